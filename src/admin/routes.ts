@@ -1,0 +1,85 @@
+// The operator's API (Bearer ADMIN_TOKEN). The CLI offers the same operations.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Services } from '../services.js';
+import { merchantView } from './views.js';
+import { verifications } from '../store/repository.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const AdminErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const RefParams = Type.Object({ ref_id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
+
+export async function adminApi(app: FastifyInstance, s: Services) {
+  const expected = digest(s.cfg.adminToken);
+  app.addHook('onRequest', async (req) => {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    // Compare digests: constant time, and no length leak.
+    if (!token || !timingSafeEqual(digest(token), expected)) {
+      throw new AdminError(401, 'unauthorized', 'Authorization: Bearer <ADMIN_TOKEN> is required.');
+    }
+  });
+  app.setErrorHandler((err: any, req, reply) => {
+    if (err instanceof AdminError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    if (err.validation) {
+      const e = err.validation[0];
+      const field = e.keyword === 'required' ? e.params.missingProperty : e.instancePath.slice(1) || 'body';
+      return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${e.message}` } });
+    }
+    if ((err.statusCode ?? 500) < 500) return reply.code(400).send({ error: { code: 'invalid_request', message: err.message } });
+    req.log.error({ err }, 'admin error');
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }));
+
+  const security = [{ AdminToken: [] }];
+  const tags = ['Admin'];
+
+  app.post<{ Body: Static<typeof MerchantCreate> }>(
+    '/merchants',
+    { schema: { tags, security, summary: 'Create a merchant with a test key pair', body: MerchantCreate, response: { 400: AdminErrorBody } } },
+    async (req, reply) => {
+      const { merchant, testKey } = await s.merchants.create(req.body.name.trim());
+      return reply.code(201).send({ ...merchantView(merchant), test_key: testKey });
+    },
+  );
+
+  app.get('/merchants', { schema: { tags, security, summary: 'List merchants' } }, async () => ({
+    items: (await s.merchants.list()).map(merchantView),
+  }));
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/merchants/:id',
+    { schema: { tags, security, summary: 'A merchant', params: IdParams } },
+    async (req) => {
+      const m = await s.merchants.get(req.params.id);
+      if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
+      return { ...merchantView(m), verifications: await verifications.count(s.db, m.id) };
+    },
+  );
+
+  app.get<{ Params: Static<typeof RefParams> }>(
+    '/verifications/:ref_id',
+    { schema: { tags, security, summary: 'A verification with every credit it received', params: RefParams } },
+    async (req) => {
+      const refId = Number(req.params.ref_id);
+      const v = await verifications.byRef(s.db, refId);
+      if (!v) throw new AdminError(404, 'not_found', 'no such verification');
+      return { verification: v, credits: await s.engine.creditsOf(refId) };
+    },
+  );
+}

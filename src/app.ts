@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Services } from './services.js';
+import { REDACT } from './log.js';
+import { cashfreeDialect } from './dialects/cashfree/routes.js';
+import { hostedPage } from './web/routes.js';
+import { adminApi } from './admin/routes.js';
+import { sandboxApi } from './rails/sandbox/routes.js';
+
+export async function buildApp(s: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: s.cfg.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: 64 * 1024,
+    // Requests are validated as sent: a number is not silently turned into a string.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    disableRequestLogging: process.env.REQUEST_LOGGING === 'false',
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'pennygate',
+        version: '0.1.0',
+        description:
+          'Bank-account verification over UPI. Speaks the Cashfree Verification and RazorpayX fund account validation dialects.',
+      },
+      components: {
+        securitySchemes: {
+          XClientID: { type: 'apiKey', in: 'header', name: 'x-client-id' },
+          XClientSecret: { type: 'apiKey', in: 'header', name: 'x-client-secret' },
+          AdminToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register((i) => cashfreeDialect(i, s), { prefix: '/verification' });
+  await app.register((i) => hostedPage(i, s));
+  await app.register((i) => adminApi(i, s), { prefix: '/admin' });
+  await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });
+  return app;
+}

@@ -1,0 +1,77 @@
+// Everything the operator can set, read once from the environment (documented in README.md).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  adminToken: string;
+  adminTokenFile?: string;
+  secretKey: Buffer;
+  rpdTtlMs: number;
+  reversalDelayMs: number;
+  refundPollMs: number;
+  refundRetryBaseMs: number;
+  jobPollMs: number;
+  jobConcurrency: number;
+  sandbox: { payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
+  webhookAllowPrivate: boolean;
+  logLevel: string;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Reads a secret from the environment, else from a file under DATA_DIR, creating it once. */
+function persistentSecret(dataDir: string, file: string, make: () => string): { value: string; path: string } {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, file);
+  if (!existsSync(path)) writeFileSync(path, make() + '\n', { mode: 0o600, flag: 'wx' });
+  return { value: readFileSync(path, 'utf8').trim(), path };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = num(env, 'PORT', 8080);
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const admin = env.ADMIN_TOKEN
+    ? { value: env.ADMIN_TOKEN, path: undefined }
+    : persistentSecret(dataDir, 'admin-token', () => randomBytes(24).toString('base64url'));
+  const key = env.SECRET_KEY
+    ? env.SECRET_KEY
+    : persistentSecret(dataDir, 'secret-key', () => randomBytes(32).toString('base64')).value;
+  const secretKey = Buffer.from(key, /^[0-9a-f]{64}$/i.test(key) ? 'hex' : 'base64');
+  if (secretKey.length !== 32) throw new Error('SECRET_KEY must be 32 bytes, hex or base64');
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    adminToken: admin.value,
+    adminTokenFile: admin.path,
+    secretKey,
+    rpdTtlMs: num(env, 'RPD_LINK_TTL_SECONDS', 600, 1) * 1000,
+    reversalDelayMs: num(env, 'REVERSAL_DELAY_SECONDS', 0) * 1000,
+    refundPollMs: num(env, 'REFUND_POLL_MS', 1000, 10),
+    refundRetryBaseMs: num(env, 'REFUND_RETRY_BASE_MS', 5000, 10),
+    jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
+    jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
+    sandbox: {
+      payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',
+      payeeName: env.PAYEE_NAME || 'pennygate',
+      refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),
+      latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
+    },
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

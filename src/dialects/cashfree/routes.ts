@@ -1,0 +1,110 @@
+// The Cashfree Verification dialect (/verification/...): translation only.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import type { Services } from '../../services.js';
+import { qrPngBase64 } from '../../engine/qr.js';
+import { CashfreeError, cashfreeErrorHandler, invalid } from './errors.js';
+import { appLinks, remitterStatus } from './format.js';
+import {
+  CredentialHeaders,
+  ErrorBody,
+  RemitterStatusQuery,
+  RemitterStatusResponse,
+  RpdCreateBody,
+  RpdCreateResponse,
+  errorResponses,
+} from './schemas.js';
+
+const header = (req: FastifyRequest, name: string) => {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+export async function cashfreeDialect(app: FastifyInstance, s: Services) {
+  app.addSchema(ErrorBody);
+  // JSON only: a text/plain body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(cashfreeErrorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ type: 'invalid_request_error', code: 'not_found', message: `${req.method} ${req.url} is not an endpoint.` }),
+  );
+
+  // Credentials are checked before the body is read, so a bad key never costs a parse.
+  app.addHook('onRequest', async (req) => {
+    const id = header(req, 'x-client-id');
+    const secret = header(req, 'x-client-secret');
+    if (!id) throw invalid('x-client-id_missing', 'x-client-id is missing in the request.');
+    if (!secret) throw invalid('x-client-secret_missing', 'x-client-secret is missing in the request.');
+    const principal = await s.merchants.authenticate(id, secret);
+    if (!principal) {
+      throw new CashfreeError(401, 'authentication_error', 'authentication_failed', 'Invalid clientId and clientSecret combination');
+    }
+    req.principal = principal;
+  });
+
+  const security = [{ XClientID: [], XClientSecret: [] }];
+
+  app.post<{ Body: Static<typeof RpdCreateBody> }>(
+    '/reverse-penny-drop',
+    {
+      schema: {
+        tags: ['Cashfree: reverse penny drop'],
+        summary: 'Create a reverse penny drop',
+        headers: CredentialHeaders,
+        body: RpdCreateBody,
+        response: { 200: RpdCreateResponse, ...errorResponses },
+        security,
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const v = await s.engine.createRpd(req.principal!, {
+        dialect: 'cashfree',
+        verificationId: b.verification_id,
+        name: b.name?.trim() || null,
+        redirectUrl: b.redirect_url ?? null,
+        referenceId: null,
+        notes: null,
+      });
+      if (v === 'duplicate') throw invalid('invalid_verification_id', 'verification_id already exists');
+      const upiLink = s.engine.upiLink(v);
+      return {
+        verification_id: b.verification_id,
+        ref_id: v.refId,
+        valid_upto: new Date(v.validUntil!).toISOString(),
+        upi_link: upiLink,
+        ...appLinks(upiLink),
+        qr_code: qrPngBase64(upiLink),
+        url: `${s.cfg.publicUrl}/rpd/${v.shortCode}`,
+      };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof RemitterStatusQuery> }>(
+    '/remitter/status',
+    {
+      schema: {
+        tags: ['Cashfree: reverse penny drop'],
+        summary: 'Status of a reverse penny drop',
+        headers: CredentialHeaders,
+        querystring: RemitterStatusQuery,
+        response: { 200: RemitterStatusResponse, ...errorResponses },
+        security,
+      },
+    },
+    async (req) => {
+      const { verification_id: vid, ref_id: ref } = req.query;
+      if (!vid && !ref) throw invalid('invalid_request', 'Please provide verification_id or ref_id');
+      let v;
+      if (vid) {
+        v = await s.engine.find(req.principal!, { verificationId: vid });
+        if (!v || v.kind !== 'rpd') throw invalid('invalid_request', 'Please enter a valid verification_id');
+      } else {
+        const refId = /^[1-9]\d{0,14}$/.test(ref!) ? Number(ref) : null;
+        v = refId === null ? null : await s.engine.find(req.principal!, { refId });
+        if (!v || v.kind !== 'rpd') throw invalid('invalid_request', 'Please enter a valid ref_id');
+      }
+      return remitterStatus(v);
+    },
+  );
+}

@@ -1,0 +1,92 @@
+// Request and response schemas: they validate requests and generate /openapi.json.
+import { Type } from '@sinclair/typebox';
+
+export const VERIFICATION_ID = Type.String({ minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9._-]+$' });
+const REDIRECT_URL = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s]+$' });
+
+export const ErrorBody = Type.Object(
+  {
+    type: Type.String({ examples: ['validation_error'] }),
+    code: Type.String({ examples: ['verification_id_missing'] }),
+    message: Type.String(),
+    error: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { $id: 'CashfreeError' },
+);
+
+export const CredentialHeaders = Type.Object({
+  'x-client-id': Type.Optional(Type.String()),
+  'x-client-secret': Type.Optional(Type.String()),
+});
+
+export const RpdCreateBody = Type.Object({
+  verification_id: VERIFICATION_ID,
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  redirect_url: Type.Optional(REDIRECT_URL),
+});
+
+export const RpdCreateResponse = Type.Object({
+  verification_id: Type.String(),
+  ref_id: Type.Integer(),
+  valid_upto: Type.String(),
+  upi_link: Type.String(),
+  gpay: Type.String(),
+  bhim: Type.String(),
+  paytm: Type.String(),
+  phonepe: Type.String(),
+  qr_code: Type.String({ description: 'Base64 PNG of the QR code of upi_link (no data: prefix).' }),
+  url: Type.String({ description: 'Hosted page with the QR code and app buttons.' }),
+});
+
+export const RemitterStatusQuery = Type.Object({
+  verification_id: Type.Optional(Type.String()),
+  ref_id: Type.Optional(Type.String()),
+});
+
+const S = Type.Optional(Type.String());
+export const RemitterStatusResponse = Type.Object({
+  bank_account: S,
+  ifsc: S,
+  upi: S,
+  name_at_bank: S,
+  verification_id: Type.String(),
+  ref_id: Type.String(),
+  utr: S,
+  status: Type.Union([Type.Literal('CREATED'), Type.Literal('SUCCESS'), Type.Literal('FAILURE'), Type.Literal('EXPIRED')]),
+  name_match_score: S,
+  name_match_result: S,
+  added_on: Type.String(),
+  processed_on: Type.String(),
+  penny_collected_on: S,
+  reversal_status: Type.Optional(
+    Type.Union([
+      Type.Literal('PENDING'),
+      Type.Literal('TRANSFER_INITIATED'),
+      Type.Literal('TRANSFER_SUCCESS'),
+      Type.Literal('FAILED'),
+    ]),
+  ),
+  account_type: S,
+});
+
+export const NameMatchBody = Type.Object({
+  verification_id: VERIFICATION_ID,
+  name_1: Type.String({ minLength: 1, maxLength: 200 }),
+  name_2: Type.String({ minLength: 1, maxLength: 200 }),
+});
+
+export const NameMatchResponse = Type.Object({
+  verification_id: Type.String(),
+  reference_id: Type.Integer(),
+  name_1: Type.String(),
+  name_2: Type.String(),
+  status: Type.Literal('SUCCESS'),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  reason: Type.String(),
+});
+
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  500: ErrorBody,
+};

@@ -1,0 +1,80 @@
+import type { Db } from '../store/db.js';
+import { apiKeys, merchants } from '../store/repository.js';
+import { base62, digits, newId } from './ids.js';
+import { hashSecret, seal, secretMatches, unseal } from './secrets.js';
+import type { Merchant, MerchantSettings, Mode, Principal } from './types.js';
+
+export interface IssuedKey {
+  client_id: string;
+  client_secret: string;
+}
+
+export class Merchants {
+  constructor(
+    private db: Db,
+    private secretKey: Buffer,
+  ) {}
+
+  async create(name: string): Promise<{ merchant: Merchant; testKey: IssuedKey }> {
+    const merchant: Merchant = {
+      id: newId('mer'),
+      name,
+      // The source account RazorpayX requests name; 16 digits like a current account number.
+      accountNumber: digits(16),
+      settings: {},
+      createdAt: Date.now(),
+    };
+    const testKey = this.newKey('test');
+    await this.db.tx(async (q) => {
+      await merchants.insert(q, merchant);
+      await apiKeys.insert(q, {
+        clientId: testKey.client_id,
+        merchantId: merchant.id,
+        mode: 'test',
+        secretHash: hashSecret(testKey.client_secret),
+        secretSealed: seal(testKey.client_secret, this.secretKey),
+        createdAt: merchant.createdAt,
+        revokedAt: null,
+      });
+    });
+    return { merchant, testKey };
+  }
+
+  private newKey(mode: Mode): IssuedKey {
+    return { client_id: `pg_${mode}_${base62(16)}`, client_secret: `pgs_${mode}_${base62(40)}` };
+  }
+
+  get(id: string) {
+    return merchants.get(this.db, id);
+  }
+
+  list() {
+    return merchants.list(this.db);
+  }
+
+  async updateSettings(id: string, patch: (s: MerchantSettings) => MerchantSettings): Promise<Merchant | null> {
+    return this.db.tx(async (q) => {
+      const m = await merchants.get(q, id, this.db.forUpdate);
+      if (!m) return null;
+      m.settings = patch(m.settings);
+      await merchants.setSettings(q, id, m.settings);
+      return m;
+    });
+  }
+
+  /** The caller behind a key pair, or why not. Unknown ids and wrong secrets take the same path. */
+  async authenticate(clientId: string, secret: string): Promise<Principal | null> {
+    const key = await apiKeys.get(this.db, clientId);
+    // Compare against a dummy digest when the id is unknown so timing does not reveal which ids exist.
+    const ok = secretMatches(secret, key?.secretHash ?? '0'.repeat(64));
+    if (!key || !ok || key.revokedAt !== null) return null;
+    return { merchant: key.merchant, mode: key.mode, clientId: key.clientId };
+  }
+
+  /** The merchant's active client secret for `mode`, for signing Cashfree-format webhooks. */
+  async signingSecret(merchantId: string, mode: Mode = 'test'): Promise<string | null> {
+    const keys = await apiKeys.forMerchant(this.db, merchantId);
+    const key = keys.filter((k) => k.mode === mode).at(-1);
+    return key ? unseal(key.secretSealed, this.secretKey) : null;
+  }
+}

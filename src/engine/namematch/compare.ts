@@ -1,0 +1,149 @@
+// How two single tokens relate. The answer is a kind, not just a number, because the same
+// surface similarity means different things: "SUNIL"/"SUNILA" is one letter apart like an
+// OCR slip, but it is another person.
+import type { Tok } from './normalize.js';
+import { skeleton } from './phonetic.js';
+
+export type Kind =
+  | 'none'
+  | 'exact' // same letters
+  | 'translit' // same canonical key (Mohd / Mohammed, Laxmi / Lakshmi)
+  | 'typo' // one OCR-like slip (I/L, O/D, rn/m) or a transposition
+  | 'typo2' // one arbitrary slip late in a long token: fine in a surname, not in a given name
+  | 'vowel' // same consonants, vowels spelled differently (Chaudhary / Choudhury)
+  | 'prefix' // a truncated record's last token is the start of the other
+  | 'initial' // an initial and a full token starting with it
+  | 'init_same' // the same initial on both sides
+  | 'gender'; // masculine / feminine forms of one name (Sunil / Sunila)
+
+/** Assignment weight: higher is a more certain correspondence; 0 never pairs. */
+export const WEIGHT: Record<Kind, number> = {
+  none: 0, gender: 0,
+  exact: 1, translit: 0.96, init_same: 0.9, typo: 0.86, prefix: 0.85, typo2: 0.82, vowel: 0.8, initial: 0.5,
+};
+
+/** Kinds where two full tokens are taken to be the same word. */
+export const STRONG: Record<Kind, boolean> = {
+  none: false, gender: false, initial: false, init_same: false,
+  exact: true, translit: true, typo: true, typo2: true, vowel: true, prefix: true,
+};
+
+// Glyphs that scanners and hurried typists confuse in upper case. M/N is left out on purpose:
+// Sumita / Sunita are two names, not a slip.
+const CONFUSABLE = new Set(['IL', 'IJ', 'IT', 'LT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'PR', 'BR', 'BD', 'UV', 'VY', 'KX', 'MW']);
+const confusable = (a: string, b: string): boolean => CONFUSABLE.has(a < b ? a + b : b + a);
+const VOWELS = 'AEIOU';
+
+/** Multi-letter OCR confusions: rn read as m, cl as d, vv as w. */
+function ocrEqual(a: string, b: string): boolean {
+  const f = (s: string) => s.replace(/RN/g, 'M').replace(/CL/g, 'D').replace(/VV/g, 'W');
+  return a !== b && f(a) === f(b);
+}
+
+/**
+ * One slip between a and b? Returns 'typo' for OCR-like slips, 'typo2' for an arbitrary
+ * single edit late in a long token, or null. Slips in the first letters are never typos:
+ * that is where Indian given names differ (Narendra / Nagendra, Jitendra / Hitendra).
+ */
+export function typoKind(a: string, b: string): 'typo' | 'typo2' | null {
+  if (a === b) return null;
+  if (ocrEqual(a, b)) return 'typo';
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (a[i] === b[i]) i++;
+    if (i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)) {
+      return la >= 5 && i >= 1 ? 'typo' : null; // transposition
+    }
+    if (a.slice(i + 1) !== b.slice(i + 1)) return null;
+    if (la >= 6 && i >= 1 && confusable(a[i], b[i])) return 'typo';
+    if (la >= 8 && i >= 3) return 'typo2';
+    return null;
+  }
+  if (Math.abs(la - lb) !== 1) return null;
+  const [s, l] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s[i] === l[i]) i++;
+  if (s.slice(i) !== l.slice(i + 1)) return null;
+  if (s.length >= 7 && i >= 3) return VOWELS.includes(l[i]) ? 'typo' : 'typo2';
+  return null;
+}
+
+/**
+ * Suffix relations between two keys sharing a stem: masculine/feminine pairs
+ * (Sunil/Sunila, Nandan/Nandini, Ramesh/Rameshwari, Deepak/Deepika, Vijay/Vijaya) are
+ * 'gender'; the Sanskrit final -a and the Tamil -an (Gopal/Gopala/Gopalan,
+ * Krishna/Krishnan) are 'translit'.
+ */
+export function suffixKind(x: string, y: string): 'gender' | 'translit' | null {
+  const [s, l] = x.length <= y.length ? [x, y] : [y, x];
+  let p = 0;
+  while (p < s.length && s[p] === l[p]) p++;
+  if (p < 3) return null;
+  const rs = s.slice(p);
+  const rl = l.slice(p);
+  if (rs === '') {
+    if (rl === 'I' || rl === 'INI' || rl === 'BARI') return 'gender';
+    if (rl === 'A') {
+      // Feminine -a after -il/-al/-it/-in (Sunila, Kamala, Amita, Praveena); otherwise the
+      // inherent vowel of a masculine name (Gopala, Raghava, Srinivasa, Ananda, Prashanta).
+      if (/(?:[AEIOU][LT]|IN)$/.test(s) && !/(?:PAL|LAL)$/.test(s)) return 'gender';
+      return 'translit';
+    }
+    if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'translit';
+    return null;
+  }
+  if ((rs === 'AN' && rl === 'INI') || (rs === 'AK' && rl === 'IKA') || (rs === 'I' && rl === 'YA')) return 'gender';
+  return null;
+}
+
+/** Same consonants in the same order, vowels differing a little (at most two edits). */
+function vowelVariant(a: string, b: string): boolean {
+  if (a.length < 4 || b.length < 4 || a[0] !== b[0]) return false;
+  if (skeleton(a) !== skeleton(b)) return false;
+  return editDistance(a, b) <= 2;
+}
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const m = b.length;
+  let prev = new Array<number>(m + 1);
+  let cur = new Array<number>(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= m; j++) {
+      const c = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + c);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[m];
+}
+
+function prefixOf(t: Tok, full: Tok): boolean {
+  return t.raw.length >= 2 && full.raw.length > t.raw.length &&
+    (full.raw.startsWith(t.raw) || full.key.startsWith(t.key));
+}
+
+/**
+ * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
+ * been cut short by the bank, so it may be a prefix of the other.
+ */
+export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
+  if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
+  if (a.init || b.init) {
+    if (a.init && b.init) return 'none';
+    const [i, f] = a.init ? [a, b] : [b, a];
+    return f.raw[0] === i.raw ? 'initial' : 'none';
+  }
+  if (a.key === b.key) return 'translit';
+  if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
+  const sk = suffixKind(a.key, b.key);
+  if (sk) return sk;
+  const t = typoKind(a.raw, b.raw) ?? typoKind(a.key, b.key);
+  if (t) return t;
+  if (vowelVariant(a.key, b.key)) return 'vowel';
+  return 'none';
+}

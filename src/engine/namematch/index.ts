@@ -1,0 +1,99 @@
+// Name matching for bank-account verification: does the name the bank holds belong to the
+// customer the merchant names? Scores two names 0-100 and sorts the score into Cashfree's
+// categories, with a short machine-readable reason.
+//
+// Pure functions, no I/O. The pipeline: normalise (case, accents, punctuation, titles,
+// relation markers, OCR digits) -> tokens with a canonical transliteration key -> optimal
+// token alignment (initials, joined/split tokens, truncation) -> a score built from explicit
+// penalties and ceilings (see score.ts for the calibration).
+import { parseName } from './normalize.js';
+import { scoreParsed, type Scored } from './score.js';
+
+export type NameMatchResult =
+  | 'DIRECT_MATCH'
+  | 'GOOD_PARTIAL_MATCH'
+  | 'MODERATE_PARTIAL_MATCH'
+  | 'POOR_PARTIAL_MATCH'
+  | 'NO_MATCH';
+
+/** Lower bounds (inclusive) of each category's score range. */
+export interface NameMatchBands {
+  direct: number;
+  good: number;
+  moderate: number;
+  poor: number;
+}
+
+/** Cashfree's published bands. The default accept decision is DIRECT or GOOD (score >= 85). */
+export const DEFAULT_BANDS: NameMatchBands = Object.freeze({ direct: 100, good: 85, moderate: 60, poor: 34 });
+
+export interface NameMatch {
+  /** Integer 0-100. */
+  score: number;
+  result: NameMatchResult;
+  /** Comma-separated reason codes, most important first (EXACT, INITIALS, GIVEN_NAME_MISMATCH...). */
+  reason: string;
+}
+
+/** Checks custom bands: integers with 0 < poor < moderate < good <= direct <= 100. */
+export function validateBands(b: unknown): NameMatchBands | string {
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) return 'bands must be an object with direct, good, moderate and poor';
+  const o = b as Record<string, unknown>;
+  for (const k of ['direct', 'good', 'moderate', 'poor'] as const) {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isInteger(v)) return `bands.${k} must be an integer`;
+  }
+  const direct = o.direct as number;
+  const good = o.good as number;
+  const moderate = o.moderate as number;
+  const poor = o.poor as number;
+  if (!(poor > 0)) return 'bands.poor must be greater than 0';
+  if (!(poor < moderate)) return 'bands.poor must be less than bands.moderate';
+  if (!(moderate < good)) return 'bands.moderate must be less than bands.good';
+  if (!(good <= direct)) return 'bands.good must not exceed bands.direct';
+  if (!(direct <= 100)) return 'bands.direct must not exceed 100';
+  return { direct, good, moderate, poor };
+}
+
+function checked(bands: NameMatchBands): NameMatchBands {
+  if (bands === DEFAULT_BANDS) return bands;
+  const v = validateBands(bands);
+  if (typeof v === 'string') throw new RangeError(v);
+  return v;
+}
+
+/** The category of a score under the given bands. */
+export function classify(score: number, bands: NameMatchBands = DEFAULT_BANDS): NameMatchResult {
+  const b = checked(bands);
+  if (score >= b.direct) return 'DIRECT_MATCH';
+  if (score >= b.good) return 'GOOD_PARTIAL_MATCH';
+  if (score >= b.moderate) return 'MODERATE_PARTIAL_MATCH';
+  if (score >= b.poor) return 'POOR_PARTIAL_MATCH';
+  return 'NO_MATCH';
+}
+
+function scoreNames(name1: string, name2: string): Scored {
+  const pa = parseName(name1);
+  const pb = parseName(name2);
+  if (pa[0].tokens.length === 0 || pb[0].tokens.length === 0) return { score: 0, codes: ['EMPTY'] };
+  let best: Scored | null = null;
+  for (const x of pa) {
+    for (const y of pb) {
+      const s = scoreParsed(x, y);
+      if (best === null || s.score > best.score) best = s;
+    }
+  }
+  return best as Scored;
+}
+
+/**
+ * Score two names 0-100 and classify the score. Symmetric: the order of the names does not
+ * matter. Throws RangeError when custom bands are invalid (see validateBands).
+ */
+export function matchNames(name1: string, name2: string, bands: NameMatchBands = DEFAULT_BANDS): NameMatch {
+  const b = checked(bands);
+  // Score in a fixed order so that matchNames(a, b) and matchNames(b, a) agree exactly.
+  const [x, y] = name1 <= name2 ? [name1, name2] : [name2, name1];
+  const s = scoreNames(x, y);
+  return { score: s.score, result: classify(s.score, b), reason: s.codes.join(',') };
+}

@@ -1,0 +1,112 @@
+// Small word lists the matcher needs. They are hints, not a dictionary of names: the engine
+// works on any name, these only settle questions that spelling alone cannot (is a leading
+// "SRI" a title or part of "SRI LAKSHMI"? is "SHARMA" the given name or the family name?).
+
+/** Titles dropped from the front of a name (repeatedly: "LATE SHRI", "DR MRS"). */
+export const HONORIFICS = new Set([
+  'MR', 'MRS', 'MS', 'MISS', 'MST', 'MSTR', 'MASTER', 'MADAM', 'SIR',
+  'SHRI', 'SRI', 'SHREE', 'SREE', 'SHRIMATI', 'SMT', 'SMTI', 'SUSHRI', 'SHRIMAN',
+  'KUMARI', 'KUM', 'KU', 'KM',
+  'DR', 'DOCTOR', 'PROF', 'PROFESSOR', 'LATE', 'LT', 'ADV', 'ER', 'CA',
+  'CAPT', 'CAPTAIN', 'COL', 'MAJ', 'MAJOR', 'GEN', 'BRIG', 'SGT', 'HON',
+  'THIRU', 'THIRUMATHI', 'TMT', 'SELVI', 'SOWBAGYAVATHI',
+  'HAJI', 'HAJEE', 'JANAB', 'MAULANA', 'MOULANA', 'SARDAR', 'SARDARNI', 'PANDIT', 'PT',
+  'MESSRS', 'MESSERS',
+]);
+
+/**
+ * Leading titles that are also ordinary name parts in South India ("SRI DEVI", "SREE LAKSHMI",
+ * "KUMARI" as a given name): the matcher tries the name both with and without them.
+ */
+export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI']);
+
+/** Tokens that are bookkeeping, not name: dropped anywhere. */
+export const NOISE_TOKENS = new Set(['MINOR', 'HUF', 'DECEASED', 'DECD']);
+
+/** Two-letter tokens that are names, not a pair of initials written together ("RK"). */
+export const SHORT_NAMES = new Set(['OM', 'JO', 'DE', 'AL', 'LI', 'LU', 'HO', 'YU', 'KO', 'MA', 'SU', 'NG', 'OH', 'EL', 'BO']);
+
+/**
+ * Tokens that carry little identity: gender/marital suffixes, the Muslim "Mohammed" prefix,
+ * the North Indian middle "KUMAR". Missing one costs little, and they are never taken for
+ * the given name when a better token exists. Given here in canonical-key form.
+ */
+export const WEAK_RAW = [
+  'DEVI', 'KUMARI', 'KUMAR', 'BAI', 'BEN', 'BHAI', 'BEGUM', 'BEGAM', 'KHATUN', 'KHATOON',
+  'BIBI', 'BANO', 'BANU', 'MOHAMMED', 'SAHEB', 'SAHIB', 'BHAIYA',
+];
+
+/**
+ * Common Indian family names, used only to tell which token is the given name when a record is
+ * written surname-first ("SHARMA AMIT"). Not exhaustive; a surname missing here is simply
+ * treated like any other token.
+ */
+export const SURNAMES_RAW = [
+  // North and Central
+  'SHARMA', 'VERMA', 'VARMA', 'GUPTA', 'SINGH', 'KAUR', 'JAIN', 'AGARWAL', 'AGGARWAL', 'AGRAWAL',
+  'BANSAL', 'GOYAL', 'GOEL', 'MITTAL', 'JINDAL', 'SINGHAL', 'GARG', 'KHANNA', 'KAPOOR', 'KAPUR',
+  'MALHOTRA', 'CHOPRA', 'ARORA', 'BHATIA', 'SETHI', 'SAXENA', 'SRIVASTAVA', 'SHRIVASTAVA',
+  'MATHUR', 'NIGAM', 'TRIPATHI', 'TIWARI', 'TIWARY', 'DUBEY', 'DWIVEDI', 'CHATURVEDI', 'TRIVEDI',
+  'PANDEY', 'MISHRA', 'MISRA', 'SHUKLA', 'PATHAK', 'UPADHYAY', 'BAJPAI', 'YADAV', 'CHAUHAN',
+  'RATHORE', 'RAJPUT', 'THAKUR', 'CHAUDHARY', 'CHOUDHARY', 'CHOWDHURY', 'GURJAR', 'PRAJAPATI',
+  'MAURYA', 'KUSHWAHA', 'PASWAN', 'RAWAT', 'BISHT', 'NEGI', 'TOMAR', 'SISODIA',
+  'AHUJA', 'BHALLA', 'DHAWAN', 'MEHRA', 'TANDON', 'TALWAR', 'OBEROI', 'GROVER', 'NARANG',
+  'SACHDEVA', 'KOHLI', 'BEDI', 'GILL', 'SANDHU', 'SIDHU', 'DHILLON', 'GREWAL', 'BRAR', 'BAJWA',
+  'RANDHAWA', 'SODHI', 'AHLUWALIA', 'SAINI', 'KATIYAR', 'NAGAR',
+  // West
+  'PATEL', 'SHAH', 'MEHTA', 'DESAI', 'PARIKH', 'DAVE', 'PANDYA', 'VYAS', 'BHATT', 'THAKKAR',
+  'MODI', 'GANDHI', 'JOSHI', 'PATIL', 'DESHMUKH', 'KULKARNI', 'DESHPANDE', 'PAWAR', 'JADHAV',
+  'SHINDE', 'GAIKWAD', 'KALE', 'CHAVAN', 'SAWANT', 'BHOSALE', 'BHOSLE', 'NAIK', 'GAWDE', 'SALVI',
+  // East
+  'DAS', 'DUTTA', 'DATTA', 'DEY', 'GHOSH', 'BOSE', 'BASU', 'BANERJEE', 'MUKHERJEE', 'CHATTERJEE',
+  'GANGULY', 'SEN', 'SENGUPTA', 'SARKAR', 'SAHA', 'BISWAS', 'MAJUMDAR',
+  'MAZUMDAR', 'BHATTACHARYA', 'BHATTACHARJEE', 'CHAKRABORTY', 'CHAKRABARTI',
+  'KUNDU', 'HALDER', 'MONDAL', 'MANDAL', 'PRADHAN', 'PANDA', 'MOHANTY', 'MOHAPATRA', 'MAHAPATRA',
+  'SAHOO', 'SAHU', 'NAYAK', 'PATNAIK', 'ROUT', 'BEHERA', 'SWAIN', 'JENA', 'BARUAH', 'BORA',
+  'GOGOI', 'KALITA', 'SAIKIA',
+  // South
+  'NAIR', 'MENON', 'PILLAI', 'KURUP', 'PANICKER', 'NAMBIAR', 'NAMBOODIRI', 'WARRIER', 'IYER',
+  'IYENGAR', 'REDDY', 'RAO', 'NAIDU', 'CHOWDARY', 'SHETTY', 'HEGDE', 'GOWDA', 'BHAT', 'KAMATH',
+  'PAI', 'SHENOY', 'SASTRY', 'SHASTRI', 'ACHARYA', 'GOUD', 'VARGHESE', 'KURIAN',
+  // Muslim
+  'KHAN', 'SHAIKH', 'SHEIKH', 'SYED', 'ANSARI', 'QURESHI', 'SIDDIQUI', 'MIRZA', 'BAIG', 'PATHAN',
+  'HUSSAIN', 'HUSAIN', 'RIZVI', 'NAQVI', 'ZAIDI', 'ABBASI', 'FAROOQUI', 'MEMON',
+  // Christian and Parsi
+  'DSOUZA', 'DSILVA', 'FERNANDES', 'FERNANDEZ', 'PEREIRA', 'RODRIGUES', 'DCOSTA', 'DMELLO',
+  'GOMES', 'PINTO', 'LOBO', 'IRANI', 'MISTRY', 'WADIA', 'DARUWALLA', 'BHARUCHA', 'KAPADIA',
+  'CONTRACTOR', 'ENGINEER', 'DASTUR', 'BILIMORIA', 'MERCHANT',
+];
+
+/**
+ * Spelling families that the generic rules do not join (or join too loosely), mapped to one
+ * canonical key. Each list is one name written the ways Indian records write it.
+ */
+export const VARIANT_GROUPS: string[][] = [
+  ['MOHAMMED', 'MOHAMMAD', 'MOHAMED', 'MOHAMAD', 'MUHAMMAD', 'MUHAMMED', 'MUHAMED', 'MUHAMAD',
+    'MOHMAD', 'MOHMED', 'MOHD', 'MD', 'MHD', 'MOHAMMOD', 'MAHAMMAD', 'MAHAMMED', 'MOHAMMADH', 'MOHAMMEED'],
+  ['SHEIKH', 'SHAIKH', 'SHEKH', 'SHAIK', 'SHEK', 'SK', 'SHAKH', 'SHAEKH'],
+  ['SYED', 'SAYYED', 'SAIYED', 'SAYED', 'SAIYAD', 'SYEED', 'SAYYAD', 'SAYYID', 'SAYID', 'SAIYID', 'SAYEED'],
+  ['CHOWDHURY', 'CHOUDHURY', 'CHAUDHARY', 'CHAUDHARI', 'CHOUDHARY', 'CHOWDHARY', 'CHOUDHARI',
+    'CHAUDHURI', 'CHOWDHARI', 'CHOWDARY', 'CHOWDARI', 'CHOUDARY', 'CHAUDHRY', 'CHAUDRY', 'CHOUDHRY',
+    'CHOWDHRY', 'CHAUDHURY', 'CHOUDHURI'],
+  ['LAKSHMI', 'LAXMI', 'LAKSMI', 'LUXMI', 'LAKHMI', 'LACHMI', 'LAKSHMY', 'LAKSHMEE', 'LAXMEE', 'LACHHMI'],
+  ['SUBRAMANIAN', 'SUBRAMANIAM', 'SUBRAMANYAM', 'SUBRAHMANYAM', 'SUBRAMANYAN', 'SUBRAHMANIAN',
+    'SUBRAMANIYAN', 'SUBRAMONIAN', 'SUBRAMONIAM', 'SUBRAHMANYA', 'SUBRAMANYA'],
+  ['VENKAT', 'VENKATA', 'VENKATTA'],
+  ['SRINIVAS', 'SRINIVASA', 'SREENIVAS', 'SREENIVASA', 'SHRINIVAS', 'SHRINIVASA', 'SHREENIVAS',
+    'SRINIWAS', 'SHRINIWAS', 'SEENIVAS', 'SEENIVASAN', 'SRINIVASAN', 'SREENIVASAN'],
+  ['HUSSAIN', 'HUSAIN', 'HUSSEIN', 'HOSSAIN', 'HOSAIN', 'HUSAINE'],
+  ['YUSUF', 'YOUSUF', 'YOUSUFF', 'YOUSAF', 'YUSOOF', 'YOUSOOF', 'YUSUFF', 'YOUSEF', 'YUSEF'],
+  ['ISMAIL', 'ISMAEL', 'ISMAYIL', 'ISMAILL'],
+  ['IBRAHIM', 'EBRAHIM', 'IBRAHEEM', 'EBRAHEEM'],
+  ['JOSEPH', 'JOSEF', 'JOSEPHH'],
+  ['MATHEW', 'MATHEWS', 'MATTHEW', 'MATHAI', 'MATTHEWS'],
+  ['THOMAS', 'THOMMAS', 'TOMAS'],
+  ['FERNANDES', 'FERNANDEZ', 'FERNANDISE'],
+  ['RODRIGUES', 'RODRIGUEZ', 'RODRIGUS'],
+  ['BANERJEE', 'BANERJI', 'BANARJEE', 'BANNERJEE', 'BANERJE'],
+  ['MUKHERJEE', 'MUKHERJI', 'MUKHARJEE', 'MUKERJEE', 'MUKHERJE'],
+  ['CHATTERJEE', 'CHATTERJI', 'CHATERJEE', 'CHATTARJEE'],
+  ['BHATTACHARYA', 'BHATTACHARJEE', 'BHATTACHARYYA', 'BHATTACHARJYA', 'BHATTACHARJI'],
+  ['CHAKRABORTY', 'CHAKRABARTI', 'CHAKRAVARTY', 'CHAKRAVARTHY', 'CHAKRABARTY', 'CHAKRAVORTY', 'CHAKRAVARTI'],
+];

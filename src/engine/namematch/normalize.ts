@@ -1,0 +1,132 @@
+// From a raw name to tokens: case, accents, punctuation, OCR digits, relation markers
+// ("S/O ..." and everything after it names someone else), leading titles, initials.
+import { AMBIGUOUS_HONORIFICS, HONORIFICS, NOISE_TOKENS, SHORT_NAMES } from './lexicon.js';
+import { canon, SURNAME_KEYS, WEAK_KEYS } from './phonetic.js';
+
+export interface Tok {
+  /** Upper-case letters as written (after normalisation). */
+  raw: string;
+  /** Canonical (transliteration-folded) key; for an initial, the letter itself. */
+  key: string;
+  /** A single letter: an initial. */
+  init: boolean;
+  /** Low-identity token (DEVI, KUMAR, MOHAMMED...): see lexicon. */
+  weak: boolean;
+  /** A common family name (hint for spotting surname-first records). */
+  sur: boolean;
+  /** Formed by joining two written tokens ("RAM KUMAR" read as RAMKUMAR). */
+  joined: boolean;
+}
+
+export interface ParsedName {
+  tokens: Tok[];
+  /** Tokens after a relation marker: the father's or husband's name. */
+  extra: Tok[];
+  /** Length of the record as stored, to judge whether a bank may have truncated it. */
+  storedLength: number;
+  honorific: boolean;
+  relation: boolean;
+  /** Digits read as letters (OCR noise such as SURE5H). */
+  ocr: boolean;
+}
+
+// S/O, D/O, W/O, C/O, H/O in their written forms (S/O, S.O., S\O, S-O, W/0...).
+const RELATION_RE =
+  /(?:^|[^A-Z])(?:[SDWCH]\s*[/\\|.\-]\s*[O0](?![A-Z])|(?:SON|DAUGHTER|DAUGHTR|DAU|WIFE|HUSBAND|CARE)\s+OF(?![A-Z]))/;
+// What follows an alias marker is another name for the same person; we keep the first.
+const ALIAS_RE = /(?:^|[^A-Z])(?:ALIAS|URF|@)(?![A-Z])/;
+// Bare SO / DO / WO between two names (punctuation lost upstream).
+const BARE_RELATION = new Set(['SO', 'DO', 'WO']);
+const OCR_DIGITS: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z', '6': 'G' };
+
+function tok(raw: string): Tok {
+  const init = raw.length === 1;
+  const key = init ? raw : canon(raw);
+  return { raw, key, init, weak: !init && WEAK_KEYS.has(key), sur: !init && SURNAME_KEYS.has(key), joined: false };
+}
+
+export function makeToken(raw: string): Tok {
+  return tok(raw);
+}
+
+/** Split "RK" / "RKS" (initials written together) into letters. */
+function expandInitials(words: string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const noVowel = !/[AEIOUY]/.test(w);
+    if ((w.length === 2 && !SHORT_NAMES.has(w) && w !== 'MD' && w !== 'SK') ||
+        (w.length === 3 && noVowel && w !== 'MHD')) {
+      for (const c of w) out.push(c);
+    } else out.push(w);
+  }
+  return out;
+}
+
+function words(s: string): { words: string[]; ocr: boolean } {
+  let ocr = false;
+  const out: string[] = [];
+  for (let w of s.split(/[^A-Z0-9]+/)) {
+    if (!w) continue;
+    if (/[0-9]/.test(w)) {
+      if (!/[A-Z]/.test(w)) continue; // a number, not a name
+      const fixed = w.replace(/[0-9]/g, (d) => OCR_DIGITS[d] ?? '');
+      if (fixed !== w) ocr = true;
+      w = fixed;
+      if (!w) continue;
+    }
+    if (NOISE_TOKENS.has(w)) continue;
+    out.push(w);
+  }
+  return { words: out, ocr };
+}
+
+/**
+ * Parse a name. Returns one reading, or two when a leading title is also a common name part
+ * (SRI, KUMARI...): the caller scores both and keeps the better.
+ */
+export function parseName(input: string): ParsedName[] {
+  // Upper case, accents off, apostrophes closed up (D'SOUZA -> DSOUZA).
+  let s = input.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['\u2018\u2019`]/g, '');
+  let relation = false;
+  let tail = '';
+  const a = ALIAS_RE.exec(s);
+  if (a) s = s.slice(0, a.index);
+  const r = RELATION_RE.exec(s);
+  if (r) {
+    relation = true;
+    tail = s.slice(r.index + r[0].length);
+    s = s.slice(0, r.index);
+  }
+  let { words: ws, ocr } = words(s);
+  const storedLength = ws.join(' ').length;
+  for (let i = 1; i < ws.length - 1; i++) {
+    if (BARE_RELATION.has(ws[i])) {
+      relation = true;
+      tail = ws.slice(i + 1).join(' ') + ' ' + tail;
+      ws = ws.slice(0, i);
+      break;
+    }
+  }
+  const t = words(tail);
+  ocr ||= t.ocr;
+  const extra = expandInitials(t.words.filter((w) => !HONORIFICS.has(w))).map(tok);
+
+  // Leading titles, repeatedly ("LATE SHRI", "DR MRS"), keeping at least one token.
+  let i = 0;
+  let ambiguousAt = -1;
+  while (i < ws.length - 1 && HONORIFICS.has(ws[i])) {
+    if (AMBIGUOUS_HONORIFICS.has(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
+    i++;
+  }
+  const make = (from: number): ParsedName => ({
+    tokens: expandInitials(ws.slice(from)).map(tok),
+    extra,
+    storedLength,
+    honorific: from > 0,
+    relation,
+    ocr,
+  });
+  const main = make(i);
+  if (ambiguousAt >= 0) return [main, make(ambiguousAt)];
+  return [main];
+}

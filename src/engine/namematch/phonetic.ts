@@ -1,0 +1,64 @@
+// A canonical key per token: the spelling variants Indian names take when written in Latin
+// letters (transliteration from many scripts, by many clerks) collapse to one key, while names
+// that are different stay apart. The key keeps vowels (Mona/Mina, Nandan/Nandini differ only
+// there); it only folds vowel spellings that mean the same sound (ee/i, oo/u, au/ou/o).
+import { SURNAMES_RAW, VARIANT_GROUPS, WEAK_RAW } from './lexicon.js';
+
+const GROUP_KEY = new Map<string, string>();
+for (const g of VARIANT_GROUPS) {
+  const key = canonRules(g[0]);
+  for (const w of g) GROUP_KEY.set(w, key);
+}
+
+function canonRules(w: string): string {
+  let s = w;
+  // Gujarati courtesy suffixes written into the given name: RAMESHBHAI, HANSABEN.
+  if (s.length >= 7) s = s.replace(/(?:BHAI|BEHN|BEN)$/, '');
+  // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
+  s = s.replace(/^ABDU([RSNZDT])(?=\1|$)/, 'ABDUL');
+  s = s.replace(/PH/g, 'F');
+  s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
+  s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
+  s = s.replace(/CHH?/g, 'c'); // 'c' stands for the ch sound from here on
+  s = s.replace(/QU(?=[AEIOU])/g, 'K').replace(/Q/g, 'K');
+  s = s.replace(/CK/g, 'K').replace(/C(?=[EIY])/g, 'S').replace(/C/g, 'K');
+  // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
+  s = s.replace(/([BDGJKST])H/g, '$1');
+  s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
+  s = s.replace(/AU|OU/g, 'O'); // Saurav / Sourav, Gaurav / Gourav
+  s = s.replace(/EE|II/g, 'I').replace(/OO|UU/g, 'U').replace(/AA/g, 'A');
+  // Y as a vowel: Vyshnavi / Vaishnavi, Sanjay / Sanjai, Subramanyam / Subramaniam.
+  s = s.replace(/(?<=[^AEIOU])Y(?=[^AEIOU])/g, 'AI');
+  s = s.replace(/(?<=[^AEIOU])Y|(?<=.)Y(?=[^AEIOU]|$)/g, 'I');
+  s = s.replace(/(?<=[^AEIOU])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
+  s = s.replace(/[WV]/g, 'B'); // w/v, and the Bengali b for v (Bikash / Vikas)
+  // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander.
+  s = s.replace(/([EI]?)ND(?:RA|ER|AR)(?=[^AEIOU]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
+  s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua
+  s = s.replace(/([A-Za-z])\1+/g, '$1'); // doubled letters
+  s = s.replace(/IAM$/, 'IAN'); // Tamil: Subramaniam / Subramanian
+  return s;
+}
+
+// Tokens repeat a lot across a batch (surnames, KUMAR, DEVI), so the key is memoised.
+const cache = new Map<string, string>();
+
+/** Canonical key of one upper-case token of letters A-Z. */
+export function canon(token: string): string {
+  let k = cache.get(token);
+  if (k !== undefined) return k;
+  k = GROUP_KEY.get(token) ?? canonRules(token);
+  if (cache.size > 100_000) cache.clear();
+  cache.set(token, k);
+  return k;
+}
+
+export const WEAK_KEYS = new Set(WEAK_RAW.map((w) => GROUP_KEY.get(w) ?? canonRules(w)));
+export const SURNAME_KEYS = new Set(SURNAMES_RAW.map((w) => GROUP_KEY.get(w) ?? canonRules(w)));
+
+export const isVowel = (c: string): boolean => c === 'A' || c === 'E' || c === 'I' || c === 'O' || c === 'U';
+
+/** The consonants of a key in order (vowels dropped): Chaudhary and Choudhury share it. */
+export function skeleton(key: string): string {
+  return key.replace(/[AEIOU]/g, '');
+}

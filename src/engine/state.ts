@@ -1,0 +1,36 @@
+// The verification state machine and credit dispositions. Pure: no I/O.
+import type { CreditDisposition, VerificationStatus } from './types.js';
+
+export const isTerminal = (s: VerificationStatus) => s !== 'created';
+
+/** A verification leaves `created` once, for one terminal status; terminal statuses never change. */
+export function canTransition(from: VerificationStatus, to: VerificationStatus): boolean {
+  return from === 'created' && to !== 'created';
+}
+
+/**
+ * What a credit does to the verification its `tr` names. Every disposition but `verified`
+ * only returns the money; `late` also expires a verification whose expiry job has not run yet.
+ */
+export function creditDisposition(
+  v: { status: VerificationStatus; validUntil: number | null; amountPaise: number } | null,
+  amountPaise: number,
+  now: number,
+): CreditDisposition {
+  if (!v) return 'unmatched';
+  if (v.status === 'success') return 'duplicate_payment';
+  if (v.status !== 'created') return 'after_terminal';
+  if (v.validUntil !== null && now >= v.validUntil) return 'late';
+  if (amountPaise !== v.amountPaise) return 'wrong_amount';
+  return 'verified';
+}
+
+/** Whether a `created` verification is past its validity and should read as expired. */
+export const isOverdue = (v: { status: VerificationStatus; validUntil: number | null }, now: number) =>
+  v.status === 'created' && v.validUntil !== null && now >= v.validUntil;
+
+/** Retry delay after the n-th failed attempt: exponential with full jitter, capped. */
+export function backoffMs(attempt: number, baseMs: number, capMs: number, rand = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (rand() * ceiling) / 2);
+}

@@ -1,0 +1,97 @@
+export type Mode = 'test' | 'live';
+export type VerificationKind = 'rpd' | 'mobile';
+export type VerificationStatus = 'created' | 'success' | 'failure' | 'expired';
+/** Where the collected rupee is on its way back (derived from the verifying credit). */
+export type ReversalStatus = 'pending' | 'initiated' | 'success' | 'failed';
+export type NameMatchResult =
+  | 'DIRECT_MATCH'
+  | 'GOOD_PARTIAL_MATCH'
+  | 'MODERATE_PARTIAL_MATCH'
+  | 'POOR_PARTIAL_MATCH'
+  | 'NO_MATCH';
+
+export interface Merchant {
+  id: string;
+  name: string;
+  accountNumber: string;
+  settings: MerchantSettings;
+  createdAt: number;
+}
+
+export interface MerchantSettings {
+  nameMatchBands?: { direct: number; good: number; moderate: number; poor: number };
+  webhook?: { url: string; dialect: 'cashfree' | 'razorpayx'; secretSealed: string };
+}
+
+/** The caller behind an API request: a merchant and the mode of the key it used. */
+export interface Principal {
+  merchant: Merchant;
+  mode: Mode;
+  clientId: string;
+}
+
+export interface Payer {
+  vpa: string | null;
+  name: string | null;
+  account: string | null;
+  ifsc: string | null;
+  accountType: string | null;
+}
+
+export interface Verification {
+  refId: number;
+  merchantId: string;
+  mode: Mode;
+  kind: VerificationKind;
+  dialect: string;
+  publicId: string;
+  verificationId: string | null;
+  shortCode: string | null;
+  name: string | null;
+  redirectUrl: string | null;
+  referenceId: string | null;
+  notes: Record<string, string> | null;
+  status: VerificationStatus;
+  statusReason: string | null;
+  rail: string;
+  intentTr: string | null;
+  payeeVpa: string | null;
+  payeeName: string | null;
+  amountPaise: number;
+  validUntil: number | null;
+  createdAt: number;
+  processedAt: number;
+  creditId: string | null;
+  payer: Payer | null;
+  utr: string | null;
+  collectedAt: number | null;
+  nameMatch: { score: number; result: NameMatchResult } | null;
+  reversal: ReversalStatus | null;
+}
+
+/** A credit into the gateway's collection account, as the payee bank reported it. */
+export interface Credit {
+  id: string;
+  rail: string;
+  utr: string;
+  tr: string | null;
+  amountPaise: number;
+  payer: Payer;
+  receivedAt: number;
+  refId: number | null;
+  disposition: CreditDisposition;
+  refundKey: string;
+  refundStatus: ReversalStatus;
+  refundAttempts: number;
+  refundRef: string | null;
+  refundError: string | null;
+}
+
+/** What a credit did: verified an account, or why it is only to be returned. */
+export type CreditDisposition =
+  | 'verified'
+  | 'unmatched'
+  | 'late'
+  | 'wrong_amount'
+  | 'duplicate_payment'
+  | 'after_terminal';

@@ -1,0 +1,344 @@
+// The use cases of a verification: create a reverse penny drop, take the bank's notifications,
+// expire, and send the rupee back. One record and one state machine serve every dialect.
+import type { Db, Queryable } from '../store/db.js';
+import { credits, merchants, notifications, verifications } from '../store/repository.js';
+import { enqueue } from '../jobs/queue.js';
+import type { JobResult } from '../jobs/runner.js';
+import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
+import { newId, shortCode } from './ids.js';
+import { paiseToAmount, upiLink, type Intent } from './intent.js';
+import { matchNames } from './namematch/index.js';
+import { backoffMs, creditDisposition, isOverdue } from './state.js';
+import type { Credit, Merchant, Principal, Verification, VerificationStatus } from './types.js';
+import { maskAccount } from '../log.js';
+
+export interface EngineConfig {
+  rpdTtlMs: number;
+  /** Wait before the rupee goes back (0: at once). */
+  reversalDelayMs: number;
+  /** How often an initiated refund is checked with the rail. */
+  refundPollMs: number;
+  /** First retry after a failed refund; doubles per attempt up to an hour. */
+  refundRetryBaseMs: number;
+}
+
+export interface Logger {
+  info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+export const RPD_AMOUNT_PAISE = 100;
+export const JOB_EXPIRE = 'verification.expire';
+export const JOB_REVERSE = 'credit.reverse';
+
+export interface CreateRpd {
+  dialect: string;
+  verificationId: string | null;
+  name: string | null;
+  redirectUrl: string | null;
+  referenceId: string | null;
+  notes: Record<string, string> | null;
+}
+
+/** Events are written in the transaction of the change they describe (the outbox). */
+export type EventType = 'verification.success' | 'verification.failure' | 'verification.expired' | 'reversal.updated';
+export type EventSink = (q: Queryable, merchantId: string, type: EventType, v: Verification, at: number) => Promise<void>;
+
+export class Engine implements RailInbox {
+  /** Called after a commit that enqueued jobs due now. */
+  onWork: () => void = () => {};
+  /** Turns events into deliveries; the default only records them. */
+  eventSink: EventSink = async (q, merchantId, type, v, at) => {
+    await q.query('INSERT INTO events (id, merchant_id, type, ref_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      newId('evt'),
+      merchantId,
+      type,
+      v.refId,
+      JSON.stringify(v),
+      at,
+    ]);
+  };
+
+  constructor(
+    readonly db: Db,
+    private rails: Rails,
+    private cfg: EngineConfig,
+    private log: Logger,
+  ) {}
+
+  // ------------------------------------------------------------------ create and read
+
+  async createRpd(p: Principal, req: CreateRpd): Promise<Verification | 'duplicate'> {
+    const rail = this.rails.forMode(p.mode);
+    const payee = rail.payee();
+    const now = Date.now();
+    const base = {
+      merchantId: p.merchant.id,
+      mode: p.mode,
+      kind: 'rpd' as const,
+      dialect: req.dialect,
+      publicId: newId('fav'),
+      verificationId: req.verificationId,
+      shortCode: shortCode(),
+      name: req.name,
+      redirectUrl: req.redirectUrl,
+      referenceId: req.referenceId,
+      notes: req.notes,
+      status: 'created' as const,
+      rail: rail.name,
+      payeeVpa: payee.vpa,
+      payeeName: payee.name,
+      amountPaise: RPD_AMOUNT_PAISE,
+      validUntil: now + this.cfg.rpdTtlMs,
+      createdAt: now,
+      processedAt: now,
+    };
+    return this.db.tx(async (q) => {
+      const refId = await verifications.insert(q, base);
+      if (refId === null) return 'duplicate' as const;
+      const tr = String(refId);
+      await verifications.setIntentTr(q, refId, tr);
+      await enqueue(q, { kind: JOB_EXPIRE, subject: tr, runAt: base.validUntil, dedupeKey: `expire:${refId}` }, now);
+      return {
+        ...base,
+        refId,
+        intentTr: tr,
+        statusReason: null,
+        creditId: null,
+        payer: null,
+        utr: null,
+        collectedAt: null,
+        nameMatch: null,
+        reversal: null,
+      };
+    });
+  }
+
+  /** The collect intent of a verification, as a rail-neutral record. */
+  intent(v: Verification): Intent {
+    const payee = this.rails.byName(v.rail).payee();
+    return {
+      pa: v.payeeVpa ?? payee.vpa,
+      pn: v.payeeName ?? payee.name,
+      mc: payee.mc,
+      tn: 'BAV',
+      am: paiseToAmount(v.amountPaise),
+      cu: 'INR',
+      tr: v.intentTr ?? String(v.refId),
+    };
+  }
+
+  upiLink(v: Verification) {
+    return upiLink(this.intent(v));
+  }
+
+  async find(
+    p: Principal,
+    by: { verificationId: string } | { refId: number } | { publicId: string },
+  ): Promise<Verification | null> {
+    const v =
+      'verificationId' in by
+        ? await verifications.byMerchantVid(this.db, p.merchant.id, by.verificationId)
+        : 'refId' in by
+          ? await verifications.byMerchantRef(this.db, p.merchant.id, by.refId)
+          : await verifications.byPublicId(this.db, p.merchant.id, by.publicId);
+    return v && this.current(v);
+  }
+
+  async findByShortCode(code: string): Promise<Verification | null> {
+    const v = await verifications.byShortCode(this.db, code);
+    return v && this.current(v);
+  }
+
+  list(p: Principal, f: { kind?: string; from?: number; to?: number; skip: number; count: number }) {
+    return verifications.list(this.db, p.merchant.id, f);
+  }
+
+  /** A read never shows CREATED past validity: if the expiry job is late, expire it now. */
+  private async current(v: Verification): Promise<Verification> {
+    if (!isOverdue(v, Date.now())) return v;
+    await this.expire(v.refId);
+    return (await verifications.byRef(this.db, v.refId)) ?? v;
+  }
+
+  // ------------------------------------------------------------------ notifications from the rail
+
+  async credit(railName: string, n: CreditNotice): Promise<IntakeOutcome> {
+    const now = Date.now();
+    const outcome = await this.db.tx(async (q): Promise<IntakeOutcome> => {
+      const v = n.tr ? await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate) : null;
+      const disposition = creditDisposition(v, n.amountPaise, now);
+      const credit: Credit = {
+        id: newId('cr'),
+        rail: railName,
+        utr: n.utr,
+        tr: n.tr,
+        amountPaise: n.amountPaise,
+        payer: {
+          vpa: n.payerVpa,
+          name: n.payerName,
+          account: n.payerAccount,
+          ifsc: n.payerIfsc,
+          accountType: n.payerAccountType,
+        },
+        receivedAt: now,
+        refId: v?.refId ?? null,
+        disposition,
+        refundKey: `refund_${railName}_${n.utr}`,
+        refundStatus: 'pending',
+        refundAttempts: 0,
+        refundRef: null,
+        refundError: null,
+      };
+      const fresh = await credits.insertOnce(q, credit);
+      await notifications.insert(q, {
+        rail: railName,
+        kind: 'credit',
+        utr: n.utr,
+        tr: n.tr,
+        outcome: fresh ? disposition : 'duplicate',
+        at: now,
+      });
+      if (!fresh) return 'duplicate';
+
+      if (v && disposition === 'verified') {
+        const merchant = await this.merchantOf(q, v.merchantId);
+        const nameMatch = v.name && n.payerName ? matchNames(v.name, n.payerName, merchant?.settings.nameMatchBands) : null;
+        await verifications.finish(q, v.refId, 'success', now, null, {
+          creditId: credit.id,
+          payer: credit.payer,
+          utr: n.utr,
+          collectedAt: now,
+          nameMatch: nameMatch && { score: nameMatch.score, result: nameMatch.result },
+        });
+        await this.emit(q, v.refId, 'verification.success', now);
+      } else if (v && disposition === 'late') {
+        if (await verifications.finish(q, v.refId, 'expired', now, 'link_expired')) {
+          await this.emit(q, v.refId, 'verification.expired', now);
+        }
+      }
+      // Every credit goes back, whatever it did: the verifying one after the verification.
+      await enqueue(
+        q,
+        { kind: JOB_REVERSE, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `reverse:${credit.id}` },
+        now,
+      );
+      this.log.info(
+        { utr: n.utr, tr: n.tr, ref_id: v?.refId, disposition, payer_account: maskAccount(n.payerAccount) },
+        'credit recorded',
+      );
+      return disposition === 'verified' ? 'applied' : 'refund';
+    });
+    if (outcome !== 'duplicate') this.onWork();
+    return outcome;
+  }
+
+  async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {
+    const now = Date.now();
+    return this.db.tx(async (q) => {
+      const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr);
+      const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
+      let outcome: IntakeOutcome = seen ? 'duplicate' : 'ignored';
+      if (v && !isOverdue(v, now) && (await verifications.finish(q, v.refId, 'failure', now, n.reason))) {
+        await this.emit(q, v.refId, 'verification.failure', now);
+        outcome = 'applied';
+      }
+      await notifications.insert(q, { rail: railName, kind: 'failed_attempt', utr: n.utr, tr: n.tr, outcome, at: now });
+      return outcome;
+    });
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  /** Expires a verification nobody paid in time. Idempotent. */
+  async expire(refId: number): Promise<JobResult> {
+    const now = Date.now();
+    return this.db.tx(async (q) => {
+      const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
+      if (!v || v.status !== 'created') return { done: true };
+      if (!isOverdue(v, now)) return { retryAt: v.validUntil! };
+      if (await verifications.finish(q, refId, 'expired', now, 'link_expired')) {
+        await this.emit(q, refId, 'verification.expired', now);
+      }
+      return { done: true };
+    });
+  }
+
+  /**
+   * Sends a credit back. The refund key is fixed per credit, and once a refund may have reached
+   * the rail (status `initiated`), the rail is asked for its record before anything is retried.
+   */
+  async reverse(creditId: string): Promise<JobResult> {
+    const c = await credits.get(this.db, creditId);
+    if (!c || c.refundStatus === 'success') return { done: true };
+    const rail = this.rails.byName(c.rail);
+
+    if (c.refundStatus === 'initiated') {
+      let known: RefundOutcome | null;
+      try {
+        known = await rail.refundStatus(c.refundKey);
+      } catch (err) {
+        known = { status: 'unknown', reason: String((err as Error).message ?? err) };
+      }
+      if (known !== null) return this.recordRefund(c, known);
+      // The rail never saw the key: the earlier attempt died before reaching it. Send it now.
+    }
+
+    await this.db.tx(async (q) => {
+      await credits.setRefund(q, c.id, { status: 'initiated', attempts: c.refundAttempts + 1, at: Date.now() });
+      if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', Date.now());
+    });
+    let outcome: RefundOutcome;
+    try {
+      outcome = await rail.refund({ key: c.refundKey, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa });
+    } catch (err) {
+      outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
+    }
+    return this.recordRefund({ ...c, refundAttempts: c.refundAttempts + 1, refundStatus: 'initiated' }, outcome);
+  }
+
+  private async recordRefund(c: Credit, o: RefundOutcome): Promise<JobResult> {
+    const now = Date.now();
+    if (o.status === 'unknown') {
+      this.log.warn({ credit: c.id, reason: o.reason }, 'refund outcome unknown; will ask the rail');
+      return { retryAt: now + this.cfg.refundPollMs, error: o.reason };
+    }
+    const status = o.status === 'pending' ? 'initiated' : o.status;
+    if (status !== c.refundStatus || o.status === 'failed') {
+      await this.db.tx(async (q) => {
+        await credits.setRefund(q, c.id, {
+          status,
+          ref: 'ref' in o ? o.ref : null,
+          error: o.status === 'failed' ? o.reason : null,
+          at: now,
+        });
+        if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
+      });
+    }
+    if (o.status === 'success') {
+      this.log.info({ credit: c.id, utr: c.utr, attempts: c.refundAttempts }, 'refund settled');
+      return { done: true };
+    }
+    if (o.status !== 'failed') return { retryAt: now + this.cfg.refundPollMs };
+    this.log.warn({ credit: c.id, reason: o.reason, attempts: c.refundAttempts }, 'refund failed; will retry');
+    return { retryAt: now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, 3_600_000), error: o.reason };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async emit(q: Queryable, refId: number, type: EventType, at: number) {
+    const v = await verifications.byRef(q, refId);
+    if (v) await this.eventSink(q, v.merchantId, type, v, at);
+  }
+
+  private merchantOf(q: Queryable, id: string): Promise<Merchant | null> {
+    return merchants.get(q, id);
+  }
+
+  creditsOf(refId: number) {
+    return credits.forVerification(this.db, refId);
+  }
+}
+
+export type { VerificationStatus };

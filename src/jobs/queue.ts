@@ -1,0 +1,77 @@
+// The jobs table is the outbox: jobs are inserted in the same transaction as the state change
+// that causes them, and run at least once; handlers make their effects idempotent.
+import type { Db, Queryable } from '../store/db.js';
+
+export interface Job {
+  id: number;
+  kind: string;
+  subject: string;
+  runAt: number;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface NewJob {
+  kind: string;
+  subject: string;
+  runAt: number;
+  /** At most one pending-or-done job per key: enqueuing it again is a no-op. */
+  dedupeKey?: string;
+}
+
+export async function enqueue(q: Queryable, j: NewJob, now = Date.now()) {
+  await q.query(
+    `INSERT INTO jobs (kind, subject, dedupe_key, run_at, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [j.kind, j.subject, j.dedupeKey ?? null, j.runAt, now],
+  );
+}
+
+const toJob = (r: Record<string, any>): Job => ({
+  id: r.id,
+  kind: r.kind,
+  subject: r.subject,
+  runAt: r.run_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+});
+
+/**
+ * Takes up to `limit` due jobs for this worker for `leaseMs`. A job whose lease ran out (its
+ * worker died) is due again. On PostgreSQL, SKIP LOCKED lets instances claim disjoint sets.
+ */
+export async function claim(db: Db, worker: string, limit: number, leaseMs: number, kinds?: string[], now = Date.now()): Promise<Job[]> {
+  const kindFilter = kinds ? ` AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
+  const rows = await db.query(
+    `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1
+      WHERE id IN (SELECT id FROM jobs
+                    WHERE done_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?)${kindFilter}
+                    ORDER BY run_at LIMIT ?${db.skipLocked})
+      RETURNING *`,
+    [worker, now + leaseMs, now, now, ...(kinds ?? []), limit],
+  );
+  return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
+}
+
+export async function complete(db: Db, job: Job, worker: string, now = Date.now()) {
+  await db.query('UPDATE jobs SET done_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?', [
+    now,
+    job.id,
+    worker,
+  ]);
+}
+
+export async function reschedule(db: Db, job: Job, worker: string, runAt: number, error: string | null) {
+  await db.query(
+    'UPDATE jobs SET run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?',
+    [runAt, error, job.id, worker],
+  );
+}
+
+export async function pendingJobs(db: Db, subject?: string) {
+  const rows = subject
+    ? await db.query('SELECT * FROM jobs WHERE done_at IS NULL AND subject = ? ORDER BY run_at', [subject])
+    : await db.query('SELECT * FROM jobs WHERE done_at IS NULL ORDER BY run_at');
+  return rows.map(toJob);
+}

@@ -1,0 +1,96 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../store/db.js';
+import { claim, complete, reschedule, type Job } from './queue.js';
+import { backoffMs } from '../engine/state.js';
+
+/** A handler either finishes its job or names when to run it again. Throwing retries with backoff. */
+export type JobResult = { done: true } | { retryAt: number; error?: string };
+export type JobHandler = (job: Job) => Promise<JobResult>;
+
+export interface RunnerOptions {
+  pollMs: number;
+  leaseMs: number;
+  /** Jobs run concurrently up to this many, so one slow job never holds up the rest. */
+  concurrency: number;
+  log: { error: (o: object, msg: string) => void; debug?: (o: object, msg: string) => void };
+}
+
+export class JobRunner {
+  readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running = new Set<Promise<void>>();
+  private stopped = true;
+  private polling = false;
+  private again = false;
+
+  constructor(
+    private db: Db,
+    private handlers: Record<string, JobHandler>,
+    private opts: RunnerOptions,
+  ) {}
+
+  start() {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Called after a commit that enqueued work, so it starts now rather than at the next poll. */
+  wake() {
+    if (this.stopped) return;
+    if (this.polling) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), ms);
+  }
+
+  private async poll() {
+    if (this.stopped || this.polling) return;
+    this.polling = true;
+    try {
+      const free = this.opts.concurrency - this.running.size;
+      if (free > 0) {
+        const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers));
+        for (const job of jobs) {
+          const p = this.run(job).finally(() => {
+            this.running.delete(p);
+            this.wake();
+          });
+          this.running.add(p);
+        }
+      }
+    } catch (err) {
+      this.opts.log.error({ err }, 'job poll failed');
+    } finally {
+      this.polling = false;
+      const again = this.again;
+      this.again = false;
+      this.schedule(again ? 0 : this.opts.pollMs);
+    }
+  }
+
+  private async run(job: Job) {
+    const handler = this.handlers[job.kind];
+    try {
+      const result = await handler(job);
+      if ('done' in result) await complete(this.db, job, this.worker);
+      else await reschedule(this.db, job, this.worker, result.retryAt, result.error ?? null);
+    } catch (err) {
+      const delay = backoffMs(job.attempts, 1000, 5 * 60_000);
+      this.opts.log.error({ err, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed');
+      await reschedule(this.db, job, this.worker, Date.now() + delay, String((err as Error)?.message ?? err)).catch((e) =>
+        this.opts.log.error({ err: e }, 'job reschedule failed'),
+      );
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// How money moves. The engine talks to a Rail and receives the rail's notifications through
+// a RailInbox; nothing outside rails/ knows which rail runs.
+import type { Mode } from '../engine/types.js';
+
+/** A credit to the gateway's collection account, as the payee bank reports it. */
+export interface CreditNotice {
+  utr: string;
+  tr: string | null;
+  amountPaise: number;
+  payerVpa: string | null;
+  payerName: string | null;
+  payerAccount: string | null;
+  payerIfsc: string | null;
+  payerAccountType: string | null;
+}
+
+/** A payment attempt against one of our intents that the payer's bank declined. */
+export interface FailedAttemptNotice {
+  utr: string;
+  tr: string;
+  payerVpa: string | null;
+  reason: string;
+}
+
+export type IntakeOutcome = 'applied' | 'refund' | 'duplicate' | 'ignored';
+
+export interface RailInbox {
+  credit(rail: string, n: CreditNotice): Promise<IntakeOutcome>;
+  failedAttempt(rail: string, n: FailedAttemptNotice): Promise<IntakeOutcome>;
+}
+
+/**
+ * What the rail says of a refund. `unknown` means the call did not give an answer (timeout,
+ * connection lost): the money may or may not have moved, so ask `refundStatus` before retrying.
+ */
+export type RefundOutcome =
+  | { status: 'pending' | 'success'; ref: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'unknown'; reason: string };
+
+export interface RefundRequest {
+  /** Deterministic, one per credit: the rail applies a key at most once. */
+  key: string;
+  utr: string;
+  amountPaise: number;
+  payerVpa: string | null;
+}
+
+export interface Rail {
+  readonly name: string;
+  /** The payee side of a collect intent for transaction reference `tr`. */
+  payee(): { vpa: string; name: string; mc?: string };
+  refund(req: RefundRequest): Promise<RefundOutcome>;
+  /** The rail's record of the refund with this key, or null when it has none. */
+  refundStatus(key: string): Promise<RefundOutcome | null>;
+}
+
+export interface Rails {
+  forMode(mode: Mode): Rail;
+  byName(name: string): Rail;
+}

@@ -1,0 +1,239 @@
+// The simulated UPI network behind test keys: payer apps that pay intents, the payee bank that
+// credits the gateway and tells it so, and refunds that settle after a delay like a real bank.
+import type { Db } from '../../store/db.js';
+import { digits } from '../../engine/ids.js';
+import { amountToPaise, parseIntent } from '../../engine/intent.js';
+import type { CreditNotice, IntakeOutcome, Rail, RailInbox, RefundOutcome, RefundRequest } from '../rail.js';
+import { findPayer, type SandboxPayer } from './directory.js';
+
+export interface SandboxOptions {
+  payeeVpa: string;
+  payeeName: string;
+  /** How long a refund stays in flight before it settles. */
+  refundSettleMs: number;
+  /** Added to every refund call, like a slow bank. */
+  latencyMs: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sandbox_payments (
+  utr TEXT PRIMARY KEY,
+  tr TEXT,
+  payer_vpa TEXT NOT NULL,
+  amount_paise INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  notified_at BIGINT,
+  gateway_outcome TEXT
+);
+CREATE TABLE IF NOT EXISTS sandbox_refunds (
+  idempotency_key TEXT PRIMARY KEY,
+  utr TEXT NOT NULL,
+  payer_vpa TEXT,
+  amount_paise INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  refund_utr TEXT NOT NULL,
+  answer_lost INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  settle_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sandbox_refunds_utr ON sandbox_refunds (utr);
+`;
+
+export class SandboxError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PayResult {
+  status: 'SUCCESS' | 'FAILURE';
+  utr: string;
+  payer_vpa: string;
+  amount: string;
+  message: string;
+}
+
+export class SandboxBank implements Rail {
+  readonly name = 'sandbox';
+  private inbox: RailInbox | null = null;
+  private redeliveryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private db: Db,
+    private opts: SandboxOptions,
+  ) {}
+
+  async init() {
+    await this.db.migrate(SCHEMA);
+  }
+
+  /** Starts delivering notifications; credits the gateway missed (it was down) are sent again. */
+  start(inbox: RailInbox, redeliverEveryMs = 5000) {
+    this.inbox = inbox;
+    const tick = () => void this.redeliverPending().catch(() => undefined);
+    tick();
+    this.redeliveryTimer = setInterval(tick, redeliverEveryMs);
+    this.redeliveryTimer.unref();
+  }
+
+  stop() {
+    if (this.redeliveryTimer) clearInterval(this.redeliveryTimer);
+  }
+
+  payee() {
+    return { vpa: this.opts.payeeVpa, name: this.opts.payeeName };
+  }
+
+  // ------------------------------------------------------------------ payer side
+
+  /** A sandbox payer's app pays a UPI intent. */
+  async pay(link: string, payerVpa: string, amountOverride?: string): Promise<PayResult> {
+    const intent = parseIntent(link);
+    if (!intent) throw new SandboxError('invalid_upi_link', 'upi_link is not a valid UPI intent (needs pa, pn and am).');
+    if (intent.pa.toLowerCase() !== this.opts.payeeVpa.toLowerCase()) {
+      throw new SandboxError('payee_not_found', `payee ${intent.pa} is not a merchant VPA in the sandbox network.`);
+    }
+    const payer = findPayer(payerVpa);
+    if (!payer) throw new SandboxError('payer_not_found', `payer_vpa ${payerVpa} is not in the sandbox directory.`);
+    const am = amountOverride ?? intent.am;
+    const amountPaise = amountToPaise(am);
+    if (amountPaise === null || amountPaise <= 0) throw new SandboxError('invalid_amount', `amount ${am} is not a valid amount.`);
+    if (intent.cu !== 'INR') throw new SandboxError('invalid_currency', 'only INR is supported.');
+
+    const utr = digits(12);
+    const declined = payer.behaviour === 'decline_payment';
+    await this.db.query(
+      'INSERT INTO sandbox_payments (utr, tr, payer_vpa, amount_paise, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', Date.now()],
+    );
+    await this.notify(utr);
+    return {
+      status: declined ? 'FAILURE' : 'SUCCESS',
+      utr,
+      payer_vpa: payer.vpa,
+      amount: (amountPaise / 100).toFixed(2),
+      message: declined ? 'Transaction declined by the payer bank' : 'Payment successful',
+    };
+  }
+
+  /** Sends the gateway the notification of a payment (again). What the gateway answered is returned. */
+  async notify(utr: string): Promise<IntakeOutcome> {
+    const [p] = await this.db.query('SELECT * FROM sandbox_payments WHERE utr = ?', [utr]);
+    if (!p) throw new SandboxError('payment_not_found', `no sandbox payment with utr ${utr}.`);
+    if (!this.inbox) throw new SandboxError('not_started', 'the sandbox network is not connected to the gateway.');
+    const payer = findPayer(p.payer_vpa) as SandboxPayer;
+    const outcome =
+      p.status === 'declined'
+        ? await this.inbox.failedAttempt(this.name, {
+            utr,
+            tr: p.tr ?? '',
+            payerVpa: payer.vpa,
+            reason: 'payer_bank_declined',
+          })
+        : await this.inbox.credit(this.name, this.creditNotice(p, payer));
+    await this.db.query('UPDATE sandbox_payments SET notified_at = ?, gateway_outcome = COALESCE(gateway_outcome, ?) WHERE utr = ?', [
+      Date.now(),
+      outcome,
+      utr,
+    ]);
+    return outcome;
+  }
+
+  private creditNotice(p: Record<string, any>, payer: SandboxPayer): CreditNotice {
+    return {
+      utr: p.utr,
+      tr: p.tr,
+      amountPaise: p.amount_paise,
+      payerVpa: payer.vpa,
+      payerName: payer.name,
+      payerAccount: payer.account,
+      payerIfsc: payer.ifsc,
+      payerAccountType: payer.accountType,
+    };
+  }
+
+  private async redeliverPending() {
+    const rows = await this.db.query('SELECT utr FROM sandbox_payments WHERE notified_at IS NULL ORDER BY created_at LIMIT 100');
+    for (const r of rows) await this.notify(r.utr).catch(() => undefined);
+  }
+
+  async payment(utr: string) {
+    const [p] = await this.db.query('SELECT * FROM sandbox_payments WHERE utr = ?', [utr]);
+    if (!p) return null;
+    const refunds = await this.db.query('SELECT * FROM sandbox_refunds WHERE utr = ? ORDER BY created_at', [utr]);
+    const now = Date.now();
+    return {
+      utr: p.utr,
+      tr: p.tr,
+      payer_vpa: p.payer_vpa,
+      amount: (p.amount_paise / 100).toFixed(2),
+      status: p.status === 'declined' ? 'FAILURE' : 'SUCCESS',
+      gateway_outcome: p.gateway_outcome,
+      refunds: refunds.map((r) => ({
+        idempotency_key: r.idempotency_key,
+        refund_utr: r.refund_utr,
+        amount: (r.amount_paise / 100).toFixed(2),
+        attempt: r.attempt,
+        status: r.status === 'pending' && now >= r.settle_at ? 'success' : r.status,
+        reason: r.reason,
+      })),
+    };
+  }
+
+  // ------------------------------------------------------------------ refunds (the Rail side)
+
+  async refund(req: RefundRequest): Promise<RefundOutcome> {
+    await this.delay();
+    const now = Date.now();
+    return this.db.tx(async (q) => {
+      const [existing] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
+      // A key is applied at most once: a refund in flight or done is only reported again.
+      if (existing && existing.status !== 'failed') return this.outcome(existing, now);
+      const attempt = existing ? existing.attempt + 1 : 1;
+      const payer = req.payerVpa ? findPayer(req.payerVpa) : null;
+      const fails = payer?.behaviour === 'refund_fails_once' && attempt === 1;
+      const loseAnswer = payer?.behaviour === 'refund_answer_lost' && attempt === 1;
+      const row = {
+        status: fails ? 'failed' : 'pending',
+        reason: fails ? 'beneficiary_bank_offline' : null,
+        refund_utr: digits(12),
+        settle_at: now + this.opts.refundSettleMs,
+      };
+      if (existing) {
+        await q.query(
+          'UPDATE sandbox_refunds SET attempt = ?, status = ?, reason = ?, refund_utr = ?, settle_at = ? WHERE idempotency_key = ?',
+          [attempt, row.status, row.reason, row.refund_utr, row.settle_at, req.key],
+        );
+      } else {
+        await q.query(
+          `INSERT INTO sandbox_refunds (idempotency_key, utr, payer_vpa, amount_paise, attempt, status, reason, refund_utr,
+             answer_lost, created_at, settle_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [req.key, req.utr, req.payerVpa, req.amountPaise, attempt, row.status, row.reason, row.refund_utr, loseAnswer ? 1 : 0, now, row.settle_at],
+        );
+      }
+      if (loseAnswer) return { status: 'unknown', reason: 'timeout waiting for the bank' } as RefundOutcome;
+      return this.outcome({ ...row, attempt }, now);
+    });
+  }
+
+  async refundStatus(key: string): Promise<RefundOutcome | null> {
+    await this.delay();
+    const [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
+    return r ? this.outcome(r, Date.now()) : null;
+  }
+
+  private outcome(r: Record<string, any>, now: number): RefundOutcome {
+    if (r.status === 'failed') return { status: 'failed', reason: r.reason ?? 'refund_failed' };
+    return { status: now >= r.settle_at ? 'success' : 'pending', ref: r.refund_utr };
+  }
+
+  private delay() {
+    return this.opts.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.opts.latencyMs)) : Promise.resolve();
+  }
+}

@@ -1,0 +1,21 @@
+import type { Config } from './config.js';
+import type { Engine } from './engine/verifications.js';
+import type { Merchants } from './engine/merchants.js';
+import type { RailRegistry } from './rails/index.js';
+import type { Principal } from './engine/types.js';
+import type { Db } from './store/db.js';
+
+/** What the HTTP layers (dialects, web, admin, sandbox) are given. */
+export interface Services {
+  cfg: Config;
+  db: Db;
+  engine: Engine;
+  merchants: Merchants;
+  rails: RailRegistry;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}

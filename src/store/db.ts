@@ -1,0 +1,36 @@
+// A tiny driver layer so that one set of SQL serves both SQLite (embedded default) and
+// PostgreSQL. SQL is written with `?` placeholders; the PostgreSQL driver rewrites them.
+
+export interface Queryable {
+  /** Runs one statement and returns its rows (empty for statements without RETURNING). */
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export type Row = Record<string, any>;
+
+export interface Db extends Queryable {
+  readonly kind: 'sqlite' | 'postgres';
+  /** ` FOR UPDATE` on PostgreSQL, empty on SQLite (which locks the whole database per write). */
+  readonly forUpdate: string;
+  /** ` FOR UPDATE SKIP LOCKED` on PostgreSQL, empty on SQLite. */
+  readonly skipLocked: string;
+  /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  migrate(ddl: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A unique-constraint violation, whichever database raised it. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export async function openDb(opts: { databaseUrl?: string; dataDir: string }): Promise<Db> {
+  if (opts.databaseUrl) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(opts.databaseUrl);
+  }
+  const { openSqlite } = await import('./sqlite.js');
+  return openSqlite(opts.dataDir);
+}

@@ -1,0 +1,366 @@
+// Row <-> record mapping and every statement the engine runs. Each function takes the
+// Queryable it runs on, so callers decide which statements share a transaction.
+import type { Queryable, Row } from './db.js';
+import type {
+  Credit,
+  CreditDisposition,
+  Merchant,
+  MerchantSettings,
+  Mode,
+  ReversalStatus,
+  Verification,
+  VerificationStatus,
+} from '../engine/types.js';
+
+const json = <T>(s: string | null): T | null => (s == null ? null : (JSON.parse(s) as T));
+
+// ---------------------------------------------------------------- merchants and keys
+
+const toMerchant = (r: Row): Merchant => ({
+  id: r.id,
+  name: r.name,
+  accountNumber: r.account_number,
+  settings: json<MerchantSettings>(r.settings) ?? {},
+  createdAt: r.created_at,
+});
+
+export const merchants = {
+  async insert(q: Queryable, m: Merchant) {
+    await q.query('INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES (?, ?, ?, ?, ?)', [
+      m.id,
+      m.name,
+      m.accountNumber,
+      JSON.stringify(m.settings),
+      m.createdAt,
+    ]);
+  },
+  async get(q: Queryable, id: string, forUpdate = ''): Promise<Merchant | null> {
+    const [r] = await q.query(`SELECT * FROM merchants WHERE id = ?${forUpdate}`, [id]);
+    return r ? toMerchant(r) : null;
+  },
+  async list(q: Queryable): Promise<Merchant[]> {
+    return (await q.query('SELECT * FROM merchants ORDER BY created_at')).map(toMerchant);
+  },
+  async setSettings(q: Queryable, id: string, settings: MerchantSettings) {
+    await q.query('UPDATE merchants SET settings = ? WHERE id = ?', [JSON.stringify(settings), id]);
+  },
+};
+
+export interface ApiKeyRow {
+  clientId: string;
+  merchantId: string;
+  mode: Mode;
+  secretHash: string;
+  secretSealed: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export const apiKeys = {
+  async insert(q: Queryable, k: ApiKeyRow) {
+    await q.query(
+      'INSERT INTO api_keys (client_id, merchant_id, mode, secret_hash, secret_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [k.clientId, k.merchantId, k.mode, k.secretHash, k.secretSealed, k.createdAt],
+    );
+  },
+  async get(q: Queryable, clientId: string): Promise<(ApiKeyRow & { merchant: Merchant }) | null> {
+    const [r] = await q.query(
+      `SELECT k.client_id, k.merchant_id, k.mode, k.secret_hash, k.secret_sealed, k.created_at AS key_created_at,
+              k.revoked_at, m.*
+         FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.client_id = ?`,
+      [clientId],
+    );
+    if (!r) return null;
+    return {
+      clientId: r.client_id,
+      merchantId: r.merchant_id,
+      mode: r.mode,
+      secretHash: r.secret_hash,
+      secretSealed: r.secret_sealed,
+      createdAt: r.key_created_at,
+      revokedAt: r.revoked_at,
+      merchant: toMerchant(r),
+    };
+  },
+  async forMerchant(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {
+    const rows = await q.query('SELECT * FROM api_keys WHERE merchant_id = ? AND revoked_at IS NULL ORDER BY created_at', [
+      merchantId,
+    ]);
+    return rows.map((r) => ({
+      clientId: r.client_id,
+      merchantId: r.merchant_id,
+      mode: r.mode,
+      secretHash: r.secret_hash,
+      secretSealed: r.secret_sealed,
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
+    }));
+  },
+};
+
+// ---------------------------------------------------------------- verifications
+
+const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
+  LEFT JOIN credits c ON c.id = v.credit_id`;
+
+const toVerification = (r: Row): Verification => ({
+  refId: r.ref_id,
+  merchantId: r.merchant_id,
+  mode: r.mode,
+  kind: r.kind,
+  dialect: r.dialect,
+  publicId: r.public_id,
+  verificationId: r.verification_id,
+  shortCode: r.short_code,
+  name: r.name,
+  redirectUrl: r.redirect_url,
+  referenceId: r.reference_id,
+  notes: json(r.notes),
+  status: r.status,
+  statusReason: r.status_reason,
+  rail: r.rail,
+  intentTr: r.intent_tr,
+  payeeVpa: r.payee_vpa,
+  payeeName: r.payee_name,
+  amountPaise: r.amount_paise,
+  validUntil: r.valid_until,
+  createdAt: r.created_at,
+  processedAt: r.processed_at,
+  creditId: r.credit_id,
+  payer:
+    r.payer_vpa || r.payer_account
+      ? {
+          vpa: r.payer_vpa,
+          name: r.payer_name,
+          account: r.payer_account,
+          ifsc: r.payer_ifsc,
+          accountType: r.payer_account_type,
+        }
+      : null,
+  utr: r.utr,
+  collectedAt: r.collected_at,
+  nameMatch: r.name_match_result ? { score: r.name_match_score, result: r.name_match_result } : null,
+  reversal: (r.reversal as ReversalStatus | null) ?? null,
+});
+
+export type NewVerification = Omit<
+  Verification,
+  'refId' | 'intentTr' | 'creditId' | 'payer' | 'utr' | 'collectedAt' | 'nameMatch' | 'reversal' | 'statusReason'
+>;
+
+export const verifications = {
+  /** Inserts unless the merchant already used the verification_id; returns the new ref_id or null. */
+  async insert(q: Queryable, v: NewVerification): Promise<number | null> {
+    const rows = await q.query<{ ref_id: number }>(
+      `INSERT INTO verifications (merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
+         redirect_url, reference_id, notes, status, rail, payee_vpa, payee_name, amount_paise, valid_until,
+         created_at, processed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING RETURNING ref_id`,
+      [
+        v.merchantId,
+        v.mode,
+        v.kind,
+        v.dialect,
+        v.publicId,
+        v.verificationId,
+        v.shortCode,
+        v.name,
+        v.redirectUrl,
+        v.referenceId,
+        v.notes ? JSON.stringify(v.notes) : null,
+        v.status,
+        v.rail,
+        v.payeeVpa,
+        v.payeeName,
+        v.amountPaise,
+        v.validUntil,
+        v.createdAt,
+        v.processedAt,
+      ],
+    );
+    return rows[0]?.ref_id ?? null;
+  },
+  async setIntentTr(q: Queryable, refId: number, tr: string) {
+    await q.query('UPDATE verifications SET intent_tr = ? WHERE ref_id = ?', [tr, refId]);
+  },
+  async one(q: Queryable, where: string, params: unknown[]): Promise<Verification | null> {
+    const [r] = await q.query(`${SELECT_VERIFICATION} WHERE ${where}`, params);
+    return r ? toVerification(r) : null;
+  },
+  byRef: (q: Queryable, refId: number) => verifications.one(q, 'v.ref_id = ?', [refId]),
+  byMerchantRef: (q: Queryable, merchantId: string, refId: number) =>
+    verifications.one(q, 'v.merchant_id = ? AND v.ref_id = ?', [merchantId, refId]),
+  byMerchantVid: (q: Queryable, merchantId: string, vid: string) =>
+    verifications.one(q, 'v.merchant_id = ? AND v.verification_id = ?', [merchantId, vid]),
+  byPublicId: (q: Queryable, merchantId: string, publicId: string) =>
+    verifications.one(q, 'v.merchant_id = ? AND v.public_id = ?', [merchantId, publicId]),
+  byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
+  /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
+  async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string) {
+    const [r] = await q.query(`SELECT * FROM verifications WHERE rail = ? AND intent_tr = ?${forUpdate}`, [rail, tr]);
+    return r ? toVerification(r) : null;
+  },
+  async lockByRef(q: Queryable, refId: number, forUpdate: string) {
+    const [r] = await q.query(`SELECT * FROM verifications WHERE ref_id = ?${forUpdate}`, [refId]);
+    return r ? toVerification(r) : null;
+  },
+  /** Moves a `created` verification to a terminal status; false when it had already left `created`. */
+  async finish(
+    q: Queryable,
+    refId: number,
+    to: VerificationStatus,
+    at: number,
+    reason: string | null,
+    found?: {
+      creditId: string;
+      payer: { vpa: string | null; name: string | null; account: string | null; ifsc: string | null; accountType: string | null };
+      utr: string;
+      collectedAt: number;
+      nameMatch: { score: number; result: string } | null;
+    },
+  ): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE verifications SET status = ?, status_reason = ?, processed_at = ?, credit_id = ?, payer_vpa = ?,
+         payer_name = ?, payer_account = ?, payer_ifsc = ?, payer_account_type = ?, utr = ?, collected_at = ?,
+         name_match_score = ?, name_match_result = ?
+       WHERE ref_id = ? AND status = 'created' RETURNING ref_id`,
+      [
+        to,
+        reason,
+        at,
+        found?.creditId ?? null,
+        found?.payer.vpa ?? null,
+        found?.payer.name ?? null,
+        found?.payer.account ?? null,
+        found?.payer.ifsc ?? null,
+        found?.payer.accountType ?? null,
+        found?.utr ?? null,
+        found?.collectedAt ?? null,
+        found?.nameMatch?.score ?? null,
+        found?.nameMatch?.result ?? null,
+        refId,
+      ],
+    );
+    return rows.length === 1;
+  },
+  async list(
+    q: Queryable,
+    merchantId: string,
+    f: { kind?: string; from?: number; to?: number; skip: number; count: number },
+  ): Promise<Verification[]> {
+    const where = ['v.merchant_id = ?'];
+    const params: unknown[] = [merchantId];
+    if (f.kind) (where.push('v.kind = ?'), params.push(f.kind));
+    if (f.from !== undefined) (where.push('v.created_at >= ?'), params.push(f.from));
+    if (f.to !== undefined) (where.push('v.created_at <= ?'), params.push(f.to));
+    params.push(f.count, f.skip);
+    const rows = await q.query(
+      `${SELECT_VERIFICATION} WHERE ${where.join(' AND ')} ORDER BY v.created_at DESC, v.ref_id DESC LIMIT ? OFFSET ?`,
+      params,
+    );
+    return rows.map(toVerification);
+  },
+  async count(q: Queryable, merchantId?: string): Promise<number> {
+    const [r] = merchantId
+      ? await q.query('SELECT COUNT(*) AS n FROM verifications WHERE merchant_id = ?', [merchantId])
+      : await q.query('SELECT COUNT(*) AS n FROM verifications');
+    return Number(r.n);
+  },
+};
+
+// ---------------------------------------------------------------- credits
+
+const toCredit = (r: Row): Credit => ({
+  id: r.id,
+  rail: r.rail,
+  utr: r.utr,
+  tr: r.tr,
+  amountPaise: r.amount_paise,
+  payer: {
+    vpa: r.payer_vpa,
+    name: r.payer_name,
+    account: r.payer_account,
+    ifsc: r.payer_ifsc,
+    accountType: r.payer_account_type,
+  },
+  receivedAt: r.received_at,
+  refId: r.ref_id,
+  disposition: r.disposition,
+  refundKey: r.refund_key,
+  refundStatus: r.refund_status,
+  refundAttempts: r.refund_attempts,
+  refundRef: r.refund_ref,
+  refundError: r.refund_error,
+});
+
+export const credits = {
+  /** Records a credit once per (rail, utr); returns false when the bank told us about it before. */
+  async insertOnce(q: Queryable, c: Credit): Promise<boolean> {
+    const rows = await q.query(
+      `INSERT INTO credits (id, rail, utr, tr, amount_paise, payer_vpa, payer_name, payer_account, payer_ifsc,
+         payer_account_type, received_at, ref_id, disposition, refund_key, refund_status, refund_updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        c.id,
+        c.rail,
+        c.utr,
+        c.tr,
+        c.amountPaise,
+        c.payer.vpa,
+        c.payer.name,
+        c.payer.account,
+        c.payer.ifsc,
+        c.payer.accountType,
+        c.receivedAt,
+        c.refId,
+        c.disposition,
+        c.refundKey,
+        c.refundStatus,
+        c.receivedAt,
+      ],
+    );
+    return rows.length === 1;
+  },
+  async get(q: Queryable, id: string, forUpdate = ''): Promise<Credit | null> {
+    const [r] = await q.query(`SELECT * FROM credits WHERE id = ?${forUpdate}`, [id]);
+    return r ? toCredit(r) : null;
+  },
+  async byUtr(q: Queryable, rail: string, utr: string): Promise<Credit | null> {
+    const [r] = await q.query('SELECT * FROM credits WHERE rail = ? AND utr = ?', [rail, utr]);
+    return r ? toCredit(r) : null;
+  },
+  async forVerification(q: Queryable, refId: number): Promise<Credit[]> {
+    return (await q.query('SELECT * FROM credits WHERE ref_id = ? ORDER BY received_at', [refId])).map(toCredit);
+  },
+  async setRefund(
+    q: Queryable,
+    id: string,
+    r: { status: ReversalStatus; attempts?: number; ref?: string | null; error?: string | null; at: number },
+  ) {
+    await q.query(
+      `UPDATE credits SET refund_status = ?, refund_attempts = COALESCE(?, refund_attempts),
+         refund_ref = COALESCE(?, refund_ref), refund_error = ?, refund_updated_at = ? WHERE id = ?`,
+      [r.status, r.attempts ?? null, r.ref ?? null, r.error ?? null, r.at, id],
+    );
+  },
+};
+
+export const notifications = {
+  async insert(q: Queryable, n: { rail: string; kind: string; utr: string; tr: string | null; outcome: string; at: number }) {
+    await q.query('INSERT INTO notifications (rail, kind, utr, tr, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      n.rail,
+      n.kind,
+      n.utr,
+      n.tr,
+      n.outcome,
+      n.at,
+    ]);
+  },
+  async seen(q: Queryable, rail: string, kind: string, utr: string): Promise<boolean> {
+    const rows = await q.query('SELECT 1 FROM notifications WHERE rail = ? AND kind = ? AND utr = ? LIMIT 1', [rail, kind, utr]);
+    return rows.length > 0;
+  },
+};
+
+export type { CreditDisposition };

@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db, Queryable, Row } from './db.js';
+
+/**
+ * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
+ * interleave with other statements except at the awaits inside `fn`; a promise-chain mutex
+ * serialises every access so that nobody reads another caller's uncommitted writes.
+ */
+export function openSqlite(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'pennygate.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL'); // an acknowledged success must survive a power cut
+  db.pragma('busy_timeout = 5000'); // the CLI may write while the server runs
+  db.pragma('foreign_keys = ON');
+
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+  const bind = (params: unknown[]) =>
+    params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  const run = <T>(sql: string, params: unknown[] = []): T[] => {
+    const s = prepare(sql);
+    if (s.reader) return s.all(...bind(params)) as T[];
+    s.run(...bind(params));
+    return [];
+  };
+
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(fn, fn);
+    tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
+  const direct: Queryable = { query: async <T = Row>(sql: string, params?: unknown[]) => run<T>(sql, params) };
+
+  return {
+    kind: 'sqlite',
+    forUpdate: '',
+    skipLocked: '',
+    query: <T = Row>(sql: string, params?: unknown[]) => exclusive(async () => run<T>(sql, params)),
+    tx: <T>(fn: (q: Queryable) => Promise<T>) =>
+      exclusive(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(direct);
+          db.exec('COMMIT');
+          return out;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        }
+      }),
+    migrate: async (ddl: string) => {
+      await exclusive(async () => db.exec(ddl));
+    },
+    close: async () => {
+      await exclusive(async () => db.close());
+    },
+  };
+}

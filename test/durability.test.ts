@@ -1,0 +1,128 @@
+// Expiry and crash safety: jobs live in the database, the process may die at any moment.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
+
+const uid = (p = 'd') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+describe('expiry', () => {
+  let gw: Gateway;
+  after(() => gw?.stop());
+
+  it('expires an unpaid link by job, and refunds a payment that comes after', async () => {
+    gw = await Gateway.start({ env: { RPD_LINK_TTL_SECONDS: '1' } });
+    const cf = gw.cashfree((await gw.merchant()).test_key);
+    const vid = uid();
+    const created = (await cf.createRpd({ verification_id: vid })).json;
+    // The admin view reads the stored record, so EXPIRED there proves the job ran.
+    await eventually(
+      async () => (await gw.admin('GET', `/verifications/${created.ref_id}`)).json.verification.status,
+      (s) => s === 'expired',
+      5000,
+      'the expiry job',
+    );
+    const s = (await cf.status({ verification_id: vid })).json;
+    assert.equal(s.status, 'EXPIRED');
+    const late = await gw.pay(created.upi_link, 'success@upi');
+    assert.equal(late.json.status, 'SUCCESS');
+    await eventually(() => gw.payment(late.json.utr), (p) => p.refunds[0]?.status === 'success', 5000, 'late refund');
+    assert.equal((await gw.payment(late.json.utr)).gateway_outcome, 'refund');
+    assert.equal((await cf.status({ verification_id: vid })).json.status, 'EXPIRED');
+  });
+});
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`crash safety (${store})`, () => {
+    let gw: Gateway;
+    let drop: (() => Promise<void>) | undefined;
+    after(async () => {
+      await gw?.stop();
+      await drop?.();
+    });
+
+    it('refunds exactly once after SIGKILL between payment and refund, and keeps every answered 200', async () => {
+      let databaseUrl: string | undefined;
+      if (store === 'postgres') ({ url: databaseUrl, drop } = await freshPostgres());
+      // The refund waits 2 s, so the kill lands between the payment and the refund.
+      gw = await Gateway.start({ databaseUrl, env: { REVERSAL_DELAY_SECONDS: '2' } });
+      const cf = gw.cashfree((await gw.merchant()).test_key);
+      const answered: any[] = [];
+      for (let i = 0; i < 5; i++) answered.push((await cf.createRpd({ verification_id: uid(), name: 'John Doe' })).json);
+      const paid = await gw.pay(answered[0].upi_link, 'success@upi');
+      const before = (await cf.status({ verification_id: answered[0].verification_id })).json;
+      assert.equal(before.status, 'SUCCESS');
+      assert.equal(before.reversal_status, 'PENDING');
+
+      await gw.restart(); // SIGKILL, then start on the same store
+      for (const a of answered) {
+        const s = (await cf.status({ verification_id: a.verification_id })).json;
+        assert.equal(s.ref_id, String(a.ref_id));
+      }
+      const after = await eventually(
+        () => cf.status({ verification_id: answered[0].verification_id }).then((r) => r.json),
+        (s) => s.reversal_status === 'TRANSFER_SUCCESS',
+        15_000,
+        'refund after restart',
+      );
+      assert.equal(after.utr, paid.json.utr);
+      await sleep(500);
+      const refunds = (await gw.payment(paid.json.utr)).refunds;
+      assert.equal(refunds.length, 1);
+      assert.equal(refunds[0].attempt, 1);
+    });
+
+    it('finishes a refund that was in flight when the process died', async () => {
+      // Refunds settle slowly (3 s): kill while the refund is TRANSFER_INITIATED.
+      await gw.restart({ REVERSAL_DELAY_SECONDS: '0', SANDBOX_REFUND_SETTLE_MS: '3000' });
+      const cf = gw.cashfree((await gw.merchant('Second')).test_key);
+      const created = (await cf.createRpd({ verification_id: uid() })).json;
+      const paid = await gw.pay(created.upi_link, 'success@upi');
+      await eventually(
+        () => cf.status({ verification_id: created.verification_id }).then((r) => r.json),
+        (s) => s.reversal_status === 'TRANSFER_INITIATED',
+        5000,
+        'refund in flight',
+      );
+      await gw.restart({ SANDBOX_REFUND_SETTLE_MS: '300' });
+      await eventually(
+        () => cf.status({ verification_id: created.verification_id }).then((r) => r.json),
+        (s) => s.reversal_status === 'TRANSFER_SUCCESS',
+        15_000,
+        'refund after restart',
+      );
+      const refunds = (await gw.payment(paid.json.utr)).refunds;
+      assert.equal(refunds.length, 1);
+      assert.equal(refunds[0].attempt, 1);
+    });
+  });
+}
+
+describe('several instances on one PostgreSQL', () => {
+  const gws: Gateway[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  after(async () => {
+    for (const g of gws) await g.stop();
+    await drop?.();
+  });
+
+  it('share the jobs: every credit is refunded exactly once', async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    gws.push(await Gateway.start({ databaseUrl: db.url }));
+    gws.push(await Gateway.start({ databaseUrl: db.url }));
+    const key = (await gws[0].merchant()).test_key;
+    const utrs: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const gw = gws[i % 2];
+      const created = (await gw.cashfree(key).createRpd({ verification_id: uid('multi') })).json;
+      // Pay twice: one credit verifies, one goes straight back.
+      utrs.push((await gw.pay(created.upi_link, 'success@upi')).json.utr);
+      utrs.push((await gws[(i + 1) % 2].pay(created.upi_link, 'payer7@sandbox')).json.utr);
+    }
+    for (const utr of utrs) {
+      const p = await eventually(() => gws[0].payment(utr), (p) => p.refunds[0]?.status === 'success', 15_000, `refund ${utr}`);
+      assert.equal(p.refunds.length, 1);
+      assert.equal(p.refunds[0].attempt, 1);
+    }
+  });
+});

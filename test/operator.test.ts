@@ -1,0 +1,92 @@
+// What the operator relies on: the admin API, the CLI, /openapi.json, /healthz, and logs
+// that never carry a secret or a full account number.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+
+describe('operator', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  it('serves /healthz', async () => {
+    const r = await gw.request('GET', '/healthz');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.status, 'ok');
+  });
+
+  it('creates a merchant through the admin API with the documented fields', async () => {
+    const r = await gw.admin('POST', '/merchants', { name: 'Acme' });
+    assert.equal(r.status, 201);
+    assert.match(r.json.id, /^mer_/);
+    assert.equal(r.json.name, 'Acme');
+    assert.match(r.json.account_number, /^\d{16}$/);
+    assert.match(r.json.test_key.client_id, /^pg_test_/);
+    assert.ok(r.json.test_key.client_secret.length >= 40);
+    const shown = await gw.admin('GET', `/merchants/${r.json.id}`);
+    assert.equal(shown.json.account_number, r.json.account_number);
+    assert.equal(JSON.stringify(shown.json).includes(r.json.test_key.client_secret), false, 'the secret is shown once');
+  });
+
+  it('refuses the admin API without the token, and bad admin input', async () => {
+    const none = await gw.request('POST', '/admin/merchants', { body: { name: 'x' } });
+    assert.equal(none.status, 401);
+    const wrong = await gw.request('POST', '/admin/merchants', { headers: { authorization: 'Bearer nope' }, body: { name: 'x' } });
+    assert.equal(wrong.status, 401);
+    assert.equal((await gw.admin('POST', '/merchants', {})).status, 400);
+    assert.equal((await gw.admin('POST', '/merchants', { name: '' })).status, 400);
+    assert.equal((await gw.admin('POST', '/merchants', { name: 7 })).status, 400);
+    assert.equal((await gw.admin('GET', '/merchants/mer_nobody')).status, 404);
+  });
+
+  it('creates a merchant from the command line whose keys work against the running server', async () => {
+    const env = { ...process.env, DATA_DIR: gw.dataDir, ADMIN_TOKEN };
+    const { stdout } = await run(process.execPath, [CLI, 'merchants', 'create', '--name', 'From the CLI'], { env });
+    const m = JSON.parse(stdout);
+    assert.equal(m.name, 'From the CLI');
+    const r = await gw.cashfree(m.test_key).createRpd({ verification_id: 'cli-made-1' });
+    assert.equal(r.status, 200, r.text);
+    const list = JSON.parse((await run(process.execPath, [CLI, 'merchants', 'list'], { env })).stdout);
+    assert.ok(list.items.some((x: any) => x.id === m.id));
+    await assert.rejects(run(process.execPath, [CLI, 'merchants', 'create'], { env }), /--name/);
+  });
+
+  it('publishes the OpenAPI document generated from the validating schemas', async () => {
+    const r = await gw.request('GET', '/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.openapi, '3.0.3');
+    const create = r.json.paths['/verification/reverse-penny-drop'].post;
+    const schema = create.requestBody.content['application/json'].schema;
+    assert.deepEqual(schema.required, ['verification_id']);
+    assert.equal(schema.properties.verification_id.maxLength, 50);
+    assert.equal(schema.properties.verification_id.pattern, '^[A-Za-z0-9._-]+$');
+    assert.ok(create.responses['200'].content['application/json'].schema.properties.qr_code);
+    assert.ok(r.json.paths['/verification/remitter/status'].get);
+  });
+
+  it('never logs a client secret or a full account number', async () => {
+    const { test_key } = await gw.merchant('Logged');
+    const cf = gw.cashfree(test_key);
+    const created = (await cf.createRpd({ verification_id: 'log-1', name: 'John Doe' })).json;
+    await cf.createRpd({ verification_id: 'log-2' }); // and a request that fails auth:
+    await gw.request('POST', '/verification/reverse-penny-drop', {
+      headers: { 'x-client-id': test_key.client_id, 'x-client-secret': 'wrong-secret-value' },
+      body: { verification_id: 'log-3' },
+    });
+    const paid = await gw.pay(created.upi_link, 'success@upi');
+    await eventually(() => gw.payment(paid.json.utr), (p) => p.refunds[0]?.status === 'success', 5000, 'refund');
+    assert.match(gw.output, /credit recorded/);
+    assert.ok(!gw.output.includes(test_key.client_secret), 'client secret in logs');
+    assert.ok(!gw.output.includes('wrong-secret-value'), 'presented secret in logs');
+    assert.ok(!gw.output.includes('026291800001191'), 'full account number in logs');
+    assert.match(gw.output, /XXXXXXXXXXX1191/);
+  });
+});

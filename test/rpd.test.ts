@@ -1,0 +1,225 @@
+// Reverse penny drop end to end in the Cashfree dialect, against the real server process,
+// on SQLite and on PostgreSQL.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
+import { decodeQr, intentParams, pngHeader } from './support/upi.js';
+
+type Key = { client_id: string; client_secret: string };
+const uid = (p = 'v') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`reverse penny drop (${store})`, () => {
+    let gw: Gateway;
+    let key: Key;
+    let cf: ReturnType<Gateway['cashfree']>;
+    let dropDb: (() => Promise<void>) | undefined;
+
+    before(async () => {
+      let databaseUrl: string | undefined;
+      if (store === 'postgres') {
+        const db = await freshPostgres();
+        databaseUrl = db.url;
+        dropDb = db.drop;
+      }
+      gw = await Gateway.start({ databaseUrl });
+      key = (await gw.merchant()).test_key;
+      cf = gw.cashfree(key);
+    });
+    after(async () => {
+      await gw?.stop();
+      await dropDb?.();
+    });
+
+    const create = async (extra: Record<string, unknown> = {}) => {
+      const vid = uid();
+      const r = await cf.createRpd({ verification_id: vid, name: 'John Doe', ...extra });
+      assert.equal(r.status, 200, r.text);
+      return { vid, ...r.json };
+    };
+    const status = async (vid: string) => (await cf.status({ verification_id: vid })).json;
+    const refunds = async (utr: string) => (await gw.payment(utr)).refunds as any[];
+    const settled = (utr: string) =>
+      eventually(() => refunds(utr), (rs) => rs.length > 0 && rs.every((r) => r.status === 'success'), 10_000, `refund of ${utr}`);
+
+    it('answers create with exactly the documented response', async () => {
+      const before = Date.now();
+      const r = await create();
+      assert.deepEqual(Object.keys(r).filter((k) => k !== 'vid'), [
+        'verification_id', 'ref_id', 'valid_upto', 'upi_link', 'gpay', 'bhim', 'paytm', 'phonepe', 'qr_code', 'url',
+      ]);
+      assert.equal(r.verification_id, r.vid);
+      assert.ok(Number.isInteger(r.ref_id) && r.ref_id > 0);
+      const ttl = Date.parse(r.valid_upto) - before;
+      assert.ok(ttl > 595_000 && ttl < 605_000, `valid_upto ${r.valid_upto} is 10 minutes out`);
+      assert.match(r.valid_upto, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+      assert.match(r.upi_link, /^upi:\/\/pay\?pa=[^&]+@[^&]+&pn=/);
+      const p = intentParams(r.upi_link);
+      assert.equal(p.pa, 'pennygate@sandbox');
+      assert.ok(p.pn);
+      assert.equal(p.tr, String(r.ref_id));
+      assert.equal(p.am, '1.00');
+      assert.equal(p.cu, 'INR');
+      assert.equal(p.tn, 'BAV');
+      const query = r.upi_link.slice('upi://pay?'.length);
+      assert.equal(r.gpay, `tez://upi/pay?${query}`);
+      assert.equal(r.bhim, `bhim://upi://pay?${query}`);
+      assert.equal(r.paytm, `paytmmp://pay?${query}`);
+      assert.equal(r.phonepe, `phonepe://pay?${query}`);
+
+      assert.doesNotMatch(r.qr_code, /^data:/);
+      assert.deepEqual(pngHeader(r.qr_code), { width: 256, height: 256, bitDepth: 1, colourType: 3 });
+      assert.equal(decodeQr(r.qr_code), r.upi_link);
+
+      assert.ok(r.url.startsWith(`http://localhost:${gw.port}/rpd/`), r.url);
+      const page = await fetch(gw.url + new URL(r.url).pathname);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /qr\.png/);
+
+      const s = await status(r.vid);
+      assert.equal(s.status, 'CREATED');
+      assert.equal(s.ref_id, String(r.ref_id));
+      assert.equal(s.verification_id, r.vid);
+      assert.match(s.added_on, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30$/);
+    });
+
+    it('verifies the payer, name-matches, and returns the rupee', async () => {
+      const r = await create();
+      const paid = await gw.pay(r.upi_link, 'success@upi');
+      assert.equal(paid.status, 200, paid.text);
+      assert.equal(paid.json.status, 'SUCCESS');
+      const s = await status(r.vid);
+      assert.equal(s.status, 'SUCCESS');
+      assert.equal(s.bank_account, '026291800001191');
+      assert.equal(s.ifsc, 'YESB0000262');
+      assert.equal(s.upi, 'success@upi');
+      assert.equal(s.name_at_bank, 'JOHN DOE');
+      assert.equal(s.utr, paid.json.utr);
+      assert.equal(s.account_type, 'SAVINGS');
+      assert.equal(s.name_match_result, 'DIRECT_MATCH');
+      assert.equal(s.name_match_score, '100');
+      assert.ok(s.penny_collected_on && s.processed_on);
+      assert.ok(['PENDING', 'TRANSFER_INITIATED', 'TRANSFER_SUCCESS'].includes(s.reversal_status));
+      const byRef = (await cf.status({ ref_id: String(r.ref_id) })).json;
+      assert.equal(byRef.verification_id, r.vid);
+      await eventually(() => status(r.vid), (x) => x.reversal_status === 'TRANSFER_SUCCESS', 10_000, 'reversal');
+      const rs = await settled(paid.json.utr);
+      assert.equal(rs.length, 1);
+      assert.equal(rs[0].amount, '1.00');
+    });
+
+    it('reports a failed payment attempt as FAILURE and refunds a later payment', async () => {
+      const r = await create();
+      const failed = await gw.pay(r.upi_link, 'failure@upi');
+      assert.equal(failed.json.status, 'FAILURE');
+      const s = await status(r.vid);
+      assert.equal(s.status, 'FAILURE');
+      assert.equal(s.bank_account, undefined);
+      const late = await gw.pay(r.upi_link, 'success@upi');
+      assert.equal(late.json.status, 'SUCCESS');
+      await settled(late.json.utr);
+      assert.equal((await status(r.vid)).status, 'FAILURE');
+    });
+
+    it('refunds a second payment of the same intent and keeps the first result', async () => {
+      const r = await create();
+      const first = await gw.pay(r.upi_link, 'success@upi');
+      const second = await gw.pay(r.upi_link, 'priya.sharma@okaxis');
+      await settled(first.json.utr);
+      await settled(second.json.utr);
+      const s = await status(r.vid);
+      assert.equal(s.utr, first.json.utr);
+      assert.equal(s.upi, 'success@upi');
+    });
+
+    it('refunds a payment of the wrong amount without changing the verification', async () => {
+      const r = await create();
+      const wrong = await gw.pay(r.upi_link, 'success@upi', '2.00');
+      assert.equal(wrong.json.status, 'SUCCESS');
+      const rs = await settled(wrong.json.utr);
+      assert.equal(rs[0].amount, '2.00');
+      assert.equal((await status(r.vid)).status, 'CREATED');
+      const right = await gw.pay(r.upi_link, 'success@upi');
+      assert.equal((await status(r.vid)).status, 'SUCCESS');
+      assert.equal((await status(r.vid)).utr, right.json.utr);
+    });
+
+    it('refunds a credit whose tr matches no verification', async () => {
+      const r = await create();
+      const link = r.upi_link.replace(/tr=\d+/, 'tr=999999999');
+      const paid = await gw.pay(link, 'success@upi');
+      assert.equal(paid.status, 200, paid.text);
+      await settled(paid.json.utr);
+      assert.equal((await gw.payment(paid.json.utr)).gateway_outcome, 'refund');
+      assert.equal((await status(r.vid)).status, 'CREATED');
+    });
+
+    it('applies a notification delivered many times, also concurrently, once', async () => {
+      const r = await create();
+      const paid = await gw.pay(r.upi_link, 'success@upi');
+      const utr = paid.json.utr;
+      const again = await Promise.all(
+        Array.from({ length: 8 }, () => gw.request('POST', `/sandbox/upi/payments/${utr}/notify`)),
+      );
+      for (const a of again) assert.equal(a.json.gateway_outcome, 'duplicate');
+      await settled(utr);
+      await sleep(400); // a second refund, if any, would have been sent by now
+      assert.equal((await refunds(utr)).length, 1);
+      const detail = await gw.admin('GET', `/verifications/${r.ref_id}`);
+      assert.equal(detail.json.credits.length, 1);
+      assert.equal(detail.json.credits[0].refundAttempts, 1);
+    });
+
+    it('takes concurrent payments of one intent: one verifies, the rest go back', async () => {
+      const r = await create();
+      const payers = ['success@upi', 'priya.sharma@okaxis', 'mohd.irfan@ybl', 'lakshmi.n@okhdfcbank', 'payer42@sandbox'];
+      const paid = await Promise.all(payers.map((p) => gw.pay(r.upi_link, p)));
+      const outcomes = await Promise.all(paid.map(async (p) => (await gw.payment(p.json.utr)).gateway_outcome));
+      assert.equal(outcomes.filter((o) => o === 'applied').length, 1);
+      assert.equal(outcomes.filter((o) => o === 'refund').length, payers.length - 1);
+      for (const p of paid) await settled(p.json.utr);
+      const s = await status(r.vid);
+      assert.equal(s.utr, paid[outcomes.indexOf('applied')].json.utr);
+    });
+
+    it('creates one verification when the same verification_id races', async () => {
+      const vid = uid('race');
+      const rs = await Promise.all(Array.from({ length: 10 }, () => cf.createRpd({ verification_id: vid })));
+      assert.equal(rs.filter((r) => r.status === 200).length, 1);
+      for (const r of rs.filter((r) => r.status !== 200)) {
+        assert.equal(r.status, 400);
+        assert.deepEqual(r.json, { type: 'validation_error', code: 'invalid_verification_id', message: 'verification_id already exists' });
+      }
+    });
+
+    it('retries a refund the bank declined until it goes through', async () => {
+      const r = await create();
+      const paid = await gw.pay(r.upi_link, 'refundfail@upi');
+      const seen = new Set<string>();
+      await eventually(
+        async () => {
+          const s = await status(r.vid);
+          seen.add(s.reversal_status);
+          return s;
+        },
+        (s) => s.reversal_status === 'TRANSFER_SUCCESS',
+        15_000,
+        'reversal after a failed attempt',
+      );
+      assert.ok(seen.has('FAILED'), `saw ${[...seen]}`);
+      const rs = await refunds(paid.json.utr);
+      assert.equal(rs.length, 1);
+      assert.equal(rs[0].attempt, 2);
+    });
+
+    it('asks the bank before retrying a refund whose answer was lost', async () => {
+      const r = await create();
+      const paid = await gw.pay(r.upi_link, 'refundtimeout@upi');
+      await eventually(() => status(r.vid), (s) => s.reversal_status === 'TRANSFER_SUCCESS', 10_000, 'reversal');
+      const rs = await refunds(paid.json.utr);
+      assert.equal(rs.length, 1);
+      assert.equal(rs[0].attempt, 1, 'the lost refund was not sent twice');
+    });
+  });
+}

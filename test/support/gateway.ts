@@ -1,0 +1,186 @@
+// Starts the real gateway (the compiled server, as `npm start` runs it) in a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface GatewayOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+  databaseUrl?: string;
+  port?: number;
+}
+
+export class Gateway {
+  proc!: ChildProcess;
+  output = '';
+  readonly url: string;
+
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(o: GatewayOptions = {}): Promise<Gateway> {
+    const port = o.port ?? (await freePort());
+    const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'pennygate-test-'));
+    const env: Record<string, string> = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'info',
+      JOB_POLL_MS: '50',
+      REFUND_POLL_MS: '150',
+      REFUND_RETRY_BASE_MS: '200',
+      SANDBOX_REFUND_SETTLE_MS: '300',
+      ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, SECRET_KEY: '11'.repeat(32) } : {}),
+      ...o.env,
+    };
+    const gw = new Gateway(port, dataDir, env);
+    await gw.spawn();
+    return gw;
+  }
+
+  private async spawn() {
+    const { PATH, HOME } = process.env;
+    this.proc = spawn(process.execPath, [MAIN], { env: { PATH, HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout!.on('data', (d) => (this.output += d));
+    this.proc.stderr!.on('data', (d) => (this.output += d));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null) throw new Error(`gateway exited ${this.proc.exitCode}:\n${this.output}`);
+      try {
+        const r = await fetch(`${this.url}/healthz`);
+        if (r.ok) return;
+      } catch {
+        /* not up yet */
+      }
+      await sleep(50);
+    }
+    throw new Error(`gateway did not start:\n${this.output}`);
+  }
+
+  /** Kills the process the hard way (no shutdown hooks run) and waits for it to be gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL') {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const gone = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill(signal);
+    await gone;
+  }
+
+  async restart(env: Record<string, string> = {}) {
+    await this.kill();
+    Object.assign(this.env, env);
+    await this.spawn();
+  }
+
+  stop() {
+    return this.kill('SIGTERM');
+  }
+
+  async request(method: string, path: string, o: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}) {
+    const headers: Record<string, string> = { ...o.headers };
+    let body: string | undefined;
+    if (o.raw !== undefined) body = o.raw;
+    else if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const r = await fetch(this.url + path, { method, headers, body });
+    const text = await r.text();
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, json, text, headers: r.headers };
+  }
+
+  admin(method: string, path: string, body?: unknown) {
+    return this.request(method, `/admin${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, body });
+  }
+
+  async merchant(name = 'Acme Lending') {
+    const r = await this.admin('POST', '/merchants', { name });
+    if (r.status !== 201) throw new Error(`merchant create failed: ${r.status} ${r.text}`);
+    return r.json as { id: string; name: string; account_number: string; test_key: { client_id: string; client_secret: string } };
+  }
+
+  /** A Cashfree-dialect client for one merchant's key pair. */
+  cashfree(key: { client_id: string; client_secret: string }) {
+    const headers = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret };
+    return {
+      createRpd: (body: unknown) => this.request('POST', '/verification/reverse-penny-drop', { headers, body }),
+      status: (q: Record<string, string>) => this.request('GET', `/verification/remitter/status?${new URLSearchParams(q)}`, { headers }),
+      post: (path: string, body: unknown, extra: Record<string, string> = {}) =>
+        this.request('POST', `/verification${path}`, { headers: { ...headers, ...extra }, body }),
+    };
+  }
+
+  pay(upi_link: string, payer_vpa: string, amount?: string) {
+    return this.request('POST', '/sandbox/upi/pay', { body: { upi_link, payer_vpa, ...(amount ? { amount } : {}) } });
+  }
+
+  async payment(utr: string) {
+    return (await this.request('GET', `/sandbox/upi/payments/${utr}`)).json;
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until `ok` holds of its result, or fails after `ms`. */
+export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T;
+  do {
+    last = await fn();
+    if (ok(last)) return last;
+    await sleep(50);
+  } while (Date.now() < deadline);
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last!)}`);
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh, empty database for one test suite; dropped by the returned cleanup. */
+export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `pennygate_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
