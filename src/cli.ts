@@ -5,12 +5,19 @@ import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
+import { WebhookAddressError } from './jobs/webhook-address.js';
 
 const USAGE = `usage: pennygate <command>
 
   merchants create --name NAME   create a merchant with a test key pair (prints the secret once)
   merchants list                 list merchants
   merchants show ID              show one merchant
+  webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret]
+                                 set where a merchant's events go (prints the signing secret)
+  webhook show MERCHANT          show a merchant's webhook
+  webhook deliveries MERCHANT    list recent deliveries with their status
+  webhook delivery ID            one delivery with every attempt
+  webhook replay ID              send a delivery again now
   admin-token                    print the admin API token
 
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
@@ -19,7 +26,13 @@ async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' },
+      url: { type: 'string' },
+      dialect: { type: 'string' },
+      'rotate-secret': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [group, action, arg] = positionals;
   if (values.help || !group) return usage(0);
@@ -38,6 +51,26 @@ async function main(argv: string[]) {
     if (group === 'merchants' && action === 'show' && arg) {
       const m = await s.merchants.get(arg);
       return m ? print(merchantView(m)) : fail(`no merchant ${arg}`);
+    }
+    if (group === 'webhook' && arg) {
+      if (action === 'set') {
+        if (!values.url || !values.dialect) return fail('webhook set needs --url and --dialect');
+        const w = await s.webhooks.configure(arg, values.url, values.dialect, values['rotate-secret']);
+        return w ? print(w) : fail(`no merchant ${arg}`);
+      }
+      if (action === 'show') {
+        const w = await s.webhooks.current(arg);
+        return w ? print(w) : fail(`no webhook set for ${arg}`);
+      }
+      if (action === 'deliveries') return print({ items: await s.webhooks.list(arg) });
+      if (action === 'delivery') {
+        const d = await s.webhooks.get(arg);
+        return d ? print(d) : fail(`no delivery ${arg}`);
+      }
+      if (action === 'replay') {
+        const d = await s.webhooks.replay(arg);
+        return d ? print(d) : fail(`no delivery ${arg}`);
+      }
     }
     return usage(2);
   } finally {
@@ -58,6 +91,7 @@ function usage(code: number) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof WebhookAddressError) return fail(err.message);
   process.stderr.write(`pennygate: ${err?.message ?? err}\n`);
   process.exitCode = 1;
 });

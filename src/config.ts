@@ -20,6 +20,7 @@ export interface Config {
   jobConcurrency: number;
   sandbox: { payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
   webhookAllowPrivate: boolean;
+  webhook: { timeoutMs: number; retryBaseMs: number; retryCapMs: number; retryForMs: number; concurrency: number; perMerchant: number };
   logLevel: string;
 }
 
@@ -72,6 +73,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
     },
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhook: {
+      timeoutMs: num(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100),
+      retryBaseMs: num(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10),
+      retryCapMs: num(env, 'WEBHOOK_RETRY_CAP_MS', 2 * 3_600_000, 10),
+      retryForMs: num(env, 'WEBHOOK_RETRY_HOURS', 24, 0.0001) * 3_600_000,
+      concurrency: num(env, 'WEBHOOK_CONCURRENCY', 32, 1),
+      perMerchant: num(env, 'WEBHOOK_PER_MERCHANT', 4, 1),
+    },
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -7,6 +7,7 @@ import { RailRegistry } from './rails/index.js';
 import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
 import { JobRunner } from './jobs/runner.js';
+import { JOB_WEBHOOK, Webhooks } from './jobs/webhooks.js';
 import { buildApp } from './app.js';
 import type { Services } from './services.js';
 
@@ -27,7 +28,10 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
     },
     log,
   );
-  return { cfg, db, engine, merchants: new Merchants(db, cfg.secretKey), rails };
+  const merchants = new Merchants(db, cfg.secretKey);
+  const webhooks = new Webhooks(db, merchants, cfg, log);
+  engine.onEvent = webhooks.onEvent;
+  return { cfg, db, engine, merchants, rails, webhooks };
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
@@ -41,9 +45,17 @@ export async function startGateway(cfg: Config, log: Logger) {
     { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.jobConcurrency, log },
   );
   s.engine.onWork = () => runner.wake();
+  // Webhooks run apart from money jobs, so a slow receiver never delays a refund or an expiry.
+  const webhookRunner = new JobRunner(
+    s.db,
+    { [JOB_WEBHOOK]: (job) => s.webhooks.deliver(job.subject) },
+    { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.webhook.concurrency, log },
+  );
+  s.webhooks.onWork = () => webhookRunner.wake();
   const app = await buildApp(s);
   await app.listen({ port: cfg.port, host: cfg.host });
   runner.start();
+  webhookRunner.start();
   s.rails.sandbox.start(s.engine);
   log.info(
     {
@@ -62,6 +74,7 @@ export async function startGateway(cfg: Config, log: Logger) {
       s.rails.sandbox.stop();
       await app.close();
       await runner.stop();
+      await webhookRunner.stop();
       await s.db.close();
     },
   };

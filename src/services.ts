@@ -4,6 +4,7 @@ import type { Merchants } from './engine/merchants.js';
 import type { RailRegistry } from './rails/index.js';
 import type { Principal } from './engine/types.js';
 import type { Db } from './store/db.js';
+import type { Webhooks } from './jobs/webhooks.js';
 
 /** What the HTTP layers (dialects, web, admin, sandbox) are given. */
 export interface Services {
@@ -12,6 +13,7 @@ export interface Services {
   engine: Engine;
   merchants: Merchants;
   rails: RailRegistry;
+  webhooks: Webhooks;
 }
 
 declare module 'fastify' {

@@ -5,6 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { merchantView } from './views.js';
 import { verifications } from '../store/repository.js';
+import { WebhookAddressError } from '../jobs/webhook-address.js';
+import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -22,6 +24,13 @@ const AdminErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), m
 const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RefParams = Type.Object({ ref_id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
+const WebhookBody = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  dialect: Type.Union(WEBHOOK_DIALECTS().map((d) => Type.Literal(d))),
+  rotate_secret: Type.Optional(Type.Boolean()),
+});
+const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 
 export async function adminApi(app: FastifyInstance, s: Services) {
   const expected = digest(s.cfg.adminToken);
@@ -35,6 +44,7 @@ export async function adminApi(app: FastifyInstance, s: Services) {
   });
   app.setErrorHandler((err: any, req, reply) => {
     if (err instanceof AdminError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    if (err instanceof WebhookAddressError) return reply.code(400).send({ error: { code: 'invalid_webhook_url', message: err.message } });
     if (err.validation) {
       const e = err.validation[0];
       const field = e.keyword === 'required' ? e.params.missingProperty : e.instancePath.slice(1) || 'body';
@@ -80,6 +90,61 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const v = await verifications.byRef(s.db, refId);
       if (!v) throw new AdminError(404, 'not_found', 'no such verification');
       return { verification: v, credits: await s.engine.creditsOf(refId) };
+    },
+  );
+
+  app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof WebhookBody> }>(
+    '/merchants/:id/webhook',
+    { schema: { tags, security, summary: "Set where the merchant's events go, and in which dialect", params: IdParams, body: WebhookBody } },
+    async (req) => {
+      const w = await s.webhooks.configure(req.params.id, req.body.url, req.body.dialect, req.body.rotate_secret);
+      if (!w) throw new AdminError(404, 'not_found', 'no such merchant');
+      return w;
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/merchants/:id/webhook',
+    { schema: { tags, security, summary: "The merchant's webhook", params: IdParams } },
+    async (req) => {
+      const w = await s.webhooks.current(req.params.id);
+      if (!w) throw new AdminError(404, 'not_found', 'no webhook is set for this merchant');
+      return w;
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/merchants/:id/webhook',
+    { schema: { tags, security, summary: "Stop sending the merchant's events", params: IdParams } },
+    async (req, reply) => {
+      if (!(await s.webhooks.remove(req.params.id))) throw new AdminError(404, 'not_found', 'no such merchant');
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ListQuery> }>(
+    '/merchants/:id/webhook/deliveries',
+    { schema: { tags, security, summary: "The merchant's webhook deliveries, newest first", params: IdParams, querystring: ListQuery } },
+    async (req) => ({ items: await s.webhooks.list(req.params.id, Number(req.query.limit ?? 50)) }),
+  );
+
+  app.get<{ Params: Static<typeof DeliveryParams> }>(
+    '/webhook-deliveries/:id',
+    { schema: { tags, security, summary: 'A delivery with every attempt and the retry schedule', params: DeliveryParams } },
+    async (req) => {
+      const d = await s.webhooks.get(req.params.id);
+      if (!d) throw new AdminError(404, 'not_found', 'no such delivery');
+      return d;
+    },
+  );
+
+  app.post<{ Params: Static<typeof DeliveryParams> }>(
+    '/webhook-deliveries/:id/replay',
+    { schema: { tags, security, summary: 'Send an event again now (same id and body)', params: DeliveryParams } },
+    async (req) => {
+      const d = await s.webhooks.replay(req.params.id);
+      if (!d) throw new AdminError(404, 'not_found', 'no such delivery');
+      return d;
     },
   );
 }

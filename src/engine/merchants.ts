@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { apiKeys, merchants } from '../store/repository.js';
 import { base62, digits, newId } from './ids.js';
 import { hashSecret, seal, secretMatches, unseal } from './secrets.js';
@@ -72,9 +72,17 @@ export class Merchants {
   }
 
   /** The merchant's active client secret for `mode`, for signing Cashfree-format webhooks. */
-  async signingSecret(merchantId: string, mode: Mode = 'test'): Promise<string | null> {
-    const keys = await apiKeys.forMerchant(this.db, merchantId);
+  async clientSecret(q: Queryable, merchantId: string, mode: Mode): Promise<string | null> {
+    const keys = await apiKeys.forMerchant(q, merchantId);
     const key = keys.filter((k) => k.mode === mode).at(-1);
     return key ? unseal(key.secretSealed, this.secretKey) : null;
+  }
+
+  seal(plain: string) {
+    return seal(plain, this.secretKey);
+  }
+
+  unseal(sealed: string) {
+    return unseal(sealed, this.secretKey);
   }
 }

@@ -43,22 +43,20 @@ export interface CreateRpd {
 
 /** Events are written in the transaction of the change they describe (the outbox). */
 export type EventType = 'verification.success' | 'verification.failure' | 'verification.expired' | 'reversal.updated';
-export type EventSink = (q: Queryable, merchantId: string, type: EventType, v: Verification, at: number) => Promise<void>;
+export interface DomainEvent {
+  id: string;
+  merchantId: string;
+  type: EventType;
+  /** The verification as it stands after the change. */
+  verification: Verification;
+  at: number;
+}
 
 export class Engine implements RailInbox {
   /** Called after a commit that enqueued jobs due now. */
   onWork: () => void = () => {};
-  /** Turns events into deliveries; the default only records them. */
-  eventSink: EventSink = async (q, merchantId, type, v, at) => {
-    await q.query('INSERT INTO events (id, merchant_id, type, ref_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      newId('evt'),
-      merchantId,
-      type,
-      v.refId,
-      JSON.stringify(v),
-      at,
-    ]);
-  };
+  /** Called inside the transaction that records an event, to add its consequences (webhooks). */
+  onEvent: (q: Queryable, e: DomainEvent) => Promise<void> = async () => {};
 
   constructor(
     readonly db: Db,
@@ -329,7 +327,17 @@ export class Engine implements RailInbox {
 
   private async emit(q: Queryable, refId: number, type: EventType, at: number) {
     const v = await verifications.byRef(q, refId);
-    if (v) await this.eventSink(q, v.merchantId, type, v, at);
+    if (!v) return;
+    const e: DomainEvent = { id: newId('evt'), merchantId: v.merchantId, type, verification: v, at };
+    await q.query('INSERT INTO events (id, merchant_id, type, ref_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      e.id,
+      e.merchantId,
+      e.type,
+      refId,
+      JSON.stringify(v),
+      at,
+    ]);
+    await this.onEvent(q, e);
   }
 
   private merchantOf(q: Queryable, id: string): Promise<Merchant | null> {

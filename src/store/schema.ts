@@ -110,6 +110,36 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_merchant ON events (merchant_id, created_at);
 
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  dialect TEXT NOT NULL,
+  url TEXT NOT NULL,
+  ref_id BIGINT,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT,
+  give_up_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_merchant ON webhook_deliveries (merchant_id, created_at);
+
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+  id ${id},
+  delivery_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  status_code INTEGER,
+  latency_ms INTEGER NOT NULL,
+  error TEXT,
+  next_attempt_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, attempt);
+
 CREATE TABLE IF NOT EXISTS jobs (
   id ${id},
   kind TEXT NOT NULL,

@@ -1,0 +1,66 @@
+// Webhook URLs are merchant input: refuse ones that would make the gateway call into its own
+// network (loopback, private, link-local, metadata services), checked when the URL is set and
+// again at every connection, after DNS resolution, so a rebinding name cannot slip through.
+import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+
+const blocked = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
+  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) blocked.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+] as const) blocked.addSubnet(net, bits, 'ipv6');
+
+/** True for an address a webhook may be sent to: globally routable unicast. */
+export function isPublicAddress(ip: string): boolean {
+  const family = isIP(ip);
+  if (family === 4) return !blocked.check(ip, 'ipv4');
+  if (family !== 6) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return isPublicAddress(mapped[1]);
+  return !blocked.check(ip, 'ipv6');
+}
+
+export class WebhookAddressError extends Error {}
+
+/** Checks a webhook URL's form and where its host resolves. */
+export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new WebhookAddressError('url is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new WebhookAddressError('url must be http or https');
+  if (url.username || url.password) throw new WebhookAddressError('url must not carry credentials');
+  if (allowPrivate) return url;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host)
+    ? [host]
+    : await new Promise<string[]>((resolve, reject) =>
+        dnsLookup(host, { all: true }, (err, list) =>
+          err ? reject(new WebhookAddressError(`url host ${host} does not resolve`)) : resolve(list.map((a) => a.address)),
+        ),
+      );
+  const bad = addresses.find((a) => !isPublicAddress(a));
+  if (bad) throw new WebhookAddressError(`url resolves to ${bad}, a loopback, private or link-local address`);
+  return url;
+}
+
+/** A `lookup` for http.request that refuses non-public addresses at connection time. */
+export function guardedLookup(allowPrivate: boolean) {
+  return (hostname: string, options: any, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, list: LookupAddress[]) => {
+      if (err) return callback(err, '');
+      const ok = allowPrivate ? list : list.filter((a) => isPublicAddress(a.address));
+      if (ok.length === 0) {
+        return callback(new WebhookAddressError(`${hostname} resolves only to non-public addresses`), '');
+      }
+      if (options?.all) return callback(null, ok);
+      callback(null, ok[0].address, ok[0].family);
+    });
+  };
+}

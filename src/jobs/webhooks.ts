@@ -1,0 +1,255 @@
+// Merchant webhooks: written in the transaction of the event (outbox), delivered at least once
+// with a stable event id, retried with exponential backoff and jitter for a day, and logged
+// attempt by attempt. Deliveries run on their own runner, capped per merchant, so a slow or dead
+// receiver holds up neither the API nor other merchants.
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { Db, Queryable, Row } from '../store/db.js';
+import type { Config } from '../config.js';
+import type { DomainEvent, Logger } from '../engine/verifications.js';
+import type { Merchants } from '../engine/merchants.js';
+import { merchants as merchantRows } from '../store/repository.js';
+import { backoffMs } from '../engine/state.js';
+import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
+import { enqueue } from './queue.js';
+import type { JobResult } from './runner.js';
+import { checkWebhookUrl, guardedLookup, isPublicAddress, WebhookAddressError } from './webhook-address.js';
+
+export const JOB_WEBHOOK = 'webhook.deliver';
+
+export interface WebhookConfig {
+  url: string;
+  dialect: string;
+  secret: string;
+}
+
+const toDelivery = (r: Row) => ({
+  id: r.id as string,
+  merchant_id: r.merchant_id as string,
+  event_type: r.event_type as string,
+  dialect: r.dialect as string,
+  url: r.url as string,
+  ref_id: r.ref_id as number | null,
+  status: r.status as 'pending' | 'delivered' | 'failed',
+  attempts: r.attempts as number,
+  next_attempt_at: r.next_attempt_at === null ? null : new Date(r.next_attempt_at).toISOString(),
+  give_up_at: new Date(r.give_up_at).toISOString(),
+  created_at: new Date(r.created_at).toISOString(),
+  delivered_at: r.delivered_at === null ? null : new Date(r.delivered_at).toISOString(),
+  body: r.body as string,
+});
+
+export class Webhooks {
+  private inFlight = new Map<string, number>();
+  onWork: () => void = () => {};
+
+  constructor(
+    private db: Db,
+    private merchants: Merchants,
+    private cfg: Config,
+    private log: Logger,
+  ) {}
+
+  // ------------------------------------------------------------------ configuration
+
+  async configure(merchantId: string, url: string, dialect: string, rotateSecret = false): Promise<WebhookConfig | null> {
+    if (!WEBHOOK_FORMATS[dialect]) throw new WebhookAddressError(`dialect must be one of ${Object.keys(WEBHOOK_FORMATS).join(', ')}`);
+    if (url.length > 2048) throw new WebhookAddressError('url is longer than 2048 characters');
+    const checked = await checkWebhookUrl(url, this.cfg.webhookAllowPrivate);
+    let secret = '';
+    const m = await this.merchants.updateSettings(merchantId, (s) => {
+      secret =
+        s.webhook && !rotateSecret ? this.merchants.unseal(s.webhook.secretSealed) : `whsec_${randomBytes(24).toString('base64url')}`;
+      return { ...s, webhook: { url: checked.toString(), dialect: dialect as any, secretSealed: this.merchants.seal(secret) } };
+    });
+    return m ? { url: m.settings.webhook!.url, dialect, secret } : null;
+  }
+
+  async current(merchantId: string): Promise<WebhookConfig | null> {
+    const m = await this.merchants.get(merchantId);
+    const w = m?.settings.webhook;
+    return w ? { url: w.url, dialect: w.dialect, secret: this.merchants.unseal(w.secretSealed) } : null;
+  }
+
+  async remove(merchantId: string) {
+    return this.merchants.updateSettings(merchantId, ({ webhook: _drop, ...rest }) => rest);
+  }
+
+  // ------------------------------------------------------------------ outbox
+
+  /** Runs inside the event's transaction: the delivery commits with the change, or neither does. */
+  readonly onEvent = async (q: Queryable, e: DomainEvent) => {
+    const m = await merchantRows.get(q, e.merchantId);
+    const hook = m?.settings.webhook;
+    const format = hook && WEBHOOK_FORMATS[hook.dialect];
+    if (!hook || !format) return;
+    const secret = await this.secretFor(q, format.signedWith, e.merchantId, e.verification.mode, hook.secretSealed);
+    if (!secret) return;
+    const rendered = format.render(e, secret);
+    if (!rendered) return;
+    await q.query(
+      `INSERT INTO webhook_deliveries (id, merchant_id, event_type, dialect, url, ref_id, body, status, next_attempt_at,
+         give_up_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      [e.id, e.merchantId, rendered.eventType, hook.dialect, hook.url, e.verification.refId, rendered.body, e.at, e.at + this.cfg.webhook.retryForMs, e.at],
+    );
+    await enqueue(q, { kind: JOB_WEBHOOK, subject: e.id, runAt: e.at, dedupeKey: `webhook:${e.id}` }, e.at);
+    this.onWork();
+  };
+
+  private async secretFor(q: Queryable, kind: 'client_secret' | 'webhook_secret', merchantId: string, mode: 'test' | 'live', sealed: string) {
+    return kind === 'webhook_secret' ? this.merchants.unseal(sealed) : this.merchants.clientSecret(q, merchantId, mode);
+  }
+
+  // ------------------------------------------------------------------ delivery
+
+  async deliver(id: string): Promise<JobResult> {
+    const [d] = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
+    if (!d || d.status !== 'pending') return { done: true };
+    const busy = this.inFlight.get(d.merchant_id) ?? 0;
+    // Over this merchant's share: step aside without spending an attempt.
+    if (busy >= this.cfg.webhook.perMerchant) return { retryAt: Date.now() + 250 };
+    this.inFlight.set(d.merchant_id, busy + 1);
+    try {
+      return await this.attempt(d);
+    } finally {
+      const left = (this.inFlight.get(d.merchant_id) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(d.merchant_id, left);
+      else this.inFlight.delete(d.merchant_id);
+    }
+  }
+
+  private async attempt(d: Row): Promise<JobResult> {
+    const format = WEBHOOK_FORMATS[d.dialect];
+    const [v] = await this.db.query('SELECT mode FROM verifications WHERE ref_id = ?', [d.ref_id]);
+    const m = await this.merchants.get(d.merchant_id);
+    const secret = m?.settings.webhook
+      ? await this.secretFor(this.db, format.signedWith, d.merchant_id, v?.mode ?? 'test', m.settings.webhook.secretSealed)
+      : null;
+    const attempt = d.attempts + 1;
+    const started = Date.now();
+    const result = secret
+      ? await this.send(d.url, d.body, format.headers({ id: d.id, body: d.body, attempt, now: started }, secret))
+      : { statusCode: null, error: 'no signing secret: the webhook or key was removed' };
+    const latency = Date.now() - started;
+    const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const now = Date.now();
+    let next: number | null = null;
+    let status = 'pending';
+    if (delivered) status = 'delivered';
+    else {
+      next = now + backoffMs(attempt, this.cfg.webhook.retryBaseMs, this.cfg.webhook.retryCapMs);
+      if (next > d.give_up_at) (status = 'failed'), (next = null);
+    }
+    await this.db.tx(async (q) => {
+      await q.query(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, url, started_at, status_code, latency_ms, error, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [d.id, attempt, d.url, started, result.statusCode, latency, result.error, next],
+      );
+      await q.query(
+        'UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, delivered_at = ? WHERE id = ?',
+        [attempt, status, next, delivered ? now : null, d.id],
+      );
+    });
+    if (!delivered) {
+      this.log.warn({ delivery: d.id, attempt, status_code: result.statusCode, error: result.error, next_attempt_at: next }, 'webhook not delivered');
+    }
+    return next === null ? { done: true } : { retryAt: next, error: result.error ?? `HTTP ${result.statusCode}` };
+  }
+
+  /** One POST: status code or why there was none. Redirects are not followed. */
+  private send(url: string, body: string, headers: Record<string, string>): Promise<{ statusCode: number | null; error: string | null }> {
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !this.cfg.webhookAllowPrivate && !isPublicAddress(host)) {
+      return Promise.resolve({ statusCode: null, error: `address ${host} is not allowed` });
+    }
+    const timeoutMs = this.cfg.webhook.timeoutMs;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (r: { statusCode: number | null; error: string | null }) => {
+        if (!settled) (settled = true), resolve(r);
+      };
+      const req = (target.protocol === 'https:' ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'user-agent': 'pennygate-webhooks/0.1',
+          },
+          lookup: guardedLookup(this.cfg.webhookAllowPrivate) as any,
+          timeout: timeoutMs,
+        },
+        (res) => {
+          res.resume(); // the answer's body is not needed; drain it so the socket is freed
+          res.on('end', () => finish({ statusCode: res.statusCode ?? null, error: null }));
+          res.on('error', () => finish({ statusCode: res.statusCode ?? null, error: null }));
+        },
+      );
+      // One deadline for the whole exchange, not only for idle sockets.
+      const timer = setTimeout(() => {
+        finish({ statusCode: null, error: `timeout after ${timeoutMs} ms` });
+        req.destroy();
+      }, timeoutMs);
+      req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+      req.on('error', (err: NodeJS.ErrnoException) => finish({ statusCode: null, error: err.code ? `${err.code}: ${err.message}` : err.message }));
+      req.on('close', () => clearTimeout(timer));
+      req.end(body);
+    });
+  }
+
+  // ------------------------------------------------------------------ delivery log
+
+  async list(merchantId: string, limit = 50) {
+    const rows = await this.db.query('SELECT * FROM webhook_deliveries WHERE merchant_id = ? ORDER BY created_at DESC LIMIT ?', [
+      merchantId,
+      limit,
+    ]);
+    return rows.map(toDelivery);
+  }
+
+  async get(id: string) {
+    const [d] = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
+    if (!d) return null;
+    const attempts = await this.db.query('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt', [id]);
+    return {
+      ...toDelivery(d),
+      attempt_log: attempts.map((a) => ({
+        attempt: a.attempt,
+        url: a.url,
+        at: new Date(a.started_at).toISOString(),
+        status_code: a.status_code,
+        latency_ms: a.latency_ms,
+        error: a.error,
+        next_attempt_at: a.next_attempt_at === null ? null : new Date(a.next_attempt_at).toISOString(),
+      })),
+    };
+  }
+
+  /** Sends an event again now (same id and body), whatever became of it before. */
+  async replay(id: string) {
+    const now = Date.now();
+    const found = await this.db.tx(async (q) => {
+      const [d] = await q.query(`SELECT id FROM webhook_deliveries WHERE id = ?${this.db.forUpdate}`, [id]);
+      if (!d) return false;
+      await q.query("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, give_up_at = ? WHERE id = ?", [
+        now,
+        now + this.cfg.webhook.retryForMs,
+        id,
+      ]);
+      const moved = await q.query(
+        'UPDATE jobs SET run_at = ? WHERE kind = ? AND subject = ? AND done_at IS NULL RETURNING id',
+        [now, JOB_WEBHOOK, id],
+      );
+      if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now }, now);
+      return true;
+    });
+    if (found) this.onWork();
+    return found ? this.get(id) : null;
+  }
+}

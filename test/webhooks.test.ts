@@ -1,0 +1,287 @@
+// Merchant webhooks against a real HTTP receiver: format, both signatures (checked here with
+// nothing but the documented algorithm), retries, durability, isolation and address checks.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { Gateway, eventually, sleep } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
+
+type Key = { client_id: string; client_secret: string };
+const uid = (p = 'w') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Receiver-side check of Cashfree's two signatures, written from the documentation alone. */
+function verifyCashfree(raw: string, headers: Record<string, any>, clientSecret: string) {
+  const b64 = (s: string) => createHmac('sha256', clientSecret).update(s).digest('base64');
+  const headerOk = headers['x-webhook-signature'] === b64(headers['x-webhook-timestamp'] + raw);
+  const body = JSON.parse(raw);
+  const concatenated = Object.keys(body.data)
+    .sort()
+    .map((k) => body.data[k])
+    .join('');
+  const bodyOk = body.signature === b64(concatenated);
+  return { headerOk, bodyOk };
+}
+
+describe('webhooks', () => {
+  let gw: Gateway;
+  let receiver: Receiver;
+  let merchant: { id: string; test_key: Key };
+  before(async () => {
+    receiver = await Receiver.start();
+    gw = await Gateway.start({
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_TIMEOUT_MS: '700', RPD_LINK_TTL_SECONDS: '2' },
+    });
+    merchant = await gw.merchant('Hooked');
+    const set = await gw.admin('PUT', `/merchants/${merchant.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
+    assert.equal(set.status, 200, set.text);
+    assert.equal(set.json.url, receiver.url);
+    assert.equal(set.json.dialect, 'cashfree');
+    assert.match(set.json.secret, /^whsec_/);
+  });
+  after(async () => {
+    await gw?.stop();
+    await receiver?.close();
+  });
+
+  const eventFor = (vid: string, type: string) =>
+    eventually(
+      async () => receiver.received.filter((r) => JSON.parse(r.body).data?.verification_id === vid && JSON.parse(r.body).event_type === type),
+      (l) => l.length > 0,
+      10_000,
+      `${type} for ${vid}`,
+    );
+
+  it('sends RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS with the status fields and both signatures', async () => {
+    const cf = gw.cashfree(merchant.test_key);
+    const vid = uid();
+    const created = (await cf.createRpd({ verification_id: vid, name: 'John Doe' })).json;
+    const paid = (await gw.pay(created.upi_link, 'success@upi')).json;
+    const [got] = await eventFor(vid, 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
+    const body = JSON.parse(got.body);
+    assert.deepEqual(Object.keys(body), ['signature', 'event_type', 'event_time', 'version', 'data']);
+    assert.equal(body.version, 'v1');
+    assert.match(body.event_time, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const status = (await cf.status({ verification_id: vid })).json;
+    assert.equal(body.data.status, 'SUCCESS');
+    assert.equal(body.data.utr, paid.utr);
+    assert.equal(body.data.bank_account, status.bank_account);
+    assert.equal(body.data.name_at_bank, 'JOHN DOE');
+    assert.equal(body.data.ref_id, String(created.ref_id));
+    assert.equal(got.headers['content-type'], 'application/json');
+    assert.match(String(got.headers['x-webhook-id']), /^evt_/);
+    assert.deepEqual(verifyCashfree(got.body, got.headers, merchant.test_key.client_secret), { headerOk: true, bodyOk: true });
+    assert.deepEqual(verifyCashfree(got.body, got.headers, 'another-secret'), { headerOk: false, bodyOk: false });
+  });
+
+  it('sends FAILURE and EXPIRED events', async () => {
+    const cf = gw.cashfree(merchant.test_key);
+    const failed = uid();
+    await gw.pay((await cf.createRpd({ verification_id: failed })).json.upi_link, 'failure@upi');
+    const [f] = await eventFor(failed, 'RPD_BANK_ACCOUNT_VERIFICATION_FAILURE');
+    assert.equal(JSON.parse(f.body).data.status, 'FAILURE');
+    const expired = uid();
+    await cf.createRpd({ verification_id: expired });
+    const [e] = await eventFor(expired, 'RPD_BANK_ACCOUNT_VERIFICATION_EXPIRED');
+    assert.equal(JSON.parse(e.body).data.status, 'EXPIRED');
+    assert.deepEqual(verifyCashfree(e.body, e.headers, merchant.test_key.client_secret), { headerOk: true, bodyOk: true });
+  });
+
+  it('retries a failing receiver with backoff, logs every attempt, and keeps the event id', async () => {
+    receiver.plan = [500, 503, 'hang', 200];
+    const cf = gw.cashfree(merchant.test_key);
+    const vid = uid();
+    await gw.pay((await cf.createRpd({ verification_id: vid })).json.upi_link, 'success@upi');
+    const deliveries = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${merchant.id}/webhook/deliveries`)).json.items,
+      (items: any[]) => items.some((d) => d.ref_id && d.status === 'delivered' && d.attempts === 4),
+      20_000,
+      'delivery after three failures',
+    );
+    const d = deliveries.find((x: any) => x.attempts === 4);
+    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
+    assert.deepEqual(log.attempt_log.map((a: any) => a.status_code), [500, 503, null, 200]);
+    assert.match(log.attempt_log[2].error, /timeout/);
+    for (const a of log.attempt_log.slice(0, 3)) assert.ok(a.next_attempt_at, 'the schedule is in the log');
+    assert.equal(log.attempt_log[3].next_attempt_at, null);
+    // Backoff grows: the gap before the third retry exceeds the gap before the first.
+    const t = log.attempt_log.map((a: any) => Date.parse(a.at));
+    assert.ok(t[1] - t[0] >= 100 && t[3] - t[2] > t[1] - t[0] - 50, `gaps ${t[1] - t[0]}, ${t[3] - t[2]}`);
+    const copies = receiver.received.filter((r) => r.headers['x-webhook-id'] === d.id);
+    assert.equal(copies.length, 4);
+    assert.equal(new Set(copies.map((c) => c.body)).size, 1, 'the same bytes every time');
+    assert.deepEqual(copies.map((c) => c.headers['x-webhook-attempt']), ['1', '2', '3', '4']);
+    // Give up a day after the event, not before.
+    assert.ok(Date.parse(log.give_up_at) - Date.parse(log.created_at) >= 24 * 3_600_000);
+  });
+
+  it('replays an event through the admin API', async () => {
+    receiver.plan = [200];
+    const items = (await gw.admin('GET', `/merchants/${merchant.id}/webhook/deliveries`)).json.items;
+    const d = items.find((x: any) => x.status === 'delivered');
+    const before = receiver.received.filter((r) => r.headers['x-webhook-id'] === d.id).length;
+    const r = await gw.admin('POST', `/webhook-deliveries/${d.id}/replay`);
+    assert.equal(r.status, 200);
+    await eventually(
+      async () => receiver.received.filter((x) => x.headers['x-webhook-id'] === d.id).length,
+      (n) => n === before + 1,
+      5000,
+      'replayed delivery',
+    );
+    assert.equal((await gw.admin('POST', '/webhook-deliveries/evt_nothing/replay')).status, 404);
+  });
+
+  it('records a refused connection and retries it', async () => {
+    const dead = await Receiver.start();
+    const deadUrl = dead.url;
+    await dead.close(); // nothing listens there now
+    const m = await gw.merchant('Refused');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: deadUrl, dialect: 'cashfree' });
+    const cf = gw.cashfree(m.test_key);
+    await gw.pay((await cf.createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+    const [d] = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+      (items: any[]) => items.length === 1 && items[0].attempts >= 2,
+      10_000,
+      'two refused attempts',
+    );
+    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
+    assert.match(log.attempt_log[0].error, /ECONNREFUSED/);
+    assert.equal(log.status, 'pending');
+  });
+});
+
+describe('webhooks: isolation and durability', () => {
+  let gw: Gateway;
+  const receivers: Receiver[] = [];
+  after(async () => {
+    await gw?.stop();
+    for (const r of receivers) await r.close();
+  });
+
+  it("a dead receiver slows neither the API nor another merchant's deliveries", async () => {
+    const dead = await Receiver.start();
+    dead.plan = ['hang'];
+    const live = await Receiver.start();
+    receivers.push(dead, live);
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_RETRY_BASE_MS: '200' } });
+    const a = await gw.merchant('Dead receiver');
+    const b = await gw.merchant('Live receiver');
+    await gw.admin('PUT', `/merchants/${a.id}/webhook`, { url: dead.url, dialect: 'cashfree' });
+    await gw.admin('PUT', `/merchants/${b.id}/webhook`, { url: live.url, dialect: 'cashfree' });
+    const cfa = gw.cashfree(a.test_key);
+    const cfb = gw.cashfree(b.test_key);
+    // Flood merchant A's dead receiver with events.
+    for (let i = 0; i < 40; i++) await gw.pay((await cfa.createRpd({ verification_id: uid('a') })).json.upi_link, 'failure@upi');
+    await sleep(300);
+    const t0 = Date.now();
+    const created = await cfb.createRpd({ verification_id: uid('b') });
+    const apiMs = Date.now() - t0;
+    assert.equal(created.status, 200);
+    assert.ok(apiMs < 500, `create took ${apiMs} ms`);
+    await gw.pay(created.json.upi_link, 'success@upi');
+    const paidAt = Date.now();
+    await eventually(async () => live.received.length, (n) => n === 1, 3000, "merchant B's webhook");
+    assert.ok(live.received[0].at - paidAt < 2000, `B's webhook took ${live.received[0].at - paidAt} ms`);
+    assert.ok(dead.received.length <= 4, `at most 4 deliveries at once to one merchant, saw ${dead.received.length}`);
+  });
+
+  it('loses nothing when the gateway is killed mid-retry', async () => {
+    const flaky = await Receiver.start();
+    flaky.plan = [500];
+    receivers.push(flaky);
+    await gw.restart({ WEBHOOK_TIMEOUT_MS: '700' });
+    const m = await gw.merchant('Mid-retry');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: flaky.url, dialect: 'cashfree' });
+    const cf = gw.cashfree(m.test_key);
+    const vid = uid('k');
+    await gw.pay((await cf.createRpd({ verification_id: vid })).json.upi_link, 'success@upi');
+    await eventually(async () => flaky.received.length, (n) => n >= 2, 10_000, 'two failed attempts');
+    await gw.restart(); // SIGKILL while the delivery is between retries
+    flaky.plan = [200];
+    await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0],
+      (d: any) => d?.status === 'delivered',
+      15_000,
+      'delivery after restart',
+    );
+    const ids = new Set(flaky.received.map((r) => r.headers['x-webhook-id']));
+    assert.equal(ids.size, 1);
+    assert.equal(JSON.parse(flaky.received.at(-1)!.body).data.verification_id, vid);
+  });
+
+  it('schedules the first retry within a minute by default', async () => {
+    const once = await Receiver.start();
+    once.plan = [500, 200];
+    receivers.push(once);
+    await gw.restart({ WEBHOOK_RETRY_BASE_MS: '', WEBHOOK_TIMEOUT_MS: '' });
+    const m = await gw.merchant('Default schedule');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: once.url, dialect: 'cashfree' });
+    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+    const [d] = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+      (items: any[]) => items[0]?.attempts === 1,
+      5000,
+      'first attempt',
+    );
+    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
+    const wait = Date.parse(log.attempt_log[0].next_attempt_at) - Date.parse(log.attempt_log[0].at);
+    assert.ok(wait > 0 && wait <= 60_000, `first retry after ${wait} ms`);
+  });
+});
+
+describe('webhook addresses', () => {
+  let gw: Gateway;
+  let merchantId: string;
+  before(async () => {
+    gw = await Gateway.start();
+    merchantId = (await gw.merchant('Careful')).id;
+  });
+  after(() => gw?.stop());
+
+  for (const url of [
+    'http://127.0.0.1:9/hook',
+    'http://localhost:8080/hook',
+    'http://10.1.2.3/hook',
+    'http://172.20.0.1/hook',
+    'http://192.168.1.10/hook',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/hook',
+    'http://[fd00::1]/hook',
+    'http://[::ffff:127.0.0.1]/hook',
+    'http://0.0.0.0/hook',
+    'ftp://example.com/hook',
+    'http://user:pass@example.com/hook',
+    'not a url',
+  ]) {
+    it(`refuses ${url}`, async () => {
+      const r = await gw.admin('PUT', `/merchants/${merchantId}/webhook`, { url, dialect: 'cashfree' });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, 'invalid_webhook_url');
+    });
+  }
+
+  it('refuses an unknown dialect and an unknown merchant', async () => {
+    assert.equal((await gw.admin('PUT', `/merchants/${merchantId}/webhook`, { url: 'https://example.com/h', dialect: 'stripe' })).status, 400);
+    assert.equal((await gw.admin('GET', `/merchants/${merchantId}/webhook`)).status, 404);
+  });
+
+  it('checks the address again at delivery time', async () => {
+    // Allowed while set (operator opted in), refused after the operator opts out.
+    const receiver = await Receiver.start();
+    const m = await gw.merchant('Rebinding');
+    await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url.replace('127.0.0.1', 'localhost'), dialect: 'cashfree' });
+    await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
+    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+    const [d] = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+      (items: any[]) => items[0]?.attempts >= 1,
+      5000,
+      'an attempt',
+    );
+    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
+    assert.match(log.attempt_log[0].error, /non-public/);
+    assert.equal(receiver.received.length, 0);
+    await receiver.close();
+  });
+});
