@@ -7,6 +7,7 @@ import { merchantView } from './views.js';
 import { verifications } from '../store/repository.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
+import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -28,6 +29,12 @@ const WebhookBody = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2048 }),
   dialect: Type.Union(WEBHOOK_DIALECTS().map((d) => Type.Literal(d))),
   rotate_secret: Type.Optional(Type.Boolean()),
+});
+const Bands = Type.Object({
+  direct: Type.Integer(),
+  good: Type.Integer(),
+  moderate: Type.Integer(),
+  poor: Type.Integer(),
 });
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
@@ -145,6 +152,36 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const d = await s.webhooks.replay(req.params.id);
       if (!d) throw new AdminError(404, 'not_found', 'no such delivery');
       return d;
+    },
+  );
+
+  app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof Bands> }>(
+    '/merchants/:id/name-match-bands',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Set the score bands of the merchant's name-match categories (lower bounds)",
+        params: IdParams,
+        body: Bands,
+      },
+    },
+    async (req) => {
+      const bands = validateBands(req.body);
+      if (typeof bands === 'string') throw new AdminError(400, 'invalid_request', bands);
+      const m = await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, nameMatchBands: bands }));
+      if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
+      return bands;
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/merchants/:id/name-match-bands',
+    { schema: { tags, security, summary: "Back to the default bands (DIRECT 100, GOOD 85, MODERATE 60, POOR 34)", params: IdParams } },
+    async (req) => {
+      const m = await s.merchants.updateSettings(req.params.id, ({ nameMatchBands: _drop, ...rest }) => rest);
+      if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
+      return DEFAULT_BANDS;
     },
   );
 }

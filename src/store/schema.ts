@@ -110,6 +110,19 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_merchant ON events (merchant_id, created_at);
 
+CREATE TABLE IF NOT EXISTS name_matches (
+  reference_id ${id},
+  merchant_id TEXT NOT NULL REFERENCES merchants(id),
+  verification_id TEXT NOT NULL,
+  name_1 TEXT NOT NULL,
+  name_2 TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  result TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (merchant_id, verification_id)
+);
+
 CREATE TABLE IF NOT EXISTS webhook_deliveries (
   id TEXT PRIMARY KEY,
   merchant_id TEXT NOT NULL,

@@ -5,6 +5,7 @@ import type { Services } from '../../services.js';
 import { qrPngBase64 } from '../../engine/qr.js';
 import { CashfreeError, cashfreeErrorHandler, invalid } from './errors.js';
 import { appLinks, remitterStatus } from './format.js';
+import { nameMatchRoutes } from './name-match.js';
 import {
   CredentialHeaders,
   ErrorBody,
@@ -43,6 +44,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   });
 
   const security = [{ XClientID: [], XClientSecret: [] }];
+  await nameMatchRoutes(app, s);
 
   app.post<{ Body: Static<typeof RpdCreateBody> }>(
     '/reverse-penny-drop',

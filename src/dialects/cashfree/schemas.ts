@@ -83,6 +83,7 @@ export const NameMatchResponse = Type.Object({
   status: Type.Literal('SUCCESS'),
   score: Type.Number({ minimum: 0, maximum: 1 }),
   reason: Type.String(),
+  reason_codes: Type.String({ description: 'pennygate extension: the machine-readable reason codes, most important first.' }),
 });
 
 export const errorResponses = {

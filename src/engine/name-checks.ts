@@ -1,0 +1,28 @@
+// The stand-alone name match (a check between two names, no money): scored by the same engine
+// that judges every verified account, with the merchant's bands, and recorded so that a
+// verification_id is used once.
+import type { Db } from '../store/db.js';
+import { matchNames, type NameMatch } from './namematch/index.js';
+import type { Principal } from './types.js';
+
+export interface NameCheck extends NameMatch {
+  referenceId: number;
+  verificationId: string;
+  name1: string;
+  name2: string;
+}
+
+export async function checkNames(
+  db: Db,
+  p: Principal,
+  req: { verificationId: string; name1: string; name2: string },
+): Promise<NameCheck | 'duplicate'> {
+  const m = matchNames(req.name1, req.name2, p.merchant.settings.nameMatchBands);
+  const [row] = await db.query<{ reference_id: number }>(
+    `INSERT INTO name_matches (merchant_id, verification_id, name_1, name_2, score, result, reason, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
+    [p.merchant.id, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
+  );
+  if (!row) return 'duplicate';
+  return { ...m, referenceId: row.reference_id, verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
+}
