@@ -10,7 +10,7 @@ export type Kind =
   | 'translit' // same canonical key (Mohd / Mohammed, Laxmi / Lakshmi)
   | 'typo' // one OCR-like slip (I/L, O/D, rn/m) or a transposition
   | 'typo2' // one arbitrary slip late in a long token: fine in a surname, not in a given name
-  | 'vowel' // same consonants, vowels spelled differently (Chaudhary / Choudhury)
+  | 'vowel' // same consonants, vowels spelled differently (Mondal / Mandal)
   | 'prefix' // a truncated record's last token is the start of the other
   | 'initial' // an initial and a full token starting with it
   | 'init_same' // the same initial on both sides
@@ -28,16 +28,21 @@ export const STRONG: Record<Kind, boolean> = {
   exact: true, translit: true, typo: true, typo2: true, vowel: true, prefix: true,
 };
 
-// Glyphs that scanners and hurried typists confuse in upper case. M/N is left out on purpose:
-// Sumita / Sunita are two names, not a slip.
-const CONFUSABLE = new Set(['IL', 'IJ', 'IT', 'LT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'PR', 'BR', 'BD', 'UV', 'VY', 'KX', 'MW']);
-const confusable = (a: string, b: string): boolean => CONFUSABLE.has(a < b ? a + b : b + a);
+// Glyphs that scanners confuse (upper case, and lower-case l read as I). Pairs whose swap
+// makes another common name are left out on purpose: M/N (Sumita / Sunita), L/T (Nilesh /
+// Nitesh), R/V and R/B (Sarita / Savita / Sabita).
+const CONFUSABLE = new Set(['IL', 'IJ', 'IT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'UV', 'VY', 'KX', 'MW']);
+function confusable(a: string, b: string): boolean {
+  return CONFUSABLE.has(a < b ? a + b : b + a);
+}
 const VOWELS = 'AEIOU';
 
 /** Multi-letter OCR confusions: rn read as m, cl as d, vv as w. */
+function ocrFold(s: string): string {
+  return s.replace(/RN/g, 'M').replace(/CL/g, 'D').replace(/VV/g, 'W');
+}
 function ocrEqual(a: string, b: string): boolean {
-  const f = (s: string) => s.replace(/RN/g, 'M').replace(/CL/g, 'D').replace(/VV/g, 'W');
-  return a !== b && f(a) === f(b);
+  return a !== b && ocrFold(a) === ocrFold(b);
 }
 
 /**
@@ -45,9 +50,9 @@ function ocrEqual(a: string, b: string): boolean {
  * single edit late in a long token, or null. Slips in the first letters are never typos:
  * that is where Indian given names differ (Narendra / Nagendra, Jitendra / Hitendra).
  */
-export function typoKind(a: string, b: string): 'typo' | 'typo2' | null {
+export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' | null {
   if (a === b) return null;
-  if (ocrEqual(a, b)) return 'typo';
+  if (glyphs && ocrEqual(a, b)) return 'typo';
   const la = a.length;
   const lb = b.length;
   if (la === lb) {
@@ -57,7 +62,7 @@ export function typoKind(a: string, b: string): 'typo' | 'typo2' | null {
       return la >= 5 && i >= 1 ? 'typo' : null; // transposition
     }
     if (a.slice(i + 1) !== b.slice(i + 1)) return null;
-    if (la >= 6 && i >= 1 && confusable(a[i], b[i])) return 'typo';
+    if (glyphs && la >= 6 && i >= 1 && confusable(a[i], b[i])) return 'typo';
     if (la >= 8 && i >= 3) return 'typo2';
     return null;
   }
@@ -86,9 +91,13 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | null {
   if (rs === '') {
     if (rl === 'I' || rl === 'INI' || rl === 'BARI') return 'gender';
     if (rl === 'A') {
-      // Feminine -a after -il/-al/-it/-in (Sunila, Kamala, Amita, Praveena); otherwise the
-      // inherent vowel of a masculine name (Gopala, Raghava, Srinivasa, Ananda, Prashanta).
-      if (/(?:[AEIOU][LT]|IN)$/.test(s) && !/(?:PAL|LAL)$/.test(s)) return 'gender';
+      // Feminine -a after a vowel and l/t/n/m/p/d in a short name (Sunila, Kamala, Amita,
+      // Praveena, Aruna, Prema, Deepa, Sharada); otherwise the inherent vowel of a masculine
+      // name: after v/s/k/r or a consonant cluster (Raghava, Srinivasa, Ashoka, Kumara,
+      // Ananda, Prashanta), the -pala / -lala names (Gopala), and long Sanskrit names
+      // (Narayana, Satyanarayana, Janardana). When in doubt (Aniruddh / Aniruddha) this
+      // says 'gender': a wrong refusal costs a review, a wrong accept costs more.
+      if (s.length < 7 && /[AEIOU][LTNMPD]$/.test(s) && !/(?:PAL|LAL)$/.test(s)) return 'gender';
       return 'translit';
     }
     if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'translit';
@@ -98,11 +107,30 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | null {
   return null;
 }
 
-/** Same consonants in the same order, vowels differing a little (at most two edits). */
+/**
+ * The inherent vowel written or not inside a name: Kamla / Kamala, Mamta / Mamata,
+ * Ramchandra / Ramachandra. One A between two consonants, not at either end.
+ */
+function schwaVariant(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) !== 1) return false;
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  let p = 0;
+  while (p < s.length && s[p] === l[p]) p++;
+  if (l[p] !== 'A' || p < 2 || p > l.length - 2) return false;
+  if (VOWELS.includes(l[p - 1]) || VOWELS.includes(l[p + 1])) return false;
+  return s.slice(p) === l.slice(p + 1);
+}
+
+/**
+ * Same consonants in the same order, vowels spelled a little differently (Mondal / Mandal,
+ * Rehman / Rahman). Short tokens are left out: Patil / Patel, Gupta / Gupte are different
+ * families, not spellings.
+ */
 function vowelVariant(a: string, b: string): boolean {
-  if (a.length < 4 || b.length < 4 || a[0] !== b[0]) return false;
+  const len = Math.min(a.length, b.length);
+  if (len < 6 || a[0] !== b[0]) return false;
   if (skeleton(a) !== skeleton(b)) return false;
-  return editDistance(a, b) <= 2;
+  return editDistance(a, b) <= (len >= 8 ? 2 : 1);
 }
 
 export function editDistance(a: string, b: string): number {
@@ -138,11 +166,14 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
     const [i, f] = a.init ? [a, b] : [b, a];
     return f.raw[0] === i.raw ? 'initial' : 'none';
   }
+  if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
   if (a.key === b.key) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
   const sk = suffixKind(a.key, b.key);
   if (sk) return sk;
-  const t = typoKind(a.raw, b.raw) ?? typoKind(a.key, b.key);
+  if (schwaVariant(a.key, b.key)) return 'translit';
+  // Glyph confusions are judged on the letters as written, not on the folded keys.
+  const t = typoKind(a.raw, b.raw) ?? typoKind(a.key, b.key, false);
   if (t) return t;
   if (vowelVariant(a.key, b.key)) return 'vowel';
   return 'none';

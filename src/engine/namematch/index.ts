@@ -6,7 +6,7 @@
 // relation markers, OCR digits) -> tokens with a canonical transliteration key -> optimal
 // token alignment (initials, joined/split tokens, truncation) -> a score built from explicit
 // penalties and ceilings (see score.ts for the calibration).
-import { parseName } from './normalize.js';
+import { parseName, type ParsedName } from './normalize.js';
 import { scoreParsed, type Scored } from './score.js';
 
 export type NameMatchResult =
@@ -72,10 +72,14 @@ export function classify(score: number, bands: NameMatchBands = DEFAULT_BANDS): 
   return 'NO_MATCH';
 }
 
+function hasTokens(p: ParsedName): boolean {
+  return p.tokens.length > 0;
+}
+
 function scoreNames(name1: string, name2: string): Scored {
-  const pa = parseName(name1);
-  const pb = parseName(name2);
-  if (pa[0].tokens.length === 0 || pb[0].tokens.length === 0) return { score: 0, codes: ['EMPTY'] };
+  const pa = parseName(name1).filter(hasTokens);
+  const pb = parseName(name2).filter(hasTokens);
+  if (pa.length === 0 || pb.length === 0) return { score: 0, codes: ['EMPTY'] };
   let best: Scored | null = null;
   for (const x of pa) {
     for (const y of pb) {

@@ -29,11 +29,11 @@ export const SHORT_NAMES = new Set(['OM', 'JO', 'DE', 'AL', 'LI', 'LU', 'HO', 'Y
 /**
  * Tokens that carry little identity: gender/marital suffixes, the Muslim "Mohammed" prefix,
  * the North Indian middle "KUMAR". Missing one costs little, and they are never taken for
- * the given name when a better token exists. Given here in canonical-key form.
+ * the given name when a better token exists. Written as spelled; matched by canonical key.
  */
 export const WEAK_RAW = [
   'DEVI', 'KUMARI', 'KUMAR', 'BAI', 'BEN', 'BHAI', 'BEGUM', 'BEGAM', 'KHATUN', 'KHATOON',
-  'BIBI', 'BANO', 'BANU', 'MOHAMMED', 'SAHEB', 'SAHIB', 'BHAIYA',
+  'BIBI', 'BANO', 'BANU', 'MOHAMMED', 'ABDUL', 'SAHEB', 'SAHIB', 'BHAIYA',
 ];
 
 /**
@@ -67,7 +67,7 @@ export const SURNAMES_RAW = [
   // South
   'NAIR', 'MENON', 'PILLAI', 'KURUP', 'PANICKER', 'NAMBIAR', 'NAMBOODIRI', 'WARRIER', 'IYER',
   'IYENGAR', 'REDDY', 'RAO', 'NAIDU', 'CHOWDARY', 'SHETTY', 'HEGDE', 'GOWDA', 'BHAT', 'KAMATH',
-  'PAI', 'SHENOY', 'SASTRY', 'SHASTRI', 'ACHARYA', 'GOUD', 'VARGHESE', 'KURIAN',
+  'PAI', 'SHENOY', 'SASTRY', 'SHASTRI', 'ACHARYA', 'GOUD',
   // Muslim
   'KHAN', 'SHAIKH', 'SHEIKH', 'SYED', 'ANSARI', 'QURESHI', 'SIDDIQUI', 'MIRZA', 'BAIG', 'PATHAN',
   'HUSSAIN', 'HUSAIN', 'RIZVI', 'NAQVI', 'ZAIDI', 'ABBASI', 'FAROOQUI', 'MEMON',

@@ -39,14 +39,10 @@ const ALIAS_RE = /(?:^|[^A-Z])(?:ALIAS|URF|@)(?![A-Z])/;
 const BARE_RELATION = new Set(['SO', 'DO', 'WO']);
 const OCR_DIGITS: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z', '6': 'G' };
 
-function tok(raw: string): Tok {
+export function makeToken(raw: string): Tok {
   const init = raw.length === 1;
   const key = init ? raw : canon(raw);
   return { raw, key, init, weak: !init && WEAK_KEYS.has(key), sur: !init && SURNAME_KEYS.has(key), joined: false };
-}
-
-export function makeToken(raw: string): Tok {
-  return tok(raw);
 }
 
 /** Split "RK" / "RKS" (initials written together) into letters. */
@@ -69,7 +65,8 @@ function words(s: string): { words: string[]; ocr: boolean } {
     if (!w) continue;
     if (/[0-9]/.test(w)) {
       if (!/[A-Z]/.test(w)) continue; // a number, not a name
-      const fixed = w.replace(/[0-9]/g, (d) => OCR_DIGITS[d] ?? '');
+      let fixed = '';
+      for (const c of w) fixed += c >= '0' && c <= '9' ? (OCR_DIGITS[c] ?? '') : c;
       if (fixed !== w) ocr = true;
       w = fixed;
       if (!w) continue;
@@ -81,8 +78,9 @@ function words(s: string): { words: string[]; ocr: boolean } {
 }
 
 /**
- * Parse a name. Returns one reading, or two when a leading title is also a common name part
- * (SRI, KUMARI...): the caller scores both and keeps the better.
+ * Parse a name. Returns one reading, or up to three when a leading title is also a common
+ * name part (SRI, KUMARI...): the caller scores each and keeps the best. A reading may have
+ * no tokens (nothing but titles, or a relation marker first).
  */
 export function parseName(input: string): ParsedName[] {
   // Upper case, accents off, apostrophes closed up (D'SOUZA -> DSOUZA).
@@ -107,26 +105,27 @@ export function parseName(input: string): ParsedName[] {
       break;
     }
   }
-  const t = words(tail);
-  ocr ||= t.ocr;
-  const extra = expandInitials(t.words.filter((w) => !HONORIFICS.has(w))).map(tok);
+  const tailWords: string[] = [];
+  for (const w of words(tail).words) if (!HONORIFICS.has(w)) tailWords.push(w);
+  const extra = expandInitials(tailWords).map(makeToken);
 
-  // Leading titles, repeatedly ("LATE SHRI", "DR MRS"), keeping at least one token.
+  // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
   let i = 0;
   let ambiguousAt = -1;
-  while (i < ws.length - 1 && HONORIFICS.has(ws[i])) {
+  while (i < ws.length && HONORIFICS.has(ws[i])) {
     if (AMBIGUOUS_HONORIFICS.has(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
     i++;
   }
-  const make = (from: number): ParsedName => ({
-    tokens: expandInitials(ws.slice(from)).map(tok),
-    extra,
-    storedLength,
-    honorific: from > 0,
-    relation,
-    ocr,
-  });
-  const main = make(i);
-  if (ambiguousAt >= 0) return [main, make(ambiguousAt)];
-  return [main];
+  const out = [reading(ws, i, extra, storedLength, relation, ocr)];
+  // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
+  if (ambiguousAt >= 0) {
+    for (let j = i - 1; j >= ambiguousAt && out.length < 3; j--) {
+      if (AMBIGUOUS_HONORIFICS.has(ws[j])) out.push(reading(ws, j, extra, storedLength, relation, ocr));
+    }
+  }
+  return out;
+}
+
+function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean): ParsedName {
+  return { tokens: expandInitials(ws.slice(from)).map(makeToken), extra, storedLength, honorific: from > 0, relation, ocr };
 }

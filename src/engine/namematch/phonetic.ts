@@ -12,10 +12,13 @@ for (const g of VARIANT_GROUPS) {
 
 function canonRules(w: string): string {
   let s = w;
-  // Gujarati courtesy suffixes written into the given name: RAMESHBHAI, HANSABEN.
+  // Suffixes written into the given name, mostly in Gujarat: RAMESHBHAI, HANSABEN,
+  // NILESHKUMAR. They carry no identity (the matcher treats a separate KUMAR as weak too).
   if (s.length >= 7) s = s.replace(/(?:BHAI|BEHN|BEN)$/, '');
+  if (s.length >= 8) s = s.replace(/KUMAR$/, '');
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   s = s.replace(/^ABDU([RSNZDT])(?=\1|$)/, 'ABDUL');
+  s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
@@ -32,6 +35,7 @@ function canonRules(w: string): string {
   s = s.replace(/(?<=[^AEIOU])Y|(?<=.)Y(?=[^AEIOU]|$)/g, 'I');
   s = s.replace(/(?<=[^AEIOU])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
   s = s.replace(/[WV]/g, 'B'); // w/v, and the Bengali b for v (Bikash / Vikas)
+  s = s.replace(/Z/g, 'J'); // Bengali j for z (Zubair / Jubair, Aziz / Ajij)
   // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander.
   s = s.replace(/([EI]?)ND(?:RA|ER|AR)(?=[^AEIOU]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
   s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua

@@ -6,23 +6,21 @@
 // could be another person: the given name known only by an initial, a single token against a
 // full name, a missing given name, or a conflicting token. A conflict in the given name
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
+//
+// Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { compareTokens, editDistance, STRONG, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon } from './phonetic.js';
 
-export type Code =
-  | 'EMPTY' | 'EXACT' | 'DIFFERENT' | 'GIVEN_NAME_MISMATCH' | 'GENDER_VARIANT' | 'SURNAME_MISMATCH'
-  | 'RELATION_MISMATCH' | 'TOKEN_MISMATCH' | 'GIVEN_NAME_MISSING' | 'SINGLE_TOKEN' | 'AMBIGUOUS_INITIAL'
-  | 'MISSING_TOKEN' | 'TRUNCATED' | 'TYPO' | 'INITIALS' | 'TRANSLITERATION' | 'JOINED_TOKENS'
-  | 'TOKEN_ORDER' | 'RELATION_REMOVED' | 'HONORIFIC_REMOVED';
-
-/** Most important first: the order codes appear in a reason string. */
-const PRIORITY: Code[] = [
+/** Reason codes, most important first: a reason string lists them in this order. */
+export const CODES = [
   'EMPTY', 'DIFFERENT', 'GIVEN_NAME_MISMATCH', 'GENDER_VARIANT', 'SURNAME_MISMATCH', 'RELATION_MISMATCH',
   'TOKEN_MISMATCH', 'GIVEN_NAME_MISSING', 'SINGLE_TOKEN', 'AMBIGUOUS_INITIAL', 'MISSING_TOKEN',
   'TRUNCATED', 'TYPO', 'INITIALS', 'TRANSLITERATION', 'JOINED_TOKENS', 'TOKEN_ORDER', 'EXACT',
   'RELATION_REMOVED', 'HONORIFIC_REMOVED',
-];
+] as const;
+export type Code = (typeof CODES)[number];
+const BIT = Object.fromEntries(CODES.map((c, i) => [c, 1 << i])) as Record<Code, number>;
 
 export interface Scored {
   score: number;
@@ -59,34 +57,44 @@ const CAP = {
 const MAX_TOKENS = 10;
 const TRUNCATION_MIN_LENGTH = 18;
 
-function finish(score: number, codes: Set<Code>): Scored {
-  return { score, codes: PRIORITY.filter((c) => codes.has(c)) };
+function codeList(bits: number): Code[] {
+  const out: Code[] = [];
+  for (let i = 0; i < CODES.length; i++) if (bits & (1 << i)) out.push(CODES[i]);
+  return out;
+}
+
+function rawText(toks: Tok[], sep: string): string {
+  let s = '';
+  for (let i = 0; i < toks.length; i++) s += (i > 0 ? sep : '') + toks[i].raw;
+  return s;
 }
 
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
-function mergeJoined(xs: Tok[], ys: Tok[]): { toks: Tok[]; merged: boolean } {
-  const full = ys.filter((y) => !y.init);
-  if (xs.length < 2 || full.length === 0) return { toks: xs, merged: false };
-  const out: Tok[] = [];
-  let merged = false;
+function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
+  if (xs.length < 2) return null;
+  let out: Tok[] | null = null;
   for (let i = 0; i < xs.length; i++) {
-    let done = false;
-    for (const n of [3, 2]) {
+    let took = 0;
+    for (let n = 3; n >= 2 && took === 0; n--) {
       if (i + n > xs.length) continue;
-      const part = xs.slice(i, i + n);
-      if (part.some((t) => t.init)) continue;
-      const raw = part.map((t) => t.raw).join('');
+      let raw = '';
+      let ok = true;
+      for (let k = i; k < i + n; k++) { if (xs[k].init) { ok = false; break; } raw += xs[k].raw; }
+      if (!ok) continue;
       const key = canon(raw);
-      if (full.some((y) => y.raw === raw || y.key === key)) {
+      for (const y of ys) {
+        // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
+        if (!y.init && (y.raw === raw || y.key === key) && y.key !== xs[i].key) { took = n; break; }
+      }
+      if (took > 0) {
+        out ??= xs.slice(0, i);
         out.push({ ...makeToken(raw), joined: true });
         i += n - 1;
-        merged = done = true;
-        break;
       }
     }
-    if (!done) out.push(xs[i]);
+    if (took === 0 && out) out.push(xs[i]);
   }
-  return { toks: out, merged };
+  return out;
 }
 
 /**
@@ -104,46 +112,48 @@ function givenIndex(toks: Tok[]): number {
     return i;
   }
   if (sur >= 0) return sur;
-  if (weak >= 0) return weak;
-  return -1; // initials only
+  return weak; // -1: initials only
 }
 
-/** Optimal one-to-one pairing of tokens (bitmask DP; names have few tokens). */
-function assign(kinds: Kind[][], n: number, m: number): Int8Array {
+// Reused DP buffers (the function is not re-entrant, and need not be).
+const DP_A = new Float64Array(1 << MAX_TOKENS);
+const DP_B = new Float64Array(1 << MAX_TOKENS);
+const CHOICE = new Int8Array(MAX_TOKENS << MAX_TOKENS);
+
+/** Optimal one-to-one pairing of tokens (bitmask DP over the second name's tokens). */
+function assign(kinds: Kind[], n: number, m: number, match: Int8Array): void {
   const size = 1 << m;
-  let dp = new Float64Array(size).fill(-1);
+  let dp = DP_A;
+  let nd = DP_B;
+  dp.fill(-1, 0, size);
   dp[0] = 0;
-  const choices: Int8Array[] = [];
   for (let i = 0; i < n; i++) {
-    const nd = new Float64Array(size).fill(-1);
-    const ch = new Int8Array(size).fill(-2);
-    const row = kinds[i];
+    nd.fill(-1, 0, size);
+    const base = i << MAX_TOKENS;
     for (let mask = 0; mask < size; mask++) {
       const v = dp[mask];
       if (v < 0) continue;
-      if (v > nd[mask]) { nd[mask] = v; ch[mask] = -1; }
+      if (v > nd[mask]) { nd[mask] = v; CHOICE[base + mask] = -1; }
       for (let j = 0; j < m; j++) {
         if (mask & (1 << j)) continue;
-        const w = WEIGHT[row[j]];
+        const w = WEIGHT[kinds[i * m + j]];
         if (w <= 0) continue;
         // A whisker of preference for keeping positions: breaks ties between equal tokens.
         const nv = v + w + 1e-4 * (1 - Math.abs(i / n - j / m));
         const nm = mask | (1 << j);
-        if (nv > nd[nm]) { nd[nm] = nv; ch[nm] = j; }
+        if (nv > nd[nm]) { nd[nm] = nv; CHOICE[base + nm] = j; }
       }
     }
-    choices.push(ch);
-    dp = nd;
+    const t = dp; dp = nd; nd = t;
   }
   let best = 0;
   for (let mask = 1; mask < size; mask++) if (dp[mask] > dp[best]) best = mask;
-  const match = new Int8Array(n).fill(-1);
   let mask = best;
   for (let i = n - 1; i >= 0; i--) {
-    const j = choices[i][mask];
-    if (j >= 0) { match[i] = j; mask ^= 1 << j; }
+    const j = CHOICE[(i << MAX_TOKENS) + mask];
+    match[i] = j >= 0 ? j : -1;
+    if (j >= 0) mask ^= 1 << j;
   }
-  return match;
 }
 
 function bigramDice(a: string, b: string): number {
@@ -162,58 +172,160 @@ function bigramDice(a: string, b: string): number {
   return (2 * hit) / (a.length + b.length - 2);
 }
 
+/** One name's side of an alignment. */
 interface Side {
   toks: Tok[];
   trunc: boolean;
   given: number;
   match: Int8Array; // index of the paired token on the other side, or -1
-  kind: Kind[]; // kind of that pairing
-  left: boolean[]; // unpaired and not explained by the other side's relation tail
+  kind: Kind[]; // kind of that pairing ('none' when unpaired)
+  left: boolean[]; // unpaired and not explained by the other record's relation tail
+  conflict: number; // token used up by a conflict, not to be charged as missing too
+}
+
+/** Running verdict: penalties, ceiling, codes. */
+interface Verdict {
+  pen: number;
+  cap: number;
+  bits: number;
+}
+
+function side(toks: Tok[], trunc: boolean): Side {
+  return {
+    toks, trunc, given: givenIndex(toks), match: new Int8Array(toks.length).fill(-1),
+    kind: new Array<Kind>(toks.length).fill('none'), left: new Array<boolean>(toks.length).fill(false), conflict: -1,
+  };
+}
+
+function firstLeft(s: Side, nonWeak: boolean): number {
+  for (let i = 0; i < s.toks.length; i++) if (s.left[i] && (!nonWeak || !s.toks[i].weak)) return i;
+  return -1;
+}
+
+/** Mark unpaired tokens; those matching the other record's relation tail are explained. */
+function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
+  let explained = 0;
+  for (let i = 0; i < s.toks.length; i++) {
+    if (s.match[i] >= 0) continue;
+    let ex = false;
+    if (strong > 0) {
+      for (const e of otherExtra) {
+        const k = compareTokens(e, s.toks[i]);
+        if (STRONG[k] || k === 'init_same') { ex = true; break; }
+      }
+    }
+    if (ex) explained++;
+    else s.left[i] = true;
+  }
+  return explained;
+}
+
+/** Charge tokens one record has and the other lacks. */
+function chargeMissing(s: Side, other: Side, v: Verdict): void {
+  let lastMatched = -1;
+  let any = false;
+  let allTrailing = true;
+  for (let i = 0; i < s.toks.length; i++) if (s.match[i] >= 0) lastMatched = i;
+  for (let i = 0; i < s.toks.length; i++) {
+    if (!s.left[i] || i === s.conflict) continue;
+    any = true;
+    if (i < lastMatched) allTrailing = false;
+  }
+  if (!any) return;
+  // Trailing tokens the other (shorter, long) record would have lost to truncation.
+  let otherFull = true;
+  for (let j = 0; j < other.match.length; j++) if (other.match[j] < 0) otherFull = false;
+  const truncated = other.trunc && allTrailing && otherFull;
+  for (let i = 0; i < s.toks.length; i++) {
+    if (!s.left[i] || i === s.conflict) continue;
+    const t = s.toks[i];
+    if (truncated) { v.pen += PEN.truncatedTail; v.bits |= BIT.TRUNCATED; continue; }
+    v.bits |= BIT.MISSING_TOKEN;
+    if (t.init) v.pen += PEN.missingInitial;
+    else if (t.weak) v.pen += PEN.missingWeak;
+    else if (i === s.toks.length - 1) v.pen += PEN.missingLast;
+    else v.pen += PEN.missingMiddle;
+  }
+}
+
+/**
+ * One token against a full name: "JOHN" / "JOHN DOE". Cashfree scores that pair 0.85; we keep
+ * it below the accept line (MODERATE), because the missing token may be the one that tells
+ * two relatives apart. Matching the other's surname only ("SHARMA") is POOR.
+ */
+function capSingle(s: Side, o: Side, v: Verdict): void {
+  if (s.toks.length !== 1 || o.toks.length < 2 || s.match[0] < 0) return;
+  let anyLeft = false;
+  let weakLeft = true;
+  for (let j = 0; j < o.toks.length; j++) {
+    if (!o.left[j]) continue;
+    anyLeft = true;
+    if (!o.toks[j].weak && !o.toks[j].init) weakLeft = false;
+  }
+  if (!anyLeft) return; // the rest is explained (relation tail, joins)
+  v.bits |= BIT.SINGLE_TOKEN;
+  const cap = s.match[0] === o.given ? (weakLeft ? CAP.weakSingle : CAP.singleGiven) : CAP.singleOther;
+  v.cap = Math.min(v.cap, cap);
+}
+
+/**
+ * The given name known only by an initial: "A SHARMA" could be Amit or Anil. The given name
+ * is the one givenIndex picked, or the first token when both records start with it (the
+ * plain reading is then that the initial stands for it, whatever the surname hints say).
+ * Two initials agreeing in order ("R K SHARMA") are accepted, just.
+ */
+function capInitialGiven(s: Side, o: Side, strong: number, v: Verdict): void {
+  const firstToFirst = s.match[0] === 0 && s.kind[0] === 'initial' && !s.toks[0].init;
+  const givenByInitial = s.given >= 0 && s.match[s.given] >= 0 && s.kind[s.given] === 'initial';
+  if (!firstToFirst && !givenByInitial) return;
+  let onOther = 0;
+  for (let j = 0; j < o.toks.length; j++) if (o.kind[j] === 'initial' && o.toks[j].init) onOther++;
+  if (onOther >= 2 && strong >= 1) v.cap = Math.min(v.cap, CAP.twoInitials);
+  else { v.cap = Math.min(v.cap, CAP.ambiguousInitial); v.bits |= BIT.AMBIGUOUS_INITIAL; }
+}
+
+function relationConflict(A: ParsedName, B: ParsedName): boolean {
+  // Both records name a father/husband: two different given names there mean two people
+  // (brothers' records share the family name, so compare the relative's given name).
+  const x = givenIndex(A.extra);
+  const y = givenIndex(B.extra);
+  if (x < 0 || y < 0) return false;
+  const k = compareTokens(A.extra[x], B.extra[y]);
+  return !(STRONG[k] || k === 'initial');
 }
 
 export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
-  const codes = new Set<Code>();
-  if (A.honorific || B.honorific) codes.add('HONORIFIC_REMOVED');
-  if (A.relation || B.relation) codes.add('RELATION_REMOVED');
+  const v: Verdict = { pen: 0, cap: CAP.nonIdentical, bits: 0 };
+  if (A.honorific || B.honorific) v.bits |= BIT.HONORIFIC_REMOVED;
+  if (A.relation || B.relation) v.bits |= BIT.RELATION_REMOVED;
   const ocr = A.ocr || B.ocr;
-  const textA = A.tokens.map((t) => t.raw);
-  const textB = B.tokens.map((t) => t.raw);
-  let relationConflict = false;
-  if (A.extra.length > 0 && B.extra.length > 0) {
-    // Both records name a father/husband: two different ones mean two people.
-    relationConflict = !A.extra.some((x) => B.extra.some((y) => STRONG[compareTokens(x, y)] || compareTokens(x, y) === 'initial'));
-  }
-  if (!ocr && !relationConflict) {
-    if (textA.join(' ') === textB.join(' ')) return finish(100, codes.add('EXACT'));
+  const relConflict = relationConflict(A, B);
+  if (!ocr && !relConflict) {
+    if (rawText(A.tokens, ' ') === rawText(B.tokens, ' ')) return { score: 100, codes: codeList(v.bits | BIT.EXACT) };
     // Spacing only (RAMKUMAR / RAM KUMAR, R K / RK): the same name, certain.
-    if (textA.join('') === textB.join('')) return finish(100, codes.add('JOINED_TOKENS'));
+    if (rawText(A.tokens, '') === rawText(B.tokens, '')) return { score: 100, codes: codeList(v.bits | BIT.JOINED_TOKENS) };
   }
 
   const ja = mergeJoined(A.tokens, B.tokens);
-  const jb = mergeJoined(B.tokens, ja.toks);
-  if (ja.merged || jb.merged) codes.add('JOINED_TOKENS');
-  const ta = ja.toks.slice(0, MAX_TOKENS);
-  const tb = jb.toks.slice(0, MAX_TOKENS);
-  const lenA = ta.reduce((s, t) => s + t.raw.length, 0);
-  const lenB = tb.reduce((s, t) => s + t.raw.length, 0);
+  let ta = ja ?? A.tokens;
+  const jb = mergeJoined(B.tokens, ta);
+  let tb = jb ?? B.tokens;
+  if (ja || jb) { v.bits |= BIT.JOINED_TOKENS; v.pen += PEN.joined; }
+  if (ta.length > MAX_TOKENS) ta = ta.slice(0, MAX_TOKENS);
+  if (tb.length > MAX_TOKENS) tb = tb.slice(0, MAX_TOKENS);
+  const lenA = rawText(ta, '').length;
+  const lenB = rawText(tb, '').length;
   // Core banking truncates long names: only the shorter, long-enough, unmarked record can be cut.
-  const truncA = !A.relation && A.storedLength >= TRUNCATION_MIN_LENGTH && lenA < lenB;
-  const truncB = !B.relation && B.storedLength >= TRUNCATION_MIN_LENGTH && lenB < lenA;
-
+  const a = side(ta, !A.relation && A.storedLength >= TRUNCATION_MIN_LENGTH && lenA < lenB);
+  const b = side(tb, !B.relation && B.storedLength >= TRUNCATION_MIN_LENGTH && lenB < lenA);
   const n = ta.length;
   const m = tb.length;
-  const kinds: Kind[][] = [];
+
+  const kinds = new Array<Kind>(n * m);
   for (let i = 0; i < n; i++) {
-    const row: Kind[] = [];
-    for (let j = 0; j < m; j++) row.push(compareTokens(ta[i], tb[j], truncA && i === n - 1, truncB && j === m - 1));
-    kinds.push(row);
+    for (let j = 0; j < m; j++) kinds[i * m + j] = compareTokens(ta[i], tb[j], a.trunc && i === n - 1, b.trunc && j === m - 1);
   }
-  const matchA = assign(kinds, n, m);
-  const a: Side = { toks: ta, trunc: truncA, given: givenIndex(ta), match: matchA, kind: [], left: [] };
-  const b: Side = { toks: tb, trunc: truncB, given: givenIndex(tb), match: new Int8Array(m).fill(-1), kind: [], left: [] };
-  a.kind = Array.from(matchA, (j, i) => (j >= 0 ? kinds[i][j] : 'none'));
-  b.kind = new Array<Kind>(m).fill('none');
-  for (let i = 0; i < n; i++) if (matchA[i] >= 0) { b.match[matchA[i]] = i; b.kind[matchA[i]] = a.kind[i]; }
+  assign(kinds, n, m, a.match);
 
   // A given name may differ from the other by a vowel or a late slip only if that is a
   // spelling, and for given names it usually is not (Kamal / Komal, Baljinder / Balwinder).
@@ -221,40 +333,52 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   for (let i = 0; i < n; i++) {
     const j = a.match[i];
     if (j < 0) continue;
-    const k = a.kind[i];
+    const k = kinds[i * m + j];
     if ((k === 'vowel' || k === 'typo2') && (i === a.given || j === b.given)) {
-      a.match[i] = -1; b.match[j] = -1; a.kind[i] = 'none'; b.kind[j] = 'none';
+      a.match[i] = -1;
       givenNear = true;
+      continue;
     }
+    a.kind[i] = k;
+    b.match[j] = i;
+    b.kind[j] = k;
   }
 
   let strong = 0;
   let initials = 0;
   let initSame = 0;
   let translit = 0;
-  let pen = ocr ? PEN.ocrDigits : 0;
-  if (ocr) codes.add('TYPO');
-  if (ja.merged || jb.merged) pen += PEN.joined;
+  if (ocr) { v.pen += PEN.ocrDigits; v.bits |= BIT.TYPO; }
   for (let i = 0; i < n; i++) {
     if (a.match[i] < 0) continue;
     switch (a.kind[i]) {
       case 'exact': strong++; break;
-      case 'translit': strong++; translit++; codes.add('TRANSLITERATION'); break;
-      case 'vowel': strong++; pen += PEN.vowel; codes.add('TRANSLITERATION'); break;
-      case 'typo': strong++; pen += PEN.typo; codes.add('TYPO'); break;
-      case 'typo2': strong++; pen += PEN.typo2; codes.add('TYPO'); break;
-      case 'prefix': strong++; pen += PEN.prefix; codes.add('TRUNCATED'); break;
-      case 'initial': initials++; pen += PEN.initial; codes.add('INITIALS'); break;
+      case 'translit': strong++; translit++; v.bits |= BIT.TRANSLITERATION; break;
+      case 'vowel': strong++; v.pen += PEN.vowel; v.bits |= BIT.TRANSLITERATION; break;
+      case 'typo': strong++; v.pen += PEN.typo; v.bits |= BIT.TYPO; break;
+      case 'typo2': strong++; v.pen += PEN.typo2; v.bits |= BIT.TYPO; break;
+      case 'prefix': strong++; v.pen += PEN.prefix; v.bits |= BIT.TRUNCATED; break;
+      case 'initial': initials++; v.pen += PEN.initial; v.bits |= BIT.INITIALS; break;
       case 'init_same': initSame++; break;
       default: break;
     }
   }
-  pen += Math.min(PEN.translitMax, translit * PEN.translit);
+  v.pen += Math.min(PEN.translitMax, translit * PEN.translit);
   if (strong + initials + initSame === 0) {
-    const ka = ta.map((t) => t.key).join('');
-    const kb = tb.map((t) => t.key).join('');
-    codes.add('DIFFERENT');
-    return finish(Math.round(CAP.different * bigramDice(ka, kb)), codes);
+    // Nothing aligns. Still say so when the given names are forms of one another
+    // (RAM / RAMA, DEEPAK KUMAR / DEEPA KUMARI): that is a near miss, not a stranger.
+    if (a.given >= 0 && b.given >= 0) {
+      const k = compareTokens(ta[a.given], tb[b.given]);
+      if (k === 'gender') return { score: CAP.givenGender, codes: codeList(v.bits | BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT) };
+      if (givenNear || editDistance(ta[a.given].key, tb[b.given].key) <= 1) {
+        return { score: CAP.givenNear, codes: codeList(v.bits | BIT.GIVEN_NAME_MISMATCH) };
+      }
+    }
+    let ka = '';
+    let kb = '';
+    for (const t of ta) ka += t.key;
+    for (const t of tb) kb += t.key;
+    return { score: Math.round(CAP.different * bigramDice(ka, kb)), codes: codeList((v.bits & ~BIT.TYPO) | BIT.DIFFERENT) };
   }
 
   // Order: pairs read left to right on one side should read left to right on the other.
@@ -262,117 +386,66 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   for (let i = 0; i < n; i++) {
     const j = a.match[i];
     if (j < 0) continue;
-    if (j < lastJ) { pen += PEN.order; codes.add('TOKEN_ORDER'); break; }
+    if (j < lastJ) { v.pen += PEN.order; v.bits |= BIT.TOKEN_ORDER; break; }
     lastJ = j;
   }
 
   // Unpaired tokens explained by the other record's relation tail: "RAJU S/O VENKAIAH" against
   // "RAJU VENKAIAH" is the Telugu given-name-plus-father's-name convention.
-  let explained = 0;
-  const explain = (side: Side, other: ParsedName): void => {
-    side.left = side.toks.map((t, i) => {
-      if (side.match[i] >= 0) return false;
-      if (strong > 0 && other.extra.some((e) => { const k = compareTokens(e, t); return STRONG[k] || k === 'init_same'; })) {
-        explained++;
-        return false;
-      }
-      return true;
-    });
-  };
-  explain(a, B);
-  explain(b, A);
-  if (explained > 0) pen += PEN.fatherName;
+  const explained = markLeft(a, B.extra, strong) + markLeft(b, A.extra, strong);
+  if (explained > 0) v.pen += PEN.fatherName;
 
-  let cap: number = CAP.nonIdentical;
-  const leftIdx = (s: Side) => s.toks.map((_, i) => i).filter((i) => s.left[i]);
-  const LA = leftIdx(a);
-  const LB = leftIdx(b);
-  const nonWeak = (s: Side) => (i: number) => !s.toks[i].weak;
-  const LAnw = LA.filter(nonWeak(a));
-  const LBnw = LB.filter(nonWeak(b));
-  const consumed = new Set<string>(); // "a3" / "b1": tokens accounted for by a conflict
   const gA = a.given >= 0 && a.left[a.given];
   const gB = b.given >= 0 && b.left[b.given];
-
-  if ((gA && LBnw.length > 0) || (gB && LAnw.length > 0)) {
+  const nwA = firstLeft(a, true);
+  const nwB = firstLeft(b, true);
+  if ((gA && (nwB >= 0 || gB)) || (gB && (nwA >= 0 || gA))) {
     // The given names disagree: siblings, spouses, gender forms, near-miss spellings.
-    const x = gA ? a.given : LAnw[0];
-    const y = gB ? b.given : LBnw[0];
-    const tx = ta[x];
-    const ty = tb[y];
-    const k = compareTokens(tx, ty);
-    codes.add('GIVEN_NAME_MISMATCH');
-    if (k === 'gender') { cap = CAP.givenGender; codes.add('GENDER_VARIANT'); }
-    else if (givenNear || k === 'vowel' || k === 'typo2' || editDistance(tx.key, ty.key) <= 1) cap = CAP.givenNear;
-    else cap = CAP.givenOther + Math.round(12 * strong / Math.max(n, m));
-    consumed.add('a' + x).add('b' + y);
-  } else if (gA || gB) {
-    cap = CAP.givenMissing;
-    codes.add('GIVEN_NAME_MISSING');
-  } else if (LAnw.length > 0 && LBnw.length > 0) {
-    // Given names agree, another token disagrees: surname (married name? other family?) or middle.
-    const x = LAnw[0];
-    const y = LBnw[0];
+    const x = gA ? a.given : nwA;
+    const y = gB ? b.given : nwB;
     const k = compareTokens(ta[x], tb[y]);
-    if (k === 'gender') { cap = CAP.otherGender; codes.add('GENDER_VARIANT'); }
-    else if (!ta[x].init && !tb[y].init && (x === n - 1 || y === m - 1)) { cap = CAP.surnameConflict; codes.add('SURNAME_MISMATCH'); }
-    else { cap = CAP.middleConflict; codes.add('TOKEN_MISMATCH'); }
-    consumed.add('a' + x).add('b' + y);
-  } else if (LA.length > 0 && LB.length > 0) {
-    // Only low-identity tokens disagree (DEVI / KUMARI, KUMAR / KUMARI).
-    const k = compareTokens(ta[LA[0]], tb[LB[0]]);
-    cap = CAP.weakConflict;
-    codes.add(k === 'gender' ? 'GENDER_VARIANT' : 'TOKEN_MISMATCH');
-    consumed.add('a' + LA[0]).add('b' + LB[0]);
+    v.bits |= BIT.GIVEN_NAME_MISMATCH;
+    if (k === 'gender') { v.cap = CAP.givenGender; v.bits |= BIT.GENDER_VARIANT; }
+    else if (givenNear || k === 'vowel' || k === 'typo2' || editDistance(ta[x].key, tb[y].key) <= 1) v.cap = CAP.givenNear;
+    else v.cap = CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
+    a.conflict = x;
+    b.conflict = y;
+  } else if (gA || gB) {
+    v.cap = CAP.givenMissing;
+    v.bits |= BIT.GIVEN_NAME_MISSING;
+  } else if (nwA >= 0 && nwB >= 0) {
+    // Given names agree, another token disagrees: surname (married name? other family?) or middle.
+    const k = compareTokens(ta[nwA], tb[nwB]);
+    if (k === 'gender') { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
+    else if (!ta[nwA].init && !tb[nwB].init && (nwA === n - 1 || nwB === m - 1)) { v.cap = CAP.surnameConflict; v.bits |= BIT.SURNAME_MISMATCH; }
+    else { v.cap = CAP.middleConflict; v.bits |= BIT.TOKEN_MISMATCH; }
+    a.conflict = nwA;
+    b.conflict = nwB;
+  } else {
+    const wa = firstLeft(a, false);
+    const wb = firstLeft(b, false);
+    if (wa >= 0 && wb >= 0) {
+      // Only low-identity tokens disagree (DEVI / KUMARI, KUMAR / KUMARI).
+      v.cap = CAP.weakConflict;
+      v.bits |= compareTokens(ta[wa], tb[wb]) === 'gender' ? BIT.GENDER_VARIANT : BIT.TOKEN_MISMATCH;
+      a.conflict = wa;
+      b.conflict = wb;
+    }
   }
 
-  // Tokens one record has and the other lacks.
-  const missing = (s: Side, other: Side, tag: string): void => {
-    const idx = leftIdx(s).filter((i) => !consumed.has(tag + i));
-    if (idx.length === 0) return;
-    let lastMatched = -1;
-    s.toks.forEach((_, i) => { if (s.match[i] >= 0) lastMatched = i; });
-    // Trailing tokens the other (shorter, long) record would have lost to truncation.
-    const truncated = other.trunc && idx.every((i) => i > lastMatched) &&
-      other.match.every((j) => j >= 0);
-    for (const i of idx) {
-      const t = s.toks[i];
-      if (truncated) { pen += PEN.truncatedTail; codes.add('TRUNCATED'); continue; }
-      codes.add('MISSING_TOKEN');
-      if (t.init) pen += PEN.missingInitial;
-      else if (t.weak) pen += PEN.missingWeak;
-      else if (i === s.toks.length - 1) pen += PEN.missingLast;
-      else pen += PEN.missingMiddle;
-    }
-  };
-  missing(a, b, 'a');
-  missing(b, a, 'b');
+  chargeMissing(a, b, v);
+  chargeMissing(b, a, v);
+  capSingle(a, b, v);
+  capSingle(b, a, v);
+  capInitialGiven(a, b, strong, v);
+  capInitialGiven(b, a, strong, v);
+  if (strong === 0) {
+    // Only initials agree ("R K" / "RAVI KUMAR"): never enough.
+    v.cap = Math.min(v.cap, CAP.initialsOnly);
+    v.bits |= BIT.INITIALS | (initials > 0 ? BIT.AMBIGUOUS_INITIAL : 0);
+  }
+  if (relConflict) { v.cap = Math.min(v.cap, CAP.relationConflict); v.bits |= BIT.RELATION_MISMATCH; }
 
-  // One token against a full name: "JOHN" / "JOHN DOE" (Cashfree scores it 85; we do not
-  // accept it, since the missing token may be what tells two relatives apart).
-  const single = (s: Side, o: Side): void => {
-    if (s.toks.length !== 1 || o.toks.length < 2 || s.match[0] < 0) return;
-    const oLeft = leftIdx(o);
-    if (oLeft.length === 0) return; // the rest is explained (relation tail, joins)
-    codes.add('SINGLE_TOKEN');
-    if (s.match[0] === o.given) cap = Math.min(cap, oLeft.every((i) => o.toks[i].weak || o.toks[i].init) ? CAP.weakSingle : CAP.singleGiven);
-    else cap = Math.min(cap, CAP.singleOther);
-  };
-  single(a, b);
-  single(b, a);
-
-  // The given name known only by an initial: "A SHARMA" could be Amit or Anil.
-  const initialGiven = (s: Side, o: Side): void => {
-    if (s.given < 0 || s.match[s.given] < 0 || s.kind[s.given] !== 'initial') return;
-    const onOther = o.kind.filter((k, j) => k === 'initial' && o.toks[j].init).length;
-    if (onOther >= 2 && strong >= 1) cap = Math.min(cap, CAP.twoInitials);
-    else { cap = Math.min(cap, CAP.ambiguousInitial); codes.add('AMBIGUOUS_INITIAL'); }
-  };
-  initialGiven(a, b);
-  initialGiven(b, a);
-  if (strong === 0) { cap = Math.min(cap, CAP.initialsOnly); codes.add('AMBIGUOUS_INITIAL'); }
-  if (relationConflict) { cap = Math.min(cap, CAP.relationConflict); codes.add('RELATION_MISMATCH'); }
-
-  const score = Math.max(0, Math.min(cap, 100 - pen, CAP.nonIdentical));
-  return finish(Math.round(score), codes);
+  const score = Math.max(0, Math.min(v.cap, 100 - v.pen, CAP.nonIdentical));
+  return { score: Math.round(score), codes: codeList(v.bits) };
 }

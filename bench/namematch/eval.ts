@@ -1,0 +1,180 @@
+// Evaluates the name matcher on the labelled pairs in pairs.tsv against generic fuzzy
+// matchers from npm, and times it.
+//
+//   node --import tsx bench/namematch/eval.ts [--iterations N]
+//
+// Accept = score >= 85 (DIRECT or GOOD under the default bands), for every method alike.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { matchNames } from '../../src/engine/namematch/index.js';
+
+const require = createRequire(import.meta.url);
+const fuzz = require('fuzzball') as typeof import('fuzzball');
+const jaroWinkler = require('talisman/metrics/jaro-winkler') as (a: string, b: string) => number;
+
+export interface Pair { name1: string; name2: string; same: boolean; category: string }
+
+export function loadPairs(path = fileURLToPath(new URL('./pairs.tsv', import.meta.url))): Pair[] {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return lines.slice(1).map((l) => {
+    const [name1, name2, label, category] = l.split('\t');
+    return { name1, name2, same: label === 'same', category };
+  });
+}
+
+const ACCEPT = 85;
+const MAX_FPR = 0.05;
+
+interface Method { name: string; score: (a: string, b: string) => number }
+
+const METHODS: Method[] = [
+  { name: 'namematch', score: (a, b) => matchNames(a, b).score },
+  { name: 'fuzzball token_sort', score: (a, b) => fuzz.token_sort_ratio(a, b) },
+  { name: 'fuzzball token_set', score: (a, b) => fuzz.token_set_ratio(a, b) },
+  { name: 'jaro-winkler', score: (a, b) => 100 * jaroWinkler(a.toUpperCase(), b.toUpperCase()) },
+];
+
+interface Stats { precision: number; recall: number; fpr: number; accuracy: number }
+
+function stats(scores: number[], pairs: Pair[], threshold: number): Stats {
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  scores.forEach((s, i) => {
+    const accept = s >= threshold;
+    if (pairs[i].same) accept ? tp++ : fn++;
+    else accept ? fp++ : tn++;
+  });
+  return {
+    precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+    recall: tp / Math.max(1, tp + fn),
+    fpr: fp / Math.max(1, fp + tn),
+    accuracy: (tp + tn) / pairs.length,
+  };
+}
+
+/** Best recall over thresholds whose false-positive rate stays within maxFpr. */
+function recallAtFpr(scores: number[], pairs: Pair[], maxFpr: number): { recall: number; threshold: number } {
+  const thresholds = [...new Set(scores)].sort((a, b) => a - b);
+  let best = { recall: 0, threshold: Infinity };
+  for (const t of thresholds) {
+    const s = stats(scores, pairs, t);
+    if (s.fpr <= maxFpr && s.recall > best.recall) best = { recall: s.recall, threshold: t };
+  }
+  return best;
+}
+
+const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
+const col = (s: string, w: number) => s.padEnd(w);
+
+function table(head: string[], rows: string[][], widths: number[]): string {
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? col(c, widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const itIdx = args.indexOf('--iterations');
+  const iterations = itIdx >= 0 ? Number(args[itIdx + 1]) : 200_000;
+  const pairs = loadPairs();
+  const nSame = pairs.filter((p) => p.same).length;
+  console.log(`pairs: ${pairs.length} (${nSame} same, ${pairs.length - nSame} different); accept = score >= ${ACCEPT}\n`);
+
+  const all = METHODS.map((m) => ({ m, scores: pairs.map((p) => m.score(p.name1, p.name2)) }));
+
+  const w = [20, 9, 7, 7, 7, 16, 9];
+  console.log(table(
+    ['method', 'precision', 'recall', 'FPR', 'acc', `recall@FPR<=${MAX_FPR * 100}%`, '(thresh)'],
+    all.map(({ m, scores }) => {
+      const s = stats(scores, pairs, ACCEPT);
+      const r = recallAtFpr(scores, pairs, MAX_FPR);
+      return [m.name, pct(s.precision), pct(s.recall), pct(s.fpr), pct(s.accuracy), pct(r.recall),
+        Number.isFinite(r.threshold) ? r.threshold.toFixed(1) : '-'];
+    }),
+    w,
+  ));
+
+  // Per category: share accepted for `same` categories, share refused for `different` ones.
+  const cats = [...new Set(pairs.map((p) => p.category))];
+  console.log('\nper-category accuracy at the default decision (same: accepted, different: refused)\n');
+  const cw = [18, 5, 4, 10, 12, 11, 12];
+  console.log(table(
+    ['category', 'label', 'n', 'namematch', 'fb sort', 'fb set', 'jaro-wink'],
+    cats.map((c) => {
+      const idx = pairs.map((p, i) => (p.category === c ? i : -1)).filter((i) => i >= 0);
+      const same = pairs[idx[0]].same;
+      return [c, same ? 'same' : 'diff', String(idx.length), ...all.map(({ scores }) => {
+        const ok = idx.filter((i) => (scores[i] >= ACCEPT) === same).length;
+        return pct(ok / idx.length);
+      })];
+    }),
+    cw,
+  ));
+
+  // The engine's errors, to read while tuning rules.
+  if (args.includes('--errors')) {
+    console.log('\nnamematch errors:');
+    const eng = all[0].scores;
+    pairs.forEach((p, i) => {
+      if ((eng[i] >= ACCEPT) !== p.same) {
+        const r = matchNames(p.name1, p.name2);
+        console.log(`  [${p.category}] ${p.name1} | ${p.name2} -> ${r.score} ${r.reason}`);
+      }
+    });
+  }
+
+  // How the engine's categories spread over the labels (calibration at a glance).
+  console.log('\nnamematch result categories by label\n');
+  const results = ['DIRECT_MATCH', 'GOOD_PARTIAL_MATCH', 'MODERATE_PARTIAL_MATCH', 'POOR_PARTIAL_MATCH', 'NO_MATCH'] as const;
+  const engineResults = pairs.map((p) => matchNames(p.name1, p.name2).result);
+  console.log(table(
+    ['label', 'DIRECT', 'GOOD', 'MODERATE', 'POOR', 'NO'],
+    [true, false].map((same) => [same ? 'same' : 'different', ...results.map((r) =>
+      String(engineResults.filter((x, i) => x === r && pairs[i].same === same).length))]),
+    [10, 7, 7, 9, 7, 7],
+  ));
+
+  // Throughput on one core.
+  console.log('\nthroughput (one core):');
+  for (const { m } of all) {
+    const n = m.name === 'namematch' ? iterations : Math.min(iterations, 50_000);
+    for (let i = 0; i < 2000; i++) m.score(pairs[i % pairs.length].name1, pairs[i % pairs.length].name2); // warm-up
+    const t0 = process.hrtime.bigint();
+    let sink = 0;
+    for (let i = 0; i < n; i++) {
+      const p = pairs[i % pairs.length];
+      sink += m.score(p.name1, p.name2);
+    }
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`  ${col(m.name, 20)} ${Math.round(n / secs).toLocaleString('en-US').padStart(10)} pairs/s  (${n.toLocaleString('en-US')} evaluations of the data set, ${secs.toFixed(2)} s${sink < 0 ? '' : ''})`);
+  }
+  // The data set repeats its names, so the engine's per-token key cache is always warm there.
+  // Fresh synthetic names (every pair new) measure the cold path too.
+  const fresh = syntheticPairs(Math.min(iterations, 100_000));
+  const t0 = process.hrtime.bigint();
+  for (const [x, y] of fresh) matchNames(x, y);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`  ${col('namematch (fresh)', 20)} ${Math.round(fresh.length / secs).toLocaleString('en-US').padStart(10)} pairs/s  (${fresh.length.toLocaleString('en-US')} never-seen synthetic pairs, ${secs.toFixed(2)} s)`);
+}
+
+/** Deterministic made-up names (syllables), each paired with a variant of itself or another. */
+function syntheticPairs(count: number): [string, string][] {
+  const syl = ['RA', 'MA', 'SHI', 'KU', 'PRA', 'DEE', 'NA', 'VEN', 'KA', 'TA', 'LA', 'SU', 'BHA', 'GO', 'JA', 'RI', 'THA', 'NI', 'DHA', 'VI', 'YA', 'SH', 'AN', 'IL', 'ESH', 'UR'];
+  let seed = 12345;
+  const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+  const word = () => { let w = ''; const n = 2 + rnd(3); for (let i = 0; i < n; i++) w += syl[rnd(syl.length)]; return w; };
+  const out: [string, string][] = [];
+  for (let i = 0; i < count; i++) {
+    const toks = [word(), word(), word()].slice(0, 2 + rnd(2));
+    const other = toks.slice();
+    switch (rnd(4)) {
+      case 0: other.splice(1, 1); break; // dropped token
+      case 1: other[0] = other[0][0]; break; // initial
+      case 2: other.reverse(); break; // order
+      default: other[0] = word(); break; // another person
+    }
+    out.push([toks.join(' '), other.join(' ')]);
+  }
+  return out;
+}
+
+main();

@@ -1,0 +1,379 @@
+// Name matching: behaviours one by one, the bands, symmetry, and the quality floor on the
+// labelled data set in bench/namematch/pairs.tsv.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  classify,
+  DEFAULT_BANDS,
+  matchNames,
+  validateBands,
+  type NameMatch,
+  type NameMatchBands,
+} from '../src/engine/namematch/index.js';
+
+const ACCEPTED = new Set(['DIRECT_MATCH', 'GOOD_PARTIAL_MATCH']);
+const codes = (m: NameMatch) => m.reason.split(',');
+
+function accepts(a: string, b: string, code?: string): NameMatch {
+  const m = matchNames(a, b);
+  assert.ok(ACCEPTED.has(m.result), `${a} | ${b} should be accepted: ${JSON.stringify(m)}`);
+  if (code) assert.ok(codes(m).includes(code), `${a} | ${b} should give ${code}: ${m.reason}`);
+  return m;
+}
+
+function refuses(a: string, b: string, code?: string): NameMatch {
+  const m = matchNames(a, b);
+  assert.ok(!ACCEPTED.has(m.result), `${a} | ${b} should be refused: ${JSON.stringify(m)}`);
+  if (code) assert.ok(codes(m).includes(code), `${a} | ${b} should give ${code}: ${m.reason}`);
+  return m;
+}
+
+describe('Cashfree published examples', () => {
+  it('JOHN DOE / JOHN DOE is a direct match', () => {
+    assert.deepEqual(matchNames('JOHN DOE', 'JOHN DOE'), { score: 100, result: 'DIRECT_MATCH', reason: 'EXACT' });
+  });
+  it('JOHN DOE / JOHN: stricter than Cashfree (0.85), a single token is not accepted', () => {
+    const m = refuses('JOHN DOE', 'JOHN', 'SINGLE_TOKEN');
+    assert.equal(m.result, 'MODERATE_PARTIAL_MATCH');
+    assert.ok(codes(m).includes('MISSING_TOKEN'));
+  });
+  it('JOHN DOE / TOM is no match', () => {
+    const m = matchNames('JOHN DOE', 'TOM');
+    assert.equal(m.result, 'NO_MATCH');
+    assert.equal(m.reason, 'DIFFERENT');
+  });
+  it('JOHN DOE / Mr. John K Doe is a good match', () => {
+    const m = accepts('JOHN DOE', 'Mr. John K Doe', 'HONORIFIC_REMOVED');
+    assert.equal(m.result, 'GOOD_PARTIAL_MATCH');
+  });
+});
+
+describe('normalisation: direct matches', () => {
+  it('case, punctuation and spacing', () => {
+    for (const [a, b] of [
+      ['rajesh  kumar. sharma', 'RAJESH KUMAR SHARMA'],
+      ["Anthony D'Souza", 'ANTHONY DSOUZA'],
+      ['Mary-Ann Fernandes', 'MARY ANN FERNANDES'],
+      ['José Fernandes', 'JOSE FERNANDES'],
+      ['R.K. Laxman', 'R K LAXMAN'],
+      ['RK LAXMAN', 'R K LAXMAN'],
+    ]) {
+      const m = matchNames(a, b);
+      assert.equal(m.score, 100, `${a} | ${b}: ${m.reason}`);
+      assert.equal(m.result, 'DIRECT_MATCH');
+    }
+  });
+  it('honorifics and titles are removed', () => {
+    for (const t of ['Mr', 'Mrs.', 'Ms', 'Miss', 'Shri', 'Sri', 'Smt.', 'Kumari', 'Kum.', 'Dr.', 'Late', 'Prof.', 'Late Shri', 'Dr (Mrs)']) {
+      const m = matchNames(`${t} Anjali Menon`, 'ANJALI MENON');
+      assert.equal(m.score, 100, `${t}: ${m.reason}`);
+      assert.ok(codes(m).includes('HONORIFIC_REMOVED'));
+    }
+  });
+  it('a leading SRI that is part of the name is kept as a name part', () => {
+    assert.equal(matchNames('SRI DEVI KAPOOR', 'SRIDEVI KAPOOR').score, 100);
+  });
+  it('relation markers drop the father / husband name', () => {
+    for (const tail of ['S/O SURESH KUMAR', 'D/O SURESH KUMAR', 'W/O SURESH KUMAR', 'C/O SURESH KUMAR', 'S.O. SURESH KUMAR',
+      'SON OF SURESH KUMAR', 'WIFE OF SURESH KUMAR', 'SO SURESH KUMAR']) {
+      const m = matchNames(`RAMA DEVI ${tail}`, 'Rama Devi');
+      assert.equal(m.score, 100, `${tail}: ${m.reason}`);
+      assert.ok(codes(m).includes('RELATION_REMOVED'));
+    }
+  });
+  it('given name plus father name against a relation marker (Telugu style) is accepted', () => {
+    accepts('RAJU S/O VENKAIAH', 'RAJU VENKAIAH', 'RELATION_REMOVED');
+  });
+  it('two records naming different fathers are different people', () => {
+    refuses('SURESH S/O RAMESH YADAV', 'SURESH S/O MAHESH YADAV', 'RELATION_MISMATCH');
+  });
+  it('joined and split tokens (spacing only) are a direct match', () => {
+    const m = matchNames('RAMKUMAR YADAV', 'Ram Kumar Yadav');
+    assert.equal(m.score, 100);
+    assert.ok(codes(m).includes('JOINED_TOKENS'));
+  });
+  it('joined tokens with another difference are still accepted', () => {
+    accepts('MR HARIPRASAD CHAURASIA', 'HARI PRASAD RAM CHAURASIA', 'JOINED_TOKENS');
+  });
+  it('empty names score 0 with EMPTY', () => {
+    for (const [a, b] of [['', 'AMIT'], ['  ', ''], ['Mr.', 'AMIT SHARMA'], ['S/O RAMESH', 'RAMESH'], ['123', 'RAMESH']]) {
+      assert.deepEqual(matchNames(a, b), { score: 0, result: 'NO_MATCH', reason: 'EMPTY' });
+    }
+  });
+});
+
+describe('positives: same person', () => {
+  it('initials against full names, in either position', () => {
+    accepts('R K SHARMA', 'RAVI KUMAR SHARMA', 'INITIALS');
+    accepts('Sharma R K', 'Ravi Kumar Sharma', 'INITIALS');
+    accepts('RAVI K SHARMA', 'RAVI KUMAR SHARMA', 'INITIALS');
+    accepts('RAMESH K', 'RAMESH KRISHNAN', 'INITIALS');
+    accepts('K RAMESH', 'RAMESH KRISHNAN', 'INITIALS');
+    accepts('A. P. J. ABDUL KALAM', 'AVUL PAKIR JAINULABDEEN ABDUL KALAM', 'INITIALS');
+  });
+  it('two agreeing initials for the given and middle name are accepted, but only just', () => {
+    const m = accepts('R K SHARMA', 'RAVI KUMAR SHARMA');
+    assert.ok(m.score <= 90, String(m.score));
+  });
+  it('token order', () => {
+    const m = accepts('SHARMA RAVI KUMAR', 'RAVI KUMAR SHARMA', 'TOKEN_ORDER');
+    assert.ok(m.score < 100);
+  });
+  it('transliteration variants', () => {
+    for (const [a, b] of [
+      ['MOHD SHAHID KHAN', 'MOHAMMED SHAHID KHAN'],
+      ['MD SHAHID KHAN', 'MUHAMMAD SHAHID KHAN'],
+      ['MOHAMMAD SHAHID KHAN', 'MUHAMMAD SHAHID KHAN'],
+      ['LAXMI NARAYAN', 'LAKSHMI NARAYAN'],
+      ['ANIL CHOWDHURY', 'ANIL CHOUDHURY'],
+      ['ANIL CHOUDHURY', 'ANIL CHAUDHARY'],
+      ['NAVEEN KUMAR', 'NAVIN KUMAR'], // ee / i
+      ['POOJA SHARMA', 'PUJA SHARMA'], // oo / u
+      ['VAIBHAW DESHMUKH', 'VAIBHAV DESHMUKH'], // w / v
+      ['PHOOLAN DEVI', 'FULAN DEVI'], // ph / f
+      ['SUBHASH BOSE', 'SUBHAS BOSE'], // sh / s
+      ['JYOTHI REDDY', 'JYOTI REDDY'], // th / t
+      ['SIDDHARTH ROY', 'SIDHARTH ROY'], // doubled letters
+      ['KUNAAL KAPOOR', 'KUNAL KAPOOR'], // aa / a
+      ['LAKSHMAN RAO', 'LAXMAN RAO'], // ksh / x
+      ['SURENDRA SINGH', 'SURINDER SINGH'],
+      ['SOURAV GANGULY', 'SAURAV GANGULY'],
+      ['VIKAS DAS', 'BIKASH DAS'],
+      ['KAMLA DEVI', 'KAMALA DEVI'],
+      ['GOPAL RAO', 'GOPALAN RAO'],
+    ]) accepts(a, b, 'TRANSLITERATION');
+  });
+  it('dropped middle names and father names', () => {
+    accepts('RAVI SHARMA', 'RAVI KUMAR SHARMA', 'MISSING_TOKEN');
+    accepts('ADITYA JOSHI', 'ADITYA VINAYAK JOSHI', 'MISSING_TOKEN');
+    accepts('CYRUS MISTRY', 'CYRUS PALLONJI MISTRY', 'MISSING_TOKEN');
+  });
+  it('truncated bank names', () => {
+    accepts('VENKATA SUBRAMANIAN RAMAKRISHN', 'VENKATA SUBRAMANIAN RAMAKRISHNAN', 'TRUNCATED');
+    accepts('KRISHNAMACHARI SRIKKANTH', 'KRISHNAMACHARI SRIKKANTH IYENGAR', 'TRUNCATED');
+  });
+  it('a short name that merely lacks the end is not taken for a truncation', () => {
+    const m = matchNames('AMIT SHAR', 'AMIT SHARMA');
+    assert.ok(!codes(m).includes('TRUNCATED'), m.reason);
+  });
+  it('OCR-like single-character noise in longer tokens', () => {
+    for (const [a, b] of [
+      ['SURE5H PATEL', 'SURESH PATEL'],
+      ['VENKATESWAR1U NAIDU', 'VENKATESWARLU NAIDU'],
+      ['PRIYADARSHlNI MOHANTY', 'PRIYADARSHINI MOHANTY'],
+      ['PARAMESVVARAN IYER', 'PARAMESWARAN IYER'],
+      ['AMAB GOSWAMI', 'ARNAB GOSWAMI'],
+    ]) accepts(a, b, 'TYPO');
+  });
+});
+
+describe('hard negatives: look-alikes that are other people', () => {
+  it('siblings sharing father name and surname', () => {
+    const m = refuses('RAHUL KUMAR SHARMA', 'ROHIT KUMAR SHARMA', 'GIVEN_NAME_MISMATCH');
+    assert.equal(m.result, 'NO_MATCH');
+    refuses('PRIYA RAMESH PATIL', 'PRITI RAMESH PATIL', 'GIVEN_NAME_MISMATCH');
+    refuses('GURPREET SINGH SANDHU', 'HARPREET SINGH SANDHU', 'GIVEN_NAME_MISMATCH');
+  });
+  it('spouses sharing a surname', () => {
+    const m = refuses('Anita Verma', 'Sunil Verma', 'GIVEN_NAME_MISMATCH');
+    assert.equal(m.result, 'NO_MATCH');
+    refuses('SUNITA W/O RAJESH SHARMA', 'RAJESH SHARMA');
+    refuses('PRIYA RAHUL MEHTA', 'RAHUL MEHTA', 'GIVEN_NAME_MISSING');
+  });
+  it('a father and a son whose middle name is the father', () => {
+    refuses('RAMESH PATIL', 'SURESH RAMESH PATIL', 'GIVEN_NAME_MISSING');
+  });
+  it('masculine / feminine variants', () => {
+    for (const [a, b] of [
+      ['SUNIL VERMA', 'SUNILA VERMA'],
+      ['NANDAN DAS', 'NANDINI DAS'],
+      ['RAMESH PATIL', 'RAMESHWARI PATIL'],
+      ['PRAKASH JHA', 'PRAKASHI JHA'],
+      ['R KUMAR', 'R KUMARI'],
+      ['DEEPAK MEHTA', 'DEEPIKA MEHTA'],
+      ['AMIT SINGH', 'AMITA SINGH'],
+    ]) {
+      const m = refuses(a, b, 'GENDER_VARIANT');
+      assert.ok(m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
+    }
+  });
+  it('a different given name one letter apart', () => {
+    for (const [a, b] of [
+      ['RAJESH GUPTA', 'RAMESH GUPTA'],
+      ['MAHESH JAIN', 'MUKESH JAIN'],
+      ['SITA DEVI', 'GITA DEVI'],
+      ['SUNITA RAO', 'SUMITA RAO'],
+      ['NARENDRA MODI', 'NAGENDRA MODI'],
+      ['KAMAL NATH', 'KOMAL NATH'],
+      ['HARVINDER SINGH', 'HARMINDER SINGH'],
+    ]) {
+      const m = refuses(a, b, 'GIVEN_NAME_MISMATCH');
+      assert.ok(m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
+    }
+  });
+  it('an initial that does not determine the given name is MODERATE at most', () => {
+    for (const [a, b] of [['A Sharma', 'Amit Sharma'], ['SHARMA A', 'AMIT SHARMA'], ['K MATHEW', 'KURIAN MATHEW']]) {
+      const m = refuses(a, b, 'AMBIGUOUS_INITIAL');
+      assert.equal(m.result, 'MODERATE_PARTIAL_MATCH', `${a} | ${b}`);
+    }
+  });
+  it('initials alone never match', () => {
+    const m = refuses('A K', 'ANIL KUMAR', 'INITIALS');
+    assert.ok(m.score < DEFAULT_BANDS.moderate);
+  });
+  it('a single token against a full name is not GOOD', () => {
+    refuses('Sharma', 'Amit Sharma', 'SINGLE_TOKEN');
+    assert.equal(matchNames('Sharma', 'Amit Sharma').result, 'POOR_PARTIAL_MATCH');
+    assert.equal(matchNames('Amit', 'Amit Sharma').result, 'MODERATE_PARTIAL_MATCH');
+  });
+  it('a missing given name is not accepted', () => {
+    refuses('KUMAR SHARMA', 'AMIT KUMAR SHARMA', 'GIVEN_NAME_MISSING');
+  });
+  it('a different surname with the same given name is not accepted', () => {
+    refuses('AMIT SHARMA', 'AMIT VERMA', 'SURNAME_MISMATCH');
+    refuses('GURPREET SINGH', 'GURPREET KAUR', 'SURNAME_MISMATCH');
+    refuses('RAMESH PATIL', 'RAMESH PATEL', 'SURNAME_MISMATCH');
+  });
+  it('unrelated names are no match', () => {
+    const m = matchNames('MEENAKSHI IYER', 'JOSEPH FERNANDES');
+    assert.equal(m.result, 'NO_MATCH');
+    assert.equal(m.reason, 'DIFFERENT');
+  });
+});
+
+describe('bands', () => {
+  it('defaults are the Cashfree bands', () => {
+    assert.deepEqual({ ...DEFAULT_BANDS }, { direct: 100, good: 85, moderate: 60, poor: 34 });
+  });
+  it('classify at the band edges', () => {
+    const cases: [number, string][] = [
+      [100, 'DIRECT_MATCH'], [99, 'GOOD_PARTIAL_MATCH'], [85, 'GOOD_PARTIAL_MATCH'], [84, 'MODERATE_PARTIAL_MATCH'],
+      [60, 'MODERATE_PARTIAL_MATCH'], [59, 'POOR_PARTIAL_MATCH'], [34, 'POOR_PARTIAL_MATCH'], [33, 'NO_MATCH'], [0, 'NO_MATCH'],
+    ];
+    for (const [s, r] of cases) assert.equal(classify(s), r, String(s));
+  });
+  it('classify with custom bands', () => {
+    const b: NameMatchBands = { direct: 95, good: 80, moderate: 50, poor: 20 };
+    assert.equal(classify(96, b), 'DIRECT_MATCH');
+    assert.equal(classify(80, b), 'GOOD_PARTIAL_MATCH');
+    assert.equal(classify(79, b), 'MODERATE_PARTIAL_MATCH');
+    assert.equal(classify(20, b), 'POOR_PARTIAL_MATCH');
+    assert.equal(classify(19, b), 'NO_MATCH');
+  });
+  it('matchNames with custom bands changes the category, not the score', () => {
+    const loose: NameMatchBands = { direct: 100, good: 75, moderate: 50, poor: 20 };
+    const d = matchNames('A SHARMA', 'AMIT SHARMA');
+    const c = matchNames('A SHARMA', 'AMIT SHARMA', loose);
+    assert.equal(c.score, d.score);
+    assert.equal(d.result, 'MODERATE_PARTIAL_MATCH');
+    assert.equal(c.result, 'GOOD_PARTIAL_MATCH');
+    assert.equal(c.reason, d.reason);
+  });
+  it('validateBands accepts valid bands and returns a copy', () => {
+    const b = { direct: 100, good: 85, moderate: 60, poor: 34, extra: 1 };
+    assert.deepEqual(validateBands(b), { direct: 100, good: 85, moderate: 60, poor: 34 });
+    assert.deepEqual(validateBands({ direct: 90, good: 90, moderate: 50, poor: 1 }), { direct: 90, good: 90, moderate: 50, poor: 1 });
+  });
+  it('validateBands rejects invalid bands with a message', () => {
+    const bad: unknown[] = [
+      null, 42, 'bands', [], {},
+      { direct: 100, good: 85, moderate: 60 },
+      { direct: 100, good: 85.5, moderate: 60, poor: 34 },
+      { direct: 100, good: '85', moderate: 60, poor: 34 },
+      { direct: 100, good: 85, moderate: 60, poor: 0 },
+      { direct: 100, good: 85, moderate: 60, poor: -5 },
+      { direct: 100, good: 85, moderate: 60, poor: 60 },
+      { direct: 100, good: 60, moderate: 60, poor: 34 },
+      { direct: 90, good: 95, moderate: 60, poor: 34 },
+      { direct: 101, good: 85, moderate: 60, poor: 34 },
+      { direct: 100, good: 85, moderate: 60, poor: Number.NaN },
+    ];
+    for (const b of bad) {
+      const r = validateBands(b);
+      assert.equal(typeof r, 'string', JSON.stringify(b));
+      assert.ok((r as string).length > 0);
+    }
+  });
+  it('invalid custom bands throw', () => {
+    assert.throws(() => matchNames('A', 'B', { direct: 100, good: 50, moderate: 60, poor: 34 }), RangeError);
+    assert.throws(() => classify(50, { direct: 100, good: 85, moderate: 60, poor: 0 }), RangeError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+interface Pair { name1: string; name2: string; same: boolean; category: string }
+
+function loadPairs(): Pair[] {
+  const path = fileURLToPath(new URL('../bench/namematch/pairs.tsv', import.meta.url));
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  assert.deepEqual(lines[0].split('\t'), ['name1', 'name2', 'label', 'category']);
+  return lines.slice(1).map((l) => {
+    const [name1, name2, label, category] = l.split('\t');
+    assert.ok(label === 'same' || label === 'different', l);
+    return { name1, name2, same: label === 'same', category };
+  });
+}
+
+describe('properties', () => {
+  const pairs = loadPairs();
+  it('symmetric: matchNames(a, b) and matchNames(b, a) agree', () => {
+    const extra: [string, string][] = [['R K SHARMA', 'SHARMA RAVI KUMAR'], ['SRI SRI DEVI', 'SRIDEVI'], ['A', 'B C'], ['MD ASIF', 'ASIF MD']];
+    for (const [a, b] of [...pairs.map((p): [string, string] => [p.name1, p.name2]), ...extra]) {
+      assert.deepEqual(matchNames(a, b), matchNames(b, a), `${a} | ${b}`);
+    }
+  });
+  it('scores are integers 0-100 and the result is the classified score', () => {
+    for (const p of pairs) {
+      const m = matchNames(p.name1, p.name2);
+      assert.ok(Number.isInteger(m.score) && m.score >= 0 && m.score <= 100, `${p.name1} | ${p.name2}: ${m.score}`);
+      assert.equal(m.result, classify(m.score));
+      assert.match(m.reason, /^[A-Z_]+(,[A-Z_]+)*$/);
+    }
+  });
+  it('only names identical after normalisation score 100', () => {
+    assert.equal(matchNames('MOHD ASIF', 'MOHAMMED ASIF').score < 100, true);
+    assert.equal(matchNames('SHARMA RAVI', 'RAVI SHARMA').score < 100, true);
+  });
+  it('is fast enough for batch verification', () => {
+    const n = 20_000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) matchNames(pairs[i % pairs.length].name1, pairs[i % pairs.length].name2);
+    const perSecond = n / ((performance.now() - t0) / 1000);
+    assert.ok(perSecond > 5_000, `${Math.round(perSecond)} pairs/s`);
+  });
+});
+
+describe('quality on bench/namematch/pairs.tsv', () => {
+  const pairs = loadPairs();
+  const HARD = new Set(['sibling', 'spouse', 'gender_variant', 'one_letter_given', 'ambiguous_initial', 'single_token']);
+  it('the data set has the required size and shape', () => {
+    assert.ok(pairs.length >= 300, String(pairs.length));
+    const hard = pairs.filter((p) => HARD.has(p.category));
+    assert.ok(hard.length / pairs.length >= 0.4, `hard negatives ${hard.length}/${pairs.length}`);
+    for (const p of hard) assert.equal(p.same, false, `${p.category}: ${p.name1} | ${p.name2}`);
+  });
+  it('meets the quality floor at the default decision (DIRECT or GOOD = accept)', () => {
+    let tp = 0, fp = 0, fn = 0, tn = 0;
+    for (const p of pairs) {
+      const accept = ACCEPTED.has(matchNames(p.name1, p.name2).result);
+      if (p.same) accept ? tp++ : fn++;
+      else accept ? fp++ : tn++;
+    }
+    const precision = tp / (tp + fp);
+    const recall = tp / (tp + fn);
+    const fpr = fp / (fp + tn);
+    assert.ok(precision >= 0.98, `precision ${precision}`);
+    assert.ok(recall >= 0.95, `recall ${recall}`);
+    assert.ok(fpr <= 0.02, `false positive rate ${fpr}`);
+  });
+  it('refuses every kind of hard negative', () => {
+    for (const c of HARD) {
+      const ps = pairs.filter((p) => p.category === c);
+      const refused = ps.filter((p) => !ACCEPTED.has(matchNames(p.name1, p.name2).result)).length;
+      assert.ok(refused / ps.length >= 0.95, `${c}: ${refused}/${ps.length} refused`);
+    }
+  });
+});
