@@ -1,5 +1,6 @@
 /**
- * QR PNG benchmark: qrcode's own PNG path vs matrix only vs our 1-bit encoder.
+ * QR PNG benchmark: qrcode's own PNG path vs matrix only vs our matrix (fast
+ * mask selection) and 1-bit encoder.
  *
  *   node --import tsx bench/qr.ts [iterations]
  *
@@ -10,7 +11,7 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import QRCode from 'qrcode';
-import { qrPng } from '../src/engine/qr.js';
+import { matrixPng, qrMatrix, qrPng } from '../src/engine/qr.js';
 
 const ITERATIONS = Number(process.argv[2] ?? 3000);
 const WARMUP = 300;
@@ -26,6 +27,9 @@ for (let i = 0; i < 64; i++) {
       : `upi://pay?pa=pennygate.verify@icici&pn=Pennygate%20Verification&tn=Bank%20account%20check&am=${am}&cu=INR&tr=PG${tr}`,
   );
 }
+
+// Precomputed matrices for timing the PNG step alone.
+const matrices = new Map(texts.map((t) => [t, qrMatrix(t)] as const));
 
 // qrcode has no public synchronous PNG API (toBuffer / toDataURL are
 // callback/promise based), so (a) awaits toBuffer. For a like-for-like CPU
@@ -51,8 +55,21 @@ const cases: Case[] = [
     run: (t) => qrPngjs.PNG.sync.write(pngRenderer.render(QRCode.create(t, qrcodeOpts), qrcodeOpts)),
   },
   { name: '(b) QRCode.create only', run: (t) => QRCode.create(t, { errorCorrectionLevel: 'M' }) },
+  {
+    name: "(b') QRCode.create, mask fixed 0",
+    run: (t) => QRCode.create(t, { errorCorrectionLevel: 'M', maskPattern: 0 }),
+  },
+  { name: '(m) ours qrMatrix (best mask)', run: (t) => qrMatrix(t) },
   { name: '(c) ours qrPng', run: (t) => qrPng(t) },
+  { name: '(e) ours PNG step only', run: (t) => matrixPng(matrices.get(t)!) },
 ];
+const A = 0, A2 = 1, B = 2, B0 = 3, M = 4, C = 5, E = 6; // indices into `cases`
+
+/** A realistic link of exactly `length` bytes (>= 80): the reference `tr` is padded. */
+function sizedLink(length: number): string {
+  const head = 'upi://pay?pa=acme.payouts@hdfcbank&pn=Acme%20Payments&am=1.00&cu=INR&tr=PG';
+  return head + '9f1c2e7a4b3d8e5f'.repeat(16).slice(0, length - head.length);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,10 +101,39 @@ async function main(): Promise<void> {
   for (let k = 0; k < cases.length; k++) {
     console.log(`  ${cases[k].name.padEnd(34)} median ${med[k].toFixed(1).padStart(7)} us`);
   }
-  const ours = med[3];
-  console.log(`  ratio ours / qrcode toBuffer       ${(ours / med[0]).toFixed(3)}  (${(med[0] / ours).toFixed(1)}x faster)`);
-  console.log(`  ratio ours / qrcode render+sync    ${(ours / med[1]).toFixed(3)}  (${(med[1] / ours).toFixed(1)}x faster)`);
-  console.log(`  ours minus matrix (encode cost)    ${(ours - med[2]).toFixed(1)} us`);
+  const ours = med[C];
+  const ratio = (label: string, other: number) =>
+    console.log(`  ${label.padEnd(34)} ${(ours / other).toFixed(3)}  (${(other / ours).toFixed(1)}x faster)`);
+  ratio('ratio qrPng / qrcode toBuffer', med[A]);
+  ratio('ratio qrPng / qrcode render+sync', med[A2]);
+  ratio('ratio qrPng / QRCode.create', med[B]);
+  const ownMask = (med[M] - med[B0]).toFixed(1);
+  const theirMask = (med[B] - med[B0]).toFixed(1);
+  console.log(`  mask selection (m minus b')        ${ownMask} us (qrcode's own: ${theirMask} us)`);
+  console.log(`  PNG step (e), measured directly    ${med[E].toFixed(1)} us`);
+
+  // Link length drives the symbol version (v5 37x37 ... v10 57x57 at level M).
+  // The padded reference is hex like real UUID refs; its digit runs make
+  // qrcode's segment optimisation, not the mask, the main cost here.
+  console.log('qrPng vs QRCode.create by link length (interleaved):');
+  const lengthCases: Case[] = [cases[B], cases[C]];
+  for (const target of [80, 120, 160, 200]) {
+    const link = sizedLink(target);
+    const xs = lengthCases.map(() => [] as number[]);
+    for (let i = 0; i < WARMUP + (ITERATIONS >> 1); i++) {
+      for (let j = 0; j < lengthCases.length; j++) {
+        const k = (i + j) % lengthCases.length;
+        const us = await timeOnce(lengthCases[k], link);
+        if (i >= WARMUP) xs[k].push(us);
+      }
+    }
+    const [create, png] = xs.map(median);
+    const n = qrMatrix(link).size;
+    console.log(
+      `  ${String(link.length).padStart(3)} B (${n}x${n}): qrPng ${png.toFixed(1).padStart(6)} us, ` +
+        `QRCode.create ${create.toFixed(1).padStart(6)} us, ratio ${(png / create).toFixed(3)}`,
+    );
+  }
 
   const theirs = await QRCode.toBuffer(texts[1], qrcodeOpts);
   console.log(`  output size: ours ${qrPng(texts[1]).length} B, qrcode ${theirs.length} B`);

@@ -4,16 +4,16 @@
  * Why a hand-written encoder: the `qrcode` package needs ~6 ms per call to
  * produce a PNG through its own renderer (an RGBA pixel buffer pushed through
  * pngjs' streaming packer), while computing the module matrix alone
- * (`QRCode.create`) takes ~0.6 ms. Creating a verification has to stay well
- * under a millisecond of CPU beyond the web framework, so we take the matrix
- * and write the PNG ourselves.
+ * (`QRCode.create`) takes ~0.6 ms, ~0.5 ms of it choosing the mask. Creating
+ * a verification has to stay well under a millisecond of CPU beyond the web
+ * framework, so we take the matrix built with a fixed mask, redo the
+ * standard best-mask choice ourselves (~35 us instead of ~500 us, identical
+ * result; see `qrMatrix`) and write the PNG ourselves (bench/qr.ts).
  *
  * The output matches the provider's reference sample: size x size (256x256 by
  * default), IHDR bit depth 1, colour type 3 (palette), PLTE [white, black].
  * At one bit per pixel a 256px image is only 256 * 33 = 8448 bytes of raw
  * scanlines, mostly zeros, so building and deflating it costs microseconds.
- *
- * The matrix itself is also sped up: see `qrMatrix` (mask selection).
  */
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
@@ -125,11 +125,11 @@ function setBits(raw: Buffer, base: number, x0: number, x1: number): void {
 // This render is on the request path of every verification create, so we let
 // qrcode build the symbol once with mask 0 and select the mask here: same 8
 // candidates, same penalty rules N1-N4 (ISO/IEC 18004 section 7.8.3, scored
-// exactly as qrcode scores them), same choice (lowest total, ties to the
-// lower mask index). The result is bit-for-bit what
-// QRCode.create(text, { errorCorrectionLevel: 'M' }) returns; test/qr.test.ts
-// checks that on hundreds of links, and each penalty term against qrcode's
-// own getPenaltyN1..N4.
+// exactly as qrcode scores them, including its readings of N3 and N4), same
+// choice (lowest total, ties to the lower mask index). The result is
+// bit-for-bit what QRCode.create(text, { errorCorrectionLevel: 'M' }) returns;
+// test/qr.test.ts checks that on hundreds of links, and each penalty term
+// against qrcode's own getPenaltyN1..N4.
 //
 // Speed comes from scoring 32 modules per operation: rows and columns are
 // packed into 32-bit words (bit b of word w = module 32w + b), and runs,
@@ -325,7 +325,7 @@ function linePenalty(bits: Int32Array, ws: Workspace): void {
         const runStarts = same5 & ~((same5 << 1) | carry);
         n1 += popcnt(same5) + 2 * popcnt(runStarts);
       }
-      carry = 0;
+      carry = same5 >>> 31;
       const x5 = (cur >>> 5) | (nxt << 27);
       const x6 = (cur >>> 6) | (nxt << 26);
       const x7 = (cur >>> 7) | (nxt << 25);
@@ -454,12 +454,17 @@ function checkInt(name: string, value: number, min: number): void {
  * floor(size / (modules + 2 * margin)) and the symbol is centred on white.
  */
 export function qrPng(text: string, opts: QrPngOptions = {}): Buffer {
+  return matrixPng(qrMatrix(text), opts);
+}
+
+/** The PNG step of `qrPng` on its own, for an already computed matrix. */
+export function matrixPng(matrix: Pick<QrMatrix, 'size' | 'data'>, opts: QrPngOptions = {}): Buffer {
   const size = opts.size ?? DEFAULT_SIZE;
   const margin = opts.margin ?? DEFAULT_MARGIN;
   checkInt('size', size, 1);
   checkInt('margin', margin, 0);
 
-  const { size: n, data } = qrMatrix(text);
+  const { size: n, data } = matrix;
   const scale = Math.floor(size / (n + 2 * margin));
   if (scale < 1) {
     throw new RangeError(
