@@ -75,7 +75,9 @@ function main(): void {
   const args = process.argv.slice(2);
   const itIdx = args.indexOf('--iterations');
   const iterations = itIdx >= 0 ? Number(args[itIdx + 1]) : 200_000;
-  const pairs = loadPairs();
+  const dataIdx = args.indexOf('--data');
+  // --data FILE evaluates another labelled set of the same format (e.g. a held-out one).
+  const pairs = dataIdx >= 0 ? loadPairs(args[dataIdx + 1]) : loadPairs();
   const nSame = pairs.filter((p) => p.same).length;
   console.log(`pairs: ${pairs.length} (${nSame} same, ${pairs.length - nSame} different); accept = score >= ${ACCEPT}\n`);
 
