@@ -46,7 +46,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const gw = await Gateway.start({
   databaseUrl: values.postgres,
-  env: { LOG_LEVEL: 'warn', REQUEST_LOGGING: 'false' },
+  // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
+  env: { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) },
 });
 try {
   const key = (await gw.merchant('Bench')).test_key;

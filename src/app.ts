@@ -1,8 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Services } from './services.js';
 import { REDACT } from './log.js';
 import { cashfreeDialect } from './dialects/cashfree/routes.js';
+import { razorpayxDialect } from './dialects/razorpayx/routes.js';
 import { hostedPage } from './web/routes.js';
 import { adminApi } from './admin/routes.js';
 import { sandboxApi } from './rails/sandbox/routes.js';
@@ -13,7 +14,21 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     // Requests are validated as sent: a number is not silently turned into a string.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    disableRequestLogging: process.env.REQUEST_LOGGING === 'false',
+    // Errors raised before routing (a malformed URL, an over-long path parameter) still get the
+    // envelope of the API the caller was talking to.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const path = req.url ?? '';
+      const status = err.statusCode && err.statusCode < 500 ? 400 : 500;
+      if (path.startsWith('/verification')) {
+        return reply.code(status).send({ type: 'validation_error', code: 'invalid_request', message: 'The request URL is malformed.' });
+      }
+      if (path.startsWith('/v1')) {
+        return reply.code(status).send({
+          error: { code: 'BAD_REQUEST_ERROR', description: 'The request URL is malformed.', source: 'NA', step: 'NA', reason: 'NA', metadata: {} },
+        });
+      }
+      return reply.code(status).send({ error: { code: 'invalid_request', message: 'The request URL is malformed.' } });
+    },
   });
 
   await app.register(swagger, {
@@ -30,6 +45,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
           XClientID: { type: 'apiKey', in: 'header', name: 'x-client-id' },
           XClientSecret: { type: 'apiKey', in: 'header', name: 'x-client-secret' },
           AdminToken: { type: 'http', scheme: 'bearer' },
+          RazorpayXBasic: { type: 'http', scheme: 'basic', description: 'key_id:key_secret' },
         },
       },
     },
@@ -39,6 +55,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register((i) => cashfreeDialect(i, s), { prefix: '/verification' });
+  await app.register((i) => razorpayxDialect(i, s), { prefix: '/v1' });
   await app.register((i) => hostedPage(i, s));
   await app.register((i) => adminApi(i, s), { prefix: '/admin' });
   await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });

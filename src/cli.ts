@@ -6,6 +6,8 @@ import { createLogger } from './log.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
 import { WebhookAddressError } from './jobs/webhook-address.js';
+import { importIfsc } from './store/ifsc-import.js';
+import { countIfsc, lookupIfsc } from './store/ifsc.js';
 
 const USAGE = `usage: pennygate <command>
 
@@ -18,6 +20,9 @@ const USAGE = `usage: pennygate <command>
   webhook deliveries MERCHANT    list recent deliveries with their status
   webhook delivery ID            one delivery with every attempt
   webhook replay ID              send a delivery again now
+  ifsc import PATH               import IFSC branch data (Razorpay's format): a folder of per-bank
+                                 JSON files, one such file, or IFSC.csv; re-importing updates
+  ifsc show IFSC                 show one branch
   admin-token                    print the admin API token
 
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
@@ -51,6 +56,14 @@ async function main(argv: string[]) {
     if (group === 'merchants' && action === 'show' && arg) {
       const m = await s.merchants.get(arg);
       return m ? print(merchantView(m)) : fail(`no merchant ${arg}`);
+    }
+    if (group === 'ifsc' && action === 'import' && arg) {
+      const summary = await importIfsc(s.db, arg);
+      return print({ ...summary, directory_size: await countIfsc(s.db) });
+    }
+    if (group === 'ifsc' && action === 'show' && arg) {
+      const b = await lookupIfsc(s.db, arg);
+      return b ? print(b) : fail(`no branch ${arg} in the IFSC directory`);
     }
     if (group === 'webhook' && arg) {
       if (action === 'set') {

@@ -20,6 +20,8 @@ export interface Config {
   jobConcurrency: number;
   sandbox: { payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
   webhookAllowPrivate: boolean;
+  /** How long a mobile penny drop waits for each rail call before answering 502. */
+  mobileRailTimeoutMs: number;
   webhook: { timeoutMs: number; retryBaseMs: number; retryCapMs: number; retryForMs: number; concurrency: number; perMerchant: number };
   logLevel: string;
 }
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
     },
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    mobileRailTimeoutMs: num(env, 'MOBILE_RAIL_TIMEOUT_MS', 10_000, 100),
     webhook: {
       timeoutMs: num(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100),
       retryBaseMs: num(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10),

@@ -9,6 +9,9 @@ import { Merchants } from './engine/merchants.js';
 import { JobRunner } from './jobs/runner.js';
 import { JOB_WEBHOOK, Webhooks } from './jobs/webhooks.js';
 import { buildApp } from './app.js';
+import { JOB_MOBILE_RECONCILE, MobileVerifications } from './engine/mobile.js';
+import { initIfscDirectory } from './store/ifsc.js';
+import { migrateMobile } from './store/mobile.js';
 import type { Services } from './services.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
@@ -17,6 +20,8 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   await db.migrate(schema(db.kind));
   const rails = new RailRegistry(db, cfg);
   await rails.sandbox.init();
+  await migrateMobile(db);
+  await initIfscDirectory(db);
   const engine = new Engine(
     db,
     rails,
@@ -31,7 +36,8 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   const merchants = new Merchants(db, cfg.secretKey);
   const webhooks = new Webhooks(db, merchants, cfg, log);
   engine.onEvent = webhooks.onEvent;
-  return { cfg, db, engine, merchants, rails, webhooks };
+  const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
+  return { cfg, db, engine, merchants, rails, webhooks, mobile };
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
@@ -41,6 +47,7 @@ export async function startGateway(cfg: Config, log: Logger) {
     {
       [JOB_EXPIRE]: (job) => s.engine.expire(Number(job.subject)),
       [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
+      [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
     },
     { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.jobConcurrency, log },
   );

@@ -87,3 +87,24 @@ describe('Cashfree dialect: bad input', () => {
     assert.equal((await other.status({ ref_id: String(mine.ref_id) })).status, 400);
   });
 });
+
+describe('malformed URLs', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  it("answer in each API's envelope, never a 500", async () => {
+    const cf = await gw.request('GET', '/verification/remitter/status?verification_id=%E0%A4%');
+    assert.ok(cf.status < 500, cf.text);
+    const badPath = await gw.request('GET', '/v1/fund_accounts/validations/%E0%A4%');
+    assert.equal(badPath.status, 400, badPath.text);
+    assert.equal(badPath.json.error.code, 'BAD_REQUEST_ERROR');
+    const long = await gw.request('GET', `/v1/fund_accounts/validations/${'a'.repeat(200)}`);
+    assert.ok(long.status === 400, long.text);
+    assert.equal(long.json.error.code, 'BAD_REQUEST_ERROR');
+    const page = await gw.request('GET', '/rpd/%E0%A4%');
+    assert.ok(page.status === 400 || page.status === 404, page.text);
+  });
+});

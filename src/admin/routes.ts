@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { merchantView } from './views.js';
+import { ownErrorHandler } from '../web/errors.js';
 import { verifications } from '../store/repository.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
@@ -49,18 +50,15 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       throw new AdminError(401, 'unauthorized', 'Authorization: Bearer <ADMIN_TOKEN> is required.');
     }
   });
-  app.setErrorHandler((err: any, req, reply) => {
-    if (err instanceof AdminError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
-    if (err instanceof WebhookAddressError) return reply.code(400).send({ error: { code: 'invalid_webhook_url', message: err.message } });
-    if (err.validation) {
-      const e = err.validation[0];
-      const field = e.keyword === 'required' ? e.params.missingProperty : e.instancePath.slice(1) || 'body';
-      return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${e.message}` } });
-    }
-    if ((err.statusCode ?? 500) < 500) return reply.code(400).send({ error: { code: 'invalid_request', message: err.message } });
-    req.log.error({ err }, 'admin error');
-    return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
-  });
+  app.setErrorHandler(
+    ownErrorHandler('admin', (err) =>
+      err instanceof AdminError
+        ? err
+        : err instanceof WebhookAddressError
+          ? { status: 400, code: 'invalid_webhook_url', message: err.message }
+          : null,
+    ),
+  );
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }));
 
   const security = [{ AdminToken: [] }];

@@ -2,6 +2,7 @@
 // checks, delivery log) is the same for all of them and lives in jobs/webhooks.ts.
 import type { DomainEvent } from '../engine/verifications.js';
 import { cashfreeWebhook } from './cashfree/webhook.js';
+import { razorpayxWebhook } from './razorpayx/webhook.js';
 
 export interface RenderedEvent {
   /** The dialect's name for the event, e.g. RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS. */
@@ -20,6 +21,7 @@ export interface WebhookFormat {
 
 export const WEBHOOK_FORMATS: Record<string, WebhookFormat> = {
   cashfree: cashfreeWebhook,
+  razorpayx: razorpayxWebhook,
 };
 
 export const WEBHOOK_DIALECTS = () => Object.keys(WEBHOOK_FORMATS);

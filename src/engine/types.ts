@@ -1,5 +1,6 @@
 export type Mode = 'test' | 'live';
-export type VerificationKind = 'rpd' | 'mobile';
+/** `mobile`: mobile penny drop; `upi_mobile`: a mobile -> VPA lookup that moves no money. */
+export type VerificationKind = 'rpd' | 'mobile' | 'upi_mobile';
 export type VerificationStatus = 'created' | 'success' | 'failure' | 'expired';
 /** Where the collected rupee is on its way back (derived from the verifying credit). */
 export type ReversalStatus = 'pending' | 'initiated' | 'success' | 'failed';

@@ -325,7 +325,8 @@ export class Engine implements RailInbox {
 
   // ------------------------------------------------------------------ helpers
 
-  private async emit(q: Queryable, refId: number, type: EventType, at: number) {
+  /** Records an event in the caller's transaction (also used by the mobile use cases). */
+  async emit(q: Queryable, refId: number, type: EventType, at: number) {
     const v = await verifications.byRef(q, refId);
     if (!v) return;
     const e: DomainEvent = { id: newId('evt'), merchantId: v.merchantId, type, verification: v, at };

@@ -53,7 +53,47 @@ export interface Rail {
   refund(req: RefundRequest): Promise<RefundOutcome>;
   /** The rail's record of the refund with this key, or null when it has none. */
   refundStatus(key: string): Promise<RefundOutcome | null>;
+  /** Which VPAs the UPI network maps a mobile number to (mobile penny drop, UPI lookup). */
+  resolveMobile(mobile: string): Promise<MobileResolution>;
+  /** Pushes money to a VPA. Applied at most once per key; `unknown`: ask `payoutStatus` first. */
+  payout(req: PayoutRequest): Promise<PayoutOutcome>;
+  /** The rail's record of the payout with this key, or null when it has none. */
+  payoutStatus(key: string): Promise<PayoutOutcome | null>;
 }
+
+/**
+ * A mobile number's VPAs. `flagged`: the network marks the number as a fraud risk (as India's
+ * Financial Fraud Risk Indicator does), so nothing is paid to it. `unknown`: no answer in time.
+ */
+export type MobileResolution =
+  | { status: 'linked'; vpa: string; name: string | null; additionalVpas: string[] }
+  | { status: 'not_linked' }
+  | { status: 'flagged'; reason: string }
+  | { status: 'unknown'; reason: string };
+
+export interface PayoutRequest {
+  /** Deterministic, one per verification: the rail applies a key at most once. */
+  key: string;
+  vpa: string;
+  amountPaise: number;
+  note: string;
+}
+
+/** The account a payout reached, as the beneficiary bank reports it. */
+export interface Beneficiary {
+  vpa: string;
+  name: string | null;
+  account: string | null;
+  ifsc: string | null;
+  accountType: string | null;
+}
+
+/** What the rail says of a payout; `unknown` as for refunds: the money may have moved. */
+export type PayoutOutcome =
+  | { status: 'success'; utr: string; beneficiary: Beneficiary }
+  | { status: 'pending'; ref: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'unknown'; reason: string };
 
 export interface Rails {
   forMode(mode: Mode): Rail;

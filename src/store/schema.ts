@@ -60,6 +60,11 @@ CREATE TABLE IF NOT EXISTS verifications (
   collected_at BIGINT,
   name_match_score INTEGER,
   name_match_result TEXT,
+  mobile_number TEXT,
+  consent TEXT,
+  payout_key TEXT,
+  payout_status TEXT,
+  payout_at BIGINT,
   UNIQUE (merchant_id, verification_id)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS verifications_intent ON verifications (rail, intent_tr);

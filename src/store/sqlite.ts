@@ -12,7 +12,11 @@ export function openSqlite(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'pennygate.db'));
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL'); // an acknowledged success must survive a power cut
+  // FULL: an acknowledged success survives a power cut (fsync per commit). NORMAL survives a
+  // process crash but may lose the last commits to an OS crash; the operator may choose it.
+  const sync = (process.env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  db.pragma(`synchronous = ${sync}`);
   db.pragma('busy_timeout = 5000'); // the CLI may write while the server runs
   db.pragma('foreign_keys = ON');
 

@@ -26,7 +26,19 @@ const FIELD_MESSAGES: Record<string, string> = {
   name_1: 'name_1 should be a non-empty string of at most 200 characters.',
   name_2: 'name_2 should be a non-empty string of at most 200 characters.',
   mobile_number: 'mobile_number should be valid.',
+  email: 'email should be a valid email address.',
+  additional_vpas: 'additional_vpas should be true or false.',
+  'x-api-version': 'x-api-version should be a date in YYYY-MM-DD format, e.g. 2024-12-01.',
+  user_consent: 'user_consent should be an object with obtained, type, timestamp and purpose.',
+  'user_consent.obtained': "user_consent.obtained should be true: the customer's consent is required.",
+  'user_consent.type': 'user_consent.type should be EXPLICIT.',
+  'user_consent.timestamp': 'user_consent.timestamp should be a date-time in UTC, e.g. 2025-10-27T09:24:36Z.',
+  'user_consent.purpose': 'user_consent.purpose should be 20 to 100 characters of letters, digits, spaces and . / & _ -',
 };
+
+/** `<field>_value_invalid` with the field's message (dotted paths for nested fields). */
+export const invalidField = (field: string) =>
+  invalid(`${field.replace(/\./g, '_')}_value_invalid`, FIELD_MESSAGES[field] ?? `${field} is invalid.`);
 
 interface AjvError {
   keyword: string;
@@ -38,8 +50,9 @@ interface AjvError {
 export function fromValidation(errors: AjvError[]): CashfreeError {
   const e = errors[0];
   if (e.keyword === 'required') {
-    const field = String(e.params.missingProperty);
-    return invalid(`${field}_missing`, `${field} is missing in the request.`);
+    // Nested fields are named by their path: user_consent.purpose -> user_consent_purpose_missing.
+    const field = [...e.instancePath.split('/').filter(Boolean), String(e.params.missingProperty)].join('.');
+    return invalid(`${field.replace(/\./g, '_')}_missing`, `${field} is missing in the request.`);
   }
   const field = e.instancePath.split('/').filter(Boolean).join('.');
   if (!field) return invalid('invalid_request', 'Request body should be a JSON object.');

@@ -6,6 +6,7 @@ import { qrPngBase64 } from '../../engine/qr.js';
 import { CashfreeError, cashfreeErrorHandler, invalid } from './errors.js';
 import { appLinks, remitterStatus } from './format.js';
 import { nameMatchRoutes } from './name-match.js';
+import { mobileRoutes } from './mobile.js';
 import {
   CredentialHeaders,
   ErrorBody,
@@ -45,6 +46,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
 
   const security = [{ XClientID: [], XClientSecret: [] }];
   await nameMatchRoutes(app, s);
+  await mobileRoutes(app, s);
 
   app.post<{ Body: Static<typeof RpdCreateBody> }>(
     '/reverse-penny-drop',

@@ -5,6 +5,8 @@ import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
 import type { CreditNotice, IntakeOutcome, Rail, RailInbox, RefundOutcome, RefundRequest } from '../rail.js';
 import { findPayer, type SandboxPayer } from './directory.js';
+import { PAYOUT_SCHEMA, SandboxMobileNetwork } from './mobile.js';
+import type { MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
 
 export interface SandboxOptions {
   payeeVpa: string;
@@ -71,6 +73,7 @@ export class SandboxBank implements Rail {
 
   async init() {
     await this.db.migrate(SCHEMA);
+    await this.db.migrate(PAYOUT_SCHEMA);
   }
 
   /** Starts delivering notifications; credits the gateway missed (it was down) are sent again. */
@@ -226,6 +229,26 @@ export class SandboxBank implements Rail {
     await this.delay();
     const [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
     return r ? this.outcome(r, Date.now()) : null;
+  }
+
+  // ------------------------------------------------------------------ mobile and payouts (the Rail side)
+
+  /** The mobile -> VPA mapper and the payouts (see mobile.ts). */
+  get mobile(): SandboxMobileNetwork {
+    return (this._mobile ??= new SandboxMobileNetwork(this.db, this.opts.latencyMs));
+  }
+  private _mobile?: SandboxMobileNetwork;
+
+  resolveMobile(mobile: string): Promise<MobileResolution> {
+    return this.mobile.resolve(mobile);
+  }
+
+  payout(req: PayoutRequest): Promise<PayoutOutcome> {
+    return this.mobile.payout(req);
+  }
+
+  payoutStatus(key: string): Promise<PayoutOutcome | null> {
+    return this.mobile.payoutStatus(key);
   }
 
   private outcome(r: Record<string, any>, now: number): RefundOutcome {

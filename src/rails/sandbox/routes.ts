@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { SandboxError } from './bank.js';
+import { ownErrorHandler } from '../../web/errors.js';
 import { SANDBOX_PAYERS } from './directory.js';
+import { sandboxMobileApi } from './mobile-routes.js';
 
 const PayBody = Type.Object({
   upi_link: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -12,23 +14,18 @@ const PayBody = Type.Object({
 });
 const UtrParams = Type.Object({ utr: Type.String({ pattern: '^[0-9]{6,22}$' }) });
 const tags = ['Sandbox'];
+/** Errors that mean "no such record" (404), as opposed to a request the network refuses (400). */
+const LOOKUP_MISSES = new Set(['payment_not_found', 'payout_not_found']);
 
 export async function sandboxApi(app: FastifyInstance, s: Services) {
   const bank = s.rails.sandbox;
-  app.setErrorHandler((err: any, req, reply) => {
-    if (err instanceof SandboxError) {
-      const status = err.code === 'payment_not_found' ? 404 : 400;
-      return reply.code(status).send({ error: { code: err.code, message: err.message } });
-    }
-    if (err.validation) {
-      const e = err.validation[0];
-      const field = e.keyword === 'required' ? e.params.missingProperty : e.instancePath.slice(1) || 'body';
-      return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${e.message}` } });
-    }
-    if ((err.statusCode ?? 500) < 500) return reply.code(400).send({ error: { code: 'invalid_request', message: err.message } });
-    req.log.error({ err }, 'sandbox error');
-    return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
-  });
+  app.setErrorHandler(
+    ownErrorHandler('sandbox', (err) =>
+      err instanceof SandboxError
+        ? { status: LOOKUP_MISSES.has(err.code) ? 404 : 400, code: err.code, message: err.message }
+        : null,
+    ),
+  );
 
   app.post<{ Body: Static<typeof PayBody> }>(
     '/upi/pay',
@@ -51,6 +48,8 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
     { schema: { tags, summary: "Deliver the bank's notification of a payment to the gateway again", params: UtrParams } },
     async (req) => ({ utr: req.params.utr, gateway_outcome: await bank.notify(req.params.utr) }),
   );
+
+  await sandboxMobileApi(app, s);
 
   app.get('/upi/payers', { schema: { tags, summary: 'The named sandbox payers' } }, async () => ({
     items: SANDBOX_PAYERS.map((p) => ({

@@ -1,0 +1,102 @@
+// Schemas of Cashfree's mobile penny drop and UPI mobile lookup: they validate requests and
+// generate /openapi.json.
+import { Type } from '@sinclair/typebox';
+import { CONSENT_TIMESTAMP } from '../../engine/mobile-rules.js';
+import { VERIFICATION_ID } from './schemas.js';
+
+const MOBILE_NUMBER = Type.String({
+  pattern: '^[6-9][0-9]{9}$',
+  description: 'Ten digits starting 6-9, without a +91 or 0 prefix.',
+  examples: ['9999999999'],
+});
+const NAME = Type.String({ maxLength: 200 });
+const NS = Type.Union([Type.String(), Type.Null()]);
+const NI = Type.Union([Type.Integer(), Type.Null()]);
+
+export const MobilePennyDropHeaders = Type.Object({
+  'x-client-id': Type.Optional(Type.String()),
+  'x-client-secret': Type.Optional(Type.String()),
+  'x-api-version': Type.String({ description: 'API version, YYYY-MM-DD.', examples: ['2024-12-01'] }),
+});
+
+export const UserConsent = Type.Object(
+  {
+    obtained: Type.Literal(true, { description: 'The customer gave consent.' }),
+    type: Type.Literal('EXPLICIT'),
+    timestamp: Type.String({
+      pattern: CONSENT_TIMESTAMP,
+      description: 'When consent was given, in UTC; within 5 minutes of the request.',
+      examples: ['2025-10-27T09:24:36Z'],
+    }),
+    purpose: Type.String({
+      minLength: 20,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9 ./&_-]+$',
+      examples: ['Testing the entire flow for penny drop verification'],
+    }),
+  },
+  { description: 'The customer\'s consent to the verification.' },
+);
+
+export const MobilePennyDropBody = Type.Object({
+  verification_id: VERIFICATION_ID,
+  mobile_number: MOBILE_NUMBER,
+  name: Type.Optional(NAME),
+  user_consent: UserConsent,
+});
+
+export const IfscDetails = Type.Object(
+  {
+    bank: Type.Optional(NS),
+    neft: Type.Optional(NS),
+    imps: Type.Optional(NS),
+    rtgs: Type.Optional(NS),
+    upi: Type.Optional(NS),
+    address: Type.Optional(NS),
+    city: Type.Optional(NS),
+    state: Type.Optional(NS),
+    branch: Type.Optional(NS),
+    category: Type.Optional(NS),
+    swift_code: Type.Optional(NS),
+    micr: Type.Optional(NI),
+    nbin: Type.Optional(NI),
+  },
+  { description: 'The branch of the IFSC ("Live" / "Not Live" per payment system); {} when unknown.' },
+);
+
+export const MobilePennyDropResponse = Type.Object({
+  verification_id: Type.String(),
+  reference_id: Type.Integer(),
+  status: Type.Union([Type.Literal('VALID'), Type.Literal('INVALID')]),
+  ifsc: NS,
+  vpa: NS,
+  mobile_number: Type.String(),
+  account_type: NS,
+  name: NS,
+  name_at_bank: NS,
+  utr: NS,
+  bank_account: NS,
+  name_match_score: NS,
+  name_match_result: NS,
+  ifsc_details: IfscDetails,
+});
+
+export const UpiMobileBody = Type.Object({
+  verification_id: VERIFICATION_ID,
+  mobile_number: MOBILE_NUMBER,
+  name: Type.Optional(NAME),
+  email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+  additional_vpas: Type.Optional(Type.Boolean({ description: 'Also list the number\'s other VPAs.' })),
+});
+
+export const UpiMobileResponse = Type.Object({
+  status: Type.Union([Type.Literal('SUCCESS'), Type.Literal('FAILURE')]),
+  verification_id: Type.String(),
+  reference_id: Type.Integer(),
+  message: Type.Optional(Type.String()),
+  account_status: Type.Union([Type.Literal('VALID'), Type.Literal('INVALID'), Type.Literal('UNABLE_TO_VALIDATE')]),
+  mobile_number: Type.String(),
+  vpa: NS,
+  name_at_bank: NS,
+  additional_vpas: Type.Array(Type.String()),
+});

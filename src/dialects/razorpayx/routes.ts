@@ -1,0 +1,164 @@
+// The RazorpayX dialect (/v1/fund_accounts/validations): fund account validation by UPI intent.
+// Translation only: the verification, its state machine and its money are the engine's.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import type { Services } from '../../services.js';
+import type { Verification } from '../../engine/types.js';
+import { isOverdue } from '../../engine/state.js';
+import { BAD_API_KEY, NO_API_KEY, badInput, razorpayErrorHandler, routeNotFound, unauthenticated, unknownId } from './errors.js';
+import { fundAccountValidation } from './format.js';
+import { bankName } from './banks.js';
+import { useIntentLinks } from './webhook.js';
+import {
+  AuthorizationHeader,
+  ErrorBody,
+  FundAccountValidation,
+  FundAccountValidationCollection,
+  MAX_COUNT,
+  ValidationCreateBody,
+  ValidationListQuery,
+  ValidationParams,
+  errorResponses,
+} from './schemas.js';
+
+/** `Authorization: Basic base64(key_id:key_secret)`, or null when absent or not Basic. */
+function basicCredentials(req: FastifyRequest): { id: string; secret: string } | null {
+  const auth = req.headers.authorization;
+  if (typeof auth !== 'string') return null;
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]*)\s*$/i.exec(auth);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+export async function razorpayxDialect(app: FastifyInstance, s: Services) {
+  app.addSchema(ErrorBody);
+  app.addSchema(FundAccountValidation);
+  // JSON only: a text/plain body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(razorpayErrorHandler);
+  app.setNotFoundHandler((_req, reply) => {
+    const e = routeNotFound();
+    return reply.code(e.status).send(e.body());
+  });
+  // Webhooks show the same intent links as the API.
+  useIntentLinks((v) => s.engine.upiLink(v));
+
+  // Credentials are checked before the body is read, so a bad key never costs a parse.
+  app.addHook('onRequest', async (req) => {
+    const key = basicCredentials(req);
+    if (!key) throw unauthenticated(NO_API_KEY);
+    const principal = await s.merchants.authenticate(key.id, key.secret);
+    if (!principal) throw unauthenticated(BAD_API_KEY);
+    req.principal = principal;
+  });
+
+  const entity = async (v: Verification) =>
+    fundAccountValidation(
+      v,
+      s.engine.upiLink(v),
+      v.status === 'success'
+        ? await bankName(s.db, v.payer?.ifsc ?? null, (err) => app.log.warn({ err }, 'IFSC directory unreadable; bank name from the built-in table'))
+        : null,
+    );
+
+  const security = [{ RazorpayXBasic: [] }];
+  const tags = ['RazorpayX: fund account validation'];
+
+  app.post<{ Body: Static<typeof ValidationCreateBody> }>(
+    '/fund_accounts/validations',
+    {
+      schema: {
+        tags,
+        summary: 'Validate a bank account by UPI intent (reverse penny drop)',
+        headers: AuthorizationHeader,
+        body: ValidationCreateBody,
+        response: { 200: FundAccountValidation, ...errorResponses },
+        security,
+      },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const b = req.body;
+      if (b.source_account_number !== p.merchant.accountNumber) {
+        throw badInput('The source account number is invalid.', 'source_account_number');
+      }
+      // Number values are kept as their text, as every note is shown.
+      const entries = Object.entries(b.notes ?? {}).map(([k, val]) => [k, String(val)]);
+      const v = await s.engine.createRpd(p, {
+        dialect: 'razorpayx',
+        verificationId: null,
+        name: null,
+        redirectUrl: null,
+        referenceId: b.reference_id ?? null,
+        notes: entries.length > 0 ? Object.fromEntries(entries) : null,
+      });
+      // Only a verification_id can collide, and RazorpayX requests carry none.
+      if (v === 'duplicate') throw new Error('unexpected duplicate verification');
+      return entity(v);
+    },
+  );
+
+  app.get<{ Params: Static<typeof ValidationParams> }>(
+    '/fund_accounts/validations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A fund account validation',
+        headers: AuthorizationHeader,
+        params: ValidationParams,
+        response: { 200: FundAccountValidation, ...errorResponses },
+        security,
+      },
+    },
+    async (req) => {
+      const id = req.params.id;
+      const v = /^fav_[0-9A-Za-z]{14}$/.test(id) ? await s.engine.find(req.principal!, { publicId: id }) : null;
+      if (!v || v.kind !== 'rpd') throw unknownId();
+      return entity(v);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ValidationListQuery> }>(
+    '/fund_accounts/validations',
+    {
+      schema: {
+        tags,
+        summary: "The merchant's fund account validations, newest first",
+        headers: AuthorizationHeader,
+        querystring: ValidationListQuery,
+        response: { 200: FundAccountValidationCollection, ...errorResponses },
+        security,
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const count = q.count === undefined ? 10 : Number(q.count);
+      if (count < 1) throw badInput('The count must be at least 1.', 'count');
+      if (count > MAX_COUNT) throw badInput(`The count may not be greater than ${MAX_COUNT}.`, 'count');
+      const skip = q.skip === undefined ? 0 : Number(q.skip);
+      const from = q.from === undefined ? undefined : Number(q.from);
+      const to = q.to === undefined ? undefined : Number(q.to);
+      if (from !== undefined && to !== undefined && to < from) throw badInput('The to must be greater than or equal to from.', 'to');
+      const p = req.principal!;
+      const listed = await s.engine.list(p, {
+        kind: 'rpd',
+        from: from === undefined ? undefined : from * 1000,
+        // `to` names a whole second: include everything created during it.
+        to: to === undefined ? undefined : to * 1000 + 999,
+        skip,
+        count,
+      });
+      const now = Date.now();
+      const items = [];
+      for (const listedV of listed) {
+        // A read never shows `created` past validity: the engine expires it on the way.
+        const v = isOverdue(listedV, now) ? ((await s.engine.find(p, { publicId: listedV.publicId })) ?? listedV) : listedV;
+        items.push(await entity(v));
+      }
+      return { entity: 'collection' as const, count: items.length, items };
+    },
+  );
+}

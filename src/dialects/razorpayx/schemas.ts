@@ -1,0 +1,115 @@
+// Request and response schemas of the RazorpayX dialect: they validate requests and generate
+// /openapi.json.
+import { Type } from '@sinclair/typebox';
+
+export const MAX_NOTES = 15;
+export const MAX_NOTE_LENGTH = 256;
+export const MAX_REFERENCE_ID = 40;
+export const MAX_COUNT = 100;
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const NullableString = Nullable(Type.String());
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ examples: ['BAD_REQUEST_ERROR'] }),
+      description: Type.String(),
+      source: Type.String({ examples: ['business', 'NA'] }),
+      step: Type.String({ examples: ['NA'] }),
+      reason: Type.String({ examples: ['input_validation_failed', 'NA'] }),
+      metadata: Type.Object({}),
+      field: Type.Optional(Type.String()),
+    }),
+  },
+  { $id: 'RazorpayXError' },
+);
+
+export const AuthorizationHeader = Type.Object({
+  authorization: Type.Optional(Type.String({ description: 'Basic base64(key_id:key_secret)' })),
+});
+
+export const Notes = Type.Record(
+  Type.String(),
+  Type.Union([Type.String({ maxLength: MAX_NOTE_LENGTH }), Type.Number()]),
+  {
+    maxProperties: MAX_NOTES,
+    description: `Key-value pairs kept with the validation: at most ${MAX_NOTES}, values at most ${MAX_NOTE_LENGTH} characters.`,
+  },
+);
+
+export const ValidationCreateBody = Type.Object({
+  source_account_number: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: "The merchant's source account number (the admin API's account_number).",
+  }),
+  validation_type: Type.Literal('upi_intent'),
+  reference_id: Type.Optional(Nullable(Type.String({ maxLength: MAX_REFERENCE_ID }))),
+  notes: Type.Optional(Notes),
+});
+
+export const ValidationParams = Type.Object({ id: Type.String({ examples: ['fav_00000000000001'] }) });
+
+const UNSIGNED = '^[0-9]{1,15}$';
+export const ValidationListQuery = Type.Object({
+  count: Type.Optional(Type.String({ pattern: UNSIGNED, description: `1 to ${MAX_COUNT}; default 10` })),
+  skip: Type.Optional(Type.String({ pattern: UNSIGNED, description: 'default 0' })),
+  from: Type.Optional(Type.String({ pattern: UNSIGNED, description: 'created at or after (unix seconds)' })),
+  to: Type.Optional(Type.String({ pattern: UNSIGNED, description: 'created at or before (unix seconds)' })),
+});
+
+const UpiIntent = Type.Object({
+  intent_url: Type.String(),
+  phonepe_url: Type.String(),
+  gpay_url: Type.String(),
+  paytm_url: Type.String(),
+  bhim_url: Type.String(),
+  encoded_qr_code: Type.String({ description: 'Base64 PNG of the QR code of intent_url.' }),
+});
+
+export const FundAccountValidation = Type.Object(
+  {
+    id: Type.String({ examples: ['fav_00000000000001'] }),
+    entity: Type.Literal('fund_account.validation'),
+    status: Type.Union([Type.Literal('created'), Type.Literal('completed'), Type.Literal('failed')]),
+    utr: NullableString,
+    upi_intent: UpiIntent,
+    validation_results: Type.Object({
+      account_status: Nullable(Type.String({ examples: ['active', 'invalid'] })),
+      registered_name: NullableString,
+      details: NullableString,
+      name_match_score: Type.Union([Type.Number(), Type.Null()]),
+      validated_account_type: Nullable(Type.String({ examples: ['bank_account', 'vpa'] })),
+      bank_account: Type.Object({
+        bank_routing_code: NullableString,
+        account_number: NullableString,
+        bank_name: NullableString,
+        account_type: NullableString,
+      }),
+      upi_intent: Type.Optional(Type.Object({ vpa: NullableString }, { description: 'The payer VPA, once paid.' })),
+    }),
+    status_details: Type.Object({
+      description: Type.String(),
+      source: Type.Union([Type.Literal('internal'), Type.Literal('gateway'), Type.Literal('beneficiary_bank'), Type.Literal('business')]),
+      reason: Type.String(),
+    }),
+    reference_id: NullableString,
+    notes: Type.Record(Type.String(), Type.String()),
+    created_at: Type.Integer({ description: 'Unix seconds.' }),
+  },
+  { $id: 'FundAccountValidation' },
+);
+
+export const FundAccountValidationCollection = Type.Object({
+  entity: Type.Literal('collection'),
+  count: Type.Integer(),
+  items: Type.Array(Type.Ref('FundAccountValidation')),
+});
+
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  404: ErrorBody,
+  500: ErrorBody,
+};

@@ -1,0 +1,73 @@
+// RazorpayX's webhooks: fund_account.validation.completed / .failed in Razorpay's event envelope,
+// signed with the merchant's webhook secret (X-Razorpay-Signature: hex HMAC-SHA256 of the raw
+// body), with X-Razorpay-Event-Id for de-duplication.
+import { createHash, createHmac } from 'node:crypto';
+import type { Verification } from '../../engine/types.js';
+import { paiseToAmount, upiLink } from '../../engine/intent.js';
+import type { WebhookFormat } from '../webhooks.js';
+import { bankNameByCode } from './banks.js';
+import { ENTITY, fundAccountValidation, unixSeconds } from './format.js';
+
+const EVENTS: Record<string, string> = {
+  'verification.success': 'fund_account.validation.completed',
+  'verification.failure': 'fund_account.validation.failed',
+  // An intent nobody paid in time is a failed validation (status_details.reason validation_expired).
+  'verification.expired': 'fund_account.validation.failed',
+};
+
+/**
+ * The intent link of a verification. The dialect binds the engine's (the same link the API
+ * shows) when it is registered; before that, the link is rebuilt from the stored payee, which
+ * gives the same link on rails that add no merchant category code.
+ */
+let intentLink = (v: Verification) =>
+  upiLink({
+    pa: v.payeeVpa ?? '',
+    pn: v.payeeName ?? '',
+    tn: 'BAV',
+    am: paiseToAmount(v.amountPaise),
+    cu: 'INR',
+    tr: v.intentTr ?? String(v.refId),
+  });
+
+export function useIntentLinks(link: (v: Verification) => string) {
+  intentLink = link;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Razorpay's `account_id`: `acc_` and 14 characters, stable for a merchant. */
+export function accountId(merchantId: string): string {
+  const m = /^mer_([0-9A-Za-z]{14})$/.exec(merchantId);
+  if (m) return `acc_${m[1]}`;
+  const digest = createHash('sha256').update(merchantId).digest();
+  return `acc_${Array.from(digest.subarray(0, 14), (b) => BASE62[b % 62]).join('')}`;
+}
+
+export const razorpayxWebhook: WebhookFormat = {
+  signedWith: 'webhook_secret',
+  render(e) {
+    const event = EVENTS[e.type];
+    // Razorpay has no event for the rupee's return; reversal.updated is not sent.
+    if (!event || e.verification.kind !== 'rpd') return null;
+    const v = e.verification;
+    const entity = fundAccountValidation(v, intentLink(v), bankNameByCode(v.payer?.ifsc ?? null));
+    return {
+      eventType: event,
+      body: JSON.stringify({
+        entity: 'event',
+        account_id: accountId(e.merchantId),
+        event,
+        contains: [ENTITY],
+        payload: { [ENTITY]: { entity } },
+        created_at: unixSeconds(e.at),
+      }),
+    };
+  },
+  headers({ id, body }, secret) {
+    return {
+      'x-razorpay-signature': createHmac('sha256', secret).update(body, 'utf8').digest('hex'),
+      'x-razorpay-event-id': id,
+    };
+  },
+};

@@ -1,0 +1,301 @@
+// The use cases behind a mobile number: the mobile penny drop (resolve the number's VPA, push
+// Rs 1 to it, read the beneficiary account from the payout) and the lookup that moves no money.
+// Every dialect shares these rules: consent, the fraud flag, one penny drop in flight per number,
+// and one payout per verification, asked about before anything else when its outcome is unknown.
+import type { Db, Queryable } from '../store/db.js';
+import { merchants } from '../store/repository.js';
+import { mobileVerifications, reconcileJobs, type MobileVerification } from '../store/mobile.js';
+import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
+import { enqueue } from '../jobs/queue.js';
+import type { JobResult } from '../jobs/runner.js';
+import type { MobileResolution, PayoutOutcome, Rails } from '../rails/rail.js';
+import { newId } from './ids.js';
+import { matchNames } from './namematch/index.js';
+import { backoffMs } from './state.js';
+import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
+import type { Principal } from './types.js';
+import type { Engine, Logger } from './verifications.js';
+
+export const JOB_MOBILE_RECONCILE = 'mobile.reconcile';
+export const PAYOUT_AMOUNT_PAISE = 100;
+
+export interface MobileConfig {
+  /** How long a request waits for each rail call before answering that the source is unavailable. */
+  railTimeoutMs: number;
+  /** How soon a payout of unknown outcome is first asked about (then with backoff). */
+  pollMs: number;
+}
+
+export interface PennyDropRequest {
+  dialect: string;
+  verificationId: string;
+  mobile: string;
+  name: string | null;
+  consent: Consent;
+}
+
+export interface LookupRequest {
+  dialect: string;
+  verificationId: string;
+  mobile: string;
+  name: string | null;
+}
+
+/** What a penny drop came to. `unavailable`: the rail did not answer in time (any money is reconciled). */
+export type PennyDropResult =
+  | { outcome: 'invalid_mobile' }
+  | { outcome: 'invalid_consent'; violation: ConsentViolation }
+  | { outcome: 'duplicate' }
+  | { outcome: 'in_flight'; refId: number }
+  | { outcome: 'fraud'; refId: number }
+  | { outcome: 'unavailable'; refId: number }
+  | { outcome: 'invalid'; v: MobileVerification }
+  | { outcome: 'valid'; v: MobileVerification; branch: IfscRecord | null };
+
+export type LookupResult =
+  | { outcome: 'invalid_mobile' }
+  | { outcome: 'duplicate' }
+  | { outcome: 'fraud'; refId: number }
+  | { outcome: 'valid'; refId: number; vpa: string; name: string | null; additionalVpas: string[] }
+  | { outcome: 'invalid'; refId: number }
+  | { outcome: 'unable'; refId: number };
+
+/** Terminal reasons that mean "the source did not answer": no account was learnt, and no money moved. */
+const UNAVAILABLE = new Set(['source_unavailable', 'not_processed', 'payout_not_sent']);
+
+export class MobileVerifications {
+  constructor(
+    private db: Db,
+    private rails: Rails,
+    /** Records events (and so webhooks) as the RPD use cases do. */
+    private engine: Engine,
+    private cfg: MobileConfig,
+    private log: Logger,
+  ) {}
+
+  /**
+   * After this long, a penny drop still `created` belongs to a request that died: the
+   * reconciler may close it. Longer than a request can take (two bounded rail calls).
+   */
+  private get graceMs() {
+    return 3 * this.cfg.railTimeoutMs + 1000;
+  }
+
+  // ------------------------------------------------------------------ mobile penny drop
+
+  async pennyDrop(p: Principal, req: PennyDropRequest): Promise<PennyDropResult> {
+    if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
+    const violation = consentViolation(req.consent, Date.now());
+    if (violation) return { outcome: 'invalid_consent', violation };
+    const rail = this.rails.forMode(p.mode);
+
+    const claimed = await this.claim(p, rail.name, req);
+    if ('outcome' in claimed) return claimed;
+    const { refId, payoutKey } = claimed;
+
+    const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));
+    if (found.status !== 'linked') {
+      const reason = { flagged: 'fraud_account', not_linked: 'no_vpa_linked', unknown: 'source_unavailable' }[found.status];
+      if (found.status === 'unknown') this.log.warn({ ref_id: refId, reason: found.reason }, 'mobile lookup unanswered');
+      await this.close(refId, 'failure', reason, {});
+      return this.result(refId);
+    }
+
+    // Marked before the call, so a crash after it leaves a record that says "ask the rail first".
+    if (!(await this.db.tx((q) => mobileVerifications.startPayout(q, refId, Date.now())))) return this.result(refId);
+    const outcome = await this.bounded<PayoutOutcome>(
+      rail.payout({ key: payoutKey, vpa: found.vpa, amountPaise: PAYOUT_AMOUNT_PAISE, note: 'BAV' }),
+      (reason) => ({ status: 'unknown', reason }),
+    );
+    await this.apply(refId, outcome);
+    return this.result(refId);
+  }
+
+  /** Inserts the verification; the unique indexes decide duplicates and numbers in flight. */
+  private async claim(
+    p: Principal,
+    railName: string,
+    req: PennyDropRequest,
+  ): Promise<{ refId: number; payoutKey: string } | Extract<PennyDropResult, { outcome: 'duplicate' | 'in_flight' }>> {
+    const publicId = newId('fav');
+    // One key per verification, fixed at creation; random-based so that it never repeats even
+    // if the database is reset while the bank remembers old keys.
+    const payoutKey = `payout_${publicId}`;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const now = Date.now();
+      const r = await this.db.tx(async (q) => {
+        const refId = await mobileVerifications.insert(q, {
+          merchantId: p.merchant.id,
+          mode: p.mode,
+          kind: 'mobile',
+          dialect: req.dialect,
+          publicId,
+          verificationId: req.verificationId,
+          mobileNumber: req.mobile,
+          name: req.name,
+          consent: req.consent,
+          status: 'created',
+          statusReason: null,
+          rail: railName,
+          payoutKey,
+          payer: null,
+          at: now,
+        });
+        if (refId !== null) {
+          // The safety net: if this request dies, the reconciler settles the verification.
+          const job = { kind: JOB_MOBILE_RECONCILE, subject: String(refId), runAt: now + this.graceMs, dedupeKey: jobKey(refId) };
+          await enqueue(q, job, now);
+          return { refId, payoutKey };
+        }
+        if (await mobileVerifications.exists(q, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' as const };
+        const busy = await mobileVerifications.inFlight(q, p.merchant.id, req.mobile);
+        if (busy !== null) return { outcome: 'in_flight' as const, refId: busy };
+        return null; // the one in flight finished in between: try again
+      });
+      if (r) return r;
+    }
+    throw new Error('could not record the mobile penny drop');
+  }
+
+  /** Applies what the rail said of the payout; an unknown outcome is left to the reconciler. */
+  private async apply(refId: number, o: PayoutOutcome) {
+    const now = Date.now();
+    if (o.status === 'success') {
+      await this.db.tx(async (q) => {
+        const v = await mobileVerifications.byRef(q, refId);
+        if (!v || v.status !== 'created') return;
+        const merchant = await merchants.get(q, v.merchantId);
+        const b = o.beneficiary;
+        const nm = v.name && b.name ? matchNames(v.name, b.name, merchant?.settings.nameMatchBands) : null;
+        const payer = { vpa: b.vpa, name: b.name, account: b.account, ifsc: b.ifsc, accountType: b.accountType };
+        const found = { payout: 'success' as const, payer, utr: o.utr, nameMatch: nm };
+        if (await mobileVerifications.finish(q, refId, 'success', now, null, found)) {
+          await this.settled(q, refId, 'verification.success', now);
+        }
+      });
+      return;
+    }
+    if (o.status === 'failed') {
+      await this.close(refId, 'failure', `payout_failed: ${o.reason}`, { payout: 'failed' });
+      return;
+    }
+    const why = 'reason' in o ? o.reason : undefined;
+    this.log.warn({ ref_id: refId, status: o.status, reason: why }, 'payout outcome unknown; will ask the rail');
+    await this.db.tx((q) => reconcileJobs.runSoon(q, jobKey(refId), now + this.cfg.pollMs));
+  }
+
+  private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean }) {
+    const now = Date.now();
+    return this.db.tx(async (q) => {
+      const done = await mobileVerifications.finish(q, refId, to, now, reason, o);
+      if (done) await this.settled(q, refId, 'verification.failure', now);
+      return done;
+    });
+  }
+
+  private async settled(q: Queryable, refId: number, type: 'verification.success' | 'verification.failure', at: number) {
+    await reconcileJobs.close(q, jobKey(refId), at);
+    await this.engine.emit(q, refId, type, at);
+  }
+
+  /** The answer for a penny drop, read from its committed record. */
+  private async result(refId: number): Promise<PennyDropResult> {
+    const v = await mobileVerifications.byRef(this.db, refId);
+    if (!v || v.status === 'created') return { outcome: 'unavailable', refId };
+    if (v.status === 'success') {
+      const branch = v.payer?.ifsc ? await lookupIfsc(this.db, v.payer.ifsc) : null;
+      return { outcome: 'valid', v, branch };
+    }
+    if (v.statusReason === 'fraud_account') return { outcome: 'fraud', refId };
+    if (v.statusReason && UNAVAILABLE.has(v.statusReason)) return { outcome: 'unavailable', refId };
+    return { outcome: 'invalid', v };
+  }
+
+  // ------------------------------------------------------------------ the reconciler (a job)
+
+  /**
+   * Settles a penny drop whose request ended without an answer from the rail. It never sends
+   * a payout: it asks the rail for the payout's key and applies what the rail knows. A payout
+   * the rail never saw, past the grace period, closes the verification as not sent.
+   */
+  async reconcile(refId: number, attempts: number): Promise<JobResult> {
+    const v = await mobileVerifications.byRef(this.db, refId);
+    if (!v || v.status !== 'created') return { done: true };
+    const now = Date.now();
+    if (v.payoutState === null) {
+      if (now < v.createdAt + this.graceMs) return { retryAt: v.createdAt + this.graceMs };
+      // The request died before the payout: no money moved.
+      if (await this.close(refId, 'failure', 'not_processed', { noPayout: true })) return { done: true };
+      return { retryAt: now + this.cfg.pollMs };
+    }
+    const rail = this.rails.byName(v.rail);
+    const known = await this.bounded<PayoutOutcome | null>(rail.payoutStatus(v.payoutKey!), (reason) => ({
+      status: 'unknown',
+      reason,
+    }));
+    if (known === null) {
+      const since = v.payoutAt ?? v.createdAt;
+      if (now < since + this.graceMs) return { retryAt: since + this.graceMs };
+      this.log.warn({ ref_id: refId }, 'the rail never received the payout; closing without sending it');
+      await this.close(refId, 'failure', 'payout_not_sent', {});
+      return { done: true };
+    }
+    if (known.status === 'success' || known.status === 'failed') {
+      await this.apply(refId, known);
+      this.log.info({ ref_id: refId, status: known.status }, 'payout reconciled');
+      return { done: true };
+    }
+    const reason = known.status === 'unknown' ? known.reason : 'payout pending';
+    return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: reason };
+  }
+
+  // ------------------------------------------------------------------ lookup (no money moves)
+
+  async lookup(p: Principal, req: LookupRequest): Promise<LookupResult> {
+    if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
+    // Checked first so a repeated id costs no call to the network; the insert decides races.
+    if (await mobileVerifications.exists(this.db, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' };
+    const rail = this.rails.forMode(p.mode);
+    const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));
+    const linked = found.status === 'linked' ? found : null;
+    const reasons = { linked: null, flagged: 'fraud_account', not_linked: 'no_vpa_linked', unknown: 'unable_to_validate' };
+    const reason = reasons[found.status];
+    const refId = await this.db.tx((q) =>
+      mobileVerifications.insert(q, {
+        merchantId: p.merchant.id,
+        mode: p.mode,
+        kind: 'upi_mobile',
+        dialect: req.dialect,
+        publicId: newId('fav'),
+        verificationId: req.verificationId,
+        mobileNumber: req.mobile,
+        name: req.name,
+        consent: null,
+        status: linked ? 'success' : 'failure',
+        statusReason: reason,
+        rail: rail.name,
+        payoutKey: null,
+        payer: linked ? { vpa: linked.vpa, name: linked.name } : null,
+        at: Date.now(),
+      }),
+    );
+    if (refId === null) return { outcome: 'duplicate' };
+    if (linked) return { outcome: 'valid', refId, vpa: linked.vpa, name: linked.name, additionalVpas: linked.additionalVpas };
+    if (found.status === 'flagged') return { outcome: 'fraud', refId };
+    return { outcome: found.status === 'unknown' ? 'unable' : 'invalid', refId };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** A rail call bounded in time; a timeout or an error becomes the rail's "unknown". */
+  private bounded<T>(call: Promise<T>, unknown: (reason: string) => T): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(unknown(`no answer within ${this.cfg.railTimeoutMs} ms`)), this.cfg.railTimeoutMs);
+    });
+    const answered = call.catch((err) => unknown(String((err as Error)?.message ?? err)));
+    return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+const jobKey = (refId: number) => `mobile-reconcile:${refId}`;

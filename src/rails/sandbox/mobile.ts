@@ -1,0 +1,211 @@
+// The sandbox's mobile side: the mobile -> VPA mapper, and the bank's payouts to a VPA. Payouts
+// are recorded per idempotency key, so a key presented again is only reported, never paid twice.
+import type { Db } from '../../store/db.js';
+import { digits } from '../../engine/ids.js';
+import type { Beneficiary, MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
+import { findPayer } from './directory.js';
+
+export const PAYOUT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS sandbox_payouts (
+  idempotency_key TEXT PRIMARY KEY,
+  vpa TEXT NOT NULL,
+  amount_paise INTEGER NOT NULL,
+  note TEXT,
+  status TEXT NOT NULL,
+  reason TEXT,
+  utr TEXT,
+  beneficiary_name TEXT,
+  beneficiary_account TEXT,
+  beneficiary_ifsc TEXT,
+  beneficiary_account_type TEXT,
+  calls INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sandbox_payouts_vpa ON sandbox_payouts (vpa, created_at);
+`;
+
+export interface SandboxMobile {
+  mobile: string;
+  /** The primary VPA first, then the number's other VPAs. Empty: no VPA linked. */
+  vpas: string[];
+  /** How the network behaves for this number (documented in docs/sandbox.md). */
+  behaviour?: 'fraud_flagged' | 'lookup_unavailable';
+}
+
+interface SandboxAccount {
+  vpa: string;
+  name: string;
+  account: string;
+  ifsc: string;
+  accountType: 'SAVINGS' | 'CURRENT';
+  /** How the beneficiary's bank takes a payout (documented in docs/sandbox.md). */
+  behaviour?: 'payout_answer_lost' | 'payout_declined' | 'payout_slow';
+}
+
+export const SANDBOX_MOBILES: SandboxMobile[] = [
+  { mobile: '9999999999', vpas: ['success@upi'] },
+  { mobile: '8888888888', vpas: [] },
+  { mobile: '7777777777', vpas: [], behaviour: 'fraud_flagged' },
+  { mobile: '6666666666', vpas: ['6666666666@upi', '6666666666@paytm', '6666666666@ybl'] },
+  { mobile: '9876543210', vpas: ['priya.sharma@okaxis', '9876543210@ybl', 'priyasharma@paytm'] },
+  { mobile: '9123456780', vpas: ['rkumar.trading@okicici'] },
+  { mobile: '9812345670', vpas: ['mohd.irfan@ybl', 'irfan.mohd@okicici'] },
+  { mobile: '9845012345', vpas: ['lakshmi.n@okhdfcbank'] },
+  { mobile: '9555555555', vpas: ['suresh.patel@upi'] },
+  { mobile: '9111111111', vpas: ['payout.timeout@upi'] },
+  { mobile: '9222222222', vpas: [], behaviour: 'lookup_unavailable' },
+  { mobile: '9333333333', vpas: ['closed.account@upi'] },
+  { mobile: '9444444444', vpas: ['slow.bank@upi'] },
+];
+
+/** Accounts only reached by payouts (the payers of docs/sandbox.md are reachable too). */
+const ACCOUNTS: SandboxAccount[] = [
+  { vpa: '6666666666@upi', name: 'JOHN DOE', account: '916010066666666', ifsc: 'PYTM0123456', accountType: 'SAVINGS' },
+  // A sub-member branch that is not in the built-in directory: ifsc_details fills in once the
+  // full dataset is imported.
+  { vpa: 'suresh.patel@upi', name: 'SURESH PATEL', account: '002011000456789', ifsc: 'GSCB0USJSBL', accountType: 'SAVINGS' },
+  { vpa: 'payout.timeout@upi', name: 'NEHA KAPOOR', account: '026291800001195', ifsc: 'YESB0000262', accountType: 'SAVINGS', behaviour: 'payout_answer_lost' },
+  { vpa: 'closed.account@upi', name: 'VIJAY RAO', account: '026291800001196', ifsc: 'YESB0000262', accountType: 'SAVINGS', behaviour: 'payout_declined' },
+  { vpa: 'slow.bank@upi', name: 'ANIL GUPTA', account: '026291800001197', ifsc: 'YESB0000262', accountType: 'SAVINGS', behaviour: 'payout_slow' },
+];
+
+/** How long the slow bank (9444444444) takes to answer a payout it has already made. */
+export const SLOW_PAYOUT_MS = 1500;
+
+const byMobile = new Map(SANDBOX_MOBILES.map((m) => [m.mobile, m]));
+const accounts = new Map(ACCOUNTS.map((a) => [a.vpa, a]));
+// A number's other VPAs reach the same account as its primary one.
+const aliases = new Map(SANDBOX_MOBILES.flatMap((m) => m.vpas.slice(1).map((v) => [v, m.vpas[0]] as const)));
+
+// A large generated population for load tests: 9000000001 ... 9000100000 -> payer1@sandbox ...
+const GENERATED_BASE = 9_000_000_000;
+const GENERATED_COUNT = 100_000;
+
+export function findMobile(mobile: string): SandboxMobile | null {
+  const known = byMobile.get(mobile);
+  if (known) return known;
+  if (!/^9\d{9}$/.test(mobile)) return null;
+  const n = Number(mobile) - GENERATED_BASE;
+  return n >= 1 && n <= GENERATED_COUNT ? { mobile, vpas: [`payer${n}@sandbox`] } : null;
+}
+
+function findAccount(vpa: string): SandboxAccount | null {
+  const key = vpa.toLowerCase();
+  const primary = aliases.get(key) ?? key;
+  return accounts.get(primary) ?? (findPayer(primary) as SandboxAccount | null);
+}
+
+export class SandboxMobileNetwork {
+  constructor(
+    private db: Db,
+    private latencyMs: number,
+  ) {}
+
+  async resolve(mobile: string): Promise<MobileResolution> {
+    await this.delay();
+    const m = findMobile(mobile);
+    if (!m) return { status: 'not_linked' };
+    if (m.behaviour === 'fraud_flagged') return { status: 'flagged', reason: 'financial_fraud_risk' };
+    if (m.behaviour === 'lookup_unavailable') return { status: 'unknown', reason: 'mapper did not answer in time' };
+    if (m.vpas.length === 0) return { status: 'not_linked' };
+    const account = findAccount(m.vpas[0]);
+    return { status: 'linked', vpa: m.vpas[0], name: account?.name ?? null, additionalVpas: m.vpas.slice(1) };
+  }
+
+  async payout(req: PayoutRequest): Promise<PayoutOutcome> {
+    await this.delay();
+    if (!Number.isInteger(req.amountPaise) || req.amountPaise <= 0) return { status: 'failed', reason: 'invalid_amount' };
+    const account = findAccount(req.vpa);
+    const { row, fresh } = await this.db.tx(async (q) => {
+      const [existing] = await q.query(`SELECT * FROM sandbox_payouts WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
+      if (existing) {
+        // The key was seen before: report what happened then, pay nothing.
+        await q.query('UPDATE sandbox_payouts SET calls = calls + 1 WHERE idempotency_key = ?', [req.key]);
+        return { row: existing, fresh: false };
+      }
+      const declined = !account ? 'invalid_vpa' : account.behaviour === 'payout_declined' ? 'account_closed' : null;
+      const row = {
+        idempotency_key: req.key,
+        vpa: req.vpa.toLowerCase(),
+        amount_paise: req.amountPaise,
+        note: req.note,
+        status: declined ? 'failed' : 'success',
+        reason: declined,
+        utr: declined ? null : digits(12),
+        beneficiary_name: declined ? null : account!.name,
+        beneficiary_account: declined ? null : account!.account,
+        beneficiary_ifsc: declined ? null : account!.ifsc,
+        beneficiary_account_type: declined ? null : account!.accountType,
+        created_at: Date.now(),
+      };
+      await q.query(
+        `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, note, status, reason, utr, beneficiary_name,
+           beneficiary_account, beneficiary_ifsc, beneficiary_account_type, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          row.idempotency_key,
+          row.vpa,
+          row.amount_paise,
+          row.note,
+          row.status,
+          row.reason,
+          row.utr,
+          row.beneficiary_name,
+          row.beneficiary_account,
+          row.beneficiary_ifsc,
+          row.beneficiary_account_type,
+          row.created_at,
+        ],
+      );
+      return { row: row as Record<string, any>, fresh: true };
+    });
+    // The bank has made the payout; only its answer is lost or slow.
+    if (fresh && account?.behaviour === 'payout_answer_lost') return { status: 'unknown', reason: 'timeout waiting for the bank' };
+    if (fresh && account?.behaviour === 'payout_slow') await new Promise((r) => setTimeout(r, SLOW_PAYOUT_MS));
+    return outcome(row);
+  }
+
+  async payoutStatus(key: string): Promise<PayoutOutcome | null> {
+    await this.delay();
+    const [r] = await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [key]);
+    return r ? outcome(r) : null;
+  }
+
+  /** Payouts the bank made, newest first, for the sandbox's inspection API. */
+  async payouts(f: { vpa?: string; key?: string }) {
+    const rows = f.key
+      ? await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [f.key])
+      : f.vpa
+        ? await this.db.query('SELECT * FROM sandbox_payouts WHERE vpa = ? ORDER BY created_at DESC LIMIT 100', [f.vpa.toLowerCase()])
+        : await this.db.query('SELECT * FROM sandbox_payouts ORDER BY created_at DESC LIMIT 100');
+    return rows.map((r) => ({
+      idempotency_key: r.idempotency_key,
+      vpa: r.vpa,
+      amount: (r.amount_paise / 100).toFixed(2),
+      status: r.status === 'success' ? 'SUCCESS' : 'FAILED',
+      reason: r.reason,
+      utr: r.utr,
+      bank_account: r.beneficiary_account,
+      ifsc: r.beneficiary_ifsc,
+      name_at_bank: r.beneficiary_name,
+      calls: r.calls,
+      created_at: new Date(Number(r.created_at)).toISOString(),
+    }));
+  }
+
+  private delay() {
+    return this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : Promise.resolve();
+  }
+}
+
+function outcome(r: Record<string, any>): PayoutOutcome {
+  if (r.status !== 'success') return { status: 'failed', reason: r.reason ?? 'payout_failed' };
+  const beneficiary: Beneficiary = {
+    vpa: r.vpa,
+    name: r.beneficiary_name,
+    account: r.beneficiary_account,
+    ifsc: r.beneficiary_ifsc,
+    accountType: r.beneficiary_account_type,
+  };
+  return { status: 'success', utr: r.utr, beneficiary };
+}

@@ -1,0 +1,225 @@
+// Statements of mobile verifications: rows of `verifications` with kind `mobile` (penny drop)
+// or `upi_mobile` (lookup), plus the mobile number, the consent and the payout's key and state.
+import type { Db, Queryable, Row } from './db.js';
+import type { Mode, NameMatchResult, Payer, VerificationKind, VerificationStatus } from '../engine/types.js';
+
+const MOBILE_COLUMNS = [
+  ['mobile_number', 'TEXT'],
+  ['consent', 'TEXT'],
+  ['payout_key', 'TEXT'],
+  ['payout_status', 'TEXT'],
+  ['payout_at', 'BIGINT'],
+] as const;
+
+/**
+ * Brings a store created before mobile verifications up to date (schema.ts creates the columns
+ * on a fresh one), then adds the indexes: one payout key per verification, and one penny drop
+ * in flight per number and merchant, which holds across instances and races.
+ */
+export async function migrateMobile(db: Db) {
+  if (db.kind === 'postgres') {
+    await db.migrate(MOBILE_COLUMNS.map(([c, t]) => `ALTER TABLE verifications ADD COLUMN IF NOT EXISTS ${c} ${t};`).join('\n'));
+  } else {
+    const have = new Set((await db.query<{ name: string }>('PRAGMA table_info(verifications)')).map((r) => r.name));
+    for (const [c, t] of MOBILE_COLUMNS.filter(([c]) => !have.has(c))) {
+      // Another process may be adding it at the same moment.
+      await db.migrate(`ALTER TABLE verifications ADD COLUMN ${c} ${t}`).catch((err) => {
+        if (!/duplicate column/i.test(String(err?.message))) throw err;
+      });
+    }
+  }
+  await db.migrate(`
+CREATE UNIQUE INDEX IF NOT EXISTS verifications_payout_key ON verifications (payout_key);
+CREATE UNIQUE INDEX IF NOT EXISTS verifications_mobile_in_flight ON verifications (merchant_id, mobile_number)
+  WHERE kind = 'mobile' AND status = 'created';
+`);
+}
+
+/** Where the payout of a mobile penny drop stands, as far as the gateway knows. */
+export type PayoutState = null | 'initiated' | 'success' | 'failed';
+
+export interface MobileVerification {
+  refId: number;
+  merchantId: string;
+  mode: Mode;
+  kind: VerificationKind;
+  publicId: string;
+  verificationId: string | null;
+  mobileNumber: string;
+  name: string | null;
+  status: VerificationStatus;
+  statusReason: string | null;
+  rail: string;
+  payoutKey: string | null;
+  payoutState: PayoutState;
+  payoutAt: number | null;
+  payer: Payer | null;
+  utr: string | null;
+  nameMatch: { score: number; result: NameMatchResult } | null;
+  createdAt: number;
+  processedAt: number;
+}
+
+const toMobile = (r: Row): MobileVerification => ({
+  refId: r.ref_id,
+  merchantId: r.merchant_id,
+  mode: r.mode,
+  kind: r.kind,
+  publicId: r.public_id,
+  verificationId: r.verification_id,
+  mobileNumber: r.mobile_number,
+  name: r.name,
+  status: r.status,
+  statusReason: r.status_reason,
+  rail: r.rail,
+  payoutKey: r.payout_key,
+  payoutState: r.payout_status,
+  payoutAt: r.payout_at,
+  payer:
+    r.payer_vpa || r.payer_account
+      ? { vpa: r.payer_vpa, name: r.payer_name, account: r.payer_account, ifsc: r.payer_ifsc, accountType: r.payer_account_type }
+      : null,
+  utr: r.utr,
+  nameMatch: r.name_match_result ? { score: r.name_match_score, result: r.name_match_result } : null,
+  createdAt: r.created_at,
+  processedAt: r.processed_at,
+});
+
+export interface NewMobileVerification {
+  merchantId: string;
+  mode: Mode;
+  kind: 'mobile' | 'upi_mobile';
+  dialect: string;
+  publicId: string;
+  verificationId: string;
+  mobileNumber: string;
+  name: string | null;
+  consent: object | null;
+  status: VerificationStatus;
+  statusReason: string | null;
+  rail: string;
+  payoutKey: string | null;
+  payer: { vpa: string | null; name: string | null } | null;
+  at: number;
+}
+
+export const mobileVerifications = {
+  /**
+   * Inserts unless the verification_id is taken or (for a penny drop) the number has one in
+   * flight: both are unique indexes, so the check holds across instances. Null on conflict.
+   */
+  async insert(q: Queryable, v: NewMobileVerification): Promise<number | null> {
+    const rows = await q.query<{ ref_id: number }>(
+      `INSERT INTO verifications (merchant_id, mode, kind, dialect, public_id, verification_id, name, status, status_reason,
+         rail, amount_paise, created_at, processed_at, mobile_number, consent, payout_key, payer_vpa, payer_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING RETURNING ref_id`,
+      [
+        v.merchantId,
+        v.mode,
+        v.kind,
+        v.dialect,
+        v.publicId,
+        v.verificationId,
+        v.name,
+        v.status,
+        v.statusReason,
+        v.rail,
+        v.kind === 'mobile' ? 100 : 0,
+        v.at,
+        v.at,
+        v.mobileNumber,
+        v.consent ? JSON.stringify(v.consent) : null,
+        v.payoutKey,
+        v.payer?.vpa ?? null,
+        v.payer?.name ?? null,
+      ],
+    );
+    return rows[0]?.ref_id ?? null;
+  },
+  async byRef(q: Queryable, refId: number): Promise<MobileVerification | null> {
+    const [r] = await q.query("SELECT * FROM verifications WHERE ref_id = ? AND kind IN ('mobile', 'upi_mobile')", [refId]);
+    return r ? toMobile(r) : null;
+  },
+  async exists(q: Queryable, merchantId: string, verificationId: string): Promise<boolean> {
+    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND verification_id = ?', [merchantId, verificationId]);
+    return rows.length > 0;
+  },
+  /** The merchant's penny drop in flight for this number, if any. */
+  async inFlight(q: Queryable, merchantId: string, mobile: string): Promise<number | null> {
+    const [r] = await q.query(
+      "SELECT ref_id FROM verifications WHERE merchant_id = ? AND mobile_number = ? AND kind = 'mobile' AND status = 'created'",
+      [merchantId, mobile],
+    );
+    return r ? Number(r.ref_id) : null;
+  },
+  /**
+   * Records that the payout is about to be sent. False when the verification was closed
+   * meanwhile (the reconciler gave up on it): then nothing may be sent.
+   */
+  async startPayout(q: Queryable, refId: number, at: number): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE verifications SET payout_status = 'initiated', payout_at = ?
+        WHERE ref_id = ? AND status = 'created' AND payout_status IS NULL RETURNING ref_id`,
+      [at, refId],
+    );
+    return rows.length === 1;
+  },
+  /**
+   * Moves a `created` verification to its terminal status; false when it had already left
+   * `created`. `noPayout` also requires that no payout was started (closing an abandoned one).
+   */
+  async finish(
+    q: Queryable,
+    refId: number,
+    to: 'success' | 'failure',
+    at: number,
+    reason: string | null,
+    o: {
+      payout?: PayoutState;
+      payer?: Payer;
+      utr?: string;
+      nameMatch?: { score: number; result: string } | null;
+      noPayout?: boolean;
+    } = {},
+  ): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE verifications SET status = ?, status_reason = ?, processed_at = ?, payout_status = COALESCE(?, payout_status),
+         payer_vpa = COALESCE(?, payer_vpa), payer_name = COALESCE(?, payer_name), payer_account = ?, payer_ifsc = ?,
+         payer_account_type = ?, utr = ?, collected_at = ?, name_match_score = ?, name_match_result = ?
+       WHERE ref_id = ? AND status = 'created'${o.noPayout ? ' AND payout_status IS NULL' : ''} RETURNING ref_id`,
+      [
+        to,
+        reason,
+        at,
+        o.payout ?? null,
+        o.payer?.vpa ?? null,
+        o.payer?.name ?? null,
+        o.payer?.account ?? null,
+        o.payer?.ifsc ?? null,
+        o.payer?.accountType ?? null,
+        o.utr ?? null,
+        o.utr ? at : null,
+        o.nameMatch?.score ?? null,
+        o.nameMatch?.result ?? null,
+        refId,
+      ],
+    );
+    return rows.length === 1;
+  },
+};
+
+// The reconciliation job of a penny drop is enqueued with its row (a safety net for a crash
+// mid-request); these move it earlier after an unknown outcome, or close it once settled.
+export const reconcileJobs = {
+  async runSoon(q: Queryable, dedupeKey: string, runAt: number) {
+    await q.query('UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND locked_by IS NULL AND run_at > ?', [
+      runAt,
+      dedupeKey,
+      runAt,
+    ]);
+  },
+  async close(q: Queryable, dedupeKey: string, at: number) {
+    await q.query('UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND locked_by IS NULL', [at, dedupeKey]);
+  },
+};

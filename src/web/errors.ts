@@ -1,0 +1,24 @@
+// pennygate's own error envelope, for the APIs that are not a provider's dialect (admin,
+// sandbox): {"error": {"code", "message"}}. Caller errors are 4xx, never a 500.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface KnownError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export function ownErrorHandler(what: string, known: (err: unknown) => KnownError | null) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const k = known(err);
+    if (k) return reply.code(k.status).send({ error: { code: k.code, message: k.message } });
+    if (err.validation) {
+      const e = err.validation[0];
+      const field = e.keyword === 'required' ? e.params.missingProperty : e.instancePath.slice(1) || 'body';
+      return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${e.message}` } });
+    }
+    if ((err.statusCode ?? 500) < 500) return reply.code(err.statusCode ?? 400).send({ error: { code: 'invalid_request', message: err.message } });
+    req.log.error({ err }, `${what} error`);
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
+  };
+}
