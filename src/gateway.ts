@@ -34,7 +34,7 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
     log,
   );
   const merchants = new Merchants(db, cfg.secretKey);
-  const webhooks = new Webhooks(db, merchants, cfg, log);
+  const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
   return { cfg, db, engine, merchants, rails, webhooks, mobile };

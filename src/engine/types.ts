@@ -4,12 +4,8 @@ export type VerificationKind = 'rpd' | 'mobile' | 'upi_mobile';
 export type VerificationStatus = 'created' | 'success' | 'failure' | 'expired';
 /** Where the collected rupee is on its way back (derived from the verifying credit). */
 export type ReversalStatus = 'pending' | 'initiated' | 'success' | 'failed';
-export type NameMatchResult =
-  | 'DIRECT_MATCH'
-  | 'GOOD_PARTIAL_MATCH'
-  | 'MODERATE_PARTIAL_MATCH'
-  | 'POOR_PARTIAL_MATCH'
-  | 'NO_MATCH';
+import type { NameMatchResult } from './namematch/index.js';
+export type { NameMatchResult };
 
 export interface Merchant {
   id: string;

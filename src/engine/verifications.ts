@@ -149,8 +149,11 @@ export class Engine implements RailInbox {
     return v && this.current(v);
   }
 
-  list(p: Principal, f: { kind?: string; from?: number; to?: number; skip: number; count: number }) {
-    return verifications.list(this.db, p.merchant.id, f);
+  async list(p: Principal, f: { kind?: string; from?: number; to?: number; skip: number; count: number }) {
+    const listed = await verifications.list(this.db, p.merchant.id, f);
+    const out: Verification[] = [];
+    for (const v of listed) out.push(await this.current(v));
+    return out;
   }
 
   /** A read never shows CREATED past validity: if the expiry job is late, expire it now. */

@@ -10,6 +10,7 @@ import type { Db, Queryable, Row } from '../store/db.js';
 import type { Config } from '../config.js';
 import type { DomainEvent, Logger } from '../engine/verifications.js';
 import type { Merchants } from '../engine/merchants.js';
+import type { Verification } from '../engine/types.js';
 import { merchants as merchantRows } from '../store/repository.js';
 import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
@@ -50,6 +51,7 @@ export class Webhooks {
     private merchants: Merchants,
     private cfg: Config,
     private log: Logger,
+    private upiLink: (v: Verification) => string,
   ) {}
 
   // ------------------------------------------------------------------ configuration
@@ -87,7 +89,7 @@ export class Webhooks {
     if (!hook || !format) return;
     const secret = await this.secretFor(q, format.signedWith, e.merchantId, e.verification.mode, hook.secretSealed);
     if (!secret) return;
-    const rendered = format.render(e, secret);
+    const rendered = await format.render(e, secret, { q, upiLink: this.upiLink });
     if (!rendered) return;
     await q.query(
       `INSERT INTO webhook_deliveries (id, merchant_id, event_type, dialect, url, ref_id, body, status, next_attempt_at,

@@ -68,6 +68,21 @@ export async function lookupIfsc(db: Queryable, ifsc: string): Promise<IfscRecor
   return r ? toRecord(r) : null;
 }
 
+/**
+ * The bank of an IFSC: its branch's record, else the name any branch of the same bank code
+ * carries (a primary-key range read), for branches newer than the imported dataset.
+ */
+export async function bankOfIfsc(db: Queryable, ifsc: string | null): Promise<string | null> {
+  const code = ifsc ? normaliseIfsc(ifsc) : null;
+  if (!code) return null;
+  const [r] = await db.query(
+    `SELECT bank FROM ifsc_branches WHERE (ifsc = ? OR (ifsc >= ? AND ifsc < ?)) AND bank IS NOT NULL
+      ORDER BY CASE WHEN ifsc = ? THEN 0 ELSE 1 END LIMIT 1`,
+    [code, `${code.slice(0, 4)}0`, `${code.slice(0, 4)}1`, code],
+  );
+  return r?.bank ?? null;
+}
+
 export async function countIfsc(db: Queryable): Promise<number> {
   const [r] = await db.query('SELECT COUNT(*) AS n FROM ifsc_branches');
   return Number(r.n);

@@ -4,11 +4,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
-import { isOverdue } from '../../engine/state.js';
 import { BAD_API_KEY, NO_API_KEY, badInput, razorpayErrorHandler, routeNotFound, unauthenticated, unknownId } from './errors.js';
 import { fundAccountValidation } from './format.js';
-import { bankName } from './banks.js';
-import { useIntentLinks } from './webhook.js';
+import { bankOfIfsc } from '../../store/ifsc.js';
 import {
   AuthorizationHeader,
   ErrorBody,
@@ -43,9 +41,6 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     const e = routeNotFound();
     return reply.code(e.status).send(e.body());
   });
-  // Webhooks show the same intent links as the API.
-  useIntentLinks((v) => s.engine.upiLink(v));
-
   // Credentials are checked before the body is read, so a bad key never costs a parse.
   app.addHook('onRequest', async (req) => {
     const key = basicCredentials(req);
@@ -59,9 +54,7 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     fundAccountValidation(
       v,
       s.engine.upiLink(v),
-      v.status === 'success'
-        ? await bankName(s.db, v.payer?.ifsc ?? null, (err) => app.log.warn({ err }, 'IFSC directory unreadable; bank name from the built-in table'))
-        : null,
+      v.status === 'success' ? await bankOfIfsc(s.db, v.payer?.ifsc ?? null) : null,
     );
 
   const security = [{ RazorpayXBasic: [] }];
@@ -151,13 +144,8 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
         skip,
         count,
       });
-      const now = Date.now();
       const items = [];
-      for (const listedV of listed) {
-        // A read never shows `created` past validity: the engine expires it on the way.
-        const v = isOverdue(listedV, now) ? ((await s.engine.find(p, { publicId: listedV.publicId })) ?? listedV) : listedV;
-        items.push(await entity(v));
-      }
+      for (const v of listed) items.push(await entity(v));
       return { entity: 'collection' as const, count: items.length, items };
     },
   );

@@ -2,10 +2,8 @@
 // signed with the merchant's webhook secret (X-Razorpay-Signature: hex HMAC-SHA256 of the raw
 // body), with X-Razorpay-Event-Id for de-duplication.
 import { createHash, createHmac } from 'node:crypto';
-import type { Verification } from '../../engine/types.js';
-import { paiseToAmount, upiLink } from '../../engine/intent.js';
 import type { WebhookFormat } from '../webhooks.js';
-import { bankNameByCode } from './banks.js';
+import { bankOfIfsc } from '../../store/ifsc.js';
 import { ENTITY, fundAccountValidation, unixSeconds } from './format.js';
 
 const EVENTS: Record<string, string> = {
@@ -14,25 +12,6 @@ const EVENTS: Record<string, string> = {
   // An intent nobody paid in time is a failed validation (status_details.reason validation_expired).
   'verification.expired': 'fund_account.validation.failed',
 };
-
-/**
- * The intent link of a verification. The dialect binds the engine's (the same link the API
- * shows) when it is registered; before that, the link is rebuilt from the stored payee, which
- * gives the same link on rails that add no merchant category code.
- */
-let intentLink = (v: Verification) =>
-  upiLink({
-    pa: v.payeeVpa ?? '',
-    pn: v.payeeName ?? '',
-    tn: 'BAV',
-    am: paiseToAmount(v.amountPaise),
-    cu: 'INR',
-    tr: v.intentTr ?? String(v.refId),
-  });
-
-export function useIntentLinks(link: (v: Verification) => string) {
-  intentLink = link;
-}
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -46,12 +25,12 @@ export function accountId(merchantId: string): string {
 
 export const razorpayxWebhook: WebhookFormat = {
   signedWith: 'webhook_secret',
-  render(e) {
+  async render(e, _secret, ctx) {
     const event = EVENTS[e.type];
     // Razorpay has no event for the rupee's return; reversal.updated is not sent.
     if (!event || e.verification.kind !== 'rpd') return null;
     const v = e.verification;
-    const entity = fundAccountValidation(v, intentLink(v), bankNameByCode(v.payer?.ifsc ?? null));
+    const entity = fundAccountValidation(v, ctx.upiLink(v), v.status === 'success' ? await bankOfIfsc(ctx.q, v.payer?.ifsc ?? null) : null);
     return {
       eventType: event,
       body: JSON.stringify({
