@@ -63,6 +63,7 @@ describe('hosted page', () => {
     await page.getByRole('button', { name: 'Pay as success@upi' }).click();
     await page.locator('#status.success').waitFor({ timeout: 10_000 });
     assert.match((await page.locator('#status').textContent())!, /verified/i);
+    assert.equal(await page.locator('img.qr').isVisible(), false, 'nothing is left to pay');
     await page.waitForURL(merchantUrl, { timeout: 10_000 });
     assert.match((await page.locator('#back').textContent())!, /Back at the merchant/);
     assert.deepEqual(errors, []);

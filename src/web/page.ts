@@ -82,6 +82,7 @@ h1{font-size:1.35rem;margin:0 0 8px}
 .sandbox p{font-size:.9rem;color:#5c677d;margin:4px 0 8px}
 .pay-as{margin:4px;padding:10px 14px;border-radius:10px;border:1px solid #9a3412;background:#fff7ed;color:#9a3412;font-weight:600;cursor:pointer}
 .pay-as:disabled{opacity:.5;cursor:default}
+.ended .qr,.ended .hint,.ended .apps,.ended .timer{display:none}
 `;
 
 export const PAGE_SCRIPT = `
@@ -102,6 +103,7 @@ export const PAGE_SCRIPT = `
   };
 
   function tick() {
+    if (done) return;
     var s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     countdown.textContent = String(Math.floor(s / 60)).padStart(2, '0') + ':' + String(s % 60).padStart(2, '0');
   }
@@ -112,6 +114,8 @@ export const PAGE_SCRIPT = `
     root.dataset.status = state.status;
     if (state.status === 'CREATED') return;
     done = true;
+    // The verification has ended: nothing is left to pay.
+    root.classList.add('ended');
     var buttons = document.querySelectorAll('.pay-as');
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
     if (state.redirect_url) {
