@@ -49,7 +49,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'verification_id', 'ref_id', 'valid_upto', 'upi_link', 'gpay', 'bhim', 'paytm', 'phonepe', 'qr_code', 'url',
       ]);
       assert.equal(r.verification_id, r.vid);
-      assert.ok(Number.isInteger(r.ref_id) && r.ref_id > 0);
+      assert.ok(Number.isSafeInteger(r.ref_id) && r.ref_id >= 1e12, `ref_id ${r.ref_id}`);
+      // ref_id is the intent's tr: it must not be guessable from a neighbour's.
+      const next = await create();
+      assert.ok(Math.abs(next.ref_id - r.ref_id) > 1e6, `ref_ids ${r.ref_id} and ${next.ref_id} are close`);
       const ttl = Date.parse(r.valid_upto) - before;
       assert.ok(ttl > 595_000 && ttl < 605_000, `valid_upto ${r.valid_upto} is 10 minutes out`);
       assert.match(r.valid_upto, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

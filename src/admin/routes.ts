@@ -25,7 +25,7 @@ class AdminError extends Error {
 const AdminErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const RefParams = Type.Object({ ref_id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
+const RefParams = Type.Object({ ref_id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
 const WebhookBody = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2048 }),
   dialect: Type.Union(WEBHOOK_DIALECTS().map((d) => Type.Literal(d))),

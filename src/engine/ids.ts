@@ -28,3 +28,13 @@ export function digits(len: number): string {
   while (out.length < len) out += String(randomInt(10));
   return out;
 }
+
+/**
+ * A verification's ref_id, which is also the `tr` of its UPI intent. Random, not sequential:
+ * whoever knows a live `tr` can pay that intent from their own account and have it verified,
+ * so it must not be guessable from another verification's. 13-16 digits (52 random bits),
+ * within JSON's safe integers.
+ */
+export function newRefId(): number {
+  return 1e12 + randomInt(0, 2 ** 48 - 1) * 16 + randomInt(0, 16);
+}

@@ -9,7 +9,7 @@ import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { MobileResolution, PayoutOutcome, Rails } from '../rails/rail.js';
-import { newId } from './ids.js';
+import { newId, newRefId } from './ids.js';
 import { matchNames } from './namematch/index.js';
 import { backoffMs } from './state.js';
 import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
@@ -125,6 +125,7 @@ export class MobileVerifications {
       const now = Date.now();
       const r = await this.db.tx(async (q) => {
         const refId = await mobileVerifications.insert(q, {
+          refId: newRefId(),
           merchantId: p.merchant.id,
           mode: p.mode,
           kind: 'mobile',
@@ -262,6 +263,7 @@ export class MobileVerifications {
     const reason = reasons[found.status];
     const refId = await this.db.tx((q) =>
       mobileVerifications.insert(q, {
+        refId: newRefId(),
         merchantId: p.merchant.id,
         mode: p.mode,
         kind: 'upi_mobile',

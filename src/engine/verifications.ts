@@ -1,11 +1,11 @@
 // The use cases of a verification: create a reverse penny drop, take the bank's notifications,
 // expire, and send the rupee back. One record and one state machine serve every dialect.
 import type { Db, Queryable } from '../store/db.js';
-import { credits, merchants, notifications, verifications } from '../store/repository.js';
+import { credits, merchants, notifications, verifications, type NewVerification } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
-import { newId, shortCode } from './ids.js';
+import { newId, newRefId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { matchNames } from './namematch/index.js';
 import { backoffMs, creditDisposition, isOverdue } from './state.js';
@@ -71,7 +71,7 @@ export class Engine implements RailInbox {
     const rail = this.rails.forMode(p.mode);
     const payee = rail.payee();
     const now = Date.now();
-    const base = {
+    const base: Omit<NewVerification, 'refId' | 'intentTr'> = {
       merchantId: p.merchant.id,
       mode: p.mode,
       kind: 'rpd' as const,
@@ -92,25 +92,29 @@ export class Engine implements RailInbox {
       createdAt: now,
       processedAt: now,
     };
-    return this.db.tx(async (q) => {
-      const refId = await verifications.insert(q, base);
-      if (refId === null) return 'duplicate' as const;
-      const tr = String(refId);
-      await verifications.setIntentTr(q, refId, tr);
-      await enqueue(q, { kind: JOB_EXPIRE, subject: tr, runAt: base.validUntil, dedupeKey: `expire:${refId}` }, now);
-      return {
-        ...base,
-        refId,
-        intentTr: tr,
-        statusReason: null,
-        creditId: null,
-        payer: null,
-        utr: null,
-        collectedAt: null,
-        nameMatch: null,
-        reversal: null,
-      };
-    });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const refId = newRefId();
+      // The intent's transaction reference is the ref_id, as in Cashfree's links.
+      const v: NewVerification = { ...base, refId, intentTr: String(refId) };
+      const made = await this.db.tx(async (q) => {
+        if ((await verifications.insert(q, v)) === null) {
+          // Taken: the merchant's verification_id, or (rarely) a random id: then draw again.
+          return req.verificationId !== null && (await verifications.exists(q, base.merchantId, req.verificationId))
+            ? ('duplicate' as const)
+            : null;
+        }
+        return this.startRpd(q, v, now);
+      });
+      if (made) return made;
+      base.publicId = newId('fav');
+      base.shortCode = shortCode();
+    }
+    throw new Error('could not draw unused identifiers for a verification');
+  }
+
+  private async startRpd(q: Queryable, v: NewVerification, now: number): Promise<Verification> {
+    await enqueue(q, { kind: JOB_EXPIRE, subject: String(v.refId), runAt: v.validUntil!, dedupeKey: `expire:${v.refId}` }, now);
+    return { ...v, statusReason: null, creditId: null, payer: null, utr: null, collectedAt: null, nameMatch: null, reversal: null };
   }
 
   /** The collect intent of a verification, as a rail-neutral record. */

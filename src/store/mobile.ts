@@ -86,6 +86,7 @@ const toMobile = (r: Row): MobileVerification => ({
 });
 
 export interface NewMobileVerification {
+  refId: number;
   merchantId: string;
   mode: Mode;
   kind: 'mobile' | 'upi_mobile';
@@ -110,11 +111,12 @@ export const mobileVerifications = {
    */
   async insert(q: Queryable, v: NewMobileVerification): Promise<number | null> {
     const rows = await q.query<{ ref_id: number }>(
-      `INSERT INTO verifications (merchant_id, mode, kind, dialect, public_id, verification_id, name, status, status_reason,
-         rail, amount_paise, created_at, processed_at, mobile_number, consent, payout_key, payer_vpa, payer_name)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, name, status,
+         status_reason, rail, amount_paise, created_at, processed_at, mobile_number, consent, payout_key, payer_vpa, payer_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING RETURNING ref_id`,
       [
+        v.refId,
         v.merchantId,
         v.mode,
         v.kind,

@@ -145,19 +145,20 @@ const toVerification = (r: Row): Verification => ({
 
 export type NewVerification = Omit<
   Verification,
-  'refId' | 'intentTr' | 'creditId' | 'payer' | 'utr' | 'collectedAt' | 'nameMatch' | 'reversal' | 'statusReason'
+  'creditId' | 'payer' | 'utr' | 'collectedAt' | 'nameMatch' | 'reversal' | 'statusReason'
 >;
 
 export const verifications = {
   /** Inserts unless the merchant already used the verification_id; returns the new ref_id or null. */
   async insert(q: Queryable, v: NewVerification): Promise<number | null> {
     const rows = await q.query<{ ref_id: number }>(
-      `INSERT INTO verifications (merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
-         redirect_url, reference_id, notes, status, rail, payee_vpa, payee_name, amount_paise, valid_until,
+      `INSERT INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
+         redirect_url, reference_id, notes, status, rail, intent_tr, payee_vpa, payee_name, amount_paise, valid_until,
          created_at, processed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING RETURNING ref_id`,
       [
+        v.refId,
         v.merchantId,
         v.mode,
         v.kind,
@@ -171,6 +172,7 @@ export const verifications = {
         v.notes ? JSON.stringify(v.notes) : null,
         v.status,
         v.rail,
+        v.intentTr,
         v.payeeVpa,
         v.payeeName,
         v.amountPaise,
@@ -181,14 +183,15 @@ export const verifications = {
     );
     return rows[0]?.ref_id ?? null;
   },
-  async setIntentTr(q: Queryable, refId: number, tr: string) {
-    await q.query('UPDATE verifications SET intent_tr = ? WHERE ref_id = ?', [tr, refId]);
-  },
   async one(q: Queryable, where: string, params: unknown[]): Promise<Verification | null> {
     const [r] = await q.query(`${SELECT_VERIFICATION} WHERE ${where}`, params);
     return r ? toVerification(r) : null;
   },
   byRef: (q: Queryable, refId: number) => verifications.one(q, 'v.ref_id = ?', [refId]),
+  async exists(q: Queryable, merchantId: string, vid: string): Promise<boolean> {
+    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND verification_id = ?', [merchantId, vid]);
+    return rows.length > 0;
+  },
   byMerchantRef: (q: Queryable, merchantId: string, refId: number) =>
     verifications.one(q, 'v.merchant_id = ? AND v.ref_id = ?', [merchantId, refId]),
   byMerchantVid: (q: Queryable, merchantId: string, vid: string) =>

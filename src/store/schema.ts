@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 
 CREATE TABLE IF NOT EXISTS verifications (
-  ref_id ${id},
+  ref_id ${kind === 'sqlite' ? 'INTEGER' : 'BIGINT'} PRIMARY KEY,
   merchant_id TEXT NOT NULL REFERENCES merchants(id),
   mode TEXT NOT NULL,
   kind TEXT NOT NULL,

@@ -104,7 +104,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
         v = await s.engine.find(req.principal!, { verificationId: vid });
         if (!v || v.kind !== 'rpd') throw invalid('invalid_request', 'Please enter a valid verification_id');
       } else {
-        const refId = /^[1-9]\d{0,14}$/.test(ref!) ? Number(ref) : null;
+        const refId = /^[1-9]\d{0,15}$/.test(ref!) ? Number(ref) : null;
         v = refId === null ? null : await s.engine.find(req.principal!, { refId });
         if (!v || v.kind !== 'rpd') throw invalid('invalid_request', 'Please enter a valid ref_id');
       }
