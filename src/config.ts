@@ -16,6 +16,7 @@ export interface Config {
   reversalDelayMs: number;
   refundPollMs: number;
   refundRetryBaseMs: number;
+  railTimeoutMs: number;
   jobPollMs: number;
   jobConcurrency: number;
   sandbox: { payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
@@ -66,11 +67,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reversalDelayMs: num(env, 'REVERSAL_DELAY_SECONDS', 0) * 1000,
     refundPollMs: num(env, 'REFUND_POLL_MS', 1000, 10),
     refundRetryBaseMs: num(env, 'REFUND_RETRY_BASE_MS', 5000, 10),
+    railTimeoutMs: num(env, 'RAIL_TIMEOUT_MS', 10_000, 10),
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
     sandbox: {
       payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',
-      payeeName: env.PAYEE_NAME || 'pennygate',
+      payeeName: env.SANDBOX_PAYEE_NAME || 'pennygate',
       refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
     },

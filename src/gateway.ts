@@ -30,10 +30,12 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
       reversalDelayMs: cfg.reversalDelayMs,
       refundPollMs: cfg.refundPollMs,
       refundRetryBaseMs: cfg.refundRetryBaseMs,
+      railTimeoutMs: cfg.railTimeoutMs,
     },
     log,
   );
   const merchants = new Merchants(db, cfg.secretKey);
+  await merchants.checkSecretKey();
   const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
@@ -51,7 +53,6 @@ export async function startGateway(cfg: Config, log: Logger) {
     },
     { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.jobConcurrency, log },
   );
-  s.engine.onWork = () => runner.wake();
   // Webhooks run apart from money jobs, so a slow receiver never delays a refund or an expiry.
   const webhookRunner = new JobRunner(
     s.db,
@@ -59,6 +60,11 @@ export async function startGateway(cfg: Config, log: Logger) {
     { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.webhook.concurrency, log },
   );
   s.webhooks.onWork = () => webhookRunner.wake();
+  s.engine.onWork = () => {
+    runner.wake();
+    webhookRunner.wake();
+  };
+
   const app = await buildApp(s);
   await app.listen({ port: cfg.port, host: cfg.host });
   runner.start();

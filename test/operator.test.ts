@@ -90,3 +90,17 @@ describe('operator', () => {
     assert.match(gw.output, /XXXXXXXXXXX1191/);
   });
 });
+
+describe('secret key', () => {
+  it('refuses to start with another SECRET_KEY than the store was set up with', async () => {
+    const gw = await Gateway.start({ env: { SECRET_KEY: 'aa'.repeat(32) } });
+    await gw.merchant('Sealed');
+    await gw.stop();
+    await assert.rejects(
+      Gateway.start({ dataDir: gw.dataDir, env: { SECRET_KEY: 'bb'.repeat(32) } }),
+      /SECRET_KEY does not match/,
+    );
+    const again = await Gateway.start({ dataDir: gw.dataDir, env: { SECRET_KEY: 'aa'.repeat(32) } });
+    await again.stop();
+  });
+});

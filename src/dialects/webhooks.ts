@@ -6,14 +6,7 @@ import type { Queryable } from '../store/db.js';
 import { cashfreeWebhook } from './cashfree/webhook.js';
 import { razorpayxWebhook } from './razorpayx/webhook.js';
 
-export interface RenderedEvent {
-  /** The dialect's name for the event, e.g. RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS. */
-  eventType: string;
-  /** The exact bytes sent on every attempt, so receivers can de-duplicate and verify them. */
-  body: string;
-}
-
-/** What a format may use while rendering, inside the event's transaction. */
+/** What a format may use while rendering. */
 export interface RenderContext {
   q: Queryable;
   /** The verification's intent link, as the API shows it. */
@@ -23,8 +16,13 @@ export interface RenderContext {
 export interface WebhookFormat {
   /** Cashfree signs with the merchant's client secret, Razorpay with a webhook secret. */
   signedWith: 'client_secret' | 'webhook_secret';
-  /** The event in this dialect, or null when the dialect has no such event. */
-  render(e: DomainEvent, secret: string, ctx: RenderContext): Promise<RenderedEvent | null> | RenderedEvent | null;
+  /**
+   * The dialect's name for the event, or null when the dialect has no such event. Pure and
+   * cheap: it runs inside the transaction of the change, which must never fail because of it.
+   */
+  eventType(e: DomainEvent): string | null;
+  /** The body, rendered and signed once, at the first delivery attempt. */
+  render(e: DomainEvent, secret: string, ctx: RenderContext): Promise<string> | string;
   headers(d: { id: string; body: string; attempt: number; now: number }, secret: string): Record<string, string>;
 }
 

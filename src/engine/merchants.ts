@@ -78,6 +78,31 @@ export class Merchants {
     return key ? unseal(key.secretSealed, this.secretKey) : null;
   }
 
+  /**
+   * Every instance must seal with the same key. The first start stores a value sealed with it;
+   * a later start with another key (a second instance without SECRET_KEY, a lost DATA_DIR)
+   * refuses to run instead of failing later, one webhook at a time.
+   */
+  async checkSecretKey() {
+    const probe = 'pennygate secret key check';
+    await this.db.query('INSERT INTO gateway_meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+      'secret_key_check',
+      seal(probe, this.secretKey),
+    ]);
+    const [row] = await this.db.query('SELECT value FROM gateway_meta WHERE key = ?', ['secret_key_check']);
+    let opened = '';
+    try {
+      opened = unseal(row.value, this.secretKey);
+    } catch {
+      /* a different key */
+    }
+    if (opened !== probe) {
+      throw new Error(
+        'SECRET_KEY does not match the key this database was set up with: set the same SECRET_KEY on every instance (see README)',
+      );
+    }
+  }
+
   seal(plain: string) {
     return seal(plain, this.secretKey);
   }

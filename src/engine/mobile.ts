@@ -235,8 +235,11 @@ export class MobileVerifications {
       reason,
     }));
     if (known === null) {
+      // A connector may still deliver a request it queued: wait well past any request's life
+      // before deciding the bank never got it.
       const since = v.payoutAt ?? v.createdAt;
-      if (now < since + this.graceMs) return { retryAt: since + this.graceMs };
+      const notSentAfter = Math.max(10 * 60_000, 2 * this.graceMs);
+      if (now < since + notSentAfter) return { retryAt: Math.min(since + notSentAfter, now + backoffMs(attempts, this.cfg.pollMs, 60_000)) };
       this.log.warn({ ref_id: refId }, 'the rail never received the payout; closing without sending it');
       await this.close(refId, 'failure', 'payout_not_sent', {});
       return { done: true };

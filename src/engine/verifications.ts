@@ -20,6 +20,8 @@ export interface EngineConfig {
   refundPollMs: number;
   /** First retry after a failed refund; doubles per attempt up to an hour. */
   refundRetryBaseMs: number;
+  /** A rail call with no answer by then counts as unknown (and is asked about before a retry). */
+  railTimeoutMs: number;
 }
 
 export interface Logger {
@@ -173,7 +175,8 @@ export class Engine implements RailInbox {
     const now = Date.now();
     const outcome = await this.db.tx(async (q): Promise<IntakeOutcome> => {
       const v = n.tr ? await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate) : null;
-      const disposition = creditDisposition(v, n.amountPaise, now);
+      // A payment made in time counts even if its notice is late (the gateway was down).
+      const disposition = creditDisposition(v, n.amountPaise, Math.min(n.creditedAt, now));
       const credit: Credit = {
         id: newId('cr'),
         rail: railName,
@@ -241,7 +244,7 @@ export class Engine implements RailInbox {
 
   async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {
     const now = Date.now();
-    return this.db.tx(async (q) => {
+    const outcome = await this.db.tx(async (q) => {
       const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr);
       const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
       let outcome: IntakeOutcome = seen ? 'duplicate' : 'ignored';
@@ -252,6 +255,8 @@ export class Engine implements RailInbox {
       await notifications.insert(q, { rail: railName, kind: 'failed_attempt', utr: n.utr, tr: n.tr, outcome, at: now });
       return outcome;
     });
+    if (outcome === 'applied') this.onWork();
+    return outcome;
   }
 
   // ------------------------------------------------------------------ jobs
@@ -259,15 +264,19 @@ export class Engine implements RailInbox {
   /** Expires a verification nobody paid in time. Idempotent. */
   async expire(refId: number): Promise<JobResult> {
     const now = Date.now();
-    return this.db.tx(async (q) => {
+    let expired = false;
+    const result = await this.db.tx(async (q): Promise<JobResult> => {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now)) return { retryAt: v.validUntil! };
       if (await verifications.finish(q, refId, 'expired', now, 'link_expired')) {
         await this.emit(q, refId, 'verification.expired', now);
+        expired = true;
       }
       return { done: true };
     });
+    if (expired) this.onWork(); // its webhook is due now
+    return result;
   }
 
   /**
@@ -282,7 +291,7 @@ export class Engine implements RailInbox {
     if (c.refundStatus === 'initiated') {
       let known: RefundOutcome | null;
       try {
-        known = await rail.refundStatus(c.refundKey);
+        known = await this.bounded(rail.refundStatus(c.refundKey));
       } catch (err) {
         known = { status: 'unknown', reason: String((err as Error).message ?? err) };
       }
@@ -296,7 +305,7 @@ export class Engine implements RailInbox {
     });
     let outcome: RefundOutcome;
     try {
-      outcome = await rail.refund({ key: c.refundKey, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa });
+      outcome = await this.bounded(rail.refund({ key: c.refundKey, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa }));
     } catch (err) {
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
@@ -331,6 +340,15 @@ export class Engine implements RailInbox {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** A rail call that takes too long throws, which callers treat as an unknown outcome. */
+  private bounded<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the rail within ${this.cfg.railTimeoutMs} ms`)), this.cfg.railTimeoutMs);
+    });
+    return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+  }
 
   /** Records an event in the caller's transaction (also used by the mobile use cases). */
   async emit(q: Queryable, refId: number, type: EventType, at: number) {

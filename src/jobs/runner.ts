@@ -23,6 +23,7 @@ export class JobRunner {
   private stopped = true;
   private polling = false;
   private again = false;
+  private inPoll: Promise<void> = Promise.resolve();
 
   constructor(
     private db: Db,
@@ -45,13 +46,17 @@ export class JobRunner {
   async stop() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // A poll in progress may still start jobs: wait for it, then for every job it started.
+    await this.inPoll;
     await Promise.allSettled([...this.running]);
   }
 
   private schedule(ms: number) {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer = setTimeout(() => {
+      this.inPoll = this.poll();
+    }, ms);
   }
 
   private async poll() {

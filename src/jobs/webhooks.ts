@@ -39,7 +39,7 @@ const toDelivery = (r: Row) => ({
   give_up_at: new Date(r.give_up_at).toISOString(),
   created_at: new Date(r.created_at).toISOString(),
   delivered_at: r.delivered_at === null ? null : new Date(r.delivered_at).toISOString(),
-  body: r.body as string,
+  body: r.body as string | null,
 });
 
 export class Webhooks {
@@ -81,27 +81,38 @@ export class Webhooks {
 
   // ------------------------------------------------------------------ outbox
 
-  /** Runs inside the event's transaction: the delivery commits with the change, or neither does. */
+  /**
+   * Runs inside the event's transaction: the delivery commits with the change, or neither does.
+   * It only records where the event goes; nothing here can fail for want of a secret, so a
+   * webhook problem never blocks recording money. Rendering and signing wait for delivery.
+   */
   readonly onEvent = async (q: Queryable, e: DomainEvent) => {
     const m = await merchantRows.get(q, e.merchantId);
     const hook = m?.settings.webhook;
-    const format = hook && WEBHOOK_FORMATS[hook.dialect];
-    if (!hook || !format) return;
-    const secret = await this.secretFor(q, format.signedWith, e.merchantId, e.verification.mode, hook.secretSealed);
-    if (!secret) return;
-    const rendered = await format.render(e, secret, { q, upiLink: this.upiLink });
-    if (!rendered) return;
+    const eventType = hook && WEBHOOK_FORMATS[hook.dialect]?.eventType(e);
+    if (!hook || !eventType) return;
     await q.query(
-      `INSERT INTO webhook_deliveries (id, merchant_id, event_type, dialect, url, ref_id, body, status, next_attempt_at,
-         give_up_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-      [e.id, e.merchantId, rendered.eventType, hook.dialect, hook.url, e.verification.refId, rendered.body, e.at, e.at + this.cfg.webhook.retryForMs, e.at],
+      `INSERT INTO webhook_deliveries (id, merchant_id, event_type, dialect, url, ref_id, status, next_attempt_at,
+         give_up_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      [e.id, e.merchantId, eventType, hook.dialect, hook.url, e.verification.refId, e.at, e.at + this.cfg.webhook.retryForMs, e.at],
     );
     await enqueue(q, { kind: JOB_WEBHOOK, subject: e.id, runAt: e.at, dedupeKey: `webhook:${e.id}` }, e.at);
-    this.onWork();
   };
 
   private async secretFor(q: Queryable, kind: 'client_secret' | 'webhook_secret', merchantId: string, mode: 'test' | 'live', sealed: string) {
     return kind === 'webhook_secret' ? this.merchants.unseal(sealed) : this.merchants.clientSecret(q, merchantId, mode);
+  }
+
+  /** The body of a delivery: rendered once from the event as it was, then the same bytes every time. */
+  private async body(d: Row, secret: string): Promise<string> {
+    if (d.body !== null) return d.body;
+    const [ev] = await this.db.query('SELECT * FROM events WHERE id = ?', [d.id]);
+    if (!ev) throw new Error(`event ${d.id} is missing`);
+    const e: DomainEvent = { id: ev.id, merchantId: ev.merchant_id, type: ev.type, verification: JSON.parse(ev.payload), at: ev.created_at };
+    const body = await WEBHOOK_FORMATS[d.dialect].render(e, secret, { q: this.db, upiLink: this.upiLink });
+    await this.db.query('UPDATE webhook_deliveries SET body = ? WHERE id = ? AND body IS NULL', [body, d.id]);
+    const [stored] = await this.db.query('SELECT body FROM webhook_deliveries WHERE id = ?', [d.id]);
+    return stored.body; // another instance may have rendered it first: send what is stored
   }
 
   // ------------------------------------------------------------------ delivery
@@ -126,14 +137,25 @@ export class Webhooks {
     const format = WEBHOOK_FORMATS[d.dialect];
     const [v] = await this.db.query('SELECT mode FROM verifications WHERE ref_id = ?', [d.ref_id]);
     const m = await this.merchants.get(d.merchant_id);
-    const secret = m?.settings.webhook
-      ? await this.secretFor(this.db, format.signedWith, d.merchant_id, v?.mode ?? 'test', m.settings.webhook.secretSealed)
-      : null;
+    let secret: string | null = null;
+    let secretError: string | null = null;
+    try {
+      secret = m?.settings.webhook
+        ? await this.secretFor(this.db, format.signedWith, d.merchant_id, v?.mode ?? 'test', m.settings.webhook.secretSealed)
+        : null;
+    } catch (err) {
+      secretError = `cannot open the signing secret (is SECRET_KEY the one it was sealed with?): ${(err as Error).message}`;
+    }
     const attempt = d.attempts + 1;
     const started = Date.now();
-    const result = secret
-      ? await this.send(d.url, d.body, format.headers({ id: d.id, body: d.body, attempt, now: started }, secret))
-      : { statusCode: null, error: 'no signing secret: the webhook or key was removed' };
+    let result: { statusCode: number | null; error: string | null };
+    try {
+      if (!secret) throw new Error(secretError ?? 'no signing secret: the webhook or key was removed');
+      const body = await this.body(d, secret);
+      result = await this.send(d.url, body, format.headers({ id: d.id, body, attempt, now: started }, secret));
+    } catch (err) {
+      result = { statusCode: null, error: `not sent: ${(err as Error).message}` };
+    }
     const latency = Date.now() - started;
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const now = Date.now();

@@ -12,6 +12,8 @@ export interface CreditNotice {
   payerAccount: string | null;
   payerIfsc: string | null;
   payerAccountType: string | null;
+  /** When the bank credited the account (epoch ms): lateness is judged by this, not by when the notice arrived. */
+  creditedAt: number;
 }
 
 /** A payment attempt against one of our intents that the payer's bank declined. */

@@ -9,6 +9,11 @@ const IDENTITY = {
 export function schema(kind: 'sqlite' | 'postgres'): string {
   const id = IDENTITY[kind];
   return `
+CREATE TABLE IF NOT EXISTS gateway_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS merchants (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -135,7 +140,7 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   dialect TEXT NOT NULL,
   url TEXT NOT NULL,
   ref_id BIGINT,
-  body TEXT NOT NULL,
+  body TEXT,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at BIGINT,

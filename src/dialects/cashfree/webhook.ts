@@ -27,21 +27,19 @@ export function dataSignature(data: Record<string, unknown>, secret: string): st
 
 export const cashfreeWebhook: WebhookFormat = {
   signedWith: 'client_secret',
-  render(e, secret) {
-    const eventType = EVENT_TYPES[e.type];
+  eventType(e) {
     // Cashfree has no reversal event: reversal progress is read from the status API.
-    if (!eventType || e.verification.kind !== 'rpd') return null;
+    return e.verification.kind === 'rpd' ? (EVENT_TYPES[e.type] ?? null) : null;
+  },
+  render(e, secret) {
     const data = JSON.parse(JSON.stringify(remitterStatus(e.verification))) as Record<string, unknown>;
-    return {
-      eventType,
-      body: JSON.stringify({
-        signature: dataSignature(data, secret),
-        event_type: eventType,
-        event_time: eventTime(e.at),
-        version: 'v1',
-        data,
-      }),
-    };
+    return JSON.stringify({
+      signature: dataSignature(data, secret),
+      event_type: EVENT_TYPES[e.type],
+      event_time: eventTime(e.at),
+      version: 'v1',
+      data,
+    });
   },
   headers({ id, body, attempt, now }, secret) {
     const timestamp = String(now);

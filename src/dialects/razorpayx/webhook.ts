@@ -25,23 +25,21 @@ export function accountId(merchantId: string): string {
 
 export const razorpayxWebhook: WebhookFormat = {
   signedWith: 'webhook_secret',
-  async render(e, _secret, ctx) {
-    const event = EVENTS[e.type];
+  eventType(e) {
     // Razorpay has no event for the rupee's return; reversal.updated is not sent.
-    if (!event || e.verification.kind !== 'rpd') return null;
+    return e.verification.kind === 'rpd' ? (EVENTS[e.type] ?? null) : null;
+  },
+  async render(e, _secret, ctx) {
     const v = e.verification;
     const entity = fundAccountValidation(v, ctx.upiLink(v), v.status === 'success' ? await bankOfIfsc(ctx.q, v.payer?.ifsc ?? null) : null);
-    return {
-      eventType: event,
-      body: JSON.stringify({
-        entity: 'event',
-        account_id: accountId(e.merchantId),
-        event,
-        contains: [ENTITY],
-        payload: { [ENTITY]: { entity } },
-        created_at: unixSeconds(e.at),
-      }),
-    };
+    return JSON.stringify({
+      entity: 'event',
+      account_id: accountId(e.merchantId),
+      event: EVENTS[e.type],
+      contains: [ENTITY],
+      payload: { [ENTITY]: { entity } },
+      created_at: unixSeconds(e.at),
+    });
   },
   headers({ id, body }, secret) {
     return {

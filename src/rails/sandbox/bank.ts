@@ -109,12 +109,18 @@ export class SandboxBank implements Rail {
     if (amountPaise === null || amountPaise <= 0) throw new SandboxError('invalid_amount', `amount ${am} is not a valid amount.`);
     if (intent.cu !== 'INR') throw new SandboxError('invalid_currency', 'only INR is supported.');
 
-    const utr = digits(12);
     const declined = payer.behaviour === 'decline_payment';
-    await this.db.query(
-      'INSERT INTO sandbox_payments (utr, tr, payer_vpa, amount_paise, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', Date.now()],
-    );
+    let utr = '';
+    // 12-digit UTRs repeat now and then, as real ones do over time: draw until one is free.
+    for (let taken = true; taken; ) {
+      utr = digits(12);
+      const rows = await this.db.query(
+        `INSERT INTO sandbox_payments (utr, tr, payer_vpa, amount_paise, status, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING utr`,
+        [utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', Date.now()],
+      );
+      taken = rows.length === 0;
+    }
     await this.notify(utr);
     return {
       status: declined ? 'FAILURE' : 'SUCCESS',
@@ -158,6 +164,7 @@ export class SandboxBank implements Rail {
       payerAccount: payer.account,
       payerIfsc: payer.ifsc,
       payerAccountType: payer.accountType,
+      creditedAt: p.created_at,
     };
   }
 
