@@ -58,6 +58,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   await app.register((i) => razorpayxDialect(i, s), { prefix: '/v1' });
   await app.register((i) => hostedPage(i, s));
   await app.register((i) => adminApi(i, s), { prefix: '/admin' });
-  await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });
+  // The simulated network's payer apps; an operator who wants no unauthenticated test traffic turns it off.
+  if (s.cfg.sandbox.enabled) await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });
   return app;
 }

@@ -19,7 +19,7 @@ export interface Config {
   railTimeoutMs: number;
   jobPollMs: number;
   jobConcurrency: number;
-  sandbox: { payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
+  sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
   webhookAllowPrivate: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
   mobileRailTimeoutMs: number;
@@ -71,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
     sandbox: {
+      enabled: env.SANDBOX_ENABLED !== 'false',
       payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',
       payeeName: env.SANDBOX_PAYEE_NAME || 'pennygate',
       refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),

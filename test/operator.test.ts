@@ -104,3 +104,19 @@ describe('secret key', () => {
     await again.stop();
   });
 });
+
+describe('sandbox switch', () => {
+  it('serves no /sandbox and no "pay as" buttons when SANDBOX_ENABLED=false', async () => {
+    const gw = await Gateway.start({ env: { SANDBOX_ENABLED: 'false' } });
+    try {
+      const created = (await gw.cashfree((await gw.merchant()).test_key).createRpd({ verification_id: 'nosb-1' })).json;
+      const pay = await gw.pay(created.upi_link, 'success@upi');
+      assert.equal(pay.status, 404);
+      const page = await gw.request('GET', new URL(created.url).pathname);
+      assert.equal(page.status, 200);
+      assert.doesNotMatch(page.text, /pay-as/);
+    } finally {
+      await gw.stop();
+    }
+  });
+});

@@ -40,7 +40,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
-      .send(renderPage({ code: req.params.code, upiLink, payee: v.payeeName ?? '', test: v.mode === 'test', state: pageStatus(v) }));
+      .send(renderPage({ code: req.params.code, upiLink, payee: v.payeeName ?? '', test: v.mode === 'test' && s.cfg.sandbox.enabled, state: pageStatus(v) }));
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema }, async (req, reply) => {
