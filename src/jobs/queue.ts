@@ -75,3 +75,8 @@ export async function pendingJobs(db: Db, subject?: string) {
     : await db.query('SELECT * FROM jobs WHERE done_at IS NULL ORDER BY run_at');
   return rows.map(toJob);
 }
+
+/** Forgets finished jobs older than `before`: their effects live in the rows they changed. */
+export async function purgeDone(db: Db, before: number) {
+  await db.query('DELETE FROM jobs WHERE done_at IS NOT NULL AND done_at < ?', [before]);
+}

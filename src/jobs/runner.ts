@@ -1,10 +1,14 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
-import { claim, complete, reschedule, type Job } from './queue.js';
+import { claim, complete, purgeDone, reschedule, type Job } from './queue.js';
 import { backoffMs } from '../engine/state.js';
 
 /** A handler either finishes its job or names when to run it again. Throwing retries with backoff. */
+/** Finished jobs are kept a week (for inspection), then purged, checked every ten minutes. */
+const KEEP_DONE_MS = 7 * 24 * 3_600_000;
+const PURGE_EVERY_MS = 10 * 60_000;
+
 export type JobResult = { done: true } | { retryAt: number; error?: string };
 export type JobHandler = (job: Job) => Promise<JobResult>;
 
@@ -59,10 +63,17 @@ export class JobRunner {
     }, ms);
   }
 
+  private lastPurge = 0;
+
   private async poll() {
     if (this.stopped || this.polling) return;
     this.polling = true;
     try {
+      const now = Date.now();
+      if (now - this.lastPurge > PURGE_EVERY_MS) {
+        this.lastPurge = now;
+        await purgeDone(this.db, now - KEEP_DONE_MS);
+      }
       const free = this.opts.concurrency - this.running.size;
       if (free > 0) {
         const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers));
