@@ -17,6 +17,7 @@ export interface Config {
   refundPollMs: number;
   refundRetryBaseMs: number;
   railTimeoutMs: number;
+  rateLimitPerMinute: number;
   jobPollMs: number;
   jobConcurrency: number;
   sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
@@ -68,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refundPollMs: num(env, 'REFUND_POLL_MS', 1000, 10),
     refundRetryBaseMs: num(env, 'REFUND_RETRY_BASE_MS', 5000, 10),
     railTimeoutMs: num(env, 'RAIL_TIMEOUT_MS', 10_000, 10),
+    rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 0),
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
     sandbox: {

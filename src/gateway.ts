@@ -6,6 +6,7 @@ import { schema } from './store/schema.js';
 import { RailRegistry } from './rails/index.js';
 import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
+import { RateLimiter } from './engine/rate-limit.js';
 import { JobRunner } from './jobs/runner.js';
 import { JOB_WEBHOOK, Webhooks } from './jobs/webhooks.js';
 import { buildApp } from './app.js';
@@ -39,7 +40,7 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
-  return { cfg, db, engine, merchants, rails, webhooks, mobile };
+  return { cfg, db, engine, merchants, rails, webhooks, mobile, limiter: new RateLimiter() };
 }
 
 export async function startGateway(cfg: Config, log: Logger) {

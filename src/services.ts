@@ -5,6 +5,7 @@ import type { RailRegistry } from './rails/index.js';
 import type { Principal } from './engine/types.js';
 import type { Db } from './store/db.js';
 import type { Webhooks } from './jobs/webhooks.js';
+import type { RateLimiter } from './engine/rate-limit.js';
 import type { MobileVerifications } from './engine/mobile.js';
 
 /** What the HTTP layers (dialects, web, admin, sandbox) are given. */
@@ -15,6 +16,7 @@ export interface Services {
   merchants: Merchants;
   rails: RailRegistry;
   webhooks: Webhooks;
+  limiter: RateLimiter;
   mobile: MobileVerifications;
 }
 

@@ -37,6 +37,7 @@ const Bands = Type.Object({
   moderate: Type.Integer(),
   poor: Type.Integer(),
 });
+const RateLimitBody = Type.Object({ per_minute: Type.Integer({ minimum: 0, maximum: 1_000_000 }) });
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 
@@ -180,6 +181,24 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const m = await s.merchants.updateSettings(req.params.id, ({ nameMatchBands: _drop, ...rest }) => rest);
       if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
       return DEFAULT_BANDS;
+    },
+  );
+
+  app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof RateLimitBody> }>(
+    '/merchants/:id/rate-limit',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Requests per operation per minute for the merchant's keys (0: no limit)",
+        params: IdParams,
+        body: RateLimitBody,
+      },
+    },
+    async (req) => {
+      const m = await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: req.body.per_minute }));
+      if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
+      return { per_minute: req.body.per_minute };
     },
   );
 }

@@ -9,5 +9,6 @@ export function merchantView(m: Merchant) {
     created_at: new Date(m.createdAt).toISOString(),
     webhook: m.settings.webhook ? { url: m.settings.webhook.url, dialect: m.settings.webhook.dialect } : null,
     name_match_bands: m.settings.nameMatchBands ?? null,
+    rate_limit_per_minute: m.settings.rateLimitPerMinute ?? null,
   };
 }

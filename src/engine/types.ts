@@ -18,6 +18,8 @@ export interface Merchant {
 export interface MerchantSettings {
   nameMatchBands?: { direct: number; good: number; moderate: number; poor: number };
   webhook?: { url: string; dialect: 'cashfree' | 'razorpayx'; secretSealed: string };
+  /** Requests per operation per minute; unset: the instance's RATE_LIMIT_PER_MINUTE; 0: none. */
+  rateLimitPerMinute?: number;
 }
 
 /** The caller behind an API request: a merchant and the mode of the key it used. */

@@ -6,6 +6,7 @@ import { qrPngBase64 } from '../../engine/qr.js';
 import { CashfreeError, cashfreeErrorHandler, invalid } from './errors.js';
 import { appLinks, remitterStatus } from './format.js';
 import { nameMatchRoutes } from './name-match.js';
+import { rateLimit } from '../rate-limit.js';
 import { mobileRoutes } from './mobile.js';
 import {
   CredentialHeaders,
@@ -32,7 +33,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   );
 
   // Credentials are checked before the body is read, so a bad key never costs a parse.
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const id = header(req, 'x-client-id');
     const secret = header(req, 'x-client-secret');
     if (!id) throw invalid('x-client-id_missing', 'x-client-id is missing in the request.');
@@ -42,6 +43,9 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
       throw new CashfreeError(401, 'authentication_error', 'authentication_failed', 'Invalid clientId and clientSecret combination');
     }
     req.principal = principal;
+    if (rateLimit(s, req, reply)?.allowed === false) {
+      throw new CashfreeError(429, 'rate_limit_error', 'too_many_requests_per_operation', 'Too many requests for this operation, rate limit reached');
+    }
   });
 
   const security = [{ XClientID: [], XClientSecret: [] }];

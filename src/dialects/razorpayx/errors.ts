@@ -36,6 +36,8 @@ export const BAD_API_KEY = 'The api key provided is invalid';
 
 export const unknownId = () => new RazorpayError(400, 'BAD_REQUEST_ERROR', 'The id provided does not exist');
 
+export const tooManyRequests = () => new RazorpayError(429, 'BAD_REQUEST_ERROR', 'Too many requests');
+
 export const routeNotFound = () => new RazorpayError(404, 'BAD_REQUEST_ERROR', 'The requested URL was not found on the server.');
 
 const serverError = () =>
