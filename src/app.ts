@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import swagger from '@fastify/swagger';
 import type { Services } from './services.js';
 import { REDACT } from './log.js';
+import { refuseNul } from './web/nul-guard.js';
 import { cashfreeDialect } from './dialects/cashfree/routes.js';
 import { razorpayxDialect } from './dialects/razorpayx/routes.js';
 import { hostedPage } from './web/routes.js';
@@ -50,6 +51,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
       },
     },
   });
+
+  app.addHook('preValidation', refuseNul);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

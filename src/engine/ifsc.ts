@@ -18,5 +18,3 @@ export const isIfsc = (s: string) => IFSC_PATTERN.test(s);
 export function bankCode(ifsc: string): string | null {
   return isIfsc(ifsc) ? ifsc.slice(0, 4) : null;
 }
-
-export const branchCode = (ifsc: string): string | null => (isIfsc(ifsc) ? ifsc.slice(5) : null);

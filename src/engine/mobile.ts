@@ -3,14 +3,15 @@
 // Every dialect shares these rules: consent, the fraud flag, one penny drop in flight per number,
 // and one payout per verification, asked about before anything else when its outcome is unknown.
 import type { Db, Queryable } from '../store/db.js';
-import { merchants } from '../store/repository.js';
+import { merchants, verifications } from '../store/repository.js';
 import { mobileVerifications, reconcileJobs, type MobileVerification } from '../store/mobile.js';
 import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { MobileResolution, PayoutOutcome, Rails } from '../rails/rail.js';
 import { newId, newRefId } from './ids.js';
-import { matchNames } from './namematch/index.js';
+import { verifiedNameMatch } from './name-checks.js';
+import { withDeadline } from './deadline.js';
 import { backoffMs } from './state.js';
 import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
 import type { Principal } from './types.js';
@@ -148,7 +149,7 @@ export class MobileVerifications {
           await enqueue(q, job, now);
           return { refId, payoutKey };
         }
-        if (await mobileVerifications.exists(q, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' as const };
+        if (await verifications.exists(q, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' as const };
         const busy = await mobileVerifications.inFlight(q, p.merchant.id, req.mobile);
         if (busy !== null) return { outcome: 'in_flight' as const, refId: busy };
         return null; // the one in flight finished in between: try again
@@ -167,7 +168,7 @@ export class MobileVerifications {
         if (!v || v.status !== 'created') return;
         const merchant = await merchants.get(q, v.merchantId);
         const b = o.beneficiary;
-        const nm = v.name && b.name ? matchNames(v.name, b.name, merchant?.settings.nameMatchBands) : null;
+        const nm = verifiedNameMatch(v.name, b.name, merchant);
         const payer = { vpa: b.vpa, name: b.name, account: b.account, ifsc: b.ifsc, accountType: b.accountType };
         const found = { payout: 'success' as const, payer, utr: o.utr, nameMatch: nm };
         if (await mobileVerifications.finish(q, refId, 'success', now, null, found)) {
@@ -240,7 +241,8 @@ export class MobileVerifications {
       const since = v.payoutAt ?? v.createdAt;
       const notSentAfter = Math.max(10 * 60_000, 2 * this.graceMs);
       if (now < since + notSentAfter) return { retryAt: Math.min(since + notSentAfter, now + backoffMs(attempts, this.cfg.pollMs, 60_000)) };
-      this.log.warn({ ref_id: refId }, 'the rail never received the payout; closing without sending it');
+      // Worth a look: a connector that still pays later would leave a rupee the record calls unsent.
+      this.log.error({ ref_id: refId, payout_key: v.payoutKey }, 'the rail never received the payout; closing without sending it');
       await this.close(refId, 'failure', 'payout_not_sent', {});
       return { done: true };
     }
@@ -258,7 +260,7 @@ export class MobileVerifications {
   async lookup(p: Principal, req: LookupRequest): Promise<LookupResult> {
     if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
     // Checked first so a repeated id costs no call to the network; the insert decides races.
-    if (await mobileVerifications.exists(this.db, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' };
+    if (await verifications.exists(this.db, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' };
     const rail = this.rails.forMode(p.mode);
     const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));
     const linked = found.status === 'linked' ? found : null;
@@ -294,12 +296,7 @@ export class MobileVerifications {
 
   /** A rail call bounded in time; a timeout or an error becomes the rail's "unknown". */
   private bounded<T>(call: Promise<T>, unknown: (reason: string) => T): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<T>((resolve) => {
-      timer = setTimeout(() => resolve(unknown(`no answer within ${this.cfg.railTimeoutMs} ms`)), this.cfg.railTimeoutMs);
-    });
-    const answered = call.catch((err) => unknown(String((err as Error)?.message ?? err)));
-    return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
+    return withDeadline(call, this.cfg.railTimeoutMs).catch((err) => unknown(String((err as Error)?.message ?? err)));
   }
 }
 

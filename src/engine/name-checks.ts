@@ -3,7 +3,7 @@
 // verification_id is used once.
 import type { Db } from '../store/db.js';
 import { matchNames, type NameMatch } from './namematch/index.js';
-import type { Principal } from './types.js';
+import type { Merchant, Principal } from './types.js';
 
 export interface NameCheck extends NameMatch {
   referenceId: number;
@@ -25,4 +25,11 @@ export async function checkNames(
   );
   if (!row) return 'duplicate';
   return { ...m, referenceId: row.reference_id, verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
+}
+
+/** The match of the name a merchant expects against the name at the bank, with its bands. */
+export function verifiedNameMatch(expected: string | null, atBank: string | null, merchant: Merchant | null) {
+  if (!expected || !atBank) return null;
+  const m = matchNames(expected, atBank, merchant?.settings.nameMatchBands);
+  return { score: m.score, result: m.result };
 }

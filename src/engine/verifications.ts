@@ -7,10 +7,11 @@ import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
 import { newId, newRefId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
-import { matchNames } from './namematch/index.js';
 import { backoffMs, creditDisposition, isOverdue } from './state.js';
 import type { Credit, Merchant, Principal, Verification, VerificationStatus } from './types.js';
 import { maskAccount } from '../log.js';
+import { withDeadline } from './deadline.js';
+import { verifiedNameMatch } from './name-checks.js';
 
 export interface EngineConfig {
   rpdTtlMs: number;
@@ -137,9 +138,11 @@ export class Engine implements RailInbox {
     return upiLink(this.intent(v));
   }
 
+  /** The merchant's verification, of `kind` when given (each API reads its own kind). */
   async find(
     p: Principal,
     by: { verificationId: string } | { refId: number } | { publicId: string },
+    kind?: Verification['kind'],
   ): Promise<Verification | null> {
     const v =
       'verificationId' in by
@@ -147,7 +150,8 @@ export class Engine implements RailInbox {
         : 'refId' in by
           ? await verifications.byMerchantRef(this.db, p.merchant.id, by.refId)
           : await verifications.byPublicId(this.db, p.merchant.id, by.publicId);
-    return v && this.current(v);
+    if (!v || (kind && v.kind !== kind)) return null;
+    return this.current(v);
   }
 
   async findByShortCode(code: string): Promise<Verification | null> {
@@ -211,14 +215,13 @@ export class Engine implements RailInbox {
       if (!fresh) return 'duplicate';
 
       if (v && disposition === 'verified') {
-        const merchant = await this.merchantOf(q, v.merchantId);
-        const nameMatch = v.name && n.payerName ? matchNames(v.name, n.payerName, merchant?.settings.nameMatchBands) : null;
+        const nameMatch = verifiedNameMatch(v.name, n.payerName, await this.merchantOf(q, v.merchantId));
         await verifications.finish(q, v.refId, 'success', now, null, {
           creditId: credit.id,
           payer: credit.payer,
           utr: n.utr,
           collectedAt: now,
-          nameMatch: nameMatch && { score: nameMatch.score, result: nameMatch.result },
+          nameMatch,
         });
         await this.emit(q, v.refId, 'verification.success', now);
       } else if (v && disposition === 'late') {
@@ -343,11 +346,7 @@ export class Engine implements RailInbox {
 
   /** A rail call that takes too long throws, which callers treat as an unknown outcome. */
   private bounded<T>(call: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from the rail within ${this.cfg.railTimeoutMs} ms`)), this.cfg.railTimeoutMs);
-    });
-    return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+    return withDeadline(call, this.cfg.railTimeoutMs);
   }
 
   /** Records an event in the caller's transaction (also used by the mobile use cases). */

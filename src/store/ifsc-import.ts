@@ -22,7 +22,8 @@ const BATCH = 5000;
 const text = (v: unknown): string | null => {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string') return null;
-  const s = v.trim();
+  // Control characters (a stray NUL cannot even be stored on PostgreSQL) become spaces.
+  const s = v.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ').trim();
   return s === '' ? null : s;
 };
 
@@ -182,9 +183,15 @@ class Batcher {
 }
 
 async function importJsonFile(path: string, b: Batcher) {
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(path, 'utf8'));
+    data = JSON.parse(raw);
   } catch (err) {
     throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
   }

@@ -2,7 +2,7 @@
 // branches at startup and with the full public dataset by `pennygate ifsc import`.
 // Every read is a primary-key lookup.
 import type { Db, Queryable, Row } from './db.js';
-import { normaliseIfsc } from '../engine/ifsc.js';
+import { bankCode, normaliseIfsc } from '../engine/ifsc.js';
 import { BUILTIN_BRANCHES } from './ifsc-builtin.js';
 
 export interface IfscRecord {
@@ -69,18 +69,21 @@ export async function lookupIfsc(db: Queryable, ifsc: string): Promise<IfscRecor
 }
 
 /**
- * The bank of an IFSC: its branch's record, else the name any branch of the same bank code
- * carries (a primary-key range read), for branches newer than the imported dataset.
+ * The bank of an IFSC: its branch's record, else the name most branches of the same bank code
+ * carry (a primary-key range; sublet codes and co-operative banks mix names), for branches
+ * newer than the imported dataset.
  */
 export async function bankOfIfsc(db: Queryable, ifsc: string | null): Promise<string | null> {
   const code = ifsc ? normaliseIfsc(ifsc) : null;
   if (!code) return null;
-  const [r] = await db.query(
-    `SELECT bank FROM ifsc_branches WHERE (ifsc = ? OR (ifsc >= ? AND ifsc < ?)) AND bank IS NOT NULL
-      ORDER BY CASE WHEN ifsc = ? THEN 0 ELSE 1 END LIMIT 1`,
-    [code, `${code.slice(0, 4)}0`, `${code.slice(0, 4)}1`, code],
+  const [own] = await db.query('SELECT bank FROM ifsc_branches WHERE ifsc = ?', [code]);
+  if (own?.bank) return own.bank;
+  const [common] = await db.query(
+    `SELECT bank, COUNT(*) AS n FROM ifsc_branches WHERE ifsc >= ? AND ifsc < ? AND bank IS NOT NULL
+      GROUP BY bank ORDER BY n DESC, bank LIMIT 1`,
+    [`${bankCode(code)}0`, `${bankCode(code)}1`],
   );
-  return r?.bank ?? null;
+  return common?.bank ?? null;
 }
 
 export async function countIfsc(db: Queryable): Promise<number> {

@@ -143,10 +143,6 @@ export const mobileVerifications = {
     const [r] = await q.query("SELECT * FROM verifications WHERE ref_id = ? AND kind IN ('mobile', 'upi_mobile')", [refId]);
     return r ? toMobile(r) : null;
   },
-  async exists(q: Queryable, merchantId: string, verificationId: string): Promise<boolean> {
-    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND verification_id = ?', [merchantId, verificationId]);
-    return rows.length > 0;
-  },
   /** The merchant's penny drop in flight for this number, if any. */
   async inFlight(q: Queryable, merchantId: string, mobile: string): Promise<number | null> {
     const [r] = await q.query(
@@ -214,14 +210,18 @@ export const mobileVerifications = {
 // The reconciliation job of a penny drop is enqueued with its row (a safety net for a crash
 // mid-request); these move it earlier after an unknown outcome, or close it once settled.
 export const reconcileJobs = {
+  // A job claimed by a live worker is left to it; a lease that ran out belongs to nobody.
   async runSoon(q: Queryable, dedupeKey: string, runAt: number) {
-    await q.query('UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND locked_by IS NULL AND run_at > ?', [
-      runAt,
-      dedupeKey,
-      runAt,
-    ]);
+    await q.query(
+      'UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?) AND run_at > ?',
+      [runAt, dedupeKey, Date.now(), runAt],
+    );
   },
   async close(q: Queryable, dedupeKey: string, at: number) {
-    await q.query('UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND locked_by IS NULL', [at, dedupeKey]);
+    await q.query('UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?)', [
+      at,
+      dedupeKey,
+      at,
+    ]);
   },
 };

@@ -1,5 +1,6 @@
 // Cashfree's error envelope {type, code, message} and how framework errors map onto it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { NUL_IN_INPUT } from '../../web/nul-guard.js';
 
 export class CashfreeError extends Error {
   constructor(
@@ -67,6 +68,7 @@ export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, rep
   if (err instanceof CashfreeError) out = err;
   else if (err.validation) out = fromValidation(err.validation as AjvError[]);
   else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = invalid('invalid_request', 'Content-Type must be application/json.');
+  else if (err.code === NUL_IN_INPUT) out = invalid('invalid_request', err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') out = new CashfreeError(413, 'validation_error', 'invalid_request', 'Request body is too large.');
   else if ((err.statusCode ?? 500) < 500) out = invalid('invalid_request', 'Request body is not valid JSON.');
   else {

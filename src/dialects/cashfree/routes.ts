@@ -103,15 +103,14 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
     async (req) => {
       const { verification_id: vid, ref_id: ref } = req.query;
       if (!vid && !ref) throw invalid('invalid_request', 'Please provide verification_id or ref_id');
-      let v;
       if (vid) {
-        v = await s.engine.find(req.principal!, { verificationId: vid });
-        if (!v || v.kind !== 'rpd') throw invalid('invalid_request', 'Please enter a valid verification_id');
-      } else {
-        const refId = /^[1-9]\d{0,15}$/.test(ref!) ? Number(ref) : null;
-        v = refId === null ? null : await s.engine.find(req.principal!, { refId });
-        if (!v || v.kind !== 'rpd') throw invalid('invalid_request', 'Please enter a valid ref_id');
+        const v = await s.engine.find(req.principal!, { verificationId: vid }, 'rpd');
+        if (!v) throw invalid('invalid_request', 'Please enter a valid verification_id');
+        return remitterStatus(v);
       }
+      const refId = /^[1-9]\d{0,15}$/.test(ref!) ? Number(ref) : null;
+      const v = refId === null ? null : await s.engine.find(req.principal!, { refId }, 'rpd');
+      if (!v) throw invalid('invalid_request', 'Please enter a valid ref_id');
       return remitterStatus(v);
     },
   );

@@ -110,8 +110,8 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const id = req.params.id;
-      const v = /^fav_[0-9A-Za-z]{14}$/.test(id) ? await s.engine.find(req.principal!, { publicId: id }) : null;
-      if (!v || v.kind !== 'rpd') throw unknownId();
+      const v = /^fav_[0-9A-Za-z]{14}$/.test(id) ? await s.engine.find(req.principal!, { publicId: id }, 'rpd') : null;
+      if (!v) throw unknownId();
       return entity(v);
     },
   );

@@ -15,7 +15,7 @@ const PayBody = Type.Object({
 const UtrParams = Type.Object({ utr: Type.String({ pattern: '^[0-9]{6,22}$' }) });
 const tags = ['Sandbox'];
 /** Errors that mean "no such record" (404), as opposed to a request the network refuses (400). */
-const LOOKUP_MISSES = new Set(['payment_not_found', 'payout_not_found']);
+const LOOKUP_MISSES = new Set(['payment_not_found']);
 
 export async function sandboxApi(app: FastifyInstance, s: Services) {
   const bank = s.rails.sandbox;
