@@ -40,6 +40,10 @@ function client(gw: Gateway, key: Key) {
     pennyDrop: (body: unknown, headers: Record<string, string> = { 'x-api-version': '2024-12-01' }) =>
       gw.request('POST', '/verification/mobile/penny-drop', { headers: { ...auth, ...headers }, body }),
     lookup: (body: unknown) => gw.request('POST', '/verification/upi/mobile', { headers: auth, body }),
+    outcome: (vid: string) =>
+      gw.request('GET', `/verification/mobile/penny-drop?verification_id=${encodeURIComponent(vid)}`, {
+        headers: { ...auth, 'x-api-version': '2024-12-01' },
+      }),
   };
 }
 
@@ -238,6 +242,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
         error: { reference_id: r.json.error.reference_id },
       });
       const refId = r.json.error.reference_id;
+      // The merchant reads the outcome back instead of paying again under a new id.
+      const early = await cf.outcome(vid);
+      assert.ok(early.status === 422 || early.status === 200, early.text);
+      if (early.status === 422) assert.equal(early.json.code, 'verification_already_under_process');
+      const read = await eventually(() => cf.outcome(vid), (x) => x.status === 200, 10_000, 'the outcome');
+      assert.equal(read.json.status, 'VALID');
+      assert.equal(read.json.bank_account, '026291800001195');
+      assert.equal(read.json.reference_id, refId);
+      assert.equal((await cf.outcome('never-made')).json.code, 'invalid_request');
       const v = await eventually(() => stored(gw, refId), (x) => x.status !== 'created', 10_000, 'reconciliation');
       assert.equal(v.status, 'success');
       assert.equal(v.payer.account, '026291800001195');

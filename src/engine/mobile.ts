@@ -200,6 +200,17 @@ export class MobileVerifications {
     await this.engine.emit(q, refId, type, at);
   }
 
+  /**
+   * The outcome of an earlier penny drop, for a merchant whose request ended without one (a 502
+   * while the payout was unsettled): read it back instead of paying again under a new id.
+   */
+  async outcome(p: Principal, verificationId: string): Promise<PennyDropResult | { outcome: 'not_found' }> {
+    const v = await verifications.byMerchantVid(this.db, p.merchant.id, verificationId);
+    if (!v || v.kind !== 'mobile') return { outcome: 'not_found' };
+    if (v.status === 'created') return { outcome: 'in_flight', refId: v.refId };
+    return this.result(v.refId);
+  }
+
   /** The answer for a penny drop, read from its committed record. */
   private async result(refId: number): Promise<PennyDropResult> {
     const v = await mobileVerifications.byRef(this.db, refId);

@@ -1,13 +1,14 @@
 // POST /verification/mobile/penny-drop and POST /verification/upi/mobile in Cashfree's shape:
 // translation only; the rules live in engine/mobile.ts.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { ConsentViolation } from '../../engine/mobile-rules.js';
+import type { PennyDropResult } from '../../engine/mobile.js';
 import type { MobileVerification } from '../../store/mobile.js';
 import type { IfscRecord } from '../../store/ifsc.js';
 import { CashfreeError, cashfreeErrorHandler, invalid, invalidField } from './errors.js';
-import { ErrorBody, errorResponses } from './schemas.js';
+import { ErrorBody, VERIFICATION_ID, errorResponses } from './schemas.js';
 import {
   MobilePennyDropBody,
   MobilePennyDropHeaders,
@@ -105,34 +106,60 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
         name: b.name?.trim() || null,
         consent: b.user_consent,
       });
-      switch (r.outcome) {
-        case 'valid':
-          return pennyDropBody(r.v, r.branch);
-        case 'invalid':
-          return pennyDropBody(r.v, null);
-        case 'invalid_mobile':
-          throw invalidField('mobile_number');
-        case 'invalid_consent':
-          throw consentError(r.violation);
-        case 'duplicate':
-          throw duplicate('verification ID already exists');
-        case 'in_flight':
-          throw new CashfreeError(422, 'validation_error', 'verification_already_under_process', 'verification already under process.', {
-            reference_id: r.refId,
-          });
-        case 'fraud':
-          throw fraud(r.refId);
-        case 'unavailable':
-          throw new CashfreeError(
-            502,
-            'internal_error',
-            'verification_failed',
-            'Authorised source is temporarily unavailable, please try again shortly',
-            { reference_id: r.refId },
-          );
-      }
+      return answer(r);
     },
   );
+
+  app.get<{ Querystring: { verification_id: string } }>(
+    '/mobile/penny-drop',
+    {
+      schema: {
+        tags: ['Cashfree: mobile penny drop'],
+        summary:
+          'pennygate extension: the outcome of an earlier mobile penny drop (after a 502, read it here instead of paying again)',
+        headers: MobilePennyDropHeaders,
+        querystring: Type.Object({ verification_id: VERIFICATION_ID }, { required: ['verification_id'] }),
+        response: { 200: MobilePennyDropResponse, ...responses },
+        security,
+      },
+      preValidation: async (req) => checkApiVersion(req),
+    },
+    async (req) => {
+      const r = await s.mobile.outcome(req.principal!, req.query.verification_id);
+      if (r.outcome === 'not_found') throw invalid('invalid_request', 'Please enter a valid verification_id');
+      return answer(r);
+    },
+  );
+
+  /** A penny drop's outcome in Cashfree's words: the body, or the documented error. */
+  function answer(r: PennyDropResult) {
+    switch (r.outcome) {
+      case 'valid':
+        return pennyDropBody(r.v, r.branch);
+      case 'invalid':
+        return pennyDropBody(r.v, null);
+      case 'invalid_mobile':
+        throw invalidField('mobile_number');
+      case 'invalid_consent':
+        throw consentError(r.violation);
+      case 'duplicate':
+        throw duplicate('verification ID already exists');
+      case 'in_flight':
+        throw new CashfreeError(422, 'validation_error', 'verification_already_under_process', 'verification already under process.', {
+          reference_id: r.refId,
+        });
+      case 'fraud':
+        throw fraud(r.refId);
+      case 'unavailable':
+        throw new CashfreeError(
+          502,
+          'internal_error',
+          'verification_failed',
+          'Authorised source is temporarily unavailable, please try again shortly',
+          { reference_id: r.refId },
+        );
+    }
+  }
 
   // This endpoint words an invalid number differently from the penny drop.
   const upiErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
