@@ -20,6 +20,7 @@ export interface Config {
   rateLimitPerMinute: number;
   jobPollMs: number;
   jobConcurrency: number;
+  jobLeaseMs: number;
   sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
   webhookAllowPrivate: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
@@ -72,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 0),
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
+    jobLeaseMs: num(env, 'JOB_LEASE_MS', 30_000, 100),
     sandbox: {
       enabled: env.SANDBOX_ENABLED !== 'false',
       payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',

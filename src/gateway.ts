@@ -12,7 +12,6 @@ import { JOB_WEBHOOK, Webhooks } from './jobs/webhooks.js';
 import { buildApp } from './app.js';
 import { JOB_MOBILE_RECONCILE, MobileVerifications } from './engine/mobile.js';
 import { initIfscDirectory } from './store/ifsc.js';
-import { migrateMobile } from './store/mobile.js';
 import type { Services } from './services.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
@@ -21,7 +20,6 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   await db.migrate(schema(db.kind));
   const rails = new RailRegistry(db, cfg);
   await rails.sandbox.init();
-  await migrateMobile(db);
   await initIfscDirectory(db);
   const engine = new Engine(
     db,
@@ -52,13 +50,13 @@ export async function startGateway(cfg: Config, log: Logger) {
       [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
       [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
     },
-    { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.jobConcurrency, log },
+    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.jobConcurrency, log },
   );
   // Webhooks run apart from money jobs, so a slow receiver never delays a refund or an expiry.
   const webhookRunner = new JobRunner(
     s.db,
     { [JOB_WEBHOOK]: (job) => s.webhooks.deliver(job.subject) },
-    { pollMs: cfg.jobPollMs, leaseMs: 60_000, concurrency: cfg.webhook.concurrency, log },
+    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.webhook.concurrency, log },
   );
   s.webhooks.onWork = () => webhookRunner.wake();
   s.engine.onWork = () => {

@@ -2,6 +2,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
 
 const uid = (p = 'd') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -124,5 +125,34 @@ describe('several instances on one PostgreSQL', () => {
       assert.equal(p.refunds.length, 1);
       assert.equal(p.refunds[0].attempt, 1);
     }
+  });
+});
+
+describe('job leases', () => {
+  let gw: Gateway;
+  let receiver: Receiver;
+  after(async () => {
+    await gw?.stop();
+    await receiver?.close();
+  });
+
+  it('a job slower than its lease keeps it: a slow webhook is not sent twice at once', async () => {
+    // The receiver answers after 1.5 s, five times the 300 ms lease: without renewal the
+    // delivery job would be claimed again while its first attempt is still waiting.
+    receiver = await Receiver.start();
+    receiver.plan = [{ status: 200, afterMs: 1500 }];
+    gw = await Gateway.start({ env: { JOB_LEASE_MS: '300', WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    const m = await gw.merchant();
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
+    const created = (await gw.cashfree(m.test_key).createRpd({ verification_id: uid('lease') })).json;
+    await gw.pay(created.upi_link, 'success@upi');
+    await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0],
+      (d: any) => d?.status === 'delivered',
+      10_000,
+      'the slow delivery',
+    );
+    await sleep(1000);
+    assert.equal(receiver.received.length, 1, `the receiver got ${receiver.received.length} copies`);
   });
 });

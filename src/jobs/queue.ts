@@ -54,6 +54,15 @@ export async function claim(db: Db, worker: string, limit: number, leaseMs: numb
   return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
 }
 
+/** Keeps this worker's claim on jobs it is still running. */
+export async function extendLeases(db: Db, worker: string, ids: number[], until: number) {
+  await db.query(`UPDATE jobs SET locked_until = ? WHERE locked_by = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
+    until,
+    worker,
+    ...ids,
+  ]);
+}
+
 export async function complete(db: Db, job: Job, worker: string, now = Date.now()) {
   await db.query('UPDATE jobs SET done_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?', [
     now,

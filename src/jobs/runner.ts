@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
-import { claim, complete, purgeDone, reschedule, type Job } from './queue.js';
+import { claim, complete, extendLeases, purgeDone, reschedule, type Job } from './queue.js';
 import { backoffMs } from '../engine/state.js';
 
 /** A handler either finishes its job or names when to run it again. Throwing retries with backoff. */
@@ -24,6 +24,9 @@ export class JobRunner {
   readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private timer: NodeJS.Timeout | null = null;
   private running = new Set<Promise<void>>();
+  /** Ids of the jobs running here, whose leases the heartbeat keeps extending. */
+  private held = new Set<number>();
+  private heartbeat: NodeJS.Timeout | null = null;
   private stopped = true;
   private polling = false;
   private again = false;
@@ -38,6 +41,17 @@ export class JobRunner {
   start() {
     this.stopped = false;
     this.schedule(0);
+    // A lease only has to outlive a dead worker, not the slowest job: running jobs renew it.
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, this.opts.leaseMs / 3));
+    this.heartbeat.unref();
+  }
+
+  private async renewLeases() {
+    if (this.held.size === 0) return;
+    const ids = [...this.held];
+    await extendLeases(this.db, this.worker, ids, Date.now() + this.opts.leaseMs).catch((err) =>
+      this.opts.log.error({ err }, 'lease renewal failed'),
+    );
   }
 
   /** Called after a commit that enqueued work, so it starts now rather than at the next poll. */
@@ -53,6 +67,7 @@ export class JobRunner {
     // A poll in progress may still start jobs: wait for it, then for every job it started.
     await this.inPoll;
     await Promise.allSettled([...this.running]);
+    if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
   private schedule(ms: number) {
@@ -97,6 +112,7 @@ export class JobRunner {
 
   private async run(job: Job) {
     const handler = this.handlers[job.kind];
+    this.held.add(job.id);
     try {
       const result = await handler(job);
       if ('done' in result) await complete(this.db, job, this.worker);
@@ -107,6 +123,8 @@ export class JobRunner {
       await reschedule(this.db, job, this.worker, Date.now() + delay, String((err as Error)?.message ?? err)).catch((e) =>
         this.opts.log.error({ err: e }, 'job reschedule failed'),
       );
+    } finally {
+      this.held.delete(job.id);
     }
   }
 }

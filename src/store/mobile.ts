@@ -1,39 +1,7 @@
 // Statements of mobile verifications: rows of `verifications` with kind `mobile` (penny drop)
 // or `upi_mobile` (lookup), plus the mobile number, the consent and the payout's key and state.
-import type { Db, Queryable, Row } from './db.js';
+import type { Queryable, Row } from './db.js';
 import type { Mode, NameMatchResult, Payer, VerificationKind, VerificationStatus } from '../engine/types.js';
-
-const MOBILE_COLUMNS = [
-  ['mobile_number', 'TEXT'],
-  ['consent', 'TEXT'],
-  ['payout_key', 'TEXT'],
-  ['payout_status', 'TEXT'],
-  ['payout_at', 'BIGINT'],
-] as const;
-
-/**
- * Brings a store created before mobile verifications up to date (schema.ts creates the columns
- * on a fresh one), then adds the indexes: one payout key per verification, and one penny drop
- * in flight per number and merchant, which holds across instances and races.
- */
-export async function migrateMobile(db: Db) {
-  if (db.kind === 'postgres') {
-    await db.migrate(MOBILE_COLUMNS.map(([c, t]) => `ALTER TABLE verifications ADD COLUMN IF NOT EXISTS ${c} ${t};`).join('\n'));
-  } else {
-    const have = new Set((await db.query<{ name: string }>('PRAGMA table_info(verifications)')).map((r) => r.name));
-    for (const [c, t] of MOBILE_COLUMNS.filter(([c]) => !have.has(c))) {
-      // Another process may be adding it at the same moment.
-      await db.migrate(`ALTER TABLE verifications ADD COLUMN ${c} ${t}`).catch((err) => {
-        if (!/duplicate column/i.test(String(err?.message))) throw err;
-      });
-    }
-  }
-  await db.migrate(`
-CREATE UNIQUE INDEX IF NOT EXISTS verifications_payout_key ON verifications (payout_key);
-CREATE UNIQUE INDEX IF NOT EXISTS verifications_mobile_in_flight ON verifications (merchant_id, mobile_number)
-  WHERE kind = 'mobile' AND status = 'created';
-`);
-}
 
 /** Where the payout of a mobile penny drop stands, as far as the gateway knows. */
 export type PayoutState = null | 'initiated' | 'success' | 'failed';

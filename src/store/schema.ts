@@ -73,6 +73,11 @@ CREATE TABLE IF NOT EXISTS verifications (
   UNIQUE (merchant_id, verification_id)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS verifications_intent ON verifications (rail, intent_tr);
+-- One payout key per verification; one mobile penny drop in flight per number and merchant,
+-- which holds across instances and races.
+CREATE UNIQUE INDEX IF NOT EXISTS verifications_payout_key ON verifications (payout_key);
+CREATE UNIQUE INDEX IF NOT EXISTS verifications_mobile_in_flight ON verifications (merchant_id, mobile_number)
+  WHERE kind = 'mobile' AND status = 'created';
 CREATE INDEX IF NOT EXISTS verifications_merchant_created ON verifications (merchant_id, created_at);
 
 CREATE TABLE IF NOT EXISTS credits (

@@ -53,6 +53,9 @@ export class Gateway {
       REFUND_POLL_MS: '150',
       REFUND_RETRY_BASE_MS: '200',
       SANDBOX_REFUND_SETTLE_MS: '300',
+      // A job held by a killed process is taken up again when its lease runs out: keep it short
+      // (every sandbox call answers in milliseconds).
+      JOB_LEASE_MS: '3000',
       ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, SECRET_KEY: '11'.repeat(32) } : {}),
       ...o.env,
     };

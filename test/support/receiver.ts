@@ -8,7 +8,7 @@ export interface Received {
   at: number;
 }
 
-export type Behaviour = number | 'hang';
+export type Behaviour = number | 'hang' | { status: number; afterMs: number };
 
 export class Receiver {
   received: Received[] = [];
@@ -29,6 +29,7 @@ export class Receiver {
         r.received.push({ headers: req.headers, body, at: Date.now() });
         const b = r.plan.length > 1 ? r.plan.shift()! : r.plan[0];
         if (b === 'hang') r.hanging.push(req);
+        else if (typeof b === 'object') setTimeout(() => res.writeHead(b.status).end('ok'), b.afterMs);
         else res.writeHead(b, { 'content-type': 'text/plain' }).end('ok');
       });
     });
