@@ -488,6 +488,7 @@ describe('RazorpayX: bad input', () => {
     ['reference_id an object', () => post({ ...ok(), reference_id: { a: 1 } }), input('The reference id must be a string.', 'reference_id')],
     ['16 notes', () => post({ ...ok(), notes: notes(16) }), input('Number of fields in notes should be less than or equal to 15', 'notes')],
     ['a note over 256 characters', () => post({ ...ok(), notes: { a: 'x'.repeat(257) } }), input('The notes value for key a may not be greater than 256 characters.', 'notes')],
+    ['a note key over 256 characters', () => post({ ...ok(), notes: { ['k'.repeat(257)]: 'v' } }), input('The notes keys may not be greater than 256 characters.', 'notes')],
     ['a long note under a key with a slash', () => post({ ...ok(), notes: { 'a/b~c': 'x'.repeat(300) } }), input('The notes value for key a/b~c may not be greater than 256 characters.', 'notes')],
     ['a boolean note', () => post({ ...ok(), notes: { flag: true } }), input('The notes value for key flag must be a string or a number.', 'notes')],
     ['a null note', () => post({ ...ok(), notes: { gone: null } }), input('The notes value for key gone must be a string or a number.', 'notes')],

@@ -44,6 +44,8 @@ export const routeNotFound = () => new RazorpayError(404, 'BAD_REQUEST_ERROR', '
 const serverError = () =>
   new RazorpayError(500, 'SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.');
 
+const MAX_NOTE_KEY = 256;
+
 /** Razorpay names fields in words: source_account_number -> "source account number". */
 const words = (field: string) => field.replace(/_/g, ' ');
 
@@ -74,6 +76,9 @@ export function fromValidation(errors: AjvError[], context: string | undefined):
   if (field === 'notes') {
     if (path.length === 1) {
       if (e.keyword === 'maxProperties') return badInput('Number of fields in notes should be less than or equal to 15', 'notes');
+      if (e.keyword === 'propertyNames' || e.keyword === 'maxLength') {
+        return badInput(`The notes keys may not be greater than ${MAX_NOTE_KEY} characters.`, 'notes');
+      }
       return badInput('The notes must be an object of key-value pairs.', 'notes');
     }
     const key = path.slice(1).join('/');

@@ -34,6 +34,7 @@ export const Notes = Type.Record(
   Type.Union([Type.String({ maxLength: MAX_NOTE_LENGTH }), Type.Number()]),
   {
     maxProperties: MAX_NOTES,
+    propertyNames: { maxLength: MAX_NOTE_LENGTH },
     description: `Key-value pairs kept with the validation: at most ${MAX_NOTES}, values at most ${MAX_NOTE_LENGTH} characters.`,
   },
 );
