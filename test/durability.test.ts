@@ -53,6 +53,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const before = (await cf.status({ verification_id: answered[0].verification_id })).json;
       assert.equal(before.status, 'SUCCESS');
       assert.equal(before.reversal_status, 'PENDING');
+      // The operator sees what is owed back.
+      const owed = (await gw.admin('GET', '/refunds/outstanding')).json;
+      assert.equal(owed.count, 1);
+      assert.equal(owed.amount, '1.00');
+      assert.equal(owed.items[0].utr, paid.json.utr);
+      assert.equal(owed.items[0].refund_status, 'pending');
 
       await gw.restart(); // SIGKILL, then start on the same store
       for (const a of answered) {
@@ -66,6 +72,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'refund after restart',
       );
       assert.equal(after.utr, paid.json.utr);
+      assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 0);
       await sleep(500);
       const refunds = (await gw.payment(paid.json.utr)).refunds;
       assert.equal(refunds.length, 1);

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { merchantView } from './views.js';
 import { ownErrorHandler } from '../web/errors.js';
-import { verifications } from '../store/repository.js';
+import { credits, verifications } from '../store/repository.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
@@ -199,6 +199,36 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const m = await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: req.body.per_minute }));
       if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
       return { per_minute: req.body.per_minute };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/refunds/outstanding',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Credits whose rupee has not gone back yet (pending, in flight or failed and awaiting retry), oldest first',
+        querystring: ListQuery,
+      },
+    },
+    async (req) => {
+      const o = await credits.outstanding(s.db, Number(req.query.limit ?? 100));
+      return {
+        count: o.total,
+        amount: (o.totalPaise / 100).toFixed(2),
+        items: o.items.map((c) => ({
+          credit_id: c.id,
+          utr: c.utr,
+          ref_id: c.refId,
+          disposition: c.disposition,
+          amount: (c.amountPaise / 100).toFixed(2),
+          refund_status: c.refundStatus,
+          refund_attempts: c.refundAttempts,
+          refund_error: c.refundError,
+          received_at: new Date(c.receivedAt).toISOString(),
+        })),
+      };
     },
   );
 }

@@ -333,6 +333,16 @@ export const credits = {
     const [r] = await q.query('SELECT * FROM credits WHERE rail = ? AND utr = ?', [rail, utr]);
     return r ? toCredit(r) : null;
   },
+  /** Credits whose rupee has not gone back yet, oldest first: what the gateway still owes. */
+  async outstanding(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number; totalPaise: number }> {
+    const items = (
+      await q.query("SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [limit])
+    ).map(toCredit);
+    const [sum] = await q.query(
+      "SELECT COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS paise FROM credits WHERE refund_status <> 'success'",
+    );
+    return { items, total: Number(sum.n), totalPaise: Number(sum.paise) };
+  },
   async forVerification(q: Queryable, refId: number): Promise<Credit[]> {
     return (await q.query('SELECT * FROM credits WHERE ref_id = ? ORDER BY received_at', [refId])).map(toCredit);
   },
