@@ -127,6 +127,7 @@ export class MobileVerifications {
       const r = await this.db.tx(async (q) => {
         const refId = await mobileVerifications.insert(q, {
           refId: newRefId(),
+          amountPaise: PAYOUT_AMOUNT_PAISE,
           merchantId: p.merchant.id,
           mode: p.mode,
           kind: 'mobile',
@@ -280,6 +281,7 @@ export class MobileVerifications {
     const refId = await this.db.tx((q) =>
       mobileVerifications.insert(q, {
         refId: newRefId(),
+        amountPaise: 0,
         merchantId: p.merchant.id,
         mode: p.mode,
         kind: 'upi_mobile',

@@ -8,7 +8,7 @@ import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, Refun
 import { newId, newRefId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue } from './state.js';
-import type { Credit, Merchant, Principal, Verification, VerificationStatus } from './types.js';
+import type { Credit, Merchant, Principal, Verification } from './types.js';
 import { maskAccount } from '../log.js';
 import { withDeadline } from './deadline.js';
 import { verifiedNameMatch } from './name-checks.js';
@@ -374,4 +374,3 @@ export class Engine implements RailInbox {
   }
 }
 
-export type { VerificationStatus };

@@ -55,6 +55,8 @@ const toMobile = (r: Row): MobileVerification => ({
 
 export interface NewMobileVerification {
   refId: number;
+  /** What the payout sends (a lookup moves no money: 0). */
+  amountPaise: number;
   merchantId: string;
   mode: Mode;
   kind: 'mobile' | 'upi_mobile';
@@ -95,7 +97,7 @@ export const mobileVerifications = {
         v.status,
         v.statusReason,
         v.rail,
-        v.kind === 'mobile' ? 100 : 0,
+        v.amountPaise,
         v.at,
         v.at,
         v.mobileNumber,
