@@ -4,9 +4,9 @@
 // and one payout per verification, asked about before anything else when its outcome is unknown.
 import type { Db, Queryable } from '../store/db.js';
 import { merchants, verifications } from '../store/repository.js';
-import { mobileVerifications, reconcileJobs, type MobileVerification } from '../store/mobile.js';
+import { mobileVerifications } from '../store/mobile.js';
 import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
-import { enqueue } from '../jobs/queue.js';
+import { closeByKey, enqueue, runSooner } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { MobileResolution, PayoutOutcome, Rails } from '../rails/rail.js';
 import { newId, newRefId } from './ids.js';
@@ -14,7 +14,7 @@ import { verifiedNameMatch } from './name-checks.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs } from './state.js';
 import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
-import type { Principal } from './types.js';
+import type { Principal, Verification } from './types.js';
 import type { Engine, Logger } from './verifications.js';
 
 export const JOB_MOBILE_RECONCILE = 'mobile.reconcile';
@@ -50,8 +50,8 @@ export type PennyDropResult =
   | { outcome: 'in_flight'; refId: number }
   | { outcome: 'fraud'; refId: number }
   | { outcome: 'unavailable'; refId: number }
-  | { outcome: 'invalid'; v: MobileVerification }
-  | { outcome: 'valid'; v: MobileVerification; branch: IfscRecord | null };
+  | { outcome: 'invalid'; v: Verification }
+  | { outcome: 'valid'; v: Verification; branch: IfscRecord | null };
 
 export type LookupResult =
   | { outcome: 'invalid_mobile' }
@@ -165,7 +165,7 @@ export class MobileVerifications {
     const now = Date.now();
     if (o.status === 'success') {
       await this.db.tx(async (q) => {
-        const v = await mobileVerifications.byRef(q, refId);
+        const v = await verifications.byRef(q, refId);
         if (!v || v.status !== 'created') return;
         const merchant = await merchants.get(q, v.merchantId);
         const b = o.beneficiary;
@@ -184,7 +184,7 @@ export class MobileVerifications {
     }
     const why = 'reason' in o ? o.reason : undefined;
     this.log.warn({ ref_id: refId, status: o.status, reason: why }, 'payout outcome unknown; will ask the rail');
-    await this.db.tx((q) => reconcileJobs.runSoon(q, jobKey(refId), now + this.cfg.pollMs));
+    await this.db.tx((q) => runSooner(q, jobKey(refId), now + this.cfg.pollMs));
   }
 
   private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean }) {
@@ -197,7 +197,7 @@ export class MobileVerifications {
   }
 
   private async settled(q: Queryable, refId: number, type: 'verification.success' | 'verification.failure', at: number) {
-    await reconcileJobs.close(q, jobKey(refId), at);
+    await closeByKey(q, jobKey(refId), at);
     await this.engine.emit(q, refId, type, at);
   }
 
@@ -214,7 +214,7 @@ export class MobileVerifications {
 
   /** The answer for a penny drop, read from its committed record. */
   private async result(refId: number): Promise<PennyDropResult> {
-    const v = await mobileVerifications.byRef(this.db, refId);
+    const v = await verifications.byRef(this.db, refId);
     if (!v || v.status === 'created') return { outcome: 'unavailable', refId };
     if (v.status === 'success') {
       const branch = v.payer?.ifsc ? await lookupIfsc(this.db, v.payer.ifsc) : null;
@@ -233,8 +233,9 @@ export class MobileVerifications {
    * the rail never saw, past the grace period, closes the verification as not sent.
    */
   async reconcile(refId: number, attempts: number): Promise<JobResult> {
-    const v = await mobileVerifications.byRef(this.db, refId);
-    if (!v || v.status !== 'created') return { done: true };
+    const v = await verifications.byRef(this.db, refId);
+    // The subject comes from the jobs table: anything but a penny drop is not this job's to settle.
+    if (!v || v.kind !== 'mobile' || v.status !== 'created') return { done: true };
     const now = Date.now();
     if (v.payoutState === null) {
       if (now < v.createdAt + this.graceMs) return { retryAt: v.createdAt + this.graceMs };

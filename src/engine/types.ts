@@ -4,6 +4,8 @@ export type VerificationKind = 'rpd' | 'mobile' | 'upi_mobile';
 export type VerificationStatus = 'created' | 'success' | 'failure' | 'expired';
 /** Where the collected rupee is on its way back (derived from the verifying credit). */
 export type ReversalStatus = 'pending' | 'initiated' | 'success' | 'failed';
+/** Where the payout of a mobile penny drop stands, as far as the gateway knows. */
+export type PayoutState = null | 'initiated' | 'success' | 'failed';
 import type { NameMatchResult } from './namematch/index.js';
 export type { NameMatchResult };
 
@@ -66,6 +68,11 @@ export interface Verification {
   collectedAt: number | null;
   nameMatch: { score: number; result: NameMatchResult } | null;
   reversal: ReversalStatus | null;
+  // Mobile verifications only (null for a reverse penny drop).
+  mobileNumber: string | null;
+  payoutKey: string | null;
+  payoutState: PayoutState;
+  payoutAt: number | null;
 }
 
 /** A credit into the gateway's collection account, as the payee bank reported it. */

@@ -54,6 +54,24 @@ export async function claim(db: Db, worker: string, limit: number, leaseMs: numb
   return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
 }
 
+// For a job enqueued as a safety net under a dedupe key: run it sooner, or close it once its
+// work got done another way. A job claimed by a live worker is left to it; a lease that ran out
+// belongs to nobody.
+export async function runSooner(q: Queryable, dedupeKey: string, runAt: number) {
+  await q.query(
+    'UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?) AND run_at > ?',
+    [runAt, dedupeKey, Date.now(), runAt],
+  );
+}
+
+export async function closeByKey(q: Queryable, dedupeKey: string, at: number) {
+  await q.query('UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?)', [
+    at,
+    dedupeKey,
+    at,
+  ]);
+}
+
 /** Keeps this worker's claim on jobs it is still running. */
 export async function extendLeases(db: Db, worker: string, ids: number[], until: number) {
   await db.query(`UPDATE jobs SET locked_until = ? WHERE locked_by = ? AND id IN (${ids.map(() => '?').join(', ')})`, [

@@ -1,78 +1,22 @@
-// Statements of mobile verifications: rows of `verifications` with kind `mobile` (penny drop)
-// or `upi_mobile` (lookup), plus the mobile number, the consent and the payout's key and state.
-import type { Queryable, Row } from './db.js';
-import type { Mode, NameMatchResult, Payer, VerificationKind, VerificationStatus } from '../engine/types.js';
+// The statements only mobile verifications need: rows of `verifications` with kind `mobile`
+// (penny drop) or `upi_mobile` (lookup), which also carry the number, the consent and the
+// payout's key and state. They are read back as any verification (repository.ts).
+import type { Queryable } from './db.js';
+import type { Payer, PayoutState, Verification } from '../engine/types.js';
 
-/** Where the payout of a mobile penny drop stands, as far as the gateway knows. */
-export type PayoutState = null | 'initiated' | 'success' | 'failed';
-
-export interface MobileVerification {
-  refId: number;
-  merchantId: string;
-  mode: Mode;
-  kind: VerificationKind;
-  publicId: string;
-  verificationId: string | null;
-  mobileNumber: string;
-  name: string | null;
-  status: VerificationStatus;
-  statusReason: string | null;
-  rail: string;
-  payoutKey: string | null;
-  payoutState: PayoutState;
-  payoutAt: number | null;
-  payer: Payer | null;
-  utr: string | null;
-  nameMatch: { score: number; result: NameMatchResult } | null;
-  createdAt: number;
-  processedAt: number;
-}
-
-const toMobile = (r: Row): MobileVerification => ({
-  refId: r.ref_id,
-  merchantId: r.merchant_id,
-  mode: r.mode,
-  kind: r.kind,
-  publicId: r.public_id,
-  verificationId: r.verification_id,
-  mobileNumber: r.mobile_number,
-  name: r.name,
-  status: r.status,
-  statusReason: r.status_reason,
-  rail: r.rail,
-  payoutKey: r.payout_key,
-  payoutState: r.payout_status,
-  payoutAt: r.payout_at,
-  payer:
-    r.payer_vpa || r.payer_account
-      ? { vpa: r.payer_vpa, name: r.payer_name, account: r.payer_account, ifsc: r.payer_ifsc, accountType: r.payer_account_type }
-      : null,
-  utr: r.utr,
-  nameMatch: r.name_match_result ? { score: r.name_match_score, result: r.name_match_result } : null,
-  createdAt: r.created_at,
-  processedAt: r.processed_at,
-});
-
-export interface NewMobileVerification {
-  refId: number;
+export type NewMobileVerification = Pick<
+  Verification,
+  'refId' | 'merchantId' | 'mode' | 'dialect' | 'publicId' | 'name' | 'status' | 'statusReason' | 'rail' | 'payoutKey'
+> & {
   /** What the payout sends (a lookup moves no money: 0). */
   amountPaise: number;
-  merchantId: string;
-  mode: Mode;
   kind: 'mobile' | 'upi_mobile';
-  dialect: string;
-  publicId: string;
   verificationId: string;
   mobileNumber: string;
-  name: string | null;
   consent: object | null;
-  status: VerificationStatus;
-  statusReason: string | null;
-  rail: string;
-  payoutKey: string | null;
   payer: { vpa: string | null; name: string | null } | null;
   at: number;
-}
+};
 
 export const mobileVerifications = {
   /**
@@ -108,10 +52,6 @@ export const mobileVerifications = {
       ],
     );
     return rows[0]?.ref_id ?? null;
-  },
-  async byRef(q: Queryable, refId: number): Promise<MobileVerification | null> {
-    const [r] = await q.query("SELECT * FROM verifications WHERE ref_id = ? AND kind IN ('mobile', 'upi_mobile')", [refId]);
-    return r ? toMobile(r) : null;
   },
   /** The merchant's penny drop in flight for this number, if any. */
   async inFlight(q: Queryable, merchantId: string, mobile: string): Promise<number | null> {
@@ -174,24 +114,5 @@ export const mobileVerifications = {
       ],
     );
     return rows.length === 1;
-  },
-};
-
-// The reconciliation job of a penny drop is enqueued with its row (a safety net for a crash
-// mid-request); these move it earlier after an unknown outcome, or close it once settled.
-export const reconcileJobs = {
-  // A job claimed by a live worker is left to it; a lease that ran out belongs to nobody.
-  async runSoon(q: Queryable, dedupeKey: string, runAt: number) {
-    await q.query(
-      'UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?) AND run_at > ?',
-      [runAt, dedupeKey, Date.now(), runAt],
-    );
-  },
-  async close(q: Queryable, dedupeKey: string, at: number) {
-    await q.query('UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?)', [
-      at,
-      dedupeKey,
-      at,
-    ]);
   },
 };

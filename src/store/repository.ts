@@ -141,11 +141,26 @@ const toVerification = (r: Row): Verification => ({
   collectedAt: r.collected_at,
   nameMatch: r.name_match_result ? { score: r.name_match_score, result: r.name_match_result } : null,
   reversal: (r.reversal as ReversalStatus | null) ?? null,
+  mobileNumber: r.mobile_number,
+  payoutKey: r.payout_key,
+  payoutState: r.payout_status,
+  payoutAt: r.payout_at,
 });
 
+/** A reverse penny drop as created; mobile verifications are inserted by store/mobile.ts. */
 export type NewVerification = Omit<
   Verification,
-  'creditId' | 'payer' | 'utr' | 'collectedAt' | 'nameMatch' | 'reversal' | 'statusReason'
+  | 'creditId'
+  | 'payer'
+  | 'utr'
+  | 'collectedAt'
+  | 'nameMatch'
+  | 'reversal'
+  | 'statusReason'
+  | 'mobileNumber'
+  | 'payoutKey'
+  | 'payoutState'
+  | 'payoutAt'
 >;
 
 export const verifications = {

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { ConsentViolation } from '../../engine/mobile-rules.js';
 import type { PennyDropResult } from '../../engine/mobile.js';
-import type { MobileVerification } from '../../store/mobile.js';
+import type { Verification } from '../../engine/types.js';
 import type { IfscRecord } from '../../store/ifsc.js';
 import { CashfreeError, cashfreeErrorHandler, invalid, invalidField } from './errors.js';
 import { ErrorBody, VERIFICATION_ID, errorResponses } from './schemas.js';
@@ -62,7 +62,7 @@ function ifscDetails(b: IfscRecord | null) {
   };
 }
 
-function pennyDropBody(v: MobileVerification, branch: IfscRecord | null) {
+function pennyDropBody(v: Verification, branch: IfscRecord | null) {
   const valid = v.status === 'success';
   return {
     verification_id: v.verificationId!,
