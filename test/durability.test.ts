@@ -1,7 +1,7 @@
 // Expiry and crash safety: jobs live in the database, the process may die at any moment.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
 const uid = (p = 'd') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -26,7 +26,7 @@ describe('expiry', () => {
     assert.equal(s.status, 'EXPIRED');
     const late = await gw.pay(created.upi_link, 'success@upi');
     assert.equal(late.json.status, 'SUCCESS');
-    await eventually(() => gw.payment(late.json.utr), (p) => p.refunds[0]?.status === 'success', 5000, 'late refund');
+    await gw.refundsSettled(late.json.utr, 5000);
     assert.equal((await gw.payment(late.json.utr)).gateway_outcome, 'refund');
     assert.equal((await cf.status({ verification_id: vid })).json.status, 'EXPIRED');
   });
@@ -42,8 +42,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
 
     it('refunds exactly once after SIGKILL between payment and refund, and keeps every answered 200', async () => {
-      let databaseUrl: string | undefined;
-      if (store === 'postgres') ({ url: databaseUrl, drop } = await freshPostgres());
+      const store_ = await storeFor(store);
+      const databaseUrl = store_.databaseUrl;
+      drop = store_.drop;
       // The refund waits 2 s, so the kill lands between the payment and the refund.
       gw = await Gateway.start({ databaseUrl, env: { REVERSAL_DELAY_SECONDS: '2' } });
       const cf = gw.cashfree((await gw.merchant()).test_key);
@@ -128,9 +129,9 @@ describe('several instances on one PostgreSQL', () => {
       utrs.push((await gws[(i + 1) % 2].pay(created.upi_link, 'payer7@sandbox')).json.utr);
     }
     for (const utr of utrs) {
-      const p = await eventually(() => gws[0].payment(utr), (p) => p.refunds[0]?.status === 'success', 15_000, `refund ${utr}`);
-      assert.equal(p.refunds.length, 1);
-      assert.equal(p.refunds[0].attempt, 1);
+      const refunds = await gws[0].refundsSettled(utr, 15_000);
+      assert.equal(refunds.length, 1);
+      assert.equal(refunds[0].attempt, 1);
     }
   });
 });

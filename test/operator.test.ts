@@ -82,7 +82,7 @@ describe('operator', () => {
       body: { verification_id: 'log-3' },
     });
     const paid = await gw.pay(created.upi_link, 'success@upi');
-    await eventually(() => gw.payment(paid.json.utr), (p) => p.refunds[0]?.status === 'success', 5000, 'refund');
+    await gw.refundsSettled(paid.json.utr, 5000);
     assert.match(gw.output, /credit recorded/);
     assert.ok(!gw.output.includes(test_key.client_secret), 'client secret in logs');
     assert.ok(!gw.output.includes('wrong-secret-value'), 'presented secret in logs');

@@ -2,7 +2,7 @@
 // on SQLite and on PostgreSQL.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, sleep, storeFor } from './support/gateway.js';
 import { decodeQr, intentParams, pngHeader } from './support/upi.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -16,12 +16,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
     let dropDb: (() => Promise<void>) | undefined;
 
     before(async () => {
-      let databaseUrl: string | undefined;
-      if (store === 'postgres') {
-        const db = await freshPostgres();
-        databaseUrl = db.url;
-        dropDb = db.drop;
-      }
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
       gw = await Gateway.start({ databaseUrl });
       key = (await gw.merchant()).test_key;
       cf = gw.cashfree(key);
@@ -39,8 +35,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     };
     const status = async (vid: string) => (await cf.status({ verification_id: vid })).json;
     const refunds = async (utr: string) => (await gw.payment(utr)).refunds as any[];
-    const settled = (utr: string) =>
-      eventually(() => refunds(utr), (rs) => rs.length > 0 && rs.every((r) => r.status === 'success'), 10_000, `refund of ${utr}`);
+    const settled = (utr: string) => gw.refundsSettled(utr);
 
     it('answers create with exactly the documented response', async () => {
       const before = Date.now();

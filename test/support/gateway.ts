@@ -148,6 +148,16 @@ export class Gateway {
   async payment(utr: string) {
     return (await this.request('GET', `/sandbox/upi/payments/${utr}`)).json;
   }
+
+  /** Waits until every refund the sandbox bank made against a payment has settled; returns them. */
+  refundsSettled(utr: string, ms = 10_000): Promise<any[]> {
+    return eventually(
+      async () => (await this.payment(utr)).refunds as any[],
+      (rs) => rs.length > 0 && rs.every((r) => r.status === 'success'),
+      ms,
+      `refund of ${utr}`,
+    );
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -167,6 +177,13 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
 // ---------------------------------------------------------------- PostgreSQL
 
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Where a suite runs: SQLite (no URL) or a fresh PostgreSQL database, with its cleanup. */
+export async function storeFor(store: 'sqlite' | 'postgres'): Promise<{ databaseUrl?: string; drop: () => Promise<void> }> {
+  if (store === 'sqlite') return { drop: async () => {} };
+  const db = await freshPostgres();
+  return { databaseUrl: db.url, drop: db.drop };
+}
 
 /** A fresh, empty database for one test suite; dropped by the returned cleanup. */
 export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
