@@ -39,7 +39,7 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): numbe
 
 /** Reads a secret from the environment, else from a file under DATA_DIR, creating it once. */
 function persistentSecret(dataDir: string, file: string, make: () => string): { value: string; path: string } {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, file);
   if (!existsSync(path)) writeFileSync(path, make() + '\n', { mode: 0o600, flag: 'wx' });
   return { value: readFileSync(path, 'utf8').trim(), path };

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
-import { schema } from './store/schema.js';
+import { migrate } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
 import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
@@ -13,13 +13,16 @@ import { buildApp } from './app.js';
 import { JOB_MOBILE_RECONCILE, MobileVerifications } from './engine/mobile.js';
 import { initIfscDirectory } from './store/ifsc.js';
 import type { Services } from './services.js';
+import { looserThanPrivate } from './store/files.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
 export async function openServices(cfg: Config, log: Logger): Promise<Services> {
   const db: Db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-  await db.migrate(schema(db.kind));
+  await migrate(db, log).catch(async (err) => {
+    await db.close();
+    throw err;
+  });
   const rails = new RailRegistry(db, cfg);
-  await rails.sandbox.init();
   await initIfscDirectory(db);
   const engine = new Engine(
     db,
@@ -64,6 +67,11 @@ export async function startGateway(cfg: Config, log: Logger) {
     webhookRunner.wake();
   };
 
+  if (s.db.kind === 'sqlite') {
+    for (const f of looserThanPrivate(cfg.dataDir)) {
+      log.warn({ path: f.path, mode: f.mode }, 'readable by other users: it holds personal data and secrets (chmod go-rwx)');
+    }
+  }
   const app = await buildApp(s);
   await app.listen({ port: cfg.port, host: cfg.host });
   runner.start();

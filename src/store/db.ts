@@ -16,8 +16,18 @@ export interface Db extends Queryable {
   readonly skipLocked: string;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  migrate(ddl: string): Promise<void>;
+  /**
+   * Runs `fn` on one connection while holding the store's migration lock, so that of several
+   * instances starting at once exactly one changes the schema (store/migrate.ts). On SQLite the
+   * whole of `fn` is one write transaction; on PostgreSQL `fn` manages its own transactions.
+   */
+  withMigrationLock<T>(fn: (s: MigrationSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** One connection, for schema changes: statements (several per string allowed) and queries. */
+export interface MigrationSession extends Queryable {
+  exec(sql: string): Promise<void>;
 }
 
 /** A unique-constraint violation, whichever database raised it. */

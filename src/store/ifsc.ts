@@ -31,32 +31,8 @@ const TEXT = ['bank', 'branch', 'address', 'city', 'centre', 'district', 'state'
 const FLAGS = ['neft', 'imps', 'rtgs', 'upi'] as const;
 const COLUMNS = ['ifsc', ...TEXT, ...FLAGS, 'source', 'updated_at'] as const;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ifsc_branches (
-  ifsc TEXT PRIMARY KEY,
-  bank TEXT,
-  branch TEXT,
-  address TEXT,
-  city TEXT,
-  centre TEXT,
-  district TEXT,
-  state TEXT,
-  contact TEXT,
-  micr TEXT,
-  swift TEXT,
-  iso3166 TEXT,
-  neft INTEGER,
-  imps INTEGER,
-  rtgs INTEGER,
-  upi INTEGER,
-  source TEXT NOT NULL,
-  updated_at BIGINT NOT NULL
-);
-`;
-
-/** Creates the table and adds the built-in branches that are not there yet (an import wins). */
+/** Adds the built-in branches that are not there yet (an import wins). */
 export async function initIfscDirectory(db: Db) {
-  await db.migrate(SCHEMA);
   await db.tx((q) => upsert(q, BUILTIN_BRANCHES, 'builtin', false, Date.now()));
 }
 

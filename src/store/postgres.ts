@@ -1,5 +1,8 @@
 import pg from 'pg';
-import type { Db, Queryable, Row } from './db.js';
+import type { Db, MigrationSession, Queryable, Row } from './db.js';
+
+/** The advisory lock that one instance holds while it changes the schema. */
+const MIGRATION_LOCK = 7264001;
 
 // BIGINT columns hold epoch milliseconds and ids that fit in a double: read them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -45,14 +48,21 @@ export function openPostgres(url: string): Db {
         client.release();
       }
     },
-    migrate: async (ddl: string) => {
+    withMigrationLock: async <T>(fn: (s: MigrationSession) => Promise<T>) => {
       const client = await pool.connect();
       try {
-        // Several instances may start at once: one migrates, the others wait for it.
-        await client.query('SELECT pg_advisory_lock(7264001)');
-        await client.query(ddl);
+        // Several instances may start at once: one migrates, the others wait. They poll with
+        // try-lock rather than queue in pg_advisory_lock, because a session left waiting inside
+        // a statement holds a snapshot that CREATE INDEX CONCURRENTLY would wait for in turn.
+        while (!(await client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK])).rows[0].ok) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        try {
+          return await fn({ ...on(client), exec: async (sql: string) => void (await client.query(sql)) });
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        }
       } finally {
-        await client.query('SELECT pg_advisory_unlock(7264001)').catch(() => undefined);
         client.release();
       }
     },

@@ -1,7 +1,21 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db, Queryable, Row } from './db.js';
+import type { Db, MigrationSession, Queryable, Row } from './db.js';
+
+export const SQLITE_FILE = 'pennygate.db';
+
+/**
+ * The data directory and the database file hold account numbers, names and mobile numbers:
+ * created readable by the gateway's user alone. SQLite gives the -wal and -shm files the mode
+ * of the database file.
+ */
+export function createPrivately(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, SQLITE_FILE);
+  closeSync(openSync(file, 'a', 0o600));
+  return file;
+}
 
 /**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
@@ -9,8 +23,7 @@ import type { Db, Queryable, Row } from './db.js';
  * serialises every access so that nobody reads another caller's uncommitted writes.
  */
 export function openSqlite(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'pennygate.db'));
+  const db = new Database(createPrivately(dataDir));
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged success survives a power cut (fsync per commit). NORMAL survives a
   // process crash but may lose the last commits to an OS crash; the operator may choose it.
@@ -66,9 +79,21 @@ export function openSqlite(dataDir: string): Db {
           throw err;
         }
       }),
-    migrate: async (ddl: string) => {
-      await exclusive(async () => db.exec(ddl));
-    },
+    // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
+    withMigrationLock: <T>(fn: (s: MigrationSession) => Promise<T>) =>
+      exclusive(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn({ ...direct, exec: async (sql: string) => void db.exec(sql) });
+          db.exec('COMMIT');
+          return out;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        } finally {
+          statements.clear(); // prepared statements may refer to tables a migration rebuilt
+        }
+      }),
     close: async () => {
       await exclusive(async () => db.close());
     },

@@ -5,7 +5,7 @@ import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
 import type { CreditNotice, IntakeOutcome, Rail, RailInbox, RefundOutcome, RefundRequest } from '../rail.js';
 import { findPayer, type SandboxPayer } from './directory.js';
-import { PAYOUT_SCHEMA, SandboxMobileNetwork } from './mobile.js';
+import { SandboxMobileNetwork } from './mobile.js';
 import type { MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
 
 export interface SandboxOptions {
@@ -16,33 +16,6 @@ export interface SandboxOptions {
   /** Added to every refund call, like a slow bank. */
   latencyMs: number;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS sandbox_payments (
-  utr TEXT PRIMARY KEY,
-  tr TEXT,
-  payer_vpa TEXT NOT NULL,
-  amount_paise INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  notified_at BIGINT,
-  gateway_outcome TEXT
-);
-CREATE TABLE IF NOT EXISTS sandbox_refunds (
-  idempotency_key TEXT PRIMARY KEY,
-  utr TEXT NOT NULL,
-  payer_vpa TEXT,
-  amount_paise INTEGER NOT NULL,
-  attempt INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  reason TEXT,
-  refund_utr TEXT NOT NULL,
-  answer_lost INTEGER NOT NULL DEFAULT 0,
-  created_at BIGINT NOT NULL,
-  settle_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sandbox_refunds_utr ON sandbox_refunds (utr);
-`;
 
 export class SandboxError extends Error {
   constructor(
@@ -70,11 +43,6 @@ export class SandboxBank implements Rail {
     private db: Db,
     private opts: SandboxOptions,
   ) {}
-
-  async init() {
-    await this.db.migrate(SCHEMA);
-    await this.db.migrate(PAYOUT_SCHEMA);
-  }
 
   /** Starts delivering notifications; credits the gateway missed (it was down) are sent again. */
   start(inbox: RailInbox, redeliverEveryMs = 5000) {

@@ -5,25 +5,6 @@ import { digits } from '../../engine/ids.js';
 import type { Beneficiary, MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
 import { findPayer } from './directory.js';
 
-export const PAYOUT_SCHEMA = `
-CREATE TABLE IF NOT EXISTS sandbox_payouts (
-  idempotency_key TEXT PRIMARY KEY,
-  vpa TEXT NOT NULL,
-  amount_paise INTEGER NOT NULL,
-  note TEXT,
-  status TEXT NOT NULL,
-  reason TEXT,
-  utr TEXT,
-  beneficiary_name TEXT,
-  beneficiary_account TEXT,
-  beneficiary_ifsc TEXT,
-  beneficiary_account_type TEXT,
-  calls INTEGER NOT NULL DEFAULT 1,
-  created_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sandbox_payouts_vpa ON sandbox_payouts (vpa, created_at);
-`;
-
 export interface SandboxMobile {
   mobile: string;
   /** The primary VPA first, then the number's other VPAs. Empty: no VPA linked. */
