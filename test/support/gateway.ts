@@ -25,6 +25,8 @@ export interface GatewayOptions {
   dataDir?: string;
   databaseUrl?: string;
   port?: number;
+  /** The server's entry point: another build (an earlier release) instead of this one. */
+  main?: string;
 }
 
 export class Gateway {
@@ -36,6 +38,7 @@ export class Gateway {
     readonly port: number,
     readonly dataDir: string,
     readonly env: Record<string, string>,
+    readonly main = MAIN,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -59,14 +62,14 @@ export class Gateway {
       ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, SECRET_KEY: '11'.repeat(32) } : {}),
       ...o.env,
     };
-    const gw = new Gateway(port, dataDir, env);
+    const gw = new Gateway(port, dataDir, env, o.main);
     await gw.spawn();
     return gw;
   }
 
   private async spawn() {
     const { PATH, HOME } = process.env;
-    this.proc = spawn(process.execPath, [MAIN], { env: { PATH, HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [this.main], { env: { PATH, HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d) => (this.output += d));
     this.proc.stderr!.on('data', (d) => (this.output += d));
     const deadline = Date.now() + 20_000;

@@ -1,0 +1,165 @@
+// Upgrading in place: the first release (built here from git history) writes a database full of
+// live state; this build starts on it and carries on with nothing lost. Also: a database newer
+// than the code refuses to start, and a start on a current database changes no schema.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Gateway, eventually, storeFor } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
+import { buildCommit, hasCommit } from './support/old-build.js';
+
+/** The first release: the schema of every start as `CREATE ... IF NOT EXISTS`, no migrations. */
+const FIRST_RELEASE = 'f2b9ebd';
+const uid = (p = 'u') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the account for a loan' });
+
+const withHistory = hasCommit(FIRST_RELEASE);
+const needHistory = withHistory ? {} : { skip: `needs the git history (commit ${FIRST_RELEASE}): run from a full clone` };
+let oldMain = '';
+before(() => {
+  if (withHistory) oldMain = buildCommit(FIRST_RELEASE);
+});
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`upgrade from the first release (${store})`, needHistory, () => {
+    let old: Gateway | undefined;
+    let gw: Gateway | undefined;
+    let receiver: Receiver;
+    let drop: () => Promise<void> = async () => {};
+    after(async () => {
+      await old?.stop();
+      await gw?.stop();
+      await receiver?.close();
+      await drop();
+    });
+
+    it('starts on a database the first release wrote and loses nothing', async () => {
+      const s = await storeFor(store);
+      drop = s.drop;
+      receiver = await Receiver.start();
+      receiver.plan = [500]; // deliveries keep retrying while the old release runs
+      const oldEnv = {
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_RETRY_BASE_MS: '300',
+        WEBHOOK_RETRY_CAP_MS: '1000',
+        RPD_LINK_TTL_SECONDS: '1',
+      };
+
+      // The first release: one link left to expire, then everything else with a long TTL.
+      const dataDir = mkdtempSync(join(tmpdir(), 'pennygate-upgrade-'));
+      old = await Gateway.start({ main: oldMain, dataDir, databaseUrl: s.databaseUrl, env: oldEnv });
+      const a = await old.merchant('Old Lending');
+      const b = await old.merchant('Old Payments');
+      assert.equal((await old.admin('PUT', `/merchants/${a.id}/webhook`, { url: receiver.url, dialect: 'cashfree' })).status, 200);
+      assert.equal((await old.admin('PUT', `/merchants/${b.id}/webhook`, { url: receiver.url, dialect: 'razorpayx' })).status, 200);
+      let cf = old.cashfree(a.test_key);
+      const expired = uid('exp');
+      await cf.createRpd({ verification_id: expired, name: 'John Doe' });
+      await eventually(async () => (await cf.status({ verification_id: expired })).json.status, (x) => x === 'EXPIRED', 10_000, 'expiry');
+      await old.restart({ RPD_LINK_TTL_SECONDS: '600', REVERSAL_DELAY_SECONDS: '8' }); // refunds owed at the upgrade
+      cf = old.cashfree(a.test_key);
+
+      const open = (await cf.createRpd({ verification_id: uid('open'), name: 'John Doe' })).json;
+      const paid = (await cf.createRpd({ verification_id: uid('paid'), name: 'John Doe' })).json;
+      const failed = (await cf.createRpd({ verification_id: uid('fail'), name: 'John Doe' })).json;
+      const rzpAuth = { authorization: 'Basic ' + Buffer.from(`${b.test_key.client_id}:${b.test_key.client_secret}`).toString('base64') };
+      const fav = (
+        await old.request('POST', '/v1/fund_accounts/validations', {
+          headers: rzpAuth,
+          body: { source_account_number: b.account_number, validation_type: 'upi_intent', reference_id: uid('rzp') },
+        })
+      ).json;
+      const mobileVid = uid('mpd');
+      const mobile = await cf.post(
+        '/mobile/penny-drop',
+        { verification_id: mobileVid, mobile_number: '9999999999', name: 'John Doe', user_consent: consent() },
+        { 'x-api-version': '2024-12-01' },
+      );
+      assert.equal(mobile.json.status, 'VALID', mobile.text);
+      const utrs = [
+        (await old.pay(paid.upi_link, 'success@upi')).json.utr,
+        (await old.pay(paid.upi_link, 'priya.sharma@okaxis')).json.utr, // a second payment: owed back too
+        (await old.pay(fav.upi_intent.intent_url, 'mohd.irfan@ybl')).json.utr,
+      ];
+      assert.equal((await old.pay(failed.upi_link, 'failure@upi')).json.status, 'FAILURE');
+
+      // What the first release answers, just before it stops.
+      const cfReads = async (g: Gateway) => {
+        const c = g.cashfree(a.test_key);
+        return Promise.all(
+          [expired, open.verification_id, paid.verification_id, failed.verification_id].map(async (vid) => {
+            const r = (await c.status({ verification_id: vid })).json;
+            delete r.reversal_status; // the rupee goes back after the upgrade
+            return r;
+          }),
+        );
+      };
+      const readAll = async (g: Gateway) => ({
+        cashfree: await cfReads(g),
+        razorpayx: (await g.request('GET', `/v1/fund_accounts/validations/${fav.id}`, { headers: rzpAuth })).json,
+        mobile: (
+          await g.request('GET', `/verification/mobile/penny-drop?verification_id=${mobileVid}`, {
+            headers: { 'x-client-id': a.test_key.client_id, 'x-client-secret': a.test_key.client_secret, 'x-api-version': '2024-12-01' },
+          })
+        ).json,
+        merchants: (await g.admin('GET', '/merchants')).json,
+      });
+      const before = await readAll(old);
+      assert.deepEqual(
+        before.cashfree.map((r: any) => r.status),
+        ['EXPIRED', 'CREATED', 'SUCCESS', 'FAILURE'],
+      );
+      assert.equal(before.razorpayx.status, 'completed');
+      const owed = (await old.admin('GET', '/refunds/outstanding')).json;
+      assert.equal(owed.count, 3);
+      const pendingDeliveries = (await old.admin('GET', `/merchants/${a.id}/webhook/deliveries`)).json;
+      await old.stop();
+      old = undefined;
+
+      // This build on the same database.
+      receiver.plan = [200];
+      gw = await Gateway.start({
+        databaseUrl: s.databaseUrl,
+        dataDir,
+        env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '300' },
+      });
+      assert.match(gw.output, /schema migration applied/);
+      assert.deepEqual(await readAll(gw), before);
+
+      // Owed refunds are paid, each exactly once.
+      await eventually(async () => (await gw!.admin('GET', '/refunds/outstanding')).json.count, (n) => n === 0, 30_000, 'owed refunds');
+      for (const utr of utrs) assert.equal((await gw.refundsSettled(utr)).length, 1, `one refund for ${utr}`);
+      assert.equal((await gw.cashfree(a.test_key).status({ verification_id: paid.verification_id })).json.reversal_status, 'TRANSFER_SUCCESS');
+
+      // Deliveries the old release kept retrying arrive, each event answered 200 once.
+      const expectIds = new Set<string>((pendingDeliveries.items ?? pendingDeliveries).map((d: any) => d.id));
+      assert.ok(expectIds.size >= 3, JSON.stringify(pendingDeliveries));
+      await eventually(
+        async () => (await gw!.admin('GET', `/merchants/${a.id}/webhook/deliveries`)).json,
+        (l: any) => (l.items ?? l).every((d: any) => d.status === 'delivered'),
+        30_000,
+        'pending webhooks delivered',
+      );
+      await eventually(
+        async () => (await gw!.admin('GET', `/merchants/${b.id}/webhook/deliveries`)).json,
+        (l: any) => (l.items ?? l).length > 0 && (l.items ?? l).every((d: any) => d.status === 'delivered'),
+        30_000,
+        'razorpayx webhooks delivered',
+      );
+
+      // A link the first release issued is still payable, and new work runs on the upgraded store.
+      const late = await gw.pay(open.upi_link, 'success@upi');
+      assert.equal(late.json.status, 'SUCCESS');
+      assert.equal((await gw.cashfree(a.test_key).status({ verification_id: open.verification_id })).json.status, 'SUCCESS');
+      await gw.refundsSettled(late.json.utr);
+      const fresh = await gw.cashfree(a.test_key).createRpd({ verification_id: uid('new'), name: 'John Doe' });
+      assert.equal(fresh.status, 200, fresh.text);
+
+      // Restarting on the now-current database applies nothing.
+      await gw.restart();
+      assert.doesNotMatch(gw.output.split('pennygate listening').slice(-2)[0], /schema migration applied/);
+    });
+  });
+}
