@@ -8,6 +8,10 @@ import { merchantView } from './admin/views.js';
 import { WebhookAddressError } from './jobs/webhook-address.js';
 import { importIfsc } from './store/ifsc-import.js';
 import { countIfsc, lookupIfsc } from './store/ifsc.js';
+import { backupSqlite, restoreSqlite } from './store/backup.js';
+import { deadJobs, retryDead } from './jobs/queue.js';
+import { jobView } from './admin/operations.js';
+import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
 
 const USAGE = `usage: pennygate <command>
 
@@ -23,6 +27,14 @@ const USAGE = `usage: pennygate <command>
   ifsc import PATH               import IFSC branch data (Razorpay's format): a folder of per-bank
                                  JSON files, one such file, or IFSC.csv; re-importing updates
   ifsc show IFSC                 show one branch
+  jobs dead                      jobs that kept failing and stopped (dead letters)
+  jobs retry ID                  run a dead job again now
+  retention show                 the retention policy and what its last purge removed
+  retention run                  purge what is older than DATA_RETENTION_DAYS now
+  schema                         the schema version and the migrations applied
+  backup FILE                    copy the SQLite store to FILE while the gateway runs
+  restore FILE                   put a backup in place of the SQLite store (gateway stopped;
+                                 the store it replaces is kept beside it)
   admin-token                    print the admin API token
 
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
@@ -43,6 +55,11 @@ async function main(argv: string[]) {
   if (values.help || !group) return usage(0);
   const cfg = loadConfig();
   if (group === 'admin-token') return print({ admin_token: cfg.adminToken });
+  if (group === 'backup' || group === 'restore') {
+    if (cfg.databaseUrl) return fail(`${group} is for the SQLite store; back up PostgreSQL with pg_dump (see README)`);
+    if (!action) return fail(`${group} needs a FILE`);
+    return print(group === 'backup' ? await backupSqlite(cfg.dataDir, action) : restoreSqlite(cfg.dataDir, action));
+  }
 
   const s = await openServices(cfg, createLogger('warn'));
   try {
@@ -84,6 +101,22 @@ async function main(argv: string[]) {
         const d = await s.webhooks.replay(arg);
         return d ? print(d) : fail(`no delivery ${arg}`);
       }
+    }
+    if (group === 'jobs' && action === 'dead') {
+      const d = await deadJobs(s.db, 100);
+      return print({ count: d.total, items: d.items.map(jobView) });
+    }
+    if (group === 'jobs' && action === 'retry' && arg) {
+      const j = /^[1-9][0-9]{0,15}$/.test(arg) ? await retryDead(s.db, Number(arg)) : null;
+      return j ? print(jobView(j)) : fail(`no dead job ${arg}`);
+    }
+    if (group === 'retention' && action === 'show') {
+      return print({ retention_days: cfg.retentionMs / 86_400_000, last_run: await s.retention.lastRun() });
+    }
+    if (group === 'retention' && action === 'run') return print(await s.retention.run());
+    if (group === 'schema') {
+      const applied = await appliedMigrations(s.db);
+      return print({ version: applied.at(-1)?.version ?? 0, latest: LATEST_VERSION, migrations: applied });
     }
     return usage(2);
   } finally {

@@ -21,6 +21,13 @@ export interface Config {
   jobPollMs: number;
   jobConcurrency: number;
   jobLeaseMs: number;
+  jobMaxFailures: number;
+  jobMaxAgeMs: number;
+  /** Personal fields are erased, and events and logs deleted, this long after (0: kept for ever). */
+  retentionMs: number;
+  retentionEveryMs: number;
+  /** A refund owed longer than this is logged at error level and flagged to the operator. */
+  refundAlertMs: number;
   sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
   webhookAllowPrivate: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
@@ -74,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
     jobLeaseMs: num(env, 'JOB_LEASE_MS', 30_000, 100),
+    jobMaxFailures: num(env, 'JOB_MAX_FAILURES', 20, 1),
+    jobMaxAgeMs: num(env, 'JOB_MAX_AGE_HOURS', 72, 0.0001) * 3_600_000,
+    retentionMs: num(env, 'DATA_RETENTION_DAYS', 90) * 86_400_000,
+    retentionEveryMs: num(env, 'RETENTION_INTERVAL_MINUTES', 60, 0.01) * 60_000,
+    refundAlertMs: num(env, 'REFUND_ALERT_HOURS', 48, 0.0001) * 3_600_000,
     sandbox: {
       enabled: env.SANDBOX_ENABLED !== 'false',
       payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',

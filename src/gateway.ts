@@ -14,6 +14,8 @@ import { JOB_MOBILE_RECONCILE, MobileVerifications } from './engine/mobile.js';
 import { initIfscDirectory } from './store/ifsc.js';
 import type { Services } from './services.js';
 import { looserThanPrivate } from './store/files.js';
+import { JOB_RETENTION, Retention } from './jobs/retention.js';
+import { removePidFile, writePidFile } from './store/backup.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
 export async function openServices(cfg: Config, log: Logger): Promise<Services> {
@@ -41,7 +43,8 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
-  return { cfg, db, engine, merchants, rails, webhooks, mobile, limiter: new RateLimiter() };
+  const retention = new Retention(db, cfg, log);
+  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, limiter: new RateLimiter() };
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
@@ -52,14 +55,15 @@ export async function startGateway(cfg: Config, log: Logger) {
       [JOB_EXPIRE]: (job) => s.engine.expire(Number(job.subject)),
       [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
       [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
+      [JOB_RETENTION]: s.retention.handler,
     },
-    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.jobConcurrency, log },
+    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.jobConcurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
   );
   // Webhooks run apart from money jobs, so a slow receiver never delays a refund or an expiry.
   const webhookRunner = new JobRunner(
     s.db,
     { [JOB_WEBHOOK]: (job) => s.webhooks.deliver(job.subject) },
-    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.webhook.concurrency, log },
+    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.webhook.concurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
   );
   s.webhooks.onWork = () => webhookRunner.wake();
   s.engine.onWork = () => {
@@ -68,6 +72,7 @@ export async function startGateway(cfg: Config, log: Logger) {
   };
 
   if (s.db.kind === 'sqlite') {
+    writePidFile(cfg.dataDir); // `pennygate restore` refuses to run under a live gateway
     for (const f of looserThanPrivate(cfg.dataDir)) {
       log.warn({ path: f.path, mode: f.mode }, 'readable by other users: it holds personal data and secrets (chmod go-rwx)');
     }
@@ -76,6 +81,15 @@ export async function startGateway(cfg: Config, log: Logger) {
   await app.listen({ port: cfg.port, host: cfg.host });
   runner.start();
   webhookRunner.start();
+  // Any instance may enqueue the interval's purge; its dedupe key lets exactly one run it.
+  const scheduleRetention = () =>
+    void s.retention.schedule().then(
+      () => runner.wake(),
+      (err) => log.error({ err }, 'scheduling the retention purge failed'),
+    );
+  scheduleRetention();
+  const retentionTimer = setInterval(scheduleRetention, Math.min(cfg.retentionEveryMs, 60_000));
+  retentionTimer.unref();
   s.rails.sandbox.start(s.engine);
   log.info(
     {
@@ -91,11 +105,13 @@ export async function startGateway(cfg: Config, log: Logger) {
     app,
     services: s,
     async stop() {
+      clearInterval(retentionTimer);
       s.rails.sandbox.stop();
       await app.close();
       await runner.stop();
       await webhookRunner.stop();
       await s.db.close();
+      if (s.db.kind === 'sqlite') removePidFile(cfg.dataDir);
     },
   };
 }

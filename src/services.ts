@@ -7,6 +7,7 @@ import type { Db } from './store/db.js';
 import type { Webhooks } from './jobs/webhooks.js';
 import type { RateLimiter } from './engine/rate-limit.js';
 import type { MobileVerifications } from './engine/mobile.js';
+import type { Retention } from './jobs/retention.js';
 
 /** What the HTTP layers (dialects, web, admin, sandbox) are given. */
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   webhooks: Webhooks;
   limiter: RateLimiter;
   mobile: MobileVerifications;
+  retention: Retention;
 }
 
 declare module 'fastify' {

@@ -9,18 +9,11 @@ import { credits, verifications } from '../store/repository.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
+import { AdminError } from './errors.js';
+import { operationsApi } from './operations.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const AdminErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -214,9 +207,11 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const o = await credits.outstanding(s.db, Number(req.query.limit ?? 100));
+      const overdueBefore = Date.now() - s.cfg.refundAlertMs;
       return {
         count: o.total,
         amount: (o.totalPaise / 100).toFixed(2),
+        overdue_after_hours: s.cfg.refundAlertMs / 3_600_000,
         items: o.items.map((c) => ({
           credit_id: c.id,
           utr: c.utr,
@@ -227,8 +222,11 @@ export async function adminApi(app: FastifyInstance, s: Services) {
           refund_attempts: c.refundAttempts,
           refund_error: c.refundError,
           received_at: new Date(c.receivedAt).toISOString(),
+          overdue: c.receivedAt < overdueBefore,
         })),
       };
     },
   );
+
+  operationsApi(app, s);
 }

@@ -8,8 +8,11 @@ export interface Job {
   subject: string;
   runAt: number;
   attempts: number;
+  /** Runs that threw; a job that keeps failing ends dead (a dead letter), see runner.ts. */
+  failures: number;
   lastError: string | null;
   createdAt: number;
+  deadAt: number | null;
 }
 
 export interface NewJob {
@@ -33,25 +36,29 @@ const toJob = (r: Record<string, any>): Job => ({
   subject: r.subject,
   runAt: r.run_at,
   attempts: r.attempts,
+  failures: r.failures ?? 0,
   lastError: r.last_error,
   createdAt: r.created_at,
+  deadAt: r.dead_at ?? null,
 });
 
 /**
  * Takes up to `limit` due jobs for this worker for `leaseMs`. A job whose lease ran out (its
  * worker died) is due again. On PostgreSQL, SKIP LOCKED lets instances claim disjoint sets.
  */
-export async function claim(db: Db, worker: string, limit: number, leaseMs: number, kinds?: string[], now = Date.now()): Promise<Job[]> {
-  const kindFilter = kinds ? ` AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
-  const rows = await db.query(
-    `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1
-      WHERE id IN (SELECT id FROM jobs
-                    WHERE done_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?)${kindFilter}
-                    ORDER BY run_at LIMIT ?${db.skipLocked})
-      RETURNING *`,
-    [worker, now + leaseMs, now, now, ...(kinds ?? []), limit],
-  );
+export async function claim(db: Db, worker: string, limit: number, leaseMs: number, kinds: string[], now = Date.now()): Promise<Job[]> {
+  const rows = await db.query(claimSql(kinds.length, db.skipLocked), [worker, now + leaseMs, now, now, ...kinds, limit]);
   return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
+}
+
+/** The claim statement (exported so that a test can check its plan uses the due-jobs index). */
+export function claimSql(kinds: number, skipLocked: string) {
+  return `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1
+      WHERE id IN (SELECT id FROM jobs
+                    WHERE done_at IS NULL AND dead_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+                      AND kind IN (${Array(kinds).fill('?').join(', ')})
+                    ORDER BY run_at LIMIT ?${skipLocked})
+      RETURNING *`;
 }
 
 // For a job enqueued as a safety net under a dedupe key: run it sooner, or close it once its
@@ -96,14 +103,48 @@ export async function reschedule(db: Db, job: Job, worker: string, runAt: number
   );
 }
 
+/** A run threw: counted, and tried again at `runAt`. */
+export async function failed(db: Db, job: Job, worker: string, runAt: number, error: string) {
+  await db.query(
+    `UPDATE jobs SET failures = failures + 1, run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL
+      WHERE id = ? AND locked_by = ?`,
+    [runAt, error, job.id, worker],
+  );
+}
+
+/** A job that kept failing stops: a dead letter, kept with its last error until retried. */
+export async function bury(db: Db, job: Job, worker: string, error: string, now = Date.now()) {
+  await db.query(
+    `UPDATE jobs SET failures = failures + 1, dead_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL
+      WHERE id = ? AND locked_by = ?`,
+    [now, error, job.id, worker],
+  );
+}
+
+export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; total: number }> {
+  const items = (await db.query('SELECT * FROM jobs WHERE dead_at IS NOT NULL ORDER BY dead_at DESC LIMIT ?', [limit])).map(toJob);
+  const [n] = await db.query('SELECT COUNT(*) AS n FROM jobs WHERE dead_at IS NOT NULL');
+  return { items, total: Number(n.n) };
+}
+
+/** Brings a dead job back: due now, with its failures forgotten. Null when no such dead job. */
+export async function retryDead(db: Db, id: number, now = Date.now()): Promise<Job | null> {
+  const [r] = await db.query(
+    'UPDATE jobs SET dead_at = NULL, failures = 0, run_at = ? WHERE id = ? AND dead_at IS NOT NULL RETURNING *',
+    [now, id],
+  );
+  return r ? toJob(r) : null;
+}
+
 export async function pendingJobs(db: Db, subject?: string) {
   const rows = subject
-    ? await db.query('SELECT * FROM jobs WHERE done_at IS NULL AND subject = ? ORDER BY run_at', [subject])
-    : await db.query('SELECT * FROM jobs WHERE done_at IS NULL ORDER BY run_at');
+    ? await db.query('SELECT * FROM jobs WHERE done_at IS NULL AND dead_at IS NULL AND subject = ? ORDER BY run_at', [subject])
+    : await db.query('SELECT * FROM jobs WHERE done_at IS NULL AND dead_at IS NULL ORDER BY run_at');
   return rows.map(toJob);
 }
 
 /** Forgets finished jobs older than `before`: their effects live in the rows they changed. */
 export async function purgeDone(db: Db, before: number) {
-  await db.query('DELETE FROM jobs WHERE done_at IS NOT NULL AND done_at < ?', [before]);
+  await db.query(PURGE_DONE_SQL, [before]);
 }
+export const PURGE_DONE_SQL = 'DELETE FROM jobs WHERE done_at IS NOT NULL AND done_at < ?';

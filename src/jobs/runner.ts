@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
-import { claim, complete, extendLeases, purgeDone, reschedule, type Job } from './queue.js';
+import { bury, claim, complete, extendLeases, failed, purgeDone, reschedule, type Job } from './queue.js';
 import { backoffMs } from '../engine/state.js';
 
 /** A handler either finishes its job or names when to run it again. Throwing retries with backoff. */
@@ -17,6 +17,12 @@ export interface RunnerOptions {
   leaseMs: number;
   /** Jobs run concurrently up to this many, so one slow job never holds up the rest. */
   concurrency: number;
+  /**
+   * A job whose runs keep throwing stops after this many failures, or once it is this old and
+   * fails again: it is kept as a dead letter for the operator (admin API, CLI) to see and retry.
+   */
+  maxFailures: number;
+  maxAgeMs: number;
   log: { error: (o: object, msg: string) => void; debug?: (o: object, msg: string) => void };
 }
 
@@ -118,11 +124,18 @@ export class JobRunner {
       if ('done' in result) await complete(this.db, job, this.worker);
       else await reschedule(this.db, job, this.worker, result.retryAt, result.error ?? null);
     } catch (err) {
-      const delay = backoffMs(job.attempts, 1000, 5 * 60_000);
-      this.opts.log.error({ err, job: { id: job.id, kind: job.kind, attempts: job.attempts } }, 'job failed');
-      await reschedule(this.db, job, this.worker, Date.now() + delay, String((err as Error)?.message ?? err)).catch((e) =>
-        this.opts.log.error({ err: e }, 'job reschedule failed'),
-      );
+      const error = String((err as Error)?.message ?? err);
+      const now = Date.now();
+      const info = { id: job.id, kind: job.kind, subject: job.subject, attempts: job.attempts, failures: job.failures + 1 };
+      let settle: Promise<void>;
+      if (job.failures + 1 >= this.opts.maxFailures || now - job.createdAt > this.opts.maxAgeMs) {
+        this.opts.log.error({ err, job: info }, 'job dead: it kept failing; retry it from the admin API or CLI once fixed');
+        settle = bury(this.db, job, this.worker, error, now);
+      } else {
+        this.opts.log.error({ err, job: info }, 'job failed');
+        settle = failed(this.db, job, this.worker, now + backoffMs(job.failures + 1, 1000, 5 * 60_000), error);
+      }
+      await settle.catch((e) => this.opts.log.error({ err: e }, 'job reschedule failed'));
     } finally {
       this.held.delete(job.id);
     }

@@ -390,6 +390,7 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'jobs_done', 'jobs (done_at) WHERE done_at IS NOT NULL');
       await createIndex(c, 'jobs_dead', 'jobs (dead_at) WHERE dead_at IS NOT NULL');
       await createIndex(c, 'credits_owed', "credits (received_at) WHERE refund_status <> 'success'");
+      await createIndex(c, 'credits_unmatched', 'credits (received_at) WHERE ref_id IS NULL');
       await createIndex(c, 'sandbox_payments_unnotified', 'sandbox_payments (created_at) WHERE notified_at IS NULL');
       await createIndex(c, 'verifications_unpurged', 'verifications (created_at) WHERE purged_at IS NULL');
       await createIndex(c, 'events_created', 'events (created_at)');

@@ -32,6 +32,8 @@ export function openSqlite(dataDir: string): Db {
   db.pragma(`synchronous = ${sync}`);
   db.pragma('busy_timeout = 5000'); // the CLI may write while the server runs
   db.pragma('foreign_keys = ON');
+  // Erased personal data (retention) is overwritten on disk, not left in free pages.
+  db.pragma('secure_delete = ON');
 
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {

@@ -1,0 +1,60 @@
+// The operator's view of the store's upkeep: dead jobs, the retention purge, the schema version.
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Services } from '../services.js';
+import { deadJobs, retryDead, type Job } from '../jobs/queue.js';
+import { appliedMigrations, LATEST_VERSION } from '../store/migrate.js';
+import { AdminError } from './errors.js';
+
+const JobParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
+const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
+
+export const jobView = (j: Job) => ({
+  id: j.id,
+  kind: j.kind,
+  subject: j.subject,
+  attempts: j.attempts,
+  failures: j.failures,
+  last_error: j.lastError,
+  created_at: new Date(j.createdAt).toISOString(),
+  dead_at: j.deadAt === null ? null : new Date(j.deadAt).toISOString(),
+  run_at: new Date(j.runAt).toISOString(),
+});
+
+export function operationsApi(app: FastifyInstance, s: Services) {
+  const security = [{ AdminToken: [] }];
+  const tags = ['Admin'];
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/jobs/dead',
+    { schema: { tags, security, summary: 'Jobs that kept failing and stopped (dead letters), newest first', querystring: ListQuery } },
+    async (req) => {
+      const d = await deadJobs(s.db, Number(req.query.limit ?? 100));
+      return { count: d.total, items: d.items.map(jobView) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof JobParams> }>(
+    '/jobs/:id/retry',
+    { schema: { tags, security, summary: 'Run a dead job again now', params: JobParams } },
+    async (req) => {
+      const j = await retryDead(s.db, Number(req.params.id));
+      if (!j) throw new AdminError(404, 'not_found', 'no dead job with that id');
+      return jobView(j);
+    },
+  );
+
+  app.get('/retention', { schema: { tags, security, summary: 'The retention policy and its last purge' } }, async () => ({
+    retention_days: s.cfg.retentionMs / 86_400_000,
+    last_run: await s.retention.lastRun(),
+  }));
+
+  app.post('/retention/run', { schema: { tags, security, summary: 'Run the retention purge now and report what it removed' } }, async () =>
+    s.retention.run(),
+  );
+
+  app.get('/schema', { schema: { tags, security, summary: 'The schema version and the migrations applied' } }, async () => {
+    const applied = await appliedMigrations(s.db);
+    return { version: applied.at(-1)?.version ?? 0, latest: LATEST_VERSION, migrations: applied.map((m) => ({ ...m, applied_at: new Date(Number(m.applied_at)).toISOString() })) };
+  });
+}

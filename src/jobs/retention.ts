@@ -1,0 +1,184 @@
+// Personal data ages out (India's DPDP Act: erase once the purpose is served). After
+// DATA_RETENTION_DAYS the personal fields of finished verifications are erased and events,
+// webhook bodies and attempts, name-match records and sandbox rows are deleted, in small
+// batches, each its own short transaction, so the API is never held up. A verification whose
+// rupee is still owed keeps everything until it is returned.
+import type { Db, Queryable } from '../store/db.js';
+import { enqueue } from './queue.js';
+import type { JobResult } from './runner.js';
+
+export const JOB_RETENTION = 'maintenance.retention';
+const LAST_RUN_KEY = 'retention_last_run';
+
+export interface RetentionRun {
+  started_at: string;
+  finished_at: string;
+  cutoff: string;
+  removed: Record<string, number>;
+  overdue_refunds: number;
+}
+
+interface Log {
+  info(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+/** Verifications due for erasure: finished, old enough, not erased yet, nothing owed. */
+export const RETENTION_VERIFICATIONS_SQL = `SELECT v.ref_id FROM verifications v
+  WHERE v.purged_at IS NULL AND v.created_at < ? AND v.status <> 'created'
+    AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.ref_id = v.ref_id AND c.refund_status <> 'success')
+  ORDER BY v.created_at LIMIT ?`;
+
+/**
+ * Each step picks at most `batch` rows and changes them in one transaction; a step repeats until
+ * it finds nothing. `pick` returns the keys, `apply` changes those rows and says how many.
+ */
+interface Step {
+  name: string;
+  pick: string;
+  apply: (q: Queryable, keys: unknown[], now: number) => Promise<number>;
+}
+
+const inList = (n: number) => Array(n).fill('?').join(', ');
+
+const STEPS: Step[] = [
+  {
+    name: 'verifications_erased',
+    pick: RETENTION_VERIFICATIONS_SQL,
+    apply: async (q, refs, now) => {
+      // Credits of these verifications are all refunded (the pick says so): erase the payer too.
+      await q.query(
+        `UPDATE credits SET payer_vpa = NULL, payer_name = NULL, payer_account = NULL, payer_ifsc = NULL
+          WHERE ref_id IN (${inList(refs.length)})`,
+        refs,
+      );
+      const rows = await q.query(
+        `UPDATE verifications SET name = NULL, notes = NULL, payer_vpa = NULL, payer_name = NULL, payer_account = NULL,
+           payer_ifsc = NULL, mobile_number = NULL, consent = NULL, purged_at = ?
+          WHERE ref_id IN (${inList(refs.length)}) AND purged_at IS NULL RETURNING ref_id`,
+        [now, ...refs],
+      );
+      return rows.length;
+    },
+  },
+  {
+    // Payments that matched no verification (or were never tied to one), long refunded.
+    name: 'credits_erased',
+    pick: `SELECT id FROM credits WHERE received_at < ? AND ref_id IS NULL AND refund_status = 'success'
+             AND (payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL) LIMIT ?`,
+    apply: async (q, ids) =>
+      (
+        await q.query(
+          `UPDATE credits SET payer_vpa = NULL, payer_name = NULL, payer_account = NULL, payer_ifsc = NULL
+            WHERE id IN (${inList(ids.length)}) RETURNING id`,
+          ids,
+        )
+      ).length,
+  },
+  deleteStep('events', 'SELECT id FROM events WHERE created_at < ? LIMIT ?', 'events', 'id'),
+  {
+    name: 'webhook_deliveries',
+    pick: "SELECT id FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' LIMIT ?",
+    apply: async (q, ids) => {
+      await q.query(`DELETE FROM webhook_attempts WHERE delivery_id IN (${inList(ids.length)})`, ids);
+      return (await q.query(`DELETE FROM webhook_deliveries WHERE id IN (${inList(ids.length)}) RETURNING id`, ids)).length;
+    },
+  },
+  deleteStep('name_matches', 'SELECT reference_id FROM name_matches WHERE created_at < ? LIMIT ?', 'name_matches', 'reference_id'),
+  deleteStep('notifications', 'SELECT id FROM notifications WHERE received_at < ? LIMIT ?', 'notifications', 'id'),
+  deleteStep(
+    'sandbox_payments',
+    'SELECT utr FROM sandbox_payments WHERE created_at < ? AND notified_at IS NOT NULL LIMIT ?',
+    'sandbox_payments',
+    'utr',
+  ),
+  // A refund the bank still has in flight is the record of that key: kept until it settles.
+  deleteStep(
+    'sandbox_refunds',
+    "SELECT idempotency_key FROM sandbox_refunds WHERE created_at < ? AND status = 'success' LIMIT ?",
+    'sandbox_refunds',
+    'idempotency_key',
+  ),
+  deleteStep('sandbox_payouts', 'SELECT idempotency_key FROM sandbox_payouts WHERE created_at < ? LIMIT ?', 'sandbox_payouts', 'idempotency_key'),
+];
+
+function deleteStep(name: string, pick: string, table: string, key: string): Step {
+  return {
+    name,
+    pick,
+    apply: async (q, keys) => (await q.query(`DELETE FROM ${table} WHERE ${key} IN (${inList(keys.length)}) RETURNING ${key}`, keys)).length,
+  };
+}
+
+export class Retention {
+  constructor(
+    private db: Db,
+    private cfg: { retentionMs: number; retentionEveryMs: number; refundAlertMs: number; batch?: number },
+    private log: Log,
+  ) {}
+
+  /** Runs one purge now and records it; also flags refunds owed for too long. */
+  async run(now = Date.now()): Promise<RetentionRun> {
+    const removed: Record<string, number> = {};
+    const cutoff = now - this.cfg.retentionMs;
+    if (this.cfg.retentionMs > 0) {
+      const batch = this.cfg.batch ?? 500;
+      for (const step of STEPS) {
+        removed[step.name] = 0;
+        for (;;) {
+          const keys = (await this.db.query(step.pick, [cutoff, batch])).map((r) => Object.values(r)[0]);
+          if (keys.length === 0) break;
+          removed[step.name] += await this.db.tx((q) => step.apply(q, keys, now));
+          if (keys.length < batch) break;
+          await new Promise((r) => setImmediate(r)); // let waiting requests in between batches
+        }
+      }
+    }
+    const overdue = await this.overdueRefunds(now);
+    const run: RetentionRun = {
+      started_at: new Date(now).toISOString(),
+      finished_at: new Date().toISOString(),
+      cutoff: new Date(cutoff).toISOString(),
+      removed,
+      overdue_refunds: overdue,
+    };
+    await this.db.query(
+      'INSERT INTO gateway_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [LAST_RUN_KEY, JSON.stringify(run)],
+    );
+    this.log.info({ retention: run }, 'retention purge ran');
+    return run;
+  }
+
+  async lastRun(): Promise<RetentionRun | null> {
+    const [r] = await this.db.query('SELECT value FROM gateway_meta WHERE key = ?', [LAST_RUN_KEY]);
+    return r ? (JSON.parse(r.value) as RetentionRun) : null;
+  }
+
+  /** Refunds owed longer than REFUND_ALERT_HOURS: each logged at error level for the on-call. */
+  private async overdueRefunds(now: number): Promise<number> {
+    const since = now - this.cfg.refundAlertMs;
+    const rows = await this.db.query(
+      "SELECT id, utr, ref_id, refund_status, refund_attempts, refund_error, received_at FROM credits WHERE refund_status <> 'success' AND received_at < ? ORDER BY received_at LIMIT 100",
+      [since],
+    );
+    for (const c of rows) {
+      this.log.error(
+        { credit: c.id, utr: c.utr, ref_id: c.ref_id, refund_status: c.refund_status, attempts: c.refund_attempts, owed_since: new Date(c.received_at).toISOString() },
+        'refund owed for longer than REFUND_ALERT_HOURS',
+      );
+    }
+    return rows.length;
+  }
+
+  /** One job per interval for the whole deployment: its dedupe key names the interval. */
+  async schedule(now = Date.now()) {
+    const slot = Math.floor(now / this.cfg.retentionEveryMs);
+    await enqueue(this.db, { kind: JOB_RETENTION, subject: String(slot), runAt: now, dedupeKey: `retention:${slot}` }, now);
+  }
+
+  handler = async (): Promise<JobResult> => {
+    await this.run();
+    return { done: true };
+  };
+}

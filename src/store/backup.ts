@@ -1,0 +1,102 @@
+// Online backup and restore of the SQLite store. The backup copies every page in one step of
+// SQLite's backup API, on its own connection: one consistent snapshot, taken while the gateway
+// keeps writing (WAL lets the copy read beside the writer).
+import Database from 'better-sqlite3';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SQLITE_FILE } from './sqlite.js';
+import { LATEST_VERSION } from './migrate.js';
+
+export const PID_FILE = 'pennygate.pid';
+
+export interface BackupSummary {
+  file: string;
+  bytes: number;
+  schema_version: number;
+  verifications: number;
+}
+
+function describe(file: string): BackupSummary {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`${file} is damaged: ${check}`);
+    const has = (t: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
+    if (!has('verifications')) throw new Error(`${file} is not a pennygate database`);
+    const version = has('schema_migrations') ? Number((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as any).v ?? 0) : 0;
+    const verifications = Number((db.prepare('SELECT COUNT(*) AS n FROM verifications').get() as any).n);
+    return { file, bytes: statSync(file).size, schema_version: version, verifications };
+  } finally {
+    db.close();
+  }
+}
+
+/** Copies the store under `dataDir` to `file` (which must not exist yet), readable by its owner only. */
+export async function backupSqlite(dataDir: string, file: string): Promise<BackupSummary> {
+  const source = join(dataDir, SQLITE_FILE);
+  if (!existsSync(source)) throw new Error(`no database at ${source} (set DATA_DIR)`);
+  if (existsSync(file)) throw new Error(`${file} exists already: choose a new file name`);
+  closeSync(openSync(file, 'wx', 0o600));
+  const db = new Database(source, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    // All remaining pages in one step: the copy is of one moment, never a mix of two.
+    await db.backup(file, { progress: () => 0x7fffffff });
+  } catch (err) {
+    unlinkSync(file);
+    throw err;
+  } finally {
+    db.close();
+  }
+  return describe(file);
+}
+
+/** Whether a gateway process is running on this data folder (it keeps its pid there). */
+export function runningGateway(dataDir: string): number | null {
+  const path = join(dataDir, PID_FILE);
+  if (!existsSync(path)) return null;
+  const pid = Number(readFileSync(path, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null; // it died without cleaning up
+  }
+}
+
+export function writePidFile(dataDir: string) {
+  writeFileSync(join(dataDir, PID_FILE), `${process.pid}\n`, { mode: 0o600 });
+}
+
+export function removePidFile(dataDir: string) {
+  const path = join(dataDir, PID_FILE);
+  if (existsSync(path) && readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+}
+
+/**
+ * Puts a backup in place of the store under `dataDir`, with the gateway stopped. The store it
+ * replaces is kept beside it (`pennygate.db.before-restore-<time>`), never deleted.
+ */
+export function restoreSqlite(dataDir: string, file: string): BackupSummary & { previous: string | null } {
+  const pid = runningGateway(dataDir);
+  if (pid) throw new Error(`a gateway (pid ${pid}) is running on ${dataDir}: stop it before restoring`);
+  const summary = describe(file);
+  if (summary.schema_version > LATEST_VERSION) {
+    throw new Error(`${file} is at schema version ${summary.schema_version}, newer than this build knows (${LATEST_VERSION})`);
+  }
+  const target = join(dataDir, SQLITE_FILE);
+  const staged = `${target}.restoring`;
+  copyFileSync(file, staged);
+  chmodSync(staged, 0o600);
+  const fd = openSync(staged, 'r+');
+  fsyncSync(fd);
+  closeSync(fd);
+  let previous: string | null = null;
+  if (existsSync(target)) {
+    previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, previous + suffix);
+  }
+  renameSync(staged, target);
+  return { ...summary, file: target, previous };
+}

@@ -1,0 +1,141 @@
+// Versioned migrations on real databases: applied once under a lock, none on a current store, a
+// newer store refused, and the queries that run all the time backed by an index.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { ADMIN_TOKEN, Gateway, freshPostgres } from './support/gateway.js';
+import { LATEST_VERSION } from '../src/store/migrate.js';
+import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
+import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
+
+const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
+
+describe('migrations (SQLite)', () => {
+  let gw: Gateway | undefined;
+  after(() => gw?.stop());
+
+  it('creates a private store at the latest version and changes no schema on the next start', async () => {
+    gw = await Gateway.start();
+    const file = join(gw.dataDir, 'pennygate.db');
+    assert.equal(statSync(gw.dataDir).mode & 0o777, 0o700);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const read = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return {
+          versions: db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r: any) => r.version),
+          schemaVersion: db.pragma('schema_version', { simple: true }),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const first = read();
+    assert.deepEqual(first.versions, Array.from({ length: LATEST_VERSION }, (_, i) => i + 1));
+    await gw.restart();
+    // SQLite bumps schema_version on any change to the schema: none happened.
+    assert.deepEqual(read(), first);
+    const schema = (await gw.admin('GET', '/schema')).json;
+    assert.equal(schema.version, LATEST_VERSION);
+    assert.equal(schema.latest, LATEST_VERSION);
+  });
+
+  it('refuses to start on a database newer than the code, naming both versions', async () => {
+    await gw!.stop();
+    const db = new Database(join(gw!.dataDir, 'pennygate.db'));
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_VERSION + 7, 'from_the_future', Date.now());
+    db.close();
+    const r = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, DATA_DIR: gw!.dataDir, ADMIN_TOKEN, PORT: '0', HOST: '127.0.0.1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.notEqual(r.status, 0);
+    const out = r.stdout + r.stderr;
+    assert.match(out, new RegExp(`schema is at version ${LATEST_VERSION + 7}, newer than this build of pennygate knows \\(${LATEST_VERSION}\\)`));
+    gw = undefined;
+  });
+
+  it('backs the hot queries with an index', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pennygate-plan-'));
+    // A store made by the real start-up path, then asked for its query plans.
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'src', 'cli.js'), 'schema'], {
+      env: { PATH: process.env.PATH, DATA_DIR: dir, ADMIN_TOKEN },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const db = new Database(join(dir, 'pennygate.db'), { readonly: true });
+    const plan = (sql: string, params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    for (const [what, sql, params, index] of HOT_QUERIES('')) {
+      const p = plan(sql, params);
+      assert.match(p, new RegExp(`USING (COVERING )?INDEX ${index}\\b`), `${what}: ${p}`);
+    }
+    db.close();
+  });
+});
+
+/** [what, SQL, parameters, the index it must use]. */
+const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] => [
+  ['due jobs of one runner', claimSql(2, skipLocked), ['w', 1, 1, 1, 'credit.reverse', 'verification.expire', 16], 'jobs_due_by_kind'],
+  ['finished jobs by age', PURGE_DONE_SQL, [1], 'jobs_done'],
+  ['credits still owed', "SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [100], 'credits_owed'],
+  [
+    'sandbox credits to notify again',
+    'SELECT utr FROM sandbox_payments WHERE notified_at IS NULL ORDER BY created_at LIMIT 100',
+    [],
+    'sandbox_payments_unnotified',
+  ],
+  ['verifications due for erasure', RETENTION_VERIFICATIONS_SQL, [1, 500], 'verifications_unpurged'],
+];
+
+describe('migrations (PostgreSQL)', () => {
+  const gws: Gateway[] = [];
+  let drop: () => Promise<void> = async () => {};
+  after(async () => {
+    await Promise.all(gws.map((g) => g.stop()));
+    await drop();
+  });
+
+  it('of several instances starting at once, one migrates; a start on a current store runs no DDL', async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    gws.push(...(await Promise.all([0, 1, 2].map(() => Gateway.start({ databaseUrl: db.url })))));
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const { rows } = await c.query('SELECT version, COUNT(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version');
+      assert.deepEqual(
+        rows,
+        Array.from({ length: LATEST_VERSION }, (_, i) => ({ version: i + 1, n: 1 })),
+      );
+      assert.equal(gws.map((g) => (g.output.match(/schema migration applied/g) ?? []).length).reduce((a, b) => a + b), LATEST_VERSION);
+
+      // Every DDL statement from now on is written down by an event trigger.
+      await c.query('CREATE TABLE ddl_seen (tag TEXT, at TIMESTAMPTZ DEFAULT now())');
+      await c.query(`CREATE FUNCTION note_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO ddl_seen (tag) VALUES (tg_tag); END $$`);
+      await c.query('CREATE EVENT TRIGGER note_ddl ON ddl_command_start EXECUTE FUNCTION note_ddl()');
+      await gws[0].restart();
+      await gws[1].restart();
+      assert.deepEqual((await c.query('SELECT tag FROM ddl_seen')).rows, []);
+      await c.query('DROP EVENT TRIGGER note_ddl');
+
+      // The hot queries can use their index (sequential scans off: the tables are tiny here).
+      await c.query('SET enable_seqscan = off');
+      for (const [what, sql, params, index] of HOT_QUERIES(' FOR UPDATE SKIP LOCKED')) {
+        let i = 0;
+        const text = sql.replace(/\?/g, () => `$${++i}`);
+        const plan = (await c.query(`EXPLAIN ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        assert.match(plan, new RegExp(`(Index|Index Only|Bitmap Index) Scan (using|on) ${index}\\b`), `${what}:\n${plan}`);
+      }
+    } finally {
+      await c.end();
+    }
+  });
+});
