@@ -73,6 +73,8 @@ export interface Verification {
   payoutKey: string | null;
   payoutState: PayoutState;
   payoutAt: number | null;
+  /** When retention erased its personal fields (they read as null from then on). */
+  purgedAt: number | null;
 }
 
 /** A credit into the gateway's collection account, as the payee bank reported it. */

@@ -118,7 +118,7 @@ export class Engine implements RailInbox {
   private async startRpd(q: Queryable, v: NewVerification, now: number): Promise<Verification> {
     await enqueue(q, { kind: JOB_EXPIRE, subject: String(v.refId), runAt: v.validUntil!, dedupeKey: `expire:${v.refId}` }, now);
     const unset = { statusReason: null, creditId: null, payer: null, utr: null, collectedAt: null, nameMatch: null, reversal: null };
-    return { ...v, ...unset, mobileNumber: null, payoutKey: null, payoutState: null, payoutAt: null };
+    return { ...v, ...unset, mobileNumber: null, payoutKey: null, payoutState: null, payoutAt: null, purgedAt: null };
   }
 
   /** The collect intent of a verification, as a rail-neutral record. */

@@ -145,6 +145,7 @@ const toVerification = (r: Row): Verification => ({
   payoutKey: r.payout_key,
   payoutState: r.payout_status,
   payoutAt: r.payout_at,
+  purgedAt: r.purged_at ?? null,
 });
 
 /** A reverse penny drop as created; mobile verifications are inserted by store/mobile.ts. */
@@ -161,6 +162,7 @@ export type NewVerification = Omit<
   | 'payoutKey'
   | 'payoutState'
   | 'payoutAt'
+  | 'purgedAt'
 >;
 
 export const verifications = {

@@ -37,11 +37,13 @@ export function remitterStatus(v: Verification) {
   };
   if (v.status === 'created') return { ...base, account_type: '' };
   if (v.status !== 'success') return { ...base, name_match_score: '0' };
+  // Fields retention erased read as null; fields the bank never reported are left out.
+  const payer = (x: string | null | undefined) => x ?? (v.purgedAt !== null ? null : undefined);
   return {
-    bank_account: v.payer?.account ?? undefined,
-    ifsc: v.payer?.ifsc ?? undefined,
-    upi: v.payer?.vpa ?? undefined,
-    name_at_bank: v.payer?.name ?? undefined,
+    bank_account: payer(v.payer?.account),
+    ifsc: payer(v.payer?.ifsc),
+    upi: payer(v.payer?.vpa),
+    name_at_bank: payer(v.payer?.name),
     ...base,
     utr: v.utr ?? undefined,
     name_match_score: v.nameMatch ? String(v.nameMatch.score) : undefined,

@@ -70,7 +70,7 @@ export const MobilePennyDropResponse = Type.Object({
   status: Type.Union([Type.Literal('VALID'), Type.Literal('INVALID')]),
   ifsc: NS,
   vpa: NS,
-  mobile_number: Type.String(),
+  mobile_number: NS, // null once the retention period erased it
   account_type: NS,
   name: NS,
   name_at_bank: NS,

@@ -44,11 +44,13 @@ export const RemitterStatusQuery = Type.Object({
 });
 
 const S = Type.Optional(Type.String());
+/** The payer's details: null once the retention period erased them. */
+const Erasable = Type.Optional(Type.Union([Type.String(), Type.Null()]));
 export const RemitterStatusResponse = Type.Object({
-  bank_account: S,
-  ifsc: S,
-  upi: S,
-  name_at_bank: S,
+  bank_account: Erasable,
+  ifsc: Erasable,
+  upi: Erasable,
+  name_at_bank: Erasable,
   verification_id: Type.String(),
   ref_id: Type.String(),
   utr: S,

@@ -1,0 +1,233 @@
+// The store's upkeep on real processes: personal data ages out (except where a rupee is owed),
+// a poison job ends as a dead letter and can be retried, and a backup taken under write load
+// holds every create acknowledged before it began.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Gateway, eventually, sleep } from './support/gateway.js';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+const uid = (p = 'l') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the account for a loan' });
+
+/** The CLI in the background, so that this process keeps writing meanwhile. */
+function cliAsync(gw: Gateway, ...args: string[]): Promise<{ status: number | null; err: string; json: any }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...gw.env } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (status) => resolve({ status, err, json: out ? JSON.parse(out) : null }));
+  });
+}
+
+/** The CLI on the same store and settings as the gateway. */
+function cli(gw: Gateway, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
+  return { status: r.status, out: r.stdout, err: r.stderr, json: (() => { try { return JSON.parse(r.stdout); } catch { return null; } })() };
+}
+
+function sqlite(gw: Gateway) {
+  return new Database(join(gw.dataDir, 'pennygate.db'));
+}
+
+describe('retention', () => {
+  let gw: Gateway;
+  after(() => gw?.stop());
+
+  it('erases personal data once it is old enough, keeps what is owed, and reports the purge', async () => {
+    // Data is "old" after 2 s here; the scheduled purge is kept out of the way (run by hand).
+    const env = { DATA_RETENTION_DAYS: String(2 / 86_400), RETENTION_INTERVAL_MINUTES: '600', REFUND_ALERT_HOURS: String(1 / 3600) };
+    gw = await Gateway.start({ env });
+    const key = (await gw.merchant('Retained')).test_key;
+    const cf = gw.cashfree(key);
+    const done = (await cf.createRpd({ verification_id: uid('done'), name: 'Priya Sharma' })).json;
+    const paid = await gw.pay(done.upi_link, 'priya.sharma@okaxis');
+    await gw.refundsSettled(paid.json.utr);
+    const mobileVid = uid('mpd');
+    const mobile = await cf.post(
+      '/mobile/penny-drop',
+      { verification_id: mobileVid, mobile_number: '9999999999', name: 'John Doe', user_consent: consent() },
+      { 'x-api-version': '2024-12-01' },
+    );
+    assert.equal(mobile.json.status, 'VALID');
+    assert.equal((await cf.post('/name-match', { verification_id: uid('nm'), name_1: 'Priya Sharma', name_2: 'PRIYA SHARMA' })).status, 200);
+    const open = (await cf.createRpd({ verification_id: uid('open'), name: 'Still Open' })).json;
+
+    // A rupee still owed: its refund waits an hour.
+    await gw.restart({ REVERSAL_DELAY_SECONDS: '3600' });
+    const owed = (await cf.createRpd({ verification_id: uid('owed'), name: 'John Doe' })).json;
+    const owedPay = await gw.pay(owed.upi_link, 'success@upi');
+    assert.equal(owedPay.json.status, 'SUCCESS');
+    await sleep(2500); // everything above is now past the retention age
+
+    const run = await gw.admin('POST', '/retention/run');
+    assert.equal(run.status, 200, run.text);
+    assert.equal(run.json.removed.verifications_erased, 2, JSON.stringify(run.json)); // the paid RPD and the mobile penny drop
+    assert.ok(run.json.removed.events >= 2, JSON.stringify(run.json));
+    assert.equal(run.json.removed.name_matches, 1);
+    assert.ok(run.json.removed.sandbox_payments >= 1);
+    assert.ok(run.json.removed.sandbox_payouts >= 1);
+    assert.equal(run.json.overdue_refunds, 1);
+    assert.match(gw.output, /refund owed for longer than REFUND_ALERT_HOURS/);
+    const last = (await gw.admin('GET', '/retention')).json;
+    assert.deepEqual(last.last_run, run.json);
+
+    // A status read of an erased verification answers its status, with the erased fields null.
+    const erased = (await cf.status({ verification_id: done.verification_id })).json;
+    assert.equal(erased.status, 'SUCCESS');
+    assert.equal(erased.bank_account, null);
+    assert.equal(erased.name_at_bank, null);
+    assert.equal(erased.upi, null);
+    assert.equal(erased.ifsc, null);
+    const mpd = await gw.request('GET', `/verification/mobile/penny-drop?verification_id=${mobileVid}`, {
+      headers: { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'x-api-version': '2024-12-01' },
+    });
+    assert.equal(mpd.json.status, 'VALID');
+    assert.equal(mpd.json.mobile_number, null);
+    assert.equal(mpd.json.bank_account, null);
+
+    // The owed one keeps everything; the open link is untouched and still payable.
+    const kept = (await cf.status({ verification_id: owed.verification_id })).json;
+    assert.equal(kept.bank_account, '026291800001191');
+    assert.equal(kept.name_at_bank, 'JOHN DOE');
+    const outstanding = (await gw.admin('GET', '/refunds/outstanding')).json;
+    assert.equal(outstanding.count, 1);
+    assert.equal(outstanding.items[0].overdue, true);
+    assert.equal((await cf.status({ verification_id: open.verification_id })).json.status, 'CREATED');
+
+    // Nothing personal is left in the rows of the erased ones.
+    const db = sqlite(gw);
+    try {
+      const rows = db
+        .prepare('SELECT name, payer_account, payer_name, payer_vpa, payer_ifsc, mobile_number, consent FROM verifications WHERE purged_at IS NOT NULL')
+        .all();
+      assert.equal(rows.length, 2);
+      for (const r of rows as any[]) assert.deepEqual(Object.values(r), [null, null, null, null, null, null, null]);
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM credits WHERE payer_account = ?').get('917010047162835') as any).n, 0);
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM credits WHERE payer_account = ?').get('026291800001191') as any).n, 1);
+    } finally {
+      db.close();
+    }
+    // A second run finds nothing more; the CLI reports the same policy.
+    const again = (await gw.admin('POST', '/retention/run')).json;
+    assert.equal(again.removed.verifications_erased, 0);
+    assert.equal(cli(gw, 'retention', 'show').json.retention_days, 2 / 86_400);
+  });
+});
+
+describe('dead letters', () => {
+  let gw: Gateway;
+  after(() => gw?.stop());
+
+  it('stops a job that keeps failing, shows it, and runs it again when asked', async () => {
+    gw = await Gateway.start({ env: { REVERSAL_DELAY_SECONDS: '3600', JOB_MAX_FAILURES: '3' } });
+    const cf = gw.cashfree((await gw.merchant('Poisoned')).test_key);
+    const v = (await cf.createRpd({ verification_id: uid('p'), name: 'John Doe' })).json;
+    const utr = (await gw.pay(v.upi_link, 'success@upi')).json.utr;
+    await gw.stop();
+    // The credit names a rail this deployment no longer has (a connector that was removed):
+    // every run of its refund job throws.
+    let db = sqlite(gw);
+    db.prepare("UPDATE credits SET rail = 'retired-bank' WHERE utr = ?").run(utr);
+    db.prepare("UPDATE jobs SET run_at = 0 WHERE kind = 'credit.reverse'").run();
+    db.close();
+    await gw.restart();
+
+    const dead = await eventually(async () => (await gw.admin('GET', '/jobs/dead')).json, (d) => d.count === 1, 20_000, 'a dead job');
+    const job = dead.items[0];
+    assert.equal(job.kind, 'credit.reverse');
+    assert.equal(job.failures, 3);
+    assert.match(job.last_error, /unknown rail retired-bank/);
+    assert.match(gw.output, /job dead/);
+    await sleep(1500);
+    assert.equal((await gw.admin('GET', '/jobs/dead')).json.items[0].failures, 3, 'a dead job is not run again');
+    assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 1, 'the rupee is still owed');
+    const listed = cli(gw, 'jobs', 'dead');
+    assert.equal(listed.status, 0, listed.err);
+    assert.equal(listed.json.items[0].id, job.id);
+
+    // Mended, and retried through the admin API: the refund goes out once.
+    await gw.stop();
+    db = sqlite(gw);
+    db.prepare("UPDATE credits SET rail = 'sandbox' WHERE utr = ?").run(utr);
+    db.close();
+    await gw.restart();
+    assert.equal((await gw.admin('POST', '/jobs/999999/retry')).status, 404);
+    const retried = await gw.admin('POST', `/jobs/${job.id}/retry`);
+    assert.equal(retried.status, 200, retried.text);
+    assert.equal(retried.json.dead_at, null);
+    assert.equal((await gw.refundsSettled(utr)).length, 1);
+    assert.equal((await gw.admin('GET', '/jobs/dead')).json.count, 0);
+  });
+});
+
+describe('backup and restore (SQLite)', () => {
+  let gw: Gateway;
+  after(() => gw?.stop());
+
+  it('takes a consistent copy under write load that holds every create acknowledged before it, and restores it', async () => {
+    gw = await Gateway.start();
+    const cf = gw.cashfree((await gw.merchant('Backed Up')).test_key);
+    const acknowledged: { vid: string; sent: number; at: number }[] = [];
+    let writing = true;
+    const writers = [0, 1, 2, 3].map(async () => {
+      while (writing) {
+        const vid = uid('b');
+        const sent = Date.now();
+        const r = await cf.createRpd({ verification_id: vid, name: 'John Doe' });
+        assert.equal(r.status, 200, r.text);
+        acknowledged.push({ vid, sent, at: Date.now() });
+      }
+    });
+    await eventually(async () => acknowledged.length, (n) => n >= 50, 20_000, 'creates under way');
+    const file = join(mkdtempSync(join(tmpdir(), 'pennygate-backup-')), 'copy.db');
+    const startedAt = Date.now();
+    const ackedBefore = acknowledged.filter((a) => a.at < startedAt).map((a) => a.vid);
+    const backup = await cliAsync(gw, 'backup', file);
+    const finishedAt = Date.now();
+    const during = acknowledged.filter((a) => a.sent > startedAt && a.at < finishedAt).length;
+    await eventually(async () => acknowledged.filter((a) => a.sent > finishedAt).length, (n) => n > 0, 5000, 'writes after the backup');
+    writing = false;
+    await Promise.all(writers);
+    assert.equal(backup.status, 0, backup.err);
+    assert.equal(backup.json.file, file);
+    assert.ok(backup.json.verifications >= ackedBefore.length, JSON.stringify(backup.json));
+    assert.ok(during > 0, 'creates were answered while the backup ran');
+
+    const copy = new Database(file, { readonly: true });
+    try {
+      assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
+      const has = copy.prepare('SELECT 1 FROM verifications WHERE verification_id = ?');
+      const missing = ackedBefore.filter((vid) => !has.get(vid));
+      assert.deepEqual(missing, [], 'every create acknowledged before the backup began is in it');
+    } finally {
+      copy.close();
+    }
+    const twice = cli(gw, 'backup', file);
+    assert.notEqual(twice.status, 0, 'an existing file is never overwritten');
+    assert.match(twice.err, /exists already/);
+
+    // Restore refuses under a running gateway, then puts the copy in place once it is stopped.
+    const refused = cli(gw, 'restore', file);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.err, /is running/);
+    await gw.stop();
+    const restored = cli(gw, 'restore', file);
+    assert.equal(restored.status, 0, restored.err);
+    assert.match(restored.json.previous, /pennygate\.db\.before-restore-/);
+    await gw.restart();
+    for (const vid of ackedBefore.slice(-5)) {
+      assert.equal((await cf.status({ verification_id: vid })).json.status, 'CREATED');
+    }
+    const later = acknowledged.find((a) => a.sent > finishedAt)!.vid; // made after the backup: not in the restored store
+    const gone = await cf.status({ verification_id: later });
+    assert.equal(gone.status, 400);
+    assert.equal(gone.json.message, 'Please enter a valid verification_id');
+  });
+});
