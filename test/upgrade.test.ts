@@ -158,8 +158,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(fresh.status, 200, fresh.text);
 
       // Restarting on the now-current database applies nothing.
+      const mark = gw.output.length;
       await gw.restart();
-      assert.doesNotMatch(gw.output.split('pennygate listening').slice(-2)[0], /schema migration applied/);
+      assert.doesNotMatch(gw.output.slice(mark), /schema migration applied/);
     });
   });
 }
