@@ -92,10 +92,11 @@ const STEPS: Step[] = [
     'sandbox_payments',
     'utr',
   ),
-  // A refund the bank still has in flight is the record of that key: kept until it settles.
+  // A refund the bank still has in flight (or declined, to be tried again) is the record of its
+  // key: kept. The sandbox bank stores a refund `pending` and reads it settled from settle_at.
   deleteStep(
     'sandbox_refunds',
-    "SELECT idempotency_key FROM sandbox_refunds WHERE created_at < ? AND status = 'success' LIMIT ?",
+    "SELECT idempotency_key FROM sandbox_refunds WHERE settle_at < ? AND status = 'pending' LIMIT ?",
     'sandbox_refunds',
     'idempotency_key',
   ),

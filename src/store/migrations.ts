@@ -366,22 +366,28 @@ async function addColumn(c: MigrationContext, table: string, column: string, typ
 
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'baseline', up: baseline },
+  // One busy table per transactional migration: a migration that held one table while it
+  // waited for another could deadlock with a live transaction that holds them the other way.
   {
-    // Jobs that keep failing end as dead letters instead of retrying for ever; verifications
-    // record when their personal fields were erased.
+    // Jobs that keep failing end as dead letters instead of retrying for ever.
     version: 2,
-    name: 'dead_letters_and_retention',
+    name: 'jobs_dead_letters',
     up: async (c) => {
       await addColumn(c, 'jobs', 'failures', 'INTEGER NOT NULL DEFAULT 0');
       await addColumn(c, 'jobs', 'dead_at', 'BIGINT');
-      await addColumn(c, 'verifications', 'purged_at', 'BIGINT');
     },
+  },
+  {
+    // When retention erased a verification's personal fields.
+    version: 3,
+    name: 'verifications_purged_at',
+    up: (c) => addColumn(c, 'verifications', 'purged_at', 'BIGINT'),
   },
   {
     // Indexes for the queries that run all the time: due jobs per runner (by kind), finished and
     // dead jobs by age, credits still owed, sandbox credits never notified, and rows by age for
     // the retention purge.
-    version: 3,
+    version: 4,
     name: 'hot_query_indexes',
     transactional: false,
     up: async (c) => {
@@ -398,7 +404,7 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'name_matches_created', 'name_matches (created_at)');
       await createIndex(c, 'notifications_received', 'notifications (received_at)');
       await createIndex(c, 'sandbox_payments_created', 'sandbox_payments (created_at)');
-      await createIndex(c, 'sandbox_refunds_created', 'sandbox_refunds (created_at)');
+      await createIndex(c, 'sandbox_refunds_settled', 'sandbox_refunds (settle_at)');
       await createIndex(c, 'sandbox_payouts_created', 'sandbox_payouts (created_at)');
     },
   },

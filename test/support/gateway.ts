@@ -94,8 +94,9 @@ export class Gateway {
     await gone;
   }
 
-  async restart(env: Record<string, string> = {}) {
-    await this.kill();
+  /** Stops the process (SIGKILL by default: no shutdown hooks run) and starts it again. */
+  async restart(env: Record<string, string> = {}, signal: NodeJS.Signals = 'SIGKILL') {
+    await this.kill(signal);
     Object.assign(this.env, env);
     await this.spawn();
   }
