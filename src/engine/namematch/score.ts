@@ -53,7 +53,6 @@ const CAP = {
   // The refusals below sit at the floor of their Cashfree category: on the labelled sets fewer
   // than one in ten such pairs is one person, and the category is what callers act on.
   givenGender: 36, // "SUNIL VERMA" / "SUNILA VERMA"
-  givenSlip: 62, // "SHANMUGASUNDARAM" / "SHANMUGASUNOARAM" short of a late slip: a slip or a relative, for review
   givenNear: 34, // "RAJESH" / "RAMESH"
   givenOther: 12, // plus up to 12 for the rest agreeing (siblings, spouses)
   different: 25, // times character similarity, when nothing aligns
@@ -406,21 +405,20 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   // A given name may differ from the other by a vowel or a late slip only if that is a
   // spelling, and for given names it usually is not (Kamal / Komal, Baljinder / Balwinder).
   let givenNear = false;
-  let givenSlip = false;
   for (let i = 0; i < n; i++) {
     const j = a.match[i];
     if (j < 0) continue;
     const k = kinds[i * m + j];
-    // The Tamil -an on a short given name is another person more often than not (Shobha /
-    // Shobhan, Farha / Farhan, Kumar / Kumaran).
-    const shortSuffix = k === 'suffix' && Math.min(ta[i].key.length, tb[j].key.length) < 6;
+    // An n put after a short given name ending in a is another name more often than the Tamil
+    // -an (Shobha / Shobhan, Farha / Farhan, Satya / Satyam); Gopal / Gopalan is the -an.
+    const short = ta[i].key.length < tb[j].key.length ? ta[i].key : tb[j].key;
+    const shortSuffix = k === 'suffix' && short.length < 6 && short.endsWith('A');
     if ((k === 'vowel' || k === 'typo2' || shortSuffix) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
-      if (k === 'typo2' && lateSlip(ta[i].raw, tb[j].raw)) { /* keep the pairing */ } else {
+      if (!(k === 'typo2' && lateSlip(ta[i].raw, tb[j].raw))) {
         a.match[i] = -1;
         givenNear = true;
-        if (k === 'typo2') givenSlip = true;
         continue;
       }
     }
@@ -459,7 +457,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       const k = compareTokens(ta[a.given], tb[b.given]);
       if (k === 'gender') return { score: CAP.givenGender, codes: codeList(v.bits | BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT) };
       if (givenNear || editDistance(ta[a.given].key, tb[b.given].key) <= 1) {
-        return { score: givenSlip ? CAP.givenSlip : CAP.givenNear, codes: codeList(v.bits | BIT.GIVEN_NAME_MISMATCH) };
+        return { score: CAP.givenNear, codes: codeList(v.bits | BIT.GIVEN_NAME_MISMATCH) };
       }
     }
     let ka = '';
@@ -500,7 +498,6 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const k = compareTokens(ta[x], tb[y]);
     v.bits |= BIT.GIVEN_NAME_MISMATCH;
     if (k === 'gender') { v.cap = CAP.givenGender; v.bits |= BIT.GENDER_VARIANT; }
-    else if (givenSlip && (k === 'typo2' || k === 'none')) v.cap = CAP.givenSlip;
     else if (givenNear || k === 'vowel' || k === 'typo2' || editDistance(ta[x].key, tb[y].key) <= 1) v.cap = CAP.givenNear;
     else v.cap = CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
     a.conflict = x;
