@@ -27,10 +27,9 @@ const YESB0000262 = {
   city: 'GREATER BOMBAY',
   state: 'MAHARASHTRA',
   branch: 'SANTACRUZ, MUMBAI',
-  category: null,
-  swift_code: null,
+  // No category, swift_code or nbin: the dataset has none for this branch, and Cashfree's schema
+  // types them as strings and integers, never null (see mobile-schema.test.ts).
   micr: 400532038,
-  nbin: null,
 };
 
 /** A Cashfree client for the two mobile endpoints. */

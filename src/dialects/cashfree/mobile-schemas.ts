@@ -45,23 +45,24 @@ export const MobilePennyDropBody = Type.Object({
   user_consent: UserConsent,
 });
 
+// Never null: a field the IFSC dataset lacks is left out (see ifscDetails in mobile.ts).
 export const IfscDetails = Type.Object(
   {
-    bank: Type.Optional(NS),
-    neft: Type.Optional(NS),
-    imps: Type.Optional(NS),
-    rtgs: Type.Optional(NS),
-    upi: Type.Optional(NS),
-    address: Type.Optional(NS),
-    city: Type.Optional(NS),
-    state: Type.Optional(NS),
-    branch: Type.Optional(NS),
-    category: Type.Optional(NS),
-    swift_code: Type.Optional(NS),
-    micr: Type.Optional(NI),
-    nbin: Type.Optional(NI),
+    bank: Type.Optional(Type.String()),
+    neft: Type.Optional(Type.String()),
+    imps: Type.Optional(Type.String()),
+    rtgs: Type.Optional(Type.String()),
+    upi: Type.Optional(Type.String()),
+    address: Type.Optional(Type.String()),
+    city: Type.Optional(Type.String()),
+    state: Type.Optional(Type.String()),
+    branch: Type.Optional(Type.String()),
+    category: Type.Optional(Type.String({ description: 'Not in the public IFSC dataset: never sent.' })),
+    swift_code: Type.Optional(Type.String({ description: 'Sent when the imported IFSC dataset has the branch\'s SWIFT code.' })),
+    micr: Type.Optional(Type.Integer()),
+    nbin: Type.Optional(Type.Integer({ description: 'Not in the public IFSC dataset: never sent.' })),
   },
-  { description: 'The branch of the IFSC ("Live" / "Not Live" per payment system); {} when unknown.' },
+  { description: 'The branch of the IFSC ("Live" / "Not Live" per payment system); a field the dataset lacks is left out; {} when unknown.' },
 );
 
 export const MobilePennyDropResponse = Type.Object({

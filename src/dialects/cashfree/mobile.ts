@@ -42,9 +42,16 @@ function checkApiVersion(req: FastifyRequest) {
 
 const live = (b: boolean | null) => (b === null ? null : b ? 'Live' : 'Not Live');
 
-function ifscDetails(b: IfscRecord | null) {
+/**
+ * The branch in Cashfree's ifsc_details. Cashfree types every field as a string or an integer,
+ * never null, so a field the IFSC dataset lacks is left out: category and nbin always (the
+ * public dataset carries neither the NEFT membership category nor the NBIN), swift_code for the
+ * many branches without a SWIFT code, micr when it is missing or not numeric.
+ */
+function ifscDetails(b: IfscRecord | null): Record<string, string | number> {
   if (!b) return {};
-  return {
+  const micr = b.micr && /^\d{1,15}$/.test(b.micr) ? Number(b.micr) : null;
+  const fields: Record<string, string | number | null> = {
     bank: b.bank,
     neft: live(b.neft),
     imps: live(b.imps),
@@ -54,12 +61,12 @@ function ifscDetails(b: IfscRecord | null) {
     city: b.city,
     state: b.state,
     branch: b.branch,
-    // The public dataset carries neither the NEFT membership category nor the NBIN.
-    category: null,
     swift_code: b.swift,
-    micr: b.micr && /^\d{1,15}$/.test(b.micr) ? Number(b.micr) : null,
-    nbin: null,
+    micr,
   };
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== null && v !== '') out[k] = v;
+  return out;
 }
 
 function pennyDropBody(v: Verification, branch: IfscRecord | null) {

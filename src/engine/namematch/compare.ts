@@ -2,7 +2,7 @@
 // surface similarity means different things: "SUNIL"/"SUNILA" is one letter apart like an
 // OCR slip, but it is another person.
 import type { Tok } from './normalize.js';
-import { skeleton } from './phonetic.js';
+import { canon, nasalKey, skeleton } from './phonetic.js';
 
 export type Kind =
   | 'none'
@@ -14,32 +14,33 @@ export type Kind =
   | 'prefix' // a truncated record's last token is the start of the other
   | 'initial' // an initial and a full token starting with it
   | 'init_same' // the same initial on both sides
-  | 'gender'; // masculine / feminine forms of one name (Sunil / Sunila)
+  | 'gender' // masculine / feminine forms of one name (Sunil / Sunila)
+  | 'suffix'; // the Tamil -an on a name (Gopal / Gopalan, Kumar / Kumaran): often one name, not always
 
 /** Assignment weight: higher is a more certain correspondence; 0 never pairs. */
 export const WEIGHT: Record<Kind, number> = {
   none: 0, gender: 0,
-  exact: 1, translit: 0.96, init_same: 0.9, typo: 0.86, prefix: 0.85, typo2: 0.82, vowel: 0.8, initial: 0.5,
+  exact: 1, translit: 0.96, init_same: 0.9, typo: 0.86, prefix: 0.85, suffix: 0.84, typo2: 0.82, vowel: 0.8, initial: 0.5,
 };
 
 /** Kinds where two full tokens are taken to be the same word. */
 export const STRONG: Record<Kind, boolean> = {
   none: false, gender: false, initial: false, init_same: false,
-  exact: true, translit: true, typo: true, typo2: true, vowel: true, prefix: true,
+  exact: true, translit: true, typo: true, typo2: true, vowel: true, prefix: true, suffix: true,
 };
 
 // Glyphs that scanners confuse (upper case, and lower-case l read as I). Pairs whose swap
 // makes another common name are left out on purpose: M/N (Sumita / Sunita), L/T (Nilesh /
 // Nitesh), R/V and R/B (Sarita / Savita / Sabita).
-const CONFUSABLE = new Set(['IL', 'IJ', 'IT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'UV', 'VY', 'KX', 'MW']);
+const CONFUSABLE = new Set(['IL', 'IJ', 'IT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'UV', 'VY', 'KX', 'MW', 'CE']);
 function confusable(a: string, b: string): boolean {
   return CONFUSABLE.has(a < b ? a + b : b + a);
 }
 const VOWELS = 'AEIOU';
 
-/** Multi-letter OCR confusions: rn read as m, cl as d, vv as w. */
+/** Multi-letter OCR confusions: rn or nn read as m (and m as either), cl as d, vv as w. */
 function ocrFold(s: string): string {
-  return s.replace(/RN/g, 'M').replace(/CL/g, 'D').replace(/VV/g, 'W');
+  return s.replace(/[RN]N/g, 'M').replace(/CL/g, 'D').replace(/VV/g, 'W');
 }
 function ocrEqual(a: string, b: string): boolean {
   return a !== b && ocrFold(a) === ocrFold(b);
@@ -62,7 +63,8 @@ export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' 
       return la >= 5 && i >= 1 ? 'typo' : null; // transposition
     }
     if (a.slice(i + 1) !== b.slice(i + 1)) return null;
-    if (glyphs && la >= 6 && i >= 1 && confusable(a[i], b[i])) return 'typo';
+    // c for e is the commonest slip of scanned capitals; other pairs need a longer token.
+    if (glyphs && i >= 1 && (la >= 6 || (la >= 5 && a[i] + b[i] === 'CE') || (la >= 5 && a[i] + b[i] === 'EC')) && confusable(a[i], b[i])) return 'typo';
     if (la >= 8 && i >= 3) return 'typo2';
     return null;
   }
@@ -81,7 +83,7 @@ export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' 
  * 'gender'; the Sanskrit final -a and the Tamil -an (Gopal/Gopala/Gopalan,
  * Krishna/Krishnan) are 'translit'.
  */
-export function suffixKind(x: string, y: string): 'gender' | 'translit' | null {
+export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffix' | null {
   const [s, l] = x.length <= y.length ? [x, y] : [y, x];
   let p = 0;
   while (p < s.length && s[p] === l[p]) p++;
@@ -100,7 +102,9 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | null {
       if (s.length < 7 && /[AEIOU][LTNMPD]$/.test(s) && !/(?:PAL|LAL)$/.test(s)) return 'gender';
       return 'translit';
     }
-    if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'translit';
+    // Tamil -an: Gopal / Gopalan, Krishna / Krishnan. Not certain (Kumar / Kumaran, Shobha /
+    // Shobhan, Farha / Farhan are other people), so it is a kind of its own.
+    if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'suffix';
     return null;
   }
   if ((rs === 'AN' && rl === 'INI') || (rs === 'AK' && rl === 'IKA') || (rs === 'I' && rl === 'YA')) return 'gender';
@@ -164,17 +168,53 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (a.init || b.init) {
     if (a.init && b.init) return 'none';
     const [i, f] = a.init ? [a, b] : [b, a];
-    return f.raw[0] === i.raw ? 'initial' : 'none';
+    if (f.raw[0] === i.raw) return 'initial';
+    return Math.max(a.loose, b.loose) >= 2 && voiceless(f.raw[0]) === voiceless(i.raw) ? 'initial' : 'none';
   }
   if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
   if (a.key === b.key) return 'translit';
+  if (a.key[0] === b.key[0] && nasalKey(a.key) === nasalKey(b.key)) return 'translit';
+  // A token read from Tamil script does not know its voicing: compare with it folded.
+  const loose = Math.max(a.loose, b.loose);
+  const ka = loose ? looseKey(a.raw, loose) : a.key;
+  const kb = loose ? looseKey(b.raw, loose) : b.key;
+  if (loose && ka === kb) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
-  const sk = suffixKind(a.key, b.key);
+  const sk = suffixKind(ka, kb);
   if (sk) return sk;
-  if (schwaVariant(a.key, b.key)) return 'translit';
+  if (schwaVariant(ka, kb)) return 'translit';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
-  const t = typoKind(a.raw, b.raw) ?? typoKind(a.key, b.key, false);
+  const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
-  if (vowelVariant(a.key, b.key)) return 'vowel';
+  if (vowelVariant(ka, kb)) return 'vowel';
   return 'none';
+}
+
+/** Voiced and voiceless stops as one (Tamil script writes each pair with one letter). */
+export function voiceless(letter: string): string {
+  return letter === 'G' ? 'K' : letter === 'D' ? 'T' : letter === 'B' ? 'P' : letter === 'J' || letter === 'C' ? 'S' : letter;
+}
+
+const looseCache = new Map<string, string>();
+/**
+ * The key of a token with what the other's script cannot write folded away, for comparing a
+ * name read from an Indian script with a Latin one. Every script: the short a that Latin
+ * spellings write as e (वर्मा: Verma / Varma, Surender), and a nasal before a consonant
+ * (अंशुला: Anshula / Amshula). Tamil (level 2) also: voicing (Gopal / Kobal), ch / s / j
+ * (Chandran / Santhiran), and the vowel Tamil puts into a cluster (Prakash / Pirakash,
+ * Krishnan / Kirushnan, Lakshmi / Lakshumi). Both tokens of a comparison get the same fold.
+ */
+export function looseKey(raw: string, level: number): string {
+  const id = level + raw;
+  let k = looseCache.get(id);
+  if (k !== undefined) return k;
+  let f = raw.replace(/(?<=.)EY$/, 'E').replace(/EE/g, 'I').replace(/E/g, 'A').replace(/M(?=[^AEIOUYPBMH])/g, 'N');
+  if (level >= 2) {
+    f = f.replace(/(?<=^|[^AEIOU])[IU]R(?=[AEIOU])/g, 'R').replace(/CHH?|J|Z/g, 'S')
+      .replace(/TH|DH?/g, 'T').replace(/GH?/g, 'K').replace(/BH?|PH|F/g, 'P').replace(/SHUM/g, 'SHM');
+  }
+  k = canon(f);
+  if (looseCache.size > 50_000) looseCache.clear();
+  looseCache.set(id, k);
+  return k;
 }

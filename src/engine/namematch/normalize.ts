@@ -2,6 +2,7 @@
 // ("S/O ..." and everything after it names someone else), leading titles, initials.
 import { AMBIGUOUS_HONORIFICS, HONORIFICS, NOISE_TOKENS, SHORT_NAMES } from './lexicon.js';
 import { canon, SURNAME_KEYS, WEAK_KEYS } from './phonetic.js';
+import { INDIC_RE, latinise } from './script.js';
 
 export interface Tok {
   /** Upper-case letters as written (after normalisation). */
@@ -16,6 +17,11 @@ export interface Tok {
   sur: boolean;
   /** Formed by joining two written tokens ("RAM KUMAR" read as RAMKUMAR). */
   joined: boolean;
+  /**
+   * Read from an Indian script (1), or from Tamil script (2), which does not tell k from g, t
+   * from d, p from b: compared with what that script cannot write folded away (compare.ts).
+   */
+  loose: number;
 }
 
 export interface ParsedName {
@@ -39,10 +45,10 @@ const ALIAS_RE = /(?:^|[^A-Z])(?:ALIAS|URF|@)(?![A-Z])/;
 const BARE_RELATION = new Set(['SO', 'DO', 'WO']);
 const OCR_DIGITS: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z', '6': 'G' };
 
-export function makeToken(raw: string): Tok {
+export function makeToken(raw: string, loose = 0): Tok {
   const init = raw.length === 1;
   const key = init ? raw : canon(raw);
-  return { raw, key, init, weak: !init && WEAK_KEYS.has(key), sur: !init && SURNAME_KEYS.has(key), joined: false };
+  return { raw, key, init, weak: !init && WEAK_KEYS.has(key), sur: !init && SURNAME_KEYS.has(key), joined: false, loose };
 }
 
 /** Split "RK" / "RKS" (initials written together) into letters. */
@@ -83,6 +89,13 @@ function words(s: string): { words: string[]; ocr: boolean } {
  * no tokens (nothing but titles, or a relation marker first).
  */
 export function parseName(input: string): ParsedName[] {
+  // Names in Indian scripts are read in Latin letters first (script.ts).
+  let loose = 0;
+  if (INDIC_RE.test(input)) {
+    const l = latinise(input);
+    input = l.text;
+    loose = l.tamil ? 2 : 1;
+  }
   // Upper case, accents off, apostrophes closed up (D'SOUZA -> DSOUZA).
   let s = input.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['\u2018\u2019`]/g, '');
   let relation = false;
@@ -107,7 +120,7 @@ export function parseName(input: string): ParsedName[] {
   }
   const tailWords: string[] = [];
   for (const w of words(tail).words) if (!HONORIFICS.has(w)) tailWords.push(w);
-  const extra = expandInitials(tailWords).map(makeToken);
+  const extra = expandInitials(tailWords).map((w) => makeToken(w, loose));
 
   // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
   let i = 0;
@@ -116,16 +129,16 @@ export function parseName(input: string): ParsedName[] {
     if (AMBIGUOUS_HONORIFICS.has(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
     i++;
   }
-  const out = [reading(ws, i, extra, storedLength, relation, ocr)];
+  const out = [reading(ws, i, extra, storedLength, relation, ocr, loose)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
   if (ambiguousAt >= 0) {
     for (let j = i - 1; j >= ambiguousAt && out.length < 3; j--) {
-      if (AMBIGUOUS_HONORIFICS.has(ws[j])) out.push(reading(ws, j, extra, storedLength, relation, ocr));
+      if (AMBIGUOUS_HONORIFICS.has(ws[j])) out.push(reading(ws, j, extra, storedLength, relation, ocr, loose));
     }
   }
   return out;
 }
 
-function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean): ParsedName {
-  return { tokens: expandInitials(ws.slice(from)).map(makeToken), extra, storedLength, honorific: from > 0, relation, ocr };
+function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean, loose: number): ParsedName {
+  return { tokens: expandInitials(ws.slice(from)).map((w) => makeToken(w, loose)), extra, storedLength, honorific: from > 0, relation, ocr };
 }

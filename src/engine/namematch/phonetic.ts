@@ -39,6 +39,10 @@ function canonRules(w: string): string {
   // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander.
   s = s.replace(/([EI]?)ND(?:RA|ER|AR)(?=[^AEIOU]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
   s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua
+  s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
+  s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
+  s = s.replace(/(?<=[^AEIOU])ER$/, 'AR'); // Digamber / Digambar, Kauser / Kausar
+  s = s.replace(/(?<=.)EY$/, 'E'); // Pandey / Pande, Dubey / Dube
   s = s.replace(/([A-Za-z])\1+/g, '$1'); // doubled letters
   s = s.replace(/IAM$/, 'IAN'); // Tamil: Subramaniam / Subramanian
   return s;
@@ -54,6 +58,21 @@ export function canon(token: string): string {
   k = GROUP_KEY.get(token) ?? canonRules(token);
   if (cache.size > 100_000) cache.clear();
   cache.set(token, k);
+  return k;
+}
+
+const nasalCache = new Map<string, string>();
+/**
+ * A key with the nasal before a stop or sibilant written one way: the anusvara is spelled n or
+ * m (Anshu / Amshu, Ambar / Anbar). Kept out of the key itself, where m before a consonant is
+ * usually a real m (Mamta / Mamata, Kamla / Kamala must stay one schwa apart).
+ */
+export function nasalKey(key: string): string {
+  let k = nasalCache.get(key);
+  if (k !== undefined) return k;
+  k = key.replace(/M(?=[KGcJTDSN])/g, 'N').replace(/N(?=[PB])/g, 'M');
+  if (nasalCache.size > 100_000) nasalCache.clear();
+  nasalCache.set(key, k);
   return k;
 }
 

@@ -1,0 +1,180 @@
+// Names written in Indian scripts, read as the Latin spelling a bank clerk would write.
+//
+// Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Telugu, Kannada and Malayalam go through the
+// sanscript library (scheme tables kept by the indic-transliteration project) into IAST, and
+// IAST is then turned into the plain spelling Indian records use (ś -> SH, ā -> A, ṇ -> N).
+// Tamil does not: its script writes k and g, t and d, p and b, s and ch with one letter each,
+// and sanscript reads them as the aspirated Sanskrit sounds (கிருஷ்ணன் -> "ghiruṣṇaṉ"). Tamil
+// has a small table here that follows the spelling conventions of Tamil names (voiced between
+// vowels and after nasals: Murugan, Senthil, Anbu), and its tokens are compared with voicing
+// folded (see Tok.loose), because the script cannot say whether a name is Kopal or Gopal.
+import * as sanscriptModule from '@indic-transliteration/sanscript';
+
+// A CommonJS module whose types declare an ES default export: at run time the default is
+// module.exports itself, which is the library object.
+type SanscriptApi = typeof sanscriptModule.default.default;
+const loaded = sanscriptModule.default as unknown as SanscriptApi & { default?: SanscriptApi };
+const Sanscript: SanscriptApi = loaded.default ?? loaded;
+
+/** Any letter of an Indian script (Devanagari to Malayalam). */
+export const INDIC_RE = /[\u0900-\u0D7F]/;
+
+const BLOCKS: [number, string][] = [
+  [0x0900, 'devanagari'], [0x0980, 'bengali'], [0x0a00, 'gurmukhi'], [0x0a80, 'gujarati'],
+  [0x0b00, 'oriya'], [0x0b80, 'tamil'], [0x0c00, 'telugu'], [0x0c80, 'kannada'], [0x0d00, 'malayalam'],
+];
+// Scripts of languages that drop the inherent vowel at the end of a word (Rajesh, not Rajesha).
+const DROPS_FINAL_A = new Set(['devanagari', 'bengali', 'gurmukhi', 'gujarati', 'oriya']);
+
+function blockOf(cp: number): string | null {
+  if (cp < 0x0900 || cp > 0x0d7f) return null;
+  return BLOCKS[(cp - 0x0900) >> 7][1];
+}
+
+// Each block is laid out alike (ISCII order): offsets within the 128-code-point block.
+const isConsonant = (off: number) => (off >= 0x15 && off <= 0x39) || (off >= 0x58 && off <= 0x5f);
+const VIRAMA_OFF = 0x4d;
+const NUKTA_OFF = 0x3c;
+
+/**
+ * Mark a word-final consonant that follows a vowel (not a conjunct) with a virama, so the
+ * transliteration has no final inherent vowel: राजेश -> rājeś, but कृष्ण stays kṛṣṇa.
+ */
+function dropFinalA(word: string, base: number): string {
+  const n = word.length;
+  if (n < 2) return word;
+  const last = word.charCodeAt(n - 1) - base;
+  const prev = word.charCodeAt(n - 2) - base;
+  if (!isConsonant(last) || prev === VIRAMA_OFF) return word;
+  return word + String.fromCharCode(base + VIRAMA_OFF);
+}
+
+// IAST (as sanscript writes it) to the plain spelling of Indian records.
+const IAST: [RegExp, string][] = [
+  [/[ṃṁ]h$/g, 'ngh'], // सिंह: Singh
+  [/kṣ/g, 'ksh'], [/jñ/g, 'gy'], [/ch/g, 'chh'], [/c(?!hh)/g, 'ch'],
+  [/[śṣ]/g, 'sh'], [/[ṛṝ]/g, 'ri'], [/[ḷḹ]/g, 'l'], [/ḻ/g, 'zh'], [/ṟ/g, 'r'], [/ṉ/g, 'n'],
+  [/ṭ/g, 't'], [/ḍ/g, 'd'], [/[ṇñṅ]/g, 'n'], [/[ṃṁ](?=[pbm])/g, 'm'], [/[ṃṁ]/g, 'n'],
+  [/ḥ$/g, ''], [/ḥ/g, 'h'], [/ẏ/g, 'y'],
+  // Malayalam chillu letters (consonants with no vowel) pass through sanscript untouched.
+  [/ൽ|ൾ/g, 'l'], [/ൻ|ൺ/g, 'n'], [/ർ/g, 'r'], [/ൿ/g, 'k'],
+];
+
+function fromIast(s: string): string {
+  for (const [re, to] of IAST) s = s.replace(re, to);
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+}
+
+function viaSanscript(word: string, script: string, base: number): string {
+  let w = '';
+  for (const ch of word) if (ch.charCodeAt(0) - base !== NUKTA_OFF) w += ch; // ज़ -> ज: z and j share a key anyway
+  if (DROPS_FINAL_A.has(script)) w = dropFinalA(w, base);
+  return fromIast(Sanscript.t(w, script, 'iast'));
+}
+
+// ---- Tamil ----------------------------------------------------------------------------------
+
+const TA_VOWELS: Record<string, string> = {
+  'அ': 'a', 'ஆ': 'a', 'இ': 'i', 'ஈ': 'ee', 'உ': 'u', 'ஊ': 'oo', 'எ': 'e', 'ஏ': 'e', 'ஐ': 'ai', 'ஒ': 'o', 'ஓ': 'o', 'ஔ': 'au',
+};
+const TA_SIGNS: Record<string, string> = {
+  'ா': 'a', 'ி': 'i', 'ீ': 'ee', 'ு': 'u', 'ூ': 'oo', 'ெ': 'e', 'ே': 'e', 'ை': 'ai', 'ொ': 'o', 'ோ': 'o', 'ௌ': 'au',
+};
+const PULLI = '்';
+// Consonants with one spelling in every position.
+const TA_PLAIN: Record<string, string> = {
+  'ங': 'n', 'ஞ': 'nj', 'ண': 'n', 'ந': 'n', 'ம': 'm', 'ய': 'y', 'ர': 'r', 'ல': 'l', 'வ': 'v', 'ழ': 'zh', 'ள': 'l',
+  'ற': 'r', 'ன': 'n', 'ஜ': 'j', 'ஷ': 'sh', 'ஸ': 's', 'ஹ': 'h', 'ஶ': 'sh',
+};
+// Stops: [at the start of a word or doubled, between vowels, after a nasal].
+const TA_STOPS: Record<string, [string, string, string]> = {
+  'க': ['k', 'g', 'g'], 'ச': ['s', 's', 'j'], 'ட': ['t', 'd', 'd'], 'த': ['th', 'd', 'th'], 'ப': ['p', 'b', 'b'],
+};
+const TA_NASALS = new Set(['ங', 'ஞ', 'ண', 'ந', 'ம', 'ன']);
+
+function tamil(word: string): string {
+  const cs = [...word];
+  let out = '';
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i];
+    if (TA_VOWELS[c] !== undefined) { out += TA_VOWELS[c]; continue; }
+    const stop = TA_STOPS[c];
+    const plain = TA_PLAIN[c];
+    if (stop === undefined && plain === undefined) {
+      if (c === 'ஃ') out += 'h';
+      continue; // signs handled with their consonant; anything else is not a letter
+    }
+    let sound: string;
+    if (stop) {
+      const prevCons = i >= 2 && cs[i - 1] === PULLI ? cs[i - 2] : null;
+      if (cs[i + 1] === PULLI && cs[i + 2] === c) sound = c === 'ச' || c === 'த' ? '' : stop[0]; // first of a pair
+      else if (prevCons === c) sound = c === 'ச' ? 'ch' : c === 'த' ? 'th' : stop[0]; // Pichai, Muthu, Appa
+      else if (prevCons && TA_NASALS.has(prevCons)) sound = stop[2]; // Murugan's g after n: Ranganathan, Anbu
+      else if (prevCons === 'ட' && c === 'ச') sound = 'sh'; // ட்ச writes Sanskrit ksh: Lakshmi, Dakshina
+      else if (c === 'ட' && cs[i + 1] === PULLI && cs[i + 2] === 'ச') sound = 'k';
+      else if (i === 0 || prevCons || cs[i + 1] === PULLI) sound = stop[0];
+      else sound = stop[1]; // between vowels: Murugan, Vadivel
+    } else sound = plain;
+    // ற்ற is read tr (Kotravai), ங before க is the ng of Ranganathan.
+    if (c === 'ற' && cs[i + 1] === PULLI && cs[i + 2] === 'ற') { out += 't'; i++; continue; }
+    const next = cs[i + 1];
+    if (next === PULLI) { out += sound; i++; continue; }
+    if (next !== undefined && TA_SIGNS[next] !== undefined) { out += sound + TA_SIGNS[next]; i++; continue; }
+    out += sound + 'a';
+  }
+  return out;
+}
+
+// Tokens repeat across a batch; the transliteration of a word is memoised.
+const cache = new Map<string, string>();
+
+/** One word of one script to Latin letters (lower case). */
+function word(w: string, script: string, base: number): string {
+  const key = script + w;
+  let r = cache.get(key);
+  if (r !== undefined) return r;
+  r = script === 'tamil' ? tamil(w) : viaSanscript(w, script, base);
+  if (cache.size > 50_000) cache.clear();
+  cache.set(key, r);
+  return r;
+}
+
+export interface Latinised {
+  text: string;
+  /** Some of the name was Tamil: its stops carry no voicing. */
+  tamil: boolean;
+}
+
+/** Replace every run of Indian-script letters by its Latin spelling. Other text is kept. */
+export function latinise(input: string): Latinised {
+  let out = '';
+  let run = '';
+  let runScript: string | null = null;
+  let tamilSeen = false;
+  const flush = () => {
+    if (run && runScript) {
+      const base = BLOCKS.find(([, s]) => s === runScript)![0];
+      out += word(run, runScript, base);
+      if (runScript === 'tamil') tamilSeen = true;
+    }
+    run = '';
+    runScript = null;
+  };
+  for (const ch of input.normalize('NFC')) {
+    const cp = ch.codePointAt(0)!;
+    const sc = blockOf(cp);
+    // Danda and double danda are punctuation of every block.
+    if (sc && cp !== 0x0964 && cp !== 0x0965) {
+      if (runScript && sc !== runScript) flush();
+      runScript = sc;
+      run += ch;
+    } else if (ch === '\u200c' || ch === '\u200d') {
+      continue; // joiners shape glyphs inside a word; they are not letters
+    } else {
+      flush();
+      out += ch;
+    }
+  }
+  flush();
+  return { text: out, tamil: tamilSeen };
+}
