@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gateway } from './support/gateway.js';
+import { RateLimiter } from '../src/engine/rate-limit.js';
 
 describe('rate limits', () => {
   let gw: Gateway;
@@ -48,5 +49,53 @@ describe('rate limits', () => {
     assert.equal(refused.json.error.code, 'BAD_REQUEST_ERROR');
     assert.equal(refused.json.error.description, 'Too many requests');
     assert.ok(refused.headers.get('retry-after'));
+  });
+
+  it('counts HEAD with GET, and every unknown route in one bucket', async () => {
+    const m = await gw.merchant('Probing');
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 4 })).status, 200);
+    const headers = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret };
+    const status = '/verification/remitter/status?verification_id=none';
+    const seen = [];
+    for (const method of ['GET', 'HEAD', 'GET', 'HEAD', 'GET']) seen.push((await gw.request(method, status, { headers })).status);
+    assert.deepEqual(seen, [400, 400, 400, 400, 429]);
+
+    // Distinct unknown URLs are one operation, so they neither escape the limit nor each take a key.
+    const unknown = [];
+    for (let i = 0; i < 5; i++) unknown.push(await gw.request('GET', `/verification/no-such-${i}-${'x'.repeat(2000)}`, { headers }));
+    assert.deepEqual(unknown.map((r) => r.status), [404, 404, 404, 404, 429]);
+    assert.equal(unknown[4].json.type, 'rate_limit_error');
+    const auth = `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}`;
+    const rzp = [];
+    for (let i = 0; i < 5; i++) rzp.push((await gw.request('GET', `/v1/nothing/${i}`, { headers: { authorization: auth } })).status);
+    assert.deepEqual(rzp, [404, 404, 404, 404, 429]);
+  });
+});
+
+describe('rate limiter memory', () => {
+  it('holds at most its cap of windows whatever keys arrive, dropping the least recently used', () => {
+    const limiter = new RateLimiter(60_000, 1000);
+    const now = 1_700_000_000_000;
+    const heapBefore = process.memoryUsage().heapUsed;
+    // 4000 distinct 8 KB keys, as a caller sending 4000 distinct 8 KB URLs would have made.
+    for (let i = 0; i < 4000; i++) limiter.take(`${i}:${'u'.repeat(8192)}`, 10, now);
+    assert.equal(limiter.size, 1000);
+    // The 1000 kept are the most recent: an old key starts a fresh window, a recent one counts on.
+    assert.equal(limiter.take(`0:${'u'.repeat(8192)}`, 10, now).remaining, 9);
+    assert.equal(limiter.take(`3999:${'u'.repeat(8192)}`, 10, now).remaining, 8);
+    assert.equal(limiter.size, 1000);
+    // Far less than the 4000 keys would take (about 32 MB of key text alone, as the issue's 69 MB grew).
+    const grown = process.memoryUsage().heapUsed - heapBefore;
+    assert.ok(grown < 20 * 1024 * 1024, `heap grew ${grown} bytes`);
+  });
+
+  it('keeps counting a key that is in use while others come and go', () => {
+    const limiter = new RateLimiter(60_000, 10);
+    const now = 1_700_000_000_000;
+    for (let i = 0; i < 3; i++) limiter.take('busy', 3, now);
+    for (let i = 0; i < 50; i++) {
+      limiter.take(`noise-${i}`, 3, now);
+      if (i % 5 === 0) assert.equal(limiter.take('busy', 3, now).allowed, false);
+    }
   });
 });

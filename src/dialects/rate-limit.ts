@@ -11,7 +11,8 @@ export function rateLimit(s: Services, req: FastifyRequest, reply: FastifyReply)
   // The route's pattern, never the URL as sent: unknown routes share one bucket, and HEAD is
   // answered by the GET route, so it counts against GET's.
   const method = req.method === 'HEAD' ? 'GET' : req.method;
-  const operation = `${method} ${req.routeOptions.url ?? '(unknown route)'}`;
+  // (This hook runs inside a dialect's prefix, so the URL's first segment names the dialect.)
+  const operation = `${method} ${req.routeOptions.url ?? `/${req.url.split('/')[1].slice(0, 16)}/(unknown route)`}`;
   const d = s.limiter.take(`${p.merchant.id} ${operation}`, limit);
   reply.header('x-ratelimit-limit', String(d.limit));
   reply.header('x-ratelimit-remaining', String(d.remaining));
