@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { Services } from './services.js';
 import { REDACT } from './log.js';
 import { refuseNul } from './web/nul-guard.js';
+import { harden, serverOptions } from './web/harden.js';
 import { cashfreeDialect } from './dialects/cashfree/routes.js';
 import { razorpayxDialect } from './dialects/razorpayx/routes.js';
 import { hostedPage } from './web/routes.js';
@@ -13,6 +14,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: s.cfg.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
     bodyLimit: 64 * 1024,
+    ...serverOptions(s.cfg.http),
     // Requests are validated as sent: a number is not silently turned into a string.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Errors raised before routing (a malformed URL, an over-long path parameter) still get the
@@ -53,6 +55,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   });
 
   app.addHook('preValidation', refuseNul);
+  harden(app, s.cfg);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

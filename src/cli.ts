@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
+import { merchantNameProblem } from './engine/merchants.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
 import { WebhookAddressError } from './jobs/webhook-address.js';
@@ -64,9 +65,9 @@ async function main(argv: string[]) {
   const s = await openServices(cfg, createLogger('warn'));
   try {
     if (group === 'merchants' && action === 'create') {
-      const name = values.name?.trim();
-      if (!name || name.length > 100) return fail('merchants create needs --name of 1 to 100 characters');
-      const { merchant, testKey } = await s.merchants.create(name);
+      const problem = values.name === undefined ? 'a --name is required' : merchantNameProblem(values.name);
+      if (problem) return fail(`merchants create: ${problem}`);
+      const { merchant, testKey } = await s.merchants.create(values.name!.trim());
       return print({ ...merchantView(merchant), test_key: testKey });
     }
     if (group === 'merchants' && action === 'list') return print({ items: (await s.merchants.list()).map(merchantView) });

@@ -28,12 +28,35 @@ export interface Config {
   retentionEveryMs: number;
   /** A refund owed longer than this is logged at error level and flagged to the operator. */
   refundAlertMs: number;
-  sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
+  sandbox: {
+    enabled: boolean;
+    payeeVpa: string;
+    payeeName: string;
+    refundSettleMs: number;
+    latencyMs: number;
+    /** Sandbox pay and notify calls per remote address per minute (0: none). */
+    writesPerMinute: number;
+  };
+  /** A live bank connector's address: when set, the sandbox is off unless SANDBOX_ENABLED=true. */
+  bankConnectorUrl?: string;
+  /** How long after a verification ends the hosted page still sends the customer to redirect_url. */
+  redirectWindowMs: number;
+  http: HttpLimits;
   webhookAllowPrivate: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
   mobileRailTimeoutMs: number;
   webhook: { timeoutMs: number; retryBaseMs: number; retryCapMs: number; retryForMs: number; concurrency: number; perMerchant: number };
   logLevel: string;
+}
+
+/** What one HTTP client may hold: timeouts and connection caps (see src/web/limits.ts). */
+export interface HttpLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  connectionTimeoutMs: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
@@ -87,12 +110,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionEveryMs: num(env, 'RETENTION_INTERVAL_MINUTES', 60, 0.01) * 60_000,
     refundAlertMs: num(env, 'REFUND_ALERT_HOURS', 48, 0.0001) * 3_600_000,
     sandbox: {
-      enabled: env.SANDBOX_ENABLED !== 'false',
+      // Off by default once a live connector is configured: a production gateway serves no simulator.
+      enabled: env.SANDBOX_ENABLED ? env.SANDBOX_ENABLED !== 'false' : !env.BANK_CONNECTOR_URL,
       payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',
       payeeName: env.SANDBOX_PAYEE_NAME || 'pennygate',
       refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
+      writesPerMinute: num(env, 'SANDBOX_WRITES_PER_MINUTE', 600),
     },
+    bankConnectorUrl: env.BANK_CONNECTOR_URL || undefined,
+    redirectWindowMs: num(env, 'REDIRECT_WINDOW_SECONDS', 300) * 1000,
+    http: httpLimits(env),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     mobileRailTimeoutMs: num(env, 'MOBILE_RAIL_TIMEOUT_MS', 10_000, 100),
     webhook: {
@@ -104,5 +132,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perMerchant: num(env, 'WEBHOOK_PER_MERCHANT', 4, 1),
     },
     logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const requestTimeoutMs = num(env, 'REQUEST_TIMEOUT_MS', 30_000, 100);
+  return {
+    requestTimeoutMs,
+    // Node refuses a header deadline later than the whole request's.
+    headersTimeoutMs: Math.min(num(env, 'HEADERS_TIMEOUT_MS', 10_000, 100), requestTimeoutMs),
+    keepAliveTimeoutMs: num(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 100),
+    connectionTimeoutMs: num(env, 'CONNECTION_TIMEOUT_MS', 60_000, 100),
+    maxConnections: num(env, 'MAX_CONNECTIONS', 4096, 1),
+    maxConnectionsPerAddress: num(env, 'MAX_CONNECTIONS_PER_ADDRESS', 256, 0),
   };
 }

@@ -4,7 +4,7 @@
 // pays out twice, also across a timeout, a crash and several instances.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, sleep } from './support/gateway.js';
 
 type Key = { client_id: string; client_secret: string };
 const uid = (p = 'm') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -47,7 +47,8 @@ function client(gw: Gateway, key: Key) {
 }
 
 const payouts = async (gw: Gateway, q: Record<string, string>) =>
-  (await gw.request('GET', `/sandbox/upi/payouts?${new URLSearchParams(q)}`)).json.items as any[];
+  (await gw.request('GET', `/sandbox/upi/payouts?${new URLSearchParams(q)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json
+    .items as any[];
 const stored = async (gw: Gateway, refId: number) => (await gw.admin('GET', `/verifications/${refId}`)).json.verification;
 
 for (const store of ['sqlite', 'postgres'] as const) {

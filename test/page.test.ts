@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { Gateway, freePort } from './support/gateway.js';
+import { Gateway, eventually, freePort } from './support/gateway.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -64,7 +64,11 @@ describe('hosted page', () => {
     await page.locator('#status.success').waitFor({ timeout: 10_000 });
     assert.match((await page.locator('#status').textContent())!, /verified/i);
     assert.equal(await page.locator('img.qr').isVisible(), false, 'nothing is left to pay');
-    await page.waitForURL(merchantUrl, { timeout: 10_000 });
+    // Back at the merchant's, with the outcome in the query string.
+    await page.waitForURL((u) => u.toString().startsWith(merchantUrl), { timeout: 10_000 });
+    const landed = new URL(page.url());
+    assert.equal(landed.searchParams.get('status'), 'SUCCESS');
+    assert.equal(landed.searchParams.get('verification_id'), 'page-1');
     assert.match((await page.locator('#back').textContent())!, /Back at the merchant/);
     assert.deepEqual(errors, []);
 
@@ -89,6 +93,48 @@ describe('hosted page', () => {
     const r = await page.goto(`${gw.url}/rpd/nosuchcode123`);
     assert.equal(r!.status(), 404);
     assert.match(await page.locator('h1').textContent() ?? '', /not found/i);
+    await page.close();
+  });
+});
+
+describe('hosted page after the redirect window', () => {
+  let gw: Gateway;
+  let browser: Browser;
+  before(async () => {
+    const port = await freePort();
+    gw = await Gateway.start({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, REDIRECT_WINDOW_SECONDS: '2' } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  it('shows the outcome and a link instead of sending every later visitor to redirect_url', async () => {
+    const cf = gw.cashfree((await gw.merchant('Late Co')).test_key);
+    const created = (await cf.createRpd({ verification_id: 'late-1', redirect_url: 'https://merchant.example/done?from=pg' })).json;
+    const code = new URL(created.url).pathname.split('/')[2];
+    assert.equal((await gw.pay(created.upi_link, 'success@upi')).status, 200);
+    // Within the window the page redirects; once it has passed, it only offers the link.
+    const first = (await gw.request('GET', `/rpd/${code}/status`)).json;
+    assert.equal(first.redirect_url, 'https://merchant.example/done?from=pg&status=SUCCESS&verification_id=late-1');
+    const later = await eventually(
+      async () => (await gw.request('GET', `/rpd/${code}/status`)).json,
+      (s) => s.redirect_url === null,
+      5000,
+      'the redirect window to pass',
+    );
+    assert.equal(later.status, 'SUCCESS');
+    assert.equal(later.return_url, 'https://merchant.example/done?from=pg&status=SUCCESS&verification_id=late-1');
+
+    const page = await browser.newPage();
+    await page.goto(created.url);
+    await page.locator('#status.success').waitFor();
+    const link = page.locator('a#back');
+    await link.waitFor({ state: 'visible' });
+    assert.equal(await link.getAttribute('href'), later.return_url);
+    assert.equal(await page.locator('#rpd').getAttribute('data-redirect-url'), '');
+    assert.equal(new URL(page.url()).pathname, `/rpd/${code}`);
     await page.close();
   });
 });

@@ -2,6 +2,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gateway } from './support/gateway.js';
+import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { RateLimiter } from '../src/engine/rate-limit.js';
+
+// A full collection before each heap reading, so that it measures what is retained.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const retainedHeap = () => (gc(), process.memoryUsage().heapUsed);
 
 describe('rate limits', () => {
   let gw: Gateway;
@@ -48,5 +57,55 @@ describe('rate limits', () => {
     assert.equal(refused.json.error.code, 'BAD_REQUEST_ERROR');
     assert.equal(refused.json.error.description, 'Too many requests');
     assert.ok(refused.headers.get('retry-after'));
+  });
+
+  it('counts HEAD with GET, and every unknown route in one bucket', async () => {
+    const m = await gw.merchant('Probing');
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 4 })).status, 200);
+    const headers = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret };
+    const status = '/verification/remitter/status?verification_id=none';
+    const seen = [];
+    for (const method of ['GET', 'HEAD', 'GET', 'HEAD', 'GET']) seen.push((await gw.request(method, status, { headers })).status);
+    assert.deepEqual(seen, [400, 400, 400, 400, 429]);
+
+    // Distinct unknown URLs are one operation, so they neither escape the limit nor each take a key.
+    const unknown = [];
+    for (let i = 0; i < 5; i++) unknown.push(await gw.request('GET', `/verification/no-such-${i}-${'x'.repeat(2000)}`, { headers }));
+    assert.deepEqual(unknown.map((r) => r.status), [404, 404, 404, 404, 429]);
+    assert.equal(unknown[4].json.type, 'rate_limit_error');
+    const auth = `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}`;
+    const rzp = [];
+    for (let i = 0; i < 5; i++) rzp.push((await gw.request('GET', `/v1/nothing/${i}`, { headers: { authorization: auth } })).status);
+    assert.deepEqual(rzp, [404, 404, 404, 404, 429]);
+  });
+});
+
+describe('rate limiter memory', () => {
+  it('holds at most its cap of windows whatever keys arrive, dropping the least recently used', () => {
+    const limiter = new RateLimiter(60_000, 1000);
+    const now = 1_700_000_000_000;
+    const heapBefore = retainedHeap();
+    // 4000 distinct 8 KB keys (flat strings, as URLs off the wire are), as a caller sending 4000
+    // distinct 8 KB URLs would have made.
+    const key = (i: number) => createHash('sha256').update(String(i)).digest('hex').repeat(128).slice(0, 8190) + i;
+    for (let i = 0; i < 4000; i++) limiter.take(key(i), 10, now);
+    assert.equal(limiter.size, 1000);
+    // The 1000 kept are the most recent: an old key starts a fresh window, a recent one counts on.
+    assert.equal(limiter.take(key(0), 10, now).remaining, 9);
+    assert.equal(limiter.take(key(3999), 10, now).remaining, 8);
+    assert.equal(limiter.size, 1000);
+    // What 1000 keys of 8 KB hold (about 8 MB), not what 4000 would (32 MB of key text alone).
+    const grown = retainedHeap() - heapBefore;
+    assert.ok(grown < 16 * 1024 * 1024, `heap grew ${grown} bytes`);
+  });
+
+  it('keeps counting a key that is in use while others come and go', () => {
+    const limiter = new RateLimiter(60_000, 10);
+    const now = 1_700_000_000_000;
+    for (let i = 0; i < 3; i++) limiter.take('busy', 3, now);
+    for (let i = 0; i < 50; i++) {
+      limiter.take(`noise-${i}`, 3, now);
+      if (i % 5 === 0) assert.equal(limiter.take('busy', 3, now).allowed, false);
+    }
   });
 });

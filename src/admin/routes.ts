@@ -11,6 +11,7 @@ import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 import { AdminError } from './errors.js';
 import { operationsApi } from './operations.js';
+import { merchantNameProblem } from '../engine/merchants.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -62,6 +63,8 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     '/merchants',
     { schema: { tags, security, summary: 'Create a merchant with a test key pair', body: MerchantCreate, response: { 400: AdminErrorBody } } },
     async (req, reply) => {
+      const problem = merchantNameProblem(req.body.name);
+      if (problem) throw new AdminError(400, 'invalid_request', problem);
       const { merchant, testKey } = await s.merchants.create(req.body.name.trim());
       return reply.code(201).send({ ...merchantView(merchant), test_key: testKey });
     },

@@ -8,7 +8,11 @@ export function rateLimit(s: Services, req: FastifyRequest, reply: FastifyReply)
   const p = req.principal;
   const limit = p?.merchant.settings.rateLimitPerMinute ?? s.cfg.rateLimitPerMinute;
   if (!p || !limit) return null;
-  const operation = `${req.method} ${req.routeOptions.url ?? req.url}`;
+  // The route's pattern, never the URL as sent: unknown routes share one bucket, and HEAD is
+  // answered by the GET route, so it counts against GET's.
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  // (This hook runs inside a dialect's prefix, so the URL's first segment names the dialect.)
+  const operation = `${method} ${req.routeOptions.url ?? `/${req.url.split('/')[1].slice(0, 16)}/(unknown route)`}`;
   const d = s.limiter.take(`${p.merchant.id} ${operation}`, limit);
   reply.header('x-ratelimit-limit', String(d.limit));
   reply.header('x-ratelimit-remaining', String(d.remaining));

@@ -4,6 +4,19 @@ import { base62, digits, newId } from './ids.js';
 import { hashSecret, seal, secretMatches, unseal } from './secrets.js';
 import type { Merchant, MerchantSettings, Mode, Principal } from './types.js';
 
+/**
+ * Why a merchant name cannot be used, or null. The name reaches webhooks, the admin API and the
+ * customer's hosted page: it must have a visible character and no control characters.
+ */
+export function merchantNameProblem(name: string): string | null {
+  // C0, DEL and C1 controls, and the line/paragraph separators some renderers treat as line breaks.
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'name must not contain control characters';
+  const trimmed = name.trim();
+  if (!trimmed) return 'name must not be blank';
+  if (trimmed.length > 100) return 'name must be at most 100 characters';
+  return null;
+}
+
 export interface IssuedKey {
   client_id: string;
   client_secret: string;

@@ -4,6 +4,7 @@
 import type { Db } from '../store/db.js';
 import { matchNames, type NameMatch } from './namematch/index.js';
 import type { Merchant, Principal } from './types.js';
+import { newRefId } from './ids.js';
 
 export interface NameCheck extends NameMatch {
   referenceId: number;
@@ -18,13 +19,22 @@ export async function checkNames(
   req: { verificationId: string; name1: string; name2: string },
 ): Promise<NameCheck | 'duplicate'> {
   const m = matchNames(req.name1, req.name2, p.merchant.settings.nameMatchBands);
-  const [row] = await db.query<{ reference_id: number }>(
-    `INSERT INTO name_matches (merchant_id, verification_id, name_1, name_2, score, result, reason, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
-    [p.merchant.id, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
-  );
-  if (!row) return 'duplicate';
-  return { ...m, referenceId: row.reference_id, verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
+  // The reference is random like a ref_id rather than the table's counter, which would tell
+  // every merchant how many checks all merchants have made.
+  for (;;) {
+    const [row] = await db.query<{ reference_id: number }>(
+      `INSERT INTO name_matches (reference_id, merchant_id, verification_id, name_1, name_2, score, result, reason, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
+      [newRefId(), p.merchant.id, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
+    );
+    if (row) return { ...m, referenceId: Number(row.reference_id), verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
+    const [taken] = await db.query('SELECT 1 AS taken FROM name_matches WHERE merchant_id = ? AND verification_id = ?', [
+      p.merchant.id,
+      req.verificationId,
+    ]);
+    if (taken) return 'duplicate';
+    // Otherwise the random reference was already in use (one chance in billions): draw again.
+  }
 }
 
 /** The match of the name a merchant expects against the name at the bank, with its bands. */

@@ -9,7 +9,7 @@ export interface PageModel {
   upiLink: string;
   payee: string;
   test: boolean;
-  state: { status: string; seconds_left: number; valid_until: string | null; redirect_url: string | null };
+  state: { status: string; seconds_left: number; valid_until: string | null; redirect_url: string | null; return_url: string | null };
 }
 
 /** Payers offered as "pay as" buttons in test mode. */
@@ -47,7 +47,7 @@ ${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${e
   return `${head}<body>
 <main class="card" id="rpd" data-code="${esc(m.code)}" data-upi-link="${esc(m.upiLink)}"
   data-status="${esc(m.state.status)}" data-seconds-left="${m.state.seconds_left}"
-  data-redirect-url="${esc(m.state.redirect_url ?? '')}">
+  data-redirect-url="${esc(m.state.redirect_url ?? '')}" data-return-url="${esc(m.state.return_url ?? '')}">
 <h1>Verify your bank account</h1>
 <p class="lede">Pay <strong>&#8377;1</strong> to <strong>${esc(m.payee)}</strong> from the bank account you want to verify.
 The rupee comes back to you within 48 hours.</p>
@@ -56,6 +56,7 @@ The rupee comes back to you within 48 hours.</p>
 <nav class="apps">${apps}</nav>
 <p class="timer">Link expires in <time id="countdown">--:--</time></p>
 <p id="status" class="status" role="status" aria-live="polite">Waiting for your payment…</p>
+<p class="back" hidden><a id="back" rel="noreferrer">Return to the merchant's site</a></p>
 ${sandbox}
 </main>
 <script src="/assets/rpd.js" defer></script>
@@ -83,6 +84,8 @@ h1{font-size:1.35rem;margin:0 0 8px}
 .pay-as{margin:4px;padding:10px 14px;border-radius:10px;border:1px solid #9a3412;background:#fff7ed;color:#9a3412;font-weight:600;cursor:pointer}
 .pay-as:disabled{opacity:.5;cursor:default}
 .ended .qr,.ended .hint,.ended .apps,.ended .timer{display:none}
+.back{margin:12px 0 0}
+.back a{color:#1d4ed8;font-weight:600}
 `;
 
 export const PAGE_SCRIPT = `
@@ -121,6 +124,11 @@ export const PAGE_SCRIPT = `
     if (state.redirect_url) {
       statusEl.textContent += ' Taking you back…';
       setTimeout(function () { window.location.assign(state.redirect_url); }, 1500);
+    } else if (state.return_url) {
+      // Long after the end: the outcome and a link, no automatic redirect.
+      var back = document.getElementById('back');
+      back.href = state.return_url;
+      back.parentNode.hidden = false;
     }
   }
 
@@ -154,7 +162,7 @@ export const PAGE_SCRIPT = `
 
   tick();
   setInterval(tick, 1000);
-  show({ status: root.dataset.status, redirect_url: root.dataset.redirectUrl || null });
+  show({ status: root.dataset.status, redirect_url: root.dataset.redirectUrl || null, return_url: root.dataset.returnUrl || null });
   poll();
 })();
 `;

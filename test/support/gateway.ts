@@ -149,8 +149,12 @@ export class Gateway {
     return this.request('POST', '/sandbox/upi/pay', { body: { upi_link, payer_vpa, ...(amount ? { amount } : {}) } });
   }
 
-  async payment(utr: string) {
-    return (await this.request('GET', `/sandbox/upi/payments/${utr}`)).json;
+  /** A sandbox payment as the operator sees it, or as the merchant whose test key is given. */
+  async payment(utr: string, key?: { client_id: string; client_secret: string }) {
+    const headers = key
+      ? { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret }
+      : { authorization: `Bearer ${ADMIN_TOKEN}` };
+    return (await this.request('GET', `/sandbox/upi/payments/${utr}`, { headers })).json;
   }
 
   /** Waits until every refund the sandbox bank made against a payment has settled; returns them. */

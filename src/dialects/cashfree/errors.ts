@@ -57,6 +57,9 @@ export function fromValidation(errors: AjvError[]): CashfreeError {
   }
   const field = e.instancePath.split('/').filter(Boolean).join('.');
   if (!field) return invalid('invalid_request', 'Request body should be a JSON object.');
+  if (e.keyword === 'additionalProperties') {
+    return invalid(`${field.replace(/\./g, '_')}_value_invalid`, `${field} does not take the property ${String(e.params.additionalProperty).slice(0, 50)}.`);
+  }
   if (e.keyword === 'minLength' && e.params.limit === 1) {
     return invalid(`${field}_value_invalid`, `${field} is not allowed to be empty.`);
   }

@@ -35,7 +35,8 @@ export const UserConsent = Type.Object(
       examples: ['Testing the entire flow for penny drop verification'],
     }),
   },
-  { description: 'The customer\'s consent to the verification.' },
+  // Stored as the consent record: nothing but these four properties.
+  { description: 'The customer\'s consent to the verification.', additionalProperties: false },
 );
 
 export const MobilePennyDropBody = Type.Object({

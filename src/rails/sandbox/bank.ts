@@ -70,6 +70,14 @@ export class SandboxBank implements Rail {
     if (intent.pa.toLowerCase() !== this.opts.payeeVpa.toLowerCase()) {
       throw new SandboxError('payee_not_found', `payee ${intent.pa} is not a merchant VPA in the sandbox network.`);
     }
+    // Whoever holds a test intent's link may pay it; a live verification's intent never.
+    if (intent.tr) {
+      const live = await this.db.query(
+        "SELECT ref_id FROM verifications WHERE intent_tr = ? AND (mode <> 'test' OR rail <> ?) LIMIT 1",
+        [intent.tr, this.name],
+      );
+      if (live.length) throw new SandboxError('not_a_test_intent', 'the sandbox pays test-mode intents only.');
+    }
     const payer = findPayer(payerVpa);
     if (!payer) throw new SandboxError('payer_not_found', `payer_vpa ${payerVpa} is not in the sandbox directory.`);
     const am = amountOverride ?? intent.am;
@@ -141,9 +149,16 @@ export class SandboxBank implements Rail {
     for (const r of rows) await this.notify(r.utr).catch(() => undefined);
   }
 
-  async payment(utr: string) {
+  /** A payment and its refunds; with `merchantId`, only a payment of that merchant's verifications. */
+  async payment(utr: string, merchantId?: string) {
     const [p] = await this.db.query('SELECT * FROM sandbox_payments WHERE utr = ?', [utr]);
     if (!p) return null;
+    if (merchantId !== undefined) {
+      const own = p.tr
+        ? await this.db.query('SELECT ref_id FROM verifications WHERE rail = ? AND intent_tr = ? AND merchant_id = ?', [this.name, p.tr, merchantId])
+        : [];
+      if (!own.length) return null;
+    }
     const refunds = await this.db.query('SELECT * FROM sandbox_refunds WHERE utr = ? ORDER BY created_at', [utr]);
     const now = Date.now();
     return {

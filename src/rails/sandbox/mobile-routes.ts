@@ -1,5 +1,5 @@
 // HTTP face of the sandbox's mobile side: the named mobile numbers, and the payouts the bank made.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { SANDBOX_MOBILES } from './mobile.js';
@@ -10,7 +10,11 @@ const PayoutsQuery = Type.Object({
 });
 const tags = ['Sandbox'];
 
-export async function sandboxMobileApi(app: FastifyInstance, s: Services) {
+export async function sandboxMobileApi(
+  app: FastifyInstance,
+  s: Services,
+  o: { reader: (req: FastifyRequest) => Promise<void>; security: Record<string, string[]>[] },
+) {
   const network = s.rails.sandbox.mobile;
 
   app.get('/upi/mobiles', { schema: { tags, summary: 'The named sandbox mobile numbers and their VPAs' } }, async () => ({
@@ -24,7 +28,18 @@ export async function sandboxMobileApi(app: FastifyInstance, s: Services) {
 
   app.get<{ Querystring: Static<typeof PayoutsQuery> }>(
     '/upi/payouts',
-    { schema: { tags, summary: 'Payouts the sandbox bank made (newest first), by VPA or idempotency key', querystring: PayoutsQuery } },
-    async (req) => ({ items: await network.payouts(req.query) }),
+    {
+      schema: {
+        tags,
+        summary: "Payouts the sandbox bank made for the caller's verifications (newest first), by VPA or idempotency key",
+        querystring: PayoutsQuery,
+        security: o.security,
+      },
+      onRequest: o.reader,
+    },
+    async (req) => {
+      const r = req.sandboxReader!;
+      return { items: await network.payouts(req.query, r.operator ? undefined : r.merchantId) };
+    },
   );
 }

@@ -152,13 +152,23 @@ export class SandboxMobileNetwork {
     return r ? outcome(r) : null;
   }
 
-  /** Payouts the bank made, newest first, for the sandbox's inspection API. */
-  async payouts(f: { vpa?: string; key?: string }) {
-    const rows = f.key
-      ? await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [f.key])
-      : f.vpa
-        ? await this.db.query('SELECT * FROM sandbox_payouts WHERE vpa = ? ORDER BY created_at DESC LIMIT 100', [f.vpa.toLowerCase()])
-        : await this.db.query('SELECT * FROM sandbox_payouts ORDER BY created_at DESC LIMIT 100');
+  /**
+   * Payouts the bank made, newest first, for the sandbox's inspection API: those of one
+   * merchant's verifications (through their payout keys), or all of them for the operator.
+   */
+  async payouts(f: { vpa?: string; key?: string }, merchantId?: string) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.key) (where.push('p.idempotency_key = ?'), params.push(f.key));
+    else if (f.vpa) (where.push('p.vpa = ?'), params.push(f.vpa.toLowerCase()));
+    if (merchantId !== undefined) {
+      where.push("p.idempotency_key IN (SELECT payout_key FROM verifications WHERE merchant_id = ? AND mode = 'test')");
+      params.push(merchantId);
+    }
+    const rows = await this.db.query(
+      `SELECT p.* FROM sandbox_payouts p ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.created_at DESC LIMIT 100`,
+      params,
+    );
     return rows.map((r) => ({
       idempotency_key: r.idempotency_key,
       vpa: r.vpa,

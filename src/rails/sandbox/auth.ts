@@ -1,0 +1,54 @@
+// Who reads the sandbox's records: the operator (Bearer ADMIN_TOKEN) sees everything, a merchant's
+// test key (Cashfree's x-client-id/x-client-secret or RazorpayX's Basic key_id:key_secret) sees
+// that merchant's own payments and payouts. Live keys have no business with the simulator.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../services.js';
+import { SandboxError } from './bank.js';
+
+const digest = (v: string) => createHash('sha256').update(v).digest();
+
+export type SandboxReader = { operator: true } | { operator: false; merchantId: string };
+
+export class SandboxAuthError extends SandboxError {
+  constructor(
+    readonly status: 401 | 403,
+    code: string,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+function credentials(req: FastifyRequest): { id: string; secret: string } | null {
+  const id = req.headers['x-client-id'];
+  const secret = req.headers['x-client-secret'];
+  if (typeof id === 'string' && typeof secret === 'string') return { id, secret };
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]*)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : null;
+}
+
+/** The caller reading sandbox records, or an error saying what is missing. */
+export async function sandboxReader(s: Services, req: FastifyRequest): Promise<SandboxReader> {
+  const auth = req.headers.authorization ?? '';
+  if (auth.startsWith('Bearer ')) {
+    // Digests compare in constant time and reveal no length.
+    if (timingSafeEqual(digest(auth.slice(7)), digest(s.cfg.adminToken))) return { operator: true };
+    throw new SandboxAuthError(401, 'unauthorized', 'The admin token is not valid.');
+  }
+  const key = credentials(req);
+  if (!key) {
+    throw new SandboxAuthError(
+      401,
+      'unauthorized',
+      'A test key (x-client-id and x-client-secret, or Basic key_id:key_secret) or the admin token is required.',
+    );
+  }
+  const p = await s.merchants.authenticate(key.id, key.secret);
+  if (!p) throw new SandboxAuthError(401, 'unauthorized', 'Invalid client id and secret combination.');
+  if (p.mode !== 'test') throw new SandboxAuthError(403, 'test_key_required', 'The sandbox serves test keys only.');
+  return { operator: false, merchantId: p.merchant.id };
+}

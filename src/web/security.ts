@@ -1,0 +1,19 @@
+// Headers every answer carries: browsers must not sniff a JSON error into HTML, nor leak the
+// hosted page's address (it holds the verification's short code) to other sites; HTML gets a
+// content security policy even when a handler set none.
+import type { FastifyInstance } from 'fastify';
+
+/** For HTML that sets no policy of its own (error pages, 404s): nothing may load or frame it. */
+const DEFAULT_HTML_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+export function securityHeaders(app: FastifyInstance) {
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', DEFAULT_HTML_CSP);
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,94 @@
+// Smaller findings of the security review, each pinned: NUL characters in hosted-page URLs,
+// security headers, merchant names, consent records, name-match references.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway } from './support/gateway.js';
+
+describe('hardening', () => {
+  let gw: Gateway;
+  let m: { id: string; test_key: { client_id: string; client_secret: string } };
+  let code: string;
+  before(async () => {
+    gw = await Gateway.start();
+    m = await gw.merchant('Hardened');
+    const created = await gw.cashfree(m.test_key).createRpd({ verification_id: 'h-1', name: 'John Doe' });
+    code = new URL(created.json.url).pathname.split('/')[2];
+  });
+  after(() => gw?.stop());
+
+  it('answers NUL characters in hosted-page URLs with a 4xx in the page form, and logs no error', async () => {
+    const page = await gw.request('GET', `/rpd/${code}?q=%00`);
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get('content-type')!, /text\/html/);
+    assert.match(page.text, /<html/);
+    const status = await gw.request('GET', '/rpd/%00/status');
+    assert.equal(status.status, 400);
+    assert.deepEqual(status.json, { status: 'BAD_REQUEST' });
+    for (const path of [`/rpd/${code}/status?x=%00`, `/rpd/${code}/qr.png?%00=1`, '/rpd/%00', '/assets/rpd.js?v=%00']) {
+      const r = await gw.request('GET', path);
+      assert.ok(r.status >= 400 && r.status < 500, `${path}: ${r.status}`);
+    }
+    // The page itself still works, and nothing above was logged as an error.
+    assert.equal((await gw.request('GET', `/rpd/${code}`)).status, 200);
+    assert.doesNotMatch(gw.output, /"level":50/);
+  });
+
+  it('sends security headers on every answer, and a policy on every HTML page', async () => {
+    const answers = await Promise.all([
+      gw.request('GET', '/healthz'),
+      gw.request('GET', `/rpd/${code}`),
+      gw.request('GET', '/rpd/nosuchcode99'),
+      gw.request('GET', '/verification/remitter/status?verification_id=h-1'),
+      gw.request('GET', '/admin/merchants'),
+      gw.request('GET', '/sandbox/upi/payers'),
+      gw.request('GET', '/nowhere'),
+    ]);
+    for (const r of answers) {
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+      assert.ok(r.headers.get('referrer-policy'));
+      if (r.headers.get('content-type')?.startsWith('text/html')) assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    }
+  });
+
+  it('refuses merchant names that are blank or carry control characters', async () => {
+    for (const name of ['   ', '\t\t', 'Acme\nLending', 'Acme\u0007', 'Acme\u0085Co', 'Acme\u2028Co']) {
+      const r = await gw.admin('POST', '/merchants', { name });
+      assert.equal(r.status, 400, `${JSON.stringify(name)}: ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_request');
+    }
+    const before = (await gw.admin('GET', '/merchants')).json.items.length;
+    assert.equal((await gw.admin('POST', '/merchants', { name: '  Acme  Lending ' })).status, 201);
+    assert.equal((await gw.admin('GET', '/merchants')).json.items.length, before + 1);
+  });
+
+  it('refuses extra properties in user_consent with Cashfree’s validation error, recording nothing', async () => {
+    const r = await gw.cashfree(m.test_key).post(
+      '/mobile/penny-drop',
+      {
+        verification_id: 'h-consent',
+        mobile_number: '9999999999',
+        user_consent: { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Bank account verification for payouts', note: 'x'.repeat(5000) },
+      },
+      { 'x-api-version': '2024-12-01' },
+    );
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.type, 'validation_error');
+    assert.equal(r.json.code, 'user_consent_value_invalid');
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}`)).json.verifications, 1);
+  });
+
+  it('gives name matches random references that reveal no count', async () => {
+    const cf = gw.cashfree(m.test_key);
+    const refs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await cf.post('/name-match', { verification_id: `h-nm-${i}`, name_1: 'John Doe', name_2: 'JOHN DOE' });
+      assert.equal(r.status, 200, r.text);
+      refs.push(r.json.reference_id);
+    }
+    assert.equal(new Set(refs).size, 5);
+    for (const ref of refs) assert.ok(Number.isSafeInteger(ref) && ref >= 1e12, `reference ${ref}`);
+    // Not a counter: consecutive checks are not consecutive numbers.
+    assert.ok(refs.slice(1).some((r, i) => Math.abs(r - refs[i]) > 1000), refs.join(','));
+    assert.equal((await cf.post('/name-match', { verification_id: 'h-nm-0', name_1: 'A B', name_2: 'A B' })).status, 409);
+  });
+});
