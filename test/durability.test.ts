@@ -1,7 +1,7 @@
 // Expiry and crash safety: jobs live in the database, the process may die at any moment.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, sleep, storeFor } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
 const uid = (p = 'd') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -33,7 +33,7 @@ describe('expiry', () => {
 });
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`crash safety (${store})`, () => {
+  describe(`crash safety (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
     let gw: Gateway;
     let drop: (() => Promise<void>) | undefined;
     after(async () => {
@@ -106,7 +106,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
   });
 }
 
-describe('several instances on one PostgreSQL', () => {
+describe('several instances on one PostgreSQL', { skip: needsPostgres }, () => {
   const gws: Gateway[] = [];
   let drop: (() => Promise<void>) | undefined;
   after(async () => {
