@@ -21,7 +21,7 @@ export interface Config {
   jobPollMs: number;
   jobConcurrency: number;
   jobLeaseMs: number;
-  sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number };
+  sandbox: { enabled: boolean; payeeVpa: string; payeeName: string; refundSettleMs: number; latencyMs: number; slowPayoutMs: number };
   webhookAllowPrivate: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
   mobileRailTimeoutMs: number;
@@ -80,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       payeeName: env.SANDBOX_PAYEE_NAME || 'pennygate',
       refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
+      slowPayoutMs: num(env, 'SANDBOX_SLOW_PAYOUT_MS', 1500),
     },
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     mobileRailTimeoutMs: num(env, 'MOBILE_RAIL_TIMEOUT_MS', 10_000, 100),

@@ -145,11 +145,12 @@ describe('job leases', () => {
   });
 
   it('a job slower than its lease keeps it: a slow webhook is not sent twice at once', async () => {
-    // The receiver answers after 1.5 s, five times the 300 ms lease: without renewal the
-    // delivery job would be claimed again while its first attempt is still waiting.
+    // The receiver answers after 4 s, four times the 1 s lease: without renewal the delivery job
+    // would be claimed again while its first attempt is still waiting. (A lease much shorter
+    // than a second could lapse on a busy machine whose renewals are late.)
     receiver = await Receiver.start();
-    receiver.plan = [{ status: 200, afterMs: 1500 }];
-    gw = await Gateway.start({ env: { JOB_LEASE_MS: '300', WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    receiver.plan = [{ status: 200, afterMs: 4000 }];
+    gw = await Gateway.start({ env: { JOB_LEASE_MS: '1000', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '20000' } });
     const m = await gw.merchant();
     await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
     const created = (await gw.cashfree(m.test_key).createRpd({ verification_id: uid('lease') })).json;
@@ -157,10 +158,10 @@ describe('job leases', () => {
     await eventually(
       async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0],
       (d: any) => d?.status === 'delivered',
-      10_000,
+      20_000,
       'the slow delivery',
     );
-    await sleep(1000);
+    // A second claim would have sent its copy while the first attempt waited, so it has arrived.
     assert.equal(receiver.received.length, 1, `the receiver got ${receiver.received.length} copies`);
   });
 });
