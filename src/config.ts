@@ -29,11 +29,25 @@ export interface Config {
   logLevel: string;
 }
 
+/** A start-up failure that a setting explains; its message names the setting. */
+export class SettingError extends Error {}
+
+/** A connection URL fit for a log line: the password is hidden. */
+export function safeUrl(u: string): string {
+  try {
+    const url = new URL(u);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(not a valid URL)';
+  }
+}
+
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n) || n < min) throw new SettingError(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -47,6 +61,7 @@ function persistentSecret(dataDir: string, file: string, make: () => string): { 
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = num(env, 'PORT', 8080);
+  if (!Number.isInteger(port) || port > 65535) throw new SettingError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
   const dataDir = resolve(env.DATA_DIR || './data');
   const admin = env.ADMIN_TOKEN
     ? { value: env.ADMIN_TOKEN, path: undefined }
@@ -55,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? env.SECRET_KEY
     : persistentSecret(dataDir, 'secret-key', () => randomBytes(32).toString('base64')).value;
   const secretKey = Buffer.from(key, /^[0-9a-f]{64}$/i.test(key) ? 'hex' : 'base64');
-  if (secretKey.length !== 32) throw new Error('SECRET_KEY must be 32 bytes, hex or base64');
+  if (secretKey.length !== 32) throw new SettingError('SECRET_KEY must be 32 bytes, hex or base64');
   return {
     port,
     host: env.HOST || '0.0.0.0',

@@ -1,6 +1,6 @@
 // Wires the parts together: store, rails, engine, jobs, HTTP.
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { SettingError, safeUrl, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { schema } from './store/schema.js';
 import { RailRegistry } from './rails/index.js';
@@ -16,8 +16,7 @@ import type { Services } from './services.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
 export async function openServices(cfg: Config, log: Logger): Promise<Services> {
-  const db: Db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-  await db.migrate(schema(db.kind));
+  const db = await openStore(cfg);
   const rails = new RailRegistry(db, cfg);
   await rails.sandbox.init();
   await initIfscDirectory(db);
@@ -39,6 +38,21 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
   return { cfg, db, engine, merchants, rails, webhooks, mobile, limiter: new RateLimiter() };
+}
+
+/** Opens and migrates the store; a failure names the setting that chose it. */
+async function openStore(cfg: Config): Promise<Db> {
+  let db: Db | undefined;
+  try {
+    db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    await db.migrate(schema(db.kind));
+    return db;
+  } catch (err) {
+    await db?.close().catch(() => {});
+    const why = (err as Error).message;
+    if (cfg.databaseUrl) throw new SettingError(`DATABASE_URL ${safeUrl(cfg.databaseUrl)} cannot be used: ${why}`);
+    throw new SettingError(`DATA_DIR ${cfg.dataDir}: the SQLite store cannot be opened: ${why}`);
+  }
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
@@ -65,7 +79,18 @@ export async function startGateway(cfg: Config, log: Logger) {
   };
 
   const app = await buildApp(s);
-  await app.listen({ port: cfg.port, host: cfg.host });
+  try {
+    await app.listen({ port: cfg.port, host: cfg.host });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await s.db.close().catch(() => {});
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `PORT=${cfg.port} on HOST=${cfg.host}`;
+    if (code === 'EADDRINUSE') throw new SettingError(`${where} is in use by another process: choose another PORT`);
+    if (code === 'EACCES') throw new SettingError(`${where} needs privileges: choose a PORT above 1023`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new SettingError(`HOST=${cfg.host} is not an address of this machine`);
+    throw err;
+  }
   runner.start();
   webhookRunner.start();
   s.rails.sandbox.start(s.engine);
