@@ -31,7 +31,7 @@ const run = promisify(execFile);
 async function cli(env: Record<string, string>, ...args: string[]) {
   const { PATH, HOME } = process.env;
   try {
-    const { stdout } = await run(process.execPath, [CLI, ...args], { env: { PATH, HOME, ...env }, maxBuffer: 1 << 24 });
+    const { stdout } = await run(process.execPath, [CLI, ...args, '--json'], { env: { PATH, HOME, ...env }, maxBuffer: 1 << 24 });
     return { code: 0, json: JSON.parse(stdout), stderr: '' };
   } catch (err: any) {
     return { code: err.code as number, json: null, stderr: String(err.stderr) };

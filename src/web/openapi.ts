@@ -75,6 +75,14 @@ const SCHEMAS: Record<string, Schema> = {
     { required: ['id', 'status'] },
   ),
   WebhookDeliveryList: list(ref('WebhookDelivery')),
+  TestEvent: obj(
+    {
+      event_id: str(),
+      event: str(),
+      delivery: nullable(obj({ id: str(), url: str(), dialect: str(), event_type: str() })),
+    },
+    { required: ['event_id', 'event', 'delivery'], description: 'delivery is null when the merchant has no webhook' },
+  ),
   RateLimit: obj({ per_minute: { type: 'integer' } }, { required: ['per_minute'] }),
   OutstandingRefunds: obj(
     {
@@ -139,8 +147,7 @@ const OPS: Record<string, Doc> = {
   'GET /admin/merchants/{id}/webhook/deliveries': { operationId: 'adminListWebhookDeliveries', ok: [200, 'WebhookDeliveryList'] },
   'GET /admin/webhook-deliveries/{id}': { operationId: 'adminGetWebhookDelivery', ok: [200, 'WebhookDelivery'] },
   'POST /admin/webhook-deliveries/{id}/replay': { operationId: 'adminReplayWebhookDelivery', ok: [200, 'WebhookDelivery'] },
-  'POST /admin/merchants/{id}/webhook/test': { operationId: 'adminSendTestEvent', ok: [200, 'WebhookDelivery'] },
-  'GET /admin/merchants/{id}/webhook/events': { operationId: 'adminStreamWebhookEvents', ok: [200, 'text/event-stream'] },
+  'POST /admin/merchants/{id}/webhook/test': { operationId: 'adminSendTestEvent', ok: [200, 'TestEvent'] },
   'PUT /admin/merchants/{id}/name-match-bands': { operationId: 'adminSetNameMatchBands', ok: [200, 'Bands'] },
   'DELETE /admin/merchants/{id}/name-match-bands': { operationId: 'adminResetNameMatchBands', ok: [200, 'Bands'] },
   'PUT /admin/merchants/{id}/rate-limit': { operationId: 'adminSetRateLimit', ok: [200, 'RateLimit'] },
