@@ -1,7 +1,7 @@
 // Expiry and crash safety: jobs live in the database, the process may die at any moment.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
 const uid = (p = 'd') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -74,7 +74,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       );
       assert.equal(after.utr, paid.json.utr);
       assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 0);
-      await sleep(500);
+      await gw.idle();
       const refunds = (await gw.payment(paid.json.utr)).refunds;
       assert.equal(refunds.length, 1);
       assert.equal(refunds[0].attempt, 1);

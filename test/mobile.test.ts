@@ -4,7 +4,7 @@
 // pays out twice, also across a timeout, a crash and several instances.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
 
 type Key = { client_id: string; client_secret: string };
 const uid = (p = 'm') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -265,7 +265,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(p[0].utr, v.utr);
       // Asking again with the same id changes nothing and pays nothing.
       assert.equal((await cf.pennyDrop({ verification_id: vid, mobile_number: '9111111111', user_consent: consent() })).status, 409);
-      await sleep(300);
+      await gw.idle();
       assert.equal((await payouts(gw, { key }))[0].calls, 1);
     });
 

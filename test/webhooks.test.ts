@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { Gateway, eventually, sleep } from './support/gateway.js';
+import { Gateway, eventually } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
 type Key = { client_id: string; client_secret: string };

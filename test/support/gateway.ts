@@ -149,6 +149,24 @@ export class Gateway {
     return (await this.request('GET', `/sandbox/upi/payments/${utr}`)).json;
   }
 
+  /**
+   * Waits until the gateway has no work left to do soon: no job due, running, or scheduled
+   * other than link expiries (minutes away). A check that something did NOT happen (a second
+   * refund, a second event) holds from then on, whatever the machine's load.
+   */
+  idle(ms = 15_000) {
+    return eventually(
+      async () => (await this.request('GET', '/metrics')).text,
+      (text) =>
+        text
+          .split('\n')
+          .filter((l) => /^pennygate_jobs_(due|running|scheduled)\{/.test(l) && !l.includes('kind="verification.expire"'))
+          .every((l) => Number(l.split(' ').pop()) === 0),
+      ms,
+      'the job queue to drain',
+    );
+  }
+
   /** Waits until every refund the sandbox bank made against a payment has settled; returns them. */
   refundsSettled(utr: string, ms = 10_000): Promise<any[]> {
     return eventually(
