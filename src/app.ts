@@ -1,7 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import swagger from '@fastify/swagger';
 import type { Services } from './services.js';
-import { REDACT } from './log.js';
+import { loggerOptions } from './log.js';
 import { refuseNul } from './web/nul-guard.js';
 import { harden, serverOptions } from './web/harden.js';
 import { cashfreeDialect } from './dialects/cashfree/routes.js';
@@ -9,10 +8,15 @@ import { razorpayxDialect } from './dialects/razorpayx/routes.js';
 import { hostedPage } from './web/routes.js';
 import { adminApi } from './admin/routes.js';
 import { sandboxApi } from './rails/sandbox/routes.js';
+import { openApi } from './web/openapi.js';
+import { QuietPolling, operations, requestId } from './web/ops.js';
 
 export async function buildApp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: s.cfg.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: loggerOptions(s.cfg.logLevel),
+    genReqId: requestId,
+    requestIdHeader: false,
+    logController: new QuietPolling(),
     bodyLimit: 64 * 1024,
     ...serverOptions(s.cfg.http),
     // Requests are validated as sent: a number is not silently turned into a string.
@@ -21,6 +25,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     // envelope of the API the caller was talking to.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       const path = req.url ?? '';
+      reply.header('x-request-id', req.id);
       const status = err.statusCode && err.statusCode < 500 ? 400 : 500;
       if (path.startsWith('/verification')) {
         return reply.code(status).send({ type: 'validation_error', code: 'invalid_request', message: 'The request URL is malformed.' });
@@ -34,31 +39,10 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     },
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'pennygate',
-        version: '0.1.0',
-        description:
-          'Bank-account verification over UPI. Speaks the Cashfree Verification and RazorpayX fund account validation dialects.',
-      },
-      components: {
-        securitySchemes: {
-          XClientID: { type: 'apiKey', in: 'header', name: 'x-client-id' },
-          XClientSecret: { type: 'apiKey', in: 'header', name: 'x-client-secret' },
-          AdminToken: { type: 'http', scheme: 'bearer' },
-          RazorpayXBasic: { type: 'http', scheme: 'basic', description: 'key_id:key_secret' },
-        },
-      },
-    },
-  });
-
+  await openApi(app, s.cfg);
+  await operations(app, s);
   app.addHook('preValidation', refuseNul);
   harden(app, s.cfg);
-
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register((i) => cashfreeDialect(i, s), { prefix: '/verification' });
   await app.register((i) => razorpayxDialect(i, s), { prefix: '/v1' });

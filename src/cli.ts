@@ -1,44 +1,388 @@
 #!/usr/bin/env node
-// The operator's command line: the admin API's operations, straight on the store.
+// The operator's command line: the admin API's operations, straight on the store. Tables for
+// people, --json for scripts, --export for shell lines that set what the next step uses.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
-import { merchantNameProblem } from './engine/merchants.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
 import { WebhookAddressError } from './jobs/webhook-address.js';
 import { importIfsc } from './store/ifsc-import.js';
 import { countIfsc, lookupIfsc } from './store/ifsc.js';
-import { backupSqlite, restoreSqlite } from './store/backup.js';
+import { TEST_EVENTS, TestEventError, sendTestEvent } from './jobs/test-events.js';
+import type { Services } from './services.js';
+import { merchantNameProblem } from './engine/merchants.js';
+import { backupSqlite, restoreSqlite, type BackupSummary } from './store/backup.js';
 import { deadJobs, retryDead } from './jobs/queue.js';
 import { jobView } from './admin/operations.js';
 import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
 
-const USAGE = `usage: pennygate <command>
+interface Command {
+  usage: string;
+  summary: string;
+  /** More lines for `--help`. */
+  help?: string;
+  /** Runs without opening the store. */
+  bare?: boolean;
+  run: (a: Args, s: Services) => Promise<void>;
+}
 
-  merchants create --name NAME   create a merchant with a test key pair (prints the secret once)
-  merchants list                 list merchants
-  merchants show ID              show one merchant
-  webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret]
-                                 set where a merchant's events go (prints the signing secret)
-  webhook show MERCHANT          show a merchant's webhook
-  webhook deliveries MERCHANT    list recent deliveries with their status
-  webhook delivery ID            one delivery with every attempt
-  webhook replay ID              send a delivery again now
-  ifsc import PATH               import IFSC branch data (Razorpay's format): a folder of per-bank
-                                 JSON files, one such file, or IFSC.csv; re-importing updates
-  ifsc show IFSC                 show one branch
-  jobs dead                      jobs that kept failing and stopped (dead letters)
-  jobs retry ID                  run a dead job again now
-  retention show                 the retention policy and what its last purge removed
-  retention run                  purge what is older than DATA_RETENTION_DAYS now
-  schema                         the schema version and the migrations applied
-  backup FILE                    copy the SQLite store to FILE while the gateway runs
-  restore FILE                   put a backup in place of the SQLite store (gateway stopped;
-                                 the store it replaces is kept beside it)
-  admin-token                    print the admin API token
+interface Args {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  cfg: Config;
+}
 
+const COMMON = `Options for every command:
+  --json        print JSON (for scripts) instead of a table
+  -h, --help    this help
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
+
+const COMMANDS: Record<string, Command> = {
+  'merchants create': {
+    usage: 'merchants create --name NAME [--export]',
+    summary: 'create a merchant with a test key pair (the secret is shown once)',
+    help: `  --export      print shell lines instead: export MERCHANT=... ID=... SECRET=... ACCOUNT_NUMBER=...
+                (eval "$(pennygate merchants create --name Acme --export)")`,
+    async run({ values }, s) {
+      const problem = values.name === undefined ? 'a --name is required' : merchantNameProblem(String(values.name));
+      if (problem) throw new UsageError(`merchants create: ${problem}`);
+      const { merchant, testKey } = await s.merchants.create(String(values.name).trim());
+      const view = { ...merchantView(merchant), test_key: testKey };
+      if (values.export) {
+        return exportLines({ MERCHANT: view.id, ID: testKey.client_id, SECRET: testKey.client_secret, ACCOUNT_NUMBER: view.account_number });
+      }
+      print(view, () =>
+        fields([
+          ['id', view.id],
+          ['name', view.name],
+          ['account number', view.account_number],
+          ['client id', testKey.client_id],
+          ['client secret', `${testKey.client_secret}   (shown once: keep it now)`],
+        ]),
+      );
+    },
+  },
+  'merchants list': {
+    usage: 'merchants list',
+    summary: 'list merchants',
+    async run(_a, s) {
+      const items = (await s.merchants.list()).map(merchantView);
+      print({ items }, () =>
+        table(
+          ['ID', 'NAME', 'ACCOUNT NUMBER', 'WEBHOOK', 'CREATED'],
+          items.map((m) => [m.id, m.name, m.account_number, m.webhook ? `${m.webhook.dialect} ${m.webhook.url}` : '-', m.created_at]),
+        ),
+      );
+    },
+  },
+  'merchants show': {
+    usage: 'merchants show MERCHANT',
+    summary: 'show one merchant',
+    async run({ positionals: [id] }, s) {
+      const m = id ? await s.merchants.get(id) : null;
+      if (!m) throw new UsageError(id ? `no merchant ${id}` : 'merchants show needs a merchant id');
+      const v = merchantView(m);
+      print(v, () => fields(Object.entries(v).map(([k, x]) => [k, x === null ? '-' : typeof x === 'object' ? JSON.stringify(x) : String(x)])));
+    },
+  },
+  'webhook set': {
+    usage: 'webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret]',
+    summary: "set where a merchant's events go (prints the signing secret)",
+    help: `  A receiver on this machine or a private network needs the gateway to run with
+  WEBHOOK_ALLOW_PRIVATE=true (and this command too, with the same environment).`,
+    async run({ positionals: [id], values }, s) {
+      if (!id || !values.url || !values.dialect) throw new UsageError('webhook set needs MERCHANT, --url and --dialect');
+      const w = await s.webhooks.configure(id, String(values.url), String(values.dialect), Boolean(values['rotate-secret']));
+      if (!w) throw new UsageError(`no merchant ${id}`);
+      print(w, () => fields([['url', w.url], ['dialect', w.dialect], ['secret', w.secret]]));
+    },
+  },
+  'webhook show': {
+    usage: 'webhook show MERCHANT',
+    summary: "show a merchant's webhook",
+    async run({ positionals: [id] }, s) {
+      const w = id ? await s.webhooks.current(id) : null;
+      if (!w) throw new UsageError(id ? `no webhook set for ${id}` : 'webhook show needs a merchant id');
+      print(w, () => fields([['url', w.url], ['dialect', w.dialect], ['secret', w.secret]]));
+    },
+  },
+  'webhook deliveries': {
+    usage: 'webhook deliveries MERCHANT',
+    summary: 'list recent deliveries with their status',
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('webhook deliveries needs a merchant id');
+      const items = await s.webhooks.list(id);
+      print({ items }, () =>
+        table(
+          ['ID', 'EVENT', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'CREATED'],
+          items.map((d) => [d.id, d.event_type, d.status, String(d.attempts), d.next_attempt_at ?? '-', d.created_at]),
+        ),
+      );
+    },
+  },
+  'webhook delivery': {
+    usage: 'webhook delivery DELIVERY',
+    summary: 'one delivery with every attempt',
+    async run({ positionals: [id] }, s) {
+      const d = id ? await s.webhooks.get(id) : null;
+      if (!d) throw new UsageError(id ? `no delivery ${id}` : 'webhook delivery needs a delivery id');
+      print(d, () =>
+        [
+          fields([['id', d.id], ['event', d.event_type], ['url', d.url], ['status', d.status], ['next attempt', d.next_attempt_at ?? '-']]),
+          '',
+          table(
+            ['#', 'AT', 'STATUS CODE', 'LATENCY', 'ERROR'],
+            d.attempt_log.map((a) => [String(a.attempt), a.at, String(a.status_code ?? '-'), `${a.latency_ms} ms`, a.error ?? '']),
+          ),
+        ].join('\n'),
+      );
+    },
+  },
+  'webhook replay': {
+    usage: 'webhook replay DELIVERY',
+    summary: 'send a delivery again now',
+    async run({ positionals: [id] }, s) {
+      const d = id ? await s.webhooks.replay(id) : null;
+      if (!d) throw new UsageError(id ? `no delivery ${id}` : 'webhook replay needs a delivery id');
+      print(d, () => `${d.id} will be sent again now (${d.url})`);
+    },
+  },
+  trigger: {
+    usage: `trigger EVENT --merchant MERCHANT`,
+    summary: "send a signed test event to the merchant's webhook (and to pennygate listen)",
+    help: `  EVENT is one of ${Object.keys(TEST_EVENTS).join(', ')}. The event describes a made-up
+  verification (verification_id test_...); it is worded and signed in the webhook's dialect.`,
+    async run({ positionals: [event], values }, s) {
+      if (!event || !values.merchant) throw new UsageError('trigger needs an EVENT and --merchant');
+      const id = String(values.merchant);
+      if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`);
+      const r = await sendTestEvent(s.db, s.webhooks, id, event);
+      print(r, () =>
+        r.delivery
+          ? `${r.event_id}: ${r.delivery.event_type} queued for ${r.delivery.url} (the running gateway sends it)`
+          : `${r.event_id} recorded; the merchant has no webhook, so only pennygate listen shows it`,
+      );
+    },
+  },
+  listen: {
+    usage: 'listen --merchant MERCHANT --forward-to URL [--dialect cashfree|razorpayx]',
+    summary: "forward a merchant's events, signed, to a local URL as they happen (Ctrl-C stops)",
+    help: `  Like a webhook on a laptop: each new event of the merchant is worded and signed as its
+  webhook would be (the merchant's webhook dialect, else --dialect, default cashfree) and POSTed
+  to --forward-to with the same headers. No public URL or WEBHOOK_ALLOW_PRIVATE is needed.`,
+    async run({ values }, s) {
+      if (!values.merchant || !values['forward-to']) throw new UsageError('listen needs --merchant and --forward-to');
+      const id = String(values.merchant);
+      const target = new URL(String(values['forward-to']));
+      if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`);
+      const dialect = String(values.dialect ?? (await s.webhooks.current(id))?.dialect ?? 'cashfree');
+      process.stderr.write(`pennygate: forwarding ${id}'s events (${dialect}) to ${target}; Ctrl-C stops\n`);
+      await listen(s, id, dialect, target);
+    },
+  },
+  'ifsc import': {
+    usage: 'ifsc import PATH',
+    summary: "import IFSC branch data (Razorpay's format): a folder of per-bank JSON files, one such file, or IFSC.csv",
+    help: '  Re-importing a newer release updates the directory in place. Progress goes to stderr.',
+    async run({ positionals: [path] }, s) {
+      if (!path) throw new UsageError('ifsc import needs a PATH');
+      const tty = process.stderr.isTTY;
+      let last = 0;
+      const summary = await importIfsc(s.db, path, (p) => {
+        const now = Date.now();
+        if (p.filesDone < p.files && now - last < 1000) return;
+        last = now;
+        const line = `importing: ${p.records.toLocaleString('en-IN')} records, ${p.filesDone}/${p.files} files`;
+        process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+      });
+      if (tty) process.stderr.write('\n');
+      const r = { ...summary, directory_size: await countIfsc(s.db) };
+      print(r, () =>
+        `imported ${r.records} records from ${r.files} files in ${r.ms} ms (skipped ${r.skipped}); the directory holds ${r.directory_size} branches`,
+      );
+    },
+  },
+  'ifsc show': {
+    usage: 'ifsc show IFSC',
+    summary: 'show one branch',
+    async run({ positionals: [code] }, s) {
+      const b = code ? await lookupIfsc(s.db, code) : null;
+      if (!b) throw new UsageError(code ? `no branch ${code} in the IFSC directory` : 'ifsc show needs an IFSC');
+      print(b, () => fields(Object.entries(b).map(([k, v]) => [k, v === null ? '-' : String(v)])));
+    },
+  },
+  'jobs dead': {
+    usage: 'jobs dead',
+    summary: 'jobs that kept failing and stopped (dead letters), newest first',
+    async run(_a, s) {
+      const d = await deadJobs(s.db, 100);
+      const items = d.items.map(jobView);
+      print({ count: d.total, items }, () =>
+        table(['ID', 'KIND', 'SUBJECT', 'FAILURES', 'DEAD AT', 'LAST ERROR'], items.map((j) => [String(j.id), j.kind, j.subject, String(j.failures), j.dead_at ?? '-', j.last_error ?? '-'])),
+      );
+    },
+  },
+  'jobs retry': {
+    usage: 'jobs retry ID',
+    summary: 'run a dead job again now (once its cause is fixed)',
+    async run({ positionals: [id] }, s) {
+      const j = id && /^[1-9][0-9]{0,15}$/.test(id) ? await retryDead(s.db, Number(id)) : null;
+      if (!j) throw new UsageError(id ? `no dead job ${id}` : 'jobs retry needs a job id');
+      const v = jobView(j);
+      print(v, () => `job ${v.id} (${v.kind} ${v.subject}) is due again now`);
+    },
+  },
+  'retention show': {
+    usage: 'retention show',
+    summary: 'the retention policy and what its last purge removed',
+    async run({ cfg }, s) {
+      const r = { retention_days: cfg.retentionMs / 86_400_000, last_run: await s.retention.lastRun() };
+      print(r, () =>
+        fields([
+          ['retention days', String(r.retention_days)],
+          ['last purge', r.last_run ? `${r.last_run.started_at} (data before ${r.last_run.cutoff})` : 'never'],
+          ...Object.entries(r.last_run?.removed ?? {}).map(([k, n]): [string, string] => [`  ${k}`, String(n)]),
+        ]),
+      );
+    },
+  },
+  'retention run': {
+    usage: 'retention run',
+    summary: 'erase and delete what is older than DATA_RETENTION_DAYS now',
+    async run(_a, s) {
+      const r = await s.retention.run();
+      print(r, () => fields(Object.entries(r.removed).map(([k, n]) => [k, String(n)])));
+    },
+  },
+  schema: {
+    usage: 'schema',
+    summary: 'the schema version and the migrations applied (the store is migrated first)',
+    async run(_a, s) {
+      const applied = await appliedMigrations(s.db);
+      const r = { version: applied.at(-1)?.version ?? 0, latest: LATEST_VERSION, migrations: applied };
+      print(r, () => table(['VERSION', 'NAME', 'APPLIED'], applied.map((m) => [String(m.version), m.name, new Date(Number(m.applied_at)).toISOString()])));
+    },
+  },
+  backup: {
+    usage: 'backup FILE',
+    summary: 'copy the SQLite store to FILE (new, 0600) while the gateway runs, and check the copy',
+    help: '  One consistent snapshot (SQLite backup API). For PostgreSQL use pg_dump; keep SECRET_KEY with either.',
+    bare: true,
+    async run({ positionals: [file] }) {
+      const cfg = sqliteOnly('backup');
+      if (!file) throw new UsageError('backup needs a FILE');
+      const r = await backupSqlite(cfg.dataDir, file);
+      print(r, () => backupLine(r));
+    },
+  },
+  restore: {
+    usage: 'restore FILE',
+    summary: 'put a backup in place of the SQLite store (the gateway stopped)',
+    help: '  The store it replaces is kept beside it as pennygate.db.before-restore-<time>.',
+    bare: true,
+    async run({ positionals: [file] }) {
+      const cfg = sqliteOnly('restore');
+      if (!file) throw new UsageError('restore needs a FILE');
+      const r = restoreSqlite(cfg.dataDir, file);
+      print(r, () => `${backupLine(r)}${r.previous ? `\nthe previous store is kept as ${r.previous}` : ''}`);
+    },
+  },
+  'admin-token': {
+    usage: 'admin-token [--export]',
+    summary: 'print the admin API token the server uses',
+    help: `  With ADMIN_TOKEN set, that is the token. With DATABASE_URL and no ADMIN_TOKEN there is none to
+  print: each instance would make its own, so set one ADMIN_TOKEN for every instance.
+  --export      print  export ADMIN=...`,
+    bare: true,
+    async run({ values }) {
+      const token = adminToken();
+      if (values.export) return exportLines({ ADMIN: token });
+      print({ admin_token: token }, () => token);
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function sqliteOnly(command: string): Config {
+  const cfg = loadConfig();
+  if (cfg.databaseUrl) throw new UsageError(`${command} is for the SQLite store; back up PostgreSQL with pg_dump (see README)`);
+  return cfg;
+}
+
+const backupLine = (r: BackupSummary) => `${r.file}: ${r.bytes} bytes, schema version ${r.schema_version}, ${r.verifications} verifications, checked`;
+
+/** The token the servers check, or a UsageError saying why there is none to tell. */
+function adminToken(env = process.env): string {
+  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
+  if (env.DATABASE_URL) {
+    throw new UsageError(
+      'with DATABASE_URL the instances sharing the database need one ADMIN_TOKEN: set ADMIN_TOKEN (for example `openssl rand -base64 24`) ' +
+        'for every instance and this command. Without it each instance generates its own in its DATA_DIR.',
+    );
+  }
+  // SQLite: the server reads (or first writes) DATA_DIR/admin-token; so does this.
+  const file = join(resolve(env.DATA_DIR || './data'), 'admin-token');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : loadConfig(env).adminToken;
+}
+
+let json = false;
+function print(o: unknown, human: () => string) {
+  process.stdout.write((json ? JSON.stringify(o, null, 2) : human()) + '\n');
+}
+function exportLines(vars: Record<string, string>) {
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  process.stdout.write(Object.entries(vars).map(([k, v]) => `export ${k}=${q(v)}`).join('\n') + '\n');
+}
+function fields(rows: [string, string][]) {
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+function table(head: string[], rows: string[][]) {
+  if (rows.length === 0) return '(none)';
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ')).join('\n');
+}
+
+async function listen(s: Services, merchantId: string, dialect: string, target: URL) {
+  const seen = new Set<string>();
+  let since = Date.now();
+  let stopping = false;
+  process.once('SIGINT', () => (stopping = true));
+  process.once('SIGTERM', () => (stopping = true));
+  while (!stopping) {
+    const events = await s.db.query('SELECT id, created_at FROM events WHERE merchant_id = ? AND created_at >= ? ORDER BY created_at, id', [
+      merchantId,
+      since,
+    ]);
+    for (const e of events) {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      since = Math.max(since, Number(e.created_at) - 5000); // a slower writer's commit may land a little in the past
+      const signed = await s.webhooks.signed(e.id, dialect);
+      if (!signed) continue; // the dialect has no such event
+      let outcome: string;
+      try {
+        const r = await fetch(target, { method: 'POST', headers: signed.headers, body: signed.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+        outcome = `${r.status}`;
+      } catch (err) {
+        outcome = `not delivered: ${(err as Error).message}`;
+      }
+      const line = { at: new Date().toISOString(), event_id: e.id, event_type: signed.eventType, forwarded_to: target.toString(), result: outcome };
+      process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_type}  ${line.event_id}  -> ${outcome}`) + '\n');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function usage(): string {
+  const w = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`);
+  return `usage: pennygate <command> [options]\n\n${lines.join('\n')}\n\n${COMMON}\n\`pennygate <command> --help\` shows a command's options.`;
+}
 
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
@@ -48,97 +392,45 @@ async function main(argv: string[]) {
       name: { type: 'string' },
       url: { type: 'string' },
       dialect: { type: 'string' },
+      merchant: { type: 'string' },
+      'forward-to': { type: 'string' },
       'rotate-secret': { type: 'boolean' },
+      export: { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [group, action, arg] = positionals;
-  if (values.help || !group) return usage(0);
-  const cfg = loadConfig();
-  if (group === 'admin-token') return print({ admin_token: cfg.adminToken });
-  if (group === 'backup' || group === 'restore') {
-    if (cfg.databaseUrl) return fail(`${group} is for the SQLite store; back up PostgreSQL with pg_dump (see README)`);
-    if (!action) return fail(`${group} needs a FILE`);
-    return print(group === 'backup' ? await backupSqlite(cfg.dataDir, action) : restoreSqlite(cfg.dataDir, action));
+  json = Boolean(values.json);
+  if (positionals.length === 0) {
+    process.stdout.write(usage() + '\n');
+    if (!values.help) process.exitCode = 2;
+    return;
   }
-
-  const s = await openServices(cfg, createLogger('warn'));
+  const two = positionals.slice(0, 2).join(' ');
+  const [name, rest] = COMMANDS[two] ? [two, positionals.slice(2)] : [positionals[0], positionals.slice(1)];
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    const group = Object.keys(COMMANDS).filter((k) => k.startsWith(positionals[0] + ' '));
+    const hint = group.length ? `; ${positionals[0]} takes: ${group.map((k) => k.split(' ')[1]).join(', ')}` : '';
+    throw new UsageError(`unknown command "${positionals.join(' ')}"${hint} (pennygate --help lists them)`);
+  }
+  if (values.help) {
+    process.stdout.write(`usage: pennygate ${cmd.usage}\n\n  ${cmd.summary}\n${cmd.help ? cmd.help + '\n' : ''}\n${COMMON}\n`);
+    return;
+  }
+  const args = { positionals: rest, values, cfg: undefined as unknown as Config };
+  if (cmd.bare) return cmd.run(args, undefined as unknown as Services);
+  args.cfg = loadConfig();
+  const s = await openServices(args.cfg, createLogger('warn'));
   try {
-    if (group === 'merchants' && action === 'create') {
-      const problem = values.name === undefined ? 'a --name is required' : merchantNameProblem(values.name);
-      if (problem) return fail(`merchants create: ${problem}`);
-      const { merchant, testKey } = await s.merchants.create(values.name!.trim());
-      return print({ ...merchantView(merchant), test_key: testKey });
-    }
-    if (group === 'merchants' && action === 'list') return print({ items: (await s.merchants.list()).map(merchantView) });
-    if (group === 'merchants' && action === 'show' && arg) {
-      const m = await s.merchants.get(arg);
-      return m ? print(merchantView(m)) : fail(`no merchant ${arg}`);
-    }
-    if (group === 'ifsc' && action === 'import' && arg) {
-      const summary = await importIfsc(s.db, arg);
-      return print({ ...summary, directory_size: await countIfsc(s.db) });
-    }
-    if (group === 'ifsc' && action === 'show' && arg) {
-      const b = await lookupIfsc(s.db, arg);
-      return b ? print(b) : fail(`no branch ${arg} in the IFSC directory`);
-    }
-    if (group === 'webhook' && arg) {
-      if (action === 'set') {
-        if (!values.url || !values.dialect) return fail('webhook set needs --url and --dialect');
-        const w = await s.webhooks.configure(arg, values.url, values.dialect, values['rotate-secret']);
-        return w ? print(w) : fail(`no merchant ${arg}`);
-      }
-      if (action === 'show') {
-        const w = await s.webhooks.current(arg);
-        return w ? print(w) : fail(`no webhook set for ${arg}`);
-      }
-      if (action === 'deliveries') return print({ items: await s.webhooks.list(arg) });
-      if (action === 'delivery') {
-        const d = await s.webhooks.get(arg);
-        return d ? print(d) : fail(`no delivery ${arg}`);
-      }
-      if (action === 'replay') {
-        const d = await s.webhooks.replay(arg);
-        return d ? print(d) : fail(`no delivery ${arg}`);
-      }
-    }
-    if (group === 'jobs' && action === 'dead') {
-      const d = await deadJobs(s.db, 100);
-      return print({ count: d.total, items: d.items.map(jobView) });
-    }
-    if (group === 'jobs' && action === 'retry' && arg) {
-      const j = /^[1-9][0-9]{0,15}$/.test(arg) ? await retryDead(s.db, Number(arg)) : null;
-      return j ? print(jobView(j)) : fail(`no dead job ${arg}`);
-    }
-    if (group === 'retention' && action === 'show') {
-      return print({ retention_days: cfg.retentionMs / 86_400_000, last_run: await s.retention.lastRun() });
-    }
-    if (group === 'retention' && action === 'run') return print(await s.retention.run());
-    if (group === 'schema') {
-      const applied = await appliedMigrations(s.db);
-      return print({ version: applied.at(-1)?.version ?? 0, latest: LATEST_VERSION, migrations: applied });
-    }
-    return usage(2);
+    await cmd.run(args, s);
   } finally {
     await s.db.close();
   }
 }
 
-function print(o: unknown) {
-  process.stdout.write(JSON.stringify(o, null, 2) + '\n');
-}
-function fail(msg: string) {
-  process.stderr.write(`pennygate: ${msg}\n`);
-  process.exitCode = 2;
-}
-function usage(code: number) {
-  (code ? process.stderr : process.stdout).write(USAGE + '\n');
-  process.exitCode = code;
-}
-
 main(process.argv.slice(2)).catch((err) => {
-  if (err instanceof WebhookAddressError) return fail(err.message);
+  const known = err instanceof UsageError || err instanceof WebhookAddressError || err instanceof TestEventError || (err as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
   process.stderr.write(`pennygate: ${err?.message ?? err}\n`);
-  process.exitCode = 1;
+  process.exitCode = known ? 2 : 1;
 });

@@ -34,6 +34,8 @@ export interface Config {
     payeeName: string;
     refundSettleMs: number;
     latencyMs: number;
+    /** How long the sandbox's slow bank takes to answer a payout. */
+    slowPayoutMs: number;
     /** Sandbox pay and notify calls per remote address per minute (0: none). */
     writesPerMinute: number;
   };
@@ -59,11 +61,25 @@ export interface HttpLimits {
   maxConnectionsPerAddress: number;
 }
 
+/** A start-up failure that a setting explains; its message names the setting. */
+export class SettingError extends Error {}
+
+/** A connection URL fit for a log line: the password is hidden. */
+export function safeUrl(u: string): string {
+  try {
+    const url = new URL(u);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(not a valid URL)';
+  }
+}
+
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n) || n < min) throw new SettingError(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -77,6 +93,7 @@ function persistentSecret(dataDir: string, file: string, make: () => string): { 
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = num(env, 'PORT', 8080);
+  if (!Number.isInteger(port) || port > 65535) throw new SettingError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
   const dataDir = resolve(env.DATA_DIR || './data');
   const admin = env.ADMIN_TOKEN
     ? { value: env.ADMIN_TOKEN, path: undefined }
@@ -85,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? env.SECRET_KEY
     : persistentSecret(dataDir, 'secret-key', () => randomBytes(32).toString('base64')).value;
   const secretKey = Buffer.from(key, /^[0-9a-f]{64}$/i.test(key) ? 'hex' : 'base64');
-  if (secretKey.length !== 32) throw new Error('SECRET_KEY must be 32 bytes, hex or base64');
+  if (secretKey.length !== 32) throw new SettingError('SECRET_KEY must be 32 bytes, hex or base64');
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -117,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
       writesPerMinute: num(env, 'SANDBOX_WRITES_PER_MINUTE', 600),
+      slowPayoutMs: num(env, 'SANDBOX_SLOW_PAYOUT_MS', 1500),
     },
     bankConnectorUrl: env.BANK_CONNECTOR_URL || undefined,
     redirectWindowMs: num(env, 'REDIRECT_WINDOW_SECONDS', 300) * 1000,

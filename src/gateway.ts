@@ -1,8 +1,8 @@
 // Wires the parts together: store, rails, engine, jobs, HTTP.
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { SettingError, safeUrl, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
-import { migrate } from './store/migrate.js';
+import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
 import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
@@ -19,11 +19,7 @@ import { removePidFile, writePidFile } from './store/backup.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
 export async function openServices(cfg: Config, log: Logger): Promise<Services> {
-  const db: Db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-  await migrate(db, log).catch(async (err) => {
-    await db.close();
-    throw err;
-  });
+  const db = await openStore(cfg, log);
   const rails = new RailRegistry(db, cfg);
   await initIfscDirectory(db);
   const engine = new Engine(
@@ -45,6 +41,22 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
   const retention = new Retention(db, cfg, log);
   return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, limiter: new RateLimiter() };
+}
+
+/** Opens and migrates the store; a failure names the setting that chose it. */
+async function openStore(cfg: Config, log: Logger): Promise<Db> {
+  let db: Db | undefined;
+  try {
+    db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    await migrate(db, log);
+    return db;
+  } catch (err) {
+    await db?.close().catch(() => {});
+    if (err instanceof SchemaTooNewError) throw err; // the store is fine; this build is too old for it
+    const why = (err as Error).message;
+    if (cfg.databaseUrl) throw new SettingError(`DATABASE_URL ${safeUrl(cfg.databaseUrl)} cannot be used: ${why}`);
+    throw new SettingError(`DATA_DIR ${cfg.dataDir}: the SQLite store cannot be opened: ${why}`);
+  }
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
@@ -78,7 +90,18 @@ export async function startGateway(cfg: Config, log: Logger) {
     }
   }
   const app = await buildApp(s);
-  await app.listen({ port: cfg.port, host: cfg.host });
+  try {
+    await app.listen({ port: cfg.port, host: cfg.host });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await s.db.close().catch(() => {});
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `PORT=${cfg.port} on HOST=${cfg.host}`;
+    if (code === 'EADDRINUSE') throw new SettingError(`${where} is in use by another process: choose another PORT`);
+    if (code === 'EACCES') throw new SettingError(`${where} needs privileges: choose a PORT above 1023`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new SettingError(`HOST=${cfg.host} is not an address of this machine`);
+    throw err;
+  }
   runner.start();
   webhookRunner.start();
   // Any instance may enqueue the interval's purge; its dedupe key lets exactly one run it.

@@ -11,8 +11,18 @@ export const REDACT = [
   '*.secret',
 ];
 
+/** pino's options: JSON lines, or with LOG_FORMAT=pretty coloured lines for a person. */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): pino.LoggerOptions {
+  const pretty = process.env.LOG_FORMAT === 'pretty';
+  return {
+    level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  };
+}
+
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info') {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+  return pino(loggerOptions(level));
 }
 
 /** Account numbers appear in logs only as their last four digits. */

@@ -1,8 +1,15 @@
-import { loadConfig } from './config.js';
+import { SettingError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startGateway } from './gateway.js';
 
-const cfg = loadConfig();
+let cfg: Config;
+try {
+  cfg = loadConfig();
+} catch (err) {
+  // Before a logger exists: one plain line naming the setting.
+  process.stderr.write(`pennygate: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 const log = createLogger(cfg.logLevel);
 startGateway(cfg, log).then(
   (gw) => {
@@ -17,7 +24,10 @@ startGateway(cfg, log).then(
     process.once('SIGINT', () => shutdown('SIGINT'));
   },
   (err) => {
-    log.fatal({ err }, 'failed to start');
-    process.exit(1);
+    if (err instanceof SettingError) log.fatal(`failed to start: ${err.message}`);
+    else log.fatal({ err }, 'failed to start');
+    // Let the log line out (a pretty-printing transport writes from a worker) before exiting.
+    log.flush?.(() => process.exit(1));
+    setTimeout(() => process.exit(1), 500).unref();
   },
 );

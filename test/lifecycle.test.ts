@@ -17,7 +17,7 @@ const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date()
 /** The CLI in the background, so that this process keeps writing meanwhile. */
 function cliAsync(gw: Gateway, ...args: string[]): Promise<{ status: number | null; err: string; json: any }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...gw.env } });
+    const p = spawn(process.execPath, [CLI, ...args, '--json'], { env: { PATH: process.env.PATH, ...gw.env } });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -28,7 +28,7 @@ function cliAsync(gw: Gateway, ...args: string[]): Promise<{ status: number | nu
 
 /** The CLI on the same store and settings as the gateway. */
 function cli(gw: Gateway, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
   return { status: r.status, out: r.stdout, err: r.stderr, json: (() => { try { return JSON.parse(r.stdout); } catch { return null; } })() };
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { ADMIN_TOKEN, Gateway, freshPostgres } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
 import { LATEST_VERSION } from '../src/store/migrate.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
@@ -94,7 +94,7 @@ const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] 
   ['verifications due for erasure', RETENTION_VERIFICATIONS_SQL, [1, 500], 'verifications_unpurged'],
 ];
 
-describe('migrations (PostgreSQL)', () => {
+describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
   const gws: Gateway[] = [];
   let drop: () => Promise<void> = async () => {};
   after(async () => {

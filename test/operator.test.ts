@@ -49,12 +49,12 @@ describe('operator', () => {
 
   it('creates a merchant from the command line whose keys work against the running server', async () => {
     const env = { ...process.env, DATA_DIR: gw.dataDir, ADMIN_TOKEN };
-    const { stdout } = await run(process.execPath, [CLI, 'merchants', 'create', '--name', 'From the CLI'], { env });
+    const { stdout } = await run(process.execPath, [CLI, 'merchants', 'create', '--name', 'From the CLI', '--json'], { env });
     const m = JSON.parse(stdout);
     assert.equal(m.name, 'From the CLI');
     const r = await gw.cashfree(m.test_key).createRpd({ verification_id: 'cli-made-1' });
     assert.equal(r.status, 200, r.text);
-    const list = JSON.parse((await run(process.execPath, [CLI, 'merchants', 'list'], { env })).stdout);
+    const list = JSON.parse((await run(process.execPath, [CLI, 'merchants', 'list', '--json'], { env })).stdout);
     assert.ok(list.items.some((x: any) => x.id === m.id));
     await assert.rejects(run(process.execPath, [CLI, 'merchants', 'create'], { env }), /--name/);
   });
@@ -62,7 +62,7 @@ describe('operator', () => {
   it('publishes the OpenAPI document generated from the validating schemas', async () => {
     const r = await gw.request('GET', '/openapi.json');
     assert.equal(r.status, 200);
-    assert.equal(r.json.openapi, '3.0.3');
+    assert.equal(r.json.openapi, '3.1.0');
     const create = r.json.paths['/verification/reverse-penny-drop'].post;
     const schema = create.requestBody.content['application/json'].schema;
     assert.deepEqual(schema.required, ['verification_id']);

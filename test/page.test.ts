@@ -5,11 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { Gateway, eventually, freePort } from './support/gateway.js';
+import { CHROMIUM_PATH, Gateway, eventually, freePort, needsChromium } from './support/gateway.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-describe('hosted page', () => {
+describe('hosted page', { skip: needsChromium }, () => {
   let gw: Gateway;
   let browser: Browser;
   let merchantSite: Server;
@@ -26,7 +24,7 @@ describe('hosted page', () => {
     await new Promise<void>((r) => merchantSite.listen(sitePort, '127.0.0.1', r));
     merchantUrl = `http://127.0.0.1:${sitePort}/done`;
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Razorpay from 'razorpay';
-import { Gateway, eventually, sleep, storeFor } from './support/gateway.js';
+import { Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { decodeQr, intentParams, pngHeader } from './support/upi.js';
 
@@ -127,7 +127,7 @@ async function paidFlow(gw: Gateway, receiver: Receiver, m: Merchant, secret: st
   // The rupee goes back exactly once, and no event other than the completion is sent for it.
   await gw.refundsSettled(paid.json.utr);
   await eventually(async () => (await cf.status({ ref_id: tr })).json.reversal_status, (s) => s === 'TRANSFER_SUCCESS', 10_000, 'reversal');
-  await sleep(400);
+  await gw.idle();
   const refunds = (await gw.payment(paid.json.utr)).refunds as any[];
   assert.equal(refunds.length, 1);
   assert.equal(refunds[0].amount, '1.00');
@@ -137,7 +137,7 @@ async function paidFlow(gw: Gateway, receiver: Receiver, m: Merchant, secret: st
 }
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`RazorpayX: fund account validation by UPI intent (${store})`, () => {
+  describe(`RazorpayX: fund account validation by UPI intent (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
     let gw: Gateway;
     let receiver: Receiver;
     let m: Merchant;
@@ -380,7 +380,7 @@ describe('RazorpayX: an intent nobody pays (sqlite)', () => {
     assert.equal(late.json.status, 'SUCCESS');
     assert.equal((await gw.refundsSettled(late.json.utr)).length, 1);
     assert.deepEqual(await rzp.fetch(v.id), got);
-    await sleep(300);
+    await gw.idle();
     assert.equal(eventsFor(receiver, v.id).length, 1, 'one event per validation');
   });
 

@@ -12,6 +12,7 @@ import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 import { AdminError } from './errors.js';
 import { operationsApi } from './operations.js';
 import { merchantNameProblem } from '../engine/merchants.js';
+import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -32,6 +33,7 @@ const Bands = Type.Object({
   poor: Type.Integer(),
 });
 const RateLimitBody = Type.Object({ per_minute: Type.Integer({ minimum: 0, maximum: 1_000_000 }) });
+const TestEventBody = Type.Object({ event: Type.Union(Object.keys(TEST_EVENTS).map((e) => Type.Literal(e))) });
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 
@@ -121,6 +123,23 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     async (req, reply) => {
       if (!(await s.webhooks.remove(req.params.id))) throw new AdminError(404, 'not_found', 'no such merchant');
       return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof TestEventBody> }>(
+    '/merchants/:id/webhook/test',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Send a signed test event of a made-up verification to the merchant's webhook, in its dialect",
+        params: IdParams,
+        body: TestEventBody,
+      },
+    },
+    async (req) => {
+      if (!(await s.merchants.get(req.params.id))) throw new AdminError(404, 'not_found', 'no such merchant');
+      return sendTestEvent(s.db, s.webhooks, req.params.id, req.body.event);
     },
   );
 

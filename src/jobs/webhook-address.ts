@@ -49,7 +49,9 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
         ),
       );
   const bad = addresses.find((a) => !isPublicAddress(a));
-  if (bad) throw new WebhookAddressError(`url resolves to ${bad}, a loopback, private or link-local address`);
+  if (bad) throw new WebhookAddressError(
+      `url resolves to ${bad}, a loopback, private or link-local address: refused unless the gateway runs with WEBHOOK_ALLOW_PRIVATE=true (for a receiver on this machine or network)`,
+    );
   return url;
 }
 
@@ -60,7 +62,7 @@ export function guardedLookup(allowPrivate: boolean) {
       if (err) return callback(err, '');
       const ok = allowPrivate ? list : list.filter((a) => isPublicAddress(a.address));
       if (ok.length === 0) {
-        return callback(new WebhookAddressError(`${hostname} resolves only to non-public addresses`), '');
+        return callback(new WebhookAddressError(`${hostname} resolves only to non-public addresses (allowed with WEBHOOK_ALLOW_PRIVATE=true)`), '');
       }
       if (options?.all) return callback(null, ok);
       callback(null, ok[0].address, ok[0].family);

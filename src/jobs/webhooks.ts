@@ -227,6 +227,35 @@ export class Webhooks {
     });
   }
 
+  // ------------------------------------------------------------------ local tools
+
+  /**
+   * An event as the merchant's receiver would get it in `dialect`: the body a delivery of it
+   * sent (the same bytes), else rendered now, and the signed headers of a first attempt.
+   * Null when the dialect has no such event.
+   */
+  async signed(eventId: string, dialect: string, now = Date.now()): Promise<{ eventType: string; body: string; headers: Record<string, string> } | null> {
+    const format = WEBHOOK_FORMATS[dialect];
+    if (!format) throw new WebhookAddressError(`dialect must be one of ${Object.keys(WEBHOOK_FORMATS).join(', ')}`);
+    const [ev] = await this.db.query('SELECT * FROM events WHERE id = ?', [eventId]);
+    if (!ev) return null;
+    const e: DomainEvent = { id: ev.id, merchantId: ev.merchant_id, type: ev.type, verification: JSON.parse(ev.payload), at: ev.created_at };
+    const eventType = format.eventType(e);
+    if (!eventType) return null;
+    const m = await this.merchants.get(e.merchantId);
+    const secret =
+      format.signedWith === 'webhook_secret'
+        ? m?.settings.webhook
+          ? this.merchants.unseal(m.settings.webhook.secretSealed)
+          : null
+        : await this.merchants.clientSecret(this.db, e.merchantId, e.verification.mode);
+    if (!secret) throw new Error(`${dialect} events are signed with the webhook secret: set the merchant's webhook (dialect ${dialect}) first`);
+    const [d] = await this.db.query('SELECT body, dialect FROM webhook_deliveries WHERE id = ?', [eventId]);
+    const body =
+      d?.body && d.dialect === dialect ? (d.body as string) : await format.render(e, secret, { q: this.db, upiLink: this.upiLink });
+    return { eventType, body, headers: { ...format.headers({ id: e.id, body, attempt: 1, now }, secret), 'content-type': 'application/json' } };
+  }
+
   // ------------------------------------------------------------------ delivery log
 
   async list(merchantId: string, limit = 50) {

@@ -170,6 +170,10 @@ class Batcher {
     }
     this.pending.set(r.ifsc, r); // one IFSC twice in a batch: the later record wins
   }
+  /** Records read so far, written or about to be. */
+  get seen() {
+    return this.records + this.pending.size;
+  }
   get full() {
     return this.pending.size >= BATCH;
   }
@@ -201,7 +205,7 @@ async function importJsonFile(path: string, b: Batcher) {
   if (b.full) await b.flush();
 }
 
-async function importCsvFile(path: string, b: Batcher) {
+async function importCsvFile(path: string, b: Batcher, flushed: () => void) {
   let header: string[] | null = null;
   const rows: string[][] = [];
   const reader = new CsvReader((row) => {
@@ -216,7 +220,10 @@ async function importCsvFile(path: string, b: Batcher) {
   for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     reader.feed(chunk as string);
     for (const row of rows.splice(0)) b.add(toRecord(row));
-    if (b.full) await b.flush();
+    if (b.full) {
+      await b.flush();
+      flushed();
+    }
   }
   reader.end();
   for (const row of rows.splice(0)) b.add(toRecord(row));
@@ -224,8 +231,16 @@ async function importCsvFile(path: string, b: Batcher) {
   if (!(header as string[]).includes('IFSC')) throw new Error(`${path}: the CSV header has no IFSC column`);
 }
 
-/** Imports a dataset directory, JSON file or CSV file. */
-export async function importIfsc(db: Db, path: string): Promise<ImportSummary> {
+export interface ImportProgress {
+  file: string;
+  filesDone: number;
+  files: number;
+  /** Records read so far. */
+  records: number;
+}
+
+/** Imports a dataset directory, JSON file or CSV file; `onProgress` hears after each file. */
+export async function importIfsc(db: Db, path: string, onProgress?: (p: ImportProgress) => void): Promise<ImportSummary> {
   const started = performance.now();
   const info = await stat(path);
   let files: string[];
@@ -239,9 +254,10 @@ export async function importIfsc(db: Db, path: string): Promise<ImportSummary> {
     files = [path];
   }
   const b = new Batcher(db);
-  for (const f of files) {
-    if (extname(f).toLowerCase() === '.csv') await importCsvFile(f, b);
+  for (const [i, f] of files.entries()) {
+    if (extname(f).toLowerCase() === '.csv') await importCsvFile(f, b, () => onProgress?.({ file: f, filesDone: i, files: files.length, records: b.seen }));
     else await importJsonFile(f, b);
+    onProgress?.({ file: f, filesDone: i + 1, files: files.length, records: b.seen });
   }
   await b.flush();
   return { records: b.records, skipped: b.skipped, files: files.length, ms: Math.round(performance.now() - started) };

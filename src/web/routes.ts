@@ -43,7 +43,7 @@ export function pageStatus(v: Verification, redirectWindowMs: number, now = Date
 }
 
 export async function hostedPage(app: FastifyInstance, s: Services) {
-  const schema = { hide: true, params: CodeParams };
+  const page = { tags: ['Hosted page'], security: [] as Record<string, string[]>[], params: CodeParams };
   const notFound = (reply: any) =>
     reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderPage(null));
 
@@ -61,7 +61,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     return reply.code(500).type('text/plain').send('Something went wrong. Please try again.');
   });
 
-  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code', { schema }, async (req, reply) => {
+  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code', { schema: { ...page, summary: 'The hosted page: QR code, app buttons, countdown' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return notFound(reply);
     const upiLink = s.engine.upiLink(v);
@@ -73,13 +73,14 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
       .send(renderPage({ code: req.params.code, upiLink, payee: v.payeeName ?? '', test: v.mode === 'test' && s.cfg.sandbox.enabled, state: pageStatus(v, s.cfg.redirectWindowMs) }));
   });
 
-  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema }, async (req, reply) => {
+  // The page polls this every few seconds: its request lines are at debug (see QuietPolling).
+  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema: { ...page, summary: 'Where the flow stands (the page polls it)' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return reply.code(404).send({ status: 'NOT_FOUND' });
     return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs));
   });
 
-  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/qr.png', { schema }, async (req, reply) => {
+  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/qr.png', { schema: { ...page, summary: 'The QR code of the UPI intent' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return reply.code(404).send();
     return reply.type('image/png').header('cache-control', 'private, max-age=600').send(qrPng(s.engine.upiLink(v)));

@@ -1,6 +1,6 @@
 // Starts the real gateway (the compiled server, as `npm start` runs it) in a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,24 @@ export class Gateway {
     return (await this.request('GET', `/sandbox/upi/payments/${utr}`, { headers })).json;
   }
 
+  /**
+   * Waits until the gateway has no work left to do soon: no job due, running, or scheduled
+   * other than link expiries (minutes away). A check that something did NOT happen (a second
+   * refund, a second event) holds from then on, whatever the machine's load.
+   */
+  idle(ms = 15_000) {
+    return eventually(
+      async () => (await this.request('GET', '/metrics')).text,
+      (text) =>
+        text
+          .split('\n')
+          .filter((l) => /^pennygate_jobs_(due|running|scheduled)\{/.test(l) && !l.includes('kind="verification.expire"'))
+          .every((l) => Number(l.split(' ').pop()) === 0),
+      ms,
+      'the job queue to drain',
+    );
+  }
+
   /** Waits until every refund the sandbox bank made against a payment has settled; returns them. */
   refundsSettled(utr: string, ms = 10_000): Promise<any[]> {
     return eventually(
@@ -186,6 +204,48 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
 
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Set by CI: a suite that would be skipped for want of PostgreSQL or Chromium fails instead. */
+export const REQUIRE_ALL = process.env.REQUIRE_ALL_TESTS === '1';
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/**
+ * `skip` option of the suites that need PostgreSQL: false when it answers (or when CI requires
+ * every suite), else the one line that says what to install.
+ */
+export const needsPostgres: string | false =
+  REQUIRE_ALL || (await postgresReachable())
+    ? false
+    : `needs PostgreSQL at ${redactUrl(PG_ADMIN_URL)}: install and start it (apt-get install postgresql) or set TEST_DATABASE_URL`;
+
+/** `skip` option of the suites that drive a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const needsChromium: string | false =
+  REQUIRE_ALL || existsSync(CHROMIUM_PATH)
+    ? false
+    : `needs Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH`;
+
+function redactUrl(u: string) {
+  try {
+    const url = new URL(u);
+    url.password = url.password ? '***' : '';
+    return url.toString();
+  } catch {
+    return u;
+  }
+}
+
 /** Where a suite runs: SQLite (no URL) or a fresh PostgreSQL database, with its cleanup. */
 export async function storeFor(store: 'sqlite' | 'postgres'): Promise<{ databaseUrl?: string; drop: () => Promise<void> }> {
   if (store === 'sqlite') return { drop: async () => {} };
@@ -197,7 +257,11 @@ export async function storeFor(store: 'sqlite' | 'postgres'): Promise<{ database
 export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `pennygate_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`PostgreSQL at ${redactUrl(PG_ADMIN_URL)} is unreachable: ${(err as Error).message}`);
+  }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(PG_ADMIN_URL);

@@ -15,6 +15,8 @@ export interface SandboxOptions {
   refundSettleMs: number;
   /** Added to every refund call, like a slow bank. */
   latencyMs: number;
+  /** How long the slow bank (9444444444) takes to answer a payout it has made. */
+  slowPayoutMs: number;
 }
 
 export class SandboxError extends Error {
@@ -225,7 +227,7 @@ export class SandboxBank implements Rail {
 
   /** The mobile -> VPA mapper and the payouts (see mobile.ts). */
   get mobile(): SandboxMobileNetwork {
-    return (this._mobile ??= new SandboxMobileNetwork(this.db, this.opts.latencyMs));
+    return (this._mobile ??= new SandboxMobileNetwork(this.db, this.opts.latencyMs, this.opts.slowPayoutMs));
   }
   private _mobile?: SandboxMobileNetwork;
 

@@ -50,7 +50,7 @@ const ACCOUNTS: SandboxAccount[] = [
   { vpa: 'slow.bank@upi', name: 'ANIL GUPTA', account: '026291800001197', ifsc: 'YESB0000262', accountType: 'SAVINGS', behaviour: 'payout_slow' },
 ];
 
-/** How long the slow bank (9444444444) takes to answer a payout it has already made. */
+/** How long the slow bank (9444444444) takes by default to answer a payout it has already made. */
 export const SLOW_PAYOUT_MS = 1500;
 
 const byMobile = new Map(SANDBOX_MOBILES.map((m) => [m.mobile, m]));
@@ -80,6 +80,7 @@ export class SandboxMobileNetwork {
   constructor(
     private db: Db,
     private latencyMs: number,
+    private slowPayoutMs = SLOW_PAYOUT_MS,
   ) {}
 
   async resolve(mobile: string): Promise<MobileResolution> {
@@ -142,7 +143,7 @@ export class SandboxMobileNetwork {
     });
     // The bank has made the payout; only its answer is lost or slow.
     if (fresh && account?.behaviour === 'payout_answer_lost') return { status: 'unknown', reason: 'timeout waiting for the bank' };
-    if (fresh && account?.behaviour === 'payout_slow') await new Promise((r) => setTimeout(r, SLOW_PAYOUT_MS));
+    if (fresh && account?.behaviour === 'payout_slow') await new Promise((r) => setTimeout(r, this.slowPayoutMs));
     return outcome(row);
   }
 

@@ -1,0 +1,265 @@
+// The OpenAPI 3.1 document at /openapi.json, generated from the schemas that validate requests,
+// and the API reference at /docs rendered from it (Swagger UI, served from the package: no CDN).
+// Answers of the operator and sandbox APIs are documented here rather than declared on their
+// routes, because a route's response schema would also filter what it serialises.
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../config.js';
+
+type Schema = Record<string, unknown>;
+const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({ type: 'object', properties, ...extra });
+const str = (description?: string): Schema => (description ? { type: 'string', description } : { type: 'string' });
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const list = (item: Schema): Schema => obj({ items: { type: 'array', items: item } }, { required: ['items'] });
+
+/** Named answers of the operator, sandbox and operational endpoints. */
+const SCHEMAS: Record<string, Schema> = {
+  PennygateError: obj(
+    { error: obj({ code: str(), message: str() }, { required: ['code', 'message'] }) },
+    { required: ['error'], description: "pennygate's own error envelope (operator API, sandbox)" },
+  ),
+  Health: obj({ status: { type: 'string', enum: ['ok'] } }, { required: ['status'] }),
+  Readiness: obj(
+    {
+      status: { type: 'string', enum: ['ready', 'not_ready'] },
+      checks: { type: 'object', additionalProperties: obj({ ok: { type: 'boolean' }, error: str() }) },
+    },
+    { required: ['status', 'checks'] },
+  ),
+  Bands: obj(
+    { direct: { type: 'integer' }, good: { type: 'integer' }, moderate: { type: 'integer' }, poor: { type: 'integer' } },
+    { required: ['direct', 'good', 'moderate', 'poor'], description: 'Lower bounds of the name-match categories' },
+  ),
+  Merchant: obj(
+    {
+      id: str(),
+      name: str(),
+      account_number: str('The source_account_number of RazorpayX validations'),
+      created_at: { type: 'string', format: 'date-time' },
+      webhook: nullable(obj({ url: str(), dialect: str() })),
+      name_match_bands: nullable(ref('Bands')),
+      rate_limit_per_minute: nullable({ type: 'integer' }),
+      verifications: { type: 'integer', description: 'Only when one merchant is read' },
+    },
+    { required: ['id', 'name', 'account_number', 'created_at'] },
+  ),
+  MerchantCreated: {
+    allOf: [
+      ref('Merchant'),
+      obj(
+        { test_key: obj({ client_id: str(), client_secret: str('Shown once') }, { required: ['client_id', 'client_secret'] }) },
+        { required: ['test_key'] },
+      ),
+    ],
+  },
+  MerchantList: list(ref('Merchant')),
+  VerificationDetail: obj(
+    {
+      verification: { type: 'object', description: "The engine's record of the verification" },
+      credits: { type: 'array', items: { type: 'object', description: 'A credit received and what became of its rupee' } },
+    },
+    { required: ['verification', 'credits'] },
+  ),
+  Webhook: obj({ url: str(), dialect: { type: 'string', enum: ['cashfree', 'razorpayx'] }, secret: str() }, { required: ['url', 'dialect'] }),
+  WebhookDelivery: obj(
+    {
+      id: str(),
+      event: str(),
+      status: str(),
+      attempts: { type: 'integer' },
+      next_attempt_at: nullable({ type: 'string', format: 'date-time' }),
+      attempt_log: { type: 'array', items: { type: 'object' }, description: 'Every attempt (one delivery only)' },
+    },
+    { required: ['id', 'status'] },
+  ),
+  WebhookDeliveryList: list(ref('WebhookDelivery')),
+  TestEvent: obj(
+    {
+      event_id: str(),
+      event: str(),
+      delivery: nullable(obj({ id: str(), url: str(), dialect: str(), event_type: str() })),
+    },
+    { required: ['event_id', 'event', 'delivery'], description: 'delivery is null when the merchant has no webhook' },
+  ),
+  RateLimit: obj({ per_minute: { type: 'integer' } }, { required: ['per_minute'] }),
+  OutstandingRefunds: obj(
+    {
+      count: { type: 'integer' },
+      amount: str('Rupees, two decimals'),
+      items: {
+        type: 'array',
+        items: obj({
+          credit_id: { type: 'integer' },
+          utr: str(),
+          ref_id: nullable({ type: 'integer' }),
+          disposition: str(),
+          amount: str(),
+          refund_status: str(),
+          refund_attempts: { type: 'integer' },
+          refund_error: nullable(str()),
+          received_at: { type: 'string', format: 'date-time' },
+        }),
+      },
+    },
+    { required: ['count', 'amount', 'items'] },
+  ),
+  SandboxPayment: obj({ utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
+  SandboxNotify: obj({ utr: str(), gateway_outcome: str() }, { required: ['utr', 'gateway_outcome'] }),
+  SandboxList: list({ type: 'object' }),
+  PageStatus: obj(
+    {
+      status: str('CREATED, SUCCESS, FAILURE or EXPIRED'),
+      valid_until: nullable({ type: 'string', format: 'date-time' }),
+      seconds_left: { type: 'integer' },
+      redirect_url: nullable(str()),
+    },
+    { required: ['status'] },
+  ),
+};
+
+interface Doc {
+  operationId: string;
+  /** Success status -> schema name (or a media type for non-JSON answers). */
+  ok?: [number, string];
+  security?: Record<string, string[]>[];
+}
+
+const NONE: Record<string, string[]>[] = [];
+const OPS: Record<string, Doc> = {
+  'POST /verification/reverse-penny-drop': { operationId: 'createReversePennyDrop' },
+  'GET /verification/remitter/status': { operationId: 'getReversePennyDropStatus' },
+  'POST /verification/name-match': { operationId: 'matchNames' },
+  'POST /verification/mobile/penny-drop': { operationId: 'createMobilePennyDrop' },
+  'GET /verification/mobile/penny-drop': { operationId: 'getMobilePennyDrop' },
+  'POST /verification/upi/mobile': { operationId: 'lookupUpiByMobile' },
+  'POST /v1/fund_accounts/validations': { operationId: 'createFundAccountValidation' },
+  'GET /v1/fund_accounts/validations': { operationId: 'listFundAccountValidations' },
+  'GET /v1/fund_accounts/validations/{id}': { operationId: 'getFundAccountValidation' },
+  'POST /admin/merchants': { operationId: 'adminCreateMerchant', ok: [201, 'MerchantCreated'] },
+  'GET /admin/merchants': { operationId: 'adminListMerchants', ok: [200, 'MerchantList'] },
+  'GET /admin/merchants/{id}': { operationId: 'adminGetMerchant', ok: [200, 'Merchant'] },
+  'GET /admin/verifications/{ref_id}': { operationId: 'adminGetVerification', ok: [200, 'VerificationDetail'] },
+  'PUT /admin/merchants/{id}/webhook': { operationId: 'adminSetWebhook', ok: [200, 'Webhook'] },
+  'GET /admin/merchants/{id}/webhook': { operationId: 'adminGetWebhook', ok: [200, 'Webhook'] },
+  'DELETE /admin/merchants/{id}/webhook': { operationId: 'adminDeleteWebhook', ok: [204, ''] },
+  'GET /admin/merchants/{id}/webhook/deliveries': { operationId: 'adminListWebhookDeliveries', ok: [200, 'WebhookDeliveryList'] },
+  'GET /admin/webhook-deliveries/{id}': { operationId: 'adminGetWebhookDelivery', ok: [200, 'WebhookDelivery'] },
+  'POST /admin/webhook-deliveries/{id}/replay': { operationId: 'adminReplayWebhookDelivery', ok: [200, 'WebhookDelivery'] },
+  'POST /admin/merchants/{id}/webhook/test': { operationId: 'adminSendTestEvent', ok: [200, 'TestEvent'] },
+  'PUT /admin/merchants/{id}/name-match-bands': { operationId: 'adminSetNameMatchBands', ok: [200, 'Bands'] },
+  'DELETE /admin/merchants/{id}/name-match-bands': { operationId: 'adminResetNameMatchBands', ok: [200, 'Bands'] },
+  'PUT /admin/merchants/{id}/rate-limit': { operationId: 'adminSetRateLimit', ok: [200, 'RateLimit'] },
+  'GET /admin/refunds/outstanding': { operationId: 'adminListOutstandingRefunds', ok: [200, 'OutstandingRefunds'] },
+  'POST /sandbox/upi/pay': { operationId: 'sandboxPay', ok: [200, 'SandboxPayment'], security: NONE },
+  'GET /sandbox/upi/payments/{utr}': { operationId: 'sandboxGetPayment', ok: [200, 'SandboxPayment'], security: NONE },
+  'POST /sandbox/upi/payments/{utr}/notify': { operationId: 'sandboxNotify', ok: [200, 'SandboxNotify'], security: NONE },
+  'GET /sandbox/upi/mobiles': { operationId: 'sandboxListMobiles', ok: [200, 'SandboxList'], security: NONE },
+  'GET /sandbox/upi/payouts': { operationId: 'sandboxListPayouts', ok: [200, 'SandboxList'], security: NONE },
+  'GET /sandbox/upi/payers': { operationId: 'sandboxListPayers', ok: [200, 'SandboxList'], security: NONE },
+  'GET /rpd/{code}': { operationId: 'hostedPage', ok: [200, 'text/html'], security: NONE },
+  'GET /rpd/{code}/status': { operationId: 'hostedPageStatus', ok: [200, 'PageStatus'], security: NONE },
+  'GET /rpd/{code}/qr.png': { operationId: 'hostedPageQrCode', ok: [200, 'image/png'], security: NONE },
+  'GET /healthz': { operationId: 'health', ok: [200, 'Health'], security: NONE },
+  'GET /readyz': { operationId: 'readiness', ok: [200, 'Readiness'], security: NONE },
+  'GET /metrics': { operationId: 'metrics', ok: [200, 'text/plain'], security: NONE },
+};
+
+const DESCRIPTIONS: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No content',
+  400: 'Bad request',
+  401: 'Not authenticated',
+  404: 'Not found',
+  409: 'Conflict',
+  422: 'Refused',
+  429: 'Too many requests',
+  500: 'Internal error',
+  502: 'Upstream unavailable',
+  503: 'Not ready',
+};
+
+function content(kind: string): Schema {
+  if (kind.includes('/')) {
+    const schema = kind === 'image/png' ? { type: 'string', contentEncoding: 'binary' } : { type: 'string' };
+    return { [kind]: { schema } };
+  }
+  return { 'application/json': { schema: ref(kind) } };
+}
+
+/** Fills in what the generated document lacks: names, security, and an answer for every response. */
+function complete(doc: any): any {
+  doc.components.schemas = { ...(doc.components.schemas ?? {}), ...SCHEMAS };
+  for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(item)) {
+      if (typeof op !== 'object' || !op.responses) continue;
+      const key = `${method.toUpperCase()} ${path}`;
+      const d = OPS[key];
+      op.operationId ??= d?.operationId ?? key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
+      if (d?.security) op.security = d.security;
+      if (!op.security) throw new Error(`${key}: no security declared`);
+      const pennygate = path.startsWith('/admin') || path.startsWith('/sandbox');
+      if (d?.ok) {
+        const [status, kind] = d.ok;
+        for (const s of Object.keys(op.responses)) if (/^2/.test(s) && s !== String(status)) delete op.responses[s];
+        op.responses[status] = { description: DESCRIPTIONS[status], ...(kind ? { content: content(kind) } : {}) };
+      }
+      if (pennygate) {
+        const errors = path.startsWith('/admin') ? [400, 401, 404] : [400, 404];
+        for (const s of errors) op.responses[s] ??= { description: DESCRIPTIONS[s], content: content('PennygateError') };
+      }
+      if (path.startsWith('/rpd/')) op.responses[404] ??= { description: 'No such verification' };
+      if (path === '/readyz') op.responses[503] = { description: DESCRIPTIONS[503], content: content('Readiness') };
+      for (const [s, r] of Object.entries<any>(op.responses)) {
+        r.description ||= DESCRIPTIONS[Number(s)] ?? 'Answer';
+        if (r.description === 'Default Response') r.description = DESCRIPTIONS[Number(s)] ?? 'Answer';
+      }
+    }
+  }
+  // Schemas the dialects registered but the generator inlined are dropped, not listed unused.
+  const text = JSON.stringify(doc.paths) + JSON.stringify(SCHEMAS);
+  for (const name of Object.keys(doc.components.schemas)) {
+    if (!text.includes(`"#/components/schemas/${name}"`)) delete doc.components.schemas[name];
+  }
+  return doc;
+}
+
+export async function openApi(app: FastifyInstance, cfg: Config) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'pennygate',
+        version: '0.1.0',
+        description:
+          'Bank-account verification over UPI. Speaks the Cashfree Verification and RazorpayX fund account validation dialects. ' +
+          "Cashfree's SDK: set its basePath to <server>/verification; Razorpay's: its base URL to <server>/v1.",
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: cfg.publicUrl, description: 'This gateway' }],
+      tags: [
+        { name: 'Cashfree', description: "Cashfree Verification's dialect" },
+        { name: 'RazorpayX', description: "RazorpayX fund account validation's dialect" },
+        { name: 'Admin', description: 'The operator API (Bearer ADMIN_TOKEN)' },
+        { name: 'Sandbox', description: 'The simulated UPI network (SANDBOX_ENABLED)' },
+        { name: 'Hosted page', description: 'The page a customer opens from a verification url' },
+        { name: 'Operations', description: 'Health, readiness and metrics' },
+      ],
+      components: {
+        securitySchemes: {
+          XClientID: { type: 'apiKey', in: 'header', name: 'x-client-id' },
+          XClientSecret: { type: 'apiKey', in: 'header', name: 'x-client-secret' },
+          AdminToken: { type: 'http', scheme: 'bearer' },
+          RazorpayXBasic: { type: 'http', scheme: 'basic', description: 'key_id:key_secret' },
+        },
+      },
+    },
+    // Schemas added with an $id become components under that name (not def-0, def-1...).
+    refResolver: { buildLocalReference: (json: any, _base: unknown, _fragment: unknown, i: number) => json.$id || `Schema${i}` },
+    transformObject: (documentObject: any) => complete(documentObject.openapiObject),
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

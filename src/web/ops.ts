@@ -1,0 +1,146 @@
+// What an operator's tooling needs: a request id on every answer and log line, liveness,
+// readiness and Prometheus metrics.
+import { randomUUID } from 'node:crypto';
+import { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Services } from '../services.js';
+import type { Db } from '../store/db.js';
+import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
+
+/** An incoming x-request-id is kept when it is a sane token; otherwise the gateway makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:@=+\/-]{1,128}$/;
+export function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+const isPoll = (req: { url?: string }) => /^\/rpd\/[^/?]+\/status(\?|$)/.test(req.url ?? '');
+
+/** The hosted page polls its status every few seconds: those request lines go to debug, not info. */
+export class QuietPolling extends LogController {
+  incomingRequest(request: any, reply: any, metadata?: Record<string, unknown>) {
+    if (isPoll(request)) request.log.debug({ req: request }, 'incoming request');
+    else super.incomingRequest(request, reply, metadata);
+  }
+  requestCompleted(error: any, request: any, reply: any, metadata?: Record<string, unknown>) {
+    if (!error && isPoll(request)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else super.requestCompleted(error, request, reply, metadata);
+  }
+}
+
+export interface Readiness {
+  status: 'ready' | 'not_ready';
+  checks: Record<string, { ok: boolean; error?: string }>;
+}
+
+/** Whether this instance can serve: every check must pass. Further checks belong here. */
+export async function readiness(db: Db): Promise<Readiness> {
+  const checks: Readiness['checks'] = {};
+  try {
+    await db.query('SELECT 1');
+    checks.store = { ok: true };
+  } catch (err) {
+    checks.store = { ok: false, error: (err as Error).message };
+  }
+  // An instance whose database another instance has not finished migrating should not take traffic.
+  if (checks.store.ok) {
+    const version = await schemaVersion(db, db.kind).catch(() => -1);
+    checks.migrations = version === LATEST_VERSION ? { ok: true } : { ok: false, error: `schema version ${version}, this build needs ${LATEST_VERSION}` };
+  }
+  return { status: Object.values(checks).every((c) => c.ok) ? 'ready' : 'not_ready', checks };
+}
+
+const tags = ['Operations'];
+const security: Record<string, string[]>[] = [];
+
+export async function operations(app: FastifyInstance, s: Services) {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  app.get('/healthz', { schema: { tags, security, summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags, security, summary: 'Readiness: the store answers' } }, async (_req, reply) => {
+    const r = await readiness(s.db);
+    return reply.code(r.status === 'ready' ? 200 : 503).send(r);
+  });
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pennygate_process_' });
+  const labels = ['method', 'route', 'status'] as const;
+  const requests = new Counter({ name: 'pennygate_http_requests_total', help: 'HTTP requests by route and status', labelNames: labels, registers: [registry] });
+  const latency = new Histogram({
+    name: 'pennygate_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: labels,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const route = (req: FastifyRequest) => req.routeOptions?.url ?? 'unmatched';
+  app.addHook('onResponse', async (req, reply) => {
+    const l = { method: req.method, route: route(req), status: String(reply.statusCode) };
+    requests.inc(l);
+    latency.observe(l, reply.elapsedTime / 1000);
+  });
+
+  // Store-wide figures are read at each scrape, so every instance reports the same totals.
+  const gauge = (name: string, help: string, labelNames: string[], read: (g: Gauge) => Promise<void>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        await read(this);
+      },
+    });
+  gauge('pennygate_verifications', 'Verifications by kind and status', ['kind', 'status'], async (g) => {
+    for (const r of await s.db.query('SELECT kind, status, COUNT(*) AS n FROM verifications GROUP BY kind, status'))
+      g.set({ kind: r.kind, status: r.status }, Number(r.n));
+  });
+  gauge('pennygate_credits', 'Credits received, by disposition and refund status', ['disposition', 'refund_status'], async (g) => {
+    for (const r of await s.db.query('SELECT disposition, refund_status, COUNT(*) AS n FROM credits GROUP BY disposition, refund_status'))
+      g.set({ disposition: r.disposition, refund_status: r.refund_status }, Number(r.n));
+  });
+  gauge('pennygate_refunds_owed', 'Credits whose rupee has not gone back yet', [], async (g) => {
+    const [r] = await s.db.query("SELECT COUNT(*) AS n FROM credits WHERE refund_status <> 'success'");
+    g.set(Number(r.n));
+  });
+  gauge('pennygate_refunds_owed_rupees', 'Rupees still owed back', [], async (g) => {
+    const [r] = await s.db.query("SELECT COALESCE(SUM(amount_paise), 0) AS p FROM credits WHERE refund_status <> 'success'");
+    g.set(Number(r.p) / 100);
+  });
+  const now = () => Date.now();
+  gauge('pennygate_jobs_due', 'Jobs due now and not finished (queue depth), by kind', ['kind'], async (g) => {
+    for (const r of await s.db.query('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at <= ? GROUP BY kind', [now()]))
+      g.set({ kind: r.kind }, Number(r.n));
+  });
+  gauge('pennygate_jobs_running', 'Jobs held by a worker right now, by kind', ['kind'], async (g) => {
+    for (const r of await s.db.query('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND locked_until > ? GROUP BY kind', [now()]))
+      g.set({ kind: r.kind }, Number(r.n));
+  });
+  gauge('pennygate_jobs_scheduled', 'Jobs waiting for a later time, by kind', ['kind'], async (g) => {
+    for (const r of await s.db.query('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at > ? GROUP BY kind', [now()]))
+      g.set({ kind: r.kind }, Number(r.n));
+  });
+  gauge('pennygate_jobs_oldest_due_seconds', 'How long the oldest due job has waited, by kind', ['kind'], async (g) => {
+    const t = now();
+    for (const r of await s.db.query('SELECT kind, MIN(run_at) AS at FROM jobs WHERE done_at IS NULL AND run_at <= ? GROUP BY kind', [t]))
+      g.set({ kind: r.kind }, Math.max(0, (t - Number(r.at)) / 1000));
+  });
+  gauge('pennygate_webhook_deliveries', 'Webhook deliveries by status', ['status'], async (g) => {
+    for (const r of await s.db.query('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status')) g.set({ status: r.status }, Number(r.n));
+  });
+  gauge('pennygate_webhook_attempts', 'Webhook delivery attempts by outcome', ['outcome'], async (g) => {
+    const rows = await s.db.query(
+      `SELECT CASE WHEN status_code >= 200 AND status_code < 300 THEN 'success'
+                   WHEN status_code IS NULL THEN 'no_answer' ELSE 'http_error' END AS outcome, COUNT(*) AS n
+         FROM webhook_attempts GROUP BY 1`,
+    );
+    for (const r of rows) g.set({ outcome: r.outcome }, Number(r.n));
+  });
+
+  app.get('/metrics', { schema: { tags, security, summary: 'Prometheus metrics' } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}

@@ -1,0 +1,178 @@
+// The command line as people and scripts use it: help for every command, tables or --json,
+// export lines that feed the next step, an admin token that is the servers' own, progress, and
+// webhooks on a laptop (trigger, listen).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'ifsc');
+const execP = promisify(execFile);
+
+async function cli(env: Record<string, string>, ...args: string[]) {
+  const { PATH, HOME } = process.env;
+  try {
+    const { stdout, stderr } = await execP(process.execPath, [BIN, ...args], { env: { PATH, HOME, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err: any) {
+    return { code: err.code as number, stdout: String(err.stdout), stderr: String(err.stderr) };
+  }
+}
+
+describe('command line', () => {
+  let gw: Gateway;
+  let env: Record<string, string>;
+  before(async () => {
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    env = { DATA_DIR: gw.dataDir, ADMIN_TOKEN, WEBHOOK_ALLOW_PRIVATE: 'true' };
+  });
+  after(() => gw?.stop());
+
+  it('has --help for every command, and says so of an unknown one', async () => {
+    const top = await cli(env, '--help');
+    assert.equal(top.code, 0);
+    // Each usage line starts with the command's words, then its arguments (upper case or --options).
+    const commands = top.stdout
+      .split('\n\n')[1]
+      .split('\n')
+      .map((l) => l.trim().split(' ').slice(0, 2).filter((w, i) => /^[a-z][a-z-]*$/.test(w) && (i === 0 || !w.startsWith('-'))).join(' '));
+    assert.ok(commands.length >= 12, top.stdout);
+    for (const c of commands) {
+      const h = await cli(env, ...c.split(' '), '--help');
+      assert.equal(h.code, 0, `${c}: ${h.stderr}`);
+      assert.match(h.stdout, new RegExp(`^usage: pennygate ${c}`), c);
+    }
+    const unknown = await cli(env, 'merchants', 'frob');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "merchants frob"; merchants takes: create, list, show/);
+    assert.match((await cli(env, 'frobnicate')).stderr, /unknown command "frobnicate"/);
+    assert.match((await cli(env, 'merchants', 'list', '--bogus')).stderr, /pennygate: .*--bogus/);
+    assert.equal((await cli(env)).code, 2);
+  });
+
+  it('prints export lines that set what the next step uses, tables for people and JSON for scripts', async () => {
+    const shell = `eval "$(node ${JSON.stringify(BIN)} merchants create --name 'Export Co' --export)"; echo "$MERCHANT|$ID|$SECRET|$ACCOUNT_NUMBER"`;
+    const { stdout } = await execP('sh', ['-c', shell], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env } });
+    const [merchant, id, secret, account] = stdout.trim().split('|');
+    assert.match(merchant, /^mer_/);
+    assert.match(account, /^\d{16}$/);
+    // The exported key pair works against the running server.
+    const r = await gw.cashfree({ client_id: id, client_secret: secret }).createRpd({ verification_id: 'cli-export-1' });
+    assert.equal(r.status, 200, r.text);
+
+    const human = await cli(env, 'merchants', 'list');
+    assert.match(human.stdout, /^ID +NAME +ACCOUNT NUMBER +WEBHOOK +CREATED\n/);
+    assert.match(human.stdout, new RegExp(`${merchant} +Export Co +${account}`));
+    const machine = JSON.parse((await cli(env, 'merchants', 'list', '--json')).stdout);
+    assert.ok(machine.items.some((m: any) => m.id === merchant));
+  });
+
+  it('admin-token tells the truth: the token the servers use, or what to set', async () => {
+    assert.equal((await cli(env, 'admin-token')).stdout.trim(), ADMIN_TOKEN);
+    assert.equal((await cli(env, 'admin-token', '--export')).stdout.trim(), `export ADMIN='${ADMIN_TOKEN}'`);
+    // SQLite without ADMIN_TOKEN: the token file the server wrote and checks.
+    const own = await Gateway.start({ env: { ADMIN_TOKEN: '' } });
+    try {
+      const token = (await cli({ DATA_DIR: own.dataDir }, 'admin-token')).stdout.trim();
+      const r = await own.request('GET', '/admin/merchants', { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 200);
+    } finally {
+      await own.stop();
+    }
+    // Shared PostgreSQL without ADMIN_TOKEN: no token to tell; say what to set.
+    const pg = await cli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-cli-')), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' }, 'admin-token');
+    assert.equal(pg.code, 2);
+    assert.equal(pg.stdout, '');
+    assert.match(pg.stderr, /set ADMIN_TOKEN/);
+  });
+
+  it('ifsc import shows progress on stderr', async () => {
+    const r = await cli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-cli-')) }, 'ifsc', 'import', FIXTURE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /importing: 58 records, 12\/12 files/);
+    assert.match(r.stdout, /^imported 58 records from 12 files/);
+  });
+
+  it('a refused webhook URL names the setting that allows it', async () => {
+    const strict = await Gateway.start();
+    try {
+      const m = await strict.merchant();
+      const r = await strict.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://127.0.0.1:9/hooks', dialect: 'cashfree' });
+      assert.equal(r.status, 400);
+      assert.match(r.json.error.message, /WEBHOOK_ALLOW_PRIVATE=true/);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it("trigger (CLI and admin API) sends a signed test event in the merchant's dialect", async () => {
+    const receiver = await Receiver.start();
+    try {
+      const m = await gw.merchant('Trigger Co');
+      const hook = (await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'razorpayx' })).json;
+      const t = await cli(env, 'trigger', 'verification.success', '--merchant', m.id, '--json');
+      assert.equal(t.code, 0, t.stderr);
+      const sent = JSON.parse(t.stdout);
+      assert.equal(sent.delivery.event_type, 'fund_account.validation.completed');
+      const got = await eventually(async () => receiver.received, (r) => r.length === 1, 10_000, 'the test event');
+      const sig = createHmac('sha256', hook.secret).update(got[0].body).digest('hex');
+      assert.equal(got[0].headers['x-razorpay-signature'], sig);
+      assert.equal(JSON.parse(got[0].body).event, 'fund_account.validation.completed');
+
+      const api = await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.expired' });
+      assert.equal(api.status, 200, api.text);
+      assert.equal(api.json.delivery.event_type, 'fund_account.validation.failed');
+      await eventually(async () => receiver.received.length, (n) => n === 2, 10_000, 'the second test event');
+      assert.equal((await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'nope' })).status, 400);
+      assert.equal((await gw.admin('POST', '/merchants/mer_nobody/webhook/test', { event: 'verification.success' })).status, 404);
+      assert.equal((await cli(env, 'trigger', 'nope', '--merchant', m.id)).code, 2);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("listen forwards a merchant's events, signed, to a local URL", async () => {
+    const local = await Receiver.start();
+    const m = await gw.merchant('Listen Co');
+    const { PATH, HOME } = process.env;
+    const proc = spawn(process.execPath, [BIN, 'listen', '--merchant', m.id, '--forward-to', local.url, '--json'], {
+      env: { PATH, HOME, ...env },
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    try {
+      await eventually(async () => err, (e) => /forwarding/.test(e), 10_000, 'listen to start');
+      const cf = gw.cashfree(m.test_key);
+      const created = (await cf.createRpd({ verification_id: 'listen-1', name: 'John Doe' })).json;
+      await gw.pay(created.upi_link, 'success@upi');
+      const got = await eventually(async () => local.received, (r) => r.length === 1, 10_000, 'the forwarded event');
+      const body = JSON.parse(got[0].body);
+      assert.equal(body.event_type, 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
+      assert.equal(body.data.verification_id, 'listen-1');
+      // Signed with the merchant's client secret, as Cashfree signs.
+      const h = got[0].headers;
+      const expected = createHmac('sha256', m.test_key.client_secret).update(String(h['x-webhook-timestamp']) + got[0].body).digest('base64');
+      assert.equal(h['x-webhook-signature'], expected);
+      const line = await eventually(async () => out.split('\n').filter(Boolean), (ls) => ls.length === 1, 5000, 'the listen log line');
+      assert.equal(JSON.parse(line[0]).result, '200');
+      // A test event reaches it too, without any webhook set.
+      assert.equal((await cli(env, 'trigger', 'verification.failure', '--merchant', m.id)).code, 0);
+      await eventually(async () => local.received.length, (n) => n === 2, 10_000, 'the triggered event');
+      assert.equal(JSON.parse(local.received[1].body).event_type, 'RPD_BANK_ACCOUNT_VERIFICATION_FAILURE');
+    } finally {
+      const gone = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGINT');
+      await gone;
+      await local.close();
+    }
+  });
+});

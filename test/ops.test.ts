@@ -1,0 +1,168 @@
+// What operators run the gateway with: request ids on every answer and log line, quiet
+// polling, readiness, Prometheus metrics, and start-up errors that name the setting at fault.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Gateway, eventually, freePort } from './support/gateway.js';
+
+const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
+const logLines = (gw: Gateway) =>
+  gw.output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+
+/** The value of one sample (name and labels exactly as exposed), 0 when absent. */
+function metric(text: string, sample: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(sample + ' '));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+describe('request ids, logs, readiness and metrics', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  it('answers every request with an x-request-id, keeping a well-formed incoming one', async () => {
+    const answers = await Promise.all([
+      gw.request('GET', '/healthz'),
+      gw.request('GET', '/verification/remitter/status?verification_id=x'), // 401 in Cashfree's envelope
+      gw.request('GET', '/v1/fund_accounts/validations/fav_1'), // 401 in RazorpayX's
+      gw.request('GET', '/admin/merchants'), // 401
+      gw.request('GET', '/nowhere'), // 404
+      gw.request('GET', '/verification/%E0%A4%A'), // malformed URL, answered before routing
+    ]);
+    const ids = answers.map((a) => a.headers.get('x-request-id'));
+    for (const id of ids) assert.match(id ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(new Set(ids).size, ids.length);
+
+    const kept = await gw.request('GET', '/healthz', { headers: { 'x-request-id': 'lb-7f3a.42:x' } });
+    assert.equal(kept.headers.get('x-request-id'), 'lb-7f3a.42:x');
+    // Too long, or characters that could forge log lines or headers: replaced.
+    for (const bad of ['x'.repeat(129), 'a b', 'a"b', 'é']) {
+      const r = await gw.request('GET', '/healthz', { headers: { 'x-request-id': bad } });
+      assert.match(r.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/, JSON.stringify(bad));
+    }
+    // The request's log lines carry its id.
+    const lines = await eventually(
+      async () => logLines(gw).filter((l) => l.reqId === 'lb-7f3a.42:x'),
+      (ls) => ls.some((l) => l.msg === 'request completed'),
+      5000,
+      'log lines of the request',
+    );
+    assert.ok(lines.some((l) => l.msg === 'incoming request'));
+  });
+
+  it("logs the hosted page's status polling at debug only", async () => {
+    const key = (await gw.merchant()).test_key;
+    const created = (await gw.cashfree(key).createRpd({ verification_id: 'ops-poll', name: 'John Doe' })).json;
+    const code = new URL(created.url).pathname.split('/').pop();
+    const page = await gw.request('GET', `/rpd/${code}`, { headers: { 'x-request-id': 'page-view' } });
+    assert.equal(page.status, 200);
+    const poll = await gw.request('GET', `/rpd/${code}/status`, { headers: { 'x-request-id': 'page-poll' } });
+    assert.equal(poll.status, 200);
+    await eventually(async () => logLines(gw).filter((l) => l.reqId === 'page-view').length, (n) => n >= 2, 5000, 'the page view in the log');
+    // Logged in order: a later request's lines follow the poll's, so the poll had its chance.
+    await gw.request('GET', '/healthz', { headers: { 'x-request-id': 'after-poll' } });
+    await eventually(async () => logLines(gw).filter((l) => l.reqId === 'after-poll').length, (n) => n >= 2, 5000, 'a later request');
+    assert.deepEqual(logLines(gw).filter((l) => l.reqId === 'page-poll'), []);
+  });
+
+  it('at LOG_LEVEL=debug the poll is logged, at debug', async () => {
+    const dbg = await Gateway.start({ env: { LOG_LEVEL: 'debug' } });
+    try {
+      const key = (await dbg.merchant()).test_key;
+      const created = (await dbg.cashfree(key).createRpd({ verification_id: 'ops-debug', name: 'John Doe' })).json;
+      const code = new URL(created.url).pathname.split('/').pop();
+      await dbg.request('GET', `/rpd/${code}/status`, { headers: { 'x-request-id': 'page-poll' } });
+      const lines = await eventually(async () => logLines(dbg).filter((l) => l.reqId === 'page-poll'), (ls) => ls.length === 2, 5000, 'the poll lines');
+      assert.deepEqual(lines.map((l) => [l.level, l.msg]), [[20, 'incoming request'], [20, 'request completed']]);
+    } finally {
+      await dbg.stop();
+    }
+  });
+
+  it('/readyz answers ready when the store answers', async () => {
+    const r = await gw.request('GET', '/readyz');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { status: 'ready', checks: { store: { ok: true } } });
+  });
+
+  it('/metrics: requests, latency, verifications, credits, refunds owed, jobs and webhooks', async () => {
+    const creates = 'pennygate_http_requests_total{method="POST",route="/verification/reverse-penny-drop",status="200"}';
+    const createsBefore = metric((await gw.request('GET', '/metrics')).text, creates);
+    const m = await gw.merchant('Metrics Co');
+    const cf = gw.cashfree(m.test_key);
+    const created = (await cf.createRpd({ verification_id: 'ops-metrics', name: 'John Doe' })).json;
+    await gw.pay(created.upi_link, 'success@upi');
+    const text = await eventually(
+      async () => (await gw.request('GET', '/metrics')).text,
+      (t) => /pennygate_credits\{disposition="verified",refund_status="success"\} 1/.test(t),
+      10_000,
+      'the refund in the metrics',
+    );
+    const r = await gw.request('GET', '/metrics');
+    assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    assert.equal(metric(text, creates), createsBefore + 1);
+    assert.equal(metric(text, creates.replace('_total{', '_duration_seconds_bucket{le="+Inf",').replace('requests_', 'request_')), createsBefore + 1);
+    assert.match(text, /pennygate_verifications\{kind="rpd",status="success"\} 1/);
+    assert.match(text, /pennygate_refunds_owed 0/);
+    assert.match(text, /pennygate_refunds_owed_rupees 0/);
+    assert.match(text, /pennygate_jobs_scheduled\{kind="[a-z.]+"\} \d+/);
+    assert.match(text, /# TYPE pennygate_jobs_oldest_due_seconds gauge/);
+    assert.match(text, /# TYPE pennygate_webhook_deliveries gauge/);
+    // Unknown paths are counted under one label, not one per URL.
+    const unmatched = 'pennygate_http_requests_total{method="GET",route="unmatched",status="404"}';
+    const before404 = metric(text, unmatched);
+    await gw.request('GET', '/no/such/path/1');
+    await gw.request('GET', '/no/such/path/2');
+    assert.equal(metric((await gw.request('GET', '/metrics')).text, unmatched), before404 + 2);
+  });
+});
+
+/** Runs the server with `env` and returns its exit code and output once it exits by itself. */
+function startFails(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const { PATH, HOME } = process.env;
+    const p = spawn(process.execPath, [MAIN], { env: { PATH, HOME, DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-ops-')), ...env } });
+    let output = '';
+    p.stdout.on('data', (d) => (output += d));
+    p.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('start-up errors name the setting at fault', () => {
+  it('a bad PORT', async () => {
+    const r = await startFails({ PORT: 'eighty' });
+    assert.equal(r.code, 1);
+    assert.match(r.output, /PORT must be/);
+  });
+
+  it('a PORT already in use', async () => {
+    const gw = await Gateway.start();
+    try {
+      const r = await startFails({ PORT: String(gw.port), HOST: '127.0.0.1' });
+      assert.equal(r.code, 1);
+      assert.match(r.output, /PORT=\d+ .*in use/);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('an unreachable DATABASE_URL', async () => {
+    const r = await startFails({ PORT: String(await freePort()), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', SECRET_KEY: '11'.repeat(32) });
+    assert.equal(r.code, 1);
+    assert.match(r.output, /DATABASE_URL .*127\.0\.0\.1:1/);
+    assert.doesNotMatch(r.output, /password/);
+  });
+});
