@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Services } from './services.js';
 import { loggerOptions } from './log.js';
 import { refuseNul } from './web/nul-guard.js';
+import { ownErrorHandler } from './web/errors.js';
 import { harden, serverOptions } from './web/harden.js';
 import { cashfreeDialect } from './dialects/cashfree/routes.js';
 import { razorpayxDialect } from './dialects/razorpayx/routes.js';
@@ -39,6 +40,9 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     },
   });
 
+  // Routes outside the dialects and the operator API (health, metrics, the API document) answer
+  // errors in pennygate's own envelope; each API below sets its own.
+  app.setErrorHandler(ownErrorHandler('gateway', () => null));
   await openApi(app, s.cfg);
   await operations(app, s);
   app.addHook('preValidation', refuseNul);

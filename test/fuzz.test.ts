@@ -276,7 +276,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
             const documented = res.status === 502 && r.url.startsWith('/verification/mobile/penny-drop') && json?.code === 'verification_failed';
             assert.ok(res.status < 500 || documented, what);
             if (res.status >= 400 && res.status < 500) {
-              const problem = envelopeProblem(r.url, json);
+              // The hosted page answers a person: its envelope is an HTML page, or for its polling
+              // script a {"status": WORD}, and for its QR image no body or a line of text.
+              const page =
+                r.url.startsWith('/rpd/') &&
+                (res.headers.get('content-type')?.startsWith('text/html') ||
+                  (typeof json?.status === 'string' && /^[A-Z_]+$/.test(json.status)) ||
+                  (/^\/rpd\/[^/?]*\/qr\.png/.test(r.url) && (text === '' || res.headers.get('content-type')?.startsWith('text/plain'))));
+              const problem = page ? null : envelopeProblem(r.url, json);
               assert.equal(problem, null, `${problem}: ${what}`);
               // A 422 with a reference_id is not a refusal but an outcome the gateway recorded (the
               // network flagged the number for fraud): its verification exists by design.

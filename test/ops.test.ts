@@ -87,10 +87,10 @@ describe('request ids, logs, readiness and metrics', () => {
     }
   });
 
-  it('/readyz answers ready when the store answers', async () => {
+  it('/readyz answers ready when the store answers and its migrations are current', async () => {
     const r = await gw.request('GET', '/readyz');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { status: 'ready', checks: { store: { ok: true } } });
+    assert.deepEqual(r.json, { status: 'ready', checks: { store: { ok: true }, migrations: { ok: true } } });
   });
 
   it('/metrics: requests, latency, verifications, credits, refunds owed, jobs and webhooks', async () => {

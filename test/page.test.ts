@@ -101,7 +101,7 @@ describe('hosted page after the redirect window', () => {
   before(async () => {
     const port = await freePort();
     gw = await Gateway.start({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, REDIRECT_WINDOW_SECONDS: '2' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   });
   after(async () => {
     await browser?.close();

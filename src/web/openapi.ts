@@ -91,7 +91,7 @@ const SCHEMAS: Record<string, Schema> = {
       items: {
         type: 'array',
         items: obj({
-          credit_id: { type: 'integer' },
+          credit_id: str(),
           utr: str(),
           ref_id: nullable({ type: 'integer' }),
           disposition: str(),
@@ -100,10 +100,46 @@ const SCHEMAS: Record<string, Schema> = {
           refund_attempts: { type: 'integer' },
           refund_error: nullable(str()),
           received_at: { type: 'string', format: 'date-time' },
+          overdue: { type: 'boolean', description: 'Owed for longer than REFUND_ALERT_HOURS' },
         }),
       },
+      overdue_after_hours: { type: 'number' },
     },
     { required: ['count', 'amount', 'items'] },
+  ),
+  Job: obj(
+    {
+      id: { type: 'integer' },
+      kind: str(),
+      subject: str(),
+      attempts: { type: 'integer', description: 'Times it was taken up, polls included' },
+      failures: { type: 'integer', description: 'Runs that threw' },
+      last_error: nullable(str()),
+      created_at: { type: 'string', format: 'date-time' },
+      dead_at: nullable({ type: 'string', format: 'date-time' }),
+      run_at: { type: 'string', format: 'date-time' },
+    },
+    { required: ['id', 'kind', 'subject', 'failures', 'dead_at'] },
+  ),
+  DeadJobList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('Job') } }, { required: ['count', 'items'] }),
+  RetentionRun: obj(
+    {
+      started_at: { type: 'string', format: 'date-time' },
+      finished_at: { type: 'string', format: 'date-time' },
+      cutoff: { type: 'string', format: 'date-time', description: 'Data from before this was erased or deleted' },
+      removed: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Rows erased or deleted, by kind' },
+      overdue_refunds: { type: 'integer', description: 'Refunds owed longer than REFUND_ALERT_HOURS (logged at error level)' },
+    },
+    { required: ['started_at', 'finished_at', 'cutoff', 'removed', 'overdue_refunds'] },
+  ),
+  Retention: obj({ retention_days: { type: 'number' }, last_run: nullable(ref('RetentionRun')) }, { required: ['retention_days', 'last_run'] }),
+  SchemaVersion: obj(
+    {
+      version: { type: 'integer' },
+      latest: { type: 'integer', description: 'The newest version this build knows' },
+      migrations: { type: 'array', items: obj({ version: { type: 'integer' }, name: str(), applied_at: { type: 'string', format: 'date-time' } }) },
+    },
+    { required: ['version', 'latest', 'migrations'] },
   ),
   SandboxPayment: obj({ utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
   SandboxNotify: obj({ utr: str(), gateway_outcome: str() }, { required: ['utr', 'gateway_outcome'] }),
@@ -127,6 +163,8 @@ interface Doc {
 }
 
 const NONE: Record<string, string[]>[] = [];
+/** The sandbox shows a bank's records only to the merchant they belong to (a test key) or the operator. */
+const TEST_KEY: Record<string, string[]>[] = [{ XClientID: [], XClientSecret: [] }, { RazorpayXBasic: [] }, { AdminToken: [] }];
 const OPS: Record<string, Doc> = {
   'POST /verification/reverse-penny-drop': { operationId: 'createReversePennyDrop' },
   'GET /verification/remitter/status': { operationId: 'getReversePennyDropStatus' },
@@ -152,11 +190,16 @@ const OPS: Record<string, Doc> = {
   'DELETE /admin/merchants/{id}/name-match-bands': { operationId: 'adminResetNameMatchBands', ok: [200, 'Bands'] },
   'PUT /admin/merchants/{id}/rate-limit': { operationId: 'adminSetRateLimit', ok: [200, 'RateLimit'] },
   'GET /admin/refunds/outstanding': { operationId: 'adminListOutstandingRefunds', ok: [200, 'OutstandingRefunds'] },
+  'GET /admin/jobs/dead': { operationId: 'adminListDeadJobs', ok: [200, 'DeadJobList'] },
+  'POST /admin/jobs/{id}/retry': { operationId: 'adminRetryDeadJob', ok: [200, 'Job'] },
+  'GET /admin/retention': { operationId: 'adminGetRetention', ok: [200, 'Retention'] },
+  'POST /admin/retention/run': { operationId: 'adminRunRetention', ok: [200, 'RetentionRun'] },
+  'GET /admin/schema': { operationId: 'adminGetSchemaVersion', ok: [200, 'SchemaVersion'] },
   'POST /sandbox/upi/pay': { operationId: 'sandboxPay', ok: [200, 'SandboxPayment'], security: NONE },
-  'GET /sandbox/upi/payments/{utr}': { operationId: 'sandboxGetPayment', ok: [200, 'SandboxPayment'], security: NONE },
+  'GET /sandbox/upi/payments/{utr}': { operationId: 'sandboxGetPayment', ok: [200, 'SandboxPayment'], security: TEST_KEY },
   'POST /sandbox/upi/payments/{utr}/notify': { operationId: 'sandboxNotify', ok: [200, 'SandboxNotify'], security: NONE },
   'GET /sandbox/upi/mobiles': { operationId: 'sandboxListMobiles', ok: [200, 'SandboxList'], security: NONE },
-  'GET /sandbox/upi/payouts': { operationId: 'sandboxListPayouts', ok: [200, 'SandboxList'], security: NONE },
+  'GET /sandbox/upi/payouts': { operationId: 'sandboxListPayouts', ok: [200, 'SandboxList'], security: TEST_KEY },
   'GET /sandbox/upi/payers': { operationId: 'sandboxListPayers', ok: [200, 'SandboxList'], security: NONE },
   'GET /rpd/{code}': { operationId: 'hostedPage', ok: [200, 'text/html'], security: NONE },
   'GET /rpd/{code}/status': { operationId: 'hostedPageStatus', ok: [200, 'PageStatus'], security: NONE },
