@@ -20,10 +20,13 @@ export function createPrivately(dataDir: string): string {
 /**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
  * interleave with other statements except at the awaits inside `fn`; a promise-chain mutex
- * serialises every access so that nobody reads another caller's uncommitted writes.
+ * serialises every write so that no transaction sees another caller's statements. Statements
+ * that only read run at once on a second connection: WAL gives it the last committed state,
+ * so a read never waits behind writes and never sees what is not yet durable.
  */
 export function openSqlite(dataDir: string): Db {
-  const db = new Database(createPrivately(dataDir));
+  const file = createPrivately(dataDir);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged success survives a power cut (fsync per commit). NORMAL survives a
   // process crash but may lose the last commits to an OS crash; the operator may choose it.
@@ -35,12 +38,26 @@ export function openSqlite(dataDir: string): Db {
   // Erased personal data (retention) is overwritten on disk, not left in free pages.
   db.pragma('secure_delete = ON');
 
+  const reader = new Database(file);
+  reader.pragma('busy_timeout = 5000');
+  reader.pragma('query_only = ON');
+
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
     if (!s) {
       s = db.prepare(sql);
       statements.set(sql, s);
+    }
+    return s;
+  };
+  /** The reader's statement for `sql`, or null when `sql` writes (it then goes to the writer). */
+  const readOnly = new Map<string, Database.Statement | null>();
+  const prepareRead = (sql: string) => {
+    let s = readOnly.get(sql);
+    if (s === undefined) {
+      s = prepare(sql).readonly ? reader.prepare(sql) : null;
+      readOnly.set(sql, s);
     }
     return s;
   };
@@ -68,7 +85,10 @@ export function openSqlite(dataDir: string): Db {
     kind: 'sqlite',
     forUpdate: '',
     skipLocked: '',
-    query: <T = Row>(sql: string, params?: unknown[]) => exclusive(async () => run<T>(sql, params)),
+    query: async <T = Row>(sql: string, params: unknown[] = []) => {
+      const r = prepareRead(sql);
+      return r ? (r.all(...bind(params)) as T[]) : exclusive(async () => run<T>(sql, params));
+    },
     tx: <T>(fn: (q: Queryable) => Promise<T>) =>
       exclusive(async () => {
         db.exec('BEGIN IMMEDIATE');
@@ -94,10 +114,14 @@ export function openSqlite(dataDir: string): Db {
           throw err;
         } finally {
           statements.clear(); // prepared statements may refer to tables a migration rebuilt
+          readOnly.clear();
         }
       }),
     close: async () => {
-      await exclusive(async () => db.close());
+      await exclusive(async () => {
+        reader.close();
+        db.close();
+      });
     },
   };
 }
