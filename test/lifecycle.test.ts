@@ -75,7 +75,7 @@ describe('retention', () => {
     assert.ok(run.json.removed.sandbox_payouts >= 1);
     assert.equal(run.json.removed.sandbox_refunds, 1); // the settled one; the owed one was never sent
     assert.equal(run.json.overdue_refunds, 1);
-    assert.match(gw.output, /refund owed for longer than REFUND_ALERT_HOURS/);
+    await eventually(async () => gw.output, (o) => /refund owed for longer than REFUND_ALERT_HOURS/.test(o), 5000, 'the overdue refund logged');
     const last = (await gw.admin('GET', '/retention')).json;
     assert.deepEqual(last.last_run, run.json);
 
@@ -145,7 +145,7 @@ describe('dead letters', () => {
     assert.equal(job.kind, 'credit.reverse');
     assert.equal(job.failures, 3);
     assert.match(job.last_error, /unknown rail retired-bank/);
-    assert.match(gw.output, /job dead/);
+    await eventually(async () => gw.output, (o) => /job dead/.test(o), 5000, 'the dead job logged');
     await sleep(1500);
     assert.equal((await gw.admin('GET', '/jobs/dead')).json.items[0].failures, 3, 'a dead job is not run again');
     assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 1, 'the rupee is still owed');

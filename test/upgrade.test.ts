@@ -138,7 +138,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         dataDir,
         env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '300' },
       });
-      assert.match(gw.output, /schema migration applied/);
+      await eventually(async () => gw!.output, (o) => /schema migration applied/.test(o), 5000, 'the migrations logged');
       assert.deepEqual(await readAll(gw), before);
 
       // Owed refunds are paid, each exactly once.
@@ -224,7 +224,7 @@ describe('rolling upgrade and restarts under load (PostgreSQL)', skipFor(FIRST_R
 
     const other = await Gateway.start({ databaseUrl: db.url }); // migrates the live database
     running.push(other);
-    assert.match(other.output, /schema migration applied/);
+    await eventually(async () => other.output, (o) => /schema migration applied/.test(o), 5000, 'the migrations logged');
     for (const signal of ['SIGTERM', 'SIGKILL', 'SIGTERM', 'SIGKILL'] as const) {
       const before = answers.length;
       await other.restart({}, signal);
