@@ -3,6 +3,7 @@
 // authenticated status read (framework + auth + one indexed query).
 //
 //   npm run -s build && node --import tsx bench/create-rpd.ts [--requests 2000] [--rounds 5] [--concurrency 8]
+//     [--main <another build's dist/src/main.js>]   (to compare two builds, run it on each in turn)
 //
 // Per-request CPU comes from the server's own utime+stime (/proc/<pid>/stat), so the client's
 // work and the machine's noise from other processes do not count. Medians over rounds.
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8' },
     postgres: { type: 'string' },
+    main: { type: 'string' },
   },
 });
 const N = Number(values.requests);
@@ -45,6 +47,7 @@ async function load(make: (i: number) => Promise<Response>, n: number) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const gw = await Gateway.start({
+  main: values.main,
   databaseUrl: values.postgres,
   // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
   env: { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) },
@@ -67,6 +70,7 @@ try {
   };
   for (const make of Object.values(cases)) await load(make, 300); // warm-up: JIT, statement caches
   const per: Record<string, number[]> = { healthz: [], status: [], create: [] };
+  const rate: Record<string, number[]> = { healthz: [], status: [], create: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, make] of Object.entries(cases)) {
       const before = cpuMs(pid);
@@ -74,12 +78,14 @@ try {
       await load(make, N);
       const wall = performance.now() - t0;
       per[name].push(((cpuMs(pid) - before) * 1000) / N);
-      if (r === ROUNDS - 1) console.log(`${name.padEnd(8)} last round: ${(N / (wall / 1000)).toFixed(0)} req/s`);
+      rate[name].push(N / (wall / 1000));
     }
   }
   const m = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, median(v)]));
   console.log(`\nserver CPU per request (median of ${ROUNDS} rounds of ${N}, concurrency ${C}, store ${values.postgres ? 'postgres' : 'sqlite'}):`);
-  for (const [k, v] of Object.entries(m)) console.log(`  ${k.padEnd(8)} ${v.toFixed(0).padStart(6)} us   (rounds: ${per[k].map((x) => x.toFixed(0)).join(', ')})`);
+  for (const [k, v] of Object.entries(m)) {
+    console.log(`  ${k.padEnd(8)} ${v.toFixed(0).padStart(6)} us   ${median(rate[k]).toFixed(0).padStart(6)} req/s   (rounds: ${per[k].map((x) => x.toFixed(0)).join(', ')} us)`);
+  }
   console.log(`  create - healthz = ${(m.create - m.healthz).toFixed(0)} us beyond the framework`);
   console.log(`  create - status  = ${(m.create - m.status).toFixed(0)} us beyond an authenticated read`);
   console.log(`  ratio create/healthz = ${(m.create / m.healthz).toFixed(2)}`);

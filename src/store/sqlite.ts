@@ -70,6 +70,7 @@ export function openSqlite(dataDir: string): Db {
     return [];
   };
 
+  /** Every write, group and schema change runs in turn on the one writing connection. */
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const result = tail.then(fn, fn);
@@ -81,26 +82,83 @@ export function openSqlite(dataDir: string): Db {
   };
   const direct: Queryable = { query: async <T = Row>(sql: string, params?: unknown[]) => run<T>(sql, params) };
 
+  // Group commit: transactions that arrive together (within one turn of the event loop, or while
+  // the previous group's fsync held it) share one SQLite transaction and one fsync. Each runs in
+  // its own SAVEPOINT, so one that fails rolls back alone, and none is answered before the COMMIT
+  // that makes it durable.
+  interface Waiting {
+    fn: (q: Queryable) => Promise<unknown>;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }
+  const MAX_GROUP = 64;
+  const waiting: Waiting[] = [];
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // setImmediate, not a microtask: requests parsed in this turn of the loop join the group.
+    setImmediate(() => {
+      scheduled = false;
+      void exclusive(commitGroup);
+    });
+  };
+  const commitGroup = async () => {
+    const group = waiting.splice(0, MAX_GROUP);
+    if (waiting.length) schedule();
+    let members: { w: Waiting; value: unknown }[] = [];
+    const failAll = (err: unknown) => {
+      for (const m of members) m.w.reject(err);
+      members = [];
+    };
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      for (const w of group) w.reject(err);
+      return;
+    }
+    for (const w of group) {
+      try {
+        if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
+        db.exec('SAVEPOINT member');
+        const value = await w.fn(direct);
+        db.exec('RELEASE member');
+        members.push({ w, value });
+      } catch (err) {
+        if (db.inTransaction) {
+          db.exec('ROLLBACK TO member');
+          db.exec('RELEASE member');
+        } else {
+          // Some errors roll the whole transaction back: the members before it are undone too.
+          failAll(err);
+        }
+        w.reject(err);
+      }
+    }
+    try {
+      if (db.inTransaction) db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      failAll(err);
+      return;
+    }
+    for (const m of members) m.w.resolve(m.value);
+  };
+  const tx = <T>(fn: (q: Queryable) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      schedule();
+    });
+
   return {
     kind: 'sqlite',
     forUpdate: '',
     skipLocked: '',
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
       const r = prepareRead(sql);
-      return r ? (r.all(...bind(params)) as T[]) : exclusive(async () => run<T>(sql, params));
+      return r ? (r.all(...bind(params)) as T[]) : tx((q) => q.query<T>(sql, params));
     },
-    tx: <T>(fn: (q: Queryable) => Promise<T>) =>
-      exclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(direct);
-          db.exec('COMMIT');
-          return out;
-        } catch (err) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw err;
-        }
-      }),
+    tx,
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
     withMigrationLock: <T>(fn: (s: MigrationSession) => Promise<T>) =>
       exclusive(async () => {
