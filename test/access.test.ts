@@ -4,7 +4,21 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, publicEncrypt } from 'node:crypto';
-import { Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ADMIN_TOKEN, Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
+async function cli(env: Record<string, string>, ...args: string[]) {
+  const { PATH, HOME } = process.env;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { PATH, HOME, ...env } });
+    return { code: 0, stdout, stderr, json: args.includes('--json') ? JSON.parse(stdout) : null };
+  } catch (err: any) {
+    return { code: err.code as number, stdout: String(err.stdout), stderr: String(err.stderr), json: null };
+  }
+}
 
 type Key = { client_id: string; client_secret: string };
 
@@ -222,5 +236,54 @@ describe('key revocation across instances on PostgreSQL', { skip: needsPostgres 
     await a.admin('PUT', `/merchants/${m.id}/ip-allowlist`, { cidrs: ['10.0.0.0/8'] });
     const k = (await a.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
     assert.equal((await b.cashfree(k).createRpd({ verification_id: 'pg-3' })).json.code, 'ip_validation_failed');
+  });
+});
+
+describe('merchant access from the command line', () => {
+  let gw: Gateway;
+  let env: Record<string, string>;
+  before(async () => {
+    gw = await Gateway.start();
+    env = { DATA_DIR: gw.dataDir, ADMIN_TOKEN };
+  });
+  after(() => gw?.stop());
+
+  it('rotates keys, fences by address, signs, prices, tops up and caps, as the admin API does', async () => {
+    const m = await gw.merchant('Command Line');
+    const issued = await cli(env, 'keys', 'create', m.id, '--mode', 'test', '--json');
+    assert.equal(issued.code, 0, issued.stderr);
+    assert.match(issued.json.client_secret, /^pgs_test_/);
+    const third = await cli(env, 'keys', 'create', m.id, '--mode', 'test');
+    assert.equal(third.code, 2);
+    assert.match(third.stderr, /already has 2 active test keys/);
+    assert.match((await cli(env, 'keys', 'create', m.id, '--mode', 'live')).stderr, /live bank connector/);
+    assert.equal((await cli(env, 'keys', 'revoke', m.id, m.test_key.client_id)).code, 0);
+    assert.equal((await gw.cashfree(m.test_key).createRpd({ verification_id: 'cli-1' })).status, 401);
+    const keys = await cli(env, 'keys', 'list', m.id);
+    assert.match(keys.stdout, new RegExp(`${m.test_key.client_id}\\s+test\\s+revoked`));
+
+    assert.equal((await cli(env, 'allowlist', 'set', m.id, '10.0.0.0/8', 'fd00::/8')).code, 0);
+    assert.deepEqual((await cli(env, 'allowlist', 'show', m.id, '--json')).json, { cidrs: ['10.0.0.0/8', 'fd00::/8'] });
+    assert.equal((await cli(env, 'allowlist', 'set', m.id, '10.0.0.0/99')).code, 2);
+    assert.equal((await gw.cashfree(issued.json).createRpd({ verification_id: 'cli-2' })).json.code, 'ip_validation_failed');
+    const pem = (await cli(env, 'public-key', 'create', m.id)).stdout;
+    assert.match(pem, /^-----BEGIN PUBLIC KEY-----/);
+    const signed = await gw.cashfree(issued.json).post('/reverse-penny-drop', { verification_id: 'cli-2' }, { 'x-cf-signature': sign(pem, issued.json.client_id) });
+    assert.equal(signed.status, 200);
+    assert.equal((await cli(env, 'allowlist', 'set', m.id)).code, 0);
+    assert.equal((await cli(env, 'public-key', 'delete', m.id)).code, 0);
+
+    assert.equal((await cli(env, 'pricing', 'set', m.id, '--reverse-penny-drop', '100')).code, 0);
+    assert.equal((await cli(env, 'pricing', 'show', m.id, '--json')).json.reverse_penny_drop, 100);
+    assert.equal((await cli(env, 'balance', 'top-up', m.id, '--amount', '100', '--reference', 'cli-ref', '--json')).json.applied, true);
+    assert.equal((await cli(env, 'balance', 'top-up', m.id, '--amount', '100', '--reference', 'cli-ref', '--json')).json.applied, false);
+    assert.equal((await gw.cashfree(issued.json).createRpd({ verification_id: 'cli-3' })).status, 200);
+    assert.equal((await gw.cashfree(issued.json).createRpd({ verification_id: 'cli-4' })).status, 422);
+    const bal = await cli(env, 'balance', 'show', m.id, '--json');
+    assert.equal(bal.json.balance_paise, 0);
+    assert.equal(bal.json.entry_count, 2);
+    assert.deepEqual((await cli(env, 'limits', 'set', m.id, '--daily-payouts', '3', '--json')).json, { daily_payouts: 3, payouts_today: 0 });
+    assert.equal((await cli(env, 'limits', 'set', m.id, '--daily-payouts', 'lots')).code, 2);
+    assert.match((await cli(env, 'balance', 'show', 'mer_nobody')).stderr, /no such merchant/);
   });
 });
