@@ -161,7 +161,9 @@ export class Merchants {
   /** The merchant's active client secret for `mode`, for signing Cashfree-format webhooks. */
   async clientSecret(q: Queryable, merchantId: string, mode: Mode): Promise<string | null> {
     const keys = await apiKeys.forMerchant(q, merchantId);
-    const key = keys.filter((k) => k.mode === mode).at(-1);
+    // The oldest active key: while a merchant rotates, webhooks stay signed with the secret it
+    // already has until that key is revoked (by then the new one is deployed).
+    const key = keys.find((k) => k.mode === mode);
     return key ? unseal(key.secretSealed, this.secretKey) : null;
   }
 
