@@ -10,8 +10,5 @@ export function merchantView(m: Merchant) {
     webhook: m.settings.webhook ? { url: m.settings.webhook.url, dialect: m.settings.webhook.dialect } : null,
     name_match_bands: m.settings.nameMatchBands ?? null,
     rate_limit_per_minute: m.settings.rateLimitPerMinute ?? null,
-    ip_allowlist: m.settings.ipAllowlist ?? [],
-    signature_required: m.settings.signatureRequired === true,
-    daily_payouts: m.settings.limits?.dailyPayouts ?? null,
   };
 }
