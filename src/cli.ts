@@ -18,6 +18,10 @@ import { backupSqlite, restoreSqlite, type BackupSummary } from './store/backup.
 import { deadJobs, retryDead } from './jobs/queue.js';
 import { jobView } from './admin/operations.js';
 import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
+import { accessOps } from './admin/access.js';
+import { AdminError } from './admin/errors.js';
+import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
+import { PRICED_OPERATIONS } from './engine/billing.js';
 
 interface Command {
   usage: string;
@@ -183,6 +187,151 @@ const COMMANDS: Record<string, Command> = {
       await listen(s, id, dialect, target);
     },
   },
+  'keys create': {
+    usage: 'keys create MERCHANT --mode test|live',
+    summary: `issue another key pair (at most ${MAX_ACTIVE_KEYS} active per mode, for rotation); the secret is shown once`,
+    help: '  A live key needs a live bank connector. Revoke the old key once the new one is deployed.',
+    async run({ positionals: [id], values }, s) {
+      const mode = String(values.mode ?? '');
+      if (!id || (mode !== 'test' && mode !== 'live')) throw new UsageError('keys create needs MERCHANT and --mode test or live');
+      const k = await admin(accessOps(s).issueKey(id, mode));
+      print(k, () => fields([['client id', k.client_id], ['client secret', `${k.client_secret}   (shown once: keep it now)`], ['mode', k.mode]]));
+    },
+  },
+  'keys list': {
+    usage: 'keys list MERCHANT',
+    summary: "a merchant's key pairs, active and revoked (never their secrets)",
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('keys list needs a merchant id');
+      const r = await admin(accessOps(s).keys(id));
+      print(r, () => table(['CLIENT ID', 'MODE', 'STATUS', 'CREATED', 'REVOKED'], r.items.map((k) => [k.client_id, k.mode, k.status, k.created_at, k.revoked_at ?? '-'])));
+    },
+  },
+  'keys revoke': {
+    usage: 'keys revoke MERCHANT CLIENT_ID',
+    summary: 'revoke a key pair at once, on every instance',
+    async run({ positionals: [id, clientId] }, s) {
+      if (!id || !clientId) throw new UsageError('keys revoke needs MERCHANT and CLIENT_ID');
+      await admin(accessOps(s).revokeKey(id, clientId));
+      print({ client_id: clientId, status: 'revoked' }, () => `${clientId} revoked`);
+    },
+  },
+  'allowlist set': {
+    usage: 'allowlist set MERCHANT [CIDR...]',
+    summary: 'the addresses (IPv4/IPv6 CIDRs) a merchant may call from; no CIDR: any address',
+    async run({ positionals: [id, ...cidrs] }, s) {
+      if (!id) throw new UsageError('allowlist set needs a merchant id');
+      const r = await admin(accessOps(s).setAllowlist(id, cidrs));
+      print(r, () => (r.cidrs.length ? r.cidrs.join('\n') : '(any address)'));
+    },
+  },
+  'allowlist show': {
+    usage: 'allowlist show MERCHANT',
+    summary: "a merchant's IP allowlist",
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('allowlist show needs a merchant id');
+      const r = await admin(accessOps(s).allowlist(id));
+      print(r, () => (r.cidrs.length ? r.cidrs.join('\n') : '(any address)'));
+    },
+  },
+  'public-key create': {
+    usage: 'public-key create MERCHANT',
+    summary: 'generate the 2FA key pair: callers off the allowlist must then send x-cf-signature',
+    help: '  Prints the public key (PEM) to give the merchant; the private key stays sealed in the store.',
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('public-key create needs a merchant id');
+      const r = await admin(accessOps(s).createPublicKey(id));
+      print(r, () => r.public_key.trimEnd());
+    },
+  },
+  'public-key show': {
+    usage: 'public-key show MERCHANT',
+    summary: "a merchant's 2FA public key",
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('public-key show needs a merchant id');
+      const r = await admin(accessOps(s).publicKey(id));
+      print(r, () => r.public_key.trimEnd());
+    },
+  },
+  'public-key delete': {
+    usage: 'public-key delete MERCHANT',
+    summary: 'turn 2FA signatures off for a merchant',
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('public-key delete needs a merchant id');
+      await admin(accessOps(s).removePublicKey(id));
+      print({ merchant: id, signature_required: false }, () => '2FA signatures off');
+    },
+  },
+  'pricing set': {
+    usage: 'pricing set MERCHANT [--reverse-penny-drop PAISE] [--mobile-penny-drop PAISE] [--upi-mobile PAISE] [--name-match PAISE]',
+    summary: 'prices per operation in paise, charged from the prepaid balance (unset: unchanged; 0: free)',
+    async run({ positionals: [id], values }, s) {
+      if (!id) throw new UsageError('pricing set needs a merchant id');
+      const prices: Record<string, number> = {};
+      for (const op of PRICED_OPERATIONS) {
+        const v = values[op.replace(/_/g, '-')];
+        if (v === undefined) continue;
+        if (!/^\d{1,12}$/.test(String(v))) throw new UsageError(`--${op.replace(/_/g, '-')} must be a whole number of paise`);
+        prices[op] = Number(v);
+      }
+      const r = await admin(accessOps(s).setPricing(id, prices));
+      print(r, () => fields(Object.entries(r).map(([k, v]) => [k, `${v} paise`])));
+    },
+  },
+  'pricing show': {
+    usage: 'pricing show MERCHANT',
+    summary: "a merchant's prices in paise",
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('pricing show needs a merchant id');
+      const r = await admin(accessOps(s).pricing(id));
+      print(r, () => fields(Object.entries(r).map(([k, v]) => [k, `${v} paise`])));
+    },
+  },
+  'balance show': {
+    usage: 'balance show MERCHANT',
+    summary: 'the prepaid balance and its latest ledger entries',
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('balance show needs a merchant id');
+      const r = await admin(accessOps(s).balance(id));
+      print(r, () =>
+        [
+          `balance  ${r.balance_paise} paise (${r.entry_count} entries)`,
+          '',
+          table(['AT', 'KIND', 'PAISE', 'OPERATION', 'REF ID', 'REFERENCE'], r.entries.map((e) => [e.created_at, e.kind, String(e.amount_paise), e.operation ?? '-', e.ref_id === null ? '-' : String(e.ref_id), e.reference ?? '-'])),
+        ].join('\n'),
+      );
+    },
+  },
+  'balance top-up': {
+    usage: 'balance top-up MERCHANT --amount PAISE --reference REF',
+    summary: 'add to the prepaid balance; a reference already applied changes nothing',
+    async run({ positionals: [id], values }, s) {
+      if (!id || !values.amount || !values.reference) throw new UsageError('balance top-up needs MERCHANT, --amount and --reference');
+      if (!/^\d{1,12}$/.test(String(values.amount))) throw new UsageError('--amount must be a whole number of paise');
+      const r = await admin(accessOps(s).topUp(id, Number(values.amount), String(values.reference)));
+      print(r, () => `${r.applied ? 'applied' : 'already applied (nothing changed)'}: balance ${r.balance_paise} paise`);
+    },
+  },
+  'limits set': {
+    usage: 'limits set MERCHANT --daily-payouts N|none',
+    summary: 'cap the mobile penny drops (Rs 1 payouts) a merchant may start per day (India time)',
+    async run({ positionals: [id], values }, s) {
+      const v = values['daily-payouts'];
+      if (!id || v === undefined) throw new UsageError('limits set needs MERCHANT and --daily-payouts');
+      if (v !== 'none' && !/^\d{1,9}$/.test(String(v))) throw new UsageError('--daily-payouts must be a whole number or none');
+      const r = await admin(accessOps(s).setLimits(id, v === 'none' ? null : Number(v)));
+      print(r, () => fields([['daily payouts', r.daily_payouts === null ? 'no cap' : String(r.daily_payouts)], ['payouts today', String(r.payouts_today)]]));
+    },
+  },
+  'limits show': {
+    usage: 'limits show MERCHANT',
+    summary: "a merchant's daily payout cap and today's count",
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('limits show needs a merchant id');
+      const r = await admin(accessOps(s).limits(id));
+      print(r, () => fields([['daily payouts', r.daily_payouts === null ? 'no cap' : String(r.daily_payouts)], ['payouts today', String(r.payouts_today)]]));
+    },
+  },
   'ifsc import': {
     usage: 'ifsc import PATH',
     summary: "import IFSC branch data (Razorpay's format): a folder of per-bank JSON files, one such file, or IFSC.csv",
@@ -307,6 +456,16 @@ const COMMANDS: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/** The admin operations' refusals (unknown merchant, bad input, conflicts) as usage errors. */
+async function admin<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof AdminError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function sqliteOnly(command: string): Config {
   const cfg = loadConfig();
   if (cfg.databaseUrl) throw new UsageError(`${command} is for the SQLite store; back up PostgreSQL with pg_dump (see README)`);
@@ -395,6 +554,14 @@ async function main(argv: string[]) {
       merchant: { type: 'string' },
       'forward-to': { type: 'string' },
       'rotate-secret': { type: 'boolean' },
+      mode: { type: 'string' },
+      amount: { type: 'string' },
+      reference: { type: 'string' },
+      'daily-payouts': { type: 'string' },
+      'reverse-penny-drop': { type: 'string' },
+      'mobile-penny-drop': { type: 'string' },
+      'upi-mobile': { type: 'string' },
+      'name-match': { type: 'string' },
       export: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseCidr } from './engine/cidr.js';
 
 export interface Config {
   port: number;
@@ -18,6 +19,8 @@ export interface Config {
   refundRetryBaseMs: number;
   railTimeoutMs: number;
   rateLimitPerMinute: number;
+  /** Access (rate limit per IP, key modes, proxies): see engine/access.ts. */
+  access: AccessConfig;
   jobPollMs: number;
   jobConcurrency: number;
   jobLeaseMs: number;
@@ -49,6 +52,15 @@ export interface Config {
   mobileRailTimeoutMs: number;
   webhook: { timeoutMs: number; retryBaseMs: number; retryCapMs: number; retryForMs: number; concurrency: number; perMerchant: number };
   logLevel: string;
+}
+
+export interface AccessConfig {
+  /** Requests per client address per minute, before authentication (0: none). */
+  perIpPerMinute: number;
+  /** Key modes this instance accepts: a production instance runs ['live']. */
+  modes: ('test' | 'live')[];
+  /** CIDRs of reverse proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
 }
 
 /** What one HTTP client may hold: timeouts and connection caps (see src/web/limits.ts). */
@@ -118,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refundRetryBaseMs: num(env, 'REFUND_RETRY_BASE_MS', 5000, 10),
     railTimeoutMs: num(env, 'RAIL_TIMEOUT_MS', 10_000, 10),
     rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 0),
+    access: accessConfig(env),
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
     jobLeaseMs: num(env, 'JOB_LEASE_MS', 30_000, 100),
@@ -151,6 +164,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || 'info',
   };
+}
+
+function accessConfig(env: NodeJS.ProcessEnv): AccessConfig {
+  const list = (name: string, dflt: string) => (env[name] || dflt).split(',').map((x) => x.trim()).filter(Boolean);
+  const modes = list('KEY_MODES', 'test,live');
+  if (modes.length === 0 || modes.some((m) => m !== 'test' && m !== 'live')) {
+    throw new SettingError(`KEY_MODES must be test, live or test,live, got ${JSON.stringify(env.KEY_MODES)}`);
+  }
+  const trustedProxies = list('TRUSTED_PROXIES', '');
+  for (const c of trustedProxies) if (!parseCidr(c)) throw new SettingError(`TRUSTED_PROXIES: ${JSON.stringify(c)} is not an address or CIDR`);
+  return { perIpPerMinute: num(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 0), modes: modes as AccessConfig['modes'], trustedProxies };
 }
 
 function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {

@@ -6,7 +6,8 @@ import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
 import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
-import { RateLimiter } from './engine/rate-limit.js';
+import { RateLimiter, SharedRateLimiter } from './engine/rate-limit.js';
+import { Billing } from './engine/billing.js';
 import { JobRunner } from './jobs/runner.js';
 import { JOB_WEBHOOK, Webhooks } from './jobs/webhooks.js';
 import { buildApp } from './app.js';
@@ -40,7 +41,13 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
   const retention = new Retention(db, cfg, log);
-  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, limiter: new RateLimiter() };
+  const billing = new Billing(db);
+  engine.charge = mobile.charge = (q, p, op, refId) => billing.charge(q, p.merchant, op, refId);
+  mobile.countPayout = (q, p) => billing.countPayout(q, p.merchant);
+  mobile.affordable = (p, op) => billing.affordable(p.merchant, op);
+  // Instances sharing PostgreSQL share their counters; a SQLite store has one instance.
+  const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();
+  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, limiter, billing };
 }
 
 /** Opens and migrates the store; a failure names the setting that chose it. */

@@ -5,7 +5,8 @@ import type { RailRegistry } from './rails/index.js';
 import type { Principal } from './engine/types.js';
 import type { Db } from './store/db.js';
 import type { Webhooks } from './jobs/webhooks.js';
-import type { RateLimiter } from './engine/rate-limit.js';
+import type { Limiter } from './engine/rate-limit.js';
+import type { Billing } from './engine/billing.js';
 import type { MobileVerifications } from './engine/mobile.js';
 import type { Retention } from './jobs/retention.js';
 
@@ -17,7 +18,8 @@ export interface Services {
   merchants: Merchants;
   rails: RailRegistry;
   webhooks: Webhooks;
-  limiter: RateLimiter;
+  limiter: Limiter;
+  billing: Billing;
   mobile: MobileVerifications;
   retention: Retention;
 }

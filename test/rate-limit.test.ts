@@ -1,7 +1,7 @@
 // Per-merchant, per-operation limits with Cashfree's headers and each dialect's 429.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -77,6 +77,40 @@ describe('rate limits', () => {
     const rzp = [];
     for (let i = 0; i < 5; i++) rzp.push((await gw.request('GET', `/v1/nothing/${i}`, { headers: { authorization: auth } })).status);
     assert.deepEqual(rzp, [404, 404, 404, 404, 429]);
+  });
+});
+
+describe('rate limits shared by instances on PostgreSQL', { skip: needsPostgres }, () => {
+  let gws: Gateway[] = [];
+  let drop: () => Promise<void> = async () => {};
+  before(async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    gws = await Promise.all([0, 1, 2].map(() => Gateway.start({ databaseUrl: db.url, env: { RATE_LIMIT_PER_IP_PER_MINUTE: '40' } })));
+  });
+  after(async () => {
+    await Promise.all(gws.map((g) => g.stop()));
+    await drop();
+  });
+  // A burst that straddles two one-minute windows may rightly get two budgets: start early in one.
+  const earlyInAWindow = () => eventually(async () => Date.now() % 60_000, (ms) => ms < 40_000, 30_000, 'the start of a window');
+
+  it('admit the budget together, per operation and per address, not once per instance', async () => {
+    await earlyInAWindow();
+    const m = await gws[0].merchant('Shared budget');
+    await gws[0].admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 10 });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => gws[i % 3].cashfree(m.test_key).createRpd({ verification_id: `sh-${i}` })),
+    );
+    assert.equal(answers.filter((a) => a.status === 200).length, 10);
+    assert.equal(answers.filter((a) => a.status === 429).length, 20);
+    assert.ok(answers.every((a) => a.headers.get('x-ratelimit-limit') === '10'));
+    // The per-address budget (40) is shared too: 30 spent above, 10 left across the three.
+    const more = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => gws[i % 3].request('GET', '/verification/remitter/status?verification_id=x', { headers: {} })),
+    );
+    assert.equal(more.filter((a) => a.status === 400).length, 10);
+    assert.equal(more.filter((a) => a.status === 429 && a.json.code === 'too_many_requests_per_ip').length, 5);
   });
 });
 

@@ -11,6 +11,7 @@ import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 import { AdminError } from './errors.js';
 import { operationsApi } from './operations.js';
+import { accessApi } from './access.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 
@@ -251,4 +252,5 @@ export async function adminApi(app: FastifyInstance, s: Services) {
   );
 
   operationsApi(app, s);
+  accessApi(app, s);
 }

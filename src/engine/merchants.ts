@@ -3,6 +3,11 @@ import { apiKeys, merchants } from '../store/repository.js';
 import { base62, digits, newId } from './ids.js';
 import { hashSecret, seal, secretMatches, unseal } from './secrets.js';
 import type { Merchant, MerchantSettings, Mode, Principal } from './types.js';
+import { signingKeys } from '../store/access.js';
+import { generateSigningPair } from './access.js';
+
+/** Active key pairs per mode: two, so a secret can be rotated without downtime. */
+export const MAX_ACTIVE_KEYS = 2;
 
 /**
  * Why a merchant name cannot be used, or null. The name reaches webhooks, the admin API and the
@@ -40,21 +45,90 @@ export class Merchants {
     const testKey = this.newKey('test');
     await this.db.tx(async (q) => {
       await merchants.insert(q, merchant);
-      await apiKeys.insert(q, {
-        clientId: testKey.client_id,
-        merchantId: merchant.id,
-        mode: 'test',
-        secretHash: hashSecret(testKey.client_secret),
-        secretSealed: seal(testKey.client_secret, this.secretKey),
-        createdAt: merchant.createdAt,
-        revokedAt: null,
-      });
+      await this.insertKey(q, merchant.id, 'test', testKey, merchant.createdAt);
     });
     return { merchant, testKey };
   }
 
   private newKey(mode: Mode): IssuedKey {
     return { client_id: `pg_${mode}_${base62(16)}`, client_secret: `pgs_${mode}_${base62(40)}` };
+  }
+
+  private insertKey(q: Queryable, merchantId: string, mode: Mode, k: IssuedKey, at: number) {
+    return apiKeys.insert(q, {
+      clientId: k.client_id,
+      merchantId,
+      mode,
+      secretHash: hashSecret(k.client_secret),
+      secretSealed: seal(k.client_secret, this.secretKey),
+      createdAt: at,
+      revokedAt: null,
+    });
+  }
+
+  /**
+   * Another key pair of `mode`, for rotation: at most MAX_ACTIVE_KEYS active per mode. The
+   * caller says whether live keys can be served (a live rail is configured).
+   */
+  async issueKey(merchantId: string, mode: Mode, liveAvailable: boolean): Promise<IssuedKey | 'not_found' | 'too_many' | 'live_unavailable'> {
+    if (mode === 'live' && !liveAvailable) return 'live_unavailable';
+    return this.db.tx(async (q) => {
+      // The merchant's row lock serialises issuers, so two at once cannot both pass the count.
+      if (!(await merchants.get(q, merchantId, this.db.forUpdate))) return 'not_found' as const;
+      const active = (await apiKeys.forMerchant(q, merchantId)).filter((k) => k.mode === mode);
+      if (active.length >= MAX_ACTIVE_KEYS) return 'too_many' as const;
+      const key = this.newKey(mode);
+      await this.insertKey(q, merchantId, mode, key, Date.now());
+      return key;
+    });
+  }
+
+  /** Revokes a key at once: every instance reads keys from the store on every request. */
+  revokeKey(merchantId: string, clientId: string): Promise<boolean> {
+    return apiKeys.revoke(this.db, merchantId, clientId, Date.now());
+  }
+
+  async keys(merchantId: string) {
+    return (await apiKeys.all(this.db, merchantId)).map((k) => ({
+      client_id: k.client_id,
+      mode: k.mode,
+      status: k.revoked_at === null ? ('active' as const) : ('revoked' as const),
+      created_at: new Date(Number(k.created_at)).toISOString(),
+      revoked_at: k.revoked_at === null ? null : new Date(Number(k.revoked_at)).toISOString(),
+    }));
+  }
+
+  /** A new 2FA key pair for the merchant (replacing any): the public key, or null without such a merchant. */
+  async createSigningKey(merchantId: string): Promise<string | null> {
+    const pair = await generateSigningPair();
+    return this.db.tx(async (q) => {
+      const m = await merchants.get(q, merchantId, this.db.forUpdate);
+      if (!m) return null;
+      await signingKeys.put(q, merchantId, pair.publicKey, seal(pair.privateKey, this.secretKey), Date.now());
+      // The flag travels with the merchant's row, which every request reads anyway.
+      await merchants.setSettings(q, merchantId, { ...m.settings, signatureRequired: true });
+      return pair.publicKey;
+    });
+  }
+
+  async removeSigningKey(merchantId: string): Promise<boolean> {
+    return this.db.tx(async (q) => {
+      const m = await merchants.get(q, merchantId, this.db.forUpdate);
+      if (!m) return false;
+      const { signatureRequired: _off, ...rest } = m.settings;
+      await merchants.setSettings(q, merchantId, rest);
+      return signingKeys.remove(q, merchantId);
+    });
+  }
+
+  /** The merchant's 2FA private key (PEM), or null when 2FA is not set up. */
+  async signingPrivateKey(merchantId: string): Promise<string | null> {
+    const k = await signingKeys.get(this.db, merchantId);
+    return k ? unseal(k.privateKeySealed, this.secretKey) : null;
+  }
+
+  async signingPublicKey(merchantId: string): Promise<string | null> {
+    return (await signingKeys.get(this.db, merchantId))?.publicKey ?? null;
   }
 
   get(id: string) {
@@ -87,7 +161,9 @@ export class Merchants {
   /** The merchant's active client secret for `mode`, for signing Cashfree-format webhooks. */
   async clientSecret(q: Queryable, merchantId: string, mode: Mode): Promise<string | null> {
     const keys = await apiKeys.forMerchant(q, merchantId);
-    const key = keys.filter((k) => k.mode === mode).at(-1);
+    // The oldest active key: while a merchant rotates, webhooks stay signed with the secret it
+    // already has until that key is revoked (by then the new one is deployed).
+    const key = keys.find((k) => k.mode === mode);
     return key ? unseal(key.secretSealed, this.secretKey) : null;
   }
 

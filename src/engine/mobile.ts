@@ -15,6 +15,7 @@ import { withDeadline } from './deadline.js';
 import { backoffMs } from './state.js';
 import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
 import type { Principal, Verification } from './types.js';
+import { InsufficientBalanceError, type PricedOperation } from './billing.js';
 import type { Engine, Logger } from './verifications.js';
 
 export const JOB_MOBILE_RECONCILE = 'mobile.reconcile';
@@ -65,6 +66,13 @@ export type LookupResult =
 const UNAVAILABLE = new Set(['source_unavailable', 'not_processed', 'payout_not_sent']);
 
 export class MobileVerifications {
+  /** Charges a priced operation in the creating transaction (engine/billing.ts). */
+  charge: (q: Queryable, p: Principal, op: PricedOperation, refId: number | null) => Promise<void> = async () => {};
+  /** Counts a payout against the merchant's daily cap in the creating transaction. */
+  countPayout: (q: Queryable, p: Principal) => Promise<void> = async () => {};
+  /** Whether the balance covers `op`, checked before a bank call that a refusal would waste. */
+  affordable: (p: Principal, op: PricedOperation) => Promise<boolean> = async () => true;
+
   constructor(
     private db: Db,
     private rails: Rails,
@@ -145,6 +153,9 @@ export class MobileVerifications {
           at: now,
         });
         if (refId !== null) {
+          // Refusals (the daily cap, the balance) throw, rolling the insert back.
+          await this.countPayout(q, p);
+          await this.charge(q, p, 'mobile_penny_drop', refId);
           // The safety net: if this request dies, the reconciler settles the verification.
           const job = { kind: JOB_MOBILE_RECONCILE, subject: String(refId), runAt: now + this.graceMs, dedupeKey: jobKey(refId) };
           await enqueue(q, job, now);
@@ -274,13 +285,14 @@ export class MobileVerifications {
     if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
     // Checked first so a repeated id costs no call to the network; the insert decides races.
     if (await verifications.exists(this.db, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' };
+    if (!(await this.affordable(p, 'upi_mobile'))) throw new InsufficientBalanceError();
     const rail = this.rails.forMode(p.mode);
     const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));
     const linked = found.status === 'linked' ? found : null;
     const reasons = { linked: null, flagged: 'fraud_account', not_linked: 'no_vpa_linked', unknown: 'unable_to_validate' };
     const reason = reasons[found.status];
-    const refId = await this.db.tx((q) =>
-      mobileVerifications.insert(q, {
+    const refId = await this.db.tx(async (q) => {
+      const made = await mobileVerifications.insert(q, {
         refId: newRefId(),
         amountPaise: 0,
         merchantId: p.merchant.id,
@@ -298,8 +310,10 @@ export class MobileVerifications {
         payoutKey: null,
         payer: linked ? { vpa: linked.vpa, name: linked.name } : null,
         at: Date.now(),
-      }),
-    );
+      });
+      if (made !== null) await this.charge(q, p, 'upi_mobile', made);
+      return made;
+    });
     if (refId === null) return { outcome: 'duplicate' };
     if (linked) return { outcome: 'valid', refId, vpa: linked.vpa, name: linked.name, additionalVpas: linked.additionalVpas };
     if (found.status === 'flagged') return { outcome: 'fraud', refId };

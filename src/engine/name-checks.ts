@@ -1,7 +1,7 @@
 // The stand-alone name match (a check between two names, no money): scored by the same engine
 // that judges every verified account, with the merchant's bands, and recorded so that a
 // verification_id is used once.
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { matchNames, type NameMatch } from './namematch/index.js';
 import type { Merchant, Principal } from './types.js';
 import { newRefId } from './ids.js';
@@ -17,16 +17,22 @@ export async function checkNames(
   db: Db,
   p: Principal,
   req: { verificationId: string; name1: string; name2: string },
+  /** Charges the check in the transaction that records it (engine/billing.ts); throws to refuse it. */
+  charge: (q: Queryable, referenceId: number) => Promise<void> = async () => {},
 ): Promise<NameCheck | 'duplicate'> {
   const m = matchNames(req.name1, req.name2, p.merchant.settings.nameMatchBands);
   // The reference is random like a ref_id rather than the table's counter, which would tell
   // every merchant how many checks all merchants have made.
   for (;;) {
-    const [row] = await db.query<{ reference_id: number }>(
-      `INSERT INTO name_matches (reference_id, merchant_id, verification_id, name_1, name_2, score, result, reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
-      [newRefId(), p.merchant.id, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
-    );
+    const row = await db.tx(async (q) => {
+      const [made] = await q.query<{ reference_id: number }>(
+        `INSERT INTO name_matches (reference_id, merchant_id, verification_id, name_1, name_2, score, result, reason, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
+        [newRefId(), p.merchant.id, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
+      );
+      if (made) await charge(q, Number(made.reference_id));
+      return made;
+    });
     if (row) return { ...m, referenceId: Number(row.reference_id), verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
     const [taken] = await db.query('SELECT 1 AS taken FROM name_matches WHERE merchant_id = ? AND verification_id = ?', [
       p.merchant.id,

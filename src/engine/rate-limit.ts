@@ -1,6 +1,10 @@
-// Requests per merchant and operation per minute, in fixed one-minute windows, as Cashfree
-// limits and reports them (X-RateLimit-Limit / -Remaining / -Reset). Counts live in this
-// process: with several instances behind a balancer, each enforces the limit on its share.
+import type { Queryable } from '../store/db.js';
+import { counters } from '../store/access.js';
+
+// Requests per merchant and operation (and per client address) per minute, in fixed one-minute
+// windows, as Cashfree limits and reports them (X-RateLimit-Limit / -Remaining / -Reset).
+// RateLimiter counts in this process (one SQLite instance); SharedRateLimiter counts in the
+// database, so several instances on one PostgreSQL admit the budget together, not each.
 // Memory is bounded whatever callers send: at most `maxKeys` windows are kept, the least recently
 // used going first (callers also build keys from bounded parts: a route pattern, an address).
 
@@ -12,7 +16,11 @@ export interface RateDecision {
   resetSeconds: number;
 }
 
-export class RateLimiter {
+export interface Limiter {
+  take(key: string, limit: number, now?: number): RateDecision | Promise<RateDecision>;
+}
+
+export class RateLimiter implements Limiter {
   // A Map iterates in insertion order: re-inserting on each use keeps the least recent first.
   private windows = new Map<string, { start: number; count: number }>();
 
@@ -40,6 +48,35 @@ export class RateLimiter {
       allowed,
       limit,
       remaining: Math.max(0, limit - w.count),
+      resetSeconds: Math.ceil((start + this.windowMs - now) / 1000),
+    };
+  }
+}
+
+/**
+ * Counters in the store's rate_counters table: one UPSERT per decision, which refuses once the
+ * window holds `limit`, so instances together never admit more than the budget. Ended windows
+ * are swept about once a window, so the table holds roughly one window of keys.
+ */
+export class SharedRateLimiter implements Limiter {
+  private lastSweep = 0;
+
+  constructor(
+    private db: Queryable,
+    private windowMs = 60_000,
+  ) {}
+
+  async take(key: string, limit: number, now = Date.now()): Promise<RateDecision> {
+    const start = now - (now % this.windowMs);
+    if (now - this.lastSweep > this.windowMs) {
+      this.lastSweep = now;
+      void counters.sweep(this.db, start - this.windowMs).catch(() => {});
+    }
+    const count = await counters.take(this.db, `rl ${key}`, start, limit);
+    return {
+      allowed: count !== null,
+      limit,
+      remaining: count === null ? 0 : Math.max(0, limit - count),
       resetSeconds: Math.ceil((start + this.windowMs - now) / 1000),
     };
   }

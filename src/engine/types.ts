@@ -22,6 +22,13 @@ export interface MerchantSettings {
   webhook?: { url: string; dialect: 'cashfree' | 'razorpayx'; secretSealed: string };
   /** Requests per operation per minute; unset: the instance's RATE_LIMIT_PER_MINUTE; 0: none. */
   rateLimitPerMinute?: number;
+  /** Addresses the merchant's keys may be used from (CIDRs); empty or unset: any. */
+  ipAllowlist?: string[];
+  /** Price per operation in paise (unset: free); see engine/billing.ts. */
+  pricing?: Partial<Record<'reverse_penny_drop' | 'mobile_penny_drop' | 'upi_mobile' | 'name_match', number>>;
+  limits?: { dailyPayouts?: number | null };
+  /** A 2FA key pair exists: callers off the allowlist must sign (x-cf-signature). */
+  signatureRequired?: boolean;
 }
 
 /** The caller behind an API request: a merchant and the mode of the key it used. */

@@ -1,5 +1,6 @@
 // The use cases of a verification: create a reverse penny drop, take the bank's notifications,
 // expire, and send the rupee back. One record and one state machine serve every dialect.
+import type { PricedOperation } from './billing.js';
 import type { Db, Queryable } from '../store/db.js';
 import { credits, merchants, notifications, verifications, type NewVerification } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
@@ -60,6 +61,8 @@ export class Engine implements RailInbox {
   onWork: () => void = () => {};
   /** Called inside the transaction that records an event, to add its consequences (webhooks). */
   onEvent: (q: Queryable, e: DomainEvent) => Promise<void> = async () => {};
+  /** Charges a priced operation in the creating transaction (engine/billing.ts); throws to roll it back. */
+  charge: (q: Queryable, p: Principal, op: PricedOperation, refId: number | null) => Promise<void> = async () => {};
 
   constructor(
     readonly db: Db,
@@ -106,6 +109,7 @@ export class Engine implements RailInbox {
             ? ('duplicate' as const)
             : null;
         }
+        await this.charge(q, p, 'reverse_penny_drop', refId);
         return this.startRpd(q, v, now);
       });
       if (made) return made;

@@ -408,4 +408,59 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'sandbox_payouts_created', 'sandbox_payouts (created_at)');
     },
   },
+  {
+    // A merchant's 2FA key pair: the public key is handed out, the private key kept sealed.
+    version: 20,
+    name: 'merchant_signing_keys',
+    up: (c) =>
+      c.exec(`CREATE TABLE IF NOT EXISTS merchant_signing_keys (
+  merchant_id TEXT PRIMARY KEY REFERENCES merchants(id),
+  public_key TEXT NOT NULL,
+  private_key_sealed TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+)`),
+  },
+  {
+    // Prepaid balances: one row per merchant, changed only together with a ledger entry.
+    version: 21,
+    name: 'merchant_balances',
+    up: (c) =>
+      c.exec(`CREATE TABLE IF NOT EXISTS merchant_balances (
+  merchant_id TEXT PRIMARY KEY REFERENCES merchants(id),
+  balance_paise BIGINT NOT NULL CHECK (balance_paise >= 0),
+  updated_at BIGINT NOT NULL
+)`),
+  },
+  {
+    // Every top-up (+) and charge (-); a top-up's reference is applied once per merchant.
+    version: 22,
+    name: 'ledger_entries',
+    up: async (c) => {
+      await c.exec(`CREATE TABLE IF NOT EXISTS ledger_entries (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id),
+  kind TEXT NOT NULL,
+  amount_paise BIGINT NOT NULL,
+  operation TEXT,
+  ref_id BIGINT,
+  reference TEXT,
+  created_at BIGINT NOT NULL
+)`);
+      // The table is new and empty: a plain index here locks nothing busy.
+      await c.exec('CREATE UNIQUE INDEX IF NOT EXISTS ledger_entries_reference ON ledger_entries (merchant_id, reference)');
+      await c.exec('CREATE INDEX IF NOT EXISTS ledger_entries_merchant ON ledger_entries (merchant_id, created_at)');
+    },
+  },
+  {
+    // Fixed-window counters shared by every instance on one database (rate limits, daily payout caps).
+    version: 23,
+    name: 'rate_counters',
+    up: (c) =>
+      c.exec(`CREATE TABLE IF NOT EXISTS rate_counters (
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+)`),
+  },
 ];

@@ -82,6 +82,20 @@ export const apiKeys = {
       merchant: toMerchant(r),
     };
   },
+  /** Revokes an active key of the merchant; false when there is none by that id. */
+  async revoke(q: Queryable, merchantId: string, clientId: string, at: number): Promise<boolean> {
+    const rows = await q.query(
+      'UPDATE api_keys SET revoked_at = ? WHERE client_id = ? AND merchant_id = ? AND revoked_at IS NULL RETURNING client_id',
+      [at, clientId, merchantId],
+    );
+    return rows.length > 0;
+  },
+  async all(q: Queryable, merchantId: string) {
+    return q.query<{ client_id: string; mode: Mode; created_at: number; revoked_at: number | null }>(
+      'SELECT client_id, mode, created_at, revoked_at FROM api_keys WHERE merchant_id = ? ORDER BY created_at, client_id',
+      [merchantId],
+    );
+  },
   async forMerchant(q: Queryable, merchantId: string): Promise<ApiKeyRow[]> {
     const rows = await q.query('SELECT * FROM api_keys WHERE merchant_id = ? AND revoked_at IS NULL ORDER BY created_at', [
       merchantId,

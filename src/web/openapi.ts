@@ -141,6 +141,59 @@ const SCHEMAS: Record<string, Schema> = {
     },
     { required: ['version', 'latest', 'migrations'] },
   ),
+  KeyIssued: obj(
+    { client_id: str(), client_secret: str('Shown once'), mode: { type: 'string', enum: ['test', 'live'] } },
+    { required: ['client_id', 'client_secret', 'mode'] },
+  ),
+  KeyList: list(
+    obj(
+      {
+        client_id: str(),
+        mode: { type: 'string', enum: ['test', 'live'] },
+        status: { type: 'string', enum: ['active', 'revoked'] },
+        created_at: { type: 'string', format: 'date-time' },
+        revoked_at: nullable({ type: 'string', format: 'date-time' }),
+      },
+      { required: ['client_id', 'mode', 'status', 'created_at', 'revoked_at'] },
+    ),
+  ),
+  IpAllowlist: obj({ cidrs: { type: 'array', items: str('An IPv4 or IPv6 address or CIDR') } }, { required: ['cidrs'] }),
+  PublicKey: obj({ public_key: str('PEM (SPKI): encrypt "<client_id>.<unix seconds>" with RSA-OAEP SHA-1, send base64 as x-cf-signature') }, {
+    required: ['public_key'],
+  }),
+  Pricing: obj(
+    {
+      reverse_penny_drop: { type: 'integer', description: 'paise' },
+      mobile_penny_drop: { type: 'integer', description: 'paise' },
+      upi_mobile: { type: 'integer', description: 'paise' },
+      name_match: { type: 'integer', description: 'paise' },
+    },
+    { required: ['reverse_penny_drop', 'mobile_penny_drop', 'upi_mobile', 'name_match'] },
+  ),
+  LedgerEntry: obj(
+    {
+      id: str(),
+      kind: { type: 'string', enum: ['top_up', 'charge'] },
+      amount_paise: { type: 'integer', description: 'Positive for a top-up, negative for a charge' },
+      operation: nullable(str()),
+      ref_id: nullable({ type: 'integer' }),
+      reference: nullable(str()),
+      created_at: { type: 'string', format: 'date-time' },
+    },
+    { required: ['id', 'kind', 'amount_paise', 'created_at'] },
+  ),
+  TopUp: obj(
+    { applied: { type: 'boolean', description: 'false: the reference was applied before' }, balance_paise: { type: 'integer' }, entry: ref('LedgerEntry') },
+    { required: ['applied', 'balance_paise', 'entry'] },
+  ),
+  Balance: obj(
+    { balance_paise: { type: 'integer' }, entry_count: { type: 'integer' }, entries: { type: 'array', items: ref('LedgerEntry') } },
+    { required: ['balance_paise', 'entry_count', 'entries'] },
+  ),
+  Limits: obj(
+    { daily_payouts: nullable({ type: 'integer' }), payouts_today: { type: 'integer' } },
+    { required: ['daily_payouts', 'payouts_today'] },
+  ),
   SandboxPayment: obj({ utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
   SandboxNotify: obj({ utr: str(), gateway_outcome: str() }, { required: ['utr', 'gateway_outcome'] }),
   SandboxList: list({ type: 'object' }),
@@ -159,6 +212,10 @@ interface Doc {
   operationId: string;
   /** Success status -> schema name (or a media type for non-JSON answers). */
   ok?: [number, string];
+  /** A second success answer (a repeated top-up answers 200). */
+  also?: [number, string];
+  /** The operation can answer 409 in pennygate's envelope. */
+  conflict?: boolean;
   security?: Record<string, string[]>[];
 }
 
@@ -195,6 +252,20 @@ const OPS: Record<string, Doc> = {
   'GET /admin/retention': { operationId: 'adminGetRetention', ok: [200, 'Retention'] },
   'POST /admin/retention/run': { operationId: 'adminRunRetention', ok: [200, 'RetentionRun'] },
   'GET /admin/schema': { operationId: 'adminGetSchemaVersion', ok: [200, 'SchemaVersion'] },
+  'POST /admin/merchants/{id}/keys': { operationId: 'adminIssueKey', ok: [201, 'KeyIssued'], conflict: true },
+  'GET /admin/merchants/{id}/keys': { operationId: 'adminListKeys', ok: [200, 'KeyList'] },
+  'DELETE /admin/merchants/{id}/keys/{client_id}': { operationId: 'adminRevokeKey', ok: [204, ''] },
+  'PUT /admin/merchants/{id}/ip-allowlist': { operationId: 'adminSetIpAllowlist', ok: [200, 'IpAllowlist'] },
+  'GET /admin/merchants/{id}/ip-allowlist': { operationId: 'adminGetIpAllowlist', ok: [200, 'IpAllowlist'] },
+  'POST /admin/merchants/{id}/public-key': { operationId: 'adminCreatePublicKey', ok: [201, 'PublicKey'] },
+  'GET /admin/merchants/{id}/public-key': { operationId: 'adminGetPublicKey', ok: [200, 'PublicKey'] },
+  'DELETE /admin/merchants/{id}/public-key': { operationId: 'adminDeletePublicKey', ok: [204, ''] },
+  'PUT /admin/merchants/{id}/pricing': { operationId: 'adminSetPricing', ok: [200, 'Pricing'] },
+  'GET /admin/merchants/{id}/pricing': { operationId: 'adminGetPricing', ok: [200, 'Pricing'] },
+  'POST /admin/merchants/{id}/balance/top-ups': { operationId: 'adminTopUpBalance', ok: [201, 'TopUp'], also: [200, 'TopUp'], conflict: true },
+  'GET /admin/merchants/{id}/balance': { operationId: 'adminGetBalance', ok: [200, 'Balance'] },
+  'PUT /admin/merchants/{id}/limits': { operationId: 'adminSetLimits', ok: [200, 'Limits'] },
+  'GET /admin/merchants/{id}/limits': { operationId: 'adminGetLimits', ok: [200, 'Limits'] },
   'POST /sandbox/upi/pay': { operationId: 'sandboxPay', ok: [200, 'SandboxPayment'], security: NONE },
   'GET /sandbox/upi/payments/{utr}': { operationId: 'sandboxGetPayment', ok: [200, 'SandboxPayment'], security: TEST_KEY },
   'POST /sandbox/upi/payments/{utr}/notify': { operationId: 'sandboxNotify', ok: [200, 'SandboxNotify'], security: NONE },
@@ -248,6 +319,8 @@ function complete(doc: any): any {
         const [status, kind] = d.ok;
         for (const s of Object.keys(op.responses)) if (/^2/.test(s) && s !== String(status)) delete op.responses[s];
         op.responses[status] = { description: DESCRIPTIONS[status], ...(kind ? { content: content(kind) } : {}) };
+        if (d.also) op.responses[d.also[0]] = { description: DESCRIPTIONS[d.also[0]], content: content(d.also[1]) };
+        if (d.conflict) op.responses[409] = { description: DESCRIPTIONS[409], content: content('PennygateError') };
       }
       if (pennygate) {
         const errors = path.startsWith('/admin') ? [400, 401, 404] : [400, 404];

@@ -1,6 +1,8 @@
 // Cashfree's error envelope {type, code, message} and how framework errors map onto it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NUL_IN_INPUT } from '../../web/nul-guard.js';
+import type { Refusal } from '../access.js';
+import { InsufficientBalanceError, PayoutCapError } from '../../engine/billing.js';
 
 export class CashfreeError extends Error {
   constructor(
@@ -18,6 +20,36 @@ export class CashfreeError extends Error {
 }
 
 export const invalid = (code: string, message: string) => new CashfreeError(400, 'validation_error', code, message);
+
+/** An access refusal (dialects/access.ts) in Cashfree's words. */
+export function cashfreeRefusal(r: Refusal): CashfreeError {
+  switch (r.kind) {
+    case 'too_many_per_ip':
+      return new CashfreeError(429, 'rate_limit_error', 'too_many_requests_per_ip', 'Too many requests from the IP, rate limit reached');
+    case 'too_many_per_operation':
+      return new CashfreeError(429, 'rate_limit_error', 'too_many_requests_per_operation', 'Too many requests for this operation, rate limit reached');
+    case 'bad_credentials':
+      return new CashfreeError(401, 'authentication_error', 'authentication_failed', 'Invalid clientId and clientSecret combination');
+    case 'wrong_environment':
+      return invalid('x-client-secret_value_invalid', `Client secret belongs to ${r.mode === 'test' ? 'test' : 'production'} environment`);
+    case 'ip_not_allowed':
+      return new CashfreeError(
+        403,
+        'authentication_error',
+        'ip_validation_failed',
+        `IP not whitelisted your current ip is ${r.address}.For IP whitelisting assistance, visit our guide at https://www.cashfree.com/docs/secure-id/get-started/integration/ip-whitelisting-verification`,
+      );
+    case 'signature_missing':
+      return new CashfreeError(403, 'validation_error', 'authentication_failed', 'x-cf-signature missing in the request header');
+    case 'signature_invalid':
+      return new CashfreeError(
+        403,
+        'validation_error',
+        'authentication_failed',
+        r.why === 'expired' ? 'x-cf-signature has expired, sign a fresh timestamp' : 'x-cf-signature is invalid',
+      );
+  }
+}
 
 /** Messages for fields whose value failed the schema (beyond the generic one). */
 const FIELD_MESSAGES: Record<string, string> = {
@@ -69,6 +101,9 @@ export function fromValidation(errors: AjvError[]): CashfreeError {
 export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   let out: CashfreeError;
   if (err instanceof CashfreeError) out = err;
+  else if ((err as unknown) instanceof InsufficientBalanceError) {
+    out = new CashfreeError(422, 'validation_error', 'insufficient_balance', 'Insufficient balance to process this request');
+  } else if ((err as unknown) instanceof PayoutCapError) out = new CashfreeError(429, 'rate_limit_error', 'daily_payout_limit_reached', err.message);
   else if (err.validation) out = fromValidation(err.validation as AjvError[]);
   else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = invalid('invalid_request', 'Content-Type must be application/json.');
   else if (err.code === NUL_IN_INPUT) out = invalid('invalid_request', err.message);

@@ -51,7 +51,10 @@ export async function nameMatchRoutes(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const b = req.body;
-      const r = await checkNames(s.db, req.principal!, { verificationId: b.verification_id, name1: b.name_1, name2: b.name_2 });
+      const p = req.principal!;
+      const r = await checkNames(s.db, p, { verificationId: b.verification_id, name1: b.name_1, name2: b.name_2 }, (q, ref) =>
+        s.billing.charge(q, p.merchant, 'name_match', ref),
+      );
       if (r === 'duplicate') {
         throw new CashfreeError(409, 'validation_error', 'verification_id_already_exists', 'verification id already exists');
       }

@@ -3,10 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { qrPngBase64 } from '../../engine/qr.js';
-import { CashfreeError, cashfreeErrorHandler, invalid } from './errors.js';
+import { CashfreeError, cashfreeErrorHandler, cashfreeRefusal, invalid } from './errors.js';
 import { appLinks, remitterStatus } from './format.js';
 import { nameMatchRoutes } from './name-match.js';
-import { rateLimit } from '../rate-limit.js';
+import { accessGate } from '../access.js';
 import { mobileRoutes } from './mobile.js';
 import {
   CredentialHeaders,
@@ -33,19 +33,16 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   );
 
   // Credentials are checked before the body is read, so a bad key never costs a parse.
+  const gate = accessGate(s);
   app.addHook('onRequest', async (req, reply) => {
+    const early = await gate.perIp(req, reply);
+    if (early) throw cashfreeRefusal(early);
     const id = header(req, 'x-client-id');
     const secret = header(req, 'x-client-secret');
     if (!id) throw invalid('x-client-id_missing', 'x-client-id is missing in the request.');
     if (!secret) throw invalid('x-client-secret_missing', 'x-client-secret is missing in the request.');
-    const principal = await s.merchants.authenticate(id, secret);
-    if (!principal) {
-      throw new CashfreeError(401, 'authentication_error', 'authentication_failed', 'Invalid clientId and clientSecret combination');
-    }
-    req.principal = principal;
-    if (rateLimit(s, req, reply)?.allowed === false) {
-      throw new CashfreeError(429, 'rate_limit_error', 'too_many_requests_per_operation', 'Too many requests for this operation, rate limit reached');
-    }
+    const refusal = await gate.admit(req, reply, id, secret);
+    if (refusal) throw cashfreeRefusal(refusal);
   });
 
   const security = [{ XClientID: [], XClientSecret: [] }];

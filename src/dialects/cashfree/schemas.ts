@@ -91,5 +91,8 @@ export const NameMatchResponse = Type.Object({
 export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,
+  403: ErrorBody,
+  422: ErrorBody,
+  429: ErrorBody,
   500: ErrorBody,
 };

@@ -2,6 +2,8 @@
 // {"error": {"code", "description", "source", "step", "reason", "metadata": {}, "field"?}}.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NUL_IN_INPUT } from '../../web/nul-guard.js';
+import type { Refusal } from '../access.js';
+import { InsufficientBalanceError } from '../../engine/billing.js';
 
 export class RazorpayError extends Error {
   constructor(
@@ -40,6 +42,30 @@ export const unknownId = () => new RazorpayError(400, 'BAD_REQUEST_ERROR', 'The 
 export const tooManyRequests = () => new RazorpayError(429, 'BAD_REQUEST_ERROR', 'Too many requests');
 
 export const routeNotFound = () => new RazorpayError(404, 'BAD_REQUEST_ERROR', 'The requested URL was not found on the server.');
+
+/** An access refusal (dialects/access.ts) in Razorpay's envelope. */
+export function razorpayRefusal(r: Refusal): RazorpayError {
+  switch (r.kind) {
+    case 'too_many_per_ip':
+    case 'too_many_per_operation':
+      return tooManyRequests();
+    case 'bad_credentials':
+      return unauthenticated(BAD_API_KEY);
+    case 'wrong_environment':
+      return unauthenticated(`The api key provided belongs to the ${r.mode} environment, which this server does not serve`);
+    case 'ip_not_allowed':
+      return new RazorpayError(403, 'BAD_REQUEST_ERROR', `Access from IP address ${r.address} is not allowed: it is not whitelisted for this api key`, {
+        source: 'business',
+        reason: 'ip_not_whitelisted',
+      });
+    case 'signature_missing':
+    case 'signature_invalid':
+      return new RazorpayError(403, 'BAD_REQUEST_ERROR', 'The request signature (x-cf-signature) is missing or invalid', {
+        source: 'business',
+        reason: 'authentication_failed',
+      });
+  }
+}
 
 const serverError = () =>
   new RazorpayError(500, 'SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.');
@@ -96,7 +122,12 @@ export function fromValidation(errors: AjvError[], context: string | undefined):
 export function razorpayErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   let out: RazorpayError;
   if (err instanceof RazorpayError) out = err;
-  else if (err.validation) out = fromValidation(err.validation as AjvError[], err.validationContext);
+  else if ((err as unknown) instanceof InsufficientBalanceError) {
+    out = new RazorpayError(400, 'BAD_REQUEST_ERROR', 'Your account does not have enough balance to carry out the validation.', {
+      source: 'business',
+      reason: 'insufficient_balance',
+    });
+  } else if (err.validation) out = fromValidation(err.validation as AjvError[], err.validationContext);
   else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = badInput('The request body must be JSON: send Content-Type: application/json.');
   else if (err.code === NUL_IN_INPUT) out = badInput(err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

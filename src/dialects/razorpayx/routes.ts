@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
-import { BAD_API_KEY, NO_API_KEY, badInput, razorpayErrorHandler, routeNotFound, tooManyRequests, unauthenticated, unknownId } from './errors.js';
-import { rateLimit } from '../rate-limit.js';
+import { NO_API_KEY, badInput, razorpayErrorHandler, razorpayRefusal, routeNotFound, unauthenticated, unknownId } from './errors.js';
+import { accessGate } from '../access.js';
 import { fundAccountValidation } from './format.js';
 import { bankOfIfsc } from '../../store/ifsc.js';
 import {
@@ -43,13 +43,14 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     return reply.code(e.status).send(e.body());
   });
   // Credentials are checked before the body is read, so a bad key never costs a parse.
+  const gate = accessGate(s);
   app.addHook('onRequest', async (req, reply) => {
+    const early = await gate.perIp(req, reply);
+    if (early) throw razorpayRefusal(early);
     const key = basicCredentials(req);
     if (!key) throw unauthenticated(NO_API_KEY);
-    const principal = await s.merchants.authenticate(key.id, key.secret);
-    if (!principal) throw unauthenticated(BAD_API_KEY);
-    req.principal = principal;
-    if (rateLimit(s, req, reply)?.allowed === false) throw tooManyRequests();
+    const refusal = await gate.admit(req, reply, key.id, key.secret);
+    if (refusal) throw razorpayRefusal(refusal);
   });
 
   const entity = async (v: Verification) =>

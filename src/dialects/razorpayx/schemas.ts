@@ -111,6 +111,8 @@ export const FundAccountValidationCollection = Type.Object({
 export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,
+  403: ErrorBody,
   404: ErrorBody,
+  429: ErrorBody,
   500: ErrorBody,
 };

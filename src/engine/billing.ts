@@ -1,0 +1,115 @@
+// Prepaid balances. A merchant's price per operation (paise; unset: free) is charged in the
+// transaction that creates the request's record, after the record is known to be new: a request
+// refused for any reason, or a repeated id, creates nothing and costs nothing, and a charge the
+// balance cannot cover rolls the whole creation back. Every change of a balance is a ledger entry
+// written in the same transaction, so the balance always equals the sum of the entries.
+import type { Db, Queryable } from '../store/db.js';
+import { counters, ledger, type LedgerEntry } from '../store/access.js';
+import { newId } from './ids.js';
+import type { Merchant, MerchantSettings } from './types.js';
+
+export const PRICED_OPERATIONS = ['reverse_penny_drop', 'mobile_penny_drop', 'upi_mobile', 'name_match'] as const;
+export type PricedOperation = (typeof PRICED_OPERATIONS)[number];
+export type Pricing = Partial<Record<PricedOperation, number>>;
+
+/** The balance does not cover the operation's price; nothing was created. */
+export class InsufficientBalanceError extends Error {
+  constructor() {
+    super('Insufficient balance to process this request');
+  }
+}
+
+/** The merchant's mobile penny drops for today (India time) reached its daily cap. */
+export class PayoutCapError extends Error {
+  constructor(readonly cap: number) {
+    super(`Daily payout limit of ${cap} reached for this account, try again tomorrow`);
+  }
+}
+
+export class TopUpConflictError extends Error {}
+
+const IST_OFFSET_MS = 330 * 60_000;
+const DAY_MS = 86_400_000;
+
+/** Start of the current day in India (payout caps reset at midnight IST), as epoch ms. */
+export const istDayStart = (now: number) => now - ((now + IST_OFFSET_MS) % DAY_MS);
+
+export const priceOf = (settings: MerchantSettings, op: PricedOperation) => settings.pricing?.[op] ?? 0;
+
+export class Billing {
+  constructor(private db: Db) {}
+
+  /**
+   * Charges `op` inside the caller's transaction (after the caller's record is inserted).
+   * Throws InsufficientBalanceError, which must roll that transaction back.
+   */
+  async charge(q: Queryable, merchant: Merchant, op: PricedOperation, refId: number | null, now = Date.now()) {
+    const price = priceOf(merchant.settings, op);
+    if (price <= 0) return;
+    if ((await ledger.move(q, merchant.id, -price, now)) === null) throw new InsufficientBalanceError();
+    await ledger.insert(q, {
+      id: newId('led'),
+      merchantId: merchant.id,
+      kind: 'charge',
+      amountPaise: -price,
+      operation: op,
+      refId,
+      reference: null,
+      createdAt: now,
+    });
+  }
+
+  /** A cheap check before calling a bank: false when the balance cannot cover `op` now. */
+  async affordable(merchant: Merchant, op: PricedOperation): Promise<boolean> {
+    const price = priceOf(merchant.settings, op);
+    return price <= 0 || (await ledger.balance(this.db, merchant.id)) >= price;
+  }
+
+  /**
+   * Counts one mobile payout against the merchant's daily cap, inside the creating transaction
+   * (a rollback gives the slot back). Shared by every instance through the database.
+   */
+  async countPayout(q: Queryable, merchant: Merchant, now = Date.now()) {
+    const cap = merchant.settings.limits?.dailyPayouts;
+    if (cap === undefined || cap === null) return;
+    if (cap <= 0 || (await counters.take(q, `payouts ${merchant.id}`, istDayStart(now), cap)) === null) throw new PayoutCapError(cap);
+  }
+
+  /** Payouts counted today. */
+  payoutsToday(merchantId: string, now = Date.now()) {
+    return counters.read(this.db, `payouts ${merchantId}`, istDayStart(now));
+  }
+
+  /** Adds money; a reference already applied changes nothing and answers the first entry. */
+  async topUp(merchantId: string, amountPaise: number, reference: string): Promise<{ entry: LedgerEntry; applied: boolean; balancePaise: number }> {
+    return this.db.tx(async (q) => {
+      const now = Date.now();
+      const entry: LedgerEntry = { id: newId('led'), merchantId, kind: 'top_up', amountPaise, operation: null, refId: null, reference, createdAt: now };
+      if (!(await ledger.insert(q, entry))) {
+        const first = (await ledger.byReference(q, merchantId, reference))!;
+        if (first.amountPaise !== amountPaise) {
+          throw new TopUpConflictError(`reference ${reference} was already applied with amount_paise ${first.amountPaise}`);
+        }
+        return { entry: first, applied: false, balancePaise: await ledger.balance(q, merchantId) };
+      }
+      const balancePaise = (await ledger.move(q, merchantId, amountPaise, now))!;
+      return { entry, applied: true, balancePaise };
+    });
+  }
+
+  async statement(merchantId: string, limit = 100) {
+    const sum = await ledger.summary(this.db, merchantId);
+    const entries = await ledger.entries(this.db, merchantId, limit);
+    return { balancePaise: sum.balance, entrySum: sum.sum, entryCount: sum.count, entries };
+  }
+}
+
+export const entryView = (e: LedgerEntry) => ({
+  id: e.id,
+  kind: e.kind,
+  amount_paise: e.amountPaise,
+  operation: e.operation,
+  ref_id: e.refId,
+  reference: e.reference,
+  created_at: new Date(e.createdAt).toISOString(),
+});
