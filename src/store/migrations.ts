@@ -410,7 +410,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // A merchant's 2FA key pair: the public key is handed out, the private key kept sealed.
-    version: 20,
+    version: 5,
     name: 'merchant_signing_keys',
     up: (c) =>
       c.exec(`CREATE TABLE IF NOT EXISTS merchant_signing_keys (
@@ -422,7 +422,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // Prepaid balances: one row per merchant, changed only together with a ledger entry.
-    version: 21,
+    version: 6,
     name: 'merchant_balances',
     up: (c) =>
       c.exec(`CREATE TABLE IF NOT EXISTS merchant_balances (
@@ -433,7 +433,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // Every top-up (+) and charge (-); a top-up's reference is applied once per merchant.
-    version: 22,
+    version: 7,
     name: 'ledger_entries',
     up: async (c) => {
       await c.exec(`CREATE TABLE IF NOT EXISTS ledger_entries (
@@ -453,7 +453,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // Fixed-window counters shared by every instance on one database (rate limits, daily payout caps).
-    version: 23,
+    version: 8,
     name: 'rate_counters',
     up: (c) =>
       c.exec(`CREATE TABLE IF NOT EXISTS rate_counters (
