@@ -13,7 +13,7 @@ import { AdminError } from './errors.js';
 import { operationsApi } from './operations.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
-import { accentProblem, brandingOf, brandingView, displayNameProblem, logoProblem, type BrandedSettings, type Branding } from '../web/branding.js';
+import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -241,24 +241,9 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       bodyLimit: 40 * 1024,
     },
     async (req) => {
-      const b = req.body;
-      const problem =
-        (typeof b.display_name === 'string' ? displayNameProblem(b.display_name) : null) ??
-        (typeof b.logo_url === 'string' ? logoProblem(b.logo_url) : null) ??
-        (typeof b.accent_color === 'string' ? accentProblem(b.accent_color) : null);
+      const problem = brandingChangeProblem(req.body);
       if (problem) throw new AdminError(400, 'invalid_request', problem);
-      const m = await s.merchants.updateSettings(req.params.id, (st) => {
-        const next: Branding = { ...(st as BrandedSettings).branding };
-        const set = <K extends keyof Branding>(k: K, v: string | null | undefined, norm: (x: string) => string) => {
-          if (v === null) delete next[k];
-          else if (v !== undefined) next[k] = norm(v);
-        };
-        set('displayName', b.display_name, (x) => x.trim());
-        set('logoUrl', b.logo_url, (x) => x);
-        set('accentColor', b.accent_color, (x) => x.toLowerCase());
-        const { branding: _old, ...rest } = st as BrandedSettings;
-        return Object.keys(next).length ? ({ ...rest, branding: next } as BrandedSettings) : rest;
-      });
+      const m = await s.merchants.updateSettings(req.params.id, (st) => applyBranding(st, req.body));
       if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
       return brandingView(brandingOf(m));
     },

@@ -102,3 +102,32 @@ export function linkOn(hex: string): string {
 export function brandingView(b: Branding) {
   return { display_name: b.displayName ?? null, logo_url: b.logoUrl ?? null, accent_color: b.accentColor ?? null };
 }
+
+export interface BrandingChange {
+  display_name?: string | null;
+  logo_url?: string | null;
+  accent_color?: string | null;
+}
+
+/** Why a change cannot be made, or null. */
+export function brandingChangeProblem(b: BrandingChange): string | null {
+  return (
+    (typeof b.display_name === 'string' ? displayNameProblem(b.display_name) : null) ??
+    (typeof b.logo_url === 'string' ? logoProblem(b.logo_url) : null) ??
+    (typeof b.accent_color === 'string' ? accentProblem(b.accent_color) : null)
+  );
+}
+
+/** The settings with a (checked) change applied: null clears a field, an absent one is kept. */
+export function applyBranding(st: MerchantSettings, b: BrandingChange): MerchantSettings {
+  const next: Branding = { ...(st as BrandedSettings).branding };
+  const set = <K extends keyof Branding>(k: K, v: string | null | undefined, norm: (x: string) => string) => {
+    if (v === null) delete next[k];
+    else if (v !== undefined) next[k] = norm(v);
+  };
+  set('displayName', b.display_name, (x) => x.trim());
+  set('logoUrl', b.logo_url, (x) => x);
+  set('accentColor', b.accent_color, (x) => x.toLowerCase());
+  const { branding: _old, ...rest } = st as BrandedSettings;
+  return Object.keys(next).length ? ({ ...rest, branding: next } as BrandedSettings) : rest;
+}
