@@ -58,7 +58,7 @@ const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${St
 function head(lang: Lang, title: string, themeHref: string | null) {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
+<meta name="color-scheme" content="light"><link rel="icon" href="/assets/favicon.svg">
 <title>${esc(title)}</title><link rel="stylesheet" href="/assets/rpd.css">${themeHref ? `<link rel="stylesheet" href="${esc(themeHref)}">` : ''}</head>`;
 }
 

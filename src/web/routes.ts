@@ -15,6 +15,8 @@ const csp = (imgSrc = "'self'") =>
   `default-src 'none'; img-src ${imgSrc}; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`;
 const CSP = csp();
 const LANG_COOKIE = 'pg_lang';
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="#1d4ed8"/><text x="16" y="22" font-size="18" text-anchor="middle" fill="#fff" font-family="sans-serif">\u20b9</text></svg>';
 
 /**
  * Phone or desktop, from the client hint when the browser sends one, else the User-Agent. The
@@ -160,6 +162,10 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
 
   app.get('/assets/rpd.js', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAGE_SCRIPT),
+  );
+  // Without an icon of its own the browser asks for /favicon.ico and logs a 404 on the page.
+  app.get('/assets/favicon.svg', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').header('content-security-policy', "default-src 'none'").send(FAVICON),
   );
   app.get('/assets/rpd.css', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAGE_STYLE),
