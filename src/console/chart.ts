@@ -18,7 +18,7 @@ export function perMinuteChart(o: {
 }): Raw {
   const W = 960;
   const H = 200;
-  const pad = { l: 36, r: 8, t: 8, b: 22 };
+  const pad = { l: 36, r: 24, t: 8, b: 22 };
   const plotW = W - pad.l - pad.r;
   const plotH = H - pad.t - pad.b;
   let max = 1;
@@ -38,7 +38,7 @@ export function perMinuteChart(o: {
       const h = (n / max) * plotH;
       y -= h;
       bars.push(
-        `<rect x="${(pad.l + i * step).toFixed(2)}" y="${y.toFixed(2)}" width="${Math.max(step * 0.85, 0.8).toFixed(2)}" height="${h.toFixed(2)}" fill="${oc.colour}"><title>${new Date((o.fromMinute + i) * 60_000).toISOString().slice(11, 16)} UTC: ${n} ${oc.label.toLowerCase()}</title></rect>`,
+        `<rect x="${(pad.l + i * step).toFixed(2)}" y="${y.toFixed(2)}" width="${Math.max(step * 0.85, 2).toFixed(2)}" height="${h.toFixed(2)}" fill="${oc.colour}"><title>${new Date((o.fromMinute + i) * 60_000).toISOString().slice(11, 16)} UTC: ${n} ${oc.label.toLowerCase()}</title></rect>`,
       );
     }
   }

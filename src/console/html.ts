@@ -42,7 +42,7 @@ export function layout(o: { title: string; active?: string; csrf?: string; body:
     : html``;
   const flash = o.flash ? html`<p class="flash ${o.flash.kind}" role="${o.flash.kind === 'error' ? 'alert' : 'status'}">${o.flash.text}</p>` : html``;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(o.title)} · pennygate console</title><link rel="stylesheet" href="/console/assets/console.css"></head>
+<title>${esc(o.title)} · pennygate console</title><link rel="icon" href="/assets/favicon.svg"><link rel="stylesheet" href="/console/assets/console.css"></head>
 <body><header>${nav}</header><main id="main"><h1>${esc(o.title)}</h1>${flash}${o.body}</main></body></html>`;
 }
 
@@ -76,7 +76,7 @@ h2{font-size:1.1rem;margin:24px 0 8px}
 a{color:#1d4ed8}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d9e1ec}
-caption{text-align:left;font-weight:600;padding:6px 0}
+caption{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5eaf1;vertical-align:top}
 th{background:#eef2f7;font-weight:600}
 td code,td .mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;word-break:break-all}

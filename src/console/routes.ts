@@ -44,6 +44,14 @@ const DONE: Record<string, string> = {
   signed_out: 'Signed out.',
 };
 
+const hostOf = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+};
+
 const rupees = (paise: number) => `₹${(paise / 100).toFixed(2)}`;
 
 export async function consoleApp(app: FastifyInstance, s: Services) {
@@ -58,7 +66,14 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
   });
 
   const send = (reply: FastifyReply, page: string, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', CONSOLE_CSP).header('cache-control', 'no-store').send(page);
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CONSOLE_CSP)
+      .header('cache-control', 'no-store')
+      // Forms then carry this site's Origin (with no-referrer, browsers send "null").
+      .header('referrer-policy', 'same-origin')
+      .send(page);
 
   app.setErrorHandler((err: any, req, reply) => {
     const session = req.consoleSession;
@@ -80,7 +95,9 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
     if (req.method === 'POST') {
       const site = req.headers['sec-fetch-site'];
       const origin = req.headers.origin;
-      if ((site && site !== 'same-origin') || (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) || origin === 'null') {
+      // Fetch metadata when the browser sends it (all current ones do), else the Origin header.
+      const foreign = site ? site !== 'same-origin' : origin !== undefined && (origin === 'null' || hostOf(origin) !== req.headers.host);
+      if (foreign) {
         throw new ConsoleRefusal(403, 'Refused: the form was not sent from this console.');
       }
     }
@@ -187,7 +204,8 @@ ${perMinuteChart({ buckets: day.buckets, fromMinute: nowMinute - 1439, minutes: 
     const body = html`<form method="get" action="/console/verifications" class="card row" role="search">
 <div><label for="q">verification_id, ref_id, fav id, UTR, or the account number's last digits</label>
 <input id="q" name="q" type="search" value="${q}" autocomplete="off"></div><button type="submit">Search</button></form>
-${table(VHEAD, verificationRows(found, await merchantNames()), q ? `Matches for “${q}”` : 'The latest verifications')}`;
+<h2>${q ? `Matches for “${q}”` : 'The latest verifications'}</h2>
+${table(VHEAD, verificationRows(found, await merchantNames()), q ? 'Matches' : 'Verifications')}`;
     return send(reply, page(req, 'Verifications', '/console/verifications', body));
   });
 
@@ -331,7 +349,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     };
 
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/webhook',
+    '/merchants/:id/webhook',
     hide,
     merchantAction(async (req, f) => {
       if (!WEBHOOK_DIALECTS().includes(f.dialect)) return { error: `dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}` };
@@ -341,12 +359,12 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     }),
   );
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/webhook/delete',
+    '/merchants/:id/webhook/delete',
     hide,
     merchantAction(async (req) => (await s.webhooks.remove(req.params.id), 'webhook_removed')),
   );
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/webhook/test',
+    '/merchants/:id/webhook/test',
     hide,
     merchantAction(async (req, f) => {
       if (!TEST_EVENTS[f.event]) return { error: `event must be one of ${Object.keys(TEST_EVENTS).join(', ')}` };
@@ -355,7 +373,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     }),
   );
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/bands',
+    '/merchants/:id/bands',
     hide,
     merchantAction(async (req, f) => {
       const asInt = (x: string | undefined) => (x !== undefined && /^-?\d{1,4}$/.test(x) ? Number(x) : x);
@@ -366,7 +384,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     }),
   );
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/bands/reset',
+    '/merchants/:id/bands/reset',
     hide,
     merchantAction(async (req) => {
       await s.merchants.updateSettings(req.params.id, ({ nameMatchBands: _drop, ...rest }) => rest);
@@ -374,7 +392,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     }),
   );
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/rate-limit',
+    '/merchants/:id/rate-limit',
     hide,
     merchantAction(async (req, f) => {
       if (!/^\d{1,7}$/.test(f.per_minute ?? '') || Number(f.per_minute) > 1_000_000) return { error: 'per_minute must be a whole number from 0 to 1000000' };
@@ -384,7 +402,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     }),
   );
   app.post<{ Params: { id: string } }>(
-    '/console/merchants/:id/branding',
+    '/merchants/:id/branding',
     hide,
     merchantAction(async (req, f) => {
       // An empty field clears it (back to the merchant's name, no logo, the default colour).
