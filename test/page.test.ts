@@ -107,6 +107,7 @@ describe('hosted page', { skip: needsChromium }, () => {
 
     const weight = await bytes();
     assert.ok(weight < 50 * 1024, `the page weighs ${weight} bytes`);
+    console.log(`hosted page on a phone: ${weight} bytes in ${requests.length} requests`);
     assert.deepEqual(requests.filter((u) => !u.startsWith(gw.url)), [], 'no third-party requests');
 
     await page.getByRole('button', { name: 'Pay as success@upi' }).click();
