@@ -284,3 +284,38 @@ describe('console', { skip: needsChromium }, () => {
     assert.deepEqual(errors, []);
   });
 });
+
+describe('console sign-in', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  const signIn = (token: string) =>
+    fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ token }),
+      redirect: 'manual',
+    });
+
+  it('slows down guessing: after 10 wrong tokens from one address even the right one waits', async () => {
+    const ok = await signIn(ADMIN_TOKEN);
+    assert.equal(ok.status, 303);
+    assert.match(ok.headers.get('set-cookie')!, /^pg_console=[^;]+; Path=\/console; Max-Age=28800; HttpOnly; SameSite=Strict$/);
+    for (let i = 0; i < 10; i++) assert.equal((await signIn(`wrong-${i}`)).status, 401);
+    const refused = await signIn(ADMIN_TOKEN);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('set-cookie'), null);
+    assert.match(await refused.text(), /Too many wrong tokens/);
+  });
+
+  it('refuses a forged or tampered session cookie', async () => {
+    for (const cookie of ['pg_console=abc.def', 'pg_console=eyJpZCI6IngiLCJleHAiOjk5OTk5OTk5OTk5OTl9.AAAA', 'pg_console=']) {
+      const r = await fetch(`${gw.url}/console/money`, { headers: { cookie }, redirect: 'manual' });
+      assert.equal(r.status, 303, cookie);
+      assert.equal(r.headers.get('location'), '/console/login');
+    }
+  });
+});

@@ -52,6 +52,8 @@ const hostOf = (origin: string) => {
   }
 };
 
+const LOGIN_TRIES = 10;
+
 const rupees = (paise: number) => `₹${(paise / 100).toFixed(2)}`;
 
 export async function consoleApp(app: FastifyInstance, s: Services) {
@@ -142,12 +144,22 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
 
   app.get('/login', hide, async (req, reply) => (req.consoleSession ? reply.redirect('/console', 303) : send(reply, loginPage())));
 
+  // Guessing the token from one address is slowed to a few tries per quarter hour (per instance).
+  const failures = new Map<string, { n: number; until: number }>();
   app.post('/login', hide, async (req, reply) => {
+    const now = Date.now();
+    const seen = failures.get(req.ip);
+    if (seen && seen.until > now && seen.n >= LOGIN_TRIES) {
+      return send(reply, loginPage('Too many wrong tokens from this address: wait a quarter of an hour.'), 429);
+    }
     const token = form(req).token;
     if (typeof token !== 'string' || !token || !equal(token, s.cfg.adminToken)) {
-      req.log.warn('console sign-in refused');
+      req.log.warn({ ip: req.ip }, 'console sign-in refused');
+      if (failures.size > 10_000) failures.clear();
+      failures.set(req.ip, seen && seen.until > now ? { n: seen.n + 1, until: seen.until } : { n: 1, until: now + 15 * 60_000 });
       return send(reply, loginPage('That is not the admin token.'), 401);
     }
+    failures.delete(req.ip);
     const { value } = sessions.issue();
     reply.header(
       'set-cookie',
