@@ -99,6 +99,10 @@ describe('console', { skip: needsChromium }, () => {
     const r = await page.request.get(`${gw.url}/console`);
     assert.match(r.headers()['content-security-policy'], /default-src 'none'.*form-action 'self'/);
     assert.doesNotMatch(r.headers()['content-security-policy'], /script-src/);
+    // The console's pages are not API operations: none is in the OpenAPI document.
+    const paths = Object.keys((await gw.request('GET', '/openapi.json')).json.paths);
+    assert.deepEqual(paths.filter((p) => p.startsWith('/console') || /theme\.css|logo|favicon/.test(p)), []);
+    assert.ok(paths.includes('/admin/merchants/{id}/branding'));
   });
 
   it('shows verifications per minute by outcome and the share verified', async () => {
