@@ -8,6 +8,7 @@ import { cashfreeDialect } from './dialects/cashfree/routes.js';
 import { razorpayxDialect } from './dialects/razorpayx/routes.js';
 import { hostedPage } from './web/routes.js';
 import { adminApi } from './admin/routes.js';
+import { consoleApp } from './console/routes.js';
 import { sandboxApi } from './rails/sandbox/routes.js';
 import { openApi } from './web/openapi.js';
 import { QuietPolling, operations, requestId } from './web/ops.js';
@@ -52,6 +53,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   await app.register((i) => razorpayxDialect(i, s), { prefix: '/v1' });
   await app.register((i) => hostedPage(i, s));
   await app.register((i) => adminApi(i, s), { prefix: '/admin' });
+  await app.register((i) => consoleApp(i, s), { prefix: '/console' });
   // The simulated network's payer apps; an operator who wants no unauthenticated test traffic turns it off.
   if (s.cfg.sandbox.enabled) await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });
   return app;

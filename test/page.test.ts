@@ -1,11 +1,49 @@
-// The hosted page in a real headless Chromium: QR, app buttons, countdown, live status,
-// sandbox "pay as" buttons, and the way back to the merchant.
+// The hosted page in a real headless Chromium: the merchant named with its branding, English and
+// Hindi at phone and desktop sizes, app buttons first on a phone and the QR first on a desktop,
+// an accessibility audit (axe-core), the weight and origin of everything it loads, paying again
+// after a wrong amount, a declined payment's way back to the merchant, the urgent last minute,
+// and the page without JavaScript. Screenshots are kept under test-artifacts/hosted-page/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { CHROMIUM_PATH, Gateway, eventually, freePort, needsChromium } from './support/gateway.js';
+import { Gateway, eventually, freePort, needsChromium } from './support/gateway.js';
+import { ARTIFACTS, DESKTOP, PHONE, keepScreenshot, launch, seriousViolations } from './support/browser.js';
+
+const SUITE = 'hosted-page';
+// A 32x32 PNG (a teal disc): a logo small enough for a data: URL.
+const LOGO = (() => {
+  const png = new PNG({ width: 32, height: 32 });
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++) {
+      const i = (y * 32 + x) * 4;
+      const inside = (x - 15.5) ** 2 + (y - 15.5) ** 2 < 15 ** 2;
+      png.data.set(inside ? [11, 122, 117, 255] : [0, 0, 0, 0], i);
+    }
+  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
+})();
+
+/** A page that records every request, every answer's size and every script error. */
+async function openPage(browser: Browser, url: string, o: BrowserContextOptions = {}) {
+  const context = await browser.newContext(o);
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const sizes: Promise<number>[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('response', (r) => {
+    sizes.push(r.body().then((b) => b.length, () => 0));
+    if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  await page.locator('#status').waitFor();
+  return { page, context, requests, errors, bytes: async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0) };
+}
+
+const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
 
 describe('hosted page', { skip: needsChromium }, () => {
   let gw: Gateway;
@@ -13,95 +51,251 @@ describe('hosted page', { skip: needsChromium }, () => {
   let merchantSite: Server;
   let merchantUrl: string;
   let cf: ReturnType<Gateway['cashfree']>;
+  const shots: string[] = [];
 
   before(async () => {
     const port = await freePort();
     gw = await Gateway.start({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
-    cf = gw.cashfree((await gw.merchant('Page Co')).test_key);
+    const m = await gw.merchant('Page Co Private Limited');
+    cf = gw.cashfree(m.test_key);
+    const branded = await gw.admin('PUT', `/merchants/${m.id}/branding`, { display_name: 'Page Co', accent_color: '#0B7A75', logo_url: LOGO });
+    assert.equal(branded.status, 200, branded.text);
     // The merchant's own site, where the customer lands after the verification.
     merchantSite = createServer((req, res) => res.end(`<html><body><h1 id="back">Back at the merchant ${req.url}</h1></body></html>`));
     const sitePort = await freePort();
     await new Promise<void>((r) => merchantSite.listen(sitePort, '127.0.0.1', r));
     merchantUrl = `http://127.0.0.1:${sitePort}/done`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launch();
   });
   after(async () => {
     await browser?.close();
     merchantSite?.close();
     await gw?.stop();
+    if (shots.length) console.log(`hosted page screenshots in ${ARTIFACTS}/${SUITE}/:\n  ${shots.join('\n  ')}`);
   });
 
-  it('shows the QR, the app buttons and the countdown, and pays as a sandbox payer', async () => {
+  it('on a phone, in English: names the merchant, app buttons first, passes axe, under 50 KB from this origin only, and pays', async () => {
     const created = (await cf.createRpd({ verification_id: 'page-1', name: 'John Doe', redirect_url: merchantUrl })).json;
-    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(created.url);
-
+    const { page, context, requests, errors, bytes } = await openPage(browser, created.url, { ...PHONE, locale: 'en-IN', extraHTTPHeaders: { 'accept-language': 'en-IN,en;q=0.9' } });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal(await page.locator('.merchant-name').textContent(), 'Page Co');
+    assert.match((await page.locator('.lede').textContent())!, /Page Co asks you to verify .*₹1.*comes back to you within 48 hours/);
     const qr = page.locator('img.qr');
     await qr.waitFor();
     assert.equal(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), 256);
+    assert.equal(await page.locator('img.logo').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), 32);
+    // The app buttons, every one a real link, come before the QR code.
     const hrefs = await page.locator('nav.apps a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(hrefs, [created.gpay, created.phonepe, created.paytm, created.bhim, created.upi_link]);
+    assert.ok(await page.locator('nav.apps a').first().isVisible());
+    assert.ok((await box(page, 'nav.apps a')).y < (await box(page, 'img.qr')).y, 'apps above the QR on a phone');
+    // The accent colour reaches the buttons, with readable text on it.
+    assert.equal(await page.locator('nav.apps a').first().evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(11, 122, 117)');
+
     const t1 = await page.locator('#countdown').textContent();
     assert.match(t1!, /^(09:5\d|10:00)$/);
     await page.waitForFunction((t) => document.getElementById('countdown')!.textContent !== t, t1);
     assert.match((await page.locator('#status').textContent())!, /Waiting/);
+    assert.equal(await page.locator('.timer').evaluate((e) => e.classList.contains('urgent')), false);
 
-    const shot = await page.screenshot({ fullPage: true });
-    const png = PNG.sync.read(shot);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'phone-en'));
+    const png = PNG.sync.read(await page.screenshot({ fullPage: true }));
     const colours = new Set<number>();
     for (let i = 0; i < png.data.length; i += 4 * 97) colours.add(png.data.readUInt32BE(i));
-    assert.ok(png.width > 300 && png.height > 500);
     assert.ok(colours.size > 8, `screenshot has ${colours.size} colours: blank?`);
+
+    const weight = await bytes();
+    assert.ok(weight < 50 * 1024, `the page weighs ${weight} bytes`);
+    console.log(`hosted page on a phone: ${weight} bytes in ${requests.length} requests`);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(gw.url)), [], 'no third-party requests');
 
     await page.getByRole('button', { name: 'Pay as success@upi' }).click();
     await page.locator('#status.success').waitFor({ timeout: 10_000 });
     assert.match((await page.locator('#status').textContent())!, /verified/i);
+    assert.match((await page.locator('#next').textContent())!, /within 48 hours/);
     assert.equal(await page.locator('img.qr').isVisible(), false, 'nothing is left to pay');
+    shots.push(await keepScreenshot(page, SUITE, 'phone-en-success'));
     // Back at the merchant's, with the outcome in the query string.
     await page.waitForURL((u) => u.toString().startsWith(merchantUrl), { timeout: 10_000 });
     const landed = new URL(page.url());
     assert.equal(landed.searchParams.get('status'), 'SUCCESS');
     assert.equal(landed.searchParams.get('verification_id'), 'page-1');
-    assert.match((await page.locator('#back').textContent())!, /Back at the merchant/);
     assert.deepEqual(errors, []);
-
-    const s = (await cf.status({ verification_id: 'page-1' })).json;
-    assert.equal(s.status, 'SUCCESS');
-    assert.equal(s.upi, 'success@upi');
-    await page.close();
+    assert.equal((await cf.status({ verification_id: 'page-1' })).json.status, 'SUCCESS');
+    await context.close();
   });
 
-  it('shows a failed payment and disables the pay buttons', async () => {
-    const created = (await cf.createRpd({ verification_id: 'page-2' })).json;
-    const page = await browser.newPage();
+  it('on a desktop, in Hindi from Accept-Language: the QR first with "scan with your phone", no app buttons; the switch to English is remembered', async () => {
+    const created = (await cf.createRpd({ verification_id: 'page-hi', name: 'John Doe' })).json;
+    const { page, context, errors } = await openPage(browser, created.url, { ...DESKTOP, locale: 'hi-IN', extraHTTPHeaders: { 'accept-language': 'hi-IN,hi;q=0.9,en;q=0.8' } });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'hi');
+    assert.equal(await page.locator('h1').textContent(), 'अपना बैंक खाता सत्यापित करें');
+    assert.match((await page.locator('.lede').textContent())!, /Page Co .*₹1 48 घंटों के भीतर/);
+    assert.match((await page.locator('.qr-hint').textContent())!, /अपने फ़ोन से स्कैन करें/);
+    assert.ok(await page.locator('img.qr').isVisible());
+    assert.equal(await page.locator('nav.apps a').first().isVisible(), false, 'no app buttons that would do nothing on a desktop');
+    assert.match((await page.locator('#status').textContent())!, /प्रतीक्षा/);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'desktop-hi'));
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en/);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.match((await page.locator('.qr-hint').textContent())!, /Scan with your phone/);
+    // The choice outlives the page: the same browser opens the link in English again.
     await page.goto(created.url);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'desktop-en'));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('in Hindi on a phone: apps first, and a wrong amount lets the customer pay again on the same link', async () => {
+    const created = (await cf.createRpd({ verification_id: 'page-retry', name: 'John Doe', redirect_url: merchantUrl })).json;
+    const { page, context, errors } = await openPage(browser, `${created.url}?lang=hi`, PHONE);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'hi');
+    assert.ok((await box(page, 'nav.apps a')).y < (await box(page, 'img.qr')).y);
+    assert.equal(await page.locator('a.app[data-app=upi]').textContent(), 'अन्य UPI ऐप');
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'phone-hi'));
+
+    await page.getByRole('button', { name: 'Pay ₹2 (wrong amount)' }).click();
+    await page.locator('#notice').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await page.locator('#notice').textContent())!, /दूसरी राशि/);
+    assert.equal(await page.locator('#rpd').getAttribute('data-status'), 'CREATED');
+    assert.ok(await page.locator('img.qr').isVisible(), 'still payable');
+    shots.push(await keepScreenshot(page, SUITE, 'phone-hi-retry'));
+    assert.deepEqual(await seriousViolations(page), []);
+
+    await page.getByRole('button', { name: 'Pay as success@upi' }).click();
+    await page.locator('#status.success').waitFor({ timeout: 10_000 });
+    const s = (await cf.status({ verification_id: 'page-retry' })).json;
+    assert.equal(s.status, 'SUCCESS');
+    // The wrong amount goes back too: two credits, both refunded.
+    const ref = s.ref_id ?? created.ref_id;
+    const detail = await eventually(
+      async () => (await gw.admin('GET', `/verifications/${ref}`)).json,
+      (d) => d.credits.length === 2 && d.credits.every((c: any) => c.refundStatus === 'success'),
+      15_000,
+      'both credits refunded',
+    );
+    assert.deepEqual(detail.credits.map((c: any) => c.disposition).sort(), ['verified', 'wrong_amount']);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('after a declined payment: says no money left, disables paying, and offers the way back to the merchant without leaving by itself', async () => {
+    const created = (await cf.createRpd({ verification_id: 'page-2', redirect_url: merchantUrl })).json;
+    const { page, context } = await openPage(browser, created.url, PHONE);
     await page.getByRole('button', { name: 'Fail as failure@upi' }).click();
     await page.locator('#status.failure').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByRole('button', { name: 'Pay as success@upi' }).isDisabled(), true);
-    await page.close();
+    assert.match((await page.locator('#next').textContent())!, /No money left your account/);
+    const back = page.getByRole('link', { name: 'Try again at Page Co' });
+    await back.waitFor();
+    const href = new URL((await back.getAttribute('href'))!);
+    assert.equal(href.searchParams.get('status'), 'FAILURE');
+    assert.equal(href.searchParams.get('verification_id'), 'page-2');
+    assert.equal(await page.locator('img.qr').isVisible(), false);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'phone-en-declined'));
+    // A declined verification stays declined: paying the same link now only brings a refund.
+    assert.equal((await gw.pay(created.upi_link, 'success@upi')).status, 200);
+    assert.equal((await cf.status({ verification_id: 'page-2' })).json.status, 'FAILURE');
+    // The customer reads why before going back; the page does not leave by itself.
+    await gw.idle();
+    assert.equal(new URL(page.url()).pathname, new URL(created.url).pathname);
+    await back.click();
+    await page.waitForURL((u) => u.toString().startsWith(merchantUrl));
+    await context.close();
+  });
+
+  it('works without JavaScript: the QR code, the app links and the time left are in the HTML', async () => {
+    const created = (await cf.createRpd({ verification_id: 'page-nojs' })).json;
+    const { page, context } = await openPage(browser, created.url, { ...PHONE, javaScriptEnabled: false });
+    assert.equal(await page.locator('img.qr').evaluate((img: HTMLImageElement) => img.naturalWidth), 256);
+    assert.equal(await page.locator('nav.apps a').first().getAttribute('href'), created.gpay);
+    assert.match((await page.locator('#countdown').textContent())!, /^(09:5\d|10:00)$/);
+    await page.getByRole('link', { name: 'हिन्दी' }).click();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'hi');
+    await context.close();
+  });
+
+  it('refuses hostile branding and keeps what was set', async () => {
+    const m = await gw.merchant('Brand Check');
+    const before = (await gw.admin('GET', `/merchants/${m.id}/branding`)).json;
+    for (const body of [
+      { display_name: '<script>alert(1)</script>' },
+      { display_name: 'Acme\u202eyaP' },
+      { display_name: 'x'.repeat(61) },
+      { accent_color: 'red' },
+      { accent_color: '#12345' },
+      { logo_url: 'http://cdn.example/logo.png' },
+      { logo_url: 'javascript:alert(1)' },
+      { logo_url: 'https://user:pw@cdn.example/logo.png' },
+      { logo_url: 'data:image/svg+xml;base64,PHN2Zy8+' },
+      { logo_url: `data:image/png;base64,${Buffer.from('GIF89a not a png').toString('base64')}` },
+      { logo_url: `data:image/png;base64,${Buffer.alloc(17 * 1024, 1).toString('base64')}` },
+      { colour: '#000000' },
+    ]) {
+      const r = await gw.admin('PUT', `/merchants/${m.id}/branding`, body);
+      assert.equal(r.status, 400, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_request');
+    }
+    assert.deepEqual((await gw.admin('GET', `/merchants/${m.id}/branding`)).json, before);
+    assert.equal((await gw.admin('PUT', '/merchants/mer_nosuch/branding', { display_name: 'X' })).status, 404);
+    // An https logo: that host, and only it, may serve the page an image.
+    const ok = await gw.admin('PUT', `/merchants/${m.id}/branding`, { display_name: 'ब्रांड चेक', logo_url: 'https://cdn.example/logo.png' });
+    assert.deepEqual(ok.json, { display_name: 'ब्रांड चेक', logo_url: 'https://cdn.example/logo.png', accent_color: null });
+    const created = (await gw.cashfree(m.test_key).createRpd({ verification_id: 'brand-1' })).json;
+    const r = await gw.request('GET', new URL(created.url).pathname);
+    assert.match(r.headers.get('content-security-policy')!, /img-src 'self' https:\/\/cdn\.example;/);
+    assert.match(r.text, /<p class="merchant-name">ब्रांड चेक<\/p>/);
+    assert.equal((await gw.request('GET', `/admin/merchants/${m.id}/branding`)).status, 401, 'the admin token is required');
   });
 
   it('answers an unknown link with a readable 404 page', async () => {
     const page = await browser.newPage();
     const r = await page.goto(`${gw.url}/rpd/nosuchcode123`);
     assert.equal(r!.status(), 404);
-    assert.match(await page.locator('h1').textContent() ?? '', /not found/i);
+    assert.match((await page.locator('h1').textContent()) ?? '', /not found/i);
     await page.close();
   });
 });
 
-describe('hosted page after the redirect window', () => {
+describe('hosted page in its last minute', { skip: needsChromium }, () => {
+  let gw: Gateway;
+  let browser: Browser;
+  before(async () => {
+    gw = await Gateway.start({ env: { RPD_LINK_TTL_SECONDS: '62' } });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  it('turns the countdown urgent and says so when less than a minute is left', async () => {
+    const cf = gw.cashfree((await gw.merchant('Hurry Co')).test_key);
+    const created = (await cf.createRpd({ verification_id: 'urgent-1' })).json;
+    const { page, context } = await openPage(browser, created.url, PHONE);
+    await page.locator('.timer.urgent').waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('#urgent-text').textContent())!, /Less than a minute left/);
+    assert.deepEqual(await seriousViolations(page), []);
+    await keepScreenshot(page, SUITE, 'phone-en-urgent');
+    await context.close();
+  });
+});
+
+describe('hosted page after the redirect window', { skip: needsChromium }, () => {
   let gw: Gateway;
   let browser: Browser;
   before(async () => {
     const port = await freePort();
     gw = await Gateway.start({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, REDIRECT_WINDOW_SECONDS: '2' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launch();
   });
   after(async () => {
     await browser?.close();
@@ -131,6 +325,7 @@ describe('hosted page after the redirect window', () => {
     const link = page.locator('a#back');
     await link.waitFor({ state: 'visible' });
     assert.equal(await link.getAttribute('href'), later.return_url);
+    assert.equal(await link.textContent(), 'Return to Late Co');
     assert.equal(await page.locator('#rpd').getAttribute('data-redirect-url'), '');
     assert.equal(new URL(page.url()).pathname, `/rpd/${code}`);
     await page.close();

@@ -14,6 +14,7 @@ import { operationsApi } from './operations.js';
 import { accessApi } from './access.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
+import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -35,6 +36,15 @@ const Bands = Type.Object({
 });
 const RateLimitBody = Type.Object({ per_minute: Type.Integer({ minimum: 0, maximum: 1_000_000 }) });
 const TestEventBody = Type.Object({ event: Type.Union(Object.keys(TEST_EVENTS).map((e) => Type.Literal(e))) });
+const Nullable = (t: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([t, Type.Null()]));
+const BrandingBody = Type.Object(
+  {
+    display_name: Nullable(Type.String({ maxLength: 200 })),
+    logo_url: Nullable(Type.String({ maxLength: 32 * 1024 })),
+    accent_color: Nullable(Type.String({ maxLength: 7 })),
+  },
+  { additionalProperties: false },
+);
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 
@@ -215,6 +225,38 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const m = await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: req.body.per_minute }));
       if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
       return { per_minute: req.body.per_minute };
+    },
+  );
+
+  app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof BrandingBody> }>(
+    '/merchants/:id/branding',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "How the hosted page presents the merchant: display name, logo (https URL or small data: image) and accent colour; null clears a field, an absent field is kept",
+        params: IdParams,
+        body: BrandingBody,
+      },
+      // A data: logo of 16 KB is about 22 KB of base64.
+      bodyLimit: 40 * 1024,
+    },
+    async (req) => {
+      const problem = brandingChangeProblem(req.body);
+      if (problem) throw new AdminError(400, 'invalid_request', problem);
+      const m = await s.merchants.updateSettings(req.params.id, (st) => applyBranding(st, req.body));
+      if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
+      return brandingView(brandingOf(m));
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/merchants/:id/branding',
+    { schema: { tags, security, summary: 'How the hosted page presents the merchant', params: IdParams } },
+    async (req) => {
+      const m = await s.merchants.get(req.params.id);
+      if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
+      return brandingView(brandingOf(m));
     },
   );
 

@@ -83,6 +83,14 @@ const SCHEMAS: Record<string, Schema> = {
     },
     { required: ['event_id', 'event', 'delivery'], description: 'delivery is null when the merchant has no webhook' },
   ),
+  Branding: obj(
+    {
+      display_name: nullable(str('Shown on the hosted page instead of the merchant name')),
+      logo_url: nullable(str('An https URL, or a data: image (PNG, JPEG, WebP or GIF, at most 16 KB) the gateway serves itself')),
+      accent_color: nullable(str('#rrggbb')),
+    },
+    { required: ['display_name', 'logo_url', 'accent_color'] },
+  ),
   RateLimit: obj({ per_minute: { type: 'integer' } }, { required: ['per_minute'] }),
   OutstandingRefunds: obj(
     {
@@ -203,6 +211,8 @@ const SCHEMAS: Record<string, Schema> = {
       valid_until: nullable({ type: 'string', format: 'date-time' }),
       seconds_left: { type: 'integer' },
       redirect_url: nullable(str()),
+      return_url: nullable(str()),
+      returned_payments: { type: 'integer', description: 'Payments to this link that only go back (a wrong amount) while it is still open' },
     },
     { required: ['status'] },
   ),
@@ -245,6 +255,8 @@ const OPS: Record<string, Doc> = {
   'POST /admin/merchants/{id}/webhook/test': { operationId: 'adminSendTestEvent', ok: [200, 'TestEvent'] },
   'PUT /admin/merchants/{id}/name-match-bands': { operationId: 'adminSetNameMatchBands', ok: [200, 'Bands'] },
   'DELETE /admin/merchants/{id}/name-match-bands': { operationId: 'adminResetNameMatchBands', ok: [200, 'Bands'] },
+  'PUT /admin/merchants/{id}/branding': { operationId: 'adminSetBranding', ok: [200, 'Branding'] },
+  'GET /admin/merchants/{id}/branding': { operationId: 'adminGetBranding', ok: [200, 'Branding'] },
   'PUT /admin/merchants/{id}/rate-limit': { operationId: 'adminSetRateLimit', ok: [200, 'RateLimit'] },
   'GET /admin/refunds/outstanding': { operationId: 'adminListOutstandingRefunds', ok: [200, 'OutstandingRefunds'] },
   'GET /admin/jobs/dead': { operationId: 'adminListDeadJobs', ok: [200, 'DeadJobList'] },

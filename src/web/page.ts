@@ -1,21 +1,44 @@
 // The markup, style and script of the hosted page. No framework: it is one small page that
-// must load fast on a phone over a poor connection.
+// must load fast on a phone over a poor connection, and work without JavaScript (the QR code and
+// the app links are plain HTML; the script only keeps the status and countdown live).
+import { MESSAGES, LANGS, LANG_NAMES, type Lang, type Messages } from './i18n.js';
 
-const esc = (s: string) =>
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export type Device = 'phone' | 'desktop';
 
 export interface PageModel {
   code: string;
   upiLink: string;
+  /** Who the UPI app will name as the payee (the collecting account). */
   payee: string;
+  /** Who asks: the merchant's display name. */
+  merchant: string;
+  /** A logo the browser may load (this gateway's own path, or the merchant's https URL). */
+  logo: string | null;
+  /** Whether a per-merchant stylesheet (the accent colour) is to be linked. */
+  themed: boolean;
   test: boolean;
-  state: { status: string; seconds_left: number; valid_until: string | null; redirect_url: string | null; return_url: string | null };
+  lang: Lang;
+  device: Device;
+  state: PageState;
+}
+
+export interface PageState {
+  status: string;
+  seconds_left: number;
+  valid_until: string | null;
+  redirect_url: string | null;
+  return_url: string | null;
+  returned_payments: number;
 }
 
 /** Payers offered as "pay as" buttons in test mode. */
 const SANDBOX_BUTTONS = [
-  { vpa: 'success@upi', label: 'Pay as success@upi' },
-  { vpa: 'failure@upi', label: 'Fail as failure@upi' },
+  { vpa: 'success@upi', label: 'Pay as success@upi', amount: '' },
+  { vpa: 'failure@upi', label: 'Fail as failure@upi', amount: '' },
+  { vpa: 'success@upi', label: 'Pay ₹2 (wrong amount)', amount: '2.00' },
 ];
 
 const APPS = [
@@ -23,112 +46,184 @@ const APPS = [
   { id: 'phonepe', label: 'PhonePe', prefix: 'phonepe://pay?' },
   { id: 'paytm', label: 'Paytm', prefix: 'paytmmp://pay?' },
   { id: 'bhim', label: 'BHIM', prefix: 'bhim://upi://pay?' },
-  { id: 'upi', label: 'Other UPI app', prefix: 'upi://pay?' },
+  { id: 'upi', label: '', prefix: 'upi://pay?' },
 ];
 
-export function renderPage(m: PageModel | null): string {
-  const head = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+const fill = (s: string, v: Record<string, string>) => s.replace(/\{(\w+)\}/g, (_, k) => v[k] ?? '');
+/** A message with the merchant's (escaped) name in it. */
+const say = (t: Messages, key: keyof Messages, merchant: string) => esc(fill(t[key], { merchant }));
+
+const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+
+function head(lang: Lang, title: string, themeHref: string | null) {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Verify your bank account</title><link rel="stylesheet" href="/assets/rpd.css"></head>`;
-  if (!m) {
-    return `${head}<body><main class="card"><h1>Link not found</h1>
-<p>This verification link does not exist. Please go back and start again.</p></main></body></html>`;
-  }
+<meta name="color-scheme" content="light"><link rel="icon" href="/assets/favicon.svg">
+<title>${esc(title)}</title><link rel="stylesheet" href="/assets/rpd.css">${themeHref ? `<link rel="stylesheet" href="${esc(themeHref)}">` : ''}</head>`;
+}
+
+export function renderNotFound(lang: Lang = 'en'): string {
+  const t = MESSAGES[lang];
+  return `${head(lang, t.notFound, null)}<body><main class="card"><h1>${esc(t.notFound)}</h1>
+<p>${esc(t.notFoundText)}</p></main></body></html>`;
+}
+
+export function renderPage(m: PageModel): string {
+  const t = MESSAGES[m.lang];
+  const st = m.state;
+  const ended = st.status !== 'CREATED';
   const query = m.upiLink.slice(m.upiLink.indexOf('?') + 1);
   const apps = APPS.map(
-    (a) => `<a class="app" data-app="${a.id}" href="${esc(a.prefix + query)}">${esc(a.label)}</a>`,
+    (a) => `<a class="app" data-app="${a.id}" href="${esc(a.prefix + query)}">${esc(a.label || t.otherApp)}</a>`,
+  ).join('');
+  const appsBlock = `<div class="block apps-block"><p class="hint">${esc(t.openApp)}</p><nav class="apps" aria-label="${esc(t.apps)}">${apps}</nav></div>`;
+  const qrHint = m.device === 'phone' ? t.orScan : t.scanPhone;
+  const qrBlock = `<div class="block qr-block"><p class="hint qr-hint">${esc(qrHint)}</p>
+<img class="qr" src="/rpd/${esc(m.code)}/qr.png" width="256" height="256" alt="${esc(t.qrAlt)}"></div>`;
+  // The device decides the order the page is read in; the style sheet corrects a wrong guess.
+  const payBlocks = m.device === 'phone' ? appsBlock + qrBlock : qrBlock + appsBlock;
+  const urgent = !ended && st.seconds_left < 60;
+  const langNav = LANGS.map((l) =>
+    l === m.lang
+      ? `<a href="?lang=${l}" lang="${l}" aria-current="true">${esc(LANG_NAMES[l])}</a>`
+      : `<a href="?lang=${l}" lang="${l}" hreflang="${l}">${esc(LANG_NAMES[l])}</a>`,
   ).join('');
   const sandbox = m.test
-    ? `<section class="sandbox" aria-label="Sandbox"><h2>Test mode</h2>
-<p>No real money moves. Simulate the customer's payment:</p>
-${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${esc(b.vpa)}">${esc(b.label)}</button>`).join('')}
+    ? `<section class="sandbox" aria-labelledby="sandbox-h"><h2 id="sandbox-h">${esc(t.testMode)}</h2>
+<p>${esc(t.testText)}</p>
+${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${esc(b.vpa)}" data-amount="${b.amount}"${ended ? ' disabled' : ''}>${esc(b.label)}</button>`).join('')}
 <p class="sandbox-result" role="status"></p></section>`
     : '';
-  return `${head}<body>
-<main class="card" id="rpd" data-code="${esc(m.code)}" data-upi-link="${esc(m.upiLink)}"
-  data-status="${esc(m.state.status)}" data-seconds-left="${m.state.seconds_left}"
-  data-redirect-url="${esc(m.state.redirect_url ?? '')}" data-return-url="${esc(m.state.return_url ?? '')}">
-<h1>Verify your bank account</h1>
-<p class="lede">Pay <strong>&#8377;1</strong> to <strong>${esc(m.payee)}</strong> from the bank account you want to verify.
-The rupee comes back to you within 48 hours.</p>
-<img class="qr" src="/rpd/${esc(m.code)}/qr.png" width="256" height="256" alt="UPI QR code: scan with any UPI app">
-<p class="hint">Scan with any UPI app, or open an app on this phone:</p>
-<nav class="apps">${apps}</nav>
-<p class="timer">Link expires in <time id="countdown">--:--</time></p>
-<p id="status" class="status" role="status" aria-live="polite">Waiting for your payment…</p>
-<p class="back" hidden><a id="back" rel="noreferrer">Return to the merchant's site</a></p>
+  // Only what the script shows later: the messages of every status, in this page's language.
+  const script = Object.fromEntries(
+    (['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED', 'nextSUCCESS', 'nextFAILURE', 'nextEXPIRED', 'backSUCCESS', 'backFAILURE', 'backEXPIRED', 'takingBack', 'urgent', 'noAnswer'] as const).map(
+      (k) => [k, fill(t[k], { merchant: m.merchant })],
+    ),
+  );
+  const statusKey = (['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED'].includes(st.status) ? st.status : 'CREATED') as 'CREATED';
+  const backKey = `back${statusKey}` as keyof Messages;
+  const nextKey = `next${statusKey}` as keyof Messages;
+  return `${head(m.lang, t.title, m.themed ? `/rpd/${m.code}/theme.css` : null)}<body>
+<main class="card ${m.device}${ended ? ' ended' : ''}" id="rpd" data-code="${esc(m.code)}" data-upi-link="${esc(m.upiLink)}"
+  data-status="${esc(st.status)}" data-seconds-left="${st.seconds_left}"
+  data-redirect-url="${esc(st.redirect_url ?? '')}" data-return-url="${esc(st.return_url ?? '')}">
+<nav class="lang" aria-label="${esc(t.language)}">${langNav}</nav>
+<header class="merchant">${m.logo ? `<img class="logo" src="${esc(m.logo)}" alt="" width="48" height="48">` : ''}<p class="merchant-name">${esc(m.merchant)}</p></header>
+<h1>${esc(t.title)}</h1>
+<p class="lede">${say(t, 'asks', m.merchant)} ${esc(t.why)}</p>
+<div class="pay">${payBlocks}
+<p class="payee">${esc(fill(t.payee, { payee: m.payee }))}</p>
+<p class="timer${urgent ? ' urgent' : ''}">${esc(t.timeLeft)}: <time id="countdown">${mmss(st.seconds_left)}</time> <span class="urgent-text" id="urgent-text">${urgent ? esc(t.urgent) : ''}</span></p>
+<p class="retry-hint">${esc(t.retryHint)}</p>
+<p id="notice" class="notice" role="alert"${st.returned_payments > 0 && !ended ? '' : ' hidden'}>${esc(t.returned)}</p>
+</div>
+<p id="status" class="status ${st.status.toLowerCase()}" role="status" aria-live="polite">${esc(t[statusKey])}</p>
+<p id="next" class="next"${ended ? '' : ' hidden'}>${ended ? say(t, nextKey, m.merchant) : ''}</p>
+<p class="back"${ended && st.return_url ? '' : ' hidden'}><a id="back" class="button" rel="noreferrer"${st.return_url ? ` href="${esc(st.return_url)}"` : ''}>${ended ? say(t, backKey, m.merchant) : ''}</a></p>
 ${sandbox}
+<p class="fine">${esc(t.pin)}</p>
 </main>
+<script type="application/json" id="messages">${JSON.stringify(script).replace(/</g, '\\u003c')}</script>
 <script src="/assets/rpd.js" defer></script>
 </body></html>`;
 }
 
 export const PAGE_STYLE = `
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#eef2f7;color:#14213d}
-.card{max-width:420px;margin:24px auto;background:#fff;border-radius:16px;padding:24px;box-shadow:0 6px 24px rgba(20,33,61,.12);text-align:center}
-h1{font-size:1.35rem;margin:0 0 8px}
-.lede{margin:0 0 16px;color:#33415c}
-.qr{display:block;margin:0 auto 12px;width:256px;height:256px;image-rendering:pixelated;border:1px solid #d9e1ec;border-radius:8px}
-.hint{margin:8px 0;color:#5c677d;font-size:.9rem}
-.apps{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin:8px 0 16px}
-.app{display:block;padding:12px;border-radius:10px;background:#1d4ed8;color:#fff;text-decoration:none;font-weight:600}
-.app[data-app=upi]{grid-column:1/-1;background:#0f766e}
+:root{--accent:#1d4ed8;--on-accent:#fff;--link:#1d4ed8}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Devanagari",sans-serif;background:#eef2f7;color:#14213d}
+.card{max-width:440px;margin:16px auto;background:#fff;border-radius:16px;padding:20px 22px;box-shadow:0 6px 24px rgba(20,33,61,.12);text-align:center}
+.lang{display:flex;justify-content:flex-end;gap:12px;font-size:.9rem}
+.lang a{color:var(--link);padding:8px 4px}
+.lang a[aria-current]{color:#14213d;font-weight:700;text-decoration:none}
+.merchant{display:flex;align-items:center;justify-content:center;gap:10px;margin:4px 0 8px}
+.logo{width:48px;height:48px;object-fit:contain;border-radius:8px}
+.merchant-name{margin:0;font-size:1.1rem;font-weight:700}
+h1{font-size:1.3rem;margin:0 0 8px}
+.lede{margin:0 0 12px;color:#33415c}
+.qr{display:block;margin:0 auto 8px;width:256px;height:256px;image-rendering:pixelated;border:1px solid #d9e1ec;border-radius:8px}
+.hint{margin:8px 0;color:#4a5568;font-size:.95rem}
+.apps{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin:8px 0 12px}
+.app{display:block;padding:12px;border-radius:10px;background:var(--accent);color:var(--on-accent);text-decoration:none;font-weight:600}
+.app[data-app=upi]{grid-column:1/-1;background:#0f5f58;color:#fff}
+.pay{display:flex;flex-direction:column}.pay>p{order:3}
+.payee{margin:4px 0;color:#4a5568;font-size:.9rem}
 .timer{margin:4px 0;color:#33415c}
+.timer.urgent{color:#991b1b;font-weight:700;background:#fee2e2;border-radius:8px;padding:6px}
+.retry-hint{margin:4px 0;color:#4a5568;font-size:.85rem}
+.notice{margin:8px 0;padding:10px;border-radius:10px;background:#fef3c7;color:#78350f}
 .status{margin:8px 0 0;padding:10px;border-radius:10px;background:#f1f5f9;font-weight:600}
 .status.success{background:#dcfce7;color:#166534}
 .status.failure,.status.expired{background:#fee2e2;color:#991b1b}
+.next{margin:8px 0 0;color:#33415c}
+.back{margin:12px 0 0}
+.button{display:inline-block;padding:12px 16px;border-radius:10px;background:var(--accent);color:var(--on-accent);font-weight:600;text-decoration:none}
 .sandbox{margin-top:20px;padding-top:12px;border-top:1px dashed #c6d0de}
 .sandbox h2{font-size:1rem;margin:0 0 4px;color:#9a3412}
-.sandbox p{font-size:.9rem;color:#5c677d;margin:4px 0 8px}
-.pay-as{margin:4px;padding:10px 14px;border-radius:10px;border:1px solid #9a3412;background:#fff7ed;color:#9a3412;font-weight:600;cursor:pointer}
-.pay-as:disabled{opacity:.5;cursor:default}
-.ended .qr,.ended .hint,.ended .apps,.ended .timer{display:none}
-.back{margin:12px 0 0}
-.back a{color:#1d4ed8;font-weight:600}
+.sandbox p{font-size:.9rem;color:#4a5568;margin:4px 0 8px}
+.pay-as{margin:4px;padding:10px 14px;border-radius:10px;border:1px solid #9a3412;background:#fff7ed;color:#9a3412;font-weight:600;cursor:pointer;font:inherit}
+.pay-as:disabled{opacity:.6;cursor:default}
+.fine{margin:16px 0 0;font-size:.8rem;color:#4a5568}
+.ended .pay{display:none}
+/* The server guessed the device from its User-Agent; pointer and width refine the guess. */
+.desktop .apps-block{display:none}
+.phone .apps-block{order:1}.phone .qr-block{order:2}
+@media (hover:none) and (pointer:coarse){.desktop .apps-block{display:block;order:1}.desktop .qr-block{order:2}}
+@media (hover:hover) and (pointer:fine) and (min-width:700px){.phone .apps-block{display:none}.phone .qr-block{order:1}}
+@media (min-width:700px){.card{margin-top:48px}}
+a:focus-visible,button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 `;
 
 export const PAGE_SCRIPT = `
 (function () {
   var root = document.getElementById('rpd');
   if (!root) return;
+  var T = JSON.parse(document.getElementById('messages').textContent);
   var code = root.dataset.code;
   var left = Number(root.dataset.secondsLeft) || 0;
   var deadline = Date.now() + left * 1000;
   var statusEl = document.getElementById('status');
   var countdown = document.getElementById('countdown');
+  var timer = countdown.parentNode;
+  var urgentText = document.getElementById('urgent-text');
   var done = false;
-  var MESSAGES = {
-    CREATED: 'Waiting for your payment…',
-    SUCCESS: 'Bank account verified. Your ₹1 is on its way back.',
-    FAILURE: 'The payment did not go through. Please start again.',
-    EXPIRED: 'This link has expired. Please start again.'
-  };
 
   function tick() {
     if (done) return;
     var s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     countdown.textContent = String(Math.floor(s / 60)).padStart(2, '0') + ':' + String(s % 60).padStart(2, '0');
+    if (s < 60 && !timer.classList.contains('urgent')) {
+      timer.classList.add('urgent');
+      urgentText.textContent = T.urgent;
+    }
   }
 
   function show(state) {
-    statusEl.textContent = MESSAGES[state.status] || state.status;
+    statusEl.textContent = T[state.status] || state.status;
     statusEl.className = 'status ' + state.status.toLowerCase();
     root.dataset.status = state.status;
-    if (state.status === 'CREATED') return;
+    if (state.status === 'CREATED') {
+      document.getElementById('notice').hidden = !(state.returned_payments > 0);
+      return;
+    }
     done = true;
-    // The verification has ended: nothing is left to pay.
+    // The verification has ended: nothing is left to pay. Say what happens next.
     root.classList.add('ended');
+    var next = document.getElementById('next');
+    next.textContent = T['next' + state.status] || '';
+    next.hidden = false;
     var buttons = document.querySelectorAll('.pay-as');
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
-    if (state.redirect_url) {
-      statusEl.textContent += ' Taking you back…';
-      setTimeout(function () { window.location.assign(state.redirect_url); }, 1500);
-    } else if (state.return_url) {
-      // Long after the end: the outcome and a link, no automatic redirect.
-      var back = document.getElementById('back');
+    var back = document.getElementById('back');
+    if (state.return_url) {
       back.href = state.return_url;
+      back.textContent = T['back' + state.status] || '';
       back.parentNode.hidden = false;
+    }
+    // Only a success sends the customer back by itself; after a failure they read why first.
+    if (state.redirect_url && state.status === 'SUCCESS') {
+      statusEl.textContent += ' ' + T.takingBack;
+      setTimeout(function () { window.location.assign(state.redirect_url); }, 3000);
     }
   }
 
@@ -147,22 +242,22 @@ export const PAGE_SCRIPT = `
   var payButtons = document.querySelectorAll('.pay-as');
   for (var i = 0; i < payButtons.length; i++) {
     payButtons[i].addEventListener('click', function (e) {
-      var vpa = e.currentTarget.dataset.vpa;
+      var b = e.currentTarget;
       var out = document.querySelector('.sandbox-result');
-      fetch('/sandbox/upi/pay', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ upi_link: root.dataset.upiLink, payer_vpa: vpa })
-      })
+      var body = { upi_link: root.dataset.upiLink, payer_vpa: b.dataset.vpa };
+      if (b.dataset.amount) body.amount = b.dataset.amount;
+      fetch('/sandbox/upi/pay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
         .then(function (r) { return r.json(); })
-        .then(function (res) { out.textContent = res.error ? res.error.message : (vpa + ': ' + res.message + ' (UTR ' + res.utr + ')'); poll(); })
-        .catch(function () { out.textContent = 'The sandbox did not answer.'; });
+        .then(function (res) { out.textContent = res.error ? res.error.message : (b.dataset.vpa + ': ' + res.message + ' (UTR ' + res.utr + ')'); poll(); })
+        .catch(function () { out.textContent = T.noAnswer; });
     });
   }
 
   tick();
   setInterval(tick, 1000);
-  show({ status: root.dataset.status, redirect_url: root.dataset.redirectUrl || null, return_url: root.dataset.returnUrl || null });
+  if (root.dataset.status !== 'CREATED') {
+    show({ status: root.dataset.status, redirect_url: root.dataset.redirectUrl || null, return_url: root.dataset.returnUrl || null });
+  }
   poll();
 })();
 `;

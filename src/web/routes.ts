@@ -5,10 +5,30 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
 import { qrPng } from '../engine/qr.js';
-import { renderPage, PAGE_SCRIPT, PAGE_STYLE } from './page.js';
+import { credits, verifications } from '../store/repository.js';
+import { renderNotFound, renderPage, PAGE_SCRIPT, PAGE_STYLE, type Device } from './page.js';
+import { cookieValue, pickLang, type Lang } from './i18n.js';
+import { brandingOf, displayNameOf, linkOn, parseDataImage, textOn } from './branding.js';
 
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[a-z0-9]{6,32}$' }) });
-const CSP = "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const csp = (imgSrc = "'self'") =>
+  `default-src 'none'; img-src ${imgSrc}; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`;
+const CSP = csp();
+const LANG_COOKIE = 'pg_lang';
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="#1d4ed8"/><text x="16" y="22" font-size="18" text-anchor="middle" fill="#fff" font-family="sans-serif">\u20b9</text></svg>';
+
+/**
+ * Phone or desktop, from the client hint when the browser sends one, else the User-Agent. The
+ * page's style sheet refines a wrong guess with pointer and width media queries.
+ */
+export function deviceOf(headers: Record<string, string | string[] | undefined>): Device {
+  const hint = headers['sec-ch-ua-mobile'];
+  if (hint === '?1') return 'phone';
+  if (hint === '?0') return 'desktop';
+  const ua = String(headers['user-agent'] ?? '');
+  return /Android|iPhone|iPod|iPad|Mobile|Opera Mini|IEMobile/i.test(ua) ? 'phone' : 'desktop';
+}
 
 /** Where the customer goes back to, with the outcome in the query string; null without a valid URL. */
 function returnUrl(v: Verification): string | null {
@@ -31,9 +51,10 @@ function returnUrl(v: Verification): string | null {
  * verification ended, so that an old link does not keep sending every visitor to the merchant's
  * site; `return_url` is the same address, offered as a link.
  */
-export function pageStatus(v: Verification, redirectWindowMs: number, now = Date.now()) {
+export function pageStatus(v: Verification, redirectWindowMs: number, returnedPayments = 0, now = Date.now()) {
   const back = returnUrl(v);
   return {
+    returned_payments: returnedPayments,
     status: v.status.toUpperCase(),
     valid_until: v.validUntil === null ? null : new Date(v.validUntil).toISOString(),
     seconds_left: v.validUntil === null ? 0 : Math.max(0, Math.ceil((v.validUntil - now) / 1000)),
@@ -44,8 +65,12 @@ export function pageStatus(v: Verification, redirectWindowMs: number, now = Date
 
 export async function hostedPage(app: FastifyInstance, s: Services) {
   const page = { tags: ['Hosted page'], security: [] as Record<string, string[]>[], params: CodeParams };
-  const notFound = (reply: any) =>
-    reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderPage(null));
+  const notFound = (reply: any, lang: Lang = 'en') =>
+    reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound(lang));
+  // Credits that reached this verification but only go back (a wrong amount): the customer is
+  // told, and may pay again while the verification is still open.
+  const returned = async (v: Verification) =>
+    v.status === 'created' ? (await credits.forVerification(s.db, v.refId)).filter((c) => c.disposition !== 'verified').length : 0;
 
   app.setErrorHandler((err: any, req, reply) => {
     if (err.validation) return notFound(reply);
@@ -55,29 +80,78 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
       const route = req.routeOptions.url ?? '';
       if (route.endsWith('/status')) return reply.code(400).send({ status: 'BAD_REQUEST' });
       if (!route.startsWith('/rpd/:code') || route.endsWith('/qr.png')) return reply.code(400).type('text/plain; charset=utf-8').send('Bad request.');
-      return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderPage(null));
+      return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound());
     }
     req.log.error({ err }, 'page error');
     return reply.code(500).type('text/plain').send('Something went wrong. Please try again.');
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code', { schema: { ...page, summary: 'The hosted page: QR code, app buttons, countdown' } }, async (req, reply) => {
+    const asked = (req.query as Record<string, unknown> | undefined)?.lang;
+    const lang = pickLang(asked, cookieValue(req.headers.cookie, LANG_COOKIE), req.headers['accept-language']);
+    // The switch's choice is remembered for this browser's next visit to any link.
+    if (asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=/rpd; Max-Age=31536000; SameSite=Lax; HttpOnly`);
     const v = await s.engine.findByShortCode(req.params.code);
-    if (!v) return notFound(reply);
+    if (!v) return notFound(reply, lang);
+    const merchant = await s.merchants.get(v.merchantId);
+    const brand = merchant ? brandingOf(merchant) : {};
+    let logo: string | null = null;
+    let imgSrc = "'self'";
+    if (brand.logoUrl?.startsWith('data:')) logo = `/rpd/${req.params.code}/logo`;
+    else if (brand.logoUrl) {
+      logo = brand.logoUrl;
+      // The merchant's own logo host, and no other, may serve an image to this page.
+      imgSrc = `'self' ${new URL(brand.logoUrl).origin}`;
+    }
     const upiLink = s.engine.upiLink(v);
     return reply
       .type('text/html; charset=utf-8')
-      .header('content-security-policy', CSP)
+      .header('content-security-policy', csp(imgSrc))
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
-      .send(renderPage({ code: req.params.code, upiLink, payee: v.payeeName ?? '', test: v.mode === 'test' && s.cfg.sandbox.enabled, state: pageStatus(v, s.cfg.redirectWindowMs) }));
+      .header('vary', 'accept-language, cookie, user-agent, sec-ch-ua-mobile')
+      .header('accept-ch', 'Sec-CH-UA-Mobile')
+      .send(
+        renderPage({
+          code: req.params.code,
+          upiLink,
+          payee: v.payeeName ?? '',
+          merchant: merchant ? displayNameOf(merchant) : '',
+          logo,
+          themed: Boolean(brand.accentColor),
+          test: v.mode === 'test' && s.cfg.sandbox.enabled,
+          lang,
+          device: deviceOf(req.headers),
+          state: pageStatus(v, s.cfg.redirectWindowMs, await returned(v)),
+        }),
+      );
+  });
+
+  // The merchant's accent colour, as a style sheet of its own so that the page's policy can stay
+  // style-src 'self' (no inline styles).
+  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/theme.css', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
+    const v = await verifications.byShortCode(s.db, req.params.code);
+    const m = v && (await s.merchants.get(v.merchantId));
+    const accent = m ? brandingOf(m).accentColor : undefined;
+    reply.type('text/css; charset=utf-8').header('cache-control', 'private, max-age=300');
+    if (!accent || !/^#[0-9a-f]{6}$/.test(accent)) return reply.code(v ? 200 : 404).send('');
+    return reply.send(`:root{--accent:${accent};--on-accent:${textOn(accent)};--link:${linkOn(accent)}}\n`);
+  });
+
+  // A data: logo, served from this origin so that the page's policy needs no data: images.
+  app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/logo', { schema: { hide: true, params: CodeParams } }, async (req, reply) => {
+    const v = await verifications.byShortCode(s.db, req.params.code);
+    const m = v && (await s.merchants.get(v.merchantId));
+    const img = m?.settings && brandingOf(m).logoUrl ? parseDataImage(brandingOf(m).logoUrl!) : null;
+    if (!img) return reply.code(404).type('text/plain; charset=utf-8').send('No logo.');
+    return reply.type(img.type).header('cache-control', 'private, max-age=300').header('content-security-policy', "default-src 'none'").send(img.bytes);
   });
 
   // The page polls this every few seconds: its request lines are at debug (see QuietPolling).
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema: { ...page, summary: 'Where the flow stands (the page polls it)' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return reply.code(404).send({ status: 'NOT_FOUND' });
-    return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs));
+    return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs, await returned(v)));
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/qr.png', { schema: { ...page, summary: 'The QR code of the UPI intent' } }, async (req, reply) => {
@@ -88,6 +162,10 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
 
   app.get('/assets/rpd.js', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAGE_SCRIPT),
+  );
+  // Without an icon of its own the browser asks for /favicon.ico and logs a 404 on the page.
+  app.get('/assets/favicon.svg', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').header('content-security-policy', "default-src 'none'").send(FAVICON),
   );
   app.get('/assets/rpd.css', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAGE_STYLE),

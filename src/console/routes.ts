@@ -1,0 +1,547 @@
+// The operator's console at /console: server-rendered pages over the same services the admin
+// API uses. Sign-in takes the admin token and sets an HttpOnly, SameSite=Strict session cookie;
+// every form that changes something carries a CSRF token derived from the session, and a POST
+// from another site is refused before that. No page is in the OpenAPI document.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../services.js';
+import type { Verification } from '../engine/types.js';
+import { verifications, credits } from '../store/repository.js';
+import { deadJobs, retryDead } from '../jobs/queue.js';
+import { merchantNameProblem } from '../engine/merchants.js';
+import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
+import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
+import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
+import { WebhookAddressError } from '../jobs/webhook-address.js';
+import { applyBranding, brandingChangeProblem, brandingOf } from '../web/branding.js';
+import { cookieValue } from '../web/i18n.js';
+import { ConsoleSessions, SESSION_COOKIE, SESSION_TTL_MS, equal, type Session } from './session.js';
+import { CONSOLE_CSP, CONSOLE_STYLE, badge, csrfField, html, layout, raw, table, when, type Raw } from './html.js';
+import { allKeys, deliveriesLog, perMinute, recentVerifications, searchVerifications, timeline } from './queries.js';
+import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
+
+type Form = Record<string, string>;
+type Flash = { kind: 'ok' | 'error'; text: string } | null;
+
+class ConsoleRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Words a redirect may put in the flash line: fixed texts, so a link cannot make the console say anything else. */
+const DONE: Record<string, string> = {
+  retried: 'The job was queued to run again.',
+  replayed: 'The event is being sent again (same id and body).',
+  webhook: 'Webhook saved.',
+  webhook_removed: 'Webhook removed.',
+  bands: 'Name-match bands saved.',
+  bands_reset: 'Name-match bands back to the defaults.',
+  rate: 'Rate limit saved.',
+  branding: 'Branding saved.',
+  signed_out: 'Signed out.',
+};
+
+const hostOf = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+};
+
+const LOGIN_TRIES = 10;
+
+const rupees = (paise: number) => `₹${(paise / 100).toFixed(2)}`;
+
+export async function consoleApp(app: FastifyInstance, s: Services) {
+  const sessions = new ConsoleSessions(s.cfg.secretKey, s.cfg.adminToken);
+  const secure = s.cfg.publicUrl.startsWith('https:');
+
+  // Forms post url-encoded bodies; this parser exists only inside the console.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+    const form: Form = {};
+    for (const [k, v] of new URLSearchParams(body as string)) if (!(k in form)) form[k] = v;
+    done(null, form);
+  });
+
+  const send = (reply: FastifyReply, page: string, status = 200) =>
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CONSOLE_CSP)
+      .header('cache-control', 'no-store')
+      // Forms then carry this site's Origin (with no-referrer, browsers send "null").
+      .header('referrer-policy', 'same-origin')
+      .send(page);
+
+  app.setErrorHandler((err: any, req, reply) => {
+    const session = req.consoleSession;
+    const status = err instanceof ConsoleRefusal ? err.status : err.statusCode && err.statusCode < 500 ? 400 : 500;
+    if (status >= 500) req.log.error({ err }, 'console error');
+    const text = status >= 500 ? 'Something went wrong; the log has the details.' : err instanceof ConsoleRefusal ? err.message : 'That request could not be read.';
+    return send(reply, layout({ title: status === 404 ? 'Not found' : 'Refused', csrf: session ? sessions.csrf(session) : undefined, flash: { kind: 'error', text }, body: html`` }), status);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, layout({ title: 'Not found', csrf: req.consoleSession ? sessions.csrf(req.consoleSession) : undefined, body: html`<p>No such console page.</p>` }), 404),
+  );
+
+  // Every request: who is signed in. Pages need a session; a POST also needs this site as its
+  // origin (the browser says so) and the form's CSRF token.
+  app.addHook('onRequest', async (req, reply) => {
+    req.consoleSession = sessions.open(cookieValue(req.headers.cookie, SESSION_COOKIE)) ?? undefined;
+    const path = req.url.split('?')[0];
+    const open = path === '/console/login' || path === '/console/assets/console.css';
+    if (req.method === 'POST') {
+      const site = req.headers['sec-fetch-site'];
+      const origin = req.headers.origin;
+      // Fetch metadata when the browser sends it (all current ones do), else the Origin header.
+      const foreign = site ? site !== 'same-origin' : origin !== undefined && (origin === 'null' || hostOf(origin) !== req.headers.host);
+      if (foreign) {
+        throw new ConsoleRefusal(403, 'Refused: the form was not sent from this console.');
+      }
+    }
+    if (!open && !req.consoleSession) {
+      if (req.method === 'GET') return reply.redirect('/console/login', 303);
+      throw new ConsoleRefusal(401, 'Sign in first.');
+    }
+  });
+  app.addHook('preHandler', async (req) => {
+    if (req.method !== 'POST' || req.url.split('?')[0] === '/console/login') return;
+    const form = (req.body ?? {}) as Form;
+    if (!req.consoleSession || !sessions.csrfOk(req.consoleSession, form._csrf)) {
+      throw new ConsoleRefusal(403, 'Refused: the form has expired or did not come from this console. Reload the page and try again.');
+    }
+  });
+
+  const hide = { schema: { hide: true } };
+  const flashOf = (req: FastifyRequest): Flash => {
+    const done = (req.query as Record<string, unknown>)?.done;
+    return typeof done === 'string' && DONE[done] ? { kind: 'ok', text: DONE[done] } : null;
+  };
+  const page = (req: FastifyRequest, title: string, active: string, body: Raw, flash: Flash = flashOf(req)) =>
+    layout({ title, active, csrf: sessions.csrf(req.consoleSession!), body, flash });
+  const csrf = (req: FastifyRequest) => csrfField(sessions.csrf(req.consoleSession!));
+  const form = (req: FastifyRequest) => (req.body ?? {}) as Form;
+
+  app.get('/assets/console.css', hide, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CONSOLE_STYLE),
+  );
+
+  // ---------------------------------------------------------------- sign-in
+
+  const loginPage = (error?: string) =>
+    layout({
+      title: 'Sign in',
+      flash: error ? { kind: 'error', text: error } : null,
+      body: html`<form method="post" action="/console/login" class="card login">
+<p>Sign in with the gateway's admin token (ADMIN_TOKEN, or <code>npx pennygate admin-token</code>).</p>
+<label for="token">Admin token</label><input id="token" name="token" type="password" autocomplete="current-password" required>
+<p><button type="submit">Sign in</button></p></form>`,
+    });
+
+  app.get('/login', hide, async (req, reply) => (req.consoleSession ? reply.redirect('/console', 303) : send(reply, loginPage())));
+
+  // Guessing the token from one address is slowed to a few tries per quarter hour (per instance).
+  const failures = new Map<string, { n: number; until: number }>();
+  app.post('/login', hide, async (req, reply) => {
+    const now = Date.now();
+    const seen = failures.get(req.ip);
+    if (seen && seen.until > now && seen.n >= LOGIN_TRIES) {
+      return send(reply, loginPage('Too many wrong tokens from this address: wait a quarter of an hour.'), 429);
+    }
+    const token = form(req).token;
+    if (typeof token !== 'string' || !token || !equal(token, s.cfg.adminToken)) {
+      req.log.warn({ ip: req.ip }, 'console sign-in refused');
+      if (failures.size > 10_000) failures.clear();
+      failures.set(req.ip, seen && seen.until > now ? { n: seen.n + 1, until: seen.until } : { n: 1, until: now + 15 * 60_000 });
+      return send(reply, loginPage('That is not the admin token.'), 401);
+    }
+    failures.delete(req.ip);
+    const { value } = sessions.issue();
+    reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${value}; Path=/console; Max-Age=${SESSION_TTL_MS / 1000}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`,
+    );
+    return reply.redirect('/console', 303);
+  });
+
+  app.post('/logout', hide, async (_req, reply) => {
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/console; Max-Age=0; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
+    return reply.redirect('/console/login', 303);
+  });
+
+  // ---------------------------------------------------------------- overview
+
+  app.get('/', hide, async (req, reply) => {
+    const now = Date.now();
+    const nowMinute = Math.floor(now / 60_000);
+    const day = await perMinute(s.db, (nowMinute - 1439) * 60_000);
+    const ended = day.totals.success + day.totals.failure + day.totals.expired;
+    const share = ended ? Math.round((day.totals.success / ended) * 1000) / 10 : 0;
+    const owed = await credits.outstanding(s.db, 1);
+    const dead = await deadJobs(s.db, 1);
+    const body = html`<ul class="stats">
+<li>Share verified, last 24 h<strong>${share}%</strong>${shareBar(day.totals.success, ended)}<br>${day.totals.success} of ${ended} that ended</li>
+${OUTCOMES.map((o) => html`<li>${o.label}, last 24 h<strong>${day.totals[o.status] ?? 0}</strong></li>`)}
+<li>Refunds owed<strong><a href="/console/money">${owed.total}</a></strong>${rupees(owed.totalPaise)}</li>
+<li>Dead jobs<strong><a href="/console/money">${dead.total}</a></strong></li></ul>
+${perMinuteChart({ buckets: day.buckets, fromMinute: nowMinute - 59, minutes: 60, title: 'Verifications per minute by outcome, last hour (UTC)', id: 'chart-hour' })}
+${perMinuteChart({ buckets: day.buckets, fromMinute: nowMinute - 1439, minutes: 1440, title: 'Verifications per minute by outcome, last 24 hours (UTC)', id: 'chart-day' })}`;
+    return send(reply, page(req, 'Overview', '/console', body));
+  });
+
+  // ---------------------------------------------------------------- verifications
+
+  const merchantNames = async () => new Map((await s.merchants.list()).map((m) => [m.id, m.name]));
+  const verificationRows = (vs: Verification[], names: Map<string, string>) =>
+    vs.map((v) => [
+      html`<a href="/console/verifications/${String(v.refId)}">${String(v.refId)}</a>`,
+      html`${v.verificationId ?? ''}`,
+      html`<span class="mono">${v.publicId}</span>`,
+      html`${names.get(v.merchantId) ?? v.merchantId}`,
+      html`${v.kind} · ${v.mode}`,
+      badge(v.status.toUpperCase()),
+      html`${v.nameMatch ? `${v.nameMatch.result} (${v.nameMatch.score})` : ''}`,
+      html`${v.reversal ?? ''}`,
+      html`${when(v.createdAt)}`,
+    ]);
+  const VHEAD = ['ref_id', 'verification_id', 'fav id', 'merchant', 'kind', 'status', 'name match', 'refund', 'created'];
+
+  app.get('/verifications', hide, async (req, reply) => {
+    const q = String((req.query as Record<string, unknown>)?.q ?? '').slice(0, 128);
+    const found = q ? await searchVerifications(s.db, q) : await recentVerifications(s.db);
+    const body = html`<form method="get" action="/console/verifications" class="card row" role="search">
+<div><label for="q">verification_id, ref_id, fav id, UTR, or the account number's last digits</label>
+<input id="q" name="q" type="search" value="${q}" autocomplete="off"></div><button type="submit">Search</button></form>
+<h2>${q ? `Matches for “${q}”` : 'The latest verifications'}</h2>
+${table(VHEAD, verificationRows(found, await merchantNames()), q ? 'Matches' : 'Verifications')}`;
+    return send(reply, page(req, 'Verifications', '/console/verifications', body));
+  });
+
+  app.get<{ Params: { ref: string } }>('/verifications/:ref', hide, async (req, reply) => {
+    const ref = /^[1-9]\d{0,15}$/.test(req.params.ref) ? Number(req.params.ref) : NaN;
+    const v = Number.isSafeInteger(ref) ? await verifications.byRef(s.db, ref) : null;
+    if (!v) throw new ConsoleRefusal(404, 'No such verification.');
+    const t = await timeline(s.db, v);
+    const m = await s.merchants.get(v.merchantId);
+    const body = html`<dl class="kv">
+<dt>status</dt><dd>${badge(v.status.toUpperCase())} ${v.statusReason ?? ''}</dd>
+<dt>merchant</dt><dd><a href="/console/merchants/${v.merchantId}">${m?.name ?? v.merchantId}</a></dd>
+<dt>verification_id</dt><dd>${v.verificationId ?? ''}</dd><dt>ref_id</dt><dd>${String(v.refId)}</dd><dt>fav id</dt><dd>${v.publicId}</dd>
+<dt>name given</dt><dd>${v.name ?? ''}</dd><dt>payer</dt><dd>${v.payer ? `${v.payer.name ?? ''} · ${v.payer.account ?? ''} · ${v.payer.ifsc ?? ''} · ${v.payer.vpa ?? ''}` : ''}</dd>
+<dt>UTR</dt><dd>${v.utr ?? ''}</dd><dt>refund</dt><dd>${v.reversal ?? ''}</dd>
+${v.purgedAt ? html`<dt>erased</dt><dd>${when(v.purgedAt)} (retention)</dd>` : ''}</dl>
+<h2>Timeline</h2>
+<ol class="timeline">${t.entries.map((e) => html`<li class="t-${e.kind}"><time>${when(e.at)}</time><strong>${e.title}</strong><br>${e.detail}</li>`)}</ol>
+<h2>Webhook deliveries</h2>
+${table(
+  ['event', 'status', 'attempts', 'created', ''],
+  t.deliveries.map((d) => [
+    html`<a href="/console/webhooks/${d.id}">${d.event_type}</a>`,
+    badge(d.status),
+    html`${String(d.attempts)}`,
+    html`${when(d.created_at)}`,
+    replayForm(req, d.id),
+  ]),
+  'Webhook deliveries',
+)}`;
+    return send(reply, page(req, `Verification ${v.verificationId ?? v.refId}`, '/console/verifications', body));
+  });
+
+  // ---------------------------------------------------------------- merchants
+
+  const merchantsPage = async (req: FastifyRequest, flash: Flash, created?: Raw) => {
+    const list = await s.merchants.list();
+    const rows = [];
+    for (const m of list) {
+      rows.push([
+        html`<a href="/console/merchants/${m.id}">${m.name}</a>`,
+        html`<span class="mono">${m.id}</span>`,
+        html`${String(await verifications.count(s.db, m.id))}`,
+        html`${m.settings.webhook ? `${m.settings.webhook.dialect}: ${m.settings.webhook.url}` : 'none'}`,
+        html`${when(m.createdAt)}`,
+      ]);
+    }
+    return page(
+      req,
+      'Merchants',
+      '/console/merchants',
+      html`${created ?? ''}<form method="post" action="/console/merchants" class="card row">${csrf(req)}
+<div><label for="name">New merchant's name</label><input id="name" name="name" type="text" maxlength="100" required></div><button type="submit">Create with a test key pair</button></form>
+${table(['name', 'id', 'verifications', 'webhook', 'created'], rows, 'Merchants')}`,
+      flash,
+    );
+  };
+
+  app.get('/merchants', hide, async (req, reply) => send(reply, await merchantsPage(req, flashOf(req))));
+
+  app.post('/merchants', hide, async (req, reply) => {
+    const name = form(req).name ?? '';
+    const problem = merchantNameProblem(name);
+    if (problem) return send(reply, await merchantsPage(req, { kind: 'error', text: problem }), 400);
+    const { merchant, testKey } = await s.merchants.create(name.trim());
+    const shown = html`<section class="card" aria-labelledby="new-key"><h2 id="new-key">Test key pair of ${merchant.name}</h2>
+<p>The secret is shown once: copy it now.</p><dl class="kv"><dt>client_id</dt><dd class="mono" id="new-client-id">${testKey.client_id}</dd>
+<dt>client_secret</dt><dd class="mono" id="new-client-secret">${testKey.client_secret}</dd><dt>account_number</dt><dd class="mono">${merchant.accountNumber}</dd></dl>
+<p><a href="/console/merchants/${merchant.id}">Open ${merchant.name}</a></p></section>`;
+    return send(reply, await merchantsPage(req, { kind: 'ok', text: `Merchant ${merchant.name} created.` }, shown), 201);
+  });
+
+  const merchantPage = async (req: FastifyRequest, id: string, flash: Flash) => {
+    const m = await s.merchants.get(id);
+    if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
+    const keys = await allKeys(s.db, m.id);
+    const bands = m.settings.nameMatchBands ?? DEFAULT_BANDS;
+    const brand = brandingOf(m);
+    const base = `/console/merchants/${m.id}`;
+    const num = (name: string, label: string, value: number) =>
+      html`<div><label for="${name}">${label}</label><input id="${name}" name="${name}" type="number" min="0" max="100" step="1" value="${String(value)}" required></div>`;
+    const body = html`<dl class="kv"><dt>id</dt><dd class="mono">${m.id}</dd><dt>account_number</dt><dd class="mono">${m.accountNumber}</dd>
+<dt>created</dt><dd>${when(m.createdAt)}</dd><dt>verifications</dt><dd>${String(await verifications.count(s.db, m.id))}</dd></dl>
+<h2>Keys</h2>
+${table(
+  ['client_id', 'mode', 'created', 'revoked'],
+  keys.map((k) => [html`<span class="mono">${k.client_id}</span>`, html`${k.mode}`, html`${when(k.created_at)}`, html`${k.revoked_at ? when(k.revoked_at) : 'active'}`]),
+  'Keys',
+)}
+<p class="empty">Secrets are never shown again after they are issued. Issuing and revoking keys here waits for the key rotation API.</p>
+<h2>Webhook</h2>
+<form method="post" action="${base}/webhook" class="card">${csrf(req)}
+<div class="row"><div><label for="url">URL</label><input id="url" name="url" type="url" maxlength="2048" value="${m.settings.webhook?.url ?? ''}" required></div>
+<div><label for="dialect">Dialect</label><select id="dialect" name="dialect">${WEBHOOK_DIALECTS().map(
+      (d) => html`<option value="${d}"${raw(m.settings.webhook?.dialect === d ? ' selected' : '')}>${d}</option>`,
+    )}</select></div>
+<div><label><input type="checkbox" name="rotate_secret" value="true"> New signing secret</label></div>
+<button type="submit">Save webhook</button></div></form>
+${m.settings.webhook
+  ? html`<form method="post" action="${base}/webhook/test" class="card row">${csrf(req)}
+<div><label for="event">Test event</label><select id="event" name="event">${Object.keys(TEST_EVENTS).map((e) => html`<option>${e}</option>`)}</select></div>
+<button type="submit">Send test event</button> <a href="/console/webhooks?merchant=${m.id}">Delivery log</a></form>
+<form method="post" action="${base}/webhook/delete" class="card">${csrf(req)}<button type="submit" class="secondary">Remove webhook</button></form>`
+  : ''}
+<h2>Name-match bands</h2>
+<form method="post" action="${base}/bands" class="card">${csrf(req)}<div class="row">
+${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_MATCH from', bands.good)}${num('moderate', 'MODERATE_PARTIAL_MATCH from', bands.moderate)}${num('poor', 'POOR_PARTIAL_MATCH from', bands.poor)}
+<button type="submit">Save bands</button></div></form>
+<form method="post" action="${base}/bands/reset" class="card">${csrf(req)}<button type="submit" class="secondary">Back to the defaults (${DEFAULT_BANDS.direct}, ${DEFAULT_BANDS.good}, ${DEFAULT_BANDS.moderate}, ${DEFAULT_BANDS.poor})</button></form>
+<h2>Rate limit</h2>
+<form method="post" action="${base}/rate-limit" class="card row">${csrf(req)}
+<div><label for="per_minute">Requests per operation per minute (0: none)</label>
+<input id="per_minute" name="per_minute" type="number" min="0" max="1000000" value="${m.settings.rateLimitPerMinute === undefined ? '' : String(m.settings.rateLimitPerMinute)}" required></div>
+<button type="submit">Save rate limit</button></form>
+<h2>Hosted page branding</h2>
+<form method="post" action="${base}/branding" class="card">${csrf(req)}<div class="row">
+<div><label for="display_name">Display name (empty: ${m.name})</label><input id="display_name" name="display_name" type="text" maxlength="60" value="${brand.displayName ?? ''}"></div>
+<div><label for="accent_color">Accent colour (#rrggbb)</label><input id="accent_color" name="accent_color" type="text" maxlength="7" pattern="#[0-9a-fA-F]{6}" value="${brand.accentColor ?? ''}"></div>
+<div><label for="logo_url">Logo (https URL or data: image up to 16 KB)</label><input id="logo_url" name="logo_url" type="text" maxlength="24000" value="${brand.logoUrl ?? ''}"></div>
+<button type="submit">Save branding</button></div></form>`;
+    return page(req, m.name, '/console/merchants', body, flash);
+  };
+
+  app.get<{ Params: { id: string } }>('/merchants/:id', hide, async (req, reply) => send(reply, await merchantPage(req, req.params.id, flashOf(req))));
+
+  /** Runs a merchant action; a refusal re-renders the merchant's page with the reason and changes nothing. */
+  const merchantAction =
+    (run: (req: FastifyRequest<{ Params: { id: string } }>, f: Form) => Promise<string | { error: string }>) =>
+    async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+      if (!(await s.merchants.get(req.params.id))) throw new ConsoleRefusal(404, 'No such merchant.');
+      let outcome: string | { error: string };
+      try {
+        outcome = await run(req, form(req));
+      } catch (err) {
+        if (!(err instanceof WebhookAddressError)) throw err;
+        outcome = { error: err.message };
+      }
+      if (typeof outcome === 'object') return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: outcome.error }), 400);
+      if (outcome.startsWith('/')) return reply.redirect(outcome, 303);
+      return reply.redirect(`/console/merchants/${encodeURIComponent(req.params.id)}?done=${outcome}`, 303);
+    };
+
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/webhook',
+    hide,
+    merchantAction(async (req, f) => {
+      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return { error: `dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}` };
+      if (!f.url) return { error: 'url is required' };
+      await s.webhooks.configure(req.params.id, f.url, f.dialect, f.rotate_secret === 'true');
+      return 'webhook';
+    }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/webhook/delete',
+    hide,
+    merchantAction(async (req) => (await s.webhooks.remove(req.params.id), 'webhook_removed')),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/webhook/test',
+    hide,
+    merchantAction(async (req, f) => {
+      if (!TEST_EVENTS[f.event]) return { error: `event must be one of ${Object.keys(TEST_EVENTS).join(', ')}` };
+      const sent = await sendTestEvent(s.db, s.webhooks, req.params.id, f.event);
+      return sent.delivery ? `/console/webhooks/${encodeURIComponent(sent.delivery.id)}` : { error: 'The merchant has no webhook.' };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/bands',
+    hide,
+    merchantAction(async (req, f) => {
+      const asInt = (x: string | undefined) => (x !== undefined && /^-?\d{1,4}$/.test(x) ? Number(x) : x);
+      const bands = validateBands({ direct: asInt(f.direct), good: asInt(f.good), moderate: asInt(f.moderate), poor: asInt(f.poor) });
+      if (typeof bands === 'string') return { error: bands };
+      await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, nameMatchBands: bands }));
+      return 'bands';
+    }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/bands/reset',
+    hide,
+    merchantAction(async (req) => {
+      await s.merchants.updateSettings(req.params.id, ({ nameMatchBands: _drop, ...rest }) => rest);
+      return 'bands_reset';
+    }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/rate-limit',
+    hide,
+    merchantAction(async (req, f) => {
+      if (!/^\d{1,7}$/.test(f.per_minute ?? '') || Number(f.per_minute) > 1_000_000) return { error: 'per_minute must be a whole number from 0 to 1000000' };
+      const n = Number(f.per_minute);
+      await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: n }));
+      return 'rate';
+    }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/branding',
+    hide,
+    merchantAction(async (req, f) => {
+      // An empty field clears it (back to the merchant's name, no logo, the default colour).
+      const field = (x: string | undefined) => (x === undefined ? undefined : x.trim() === '' ? null : x.trim());
+      const change = { display_name: field(f.display_name), logo_url: field(f.logo_url), accent_color: field(f.accent_color) };
+      const problem = brandingChangeProblem(change);
+      if (problem) return { error: problem };
+      await s.merchants.updateSettings(req.params.id, (st) => applyBranding(st, change));
+      return 'branding';
+    }),
+  );
+
+  // ---------------------------------------------------------------- money
+
+  app.get('/money', hide, async (req, reply) => {
+    const owed = await credits.outstanding(s.db, 200);
+    const dead = await deadJobs(s.db, 200);
+    const overdueBefore = Date.now() - s.cfg.refundAlertMs;
+    const body = html`<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
+${table(
+  ['received', 'UTR', 'verification', 'disposition', 'amount', 'refund', 'attempts', 'last error'],
+  owed.items.map((c) => [
+    html`${when(c.receivedAt)}${c.receivedAt < overdueBefore ? html` ${badge('overdue')}` : ''}`,
+    html`<span class="mono">${c.utr}</span>`,
+    c.refId ? html`<a href="/console/verifications/${String(c.refId)}">${String(c.refId)}</a>` : html`unmatched`,
+    html`${c.disposition}`,
+    html`${rupees(c.amountPaise)}`,
+    badge(c.refundStatus),
+    html`${String(c.refundAttempts)}`,
+    html`${c.refundError ?? ''}`,
+  ]),
+  'Refunds still owed',
+)}
+<h2>Dead jobs: ${String(dead.total)}</h2>
+${table(
+  ['id', 'kind', 'subject', 'failures', 'last error', 'dead since', ''],
+  dead.items.map((j) => [
+    html`${String(j.id)}`,
+    html`${j.kind}`,
+    html`<span class="mono">${j.subject}</span>`,
+    html`${String(j.failures)}`,
+    html`${j.lastError ?? ''}`,
+    html`${when(j.deadAt)}`,
+    html`<form method="post" action="/console/jobs/${String(j.id)}/retry" class="inline">${csrf(req)}<button type="submit" aria-label="Retry job ${String(j.id)}">Retry</button></form>`,
+  ]),
+  'Dead jobs',
+)}`;
+    return send(reply, page(req, 'Money', '/console/money', body));
+  });
+
+  app.post<{ Params: { id: string } }>('/jobs/:id/retry', hide, async (req, reply) => {
+    const id = /^[1-9]\d{0,15}$/.test(req.params.id) ? Number(req.params.id) : NaN;
+    const j = Number.isSafeInteger(id) ? await retryDead(s.db, id) : null;
+    if (!j) throw new ConsoleRefusal(404, 'No dead job with that id.');
+    return reply.redirect('/console/money?done=retried', 303);
+  });
+
+  // ---------------------------------------------------------------- webhooks
+
+  function replayForm(req: FastifyRequest, id: string) {
+    return html`<form method="post" action="/console/webhooks/${id}/replay" class="inline">${csrf(req)}<button type="submit" class="secondary">Replay</button></form>`;
+  }
+
+  app.get('/webhooks', hide, async (req, reply) => {
+    const qs = (req.query ?? {}) as Record<string, unknown>;
+    const merchantId = typeof qs.merchant === 'string' && qs.merchant.length <= 64 ? qs.merchant : '';
+    const status = typeof qs.status === 'string' && ['pending', 'delivered', 'failed'].includes(qs.status) ? qs.status : '';
+    const log = await deliveriesLog(s.db, { merchantId: merchantId || undefined, status: status || undefined });
+    const names = await merchantNames();
+    const body = html`<form method="get" action="/console/webhooks" class="card row">
+<div><label for="merchant">Merchant</label><select id="merchant" name="merchant"><option value="">all</option>${[...names].map(
+      ([id, name]) => html`<option value="${id}"${raw(id === merchantId ? ' selected' : '')}>${name}</option>`,
+    )}</select></div>
+<div><label for="status">Status</label><select id="status" name="status"><option value="">any</option>${['pending', 'delivered', 'failed'].map(
+      (st) => html`<option${raw(st === status ? ' selected' : '')}>${st}</option>`,
+    )}</select></div><button type="submit">Show</button></form>
+${table(
+  ['created', 'event', 'merchant', 'verification', 'status', 'attempts', ''],
+  log.map((d) => [
+    html`${when(d.created_at)}`,
+    html`<a href="/console/webhooks/${d.id}">${d.event_type}</a><br><span class="mono">${d.id}</span>`,
+    html`${names.get(d.merchant_id) ?? d.merchant_id}`,
+    d.ref_id ? html`<a href="/console/verifications/${String(d.ref_id)}">${String(d.ref_id)}</a>` : html``,
+    badge(d.status),
+    html`<ol>${d.attempt_log.map((a) => html`<li>${when(a.started_at)}: ${a.status_code === null ? 'no answer' : `HTTP ${a.status_code}`} in ${String(a.latency_ms)} ms${a.error ? `, ${a.error}` : ''}</li>`)}</ol>`,
+    replayForm(req, d.id),
+  ]),
+  'Webhook deliveries, newest first',
+)}`;
+    return send(reply, page(req, 'Webhooks', '/console/webhooks', body));
+  });
+
+  app.get<{ Params: { id: string } }>('/webhooks/:id', hide, async (req, reply) => {
+    const d = req.params.id.length <= 64 ? await s.webhooks.get(req.params.id) : null;
+    if (!d) throw new ConsoleRefusal(404, 'No such delivery.');
+    const body = html`<dl class="kv"><dt>event</dt><dd>${d.event_type}</dd><dt>id</dt><dd class="mono">${d.id}</dd>
+<dt>merchant</dt><dd><a href="/console/merchants/${d.merchant_id}">${d.merchant_id}</a></dd><dt>dialect</dt><dd>${d.dialect}</dd><dt>url</dt><dd>${d.url}</dd>
+<dt>status</dt><dd>${badge(d.status)}</dd><dt>next attempt</dt><dd>${d.next_attempt_at ?? ''}</dd><dt>gives up</dt><dd>${d.give_up_at}</dd>
+${d.ref_id ? html`<dt>verification</dt><dd><a href="/console/verifications/${String(d.ref_id)}">${String(d.ref_id)}</a></dd>` : ''}</dl>
+<p>${replayForm(req, d.id)}</p>
+<h2>Attempts</h2>
+${table(
+  ['#', 'at', 'answer', 'latency', 'error', 'next attempt'],
+  d.attempt_log.map((a) => [
+    html`${String(a.attempt)}`,
+    html`${a.at}`,
+    html`${a.status_code === null ? 'no answer' : `HTTP ${a.status_code}`}`,
+    html`${String(a.latency_ms)} ms`,
+    html`${a.error ?? ''}`,
+    html`${a.next_attempt_at ?? ''}`,
+  ]),
+  'Attempts',
+)}
+<h2>Body</h2><pre>${d.body ?? '(rendered at the first attempt)'}</pre>`;
+    return send(reply, page(req, 'Webhook delivery', '/console/webhooks', body));
+  });
+
+  app.post<{ Params: { id: string } }>('/webhooks/:id/replay', hide, async (req, reply) => {
+    const d = req.params.id.length <= 64 ? await s.webhooks.replay(req.params.id) : null;
+    if (!d) throw new ConsoleRefusal(404, 'No such delivery.');
+    return reply.redirect(`/console/webhooks/${encodeURIComponent(d.id)}?done=replayed`, 303);
+  });
+
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    consoleSession?: Session;
+  }
+}

@@ -1,0 +1,325 @@
+// The operator's console in a real headless Chromium against the real gateway: sign-in and its
+// cookie, search by every kind of id, a verification's timeline, webhook replay, a dead job
+// retried, merchant settings, the chart, CSRF and cross-site refusals, and axe-core on its
+// pages. Screenshots are kept under test-artifacts/console/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ADMIN_TOKEN, Gateway, eventually, freePort, needsChromium } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
+import { ARTIFACTS, DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
+
+const SUITE = 'console';
+
+describe('console', { skip: needsChromium }, () => {
+  let gw: Gateway;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let receiver: Receiver;
+  let evil: Server;
+  let evilUrl: string;
+  const shots: string[] = [];
+  const errors: string[] = [];
+  let merchant: Awaited<ReturnType<Gateway['merchant']>>;
+  let paid: { ref_id: number; utr: string; fav: string };
+
+  const count = (sql: string) => {
+    const db = new Database(join(gw.dataDir, 'pennygate.db'), { readonly: true });
+    try {
+      return Number(Object.values(db.prepare(sql).get() as object)[0]);
+    } finally {
+      db.close();
+    }
+  };
+
+  before(async () => {
+    receiver = await Receiver.start();
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', JOB_MAX_FAILURES: '3' } });
+    merchant = await gw.merchant('Console Lending');
+    assert.equal((await gw.admin('PUT', `/merchants/${merchant.id}/webhook`, { url: receiver.url, dialect: 'cashfree' })).status, 200);
+    const cf = gw.cashfree(merchant.test_key);
+    const created = (await cf.createRpd({ verification_id: 'console-1', name: 'John Doe' })).json;
+    const pay = (await gw.pay(created.upi_link, 'success@upi')).json;
+    const detail = (await gw.admin('GET', `/verifications/${created.ref_id}`)).json;
+    paid = { ref_id: created.ref_id, utr: pay.utr, fav: detail.verification.publicId };
+    await gw.refundsSettled(pay.utr);
+    await eventually(async () => receiver.received.length, (n) => n >= 1, 10_000, 'the first webhook');
+    // A few more outcomes for the chart.
+    for (const [i, vpa] of ['failure@upi', 'success@upi'].entries()) {
+      const v = (await cf.createRpd({ verification_id: `console-chart-${i}` })).json;
+      await gw.pay(v.upi_link, vpa);
+    }
+    await cf.createRpd({ verification_id: 'console-waiting' });
+    // Another site, whose page tries to act on the console in the operator's browser.
+    evil = createServer((_req, res) =>
+      res.setHeader('content-type', 'text/html').end(
+        `<form id="f" method="post" action="${gw.url}/console/merchants"><input name="name" value="Planted"></form><script>document.getElementById('f').submit()</script>`,
+      ),
+    );
+    const port = await freePort();
+    await new Promise<void>((r) => evil.listen(port, '127.0.0.1', r));
+    evilUrl = `http://localhost:${port}/`;
+    browser = await launch();
+    context = await browser.newContext(DESKTOP);
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Refusals the tests provoke (a wrong token, bad values) are logged by the browser; anything
+    // else (a CSP violation, a missing asset) is an error.
+    page.on('console', (m) => m.type() === 'error' && !/status of 40[01] /.test(m.text()) && errors.push(m.text()));
+  });
+  after(async () => {
+    await browser?.close();
+    evil?.close();
+    await receiver?.close();
+    await gw?.stop();
+    if (shots.length) console.log(`console screenshots in ${ARTIFACTS}/${SUITE}/:\n  ${shots.join('\n  ')}`);
+  });
+
+  it('asks for the admin token, refuses a wrong one, and signs in with an HttpOnly SameSite=Strict cookie', async () => {
+    await page.goto(`${gw.url}/console/verifications`);
+    assert.equal(new URL(page.url()).pathname, '/console/login');
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /not the admin token/);
+    assert.deepEqual(await context.cookies(), []);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${gw.url}/console`);
+    const [cookie] = await context.cookies();
+    assert.equal(cookie.name, 'pg_console');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(cookie.path, '/console');
+    assert.ok(!cookie.value.includes(ADMIN_TOKEN));
+    const r = await page.request.get(`${gw.url}/console`);
+    assert.match(r.headers()['content-security-policy'], /default-src 'none'.*form-action 'self'/);
+    assert.doesNotMatch(r.headers()['content-security-policy'], /script-src/);
+    // The console's pages are not API operations: none is in the OpenAPI document.
+    const paths = Object.keys((await gw.request('GET', '/openapi.json')).json.paths);
+    assert.deepEqual(paths.filter((p) => p.startsWith('/console') || /theme\.css|logo|favicon/.test(p)), []);
+    assert.ok(paths.includes('/admin/merchants/{id}/branding'));
+  });
+
+  it('shows verifications per minute by outcome and the share verified', async () => {
+    await page.goto(`${gw.url}/console`);
+    const share = await page.locator('.stats li').first().textContent();
+    assert.match(share!, /Share verified, last 24 h\s*66\.7%.*2 of 3 that ended/s);
+    const bars = page.locator('#chart-hour ~ svg rect');
+    // Stacked bars for this minute (or the last two): verified, declined and waiting.
+    const fills = new Set(await bars.evaluateAll((rs) => rs.map((r) => r.getAttribute('fill'))));
+    for (const colour of ['#16a34a', '#dc2626', '#2563eb']) assert.ok(fills.has(colour), `a ${colour} bar`);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'overview'));
+  });
+
+  it('finds a verification by verification_id, ref_id, fav id, UTR and the last digits of the account', async () => {
+    for (const q of ['console-1', String(paid.ref_id), paid.fav, paid.utr, '1191']) {
+      await page.goto(`${gw.url}/console/verifications`);
+      await page.getByRole('searchbox').fill(q);
+      await page.getByRole('button', { name: 'Search' }).click();
+      const link = page.getByRole('link', { name: String(paid.ref_id), exact: true });
+      assert.equal(await link.count(), 1, `search for ${q}`);
+    }
+    await page.goto(`${gw.url}/console/verifications?q=nothing-like-this`);
+    assert.match((await page.locator('main').textContent())!, /none\./);
+    // Hostile input is only text.
+    await page.goto(`${gw.url}/console/verifications?q=${encodeURIComponent('<img src=x onerror=alert(1)>%')}`);
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.deepEqual(await seriousViolations(page), []);
+  });
+
+  it("shows a verification's timeline: created, the credit, status, name match, the refund and the webhook attempts", async () => {
+    await page.goto(`${gw.url}/console/verifications?q=console-1`);
+    await page.getByRole('link', { name: String(paid.ref_id), exact: true }).click();
+    const items = await page.locator('ol.timeline li').allTextContents();
+    const find = (re: RegExp) => assert.ok(items.some((t) => re.test(t)), `${re} in ${JSON.stringify(items)}`);
+    find(/Created.*rpd in test mode through the cashfree dialect/);
+    find(new RegExp(`Credit of ₹1\\.00: verified.*UTR ${paid.utr} from success@upi, account 026291800001191`));
+    find(/Status SUCCESS/);
+    find(/Name match DIRECT_MATCH \(100\)/);
+    find(/Refund success after 1 attempt/);
+    find(/Event verification\.success/);
+    find(/Webhook VERIFICATION_SUCCESS attempt 1: 200|Webhook .*success.* attempt 1: 200/i);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'timeline'));
+  });
+
+  it('replays a webhook: the same event id is sent again and the new attempt is logged', async () => {
+    await page.goto(`${gw.url}/console/webhooks?merchant=${merchant.id}`);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'webhooks'));
+    const success = page.locator('tr', { hasText: String(paid.ref_id) }).filter({ hasText: /success/i }).first();
+    await success.locator('a').first().click();
+    const deliveryId = (await page.locator('dd.mono').first().textContent())!;
+    const before = receiver.received.filter((r) => r.headers['x-webhook-id'] === deliveryId).length;
+    assert.ok(before >= 1);
+    await page.getByRole('button', { name: 'Replay' }).click();
+    assert.match((await page.getByRole('status').textContent())!, /being sent again/);
+    await eventually(async () => receiver.received.filter((r) => r.headers['x-webhook-id'] === deliveryId).length, (n) => n === before + 1, 10_000, 'the replay');
+    const rows = await eventually(
+      async () => {
+        await page.reload();
+        return page.locator('table tbody tr').count();
+      },
+      (n) => n === before + 1,
+      10_000,
+      'the attempt logged',
+    );
+    assert.equal(rows, before + 1);
+    shots.push(await keepScreenshot(page, SUITE, 'delivery'));
+  });
+
+  it('manages a merchant: create shows the key once, webhook test event, bands, rate limit and branding, refusing bad values', async () => {
+    await page.goto(`${gw.url}/console/merchants`);
+    await page.getByLabel("New merchant's name").fill('Made In Console');
+    await page.getByRole('button', { name: 'Create with a test key pair' }).click();
+    const clientId = (await page.locator('#new-client-id').textContent())!;
+    const secret = (await page.locator('#new-client-secret').textContent())!;
+    // The key works against the API.
+    const cf = gw.cashfree({ client_id: clientId, client_secret: secret });
+    assert.equal((await cf.createRpd({ verification_id: 'made-1' })).status, 200);
+    await page.getByRole('link', { name: 'Open Made In Console' }).click();
+    assert.match((await page.locator('table').first().textContent())!, new RegExp(clientId));
+    assert.doesNotMatch((await page.content()), new RegExp(secret), 'the secret is not shown again');
+
+    await page.getByLabel('URL', { exact: true }).fill(receiver.url);
+    await page.getByRole('button', { name: 'Save webhook' }).click();
+    assert.match((await page.getByRole('status').textContent())!, /Webhook saved/);
+    const received = receiver.received.length;
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.waitForURL(/\/console\/webhooks\//);
+    await eventually(async () => receiver.received.length, (n) => n > received, 10_000, 'the test event');
+
+    await page.goBack();
+    await page.goBack();
+    await page.reload();
+    // Within each field's range, but out of order: the server refuses.
+    await page.getByLabel('GOOD_PARTIAL_MATCH from').fill('50');
+    await page.getByRole('button', { name: 'Save bands' }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /band/);
+    await page.getByLabel('GOOD_PARTIAL_MATCH from').fill('90');
+    await page.getByRole('button', { name: 'Save bands' }).click();
+    assert.match((await page.getByRole('status').textContent())!, /bands saved/);
+    await page.getByLabel(/Requests per operation per minute/).fill('120');
+    await page.getByRole('button', { name: 'Save rate limit' }).click();
+    await page.getByLabel('Accent colour (#rrggbb)').evaluate((i: HTMLInputElement) => i.removeAttribute('pattern'));
+    await page.getByLabel('Accent colour (#rrggbb)').fill('javascript:1');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /accent_color/);
+    await page.getByLabel(/Display name/).fill('Made');
+    await page.getByLabel('Accent colour (#rrggbb)').fill('#7C3AED');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    assert.match((await page.getByRole('status').textContent())!, /Branding saved/);
+
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const m = (await gw.admin('GET', `/merchants/${id}`)).json;
+    assert.equal(m.name_match_bands.good, 90);
+    assert.equal(m.rate_limit_per_minute, 120);
+    assert.deepEqual((await gw.admin('GET', `/merchants/${id}/branding`)).json, { display_name: 'Made', logo_url: null, accent_color: '#7c3aed' });
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'merchant'));
+  });
+
+  it('refuses a form without its CSRF token, and a form posted from another site, and changes nothing', async () => {
+    const merchants = count('SELECT COUNT(*) FROM merchants');
+    // The browser context's own cookie, sent by a client that skips the form.
+    const post = (form: Record<string, string>) => page.request.post(`${gw.url}/console/merchants`, { form, maxRedirects: 0 });
+    assert.equal((await post({ name: 'Sneaky' })).status(), 403);
+    assert.equal((await post({ _csrf: 'forged', name: 'Sneaky' })).status(), 403);
+    // A page on another site submits a form into the console in the signed-in browser.
+    const other = await context.newPage();
+    const answered = other.waitForResponse((r) => r.url().startsWith(`${gw.url}/console/merchants`));
+    await other.goto(evilUrl);
+    const res = await answered;
+    assert.ok([401, 403].includes(res.status()), `cross-site post answered ${res.status()}`);
+    await other.close();
+    assert.equal(count('SELECT COUNT(*) FROM merchants'), merchants);
+    // Without a session nothing is shown or done.
+    const anon = await browser.newContext();
+    const r = await anon.request.post(`${gw.url}/console/jobs/1/retry`, { form: { _csrf: 'x' }, maxRedirects: 0 });
+    assert.equal(r.status(), 401);
+    await anon.close();
+  });
+
+  it('shows a dead job and the rupee it owes, and retries it once the cause is fixed; the session survives a restart', async () => {
+    const cf = gw.cashfree(merchant.test_key);
+    const v = (await cf.createRpd({ verification_id: 'console-poison', name: 'John Doe' })).json;
+    const utr = (await gw.pay(v.upi_link, 'success@upi')).json.utr;
+    await gw.refundsSettled(utr);
+    // Owed again, by a rail this deployment no longer has: every run of its refund job throws.
+    await gw.stop();
+    let db = new Database(join(gw.dataDir, 'pennygate.db'));
+    db.prepare("UPDATE credits SET rail = 'retired-bank', refund_status = 'pending' WHERE utr = ?").run(utr);
+    db.prepare("UPDATE jobs SET done_at = NULL, run_at = 0, failures = 0, dead_at = NULL WHERE kind = 'credit.reverse' AND subject = (SELECT id FROM credits WHERE utr = ?)").run(utr);
+    db.close();
+    await gw.restart();
+    await eventually(async () => (await gw.admin('GET', '/jobs/dead')).json.count, (n) => n === 1, 20_000, 'a dead job');
+
+    await page.goto(`${gw.url}/console/money`);
+    assert.equal(new URL(page.url()).pathname, '/console/money', 'still signed in after the restart');
+    assert.match((await page.locator('main').textContent())!, new RegExp(`Refunds still owed: 1 \\(₹1\\.00\\)[\\s\\S]*${utr}`));
+    assert.match((await page.locator('main').textContent())!, /Dead jobs: 1[\s\S]*credit\.reverse[\s\S]*unknown rail retired-bank/);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'money'));
+
+    await gw.stop();
+    db = new Database(join(gw.dataDir, 'pennygate.db'));
+    db.prepare("UPDATE credits SET rail = 'sandbox' WHERE utr = ?").run(utr);
+    db.close();
+    await gw.restart();
+    await page.reload();
+    await page.getByRole('button', { name: /Retry job/ }).click();
+    assert.match((await page.getByRole('status').textContent())!, /queued to run again/);
+    await eventually(async () => (await gw.admin('GET', '/refunds/outstanding')).json.count, (n) => n === 0, 15_000, 'the rupee returned');
+    await page.reload();
+    assert.match((await page.locator('main').textContent())!, /Refunds still owed: 0[\s\S]*Dead jobs: 0/);
+  });
+
+  it('signs out', async () => {
+    await page.goto(`${gw.url}/console`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${gw.url}/console/login`);
+    assert.deepEqual(await context.cookies(), []);
+    assert.deepEqual(errors, []);
+  });
+});
+
+describe('console sign-in', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  const signIn = (token: string) =>
+    fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ token }),
+      redirect: 'manual',
+    });
+
+  it('slows down guessing: after 10 wrong tokens from one address even the right one waits', async () => {
+    const ok = await signIn(ADMIN_TOKEN);
+    assert.equal(ok.status, 303);
+    assert.match(ok.headers.get('set-cookie')!, /^pg_console=[^;]+; Path=\/console; Max-Age=28800; HttpOnly; SameSite=Strict$/);
+    for (let i = 0; i < 10; i++) assert.equal((await signIn(`wrong-${i}`)).status, 401);
+    const refused = await signIn(ADMIN_TOKEN);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('set-cookie'), null);
+    assert.match(await refused.text(), /Too many wrong tokens/);
+  });
+
+  it('refuses a forged or tampered session cookie', async () => {
+    for (const cookie of ['pg_console=abc.def', 'pg_console=eyJpZCI6IngiLCJleHAiOjk5OTk5OTk5OTk5OTl9.AAAA', 'pg_console=']) {
+      const r = await fetch(`${gw.url}/console/money`, { headers: { cookie }, redirect: 'manual' });
+      assert.equal(r.status, 303, cookie);
+      assert.equal(r.headers.get('location'), '/console/login');
+    }
+  });
+});
