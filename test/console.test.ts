@@ -225,6 +225,29 @@ describe('console', { skip: needsChromium }, () => {
     shots.push(await keepScreenshot(page, SUITE, 'merchant'));
   });
 
+  it('issues a key pair for rotation, shows its secret once, and revokes the old one at once', async () => {
+    const rotating = await gw.merchant('Rotating Keys'); // its first key is revoked below
+    await page.goto(`${gw.url}/console/merchants/${rotating.id}`);
+    await page.getByLabel('Mode', { exact: true }).selectOption('test');
+    await page.getByRole('button', { name: 'Issue a key pair' }).click();
+    const clientId = (await page.locator('#issued-client-id').textContent())!;
+    const secret = (await page.locator('#issued-client-secret').textContent())!;
+    assert.equal((await gw.cashfree({ client_id: clientId, client_secret: secret }).createRpd({ verification_id: 'rotated-1' })).status, 200);
+    // Two active test keys already: a third is refused with the reason, and nothing is issued.
+    await page.goto(`${gw.url}/console/merchants/${rotating.id}`);
+    await page.getByRole('button', { name: 'Issue a key pair' }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /already has 2 active test keys/);
+    assert.equal((await gw.admin('GET', `/merchants/${rotating.id}/keys`)).json.items.filter((k: any) => !k.revoked_at).length, 2);
+    // The old key is revoked from the console: the API refuses it from then on, the new one still works.
+    await page.goto(`${gw.url}/console/merchants/${rotating.id}`);
+    await page.getByRole('button', { name: `Revoke ${rotating.test_key.client_id}` }).click();
+    assert.match((await page.getByRole('status').textContent())!, /revoked/);
+    assert.equal((await gw.cashfree(rotating.test_key).createRpd({ verification_id: 'old-key' })).status, 401);
+    assert.equal((await gw.cashfree({ client_id: clientId, client_secret: secret }).createRpd({ verification_id: 'rotated-2' })).status, 200);
+    assert.deepEqual(await seriousViolations(page), []);
+    shots.push(await keepScreenshot(page, SUITE, 'keys'));
+  });
+
   it('refuses a form without its CSRF token, and a form posted from another site, and changes nothing', async () => {
     const merchants = count('SELECT COUNT(*) FROM merchants');
     // The browser context's own cookie, sent by a client that skips the form.

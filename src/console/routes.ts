@@ -16,6 +16,8 @@ import { applyBranding, brandingChangeProblem, brandingOf } from '../web/brandin
 import { cookieValue } from '../web/i18n.js';
 import { ConsoleSessions, SESSION_COOKIE, SESSION_TTL_MS, equal, type Session } from './session.js';
 import { CONSOLE_CSP, CONSOLE_STYLE, badge, csrfField, html, layout, raw, table, when, type Raw } from './html.js';
+import { accessOps } from '../admin/access.js';
+import { AdminError } from '../admin/errors.js';
 import { allKeys, deliveriesLog, perMinute, recentVerifications, searchVerifications, timeline } from './queries.js';
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
@@ -41,6 +43,7 @@ const DONE: Record<string, string> = {
   bands_reset: 'Name-match bands back to the defaults.',
   rate: 'Rate limit saved.',
   branding: 'Branding saved.',
+  key_revoked: 'The key was revoked: it stopped working on every instance at once.',
   signed_out: 'Signed out.',
 };
 
@@ -290,7 +293,7 @@ ${table(['name', 'id', 'verifications', 'webhook', 'created'], rows, 'Merchants'
     return send(reply, await merchantsPage(req, { kind: 'ok', text: `Merchant ${merchant.name} created.` }, shown), 201);
   });
 
-  const merchantPage = async (req: FastifyRequest, id: string, flash: Flash) => {
+  const merchantPage = async (req: FastifyRequest, id: string, flash: Flash, extra?: Raw) => {
     const m = await s.merchants.get(id);
     if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
     const keys = await allKeys(s.db, m.id);
@@ -303,11 +306,23 @@ ${table(['name', 'id', 'verifications', 'webhook', 'created'], rows, 'Merchants'
 <dt>created</dt><dd>${when(m.createdAt)}</dd><dt>verifications</dt><dd>${String(await verifications.count(s.db, m.id))}</dd></dl>
 <h2>Keys</h2>
 ${table(
-  ['client_id', 'mode', 'created', 'revoked'],
-  keys.map((k) => [html`<span class="mono">${k.client_id}</span>`, html`${k.mode}`, html`${when(k.created_at)}`, html`${k.revoked_at ? when(k.revoked_at) : 'active'}`]),
+  ['client_id', 'mode', 'created', 'revoked', ''],
+  keys.map((k) => [
+    html`<span class="mono">${k.client_id}</span>`,
+    html`${k.mode}`,
+    html`${when(k.created_at)}`,
+    html`${k.revoked_at ? when(k.revoked_at) : 'active'}`,
+    k.revoked_at
+      ? html``
+      : html`<form method="post" action="${base}/keys/${k.client_id}/revoke">${csrf(req)}<button type="submit" class="secondary" aria-label="Revoke ${k.client_id}">Revoke</button></form>`,
+  ]),
   'Keys',
 )}
-<p class="empty">Secrets are never shown again after they are issued. Issuing and revoking keys here waits for the key rotation API.</p>
+<form method="post" action="${base}/keys" class="card row">${csrf(req)}
+<div><label for="mode">Mode</label><select id="mode" name="mode"><option>test</option><option>live</option></select></div>
+<button type="submit">Issue a key pair</button></form>
+<p class="empty">At most two active keys per mode, for rotation: issue the new one, move the integration to it, revoke the old one. Secrets are shown once.</p>
+${extra ?? ''}
 <h2>Webhook</h2>
 <form method="post" action="${base}/webhook" class="card">${csrf(req)}
 <div class="row"><div><label for="url">URL</label><input id="url" name="url" type="url" maxlength="2048" value="${m.settings.webhook?.url ?? ''}" required></div>
@@ -368,6 +383,34 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
       if (!f.url) return { error: 'url is required' };
       await s.webhooks.configure(req.params.id, f.url, f.dialect, f.rotate_secret === 'true');
       return 'webhook';
+    }),
+  );
+  const access = accessOps(s);
+  app.post<{ Params: { id: string } }>('/merchants/:id/keys', hide, async (req, reply) => {
+    const mode = form(req).mode;
+    if (mode !== 'test' && mode !== 'live') throw new ConsoleRefusal(400, 'mode must be test or live');
+    try {
+      const k = await access.issueKey(req.params.id, mode);
+      const shown = html`<section class="card" aria-labelledby="issued-key"><h2 id="issued-key">New ${mode} key pair</h2>
+<p>The secret is shown once: copy it now.</p><dl class="kv"><dt>client_id</dt><dd class="mono" id="issued-client-id">${k.client_id}</dd>
+<dt>client_secret</dt><dd class="mono" id="issued-client-secret">${k.client_secret}</dd></dl></section>`;
+      return send(reply, await merchantPage(req, req.params.id, { kind: 'ok', text: `A ${mode} key pair was issued.` }, shown), 201);
+    } catch (err) {
+      if (!(err instanceof AdminError) || err.status === 404) throw err;
+      return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: err.message }), 400); // like every refused console form
+    }
+  });
+  app.post<{ Params: { id: string; client_id: string } }>(
+    '/merchants/:id/keys/:client_id/revoke',
+    hide,
+    merchantAction(async (req) => {
+      try {
+        await access.revokeKey(req.params.id, (req.params as unknown as { client_id: string }).client_id);
+      } catch (err) {
+        if (err instanceof AdminError) return { error: err.message };
+        throw err;
+      }
+      return 'key_revoked';
     }),
   );
   app.post<{ Params: { id: string } }>(
