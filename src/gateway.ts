@@ -31,6 +31,10 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
       refundPollMs: cfg.refundPollMs,
       refundRetryBaseMs: cfg.refundRetryBaseMs,
       railTimeoutMs: cfg.railTimeoutMs,
+      refundPollCapMs: cfg.refundPollCapMs,
+      refundNotFoundGraceMs: cfg.refundNotFoundGraceMs,
+      refundReviewAfterMs: cfg.refundReviewAfterMs,
+      notificationGraceMs: cfg.notificationGraceMs,
     },
     log,
   );

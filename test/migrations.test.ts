@@ -10,6 +10,10 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
 import { LATEST_VERSION } from '../src/store/migrate.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
+
+// Versions need not be contiguous (branches number theirs apart until they merge).
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
 
@@ -36,7 +40,7 @@ describe('migrations (SQLite)', () => {
       }
     };
     const first = read();
-    assert.deepEqual(first.versions, Array.from({ length: LATEST_VERSION }, (_, i) => i + 1));
+    assert.deepEqual(first.versions, VERSIONS);
     await gw.restart();
     // SQLite bumps schema_version on any change to the schema: none happened.
     assert.deepEqual(read(), first);
@@ -112,9 +116,9 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       const { rows } = await c.query('SELECT version, COUNT(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version');
       assert.deepEqual(
         rows,
-        Array.from({ length: LATEST_VERSION }, (_, i) => ({ version: i + 1, n: 1 })),
+        VERSIONS.map((version) => ({ version, n: 1 })),
       );
-      assert.equal(gws.map((g) => (g.output.match(/schema migration applied/g) ?? []).length).reduce((a, b) => a + b), LATEST_VERSION);
+      assert.equal(gws.map((g) => (g.output.match(/schema migration applied/g) ?? []).length).reduce((a, b) => a + b), VERSIONS.length);
 
       // Every DDL statement from now on is written down by an event trigger.
       await c.query('CREATE TABLE ddl_seen (tag TEXT, at TIMESTAMPTZ DEFAULT now())');
