@@ -9,6 +9,7 @@ import { razorpayxDialect } from './dialects/razorpayx/routes.js';
 import { hostedPage } from './web/routes.js';
 import { adminApi } from './admin/routes.js';
 import { sandboxApi } from './rails/sandbox/routes.js';
+import { bankNotificationsApi } from './rails/connector/routes.js';
 import { openApi } from './web/openapi.js';
 import { QuietPolling, operations, requestId } from './web/ops.js';
 
@@ -54,5 +55,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   await app.register((i) => adminApi(i, s), { prefix: '/admin' });
   // The simulated network's payer apps; an operator who wants no unauthenticated test traffic turns it off.
   if (s.cfg.sandbox.enabled) await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });
+  // Live mode: the bank connector's signed notifications.
+  const bank = s.bank;
+  if (bank) await app.register((i) => bankNotificationsApi(i, bank), { prefix: '/bank' });
   return app;
 }

@@ -16,6 +16,8 @@ import type { Services } from './services.js';
 import { looserThanPrivate } from './store/files.js';
 import { JOB_RETENTION, Retention } from './jobs/retention.js';
 import { removePidFile, writePidFile } from './store/backup.js';
+import { BankIntake } from './rails/connector/intake.js';
+import { JOB_RECONCILE, Reconciliation } from './engine/reconciliation.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
 export async function openServices(cfg: Config, log: Logger): Promise<Services> {
@@ -38,13 +40,15 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
     },
     log,
   );
-  const merchants = new Merchants(db, cfg.secretKey);
+  const merchants = new Merchants(db, cfg.secretKey, { liveKeys: rails.live !== null });
   await merchants.checkSecretKey();
   const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
   const retention = new Retention(db, cfg, log);
-  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, limiter: new RateLimiter() };
+  const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log) : null;
+  const reconciliation = rails.live && cfg.live ? new Reconciliation(db, rails.live, cfg.live, log) : null;
+  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter: new RateLimiter() };
 }
 
 /** Opens and migrates the store; a failure names the setting that chose it. */
@@ -72,6 +76,7 @@ export async function startGateway(cfg: Config, log: Logger) {
       [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
       [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
       [JOB_RETENTION]: s.retention.handler,
+      ...(s.reconciliation ? { [JOB_RECONCILE]: s.reconciliation.handler } : {}),
     },
     { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.jobConcurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
   );
@@ -118,6 +123,17 @@ export async function startGateway(cfg: Config, log: Logger) {
   const retentionTimer = setInterval(scheduleRetention, Math.min(cfg.retentionEveryMs, 60_000));
   retentionTimer.unref();
   s.rails.sandbox.start(s.engine);
+  // Live mode: credits whose notification never came are pulled on a schedule, and yesterday's
+  // statement is reconciled daily (one instance runs each day's job, by its dedupe key).
+  s.bank?.start();
+  const scheduleReconcile = () =>
+    void s.reconciliation?.schedule().then(
+      () => runner.wake(),
+      (err) => log.error({ err }, 'scheduling the reconciliation failed'),
+    );
+  scheduleReconcile();
+  const reconcileTimer = setInterval(scheduleReconcile, 60_000);
+  reconcileTimer.unref();
   log.info(
     {
       port: cfg.port,
@@ -133,7 +149,9 @@ export async function startGateway(cfg: Config, log: Logger) {
     services: s,
     async stop() {
       clearInterval(retentionTimer);
+      clearInterval(reconcileTimer);
       s.rails.sandbox.stop();
+      s.bank?.stop();
       await app.close();
       await runner.stop();
       await webhookRunner.stop();

@@ -26,9 +26,11 @@ export class Merchants {
   constructor(
     private db: Db,
     private secretKey: Buffer,
+    /** Live keys are issued only when a bank connector is configured (live mode). */
+    private opts: { liveKeys: boolean } = { liveKeys: false },
   ) {}
 
-  async create(name: string): Promise<{ merchant: Merchant; testKey: IssuedKey }> {
+  async create(name: string): Promise<{ merchant: Merchant; testKey: IssuedKey; liveKey?: IssuedKey }> {
     const merchant: Merchant = {
       id: newId('mer'),
       name,
@@ -38,19 +40,23 @@ export class Merchants {
       createdAt: Date.now(),
     };
     const testKey = this.newKey('test');
+    const liveKey = this.opts.liveKeys ? this.newKey('live') : undefined;
     await this.db.tx(async (q) => {
       await merchants.insert(q, merchant);
-      await apiKeys.insert(q, {
-        clientId: testKey.client_id,
-        merchantId: merchant.id,
-        mode: 'test',
-        secretHash: hashSecret(testKey.client_secret),
-        secretSealed: seal(testKey.client_secret, this.secretKey),
-        createdAt: merchant.createdAt,
-        revokedAt: null,
-      });
+      for (const [mode, key] of [['test', testKey], ['live', liveKey]] as const) {
+        if (!key) continue;
+        await apiKeys.insert(q, {
+          clientId: key.client_id,
+          merchantId: merchant.id,
+          mode,
+          secretHash: hashSecret(key.client_secret),
+          secretSealed: seal(key.client_secret, this.secretKey),
+          createdAt: merchant.createdAt,
+          revokedAt: null,
+        });
+      }
     });
-    return { merchant, testKey };
+    return liveKey ? { merchant, testKey, liveKey } : { merchant, testKey };
   }
 
   private newKey(mode: Mode): IssuedKey {
