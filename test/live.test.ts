@@ -78,6 +78,23 @@ for (const store of ['sqlite', 'postgres'] as const) {
       return rs;
     };
 
+    it('refuses to start live mode without the settings it needs, naming the one missing', async () => {
+      const partial = await Gateway.start({ env: { BANK_CONNECTOR_URL: sim.url, BANK_CONNECTOR_SECRET: SECRET } }).then(
+        (g) => g.stop().then(() => 'started'),
+        (err: Error) => err.message,
+      );
+      assert.match(partial, /LIVE_PAYEE_VPA must be set when BANK_CONNECTOR_URL is/);
+      // Without a connector, no live key is issued.
+      const plain = await Gateway.start();
+      try {
+        const m = await plain.merchant();
+        assert.equal('live_key' in m, false);
+        assert.match(m.test_key.client_id, /^pg_test_/);
+      } finally {
+        await plain.stop();
+      }
+    });
+
     it('issues live keys that run on the connector, while test keys stay on the sandbox', async () => {
       assert.match(live.client_id, /^pg_live_/);
       assert.match(live.client_secret, /^pgs_live_/);
