@@ -132,7 +132,7 @@ export async function startGateway(cfg: Config, log: Logger) {
       (err) => log.error({ err }, 'scheduling the reconciliation failed'),
     );
   scheduleReconcile();
-  const reconcileTimer = setInterval(scheduleReconcile, 60_000);
+  const reconcileTimer = setInterval(scheduleReconcile, Math.min(cfg.live?.reconcileEveryMs ?? 60_000, 60_000));
   reconcileTimer.unref();
   log.info(
     {

@@ -45,6 +45,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
           RAIL_TIMEOUT_MS: '2000',
           REFUND_NOT_FOUND_GRACE_MS: '1500',
           REFUND_POLL_CAP_MS: '1000',
+          // The scheduled reconciliation runs every 3 s (a day in production).
+          RECONCILE_INTERVAL_HOURS: String(3 / 3600),
         },
       });
       const m = (await gw.admin('POST', '/merchants', { name: 'Live Lending' })).json;
@@ -360,6 +362,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
       assert.equal(cli.status, 3, cli.stderr);
       assert.deepEqual(JSON.parse(cli.stdout).differences.map((d: any) => d.kind).sort(), ['payout_unknown', 'refund_doubled']);
+
+      // The scheduled run of the period that held the planted payout logs it at error level.
+      const logged = await eventually(
+        async () => gw.output.split('\n').filter((l) => l.includes('reconciliation: payout_unknown')),
+        (ls) => ls.some((l) => l.includes(payout.json.reference)),
+        15_000,
+        'the scheduled reconciliation',
+      );
+      assert.equal(JSON.parse(logged.find((l) => l.includes(payout.json.reference))!).level, 50);
 
       const bad = await gw.admin('GET', '/reconciliation?from=yesterday&to=today');
       assert.equal(bad.status, 400);

@@ -125,10 +125,15 @@ export class Reconciliation {
     };
   }
 
-  /** The previous period (a day by default), once per period across instances. */
+  /**
+   * The previous period (a day by default), once per period across instances, run a while after
+   * it ended (up to an hour) so that the refunds of its last credits have settled.
+   */
   async schedule(now = Date.now()) {
     const every = this.cfg.reconcileEveryMs;
-    const periodEnd = Math.floor(now / every) * every;
+    const settled = Math.min(every, 3_600_000);
+    // The latest period that ended at least `settled` ago.
+    const periodEnd = Math.floor((now - settled) / every) * every;
     await enqueue(this.db, { kind: JOB_RECONCILE, subject: `${periodEnd - every}-${periodEnd}`, runAt: now, dedupeKey: `reconcile:${periodEnd}` }, now);
   }
 
