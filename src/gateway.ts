@@ -4,7 +4,7 @@ import { SettingError, safeUrl, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
-import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
+import { Engine, JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
 import { RateLimiter } from './engine/rate-limit.js';
 import { JobRunner } from './jobs/runner.js';
@@ -73,6 +73,7 @@ export async function startGateway(cfg: Config, log: Logger) {
     s.db,
     {
       [JOB_EXPIRE]: (job) => s.engine.expire(Number(job.subject)),
+      [JOB_REFUND]: (job) => s.engine.reverse(job.subject),
       [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
       [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
       [JOB_RETENTION]: s.retention.handler,

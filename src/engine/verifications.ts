@@ -41,6 +41,12 @@ export interface Logger {
 
 export const RPD_AMOUNT_PAISE = 100;
 export const JOB_EXPIRE = 'verification.expire';
+/**
+ * The refund job of a credit. Builds before per-attempt references enqueued `credit.reverse`:
+ * this build runs those too, but enqueues its own kind, which those builds do not know, so that
+ * during a rolling upgrade an older instance never refunds a credit under a key it made up.
+ */
+export const JOB_REFUND = 'credit.refund';
 export const JOB_REVERSE = 'credit.reverse';
 
 export interface CreateRpd {
@@ -211,8 +217,8 @@ export class Engine implements RailInbox {
         receivedAt: now,
         refId: v?.refId ?? null,
         disposition,
-        // The credit's own id, never the UTR: each attempt's reference is derived from it.
-        refundKey: `rf_${id}`,
+        // The first attempt's reference, from the credit's own id (never the UTR).
+        refundKey: refundReference(id, 1),
         refundStatus: 'pending',
         refundAttempts: 0,
         refundRef: null,
@@ -250,7 +256,7 @@ export class Engine implements RailInbox {
       // Every credit goes back, whatever it did: the verifying one after the verification.
       await enqueue(
         q,
-        { kind: JOB_REVERSE, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `reverse:${credit.id}` },
+        { kind: JOB_REFUND, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `refund:${credit.id}` },
         now,
       );
       this.log.info(
@@ -313,10 +319,13 @@ export class Engine implements RailInbox {
     const rail = this.rails.byName(c.rail);
     const now = Date.now();
 
-    if (c.refundStatus === 'initiated' && c.refundReference) {
+    // An attempt in flight with no reference of its own was sent by an older build, under the
+    // credit's one refund key: that is the one to ask about.
+    const inFlight = c.refundStatus === 'initiated' ? (c.refundReference ?? c.refundKey) : null;
+    if (inFlight) {
       let known: RefundOutcome | null;
       try {
-        known = await this.bounded(rail.refundStatus(c.refundReference));
+        known = await this.bounded(rail.refundStatus(inFlight));
       } catch (err) {
         known = { status: 'unknown', reason: String((err as Error).message ?? err) };
       }
@@ -335,7 +344,9 @@ export class Engine implements RailInbox {
     // The previous attempt (if any) is known to have failed: one more, unless it is time for review.
     if (await this.toReview(c, now)) return { done: true };
     const attempt = c.refundAttempts + 1;
-    const reference = refundReference(c.id, attempt);
+    // The first attempt goes under the credit's refund key: for a credit an older build recorded
+    // that is its old key, which an older instance still running would ask about too.
+    const reference = attempt === 1 ? c.refundKey : refundReference(c.id, attempt);
     const started = await this.db.tx(async (q) => {
       if (!(await credits.startAttempt(q, c.id, attempt, reference, now))) return false;
       if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
