@@ -10,6 +10,7 @@ import { hostedPage } from './web/routes.js';
 import { adminApi } from './admin/routes.js';
 import { consoleApp } from './console/routes.js';
 import { sandboxApi } from './rails/sandbox/routes.js';
+import { bankNotificationsApi } from './rails/connector/routes.js';
 import { openApi } from './web/openapi.js';
 import { QuietPolling, operations, requestId } from './web/ops.js';
 
@@ -56,5 +57,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   await app.register((i) => consoleApp(i, s), { prefix: '/console' });
   // The simulated network's payer apps; an operator who wants no unauthenticated test traffic turns it off.
   if (s.cfg.sandbox.enabled) await app.register((i) => sandboxApi(i, s), { prefix: '/sandbox' });
+  // Live mode: the bank connector's signed notifications.
+  const bank = s.bank;
+  if (bank) await app.register((i) => bankNotificationsApi(i, bank), { prefix: '/bank' });
   return app;
 }

@@ -22,6 +22,8 @@ import { accessOps } from './admin/access.js';
 import { AdminError } from './admin/errors.js';
 import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
 import { PRICED_OPERATIONS } from './engine/billing.js';
+import { period } from './admin/live.js';
+import { BankSimulator } from './rails/connector/simulator/bank.js';
 
 interface Command {
   usage: string;
@@ -53,8 +55,8 @@ const COMMANDS: Record<string, Command> = {
     async run({ values }, s) {
       const problem = values.name === undefined ? 'a --name is required' : merchantNameProblem(String(values.name));
       if (problem) throw new UsageError(`merchants create: ${problem}`);
-      const { merchant, testKey } = await s.merchants.create(String(values.name).trim());
-      const view = { ...merchantView(merchant), test_key: testKey };
+      const { merchant, testKey, liveKey } = await s.merchants.create(String(values.name).trim());
+      const view = { ...merchantView(merchant), test_key: testKey, ...(liveKey ? { live_key: liveKey } : {}) };
       if (values.export) {
         return exportLines({ MERCHANT: view.id, ID: testKey.client_id, SECRET: testKey.client_secret, ACCOUNT_NUMBER: view.account_number });
       }
@@ -439,6 +441,58 @@ const COMMANDS: Record<string, Command> = {
       print(r, () => `${backupLine(r)}${r.previous ? `\nthe previous store is kept as ${r.previous}` : ''}`);
     },
   },
+  reconcile: {
+    usage: 'reconcile --from DATE --to DATE',
+    summary: "compare the bank's statement with the gateway's records (live mode) and list every difference",
+    help: `  DATE is an ISO 8601 date (a --to date covers that whole day) or time. Needs the live-mode
+  settings (BANK_CONNECTOR_URL, ...). Exits 3 when there are differences.`,
+    async run({ values }, s) {
+      if (!s.reconciliation) throw new UsageError('reconcile needs live mode: set BANK_CONNECTOR_URL and the settings it needs (README)');
+      if (typeof values.from !== 'string' || typeof values.to !== 'string') throw new UsageError('reconcile needs --from and --to');
+      const p = period(values.from, values.to);
+      if (typeof p === 'string') throw new UsageError(`reconcile: ${p}`);
+      const r = await s.reconciliation.run(p.from, p.to);
+      print(r, () =>
+        [
+          `${r.from} .. ${r.to}: bank ${r.bank.credits} credits, ${r.bank.refunds} refunds, ${r.bank.payouts} payouts; gateway ${r.gateway.credits} credits`,
+          r.clean
+            ? 'clean: no differences'
+            : table(
+                ['kind', 'bank_txn_id / reference', 'detail'],
+                r.differences.map((d) => [d.kind, d.bank_txn_id ?? d.reference ?? '', d.detail]),
+              ),
+        ].join('\n'),
+      );
+      if (!r.clean) process.exitCode = 3;
+    },
+  },
+  'bank-simulator': {
+    usage: 'bank-simulator --port P --gateway URL --secret S',
+    summary: 'run a simulated bank behind the connector contract (docs/bank-connector.md), for tests and demos',
+    help: `  --gateway     the gateway's base URL (notifications go to <URL>/bank/notifications)
+  --secret      the gateway's BANK_CONNECTOR_SECRET
+  Serves /v1/... (the contract) and /simulator/pay, /simulator/ledger, /simulator/faults.
+  Its ledger lives in memory: a restart starts an empty bank.`,
+    bare: true,
+    async run({ values }) {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('bank-simulator needs --port 0..65535');
+      if (typeof values.gateway !== 'string' || !/^https?:\/\//.test(values.gateway)) throw new UsageError('bank-simulator needs --gateway http(s)://...');
+      if (typeof values.secret !== 'string' || values.secret.length < 16) throw new UsageError('bank-simulator needs --secret (at least 16 characters)');
+      const sim = new BankSimulator({
+        port,
+        host: process.env.HOST || '127.0.0.1',
+        gateway: values.gateway,
+        secret: values.secret,
+        refundSettleMs: Number(process.env.SIMULATOR_REFUND_SETTLE_MS ?? 300),
+      });
+      const bound = await sim.listen();
+      process.stdout.write(`bank simulator listening on http://${process.env.HOST || '127.0.0.1'}:${bound}, notifying ${values.gateway}\n`);
+      const stop = () => void sim.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+  },
   'admin-token': {
     usage: 'admin-token [--export]',
     summary: 'print the admin API token the server uses',
@@ -553,6 +607,11 @@ async function main(argv: string[]) {
       dialect: { type: 'string' },
       merchant: { type: 'string' },
       'forward-to': { type: 'string' },
+      port: { type: 'string' },
+      gateway: { type: 'string' },
+      secret: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       'rotate-secret': { type: 'boolean' },
       mode: { type: 'string' },
       amount: { type: 'string' },

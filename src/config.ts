@@ -39,11 +39,23 @@ export interface Config {
     latencyMs: number;
     /** How long the sandbox's slow bank takes to answer a payout. */
     slowPayoutMs: number;
+    /** How long a refund is invisible to the sandbox bank's status query after it was sent. */
+    statusLagMs: number;
     /** Sandbox pay and notify calls per remote address per minute (0: none). */
     writesPerMinute: number;
   };
   /** A live bank connector's address: when set, the sandbox is off unless SANDBOX_ENABLED=true. */
   bankConnectorUrl?: string;
+  /** Live mode (docs/bank-connector.md): set when BANK_CONNECTOR_URL is. */
+  live?: LiveConfig;
+  /** A verification expires this long after valid_upto (a notice of a payment made in time may be late). */
+  notificationGraceMs: number;
+  /** Longest wait between two status questions about an unsettled refund. */
+  refundPollCapMs: number;
+  /** A refund status "not found" counts as unknown this long after the send. */
+  refundNotFoundGraceMs: number;
+  /** A refund unsettled this long after its credit goes to the operator's review. */
+  refundReviewAfterMs: number;
   /** How long after a verification ends the hosted page still sends the customer to redirect_url. */
   redirectWindowMs: number;
   http: HttpLimits;
@@ -61,6 +73,21 @@ export interface AccessConfig {
   modes: ('test' | 'live')[];
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed. */
   trustedProxies: string[];
+}
+
+export interface LiveConfig {
+  connectorUrl: string;
+  /** Signs requests to the connector and verifies its notifications (HMAC-SHA256). */
+  secret: string;
+  payeeVpa: string;
+  payeeName: string;
+  mcc: string;
+  /** How far a notification's timestamp may be from this clock. */
+  toleranceMs: number;
+  /** How often credits are pulled from the connector since the stored cursor. */
+  pullEveryMs: number;
+  /** How often reconciliation of the previous day runs (and logs differences at error level). */
+  reconcileEveryMs: number;
 }
 
 /** What one HTTP client may hold: timeouts and connection caps (see src/web/limits.ts). */
@@ -148,8 +175,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       latencyMs: num(env, 'SANDBOX_LATENCY_MS', 0),
       writesPerMinute: num(env, 'SANDBOX_WRITES_PER_MINUTE', 600),
       slowPayoutMs: num(env, 'SANDBOX_SLOW_PAYOUT_MS', 1500),
+      statusLagMs: num(env, 'SANDBOX_STATUS_LAG_MS', 0),
     },
     bankConnectorUrl: env.BANK_CONNECTOR_URL || undefined,
+    live: liveConfig(env),
+    notificationGraceMs: num(env, 'NOTIFICATION_GRACE_SECONDS', 120) * 1000,
+    refundPollCapMs: num(env, 'REFUND_POLL_CAP_MS', 300_000, 10),
+    refundNotFoundGraceMs: num(env, 'REFUND_NOT_FOUND_GRACE_MS', 120_000),
+    refundReviewAfterMs: num(env, 'REFUND_REVIEW_HOURS', 24, 0.0001) * 3_600_000,
     redirectWindowMs: num(env, 'REDIRECT_WINDOW_SECONDS', 300) * 1000,
     http: httpLimits(env),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
@@ -175,6 +208,38 @@ function accessConfig(env: NodeJS.ProcessEnv): AccessConfig {
   const trustedProxies = list('TRUSTED_PROXIES', '');
   for (const c of trustedProxies) if (!parseCidr(c)) throw new SettingError(`TRUSTED_PROXIES: ${JSON.stringify(c)} is not an address or CIDR`);
   return { perIpPerMinute: num(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 0), modes: modes as AccessConfig['modes'], trustedProxies };
+}
+
+function liveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
+  const url = env.BANK_CONNECTOR_URL;
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new SettingError(`BANK_CONNECTOR_URL must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  const need = (name: string) => {
+    const v = env[name];
+    if (!v) throw new SettingError(`${name} must be set when BANK_CONNECTOR_URL is (live mode, see docs/bank-connector.md)`);
+    return v;
+  };
+  const secret = need('BANK_CONNECTOR_SECRET');
+  if (secret.length < 16) throw new SettingError('BANK_CONNECTOR_SECRET must be at least 16 characters');
+  const payeeVpa = need('LIVE_PAYEE_VPA');
+  if (!/^[a-zA-Z0-9.\-_]{2,256}@[a-zA-Z]{2,64}$/.test(payeeVpa)) throw new SettingError(`LIVE_PAYEE_VPA is not a VPA: ${JSON.stringify(payeeVpa)}`);
+  const mcc = need('LIVE_MCC');
+  if (!/^\d{4}$/.test(mcc)) throw new SettingError(`LIVE_MCC must be a 4-digit merchant category code, got ${JSON.stringify(mcc)}`);
+  return {
+    connectorUrl: url.replace(/\/+$/, ''),
+    secret,
+    payeeVpa,
+    payeeName: need('LIVE_PAYEE_NAME'),
+    mcc,
+    toleranceMs: num(env, 'BANK_NOTIFICATION_TOLERANCE_SECONDS', 300, 1) * 1000,
+    pullEveryMs: num(env, 'BANK_PULL_INTERVAL_MS', 30_000, 50),
+    reconcileEveryMs: num(env, 'RECONCILE_INTERVAL_HOURS', 24, 0.0001) * 3_600_000,
+  };
 }
 
 function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {

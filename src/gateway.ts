@@ -4,7 +4,7 @@ import { SettingError, safeUrl, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
-import { Engine, JOB_EXPIRE, JOB_REVERSE } from './engine/verifications.js';
+import { Engine, JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
 import { RateLimiter, SharedRateLimiter } from './engine/rate-limit.js';
 import { Billing } from './engine/billing.js';
@@ -17,6 +17,8 @@ import type { Services } from './services.js';
 import { looserThanPrivate } from './store/files.js';
 import { JOB_RETENTION, Retention } from './jobs/retention.js';
 import { removePidFile, writePidFile } from './store/backup.js';
+import { BankIntake } from './rails/connector/intake.js';
+import { JOB_RECONCILE, Reconciliation } from './engine/reconciliation.js';
 
 /** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
 export async function openServices(cfg: Config, log: Logger): Promise<Services> {
@@ -32,10 +34,14 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
       refundPollMs: cfg.refundPollMs,
       refundRetryBaseMs: cfg.refundRetryBaseMs,
       railTimeoutMs: cfg.railTimeoutMs,
+      refundPollCapMs: cfg.refundPollCapMs,
+      refundNotFoundGraceMs: cfg.refundNotFoundGraceMs,
+      refundReviewAfterMs: cfg.refundReviewAfterMs,
+      notificationGraceMs: cfg.notificationGraceMs,
     },
     log,
   );
-  const merchants = new Merchants(db, cfg.secretKey);
+  const merchants = new Merchants(db, cfg.secretKey, { liveKeys: rails.live !== null });
   await merchants.checkSecretKey();
   const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
   engine.onEvent = webhooks.onEvent;
@@ -47,7 +53,9 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   mobile.affordable = (p, op) => billing.affordable(p.merchant, op);
   // Instances sharing PostgreSQL share their counters; a SQLite store has one instance.
   const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();
-  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, limiter, billing };
+  const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log) : null;
+  const reconciliation = rails.live && cfg.live ? new Reconciliation(db, rails.live, cfg.live, log) : null;
+  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter, billing };
 }
 
 /** Opens and migrates the store; a failure names the setting that chose it. */
@@ -72,9 +80,11 @@ export async function startGateway(cfg: Config, log: Logger) {
     s.db,
     {
       [JOB_EXPIRE]: (job) => s.engine.expire(Number(job.subject)),
+      [JOB_REFUND]: (job) => s.engine.reverse(job.subject),
       [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
       [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
       [JOB_RETENTION]: s.retention.handler,
+      ...(s.reconciliation ? { [JOB_RECONCILE]: s.reconciliation.handler } : {}),
     },
     { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.jobConcurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
   );
@@ -121,6 +131,17 @@ export async function startGateway(cfg: Config, log: Logger) {
   const retentionTimer = setInterval(scheduleRetention, Math.min(cfg.retentionEveryMs, 60_000));
   retentionTimer.unref();
   s.rails.sandbox.start(s.engine);
+  // Live mode: credits whose notification never came are pulled on a schedule, and yesterday's
+  // statement is reconciled daily (one instance runs each day's job, by its dedupe key).
+  s.bank?.start();
+  const scheduleReconcile = () =>
+    void s.reconciliation?.schedule().then(
+      () => runner.wake(),
+      (err) => log.error({ err }, 'scheduling the reconciliation failed'),
+    );
+  scheduleReconcile();
+  const reconcileTimer = setInterval(scheduleReconcile, Math.min(cfg.live?.reconcileEveryMs ?? 60_000, 60_000));
+  reconcileTimer.unref();
   log.info(
     {
       port: cfg.port,
@@ -136,7 +157,9 @@ export async function startGateway(cfg: Config, log: Logger) {
     services: s,
     async stop() {
       clearInterval(retentionTimer);
+      clearInterval(reconcileTimer);
       s.rails.sandbox.stop();
+      s.bank?.stop();
       await app.close();
       await runner.stop();
       await webhookRunner.stop();

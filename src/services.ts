@@ -9,6 +9,8 @@ import type { Limiter } from './engine/rate-limit.js';
 import type { Billing } from './engine/billing.js';
 import type { MobileVerifications } from './engine/mobile.js';
 import type { Retention } from './jobs/retention.js';
+import type { BankIntake } from './rails/connector/intake.js';
+import type { Reconciliation } from './engine/reconciliation.js';
 
 /** What the HTTP layers (dialects, web, admin, sandbox) are given. */
 export interface Services {
@@ -22,6 +24,9 @@ export interface Services {
   billing: Billing;
   mobile: MobileVerifications;
   retention: Retention;
+  /** Live mode only: the bank connector's notifications and pull, and reconciliation against it. */
+  bank: BankIntake | null;
+  reconciliation: Reconciliation | null;
 }
 
 declare module 'fastify' {

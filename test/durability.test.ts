@@ -11,7 +11,7 @@ describe('expiry', () => {
   after(() => gw?.stop());
 
   it('expires an unpaid link by job, and refunds a payment that comes after', async () => {
-    gw = await Gateway.start({ env: { RPD_LINK_TTL_SECONDS: '1' } });
+    gw = await Gateway.start({ env: { RPD_LINK_TTL_SECONDS: '1', NOTIFICATION_GRACE_SECONDS: '0' } });
     const cf = gw.cashfree((await gw.merchant()).test_key);
     const vid = uid();
     const created = (await cf.createRpd({ verification_id: vid })).json;

@@ -136,13 +136,13 @@ describe('dead letters', () => {
     // every run of its refund job throws.
     let db = sqlite(gw);
     db.prepare("UPDATE credits SET rail = 'retired-bank' WHERE utr = ?").run(utr);
-    db.prepare("UPDATE jobs SET run_at = 0 WHERE kind = 'credit.reverse'").run();
+    db.prepare("UPDATE jobs SET run_at = 0 WHERE kind = 'credit.refund'").run();
     db.close();
     await gw.restart();
 
     const dead = await eventually(async () => (await gw.admin('GET', '/jobs/dead')).json, (d) => d.count === 1, 20_000, 'a dead job');
     const job = dead.items[0];
-    assert.equal(job.kind, 'credit.reverse');
+    assert.equal(job.kind, 'credit.refund');
     assert.equal(job.failures, 3);
     assert.match(job.last_error, /unknown rail retired-bank/);
     await eventually(async () => gw.output, (o) => /job dead/.test(o), 5000, 'the dead job logged');

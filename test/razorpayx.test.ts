@@ -350,7 +350,7 @@ describe('RazorpayX: an intent nobody pays (sqlite)', () => {
   let secret: string;
   before(async () => {
     receiver = await Receiver.start();
-    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', RPD_LINK_TTL_SECONDS: '1' } });
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', RPD_LINK_TTL_SECONDS: '1', NOTIFICATION_GRACE_SECONDS: '0' } });
     m = await gw.merchant('Expiring');
     secret = (await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'razorpayx' })).json.secret;
   });
@@ -393,7 +393,7 @@ describe('RazorpayX: reads of an overdue intent (sqlite)', () => {
   before(async () => {
     receiver = await Receiver.start();
     // Jobs poll once in ten minutes: only a read can notice the expiry.
-    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', RPD_LINK_TTL_SECONDS: '1', JOB_POLL_MS: '600000' } });
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', RPD_LINK_TTL_SECONDS: '1', NOTIFICATION_GRACE_SECONDS: '0', JOB_POLL_MS: '600000' } });
     m = await gw.merchant('Overdue');
     await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'razorpayx' });
   });

@@ -206,16 +206,40 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'reversal after a failed attempt',
       );
       assert.ok(seen.has('FAILED'), `saw ${[...seen]}`);
-      const rs = await refunds(paid.json.utr);
-      assert.equal(rs.length, 1);
-      assert.equal(rs[0].attempt, 2);
+      // Each attempt went under its own reference: the declined one stays declined.
+      const rs = await refunds(paid.json.bank_txn_id);
+      assert.deepEqual(rs.map((x) => [x.attempt, x.status]), [[1, 'failed'], [2, 'success']]);
+      assert.notEqual(rs[0].idempotency_key, rs[1].idempotency_key);
+      assert.ok(!rs.some((x) => x.idempotency_key.includes(paid.json.utr)), 'refund references are not built from the UTR');
+    });
+
+    it('takes two different payments that carry one UTR as two credits, each refunded', async () => {
+      const a = await create();
+      const b = await create();
+      const first = (await gw.pay(a.upi_link, 'success@upi')).json;
+      const second = (await gw.request('POST', '/sandbox/upi/pay', { body: { upi_link: b.upi_link, payer_vpa: 'priya.sharma@okaxis', utr: first.utr } })).json;
+      assert.equal(second.utr, first.utr);
+      assert.notEqual(second.bank_txn_id, first.bank_txn_id);
+      assert.equal((await gw.payment(second.bank_txn_id)).gateway_outcome, 'applied');
+      const [sa, sb] = [await status(a.vid), await status(b.vid)];
+      assert.equal(sa.status, 'SUCCESS');
+      assert.equal(sb.status, 'SUCCESS');
+      assert.equal(sb.name_at_bank, 'PRIYA SHARMA');
+      assert.equal(sb.utr, first.utr, 'the UTR is shown as the bank sent it');
+      for (const p of [first, second]) {
+        const rs = await settled(p.bank_txn_id);
+        assert.equal(rs.length, 1);
+      }
+      // The same payment notified again is still one credit.
+      const again = await gw.request('POST', `/sandbox/upi/payments/${second.bank_txn_id}/notify`);
+      assert.equal(again.json.gateway_outcome, 'duplicate');
     });
 
     it('asks the bank before retrying a refund whose answer was lost', async () => {
       const r = await create();
       const paid = await gw.pay(r.upi_link, 'refundtimeout@upi');
       await eventually(() => status(r.vid), (s) => s.reversal_status === 'TRANSFER_SUCCESS', 10_000, 'reversal');
-      const rs = await refunds(paid.json.utr);
+      const rs = await refunds(paid.json.bank_txn_id);
       assert.equal(rs.length, 1);
       assert.equal(rs[0].attempt, 1, 'the lost refund was not sent twice');
     });

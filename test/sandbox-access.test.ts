@@ -130,7 +130,7 @@ describe('sandbox writes per address', () => {
   let gw: Gateway;
   before(async () => {
     // A live connector is configured, and the operator still turns the sandbox on.
-    gw = await Gateway.start({ env: { SANDBOX_WRITES_PER_MINUTE: '3', BANK_CONNECTOR_URL: 'http://127.0.0.1:9', SANDBOX_ENABLED: 'true' } });
+    gw = await Gateway.start({ env: { SANDBOX_WRITES_PER_MINUTE: '3', BANK_CONNECTOR_URL: 'http://127.0.0.1:9', BANK_CONNECTOR_SECRET: 'a-connector-secret-0123', LIVE_PAYEE_VPA: 'acme@examplebank', LIVE_PAYEE_NAME: 'Acme', LIVE_MCC: '6012', SANDBOX_ENABLED: 'true' } });
   });
   after(() => gw?.stop());
 
@@ -157,7 +157,7 @@ describe('sandbox writes per address', () => {
 describe('sandbox with a live connector configured', () => {
   let gw: Gateway;
   before(async () => {
-    gw = await Gateway.start({ env: { BANK_CONNECTOR_URL: 'http://127.0.0.1:9' } });
+    gw = await Gateway.start({ env: { BANK_CONNECTOR_URL: 'http://127.0.0.1:9', BANK_CONNECTOR_SECRET: 'a-connector-secret-0123', LIVE_PAYEE_VPA: 'acme@examplebank', LIVE_PAYEE_NAME: 'Acme', LIVE_MCC: '6012' } });
   });
   after(() => gw?.stop());
 

@@ -28,6 +28,10 @@ describe('verification state machine', () => {
     assert.equal(isOverdue({ status: 'created', validUntil: 1000 }, 1000), true);
     assert.equal(isOverdue({ status: 'success', validUntil: 1000 }, 5000), false);
     assert.equal(isOverdue({ status: 'created', validUntil: null }, 5000), false);
+    // With a notification grace, only once a late notice of a payment made in time can no longer come.
+    assert.equal(isOverdue({ status: 'created', validUntil: 1000 }, 1000, 120_000), false);
+    assert.equal(isOverdue({ status: 'created', validUntil: 1000 }, 120_999, 120_000), false);
+    assert.equal(isOverdue({ status: 'created', validUntil: 1000 }, 121_000, 120_000), true);
   });
 
   it('backs off exponentially with jitter, within the cap', () => {

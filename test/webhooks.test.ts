@@ -29,7 +29,7 @@ describe('webhooks', () => {
   before(async () => {
     receiver = await Receiver.start();
     gw = await Gateway.start({
-      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_TIMEOUT_MS: '700', RPD_LINK_TTL_SECONDS: '2' },
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_TIMEOUT_MS: '700', RPD_LINK_TTL_SECONDS: '2', NOTIFICATION_GRACE_SECONDS: '0' },
     });
     merchant = await gw.merchant('Hooked');
     const set = await gw.admin('PUT', `/merchants/${merchant.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });

@@ -15,6 +15,7 @@ import { accessApi } from './access.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
+import { liveAdminApi, refundView } from './live.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -78,8 +79,8 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     async (req, reply) => {
       const problem = merchantNameProblem(req.body.name);
       if (problem) throw new AdminError(400, 'invalid_request', problem);
-      const { merchant, testKey } = await s.merchants.create(req.body.name.trim());
-      return reply.code(201).send({ ...merchantView(merchant), test_key: testKey });
+      const { merchant, testKey, liveKey } = await s.merchants.create(req.body.name.trim());
+      return reply.code(201).send({ ...merchantView(merchant), test_key: testKey, ...(liveKey ? { live_key: liveKey } : {}) });
     },
   );
 
@@ -277,22 +278,12 @@ export async function adminApi(app: FastifyInstance, s: Services) {
         count: o.total,
         amount: (o.totalPaise / 100).toFixed(2),
         overdue_after_hours: s.cfg.refundAlertMs / 3_600_000,
-        items: o.items.map((c) => ({
-          credit_id: c.id,
-          utr: c.utr,
-          ref_id: c.refId,
-          disposition: c.disposition,
-          amount: (c.amountPaise / 100).toFixed(2),
-          refund_status: c.refundStatus,
-          refund_attempts: c.refundAttempts,
-          refund_error: c.refundError,
-          received_at: new Date(c.receivedAt).toISOString(),
-          overdue: c.receivedAt < overdueBefore,
-        })),
+        items: o.items.map((c) => ({ ...refundView(c), overdue: c.receivedAt < overdueBefore })),
       };
     },
   );
 
   operationsApi(app, s);
   accessApi(app, s);
+  liveAdminApi(app, s);
 }

@@ -31,9 +31,11 @@ export class Merchants {
   constructor(
     private db: Db,
     private secretKey: Buffer,
+    /** Live keys are issued only when a bank connector is configured (live mode). */
+    private opts: { liveKeys: boolean } = { liveKeys: false },
   ) {}
 
-  async create(name: string): Promise<{ merchant: Merchant; testKey: IssuedKey }> {
+  async create(name: string): Promise<{ merchant: Merchant; testKey: IssuedKey; liveKey?: IssuedKey }> {
     const merchant: Merchant = {
       id: newId('mer'),
       name,
@@ -43,11 +45,14 @@ export class Merchants {
       createdAt: Date.now(),
     };
     const testKey = this.newKey('test');
+    const liveKey = this.opts.liveKeys ? this.newKey('live') : undefined;
     await this.db.tx(async (q) => {
       await merchants.insert(q, merchant);
-      await this.insertKey(q, merchant.id, 'test', testKey, merchant.createdAt);
+      for (const [mode, key] of [['test', testKey], ['live', liveKey]] as const) {
+        if (key) await this.insertKey(q, merchant.id, mode, key, merchant.createdAt);
+      }
     });
-    return { merchant, testKey };
+    return liveKey ? { merchant, testKey, liveKey } : { merchant, testKey };
   }
 
   private newKey(mode: Mode): IssuedKey {

@@ -25,9 +25,22 @@ export function creditDisposition(
   return 'verified';
 }
 
-/** Whether a `created` verification is past its validity and should read as expired. */
-export const isOverdue = (v: { status: VerificationStatus; validUntil: number | null }, now: number) =>
-  v.status === 'created' && v.validUntil !== null && now >= v.validUntil;
+/**
+ * Whether a `created` verification is past its validity and should read as expired. With a
+ * grace, only once the notice of a payment made just before `valid_upto` has had time to come:
+ * banks notify late, and a payment made in time counts.
+ */
+export const isOverdue = (v: { status: VerificationStatus; validUntil: number | null }, now: number, graceMs = 0) =>
+  v.status === 'created' && v.validUntil !== null && now >= v.validUntil + graceMs;
+
+/** The reference of a credit's n-th refund attempt: deterministic, and never reused for another attempt. */
+export const refundReference = (creditId: string, attempt: number) => `rf_${creditId}_${attempt}`;
+
+/**
+ * When to ask again about an outcome still unsettled `sinceMs` after it was sent: soon at
+ * first, then less and less often (the wait doubles with the age), never more than `capMs`.
+ */
+export const pollDelayMs = (sinceMs: number, baseMs: number, capMs: number) => Math.min(capMs, Math.max(baseMs, Math.round(sinceMs / 2)));
 
 /** Retry delay after the n-th failed attempt: exponential with full jitter, capped. */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, rand = Math.random): number {

@@ -88,7 +88,12 @@ export interface Verification {
 export interface Credit {
   id: string;
   rail: string;
+  /** The bank's own unique id of the transaction: what identifies the credit. */
+  bankTxnId: string;
+  /** Recorded and shown, never trusted unique (RRNs repeat). */
   utr: string;
+  /** When the bank credited the money (its clock); `receivedAt` is when its notice came. */
+  creditedAt: number;
   tr: string | null;
   amountPaise: number;
   payer: Payer;
@@ -100,6 +105,12 @@ export interface Credit {
   refundAttempts: number;
   refundRef: string | null;
   refundError: string | null;
+  /** The reference of the latest refund attempt (one per attempt), null before the first. */
+  refundReference: string | null;
+  /** When the latest attempt was sent: a "not found" is unknown until a grace after it. */
+  refundSentAt: number | null;
+  /** When the unsettled refund went to the operator for review (no new attempt is sent). */
+  refundReviewAt: number | null;
 }
 
 /** What a credit did: verified an account, or why it is only to be returned. */

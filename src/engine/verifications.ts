@@ -8,7 +8,7 @@ import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
 import { newId, newRefId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
-import { backoffMs, creditDisposition, isOverdue } from './state.js';
+import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
 import type { Credit, Merchant, Principal, Verification } from './types.js';
 import { maskAccount } from '../log.js';
 import { withDeadline } from './deadline.js';
@@ -22,6 +22,14 @@ export interface EngineConfig {
   refundPollMs: number;
   /** First retry after a failed refund; doubles per attempt up to an hour. */
   refundRetryBaseMs: number;
+  /** Longest wait between two questions about a refund still unsettled (polls back off up to it). */
+  refundPollCapMs: number;
+  /** A refund status "not found" counts as unknown until this long after the send (status APIs lag). */
+  refundNotFoundGraceMs: number;
+  /** A refund unsettled this long after its credit goes to the operator's review: no new attempt is sent. */
+  refundReviewAfterMs: number;
+  /** A verification expires only this long after valid_upto: a notice of a payment made in time may be late. */
+  notificationGraceMs: number;
   /** A rail call with no answer by then counts as unknown (and is asked about before a retry). */
   railTimeoutMs: number;
 }
@@ -34,6 +42,12 @@ export interface Logger {
 
 export const RPD_AMOUNT_PAISE = 100;
 export const JOB_EXPIRE = 'verification.expire';
+/**
+ * The refund job of a credit. Builds before per-attempt references enqueued `credit.reverse`:
+ * this build runs those too, but enqueues its own kind, which those builds do not know, so that
+ * during a rolling upgrade an older instance never refunds a credit under a key it made up.
+ */
+export const JOB_REFUND = 'credit.refund';
 export const JOB_REVERSE = 'credit.reverse';
 
 export interface CreateRpd {
@@ -171,9 +185,9 @@ export class Engine implements RailInbox {
     return out;
   }
 
-  /** A read never shows CREATED past validity: if the expiry job is late, expire it now. */
+  /** A read never shows CREATED past validity and its grace: if the expiry job is late, expire it now. */
   private async current(v: Verification): Promise<Verification> {
-    if (!isOverdue(v, Date.now())) return v;
+    if (!isOverdue(v, Date.now(), this.cfg.notificationGraceMs)) return v;
     await this.expire(v.refId);
     return (await verifications.byRef(this.db, v.refId)) ?? v;
   }
@@ -184,12 +198,17 @@ export class Engine implements RailInbox {
     const now = Date.now();
     const outcome = await this.db.tx(async (q): Promise<IntakeOutcome> => {
       const v = n.tr ? await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate) : null;
-      // A payment made in time counts even if its notice is late (the gateway was down).
-      const disposition = creditDisposition(v, n.amountPaise, Math.min(n.creditedAt, now));
+      // A payment made in time counts even if its notice is late (the bank was slow, the gateway
+      // was down): lateness is judged by the bank's credit time, and the expiry waits a grace.
+      const creditedAt = Math.min(n.creditedAt, now);
+      const disposition = creditDisposition(v, n.amountPaise, creditedAt);
+      const id = newId('cr');
       const credit: Credit = {
-        id: newId('cr'),
+        id,
         rail: railName,
+        bankTxnId: n.bankTxnId,
         utr: n.utr,
+        creditedAt,
         tr: n.tr,
         amountPaise: n.amountPaise,
         payer: {
@@ -202,11 +221,15 @@ export class Engine implements RailInbox {
         receivedAt: now,
         refId: v?.refId ?? null,
         disposition,
-        refundKey: `refund_${railName}_${n.utr}`,
+        // The first attempt's reference, from the credit's own id (never the UTR).
+        refundKey: refundReference(id, 1),
         refundStatus: 'pending',
         refundAttempts: 0,
         refundRef: null,
         refundError: null,
+        refundReference: null,
+        refundSentAt: null,
+        refundReviewAt: null,
       };
       const fresh = await credits.insertOnce(q, credit);
       await notifications.insert(q, {
@@ -237,11 +260,11 @@ export class Engine implements RailInbox {
       // Every credit goes back, whatever it did: the verifying one after the verification.
       await enqueue(
         q,
-        { kind: JOB_REVERSE, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `reverse:${credit.id}` },
+        { kind: JOB_REFUND, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `refund:${credit.id}` },
         now,
       );
       this.log.info(
-        { utr: n.utr, tr: n.tr, ref_id: v?.refId, disposition, payer_account: maskAccount(n.payerAccount) },
+        { bank_txn_id: n.bankTxnId, utr: n.utr, tr: n.tr, ref_id: v?.refId, disposition, payer_account: maskAccount(n.payerAccount) },
         'credit recorded',
       );
       return disposition === 'verified' ? 'applied' : 'refund';
@@ -253,10 +276,10 @@ export class Engine implements RailInbox {
   async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {
     const now = Date.now();
     const outcome = await this.db.tx(async (q) => {
-      const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr);
+      const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr, n.tr);
       const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
       let outcome: IntakeOutcome = seen ? 'duplicate' : 'ignored';
-      if (v && !isOverdue(v, now) && (await verifications.finish(q, v.refId, 'failure', now, n.reason))) {
+      if (v && !isOverdue(v, now, this.cfg.notificationGraceMs) && (await verifications.finish(q, v.refId, 'failure', now, n.reason))) {
         await this.emit(q, v.refId, 'verification.failure', now);
         outcome = 'applied';
       }
@@ -276,7 +299,7 @@ export class Engine implements RailInbox {
     const result = await this.db.tx(async (q): Promise<JobResult> => {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
-      if (!isOverdue(v, now)) return { retryAt: v.validUntil! };
+      if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
       if (await verifications.finish(q, refId, 'expired', now, 'link_expired')) {
         await this.emit(q, refId, 'verification.expired', now);
         expired = true;
@@ -288,43 +311,86 @@ export class Engine implements RailInbox {
   }
 
   /**
-   * Sends a credit back. The refund key is fixed per credit, and once a refund may have reached
-   * the rail (status `initiated`), the rail is asked for its record before anything is retried.
+   * Sends a credit back, as real banks take refunds: every attempt carries its own reference
+   * (credit id and attempt number); attempt n+1 is sent only once attempt n is known to have
+   * failed. An attempt whose outcome is unknown is asked about, with backoff, before anything
+   * else; "not found" is unknown until a grace after the send (status APIs lag). A refund still
+   * unsettled after a while goes to the operator's review and is never resent blindly.
    */
   async reverse(creditId: string): Promise<JobResult> {
     const c = await credits.get(this.db, creditId);
     if (!c || c.refundStatus === 'success') return { done: true };
     const rail = this.rails.byName(c.rail);
+    const now = Date.now();
 
-    if (c.refundStatus === 'initiated') {
+    // An attempt in flight with no reference of its own was sent by an older build, under the
+    // credit's one refund key: that is the one to ask about.
+    const inFlight = c.refundStatus === 'initiated' ? (c.refundReference ?? c.refundKey) : null;
+    if (inFlight) {
       let known: RefundOutcome | null;
       try {
-        known = await this.bounded(rail.refundStatus(c.refundKey));
+        known = await this.bounded(rail.refundStatus(inFlight));
       } catch (err) {
         known = { status: 'unknown', reason: String((err as Error).message ?? err) };
       }
-      if (known !== null) return this.recordRefund(c, known);
-      // The rail never saw the key: the earlier attempt died before reaching it. Send it now.
+      if (known === null) {
+        const sentAt = c.refundSentAt ?? c.receivedAt;
+        if (now < sentAt + this.cfg.refundNotFoundGraceMs) {
+          known = { status: 'unknown', reason: 'not found yet (the status may lag the send)' };
+        } else {
+          // Past the grace the bank never received it: that attempt failed, a new one may go.
+          known = { status: 'failed', reason: 'not_received_by_bank' };
+        }
+      }
+      return this.recordRefund(c, known);
     }
 
-    await this.db.tx(async (q) => {
-      await credits.setRefund(q, c.id, { status: 'initiated', attempts: c.refundAttempts + 1, at: Date.now() });
-      if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', Date.now());
+    // The previous attempt (if any) is known to have failed: one more, unless it is time for review.
+    if (await this.toReview(c, now)) return { done: true };
+    const attempt = c.refundAttempts + 1;
+    // The first attempt goes under the credit's refund key: for a credit an older build recorded
+    // that is its old key, which an older instance still running would ask about too.
+    const reference = attempt === 1 ? c.refundKey : refundReference(c.id, attempt);
+    const started = await this.db.tx(async (q) => {
+      if (!(await credits.startAttempt(q, c.id, attempt, reference, now))) return false;
+      if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
+      return true;
     });
+    if (!started) return { retryAt: now + this.cfg.refundPollMs }; // another runner moved it: look again
     let outcome: RefundOutcome;
     try {
-      outcome = await this.bounded(rail.refund({ key: c.refundKey, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa }));
+      outcome = await this.bounded(
+        rail.refund({ key: reference, attempt, bankTxnId: c.bankTxnId, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa }),
+      );
     } catch (err) {
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
-    return this.recordRefund({ ...c, refundAttempts: c.refundAttempts + 1, refundStatus: 'initiated' }, outcome);
+    return this.recordRefund(
+      { ...c, refundAttempts: attempt, refundStatus: 'initiated', refundReference: reference, refundSentAt: now },
+      outcome,
+    );
+  }
+
+  /** Moves a refund unsettled for too long to the operator's review; true when it is (now) there. */
+  private async toReview(c: Credit, now: number): Promise<boolean> {
+    if (c.refundReviewAt !== null) return true;
+    if (now < c.receivedAt + this.cfg.refundReviewAfterMs) return false;
+    await this.db.tx((q) => credits.setReview(q, c.id, now));
+    this.log.error(
+      { credit: c.id, bank_txn_id: c.bankTxnId, utr: c.utr, attempts: c.refundAttempts, reason: c.refundError },
+      'refund unsettled for too long: set aside for the operator (needs_review), no new attempt will be sent',
+    );
+    return true;
   }
 
   private async recordRefund(c: Credit, o: RefundOutcome): Promise<JobResult> {
     const now = Date.now();
+    const sentAt = c.refundSentAt ?? now;
+    const poll = () => now + pollDelayMs(now - sentAt, this.cfg.refundPollMs, this.cfg.refundPollCapMs);
     if (o.status === 'unknown') {
-      this.log.warn({ credit: c.id, reason: o.reason }, 'refund outcome unknown; will ask the rail');
-      return { retryAt: now + this.cfg.refundPollMs, error: o.reason };
+      this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason }, 'refund outcome unknown; will ask the rail');
+      if (c.refundReviewAt === null && now >= c.receivedAt + this.cfg.refundReviewAfterMs) await this.toReview(c, now);
+      return { retryAt: poll(), error: o.reason };
     }
     const status = o.status === 'pending' ? 'initiated' : o.status;
     if (status !== c.refundStatus || o.status === 'failed') {
@@ -339,12 +405,34 @@ export class Engine implements RailInbox {
       });
     }
     if (o.status === 'success') {
-      this.log.info({ credit: c.id, utr: c.utr, attempts: c.refundAttempts }, 'refund settled');
+      this.log.info({ credit: c.id, utr: c.utr, reference: c.refundReference, attempts: c.refundAttempts }, 'refund settled');
       return { done: true };
     }
-    if (o.status !== 'failed') return { retryAt: now + this.cfg.refundPollMs };
-    this.log.warn({ credit: c.id, reason: o.reason, attempts: c.refundAttempts }, 'refund failed; will retry');
+    if (o.status !== 'failed') {
+      if (c.refundReviewAt === null && now >= c.receivedAt + this.cfg.refundReviewAfterMs) await this.toReview(c, now);
+      return { retryAt: poll() };
+    }
+    this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason, attempts: c.refundAttempts }, 'refund attempt failed');
+    if (await this.toReview({ ...c, refundStatus: 'failed' }, now)) return { done: true };
     return { retryAt: now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, 3_600_000), error: o.reason };
+  }
+
+  /**
+   * The operator's word on a refund in review, after checking with the bank that the rupee
+   * reached the payer (by one of the attempts, or by other means): recorded as returned.
+   * Null when the credit is not in review.
+   */
+  async settleReviewed(creditId: string, note: string): Promise<Credit | null> {
+    const now = Date.now();
+    const done = await this.db.tx(async (q) => {
+      const c = await credits.get(q, creditId, this.db.forUpdate);
+      if (!c || c.refundReviewAt === null || c.refundStatus === 'success') return false;
+      await credits.setRefund(q, c.id, { status: 'success', error: `settled by the operator: ${note}`, at: now });
+      if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
+      return true;
+    });
+    if (done) this.onWork();
+    return done ? credits.get(this.db, creditId) : null;
   }
 
   // ------------------------------------------------------------------ helpers

@@ -86,11 +86,12 @@ const STEPS: Step[] = [
   },
   deleteStep('name_matches', 'SELECT reference_id FROM name_matches WHERE created_at < ? LIMIT ?', 'name_matches', 'reference_id'),
   deleteStep('notifications', 'SELECT id FROM notifications WHERE received_at < ? LIMIT ?', 'notifications', 'id'),
+  // By the bank's transaction id: a UTR may be shared with a payment that is not due yet.
   deleteStep(
     'sandbox_payments',
-    'SELECT utr FROM sandbox_payments WHERE created_at < ? AND notified_at IS NOT NULL LIMIT ?',
+    'SELECT COALESCE(bank_txn_id, utr) AS txn FROM sandbox_payments WHERE created_at < ? AND notified_at IS NOT NULL LIMIT ?',
     'sandbox_payments',
-    'utr',
+    'COALESCE(bank_txn_id, utr)',
   ),
   // A refund the bank still has in flight (or declined, to be tried again) is the record of its
   // key: kept. The sandbox bank stores a refund `pending` and reads it settled from settle_at.

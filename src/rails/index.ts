@@ -2,17 +2,19 @@ import type { Db } from '../store/db.js';
 import type { Config } from '../config.js';
 import type { Rail, Rails } from './rail.js';
 import { SandboxBank } from './sandbox/bank.js';
+import { ConnectorRail } from './connector/rail.js';
 
 /**
- * Test keys run on the sandbox; live keys on the configured bank connector. No connector ships
- * yet, so live mode is refused rather than silently simulated.
+ * Test keys run on the sandbox; live keys on the configured bank connector (BANK_CONNECTOR_URL).
+ * Without one, live mode is refused rather than silently simulated.
  */
 export class RailRegistry implements Rails {
   readonly sandbox: SandboxBank;
-  private live: Rail | null = null;
+  readonly live: ConnectorRail | null = null;
 
   constructor(db: Db, cfg: Config) {
     this.sandbox = new SandboxBank(db, cfg.sandbox);
+    if (cfg.live) this.live = new ConnectorRail(cfg.live, cfg.railTimeoutMs);
   }
 
   forMode(mode: 'test' | 'live'): Rail {

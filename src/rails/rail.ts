@@ -4,6 +4,9 @@ import type { Mode } from '../engine/types.js';
 
 /** A credit to the gateway's collection account, as the payee bank reports it. */
 export interface CreditNotice {
+  /** The bank's own unique id of the transaction: a credit is recorded once per (rail, bankTxnId). */
+  bankTxnId: string;
+  /** The UPI reference (RRN) the payer sees: recorded and shown, never trusted unique. */
   utr: string;
   tr: string | null;
   amountPaise: number;
@@ -18,6 +21,7 @@ export interface CreditNotice {
 
 /** A payment attempt against one of our intents that the payer's bank declined. */
 export interface FailedAttemptNotice {
+  bankTxnId?: string;
   utr: string;
   tr: string;
   payerVpa: string | null;
@@ -41,8 +45,14 @@ export type RefundOutcome =
   | { status: 'unknown'; reason: string };
 
 export interface RefundRequest {
-  /** Deterministic, one per credit: the rail applies a key at most once. */
+  /**
+   * The attempt's reference: deterministic (credit id and attempt number), one per attempt. The
+   * rail applies a reference at most once, and a reference that failed stays failed.
+   */
   key: string;
+  attempt: number;
+  /** The bank transaction being returned. */
+  bankTxnId: string;
   utr: string;
   amountPaise: number;
   payerVpa: string | null;
@@ -53,7 +63,10 @@ export interface Rail {
   /** The payee side of a collect intent for transaction reference `tr`. */
   payee(): { vpa: string; name: string; mc?: string };
   refund(req: RefundRequest): Promise<RefundOutcome>;
-  /** The rail's record of the refund with this key, or null when it has none. */
+  /**
+   * The rail's record of the refund with this reference, or null when it has none. Bank status
+   * APIs lag their submission APIs: null right after a send means "not yet", not "never".
+   */
   refundStatus(key: string): Promise<RefundOutcome | null>;
   /** Which VPAs the UPI network maps a mobile number to (mobile penny drop, UPI lookup). */
   resolveMobile(mobile: string): Promise<MobileResolution>;

@@ -362,6 +362,69 @@ async function addColumn(c: MigrationContext, table: string, column: string, typ
   if (!(await c.hasColumn(table, column))) await c.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }
 
+/**
+ * The credits table as issue-10 builds know it: a credit is the bank's transaction
+ * (`bank_txn_id`), so `(rail, utr)` no longer constrains (UPI RRNs repeat). Only SQLite rebuilds
+ * from this DDL; PostgreSQL drops the constraint in place.
+ */
+const CREDITS_BY_BANK_TXN = `CREATE TABLE credits (
+  id TEXT PRIMARY KEY,
+  rail TEXT NOT NULL,
+  utr TEXT NOT NULL,
+  tr TEXT,
+  amount_paise INTEGER NOT NULL,
+  payer_vpa TEXT,
+  payer_name TEXT,
+  payer_account TEXT,
+  payer_ifsc TEXT,
+  payer_account_type TEXT,
+  received_at BIGINT NOT NULL,
+  ref_id BIGINT,
+  disposition TEXT NOT NULL,
+  refund_key TEXT NOT NULL UNIQUE,
+  refund_status TEXT NOT NULL,
+  refund_attempts INTEGER NOT NULL DEFAULT 0,
+  refund_ref TEXT,
+  refund_error TEXT,
+  refund_updated_at BIGINT,
+  bank_txn_id TEXT,
+  credited_at BIGINT,
+  refund_reference TEXT,
+  refund_sent_at BIGINT,
+  refund_review_at BIGINT
+)`;
+
+const CREDIT_COLUMNS: [string, string][] = [
+  ['bank_txn_id', 'TEXT'],
+  ['credited_at', 'BIGINT'],
+  ['refund_reference', 'TEXT'],
+  ['refund_sent_at', 'BIGINT'],
+  ['refund_review_at', 'BIGINT'],
+];
+
+/** SQLite: the credits table rebuilt without UNIQUE (rail, utr), its indexes made again. */
+async function rebuildSqliteCredits(c: MigrationContext) {
+  for (const [column, type] of CREDIT_COLUMNS) await addColumn(c, 'credits', column, type);
+  const [t] = await c.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'credits'");
+  if (!/UNIQUE\s*\(\s*rail\s*,\s*utr\s*\)/i.test(String(t?.sql ?? ''))) return; // rebuilt already
+  await rebuildSqliteTable(c, 'credits', [['credits', CREDITS_BY_BANK_TXN]]);
+  await c.exec('CREATE INDEX IF NOT EXISTS credits_ref ON credits (ref_id)');
+  await c.exec("CREATE INDEX IF NOT EXISTS credits_owed ON credits (received_at) WHERE refund_status <> 'success'");
+  await c.exec('CREATE INDEX IF NOT EXISTS credits_unmatched ON credits (received_at) WHERE ref_id IS NULL');
+}
+
+const SANDBOX_PAYMENTS_BY_TXN = `CREATE TABLE sandbox_payments (
+  utr TEXT NOT NULL,
+  tr TEXT,
+  payer_vpa TEXT NOT NULL,
+  amount_paise INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  notified_at BIGINT,
+  gateway_outcome TEXT,
+  bank_txn_id TEXT
+)`;
+
 // ---------------------------------------------------------------- the list
 
 export const MIGRATIONS: Migration[] = [
@@ -462,5 +525,108 @@ export const MIGRATIONS: Migration[] = [
   count INTEGER NOT NULL,
   PRIMARY KEY (key, window_start)
 )`),
+  },
+  // Issue 10: a credit is the bank's own transaction, not its UTR (12-digit RRNs repeat), and
+  // each refund attempt carries its own reference.
+  {
+    // The bank's transaction id (backfilled with the UTR, which was unique until now), the
+    // bank's credit time, the reference and send time of the refund attempt in flight, and when
+    // an unsettled refund went to the operator. SQLite also sheds UNIQUE (rail, utr) here (a
+    // rebuild); PostgreSQL drops it in version 12, once the index of version 11 guards instead.
+    version: 10,
+    name: 'credits_bank_txn_id',
+    up: async (c) => {
+      if (c.kind === 'sqlite') await rebuildSqliteCredits(c);
+      else for (const [column, type] of CREDIT_COLUMNS) await addColumn(c, 'credits', column, type);
+      await c.exec('UPDATE credits SET bank_txn_id = utr WHERE bank_txn_id IS NULL');
+      await c.exec('UPDATE credits SET credited_at = received_at WHERE credited_at IS NULL');
+      // A refund in flight at the upgrade was sent under the old per-credit key: ask about that one.
+      await c.exec("UPDATE credits SET refund_reference = refund_key WHERE refund_reference IS NULL AND refund_status = 'initiated'");
+    },
+  },
+  {
+    // One credit per bank transaction. COALESCE: a build before version 10 still running during
+    // a rolling upgrade inserts no bank_txn_id, and its rows stay unique by UTR as they were.
+    version: 11,
+    name: 'credits_bank_txn_index',
+    transactional: false,
+    up: (c) => createIndex(c, 'credits_bank_txn', 'credits (rail, (COALESCE(bank_txn_id, utr)))', true),
+  },
+  {
+    version: 12,
+    name: 'credits_utr_not_unique',
+    up: async (c) => {
+      if (c.kind !== 'postgres') return;
+      const rows = await c.query(
+        `SELECT con.conname AS name FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid
+          WHERE t.relname = 'credits' AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+            AND con.contype = 'u'
+            AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
+                  WHERE a.attrelid = t.oid AND a.attnum = ANY (con.conkey)) = ARRAY['rail', 'utr']`,
+      );
+      for (const r of rows) await c.exec(`ALTER TABLE credits DROP CONSTRAINT IF EXISTS "${r.name}"`);
+    },
+  },
+  {
+    // The sandbox bank identifies its payments by a transaction id too, so that it can repeat a
+    // UTR as real networks do.
+    version: 13,
+    name: 'sandbox_payments_bank_txn_id',
+    up: async (c) => {
+      await addColumn(c, 'sandbox_payments', 'bank_txn_id', 'TEXT');
+      if (c.kind === 'sqlite') {
+        const [t] = await c.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sandbox_payments'");
+        if (/PRIMARY KEY/i.test(String(t?.sql ?? ''))) {
+          await rebuildSqliteTable(c, 'sandbox_payments', [['sandbox_payments', SANDBOX_PAYMENTS_BY_TXN]]);
+          await c.exec('CREATE INDEX IF NOT EXISTS sandbox_payments_unnotified ON sandbox_payments (created_at) WHERE notified_at IS NULL');
+          await c.exec('CREATE INDEX IF NOT EXISTS sandbox_payments_created ON sandbox_payments (created_at)');
+        }
+      } else {
+        await c.exec('ALTER TABLE sandbox_payments DROP CONSTRAINT IF EXISTS sandbox_payments_pkey');
+      }
+      await c.exec('UPDATE sandbox_payments SET bank_txn_id = utr WHERE bank_txn_id IS NULL');
+    },
+  },
+  {
+    // Each refund attempt is its own row (its own reference) and names the payment it returns.
+    version: 14,
+    name: 'sandbox_refunds_bank_txn_id',
+    up: async (c) => {
+      await addColumn(c, 'sandbox_refunds', 'bank_txn_id', 'TEXT');
+      await c.exec('UPDATE sandbox_refunds SET bank_txn_id = utr WHERE bank_txn_id IS NULL');
+    },
+  },
+  {
+    version: 15,
+    name: 'sandbox_payments_indexes',
+    transactional: false,
+    up: async (c) => {
+      await createIndex(c, 'sandbox_payments_txn', 'sandbox_payments ((COALESCE(bank_txn_id, utr)))', true);
+      await createIndex(c, 'sandbox_payments_utr', 'sandbox_payments (utr)');
+      await createIndex(c, 'sandbox_refunds_txn', 'sandbox_refunds (bank_txn_id)');
+    },
+  },
+  {
+    // Live mode: where the pull of credits from each bank connector stands, and the signatures
+    // of notifications already taken (the replay guard).
+    version: 16,
+    name: 'bank_cursors',
+    up: (c) =>
+      c.exec(`CREATE TABLE IF NOT EXISTS bank_cursors (
+  rail TEXT PRIMARY KEY,
+  cursor TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`),
+  },
+  {
+    version: 17,
+    name: 'bank_notification_signatures',
+    up: async (c) => {
+      await c.exec(`CREATE TABLE IF NOT EXISTS bank_notification_signatures (
+  signature TEXT PRIMARY KEY,
+  received_at BIGINT NOT NULL
+)`);
+      await c.exec('CREATE INDEX IF NOT EXISTS bank_notification_signatures_received ON bank_notification_signatures (received_at)');
+    },
   },
 ];

@@ -308,7 +308,9 @@ export const verifications = {
 const toCredit = (r: Row): Credit => ({
   id: r.id,
   rail: r.rail,
+  bankTxnId: r.bank_txn_id ?? r.utr,
   utr: r.utr,
+  creditedAt: Number(r.credited_at ?? r.received_at),
   tr: r.tr,
   amountPaise: r.amount_paise,
   payer: {
@@ -326,19 +328,24 @@ const toCredit = (r: Row): Credit => ({
   refundAttempts: r.refund_attempts,
   refundRef: r.refund_ref,
   refundError: r.refund_error,
+  refundReference: r.refund_reference ?? null,
+  refundSentAt: r.refund_sent_at == null ? null : Number(r.refund_sent_at),
+  refundReviewAt: r.refund_review_at == null ? null : Number(r.refund_review_at),
 });
 
 export const credits = {
-  /** Records a credit once per (rail, utr); returns false when the bank told us about it before. */
+  /** Records a credit once per (rail, bank transaction id); false when the bank told us about it before. */
   async insertOnce(q: Queryable, c: Credit): Promise<boolean> {
     const rows = await q.query(
-      `INSERT INTO credits (id, rail, utr, tr, amount_paise, payer_vpa, payer_name, payer_account, payer_ifsc,
-         payer_account_type, received_at, ref_id, disposition, refund_key, refund_status, refund_updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      `INSERT INTO credits (id, rail, bank_txn_id, utr, credited_at, tr, amount_paise, payer_vpa, payer_name, payer_account,
+         payer_ifsc, payer_account_type, received_at, ref_id, disposition, refund_key, refund_status, refund_updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
       [
         c.id,
         c.rail,
+        c.bankTxnId,
         c.utr,
+        c.creditedAt,
         c.tr,
         c.amountPaise,
         c.payer.vpa,
@@ -360,9 +367,27 @@ export const credits = {
     const [r] = await q.query(`SELECT * FROM credits WHERE id = ?${forUpdate}`, [id]);
     return r ? toCredit(r) : null;
   },
-  async byUtr(q: Queryable, rail: string, utr: string): Promise<Credit | null> {
-    const [r] = await q.query('SELECT * FROM credits WHERE rail = ? AND utr = ?', [rail, utr]);
+  async byBankTxn(q: Queryable, rail: string, bankTxnId: string): Promise<Credit | null> {
+    const [r] = await q.query('SELECT * FROM credits WHERE rail = ? AND COALESCE(bank_txn_id, utr) = ?', [rail, bankTxnId]);
     return r ? toCredit(r) : null;
+  },
+  /** Credits the bank made in [from, to), for reconciliation. */
+  async creditedBetween(q: Queryable, rail: string, from: number, to: number): Promise<Credit[]> {
+    return (
+      await q.query('SELECT * FROM credits WHERE rail = ? AND COALESCE(credited_at, received_at) >= ? AND COALESCE(credited_at, received_at) < ?', [
+        rail,
+        from,
+        to,
+      ])
+    ).map(toCredit);
+  },
+  /** Refunds unsettled and set aside for the operator, oldest first. */
+  async inReview(q: Queryable, limit: number): Promise<Credit[]> {
+    return (
+      await q.query("SELECT * FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success' ORDER BY received_at LIMIT ?", [
+        limit,
+      ])
+    ).map(toCredit);
   },
   /** Credits whose rupee has not gone back yet, oldest first: what the gateway still owes. */
   async outstanding(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number; totalPaise: number }> {
@@ -388,6 +413,22 @@ export const credits = {
       [r.status, r.attempts ?? null, r.ref ?? null, r.error ?? null, r.at, id],
     );
   },
+  /**
+   * Records that attempt `attempt` (reference `reference`) is about to be sent. Conditional on
+   * the attempt before it, so that two runners never start the same attempt twice.
+   */
+  async startAttempt(q: Queryable, id: string, attempt: number, reference: string, at: number): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE credits SET refund_status = 'initiated', refund_attempts = ?, refund_reference = ?, refund_sent_at = ?,
+         refund_error = NULL, refund_updated_at = ?
+       WHERE id = ? AND refund_attempts = ? AND refund_status <> 'success' AND refund_review_at IS NULL RETURNING id`,
+      [attempt, reference, at, at, id, attempt - 1],
+    );
+    return rows.length === 1;
+  },
+  async setReview(q: Queryable, id: string, at: number | null) {
+    await q.query('UPDATE credits SET refund_review_at = ?, refund_updated_at = ? WHERE id = ?', [at, at ?? Date.now(), id]);
+  },
 };
 
 export const notifications = {
@@ -401,8 +442,14 @@ export const notifications = {
       n.at,
     ]);
   },
-  async seen(q: Queryable, rail: string, kind: string, utr: string): Promise<boolean> {
-    const rows = await q.query('SELECT 1 FROM notifications WHERE rail = ? AND kind = ? AND utr = ? LIMIT 1', [rail, kind, utr]);
+  /** Whether this notice came before: by UTR and intent together, since a UTR alone may repeat. */
+  async seen(q: Queryable, rail: string, kind: string, utr: string, tr: string | null): Promise<boolean> {
+    const rows = await q.query('SELECT 1 FROM notifications WHERE rail = ? AND kind = ? AND utr = ? AND tr IS NOT DISTINCT FROM ? LIMIT 1', [
+      rail,
+      kind,
+      utr,
+      tr,
+    ]);
     return rows.length > 0;
   },
 };

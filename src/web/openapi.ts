@@ -92,29 +92,52 @@ const SCHEMAS: Record<string, Schema> = {
     { required: ['display_name', 'logo_url', 'accent_color'] },
   ),
   RateLimit: obj({ per_minute: { type: 'integer' } }, { required: ['per_minute'] }),
+  Refund: obj(
+    {
+      credit_id: str(),
+      bank_txn_id: str("The bank's own id of the credited transaction"),
+      utr: str('Shown as the bank sent it; not unique'),
+      ref_id: nullable({ type: 'integer' }),
+      disposition: str(),
+      amount: str(),
+      refund_status: str('pending, initiated, failed (a new attempt follows), success, or needs_review'),
+      refund_attempts: { type: 'integer' },
+      refund_reference: nullable(str('The latest attempt\'s reference (one per attempt)')),
+      refund_error: nullable(str()),
+      received_at: { type: 'string', format: 'date-time' },
+      review_since: nullable({ type: 'string', format: 'date-time' }),
+      overdue: { type: 'boolean', description: 'Owed for longer than REFUND_ALERT_HOURS' },
+    },
+    { required: ['credit_id', 'bank_txn_id', 'refund_status'] },
+  ),
   OutstandingRefunds: obj(
     {
       count: { type: 'integer' },
       amount: str('Rupees, two decimals'),
-      items: {
-        type: 'array',
-        items: obj({
-          credit_id: str(),
-          utr: str(),
-          ref_id: nullable({ type: 'integer' }),
-          disposition: str(),
-          amount: str(),
-          refund_status: str(),
-          refund_attempts: { type: 'integer' },
-          refund_error: nullable(str()),
-          received_at: { type: 'string', format: 'date-time' },
-          overdue: { type: 'boolean', description: 'Owed for longer than REFUND_ALERT_HOURS' },
-        }),
-      },
+      items: { type: 'array', items: ref('Refund') },
       overdue_after_hours: { type: 'number' },
     },
     { required: ['count', 'amount', 'items'] },
   ),
+  RefundReviewList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('Refund') } }, { required: ['count', 'items'] }),
+  Reconciliation: obj(
+    {
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+      bank: obj({ credits: { type: 'integer' }, refunds: { type: 'integer' }, payouts: { type: 'integer' } }),
+      gateway: obj({ credits: { type: 'integer' }, payouts: { type: 'integer' } }),
+      clean: { type: 'boolean' },
+      differences: {
+        type: 'array',
+        items: obj(
+          { kind: str('credit_not_recorded, credit_not_at_bank, credit_amount_differs, refund_missing, refund_doubled, refund_wrong_amount, refund_unknown, payout_unknown or payout_status_differs'), detail: str() },
+          { required: ['kind', 'detail'] },
+        ),
+      },
+    },
+    { required: ['from', 'to', 'clean', 'differences'] },
+  ),
+  BankNotificationAnswer: obj({ outcome: str('applied, refund, duplicate or ignored') }, { required: ['outcome'] }),
   Job: obj(
     {
       id: { type: 'integer' },
@@ -202,7 +225,7 @@ const SCHEMAS: Record<string, Schema> = {
     { daily_payouts: nullable({ type: 'integer' }), payouts_today: { type: 'integer' } },
     { required: ['daily_payouts', 'payouts_today'] },
   ),
-  SandboxPayment: obj({ utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
+  SandboxPayment: obj({ bank_txn_id: str(), utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
   SandboxNotify: obj({ utr: str(), gateway_outcome: str() }, { required: ['utr', 'gateway_outcome'] }),
   SandboxList: list({ type: 'object' }),
   PageStatus: obj(
@@ -259,6 +282,11 @@ const OPS: Record<string, Doc> = {
   'GET /admin/merchants/{id}/branding': { operationId: 'adminGetBranding', ok: [200, 'Branding'] },
   'PUT /admin/merchants/{id}/rate-limit': { operationId: 'adminSetRateLimit', ok: [200, 'RateLimit'] },
   'GET /admin/refunds/outstanding': { operationId: 'adminListOutstandingRefunds', ok: [200, 'OutstandingRefunds'] },
+  'GET /admin/refunds/review': { operationId: 'adminListRefundsInReview', ok: [200, 'RefundReviewList'] },
+  'POST /admin/refunds/{credit_id}/settle': { operationId: 'adminSettleReviewedRefund', ok: [200, 'Refund'] },
+  'GET /admin/reconciliation': { operationId: 'adminReconcile', ok: [200, 'Reconciliation'] },
+  // Signed with BANK_CONNECTOR_SECRET (docs/bank-connector.md), not with a key.
+  'POST /bank/notifications': { operationId: 'bankNotification', ok: [200, 'BankNotificationAnswer'], security: NONE },
   'GET /admin/jobs/dead': { operationId: 'adminListDeadJobs', ok: [200, 'DeadJobList'] },
   'POST /admin/jobs/{id}/retry': { operationId: 'adminRetryDeadJob', ok: [200, 'Job'] },
   'GET /admin/retention': { operationId: 'adminGetRetention', ok: [200, 'Retention'] },

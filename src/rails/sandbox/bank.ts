@@ -17,6 +17,8 @@ export interface SandboxOptions {
   latencyMs: number;
   /** How long the slow bank (9444444444) takes to answer a payout it has made. */
   slowPayoutMs: number;
+  /** How long a refund stays invisible to status queries after it was sent (status APIs lag). */
+  statusLagMs?: number;
 }
 
 export class SandboxError extends Error {
@@ -31,6 +33,7 @@ export class SandboxError extends Error {
 export interface PayResult {
   status: 'SUCCESS' | 'FAILURE';
   utr: string;
+  bank_txn_id: string;
   payer_vpa: string;
   amount: string;
   message: string;
@@ -65,8 +68,11 @@ export class SandboxBank implements Rail {
 
   // ------------------------------------------------------------------ payer side
 
-  /** A sandbox payer's app pays a UPI intent. */
-  async pay(link: string, payerVpa: string, amountOverride?: string): Promise<PayResult> {
+  /**
+   * A sandbox payer's app pays a UPI intent. `reuseUtr`: the payment carries that UTR, as a
+   * different payment may in real networks (RRNs repeat); its bank transaction id is its own.
+   */
+  async pay(link: string, payerVpa: string, amountOverride?: string, reuseUtr?: string): Promise<PayResult> {
     const intent = parseIntent(link);
     if (!intent) throw new SandboxError('invalid_upi_link', 'upi_link is not a valid UPI intent (needs pa, pn and am).');
     if (intent.pa.toLowerCase() !== this.opts.payeeVpa.toLowerCase()) {
@@ -88,52 +94,65 @@ export class SandboxBank implements Rail {
     if (intent.cu !== 'INR') throw new SandboxError('invalid_currency', 'only INR is supported.');
 
     const declined = payer.behaviour === 'decline_payment';
-    let utr = '';
-    // 12-digit UTRs repeat now and then, as real ones do over time: draw until one is free.
+    // The bank's transaction id is unique; the UTR is fresh unless the caller asks for a repeat.
+    const utr = reuseUtr ?? digits(12);
+    let bankTxnId = '';
     for (let taken = true; taken; ) {
-      utr = digits(12);
+      bankTxnId = `SBX${digits(16)}`;
       const rows = await this.db.query(
-        `INSERT INTO sandbox_payments (utr, tr, payer_vpa, amount_paise, status, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO sandbox_payments (bank_txn_id, utr, tr, payer_vpa, amount_paise, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING RETURNING utr`,
-        [utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', Date.now()],
+        [bankTxnId, utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', Date.now()],
       );
       taken = rows.length === 0;
     }
-    await this.notify(utr);
+    await this.notify(bankTxnId);
     return {
       status: declined ? 'FAILURE' : 'SUCCESS',
       utr,
+      bank_txn_id: bankTxnId,
       payer_vpa: payer.vpa,
       amount: (amountPaise / 100).toFixed(2),
       message: declined ? 'Transaction declined by the payer bank' : 'Payment successful',
     };
   }
 
+  /** A payment by its bank transaction id, or else the latest payment that carries this UTR. */
+  private async find(id: string): Promise<Record<string, any> | undefined> {
+    const [byTxn] = await this.db.query('SELECT * FROM sandbox_payments WHERE COALESCE(bank_txn_id, utr) = ?', [id]);
+    if (byTxn) return byTxn;
+    const [byUtr] = await this.db.query('SELECT * FROM sandbox_payments WHERE utr = ? ORDER BY created_at DESC LIMIT 1', [id]);
+    return byUtr;
+  }
+
   /** Sends the gateway the notification of a payment (again). What the gateway answered is returned. */
-  async notify(utr: string): Promise<IntakeOutcome> {
-    const [p] = await this.db.query('SELECT * FROM sandbox_payments WHERE utr = ?', [utr]);
-    if (!p) throw new SandboxError('payment_not_found', `no sandbox payment with utr ${utr}.`);
+  async notify(id: string): Promise<IntakeOutcome> {
+    const p = await this.find(id);
+    if (!p) throw new SandboxError('payment_not_found', `no sandbox payment with bank_txn_id or utr ${id}.`);
+    const txn: string = p.bank_txn_id ?? p.utr;
+    const utr: string = p.utr;
     if (!this.inbox) throw new SandboxError('not_started', 'the sandbox network is not connected to the gateway.');
     const payer = findPayer(p.payer_vpa) as SandboxPayer;
     const outcome =
       p.status === 'declined'
         ? await this.inbox.failedAttempt(this.name, {
+            bankTxnId: txn,
             utr,
             tr: p.tr ?? '',
             payerVpa: payer.vpa,
             reason: 'payer_bank_declined',
           })
         : await this.inbox.credit(this.name, this.creditNotice(p, payer));
-    await this.db.query('UPDATE sandbox_payments SET notified_at = ?, gateway_outcome = COALESCE(gateway_outcome, ?) WHERE utr = ?', [
-      Date.now(),
-      outcome,
-      utr,
-    ]);
+    await this.db.query(
+      'UPDATE sandbox_payments SET notified_at = ?, gateway_outcome = COALESCE(gateway_outcome, ?) WHERE COALESCE(bank_txn_id, utr) = ?',
+      [Date.now(), outcome, txn],
+    );
     return outcome;
   }
 
   private creditNotice(p: Record<string, any>, payer: SandboxPayer): CreditNotice {
     return {
+      bankTxnId: p.bank_txn_id ?? p.utr,
       utr: p.utr,
       tr: p.tr,
       amountPaise: p.amount_paise,
@@ -147,23 +166,29 @@ export class SandboxBank implements Rail {
   }
 
   private async redeliverPending() {
-    const rows = await this.db.query('SELECT utr FROM sandbox_payments WHERE notified_at IS NULL ORDER BY created_at LIMIT 100');
-    for (const r of rows) await this.notify(r.utr).catch(() => undefined);
+    const rows = await this.db.query(
+      'SELECT COALESCE(bank_txn_id, utr) AS txn FROM sandbox_payments WHERE notified_at IS NULL ORDER BY created_at LIMIT 100',
+    );
+    for (const r of rows) await this.notify(r.txn).catch(() => undefined);
   }
 
   /** A payment and its refunds; with `merchantId`, only a payment of that merchant's verifications. */
-  async payment(utr: string, merchantId?: string) {
-    const [p] = await this.db.query('SELECT * FROM sandbox_payments WHERE utr = ?', [utr]);
+  async payment(id: string, merchantId?: string) {
+    const p = await this.find(id);
     if (!p) return null;
+    const txn: string = p.bank_txn_id ?? p.utr;
     if (merchantId !== undefined) {
       const own = p.tr
         ? await this.db.query('SELECT ref_id FROM verifications WHERE rail = ? AND intent_tr = ? AND merchant_id = ?', [this.name, p.tr, merchantId])
         : [];
       if (!own.length) return null;
     }
-    const refunds = await this.db.query('SELECT * FROM sandbox_refunds WHERE utr = ? ORDER BY created_at', [utr]);
+    const refunds = await this.db.query('SELECT * FROM sandbox_refunds WHERE COALESCE(bank_txn_id, utr) = ? ORDER BY attempt, created_at', [
+      txn,
+    ]);
     const now = Date.now();
     return {
+      bank_txn_id: txn,
       utr: p.utr,
       tr: p.tr,
       payer_vpa: p.payer_vpa,
@@ -188,39 +213,34 @@ export class SandboxBank implements Rail {
     const now = Date.now();
     return this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
-      // A key is applied at most once: a refund in flight or done is only reported again.
-      if (existing && existing.status !== 'failed') return this.outcome(existing, now);
-      const attempt = existing ? existing.attempt + 1 : 1;
+      // A reference is applied at most once: whatever became of it (a failure too) is only reported again.
+      if (existing) return this.outcome(existing, now);
       const payer = req.payerVpa ? findPayer(req.payerVpa) : null;
-      const fails = payer?.behaviour === 'refund_fails_once' && attempt === 1;
-      const loseAnswer = payer?.behaviour === 'refund_answer_lost' && attempt === 1;
+      const fails = payer?.behaviour === 'refund_fails_once' && req.attempt === 1;
+      const loseAnswer = payer?.behaviour === 'refund_answer_lost' && req.attempt === 1;
       const row = {
         status: fails ? 'failed' : 'pending',
         reason: fails ? 'beneficiary_bank_offline' : null,
         refund_utr: digits(12),
         settle_at: now + this.opts.refundSettleMs,
       };
-      if (existing) {
-        await q.query(
-          'UPDATE sandbox_refunds SET attempt = ?, status = ?, reason = ?, refund_utr = ?, settle_at = ? WHERE idempotency_key = ?',
-          [attempt, row.status, row.reason, row.refund_utr, row.settle_at, req.key],
-        );
-      } else {
-        await q.query(
-          `INSERT INTO sandbox_refunds (idempotency_key, utr, payer_vpa, amount_paise, attempt, status, reason, refund_utr,
-             answer_lost, created_at, settle_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [req.key, req.utr, req.payerVpa, req.amountPaise, attempt, row.status, row.reason, row.refund_utr, loseAnswer ? 1 : 0, now, row.settle_at],
-        );
-      }
+      await q.query(
+        `INSERT INTO sandbox_refunds (idempotency_key, bank_txn_id, utr, payer_vpa, amount_paise, attempt, status, reason, refund_utr,
+           answer_lost, created_at, settle_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [req.key, req.bankTxnId, req.utr, req.payerVpa, req.amountPaise, req.attempt, row.status, row.reason, row.refund_utr, loseAnswer ? 1 : 0, now, row.settle_at],
+      );
       if (loseAnswer) return { status: 'unknown', reason: 'timeout waiting for the bank' } as RefundOutcome;
-      return this.outcome({ ...row, attempt }, now);
+      return this.outcome(row, now);
     });
   }
 
   async refundStatus(key: string): Promise<RefundOutcome | null> {
     await this.delay();
     const [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
-    return r ? this.outcome(r, Date.now()) : null;
+    const now = Date.now();
+    // The status API lags the refund API, as real banks' do.
+    if (!r || now < Number(r.created_at) + (this.opts.statusLagMs ?? 0)) return null;
+    return this.outcome(r, now);
   }
 
   // ------------------------------------------------------------------ mobile and payouts (the Rail side)

@@ -70,7 +70,7 @@ export function findMobile(mobile: string): SandboxMobile | null {
   return n >= 1 && n <= GENERATED_COUNT ? { mobile, vpas: [`payer${n}@sandbox`] } : null;
 }
 
-function findAccount(vpa: string): SandboxAccount | null {
+export function findAccount(vpa: string): SandboxAccount | null {
   const key = vpa.toLowerCase();
   const primary = aliases.get(key) ?? key;
   return accounts.get(primary) ?? (findPayer(primary) as SandboxAccount | null);

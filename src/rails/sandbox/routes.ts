@@ -14,8 +14,13 @@ const PayBody = Type.Object({
   upi_link: Type.String({ minLength: 1, maxLength: 2048 }),
   payer_vpa: Type.String({ minLength: 3, maxLength: 255 }),
   amount: Type.Optional(Type.String({ pattern: '^\\d{1,7}(\\.\\d{1,2})?$', description: 'Pay another amount than the intent asks (to test refunds).' })),
+  utr: Type.Optional(
+    Type.String({ pattern: '^[0-9]{12}$', description: 'Carry this UTR (an earlier payment\'s, say): real RRNs repeat, bank transaction ids do not.' }),
+  ),
 });
-const UtrParams = Type.Object({ utr: Type.String({ pattern: '^[0-9]{6,22}$' }) });
+const UtrParams = Type.Object({
+  utr: Type.String({ pattern: '^[0-9A-Za-z]{6,32}$', description: 'A bank_txn_id, or a UTR (its latest payment)' }),
+});
 const tags = ['Sandbox'];
 /** Errors that mean "no such record" (404), as opposed to a request the network refuses (400). */
 const LOOKUP_MISSES = new Set(['payment_not_found']);
@@ -64,7 +69,7 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
   app.post<{ Body: Static<typeof PayBody> }>(
     '/upi/pay',
     { schema: { tags, summary: 'A sandbox payer pays a test-mode UPI intent link', body: PayBody }, bodyLimit: 8 * 1024, onRequest: limitWrites },
-    async (req) => bank.pay(req.body.upi_link, req.body.payer_vpa, req.body.amount),
+    async (req) => bank.pay(req.body.upi_link, req.body.payer_vpa, req.body.amount, req.body.utr),
   );
 
   app.get<{ Params: Static<typeof UtrParams> }>(

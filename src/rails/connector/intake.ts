@@ -1,0 +1,138 @@
+// What comes in from the live bank: signed credit notifications, and the pull of credits since
+// the stored cursor, which recovers every notification the bank dropped or never re-sent.
+import type { Db } from '../../store/db.js';
+import type { LiveConfig } from '../../config.js';
+import type { IntakeOutcome, RailInbox } from '../rail.js';
+import type { Logger } from '../../engine/verifications.js';
+import type { ConnectorRail } from './rail.js';
+import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, signNotification, signatureProblem } from './signing.js';
+import { parseCreditEvent, toCreditNotice, toFailedAttempt, type WireCreditEvent } from './wire.js';
+
+export type NotificationAnswer =
+  | { status: 200; body: { outcome: IntakeOutcome } }
+  | { status: 400 | 401; body: { error: { code: string; message: string } } };
+
+const MESSAGES: Record<string, string> = {
+  missing_signature: `${NOTIFY_TIMESTAMP} and ${NOTIFY_SIGNATURE} are required.`,
+  invalid_signature: 'The signature does not match the body (HMAC-SHA256 of "<timestamp>.<raw body>").',
+  stale_timestamp: 'The timestamp is outside the accepted window: sign every delivery afresh.',
+  replayed: 'This signed notification was taken before: sign every delivery afresh.',
+};
+
+export class BankIntake {
+  private timer: NodeJS.Timeout | null = null;
+  private pulling: Promise<void> | null = null;
+
+  constructor(
+    private db: Db,
+    readonly rail: ConnectorRail,
+    private inbox: RailInbox,
+    private cfg: LiveConfig,
+    private log: Logger,
+  ) {}
+
+  /**
+   * A notification as it arrived. Nothing is applied unless its signature holds, its timestamp
+   * is fresh and it was not taken before; the answer is given after the credit is committed.
+   */
+  async notification(raw: string, headers: Record<string, string | string[] | undefined>): Promise<NotificationAnswer> {
+    const ts = header(headers, NOTIFY_TIMESTAMP);
+    const sig = header(headers, NOTIFY_SIGNATURE);
+    const problem = signatureProblem(signNotification(this.cfg.secret, ts ?? '', raw), ts, sig, this.cfg.toleranceMs);
+    if (problem) return this.refuse(problem);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return { status: 400, body: { error: { code: 'invalid_notification', message: 'The body is not JSON.' } } };
+    }
+    const e = parseCreditEvent(parsed);
+    if (typeof e === 'string') return { status: 400, body: { error: { code: 'invalid_notification', message: e } } };
+    // The replay guard: a signature is taken once (a fresh delivery has a fresh timestamp).
+    const fresh = await this.db.query(
+      'INSERT INTO bank_notification_signatures (signature, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING signature',
+      [sig, Date.now()],
+    );
+    if (fresh.length === 0) return this.refuse('replayed');
+    try {
+      return { status: 200, body: { outcome: await this.apply(e) } };
+    } catch (err) {
+      // Not taken: let an identical retry through.
+      await this.db.query('DELETE FROM bank_notification_signatures WHERE signature = ?', [sig]).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private refuse(code: string): NotificationAnswer {
+    this.log.warn({ reason: code }, 'bank notification refused');
+    return { status: 401, body: { error: { code, message: MESSAGES[code] ?? code } } };
+  }
+
+  private apply(e: WireCreditEvent): Promise<IntakeOutcome> {
+    return e.type === 'credit' ? this.inbox.credit(this.rail.name, toCreditNotice(e)) : this.inbox.failedAttempt(this.rail.name, toFailedAttempt(e));
+  }
+
+  // ------------------------------------------------------------------ the pull
+
+  start() {
+    const tick = () => {
+      void this.pull().catch((err) => this.log.warn({ err: String(err?.message ?? err) }, 'pulling credits from the bank failed; will try again'));
+    };
+    tick();
+    this.timer = setInterval(tick, this.cfg.pullEveryMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Takes every credit the bank lists after the stored cursor. Concurrent calls share one run. */
+  pull(): Promise<void> {
+    this.pulling ??= this.pullPages().finally(() => (this.pulling = null));
+    return this.pulling;
+  }
+
+  private async pullPages() {
+    await this.db.query('DELETE FROM bank_notification_signatures WHERE received_at < ?', [Date.now() - 2 * this.cfg.toleranceMs]);
+    for (let page = 0; page < 50; page++) {
+      const [row] = await this.db.query('SELECT cursor FROM bank_cursors WHERE rail = ?', [this.rail.name]);
+      const cursor: string | null = row?.cursor ?? null;
+      const { items, nextCursor } = await this.rail.creditsSince(cursor);
+      let recovered = 0;
+      for (const item of items) {
+        const e = parseCreditEvent(item);
+        if (typeof e === 'string') {
+          // A malformed entry cannot be skipped silently: a rupee may be behind it.
+          this.log.error({ cursor, problem: e }, 'the bank listed a credit the gateway cannot read; the pull stops here');
+          return;
+        }
+        const outcome = await this.apply(e);
+        if (outcome !== 'duplicate') recovered++;
+      }
+      if (recovered > 0) this.log.warn({ recovered }, 'credits recovered by the pull (their notifications never arrived)');
+      if (nextCursor === null || nextCursor === cursor) return;
+      // Moves forward only from where it was read: another instance's pull may have moved it already.
+      if (cursor === null) {
+        await this.db.query('INSERT INTO bank_cursors (rail, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+          this.rail.name,
+          nextCursor,
+          Date.now(),
+        ]);
+      } else {
+        await this.db.query('UPDATE bank_cursors SET cursor = ?, updated_at = ? WHERE rail = ? AND cursor = ?', [nextCursor, Date.now(), this.rail.name, cursor]);
+      }
+      if (items.length === 0) return;
+    }
+  }
+
+  async cursor(): Promise<{ cursor: string | null; updated_at: string | null }> {
+    const [row] = await this.db.query('SELECT cursor, updated_at FROM bank_cursors WHERE rail = ?', [this.rail.name]);
+    return { cursor: row?.cursor ?? null, updated_at: row ? new Date(Number(row.updated_at)).toISOString() : null };
+  }
+}
+
+function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,157 @@
+// The live rail: any acquiring bank, behind an adapter that implements docs/bank-connector.md.
+// Every call is signed; an error, a 5xx or no answer in time is an unknown outcome, never a
+// failure: the money may have moved, so the engine asks by reference before anything else.
+import type { LiveConfig } from '../../config.js';
+import type { MobileResolution, PayoutOutcome, PayoutRequest, Rail, RefundOutcome, RefundRequest } from '../rail.js';
+import { REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signRequest, timestampNow } from './signing.js';
+import type { WireCreditEvent, WirePayout, WireRefund, WireStatement } from './wire.js';
+
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+  }
+}
+
+export class ConnectorRail implements Rail {
+  readonly name = 'connector';
+
+  constructor(
+    private cfg: LiveConfig,
+    private timeoutMs: number,
+  ) {}
+
+  payee() {
+    return { vpa: this.cfg.payeeVpa, name: this.cfg.payeeName, mc: this.cfg.mcc };
+  }
+
+  /** A signed call; resolves with the status and JSON body, throws when there is no answer. */
+  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const raw = body === undefined ? '' : JSON.stringify(body);
+    const ts = timestampNow();
+    const headers: Record<string, string> = {
+      [REQUEST_TIMESTAMP]: ts,
+      [REQUEST_SIGNATURE]: signRequest(this.cfg.secret, ts, method, path, raw),
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let r: Response;
+    try {
+      r = await fetch(this.cfg.connectorUrl + path, { method, headers, body: body === undefined ? undefined : raw, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]}: ${(err as Error).message}`, null);
+    }
+    const text = await r.text().catch(() => '');
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, json };
+  }
+
+  private async expect(method: 'GET' | 'POST', path: string, body?: unknown, notFound = false): Promise<any> {
+    const r = await this.call(method, path, body);
+    if (notFound && r.status === 404) return null;
+    if (r.status < 200 || r.status > 299 || !r.json || typeof r.json !== 'object') {
+      throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]} answered ${r.status}`, r.status);
+    }
+    return r.json;
+  }
+
+  // ------------------------------------------------------------------ refunds
+
+  async refund(req: RefundRequest): Promise<RefundOutcome> {
+    try {
+      const r: WireRefund = await this.expect('POST', '/v1/refunds', {
+        reference: req.key,
+        attempt: req.attempt,
+        bank_txn_id: req.bankTxnId,
+        utr: req.utr,
+        amount_paise: req.amountPaise,
+        payer_vpa: req.payerVpa,
+      });
+      return refundOutcome(r);
+    } catch (err) {
+      return { status: 'unknown', reason: (err as Error).message };
+    }
+  }
+
+  async refundStatus(reference: string): Promise<RefundOutcome | null> {
+    const r: WireRefund | null = await this.expect('GET', `/v1/refunds/${encodeURIComponent(reference)}`, undefined, true);
+    return r ? refundOutcome(r) : null;
+  }
+
+  // ------------------------------------------------------------------ mobile and payouts
+
+  async resolveMobile(mobile: string): Promise<MobileResolution> {
+    try {
+      const r = await this.expect('GET', `/v1/mobiles/${encodeURIComponent(mobile)}`);
+      if (r.status === 'linked' && typeof r.vpa === 'string') {
+        return { status: 'linked', vpa: r.vpa, name: r.name ?? null, additionalVpas: Array.isArray(r.additional_vpas) ? r.additional_vpas : [] };
+      }
+      if (r.status === 'not_linked') return { status: 'not_linked' };
+      if (r.status === 'flagged') return { status: 'flagged', reason: String(r.reason ?? 'flagged') };
+      return { status: 'unknown', reason: `unexpected mobile status ${JSON.stringify(r.status)}` };
+    } catch (err) {
+      return { status: 'unknown', reason: (err as Error).message };
+    }
+  }
+
+  async payout(req: PayoutRequest): Promise<PayoutOutcome> {
+    try {
+      const r: WirePayout = await this.expect('POST', '/v1/payouts', {
+        reference: req.key,
+        vpa: req.vpa,
+        amount_paise: req.amountPaise,
+        note: req.note,
+      });
+      return payoutOutcome(r);
+    } catch (err) {
+      return { status: 'unknown', reason: (err as Error).message };
+    }
+  }
+
+  async payoutStatus(reference: string): Promise<PayoutOutcome | null> {
+    const r: WirePayout | null = await this.expect('GET', `/v1/payouts/${encodeURIComponent(reference)}`, undefined, true);
+    return r ? payoutOutcome(r) : null;
+  }
+
+  // ------------------------------------------------------------------ pull and statement
+
+  /** Credits and failed attempts after `cursor` (null: from the start), oldest first. */
+  async creditsSince(cursor: string | null, limit = 100): Promise<{ items: WireCreditEvent[]; nextCursor: string | null }> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (cursor !== null) q.set('after', cursor);
+    const r = await this.expect('GET', `/v1/credits?${q}`);
+    if (!Array.isArray(r.items)) throw new ConnectorError('bank connector /v1/credits answered without items', 200);
+    return { items: r.items, nextCursor: typeof r.next_cursor === 'string' ? r.next_cursor : null };
+  }
+
+  async statement(from: number, to: number): Promise<WireStatement> {
+    const q = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+    const r = await this.expect('GET', `/v1/statement?${q}`);
+    for (const k of ['credits', 'refunds', 'payouts']) {
+      if (!Array.isArray(r[k])) throw new ConnectorError(`bank connector statement has no ${k} list`, 200);
+    }
+    return r as WireStatement;
+  }
+}
+
+function refundOutcome(r: WireRefund): RefundOutcome {
+  if (r.status === 'success' || r.status === 'pending') return { status: r.status, ref: r.bank_ref ?? r.reference };
+  if (r.status === 'failed') return { status: 'failed', reason: r.reason ?? 'refund_failed' };
+  return { status: 'unknown', reason: `unexpected refund status ${JSON.stringify(r.status)}` };
+}
+
+function payoutOutcome(r: WirePayout): PayoutOutcome {
+  if (r.status === 'success' && r.beneficiary && r.utr) {
+    const b = r.beneficiary;
+    return { status: 'success', utr: r.utr, beneficiary: { vpa: b.vpa, name: b.name, account: b.account, ifsc: b.ifsc, accountType: b.account_type } };
+  }
+  if (r.status === 'failed') return { status: 'failed', reason: r.reason ?? 'payout_failed' };
+  if (r.status === 'pending') return { status: 'pending', ref: r.reference };
+  return { status: 'unknown', reason: `unexpected payout status ${JSON.stringify(r.status)}` };
+}

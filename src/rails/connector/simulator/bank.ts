@@ -1,0 +1,376 @@
+// `pennygate bank-simulator`: the bank side of docs/bank-connector.md, as a separate process
+// for tests and demos. It uses the sandbox's payer directory and mobile mapper, keeps its
+// ledger in memory, and misbehaves on request (POST /simulator/faults) as real banks do.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, randomInt } from 'node:crypto';
+import { parseIntent, amountToPaise } from '../../../engine/intent.js';
+import { findPayer } from '../../sandbox/directory.js';
+import { findAccount, findMobile } from '../../sandbox/mobile.js';
+import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signNotification, signRequest, signatureProblem, timestampNow } from '../signing.js';
+import type { WireCreditEvent, WirePayout, WireRefund } from '../wire.js';
+
+export interface SimulatorOptions {
+  port: number;
+  host?: string;
+  /** The gateway's base URL: notifications go to <gateway>/bank/notifications. */
+  gateway: string;
+  secret: string;
+  /** How long a refund stays pending before it settles. */
+  refundSettleMs?: number;
+}
+
+export interface Faults {
+  notify_duplicates: number;
+  notify_drop: number;
+  notify_delay_ms: number;
+  refund_answer_lost: number;
+  refund_decline: number;
+  status_lag_ms: number;
+  reuse_utr: boolean;
+  down: boolean;
+}
+
+const NO_FAULTS: Faults = {
+  notify_duplicates: 0,
+  notify_drop: 0,
+  notify_delay_ms: 0,
+  refund_answer_lost: 0,
+  refund_decline: 0,
+  status_lag_ms: 0,
+  reuse_utr: false,
+  down: false,
+};
+
+interface Refund extends WireRefund {
+  attempt: number | null;
+  createdAt: number;
+  settleAt: number;
+}
+interface Payout extends WirePayout {
+  createdAt: number;
+}
+interface Event extends WireCreditEvent {
+  seq: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+const chance = (p: number) => p > 0 && Math.random() < p;
+
+export class BankSimulator {
+  faults: Faults = { ...NO_FAULTS };
+  private events: Event[] = [];
+  private refunds = new Map<string, Refund>();
+  private payouts = new Map<string, Payout>();
+  private lastUtr: string | null = null;
+  private lastTs = 0;
+  private server: Server | null = null;
+  /** Notifications sent and what the gateway answered (for the ledger's readers). */
+  deliveries: { bank_txn_id: string; status: number | null; at: string }[] = [];
+
+  constructor(private opts: SimulatorOptions) {}
+
+  // ------------------------------------------------------------------ the payer side
+
+  pay(upiLink: unknown, payerVpa: unknown) {
+    if (typeof upiLink !== 'string' || typeof payerVpa !== 'string') throw new HttpError(400, 'invalid_request', 'upi_link and payer_vpa are required strings');
+    const intent = parseIntent(upiLink);
+    if (!intent) throw new HttpError(400, 'invalid_upi_link', 'upi_link is not a UPI intent');
+    const payer = findPayer(payerVpa);
+    if (!payer) throw new HttpError(400, 'payer_not_found', `payer_vpa ${payerVpa} is not in the directory`);
+    const amountPaise = amountToPaise(intent.am);
+    if (amountPaise === null || amountPaise <= 0) throw new HttpError(400, 'invalid_amount', 'the intent has no valid amount');
+    const utr = this.faults.reuse_utr && this.lastUtr ? this.lastUtr : digits(12);
+    this.lastUtr = utr;
+    const declined = payer.behaviour === 'decline_payment';
+    const e: Event = {
+      seq: this.events.length + 1,
+      id: `evt_${randomBytes(8).toString('hex')}`,
+      type: declined ? 'failed_attempt' : 'credit',
+      bank_txn_id: `SIM${Date.now()}${digits(6)}`,
+      utr,
+      tr: intent.tr || null,
+      amount_paise: amountPaise,
+      credited_at: new Date().toISOString(),
+      payer: { vpa: payer.vpa, name: payer.name, account: payer.account, ifsc: payer.ifsc, account_type: payer.accountType },
+      reason: declined ? 'payer_bank_declined' : null,
+    };
+    this.events.push(e);
+    this.notify(e);
+    return { utr, bank_txn_id: e.bank_txn_id, status: declined ? 'FAILURE' : 'SUCCESS' };
+  }
+
+  /** Sends the notification (unless down or dropped), with the delays and copies asked for. */
+  private notify(e: Event) {
+    const f = this.faults;
+    if (f.down || chance(f.notify_drop)) return;
+    const copies = 1 + Math.max(0, Math.floor(f.notify_duplicates));
+    const send = async () => {
+      for (let i = 0; i < copies; i++) {
+        const { seq: _seq, ...body } = e;
+        const raw = JSON.stringify(body);
+        // Every delivery is signed afresh, with a timestamp no other delivery had.
+        this.lastTs = Math.max(Date.now(), this.lastTs + 1);
+        const ts = timestampNow(this.lastTs);
+        let status: number | null = null;
+        try {
+          const r = await fetch(`${this.opts.gateway.replace(/\/+$/, '')}/bank/notifications`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [NOTIFY_TIMESTAMP]: ts, [NOTIFY_SIGNATURE]: signNotification(this.opts.secret, ts, raw) },
+            body: raw,
+            signal: AbortSignal.timeout(10_000),
+          });
+          status = r.status;
+          await r.text();
+        } catch {
+          /* the gateway is away: a bank that does not re-send leaves it to the pull */
+        }
+        this.deliveries.push({ bank_txn_id: e.bank_txn_id, status, at: new Date().toISOString() });
+      }
+    };
+    setTimeout(() => void send(), Math.max(0, f.notify_delay_ms));
+  }
+
+  ledger() {
+    const now = Date.now();
+    return {
+      credits: this.events.map((e) => ({
+        bank_txn_id: e.bank_txn_id,
+        utr: e.utr,
+        tr: e.tr,
+        amount_paise: e.type === 'credit' ? e.amount_paise : 0,
+        payer_vpa: e.payer.vpa,
+        status: e.type === 'credit' ? 'credited' : 'declined',
+        credited_at: e.credited_at,
+      })),
+      refunds: [...this.refunds.values()].map((r) => this.refundView(r, now)),
+      payouts: [...this.payouts.values()].map(({ createdAt: _c, ...p }) => p),
+      /** Every notification sent, and the gateway's answer (null: no answer). */
+      notifications: this.deliveries,
+    };
+  }
+
+  // ------------------------------------------------------------------ the connector API (signed)
+
+  private refundView(r: Refund, now: number): WireRefund & { attempt: number | null } {
+    const status = r.status === 'pending' && now >= r.settleAt ? 'success' : r.status;
+    return { reference: r.reference, bank_txn_id: r.bank_txn_id, attempt: r.attempt, amount_paise: r.amount_paise, status, bank_ref: r.bank_ref, reason: r.reason ?? null, created_at: new Date(r.createdAt).toISOString() };
+  }
+
+  private credit(txn: string) {
+    return this.events.find((e) => e.bank_txn_id === txn && e.type === 'credit');
+  }
+
+  refund(b: Record<string, any>): { answer: WireRefund; lose: boolean } {
+    if (typeof b.reference !== 'string' || !b.reference || b.reference.length > 128) throw new HttpError(400, 'invalid_request', 'reference is required');
+    const existing = this.refunds.get(b.reference);
+    // A reference is applied once; a failed one stays failed.
+    if (existing) return { answer: this.refundView(existing, Date.now()), lose: false };
+    const c = this.credit(b.bank_txn_id);
+    if (!c) throw new HttpError(422, 'unknown_transaction', `no credit with bank_txn_id ${b.bank_txn_id}`);
+    if (!Number.isSafeInteger(b.amount_paise) || b.amount_paise <= 0) throw new HttpError(400, 'invalid_request', 'amount_paise must be a positive whole number');
+    const now = Date.now();
+    const declined = chance(this.faults.refund_decline);
+    const r: Refund = {
+      reference: b.reference,
+      bank_txn_id: c.bank_txn_id,
+      attempt: Number.isSafeInteger(b.attempt) ? b.attempt : null,
+      amount_paise: b.amount_paise,
+      status: declined ? 'failed' : 'pending',
+      bank_ref: declined ? null : digits(12),
+      reason: declined ? 'declined_by_bank' : null,
+      createdAt: now,
+      settleAt: now + (this.opts.refundSettleMs ?? 300),
+    };
+    this.refunds.set(r.reference, r);
+    return { answer: this.refundView(r, now), lose: chance(this.faults.refund_answer_lost) };
+  }
+
+  refundStatus(reference: string): WireRefund | null {
+    const r = this.refunds.get(reference);
+    const now = Date.now();
+    if (!r || now < r.createdAt + this.faults.status_lag_ms) return null;
+    return this.refundView(r, now);
+  }
+
+  payout(b: Record<string, any>): WirePayout {
+    if (typeof b.reference !== 'string' || !b.reference || typeof b.vpa !== 'string') throw new HttpError(400, 'invalid_request', 'reference and vpa are required');
+    const existing = this.payouts.get(b.reference);
+    if (existing) return existing;
+    if (!Number.isSafeInteger(b.amount_paise) || b.amount_paise <= 0) throw new HttpError(400, 'invalid_request', 'amount_paise must be a positive whole number');
+    const a = findAccount(b.vpa);
+    const failed = !a ? 'invalid_vpa' : a.behaviour === 'payout_declined' ? 'account_closed' : null;
+    const p: Payout = {
+      reference: b.reference,
+      vpa: b.vpa.toLowerCase(),
+      amount_paise: b.amount_paise,
+      status: failed ? 'failed' : 'success',
+      utr: failed ? null : digits(12),
+      beneficiary: failed || !a ? null : { vpa: b.vpa.toLowerCase(), name: a.name, account: a.account, ifsc: a.ifsc, account_type: a.accountType },
+      reason: failed,
+      created_at: new Date().toISOString(),
+      createdAt: Date.now(),
+    };
+    this.payouts.set(p.reference, p);
+    return p;
+  }
+
+  payoutStatus(reference: string): WirePayout | null {
+    const p = this.payouts.get(reference);
+    if (!p || Date.now() < p.createdAt + this.faults.status_lag_ms) return null;
+    return p;
+  }
+
+  mobile(mobile: string) {
+    const m = findMobile(mobile);
+    if (!m || m.vpas.length === 0) return { status: 'not_linked' };
+    if (m.behaviour === 'fraud_flagged') return { status: 'flagged', reason: 'financial_fraud_risk' };
+    if (m.behaviour === 'lookup_unavailable') throw new HttpError(504, 'mapper_timeout', 'the mobile mapper did not answer');
+    return { status: 'linked', vpa: m.vpas[0], name: findAccount(m.vpas[0])?.name ?? null, additional_vpas: m.vpas.slice(1) };
+  }
+
+  creditsSince(after: string | null, limit: number) {
+    const from = after === null ? 0 : Number(after);
+    if (!Number.isSafeInteger(from) || from < 0) throw new HttpError(400, 'invalid_cursor', 'after is not a cursor this bank gave');
+    const items = this.events.filter((e) => e.seq > from).slice(0, limit);
+    return { items: items.map(({ seq: _s, ...e }) => e), next_cursor: String(items.at(-1)?.seq ?? from) };
+  }
+
+  statement(from: number, to: number) {
+    const now = Date.now();
+    const inPeriod = (iso: string) => Date.parse(iso) >= from && Date.parse(iso) < to;
+    const credits = this.events.filter((e) => e.type === 'credit' && inPeriod(e.credited_at));
+    const txns = new Set(credits.map((c) => c.bank_txn_id));
+    return {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      credits: credits.map((c) => ({ bank_txn_id: c.bank_txn_id, utr: c.utr, tr: c.tr, amount_paise: c.amount_paise, credited_at: c.credited_at })),
+      // Refunds of the period's credits, whenever they were made.
+      refunds: [...this.refunds.values()].filter((r) => txns.has(r.bank_txn_id)).map((r) => this.refundView(r, now)),
+      payouts: [...this.payouts.values()].filter((p) => p.createdAt >= from && p.createdAt < to).map(({ createdAt: _c, ...p }) => p),
+    };
+  }
+
+  setFaults(b: Record<string, unknown>) {
+    if (!b || typeof b !== 'object' || Array.isArray(b)) throw new HttpError(400, 'invalid_request', 'faults must be a JSON object');
+    if (Object.keys(b).length === 0) return (this.faults = { ...NO_FAULTS });
+    const next = { ...this.faults };
+    for (const [k, v] of Object.entries(b)) {
+      if (!(k in NO_FAULTS)) throw new HttpError(400, 'invalid_request', `unknown fault ${k}`);
+      const want = typeof NO_FAULTS[k as keyof Faults];
+      if (typeof v !== want) throw new HttpError(400, 'invalid_request', `${k} must be a ${want}`);
+      if (want === 'number' && ((v as number) < 0 || (['notify_drop', 'refund_answer_lost', 'refund_decline'].includes(k) && (v as number) > 1))) {
+        throw new HttpError(400, 'invalid_request', `${k} is out of range`);
+      }
+      (next as any)[k] = v;
+    }
+    return (this.faults = next);
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  async listen(): Promise<number> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(this.opts.port, this.opts.host ?? '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  close() {
+    return new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const raw = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://simulator');
+      const path = url.pathname;
+      const body = () => {
+        try {
+          return raw ? JSON.parse(raw) : {};
+        } catch {
+          throw new HttpError(400, 'invalid_json', 'the body is not JSON');
+        }
+      };
+      // The simulator's own API (tests and demos): open.
+      if (path === '/simulator/pay' && req.method === 'POST') {
+        const b = body();
+        return send(200, this.pay(b.upi_link, b.payer_vpa));
+      }
+      if (path === '/simulator/ledger' && req.method === 'GET') return send(200, this.ledger());
+      if (path === '/simulator/faults' && req.method === 'POST') return send(200, this.setFaults(body()));
+      if (path === '/simulator/faults' && req.method === 'GET') return send(200, this.faults);
+      if (!path.startsWith('/v1/')) throw new HttpError(404, 'not_found', `${req.method} ${path} is not served here`);
+
+      // The connector API: only for the gateway that signs with the shared secret.
+      const ts = header(req, REQUEST_TIMESTAMP);
+      const expected = signRequest(this.opts.secret, ts ?? '', req.method ?? 'GET', req.url ?? '', raw);
+      const problem = signatureProblem(expected, ts, header(req, REQUEST_SIGNATURE), 300_000);
+      if (problem) throw new HttpError(401, problem, 'the request is not signed with the shared secret');
+      if (this.faults.down) throw new HttpError(503, 'bank_down', 'the bank is down');
+
+      const m = /^\/v1\/(refunds|payouts|mobiles)\/([^/]+)$/.exec(path);
+      if (req.method === 'POST' && path === '/v1/refunds') {
+        const { answer, lose } = this.refund(body());
+        // The refund is made; its answer never reaches the gateway.
+        if (lose) return req.socket.destroy();
+        return send(200, answer);
+      }
+      if (req.method === 'POST' && path === '/v1/payouts') return send(200, this.payout(body()));
+      if (req.method === 'GET' && m) {
+        const id = decodeURIComponent(m[2]);
+        if (m[1] === 'mobiles') return send(200, this.mobile(id));
+        const found = m[1] === 'refunds' ? this.refundStatus(id) : this.payoutStatus(id);
+        if (!found) throw new HttpError(404, 'not_found', `no ${m[1].slice(0, -1)} with reference ${id}`);
+        return send(200, found);
+      }
+      if (req.method === 'GET' && path === '/v1/credits') {
+        const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
+        return send(200, this.creditsSince(url.searchParams.get('after'), limit));
+      }
+      if (req.method === 'GET' && path === '/v1/statement') {
+        const from = Date.parse(url.searchParams.get('from') ?? '');
+        const to = Date.parse(url.searchParams.get('to') ?? '');
+        if (!Number.isFinite(from) || !Number.isFinite(to)) throw new HttpError(400, 'invalid_request', 'from and to must be ISO 8601 times');
+        return send(200, this.statement(from, to));
+      }
+      throw new HttpError(404, 'not_found', `${req.method} ${path} is not served here`);
+    } catch (err) {
+      if (err instanceof HttpError) return send(err.status, { error: { code: err.code, message: err.message } });
+      send(500, { error: { code: 'internal_error', message: String((err as Error).message) } });
+    }
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024) {
+        reject(new HttpError(413, 'too_large', 'the body is too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,89 @@
+// The bodies of the bank connector contract (docs/bank-connector.md), as both sides read them.
+import type { CreditNotice, FailedAttemptNotice } from '../rail.js';
+
+/** A payment against one of the gateway's intents: pushed as a notification, and listed by the pull. */
+export interface WireCreditEvent {
+  /** The event's own id (a credit and its failed attempts each have one). */
+  id: string;
+  type: 'credit' | 'failed_attempt';
+  bank_txn_id: string;
+  utr: string;
+  /** The intent's transaction reference (`tr` of the UPI link), null if the payer's app dropped it. */
+  tr: string | null;
+  amount_paise: number;
+  /** ISO 8601: when the bank credited the account (or declined the attempt). */
+  credited_at: string;
+  payer: { vpa: string | null; name: string | null; account: string | null; ifsc: string | null; account_type: string | null };
+  /** failed_attempt only: why the payer's bank declined. */
+  reason?: string | null;
+}
+
+export interface WireRefund {
+  reference: string;
+  bank_txn_id: string;
+  amount_paise: number;
+  status: 'pending' | 'success' | 'failed';
+  /** The bank's reference of the refund transfer (its UTR), once it has one. */
+  bank_ref?: string | null;
+  reason?: string | null;
+  created_at?: string;
+}
+
+export interface WirePayout {
+  reference: string;
+  vpa: string;
+  amount_paise: number;
+  status: 'pending' | 'success' | 'failed';
+  utr?: string | null;
+  beneficiary?: { vpa: string; name: string | null; account: string | null; ifsc: string | null; account_type: string | null } | null;
+  reason?: string | null;
+  created_at?: string;
+}
+
+export interface WireStatement {
+  from: string;
+  to: string;
+  credits: { bank_txn_id: string; utr: string; tr: string | null; amount_paise: number; credited_at: string }[];
+  refunds: WireRefund[];
+  payouts: WirePayout[];
+}
+
+const str = (v: unknown, max = 256): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const optStr = (v: unknown, max = 256) => v === null || v === undefined || (typeof v === 'string' && v.length <= max);
+
+/** The event in a notification or a pull page, or why it is malformed. */
+export function parseCreditEvent(x: unknown): WireCreditEvent | string {
+  if (!x || typeof x !== 'object') return 'the body must be a JSON object';
+  const e = x as Record<string, unknown>;
+  if (e.type !== 'credit' && e.type !== 'failed_attempt') return 'type must be credit or failed_attempt';
+  if (!str(e.id, 128)) return 'id is required';
+  if (!str(e.bank_txn_id, 128)) return 'bank_txn_id is required';
+  if (!str(e.utr, 64)) return 'utr is required';
+  if (!optStr(e.tr, 64)) return 'tr must be a string';
+  if (!Number.isSafeInteger(e.amount_paise) || (e.amount_paise as number) < 0) return 'amount_paise must be a whole number of paise';
+  if (!str(e.credited_at, 64) || !Number.isFinite(Date.parse(e.credited_at))) return 'credited_at must be an ISO 8601 time';
+  const p = e.payer as Record<string, unknown> | undefined;
+  if (!p || typeof p !== 'object') return 'payer is required';
+  for (const k of ['vpa', 'name', 'account', 'ifsc', 'account_type']) if (!optStr(p[k])) return `payer.${k} must be a string`;
+  if (!optStr(e.reason)) return 'reason must be a string';
+  return e as unknown as WireCreditEvent;
+}
+
+export function toCreditNotice(e: WireCreditEvent): CreditNotice {
+  return {
+    bankTxnId: e.bank_txn_id,
+    utr: e.utr,
+    tr: e.tr ?? null,
+    amountPaise: e.amount_paise,
+    payerVpa: e.payer.vpa ?? null,
+    payerName: e.payer.name ?? null,
+    payerAccount: e.payer.account ?? null,
+    payerIfsc: e.payer.ifsc ?? null,
+    payerAccountType: e.payer.account_type ?? null,
+    creditedAt: Date.parse(e.credited_at),
+  };
+}
+
+export function toFailedAttempt(e: WireCreditEvent): FailedAttemptNotice {
+  return { bankTxnId: e.bank_txn_id, utr: e.utr, tr: e.tr ?? '', payerVpa: e.payer.vpa ?? null, reason: e.reason || 'payer_bank_declined' };
+}

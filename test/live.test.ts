@@ -1,0 +1,382 @@
+// Live mode end to end through two real processes: the gateway with a bank connector, and
+// `pennygate bank-simulator` as the bank, on SQLite and PostgreSQL. Test keys keep running on
+// the sandbox in the same gateway.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, Gateway, eventually, freePort, needsPostgres, storeFor } from './support/gateway.js';
+import { Simulator, signedNotification } from './support/simulator.js';
+import { intentParams } from './support/upi.js';
+
+type Key = { client_id: string; client_secret: string };
+const uid = (p = 'l') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const SECRET = 'simulator-shared-secret-0123456789';
+const PAYEE = 'pennygate.live@examplebank';
+const TTL_S = 3;
+const today = () => new Date().toISOString().slice(0, 10);
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`live mode through a bank connector (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let sim: Simulator;
+    let live: Key;
+    let test: Key;
+    let account: string;
+    let dropDb: (() => Promise<void>) | undefined;
+
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      const [gwPort, simPort] = [await freePort(), await freePort()];
+      sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
+      gw = await Gateway.start({
+        databaseUrl,
+        port: gwPort,
+        env: {
+          BANK_CONNECTOR_URL: sim.url,
+          BANK_CONNECTOR_SECRET: SECRET,
+          LIVE_PAYEE_VPA: PAYEE,
+          LIVE_PAYEE_NAME: 'Pennygate Live',
+          LIVE_MCC: '6012',
+          SANDBOX_ENABLED: 'true',
+          RPD_LINK_TTL_SECONDS: String(TTL_S),
+          BANK_PULL_INTERVAL_MS: '400',
+          RAIL_TIMEOUT_MS: '2000',
+          REFUND_NOT_FOUND_GRACE_MS: '1500',
+          REFUND_POLL_CAP_MS: '1000',
+          // The scheduled reconciliation runs every 3 s (a day in production).
+          RECONCILE_INTERVAL_HOURS: String(3 / 3600),
+        },
+      });
+      const m = (await gw.admin('POST', '/merchants', { name: 'Live Lending' })).json;
+      live = m.live_key;
+      test = m.test_key;
+      account = m.account_number;
+    });
+    after(async () => {
+      await gw?.stop();
+      await sim?.stop();
+      await dropDb?.();
+    });
+
+    const cf = (k: Key = live) => gw.cashfree(k);
+    const create = async (k: Key = live) => {
+      const vid = uid();
+      const r = await cf(k).createRpd({ verification_id: vid, name: 'John Doe' });
+      assert.equal(r.status, 200, r.text);
+      return { vid, ...r.json };
+    };
+    const status = async (vid: string) => (await cf().status({ verification_id: vid })).json;
+    const reversed = (vid: string, ms = 15_000) =>
+      eventually(() => status(vid), (s) => s.reversal_status === 'TRANSFER_SUCCESS', ms, `reversal of ${vid}`);
+    const refundsOf = async (txn: string) => (await sim.ledger()).refunds.filter((r) => r.bank_txn_id === txn);
+    /** Exactly one refund went through for the transaction, of its amount. */
+    const oneRefund = async (txn: string) => {
+      const rs = await eventually(() => refundsOf(txn), (rs) => rs.some((r) => r.status === 'success'), 15_000, `refund of ${txn}`);
+      const through = rs.filter((r) => r.status !== 'failed');
+      assert.equal(through.length, 1, JSON.stringify(rs));
+      assert.equal(through[0].amount_paise, 100);
+      return rs;
+    };
+
+    it('refuses to start live mode without the settings it needs, naming the one missing', async () => {
+      const partial = await Gateway.start({ env: { BANK_CONNECTOR_URL: sim.url, BANK_CONNECTOR_SECRET: SECRET } }).then(
+        (g) => g.stop().then(() => 'started'),
+        (err: Error) => err.message,
+      );
+      assert.match(partial, /LIVE_PAYEE_VPA must be set when BANK_CONNECTOR_URL is/);
+      // Without a connector, no live key is issued.
+      const plain = await Gateway.start();
+      try {
+        const m = await plain.merchant();
+        assert.equal('live_key' in m, false);
+        assert.match(m.test_key.client_id, /^pg_test_/);
+      } finally {
+        await plain.stop();
+      }
+    });
+
+    it('issues live keys that run on the connector, while test keys stay on the sandbox', async () => {
+      assert.match(live.client_id, /^pg_live_/);
+      assert.match(live.client_secret, /^pgs_live_/);
+      assert.match(test.client_id, /^pg_test_/);
+      const l = await create();
+      const p = intentParams(l.upi_link);
+      assert.equal(p.pa, PAYEE);
+      assert.equal(p.pn, 'Pennygate Live');
+      assert.equal(p.mc, '6012');
+      assert.equal(p.tr, String(l.ref_id));
+      const t = await create(test);
+      assert.equal(intentParams(t.upi_link).pa, 'pennygate@sandbox');
+      // The sandbox never pays a live intent.
+      assert.equal((await gw.pay(l.upi_link, 'success@upi')).status, 400);
+      const paid = await gw.pay(t.upi_link, 'success@upi');
+      assert.equal(paid.json.status, 'SUCCESS');
+      assert.equal((await cf(test).status({ verification_id: t.vid })).json.status, 'SUCCESS');
+    });
+
+    it('verifies and refunds in the Cashfree dialect', async () => {
+      const r = await create();
+      const paid = await sim.pay(r.upi_link, 'success@upi');
+      const s = await eventually(() => status(r.vid), (s) => s.status === 'SUCCESS', 10_000, 'success');
+      assert.equal(s.bank_account, '026291800001191');
+      assert.equal(s.ifsc, 'YESB0000262');
+      assert.equal(s.name_at_bank, 'JOHN DOE');
+      assert.equal(s.utr, paid.utr);
+      await reversed(r.vid);
+      const rs = await oneRefund(paid.bank_txn_id);
+      assert.equal(rs.length, 1);
+      assert.match(rs[0].reference, /^rf_cr_/);
+    });
+
+    it('verifies and refunds in the RazorpayX dialect', async () => {
+      const auth = { authorization: 'Basic ' + Buffer.from(`${live.client_id}:${live.client_secret}`).toString('base64') };
+      const v = (
+        await gw.request('POST', '/v1/fund_accounts/validations', {
+          headers: auth,
+          body: { source_account_number: account, validation_type: 'upi_intent', reference_id: uid('rzp') },
+        })
+      ).json;
+      assert.equal(v.status, 'created', JSON.stringify(v));
+      assert.equal(intentParams(v.upi_intent.intent_url).pa, PAYEE);
+      const paid = await sim.pay(v.upi_intent.intent_url, 'priya.sharma@okaxis');
+      const got = await eventually(
+        async () => (await gw.request('GET', `/v1/fund_accounts/validations/${v.id}`, { headers: auth })).json,
+        (x) => x.status === 'completed',
+        10_000,
+        'completed',
+      );
+      assert.equal(got.utr, paid.utr);
+      assert.equal(got.validation_results.registered_name, 'PRIYA SHARMA');
+      assert.equal(got.validation_results.bank_account.account_number, '917010047162835');
+      await oneRefund(paid.bank_txn_id);
+    });
+
+    it('runs the mobile penny drop and the UPI mobile lookup on the connector', async () => {
+      const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
+      const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Testing the entire flow for penny drop verification' };
+      const vid = uid('mpd');
+      const r = await gw.request('POST', '/verification/mobile/penny-drop', {
+        headers,
+        body: { verification_id: vid, mobile_number: '9876543210', name: 'Priya Sharma', user_consent: consent },
+      });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.status, 'VALID');
+      assert.equal(r.json.bank_account, '917010047162835');
+      const payouts = (await sim.ledger()).payouts.filter((p) => p.status === 'success' && p.vpa === 'priya.sharma@okaxis');
+      assert.equal(payouts.length, 1);
+      assert.equal(payouts[0].utr, r.json.utr);
+      const lookup = await gw.request('POST', '/verification/upi/mobile', { headers, body: { verification_id: uid('upi'), mobile_number: '9876543210' } });
+      assert.equal(lookup.status, 200, lookup.text);
+      assert.equal(lookup.json.vpa, 'priya.sharma@okaxis');
+      const none = await gw.request('POST', '/verification/upi/mobile', { headers, body: { verification_id: uid('upi'), mobile_number: '8888888888' } });
+      assert.equal(none.status, 200, none.text);
+      assert.notEqual(none.json.status, 'VALID');
+    });
+
+    it('takes duplicate, dropped, delayed and out-of-order notifications once each', async () => {
+      // Three copies of every notification.
+      await sim.faults({ notify_duplicates: 2 });
+      const dup = await create();
+      const dupPaid = await sim.pay(dup.upi_link);
+      // Dropped: the pull finds it.
+      await sim.faults({ notify_duplicates: 0, notify_drop: 1 });
+      const dropped = await create();
+      const droppedPaid = await sim.pay(dropped.upi_link);
+      // Delayed: the first payment's notice comes after the second's.
+      await sim.faults({ notify_drop: 0, notify_delay_ms: 1500 });
+      const early = await create();
+      const earlyPaid = await sim.pay(early.upi_link);
+      await sim.faults({ notify_delay_ms: 0 });
+      const late = await create();
+      const latePaid = await sim.pay(late.upi_link);
+      for (const [v, p] of [
+        [dup, dupPaid],
+        [dropped, droppedPaid],
+        [early, earlyPaid],
+        [late, latePaid],
+      ] as const) {
+        await reversed(v.vid);
+        assert.equal((await status(v.vid)).utr, p.utr);
+        await oneRefund(p.bank_txn_id);
+        const credits = (await gw.admin('GET', `/verifications/${v.ref_id}`)).json.credits;
+        assert.equal(credits.length, 1, `one credit for ${v.vid}`);
+      }
+      // The delayed notice comes (after the pull may have found its credit): it changes nothing.
+      await eventually(async () => (await sim.ledger()).notifications, (ns) => ns.some((n) => n.bank_txn_id === earlyPaid.bank_txn_id), 10_000, 'the delayed notice');
+      await gw.idle();
+      const sent = (await sim.ledger()).notifications;
+      const to = (p: { bank_txn_id: string }) => sent.filter((n) => n.bank_txn_id === p.bank_txn_id);
+      assert.deepEqual(to(dupPaid).map((n) => n.status), [200, 200, 200], gw.output.split('\n').filter((l) => l.includes('refused')).join('\n'));
+      assert.deepEqual(to(droppedPaid), [], 'the dropped notice never came: the pull recovered it');
+      assert.ok(Date.parse(to(earlyPaid)[0].at) > Date.parse(to(latePaid)[0].at), 'the first payment was notified last');
+      assert.deepEqual(to(earlyPaid).map((n) => n.status), [200]);
+      assert.equal((await gw.admin('GET', `/verifications/${dup.ref_id}`)).json.credits.length, 1, 'duplicates recorded once');
+    });
+
+    it('takes two payments that carry one UTR as two credits, each refunded', async () => {
+      const a = await create();
+      const b = await create();
+      await sim.faults({ reuse_utr: true });
+      const pa = await sim.pay(a.upi_link, 'success@upi');
+      const pb = await sim.pay(b.upi_link, 'mohd.irfan@ybl');
+      await sim.faults({});
+      assert.equal(pa.utr, pb.utr);
+      assert.notEqual(pa.bank_txn_id, pb.bank_txn_id);
+      const [sa, sb] = await Promise.all([a, b].map((v) => eventually(() => status(v.vid), (s) => s.status === 'SUCCESS', 10_000, 'success')));
+      assert.equal(sa.name_at_bank, 'JOHN DOE');
+      assert.equal(sb.name_at_bank, 'MOHAMMED IRFAN');
+      await oneRefund(pa.bank_txn_id);
+      await oneRefund(pb.bank_txn_id);
+    });
+
+    it('refunds exactly once when the answer to the refund is lost, asking before sending again', async () => {
+      await sim.faults({ refund_answer_lost: 1, status_lag_ms: 600 });
+      const r = await create();
+      const paid = await sim.pay(r.upi_link);
+      await reversed(r.vid);
+      await sim.faults({});
+      await gw.idle();
+      const rs = await oneRefund(paid.bank_txn_id);
+      assert.equal(rs.length, 1, 'the lost refund was not sent again');
+    });
+
+    it('sends a new attempt under a new reference only after the bank declined the last one', async () => {
+      await sim.faults({ refund_decline: 1 });
+      const r = await create();
+      const paid = await sim.pay(r.upi_link);
+      await eventually(() => refundsOf(paid.bank_txn_id), (rs) => rs.length >= 2, 15_000, 'two declined attempts');
+      await sim.faults({});
+      await reversed(r.vid);
+      await gw.idle();
+      const rs = await oneRefund(paid.bank_txn_id);
+      const refs = rs.map((x) => x.reference);
+      assert.equal(new Set(refs).size, refs.length, 'every attempt has its own reference');
+      assert.ok(rs.slice(0, -1).every((x) => x.status === 'failed'), 'a declined reference stays declined');
+      assert.deepEqual(rs.map((x) => x.attempt), rs.map((_, i) => i + 1));
+    });
+
+    it('completes everything once a bank that was down comes back', async () => {
+      await sim.faults({ down: true });
+      const r = await create();
+      const paid = await sim.pay(r.upi_link);
+      // Nothing reaches the gateway: no notification, and its pulls fail.
+      const failedPulls = () => gw.output.split('pulling credits from the bank failed').length;
+      const before = failedPulls();
+      await eventually(async () => failedPulls(), (n) => n >= before + 2, 10_000, 'pulls to fail while the bank is down');
+      assert.equal((await status(r.vid)).status, 'CREATED');
+      await sim.faults({ down: false });
+      await eventually(() => status(r.vid), (s) => s.status === 'SUCCESS', 10_000, 'success after the bank returned');
+      await reversed(r.vid);
+      await oneRefund(paid.bank_txn_id);
+    });
+
+    it('counts a payment made before valid_upto whose notice comes after it', async () => {
+      await sim.faults({ down: true });
+      const r = await create();
+      const paid = await sim.pay(r.upi_link);
+      const validUpto = Date.parse(r.valid_upto);
+      // Past valid_upto, within the grace: still CREATED, not EXPIRED.
+      await eventually(async () => Date.now(), (t) => t > validUpto + 500, TTL_S * 1000 + 5000, 'valid_upto to pass');
+      assert.equal((await status(r.vid)).status, 'CREATED');
+      await sim.faults({ down: false });
+      const s = await eventually(() => status(r.vid), (s) => s.status !== 'CREATED', 10_000, 'the late notice');
+      assert.equal(s.status, 'SUCCESS');
+      const credit = (await gw.admin('GET', `/verifications/${r.ref_id}`)).json.credits[0];
+      assert.ok(credit.creditedAt < validUpto && credit.receivedAt > validUpto, JSON.stringify(credit));
+      await oneRefund(paid.bank_txn_id);
+    });
+
+    it('refuses forged, stale and replayed notifications, and changes nothing', async () => {
+      const r = await create();
+      const body = {
+        id: uid('evt'),
+        type: 'credit',
+        bank_txn_id: uid('FORGED'),
+        utr: '123456789012',
+        tr: String(r.ref_id),
+        amount_paise: 100,
+        credited_at: new Date().toISOString(),
+        payer: { vpa: 'mallory@upi', name: 'JOHN DOE', account: '999999999999', ifsc: 'YESB0000262', account_type: 'SAVINGS' },
+      };
+      const post = (raw: string, headers: Record<string, string>) => gw.request('POST', '/bank/notifications', { raw, headers });
+      const forged = signedNotification('not-the-shared-secret-000000', body);
+      const a = await post(forged.raw, forged.headers);
+      assert.equal(a.status, 401);
+      assert.equal(a.json.error.code, 'invalid_signature');
+      const unsigned = await post(forged.raw, { 'content-type': 'application/json' });
+      assert.equal(unsigned.status, 401);
+      const stale = signedNotification(SECRET, body, Date.now() - 3600_000);
+      assert.equal((await post(stale.raw, stale.headers)).json.error.code, 'stale_timestamp');
+      const good = signedNotification(SECRET, body);
+      const tampered = await post(good.raw.replace('"amount_paise":100', '"amount_paise":1'), good.headers);
+      assert.equal(tampered.status, 401);
+      assert.equal((await gw.admin('GET', `/verifications/${r.ref_id}`)).json.credits.length, 0);
+      assert.equal((await status(r.vid)).status, 'CREATED');
+
+      // A real payment's notification, taken once; the same signed bytes again are a replay.
+      await sim.faults({ notify_drop: 1 });
+      const paid = await sim.pay(r.upi_link);
+      await sim.faults({});
+      const real = signedNotification(SECRET, {
+        ...body,
+        bank_txn_id: paid.bank_txn_id,
+        utr: paid.utr,
+        payer: { vpa: 'success@upi', name: 'JOHN DOE', account: '026291800001191', ifsc: 'YESB0000262', account_type: 'SAVINGS' },
+      });
+      const first = await post(real.raw, real.headers);
+      assert.equal(first.status, 200, first.text);
+      const replay = await post(real.raw, real.headers);
+      assert.equal(replay.status, 401);
+      assert.equal(replay.json.error.code, 'replayed');
+      const bad = signedNotification(SECRET, { ...body, amount_paise: 'one' });
+      assert.equal((await post(bad.raw, bad.headers)).status, 400);
+      await oneRefund(paid.bank_txn_id);
+      assert.equal((await gw.admin('GET', `/verifications/${r.ref_id}`)).json.credits.length, 1);
+    });
+
+    it('reconciles clean after all that, and lists the differences a test plants', async () => {
+      await gw.idle(30_000);
+      const q = `/reconciliation?from=${today()}&to=${today()}`;
+      const clean = (await gw.admin('GET', q)).json;
+      assert.deepEqual(clean.differences, [], JSON.stringify(clean.differences));
+      assert.equal(clean.clean, true);
+      assert.ok(clean.bank.credits >= 10, JSON.stringify(clean.bank));
+
+      // Planted at the bank behind the gateway's back: a payout it never sent, a second refund.
+      const payout = await sim.signed('POST', '/v1/payouts', { reference: uid('planted'), vpa: 'success@upi', amount_paise: 100, note: 'x' });
+      assert.equal(payout.status, 200);
+      const credited = (await sim.ledger()).credits.find((c) => c.status === 'credited')!;
+      const refund = await sim.signed('POST', '/v1/refunds', { reference: uid('planted'), bank_txn_id: credited.bank_txn_id, amount_paise: 100 });
+      assert.equal(refund.status, 200);
+      const report = (await gw.admin('GET', q)).json;
+      assert.equal(report.clean, false);
+      assert.deepEqual(report.differences.map((d: any) => d.kind).sort(), ['payout_unknown', 'refund_doubled']);
+      assert.equal(report.differences.find((d: any) => d.kind === 'payout_unknown').reference, payout.json.reference);
+
+      // The same from the command line, which exits 3 on differences.
+      const cli = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'src', 'cli.js'), 'reconcile', '--from', today(), '--to', today(), '--json'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...gw.env },
+        encoding: 'utf8',
+      });
+      assert.equal(cli.status, 3, cli.stderr);
+      assert.deepEqual(JSON.parse(cli.stdout).differences.map((d: any) => d.kind).sort(), ['payout_unknown', 'refund_doubled']);
+
+      // The scheduled run of the period that held the planted payout logs it at error level.
+      const logged = await eventually(
+        async () => gw.output.split('\n').filter((l) => l.includes('reconciliation: payout_unknown')),
+        (ls) => ls.some((l) => l.includes(payout.json.reference)),
+        15_000,
+        'the scheduled reconciliation',
+      );
+      assert.equal(JSON.parse(logged.find((l) => l.includes(payout.json.reference))!).level, 50);
+
+      const bad = await gw.admin('GET', '/reconciliation?from=yesterday&to=today');
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json.error.code, 'invalid_request');
+      assert.equal((await gw.request('GET', `/admin${q}`)).status, 401);
+      assert.equal((await gw.request('GET', `/admin${q}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}x` } })).status, 401);
+    });
+  });
+}

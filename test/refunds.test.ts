@@ -1,0 +1,85 @@
+// Refunds as real banks take them, on the sandbox rail: a status API that lags, "not found" that
+// is unknown until a grace, and a refund unsettled too long set aside for the operator.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
+
+const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`refunds that stay unsettled (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let dropDb: (() => Promise<void>) | undefined;
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      gw = await Gateway.start({
+        databaseUrl,
+        env: {
+          // The bank's status API shows a refund only 4 s after it was made, and the gateway
+          // sets a refund aside for review after about 1 s.
+          SANDBOX_STATUS_LAG_MS: '4000',
+          REFUND_NOT_FOUND_GRACE_MS: '60000',
+          REFUND_REVIEW_HOURS: String(1 / 3600),
+          REFUND_POLL_CAP_MS: '500',
+        },
+      });
+    });
+    after(async () => {
+      await gw?.stop();
+      await dropDb?.();
+    });
+
+    it('asks about a lost answer until the lagging status API shows it, sends nothing new, and flags it for review', async () => {
+      const cf = gw.cashfree((await gw.merchant()).test_key);
+      const vid = uid();
+      const r = (await cf.createRpd({ verification_id: vid, name: 'Kavya Iyer' })).json;
+      // refundtimeout@upi: the bank makes the first refund but its answer is lost.
+      const paid = (await gw.pay(r.upi_link, 'refundtimeout@upi')).json;
+      const review = await eventually(
+        async () => (await gw.admin('GET', '/refunds/review')).json,
+        (x) => x.items.some((i: any) => i.bank_txn_id === paid.bank_txn_id),
+        10_000,
+        'the refund in review',
+      );
+      const item = review.items.find((i: any) => i.bank_txn_id === paid.bank_txn_id);
+      assert.equal(item.refund_status, 'needs_review');
+      assert.equal(item.refund_attempts, 1);
+      const owed = (await gw.admin('GET', '/refunds/outstanding')).json.items.find((i: any) => i.bank_txn_id === paid.bank_txn_id);
+      assert.equal(owed.refund_status, 'needs_review');
+      // "Not found" was asked again and again, but no second attempt went.
+      assert.equal((await gw.payment(paid.bank_txn_id)).refunds.length, 1);
+      assert.match(gw.output, /refund unsettled for too long/);
+      // Its attempt is still asked about, and its success recorded when the bank shows it.
+      await eventually(async () => (await cf.status({ verification_id: vid })).json.reversal_status, (s) => s === 'TRANSFER_SUCCESS', 15_000, 'the settled refund');
+      const refunds = (await gw.payment(paid.bank_txn_id)).refunds;
+      assert.equal(refunds.length, 1, 'one refund, never resent blindly');
+      assert.equal(refunds[0].status, 'success');
+      assert.equal((await gw.admin('GET', '/refunds/review')).json.items.filter((i: any) => i.bank_txn_id === paid.bank_txn_id).length, 0);
+    });
+
+    it('records a refund in review as returned on the operator\'s word, and only one in review', async () => {
+      const cf = gw.cashfree((await gw.merchant('Second')).test_key);
+      const r = (await cf.createRpd({ verification_id: uid() })).json;
+      const paid = (await gw.pay(r.upi_link, 'refundtimeout@upi')).json;
+      const item = (
+        await eventually(
+          async () => (await gw.admin('GET', '/refunds/review')).json.items.find((i: any) => i.bank_txn_id === paid.bank_txn_id),
+          (x) => x !== undefined,
+          10_000,
+          'the refund in review',
+        )
+      );
+      const bad = await gw.admin('POST', `/refunds/${item.credit_id}/settle`, {});
+      assert.equal(bad.status, 400);
+      const unknown = await gw.admin('POST', '/refunds/cr_nope/settle', { note: 'x' });
+      assert.equal(unknown.status, 404);
+      const settled = await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'bank statement line 42' });
+      assert.equal(settled.status, 200, settled.text);
+      assert.equal(settled.json.refund_status, 'success');
+      assert.equal((await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'again' })).status, 404);
+      await gw.idle();
+      assert.equal((await gw.payment(paid.bank_txn_id)).refunds.length, 1);
+    });
+  });
+}
