@@ -278,7 +278,7 @@ describe('console', { skip: needsChromium }, () => {
     await gw.stop();
     let db = new Database(join(gw.dataDir, 'pennygate.db'));
     db.prepare("UPDATE credits SET rail = 'retired-bank', refund_status = 'pending' WHERE utr = ?").run(utr);
-    db.prepare("UPDATE jobs SET done_at = NULL, run_at = 0, failures = 0, dead_at = NULL WHERE kind = 'credit.reverse' AND subject = (SELECT id FROM credits WHERE utr = ?)").run(utr);
+    db.prepare("UPDATE jobs SET done_at = NULL, run_at = 0, failures = 0, dead_at = NULL WHERE kind = 'credit.refund' AND subject = (SELECT id FROM credits WHERE utr = ?)").run(utr);
     db.close();
     await gw.restart();
     await eventually(async () => (await gw.admin('GET', '/jobs/dead')).json.count, (n) => n === 1, 20_000, 'a dead job');
@@ -286,7 +286,7 @@ describe('console', { skip: needsChromium }, () => {
     await page.goto(`${gw.url}/console/money`);
     assert.equal(new URL(page.url()).pathname, '/console/money', 'still signed in after the restart');
     assert.match((await page.locator('main').textContent())!, new RegExp(`Refunds still owed: 1 \\(₹1\\.00\\)[\\s\\S]*${utr}`));
-    assert.match((await page.locator('main').textContent())!, /Dead jobs: 1[\s\S]*credit\.reverse[\s\S]*unknown rail retired-bank/);
+    assert.match((await page.locator('main').textContent())!, /Dead jobs: 1[\s\S]*credit\.refund[\s\S]*unknown rail retired-bank/);
     assert.deepEqual(await seriousViolations(page), []);
     shots.push(await keepScreenshot(page, SUITE, 'money'));
 
