@@ -363,7 +363,7 @@ async function addColumn(c: MigrationContext, table: string, column: string, typ
 }
 
 /**
- * The credits table as issue-10 builds know it: a credit is the bank's transaction
+ * The credits table as live-mode builds know it: a credit is the bank's transaction
  * (`bank_txn_id`), so `(rail, utr)` no longer constrains (UPI RRNs repeat). Only SQLite rebuilds
  * from this DDL; PostgreSQL drops the constraint in place.
  */
@@ -526,7 +526,7 @@ export const MIGRATIONS: Migration[] = [
   PRIMARY KEY (key, window_start)
 )`),
   },
-  // Issue 10: a credit is the bank's own transaction, not its UTR (12-digit RRNs repeat), and
+  // Live mode: a credit is the bank's own transaction, not its UTR (12-digit RRNs repeat), and
   // each refund attempt carries its own reference.
   {
     // The bank's transaction id (backfilled with the UTR, which was unique until now), the
