@@ -1,28 +1,33 @@
-// CPU cost of creating a reverse penny drop, measured on the real server process and compared,
-// in the same run, with two baselines on the same process: /healthz (the framework alone) and an
-// authenticated status read (framework + auth + one indexed query).
+// Creating a reverse penny drop and reading its status, measured on the real server process and
+// compared, in the same run, with the framework's ceiling: a bare Fastify server of the bench's
+// own (bench/ceiling-server.ts) that parses the same requests and answers the same bodies.
 //
-//   npm run -s build && node --import tsx bench/create-rpd.ts [--requests 2000] [--rounds 5] [--concurrency 8]
+//   npm run -s build && node --import tsx bench/create-rpd.ts [--requests 2000] [--rounds 5] [--concurrency 8,64]
 //     [--main <another build's dist/src/main.js>]   (to compare two builds, run it on each in turn)
 //
-// Per-request CPU comes from the server's own utime+stime (/proc/<pid>/stat), so the client's
-// work and the machine's noise from other processes do not count. Medians over rounds.
-import { readFileSync } from 'node:fs';
+// Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the client's
+// work does not count; throughput is requests per second of wall time with keep-alive clients.
+// The two servers take turns, round by round, so drift of a shared machine hits both alike.
+// Medians over rounds; the ratios are what to quote.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Gateway } from '../test/support/gateway.js';
+import { Gateway, freePort } from '../test/support/gateway.js';
 
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '5' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '8,64' },
     postgres: { type: 'string' },
     main: { type: 'string' },
   },
 });
 const N = Number(values.requests);
 const ROUNDS = Number(values.rounds);
-const C = Number(values.concurrency);
+const LEVELS = values.concurrency!.split(',').map(Number);
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 
 function cpuMs(pid: number): number {
@@ -31,10 +36,10 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-async function load(make: (i: number) => Promise<Response>, n: number) {
+async function load(make: (i: number) => Promise<Response>, n: number, c: number) {
   let next = 0;
   await Promise.all(
-    Array.from({ length: C }, async () => {
+    Array.from({ length: c }, async () => {
       while (next < n) {
         const r = await make(next++);
         await r.arrayBuffer();
@@ -52,43 +57,68 @@ const gw = await Gateway.start({
   // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
   env: { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) },
 });
+let ceiling: ReturnType<typeof spawn> | undefined;
 try {
   const key = (await gw.merchant('Bench')).test_key;
   const auth = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'content-type': 'application/json' };
-  const known = (await gw.cashfree(key).createRpd({ verification_id: 'bench-known' })).json;
-  const pid = gw.proc.pid!;
+  const known = (await gw.cashfree(key).createRpd({ verification_id: 'bench-known', name: 'John Doe' })).json;
+  const knownStatus = (await gw.cashfree(key).status({ ref_id: String(known.ref_id) })).json;
+
+  // The ceiling answers exactly these bodies.
+  const dir = mkdtempSync(join(tmpdir(), 'pennygate-bench-'));
+  writeFileSync(join(dir, 'create.json'), JSON.stringify(known));
+  writeFileSync(join(dir, 'status.json'), JSON.stringify(knownStatus));
+  const ceilingPort = await freePort();
+  ceiling = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ceiling-server.ts'), String(ceilingPort), join(dir, 'create.json'), join(dir, 'status.json')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ok, fail) => {
+    ceiling!.stdout!.on('data', (d) => String(d).includes('listening') && ok());
+    ceiling!.once('exit', (code) => fail(new Error(`the ceiling server exited ${code}`)));
+  });
+
   let seq = 0;
-  const cases: Record<string, (i: number) => Promise<Response>> = {
-    healthz: () => fetch(`${gw.url}/healthz`),
-    status: () => fetch(`${gw.url}/verification/remitter/status?ref_id=${known.ref_id}`, { headers: auth }),
+  const casesFor = (base: string): Record<string, () => Promise<Response>> => ({
+    healthz: () => fetch(`${base}/healthz`),
+    status: () => fetch(`${base}/verification/remitter/status?ref_id=${known.ref_id}`, { headers: auth }),
     create: () =>
-      fetch(`${gw.url}/verification/reverse-penny-drop`, {
+      fetch(`${base}/verification/reverse-penny-drop`, {
         method: 'POST',
         headers: auth,
         body: JSON.stringify({ verification_id: `bench-${process.pid}-${seq++}`, name: 'John Doe' }),
       }),
-  };
-  for (const make of Object.values(cases)) await load(make, 300); // warm-up: JIT, statement caches
-  const per: Record<string, number[]> = { healthz: [], status: [], create: [] };
-  const rate: Record<string, number[]> = { healthz: [], status: [], create: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, make] of Object.entries(cases)) {
-      const before = cpuMs(pid);
-      const t0 = performance.now();
-      await load(make, N);
-      const wall = performance.now() - t0;
-      per[name].push(((cpuMs(pid) - before) * 1000) / N);
-      rate[name].push(N / (wall / 1000));
+  });
+  const servers = { pennygate: { pid: gw.proc.pid!, cases: casesFor(gw.url) }, ceiling: { pid: ceiling.pid!, cases: casesFor(`http://127.0.0.1:${ceilingPort}`) } };
+  for (const sv of Object.values(servers)) for (const make of Object.values(sv.cases)) await load(make, 300, 8); // warm-up
+
+  for (const c of LEVELS) {
+    const cpu: Record<string, number[]> = {};
+    const rate: Record<string, number[]> = {};
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [server, sv] of Object.entries(servers)) {
+        for (const [name, make] of Object.entries(sv.cases)) {
+          const k = `${server} ${name}`;
+          const before = cpuMs(sv.pid);
+          const t0 = performance.now();
+          await load(make, N, c);
+          const wall = performance.now() - t0;
+          (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / N);
+          (rate[k] ??= []).push(N / (wall / 1000));
+        }
+      }
+    }
+    const m = (x: Record<string, number[]>, k: string) => median(x[k]);
+    console.log(`\nconcurrency ${c}, store ${values.postgres ? 'postgres' : 'sqlite'} (median of ${ROUNDS} rounds of ${N}):`);
+    console.log('  case      pennygate req/s  ceiling req/s  ratio   pennygate CPU/req  ceiling CPU/req');
+    for (const name of ['healthz', 'status', 'create']) {
+      const p = m(rate, `pennygate ${name}`);
+      const q = m(rate, `ceiling ${name}`);
+      console.log(
+        `  ${name.padEnd(8)} ${p.toFixed(0).padStart(15)} ${q.toFixed(0).padStart(14)} ${(p / q).toFixed(2).padStart(6)} ${m(cpu, `pennygate ${name}`).toFixed(0).padStart(15)} us ${m(cpu, `ceiling ${name}`).toFixed(0).padStart(13)} us`,
+      );
     }
   }
-  const m = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, median(v)]));
-  console.log(`\nserver CPU per request (median of ${ROUNDS} rounds of ${N}, concurrency ${C}, store ${values.postgres ? 'postgres' : 'sqlite'}):`);
-  for (const [k, v] of Object.entries(m)) {
-    console.log(`  ${k.padEnd(8)} ${v.toFixed(0).padStart(6)} us   ${median(rate[k]).toFixed(0).padStart(6)} req/s   (rounds: ${per[k].map((x) => x.toFixed(0)).join(', ')} us)`);
-  }
-  console.log(`  create - healthz = ${(m.create - m.healthz).toFixed(0)} us beyond the framework`);
-  console.log(`  create - status  = ${(m.create - m.status).toFixed(0)} us beyond an authenticated read`);
-  console.log(`  ratio create/healthz = ${(m.create / m.healthz).toFixed(2)}`);
 } finally {
+  ceiling?.kill();
   await gw.stop();
 }
