@@ -80,54 +80,41 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(refunds[0].attempt, 1);
     });
 
-    it('finishes a refund that was in flight when the process died', async () => {
-      // Refunds settle slowly (3 s): kill while the refund is TRANSFER_INITIATED.
-      await gw.restart({ REVERSAL_DELAY_SECONDS: '0', SANDBOX_REFUND_SETTLE_MS: '3000' });
-      const cf = gw.cashfree((await gw.merchant('Second')).test_key);
+    /**
+     * Pays a verification, kills the gateway while its refund is in flight (started with
+     * `before`), starts it again with `after`, and returns the bank's refunds once it is settled.
+     */
+    async function refundAcrossKill(merchant: string, before: Record<string, string>, after: Record<string, string>) {
+      await gw.restart({ REVERSAL_DELAY_SECONDS: '0', ...before });
+      const cf = gw.cashfree((await gw.merchant(merchant)).test_key);
       const created = (await cf.createRpd({ verification_id: uid() })).json;
       const paid = await gw.pay(created.upi_link, 'success@upi');
-      await eventually(
-        () => cf.status({ verification_id: created.verification_id }).then((r) => r.json),
-        (s) => s.reversal_status === 'TRANSFER_INITIATED',
-        5000,
-        'refund in flight',
-      );
-      // The kill may land after the refund was marked in flight but before the bank saw it: the
-      // bank then answers "not found", taken as unknown for a grace (real status APIs lag) and as
-      // never received after it. The sandbox does not lag, so a short grace keeps the test short.
-      await gw.restart({ SANDBOX_REFUND_SETTLE_MS: '300', REFUND_NOT_FOUND_GRACE_MS: '1000' });
-      await eventually(
-        () => cf.status({ verification_id: created.verification_id }).then((r) => r.json),
-        (s) => s.reversal_status === 'TRANSFER_SUCCESS',
-        15_000,
-        'refund after restart',
-      );
+      const reversal = (want: string, ms: number) =>
+        eventually(() => cf.status({ verification_id: created.verification_id }).then((r) => r.json), (s) => s.reversal_status === want, ms, want);
+      await reversal('TRANSFER_INITIATED', 5000);
+      await gw.restart(after);
+      await reversal('TRANSFER_SUCCESS', 15_000);
+      return (await gw.payment(paid.json.utr)).refunds as any[];
+    }
+
+    it('finishes a refund that was in flight when the process died', async () => {
+      // Refunds settle slowly (3 s): the kill lands while the refund is TRANSFER_INITIATED. It may
+      // land after the refund was marked in flight but before the bank saw it: the bank then
+      // answers "not found", unknown for a grace (real status APIs lag) and never received after
+      // it. The sandbox does not lag, so a short grace keeps the test short.
+      const refunds = await refundAcrossKill('Second', { SANDBOX_REFUND_SETTLE_MS: '3000' }, { SANDBOX_REFUND_SETTLE_MS: '300', REFUND_NOT_FOUND_GRACE_MS: '1000' });
       // One refund reached the bank: attempt 1, or attempt 2 when the kill came before the bank saw 1.
-      const refunds = (await gw.payment(paid.json.utr)).refunds;
       assert.equal(refunds.length, 1);
       assert.equal(refunds[0].status, 'success');
     });
 
     it('sends a refund the bank never saw again, under a new reference, once its "not found" grace has passed', async () => {
-      // The bank takes 3 s to receive a refund: kill while the first attempt is on its way.
-      await gw.restart({ REVERSAL_DELAY_SECONDS: '0', SANDBOX_LATENCY_MS: '3000', SANDBOX_REFUND_SETTLE_MS: '300' });
-      const cf = gw.cashfree((await gw.merchant('Third')).test_key);
-      const created = (await cf.createRpd({ verification_id: uid() })).json;
-      const paid = await gw.pay(created.upi_link, 'success@upi');
-      await eventually(
-        () => cf.status({ verification_id: created.verification_id }).then((r) => r.json),
-        (s) => s.reversal_status === 'TRANSFER_INITIATED',
-        5000,
-        'refund in flight',
+      // The bank takes 3 s to receive a refund: the kill lands while the first attempt is on its way.
+      const refunds = await refundAcrossKill(
+        'Third',
+        { SANDBOX_LATENCY_MS: '3000', SANDBOX_REFUND_SETTLE_MS: '300' },
+        { SANDBOX_LATENCY_MS: '0', REFUND_NOT_FOUND_GRACE_MS: '1500' },
       );
-      await gw.restart({ SANDBOX_LATENCY_MS: '0', REFUND_NOT_FOUND_GRACE_MS: '1500' });
-      await eventually(
-        () => cf.status({ verification_id: created.verification_id }).then((r) => r.json),
-        (s) => s.reversal_status === 'TRANSFER_SUCCESS',
-        15_000,
-        'refund after restart',
-      );
-      const refunds = (await gw.payment(paid.json.utr)).refunds;
       assert.equal(refunds.length, 1, 'the first attempt never reached the bank; the second did, once');
       assert.equal(refunds[0].attempt, 2);
       assert.equal(refunds[0].status, 'success');
