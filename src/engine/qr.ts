@@ -1,14 +1,12 @@
 /**
  * QR code PNG rendering for UPI intent links.
  *
- * Why a hand-written encoder: the `qrcode` package needs ~6 ms per call to
- * produce a PNG through its own renderer (an RGBA pixel buffer pushed through
- * pngjs' streaming packer), while computing the module matrix alone
- * (`QRCode.create`) takes ~0.6 ms, ~0.5 ms of it choosing the mask. Creating
- * a verification has to stay well under a millisecond of CPU beyond the web
- * framework, so we take the matrix built with a fixed mask, redo the
- * standard best-mask choice ourselves (~35 us instead of ~500 us, identical
- * result; see `qrMatrix`) and write the PNG ourselves (bench/qr.ts).
+ * Why hand-written: the `qrcode` package needs ~6 ms per call to produce a PNG through its own
+ * renderer, and ~0.6 ms for the module matrix alone (`QRCode.create`), most of it choosing the
+ * mask and finding the best segmentation. Creating a verification draws one, so the symbol is
+ * built here (qr-symbol.ts: one byte-mode segment, level M, mask 0), the standard best-mask
+ * choice is redone on bit-packed rows (see `qrMatrix`) and the PNG is written directly
+ * (bench/qr.ts). `qrcode` still supplies the tables and is the reference the tests compare with.
  *
  * The output matches the provider's reference sample: size x size (256x256 by
  * default), IHDR bit depth 1, colour type 3 (palette), PLTE [white, black].
@@ -17,7 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
-import QRCode from 'qrcode';
+import { byteModeSymbol } from './qr-symbol.js';
 
 export interface QrPngOptions {
   /** Width and height of the image in pixels. Default 256. */
@@ -122,12 +120,12 @@ function setBits(raw: Buffer, base: number, x0: number, x1: number): void {
 //
 // QRCode.create() spends most of its time choosing the data mask: it applies
 // each of the 8 masks and scores the symbol with generic per-module code.
-// This render is on the request path of every verification create, so we let
-// qrcode build the symbol once with mask 0 and select the mask here: same 8
+// This render is on the request path of every verification create, so the
+// symbol is built once with mask 0 and the mask is selected here: same 8
 // candidates, same penalty rules N1-N4 (ISO/IEC 18004 section 7.8.3, scored
 // exactly as qrcode scores them, including its readings of N3 and N4), same
 // choice (lowest total, ties to the lower mask index). The result is
-// bit-for-bit what QRCode.create(text, { errorCorrectionLevel: 'M' }) returns;
+// bit-for-bit what qrcode returns for the same byte-mode segment;
 // test/qr.test.ts checks that on hundreds of links, and each penalty term
 // against qrcode's own getPenaltyN1..N4.
 //
@@ -412,14 +410,14 @@ export interface QrMatrix {
 }
 
 /**
- * QR matrix of `text` at error correction level M, identical to
- * `QRCode.create(text, { errorCorrectionLevel: 'M' })` (modules and mask).
+ * QR matrix of `text` in one byte-mode segment at error correction level M, identical to
+ * `QRCode.create([{ data: text, mode: 'byte' }], { errorCorrectionLevel: 'M' })` (modules and mask).
  */
 export function qrMatrix(text: string): QrMatrix {
-  const symbol = QRCode.create(text, { errorCorrectionLevel: 'M', maskPattern: 0 });
-  const n = symbol.modules.size;
-  const data = symbol.modules.data; // finished symbol with mask 0
-  const ws = workspaceFor(n, symbol.modules.reservedBit);
+  const symbol = byteModeSymbol(text);
+  const n = symbol.size;
+  const data = symbol.data; // finished symbol with mask 0
+  const ws = workspaceFor(n, symbol.reserved);
   const { rows, cols, candRows, candCols } = ws;
   pack(data, n, ws.words, rows, cols);
 
