@@ -2,33 +2,43 @@
 // compared, in the same run, with the framework's ceiling: a bare Fastify server of the bench's
 // own (bench/ceiling-server.ts) that parses the same requests and answers the same bodies.
 //
-//   npm run -s build && node --import tsx bench/create-rpd.ts [--requests 2000] [--rounds 5] [--concurrency 8,64]
-//     [--main <another build's dist/src/main.js>]   (to compare two builds, run it on each in turn)
+//   npm run -s build && node --import tsx bench/create-rpd.ts [--seconds 5] [--rounds 5] [--concurrency 8,64]
+//     [--postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node]
 //
-// Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the client's
-// work does not count; throughput is requests per second of wall time with keep-alive clients.
+// The load comes from wrk (Debian package `wrk`) when it is installed: a C client in its own
+// process, one thread, so the client never caps the ceiling. Without it, keep-alive fetch
+// clients in this process do (they top out near 5,500 creates/s here, which flatters the
+// ratios). Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the
+// client's work does not count; throughput is requests per second of wall time.
 // The two servers take turns, round by round, so drift of a shared machine hits both alike.
 // Medians over rounds; the ratios are what to quote.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Gateway, freePort } from '../test/support/gateway.js';
 
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '2000' }, // node client only: requests per round
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8,64' },
     postgres: { type: 'string' },
     main: { type: 'string' },
+    client: { type: 'string', default: hasWrk ? 'wrk' : 'node' },
+    cases: { type: 'string', default: 'healthz,status,create' },
   },
 });
+const SECONDS = Number(values.seconds);
 const N = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const LEVELS = values.concurrency!.split(',').map(Number);
+const CASES = values.cases!.split(',');
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+if (values.client === 'wrk' && !hasWrk) throw new Error('wrk is not installed (apt-get install wrk)');
 
 function cpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -36,17 +46,69 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-async function load(make: (i: number) => Promise<Response>, n: number, c: number) {
+interface Case { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: (i: number) => string }
+interface Run { requests: number; seconds: number; p50: number; p99: number }
+
+const dir = mkdtempSync(join(tmpdir(), 'pennygate-bench-'));
+let runSeq = 0;
+
+// wrk with a Lua script: every create gets its own verification_id; any non-2xx answer or socket
+// error fails the bench rather than counting as a fast request.
+function wrkRun(base: string, cs: Case, c: number): Run {
+  const prefix = `b${process.pid}x${runSeq++}`;
+  const lines = [
+    `wrk.method = "${cs.method}"`,
+    ...Object.entries(cs.headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`),
+    'local n = 0',
+  ];
+  if (cs.body) {
+    const [before, after] = cs.body(0).split('@N@');
+    lines.push(
+      'request = function()',
+      '  n = n + 1',
+      `  return wrk.format(nil, nil, nil, '${before}${prefix}-' .. n .. '${after}')`,
+      'end',
+    );
+  }
+  lines.push(
+    'done = function(summary, latency, requests)',
+    '  local e = summary.errors',
+    '  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))',
+    'end',
+  );
+  const script = join(dir, `${prefix}.lua`);
+  writeFileSync(script, lines.join('\n'));
+  const out = execFileSync('wrk', ['-t1', `-c${c}`, `-d${SECONDS}s`, '--timeout', '10s', '-s', script, `${base}${cs.path}`], { encoding: 'utf8' });
+  const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
+  if (!m) throw new Error(`wrk printed no result:\n${out}`);
+  const [requests, durationUs, p50, p99, bad, errors] = m.slice(1).map(Number);
+  if (bad > 0 || errors > 0) throw new Error(`${bad} non-2xx answers and ${errors} socket errors on ${cs.path}:\n${out}`);
+  return { requests, seconds: durationUs / 1e6, p50: p50 / 1000, p99: p99 / 1000 };
+}
+
+async function nodeRun(base: string, cs: Case, c: number, n = N): Promise<Run> {
   let next = 0;
+  const lat: number[] = [];
+  const t0 = performance.now();
   await Promise.all(
     Array.from({ length: c }, async () => {
       while (next < n) {
-        const r = await make(next++);
+        const i = next++;
+        const s = performance.now();
+        const r = await fetch(`${base}${cs.path}`, {
+          method: cs.method,
+          headers: cs.headers,
+          body: cs.body?.(0).replace('@N@', `n${process.pid}x${runSeq}-${i}`),
+        });
         await r.arrayBuffer();
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        lat.push(performance.now() - s);
       }
     }),
   );
+  runSeq++;
+  lat.sort((a, b) => a - b);
+  return { requests: n, seconds: (performance.now() - t0) / 1000, p50: lat[Math.floor(n * 0.5)], p99: lat[Math.floor(n * 0.99)] };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -65,7 +127,6 @@ try {
   const knownStatus = (await gw.cashfree(key).status({ ref_id: String(known.ref_id) })).json;
 
   // The ceiling answers exactly these bodies.
-  const dir = mkdtempSync(join(tmpdir(), 'pennygate-bench-'));
   writeFileSync(join(dir, 'create.json'), JSON.stringify(known));
   writeFileSync(join(dir, 'status.json'), JSON.stringify(knownStatus));
   const ceilingPort = await freePort();
@@ -77,44 +138,42 @@ try {
     ceiling!.once('exit', (code) => fail(new Error(`the ceiling server exited ${code}`)));
   });
 
-  let seq = 0;
-  const casesFor = (base: string): Record<string, () => Promise<Response>> => ({
-    healthz: () => fetch(`${base}/healthz`),
-    status: () => fetch(`${base}/verification/remitter/status?ref_id=${known.ref_id}`, { headers: auth }),
-    create: () =>
-      fetch(`${base}/verification/reverse-penny-drop`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({ verification_id: `bench-${process.pid}-${seq++}`, name: 'John Doe' }),
-      }),
-  });
-  const servers = { pennygate: { pid: gw.proc.pid!, cases: casesFor(gw.url) }, ceiling: { pid: ceiling.pid!, cases: casesFor(`http://127.0.0.1:${ceilingPort}`) } };
-  for (const sv of Object.values(servers)) for (const make of Object.values(sv.cases)) await load(make, 300, 8); // warm-up
+  const cases: Record<string, Case> = {
+    healthz: { method: 'GET', path: '/healthz', headers: {} },
+    status: { method: 'GET', path: `/verification/remitter/status?ref_id=${known.ref_id}`, headers: auth },
+    create: { method: 'POST', path: '/verification/reverse-penny-drop', headers: auth, body: () => '{"verification_id":"bench-@N@","name":"John Doe"}' },
+  };
+  const servers = { pennygate: { pid: gw.proc.pid!, base: gw.url }, ceiling: { pid: ceiling.pid!, base: `http://127.0.0.1:${ceilingPort}` } };
+  for (const sv of Object.values(servers)) for (const name of CASES) await nodeRun(sv.base, cases[name], 8, 300); // warm-up
 
+  console.log(`client ${values.client}, store ${values.postgres ? 'postgres' : 'sqlite'}, ${values.main ? `build ${values.main}` : 'this build'}`);
   for (const c of LEVELS) {
     const cpu: Record<string, number[]> = {};
     const rate: Record<string, number[]> = {};
+    const p50: Record<string, number[]> = {};
+    const p99: Record<string, number[]> = {};
     for (let r = 0; r < ROUNDS; r++) {
       for (const [server, sv] of Object.entries(servers)) {
-        for (const [name, make] of Object.entries(sv.cases)) {
+        for (const name of CASES) {
           const k = `${server} ${name}`;
           const before = cpuMs(sv.pid);
-          const t0 = performance.now();
-          await load(make, N, c);
-          const wall = performance.now() - t0;
-          (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / N);
-          (rate[k] ??= []).push(N / (wall / 1000));
+          const run = values.client === 'wrk' ? wrkRun(sv.base, cases[name], c) : await nodeRun(sv.base, cases[name], c);
+          (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / run.requests);
+          (rate[k] ??= []).push(run.requests / run.seconds);
+          (p50[k] ??= []).push(run.p50);
+          (p99[k] ??= []).push(run.p99);
         }
       }
     }
     const m = (x: Record<string, number[]>, k: string) => median(x[k]);
-    console.log(`\nconcurrency ${c}, store ${values.postgres ? 'postgres' : 'sqlite'} (median of ${ROUNDS} rounds of ${N}):`);
-    console.log('  case      pennygate req/s  ceiling req/s  ratio   pennygate CPU/req  ceiling CPU/req');
-    for (const name of ['healthz', 'status', 'create']) {
+    console.log(`\nconcurrency ${c} (median of ${ROUNDS} rounds${values.client === 'wrk' ? ` of ${SECONDS} s` : ` of ${N}`}):`);
+    console.log('  case      pennygate req/s  ceiling req/s  ratio   pennygate CPU/req  ceiling CPU/req   pennygate p50 / p99 ms   ceiling p50 / p99 ms');
+    for (const name of CASES) {
       const p = m(rate, `pennygate ${name}`);
       const q = m(rate, `ceiling ${name}`);
+      const lat = (k: string) => `${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}`.padStart(14);
       console.log(
-        `  ${name.padEnd(8)} ${p.toFixed(0).padStart(15)} ${q.toFixed(0).padStart(14)} ${(p / q).toFixed(2).padStart(6)} ${m(cpu, `pennygate ${name}`).toFixed(0).padStart(15)} us ${m(cpu, `ceiling ${name}`).toFixed(0).padStart(13)} us`,
+        `  ${name.padEnd(8)} ${p.toFixed(0).padStart(15)} ${q.toFixed(0).padStart(14)} ${(p / q).toFixed(2).padStart(6)} ${m(cpu, `pennygate ${name}`).toFixed(0).padStart(15)} us ${m(cpu, `ceiling ${name}`).toFixed(0).padStart(13)} us ${lat(`pennygate ${name}`).padStart(24)} ${lat(`ceiling ${name}`).padStart(22)}`,
       );
     }
   }
