@@ -169,26 +169,38 @@ function build(): void {
 
   // Attested spellings of each Devanagari word, and the consonant classes each spelling was
   // written for (a spelling ever written for a word's class is not a near miss of that word).
+  // Many filings' Hindi was written by hands that did not know the name (KADHAR as कठधर), so a
+  // spelling counts for a word only when that word's consonants are what the spelling is most
+  // often written with.
   const spellings = new Map<string, Map<string, number>>();
-  const classesOf = new Map<string, Set<string>>();
+  const classesOf = new Map<string, Map<string, number>>();
   for (const n of names) {
     n.latin.forEach((w, i) => {
       if (w.length < 3) return;
       const m = spellings.get(n.deva[i]) ?? new Map<string, number>();
       m.set(w, (m.get(w) ?? 0) + 1);
       spellings.set(n.deva[i], m);
-      const s = classesOf.get(w) ?? new Set<string>();
-      s.add(consonants(n.deva[i]));
+      const s = classesOf.get(w) ?? new Map<string, number>();
+      const c = consonants(n.deva[i]);
+      s.set(c, (s.get(c) ?? 0) + 1);
       classesOf.set(w, s);
     });
   }
+  const usual = (w: string, cls: string): boolean => {
+    const s = classesOf.get(w)!;
+    const c = s.get(cls) ?? 0;
+    for (const v of s.values()) if (v > c) return false;
+    return c > 0;
+  };
   const variantsOf = (key: string, w: string): string[] =>
-    [...(spellings.get(key)?.keys() ?? [])].filter((x) => x !== w).sort();
+    usual(w, consonants(key)) ? [...(spellings.get(key)?.keys() ?? [])].filter((x) => x !== w && usual(x, consonants(key))).sort() : [];
 
   // Near other names: Latin spellings (same first letter, edit distance <= 2) of words whose
   // consonants differ, neither spelling ever written for the other's consonants.
   const entries: { w: string; key: string; cls: string }[] = [];
-  for (const [key, m] of spellings) for (const w of m.keys()) entries.push({ w, key, cls: consonants(key) });
+  // A near miss needs both spellings written for their own consonants only, and at least twice.
+  const settled = (w: string, cls: string) => classesOf.get(w)!.size === 1 && classesOf.get(w)!.get(cls)! >= 2;
+  for (const [key, m] of spellings) for (const w of m.keys()) if (settled(w, consonants(key))) entries.push({ w, key, cls: consonants(key) });
   entries.sort((a, b) => (a.w < b.w ? -1 : a.w > b.w ? 1 : a.key < b.key ? -1 : 1));
   const byFirst = new Map<string, typeof entries>();
   for (const e of entries) { const l = byFirst.get(e.w[0]) ?? []; l.push(e); byFirst.set(e.w[0], l); }
@@ -197,11 +209,12 @@ function build(): void {
     const id = `${w}|${key}`;
     if (nearCache.has(id)) return nearCache.get(id)!;
     const cls = consonants(key);
+    if (!settled(w, cls)) { nearCache.set(id, null); return null; }
     let best: { w: string; key: string } | null = null;
     let bestD = 3;
     for (const o of byFirst.get(w[0]) ?? []) {
       if (o.cls === cls || o.w === w || Math.abs(o.w.length - w.length) > 2) continue;
-      if (classesOf.get(o.w)!.has(cls) || classesOf.get(w)!.has(o.cls)) continue;
+      
       const d = editDistance(w, o.w);
       if (d < bestD || (d === bestD && best && o.w < best.w)) { best = { w: o.w, key: o.key }; bestD = d; }
     }
