@@ -184,10 +184,10 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   const sk = suffixKind(ka, kb);
   if (sk) return sk;
   if (schwaVariant(ka, kb)) return 'translit';
+  if (!loose && regionalEqual(ka, kb)) return 'regional';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
-  if (!loose && regionalEqual(ka, kb)) return 'regional';
   if (vowelVariant(ka, kb)) return 'vowel';
   return 'none';
 }
