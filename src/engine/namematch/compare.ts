@@ -184,7 +184,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   const sk = suffixKind(ka, kb);
   if (sk) return sk;
   if (schwaVariant(ka, kb)) return 'translit';
-  if (!loose && regionalEqual(ka, kb)) return 'regional';
+  if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
@@ -195,7 +195,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
 const regionalCache = new Map<string, string>();
 /**
  * A key with what regional Latin spellings write differently folded: the Bengali and Assamese
- * o for the short a (Raton / Ratan, Gobindo / Gobinda, Sanjoy / Sanjay), and, after the first
+ * o for the short a (Raton / Ratan, Gobindo / Gobinda, Sanjoy / Sanjay), e for a inside a word
+ * (Nayek / Nayak, Ahmed / Ahmad; not at the end: Gupta / Gupte are two families), and, after the first
  * letter, a stop voiced or not (Tamil writes one letter for both: Giritharan / Giridharan,
  * Vengatesan / Venkatesan, Appadurai / Appathurai).
  */
@@ -204,7 +205,8 @@ function regionalKey(key: string, voicing: boolean): string {
   let k = regionalCache.get(id);
   if (k !== undefined) return k;
   k = voicing ? key[0] + key.slice(1).replace(/D/g, 'T').replace(/G/g, 'K').replace(/B/g, 'P') : key;
-  k = k.replace(/O/g, 'A').replace(/([A-Za-z])\1+/g, '$1');
+  k = k[0] + k.slice(1, -1).replace(/[OE]/g, 'A') + (k.length > 1 ? k[k.length - 1].replace('O', 'A') : '');
+  k = k.replace(/([A-Za-z])\1+/g, '$1');
   if (regionalCache.size > 100_000) regionalCache.clear();
   regionalCache.set(id, k);
   return k;
@@ -214,9 +216,9 @@ function regionalKey(key: string, voicing: boolean): string {
  * Voicing is folded in long words only: short names that differ in it are mostly two names
  * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
  */
-function regionalEqual(a: string, b: string): boolean {
+function regionalEqual(a: string, b: string, rawLength: number): boolean {
   if (a[0] !== b[0] && !(isOA(a[0]) && isOA(b[0]))) return false;
-  const voicing = Math.min(a.length, b.length) >= 8;
+  const voicing = rawLength >= 8;
   return regionalKey(a, voicing) === regionalKey(b, voicing);
 }
 const isOA = (c: string) => c === 'O' || c === 'A';
