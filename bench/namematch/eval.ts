@@ -6,7 +6,8 @@
 //
 // Sets (see README.md): pairs.tsv (the project's own), holdout.tsv (written blind), others.tsv
 // and scripts.tsv (labelled by a public corpus), sealed.tsv (the same corpus's sealed part:
-// nothing is tuned on it). Accept = score >= 85 (DIRECT or GOOD under the default bands), for
+// nothing is tuned on it), affidavits.tsv and affidavits-sealed.tsv (full names from election
+// affidavits; the sealed part is for reporting only). Accept = score >= 85 (DIRECT or GOOD under the default bands), for
 // every method alike.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -75,7 +76,7 @@ function table(head: string[], rows: string[][], widths: number[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const SETS = ['pairs.tsv', 'holdout.tsv', 'others.tsv', 'scripts.tsv', 'sealed.tsv'];
+const SETS = ['pairs.tsv', 'holdout.tsv', 'others.tsv', 'scripts.tsv', 'sealed.tsv', 'affidavits.tsv', 'affidavits-sealed.tsv'];
 
 /**
  * Predicted against observed by score band: the share of pairs in each band that are one

@@ -15,18 +15,19 @@ export type Kind =
   | 'initial' // an initial and a full token starting with it
   | 'init_same' // the same initial on both sides
   | 'gender' // masculine / feminine forms of one name (Sunil / Sunila)
-  | 'suffix'; // the Tamil -an on a name (Gopal / Gopalan, Kumar / Kumaran): often one name, not always
+  | 'suffix' // the Tamil -an on a name (Gopal / Gopalan, Kumar / Kumaran): often one name, not always
+  | 'regional'; // Bengali o for a (Ratan / Raton, Roy / Ray), Tamil voicing inside a word (Sampath / Sambath)
 
 /** Assignment weight: higher is a more certain correspondence; 0 never pairs. */
 export const WEIGHT: Record<Kind, number> = {
   none: 0, gender: 0,
-  exact: 1, translit: 0.96, init_same: 0.9, typo: 0.86, prefix: 0.85, suffix: 0.84, typo2: 0.82, vowel: 0.8, initial: 0.5,
+  exact: 1, translit: 0.96, init_same: 0.9, regional: 0.88, typo: 0.86, prefix: 0.85, suffix: 0.84, typo2: 0.82, vowel: 0.8, initial: 0.5,
 };
 
 /** Kinds where two full tokens are taken to be the same word. */
 export const STRONG: Record<Kind, boolean> = {
   none: false, gender: false, initial: false, init_same: false,
-  exact: true, translit: true, typo: true, typo2: true, vowel: true, prefix: true, suffix: true,
+  exact: true, translit: true, typo: true, typo2: true, vowel: true, prefix: true, suffix: true, regional: true,
 };
 
 // Glyphs that scanners confuse (upper case, and lower-case l read as I). Pairs whose swap
@@ -183,11 +184,57 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   const sk = suffixKind(ka, kb);
   if (sk) return sk;
   if (schwaVariant(ka, kb)) return 'translit';
+  if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
   return 'none';
+}
+
+const regionalCache = new Map<string, string>();
+/**
+ * A key with what regional Latin spellings write differently folded: the Bengali and Assamese
+ * o for the short a (Raton / Ratan, Gobindo / Gobinda, Sanjoy / Sanjay), e for a inside a word
+ * (Nayek / Nayak, Ahmed / Ahmad; not at the end: Gupta / Gupte are two families), and, after the first
+ * letter, a stop voiced or not (Tamil writes one letter for both: Giritharan / Giridharan,
+ * Vengatesan / Venkatesan, Appadurai / Appathurai).
+ */
+function regionalKey(key: string, voicing: boolean): string {
+  const id = (voicing ? '1' : '0') + key;
+  let k = regionalCache.get(id);
+  if (k !== undefined) return k;
+  k = voicing ? key[0] + key.slice(1).replace(/D/g, 'T').replace(/G/g, 'K').replace(/B/g, 'P') : key;
+  k = k[0] + k.slice(1, -1).replace(/[OE]/g, 'A') + (k.length > 1 ? k[k.length - 1].replace('O', 'A') : '');
+  k = k.replace(/([A-Za-z])\1+/g, '$1');
+  if (regionalCache.size > 100_000) regionalCache.clear();
+  regionalCache.set(id, k);
+  return k;
+}
+
+/**
+ * Voicing is folded in long words only: short names that differ in it are mostly two names
+ * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
+ */
+function regionalEqual(a: string, b: string, rawLength: number): boolean {
+  if (a[0] !== b[0] && !(isOA(a[0]) && isOA(b[0]))) return false;
+  const voicing = rawLength >= 8;
+  return regionalKey(a, voicing) === regionalKey(b, voicing);
+}
+const isOA = (c: string) => c === 'O' || c === 'A';
+
+/**
+ * Short names whose first vowel differs only by o / a are more often two names than one
+ * spelling (Kamal / Komal, Rohan / Rahan): in a given name the Bengali o counts only later
+ * in the word or in a long one (Raton / Ratan, Prodip / Pradip is 6 letters).
+ */
+export function regionalGivenOk(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) >= 6) return true;
+  const n = Math.min(a.length, b.length);
+  let firstVowel = -1;
+  for (let i = 0; i < n; i++) if ('AEIOU'.includes(a[i])) { firstVowel = i; break; }
+  for (let i = 0; i <= firstVowel && i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Voiced and voiceless stops as one (Tamil script writes each pair with one letter). */

@@ -31,6 +31,7 @@ function canonRules(w: string): string {
   s = s.replace(/AU|OU/g, 'O'); // Saurav / Sourav, Gaurav / Gourav
   s = s.replace(/EE|II/g, 'I').replace(/OO|UU/g, 'U').replace(/AA/g, 'A');
   // Y as a vowel: Vyshnavi / Vaishnavi, Sanjay / Sanjai, Subramanyam / Subramaniam.
+  s = s.replace(/(?<=.)EY$/, 'E'); // Pandey / Pande, Dubey / Dube (before Y is read as a vowel)
   s = s.replace(/(?<=[^AEIOU])Y(?=[^AEIOU])/g, 'AI');
   s = s.replace(/(?<=[^AEIOU])Y|(?<=.)Y(?=[^AEIOU]|$)/g, 'I');
   s = s.replace(/(?<=[^AEIOU])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
@@ -42,7 +43,6 @@ function canonRules(w: string): string {
   s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
   s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
   s = s.replace(/(?<=[^AEIOU])ER$/, 'AR'); // Digamber / Digambar, Kauser / Kausar
-  s = s.replace(/(?<=.)EY$/, 'E'); // Pandey / Pande, Dubey / Dube
   s = s.replace(/([A-Za-z])\1+/g, '$1'); // doubled letters
   s = s.replace(/IAM$/, 'IAN'); // Tamil: Subramaniam / Subramanian
   return s;

@@ -8,7 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
-import { compareTokens, editDistance, STRONG, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, regionalGivenOk, STRONG, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon } from './phonetic.js';
 
@@ -29,7 +29,7 @@ export interface Scored {
 
 // Penalties for differences that records of one person show.
 const PEN = {
-  translit: 2, translitMax: 6, vowel: 4, suffix: 5, typo: 6, typo2: 8, prefix: 3, initial: 4, joined: 2, order: 4,
+  translit: 2, translitMax: 6, vowel: 4, regional: 4, suffix: 5, typo: 6, typo2: 8, prefix: 3, initial: 4, joined: 2, order: 4,
   ocrDigits: 5, typoGiven: 10, missingInitial: 3, missingWeak: 3, missingMiddle: 7, missingLast: 11, truncatedTail: 4,
   fatherName: 8,
 };
@@ -39,6 +39,7 @@ const CAP = {
   twoInitials: 88, // "R K SHARMA" / "RAVI KUMAR SHARMA": two initials agree with the full name
   weakSingle: 80, // "SUNITA" / "SUNITA DEVI"
   suffixReordered: 80, // "RAJESH KUMAR" / "KUMARAN RAJESH": a suffix and a reordering together
+  givenSuffix: 70, // "GANESH RAO" / "GANESAN RAO"
   initialGiven: 86, // "A SHARMA" / "AMIT SHARMA": the initial agrees and a family name confirms it
   ambiguousInitial: 75, // "A KUMAR" / "AJAY KUMAR": nothing but a weak token confirms the initial
   weakConflict: 78, // "SUNITA DEVI" / "SUNITA KUMARI"
@@ -413,7 +414,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // -an (Shobha / Shobhan, Farha / Farhan, Satya / Satyam); Gopal / Gopalan is the -an.
     const short = ta[i].key.length < tb[j].key.length ? ta[i].key : tb[j].key;
     const shortSuffix = k === 'suffix' && short.length < 6 && short.endsWith('A');
-    if ((k === 'vowel' || k === 'typo2' || shortSuffix) && (i === a.given || j === b.given)) {
+    const regionalGiven = k === 'regional' && !regionalGivenOk(ta[i].raw, tb[j].raw);
+    if ((k === 'vowel' || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
       if (!(k === 'typo2' && lateSlip(ta[i].raw, tb[j].raw))) {
@@ -421,6 +423,13 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
         givenNear = true;
         continue;
       }
+    }
+    // People's own filings keep a given name with the -an apart from the bare stem
+    // (Govindaraj / Govindarajan, Ganesh / Ganesan are both common, each written its own way):
+    // the pair may be one person, but not with the confidence of a spelling.
+    if (k === 'suffix' && (i === a.given || j === b.given)) {
+      v.cap = Math.min(v.cap, CAP.givenSuffix);
+      v.bits |= BIT.GIVEN_NAME_MISMATCH;
     }
     a.kind[i] = k;
     b.match[j] = i;
@@ -440,6 +449,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       case 'translit': strong++; translit++; v.bits |= BIT.TRANSLITERATION; break;
       case 'suffix': strong++; suffixes++; v.pen += PEN.suffix; v.bits |= BIT.TRANSLITERATION; break;
       case 'vowel': strong++; v.pen += PEN.vowel; v.bits |= BIT.TRANSLITERATION; break;
+      case 'regional': strong++; v.pen += PEN.regional; v.bits |= BIT.TRANSLITERATION; break;
       // A slip in the given name is more often another name than one elsewhere.
       case 'typo': strong++; v.pen += i === a.given || a.match[i] === b.given ? PEN.typoGiven : PEN.typo; v.bits |= BIT.TYPO; break;
       case 'typo2': strong++; v.pen += PEN.typo2; v.bits |= BIT.TYPO; break;
