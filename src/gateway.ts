@@ -4,6 +4,7 @@ import { SettingError, safeUrl, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
+import { startExpirySweep } from './jobs/expiry.js';
 import { Engine, JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
 import { RateLimiter, SharedRateLimiter } from './engine/rate-limit.js';
@@ -121,6 +122,7 @@ export async function startGateway(cfg: Config, log: Logger) {
   }
   runner.start();
   webhookRunner.start();
+  const expiry = startExpirySweep((limit) => s.engine.expireDue(limit), cfg.jobPollMs, log);
   // Any instance may enqueue the interval's purge; its dedupe key lets exactly one run it.
   const scheduleRetention = () =>
     void s.retention.schedule().then(
@@ -161,6 +163,7 @@ export async function startGateway(cfg: Config, log: Logger) {
       s.rails.sandbox.stop();
       s.bank?.stop();
       await app.close();
+      await expiry.stop();
       await runner.stop();
       await webhookRunner.stop();
       await s.db.close();

@@ -10,17 +10,17 @@ describe('expiry', () => {
   let gw: Gateway;
   after(() => gw?.stop());
 
-  it('expires an unpaid link by job, and refunds a payment that comes after', async () => {
+  it('expires an unpaid link by the sweep, and refunds a payment that comes after', async () => {
     gw = await Gateway.start({ env: { RPD_LINK_TTL_SECONDS: '1', NOTIFICATION_GRACE_SECONDS: '0' } });
     const cf = gw.cashfree((await gw.merchant()).test_key);
     const vid = uid();
     const created = (await cf.createRpd({ verification_id: vid })).json;
-    // The admin view reads the stored record, so EXPIRED there proves the job ran.
+    // The admin view reads the stored record, so EXPIRED there proves the sweep ran.
     await eventually(
       async () => (await gw.admin('GET', `/verifications/${created.ref_id}`)).json.verification.status,
       (s) => s === 'expired',
       5000,
-      'the expiry job',
+      'the expiry sweep',
     );
     const s = (await cf.status({ verification_id: vid })).json;
     assert.equal(s.status, 'EXPIRED');
@@ -33,6 +33,52 @@ describe('expiry', () => {
 });
 
 for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`expiry sweep (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    const gws: Gateway[] = [];
+    let receiver: Receiver | undefined;
+    let drop: (() => Promise<void>) | undefined;
+    after(async () => {
+      await Promise.all(gws.map((g) => g.stop()));
+      await receiver?.close();
+      await drop?.();
+    });
+
+    it('expires a backlog of unpaid links left by a killed process, each once, with one webhook each', async () => {
+      const s = await storeFor(store);
+      drop = s.drop;
+      receiver = await Receiver.start();
+      const env = { WEBHOOK_ALLOW_PRIVATE: 'true', RPD_LINK_TTL_SECONDS: '2', NOTIFICATION_GRACE_SECONDS: '0' };
+      const gw = await Gateway.start({ databaseUrl: s.databaseUrl, env });
+      gws.push(gw);
+      const m = await gw.merchant('Backlog');
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
+      const cf = gw.cashfree(m.test_key);
+      // More than one sweep's batch (200), created in parallel, then the process dies before any expires.
+      const N = 450;
+      const ids = Array.from({ length: N }, () => uid('x'));
+      for (let i = 0; i < N; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => cf.createRpd({ verification_id: id })));
+      gw.proc.kill('SIGKILL');
+      await new Promise((r) => gw.proc.once('exit', r));
+      await new Promise((r) => setTimeout(r, 2500)); // every link is now past its time
+      // On PostgreSQL a second instance sweeps the same store at the same time.
+      await gw.restart();
+      if (s.databaseUrl) gws.push(await Gateway.start({ databaseUrl: s.databaseUrl, env }));
+
+      const expiredIds = () =>
+        receiver!.received.map((r) => JSON.parse(r.body)).filter((b) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_EXPIRED').map((b) => b.data.verification_id);
+      await eventually(async () => expiredIds().length, (n) => n >= N, 30_000, 'an EXPIRED webhook per link');
+      await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate to show
+      const got = expiredIds();
+      assert.equal(got.length, N, 'one webhook per link');
+      assert.deepEqual([...new Set(got)].sort(), [...ids].sort());
+      // Nothing was read before the webhooks came: the sweep alone expired them.
+      const sample = (await cf.status({ verification_id: ids[N - 1] })).json;
+      assert.equal(sample.status, 'EXPIRED');
+      const stats = (await gw.admin('GET', `/merchants/${m.id}`)).json;
+      assert.equal(stats.verifications, N);
+    });
+  });
+
   describe(`crash safety (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
     let gw: Gateway;
     let drop: (() => Promise<void>) | undefined;

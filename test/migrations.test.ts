@@ -13,6 +13,7 @@ import { LATEST_VERSION } from '../src/store/migrate.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
+import { dueToExpireSql } from '../src/store/repository.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 
@@ -93,6 +94,7 @@ const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] 
     'sandbox_payments_unnotified',
   ],
   ['verifications due for erasure', RETENTION_VERIFICATIONS_SQL, [1, 500], 'verifications_unpurged'],
+  ['unpaid links past their time (the expiry sweep)', dueToExpireSql(skipLocked), [1, 200], 'verifications_open'],
 ];
 
 describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {

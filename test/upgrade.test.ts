@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Gateway, REQUIRE_ALL, eventually, freshPostgres, needsPostgres, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { buildCommit, hasCommit } from './support/old-build.js';
+import { decodeQr } from './support/upi.js';
 
 /** The first release: the schema of every start as `CREATE ... IF NOT EXISTS`, no migrations. */
 const FIRST_RELEASE = 'f2b9ebd';
@@ -19,6 +20,12 @@ const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date()
 /** Since the first release, `ifsc_details` leaves out the fields the dataset lacks instead of sending null. */
 function withoutNullBranchFields(body: any) {
   if (body?.ifsc_details) body.ifsc_details = Object.fromEntries(Object.entries(body.ifsc_details).filter(([, v]) => v !== null));
+  return body;
+}
+
+/** Since the QR code is built as one byte-mode segment, its image differs; what it encodes must not. */
+function qrAsText(body: any) {
+  if (body?.upi_intent?.encoded_qr_code) body.upi_intent.encoded_qr_code = decodeQr(body.upi_intent.encoded_qr_code);
   return body;
 }
 
@@ -109,7 +116,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       };
       const readAll = async (g: Gateway) => ({
         cashfree: await cfReads(g),
-        razorpayx: (await g.request('GET', `/v1/fund_accounts/validations/${fav.id}`, { headers: rzpAuth })).json,
+        razorpayx: qrAsText((await g.request('GET', `/v1/fund_accounts/validations/${fav.id}`, { headers: rzpAuth })).json),
         mobile: withoutNullBranchFields(
           (
             await g.request('GET', `/verification/mobile/penny-drop?verification_id=${mobileVid}`, {

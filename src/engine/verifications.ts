@@ -41,6 +41,7 @@ export interface Logger {
 }
 
 export const RPD_AMOUNT_PAISE = 100;
+/** Earlier builds enqueued one per link; this build still runs those and sweeps instead (expireDue). */
 export const JOB_EXPIRE = 'verification.expire';
 /**
  * The refund job of a credit. Builds before per-attempt references enqueued `credit.reverse`:
@@ -124,7 +125,7 @@ export class Engine implements RailInbox {
             : null;
         }
         await this.charge(q, p, 'reverse_penny_drop', refId);
-        return this.startRpd(q, v, now);
+        return this.created(v);
       });
       if (made) return made;
       base.publicId = newId('fav');
@@ -133,8 +134,8 @@ export class Engine implements RailInbox {
     throw new Error('could not draw unused identifiers for a verification');
   }
 
-  private async startRpd(q: Queryable, v: NewVerification, now: number): Promise<Verification> {
-    await enqueue(q, { kind: JOB_EXPIRE, subject: String(v.refId), runAt: v.validUntil!, dedupeKey: `expire:${v.refId}` }, now);
+  // No job per link: the expiry sweep (expireDue) finds unpaid links past their time by an index.
+  private created(v: NewVerification): Verification {
     const unset = { statusReason: null, creditId: null, payer: null, utr: null, collectedAt: null, nameMatch: null, reversal: null };
     return { ...v, ...unset, mobileNumber: null, payoutKey: null, payoutState: null, payoutAt: null, purgedAt: null };
   }
@@ -292,7 +293,31 @@ export class Engine implements RailInbox {
 
   // ------------------------------------------------------------------ jobs
 
-  /** Expires a verification nobody paid in time. Idempotent. */
+  /**
+   * Expires, in one transaction, up to `limit` verifications nobody paid before their link and
+   * the notification grace ran out; returns how many. Several instances may sweep at once: rows
+   * another holds are skipped (PostgreSQL), and `finish` moves a row out of `created` only once.
+   */
+  async expireDue(limit = 200): Promise<number> {
+    const now = Date.now();
+    const cutoff = now - this.cfg.notificationGraceMs;
+    // Most sweeps find nothing: ask the reader first, so an idle sweep takes no write turn.
+    if ((await verifications.dueToExpire(this.db, cutoff, 1, '')).length === 0) return 0;
+    const expired = await this.db.tx(async (q) => {
+      let n = 0;
+      for (const refId of await verifications.dueToExpire(q, cutoff, limit, this.db.skipLocked)) {
+        if (await verifications.finish(q, refId, 'expired', now, 'link_expired')) {
+          await this.emit(q, refId, 'verification.expired', now);
+          n++;
+        }
+      }
+      return n;
+    });
+    if (expired > 0) this.onWork(); // their webhooks are due now
+    return expired;
+  }
+
+  /** Expires a verification nobody paid in time (the job earlier builds enqueued per link). Idempotent. */
   async expire(refId: number): Promise<JobResult> {
     const now = Date.now();
     let expired = false;

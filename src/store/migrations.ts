@@ -629,4 +629,12 @@ export const MIGRATIONS: Migration[] = [
       await c.exec('CREATE INDEX IF NOT EXISTS bank_notification_signatures_received ON bank_notification_signatures (received_at)');
     },
   },
+  {
+    // Unpaid links are found by this index when they run out (the expiry sweep), instead of by a
+    // job per link.
+    version: 18,
+    name: 'verifications_open',
+    transactional: false,
+    up: (c) => createIndex(c, 'verifications_open', "verifications (valid_until) WHERE status = 'created'"),
+  },
 ];

@@ -114,6 +114,10 @@ export const apiKeys = {
 
 // ---------------------------------------------------------------- verifications
 
+/** The expiry sweep's statement (its index, verifications_open, is checked in test/migrations.test.ts). */
+export const dueToExpireSql = (skipLocked: string) =>
+  `SELECT ref_id FROM verifications WHERE status = 'created' AND valid_until < ? ORDER BY valid_until LIMIT ?${skipLocked}`;
+
 const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;
 
@@ -234,6 +238,10 @@ export const verifications = {
   async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string) {
     const [r] = await q.query(`SELECT * FROM verifications WHERE rail = ? AND intent_tr = ?${forUpdate}`, [rail, tr]);
     return r ? toVerification(r) : null;
+  },
+  /** Unpaid verifications whose link closed before `cutoff`, oldest first, locked where the store can skip locked rows. */
+  async dueToExpire(q: Queryable, cutoff: number, limit: number, skipLocked: string): Promise<number[]> {
+    return (await q.query(dueToExpireSql(skipLocked), [cutoff, limit])).map((r) => Number(r.ref_id));
   },
   async lockByRef(q: Queryable, refId: number, forUpdate: string) {
     const [r] = await q.query(`SELECT * FROM verifications WHERE ref_id = ?${forUpdate}`, [refId]);
