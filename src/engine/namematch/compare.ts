@@ -146,6 +146,15 @@ function vowelVariant(a: string, b: string): boolean {
 }
 
 /**
+ * Tamil and Malayalam spellings write one letter's sound as th or dh, and a final d as th
+ * (Sudha / Sutha, Amudha / Amutha, Majeed / Majeeth, Samad / Samath). Only these written forms:
+ * a bare t / d in a short name is left apart (Atithi / Adithi).
+ */
+function thdh(raw: string): string {
+  return raw.replace(/DH/g, 'TH').replace(/(?<=[AEIOU])D$/, 'TH');
+}
+
+/**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
  * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
  */
@@ -204,6 +213,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (schwaVariant(ka, kb)) return 'translit';
   if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
+  if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;

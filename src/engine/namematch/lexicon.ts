@@ -106,6 +106,10 @@ export const VARIANT_GROUPS: string[][] = [
   ['BEGUM', 'BEGAM'],
   // चंद्र with its nasal left out by the filer.
   ['CHANDRA', 'CHADRA'],
+  // Bengali and Assamese family names that filings write two ways.
+  ['SINHA', 'SINGHA'],
+  ['SHAW', 'SAU'],
+  ['ORAON', 'URAO', 'URAON', 'ORAO'],
   ['YUSUF', 'YOUSUF', 'YOUSUFF', 'YOUSAF', 'YUSOOF', 'YOUSOOF', 'YUSUFF', 'YOUSEF', 'YUSEF'],
   ['ISMAIL', 'ISMAEL', 'ISMAYIL', 'ISMAILL'],
   ['IBRAHIM', 'EBRAHIM', 'IBRAHEEM', 'EBRAHEEM'],
