@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { calibrate, KNOTS } from '../src/engine/namematch/calibration.js';
 import {
   classify,
   DEFAULT_BANDS,
   matchNames,
+  rawScore,
   validateBands,
   type NameMatch,
   type NameMatchBands,
@@ -35,8 +37,10 @@ describe('Cashfree published examples', () => {
     assert.deepEqual(matchNames('JOHN DOE', 'JOHN DOE'), { score: 100, result: 'DIRECT_MATCH', reason: 'EXACT' });
   });
   it('JOHN DOE / JOHN: stricter than Cashfree (0.85), a single token is not accepted', () => {
+    // Calibrated: on the labelled sets about one such pair in four is one person (NO_MATCH,
+    // but well above a stranger).
     const m = refuses('JOHN DOE', 'JOHN', 'SINGLE_TOKEN');
-    assert.equal(m.result, 'MODERATE_PARTIAL_MATCH');
+    assert.ok(m.score >= 20 && m.score < DEFAULT_BANDS.poor, String(m.score));
     assert.ok(codes(m).includes('MISSING_TOKEN'));
   });
   it('JOHN DOE / TOM is no match', () => {
@@ -219,11 +223,11 @@ describe('hard negatives: look-alikes that are other people', () => {
       assert.ok(m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
     }
   });
-  it('an initial that only a weak token confirms is MODERATE at most', () => {
+  it('an initial that only a weak token confirms is not accepted, and scores above a stranger', () => {
     // A KUMAR could be any Kumar: KUMAR is a middle name more often than a family name.
     for (const [a, b] of [['A Kumar', 'Ajay Kumar'], ['KUMAR A', 'AJAY KUMAR'], ['S DEVI', 'SUNITA DEVI']]) {
       const m = refuses(a, b, 'AMBIGUOUS_INITIAL');
-      assert.equal(m.result, 'MODERATE_PARTIAL_MATCH', `${a} | ${b}`);
+      assert.ok(m.score > matchNames(a, 'TOM').score && m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
     }
   });
   it('initials alone never match', () => {
@@ -232,8 +236,10 @@ describe('hard negatives: look-alikes that are other people', () => {
   });
   it('a single token against a full name is not GOOD', () => {
     refuses('Sharma', 'Amit Sharma', 'SINGLE_TOKEN');
-    assert.equal(matchNames('Sharma', 'Amit Sharma').result, 'POOR_PARTIAL_MATCH');
-    assert.equal(matchNames('Amit', 'Amit Sharma').result, 'MODERATE_PARTIAL_MATCH');
+    // The given name alone says more than the family name alone.
+    assert.equal(matchNames('Sharma', 'Amit Sharma').result, 'NO_MATCH');
+    assert.ok(matchNames('Amit', 'Amit Sharma').score < DEFAULT_BANDS.moderate);
+    assert.ok(matchNames('Amit', 'Amit Sharma').score > matchNames('Sharma', 'Amit Sharma').score);
   });
   it('a missing given name is not accepted', () => {
     refuses('KUMAR SHARMA', 'AMIT KUMAR SHARMA', 'GIVEN_NAME_MISSING');
@@ -302,13 +308,13 @@ describe('classes that names never seen before showed weak', () => {
   it('a surname that differs by a suffix is no match of reordered tokens', () => {
     for (const [a, b] of [['RAJESH KUMAR', 'KUMARAN RAJESH'], ['ANIL KUMAR', 'KUMARAN ANIL'], ['RAJESH KUMARAN', 'KUMAR RAJESH'], ['RAMESH GOPAL', 'GOPALAN RAMESH']]) {
       const m = refuses(a, b);
-      assert.ok(m.score >= DEFAULT_BANDS.poor, `${a} | ${b}: ${m.score}`);
+      assert.ok(m.score > matchNames(a, 'JOSEPH FERNANDES').score, `${a} | ${b}: ${m.score}`);
     }
     // In place, the Tamil -an on a given name may be the one person, but the filings of the
     // Election Commission show Ganesh and Ganesan, Govindaraj and Govindarajan as names of their
     // own: not accepted, not refused outright either.
     const g = refuses('GOPAL RAO', 'GOPALAN RAO');
-    assert.equal(g.result, 'MODERATE_PARTIAL_MATCH');
+    assert.ok(g.score > matchNames('GOPAL RAO', 'JOSEPH FERNANDES').score, String(g.score));
     refuses('S RAJASEKAR', 'S RAJASEKARAN');
     // Reordering alone is fine.
     accepts('RAJESH KUMAR', 'KUMAR RAJESH', 'TOKEN_ORDER');
@@ -376,11 +382,11 @@ describe('bands', () => {
     assert.equal(classify(19, b), 'NO_MATCH');
   });
   it('matchNames with custom bands changes the category, not the score', () => {
-    const loose: NameMatchBands = { direct: 100, good: 75, moderate: 50, poor: 20 };
+    const loose: NameMatchBands = { direct: 100, good: 20, moderate: 15, poor: 10 };
     const d = matchNames('A KUMAR', 'AJAY KUMAR');
     const c = matchNames('A KUMAR', 'AJAY KUMAR', loose);
     assert.equal(c.score, d.score);
-    assert.equal(d.result, 'MODERATE_PARTIAL_MATCH');
+    assert.equal(d.result, 'NO_MATCH');
     assert.equal(c.result, 'GOOD_PARTIAL_MATCH');
     assert.equal(c.reason, d.reason);
   });
@@ -456,6 +462,26 @@ describe('properties', () => {
     for (let i = 0; i < n; i++) matchNames(pairs[i % pairs.length].name1, pairs[i % pairs.length].name2);
     const perSecond = n / ((performance.now() - t0) / 1000);
     assert.ok(perSecond > 5_000, `${Math.round(perSecond)} pairs/s`);
+  });
+});
+
+describe('calibration', () => {
+  it('maps raw scores monotonically, keeps 100 for the same name only and refusals below GOOD', () => {
+    for (let k = 1; k < KNOTS.length; k++) assert.ok(KNOTS[k][0] > KNOTS[k - 1][0], `knot ${k}`);
+    let last = -1;
+    for (let r = 0; r <= 100; r++) {
+      const c = calibrate(r);
+      assert.ok(Number.isInteger(c) && c >= last, `raw ${r} -> ${c}`);
+      if (r < 100) assert.ok(c <= 99, `raw ${r} -> ${c}`);
+      if (r < DEFAULT_BANDS.good) assert.ok(c < DEFAULT_BANDS.good, `raw ${r} -> ${c}`);
+      last = c;
+    }
+    assert.equal(calibrate(100), 100);
+  });
+  it('matchNames reports the calibrated raw score', () => {
+    for (const [a, b] of [['A KUMAR', 'AJAY KUMAR'], ['RAVI SHARMA', 'RAVI KUMAR SHARMA'], ['JOHN DOE', 'TOM']]) {
+      assert.equal(matchNames(a, b).score, calibrate(rawScore(a, b).score), `${a} | ${b}`);
+    }
   });
 });
 

@@ -128,14 +128,41 @@ function schwaVariant(a: string, b: string): boolean {
 
 /**
  * Same consonants in the same order, vowels spelled a little differently (Mondal / Mandal,
- * Rehman / Rahman). Short tokens are left out: Patil / Patel, Gupta / Gupte are different
- * families, not spellings.
+ * Rehman / Rahman). Short tokens only when the one vowel that differs is the first syllable's
+ * (Dutta / Datta, Mallick / Mullick: the Bengali a written u): Patil / Patel, Gupta / Gupte
+ * differ later and are different families, not spellings. Never forgiven in a given name
+ * (score.ts), where Kamal / Komal are two names.
  */
 function vowelVariant(a: string, b: string): boolean {
   const len = Math.min(a.length, b.length);
-  if (len < 6 || a[0] !== b[0]) return false;
+  if (a[0] !== b[0] || len < 4) return false;
   if (skeleton(a) !== skeleton(b)) return false;
-  return editDistance(a, b) <= (len >= 8 ? 2 : 1);
+  if (len >= 6) return editDistance(a, b) <= (len >= 8 ? 2 : 1);
+  if (a.length !== b.length || VOWELS.includes(a[0])) return false;
+  let i = 1;
+  while (a[i] === b[i]) i++;
+  // The first vowel, right after the first consonant (or two), and nothing else differs.
+  return i <= 2 && VOWELS.includes(a[i]) && VOWELS.includes(b[i]) && !VOWELS.includes(a[i + 1]) && a.slice(i + 1) === b.slice(i + 1);
+}
+
+/**
+ * Tamil and Malayalam spellings write one letter's sound as th or dh, and a final d as th
+ * (Sudha / Sutha, Amudha / Amutha, Majeed / Majeeth, Samad / Samath). Only these written forms:
+ * a bare t / d in a short name is left apart (Atithi / Adithi).
+ */
+function thdh(raw: string): string {
+  return raw.replace(/DH/g, 'TH').replace(/(?<=[AEIOU])D$/, 'TH');
+}
+
+/**
+ * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
+ * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
+ */
+function epenthetic(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) < 8 || Math.abs(a.length - b.length) > 2) return false;
+  const fa = a.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
+  const fb = b.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
+  return (fa !== a || fb !== b) && (fa === fb || canon(fa) === canon(fb));
 }
 
 export function editDistance(a: string, b: string): number {
@@ -185,6 +212,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (sk) return sk;
   if (schwaVariant(ka, kb)) return 'translit';
   if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';
+  if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
+  if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
@@ -205,6 +234,8 @@ function regionalKey(key: string, voicing: boolean): string {
   let k = regionalCache.get(id);
   if (k !== undefined) return k;
   k = voicing ? key[0] + key.slice(1).replace(/D/g, 'T').replace(/G/g, 'K').replace(/B/g, 'P') : key;
+  // A silent e written at the end after a consonant (Aloke / Alok, Binode / Binod, Rajeeve).
+  if (k.length >= 5 && k.endsWith('E') && !VOWELS.includes(k[k.length - 2])) k = k.slice(0, -1);
   k = k[0] + k.slice(1, -1).replace(/[OE]/g, 'A') + (k.length > 1 ? k[k.length - 1].replace('O', 'A') : '');
   k = k.replace(/([A-Za-z])\1+/g, '$1');
   if (regionalCache.size > 100_000) regionalCache.clear();

@@ -4,8 +4,9 @@
 //
 // Pure functions, no I/O. The pipeline: normalise (case, accents, punctuation, titles,
 // relation markers, OCR digits) -> tokens with a canonical transliteration key -> optimal
-// token alignment (initials, joined/split tokens, truncation) -> a score built from explicit
-// penalties and ceilings (see score.ts for the calibration).
+// token alignment (initials, joined/split tokens, truncation) -> a raw score built from explicit
+// penalties and ceilings (score.ts) -> that score read as a probability (calibration.ts).
+import { calibrate } from './calibration.js';
 import { parseName, type ParsedName } from './normalize.js';
 import { scoreParsed, type Scored } from './score.js';
 
@@ -28,7 +29,7 @@ export interface NameMatchBands {
 export const DEFAULT_BANDS: NameMatchBands = Object.freeze({ direct: 100, good: 85, moderate: 60, poor: 34 });
 
 export interface NameMatch {
-  /** Integer 0-100. */
+  /** Integer 0-100: the chance, in percent, that the two names are one person (100: the same name). */
   score: number;
   result: NameMatchResult;
   /** Comma-separated reason codes, most important first (EXACT, INITIALS, GIVEN_NAME_MISMATCH...). */
@@ -91,6 +92,15 @@ function scoreNames(name1: string, name2: string): Scored {
 }
 
 /**
+ * The uncalibrated score (score.ts) and its reason codes, in the order matchNames scores them.
+ * For fitting and inspecting the calibration; callers want matchNames.
+ */
+export function rawScore(name1: string, name2: string): Scored {
+  const [x, y] = name1 <= name2 ? [name1, name2] : [name2, name1];
+  return scoreNames(x, y);
+}
+
+/**
  * Score two names 0-100 and classify the score. Symmetric: the order of the names does not
  * matter. Throws RangeError when custom bands are invalid (see validateBands).
  */
@@ -99,5 +109,6 @@ export function matchNames(name1: string, name2: string, bands: NameMatchBands =
   // Score in a fixed order so that matchNames(a, b) and matchNames(b, a) agree exactly.
   const [x, y] = name1 <= name2 ? [name1, name2] : [name2, name1];
   const s = scoreNames(x, y);
-  return { score: s.score, result: classify(s.score, b), reason: s.codes.join(',') };
+  const score = calibrate(s.score);
+  return { score, result: classify(score, b), reason: s.codes.join(',') };
 }

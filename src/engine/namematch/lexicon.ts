@@ -84,7 +84,7 @@ export const SURNAMES_RAW = [
 export const VARIANT_GROUPS: string[][] = [
   ['MOHAMMED', 'MOHAMMAD', 'MOHAMED', 'MOHAMAD', 'MUHAMMAD', 'MUHAMMED', 'MUHAMED', 'MUHAMAD',
     'MOHMAD', 'MOHMED', 'MOHD', 'MD', 'MHD', 'MOHAMMOD', 'MAHAMMAD', 'MAHAMMED', 'MOHAMMADH', 'MOHAMMEED'],
-  ['SHEIKH', 'SHAIKH', 'SHEKH', 'SHAIK', 'SHEK', 'SK', 'SHAKH', 'SHAEKH'],
+  ['SHEIKH', 'SHAIKH', 'SHEKH', 'SHAIK', 'SHEK', 'SK', 'SHAKH', 'SHAEKH', 'SEKH', 'SAIKH', 'SEIKH'],
   ['SYED', 'SAYYED', 'SAIYED', 'SAYED', 'SAIYAD', 'SYEED', 'SAYYAD', 'SAYYID', 'SAYID', 'SAIYID', 'SAYEED'],
   ['CHOWDHURY', 'CHOUDHURY', 'CHAUDHARY', 'CHAUDHARI', 'CHOUDHARY', 'CHOWDHARY', 'CHOUDHARI',
     'CHAUDHURI', 'CHOWDHARI', 'CHOWDARY', 'CHOWDARI', 'CHOUDARY', 'CHAUDHRY', 'CHAUDRY', 'CHOUDHRY',
@@ -98,7 +98,18 @@ export const VARIANT_GROUPS: string[][] = [
   ['NAIR', 'NAYAR', 'NAAYAR'],
   ['SRINIVAS', 'SRINIVASA', 'SREENIVAS', 'SREENIVASA', 'SHRINIVAS', 'SHRINIVASA', 'SHREENIVAS',
     'SRINIWAS', 'SHRINIWAS', 'SEENIVAS', 'SEENIVASAN', 'SRINIVASAN', 'SREENIVASAN'],
-  ['HUSSAIN', 'HUSAIN', 'HUSSEIN', 'HOSSAIN', 'HOSAIN', 'HUSAINE'],
+  // Bengali filings write the one Arabic name Hossain, Hosen, Hossen (Hasan is another name).
+  ['HUSSAIN', 'HUSAIN', 'HUSSEIN', 'HOSSAIN', 'HOSAIN', 'HUSAINE', 'HUSEIN', 'HOSSEIN', 'HOSEN', 'HOSSEN',
+    'HOSSIN', 'HUSEN', 'HUSSEN', 'HUSSIN'],
+  ['AHMED', 'AHMAD', 'AHAMED', 'AHAMAD', 'AHAMMAD', 'AHAMMED', 'AHMMED', 'AHMMAD'],
+  ['RAHMAN', 'RAHAMAN', 'REHMAN', 'ROHMAN', 'REHAMAN', 'RAHMAAN'],
+  ['BEGUM', 'BEGAM'],
+  // चंद्र with its nasal left out by the filer.
+  ['CHANDRA', 'CHADRA'],
+  // Bengali and Assamese family names that filings write two ways.
+  ['SINHA', 'SINGHA'],
+  ['SHAW', 'SAU'],
+  ['ORAON', 'URAO', 'URAON', 'ORAO'],
   ['YUSUF', 'YOUSUF', 'YOUSUFF', 'YOUSAF', 'YUSOOF', 'YOUSOOF', 'YUSUFF', 'YOUSEF', 'YUSEF'],
   ['ISMAIL', 'ISMAEL', 'ISMAYIL', 'ISMAILL'],
   ['IBRAHIM', 'EBRAHIM', 'IBRAHEEM', 'EBRAHEEM'],

@@ -23,6 +23,7 @@ function canonRules(w: string): string {
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
   s = s.replace(/CHH?/g, 'c'); // 'c' stands for the ch sound from here on
+  s = s.replace(/(?<=..)QUE$/, 'K'); // Farooque / Farook, Siddique / Siddik, Haque / Hak
   s = s.replace(/QU(?=[AEIOU])/g, 'K').replace(/Q/g, 'K');
   s = s.replace(/CK/g, 'K').replace(/C(?=[EIY])/g, 'S').replace(/C/g, 'K');
   // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
