@@ -37,10 +37,9 @@ describe('Cashfree published examples', () => {
     assert.deepEqual(matchNames('JOHN DOE', 'JOHN DOE'), { score: 100, result: 'DIRECT_MATCH', reason: 'EXACT' });
   });
   it('JOHN DOE / JOHN: stricter than Cashfree (0.85), a single token is not accepted', () => {
-    // Calibrated: on the labelled sets about one such pair in four is one person (NO_MATCH,
-    // but well above a stranger).
+    // Partial matches keep their raw score (calibration.ts): MODERATE, for a review.
     const m = refuses('JOHN DOE', 'JOHN', 'SINGLE_TOKEN');
-    assert.ok(m.score >= 20 && m.score < DEFAULT_BANDS.poor, String(m.score));
+    assert.equal(m.result, 'MODERATE_PARTIAL_MATCH');
     assert.ok(codes(m).includes('MISSING_TOKEN'));
   });
   it('JOHN DOE / TOM is no match', () => {
@@ -223,11 +222,11 @@ describe('hard negatives: look-alikes that are other people', () => {
       assert.ok(m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
     }
   });
-  it('an initial that only a weak token confirms is not accepted, and scores above a stranger', () => {
+  it('an initial that only a weak token confirms is MODERATE at most', () => {
     // A KUMAR could be any Kumar: KUMAR is a middle name more often than a family name.
     for (const [a, b] of [['A Kumar', 'Ajay Kumar'], ['KUMAR A', 'AJAY KUMAR'], ['S DEVI', 'SUNITA DEVI']]) {
       const m = refuses(a, b, 'AMBIGUOUS_INITIAL');
-      assert.ok(m.score > matchNames(a, 'TOM').score && m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
+      assert.equal(m.result, 'MODERATE_PARTIAL_MATCH', `${a} | ${b}`);
     }
   });
   it('initials alone never match', () => {
@@ -237,9 +236,8 @@ describe('hard negatives: look-alikes that are other people', () => {
   it('a single token against a full name is not GOOD', () => {
     refuses('Sharma', 'Amit Sharma', 'SINGLE_TOKEN');
     // The given name alone says more than the family name alone.
-    assert.equal(matchNames('Sharma', 'Amit Sharma').result, 'NO_MATCH');
-    assert.ok(matchNames('Amit', 'Amit Sharma').score < DEFAULT_BANDS.moderate);
-    assert.ok(matchNames('Amit', 'Amit Sharma').score > matchNames('Sharma', 'Amit Sharma').score);
+    assert.equal(matchNames('Sharma', 'Amit Sharma').result, 'POOR_PARTIAL_MATCH');
+    assert.equal(matchNames('Amit', 'Amit Sharma').result, 'MODERATE_PARTIAL_MATCH');
   });
   it('a missing given name is not accepted', () => {
     refuses('KUMAR SHARMA', 'AMIT KUMAR SHARMA', 'GIVEN_NAME_MISSING');
@@ -382,11 +380,11 @@ describe('bands', () => {
     assert.equal(classify(19, b), 'NO_MATCH');
   });
   it('matchNames with custom bands changes the category, not the score', () => {
-    const loose: NameMatchBands = { direct: 100, good: 20, moderate: 15, poor: 10 };
+    const loose: NameMatchBands = { direct: 100, good: 75, moderate: 50, poor: 20 };
     const d = matchNames('A KUMAR', 'AJAY KUMAR');
     const c = matchNames('A KUMAR', 'AJAY KUMAR', loose);
     assert.equal(c.score, d.score);
-    assert.equal(d.result, 'NO_MATCH');
+    assert.equal(d.result, 'MODERATE_PARTIAL_MATCH');
     assert.equal(c.result, 'GOOD_PARTIAL_MATCH');
     assert.equal(c.reason, d.reason);
   });
