@@ -63,9 +63,11 @@ export function limitConnections(app: FastifyInstance, l: HttpLimits) {
 
   // A request refused before its body was read (bad key, too large, unknown route) would
   // otherwise keep its connection while Node drains the rest of the body, at the client's pace.
-  app.addHook('onSend', async (req, reply, payload) => {
-    const body = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (reply.statusCode >= 400 && body && !req.raw.complete) reply.header('connection', 'close');
-    return payload;
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (reply.statusCode >= 400 && !req.raw.complete) {
+      const body = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+      if (body) reply.header('connection', 'close');
+    }
+    done(null, payload);
   });
 }

@@ -54,8 +54,9 @@ const tags = ['Operations'];
 const security: Record<string, string[]>[] = [];
 
 export async function operations(app: FastifyInstance, s: Services) {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
 
   app.get('/healthz', { schema: { tags, security, summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
@@ -76,10 +77,11 @@ export async function operations(app: FastifyInstance, s: Services) {
     registers: [registry],
   });
   const route = (req: FastifyRequest) => req.routeOptions?.url ?? 'unmatched';
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const l = { method: req.method, route: route(req), status: String(reply.statusCode) };
     requests.inc(l);
     latency.observe(l, reply.elapsedTime / 1000);
+    done();
   });
 
   // Store-wide figures are read at each scrape, so every instance reports the same totals.
