@@ -141,4 +141,39 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       await c.end();
     }
   });
+
+  it('keeps answering when another instance adds a column to a table whose statements are prepared', async () => {
+    const db = await freshPostgres();
+    const gw = await Gateway.start({ databaseUrl: db.url, env: { PG_POOL_SIZE: '2' } });
+    gws.push(gw);
+    const prevDrop = drop;
+    drop = async () => {
+      await prevDrop();
+      await db.drop();
+    };
+    const cf = gw.cashfree((await gw.merchant()).test_key);
+    const first = (await cf.createRpd({ verification_id: 'before-ddl', name: 'John Doe' })).json;
+    // Every pooled connection has run (and prepared) the reads and writes of a verification.
+    for (let i = 0; i < 6; i++) assert.equal((await cf.status({ verification_id: 'before-ddl' })).status, 200);
+    await gw.pay(first.upi_link, 'success@upi');
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      // What a later migration does while this build still runs: SELECT * now returns one more column.
+      await c.query('ALTER TABLE verifications ADD COLUMN added_later TEXT');
+      await c.query('ALTER TABLE credits ADD COLUMN added_later TEXT');
+      await c.query('ALTER TABLE api_keys ADD COLUMN added_later TEXT');
+    } finally {
+      await c.end();
+    }
+    for (let i = 0; i < 6; i++) {
+      const r = await cf.status({ verification_id: 'before-ddl' });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(r.json.status, 'SUCCESS');
+    }
+    const later = await cf.createRpd({ verification_id: 'after-ddl', name: 'John Doe' });
+    assert.equal(later.status, 200, JSON.stringify(later.json));
+    assert.equal((await gw.pay(later.json.upi_link, 'success@upi')).json.status, 'SUCCESS');
+    assert.equal((await cf.status({ verification_id: 'after-ddl' })).json.status, 'SUCCESS');
+  });
 });
