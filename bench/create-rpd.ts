@@ -3,7 +3,8 @@
 // own (bench/ceiling-server.ts) that parses the same requests and answers the same bodies.
 //
 //   npm run -s build && node --import tsx bench/create-rpd.ts [--seconds 5] [--rounds 5] [--concurrency 8,64]
-//     [--postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node]
+//     [--postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node] [--cases create,status]
+//     [--baseline <dist/src/main.js> | --baseline-commit <commit>] [--baseline-postgres URL]
 //
 // The load comes from wrk (Debian package `wrk`) when it is installed: a C client in its own
 // process, one thread, so the client never caps the ceiling. Without it, keep-alive fetch
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Gateway, freePort } from '../test/support/gateway.js';
+import { buildCommit } from '../test/support/old-build.js';
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 const { values } = parseArgs({
@@ -28,6 +30,11 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8,64' },
     postgres: { type: 'string' },
     main: { type: 'string' },
+    // A second build taking turns with this one in the same run: its dist/src/main.js, or a
+    // commit built from git history (e.g. the first release, f2b9ebd).
+    baseline: { type: 'string' },
+    'baseline-commit': { type: 'string' },
+    'baseline-postgres': { type: 'string' },
     client: { type: 'string', default: hasWrk ? 'wrk' : 'node' },
     cases: { type: 'string', default: 'healthz,status,create' },
   },
@@ -113,22 +120,35 @@ async function nodeRun(base: string, cs: Case, c: number, n = N): Promise<Run> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const gw = await Gateway.start({
-  main: values.main,
-  databaseUrl: values.postgres,
-  // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
-  env: { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) },
-});
+// LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
+const env = { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) };
+const baselineMain = values['baseline-commit'] ? buildCommit(values['baseline-commit']) : values.baseline;
+if (baselineMain && values.postgres && !values['baseline-postgres']) throw new Error('--baseline on PostgreSQL needs its own database: --baseline-postgres URL');
+const gateways: Gateway[] = [];
 let ceiling: ReturnType<typeof spawn> | undefined;
 try {
-  const key = (await gw.merchant('Bench')).test_key;
-  const auth = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'content-type': 'application/json' };
-  const known = (await gw.cashfree(key).createRpd({ verification_id: 'bench-known', name: 'John Doe' })).json;
-  const knownStatus = (await gw.cashfree(key).status({ ref_id: String(known.ref_id) })).json;
+  interface Server { pid: number; base: string; cases: Record<string, Case> }
+  const servers: Record<string, Server> = {};
+  const setUp = async (gw: Gateway) => {
+    gateways.push(gw);
+    const key = (await gw.merchant('Bench')).test_key;
+    const auth = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'content-type': 'application/json' };
+    const known = (await gw.cashfree(key).createRpd({ verification_id: 'bench-known', name: 'John Doe' })).json;
+    const knownStatus = (await gw.cashfree(key).status({ ref_id: String(known.ref_id) })).json;
+    const cases: Record<string, Case> = {
+      healthz: { method: 'GET', path: '/healthz', headers: {} },
+      status: { method: 'GET', path: `/verification/remitter/status?ref_id=${known.ref_id}`, headers: auth },
+      create: { method: 'POST', path: '/verification/reverse-penny-drop', headers: auth, body: () => '{"verification_id":"bench-@N@","name":"John Doe"}' },
+    };
+    return { server: { pid: gw.proc.pid!, base: gw.url, cases }, known, knownStatus };
+  };
+  const mine = await setUp(await Gateway.start({ main: values.main, databaseUrl: values.postgres, env }));
+  servers.pennygate = mine.server;
+  if (baselineMain) servers.baseline = (await setUp(await Gateway.start({ main: baselineMain, databaseUrl: values['baseline-postgres'], env }))).server;
 
-  // The ceiling answers exactly these bodies.
-  writeFileSync(join(dir, 'create.json'), JSON.stringify(known));
-  writeFileSync(join(dir, 'status.json'), JSON.stringify(knownStatus));
+  // The ceiling answers exactly this build's bodies.
+  writeFileSync(join(dir, 'create.json'), JSON.stringify(mine.known));
+  writeFileSync(join(dir, 'status.json'), JSON.stringify(mine.knownStatus));
   const ceilingPort = await freePort();
   ceiling = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ceiling-server.ts'), String(ceilingPort), join(dir, 'create.json'), join(dir, 'status.json')], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -137,16 +157,13 @@ try {
     ceiling!.stdout!.on('data', (d) => String(d).includes('listening') && ok());
     ceiling!.once('exit', (code) => fail(new Error(`the ceiling server exited ${code}`)));
   });
+  servers.ceiling = { pid: ceiling.pid!, base: `http://127.0.0.1:${ceilingPort}`, cases: mine.server.cases };
+  for (const sv of Object.values(servers)) for (const name of CASES) await nodeRun(sv.base, sv.cases[name], 8, 300); // warm-up
 
-  const cases: Record<string, Case> = {
-    healthz: { method: 'GET', path: '/healthz', headers: {} },
-    status: { method: 'GET', path: `/verification/remitter/status?ref_id=${known.ref_id}`, headers: auth },
-    create: { method: 'POST', path: '/verification/reverse-penny-drop', headers: auth, body: () => '{"verification_id":"bench-@N@","name":"John Doe"}' },
-  };
-  const servers = { pennygate: { pid: gw.proc.pid!, base: gw.url }, ceiling: { pid: ceiling.pid!, base: `http://127.0.0.1:${ceilingPort}` } };
-  for (const sv of Object.values(servers)) for (const name of CASES) await nodeRun(sv.base, cases[name], 8, 300); // warm-up
-
-  console.log(`client ${values.client}, store ${values.postgres ? 'postgres' : 'sqlite'}, ${values.main ? `build ${values.main}` : 'this build'}`);
+  console.log(
+    `client ${values.client}, store ${values.postgres ? 'postgres' : 'sqlite'}, ${values.main ? `build ${values.main}` : 'this build'}` +
+      (baselineMain ? `, baseline ${values['baseline-commit'] ?? baselineMain}` : ''),
+  );
   for (const c of LEVELS) {
     const cpu: Record<string, number[]> = {};
     const rate: Record<string, number[]> = {};
@@ -157,7 +174,7 @@ try {
         for (const name of CASES) {
           const k = `${server} ${name}`;
           const before = cpuMs(sv.pid);
-          const run = values.client === 'wrk' ? wrkRun(sv.base, cases[name], c) : await nodeRun(sv.base, cases[name], c);
+          const run = values.client === 'wrk' ? wrkRun(sv.base, sv.cases[name], c) : await nodeRun(sv.base, sv.cases[name], c);
           (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / run.requests);
           (rate[k] ??= []).push(run.requests / run.seconds);
           (p50[k] ??= []).push(run.p50);
@@ -167,17 +184,17 @@ try {
     }
     const m = (x: Record<string, number[]>, k: string) => median(x[k]);
     console.log(`\nconcurrency ${c} (median of ${ROUNDS} rounds${values.client === 'wrk' ? ` of ${SECONDS} s` : ` of ${N}`}):`);
-    console.log('  case      pennygate req/s  ceiling req/s  ratio   pennygate CPU/req  ceiling CPU/req   pennygate p50 / p99 ms   ceiling p50 / p99 ms');
+    console.log('  case      server        req/s  of ceiling    CPU/req   p50 / p99 ms');
     for (const name of CASES) {
-      const p = m(rate, `pennygate ${name}`);
-      const q = m(rate, `ceiling ${name}`);
-      const lat = (k: string) => `${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}`.padStart(14);
-      console.log(
-        `  ${name.padEnd(8)} ${p.toFixed(0).padStart(15)} ${q.toFixed(0).padStart(14)} ${(p / q).toFixed(2).padStart(6)} ${m(cpu, `pennygate ${name}`).toFixed(0).padStart(15)} us ${m(cpu, `ceiling ${name}`).toFixed(0).padStart(13)} us ${lat(`pennygate ${name}`).padStart(24)} ${lat(`ceiling ${name}`).padStart(22)}`,
-      );
+      for (const server of Object.keys(servers)) {
+        const k = `${server} ${name}`;
+        console.log(
+          `  ${name.padEnd(8)}  ${server.padEnd(10)} ${m(rate, k).toFixed(0).padStart(7)} ${(m(rate, k) / m(rate, `ceiling ${name}`)).toFixed(2).padStart(11)} ${m(cpu, k).toFixed(0).padStart(7)} us   ${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}`,
+        );
+      }
     }
   }
 } finally {
   ceiling?.kill();
-  await gw.stop();
+  await Promise.all(gateways.map((g) => g.stop()));
 }
