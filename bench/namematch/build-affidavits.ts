@@ -15,9 +15,9 @@
 // Each Devanagari word falls, by a hash of its spelling, into the tuning part
 // (affidavits.tsv) or the sealed part (affidavits-sealed.tsv, a quarter of the words); a pair goes to the sealed part
 // when any word that differs between its two names is sealed. Deterministic.
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { consonantClasses, hash, mergeSounds } from './hindi.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const CORPUS = './corpus/eci-affidavit-names.tsv';
@@ -75,30 +75,11 @@ function extract(csvPath: string): void {
 
 // ---- Devanagari helpers (as in build-others.ts) ----
 
-const VIRAMA = '\u094D';
-const SIGNS = /[\u093E-\u094C\u0962\u0963\u0949\u0945]/g;
-const NASAL_HALF = /[नमणङञ]\u094D(?=[\u0915-\u0939])/g;
-
 /** One Hindi spelling, with spellings of the same sound merged (anusvara, nukta, chandrabindu). */
 function hindiKey(h: string): string {
-  return h.normalize('NFD').replace(/\u093C/g, '').replace(/\u0901/g, '\u0902').replace(NASAL_HALF, '\u0902').normalize('NFC');
+  return mergeSounds(h).normalize('NFC');
 }
-const FOLD: Record<string, string> = {
-  'ख': 'क', 'घ': 'ग', 'छ': 'च', 'झ': 'ज', 'ठ': 'त', 'ट': 'त', 'थ': 'त', 'ड': 'द', 'ढ': 'द', 'ध': 'द',
-  'फ': 'प', 'भ': 'ब', 'व': 'ब', 'श': 'स', 'ष': 'स', 'ण': 'न', 'ङ': 'न', 'ञ': 'न', 'म': 'न', 'ं': 'न', 'ऋ': 'र',
-  'ृ': 'र', 'ह': '',
-};
-/** Consonant classes only (and a V for each independent vowel): words differing here are different names. */
-function consonants(h: string): string {
-  const bare = hindiKey(h).replace(SIGNS, '').replace(new RegExp(VIRAMA, 'g'), '').replace(/[\u0904-\u0914]/g, 'V');
-  let out = '';
-  for (const c of bare) out += FOLD[c] ?? c;
-  return out.replace(/(.)\1+/g, '$1');
-}
-
-function hash(s: string): number {
-  return createHash('sha256').update(s).digest().readUInt32BE(0);
-}
+const consonants = (h: string) => consonantClasses(hindiKey(h));
 const sealed = (key: string) => hash(`aff:${key}`) % 4 === 0; // a quarter of the words sealed
 
 function editDistance(a: string, b: string): number {

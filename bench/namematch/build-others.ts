@@ -11,9 +11,9 @@
 // Each Hindi name falls, by a hash of its spelling, into the tuning part (others.tsv,
 // scripts.tsv) or the sealed part (sealed.tsv) that no rule of the matcher may be tuned on.
 // Deterministic: the same corpus always gives the same files.
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { consonantClasses, hash, mergeSounds } from './hindi.js';
 import * as sanscriptModule from '@indic-transliteration/sanscript';
 
 // A CommonJS module whose types declare an ES default export: at run time the default is
@@ -39,33 +39,11 @@ function load(): Entry[] {
   return out;
 }
 
-const VIRAMA = '\u094D';
-const SIGNS = /[\u093E-\u094C\u0962\u0963\u0949\u0945]/g; // dependent vowel signs
-const NASAL_HALF = /[नमणङञ]\u094D(?=[\u0915-\u0939])/g; // half nasal before a consonant = anusvara
-
 /** One Hindi spelling, with spellings of the same sound merged (anusvara, nukta, chandrabindu). */
 function hindiKey(h: string): string {
-  return h.normalize('NFD').replace(/\u093C/g, '').replace(/\u0901/g, '\u0902').replace(NASAL_HALF, '\u0902').replace(/[\s-]/g, '');
+  return mergeSounds(h).replace(/[\s-]/g, '');
 }
-// Consonants that Latin spellings of one name swap freely: aspirated or not, the three
-// sibilants, retroflex or dental, v or b, and the nasals. A name that differs from another
-// only in these may be a spelling of it, so such pairs get no label.
-const FOLD: Record<string, string> = {
-  'ख': 'क', 'घ': 'ग', 'छ': 'च', 'झ': 'ज', 'ठ': 'त', 'ट': 'त', 'थ': 'त', 'ड': 'द', 'ढ': 'द', 'ध': 'द',
-  'फ': 'प', 'भ': 'ब', 'व': 'ब', 'श': 'स', 'ष': 'स', 'ण': 'न', 'ङ': 'न', 'ञ': 'न', 'म': 'न', 'ं': 'न', 'ऋ': 'र',
-  'ृ': 'र', 'ह': '',
-};
-/** Consonant classes only (and a V for each independent vowel): names differing here are different. */
-function consonants(h: string): string {
-  const bare = hindiKey(h).replace(SIGNS, '').replace(new RegExp(VIRAMA, 'g'), '').replace(/[\u0904-\u0914]/g, 'V');
-  let out = '';
-  for (const c of bare) out += FOLD[c] ?? c;
-  return out.replace(/(.)\1+/g, '$1');
-}
-
-function hash(s: string): number {
-  return createHash('sha256').update(s).digest().readUInt32BE(0);
-}
+const consonants = (h: string) => consonantClasses(hindiKey(h));
 const sealed = (key: string) => hash(key) % 10 < 3; // ~30% sealed
 
 function editDistance(a: string, b: string): number {

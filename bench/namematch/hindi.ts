@@ -1,0 +1,33 @@
+// What the corpus builders share: Hindi spellings reduced to what tells two names apart.
+import { createHash } from 'node:crypto';
+
+const VIRAMA = /\u094D/g;
+const SIGNS = /[\u093E-\u094C\u0962\u0963\u0949\u0945]/g; // dependent vowel signs
+const NASAL_HALF = /[नमणङञ]\u094D(?=[\u0915-\u0939])/g; // half nasal before a consonant = anusvara
+
+/** Spellings of the same sound merged: nukta dropped, chandrabindu and a half nasal as anusvara (NFD). */
+export function mergeSounds(h: string): string {
+  return h.normalize('NFD').replace(/\u093C/g, '').replace(/\u0901/g, '\u0902').replace(NASAL_HALF, '\u0902');
+}
+
+// Consonants that Latin spellings of one name swap freely: aspirated or not, the three
+// sibilants, retroflex or dental, v or b, and the nasals. A name that differs from another
+// only in these may be a spelling of it, so such pairs get no label.
+const FOLD: Record<string, string> = {
+  'ख': 'क', 'घ': 'ग', 'छ': 'च', 'झ': 'ज', 'ठ': 'त', 'ट': 'त', 'थ': 'त', 'ड': 'द', 'ढ': 'द', 'ध': 'द',
+  'फ': 'प', 'भ': 'ब', 'व': 'ब', 'श': 'स', 'ष': 'स', 'ण': 'न', 'ङ': 'न', 'ञ': 'न', 'म': 'न', 'ं': 'न', 'ऋ': 'र',
+  'ृ': 'र', 'ह': '',
+};
+
+/** Consonant classes of a merged spelling (and a V for each independent vowel): names differing here are different. */
+export function consonantClasses(merged: string): string {
+  const bare = merged.replace(SIGNS, '').replace(VIRAMA, '').replace(/[\u0904-\u0914]/g, 'V');
+  let out = '';
+  for (const c of bare) out += FOLD[c] ?? c;
+  return out.replace(/(.)\1+/g, '$1');
+}
+
+/** A stable hash for splitting sets and sampling, the same on every machine. */
+export function hash(s: string): number {
+  return createHash('sha256').update(s).digest().readUInt32BE(0);
+}
