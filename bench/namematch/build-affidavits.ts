@@ -17,7 +17,7 @@
 // when any word that differs between its two names is sealed. Deterministic.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consonantClasses, hash, mergeSounds } from './hindi.js';
+import { consonantClasses, editDistance, hash, mergeSounds } from './hindi.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const CORPUS = './corpus/eci-affidavit-names.tsv';
@@ -81,17 +81,6 @@ function hindiKey(h: string): string {
 }
 const consonants = (h: string) => consonantClasses(hindiKey(h));
 const sealed = (key: string) => hash(`aff:${key}`) % 4 === 0; // a quarter of the words sealed
-
-function editDistance(a: string, b: string): number {
-  const m = b.length;
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= m; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[m];
-}
 
 // ---- aligning a filing's Latin words with its Devanagari words ----
 

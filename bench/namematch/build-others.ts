@@ -13,7 +13,7 @@
 // Deterministic: the same corpus always gives the same files.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consonantClasses, hash, mergeSounds } from './hindi.js';
+import { consonantClasses, editDistance, hash, mergeSounds } from './hindi.js';
 import * as sanscriptModule from '@indic-transliteration/sanscript';
 
 // A CommonJS module whose types declare an ES default export: at run time the default is
@@ -45,17 +45,6 @@ function hindiKey(h: string): string {
 }
 const consonants = (h: string) => consonantClasses(hindiKey(h));
 const sealed = (key: string) => hash(key) % 10 < 3; // ~30% sealed
-
-function editDistance(a: string, b: string): number {
-  const m = b.length;
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= m; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[m];
-}
 
 // Family names put after the given names, the same on both sides of a pair (the corpus has
 // given names only); in Devanagari for the cross-script pairs.

@@ -1,4 +1,5 @@
-// What the corpus builders share: Hindi spellings reduced to what tells two names apart.
+// What the corpus builders share: Hindi spellings reduced to what tells two names apart, and
+// the distances and hashes they pick pairs by.
 import { createHash } from 'node:crypto';
 
 const VIRAMA = /\u094D/g;
@@ -30,4 +31,16 @@ export function consonantClasses(merged: string): string {
 /** A stable hash for splitting sets and sampling, the same on every machine. */
 export function hash(s: string): number {
   return createHash('sha256').update(s).digest().readUInt32BE(0);
+}
+
+/** Levenshtein distance, for finding near names. */
+export function editDistance(a: string, b: string): number {
+  const m = b.length;
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= m; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[m];
 }
