@@ -4,7 +4,7 @@
 //
 //   npm run -s build && node --import tsx bench/create-rpd.ts [--seconds 5] [--rounds 5] [--concurrency 8,64]
 //     [--postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node] [--cases create,status]
-//     [--baseline <dist/src/main.js> | --baseline-commit <commit>] [--baseline-postgres URL]
+//     [--baseline <dist/src/main.js> | --baseline-commit <commit>] [--baseline-postgres URL] [--baseline-fill N]
 //
 // The load comes from wrk (Debian package `wrk`) when it is installed: a C client in its own
 // process, one thread, so the client never caps the ceiling. Without it, keep-alive fetch
@@ -18,7 +18,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { Gateway, freePort } from '../test/support/gateway.js';
+import { SQLITE_FILE } from '../src/store/sqlite.js';
 import { buildCommit } from '../test/support/old-build.js';
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
@@ -35,6 +37,9 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     'baseline-commit': { type: 'string' },
     'baseline-postgres': { type: 'string' },
+    // The baseline on a SQLite store already holding this many verifications (this build unless
+    // --baseline names another): does a full store slow creates and reads?
+    'baseline-fill': { type: 'string' },
     client: { type: 'string', default: hasWrk ? 'wrk' : 'node' },
     cases: { type: 'string', default: 'healthz,status,create' },
   },
@@ -118,6 +123,31 @@ async function nodeRun(base: string, cs: Case, c: number, n = N): Promise<Run> {
   return { requests: n, seconds: (performance.now() - t0) / 1000, p50: lat[Math.floor(n * 0.5)], p99: lat[Math.floor(n * 0.99)] };
 }
 
+/**
+ * Writes `n` finished verifications of one merchant straight into a SQLite store, with random
+ * identifiers as the gateway draws them (so every index grows as it would), in batches.
+ */
+function fillStore(file: string, n: number) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  const merchant = (db.prepare('SELECT id FROM merchants ORDER BY created_at LIMIT 1').get() as { id: string }).id;
+  const insert = db.prepare(`WITH RECURSIVE k(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+    INSERT OR IGNORE INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
+      status, status_reason, rail, intent_tr, payee_vpa, payee_name, amount_paise, valid_until, created_at, processed_at,
+      payer_vpa, payer_name, payer_account, payer_ifsc, payer_account_type, utr, collected_at, name_match_score, name_match_result)
+    SELECT r, ?, 'test', 'rpd', 'cashfree', 'fav_' || hex(randomblob(7)), 'fill-' || i, lower(hex(randomblob(6))), 'JOHN DOE',
+      CASE WHEN i % 3 = 0 THEN 'expired' ELSE 'success' END, NULL, 'sandbox', CAST(r AS TEXT), 'pennygate@sandbox', 'pennygate', 100,
+      t + 600000, t, t + 60000, 'payer@upi', 'JOHN DOE', '0262918000' || (i % 100000), 'YESB0000262', 'SAVINGS',
+      CAST(100000000000 + i AS TEXT), t + 30000, 100, 'DIRECT_MATCH'
+    FROM (SELECT i, 1000000000000 + abs(random()) % 4000000000000000 AS r, ? - (? - i) * 1000 AS t FROM k)`);
+  const now = Date.now();
+  for (let at = 1; at <= n; at += 50_000) {
+    db.transaction(() => insert.run(at, Math.min(n, at + 49_999), merchant, now - 86_400_000, n))();
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
@@ -144,7 +174,21 @@ try {
   };
   const mine = await setUp(await Gateway.start({ main: values.main, databaseUrl: values.postgres, env }));
   servers.pennygate = mine.server;
-  if (baselineMain) servers.baseline = (await setUp(await Gateway.start({ main: baselineMain, databaseUrl: values['baseline-postgres'], env }))).server;
+  const fill = Number(values['baseline-fill'] ?? 0);
+  if (baselineMain || fill > 0) {
+    const gw = await Gateway.start({ main: baselineMain ?? values.main, databaseUrl: values['baseline-postgres'], env });
+    const base = await setUp(gw);
+    if (fill > 0) {
+      if (values['baseline-postgres']) throw new Error('--baseline-fill fills a SQLite store only');
+      await gw.stop();
+      const t0 = performance.now();
+      fillStore(join(gw.dataDir, SQLITE_FILE), fill);
+      console.log(`baseline store filled with ${fill} verifications in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await gw.restart({}, 'SIGTERM');
+      base.server.pid = gw.proc.pid!;
+    }
+    servers.baseline = base.server;
+  }
 
   // The ceiling answers exactly this build's bodies.
   writeFileSync(join(dir, 'create.json'), JSON.stringify(mine.known));
@@ -162,7 +206,7 @@ try {
 
   console.log(
     `client ${values.client}, store ${values.postgres ? 'postgres' : 'sqlite'}, ${values.main ? `build ${values.main}` : 'this build'}` +
-      (baselineMain ? `, baseline ${values['baseline-commit'] ?? baselineMain}` : ''),
+      (baselineMain || fill > 0 ? `, baseline ${values['baseline-commit'] ?? baselineMain ?? 'this build'}${fill > 0 ? ` holding ${fill} verifications` : ''}` : ''),
   );
   for (const c of LEVELS) {
     const cpu: Record<string, number[]> = {};
@@ -194,6 +238,8 @@ try {
       }
     }
   }
+  const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  console.log(`\nresident memory at the end: ${Object.entries(servers).map(([k, sv]) => `${k} ${rss(sv.pid).toFixed(0)} MiB`).join(', ')}`);
 } finally {
   ceiling?.kill();
   await Promise.all(gateways.map((g) => g.stop()));
