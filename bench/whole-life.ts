@@ -1,0 +1,110 @@
+// The whole life of reverse penny drops at a steady rate, on the real process: create, pay in
+// the sandbox, verified, the rupee refunded, the merchant's webhook delivered to a real receiver
+// in this process. Open loop: lives start on a clock whatever the server's answers take, so a
+// server that falls behind shows as a growing lag, not as a politely slower client.
+//
+//   npm run -s build && node --import tsx bench/whole-life.ts [--rate 300] [--seconds 20] [--postgres URL]
+//   (WEBHOOK_PER_MERCHANT=N in the environment passes through: one merchant takes all the load here)
+//
+// Prints the rate reached for each step, latency of create and of pay-to-webhook (p50/p99), how
+// long the refunds took to settle after the last payment, and the server's CPU per life.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Gateway } from '../test/support/gateway.js';
+import { Receiver } from '../test/support/receiver.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '300' },
+    seconds: { type: 'string', default: '20' },
+    postgres: { type: 'string' },
+  },
+});
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+
+const cpuMs = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(x[11]) + Number(x[12])) * 10;
+};
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
+
+const receiver = await Receiver.start();
+const gw = await Gateway.start({
+  databaseUrl: values.postgres,
+  env: {
+    LOG_LEVEL: 'warn',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    REVERSAL_DELAY_SECONDS: '0',
+    SANDBOX_WRITES_PER_MINUTE: String(RATE * 120), // the sandbox payer is this bench, not a stranger
+    MAX_CONNECTIONS_PER_ADDRESS: '0', // every client here is one address; when the server lags, they open many connections
+    // One merchant takes the whole load here, so its share of the webhook runner is what limits delivery.
+    ...(process.env.WEBHOOK_PER_MERCHANT ? { WEBHOOK_PER_MERCHANT: process.env.WEBHOOK_PER_MERCHANT } : {}),
+  },
+});
+try {
+  const m = await gw.merchant('Whole life');
+  await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
+  const cf = gw.cashfree(m.test_key);
+
+  const created: number[] = [];
+  const paidAt = new Map<string, number>();
+  const utrs: string[] = [];
+  const failures: string[] = [];
+  const life = async (i: number) => {
+    const vid = `life-${i}`;
+    const t0 = performance.now();
+    const c = await cf.createRpd({ verification_id: vid, name: 'John Doe' });
+    if (c.status !== 200) return void failures.push(`create ${c.status}`);
+    created.push(performance.now() - t0);
+    const p = await gw.pay(c.json.upi_link, 'success@upi');
+    if (p.status !== 200 || p.json.status !== 'SUCCESS') return void failures.push(`pay ${p.status} ${p.json?.status}`);
+    paidAt.set(vid, Date.now());
+    utrs.push(p.json.utr);
+  };
+
+  const cpu0 = cpuMs(gw.proc.pid!);
+  const start = performance.now();
+  const running: Promise<void>[] = [];
+  let started = 0;
+  await new Promise<void>((done) => {
+    const tick = setInterval(() => {
+      const due = Math.min(RATE * SECONDS, Math.floor(((performance.now() - start) / 1000) * RATE));
+      while (started < due) running.push(life(started++).catch((err) => void failures.push(String(err.cause?.code ?? err.message))));
+      if (started >= RATE * SECONDS) {
+        clearInterval(tick);
+        done();
+      }
+    }, 5);
+  });
+  const startedIn = (performance.now() - start) / 1000;
+  await Promise.all(running);
+  const answeredIn = (performance.now() - start) / 1000;
+
+  // Every paid verification's SUCCESS webhook, then every refund settled.
+  const delivered = () =>
+    receiver.received.map((r) => JSON.parse(r.body)).filter((b) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
+  const deadline = Date.now() + 120_000;
+  while (delivered().length < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const webhooksIn = (performance.now() - start) / 1000;
+  while ((await gw.admin('GET', '/refunds/outstanding')).json.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const settledIn = (performance.now() - start) / 1000;
+  const cpu = cpuMs(gw.proc.pid!) - cpu0;
+
+  const hookLatency = receiver.received
+    .map((r) => ({ b: JSON.parse(r.body), at: r.at }))
+    .filter(({ b }) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS' && paidAt.has(b.data.verification_id))
+    .map(({ b, at }) => at - paidAt.get(b.data.verification_id)!);
+  const lives = RATE * SECONDS;
+  console.log(`store ${values.postgres ? 'postgres' : 'sqlite'}, target ${RATE} lives/s for ${SECONDS} s (${lives} lives)`);
+  console.log(`  started in ${startedIn.toFixed(1)} s; every create and payment answered by ${answeredIn.toFixed(1)} s (${(lives / answeredIn).toFixed(0)} lives/s)`);
+  console.log(`  create p50 / p99: ${pct(created, 0.5).toFixed(1)} / ${pct(created, 0.99).toFixed(1)} ms`);
+  console.log(`  SUCCESS webhooks: ${delivered().length} of ${paidAt.size} by ${webhooksIn.toFixed(1)} s; payment to webhook p50 / p99: ${pct(hookLatency, 0.5)} / ${pct(hookLatency, 0.99)} ms`);
+  console.log(`  refunds outstanding 0 by ${settledIn.toFixed(1)} s (the last payment was answered at ${answeredIn.toFixed(1)} s)`);
+  console.log(`  failures: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join(', ')})` : ''}`);
+  console.log(`  server CPU per life: ${((cpu * 1000) / lives).toFixed(0)} us (create, pay, verify, refund, webhook)`);
+} finally {
+  await gw.stop();
+  await receiver.close();
+}
