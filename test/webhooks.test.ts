@@ -188,6 +188,39 @@ describe('webhooks: isolation and durability', () => {
     assert.ok(dead.received.length <= 4, `at most 4 deliveries at once to one merchant, saw ${dead.received.length}`);
   });
 
+  it('a quick receiver may take more than the per-merchant share; once it turns slow, it is held to it again', async () => {
+    const quick = await Receiver.start();
+    quick.plan = [{ status: 200, afterMs: 300 }]; // quick (under a second), but long enough to overlap
+    receivers.push(quick);
+    await gw.restart({ WEBHOOK_TIMEOUT_MS: '10000' });
+    const m = await gw.merchant('Busy lender');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: quick.url, dialect: 'cashfree' });
+    const cf = gw.cashfree(m.test_key);
+    const burst = async (n: number) => {
+      const links = await Promise.all(Array.from({ length: n }, async () => (await cf.createRpd({ verification_id: uid('q') })).json.upi_link));
+      await Promise.all(links.map((l) => gw.pay(l, 'success@upi')));
+    };
+    // Its first answers come back quick: from then on up to half the runner's 32 slots.
+    await burst(2);
+    await eventually(async () => quick.received.length, (n) => n >= 2, 10_000, 'the first deliveries');
+    await burst(40);
+    await eventually(async () => quick.received.length, (n) => n >= 42, 20_000, 'the burst delivered');
+    assert.ok(quick.maxInFlight > 4 && quick.maxInFlight <= 16, `deliveries in flight at once: ${quick.maxInFlight}`);
+
+    // Now it hangs: the deliveries already sent wait for their timeout, and no more than the
+    // per-merchant share is sent after the first slow answer.
+    quick.plan = ['hang'];
+    quick.maxInFlight = quick.inFlight;
+    await burst(1); // one delivery hangs until its timeout: the receiver is slow from then on
+    await eventually(async () => quick.received.length, (n) => n >= 43, 10_000, 'the first hanging delivery');
+    const before = quick.received.length;
+    // (The first hang answers after 10 s: until then the quick share still applies.)
+    await new Promise((r) => setTimeout(r, 10_500));
+    await burst(20);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.ok(quick.received.length - before <= 4 + 1, `sent to the slow receiver after its timeout: ${quick.received.length - before}`);
+  });
+
   it('loses nothing when the gateway is killed mid-retry', async () => {
     const flaky = await Receiver.start();
     flaky.plan = [500];

@@ -18,6 +18,8 @@ import { enqueue } from './queue.js';
 import type { JobResult } from './runner.js';
 import { checkWebhookUrl, guardedLookup, isPublicAddress, WebhookAddressError } from './webhook-address.js';
 
+/** An answer within this long counts as quick (see Webhooks.quick). */
+const QUICK_MS = 1000;
 export const JOB_WEBHOOK = 'webhook.deliver';
 
 export interface WebhookConfig {
@@ -44,6 +46,13 @@ const toDelivery = (r: Row) => ({
 
 export class Webhooks {
   private inFlight = new Map<string, number>();
+  /**
+   * Merchants whose receiver answered its last delivery here with a 2xx within a second. Such a
+   * receiver may hold half of the runner's slots, so that one merchant taking hundreds of
+   * verifications a second is not held to WEBHOOK_PER_MERCHANT; a receiver that fails, hangs or
+   * is slow is held to it again from its next answer, so it cannot take every slot.
+   */
+  private quick = new Set<string>();
   onWork: () => void = () => {};
 
   constructor(
@@ -121,8 +130,10 @@ export class Webhooks {
     const [d] = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
     if (!d || d.status !== 'pending') return { done: true };
     const busy = this.inFlight.get(d.merchant_id) ?? 0;
+    const { perMerchant, concurrency } = this.cfg.webhook;
+    const share = this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
     // Over this merchant's share: step aside without spending an attempt.
-    if (busy >= this.cfg.webhook.perMerchant) return { retryAt: Date.now() + 250 };
+    if (busy >= share) return { retryAt: Date.now() + 250 };
     this.inFlight.set(d.merchant_id, busy + 1);
     try {
       return await this.attempt(d);
@@ -158,6 +169,8 @@ export class Webhooks {
     }
     const latency = Date.now() - started;
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    if (delivered && latency < QUICK_MS) this.quick.add(d.merchant_id);
+    else this.quick.delete(d.merchant_id);
     const now = Date.now();
     let next: number | null = null;
     let status = 'pending';

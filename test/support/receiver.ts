@@ -12,6 +12,9 @@ export type Behaviour = number | 'hang' | { status: number; afterMs: number };
 
 export class Receiver {
   received: Received[] = [];
+  /** Requests received and not yet answered, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   /** What to answer, in order; the last one repeats. */
   plan: Behaviour[] = [200];
   private server!: Server;
@@ -27,10 +30,15 @@ export class Receiver {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         r.received.push({ headers: req.headers, body, at: Date.now() });
+        r.maxInFlight = Math.max(r.maxInFlight, ++r.inFlight);
         const b = r.plan.length > 1 ? r.plan.shift()! : r.plan[0];
+        const answer = (status: number) => {
+          r.inFlight--;
+          res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+        };
         if (b === 'hang') r.hanging.push(req);
-        else if (typeof b === 'object') setTimeout(() => res.writeHead(b.status).end('ok'), b.afterMs);
-        else res.writeHead(b, { 'content-type': 'text/plain' }).end('ok');
+        else if (typeof b === 'object') setTimeout(() => answer(b.status), b.afterMs);
+        else answer(b);
       });
     });
     await new Promise<void>((ok) => r.server.listen(port, '127.0.0.1', ok));
