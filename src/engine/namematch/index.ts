@@ -29,7 +29,10 @@ export interface NameMatchBands {
 export const DEFAULT_BANDS: NameMatchBands = Object.freeze({ direct: 100, good: 85, moderate: 60, poor: 34 });
 
 export interface NameMatch {
-  /** Integer 0-100: the chance, in percent, that the two names are one person (100: the same name). */
+  /**
+   * Integer 0-100. GOOD and above, and NO_MATCH: the chance, in percent, that the two names are one
+   * person (100: the same name); MODERATE and POOR keep the rules' score (calibration.ts).
+   */
   score: number;
   result: NameMatchResult;
   /** Comma-separated reason codes, most important first (EXACT, INITIALS, GIVEN_NAME_MISMATCH...). */
