@@ -190,7 +190,7 @@ describe('webhooks: isolation and durability', () => {
 
   it('a quick receiver may take more than the per-merchant share; once it turns slow, it is held to it again', async () => {
     const quick = await Receiver.start();
-    quick.plan = [{ status: 200, afterMs: 300 }]; // quick (under a second), but long enough to overlap
+    quick.plan = [{ status: 200, afterMs: 150 }]; // quick (well under a second), but long enough to overlap
     receivers.push(quick);
     await gw.restart({ WEBHOOK_TIMEOUT_MS: '10000' });
     const m = await gw.merchant('Busy lender');
