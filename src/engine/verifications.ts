@@ -306,10 +306,7 @@ export class Engine implements RailInbox {
     const expired = await this.db.tx(async (q) => {
       let n = 0;
       for (const refId of await verifications.dueToExpire(q, cutoff, limit, this.db.skipLocked)) {
-        if (await verifications.finish(q, refId, 'expired', now, 'link_expired')) {
-          await this.emit(q, refId, 'verification.expired', now);
-          n++;
-        }
+        if (await this.markExpired(q, refId, now)) n++;
       }
       return n;
     });
@@ -325,14 +322,18 @@ export class Engine implements RailInbox {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
-      if (await verifications.finish(q, refId, 'expired', now, 'link_expired')) {
-        await this.emit(q, refId, 'verification.expired', now);
-        expired = true;
-      }
+      expired = await this.markExpired(q, refId, now);
       return { done: true };
     });
     if (expired) this.onWork(); // its webhook is due now
     return result;
+  }
+
+  /** Moves a verification still `created` to `expired` with its event; false when it had already left `created`. */
+  private async markExpired(q: Queryable, refId: number, now: number): Promise<boolean> {
+    if (!(await verifications.finish(q, refId, 'expired', now, 'link_expired'))) return false;
+    await this.emit(q, refId, 'verification.expired', now);
+    return true;
   }
 
   /**
