@@ -80,7 +80,71 @@ describe('migrations (SQLite)', () => {
     }
     db.close();
   });
+
+  it('reads the right columns when another process rebuilds a table under the running server', async () => {
+    const live = await Gateway.start();
+    try {
+      const cf = live.cashfree((await live.merchant()).test_key);
+      const first = (await cf.createRpd({ verification_id: 'before-rebuild', name: 'John Doe' })).json;
+      await live.pay(first.upi_link, 'success@upi');
+      // The refund moves on meanwhile; everything else must read the same.
+      const { reversal_status: _, ...before } = (await cf.status({ verification_id: 'before-rebuild' })).json;
+      assert.equal(before.status, 'SUCCESS');
+      // What a later build's migration (run from the command line beside the server) may do:
+      // rebuild tables, here with their columns in the opposite order, and add a column.
+      const db = new Database(join(live.dataDir, 'pennygate.db'));
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = OFF'); // as SQLite's procedure for rebuilding a table says
+      db.transaction(() => {
+        for (const table of ['merchants', 'api_keys', 'verifications', 'credits']) reverseColumns(db, table);
+        db.exec('ALTER TABLE verifications ADD COLUMN added_later TEXT');
+      })();
+      db.close();
+      for (let i = 0; i < 3; i++) {
+        const r = await cf.status({ verification_id: 'before-rebuild' });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        const { reversal_status: __, ...now } = r.json;
+        assert.deepEqual(now, before);
+      }
+      const later = await cf.createRpd({ verification_id: 'after-rebuild', name: 'John Doe' });
+      assert.equal(later.status, 200, JSON.stringify(later.json));
+      assert.equal((await live.pay(later.json.upi_link, 'success@upi')).json.status, 'SUCCESS');
+      const after = (await cf.status({ verification_id: 'after-rebuild' })).json;
+      assert.equal(after.status, 'SUCCESS');
+      assert.equal(after.name_at_bank, before.name_at_bank);
+      assert.equal(after.bank_account, before.bank_account);
+      assert.equal(after.ifsc, before.ifsc);
+    } finally {
+      await live.stop();
+    }
+  });
 });
+
+/** Rebuilds `table` with its columns in reverse order, keeping its keys and indexes (not CHECKs). */
+function reverseColumns(db: Database.Database, table: string) {
+  type Col = { name: string; type: string; notnull: number; dflt_value: string | null; pk: number };
+  const cols = (db.prepare(`PRAGMA table_info(${table})`).all() as Col[]).reverse();
+  const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+  const defs = cols.map((c) =>
+    [c.name, c.type, pk.length === 1 && c.pk ? 'PRIMARY KEY' : '', c.notnull ? 'NOT NULL' : '', c.dflt_value !== null ? `DEFAULT ${c.dflt_value}` : '']
+      .filter(Boolean)
+      .join(' '),
+  );
+  if (pk.length > 1) defs.push(`PRIMARY KEY (${pk.map((c) => c.name).join(', ')})`);
+  const unique = (db.prepare(`PRAGMA index_list(${table})`).all() as { name: string; unique: number; origin: string }[])
+    .filter((i) => i.origin === 'u')
+    .map((i) => `UNIQUE (${(db.prepare(`PRAGMA index_info(${i.name})`).all() as { name: string }[]).map((c) => c.name).join(', ')})`);
+  const keys = (db.prepare(`PRAGMA foreign_key_list(${table})`).all() as { table: string; from: string; to: string }[]).map(
+    (f) => `FOREIGN KEY (${f.from}) REFERENCES ${f.table}(${f.to})`,
+  );
+  const indexes = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { sql: string }[]).map((r) => r.sql);
+  const names = cols.map((c) => c.name).join(', ');
+  db.exec(`CREATE TABLE ${table}_reversed (${[...defs, ...unique, ...keys].join(', ')})`);
+  db.exec(`INSERT INTO ${table}_reversed (${names}) SELECT ${names} FROM ${table}`);
+  db.exec(`DROP TABLE ${table}`);
+  db.exec(`ALTER TABLE ${table}_reversed RENAME TO ${table}`);
+  for (const sql of indexes) db.exec(sql);
+}
 
 /** [what, SQL, parameters, the index it must use]. */
 const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] => [

@@ -18,6 +18,57 @@ export function createPrivately(dataDir: string): string {
 }
 
 /**
+ * Rows as plain objects, built by a function made once per statement from its column names.
+ * better-sqlite3's own row objects cost more than the query itself on a status read: it looks
+ * up every column name in V8's string table and grows each object key by key. Columns that
+ * share a name keep the last, as there.
+ *
+ * A statement is prepared again by SQLite when the schema changes (another process may migrate
+ * the file), and `SELECT *` may then return other columns or the same in another order. So the
+ * schema version is read before a statement's columns are learnt and after every run; a change
+ * makes it learn them again (a read simply runs again). Within our own write transaction no
+ * other process can change the schema.
+ */
+function rowReader(conn: Database.Database) {
+  const schemaVersion = conn.prepare('PRAGMA schema_version').pluck();
+  const known = new WeakMap<Database.Statement, { version: number; build: (r: unknown[]) => Row } | null>();
+  const builder = (s: Database.Statement) =>
+    new Function('r', `return { ${s.columns().map((c, i) => `${JSON.stringify(c.name)}: r[${i}]`).join(', ')} };`) as (r: unknown[]) => Row;
+  const map = (raw: unknown[][], build: (r: unknown[]) => Row) => {
+    const out = new Array<Row>(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = build(raw[i]);
+    return out;
+  };
+  return (s: Database.Statement, params: unknown[]): Row[] => {
+    const k = known.get(s);
+    if (k === null) return s.all(...params) as Row[];
+    if (k !== undefined) {
+      const raw = s.all(...params) as unknown[][];
+      if (schemaVersion.get() === k.version) return map(raw, k.build);
+      known.delete(s);
+      // A write ran once, in our own transaction, on the schema as it is now.
+      if (!s.readonly) return map(raw, builder(s));
+    }
+    // A column named __proto__ would set the prototype of an object literal.
+    if (s.columns().some((c) => c.name === '__proto__')) {
+      known.set(s, null);
+      return s.all(...params) as Row[];
+    }
+    s.raw(true);
+    for (;;) {
+      const version = schemaVersion.get() as number;
+      const raw = s.all(...params) as unknown[][];
+      const build = builder(s);
+      if (schemaVersion.get() === version) {
+        known.set(s, { version, build });
+        return map(raw, build);
+      }
+      if (!s.readonly) return map(raw, build);
+    }
+  };
+}
+
+/**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
  * interleave with other statements except at the awaits inside `fn`; a promise-chain mutex
  * serialises every write so that no transaction sees another caller's statements. Statements
@@ -37,11 +88,17 @@ export function openSqlite(dataDir: string): Db {
   db.pragma('foreign_keys = ON');
   // Erased personal data (retention) is overwritten on disk, not left in free pages.
   db.pragma('secure_delete = ON');
+  // Each member of a group commit runs in a SAVEPOINT, whose undo copies of pages go to a
+  // statement journal: in memory, not a temporary file written on every create. It only ever
+  // serves a rollback to the savepoint, never recovery, so nothing durable lives there.
+  db.pragma('temp_store = MEMORY');
 
   const reader = new Database(file);
   reader.pragma('busy_timeout = 5000');
   reader.pragma('query_only = ON');
 
+  const rows = rowReader(db);
+  const readerRows = rowReader(reader);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
@@ -65,7 +122,7 @@ export function openSqlite(dataDir: string): Db {
     params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
   const run = <T>(sql: string, params: unknown[] = []): T[] => {
     const s = prepare(sql);
-    if (s.reader) return s.all(...bind(params)) as T[];
+    if (s.reader) return rows(s, bind(params)) as T[];
     s.run(...bind(params));
     return [];
   };
@@ -92,6 +149,10 @@ export function openSqlite(dataDir: string): Db {
     reject: (e: unknown) => void;
   }
   const MAX_GROUP = 64;
+  // Prepared once: exec() would parse these again for every member.
+  const savepoint = db.prepare('SAVEPOINT member');
+  const release = db.prepare('RELEASE member');
+  const rollbackTo = db.prepare('ROLLBACK TO member');
   const waiting: Waiting[] = [];
   let scheduled = false;
   const schedule = () => {
@@ -120,14 +181,14 @@ export function openSqlite(dataDir: string): Db {
     for (const w of group) {
       try {
         if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
-        db.exec('SAVEPOINT member');
+        savepoint.run();
         const value = await w.fn(direct);
-        db.exec('RELEASE member');
+        release.run();
         members.push({ w, value });
       } catch (err) {
         if (db.inTransaction) {
-          db.exec('ROLLBACK TO member');
-          db.exec('RELEASE member');
+          rollbackTo.run();
+          release.run();
         } else {
           // Some errors roll the whole transaction back: the members before it are undone too.
           failAll(err);
@@ -156,7 +217,7 @@ export function openSqlite(dataDir: string): Db {
     skipLocked: '',
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
       const r = prepareRead(sql);
-      return r ? (r.all(...bind(params)) as T[]) : tx((q) => q.query<T>(sql, params));
+      return r ? (readerRows(r, bind(params)) as T[]) : tx((q) => q.query<T>(sql, params));
     },
     tx,
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
