@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { CONSENT_TIMESTAMP } from '../../engine/mobile-rules.js';
 import { VERIFICATION_ID } from './schemas.js';
+import { OneOf, OrNull } from '../schema-types.js';
 
 const MOBILE_NUMBER = Type.String({
   pattern: '^[6-9][0-9]{9}$',
@@ -10,8 +11,8 @@ const MOBILE_NUMBER = Type.String({
   examples: ['9999999999'],
 });
 const NAME = Type.String({ maxLength: 200 });
-const NS = Type.Union([Type.String(), Type.Null()]);
-const NI = Type.Union([Type.Integer(), Type.Null()]);
+const NS = OrNull(Type.String());
+const NI = OrNull(Type.Integer());
 
 export const MobilePennyDropHeaders = Type.Object({
   'x-client-id': Type.Optional(Type.String()),
@@ -69,7 +70,7 @@ export const IfscDetails = Type.Object(
 export const MobilePennyDropResponse = Type.Object({
   verification_id: Type.String(),
   reference_id: Type.Integer(),
-  status: Type.Union([Type.Literal('VALID'), Type.Literal('INVALID')]),
+  status: OneOf(['VALID', 'INVALID']),
   ifsc: NS,
   vpa: NS,
   mobile_number: NS, // null once the retention period erased it
@@ -92,11 +93,11 @@ export const UpiMobileBody = Type.Object({
 });
 
 export const UpiMobileResponse = Type.Object({
-  status: Type.Union([Type.Literal('SUCCESS'), Type.Literal('FAILURE')]),
+  status: OneOf(['SUCCESS', 'FAILURE']),
   verification_id: Type.String(),
   reference_id: Type.Integer(),
   message: Type.Optional(Type.String()),
-  account_status: Type.Union([Type.Literal('VALID'), Type.Literal('INVALID'), Type.Literal('UNABLE_TO_VALIDATE')]),
+  account_status: OneOf(['VALID', 'INVALID', 'UNABLE_TO_VALIDATE']),
   mobile_number: Type.String(),
   vpa: NS,
   name_at_bank: NS,

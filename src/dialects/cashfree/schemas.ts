@@ -1,5 +1,6 @@
 // Request and response schemas: they validate requests and generate /openapi.json.
 import { Type } from '@sinclair/typebox';
+import { OneOf, OrNull } from '../schema-types.js';
 
 export const VERIFICATION_ID = Type.String({ minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9._-]+$' });
 const REDIRECT_URL = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s]+$' });
@@ -45,7 +46,7 @@ export const RemitterStatusQuery = Type.Object({
 
 const S = Type.Optional(Type.String());
 /** The payer's details: null once the retention period erased them. */
-const Erasable = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+const Erasable = Type.Optional(OrNull(Type.String()));
 export const RemitterStatusResponse = Type.Object({
   bank_account: Erasable,
   ifsc: Erasable,
@@ -54,20 +55,13 @@ export const RemitterStatusResponse = Type.Object({
   verification_id: Type.String(),
   ref_id: Type.String(),
   utr: S,
-  status: Type.Union([Type.Literal('CREATED'), Type.Literal('SUCCESS'), Type.Literal('FAILURE'), Type.Literal('EXPIRED')]),
+  status: OneOf(['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED']),
   name_match_score: S,
   name_match_result: S,
   added_on: Type.String(),
   processed_on: Type.String(),
   penny_collected_on: S,
-  reversal_status: Type.Optional(
-    Type.Union([
-      Type.Literal('PENDING'),
-      Type.Literal('TRANSFER_INITIATED'),
-      Type.Literal('TRANSFER_SUCCESS'),
-      Type.Literal('FAILED'),
-    ]),
-  ),
+  reversal_status: Type.Optional(OneOf(['PENDING', 'TRANSFER_INITIATED', 'TRANSFER_SUCCESS', 'FAILED'])),
   account_type: S,
 });
 

@@ -1,14 +1,15 @@
 // Request and response schemas of the RazorpayX dialect: they validate requests and generate
 // /openapi.json.
 import { Type } from '@sinclair/typebox';
+import { OneOf, OrNull } from '../schema-types.js';
 
 export const MAX_NOTES = 15;
 export const MAX_NOTE_LENGTH = 256;
 export const MAX_REFERENCE_ID = 40;
 export const MAX_COUNT = 100;
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const NullableString = Nullable(Type.String());
+const Nullable = OrNull;
+const NullableString = OrNull(Type.String());
 
 export const ErrorBody = Type.Object(
   {
@@ -73,14 +74,14 @@ export const FundAccountValidation = Type.Object(
   {
     id: Type.String({ examples: ['fav_00000000000001'] }),
     entity: Type.Literal('fund_account.validation'),
-    status: Type.Union([Type.Literal('created'), Type.Literal('completed'), Type.Literal('failed')]),
+    status: OneOf(['created', 'completed', 'failed']),
     utr: NullableString,
     upi_intent: UpiIntent,
     validation_results: Type.Object({
       account_status: Nullable(Type.String({ examples: ['active', 'invalid'] })),
       registered_name: NullableString,
       details: NullableString,
-      name_match_score: Type.Union([Type.Number(), Type.Null()]),
+      name_match_score: OrNull(Type.Number()),
       validated_account_type: Nullable(Type.String({ examples: ['bank_account', 'vpa'] })),
       bank_account: Type.Object({
         bank_routing_code: NullableString,
@@ -92,7 +93,7 @@ export const FundAccountValidation = Type.Object(
     }),
     status_details: Type.Object({
       description: Type.String(),
-      source: Type.Union([Type.Literal('internal'), Type.Literal('gateway'), Type.Literal('beneficiary_bank'), Type.Literal('business')]),
+      source: OneOf(['internal', 'gateway', 'beneficiary_bank', 'business']),
       reason: Type.String(),
     }),
     reference_id: NullableString,
