@@ -27,6 +27,8 @@ export interface GatewayOptions {
   port?: number;
   /** The server's entry point: another build (an earlier release) instead of this one. */
   main?: string;
+  /** A command the server runs under (a profiler: `['valgrind', '--tool=callgrind']`). */
+  wrapper?: string[];
 }
 
 export class Gateway {
@@ -39,6 +41,7 @@ export class Gateway {
     readonly dataDir: string,
     readonly env: Record<string, string>,
     readonly main = MAIN,
+    readonly wrapper: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -62,17 +65,19 @@ export class Gateway {
       ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, SECRET_KEY: '11'.repeat(32) } : {}),
       ...o.env,
     };
-    const gw = new Gateway(port, dataDir, env, o.main);
+    const gw = new Gateway(port, dataDir, env, o.main, o.wrapper);
     await gw.spawn();
     return gw;
   }
 
   private async spawn() {
     const { PATH, HOME } = process.env;
-    this.proc = spawn(process.execPath, [this.main], { env: { PATH, HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...args] = [...this.wrapper, process.execPath, this.main];
+    this.proc = spawn(command, args, { env: { PATH, HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d) => (this.output += d));
     this.proc.stderr!.on('data', (d) => (this.output += d));
-    const deadline = Date.now() + 20_000;
+    // Under a profiler such as valgrind a start takes far longer.
+    const deadline = Date.now() + (this.wrapper.length ? 180_000 : 20_000);
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`gateway exited ${this.proc.exitCode}:\n${this.output}`);
       try {
