@@ -3,7 +3,7 @@
 // in this process. Open loop: lives start on a clock whatever the server's answers take, so a
 // server that falls behind shows as a growing lag, not as a politely slower client.
 //
-//   npm run -s build && node --import tsx bench/whole-life.ts [--rate 300] [--seconds 20] [--postgres URL]
+//   npm run -s build && node --import tsx bench/whole-life.ts [--rate 300] [--seconds 20] [--postgres URL] [--main <dist/src/main.js>]
 //   (WEBHOOK_PER_MERCHANT=N in the environment passes through: one merchant takes all the load here)
 //
 // Prints the rate reached for each step, latency of create and of pay-to-webhook (p50/p99), how
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '300' },
     seconds: { type: 'string', default: '20' },
     postgres: { type: 'string' },
+    main: { type: 'string' }, // another build's dist/src/main.js
   },
 });
 const RATE = Number(values.rate);
@@ -32,6 +33,7 @@ const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a -
 
 const receiver = await Receiver.start();
 const gw = await Gateway.start({
+  main: values.main,
   databaseUrl: values.postgres,
   env: {
     LOG_LEVEL: 'warn',
