@@ -9,6 +9,10 @@
 //
 // Needs valgrind (Debian package `valgrind`). Background jobs poll once a minute, so they add
 // little to the count. A run takes a few minutes: everything runs some 50 times slower.
+// Only the main thread is counted (the event loop, which bounds throughput); the kernel's work
+// (fsync, socket writes) is not, and a `rep stos` counts once per byte, so clearing memory reads
+// larger than it costs. VERBOSE=1 prints every count; KEEP_DUMP=<prefix> keeps each case's dump
+// for callgrind_annotate.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
