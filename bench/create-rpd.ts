@@ -22,6 +22,7 @@ import Database from 'better-sqlite3';
 import { Gateway, freePort } from '../test/support/gateway.js';
 import { SQLITE_FILE } from '../src/store/sqlite.js';
 import { buildCommit } from '../test/support/old-build.js';
+import { benchCases, type Case } from './cases.js';
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 const { values } = parseArgs({
@@ -58,7 +59,6 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-interface Case { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: (i: number) => string }
 interface Run { requests: number; seconds: number; p50: number; p99: number }
 
 const dir = mkdtempSync(join(tmpdir(), 'pennygate-bench-'));
@@ -161,15 +161,7 @@ try {
   const servers: Record<string, Server> = {};
   const setUp = async (gw: Gateway) => {
     gateways.push(gw);
-    const key = (await gw.merchant('Bench')).test_key;
-    const auth = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'content-type': 'application/json' };
-    const known = (await gw.cashfree(key).createRpd({ verification_id: 'bench-known', name: 'John Doe' })).json;
-    const knownStatus = (await gw.cashfree(key).status({ ref_id: String(known.ref_id) })).json;
-    const cases: Record<string, Case> = {
-      healthz: { method: 'GET', path: '/healthz', headers: {} },
-      status: { method: 'GET', path: `/verification/remitter/status?ref_id=${known.ref_id}`, headers: auth },
-      create: { method: 'POST', path: '/verification/reverse-penny-drop', headers: auth, body: () => '{"verification_id":"bench-@N@","name":"John Doe"}' },
-    };
+    const { cases, known, knownStatus } = await benchCases(gw);
     return { server: { pid: gw.proc.pid!, base: gw.url, cases }, known, knownStatus };
   };
   const mine = await setUp(await Gateway.start({ main: values.main, databaseUrl: values.postgres, env }));

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Gateway, freePort } from '../test/support/gateway.js';
 import { buildCommit } from '../test/support/old-build.js';
+import { benchCases, type Case } from './cases.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,12 +42,6 @@ const WARMUP = Number(values.warmup);
 const C = Number(values.concurrency);
 const REPEATS = Number(values.repeats);
 
-interface Case {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: (i: number) => string;
-}
 
 /** `n` requests, `c` at a time over keep-alive connections; any answer but a 2xx fails the bench. */
 async function drive(base: string, cs: Case, n: number, c: number, tag: string) {
@@ -139,15 +134,7 @@ async function measure(main: string | undefined, label: string) {
     env: { LOG_LEVEL: 'warn', JOB_POLL_MS: '60000', REFUND_POLL_MS: '60000', ...VG_ENV },
   });
   try {
-    const key = (await gw.merchant('Bench')).test_key;
-    const auth = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'content-type': 'application/json' };
-    const known = (await gw.cashfree(key).createRpd({ verification_id: 'bench-known', name: 'John Doe' })).json;
-    const knownStatus = (await gw.cashfree(key).status({ ref_id: String(known.ref_id) })).json;
-    const cases: Record<string, Case> = {
-      healthz: { method: 'GET', path: '/healthz', headers: {} },
-      status: { method: 'GET', path: `/verification/remitter/status?ref_id=${known.ref_id}`, headers: auth },
-      create: { method: 'POST', path: '/verification/reverse-penny-drop', headers: auth, body: () => '{"verification_id":"bench-@N@","name":"John Doe"}' },
-    };
+    const { cases, known, knownStatus } = await benchCases(gw);
     const result = await count(gw.proc.pid!, out, gw.url, cases);
     show(label, result);
     return { result, cases, known, knownStatus };
