@@ -95,10 +95,12 @@ describe('migrations (SQLite)', () => {
       const db = new Database(join(live.dataDir, 'pennygate.db'));
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = OFF'); // as SQLite's procedure for rebuilding a table says
+      // IMMEDIATE: take the write lock up front (waiting out the server's commits), as a read
+      // transaction turned writer would meet SQLITE_BUSY at once while the refund job writes.
       db.transaction(() => {
         for (const table of ['merchants', 'api_keys', 'verifications', 'credits']) reverseColumns(db, table);
         db.exec('ALTER TABLE verifications ADD COLUMN added_later TEXT');
-      })();
+      }).immediate();
       db.close();
       for (let i = 0; i < 3; i++) {
         const r = await cf.status({ verification_id: 'before-rebuild' });
