@@ -10,6 +10,6 @@ export function OrNull<T extends TSchema>(t: T) {
 }
 
 /** One of a few strings. */
-export function OneOf<const V extends readonly string[]>(values: V, options: Record<string, unknown> = {}) {
-  return Type.Unsafe<V[number]>({ ...options, type: 'string', enum: [...values] });
+export function OneOf<const V extends readonly string[]>(values: V) {
+  return Type.Unsafe<V[number]>({ type: 'string', enum: [...values] });
 }

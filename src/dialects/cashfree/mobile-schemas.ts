@@ -12,7 +12,6 @@ const MOBILE_NUMBER = Type.String({
 });
 const NAME = Type.String({ maxLength: 200 });
 const NS = OrNull(Type.String());
-const NI = OrNull(Type.Integer());
 
 export const MobilePennyDropHeaders = Type.Object({
   'x-client-id': Type.Optional(Type.String()),

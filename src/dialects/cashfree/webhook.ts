@@ -2,7 +2,7 @@
 // status fields as `data`, signed twice as Cashfree documents (body `signature` and headers).
 import { createHmac } from 'node:crypto';
 import type { WebhookFormat } from '../webhooks.js';
-import { remitterStatus } from './format.js';
+import { istClock, remitterStatus } from './format.js';
 
 const EVENT_TYPES: Record<string, string> = {
   'verification.success': 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS',
@@ -13,7 +13,7 @@ const EVENT_TYPES: Record<string, string> = {
 const hmac64 = (secret: string, text: string) => createHmac('sha256', secret).update(text, 'utf8').digest('base64');
 
 /** `2024-02-15 16:53:15` in IST, as Cashfree's event_time. */
-const eventTime = (ms: number) => new Date(ms + 19_800_000).toISOString().slice(0, 19).replace('T', ' ');
+const eventTime = (ms: number) => istClock(ms).replace('T', ' ');
 
 /** The body signature: the values of `data`, concatenated in the order of their sorted keys. */
 export function dataSignature(data: Record<string, unknown>, secret: string): string {

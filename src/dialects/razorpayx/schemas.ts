@@ -8,7 +8,6 @@ export const MAX_NOTE_LENGTH = 256;
 export const MAX_REFERENCE_ID = 40;
 export const MAX_COUNT = 100;
 
-const Nullable = OrNull;
 const NullableString = OrNull(Type.String());
 
 export const ErrorBody = Type.Object(
@@ -47,7 +46,7 @@ export const ValidationCreateBody = Type.Object({
     description: "The merchant's source account number (the admin API's account_number).",
   }),
   validation_type: Type.Literal('upi_intent'),
-  reference_id: Type.Optional(Nullable(Type.String({ maxLength: MAX_REFERENCE_ID }))),
+  reference_id: Type.Optional(OrNull(Type.String({ maxLength: MAX_REFERENCE_ID }))),
   notes: Type.Optional(Notes),
 });
 
@@ -78,11 +77,11 @@ export const FundAccountValidation = Type.Object(
     utr: NullableString,
     upi_intent: UpiIntent,
     validation_results: Type.Object({
-      account_status: Nullable(Type.String({ examples: ['active', 'invalid'] })),
+      account_status: OrNull(Type.String({ examples: ['active', 'invalid'] })),
       registered_name: NullableString,
       details: NullableString,
       name_match_score: OrNull(Type.Number()),
-      validated_account_type: Nullable(Type.String({ examples: ['bank_account', 'vpa'] })),
+      validated_account_type: OrNull(Type.String({ examples: ['bank_account', 'vpa'] })),
       bank_account: Type.Object({
         bank_routing_code: NullableString,
         account_number: NullableString,
