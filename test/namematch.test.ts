@@ -152,7 +152,22 @@ describe('positives: same person', () => {
       ['R GIRITHARAN', 'R GIRIDHARAN'], // Tamil: one letter for t / d
       ['M APPADURAI', 'M APPATHURAI'],
       ['MUKESH PANDEY', 'MUKESH PANDE'],
+      ['S PITCHAI', 'S PICHAI'], // tch / ch
+      ['JEYANTHI S', 'JAYANTHI S'], // the Tamil je- for jaya-
+      ['C JEYARAMAN', 'C JAYARAMAN'],
+      ['UJJWAL BISWAS', 'UJJAL BISWAS'],
+      ['EASWARAN S', 'ESWARAN S'],
+      ['MRITYUNJOY MURMU', 'MRITUNJOY MURMU'], // a y glide in a long name
+      ['BHOLA TIRKEY', 'BHOLA TIRKI'], // -ey for a final long vowel
+      ['DEVADATT JOSHI', 'DEVDATTA JOSHI'], // the inherent a dropped in two places
+      ['PARAMARTHA YADAV', 'PARMARTH YADAV'],
+      ['ANINDITA BASU', 'ANINDITA BOSE'],
+      ['UPEN RAJBANSHI', 'UPEN RAJBONGSHI'],
+      ['KHAGEN NAYAK', 'KHAGEN NAYEK'],
     ]) accepts(a, b, 'TRANSLITERATION');
+    // The same folds leave other names apart.
+    refuses('LAKSHANYA PANDEY', 'LAKSHANA PANDEY'); // -ya in the last syllable is another name
+    refuses('NITYA RAO', 'NITA RAO'); // a short name keeps its glide
   });
   it('dropped middle names and father names', () => {
     accepts('RAVI SHARMA', 'RAVI KUMAR SHARMA', 'MISSING_TOKEN');

@@ -127,6 +127,16 @@ function schwaVariant(a: string, b: string): boolean {
 }
 
 /**
+ * The two places Hindi drops the inherent a, both at once in one long name: Devadatt /
+ * Devdatta, Paramartha / Parmarth. A final a on one side and an inner one on the other.
+ */
+function schwaAndFinal(a: string, b: string): boolean {
+  if (a.endsWith('A') === b.endsWith('A')) return false;
+  const [s, o] = a.endsWith('A') ? [a.slice(0, -1), b] : [b.slice(0, -1), a];
+  return s.length >= 6 && !VOWELS.includes(s[s.length - 1]) && schwaVariant(s, o);
+}
+
+/**
  * Same consonants in the same order, vowels spelled a little differently (Mondal / Mandal,
  * Rehman / Rahman). Short tokens only when the one vowel that differs is the first syllable's
  * (Dutta / Datta, Mallick / Mullick: the Bengali a written u): Patil / Patel, Gupta / Gupte
@@ -163,6 +173,29 @@ function epenthetic(a: string, b: string): boolean {
   const fa = a.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
   const fb = b.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
   return (fa !== a || fb !== b) && (fa === fb || canon(fa) === canon(fb));
+}
+
+/**
+ * A y glide after a consonant, written or not, in a long word: Mrityunjoy / Mritunjoy,
+ * Nithyanandan / Nithanandan. Short names keep it apart (Nitya / Nita are two names).
+ */
+function glideEqual(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) < 8 || Math.abs(a.length - b.length) !== 1) return false;
+  // Not in the last syllable, where -ya makes another name (Lakshanya / Lakshana).
+  const fa = a.replace(/(?<=[^AEIOUY])Y(?=[AEIOU]..)/g, '');
+  const fb = b.replace(/(?<=[^AEIOUY])Y(?=[AEIOU]..)/g, '');
+  return (fa !== a) !== (fb !== b) && canon(fa) === canon(fb);
+}
+
+/**
+ * The English -ey for a final long vowel, either -i or -e in other spellings: Tirkey / Tirki,
+ * Tiwarey / Tiwari, Pandey / Pande (the last is also folded in the key).
+ */
+function finalEy(a: string, b: string): boolean {
+  const [e, o] = a.endsWith('EY') ? [a, b] : [b, a];
+  if (!e.endsWith('EY') || e.length < 5 || o.endsWith('EY')) return false;
+  const stem = e.slice(0, -2);
+  return (o === stem + 'I' || o === stem + 'Y' || o === stem + 'EE') && !VOWELS.includes(stem[stem.length - 1]);
 }
 
 export function editDistance(a: string, b: string): number {
@@ -211,9 +244,12 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   const sk = suffixKind(ka, kb);
   if (sk) return sk;
   if (schwaVariant(ka, kb)) return 'translit';
+  if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
+  if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
+  if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;

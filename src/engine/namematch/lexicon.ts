@@ -109,6 +109,12 @@ export const VARIANT_GROUPS: string[][] = [
   // Bengali and Assamese family names that filings write two ways.
   ['SINHA', 'SINGHA'],
   ['SHAW', 'SAU'],
+  ['BASU', 'BOSE', 'BOSU'],
+  ['RAJBONGSHI', 'RAJBANSHI', 'RAJBONSHI', 'RAJBANGSHI', 'RAJBONGSI', 'RAJBANSI'],
+  ['BARBHUIYA', 'BORBHUIYA', 'BARBHUYAN', 'BORBHUYAN', 'BARBHUIYAN', 'BORBHUIYAN'],
+  ['DEORI', 'DEWRI'],
+  ['NAYAK', 'NAYEK', 'NAIK'],
+  ['IQBAL', 'IKBAL', 'EKBAL', 'IQUBAL'],
   ['ORAON', 'URAO', 'URAON', 'ORAO'],
   ['YUSUF', 'YOUSUF', 'YOUSUFF', 'YOUSAF', 'YUSOOF', 'YOUSOOF', 'YUSUFF', 'YOUSEF', 'YUSEF'],
   ['ISMAIL', 'ISMAEL', 'ISMAYIL', 'ISMAILL'],

@@ -22,6 +22,10 @@ function canonRules(w: string): string {
   s = s.replace(/PH/g, 'F');
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
+  s = s.replace(/TCH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu
+  s = s.replace(/^JEYA/, 'JAYA'); // Tamil writes the jaya- names with je: Jeyanthi, Jeyaraman
+  s = s.replace(/^EA(?=[^AEIOU])/, 'E'); // Easwaran / Eswaran, Eashan / Eshan
+  s = s.replace(/JJW/g, 'JJ'); // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala
   s = s.replace(/CHH?/g, 'c'); // 'c' stands for the ch sound from here on
   s = s.replace(/(?<=..)QUE$/, 'K'); // Farooque / Farook, Siddique / Siddik, Haque / Hak
   s = s.replace(/QU(?=[AEIOU])/g, 'K').replace(/Q/g, 'K');
