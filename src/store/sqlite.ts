@@ -24,12 +24,13 @@ export function createPrivately(dataDir: string): string {
  * share a name keep the last, as there.
  *
  * A statement is prepared again by SQLite when the schema changes (another process may migrate
- * the file), and `SELECT *` may then return other columns or the same in another order. So the
- * schema version is read before a statement's columns are learnt and after every run; a change
- * makes it learn them again (a read simply runs again). Within our own write transaction no
- * other process can change the schema.
+ * the file), and `SELECT *` may then return other columns or the same in another order. So a
+ * statement's columns are learnt together with the schema version they belong to, and a read
+ * whose version is not the one its columns were learnt at learns them again. `version` says
+ * the schema version of the transaction the statement runs in, or null outside one; then the
+ * version is read before and after the run, and a read that saw it change runs again.
  */
-function rowReader(conn: Database.Database) {
+function rowReader(conn: Database.Database, version: () => number | null) {
   const schemaVersion = conn.prepare('PRAGMA schema_version').pluck();
   const known = new WeakMap<Database.Statement, { version: number; build: (r: unknown[]) => Row } | null>();
   const builder = (s: Database.Statement) =>
@@ -42,7 +43,11 @@ function rowReader(conn: Database.Database) {
   return (s: Database.Statement, params: unknown[]): Row[] => {
     const k = known.get(s);
     if (k === null) return s.all(...params) as Row[];
-    if (k !== undefined) {
+    const inTx = version();
+    if (inTx !== null) {
+      // Inside a transaction the schema cannot change under us: run once, learn if needed.
+      if (k !== undefined && k.version === inTx) return map(s.all(...params) as unknown[][], k.build);
+    } else if (k !== undefined) {
       const raw = s.all(...params) as unknown[][];
       if (schemaVersion.get() === k.version) return map(raw, k.build);
       known.delete(s);
@@ -52,15 +57,22 @@ function rowReader(conn: Database.Database) {
     // A column named __proto__ would set the prototype of an object literal.
     if (s.columns().some((c) => c.name === '__proto__')) {
       known.set(s, null);
+      s.raw(false);
       return s.all(...params) as Row[];
     }
     s.raw(true);
-    for (;;) {
-      const version = schemaVersion.get() as number;
+    if (inTx !== null) {
       const raw = s.all(...params) as unknown[][];
       const build = builder(s);
-      if (schemaVersion.get() === version) {
-        known.set(s, { version, build });
+      known.set(s, { version: inTx, build });
+      return map(raw, build);
+    }
+    for (;;) {
+      const before = schemaVersion.get() as number;
+      const raw = s.all(...params) as unknown[][];
+      const build = builder(s);
+      if (schemaVersion.get() === before) {
+        known.set(s, { version: before, build });
         return map(raw, build);
       }
       if (!s.readonly) return map(raw, build);
@@ -97,8 +109,39 @@ export function openSqlite(dataDir: string): Db {
   reader.pragma('busy_timeout = 5000');
   reader.pragma('query_only = ON');
 
-  const rows = rowReader(db);
-  const readerRows = rowReader(reader);
+  // Reads share one read transaction per turn of the event loop: each statement outside a
+  // transaction would take and drop SQLite's file locks (four fcntl calls) and read the schema
+  // version on its own. The snapshot is taken by the turn's first read and ended at the end of
+  // the turn, or as soon as this process commits a write, so a read never misses a commit made
+  // before it started; another process's commit is seen from the next turn (a request read in
+  // the same turn as that commit was concurrent with it).
+  const readSchemaVersion = reader.prepare('PRAGMA schema_version').pluck();
+  const beginRead = reader.prepare('BEGIN');
+  const endRead = reader.prepare('COMMIT');
+  let snapshot: number | null = null;
+  const endSnapshot = () => {
+    if (snapshot === null) return;
+    snapshot = null;
+    if (reader.inTransaction) endRead.run();
+  };
+  const openSnapshot = () => {
+    if (snapshot !== null) return;
+    beginRead.run();
+    try {
+      snapshot = readSchemaVersion.get() as number; // the first read: this takes the snapshot
+    } catch (err) {
+      endRead.run();
+      throw err;
+    }
+    setImmediate(endSnapshot);
+  };
+
+  // The writer's schema version while a group transaction holds the write lock (no DDL runs in
+  // one, and no other process can change the schema then); null elsewhere, as in migrations.
+  const writeSchemaVersion = db.prepare('PRAGMA schema_version').pluck();
+  let groupVersion: number | null = null;
+  const rows = rowReader(db, () => groupVersion);
+  const readerRows = rowReader(reader, () => snapshot);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
@@ -172,15 +215,21 @@ export function openSqlite(dataDir: string): Db {
       for (const m of members) m.w.reject(err);
       members = [];
     };
-    try {
+    const begin = () => {
       db.exec('BEGIN IMMEDIATE');
+      groupVersion = writeSchemaVersion.get() as number;
+    };
+    try {
+      begin();
     } catch (err) {
+      groupVersion = null;
+      if (db.inTransaction) db.exec('ROLLBACK');
       for (const w of group) w.reject(err);
       return;
     }
     for (const w of group) {
       try {
-        if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
+        if (!db.inTransaction) begin();
         savepoint.run();
         const value = await w.fn(direct);
         release.run();
@@ -197,11 +246,16 @@ export function openSqlite(dataDir: string): Db {
       }
     }
     try {
+      // Ended before the COMMIT (nothing reads in between): the checkpoint that may follow it
+      // is not held back by this process's own snapshot.
+      endSnapshot();
       if (db.inTransaction) db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       failAll(err);
       return;
+    } finally {
+      groupVersion = null;
     }
     for (const m of members) m.w.resolve(m.value);
   };
@@ -217,7 +271,9 @@ export function openSqlite(dataDir: string): Db {
     skipLocked: '',
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
       const r = prepareRead(sql);
-      return r ? (readerRows(r, bind(params)) as T[]) : tx((q) => q.query<T>(sql, params));
+      if (!r) return tx((q) => q.query<T>(sql, params));
+      openSnapshot();
+      return readerRows(r, bind(params)) as T[];
     },
     tx,
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
@@ -226,6 +282,7 @@ export function openSqlite(dataDir: string): Db {
         db.exec('BEGIN IMMEDIATE');
         try {
           const out = await fn({ ...direct, exec: async (sql: string) => void db.exec(sql) });
+          endSnapshot();
           db.exec('COMMIT');
           return out;
         } catch (err) {
@@ -238,6 +295,7 @@ export function openSqlite(dataDir: string): Db {
       }),
     close: async () => {
       await exclusive(async () => {
+        endSnapshot();
         reader.close();
         db.close();
       });
