@@ -8,7 +8,7 @@ import { startExpirySweep } from './jobs/expiry.js';
 import { Engine, JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
 import { RateLimiter, SharedRateLimiter } from './engine/rate-limit.js';
-import { Billing } from './engine/billing.js';
+import { Billing, priceOf } from './engine/billing.js';
 import { JobRunner } from './jobs/runner.js';
 import { JOB_WEBHOOK, Webhooks } from './jobs/webhooks.js';
 import { buildApp } from './app.js';
@@ -50,6 +50,7 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   const retention = new Retention(db, cfg, log);
   const billing = new Billing(db);
   engine.charge = mobile.charge = (q, p, op, refId) => billing.charge(q, p.merchant, op, refId);
+  engine.priced = (p, op) => priceOf(p.merchant.settings, op) > 0;
   mobile.countPayout = (q, p) => billing.countPayout(q, p.merchant);
   mobile.affordable = (p, op) => billing.affordable(p.merchant, op);
   // Instances sharing PostgreSQL share their counters; a SQLite store has one instance.
