@@ -126,6 +126,7 @@ export function openSqlite(dataDir: string): Db {
   };
   const openSnapshot = () => {
     if (snapshot !== null) return;
+    if (reader.inTransaction) endRead.run(); // left open by a failed end: not this turn's
     beginRead.run();
     try {
       snapshot = readSchemaVersion.get() as number; // the first read: this takes the snapshot
@@ -133,7 +134,14 @@ export function openSqlite(dataDir: string): Db {
       endRead.run();
       throw err;
     }
-    setImmediate(endSnapshot);
+    setImmediate(() => {
+      try {
+        endSnapshot();
+      } catch {
+        // Ending a read-only transaction does not fail in practice; if it did, the next read's
+        // openSnapshot ends it again, in a request that can report the error.
+      }
+    });
   };
 
   // The writer's schema version while a group transaction holds the write lock (no DDL runs in
