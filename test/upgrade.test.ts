@@ -231,7 +231,11 @@ describe('rolling upgrade and restarts under load (PostgreSQL)', skipFor(FIRST_R
       }
     }
 
-    const other = await Gateway.start({ databaseUrl: db.url }); // migrates the live database
+    // A refund attempt cut off by a SIGKILL before the bank saw it is "not found" there; this
+    // build tries again only after REFUND_NOT_FOUND_GRACE_MS (two minutes by default, for banks
+    // whose status lags). The sandbox answers at once, so a short grace fits the test's wait.
+    const quickGrace = { REFUND_NOT_FOUND_GRACE_MS: '3000' };
+    const other = await Gateway.start({ databaseUrl: db.url, env: quickGrace }); // migrates the live database
     running.push(other);
     await eventually(async () => other.output, (o) => /schema migration applied/.test(o), 5000, 'the migrations logged');
     for (const signal of ['SIGTERM', 'SIGKILL', 'SIGTERM', 'SIGKILL'] as const) {
@@ -244,7 +248,7 @@ describe('rolling upgrade and restarts under load (PostgreSQL)', skipFor(FIRST_R
     const old = running.shift()!;
     await eventually(async () => busy.get(old) ?? 0, (n) => n === 0, 10_000, 'the old instance drained');
     await old.stop();
-    const upgraded = await Gateway.start({ databaseUrl: db.url, port: old.port });
+    const upgraded = await Gateway.start({ databaseUrl: db.url, port: old.port, env: quickGrace });
     running.push(upgraded);
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       const before = answers.length;
