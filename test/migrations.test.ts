@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { ADMIN_TOKEN, Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
 import { LATEST_VERSION } from '../src/store/migrate.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
-import { dueToExpireSql } from '../src/store/repository.js';
+import { BY_OTHER_INTENT, dueToExpireSql } from '../src/store/repository.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 
@@ -79,6 +79,30 @@ describe('migrations (SQLite)', () => {
       assert.match(p, new RegExp(`USING (COVERING )?INDEX ${index}\\b`), `${what}: ${p}`);
     }
     db.close();
+  });
+
+  it('pays an intent by its tr, whether or not the tr is the ref_id', async () => {
+    const live = await Gateway.start();
+    try {
+      const cf = live.cashfree((await live.merchant()).test_key);
+      const usual = (await cf.createRpd({ verification_id: 'tr-usual', name: 'John Doe' })).json;
+      const other = (await cf.createRpd({ verification_id: 'tr-other', name: 'John Doe' })).json;
+      // An intent issued with a tr of its own (an older build's, another rail's): found by the
+      // partial index, not by the primary key.
+      const db = new Database(join(live.dataDir, 'pennygate.db'));
+      db.pragma('busy_timeout = 5000');
+      db.prepare('UPDATE verifications SET intent_tr = ? WHERE ref_id = ?').run('OWN-TR-1', other.ref_id);
+      db.close();
+      const link = String(other.upi_link).replace(/([?&]tr=)[^&]+/, '$1OWN-TR-1');
+      assert.notEqual(link, other.upi_link);
+      assert.equal((await live.pay(usual.upi_link, 'success@upi')).status, 200);
+      assert.equal((await live.pay(link, 'success@upi')).status, 200);
+      for (const vid of ['tr-usual', 'tr-other']) {
+        await eventually(async () => (await cf.status({ verification_id: vid })).json.status, (st) => st === 'SUCCESS', 10_000, vid);
+      }
+    } finally {
+      await live.stop();
+    }
   });
 
   it('reads the right columns when another process rebuilds a table under the running server', async () => {
@@ -161,6 +185,7 @@ const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] 
   ],
   ['verifications due for erasure', RETENTION_VERIFICATIONS_SQL, [1, 500], 'verifications_unpurged'],
   ['unpaid links past their time (the expiry sweep)', dueToExpireSql(skipLocked), [1, 200], 'verifications_open'],
+  ['an intent whose tr is not its ref_id', `SELECT * FROM verifications WHERE ${BY_OTHER_INTENT}`, ['sandbox', 'x'], 'verifications_intent_other'],
 ];
 
 describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {

@@ -118,6 +118,19 @@ export const apiKeys = {
 export const dueToExpireSql = (skipLocked: string) =>
   `SELECT ref_id FROM verifications WHERE status = 'created' AND valid_until < ? ORDER BY valid_until LIMIT ?${skipLocked}`;
 
+/**
+ * An intent's `tr` is its verification's ref_id, so an intent is found by the primary key; no
+ * index on (rail, intent_tr) is kept up on every create. A `tr` that is not a ref_id (none is
+ * written today) is found by the partial index verifications_intent_other.
+ */
+export const BY_INTENT = 'ref_id = ? AND rail = ? AND intent_tr = ?';
+export const BY_OTHER_INTENT = 'rail = ? AND intent_tr = ? AND intent_tr <> CAST(ref_id AS TEXT)';
+/** Parameters for BY_INTENT: a `tr` that cannot be a ref_id looks up no row (ref_id 0). */
+export function intentParams(rail: string, tr: string): [number, string, string] {
+  const id = /^[1-9][0-9]{0,15}$/.test(tr) ? Number(tr) : 0;
+  return [Number.isSafeInteger(id) ? id : 0, rail, tr];
+}
+
 const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;
 
@@ -236,8 +249,10 @@ export const verifications = {
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
   /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
   async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string) {
-    const [r] = await q.query(`SELECT * FROM verifications WHERE rail = ? AND intent_tr = ?${forUpdate}`, [rail, tr]);
-    return r ? toVerification(r) : null;
+    const [r] = await q.query(`SELECT * FROM verifications WHERE ${BY_INTENT}${forUpdate}`, intentParams(rail, tr));
+    if (r) return toVerification(r);
+    const [o] = await q.query(`SELECT * FROM verifications WHERE ${BY_OTHER_INTENT}${forUpdate}`, [rail, tr]);
+    return o ? toVerification(o) : null;
   },
   /** Unpaid verifications whose link closed before `cutoff`, oldest first, locked where the store can skip locked rows. */
   async dueToExpire(q: Queryable, cutoff: number, limit: number, skipLocked: string): Promise<number[]> {
