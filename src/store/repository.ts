@@ -125,11 +125,13 @@ export const dueToExpireSql = (skipLocked: string) =>
  */
 export const BY_INTENT = 'ref_id = ? AND rail = ? AND intent_tr = ?';
 export const BY_OTHER_INTENT = 'rail = ? AND intent_tr = ? AND intent_tr <> CAST(ref_id AS TEXT)';
-/** Parameters for BY_INTENT: a `tr` that cannot be a ref_id looks up no row (ref_id 0). */
-export function intentParams(rail: string, tr: string): [number, string, string] {
+/** The ref_id a `tr` names, or 0 (no row) when it cannot be one. */
+export function refIdOfTr(tr: string): number {
   const id = /^[1-9][0-9]{0,15}$/.test(tr) ? Number(tr) : 0;
-  return [Number.isSafeInteger(id) ? id : 0, rail, tr];
+  return Number.isSafeInteger(id) ? id : 0;
 }
+/** Parameters for BY_INTENT. */
+export const intentParams = (rail: string, tr: string): [number, string, string] => [refIdOfTr(tr), rail, tr];
 
 const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;

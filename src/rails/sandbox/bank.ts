@@ -1,7 +1,7 @@
 // The simulated UPI network behind test keys: payer apps that pay intents, the payee bank that
 // credits the gateway and tells it so, and refunds that settle after a delay like a real bank.
 import type { Db } from '../../store/db.js';
-import { BY_INTENT, BY_OTHER_INTENT, intentParams } from '../../store/repository.js';
+import { BY_INTENT, BY_OTHER_INTENT, intentParams, refIdOfTr } from '../../store/repository.js';
 import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
 import type { CreditNotice, IntakeOutcome, Rail, RailInbox, RefundOutcome, RefundRequest } from '../rail.js';
@@ -81,13 +81,12 @@ export class SandboxBank implements Rail {
     }
     // Whoever holds a test intent's link may pay it; a live verification's intent never.
     if (intent.tr) {
-      // Found by ref_id (the tr is one), or else among the few intents whose tr is not.
-      const [byRef] = intentParams(this.name, intent.tr);
+      // Found by ref_id (the tr is one), or else among the few intents whose tr is not; on any rail.
       const live = await this.db.query(
         `SELECT ref_id FROM verifications WHERE ref_id = ? AND intent_tr = ? AND (mode <> 'test' OR rail <> ?)
          UNION ALL SELECT ref_id FROM verifications WHERE intent_tr = ? AND intent_tr <> CAST(ref_id AS TEXT) AND (mode <> 'test' OR rail <> ?)
          LIMIT 1`,
-        [byRef, intent.tr, this.name, intent.tr, this.name],
+        [refIdOfTr(intent.tr), intent.tr, this.name, intent.tr, this.name],
       );
       if (live.length) throw new SandboxError('not_a_test_intent', 'the sandbox pays test-mode intents only.');
     }
