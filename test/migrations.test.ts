@@ -13,7 +13,10 @@ import { LATEST_VERSION } from '../src/store/migrate.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
-import { BY_OTHER_INTENT, dueToExpireSql } from '../src/store/repository.js';
+import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
+import { mobileVerifications } from '../src/store/mobile.js';
+import { ledger } from '../src/store/access.js';
+import type { Queryable } from '../src/store/db.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 
@@ -227,6 +230,50 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         const text = sql.replace(/\?/g, () => `$${++i}`);
         const plan = (await c.query(`EXPLAIN ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
         assert.match(plan, new RegExp(`(Index|Index Only|Bitmap Index) Scan (using|on) ${index}\\b`), `${what}:\n${plan}`);
+      }
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('keeps lookups by a key on that key in generic plans made while the tables are empty', async () => {
+    const db = await freshPostgres();
+    const prevDrop = drop;
+    drop = async () => {
+      await prevDrop();
+      await db.drop();
+    };
+    gws.push(await Gateway.start({ databaseUrl: db.url }));
+    // The statements exactly as the repository sends them (its `?` made `$n`, as the driver does).
+    const sent: [string, unknown[]][] = [];
+    const rec: Queryable = { query: async (sql, params = []) => (sent.push([sql, params]), []) };
+    const lookups: [string, () => Promise<unknown>, string][] = [
+      ['status by ref_id', () => verifications.byMerchantRef(rec, 'm', 1), 'verifications_pkey'],
+      // Not here: (merchant_id, verification_id) ties with the merchant's (merchant_id, created_at)
+      // index until the table is first analyzed; PostgreSQL then replans, and picks the unique one.
+      ['status by public id', () => verifications.byPublicId(rec, 'm', 'p'), 'verifications_public_id_key'],
+      ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
+      ['a credit by bank transaction', () => credits.byBankTxn(rec, 'sandbox', 'u'), 'credits_bank_txn'],
+      ['a top-up by reference', () => ledger.byReference(rec, 'm', 'r'), 'ledger_entries_reference'],
+      ['the mobile penny drop in flight', () => mobileVerifications.inFlight(rec, 'm', '9999999999'), 'verifications_mobile_in_flight'],
+    ];
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      // PostgreSQL plans a prepared statement for its parameters five times, then may keep one
+      // generic plan until the table is analyzed again. Made on empty tables, that plan must still
+      // use the key: a merchant's own index would read all of the merchant's rows on every status
+      // read once the table has grown.
+      await c.query('SET plan_cache_mode = force_generic_plan');
+      for (const [i, [what, run, index]] of lookups.entries()) {
+        sent.length = 0;
+        await run();
+        const [sql, params] = sent[0];
+        let n = 0;
+        await c.query(`PREPARE lookup${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
+        const args = params.map((p) => (typeof p === 'number' ? String(p) : `'${p}'`)).join(', ');
+        const plan = (await c.query(`EXPLAIN EXECUTE lookup${i}(${args})`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on`), `${what}:\n${plan}`);
       }
     } finally {
       await c.end();

@@ -133,6 +133,8 @@ export function refIdOfTr(tr: string): number {
 /** Parameters for BY_INTENT. */
 export const intentParams = (rail: string, tr: string): [number, string, string] => [refIdOfTr(tr), rail, tr];
 
+const ofMerchant = (v: Verification | null, merchantId: string) => (v && v.merchantId === merchantId ? v : null);
+
 const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;
 
@@ -242,12 +244,14 @@ export const verifications = {
     const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND verification_id = ?', [merchantId, vid]);
     return rows.length > 0;
   },
-  byMerchantRef: (q: Queryable, merchantId: string, refId: number) =>
-    verifications.one(q, 'v.merchant_id = ? AND v.ref_id = ?', [merchantId, refId]),
+  // By the unique key alone, the merchant checked here: a statement that also names merchant_id
+  // lets PostgreSQL's generic plan, made while the table is small, walk the merchant's index
+  // instead of the key's, and read every verification of the merchant once the table has grown.
+  byMerchantRef: async (q: Queryable, merchantId: string, refId: number) => ofMerchant(await verifications.byRef(q, refId), merchantId),
   byMerchantVid: (q: Queryable, merchantId: string, vid: string) =>
     verifications.one(q, 'v.merchant_id = ? AND v.verification_id = ?', [merchantId, vid]),
-  byPublicId: (q: Queryable, merchantId: string, publicId: string) =>
-    verifications.one(q, 'v.merchant_id = ? AND v.public_id = ?', [merchantId, publicId]),
+  byPublicId: async (q: Queryable, merchantId: string, publicId: string) =>
+    ofMerchant(await verifications.one(q, 'v.public_id = ?', [publicId]), merchantId),
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
   /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
   async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string) {
