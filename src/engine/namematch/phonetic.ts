@@ -35,6 +35,7 @@ function canonRules(w: string): string {
   s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
   s = s.replace(/AU|OU/g, 'O'); // Saurav / Sourav, Gaurav / Gourav
   s = s.replace(/EE|II/g, 'I').replace(/OO|UU/g, 'U').replace(/AA/g, 'A');
+  s = s.replace(/YY/g, 'Y'); // Ayyappan / Ayappan, Iyyer / Iyer: before y is read as a vowel
   // Y as a vowel: Vyshnavi / Vaishnavi, Sanjay / Sanjai, Subramanyam / Subramaniam.
   s = s.replace(/(?<=.)EY$/, 'E'); // Pandey / Pande, Dubey / Dube (before Y is read as a vowel)
   s = s.replace(/(?<=[^AEIOU])Y(?=[^AEIOU])/g, 'AI');
@@ -47,6 +48,7 @@ function canonRules(w: string): string {
   s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua
   s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
   s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
+  s = s.replace(/AIYA/g, 'AIA'); // the Tamil and Telugu -aiah: Karuppaiya / Karuppaiah, Chinnaiya / Chinnaiah
   s = s.replace(/(?<=[^AEIOU])ER$/, 'AR'); // Digamber / Digambar, Kauser / Kausar
   s = s.replace(/([A-Za-z])\1+/g, '$1'); // doubled letters
   s = s.replace(/IAM$/, 'IAN'); // Tamil: Subramaniam / Subramanian
