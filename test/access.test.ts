@@ -229,11 +229,15 @@ describe('key revocation across instances on PostgreSQL', { skip: needsPostgres 
 
   it('a key revoked through one instance is refused by the other on its next request', async () => {
     const m = await a.merchant('Shared');
+    const second = (await a.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+    // Both keys have been used on b (b now knows them), then change through a.
     assert.equal((await b.cashfree(m.test_key).createRpd({ verification_id: 'pg-1' })).status, 200);
+    assert.equal((await b.cashfree(second).status({ verification_id: 'pg-1' })).status, 200);
     assert.equal((await a.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
     assert.equal((await b.cashfree(m.test_key).createRpd({ verification_id: 'pg-2' })).status, 401);
-    // The allowlist and the 2FA key pair likewise hold on both at once.
+    // The allowlist and the 2FA key pair likewise hold on both at once, for a key b knows too.
     await a.admin('PUT', `/merchants/${m.id}/ip-allowlist`, { cidrs: ['10.0.0.0/8'] });
+    assert.equal((await b.cashfree(second).createRpd({ verification_id: 'pg-3' })).json.code, 'ip_validation_failed');
     const k = (await a.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
     assert.equal((await b.cashfree(k).createRpd({ verification_id: 'pg-3' })).json.code, 'ip_validation_failed');
   });

@@ -27,6 +27,22 @@ export interface IssuedKey {
   client_secret: string;
 }
 
+interface CachedKey {
+  version: number;
+  secretHash: string;
+  revokedAt: number | null;
+  /** Shared by every request of the key: frozen, so no request can change what another sees. */
+  principal: Principal;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
 export class Merchants {
   constructor(
     private db: Db,
@@ -156,12 +172,39 @@ export class Merchants {
 
   /** The caller behind a key pair, or why not. Unknown ids and wrong secrets take the same path. */
   async authenticate(clientId: string, secret: string): Promise<Principal | null> {
-    const key = await apiKeys.get(this.db, clientId);
+    const key = await this.keyOf(clientId);
     // Compare against a dummy digest when the id is unknown so timing does not reveal which ids exist.
     const ok = secretMatches(secret, key?.secretHash ?? '0'.repeat(64));
     if (!key || !ok || key.revokedAt !== null) return null;
-    return { merchant: key.merchant, mode: key.mode, clientId: key.clientId };
+    return key.principal;
   }
+
+  /**
+   * A key with its merchant, from this instance's cache while the store's access version has
+   * not moved since it was read (any change to a key or a merchant moves it, in the same
+   * transaction), else from the store. The version is read first, so a cached key is never older
+   * than the version it is filed under.
+   */
+  private async keyOf(clientId: string): Promise<CachedKey | null> {
+    const version = await apiKeys.accessVersion(this.db);
+    const hit = this.keyCache.get(clientId);
+    if (hit && version !== null && hit.version === version) return hit;
+    const key = await apiKeys.get(this.db, clientId);
+    if (!key) return null;
+    const entry: CachedKey = {
+      version: version ?? -1,
+      secretHash: key.secretHash,
+      revokedAt: key.revokedAt,
+      principal: deepFreeze({ merchant: key.merchant, mode: key.mode, clientId: key.clientId }),
+    };
+    // Only keys that exist are kept (unknown ids cannot fill it), and few of those are in use.
+    if (version !== null) {
+      if (this.keyCache.size >= 10_000) this.keyCache.clear();
+      this.keyCache.set(clientId, entry);
+    }
+    return entry;
+  }
+  private keyCache = new Map<string, CachedKey>();
 
   /** The merchant's active client secret for `mode`, for signing Cashfree-format webhooks. */
   async clientSecret(q: Queryable, merchantId: string, mode: Mode): Promise<string | null> {

@@ -649,4 +649,39 @@ export const MIGRATIONS: Migration[] = [
       await dropIndex(c, 'verifications_intent');
     },
   },
+  {
+    // A number that every change to api_keys or merchants moves on, in the same transaction (by
+    // trigger, so the CLI, an older instance or a hand-written UPDATE move it too). An instance
+    // keeps the keys it has authenticated and reads only this number per request; a revoked key
+    // or a changed allowlist still holds from the next request, on every instance.
+    version: 20,
+    name: 'access_version',
+    up: async (c) => {
+      await c.exec(`CREATE TABLE IF NOT EXISTS access_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL
+)`);
+      await c.exec('INSERT INTO access_version (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING');
+      const bump = 'UPDATE access_version SET version = version + 1 WHERE id = 1';
+      if (c.kind === 'sqlite') {
+        for (const table of ACCESS_TABLES) {
+          for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+            await c.exec(`CREATE TRIGGER IF NOT EXISTS ${table}_access_${op.toLowerCase()} AFTER ${op} ON ${table}
+  BEGIN ${bump}; END`);
+          }
+        }
+      } else {
+        await c.exec(`CREATE OR REPLACE FUNCTION access_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN ${bump}; RETURN NULL; END $$`);
+        for (const table of ACCESS_TABLES) {
+          await c.exec(`DROP TRIGGER IF EXISTS ${table}_access ON ${table}`);
+          await c.exec(`CREATE TRIGGER ${table}_access AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
+  FOR EACH STATEMENT EXECUTE FUNCTION access_version_bump()`);
+        }
+      }
+    },
+  },
 ];
+
+/** The tables a cached principal is made of (engine/merchants.ts). */
+const ACCESS_TABLES = ['api_keys', 'merchants'];

@@ -82,6 +82,14 @@ export const apiKeys = {
       merchant: toMerchant(r),
     };
   },
+  /**
+   * The number every change to api_keys or merchants moves on (migration 20's triggers); null
+   * when its row is missing, and then nothing may be taken from a cache.
+   */
+  async accessVersion(q: Queryable): Promise<number | null> {
+    const [r] = await q.query('SELECT version FROM access_version WHERE id = 1');
+    return r ? Number(r.version) : null;
+  },
   /** Revokes an active key of the merchant; false when there is none by that id. */
   async revoke(q: Queryable, merchantId: string, clientId: string, at: number): Promise<boolean> {
     const rows = await q.query(
