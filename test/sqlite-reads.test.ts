@@ -61,6 +61,27 @@ describe('SQLite reads while the server is busy', () => {
     } finally {
       file.close();
     }
+  });
+
+  it('a key deleted, or its merchant fenced, straight in the file is refused from the next request on', async () => {
+    // The server keeps keys it has seen; what it checks per request is the access version that
+    // the database's triggers move on every change to api_keys or merchants, whoever makes it.
+    const m = await gw.merchant('Changed Elsewhere');
+    const file = new Database(join(gw.dataDir, 'pennygate.db'));
+    file.pragma('busy_timeout = 5000');
+    try {
+      const gone = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+      assert.equal((await gw.cashfree(gone).createRpd({ verification_id: 'del-1' })).status, 200);
+      file.prepare('DELETE FROM api_keys WHERE client_id = ?').run(gone.client_id);
+      assert.equal((await gw.cashfree(gone).status({ verification_id: 'del-1' })).status, 401);
+
+      const fenced = gw.cashfree(m.test_key);
+      assert.equal((await fenced.status({ verification_id: 'del-1' })).status, 200);
+      file.prepare('UPDATE merchants SET settings = ? WHERE id = ?').run(JSON.stringify({ ipAllowlist: ['10.0.0.0/8'] }), m.id);
+      assert.equal((await fenced.status({ verification_id: 'del-1' })).json.code, 'ip_validation_failed');
+    } finally {
+      file.close();
+    }
     stop = true;
     assert.ok((await load) > 100, 'the background readers kept the server busy');
   });
