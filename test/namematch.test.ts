@@ -164,12 +164,12 @@ describe('positives: same person', () => {
       ['ANINDITA BASU', 'ANINDITA BOSE'],
       ['UPEN RAJBANSHI', 'UPEN RAJBONGSHI'],
       ['KHAGEN NAYAK', 'KHAGEN NAYEK'],
-      ['HAMZA K K', 'HAMSA K K'], // the z that Tamil and Malayalam write s
-      ['NIZAR AHAMED', 'NISAR AHAMED'],
       ['KARUPPAIAH A', 'KARUPPAIYA A'], // -aiah / -aiya
       ['AYYAPPAN P', 'AYAPPAN P'], // yy / y
     ]) accepts(a, b, 'TRANSLITERATION');
-    refuses('RAJU ANTONY', 'RASU ANTONY'); // j / s only stands in for a written z
+    // z / s is not folded: Sameer / Zameer, Nasir / Nazir, Asad / Azad are other names.
+    refuses('SAMEER KHAN', 'ZAMEER KHAN');
+    refuses('NASIR AHMED', 'NAZIR AHMED');
     // The same folds leave other names apart.
     refuses('LAKSHANYA PANDEY', 'LAKSHANA PANDEY'); // -ya in the last syllable is another name
     refuses('NITYA RAO', 'NITA RAO'); // a short name keeps its glide

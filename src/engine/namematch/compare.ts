@@ -198,15 +198,6 @@ function finalEy(a: string, b: string): boolean {
   return (o === stem + 'I' || o === stem + 'Y' || o === stem + 'EE') && !VOWELS.includes(stem[stem.length - 1]);
 }
 
-/**
- * The z of Perso-Arabic names, which no Indian script has a letter for: Bengali writes j (the
- * key already folds that), Tamil and Malayalam s (Hamza / Hamsa, Nizar / Nisar, Aziz / Asis).
- */
-function zAsS(a: string, b: string): boolean {
-  if (a.includes('Z') === b.includes('Z')) return false;
-  return canon(a.replace(/Z/g, 'S')) === canon(b.replace(/Z/g, 'S'));
-}
-
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const m = b.length;
@@ -259,7 +250,6 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
-  if (!loose && zAsS(a.raw, b.raw)) return 'regional';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
