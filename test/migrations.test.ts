@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
 import { LATEST_VERSION } from '../src/store/migrate.js';
-import { MIGRATIONS } from '../src/store/migrations.js';
+import { ACCESS_TABLES, MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
 import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
@@ -35,6 +35,10 @@ describe('migrations (SQLite)', () => {
         return {
           versions: db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r: any) => r.version),
           schemaVersion: db.pragma('schema_version', { simple: true }),
+          // The cached keys (engine/merchants.ts) are only as fresh as these triggers.
+          accessTriggers: db
+            .prepare("SELECT tbl_name AS t, COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_access\\_%' ESCAPE '\\' GROUP BY tbl_name ORDER BY tbl_name")
+            .all(),
         };
       } finally {
         db.close();
@@ -42,6 +46,7 @@ describe('migrations (SQLite)', () => {
     };
     const first = read();
     assert.deepEqual(first.versions, MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(first.accessTriggers, [...ACCESS_TABLES].sort().map((t) => ({ t, n: 3 })));
     await gw.restart();
     // SQLite bumps schema_version on any change to the schema: none happened.
     assert.deepEqual(read(), first);
@@ -212,6 +217,11 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         MIGRATIONS.map((m) => ({ version: m.version, n: 1 })),
       );
       assert.equal(gws.map((g) => (g.output.match(/schema migration applied/g) ?? []).length).reduce((a, b) => a + b), MIGRATIONS.length);
+      // The cached keys (engine/merchants.ts) are only as fresh as these triggers.
+      const triggers = await c.query(
+        "SELECT c.relname AS t FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname LIKE '%\\_access' AND g.tgenabled = 'O' ORDER BY 1",
+      );
+      assert.deepEqual(triggers.rows.map((r) => r.t), [...ACCESS_TABLES].sort());
 
       // Every DDL statement from now on is written down by an event trigger.
       await c.query('CREATE TABLE ddl_seen (tag TEXT, at TIMESTAMPTZ DEFAULT now())');

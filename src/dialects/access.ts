@@ -1,7 +1,8 @@
 // Who may call the dialects, in the order Cashfree checks it: the caller's address within its
 // per-IP budget, a valid key pair of a mode this instance serves, an allowed address or else a
-// valid x-cf-signature, and the operation's budget. Every check reads the store, so a revoked
-// key or a changed allowlist holds on every instance at once. Dialects word the refusals.
+// valid x-cf-signature, and the operation's budget. Every check is against the store as of this
+// request (keys and merchants through a cache checked against the store's access version), so a
+// revoked key or a changed allowlist holds on every instance at once. Dialects word the refusals.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import { cidrMatcher, clientAddress } from '../engine/cidr.js';

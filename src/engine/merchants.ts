@@ -104,7 +104,7 @@ export class Merchants {
     });
   }
 
-  /** Revokes a key at once: every instance reads keys from the store on every request. */
+  /** Revokes a key at once: every instance checks the store's access version on every request. */
   revokeKey(merchantId: string, clientId: string): Promise<boolean> {
     return apiKeys.revoke(this.db, merchantId, clientId, Date.now());
   }
@@ -170,7 +170,11 @@ export class Merchants {
     });
   }
 
-  /** The caller behind a key pair, or why not. Unknown ids and wrong secrets take the same path. */
+  /**
+   * The caller behind a key pair, or why not. Unknown ids and wrong secrets take the same digest
+   * comparison; a key this instance has recently seen answers one read sooner than one it has
+   * not, which tells nothing to a caller without a real client id (about 95 random bits).
+   */
   async authenticate(clientId: string, secret: string): Promise<Principal | null> {
     const key = await this.keyOf(clientId);
     // Compare against a dummy digest when the id is unknown so timing does not reveal which ids exist.

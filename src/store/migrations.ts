@@ -653,35 +653,49 @@ export const MIGRATIONS: Migration[] = [
     // A number that every change to api_keys or merchants moves on, in the same transaction (by
     // trigger, so the CLI, an older instance or a hand-written UPDATE move it too). An instance
     // keeps the keys it has authenticated and reads only this number per request; a revoked key
-    // or a changed allowlist still holds from the next request, on every instance.
+    // or a changed allowlist still holds from the next request, on every instance. One table's
+    // trigger per migration (see the rule above): merchants first, as a new merchant's
+    // transaction writes it before api_keys.
     version: 20,
-    name: 'access_version',
+    name: 'access_version_merchants',
     up: async (c) => {
       await c.exec(`CREATE TABLE IF NOT EXISTS access_version (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   version BIGINT NOT NULL
 )`);
       await c.exec('INSERT INTO access_version (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING');
-      const bump = 'UPDATE access_version SET version = version + 1 WHERE id = 1';
-      if (c.kind === 'sqlite') {
-        for (const table of ACCESS_TABLES) {
-          for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-            await c.exec(`CREATE TRIGGER IF NOT EXISTS ${table}_access_${op.toLowerCase()} AFTER ${op} ON ${table}
-  BEGIN ${bump}; END`);
-          }
-        }
-      } else {
+      if (c.kind === 'postgres') {
         await c.exec(`CREATE OR REPLACE FUNCTION access_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN ${bump}; RETURN NULL; END $$`);
-        for (const table of ACCESS_TABLES) {
-          await c.exec(`DROP TRIGGER IF EXISTS ${table}_access ON ${table}`);
-          await c.exec(`CREATE TRIGGER ${table}_access AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
-  FOR EACH STATEMENT EXECUTE FUNCTION access_version_bump()`);
-        }
+  BEGIN ${BUMP_ACCESS}; RETURN NULL; END $$`);
       }
+      await accessTrigger(c, 'merchants');
     },
+  },
+  {
+    version: 21,
+    name: 'access_version_api_keys',
+    up: (c) => accessTrigger(c, 'api_keys'),
   },
 ];
 
-/** The tables a cached principal is made of (engine/merchants.ts). */
-const ACCESS_TABLES = ['api_keys', 'merchants'];
+const BUMP_ACCESS = 'UPDATE access_version SET version = version + 1 WHERE id = 1';
+
+/**
+ * The triggers that move access_version on every change to `table`. A table rebuild (such as
+ * rebuildSqliteTable) drops a table's triggers: it must create these again.
+ */
+async function accessTrigger(c: MigrationContext, table: 'merchants' | 'api_keys') {
+  if (c.kind === 'sqlite') {
+    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      await c.exec(`CREATE TRIGGER IF NOT EXISTS ${table}_access_${op.toLowerCase()} AFTER ${op} ON ${table}
+  BEGIN ${BUMP_ACCESS}; END`);
+    }
+  } else {
+    await c.exec(`DROP TRIGGER IF EXISTS ${table}_access ON ${table}`);
+    await c.exec(`CREATE TRIGGER ${table}_access AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
+  FOR EACH STATEMENT EXECUTE FUNCTION access_version_bump()`);
+  }
+}
+
+/** The tables a cached principal is made of (engine/merchants.ts); each has accessTrigger's triggers. */
+export const ACCESS_TABLES = ['merchants', 'api_keys'] as const;
