@@ -83,7 +83,7 @@ export const apiKeys = {
     };
   },
   /**
-   * The number every change to api_keys or merchants moves on (migration 20's triggers); null
+   * The number every change to api_keys or merchants moves on (migrations 20-21's triggers); null
    * when its row is missing, and then nothing may be taken from a cache.
    */
   async accessVersion(q: Queryable): Promise<number | null> {
