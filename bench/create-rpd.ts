@@ -4,7 +4,7 @@
 //
 //   npm run -s build && node --import tsx bench/create-rpd.ts [--seconds 5] [--rounds 5] [--concurrency 8,64]
 //     [--postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node] [--cases create,status]
-//     [--baseline <dist/src/main.js> | --baseline-commit <commit>] [--baseline-postgres URL] [--baseline-fill N]
+//     [--baseline <dist/src/main.js> | --baseline-commit <commit>] [--baseline-postgres URL] [--baseline-fill N] [--fill N]
 //
 // The load comes from wrk (Debian package `wrk`) when it is installed: a C client in its own
 // process, one thread, so the client never caps the ceiling. Without it, keep-alive fetch
@@ -41,6 +41,9 @@ const { values } = parseArgs({
     // The baseline on a SQLite store already holding this many verifications (this build unless
     // --baseline names another): does a full store slow creates and reads?
     'baseline-fill': { type: 'string' },
+    // Both builds on SQLite stores already holding this many verifications: how they compare on
+    // a store that has been in use, not on an empty one.
+    fill: { type: 'string' },
     client: { type: 'string', default: hasWrk ? 'wrk' : 'node' },
     cases: { type: 'string', default: 'healthz,status,create' },
   },
@@ -164,20 +167,28 @@ try {
     const { cases, known, knownStatus } = await benchCases(gw);
     return { server: { pid: gw.proc.pid!, base: gw.url, cases }, known, knownStatus };
   };
-  const mine = await setUp(await Gateway.start({ main: values.main, databaseUrl: values.postgres, env }));
+  const fillBoth = Number(values.fill ?? 0);
+  if (fillBoth > 0 && (values.postgres || values['baseline-postgres'])) throw new Error('--fill fills SQLite stores only');
+  /** Stops `gw`, writes `n` verifications into its store and starts it again. */
+  const filled = async (gw: Gateway, server: Server, n: number, which: string) => {
+    await gw.stop();
+    const t0 = performance.now();
+    fillStore(join(gw.dataDir, SQLITE_FILE), n);
+    console.log(`${which} store filled with ${n} verifications in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await gw.restart({}, 'SIGTERM');
+    server.pid = gw.proc.pid!;
+  };
+  const mineGw = await Gateway.start({ main: values.main, databaseUrl: values.postgres, env });
+  const mine = await setUp(mineGw);
+  if (fillBoth > 0) await filled(mineGw, mine.server, fillBoth, 'this build\'s');
   servers.pennygate = mine.server;
-  const fill = Number(values['baseline-fill'] ?? 0);
+  const fill = Number(values['baseline-fill'] ?? fillBoth);
   if (baselineMain || fill > 0) {
     const gw = await Gateway.start({ main: baselineMain ?? values.main, databaseUrl: values['baseline-postgres'], env });
     const base = await setUp(gw);
     if (fill > 0) {
       if (values['baseline-postgres']) throw new Error('--baseline-fill fills a SQLite store only');
-      await gw.stop();
-      const t0 = performance.now();
-      fillStore(join(gw.dataDir, SQLITE_FILE), fill);
-      console.log(`baseline store filled with ${fill} verifications in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      await gw.restart({}, 'SIGTERM');
-      base.server.pid = gw.proc.pid!;
+      await filled(gw, base.server, fill, 'baseline');
     }
     servers.baseline = base.server;
   }

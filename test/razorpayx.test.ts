@@ -162,6 +162,23 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await dropDb?.();
     });
 
+    it('draws validation ids that sort by the time they were made, as Razorpay\'s do', async () => {
+      const rzp = razorpayClient(gw, m.test_key);
+      const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+      const ms = (id: string) => [...id.slice(4, 11)].reduce((n, ch) => n * 62 + B62.indexOf(ch), 0);
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const before = Date.now();
+        const v = await rzp.create({ source_account_number: m.account_number, validation_type: 'upi_intent', reference_id: `sorted-${i}` });
+        assert.match(v.id, /^fav_[0-9A-Za-z]{14}$/);
+        assert.ok(ms(v.id) >= before && ms(v.id) <= Date.now(), `${v.id} carries its time`);
+        ids.push(v.id);
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      assert.deepEqual([...ids].sort(), ids);
+      assert.equal(new Set(ids.map((id) => id.slice(11))).size, ids.length, 'the random part differs');
+    });
+
     it('creates a validation with exactly the documented entity', async () => {
       const rzp = razorpayClient(gw, m.test_key);
       const before = Math.floor(Date.now() / 1000);

@@ -24,7 +24,25 @@ export function base62(len: number): string {
   return out;
 }
 
+/** Fixed-width base62 of a non-negative integer: the alphabet is in byte order, so strings sort as numbers. */
+function base62Fixed(n: number, width: number): string {
+  let out = '';
+  for (let i = 0; i < width; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
 export const newId = (prefix: string, len = 14) => `${prefix}_${base62(len)}`;
+
+/**
+ * An id in the same format whose first 7 characters are the time in milliseconds (until the year
+ * 2081) and the last 7 random (41 bits), as Razorpay's own ids are made. Ids made close in time
+ * sort together, so a burst of inserts writes to the last pages of the id's index instead of to
+ * a random page per row. Only for ids that are no secret and whose insert draws again on a clash.
+ */
+export const newTimeId = (prefix: string) => `${prefix}_${base62Fixed(Date.now(), 7)}${base62(7)}`;
 
 /** Lower-case short code for customer-facing URLs (easy to read aloud, hard to guess). */
 export function shortCode(len = 12): string {

@@ -8,6 +8,9 @@ import type { JobHandler } from '../jobs/runner.js';
 import type { ConnectorRail } from '../rails/connector/rail.js';
 import type { Logger } from './verifications.js';
 
+/** A payout the bank reports, found by the key the gateway sent it with. */
+export const PAYOUT_BY_KEY_SQL = 'SELECT payout_status FROM verifications WHERE payout_key = ? AND rail = ?';
+
 export const JOB_RECONCILE = 'bank.reconcile';
 
 export type DifferenceKind =
@@ -104,7 +107,7 @@ export class Reconciliation {
     // Payouts (mobile penny drops): each one the bank made must be one the gateway sent.
     let gatewayPayouts = 0;
     for (const p of st.payouts) {
-      const [v] = await this.db.query('SELECT payout_status FROM verifications WHERE payout_key = ? AND rail = ?', [p.reference, this.rail.name]);
+      const [v] = await this.db.query(PAYOUT_BY_KEY_SQL, [p.reference, this.rail.name]);
       if (!v) {
         differences.push({ kind: 'payout_unknown', reference: p.reference, bank_amount_paise: p.amount_paise, bank_status: p.status, detail: 'a payout the gateway has no record of' });
         continue;

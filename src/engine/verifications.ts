@@ -6,7 +6,7 @@ import { credits, merchants, notifications, verifications, type NewVerification 
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
-import { newId, newRefId, shortCode } from './ids.js';
+import { newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
 import type { Credit, Merchant, Principal, Verification } from './types.js';
@@ -99,7 +99,7 @@ export class Engine implements RailInbox {
       mode: p.mode,
       kind: 'rpd' as const,
       dialect: req.dialect,
-      publicId: newId('fav'),
+      publicId: newTimeId('fav'),
       verificationId: req.verificationId,
       shortCode: shortCode(),
       name: req.name,
@@ -136,7 +136,7 @@ export class Engine implements RailInbox {
             return r;
           });
       if (made) return made;
-      base.publicId = newId('fav');
+      base.publicId = newTimeId('fav');
       base.shortCode = shortCode();
     }
     throw new Error('could not draw unused identifiers for a verification');
