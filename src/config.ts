@@ -23,6 +23,8 @@ export interface Config {
   access: AccessConfig;
   jobPollMs: number;
   jobConcurrency: number;
+  /** Worker threads rendering the QR codes that creates answer with (0: on the event loop). */
+  qrThreads: number;
   jobLeaseMs: number;
   jobMaxFailures: number;
   jobMaxAgeMs: number;
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     access: accessConfig(env),
     jobPollMs: num(env, 'JOB_POLL_MS', 250, 10),
     jobConcurrency: num(env, 'JOB_CONCURRENCY', 16, 1),
+    qrThreads: Math.floor(num(env, 'QR_THREADS', 1, 0)),
     jobLeaseMs: num(env, 'JOB_LEASE_MS', 30_000, 100),
     jobMaxFailures: num(env, 'JOB_MAX_FAILURES', 20, 1),
     jobMaxAgeMs: num(env, 'JOB_MAX_AGE_HOURS', 72, 0.0001) * 3_600_000,

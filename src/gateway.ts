@@ -20,10 +20,15 @@ import { JOB_RETENTION, Retention } from './jobs/retention.js';
 import { removePidFile, writePidFile } from './store/backup.js';
 import { BankIntake } from './rails/connector/intake.js';
 import { JOB_RECONCILE, Reconciliation } from './engine/reconciliation.js';
+import { QrRenderer } from './engine/qr-pool.js';
 
-/** Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses this). */
-export async function openServices(cfg: Config, log: Logger): Promise<Services> {
+/**
+ * Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses
+ * this, with no QR threads: it renders the odd code on its own thread).
+ */
+export async function openServices(cfg: Config, log: Logger, qrThreads = 0): Promise<Services> {
   const db = await openStore(cfg, log);
+  const qr = new QrRenderer(qrThreads, log);
   const rails = new RailRegistry(db, cfg);
   await initIfscDirectory(db);
   const engine = new Engine(
@@ -44,7 +49,7 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   );
   const merchants = new Merchants(db, cfg.secretKey, { liveKeys: rails.live !== null });
   await merchants.checkSecretKey();
-  const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v));
+  const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v), (text) => qr.base64(text));
   engine.onEvent = webhooks.onEvent;
   const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
   const retention = new Retention(db, cfg, log);
@@ -57,7 +62,7 @@ export async function openServices(cfg: Config, log: Logger): Promise<Services> 
   const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();
   const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log) : null;
   const reconciliation = rails.live && cfg.live ? new Reconciliation(db, rails.live, cfg.live, log) : null;
-  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter, billing };
+  return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter, billing, qr };
 }
 
 /** Opens and migrates the store; a failure names the setting that chose it. */
@@ -77,7 +82,7 @@ async function openStore(cfg: Config, log: Logger): Promise<Db> {
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
-  const s = await openServices(cfg, log);
+  const s = await openServices(cfg, log, cfg.qrThreads);
   const runner = new JobRunner(
     s.db,
     {
@@ -113,6 +118,7 @@ export async function startGateway(cfg: Config, log: Logger) {
     await app.listen({ port: cfg.port, host: cfg.host });
   } catch (err) {
     await app.close().catch(() => {});
+    await s.qr.close();
     await s.db.close().catch(() => {});
     const code = (err as NodeJS.ErrnoException).code;
     const where = `PORT=${cfg.port} on HOST=${cfg.host}`;
@@ -164,6 +170,7 @@ export async function startGateway(cfg: Config, log: Logger) {
       s.rails.sandbox.stop();
       s.bank?.stop();
       await app.close();
+      await s.qr.close();
       await expiry.stop();
       await runner.stop();
       await webhookRunner.stop();

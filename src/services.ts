@@ -11,6 +11,7 @@ import type { MobileVerifications } from './engine/mobile.js';
 import type { Retention } from './jobs/retention.js';
 import type { BankIntake } from './rails/connector/intake.js';
 import type { Reconciliation } from './engine/reconciliation.js';
+import type { QrRenderer } from './engine/qr-pool.js';
 
 /** What the HTTP layers (dialects, web, admin, sandbox) are given. */
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   billing: Billing;
   mobile: MobileVerifications;
   retention: Retention;
+  /** The QR codes of intents, as base64 PNGs (on worker threads in the server). */
+  qr: QrRenderer;
   /** Live mode only: the bank connector's notifications and pull, and reconciliation against it. */
   bank: BankIntake | null;
   reconciliation: Reconciliation | null;

@@ -13,6 +13,7 @@ import {
   qrPngBase64,
   tableCrc32ForTests,
 } from '../src/engine/qr.js';
+import { QrRenderer } from '../src/engine/qr-pool.js';
 
 // jsqr is a CommonJS bundle whose typings declare an ES default export; at
 // runtime the default import is the function itself (which also carries
@@ -451,4 +452,50 @@ test('the symbol is qrcode\'s at every version from 1 to 40, text of every lengt
   }
   assert.ok(seen.size >= 35, `versions covered: ${seen.size}`);
   assert.throws(() => qrMatrix('x'.repeat(2332)), RangeError);
+});
+
+// The renderer the server uses: worker threads, the event loop as the fallback.
+const quiet = { info() {}, warn() {}, error() {} };
+const linkOf = (i: number) => `upi://pay?pa=pennygate@sandbox&pn=pennygate&tn=BAV&am=1.00&cu=INR&tr=${1_000_000_000_000 + i * 7919}`;
+
+test('the worker renderer gives each code qrPngBase64 gives, many at once and in order', { timeout: 30_000 }, async () => {
+  for (const threads of [1, 2, 0]) {
+    const errors: string[] = [];
+    const r = new QrRenderer(threads, { ...quiet, error: (o: object, msg: string) => errors.push(`${msg} ${String((o as { err?: unknown }).err)}`) });
+    try {
+      const links = Array.from({ length: 150 }, (_, i) => linkOf(i));
+      const codes = await Promise.all(links.map((l) => r.base64(l)));
+      codes.forEach((c, i) => assert.equal(c, qrPngBase64(links[i]), `${threads} threads, code ${i}`));
+      // A text too long for any QR symbol fails alone, with the renderer's error.
+      const [bad, good] = await Promise.allSettled([r.base64('x'.repeat(2332)), r.base64(links[0])]);
+      assert.equal(bad.status, 'rejected');
+      assert.match(String((bad as PromiseRejectedResult).reason), /2332|too long|fit/i);
+      assert.equal((good as PromiseFulfilledResult<string>).value, codes[0]);
+      assert.deepEqual(errors, [], 'rendered by the worker threads, none lost');
+    } finally {
+      await r.close();
+    }
+  }
+});
+
+test('codes waiting on a worker that dies are rendered on the event loop, and the lane recovers', { timeout: 30_000 }, async () => {
+  const errors: string[] = [];
+  const r = new QrRenderer(1, { ...quiet, error: (o: object, msg: string) => errors.push(msg + ' ' + String((o as { err?: unknown }).err)) });
+  try {
+    await r.base64(linkOf(0)); // the worker is up
+    const links = Array.from({ length: 40 }, (_, i) => linkOf(i + 1));
+    const pending = links.map((l) => r.base64(l));
+    // Fault injection: end the lane's thread while its batch is out (nothing public does this).
+    await (r as unknown as { lanes: { worker: { terminate(): Promise<number> } }[] }).lanes[0].worker.terminate();
+    const codes = await Promise.all(pending);
+    codes.forEach((c, i) => assert.equal(c, qrPngBase64(links[i])));
+    assert.equal(errors.length, 1, `the loss is logged once: ${JSON.stringify(errors)}`);
+    // The next code goes to a new worker thread.
+    assert.equal(await r.base64(linkOf(99)), qrPngBase64(linkOf(99)));
+    const lane = (r as unknown as { lanes: { worker: object | null; failures: number }[] }).lanes[0];
+    assert.ok(lane.worker, 'a new worker');
+    assert.equal(lane.failures, 1);
+  } finally {
+    await r.close();
+  }
 });

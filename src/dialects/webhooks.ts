@@ -11,6 +11,8 @@ export interface RenderContext {
   q: Queryable;
   /** The verification's intent link, as the API shows it. */
   upiLink: (v: Verification) => string;
+  /** A QR code as a base64 PNG. */
+  qr: (text: string) => Promise<string>;
 }
 
 export interface WebhookFormat {

@@ -90,7 +90,12 @@ export class Engine implements RailInbox {
 
   // ------------------------------------------------------------------ create and read
 
-  async createRpd(p: Principal, req: CreateRpd): Promise<Verification | 'duplicate'> {
+  /**
+   * `onIntent` is told each intent link before its insert, so that the caller can start work on
+   * it (the QR code, on a worker thread) while the insert waits for its commit. A draw that
+   * collides is followed by another link; the last one told is the created verification's.
+   */
+  async createRpd(p: Principal, req: CreateRpd, onIntent?: (link: string) => void): Promise<Verification | 'duplicate'> {
     const rail = this.rails.forMode(p.mode);
     const payee = rail.payee();
     const now = Date.now();
@@ -119,6 +124,7 @@ export class Engine implements RailInbox {
       const refId = newRefId();
       // The intent's transaction reference is the ref_id, as in Cashfree's links.
       const v: NewVerification = { ...base, refId, intentTr: String(refId) };
+      onIntent?.(this.upiLink(this.created(v)));
       const insert = async (q: Queryable) => {
         if ((await verifications.insert(q, v)) !== null) return this.created(v);
         // Taken: the merchant's verification_id, or (rarely) a random id: then draw again.

@@ -61,6 +61,7 @@ export class Webhooks {
     private cfg: Config,
     private log: Logger,
     private upiLink: (v: Verification) => string,
+    private qr: (text: string) => Promise<string>,
   ) {}
 
   // ------------------------------------------------------------------ configuration
@@ -118,7 +119,7 @@ export class Webhooks {
     const [ev] = await this.db.query('SELECT * FROM events WHERE id = ?', [d.id]);
     if (!ev) throw new Error(`event ${d.id} is missing`);
     const e: DomainEvent = { id: ev.id, merchantId: ev.merchant_id, type: ev.type, verification: JSON.parse(ev.payload), at: ev.created_at };
-    const body = await WEBHOOK_FORMATS[d.dialect].render(e, secret, { q: this.db, upiLink: this.upiLink });
+    const body = await WEBHOOK_FORMATS[d.dialect].render(e, secret, { q: this.db, upiLink: this.upiLink, qr: this.qr });
     await this.db.query('UPDATE webhook_deliveries SET body = ? WHERE id = ? AND body IS NULL', [body, d.id]);
     const [stored] = await this.db.query('SELECT body FROM webhook_deliveries WHERE id = ?', [d.id]);
     return stored.body; // another instance may have rendered it first: send what is stored
@@ -265,7 +266,7 @@ export class Webhooks {
     if (!secret) throw new Error(`${dialect} events are signed with the webhook secret: set the merchant's webhook (dialect ${dialect}) first`);
     const [d] = await this.db.query('SELECT body, dialect FROM webhook_deliveries WHERE id = ?', [eventId]);
     const body =
-      d?.body && d.dialect === dialect ? (d.body as string) : await format.render(e, secret, { q: this.db, upiLink: this.upiLink });
+      d?.body && d.dialect === dialect ? (d.body as string) : await format.render(e, secret, { q: this.db, upiLink: this.upiLink, qr: this.qr });
     return { eventType, body, headers: { ...format.headers({ id: e.id, body, attempt: 1, now }, secret), 'content-type': 'application/json' } };
   }
 

@@ -2,7 +2,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
-import { qrPngBase64 } from '../../engine/qr.js';
 import { CashfreeError, cashfreeErrorHandler, cashfreeRefusal, invalid } from './errors.js';
 import { appLinks, remitterStatus } from './format.js';
 import { nameMatchRoutes } from './name-match.js';
@@ -63,6 +62,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const b = req.body;
+      const qr = s.qr.ahead();
       const v = await s.engine.createRpd(req.principal!, {
         dialect: 'cashfree',
         verificationId: b.verification_id,
@@ -70,7 +70,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
         redirectUrl: b.redirect_url ?? null,
         referenceId: null,
         notes: null,
-      });
+      }, qr.onIntent);
       if (v === 'duplicate') throw invalid('invalid_verification_id', 'verification_id already exists');
       const upiLink = s.engine.upiLink(v);
       return {
@@ -79,7 +79,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
         valid_upto: new Date(v.validUntil!).toISOString(),
         upi_link: upiLink,
         ...appLinks(upiLink),
-        qr_code: qrPngBase64(upiLink),
+        qr_code: await qr.codeFor(upiLink),
         url: `${s.cfg.publicUrl}/rpd/${v.shortCode}`,
       };
     },

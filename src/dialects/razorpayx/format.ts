@@ -1,6 +1,5 @@
 // Engine records in RazorpayX's words: the `fund_account.validation` entity.
 import type { Verification } from '../../engine/types.js';
-import { qrPngBase64 } from '../../engine/qr.js';
 
 export const ENTITY = 'fund_account.validation';
 
@@ -57,7 +56,7 @@ export function statusDetails(v: Verification): StatusDetails {
 }
 
 /** App deep links in Razorpay's forms: `<scheme>://upi/pay?` plus the intent's query. */
-export function upiIntent(intentUrl: string) {
+export function upiIntent(intentUrl: string, qrCode: string) {
   const query = intentUrl.slice(intentUrl.indexOf('?') + 1);
   return {
     intent_url: intentUrl,
@@ -65,7 +64,7 @@ export function upiIntent(intentUrl: string) {
     gpay_url: `tez://upi/pay?${query}`,
     paytm_url: `paytmmp://upi/pay?${query}`,
     bhim_url: `bhim://upi/pay?${query}`,
-    encoded_qr_code: qrPngBase64(intentUrl),
+    encoded_qr_code: qrCode,
   };
 }
 
@@ -108,15 +107,16 @@ export const unixSeconds = (ms: number) => Math.floor(ms / 1000);
 
 /**
  * The `fund_account.validation` entity, in the documented field order. `intentUrl` is the
- * verification's intent link (engine.upiLink); `bankName` the bank of the payer's IFSC.
+ * verification's intent link (engine.upiLink), `qrCode` its QR code (base64 PNG); `bankName` the
+ * bank of the payer's IFSC.
  */
-export function fundAccountValidation(v: Verification, intentUrl: string, bankName: string | null) {
+export function fundAccountValidation(v: Verification, intentUrl: string, qrCode: string, bankName: string | null) {
   return {
     id: v.publicId,
     entity: ENTITY,
     status: favStatus(v),
     utr: v.status === 'success' ? v.utr : null,
-    upi_intent: upiIntent(intentUrl),
+    upi_intent: upiIntent(intentUrl, qrCode),
     validation_results: validationResults(v, bankName),
     status_details: statusDetails(v),
     reference_id: v.referenceId,

@@ -53,12 +53,11 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     if (refusal) throw razorpayRefusal(refusal);
   });
 
-  const entity = async (v: Verification) =>
-    fundAccountValidation(
-      v,
-      s.engine.upiLink(v),
-      v.status === 'success' ? await bankOfIfsc(s.db, v.payer?.ifsc ?? null) : null,
-    );
+  const entity = async (v: Verification, qrOf = (link: string) => s.qr.base64(link)) => {
+    const link = s.engine.upiLink(v);
+    const bank = v.status === 'success' ? await bankOfIfsc(s.db, v.payer?.ifsc ?? null) : null;
+    return fundAccountValidation(v, link, await qrOf(link), bank);
+  };
 
   const security = [{ RazorpayXBasic: [] }];
   const tags = ['RazorpayX: fund account validation'];
@@ -83,6 +82,7 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
       }
       // Number values are kept as their text, as every note is shown.
       const entries = Object.entries(b.notes ?? {}).map(([k, val]) => [k, String(val)]);
+      const qr = s.qr.ahead();
       const v = await s.engine.createRpd(p, {
         dialect: 'razorpayx',
         verificationId: null,
@@ -90,10 +90,10 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
         redirectUrl: null,
         referenceId: b.reference_id ?? null,
         notes: entries.length > 0 ? Object.fromEntries(entries) : null,
-      });
+      }, qr.onIntent);
       // Only a verification_id can collide, and RazorpayX requests carry none.
       if (v === 'duplicate') throw new Error('unexpected duplicate verification');
-      return entity(v);
+      return entity(v, qr.codeFor);
     },
   );
 

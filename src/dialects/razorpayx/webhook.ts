@@ -31,7 +31,9 @@ export const razorpayxWebhook: WebhookFormat = {
   },
   async render(e, _secret, ctx) {
     const v = e.verification;
-    const entity = fundAccountValidation(v, ctx.upiLink(v), v.status === 'success' ? await bankOfIfsc(ctx.q, v.payer?.ifsc ?? null) : null);
+    const link = ctx.upiLink(v);
+    const bank = v.status === 'success' ? await bankOfIfsc(ctx.q, v.payer?.ifsc ?? null) : null;
+    const entity = fundAccountValidation(v, link, await ctx.qr(link), bank);
     return JSON.stringify({
       entity: 'event',
       account_id: accountId(e.merchantId),

@@ -1,0 +1,147 @@
+import { Worker } from 'node:worker_threads';
+import { qrPngBase64 } from './qr.js';
+import type { QrBatch, QrRendered } from './qr-worker.js';
+import type { Logger } from './verifications.js';
+
+interface Job {
+  text: string;
+  ok: (png: string) => void;
+  fail: (e: Error) => void;
+}
+
+interface Lane {
+  worker: Worker | null;
+  queue: Job[];
+  inFlight: Job[] | null;
+  batch: number;
+  failures: number;
+}
+
+/** Texts per message: bounds the time one batch holds its worker (about 0.1 ms per code). */
+const MAX_BATCH = 64;
+/** A lane whose worker died this often renders on the event loop from then on. */
+const MAX_FAILURES = 3;
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './qr-worker.ts' : './qr-worker.js', import.meta.url);
+/** The built worker; run from the TypeScript sources (tests, `tsx`), it first registers tsx's loader. */
+const newWorker = () =>
+  FROM_SOURCE
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true })
+    : new Worker(WORKER_URL);
+
+/**
+ * Renders the QR PNGs that creates answer with (about a third of a create's CPU) on worker
+ * threads, so that the event loop goes on with other requests meanwhile. Each worker takes one
+ * batch at a time: the texts that arrive while it is busy go together in its next message, so
+ * under load the cost of a message is shared by many codes, and an idle gateway adds no wait.
+ * With no threads, or when a worker keeps dying, codes are rendered on the event loop.
+ */
+export class QrRenderer {
+  private lanes: Lane[] = [];
+  private closed = false;
+
+  constructor(
+    threads: number,
+    private log: Logger,
+  ) {
+    for (let i = 0; i < threads; i++) {
+      const lane: Lane = { worker: null, queue: [], inFlight: null, batch: 0, failures: 0 };
+      this.lanes.push(lane);
+      this.spawn(lane); // now, so that the first create does not wait for a thread to start
+    }
+  }
+
+  /** The QR code of `text` as a base64 PNG (256 x 256, 1 bit), as the APIs return it. */
+  base64(text: string): Promise<string> {
+    const lane = this.pick();
+    return new Promise<string>((ok, fail) => {
+      const job = { text, ok, fail };
+      if (!lane) return this.inline(job);
+      lane.queue.push(job);
+      if (!lane.inFlight) this.send(lane);
+    });
+  }
+
+  /**
+   * For a create: `onIntent` starts rendering each link as soon as the engine draws it, so that
+   * the code renders while the insert waits for its commit; `codeFor` is then the code of the
+   * created verification's link (rendered now if it was not the last link started).
+   */
+  ahead() {
+    let last: { link: string; code: Promise<string> } | null = null;
+    return {
+      onIntent: (link: string) => {
+        const code = this.base64(link);
+        code.catch(() => {}); // a draw that collided leaves its code unread
+        last = { link, code };
+      },
+      codeFor: (link: string) => (last?.link === link ? last.code : this.base64(link)),
+    };
+  }
+
+  async close() {
+    this.closed = true;
+    await Promise.all(this.lanes.map((l) => l.worker?.terminate()));
+  }
+
+  /** The working lane with the least work waiting, or none (render here). */
+  private pick(): Lane | null {
+    let best: Lane | null = null;
+    let load = Infinity;
+    for (const l of this.lanes) {
+      if (l.failures >= MAX_FAILURES || this.closed) continue;
+      const n = l.queue.length + (l.inFlight?.length ?? 0);
+      if (n < load) [best, load] = [l, n];
+    }
+    return best;
+  }
+
+  private spawn(lane: Lane): Worker {
+    const w = newWorker();
+    // An idle worker does not keep the process alive; the server's socket does meanwhile.
+    w.unref();
+    w.on('message', (m: QrRendered) => {
+      const jobs = lane.inFlight;
+      if (!jobs || m.id !== lane.batch) return;
+      lane.inFlight = null;
+      m.out.forEach((r, i) => ('png' in r ? jobs[i].ok(r.png) : jobs[i].fail(new Error(r.error))));
+      if (lane.queue.length) this.send(lane);
+    });
+    const lost = (why: unknown) => {
+      if (lane.worker !== w) return;
+      lane.worker = null;
+      const jobs = [...(lane.inFlight ?? []), ...lane.queue.splice(0)];
+      lane.inFlight = null;
+      if (!this.closed) {
+        lane.failures++;
+        this.log.error({ err: why, failures: lane.failures }, 'a QR worker thread stopped; its codes are rendered on the event loop');
+      }
+      for (const j of jobs) this.inline(j);
+    };
+    w.on('error', lost);
+    w.on('exit', (code) => lost(new Error(`exited with code ${code}`)));
+    lane.worker = w;
+    return w;
+  }
+
+  private send(lane: Lane) {
+    if (lane.failures >= MAX_FAILURES || this.closed) {
+      for (const j of lane.queue.splice(0)) this.inline(j);
+      return;
+    }
+    const worker = lane.worker ?? this.spawn(lane);
+    const jobs = lane.queue.splice(0, MAX_BATCH);
+    lane.inFlight = jobs;
+    lane.batch++;
+    worker.postMessage({ id: lane.batch, texts: jobs.map((j) => j.text) } satisfies QrBatch);
+  }
+
+  private inline(j: Job) {
+    try {
+      j.ok(qrPngBase64(j.text));
+    } catch (e) {
+      j.fail(e as Error);
+    }
+  }
+}
