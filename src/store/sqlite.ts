@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db, MigrationSession, Queryable, Row } from './db.js';
 
@@ -81,11 +81,41 @@ function rowReader(conn: Database.Database, version: () => number | null) {
 }
 
 /**
+ * Flushes the WAL file to disk: `later()` on libuv's thread pool, `now()` on the calling thread.
+ * The file is opened on first use, and again if the file at `path` is no longer the one open.
+ */
+function walSyncer(path: string) {
+  let fd: number | null = null;
+  const current = () => {
+    if (fd !== null) {
+      // SQLite removes its WAL only when the last connection closes, and ours stay open; but a
+      // file put in its place must not be flushed through the old one's descriptor.
+      const open = fs.fstatSync(fd);
+      const now = fs.statSync(path);
+      if (open.ino === now.ino && open.dev === now.dev) return fd;
+      fs.closeSync(fd);
+      fd = null;
+    }
+    fd = fs.openSync(path, 'r');
+    return fd;
+  };
+  return {
+    later: () => new Promise<void>((ok, fail) => fs.fdatasync(current(), (err) => (err ? fail(err) : ok()))),
+    now: () => fs.fdatasyncSync(current()),
+    close: () => {
+      if (fd !== null) fs.closeSync(fd);
+      fd = null;
+    },
+  };
+}
+
+/**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
  * interleave with other statements except at the awaits inside `fn`; a promise-chain mutex
  * serialises every write so that no transaction sees another caller's statements. Statements
- * that only read run at once on a second connection: WAL gives it the last committed state,
- * so a read never waits behind writes and never sees what is not yet durable.
+ * that only read run on a second connection: WAL gives it the last committed state, so a read
+ * never waits behind writes; it waits only while a commit's WAL flush is under way (at most one),
+ * so that it never sees what is not yet durable.
  */
 export function openSqlite(dataDir: string): Db {
   const file = createPrivately(dataDir);
@@ -95,7 +125,14 @@ export function openSqlite(dataDir: string): Db {
   // process crash but may lose the last commits to an OS crash; the operator may choose it.
   const sync = (process.env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
-  db.pragma(`synchronous = ${sync}`);
+  // At FULL, SQLite would fsync the WAL inside COMMIT, holding the event loop for the disk's
+  // flush (1-5 ms per group on a shared disk). Instead the connection runs at NORMAL (COMMIT
+  // writes the WAL, checkpoints still sync) and the WAL is flushed by walSync below, on libuv's
+  // thread pool: a group is answered only after that flush, and no read sees a commit before
+  // it (see `unsynced`). Durability is FULL's: a commit's frames are on disk before anyone hears
+  // of it, and one flush covers every frame written before it.
+  db.pragma('synchronous = NORMAL');
+  const walSync = sync === 'FULL' ? walSyncer(`${file}-wal`) : null;
   db.pragma('busy_timeout = 5000'); // the CLI may write while the server runs
   db.pragma('foreign_keys = ON');
   // Erased personal data (retention) is overwritten on disk, not left in free pages.
@@ -178,6 +215,32 @@ export function openSqlite(dataDir: string): Db {
     return [];
   };
 
+  // A group's commit whose WAL flush is under way: reads wait for it, so that nothing is seen
+  // before it is durable (rule: a success is told to no one before then). The next group's
+  // COMMIT waits for it too (it runs in `exclusive`), so at most one commit is ever unflushed.
+  let unsynced: Promise<void> | null = null;
+  // A flush that failed leaves the file's state on disk unknown (the kernel may have dropped the
+  // pages it could not write): from then on nothing is answered, until a restart recovers the
+  // store from what is on disk.
+  let broken: Error | null = null;
+  const flushed = async () => {
+    if (!walSync) return;
+    const flush = walSync.later();
+    const done = flush.then(
+      () => undefined,
+      (err: Error) => {
+        broken = new Error(`the SQLite store could not flush its WAL to disk (${err.message}): restart the gateway`, { cause: err });
+      },
+    );
+    unsynced = done;
+    await done;
+    unsynced = null;
+    if (broken) throw broken;
+  };
+  const durableNow = () => {
+    walSync?.now();
+  };
+
   /** Every write, group and schema change runs in turn on the one writing connection. */
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -218,6 +281,10 @@ export function openSqlite(dataDir: string): Db {
   const commitGroup = async () => {
     const group = waiting.splice(0, MAX_GROUP);
     if (waiting.length) schedule();
+    if (broken) {
+      for (const w of group) w.reject(broken);
+      return;
+    }
     let members: { w: Waiting; value: unknown }[] = [];
     const failAll = (err: unknown) => {
       for (const m of members) m.w.reject(err);
@@ -265,6 +332,14 @@ export function openSqlite(dataDir: string): Db {
     } finally {
       groupVersion = null;
     }
+    if (members.length > 0) {
+      try {
+        await flushed();
+      } catch (err) {
+        failAll(err);
+        return;
+      }
+    }
     for (const m of members) m.w.resolve(m.value);
   };
   const tx = <T>(fn: (q: Queryable) => Promise<T>) =>
@@ -280,6 +355,8 @@ export function openSqlite(dataDir: string): Db {
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
       const r = prepareRead(sql);
       if (!r) return tx((q) => q.query<T>(sql, params));
+      while (unsynced) await unsynced;
+      if (broken) throw broken;
       openSnapshot();
       return readerRows(r, bind(params)) as T[];
     },
@@ -292,6 +369,7 @@ export function openSqlite(dataDir: string): Db {
           const out = await fn({ ...direct, exec: async (sql: string) => void db.exec(sql) });
           endSnapshot();
           db.exec('COMMIT');
+          durableNow(); // rare (start-up, the CLI): on this thread
           return out;
         } catch (err) {
           if (db.inTransaction) db.exec('ROLLBACK');
@@ -306,6 +384,7 @@ export function openSqlite(dataDir: string): Db {
         endSnapshot();
         reader.close();
         db.close();
+        walSync?.close();
       });
     },
   };

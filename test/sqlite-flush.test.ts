@@ -1,0 +1,117 @@
+// At SQLITE_SYNCHRONOUS=FULL the SQLite store commits at NORMAL and flushes the WAL itself, off
+// the event loop. These tests hold that flush (fs.fdatasync, the call it goes through) and check
+// what may and may not happen meanwhile: nothing is answered and nothing is read before the
+// commit is on disk, and a flush that fails stops the store instead of losing answers.
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs, { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite } from '../src/store/sqlite.js';
+import type { Db } from '../src/store/db.js';
+
+const realFdatasync = fs.fdatasync;
+interface Held {
+  fd: number;
+  done: (err: NodeJS.ErrnoException | null) => void;
+}
+
+/** Settled within `ms`? (a promise that stays pending must stay so while the flush is held) */
+async function settles(p: Promise<unknown>, ms = 50): Promise<boolean> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((r) => setTimeout(r, ms));
+  return settled;
+}
+
+describe('SQLite commits flushed off the event loop', () => {
+  let dir: string;
+  let db: Db;
+  let held: Held[];
+  let holding: boolean;
+  /** Waits for the store to start a flush (and fails if none comes). */
+  const flushStarted = async () => {
+    for (let t = 0; held.length === 0; t++) {
+      if (t > 2000) throw new Error('no flush was started');
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  };
+
+  beforeEach(async () => {
+    held = [];
+    holding = false;
+    (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      if (!holding) return realFdatasync(fd, cb);
+      held.push({ fd, done: (err) => (err ? cb(err) : realFdatasync(fd, cb)) });
+    }) as typeof fs.fdatasync;
+    dir = mkdtempSync(join(tmpdir(), 'pennygate-flush-'));
+    delete process.env.SQLITE_SYNCHRONOUS;
+    db = openSqlite(dir);
+    await db.withMigrationLock((s) => s.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'));
+  });
+  afterEach(async () => {
+    holding = false;
+    for (const h of held.splice(0)) h.done(null);
+    await db.close().catch(() => {});
+    fs.fdatasync = realFdatasync;
+    delete process.env.SQLITE_SYNCHRONOUS;
+  });
+
+  it('answers a commit, and shows it to readers, only once the WAL file is flushed', async () => {
+    holding = true;
+    const write = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('a') RETURNING id"));
+    const before = await db.query('SELECT count(*) AS n FROM t'); // sent before the commit
+    assert.equal(before[0].n, 0);
+    await flushStarted();
+    // The flush is of the WAL file itself.
+    const wal = fs.statSync(join(dir, 'pennygate.db-wal'));
+    const flushing = fs.fstatSync(held[0].fd);
+    assert.deepEqual([flushing.dev, flushing.ino], [wal.dev, wal.ino]);
+
+    const read = db.query('SELECT count(*) AS n FROM t');
+    const next = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('b') RETURNING id"));
+    assert.equal(await settles(write), false, 'answered before its flush');
+    assert.equal(await settles(read), false, 'a read saw a commit before its flush');
+    assert.equal(await settles(next), false);
+    assert.equal(held.length, 1, 'the next group commits only after this flush');
+
+    held.shift()!.done(null);
+    assert.deepEqual(await write, [{ id: 1 }]);
+    assert.equal((await read)[0].n, 1);
+    await flushStarted();
+    assert.equal(await settles(next), false);
+    holding = false;
+    held.shift()!.done(null);
+    assert.deepEqual(await next, [{ id: 2 }]);
+  });
+
+  it('stops answering after a flush fails, reads included, and keeps what was answered', async () => {
+    await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('kept')"));
+    holding = true;
+    const write = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('unknown')"));
+    await flushStarted();
+    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    held.shift()!.done(eio);
+    await assert.rejects(write, /could not flush its WAL to disk \(EIO.*restart the gateway/);
+    await assert.rejects(db.query('SELECT count(*) AS n FROM t'), /restart the gateway/);
+    await assert.rejects(db.tx((q) => q.query("INSERT INTO t (v) VALUES ('after')")), /restart the gateway/);
+    holding = false;
+    await db.close();
+    // A restart reads the file as it is; the answered row is there.
+    db = openSqlite(dir);
+    const rows = await db.query<{ v: string }>('SELECT v FROM t ORDER BY id');
+    assert.equal(rows[0].v, 'kept');
+  });
+
+  it('makes no flush per commit at SQLITE_SYNCHRONOUS=NORMAL', async () => {
+    await db.close();
+    process.env.SQLITE_SYNCHRONOUS = 'NORMAL';
+    db = openSqlite(dir);
+    holding = true;
+    assert.deepEqual(await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('n') RETURNING id")), [{ id: 1 }]);
+    assert.equal(held.length, 0);
+  });
+});
