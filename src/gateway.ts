@@ -23,12 +23,13 @@ import { JOB_RECONCILE, Reconciliation } from './engine/reconciliation.js';
 import { QrRenderer } from './engine/qr-pool.js';
 
 /**
- * Opens the store and builds the services, without serving HTTP or running jobs (the CLI uses
- * this, with no QR threads: it renders the odd code on its own thread).
+ * Opens the store and builds the services, without serving HTTP or running jobs. The CLI uses
+ * this with `server` false: no worker threads (it renders the odd QR code, and SQLite makes its
+ * checkpoints, on its own thread).
  */
-export async function openServices(cfg: Config, log: Logger, qrThreads = 0): Promise<Services> {
-  const db = await openStore(cfg, log);
-  const qr = new QrRenderer(qrThreads, log);
+export async function openServices(cfg: Config, log: Logger, server = false): Promise<Services> {
+  const db = await openStore(cfg, log, server);
+  const qr = new QrRenderer(server ? cfg.qrThreads : 0, log);
   const rails = new RailRegistry(db, cfg);
   await initIfscDirectory(db);
   const engine = new Engine(
@@ -66,10 +67,10 @@ export async function openServices(cfg: Config, log: Logger, qrThreads = 0): Pro
 }
 
 /** Opens and migrates the store; a failure names the setting that chose it. */
-async function openStore(cfg: Config, log: Logger): Promise<Db> {
+async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db> {
   let db: Db | undefined;
   try {
-    db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, checkpointThread: server });
     await migrate(db, log);
     return db;
   } catch (err) {
@@ -82,7 +83,7 @@ async function openStore(cfg: Config, log: Logger): Promise<Db> {
 }
 
 export async function startGateway(cfg: Config, log: Logger) {
-  const s = await openServices(cfg, log, cfg.qrThreads);
+  const s = await openServices(cfg, log, true);
   const runner = new JobRunner(
     s.db,
     {

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread.js';
 import { qrPngBase64 } from './qr.js';
 import type { QrBatch, QrRendered } from './qr-worker.js';
 import type { Logger } from './verifications.js';
@@ -22,13 +23,6 @@ const MAX_BATCH = 64;
 /** A lane whose worker died this often renders on the event loop from then on. */
 const MAX_FAILURES = 3;
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './qr-worker.ts' : './qr-worker.js', import.meta.url);
-/** The built worker; run from the TypeScript sources (tests, `tsx`), it first registers tsx's loader. */
-const newWorker = () =>
-  FROM_SOURCE
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true })
-    : new Worker(WORKER_URL);
 
 /**
  * Renders the QR PNGs that creates answer with (about a third of a create's CPU) on worker
@@ -98,13 +92,14 @@ export class QrRenderer {
   }
 
   private spawn(lane: Lane): Worker {
-    const w = newWorker();
-    // An idle worker does not keep the process alive; the server's socket does meanwhile.
+    const w = startWorker(import.meta.url, 'qr-worker');
+    // An idle worker does not keep the process alive; one with a batch out does (send).
     w.unref();
     w.on('message', (m: QrRendered) => {
       const jobs = lane.inFlight;
       if (!jobs || m.id !== lane.batch) return;
       lane.inFlight = null;
+      w.unref();
       m.out.forEach((r, i) => ('png' in r ? jobs[i].ok(r.png) : jobs[i].fail(new Error(r.error))));
       if (lane.queue.length) this.send(lane);
     });
@@ -134,6 +129,7 @@ export class QrRenderer {
     const jobs = lane.queue.splice(0, MAX_BATCH);
     lane.inFlight = jobs;
     lane.batch++;
+    worker.ref();
     worker.postMessage({ id: lane.batch, texts: jobs.map((j) => j.text) } satisfies QrBatch);
   }
 

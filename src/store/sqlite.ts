@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db, MigrationSession, Queryable, Row } from './db.js';
+import { startWorker } from '../worker-thread.js';
+import type { CheckpointDone } from './checkpoint-worker.js';
 
 export const SQLITE_FILE = 'pennygate.db';
 
@@ -110,6 +112,47 @@ function walSyncer(path: string) {
 }
 
 /**
+ * Checkpoints on a worker thread with its own connection (checkpoint-worker.ts). `run()` answers
+ * SQLite's counts, or null once the thread is gone.
+ */
+function checkpointThread(file: string) {
+  const worker = startWorker(import.meta.url, 'checkpoint-worker', { file });
+  worker.unref();
+  let seq = 0;
+  const pending = new Map<number, (r: CheckpointDone | null) => void>();
+  let gone = false;
+  const lost = () => {
+    gone = true;
+    for (const done of pending.values()) done(null);
+    pending.clear();
+  };
+  worker.on('message', (m: CheckpointDone) => {
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
+  });
+  worker.on('error', lost);
+  worker.on('exit', lost);
+  return {
+    run: () =>
+      new Promise<CheckpointDone | null>((done) => {
+        if (gone) return done(null);
+        const id = ++seq;
+        pending.set(id, done);
+        worker.ref(); // an idle thread keeps no process alive, one at work does
+        worker.postMessage({ id });
+      }),
+    close: async () => {
+      if (gone) return;
+      const exited = new Promise((ok) => worker.once('exit', ok));
+      worker.ref();
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+/**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
  * interleave with other statements except at the awaits inside `fn`; a promise-chain mutex
  * serialises every write so that no transaction sees another caller's statements. Statements
@@ -117,7 +160,7 @@ function walSyncer(path: string) {
  * never waits behind writes; it waits only while a commit's WAL flush is under way (at most one),
  * so that it never sees what is not yet durable.
  */
-export function openSqlite(dataDir: string): Db {
+export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean } = {}): Db {
   const file = createPrivately(dataDir);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -263,6 +306,36 @@ export function openSqlite(dataDir: string): Db {
     reject: (e: unknown) => void;
   }
   const MAX_GROUP = 64;
+
+  // Checkpoints (copying the WAL into the database file, and flushing that file). SQLite's own
+  // run inside the COMMIT that takes the WAL past 1,000 pages, holding the event loop for the
+  // copy and two flushes. With a checkpoint thread (the server's store), the writer makes none:
+  // the thread copies the WAL after group commits, at most every CHECKPOINT_EVERY_MS, while
+  // writes go on. SQLite starts the WAL over at the first write after a checkpoint that copied
+  // all of it; should writes never leave it that moment, and the WAL pass CHECKPOINT_PAUSE_FRAMES,
+  // the next group first waits for a checkpoint with no writer (reads go on meanwhile).
+  const CHECKPOINT_EVERY_MS = 50;
+  const CHECKPOINT_PAUSE_FRAMES = 4000;
+  let checkpoints = opts.checkpointThread ? checkpointThread(file) : null;
+  if (checkpoints) db.pragma('wal_autocheckpoint = 0');
+  let walFrames = 0; // the WAL's length in frames, by the last checkpoint's count
+  let checkpointing: Promise<void> | null = null;
+  let lastCheckpoint = 0;
+  const checkpoint = () =>
+    (checkpointing ??= (async () => {
+      lastCheckpoint = Date.now();
+      const r = await checkpoints!.run();
+      if (r && r.error === undefined) {
+        // Its length, as the checkpoint began: writes go on meanwhile, so all of it copied does
+        // not mean that the WAL will start over.
+        walFrames = r.log!;
+      } else if (checkpoints) {
+        // The thread is gone or failing: SQLite's own checkpoints again.
+        checkpoints = null;
+        db.pragma('wal_autocheckpoint = 1000');
+      }
+      checkpointing = null;
+    })());
   // Prepared once: exec() would parse these again for every member.
   const savepoint = db.prepare('SAVEPOINT member');
   const release = db.prepare('RELEASE member');
@@ -279,6 +352,11 @@ export function openSqlite(dataDir: string): Db {
     });
   };
   const commitGroup = async () => {
+    if (checkpoints && walFrames > CHECKPOINT_PAUSE_FRAMES) {
+      await checkpointing;
+      await checkpoint(); // no writer now: it copies all of the WAL, which starts over below
+      walFrames = 0;
+    }
     const group = waiting.splice(0, MAX_GROUP);
     if (waiting.length) schedule();
     if (broken) {
@@ -291,6 +369,8 @@ export function openSqlite(dataDir: string): Db {
       members = [];
     };
     const begin = () => {
+      // This process's read snapshot would keep SQLite from starting the WAL over here.
+      endSnapshot();
       db.exec('BEGIN IMMEDIATE');
       groupVersion = writeSchemaVersion.get() as number;
     };
@@ -341,6 +421,7 @@ export function openSqlite(dataDir: string): Db {
       }
     }
     for (const m of members) m.w.resolve(m.value);
+    if (checkpoints && !checkpointing && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) void checkpoint();
   };
   const tx = <T>(fn: (q: Queryable) => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
@@ -381,6 +462,8 @@ export function openSqlite(dataDir: string): Db {
       }),
     close: async () => {
       await exclusive(async () => {
+        await checkpointing;
+        await checkpoints?.close();
         endSnapshot();
         reader.close();
         db.close();
