@@ -70,7 +70,7 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
 async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db> {
   let db: Db | undefined;
   try {
-    db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, checkpointThread: server });
+    db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, server });
     await migrate(db, log);
     return db;
   } catch (err) {

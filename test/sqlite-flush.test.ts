@@ -49,7 +49,7 @@ describe('SQLite commits flushed off the event loop', () => {
     }) as typeof fs.fdatasync;
     dir = mkdtempSync(join(tmpdir(), 'pennygate-flush-'));
     delete process.env.SQLITE_SYNCHRONOUS;
-    db = openSqlite(dir);
+    db = openSqlite(dir, { server: true });
     await db.withMigrationLock((s) => s.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'));
   });
   afterEach(async () => {
@@ -106,10 +106,42 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.equal(rows[0].v, 'kept');
   });
 
+  it('leaves the flush inside COMMIT to SQLite in the command line\'s store, so the server never reads its changes early', async () => {
+    await db.close();
+    db = openSqlite(dir); // as the CLI opens it
+    holding = true;
+    assert.deepEqual(await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('cli') RETURNING id")), [{ id: 1 }]);
+    assert.equal(held.length, 0);
+  });
+
+  it('refuses to answer when another file stands where its WAL was', async () => {
+    await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('before')"));
+    const wal = join(dir, 'pennygate.db-wal');
+    fs.renameSync(wal, `${wal}.moved`);
+    fs.writeFileSync(wal, '');
+    // Never answered: SQLite may notice first (an I/O error), else the flush does.
+    await assert.rejects(db.tx((q) => q.query("INSERT INTO t (v) VALUES ('after')")), /no longer the WAL file|disk I\/O error/);
+    fs.renameSync(`${wal}.moved`, wal);
+  });
+
+  it('stops after a flush fails in a migration', async () => {
+    const realSync = fs.fdatasyncSync;
+    fs.fdatasyncSync = () => {
+      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    };
+    try {
+      await assert.rejects(db.withMigrationLock((s) => s.exec('CREATE TABLE u (id INTEGER PRIMARY KEY)')), /EIO/);
+    } finally {
+      fs.fdatasyncSync = realSync;
+    }
+    await assert.rejects(db.tx((q) => q.query("INSERT INTO t (v) VALUES ('after')")), /restart the gateway/);
+    await assert.rejects(db.withMigrationLock(async () => 1), /restart the gateway/);
+  });
+
   it('makes no flush per commit at SQLITE_SYNCHRONOUS=NORMAL', async () => {
     await db.close();
     process.env.SQLITE_SYNCHRONOUS = 'NORMAL';
-    db = openSqlite(dir);
+    db = openSqlite(dir, { server: true });
     holding = true;
     assert.deepEqual(await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('n') RETURNING id")), [{ id: 1 }]);
     assert.equal(held.length, 0);
@@ -119,7 +151,7 @@ describe('SQLite commits flushed off the event loop', () => {
 describe('SQLite checkpoints on their own thread', () => {
   it('keeps the WAL short under writes that never pause, and loses nothing', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pennygate-checkpoint-'));
-    let db = openSqlite(dir, { checkpointThread: true });
+    let db = openSqlite(dir, { server: true });
     await db.withMigrationLock((s) => s.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'));
     const wal = join(dir, 'pennygate.db-wal');
     let longest = 0;

@@ -24,7 +24,7 @@ export function base62(len: number): string {
   return out;
 }
 
-/** Fixed-width base62 of a non-negative integer: the alphabet is in byte order, so strings sort as numbers. */
+/** Fixed-width base62 of a non-negative integer: the alphabet is in byte order, so in byte order (SQLite's, PostgreSQL's C collation) the strings sort as the numbers. */
 function base62Fixed(n: number, width: number): string {
   let out = '';
   for (let i = 0; i < width; i++) {
@@ -40,7 +40,9 @@ export const newId = (prefix: string, len = 14) => `${prefix}_${base62(len)}`;
  * An id in the same format whose first 7 characters are the time in milliseconds (until the year
  * 2081) and the last 7 random (41 bits), as Razorpay's own ids are made. Ids made close in time
  * sort together, so a burst of inserts writes to the last pages of the id's index instead of to
- * a random page per row. Only for ids that are no secret and whose insert draws again on a clash.
+ * a random page per row (in byte order; a linguistic collation orders them otherwise, but ids of
+ * one moment still share their first characters). Only for ids that are no secret and whose
+ * insert draws again on a clash.
  */
 export const newTimeId = (prefix: string) => `${prefix}_${base62Fixed(Date.now(), 7)}${base62(7)}`;
 

@@ -36,12 +36,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** `checkpointThread`: SQLite's checkpoints on a worker thread (a server's store, not the CLI's). */
-export async function openDb(opts: { databaseUrl?: string; dataDir: string; checkpointThread?: boolean }): Promise<Db> {
+/** `server`: the gateway server's store (see openSqlite), not the CLI's. */
+export async function openDb(opts: { databaseUrl?: string; dataDir: string; server?: boolean }): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(opts.databaseUrl);
   }
   const { openSqlite } = await import('./sqlite.js');
-  return openSqlite(opts.dataDir, { checkpointThread: opts.checkpointThread });
+  return openSqlite(opts.dataDir, { server: opts.server });
 }

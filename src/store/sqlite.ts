@@ -84,25 +84,37 @@ function rowReader(conn: Database.Database, version: () => number | null) {
 
 /**
  * Flushes the WAL file to disk: `later()` on libuv's thread pool, `now()` on the calling thread.
- * The file is opened on first use, and again if the file at `path` is no longer the one open.
+ * The file is opened once, as soon as it exists (so that a write-back error on it is seen from
+ * then on), and never again: SQLite goes on writing through its own descriptor to the file it
+ * opened, so if another file ever stands at the path, flushing that one would be no flush at all,
+ * and a flush fails instead.
  */
 function walSyncer(path: string) {
   let fd: number | null = null;
-  const current = () => {
-    if (fd !== null) {
-      // SQLite removes its WAL only when the last connection closes, and ours stay open; but a
-      // file put in its place must not be flushed through the old one's descriptor.
-      const open = fs.fstatSync(fd);
-      const now = fs.statSync(path);
-      if (open.ino === now.ino && open.dev === now.dev) return fd;
-      fs.closeSync(fd);
-      fd = null;
-    }
-    fd = fs.openSync(path, 'r');
+  const open = () => {
+    if (fd === null) fd = fs.openSync(path, 'r');
     return fd;
   };
+  try {
+    open();
+  } catch {
+    // Not there yet: opened by the first flush, after the first commit has made it.
+  }
+  const current = () => {
+    const theFd = open();
+    const ours = fs.fstatSync(theFd);
+    const atPath = fs.statSync(path, { throwIfNoEntry: false });
+    if (!atPath || atPath.ino !== ours.ino || atPath.dev !== ours.dev) {
+      throw new Error(`${path} is no longer the WAL file this process writes`);
+    }
+    return theFd;
+  };
   return {
-    later: () => new Promise<void>((ok, fail) => fs.fdatasync(current(), (err) => (err ? fail(err) : ok()))),
+    later: () =>
+      new Promise<void>((ok, fail) => {
+        const theFd = current();
+        fs.fdatasync(theFd, (err) => (err ? fail(err) : ok()));
+      }),
     now: () => fs.fdatasyncSync(current()),
     close: () => {
       if (fd !== null) fs.closeSync(fd);
@@ -158,24 +170,29 @@ function checkpointThread(file: string) {
  * serialises every write so that no transaction sees another caller's statements. Statements
  * that only read run on a second connection: WAL gives it the last committed state, so a read
  * never waits behind writes; it waits only while a commit's WAL flush is under way (at most one),
- * so that it never sees what is not yet durable.
+ * so that it never sees what is not yet durable. `server`: the store of the gateway's server,
+ * which flushes the WAL itself off the event loop and checkpoints on a worker thread (below);
+ * the CLI's store leaves both to SQLite.
  */
-export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean } = {}): Db {
+export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db {
   const file = createPrivately(dataDir);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // FULL: an acknowledged success survives a power cut (fsync per commit). NORMAL survives a
+  // FULL: an acknowledged success survives a power cut (an fsync before it). NORMAL survives a
   // process crash but may lose the last commits to an OS crash; the operator may choose it.
   const sync = (process.env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
-  // At FULL, SQLite would fsync the WAL inside COMMIT, holding the event loop for the disk's
-  // flush (1-5 ms per group on a shared disk). Instead the connection runs at NORMAL (COMMIT
-  // writes the WAL, checkpoints still sync) and the WAL is flushed by walSync below, on libuv's
-  // thread pool: a group is answered only after that flush, and no read sees a commit before
-  // it (see `unsynced`). Durability is FULL's: a commit's frames are on disk before anyone hears
-  // of it, and one flush covers every frame written before it.
-  db.pragma('synchronous = NORMAL');
-  const walSync = sync === 'FULL' ? walSyncer(`${file}-wal`) : null;
+  // At FULL, SQLite fsyncs the WAL inside COMMIT, holding the event loop for the disk's flush
+  // (1-5 ms per group on a shared disk). The server's store runs at NORMAL instead (COMMIT
+  // writes the WAL, checkpoints still sync) and flushes the WAL itself (walSync below) on
+  // libuv's thread pool: a group is answered only after that flush, and no read of this process
+  // sees a commit before it (see `unsynced`). A commit's frames are on disk before anyone is
+  // told of it, and one flush covers every frame written before it. Another process (the CLI,
+  // a backup) may read a commit up to one flush before it is on disk; the CLI itself keeps
+  // SQLite's FULL, so the server never reads the CLI's changes before they are.
+  const ownFlush = sync === 'FULL' && opts.server === true;
+  db.pragma(`synchronous = ${ownFlush ? 'NORMAL' : sync}`);
+  const walSync = ownFlush ? walSyncer(`${file}-wal`) : null;
   db.pragma('busy_timeout = 5000'); // the CLI may write while the server runs
   db.pragma('foreign_keys = ON');
   // Erased personal data (retention) is overwritten on disk, not left in free pages.
@@ -281,7 +298,12 @@ export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean }
     if (broken) throw broken;
   };
   const durableNow = () => {
-    walSync?.now();
+    try {
+      walSync?.now();
+    } catch (err) {
+      broken = new Error(`the SQLite store could not flush its WAL to disk (${(err as Error).message}): restart the gateway`, { cause: err });
+      throw broken;
+    }
   };
 
   /** Every write, group and schema change runs in turn on the one writing connection. */
@@ -297,9 +319,9 @@ export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean }
   const direct: Queryable = { query: async <T = Row>(sql: string, params?: unknown[]) => run<T>(sql, params) };
 
   // Group commit: transactions that arrive together (within one turn of the event loop, or while
-  // the previous group's fsync held it) share one SQLite transaction and one fsync. Each runs in
-  // its own SAVEPOINT, so one that fails rolls back alone, and none is answered before the COMMIT
-  // that makes it durable.
+  // the previous group's commit and WAL flush were under way) share one SQLite transaction and
+  // one flush. Each runs in its own SAVEPOINT, so one that fails rolls back alone, and none is
+  // answered before the flush that makes it durable (SQLite's inside COMMIT, or walSync's).
   interface Waiting {
     fn: (q: Queryable) => Promise<unknown>;
     resolve: (v: unknown) => void;
@@ -316,7 +338,7 @@ export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean }
   // the next group first waits for a checkpoint with no writer (reads go on meanwhile).
   const CHECKPOINT_EVERY_MS = 50;
   const CHECKPOINT_PAUSE_FRAMES = 4000;
-  let checkpoints = opts.checkpointThread ? checkpointThread(file) : null;
+  let checkpoints = opts.server ? checkpointThread(file) : null;
   if (checkpoints) db.pragma('wal_autocheckpoint = 0');
   let walFrames = 0; // the WAL's length in frames, by the last checkpoint's count
   let checkpointing: Promise<void> | null = null;
@@ -359,6 +381,8 @@ export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean }
     }
     const group = waiting.splice(0, MAX_GROUP);
     if (waiting.length) schedule();
+    // Turns of the loop during a flush each queue a commit; the first takes them all.
+    if (group.length === 0) return;
     if (broken) {
       for (const w of group) w.reject(broken);
       return;
@@ -445,12 +469,13 @@ export function openSqlite(dataDir: string, opts: { checkpointThread?: boolean }
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
     withMigrationLock: <T>(fn: (s: MigrationSession) => Promise<T>) =>
       exclusive(async () => {
+        if (broken) throw broken;
         db.exec('BEGIN IMMEDIATE');
         try {
           const out = await fn({ ...direct, exec: async (sql: string) => void db.exec(sql) });
           endSnapshot();
           db.exec('COMMIT');
-          durableNow(); // rare (start-up, the CLI): on this thread
+          durableNow(); // rare (start-up): on this thread
           return out;
         } catch (err) {
           if (db.inTransaction) db.exec('ROLLBACK');
