@@ -499,3 +499,18 @@ test('codes waiting on a worker that dies are rendered on the event loop, and th
     await r.close();
   }
 });
+
+test('a worker that holds a batch past its time is ended, and its codes are rendered on the event loop', { timeout: 30_000 }, async () => {
+  const errors: string[] = [];
+  const r = new QrRenderer(1, { ...quiet, error: (_o: object, msg: string) => errors.push(msg) }, 1);
+  try {
+    // 64 long texts: about 0.1 s of rendering, far past the 1 ms allowed here.
+    const texts = Array.from({ length: 64 }, (_, i) => `${linkOf(i)}&tn=${'x'.repeat(1200)}`);
+    const codes = await Promise.all(texts.map((t) => r.base64(t)));
+    codes.forEach((c, i) => assert.equal(c, qrPngBase64(texts[i])));
+    assert.ok(errors.includes('a QR worker thread did not answer in time; ending it'), JSON.stringify(errors));
+    assert.ok(errors.includes('a QR worker thread stopped; its codes are rendered on the event loop'), JSON.stringify(errors));
+  } finally {
+    await r.close();
+  }
+});

@@ -12,6 +12,8 @@ interface Job {
 
 interface Lane {
   worker: Worker | null;
+  /** Ends a worker that holds a batch too long (alive but stuck): its codes are then rendered here. */
+  watchdog: NodeJS.Timeout | null;
   queue: Job[];
   inFlight: Job[] | null;
   batch: number;
@@ -35,12 +37,14 @@ export class QrRenderer {
   private lanes: Lane[] = [];
   private closed = false;
 
+  /** `batchTimeoutMs`: a batch out longer than this (64 codes take about 10 ms) ends its worker. */
   constructor(
     threads: number,
     private log: Logger,
+    private batchTimeoutMs = 10_000,
   ) {
     for (let i = 0; i < threads; i++) {
-      const lane: Lane = { worker: null, queue: [], inFlight: null, batch: 0, failures: 0 };
+      const lane: Lane = { worker: null, watchdog: null, queue: [], inFlight: null, batch: 0, failures: 0 };
       this.lanes.push(lane);
       this.spawn(lane); // now, so that the first create does not wait for a thread to start
     }
@@ -99,6 +103,7 @@ export class QrRenderer {
       const jobs = lane.inFlight;
       if (!jobs || m.id !== lane.batch) return;
       lane.inFlight = null;
+      clearTimeout(lane.watchdog ?? undefined);
       w.unref();
       m.out.forEach((r, i) => ('png' in r ? jobs[i].ok(r.png) : jobs[i].fail(new Error(r.error))));
       if (lane.queue.length) this.send(lane);
@@ -106,6 +111,7 @@ export class QrRenderer {
     const lost = (why: unknown) => {
       if (lane.worker !== w) return;
       lane.worker = null;
+      clearTimeout(lane.watchdog ?? undefined);
       const jobs = [...(lane.inFlight ?? []), ...lane.queue.splice(0)];
       lane.inFlight = null;
       if (!this.closed) {
@@ -131,6 +137,13 @@ export class QrRenderer {
     lane.batch++;
     worker.ref();
     worker.postMessage({ id: lane.batch, texts: jobs.map((j) => j.text) } satisfies QrBatch);
+    clearTimeout(lane.watchdog ?? undefined);
+    lane.watchdog = setTimeout(() => {
+      if (lane.inFlight !== jobs || lane.worker !== worker) return;
+      this.log.error({ codes: jobs.length, ms: this.batchTimeoutMs }, 'a QR worker thread did not answer in time; ending it');
+      void worker.terminate(); // its exit hands the batch to the event loop (lost)
+    }, this.batchTimeoutMs);
+    lane.watchdog.unref();
   }
 
   private inline(j: Job) {
