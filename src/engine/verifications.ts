@@ -124,7 +124,7 @@ export class Engine implements RailInbox {
       const refId = newRefId();
       // The intent's transaction reference is the ref_id, as in Cashfree's links.
       const v: NewVerification = { ...base, refId, intentTr: String(refId) };
-      onIntent?.(this.upiLink(this.created(v)));
+      onIntent?.(this.upiLink(v));
       const insert = async (q: Queryable) => {
         if ((await verifications.insert(q, v)) !== null) return this.created(v);
         // Taken: the merchant's verification_id, or (rarely) a random id: then draw again.
@@ -155,7 +155,8 @@ export class Engine implements RailInbox {
   }
 
   /** The collect intent of a verification, as a rail-neutral record. */
-  intent(v: Verification): Intent {
+  /** The fields of a verification that make its intent (a new one, not yet stored, has them too). */
+  intent(v: Pick<Verification, 'rail' | 'payeeVpa' | 'payeeName' | 'amountPaise' | 'intentTr' | 'refId'>): Intent {
     const payee = this.rails.byName(v.rail).payee();
     return {
       pa: v.payeeVpa ?? payee.vpa,
@@ -168,7 +169,7 @@ export class Engine implements RailInbox {
     };
   }
 
-  upiLink(v: Verification) {
+  upiLink(v: Parameters<Engine['intent']>[0]) {
     return upiLink(this.intent(v));
   }
 
