@@ -283,13 +283,15 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // pages it could not write): from then on nothing is answered, until a restart recovers the
   // store from what is on disk.
   let broken: Error | null = null;
+  const stop = (err: Error) =>
+    (broken = new Error(`the SQLite store could not flush its WAL to disk (${err.message}): restart the gateway`, { cause: err }));
   const flushed = async () => {
     if (!walSync) return;
     const flush = walSync.later();
     const done = flush.then(
       () => undefined,
       (err: Error) => {
-        broken = new Error(`the SQLite store could not flush its WAL to disk (${err.message}): restart the gateway`, { cause: err });
+        stop(err);
       },
     );
     unsynced = done;
@@ -301,8 +303,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     try {
       walSync?.now();
     } catch (err) {
-      broken = new Error(`the SQLite store could not flush its WAL to disk (${(err as Error).message}): restart the gateway`, { cause: err });
-      throw broken;
+      throw stop(err as Error);
     }
   };
 
