@@ -6,7 +6,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Gateway, eventually, freePort } from './support/gateway.js';
+import { LATEST_VERSION } from '../src/store/migrate.js';
+import { SQLITE_FILE } from '../src/store/sqlite.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 const logLines = (gw: Gateway) =>
@@ -91,6 +94,29 @@ describe('request ids, logs, readiness and metrics', () => {
     const r = await gw.request('GET', '/readyz');
     assert.equal(r.status, 200);
     assert.deepEqual(r.json, { status: 'ready', checks: { store: { ok: true }, migrations: { ok: true } } });
+  });
+
+  it('/readyz stays ready while a newer instance has migrated ahead (a rolling upgrade), not while the schema is behind', async () => {
+    const other = await Gateway.start();
+    try {
+      const file = new Database(join(other.dataDir, SQLITE_FILE));
+      try {
+        // A newer build's migration, as it would leave the store.
+        file.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_VERSION + 1, 'from a newer build', Date.now());
+        let r = await other.request('GET', '/readyz');
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.json.checks.migrations, { ok: true });
+        // Behind this build (a backup from before the last migration, restored under it).
+        file.prepare('DELETE FROM schema_migrations WHERE version >= ?').run(LATEST_VERSION);
+        r = await other.request('GET', '/readyz');
+        assert.equal(r.status, 503);
+        assert.deepEqual(r.json.checks.migrations, { ok: false, error: `schema version ${LATEST_VERSION - 1}, this build needs ${LATEST_VERSION}` });
+      } finally {
+        file.close();
+      }
+    } finally {
+      await other.stop();
+    }
   });
 
   it('/metrics: requests, latency, verifications, credits, refunds owed, jobs and webhooks', async () => {

@@ -42,10 +42,14 @@ export async function readiness(db: Db): Promise<Readiness> {
   } catch (err) {
     checks.store = { ok: false, error: (err as Error).message };
   }
-  // An instance whose database another instance has not finished migrating should not take traffic.
+  // A schema behind this build's (a restored backup, a migration not finished) must not take
+  // traffic. A schema ahead of it is a rolling upgrade under way: a newer instance has migrated,
+  // and migrations only add what older builds ignore, so this instance keeps serving until it is
+  // replaced (it would refuse to start again on that schema).
   if (checks.store.ok) {
     const version = await schemaVersion(db, db.kind).catch(() => -1);
-    checks.migrations = version === LATEST_VERSION ? { ok: true } : { ok: false, error: `schema version ${version}, this build needs ${LATEST_VERSION}` };
+    checks.migrations =
+      version >= LATEST_VERSION ? { ok: true } : { ok: false, error: `schema version ${version}, this build needs ${LATEST_VERSION}` };
   }
   return { status: Object.values(checks).every((c) => c.ok) ? 'ready' : 'not_ready', checks };
 }
