@@ -138,6 +138,25 @@ describe('SQLite commits flushed off the event loop', () => {
     await assert.rejects(db.withMigrationLock(async () => 1), /restart the gateway/);
   });
 
+  it('refuses statements after an error rolled the whole group back, so none is committed outside it', async () => {
+    await db.withMigrationLock((s) => s.exec("CREATE TRIGGER boom BEFORE INSERT ON t WHEN NEW.v = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END"));
+    // Two members of one group: the second rolls back the whole transaction, catches that, and writes on.
+    const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('first')"));
+    let after: unknown = null;
+    const second = db.tx(async (q) => {
+      await q.query("INSERT INTO t (v) VALUES ('boom')").catch(() => {});
+      await q.query("INSERT INTO t (v) VALUES ('after')").catch((err) => (after = err));
+    });
+    await assert.rejects(first, /rolled back with its group/); // undone with the rest of the transaction
+    await assert.rejects(second);
+    assert.match(String(after), /rolled back/);
+    await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('next')"));
+    assert.deepEqual(await db.query('SELECT v FROM t ORDER BY id'), [{ v: 'next' }]);
+    await db.close();
+    db = openSqlite(dir, { server: true });
+    assert.deepEqual(await db.query('SELECT v FROM t ORDER BY id'), [{ v: 'next' }]);
+  });
+
   it('makes no flush per commit at SQLITE_SYNCHRONOUS=NORMAL', async () => {
     await db.close();
     process.env.SQLITE_SYNCHRONOUS = 'NORMAL';

@@ -317,7 +317,15 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     );
     return result;
   };
-  const direct: Queryable = { query: async <T = Row>(sql: string, params?: unknown[]) => run<T>(sql, params) };
+  // Only ever used inside a transaction (a group's, a migration's). Some errors (SQLITE_FULL, an
+  // I/O error, RAISE(ROLLBACK)) roll the whole transaction back: a caller that caught one and
+  // went on would otherwise autocommit each statement, unflushed and outside its group.
+  const direct: Queryable = {
+    query: async <T = Row>(sql: string, params?: unknown[]) => {
+      if (!db.inTransaction) throw new Error('the transaction was rolled back by an earlier error: nothing more runs in it');
+      return run<T>(sql, params);
+    },
+  };
 
   // Group commit: transactions that arrive together (within one turn of the event loop, or while
   // the previous group's commit and WAL flush were under way) share one SQLite transaction and
@@ -420,7 +428,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
           release.run();
         } else {
           // Some errors roll the whole transaction back: the members before it are undone too.
-          failAll(err);
+          failAll(new Error(`rolled back with its group by another transaction's error (${(err as Error).message})`, { cause: err }));
         }
         w.reject(err);
       }
