@@ -13,14 +13,7 @@
 // Deterministic: the same corpus always gives the same files.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consonantClasses, editDistance, hash, mergeSounds } from './hindi.js';
-import * as sanscriptModule from '@indic-transliteration/sanscript';
-
-// A CommonJS module whose types declare an ES default export: at run time the default is
-// module.exports itself, which is the library object.
-type SanscriptApi = typeof sanscriptModule.default.default;
-const loaded = sanscriptModule.default as unknown as SanscriptApi & { default?: SanscriptApi };
-const Sanscript: SanscriptApi = loaded.default ?? loaded;
+import { consonantClasses, editDistance, hash, mergeSounds, Sanscript, SURNAMES } from './hindi.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -45,15 +38,6 @@ function hindiKey(h: string): string {
 }
 const consonants = (h: string) => consonantClasses(hindiKey(h));
 const sealed = (key: string) => hash(key) % 10 < 3; // ~30% sealed
-
-// Family names put after the given names, the same on both sides of a pair (the corpus has
-// given names only); in Devanagari for the cross-script pairs.
-const SURNAMES: [string, string][] = [
-  ['SHARMA', 'शर्मा'], ['VERMA', 'वर्मा'], ['GUPTA', 'गुप्ता'], ['SINGH', 'सिंह'], ['PATEL', 'पटेल'],
-  ['YADAV', 'यादव'], ['JAIN', 'जैन'], ['MISHRA', 'मिश्रा'], ['PANDEY', 'पांडे'], ['TIWARI', 'तिवारी'],
-  ['CHAUHAN', 'चौहान'], ['JOSHI', 'जोशी'], ['DESAI', 'देसाई'], ['REDDY', 'रेड्डी'], ['NAIR', 'नायर'],
-  ['KHAN', 'ख़ान'], ['DAS', 'दास'], ['GHOSH', 'घोष'], ['RAO', 'राव'], ['THAKUR', 'ठाकुर'],
-];
 
 type Row = [string, string, 'same' | 'different', string];
 

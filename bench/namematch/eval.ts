@@ -7,7 +7,8 @@
 // Sets (see README.md): pairs.tsv (the project's own), holdout.tsv (written blind), others.tsv
 // and scripts.tsv (labelled by a public corpus), sealed.tsv (the same corpus's sealed part:
 // nothing is tuned on it), affidavits.tsv and affidavits-sealed.tsv (full names from election
-// affidavits; the sealed part is for reporting only). Accept = score >= 85 (DIRECT or GOOD under the default bands), for
+// affidavits), dakshina.tsv and dakshina-sealed.tsv (spellings native speakers typed for names
+// in nine Indian scripts); the sealed parts are for reporting only. Accept = score >= 85 (DIRECT or GOOD under the default bands), for
 // every method alike.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,7 +77,11 @@ function table(head: string[], rows: string[][], widths: number[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const SETS = ['pairs.tsv', 'holdout.tsv', 'others.tsv', 'scripts.tsv', 'sealed.tsv', 'affidavits.tsv', 'affidavits-sealed.tsv'];
+// The sealed sets of the newer sources come last: they are read, not tuned on.
+const SETS = [
+  'pairs.tsv', 'holdout.tsv', 'others.tsv', 'scripts.tsv', 'sealed.tsv', 'affidavits.tsv', 'dakshina.tsv',
+  'affidavits-sealed.tsv', 'dakshina-sealed.tsv',
+];
 
 /**
  * Predicted against observed by score band: the share of pairs in each band that are one

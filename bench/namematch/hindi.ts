@@ -1,6 +1,22 @@
 // What the corpus builders share: Hindi spellings reduced to what tells two names apart, and
 // the distances and hashes they pick pairs by.
 import { createHash } from 'node:crypto';
+import * as sanscriptModule from '@indic-transliteration/sanscript';
+
+// A CommonJS module whose types declare an ES default export: at run time the default is
+// module.exports itself, which is the library object.
+type SanscriptApi = typeof sanscriptModule.default.default;
+const loaded = sanscriptModule.default as unknown as SanscriptApi & { default?: SanscriptApi };
+export const Sanscript: SanscriptApi = loaded.default ?? loaded;
+
+// Family names put after the given names, the same on both sides of a pair (the corpora give
+// single words); in Devanagari for the cross-script pairs.
+export const SURNAMES: [string, string][] = [
+  ['SHARMA', 'शर्मा'], ['VERMA', 'वर्मा'], ['GUPTA', 'गुप्ता'], ['SINGH', 'सिंह'], ['PATEL', 'पटेल'],
+  ['YADAV', 'यादव'], ['JAIN', 'जैन'], ['MISHRA', 'मिश्रा'], ['PANDEY', 'पांडे'], ['TIWARI', 'तिवारी'],
+  ['CHAUHAN', 'चौहान'], ['JOSHI', 'जोशी'], ['DESAI', 'देसाई'], ['REDDY', 'रेड्डी'], ['NAIR', 'नायर'],
+  ['KHAN', 'ख़ान'], ['DAS', 'दास'], ['GHOSH', 'घोष'], ['RAO', 'राव'], ['THAKUR', 'ठाकुर'],
+];
 
 const VIRAMA = /\u094D/g;
 const SIGNS = /[\u093E-\u094C\u0962\u0963\u0949\u0945]/g; // dependent vowel signs

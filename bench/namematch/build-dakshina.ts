@@ -1,0 +1,282 @@
+// Builds labelled pairs of Indian given names from the romanization lexicons of the Dakshina
+// dataset (Google Research, Roark et al. 2020, CC BY-SA 4.0; see corpus/dakshina-LICENSE.txt):
+// for words of nine Indian languages in their own script, the Latin spellings that native
+// speakers typed, with how many of them typed each.
+//
+//   node --import tsx bench/namematch/build-dakshina.ts                   (the sets)
+//   node --import tsx bench/namematch/build-dakshina.ts --extract DIR     (the corpus extract)
+//
+// DIR holds the dataset as released (DIR/hi/lexicons/hi.translit.sampled.train.tsv, ...).
+// The lexicons sample words of Wikipedia, not names; the extract keeps the words that the other
+// committed corpora show to be names (see isName below and README.md).
+//
+// The label comes from the annotators, not from us: two Latin spellings typed for one native word
+// are the same name ("same"); near Latin spellings of two native words whose consonants differ
+// (after the folds of hindi.ts) are different names ("different").
+//
+// Each native word falls, by a hash of its spelling, into the tuning part (dakshina.tsv) or the
+// sealed part (dakshina-sealed.tsv, a third of the words) that no rule may be tuned on; a
+// near miss pairs two words of one part. Deterministic.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { consonantClasses, editDistance, hash, mergeSounds, Sanscript, SURNAMES } from './hindi.js';
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const CORPUS = './corpus/dakshina-names.tsv';
+
+// The languages of India in the dataset with a script sanscript reads (not Urdu, Sindhi, Sinhala).
+const SCRIPT: Record<string, string> = {
+  hi: 'devanagari', mr: 'devanagari', bn: 'bengali', gu: 'gujarati', pa: 'gurmukhi',
+  ta: 'tamil', te: 'telugu', kn: 'kannada', ml: 'malayalam',
+};
+const LANGS = Object.keys(SCRIPT);
+
+// ---- consonants of a native word and of a Latin spelling, comparable ----
+
+/** A native word in Devanagari, with spellings of one sound merged (hindi.ts). */
+function devanagari(word: string, lang: string): string {
+  // Bengali khanda ta is a final t that sanscript passes through untouched.
+  const w = lang === 'bn' ? word.replace(/\u09CE/g, '\u09A4\u09CD') : word;
+  const d = SCRIPT[lang] === 'devanagari' ? w : Sanscript.t(w, SCRIPT[lang], 'devanagari');
+  return mergeSounds(d).normalize('NFC');
+}
+
+// Tamil writes k / g, t / d, p / b and ch / j / s with one letter each: its consonants are
+// compared with those told apart no further.
+const TAMIL: Record<string, string> = { 'ग': 'क', 'द': 'त', 'ब': 'प', 'ज': 'च', 'स': 'च' };
+
+/** Consonant classes of a Devanagari spelling, y and independent vowels left out (Latin y is often a vowel). */
+function nativeClasses(deva: string, lang: string): string {
+  // The vocalic r (ऋषि, कृष्ण) is written ri or ru: a consonant r here; ज्ञ is written gy (Marathi dny).
+  const d = deva.replace(/\u090B/g, 'र').replace(/\u0943/g, '\u094D\u0930').replace(/ज\u094D\u091E/g, 'ग\u094D\u092F');
+  let c = consonantClasses(d).replace(/[Vय]/g, '').replace(/ळ/g, 'ल');
+  if (lang === 'ta') c = [...c].map((x) => TAMIL[x] ?? x).join('');
+  return c.replace(/(.)\1+/g, '$1');
+}
+
+const LATIN: Record<string, string> = {
+  k: 'क', q: 'क', g: 'ग', c: 'क', j: 'ज', z: 'ज', t: 'त', d: 'द', n: 'न', m: 'न', p: 'प', f: 'प',
+  b: 'ब', v: 'ब', w: 'ब', r: 'र', l: 'ल', s: 'स',
+};
+
+/**
+ * The same classes read off a Latin spelling: aspiration (h) dropped, x as ks, zh (Tamil) as l,
+ * c as k or (before e, i, y) s, and w after a vowel and before none as a vowel (Chowdhary, Gowri).
+ */
+function latinClasses(latin: string, lang: string): string {
+  const s = latin.toLowerCase().replace(/zh/g, 'l').replace(/x/g, 'ks').replace(/ck/g, 'k')
+    .replace(/dny/g, 'gy').replace(/(?<=[aeo])w(?![aeiou])/g, '').replace(/c(?=[eiy])/g, 's');
+  let c = '';
+  for (let i = 0; i < s.length; i++) c += s[i] === 'c' && s[i + 1] === 'h' ? 'च' : LATIN[s[i]] ?? '';
+  if (lang === 'ta') c = [...c].map((x) => TAMIL[x] ?? x).join('');
+  return c.replace(/(.)\1+/g, '$1');
+}
+
+// ---- extraction: the released lexicons to the committed extract (names only) ----
+
+interface Word { lang: string; native: string; roms: [string, number][] }
+
+/** Words the committed corpora give as names: Devanagari spellings, and Latin spelling to consonants. */
+function knownNames(): { deva: Set<string>; latin: Map<string, Set<string>> } {
+  const deva = new Set<string>();
+  const latin = new Map<string, Set<string>>();
+  for (const f of ['./corpus/parlikar-names.tsv', './corpus/eci-affidavit-names.tsv']) {
+    for (const line of readFileSync(here(f), 'utf8').split('\n')) {
+      if (!line || line.startsWith('#') || line.startsWith('english\t')) continue;
+      const [l, h] = line.split('\t');
+      const lw = l.toUpperCase().split(/[^A-Z]+/).filter(Boolean);
+      const hw = h.normalize('NFC').split(/[\s.,:;()\-/|\u0903\u0964]+/).filter(Boolean).map((w) => mergeSounds(w).normalize('NFC'));
+      for (const w of hw) deva.add(w);
+      if (lw.length !== hw.length) continue;
+      lw.forEach((w, i) => {
+        if (w.length < 3) return;
+        const s = latin.get(w) ?? new Set<string>();
+        s.add(nativeClasses(hw[i], 'hi'));
+        latin.set(w, s);
+      });
+    }
+  }
+  return { deva, latin };
+}
+
+/**
+ * A native word is kept as a name when the other corpora know it as one: in Devanagari, the
+ * spelling itself is a name's Hindi spelling there; in another script, a Latin spelling typed
+ * for it at least twice is a name there, written in Hindi with the same consonants (Tamil:
+ * voicing aside). Common words that are also names (Kamal, Sagar, Vijay) stay in.
+ */
+function isName(w: Word, known: ReturnType<typeof knownNames>): boolean {
+  const deva = devanagari(w.native, w.lang);
+  if (SCRIPT[w.lang] === 'devanagari') return known.deva.has(deva);
+  const cls = nativeClasses(deva, w.lang);
+  return w.roms.some(([l, n]) => {
+    if (n < 2) return false;
+    const s = known.latin.get(l.toUpperCase());
+    if (!s) return false;
+    for (const c of s) if ((w.lang === 'ta' ? [...c].map((x) => TAMIL[x] ?? x).join('').replace(/(.)\1+/g, '$1') : c) === cls) return true;
+    return false;
+  });
+}
+
+function extract(dir: string): void {
+  const known = knownNames();
+  const lines: string[] = [];
+  const counts: string[] = [];
+  for (const lang of LANGS) {
+    const words = new Map<string, Word>();
+    for (const part of ['train', 'dev', 'test']) {
+      for (const line of readFileSync(`${dir}/${lang}/lexicons/${lang}.translit.sampled.${part}.tsv`, 'utf8').split('\n')) {
+        if (!line) continue;
+        const [native, latin, n] = line.split('\t');
+        const w = words.get(native) ?? { lang, native, roms: [] };
+        w.roms.push([latin, Number(n)]);
+        words.set(native, w);
+      }
+    }
+    let kept = 0;
+    for (const w of words.values()) {
+      if (!isName(w, known)) continue;
+      kept++;
+      for (const [l, n] of w.roms) lines.push(`${lang}\t${w.native}\t${l}\t${n}`);
+    }
+    counts.push(`${lang} ${kept}`);
+  }
+  lines.sort();
+  const header = [
+    '# Source: Dakshina dataset v1.0 (Google Research; Roark et al. 2020, "Processing South Asian',
+    '# Languages Written in the Latin Script: the Dakshina Dataset", LREC), romanization lexicons',
+    '# (<lang>/lexicons/<lang>.translit.sampled.{train,dev,test}.tsv), CC BY-SA 4.0 (see',
+    '# dakshina-LICENSE.txt). Kept: the native words that the other corpora here give as names',
+    '# (build-dakshina.ts, isName), with every romanization typed for them; rows as in the source',
+    '# with the language code put first, sorted. Format: lang <TAB> native <TAB> latin <TAB> count.',
+    'lang\tnative\tlatin\tcount',
+  ];
+  writeFileSync(here(CORPUS), [...header, ...lines].join('\n') + '\n');
+  console.log(`${CORPUS}: ${lines.length} rows; words kept: ${counts.join(', ')}`);
+}
+
+// ---- the sets ----
+
+interface Name {
+  lang: string;
+  key: string; // language and merged Devanagari spelling: one native word
+  cls: string; // its consonant classes
+  roms: [string, number][]; // upper-case Latin spellings kept, most typed first
+}
+
+type Row = [string, string, 'same' | 'different', string];
+
+/** Spellings typed once and more than once, and how many of each agree with the word's consonants. */
+const agree = { once: 0, onceOk: 0, more: 0, moreOk: 0, moreDropped: 0 };
+
+function load(): Name[] {
+  const words = new Map<string, Word>();
+  for (const line of readFileSync(here(CORPUS), 'utf8').split('\n')) {
+    if (!line || line.startsWith('#') || line.startsWith('lang\t')) continue;
+    const [lang, native, latin, n] = line.split('\t');
+    const id = `${lang}\t${native}`;
+    const w = words.get(id) ?? { lang, native, roms: [] };
+    w.roms.push([latin, Number(n)]);
+    words.set(id, w);
+  }
+  // Native spellings that merge (nukta, chandrabindu, a half nasal) are one word.
+  const names = new Map<string, Name>();
+  for (const w of words.values()) {
+    const deva = devanagari(w.native, w.lang);
+    const key = `${w.lang}:${deva}`;
+    const cls = nativeClasses(deva, w.lang);
+    const nm = names.get(key) ?? { lang: w.lang, key, cls, roms: [] };
+    for (const [l, n] of w.roms) {
+      if (!/^[a-z]+$/i.test(l) || l.length < 3) continue;
+      const lc = latinClasses(l, w.lang);
+      const ok = lc === cls;
+      if (n < 2) { agree.once++; if (ok) agree.onceOk++; } else { agree.more++; if (ok) agree.moreOk++; }
+      // A spelling typed by one annotator only is kept when its consonants are the word's:
+      // those that are not are mostly slips (praduyamra for pradyumna). Spellings typed by two
+      // or more that fail this are mostly what the check misreads (ujjal for ujjwal, Gujarati
+      // d for its l), and are kept unless their first consonant is another (a few annotations
+      // belong to another word: saleem for அபு). README.md gives the counts.
+      if (!ok && (n < 2 || lc[0] !== cls[0])) {
+        if (n >= 2) agree.moreDropped++;
+        continue;
+      }
+      const u = l.toUpperCase();
+      const have = nm.roms.find((r) => r[0] === u);
+      if (have) have[1] += n;
+      else nm.roms.push([u, n]);
+    }
+    names.set(key, nm);
+  }
+  const out = [...names.values()].filter((n) => n.roms.length > 0);
+  for (const n of out) n.roms.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+const sealed = (key: string) => hash(`dak:${key}`) % 3 === 0; // a third of the words sealed
+
+function build(): void {
+  const names = load();
+  const tune: Row[] = [];
+  const seal: Row[] = [];
+  const surname = (id: string) => SURNAMES[hash(`sur:${id}`) % SURNAMES.length][0];
+
+  // Same: two spellings typed for one word, the most typed against the next two. A quarter of the
+  // words is plenty, and keeps the set about as large on each side as the near misses.
+  let nSame = 0;
+  for (const n of names) {
+    if (hash(`same:${n.key}`) % 4 !== 0) continue;
+    const r = n.roms.map((x) => x[0]);
+    for (let i = 0; i < 1; i++) {
+      for (let j = i + 1; j < Math.min(r.length, 3); j++) {
+        const s = surname(`${n.key}|${r[i]}|${r[j]}`);
+        (sealed(n.key) ? seal : tune).push([`${r[i]} ${s}`, `${r[j]} ${s}`, 'same', `variant_${n.lang}`]);
+        nSame++;
+      }
+    }
+  }
+
+  // Different: for each word's most typed spelling, the nearest most-typed spelling (same first
+  // letter, edit distance <= 2) of another word of the language whose consonants differ, where
+  // neither spelling was ever typed for a word with the other's consonants. The other word is
+  // looked for in the word's own part, so that each part keeps its words to itself.
+  const typedFor = new Map<string, Set<string>>(); // Latin spelling -> consonant classes of its words
+  for (const n of names) for (const [l] of n.roms) {
+    const s = typedFor.get(l) ?? new Set<string>();
+    s.add(`${n.lang}:${n.cls}`);
+    typedFor.set(l, s);
+  }
+  const heads = names.map((n) => ({ n, w: n.roms[0][0] }));
+  const seen = new Set<string>();
+  let nDiff = 0;
+  for (const a of heads) {
+    let best: (typeof heads)[number] | null = null;
+    let bestD = 3;
+    for (const b of heads) {
+      if (b.n.lang !== a.n.lang || sealed(b.n.key) !== sealed(a.n.key) || b.n.cls === a.n.cls || b.w === a.w || b.w[0] !== a.w[0]) continue;
+      if (Math.abs(a.w.length - b.w.length) > 2) continue;
+      if (typedFor.get(a.w)!.has(`${b.n.lang}:${b.n.cls}`) || typedFor.get(b.w)!.has(`${a.n.lang}:${a.n.cls}`)) continue;
+      const d = editDistance(a.w, b.w);
+      if (d < bestD || (d === bestD && best && b.w < best.w)) { best = b; bestD = d; }
+    }
+    if (!best) continue;
+    const id = [a.n.key, best.n.key].sort().join('|');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (hash(`near:${id}`) % 2 !== 0) continue; // half of them
+    const s = surname(id);
+    (sealed(a.n.key) ? seal : tune).push([`${a.w} ${s}`, `${best.w} ${s}`, 'different', `near_${a.n.lang}`]);
+    nDiff++;
+  }
+
+  const head = 'name1\tname2\tlabel\tcategory';
+  const write = (f: string, rows: Row[]) => writeFileSync(here(f), [head, ...rows.map((r) => r.join('\t'))].join('\n') + '\n');
+  write('./dakshina.tsv', tune);
+  write('./dakshina-sealed.tsv', seal);
+  const share = (a: number, b: number) => `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`;
+  console.log(`spellings agreeing with the word's consonants: typed once ${share(agree.onceOk, agree.once)}, more ${share(agree.moreOk, agree.more)}, of which ${agree.moreDropped} dropped`);
+  console.log(`words ${names.length}; same ${nSame}, different ${nDiff}; dakshina.tsv ${tune.length}, dakshina-sealed.tsv ${seal.length}`);
+}
+
+const ex = process.argv.indexOf('--extract');
+if (ex >= 0) extract(process.argv[ex + 1]);
+else build();
