@@ -174,6 +174,26 @@ describe('positives: same person', () => {
     refuses('LAKSHANYA PANDEY', 'LAKSHANA PANDEY'); // -ya in the last syllable is another name
     refuses('NITYA RAO', 'NITA RAO'); // a short name keeps its glide
   });
+  it('spellings native speakers type for one name (Dakshina lexicons)', () => {
+    for (const [a, b] of [
+      ['MAHESH PATEL', 'MAHEESH PATEL'], // ee for the long e after the first syllable
+      ['NARESH YADAV', 'NAREESH YADAV'],
+      ['PAMELA JOSHI', 'PAMEELA JOSHI'],
+      ['JYOTI DAS', 'JOTI DAS'], // the y glide before o
+      ['JYOTIKA SINGH', 'JOTIKA SINGH'],
+      ['SUKUMAR SEN', 'SOOKUMAR SEN'], // -KUMAR is not a suffix of a two-letter stem
+    ]) accepts(a, b, 'TRANSLITERATION');
+    // In the first syllable e and ee tell names apart; a glide before a makes another name.
+    refuses('REENA PATEL', 'RENA PATEL');
+    refuses('MEENA SHAH', 'MENA SHAH');
+    refuses('SHEELA RAO', 'SHELA RAO');
+    refuses('GYANESH RAO', 'GANESH RAO');
+    refuses('DHYAN SINGH', 'DHAN SINGH');
+    refuses('KAMAL DAS', 'KOMAL DAS');
+    refuses('SAMEER KHAN', 'ZAMEER KHAN');
+    // RAMKUMAR is still RAM KUMAR written together.
+    accepts('RAMKUMAR SHARMA', 'RAM KUMAR SHARMA');
+  });
   it('dropped middle names and father names', () => {
     accepts('RAVI SHARMA', 'RAVI KUMAR SHARMA', 'MISSING_TOKEN');
     accepts('ADITYA JOSHI', 'ADITYA VINAYAK JOSHI', 'MISSING_TOKEN');

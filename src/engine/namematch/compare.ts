@@ -188,6 +188,33 @@ function glideEqual(a: string, b: string): boolean {
 }
 
 /**
+ * The long e written ee after the first syllable (Mahesh / Maheesh, Naresh / Nareesh, Pamela /
+ * Pameela): Gujarati, Marathi and Tamil spellings double the vowel that Hindi ones write once.
+ * Not in the first syllable, where ee is read as i and e / ee tell names apart (Reena / Rena,
+ * Meena / Mena).
+ */
+function longE(a: string, b: string): boolean {
+  const fa = a.replace(/EE/g, 'E');
+  const fb = b.replace(/EE/g, 'E');
+  if (fa !== fb || fa.length < 5 || a === b) return false;
+  const first = fa.search(/[AEIOU]/);
+  const at = (a.length > b.length ? a : b).indexOf('EE');
+  return first >= 0 && at > first;
+}
+
+/**
+ * A y glide before o after the first consonant, written or not: Jyoti / Joti, Jyotika / Jotika
+ * (Bengali and Odia spellings drop it). Before a, where it makes other names (Dhyan / Dhan,
+ * Gyanesh / Ganesh), it stays.
+ */
+function glideO(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) < 4 || Math.abs(a.length - b.length) !== 1) return false;
+  const fa = a.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
+  const fb = b.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
+  return (fa !== a) !== (fb !== b) && canon(fa) === canon(fb);
+}
+
+/**
  * The English -ey for a final long vowel, either -i or -e in other spellings: Tirkey / Tirki,
  * Tiwarey / Tiwari, Pandey / Pande (the last is also folded in the key).
  */
@@ -250,6 +277,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
+  if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   if (t) return t;
