@@ -182,7 +182,10 @@ describe('positives: same person', () => {
       ['JYOTI DAS', 'JOTI DAS'], // the y glide before o
       ['JYOTIKA SINGH', 'JOTIKA SINGH'],
       ['SUKUMAR SEN', 'SOOKUMAR SEN'], // -KUMAR is not a suffix of a two-letter stem
+      ['HIMANGSHU MANDAL', 'HIMANSHU MANDAL'], // the Bengali ng for the anusvara before s
+      ['SUDHANGSU DUTTA', 'SUDHANSHU DUTTA'],
     ]) accepts(a, b, 'TRANSLITERATION');
+    refuses('SANGITA RAO', 'SANITA RAO'); // ng before a vowel is a consonant of its own
     // In the first syllable e and ee tell names apart; a glide before a makes another name.
     refuses('REENA PATEL', 'RENA PATEL');
     refuses('MEENA SHAH', 'MENA SHAH');

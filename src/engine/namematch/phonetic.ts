@@ -22,6 +22,7 @@ function canonRules(w: string): string {
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
+  s = s.replace(/(?<=[AEIOU])NG(?=S)/g, 'N'); // the Bengali anusvara before s: Himangshu / Himanshu
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
   s = s.replace(/TCH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu
   s = s.replace(/^JEYA/, 'JAYA'); // Tamil writes the jaya- names with je: Jeyanthi, Jeyaraman
