@@ -184,6 +184,8 @@ describe('positives: same person', () => {
       ['SUKUMAR SEN', 'SOOKUMAR SEN'], // -KUMAR is not a suffix of a two-letter stem
       ['HIMANGSHU MANDAL', 'HIMANSHU MANDAL'], // the Bengali ng for the anusvara before s
       ['SUDHANGSU DUTTA', 'SUDHANSHU DUTTA'],
+      ['SHHRADDHA KHAN', 'SHRADDHA KHAN'], // shh typed for the retroflex sh
+      ['KRISHHNA RAO', 'KRISHNA RAO'],
     ]) accepts(a, b, 'TRANSLITERATION');
     refuses('SANGITA RAO', 'SANITA RAO'); // ng before a vowel is a consonant of its own
     // In the first syllable e and ee tell names apart; a glide before a makes another name.

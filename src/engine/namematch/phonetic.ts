@@ -19,6 +19,7 @@ function canonRules(w: string): string {
   if (s.length >= 8 && s.slice(0, -5).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.replace(/KUMAR$/, '');
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   s = s.replace(/^ABDU([RSNZDT])(?=\1|$)/, 'ABDUL');
+  s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
