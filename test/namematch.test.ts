@@ -186,8 +186,12 @@ describe('positives: same person', () => {
       ['SUDHANGSU DUTTA', 'SUDHANSHU DUTTA'],
       ['SHHRADDHA KHAN', 'SHRADDHA KHAN'], // shh typed for the retroflex sh
       ['KRISHHNA RAO', 'KRISHNA RAO'],
+      ['PREM GOGOI', 'PREMO GOGOI'], // the Bengali and Assamese final o
+      ['HARSH NAIR', 'HARSHO NAIR'],
     ]) accepts(a, b, 'TRANSLITERATION');
     refuses('SANGITA RAO', 'SANITA RAO'); // ng before a vowel is a consonant of its own
+    refuses('PREM GOGOI', 'PREMA GOGOI'); // the final a is feminine, the final o is not
+    refuses('SUNIL VERMA', 'SUNILA VERMA');
     // In the first syllable e and ee tell names apart; a glide before a makes another name.
     refuses('REENA PATEL', 'RENA PATEL');
     refuses('MEENA SHAH', 'MENA SHAH');

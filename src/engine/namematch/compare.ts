@@ -106,6 +106,9 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
     // Tamil -an: Gopal / Gopalan, Krishna / Krishnan. Not certain (Kumar / Kumaran, Shobha /
     // Shobhan, Farha / Farhan are other people), so it is a kind of its own.
     if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'suffix';
+    // The Bengali and Assamese inherent o written after a final consonant: Prem / Premo, Harsh /
+    // Harsho. Feminine forms end in a or i, never in o.
+    if (rl === 'O' && !VOWELS.includes(s[s.length - 1])) return 'translit';
     return null;
   }
   if ((rs === 'AN' && rl === 'INI') || (rs === 'AK' && rl === 'IKA') || (rs === 'I' && rl === 'YA')) return 'gender';
