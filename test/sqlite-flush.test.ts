@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs, { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../src/store/sqlite.js';
@@ -60,32 +61,97 @@ describe('SQLite commits flushed off the event loop', () => {
     delete process.env.SQLITE_SYNCHRONOUS;
   });
 
+  /** Rows in t as this store reads them; a read must not wait for a flush. */
+  const count = async () => {
+    const read = db.query<{ n: number }>('SELECT count(*) AS n FROM t');
+    assert.equal(await settles(read, 2000), true, 'a read waited for a flush');
+    return (await read)[0].n;
+  };
+  /** Rows in t as another connection reads them: commits, flushed or not. */
+  const committedRows = () => {
+    const other = new Database(join(dir, 'pennygate.db'), { readonly: true });
+    try {
+      return (other.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    } finally {
+      other.close();
+    }
+  };
+  const until = async (what: string, ok: () => boolean) => {
+    for (let t = 0; !ok(); t++) {
+      assert.ok(t < 2000, what);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  };
+
   it('answers a commit, and shows it to readers, only once the WAL file is flushed', async () => {
     holding = true;
     const write = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('a') RETURNING id"));
-    const before = await db.query('SELECT count(*) AS n FROM t'); // sent before the commit
-    assert.equal(before[0].n, 0);
     await flushStarted();
     // The flush is of the WAL file itself.
     const wal = fs.statSync(join(dir, 'pennygate.db-wal'));
     const flushing = fs.fstatSync(held[0].fd);
     assert.deepEqual([flushing.dev, flushing.ino], [wal.dev, wal.ino]);
 
-    const read = db.query('SELECT count(*) AS n FROM t');
-    const next = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('b') RETURNING id"));
+    // Reads go on meanwhile, on the commits before it.
+    assert.equal(await count(), 0, 'a read saw a commit before its flush');
     assert.equal(await settles(write), false, 'answered before its flush');
-    assert.equal(await settles(read), false, 'a read saw a commit before its flush');
-    assert.equal(await settles(next), false);
-    assert.equal(held.length, 1, 'the next group commits only after this flush');
+
+    // The next groups commit while that flush is under way; their flush starts after it.
+    const next = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('b') RETURNING id"));
+    const third = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('c') RETURNING id"));
+    await until('the next groups did not commit during the flush', () => committedRows() === 3);
+    assert.equal(held.length, 1, 'one flush at a time');
+    assert.equal(await count(), 0, 'a read saw a commit before its flush');
 
     held.shift()!.done(null);
     assert.deepEqual(await write, [{ id: 1 }]);
-    assert.equal((await read)[0].n, 1);
+    assert.equal(await count(), 1, 'a read missed an answered commit');
+    // One flush for both groups that committed during the first.
     await flushStarted();
-    assert.equal(await settles(next), false);
+    assert.equal(await settles(next), false, 'answered before its flush');
+    assert.equal(await settles(third), false, 'answered before its flush');
+    assert.equal(await count(), 1, 'a read saw a commit before its flush');
     holding = false;
     held.shift()!.done(null);
     assert.deepEqual(await next, [{ id: 2 }]);
+    assert.deepEqual(await third, [{ id: 3 }]);
+    assert.equal(await count(), 3);
+    assert.equal(held.length, 0);
+  });
+
+  it('reads, while one commit after another is flushed, exactly the commits on disk', async () => {
+    holding = true;
+    const writes = [db.tx((q) => q.query("INSERT INTO t (v) VALUES ('1')"))];
+    await flushStarted();
+    for (let i = 2; i <= 8; i++) {
+      // Commit i while commit i - 1 is being flushed: reads see the i - 2 on disk.
+      writes.push(db.tx((q) => q.query(`INSERT INTO t (v) VALUES ('${i}')`)));
+      await until(`commit ${i} was not made during a flush`, () => committedRows() === i);
+      assert.equal(await count(), i - 2);
+      held.shift()!.done(null);
+      await writes[i - 2];
+      // What a caller does on its answer: read it back.
+      assert.equal(await count(), i - 1, 'a read missed an answered commit');
+      await flushStarted();
+      assert.equal(await count(), i - 1, 'a read saw a commit before its flush');
+    }
+    holding = false;
+    held.shift()!.done(null);
+    await writes[7];
+    assert.equal(await count(), 8);
+  });
+
+  it('fails the groups committed during a flush that fails', async () => {
+    holding = true;
+    const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('a')"));
+    await flushStarted();
+    const second = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('b')"));
+    await until('the second group did not commit', () => committedRows() === 2);
+    held.shift()!.done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await assert.rejects(first, /restart the gateway/);
+    await assert.rejects(second, /restart the gateway/);
+    await assert.rejects(db.query('SELECT count(*) AS n FROM t'), /restart the gateway/);
+    assert.equal(held.length, 0, 'a flush after the failed one');
   });
 
   it('stops answering after a flush fails, reads included, and keeps what was answered', async () => {

@@ -165,12 +165,63 @@ function checkpointThread(file: string) {
 }
 
 /**
+ * A read-only connection holding at most one snapshot (a read transaction), labelled with the
+ * commits of this process it sees (`seq`), with its own prepared statements.
+ */
+function readConnection(file: string) {
+  const conn = new Database(file);
+  conn.pragma('busy_timeout = 5000');
+  conn.pragma('query_only = ON');
+  const schemaVersion = conn.prepare('PRAGMA schema_version').pluck();
+  const begin = conn.prepare('BEGIN');
+  const commit = conn.prepare('COMMIT');
+  const statements = new Map<string, Database.Statement>();
+  const state = { version: null as number | null };
+  const rows = rowReader(conn, () => state.version);
+  const r = {
+    /** The schema version its snapshot read; null without a snapshot. */
+    get version() {
+      return state.version;
+    },
+    seq: 0,
+    open(seq: number) {
+      if (conn.inTransaction) commit.run(); // left open by a failed end
+      begin.run();
+      try {
+        state.version = schemaVersion.get() as number; // the first read: this takes the snapshot
+      } catch (err) {
+        commit.run();
+        throw err;
+      }
+      r.seq = seq;
+    },
+    end() {
+      if (state.version === null) return;
+      state.version = null;
+      if (conn.inTransaction) commit.run();
+    },
+    rows,
+    statement(sql: string) {
+      let st = statements.get(sql);
+      if (!st) {
+        st = conn.prepare(sql);
+        statements.set(sql, st);
+      }
+      return st;
+    },
+    forget: () => statements.clear(),
+    close: () => conn.close(),
+  };
+  return r;
+}
+
+/**
  * SQLite through better-sqlite3. Its calls are synchronous, so a transaction cannot
  * interleave with other statements except at the awaits inside `fn`; a promise-chain mutex
  * serialises every write so that no transaction sees another caller's statements. Statements
- * that only read run on a second connection: WAL gives it the last committed state, so a read
- * never waits behind writes; it waits only while a commit's WAL flush is under way (at most one),
- * so that it never sees what is not yet durable. `server`: the store of the gateway's server,
+ * that only read run on two other connections: WAL gives each a snapshot of committed state, so
+ * a read never waits behind writes nor for a flush, and reads the commits that are on disk, no
+ * fewer and no more (see `readers`). `server`: the store of the gateway's server,
  * which flushes the WAL itself off the event loop and checkpoints on a worker thread (below);
  * the CLI's store leaves both to SQLite.
  */
@@ -186,7 +237,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // (1-5 ms per group on a shared disk). The server's store runs at NORMAL instead (COMMIT
   // writes the WAL, checkpoints still sync) and flushes the WAL itself (walSync below) on
   // libuv's thread pool: a group is answered only after that flush, and no read of this process
-  // sees a commit before it (see `unsynced`). A commit's frames are on disk before anyone is
+  // sees a commit before it (see `readable`). A commit's frames are on disk before anyone is
   // told of it, and one flush covers every frame written before it. Another process (the CLI,
   // a backup) may read a commit up to one flush before it is on disk; the CLI itself keeps
   // SQLite's FULL, so the server never reads the CLI's changes before they are.
@@ -202,43 +253,45 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // serves a rollback to the savepoint, never recovery, so nothing durable lives there.
   db.pragma('temp_store = MEMORY');
 
-  const reader = new Database(file);
-  reader.pragma('busy_timeout = 5000');
-  reader.pragma('query_only = ON');
+  // Commit sequence numbers: the groups this process has committed (commitSeq), and how many of
+  // them are on disk (flushedSeq; one flush at a time, see startFlush).
+  let commitSeq = 0;
+  let flushedSeq = 0;
 
-  // Reads share one read transaction per turn of the event loop: each statement outside a
-  // transaction would take and drop SQLite's file locks (four fcntl calls) and read the schema
-  // version on its own. The snapshot is taken by the turn's first read and ended at the end of
-  // the turn, or as soon as this process commits a write, so a read never misses a commit made
-  // before it started; another process's commit is seen from the next turn (a request read in
-  // the same turn as that commit was concurrent with it).
-  const readSchemaVersion = reader.prepare('PRAGMA schema_version').pluck();
-  const beginRead = reader.prepare('BEGIN');
-  const endRead = reader.prepare('COMMIT');
-  let snapshot: number | null = null;
-  const endSnapshot = () => {
-    if (snapshot === null) return;
-    snapshot = null;
-    if (reader.inTransaction) endRead.run();
+  // Reads share read transactions (snapshots): each statement outside a transaction would take
+  // and drop SQLite's file locks (four fcntl calls) and read the schema version on its own. A
+  // snapshot is labelled with the commits it sees, and a read uses one only while that label is
+  // flushedSeq: it sees every commit that may have been answered, and none that is not yet on
+  // disk. Two connections, so that reads never wait for a flush: one holds the snapshot of the
+  // commits on disk, while the other takes one as a flush starts, of the commits it covers, to
+  // serve reads once it completes. A snapshot is ended at the end of the turn of the event loop
+  // that took it, or once a later one is on disk, or once flushes catch up with commits: another
+  // process's commit is seen from then on.
+  const readers = [readConnection(file), readConnection(file)];
+  const endSnapshots = () => {
+    for (const r of readers) r.end();
   };
-  const openSnapshot = () => {
-    if (snapshot !== null) return;
-    if (reader.inTransaction) endRead.run(); // left open by a failed end: not this turn's
-    beginRead.run();
+  const endIdleSnapshots = () => {
     try {
-      snapshot = readSchemaVersion.get() as number; // the first read: this takes the snapshot
-    } catch (err) {
-      endRead.run();
-      throw err;
+      if (commitSeq === flushedSeq) endSnapshots();
+      else for (const r of readers) if (r.version !== null && r.seq < flushedSeq) r.end();
+    } catch {
+      // Ending a read-only transaction does not fail in practice; if it did, the next open
+      // ends it again, in a request that can report the error.
     }
-    setImmediate(() => {
-      try {
-        endSnapshot();
-      } catch {
-        // Ending a read-only transaction does not fail in practice; if it did, the next read's
-        // openSnapshot ends it again, in a request that can report the error.
-      }
-    });
+  };
+  /** The connection whose snapshot reads may use now, if any. */
+  const current = () => {
+    for (const r of readers) if (r.version !== null && r.seq === flushedSeq) return r;
+    return null;
+  };
+  /** A snapshot of every commit so far, on the connection reads are not using. */
+  const snapshotAtCommitSeq = () => {
+    if (readers.some((r) => r.version !== null && r.seq === commitSeq)) return;
+    const now = current();
+    const r = readers[0] === now ? readers[1] : readers[0];
+    r.end();
+    r.open(commitSeq);
   };
 
   // The writer's schema version while a group transaction holds the write lock (no DDL runs in
@@ -246,7 +299,6 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   const writeSchemaVersion = db.prepare('PRAGMA schema_version').pluck();
   let groupVersion: number | null = null;
   const rows = rowReader(db, () => groupVersion);
-  const readerRows = rowReader(reader, () => snapshot);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let s = statements.get(sql);
@@ -256,15 +308,15 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     }
     return s;
   };
-  /** The reader's statement for `sql`, or null when `sql` writes (it then goes to the writer). */
-  const readOnly = new Map<string, Database.Statement | null>();
-  const prepareRead = (sql: string) => {
-    let s = readOnly.get(sql);
-    if (s === undefined) {
-      s = prepare(sql).readonly ? reader.prepare(sql) : null;
-      readOnly.set(sql, s);
+  /** Whether `sql` only reads (it then goes to a read connection, else to the writer). */
+  const readOnly = new Map<string, boolean>();
+  const onlyReads = (sql: string) => {
+    let ro = readOnly.get(sql);
+    if (ro === undefined) {
+      ro = prepare(sql).readonly;
+      readOnly.set(sql, ro);
     }
-    return s;
+    return ro;
   };
   const bind = (params: unknown[]) =>
     params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
@@ -275,29 +327,79 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     return [];
   };
 
-  // A group's commit whose WAL flush is under way: reads wait for it, so that nothing is seen
-  // before it is durable (rule: a success is told to no one before then). The next group's
-  // COMMIT waits for it too (it runs in `exclusive`), so at most one commit is ever unflushed.
-  let unsynced: Promise<void> | null = null;
   // A flush that failed leaves the file's state on disk unknown (the kernel may have dropped the
   // pages it could not write): from then on nothing is answered, until a restart recovers the
   // store from what is on disk.
   let broken: Error | null = null;
   const stop = (err: Error) =>
     (broken = new Error(`the SQLite store could not flush its WAL to disk (${err.message}): restart the gateway`, { cause: err }));
-  const flushed = async () => {
-    if (!walSync) return;
-    const flush = walSync.later();
-    const done = flush.then(
-      () => undefined,
-      (err: Error) => {
-        stop(err);
-      },
-    );
-    unsynced = done;
-    await done;
-    unsynced = null;
+
+  // One flush at a time, of every commit made before it starts; commits go on meanwhile, and
+  // the next flush starts when it completes. A group is answered once a flush that started after
+  // its COMMIT has completed, and every flush before it succeeded.
+  let flushing = false;
+  const unanswered: { seq: number; answer: (err: Error | null) => void }[] = [];
+  const flushWaiters: (() => void)[] = [];
+  /** Settles at the next flush that completes (or fails); only awaited while one is under way. */
+  const flushDone = () => new Promise<void>((ok) => flushWaiters.push(ok));
+  const startFlush = () => {
+    flushing = true;
+    const covers = commitSeq;
+    // The snapshot reads will use once this flush completes (see `readers`).
+    try {
+      snapshotAtCommitSeq();
+    } catch {
+      // Reads then wait for this flush instead (see `readable`).
+    }
+    const finish = (failed: Error | null) => {
+      flushing = false;
+      if (failed) stop(failed);
+      else if (!broken) flushedSeq = covers;
+      while (unanswered.length > 0 && (broken || unanswered[0].seq <= flushedSeq)) unanswered.shift()!.answer(broken);
+      endIdleSnapshots();
+      for (const ok of flushWaiters.splice(0)) ok();
+      if (!broken && commitSeq > flushedSeq) startFlush();
+      else checkpointSoon();
+    };
+    try {
+      walSync!.later().then(
+        () => finish(null),
+        (err: Error) => finish(err),
+      );
+    } catch (err) {
+      queueMicrotask(() => finish(err as Error));
+    }
+  };
+  /** After a group's COMMIT: `answer` is called once it is on disk (with null) or never will be. */
+  const committed = (answer: (err: Error | null) => void) => {
+    const seq = ++commitSeq;
+    if (!walSync) {
+      flushedSeq = seq; // SQLite flushed inside COMMIT (or, at NORMAL, nothing is owed)
+      answer(null);
+      checkpointSoon();
+      return;
+    }
+    unanswered.push({ seq, answer });
+    if (!flushing) startFlush();
+  };
+  /** Waits until at most `ahead` commits are not yet on disk. */
+  const flushedUpTo = async (ahead: number) => {
+    while (commitSeq - flushedSeq > ahead && !broken) await flushDone();
+  };
+  /**
+   * The connection a read runs on now: one whose snapshot sees exactly the commits that are on
+   * disk, or a new snapshot when every commit is. Null (wait for a flush) only after a failure
+   * left neither, such as a snapshot that could not be taken before a COMMIT.
+   */
+  const readable = () => {
     if (broken) throw broken;
+    const r = current();
+    if (r) return r;
+    if (commitSeq !== flushedSeq) return null;
+    endSnapshots();
+    readers[0].open(commitSeq);
+    setImmediate(endIdleSnapshots);
+    return readers[0];
   };
   const durableNow = () => {
     try {
@@ -367,6 +469,9 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       }
       checkpointing = null;
     })());
+  const checkpointSoon = () => {
+    if (checkpoints && !checkpointing && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) void checkpoint();
+  };
   // Prepared once: exec() would parse these again for every member.
   const savepoint = db.prepare('SAVEPOINT member');
   const release = db.prepare('RELEASE member');
@@ -384,9 +489,13 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   };
   const commitGroup = async () => {
     if (checkpoints && walFrames > CHECKPOINT_PAUSE_FRAMES) {
+      await flushedUpTo(0);
+      endSnapshots(); // they would keep the checkpoint from copying the frames after them
       await checkpointing;
       await checkpoint(); // no writer now: it copies all of the WAL, which starts over below
       walFrames = 0;
+      // Those taken meanwhile, before the copy ended, would keep the WAL from starting over.
+      endSnapshots();
     }
     const group = waiting.splice(0, MAX_GROUP);
     if (waiting.length) schedule();
@@ -402,8 +511,6 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       members = [];
     };
     const begin = () => {
-      // This process's read snapshot would keep SQLite from starting the WAL over here.
-      endSnapshot();
       db.exec('BEGIN IMMEDIATE');
       groupVersion = writeSchemaVersion.get() as number;
     };
@@ -434,9 +541,10 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       }
     }
     try {
-      // Ended before the COMMIT (nothing reads in between): the checkpoint that may follow it
-      // is not held back by this process's own snapshot.
-      endSnapshot();
+      // With no flush under way, reads have no snapshot of the commits on disk once this one is
+      // made: take one now. (Taken after a checkpoint has copied the whole WAL, it reads the
+      // database file alone, and so does not keep this COMMIT from starting the WAL over.)
+      if (!flushing && commitSeq === flushedSeq && !current()) snapshotAtCommitSeq();
       if (db.inTransaction) db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -445,16 +553,12 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     } finally {
       groupVersion = null;
     }
-    if (members.length > 0) {
-      try {
-        await flushed();
-      } catch (err) {
-        failAll(err);
-        return;
-      }
-    }
-    for (const m of members) m.w.resolve(m.value);
-    if (checkpoints && !checkpointing && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) void checkpoint();
+    if (members.length === 0) return;
+    // Answered once on disk; the next group may commit meanwhile.
+    committed((err) => {
+      if (err) return failAll(err);
+      for (const m of members) m.w.resolve(m.value);
+    });
   };
   const tx = <T>(fn: (q: Queryable) => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
@@ -467,24 +571,24 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     forUpdate: '',
     skipLocked: '',
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
-      const r = prepareRead(sql);
-      if (!r) return tx((q) => q.query<T>(sql, params));
-      while (unsynced) await unsynced;
-      if (broken) throw broken;
-      openSnapshot();
-      return readerRows(r, bind(params)) as T[];
+      if (!onlyReads(sql)) return tx((q) => q.query<T>(sql, params));
+      let r;
+      while (!(r = readable())) await flushDone();
+      return r.rows(r.statement(sql), bind(params)) as T[];
     },
     tx,
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
     withMigrationLock: <T>(fn: (s: MigrationSession) => Promise<T>) =>
       exclusive(async () => {
+        await flushedUpTo(0);
         if (broken) throw broken;
         db.exec('BEGIN IMMEDIATE');
         try {
           const out = await fn({ ...direct, exec: async (sql: string) => void db.exec(sql) });
-          endSnapshot();
+          endSnapshots();
           db.exec('COMMIT');
           durableNow(); // rare (start-up): on this thread
+          flushedSeq = ++commitSeq; // a snapshot from before it is not read again
           return out;
         } catch (err) {
           if (db.inTransaction) db.exec('ROLLBACK');
@@ -492,14 +596,16 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
         } finally {
           statements.clear(); // prepared statements may refer to tables a migration rebuilt
           readOnly.clear();
+          for (const r of readers) r.forget();
         }
       }),
     close: async () => {
       await exclusive(async () => {
+        await flushedUpTo(0);
         await checkpointing;
         await checkpoints?.close();
-        endSnapshot();
-        reader.close();
+        endSnapshots();
+        for (const r of readers) r.close();
         db.close();
         walSync?.close();
       });
