@@ -35,5 +35,11 @@ export interface Services {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** Set when `principal` came from a cached key not yet checked against the store (accessGate). */
+    accessCheck?: { version: number; id: string; secret: string };
+  }
+  interface FastifyContextConfig {
+    /** The handler reads through accessGate's `confirmed`, checking a cached key in its own read. */
+    confirmsAccess?: boolean;
   }
 }

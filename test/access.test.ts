@@ -42,6 +42,52 @@ describe('merchant access', () => {
       body: { source_account_number: m.account_number, validation_type: 'upi_intent' },
     });
 
+  it('status reads with a key the gateway has cached: a revocation, a new fence or a bad request still answered as from the store', async () => {
+    const m = await gw.merchant('Cached Reads');
+    const cf = gw.cashfree(m.test_key);
+    const made = (await cf.createRpd({ verification_id: 'cached-1', name: 'John Doe' })).json;
+    const fav = (await gw.request('POST', '/v1/fund_accounts/validations', {
+      headers: { authorization: basic(m.test_key) },
+      body: { source_account_number: m.account_number, validation_type: 'upi_intent' },
+    })).json;
+    const rzpGet = (id: string, k: Key = m.test_key) => gw.request('GET', `/v1/fund_accounts/validations/${id}`, { headers: { authorization: basic(k) } });
+    // Read once: the key is cached from here on.
+    assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 200);
+    assert.equal((await rzpGet(fav.id)).status, 200);
+
+    // Keys and merchants change elsewhere (another merchant): the reads are still answered.
+    await gw.merchant('Someone Else');
+    assert.equal(String((await cf.status({ ref_id: String(made.ref_id) })).json.ref_id), String(made.ref_id));
+    assert.equal((await rzpGet(fav.id)).json.id, fav.id);
+
+    // A fence set on this merchant holds on the next read, and lifting it lets the next one through.
+    await gw.admin('PUT', `/merchants/${m.id}/ip-allowlist`, { cidrs: ['10.0.0.0/8'] });
+    assert.equal((await cf.status({ verification_id: 'cached-1' })).json.code, 'ip_validation_failed');
+    // ...and on the reads after it, with nothing changed since (the key cached with its fence).
+    assert.equal((await cf.status({ verification_id: 'cached-1' })).json.code, 'ip_validation_failed');
+    assert.equal((await rzpGet(fav.id)).status, 403);
+    await gw.admin('PUT', `/merchants/${m.id}/ip-allowlist`, { cidrs: [] });
+    assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 200);
+    assert.equal((await rzpGet(fav.id)).status, 200);
+
+    // Revoked (a second key keeps the merchant going): refused at once, whatever was asked.
+    const second = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+    assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 200);
+    assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
+    // The first request after it asks for something that is not there: still a 401, not a 400.
+    assert.equal((await cf.status({ ref_id: 'not-a-number' })).status, 401);
+    assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 401);
+    assert.equal((await rzpGet(fav.id)).status, 401);
+    assert.equal((await gw.cashfree(second).status({ verification_id: 'cached-1' })).status, 200);
+    // Likewise in RazorpayX's dialect: not a 404.
+    assert.equal((await rzpGet(fav.id, second)).status, 200);
+    const third = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+    assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${second.client_id}`)).status, 204);
+    assert.equal((await rzpGet('fav_nope', second)).status, 401);
+    assert.equal((await rzpGet(fav.id, second)).status, 401);
+    assert.equal((await rzpGet(fav.id, third)).status, 200);
+  });
+
   it('rotates keys: at most two active per mode, a revoked key refused at once, live keys need a connector', async () => {
     const m = await gw.merchant('Rotating');
     const second = await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' });
@@ -234,6 +280,8 @@ describe('key revocation across instances on PostgreSQL', { skip: needsPostgres 
     assert.equal((await b.cashfree(m.test_key).createRpd({ verification_id: 'pg-1' })).status, 200);
     assert.equal((await b.cashfree(second).status({ verification_id: 'pg-1' })).status, 200);
     assert.equal((await a.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
+    // A status read checks a cached key within its own statement: refused all the same.
+    assert.equal((await b.cashfree(m.test_key).status({ verification_id: 'pg-1' })).status, 401);
     assert.equal((await b.cashfree(m.test_key).createRpd({ verification_id: 'pg-2' })).status, 401);
     // The allowlist and the 2FA key pair likewise hold on both at once, for a key b has just
     // read again (filed under the version the revocation moved to): only the merchant changes.

@@ -8,6 +8,8 @@ import type { Services } from '../services.js';
 import { cidrMatcher, clientAddress } from '../engine/cidr.js';
 import { checkSignature } from '../engine/access.js';
 import { rateLimit, rateLimitPerIp } from './rate-limit.js';
+import { AccessMoved } from '../engine/merchants.js';
+import type { Principal } from '../engine/types.js';
 
 export type Refusal =
   | { kind: 'too_many_per_ip' }
@@ -22,6 +24,24 @@ export function accessGate(s: Services) {
   const trusted = cidrMatcher(s.cfg.access.trustedProxies);
   const addressOf = (req: FastifyRequest) => clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted);
 
+  /** The merchant's fences for this request: the environment, its allowlist, its 2FA signature. */
+  const fences = async (req: FastifyRequest, p: Principal): Promise<Refusal | null> => {
+    if (!s.cfg.access.modes.includes(p.mode)) return { kind: 'wrong_environment', mode: p.mode };
+    const address = addressOf(req);
+    const allow = p.merchant.settings.ipAllowlist ?? [];
+    // With a 2FA key pair, only allowlisted addresses go without a signature.
+    if (allow.length === 0 || !cidrMatcher(allow)(address)) {
+      const priv = p.merchant.settings.signatureRequired ? await s.merchants.signingPrivateKey(p.merchant.id) : null;
+      if (priv) {
+        const sig = req.headers['x-cf-signature'];
+        if (typeof sig !== 'string' || sig === '') return { kind: 'signature_missing' };
+        const check = checkSignature(priv, p.clientId, sig);
+        if (check !== 'ok') return { kind: 'signature_invalid', why: check };
+      } else if (allow.length > 0) return { kind: 'ip_not_allowed', address };
+    }
+    return null;
+  };
+
   return {
     addressOf,
     /** Before credentials are read. */
@@ -29,26 +49,70 @@ export function accessGate(s: Services) {
       const d = await rateLimitPerIp(s, addressOf(req), reply);
       return d && !d.allowed ? { kind: 'too_many_per_ip' } : null;
     },
-    /** Authenticates the key pair and applies the merchant's fences; sets req.principal. */
-    async admit(req: FastifyRequest, reply: FastifyReply, id: string, secret: string): Promise<Refusal | null> {
-      const p = await s.merchants.authenticate(id, secret);
-      if (!p) return { kind: 'bad_credentials' };
-      if (!s.cfg.access.modes.includes(p.mode)) return { kind: 'wrong_environment', mode: p.mode };
-      const address = addressOf(req);
-      const allow = p.merchant.settings.ipAllowlist ?? [];
-      // With a 2FA key pair, only allowlisted addresses go without a signature.
-      if (allow.length === 0 || !cidrMatcher(allow)(address)) {
-        const priv = p.merchant.settings.signatureRequired ? await s.merchants.signingPrivateKey(p.merchant.id) : null;
-        if (priv) {
-          const sig = req.headers['x-cf-signature'];
-          if (typeof sig !== 'string' || sig === '') return { kind: 'signature_missing' };
-          const check = checkSignature(priv, p.clientId, sig);
-          if (check !== 'ok') return { kind: 'signature_invalid', why: check };
-        } else if (allow.length > 0) return { kind: 'ip_not_allowed', address };
+    /**
+     * Authenticates the key pair and applies the merchant's fences; sets req.principal.
+     * `confirmLater` (routes whose handler reads through `confirmed`): a key this instance has
+     * cached is taken without reading the store, to be checked by the handler's own read.
+     * `counted`: the operation's budget was already taken for this request.
+     */
+    async admit(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      id: string,
+      secret: string,
+      opts: { confirmLater?: boolean; counted?: boolean } = {},
+    ): Promise<Refusal | null> {
+      const hit = opts.confirmLater ? s.merchants.cached(id, secret) : null;
+      // A refusal on cached settings is not final: the settings may have changed since.
+      if (hit && (await fences(req, hit.principal)) === null) {
+        req.principal = hit.principal;
+        req.accessCheck = { version: hit.version, id, secret };
+      } else {
+        const p = await s.merchants.authenticate(id, secret);
+        if (!p) return { kind: 'bad_credentials' };
+        const refusal = await fences(req, p);
+        if (refusal) return refusal;
+        req.principal = p;
+        req.accessCheck = undefined;
       }
-      req.principal = p;
+      if (opts.counted) return null;
       const d = await rateLimit(s, req, reply);
       return d && !d.allowed ? { kind: 'too_many_per_operation' } : null;
+    },
+    /**
+     * Before an error is answered to a request whose cached key no read has checked yet (a bad
+     * parameter, an unknown id): the request admitted again from the store, or its refusal, which
+     * is then the answer (a revoked key gets its 401, not a 400 or a 404).
+     */
+    async settle(req: FastifyRequest, reply: FastifyReply): Promise<Refusal | null> {
+      const check = req.accessCheck;
+      if (!check) return null;
+      req.accessCheck = undefined;
+      return this.admit(req, reply, check.id, check.secret, { counted: true });
+    },
+    /**
+     * `read(access)` for the principal admitted: when it came from the cache, `read` must read the
+     * access version in its own statement (Engine.find's `access`); if that moved, the request is
+     * admitted again from the store (or refused, through `refuse`) and read again. A status read
+     * thus costs one statement, and a revoked key or a changed fence still holds at once.
+     */
+    async confirmed<T>(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      read: (access?: number) => Promise<T>,
+      refuse: (r: Refusal) => Error,
+    ): Promise<T> {
+      const check = req.accessCheck;
+      if (!check) return read();
+      req.accessCheck = undefined;
+      try {
+        return await read(check.version);
+      } catch (err) {
+        if (!(err instanceof AccessMoved)) throw err;
+      }
+      const refusal = await this.admit(req, reply, check.id, check.secret, { counted: true });
+      if (refusal) throw refuse(refusal);
+      return read();
     },
   };
 }

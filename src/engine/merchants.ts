@@ -184,6 +184,19 @@ export class Merchants {
   }
 
   /**
+   * The caller behind a key pair from this instance's cache alone, with the access version the
+   * key was read at; null when it is not cached, is revoked or the secret does not match (then
+   * `authenticate`). Whoever takes it must read the access version in its own first statement and
+   * start again from `authenticate` if it moved (accessGate's `confirmed`), so that a revoked key
+   * or a changed merchant still holds at once.
+   */
+  cached(clientId: string, secret: string): { principal: Principal; version: number } | null {
+    const hit = this.keyCache.get(clientId);
+    if (!hit || hit.revokedAt !== null || !secretMatches(secret, hit.secretHash)) return null;
+    return { principal: hit.principal, version: hit.version };
+  }
+
+  /**
    * A key with its merchant, from this instance's cache while the store's access version has
    * not moved since it was read (any change to a key or a merchant moves it, in the same
    * transaction), else from the store. The version is read first, so a cached key is never older
@@ -250,5 +263,12 @@ export class Merchants {
 
   unseal(sealed: string) {
     return unseal(sealed, this.secretKey);
+  }
+}
+
+/** The access version moved between a cached key's read and a read that checked it (see `cached`). */
+export class AccessMoved extends Error {
+  constructor() {
+    super('keys or merchants changed since the key was cached');
   }
 }

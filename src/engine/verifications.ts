@@ -10,6 +10,7 @@ import { newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
 import type { Credit, Merchant, Principal, Verification } from './types.js';
+import { AccessMoved } from './merchants.js';
 import { maskAccount } from '../log.js';
 import { withDeadline } from './deadline.js';
 import { verifiedNameMatch } from './name-checks.js';
@@ -173,18 +174,35 @@ export class Engine implements RailInbox {
     return upiLink(this.intent(v));
   }
 
-  /** The merchant's verification, of `kind` when given (each API reads its own kind). */
+  /**
+   * The merchant's verification, of `kind` when given (each API reads its own kind). With
+   * `access`, the principal came from a cached key read at that access version: the same
+   * statement reads the version, and AccessMoved is thrown if it moved (accessGate's `confirmed`).
+   */
   async find(
     p: Principal,
     by: { verificationId: string } | { refId: number } | { publicId: string },
     kind?: Verification['kind'],
+    access?: number,
   ): Promise<Verification | null> {
-    const v =
-      'verificationId' in by
-        ? await verifications.byMerchantVid(this.db, p.merchant.id, by.verificationId)
-        : 'refId' in by
-          ? await verifications.byMerchantRef(this.db, p.merchant.id, by.refId)
-          : await verifications.byPublicId(this.db, p.merchant.id, by.publicId);
+    let v: Verification | null;
+    if (access === undefined) {
+      v =
+        'verificationId' in by
+          ? await verifications.byMerchantVid(this.db, p.merchant.id, by.verificationId)
+          : 'refId' in by
+            ? await verifications.byMerchantRef(this.db, p.merchant.id, by.refId)
+            : await verifications.byPublicId(this.db, p.merchant.id, by.publicId);
+    } else {
+      const r =
+        'verificationId' in by
+          ? await verifications.oneWithAccess(this.db, 'v.merchant_id = ? AND v.verification_id = ?', [p.merchant.id, by.verificationId])
+          : 'refId' in by
+            ? await verifications.oneWithAccess(this.db, 'v.ref_id = ?', [by.refId])
+            : await verifications.oneWithAccess(this.db, 'v.public_id = ?', [by.publicId]);
+      if (r.access !== access) throw new AccessMoved();
+      v = r.v && r.v.merchantId === p.merchant.id ? r.v : null;
+    }
     if (!v || (kind && v.kind !== kind)) return null;
     return this.current(v);
   }

@@ -1,5 +1,5 @@
 // The Cashfree Verification dialect (/verification/...): translation only.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { CashfreeError, cashfreeErrorHandler, cashfreeRefusal, invalid } from './errors.js';
@@ -26,13 +26,16 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   app.addSchema(ErrorBody);
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(cashfreeErrorHandler);
+  const gate = accessGate(s);
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const refusal = await gate.settle(req, reply);
+    return cashfreeErrorHandler(refusal ? (cashfreeRefusal(refusal) as typeof err) : err, req, reply);
+  });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ type: 'invalid_request_error', code: 'not_found', message: `${req.method} ${req.url} is not an endpoint.` }),
   );
 
   // Credentials are checked before the body is read, so a bad key never costs a parse.
-  const gate = accessGate(s);
   app.addHook('onRequest', async (req, reply) => {
     const early = await gate.perIp(req, reply);
     if (early) throw cashfreeRefusal(early);
@@ -40,7 +43,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
     const secret = header(req, 'x-client-secret');
     if (!id) throw invalid('x-client-id_missing', 'x-client-id is missing in the request.');
     if (!secret) throw invalid('x-client-secret_missing', 'x-client-secret is missing in the request.');
-    const refusal = await gate.admit(req, reply, id, secret);
+    const refusal = await gate.admit(req, reply, id, secret, { confirmLater: req.routeOptions.config.confirmsAccess === true });
     if (refusal) throw cashfreeRefusal(refusal);
   });
 
@@ -88,6 +91,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   app.get<{ Querystring: Static<typeof RemitterStatusQuery> }>(
     '/remitter/status',
     {
+      config: { confirmsAccess: true },
       schema: {
         tags: ['Cashfree: reverse penny drop'],
         summary: 'Status of a reverse penny drop',
@@ -97,16 +101,18 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
         security,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { verification_id: vid, ref_id: ref } = req.query;
       if (!vid && !ref) throw invalid('invalid_request', 'Please provide verification_id or ref_id');
+      const find = (by: Parameters<typeof s.engine.find>[1]) =>
+        gate.confirmed(req, reply, (access) => s.engine.find(req.principal!, by, 'rpd', access), cashfreeRefusal);
       if (vid) {
-        const v = await s.engine.find(req.principal!, { verificationId: vid }, 'rpd');
+        const v = await find({ verificationId: vid });
         if (!v) throw invalid('invalid_request', 'Please enter a valid verification_id');
         return remitterStatus(v);
       }
       const refId = /^[1-9]\d{0,15}$/.test(ref!) ? Number(ref) : null;
-      const v = refId === null ? null : await s.engine.find(req.principal!, { refId }, 'rpd');
+      const v = refId === null ? null : await find({ refId });
       if (!v) throw invalid('invalid_request', 'Please enter a valid ref_id');
       return remitterStatus(v);
     },

@@ -1,6 +1,6 @@
 // The RazorpayX dialect (/v1/fund_accounts/validations): fund account validation by UPI intent.
 // Translation only: the verification, its state machine and its money are the engine's.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
@@ -37,19 +37,22 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   app.addSchema(FundAccountValidation);
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(razorpayErrorHandler);
+  const gate = accessGate(s);
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const refusal = await gate.settle(req, reply);
+    return razorpayErrorHandler(refusal ? (razorpayRefusal(refusal) as typeof err) : err, req, reply);
+  });
   app.setNotFoundHandler((_req, reply) => {
     const e = routeNotFound();
     return reply.code(e.status).send(e.body());
   });
   // Credentials are checked before the body is read, so a bad key never costs a parse.
-  const gate = accessGate(s);
   app.addHook('onRequest', async (req, reply) => {
     const early = await gate.perIp(req, reply);
     if (early) throw razorpayRefusal(early);
     const key = basicCredentials(req);
     if (!key) throw unauthenticated(NO_API_KEY);
-    const refusal = await gate.admit(req, reply, key.id, key.secret);
+    const refusal = await gate.admit(req, reply, key.id, key.secret, { confirmLater: req.routeOptions.config.confirmsAccess === true });
     if (refusal) throw razorpayRefusal(refusal);
   });
 
@@ -100,6 +103,7 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   app.get<{ Params: Static<typeof ValidationParams> }>(
     '/fund_accounts/validations/:id',
     {
+      config: { confirmsAccess: true },
       schema: {
         tags,
         summary: 'A fund account validation',
@@ -109,9 +113,11 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
         security,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const id = req.params.id;
-      const v = /^fav_[0-9A-Za-z]{14}$/.test(id) ? await s.engine.find(req.principal!, { publicId: id }, 'rpd') : null;
+      const v = /^fav_[0-9A-Za-z]{14}$/.test(id)
+        ? await gate.confirmed(req, reply, (access) => s.engine.find(req.principal!, { publicId: id }, 'rpd', access), razorpayRefusal)
+        : null;
       if (!v) throw unknownId();
       return entity(v);
     },
