@@ -223,6 +223,82 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.deepEqual(await db.query('SELECT v FROM t ORDER BY id'), [{ v: 'next' }]);
   });
 
+  it('review: answers no failure that reflects another group\'s commit before that commit is flushed', async () => {
+    holding = true;
+    const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('paid')"));
+    await flushStarted();
+    // As billing does: a check on the state (balance, reference already applied) that throws.
+    const second = db.tx(async (q) => {
+      const [r] = await q.query<{ n: number }>("SELECT count(*) AS n FROM t WHERE v = 'paid'");
+      if (r.n > 0) throw new Error('already paid');
+    });
+    assert.equal(await settles(second), false, 'told "already paid" of a payment that is not on disk');
+    held.shift()!.done(null);
+    await first;
+    await second.catch(() => {});
+  });
+
+  it('review: commits nothing after a flush failed', async () => {
+    holding = true;
+    const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('a')"));
+    await flushStarted();
+    let go!: () => void;
+    const gate = new Promise<void>((r) => (go = r));
+    let inside = false;
+    const second = db.tx(async (q) => {
+      inside = true;
+      await gate;
+      await q.query("INSERT INTO t (v) VALUES ('after-broken')");
+    });
+    await until('the second group did not start', () => inside);
+    held.shift()!.done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await assert.rejects(first, /restart the gateway/);
+    go();
+    let flushedAfter = false;
+    const settled = second.then(() => 'ok', (e: Error) => e);
+    while (!(await settles(settled, 10))) {
+      // A flush started after the failed one (held here): let it through, else second never settles.
+      if (held.length > 0) (flushedAfter = true), held.shift()!.done(null);
+    }
+    assert.match(String(await settled), /restart the gateway/);
+    const other = new Database(join(dir, 'pennygate.db'), { readonly: true });
+    const n = (other.prepare("SELECT count(*) AS n FROM t WHERE v = 'after-broken'").get() as { n: number }).n;
+    other.close();
+    assert.equal(n, 0, 'a group was committed after the store stopped (its caller was told it failed)');
+    assert.equal(flushedAfter, false, 'a flush was started after the failed one');
+  });
+
+  it('review: the command line\'s store holds no snapshot after a commit (it would keep checkpoints from the WAL)', async () => {
+    await db.close();
+    db = openSqlite(dir); // as the CLI opens it
+    for (let i = 0; i < 3; i++) await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('cli')"));
+    await new Promise((r) => setTimeout(r, 20));
+    const other = new Database(join(dir, 'pennygate.db'));
+    const [r] = other.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    other.close();
+    assert.equal(r.checkpointed, r.log, `a snapshot of this store kept ${r.log - r.checkpointed} WAL frames from the checkpoint`);
+  });
+
+  it('review: sees another process\'s answered commit after a transaction that failed alone', async () => {
+    await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('before')"));
+    // A request refused inside its transaction (as billing's InsufficientBalanceError): its group commits nothing.
+    await assert.rejects(db.tx(async (q) => {
+      await q.query("INSERT INTO t (v) VALUES ('refused')");
+      throw new Error('insufficient balance');
+    }), /insufficient/);
+    await new Promise((r) => setTimeout(r, 20));
+    // The CLI (SQLite's FULL: durable when answered) tops up meanwhile.
+    const cli = new Database(join(dir, 'pennygate.db'));
+    cli.prepare("INSERT INTO t (v) VALUES ('cli')").run();
+    cli.close();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await count(), 2, 'a read of this store missed a commit the CLI had answered');
+    const other = new Database(join(dir, 'pennygate.db'));
+    const [r] = other.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    other.close();
+    assert.equal(r.checkpointed, r.log, 'a snapshot kept the checkpoint from the WAL');
+  });
+
   it('makes no flush per commit at SQLITE_SYNCHRONOUS=NORMAL', async () => {
     await db.close();
     process.env.SQLITE_SYNCHRONOUS = 'NORMAL';
@@ -253,5 +329,44 @@ describe('SQLite checkpoints on their own thread', () => {
     const [n] = await db.query<{ n: number }>('SELECT count(*) AS n FROM t');
     assert.equal(n.n, 48_000);
     await db.close();
+  });
+});
+
+describe('review: checkpoints under writes that never leave the flush pipeline idle', () => {
+  it('keeps the WAL short while each flush takes a few milliseconds and commits go on during it', { timeout: 120_000 }, async () => {
+    (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      setTimeout(() => realFdatasync(fd, cb), 3)) as typeof fs.fdatasync;
+    const dir = mkdtempSync(join(tmpdir(), 'pennygate-pipeline-'));
+    const db = openSqlite(dir, { server: true });
+    try {
+      await db.withMigrationLock((s) => s.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'));
+      const wal = join(dir, 'pennygate.db-wal');
+      let longest = 0;
+      // Requests arriving on their own (open loop), a few every millisecond, as at a busy gateway.
+      let inFlight = 0;
+      const all: Promise<unknown>[] = [];
+      const started = Date.now();
+      await new Promise<void>((done) => {
+        const tick = setInterval(() => {
+          longest = Math.max(longest, fs.statSync(wal).size);
+          if (longest > 40 * 1024 * 1024 || Date.now() - started > 15_000) {
+            clearInterval(tick);
+            return done();
+          }
+          for (let i = 0; i < 5 && inFlight < 400; i++) {
+            inFlight++;
+            all.push(db.tx((q) => q.query('INSERT INTO t (v) VALUES (?)', ['x'.repeat(2000)])).finally(() => inFlight--));
+          }
+        }, 1);
+      });
+      await Promise.all(all);
+      const main = fs.statSync(join(dir, 'pennygate.db')).size;
+      const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM t');
+      console.log('REVIEW', { longest, main, rows: rows[0].n, ms: Date.now() - started });
+      assert.ok(longest < 24 * 1024 * 1024, `the WAL grew to ${longest} bytes in ${Date.now() - started} ms; the database file is ${main} bytes (checkpoints copied nothing)`);
+    } finally {
+      fs.fdatasync = realFdatasync;
+      await db.close();
+    }
   });
 });
