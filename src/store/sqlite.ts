@@ -359,7 +359,8 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       endIdleSnapshots();
       for (const ok of flushWaiters.splice(0)) ok();
       if (!broken && commitSeq > flushedSeq) startFlush();
-      else checkpointSoon();
+      // Under load the pipeline may never be idle: checkpoint behind it all the same.
+      if (!broken) checkpointSoon();
     };
     try {
       walSync!.later().then(
@@ -373,6 +374,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   /** After a group's COMMIT: `answer` is called once it is on disk (with null) or never will be. */
   const committed = (answer: (err: Error | null) => void) => {
     const seq = ++commitSeq;
+    if (broken) return answer(broken);
     if (!walSync) {
       flushedSeq = seq; // SQLite flushed inside COMMIT (or, at NORMAL, nothing is owed)
       answer(null);
@@ -381,6 +383,16 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     }
     unanswered.push({ seq, answer });
     if (!flushing) startFlush();
+  };
+  /**
+   * A failure is an answer too: one found in a transaction may reflect any commit made before it
+   * (another group's, not yet on disk): told once every commit up to `seen` is on disk.
+   */
+  const failLater = (seen: number, fail: (err: Error | null) => void) => {
+    if (broken || seen <= flushedSeq) return fail(broken);
+    let i = unanswered.length;
+    while (i > 0 && unanswered[i - 1].seq > seen) i--;
+    unanswered.splice(i, 0, { seq: seen, answer: fail });
   };
   /** Waits until at most `ahead` commits are not yet on disk. */
   const flushedUpTo = async (ahead: number) => {
@@ -506,9 +518,16 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       return;
     }
     let members: { w: Waiting; value: unknown }[] = [];
+    // Members that failed: answered with the group (below), as their failure may reflect commits
+    // that are not on disk yet (the group's own, or earlier groups' still being flushed).
+    const failed: { w: Waiting; err: unknown }[] = [];
     const failAll = (err: unknown) => {
-      for (const m of members) m.w.reject(err);
+      for (const m of members) failed.push({ w: m.w, err });
       members = [];
+    };
+    const seen = commitSeq; // the commits of this process that a member may have read
+    const answerFailed = (err: Error | null) => {
+      for (const f of failed.splice(0)) f.w.reject(err ?? f.err);
     };
     const begin = () => {
       db.exec('BEGIN IMMEDIATE');
@@ -522,6 +541,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       for (const w of group) w.reject(err);
       return;
     }
+    let tookSnapshot = false;
     for (const w of group) {
       try {
         if (!db.inTransaction) begin();
@@ -537,27 +557,40 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
           // Some errors roll the whole transaction back: the members before it are undone too.
           failAll(new Error(`rolled back with its group by another transaction's error (${(err as Error).message})`, { cause: err }));
         }
-        w.reject(err);
+        failed.push({ w, err });
       }
     }
     try {
       // With no flush under way, reads have no snapshot of the commits on disk once this one is
       // made: take one now. (Taken after a checkpoint has copied the whole WAL, it reads the
       // database file alone, and so does not keep this COMMIT from starting the WAL over.)
-      if (!flushing && commitSeq === flushedSeq && !current()) snapshotAtCommitSeq();
+      // Nothing is committed after a flush failed (its caller would be told of a failure).
+      if (broken) throw broken;
+      if (members.length > 0 && !flushing && commitSeq === flushedSeq && !current()) {
+        try {
+          tookSnapshot = true;
+          snapshotAtCommitSeq();
+        } catch {
+          // Reads then wait for this group's flush instead (see `readable`): no reason to fail it.
+        }
+      }
       if (db.inTransaction) db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       failAll(err);
+      failLater(seen, answerFailed);
       return;
     } finally {
       groupVersion = null;
+      // Not held past this turn should no flush follow (at NORMAL, in the CLI, after a failure).
+      if (tookSnapshot) setImmediate(endIdleSnapshots);
     }
-    if (members.length === 0) return;
+    if (members.length === 0) return failLater(seen, answerFailed);
     // Answered once on disk; the next group may commit meanwhile.
     committed((err) => {
-      if (err) return failAll(err);
+      if (err) failAll(err);
       for (const m of members) m.w.resolve(m.value);
+      answerFailed(err);
     });
   };
   const tx = <T>(fn: (q: Queryable) => Promise<T>) =>
