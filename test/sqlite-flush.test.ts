@@ -299,6 +299,23 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.equal(r.checkpointed, r.log, 'a snapshot kept the checkpoint from the WAL');
   });
 
+  it('review: sees another process\'s answered commit while a flush of its own is under way', async () => {
+    holding = true;
+    const write = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('own')"));
+    await flushStarted();
+    // The CLI revokes a key (SQLite's FULL: on disk when it answers), then a request comes in.
+    const cli = new Database(join(dir, 'pennygate.db'));
+    cli.prepare("INSERT INTO t (v) VALUES ('cli')").run();
+    cli.close();
+    await new Promise((r) => setTimeout(r, 20));
+    const read = db.query<{ n: number }>("SELECT count(*) AS n FROM t WHERE v = 'cli'");
+    await settles(read, 20);
+    held.shift()!.done(null);
+    await write;
+    const [r] = await read;
+    assert.equal(r.n, 1, 'a read missed a commit another process had answered before it');
+  });
+
   it('makes no flush per commit at SQLITE_SYNCHRONOUS=NORMAL', async () => {
     await db.close();
     process.env.SQLITE_SYNCHRONOUS = 'NORMAL';
