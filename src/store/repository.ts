@@ -146,10 +146,9 @@ const ofMerchant = (v: Verification | null, merchantId: string) => (v && v.merch
 const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;
 
-// The same, with the access version read in the same statement (Engine.find's `access`): a
-// verification row or none, and always the version.
-const SELECT_VERIFICATION_WITH_ACCESS = `SELECT av.version AS access_version, v.*, c.refund_status AS reversal
-  FROM access_version av LEFT JOIN (verifications v LEFT JOIN credits c ON c.id = v.credit_id) ON`;
+// The same, with the access version read by the same statement (Engine.find's `access`).
+const SELECT_VERIFICATION_WITH_ACCESS = `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version,
+  v.*, c.refund_status AS reversal FROM verifications v LEFT JOIN credits c ON c.id = v.credit_id`;
 
 const toVerification = (r: Row): Verification => ({
   refId: r.ref_id,
@@ -254,9 +253,10 @@ export const verifications = {
   },
   /** `one`, and the access version (null when its row is missing) read by the same statement. */
   async oneWithAccess(q: Queryable, where: string, params: unknown[]): Promise<{ v: Verification | null; access: number | null }> {
-    const [r] = await q.query(`${SELECT_VERIFICATION_WITH_ACCESS} ${where} WHERE av.id = 1`, params);
-    if (!r) return { v: null, access: null };
-    return { v: r.ref_id === null ? null : toVerification(r), access: Number(r.access_version) };
+    const [r] = await q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
+    // None found (rare on a status read): the version is read on its own.
+    if (!r) return { v: null, access: await apiKeys.accessVersion(q) };
+    return { v: toVerification(r), access: r.access_version === null ? null : Number(r.access_version) };
   },
   byRef: (q: Queryable, refId: number) => verifications.one(q, 'v.ref_id = ?', [refId]),
   async exists(q: Queryable, merchantId: string, vid: string): Promise<boolean> {
