@@ -223,7 +223,7 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.deepEqual(await db.query('SELECT v FROM t ORDER BY id'), [{ v: 'next' }]);
   });
 
-  it('review: answers no failure that reflects another group\'s commit before that commit is flushed', async () => {
+  it('answers no failure that reflects another group\'s commit before that commit is flushed', async () => {
     holding = true;
     const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('paid')"));
     await flushStarted();
@@ -238,7 +238,7 @@ describe('SQLite commits flushed off the event loop', () => {
     await second.catch(() => {});
   });
 
-  it('review: commits nothing after a flush failed', async () => {
+  it('commits nothing after a flush failed', async () => {
     holding = true;
     const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('a')"));
     await flushStarted();
@@ -268,7 +268,7 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.equal(flushedAfter, false, 'a flush was started after the failed one');
   });
 
-  it('review: the command line\'s store holds no snapshot after a commit (it would keep checkpoints from the WAL)', async () => {
+  it('the command line\'s store holds no snapshot after a commit (it would keep checkpoints from the WAL)', async () => {
     await db.close();
     db = openSqlite(dir); // as the CLI opens it
     for (let i = 0; i < 3; i++) await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('cli')"));
@@ -279,7 +279,7 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.equal(r.checkpointed, r.log, `a snapshot of this store kept ${r.log - r.checkpointed} WAL frames from the checkpoint`);
   });
 
-  it('review: sees another process\'s answered commit after a transaction that failed alone', async () => {
+  it('sees another process\'s answered commit after a transaction that failed alone', async () => {
     await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('before')"));
     // A request refused inside its transaction (as billing's InsufficientBalanceError): its group commits nothing.
     await assert.rejects(db.tx(async (q) => {
@@ -299,7 +299,7 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.equal(r.checkpointed, r.log, 'a snapshot kept the checkpoint from the WAL');
   });
 
-  it('review: sees another process\'s answered commit while a flush of its own is under way', async () => {
+  it('sees another process\'s answered commit while a flush of its own is under way', async () => {
     holding = true;
     const write = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('own')"));
     await flushStarted();
@@ -349,7 +349,7 @@ describe('SQLite checkpoints on their own thread', () => {
   });
 });
 
-describe('review: checkpoints under writes that never leave the flush pipeline idle', () => {
+describe('SQLite checkpoints under writes that never leave the flush pipeline idle', () => {
   it('keeps the WAL short while each flush takes a few milliseconds and commits go on during it', { timeout: 120_000 }, async () => {
     (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
       setTimeout(() => realFdatasync(fd, cb), 3)) as typeof fs.fdatasync;

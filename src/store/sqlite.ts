@@ -184,7 +184,9 @@ function readConnection(file: string) {
       return state.version;
     },
     seq: 0,
-    open(seq: number) {
+    /** The writer's data_version when it was taken: another process's commits it includes. */
+    external: 0,
+    open(seq: number, external: number) {
       if (conn.inTransaction) commit.run(); // left open by a failed end
       begin.run();
       try {
@@ -194,6 +196,7 @@ function readConnection(file: string) {
         throw err;
       }
       r.seq = seq;
+      r.external = external;
     },
     end() {
       if (state.version === null) return;
@@ -268,6 +271,12 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // that took it, or once a later one is on disk, or once flushes catch up with commits: another
   // process's commit is seen from then on.
   const readers = [readConnection(file), readConnection(file)];
+  // Moves when another process (the CLI) commits; read before a snapshot is taken, so a snapshot
+  // includes at least the commits it counts. A read whose snapshot predates another process's
+  // commit takes a new one, waiting for this process's flush under way if there is one: that
+  // commit may have been answered (the CLI's are on disk when it answers).
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const external = () => dataVersion.get() as number;
   const endSnapshots = () => {
     for (const r of readers) r.end();
   };
@@ -291,7 +300,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     const now = current();
     const r = readers[0] === now ? readers[1] : readers[0];
     r.end();
-    r.open(commitSeq);
+    r.open(commitSeq, external());
   };
 
   // The writer's schema version while a group transaction holds the write lock (no DDL runs in
@@ -399,17 +408,19 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     while (commitSeq - flushedSeq > ahead && !broken) await flushDone();
   };
   /**
-   * The connection a read runs on now: one whose snapshot sees exactly the commits that are on
-   * disk, or a new snapshot when every commit is. Null (wait for a flush) only after a failure
-   * left neither, such as a snapshot that could not be taken before a COMMIT.
+   * The connection a read runs on now: one whose snapshot sees exactly this process's commits that
+   * are on disk and every other process's commit, or a new snapshot when every commit is on disk.
+   * Null (wait for the flush under way) when neither: another process has committed since the
+   * snapshot was taken, or a snapshot could not be taken.
    */
   const readable = () => {
     if (broken) throw broken;
     const r = current();
-    if (r) return r;
+    const ext = external();
+    if (r && r.external === ext) return r;
     if (commitSeq !== flushedSeq) return null;
     endSnapshots();
-    readers[0].open(commitSeq);
+    readers[0].open(commitSeq, ext);
     setImmediate(endIdleSnapshots);
     return readers[0];
   };
