@@ -42,7 +42,7 @@ describe('merchant access', () => {
       body: { source_account_number: m.account_number, validation_type: 'upi_intent' },
     });
 
-  it('status reads with a key the gateway has cached: a revocation, a new fence or a bad request still answered as from the store', async () => {
+  it('status reads and creates with a key the gateway has cached: a revocation, a new fence or a bad request still answered as from the store', async () => {
     const m = await gw.merchant('Cached Reads');
     const cf = gw.cashfree(m.test_key);
     const made = (await cf.createRpd({ verification_id: 'cached-1', name: 'John Doe' })).json;
@@ -59,6 +59,15 @@ describe('merchant access', () => {
     await gw.merchant('Someone Else');
     assert.equal(String((await cf.status({ ref_id: String(made.ref_id) })).json.ref_id), String(made.ref_id));
     assert.equal((await rzpGet(fav.id)).json.id, fav.id);
+    // Creates too (the insert is made only while the version stands): made once, not twice.
+    await gw.merchant('Someone Else Again');
+    assert.equal((await cf.createRpd({ verification_id: 'cached-2', name: 'John Doe' })).status, 200);
+    assert.equal((await cf.createRpd({ verification_id: 'cached-2', name: 'John Doe' })).json.code, 'invalid_verification_id');
+    await gw.merchant('Yet Another');
+    assert.equal((await gw.request('POST', '/v1/fund_accounts/validations', {
+      headers: { authorization: basic(m.test_key) },
+      body: { source_account_number: m.account_number, validation_type: 'upi_intent' },
+    })).status, 200);
 
     // A fence set on this merchant holds on the next read, and lifting it lets the next one through.
     await gw.admin('PUT', `/merchants/${m.id}/ip-allowlist`, { cidrs: ['10.0.0.0/8'] });
@@ -70,22 +79,28 @@ describe('merchant access', () => {
     assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 200);
     assert.equal((await rzpGet(fav.id)).status, 200);
 
-    // Revoked (a second key keeps the merchant going): refused at once, whatever was asked.
+    // Revoked (a second key keeps the merchant going): refused at once, whatever the first request
+    // after it asks. Each revocation below is followed by a different first request.
     const second = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
-    assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 200);
+    assert.equal((await gw.cashfree(second).status({ verification_id: 'cached-1' })).status, 200);
     assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
-    // The first request after it asks for something that is not there: still a 401, not a 400.
-    assert.equal((await cf.status({ ref_id: 'not-a-number' })).status, 401);
+    // A create: refused, and nothing made.
+    assert.equal((await cf.createRpd({ verification_id: 'cached-3', name: 'John Doe' })).status, 401);
     assert.equal((await cf.status({ verification_id: 'cached-1' })).status, 401);
     assert.equal((await rzpGet(fav.id)).status, 401);
-    assert.equal((await gw.cashfree(second).status({ verification_id: 'cached-1' })).status, 200);
-    // Likewise in RazorpayX's dialect: not a 404.
-    assert.equal((await rzpGet(fav.id, second)).status, 200);
+    assert.equal((await gw.cashfree(second).status({ verification_id: 'cached-3' })).json.code, 'invalid_request');
+    // Something that is not there: still a 401, not a 400 (Cashfree)...
     const third = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
-    assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${second.client_id}`)).status, 204);
-    assert.equal((await rzpGet('fav_nope', second)).status, 401);
-    assert.equal((await rzpGet(fav.id, second)).status, 401);
     assert.equal((await rzpGet(fav.id, third)).status, 200);
+    assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${second.client_id}`)).status, 204);
+    assert.equal((await gw.cashfree(second).status({ ref_id: 'not-a-number' })).status, 401);
+    // ...nor a 404 (RazorpayX).
+    const fourth = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+    assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${third.client_id}`)).status, 204);
+    assert.equal((await rzpGet('fav_nope', third)).status, 401);
+    assert.equal((await rzpGet(fav.id, third)).status, 401);
+    assert.equal((await gw.cashfree(fourth).status({ verification_id: 'cached-1' })).status, 200);
+    assert.equal((await rzpGet(fav.id, fourth)).status, 200);
   });
 
   it('rotates keys: at most two active per mode, a revoked key refused at once, live keys need a connector', async () => {

@@ -2,7 +2,7 @@
 // expire, and send the rupee back. One record and one state machine serve every dialect.
 import type { PricedOperation } from './billing.js';
 import type { Db, Queryable } from '../store/db.js';
-import { credits, merchants, notifications, verifications, type NewVerification } from '../store/repository.js';
+import { apiKeys, credits, merchants, notifications, verifications, type NewVerification } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
@@ -95,8 +95,10 @@ export class Engine implements RailInbox {
    * `onIntent` is told each intent link before its insert, so that the caller can start work on
    * it (the QR code, on a worker thread) while the insert waits for its commit. A draw that
    * collides is followed by another link; the last one told is the created verification's.
+   * With `access` (a principal from a cached key, see `find`), the insert happens only while the
+   * access version is that number, and AccessMoved is thrown when it is not.
    */
-  async createRpd(p: Principal, req: CreateRpd, onIntent?: (link: string) => void): Promise<Verification | 'duplicate'> {
+  async createRpd(p: Principal, req: CreateRpd, onIntent?: (link: string) => void, access?: number): Promise<Verification | 'duplicate'> {
     const rail = this.rails.forMode(p.mode);
     const payee = rail.payee();
     const now = Date.now();
@@ -127,7 +129,11 @@ export class Engine implements RailInbox {
       const v: NewVerification = { ...base, refId, intentTr: String(refId) };
       onIntent?.(this.upiLink(v));
       const insert = async (q: Queryable) => {
-        if ((await verifications.insert(q, v)) !== null) return this.created(v);
+        if ((await verifications.insert(q, v, access)) !== null) return this.created(v);
+        // Not inserted: a moved access version, or a taken id. The version as the insert saw it
+        // (the writer's, on SQLite, which reads may lag by a flush).
+        const version = (t: Queryable) => apiKeys.accessVersion(t);
+        if (access !== undefined && (await (q === this.db ? this.db.tx(version) : version(q))) !== access) throw new AccessMoved();
         // Taken: the merchant's verification_id, or (rarely) a random id: then draw again.
         return req.verificationId !== null && (await verifications.exists(q, base.merchantId, req.verificationId))
           ? ('duplicate' as const)

@@ -213,14 +213,20 @@ export type NewVerification = Omit<
 >;
 
 export const verifications = {
-  /** Inserts unless the merchant already used the verification_id; returns the new ref_id or null. */
-  async insert(q: Queryable, v: NewVerification): Promise<number | null> {
-    const rows = await q.query<{ ref_id: number }>(
-      `INSERT INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
+  /**
+   * Inserts unless the merchant already used the verification_id; returns the new ref_id or null.
+   * With `access`, only while the access version is that number (Engine.createRpd's `access`):
+   * null as well when it is not.
+   */
+  async insert(q: Queryable, v: NewVerification, access?: number): Promise<number | null> {
+    const columns = `INSERT INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
          redirect_url, reference_id, notes, status, rail, intent_tr, payee_vpa, payee_name, amount_paise, valid_until,
-         created_at, processed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT DO NOTHING RETURNING ref_id`,
+         created_at, processed_at)`;
+    const values = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+    const rows = await q.query<{ ref_id: number }>(
+      access === undefined
+        ? `${columns} VALUES (${values}) ON CONFLICT DO NOTHING RETURNING ref_id`
+        : `${columns} SELECT ${values} FROM access_version WHERE id = 1 AND version = ? ON CONFLICT DO NOTHING RETURNING ref_id`,
       [
         v.refId,
         v.merchantId,
@@ -243,6 +249,7 @@ export const verifications = {
         v.validUntil,
         v.createdAt,
         v.processedAt,
+        ...(access === undefined ? [] : [access]),
       ],
     );
     return rows[0]?.ref_id ?? null;

@@ -54,6 +54,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   app.post<{ Body: Static<typeof RpdCreateBody> }>(
     '/reverse-penny-drop',
     {
+      config: { confirmsAccess: true },
       schema: {
         tags: ['Cashfree: reverse penny drop'],
         summary: 'Create a reverse penny drop',
@@ -63,17 +64,18 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
         security,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const b = req.body;
       const qr = s.qr.ahead();
-      const v = await s.engine.createRpd(req.principal!, {
+      const create = {
         dialect: 'cashfree',
         verificationId: b.verification_id,
         name: b.name?.trim() || null,
         redirectUrl: b.redirect_url ?? null,
         referenceId: null,
         notes: null,
-      }, qr.onIntent);
+      };
+      const v = await gate.confirmed(req, reply, (access) => s.engine.createRpd(req.principal!, create, qr.onIntent, access), cashfreeRefusal);
       if (v === 'duplicate') throw invalid('invalid_verification_id', 'verification_id already exists');
       const upiLink = s.engine.upiLink(v);
       return {

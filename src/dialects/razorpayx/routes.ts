@@ -68,6 +68,7 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   app.post<{ Body: Static<typeof ValidationCreateBody> }>(
     '/fund_accounts/validations',
     {
+      config: { confirmsAccess: true },
       schema: {
         tags,
         summary: 'Validate a bank account by UPI intent (reverse penny drop)',
@@ -77,23 +78,24 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
         security,
       },
     },
-    async (req) => {
-      const p = req.principal!;
+    async (req, reply) => {
       const b = req.body;
-      if (b.source_account_number !== p.merchant.accountNumber) {
+      // A merchant's account number never changes: the cached merchant's is the store's.
+      if (b.source_account_number !== req.principal!.merchant.accountNumber) {
         throw badInput('The source account number is invalid.', 'source_account_number');
       }
       // Number values are kept as their text, as every note is shown.
       const entries = Object.entries(b.notes ?? {}).map(([k, val]) => [k, String(val)]);
       const qr = s.qr.ahead();
-      const v = await s.engine.createRpd(p, {
+      const create = {
         dialect: 'razorpayx',
         verificationId: null,
         name: null,
         redirectUrl: null,
         referenceId: b.reference_id ?? null,
         notes: entries.length > 0 ? Object.fromEntries(entries) : null,
-      }, qr.onIntent);
+      };
+      const v = await gate.confirmed(req, reply, (access) => s.engine.createRpd(req.principal!, create, qr.onIntent, access), razorpayRefusal);
       // Only a verification_id can collide, and RazorpayX requests carry none.
       if (v === 'duplicate') throw new Error('unexpected duplicate verification');
       return entity(v, qr.codeFor);
