@@ -103,6 +103,40 @@ describe('merchant access', () => {
     assert.equal((await rzpGet(fav.id, fourth)).status, 200);
   });
 
+  it('a cached key takes nothing from the merchant\'s rate limit once revoked', async () => {
+    const m = await gw.merchant('Cached Budget');
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 2 })).status, 200);
+    const second = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+    const cf = gw.cashfree(m.test_key);
+    // Cache the first key (a read of an unknown id caches it too), then revoke it.
+    assert.equal((await cf.status({ verification_id: 'nope' })).status, 400);
+    assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
+    assert.equal((await cf.status({ verification_id: 'nope' })).status, 401);
+    // The merchant's own key still has the rest of its budget (one status read used so far).
+    const r = await gw.cashfree(second).status({ verification_id: 'nope' });
+    assert.equal(r.status, 400, `got ${r.status} ${JSON.stringify(r.json)}`);
+  });
+
+  it('a changed rate limit holds on the next request of a cached key', async () => {
+    // Lowered.
+    const m = await gw.merchant('Cached Limit');
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 100 })).status, 200);
+    const cf = gw.cashfree(m.test_key);
+    assert.equal((await cf.status({ verification_id: 'nope' })).status, 400);
+    assert.equal((await cf.status({ verification_id: 'nope' })).status, 400);
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 1 })).status, 200);
+    const r = await cf.status({ verification_id: 'nope' });
+    assert.equal(r.status, 429, `got ${r.status} limit ${r.headers.get('x-ratelimit-limit')}`);
+    // Set where there was none: the request that finds it takes its budget.
+    const n = await gw.merchant('Newly Limited');
+    const cn = gw.cashfree(n.test_key);
+    assert.equal((await cn.status({ verification_id: 'nope' })).status, 400);
+    assert.equal((await cn.status({ verification_id: 'nope' })).status, 400);
+    assert.equal((await gw.admin('PUT', `/merchants/${n.id}/rate-limit`, { per_minute: 1 })).status, 200);
+    assert.equal((await cn.status({ verification_id: 'nope' })).status, 400);
+    assert.equal((await cn.status({ verification_id: 'nope' })).status, 429);
+  });
+
   it('rotates keys: at most two active per mode, a revoked key refused at once, live keys need a connector', async () => {
     const m = await gw.merchant('Rotating');
     const second = await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' });

@@ -52,30 +52,31 @@ export function accessGate(s: Services) {
     /**
      * Authenticates the key pair and applies the merchant's fences; sets req.principal.
      * `confirmLater` (routes whose handler reads through `confirmed`): a key this instance has
-     * cached is taken without reading the store, to be checked by the handler's own read.
-     * `counted`: the operation's budget was already taken for this request.
+     * cached is taken without reading the store, to be checked by the handler's own statement;
+     * only for a merchant with no per-operation limit, so that no budget is ever taken (or
+     * refused) on settings the store may have changed, nor by a key it has revoked.
      */
     async admit(
       req: FastifyRequest,
       reply: FastifyReply,
       id: string,
       secret: string,
-      opts: { confirmLater?: boolean; counted?: boolean } = {},
+      opts: { confirmLater?: boolean } = {},
     ): Promise<Refusal | null> {
-      const hit = opts.confirmLater ? s.merchants.cached(id, secret) : null;
+      const found = opts.confirmLater ? s.merchants.cached(id, secret) : null;
+      const hit = found && !(found.principal.merchant.settings.rateLimitPerMinute ?? s.cfg.rateLimitPerMinute) ? found : null;
       // A refusal on cached settings is not final: the settings may have changed since.
       if (hit && (await fences(req, hit.principal)) === null) {
         req.principal = hit.principal;
         req.accessCheck = { version: hit.version, id, secret };
-      } else {
-        const p = await s.merchants.authenticate(id, secret);
-        if (!p) return { kind: 'bad_credentials' };
-        const refusal = await fences(req, p);
-        if (refusal) return refusal;
-        req.principal = p;
-        req.accessCheck = undefined;
+        return null; // no limit to take (above)
       }
-      if (opts.counted) return null;
+      const p = await s.merchants.authenticate(id, secret);
+      if (!p) return { kind: 'bad_credentials' };
+      const refusal = await fences(req, p);
+      if (refusal) return refusal;
+      req.principal = p;
+      req.accessCheck = undefined;
       const d = await rateLimit(s, req, reply);
       return d && !d.allowed ? { kind: 'too_many_per_operation' } : null;
     },
@@ -88,7 +89,7 @@ export function accessGate(s: Services) {
       const check = req.accessCheck;
       if (!check) return null;
       req.accessCheck = undefined;
-      return this.admit(req, reply, check.id, check.secret, { counted: true });
+      return this.admit(req, reply, check.id, check.secret);
     },
     /**
      * `read(access)` for the principal admitted: when it came from the cache, `read` must read the
@@ -110,7 +111,7 @@ export function accessGate(s: Services) {
       } catch (err) {
         if (!(err instanceof AccessMoved)) throw err;
       }
-      const refusal = await this.admit(req, reply, check.id, check.secret, { counted: true });
+      const refusal = await this.admit(req, reply, check.id, check.secret);
       if (refusal) throw refuse(refusal);
       return read();
     },
