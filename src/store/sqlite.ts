@@ -403,9 +403,9 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     while (i > 0 && unanswered[i - 1].seq > seen) i--;
     unanswered.splice(i, 0, { seq: seen, answer: fail });
   };
-  /** Waits until at most `ahead` commits are not yet on disk. */
-  const flushedUpTo = async (ahead: number) => {
-    while (commitSeq - flushedSeq > ahead && !broken) await flushDone();
+  /** Waits until every commit is on disk (or the store has stopped). */
+  const allFlushed = async () => {
+    while (commitSeq > flushedSeq && !broken) await flushDone();
   };
   /**
    * The connection a read runs on now: one whose snapshot sees exactly this process's commits that
@@ -512,7 +512,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   };
   const commitGroup = async () => {
     if (checkpoints && walFrames > CHECKPOINT_PAUSE_FRAMES) {
-      await flushedUpTo(0);
+      await allFlushed();
       endSnapshots(); // they would keep the checkpoint from copying the frames after them
       await checkpointing;
       await checkpoint(); // no writer now: it copies all of the WAL, which starts over below
@@ -624,7 +624,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
     withMigrationLock: <T>(fn: (s: MigrationSession) => Promise<T>) =>
       exclusive(async () => {
-        await flushedUpTo(0);
+        await allFlushed();
         if (broken) throw broken;
         db.exec('BEGIN IMMEDIATE');
         try {
@@ -645,7 +645,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       }),
     close: async () => {
       await exclusive(async () => {
-        await flushedUpTo(0);
+        await allFlushed();
         await checkpointing;
         await checkpoints?.close();
         endSnapshots();
