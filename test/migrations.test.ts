@@ -260,10 +260,13 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
     const sent: [string, unknown[]][] = [];
     const rec: Queryable = { query: async (sql, params = []) => (sent.push([sql, params]), []) };
     const lookups: [string, () => Promise<unknown>, string][] = [
-      ['status by ref_id', () => verifications.byMerchantRef(rec, 'm', 1), 'verifications_pkey'],
+      ['status by ref_id', () => verifications.byMerchant(rec, 'm', { refId: 1 }), 'verifications_pkey'],
       // Not here: (merchant_id, verification_id) ties with the merchant's (merchant_id, created_at)
       // index until the table is first analyzed; PostgreSQL then replans, and picks the unique one.
-      ['status by public id', () => verifications.byPublicId(rec, 'm', 'p'), 'verifications_public_id_key'],
+      ['status by public id', () => verifications.byMerchant(rec, 'm', { publicId: 'p' }), 'verifications_public_id_key'],
+      // The same with the access version read beside them (a cached key's status read).
+      ['status by ref_id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { refId: 1 }), 'verifications_pkey'],
+      ['status by public id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { publicId: 'p' }), 'verifications_public_id_key'],
       ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
       ['a credit by bank transaction', () => credits.byBankTxn(rec, 'sandbox', 'u'), 'credits_bank_txn'],
       ['a top-up by reference', () => ledger.byReference(rec, 'm', 'r'), 'ledger_entries_reference'],

@@ -217,7 +217,7 @@ export class MobileVerifications {
    * while the payout was unsettled): read it back instead of paying again under a new id.
    */
   async outcome(p: Principal, verificationId: string): Promise<PennyDropResult | { outcome: 'not_found' }> {
-    const v = await verifications.byMerchantVid(this.db, p.merchant.id, verificationId);
+    const v = await verifications.byMerchant(this.db, p.merchant.id, { verificationId });
     if (!v || v.kind !== 'mobile') return { outcome: 'not_found' };
     if (v.status === 'created') return { outcome: 'in_flight', refId: v.refId };
     return this.result(v.refId);

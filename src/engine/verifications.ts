@@ -2,7 +2,7 @@
 // expire, and send the rupee back. One record and one state machine serve every dialect.
 import type { PricedOperation } from './billing.js';
 import type { Db, Queryable } from '../store/db.js';
-import { apiKeys, credits, merchants, notifications, verifications, type NewVerification } from '../store/repository.js';
+import { apiKeys, credits, merchants, notifications, verifications, type NewVerification, type VerificationKey } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
@@ -187,27 +187,16 @@ export class Engine implements RailInbox {
    */
   async find(
     p: Principal,
-    by: { verificationId: string } | { refId: number } | { publicId: string },
+    by: VerificationKey,
     kind?: Verification['kind'],
     access?: number,
   ): Promise<Verification | null> {
     let v: Verification | null;
-    if (access === undefined) {
-      v =
-        'verificationId' in by
-          ? await verifications.byMerchantVid(this.db, p.merchant.id, by.verificationId)
-          : 'refId' in by
-            ? await verifications.byMerchantRef(this.db, p.merchant.id, by.refId)
-            : await verifications.byPublicId(this.db, p.merchant.id, by.publicId);
-    } else {
-      const r =
-        'verificationId' in by
-          ? await verifications.oneWithAccess(this.db, 'v.merchant_id = ? AND v.verification_id = ?', [p.merchant.id, by.verificationId])
-          : 'refId' in by
-            ? await verifications.oneWithAccess(this.db, 'v.ref_id = ?', [by.refId])
-            : await verifications.oneWithAccess(this.db, 'v.public_id = ?', [by.publicId]);
+    if (access === undefined) v = await verifications.byMerchant(this.db, p.merchant.id, by);
+    else {
+      const r = await verifications.byMerchantWithAccess(this.db, p.merchant.id, by);
       if (r.access !== access) throw new AccessMoved();
-      v = r.v && r.v.merchantId === p.merchant.id ? r.v : null;
+      v = r.v;
     }
     if (!v || (kind && v.kind !== kind)) return null;
     return this.current(v);

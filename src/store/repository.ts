@@ -143,6 +143,19 @@ export const intentParams = (rail: string, tr: string): [number, string, string]
 
 const ofMerchant = (v: Verification | null, merchantId: string) => (v && v.merchantId === merchantId ? v : null);
 
+/** A key a merchant finds its verification by. */
+export type VerificationKey = { verificationId: string } | { refId: number } | { publicId: string };
+// By the unique key alone, the merchant checked after the read (ofMerchant): a statement that
+// also names merchant_id lets PostgreSQL's generic plan, made while the table is small, walk the
+// merchant's index instead of the key's, and read every verification of the merchant once the
+// table has grown. (verification_id is unique per merchant only, so it is named with it.)
+const whereKey = (merchantId: string, by: VerificationKey): [string, unknown[]] =>
+  'verificationId' in by
+    ? ['v.merchant_id = ? AND v.verification_id = ?', [merchantId, by.verificationId]]
+    : 'refId' in by
+      ? ['v.ref_id = ?', [by.refId]]
+      : ['v.public_id = ?', [by.publicId]];
+
 const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;
 
@@ -258,26 +271,22 @@ export const verifications = {
     const [r] = await q.query(`${SELECT_VERIFICATION} WHERE ${where}`, params);
     return r ? toVerification(r) : null;
   },
-  /** `one`, and the access version (null when its row is missing) read by the same statement. */
-  async oneWithAccess(q: Queryable, where: string, params: unknown[]): Promise<{ v: Verification | null; access: number | null }> {
-    const [r] = await q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
-    // None found (rare on a status read): the version is read on its own.
-    if (!r) return { v: null, access: await apiKeys.accessVersion(q) };
-    return { v: toVerification(r), access: r.access_version === null ? null : Number(r.access_version) };
-  },
   byRef: (q: Queryable, refId: number) => verifications.one(q, 'v.ref_id = ?', [refId]),
   async exists(q: Queryable, merchantId: string, vid: string): Promise<boolean> {
     const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND verification_id = ?', [merchantId, vid]);
     return rows.length > 0;
   },
-  // By the unique key alone, the merchant checked here: a statement that also names merchant_id
-  // lets PostgreSQL's generic plan, made while the table is small, walk the merchant's index
-  // instead of the key's, and read every verification of the merchant once the table has grown.
-  byMerchantRef: async (q: Queryable, merchantId: string, refId: number) => ofMerchant(await verifications.byRef(q, refId), merchantId),
-  byMerchantVid: (q: Queryable, merchantId: string, vid: string) =>
-    verifications.one(q, 'v.merchant_id = ? AND v.verification_id = ?', [merchantId, vid]),
-  byPublicId: async (q: Queryable, merchantId: string, publicId: string) =>
-    ofMerchant(await verifications.one(q, 'v.public_id = ?', [publicId]), merchantId),
+  /** The merchant's verification by one of its keys. */
+  byMerchant: async (q: Queryable, merchantId: string, by: VerificationKey) =>
+    ofMerchant(await verifications.one(q, ...whereKey(merchantId, by)), merchantId),
+  /** The same, and the access version read by the same statement (null when its row is missing). */
+  async byMerchantWithAccess(q: Queryable, merchantId: string, by: VerificationKey): Promise<{ v: Verification | null; access: number | null }> {
+    const [where, params] = whereKey(merchantId, by);
+    const [r] = await q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
+    // None found (rare on a status read): the version is read on its own.
+    if (!r) return { v: null, access: await apiKeys.accessVersion(q) };
+    return { v: ofMerchant(toVerification(r), merchantId), access: r.access_version === null ? null : Number(r.access_version) };
+  },
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
   /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
   async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string) {
