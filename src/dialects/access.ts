@@ -3,7 +3,7 @@
 // valid x-cf-signature, and the operation's budget. Every check is against the store as of this
 // request (keys and merchants through a cache checked against the store's access version), so a
 // revoked key or a changed allowlist holds on every instance at once. Dialects word the refusals.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import { cidrMatcher, clientAddress } from '../engine/cidr.js';
 import { checkSignature } from '../engine/access.js';
@@ -81,15 +81,17 @@ export function accessGate(s: Services) {
       return d && !d.allowed ? { kind: 'too_many_per_operation' } : null;
     },
     /**
-     * Before an error is answered to a request whose cached key no read has checked yet (a bad
-     * parameter, an unknown id): the request admitted again from the store, or its refusal, which
-     * is then the answer (a revoked key gets its 401, not a 400 or a 404).
+     * The dialect's error handler, for a request whose cached key no statement has checked yet (a
+     * bad parameter, an unknown id): the request is admitted again from the store first, and its
+     * refusal, if any, is the answer (a revoked key gets its 401, not a 400 or a 404).
      */
-    async settle(req: FastifyRequest, reply: FastifyReply): Promise<Refusal | null> {
-      const check = req.accessCheck;
-      if (!check) return null;
-      req.accessCheck = undefined;
-      return this.admit(req, reply, check.id, check.secret);
+    errorHandler(answer: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown, refuse: (r: Refusal) => Error) {
+      return async (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+        const check = req.accessCheck;
+        req.accessCheck = undefined;
+        const refusal = check ? await this.admit(req, reply, check.id, check.secret) : null;
+        return answer(refusal ? (refuse(refusal) as FastifyError) : err, req, reply);
+      };
     },
     /**
      * `read(access)` for the principal admitted: when it came from the cache, `read` must read the

@@ -1,5 +1,5 @@
 // The Cashfree Verification dialect (/verification/...): translation only.
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { CashfreeError, cashfreeErrorHandler, cashfreeRefusal, invalid } from './errors.js';
@@ -27,10 +27,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
   const gate = accessGate(s);
-  app.setErrorHandler(async (err: FastifyError, req, reply) => {
-    const refusal = await gate.settle(req, reply);
-    return cashfreeErrorHandler(refusal ? (cashfreeRefusal(refusal) as typeof err) : err, req, reply);
-  });
+  app.setErrorHandler(gate.errorHandler(cashfreeErrorHandler, cashfreeRefusal));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ type: 'invalid_request_error', code: 'not_found', message: `${req.method} ${req.url} is not an endpoint.` }),
   );

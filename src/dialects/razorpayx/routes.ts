@@ -1,6 +1,6 @@
 // The RazorpayX dialect (/v1/fund_accounts/validations): fund account validation by UPI intent.
 // Translation only: the verification, its state machine and its money are the engine's.
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
@@ -38,10 +38,7 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
   const gate = accessGate(s);
-  app.setErrorHandler(async (err: FastifyError, req, reply) => {
-    const refusal = await gate.settle(req, reply);
-    return razorpayErrorHandler(refusal ? (razorpayRefusal(refusal) as typeof err) : err, req, reply);
-  });
+  app.setErrorHandler(gate.errorHandler(razorpayErrorHandler, razorpayRefusal));
   app.setNotFoundHandler((_req, reply) => {
     const e = routeNotFound();
     return reply.code(e.status).send(e.body());
