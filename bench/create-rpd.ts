@@ -84,6 +84,14 @@ function wrkRun(base: string, cs: Case, c: number): Run {
       `  return wrk.format(nil, nil, nil, '${before}${prefix}-' .. n .. '${after}')`,
       'end',
     );
+  } else if (cs.paths) {
+    lines.push(
+      `local paths = {${cs.paths.map((x) => `'${x}'`).join(',')}}`,
+      'request = function()',
+      '  n = n + 1',
+      '  return wrk.format(nil, paths[(n % #paths) + 1])',
+      'end',
+    );
   }
   lines.push(
     'done = function(summary, latency, requests)',
@@ -110,7 +118,7 @@ async function nodeRun(base: string, cs: Case, c: number, n = N): Promise<Run> {
       while (next < n) {
         const i = next++;
         const s = performance.now();
-        const r = await fetch(`${base}${cs.path}`, {
+        const r = await fetch(`${base}${cs.paths ? cs.paths[i % cs.paths.length] : cs.path}`, {
           method: cs.method,
           headers: cs.headers,
           body: cs.body?.(0).replace('@N@', `n${process.pid}x${runSeq}-${i}`),

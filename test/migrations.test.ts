@@ -267,6 +267,16 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       // The same with the access version read beside them (a cached key's status read).
       ['status by ref_id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { refId: 1 }), 'verifications_pkey'],
       ['status by public id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { publicId: 'p' }), 'verifications_public_id_key'],
+      // Status reads that arrived together, one statement per kind of key: an index lookup per key
+      // (a sequential scan of verifications or credits anywhere in the plan fails below).
+      ['status reads by ref_id, together', () => verifications.byKeysWithAccess(rec, { refIds: [1, 2] }), 'verifications_pkey'],
+      ['status reads by public id, together', () => verifications.byKeysWithAccess(rec, { publicIds: ['p', 'q'] }), 'verifications_public_id_key'],
+      // The merchant's index ties with the unique one here too, until the table is first analyzed.
+      [
+        'status reads by verification_id, together',
+        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'a'], ['m', 'b']] }),
+        'verifications_merchant_(id_verification_id_key|created)',
+      ],
       ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
       ['a credit by bank transaction', () => credits.byBankTxn(rec, 'sandbox', 'u'), 'credits_bank_txn'],
       ['a top-up by reference', () => ledger.byReference(rec, 'm', 'r'), 'ledger_entries_reference'],
@@ -286,9 +296,10 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         const [sql, params] = sent[0];
         let n = 0;
         await c.query(`PREPARE lookup${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
-        const args = params.map((p) => (typeof p === 'number' ? String(p) : `'${p}'`)).join(', ');
+        const args = params.map((p) => (typeof p === 'number' ? String(p) : Array.isArray(p) ? `'{${p.join(',')}}'` : `'${p}'`)).join(', ');
         const plan = (await c.query(`EXPLAIN EXECUTE lookup${i}(${args})`)).rows.map((r) => r['QUERY PLAN']).join('\n');
         assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on`), `${what}:\n${plan}`);
+        assert.doesNotMatch(plan, /Seq Scan on (verifications|credits)/, `${what}:\n${plan}`);
       }
     } finally {
       await c.end();
