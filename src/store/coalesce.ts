@@ -1,31 +1,39 @@
-// Lookups by key that arrive in the same turn of the event loop, run as one statement. On
-// PostgreSQL every statement costs a round trip, a write and a read on the socket, a
-// RowDescription parsed again and a transaction in the server; reading thirty rows by key in
-// one statement costs little more than reading one.
+// Statements by key that arrive in the same turn of the event loop (lookups, inserts), run as
+// one statement. On PostgreSQL every statement costs a round trip, a write and a read on the
+// socket, a RowDescription parsed again and a transaction in the server; reading or writing
+// thirty rows by key in one statement costs little more than one.
 
 interface Waiter<R> {
   resolve(r: R | undefined): void;
   reject(err: unknown): void;
 }
+interface Entry<I, R> {
+  item: I;
+  waiters: Waiter<R>[];
+}
 
-export class Coalescer<K, R> {
-  private pending: Map<K, Waiter<R>[]> | null = null;
+/** K: a key; I: what a statement needs of it (the key itself for a lookup); R: a row. */
+export class Coalescer<K, R, I = K> {
+  private pending: Map<K, Entry<I, R>> | null = null;
 
   /**
-   * `run` reads the rows of all `keys` (in any order, those not found left out); `keyOf` names
-   * the key a row answers.
+   * `run` runs the statement for `items` and returns its rows (in any order, none for an item
+   * it found or wrote nothing for); `keyOf` names the key a row answers.
    */
   constructor(
-    private readonly run: (keys: K[]) => Promise<R[]>,
+    private readonly run: (items: I[]) => Promise<R[]>,
     private readonly keyOf: (r: R) => K,
     private readonly max = 256,
   ) {}
 
-  /** The row of `key`, or undefined when there is none. */
-  get(key: K): Promise<R | undefined> {
+  /**
+   * The row of `key`, or undefined when there is none. Asked again for a key already waiting,
+   * the first item stands (for a lookup it is the key).
+   */
+  get(key: K, item: I = key as unknown as I): Promise<R | undefined> {
     let batch = this.pending;
     if (batch === null || batch.size >= this.max) {
-      const next = new Map<K, Waiter<R>[]>();
+      const next = new Map<K, Entry<I, R>>();
       this.pending = batch = next;
       // After the I/O callbacks of this turn: every request that arrived with this one has asked.
       setImmediate(() => {
@@ -34,33 +42,35 @@ export class Coalescer<K, R> {
       });
     }
     return new Promise((resolve, reject) => {
-      const ws = batch.get(key);
-      if (ws) ws.push({ resolve, reject });
-      else batch.set(key, [{ resolve, reject }]);
+      const e = batch.get(key);
+      if (e) e.waiters.push({ resolve, reject });
+      else batch.set(key, { item, waiters: [{ resolve, reject }] });
     });
   }
 
-  private async flush(batch: Map<K, Waiter<R>[]>) {
+  private async flush(batch: Map<K, Entry<I, R>>) {
     let rows: R[];
     try {
-      rows = await this.run([...batch.keys()]);
+      rows = await this.run([...batch.values()].map((e) => e.item));
     } catch (err) {
       if (batch.size === 1) {
-        for (const ws of batch.values()) for (const w of ws) w.reject(err);
+        for (const e of batch.values()) for (const w of e.waiters) w.reject(err);
         return;
       }
       // One failed statement must not fail the others' requests (a key the database refuses,
-      // a connection lost): each key is read on its own, and only its own failure is its answer.
-      await Promise.all([...batch].map(([k, ws]) => this.flush(new Map([[k, ws]]))));
+      // a connection lost): each key runs on its own, and only its own failure is its answer.
+      // A write run again is safe when it names its rows by key: a failed statement wrote
+      // nothing, or (its answer lost after the commit) wrote rows that the key then finds.
+      await Promise.all([...batch].map(([k, e]) => this.flush(new Map([[k, e]]))));
       return;
     }
     for (const r of rows) {
       const k = this.keyOf(r);
-      const ws = batch.get(k);
-      if (!ws) continue;
+      const e = batch.get(k);
+      if (!e) continue;
       batch.delete(k);
-      for (const w of ws) w.resolve(r);
+      for (const w of e.waiters) w.resolve(r);
     }
-    for (const ws of batch.values()) for (const w of ws) w.resolve(undefined);
+    for (const e of batch.values()) for (const w of e.waiters) w.resolve(undefined);
   }
 }

@@ -1,12 +1,15 @@
-// Status reads on PostgreSQL that arrive together are read by one statement per kind of key
+// Status reads and creates on PostgreSQL that arrive together run as one statement per kind
 // (store/coalesce.ts): every request must still get its own verification, another merchant's
-// stays hidden, and one lookup the database refuses must not fail the others.
+// stays hidden, a create is made once and only while its key holds, and one key the database
+// refuses must not fail the others.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { Coalescer } from '../src/store/coalesce.js';
 import type { Db } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { verifications, type NewVerification } from '../src/store/repository.js';
 import { intentParams } from './support/upi.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -18,7 +21,8 @@ describe('status reads arriving together on PostgreSQL', { skip: needsPostgres }
   before(async () => {
     const db = await freshPostgres();
     drop = db.drop;
-    gw = await Gateway.start({ databaseUrl: db.url });
+    // Each burst of reads opens some 200 connections from one address.
+    gw = await Gateway.start({ databaseUrl: db.url, env: { MAX_CONNECTIONS_PER_ADDRESS: '1024' } });
   });
   after(async () => {
     await gw?.stop();
@@ -71,8 +75,7 @@ describe('status reads arriving together on PostgreSQL', { skip: needsPostgres }
         }
       }));
     // Three bursts: PostgreSQL plans a statement afresh for its first five runs, then may keep a
-    // generic plan; the later bursts run on it. A burst is under the gateway's 256 connections
-    // per address.
+    // generic plan; the later bursts run on it.
     for (let burst = 0; burst < 3; burst++) {
       expectations = [];
       for (const m of made) {
@@ -117,6 +120,85 @@ describe('status reads arriving together on PostgreSQL', { skip: needsPostgres }
   });
 });
 
+describe('creates arriving together on PostgreSQL', { skip: needsPostgres }, () => {
+  let gw: Gateway;
+  let drop: () => Promise<void>;
+  before(async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    gw = await Gateway.start({ databaseUrl: db.url });
+  });
+  after(async () => {
+    await gw?.stop();
+    await drop?.();
+  });
+
+  it('makes each create once, refuses a repeated verification_id, and lets two merchants use the same one', async () => {
+    const a = await gw.merchant('Creates A');
+    const b = await gw.merchant('Creates B');
+    const cfA = gw.cashfree(a.test_key);
+    const cfB = gw.cashfree(b.test_key);
+    const answers = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => cfA.createRpd({ verification_id: `c-${i}`, name: `Payer ${i}` })),
+      ...Array.from({ length: 30 }, (_, i) => cfB.createRpd({ verification_id: `c-${i}`, name: `Other ${i}` })),
+      // Each of these twice at once: one is made, the other is a duplicate.
+      ...Array.from({ length: 10 }, (_, i) => cfA.createRpd({ verification_id: `twice-${i}`, name: 'First' })),
+      ...Array.from({ length: 10 }, (_, i) => cfA.createRpd({ verification_id: `twice-${i}`, name: 'Second' })),
+      ...Array.from({ length: 20 }, (_, i) =>
+        gw.request('POST', '/v1/fund_accounts/validations', {
+          headers: basic(a.test_key),
+          body: { source_account_number: a.account_number, validation_type: 'upi_intent', reference_id: `rzp-${i}` },
+        }),
+      ),
+    ]);
+    const made = answers.slice(0, 60);
+    for (const r of made) assert.equal(r.status, 200, r.text);
+    assert.equal(new Set(made.map((r) => String(r.json.ref_id))).size, 60);
+    const twice = answers.slice(60, 80);
+    for (let i = 0; i < 10; i++) {
+      const pair = [twice[i], twice[i + 10]];
+      assert.deepEqual(pair.map((r) => r.status).sort(), [200, 400], pair.map((r) => r.text).join('\n'));
+      const won = pair.find((r) => r.status === 200)!;
+      assert.equal(String((await cfA.status({ verification_id: `twice-${i}` })).json.ref_id), String(won.json.ref_id));
+    }
+    const rzp = answers.slice(80);
+    for (const r of rzp) assert.equal(r.status, 200, r.text);
+    // Each read back as made, by its own merchant.
+    for (const [i, r] of made.entries()) {
+      const [cf, vid] = i < 30 ? [cfA, `c-${i}`] : [cfB, `c-${i - 30}`];
+      const got = (await cf.status({ verification_id: vid })).json;
+      assert.equal(String(got.ref_id), String(r.json.ref_id));
+    }
+    for (const r of rzp) {
+      const got = await gw.request('GET', `/v1/fund_accounts/validations/${r.json.id}`, { headers: basic(a.test_key) });
+      assert.equal(got.json.reference_id, r.json.reference_id);
+    }
+    // Nothing more was written: A has 30 + 10 + 20, B 30.
+    const count = async (key: Key) =>
+      (await gw.request('GET', '/v1/fund_accounts/validations?count=100', { headers: basic(key) })).json.count;
+    assert.equal(await count(a.test_key), 60);
+    assert.equal(await count(b.test_key), 30);
+  });
+
+  it('makes nothing for a key revoked while cached, and makes the creates of keys still valid beside it', async () => {
+    const a = await gw.merchant('Revoked A');
+    const c = await gw.merchant('Kept C');
+    const cfA = gw.cashfree(a.test_key);
+    const cfC = gw.cashfree(c.test_key);
+    // Both keys cached by this instance.
+    assert.equal((await cfA.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
+    assert.equal((await cfC.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
+    assert.equal((await gw.admin('DELETE', `/merchants/${a.id}/keys/${a.test_key.client_id}`)).status, 204);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? cfA : cfC).createRpd({ verification_id: `after-${i}`, name: 'John Doe' })),
+    );
+    for (const [i, r] of answers.entries()) assert.equal(r.status, i % 2 ? 401 : 200, r.text);
+    const second = (await gw.admin('POST', `/merchants/${a.id}/keys`, { mode: 'test' })).json;
+    for (let i = 1; i < 20; i += 2) assert.equal((await gw.cashfree(second).status({ verification_id: `after-${i}` })).status, 400);
+    for (let i = 0; i < 20; i += 2) assert.equal((await cfC.status({ verification_id: `after-${i}` })).status, 200);
+  });
+});
+
 describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
   let db: Db;
   let drop: () => Promise<void>;
@@ -142,6 +224,27 @@ describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
     // A later turn is another statement.
     assert.equal((await c.get('again'))?.n, 5);
     assert.equal(runs.length, 2);
+  });
+
+  it('writes one of two inserts with the same verification_id in one statement, and only while the access version holds', async () => {
+    await migrate(db, { info() {}, warn() {}, error() {} } as never);
+    await db.query("INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ('mer_x', 'X', '1', '{}', 0)");
+    const [{ version }] = await db.query<{ version: string }>('SELECT version FROM access_version WHERE id = 1');
+    const row = (refId: number, vid: string | null): NewVerification => ({
+      refId, merchantId: 'mer_x', mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
+      shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
+      rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
+    });
+    const written = await verifications.insertMany(db, [
+      { v: row(11, 'same') },
+      { v: row(12, 'same') },
+      { v: row(13, null), access: Number(version) },
+      { v: row(14, null), access: Number(version) + 1 },
+      { v: row(15, 'other') },
+    ]);
+    assert.deepEqual(written.sort(), [11, 13, 15]);
+    const stored = await db.query<{ ref_id: string }>("SELECT ref_id FROM verifications WHERE merchant_id = 'mer_x' ORDER BY ref_id");
+    assert.deepEqual(stored.map((r) => Number(r.ref_id)), [11, 13, 15]);
   });
 
   it('answers the others when the database refuses one key of a batch, and that key with its error', async () => {
