@@ -301,6 +301,36 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on`), `${what}:\n${plan}`);
         assert.doesNotMatch(plan, /Seq Scan on (verifications|credits)/, `${what}:\n${plan}`);
       }
+
+      // A lookup by verification_id is let off above with the merchant's (merchant_id, created_at)
+      // index, which reads every verification of the merchant for each key: once the table has
+      // rows and statistics, it must be on the merchant's unique key.
+      for (const m of ['m', 'n']) {
+        await c.query(`INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ($1, $1, $1, '{}', 0)`, [m]);
+        await c.query(
+          `INSERT INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, short_code, status, rail,
+             amount_paise, created_at, processed_at)
+           SELECT g, $1, 'test', 'rpd', 'cashfree', $1 || '-' || g, 'v-' || g, $1 || '-' || g, 'created', 'sandbox', 100, g, g
+             FROM generate_series($2::bigint, $2::bigint + 499) g`,
+          [m, m === 'm' ? 1 : 1000],
+        );
+      }
+      await c.query('ANALYZE verifications');
+      const byVid: [string, () => Promise<unknown>][] = [
+        ['status by verification_id', () => verifications.byMerchant(rec, 'm', { verificationId: 'v-7' })],
+        ['status by verification_id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { verificationId: 'v-7' })],
+        ['status reads by verification_id, together', () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'v-7'], ['n', 'v-8']] })],
+      ];
+      for (const [i, [what, run]] of byVid.entries()) {
+        sent.length = 0;
+        await run();
+        const [sql, params] = sent[0];
+        let n = 0;
+        await c.query(`PREPARE by_vid${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
+        const args = params.map((p) => (Array.isArray(p) ? `'{${p.join(',')}}'` : `'${p}'`)).join(', ');
+        const plan = (await c.query(`EXPLAIN EXECUTE by_vid${i}(${args})`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        assert.match(plan, /Index Scan using verifications_merchant_id_verification_id_key on/, `${what}:\n${plan}`);
+      }
     } finally {
       await c.end();
     }
