@@ -532,6 +532,23 @@ describe('calibration', () => {
   });
 });
 
+describe('spellings typed for one word of an Indian script (attested-data.ts)', () => {
+  it('takes two of them for one name where no spelling rule does', () => {
+    // The Bengali a typed as o in the first syllable of a short name: refused by the rules, since
+    // Kamal / Komal are two names; typed for one word by native speakers, so one.
+    accepts('ATUL CHAUHAN', 'OTUL CHAUHAN', 'TRANSLITERATION');
+    accepts('ANJALI ROY', 'ONJOLI ROY', 'TRANSLITERATION');
+    refuses('KAMAL DAS', 'KOMAL DAS');
+  });
+  it('keeps apart the pairs the corpora show as two names, and masculine / feminine forms', () => {
+    // Each typed for one word, but each also the usual spelling of another name.
+    refuses('ASHA ROY', 'ESHA ROY');
+    refuses('AMAR KHAN', 'OMAR KHAN');
+    // Typed for one Kannada or Telugu word that ends in a vowel, but Sunila is Sunil's feminine.
+    refuses('SUNIL VERMA', 'SUNILA VERMA');
+  });
+});
+
 describe('quality on bench/namematch/pairs.tsv', () => {
   const pairs = loadPairs();
   const HARD = new Set(['sibling', 'spouse', 'gender_variant', 'one_letter_given', 'ambiguous_initial', 'single_token', 'suffix_reorder']);

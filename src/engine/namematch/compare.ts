@@ -2,6 +2,7 @@
 // surface similarity means different things: "SUNIL"/"SUNILA" is one letter apart like an
 // OCR slip, but it is another person.
 import type { Tok } from './normalize.js';
+import { attested } from './attested.js';
 import { canon, nasalKey, skeleton } from './phonetic.js';
 
 export type Kind =
@@ -273,6 +274,10 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
   const sk = suffixKind(ka, kb);
   if (sk) return sk;
+  // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
+  // Not a masculine / feminine pair (above): scripts that end every word in a vowel get Sunil
+  // typed as Sunila.
+  if (attested(a.raw, b.raw)) return 'translit';
   if (schwaVariant(ka, kb)) return 'translit';
   if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';

@@ -1,0 +1,39 @@
+// Spellings that native speakers typed for one word of their own script (attested-data.ts, from
+// the Dakshina romanization lexicons): two of them are one name however far apart the letters
+// (Atul / Otul, Anjali / Onjoli, Nimai / Nemai), where no spelling rule can tell a vowel that
+// varies from one that makes another name (Kamal / Komal). Pairs that the corpora show as two
+// names are kept apart (veto lines): Amal / Amol.
+import { ATTESTED } from './attested-data.js';
+
+let words: Map<string, number[]> | null = null;
+let apart: Set<string> | null = null;
+
+// Read on first use: most processes (the CLI, a gateway that matches no names) never need it.
+function load() {
+  words = new Map();
+  apart = new Set();
+  let id = 0;
+  for (const line of ATTESTED.split('\n')) {
+    if (!line) continue;
+    if (line[0] === '!') {
+      apart.add(line.slice(1));
+      continue;
+    }
+    for (const w of line.split(' ')) {
+      const ids = words.get(w);
+      if (ids) ids.push(id);
+      else words.set(w, [id]);
+    }
+    id++;
+  }
+}
+
+/** Whether two upper-case tokens were typed for one word and are not known as two names. */
+export function attested(a: string, b: string): boolean {
+  if (words === null) load();
+  const ia = words!.get(a);
+  if (!ia) return false;
+  const ib = words!.get(b);
+  if (!ib || !ia.some((x) => ib.includes(x))) return false;
+  return !apart!.has(a < b ? `${a} ${b}` : `${b} ${a}`);
+}
