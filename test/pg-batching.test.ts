@@ -1,9 +1,11 @@
 // Status reads and creates on PostgreSQL that arrive together run as one statement per kind
 // (store/coalesce.ts): every request must still get its own verification, another merchant's
 // stays hidden, a create is made once and only while its key holds, and one key the database
-// refuses must not fail the others.
+// refuses must not fail the others (nor a batch whose answer was lost after its commit make a
+// create twice or call it a duplicate of itself).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { Coalescer } from '../src/store/coalesce.js';
@@ -261,5 +263,137 @@ describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
       [1, 22, 'refused', 333],
     );
     assert.match(String((got[2] as PromiseRejectedResult).reason), /invalid input syntax for type integer/);
+  });
+});
+
+/**
+ * A proxy in front of PostgreSQL that, once armed, lets the next statement whose text holds
+ * `marker` run and commit, and then drops its connection before the answer reaches the client
+ * (as a network fault between the two would). A prepared statement's text goes out the first
+ * time a connection runs it: arm the proxy before the statement's first run.
+ */
+async function faultyProxy(databaseUrl: string, marker: string) {
+  const target = new URL(databaseUrl);
+  const state = { armed: false, cut: 0 };
+  const readyForQuery = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]); // 'Z', idle: the statement has committed
+  const server = createServer((client) => {
+    const pg = connect(Number(target.port || 5432), target.hostname);
+    let tail = '';
+    let cutting = false;
+    let answer = Buffer.alloc(0);
+    client.on('data', (d) => {
+      const text = tail + d.toString('latin1');
+      tail = text.slice(-marker.length);
+      if (state.armed && text.includes(marker)) {
+        state.armed = false;
+        cutting = true;
+      }
+      pg.write(d);
+    });
+    pg.on('data', (d) => {
+      if (!cutting) return void client.write(d);
+      answer = Buffer.concat([answer, d]);
+      if (answer.subarray(-readyForQuery.length).equals(readyForQuery)) {
+        state.cut++;
+        client.destroy();
+        pg.end();
+      }
+    });
+    client.on('error', () => pg.destroy());
+    pg.on('error', () => client.destroy());
+    client.on('close', () => pg.end());
+    pg.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(databaseUrl);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: url.toString(), state, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+// The batched insert's text (its columns are read from arrays named c0, c1, ...).
+const INSERT_MANY_MARKER = 'AS k(c0, c1, ';
+
+describe('creates whose batch lost its answer after the commit', { skip: needsPostgres }, () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let proxy: Awaited<ReturnType<typeof faultyProxy>>;
+  before(async () => {
+    const fresh = await freshPostgres();
+    drop = fresh.drop;
+    proxy = await faultyProxy(fresh.url, INSERT_MANY_MARKER);
+    db = openPostgres(proxy.url);
+    await migrate(db, { info() {}, warn() {}, error() {} } as never);
+    await db.query("INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ('mer_y', 'Y', '2', '{}', 0)");
+  });
+  after(async () => {
+    await db?.close();
+    await proxy?.close();
+    await drop?.();
+  });
+
+  it('answers each insert of the batch as written, and writes each once', async () => {
+    const [{ version }] = await db.query<{ version: string }>('SELECT version FROM access_version WHERE id = 1');
+    const row = (refId: number, vid: string | null): NewVerification => ({
+      refId, merchantId: 'mer_y', mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
+      shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
+      rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
+    });
+    proxy.state.armed = true;
+    const got = await Promise.all([
+      verifications.insert(db, row(21, 'lost-1')),
+      verifications.insert(db, row(22, null)),
+      verifications.insert(db, row(23, null), Number(version)),
+    ]);
+    assert.equal(proxy.state.cut, 1, 'the batch lost its answer');
+    assert.deepEqual(got, [21, 22, 23]);
+    const stored = await db.query<{ ref_id: number }>("SELECT ref_id FROM verifications WHERE merchant_id = 'mer_y' ORDER BY ref_id");
+    assert.deepEqual(stored.map((r) => Number(r.ref_id)), [21, 22, 23]);
+  });
+});
+
+describe('creates on a gateway whose batch lost its answer after the commit', { skip: needsPostgres }, () => {
+  let gw: Gateway;
+  let drop: () => Promise<void>;
+  let proxy: Awaited<ReturnType<typeof faultyProxy>>;
+  before(async () => {
+    const fresh = await freshPostgres();
+    drop = fresh.drop;
+    proxy = await faultyProxy(fresh.url, INSERT_MANY_MARKER);
+    gw = await Gateway.start({ databaseUrl: proxy.url });
+  });
+  after(async () => {
+    await gw?.stop();
+    await proxy?.close();
+    await drop?.();
+  });
+
+  it('answers every create as made, none as a duplicate, and stores each once', async () => {
+    const a = await gw.merchant('Lost answer');
+    const cf = gw.cashfree(a.test_key);
+    // The key cached, so that the creates go straight to their insert and arrive together.
+    assert.equal((await cf.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
+    // Bursts until one of them was inserted by one statement (and lost its answer).
+    proxy.state.armed = true;
+    let made = 1;
+    for (let burst = 0; burst < 4 && proxy.state.cut === 0; burst++) {
+      const answers = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => cf.createRpd({ verification_id: `lost-${burst}-${i}`, name: 'John Doe' })),
+        ...Array.from({ length: 10 }, (_, i) =>
+          gw.request('POST', '/v1/fund_accounts/validations', {
+            headers: basic(a.test_key),
+            body: { source_account_number: a.account_number, validation_type: 'upi_intent', reference_id: `lost-rzp-${burst}-${i}` },
+          }),
+        ),
+      ]);
+      made += answers.length;
+      for (const r of answers) assert.equal(r.status, 200, r.text);
+      for (const [i, r] of answers.slice(0, 10).entries()) {
+        assert.equal(String((await cf.status({ verification_id: `lost-${burst}-${i}` })).json.ref_id), String(r.json.ref_id));
+      }
+    }
+    assert.equal(proxy.state.cut, 1, 'a batch lost its answer');
+    // The merchant's verifications of both dialects (at most 81, one page): each create stored once.
+    const listed = (await gw.request('GET', '/v1/fund_accounts/validations?count=100', { headers: basic(a.test_key) })).json;
+    assert.equal(listed.count, made);
   });
 });

@@ -15,16 +15,22 @@ interface Entry<I, R> {
 /** K: a key; I: what a statement needs of it (the key itself for a lookup); R: a row. */
 export class Coalescer<K, R, I = K> {
   private pending: Map<K, Entry<I, R>> | null = null;
+  private readonly max: number;
+  private readonly again: (item: I) => Promise<R[]>;
 
   /**
    * `run` runs the statement for `items` and returns its rows (in any order, none for an item
-   * it found or wrote nothing for); `keyOf` names the key a row answers.
+   * it found or wrote nothing for); `keyOf` names the key a row answers. `again` runs one item
+   * on its own after the statement of its batch failed (by default, `run` of that item alone).
    */
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
     private readonly keyOf: (r: R) => K,
-    private readonly max = 256,
-  ) {}
+    opts: { max?: number; again?: (item: I) => Promise<R[]> } = {},
+  ) {
+    this.max = opts.max ?? 256;
+    this.again = opts.again ?? ((item) => run([item]));
+  }
 
   /**
    * The row of `key`, or undefined when there is none. Asked again for a key already waiting,
@@ -48,10 +54,12 @@ export class Coalescer<K, R, I = K> {
     });
   }
 
-  private async flush(batch: Map<K, Entry<I, R>>) {
+  /** `alone`: the entry of a batch whose statement failed, run on its own (`again`). */
+  private async flush(batch: Map<K, Entry<I, R>>, alone = false) {
     let rows: R[];
     try {
-      rows = await this.run([...batch.values()].map((e) => e.item));
+      const items = [...batch.values()].map((e) => e.item);
+      rows = await (alone ? this.again(items[0]) : this.run(items));
     } catch (err) {
       if (batch.size === 1) {
         for (const e of batch.values()) for (const w of e.waiters) w.reject(err);
@@ -59,9 +67,9 @@ export class Coalescer<K, R, I = K> {
       }
       // One failed statement must not fail the others' requests (a key the database refuses,
       // a connection lost): each key runs on its own, and only its own failure is its answer.
-      // A write run again is safe when it names its rows by key: a failed statement wrote
-      // nothing, or (its answer lost after the commit) wrote rows that the key then finds.
-      await Promise.all([...batch].map(([k, e]) => this.flush(new Map([[k, e]]))));
+      // A failed statement may still have committed (its answer lost after the commit): a write
+      // run again must then answer with the row that statement wrote (see `again`).
+      await Promise.all([...batch].map(([k, e]) => this.flush(new Map([[k, e]]), true)));
       return;
     }
     for (const r of rows) {

@@ -307,6 +307,23 @@ async function insertOne(q: Queryable, v: NewVerification, access?: number): Pro
   return rows[0]?.ref_id ?? null;
 }
 
+/**
+ * An insert run again on its own after the statement of its batch failed. That statement may
+ * have committed before its answer was lost (a connection dropped): then the row is there, and
+ * the insert, which now finds its own row in the way, must still answer that it was written,
+ * or the create would be answered as a duplicate of itself, or made a second time with new ids.
+ * The row is known by the ids this create drew (its ref_id and public_id).
+ */
+async function insertAgain(q: Queryable, v: NewVerification, access?: number): Promise<number | null> {
+  const written = await insertOne(q, v, access);
+  if (written !== null) return written;
+  const [mine] = await q.query<{ ref_id: number }>(
+    'SELECT ref_id FROM verifications WHERE ref_id = ? AND public_id = ? AND merchant_id = ?',
+    [v.refId, v.publicId, v.merchantId],
+  );
+  return mine ? Number(mine.ref_id) : null;
+}
+
 const inserts = new WeakMap<Queryable, Coalescer<number, { ref_id: number }, { v: NewVerification; access?: number }>>();
 /** On PostgreSQL's pool, the inserts of one turn of the event loop are one statement (see batched). */
 function insertBatch(q: Queryable) {
@@ -316,6 +333,12 @@ function insertBatch(q: Queryable) {
     b = new Coalescer(
       async (rows) => (await verifications.insertMany(q, rows)).map((ref_id) => ({ ref_id })),
       (r) => r.ref_id,
+      {
+        again: async ({ v, access }) => {
+          const ref_id = await insertAgain(q, v, access);
+          return ref_id === null ? [] : [{ ref_id }];
+        },
+      },
     );
     inserts.set(q, b);
   }
