@@ -397,3 +397,66 @@ describe('creates on a gateway whose batch lost its answer after the commit', { 
     assert.equal(listed.count, made);
   });
 });
+
+describe('batched inserts that wait for each other on PostgreSQL', { skip: needsPostgres }, () => {
+  let one: Db;
+  let other: Db;
+  let drop: () => Promise<void>;
+  before(async () => {
+    const fresh = await freshPostgres();
+    drop = fresh.drop;
+    // Two instances of the gateway.
+    one = openPostgres(fresh.url);
+    other = openPostgres(fresh.url);
+    await migrate(one, { info() {}, warn() {}, error() {} } as never);
+    await one.query("INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ('mer_z', 'Z', '3', '{}', 0)");
+  });
+  after(async () => {
+    await one?.close();
+    await other?.close();
+    await drop?.();
+  });
+
+  it('do not deadlock when they hold the same verification_ids in another order', async () => {
+    let refId = 1000;
+    const row = (vid: string): { v: NewVerification } => {
+      refId++;
+      return {
+        v: {
+          refId, merchantId: 'mer_z', mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
+          shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
+          rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
+        },
+      };
+    };
+    const vids = ['a0', 'a1', 'a2', 'm', 'z0', 'z1', 'z2'];
+    // The same creates sent to both instances, which batch them in opposite orders. A create of
+    // 'm' not yet committed holds both statements until each has written what comes before 'm'
+    // in its order; then it is rolled back and they go on.
+    let batches!: Promise<PromiseSettledResult<number[]>[]>;
+    class Rollback extends Error {}
+    await one
+      .tx(async (q) => {
+        await verifications.insert(q, row('m').v);
+        batches = Promise.allSettled([
+          verifications.insertMany(one, vids.map(row)),
+          verifications.insertMany(other, [...vids].reverse().map(row)),
+        ]);
+        for (let waiting = 0; waiting < 2; ) {
+          await new Promise((r) => setTimeout(r, 20));
+          [{ waiting }] = await other.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO verifications%'`,
+          );
+        }
+        throw new Rollback();
+      })
+      .catch((err) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
+    const settled = await batches;
+    for (const r of settled) assert.equal(r.status, 'fulfilled', String((r as PromiseRejectedResult).reason));
+    const written = settled.flatMap((r) => (r as PromiseFulfilledResult<number[]>).value);
+    assert.equal(written.length, vids.length, 'each verification_id written once');
+  });
+});
