@@ -140,6 +140,10 @@ describe('creates arriving together on PostgreSQL', { skip: needsPostgres }, () 
     const b = await gw.merchant('Creates B');
     const cfA = gw.cashfree(a.test_key);
     const cfB = gw.cashfree(b.test_key);
+    // Connections opened first (keys cached too), so that the creates below arrive together
+    // rather than one per connection opened.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? cfA : cfB).status({ ref_id: '1' })));
+    await Promise.all(Array.from({ length: 100 }, () => gw.request('GET', '/healthz')));
     const answers = await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => cfA.createRpd({ verification_id: `c-${i}`, name: `Payer ${i}` })),
       ...Array.from({ length: 30 }, (_, i) => cfB.createRpd({ verification_id: `c-${i}`, name: `Other ${i}` })),
