@@ -185,6 +185,14 @@ const BY_KEYS = {
     'v.merchant_id = k.merchant_id AND v.verification_id = k.key',
   ),
 };
+// The same on SQLite, the keys as one JSON array (json_each): each row by its index as well.
+const BY_KEYS_SQLITE = {
+  refId: `${SELECT_VERIFICATION_WITH_ACCESS} WHERE v.ref_id IN (SELECT value FROM json_each(?))`,
+  publicId: `${SELECT_VERIFICATION_WITH_ACCESS} WHERE v.public_id IN (SELECT value FROM json_each(?))`,
+  verificationId: `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version, v.*, c.refund_status AS reversal
+    FROM json_each(?) AS k JOIN verifications v ON v.merchant_id = json_extract(k.value, '$[0]')
+    AND v.verification_id = json_extract(k.value, '$[1]') LEFT JOIN credits c ON c.id = v.credit_id`,
+};
 // The coalescing key of a lookup by verification_id, which is unique per merchant only (a
 // merchant id has no space in it; a verification_id may).
 const vidKey = (merchantId: string, vid: string) => `${merchantId} ${vid}`;
@@ -193,12 +201,15 @@ const ofVidKey = (k: string): [string, string] => [k.slice(0, k.indexOf(' ')), k
 type Batches = { refId: Coalescer<number, Row>; publicId: Coalescer<string, Row>; verificationId: Coalescer<string, Row> };
 const batches = new WeakMap<Queryable, Batches>();
 /**
- * On PostgreSQL's pool, a lookup by key waits for the others of this turn of the event loop and
- * they run as one statement (a round trip, a RowDescription parsed and a transaction in the
- * server for all of them). Not inside a transaction, nor on SQLite, where a read costs no trip.
+ * A lookup by key on the store (not inside a transaction) waits for the others of this turn of
+ * the event loop, and they run as one statement. On PostgreSQL that is one round trip, one
+ * RowDescription parsed and one transaction in the server for all of them. On SQLite, where a
+ * read costs no trip, it is one snapshot check and one statement, and, more, the answers of the
+ * turn are written together after it: a read answered as soon as its request was parsed woke the
+ * client once per answer (on one machine, 100 against 60 us of CPU per status read).
  */
 function batched(q: Queryable, merchantId: string, by: VerificationKey): Promise<Row | undefined> | null {
-  if ((q as Db).kind !== 'postgres') return null;
+  if ((q as Db).kind !== 'postgres' && (q as Db).kind !== 'sqlite') return null;
   let b = batches.get(q);
   if (!b) {
     b = {
@@ -427,7 +438,7 @@ export const verifications = {
   },
   /**
    * The rows of many keys of one kind at once, each with the access version; keys not found are
-   * left out. PostgreSQL only (arrays).
+   * left out. PostgreSQL (arrays) or, on a SQLite store, SQLite (JSON).
    */
   byKeysWithAccess(
     q: Queryable,
@@ -440,6 +451,11 @@ export const verifications = {
         'refIds' in keys ? { refId: keys.refIds[0] } : 'publicIds' in keys ? { publicId: keys.publicIds[0] } : { verificationId: keys.verificationIds[0][1] };
       const [where, params] = whereKey('verificationIds' in keys ? keys.verificationIds[0][0] : '', by);
       return q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
+    }
+    if ((q as Db).kind === 'sqlite') {
+      if ('refIds' in keys) return q.query(BY_KEYS_SQLITE.refId, [JSON.stringify(keys.refIds)]);
+      if ('publicIds' in keys) return q.query(BY_KEYS_SQLITE.publicId, [JSON.stringify(keys.publicIds)]);
+      return q.query(BY_KEYS_SQLITE.verificationId, [JSON.stringify(keys.verificationIds)]);
     }
     if ('refIds' in keys) return q.query(BY_KEYS.refId, [keys.refIds]);
     if ('publicIds' in keys) return q.query(BY_KEYS.publicId, [keys.publicIds]);
