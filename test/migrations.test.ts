@@ -72,7 +72,7 @@ describe('migrations (SQLite)', () => {
     gw = undefined;
   });
 
-  it('backs the hot queries with an index', () => {
+  it('backs the hot queries with an index', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pennygate-plan-'));
     // A store made by the real start-up path, then asked for its query plans.
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'src', 'cli.js'), 'schema'], {
@@ -86,6 +86,27 @@ describe('migrations (SQLite)', () => {
     for (const [what, sql, params, index] of HOT_QUERIES('')) {
       const p = plan(sql, params);
       assert.match(p, new RegExp(`USING (COVERING )?INDEX ${index}\\b`), `${what}: ${p}`);
+    }
+    // Status reads that arrived together, one statement per kind of key (the keys as JSON):
+    // each row by its key, never a scan of verifications or credits.
+    const sent: [string, unknown[]][] = [];
+    const rec = { kind: 'sqlite', query: async (sql: string, params: unknown[] = []) => (sent.push([sql, params]), []) } as unknown as Queryable;
+    const together: [string, () => Promise<unknown>, RegExp][] = [
+      ['by ref_id', () => verifications.byKeysWithAccess(rec, { refIds: [1, 2] }), /SEARCH v USING INTEGER PRIMARY KEY/],
+      ['by public id', () => verifications.byKeysWithAccess(rec, { publicIds: ['p', 'q'] }), /SEARCH v USING INDEX sqlite_autoindex_verifications_\d \(public_id=\?\)/],
+      [
+        'by verification_id',
+        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'a'], ['m', 'b']] }),
+        /SEARCH v USING INDEX sqlite_autoindex_verifications_\d \(merchant_id=\? AND verification_id=\?\)/,
+      ],
+    ];
+    for (const [what, run, index] of together) {
+      sent.length = 0;
+      await run();
+      const p = plan(...sent[0]);
+      assert.match(p, index, `status reads ${what}, together: ${p}`);
+      assert.match(p, /SEARCH c USING/, `status reads ${what}, together: ${p}`);
+      assert.doesNotMatch(p, /SCAN (v|c|verifications|credits)\b/, `status reads ${what}, together: ${p}`);
     }
     db.close();
   });
