@@ -49,9 +49,10 @@ async function drive(base: string, cs: Case, n: number, c: number, tag: string) 
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      const r = await fetch(base + cs.path, { method: cs.method, headers: cs.headers, body: cs.body?.(i).replace('@N@', `${tag}-${i}`) });
+      const path = cs.paths ? cs.paths[i % cs.paths.length] : cs.path;
+      const r = await fetch(base + path, { method: cs.method, headers: cs.headers, body: cs.body?.(i).replace('@N@', `${tag}-${i}`) });
       const text = await r.text();
-      if (r.status >= 300) throw new Error(`${cs.method} ${cs.path}: ${r.status} ${text}`);
+      if (r.status >= 300) throw new Error(`${cs.method} ${path}: ${r.status} ${text}`);
     }
   };
   await Promise.all(Array.from({ length: c }, worker));
