@@ -1,8 +1,9 @@
-// Status reads (on either store) and creates (on PostgreSQL) that arrive together run as one
-// statement per kind (store/coalesce.ts): every request must still get its own verification, another merchant's
-// stays hidden, a create is made once and only while its key holds, and one key the database
-// refuses must not fail the others (nor a batch whose answer was lost after its commit make a
-// create twice or call it a duplicate of itself).
+// Status reads (on either store) and creates (on PostgreSQL; on SQLite the group commit batches
+// them) that arrive together run as one statement per kind (store/coalesce.ts): every request
+// must still get its own verification, another merchant's stays hidden, a create is made once and
+// only while its key holds, and one key the database refuses must not fail the others (nor a
+// batch whose answer was lost after its commit make a create twice or call it a duplicate of
+// itself).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo } from 'node:net';
@@ -17,8 +18,21 @@ import { intentParams } from './support/upi.js';
 type Key = { client_id: string; client_secret: string };
 const basic = (key: Key) => ({ authorization: `Basic ${Buffer.from(`${key.client_id}:${key.client_secret}`).toString('base64')}` });
 
+/** A migrated store with one merchant, for the repository's inserts. */
+async function storeWithMerchant(db: Db, id: string) {
+  await migrate(db, { info() {}, warn() {}, error() {} } as never);
+  await db.query('INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES (?, ?, ?, ?, 0)', [id, id, id, '{}']);
+}
+
+/** A reverse penny drop as the engine would insert it. */
+const newRow = (merchantId: string, refId: number, vid: string | null): NewVerification => ({
+  refId, merchantId, mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
+  shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
+  rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
+});
+
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`status reads arriving together (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+  describe(`reads and creates arriving together (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
     let gw: Gateway;
     let drop: () => Promise<void>;
     before(async () => {
@@ -121,91 +135,77 @@ for (const store of ['sqlite', 'postgres'] as const) {
       }
       assert.deepEqual(failed.slice(0, 5), [], `${failed.length} of ${total} reads wrong`);
     });
+
+    it('makes each create once, refuses a repeated verification_id, and lets two merchants use the same one', async () => {
+      const a = await gw.merchant('Creates A');
+      const b = await gw.merchant('Creates B');
+      const cfA = gw.cashfree(a.test_key);
+      const cfB = gw.cashfree(b.test_key);
+      // Connections opened first (keys cached too), so that the creates below arrive together
+      // rather than one per connection opened.
+      await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? cfA : cfB).status({ ref_id: '1' })));
+      await Promise.all(Array.from({ length: 100 }, () => gw.request('GET', '/healthz')));
+      const answers = await Promise.all([
+        ...Array.from({ length: 30 }, (_, i) => cfA.createRpd({ verification_id: `c-${i}`, name: `Payer ${i}` })),
+        ...Array.from({ length: 30 }, (_, i) => cfB.createRpd({ verification_id: `c-${i}`, name: `Other ${i}` })),
+        // Each of these twice at once: one is made, the other is a duplicate.
+        ...Array.from({ length: 10 }, (_, i) => cfA.createRpd({ verification_id: `twice-${i}`, name: 'First' })),
+        ...Array.from({ length: 10 }, (_, i) => cfA.createRpd({ verification_id: `twice-${i}`, name: 'Second' })),
+        ...Array.from({ length: 20 }, (_, i) =>
+          gw.request('POST', '/v1/fund_accounts/validations', {
+            headers: basic(a.test_key),
+            body: { source_account_number: a.account_number, validation_type: 'upi_intent', reference_id: `rzp-${i}` },
+          }),
+        ),
+      ]);
+      const made = answers.slice(0, 60);
+      for (const r of made) assert.equal(r.status, 200, r.text);
+      assert.equal(new Set(made.map((r) => String(r.json.ref_id))).size, 60);
+      const twice = answers.slice(60, 80);
+      for (let i = 0; i < 10; i++) {
+        const pair = [twice[i], twice[i + 10]];
+        assert.deepEqual(pair.map((r) => r.status).sort(), [200, 400], pair.map((r) => r.text).join('\n'));
+        const won = pair.find((r) => r.status === 200)!;
+        assert.equal(String((await cfA.status({ verification_id: `twice-${i}` })).json.ref_id), String(won.json.ref_id));
+      }
+      const rzp = answers.slice(80);
+      for (const r of rzp) assert.equal(r.status, 200, r.text);
+      // Each read back as made, by its own merchant.
+      for (const [i, r] of made.entries()) {
+        const [cf, vid] = i < 30 ? [cfA, `c-${i}`] : [cfB, `c-${i - 30}`];
+        const got = (await cf.status({ verification_id: vid })).json;
+        assert.equal(String(got.ref_id), String(r.json.ref_id));
+      }
+      for (const r of rzp) {
+        const got = await gw.request('GET', `/v1/fund_accounts/validations/${r.json.id}`, { headers: basic(a.test_key) });
+        assert.equal(got.json.reference_id, r.json.reference_id);
+      }
+      // Nothing more was written: A has 30 + 10 + 20, B 30.
+      const count = async (key: Key) =>
+        (await gw.request('GET', '/v1/fund_accounts/validations?count=100', { headers: basic(key) })).json.count;
+      assert.equal(await count(a.test_key), 60);
+      assert.equal(await count(b.test_key), 30);
+    });
+
+    it('makes nothing for a key revoked while cached, and makes the creates of keys still valid beside it', async () => {
+      const a = await gw.merchant('Revoked A');
+      const c = await gw.merchant('Kept C');
+      const cfA = gw.cashfree(a.test_key);
+      const cfC = gw.cashfree(c.test_key);
+      // Both keys cached by this instance.
+      assert.equal((await cfA.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
+      assert.equal((await cfC.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
+      assert.equal((await gw.admin('DELETE', `/merchants/${a.id}/keys/${a.test_key.client_id}`)).status, 204);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? cfA : cfC).createRpd({ verification_id: `after-${i}`, name: 'John Doe' })),
+      );
+      for (const [i, r] of answers.entries()) assert.equal(r.status, i % 2 ? 401 : 200, r.text);
+      const second = (await gw.admin('POST', `/merchants/${a.id}/keys`, { mode: 'test' })).json;
+      for (let i = 1; i < 20; i += 2) assert.equal((await gw.cashfree(second).status({ verification_id: `after-${i}` })).status, 400);
+      for (let i = 0; i < 20; i += 2) assert.equal((await cfC.status({ verification_id: `after-${i}` })).status, 200);
+    });
   });
 }
-
-describe('creates arriving together on PostgreSQL', { skip: needsPostgres }, () => {
-  let gw: Gateway;
-  let drop: () => Promise<void>;
-  before(async () => {
-    const db = await freshPostgres();
-    drop = db.drop;
-    gw = await Gateway.start({ databaseUrl: db.url });
-  });
-  after(async () => {
-    await gw?.stop();
-    await drop?.();
-  });
-
-  it('makes each create once, refuses a repeated verification_id, and lets two merchants use the same one', async () => {
-    const a = await gw.merchant('Creates A');
-    const b = await gw.merchant('Creates B');
-    const cfA = gw.cashfree(a.test_key);
-    const cfB = gw.cashfree(b.test_key);
-    // Connections opened first (keys cached too), so that the creates below arrive together
-    // rather than one per connection opened.
-    await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? cfA : cfB).status({ ref_id: '1' })));
-    await Promise.all(Array.from({ length: 100 }, () => gw.request('GET', '/healthz')));
-    const answers = await Promise.all([
-      ...Array.from({ length: 30 }, (_, i) => cfA.createRpd({ verification_id: `c-${i}`, name: `Payer ${i}` })),
-      ...Array.from({ length: 30 }, (_, i) => cfB.createRpd({ verification_id: `c-${i}`, name: `Other ${i}` })),
-      // Each of these twice at once: one is made, the other is a duplicate.
-      ...Array.from({ length: 10 }, (_, i) => cfA.createRpd({ verification_id: `twice-${i}`, name: 'First' })),
-      ...Array.from({ length: 10 }, (_, i) => cfA.createRpd({ verification_id: `twice-${i}`, name: 'Second' })),
-      ...Array.from({ length: 20 }, (_, i) =>
-        gw.request('POST', '/v1/fund_accounts/validations', {
-          headers: basic(a.test_key),
-          body: { source_account_number: a.account_number, validation_type: 'upi_intent', reference_id: `rzp-${i}` },
-        }),
-      ),
-    ]);
-    const made = answers.slice(0, 60);
-    for (const r of made) assert.equal(r.status, 200, r.text);
-    assert.equal(new Set(made.map((r) => String(r.json.ref_id))).size, 60);
-    const twice = answers.slice(60, 80);
-    for (let i = 0; i < 10; i++) {
-      const pair = [twice[i], twice[i + 10]];
-      assert.deepEqual(pair.map((r) => r.status).sort(), [200, 400], pair.map((r) => r.text).join('\n'));
-      const won = pair.find((r) => r.status === 200)!;
-      assert.equal(String((await cfA.status({ verification_id: `twice-${i}` })).json.ref_id), String(won.json.ref_id));
-    }
-    const rzp = answers.slice(80);
-    for (const r of rzp) assert.equal(r.status, 200, r.text);
-    // Each read back as made, by its own merchant.
-    for (const [i, r] of made.entries()) {
-      const [cf, vid] = i < 30 ? [cfA, `c-${i}`] : [cfB, `c-${i - 30}`];
-      const got = (await cf.status({ verification_id: vid })).json;
-      assert.equal(String(got.ref_id), String(r.json.ref_id));
-    }
-    for (const r of rzp) {
-      const got = await gw.request('GET', `/v1/fund_accounts/validations/${r.json.id}`, { headers: basic(a.test_key) });
-      assert.equal(got.json.reference_id, r.json.reference_id);
-    }
-    // Nothing more was written: A has 30 + 10 + 20, B 30.
-    const count = async (key: Key) =>
-      (await gw.request('GET', '/v1/fund_accounts/validations?count=100', { headers: basic(key) })).json.count;
-    assert.equal(await count(a.test_key), 60);
-    assert.equal(await count(b.test_key), 30);
-  });
-
-  it('makes nothing for a key revoked while cached, and makes the creates of keys still valid beside it', async () => {
-    const a = await gw.merchant('Revoked A');
-    const c = await gw.merchant('Kept C');
-    const cfA = gw.cashfree(a.test_key);
-    const cfC = gw.cashfree(c.test_key);
-    // Both keys cached by this instance.
-    assert.equal((await cfA.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
-    assert.equal((await cfC.createRpd({ verification_id: 'warm', name: 'John Doe' })).status, 200);
-    assert.equal((await gw.admin('DELETE', `/merchants/${a.id}/keys/${a.test_key.client_id}`)).status, 204);
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? cfA : cfC).createRpd({ verification_id: `after-${i}`, name: 'John Doe' })),
-    );
-    for (const [i, r] of answers.entries()) assert.equal(r.status, i % 2 ? 401 : 200, r.text);
-    const second = (await gw.admin('POST', `/merchants/${a.id}/keys`, { mode: 'test' })).json;
-    for (let i = 1; i < 20; i += 2) assert.equal((await gw.cashfree(second).status({ verification_id: `after-${i}` })).status, 400);
-    for (let i = 0; i < 20; i += 2) assert.equal((await cfC.status({ verification_id: `after-${i}` })).status, 200);
-  });
-});
 
 describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
   let db: Db;
@@ -235,14 +235,9 @@ describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
   });
 
   it('writes one of two inserts with the same verification_id in one statement, and only while the access version holds', async () => {
-    await migrate(db, { info() {}, warn() {}, error() {} } as never);
-    await db.query("INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ('mer_x', 'X', '1', '{}', 0)");
+    await storeWithMerchant(db, 'mer_x');
     const [{ version }] = await db.query<{ version: string }>('SELECT version FROM access_version WHERE id = 1');
-    const row = (refId: number, vid: string | null): NewVerification => ({
-      refId, merchantId: 'mer_x', mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
-      shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
-      rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
-    });
+    const row = (refId: number, vid: string | null) => newRow('mer_x', refId, vid);
     const written = await verifications.insertMany(db, [
       { v: row(11, 'same') },
       { v: row(12, 'same') },
@@ -328,8 +323,7 @@ describe('creates whose batch lost its answer after the commit', { skip: needsPo
     drop = fresh.drop;
     proxy = await faultyProxy(fresh.url, INSERT_MANY_MARKER);
     db = openPostgres(proxy.url);
-    await migrate(db, { info() {}, warn() {}, error() {} } as never);
-    await db.query("INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ('mer_y', 'Y', '2', '{}', 0)");
+    await storeWithMerchant(db, 'mer_y');
   });
   after(async () => {
     await db?.close();
@@ -339,11 +333,7 @@ describe('creates whose batch lost its answer after the commit', { skip: needsPo
 
   it('answers each insert of the batch as written, and writes each once', async () => {
     const [{ version }] = await db.query<{ version: string }>('SELECT version FROM access_version WHERE id = 1');
-    const row = (refId: number, vid: string | null): NewVerification => ({
-      refId, merchantId: 'mer_y', mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
-      shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
-      rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
-    });
+    const row = (refId: number, vid: string | null) => newRow('mer_y', refId, vid);
     proxy.state.armed = true;
     const got = await Promise.all([
       verifications.insert(db, row(21, 'lost-1')),
@@ -414,8 +404,7 @@ describe('batched inserts that wait for each other on PostgreSQL', { skip: needs
     // Two instances of the gateway.
     one = openPostgres(fresh.url);
     other = openPostgres(fresh.url);
-    await migrate(one, { info() {}, warn() {}, error() {} } as never);
-    await one.query("INSERT INTO merchants (id, name, account_number, settings, created_at) VALUES ('mer_z', 'Z', '3', '{}', 0)");
+    await storeWithMerchant(one, 'mer_z');
   });
   after(async () => {
     await one?.close();
@@ -425,16 +414,7 @@ describe('batched inserts that wait for each other on PostgreSQL', { skip: needs
 
   it('do not deadlock when they hold the same verification_ids in another order', async () => {
     let refId = 1000;
-    const row = (vid: string): { v: NewVerification } => {
-      refId++;
-      return {
-        v: {
-          refId, merchantId: 'mer_z', mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
-          shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
-          rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
-        },
-      };
-    };
+    const row = (vid: string): { v: NewVerification } => ({ v: newRow('mer_z', ++refId, vid) });
     const vids = ['a0', 'a1', 'a2', 'm', 'z0', 'z1', 'z2'];
     // The same creates sent to both instances, which batch them in opposite orders. A create of
     // 'm' not yet committed holds both statements until each has written what comes before 'm'
