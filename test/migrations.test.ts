@@ -90,7 +90,7 @@ describe('migrations (SQLite)', () => {
     // Status reads that arrived together, one statement per kind of key (the keys as JSON):
     // each row by its key, never a scan of verifications or credits.
     const sent: [string, unknown[]][] = [];
-    const rec = { kind: 'sqlite', query: async (sql: string, params: unknown[] = []) => (sent.push([sql, params]), []) } as unknown as Queryable;
+    const rec = { kind: 'sqlite' as const, query: async (sql: string, params: unknown[] = []) => (sent.push([sql, params]), []) };
     const together: [string, () => Promise<unknown>, RegExp][] = [
       ['by ref_id', () => verifications.byKeysWithAccess(rec, { refIds: [1, 2] }), /SEARCH v USING INTEGER PRIMARY KEY/],
       ['by public id', () => verifications.byKeysWithAccess(rec, { publicIds: ['p', 'q'] }), /SEARCH v USING INDEX sqlite_autoindex_verifications_\d \(public_id=\?\)/],
@@ -280,6 +280,8 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
     // The statements exactly as the repository sends them (its `?` made `$n`, as the driver does).
     const sent: [string, unknown[]][] = [];
     const rec: Queryable = { query: async (sql, params = []) => (sent.push([sql, params]), []) };
+    // The same, as the store itself (the batched lookups' statements are the store's).
+    const store = { ...rec, kind: 'postgres' as const };
     const lookups: [string, () => Promise<unknown>, string][] = [
       ['status by ref_id', () => verifications.byMerchant(rec, 'm', { refId: 1 }), 'verifications_pkey'],
       // Not here: (merchant_id, verification_id) ties with the merchant's (merchant_id, created_at)
@@ -290,12 +292,12 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       ['status by public id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { publicId: 'p' }), 'verifications_public_id_key'],
       // Status reads that arrived together, one statement per kind of key: an index lookup per key
       // (a sequential scan of verifications or credits anywhere in the plan fails below).
-      ['status reads by ref_id, together', () => verifications.byKeysWithAccess(rec, { refIds: [1, 2] }), 'verifications_pkey'],
-      ['status reads by public id, together', () => verifications.byKeysWithAccess(rec, { publicIds: ['p', 'q'] }), 'verifications_public_id_key'],
+      ['status reads by ref_id, together', () => verifications.byKeysWithAccess(store, { refIds: [1, 2] }), 'verifications_pkey'],
+      ['status reads by public id, together', () => verifications.byKeysWithAccess(store, { publicIds: ['p', 'q'] }), 'verifications_public_id_key'],
       // The merchant's index ties with the unique one here too, until the table is first analyzed.
       [
         'status reads by verification_id, together',
-        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'a'], ['m', 'b']] }),
+        () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'a'], ['m', 'b']] }),
         'verifications_merchant_(id_verification_id_key|created)',
       ],
       ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
@@ -340,7 +342,7 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       const byVid: [string, () => Promise<unknown>][] = [
         ['status by verification_id', () => verifications.byMerchant(rec, 'm', { verificationId: 'v-7' })],
         ['status by verification_id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { verificationId: 'v-7' })],
-        ['status reads by verification_id, together', () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'v-7'], ['n', 'v-8']] })],
+        ['status reads by verification_id, together', () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'v-7'], ['n', 'v-8']] })],
       ];
       for (const [i, [what, run]] of byVid.entries()) {
         sent.length = 0;

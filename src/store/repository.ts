@@ -198,6 +198,10 @@ const BY_KEYS_SQLITE = {
 const vidKey = (merchantId: string, vid: string) => `${merchantId} ${vid}`;
 const ofVidKey = (k: string): [string, string] => [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)];
 
+/** The store itself, which says which database it is; a transaction's connection does not. */
+type Store = Queryable & Pick<Db, 'kind'>;
+const isStore = (q: Queryable): q is Store => 'kind' in q && (q.kind === 'postgres' || q.kind === 'sqlite');
+
 type Batches = { refId: Coalescer<number, Row>; publicId: Coalescer<string, Row>; verificationId: Coalescer<string, Row> };
 const batches = new WeakMap<Queryable, Batches>();
 /**
@@ -209,7 +213,7 @@ const batches = new WeakMap<Queryable, Batches>();
  * client once per answer (on one machine, 100 against 60 us of CPU per status read).
  */
 function batched(q: Queryable, merchantId: string, by: VerificationKey): Promise<Row | undefined> | null {
-  if ((q as Db).kind !== 'postgres' && (q as Db).kind !== 'sqlite') return null;
+  if (!isStore(q)) return null;
   let b = batches.get(q);
   if (!b) {
     b = {
@@ -338,7 +342,7 @@ async function insertAgain(q: Queryable, v: NewVerification, access?: number): P
 const inserts = new WeakMap<Queryable, Coalescer<number, { ref_id: number }, { v: NewVerification; access?: number }>>();
 /** On PostgreSQL's pool, the inserts of one turn of the event loop are one statement (see batched). */
 function insertBatch(q: Queryable) {
-  if ((q as Db).kind !== 'postgres') return null;
+  if (!isStore(q) || q.kind !== 'postgres') return null;
   let b = inserts.get(q);
   if (!b) {
     b = new Coalescer(
@@ -438,10 +442,10 @@ export const verifications = {
   },
   /**
    * The rows of many keys of one kind at once, each with the access version; keys not found are
-   * left out. PostgreSQL (arrays) or, on a SQLite store, SQLite (JSON).
+   * left out. On the store itself, whose kind picks the SQL: PostgreSQL (arrays) or SQLite (JSON).
    */
   byKeysWithAccess(
-    q: Queryable,
+    q: Store,
     keys: { refIds: number[] } | { publicIds: string[] } | { verificationIds: [merchantId: string, verificationId: string][] },
   ): Promise<Row[]> {
     // One key (a quiet moment): the plain lookup, which costs the server less.
@@ -452,7 +456,7 @@ export const verifications = {
       const [where, params] = whereKey('verificationIds' in keys ? keys.verificationIds[0][0] : '', by);
       return q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
     }
-    if ((q as Db).kind === 'sqlite') {
+    if (q.kind === 'sqlite') {
       if ('refIds' in keys) return q.query(BY_KEYS_SQLITE.refId, [JSON.stringify(keys.refIds)]);
       if ('publicIds' in keys) return q.query(BY_KEYS_SQLITE.publicId, [JSON.stringify(keys.publicIds)]);
       return q.query(BY_KEYS_SQLITE.verificationId, [JSON.stringify(keys.verificationIds)]);
