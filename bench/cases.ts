@@ -1,6 +1,6 @@
-// The requests the speed benches send: /healthz, status reads spread over 500 verifications, and
+// The requests the speed benches send: /healthz, status reads spread over 501 verifications, and
 // creates (each body's @N@ is replaced by a number of the bench's own, so every create is new).
-// The reads are spread because reads arriving together share a statement on PostgreSQL, and
+// The reads are spread because reads arriving together share a statement (on either store), and
 // the same key asked 64 times at once would be read once: a bench of one key flatters it.
 import type { Gateway } from '../test/support/gateway.js';
 
