@@ -210,7 +210,8 @@ const batches = new WeakMap<Queryable, Batches>();
  * RowDescription parsed and one transaction in the server for all of them. On SQLite, where a
  * read costs no trip, it is one snapshot check and one statement, and, more, the answers of the
  * turn are written together after it: a read answered as soon as its request was parsed woke the
- * client once per answer (on one machine, 100 against 60 us of CPU per status read).
+ * client once per answer (under load, 93-98 against 39-53 us of CPU per status read: the bench
+ * figures in README.md).
  */
 function batched(q: Queryable, merchantId: string, by: VerificationKey): Promise<Row | undefined> | null {
   if (!isStore(q)) return null;
