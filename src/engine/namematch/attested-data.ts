@@ -5,7 +5,9 @@
 // lexicons, licensed under CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/):
 // this file is under the same licence. Changed: only words the Indian Names Corpus and the
 // election affidavits give as names, spellings upper-cased and grouped by word, some pairs
-// kept apart (see attested.ts).
+// kept apart (bench/namematch/build-dakshina.ts, variants), some of them by the Hindi spellings
+// of the Indian Names Corpus (Alok Parlikar, Carnegie Mellon University, 2011; CC BY 3.0,
+// bench/namematch/corpus/parlikar-LICENSE.txt).
 //
 // A line: the Latin spellings typed for one word; a line starting with ! : two of them that
 // are two names.
