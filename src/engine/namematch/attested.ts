@@ -1,8 +1,9 @@
 // Spellings that native speakers typed for one word of their own script (attested-data.ts, from
 // the Dakshina romanization lexicons): two of them are one name however far apart the letters
-// (Atul / Otul, Anjali / Onjoli, Nimai / Nemai), where no spelling rule can tell a vowel that
-// varies from one that makes another name (Kamal / Komal). Pairs that the corpora show as two
-// names are kept apart (veto lines): Amal / Amol.
+// (Atul / Otul, Anjali / Onjoli), where no spelling rule can tell a vowel that varies from one
+// that makes another name (Kamal / Komal). Pairs that the corpora show as two names are not
+// taken from here (veto lines: Amar / Omar); the spelling rules may still take such a pair as
+// one name (Amal / Amol, by the Bengali o).
 import { ATTESTED } from './attested-data.js';
 
 let words: Map<string, number[]> | null = null;
