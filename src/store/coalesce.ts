@@ -34,9 +34,12 @@ export class Coalescer<K, R, I = K> {
 
   /**
    * The row of `key`, or undefined when there is none. Asked again for a key already waiting,
-   * the first item stands (for a lookup it is the key).
+   * the first item stands. Without `item` (a lookup, whose item is its key) only where I is K.
    */
-  get(key: K, item: I = key as unknown as I): Promise<R | undefined> {
+  get(this: Coalescer<K, R, K>, key: K): Promise<R | undefined>;
+  get(key: K, item: I): Promise<R | undefined>;
+  get(key: K, ...rest: [] | [I]): Promise<R | undefined> {
+    const item = rest.length === 0 ? (key as unknown as I) : rest[0];
     let batch = this.pending;
     if (batch === null || batch.size >= this.max) {
       const next = new Map<K, Entry<I, R>>();
