@@ -544,8 +544,11 @@ describe('spellings typed for one word of an Indian script (attested-data.ts)', 
     // Each typed for one word, but each also the usual spelling of another name.
     refuses('ASHA ROY', 'ESHA ROY');
     refuses('AMAR KHAN', 'OMAR KHAN');
-    // Typed for one Kannada or Telugu word that ends in a vowel, but Sunila is Sunil's feminine.
+    // Typed for one Kannada or Telugu word that ends in a vowel, but Sunila is Sunil's feminine
+    // (a veto line too).
     refuses('SUNIL VERMA', 'SUNILA VERMA');
+    // The same with no veto line: the masculine / feminine rule is asked before the lexicon.
+    refuses('ANIL KUMAR', 'ANILA KUMAR', 'GENDER_VARIANT');
   });
 });
 
