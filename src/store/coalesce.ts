@@ -12,10 +12,12 @@ interface Entry<I, R> {
   waiters: Waiter<R>[];
 }
 
+/** Keys per statement: bounds a statement's parameters and the time one batch holds a connection. */
+const MAX_BATCH = 256;
+
 /** K: a key; I: what a statement needs of it (the key itself for a lookup); R: a row. */
 export class Coalescer<K, R, I = K> {
   private pending: Map<K, Entry<I, R>> | null = null;
-  private readonly max: number;
   private readonly again: (item: I) => Promise<R[]>;
 
   /**
@@ -26,9 +28,8 @@ export class Coalescer<K, R, I = K> {
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
     private readonly keyOf: (r: R) => K,
-    opts: { max?: number; again?: (item: I) => Promise<R[]> } = {},
+    opts: { again?: (item: I) => Promise<R[]> } = {},
   ) {
-    this.max = opts.max ?? 256;
     this.again = opts.again ?? ((item) => run([item]));
   }
 
@@ -41,7 +42,7 @@ export class Coalescer<K, R, I = K> {
   get(key: K, ...rest: [] | [I]): Promise<R | undefined> {
     const item = rest.length === 0 ? (key as unknown as I) : rest[0];
     let batch = this.pending;
-    if (batch === null || batch.size >= this.max) {
+    if (batch === null || batch.size >= MAX_BATCH) {
       const next = new Map<K, Entry<I, R>>();
       this.pending = batch = next;
       // After the I/O callbacks of this turn: every request that arrived with this one has asked.

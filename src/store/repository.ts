@@ -403,8 +403,9 @@ export const verifications = {
     // (a create sent twice, to two instances) wait for each other's row in the same order, where
     // in opposite orders each would wait for the other (a deadlock, found after a second, and the
     // batches run again row by row).
-    const byVid = (r: { v: NewVerification }) => `${r.v.merchantId} ${r.v.verificationId ?? ''}`;
-    rows = [...rows].sort((a, b) => (byVid(a) < byVid(b) ? -1 : byVid(a) > byVid(b) ? 1 : 0));
+    const order = rows.map((r) => ({ r, by: `${r.v.merchantId} ${r.v.verificationId ?? ''}` }));
+    order.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
+    rows = order.map((o) => o.r);
     const values = rows.map((r) => insertValues(r.v));
     const columns = INSERT_TYPES.map((_, i) => values.map((row) => row[i]));
     const written = await q.query<{ ref_id: number }>(INSERT_MANY, [...columns, rows.map((r) => r.access ?? null)]);
