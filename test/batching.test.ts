@@ -250,6 +250,16 @@ describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
     assert.deepEqual(stored.map((r) => Number(r.ref_id)), [11, 13, 15]);
   });
 
+  it('writes one of two inserts that drew the same ref_id in one turn, and answers the other as not written', async () => {
+    await storeWithMerchant(db, 'mer_w');
+    const first = newRow('mer_w', 31, 'drew-31');
+    const second = { ...newRow('mer_w', 31, 'also-31'), publicId: 'fav_other_31', shortCode: 's31b' };
+    const got = await Promise.all([verifications.insert(db, first), verifications.insert(db, second)]);
+    assert.deepEqual(got, [31, null]);
+    const stored = await db.query<{ verification_id: string }>("SELECT verification_id FROM verifications WHERE merchant_id = 'mer_w'");
+    assert.deepEqual(stored.map((r) => r.verification_id), ['drew-31']);
+  });
+
   it('answers the others when the database refuses one key of a batch, and that key with its error', async () => {
     const runs: string[][] = [];
     const c = new Coalescer<string, { k: string; n: number }>(

@@ -19,29 +19,35 @@ const MAX_BATCH = 256;
 export class Coalescer<K, R, I = K> {
   private pending: Map<K, Entry<I, R>> | null = null;
   private readonly again: (item: I) => Promise<R[]>;
+  private readonly shareKey: boolean;
 
   /**
    * `run` runs the statement for `items` and returns its rows (in any order, none for an item
    * it found or wrote nothing for); `keyOf` names the key a row answers. `again` runs one item
    * on its own after the statement of its batch failed (by default, `run` of that item alone).
+   * `shareKey: false` for writes: a key asked again while it waits is another row that cannot be
+   * written beside the first (an insert drawing a ref_id already drawn), answered undefined at
+   * once rather than given the first one's row.
    */
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
     private readonly keyOf: (r: R) => K,
-    opts: { again?: (item: I) => Promise<R[]> } = {},
+    opts: { again?: (item: I) => Promise<R[]>; shareKey?: boolean } = {},
   ) {
     this.again = opts.again ?? ((item) => run([item]));
+    this.shareKey = opts.shareKey ?? true;
   }
 
   /**
    * The row of `key`, or undefined when there is none. Asked again for a key already waiting,
-   * the first item stands. Without `item` (a lookup, whose item is its key) only where I is K.
+   * the first item stands (see `shareKey`). Without `item` (a lookup, whose item is its key) only where I is K.
    */
   get(this: Coalescer<K, R, K>, key: K): Promise<R | undefined>;
   get(key: K, item: I): Promise<R | undefined>;
   get(key: K, ...rest: [] | [I]): Promise<R | undefined> {
     const item = rest.length === 0 ? (key as unknown as I) : rest[0];
     let batch = this.pending;
+    if (!this.shareKey && batch?.has(key)) return Promise.resolve(undefined);
     if (batch === null || batch.size >= MAX_BATCH) {
       const next = new Map<K, Entry<I, R>>();
       this.pending = batch = next;

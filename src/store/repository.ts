@@ -350,6 +350,9 @@ function insertBatch(q: Queryable) {
       async (rows) => (await verifications.insertMany(q, rows)).map((ref_id) => ({ ref_id })),
       (r) => r.ref_id,
       {
+        // Two creates that drew one ref_id: the second is not written (it draws again), as the
+        // database would answer it; it must not be given the first one's row.
+        shareKey: false,
         again: async ({ v, access }) => {
           const ref_id = await insertAgain(q, v, access);
           return ref_id === null ? [] : [{ ref_id }];
