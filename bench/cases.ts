@@ -13,6 +13,9 @@ export interface Case {
   body?: (i: number) => string;
 }
 
+/** The path of a case's `i`-th request. */
+export const pathOf = (cs: Case, i: number) => (cs.paths ? cs.paths[i % cs.paths.length] : cs.path);
+
 /** A merchant on `gw`, one verification it knows, and the cases; also the answers the ceiling must mimic. */
 export async function benchCases(gw: Gateway) {
   const key = (await gw.merchant('Bench')).test_key;

@@ -22,7 +22,7 @@ import Database from 'better-sqlite3';
 import { Gateway, freePort } from '../test/support/gateway.js';
 import { SQLITE_FILE } from '../src/store/sqlite.js';
 import { buildCommit } from '../test/support/old-build.js';
-import { benchCases, type Case } from './cases.js';
+import { benchCases, pathOf, type Case } from './cases.js';
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 const { values } = parseArgs({
@@ -118,7 +118,7 @@ async function nodeRun(base: string, cs: Case, c: number, n = N): Promise<Run> {
       while (next < n) {
         const i = next++;
         const s = performance.now();
-        const r = await fetch(`${base}${cs.paths ? cs.paths[i % cs.paths.length] : cs.path}`, {
+        const r = await fetch(`${base}${pathOf(cs, i)}`, {
           method: cs.method,
           headers: cs.headers,
           body: cs.body?.(0).replace('@N@', `n${process.pid}x${runSeq}-${i}`),

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Gateway, freePort } from '../test/support/gateway.js';
 import { buildCommit } from '../test/support/old-build.js';
-import { benchCases, type Case } from './cases.js';
+import { benchCases, pathOf, type Case } from './cases.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +49,7 @@ async function drive(base: string, cs: Case, n: number, c: number, tag: string) 
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      const path = cs.paths ? cs.paths[i % cs.paths.length] : cs.path;
+      const path = pathOf(cs, i);
       const r = await fetch(base + path, { method: cs.method, headers: cs.headers, body: cs.body?.(i).replace('@N@', `${tag}-${i}`) });
       const text = await r.text();
       if (r.status >= 300) throw new Error(`${cs.method} ${path}: ${r.status} ${text}`);
