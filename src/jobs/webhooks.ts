@@ -97,6 +97,8 @@ export class Webhooks {
    * webhook problem never blocks recording money. Rendering and signing wait for delivery.
    */
   readonly onEvent = async (q: Queryable, e: DomainEvent) => {
+    // An event no dialect sends (the rupee's return) needs no look at the merchant's settings.
+    if (!Object.values(WEBHOOK_FORMATS).some((f) => f.eventType(e))) return;
     const m = await merchantRows.get(q, e.merchantId);
     const hook = m?.settings.webhook;
     const eventType = hook && WEBHOOK_FORMATS[hook.dialect]?.eventType(e);
@@ -120,15 +122,20 @@ export class Webhooks {
     if (!ev) throw new Error(`event ${d.id} is missing`);
     const e: DomainEvent = { id: ev.id, merchantId: ev.merchant_id, type: ev.type, verification: JSON.parse(ev.payload), at: ev.created_at };
     const body = await WEBHOOK_FORMATS[d.dialect].render(e, secret, { q: this.db, upiLink: this.upiLink, qr: this.qr });
-    await this.db.query('UPDATE webhook_deliveries SET body = ? WHERE id = ? AND body IS NULL', [body, d.id]);
-    const [stored] = await this.db.query('SELECT body FROM webhook_deliveries WHERE id = ?', [d.id]);
-    return stored.body; // another instance may have rendered it first: send what is stored
+    // Another instance may have rendered it first: send what is stored.
+    const [stored] = await this.db.query('UPDATE webhook_deliveries SET body = COALESCE(body, ?) WHERE id = ? RETURNING body', [body, d.id]);
+    if (!stored) throw new Error(`delivery ${d.id} is missing`);
+    return stored.body;
   }
 
   // ------------------------------------------------------------------ delivery
 
   async deliver(id: string): Promise<JobResult> {
-    const [d] = await this.db.query('SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
+    // With the mode of its verification, which says which key's secret signs a Cashfree event.
+    const [d] = await this.db.query(
+      'SELECT d.*, v.mode AS verification_mode FROM webhook_deliveries d LEFT JOIN verifications v ON v.ref_id = d.ref_id WHERE d.id = ?',
+      [id],
+    );
     if (!d || d.status !== 'pending') return { done: true };
     const busy = this.inFlight.get(d.merchant_id) ?? 0;
     const { perMerchant, concurrency } = this.cfg.webhook;
@@ -147,13 +154,12 @@ export class Webhooks {
 
   private async attempt(d: Row): Promise<JobResult> {
     const format = WEBHOOK_FORMATS[d.dialect];
-    const [v] = await this.db.query('SELECT mode FROM verifications WHERE ref_id = ?', [d.ref_id]);
     const m = await this.merchants.get(d.merchant_id);
     let secret: string | null = null;
     let secretError: string | null = null;
     try {
       secret = m?.settings.webhook
-        ? await this.secretFor(this.db, format.signedWith, d.merchant_id, v?.mode ?? 'test', m.settings.webhook.secretSealed)
+        ? await this.secretFor(this.db, format.signedWith, d.merchant_id, d.verification_mode ?? 'test', m.settings.webhook.secretSealed)
         : null;
     } catch (err) {
       secretError = `cannot open the signing secret (is SECRET_KEY the one it was sealed with?): ${(err as Error).message}`;
