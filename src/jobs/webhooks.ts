@@ -118,9 +118,9 @@ export class Webhooks {
   /** The body of a delivery: rendered once from the event as it was, then the same bytes every time. */
   private async body(d: Row, secret: string): Promise<string> {
     if (d.body !== null) return d.body;
-    const [ev] = await this.db.query('SELECT * FROM events WHERE id = ?', [d.id]);
-    if (!ev) throw new Error(`event ${d.id} is missing`);
-    const e: DomainEvent = { id: ev.id, merchantId: ev.merchant_id, type: ev.type, verification: JSON.parse(ev.payload), at: ev.created_at };
+    // The event came with the delivery (deliver's statement) while the body was not rendered.
+    if (d.event_payload === null) throw new Error(`event ${d.id} is missing`);
+    const e: DomainEvent = { id: d.id, merchantId: d.merchant_id, type: d.event_kind, verification: JSON.parse(d.event_payload), at: d.event_at };
     const body = await WEBHOOK_FORMATS[d.dialect].render(e, secret, { q: this.db, upiLink: this.upiLink, qr: this.qr });
     // Another instance may have rendered it first: send what is stored.
     const [stored] = await this.db.query('UPDATE webhook_deliveries SET body = COALESCE(body, ?) WHERE id = ? RETURNING body', [body, d.id]);
@@ -131,9 +131,13 @@ export class Webhooks {
   // ------------------------------------------------------------------ delivery
 
   async deliver(id: string): Promise<JobResult> {
-    // With the mode of its verification, which says which key's secret signs a Cashfree event.
+    // With the mode of its verification, which says which key's secret signs a Cashfree event,
+    // and, until the body is rendered, the event it is rendered from: one statement.
     const [d] = await this.db.query(
-      'SELECT d.*, v.mode AS verification_mode FROM webhook_deliveries d LEFT JOIN verifications v ON v.ref_id = d.ref_id WHERE d.id = ?',
+      `SELECT d.*, v.mode AS verification_mode, e.type AS event_kind, e.created_at AS event_at,
+         CASE WHEN d.body IS NULL THEN e.payload END AS event_payload
+       FROM webhook_deliveries d LEFT JOIN verifications v ON v.ref_id = d.ref_id LEFT JOIN events e ON e.id = d.id
+       WHERE d.id = ?`,
       [id],
     );
     if (!d || d.status !== 'pending') return { done: true };
