@@ -70,6 +70,8 @@ export interface DomainEvent {
   /** The verification as it stands after the change. */
   verification: Verification;
   at: number;
+  /** The merchant as read in the event's transaction, when the change read it (else unset). */
+  merchant?: Merchant | null;
 }
 
 export class Engine implements RailInbox {
@@ -272,7 +274,8 @@ export class Engine implements RailInbox {
       if (!fresh) return 'duplicate';
 
       if (v && disposition === 'verified') {
-        const nameMatch = verifiedNameMatch(v.name, n.payerName, await this.merchantOf(q, v.merchantId));
+        const merchant = await this.merchantOf(q, v.merchantId);
+        const nameMatch = verifiedNameMatch(v.name, n.payerName, merchant);
         await verifications.finish(q, v.refId, 'success', now, null, {
           creditId: credit.id,
           payer: credit.payer,
@@ -280,7 +283,7 @@ export class Engine implements RailInbox {
           collectedAt: now,
           nameMatch,
         });
-        await this.emit(q, v.refId, 'verification.success', now);
+        await this.emit(q, v.refId, 'verification.success', now, merchant);
       } else if (v && disposition === 'late') {
         if (await verifications.finish(q, v.refId, 'expired', now, 'link_expired')) {
           await this.emit(q, v.refId, 'verification.expired', now);
@@ -497,10 +500,12 @@ export class Engine implements RailInbox {
   }
 
   /** Records an event in the caller's transaction (also used by the mobile use cases). */
-  async emit(q: Queryable, refId: number, type: EventType, at: number) {
+  async emit(q: Queryable, refId: number, type: EventType, at: number, merchant?: Merchant | null) {
     const v = await verifications.byRef(q, refId);
     if (!v) return;
     const e: DomainEvent = { id: newId('evt'), merchantId: v.merchantId, type, verification: v, at };
+    // Read in this transaction by the caller: its webhook settings need no second read.
+    if (merchant !== undefined && merchant?.id === v.merchantId) e.merchant = merchant;
     await q.query('INSERT INTO events (id, merchant_id, type, ref_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       e.id,
       e.merchantId,

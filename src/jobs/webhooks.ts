@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import type { DomainEvent, Logger } from '../engine/verifications.js';
 import type { Merchants } from '../engine/merchants.js';
 import type { Verification } from '../engine/types.js';
-import { merchants as merchantRows } from '../store/repository.js';
+import { merchantSettings, merchants as merchantRows } from '../store/repository.js';
 import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
 import { enqueue } from './queue.js';
@@ -99,7 +99,7 @@ export class Webhooks {
   readonly onEvent = async (q: Queryable, e: DomainEvent) => {
     // An event no dialect sends (the rupee's return) needs no look at the merchant's settings.
     if (!Object.values(WEBHOOK_FORMATS).some((f) => f.eventType(e))) return;
-    const m = await merchantRows.get(q, e.merchantId);
+    const m = e.merchant !== undefined ? e.merchant : await merchantRows.get(q, e.merchantId);
     const hook = m?.settings.webhook;
     const eventType = hook && WEBHOOK_FORMATS[hook.dialect]?.eventType(e);
     if (!hook || !eventType) return;
@@ -131,12 +131,14 @@ export class Webhooks {
   // ------------------------------------------------------------------ delivery
 
   async deliver(id: string): Promise<JobResult> {
-    // With the mode of its verification, which says which key's secret signs a Cashfree event,
-    // and, until the body is rendered, the event it is rendered from: one statement.
+    // With what an attempt needs, in one statement: the merchant's settings (its webhook and the
+    // secret sealed for it), the mode of the verification (which key's secret signs a Cashfree
+    // event) and, until the body is rendered, the event it is rendered from.
     const [d] = await this.db.query(
-      `SELECT d.*, v.mode AS verification_mode, e.type AS event_kind, e.created_at AS event_at,
-         CASE WHEN d.body IS NULL THEN e.payload END AS event_payload
-       FROM webhook_deliveries d LEFT JOIN verifications v ON v.ref_id = d.ref_id LEFT JOIN events e ON e.id = d.id
+      `SELECT d.*, m.id AS merchant_found, m.settings AS merchant_settings, v.mode AS verification_mode,
+         e.type AS event_kind, e.created_at AS event_at, CASE WHEN d.body IS NULL THEN e.payload END AS event_payload
+       FROM webhook_deliveries d LEFT JOIN merchants m ON m.id = d.merchant_id
+         LEFT JOIN verifications v ON v.ref_id = d.ref_id LEFT JOIN events e ON e.id = d.id
        WHERE d.id = ?`,
       [id],
     );
@@ -158,13 +160,11 @@ export class Webhooks {
 
   private async attempt(d: Row): Promise<JobResult> {
     const format = WEBHOOK_FORMATS[d.dialect];
-    const m = await this.merchants.get(d.merchant_id);
+    const hook = d.merchant_found === null ? undefined : merchantSettings(d.merchant_settings).webhook;
     let secret: string | null = null;
     let secretError: string | null = null;
     try {
-      secret = m?.settings.webhook
-        ? await this.secretFor(this.db, format.signedWith, d.merchant_id, d.verification_mode ?? 'test', m.settings.webhook.secretSealed)
-        : null;
+      secret = hook ? await this.secretFor(this.db, format.signedWith, d.merchant_id, d.verification_mode ?? 'test', hook.secretSealed) : null;
     } catch (err) {
       secretError = `cannot open the signing secret (is SECRET_KEY the one it was sealed with?): ${(err as Error).message}`;
     }

@@ -17,11 +17,14 @@ const json = <T>(s: string | null): T | null => (s == null ? null : (JSON.parse(
 
 // ---------------------------------------------------------------- merchants and keys
 
+/** A merchant's settings as stored (its `settings` column, read alone or joined to another row). */
+export const merchantSettings = (raw: string | null): MerchantSettings => json<MerchantSettings>(raw) ?? {};
+
 const toMerchant = (r: Row): Merchant => ({
   id: r.id,
   name: r.name,
   accountNumber: r.account_number,
-  settings: json<MerchantSettings>(r.settings) ?? {},
+  settings: merchantSettings(r.settings),
   createdAt: r.created_at,
 });
 
