@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, Gateway, eventually, freePort, needsPostgres, storeFor } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
+import { verifyCashfree } from './support/signatures.js';
 import { Simulator, signedNotification } from './support/simulator.js';
 import { intentParams } from './support/upi.js';
 
@@ -20,6 +22,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
   describe(`live mode through a bank connector (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
     let gw: Gateway;
     let sim: Simulator;
+    let receiver: Receiver;
     let live: Key;
     let test: Key;
     let account: string;
@@ -29,6 +32,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const { databaseUrl, drop } = await storeFor(store);
       dropDb = drop;
       const [gwPort, simPort] = [await freePort(), await freePort()];
+      receiver = await Receiver.start();
       sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
       gw = await Gateway.start({
         databaseUrl,
@@ -47,6 +51,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
           REFUND_POLL_CAP_MS: '1000',
           // The scheduled reconciliation runs every 3 s (a day in production).
           RECONCILE_INTERVAL_HOURS: String(3 / 3600),
+          WEBHOOK_ALLOW_PRIVATE: 'true',
         },
       });
       const m = (await gw.admin('POST', '/merchants', { name: 'Live Lending' })).json;
@@ -57,6 +62,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     after(async () => {
       await gw?.stop();
       await sim?.stop();
+      await receiver?.close();
       await dropDb?.();
     });
 
@@ -128,6 +134,28 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const rs = await oneRefund(paid.bank_txn_id);
       assert.equal(rs.length, 1);
       assert.match(rs[0].reference, /^rf_cr_/);
+    });
+
+    it("signs a live verification's Cashfree webhook with the live key's secret, a test one's with the test key's", async () => {
+      const m = (await gw.admin('POST', '/merchants', { name: 'Live Hooks' })).json;
+      const set = await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
+      assert.equal(set.status, 200, set.text);
+      const [l, t] = [await create(m.live_key), await create(m.test_key)];
+      await sim.pay(l.upi_link, 'success@upi');
+      await gw.pay(t.upi_link, 'success@upi');
+      const hookOf = (vid: string) =>
+        eventually(
+          async () => receiver.received.find((r) => JSON.parse(r.body).data?.verification_id === vid),
+          (r) => r !== undefined,
+          10_000,
+          `the webhook of ${vid}`,
+        );
+      const [hl, ht] = [await hookOf(l.vid), await hookOf(t.vid)];
+      assert.equal(JSON.parse(hl!.body).event_type, 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
+      assert.deepEqual(verifyCashfree(hl!.body, hl!.headers, m.live_key.client_secret), { headerOk: true, bodyOk: true });
+      assert.deepEqual(verifyCashfree(hl!.body, hl!.headers, m.test_key.client_secret), { headerOk: false, bodyOk: false });
+      assert.deepEqual(verifyCashfree(ht!.body, ht!.headers, m.test_key.client_secret), { headerOk: true, bodyOk: true });
+      assert.deepEqual(verifyCashfree(ht!.body, ht!.headers, m.live_key.client_secret), { headerOk: false, bodyOk: false });
     });
 
     it('verifies and refunds in the RazorpayX dialect', async () => {

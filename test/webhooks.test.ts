@@ -2,25 +2,12 @@
 // nothing but the documented algorithm), retries, durability, isolation and address checks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { Gateway, eventually } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
+import { verifyCashfree } from './support/signatures.js';
 
 type Key = { client_id: string; client_secret: string };
 const uid = (p = 'w') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-/** Receiver-side check of Cashfree's two signatures, written from the documentation alone. */
-function verifyCashfree(raw: string, headers: Record<string, any>, clientSecret: string) {
-  const b64 = (s: string) => createHmac('sha256', clientSecret).update(s).digest('base64');
-  const headerOk = headers['x-webhook-signature'] === b64(headers['x-webhook-timestamp'] + raw);
-  const body = JSON.parse(raw);
-  const concatenated = Object.keys(body.data)
-    .sort()
-    .map((k) => body.data[k])
-    .join('');
-  const bodyOk = body.signature === b64(concatenated);
-  return { headerOk, bodyOk };
-}
 
 describe('webhooks', () => {
   let gw: Gateway;
