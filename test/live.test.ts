@@ -31,8 +31,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const { databaseUrl, drop } = await storeFor(store);
       dropDb = drop;
-      const [gwPort, simPort] = [await freePort(), await freePort()];
+      // Listening before the gateway's port is picked, so that it cannot take that port.
       receiver = await Receiver.start();
+      const [gwPort, simPort] = [await freePort(), await freePort()];
       sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
       gw = await Gateway.start({
         databaseUrl,
