@@ -117,6 +117,34 @@ describe('webhooks', () => {
     assert.equal((await gw.admin('POST', '/webhook-deliveries/evt_nothing/replay')).status, 404);
   });
 
+  it('a webhook removed after its event: later attempts send nothing, and say why', async () => {
+    const failing = await Receiver.start();
+    failing.plan = [500];
+    try {
+      const m = await gw.merchant('Removed');
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: failing.url, dialect: 'cashfree' });
+      const cf = gw.cashfree(m.test_key);
+      await gw.pay((await cf.createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+      await eventually(async () => failing.received.length, (n) => n >= 1, 10_000, 'a first attempt');
+      assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/webhook`)).status, 204);
+      const [d] = (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items;
+      const removed = (a: any) => /webhook or key was removed/.test(a.error ?? '');
+      const log = await eventually(
+        async () => (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json,
+        (l) => l.attempt_log.some(removed),
+        10_000,
+        'an attempt after the removal',
+      );
+      // Each request the receiver got is an attempt that had an answer; none after the removal.
+      const answered = log.attempt_log.filter((a: any) => a.status_code !== null);
+      assert.ok(answered.every((a: any) => a.status_code === 500));
+      assert.equal(failing.received.filter((r) => r.headers['x-webhook-id'] === d.id).length, answered.length);
+      assert.ok(log.attempt_log.slice(log.attempt_log.findIndex(removed)).every((a: any) => a.status_code === null));
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('records a refused connection and retries it', async () => {
     const dead = await Receiver.start();
     const deadUrl = dead.url;
