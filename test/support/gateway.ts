@@ -1,6 +1,6 @@
 // Starts the real gateway (the compiled server, as `npm start` runs it) in a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +82,9 @@ export class Gateway {
       if (this.proc.exitCode !== null) throw new Error(`gateway exited ${this.proc.exitCode}:\n${this.output}`);
       try {
         const r = await fetch(`${this.url}/healthz`);
-        if (r.ok) return;
+        // Another process may have taken the port since it was chosen (or since the kill of a
+        // restart) and answer for this one, which then fails to listen and exits.
+        if (r.ok && (this.wrapper.length > 0 || listensOn(this.proc.pid!, this.port))) return;
       } catch {
         /* not up yet */
       }
@@ -188,6 +190,34 @@ export class Gateway {
       ms,
       `refund of ${utr}`,
     );
+  }
+}
+
+/**
+ * Whether process `pid` holds the socket listening on `port`, read from /proc; true where there
+ * is no /proc to tell (not Linux).
+ */
+function listensOn(pid: number, port: number): boolean {
+  if (!existsSync('/proc/net/tcp')) return true;
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  try {
+    const rows = ['/proc/net/tcp', '/proc/net/tcp6'].filter((f) => existsSync(f)).flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1));
+    // Columns: sl, local address, remote address, state (0A: listening), ..., inode (the 10th).
+    const sockets = new Set(
+      rows
+        .map((r) => r.trim().split(/\s+/))
+        .filter((c) => c[1]?.endsWith(local) && c[3] === '0A')
+        .map((c) => `socket:[${c[9]}]`),
+    );
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return sockets.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return false; // the process is gone
   }
 }
 
