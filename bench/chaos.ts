@@ -11,7 +11,7 @@
 //     (delivered at least once: a kill between the POST and its record sends it again);
 //   - every mobile penny drop paid out at most once, whatever became of its answer; one answered
 //     VALID paid out exactly once, with the UTR it was answered with;
-//   - no answer was a 5xx, and every restart started.
+//   - no answer was a 5xx, every restart started, and no instance exited but by a kill.
 //
 //   npm run -s build && node --import tsx bench/chaos.ts [--seconds 30] [--kills 8] [--concurrency 4]
 //     [--postgres URL [--instances 2]] [--main <dist/src/main.js>]
@@ -56,24 +56,38 @@ const gws: Gateway[] = [];
 for (let i = 0; i < N; i++) gws.push(await Gateway.start({ main: values.main, databaseUrl: values.postgres, env }));
 const up = gws.map(() => true);
 const broken: string[] = [];
+/** Instances this bench is killing or stopping: any other exit is a crash, and breaks the run. */
+const ours = gws.map(() => false);
+const watch = (i: number) => {
+  const p = gws[i].proc;
+  p.once('exit', (code, signal) => {
+    if (ours[i] || gws[i].proc !== p) return;
+    up[i] = false;
+    broken.push(`instance ${i} exited on its own (${signal ?? `exit code ${code}`}): ${gws[i].output.slice(-1000)}`);
+  });
+};
+gws.forEach((_, i) => watch(i));
 let serverErrors = 0;
-let cutOff = 0; // requests whose answer a kill cut off (or that found the instance down)
+let cutOff = 0; // requests whose answer a kill cut off
 
 try {
   const m = await gws[0].merchant('Chaos');
   await gws[0].admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' });
 
-  /** Some instance that is up (waits while none is). */
+  let stop = false;
+  /** Some instance that is up (waits while none is); null once the run is over and none is. */
   const anyUp = async () => {
     for (;;) {
       const live = gws.filter((_, i) => up[i]);
       if (live.length) return live[Math.floor(Math.random() * live.length)];
+      if (stop) return null;
       await sleep(20);
     }
   };
-  /** One request through some instance: its answer, or null when none came (a kill, or the instance was down). */
+  /** One request through some instance: its answer, or null when none came (a kill, or no instance was up). */
   const call = async <T extends { status: number }>(fn: (gw: Gateway) => Promise<T>): Promise<T | null> => {
     const gw = await anyUp();
+    if (!gw) return null;
     try {
       const r = await fn(gw);
       if (r.status >= 500) {
@@ -106,7 +120,6 @@ try {
     mobiles.push({ vpa: `payer${n}@sandbox`, utr: r?.status === 200 && r.json.status === 'VALID' ? r.json.utr : null });
   };
   const paid: { vid: string; utr: string; verifies: boolean }[] = [];
-  let stop = false;
   let n = 0;
   const client = async () => {
     while (!stop) {
@@ -133,12 +146,15 @@ try {
       await sleep((SECONDS * 1000) / (KILLS + 1));
       const i = k % N;
       up[i] = false;
+      ours[i] = true;
       try {
         await gws[i].restart();
       } catch (err) {
         broken.push(`instance ${i} did not start again: ${(err as Error).message.slice(0, 500)}`);
         continue;
       }
+      ours[i] = false;
+      watch(i);
       up[i] = true;
     }
   };
@@ -148,6 +164,8 @@ try {
   await sleep(SECONDS * 1000);
   stop = true;
   await Promise.all([killing, ...clients]);
+  const down = gws.flatMap((_, i) => (up[i] ? [] : [i]));
+  if (down.length) throw new Error(`instance ${down.join(', ')} did not come back: nothing to check`);
   console.log(
     `${values.postgres ? `postgres, ${N} instances` : 'sqlite'}: ${created.length} creates and ${paid.length} payments answered in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${KILLS} kills, ${cutOff} requests cut off`,
   );
@@ -253,11 +271,14 @@ try {
     `  mobile penny drops ${mobiles.length} (${mobiles.filter((x) => x.utr).length} answered VALID): paid out twice ${paidTwice}, VALID without its payout ${validUnpaid}, waiting for the bank ${waiting}`,
   );
   console.log(`  SUCCESS webhooks missing ${missing}, events twice ${twoEvents}, copies sent again ${copies}; 5xx answers ${serverErrors}`);
+} catch (err) {
+  broken.push(String((err as Error)?.stack ?? err));
+} finally {
+  ours.fill(true);
   if (broken.length) {
     console.log(`BROKEN:\n  ${broken.join('\n  ')}`);
     process.exitCode = 1;
   } else console.log('every money rule held');
-} finally {
   for (const g of gws) await g.stop().catch(() => undefined);
   await receiver.close();
 }
