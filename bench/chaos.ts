@@ -141,9 +141,11 @@ try {
       }
     }
   };
+  const t0 = Date.now();
   const killer = async () => {
-    for (let k = 0; k < KILLS && !stop; k++) {
-      await sleep((SECONDS * 1000) / (KILLS + 1));
+    for (let k = 0; k < KILLS; k++) {
+      // At fixed times, so that slow restarts do not push the last kills out of the load.
+      await sleep(t0 + ((k + 1) * SECONDS * 1000) / (KILLS + 1) - Date.now());
       const i = k % N;
       up[i] = false;
       ours[i] = true;
@@ -168,12 +170,12 @@ try {
       up[i] = true;
     }
   };
-  const t0 = Date.now();
   const killing = killer();
   const clients = Array.from({ length: C }, client);
-  await sleep(SECONDS * 1000);
+  // The load goes on until the last restart is done: every kill comes under load.
+  await Promise.all([sleep(SECONDS * 1000), killing]);
   stop = true;
-  await Promise.all([killing, ...clients]);
+  await Promise.all(clients);
   const down = gws.flatMap((_, i) => (up[i] ? [] : [i]));
   if (down.length) throw new Error(`instance ${down.join(', ')} did not come back: nothing to check`);
   console.log(
