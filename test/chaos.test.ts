@@ -10,6 +10,14 @@ import { freshPostgres, needsPostgres } from './support/gateway.js';
 
 const BENCH = fileURLToPath(new URL('../bench/chaos.ts', import.meta.url));
 
+/** Fails unless the run did something: creates, payments and mobile penny drops answered between the kills. */
+function busy(out: string) {
+  const [, creates, payments] = /(\d+) creates and (\d+) payments answered/.exec(out) ?? [];
+  assert.ok(Number(creates) > 100 && Number(payments) > 100, out);
+  const [, valid] = /mobile penny drops \d+ \((\d+) answered VALID\)/.exec(out) ?? [];
+  assert.ok(Number(valid) > 10, out);
+}
+
 function chaos(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--import', 'tsx', BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,9 +34,7 @@ describe('chaos: kills under load', () => {
     assert.equal(code, 0, out);
     assert.match(out, /every money rule held/);
     assert.match(out, /lost creates 0; unrefunded 0; refunded twice 0; owed at the end 0/);
-    // The run did something: creates and payments were answered between the kills.
-    const [, creates, payments] = /(\d+) creates and (\d+) payments answered/.exec(out) ?? [];
-    assert.ok(Number(creates) > 100 && Number(payments) > 100, out);
+    busy(out);
   });
 
   it('PostgreSQL: two instances, each killed twice, every money rule holds', { skip: needsPostgres, timeout: 240_000 }, async () => {
@@ -38,8 +44,7 @@ describe('chaos: kills under load', () => {
       assert.equal(code, 0, out);
       assert.match(out, /postgres, 2 instances/);
       assert.match(out, /every money rule held/);
-      const [, creates, payments] = /(\d+) creates and (\d+) payments answered/.exec(out) ?? [];
-      assert.ok(Number(creates) > 100 && Number(payments) > 100, out);
+      busy(out);
     } finally {
       await db.drop();
     }
