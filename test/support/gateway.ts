@@ -158,7 +158,7 @@ export class Gateway {
 
   /** A sandbox payment as the operator sees it, or as the merchant whose test key is given. */
   async payment(utr: string, key?: { client_id: string; client_secret: string }) {
-    const headers = key
+    const headers: Record<string, string> = key
       ? { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret }
       : { authorization: `Bearer ${ADMIN_TOKEN}` };
     return (await this.request('GET', `/sandbox/upi/payments/${utr}`, { headers })).json;
