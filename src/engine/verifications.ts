@@ -505,7 +505,7 @@ export class Engine implements RailInbox {
     if (!v) return;
     const e: DomainEvent = { id: newId('evt'), merchantId: v.merchantId, type, verification: v, at };
     // Read in this transaction by the caller: its webhook settings need no second read.
-    if (merchant !== undefined && merchant?.id === v.merchantId) e.merchant = merchant;
+    if (merchant?.id === v.merchantId) e.merchant = merchant;
     await q.query('INSERT INTO events (id, merchant_id, type, ref_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       e.id,
       e.merchantId,

@@ -135,7 +135,7 @@ export class Webhooks {
     // secret sealed for it), the mode of the verification (which key's secret signs a Cashfree
     // event) and, until the body is rendered, the event it is rendered from.
     const [d] = await this.db.query(
-      `SELECT d.*, m.id AS merchant_found, m.settings AS merchant_settings, v.mode AS verification_mode,
+      `SELECT d.*, m.settings AS merchant_settings, v.mode AS verification_mode,
          e.type AS event_kind, e.created_at AS event_at, CASE WHEN d.body IS NULL THEN e.payload END AS event_payload
        FROM webhook_deliveries d LEFT JOIN merchants m ON m.id = d.merchant_id
          LEFT JOIN verifications v ON v.ref_id = d.ref_id LEFT JOIN events e ON e.id = d.id
@@ -160,7 +160,8 @@ export class Webhooks {
 
   private async attempt(d: Row): Promise<JobResult> {
     const format = WEBHOOK_FORMATS[d.dialect];
-    const hook = d.merchant_found === null ? undefined : merchantSettings(d.merchant_settings).webhook;
+    // No settings: the merchant is gone (its column is never null).
+    const hook = d.merchant_settings === null ? undefined : merchantSettings(d.merchant_settings).webhook;
     let secret: string | null = null;
     let secretError: string | null = null;
     try {
