@@ -301,7 +301,7 @@ describe('RazorpayX: outcomes, lists and cross-dialect reads (sqlite)', () => {
   }
 
   it("lists the merchant's validations newest first, with count, skip, from and to", async () => {
-    const mine = [];
+    const mine: Awaited<ReturnType<typeof create>>[] = [];
     for (let i = 0; i < 8; i++) mine.push(await create({ reference_id: `list-${i}` }));
     // A Cashfree-made verification is a validation too; another merchant's is not listed.
     const cfMade = (await gw.cashfree(m.test_key).createRpd({ verification_id: `cf-${Date.now()}`, name: 'John Doe' })).json;

@@ -352,7 +352,7 @@ describe('SQLite checkpoints on their own thread', () => {
 describe('SQLite checkpoints under writes that never leave the flush pipeline idle', () => {
   it('keeps the WAL short while each flush takes a few milliseconds and commits go on during it', { timeout: 120_000 }, async () => {
     (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      setTimeout(() => realFdatasync(fd, cb), 3)) as typeof fs.fdatasync;
+      setTimeout(() => realFdatasync(fd, cb), 3)) as unknown as typeof fs.fdatasync;
     const dir = mkdtempSync(join(tmpdir(), 'pennygate-pipeline-'));
     const db = openSqlite(dir, { server: true });
     try {

@@ -1,5 +1,8 @@
 import { PNG } from 'pngjs';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
+
+// jsqr is CommonJS whose module.exports is the function itself; its types describe an ES default.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 export function intentParams(link: string) {
   const q = link.slice(link.indexOf('?') + 1);
