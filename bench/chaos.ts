@@ -10,7 +10,9 @@
 //   - every verified payment's SUCCESS webhook reached the receiver, exactly one event each
 //     (delivered at least once: a kill between the POST and its record sends it again);
 //   - every mobile penny drop paid out at most once, whatever became of its answer; one answered
-//     VALID paid out exactly once, with the UTR it was answered with;
+//     VALID paid out exactly once, with the UTR it was answered with; and for every one sent,
+//     answered or cut off, what the gateway reads back for it afterwards agrees with the bank's
+//     payouts (VALID: one, with its UTR; anything else, or no record of it: none);
 //   - no answer was a 5xx, every restart started, and no instance exited but by a kill.
 //
 //   npm run -s build && node --import tsx bench/chaos.ts [--seconds 30] [--kills 8] [--concurrency 4]
@@ -103,7 +105,7 @@ try {
 
   const created: { vid: string; refId: string }[] = [];
   // Mobile penny drops, each to a number of its own (one in flight per number): payer<n>@sandbox.
-  const mobiles: { vpa: string; utr: string | null }[] = [];
+  const mobiles: { vid: string; vpa: string; utr: string | null }[] = [];
   let numbers = 0;
   const mobile = async () => {
     const n = ++numbers;
@@ -117,7 +119,7 @@ try {
         },
       }),
     );
-    mobiles.push({ vpa: `payer${n}@sandbox`, utr: r?.status === 200 && r.json.status === 'VALID' ? r.json.utr : null });
+    mobiles.push({ vid: `chaos-mobile-${n}`, vpa: `payer${n}@sandbox`, utr: r?.status === 200 && r.json.status === 'VALID' ? r.json.utr : null });
   };
   const paid: { vid: string; utr: string; verifies: boolean }[] = [];
   let n = 0;
@@ -237,16 +239,57 @@ try {
   if (twice) broken.push(`${twice} payments refunded more than once`);
 
   // Every mobile penny drop paid out at most once; one answered VALID exactly once, as answered.
+  // And the gateway's books agree with the bank for every drop sent, answered or cut off: one it
+  // now reads as VALID was paid out once, with its UTR; one it reads as INVALID, or has no record
+  // of (the kill came before the drop was recorded), had no rupee reach anyone.
   let paidTwice = 0;
   let validUnpaid = 0;
-  await each(mobiles, async (x) => {
+  let booksDisagree = 0;
+  const disagreements: string[] = [];
+  type Books = 'agree' | 'disagree' | 'in_flight' | 'in_flight_paid';
+  const booksAgainstBank = async (x: (typeof mobiles)[number], first: boolean): Promise<Books> => {
     const r = await gw.request('GET', `/sandbox/upi/payouts?vpa=${encodeURIComponent(x.vpa)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    const out = (r.json?.items ?? []) as { utr: string; calls: number }[];
-    if (out.length > 1) paidTwice++;
-    if (x.utr !== null && (out.length !== 1 || out[0].utr !== x.utr)) validUnpaid++;
+    const out = (r.json?.items ?? []) as { utr: string | null; status: string }[];
+    if (first && out.length > 1) paidTwice++;
+    if (first && x.utr !== null && (out.length !== 1 || out[0].utr !== x.utr)) validUnpaid++;
+    const paidOut = out.filter((p) => p.status === 'SUCCESS');
+    const books = await gw.request('GET', `/verification/mobile/penny-drop?verification_id=${x.vid}`, {
+      headers: { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret, 'x-api-version': '2024-12-01' },
+    });
+    let agrees: boolean;
+    if (books.status === 200 && books.json.status === 'VALID') agrees = paidOut.length === 1 && paidOut[0].utr === books.json.utr;
+    else if (books.status === 422 && books.json.code === 'verification_already_under_process') {
+      // Still asking the bank. One the bank paid is settled a few rail timeouts after the kill
+      // (waited for below); one the bank never saw waits its 10 minutes.
+      return paidOut.length > 0 ? 'in_flight_paid' : 'in_flight';
+    } else if ([200, 400, 422, 502].includes(books.status)) {
+      // INVALID, never recorded, refused as fraud, or closed as not sent (unavailable).
+      agrees = paidOut.length === 0;
+    } else agrees = false;
+    if (!agrees && disagreements.length < 3) disagreements.push(`${x.vid}: ${books.status} ${JSON.stringify(books.json)} against ${paidOut.length} payouts`);
+    return agrees ? 'agree' : 'disagree';
+  };
+  const unsettled: (typeof mobiles)[number][] = [];
+  let inFlight = 0;
+  await each(mobiles, async (x) => {
+    const b = await booksAgainstBank(x, true);
+    if (b === 'disagree') booksDisagree++;
+    else if (b === 'in_flight') inFlight++;
+    else if (b === 'in_flight_paid') unsettled.push(x);
   });
+  while (unsettled.length > 0 && Date.now() < settleBy) {
+    await sleep(500);
+    for (const x of unsettled.splice(0)) {
+      const b = await booksAgainstBank(x, false);
+      if (b === 'disagree') booksDisagree++;
+      else if (b === 'in_flight') inFlight++;
+      else if (b === 'in_flight_paid') unsettled.push(x);
+    }
+  }
+  if (unsettled.length) broken.push(`${unsettled.length} mobile penny drops paid out by the bank but still unsettled after 120 s`);
   if (paidTwice) broken.push(`${paidTwice} mobile penny drops paid out more than once`);
   if (validUnpaid) broken.push(`${validUnpaid} mobile penny drops answered VALID without their one payout`);
+  if (booksDisagree) broken.push(`${booksDisagree} mobile penny drops whose outcome disagrees with the bank's payouts, e.g. ${disagreements.join('; ')}`);
 
   // Every verified payment's SUCCESS webhook, one event each.
   // The receiver keeps only whole requests (a POST a kill cut off never ends: it is sent again
@@ -279,7 +322,7 @@ try {
 
   console.log(`  lost creates ${lost}; unrefunded ${unrefunded}; refunded twice ${twice}; owed at the end ${owed.count}`);
   console.log(
-    `  mobile penny drops ${mobiles.length} (${mobiles.filter((x) => x.utr).length} answered VALID): paid out twice ${paidTwice}, VALID without its payout ${validUnpaid}, waiting for the bank ${waiting}`,
+    `  mobile penny drops ${mobiles.length} (${mobiles.filter((x) => x.utr).length} answered VALID): paid out twice ${paidTwice}, VALID without its payout ${validUnpaid}, outcome against the bank's payouts ${booksDisagree} disagreeing and ${inFlight} still in flight, waiting for the bank ${waiting}`,
   );
   console.log(`  SUCCESS webhooks missing ${missing}, events twice ${twoEvents}, copies sent again ${copies}; 5xx answers ${serverErrors}`);
 } catch (err) {

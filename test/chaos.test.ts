@@ -1,7 +1,7 @@
 // Kills under load, through the chaos bench as a user runs it (its own process, real gateways):
 // every create and payment answered stays answered, every credit goes back exactly once, no
-// mobile penny drop pays out twice, every verified payment's webhook arrives, and no answer is a
-// 5xx. A short run; the bench takes longer.
+// mobile penny drop pays out twice or reads back otherwise than the bank paid, every verified
+// payment's webhook arrives, and no answer is a 5xx. A short run; the bench takes longer.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
