@@ -218,7 +218,8 @@ export class MobileVerifications {
    */
   async outcome(p: Principal, verificationId: string): Promise<PennyDropResult | { outcome: 'not_found' }> {
     const v = await verifications.byMerchant(this.db, p.merchant.id, { verificationId });
-    if (!v || v.kind !== 'mobile') return { outcome: 'not_found' };
+    // Only the key's own environment: a test key never reads a live penny drop.
+    if (!v || v.kind !== 'mobile' || v.mode !== p.mode) return { outcome: 'not_found' };
     if (v.status === 'created') return { outcome: 'in_flight', refId: v.refId };
     return this.result(v.refId);
   }

@@ -200,7 +200,8 @@ export class Engine implements RailInbox {
       if (r.access !== access) throw new AccessMoved();
       v = r.v;
     }
-    if (!v || (kind && v.kind !== kind)) return null;
+    // A key reads only its own environment: a test key never sees what a live key verified.
+    if (!v || v.mode !== p.mode || (kind && v.kind !== kind)) return null;
     return this.current(v);
   }
 
@@ -210,7 +211,7 @@ export class Engine implements RailInbox {
   }
 
   async list(p: Principal, f: { kind?: string; from?: number; to?: number; skip: number; count: number }) {
-    const listed = await verifications.list(this.db, p.merchant.id, f);
+    const listed = await verifications.list(this.db, p.merchant.id, { ...f, mode: p.mode });
     const out: Verification[] = [];
     for (const v of listed) out.push(await this.current(v));
     return out;

@@ -531,11 +531,12 @@ export const verifications = {
   async list(
     q: Queryable,
     merchantId: string,
-    f: { kind?: string; from?: number; to?: number; skip: number; count: number },
+    f: { kind?: string; mode?: string; from?: number; to?: number; skip: number; count: number },
   ): Promise<Verification[]> {
     const where = ['v.merchant_id = ?'];
     const params: unknown[] = [merchantId];
     if (f.kind) (where.push('v.kind = ?'), params.push(f.kind));
+    if (f.mode) (where.push('v.mode = ?'), params.push(f.mode));
     if (f.from !== undefined) (where.push('v.created_at >= ?'), params.push(f.from));
     if (f.to !== undefined) (where.push('v.created_at <= ?'), params.push(f.to));
     params.push(f.count, f.skip);

@@ -1,0 +1,105 @@
+// Test and live keys are two environments, as at Cashfree and Razorpay: a test key (handed to
+// developers, CI, staging) must never read what a live key verified (real customers' account
+// numbers and names), and a live key reads only live records.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, eventually, freePort } from './support/gateway.js';
+import { Simulator } from './support/simulator.js';
+
+type Key = { client_id: string; client_secret: string };
+const SECRET = 'simulator-shared-secret-environments';
+const basic = (k: Key) => ({ authorization: 'Basic ' + Buffer.from(`${k.client_id}:${k.client_secret}`).toString('base64') });
+const mpdHeaders = (k: Key) => ({ 'x-client-id': k.client_id, 'x-client-secret': k.client_secret, 'x-api-version': '2024-12-01' });
+
+describe('test and live keys are separate environments', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  let live: Key;
+  let test: Key;
+  let account: string;
+
+  before(async () => {
+    const [gwPort, simPort] = [await freePort(), await freePort()];
+    sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
+    gw = await Gateway.start({
+      port: gwPort,
+      env: {
+        BANK_CONNECTOR_URL: sim.url,
+        BANK_CONNECTOR_SECRET: SECRET,
+        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
+        LIVE_PAYEE_NAME: 'Pennygate Live',
+        LIVE_MCC: '6012',
+        SANDBOX_ENABLED: 'true',
+      },
+    });
+    const m = (await gw.admin('POST', '/merchants', { name: 'Two Environments' })).json;
+    live = m.live_key;
+    test = m.test_key;
+    account = m.account_number;
+  });
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it("does not show a live verification's payer to the merchant's test key, in either dialect", async () => {
+    const made = await gw.cashfree(live).createRpd({ verification_id: 'live-order-1', name: 'John Doe' });
+    assert.equal(made.status, 200, made.text);
+    await sim.pay(made.json.upi_link, 'success@upi');
+    const done = await eventually(
+      async () => (await gw.cashfree(live).status({ verification_id: 'live-order-1' })).json,
+      (s) => s.status === 'SUCCESS',
+      10_000,
+      'live success',
+    );
+    assert.equal(done.bank_account, '026291800001191');
+
+    // The test key asks for the same records by every key it could know or guess.
+    for (const q of [{ verification_id: 'live-order-1' }, { ref_id: String(made.json.ref_id) }] as Record<string, string>[]) {
+      const r = await gw.cashfree(test).status(q);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.code, 'invalid_request');
+      assert.equal(r.text.includes('026291800001191'), false);
+    }
+
+    const fav = await gw.request('POST', '/v1/fund_accounts/validations', {
+      headers: basic(live),
+      body: { source_account_number: account, validation_type: 'upi_intent' },
+    });
+    assert.equal(fav.status, 200, fav.text);
+    const byId = await gw.request('GET', `/v1/fund_accounts/validations/${fav.json.id}`, { headers: basic(test) });
+    assert.equal(byId.status, 400, byId.text);
+    assert.equal(byId.json.error.code, 'BAD_REQUEST_ERROR');
+    const listed = await gw.request('GET', '/v1/fund_accounts/validations?count=100', { headers: basic(test) });
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual(listed.json.items, [], 'the test key lists no live validation');
+    assert.equal(listed.text.includes('026291800001191'), false);
+
+    // The live key still reads its own, and lists them.
+    assert.equal((await gw.request('GET', `/v1/fund_accounts/validations/${fav.json.id}`, { headers: basic(live) })).status, 200);
+    const liveList = (await gw.request('GET', '/v1/fund_accounts/validations?count=100', { headers: basic(live) })).json;
+    assert.deepEqual(liveList.items.map((v: { id: string }) => v.id).includes(fav.json.id), true);
+  });
+
+  it("does not show a test verification to the merchant's live key", async () => {
+    const made = await gw.cashfree(test).createRpd({ verification_id: 'test-order-1', name: 'John Doe' });
+    assert.equal(made.status, 200, made.text);
+    const r = await gw.cashfree(live).status({ verification_id: 'test-order-1' });
+    assert.equal(r.status, 400, r.text);
+    assert.equal((await gw.cashfree(test).status({ verification_id: 'test-order-1' })).status, 200);
+  });
+
+  it("does not give a live mobile penny drop's outcome to the test key", async () => {
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const r = await gw.request('POST', '/verification/mobile/penny-drop', {
+      headers: mpdHeaders(live),
+      body: { verification_id: 'live-mpd-1', mobile_number: '9876543210', name: 'Priya Sharma', user_consent: consent },
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.bank_account, '917010047162835');
+    const read = await gw.request('GET', '/verification/mobile/penny-drop?verification_id=live-mpd-1', { headers: mpdHeaders(test) });
+    assert.equal(read.status, 400, read.text);
+    assert.equal(read.text.includes('917010047162835'), false);
+    assert.equal((await gw.request('GET', '/verification/mobile/penny-drop?verification_id=live-mpd-1', { headers: mpdHeaders(live) })).status, 200);
+  });
+});
