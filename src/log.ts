@@ -17,6 +17,7 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): pino.Log
   return {
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { req: requestForLog },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
   };
 }
@@ -29,4 +30,30 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info') {
 export function maskAccount(account: string | null | undefined): string | null {
   if (!account) return null;
   return account.length <= 4 ? '****' : `${'X'.repeat(account.length - 4)}${account.slice(-4)}`;
+}
+
+/**
+ * A request as its log lines show it (Fastify's own fields). The console's search text is the one
+ * URL that may carry a whole account number (an operator pastes it in): its digit runs are
+ * masked like any account number in the logs.
+ */
+export function requestForLog(req: any) {
+  return {
+    method: req.method,
+    url: urlForLog(req.url),
+    version: req.headers?.['accept-version'],
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+export function urlForLog(url: string | undefined): string | undefined {
+  if (typeof url !== 'string' || !url.startsWith('/console/verifications?')) return url;
+  const at = url.indexOf('?');
+  const params = new URLSearchParams(url.slice(at + 1));
+  const q = params.get('q');
+  if (q === null) return url;
+  params.set('q', q.replace(/\d{5,}/g, (d) => maskAccount(d)!));
+  return `${url.slice(0, at)}?${params}`;
 }

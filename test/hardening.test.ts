@@ -2,7 +2,7 @@
 // security headers, merchant names, consent records, name-match references.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
 
 describe('hardening', () => {
   let gw: Gateway;
@@ -90,5 +90,27 @@ describe('hardening', () => {
     // Not a counter: consecutive checks are not consecutive numbers.
     assert.ok(refs.slice(1).some((r, i) => Math.abs(r - refs[i]) > 1000), refs.join(','));
     assert.equal((await cf.post('/name-match', { verification_id: 'h-nm-0', name_1: 'A B', name_2: 'A B' })).status, 409);
+  });
+  it("keeps a payer's account number out of the log when the console searches by it", async () => {
+    const made = await gw.cashfree(m.test_key).createRpd({ verification_id: 'h-log', name: 'John Doe' });
+    assert.equal((await gw.pay(made.json.upi_link, 'success@upi')).json.status, 'SUCCESS');
+    const signIn = await fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    });
+    assert.equal(signIn.status, 303);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    // An operator pastes the customer's whole account number into the search.
+    const found = await gw.request('GET', '/console/verifications?q=026291800001191', { headers: { cookie } });
+    assert.equal(found.status, 200);
+    assert.match(found.text, /h-log/);
+    // The request's log lines reach the output after its answer.
+    const reqId = found.headers.get('x-request-id')!;
+    await eventually(async () => gw.output.split('\n').filter((l) => l.includes(reqId)).length, (n) => n >= 2, 5_000, 'the log lines');
+    const lines = gw.output.split('\n').filter((l) => l.includes('026291800001191'));
+    assert.deepEqual(lines, [], 'no log line carries the whole account number');
+    assert.ok(gw.output.includes('XXXXXXXXXXX1191'), 'the search is still logged, masked');
   });
 });
