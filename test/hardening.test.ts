@@ -114,3 +114,30 @@ describe('hardening', () => {
     assert.ok(gw.output.includes('XXXXXXXXXXX1191'), 'the search is still logged, masked');
   });
 });
+
+describe('guessing the admin token', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  it('is slowed at every door that takes it, not only at the console sign-in', async () => {
+    const guess = (i: number) => gw.request('GET', '/admin/merchants', { headers: { authorization: `Bearer guess-${i}` } });
+    for (let i = 0; i < 10; i++) assert.equal((await guess(i)).status, 401);
+    // From now on this address is refused even the right token (else it would learn which guess was right).
+    const next = await gw.admin('GET', '/merchants');
+    assert.equal(next.status, 429, next.text);
+    assert.equal(next.json.error.code, 'too_many_requests');
+    assert.ok(Number(next.headers.get('retry-after')) > 0);
+    const sandbox = await gw.request('GET', '/sandbox/upi/payouts', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal(sandbox.status, 429, sandbox.text);
+    const signIn = await fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    });
+    assert.equal(signIn.status, 429);
+  });
+});

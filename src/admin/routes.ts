@@ -16,6 +16,8 @@ import { merchantNameProblem } from '../engine/merchants.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
 import { liveAdminApi, refundView } from './live.js';
+import { tokenGuesses } from './guesses.js';
+import { cidrMatcher, clientAddress } from '../engine/cidr.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -51,11 +53,21 @@ const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1
 
 export async function adminApi(app: FastifyInstance, s: Services) {
   const expected = digest(s.cfg.adminToken);
-  app.addHook('onRequest', async (req) => {
+  const guesses = tokenGuesses(s.cfg);
+  const trusted = cidrMatcher(s.cfg.access.trustedProxies);
+  app.addHook('onRequest', async (req, reply) => {
+    const address = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted);
+    // An address that guessed wrong too often is refused even the right token, or guessing would go on.
+    const wait = guesses.wait(address);
+    if (wait) {
+      reply.header('retry-after', String(wait));
+      throw new AdminError(429, 'too_many_requests', 'Too many wrong admin tokens from this address: wait a quarter of an hour.');
+    }
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     // Compare digests: constant time, and no length leak.
     if (!token || !timingSafeEqual(digest(token), expected)) {
+      if (token) guesses.failed(address);
       throw new AdminError(401, 'unauthorized', 'Authorization: Bearer <ADMIN_TOKEN> is required.');
     }
   });

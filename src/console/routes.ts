@@ -18,6 +18,7 @@ import { ConsoleSessions, SESSION_COOKIE, SESSION_TTL_MS, equal, type Session } 
 import { CONSOLE_CSP, CONSOLE_STYLE, badge, csrfField, html, layout, raw, table, when, type Raw } from './html.js';
 import { accessOps } from '../admin/access.js';
 import { AdminError } from '../admin/errors.js';
+import { tokenGuesses } from '../admin/guesses.js';
 import { allKeys, deliveriesLog, perMinute, recentVerifications, searchVerifications, timeline } from './queries.js';
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
@@ -54,8 +55,6 @@ const hostOf = (origin: string) => {
     return null;
   }
 };
-
-const LOGIN_TRIES = 10;
 
 const rupees = (paise: number) => `₹${(paise / 100).toFixed(2)}`;
 
@@ -147,22 +146,20 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
 
   app.get('/login', hide, async (req, reply) => (req.consoleSession ? reply.redirect('/console', 303) : send(reply, loginPage())));
 
-  // Guessing the token from one address is slowed to a few tries per quarter hour (per instance).
-  const failures = new Map<string, { n: number; until: number }>();
+  // Guessing the token from one address is slowed to a few tries per quarter hour (per instance),
+  // counted with the admin API's and the sandbox's wrong tokens.
+  const guesses = tokenGuesses(s.cfg);
   app.post('/login', hide, async (req, reply) => {
-    const now = Date.now();
-    const seen = failures.get(req.ip);
-    if (seen && seen.until > now && seen.n >= LOGIN_TRIES) {
+    if (guesses.wait(req.ip)) {
       return send(reply, loginPage('Too many wrong tokens from this address: wait a quarter of an hour.'), 429);
     }
     const token = form(req).token;
     if (typeof token !== 'string' || !token || !equal(token, s.cfg.adminToken)) {
       req.log.warn({ ip: req.ip }, 'console sign-in refused');
-      if (failures.size > 10_000) failures.clear();
-      failures.set(req.ip, seen && seen.until > now ? { n: seen.n + 1, until: seen.until } : { n: 1, until: now + 15 * 60_000 });
+      guesses.failed(req.ip);
       return send(reply, loginPage('That is not the admin token.'), 401);
     }
-    failures.delete(req.ip);
+    guesses.succeeded(req.ip);
     const { value } = sessions.issue();
     reply.header(
       'set-cookie',

@@ -5,6 +5,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../services.js';
 import { SandboxError } from './bank.js';
+import { tokenGuesses } from '../../admin/guesses.js';
+import { cidrMatcher, clientAddress } from '../../engine/cidr.js';
 
 const digest = (v: string) => createHash('sha256').update(v).digest();
 
@@ -12,7 +14,7 @@ export type SandboxReader = { operator: true } | { operator: false; merchantId: 
 
 export class SandboxAuthError extends SandboxError {
   constructor(
-    readonly status: 401 | 403,
+    readonly status: 401 | 403 | 429,
     code: string,
     message: string,
   ) {
@@ -35,8 +37,13 @@ function credentials(req: FastifyRequest): { id: string; secret: string } | null
 export async function sandboxReader(s: Services, req: FastifyRequest): Promise<SandboxReader> {
   const auth = req.headers.authorization ?? '';
   if (auth.startsWith('Bearer ')) {
+    // Wrong tokens count with the admin API's and the console's.
+    const guesses = tokenGuesses(s.cfg);
+    const address = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], cidrMatcher(s.cfg.access.trustedProxies));
+    if (guesses.wait(address)) throw new SandboxAuthError(429, 'too_many_requests', 'Too many wrong admin tokens from this address: wait a quarter of an hour.');
     // Digests compare in constant time and reveal no length.
     if (timingSafeEqual(digest(auth.slice(7)), digest(s.cfg.adminToken))) return { operator: true };
+    guesses.failed(address);
     throw new SandboxAuthError(401, 'unauthorized', 'The admin token is not valid.');
   }
   const key = credentials(req);
