@@ -452,15 +452,22 @@ export class Engine implements RailInbox {
     }
     const status = o.status === 'pending' ? 'initiated' : o.status;
     if (status !== c.refundStatus || o.status === 'failed') {
-      await this.db.tx(async (q) => {
-        await credits.setRefund(q, c.id, {
+      const written = await this.db.tx(async (q) => {
+        const ok = await credits.recordAttempt(q, c.id, c.refundAttempts, {
           status,
           ref: 'ref' in o ? o.ref : null,
           error: o.status === 'failed' ? o.reason : null,
           at: now,
         });
-        if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
+        if (ok && c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
+        return ok;
       });
+      // Another run moved the refund on since this one read it (a later attempt, or the
+      // operator's settle): this answer is about the past. Read the credit again before acting.
+      if (!written) {
+        this.log.warn({ credit: c.id, reference: c.refundReference, status: o.status }, 'refund answer about an attempt no longer current; not recorded');
+        return { retryAt: now + this.cfg.refundPollMs };
+      }
     }
     if (o.status === 'success') {
       this.log.info({ credit: c.id, utr: c.utr, reference: c.refundReference, attempts: c.refundAttempts }, 'refund settled');

@@ -665,6 +665,25 @@ export const credits = {
     );
   },
   /**
+   * Records what the bank said of attempt `attempt`, only while that attempt is still the
+   * credit's latest and the refund is not recorded as returned: a run that read the credit
+   * before another run moved it on must not overwrite the newer state (a stale "failed" would
+   * let a further attempt go while the newer one is live). False when nothing was written.
+   */
+  async recordAttempt(
+    q: Queryable,
+    id: string,
+    attempt: number,
+    r: { status: ReversalStatus; ref?: string | null; error?: string | null; at: number },
+  ): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE credits SET refund_status = ?, refund_ref = COALESCE(?, refund_ref), refund_error = ?, refund_updated_at = ?
+        WHERE id = ? AND refund_attempts = ? AND refund_status <> 'success' RETURNING id`,
+      [r.status, r.ref ?? null, r.error ?? null, r.at, id, attempt],
+    );
+    return rows.length === 1;
+  },
+  /**
    * Records that attempt `attempt` (reference `reference`) is about to be sent. Conditional on
    * the attempt before it, so that two runners never start the same attempt twice.
    */
