@@ -83,3 +83,38 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('a refund the bank accepted, behind a status API that lags longer than the "not found" grace', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start({
+      env: {
+        // The bank takes the refund (answers "pending") but its status API shows it only 3 s
+        // later, well past the gateway's 0.5 s "not found" grace.
+        SANDBOX_STATUS_LAG_MS: '3000',
+        REFUND_NOT_FOUND_GRACE_MS: '500',
+        REFUND_POLL_CAP_MS: '300',
+      },
+    });
+  });
+  after(() => gw?.stop());
+
+  it('is never taken as "never received": no second attempt goes, and it settles once', async () => {
+    const cf = gw.cashfree((await gw.merchant()).test_key);
+    const vid = uid();
+    const r = (await cf.createRpd({ verification_id: vid, name: 'John Doe' })).json;
+    const paid = (await gw.pay(r.upi_link, 'success@upi')).json;
+    // Until the refund settles, or a second attempt goes.
+    const seen = await eventually(
+      async () => ({ reversal: (await cf.status({ verification_id: vid })).json.reversal_status, refunds: (await gw.payment(paid.bank_txn_id)).refunds }),
+      (x) => x.reversal === 'TRANSFER_SUCCESS' || x.refunds.length > 1,
+      20_000,
+      'the refund to settle',
+    );
+    assert.equal(seen.refunds.length, 1, `one attempt, accepted by the bank, never sent again: ${JSON.stringify(seen.refunds)}`);
+    await gw.idle();
+    const refunds = (await gw.payment(paid.bank_txn_id)).refunds as any[];
+    assert.equal(refunds.length, 1, JSON.stringify(refunds));
+    assert.equal(refunds[0].status, 'success');
+  });
+});

@@ -393,7 +393,11 @@ export class Engine implements RailInbox {
       }
       if (known === null) {
         const sentAt = c.refundSentAt ?? c.receivedAt;
-        if (now < sentAt + this.cfg.refundNotFoundGraceMs) {
+        if (c.refundRef !== null) {
+          // The bank answered this attempt with its record (pending): it has it, whatever its
+          // status API says for now. Never "not received": keep asking (review comes in time).
+          known = { status: 'unknown', reason: 'accepted by the bank, not shown by its status API yet' };
+        } else if (now < sentAt + this.cfg.refundNotFoundGraceMs) {
           known = { status: 'unknown', reason: 'not found yet (the status may lag the send)' };
         } else {
           // Past the grace the bank never received it: that attempt failed, a new one may go.
@@ -424,7 +428,7 @@ export class Engine implements RailInbox {
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
     return this.recordRefund(
-      { ...c, refundAttempts: attempt, refundStatus: 'initiated', refundReference: reference, refundSentAt: now },
+      { ...c, refundAttempts: attempt, refundStatus: 'initiated', refundReference: reference, refundSentAt: now, refundRef: null },
       outcome,
     );
   }
@@ -451,7 +455,10 @@ export class Engine implements RailInbox {
       return { retryAt: poll(), error: o.reason };
     }
     const status = o.status === 'pending' ? 'initiated' : o.status;
-    if (status !== c.refundStatus || o.status === 'failed') {
+    // A first answer with the bank's reference is written even when the status stays
+    // `initiated`: it is the record that the bank took this attempt (see reverse).
+    const acknowledged = 'ref' in o && c.refundRef === null;
+    if (status !== c.refundStatus || o.status === 'failed' || acknowledged) {
       const written = await this.db.tx(async (q) => {
         const ok = await credits.recordAttempt(q, c.id, c.refundAttempts, {
           status,
@@ -459,7 +466,8 @@ export class Engine implements RailInbox {
           error: o.status === 'failed' ? o.reason : null,
           at: now,
         });
-        if (ok && c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
+        const moved = status !== c.refundStatus || o.status === 'failed';
+        if (ok && moved && c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
         return ok;
       });
       // Another run moved the refund on since this one read it (a later attempt, or the
