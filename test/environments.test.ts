@@ -1,6 +1,7 @@
 // Test and live keys are two environments, as at Cashfree and Razorpay: a test key (handed to
 // developers, CI, staging) must never read what a live key verified (real customers' account
-// numbers and names), and a live key reads only live records.
+// numbers and names), and a live key reads only live records. Nor do they share verification ids:
+// a staging system numbering its ids as production does must not take production's.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gateway, eventually, freePort } from './support/gateway.js';
@@ -87,6 +88,44 @@ describe('test and live keys are separate environments', () => {
     const r = await gw.cashfree(live).status({ verification_id: 'test-order-1' });
     assert.equal(r.status, 400, r.text);
     assert.equal((await gw.cashfree(test).status({ verification_id: 'test-order-1' })).status, 200);
+  });
+
+  it('keeps verification_ids apart: the same id is free in each environment, and each key reads its own', async () => {
+    const byTest = await gw.cashfree(test).createRpd({ verification_id: 'order-77', name: 'John Doe' });
+    assert.equal(byTest.status, 200, byTest.text);
+    // Taken in test, the id is still free in live (refused as taken when ids were one namespace).
+    const byLive = await gw.cashfree(live).createRpd({ verification_id: 'order-77', name: 'John Doe' });
+    assert.equal(byLive.status, 200, byLive.text);
+    assert.notEqual(String(byLive.json.ref_id), String(byTest.json.ref_id));
+    // Still one per environment.
+    const again = await gw.cashfree(live).createRpd({ verification_id: 'order-77', name: 'John Doe' });
+    assert.equal(again.status, 400, again.text);
+    assert.equal(again.json.code, 'invalid_verification_id');
+    await sim.pay(byLive.json.upi_link, 'success@upi');
+    await eventually(
+      async () => (await gw.cashfree(live).status({ verification_id: 'order-77' })).json,
+      (st) => st.status === 'SUCCESS' && String(st.ref_id) === String(byLive.json.ref_id),
+      10_000,
+      'the live key reads its own verification by the shared id',
+    );
+    const mine = (await gw.cashfree(test).status({ verification_id: 'order-77' })).json;
+    assert.equal(String(mine.ref_id), String(byTest.json.ref_id));
+    assert.equal(mine.status, 'CREATED');
+
+    // A mobile penny drop's id too, whichever environment takes it first.
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const drop = (k: Key) =>
+      gw.request('POST', '/verification/mobile/penny-drop', {
+        headers: mpdHeaders(k),
+        body: { verification_id: 'mpd-77', mobile_number: '9876543210', user_consent: consent },
+      });
+    const first = await drop(live);
+    assert.equal(first.status, 200, first.text);
+    const second = await drop(test);
+    assert.notEqual(second.status, 409, second.text);
+    assert.equal((await drop(live)).status, 409);
+    const read = await gw.request('GET', '/verification/mobile/penny-drop?verification_id=mpd-77', { headers: mpdHeaders(live) });
+    assert.equal(String(read.json.reference_id), String(first.json.reference_id));
   });
 
   it("does not give a live mobile penny drop's outcome to the test key", async () => {

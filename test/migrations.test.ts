@@ -96,8 +96,8 @@ describe('migrations (SQLite)', () => {
       ['by public id', () => verifications.byKeysWithAccess(rec, { publicIds: ['p', 'q'] }), /SEARCH v USING INDEX sqlite_autoindex_verifications_\d \(public_id=\?\)/],
       [
         'by verification_id',
-        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'a'], ['m', 'b']] }),
-        /SEARCH v USING INDEX sqlite_autoindex_verifications_\d \(merchant_id=\? AND verification_id=\?\)/,
+        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'test', 'a'], ['m', 'test', 'b']] }),
+        /SEARCH v USING INDEX verifications_owner_vid \(merchant_id=\? AND mode=\? AND verification_id=\?\)/,
       ],
     ];
     for (const [what, run, index] of together) {
@@ -282,14 +282,15 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
     const rec: Queryable = { query: async (sql, params = []) => (sent.push([sql, params]), []) };
     // The same, as the store itself (the batched lookups' statements are the store's).
     const store = { ...rec, kind: 'postgres' as const };
+    const owner = { merchantId: 'm', mode: 'test' };
     const lookups: [string, () => Promise<unknown>, string][] = [
-      ['status by ref_id', () => verifications.byMerchant(rec, 'm', { refId: 1 }), 'verifications_pkey'],
+      ['status by ref_id', () => verifications.byOwner(rec, owner, { refId: 1 }), 'verifications_pkey'],
       // Not here: (merchant_id, verification_id) ties with the merchant's (merchant_id, created_at)
       // index until the table is first analyzed; PostgreSQL then replans, and picks the unique one.
-      ['status by public id', () => verifications.byMerchant(rec, 'm', { publicId: 'p' }), 'verifications_public_id_key'],
+      ['status by public id', () => verifications.byOwner(rec, owner, { publicId: 'p' }), 'verifications_public_id_key'],
       // The same with the access version read beside them (a cached key's status read).
-      ['status by ref_id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { refId: 1 }), 'verifications_pkey'],
-      ['status by public id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { publicId: 'p' }), 'verifications_public_id_key'],
+      ['status by ref_id, with the access version', () => verifications.byOwnerWithAccess(rec, owner, { refId: 1 }), 'verifications_pkey'],
+      ['status by public id, with the access version', () => verifications.byOwnerWithAccess(rec, owner, { publicId: 'p' }), 'verifications_public_id_key'],
       // Status reads that arrived together, one statement per kind of key: an index lookup per key
       // (a sequential scan of verifications or credits anywhere in the plan fails below).
       ['status reads by ref_id, together', () => verifications.byKeysWithAccess(store, { refIds: [1, 2] }), 'verifications_pkey'],
@@ -297,8 +298,8 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       // The merchant's index ties with the unique one here too, until the table is first analyzed.
       [
         'status reads by verification_id, together',
-        () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'a'], ['m', 'b']] }),
-        'verifications_merchant_(id_verification_id_key|created)',
+        () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'test', 'a'], ['m', 'test', 'b']] }),
+        'verifications_(owner_vid|merchant_created)',
       ],
       ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
       ['a credit by bank transaction', () => credits.byBankTxn(rec, 'sandbox', 'u'), 'credits_bank_txn'],
@@ -340,9 +341,12 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       }
       await c.query('ANALYZE verifications');
       const byVid: [string, () => Promise<unknown>][] = [
-        ['status by verification_id', () => verifications.byMerchant(rec, 'm', { verificationId: 'v-7' })],
-        ['status by verification_id, with the access version', () => verifications.byMerchantWithAccess(rec, 'm', { verificationId: 'v-7' })],
-        ['status reads by verification_id, together', () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'v-7'], ['n', 'v-8']] })],
+        ['status by verification_id', () => verifications.byOwner(rec, owner, { verificationId: 'v-7' })],
+        ['status by verification_id, with the access version', () => verifications.byOwnerWithAccess(rec, owner, { verificationId: 'v-7' })],
+        [
+          'status reads by verification_id, together',
+          () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'test', 'v-7'], ['n', 'test', 'v-8']] }),
+        ],
       ];
       for (const [i, [what, run]] of byVid.entries()) {
         sent.length = 0;
@@ -352,7 +356,7 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         await c.query(`PREPARE by_vid${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
         const args = params.map((p) => (Array.isArray(p) ? `'{${p.join(',')}}'` : `'${p}'`)).join(', ');
         const plan = (await c.query(`EXPLAIN EXECUTE by_vid${i}(${args})`)).rows.map((r) => r['QUERY PLAN']).join('\n');
-        assert.match(plan, /Index Scan using verifications_merchant_id_verification_id_key on/, `${what}:\n${plan}`);
+        assert.match(plan, /Index Scan using verifications_owner_vid on/, `${what}:\n${plan}`);
       }
     } finally {
       await c.end();

@@ -14,7 +14,7 @@ import { verifiedNameMatch } from './name-checks.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs } from './state.js';
 import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
-import type { Principal, Verification } from './types.js';
+import { ownerOf, type Principal, type Verification } from './types.js';
 import { InsufficientBalanceError, type PricedOperation } from './billing.js';
 import type { Engine, Logger } from './verifications.js';
 
@@ -161,7 +161,7 @@ export class MobileVerifications {
           await enqueue(q, job, now);
           return { refId, payoutKey };
         }
-        if (await verifications.exists(q, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' as const };
+        if (await verifications.exists(q, ownerOf(p), req.verificationId)) return { outcome: 'duplicate' as const };
         const busy = await mobileVerifications.inFlight(q, p.merchant.id, req.mobile);
         if (busy !== null) return { outcome: 'in_flight' as const, refId: busy };
         return null; // the one in flight finished in between: try again
@@ -217,9 +217,9 @@ export class MobileVerifications {
    * while the payout was unsettled): read it back instead of paying again under a new id.
    */
   async outcome(p: Principal, verificationId: string): Promise<PennyDropResult | { outcome: 'not_found' }> {
-    const v = await verifications.byMerchant(this.db, p.merchant.id, { verificationId });
     // Only the key's own environment: a test key never reads a live penny drop.
-    if (!v || v.kind !== 'mobile' || v.mode !== p.mode) return { outcome: 'not_found' };
+    const v = await verifications.byOwner(this.db, ownerOf(p), { verificationId });
+    if (!v || v.kind !== 'mobile') return { outcome: 'not_found' };
     if (v.status === 'created') return { outcome: 'in_flight', refId: v.refId };
     return this.result(v.refId);
   }
@@ -285,7 +285,7 @@ export class MobileVerifications {
   async lookup(p: Principal, req: LookupRequest): Promise<LookupResult> {
     if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
     // Checked first so a repeated id costs no call to the network; the insert decides races.
-    if (await verifications.exists(this.db, p.merchant.id, req.verificationId)) return { outcome: 'duplicate' };
+    if (await verifications.exists(this.db, ownerOf(p), req.verificationId)) return { outcome: 'duplicate' };
     if (!(await this.affordable(p, 'upi_mobile'))) throw new InsufficientBalanceError();
     const rail = this.rails.forMode(p.mode);
     const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));

@@ -38,6 +38,9 @@ export interface Principal {
   clientId: string;
 }
 
+/** Whose verifications a principal reads and names: its merchant's, in its key's environment. */
+export const ownerOf = (p: Principal) => ({ merchantId: p.merchant.id, mode: p.mode });
+
 export interface Payer {
   vpa: string | null;
   name: string | null;

@@ -9,7 +9,7 @@ import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, Refun
 import { newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
-import type { Credit, Merchant, Principal, Verification } from './types.js';
+import { ownerOf, type Credit, type Merchant, type Principal, type Verification } from './types.js';
 import { AccessMoved } from './merchants.js';
 import { maskAccount } from '../log.js';
 import { withDeadline } from './deadline.js';
@@ -137,7 +137,7 @@ export class Engine implements RailInbox {
         const version = (t: Queryable) => apiKeys.accessVersion(t);
         if (access !== undefined && (await (q === this.db ? this.db.tx(version) : version(q))) !== access) throw new AccessMoved();
         // Taken: the merchant's verification_id, or (rarely) a random id: then draw again.
-        return req.verificationId !== null && (await verifications.exists(q, base.merchantId, req.verificationId))
+        return req.verificationId !== null && (await verifications.exists(q, base, req.verificationId))
           ? ('duplicate' as const)
           : null;
       };
@@ -194,14 +194,14 @@ export class Engine implements RailInbox {
     access?: number,
   ): Promise<Verification | null> {
     let v: Verification | null;
-    if (access === undefined) v = await verifications.byMerchant(this.db, p.merchant.id, by);
+    // A key reads only its own environment: a test key never sees what a live key verified.
+    if (access === undefined) v = await verifications.byOwner(this.db, ownerOf(p), by);
     else {
-      const r = await verifications.byMerchantWithAccess(this.db, p.merchant.id, by);
+      const r = await verifications.byOwnerWithAccess(this.db, ownerOf(p), by);
       if (r.access !== access) throw new AccessMoved();
       v = r.v;
     }
-    // A key reads only its own environment: a test key never sees what a live key verified.
-    if (!v || v.mode !== p.mode || (kind && v.kind !== kind)) return null;
+    if (!v || (kind && v.kind !== kind)) return null;
     return this.current(v);
   }
 

@@ -687,7 +687,57 @@ export const MIGRATIONS: Migration[] = [
       await dropIndex(c, 'verifications_payout_key');
     },
   },
+  {
+    // A merchant's test and live keys are two environments, as at the providers: a verification_id
+    // is unique per merchant and mode, so a test key's ids neither take nor reveal live ones (a
+    // staging system counting its ids as production does would have refused live creates).
+    // PostgreSQL builds the new index without blocking writes, then drops the old constraint.
+    // SQLite cannot drop a table's constraint: it rebuilds the table, copying every verification
+    // at the start of the upgrade (README, Upgrades).
+    version: 23,
+    name: 'verification_id_per_mode',
+    transactional: false,
+    up: async (c) => {
+      if (c.kind === 'sqlite') return rebuildSqliteVerifications(c);
+      await createIndex(c, 'verifications_owner_vid', 'verifications (merchant_id, mode, verification_id)', true);
+      for (const name of await uniqueConstraints(c, 'verifications', ['merchant_id', 'verification_id'])) {
+        await c.exec(`ALTER TABLE verifications DROP CONSTRAINT IF EXISTS "${name}"`);
+      }
+    },
+  },
 ];
+
+/** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
+async function uniqueConstraints(c: MigrationContext, table: string, columns: string[]): Promise<string[]> {
+  const rows = await c.query(
+    `SELECT con.conname AS name FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid
+      WHERE t.relname = ? AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+        AND con.contype = 'u'
+        AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
+              WHERE a.attrelid = t.oid AND a.attnum = ANY (con.conkey)) = ?::text[]`,
+    [table, [...columns].sort()],
+  );
+  return rows.map((r) => String(r.name));
+}
+
+/**
+ * SQLite: verifications without its UNIQUE (merchant_id, verification_id), and the index by
+ * merchant, mode and verification_id instead. The table's own DDL (with every column added since)
+ * is kept, less that clause; its indexes and triggers are made again as they were.
+ */
+async function rebuildSqliteVerifications(c: MigrationContext) {
+  const unique = /,\s*UNIQUE\s*\(\s*merchant_id\s*,\s*verification_id\s*\)/i;
+  const [t] = await c.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'verifications'");
+  const ddl = String(t?.sql ?? '');
+  if (unique.test(ddl)) {
+    const others = await c.query(
+      "SELECT sql FROM sqlite_master WHERE tbl_name = 'verifications' AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+    );
+    await rebuildSqliteTable(c, 'verifications', [['verifications', ddl.replace(unique, '')]]);
+    for (const o of others) await c.exec(String(o.sql));
+  }
+  await c.exec('CREATE UNIQUE INDEX IF NOT EXISTS verifications_owner_vid ON verifications (merchant_id, mode, verification_id)');
+}
 
 const BUMP_ACCESS = 'UPDATE access_version SET version = version + 1 WHERE id = 1';
 

@@ -145,17 +145,25 @@ export function refIdOfTr(tr: string): number {
 /** Parameters for BY_INTENT. */
 export const intentParams = (rail: string, tr: string): [number, string, string] => [refIdOfTr(tr), rail, tr];
 
-const ofMerchant = (v: Verification | null, merchantId: string) => (v && v.merchantId === merchantId ? v : null);
+/**
+ * Whose verifications a key reads: a merchant's, in one environment. Test and live are apart, as
+ * at the providers: a test key neither reads a live verification nor takes its verification_id.
+ */
+export interface Owner {
+  merchantId: string;
+  mode: string;
+}
+const ofOwner = (v: Verification | null, o: Owner) => (v && v.merchantId === o.merchantId && v.mode === o.mode ? v : null);
 
 /** A key a merchant finds its verification by. */
 export type VerificationKey = { verificationId: string } | { refId: number } | { publicId: string };
-// By the unique key alone, the merchant checked after the read (ofMerchant): a statement that
-// also names merchant_id lets PostgreSQL's generic plan, made while the table is small, walk the
+// By the unique key alone, the owner checked after the read (ofOwner): a statement that also
+// names merchant_id lets PostgreSQL's generic plan, made while the table is small, walk the
 // merchant's index instead of the key's, and read every verification of the merchant once the
-// table has grown. (verification_id is unique per merchant only, so it is named with it.)
-const whereKey = (merchantId: string, by: VerificationKey): [string, unknown[]] =>
+// table has grown. (verification_id is unique per merchant and mode only, so it is named with them.)
+const whereKey = (o: Owner, by: VerificationKey): [string, unknown[]] =>
   'verificationId' in by
-    ? ['v.merchant_id = ? AND v.verification_id = ?', [merchantId, by.verificationId]]
+    ? ['v.merchant_id = ? AND v.mode = ? AND v.verification_id = ?', [o.merchantId, o.mode, by.verificationId]]
     : 'refId' in by
       ? ['v.ref_id = ?', [by.refId]]
       : ['v.public_id = ?', [by.publicId]];
@@ -184,8 +192,8 @@ const BY_KEYS = {
   refId: byKeys('unnest((SELECT ?::bigint[])) AS k(key)', 'v.ref_id = k.key'),
   publicId: byKeys('unnest((SELECT ?::text[])) AS k(key)', 'v.public_id = k.key'),
   verificationId: byKeys(
-    'unnest((SELECT ?::text[]), (SELECT ?::text[])) AS k(merchant_id, key)',
-    'v.merchant_id = k.merchant_id AND v.verification_id = k.key',
+    'unnest((SELECT ?::text[]), (SELECT ?::text[]), (SELECT ?::text[])) AS k(merchant_id, mode, key)',
+    'v.merchant_id = k.merchant_id AND v.mode = k.mode AND v.verification_id = k.key',
   ),
 };
 // The same on SQLite, the keys as one JSON array (json_each): each row by its index as well.
@@ -194,12 +202,18 @@ const BY_KEYS_SQLITE = {
   publicId: `${SELECT_VERIFICATION_WITH_ACCESS} WHERE v.public_id IN (SELECT value FROM json_each(?))`,
   verificationId: `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version, v.*, c.refund_status AS reversal
     FROM json_each(?) AS k JOIN verifications v ON v.merchant_id = json_extract(k.value, '$[0]')
-    AND v.verification_id = json_extract(k.value, '$[1]') LEFT JOIN credits c ON c.id = v.credit_id`,
+    AND v.mode = json_extract(k.value, '$[1]') AND v.verification_id = json_extract(k.value, '$[2]')
+    LEFT JOIN credits c ON c.id = v.credit_id`,
 };
-// The coalescing key of a lookup by verification_id, which is unique per merchant only (a
-// merchant id has no space in it; a verification_id may).
-const vidKey = (merchantId: string, vid: string) => `${merchantId} ${vid}`;
-const ofVidKey = (k: string): [string, string] => [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)];
+// The coalescing key of a lookup by verification_id, which is unique per merchant and mode only
+// (neither a merchant id nor a mode has a space in it; a verification_id may).
+type VidKey = [merchantId: string, mode: string, verificationId: string];
+const vidKey = (merchantId: string, mode: string, vid: string) => `${merchantId} ${mode} ${vid}`;
+const ofVidKey = (k: string): VidKey => {
+  const a = k.indexOf(' ');
+  const b = k.indexOf(' ', a + 1);
+  return [k.slice(0, a), k.slice(a + 1, b), k.slice(b + 1)];
+};
 
 /** The store itself, which says which database it is; a transaction's connection does not. */
 type Store = Queryable & Pick<Db, 'kind'>;
@@ -216,7 +230,7 @@ const batches = new WeakMap<Queryable, Batches>();
  * client once per answer (under load, 93-98 against 39-53 us of CPU per status read: the bench
  * figures in README.md).
  */
-function batched(q: Queryable, merchantId: string, by: VerificationKey): Promise<Row | undefined> | null {
+function batched(q: Queryable, o: Owner, by: VerificationKey): Promise<Row | undefined> | null {
   if (!isStore(q)) return null;
   let b = batches.get(q);
   if (!b) {
@@ -225,14 +239,14 @@ function batched(q: Queryable, merchantId: string, by: VerificationKey): Promise
       publicId: new Coalescer((keys) => verifications.byKeysWithAccess(q, { publicIds: keys }), (r) => r.public_id),
       verificationId: new Coalescer(
         (keys) => verifications.byKeysWithAccess(q, { verificationIds: keys.map(ofVidKey) }),
-        (r) => vidKey(r.merchant_id, r.verification_id),
+        (r) => vidKey(r.merchant_id, r.mode, r.verification_id),
       ),
     };
     batches.set(q, b);
   }
   if ('refId' in by) return b.refId.get(by.refId);
   if ('publicId' in by) return b.publicId.get(by.publicId);
-  return b.verificationId.get(vidKey(merchantId, by.verificationId));
+  return b.verificationId.get(vidKey(o.merchantId, o.mode, by.verificationId));
 }
 
 const toVerification = (r: Row): Verification => ({
@@ -422,31 +436,35 @@ export const verifications = {
     return r ? toVerification(r) : null;
   },
   byRef: (q: Queryable, refId: number) => verifications.one(q, 'v.ref_id = ?', [refId]),
-  async exists(q: Queryable, merchantId: string, vid: string): Promise<boolean> {
-    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND verification_id = ?', [merchantId, vid]);
+  async exists(q: Queryable, o: Owner, vid: string): Promise<boolean> {
+    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND mode = ? AND verification_id = ?', [
+      o.merchantId,
+      o.mode,
+      vid,
+    ]);
     return rows.length > 0;
   },
-  /** The merchant's verification by one of its keys. */
-  async byMerchant(q: Queryable, merchantId: string, by: VerificationKey) {
-    const batch = batched(q, merchantId, by);
+  /** The owner's verification by one of its keys. */
+  async byOwner(q: Queryable, o: Owner, by: VerificationKey) {
+    const batch = batched(q, o, by);
     if (batch) {
       const r = await batch;
-      return r ? ofMerchant(toVerification(r), merchantId) : null;
+      return r ? ofOwner(toVerification(r), o) : null;
     }
-    return ofMerchant(await verifications.one(q, ...whereKey(merchantId, by)), merchantId);
+    return ofOwner(await verifications.one(q, ...whereKey(o, by)), o);
   },
   /** The same, and the access version read by the same statement (null when its row is missing). */
-  async byMerchantWithAccess(q: Queryable, merchantId: string, by: VerificationKey): Promise<{ v: Verification | null; access: number | null }> {
-    const batch = batched(q, merchantId, by);
+  async byOwnerWithAccess(q: Queryable, o: Owner, by: VerificationKey): Promise<{ v: Verification | null; access: number | null }> {
+    const batch = batched(q, o, by);
     let r: Row | undefined;
     if (batch) r = await batch;
     else {
-      const [where, params] = whereKey(merchantId, by);
+      const [where, params] = whereKey(o, by);
       [r] = await q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
     }
     // None found (rare on a status read): the version is read on its own.
     if (!r) return { v: null, access: await apiKeys.accessVersion(q) };
-    return { v: ofMerchant(toVerification(r), merchantId), access: r.access_version === null ? null : Number(r.access_version) };
+    return { v: ofOwner(toVerification(r), o), access: r.access_version === null ? null : Number(r.access_version) };
   },
   /**
    * The rows of many keys of one kind at once, each with the access version; keys not found are
@@ -454,14 +472,15 @@ export const verifications = {
    */
   byKeysWithAccess(
     q: Store,
-    keys: { refIds: number[] } | { publicIds: string[] } | { verificationIds: [merchantId: string, verificationId: string][] },
+    keys: { refIds: number[] } | { publicIds: string[] } | { verificationIds: VidKey[] },
   ): Promise<Row[]> {
     // One key (a quiet moment): the plain lookup, which costs the server less.
     const one = 'refIds' in keys ? keys.refIds : 'publicIds' in keys ? keys.publicIds : keys.verificationIds;
     if (one.length === 1) {
       const by: VerificationKey =
-        'refIds' in keys ? { refId: keys.refIds[0] } : 'publicIds' in keys ? { publicId: keys.publicIds[0] } : { verificationId: keys.verificationIds[0][1] };
-      const [where, params] = whereKey('verificationIds' in keys ? keys.verificationIds[0][0] : '', by);
+        'refIds' in keys ? { refId: keys.refIds[0] } : 'publicIds' in keys ? { publicId: keys.publicIds[0] } : { verificationId: keys.verificationIds[0][2] };
+      const owner = 'verificationIds' in keys ? { merchantId: keys.verificationIds[0][0], mode: keys.verificationIds[0][1] } : { merchantId: '', mode: '' };
+      const [where, params] = whereKey(owner, by);
       return q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
     }
     if (q.kind === 'sqlite') {
@@ -471,7 +490,8 @@ export const verifications = {
     }
     if ('refIds' in keys) return q.query(BY_KEYS.refId, [keys.refIds]);
     if ('publicIds' in keys) return q.query(BY_KEYS.publicId, [keys.publicIds]);
-    return q.query(BY_KEYS.verificationId, [keys.verificationIds.map((k) => k[0]), keys.verificationIds.map((k) => k[1])]);
+    const ids = keys.verificationIds;
+    return q.query(BY_KEYS.verificationId, [ids.map((k) => k[0]), ids.map((k) => k[1]), ids.map((k) => k[2])]);
   },
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
   /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
