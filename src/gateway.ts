@@ -62,6 +62,8 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
   // Instances sharing PostgreSQL share their counters; a SQLite store has one instance.
   const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();
   const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log) : null;
+  engine.intakeCaughtUp = async (rail) =>
+    rail === rails.sandbox.name ? rails.sandbox.caughtUpTo() : bank && rail === bank.rail.name ? bank.caughtUpTo() : Date.now();
   const reconciliation = rails.live && cfg.live ? new Reconciliation(db, rails.live, cfg.live, log) : null;
   return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter, billing, qr };
 }

@@ -2,7 +2,7 @@
 // expire, and send the rupee back. One record and one state machine serve every dialect.
 import type { PricedOperation } from './billing.js';
 import type { Db, Queryable } from '../store/db.js';
-import { apiKeys, credits, merchants, notifications, verifications, type NewVerification, type VerificationKey } from '../store/repository.js';
+import { apiKeys, credits, merchants, notifications, verifications, type ExpiryCutoffs, type NewVerification, type VerificationKey } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
@@ -77,6 +77,12 @@ export interface DomainEvent {
 export class Engine implements RailInbox {
   /** Called after a commit that enqueued jobs due now. */
   onWork: () => void = () => {};
+  /**
+   * How far each rail's intake has caught up: every credit the rail made before this time has
+   * been taken (notified, or recovered by the rail's own catch-up). Set by the services; a rail
+   * with nothing to catch up answers now.
+   */
+  intakeCaughtUp: (rail: string) => Promise<number> = async () => Date.now();
   /** Called inside the transaction that records an event, to add its consequences (webhooks). */
   onEvent: (q: Queryable, e: DomainEvent) => Promise<void> = async () => {};
   /** Charges a priced operation in the creating transaction (engine/billing.ts); throws to roll it back. */
@@ -220,6 +226,7 @@ export class Engine implements RailInbox {
   /** A read never shows CREATED past validity and its grace: if the expiry job is late, expire it now. */
   private async current(v: Verification): Promise<Verification> {
     if (!isOverdue(v, Date.now(), this.cfg.notificationGraceMs)) return v;
+    if (!(await this.overdue(v, Date.now()))) return v; // its rail's credits are not all in yet
     await this.expire(v.refId);
     return (await verifications.byRef(this.db, v.refId)) ?? v;
   }
@@ -332,18 +339,38 @@ export class Engine implements RailInbox {
    */
   async expireDue(limit = 200): Promise<number> {
     const now = Date.now();
-    const cutoff = now - this.cfg.notificationGraceMs;
+    const cutoffs = await this.expiryCutoffs(now);
     // Most sweeps find nothing: ask the reader first, so an idle sweep takes no write turn.
-    if ((await verifications.dueToExpire(this.db, cutoff, 1, '')).length === 0) return 0;
+    if ((await verifications.dueToExpire(this.db, cutoffs, 1, '')).length === 0) return 0;
     const expired = await this.db.tx(async (q) => {
       let n = 0;
-      for (const refId of await verifications.dueToExpire(q, cutoff, limit, this.db.skipLocked)) {
+      for (const refId of await verifications.dueToExpire(q, cutoffs, limit, this.db.skipLocked)) {
         if (await this.markExpired(q, refId, now)) n++;
       }
       return n;
     });
     if (expired > 0) this.onWork(); // their webhooks are due now
     return expired;
+  }
+
+  /**
+   * The latest `valid_until` of a link that may expire now, per rail. A payment made before
+   * `valid_upto` counts however late its notice: a link expires only once its time and the grace
+   * have passed, and its rail's intake has caught up past both (after a restart, or while the bank
+   * cannot be reached, credits made in time may still be on their way: the live pull, the
+   * sandbox's redelivery). A rail not listed is held to the grace alone.
+   */
+  private async expiryCutoffs(now: number): Promise<ExpiryCutoffs> {
+    const grace = this.cfg.notificationGraceMs;
+    const rails: [string, number][] = [];
+    for (const rail of this.rails.names()) rails.push([rail, Math.min(now, await this.intakeCaughtUp(rail)) - grace]);
+    return { all: now - grace, rails };
+  }
+
+  /** Past its time, its grace, and its rail's catch-up (expiryCutoffs). */
+  private async overdue(v: Verification, now: number): Promise<boolean> {
+    if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return false;
+    return v.validUntil! < Math.min(now, await this.intakeCaughtUp(v.rail)) - this.cfg.notificationGraceMs;
   }
 
   /** Expires a verification nobody paid in time (the job earlier builds enqueued per link). Idempotent. */
@@ -354,6 +381,7 @@ export class Engine implements RailInbox {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
+      if (!(await this.overdue(v, now))) return { retryAt: now + 5_000 }; // its rail is catching up
       expired = await this.markExpired(q, refId, now);
       return { done: true };
     });

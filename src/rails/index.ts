@@ -23,6 +23,10 @@ export class RailRegistry implements Rails {
     return this.live;
   }
 
+  names(): string[] {
+    return this.live ? [this.sandbox.name, this.live.name] : [this.sandbox.name];
+  }
+
   byName(name: string): Rail {
     if (name === this.sandbox.name) return this.sandbox;
     if (this.live && name === this.live.name) return this.live;

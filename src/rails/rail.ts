@@ -113,4 +113,6 @@ export type PayoutOutcome =
 export interface Rails {
   forMode(mode: Mode): Rail;
   byName(name: string): Rail;
+  /** The rails configured (the sandbox, and the live connector when there is one). */
+  names(): string[];
 }

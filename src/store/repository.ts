@@ -127,8 +127,26 @@ export const apiKeys = {
 // ---------------------------------------------------------------- verifications
 
 /** The expiry sweep's statement (its index, verifications_open, is checked in test/migrations.test.ts). */
+/**
+ * Which links may expire: `valid_until` before `all`, and before its rail's own cutoff for the
+ * rails listed (engine: how far each rail's intake has caught up).
+ */
+export interface ExpiryCutoffs {
+  all: number;
+  rails: [rail: string, cutoff: number][];
+}
+// Two rails at most (the sandbox and one live connector): one statement shape for all sweeps.
+const EXPIRY_RAILS = 2;
 export const dueToExpireSql = (skipLocked: string) =>
-  `SELECT ref_id FROM verifications WHERE status = 'created' AND valid_until < ? ORDER BY valid_until LIMIT ?${skipLocked}`;
+  `SELECT ref_id FROM verifications WHERE status = 'created' AND valid_until < ?${' AND (rail <> ? OR valid_until < ?)'.repeat(EXPIRY_RAILS)}
+    ORDER BY valid_until LIMIT ?${skipLocked}`;
+/** Parameters for dueToExpireSql. */
+export function dueToExpireParams(c: ExpiryCutoffs, limit: number): unknown[] {
+  if (c.rails.length > EXPIRY_RAILS) throw new Error(`at most ${EXPIRY_RAILS} rails`);
+  const rails = [...c.rails];
+  while (rails.length < EXPIRY_RAILS) rails.push(['', c.all]);
+  return [c.all, ...rails.flat(), limit];
+}
 
 /**
  * An intent's `tr` is its verification's ref_id, so an intent is found by the primary key; no
@@ -502,8 +520,8 @@ export const verifications = {
     return o ? toVerification(o) : null;
   },
   /** Unpaid verifications whose link closed before `cutoff`, oldest first, locked where the store can skip locked rows. */
-  async dueToExpire(q: Queryable, cutoff: number, limit: number, skipLocked: string): Promise<number[]> {
-    return (await q.query(dueToExpireSql(skipLocked), [cutoff, limit])).map((r) => Number(r.ref_id));
+  async dueToExpire(q: Queryable, cutoffs: ExpiryCutoffs, limit: number, skipLocked: string): Promise<number[]> {
+    return (await q.query(dueToExpireSql(skipLocked), dueToExpireParams(cutoffs, limit))).map((r) => Number(r.ref_id));
   },
   async lockByRef(q: Queryable, refId: number, forUpdate: string) {
     const [r] = await q.query(`SELECT * FROM verifications WHERE ref_id = ?${forUpdate}`, [refId]);

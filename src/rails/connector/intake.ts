@@ -22,6 +22,8 @@ const MESSAGES: Record<string, string> = {
 export class BankIntake {
   private timer: NodeJS.Timeout | null = null;
   private pulling: Promise<void> | null = null;
+  /** When the last pull that read the bank's list to its end began (0: none yet, in this process). */
+  private caughtUpAt = 0;
 
   constructor(
     private db: Db,
@@ -89,11 +91,25 @@ export class BankIntake {
 
   /** Takes every credit the bank lists after the stored cursor. Concurrent calls share one run. */
   pull(): Promise<void> {
-    this.pulling ??= this.pullPages().finally(() => (this.pulling = null));
+    this.pulling ??= (async () => {
+      const started = Date.now();
+      if (await this.pullPages()) this.caughtUpAt = Math.max(this.caughtUpAt, started);
+    })().finally(() => (this.pulling = null));
     return this.pulling;
   }
 
-  private async pullPages() {
+  /**
+   * Every credit the bank made before this time has been taken: by a notification, or by a pull
+   * (this process's or another instance's, which moved the shared cursor past it) that read the
+   * bank's list to its end and began then. Unpaid links wait for it to pass their time
+   * (Engine.expiryCutoffs): until the first pull after a start, or while the bank cannot be read.
+   */
+  caughtUpTo(): number {
+    return this.caughtUpAt;
+  }
+
+  /** True when it read the bank's list to its end. */
+  private async pullPages(): Promise<boolean> {
     await this.db.query('DELETE FROM bank_notification_signatures WHERE received_at < ?', [Date.now() - 2 * this.cfg.toleranceMs]);
     for (let page = 0; page < 50; page++) {
       const [row] = await this.db.query('SELECT cursor FROM bank_cursors WHERE rail = ?', [this.rail.name]);
@@ -105,13 +121,13 @@ export class BankIntake {
         if (typeof e === 'string') {
           // A malformed entry cannot be skipped silently: a rupee may be behind it.
           this.log.error({ cursor, problem: e }, 'the bank listed a credit the gateway cannot read; the pull stops here');
-          return;
+          return false;
         }
         const outcome = await this.apply(e);
         if (outcome !== 'duplicate') recovered++;
       }
       if (recovered > 0) this.log.warn({ recovered }, 'credits recovered by the pull (their notifications never arrived)');
-      if (nextCursor === null || nextCursor === cursor) return;
+      if (nextCursor === null || nextCursor === cursor) return true;
       // Moves forward only from where it was read: another instance's pull may have moved it already.
       if (cursor === null) {
         await this.db.query('INSERT INTO bank_cursors (rail, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
@@ -122,8 +138,9 @@ export class BankIntake {
       } else {
         await this.db.query('UPDATE bank_cursors SET cursor = ?, updated_at = ? WHERE rail = ? AND cursor = ?', [nextCursor, Date.now(), this.rail.name, cursor]);
       }
-      if (items.length === 0) return;
+      if (items.length === 0) return true;
     }
+    return false; // more pages than one pull reads: the next one goes on
   }
 
   async cursor(): Promise<{ cursor: string | null; updated_at: string | null }> {

@@ -169,6 +169,15 @@ export class SandboxBank implements Rail {
     };
   }
 
+  /**
+   * Every payment made before this time has been notified to the gateway (and taken, or it would
+   * be redelivered): the oldest payment not yet notified, or now.
+   */
+  async caughtUpTo(): Promise<number> {
+    const [r] = await this.db.query('SELECT MIN(created_at) AS t FROM sandbox_payments WHERE notified_at IS NULL');
+    return r?.t === null || r?.t === undefined ? Date.now() : Number(r.t);
+  }
+
   private async redeliverPending() {
     const rows = await this.db.query(
       'SELECT COALESCE(bank_txn_id, utr) AS txn FROM sandbox_payments WHERE notified_at IS NULL ORDER BY created_at LIMIT 100',

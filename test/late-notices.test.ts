@@ -1,0 +1,97 @@
+// A payment made before valid_upto counts, however late its notice: also when the bank cannot be
+// reached for longer than the notification grace (its notices fail, and so do the gateway's pulls),
+// and across a restart of the gateway in that time. Unpaid links on the rail wait for its intake
+// to catch up before they expire; links on another rail expire on time meanwhile.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, eventually, freePort, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { Simulator } from './support/simulator.js';
+
+type Key = { client_id: string; client_secret: string };
+const SECRET = 'simulator-shared-secret-late-notices';
+const TTL_S = 2;
+const GRACE_S = 1;
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`a payment in time whose notice comes after the grace (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let sim: Simulator;
+    let live: Key;
+    let test: Key;
+    let dropDb: (() => Promise<void>) | undefined;
+
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      const [gwPort, simPort] = [await freePort(), await freePort()];
+      sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
+      gw = await Gateway.start({
+        databaseUrl,
+        port: gwPort,
+        env: {
+          BANK_CONNECTOR_URL: sim.url,
+          BANK_CONNECTOR_SECRET: SECRET,
+          LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
+          LIVE_PAYEE_NAME: 'Pennygate Live',
+          LIVE_MCC: '6012',
+          SANDBOX_ENABLED: 'true',
+          RPD_LINK_TTL_SECONDS: String(TTL_S),
+          NOTIFICATION_GRACE_SECONDS: String(GRACE_S),
+          BANK_PULL_INTERVAL_MS: '300',
+          RAIL_TIMEOUT_MS: '1000',
+        },
+      });
+      const m = (await gw.admin('POST', '/merchants', { name: 'Late Notices' })).json;
+      live = m.live_key;
+      test = m.test_key;
+    });
+    after(async () => {
+      await gw?.stop();
+      await sim?.stop();
+      await dropDb?.();
+    });
+
+    const create = async (k: Key, vid: string) => {
+      const r = await gw.cashfree(k).createRpd({ verification_id: vid, name: 'John Doe' });
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const status = async (k: Key, vid: string) => (await gw.cashfree(k).status({ verification_id: vid })).json;
+
+    it('verifies it once the bank is back, restart or not, and only then expires the unpaid links', async () => {
+      await sim.faults({ down: true });
+      const paidLink = await create(live, `paid-${store}`);
+      const unpaid = await create(live, `unpaid-${store}`);
+      await create(test, `sandbox-unpaid-${store}`);
+      const paid = await sim.pay(paidLink.upi_link);
+      const validUpto = Math.max(Date.parse(paidLink.valid_upto), Date.parse(unpaid.valid_upto));
+
+      // Well past valid_upto and the grace while the bank is down: the live links wait for it,
+      // the sandbox's expires on time.
+      await eventually(async () => Date.now(), (t) => t > validUpto + GRACE_S * 1000 + 1500, (TTL_S + GRACE_S + 5) * 1000, 'the grace to pass');
+      assert.equal((await status(test, `sandbox-unpaid-${store}`)).status, 'EXPIRED');
+      assert.equal((await status(live, `paid-${store}`)).status, 'CREATED');
+      assert.equal((await status(live, `unpaid-${store}`)).status, 'CREATED');
+
+      // A restart meanwhile: the expiry sweep starts before any pull has read the bank.
+      await gw.restart({}, 'SIGTERM');
+      await sleep(1000);
+      assert.equal((await status(live, `paid-${store}`)).status, 'CREATED');
+      assert.equal((await status(live, `unpaid-${store}`)).status, 'CREATED');
+
+      await sim.faults({ down: false });
+      const done = await eventually(() => status(live, `paid-${store}`), (s) => s.status !== 'CREATED', 10_000, 'the late credit');
+      assert.equal(done.status, 'SUCCESS', JSON.stringify(done));
+      assert.equal(done.utr, paid.utr);
+      const expired = await eventually(() => status(live, `unpaid-${store}`), (s) => s.status !== 'CREATED', 10_000, 'the unpaid link');
+      assert.equal(expired.status, 'EXPIRED');
+      const refunds = await eventually(
+        async () => (await sim.ledger()).refunds.filter((r) => r.bank_txn_id === paid.bank_txn_id),
+        (rs) => rs.some((r) => r.status === 'success'),
+        15_000,
+        'the rupee back',
+      );
+      assert.equal(refunds.filter((r) => r.status !== 'failed').length, 1, JSON.stringify(refunds));
+    });
+  });
+}
