@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { Gateway } from './support/gateway.js';
+import { launch } from './support/browser.js';
+import { Gateway, needsChromium } from './support/gateway.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
@@ -86,5 +87,24 @@ describe('OpenAPI document', () => {
     // The UI reads the same document.
     const json = await gw.request('GET', '/docs/json');
     assert.deepEqual(json.json.paths['/verification/reverse-penny-drop'], doc.paths['/verification/reverse-penny-drop']);
+  });
+
+  it('renders the API reference in a browser under its content security policy', { skip: needsChromium }, async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const refused: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && refused.push(m.text()));
+      const r = await page.goto(`${gw.url}/docs/`);
+      assert.match(r!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+      assert.doesNotMatch(r!.headers()['content-security-policy'] ?? '', /unsafe-eval|https?:/);
+      // The operations are listed, so the scripts ran and read the document.
+      await page.waitForSelector('.opblock-summary-path', { timeout: 15_000 });
+      const paths = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.textContent?.replace(/\u200b/g, '')));
+      assert.ok(paths.includes('/verification/reverse-penny-drop'), paths.join(', '));
+      assert.deepEqual(refused.filter((t) => /Content Security Policy/i.test(t)), []);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -416,6 +416,15 @@ export async function openApi(app: FastifyInstance, cfg: Config) {
     refResolver: { buildLocalReference: (json: any, _base: unknown, _fragment: unknown, i: number) => json.$id || `Schema${i}` },
     transformObject: (documentObject: any) => complete(documentObject.openapiObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: false },
+    // The reference runs its own scripts (served from here, never a CDN) and reads /docs/json:
+    // without a policy of its own, the default HTML one (no scripts) left the page blank.
+    // React sets inline styles and the icons are data: images.
+    staticCSP:
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+      "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
