@@ -4,7 +4,7 @@
 // a staging system numbering its ids as production does must not take production's.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freePort } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freePort } from './support/gateway.js';
 import { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -126,6 +126,30 @@ describe('test and live keys are separate environments', () => {
     assert.equal((await drop(live)).status, 409);
     const read = await gw.request('GET', '/verification/mobile/penny-drop?verification_id=mpd-77', { headers: mpdHeaders(live) });
     assert.equal(String(read.json.reference_id), String(first.json.reference_id));
+  });
+
+  it("shows a merchant made in the console both key pairs' secrets, once, and the live pair works", async () => {
+    const form = (body: Record<string, string>, cookie?: string) =>
+      fetch(`${gw.url}/console/${cookie ? 'merchants' : 'login'}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...(cookie ? { cookie } : {}) },
+        body: new URLSearchParams(body),
+        redirect: 'manual',
+      });
+    const signedIn = await form({ token: ADMIN_TOKEN });
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+    const page = await (await fetch(`${gw.url}/console/merchants`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const made = await form({ name: 'Console Live', _csrf: csrf }, cookie);
+    assert.equal(made.status, 201);
+    const text = await made.text();
+    const field = (id: string) => new RegExp(`id="${id}">([^<]+)<`).exec(text)?.[1];
+    const liveKey = { client_id: field('new-live-client-id')!, client_secret: field('new-live-client-secret')! };
+    assert.match(liveKey.client_id ?? '', /^pg_live_/, text);
+    assert.match(field('new-client-id') ?? '', /^pg_test_/);
+    const r = await gw.cashfree(liveKey).createRpd({ verification_id: 'console-live-1', name: 'John Doe' });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.json.upi_link, /pa=pennygate\.live%40examplebank|pa=pennygate\.live@examplebank/);
   });
 
   it("does not give a live mobile penny drop's outcome to the test key", async () => {

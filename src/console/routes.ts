@@ -282,11 +282,16 @@ ${table(['name', 'id', 'verifications', 'webhook', 'created'], rows, 'Merchants'
     const name = form(req).name ?? '';
     const problem = merchantNameProblem(name);
     if (problem) return send(reply, await merchantsPage(req, { kind: 'error', text: problem }), 400);
-    const { merchant, testKey } = await s.merchants.create(name.trim());
-    const shown = html`<section class="card" aria-labelledby="new-key"><h2 id="new-key">Test key pair of ${merchant.name}</h2>
-<p>The secret is shown once: copy it now.</p><dl class="kv"><dt>client_id</dt><dd class="mono" id="new-client-id">${testKey.client_id}</dd>
+    const { merchant, testKey, liveKey } = await s.merchants.create(name.trim());
+    // With a live bank connector a merchant gets a live pair too: its secret is shown here or never.
+    const live = liveKey
+      ? html`<h3>Live key pair</h3><dl class="kv"><dt>client_id</dt><dd class="mono" id="new-live-client-id">${liveKey.client_id}</dd>
+<dt>client_secret</dt><dd class="mono" id="new-live-client-secret">${liveKey.client_secret}</dd></dl>`
+      : html``;
+    const shown = html`<section class="card" aria-labelledby="new-key"><h2 id="new-key">${liveKey ? 'Key pairs' : 'Test key pair'} of ${merchant.name}</h2>
+<p>The ${liveKey ? 'secrets are' : 'secret is'} shown once: copy ${liveKey ? 'them' : 'it'} now.</p>${liveKey ? html`<h3>Test key pair</h3>` : html``}<dl class="kv"><dt>client_id</dt><dd class="mono" id="new-client-id">${testKey.client_id}</dd>
 <dt>client_secret</dt><dd class="mono" id="new-client-secret">${testKey.client_secret}</dd><dt>account_number</dt><dd class="mono">${merchant.accountNumber}</dd></dl>
-<p><a href="/console/merchants/${merchant.id}">Open ${merchant.name}</a></p></section>`;
+${live}<p><a href="/console/merchants/${merchant.id}">Open ${merchant.name}</a></p></section>`;
     return send(reply, await merchantsPage(req, { kind: 'ok', text: `Merchant ${merchant.name} created.` }, shown), 201);
   });
 
