@@ -64,6 +64,7 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
   mobileRailTimeoutMs: number;
+  mobilePayoutNotSentAfterMs: number;
   webhook: { timeoutMs: number; retryBaseMs: number; retryCapMs: number; retryForMs: number; concurrency: number; perMerchant: number };
   logLevel: string;
 }
@@ -190,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: httpLimits(env),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     mobileRailTimeoutMs: num(env, 'MOBILE_RAIL_TIMEOUT_MS', 10_000, 100),
+    mobilePayoutNotSentAfterMs: num(env, 'MOBILE_PAYOUT_NOT_SENT_AFTER_MS', 600_000, 1000),
     webhook: {
       timeoutMs: num(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100),
       retryBaseMs: num(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10),

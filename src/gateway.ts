@@ -52,7 +52,13 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
   await merchants.checkSecretKey();
   const webhooks = new Webhooks(db, merchants, cfg, log, (v) => engine.upiLink(v), (text) => qr.base64(text));
   engine.onEvent = webhooks.onEvent;
-  const mobile = new MobileVerifications(db, rails, engine, { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs }, log);
+  const mobile = new MobileVerifications(
+    db,
+    rails,
+    engine,
+    { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs, notSentAfterMs: cfg.mobilePayoutNotSentAfterMs },
+    log,
+  );
   const retention = new Retention(db, cfg, log);
   const billing = new Billing(db);
   engine.charge = mobile.charge = (q, p, op, refId) => billing.charge(q, p.merchant, op, refId);

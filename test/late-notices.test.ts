@@ -95,3 +95,60 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+// The same for a mobile penny drop's payout: one the bank answered as accepted (pending) is never
+// taken as "not sent" because its status API does not show it yet, however long past the time
+// after which a payout the bank never answered is closed unsent.
+describe('a payout the bank accepted whose status comes late', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  let live: Key;
+
+  before(async () => {
+    const [gwPort, simPort] = [await freePort(), await freePort()];
+    sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
+    gw = await Gateway.start({
+      port: gwPort,
+      env: {
+        BANK_CONNECTOR_URL: sim.url,
+        BANK_CONNECTOR_SECRET: SECRET,
+        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
+        LIVE_PAYEE_NAME: 'Pennygate Live',
+        LIVE_MCC: '6012',
+        RAIL_TIMEOUT_MS: '1000',
+        MOBILE_RAIL_TIMEOUT_MS: '500',
+        MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000',
+        REFUND_POLL_MS: '200',
+      },
+    });
+    live = (await gw.admin('POST', '/merchants', { name: 'Late Payout' })).json.live_key;
+  });
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('keeps it open and reads it as paid once the bank shows it', async () => {
+    // Closing unsent comes 2 x (3 x 500 + 1000) = 5 s after the send at the earliest; the bank
+    // shows the payout after 8 s.
+    await sim.faults({ payout_pending: 1, status_lag_ms: 8000 });
+    const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const r = await gw.request('POST', '/verification/mobile/penny-drop', {
+      headers,
+      body: { verification_id: 'accepted-payout', mobile_number: '9876543210', user_consent: consent },
+    });
+    assert.equal(r.status, 502, r.text); // accepted, not yet known: read it later
+    const read = () => gw.request('GET', '/verification/mobile/penny-drop?verification_id=accepted-payout', { headers });
+    await sleep(6500);
+    const meanwhile = await read();
+    assert.equal(meanwhile.status, 422, meanwhile.text);
+    assert.equal(meanwhile.json.code, 'verification_already_under_process');
+    const done = await eventually(async () => (await read()).json, (b) => b.status === 'VALID' || b.status === 'INVALID', 15_000, 'the payout settled');
+    assert.equal(done.status, 'VALID', JSON.stringify(done));
+    const payouts = (await sim.ledger()).payouts; // this bank's only payout
+    assert.equal(payouts.length, 1);
+    assert.equal(done.utr, payouts[0].utr);
+    await sim.faults({});
+  });
+});

@@ -26,6 +26,11 @@ export interface MobileConfig {
   railTimeoutMs: number;
   /** How soon a payout of unknown outcome is first asked about (then with backoff). */
   pollMs: number;
+  /**
+   * A payout the bank's status API does not know this long after it was sent is taken as never
+   * received and closed unsent, unless the bank answered it with its record (accepted).
+   */
+  notSentAfterMs: number;
 }
 
 export interface PennyDropRequest {
@@ -195,7 +200,10 @@ export class MobileVerifications {
     }
     const why = 'reason' in o ? o.reason : undefined;
     this.log.warn({ ref_id: refId, status: o.status, reason: why }, 'payout outcome unknown; will ask the rail');
-    await this.db.tx((q) => runSooner(q, jobKey(refId), now + this.cfg.pollMs));
+    await this.db.tx(async (q) => {
+      if (o.status === 'pending') await mobileVerifications.acceptPayout(q, refId);
+      await runSooner(q, jobKey(refId), now + this.cfg.pollMs);
+    });
   }
 
   private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean }) {
@@ -260,11 +268,17 @@ export class MobileVerifications {
       status: 'unknown',
       reason,
     }));
+    if (known === null && v.payoutState === 'accepted') {
+      // The bank answered this payout with its record: it has it, whatever its status API says
+      // for now (status APIs lag). Never "not sent": keep asking; a job that gives up is a dead
+      // letter for the operator, with the verification still open.
+      return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: 'accepted by the bank, not shown by its status API yet' };
+    }
     if (known === null) {
       // A connector may still deliver a request it queued: wait well past any request's life
       // before deciding the bank never got it.
       const since = v.payoutAt ?? v.createdAt;
-      const notSentAfter = Math.max(10 * 60_000, 2 * this.graceMs);
+      const notSentAfter = Math.max(this.cfg.notSentAfterMs, 2 * this.graceMs);
       if (now < since + notSentAfter) return { retryAt: Math.min(since + notSentAfter, now + backoffMs(attempts, this.cfg.pollMs, 60_000)) };
       // Worth a look: a connector that still pays later would leave a rupee the record calls unsent.
       this.log.error({ ref_id: refId, payout_key: v.payoutKey }, 'the rail never received the payout; closing without sending it');
@@ -276,6 +290,7 @@ export class MobileVerifications {
       this.log.info({ ref_id: refId, status: known.status }, 'payout reconciled');
       return { done: true };
     }
+    if (known.status === 'pending') await this.db.tx((q) => mobileVerifications.acceptPayout(q, refId));
     const reason = known.status === 'unknown' ? known.reason : 'payout pending';
     return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: reason };
   }

@@ -5,7 +5,8 @@ export type VerificationStatus = 'created' | 'success' | 'failure' | 'expired';
 /** Where the collected rupee is on its way back (derived from the verifying credit). */
 export type ReversalStatus = 'pending' | 'initiated' | 'success' | 'failed';
 /** Where the payout of a mobile penny drop stands, as far as the gateway knows. */
-export type PayoutState = null | 'initiated' | 'success' | 'failed';
+// accepted: the bank answered the payout with its record (pending): it has it, whatever its status API says.
+export type PayoutState = null | 'initiated' | 'accepted' | 'success' | 'failed';
 import type { NameMatchResult } from './namematch/index.js';
 export type { NameMatchResult };
 

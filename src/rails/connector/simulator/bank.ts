@@ -26,6 +26,8 @@ export interface Faults {
   refund_answer_lost: number;
   refund_decline: number;
   status_lag_ms: number;
+  /** The next n payouts are made, but their POST is answered pending (no UTR, no beneficiary yet). */
+  payout_pending: number;
   reuse_utr: boolean;
   down: boolean;
 }
@@ -37,6 +39,7 @@ const NO_FAULTS: Faults = {
   refund_answer_lost: 0,
   refund_decline: 0,
   status_lag_ms: 0,
+  payout_pending: 0,
   reuse_utr: false,
   down: false,
 };
@@ -221,6 +224,10 @@ export class BankSimulator {
       createdAt: Date.now(),
     };
     this.payouts.set(p.reference, p);
+    if (this.faults.payout_pending > 0) {
+      this.faults.payout_pending--;
+      return { ...p, status: 'pending', utr: null, beneficiary: null };
+    }
     return p;
   }
 
