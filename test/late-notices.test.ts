@@ -4,7 +4,7 @@
 // to catch up before they expire; links on another rail expire on time meanwhile.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freePort, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -150,5 +150,37 @@ describe('a payout the bank accepted whose status comes late', () => {
     assert.equal(payouts.length, 1);
     assert.equal(done.utr, payouts[0].utr);
     await sim.faults({});
+  });
+});
+
+// A status read that finds a link overdue before the sweep did expires it itself, in a
+// transaction that holds one of the instance's PostgreSQL connections. Asking how far the
+// rail's intake has caught up needs a connection of its own: with as many such reads at once
+// as the pool has connections, none may wait for one inside its transaction.
+describe('status reads of many overdue links at once (PostgreSQL)', { skip: needsPostgres }, () => {
+  let gw: Gateway | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  after(async () => {
+    await gw?.kill();
+    await drop?.();
+  });
+
+  it('expires them all and keeps answering', async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    // The sweep runs once a minute: the reads find the links overdue before it does.
+    gw = await Gateway.start({
+      databaseUrl: db.url,
+      env: { JOB_POLL_MS: '60000', RPD_LINK_TTL_SECONDS: '1', NOTIFICATION_GRACE_SECONDS: '1', PG_POOL_SIZE: '4' },
+    });
+    const cf = gw.cashfree((await gw.merchant('Overdue Reads')).test_key);
+    const ids = Array.from({ length: 8 }, (_, i) => `overdue-${i}`);
+    for (const id of ids) assert.equal((await cf.createRpd({ verification_id: id, name: 'John Doe' })).status, 200);
+    await sleep(3000);
+    const within = <T>(p: Promise<T>, ms: number) =>
+      Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)))]);
+    const read = await within(Promise.all(ids.map((id) => cf.status({ verification_id: id }))), 10_000);
+    assert.deepEqual(read.map((r) => r.json?.status), ids.map(() => 'EXPIRED'));
+    assert.equal((await within(gw.request('GET', '/healthz'), 5000)).status, 200);
   });
 });

@@ -376,12 +376,17 @@ export class Engine implements RailInbox {
   /** Expires a verification nobody paid in time (the job earlier builds enqueued per link). Idempotent. */
   async expire(refId: number): Promise<JobResult> {
     const now = Date.now();
+    // Read before the transaction: the intake's catch-up is asked on a connection of its own, and
+    // a transaction holding one while it waits for another can starve the pool (every status
+    // read of an overdue link at once would hang the instance).
+    const cutoffs = await this.expiryCutoffs(now);
     let expired = false;
     const result = await this.db.tx(async (q): Promise<JobResult> => {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
-      if (!(await this.overdue(v, now))) return { retryAt: now + 5_000 }; // its rail is catching up
+      const cutoff = cutoffs.rails.find(([rail]) => rail === v.rail)?.[1] ?? cutoffs.all;
+      if (!(v.validUntil! < cutoff)) return { retryAt: now + 5_000 }; // its rail is catching up
       expired = await this.markExpired(q, refId, now);
       return { done: true };
     });
