@@ -14,7 +14,7 @@ import { ACCESS_TABLES, MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
 import { PAYOUT_BY_KEY_SQL } from '../src/engine/reconciliation.js';
-import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireParams, dueToExpireSql, verifications } from '../src/store/repository.js';
+import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
 import { mobileVerifications } from '../src/store/mobile.js';
 import { ledger } from '../src/store/access.js';
 import type { Queryable } from '../src/store/db.js';
@@ -214,12 +214,7 @@ const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] 
     'sandbox_payments_unnotified',
   ],
   ['verifications due for erasure', RETENTION_VERIFICATIONS_SQL, [1, 500], 'verifications_unpurged'],
-  [
-    'unpaid links past their time (the expiry sweep)',
-    dueToExpireSql(skipLocked),
-    dueToExpireParams({ all: 1, rails: [['sandbox', 1]] }, 200),
-    'verifications_open',
-  ],
+  ['unpaid links past their time (the expiry sweep)', dueToExpireSql(skipLocked), ['sandbox', 1, 200], 'verifications_open_rail'],
   ['a payout the bank reports, by its key', PAYOUT_BY_KEY_SQL, ['payout_fav_x', 'sandbox'], 'verifications_payout_key_set'],
   ['an intent whose tr is not its ref_id', `SELECT * FROM verifications WHERE ${BY_OTHER_INTENT}`, ['sandbox', 'x'], 'verifications_intent_other'],
 ];

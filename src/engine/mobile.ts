@@ -206,7 +206,7 @@ export class MobileVerifications {
     });
   }
 
-  private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean }) {
+  private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean; unanswered?: boolean }) {
     const now = Date.now();
     return this.db.tx(async (q) => {
       const done = await mobileVerifications.finish(q, refId, to, now, reason, o);
@@ -281,8 +281,9 @@ export class MobileVerifications {
       const notSentAfter = Math.max(this.cfg.notSentAfterMs, 2 * this.graceMs);
       if (now < since + notSentAfter) return { retryAt: Math.min(since + notSentAfter, now + backoffMs(attempts, this.cfg.pollMs, 60_000)) };
       // Worth a look: a connector that still pays later would leave a rupee the record calls unsent.
-      this.log.error({ ref_id: refId, payout_key: v.payoutKey }, 'the rail never received the payout; closing without sending it');
-      await this.close(refId, 'failure', 'payout_not_sent', {});
+      // Only while no run has recorded the bank's acceptance since this one read the verification.
+      if (!(await this.close(refId, 'failure', 'payout_not_sent', { unanswered: true }))) return { retryAt: now + this.cfg.pollMs };
+      this.log.error({ ref_id: refId, payout_key: v.payoutKey }, 'the rail never received the payout; closed without sending it');
       return { done: true };
     }
     if (known.status === 'success' || known.status === 'failed') {

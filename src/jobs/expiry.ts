@@ -1,4 +1,4 @@
-// Unpaid links expire by a sweep over an index of open verifications (verifications_open), not
+// Unpaid links expire by a sweep over an index of open verifications (verifications_open_rail), not
 // by a job per link: a job per create cost a second row, an entry in a random-key index and two
 // more commits for every link, paid or not. Every instance sweeps; the store hands each row to
 // one of them.

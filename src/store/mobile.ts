@@ -93,13 +93,16 @@ export const mobileVerifications = {
       utr?: string;
       nameMatch?: { score: number; result: string } | null;
       noPayout?: boolean;
+      /** Only while the payout is still merely sent: one the bank has since accepted stays open. */
+      unanswered?: boolean;
     } = {},
   ): Promise<boolean> {
     const rows = await q.query(
       `UPDATE verifications SET status = ?, status_reason = ?, processed_at = ?, payout_status = COALESCE(?, payout_status),
          payer_vpa = COALESCE(?, payer_vpa), payer_name = COALESCE(?, payer_name), payer_account = ?, payer_ifsc = ?,
          payer_account_type = ?, utr = ?, collected_at = ?, name_match_score = ?, name_match_result = ?
-       WHERE ref_id = ? AND status = 'created'${o.noPayout ? ' AND payout_status IS NULL' : ''} RETURNING ref_id`,
+       WHERE ref_id = ? AND status = 'created'${o.noPayout ? ' AND payout_status IS NULL' : ''}${o.unanswered ? " AND payout_status = 'initiated'" : ''}
+       RETURNING ref_id`,
       [
         to,
         reason,

@@ -126,27 +126,19 @@ export const apiKeys = {
 
 // ---------------------------------------------------------------- verifications
 
-/** The expiry sweep's statement (its index, verifications_open, is checked in test/migrations.test.ts). */
+/** The expiry sweep's statement, one rail at a time (its index, verifications_open_rail, is checked in test/migrations.test.ts). */
 /**
- * Which links may expire: `valid_until` before `all`, and before its rail's own cutoff for the
- * rails listed (engine: how far each rail's intake has caught up).
+ * Which links may expire: on each rail listed, `valid_until` before its cutoff (engine: how far the
+ * rail's intake has caught up); `all` for a rail no longer configured, whose links expire when read.
  */
 export interface ExpiryCutoffs {
   all: number;
   rails: [rail: string, cutoff: number][];
 }
-// Two rails at most (the sandbox and one live connector): one statement shape for all sweeps.
-const EXPIRY_RAILS = 2;
+// By rail and time, so that the links a rail holds back (its bank cannot be read) cost a sweep
+// nothing: only the due ones are read.
 export const dueToExpireSql = (skipLocked: string) =>
-  `SELECT ref_id FROM verifications WHERE status = 'created' AND valid_until < ?${' AND (rail <> ? OR valid_until < ?)'.repeat(EXPIRY_RAILS)}
-    ORDER BY valid_until LIMIT ?${skipLocked}`;
-/** Parameters for dueToExpireSql. */
-export function dueToExpireParams(c: ExpiryCutoffs, limit: number): unknown[] {
-  if (c.rails.length > EXPIRY_RAILS) throw new Error(`at most ${EXPIRY_RAILS} rails`);
-  const rails = [...c.rails];
-  while (rails.length < EXPIRY_RAILS) rails.push(['', c.all]);
-  return [c.all, ...rails.flat(), limit];
-}
+  `SELECT ref_id FROM verifications WHERE status = 'created' AND rail = ? AND valid_until < ? ORDER BY valid_until LIMIT ?${skipLocked}`;
 
 /**
  * An intent's `tr` is its verification's ref_id, so an intent is found by the primary key; no
@@ -521,7 +513,13 @@ export const verifications = {
   },
   /** Unpaid verifications whose link closed before `cutoff`, oldest first, locked where the store can skip locked rows. */
   async dueToExpire(q: Queryable, cutoffs: ExpiryCutoffs, limit: number, skipLocked: string): Promise<number[]> {
-    return (await q.query(dueToExpireSql(skipLocked), dueToExpireParams(cutoffs, limit))).map((r) => Number(r.ref_id));
+    const due: number[] = [];
+    for (const [rail, cutoff] of cutoffs.rails) {
+      if (due.length >= limit) break;
+      const rows = await q.query(dueToExpireSql(skipLocked), [rail, cutoff, limit - due.length]);
+      for (const r of rows) due.push(Number(r.ref_id));
+    }
+    return due;
   },
   async lockByRef(q: Queryable, refId: number, forUpdate: string) {
     const [r] = await q.query(`SELECT * FROM verifications WHERE ref_id = ?${forUpdate}`, [refId]);
