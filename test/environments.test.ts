@@ -4,8 +4,9 @@
 // a staging system numbering its ids as production does must not take production's.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, eventually, freePort } from './support/gateway.js';
-import { Simulator } from './support/simulator.js';
+import { ADMIN_TOKEN, type Gateway, eventually } from './support/gateway.js';
+import { startLive } from './support/live.js';
+import type { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
 const SECRET = 'simulator-shared-secret-environments';
@@ -20,19 +21,7 @@ describe('test and live keys are separate environments', () => {
   let account: string;
 
   before(async () => {
-    const [gwPort, simPort] = [await freePort(), await freePort()];
-    sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
-    gw = await Gateway.start({
-      port: gwPort,
-      env: {
-        BANK_CONNECTOR_URL: sim.url,
-        BANK_CONNECTOR_SECRET: SECRET,
-        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
-        LIVE_PAYEE_NAME: 'Pennygate Live',
-        LIVE_MCC: '6012',
-        SANDBOX_ENABLED: 'true',
-      },
-    });
+    ({ gw, sim } = await startLive({ secret: SECRET, env: { SANDBOX_ENABLED: 'true' } }));
     const m = (await gw.admin('POST', '/merchants', { name: 'Two Environments' })).json;
     live = m.live_key;
     test = m.test_key;

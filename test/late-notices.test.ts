@@ -4,8 +4,9 @@
 // to catch up before they expire; links on another rail expire on time meanwhile.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
-import { Simulator } from './support/simulator.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { startLive } from './support/live.js';
+import type { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
 const SECRET = 'simulator-shared-secret-late-notices';
@@ -23,24 +24,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const { databaseUrl, drop } = await storeFor(store);
       dropDb = drop;
-      const [gwPort, simPort] = [await freePort(), await freePort()];
-      sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
-      gw = await Gateway.start({
+      ({ gw, sim } = await startLive({
+        secret: SECRET,
         databaseUrl,
-        port: gwPort,
         env: {
-          BANK_CONNECTOR_URL: sim.url,
-          BANK_CONNECTOR_SECRET: SECRET,
-          LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
-          LIVE_PAYEE_NAME: 'Pennygate Live',
-          LIVE_MCC: '6012',
           SANDBOX_ENABLED: 'true',
           RPD_LINK_TTL_SECONDS: String(TTL_S),
           NOTIFICATION_GRACE_SECONDS: String(GRACE_S),
           BANK_PULL_INTERVAL_MS: '300',
           RAIL_TIMEOUT_MS: '1000',
         },
-      });
+      }));
       const m = (await gw.admin('POST', '/merchants', { name: 'Late Notices' })).json;
       live = m.live_key;
       test = m.test_key;
@@ -105,22 +99,15 @@ describe('a payout the bank accepted whose status comes late', () => {
   let live: Key;
 
   before(async () => {
-    const [gwPort, simPort] = [await freePort(), await freePort()];
-    sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
-    gw = await Gateway.start({
-      port: gwPort,
+    ({ gw, sim } = await startLive({
+      secret: SECRET,
       env: {
-        BANK_CONNECTOR_URL: sim.url,
-        BANK_CONNECTOR_SECRET: SECRET,
-        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
-        LIVE_PAYEE_NAME: 'Pennygate Live',
-        LIVE_MCC: '6012',
         RAIL_TIMEOUT_MS: '1000',
         MOBILE_RAIL_TIMEOUT_MS: '500',
         MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000',
         REFUND_POLL_MS: '200',
       },
-    });
+    }));
     live = (await gw.admin('POST', '/merchants', { name: 'Late Payout' })).json.live_key;
   });
   after(async () => {

@@ -5,16 +5,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, Gateway, eventually, freePort, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { verifyCashfree } from './support/signatures.js';
-import { Simulator, signedNotification } from './support/simulator.js';
+import { LIVE_PAYEE_VPA, startLive } from './support/live.js';
+import { type Simulator, signedNotification } from './support/simulator.js';
 import { intentParams } from './support/upi.js';
 
 type Key = { client_id: string; client_secret: string };
 const uid = (p = 'l') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const SECRET = 'simulator-shared-secret-0123456789';
-const PAYEE = 'pennygate.live@examplebank';
+const PAYEE = LIVE_PAYEE_VPA;
 const TTL_S = 3;
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -33,17 +34,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       dropDb = drop;
       // Listening before the gateway's port is picked, so that it cannot take that port.
       receiver = await Receiver.start();
-      const [gwPort, simPort] = [await freePort(), await freePort()];
-      sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: SECRET });
-      gw = await Gateway.start({
+      ({ gw, sim } = await startLive({
+        secret: SECRET,
         databaseUrl,
-        port: gwPort,
         env: {
-          BANK_CONNECTOR_URL: sim.url,
-          BANK_CONNECTOR_SECRET: SECRET,
-          LIVE_PAYEE_VPA: PAYEE,
-          LIVE_PAYEE_NAME: 'Pennygate Live',
-          LIVE_MCC: '6012',
           SANDBOX_ENABLED: 'true',
           RPD_LINK_TTL_SECONDS: String(TTL_S),
           BANK_PULL_INTERVAL_MS: '400',
@@ -54,7 +48,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
           RECONCILE_INTERVAL_HOURS: String(3 / 3600),
           WEBHOOK_ALLOW_PRIVATE: 'true',
         },
-      });
+      }));
       const m = (await gw.admin('POST', '/merchants', { name: 'Live Lending' })).json;
       live = m.live_key;
       test = m.test_key;

@@ -1,0 +1,25 @@
+// A gateway in live mode against `pennygate bank-simulator` as its bank: the simulator first, on
+// a port of its own, told where the gateway will listen; then the gateway with the connector's
+// settings (and any others the suite needs).
+import { Gateway, freePort } from './gateway.js';
+import { Simulator } from './simulator.js';
+
+export const LIVE_PAYEE_VPA = 'pennygate.live@examplebank';
+
+export async function startLive(o: { secret: string; databaseUrl?: string; env?: Record<string, string> }): Promise<{ gw: Gateway; sim: Simulator }> {
+  const [gwPort, simPort] = [await freePort(), await freePort()];
+  const sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: o.secret });
+  const gw = await Gateway.start({
+    databaseUrl: o.databaseUrl,
+    port: gwPort,
+    env: {
+      BANK_CONNECTOR_URL: sim.url,
+      BANK_CONNECTOR_SECRET: o.secret,
+      LIVE_PAYEE_VPA,
+      LIVE_PAYEE_NAME: 'Pennygate Live',
+      LIVE_MCC: '6012',
+      ...o.env,
+    },
+  });
+  return { gw, sim };
+}
