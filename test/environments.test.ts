@@ -141,6 +141,39 @@ describe('test and live keys are separate environments', () => {
     assert.match(r.json.upi_link, /pa=pennygate\.live%40examplebank|pa=pennygate\.live@examplebank/);
   });
 
+  it('lets a live penny drop go while a test one to the same number is in flight', async () => {
+    const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' });
+    const drop = (k: Key, vid: string) =>
+      gw.request('POST', '/verification/mobile/penny-drop', {
+        headers: mpdHeaders(k),
+        body: { verification_id: vid, mobile_number: '9444444444', user_consent: consent() },
+      });
+    // The sandbox's slow bank answers its payout 1.5 s after making it: the test drop is in flight.
+    const slow = drop(test, 'slow-test-1');
+    await eventually(
+      async () => (await gw.request('GET', '/verification/mobile/penny-drop?verification_id=slow-test-1', { headers: mpdHeaders(test) })).status,
+      (st) => st === 422,
+      5_000,
+      'the test drop in flight',
+    );
+    const liveDrop = await drop(live, 'slow-live-1');
+    assert.equal(liveDrop.status, 200, liveDrop.text);
+    assert.equal(liveDrop.json.status, 'VALID');
+    assert.equal((await slow).status, 200);
+    // Within one environment, still one in flight per number.
+    const again = drop(test, 'slow-test-2');
+    await eventually(
+      async () => (await gw.request('GET', '/verification/mobile/penny-drop?verification_id=slow-test-2', { headers: mpdHeaders(test) })).status,
+      (st) => st === 422,
+      5_000,
+      'the second test drop in flight',
+    );
+    const third = await drop(test, 'slow-test-3');
+    assert.equal(third.status, 422, third.text);
+    assert.equal(third.json.code, 'verification_already_under_process');
+    await again;
+  });
+
   it("does not give a live mobile penny drop's outcome to the test key", async () => {
     const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
     const r = await gw.request('POST', '/verification/mobile/penny-drop', {

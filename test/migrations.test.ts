@@ -304,7 +304,7 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
       ['a credit by bank transaction', () => credits.byBankTxn(rec, 'sandbox', 'u'), 'credits_bank_txn'],
       ['a top-up by reference', () => ledger.byReference(rec, 'm', 'r'), 'ledger_entries_reference'],
-      ['the mobile penny drop in flight', () => mobileVerifications.inFlight(rec, 'm', '9999999999'), 'verifications_mobile_in_flight'],
+      ['the mobile penny drop in flight', () => mobileVerifications.inFlight(rec, owner, '9999999999'), 'verifications_mobile_in_flight_mode'],
     ];
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();

@@ -167,7 +167,7 @@ export class MobileVerifications {
           return { refId, payoutKey };
         }
         if (await verifications.exists(q, ownerOf(p), req.verificationId)) return { outcome: 'duplicate' as const };
-        const busy = await mobileVerifications.inFlight(q, p.merchant.id, req.mobile);
+        const busy = await mobileVerifications.inFlight(q, ownerOf(p), req.mobile);
         if (busy !== null) return { outcome: 'in_flight' as const, refId: busy };
         return null; // the one in flight finished in between: try again
       });

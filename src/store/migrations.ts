@@ -719,6 +719,24 @@ export const MIGRATIONS: Migration[] = [
       if (c.kind === 'sqlite') await dropIndex(c, 'verifications_open');
     },
   },
+  {
+    // One penny drop in flight per number for each of a merchant's environments: a test drop no
+    // longer holds up a live one. The old index goes on both stores: an older build beside this
+    // one still finds its own drops in flight (its check reads without the mode, and the new
+    // index still refuses a second drop for a number in one mode).
+    version: 25,
+    name: 'mobile_in_flight_per_mode',
+    transactional: false,
+    up: async (c) => {
+      await createIndex(
+        c,
+        'verifications_mobile_in_flight_mode',
+        "verifications (merchant_id, mode, mobile_number) WHERE kind = 'mobile' AND status = 'created'",
+        true,
+      );
+      await dropIndex(c, 'verifications_mobile_in_flight');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

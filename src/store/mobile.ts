@@ -2,6 +2,7 @@
 // (penny drop) or `upi_mobile` (lookup), which also carry the number, the consent and the
 // payout's key and state. They are read back as any verification (repository.ts).
 import type { Queryable } from './db.js';
+import type { Owner } from './repository.js';
 import type { Payer, PayoutState, Verification } from '../engine/types.js';
 
 export type NewMobileVerification = Pick<
@@ -53,11 +54,11 @@ export const mobileVerifications = {
     );
     return rows[0]?.ref_id ?? null;
   },
-  /** The merchant's penny drop in flight for this number, if any. */
-  async inFlight(q: Queryable, merchantId: string, mobile: string): Promise<number | null> {
+  /** The owner's penny drop in flight for this number, if any (a test one does not hold up a live one). */
+  async inFlight(q: Queryable, o: Owner, mobile: string): Promise<number | null> {
     const [r] = await q.query(
-      "SELECT ref_id FROM verifications WHERE merchant_id = ? AND mobile_number = ? AND kind = 'mobile' AND status = 'created'",
-      [merchantId, mobile],
+      "SELECT ref_id FROM verifications WHERE merchant_id = ? AND mode = ? AND mobile_number = ? AND kind = 'mobile' AND status = 'created'",
+      [o.merchantId, o.mode, mobile],
     );
     return r ? Number(r.ref_id) : null;
   },

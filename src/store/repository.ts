@@ -429,11 +429,11 @@ export const verifications = {
       const one = await insertOne(q, rows[0].v, rows[0].access);
       return one === null ? [] : [one];
     }
-    // In one order, by the merchant's verification_id: two statements that hold the same ones
+    // In one order, by the owner's verification_id (the unique key): two statements that hold the same ones
     // (a create sent twice, to two instances) wait for each other's row in the same order, where
     // in opposite orders each would wait for the other (a deadlock, found after a second, and the
     // batches run again row by row).
-    const order = rows.map((r) => ({ r, by: `${r.v.merchantId} ${r.v.verificationId ?? ''}` }));
+    const order = rows.map((r) => ({ r, by: `${r.v.merchantId} ${r.v.mode} ${r.v.verificationId ?? ''}` }));
     order.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
     rows = order.map((o) => o.r);
     const values = rows.map((r) => insertValues(r.v));
