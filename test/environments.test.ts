@@ -101,6 +101,13 @@ describe('test and live keys are separate environments', () => {
     assert.equal(String(mine.ref_id), String(byTest.json.ref_id));
     assert.equal(mine.status, 'CREATED');
 
+    // A stand-alone name match's id too.
+    const nm = (k: Key) => gw.cashfree(k).post('/name-match', { verification_id: 'nm-77', name_1: 'JOHN DOE', name_2: 'John Doe' });
+    assert.equal((await nm(test)).status, 200);
+    const liveNm = await nm(live);
+    assert.equal(liveNm.status, 200, liveNm.text);
+    assert.equal((await nm(live)).status, 409);
+
     // A mobile penny drop's id too, whichever environment takes it first.
     const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
     const drop = (k: Key) =>

@@ -102,6 +102,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
         (await old.pay(fav.upi_intent.intent_url, 'mohd.irfan@ybl')).json.utr,
       ];
       assert.equal((await old.pay(failed.upi_link, 'failure@upi')).json.status, 'FAILURE');
+      const nameMatchVid = uid('nm');
+      assert.equal((await cf.post('/name-match', { verification_id: nameMatchVid, name_1: 'John Doe', name_2: 'JOHN DOE' })).status, 200);
 
       // What the first release answers, just before it stops.
       const cfReads = async (g: Gateway) => {
@@ -176,6 +178,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await gw.refundsSettled(late.json.utr);
       const fresh = await gw.cashfree(a.test_key).createRpd({ verification_id: uid('new'), name: 'John Doe' });
       assert.equal(fresh.status, 200, fresh.text);
+      // A name match's id the first release recorded (with no mode) is still used.
+      assert.equal((await gw.cashfree(a.test_key).post('/name-match', { verification_id: nameMatchVid, name_1: 'A B', name_2: 'A B' })).status, 409);
 
       // Restarting on the now-current database applies nothing.
       const mark = gw.output.length;

@@ -23,22 +23,28 @@ export async function checkNames(
   const m = matchNames(req.name1, req.name2, p.merchant.settings.nameMatchBands);
   // The reference is random like a ref_id rather than the table's counter, which would tell
   // every merchant how many checks all merchants have made.
+  // A verification_id is used once per merchant and environment (a test key's ids do not take
+  // live ones); one recorded before checks had a mode counts as used in both.
+  const used = (q: Queryable) =>
+    q.query("SELECT 1 AS taken FROM name_matches WHERE merchant_id = ? AND COALESCE(mode, '') IN (?, '') AND verification_id = ?", [
+      p.merchant.id,
+      p.mode,
+      req.verificationId,
+    ]);
   for (;;) {
     const row = await db.tx(async (q) => {
+      if ((await used(q)).length > 0) return 'duplicate' as const;
       const [made] = await q.query<{ reference_id: number }>(
-        `INSERT INTO name_matches (reference_id, merchant_id, verification_id, name_1, name_2, score, result, reason, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
-        [newRefId(), p.merchant.id, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
+        `INSERT INTO name_matches (reference_id, merchant_id, mode, verification_id, name_1, name_2, score, result, reason, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
+        [newRefId(), p.merchant.id, p.mode, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
       );
       if (made) await charge(q, Number(made.reference_id));
       return made;
     });
+    if (row === 'duplicate') return row;
     if (row) return { ...m, referenceId: Number(row.reference_id), verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
-    const [taken] = await db.query('SELECT 1 AS taken FROM name_matches WHERE merchant_id = ? AND verification_id = ?', [
-      p.merchant.id,
-      req.verificationId,
-    ]);
-    if (taken) return 'duplicate';
+    if ((await used(db)).length > 0) return 'duplicate';
     // Otherwise the random reference was already in use (one chance in billions): draw again.
   }
 }

@@ -737,6 +737,25 @@ export const MIGRATIONS: Migration[] = [
       await dropIndex(c, 'verifications_mobile_in_flight');
     },
   },
+  {
+    // A stand-alone name match's verification_id too is unique per merchant and environment.
+    // Checks recorded before have no mode: checkNames takes their ids as used in both. The index
+    // reads a missing mode as '', so that an older build beside this one, which records none,
+    // still refuses an id it has used.
+    version: 26,
+    name: 'name_matches_per_mode',
+    transactional: false,
+    up: async (c) => {
+      await addColumn(c, 'name_matches', 'mode', 'TEXT');
+      if (c.kind === 'sqlite') await rebuildSqliteWithout(c, 'name_matches', UNIQUE_MERCHANT_VID);
+      await createIndex(c, 'name_matches_owner_vid', "name_matches (merchant_id, (COALESCE(mode, '')), verification_id)", true);
+      if (c.kind === 'postgres') {
+        for (const name of await uniqueConstraints(c, 'name_matches', ['merchant_id', 'verification_id'])) {
+          await c.exec(`ALTER TABLE name_matches DROP CONSTRAINT IF EXISTS "${name}"`);
+        }
+      }
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
@@ -758,17 +777,23 @@ async function uniqueConstraints(c: MigrationContext, table: string, columns: st
  * is kept, less that clause; its indexes and triggers are made again as they were.
  */
 async function rebuildSqliteVerifications(c: MigrationContext) {
-  const unique = /,\s*UNIQUE\s*\(\s*merchant_id\s*,\s*verification_id\s*\)/i;
-  const [t] = await c.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'verifications'");
-  const ddl = String(t?.sql ?? '');
-  if (unique.test(ddl)) {
-    const others = await c.query(
-      "SELECT sql FROM sqlite_master WHERE tbl_name = 'verifications' AND type IN ('index', 'trigger') AND sql IS NOT NULL",
-    );
-    await rebuildSqliteTable(c, 'verifications', [['verifications', ddl.replace(unique, '')]]);
-    for (const o of others) await c.exec(String(o.sql));
-  }
+  await rebuildSqliteWithout(c, 'verifications', UNIQUE_MERCHANT_VID);
   await c.exec('CREATE UNIQUE INDEX IF NOT EXISTS verifications_owner_vid ON verifications (merchant_id, mode, verification_id)');
+}
+
+const UNIQUE_MERCHANT_VID = /,\s*UNIQUE\s*\(\s*merchant_id\s*,\s*verification_id\s*\)/i;
+
+/**
+ * SQLite: `table` rebuilt from its own DDL (with every column added since) less the clause
+ * `constraint` matches, when it still has it; its indexes and triggers are made again as they were.
+ */
+async function rebuildSqliteWithout(c: MigrationContext, table: string, constraint: RegExp) {
+  const [t] = await c.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]);
+  const ddl = String(t?.sql ?? '');
+  if (!constraint.test(ddl)) return;
+  const others = await c.query("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL", [table]);
+  await rebuildSqliteTable(c, table, [[table, ddl.replace(constraint, '')]]);
+  for (const o of others) await c.exec(String(o.sql));
 }
 
 const BUMP_ACCESS = 'UPDATE access_version SET version = version + 1 WHERE id = 1';
