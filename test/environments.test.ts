@@ -155,26 +155,23 @@ describe('test and live keys are separate environments', () => {
         headers: mpdHeaders(k),
         body: { verification_id: vid, mobile_number: '9444444444', user_consent: consent() },
       });
+    const inFlight = (vid: string) =>
+      eventually(
+        async () => (await gw.request('GET', `/verification/mobile/penny-drop?verification_id=${vid}`, { headers: mpdHeaders(test) })).status,
+        (st) => st === 422,
+        5_000,
+        `${vid} in flight`,
+      );
     // The sandbox's slow bank answers its payout 1.5 s after making it: the test drop is in flight.
     const slow = drop(test, 'slow-test-1');
-    await eventually(
-      async () => (await gw.request('GET', '/verification/mobile/penny-drop?verification_id=slow-test-1', { headers: mpdHeaders(test) })).status,
-      (st) => st === 422,
-      5_000,
-      'the test drop in flight',
-    );
+    await inFlight('slow-test-1');
     const liveDrop = await drop(live, 'slow-live-1');
     assert.equal(liveDrop.status, 200, liveDrop.text);
     assert.equal(liveDrop.json.status, 'VALID');
     assert.equal((await slow).status, 200);
     // Within one environment, still one in flight per number.
     const again = drop(test, 'slow-test-2');
-    await eventually(
-      async () => (await gw.request('GET', '/verification/mobile/penny-drop?verification_id=slow-test-2', { headers: mpdHeaders(test) })).status,
-      (st) => st === 422,
-      5_000,
-      'the second test drop in flight',
-    );
+    await inFlight('slow-test-2');
     const third = await drop(test, 'slow-test-3');
     assert.equal(third.status, 422, third.text);
     assert.equal(third.json.code, 'verification_already_under_process');
