@@ -41,7 +41,8 @@ export const unknownId = () => new RazorpayError(400, 'BAD_REQUEST_ERROR', 'The 
 
 export const tooManyRequests = () => new RazorpayError(429, 'BAD_REQUEST_ERROR', 'Too many requests');
 
-export const routeNotFound = () => new RazorpayError(404, 'BAD_REQUEST_ERROR', 'The requested URL was not found on the server.');
+/** Razorpay answers a path or method it does not serve with 400, not 404. */
+export const routeNotFound = () => new RazorpayError(400, 'BAD_REQUEST_ERROR', 'The requested URL was not found on the server.');
 
 /** An access refusal (dialects/access.ts) in Razorpay's envelope. */
 export function razorpayRefusal(r: Refusal): RazorpayError {
