@@ -548,6 +548,12 @@ describe('RazorpayX: bad input', () => {
     assert.equal(r.json.reference_id.length, 40);
   });
 
+  it('takes an empty notes array, as PHP clients send no notes, as no notes', async () => {
+    const r = await post({ ...ok(), notes: [] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.notes, {});
+  });
+
   it('surfaces errors through the SDK as Razorpay errors', async () => {
     const rzp = razorpayClient(gw, m.test_key);
     await assert.rejects(rzp.create({ ...ok(), validation_type: 'pennydrop' }), (e: any) => {

@@ -66,6 +66,12 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     '/fund_accounts/validations',
     {
       config: { confirmsAccess: true },
+      // Razorpay's notes are a PHP array: an empty one is `[]` (what PHP clients send for no
+      // notes), and Razorpay takes it as no notes.
+      preValidation: async (req) => {
+        const b = req.body as { notes?: unknown } | null;
+        if (b && typeof b === 'object' && Array.isArray(b.notes) && b.notes.length === 0) b.notes = {};
+      },
       schema: {
         tags,
         summary: 'Validate a bank account by UPI intent (reverse penny drop)',
