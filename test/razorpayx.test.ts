@@ -339,6 +339,15 @@ describe('RazorpayX: outcomes, lists and cross-dialect reads (sqlite)', () => {
     assert.equal((await rzp.list({ from: t + 3600 })).count, 0);
     assert.equal((await rzp.list({ to: 946684800 })).count, 0);
 
+    // RazorpayX's list names the source account (account_number, required there).
+    const named = await rzp.list({ account_number: m.account_number, count: 100 });
+    assert.deepEqual(named.items.map((x: any) => x.id), ids);
+    await assert.rejects(rzp.list({ account_number: other.account_number }), (e: any) => {
+      assert.equal(e.statusCode, 400);
+      assert.equal(e.error.field, 'account_number');
+      return true;
+    });
+
     const theirs = await razorpayClient(gw, other.test_key).list();
     assert.equal(theirs.count, 1);
     assert.ok(!theirs.items.some((x: any) => ids.includes(x.id)));

@@ -142,6 +142,10 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const q = req.query;
+      // RazorpayX lists the validations debited to the account named; a merchant has one.
+      if (q.account_number !== undefined && q.account_number !== req.principal!.merchant.accountNumber) {
+        throw badInput('The account number is invalid.', 'account_number');
+      }
       const count = q.count === undefined ? 10 : Number(q.count);
       if (count < 1) throw badInput('The count must be at least 1.', 'count');
       if (count > MAX_COUNT) throw badInput(`The count may not be greater than ${MAX_COUNT}.`, 'count');

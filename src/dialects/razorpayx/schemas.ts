@@ -54,6 +54,9 @@ export const ValidationParams = Type.Object({ id: Type.String({ examples: ['fav_
 
 const UNSIGNED = '^[0-9]{1,15}$';
 export const ValidationListQuery = Type.Object({
+  account_number: Type.Optional(
+    Type.String({ maxLength: 64, description: "The merchant's source account number, which RazorpayX requires here" }),
+  ),
   count: Type.Optional(Type.String({ pattern: UNSIGNED, description: `1 to ${MAX_COUNT}; default 10` })),
   skip: Type.Optional(Type.String({ pattern: UNSIGNED, description: 'default 0' })),
   from: Type.Optional(Type.String({ pattern: UNSIGNED, description: 'created at or after (unix seconds)' })),
