@@ -74,6 +74,9 @@ export interface DomainEvent {
   merchant?: Merchant | null;
 }
 
+/** The latest `valid_until` of a link on `rail` that may expire now (Engine.expiryCutoffs). */
+const cutoffFor = (c: ExpiryCutoffs, rail: string) => c.rails.find(([r]) => r === rail)?.[1] ?? c.all;
+
 export class Engine implements RailInbox {
   /** Called after a commit that enqueued jobs due now. */
   onWork: () => void = () => {};
@@ -225,9 +228,12 @@ export class Engine implements RailInbox {
 
   /** A read never shows CREATED past validity and its grace: if the expiry job is late, expire it now. */
   private async current(v: Verification): Promise<Verification> {
-    if (!isOverdue(v, Date.now(), this.cfg.notificationGraceMs)) return v;
-    if (!(await this.overdue(v, Date.now()))) return v; // its rail's credits are not all in yet
-    await this.expire(v.refId);
+    const now = Date.now();
+    if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return v;
+    // Not while its rail's credits are not all in yet (no write turn for a link that stays open).
+    const cutoffs = await this.expiryCutoffs(now);
+    if (!(v.validUntil! < cutoffFor(cutoffs, v.rail))) return v;
+    await this.expireBy(v.refId, now, cutoffs);
     return (await verifications.byRef(this.db, v.refId)) ?? v;
   }
 
@@ -367,26 +373,22 @@ export class Engine implements RailInbox {
     return { all: now - grace, rails };
   }
 
-  /** Past its time, its grace, and its rail's catch-up (expiryCutoffs). */
-  private async overdue(v: Verification, now: number): Promise<boolean> {
-    if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return false;
-    return v.validUntil! < Math.min(now, await this.intakeCaughtUp(v.rail)) - this.cfg.notificationGraceMs;
-  }
-
   /** Expires a verification nobody paid in time (the job earlier builds enqueued per link). Idempotent. */
   async expire(refId: number): Promise<JobResult> {
     const now = Date.now();
     // Read before the transaction: the intake's catch-up is asked on a connection of its own, and
     // a transaction holding one while it waits for another can starve the pool (every status
     // read of an overdue link at once would hang the instance).
-    const cutoffs = await this.expiryCutoffs(now);
+    return this.expireBy(refId, now, await this.expiryCutoffs(now));
+  }
+
+  private async expireBy(refId: number, now: number, cutoffs: ExpiryCutoffs): Promise<JobResult> {
     let expired = false;
     const result = await this.db.tx(async (q): Promise<JobResult> => {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
-      const cutoff = cutoffs.rails.find(([rail]) => rail === v.rail)?.[1] ?? cutoffs.all;
-      if (!(v.validUntil! < cutoff)) return { retryAt: now + 5_000 }; // its rail is catching up
+      if (!(v.validUntil! < cutoffFor(cutoffs, v.rail))) return { retryAt: now + 5_000 }; // its rail is catching up
       expired = await this.markExpired(q, refId, now);
       return { done: true };
     });
