@@ -1,6 +1,8 @@
 // Wrong admin tokens, counted per client address and shared by every door that takes the token
 // (the admin API, the console's sign-in, the sandbox's operator reads): a limit on one door alone
 // is bypassed by guessing at another.
+import type { FastifyRequest } from 'fastify';
+import { cidrMatcher, clientAddress } from '../engine/cidr.js';
 import { addressKey } from '../web/limits.js';
 
 export const TOKEN_TRIES = 10;
@@ -9,6 +11,16 @@ const MAX_ADDRESSES = 10_000;
 
 export class TokenGuesses {
   private failures = new Map<string, { n: number; until: number }>();
+  private trusted: (address: string) => boolean;
+
+  constructor(trustedProxies: string[] = []) {
+    this.trusted = cidrMatcher(trustedProxies);
+  }
+
+  /** The caller's address, read through TRUSTED_PROXIES (the console keeps the socket's, as documented). */
+  addressOf(req: FastifyRequest): string {
+    return clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.trusted);
+  }
 
   /** Seconds until the address may present a token again; 0 when it may now. */
   wait(address: string, now = Date.now()): number {
@@ -33,8 +45,8 @@ export class TokenGuesses {
 const perGateway = new WeakMap<object, TokenGuesses>();
 
 /** The one count of a gateway (keyed by its configuration, which its services share). */
-export function tokenGuesses(cfg: object): TokenGuesses {
+export function tokenGuesses(cfg: { access: { trustedProxies: string[] } }): TokenGuesses {
   let g = perGateway.get(cfg);
-  if (!g) perGateway.set(cfg, (g = new TokenGuesses()));
+  if (!g) perGateway.set(cfg, (g = new TokenGuesses(cfg.access.trustedProxies)));
   return g;
 }

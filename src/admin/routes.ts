@@ -17,7 +17,6 @@ import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
 import { liveAdminApi, refundView } from './live.js';
 import { tokenGuesses } from './guesses.js';
-import { cidrMatcher, clientAddress } from '../engine/cidr.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -54,9 +53,8 @@ const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1
 export async function adminApi(app: FastifyInstance, s: Services) {
   const expected = digest(s.cfg.adminToken);
   const guesses = tokenGuesses(s.cfg);
-  const trusted = cidrMatcher(s.cfg.access.trustedProxies);
   app.addHook('onRequest', async (req, reply) => {
-    const address = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted);
+    const address = guesses.addressOf(req);
     // An address that guessed wrong too often is refused even the right token, or guessing would go on.
     const wait = guesses.wait(address);
     if (wait) {

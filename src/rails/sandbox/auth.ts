@@ -6,7 +6,6 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../services.js';
 import { SandboxError } from './bank.js';
 import { tokenGuesses } from '../../admin/guesses.js';
-import { cidrMatcher, clientAddress } from '../../engine/cidr.js';
 
 const digest = (v: string) => createHash('sha256').update(v).digest();
 
@@ -39,7 +38,7 @@ export async function sandboxReader(s: Services, req: FastifyRequest): Promise<S
   if (auth.startsWith('Bearer ')) {
     // Wrong tokens count with the admin API's and the console's.
     const guesses = tokenGuesses(s.cfg);
-    const address = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], cidrMatcher(s.cfg.access.trustedProxies));
+    const address = guesses.addressOf(req);
     if (guesses.wait(address)) throw new SandboxAuthError(429, 'too_many_requests', 'Too many wrong admin tokens from this address: wait a quarter of an hour.');
     // Digests compare in constant time and reveal no length.
     if (timingSafeEqual(digest(auth.slice(7)), digest(s.cfg.adminToken))) return { operator: true };
