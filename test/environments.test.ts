@@ -21,11 +21,7 @@ describe('test and live keys are separate environments', () => {
   let account: string;
 
   before(async () => {
-    ({ gw, sim } = await startLive({ secret: SECRET, env: { SANDBOX_ENABLED: 'true' } }));
-    const m = (await gw.admin('POST', '/merchants', { name: 'Two Environments' })).json;
-    live = m.live_key;
-    test = m.test_key;
-    account = m.account_number;
+    ({ gw, sim, live, test, account } = await startLive({ secret: SECRET, merchant: 'Two Environments', env: { SANDBOX_ENABLED: 'true' } }));
   });
   after(async () => {
     await gw?.stop();

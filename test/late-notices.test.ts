@@ -24,8 +24,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const { databaseUrl, drop } = await storeFor(store);
       dropDb = drop;
-      ({ gw, sim } = await startLive({
+      ({ gw, sim, live, test } = await startLive({
         secret: SECRET,
+        merchant: 'Late Notices',
         databaseUrl,
         env: {
           SANDBOX_ENABLED: 'true',
@@ -35,9 +36,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
           RAIL_TIMEOUT_MS: '1000',
         },
       }));
-      const m = (await gw.admin('POST', '/merchants', { name: 'Late Notices' })).json;
-      live = m.live_key;
-      test = m.test_key;
     });
     after(async () => {
       await gw?.stop();
@@ -99,8 +97,9 @@ describe('a payout the bank accepted whose status comes late', () => {
   let live: Key;
 
   before(async () => {
-    ({ gw, sim } = await startLive({
+    ({ gw, sim, live } = await startLive({
       secret: SECRET,
+      merchant: 'Late Payout',
       env: {
         RAIL_TIMEOUT_MS: '1000',
         MOBILE_RAIL_TIMEOUT_MS: '500',
@@ -108,7 +107,6 @@ describe('a payout the bank accepted whose status comes late', () => {
         REFUND_POLL_MS: '200',
       },
     }));
-    live = (await gw.admin('POST', '/merchants', { name: 'Late Payout' })).json.live_key;
   });
   after(async () => {
     await gw?.stop();

@@ -34,8 +34,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       dropDb = drop;
       // Listening before the gateway's port is picked, so that it cannot take that port.
       receiver = await Receiver.start();
-      ({ gw, sim } = await startLive({
+      ({ gw, sim, live, test, account } = await startLive({
         secret: SECRET,
+        merchant: 'Live Lending',
         databaseUrl,
         env: {
           SANDBOX_ENABLED: 'true',
@@ -49,10 +50,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
           WEBHOOK_ALLOW_PRIVATE: 'true',
         },
       }));
-      const m = (await gw.admin('POST', '/merchants', { name: 'Live Lending' })).json;
-      live = m.live_key;
-      test = m.test_key;
-      account = m.account_number;
     });
     after(async () => {
       await gw?.stop();

@@ -1,12 +1,20 @@
 // A gateway in live mode against `pennygate bank-simulator` as its bank: the simulator first, on
 // a port of its own, told where the gateway will listen; then the gateway with the connector's
-// settings (and any others the suite needs).
+// settings (and any others the suite needs), and a merchant on it.
 import { Gateway, freePort } from './gateway.js';
 import { Simulator } from './simulator.js';
 
 export const LIVE_PAYEE_VPA = 'pennygate.live@examplebank';
 
-export async function startLive(o: { secret: string; databaseUrl?: string; env?: Record<string, string> }): Promise<{ gw: Gateway; sim: Simulator }> {
+type Key = { client_id: string; client_secret: string };
+
+/** With a merchant of the name given: its live and test keys, and its account. */
+export async function startLive(o: {
+  secret: string;
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  merchant: string;
+}): Promise<{ gw: Gateway; sim: Simulator; live: Key; test: Key; account: string }> {
   const [gwPort, simPort] = [await freePort(), await freePort()];
   const sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: o.secret });
   const gw = await Gateway.start({
@@ -21,5 +29,6 @@ export async function startLive(o: { secret: string; databaseUrl?: string; env?:
       ...o.env,
     },
   });
-  return { gw, sim };
+  const m = (await gw.admin('POST', '/merchants', { name: o.merchant })).json;
+  return { gw, sim, live: m.live_key, test: m.test_key, account: m.account_number };
 }
