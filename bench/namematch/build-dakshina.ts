@@ -214,11 +214,16 @@ function load(): Name[] {
 }
 
 const sealed = (key: string) => hash(`dak:${key}`) % 3 === 0; // a third of the words sealed
+// A third of the tuning words again, by another hash: dakshina-cv.tsv pairs them, and the
+// evaluation holds their lexicon lines out (dakshina-cv-lexicon.txt), so that the rules can be
+// measured, and tuned, on words the lexicon does not know without opening the sealed part.
+const cvFold = (key: string) => !sealed(key) && hash(`cv:${key}`) % 3 === 0;
 
 function build(): void {
   const names = load();
   const tune: Row[] = [];
   const seal: Row[] = [];
+  const cv: Row[] = [];
   const surname = (id: string) => SURNAMES[hash(`sur:${id}`) % SURNAMES.length][0];
 
   // Same: two spellings typed for one word, the most typed against the next two. A quarter of the
@@ -230,7 +235,9 @@ function build(): void {
     for (let i = 0; i < 1; i++) {
       for (let j = i + 1; j < Math.min(r.length, 3); j++) {
         const s = surname(`${n.key}|${r[i]}|${r[j]}`);
-        (sealed(n.key) ? seal : tune).push([`${r[i]} ${s}`, `${r[j]} ${s}`, 'same', `variant_${n.lang}`]);
+        const row: Row = [`${r[i]} ${s}`, `${r[j]} ${s}`, 'same', `variant_${n.lang}`];
+        (sealed(n.key) ? seal : tune).push(row);
+        if (cvFold(n.key)) cv.push(row);
         nSame++;
       }
     }
@@ -247,35 +254,55 @@ function build(): void {
     typedFor.set(l, s);
   }
   const heads = names.map((n) => ({ n, w: n.roms[0][0] }));
-  const seen = new Set<string>();
-  let nDiff = 0;
-  for (const a of heads) {
-    let best: (typeof heads)[number] | null = null;
-    let bestD = 3;
-    for (const b of heads) {
-      if (b.n.lang !== a.n.lang || sealed(b.n.key) !== sealed(a.n.key) || b.n.cls === a.n.cls || b.w === a.w || b.w[0] !== a.w[0]) continue;
-      if (Math.abs(a.w.length - b.w.length) > 2) continue;
-      if (typedFor.get(a.w)!.has(`${b.n.lang}:${b.n.cls}`) || typedFor.get(b.w)!.has(`${a.n.lang}:${a.n.cls}`)) continue;
-      const d = editDistance(a.w, b.w);
-      if (d < bestD || (d === bestD && best && b.w < best.w)) { best = b; bestD = d; }
+  /** The nearest other word's spelling for each word, among the words `part` says are in the same part. */
+  const nearMisses = (part: (key: string) => string | null, take: (a: (typeof heads)[number], b: (typeof heads)[number], id: string) => void) => {
+    const seen = new Set<string>();
+    for (const a of heads) {
+      const pa = part(a.n.key);
+      if (pa === null) continue;
+      let best: (typeof heads)[number] | null = null;
+      let bestD = 3;
+      for (const b of heads) {
+        if (b.n.lang !== a.n.lang || part(b.n.key) !== pa || b.n.cls === a.n.cls || b.w === a.w || b.w[0] !== a.w[0]) continue;
+        if (Math.abs(a.w.length - b.w.length) > 2) continue;
+        if (typedFor.get(a.w)!.has(`${b.n.lang}:${b.n.cls}`) || typedFor.get(b.w)!.has(`${a.n.lang}:${a.n.cls}`)) continue;
+        const d = editDistance(a.w, b.w);
+        if (d < bestD || (d === bestD && best && b.w < best.w)) { best = b; bestD = d; }
+      }
+      if (!best) continue;
+      const id = [a.n.key, best.n.key].sort().join('|');
+      if (seen.has(id)) continue;
+      seen.add(id);
+      take(a, best, id);
     }
-    if (!best) continue;
-    const id = [a.n.key, best.n.key].sort().join('|');
-    if (seen.has(id)) continue;
-    seen.add(id);
-    if (hash(`near:${id}`) % 2 !== 0) continue; // half of them
-    const s = surname(id);
-    (sealed(a.n.key) ? seal : tune).push([`${a.w} ${s}`, `${best.w} ${s}`, 'different', `near_${a.n.lang}`]);
-    nDiff++;
-  }
+  };
+  let nDiff = 0;
+  nearMisses(
+    (key) => (sealed(key) ? 'sealed' : 'tune'),
+    (a, b, id) => {
+      if (hash(`near:${id}`) % 2 !== 0) return; // half of them
+      const s = surname(id);
+      (sealed(a.n.key) ? seal : tune).push([`${a.w} ${s}`, `${b.w} ${s}`, 'different', `near_${a.n.lang}`]);
+      nDiff++;
+    },
+  );
+  // The cross-validation fold's near misses pair two of its own words, all of them.
+  nearMisses(
+    (key) => (cvFold(key) ? 'cv' : null),
+    (a, b, id) => cv.push([`${a.w} ${surname(id)}`, `${b.w} ${surname(id)}`, 'different', `near_${a.n.lang}`]),
+  );
 
   const head = 'name1\tname2\tlabel\tcategory';
   const write = (f: string, rows: Row[]) => writeFileSync(here(f), [head, ...rows.map((r) => r.join('\t'))].join('\n') + '\n');
   write('./dakshina.tsv', tune);
   write('./dakshina-sealed.tsv', seal);
+  write('./dakshina-cv.tsv', cv);
+  // The fold's lines of the lexicon as variants() writes them (a word typed more than one way).
+  const held = names.filter((n) => cvFold(n.key) && n.roms.length >= 2).map((n) => n.roms.map((x) => x[0]).join(' '));
+  writeFileSync(here('./dakshina-cv-lexicon.txt'), held.join('\n') + '\n');
   const share = (a: number, b: number) => `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`;
   console.log(`spellings agreeing with the word's consonants: typed once ${share(agree.onceOk, agree.once)}, more ${share(agree.moreOk, agree.more)}, of which ${agree.moreDropped} dropped`);
-  console.log(`words ${names.length}; same ${nSame}, different ${nDiff}; dakshina.tsv ${tune.length}, dakshina-sealed.tsv ${seal.length}`);
+  console.log(`words ${names.length}; same ${nSame}, different ${nDiff}; dakshina.tsv ${tune.length}, dakshina-sealed.tsv ${seal.length}, dakshina-cv.tsv ${cv.length}`);
 }
 
 // ---- the matcher's lexicon of attested spellings ----
