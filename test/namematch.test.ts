@@ -155,6 +155,8 @@ describe('positives: same person', () => {
       ['S PITCHAI', 'S PICHAI'], // tch / ch
       ['JEYANTHI S', 'JAYANTHI S'], // the Tamil je- for jaya-
       ['C JEYARAMAN', 'C JAYARAMAN'],
+      ['THANGKAM DESAI', 'THANGAM DESAI'], // Tamil: ng before the k it voices
+      ['IRAAJENDRAN DESAI', 'RAJENDRAN DESAI'], // Tamil: the i written before an initial r
       ['UJJWAL BISWAS', 'UJJAL BISWAS'],
       ['EASWARAN S', 'ESWARAN S'],
       ['MRITYUNJOY MURMU', 'MRITUNJOY MURMU'], // a y glide in a long name
@@ -233,6 +235,9 @@ describe('hard negatives: look-alikes that are other people', () => {
     assert.equal(m.result, 'NO_MATCH');
     refuses('PRIYA RAMESH PATIL', 'PRITI RAMESH PATIL', 'GIVEN_NAME_MISMATCH');
     refuses('GURPREET SINGH SANDHU', 'HARPREET SINGH SANDHU', 'GIVEN_NAME_MISMATCH');
+  });
+  it('a short name and the same letters after an i: Irani is not Rani', () => {
+    refuses('IRANI SHAH', 'RANI SHAH');
   });
   it('spouses sharing a surname', () => {
     const m = refuses('Anita Verma', 'Sunil Verma', 'GIVEN_NAME_MISMATCH');

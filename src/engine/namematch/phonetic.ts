@@ -33,6 +33,11 @@ function canonRules(w: string): string {
   s = s.replace(/(?<=..)QUE$/, 'K'); // Farooque / Farook, Siddique / Siddik, Haque / Hak
   s = s.replace(/QU(?=[AEIOU])/g, 'K').replace(/Q/g, 'K');
   s = s.replace(/CK/g, 'K').replace(/C(?=[EIY])/g, 'S').replace(/C/g, 'K');
+  // Tamil romanisations: ng before the k it voices (Thangkam / Thangam, Lingkam / Lingam), and
+  // the i that Tamil writes before an initial r (Iraajendran / Rajendran); long names only, as
+  // Irani / Rani are two.
+  s = s.replace(/NGK/g, 'NG');
+  if (s.length >= 9) s = s.replace(/^IR(?=[AEIOU])/, 'R');
   // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
   s = s.replace(/([BDGJKST])H/g, '$1');
   s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
