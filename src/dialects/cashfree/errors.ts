@@ -53,7 +53,7 @@ export function cashfreeRefusal(r: Refusal): CashfreeError {
 
 /** Messages for fields whose value failed the schema (beyond the generic one). */
 const FIELD_MESSAGES: Record<string, string> = {
-  verification_id: 'verification_id can include only alphanum, dot, hyphen and underscores, at most 50 characters.',
+  verification_id: 'verification_id can include only alphanum, dot, hyphen and underscores.',
   redirect_url: 'redirect_url should be a valid http or https URL.',
   name: 'name should be a string of at most 200 characters.',
   name_1: 'name_1 should be a non-empty string of at most 200 characters.',
@@ -94,6 +94,10 @@ export function fromValidation(errors: AjvError[]): CashfreeError {
   }
   if (e.keyword === 'minLength' && e.params.limit === 1) {
     return invalid(`${field}_value_invalid`, `${field} is not allowed to be empty.`);
+  }
+  // Cashfree words the length apart from the characters.
+  if (e.keyword === 'maxLength' && field === 'verification_id') {
+    return invalid('verification_id_value_invalid', `verification_id can include a maximum of ${e.params.limit} characters.`);
   }
   return invalid(`${field.replace(/\./g, '_')}_value_invalid`, FIELD_MESSAGES[field] ?? `${field} is invalid.`);
 }

@@ -1,0 +1,56 @@
+// The Cashfree dialect as an integration switching from Cashfree meets it: through Cashfree's own
+// Node SDK (cashfree-verification), pointed at the gateway, against the documented answers.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cashfree } from 'cashfree-verification';
+import { Gateway } from './support/gateway.js';
+
+/** What the SDK rejects with for a non-2xx answer: the HTTP status and Cashfree's error body. */
+async function refusal(call: Promise<unknown>): Promise<{ status: number; body: any }> {
+  try {
+    await call;
+  } catch (err: any) {
+    if (!err.response) throw err;
+    return { status: err.response.status, body: err.response.data };
+  }
+  assert.fail('the call succeeded');
+}
+
+describe('Cashfree dialect through the Cashfree SDK', () => {
+  let gw: Gateway;
+  let merchantId: string;
+  before(async () => {
+    gw = await Gateway.start();
+    const m = await gw.merchant('SDK user');
+    merchantId = m.id;
+    // The SDK's settings are its class's statics: the base URL is the only change an integration makes.
+    Cashfree.XEnableErrorAnalytics = false;
+    Cashfree.XClientId = m.test_key.client_id;
+    Cashfree.XClientSecret = m.test_key.client_secret;
+    Cashfree.basePath = `${gw.url}/verification`;
+  });
+  after(() => gw?.stop());
+
+  const verifications = async () => (await gw.admin('GET', `/merchants/${merchantId}`)).json.verifications;
+
+  it('words a verification_id of the wrong form or length as Cashfree documents it', async () => {
+    const before = await verifications();
+    const form = { type: 'validation_error', code: 'verification_id_value_invalid', message: 'verification_id can include only alphanum, dot, hyphen and underscores.' };
+    const length = { ...form, message: 'verification_id can include a maximum of 50 characters.' };
+    for (const [vid, body] of [
+      ['a b', form],
+      ['../x', form],
+      ['a'.repeat(51), length],
+    ] as const) {
+      assert.deepEqual(await refusal(Cashfree.VrsReversePennyDropCreateRequest({ verification_id: vid, name: 'John Doe' })), { status: 400, body });
+      assert.deepEqual(await refusal(Cashfree.VrsNameMatchVerification({ verification_id: vid, name_1: 'John Doe', name_2: 'John Doe' })), {
+        status: 400,
+        body,
+      });
+    }
+    assert.equal(await verifications(), before);
+    // Fifty characters are allowed.
+    const fifty = 'b'.repeat(50);
+    assert.equal((await Cashfree.VrsReversePennyDropCreateRequest({ verification_id: fifty })).data.verification_id, fifty);
+  });
+});
