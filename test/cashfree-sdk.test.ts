@@ -53,4 +53,19 @@ describe('Cashfree dialect through the Cashfree SDK', () => {
     const fifty = 'b'.repeat(50);
     assert.equal((await Cashfree.VrsReversePennyDropCreateRequest({ verification_id: fifty })).data.verification_id, fifty);
   });
+
+  it('refuses a name match of a blank name as empty, and records nothing', async () => {
+    for (const [names, field] of [
+      [{ name_1: '   ', name_2: 'John Doe' }, 'name_1'],
+      [{ name_1: 'John Doe', name_2: '\t \n' }, 'name_2'],
+    ] as const) {
+      assert.deepEqual(await refusal(Cashfree.VrsNameMatchVerification({ verification_id: 'nm-blank', ...names })), {
+        status: 400,
+        body: { type: 'validation_error', code: `${field}_value_invalid`, message: `${field} is not allowed to be empty.` },
+      });
+    }
+    // The verification_id was not used up by the refusals.
+    const ok = await Cashfree.VrsNameMatchVerification({ verification_id: 'nm-blank', name_1: 'John Doe', name_2: 'JOHN DOE' });
+    assert.equal(ok.data.score, 1);
+  });
 });

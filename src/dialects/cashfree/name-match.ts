@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { checkNames } from '../../engine/name-checks.js';
-import { CashfreeError } from './errors.js';
+import { CashfreeError, invalid } from './errors.js';
 import { CredentialHeaders, NameMatchBody, NameMatchResponse, errorResponses, ErrorBody } from './schemas.js';
 
 /** Cashfree words its reasons ("Word missing", "Initials penalty"); the engine gives codes. */
@@ -51,6 +51,10 @@ export async function nameMatchRoutes(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const b = req.body;
+      // A name of nothing but spaces is as empty as "": refused, not scored (and charged) as a mismatch.
+      for (const field of ['name_1', 'name_2'] as const) {
+        if (b[field].trim() === '') throw invalid(`${field}_value_invalid`, `${field} is not allowed to be empty.`);
+      }
       const p = req.principal!;
       const r = await checkNames(s.db, p, { verificationId: b.verification_id, name1: b.name_1, name2: b.name_2 }, (q, ref) =>
         s.billing.charge(q, p.merchant, 'name_match', ref),
