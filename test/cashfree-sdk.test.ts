@@ -2,6 +2,8 @@
 // Node SDK (cashfree-verification), pointed at the gateway, against the documented answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Cashfree } from 'cashfree-verification';
 import { Gateway } from './support/gateway.js';
 
@@ -67,5 +69,39 @@ describe('Cashfree dialect through the Cashfree SDK', () => {
     // The verification_id was not used up by the refusals.
     const ok = await Cashfree.VrsNameMatchVerification({ verification_id: 'nm-blank', name_1: 'John Doe', name_2: 'JOHN DOE' });
     assert.equal(ok.data.score, 1);
+  });
+
+  it("answers a failure of its own with each operation's documented 500", async () => {
+    const created = (await Cashfree.VrsReversePennyDropCreateRequest({ verification_id: 'before-the-fault' })).data;
+    const headers = { 'x-client-id': Cashfree.XClientId!, 'x-client-secret': Cashfree.XClientSecret!, 'x-api-version': '2024-12-01' };
+    const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Bank account verification for payouts' });
+    const internal = (code: string, message: string) => ({ type: 'internal_error', code, message });
+    // The store fails under the gateway: the tables it reads and writes are moved away for a moment.
+    const db = new Database(join(gw.dataDir, 'pennygate.db'));
+    db.pragma('busy_timeout = 5000');
+    const answers: Record<string, { status: number; body: any }> = {};
+    try {
+      db.exec('ALTER TABLE verifications RENAME TO verifications_away; ALTER TABLE name_matches RENAME TO name_matches_away');
+      answers.create = await refusal(Cashfree.VrsReversePennyDropCreateRequest({ verification_id: 'during-the-fault' }));
+      answers.status = await refusal(Cashfree.VrsReversePennyDropFetchStatus(String(created.ref_id)));
+      answers.nameMatch = await refusal(Cashfree.VrsNameMatchVerification({ verification_id: 'nm-fault', name_1: 'John Doe', name_2: 'John Doe' }));
+      const mobile = (path: string, body: unknown) => gw.request('POST', `/verification${path}`, { headers, body });
+      const drop = await mobile('/mobile/penny-drop', { verification_id: 'mpd-fault', mobile_number: '9999999999', user_consent: consent() });
+      answers.mobile = { status: drop.status, body: drop.json };
+      const lookup = await mobile('/upi/mobile', { verification_id: 'upi-fault', mobile_number: '9999999999' });
+      answers.lookup = { status: lookup.status, body: lookup.json };
+    } finally {
+      db.exec('ALTER TABLE verifications_away RENAME TO verifications; ALTER TABLE name_matches_away RENAME TO name_matches');
+      db.close();
+    }
+    assert.deepEqual(answers, {
+      create: { status: 500, body: internal('api_error', 'something went wrong, please try after some time') },
+      status: { status: 500, body: internal('request_failed', 'Unable to process your request. Try again after some time') },
+      nameMatch: { status: 500, body: internal('verification_failed', 'something went wrong') },
+      mobile: { status: 500, body: internal('request_failed', 'Unable to process your request. Try again after some time') },
+      lookup: { status: 500, body: internal('verification_failed', 'something went wrong') },
+    });
+    // The store is back: so are the answers.
+    assert.equal((await Cashfree.VrsReversePennyDropFetchStatus(undefined, 'before-the-fault')).data.status, 'CREATED');
   });
 });

@@ -102,6 +102,17 @@ export function fromValidation(errors: AjvError[]): CashfreeError {
   return invalid(`${field.replace(/\./g, '_')}_value_invalid`, FIELD_MESSAGES[field] ?? `${field} is invalid.`);
 }
 
+/**
+ * The 500 each operation documents, where it is not the reverse penny drop's `api_error`
+ * (Cashfree words its own failures differently per API).
+ */
+const INTERNAL_ERRORS: Record<string, [code: string, message: string]> = {
+  '/verification/remitter/status': ['request_failed', 'Unable to process your request. Try again after some time'],
+  '/verification/mobile/penny-drop': ['request_failed', 'Unable to process your request. Try again after some time'],
+  '/verification/name-match': ['verification_failed', 'something went wrong'],
+  '/verification/upi/mobile': ['verification_failed', 'something went wrong'],
+};
+
 export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   let out: CashfreeError;
   if (err instanceof CashfreeError) out = err;
@@ -115,7 +126,8 @@ export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, rep
   else if ((err.statusCode ?? 500) < 500) out = invalid('invalid_request', 'Request body is not valid JSON.');
   else {
     req.log.error({ err }, 'unhandled error');
-    out = new CashfreeError(500, 'internal_error', 'api_error', 'something went wrong, please try after some time');
+    const [code, message] = INTERNAL_ERRORS[req.routeOptions.url ?? ''] ?? ['api_error', 'something went wrong, please try after some time'];
+    out = new CashfreeError(500, 'internal_error', code, message);
   }
   return reply.code(out.status).send(out.body());
 }
