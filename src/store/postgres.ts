@@ -38,6 +38,26 @@ function forget(sql: string) {
   if (s?.name) s.name = `pg${names++}`;
 }
 
+/**
+ * A client taken from the pool for a transaction (or the migration lock) has no listener of the
+ * pool's while it is out: should the server end its session meanwhile (a restart, a failover, an
+ * operator's pg_terminate_backend), the client's 'error' event would go unheard and end the whole
+ * process, and every instance with a transaction open at that moment with it. The statement in
+ * flight fails anyway, and so does the transaction; this hears the event and, on release, drops
+ * the client instead of handing a dead connection to the next caller.
+ */
+function heedLoss(client: pg.PoolClient) {
+  let lost: Error | undefined;
+  const heard = (err: Error) => (lost ??= err);
+  client.on('error', heard);
+  return {
+    release() {
+      client.removeListener('error', heard);
+      client.release(lost);
+    },
+  };
+}
+
 export function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
   pool.on('error', () => {
@@ -65,6 +85,7 @@ export function openPostgres(url: string): Db {
     tx: async <T>(fn: (q: Queryable) => Promise<T>) => {
       for (let attempt = 0; ; attempt++) {
         const client = await pool.connect();
+        const watch = heedLoss(client);
         try {
           await client.query('BEGIN');
           const out = await fn(on(client, true));
@@ -75,12 +96,13 @@ export function openPostgres(url: string): Db {
           // Rolled back whole, so running it again is safe; a stale plan is renamed by then.
           if (!isStalePlan(err) || attempt >= 3) throw err;
         } finally {
-          client.release();
+          watch.release();
         }
       }
     },
     withMigrationLock: async <T>(fn: (s: MigrationSession) => Promise<T>) => {
       const client = await pool.connect();
+      const watch = heedLoss(client);
       try {
         // Several instances may start at once: one migrates, the others wait. They poll with
         // try-lock rather than queue in pg_advisory_lock, because a session left waiting inside
@@ -94,7 +116,7 @@ export function openPostgres(url: string): Db {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         }
       } finally {
-        client.release();
+        watch.release();
       }
     },
     close: () => pool.end(),
