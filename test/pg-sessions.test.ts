@@ -60,3 +60,62 @@ describe('a PostgreSQL session ended by the server in the middle of a transactio
     }
   });
 });
+
+describe('an instance that stops in the middle of a transaction, holding a row another instance needs', { skip: needsPostgres }, () => {
+  let a: Gateway;
+  let b: Gateway;
+  let drop: () => Promise<void> = async () => {};
+  let url = '';
+  // A frozen process (a paused container or VM) keeps its sockets open: without a timeout of the
+  // server's, its transaction and the locks it holds would last until it woke.
+  const env = { PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1000' };
+  before(async () => {
+    const db = await freshPostgres();
+    ({ url, drop } = db);
+    [a, b] = await Promise.all([Gateway.start({ databaseUrl: url, env }), Gateway.start({ databaseUrl: url, env })]);
+  });
+  after(async () => {
+    a?.proc.kill('SIGCONT');
+    await Promise.all([a?.stop(), b?.stop()]);
+    await drop();
+  });
+
+  it('its transaction is ended after the timeout: the other instance goes on, and the stopped one serves again once it wakes', async () => {
+    const m = await b.merchant('Frozen');
+    const created = (await b.cashfree(m.test_key).createRpd({ verification_id: 'frozen-1' })).json;
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      // a's credit transaction waits for the verification's row; a stops; the row is then a's.
+      await c.query('BEGIN');
+      await c.query('SELECT 1 FROM verifications WHERE ref_id = $1 FOR UPDATE', [created.ref_id]);
+      const first = a.pay(created.upi_link, 'success@upi').catch((err) => ({ status: 0, error: String(err) }));
+      await waitingForLock(c);
+      a.proc.kill('SIGSTOP');
+      await c.query('ROLLBACK');
+      // Another payment of the same intent, through b, must not wait for a to wake.
+      const second = await Promise.race([
+        b.pay(created.upi_link, 'payer7@sandbox'),
+        new Promise<null>((r) => setTimeout(() => r(null), 10_000)),
+      ]);
+      assert.ok(second, "b's payment was still waiting for the row the stopped instance held, 10 s on");
+      assert.equal(second.status, 200, second.text);
+      assert.equal((await b.cashfree(m.test_key).status({ verification_id: 'frozen-1' })).json.status, 'SUCCESS');
+      // a wakes to a transaction the server ended: that request fails, the instance goes on.
+      a.proc.kill('SIGCONT');
+      const answer = await first;
+      assert.ok(answer.status >= 500, `a's payment was answered ${JSON.stringify(answer).slice(0, 200)}; a's output ends:\n${a.output.slice(-1500)}`);
+      assert.equal((await a.cashfree(m.test_key).createRpd({ verification_id: 'frozen-2' })).status, 200);
+      // Both payments are credits: one verified, the other refunded, once each.
+      const utrs = (await c.query('SELECT utr FROM sandbox_payments WHERE tr = $1', [String(created.ref_id)])).rows.map((r) => r.utr);
+      assert.equal(utrs.length, 2);
+      for (const utr of utrs) {
+        const refunds = await b.refundsSettled(utr, 20_000);
+        assert.equal(refunds.length, 1);
+      }
+    } finally {
+      a.proc.kill('SIGCONT');
+      await c.end();
+    }
+  });
+});

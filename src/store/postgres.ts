@@ -12,6 +12,18 @@ pg.types.setTypeParser(20, (v) => Number(v));
 // sends them unnamed, for a pooler that cannot keep prepared statements (PgBouncer in
 // transaction mode before 1.21).
 const PREPARE = process.env.PG_PREPARE !== 'false';
+
+// A transaction of this gateway never waits between its statements for anything but its own
+// event loop. One whose session falls silent (its instance frozen, a paused container or VM, or
+// cut off from the server) would otherwise keep its row locks until it woke or TCP gave up on it,
+// hours on, while every other instance's requests for those rows waited behind it and took their
+// pools' connections. The server ends such a transaction after this long (0: never). Set within
+// the BEGIN's round trip, per transaction, so that it holds through a pooler (PgBouncer) too.
+const IDLE_IN_TX_MS = Number(process.env.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000);
+const BEGIN =
+  Number.isFinite(IDLE_IN_TX_MS) && IDLE_IN_TX_MS > 0
+    ? `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(IDLE_IN_TX_MS)}`
+    : 'BEGIN';
 interface Statement { text: string; name?: string }
 const statements = new Map<string, Statement>();
 let names = 0;
@@ -87,7 +99,7 @@ export function openPostgres(url: string): Db {
         const client = await pool.connect();
         const watch = heedLoss(client);
         try {
-          await client.query('BEGIN');
+          await client.query(BEGIN);
           const out = await fn(on(client, true));
           await client.query('COMMIT');
           return out;
