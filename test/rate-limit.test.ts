@@ -87,7 +87,9 @@ describe('rate limits shared by instances on PostgreSQL', { skip: needsPostgres 
   before(async () => {
     const db = await freshPostgres();
     drop = db.drop;
-    gws = await Promise.all([0, 1, 2].map(() => Gateway.start({ databaseUrl: db.url, env: { RATE_LIMIT_PER_IP_PER_MINUTE: '40' } })));
+    gws = await Promise.all(
+      [0, 1, 2].map(() => Gateway.start({ databaseUrl: db.url, env: { RATE_LIMIT_PER_IP_PER_MINUTE: '40', SANDBOX_WRITES_PER_MINUTE: '6' } })),
+    );
   });
   after(async () => {
     await Promise.all(gws.map((g) => g.stop()));
@@ -112,6 +114,21 @@ describe('rate limits shared by instances on PostgreSQL', { skip: needsPostgres 
     );
     assert.equal(more.filter((a) => a.status === 400).length, 10);
     assert.equal(more.filter((a) => a.status === 429 && a.json.code === 'too_many_requests_per_ip').length, 5);
+  });
+
+  it("admit the sandbox's writes per address together too", async () => {
+    await earlyInAWindow();
+    // Refused links (400) are writes all the same: the budget is taken before the body is read.
+    const writes = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        gws[i % 3].request('POST', '/sandbox/upi/pay', { body: { upi_link: 'not a link', payer_vpa: 'success@upi' } }),
+      ),
+    );
+    assert.deepEqual(
+      writes.map((w) => w.status).sort(),
+      [400, 400, 400, 400, 400, 400, 429, 429, 429],
+    );
+    assert.ok(writes.filter((w) => w.status === 429).every((w) => w.json.error.code === 'too_many_requests' && Number(w.headers.get('retry-after')) >= 1));
   });
 });
 

@@ -7,7 +7,6 @@ import { ownErrorHandler } from '../../web/errors.js';
 import { SANDBOX_PAYERS } from './directory.js';
 import { sandboxMobileApi } from './mobile-routes.js';
 import { SandboxAuthError, sandboxReader, type SandboxReader } from './auth.js';
-import { RateLimiter } from '../../engine/rate-limit.js';
 import { addressKey } from '../../web/limits.js';
 
 const PayBody = Type.Object({
@@ -50,12 +49,13 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
   );
 
   // Pay and notify stay open to whoever holds a link, as for a real payer, but each address may
-  // write only so often: the sandbox cannot be used to fill the database.
-  const writes = new RateLimiter(60_000, 10_000);
+  // write only so often: the sandbox cannot be used to fill the database. Counted by the
+  // gateway's limiter, as the API's limits are: in the database on PostgreSQL, so that instances
+  // sharing it admit the budget together (not once each) and a restart does not refill it.
   const limitWrites = async (req: FastifyRequest, reply: FastifyReply) => {
     const limit = s.cfg.sandbox.writesPerMinute;
     if (!limit) return;
-    const d = writes.take(addressKey(req.ip), limit);
+    const d = await s.limiter.take(`sandbox ${addressKey(req.ip)}`, limit);
     if (!d.allowed) {
       reply.header('retry-after', String(d.resetSeconds));
       throw new SandboxError(TOO_MANY, `Too many sandbox payments from this address; try again in ${d.resetSeconds} s.`);
