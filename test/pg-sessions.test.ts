@@ -1,10 +1,12 @@
-// PostgreSQL sessions that go wrong in the middle of a transaction: one the server ends (a
-// restart, a failover, an operator's pg_terminate_backend), and one whose instance stops talking
-// while it holds row locks that another instance needs.
+// PostgreSQL sessions that go wrong in the middle of their work: one the server ends (a restart,
+// a failover, an operator's pg_terminate_backend), and one whose instance stops talking while it
+// holds what other instances need (row locks in a transaction, the migration lock).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
 
 /** The backends of the database waiting for a row lock (a transaction of a gateway, here). */
 const waitingForLock = (c: pg.Client) =>
@@ -115,6 +117,50 @@ describe('an instance that stops in the middle of a transaction, holding a row a
       }
     } finally {
       a.proc.kill('SIGCONT');
+      await c.end();
+    }
+  });
+});
+
+describe('an instance that stops while it holds the migration lock', { skip: needsPostgres }, () => {
+  let b: Gateway | undefined;
+  let stopped: ChildProcess | undefined;
+  let drop: () => Promise<void> = async () => {};
+  after(async () => {
+    stopped?.kill('SIGCONT');
+    stopped?.kill('SIGKILL');
+    await b?.stop();
+    await drop();
+  });
+
+  it('gives the lock up after the timeout: an instance starting meanwhile migrates and serves', { timeout: 90_000 }, async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    const env = { PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1000' };
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      // a starts on the empty database and is stopped as soon as it holds the migration lock.
+      const first = Gateway.start({ databaseUrl: db.url, env, onSpawn: (p) => (stopped = p) }).catch((err: Error) => err);
+      await eventually(
+        async () => (await c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted")).rows[0].n,
+        (n) => n > 0,
+        20_000,
+        'the first instance holding the migration lock',
+      );
+      stopped!.kill('SIGSTOP');
+      // Without a timeout, b would poll for the lock as long as a stayed stopped (its start fails at 20 s).
+      b = await Gateway.start({ databaseUrl: db.url, env });
+      const m = await b.merchant('After the stall');
+      assert.equal((await b.cashfree(m.test_key).createRpd({ verification_id: 'after-1' })).status, 200);
+      const applied = (await c.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+      assert.deepEqual(applied, MIGRATIONS.map((m) => m.version));
+      // a wakes to a session the server ended: whether it starts or not, it waits for nothing.
+      stopped!.kill('SIGCONT');
+      const woke = await first;
+      if (woke instanceof Gateway) await woke.stop();
+      else assert.match(woke.message, /exited|did not start/);
+    } finally {
       await c.end();
     }
   });

@@ -19,11 +19,9 @@ const PREPARE = process.env.PG_PREPARE !== 'false';
 // hours on, while every other instance's requests for those rows waited behind it and took their
 // pools' connections. The server ends such a transaction after this long (0: never). Set within
 // the BEGIN's round trip, per transaction, so that it holds through a pooler (PgBouncer) too.
-const IDLE_IN_TX_MS = Number(process.env.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000);
-const BEGIN =
-  Number.isFinite(IDLE_IN_TX_MS) && IDLE_IN_TX_MS > 0
-    ? `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(IDLE_IN_TX_MS)}`
-    : 'BEGIN';
+const idleSetting = Number(process.env.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000);
+const IDLE_IN_TX_MS = Number.isFinite(idleSetting) && idleSetting > 0 ? Math.round(idleSetting) : 0;
+const BEGIN = IDLE_IN_TX_MS > 0 ? `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}` : 'BEGIN';
 interface Statement { text: string; name?: string }
 const statements = new Map<string, Statement>();
 let names = 0;
@@ -122,12 +120,21 @@ export function openPostgres(url: string): Db {
         while (!(await client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK])).rows[0].ok) {
           await new Promise((r) => setTimeout(r, 200));
         }
+        // The lock lives as long as this session. Should the migrating instance fall silent (see
+        // IDLE_IN_TX_MS), the server ends the session, in or out of a transaction, and another
+        // instance takes the lock and migrates (every migration can run again from its start)
+        // instead of waiting for this one to wake. idle_session_timeout is PostgreSQL 14's.
+        await client.query(`SET idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}`);
+        await client.query(`SET idle_session_timeout = ${IDLE_IN_TX_MS}`).catch(() => undefined);
         try {
           return await fn({ ...on(client), exec: async (sql: string) => void (await client.query(sql)) });
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         }
       } finally {
+        // Back in the pool, the session waits idle, as any other does.
+        await client.query('RESET idle_in_transaction_session_timeout').catch(() => undefined);
+        await client.query('RESET idle_session_timeout').catch(() => undefined);
         watch.release();
       }
     },

@@ -29,6 +29,8 @@ export interface GatewayOptions {
   main?: string;
   /** A command the server runs under (a profiler: `['valgrind', '--tool=callgrind']`). */
   wrapper?: string[];
+  /** Told the process as soon as it is spawned, before it is up (to signal it while it starts). */
+  onSpawn?: (proc: ChildProcess) => void;
 }
 
 export class Gateway {
@@ -66,14 +68,15 @@ export class Gateway {
       ...o.env,
     };
     const gw = new Gateway(port, dataDir, env, o.main, o.wrapper);
-    await gw.spawn();
+    await gw.spawn(o.onSpawn);
     return gw;
   }
 
-  private async spawn() {
+  private async spawn(onSpawn?: (proc: ChildProcess) => void) {
     const { PATH, HOME } = process.env;
     const [command, ...args] = [...this.wrapper, process.execPath, this.main];
     this.proc = spawn(command, args, { env: { PATH, HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn?.(this.proc);
     this.proc.stdout!.on('data', (d) => (this.output += d));
     this.proc.stderr!.on('data', (d) => (this.output += d));
     // Under a profiler such as valgrind a start takes far longer.
