@@ -117,15 +117,17 @@ export function openPostgres(url: string): Db {
         // Several instances may start at once: one migrates, the others wait. They poll with
         // try-lock rather than queue in pg_advisory_lock, because a session left waiting inside
         // a statement holds a snapshot that CREATE INDEX CONCURRENTLY would wait for in turn.
-        while (!(await client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK])).rows[0].ok) {
-          await new Promise((r) => setTimeout(r, 200));
-        }
         // The lock lives as long as this session. Should the migrating instance fall silent (see
         // IDLE_IN_TX_MS), the server ends the session, in or out of a transaction, and another
         // instance takes the lock and migrates (every migration can run again from its start)
-        // instead of waiting for this one to wake. idle_session_timeout is PostgreSQL 14's.
+        // instead of waiting for this one to wake. Set before the lock is taken, so that no
+        // moment holds it without them. idle_session_timeout is PostgreSQL 14's.
         await client.query(`SET idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}`);
         await client.query(`SET idle_session_timeout = ${IDLE_IN_TX_MS}`).catch(() => undefined);
+        while (!(await client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK])).rows[0].ok) {
+          // Within the idle timeout, which would otherwise end a waiting session.
+          await new Promise((r) => setTimeout(r, IDLE_IN_TX_MS > 0 ? Math.min(200, IDLE_IN_TX_MS / 4) : 200));
+        }
         try {
           return await fn({ ...on(client), exec: async (sql: string) => void (await client.query(sql)) });
         } finally {
