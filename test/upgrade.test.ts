@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Gateway, REQUIRE_ALL, eventually, freshPostgres, needsPostgres, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
@@ -190,6 +191,55 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('a refund the first release left in flight (SQLite)', skipFor(FIRST_RELEASE, 'sqlite'), () => {
+  let gw: Gateway | undefined;
+  after(() => gw?.stop());
+
+  it('is asked about for the "not found" grace from when that build sent it, not from when the credit came: one refund', async () => {
+    // The first release sends the rupee back 15 s after the credit (REVERSAL_DELAY_SECONDS) and
+    // records the send only in refund_updated_at (it has no refund_sent_at). The refund is still
+    // pending at the bank when the upgrade stops it.
+    const dataDir = mkdtempSync(join(tmpdir(), 'pennygate-upgrade-refund-'));
+    gw = await Gateway.start({ main: oldMain, dataDir, env: { REVERSAL_DELAY_SECONDS: '15', SANDBOX_REFUND_SETTLE_MS: '12000' } });
+    const cf = gw.cashfree((await gw.merchant('Old Lending')).test_key);
+    const link = (await cf.createRpd({ verification_id: uid('inflight'), name: 'John Doe' })).json;
+    const paid = (await gw.pay(link.upi_link, 'success@upi')).json;
+    assert.equal(paid.status, 'SUCCESS');
+    const file = join(dataDir, 'pennygate.db');
+    const read = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return {
+          credit: db.prepare('SELECT received_at, refund_status, refund_attempts, refund_updated_at FROM credits WHERE utr = ?').get(paid.utr) as any,
+          atBank: db.prepare('SELECT created_at FROM sandbox_refunds WHERE utr = ?').all(paid.utr) as any[],
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const sent = await eventually(
+      async () => read(),
+      (r) => r.credit?.refund_status === 'initiated' && r.atBank.length === 1,
+      30_000,
+      'the first release sending the refund',
+    );
+    await gw.stop();
+    assert.ok(sent.credit.refund_updated_at - sent.credit.received_at >= 14_000, JSON.stringify(sent));
+
+    // This build: the bank's status API lags 8 s behind its refunds, and a refund the bank has not
+    // shown is taken as never received after a grace of 12 s. The credit came more than 12 s ago,
+    // the attempt was sent under 8 s ago: its "not found" is the lag, and no second rupee may go.
+    gw = await Gateway.start({ dataDir, env: { SANDBOX_STATUS_LAG_MS: '8000', REFUND_NOT_FOUND_GRACE_MS: '12000' } });
+    await eventually(async () => (await gw!.admin('GET', '/refunds/outstanding')).json.count, (n) => n === 0, 40_000, 'the refund settled');
+    await gw.idle();
+    const refunds = (await gw.payment(paid.utr)).refunds as any[];
+    assert.equal(refunds.length, 1, `one refund reached the bank: ${JSON.stringify(refunds)}`);
+    assert.equal(refunds[0].status, 'success');
+    // The premise: this build asked while the bank's status still lagged.
+    assert.match(gw.output, /not found yet/);
+  });
+});
 
 describe('rolling upgrade and restarts under load (PostgreSQL)', skipFor(FIRST_RELEASE, 'postgres'), () => {
   const running: Gateway[] = [];

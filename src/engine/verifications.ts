@@ -427,6 +427,7 @@ export class Engine implements RailInbox {
         known = { status: 'unknown', reason: String((err as Error).message ?? err) };
       }
       if (known === null) {
+        // No send time only on a row from before any build recorded one (see credits' sentAt).
         const sentAt = c.refundSentAt ?? c.receivedAt;
         if (c.refundRef !== null) {
           // The bank answered this attempt with its record (pending): it has it, whatever its

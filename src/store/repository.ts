@@ -592,6 +592,21 @@ export const verifications = {
 
 // ---------------------------------------------------------------- credits
 
+/**
+ * When the attempt in flight was sent. Builds before refund_sent_at (which knew the sandbox rail
+ * only) wrote refund_updated_at as they started an attempt and left refund_sent_at as it was:
+ * null, or, when such a build ran beside this one, the time of an earlier attempt. For a refund
+ * `initiated`, refund_updated_at is never before the latest attempt's start (every start writes
+ * it), so the later of the two is the send; the credit's arrival may be long before it (a
+ * reversal delay, retries), and counting the "not found" grace from there would take an attempt
+ * whose status merely lags as never received and send a second rupee.
+ */
+function sentAt(r: Row): number | null {
+  const sent = r.refund_sent_at == null ? null : Number(r.refund_sent_at);
+  if (r.refund_status !== 'initiated' || r.refund_updated_at == null) return sent;
+  return Math.max(sent ?? 0, Number(r.refund_updated_at));
+}
+
 const toCredit = (r: Row): Credit => ({
   id: r.id,
   rail: r.rail,
@@ -616,7 +631,7 @@ const toCredit = (r: Row): Credit => ({
   refundRef: r.refund_ref,
   refundError: r.refund_error,
   refundReference: r.refund_reference ?? null,
-  refundSentAt: r.refund_sent_at == null ? null : Number(r.refund_sent_at),
+  refundSentAt: sentAt(r),
   refundReviewAt: r.refund_review_at == null ? null : Number(r.refund_review_at),
 });
 
