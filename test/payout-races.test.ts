@@ -1,0 +1,164 @@
+// A mobile penny drop's "not sent" close against a run that records the bank's acceptance
+// between the closer's read and its write. The closer (the reconcile job) reads the drop with its
+// payout merely `initiated`, asks the bank, and is told "not found" (its status API lags); past
+// MOBILE_PAYOUT_NOT_SENT_AFTER_MS it would close the drop as not sent. Meanwhile the request that
+// sent the payout, which stalled after the bank answered it "pending", records the acceptance.
+// The closer's write must then change nothing: a drop closed as not sent while the bank paid
+// would tell the merchant the account was never verified, with the rupee gone.
+//
+// Driven through the services of real instances (the stores, the live rail over signed HTTP,
+// the bank simulator), with the interleaving held in place at the rail and store boundaries:
+// SQLite (one instance, two runs) and PostgreSQL (two instances on one database).
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../src/log.js';
+import { loadConfig } from '../src/config.js';
+import { openServices } from '../src/gateway.js';
+import { BankSimulator } from '../src/rails/connector/simulator/bank.js';
+import { verifications } from '../src/store/repository.js';
+import { ownerOf } from '../src/engine/types.js';
+import type { Services } from '../src/services.js';
+import { freePort, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+
+const SECRET = 'payout-race-secret-0123456789';
+// 2 x (3 x 500 + 1000) ms: how long after the send the closer may take a payout as not sent.
+const RAIL_TIMEOUT_MS = 500;
+const NOT_SENT_AFTER_MS = 2 * (3 * RAIL_TIMEOUT_MS + 1000);
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`a payout accepted while the "not sent" close runs (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    const open: Services[] = [];
+    let sim: BankSimulator | undefined;
+    let drop: () => Promise<void> = async () => {};
+    after(async () => {
+      for (const s of open) {
+        await s.qr.close();
+        await s.db.close();
+      }
+      await sim?.close();
+      await drop();
+    });
+
+    it('leaves the drop open (accepted), and reads it as paid once the bank shows the payout', async () => {
+      sim = new BankSimulator({ port: await freePort(), gateway: 'http://127.0.0.1:9', secret: SECRET });
+      const simUrl = `http://127.0.0.1:${await sim.listen()}`;
+      const env: Record<string, string> = {
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-payout-race-')),
+        ADMIN_TOKEN: 'payout-race-admin-token-0123456789',
+        BANK_CONNECTOR_URL: simUrl,
+        BANK_CONNECTOR_SECRET: SECRET,
+        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
+        LIVE_PAYEE_NAME: 'Pennygate Live',
+        LIVE_MCC: '6012',
+        MOBILE_RAIL_TIMEOUT_MS: String(RAIL_TIMEOUT_MS),
+        MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000',
+      };
+      if (store === 'postgres') {
+        const db = await freshPostgres();
+        drop = db.drop;
+        Object.assign(env, { DATABASE_URL: db.url, SECRET_KEY: '22'.repeat(32) });
+      }
+      const log = createLogger('silent');
+      const closer = await openServices(loadConfig(env), log);
+      open.push(closer);
+      // PostgreSQL: the request runs on a second instance; SQLite has one instance, two runs.
+      const sender = store === 'postgres' ? await openServices(loadConfig(env), log) : closer;
+      if (sender !== closer) open.push(sender);
+
+      const { liveKey } = await closer.merchants.create('Payout Race Lending');
+      const principal = (await sender.merchants.authenticate(liveKey!.client_id, liveKey!.client_secret))!;
+      assert.equal(principal.mode, 'live');
+
+      // The bank makes the payout and answers its POST "pending"; its status API does not show it.
+      sim.setFaults({ payout_pending: 1, status_lag_ms: 600_000 });
+
+      // The sender stalls once the bank has answered: its next transaction (the one recording the
+      // acceptance) waits until the closer has read the drop and asked the bank, and then holds
+      // its write uncommitted for a while, so that the closer's write comes while it is open (on
+      // PostgreSQL it waits for the row and must check it again once the acceptance commits).
+      let answered = false;
+      let gateUsed = false;
+      let committed = false;
+      let releaseSender!: () => void;
+      const senderReleased = new Promise<void>((r) => (releaseSender = r));
+      let acceptanceDone!: () => void;
+      const acceptanceWritten = new Promise<void>((r) => (acceptanceDone = r));
+      const senderRail = sender.rails.live!;
+      const payout = senderRail.payout.bind(senderRail);
+      senderRail.payout = async (req) => {
+        const o = await payout(req);
+        assert.equal(o.status, 'pending');
+        answered = true;
+        return o;
+      };
+      const senderTx = sender.db.tx.bind(sender.db);
+      sender.db.tx = (async (fn: Parameters<typeof senderTx>[0]) => {
+        if (!answered || gateUsed) return senderTx(fn);
+        gateUsed = true;
+        await senderReleased;
+        const out = await senderTx(async (q) => {
+          const written = await fn(q);
+          acceptanceDone();
+          await sleep(500);
+          return written;
+        });
+        committed = true;
+        return out;
+      }) as typeof senderTx;
+
+      // The closer: between its read and its write, the sender records the acceptance.
+      let raced = false;
+      const closerRail = closer.rails.live!;
+      const payoutStatus = closerRail.payoutStatus.bind(closerRail);
+      closerRail.payoutStatus = async (reference) => {
+        const known = await payoutStatus(reference);
+        if (!raced) {
+          raced = true;
+          assert.equal(known, null, 'the status API lags');
+          releaseSender();
+          await acceptanceWritten;
+        }
+        return known;
+      };
+
+      const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+      const request = sender.mobile.pennyDrop(principal, {
+        dialect: 'cashfree',
+        verificationId: 'payout-race',
+        mobile: '9876543210',
+        name: 'Priya Sharma',
+        consent,
+      });
+      const deadline = Date.now() + 10_000;
+      while (!answered && Date.now() < deadline) await sleep(20);
+      assert.ok(answered, 'the bank answered the payout');
+      const sent = (await verifications.byOwner(closer.db, ownerOf(principal), { verificationId: 'payout-race' }))!;
+      assert.equal(sent.status, 'created');
+      assert.equal(sent.payoutState, 'initiated'); // what the closer will read
+      await sleep(Math.max(0, sent.payoutAt! + NOT_SENT_AFTER_MS + 200 - Date.now()));
+
+      const first = await closer.mobile.reconcile(sent.refId, 3);
+      assert.ok(raced, 'the closer asked the bank');
+      assert.ok(committed, "the closer's write waited for the acceptance to commit");
+      assert.ok(!('done' in first && first.done), `the closer carries on asking: ${JSON.stringify(first)}`);
+      const r = await request;
+      assert.equal(r.outcome, 'unavailable'); // the request ended without a final answer
+      const meanwhile = (await verifications.byRef(closer.db, sent.refId))!;
+      assert.equal(meanwhile.status, 'created', `not closed as not sent: ${meanwhile.statusReason}`);
+      assert.equal(meanwhile.payoutState, 'accepted');
+
+      // The bank's status API catches up: the drop reads as paid, with the bank's one payout.
+      sim.setFaults({ status_lag_ms: 0 });
+      const second = await closer.mobile.reconcile(sent.refId, 4);
+      assert.ok('done' in second && second.done, JSON.stringify(second));
+      const done = (await verifications.byRef(closer.db, sent.refId))!;
+      const payouts = sim.ledger().payouts;
+      assert.equal(payouts.length, 1);
+      assert.equal(done.status, 'success', `${done.status} ${done.statusReason}`);
+      assert.equal(done.utr, payouts[0].utr);
+    });
+  });
+}
