@@ -62,14 +62,14 @@ export const mobileVerifications = {
     );
     return r ? Number(r.ref_id) : null;
   },
-  /**
-   * Records that the payout is about to be sent. False when the verification was closed
-   * meanwhile (the reconciler gave up on it): then nothing may be sent.
-   */
   /** Records that the bank answered the payout with its record (pending): it has it. */
   async acceptPayout(q: Queryable, refId: number): Promise<void> {
     await q.query("UPDATE verifications SET payout_status = 'accepted' WHERE ref_id = ? AND status = 'created' AND payout_status = 'initiated'", [refId]);
   },
+  /**
+   * Records that the payout is about to be sent. False when the verification was closed
+   * meanwhile (the reconciler gave up on it): then nothing may be sent.
+   */
   async startPayout(q: Queryable, refId: number, at: number): Promise<boolean> {
     const rows = await q.query(
       `UPDATE verifications SET payout_status = 'initiated', payout_at = ?
