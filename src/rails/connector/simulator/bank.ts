@@ -28,6 +28,10 @@ export interface Faults {
   status_lag_ms: number;
   /** The next n payouts are made, but their POST is answered pending (no UTR, no beneficiary yet). */
   payout_pending: number;
+  /** The next n payments are reported (notified and listed) with amount_paise as a decimal string. */
+  malformed_amount: number;
+  /** The next n payments are reported with their tr as a JSON number instead of a string. */
+  malformed_tr: number;
   reuse_utr: boolean;
   down: boolean;
 }
@@ -40,6 +44,8 @@ const NO_FAULTS: Faults = {
   refund_decline: 0,
   status_lag_ms: 0,
   payout_pending: 0,
+  malformed_amount: 0,
+  malformed_tr: 0,
   reuse_utr: false,
   down: false,
 };
@@ -54,6 +60,8 @@ interface Payout extends WirePayout {
 }
 interface Event extends WireCreditEvent {
   seq: number;
+  /** How an adapter with a bug reports it (the ledger and the statement keep it right). */
+  malformed?: 'amount' | 'tr';
 }
 
 class HttpError extends Error {
@@ -107,6 +115,13 @@ export class BankSimulator {
       payer: { vpa: payer.vpa, name: payer.name, account: payer.account, ifsc: payer.ifsc, account_type: payer.accountType },
       reason: declined ? 'payer_bank_declined' : null,
     };
+    if (this.faults.malformed_amount > 0) {
+      this.faults.malformed_amount--;
+      e.malformed = 'amount';
+    } else if (this.faults.malformed_tr > 0 && e.tr) {
+      this.faults.malformed_tr--;
+      e.malformed = 'tr';
+    }
     this.events.push(e);
     this.notify(e);
     return { utr, bank_txn_id: e.bank_txn_id, status: declined ? 'FAILURE' : 'SUCCESS' };
@@ -119,8 +134,7 @@ export class BankSimulator {
     const copies = 1 + Math.max(0, Math.floor(f.notify_duplicates));
     const send = async () => {
       for (let i = 0; i < copies; i++) {
-        const { seq: _seq, ...body } = e;
-        const raw = JSON.stringify(body);
+        const raw = reported(e);
         // Every delivery is signed afresh, with a timestamp no other delivery had.
         this.lastTs = Math.max(Date.now(), this.lastTs + 1);
         const ts = timestampNow(this.lastTs);
@@ -249,7 +263,7 @@ export class BankSimulator {
     const from = after === null ? 0 : Number(after);
     if (!Number.isSafeInteger(from) || from < 0) throw new HttpError(400, 'invalid_cursor', 'after is not a cursor this bank gave');
     const items = this.events.filter((e) => e.seq > from).slice(0, limit);
-    return { items: items.map(({ seq: _s, ...e }) => e), next_cursor: String(items.at(-1)?.seq ?? from) };
+    return { items, next_cursor: String(items.at(-1)?.seq ?? from) };
   }
 
   statement(from: number, to: number) {
@@ -345,7 +359,10 @@ export class BankSimulator {
       }
       if (req.method === 'GET' && path === '/v1/credits') {
         const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
-        return send(200, this.creditsSince(url.searchParams.get('after'), limit));
+        const page = this.creditsSince(url.searchParams.get('after'), limit);
+        // Written out by hand: an entry is listed as the notification reports it (see reported).
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(`{"items":[${page.items.map(reported).join(',')}],"next_cursor":${JSON.stringify(page.next_cursor)}}`);
       }
       if (req.method === 'GET' && path === '/v1/statement') {
         const from = Date.parse(url.searchParams.get('from') ?? '');
@@ -359,6 +376,14 @@ export class BankSimulator {
       send(500, { error: { code: 'internal_error', message: String((err as Error).message) } });
     }
   }
+}
+
+/** An event's JSON as the connector reports it: malformed as a faulty adapter would, when asked to. */
+function reported(e: Event): string {
+  const { seq: _seq, malformed, ...body } = e;
+  if (malformed === 'amount') return JSON.stringify({ ...body, amount_paise: (body.amount_paise / 100).toFixed(2) });
+  if (malformed === 'tr') return JSON.stringify(body).replace(`"tr":${JSON.stringify(body.tr)}`, `"tr":${body.tr}`);
+  return JSON.stringify(body);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
