@@ -1,9 +1,11 @@
-// The operator's view of money in live mode: reconciliation against the bank's statement, and
-// refunds set aside for review (unsettled too long: never resent blindly).
+// The operator's view of money in live mode: reconciliation against the bank's statement, refunds
+// set aside for review (unsettled too long: never resent blindly), and entries of the bank's
+// credit listing set aside because the gateway could not read them (one may be a payment).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { credits } from '../store/repository.js';
+import { setAside, type SetAsideEntry } from '../store/set-aside.js';
 import type { Credit } from '../engine/types.js';
 import { AdminError } from './errors.js';
 import { ConnectorError } from '../rails/connector/rail.js';
@@ -15,6 +17,14 @@ const ReconcileQuery = Type.Object({
 const CreditParams = Type.Object({ credit_id: Type.String({ maxLength: 64 }) });
 const SettleBody = Type.Object({ note: Type.String({ minLength: 1, maxLength: 500, description: 'What the bank confirmed' }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
+const SetAsideQuery = Type.Object({
+  state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], { description: 'open (default): not resolved yet' })),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+});
+const SetAsideParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const ResolveBody = Type.Object({
+  note: Type.String({ minLength: 1, maxLength: 500, description: 'What became of it: recorded once the connector sent it again, not a payment, returned at the bank...' }),
+});
 
 /** A period's bounds from `from`/`to`: a bare date `to` covers that whole day. */
 export function period(from: string, to: string): { from: number; to: number } | string {
@@ -43,6 +53,26 @@ export const refundView = (c: Credit) => ({
   received_at: new Date(c.receivedAt).toISOString(),
   review_since: c.refundReviewAt === null ? null : new Date(c.refundReviewAt).toISOString(),
 });
+
+/** An entry set aside, with the credit recorded since under its bank_txn_id (sent again once fixed), if any. */
+export async function setAsideView(s: Services, e: SetAsideEntry) {
+  const c = e.bankTxnId ? await credits.byBankTxn(s.db, e.rail, e.bankTxnId) : null;
+  return {
+    id: e.id,
+    rail: e.rail,
+    problem: e.problem,
+    raw: e.raw,
+    bank_txn_id: e.bankTxnId,
+    tr: e.tr,
+    holds: e.holds,
+    after_cursor: e.afterCursor,
+    position: e.position,
+    seen_at: new Date(e.seenAt).toISOString(),
+    recorded_credit: c ? { credit_id: c.id, ref_id: c.refId, disposition: c.disposition } : null,
+    resolved_at: e.resolvedAt === null ? null : new Date(e.resolvedAt).toISOString(),
+    resolution: e.resolution,
+  };
+}
 
 export function liveAdminApi(app: FastifyInstance, s: Services) {
   const security = [{ AdminToken: [] }];
@@ -73,6 +103,32 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
     },
   );
 
+  app.get<{ Querystring: Static<typeof SetAsideQuery> }>(
+    '/bank/set-aside',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Entries of the bank's credit listing the gateway could not read, set aside as the bank wrote them; open ones hold back the expiry of the links they may pay",
+        querystring: SetAsideQuery,
+      },
+    },
+    async (req) => {
+      const items = await setAside.list(s.db, req.query.state ?? 'open', Number(req.query.limit ?? 100));
+      return { count: items.length, items: await Promise.all(items.map((e) => setAsideView(s, e))) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof SetAsideParams>; Body: Static<typeof ResolveBody> }>(
+    '/bank/set-aside/:id/resolve',
+    { schema: { tags, security, summary: 'Record what became of an entry set aside; the links it held may then expire', params: SetAsideParams, body: ResolveBody } },
+    async (req) => {
+      const e = await resolveSetAside(s, req.params.id, req.body.note);
+      if (!e) throw new AdminError(404, 'not_found', 'no open entry set aside with that id');
+      return setAsideView(s, e);
+    },
+  );
+
   app.post<{ Params: Static<typeof CreditParams>; Body: Static<typeof SettleBody> }>(
     '/refunds/:credit_id/settle',
     { schema: { tags, security, summary: 'Record a refund in review as returned, once the bank confirmed it', params: CreditParams, body: SettleBody } },
@@ -82,4 +138,11 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
       return refundView(c);
     },
   );
+}
+
+/** Resolves an open entry set aside (admin API and console); the sweep then expires the links it held. */
+export async function resolveSetAside(s: Services, id: string, note: string): Promise<SetAsideEntry | null> {
+  const e = await s.db.tx((q) => setAside.resolve(q, id, note, Date.now()));
+  if (e) s.engine.onWork();
+  return e;
 }

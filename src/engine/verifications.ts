@@ -2,6 +2,7 @@
 // expire, and send the rupee back. One record and one state machine serve every dialect.
 import type { PricedOperation } from './billing.js';
 import type { Db, Queryable } from '../store/db.js';
+import { setAside } from '../store/set-aside.js';
 import { apiKeys, credits, merchants, notifications, verifications, type ExpiryCutoffs, type NewVerification, type VerificationKey } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
@@ -233,6 +234,7 @@ export class Engine implements RailInbox {
     // Not while its rail's credits are not all in yet (no write turn for a link that stays open).
     const cutoffs = await this.expiryCutoffs(now);
     if (!(v.validUntil! < cutoffFor(cutoffs, v.rail))) return v;
+    if (await setAside.holds(this.db, v)) return v; // its payment may be in an entry set aside
     await this.expireBy(v.refId, now, cutoffs);
     return (await verifications.byRef(this.db, v.refId)) ?? v;
   }
@@ -389,6 +391,8 @@ export class Engine implements RailInbox {
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
       if (!(v.validUntil! < cutoffFor(cutoffs, v.rail))) return { retryAt: now + 5_000 }; // its rail is catching up
+      // Its payment may be an entry of the bank's listing set aside for the operator: it waits.
+      if (await setAside.holds(q, v)) return { retryAt: now + 60_000 };
       expired = await this.markExpired(q, refId, now);
       return { done: true };
     });

@@ -76,6 +76,9 @@ const STEPS: Step[] = [
       ).length,
   },
   deleteStep('events', 'SELECT id FROM events WHERE created_at < ? LIMIT ?', 'events', 'id'),
+  // Entries of the bank's listing set aside (payer details in their text): only once the operator
+  // resolved them; an open one may still be a rupee owed.
+  deleteStep('bank_entries_set_aside', 'SELECT id FROM bank_entries_set_aside WHERE resolved_at < ? LIMIT ?', 'bank_entries_set_aside', 'id'),
   {
     name: 'webhook_deliveries',
     pick: "SELECT id FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' LIMIT ?",

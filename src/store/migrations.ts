@@ -756,6 +756,35 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    // Live mode: an entry of the bank's credit listing that the gateway cannot read is set aside
+    // for the operator, as the bank wrote it, and the pull goes on past it. Recorded once per place
+    // in the listing (the page's cursor and the entry's position, with its text); open until the
+    // operator resolves it, and meanwhile the links it may be the payment of (`holds`: the one its
+    // tr names, or every link open when it was listed) do not expire. A new table: nothing busy
+    // is locked.
+    version: 27,
+    name: 'bank_entries_set_aside',
+    up: async (c) => {
+      await c.exec(`CREATE TABLE IF NOT EXISTS bank_entries_set_aside (
+  id TEXT PRIMARY KEY,
+  rail TEXT NOT NULL,
+  after_cursor TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  raw TEXT NOT NULL,
+  raw_sha256 TEXT NOT NULL,
+  problem TEXT NOT NULL,
+  bank_txn_id TEXT,
+  tr TEXT,
+  holds TEXT NOT NULL,
+  seen_at BIGINT NOT NULL,
+  resolved_at BIGINT,
+  resolution TEXT,
+  UNIQUE (rail, after_cursor, position, raw_sha256)
+)`);
+      await c.exec('CREATE INDEX IF NOT EXISTS bank_entries_set_aside_open ON bank_entries_set_aside (rail, tr) WHERE resolved_at IS NULL');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

@@ -1,6 +1,7 @@
 // Row <-> record mapping and every statement the engine runs. Each function takes the
 // Queryable it runs on, so callers decide which statements share a transaction.
 import { Coalescer } from './coalesce.js';
+import { HELD_BY_SET_ASIDE } from './set-aside.js';
 import type { Db, Queryable, Row } from './db.js';
 import type {
   Credit,
@@ -136,9 +137,11 @@ export interface ExpiryCutoffs {
   rails: [rail: string, cutoff: number][];
 }
 // By rail and time, so that the links a rail holds back (its bank cannot be read) cost a sweep
-// nothing: only the due ones are read.
+// nothing: only the due ones are read. A link an entry set aside from the bank's listing may be
+// the payment of waits for the operator (store/set-aside.ts).
 export const dueToExpireSql = (skipLocked: string) =>
-  `SELECT ref_id FROM verifications WHERE status = 'created' AND rail = ? AND valid_until < ? ORDER BY valid_until LIMIT ?${skipLocked}`;
+  `SELECT ref_id FROM verifications v WHERE status = 'created' AND rail = ? AND valid_until < ? AND NOT ${HELD_BY_SET_ASIDE}
+    ORDER BY valid_until LIMIT ?${skipLocked}`;
 
 /**
  * An intent's `tr` is its verification's ref_id, so an intent is found by the primary key; no

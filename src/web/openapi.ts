@@ -120,6 +120,29 @@ const SCHEMAS: Record<string, Schema> = {
     { required: ['count', 'amount', 'items'] },
   ),
   RefundReviewList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('Refund') } }, { required: ['count', 'items'] }),
+  SetAsideEntry: obj(
+    {
+      id: str(),
+      rail: str(),
+      problem: str('Why the gateway could not read it'),
+      raw: str('The entry as the bank listed it'),
+      bank_txn_id: nullable(str('As far as it could be read')),
+      tr: nullable(str('As far as it could be read: the ref_id of the link it may pay')),
+      holds: {
+        type: 'string',
+        enum: ['intent', 'none', 'links_open_when_seen'],
+        description: 'While open, which links it keeps from expiring: the one its tr names, none (it says it has no tr), or every link open when it was listed (its tr could not be read)',
+      },
+      after_cursor: str('The cursor its page was listed after (empty: from the start)'),
+      position: { type: 'integer' },
+      seen_at: { type: 'string', format: 'date-time' },
+      recorded_credit: nullable(obj({ credit_id: str(), ref_id: nullable({ type: 'integer' }), disposition: str() })),
+      resolved_at: nullable({ type: 'string', format: 'date-time' }),
+      resolution: nullable(str("The operator's note")),
+    },
+    { required: ['id', 'rail', 'problem', 'raw', 'holds', 'seen_at', 'resolved_at'] },
+  ),
+  SetAsideList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('SetAsideEntry') } }, { required: ['count', 'items'] }),
   Reconciliation: obj(
     {
       from: { type: 'string', format: 'date-time' },
@@ -285,6 +308,8 @@ const OPS: Record<string, Doc> = {
   'GET /admin/refunds/review': { operationId: 'adminListRefundsInReview', ok: [200, 'RefundReviewList'] },
   'POST /admin/refunds/{credit_id}/settle': { operationId: 'adminSettleReviewedRefund', ok: [200, 'Refund'] },
   'GET /admin/reconciliation': { operationId: 'adminReconcile', ok: [200, 'Reconciliation'] },
+  'GET /admin/bank/set-aside': { operationId: 'adminListBankEntriesSetAside', ok: [200, 'SetAsideList'] },
+  'POST /admin/bank/set-aside/{id}/resolve': { operationId: 'adminResolveBankEntrySetAside', ok: [200, 'SetAsideEntry'] },
   // Signed with BANK_CONNECTOR_SECRET (docs/bank-connector.md), not with a key.
   'POST /bank/notifications': { operationId: 'bankNotification', ok: [200, 'BankNotificationAnswer'], security: NONE },
   'GET /admin/jobs/dead': { operationId: 'adminListDeadJobs', ok: [200, 'DeadJobList'] },

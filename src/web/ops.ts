@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Services } from '../services.js';
 import type { Db } from '../store/db.js';
 import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
+import { setAside } from '../store/set-aside.js';
 
 /** An incoming x-request-id is kept when it is a sane token; otherwise the gateway makes one. */
 const REQUEST_ID = /^[A-Za-z0-9._:@=+\/-]{1,128}$/;
@@ -116,6 +117,15 @@ export async function operations(app: FastifyInstance, s: Services) {
     const [r] = await s.db.query("SELECT COALESCE(SUM(amount_paise), 0) AS p FROM credits WHERE refund_status <> 'success'");
     g.set(Number(r.p) / 100);
   });
+  gauge(
+    'pennygate_bank_entries_set_aside',
+    "Entries of the bank's credit listing the gateway could not read, set aside and not yet resolved by the operator, by rail",
+    ['rail'],
+    async (g) => {
+      if (s.rails.live) g.set({ rail: s.rails.live.name }, 0);
+      for (const [rail, n] of await setAside.openByRail(s.db)) g.set({ rail }, n);
+    },
+  );
   const now = () => Date.now();
   gauge('pennygate_jobs_due', 'Jobs due now and not finished (queue depth), by kind', ['kind'], async (g) => {
     for (const r of await s.db.query('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at <= ? GROUP BY kind', [now()]))

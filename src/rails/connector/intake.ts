@@ -6,7 +6,9 @@ import type { IntakeOutcome, RailInbox } from '../rail.js';
 import type { Logger } from '../../engine/verifications.js';
 import type { ConnectorRail } from './rail.js';
 import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, signNotification, signatureProblem } from './signing.js';
-import { parseCreditEvent, toCreditNotice, toFailedAttempt, type WireCreditEvent } from './wire.js';
+import { parseCreditEvent, setAsideFacts, toCreditNotice, toFailedAttempt, type WireCreditEvent } from './wire.js';
+import { setAside } from '../../store/set-aside.js';
+import { newId } from '../../engine/ids.js';
 
 export type NotificationAnswer =
   | { status: 200; body: { outcome: IntakeOutcome } }
@@ -114,14 +116,17 @@ export class BankIntake {
     for (let page = 0; page < 50; page++) {
       const [row] = await this.db.query('SELECT cursor FROM bank_cursors WHERE rail = ?', [this.rail.name]);
       const cursor: string | null = row?.cursor ?? null;
-      const { items, nextCursor } = await this.rail.creditsSince(cursor);
+      const { items, texts, nextCursor } = await this.rail.creditsSince(cursor);
       let recovered = 0;
-      for (const item of items) {
+      for (const [position, item] of items.entries()) {
         const e = parseCreditEvent(item);
         if (typeof e === 'string') {
-          // A malformed entry cannot be skipped silently: a rupee may be behind it.
-          this.log.error({ cursor, problem: e }, 'the bank listed a credit the gateway cannot read; the pull stops here');
-          return false;
+          // Never skipped silently (a rupee may be behind it), nor left to stop the pull (every
+          // credit after it, and the expiry of every live link, would wait for an operator): set
+          // aside as the bank wrote it, committed before the cursor moves past it, and shown to
+          // the operator until resolved. The links it may pay wait for that (Engine.expireDue).
+          await this.setAside(cursor, position, texts[position], item, e);
+          continue;
         }
         const outcome = await this.apply(e);
         if (outcome !== 'duplicate') recovered++;
@@ -141,6 +146,16 @@ export class BankIntake {
       if (items.length === 0) return true;
     }
     return false; // more pages than one pull reads: the next one goes on
+  }
+
+  private async setAside(cursor: string | null, position: number, raw: string, item: unknown, problem: string) {
+    const facts = setAsideFacts(item);
+    const entry = { id: newId('sa'), rail: this.rail.name, afterCursor: cursor ?? '', position, raw, problem, ...facts, seenAt: Date.now() };
+    if (!(await setAside.record(this.db, entry))) return; // set aside by an earlier pull (or instance)
+    this.log.error(
+      { rail: entry.rail, set_aside: entry.id, cursor, position, problem, bank_txn_id: facts.bankTxnId, tr: facts.tr, holds: facts.holds },
+      'the bank listed a credit the gateway cannot read: set aside for the operator (GET /admin/bank/set-aside), the pull goes on',
+    );
   }
 
   async cursor(): Promise<{ cursor: string | null; updated_at: string | null }> {

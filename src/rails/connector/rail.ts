@@ -4,7 +4,7 @@
 import type { LiveConfig } from '../../config.js';
 import type { MobileResolution, PayoutOutcome, PayoutRequest, Rail, RefundOutcome, RefundRequest } from '../rail.js';
 import { REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signRequest, timestampNow } from './signing.js';
-import type { WireCreditEvent, WirePayout, WireRefund, WireStatement } from './wire.js';
+import { itemTexts, type WirePayout, type WireRefund, type WireStatement } from './wire.js';
 
 export class ConnectorError extends Error {
   constructor(
@@ -27,8 +27,8 @@ export class ConnectorRail implements Rail {
     return { vpa: this.cfg.payeeVpa, name: this.cfg.payeeName, mc: this.cfg.mcc };
   }
 
-  /** A signed call; resolves with the status and JSON body, throws when there is no answer. */
-  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  /** A signed call; resolves with the status, the body and its JSON, throws when there is no answer. */
+  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
     const raw = body === undefined ? '' : JSON.stringify(body);
     const ts = timestampNow();
     const headers: Record<string, string> = {
@@ -49,16 +49,20 @@ export class ConnectorRail implements Rail {
     } catch {
       /* not JSON */
     }
-    return { status: r.status, json };
+    return { status: r.status, json, text };
   }
 
   private async expect(method: 'GET' | 'POST', path: string, body?: unknown, notFound = false): Promise<any> {
+    return (await this.answer(method, path, body, notFound))?.json ?? null;
+  }
+
+  private async answer(method: 'GET' | 'POST', path: string, body?: unknown, notFound = false) {
     const r = await this.call(method, path, body);
     if (notFound && r.status === 404) return null;
     if (r.status < 200 || r.status > 299 || !r.json || typeof r.json !== 'object') {
       throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]} answered ${r.status}`, r.status);
     }
-    return r.json;
+    return r;
   }
 
   // ------------------------------------------------------------------ refunds
@@ -121,13 +125,18 @@ export class ConnectorRail implements Rail {
 
   // ------------------------------------------------------------------ pull and statement
 
-  /** Credits and failed attempts after `cursor` (null: from the start), oldest first. */
-  async creditsSince(cursor: string | null, limit = 100): Promise<{ items: WireCreditEvent[]; nextCursor: string | null }> {
+  /**
+   * Credits and failed attempts after `cursor` (null: from the start), oldest first, as parsed
+   * (unchecked: see parseCreditEvent) and as the bank wrote each (`texts`).
+   */
+  async creditsSince(cursor: string | null, limit = 100): Promise<{ items: unknown[]; texts: string[]; nextCursor: string | null }> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (cursor !== null) q.set('after', cursor);
-    const r = await this.expect('GET', `/v1/credits?${q}`);
+    const { json: r, text } = (await this.answer('GET', `/v1/credits?${q}`))!;
     if (!Array.isArray(r.items)) throw new ConnectorError('bank connector /v1/credits answered without items', 200);
-    return { items: r.items, nextCursor: typeof r.next_cursor === 'string' ? r.next_cursor : null };
+    const found = itemTexts(text);
+    const texts = found?.length === r.items.length ? found : r.items.map((x: unknown) => JSON.stringify(x) ?? String(x));
+    return { items: r.items, texts, nextCursor: typeof r.next_cursor === 'string' ? r.next_cursor : null };
   }
 
   async statement(from: number, to: number): Promise<WireStatement> {

@@ -1,5 +1,6 @@
 // The bodies of the bank connector contract (docs/bank-connector.md), as both sides read them.
 import type { CreditNotice, FailedAttemptNotice } from '../rail.js';
+import type { SetAsideHold } from '../../store/set-aside.js';
 
 /** A payment against one of the gateway's intents: pushed as a notification, and listed by the pull. */
 export interface WireCreditEvent {
@@ -86,4 +87,93 @@ export function toCreditNotice(e: WireCreditEvent): CreditNotice {
 
 export function toFailedAttempt(e: WireCreditEvent): FailedAttemptNotice {
   return { bankTxnId: e.bank_txn_id, utr: e.utr, tr: e.tr ?? '', payerVpa: e.payer.vpa ?? null, reason: e.reason || 'payer_bank_declined' };
+}
+
+/**
+ * What can still be read of a credit event the gateway cannot take (parseCreditEvent refused it),
+ * to show the operator and to know which links it may be the payment of: the one its `tr` names
+ * (`intent`); none when it says it carries no tr (as a well-formed credit with `tr: null` pays no
+ * link); every link open when it was listed when its tr cannot be read (a number is not read: a
+ * long one loses digits in JSON.parse).
+ */
+export function setAsideFacts(x: unknown): { bankTxnId: string | null; tr: string | null; holds: SetAsideHold } {
+  const e = x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null;
+  const bankTxnId = e && str(e.bank_txn_id, 128) ? e.bank_txn_id : null;
+  if (e && str(e.tr, 64)) return { bankTxnId, tr: e.tr, holds: 'intent' };
+  if (e && 'tr' in e && e.tr === null) return { bankTxnId, tr: null, holds: 'none' };
+  return { bankTxnId, tr: null, holds: 'links_open_when_seen' };
+}
+
+/**
+ * The exact text of each element of the top-level `items` array of a JSON document that
+ * JSON.parse accepted (the last `items`, as JSON.parse keeps), or null when there is none. An entry
+ * set aside is kept as the bank wrote it: re-serialising the parsed value would lose what JSON.parse
+ * changed (digits of long numbers, duplicate keys, escapes).
+ */
+export function itemTexts(doc: string): string[] | null {
+  let i = 0;
+  const ws = () => {
+    while (i < doc.length && (doc[i] === ' ' || doc[i] === '\t' || doc[i] === '\n' || doc[i] === '\r')) i++;
+  };
+  const skipString = () => {
+    for (i++; i < doc.length && doc[i] !== '"'; i++) if (doc[i] === '\\') i++;
+    i++;
+  };
+  const skipValue = (): void => {
+    ws();
+    const c = doc[i];
+    if (c === '"') return skipString();
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (doc[i] === close) return void i++;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          skipString();
+          ws();
+          i++; // ':'
+        }
+        skipValue();
+        ws();
+        if (doc[i++] === close) return;
+      }
+    }
+    while (i < doc.length && !',}] \t\n\r'.includes(doc[i])) i++;
+  };
+  ws();
+  if (doc[i] !== '{') return null;
+  i++;
+  let found: string[] | null = null;
+  ws();
+  if (doc[i] === '}') return null;
+  while (i < doc.length) {
+    ws();
+    const keyStart = i;
+    skipString();
+    const key = doc.slice(keyStart, i);
+    ws();
+    i++; // ':'
+    ws();
+    if (doc[i] === '[' && JSON.parse(key) === 'items') {
+      const items: string[] = [];
+      i++;
+      ws();
+      if (doc[i] === ']') i++;
+      else
+        for (;;) {
+          ws();
+          const start = i;
+          skipValue();
+          items.push(doc.slice(start, i));
+          ws();
+          if (doc[i++] === ']') break;
+        }
+      found = items;
+    } else skipValue();
+    ws();
+    if (doc[i++] === '}') break;
+  }
+  return found;
 }

@@ -1,0 +1,92 @@
+// Entries of a bank's credit listing that the gateway could not read, set aside for the operator
+// (rails/connector/intake.ts) instead of stopping the pull. Never deleted while open: one may be a
+// payment, and until the operator resolves it, it holds back the expiry of the links it may pay.
+import { createHash } from 'node:crypto';
+import type { Queryable } from './db.js';
+
+/**
+ * Which links an entry may be the payment of: the one its tr names (`intent`); none when it says
+ * it carries no tr; every link open when it was listed when its tr cannot be read.
+ */
+export type SetAsideHold = 'intent' | 'none' | 'links_open_when_seen';
+
+export interface SetAsideEntry {
+  id: string;
+  rail: string;
+  /** The cursor the listing was read after ('' from its start) and the entry's place in that page. */
+  afterCursor: string;
+  position: number;
+  /** The entry as the bank wrote it. */
+  raw: string;
+  problem: string;
+  /** As far as they could be read from it. */
+  bankTxnId: string | null;
+  tr: string | null;
+  holds: SetAsideHold;
+  seenAt: number;
+  resolvedAt: number | null;
+  resolution: string | null;
+}
+
+const toEntry = (r: Record<string, any>): SetAsideEntry => ({
+  id: r.id,
+  rail: r.rail,
+  afterCursor: r.after_cursor,
+  position: Number(r.position),
+  raw: r.raw,
+  problem: r.problem,
+  bankTxnId: r.bank_txn_id ?? null,
+  tr: r.tr ?? null,
+  holds: r.holds,
+  seenAt: Number(r.seen_at),
+  resolvedAt: r.resolved_at == null ? null : Number(r.resolved_at),
+  resolution: r.resolution ?? null,
+});
+
+/**
+ * SQL: whether an open entry may be the payment of verification `v` (an alias in the caller's
+ * query): the one whose tr it names, or any link created by the time it was listed when its tr
+ * could not be read.
+ */
+export const HELD_BY_SET_ASIDE = `EXISTS (SELECT 1 FROM bank_entries_set_aside s
+  WHERE s.rail = v.rail AND s.resolved_at IS NULL
+    AND ((s.holds = 'intent' AND s.tr = v.intent_tr) OR (s.holds = 'links_open_when_seen' AND s.seen_at >= v.created_at)))`;
+
+export const setAside = {
+  /** Records an entry; false when this place of the listing, with this text, was set aside before. */
+  async record(q: Queryable, e: Omit<SetAsideEntry, 'resolvedAt' | 'resolution'>): Promise<boolean> {
+    const rows = await q.query(
+      `INSERT INTO bank_entries_set_aside (id, rail, after_cursor, position, raw, raw_sha256, problem, bank_txn_id, tr, holds, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      [e.id, e.rail, e.afterCursor, e.position, e.raw, createHash('sha256').update(e.raw).digest('hex'), e.problem, e.bankTxnId, e.tr, e.holds, e.seenAt],
+    );
+    return rows.length === 1;
+  },
+  async list(q: Queryable, state: 'open' | 'resolved' | 'all', limit: number): Promise<SetAsideEntry[]> {
+    const where = { open: 'WHERE resolved_at IS NULL', resolved: 'WHERE resolved_at IS NOT NULL', all: '' }[state];
+    return (await q.query(`SELECT * FROM bank_entries_set_aside ${where} ORDER BY seen_at, id LIMIT ?`, [limit])).map(toEntry);
+  },
+  /** Open entries per rail (the metrics). */
+  async openByRail(q: Queryable): Promise<Map<string, number>> {
+    const rows = await q.query('SELECT rail, COUNT(*) AS n FROM bank_entries_set_aside WHERE resolved_at IS NULL GROUP BY rail');
+    return new Map(rows.map((r) => [String(r.rail), Number(r.n)]));
+  },
+  /** The operator's word on an open entry; null when there is no open entry with that id. */
+  async resolve(q: Queryable, id: string, note: string, at: number): Promise<SetAsideEntry | null> {
+    const [r] = await q.query('UPDATE bank_entries_set_aside SET resolved_at = ?, resolution = ? WHERE id = ? AND resolved_at IS NULL RETURNING *', [
+      at,
+      note,
+      id,
+    ]);
+    return r ? toEntry(r) : null;
+  },
+  /** Whether an open entry holds back this verification's expiry (see HELD_BY_SET_ASIDE). */
+  async holds(q: Queryable, v: { rail: string; intentTr: string | null; createdAt: number }): Promise<boolean> {
+    const rows = await q.query(
+      `SELECT 1 FROM bank_entries_set_aside WHERE rail = ? AND resolved_at IS NULL
+          AND ((holds = 'intent' AND tr = ?) OR (holds = 'links_open_when_seen' AND seen_at >= ?)) LIMIT 1`,
+      [v.rail, v.intentTr, v.createdAt],
+    );
+    return rows.length > 0;
+  },
+};

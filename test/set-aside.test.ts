@@ -1,0 +1,159 @@
+// An entry of the bank's credit listing that the gateway cannot read (an adapter's bug) does not
+// stop the pull: it is set aside for the operator, with the text the bank listed, shown in the
+// admin API and the metrics until the operator resolves it, and the pull goes on to
+// the credits after it. Unpaid live links expire again, except those the entry may be the
+// payment of: the one its tr names, or (when its tr cannot be read) every link open when it was
+// listed. Nothing is lost: the bank's statement still shows the payment as not recorded.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
+import { startLive } from './support/live.js';
+import type { Simulator } from './support/simulator.js';
+
+type Key = { client_id: string; client_secret: string };
+const SECRET = 'simulator-shared-secret-set-aside';
+const TTL_S = 2;
+const GRACE_S = 1;
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`a malformed entry in the bank's credit listing (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let sim: Simulator;
+    let live: Key;
+    let dropDb: (() => Promise<void>) | undefined;
+
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      ({ gw, sim, live } = await startLive({
+        secret: SECRET,
+        merchant: 'Set Aside',
+        databaseUrl,
+        env: {
+          RPD_LINK_TTL_SECONDS: String(TTL_S),
+          NOTIFICATION_GRACE_SECONDS: String(GRACE_S),
+          BANK_PULL_INTERVAL_MS: '300',
+          RAIL_TIMEOUT_MS: '1000',
+        },
+      }));
+    });
+    after(async () => {
+      await gw?.stop();
+      await sim?.stop();
+      await dropDb?.();
+    });
+
+    const create = async (vid: string) => {
+      const r = await gw.cashfree(live).createRpd({ verification_id: vid, name: 'John Doe' });
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const status = async (vid: string) => (await gw.cashfree(live).status({ verification_id: vid })).json.status;
+    const setAside = async (state = 'open') => {
+      const r = await gw.admin('GET', `/bank/set-aside?state=${state}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json as { count: number; items: any[] };
+    };
+    const metric = async () => {
+      const line = (await gw.request('GET', '/metrics')).text.split('\n').find((l) => l.startsWith('pennygate_bank_entries_set_aside{'));
+      return line ? Number(line.split(' ').pop()) : null;
+    };
+    const pastExpiry = (...links: any[]) =>
+      eventually(
+        async () => Date.now(),
+        (t) => links.every((l) => t > Date.parse(l.valid_upto) + GRACE_S * 1000 + 1500),
+        (TTL_S + GRACE_S + 10) * 1000,
+        'the links to run out',
+      );
+
+    it('with a readable tr: sets it aside and goes on; only the link it names waits for the operator', async () => {
+      const held = await create(`held-${store}`);
+      const unpaid = await create(`unpaid-${store}`);
+      const recovered = await create(`recovered-${store}`);
+      // The adapter reports the first payment with amount_paise "1.00": the notification is refused
+      // (400), and the pull lists it the same way. The next payment's notification is lost: only
+      // the pull, read past the malformed entry, can bring it in.
+      await sim.faults({ malformed_amount: 1 });
+      const bad = await sim.pay(held.upi_link);
+      await sim.faults({ notify_drop: 1 });
+      const good = await sim.pay(recovered.upi_link);
+      await sim.faults({});
+
+      assert.equal((await eventually(() => status(`recovered-${store}`), (s) => s !== 'CREATED', 10_000, 'the recovered credit')), 'SUCCESS');
+      const listed = await eventually(() => setAside(), (l) => l.count === 1, 10_000, 'the entry set aside');
+      const entry = listed.items[0];
+      assert.equal(entry.rail, 'connector');
+      assert.equal(entry.bank_txn_id, bad.bank_txn_id);
+      assert.equal(entry.tr, String(held.ref_id));
+      assert.equal(entry.holds, 'intent');
+      assert.match(entry.problem, /amount_paise/);
+      assert.match(entry.raw, /"amount_paise":"1\.00"/); // as the bank listed it
+      assert.equal(JSON.parse(entry.raw).bank_txn_id, bad.bank_txn_id);
+      assert.equal(entry.recorded_credit, null);
+      assert.equal(entry.resolved_at, null);
+      assert.equal(await metric(), 1);
+
+      // Past their time: the unpaid link expires (the intake is not held), the one the entry names waits.
+      await pastExpiry(held, unpaid);
+      assert.equal(await eventually(() => status(`unpaid-${store}`), (s) => s !== 'CREATED', 10_000, 'the unpaid link'), 'EXPIRED');
+      assert.equal(await status(`held-${store}`), 'CREATED');
+
+      // Nothing is lost: the bank's statement shows that payment as not recorded (nor refunded) by the gateway.
+      const day = new Date().toISOString().slice(0, 10);
+      const rec = (await gw.admin('GET', `/reconciliation?from=${day}&to=${day}`)).json;
+      assert.deepEqual(
+        rec.differences.filter((d: any) => d.bank_txn_id === bad.bank_txn_id).map((d: any) => d.kind).sort(),
+        ['credit_not_recorded', 'refund_missing'],
+        JSON.stringify(rec),
+      );
+
+      // Resolving needs a note; then the link it held expires like any other, and the entry leaves the open list.
+      assert.equal((await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, {})).status, 400);
+      const resolved = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'refunded at the bank by hand, ticket 42' });
+      assert.equal(resolved.status, 200, resolved.text);
+      assert.equal(resolved.json.resolution, 'refunded at the bank by hand, ticket 42');
+      assert.equal((await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'again' })).status, 404);
+      assert.equal(await eventually(() => status(`held-${store}`), (s) => s !== 'CREATED', 10_000, 'the held link'), 'EXPIRED');
+      assert.equal((await setAside()).count, 0);
+      assert.equal((await setAside('all')).count, 1);
+      assert.equal(await metric(), 0);
+      // The good payment was recorded once and its rupee goes back; the pull did not stop.
+      await eventually(
+        async () => (await sim.ledger()).refunds.filter((r) => r.bank_txn_id === good.bank_txn_id),
+        (rs) => rs.length === 1 && rs[0].status === 'success',
+        15_000,
+        'the recovered credit refunded',
+      );
+    });
+
+    it('with a tr it cannot read: holds the links open when it was listed, not those made after', async () => {
+      const before = (await setAside('all')).count;
+      const open = await create(`open-${store}`);
+      const paid = await create(`paid-${store}`);
+      await sim.faults({ malformed_tr: 1 });
+      const bad = await sim.pay(paid.upi_link);
+      await sim.faults({});
+      const listed = await eventually(() => setAside(), (l) => l.count === 1, 10_000, 'the entry set aside');
+      const entry = listed.items[0];
+      assert.equal(entry.bank_txn_id, bad.bank_txn_id);
+      assert.equal(entry.tr, null);
+      assert.equal(entry.holds, 'links_open_when_seen');
+      assert.ok(entry.raw.includes(`"tr":${paid.ref_id}`), entry.raw); // the number as the bank wrote it
+      const after = await create(`after-${store}`);
+      assert.ok(Date.parse(entry.seen_at) < Date.now());
+
+      await pastExpiry(open, paid, after);
+      assert.equal(await eventually(() => status(`after-${store}`), (s) => s !== 'CREATED', 10_000, 'the later link'), 'EXPIRED');
+      assert.equal(await status(`open-${store}`), 'CREATED');
+      assert.equal(await status(`paid-${store}`), 'CREATED');
+
+      // Resolved: the held links expire.
+      const r = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'the connector sent it again, fixed' });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(await eventually(() => status(`open-${store}`), (s) => s !== 'CREATED', 10_000, 'the open link'), 'EXPIRED');
+      assert.equal(await status(`paid-${store}`), 'EXPIRED');
+      assert.equal((await setAside('all')).count, before + 1);
+      assert.equal((await setAside()).count, 0);
+    });
+  });
+}
