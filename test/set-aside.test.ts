@@ -1,12 +1,12 @@
 // An entry of the bank's credit listing that the gateway cannot read (an adapter's bug) does not
 // stop the pull: it is set aside for the operator, with the text the bank listed, shown in the
-// admin API and the metrics until the operator resolves it, and the pull goes on to
+// admin API, the console and the metrics until the operator resolves it, and the pull goes on to
 // the credits after it. Unpaid live links expire again, except those the entry may be the
 // payment of: the one its tr names, or (when its tr cannot be read) every link open when it was
 // listed. Nothing is lost: the bank's statement still shows the payment as not recorded.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
 import { startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
@@ -107,6 +107,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
         JSON.stringify(rec),
       );
 
+      // The console shows it (its raw text too) until it is resolved.
+      const money = await consolePage(gw, '/console/money');
+      assert.match(money, new RegExp(bad.bank_txn_id));
+      assert.match(money, /&quot;amount_paise&quot;:&quot;1\.00&quot;|"amount_paise":"1\.00"/);
+
       // Resolving needs a note; then the link it held expires like any other, and the entry leaves the open list.
       assert.equal((await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, {})).status, 400);
       const resolved = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'refunded at the bank by hand, ticket 42' });
@@ -147,13 +152,42 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(await status(`open-${store}`), 'CREATED');
       assert.equal(await status(`paid-${store}`), 'CREATED');
 
-      // Resolved: the held links expire.
-      const r = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'the connector sent it again, fixed' });
-      assert.equal(r.status, 200, r.text);
+      // Resolved from the console: the held links expire.
+      const { cookie, csrf } = await consoleSession(gw);
+      const r = await fetch(`${gw.url}/console/bank/set-aside/${encodeURIComponent(entry.id)}/resolve`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, note: 'the connector sent it again, fixed' }).toString(),
+      });
+      assert.equal(r.status, 303, await r.text());
       assert.equal(await eventually(() => status(`open-${store}`), (s) => s !== 'CREATED', 10_000, 'the open link'), 'EXPIRED');
       assert.equal(await status(`paid-${store}`), 'EXPIRED');
       assert.equal((await setAside('all')).count, before + 1);
       assert.equal((await setAside()).count, 0);
     });
   });
+}
+
+/** A console session over plain HTTP: its cookie and the CSRF token of its forms. */
+async function consoleSession(gw: Gateway) {
+  const login = await fetch(`${gw.url}/console/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: ADMIN_TOKEN }).toString(),
+  });
+  assert.equal(login.status, 303);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const page = await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  assert.ok(csrf, 'a CSRF token on the money page');
+  return { cookie, csrf };
+}
+
+async function consolePage(gw: Gateway, path: string) {
+  const { cookie } = await consoleSession(gw);
+  const r = await fetch(gw.url + path, { headers: { cookie } });
+  assert.equal(r.status, 200);
+  return r.text();
 }

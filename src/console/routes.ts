@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
 import { verifications, credits } from '../store/repository.js';
+import { setAside } from '../store/set-aside.js';
+import { resolveSetAside } from '../admin/live.js';
 import { deadJobs, retryDead } from '../jobs/queue.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
@@ -45,6 +47,7 @@ const DONE: Record<string, string> = {
   rate: 'Rate limit saved.',
   branding: 'Branding saved.',
   key_revoked: 'The key was revoked: it stopped working on every instance at once.',
+  set_aside_resolved: 'The entry was resolved: the links it held may expire now.',
   signed_out: 'Signed out.',
 };
 
@@ -477,8 +480,28 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
   app.get('/money', hide, async (req, reply) => {
     const owed = await credits.outstanding(s.db, 200);
     const dead = await deadJobs(s.db, 200);
+    const unread = await setAside.list(s.db, 'open', 200);
     const overdueBefore = Date.now() - s.cfg.refundAlertMs;
-    const body = html`<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
+    // Only where there is a bank to read (or something left from one): a sandbox-only gateway has none.
+    const unreadSection =
+      s.rails.live || unread.length
+        ? html`<h2>Bank entries set aside: ${String(unread.length)}</h2>
+<p>Entries of the bank's credit listing the gateway could not read. Each may be a payment: find it at the bank, then record what became of it. Until then the links it may pay stay open.</p>
+${table(
+  ['seen', 'problem', 'bank_txn_id', 'tr', 'holds', 'as the bank listed it', ''],
+  unread.map((e) => [
+    html`${when(e.seenAt)}`,
+    html`${e.problem}`,
+    html`<span class="mono">${e.bankTxnId ?? ''}</span>`,
+    e.tr && /^[1-9]\d{0,15}$/.test(e.tr) ? html`<a href="/console/verifications/${e.tr}">${e.tr}</a>` : html`<span class="mono">${e.tr ?? ''}</span>`,
+    html`${e.holds === 'intent' ? 'its link' : e.holds === 'none' ? 'nothing' : 'links open when seen'}`,
+    html`<span class="mono">${e.raw.length > 600 ? `${e.raw.slice(0, 600)}…` : e.raw}</span>`,
+    html`<form method="post" action="/console/bank/set-aside/${e.id}/resolve" class="inline">${csrf(req)}<label for="note-${e.id}">What became of it</label><input id="note-${e.id}" name="note" type="text" maxlength="500" required><button type="submit">Resolve</button></form>`,
+  ]),
+  'Bank entries set aside',
+)}`
+        : html``;
+    const body = html`${unreadSection}<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
 ${table(
   ['received', 'UTR', 'verification', 'disposition', 'amount', 'refund', 'attempts', 'last error'],
   owed.items.map((c) => [
@@ -508,6 +531,14 @@ ${table(
   'Dead jobs',
 )}`;
     return send(reply, page(req, 'Money', '/console/money', body));
+  });
+
+  app.post<{ Params: { id: string } }>('/bank/set-aside/:id/resolve', hide, async (req, reply) => {
+    const note = form(req).note;
+    if (typeof note !== 'string' || !note.trim() || note.length > 500) throw new ConsoleRefusal(400, 'Say what became of the entry (up to 500 characters).');
+    const e = req.params.id.length <= 64 ? await resolveSetAside(s, req.params.id, note.trim()) : null;
+    if (!e) throw new ConsoleRefusal(404, 'No open entry set aside with that id.');
+    return reply.redirect('/console/money?done=set_aside_resolved', 303);
   });
 
   app.post<{ Params: { id: string } }>('/jobs/:id/retry', hide, async (req, reply) => {
