@@ -162,3 +162,65 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+// The case no conditional write can catch: nothing recorded the bank's acceptance (its answer to
+// the payout was lost) and its status API did not show the payout past the not-sent wait (which
+// the connector contract forbids), so the drop was closed as not sent, and the bank made the
+// payout. The statement's reconciliation must list it: a rupee paid out on a verification the
+// merchant was told never went through.
+describe('a payout the bank made for a drop closed as not sent (SQLite)', () => {
+  let s: Services | undefined;
+  let sim: BankSimulator | undefined;
+  after(async () => {
+    await s?.qr.close();
+    await s?.db.close();
+    await sim?.close();
+  });
+
+  it('is a difference in the reconciliation', async () => {
+    sim = new BankSimulator({ port: await freePort(), gateway: 'http://127.0.0.1:9', secret: SECRET });
+    const simUrl = `http://127.0.0.1:${await sim.listen()}`;
+    s = await openServices(
+      loadConfig({
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-payout-unsent-')),
+        ADMIN_TOKEN: 'payout-race-admin-token-0123456789',
+        BANK_CONNECTOR_URL: simUrl,
+        BANK_CONNECTOR_SECRET: SECRET,
+        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
+        LIVE_PAYEE_NAME: 'Pennygate Live',
+        LIVE_MCC: '6012',
+        MOBILE_RAIL_TIMEOUT_MS: String(RAIL_TIMEOUT_MS),
+        MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000',
+      }),
+      createLogger('silent'),
+    );
+    const { liveKey } = await s.merchants.create('Unsent Payout Lending');
+    const principal = (await s.merchants.authenticate(liveKey!.client_id, liveKey!.client_secret))!;
+    sim.setFaults({ status_lag_ms: 600_000 });
+    // The bank makes the payout; its answer is lost on the way back (what a timeout looks like).
+    const rail = s.rails.live!;
+    const payout = rail.payout.bind(rail);
+    rail.payout = async (req) => {
+      await payout(req);
+      return { status: 'unknown', reason: 'the answer was lost' };
+    };
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const from = Date.now() - 60_000;
+    const r = await s.mobile.pennyDrop(principal, { dialect: 'cashfree', verificationId: 'unsent', mobile: '9876543210', name: 'Priya Sharma', consent });
+    assert.equal(r.outcome, 'unavailable');
+    const sent = (await verifications.byOwner(s.db, ownerOf(principal), { verificationId: 'unsent' }))!;
+    await sleep(Math.max(0, sent.payoutAt! + NOT_SENT_AFTER_MS + 200 - Date.now()));
+    assert.deepEqual(await s.mobile.reconcile(sent.refId, 3), { done: true });
+    const closed = (await verifications.byRef(s.db, sent.refId))!;
+    assert.equal(closed.statusReason, 'payout_not_sent');
+
+    const payouts = sim.ledger().payouts;
+    assert.equal(payouts.length, 1);
+    assert.equal(payouts[0].status, 'success');
+    const report = await s.reconciliation!.run(from, Date.now() + 60_000);
+    const found = report.differences.filter((d) => d.reference === payouts[0].reference);
+    assert.deepEqual(found.map((d) => d.kind), ['payout_status_differs'], JSON.stringify(report));
+    assert.equal(found[0].bank_status, 'success');
+    assert.equal(found[0].gateway_status, 'not_sent');
+  });
+});

@@ -9,7 +9,7 @@ import type { ConnectorRail } from '../rails/connector/rail.js';
 import type { Logger } from './verifications.js';
 
 /** A payout the bank reports, found by the key the gateway sent it with. */
-export const PAYOUT_BY_KEY_SQL = 'SELECT payout_status FROM verifications WHERE payout_key = ? AND rail = ?';
+export const PAYOUT_BY_KEY_SQL = 'SELECT payout_status, status FROM verifications WHERE payout_key = ? AND rail = ?';
 
 export const JOB_RECONCILE = 'bank.reconcile';
 
@@ -116,6 +116,18 @@ export class Reconciliation {
       const settled = v.payout_status === 'success' || v.payout_status === 'failed';
       if (settled && p.status !== 'pending' && p.status !== v.payout_status) {
         differences.push({ kind: 'payout_status_differs', reference: p.reference, bank_status: p.status, gateway_status: v.payout_status, detail: 'the gateway and the bank disagree on what became of a payout' });
+      }
+      // A drop closed while its payout had no answer (closed as not sent: the bank's status API
+      // did not know it in time) that the bank made after all: a rupee paid out on a verification
+      // the merchant was told did not go through. Only this list can show it.
+      if (!settled && v.status !== 'created' && p.status !== 'failed') {
+        differences.push({
+          kind: 'payout_status_differs',
+          reference: p.reference,
+          bank_status: p.status,
+          gateway_status: 'not_sent',
+          detail: 'the gateway closed this penny drop as not sent, and the bank made the payout',
+        });
       }
     }
     return {
