@@ -6,7 +6,8 @@
 // listed. Nothing is lost: the bank's statement still shows the payment as not recorded.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
+import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 import { startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
@@ -111,6 +112,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const money = await consolePage(gw, '/console/money');
       assert.match(money, new RegExp(bad.bank_txn_id));
       assert.match(money, /&quot;amount_paise&quot;:&quot;1\.00&quot;|"amount_paise":"1\.00"/);
+      if (store === 'sqlite' && !needsChromium) await auditMoneyPage(gw, bad.bank_txn_id);
 
       // Resolving needs a note; then the link it held expires like any other, and the entry leaves the open list.
       assert.equal((await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, {})).status, 400);
@@ -190,4 +192,24 @@ async function consolePage(gw: Gateway, path: string) {
   const r = await fetch(gw.url + path, { headers: { cookie } });
   assert.equal(r.status, 200);
   return r.text();
+}
+
+/** The money page with an entry set aside, in a browser as an operator sees it: readable, its form labelled, no serious axe finding. */
+async function auditMoneyPage(gw: Gateway, bankTxnId: string) {
+  const browser = await launch();
+  try {
+    const page = await (await browser.newContext(DESKTOP)).newPage();
+    await page.goto(`${gw.url}/console/login`);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname !== '/console/login');
+    await page.goto(`${gw.url}/console/money`);
+    const table = page.getByRole('table', { name: 'Bank entries set aside' });
+    assert.match((await table.textContent())!, new RegExp(bankTxnId));
+    assert.equal(await table.getByLabel('What became of it').count(), 1);
+    assert.deepEqual(await seriousViolations(page), []);
+    await keepScreenshot(page, 'set-aside', 'money-page');
+  } finally {
+    await browser.close();
+  }
 }
