@@ -320,8 +320,10 @@ export class Webhooks {
         now + this.cfg.webhook.retryForMs,
         id,
       ]);
+      // A dead job (it kept failing) is brought back too: moving its run_at alone would leave it
+      // where no runner claims it, and the replay would send nothing.
       const moved = await q.query(
-        'UPDATE jobs SET run_at = ? WHERE kind = ? AND subject = ? AND done_at IS NULL RETURNING id',
+        'UPDATE jobs SET run_at = ?, dead_at = NULL, failures = 0 WHERE kind = ? AND subject = ? AND done_at IS NULL RETURNING id',
         [now, JOB_WEBHOOK, id],
       );
       if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now }, now);
