@@ -107,7 +107,7 @@ export async function startGateway(cfg: Config, log: Logger) {
   // Webhooks run apart from money jobs, so a slow receiver never delays a refund or an expiry.
   const webhookRunner = new JobRunner(
     s.db,
-    { [JOB_WEBHOOK]: (job) => s.webhooks.deliver(job.subject) },
+    { [JOB_WEBHOOK]: (job) => s.webhooks.deliver(job.subject, job.id) },
     { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.webhook.concurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
   );
   s.webhooks.onWork = () => webhookRunner.wake();

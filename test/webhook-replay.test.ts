@@ -102,5 +102,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // The replay took the dead letter's place: it is no longer listed as dead.
       assert.ok(!(await gw.admin('GET', '/jobs/dead')).json.items.some((j: any) => j.subject === id));
     });
+
+    it('sends the event once more when the replay comes while an attempt is on its way, and that attempt succeeds', async () => {
+      // The first attempt is answered 200 after 1.5 s; the operator replays within that time.
+      receiver.plan = [{ status: 200, afterMs: 1500 }, 200];
+      const id = await paidEvent('Replayed In Flight');
+      await eventually(async () => copiesOf(id).length, (n) => n === 1, 10_000, 'the first attempt to reach the receiver');
+      const r = await gw.admin('POST', `/webhook-deliveries/${id}/replay`);
+      assert.equal(r.status, 200, r.text);
+      await eventually(async () => copiesOf(id).length, (n) => n === 2, 10_000, 'the replay after the attempt in flight');
+      const log = await eventually(
+        async () => (await gw.admin('GET', `/webhook-deliveries/${id}`)).json,
+        (l) => l.status === 'delivered' && l.attempt_log.length === 2,
+        10_000,
+        'both attempts logged',
+      );
+      assert.deepEqual(log.attempt_log.map((a: any) => [a.attempt, a.status_code]), [[1, 200], [2, 200]]);
+      // One after the other, not both at once; and no third copy.
+      assert.equal(receiver.maxInFlight, 1);
+      await gw.idle();
+      assert.equal(copiesOf(id).length, 2);
+      assert.deepEqual(copiesOf(id).map((c) => c.headers['x-webhook-attempt']), ['1', '2']);
+    });
   });
 }

@@ -130,7 +130,8 @@ export class Webhooks {
 
   // ------------------------------------------------------------------ delivery
 
-  async deliver(id: string): Promise<JobResult> {
+  /** One run of the delivery job `jobId` (the runner's job id) for delivery `id`. */
+  async deliver(id: string, jobId?: number): Promise<JobResult> {
     // With what an attempt needs, in one statement: the merchant's settings (its webhook and the
     // secret sealed for it), the mode of the verification (which key's secret signs a Cashfree
     // event) and, until the body is rendered, the event it is rendered from.
@@ -143,6 +144,18 @@ export class Webhooks {
       [id],
     );
     if (!d || d.status !== 'pending') return { done: true };
+    if (d.replays > 0 && jobId !== undefined) {
+      // A replayed delivery may have a second job: the replay's, made while an attempt was on its
+      // way (see replay). One attempt at a time: wait for an attempt another job has on its way;
+      // a job older than another still open has been taken over by that one.
+      const [o] = await this.db.query(
+        `SELECT COUNT(CASE WHEN id > ? THEN 1 END) AS newer, COUNT(CASE WHEN locked_until >= ? THEN 1 END) AS running
+           FROM jobs WHERE kind = ? AND subject = ? AND id <> ? AND done_at IS NULL AND dead_at IS NULL`,
+        [jobId, Date.now(), JOB_WEBHOOK, id, jobId],
+      );
+      if (Number(o.newer) > 0) return { done: true };
+      if (Number(o.running) > 0) return { retryAt: Date.now() + 250 };
+    }
     const busy = this.inFlight.get(d.merchant_id) ?? 0;
     const { perMerchant, concurrency } = this.cfg.webhook;
     const share = this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
@@ -191,20 +204,29 @@ export class Webhooks {
       next = now + backoffMs(attempt, this.cfg.webhook.retryBaseMs, this.cfg.webhook.retryCapMs);
       if (next > d.give_up_at) (status = 'failed'), (next = null);
     }
+    let replayed = false;
     await this.db.tx(async (q) => {
       await q.query(
         `INSERT INTO webhook_attempts (delivery_id, attempt, url, started_at, status_code, latency_ms, error, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         [d.id, attempt, d.url, started, result.statusCode, latency, result.error, next],
       );
-      await q.query(
-        'UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, delivered_at = ? WHERE id = ?',
-        [attempt, status, next, delivered ? now : null, d.id],
+      // Only if no replay came while this attempt was on its way: the operator asked for one more
+      // delivery after it, so this outcome is logged but neither ends nor reschedules the delivery.
+      const ended = await q.query(
+        'UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, delivered_at = ? WHERE id = ? AND replays = ? RETURNING id',
+        [attempt, status, next, delivered ? now : null, d.id, d.replays],
       );
+      if (ended.length === 0) {
+        replayed = true;
+        await q.query('UPDATE webhook_deliveries SET attempts = ? WHERE id = ? AND attempts < ?', [attempt, d.id, attempt]);
+      }
     });
     if (!delivered) {
       this.log.warn({ delivery: d.id, attempt, status_code: result.statusCode, error: result.error, next_attempt_at: next }, 'webhook not delivered');
     }
+    // Replayed meanwhile: run again now; the next run hands over to the replay's job if it has one.
+    if (replayed) return { retryAt: Date.now() };
     return next === null ? { done: true } : { retryAt: next, error: result.error ?? `HTTP ${result.statusCode}` };
   }
 
@@ -309,22 +331,28 @@ export class Webhooks {
     };
   }
 
-  /** Sends an event again now (same id and body), whatever became of it before. */
+  /**
+   * Sends an event again now (same id and body), whatever became of it before: one more attempt
+   * at least, logged, and retried until delivered. With an attempt on its way, after it.
+   */
   async replay(id: string) {
     const now = Date.now();
     const found = await this.db.tx(async (q) => {
       const [d] = await q.query(`SELECT id FROM webhook_deliveries WHERE id = ?${this.db.forUpdate}`, [id]);
       if (!d) return false;
-      await q.query("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, give_up_at = ? WHERE id = ?", [
-        now,
-        now + this.cfg.webhook.retryForMs,
-        id,
-      ]);
+      // replays moves so that an attempt on its way now does not end the delivery (see attempt).
+      await q.query(
+        "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, give_up_at = ?, replays = replays + 1 WHERE id = ?",
+        [now, now + this.cfg.webhook.retryForMs, id],
+      );
       // A dead job (it kept failing) is brought back too: moving its run_at alone would leave it
-      // where no runner claims it, and the replay would send nothing.
+      // where no runner claims it, and the replay would send nothing. A job a live worker holds is
+      // left to it: its attempt may already have ended the delivery, and the runner then closes
+      // the job; the replay gets a job of its own, which waits for that attempt (see deliver).
       const moved = await q.query(
-        'UPDATE jobs SET run_at = ?, dead_at = NULL, failures = 0 WHERE kind = ? AND subject = ? AND done_at IS NULL RETURNING id',
-        [now, JOB_WEBHOOK, id],
+        `UPDATE jobs SET run_at = ?, dead_at = NULL, failures = 0
+          WHERE kind = ? AND subject = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?) RETURNING id`,
+        [now, JOB_WEBHOOK, id, now],
       );
       if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now }, now);
       return true;

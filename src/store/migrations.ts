@@ -785,6 +785,14 @@ export const MIGRATIONS: Migration[] = [
       await c.exec('CREATE INDEX IF NOT EXISTS bank_entries_set_aside_open ON bank_entries_set_aside (rail, tr) WHERE resolved_at IS NULL');
     },
   },
+  {
+    // How many times the operator has asked for a delivery again. An attempt that was on its way
+    // when a replay came finds the count moved when it ends, and leaves the delivery pending for
+    // the replay instead of ending it (jobs/webhooks.ts). A constant default: no table rewrite.
+    version: 28,
+    name: 'webhook_delivery_replays',
+    up: (c) => addColumn(c, 'webhook_deliveries', 'replays', 'INTEGER NOT NULL DEFAULT 0'),
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
