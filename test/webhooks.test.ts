@@ -101,6 +101,43 @@ describe('webhooks', () => {
     assert.ok(Date.parse(log.give_up_at) - Date.parse(log.created_at) >= 24 * 3_600_000);
   });
 
+  it('after a key rotation, a retry is signed with the secret in use in the body as in the headers', async () => {
+    const rotating = await Receiver.start();
+    rotating.plan = [500];
+    try {
+      const m = await gw.merchant('Rotating Secret');
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: rotating.url, dialect: 'cashfree' });
+      await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+      const [first] = await eventually(async () => rotating.received, (r) => r.length >= 1, 10_000, 'a first attempt');
+      assert.deepEqual(verifyCashfree(first.body, first.headers, m.test_key.client_secret), { headerOk: true, bodyOk: true });
+      // The merchant rotates: a second pair, deployed, then the first revoked.
+      const fresh = await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' });
+      assert.equal(fresh.status, 201, fresh.text);
+      assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
+      // Two more failures, so that the next attempts all started after the revocation.
+      const n = rotating.received.length;
+      await eventually(async () => rotating.received.length, (k) => k >= n + 2, 10_000, 'attempts after the rotation');
+      rotating.plan = [200];
+      const [d] = await eventually(
+        async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+        (items: any[]) => items[0]?.status === 'delivered',
+        10_000,
+        'the delivery',
+      );
+      const last = rotating.received.at(-1)!;
+      assert.deepEqual(verifyCashfree(last.body, last.headers, fresh.json.client_secret), { headerOk: true, bodyOk: true });
+      // The event itself is unchanged: only its signature is new.
+      const { signature: oldSig, ...was } = JSON.parse(first.body);
+      const { signature: newSig, ...now } = JSON.parse(last.body);
+      assert.deepEqual(now, was);
+      assert.notEqual(newSig, oldSig);
+      // The delivery log shows the body as last sent.
+      assert.equal((await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json.body, last.body);
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it('replays an event through the admin API', async () => {
     receiver.plan = [200];
     const items = (await gw.admin('GET', `/merchants/${merchant.id}/webhook/deliveries`)).json.items;

@@ -25,6 +25,12 @@ export interface WebhookFormat {
   eventType(e: DomainEvent): string | null;
   /** The body, rendered and signed once, at the first delivery attempt. */
   render(e: DomainEvent, secret: string, ctx: RenderContext): Promise<string> | string;
+  /**
+   * For a format that signs inside the body: the rendered body with that signature made with
+   * `secret`, every other byte the same. Each attempt is sent through it, so that a body rendered
+   * before the merchant's secret changed is signed as the headers are.
+   */
+  resign?(body: string, secret: string): string;
   headers(d: { id: string; body: string; attempt: number; now: number }, secret: string): Record<string, string>;
 }
 

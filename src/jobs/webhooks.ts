@@ -115,7 +115,10 @@ export class Webhooks {
     return kind === 'webhook_secret' ? this.merchants.unseal(sealed) : this.merchants.clientSecret(q, merchantId, mode);
   }
 
-  /** The body of a delivery: rendered once from the event as it was, then the same bytes every time. */
+  /**
+   * The body of a delivery: rendered once from the event as it was, then the same bytes every
+   * time (but for a signature in the body, made again by the format's resign when the secret changed).
+   */
   private async body(d: Row, secret: string): Promise<string> {
     if (d.body !== null) return d.body;
     // The event came with the delivery (deliver's statement) while the body was not rendered.
@@ -185,9 +188,13 @@ export class Webhooks {
     const attempt = d.attempts + 1;
     const started = Date.now();
     let result: { statusCode: number | null; error: string | null };
+    // A body signed again (the secret changed since it was rendered): stored as sent.
+    let resigned: string | null = null;
     try {
       if (!secret) throw new Error(secretError ?? 'no signing secret: the webhook or key was removed');
-      const body = await this.body(d, secret);
+      const stored = await this.body(d, secret);
+      const body = format.resign ? format.resign(stored, secret) : stored;
+      if (body !== stored) resigned = body;
       result = await this.send(d.url, body, format.headers({ id: d.id, body, attempt, now: started }, secret));
     } catch (err) {
       result = { statusCode: null, error: `not sent: ${(err as Error).message}` };
@@ -211,6 +218,7 @@ export class Webhooks {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         [d.id, attempt, d.url, started, result.statusCode, latency, result.error, next],
       );
+      if (resigned !== null) await q.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [resigned, d.id]);
       // Only if no replay came while this attempt was on its way: the operator asked for one more
       // delivery after it, so this outcome is logged but neither ends nor reschedules the delivery.
       const ended = await q.query(
@@ -278,7 +286,8 @@ export class Webhooks {
 
   /**
    * An event as the merchant's receiver would get it in `dialect`: the body a delivery of it
-   * sent (the same bytes), else rendered now, and the signed headers of a first attempt.
+   * sent (the same bytes, its body signature made with the current secret), else rendered now,
+   * and the signed headers of a first attempt.
    * Null when the dialect has no such event.
    */
   async signed(eventId: string, dialect: string, now = Date.now()): Promise<{ eventType: string; body: string; headers: Record<string, string> } | null> {
@@ -298,8 +307,10 @@ export class Webhooks {
         : await this.merchants.clientSecret(this.db, e.merchantId, e.verification.mode);
     if (!secret) throw new Error(`${dialect} events are signed with the webhook secret: set the merchant's webhook (dialect ${dialect}) first`);
     const [d] = await this.db.query('SELECT body, dialect FROM webhook_deliveries WHERE id = ?', [eventId]);
-    const body =
+    const rendered =
       d?.body && d.dialect === dialect ? (d.body as string) : await format.render(e, secret, { q: this.db, upiLink: this.upiLink, qr: this.qr });
+    // Signed with the secret the headers use, as a delivery attempt is.
+    const body = format.resign ? format.resign(rendered, secret) : rendered;
     return { eventType, body, headers: { ...format.headers({ id: e.id, body, attempt: 1, now }, secret), 'content-type': 'application/json' } };
   }
 

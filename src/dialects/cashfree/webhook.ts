@@ -41,6 +41,18 @@ export const cashfreeWebhook: WebhookFormat = {
       data,
     });
   },
+  // Cashfree signs a webhook when it sends it, with the client secret in use then (the oldest
+  // active key): a retry after a rotation carries the new secret's signature in the body as well
+  // as in its headers, or a receiver that checks the body refuses it. Only `signature` changes.
+  resign(body, secret) {
+    const parsed = JSON.parse(body) as { signature: string; data: Record<string, unknown> };
+    const signature = dataSignature(parsed.data, secret);
+    if (parsed.signature === signature) return body;
+    const was = `{"signature":${JSON.stringify(parsed.signature)}`;
+    // render puts the signature first: replace those bytes alone.
+    if (body.startsWith(was)) return `{"signature":${JSON.stringify(signature)}${body.slice(was.length)}`;
+    return JSON.stringify({ ...parsed, signature });
+  },
   headers({ id, body, attempt, now }, secret) {
     const timestamp = String(now);
     return {
