@@ -11,6 +11,7 @@ import { merchantView } from './admin/views.js';
 import { WebhookAddressError } from './jobs/webhook-address.js';
 import { importIfsc } from './store/ifsc-import.js';
 import { countIfsc, lookupIfsc } from './store/ifsc.js';
+import { events } from './store/repository.js';
 import { TEST_EVENTS, TestEventError, sendTestEvent } from './jobs/test-events.js';
 import type { Services } from './services.js';
 import { merchantNameProblem } from './engine/merchants.js';
@@ -561,20 +562,22 @@ function table(head: string[], rows: string[][]) {
 }
 
 async function listen(s: Services, merchantId: string, dialect: string, target: URL) {
-  const seen = new Set<string>();
-  let since = Date.now();
+  // Events are followed in the order they became visible, not by their timestamps: an event
+  // stamped by a clock that is behind, or whose transaction committed long after its stamp, is
+  // forwarded all the same. Below `from`, every event has been read; above it, `seen` holds the
+  // ones read (forwarded, or there when listen started), so that each is forwarded once.
+  let from = await events.horizon(s.db);
+  const seen = new Map<string, number>();
+  for (const e of await events.since(s.db, merchantId, from)) seen.set(e.id, e.order);
   let stopping = false;
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
   while (!stopping) {
-    const events = await s.db.query('SELECT id, created_at FROM events WHERE merchant_id = ? AND created_at >= ? ORDER BY created_at, id', [
-      merchantId,
-      since,
-    ]);
-    for (const e of events) {
+    // Read before the events: whatever is below it is in what the next query reads.
+    const horizon = await events.horizon(s.db);
+    for (const e of await events.since(s.db, merchantId, from)) {
       if (seen.has(e.id)) continue;
-      seen.add(e.id);
-      since = Math.max(since, Number(e.created_at) - 5000); // a slower writer's commit may land a little in the past
+      seen.set(e.id, e.order);
       const signed = await s.webhooks.signed(e.id, dialect);
       if (!signed) continue; // the dialect has no such event
       let outcome: string;
@@ -587,6 +590,8 @@ async function listen(s: Services, merchantId: string, dialect: string, target: 
       const line = { at: new Date().toISOString(), event_id: e.id, event_type: signed.eventType, forwarded_to: target.toString(), result: outcome };
       process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_type}  ${line.event_id}  -> ${outcome}`) + '\n');
     }
+    from = Math.max(from, horizon);
+    for (const [id, order] of seen) if (order < from) seen.delete(id);
     await new Promise((r) => setTimeout(r, 300));
   }
 }

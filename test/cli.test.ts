@@ -9,7 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
+import pg from 'pg';
+import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
@@ -176,3 +177,88 @@ describe('command line', () => {
     }
   });
 });
+
+// `listen` follows events in the order they became visible, not by their timestamps: an event
+// stamped by a clock that is behind, or whose transaction committed long after its stamp, is
+// forwarded all the same.
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`listen misses no event (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let env: Record<string, string>;
+    let databaseUrl: string | undefined;
+    let drop: () => Promise<void> = async () => {};
+    before(async () => {
+      ({ databaseUrl, drop } = await storeFor(store));
+      // This instance's clock is 10 s behind the machine's (and the listening CLI's).
+      const behind = `data:text/javascript,${encodeURIComponent('const now = Date.now; Date.now = () => now() - 10000;')}`;
+      gw = await Gateway.start({ databaseUrl, env: { NODE_OPTIONS: `--import=${behind}` } });
+      env = databaseUrl ? { DATABASE_URL: databaseUrl, SECRET_KEY: gw.env.SECRET_KEY, ADMIN_TOKEN } : { DATA_DIR: gw.dataDir, ADMIN_TOKEN };
+    });
+    after(async () => {
+      await gw?.stop();
+      await drop();
+    });
+
+    /** Runs `listen` for `merchant` while `fn` runs; the verification_ids it forwarded. */
+    async function listening(merchant: string, fn: (forwarded: () => string[]) => Promise<void>) {
+      const local = await Receiver.start();
+      const { PATH, HOME } = process.env;
+      const proc = spawn(process.execPath, [BIN, 'listen', '--merchant', merchant, '--forward-to', local.url, '--json'], { env: { PATH, HOME, ...env } });
+      let err = '';
+      proc.stderr.on('data', (d) => (err += d));
+      try {
+        await eventually(async () => err, (e) => /forwarding/.test(e), 10_000, 'listen to start');
+        await fn(() => local.received.map((r) => JSON.parse(r.body).data.verification_id));
+      } finally {
+        const gone = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGINT');
+        await gone;
+        await local.close();
+      }
+    }
+
+    it('forwards an event stamped by an instance whose clock is behind', async () => {
+      const m = await gw.merchant('Clock Behind');
+      await listening(m.id, async (forwarded) => {
+        const cf = gw.cashfree(m.test_key);
+        await gw.pay((await cf.createRpd({ verification_id: 'behind-1' })).json.upi_link, 'success@upi');
+        await eventually(async () => forwarded(), (f) => f.includes('behind-1'), 10_000, 'the event forwarded');
+      });
+    });
+
+    // PostgreSQL only: on SQLite one writer at a time, so no commit waits behind a later one.
+    if (store === 'postgres') it('forwards an event whose transaction committed long after its stamp, and after a later one', async () => {
+      await gw.restart({ NODE_OPTIONS: '' }); // the machine's clock: only the commit is late
+      const m = await gw.merchant('Slow Commit');
+      const cf = gw.cashfree(m.test_key);
+      const slow = (await cf.createRpd({ verification_id: 'slow-1' })).json;
+      const quick = (await cf.createRpd({ verification_id: 'quick-1' })).json;
+      await listening(m.id, async (forwarded) => {
+        // Another session holds slow-1's row: its payment's transaction (its event stamped now)
+        // waits, while quick-1's, 6 s later, commits and is forwarded.
+        const holder = new pg.Client({ connectionString: databaseUrl });
+        await holder.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query('SELECT 1 FROM verifications WHERE ref_id = $1 FOR UPDATE', [slow.ref_id]);
+          const paying = gw.pay(slow.upi_link, 'success@upi');
+          await eventually(
+            async () => (await holder.query("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n,
+            (n) => n >= 1,
+            10_000,
+            "slow-1's payment to wait",
+          );
+          await sleep(6000);
+          await gw.pay(quick.upi_link, 'success@upi');
+          await eventually(async () => forwarded(), (f) => f.includes('quick-1'), 10_000, 'quick-1 forwarded');
+          await holder.query('COMMIT');
+          await paying;
+        } finally {
+          await holder.end();
+        }
+        await eventually(async () => forwarded(), (f) => f.includes('slow-1'), 10_000, 'slow-1 forwarded');
+        assert.deepEqual(forwarded(), ['quick-1', 'slow-1']);
+      });
+    });
+  });
+}

@@ -793,6 +793,34 @@ export const MIGRATIONS: Migration[] = [
     name: 'webhook_delivery_replays',
     up: (c) => addColumn(c, 'webhook_deliveries', 'replays', 'INTEGER NOT NULL DEFAULT 0'),
   },
+  {
+    // The order in which events become visible, for a reader that follows them (`pennygate
+    // listen`) instead of a window of their timestamps, which a clock that is behind or a slow
+    // commit puts in the past (repository.ts, events). Set by the database, so every writer
+    // (an older build beside this one too) sets it. PostgreSQL: the id of the writing
+    // transaction, 64 bits, never reused. SQLite, whose writers take turns: a counter a trigger
+    // moves at each insert (not the rowid, which is reused once the newest rows are deleted).
+    // A rebuild of the events table on SQLite must create the trigger again. Events written
+    // before have none; a reader starts from now.
+    version: 29,
+    name: 'events_commit_order',
+    transactional: false,
+    up: async (c) => {
+      await addColumn(c, 'events', 'commit_order', 'BIGINT');
+      if (c.kind === 'postgres') {
+        await c.exec('ALTER TABLE events ALTER COLUMN commit_order SET DEFAULT (pg_current_xact_id()::text::bigint)');
+      } else {
+        await c.exec('CREATE TABLE IF NOT EXISTS event_order (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)');
+        await c.exec('INSERT INTO event_order (id, last) VALUES (1, 0) ON CONFLICT DO NOTHING');
+        await c.exec(`CREATE TRIGGER IF NOT EXISTS events_commit_order AFTER INSERT ON events FOR EACH ROW WHEN NEW.commit_order IS NULL
+  BEGIN
+    UPDATE event_order SET last = last + 1 WHERE id = 1;
+    UPDATE events SET commit_order = (SELECT last FROM event_order WHERE id = 1) WHERE rowid = NEW.rowid;
+  END`);
+      }
+      await createIndex(c, 'events_merchant_order', 'events (merchant_id, commit_order) WHERE commit_order IS NOT NULL');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

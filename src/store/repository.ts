@@ -779,4 +779,30 @@ export const notifications = {
   },
 };
 
+/**
+ * Events in the order they became visible (migration 29's commit_order), for a reader that follows
+ * them. Every event whose order is below a horizon read before it is visible to the reader's next
+ * query, so a reader that has read from `from` up needs to look no lower than that horizon again.
+ * An event's timestamp gives no such promise: it is taken by the writer's clock before its commit.
+ */
+export const events = {
+  async horizon(db: Db): Promise<number> {
+    // PostgreSQL: every transaction whose id is below the snapshot's xmin has ended. SQLite: every
+    // insert so far has committed (writers take turns); the next one takes a higher number.
+    const [r] =
+      db.kind === 'postgres'
+        ? await db.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon')
+        : await db.query('SELECT last + 1 AS horizon FROM event_order WHERE id = 1');
+    return Number(r.horizon);
+  },
+  /** A merchant's events whose order is `from` or more; several may share one (one transaction). */
+  async since(q: Queryable, merchantId: string, from: number): Promise<{ id: string; order: number }[]> {
+    const rows = await q.query('SELECT id, commit_order FROM events WHERE merchant_id = ? AND commit_order >= ? ORDER BY commit_order, id', [
+      merchantId,
+      from,
+    ]);
+    return rows.map((r) => ({ id: r.id as string, order: Number(r.commit_order) }));
+  },
+};
+
 export type { CreditDisposition };
