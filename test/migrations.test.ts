@@ -17,7 +17,7 @@ import { PAYOUT_BY_KEY_SQL } from '../src/engine/reconciliation.js';
 import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
 import { mobileVerifications } from '../src/store/mobile.js';
 import { ledger } from '../src/store/access.js';
-import type { Queryable } from '../src/store/db.js';
+import { STORE_CLOCK, type Queryable } from '../src/store/db.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 
@@ -83,7 +83,7 @@ describe('migrations (SQLite)', () => {
     const db = new Database(join(dir, 'pennygate.db'), { readonly: true });
     const plan = (sql: string, params: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join(' | ');
-    for (const [what, sql, params, index] of HOT_QUERIES('')) {
+    for (const [what, sql, params, index] of HOT_QUERIES('', STORE_CLOCK.sqlite)) {
       const p = plan(sql, params);
       assert.match(p, new RegExp(`USING (COVERING )?INDEX ${index}\\b`), `${what}: ${p}`);
     }
@@ -203,8 +203,8 @@ function reverseColumns(db: Database.Database, table: string) {
 }
 
 /** [what, SQL, parameters, the index it must use]. */
-const HOT_QUERIES = (skipLocked: string): [string, string, unknown[], string][] => [
-  ['due jobs of one runner', claimSql(2, skipLocked), ['w', 1, 1, 1, 'credit.reverse', 'verification.expire', 16], 'jobs_due_by_kind'],
+const HOT_QUERIES = (skipLocked: string, clock: string): [string, string, unknown[], string][] => [
+  ['due jobs of one runner', claimSql(2, skipLocked, clock), ['w', 1, 1, 'credit.reverse', 'verification.expire', 16], 'jobs_due_by_kind'],
   ['finished jobs by age', PURGE_DONE_SQL, [1], 'jobs_done'],
   ['credits still owed', "SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [100], 'credits_owed'],
   [
@@ -258,7 +258,7 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
 
       // The hot queries can use their index (sequential scans off: the tables are tiny here).
       await c.query('SET enable_seqscan = off');
-      for (const [what, sql, params, index] of HOT_QUERIES(' FOR UPDATE SKIP LOCKED')) {
+      for (const [what, sql, params, index] of HOT_QUERIES(' FOR UPDATE SKIP LOCKED', STORE_CLOCK.postgres)) {
         let i = 0;
         const text = sql.replace(/\?/g, () => `$${++i}`);
         const plan = (await c.query(`EXPLAIN ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');

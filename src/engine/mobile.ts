@@ -202,7 +202,7 @@ export class MobileVerifications {
     this.log.warn({ ref_id: refId, status: o.status, reason: why }, 'payout outcome unknown; will ask the rail');
     await this.db.tx(async (q) => {
       if (o.status === 'pending') await mobileVerifications.acceptPayout(q, refId);
-      await runSooner(q, jobKey(refId), now + this.cfg.pollMs);
+      await runSooner(q, this.db.now, jobKey(refId), now + this.cfg.pollMs);
     });
   }
 
@@ -216,7 +216,7 @@ export class MobileVerifications {
   }
 
   private async settled(q: Queryable, refId: number, type: 'verification.success' | 'verification.failure', at: number) {
-    await closeByKey(q, jobKey(refId), at);
+    await closeByKey(q, this.db.now, jobKey(refId), at);
     await this.engine.emit(q, refId, type, at);
   }
 

@@ -45,17 +45,19 @@ const toJob = (r: Record<string, any>): Job => ({
 /**
  * Takes up to `limit` due jobs for this worker for `leaseMs`. A job whose lease ran out (its
  * worker died) is due again. On PostgreSQL, SKIP LOCKED lets instances claim disjoint sets.
+ * Leases are set and checked by the store's clock (Db.now), never an instance's own: another
+ * instance checks this one's lease, and clocks a lease apart would let it take a running job.
  */
 export async function claim(db: Db, worker: string, limit: number, leaseMs: number, kinds: string[], now = Date.now()): Promise<Job[]> {
-  const rows = await db.query(claimSql(kinds.length, db.skipLocked), [worker, now + leaseMs, now, now, ...kinds, limit]);
+  const rows = await db.query(claimSql(kinds.length, db.skipLocked, db.now), [worker, leaseMs, now, ...kinds, limit]);
   return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
 }
 
 /** The claim statement (exported so that a test can check its plan uses the due-jobs index). */
-export function claimSql(kinds: number, skipLocked: string) {
-  return `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1
+export function claimSql(kinds: number, skipLocked: string, clock: string) {
+  return `UPDATE jobs SET locked_by = ?, locked_until = ${clock} + ?, attempts = attempts + 1
       WHERE id IN (SELECT id FROM jobs
-                    WHERE done_at IS NULL AND dead_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+                    WHERE done_at IS NULL AND dead_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until < ${clock})
                       AND kind IN (${Array(kinds).fill('?').join(', ')})
                     ORDER BY run_at LIMIT ?${skipLocked})
       RETURNING *`;
@@ -63,26 +65,25 @@ export function claimSql(kinds: number, skipLocked: string) {
 
 // For a job enqueued as a safety net under a dedupe key: run it sooner, or close it once its
 // work got done another way. A job claimed by a live worker is left to it; a lease that ran out
-// belongs to nobody.
-export async function runSooner(q: Queryable, dedupeKey: string, runAt: number) {
+// belongs to nobody. `clock` is the store's (Db.now), which set the lease.
+export async function runSooner(q: Queryable, clock: string, dedupeKey: string, runAt: number) {
   await q.query(
-    'UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?) AND run_at > ?',
-    [runAt, dedupeKey, Date.now(), runAt],
+    `UPDATE jobs SET run_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ${clock}) AND run_at > ?`,
+    [runAt, dedupeKey, runAt],
   );
 }
 
-export async function closeByKey(q: Queryable, dedupeKey: string, at: number) {
-  await q.query('UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?)', [
+export async function closeByKey(q: Queryable, clock: string, dedupeKey: string, at: number) {
+  await q.query(`UPDATE jobs SET done_at = ? WHERE dedupe_key = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ${clock})`, [
     at,
     dedupeKey,
-    at,
   ]);
 }
 
-/** Keeps this worker's claim on jobs it is still running. */
-export async function extendLeases(db: Db, worker: string, ids: number[], until: number) {
-  await db.query(`UPDATE jobs SET locked_until = ? WHERE locked_by = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
-    until,
+/** Keeps this worker's claim on jobs it is still running, for `leaseMs` from now by the store's clock. */
+export async function extendLeases(db: Db, worker: string, ids: number[], leaseMs: number) {
+  await db.query(`UPDATE jobs SET locked_until = ${db.now} + ? WHERE locked_by = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
+    leaseMs,
     worker,
     ...ids,
   ]);

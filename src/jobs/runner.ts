@@ -55,7 +55,7 @@ export class JobRunner {
   private async renewLeases() {
     if (this.held.size === 0) return;
     const ids = [...this.held];
-    await extendLeases(this.db, this.worker, ids, Date.now() + this.opts.leaseMs).catch((err) =>
+    await extendLeases(this.db, this.worker, ids, this.opts.leaseMs).catch((err) =>
       this.opts.log.error({ err }, 'lease renewal failed'),
     );
   }

@@ -14,6 +14,8 @@ export interface Db extends Queryable {
   readonly forUpdate: string;
   /** ` FOR UPDATE SKIP LOCKED` on PostgreSQL, empty on SQLite. */
   readonly skipLocked: string;
+  /** The store's clock in SQL (STORE_CLOCK): times that instances compare with each other's. */
+  readonly now: string;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -29,6 +31,18 @@ export interface Db extends Queryable {
 export interface MigrationSession extends Queryable {
   exec(sql: string): Promise<void>;
 }
+
+/**
+ * Now, in epoch milliseconds, as an SQL expression of the store's own clock. A time one instance
+ * writes and another checks (a job's lease) is read and written by this clock: instances on
+ * PostgreSQL run on several hosts whose clocks may disagree by more than a lease, and the
+ * server's clock is one for all of them (statement_timestamp: one value for the whole
+ * statement). SQLite is one process on one machine, whose clock it reads, as Date.now() does.
+ */
+export const STORE_CLOCK = {
+  postgres: 'CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000) AS BIGINT)',
+  sqlite: "CAST(ROUND(unixepoch('subsec') * 1000) AS INTEGER)",
+} as const;
 
 /** A unique-constraint violation, whichever database raised it. */
 export function isUniqueViolation(err: unknown): boolean {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, MigrationSession, Queryable, Row } from './db.js';
+import { STORE_CLOCK, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
 const MIGRATION_LOCK = 7264001;
@@ -91,6 +91,7 @@ export function openPostgres(url: string): Db {
     kind: 'postgres',
     forUpdate: ' FOR UPDATE',
     skipLocked: ' FOR UPDATE SKIP LOCKED',
+    now: STORE_CLOCK.postgres,
     query: direct.query,
     tx: async <T>(fn: (q: Queryable) => Promise<T>) => {
       for (let attempt = 0; ; attempt++) {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db, MigrationSession, Queryable, Row } from './db.js';
+import { STORE_CLOCK, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 import { startWorker } from '../worker-thread.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
 
@@ -614,6 +614,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     kind: 'sqlite',
     forUpdate: '',
     skipLocked: '',
+    now: STORE_CLOCK.sqlite,
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
       if (!onlyReads(sql)) return tx((q) => q.query<T>(sql, params));
       let r;

@@ -132,7 +132,7 @@ export async function operations(app: FastifyInstance, s: Services) {
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_running', 'Jobs held by a worker right now, by kind', ['kind'], async (g) => {
-    for (const r of await s.db.query('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND locked_until > ? GROUP BY kind', [now()]))
+    for (const r of await s.db.query(`SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND locked_until > ${s.db.now} GROUP BY kind`))
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_scheduled', 'Jobs waiting for a later time, by kind', ['kind'], async (g) => {
