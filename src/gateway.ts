@@ -92,12 +92,13 @@ async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db>
 
 export async function startGateway(cfg: Config, log: Logger) {
   const s = await openServices(cfg, log, true);
-  const runner = new JobRunner(
+  const runner: JobRunner = new JobRunner(
     s.db,
     {
       [JOB_EXPIRE]: (job) => s.engine.expire(Number(job.subject)),
-      [JOB_REFUND]: (job) => s.engine.reverse(job.subject),
-      [JOB_REVERSE]: (job) => s.engine.reverse(job.subject),
+      // With the run's lease, which the send of an attempt is fenced on (Engine.reverse).
+      [JOB_REFUND]: (job) => s.engine.reverse(job.subject, { jobId: job.id, worker: runner.worker }),
+      [JOB_REVERSE]: (job) => s.engine.reverse(job.subject, { jobId: job.id, worker: runner.worker }),
       [JOB_MOBILE_RECONCILE]: (job) => s.mobile.reconcile(Number(job.subject), job.attempts),
       [JOB_RETENTION]: s.retention.handler,
       ...(s.reconciliation ? { [JOB_RECONCILE]: s.reconciliation.handler } : {}),

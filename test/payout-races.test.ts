@@ -21,7 +21,8 @@ import { BankSimulator } from '../src/rails/connector/simulator/bank.js';
 import { verifications } from '../src/store/repository.js';
 import { ownerOf } from '../src/engine/types.js';
 import type { Services } from '../src/services.js';
-import { freePort, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import pg from 'pg';
+import { Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
 
 const SECRET = 'payout-race-secret-0123456789';
 // 2 x (3 x 500 + 1000) ms: how long after the send the closer may take a payout as not sent.
@@ -222,5 +223,68 @@ describe('a payout the bank made for a drop closed as not sent (SQLite)', () => 
     assert.deepEqual(found.map((d) => d.kind), ['payout_status_differs'], JSON.stringify(report));
     assert.equal(found[0].bank_status, 'success');
     assert.equal(found[0].gateway_status, 'not_sent');
+  });
+});
+
+// The gap between recording a payout and sending it: an instance that stalls there (a long GC
+// pause, a frozen VM) while another closes the drop as not sent must not send it when it wakes,
+// or the bank pays out on a verification the merchant was told never went through.
+describe('a payout whose sender stalls before the bank has it, while another instance closes it as not sent (PostgreSQL)', { skip: needsPostgres }, () => {
+  const gateways: Gateway[] = [];
+  let drop: () => Promise<void> = async () => {};
+  after(async () => {
+    for (const g of gateways) {
+      g.proc.kill('SIGCONT');
+      await g.kill();
+    }
+    await drop();
+  });
+
+  it('is not sent once the drop is closed: no payout is made', async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    // A: every call to the sandbox bank takes 1.2 s before the bank has it (within the 2 s each
+    // call may take), so A is easy to catch between recording the payout and the bank taking it.
+    const a = await Gateway.start({ databaseUrl: db.url, env: { SANDBOX_LATENCY_MS: '1200', MOBILE_RAIL_TIMEOUT_MS: '2000' } });
+    gateways.push(a);
+    const key = (await a.merchant('Stalled Payout Lending')).test_key;
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const vid = `stalled-${Date.now().toString(36)}`;
+    const request = a
+      .request('POST', '/verification/mobile/penny-drop', {
+        headers: { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'x-api-version': '2024-12-01' },
+        body: { verification_id: vid, mobile_number: '9999999999', name: 'John Doe', user_consent: consent },
+      })
+      .catch((err) => ({ status: 0, json: null, text: String(err) }));
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const row = async () =>
+        (await c.query('SELECT ref_id, status, status_reason, payout_status, payout_key FROM verifications WHERE verification_id = $1', [vid])).rows[0];
+      const sent = await eventually(row, (v) => v?.payout_status === 'initiated', 10_000, 'the payout recorded');
+      // A stalls with the payout recorded and not yet at the bank.
+      a.proc.kill('SIGSTOP');
+
+      // B runs the drop's reconcile job: the bank has no such payout, past the not-sent wait
+      // (B's own: 2 x (3 x 0.5 s + 1 s)), so B closes the drop as not sent.
+      const b = await Gateway.start({ databaseUrl: db.url, env: { SANDBOX_LATENCY_MS: '0', MOBILE_RAIL_TIMEOUT_MS: '500', MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000' } });
+      gateways.push(b);
+      const closed = await eventually(row, (v) => v.status !== 'created', 30_000, 'the drop closed');
+      assert.equal(closed.status_reason, 'payout_not_sent');
+
+      // A comes back, past the point where it would send the payout.
+      a.proc.kill('SIGCONT');
+      const answered = await request;
+      assert.equal(answered.status, 502, answered.text); // the request ended without an answer from the bank
+      await sleep(2000);
+      await a.idle(20_000);
+      const made = (await c.query('SELECT idempotency_key, status FROM sandbox_payouts WHERE idempotency_key = $1', [sent.payout_key])).rows;
+      assert.deepEqual(made, [], 'no payout for a drop closed as not sent');
+      const after = await row();
+      assert.equal(after.status, 'failure');
+      assert.equal(after.status_reason, 'payout_not_sent');
+    } finally {
+      await c.end();
+    }
   });
 });

@@ -2,13 +2,13 @@
 // Rs 1 to it, read the beneficiary account from the payout) and the lookup that moves no money.
 // Every dialect shares these rules: consent, the fraud flag, one penny drop in flight per number,
 // and one payout per verification, asked about before anything else when its outcome is unknown.
-import type { Db, Queryable } from '../store/db.js';
+import { storeNow, type Db, type Queryable } from '../store/db.js';
 import { merchants, verifications } from '../store/repository.js';
 import { mobileVerifications } from '../store/mobile.js';
 import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
 import { closeByKey, enqueue, runSooner } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
-import type { MobileResolution, PayoutOutcome, Rails } from '../rails/rail.js';
+import { NotSent, type MobileResolution, type PayoutOutcome, type Rails } from '../rails/rail.js';
 import { newId, newRefId } from './ids.js';
 import { verifiedNameMatch } from './name-checks.js';
 import { withDeadline } from './deadline.js';
@@ -117,10 +117,21 @@ export class MobileVerifications {
 
     // Marked before the call, so a crash after it leaves a record that says "ask the rail first".
     if (!(await this.db.tx((q) => mobileVerifications.startPayout(q, refId, Date.now())))) return this.result(refId);
-    const outcome = await this.bounded<PayoutOutcome>(
-      rail.payout({ key: payoutKey, vpa: found.vpa, amountPaise: PAYOUT_AMOUNT_PAISE, note: 'BAV' }),
+    // Fenced: this request may stall between recording the payout and sending it, long enough
+    // for the reconciler to close the drop as not sent. The rail asks the fence right before the
+    // request goes out, and nothing is sent once the drop is closed.
+    const fence = () => mobileVerifications.sendFence(this.db, refId);
+    const outcome = await this.bounded<PayoutOutcome | NotSent>(
+      rail.payout({ key: payoutKey, vpa: found.vpa, amountPaise: PAYOUT_AMOUNT_PAISE, note: 'BAV', fence }).catch((err) => {
+        if (err instanceof NotSent) return err;
+        throw err;
+      }),
       (reason) => ({ status: 'unknown', reason }),
     );
+    if (outcome instanceof NotSent) {
+      this.log.warn({ ref_id: refId }, 'payout not sent: the drop was closed before it could go');
+      return this.result(refId);
+    }
     await this.apply(refId, outcome);
     return this.result(refId);
   }
@@ -206,7 +217,7 @@ export class MobileVerifications {
     });
   }
 
-  private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean; unanswered?: boolean }) {
+  private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean; unanswered?: boolean; sentBy?: number }) {
     const now = Date.now();
     return this.db.tx(async (q) => {
       const done = await mobileVerifications.finish(q, refId, to, now, reason, o);
@@ -264,6 +275,9 @@ export class MobileVerifications {
       return { retryAt: now + this.cfg.pollMs };
     }
     const rail = this.rails.byName(v.rail);
+    // When the question is asked, by the store's clock, which the send time is measured by
+    // (mobileVerifications.sendFence): after the drop was read and before the bank is asked.
+    const asked = await storeNow(this.db);
     const known = await this.bounded<PayoutOutcome | null>(rail.payoutStatus(v.payoutKey!), (reason) => ({
       status: 'unknown',
       reason,
@@ -279,10 +293,11 @@ export class MobileVerifications {
       // before deciding the bank never got it.
       const since = v.payoutAt ?? v.createdAt;
       const notSentAfter = Math.max(this.cfg.notSentAfterMs, 2 * this.graceMs);
-      if (now < since + notSentAfter) return { retryAt: Math.min(since + notSentAfter, now + backoffMs(attempts, this.cfg.pollMs, 60_000)) };
+      if (asked < since + notSentAfter) return { retryAt: now + Math.min(since + notSentAfter - asked, backoffMs(attempts, this.cfg.pollMs, 60_000)) };
       // Worth a look: a connector that still pays later would leave a rupee the record calls unsent.
-      // Only while no run has recorded the bank's acceptance since this one read the verification.
-      if (!(await this.close(refId, 'failure', 'payout_not_sent', { unanswered: true }))) return { retryAt: now + this.cfg.pollMs };
+      // Only while no run has recorded the bank's acceptance since this one read the verification,
+      // and no sender passed the payout's fence since (sentBy): closed, it can never send it.
+      if (!(await this.close(refId, 'failure', 'payout_not_sent', { unanswered: true, sentBy: since }))) return { retryAt: now + this.cfg.pollMs };
       this.log.error({ ref_id: refId, payout_key: v.payoutKey }, 'the rail never received the payout; closed without sending it');
       return { done: true };
     }

@@ -1,12 +1,12 @@
 // The use cases of a verification: create a reverse penny drop, take the bank's notifications,
 // expire, and send the rupee back. One record and one state machine serve every dialect.
 import type { PricedOperation } from './billing.js';
-import type { Db, Queryable } from '../store/db.js';
+import { storeNow, type Db, type Queryable } from '../store/db.js';
 import { setAside } from '../store/set-aside.js';
 import { apiKeys, credits, merchants, notifications, verifications, type ExpiryCutoffs, type NewVerification, type VerificationKey } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
-import type { CreditNotice, FailedAttemptNotice, IntakeOutcome, RailInbox, RefundOutcome, Rails } from '../rails/rail.js';
+import { NotSent, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
 import { newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
@@ -414,7 +414,7 @@ export class Engine implements RailInbox {
    * else; "not found" is unknown until a grace after the send (status APIs lag). A refund still
    * unsettled after a while goes to the operator's review and is never resent blindly.
    */
-  async reverse(creditId: string): Promise<JobResult> {
+  async reverse(creditId: string, lease?: { jobId: number; worker: string }): Promise<JobResult> {
     const c = await credits.get(this.db, creditId);
     if (!c || c.refundStatus === 'success') return { done: true };
     const rail = this.rails.byName(c.rail);
@@ -424,12 +424,16 @@ export class Engine implements RailInbox {
     // credit's one refund key: that is the one to ask about.
     const inFlight = c.refundStatus === 'initiated' ? (c.refundReference ?? c.refundKey) : null;
     if (inFlight) {
+      // When the question is asked, by the store's clock, which the send time is measured by
+      // (credits.sendFence): taken after the credit was read and before the bank is asked.
+      const asked = await storeNow(this.db);
       let known: RefundOutcome | null;
       try {
         known = await this.bounded(rail.refundStatus(inFlight));
       } catch (err) {
         known = { status: 'unknown', reason: String((err as Error).message ?? err) };
       }
+      let sentBy: number | undefined;
       if (known === null) {
         // No send time only on a row from before any build recorded one (see credits' sentAt).
         const sentAt = c.refundSentAt ?? c.receivedAt;
@@ -437,14 +441,17 @@ export class Engine implements RailInbox {
           // The bank answered this attempt with its record (pending): it has it, whatever its
           // status API says for now. Never "not received": keep asking (review comes in time).
           known = { status: 'unknown', reason: 'accepted by the bank, not shown by its status API yet' };
-        } else if (now < sentAt + this.cfg.refundNotFoundGraceMs) {
+        } else if (asked < sentAt + this.cfg.refundNotFoundGraceMs) {
           known = { status: 'unknown', reason: 'not found yet (the status may lag the send)' };
         } else {
           // Past the grace the bank never received it: that attempt failed, a new one may go.
+          // Recorded only if no sender passed the attempt's fence since it was read (sentBy):
+          // its sender can then never send it (the fence wants it `initiated`).
           known = { status: 'failed', reason: 'not_received_by_bank' };
+          sentBy = sentAt;
         }
       }
-      return this.recordRefund(c, known);
+      return this.recordRefund(c, known, sentBy);
     }
 
     // The previous attempt (if any) is known to have failed: one more, unless it is time for review.
@@ -459,12 +466,21 @@ export class Engine implements RailInbox {
       return true;
     });
     if (!started) return { retryAt: now + this.cfg.refundPollMs }; // another runner moved it: look again
+    // Fenced: this run may stall between recording the attempt and sending it (long enough for
+    // its lease to run out and another run to judge the attempt never received and send the
+    // next one). The rail asks the fence right before the request goes out, and nothing is sent
+    // unless this run still holds the job and the attempt is still current and `initiated`.
+    const fence = () => credits.sendFence(this.db, c.id, attempt, lease);
     let outcome: RefundOutcome;
     try {
       outcome = await this.bounded(
-        rail.refund({ key: reference, attempt, bankTxnId: c.bankTxnId, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa }),
+        rail.refund({ key: reference, attempt, bankTxnId: c.bankTxnId, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa, fence }),
       );
     } catch (err) {
+      if (err instanceof NotSent) {
+        this.log.warn({ credit: c.id, reference, attempt }, 'refund attempt not sent: this run no longer holds it');
+        return { retryAt: Date.now() + this.cfg.refundPollMs };
+      }
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
     return this.recordRefund(
@@ -485,7 +501,8 @@ export class Engine implements RailInbox {
     return true;
   }
 
-  private async recordRefund(c: Credit, o: RefundOutcome): Promise<JobResult> {
+  /** `sentBy`: the outcome is a "never received" judgement (see credits.recordAttempt). */
+  private async recordRefund(c: Credit, o: RefundOutcome, sentBy?: number): Promise<JobResult> {
     const now = Date.now();
     const sentAt = c.refundSentAt ?? now;
     const poll = () => now + pollDelayMs(now - sentAt, this.cfg.refundPollMs, this.cfg.refundPollCapMs);
@@ -505,6 +522,7 @@ export class Engine implements RailInbox {
           ref: 'ref' in o ? o.ref : null,
           error: o.status === 'failed' ? o.reason : null,
           at: now,
+          sentBy,
         });
         const moved = status !== c.refundStatus || o.status === 'failed';
         if (ok && moved && c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);

@@ -44,6 +44,26 @@ export type RefundOutcome =
   | { status: 'failed'; reason: string }
   | { status: 'unknown'; reason: string };
 
+/**
+ * The engine's check that an attempt (a refund attempt, a payout) is still its to send. The rail
+ * asks it immediately before the request goes to the bank, after anything the rail does first
+ * (passFence): a run that stalled after recording the attempt may have lost it, and
+ * another run may have judged it never received and sent the next one.
+ */
+export type SendFence = () => Promise<boolean>;
+
+/** Thrown by a rail call whose fence said no: nothing was sent. */
+export class NotSent extends Error {
+  constructor() {
+    super('not sent: the attempt is no longer this run\'s to send');
+  }
+}
+
+/** Asks the fence (if any) and throws NotSent when it says no; the rail sends right after. */
+export async function passFence(fence: SendFence | undefined): Promise<void> {
+  if (fence && !(await fence())) throw new NotSent();
+}
+
 export interface RefundRequest {
   /**
    * The attempt's reference: deterministic (credit id and attempt number), one per attempt. The
@@ -56,6 +76,8 @@ export interface RefundRequest {
   utr: string;
   amountPaise: number;
   payerVpa: string | null;
+  /** Asked immediately before the request goes to the bank (see SendFence). */
+  fence?: SendFence;
 }
 
 export interface Rail {
@@ -92,6 +114,8 @@ export interface PayoutRequest {
   vpa: string;
   amountPaise: number;
   note: string;
+  /** Asked immediately before the request goes to the bank (see SendFence). */
+  fence?: SendFence;
 }
 
 /** The account a payout reached, as the beneficiary bank reports it. */

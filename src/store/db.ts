@@ -44,6 +44,13 @@ export const STORE_CLOCK = {
   sqlite: "CAST(ROUND(unixepoch('subsec') * 1000) AS INTEGER)",
 } as const;
 
+/** The store's clock (STORE_CLOCK) now: read from the server on PostgreSQL, at no cost on SQLite. */
+export async function storeNow(db: Db): Promise<number> {
+  if (db.kind === 'sqlite') return Date.now();
+  const [r] = await db.query(`SELECT ${db.now} AS now`);
+  return Number(r.now);
+}
+
 /** A unique-constraint violation, whichever database raised it. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string };

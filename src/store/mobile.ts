@@ -1,7 +1,7 @@
 // The statements only mobile verifications need: rows of `verifications` with kind `mobile`
 // (penny drop) or `upi_mobile` (lookup), which also carry the number, the consent and the
 // payout's key and state. They are read back as any verification (repository.ts).
-import type { Queryable } from './db.js';
+import type { Db, Queryable } from './db.js';
 import type { Owner } from './repository.js';
 import type { Payer, PayoutState, Verification } from '../engine/types.js';
 
@@ -79,6 +79,21 @@ export const mobileVerifications = {
     return rows.length === 1;
   },
   /**
+   * The fence of the payout's send (rails' SendFence), one statement right before it goes to the
+   * bank: true only while the drop is still open with its payout recorded and not yet answered
+   * (`initiated`), so never once the reconciler has closed it as not sent. Passing moves
+   * payout_at, from which the reconciler counts its not-sent wait, to now by the store's clock
+   * (and always past the time the reconciler may have read).
+   */
+  async sendFence(db: Db, refId: number): Promise<boolean> {
+    const rows = await db.query(
+      `UPDATE verifications SET payout_at = CASE WHEN ${db.now} > COALESCE(payout_at, 0) THEN ${db.now} ELSE payout_at + 1 END
+        WHERE ref_id = ? AND status = 'created' AND payout_status = 'initiated' RETURNING ref_id`,
+      [refId],
+    );
+    return rows.length === 1;
+  },
+  /**
    * Moves a `created` verification to its terminal status; false when it had already left
    * `created`. `noPayout` also requires that no payout was started (closing an abandoned one).
    */
@@ -96,13 +111,20 @@ export const mobileVerifications = {
       noPayout?: boolean;
       /** Only while the payout is still merely sent: one the bank has since accepted stays open. */
       unanswered?: boolean;
+      /**
+       * A "not sent" judgement: only while the payout last passed its fence (sendFence) no later
+       * than this, the time the judge counted its wait from.
+       */
+      sentBy?: number;
     } = {},
   ): Promise<boolean> {
     const rows = await q.query(
       `UPDATE verifications SET status = ?, status_reason = ?, processed_at = ?, payout_status = COALESCE(?, payout_status),
          payer_vpa = COALESCE(?, payer_vpa), payer_name = COALESCE(?, payer_name), payer_account = ?, payer_ifsc = ?,
          payer_account_type = ?, utr = ?, collected_at = ?, name_match_score = ?, name_match_result = ?
-       WHERE ref_id = ? AND status = 'created'${o.noPayout ? ' AND payout_status IS NULL' : ''}${o.unanswered ? " AND payout_status = 'initiated'" : ''}
+       WHERE ref_id = ? AND status = 'created'${o.noPayout ? ' AND payout_status IS NULL' : ''}${o.unanswered ? " AND payout_status = 'initiated'" : ''}${
+         o.sentBy === undefined ? '' : ' AND COALESCE(payout_at, 0) <= ?'
+       }
        RETURNING ref_id`,
       [
         to,
@@ -119,6 +141,7 @@ export const mobileVerifications = {
         o.nameMatch?.score ?? null,
         o.nameMatch?.result ?? null,
         refId,
+        ...(o.sentBy === undefined ? [] : [o.sentBy]),
       ],
     );
     return rows.length === 1;

@@ -610,6 +610,10 @@ function sentAt(r: Row): number | null {
   return Math.max(sent ?? 0, Number(r.refund_updated_at));
 }
 
+/** sentAt in SQL, for a refund `initiated` (the only kind the statements below compare it on). */
+const SENT_AT = `CASE WHEN refund_updated_at IS NOT NULL AND refund_updated_at > COALESCE(refund_sent_at, 0)
+  THEN refund_updated_at ELSE COALESCE(refund_sent_at, 0) END`;
+
 const toCredit = (r: Row): Credit => ({
   id: r.id,
   rail: r.rail,
@@ -728,12 +732,41 @@ export const credits = {
     q: Queryable,
     id: string,
     attempt: number,
-    r: { status: ReversalStatus; ref?: string | null; error?: string | null; at: number },
+    r: {
+      status: ReversalStatus;
+      ref?: string | null;
+      error?: string | null;
+      at: number;
+      /**
+       * A "never received" judgement: only while the attempt is still `initiated` and was last
+       * let through its fence (sendFence) no later than this, the send time the judge counted the
+       * grace from. A sender that passed its fence after the judge read the credit moved it on.
+       */
+      sentBy?: number;
+    },
   ): Promise<boolean> {
+    const judged = r.sentBy === undefined ? '' : ` AND refund_status = 'initiated' AND ${SENT_AT} <= ?`;
     const rows = await q.query(
       `UPDATE credits SET refund_status = ?, refund_ref = COALESCE(?, refund_ref), refund_error = ?, refund_updated_at = ?
-        WHERE id = ? AND refund_attempts = ? AND refund_status <> 'success' RETURNING id`,
-      [r.status, r.ref ?? null, r.error ?? null, r.at, id, attempt],
+        WHERE id = ? AND refund_attempts = ? AND refund_status <> 'success'${judged} RETURNING id`,
+      [r.status, r.ref ?? null, r.error ?? null, r.at, id, attempt, ...(r.sentBy === undefined ? [] : [r.sentBy])],
+    );
+    return rows.length === 1;
+  },
+  /**
+   * The fence of a send (rails' SendFence), one statement right before attempt `attempt` goes to
+   * the bank: true only while it is still the credit's current attempt, `initiated` (not judged
+   * never received), and, for a run of the refund job, while that run still holds the job's
+   * lease by the store's clock (another instance takes the job only once it ran out). Passing
+   * moves the attempt's send time to now by the store's clock (and always past the time a judge
+   * may have read), so the "not found" grace counts from the last moment it could be sent.
+   */
+  async sendFence(db: Db, id: string, attempt: number, lease?: { jobId: number; worker: string }): Promise<boolean> {
+    const held = lease ? ` AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND locked_by = ? AND locked_until > ${db.now})` : '';
+    const rows = await db.query(
+      `UPDATE credits SET refund_sent_at = CASE WHEN ${db.now} > ${SENT_AT} THEN ${db.now} ELSE ${SENT_AT} + 1 END
+        WHERE id = ? AND refund_attempts = ? AND refund_status = 'initiated'${held} RETURNING id`,
+      [id, attempt, ...(lease ? [lease.jobId, lease.worker] : [])],
     );
     return rows.length === 1;
   },

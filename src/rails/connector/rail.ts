@@ -2,7 +2,7 @@
 // Every call is signed; an error, a 5xx or no answer in time is an unknown outcome, never a
 // failure: the money may have moved, so the engine asks by reference before anything else.
 import type { LiveConfig } from '../../config.js';
-import type { MobileResolution, PayoutOutcome, PayoutRequest, Rail, RefundOutcome, RefundRequest } from '../rail.js';
+import { passFence, type MobileResolution, type PayoutOutcome, type PayoutRequest, type Rail, type RefundOutcome, type RefundRequest } from '../rail.js';
 import { REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signRequest, timestampNow } from './signing.js';
 import { itemTexts, type WirePayout, type WireRefund, type WireStatement } from './wire.js';
 
@@ -68,6 +68,8 @@ export class ConnectorRail implements Rail {
   // ------------------------------------------------------------------ refunds
 
   async refund(req: RefundRequest): Promise<RefundOutcome> {
+    // The last thing before the request leaves; a refusal (or a fence that fails) sends nothing.
+    await passFence(req.fence);
     try {
       const r: WireRefund = await this.expect('POST', '/v1/refunds', {
         reference: req.key,
@@ -105,6 +107,7 @@ export class ConnectorRail implements Rail {
   }
 
   async payout(req: PayoutRequest): Promise<PayoutOutcome> {
+    await passFence(req.fence);
     try {
       const r: WirePayout = await this.expect('POST', '/v1/payouts', {
         reference: req.key,

@@ -4,7 +4,7 @@ import type { Db } from '../../store/db.js';
 import { BY_INTENT, BY_OTHER_INTENT, intentParams, refIdOfTr } from '../../store/repository.js';
 import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
-import type { CreditNotice, IntakeOutcome, Rail, RailInbox, RefundOutcome, RefundRequest } from '../rail.js';
+import { passFence, type CreditNotice, type IntakeOutcome, type Rail, type RailInbox, type RefundOutcome, type RefundRequest } from '../rail.js';
 import { findPayer, type SandboxPayer } from './directory.js';
 import { SandboxMobileNetwork } from './mobile.js';
 import type { MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
@@ -227,6 +227,9 @@ export class SandboxBank implements Rail {
 
   async refund(req: RefundRequest): Promise<RefundOutcome> {
     await this.delay();
+    // This bank runs in the gateway's process, so its latency passes before the bank has the
+    // request (a process that stalls there has sent nothing): the fence is asked after it.
+    await passFence(req.fence);
     const now = Date.now();
     return this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);

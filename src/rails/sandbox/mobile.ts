@@ -2,7 +2,7 @@
 // are recorded per idempotency key, so a key presented again is only reported, never paid twice.
 import type { Db } from '../../store/db.js';
 import { digits } from '../../engine/ids.js';
-import type { Beneficiary, MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
+import { passFence, type Beneficiary, type MobileResolution, type PayoutOutcome, type PayoutRequest } from '../rail.js';
 import { findPayer } from './directory.js';
 
 export interface SandboxMobile {
@@ -98,6 +98,8 @@ export class SandboxMobileNetwork {
     await this.delay();
     if (!Number.isInteger(req.amountPaise) || req.amountPaise <= 0) return { status: 'failed', reason: 'invalid_amount' };
     const account = findAccount(req.vpa);
+    // After the latency, as for refunds (bank.ts): the bank has nothing until the write below.
+    await passFence(req.fence);
     const { row, fresh } = await this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_payouts WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
       if (existing) {
