@@ -4,6 +4,7 @@ import { SettingError, safeUrl, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
+import { UnknownRail } from './rails/rail.js';
 import { startExpirySweep } from './jobs/expiry.js';
 import { Engine, JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
@@ -103,7 +104,18 @@ export async function startGateway(cfg: Config, log: Logger) {
       [JOB_RETENTION]: s.retention.handler,
       ...(s.reconciliation ? { [JOB_RECONCILE]: s.reconciliation.handler } : {}),
     },
-    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.jobConcurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
+    {
+      pollMs: cfg.jobPollMs,
+      leaseMs: cfg.jobLeaseMs,
+      concurrency: cfg.jobConcurrency,
+      maxFailures: cfg.jobMaxFailures,
+      maxAgeMs: cfg.jobMaxAgeMs,
+      log,
+      // Instances sharing PostgreSQL may differ in rails (one without the bank connector): each
+      // claims only the jobs it can run. A SQLite store has one instance: a job of a rail it lacks
+      // fails, and ends a dead letter for the operator.
+      ...(s.db.kind === 'postgres' ? { rails: s.rails.names(), needs: (err: unknown) => (err instanceof UnknownRail ? err.rail : null) } : {}),
+    },
   );
   // Webhooks run apart from money jobs, so a slow receiver never delays a refund or an expiry.
   const webhookRunner = new JobRunner(

@@ -204,7 +204,12 @@ function reverseColumns(db: Database.Database, table: string) {
 
 /** [what, SQL, parameters, the index it must use]. */
 const HOT_QUERIES = (skipLocked: string, clock: string): [string, string, unknown[], string][] => [
-  ['due jobs of one runner', claimSql(2, skipLocked, clock), ['w', 1, 1, 'credit.reverse', 'verification.expire', 16], 'jobs_due_by_kind'],
+  [
+    'due jobs of one runner, of its rails',
+    claimSql(2, skipLocked, clock, 2),
+    ['w', 1, 1, 'credit.reverse', 'verification.expire', 'sandbox', 'connector', 16],
+    'jobs_due_by_kind',
+  ],
   ['finished jobs by age', PURGE_DONE_SQL, [1], 'jobs_done'],
   ['credits still owed', "SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [100], 'credits_owed'],
   [

@@ -173,7 +173,7 @@ export class MobileVerifications {
           await this.countPayout(q, p);
           await this.charge(q, p, 'mobile_penny_drop', refId);
           // The safety net: if this request dies, the reconciler settles the verification.
-          const job = { kind: JOB_MOBILE_RECONCILE, subject: String(refId), runAt: now + this.graceMs, dedupeKey: jobKey(refId) };
+          const job = { kind: JOB_MOBILE_RECONCILE, subject: String(refId), runAt: now + this.graceMs, dedupeKey: jobKey(refId), rail: railName };
           await enqueue(q, job, now);
           return { refId, payoutKey };
         }

@@ -6,7 +6,7 @@ import { setAside } from '../store/set-aside.js';
 import { apiKeys, credits, merchants, notifications, verifications, type ExpiryCutoffs, type NewVerification, type VerificationKey } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
-import { NotSent, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
+import { NotSent, UnknownRail, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
 import { newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
@@ -75,8 +75,13 @@ export interface DomainEvent {
   merchant?: Merchant | null;
 }
 
-/** The latest `valid_until` of a link on `rail` that may expire now (Engine.expiryCutoffs). */
-const cutoffFor = (c: ExpiryCutoffs, rail: string) => c.rails.find(([r]) => r === rail)?.[1] ?? c.all;
+/**
+ * The latest `valid_until` of a link on `rail` that may expire now (Engine.expiryCutoffs); null
+ * for a rail this instance does not read (no connector here): it cannot know whether a payment
+ * made in time is still on its way, so it expires none of its links (an instance that reads the
+ * rail does).
+ */
+const cutoffFor = (c: ExpiryCutoffs, rail: string) => c.rails.find(([r]) => r === rail)?.[1] ?? null;
 
 export class Engine implements RailInbox {
   /** Called after a commit that enqueued jobs due now. */
@@ -233,7 +238,8 @@ export class Engine implements RailInbox {
     if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return v;
     // Not while its rail's credits are not all in yet (no write turn for a link that stays open).
     const cutoffs = await this.expiryCutoffs(now);
-    if (!(v.validUntil! < cutoffFor(cutoffs, v.rail))) return v;
+    const cutoff = cutoffFor(cutoffs, v.rail);
+    if (cutoff === null || !(v.validUntil! < cutoff)) return v;
     if (await setAside.holds(this.db, v)) return v; // its payment may be in an entry set aside
     await this.expireBy(v.refId, now, cutoffs);
     return (await verifications.byRef(this.db, v.refId)) ?? v;
@@ -308,7 +314,7 @@ export class Engine implements RailInbox {
       // Every credit goes back, whatever it did: the verifying one after the verification.
       await enqueue(
         q,
-        { kind: JOB_REFUND, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `refund:${credit.id}` },
+        { kind: JOB_REFUND, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `refund:${credit.id}`, rail: railName },
         now,
       );
       this.log.info(
@@ -366,13 +372,13 @@ export class Engine implements RailInbox {
    * `valid_upto` counts however late its notice: a link expires only once its time and the grace
    * have passed, and its rail's intake has caught up past both (after a restart, or while the bank
    * cannot be reached, credits made in time may still be on their way: the live pull, the
-   * sandbox's redelivery). A rail not listed is held to the grace alone.
+   * sandbox's redelivery). A rail not listed (not read here) has no cutoff: see cutoffFor.
    */
   private async expiryCutoffs(now: number): Promise<ExpiryCutoffs> {
     const grace = this.cfg.notificationGraceMs;
     const rails: [string, number][] = [];
     for (const rail of this.rails.names()) rails.push([rail, Math.min(now, await this.intakeCaughtUp(rail)) - grace]);
-    return { all: now - grace, rails };
+    return { rails };
   }
 
   /** Expires a verification nobody paid in time (the job earlier builds enqueued per link). Idempotent. */
@@ -390,7 +396,9 @@ export class Engine implements RailInbox {
       const v = await verifications.lockByRef(q, refId, this.db.forUpdate);
       if (!v || v.status !== 'created') return { done: true };
       if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return { retryAt: v.validUntil! + this.cfg.notificationGraceMs };
-      if (!(v.validUntil! < cutoffFor(cutoffs, v.rail))) return { retryAt: now + 5_000 }; // its rail is catching up
+      const cutoff = cutoffFor(cutoffs, v.rail);
+      if (cutoff === null) throw new UnknownRail(v.rail); // for an instance that reads it (JobRunner's `needs`)
+      if (!(v.validUntil! < cutoff)) return { retryAt: now + 5_000 }; // its rail is catching up
       // Its payment may be an entry of the bank's listing set aside for the operator: it waits.
       if (await setAside.holds(q, v)) return { retryAt: now + 60_000 };
       expired = await this.markExpired(q, refId, now);

@@ -13,6 +13,8 @@ export interface Job {
   lastError: string | null;
   createdAt: number;
   deadAt: number | null;
+  /** The rail the job needs (only an instance that has it claims it, on PostgreSQL); null: any. */
+  rail: string | null;
 }
 
 export interface NewJob {
@@ -21,12 +23,14 @@ export interface NewJob {
   runAt: number;
   /** At most one pending-or-done job per key: enqueuing it again is a no-op. */
   dedupeKey?: string;
+  /** The rail it needs, when it needs one: on a shared store only instances with it claim it. */
+  rail?: string;
 }
 
 export async function enqueue(q: Queryable, j: NewJob, now = Date.now()) {
   await q.query(
-    `INSERT INTO jobs (kind, subject, dedupe_key, run_at, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    [j.kind, j.subject, j.dedupeKey ?? null, j.runAt, now],
+    `INSERT INTO jobs (kind, subject, dedupe_key, run_at, created_at, rail) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [j.kind, j.subject, j.dedupeKey ?? null, j.runAt, now, j.rail ?? null],
   );
 }
 
@@ -40,6 +44,7 @@ const toJob = (r: Record<string, any>): Job => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   deadAt: r.dead_at ?? null,
+  rail: r.rail ?? null,
 });
 
 /**
@@ -47,18 +52,29 @@ const toJob = (r: Record<string, any>): Job => ({
  * worker died) is due again. On PostgreSQL, SKIP LOCKED lets instances claim disjoint sets.
  * Leases are set and checked by the store's clock (Db.now), never an instance's own: another
  * instance checks this one's lease, and clocks a lease apart would let it take a running job.
+ * With `rails`, only jobs that need none or one of them are taken.
  */
-export async function claim(db: Db, worker: string, limit: number, leaseMs: number, kinds: string[], now = Date.now()): Promise<Job[]> {
-  const rows = await db.query(claimSql(kinds.length, db.skipLocked, db.now), [worker, leaseMs, now, ...kinds, limit]);
+export async function claim(
+  db: Db,
+  worker: string,
+  limit: number,
+  leaseMs: number,
+  kinds: string[],
+  rails?: string[],
+  now = Date.now(),
+): Promise<Job[]> {
+  const sql = claimSql(kinds.length, db.skipLocked, db.now, rails?.length);
+  const rows = await db.query(sql, [worker, leaseMs, now, ...kinds, ...(rails ?? []), limit]);
   return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
 }
 
 /** The claim statement (exported so that a test can check its plan uses the due-jobs index). */
-export function claimSql(kinds: number, skipLocked: string, clock: string) {
+export function claimSql(kinds: number, skipLocked: string, clock: string, rails?: number) {
+  const ours = rails === undefined ? '' : ` AND (rail IS NULL OR rail IN (${Array(rails).fill('?').join(', ')}))`;
   return `UPDATE jobs SET locked_by = ?, locked_until = ${clock} + ?, attempts = attempts + 1
       WHERE id IN (SELECT id FROM jobs
                     WHERE done_at IS NULL AND dead_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until < ${clock})
-                      AND kind IN (${Array(kinds).fill('?').join(', ')})
+                      AND kind IN (${Array(kinds).fill('?').join(', ')})${ours}
                     ORDER BY run_at LIMIT ?${skipLocked})
       RETURNING *`;
 }
@@ -101,6 +117,18 @@ export async function reschedule(db: Db, job: Job, worker: string, runAt: number
   await db.query(
     'UPDATE jobs SET run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?',
     [runAt, error, job.id, worker],
+  );
+}
+
+/**
+ * A run found that the job needs `rail`, which this instance does not have: the job is marked
+ * with it and released as it was (due, the claim not counted, no failure), for an instance that
+ * has it; this one does not claim it again.
+ */
+export async function handBack(db: Db, job: Job, worker: string, rail: string) {
+  await db.query(
+    'UPDATE jobs SET rail = ?, attempts = attempts - 1, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?',
+    [rail, job.id, worker],
   );
 }
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
-import { bury, claim, complete, extendLeases, failed, purgeDone, reschedule, type Job } from './queue.js';
+import { bury, claim, complete, extendLeases, failed, handBack, purgeDone, reschedule, type Job } from './queue.js';
 import { backoffMs } from '../engine/state.js';
 
 /** A handler either finishes its job or names when to run it again. Throwing retries with backoff. */
@@ -23,7 +23,16 @@ export interface RunnerOptions {
    */
   maxFailures: number;
   maxAgeMs: number;
-  log: { error: (o: object, msg: string) => void; debug?: (o: object, msg: string) => void };
+  /**
+   * Where other instances share the jobs (PostgreSQL): the rails this one has. It claims only
+   * jobs that need none or one of them, and a run that throws for want of a rail (`needs`) hands
+   * its job back, marked with that rail, instead of counting a failure. Unset (SQLite: one
+   * instance, nobody else to run it), such a run fails as any other and ends a dead letter.
+   */
+  rails?: string[];
+  /** The rail a run's error says it lacked, or null (see `rails`). */
+  needs?: (err: unknown) => string | null;
+  log: { error: (o: object, msg: string) => void; warn?: (o: object, msg: string) => void; debug?: (o: object, msg: string) => void };
 }
 
 export class JobRunner {
@@ -97,7 +106,7 @@ export class JobRunner {
       }
       const free = this.opts.concurrency - this.running.size;
       if (free > 0) {
-        const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers));
+        const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers), this.opts.rails);
         for (const job of jobs) {
           const p = this.run(job).finally(() => {
             this.running.delete(p);
@@ -126,6 +135,14 @@ export class JobRunner {
     } catch (err) {
       const error = String((err as Error)?.message ?? err);
       const now = Date.now();
+      // Not this instance's to run (enqueued unmarked, before this build or by an older one
+      // beside it): for an instance that has the rail, and not a failure.
+      const rail = this.opts.rails ? (this.opts.needs?.(err) ?? null) : null;
+      if (rail !== null && !this.opts.rails!.includes(rail)) {
+        this.opts.log.warn?.({ id: job.id, kind: job.kind, subject: job.subject, rail }, 'job needs a rail this instance does not have: handed back');
+        await handBack(this.db, job, this.worker, rail).catch((e) => this.opts.log.error({ err: e }, 'job hand-back failed'));
+        return;
+      }
       const info = { id: job.id, kind: job.kind, subject: job.subject, attempts: job.attempts, failures: job.failures + 1 };
       let settle: Promise<void>;
       if (job.failures + 1 >= this.opts.maxFailures || now - job.createdAt > this.opts.maxAgeMs) {

@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js';
 import type { Config } from '../config.js';
-import type { Rail, Rails } from './rail.js';
+import { UnknownRail, type Rail, type Rails } from './rail.js';
 import { SandboxBank } from './sandbox/bank.js';
 import { ConnectorRail } from './connector/rail.js';
 
@@ -30,6 +30,6 @@ export class RailRegistry implements Rails {
   byName(name: string): Rail {
     if (name === this.sandbox.name) return this.sandbox;
     if (this.live && name === this.live.name) return this.live;
-    throw new Error(`unknown rail ${name}`);
+    throw new UnknownRail(name);
   }
 }

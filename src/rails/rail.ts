@@ -134,6 +134,13 @@ export type PayoutOutcome =
   | { status: 'failed'; reason: string }
   | { status: 'unknown'; reason: string };
 
+/** A rail this instance does not have (no connector configured here, or a rail retired). */
+export class UnknownRail extends Error {
+  constructor(readonly rail: string) {
+    super(`unknown rail ${rail}`);
+  }
+}
+
 export interface Rails {
   forMode(mode: Mode): Rail;
   byName(name: string): Rail;

@@ -821,6 +821,15 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'events_merchant_order', 'events (merchant_id, commit_order) WHERE commit_order IS NOT NULL');
     },
   },
+  {
+    // The rail a job needs (a live credit's refund, a live payout's reconcile), null for any
+    // instance: on PostgreSQL an instance claims only jobs of the rails it has, so that one
+    // without the bank connector leaves live work to those with it. A nullable column: no
+    // rewrite of the table, one short lock.
+    version: 30,
+    name: 'jobs_rail',
+    up: (c) => addColumn(c, 'jobs', 'rail', 'TEXT'),
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

@@ -130,10 +130,9 @@ export const apiKeys = {
 /** The expiry sweep's statement, one rail at a time (its index, verifications_open_rail, is checked in test/migrations.test.ts). */
 /**
  * Which links may expire: on each rail listed, `valid_until` before its cutoff (engine: how far the
- * rail's intake has caught up); `all` for a rail no longer configured, whose links expire when read.
+ * rail's intake has caught up); none of a rail not listed (this instance does not read it).
  */
 export interface ExpiryCutoffs {
-  all: number;
   rails: [rail: string, cutoff: number][];
 }
 // By rail and time, so that the links a rail holds back (its bank cannot be read) cost a sweep
