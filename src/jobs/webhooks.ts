@@ -152,9 +152,10 @@ export class Webhooks {
       // way (see replay). One attempt at a time: wait for an attempt another job has on its way;
       // a job older than another still open has been taken over by that one.
       const [o] = await this.db.query(
-        `SELECT COUNT(CASE WHEN id > ? THEN 1 END) AS newer, COUNT(CASE WHEN locked_until >= ? THEN 1 END) AS running
+        // Leases are set by the store's clock (jobs/queue.ts): read by it too.
+        `SELECT COUNT(CASE WHEN id > ? THEN 1 END) AS newer, COUNT(CASE WHEN locked_until >= ${this.db.now} THEN 1 END) AS running
            FROM jobs WHERE kind = ? AND subject = ? AND id <> ? AND done_at IS NULL AND dead_at IS NULL`,
-        [jobId, Date.now(), JOB_WEBHOOK, id, jobId],
+        [jobId, JOB_WEBHOOK, id, jobId],
       );
       if (Number(o.newer) > 0) return { done: true };
       if (Number(o.running) > 0) return { retryAt: Date.now() + 250 };
@@ -362,8 +363,8 @@ export class Webhooks {
       // the job; the replay gets a job of its own, which waits for that attempt (see deliver).
       const moved = await q.query(
         `UPDATE jobs SET run_at = ?, dead_at = NULL, failures = 0
-          WHERE kind = ? AND subject = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ?) RETURNING id`,
-        [now, JOB_WEBHOOK, id, now],
+          WHERE kind = ? AND subject = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ${this.db.now}) RETURNING id`,
+        [now, JOB_WEBHOOK, id],
       );
       if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now }, now);
       return true;
