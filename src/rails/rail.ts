@@ -52,6 +52,13 @@ export type RefundOutcome =
  */
 export type SendFence = () => Promise<boolean>;
 
+/**
+ * The reason a bank gives (status `failed`) for a refund or payout reference it refuses because
+ * it answered "not found" for that reference before the request reached it (docs/bank-connector.md):
+ * the gateway may have judged it never received and sent the next attempt, so it is never applied.
+ */
+export const REFUSED_NOT_RECEIVED = 'not_received';
+
 /** Thrown by a rail call whose fence said no: nothing was sent. */
 export class NotSent extends Error {
   constructor() {

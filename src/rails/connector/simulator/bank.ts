@@ -8,6 +8,7 @@ import { findPayer } from '../../sandbox/directory.js';
 import { findAccount, findMobile } from '../../sandbox/mobile.js';
 import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signNotification, signRequest, signatureProblem, timestampNow } from '../signing.js';
 import type { WireCreditEvent, WirePayout, WireRefund } from '../wire.js';
+import { REFUSED_NOT_RECEIVED } from '../../rail.js';
 
 export interface SimulatorOptions {
   port: number;
@@ -26,6 +27,10 @@ export interface Faults {
   refund_answer_lost: number;
   refund_decline: number;
   status_lag_ms: number;
+  /** The next refund request reaches the bank this late (held on the way, as in a slow network). */
+  refund_delay_ms: number;
+  /** The same for the next payout request. */
+  payout_delay_ms: number;
   /** The next n payouts are made, but their POST is answered pending (no UTR, no beneficiary yet). */
   payout_pending: number;
   /** The next n payments are reported (notified and listed) with amount_paise as a decimal string. */
@@ -43,6 +48,8 @@ const NO_FAULTS: Faults = {
   refund_answer_lost: 0,
   refund_decline: 0,
   status_lag_ms: 0,
+  refund_delay_ms: 0,
+  payout_delay_ms: 0,
   payout_pending: 0,
   malformed_amount: 0,
   malformed_tr: 0,
@@ -82,6 +89,13 @@ export class BankSimulator {
   private events: Event[] = [];
   private refunds = new Map<string, Refund>();
   private payouts = new Map<string, Payout>();
+  /**
+   * References the status API answered 404 for while the bank had no record of them: a request
+   * with one of them that arrives later is refused (the contract's "never apply a reference
+   * answered 404"), since the gateway may have judged it never received and sent the next one.
+   */
+  private refundsNotFound = new Set<string>();
+  private payoutsNotFound = new Set<string>();
   private lastUtr: string | null = null;
   private lastTs = 0;
   private server: Server | null = null;
@@ -196,7 +210,9 @@ export class BankSimulator {
     if (!c) throw new HttpError(422, 'unknown_transaction', `no credit with bank_txn_id ${b.bank_txn_id}`);
     if (!Number.isSafeInteger(b.amount_paise) || b.amount_paise <= 0) throw new HttpError(400, 'invalid_request', 'amount_paise must be a positive whole number');
     const now = Date.now();
-    const declined = chance(this.faults.refund_decline);
+    // Answered 404 before it came: refused, and the refusal is its record (a failed reference stays failed).
+    const refused = this.refundsNotFound.has(b.reference);
+    const declined = refused || chance(this.faults.refund_decline);
     const r: Refund = {
       reference: b.reference,
       bank_txn_id: c.bank_txn_id,
@@ -204,7 +220,7 @@ export class BankSimulator {
       amount_paise: b.amount_paise,
       status: declined ? 'failed' : 'pending',
       bank_ref: declined ? null : digits(12),
-      reason: declined ? 'declined_by_bank' : null,
+      reason: refused ? REFUSED_NOT_RECEIVED : declined ? 'declined_by_bank' : null,
       createdAt: now,
       settleAt: now + (this.opts.refundSettleMs ?? 300),
     };
@@ -215,6 +231,7 @@ export class BankSimulator {
   refundStatus(reference: string): WireRefund | null {
     const r = this.refunds.get(reference);
     const now = Date.now();
+    if (!r) this.refundsNotFound.add(reference);
     if (!r || now < r.createdAt + this.faults.status_lag_ms) return null;
     return this.refundView(r, now);
   }
@@ -225,7 +242,14 @@ export class BankSimulator {
     if (existing) return existing;
     if (!Number.isSafeInteger(b.amount_paise) || b.amount_paise <= 0) throw new HttpError(400, 'invalid_request', 'amount_paise must be a positive whole number');
     const a = findAccount(b.vpa);
-    const failed = !a ? 'invalid_vpa' : a.behaviour === 'payout_declined' ? 'account_closed' : null;
+    // Answered 404 before it came: refused (see refundsNotFound).
+    const failed = this.payoutsNotFound.has(b.reference)
+      ? REFUSED_NOT_RECEIVED
+      : !a
+        ? 'invalid_vpa'
+        : a.behaviour === 'payout_declined'
+          ? 'account_closed'
+          : null;
     const p: Payout = {
       reference: b.reference,
       vpa: b.vpa.toLowerCase(),
@@ -238,7 +262,7 @@ export class BankSimulator {
       createdAt: Date.now(),
     };
     this.payouts.set(p.reference, p);
-    if (this.faults.payout_pending > 0) {
+    if (this.faults.payout_pending > 0 && failed !== REFUSED_NOT_RECEIVED) {
       this.faults.payout_pending--;
       return { ...p, status: 'pending', utr: null, beneficiary: null };
     }
@@ -247,6 +271,7 @@ export class BankSimulator {
 
   payoutStatus(reference: string): WirePayout | null {
     const p = this.payouts.get(reference);
+    if (!p) this.payoutsNotFound.add(reference);
     if (!p || Date.now() < p.createdAt + this.faults.status_lag_ms) return null;
     return p;
   }
@@ -334,6 +359,14 @@ export class BankSimulator {
       if (path === '/simulator/faults' && req.method === 'POST') return send(200, this.setFaults(body()));
       if (path === '/simulator/faults' && req.method === 'GET') return send(200, this.faults);
       if (!path.startsWith('/v1/')) throw new HttpError(404, 'not_found', `${req.method} ${path} is not served here`);
+      // A request held on its way (one, then the fault is spent): the bank meets it only now,
+      // whatever it answered about its reference meanwhile.
+      const held = req.method !== 'POST' ? null : path === '/v1/refunds' ? 'refund_delay_ms' : path === '/v1/payouts' ? 'payout_delay_ms' : null;
+      if (held && this.faults[held] > 0) {
+        const ms = this.faults[held];
+        this.faults[held] = 0;
+        await new Promise((r) => setTimeout(r, ms));
+      }
 
       // The connector API: only for the gateway that signs with the shared secret.
       const ts = header(req, REQUEST_TIMESTAMP);
