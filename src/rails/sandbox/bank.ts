@@ -1,12 +1,12 @@
 // The simulated UPI network behind test keys: payer apps that pay intents, the payee bank that
 // credits the gateway and tells it so, and refunds that settle after a delay like a real bank.
-import type { Db } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
 import { BY_INTENT, BY_OTHER_INTENT, intentParams, refIdOfTr } from '../../store/repository.js';
 import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
-import { passFence, type CreditNotice, type IntakeOutcome, type Rail, type RailInbox, type RefundOutcome, type RefundRequest } from '../rail.js';
+import { passFence, REFUSED_NOT_RECEIVED, type CreditNotice, type IntakeOutcome, type Rail, type RailInbox, type RefundOutcome, type RefundRequest } from '../rail.js';
 import { findPayer, type SandboxPayer } from './directory.js';
-import { SandboxMobileNetwork } from './mobile.js';
+import { NOT_FOUND, SandboxMobileNetwork } from './mobile.js';
 import type { MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
 
 export interface SandboxOptions {
@@ -200,7 +200,7 @@ export class SandboxBank implements Rail {
         : [];
       if (!own.length) return null;
     }
-    const refunds = await this.db.query('SELECT * FROM sandbox_refunds WHERE COALESCE(bank_txn_id, utr) = ? ORDER BY attempt, created_at', [
+    const refunds = await this.db.query(`SELECT * FROM sandbox_refunds WHERE COALESCE(bank_txn_id, utr) = ? AND status <> '${NOT_FOUND}' ORDER BY attempt, created_at`, [
       txn,
     ]);
     const now = Date.now();
@@ -233,8 +233,7 @@ export class SandboxBank implements Rail {
     const now = Date.now();
     return this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
-      // A reference is applied at most once: whatever became of it (a failure too) is only reported again.
-      if (existing) return this.outcome(existing, now);
+      if (existing) return this.known(q, existing, req, now);
       const payer = req.payerVpa ? findPayer(req.payerVpa) : null;
       const fails = payer?.behaviour === 'refund_fails_once' && req.attempt === 1;
       const loseAnswer = payer?.behaviour === 'refund_answer_lost' && req.attempt === 1;
@@ -244,22 +243,54 @@ export class SandboxBank implements Rail {
         refund_utr: digits(12),
         settle_at: now + this.opts.refundSettleMs,
       };
-      await q.query(
+      const made = await q.query(
         `INSERT INTO sandbox_refunds (idempotency_key, bank_txn_id, utr, payer_vpa, amount_paise, attempt, status, reason, refund_utr,
-           answer_lost, created_at, settle_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           answer_lost, created_at, settle_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING idempotency_key`,
         [req.key, req.bankTxnId, req.utr, req.payerVpa, req.amountPaise, req.attempt, row.status, row.reason, row.refund_utr, loseAnswer ? 1 : 0, now, row.settle_at],
       );
+      if (!made.length) {
+        // A status query answered 404 for it in between (PostgreSQL: it committed its record first).
+        const [other] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
+        return this.known(q, other, req, now);
+      }
       if (loseAnswer) return { status: 'unknown', reason: 'timeout waiting for the bank' } as RefundOutcome;
       return this.outcome(row, now);
     });
   }
 
+  /**
+   * A reference the bank has a row for. A reference is applied at most once: whatever became of
+   * it (a failure too) is only reported again. One the status API answered 404 for (its row is
+   * that answer's record) is refused: the gateway may have judged it never received and sent the
+   * next attempt (docs/bank-connector.md), so it fails, for good.
+   */
+  private async known(q: Queryable, r: Record<string, any>, req: RefundRequest, now: number): Promise<RefundOutcome> {
+    if (r.status !== NOT_FOUND) return this.outcome(r, now);
+    await q.query(
+      `UPDATE sandbox_refunds SET bank_txn_id = ?, utr = ?, payer_vpa = ?, amount_paise = ?, attempt = ?, status = 'failed', reason = ?,
+         created_at = ?, settle_at = ? WHERE idempotency_key = ?`,
+      [req.bankTxnId, req.utr, req.payerVpa, req.amountPaise, req.attempt, REFUSED_NOT_RECEIVED, now, now, req.key],
+    );
+    return { status: 'failed', reason: REFUSED_NOT_RECEIVED };
+  }
+
   async refundStatus(key: string): Promise<RefundOutcome | null> {
     await this.delay();
-    const [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
+    let [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
+    if (!r) {
+      // About to answer 404: first the record that it did, so that the reference is refused if it
+      // comes later. Conflicts with a refund being written (PostgreSQL waits for it): then that is the answer.
+      const now = Date.now();
+      await this.db.query(
+        `INSERT INTO sandbox_refunds (idempotency_key, utr, amount_paise, attempt, status, refund_utr, created_at, settle_at)
+         VALUES (?, '', 0, 0, '${NOT_FOUND}', '', ?, ?) ON CONFLICT DO NOTHING`,
+        [key, now, now],
+      );
+      [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
+    }
     const now = Date.now();
     // The status API lags the refund API, as real banks' do.
-    if (!r || now < Number(r.created_at) + (this.opts.statusLagMs ?? 0)) return null;
+    if (!r || r.status === NOT_FOUND || now < Number(r.created_at) + (this.opts.statusLagMs ?? 0)) return null;
     return this.outcome(r, now);
   }
 

@@ -1,9 +1,15 @@
 // The sandbox's mobile side: the mobile -> VPA mapper, and the bank's payouts to a VPA. Payouts
 // are recorded per idempotency key, so a key presented again is only reported, never paid twice.
-import type { Db } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
 import { digits } from '../../engine/ids.js';
-import { passFence, type Beneficiary, type MobileResolution, type PayoutOutcome, type PayoutRequest } from '../rail.js';
+import { passFence, REFUSED_NOT_RECEIVED, type Beneficiary, type MobileResolution, type PayoutOutcome, type PayoutRequest } from '../rail.js';
 import { findPayer } from './directory.js';
+
+/**
+ * The status of a sandbox_refunds / sandbox_payouts row that records only that the status API
+ * answered 404 for its reference: no money moved, and the reference is refused if it comes.
+ */
+export const NOT_FOUND = 'not_found';
 
 export interface SandboxMobile {
   mobile: string;
@@ -102,6 +108,7 @@ export class SandboxMobileNetwork {
     await passFence(req.fence);
     const { row, fresh } = await this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_payouts WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
+      if (existing?.status === NOT_FOUND) return { row: await this.refuse(q, req), fresh: false };
       if (existing) {
         // The key was seen before: report what happened then, pay nothing.
         await q.query('UPDATE sandbox_payouts SET calls = calls + 1 WHERE idempotency_key = ?', [req.key]);
@@ -122,10 +129,10 @@ export class SandboxMobileNetwork {
         beneficiary_account_type: declined ? null : account!.accountType,
         created_at: Date.now(),
       };
-      await q.query(
+      const made = await q.query(
         `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, note, status, reason, utr, beneficiary_name,
            beneficiary_account, beneficiary_ifsc, beneficiary_account_type, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING idempotency_key`,
         [
           row.idempotency_key,
           row.vpa,
@@ -141,6 +148,8 @@ export class SandboxMobileNetwork {
           row.created_at,
         ],
       );
+      // A status query answered 404 for it in between (PostgreSQL: it committed its record first).
+      if (!made.length) return { row: await this.refuse(q, req), fresh: false };
       return { row: row as Record<string, any>, fresh: true };
     });
     // The bank has made the payout; only its answer is lost or slow.
@@ -149,10 +158,37 @@ export class SandboxMobileNetwork {
     return outcome(row);
   }
 
+  /**
+   * A payout whose key the status API answered 404 for (its row is that answer's record) is
+   * refused: the gateway may have closed the drop as not sent (docs/bank-connector.md). It fails,
+   * for good, and pays nothing.
+   */
+  private async refuse(q: Queryable, req: PayoutRequest): Promise<Record<string, any>> {
+    const [r] = await q.query(
+      `UPDATE sandbox_payouts SET vpa = ?, amount_paise = ?, note = ?, status = 'failed', reason = ?, created_at = ?, calls = calls + 1
+       WHERE idempotency_key = ? AND status = '${NOT_FOUND}' RETURNING *`,
+      [req.vpa.toLowerCase(), req.amountPaise, req.note, REFUSED_NOT_RECEIVED, Date.now(), req.key],
+    );
+    if (r) return r;
+    // Not a 404's record after all (a payout written first): only reported again.
+    const [other] = await q.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [req.key]);
+    return other;
+  }
+
   async payoutStatus(key: string): Promise<PayoutOutcome | null> {
     await this.delay();
-    const [r] = await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [key]);
-    return r ? outcome(r) : null;
+    let [r] = await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [key]);
+    if (!r) {
+      // About to answer 404: first the record that it did, so that the key is refused if it comes
+      // later. Conflicts with a payout being written (PostgreSQL waits for it): then that is the answer.
+      await this.db.query(
+        `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, status, calls, created_at) VALUES (?, '', 0, '${NOT_FOUND}', 0, ?)
+         ON CONFLICT DO NOTHING`,
+        [key, Date.now()],
+      );
+      [r] = await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [key]);
+    }
+    return r && r.status !== NOT_FOUND ? outcome(r) : null;
   }
 
   /**
@@ -160,7 +196,7 @@ export class SandboxMobileNetwork {
    * merchant's verifications (through their payout keys), or all of them for the operator.
    */
   async payouts(f: { vpa?: string; key?: string }, merchantId?: string) {
-    const where: string[] = [];
+    const where: string[] = [`p.status <> '${NOT_FOUND}'`];
     const params: unknown[] = [];
     if (f.key) (where.push('p.idempotency_key = ?'), params.push(f.key));
     else if (f.vpa) (where.push('p.vpa = ?'), params.push(f.vpa.toLowerCase()));
