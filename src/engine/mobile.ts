@@ -8,7 +8,7 @@ import { mobileVerifications } from '../store/mobile.js';
 import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
 import { closeByKey, enqueue, runSooner } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
-import { NotSent, type MobileResolution, type PayoutOutcome, type Rails } from '../rails/rail.js';
+import { NotSent, REFUSED_NOT_RECEIVED, type MobileResolution, type PayoutOutcome, type Rails } from '../rails/rail.js';
 import { newId, newRefId } from './ids.js';
 import { verifiedNameMatch } from './name-checks.js';
 import { withDeadline } from './deadline.js';
@@ -206,7 +206,11 @@ export class MobileVerifications {
       return;
     }
     if (o.status === 'failed') {
-      await this.close(refId, 'failure', `payout_failed: ${o.reason}`, { payout: 'failed' });
+      // Refused because the bank had answered "not found" for the key before the request reached
+      // it: nothing was paid and nothing learnt of the account, so the drop was not sent (an
+      // outcome of "unavailable"), not an invalid account.
+      const reason = o.reason === REFUSED_NOT_RECEIVED ? 'payout_not_sent' : `payout_failed: ${o.reason}`;
+      await this.close(refId, 'failure', reason, { payout: 'failed' });
       return;
     }
     const why = 'reason' in o ? o.reason : undefined;
