@@ -8,8 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_TOKEN, Gateway, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
 import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
-import { startLive } from './support/live.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LIVE_PAYEE_VPA, startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
+
+const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 
 type Key = { client_id: string; client_secret: string };
 const SECRET = 'simulator-shared-secret-set-aside';
@@ -170,6 +174,81 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+// Instances' clocks disagree: the link's created_at is its creating instance's time, the entry is
+// listed by another instance. The entry must hold every link that existed when it was listed,
+// whatever the clock of the instance that made it.
+describe("a tr it cannot read, listed by an instance whose clock is behind the link's creator (postgres)", { skip: needsPostgres }, () => {
+  const SKEW_MS = 8000;
+  let gw: Gateway;
+  let skewed: Gateway | undefined;
+  let sim: Simulator;
+  let live: Key;
+  let dropDb: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    const { databaseUrl, drop } = await storeFor('postgres');
+    dropDb = drop;
+    const env = { RPD_LINK_TTL_SECONDS: String(TTL_S), NOTIFICATION_GRACE_SECONDS: String(GRACE_S), RAIL_TIMEOUT_MS: '1000' };
+    // The first instance reads the bank's listing every 300 ms; the second makes the link, with a
+    // clock 8 s ahead, and reads the listing only at its start (an hour between pulls).
+    ({ gw, sim, live } = await startLive({ secret: SECRET, merchant: 'Set Aside Skew', databaseUrl, env: { ...env, BANK_PULL_INTERVAL_MS: '300' } }));
+    skewed = await Gateway.start({
+      databaseUrl,
+      env: {
+        ...env,
+        BANK_CONNECTOR_URL: sim.url,
+        BANK_CONNECTOR_SECRET: SECRET,
+        LIVE_PAYEE_VPA,
+        LIVE_PAYEE_NAME: 'Pennygate Live',
+        LIVE_MCC: '6012',
+        BANK_PULL_INTERVAL_MS: '3600000',
+        NODE_OPTIONS: `--import=${SKEWED_CLOCK}`,
+        CLOCK_SKEW_MS: String(SKEW_MS),
+      },
+    });
+  });
+  after(async () => {
+    await skewed?.stop();
+    await gw?.stop();
+    await sim?.stop();
+    await dropDb?.();
+  });
+
+  it('holds the link the ahead instance made before the listing', async () => {
+    const made = await skewed!.cashfree(live).createRpd({ verification_id: 'skewed-paid', name: 'John Doe' });
+    assert.equal(made.status, 200, made.text);
+    const link = made.json;
+    assert.ok(Date.parse(link.valid_upto) - Date.now() > SKEW_MS, `the link's time is the ahead clock's: ${link.valid_upto}`);
+    await sim.faults({ malformed_tr: 1 });
+    await sim.pay(link.upi_link);
+    await sim.faults({});
+    const listed = await eventually(
+      async () => (await gw.admin('GET', '/bank/set-aside')).json,
+      (l: any) => l.count === 1,
+      10_000,
+      'the entry set aside',
+    );
+    const entry = listed.items[0];
+    assert.equal(entry.holds, 'links_open_when_seen');
+    // The listing came before the link's created_at by the ahead clock.
+    assert.ok(Date.parse(entry.seen_at) < Date.parse(link.valid_upto) - TTL_S * 1000, JSON.stringify(entry));
+
+    // Past its time by either clock, its status read on the instance that reads the bank (which
+    // also sweeps): still open, as its payment may be that entry.
+    await eventually(
+      async () => Date.now(),
+      (t) => t > Date.parse(link.valid_upto) + GRACE_S * 1000 + 2500,
+      (TTL_S + GRACE_S) * 1000 + SKEW_MS + 10_000,
+      'the link to run out',
+    );
+    const status = async () => (await gw.cashfree(live).status({ verification_id: 'skewed-paid' })).json.status;
+    assert.equal(await status(), 'CREATED');
+    const resolved = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'checked with the bank' });
+    assert.equal(resolved.status, 200, resolved.text);
+    assert.equal(await eventually(status, (s) => s !== 'CREATED', 10_000, 'the link once resolved'), 'EXPIRED');
+  });
+});
 
 /** A console session over plain HTTP: its cookie and the CSRF token of its forms. */
 async function consoleSession(gw: Gateway) {

@@ -830,6 +830,15 @@ export const MIGRATIONS: Migration[] = [
     name: 'jobs_rail',
     up: (c) => addColumn(c, 'jobs', 'rail', 'TEXT'),
   },
+  {
+    // For an entry set aside whose tr cannot be read: the latest created_at among the links open
+    // when it was listed, so that the links it holds are told by the creating instances' own
+    // clocks, not compared with the clock of the instance that listed it (store/set-aside.ts).
+    // Null in entries set aside before (they hold by seen_at). Nullable: no table rewrite.
+    version: 31,
+    name: 'set_aside_holds_created_through',
+    up: (c) => addColumn(c, 'bank_entries_set_aside', 'holds_created_through', 'BIGINT'),
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

@@ -44,21 +44,36 @@ const toEntry = (r: Record<string, any>): SetAsideEntry => ({
 });
 
 /**
+ * When its tr cannot be read, an entry holds every link open when it was listed. Which those were
+ * is written with it as the latest `created_at` among them (`holds_created_through`): each
+ * `created_at` is its creating instance's clock, and the instance that lists the entry may run
+ * behind it (its `seen_at` would then miss a link made just before). A link made after the listing
+ * by an instance whose clock is behind is held too, which only delays its expiry. Entries written
+ * before that column hold by `seen_at`.
+ */
+const heldThrough = (alias = '') => `COALESCE(${alias}holds_created_through, ${alias}seen_at)`;
+
+/**
  * SQL: whether an open entry may be the payment of verification `v` (an alias in the caller's
- * query): the one whose tr it names, or any link created by the time it was listed when its tr
- * could not be read.
+ * query): the one whose tr it names, or any link open when it was listed when its tr could not
+ * be read.
  */
 export const HELD_BY_SET_ASIDE = `EXISTS (SELECT 1 FROM bank_entries_set_aside s
   WHERE s.rail = v.rail AND s.resolved_at IS NULL
-    AND ((s.holds = 'intent' AND s.tr = v.intent_tr) OR (s.holds = 'links_open_when_seen' AND s.seen_at >= v.created_at)))`;
+    AND ((s.holds = 'intent' AND s.tr = v.intent_tr) OR (s.holds = 'links_open_when_seen' AND ${heldThrough('s.')} >= v.created_at)))`;
 
 export const setAside = {
   /** Records an entry; false when this place of the listing, with this text, was set aside before. */
   async record(q: Queryable, e: Omit<SetAsideEntry, 'resolvedAt' | 'resolution'>): Promise<boolean> {
     const rows = await q.query(
-      `INSERT INTO bank_entries_set_aside (id, rail, after_cursor, position, raw, raw_sha256, problem, bank_txn_id, tr, holds, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-      [e.id, e.rail, e.afterCursor, e.position, e.raw, createHash('sha256').update(e.raw).digest('hex'), e.problem, e.bankTxnId, e.tr, e.holds, e.seenAt],
+      `INSERT INTO bank_entries_set_aside (id, rail, after_cursor, position, raw, raw_sha256, problem, bank_txn_id, tr, holds, seen_at, holds_created_through)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${
+         e.holds === 'links_open_when_seen' ? "(SELECT COALESCE(MAX(created_at), 0) FROM verifications WHERE rail = ? AND status = 'created')" : 'NULL'
+       }) ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        ...[e.id, e.rail, e.afterCursor, e.position, e.raw, createHash('sha256').update(e.raw).digest('hex'), e.problem, e.bankTxnId, e.tr, e.holds, e.seenAt],
+        ...(e.holds === 'links_open_when_seen' ? [e.rail] : []),
+      ],
     );
     return rows.length === 1;
   },
@@ -84,7 +99,7 @@ export const setAside = {
   async holds(q: Queryable, v: { rail: string; intentTr: string | null; createdAt: number }): Promise<boolean> {
     const rows = await q.query(
       `SELECT 1 FROM bank_entries_set_aside WHERE rail = ? AND resolved_at IS NULL
-          AND ((holds = 'intent' AND tr = ?) OR (holds = 'links_open_when_seen' AND seen_at >= ?)) LIMIT 1`,
+          AND ((holds = 'intent' AND tr = ?) OR (holds = 'links_open_when_seen' AND ${heldThrough()} >= ?)) LIMIT 1`,
       [v.rail, v.intentTr, v.createdAt],
     );
     return rows.length > 0;
