@@ -23,6 +23,7 @@ import { ownerOf } from '../src/engine/types.js';
 import type { Services } from '../src/services.js';
 import pg from 'pg';
 import { Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { connectorEnv } from './support/live.js';
 
 const SECRET = 'payout-race-secret-0123456789';
 // 2 x (3 x 500 + 1000) ms: how long after the send the closer may take a payout as not sent.
@@ -49,11 +50,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const env: Record<string, string> = {
         DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-payout-race-')),
         ADMIN_TOKEN: 'payout-race-admin-token-0123456789',
-        BANK_CONNECTOR_URL: simUrl,
-        BANK_CONNECTOR_SECRET: SECRET,
-        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
-        LIVE_PAYEE_NAME: 'Pennygate Live',
-        LIVE_MCC: '6012',
+        ...connectorEnv(simUrl, SECRET),
         MOBILE_RAIL_TIMEOUT_MS: String(RAIL_TIMEOUT_MS),
         MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000',
       };
@@ -185,11 +182,7 @@ describe('a payout the bank made for a drop closed as not sent (SQLite)', () => 
       loadConfig({
         DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-payout-unsent-')),
         ADMIN_TOKEN: 'payout-race-admin-token-0123456789',
-        BANK_CONNECTOR_URL: simUrl,
-        BANK_CONNECTOR_SECRET: SECRET,
-        LIVE_PAYEE_VPA: 'pennygate.live@examplebank',
-        LIVE_PAYEE_NAME: 'Pennygate Live',
-        LIVE_MCC: '6012',
+        ...connectorEnv(simUrl, SECRET),
         MOBILE_RAIL_TIMEOUT_MS: String(RAIL_TIMEOUT_MS),
         MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000',
       }),

@@ -10,7 +10,7 @@ import { ADMIN_TOKEN, Gateway, eventually, needsChromium, needsPostgres, storeFo
 import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LIVE_PAYEE_VPA, startLive } from './support/live.js';
+import { connectorEnv, startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
 const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
@@ -197,11 +197,7 @@ describe("a tr it cannot read, listed by an instance whose clock is behind the l
       databaseUrl,
       env: {
         ...env,
-        BANK_CONNECTOR_URL: sim.url,
-        BANK_CONNECTOR_SECRET: SECRET,
-        LIVE_PAYEE_VPA,
-        LIVE_PAYEE_NAME: 'Pennygate Live',
-        LIVE_MCC: '6012',
+        ...connectorEnv(sim.url, SECRET),
         BANK_PULL_INTERVAL_MS: '3600000',
         NODE_OPTIONS: `--import=${SKEWED_CLOCK}`,
         CLOCK_SKEW_MS: String(SKEW_MS),

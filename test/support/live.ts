@@ -8,6 +8,15 @@ export const LIVE_PAYEE_VPA = 'pennygate.live@examplebank';
 
 type Key = { client_id: string; client_secret: string };
 
+/** The settings of the bank connector (the live rail), with the bank at `bankUrl`. */
+export const connectorEnv = (bankUrl: string, secret: string): Record<string, string> => ({
+  BANK_CONNECTOR_URL: bankUrl,
+  BANK_CONNECTOR_SECRET: secret,
+  LIVE_PAYEE_VPA,
+  LIVE_PAYEE_NAME: 'Pennygate Live',
+  LIVE_MCC: '6012',
+});
+
 /** With a merchant of the name given: its live and test keys, and its account. */
 export async function startLive(o: {
   secret: string;
@@ -20,14 +29,7 @@ export async function startLive(o: {
   const gw = await Gateway.start({
     databaseUrl: o.databaseUrl,
     port: gwPort,
-    env: {
-      BANK_CONNECTOR_URL: sim.url,
-      BANK_CONNECTOR_SECRET: o.secret,
-      LIVE_PAYEE_VPA,
-      LIVE_PAYEE_NAME: 'Pennygate Live',
-      LIVE_MCC: '6012',
-      ...o.env,
-    },
+    env: { ...connectorEnv(sim.url, o.secret), ...o.env },
   });
   const m = (await gw.admin('POST', '/merchants', { name: o.merchant })).json;
   return { gw, sim, live: m.live_key, test: m.test_key, account: m.account_number };
