@@ -23,7 +23,8 @@ import { accessOps } from './admin/access.js';
 import { AdminError } from './admin/errors.js';
 import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
 import { PRICED_OPERATIONS } from './engine/billing.js';
-import { period } from './admin/live.js';
+import { period, resolveSetAside, setAsideView } from './admin/live.js';
+import { setAside } from './store/set-aside.js';
 import { BankSimulator } from './rails/connector/simulator/bank.js';
 
 interface Command {
@@ -387,6 +388,36 @@ const COMMANDS: Record<string, Command> = {
       print(v, () => `job ${v.id} (${v.kind} ${v.subject}) is due again now`);
     },
   },
+  'set-aside list': {
+    usage: 'set-aside list [--state open|resolved|all]',
+    summary: "entries of the bank's credit listing the gateway could not read (open ones hold back the expiry of the links they may pay)",
+    help: '  --state       open (the default): not resolved yet; resolved; all',
+    async run({ values }, s) {
+      const state = values.state === undefined ? 'open' : String(values.state);
+      if (state !== 'open' && state !== 'resolved' && state !== 'all') throw new UsageError('set-aside list: --state is open, resolved or all');
+      const items = await Promise.all((await setAside.list(s.db, state, 100)).map((e) => setAsideView(s, e)));
+      print({ count: items.length, items }, () =>
+        table(
+          ['ID', 'RAIL', 'SEEN AT', 'BANK TXN', 'HOLDS', 'PROBLEM', 'RESOLVED'],
+          items.map((e) => [e.id, e.rail, e.seen_at, e.bank_txn_id ?? '-', e.holds === 'intent' ? `tr ${e.tr}` : e.holds, e.problem, e.resolution ?? '-']),
+        ),
+      );
+    },
+  },
+  'set-aside resolve': {
+    usage: 'set-aside resolve ID --note TEXT',
+    summary: 'record what became of an entry set aside; the links it held may then expire',
+    help: '  --note        what became of it (up to 500 characters): sent again by the connector, not a payment, returned at the bank...',
+    async run({ positionals: [id], values }, s) {
+      if (!id) throw new UsageError('set-aside resolve needs the id of an entry (set-aside list shows them)');
+      const note = typeof values.note === 'string' ? values.note.trim() : '';
+      if (!note || note.length > 500) throw new UsageError('set-aside resolve: a --note of 1 to 500 characters is required');
+      const e = id.length <= 64 ? await resolveSetAside(s, id, note) : null;
+      if (!e) throw new UsageError(`no open entry set aside with id ${id}`);
+      const v = await setAsideView(s, e);
+      print(v, () => `${v.id} resolved: ${v.resolution}`);
+    },
+  },
   'retention show': {
     usage: 'retention show',
     summary: 'the retention policy and what its last purge removed',
@@ -626,6 +657,8 @@ async function main(argv: string[]) {
       'mobile-penny-drop': { type: 'string' },
       'upi-mobile': { type: 'string' },
       'name-match': { type: 'string' },
+      state: { type: 'string' },
+      note: { type: 'string' },
       export: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

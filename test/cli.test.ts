@@ -10,22 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
-const FIXTURE = join(import.meta.dirname, 'fixtures', 'ifsc');
 const execP = promisify(execFile);
 
-async function cli(env: Record<string, string>, ...args: string[]) {
-  const { PATH, HOME } = process.env;
-  try {
-    const { stdout, stderr } = await execP(process.execPath, [BIN, ...args], { env: { PATH, HOME, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err: any) {
-    return { code: err.code as number, stdout: String(err.stdout), stderr: String(err.stderr) };
-  }
-}
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'ifsc');
 
 describe('command line', () => {
   let gw: Gateway;

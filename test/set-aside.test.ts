@@ -6,7 +6,7 @@
 // listed. Nothing is lost: the bank's statement still shows the payment as not recorded.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
 import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -118,8 +118,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.match(money, /&quot;amount_paise&quot;:&quot;1\.00&quot;|"amount_paise":"1\.00"/);
       if (store === 'sqlite' && !needsChromium) await auditMoneyPage(gw, bad.bank_txn_id);
 
+      // The command line lists it too, beside the running server.
+      const listedByCli = await cli(gw.env, 'set-aside', 'list', '--json');
+      assert.equal(listedByCli.code, 0, listedByCli.stderr);
+      assert.deepEqual(JSON.parse(listedByCli.stdout).items.map((e: any) => [e.id, e.bank_txn_id, e.holds]), [[entry.id, bad.bank_txn_id, 'intent']]);
+      const table = await cli(gw.env, 'set-aside', 'list');
+      assert.match(table.stdout, new RegExp(`${entry.id}.*tr ${held.ref_id}`));
+
       // Resolving needs a note; then the link it held expires like any other, and the entry leaves the open list.
       assert.equal((await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, {})).status, 400);
+      const noNote = await cli(gw.env, 'set-aside', 'resolve', entry.id, '--note', '  ');
+      assert.equal(noNote.code, 2, noNote.stdout);
+      assert.match(noNote.stderr, /--note/);
       const resolved = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'refunded at the bank by hand, ticket 42' });
       assert.equal(resolved.status, 200, resolved.text);
       assert.equal(resolved.json.resolution, 'refunded at the bank by hand, ticket 42');
@@ -240,8 +250,11 @@ describe("a tr it cannot read, listed by an instance whose clock is behind the l
     );
     const status = async () => (await gw.cashfree(live).status({ verification_id: 'skewed-paid' })).json.status;
     assert.equal(await status(), 'CREATED');
-    const resolved = await gw.admin('POST', `/bank/set-aside/${entry.id}/resolve`, { note: 'checked with the bank' });
-    assert.equal(resolved.status, 200, resolved.text);
+    // Resolved from the command line.
+    assert.equal((await cli(gw.env, 'set-aside', 'resolve', 'sa_unknown', '--note', 'checked')).code, 2);
+    const resolved = await cli(gw.env, 'set-aside', 'resolve', entry.id, '--note', 'checked with the bank', '--json');
+    assert.equal(resolved.code, 0, resolved.stderr);
+    assert.equal(JSON.parse(resolved.stdout).resolution, 'checked with the bank');
     assert.equal(await eventually(status, (s) => s !== 'CREATED', 10_000, 'the link once resolved'), 'EXPIRED');
   });
 });

@@ -1,13 +1,28 @@
 // Starts the real gateway (the compiled server, as `npm start` runs it) in a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'pennygate.mjs');
+const execP = promisify(execFile);
+
+/** Runs the operator's command line (`pennygate ...`) with `env` as its whole environment (and PATH, HOME). */
+export async function cli(env: Record<string, string>, ...args: string[]) {
+  const { PATH, HOME } = process.env;
+  try {
+    const { stdout, stderr } = await execP(process.execPath, [BIN, ...args], { env: { PATH, HOME, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err: any) {
+    return { code: err.code as number, stdout: String(err.stdout), stderr: String(err.stderr) };
+  }
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
