@@ -75,6 +75,13 @@ describe('normalisation: direct matches', () => {
       assert.ok(codes(m).includes('HONORIFIC_REMOVED'));
     }
   });
+  it('a title with its long vowel written double is a title too', () => {
+    for (const t of ['Sardaar', 'Maulaana', 'Haaji']) {
+      const m = matchNames(`${t} Harpreet Saini`, 'HARPREET SAINI');
+      assert.equal(m.score, 100, `${t}: ${m.reason}`);
+    }
+    assert.notEqual(matchNames('KAA SHARMA', 'SHARMA').score, 100); // too short to be read as a title
+  });
   it('a leading SRI that is part of the name is kept as a name part', () => {
     assert.equal(matchNames('SRI DEVI KAPOOR', 'SRIDEVI KAPOOR').score, 100);
   });
@@ -96,6 +103,10 @@ describe('normalisation: direct matches', () => {
     const m = matchNames('RAMKUMAR YADAV', 'Ram Kumar Yadav');
     assert.equal(m.score, 100);
     assert.ok(codes(m).includes('JOINED_TOKENS'));
+  });
+  it('a KUMAR written into the given name is weak, with its long vowel written double too', () => {
+    accepts('NAVEENKUMAAR YADAV', 'NAVEEN KUMAR YADAV');
+    accepts('NAVEENKUMAAR YADAV', 'NAVEENKUMAR YADAV');
   });
   it('joined tokens with another difference are still accepted', () => {
     accepts('MR HARIPRASAD CHAURASIA', 'HARI PRASAD RAM CHAURASIA', 'JOINED_TOKENS');

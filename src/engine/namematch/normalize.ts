@@ -84,6 +84,16 @@ function words(s: string): { words: string[]; ocr: boolean } {
 }
 
 /**
+ * A title, its long vowel written double or not (SARDAAR, MAULAANA); the folded spelling only
+ * from four letters on, where no short name becomes a title (KAA, HOON).
+ */
+function isHonorific(w: string): boolean {
+  if (HONORIFICS.has(w)) return true;
+  const folded = w.replace(/([AEIOU])\1/g, '$1');
+  return folded !== w && folded.length >= 4 && HONORIFICS.has(folded);
+}
+
+/**
  * Parse a name. Returns one reading, or up to three when a leading title is also a common
  * name part (SRI, KUMARI...): the caller scores each and keeps the best. A reading may have
  * no tokens (nothing but titles, or a relation marker first).
@@ -119,13 +129,13 @@ export function parseName(input: string): ParsedName[] {
     }
   }
   const tailWords: string[] = [];
-  for (const w of words(tail).words) if (!HONORIFICS.has(w)) tailWords.push(w);
+  for (const w of words(tail).words) if (!isHonorific(w)) tailWords.push(w);
   const extra = expandInitials(tailWords).map((w) => makeToken(w, loose));
 
   // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
   let i = 0;
   let ambiguousAt = -1;
-  while (i < ws.length && HONORIFICS.has(ws[i])) {
+  while (i < ws.length && isHonorific(ws[i])) {
     if (AMBIGUOUS_HONORIFICS.has(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
     i++;
   }

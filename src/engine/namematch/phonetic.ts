@@ -15,8 +15,10 @@ function canonRules(w: string): string {
   // Suffixes written into the given name, mostly in Gujarat: RAMESHBHAI, HANSABEN,
   // NILESHKUMAR. They carry no identity (the matcher treats a separate KUMAR as weak too).
   if (s.length >= 7) s = s.replace(/(?:BHAI|BEHN|BEN)$/, '');
-  // Not when what is left is a two-letter stem with a long vowel: SOOKUMAR is Sukumar.
-  if (s.length >= 8 && s.slice(0, -5).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.replace(/KUMAR$/, '');
+  // Not when what is left is a two-letter stem with a long vowel: SOOKUMAR is Sukumar. Its long
+  // vowel may be written double too (RAAJKUMAAR).
+  const kumar = /KUMAA?R$/.exec(s);
+  if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   s = s.replace(/^ABDU([RSNZDT])(?=\1|$)/, 'ABDUL');
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
