@@ -331,6 +331,8 @@ describe('RazorpayX: outcomes, lists and cross-dialect reads (sqlite)', () => {
     );
     assert.ok(ids.length > 10);
     assert.equal((await rzp.list()).count, 10, 'count defaults to 10');
+    const stray = await gw.request('GET', '/v1/fund_accounts/validations?=x&count=2&', { headers: basic(m.test_key) });
+    assert.equal(stray.json.count, 2, 'an empty parameter name is no parameter');
 
     const t = mine[1].created_at;
     const window = await rzp.list({ from: t, to: t, count: 100 });
@@ -502,6 +504,13 @@ describe('RazorpayX: bad input', () => {
     ['a nested note', () => post({ ...ok(), notes: { deep: { x: 1 } } }), input('The notes value for key deep must be a string or a number.', 'notes')],
     ['notes an array', () => post({ ...ok(), notes: ['a'] }), input('The notes must be an object of key-value pairs.', 'notes')],
     ['notes a string', () => post({ ...ok(), notes: 'hello' }), input('The notes must be an object of key-value pairs.', 'notes')],
+    // Razorpay refuses parameters it does not take, rather than creating something else than asked.
+    ['an unknown field', () => post({ ...ok(), extra: 1 }), input('extra is/are not required and should not be sent', 'extra')],
+    [
+      'bank-account validation fields on a upi_intent validation',
+      () => post({ ...ok(), fund_account: { id: 'fa_00000000000001' }, amount: 100, currency: 'INR' }),
+      input('fund_account, amount, currency is/are not required and should not be sent', 'fund_account'),
+    ],
     ['malformed JSON', () => post(undefined, { raw: '{"validation_type": "upi_intent",', contentType: 'application/json' }), input('The request body is not valid JSON.')],
     ['prototype pollution', () => post(undefined, { raw: '{"validation_type":"upi_intent","__proto__":{"x":1}}', contentType: 'application/json' }), input(/JSON/)],
     ['an empty JSON body', () => post(undefined, { raw: '', contentType: 'application/json' }), input('The request body must be a JSON object.')],
@@ -523,6 +532,7 @@ describe('RazorpayX: bad input', () => {
     ['from not a number', () => get('/fund_accounts/validations?from=yesterday'), input('The from must be an integer.', 'from')],
     ['to a fraction', () => get('/fund_accounts/validations?to=1.5'), input('The to must be an integer.', 'to')],
     ['to before from', () => get('/fund_accounts/validations?from=1700000000&to=1600000000'), input('The to must be greater than or equal to from.', 'to')],
+    ['an unknown list parameter', () => get('/fund_accounts/validations?status=completed'), input('status is/are not required and should not be sent', 'status')],
     ['a repeated count', () => get('/fund_accounts/validations?count=1&count=2'), input('The count must be an integer.', 'count')],
     ['an unknown route under /v1', () => get('/payouts'), na(400, 'The requested URL was not found on the server.')],
     ['a deeper unknown route', () => get(`/fund_accounts/validations/${existing}/cancel`), na(400, 'The requested URL was not found on the server.')],

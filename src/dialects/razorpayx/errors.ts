@@ -33,6 +33,16 @@ export class RazorpayError extends Error {
 export const badInput = (description: string, field?: string) =>
   new RazorpayError(400, 'BAD_REQUEST_ERROR', description, { field, source: 'business', reason: 'input_validation_failed' });
 
+/**
+ * Razorpay refuses a parameter it does not take instead of ignoring it, naming every one it
+ * found: "<a>, <b> is/are not required and should not be sent".
+ */
+export function extraFields(given: object | null | undefined, allowed: readonly string[]): RazorpayError | null {
+  if (!given || typeof given !== 'object' || Array.isArray(given)) return null;
+  const extra = Object.keys(given).filter((k) => !allowed.includes(k));
+  return extra.length === 0 ? null : badInput(`${extra.join(', ')} is/are not required and should not be sent`, extra[0]);
+}
+
 export const unauthenticated = (description: string) => new RazorpayError(401, 'BAD_REQUEST_ERROR', description);
 export const NO_API_KEY = 'Please provide your api key for authentication purposes.';
 export const BAD_API_KEY = 'The api key provided is invalid';

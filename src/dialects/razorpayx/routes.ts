@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
-import { NO_API_KEY, badInput, razorpayErrorHandler, razorpayRefusal, routeNotFound, unauthenticated, unknownId } from './errors.js';
+import { NO_API_KEY, badInput, extraFields, razorpayErrorHandler, razorpayRefusal, routeNotFound, unauthenticated, unknownId } from './errors.js';
 import { accessGate } from '../access.js';
 import { fundAccountValidation } from './format.js';
 import { bankOfIfsc } from '../../store/ifsc.js';
@@ -31,6 +31,10 @@ function basicCredentials(req: FastifyRequest): { id: string; secret: string } |
   if (colon <= 0) return null;
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
+
+const CREATE_FIELDS = Object.keys(ValidationCreateBody.properties);
+// A stray `=x` in a query names no parameter: PHP, which parses Razorpay's queries, drops it.
+const LIST_PARAMS = [...Object.keys(ValidationListQuery.properties), ''];
 
 export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   app.addSchema(ErrorBody);
@@ -70,6 +74,8 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
       // notes), and Razorpay takes it as no notes.
       preValidation: async (req) => {
         const b = req.body as { notes?: unknown } | null;
+        const extra = extraFields(b, CREATE_FIELDS);
+        if (extra) throw extra;
         if (b && typeof b === 'object' && Array.isArray(b.notes) && b.notes.length === 0) b.notes = {};
       },
       schema: {
@@ -131,6 +137,10 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   app.get<{ Querystring: Static<typeof ValidationListQuery> }>(
     '/fund_accounts/validations',
     {
+      preValidation: async (req) => {
+        const extra = extraFields(req.query as object, LIST_PARAMS);
+        if (extra) throw extra;
+      },
       schema: {
         tags,
         summary: "The merchant's fund account validations, newest first",
