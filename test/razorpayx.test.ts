@@ -532,6 +532,8 @@ describe('RazorpayX: bad input', () => {
     ['from not a number', () => get('/fund_accounts/validations?from=yesterday'), input('The from must be an integer.', 'from')],
     ['to a fraction', () => get('/fund_accounts/validations?to=1.5'), input('The to must be an integer.', 'to')],
     ['to before from', () => get('/fund_accounts/validations?from=1700000000&to=1600000000'), input('The to must be greater than or equal to from.', 'to')],
+    ['a repeated account_number', () => get('/fund_accounts/validations?account_number=1&account_number=2'), input('The account number must be a string.', 'account_number')],
+    ['an account_number over 64 characters', () => get(`/fund_accounts/validations?account_number=${'1'.repeat(65)}`), input('The account number may not be greater than 64 characters.', 'account_number')],
     ['an unknown list parameter', () => get('/fund_accounts/validations?status=completed'), input('status is/are not required and should not be sent', 'status')],
     ['a repeated count', () => get('/fund_accounts/validations?count=1&count=2'), input('The count must be an integer.', 'count')],
     ['an unknown route under /v1', () => get('/payouts'), na(400, 'The requested URL was not found on the server.')],

@@ -123,7 +123,8 @@ export function fromValidation(errors: AjvError[], context: string | undefined):
     return badInput(`The notes value for key ${key} must be a string or a number.`, 'notes');
   }
   if (field === 'validation_type') return badInput('The validation type must be upi_intent.', field);
-  if (context === 'querystring') return badInput(`The ${words(field)} must be an integer.`, field);
+  // count, skip, from and to are integers; account_number is text like the body's fields.
+  if (context === 'querystring' && field !== 'account_number') return badInput(`The ${words(field)} must be an integer.`, field);
   if (e.keyword === 'maxLength') return badInput(`The ${words(field)} may not be greater than ${e.params.limit} characters.`, field);
   if (e.keyword === 'minLength') return badInput(`The ${words(field)} must be at least ${e.params.limit} characters.`, field);
   if (e.keyword === 'type') return badInput(`The ${words(field)} must be a string.`, field);
