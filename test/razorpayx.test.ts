@@ -4,7 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Razorpay from 'razorpay';
-import { Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import pg from 'pg';
+import { Gateway, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { decodeQr, intentParams, pngHeader } from './support/upi.js';
 
@@ -444,6 +445,53 @@ describe('RazorpayX: reads of an overdue intent (sqlite)', () => {
     // The expiry a read applied is an event like any other.
     await eventFor(receiver, a.id, 'fund_account.validation.failed');
     await eventFor(receiver, b.id, 'fund_account.validation.failed');
+  });
+});
+
+describe('RazorpayX: a fault on the server side (postgres)', { skip: needsPostgres }, () => {
+  let gw: Gateway;
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  before(async () => {
+    db = await freshPostgres();
+    gw = await Gateway.start({ databaseUrl: db.url });
+  });
+  after(async () => {
+    await gw?.stop();
+    await db?.drop();
+  });
+
+  it("answers 500 with RazorpayX's SERVER_ERROR, source internal, and creates nothing", async () => {
+    const m = await gw.merchant('Unlucky');
+    const rzp = razorpayClient(gw, m.test_key);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      // The store fails every statement on validations while the table is away.
+      await c.query('ALTER TABLE verifications RENAME TO verifications_away');
+      const calls = [
+        () => rzp.create({ source_account_number: m.account_number, validation_type: 'upi_intent' }),
+        () => rzp.list(),
+        () => rzp.fetch('fav_00000000000000'),
+      ];
+      for (const call of calls) {
+        await assert.rejects(call(), (e: any) => {
+          assert.equal(e.statusCode, 500);
+          assert.deepEqual(e.error, {
+            code: 'SERVER_ERROR',
+            description: 'We are facing some trouble completing your request at the moment. Please try again shortly.',
+            source: 'internal',
+            step: 'NA',
+            reason: 'NA',
+            metadata: {},
+          });
+          return true;
+        });
+      }
+    } finally {
+      await c.query('ALTER TABLE verifications_away RENAME TO verifications');
+      await c.end();
+    }
+    assert.equal((await rzp.list()).count, 0);
   });
 });
 

@@ -78,8 +78,11 @@ export function razorpayRefusal(r: Refusal): RazorpayError {
   }
 }
 
+/** RazorpayX's words for a fault on its side (source internal); the caller may retry. */
 const serverError = () =>
-  new RazorpayError(500, 'SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.');
+  new RazorpayError(500, 'SERVER_ERROR', 'We are facing some trouble completing your request at the moment. Please try again shortly.', {
+    source: 'internal',
+  });
 
 const MAX_NOTE_KEY = 256;
 
