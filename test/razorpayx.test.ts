@@ -569,9 +569,10 @@ describe('RazorpayX: bad input', () => {
     ['a JSON string body', () => post('upi_intent'), input('The request body must be a JSON object.')],
     ['a JSON null body', () => post(undefined, { raw: 'null', contentType: 'application/json' }), input('The request body must be a JSON object.')],
     ['a body too large', () => post({ ...ok(), notes: { a: 'x'.repeat(70_000) } }), { ...input('The request body is too large.'), status: 413 }],
-    ['an unknown id', () => get('/fund_accounts/validations/fav_00000000000000'), na(400, 'The id provided does not exist')],
-    ["another merchant's id", () => get(`/fund_accounts/validations/${existing}`), na(400, 'The id provided does not exist')],
-    ['a malformed id', () => get("/fund_accounts/validations/fav_1'%20OR%201=1"), na(400, 'The id provided does not exist')],
+    // RazorpayX documents this error with source business and reason input_validation_failed.
+    ['an unknown id', () => get('/fund_accounts/validations/fav_00000000000000'), input('The id provided does not exist')],
+    ["another merchant's id", () => get(`/fund_accounts/validations/${existing}`), input('The id provided does not exist')],
+    ['a malformed id', () => get("/fund_accounts/validations/fav_1'%20OR%201=1"), input('The id provided does not exist')],
     ['a GET without credentials', () => get(`/fund_accounts/validations/${existing}`, {} as any), na(401, NO_KEY)],
     ['count 0', () => get('/fund_accounts/validations?count=0'), input('The count must be at least 1.', 'count')],
     ['count 101', () => get('/fund_accounts/validations?count=101'), input('The count may not be greater than 100.', 'count')],

@@ -47,7 +47,9 @@ export const unauthenticated = (description: string) => new RazorpayError(401, '
 export const NO_API_KEY = 'Please provide your api key for authentication purposes.';
 export const BAD_API_KEY = 'The api key provided is invalid';
 
-export const unknownId = () => new RazorpayError(400, 'BAD_REQUEST_ERROR', 'The id provided does not exist');
+/** RazorpayX attributes an id it cannot find to the business's input, like any bad parameter. */
+export const unknownId = () =>
+  new RazorpayError(400, 'BAD_REQUEST_ERROR', 'The id provided does not exist', { source: 'business', reason: 'input_validation_failed' });
 
 export const tooManyRequests = () => new RazorpayError(429, 'BAD_REQUEST_ERROR', 'Too many requests');
 
