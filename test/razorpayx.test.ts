@@ -448,7 +448,7 @@ describe('RazorpayX: reads of an overdue intent (sqlite)', () => {
   });
 });
 
-describe('RazorpayX: a fault on the server side (postgres)', { skip: needsPostgres }, () => {
+describe('RazorpayX: faults on the server side and what the store cannot hold (postgres)', { skip: needsPostgres }, () => {
   let gw: Gateway;
   let db: Awaited<ReturnType<typeof freshPostgres>>;
   before(async () => {
@@ -492,6 +492,27 @@ describe('RazorpayX: a fault on the server side (postgres)', { skip: needsPostgr
       await c.end();
     }
     assert.equal((await rzp.list()).count, 0);
+  });
+
+  it('answers a key with a NUL in its id or secret as an invalid key, not as a fault', async () => {
+    const m = await gw.merchant('Careless');
+    for (const k of [
+      { client_id: `${m.test_key.client_id}\u0000`, client_secret: m.test_key.client_secret },
+      { client_id: m.test_key.client_id, client_secret: `${m.test_key.client_secret}\u0000` },
+    ]) {
+      for (const call of [
+        () => razorpayClient(gw, k).create({ source_account_number: m.account_number, validation_type: 'upi_intent' }),
+        () => razorpayClient(gw, k).list(),
+      ]) {
+        await assert.rejects(call(), (e: any) => {
+          assert.equal(e.statusCode, 401);
+          assert.equal(e.error.code, 'BAD_REQUEST_ERROR');
+          assert.equal(e.error.description, 'The api key provided is invalid');
+          return true;
+        });
+      }
+    }
+    assert.equal((await razorpayClient(gw, m.test_key).list()).count, 0);
   });
 });
 
