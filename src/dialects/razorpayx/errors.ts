@@ -62,10 +62,10 @@ export function razorpayRefusal(r: Refusal): RazorpayError {
     case 'too_many_per_ip':
     case 'too_many_per_operation':
       return tooManyRequests();
+    // Razorpay answers a key of the other mode (test or live) as it answers a wrong key.
     case 'bad_credentials':
-      return unauthenticated(BAD_API_KEY);
     case 'wrong_environment':
-      return unauthenticated(`The api key provided belongs to the ${r.mode} environment, which this server does not serve`);
+      return unauthenticated(BAD_API_KEY);
     case 'ip_not_allowed':
       return new RazorpayError(403, 'BAD_REQUEST_ERROR', `Access from IP address ${r.address} is not allowed: it is not whitelisted for this api key`, {
         source: 'business',
