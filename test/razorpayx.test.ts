@@ -90,8 +90,7 @@ async function paidFlow(gw: Gateway, receiver: Receiver, m: Merchant, secret: st
     upi_intent: { vpa: 'success@upi' },
     bank_account: { bank_routing_code: 'YESB0000262', account_number: '026291800001191', bank_name: 'Yes Bank', account_type: 'savings' },
   });
-  assert.equal(got.status_details.source, 'beneficiary_bank');
-  assert.equal(got.status_details.reason, 'validation_completed');
+  assert.deepEqual(got.status_details, { description: 'Validation request is completed', source: 'beneficiary_bank', reason: 'validation_completed' });
   assert.equal(got.reference_id, 'order-112233');
   assert.deepEqual(got.notes, { purpose: 'Payout account', attempt: '2' });
   assert.equal(got.created_at, created.created_at);

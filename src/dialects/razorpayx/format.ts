@@ -20,8 +20,9 @@ const CREATED: StatusDetails = {
   source: 'internal',
   reason: 'validation_request_created',
 };
+// RazorpayX's words for a completed fund_account.validation, wherever its documentation shows one.
 const COMPLETED: StatusDetails = {
-  description: "Validation is completed: the account details were received from the customer's bank",
+  description: 'Validation request is completed',
   source: 'beneficiary_bank',
   reason: 'validation_completed',
 };
