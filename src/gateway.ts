@@ -70,7 +70,7 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
   const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();
   const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log) : null;
   engine.intakeCaughtUp = async (rail) =>
-    rail === rails.sandbox.name ? rails.sandbox.caughtUpTo() : bank && rail === bank.rail.name ? bank.caughtUpTo() : Date.now();
+    rail === rails.sandbox.name ? rails.sandbox.caughtUpTo() : bank && rail === bank.rail.name ? bank.caughtUpTo() : db.clock();
   const reconciliation = rails.live && cfg.live ? new Reconciliation(db, rails.live, cfg.live, log) : null;
   return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter, billing, qr };
 }
@@ -81,6 +81,7 @@ async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db>
   try {
     db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, server });
     await migrate(db, log);
+    await db.syncClock();
     return db;
   } catch (err) {
     await db?.close().catch(() => {});

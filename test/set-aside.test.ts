@@ -185,9 +185,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
   });
 }
 
-// Instances' clocks disagree: the link's created_at is its creating instance's time, the entry is
-// listed by another instance. The entry must hold every link that existed when it was listed,
-// whatever the clock of the instance that made it.
+// Instances' clocks disagree: the link is made by one instance, the entry is listed by another.
+// The entry must hold every link that existed when it was listed, whatever the clock of the
+// instance that made it.
 describe("a tr it cannot read, listed by an instance whose clock is behind the link's creator (postgres)", { skip: needsPostgres }, () => {
   const SKEW_MS = 8000;
   let gw: Gateway;
@@ -225,7 +225,8 @@ describe("a tr it cannot read, listed by an instance whose clock is behind the l
     const made = await skewed!.cashfree(live).createRpd({ verification_id: 'skewed-paid', name: 'John Doe' });
     assert.equal(made.status, 200, made.text);
     const link = made.json;
-    assert.ok(Date.parse(link.valid_upto) - Date.now() > SKEW_MS, `the link's time is the ahead clock's: ${link.valid_upto}`);
+    // Its times are the store's clock's, not the ahead instance's.
+    assert.ok(Math.abs(Date.parse(link.valid_upto) - (Date.now() + TTL_S * 1000)) < 3000, `the link's time: ${link.valid_upto}`);
     await sim.faults({ malformed_tr: 1 });
     await sim.pay(link.upi_link);
     await sim.faults({});
@@ -237,8 +238,6 @@ describe("a tr it cannot read, listed by an instance whose clock is behind the l
     );
     const entry = listed.items[0];
     assert.equal(entry.holds, 'links_open_when_seen');
-    // The listing came before the link's created_at by the ahead clock.
-    assert.ok(Date.parse(entry.seen_at) < Date.parse(link.valid_upto) - TTL_S * 1000, JSON.stringify(entry));
 
     // Past its time by either clock, its status read on the instance that reads the bank (which
     // also sweeps): still open, as its payment may be that entry.

@@ -91,7 +91,7 @@ export class Engine implements RailInbox {
    * been taken (notified, or recovered by the rail's own catch-up). Set by the services; a rail
    * with nothing to catch up answers now.
    */
-  intakeCaughtUp: (rail: string) => Promise<number> = async () => Date.now();
+  intakeCaughtUp: (rail: string) => Promise<number> = async () => this.db.clock();
   /** Called inside the transaction that records an event, to add its consequences (webhooks). */
   onEvent: (q: Queryable, e: DomainEvent) => Promise<void> = async () => {};
   /** Charges a priced operation in the creating transaction (engine/billing.ts); throws to roll it back. */
@@ -118,7 +118,10 @@ export class Engine implements RailInbox {
   async createRpd(p: Principal, req: CreateRpd, onIntent?: (link: string) => void, access?: number): Promise<Verification | 'duplicate'> {
     const rail = this.rails.forMode(p.mode);
     const payee = rail.payee();
-    const now = Date.now();
+    // By the store's clock: valid_until is compared by every instance (its sweep, status reads,
+    // the credit's time), and a link made on a host whose clock is behind would otherwise expire
+    // early on the others, or, ahead, a payment made at once would count as late.
+    const now = this.db.clock();
     const base: Omit<NewVerification, 'refId' | 'intentTr'> = {
       merchantId: p.merchant.id,
       mode: p.mode,
@@ -234,7 +237,7 @@ export class Engine implements RailInbox {
 
   /** A read never shows CREATED past validity and its grace: if the expiry job is late, expire it now. */
   private async current(v: Verification): Promise<Verification> {
-    const now = Date.now();
+    const now = this.db.clock();
     if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return v;
     // Not while its rail's credits are not all in yet (no write turn for a link that stays open).
     const cutoffs = await this.expiryCutoffs(now);
@@ -248,7 +251,7 @@ export class Engine implements RailInbox {
   // ------------------------------------------------------------------ notifications from the rail
 
   async credit(railName: string, n: CreditNotice): Promise<IntakeOutcome> {
-    const now = Date.now();
+    const now = this.db.clock(); // the clock valid_until is set by
     const outcome = await this.db.tx(async (q): Promise<IntakeOutcome> => {
       const v = n.tr ? await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate) : null;
       // A payment made in time counts even if its notice is late (the bank was slow, the gateway
@@ -328,7 +331,7 @@ export class Engine implements RailInbox {
   }
 
   async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {
-    const now = Date.now();
+    const now = this.db.clock();
     const outcome = await this.db.tx(async (q) => {
       const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr, n.tr);
       const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
@@ -352,7 +355,7 @@ export class Engine implements RailInbox {
    * another holds are skipped (PostgreSQL), and `finish` moves a row out of `created` only once.
    */
   async expireDue(limit = 200): Promise<number> {
-    const now = Date.now();
+    const now = this.db.clock();
     const cutoffs = await this.expiryCutoffs(now);
     // Most sweeps find nothing: ask the reader first, so an idle sweep takes no write turn.
     if ((await verifications.dueToExpire(this.db, cutoffs, 1, '')).length === 0) return 0;
@@ -383,7 +386,7 @@ export class Engine implements RailInbox {
 
   /** Expires a verification nobody paid in time (the job earlier builds enqueued per link). Idempotent. */
   async expire(refId: number): Promise<JobResult> {
-    const now = Date.now();
+    const now = this.db.clock();
     // Read before the transaction: the intake's catch-up is asked on a connection of its own, and
     // a transaction holding one while it waits for another can starve the pool (every status
     // read of an overdue link at once would hang the instance).

@@ -16,6 +16,14 @@ export interface Db extends Queryable {
   readonly skipLocked: string;
   /** The store's clock in SQL (STORE_CLOCK): times that instances compare with each other's. */
   readonly now: string;
+  /**
+   * The store's clock now, in epoch milliseconds, without a round trip: for a time one instance
+   * writes and another compares with its own now (a link's valid_until). On SQLite, Date.now();
+   * on PostgreSQL this instance's clock corrected by its offset from the server's (syncClock).
+   */
+  clock(): number;
+  /** Measures the offset clock() corrects by (PostgreSQL; again every 30 s from then on). */
+  syncClock(): Promise<void>;
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**

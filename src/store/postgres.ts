@@ -87,11 +87,29 @@ export function openPostgres(url: string): Db {
     },
   });
   const direct = on(pool);
+  // The server's clock less this host's, measured by the middle of a round trip (off by at most
+  // half of it): instances on several hosts disagree by seconds or more, the server is one.
+  let offset = 0;
+  let resync: NodeJS.Timeout | undefined;
+  const measure = async () => {
+    const sent = Date.now();
+    const [r] = (await pool.query(`SELECT ${STORE_CLOCK.postgres} AS now`)).rows;
+    const back = Date.now();
+    offset = Number(r.now) - Math.round((sent + back) / 2);
+  };
   return {
     kind: 'postgres',
     forUpdate: ' FOR UPDATE',
     skipLocked: ' FOR UPDATE SKIP LOCKED',
     now: STORE_CLOCK.postgres,
+    clock: () => Date.now() + offset,
+    syncClock: async () => {
+      await measure();
+      if (resync) return;
+      // A clock drifts, or is stepped (NTP): measured again; a failed measure keeps the last.
+      resync = setInterval(() => void measure().catch(() => undefined), 30_000);
+      resync.unref();
+    },
     query: direct.query,
     tx: async <T>(fn: (q: Queryable) => Promise<T>) => {
       for (let attempt = 0; ; attempt++) {
@@ -141,6 +159,9 @@ export function openPostgres(url: string): Db {
         watch.release();
       }
     },
-    close: () => pool.end(),
+    close: () => {
+      clearInterval(resync);
+      return pool.end();
+    },
   };
 }

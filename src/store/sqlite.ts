@@ -615,6 +615,8 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     forUpdate: '',
     skipLocked: '',
     now: STORE_CLOCK.sqlite,
+    clock: () => Date.now(),
+    syncClock: async () => {},
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
       if (!onlyReads(sql)) return tx((q) => q.query<T>(sql, params));
       let r;

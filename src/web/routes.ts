@@ -51,6 +51,7 @@ function returnUrl(v: Verification): string | null {
  * verification ended, so that an old link does not keep sending every visitor to the merchant's
  * site; `return_url` is the same address, offered as a link.
  */
+/** `now` by the store's clock (Db.clock), which valid_until and processed_at are set by. */
 export function pageStatus(v: Verification, redirectWindowMs: number, returnedPayments = 0, now = Date.now()) {
   const back = returnUrl(v);
   return {
@@ -122,7 +123,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
           test: v.mode === 'test' && s.cfg.sandbox.enabled,
           lang,
           device: deviceOf(req.headers),
-          state: pageStatus(v, s.cfg.redirectWindowMs, await returned(v)),
+          state: pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock()),
         }),
       );
   });
@@ -151,7 +152,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema: { ...page, summary: 'Where the flow stands (the page polls it)' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return reply.code(404).send({ status: 'NOT_FOUND' });
-    return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs, await returned(v)));
+    return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock()));
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/qr.png', { schema: { ...page, summary: 'The QR code of the UPI intent' } }, async (req, reply) => {

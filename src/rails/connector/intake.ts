@@ -94,7 +94,8 @@ export class BankIntake {
   /** Takes every credit the bank lists after the stored cursor. Concurrent calls share one run. */
   pull(): Promise<void> {
     this.pulling ??= (async () => {
-      const started = Date.now();
+      // By the store's clock, as the valid_until it is compared with (Engine.expiryCutoffs).
+      const started = this.db.clock();
       if (await this.pullPages()) this.caughtUpAt = Math.max(this.caughtUpAt, started);
     })().finally(() => (this.pulling = null));
     return this.pulling;
@@ -150,7 +151,7 @@ export class BankIntake {
 
   private async setAside(cursor: string | null, position: number, raw: string, item: unknown, problem: string) {
     const facts = setAsideFacts(item);
-    const entry = { id: newId('sa'), rail: this.rail.name, afterCursor: cursor ?? '', position, raw, problem, ...facts, seenAt: Date.now() };
+    const entry = { id: newId('sa'), rail: this.rail.name, afterCursor: cursor ?? '', position, raw, problem, ...facts, seenAt: this.db.clock() };
     if (!(await setAside.record(this.db, entry))) return; // set aside by an earlier pull (or instance)
     this.log.error(
       { rail: entry.rail, set_aside: entry.id, cursor, position, problem, bank_txn_id: facts.bankTxnId, tr: facts.tr, holds: facts.holds },

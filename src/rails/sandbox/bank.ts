@@ -106,7 +106,8 @@ export class SandboxBank implements Rail {
       const rows = await this.db.query(
         `INSERT INTO sandbox_payments (bank_txn_id, utr, tr, payer_vpa, amount_paise, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING RETURNING utr`,
-        [bankTxnId, utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', Date.now()],
+        // The bank's credit time, by the store's clock: one bank, one clock, whichever instance took the payment.
+        [bankTxnId, utr, intent.tr || null, payer.vpa, amountPaise, declined ? 'declined' : 'success', this.db.clock()],
       );
       taken = rows.length === 0;
     }
@@ -175,7 +176,7 @@ export class SandboxBank implements Rail {
    */
   async caughtUpTo(): Promise<number> {
     const [r] = await this.db.query('SELECT MIN(created_at) AS t FROM sandbox_payments WHERE notified_at IS NULL');
-    return r?.t === null || r?.t === undefined ? Date.now() : Number(r.t);
+    return r?.t === null || r?.t === undefined ? this.db.clock() : Number(r.t);
   }
 
   private async redeliverPending() {
