@@ -144,7 +144,7 @@ export class Reconciliation {
    * The previous period (a day by default), once per period across instances, run a while after
    * it ended (up to an hour) so that the refunds of its last credits have settled.
    */
-  async schedule(now = Date.now()) {
+  async schedule(now = this.db.clock()) {
     const every = this.cfg.reconcileEveryMs;
     const settled = Math.min(every, 3_600_000);
     // The latest period that ended at least `settled` ago.

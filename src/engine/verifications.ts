@@ -429,7 +429,7 @@ export class Engine implements RailInbox {
     const c = await credits.get(this.db, creditId);
     if (!c || c.refundStatus === 'success') return { done: true };
     const rail = this.rails.byName(c.rail);
-    const now = Date.now();
+    const now = this.db.clock(); // retry times are run_at, which jobs are claimed by (queue.claim)
 
     // An attempt in flight with no reference of its own was sent by an older build, under the
     // credit's one refund key: that is the one to ask about.
@@ -490,7 +490,7 @@ export class Engine implements RailInbox {
     } catch (err) {
       if (err instanceof NotSent) {
         this.log.warn({ credit: c.id, reference, attempt }, 'refund attempt not sent: this run no longer holds it');
-        return { retryAt: Date.now() + this.cfg.refundPollMs };
+        return { retryAt: this.db.clock() + this.cfg.refundPollMs };
       }
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
@@ -514,7 +514,7 @@ export class Engine implements RailInbox {
 
   /** `sentBy`: the outcome is a "never received" judgement (see credits.recordAttempt). */
   private async recordRefund(c: Credit, o: RefundOutcome, sentBy?: number): Promise<JobResult> {
-    const now = Date.now();
+    const now = this.db.clock();
     const sentAt = c.refundSentAt ?? now;
     const poll = () => now + pollDelayMs(now - sentAt, this.cfg.refundPollMs, this.cfg.refundPollCapMs);
     if (o.status === 'unknown') {
@@ -565,7 +565,7 @@ export class Engine implements RailInbox {
    * Null when the credit is not in review.
    */
   async settleReviewed(creditId: string, note: string): Promise<Credit | null> {
-    const now = Date.now();
+    const now = this.db.clock();
     const done = await this.db.tx(async (q) => {
       const c = await credits.get(q, creditId, this.db.forUpdate);
       if (!c || c.refundReviewAt === null || c.refundStatus === 'success') return false;

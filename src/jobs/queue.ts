@@ -61,7 +61,7 @@ export async function claim(
   leaseMs: number,
   kinds: string[],
   rails?: string[],
-  now = Date.now(),
+  now = db.clock(),
 ): Promise<Job[]> {
   const sql = claimSql(kinds.length, db.skipLocked, db.now, rails?.length);
   const rows = await db.query(sql, [worker, leaseMs, now, ...kinds, ...(rails ?? []), limit]);

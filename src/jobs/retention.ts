@@ -123,7 +123,7 @@ export class Retention {
   ) {}
 
   /** Runs one purge now and records it; also flags refunds owed for too long. */
-  async run(now = Date.now()): Promise<RetentionRun> {
+  async run(now = this.db.clock()): Promise<RetentionRun> {
     const removed: Record<string, number> = {};
     const cutoff = now - this.cfg.retentionMs;
     if (this.cfg.retentionMs > 0) {
@@ -180,7 +180,7 @@ export class Retention {
   }
 
   /** One job per interval for the whole deployment: its dedupe key names the interval. */
-  async schedule(now = Date.now()) {
+  async schedule(now = this.db.clock()) {
     const slot = Math.floor(now / this.cfg.retentionEveryMs);
     await enqueue(this.db, { kind: JOB_RETENTION, subject: String(slot), runAt: now, dedupeKey: `retention:${slot}` }, now);
   }

@@ -106,7 +106,10 @@ export class JobRunner {
       }
       const free = this.opts.concurrency - this.running.size;
       if (free > 0) {
-        const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers), this.opts.rails);
+        // Due by the store's clock: run_at is set by whichever instance enqueued the job (a
+        // refund's reversal delay, a penny drop's safety net), and one whose clock is ahead would
+        // otherwise run it that much early.
+        const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers), this.opts.rails, this.db.clock());
         for (const job of jobs) {
           const p = this.run(job).finally(() => {
             this.running.delete(p);
@@ -134,7 +137,7 @@ export class JobRunner {
       else await reschedule(this.db, job, this.worker, result.retryAt, result.error ?? null);
     } catch (err) {
       const error = String((err as Error)?.message ?? err);
-      const now = Date.now();
+      const now = this.db.clock();
       // Not this instance's to run (enqueued unmarked, before this build or by an older one
       // beside it): for an instance that has the rail, and not a failure.
       const rail = this.opts.rails ? (this.opts.needs?.(err) ?? null) : null;

@@ -158,13 +158,13 @@ export class Webhooks {
         [jobId, JOB_WEBHOOK, id, jobId],
       );
       if (Number(o.newer) > 0) return { done: true };
-      if (Number(o.running) > 0) return { retryAt: Date.now() + 250 };
+      if (Number(o.running) > 0) return { retryAt: this.db.clock() + 250 };
     }
     const busy = this.inFlight.get(d.merchant_id) ?? 0;
     const { perMerchant, concurrency } = this.cfg.webhook;
     const share = this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
     // Over this merchant's share: step aside without spending an attempt.
-    if (busy >= share) return { retryAt: Date.now() + 250 };
+    if (busy >= share) return { retryAt: this.db.clock() + 250 };
     this.inFlight.set(d.merchant_id, busy + 1);
     try {
       return await this.attempt(d);
@@ -204,7 +204,9 @@ export class Webhooks {
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (delivered && latency < QUICK_MS) this.quick.add(d.merchant_id);
     else this.quick.delete(d.merchant_id);
-    const now = Date.now();
+    // The next attempt's time is its job's run_at, due by the store's clock (queue.claim), as is
+    // give_up_at: by this instance's own clock a retry would come early, or late, by the skew.
+    const now = this.db.clock();
     let next: number | null = null;
     let status = 'pending';
     if (delivered) status = 'delivered';
@@ -235,7 +237,7 @@ export class Webhooks {
       this.log.warn({ delivery: d.id, attempt, status_code: result.statusCode, error: result.error, next_attempt_at: next }, 'webhook not delivered');
     }
     // Replayed meanwhile: run again now; the next run hands over to the replay's job if it has one.
-    if (replayed) return { retryAt: Date.now() };
+    if (replayed) return { retryAt: now };
     return next === null ? { done: true } : { retryAt: next, error: result.error ?? `HTTP ${result.statusCode}` };
   }
 
@@ -348,7 +350,7 @@ export class Webhooks {
    * at least, logged, and retried until delivered. With an attempt on its way, after it.
    */
   async replay(id: string) {
-    const now = Date.now();
+    const now = this.db.clock();
     const found = await this.db.tx(async (q) => {
       const [d] = await q.query(`SELECT id FROM webhook_deliveries WHERE id = ?${this.db.forUpdate}`, [id]);
       if (!d) return false;
