@@ -56,4 +56,12 @@ describe('jobs between instances whose clocks disagree by a minute (postgres)', 
     const refunds = (await right.payment(paid.json.bank_txn_id)).refunds;
     assert.deepEqual(refunds, [], 'refunded before the reversal delay');
   });
+
+  it('a penny drop run by the instance behind is not closed as never processed while its request runs', async () => {
+    const auth = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'x-api-version': '2024-12-01' };
+    const body = { verification_id: uid('pd'), mobile_number: '9999999999', name: 'John Doe', user_consent: consent() };
+    const r = await behind.request('POST', '/verification/mobile/penny-drop', { headers: auth, body });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'VALID', r.text);
+  });
 });

@@ -99,7 +99,7 @@ export class MobileVerifications {
 
   async pennyDrop(p: Principal, req: PennyDropRequest): Promise<PennyDropResult> {
     if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
-    const violation = consentViolation(req.consent, Date.now());
+    const violation = consentViolation(req.consent, this.db.clock());
     if (violation) return { outcome: 'invalid_consent', violation };
     const rail = this.rails.forMode(p.mode);
 
@@ -116,7 +116,7 @@ export class MobileVerifications {
     }
 
     // Marked before the call, so a crash after it leaves a record that says "ask the rail first".
-    if (!(await this.db.tx((q) => mobileVerifications.startPayout(q, refId, Date.now())))) return this.result(refId);
+    if (!(await this.db.tx((q) => mobileVerifications.startPayout(q, refId, this.db.clock())))) return this.result(refId);
     // Fenced: this request may stall between recording the payout and sending it, long enough
     // for the reconciler to close the drop as not sent. The rail asks the fence right before the
     // request goes out, and nothing is sent once the drop is closed.
@@ -147,7 +147,10 @@ export class MobileVerifications {
     // if the database is reset while the bank remembers old keys.
     const payoutKey = `payout_${publicId}`;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const now = Date.now();
+      // By the store's clock, as every time of the drop: its safety net, which any instance may
+      // run, counts its grace from created_at, and an instance whose clock is ahead of this
+      // one's would otherwise close as never processed a drop whose request is still running.
+      const now = this.db.clock();
       const r = await this.db.tx(async (q) => {
         const refId = await mobileVerifications.insert(q, {
           refId: newRefId(),
@@ -189,7 +192,7 @@ export class MobileVerifications {
 
   /** Applies what the rail said of the payout; an unknown outcome is left to the reconciler. */
   private async apply(refId: number, o: PayoutOutcome) {
-    const now = Date.now();
+    const now = this.db.clock();
     if (o.status === 'success') {
       await this.db.tx(async (q) => {
         const v = await verifications.byRef(q, refId);
@@ -222,7 +225,7 @@ export class MobileVerifications {
   }
 
   private async close(refId: number, to: 'failure', reason: string, o: { payout?: 'failed'; noPayout?: boolean; unanswered?: boolean; sentBy?: number }) {
-    const now = Date.now();
+    const now = this.db.clock();
     return this.db.tx(async (q) => {
       const done = await mobileVerifications.finish(q, refId, to, now, reason, o);
       if (done) await this.settled(q, refId, 'verification.failure', now);
@@ -271,7 +274,7 @@ export class MobileVerifications {
     const v = await verifications.byRef(this.db, refId);
     // The subject comes from the jobs table: anything but a penny drop is not this job's to settle.
     if (!v || v.kind !== 'mobile' || v.status !== 'created') return { done: true };
-    const now = Date.now();
+    const now = this.db.clock(); // the clock created_at is set by
     if (v.payoutState === null) {
       if (now < v.createdAt + this.graceMs) return { retryAt: v.createdAt + this.graceMs };
       // The request died before the payout: no money moved.
@@ -345,7 +348,7 @@ export class MobileVerifications {
         rail: rail.name,
         payoutKey: null,
         payer: linked ? { vpa: linked.vpa, name: linked.name } : null,
-        at: Date.now(),
+        at: this.db.clock(),
       });
       if (made !== null) await this.charge(q, p, 'upi_mobile', made);
       return made;
