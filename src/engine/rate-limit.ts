@@ -1,10 +1,11 @@
-import type { Queryable } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { counters } from '../store/access.js';
 
 // Requests per merchant and operation (and per client address) per minute, in fixed one-minute
 // windows, as Cashfree limits and reports them (X-RateLimit-Limit / -Remaining / -Reset).
 // RateLimiter counts in this process (one SQLite instance); SharedRateLimiter counts in the
-// database, so several instances on one PostgreSQL admit the budget together, not each.
+// database, so several instances on one PostgreSQL admit the budget together, not each (in
+// windows of the store's clock).
 // Memory is bounded whatever callers send: at most `maxKeys` windows are kept, the least recently
 // used going first (callers also build keys from bounded parts: a route pattern, an address).
 
@@ -62,11 +63,13 @@ export class SharedRateLimiter implements Limiter {
   private lastSweep = 0;
 
   constructor(
-    private db: Queryable,
+    private db: Db,
     private windowMs = 60_000,
   ) {}
 
-  async take(key: string, limit: number, now = Date.now()): Promise<RateDecision> {
+  // Windows cut by the store's clock: instances on hosts whose clocks disagree would otherwise
+  // count, for as long as the skew, in windows of their own, and admit the budget once each.
+  async take(key: string, limit: number, now = this.db.clock()): Promise<RateDecision> {
     const start = now - (now % this.windowMs);
     if (now - this.lastSweep > this.windowMs) {
       this.lastSweep = now;
