@@ -69,14 +69,16 @@ export class Billing {
    * Counts one mobile payout against the merchant's daily cap, inside the creating transaction
    * (a rollback gives the slot back). Shared by every instance through the database.
    */
-  async countPayout(q: Queryable, merchant: Merchant, now = Date.now()) {
+  // The day by the store's clock: instances whose clocks disagree would otherwise count in
+  // different days around midnight, and admit the cap once each.
+  async countPayout(q: Queryable, merchant: Merchant, now = this.db.clock()) {
     const cap = merchant.settings.limits?.dailyPayouts;
     if (cap === undefined || cap === null) return;
     if (cap <= 0 || (await counters.take(q, `payouts ${merchant.id}`, istDayStart(now), cap)) === null) throw new PayoutCapError(cap);
   }
 
   /** Payouts counted today. */
-  payoutsToday(merchantId: string, now = Date.now()) {
+  payoutsToday(merchantId: string, now = this.db.clock()) {
     return counters.read(this.db, `payouts ${merchantId}`, istDayStart(now));
   }
 
