@@ -150,7 +150,7 @@ export class SandboxBank implements Rail {
         : await this.inbox.credit(this.name, this.creditNotice(p, payer));
     await this.db.query(
       'UPDATE sandbox_payments SET notified_at = ?, gateway_outcome = COALESCE(gateway_outcome, ?) WHERE COALESCE(bank_txn_id, utr) = ?',
-      [Date.now(), outcome, txn],
+      [this.db.clock(), outcome, txn],
     );
     return outcome;
   }
@@ -204,7 +204,7 @@ export class SandboxBank implements Rail {
     const refunds = await this.db.query(`SELECT * FROM sandbox_refunds WHERE COALESCE(bank_txn_id, utr) = ? AND status <> '${NOT_FOUND}' ORDER BY attempt, created_at`, [
       txn,
     ]);
-    const now = Date.now();
+    const now = this.db.clock();
     return {
       bank_txn_id: txn,
       utr: p.utr,
@@ -231,7 +231,7 @@ export class SandboxBank implements Rail {
     // This bank runs in the gateway's process, so its latency passes before the bank has the
     // request (a process that stalls there has sent nothing): the fence is asked after it.
     await passFence(req.fence);
-    const now = Date.now();
+    const now = this.db.clock();
     return this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
       if (existing) return this.known(q, existing, req, now);
@@ -281,7 +281,7 @@ export class SandboxBank implements Rail {
     if (!r) {
       // About to answer 404: first the record that it did, so that the reference is refused if it
       // comes later. Conflicts with a refund being written (PostgreSQL waits for it): then that is the answer.
-      const now = Date.now();
+      const now = this.db.clock();
       await this.db.query(
         `INSERT INTO sandbox_refunds (idempotency_key, utr, amount_paise, attempt, status, refund_utr, created_at, settle_at)
          VALUES (?, '', 0, 0, '${NOT_FOUND}', '', ?, ?) ON CONFLICT DO NOTHING`,
@@ -289,7 +289,10 @@ export class SandboxBank implements Rail {
       );
       [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
     }
-    const now = Date.now();
+    // By the store's clock, as the refund's created_at: one bank, one clock, whichever instance
+    // wrote the refund and whichever is asked (by its own, one behind would answer 404 for a
+    // refund it has, for as long as the skew).
+    const now = this.db.clock();
     // The status API lags the refund API, as real banks' do.
     if (!r || r.status === NOT_FOUND || now < Number(r.created_at) + (this.opts.statusLagMs ?? 0)) return null;
     return this.outcome(r, now);

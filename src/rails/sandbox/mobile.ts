@@ -127,7 +127,7 @@ export class SandboxMobileNetwork {
         beneficiary_account: declined ? null : account!.account,
         beneficiary_ifsc: declined ? null : account!.ifsc,
         beneficiary_account_type: declined ? null : account!.accountType,
-        created_at: Date.now(),
+        created_at: this.db.clock(),
       };
       const made = await q.query(
         `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, note, status, reason, utr, beneficiary_name,
@@ -167,7 +167,7 @@ export class SandboxMobileNetwork {
     const [r] = await q.query(
       `UPDATE sandbox_payouts SET vpa = ?, amount_paise = ?, note = ?, status = 'failed', reason = ?, created_at = ?, calls = calls + 1
        WHERE idempotency_key = ? AND status = '${NOT_FOUND}' RETURNING *`,
-      [req.vpa.toLowerCase(), req.amountPaise, req.note, REFUSED_NOT_RECEIVED, Date.now(), req.key],
+      [req.vpa.toLowerCase(), req.amountPaise, req.note, REFUSED_NOT_RECEIVED, this.db.clock(), req.key],
     );
     if (r) return r;
     // Not a 404's record after all (a payout written first): only reported again.
@@ -184,7 +184,7 @@ export class SandboxMobileNetwork {
       await this.db.query(
         `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, status, calls, created_at) VALUES (?, '', 0, '${NOT_FOUND}', 0, ?)
          ON CONFLICT DO NOTHING`,
-        [key, Date.now()],
+        [key, this.db.clock()],
       );
       [r] = await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [key]);
     }
