@@ -126,7 +126,8 @@ export async function operations(app: FastifyInstance, s: Services) {
       for (const [rail, n] of await setAside.openByRail(s.db)) g.set({ rail }, n);
     },
   );
-  const now = () => Date.now();
+  // By the store's clock, which run_at is due by (jobs/queue.ts claim).
+  const now = () => s.db.clock();
   gauge('pennygate_jobs_due', 'Jobs due now and not finished (queue depth), by kind', ['kind'], async (g) => {
     for (const r of await s.db.query('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at <= ? GROUP BY kind', [now()]))
       g.set({ kind: r.kind }, Number(r.n));
