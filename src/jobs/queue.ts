@@ -156,8 +156,8 @@ export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; t
   return { items, total: Number(n.n) };
 }
 
-/** Brings a dead job back: due now, with its failures forgotten. Null when no such dead job. */
-export async function retryDead(db: Db, id: number, now = Date.now()): Promise<Job | null> {
+/** Brings a dead job back: due now (by the store's clock, as claim reads run_at), with its failures forgotten. Null when no such dead job. */
+export async function retryDead(db: Db, id: number, now = db.clock()): Promise<Job | null> {
   const [r] = await db.query(
     'UPDATE jobs SET dead_at = NULL, failures = 0, run_at = ? WHERE id = ? AND dead_at IS NOT NULL RETURNING *',
     [now, id],

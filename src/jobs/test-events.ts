@@ -13,7 +13,7 @@ export const TEST_EVENTS: Record<string, EventType> = {
   'verification.expired': 'verification.expired',
 };
 
-export async function sendTestEvent(db: Db, webhooks: Webhooks, merchantId: string, event: string, now = Date.now()) {
+export async function sendTestEvent(db: Db, webhooks: Webhooks, merchantId: string, event: string, now = db.clock()) {
   const type = TEST_EVENTS[event];
   if (!type) throw new TestEventError(`event must be one of ${Object.keys(TEST_EVENTS).join(', ')}`);
   const paid = type === 'verification.success';
