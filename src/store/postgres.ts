@@ -68,6 +68,9 @@ function heedLoss(client: pg.PoolClient) {
   };
 }
 
+/** A clock measurement whose round trip took longer than this keeps the offset measured before. */
+const MAX_SYNC_RTT_MS = 200;
+
 export function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
   pool.on('error', () => {
@@ -88,14 +91,25 @@ export function openPostgres(url: string): Db {
   });
   const direct = on(pool);
   // The server's clock less this host's, measured by the middle of a round trip (off by at most
-  // half of it): instances on several hosts disagree by seconds or more, the server is one.
+  // half of it): instances on several hosts disagree by seconds or more, the server is one. Of a
+  // few round trips the shortest is kept, and none slower than MAX_SYNC_RTT_MS is taken: under
+  // load a query may wait for a pooled connection, and the wait would count as half error.
   let offset = 0;
+  let synced = false;
   let resync: NodeJS.Timeout | undefined;
   const measure = async () => {
-    const sent = Date.now();
-    const [r] = (await pool.query(`SELECT ${STORE_CLOCK.postgres} AS now`)).rows;
-    const back = Date.now();
-    offset = Number(r.now) - Math.round((sent + back) / 2);
+    let best: { rtt: number; offset: number } | null = null;
+    for (let i = 0; i < 3; i++) {
+      const sent = Date.now();
+      const [r] = (await pool.query(`SELECT ${STORE_CLOCK.postgres} AS now`)).rows;
+      const back = Date.now();
+      const sample = { rtt: back - sent, offset: Number(r.now) - Math.round((sent + back) / 2) };
+      if (!best || sample.rtt < best.rtt) best = sample;
+    }
+    if (best && (best.rtt <= MAX_SYNC_RTT_MS || !synced)) {
+      offset = best.offset;
+      synced = true;
+    }
   };
   return {
     kind: 'postgres',
