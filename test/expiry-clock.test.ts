@@ -6,33 +6,24 @@
 // PostgreSQL database: one on the machine's clock, one a minute behind it, one a minute ahead.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, needsPostgres, skewedInstances, sleep } from './support/gateway.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 const SKEW_MS = 60_000;
 const uid = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 describe('link expiry between instances whose clocks disagree by a minute (postgres)', { skip: needsPostgres }, () => {
   let right: Gateway, behind: Gateway, ahead: Gateway;
   let key: { client_id: string; client_secret: string };
-  let drop: (() => Promise<void>) | undefined;
-  const skewed = (ms: number) => ({ NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: String(ms) });
+  let close: (() => Promise<void>) | undefined;
 
   before(async () => {
-    const db = await freshPostgres();
-    drop = db.drop;
     // A link payable for 30 s, expired 5 s after that: shorter than the skew.
     const env = { RPD_LINK_TTL_SECONDS: '30', NOTIFICATION_GRACE_SECONDS: '5' };
-    right = await Gateway.start({ databaseUrl: db.url, env });
-    behind = await Gateway.start({ databaseUrl: db.url, env: { ...env, ...skewed(-SKEW_MS) } });
-    ahead = await Gateway.start({ databaseUrl: db.url, env: { ...env, ...skewed(SKEW_MS) } });
+    ({ right, behind, ahead, close } = await skewedInstances(env, SKEW_MS));
     key = (await right.merchant()).test_key;
   });
   after(async () => {
-    for (const g of [right, behind, ahead]) await g?.stop();
-    await drop?.();
+    await close?.();
   });
 
   const status = async (g: Gateway, id: string) => (await g.cashfree(key).status({ verification_id: id })).json.status;

@@ -5,11 +5,8 @@
 // on one PostgreSQL database: one on the machine's clock, one a minute behind, one a minute ahead.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Gateway, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, needsPostgres, skewedInstances, sleep } from './support/gateway.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 const SKEW_MS = 60_000;
 const uid = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const consent = () => ({
@@ -22,12 +19,9 @@ const consent = () => ({
 describe('jobs between instances whose clocks disagree by a minute (postgres)', { skip: needsPostgres }, () => {
   let right: Gateway, behind: Gateway, ahead: Gateway;
   let key: { client_id: string; client_secret: string };
-  let drop: (() => Promise<void>) | undefined;
-  const skewed = (ms: number) => ({ NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: String(ms) });
+  let close: (() => Promise<void>) | undefined;
 
   before(async () => {
-    const db = await freshPostgres();
-    drop = db.drop;
     const env = {
       // The rupee goes back 20 s after the credit.
       REVERSAL_DELAY_SECONDS: '20',
@@ -36,14 +30,11 @@ describe('jobs between instances whose clocks disagree by a minute (postgres)', 
       MOBILE_RAIL_TIMEOUT_MS: '1000',
       SANDBOX_LATENCY_MS: '700',
     };
-    right = await Gateway.start({ databaseUrl: db.url, env });
-    behind = await Gateway.start({ databaseUrl: db.url, env: { ...env, ...skewed(-SKEW_MS) } });
-    ahead = await Gateway.start({ databaseUrl: db.url, env: { ...env, ...skewed(SKEW_MS) } });
+    ({ right, behind, ahead, close } = await skewedInstances(env, SKEW_MS));
     key = (await right.merchant()).test_key;
   });
   after(async () => {
-    for (const g of [right, behind, ahead]) await g?.stop();
-    await drop?.();
+    await close?.();
   });
 
   it('the rupee goes back no sooner than the reversal delay, whichever instance claims its job', async () => {

@@ -5,12 +5,9 @@
 // a clock ahead of it by a preloaded module, as a host whose clock drifted would have.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, skewedClock, sleep } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 const uid = (p = 'lc') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 describe('job leases on PostgreSQL between instances whose clocks disagree', { skip: needsPostgres }, () => {
@@ -41,7 +38,7 @@ describe('job leases on PostgreSQL between instances whose clocks disagree', { s
 
     const b = await Gateway.start({
       databaseUrl: db.url,
-      env: { ...env, NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: '5000' },
+      env: { ...env, ...skewedClock(5000) },
     });
     gateways.push(b);
     // Its clock is ahead: the time in its log lines says so.

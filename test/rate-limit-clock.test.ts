@@ -4,10 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Gateway, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, freshPostgres, needsPostgres, skewedClock, sleep } from './support/gateway.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 const SKEW_MS = 30_000;
 
 describe('the per-operation rate limit between instances whose clocks disagree by 30 s (postgres)', { skip: needsPostgres }, () => {
@@ -19,7 +17,7 @@ describe('the per-operation rate limit between instances whose clocks disagree b
     const db = await freshPostgres();
     drop = db.drop;
     right = await Gateway.start({ databaseUrl: db.url });
-    ahead = await Gateway.start({ databaseUrl: db.url, env: { NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: String(SKEW_MS) } });
+    ahead = await Gateway.start({ databaseUrl: db.url, env: skewedClock(SKEW_MS) });
     const m = await right.merchant();
     key = m.test_key;
     assert.equal((await right.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 3 })).status, 200);
@@ -58,7 +56,7 @@ describe('the daily payout cap across midnight between instances whose clocks di
     right = await Gateway.start({ databaseUrl: db.url });
     tomorrow = await Gateway.start({
       databaseUrl: db.url,
-      env: { NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: String(untilMidnight + 30_000) },
+      env: skewedClock(untilMidnight + 30_000),
     });
     m = await right.merchant();
     assert.equal((await right.admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 1 })).status, 200);

@@ -5,11 +5,8 @@
 // not-found grace, the attempt was judged never received and a second one sent: two refunds.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, skewedClock, sleep } from './support/gateway.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 
 describe('a sandbox refund asked about by an instance a minute behind the one that sent it (postgres)', { skip: needsPostgres }, () => {
   let right: Gateway, behind: Gateway;
@@ -23,7 +20,7 @@ describe('a sandbox refund asked about by an instance a minute behind the one th
     // The instance on the machine's clock sends the refund (woken by the credit it takes) and then
     // polls its jobs once an hour: the one behind asks about it.
     right = await Gateway.start({ databaseUrl: db.url, env: { ...env, JOB_POLL_MS: '3600000' } });
-    behind = await Gateway.start({ databaseUrl: db.url, env: { ...env, NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: '-60000' } });
+    behind = await Gateway.start({ databaseUrl: db.url, env: { ...env, ...skewedClock(-60_000) } });
   });
   after(async () => {
     await behind?.stop();

@@ -6,14 +6,11 @@
 // listed. Nothing is lost: the bank's statement still shows the payment as not recorded.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, cli, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, needsChromium, needsPostgres, skewedClock, storeFor } from './support/gateway.js';
 import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { connectorEnv, startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 
 type Key = { client_id: string; client_secret: string };
 const SECRET = 'simulator-shared-secret-set-aside';
@@ -209,8 +206,7 @@ describe("a tr it cannot read, listed by an instance whose clock is behind the l
         ...env,
         ...connectorEnv(sim.url, SECRET),
         BANK_PULL_INTERVAL_MS: '3600000',
-        NODE_OPTIONS: `--import=${SKEWED_CLOCK}`,
-        CLOCK_SKEW_MS: String(SKEW_MS),
+        ...skewedClock(SKEW_MS),
       },
     });
   });

@@ -4,12 +4,9 @@
 // whatever the backoff asked, and the log would show the next attempt a minute early.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, skewedClock, sleep } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 
-const SKEWED_CLOCK = pathToFileURL(join(import.meta.dirname, 'support', 'skewed-clock.mjs')).href;
 
 describe('webhook retries made by an instance a minute behind (postgres)', { skip: needsPostgres }, () => {
   let right: Gateway, behind: Gateway;
@@ -25,7 +22,7 @@ describe('webhook retries made by an instance a minute behind (postgres)', { ski
     // The instance on the machine's clock serves the merchant and polls its jobs once an hour: the
     // one behind runs them.
     right = await Gateway.start({ databaseUrl: db.url, env: { ...env, JOB_POLL_MS: '3600000' } });
-    behind = await Gateway.start({ databaseUrl: db.url, env: { ...env, NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, CLOCK_SKEW_MS: '-60000' } });
+    behind = await Gateway.start({ databaseUrl: db.url, env: { ...env, ...skewedClock(-60_000) } });
   });
   after(async () => {
     await behind?.stop();

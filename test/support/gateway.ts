@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -23,6 +24,15 @@ export async function cli(env: Record<string, string>, ...args: string[]) {
     return { code: err.code as number, stdout: String(err.stdout), stderr: String(err.stderr) };
   }
 }
+
+/**
+ * Settings that start a gateway with its wall clock `ms` apart from the machine's (skewed-clock.mjs),
+ * as an instance on a host whose clock drifted. Replaces any NODE_OPTIONS of the caller's env.
+ */
+export const skewedClock = (ms: number): Record<string, string> => ({
+  NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, 'skewed-clock.mjs')).href}`,
+  CLOCK_SKEW_MS: String(ms),
+});
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -297,6 +307,27 @@ function redactUrl(u: string) {
   } catch {
     return u;
   }
+}
+
+/**
+ * Three gateways on one fresh PostgreSQL database: one on the machine's clock, one `skewMs`
+ * behind it and one `skewMs` ahead; `close` stops them and drops the database.
+ */
+export async function skewedInstances(env: Record<string, string>, skewMs: number) {
+  const db = await freshPostgres();
+  const started: Gateway[] = [];
+  const close = async () => {
+    for (const g of started) await g.stop();
+    await db.drop();
+  };
+  try {
+    for (const ms of [0, -skewMs, skewMs]) started.push(await Gateway.start({ databaseUrl: db.url, env: { ...env, ...(ms ? skewedClock(ms) : {}) } }));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const [right, behind, ahead] = started;
+  return { right, behind, ahead, close };
 }
 
 /** Where a suite runs: SQLite (no URL) or a fresh PostgreSQL database, with its cleanup. */
