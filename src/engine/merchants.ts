@@ -176,6 +176,8 @@ export class Merchants {
    * not, which tells nothing to a caller without a real client id (about 95 random bits).
    */
   async authenticate(clientId: string, secret: string): Promise<Principal | null> {
+    // No key holds a NUL, and PostgreSQL cannot be asked about one (a decoded Basic credential can carry it).
+    if (clientId.includes('\0')) return null;
     const key = await this.keyOf(clientId);
     // Compare against a dummy digest when the id is unknown so timing does not reveal which ids exist.
     const ok = secretMatches(secret, key?.secretHash ?? '0'.repeat(64));

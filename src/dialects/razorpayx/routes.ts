@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
-import { BAD_API_KEY, NO_API_KEY, badInput, extraFields, razorpayErrorHandler, razorpayRefusal, routeNotFound, unauthenticated, unknownId } from './errors.js';
+import { NO_API_KEY, badInput, extraFields, razorpayErrorHandler, razorpayRefusal, routeNotFound, unauthenticated, unknownId } from './errors.js';
 import { accessGate } from '../access.js';
 import { fundAccountValidation } from './format.js';
 import { bankOfIfsc } from '../../store/ifsc.js';
@@ -53,8 +53,6 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
     if (early) throw razorpayRefusal(early);
     const key = basicCredentials(req);
     if (!key) throw unauthenticated(NO_API_KEY);
-    // Decoded credentials can hold a NUL, which no key has and PostgreSQL cannot be asked about.
-    if (key.id.includes('\0') || key.secret.includes('\0')) throw unauthenticated(BAD_API_KEY);
     const refusal = await gate.admit(req, reply, key.id, key.secret, { confirmLater: req.routeOptions.config.confirmsAccess === true });
     if (refusal) throw razorpayRefusal(refusal);
   });
