@@ -116,6 +116,53 @@ function reliability(scores: number[], pairs: Pair[]): string {
   return table(['score band', 'n', 'predicted', 'observed', 'obs-pred'], rows, [10, 6, 9, 9, 8]) + `\nECE ${(100 * ece).toFixed(1)} points`;
 }
 
+type Verdict = 'same' | 'different' | 'unsure';
+let judgements: Map<string, Verdict> | null = null;
+/** judged.tsv: a blind reader's verdict on some pairs of some sets (README.md), by set and names. */
+function judged(set: string, p: Pair): Verdict | undefined {
+  if (!judgements) {
+    judgements = new Map();
+    const path = fileURLToPath(new URL('./judged.tsv', import.meta.url));
+    for (const l of readFileSync(path, 'utf8').split('\n').slice(1)) {
+      const [s, name1, name2, verdict] = l.split('\t');
+      if (verdict) judgements.set(`${s}\t${name1}\t${name2}`, verdict as Verdict);
+    }
+  }
+  return judgements.get(`${set}\t${p.name1}\t${p.name2}`);
+}
+
+/**
+ * The pairs "decidable from the strings": those a blind reader, shown the two names alone
+ * (no label, no score), judged as the label says. Pairs the reader left unsure, or judged
+ * against the label (a slip of the reader's or of the label's), are left out and counted.
+ */
+function decidable(path: string, pairs: Pair[], all: { m: Method; scores: number[] }[]): void {
+  const set = path.split('/').pop()!;
+  const idx: number[] = [];
+  const tally = new Map<string, number>();
+  pairs.forEach((p, i) => {
+    const v = judged(set, p);
+    if (v === undefined) return;
+    const k = `${p.same ? 'same' : 'different'} -> ${v}`;
+    tally.set(k, (tally.get(k) ?? 0) + 1);
+    if (v === (p.same ? 'same' : 'different')) idx.push(i);
+  });
+  if (tally.size === 0) return;
+  const n = [...tally.values()].reduce((a, b) => a + b, 0);
+  const sub = idx.map((i) => pairs[i]);
+  const nSame = sub.filter((p) => p.same).length;
+  console.log(`\ndecidable from the strings: ${idx.length} of ${n} pairs read blind (${nSame} same, ${idx.length - nSame} different)`);
+  console.log(`label -> blind reading: ${[...tally].sort().map(([k, c]) => `${k} ${c}`).join(', ')}\n`);
+  console.log(table(
+    ['method', 'precision', 'recall', 'FPR'],
+    all.map(({ m, scores }) => {
+      const s = stats(idx.map((i) => scores[i]), sub, ACCEPT);
+      return [m.name, pct(s.precision), pct(s.recall), pct(s.fpr)];
+    }),
+    [20, 9, 7, 7],
+  ));
+}
+
 function evaluate(path: string, args: string[]): void {
   lexiconFor(path);
   const pairs = loadPairs(path);
@@ -138,6 +185,7 @@ function evaluate(path: string, args: string[]): void {
 
   console.log('\nnamematch reliability (score read as the chance of one person)\n');
   console.log(reliability(all[0].scores, pairs));
+  decidable(path, pairs, all);
   if (!args.includes('--categories') && pairs.length > 600) {
     evalErrors(all[0].scores, pairs, args);
     return;
