@@ -216,6 +216,12 @@ describe('positives: same person', () => {
     // RAMKUMAR is still RAM KUMAR written together.
     accepts('RAMKUMAR SHARMA', 'RAM KUMAR SHARMA');
   });
+  it('a long given name with its vowels spelled otherwise is one name; a short one is not', () => {
+    accepts('DHARUMALINGAM K', 'DHARAMLINGAM K'); // neither spelling is in the lexicon
+    accepts('NILAKANTA BARMAN', 'NILKANATA BARMAN');
+    refuses('KARUNA RAO', 'KARUNYA RAO');
+    refuses('RITHIKA DAS', 'RATHIKA DAS');
+  });
   it('dropped middle names and father names', () => {
     accepts('RAVI SHARMA', 'RAVI KUMAR SHARMA', 'MISSING_TOKEN');
     accepts('ADITYA JOSHI', 'ADITYA VINAYAK JOSHI', 'MISSING_TOKEN');

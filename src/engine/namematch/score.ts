@@ -61,6 +61,8 @@ const CAP = {
 
 const MAX_TOKENS = 10;
 const TRUNCATION_MIN_LENGTH = 18;
+/** The shortest given name in which a vowel spelled otherwise is taken as a spelling (below). */
+const GIVEN_VOWEL_MIN_LENGTH = 8;
 
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
@@ -415,7 +417,13 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const short = ta[i].key.length < tb[j].key.length ? ta[i].key : tb[j].key;
     const shortSuffix = k === 'suffix' && short.length < 6 && short.endsWith('A');
     const regionalGiven = k === 'regional' && !regionalGivenOk(ta[i].raw, tb[j].raw);
-    if ((k === 'vowel' || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
+    // From eight letters on, a given name with the same consonants and a vowel or two spelled
+    // otherwise is a spelling (Nilakanta / Nilkanata, Dharumalingam / Dharamlingam): the pairs of
+    // two names are short (Kamal / Komal, Karuna / Karunya). Not against a name read from an
+    // Indian script, whose vowels are written exactly (Chintanika / சாந்தநிகா, Santhanika).
+    const shortVowel = k === 'vowel' &&
+      (Math.min(ta[i].raw.length, tb[j].raw.length) < GIVEN_VOWEL_MIN_LENGTH || ta[i].loose > 0 || tb[j].loose > 0);
+    if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
       if (!(k === 'typo2' && lateSlip(ta[i].raw, tb[j].raw))) {
