@@ -223,6 +223,29 @@ describe('SQLite commits flushed off the event loop', () => {
     assert.deepEqual(await db.query('SELECT v FROM t ORDER BY id'), [{ v: 'next' }]);
   });
 
+  it('undoes a single statement that fails in a group, and only that statement, without a savepoint of its own', async () => {
+    await db.withMigrationLock((s) => s.exec('CREATE TABLE u (v TEXT UNIQUE)'));
+    // Writes through query() are members of one statement each: issued in one turn, one group.
+    const a = db.query("INSERT INTO u VALUES ('a')");
+    const twoRows = db.query("INSERT INTO u VALUES ('b'), ('a')"); // 'b' is written, then 'a' clashes
+    const c = db.query("INSERT INTO u VALUES ('c')");
+    const inTx = db.tx(async (q) => {
+      await q.query("INSERT INTO u VALUES ('d')");
+      await q.query("INSERT INTO u VALUES ('c')"); // clashes with the member before it
+    });
+    const e = db.query("INSERT INTO u VALUES ('e')");
+    await a;
+    await assert.rejects(twoRows, /UNIQUE/);
+    await c;
+    await assert.rejects(inTx, /UNIQUE/);
+    await e;
+    const rows = async () => (await db.query<{ v: string }>('SELECT v FROM u ORDER BY v')).map((r) => r.v);
+    assert.deepEqual(await rows(), ['a', 'c', 'e']);
+    await db.close();
+    db = openSqlite(dir, { server: true });
+    assert.deepEqual(await rows(), ['a', 'c', 'e']);
+  });
+
   it('answers no failure that reflects another group\'s commit before that commit is flushed', async () => {
     holding = true;
     const first = db.tx((q) => q.query("INSERT INTO t (v) VALUES ('paid')"));

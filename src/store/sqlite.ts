@@ -460,6 +460,12 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     fn: (q: Queryable) => Promise<unknown>;
     resolve: (v: unknown) => void;
     reject: (e: unknown) => void;
+    /**
+     * A member that is one statement (a write through `query`): SQLite undoes a statement that
+     * fails on its own and leaves the transaction open, so it needs no SAVEPOINT of its own.
+     * Two statements per create fewer, and no statement journal opened and truncated for it.
+     */
+    single: boolean;
   }
   const MAX_GROUP = 64;
 
@@ -556,14 +562,20 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     for (const w of group) {
       try {
         if (!db.inTransaction) begin();
+        if (w.single) {
+          members.push({ w, value: await w.fn(direct) });
+          continue;
+        }
         savepoint.run();
         const value = await w.fn(direct);
         release.run();
         members.push({ w, value });
       } catch (err) {
         if (db.inTransaction) {
-          rollbackTo.run();
-          release.run();
+          if (!w.single) {
+            rollbackTo.run();
+            release.run();
+          }
         } else {
           // Some errors roll the whole transaction back: the members before it are undone too.
           failAll(new Error(`rolled back with its group by another transaction's error (${(err as Error).message})`, { cause: err }));
@@ -604,11 +616,12 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       answerFailed(err);
     });
   };
-  const tx = <T>(fn: (q: Queryable) => Promise<T>) =>
+  const member = <T>(fn: (q: Queryable) => Promise<T>, single: boolean) =>
     new Promise<T>((resolve, reject) => {
-      waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject, single });
       schedule();
     });
+  const tx = <T>(fn: (q: Queryable) => Promise<T>) => member(fn, false);
 
   return {
     kind: 'sqlite',
@@ -618,7 +631,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     clock: () => Date.now(),
     syncClock: async () => {},
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
-      if (!onlyReads(sql)) return tx((q) => q.query<T>(sql, params));
+      if (!onlyReads(sql)) return member((q) => q.query<T>(sql, params), true);
       let r;
       while (!(r = readable())) await flushDone();
       return r.rows(r.statement(sql), bind(params)) as T[];
