@@ -1,5 +1,6 @@
 // NUL characters anywhere in the input: a 400 in the API's envelope, never a 500 (PostgreSQL
-// refuses them in text), and nothing recorded.
+// refuses them in text), and nothing recorded. Likewise half a surrogate pair, which either store
+// would keep as U+FFFD, not as sent.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gateway, freshPostgres, needsPostgres } from './support/gateway.js';
@@ -48,5 +49,25 @@ describe('NUL characters in input (postgres)', { skip: needsPostgres }, () => {
     const sandbox = await gw.pay('upi://pay?pa=pennygate@sandbox&pn=x&am=1.00&tr=1', 'success\u0000@upi');
     assert.equal(sandbox.status, 400, sandbox.text);
     assert.equal((await gw.admin('GET', `/merchants/${m.id}`)).json.verifications, 0);
+  });
+
+  it('refuses half a surrogate pair as it refuses a NUL, and keeps a whole pair as sent', async () => {
+    const auth = `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}`;
+    const validate = (body: Record<string, unknown>) =>
+      gw.request('POST', '/v1/fund_accounts/validations', { headers: { authorization: auth }, body: { source_account_number: m.account_number, validation_type: 'upi_intent', ...body } });
+    for (const body of [{ reference_id: 'ref-\ud800' }, { reference_id: '\udc00ref' }, { notes: { k: 'v\udbff' } }, { notes: { ['k\ud83d']: 'v' } }]) {
+      const r = await validate(body);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, 'BAD_REQUEST_ERROR');
+    }
+    const cf = await gw.cashfree(m.test_key).createRpd({ verification_id: 'half-\ud800', name: 'JOHN DOE' });
+    assert.equal(cf.status, 400, cf.text);
+    assert.equal(cf.json.type, 'validation_error', cf.text);
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}`)).json.verifications, 0);
+    // A whole pair (an emoji) is text like any other, and reads back as sent.
+    const made = await validate({ reference_id: 'ref-\ud83d\ude00' });
+    assert.equal(made.status, 200, made.text);
+    const read = await gw.request('GET', `/v1/fund_accounts/validations/${made.json.id}`, { headers: { authorization: auth } });
+    assert.equal(read.json.reference_id, 'ref-\ud83d\ude00');
   });
 });
