@@ -60,6 +60,9 @@ export function parseCreditEvent(x: unknown): WireCreditEvent | string {
   if (!str(e.id, 128)) return 'id is required';
   if (!str(e.bank_txn_id, 128)) return 'bank_txn_id is required';
   if (!str(e.utr, 64)) return 'utr is required';
+  // Absent is not "none": an adapter that dropped the field would have the payment of a link
+  // taken as one that pays none, and its whole record, listed later, a duplicate of it.
+  if (!('tr' in e)) return 'tr is required (null when the payment carries none)';
   if (!optStr(e.tr, 64)) return 'tr must be a string';
   if (!Number.isSafeInteger(e.amount_paise) || (e.amount_paise as number) < 0) return 'amount_paise must be a whole number of paise';
   if (!str(e.credited_at, 64) || !Number.isFinite(Date.parse(e.credited_at))) return 'credited_at must be an ISO 8601 time';
