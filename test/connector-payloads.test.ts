@@ -26,6 +26,82 @@ async function push(gw: Gateway, event: unknown) {
 
 const trOf = (link: string) => new URL(link.replace('upi://', 'http://upi/')).searchParams.get('tr')!;
 
+/** A connector in a test's hands: it answers what the test says, and records what it was asked. */
+class FakeBank {
+  server!: Server;
+  url = '';
+  events: any[] = [];
+  /** How next_cursor is written: as the contract's string, or as a number (a faulty adapter). */
+  cursor: 'string' | 'number' = 'string';
+  /** What a refund of `amount_paise` is answered with. */
+  refundAmount = (asked: number) => asked;
+  refunds = new Map<string, any>();
+
+  async start() {
+    const port = await freePort();
+    this.server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://bank');
+        const send = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
+        if (req.method === 'GET' && url.pathname === '/v1/credits') {
+          // One entry a page (a bank may answer fewer than `limit`).
+          const from = Number(url.searchParams.get('after') ?? 0);
+          const items = this.events.slice(from, from + 1);
+          const next = from + items.length;
+          return send(200, { items, next_cursor: this.cursor === 'string' ? String(next) : next });
+        }
+        if (req.method === 'POST' && url.pathname === '/v1/refunds') {
+          const b = JSON.parse(raw);
+          const r = this.refunds.get(b.reference) ?? {
+            reference: b.reference,
+            bank_txn_id: b.bank_txn_id,
+            amount_paise: this.refundAmount(b.amount_paise),
+            status: 'success',
+            bank_ref: '900000000001',
+            reason: null,
+            created_at: new Date().toISOString(),
+          };
+          this.refunds.set(b.reference, r);
+          return send(200, r);
+        }
+        const m = /^\/v1\/refunds\/(.+)$/.exec(url.pathname);
+        if (req.method === 'GET' && m) {
+          const r = this.refunds.get(decodeURIComponent(m[1]));
+          return r ? send(200, r) : send(404, { error: { code: 'not_found', message: 'none' } });
+        }
+        send(404, { error: { code: 'not_found', message: `${req.method} ${url.pathname}` } });
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  credit(o: { bank_txn_id: string; tr: string | null; amount_paise?: number; credited_at?: string }) {
+    this.events.push({
+      id: `evt_${o.bank_txn_id}`,
+      type: 'credit',
+      bank_txn_id: o.bank_txn_id,
+      utr: `6${o.bank_txn_id.replace(/\D/g, '').padStart(11, '0').slice(-11)}`,
+      tr: o.tr,
+      amount_paise: o.amount_paise ?? 100,
+      credited_at: o.credited_at ?? new Date().toISOString(),
+      payer: { vpa: 'john@okaxis', name: 'JOHN DOE', account: '026291800001191', ifsc: 'YESB0000262', account_type: 'SAVINGS' },
+      reason: null,
+    });
+    return this.events.at(-1);
+  }
+
+  close() {
+    return new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
 describe('a notification without its tr', () => {
   let gw: Gateway;
   let sim: Simulator;
@@ -66,6 +142,42 @@ describe('a notification without its tr', () => {
       'the link to settle',
     );
     assert.equal(s.status, 'SUCCESS', `a payment made in time verifies its link: ${JSON.stringify(s)}`);
+  });
+});
+
+describe('a listing whose next_cursor is not a string', () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  it('is not read as caught up: a link paid by a credit past its first page waits, and verifies once the listing can be followed', async () => {
+    bank = await new FakeBank().start();
+    bank.cursor = 'number';
+    gw = await Gateway.start({
+      env: {
+        ...connectorEnv(bank.url, SECRET),
+        RPD_LINK_TTL_SECONDS: '2',
+        NOTIFICATION_GRACE_SECONDS: '1',
+        BANK_PULL_INTERVAL_MS: '200',
+        RAIL_TIMEOUT_MS: '1000',
+      },
+    });
+    const m = (await gw.admin('POST', '/merchants', { name: 'Cursor Faults' })).json;
+    const link = (await gw.cashfree(m.live_key).createRpd({ verification_id: 'cursor-1', name: 'John Doe' })).json;
+    // Two credits whose notifications never came: someone else's rupee, then this link's.
+    bank.credit({ bank_txn_id: 'FAKE000001', tr: null });
+    bank.credit({ bank_txn_id: 'FAKE000002', tr: trOf(link.upi_link) });
+    const status = async () => (await gw.cashfree(m.live_key).status({ verification_id: 'cursor-1' })).json;
+    // Well past valid_upto and the grace, with many pulls.
+    await sleep(2000 + 1000 + 2500);
+    assert.equal((await status()).status, 'CREATED', 'the bank has not been read to its end: the link waits');
+    // The adapter is fixed.
+    bank.cursor = 'string';
+    const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'the link to settle');
+    assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
   });
 });
 

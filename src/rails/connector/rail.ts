@@ -137,9 +137,14 @@ export class ConnectorRail implements Rail {
     if (cursor !== null) q.set('after', cursor);
     const { json: r, text } = (await this.answer('GET', `/v1/credits?${q}`))!;
     if (!Array.isArray(r.items)) throw new ConnectorError('bank connector /v1/credits answered without items', 200);
+    // Without the cursor after these items the listing cannot be followed: taken as read to its
+    // end, every credit past this page would never be recorded while links expired as unpaid.
+    if (typeof r.next_cursor !== 'string') {
+      throw new ConnectorError('bank connector /v1/credits answered without a next_cursor string', 200);
+    }
     const found = itemTexts(text);
     const texts = found?.length === r.items.length ? found : r.items.map((x: unknown) => JSON.stringify(x) ?? String(x));
-    return { items: r.items, texts, nextCursor: typeof r.next_cursor === 'string' ? r.next_cursor : null };
+    return { items: r.items, texts, nextCursor: r.next_cursor as string };
   }
 
   async statement(from: number, to: number): Promise<WireStatement> {
