@@ -181,3 +181,26 @@ describe('a listing whose next_cursor is not a string', () => {
   });
 });
 
+describe('a refund answered for another amount', () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  it('is not recorded as the rupee returned', async () => {
+    bank = await new FakeBank().start();
+    bank.refundAmount = (asked) => asked / 2;
+    gw = await Gateway.start({
+      env: { ...connectorEnv(bank.url, SECRET), BANK_PULL_INTERVAL_MS: '200', RAIL_TIMEOUT_MS: '1000', REFUND_POLL_MS: '200' },
+    });
+    await gw.admin('POST', '/merchants', { name: 'Refund Amounts' });
+    const e = bank.credit({ bank_txn_id: 'FAKE000101', tr: null });
+    assert.equal((await push(gw, e)).json.outcome, 'refund');
+    await eventually(() => Promise.resolve(bank.refunds.size), (n) => n > 0, 10_000, 'a refund sent');
+    await sleep(1000);
+    const owed = (await gw.admin('GET', '/refunds/outstanding')).json;
+    assert.equal(owed.count, 1, `the bank returned 50 of 100 paise: the credit is still owed: ${JSON.stringify(owed)}`);
+  });
+});

@@ -440,7 +440,7 @@ export class Engine implements RailInbox {
       const asked = await storeNow(this.db);
       let known: RefundOutcome | null;
       try {
-        known = await this.bounded(rail.refundStatus(inFlight));
+        known = await this.bounded(rail.refundStatus(inFlight, c.amountPaise));
       } catch (err) {
         known = { status: 'unknown', reason: String((err as Error).message ?? err) };
       }

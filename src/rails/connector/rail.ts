@@ -79,15 +79,15 @@ export class ConnectorRail implements Rail {
         amount_paise: req.amountPaise,
         payer_vpa: req.payerVpa,
       });
-      return refundOutcome(r);
+      return refundOutcome(r, req.key, req.amountPaise);
     } catch (err) {
       return { status: 'unknown', reason: (err as Error).message };
     }
   }
 
-  async refundStatus(reference: string): Promise<RefundOutcome | null> {
+  async refundStatus(reference: string, amountPaise?: number): Promise<RefundOutcome | null> {
     const r: WireRefund | null = await this.expect('GET', `/v1/refunds/${encodeURIComponent(reference)}`, undefined, true);
-    return r ? refundOutcome(r) : null;
+    return r ? refundOutcome(r, reference, amountPaise) : null;
   }
 
   // ------------------------------------------------------------------ mobile and payouts
@@ -157,7 +157,16 @@ export class ConnectorRail implements Rail {
   }
 }
 
-function refundOutcome(r: WireRefund): RefundOutcome {
+/**
+ * What a refund record says of the attempt `reference` for `amountPaise`. A record of another
+ * reference is no answer about it (unknown): another attempt's "failed" would let a further one
+ * go. One of this reference for another amount shows the bank has the attempt but not that the
+ * rupee went back: unsettled (pending) whatever its status, so never counted returned, nor failed,
+ * nor "not received"; it is asked about until the operator's review.
+ */
+function refundOutcome(r: WireRefund, reference: string, amountPaise?: number): RefundOutcome {
+  if (r.reference !== reference) return { status: 'unknown', reason: `the bank answered the record of ${JSON.stringify(r.reference)} for ${reference}` };
+  if (amountPaise !== undefined && r.amount_paise !== amountPaise) return { status: 'pending', ref: r.bank_ref ?? r.reference };
   if (r.status === 'success' || r.status === 'pending') return { status: r.status, ref: r.bank_ref ?? r.reference };
   if (r.status === 'failed') return { status: 'failed', reason: r.reason ?? 'refund_failed' };
   return { status: 'unknown', reason: `unexpected refund status ${JSON.stringify(r.status)}` };
