@@ -130,11 +130,22 @@ test('fallback CRC32 table matches the standard check value and zlib', () => {
   }
 });
 
-test('IDAT holds 256 scanlines of filter type 0 + 32 packed bytes', () => {
+test('IDAT holds 256 scanlines of 32 packed bytes: a row that repeats the one above as Up with no difference', () => {
   const idat = chunks(qrPng(LINKS[2])).find((c) => c.type === 'IDAT')!.data;
   const raw = zlib.inflateSync(idat);
   assert.equal(raw.length, 256 * 33);
-  for (let y = 0; y < 256; y++) assert.equal(raw[y * 33], 0, `filter byte of row ${y}`);
+  const { data } = decodeRgba(qrPng(LINKS[2]));
+  let up = 0;
+  for (let y = 0; y < 256; y++) {
+    const filter = raw[y * 33];
+    assert.ok(filter === 0 || filter === 2, `filter byte of row ${y}: ${filter}`);
+    if (filter !== 2) continue;
+    up++;
+    assert.ok(y > 0 && raw.subarray(y * 33 + 1, y * 33 + 33).every((b) => b === 0), `row ${y} is Up with a difference`);
+    // The decoded row is the row above, pixel for pixel.
+    assert.ok(data.subarray(y * 256 * 4, (y + 1) * 256 * 4).equals(data.subarray((y - 1) * 256 * 4, y * 256 * 4)), `row ${y}`);
+  }
+  assert.ok(up > 100, `only ${up} rows written as Up`);
 });
 
 test('image is not blank: both palette colours are present', () => {

@@ -32,6 +32,8 @@ const DEFAULT_MARGIN = 4;
 // 584 B, level 9 ~190 us -> 585 B. Saving ~144 bytes (~190 base64 chars) is not worth
 // 2-10x the time, so use the fastest level.
 const DEFLATE_LEVEL = 1;
+/** PNG scanline filter 2: each byte is the difference from the byte above it. */
+const FILTER_UP = 2;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const TYPE_IHDR = Buffer.from('IHDR', 'latin1');
@@ -473,9 +475,9 @@ export function matrixPng(matrix: Pick<QrMatrix, 'size' | 'data'>, opts: QrPngOp
   // by choice of scale) is the white quiet zone.
   const origin = (size - n * scale) >> 1;
 
-  // Raw scanlines: 1 filter byte (0 = None) + ceil(size / 8) packed pixel bytes.
-  // Zero-filled means filter 0 everywhere and every pixel white (index 0), so
-  // only the symbol's rows need writing.
+  // Raw scanlines: 1 filter byte + ceil(size / 8) packed pixel bytes. Zero-filled
+  // means filter 0 (None) everywhere and every pixel white (index 0), so only the
+  // symbol's rows need writing.
   const stride = 1 + ((size + 7) >> 3);
   const raw = Buffer.alloc(stride * size);
 
@@ -494,8 +496,10 @@ export function matrixPng(matrix: Pick<QrMatrix, 'size' | 'data'>, opts: QrPngOp
       while (c < n && data[rowBase + c]) c++;
       setBits(raw, first + 1, origin + start * scale, origin + c * scale);
     }
-    // ...then duplicate that scanline for the remaining scale - 1 pixel rows.
-    for (let k = 1; k < scale; k++) raw.copyWithin(first + k * stride, first, first + stride);
+    // ...and write the remaining scale - 1 pixel rows as filter 2 (Up) with no
+    // difference: the decoder repeats the row above. Rows of zeros deflate faster
+    // and smaller than copies of the row (about 30% and 10%, bench/qr.ts).
+    for (let k = 1; k < scale; k++) raw[first + k * stride] = FILTER_UP;
   }
 
   const idat = zlib.deflateSync(raw, { level: DEFLATE_LEVEL });
