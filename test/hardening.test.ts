@@ -4,6 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
 
+const CSP_WITH = (img: string) =>
+  `default-src 'none'; img-src ${img}; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`;
+
 describe('hardening', () => {
   let gw: Gateway;
   let m: { id: string; test_key: { client_id: string; client_secret: string } };
@@ -48,6 +51,28 @@ describe('hardening', () => {
       assert.ok(r.headers.get('referrer-policy'));
       if (r.headers.get('content-type')?.startsWith('text/html')) assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     }
+  });
+
+  it("keeps a logo's address from writing the hosted page's policy: only a plain host name is taken", async () => {
+    for (const logo_url of [
+      'https://cdn.example;script-src/logo.png',
+      'https://cdn.example,default-src/logo.png',
+      'https://*/logo.png',
+      'https://*.example/logo.png',
+      'https://[::1]/logo.png',
+    ]) {
+      const r = await gw.admin('PUT', `/merchants/${m.id}/branding`, { logo_url });
+      assert.equal(r.status, 400, `${logo_url}: ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_request');
+    }
+    const page = await gw.request('GET', `/rpd/${code}`);
+    assert.equal(page.headers.get('content-security-policy'), CSP_WITH("'self'"));
+    // A host name (an IDN as its ASCII form) and a port are what a policy's host source takes.
+    const ok = await gw.admin('PUT', `/merchants/${m.id}/branding`, { logo_url: 'https://cdn.bücher.example:8443/logo.png' });
+    assert.equal(ok.status, 200, ok.text);
+    const branded = await gw.request('GET', `/rpd/${code}`);
+    assert.equal(branded.headers.get('content-security-policy'), CSP_WITH("'self' https://cdn.xn--bcher-kva.example:8443"));
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/branding`, { logo_url: null })).status, 200);
   });
 
   it('refuses merchant names that are blank or carry control characters', async () => {

@@ -63,6 +63,22 @@ function magicMatches(type: string, b: Buffer): boolean {
   return false;
 }
 
+// A host source of a content security policy: letters, digits, hyphens and dots only. The URL
+// parser lets through hosts such as "cdn.example;script-src", "a,b" or "*", which the page's
+// policy would read as another directive, another policy or any host at all.
+const HOST_SOURCE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+
+/** The origin of an https logo, for the page's img-src; null when it cannot be written there as a host source. */
+export function logoOrigin(u: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'https:' && HOST_SOURCE.test(url.hostname) ? url.origin : null;
+}
+
 export function logoProblem(u: string): string | null {
   if (u.startsWith('data:')) {
     const img = parseDataImage(u);
@@ -80,6 +96,7 @@ export function logoProblem(u: string): string | null {
   }
   if (url.protocol !== 'https:') return 'logo_url must be an https URL or a data: image';
   if (url.username || url.password) return 'logo_url must not carry credentials';
+  if (!logoOrigin(url.href)) return 'logo_url must name its host by a domain name or an IPv4 address';
   if (/["'\s<>\\]/.test(u)) return 'logo_url must not contain quotes, spaces or angle brackets';
   return null;
 }

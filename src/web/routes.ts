@@ -8,7 +8,7 @@ import { qrPng } from '../engine/qr.js';
 import { credits, verifications } from '../store/repository.js';
 import { renderNotFound, renderPage, PAGE_SCRIPT, PAGE_STYLE, type Device } from './page.js';
 import { cookieValue, pickLang, type Lang } from './i18n.js';
-import { brandingOf, displayNameOf, linkOn, parseDataImage, textOn } from './branding.js';
+import { brandingOf, displayNameOf, linkOn, logoOrigin, parseDataImage, textOn } from './branding.js';
 
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[a-z0-9]{6,32}$' }) });
 const csp = (imgSrc = "'self'") =>
@@ -98,11 +98,13 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     const brand = merchant ? brandingOf(merchant) : {};
     let logo: string | null = null;
     let imgSrc = "'self'";
+    const logoHost = brand.logoUrl && !brand.logoUrl.startsWith('data:') ? logoOrigin(brand.logoUrl) : null;
     if (brand.logoUrl?.startsWith('data:')) logo = `/rpd/${req.params.code}/logo`;
-    else if (brand.logoUrl) {
-      logo = brand.logoUrl;
-      // The merchant's own logo host, and no other, may serve an image to this page.
-      imgSrc = `'self' ${new URL(brand.logoUrl).origin}`;
+    else if (logoHost) {
+      logo = brand.logoUrl!;
+      // The merchant's own logo host, and no other, may serve an image to this page (a stored
+      // URL whose host cannot be written into the policy is not shown at all).
+      imgSrc = `'self' ${logoHost}`;
     }
     const upiLink = s.engine.upiLink(v);
     return reply
