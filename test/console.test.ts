@@ -346,3 +346,54 @@ describe('console sign-in', () => {
     }
   });
 });
+
+describe('console forms with values no form of its own sends', () => {
+  let gw: Gateway;
+  let merchant: Awaited<ReturnType<Gateway['merchant']>>;
+  let cookie: string;
+  let csrf: string;
+  before(async () => {
+    gw = await Gateway.start();
+    merchant = await gw.merchant('Form Co');
+    const login = await fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+    });
+    cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const page = await (await fetch(`${gw.url}/console/merchants/${merchant.id}`, { headers: { cookie } })).text();
+    csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+  });
+  after(() => gw?.stop());
+
+  const post = (path: string, body: string, type: string) =>
+    fetch(`${gw.url}/console${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': type, 'sec-fetch-site': 'same-origin' }, body });
+
+  it('refuses them with 400 and the reason, changing nothing and logging no error', async () => {
+    const before = (await gw.admin('GET', `/merchants/${merchant.id}/branding`)).json;
+    const merchants = (await gw.admin('GET', '/merchants')).json.items.length;
+    // Names of Object.prototype's members are no test event.
+    for (const event of ['constructor', 'toString', '__proto__']) {
+      const r = await post(`/merchants/${merchant.id}/webhook/test`, new URLSearchParams({ _csrf: csrf, event }).toString(), 'application/x-www-form-urlencoded');
+      assert.equal(r.status, 400, `event=${event}`);
+      assert.match(await r.text(), /event must be one of verification\.success/);
+    }
+    // The console takes forms: a JSON body whose fields are not text is refused, not run.
+    for (const [path, body] of [
+      ['/merchants', { _csrf: csrf, name: 123 }],
+      [`/merchants/${merchant.id}/branding`, { _csrf: csrf, display_name: {} }],
+      [`/merchants/${merchant.id}/rate-limit`, { _csrf: csrf, per_minute: [7] }],
+    ] as const) {
+      const r = await post(path, JSON.stringify(body), 'application/json');
+      assert.equal(r.status, 400, `${path}: ${r.status}`);
+    }
+    assert.deepEqual((await gw.admin('GET', `/merchants/${merchant.id}/branding`)).json, before);
+    assert.equal((await gw.admin('GET', `/merchants/${merchant.id}`)).json.rate_limit_per_minute, null);
+    assert.equal((await gw.admin('GET', '/merchants')).json.items.length, merchants);
+    // A link's ?done= says one of the console's own sentences or nothing.
+    const page = await (await fetch(`${gw.url}/console/merchants?done=constructor`, { headers: { cookie } })).text();
+    assert.doesNotMatch(page, /class="flash/);
+    assert.doesNotMatch(gw.output, /"level":50/);
+  });
+});

@@ -65,7 +65,10 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
   const sessions = new ConsoleSessions(s.cfg.secretKey, s.cfg.adminToken);
   const secure = s.cfg.publicUrl.startsWith('https:');
 
-  // Forms post url-encoded bodies; this parser exists only inside the console.
+  // Forms post url-encoded bodies, whose fields are all text; this parser exists only inside the
+  // console. Any other body (JSON, whose fields may be numbers, arrays or objects) is refused
+  // before a handler reads it.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
     const form: Form = {};
     for (const [k, v] of new URLSearchParams(body as string)) if (!(k in form)) form[k] = v;
@@ -124,7 +127,8 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
   const hide = { schema: { hide: true } };
   const flashOf = (req: FastifyRequest): Flash => {
     const done = (req.query as Record<string, unknown>)?.done;
-    return typeof done === 'string' && DONE[done] ? { kind: 'ok', text: DONE[done] } : null;
+    // Own keys only: "constructor" and the like are found on every object.
+    return typeof done === 'string' && Object.hasOwn(DONE, done) ? { kind: 'ok', text: DONE[done] } : null;
   };
   const page = (req: FastifyRequest, title: string, active: string, body: Raw, flash: Flash = flashOf(req)) =>
     layout({ title, active, csrf: sessions.csrf(req.consoleSession!), body, flash });
@@ -427,7 +431,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     '/merchants/:id/webhook/test',
     hide,
     merchantAction(async (req, f) => {
-      if (!TEST_EVENTS[f.event]) return { error: `event must be one of ${Object.keys(TEST_EVENTS).join(', ')}` };
+      if (!Object.hasOwn(TEST_EVENTS, f.event ?? '')) return { error: `event must be one of ${Object.keys(TEST_EVENTS).join(', ')}` };
       const sent = await sendTestEvent(s.db, s.webhooks, req.params.id, f.event);
       return sent.delivery ? `/console/webhooks/${encodeURIComponent(sent.delivery.id)}` : { error: 'The merchant has no webhook.' };
     }),
