@@ -1,6 +1,7 @@
 // What a real bank's connector may send that the simulator does not: a notification missing a
-// field, a listing whose cursor is not the contract's string, a refund answered for another amount.
-// None of them may cost a payment made in time its verification, or a rupee its return.
+// field, a listing whose cursor is not the contract's string, a refund or a payout answered with
+// another record or for another amount. None of them may cost a payment made in time its
+// verification, a rupee its return, or a penny drop its account.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -24,6 +25,21 @@ async function push(gw: Gateway, event: unknown) {
   return { status: r.status, json: await r.json() };
 }
 
+const PRIYA = { vpa: 'priya.sharma@okaxis', name: 'PRIYA SHARMA', account: '917010047162835', ifsc: 'HDFC0000001', account_type: 'SAVINGS' };
+const OTHER = { vpa: 'ravi.kumar@oksbi', name: 'RAVI KUMAR', account: '30012345678', ifsc: 'SBIN0000001', account_type: 'SAVINGS' };
+
+/** A payout record as the contract words it: paid to `to`. */
+const payoutRecord = (reference: string, amount_paise: number, to: typeof PRIYA) => ({
+  reference,
+  vpa: to.vpa,
+  amount_paise,
+  status: 'success',
+  utr: '633455512345',
+  beneficiary: to,
+  reason: null,
+  created_at: new Date().toISOString(),
+});
+
 const trOf = (link: string) => new URL(link.replace('upi://', 'http://upi/')).searchParams.get('tr')!;
 
 /** A connector in a test's hands: it answers what the test says, and records what it was asked. */
@@ -36,6 +52,10 @@ class FakeBank {
   /** What a refund of `amount_paise` is answered with. */
   refundAmount = (asked: number) => asked;
   refunds = new Map<string, any>();
+  /** What a payout's POST, and a GET of its reference, are answered with (null: 404). */
+  payoutAnswer: (asked: any) => any = (asked) => payoutRecord(asked.reference, asked.amount_paise, PRIYA);
+  payoutStatus: (reference: string) => any = () => null;
+  payoutsAsked: any[] = [];
 
   async start() {
     const port = await freePort();
@@ -68,6 +88,19 @@ class FakeBank {
           };
           this.refunds.set(b.reference, r);
           return send(200, r);
+        }
+        if (req.method === 'POST' && url.pathname === '/v1/payouts') {
+          const b = JSON.parse(raw);
+          this.payoutsAsked.push(b);
+          return send(200, this.payoutAnswer(b));
+        }
+        const p = /^\/v1\/payouts\/(.+)$/.exec(url.pathname);
+        if (req.method === 'GET' && p) {
+          const r = this.payoutStatus(decodeURIComponent(p[1]));
+          return r ? send(200, r) : send(404, { error: { code: 'not_found', message: 'none' } });
+        }
+        if (req.method === 'GET' && url.pathname.startsWith('/v1/mobiles/')) {
+          return send(200, { status: 'linked', vpa: PRIYA.vpa, name: PRIYA.name, additional_vpas: [] });
         }
         const m = /^\/v1\/refunds\/(.+)$/.exec(url.pathname);
         if (req.method === 'GET' && m) {
@@ -202,5 +235,54 @@ describe('a refund answered for another amount', () => {
     await sleep(1000);
     const owed = (await gw.admin('GET', '/refunds/outstanding')).json;
     assert.equal(owed.count, 1, `the bank returned 50 of 100 paise: the credit is still owed: ${JSON.stringify(owed)}`);
+  });
+});
+
+describe('a payout answered with another record', () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  let key: { client_id: string; client_secret: string };
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  const headers = () => ({ 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'x-api-version': '2024-12-01' });
+  const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' });
+  const drop = (vid: string) =>
+    gw.request('POST', '/verification/mobile/penny-drop', { headers: headers(), body: { verification_id: vid, mobile_number: '9876543210', user_consent: consent() } });
+  const read = (vid: string) => gw.request('GET', `/verification/mobile/penny-drop?verification_id=${vid}`, { headers: headers() });
+
+  it('of another reference: not this payout\'s outcome; the account is the one its own record shows', async () => {
+    bank = await new FakeBank().start();
+    gw = await Gateway.start({
+      env: { ...connectorEnv(bank.url, SECRET), MOBILE_RAIL_TIMEOUT_MS: '500', MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000', REFUND_POLL_MS: '200' },
+    });
+    key = (await gw.admin('POST', '/merchants', { name: 'Payout Records' })).json.live_key;
+    // The POST is answered with someone else's payout; the status API shows this one's.
+    bank.payoutAnswer = (asked) => payoutRecord(`${asked.reference}_other`, 100, OTHER);
+    bank.payoutStatus = (reference) => {
+      const asked = bank.payoutsAsked.find((b) => b.reference === reference);
+      return asked ? payoutRecord(reference, asked.amount_paise, PRIYA) : null;
+    };
+    const r = await drop('payout-other-ref');
+    assert.notEqual(r.json.bank_account, OTHER.account, `another payout's account is not this one's: ${r.text}`);
+    const done = await eventually(async () => (await read('payout-other-ref')).json, (b) => b.status === 'VALID' || b.status === 'INVALID', 10_000, 'the payout settled');
+    assert.equal(done.status, 'VALID', JSON.stringify(done));
+    assert.equal(done.bank_account, PRIYA.account);
+  });
+
+  it('for another amount: neither paid nor failed; the drop stays open', async () => {
+    bank.payoutAnswer = (asked) => payoutRecord(asked.reference, asked.amount_paise * 100, PRIYA);
+    bank.payoutStatus = (reference) => {
+      const asked = bank.payoutsAsked.find((b) => b.reference === reference);
+      return asked ? payoutRecord(reference, asked.amount_paise * 100, PRIYA) : null;
+    };
+    const r = await drop('payout-other-amount');
+    assert.equal(r.status, 502, `a payout of Rs 100 is not the rupee this drop sent: ${r.text}`);
+    await sleep(1500); // the reconciler asks the bank, which shows the same record
+    const later = await read('payout-other-amount');
+    assert.equal(later.status, 422, later.text);
+    assert.equal(later.json.code, 'verification_already_under_process');
   });
 });

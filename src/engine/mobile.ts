@@ -285,7 +285,7 @@ export class MobileVerifications {
     // When the question is asked, by the store's clock, which the send time is measured by
     // (mobileVerifications.sendFence): after the drop was read and before the bank is asked.
     const asked = await storeNow(this.db);
-    const known = await this.bounded<PayoutOutcome | null>(rail.payoutStatus(v.payoutKey!), (reason) => ({
+    const known = await this.bounded<PayoutOutcome | null>(rail.payoutStatus(v.payoutKey!, v.amountPaise), (reason) => ({
       status: 'unknown',
       reason,
     }));

@@ -101,8 +101,8 @@ export interface Rail {
   resolveMobile(mobile: string): Promise<MobileResolution>;
   /** Pushes money to a VPA. Applied at most once per key; `unknown`: ask `payoutStatus` first. */
   payout(req: PayoutRequest): Promise<PayoutOutcome>;
-  /** The rail's record of the payout with this key, or null when it has none. */
-  payoutStatus(key: string): Promise<PayoutOutcome | null>;
+  /** The rail's record of the payout with this key (made for `amountPaise`), or null when it has none. */
+  payoutStatus(key: string, amountPaise?: number): Promise<PayoutOutcome | null>;
 }
 
 /**

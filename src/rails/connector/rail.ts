@@ -115,15 +115,15 @@ export class ConnectorRail implements Rail {
         amount_paise: req.amountPaise,
         note: req.note,
       });
-      return payoutOutcome(r);
+      return payoutOutcome(r, req.key, req.amountPaise);
     } catch (err) {
       return { status: 'unknown', reason: (err as Error).message };
     }
   }
 
-  async payoutStatus(reference: string): Promise<PayoutOutcome | null> {
+  async payoutStatus(reference: string, amountPaise?: number): Promise<PayoutOutcome | null> {
     const r: WirePayout | null = await this.expect('GET', `/v1/payouts/${encodeURIComponent(reference)}`, undefined, true);
-    return r ? payoutOutcome(r) : null;
+    return r ? payoutOutcome(r, reference, amountPaise) : null;
   }
 
   // ------------------------------------------------------------------ pull and statement
@@ -172,7 +172,16 @@ function refundOutcome(r: WireRefund, reference: string, amountPaise?: number): 
   return { status: 'unknown', reason: `unexpected refund status ${JSON.stringify(r.status)}` };
 }
 
-function payoutOutcome(r: WirePayout): PayoutOutcome {
+/**
+ * What a payout record says of the payout `reference` for `amountPaise`, as for refunds: a record
+ * of another reference is no answer (unknown), or another payout's beneficiary would be reported
+ * as this drop's account. One of this reference for another amount shows the bank has the payout
+ * but not that the rupee was paid: pending whatever its status, so neither verified nor failed
+ * (nor "not sent"); it is asked about again.
+ */
+function payoutOutcome(r: WirePayout, reference: string, amountPaise?: number): PayoutOutcome {
+  if (r.reference !== reference) return { status: 'unknown', reason: `the bank answered the record of ${JSON.stringify(r.reference)} for ${reference}` };
+  if (amountPaise !== undefined && r.amount_paise !== amountPaise) return { status: 'pending', ref: r.reference };
   if (r.status === 'success' && r.beneficiary && r.utr) {
     const b = r.beneficiary;
     return { status: 'success', utr: r.utr, beneficiary: { vpa: b.vpa, name: b.name, account: b.account, ifsc: b.ifsc, accountType: b.account_type } };
