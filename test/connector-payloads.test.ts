@@ -286,3 +286,42 @@ describe('a payout answered with another record', () => {
     assert.equal(later.json.code, 'verification_already_under_process');
   });
 });
+
+describe('a credit time without a zone, or not in ISO 8601', () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  const odd = ['2026-11-30T10:15:00', '2026-11-30 10:15:00Z', '11/30/2026', 'Mon, 30 Nov 2026 10:15:00 GMT', '2026', '2026-02-30T10:15:00Z', '2026-11-30T10:15:00+0530'];
+
+  it('is malformed on the push (400), and read once its zone is explicit', async () => {
+    bank = await new FakeBank().start();
+    // A zone far from UTC: a time without one would be read 5 h 30 min off.
+    gw = await Gateway.start({ env: { ...connectorEnv(bank.url, SECRET), TZ: 'Asia/Kolkata', BANK_PULL_INTERVAL_MS: '200' } });
+    await gw.admin('POST', '/merchants', { name: 'Credit Times' });
+    for (const [i, credited_at] of odd.entries()) {
+      const r = await push(gw, { ...bank.credit({ bank_txn_id: `FAKE00030${i}`, tr: null }), credited_at });
+      assert.equal(r.status, 400, `${credited_at}: ${JSON.stringify(r.json)}`);
+      assert.equal(r.json.error.code, 'invalid_notification');
+    }
+    for (const [i, credited_at] of ['2026-11-30T10:15:00Z', '2026-11-30T15:45:00.123+05:30', '2026-11-30T05:15:00.123456-05:00'].entries()) {
+      const r = await push(gw, { ...bank.credit({ bank_txn_id: `FAKE00031${i}`, tr: null }), credited_at });
+      assert.equal(r.status, 200, `${credited_at}: ${JSON.stringify(r.json)}`);
+    }
+  });
+
+  it('is set aside by the pull, not recorded', async () => {
+    bank.credit({ bank_txn_id: 'FAKE000320', tr: null, credited_at: '2026-11-30T10:15:00' });
+    const aside = await eventually(
+      async () => (await gw.admin('GET', '/bank/set-aside')).json,
+      (r) => r.count > 0,
+      10_000,
+      'the entry set aside',
+    );
+    assert.equal(aside.items[0].bank_txn_id, 'FAKE000320');
+    assert.equal(aside.items[0].recorded_credit, null);
+  });
+});

@@ -65,12 +65,33 @@ export function parseCreditEvent(x: unknown): WireCreditEvent | string {
   if (!('tr' in e)) return 'tr is required (null when the payment carries none)';
   if (!optStr(e.tr, 64)) return 'tr must be a string';
   if (!Number.isSafeInteger(e.amount_paise) || (e.amount_paise as number) < 0) return 'amount_paise must be a whole number of paise';
-  if (!str(e.credited_at, 64) || !Number.isFinite(Date.parse(e.credited_at))) return 'credited_at must be an ISO 8601 time';
+  if (zonedTime(e.credited_at) === null) return 'credited_at must be an ISO 8601 time with its zone (Z or ±hh:mm)';
   const p = e.payer as Record<string, unknown> | undefined;
   if (!p || typeof p !== 'object') return 'payer is required';
   for (const k of ['vpa', 'name', 'account', 'ifsc', 'account_type']) if (!optStr(p[k])) return `payer.${k} must be a string`;
   if (!optStr(e.reason)) return 'reason must be a string';
   return e as unknown as WireCreditEvent;
+}
+
+const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Epoch milliseconds of an ISO 8601 date and time with an explicit zone (`2026-11-30T10:15:00.123Z`,
+ * `...T15:45:00+05:30`), or null for anything else. Not Date.parse: it reads a time without a
+ * zone in the server's own zone (hours off the bank's) and takes other formats and impossible
+ * dates (30 February) as some other moment.
+ */
+export function zonedTime(v: unknown): number | null {
+  const m = typeof v === 'string' ? ZONED_TIME.exec(v) : null;
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  const [oh, om] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
+  if (h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59) return null;
+  const day = new Date(0);
+  day.setUTCFullYear(y, mo - 1, d);
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null;
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  return day.getTime() + ((h * 60 + mi) * 60 + sec) * 1000 + ms - (m[8] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
 }
 
 export function toCreditNotice(e: WireCreditEvent): CreditNotice {
@@ -84,7 +105,7 @@ export function toCreditNotice(e: WireCreditEvent): CreditNotice {
     payerAccount: e.payer.account ?? null,
     payerIfsc: e.payer.ifsc ?? null,
     payerAccountType: e.payer.account_type ?? null,
-    creditedAt: Date.parse(e.credited_at),
+    creditedAt: zonedTime(e.credited_at)!,
   };
 }
 
