@@ -325,3 +325,35 @@ describe('a credit time without a zone, or not in ISO 8601', () => {
     assert.equal(aside.items[0].recorded_credit, null);
   });
 });
+
+describe('a credit of zero paise', () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  it('is malformed on the push (400): nothing was paid that a refund could return', async () => {
+    bank = await new FakeBank().start();
+    gw = await Gateway.start({ env: { ...connectorEnv(bank.url, SECRET), BANK_PULL_INTERVAL_MS: '200' } });
+    await gw.admin('POST', '/merchants', { name: 'Zero Credits' });
+    const r = await push(gw, { ...bank.credit({ bank_txn_id: 'FAKE000400', tr: null }), amount_paise: 0 });
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.equal(r.json.error.code, 'invalid_notification');
+  });
+
+  it('is set aside by the pull, not recorded as a credit owed a refund', async () => {
+    bank.credit({ bank_txn_id: 'FAKE000401', tr: null, amount_paise: 0 });
+    const aside = await eventually(
+      async () => (await gw.admin('GET', '/bank/set-aside')).json,
+      (r) => r.count > 0,
+      10_000,
+      'the entry set aside',
+    );
+    assert.equal(aside.items[0].bank_txn_id, 'FAKE000401');
+    assert.equal(aside.items[0].recorded_credit, null);
+    const owed = (await gw.admin('GET', '/refunds/outstanding')).json;
+    assert.ok(!JSON.stringify(owed).includes('FAKE000401'), JSON.stringify(owed));
+  });
+});

@@ -65,6 +65,9 @@ export function parseCreditEvent(x: unknown): WireCreditEvent | string {
   if (!('tr' in e)) return 'tr is required (null when the payment carries none)';
   if (!optStr(e.tr, 64)) return 'tr must be a string';
   if (!Number.isSafeInteger(e.amount_paise) || (e.amount_paise as number) < 0) return 'amount_paise must be a whole number of paise';
+  // A credit of nothing is no payment: recorded, its refund could never be made (nothing can be
+  // returned) and would stay owed for ever. A declined attempt moves nothing and may say 0.
+  if (e.type === 'credit' && e.amount_paise === 0) return 'amount_paise of a credit must be more than 0';
   if (zonedTime(e.credited_at) === null) return 'credited_at must be an ISO 8601 time with its zone (Z or ±hh:mm)';
   const p = e.payer as Record<string, unknown> | undefined;
   if (!p || typeof p !== 'object') return 'payer is required';
