@@ -1,4 +1,4 @@
-import { randomFillSync, randomInt } from 'node:crypto';
+import { createHash, randomFillSync, randomInt } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -45,6 +45,24 @@ export const newId = (prefix: string, len = 14) => `${prefix}_${base62(len)}`;
  * insert draws again on a clash.
  */
 export const newTimeId = (prefix: string) => `${prefix}_${base62Fixed(Date.now(), 7)}${base62(7)}`;
+
+/**
+ * The id of the credit the bank knows as `bankTxnId` on `rail`: `cr_` and 22 base62 characters of
+ * a SHA-256 of both (128 bits). The same bank credit always gets the same id, and so its refunds
+ * the same references (refundReference), even when it is recorded again after the database was
+ * restored from a backup: the bank then answers the refund it already made instead of making a
+ * second. Longer than the random ids of credits recorded by earlier builds, so never one of theirs.
+ */
+export function creditId(rail: string, bankTxnId: string): string {
+  const digest = createHash('sha256').update(JSON.stringify([rail, bankTxnId])).digest();
+  let n = BigInt('0x' + digest.subarray(0, 16).toString('hex'));
+  let out = '';
+  for (let i = 0; i < 22; i++) {
+    out = BASE62[Number(n % 62n)] + out;
+    n /= 62n;
+  }
+  return `cr_${out}`;
+}
 
 /** Lower-case short code for customer-facing URLs (easy to read aloud, hard to guess). */
 export function shortCode(len = 12): string {

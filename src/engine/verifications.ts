@@ -7,7 +7,7 @@ import { apiKeys, credits, merchants, notifications, verifications, type ExpiryC
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import { NotSent, UnknownRail, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
-import { newId, newRefId, newTimeId, shortCode } from './ids.js';
+import { creditId, newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
 import { ownerOf, type Credit, type Merchant, type Principal, type Verification } from './types.js';
@@ -258,7 +258,8 @@ export class Engine implements RailInbox {
       // was down): lateness is judged by the bank's credit time, and the expiry waits a grace.
       const creditedAt = Math.min(n.creditedAt, now);
       const disposition = creditDisposition(v, n.amountPaise, creditedAt);
-      const id = newId('cr');
+      // From the bank's id of the transaction, not drawn: see creditId.
+      const id = creditId(railName, n.bankTxnId);
       const credit: Credit = {
         id,
         rail: railName,
@@ -277,7 +278,7 @@ export class Engine implements RailInbox {
         receivedAt: now,
         refId: v?.refId ?? null,
         disposition,
-        // The first attempt's reference, from the credit's own id (never the UTR).
+        // The first attempt's reference, from the credit's id (never the UTR).
         refundKey: refundReference(id, 1),
         refundStatus: 'pending',
         refundAttempts: 0,
