@@ -2,7 +2,8 @@
 // nothing but the documented algorithm), retries, durability, isolation and address checks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually } from './support/gateway.js';
+import { createServer, type ServerResponse } from 'node:http';
+import { Gateway, eventually, freePort } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { verifyCashfree } from './support/signatures.js';
 
@@ -378,5 +379,60 @@ describe('webhook addresses', () => {
     assert.match(log.attempt_log[0].error, /non-public/);
     assert.equal(receiver.received.length, 0);
     await receiver.close();
+  });
+});
+
+describe('webhooks: receivers that change or misbehave', () => {
+  let gw: Gateway;
+  const receivers: Receiver[] = [];
+  before(async () => {
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_TIMEOUT_MS: '1500' } });
+  });
+  after(async () => {
+    await gw?.stop();
+    for (const r of receivers) await r.close();
+  });
+
+  it('a 2xx answer is a delivery even when the answer body never ends', async () => {
+    const got: string[] = [];
+    const streams = new Set<ServerResponse>();
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c)).on('end', () => {
+        got.push(String(req.headers['x-webhook-id']));
+        // Accepted at once, then a body that goes on for ever (a misconfigured proxy, a stream).
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const tick = setInterval(() => res.write('x'.repeat(1024)), 50);
+        streams.add(res);
+        res.on('close', () => (clearInterval(tick), streams.delete(res)));
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+    try {
+      const m = await gw.merchant('Endless answer');
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: `http://127.0.0.1:${port}/hooks`, dialect: 'cashfree' });
+      await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid('en') })).json.upi_link, 'success@upi');
+      const [d] = await eventually(
+        async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+        (items: any[]) => items[0]?.attempts >= 1,
+        10_000,
+        'an attempt',
+      );
+      const log = await eventually(
+        async () => (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json,
+        (l) => l.attempt_log.length >= 1,
+        10_000,
+        'the attempt logged',
+      );
+      assert.equal(log.attempt_log[0].status_code, 200, JSON.stringify(log.attempt_log[0]));
+      assert.equal(log.status, 'delivered');
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(got.filter((id) => id === d.id).length, 1, 'sent once');
+    } finally {
+      for (const s of streams) s.destroy();
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });

@@ -268,9 +268,12 @@ export class Webhooks {
           timeout: timeoutMs,
         },
         (res) => {
-          res.resume(); // the answer's body is not needed; drain it so the socket is freed
-          res.on('end', () => finish({ statusCode: res.statusCode ?? null, error: null }));
-          res.on('error', () => finish({ statusCode: res.statusCode ?? null, error: null }));
+          // The status line is the receiver's answer: a 2xx accepts the event whatever follows it
+          // (a body that never ends counted as a timeout, and the event went again for a day).
+          finish({ statusCode: res.statusCode ?? null, error: null });
+          // The body is not needed: drained so the socket is freed, until the deadline cuts it off.
+          res.resume();
+          res.on('error', () => {});
         },
       );
       // One deadline for the whole exchange, not only for idle sockets.
