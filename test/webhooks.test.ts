@@ -393,6 +393,30 @@ describe('webhooks: receivers that change or misbehave', () => {
     for (const r of receivers) await r.close();
   });
 
+  it('an event still being retried goes to the URL the merchant set since, not to the one it replaced', async () => {
+    const old = await Receiver.start();
+    old.plan = [500];
+    const moved = await Receiver.start();
+    receivers.push(old, moved);
+    const m = await gw.merchant('Moved receiver');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: old.url, dialect: 'cashfree' });
+    const vid = uid('mv');
+    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: vid })).json.upi_link, 'success@upi');
+    await eventually(async () => old.received.length, (n) => n >= 1, 10_000, 'a first failed attempt');
+    const set = await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: moved.url, dialect: 'cashfree' });
+    assert.equal(set.status, 200, set.text);
+    const [got] = await eventually(async () => moved.received, (r) => r.length >= 1, 10_000, 'the event at the new URL');
+    assert.equal(JSON.parse(got.body).data.verification_id, vid);
+    assert.deepEqual(verifyCashfree(got.body, got.headers, m.test_key.client_secret), { headerOk: true, bodyOk: true });
+    const [d] = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+      (items: any[]) => items[0]?.status === 'delivered',
+      10_000,
+      'the delivery',
+    );
+    assert.equal(d.url, moved.url);
+  });
+
   it('a 2xx answer is a delivery even when the answer body never ends', async () => {
     const got: string[] = [];
     const streams = new Set<ServerResponse>();

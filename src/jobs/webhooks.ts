@@ -186,6 +186,10 @@ export class Webhooks {
     } catch (err) {
       secretError = `cannot open the signing secret (is SECRET_KEY the one it was sealed with?): ${(err as Error).message}`;
     }
+    // Sent where the merchant's webhook points now: a URL set since the event replaced the one
+    // recorded with it, which may be gone or no longer the merchant's. A webhook switched to
+    // another dialect since is another receiver; the event, worded for the first, stays its.
+    const url: string = hook && hook.dialect === d.dialect ? hook.url : d.url;
     const attempt = d.attempts + 1;
     const started = Date.now();
     let result: { statusCode: number | null; error: string | null };
@@ -196,7 +200,7 @@ export class Webhooks {
       const stored = await this.body(d, secret);
       const body = format.resign ? format.resign(stored, secret) : stored;
       if (body !== stored) resigned = body;
-      result = await this.send(d.url, body, format.headers({ id: d.id, body, attempt, now: started }, secret));
+      result = await this.send(url, body, format.headers({ id: d.id, body, attempt, now: started }, secret));
     } catch (err) {
       result = { statusCode: null, error: `not sent: ${(err as Error).message}` };
     }
@@ -219,8 +223,9 @@ export class Webhooks {
       await q.query(
         `INSERT INTO webhook_attempts (delivery_id, attempt, url, started_at, status_code, latency_ms, error, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [d.id, attempt, d.url, started, result.statusCode, latency, result.error, next],
+        [d.id, attempt, url, started, result.statusCode, latency, result.error, next],
       );
+      if (url !== d.url) await q.query('UPDATE webhook_deliveries SET url = ? WHERE id = ?', [url, d.id]);
       if (resigned !== null) await q.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [resigned, d.id]);
       // Only if no replay came while this attempt was on its way: the operator asked for one more
       // delivery after it, so this outcome is logged but neither ends nor reschedules the delivery.
