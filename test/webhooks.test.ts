@@ -417,6 +417,32 @@ describe('webhooks: receivers that change or misbehave', () => {
     assert.equal(d.url, moved.url);
   });
 
+  it("a test event's failure reads as a real failure in RazorpayX's words", async () => {
+    const hooks = await Receiver.start();
+    receivers.push(hooks);
+    const m = await gw.merchant('Tests its receiver');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: hooks.url, dialect: 'razorpayx' });
+    const basic = `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}`;
+    const created = await fetch(`${gw.url}/v1/fund_accounts/validations`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: JSON.stringify({ source_account_number: m.account_number, validation_type: 'upi_intent' }),
+    }).then((r) => r.json());
+    await gw.pay(created.upi_intent.intent_url, 'failure@upi');
+    const entityOf = (r: { body: string }) => JSON.parse(r.body).payload['fund_account.validation'].entity;
+    const [real] = await eventually(async () => hooks.received.filter((r) => entityOf(r).id === created.id), (l) => l.length > 0, 10_000, 'the real failure');
+    const sent = await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.failure' });
+    assert.equal(sent.status, 200, sent.text);
+    const [test] = await eventually(
+      async () => hooks.received.filter((r) => entityOf(r).notes?.test_event === 'true'),
+      (l) => l.length > 0,
+      10_000,
+      'the test failure',
+    );
+    assert.equal(JSON.parse(test.body).event, JSON.parse(real.body).event);
+    assert.deepEqual(entityOf(test).status_details, entityOf(real).status_details);
+  });
+
   it('a 2xx answer is a delivery even when the answer body never ends', async () => {
     const got: string[] = [];
     const streams = new Set<ServerResponse>();

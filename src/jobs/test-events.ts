@@ -32,7 +32,9 @@ export async function sendTestEvent(db: Db, webhooks: Webhooks, merchantId: stri
     referenceId: null,
     notes: { test_event: 'true' },
     status: type.slice('verification.'.length) as Verification['status'],
-    statusReason: paid ? null : type === 'verification.expired' ? 'expired' : 'payment_declined',
+    // The engine's own reasons, so that a format wording them (RazorpayX's status_details) shows
+    // a test event as it will show a real one.
+    statusReason: paid ? null : type === 'verification.expired' ? 'link_expired' : 'payer_bank_declined',
     rail: 'sandbox',
     intentTr: `test${tag}`,
     payeeVpa: 'pennygate@sandbox',
