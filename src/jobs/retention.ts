@@ -62,10 +62,12 @@ const STEPS: Step[] = [
     },
   },
   {
-    // Payments that matched no verification (or were never tied to one), long refunded.
+    // Payments that matched no verification, or came after theirs was erased (an old QR paid
+    // again), long refunded: the step above has passed their verification by.
     name: 'credits_erased',
-    pick: `SELECT id FROM credits WHERE received_at < ? AND ref_id IS NULL AND refund_status = 'success'
-             AND (payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL) LIMIT ?`,
+    pick: `SELECT c.id FROM credits c WHERE c.received_at < ? AND c.refund_status = 'success'
+             AND (c.ref_id IS NULL OR EXISTS (SELECT 1 FROM verifications v WHERE v.ref_id = c.ref_id AND v.purged_at IS NOT NULL))
+             AND (c.payer_vpa IS NOT NULL OR c.payer_name IS NOT NULL OR c.payer_account IS NOT NULL) LIMIT ?`,
     apply: async (q, ids) =>
       (
         await q.query(

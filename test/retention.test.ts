@@ -1,0 +1,54 @@
+// Retention on a real process: personal data that reaches the store by less usual paths (a link
+// paid again after its verification was erased, a refund the bank declined) ages out too.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Gateway, eventually, sleep } from './support/gateway.js';
+
+const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+// Data is "old" after 2 s here; the scheduled purge is kept out of the way (run by hand).
+const env = { DATA_RETENTION_DAYS: String(2 / 86_400), RETENTION_INTERVAL_MINUTES: '600' };
+
+function sqlite(gw: Gateway) {
+  return new Database(join(gw.dataDir, 'pennygate.db'), { readonly: true });
+}
+
+const nothingOwed = (gw: Gateway) =>
+  eventually(async () => (await gw.admin('GET', '/refunds/outstanding')).json, (o) => o.count === 0, 15_000, 'every refund settled');
+
+describe('retention of less usual rows', () => {
+  let gw: Gateway;
+  after(() => gw?.stop());
+
+  it('erases the payer of a link paid again after its verification was erased, once refunded', async () => {
+    gw = await Gateway.start({ env });
+    const cf = gw.cashfree((await gw.merchant('Paid twice')).test_key);
+    const v = (await cf.createRpd({ verification_id: uid('twice'), name: 'Priya Sharma' })).json;
+    await gw.refundsSettled((await gw.pay(v.upi_link, 'success@upi')).json.utr);
+    await nothingOwed(gw);
+    await sleep(2500);
+    assert.equal((await gw.admin('POST', '/retention/run')).json.removed.verifications_erased, 1);
+
+    // The payer scans the old QR again: a second credit of the same (erased) verification.
+    const again = await gw.pay(v.upi_link, 'refundtimeout@upi');
+    assert.equal(again.json.status, 'SUCCESS');
+    await gw.refundsSettled(again.json.utr, 20_000);
+    await nothingOwed(gw);
+    await sleep(2500);
+    const run = await gw.admin('POST', '/retention/run');
+    assert.equal(run.status, 200, run.text);
+
+    const db = sqlite(gw);
+    try {
+      const left = db
+        .prepare('SELECT id, payer_vpa, payer_name, payer_account FROM credits WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL')
+        .all();
+      assert.deepEqual(left, [], 'no credit keeps its payer once refunded and old');
+    } finally {
+      db.close();
+    }
+    assert.equal((await cf.status({ verification_id: v.verification_id })).json.status, 'SUCCESS');
+  });
+
+});
