@@ -51,4 +51,24 @@ describe('retention of less usual rows', () => {
     assert.equal((await cf.status({ verification_id: v.verification_id })).json.status, 'SUCCESS');
   });
 
+  it('erases the payer VPA of a refund the bank declined once the credit was returned', async () => {
+    await gw.restart();
+    const cf = gw.cashfree((await gw.merchant('Declined refund')).test_key);
+    const v = (await cf.createRpd({ verification_id: uid('declined'), name: 'Arjun Mehta' })).json;
+    const paid = await gw.pay(v.upi_link, 'refundfail@upi');
+    assert.equal(paid.json.status, 'SUCCESS');
+    // The first attempt is declined, the second goes through.
+    await eventually(async () => (await gw.payment(paid.json.utr)).refunds as any[], (rs) => rs.some((r) => r.status === 'success'), 20_000, 'the refund');
+    await nothingOwed(gw);
+    await sleep(2500);
+    const run = await gw.admin('POST', '/retention/run');
+    assert.equal(run.status, 200, run.text);
+    const db = sqlite(gw);
+    try {
+      const left = db.prepare("SELECT idempotency_key, status FROM sandbox_refunds WHERE payer_vpa = 'refundfail@upi'").all();
+      assert.deepEqual(left, [], 'no refund row keeps the payer VPA');
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -106,6 +106,21 @@ const STEPS: Step[] = [
     'sandbox_refunds',
     'idempotency_key',
   ),
+  {
+    // A declined refund stays as the record of its key (that key is never applied later), but
+    // its payer's VPA goes once the credit was returned by a later attempt.
+    name: 'sandbox_refunds_erased',
+    pick: `SELECT r.idempotency_key FROM sandbox_refunds r WHERE r.created_at < ? AND r.status <> 'pending' AND r.payer_vpa IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.rail = 'sandbox' AND COALESCE(c.bank_txn_id, c.utr) = COALESCE(r.bank_txn_id, r.utr)
+                               AND c.refund_status <> 'success') LIMIT ?`,
+    apply: async (q, keys) =>
+      (
+        await q.query(
+          `UPDATE sandbox_refunds SET payer_vpa = NULL WHERE idempotency_key IN (${inList(keys.length)}) RETURNING idempotency_key`,
+          keys,
+        )
+      ).length,
+  },
   deleteStep('sandbox_payouts', 'SELECT idempotency_key FROM sandbox_payouts WHERE created_at < ? LIMIT ?', 'sandbox_payouts', 'idempotency_key'),
 ];
 
