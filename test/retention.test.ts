@@ -4,25 +4,47 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Gateway, eventually, sleep } from './support/gateway.js';
+import pg from 'pg';
+import { Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 
 const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 // Data is "old" after 2 s here; the scheduled purge is kept out of the way (run by hand).
 const env = { DATA_RETENTION_DAYS: String(2 / 86_400), RETENTION_INTERVAL_MINUTES: '600' };
 
-function sqlite(gw: Gateway) {
-  return new Database(join(gw.dataDir, 'pennygate.db'), { readonly: true });
+/** Rows of the gateway's store, read beside it. */
+async function rows(gw: Gateway, databaseUrl: string | undefined, sql: string): Promise<unknown[]> {
+  if (!databaseUrl) {
+    const db = new Database(join(gw.dataDir, 'pennygate.db'), { readonly: true });
+    try {
+      return db.prepare(sql).all();
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows;
+  } finally {
+    await c.end();
+  }
 }
 
 const nothingOwed = (gw: Gateway) =>
   eventually(async () => (await gw.admin('GET', '/refunds/outstanding')).json, (o) => o.count === 0, 15_000, 'every refund settled');
 
-describe('retention of less usual rows', () => {
+for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less usual rows (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
   let gw: Gateway;
-  after(() => gw?.stop());
+  let databaseUrl: string | undefined;
+  let drop = async () => {};
+  after(async () => {
+    await gw?.stop();
+    await drop();
+  });
 
   it('erases the payer of a link paid again after its verification was erased, once refunded', async () => {
-    gw = await Gateway.start({ env });
+    ({ databaseUrl, drop } = await storeFor(store));
+    gw = await Gateway.start({ env, databaseUrl });
     const cf = gw.cashfree((await gw.merchant('Paid twice')).test_key);
     const v = (await cf.createRpd({ verification_id: uid('twice'), name: 'Priya Sharma' })).json;
     await gw.refundsSettled((await gw.pay(v.upi_link, 'success@upi')).json.utr);
@@ -39,15 +61,8 @@ describe('retention of less usual rows', () => {
     const run = await gw.admin('POST', '/retention/run');
     assert.equal(run.status, 200, run.text);
 
-    const db = sqlite(gw);
-    try {
-      const left = db
-        .prepare('SELECT id, payer_vpa, payer_name, payer_account FROM credits WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL')
-        .all();
-      assert.deepEqual(left, [], 'no credit keeps its payer once refunded and old');
-    } finally {
-      db.close();
-    }
+    const left = await rows(gw, databaseUrl, 'SELECT id, payer_vpa, payer_name, payer_account FROM credits WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL');
+    assert.deepEqual(left, [], 'no credit keeps its payer once refunded and old');
     assert.equal((await cf.status({ verification_id: v.verification_id })).json.status, 'SUCCESS');
   });
 
@@ -63,12 +78,7 @@ describe('retention of less usual rows', () => {
     await sleep(2500);
     const run = await gw.admin('POST', '/retention/run');
     assert.equal(run.status, 200, run.text);
-    const db = sqlite(gw);
-    try {
-      const left = db.prepare("SELECT idempotency_key, status FROM sandbox_refunds WHERE payer_vpa = 'refundfail@upi'").all();
-      assert.deepEqual(left, [], 'no refund row keeps the payer VPA');
-    } finally {
-      db.close();
-    }
+    const left = await rows(gw, databaseUrl, "SELECT idempotency_key, status FROM sandbox_refunds WHERE payer_vpa = 'refundfail@upi'");
+    assert.deepEqual(left, [], 'no refund row keeps the payer VPA');
   });
 });
