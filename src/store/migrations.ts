@@ -839,6 +839,15 @@ export const MIGRATIONS: Migration[] = [
     name: 'set_aside_holds_created_through',
     up: (c) => addColumn(c, 'bank_entries_set_aside', 'holds_created_through', 'BIGINT'),
   },
+  {
+    // Retention's pick of the credits whose payer it erases (jobs/retention.ts) reads this index:
+    // only credits still holding a payer's details, so a run does not walk every old credit
+    // already erased, matched ones included (credits_unmatched covers only those of no link).
+    version: 32,
+    name: 'credits_personal',
+    transactional: false,
+    up: (c) => createIndex(c, 'credits_personal', 'credits (received_at) WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL'),
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
