@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Services } from './services.js';
 import { loggerOptions } from './log.js';
 import { refuseNul } from './web/nul-guard.js';
+import { strictJsonBodies } from './web/json-body.js';
 import { ownErrorHandler } from './web/errors.js';
 import { harden, serverOptions } from './web/harden.js';
 import { cashfreeDialect } from './dialects/cashfree/routes.js';
@@ -47,6 +48,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   app.setErrorHandler(ownErrorHandler('gateway', () => null));
   await openApi(app, s.cfg);
   await operations(app, s);
+  strictJsonBodies(app);
   app.addHook('preValidation', refuseNul);
   harden(app, s.cfg);
 

@@ -1,0 +1,122 @@
+// Caller input at the edges of HTTP and JSON, sent as raw bytes where a client library would
+// tidy it up. Each refusal is in the dialect's envelope and changes nothing.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import Database from 'better-sqlite3';
+import { Gateway } from './support/gateway.js';
+
+type Key = { client_id: string; client_secret: string };
+
+/** One request written byte for byte on a fresh connection; the status line, headers and body of the answer. */
+function raw(port: number, bytes: Buffer): Promise<{ status: number; head: string; body: string; json: any }> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    s.on('data', (d) => chunks.push(d));
+    s.on('error', reject);
+    s.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      // Skip an interim 100 Continue.
+      const final = text.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
+      const [head, ...rest] = final.split('\r\n\r\n');
+      let body = rest.join('\r\n\r\n');
+      if (/transfer-encoding: chunked/i.test(head)) body = body.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
+      let json: any = null;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        /* not JSON */
+      }
+      resolve({ status: Number(head.split(' ')[1]), head, body, json });
+    });
+    s.setTimeout(5000, () => s.destroy(new Error('no answer in 5 s')));
+    s.write(bytes);
+  });
+}
+
+function request(method: string, path: string, headers: Record<string, string>, body: Buffer = Buffer.alloc(0)) {
+  const lines = [`${method} ${path} HTTP/1.1`, 'host: 127.0.0.1', 'connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  if (body.length > 0 || method === 'POST') lines.push(`content-length: ${body.length}`);
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+}
+
+const cashfreeHeaders = (k: Key) => ({ 'x-client-id': k.client_id, 'x-client-secret': k.client_secret });
+const basic = (k: Key) => ({ authorization: `Basic ${Buffer.from(`${k.client_id}:${k.client_secret}`).toString('base64')}` });
+
+describe('caller input at the edges of HTTP and JSON', () => {
+  let gw: Gateway;
+  let db: Database.Database;
+  let m: { id: string; account_number: string; test_key: Key };
+  const port = () => Number(new URL(gw.url).port);
+
+  /** The rows a request could create, and the merchant's balance. */
+  const state = async () => {
+    const rows = db
+      .prepare('SELECT (SELECT count(*) FROM verifications) AS v, (SELECT count(*) FROM name_matches) AS n')
+      .get() as Record<string, number>;
+    const balance = (await gw.admin('GET', `/merchants/${m.id}/balance`)).json.balance_paise;
+    return JSON.stringify({ ...rows, balance });
+  };
+
+  before(async () => {
+    gw = await Gateway.start();
+    m = await gw.merchant('Edge Cases');
+    db = new Database(join(gw.dataDir, 'pennygate.db'), { readonly: true });
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/pricing`, { reverse_penny_drop: 100, name_match: 10 })).status, 200);
+    assert.equal((await gw.admin('POST', `/merchants/${m.id}/balance/top-ups`, { amount_paise: 100_000, reference: 'edge-1' })).status, 201);
+  });
+  after(async () => {
+    db?.close();
+    await gw?.stop();
+  });
+
+  it('refuses a JSON body that is not UTF-8 in each dialect, instead of keeping U+FFFD for the bytes it could not read', async () => {
+    const before = await state();
+    const json = { 'content-type': 'application/json' };
+    const latin1 = { 'content-type': 'application/json; charset=iso-8859-1' };
+    const cases: [string, Record<string, string>, Buffer][] = [
+      // José in Latin-1: the é is one byte, 0xE9, which is no UTF-8.
+      ['/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), ...json }, Buffer.from('{"verification_id":"latin-1","name":"Jos\xe9 Doe"}', 'latin1')],
+      ['/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), ...latin1 }, Buffer.from('{"verification_id":"latin-2","name":"Jos\xe9 Doe"}', 'latin1')],
+      // Declared Latin-1, read as UTF-8: the same bytes would be other text.
+      ['/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), ...latin1 }, Buffer.from('{"verification_id":"latin-3","name":"Jos\xc3\xa9"}', 'latin1')],
+      ['/verification/name-match', { ...cashfreeHeaders(m.test_key), ...json }, Buffer.from('{"verification_id":"latin-4","name_1":"Jos\xe9","name_2":"Jose"}', 'latin1')],
+      [
+        '/v1/fund_accounts/validations',
+        { ...basic(m.test_key), ...json },
+        Buffer.from(`{"source_account_number":"${m.account_number}","validation_type":"upi_intent","reference_id":"inv-\xff\xfe"}`, 'latin1'),
+      ],
+      [
+        '/v1/fund_accounts/validations',
+        { ...basic(m.test_key), ...json },
+        Buffer.from(`{"source_account_number":"${m.account_number}","validation_type":"upi_intent","notes":{"k\xe9y":"v"}}`, 'latin1'),
+      ],
+    ];
+    for (const [path, headers, body] of cases) {
+      const r = await raw(port(), request('POST', path, headers, body));
+      const what = `${path} ${body.toString('latin1')} -> ${r.status} ${r.body.slice(0, 200)}`;
+      assert.equal(r.status, 400, what);
+      if (path.startsWith('/v1')) {
+        assert.equal(r.json?.error?.code, 'BAD_REQUEST_ERROR', what);
+        assert.equal(r.json.error.reason, 'input_validation_failed', what);
+      } else {
+        assert.deepEqual(Object.keys(r.json ?? {}).sort(), ['code', 'message', 'type'], what);
+        assert.equal(r.json.type, 'validation_error', what);
+      }
+    }
+    assert.equal(await state(), before, 'a refused body created or charged something');
+    // UTF-8, declared or not, is taken; a byte order mark too.
+    for (const [ct, prefix] of [
+      ['application/json; charset=utf-8', ''],
+      ['application/json; charset="UTF-8"', ''],
+      ['application/json; charset=utf8', ''],
+      ['application/json', '\ufeff'],
+    ]) {
+      const id = `utf8-${Math.random().toString(36).slice(2, 10)}`;
+      const r = await raw(port(), request('POST', '/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), 'content-type': ct }, Buffer.from(`${prefix}{"verification_id":"${id}","name":"José Doe"}`)));
+      assert.equal(r.status, 200, `${ct}: ${r.body.slice(0, 200)}`);
+    }
+  });
+});
