@@ -119,4 +119,20 @@ describe('caller input at the edges of HTTP and JSON', () => {
       assert.equal(r.status, 200, `${ct}: ${r.body.slice(0, 200)}`);
     }
   });
+
+  it('refuses a name match of a name made only of invisible characters, and charges nothing', async () => {
+    const before = await state();
+    for (const name of ['\u200b', '\u200b\u200c\u200d', '\u0007', '\u202e', '\u2060', '\u00ad', ' \u200b \u0009']) {
+      for (const field of ['name_1', 'name_2'] as const) {
+        const body = { verification_id: `blank-${field}`, name_1: 'John Doe', name_2: 'John Doe', [field]: name };
+        const r = await gw.cashfree(m.test_key).post('/name-match', body);
+        assert.equal(r.status, 400, `${JSON.stringify(name)} as ${field}: ${r.text}`);
+        assert.deepEqual(r.json, { type: 'validation_error', code: `${field}_value_invalid`, message: `${field} is not allowed to be empty.` });
+      }
+    }
+    assert.equal(await state(), before, 'a name of nothing visible was scored and charged');
+    // A name with such characters inside is still a name.
+    const ok = await gw.cashfree(m.test_key).post('/name-match', { verification_id: 'zw-inside', name_1: 'John\u200bDoe', name_2: 'John Doe' });
+    assert.equal(ok.status, 200, ok.text);
+  });
 });

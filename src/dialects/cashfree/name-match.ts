@@ -30,6 +30,8 @@ const PHRASES: Record<string, string> = {
   EMPTY: 'A name is empty',
 };
 
+const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}]*$/u;
+
 export const reasonInWords = (codes: string) =>
   codes
     .split(',')
@@ -52,8 +54,9 @@ export async function nameMatchRoutes(app: FastifyInstance, s: Services) {
     async (req) => {
       const b = req.body;
       // A name of nothing but spaces is as empty as "": refused, not scored (and charged) as a mismatch.
+      // So is one of nothing visible: control and format characters (zero-width spaces, bidi marks).
       for (const field of ['name_1', 'name_2'] as const) {
-        if (b[field].trim() === '') throw invalid(`${field}_value_invalid`, `${field} is not allowed to be empty.`);
+        if (INVISIBLE.test(b[field])) throw invalid(`${field}_value_invalid`, `${field} is not allowed to be empty.`);
       }
       const p = req.principal!;
       const r = await checkNames(s.db, p, { verificationId: b.verification_id, name1: b.name_1, name2: b.name_2 }, (q, ref) =>
