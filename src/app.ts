@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Services } from './services.js';
 import { loggerOptions } from './log.js';
@@ -15,6 +16,13 @@ import { bankNotificationsApi } from './rails/connector/routes.js';
 import { openApi } from './web/openapi.js';
 import { QuietPolling, operations, requestId } from './web/ops.js';
 
+/** A refusal made outside any route, in the envelope of the API under `path`. */
+function refusalBody(path: string, message: string) {
+  if (path.startsWith('/verification')) return { type: 'validation_error', code: 'invalid_request', message };
+  if (path.startsWith('/v1')) return { error: { code: 'BAD_REQUEST_ERROR', description: message, source: 'NA', step: 'NA', reason: 'NA', metadata: {} } };
+  return { error: { code: 'invalid_request', message } };
+}
+
 export async function buildApp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(s.cfg.logLevel),
@@ -28,19 +36,26 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     // Errors raised before routing (a malformed URL, an over-long path parameter) still get the
     // envelope of the API the caller was talking to.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-      const path = req.url ?? '';
       reply.header('x-request-id', req.id);
       const status = err.statusCode && err.statusCode < 500 ? 400 : 500;
-      if (path.startsWith('/verification')) {
-        return reply.code(status).send({ type: 'validation_error', code: 'invalid_request', message: 'The request URL is malformed.' });
-      }
-      if (path.startsWith('/v1')) {
-        return reply.code(status).send({
-          error: { code: 'BAD_REQUEST_ERROR', description: 'The request URL is malformed.', source: 'NA', step: 'NA', reason: 'NA', metadata: {} },
-        });
-      }
-      return reply.code(status).send({ error: { code: 'invalid_request', message: 'The request URL is malformed.' } });
+      return reply.code(status).send(refusalBody(req.url ?? '', 'The request URL is malformed.'));
     },
+  });
+
+  // Node answers an Expect other than 100-continue itself, with an empty 417, before any route or
+  // hook: the same answer, in the envelope of the API the caller was talking to.
+  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify(refusalBody(req.url ?? '', 'The Expect header names an expectation this server cannot meet.'));
+    res.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': requestId(req),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      // The body, if any, is left unread.
+      connection: 'close',
+    });
+    res.end(body);
   });
 
   // Routes outside the dialects and the operator API (health, metrics, the API document) answer

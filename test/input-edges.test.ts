@@ -135,4 +135,21 @@ describe('caller input at the edges of HTTP and JSON', () => {
     const ok = await gw.cashfree(m.test_key).post('/name-match', { verification_id: 'zw-inside', name_1: 'John\u200bDoe', name_2: 'John Doe' });
     assert.equal(ok.status, 200, ok.text);
   });
+
+  it('answers an expectation it cannot meet in the dialect envelope, creating nothing', async () => {
+    const before = await state();
+    const cf = await raw(
+      port(),
+      request('POST', '/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), 'content-type': 'application/json', expect: '200-ok' }, Buffer.from('{"verification_id":"expect-1"}')),
+    );
+    assert.ok(cf.status >= 400 && cf.status < 500, `${cf.status} ${cf.body}`);
+    assert.deepEqual(Object.keys(cf.json ?? {}).sort(), ['code', 'message', 'type'], `${cf.status} ${cf.body}`);
+    const rz = await raw(
+      port(),
+      request('POST', '/v1/fund_accounts/validations', { ...basic(m.test_key), 'content-type': 'application/json', expect: 'x' }, Buffer.from(`{"source_account_number":"${m.account_number}","validation_type":"upi_intent"}`)),
+    );
+    assert.ok(rz.status >= 400 && rz.status < 500, `${rz.status} ${rz.body}`);
+    assert.equal(rz.json?.error?.code, 'BAD_REQUEST_ERROR', `${rz.status} ${rz.body}`);
+    assert.equal(await state(), before);
+  });
 });
