@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Services } from './services.js';
 import { loggerOptions } from './log.js';
@@ -23,6 +24,32 @@ function refusalBody(path: string, message: string) {
   return { error: { code: 'invalid_request', message } };
 }
 
+/**
+ * Requests Node cannot parse (two Content-Lengths, a bad chunk, headers too large) or that missed
+ * their deadline: Fastify's default answers {"error", "message", "statusCode"} whatever the API;
+ * this answers in the envelope of the API the request line names.
+ */
+function clientError(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // A request under way (its body was malformed) may have begun its answer: nothing can follow.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const [status, message] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time.']
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'The request headers are too large.']
+          : [400, 'The request is not valid HTTP.'];
+    const url = inFlight?.req?.url ?? /^[A-Z]+ (\S+)/.exec(Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1') : '')?.[1] ?? '';
+    const body = JSON.stringify(refusalBody(url, message));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-content-type-options: nosniff\r\nreferrer-policy: no-referrer\r\nconnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 export async function buildApp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(s.cfg.logLevel),
@@ -33,6 +60,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     ...serverOptions(s.cfg.http),
     // Requests are validated as sent: a number is not silently turned into a string.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    clientErrorHandler: clientError,
     // Errors raised before routing (a malformed URL, an over-long path parameter) still get the
     // envelope of the API the caller was talking to.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {

@@ -152,4 +152,32 @@ describe('caller input at the edges of HTTP and JSON', () => {
     assert.equal(rz.json?.error?.code, 'BAD_REQUEST_ERROR', `${rz.status} ${rz.body}`);
     assert.equal(await state(), before);
   });
+  it('answers a request HTTP cannot frame (two lengths, a bad chunk, headers too large) in the envelope of the API it was sent to', async () => {
+    const before = await state();
+    const body = Buffer.from('{"verification_id":"framing-1"}');
+    const cases: [string, Buffer][] = [
+      // Two Content-Length headers that disagree.
+      ['/verification/reverse-penny-drop', request('POST', '/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), 'content-type': 'application/json', 'content-length': '3' }, body)],
+      ['/v1/fund_accounts/validations', request('POST', '/v1/fund_accounts/validations', { ...basic(m.test_key), 'content-type': 'application/json', 'content-length': '3' }, body)],
+      [
+        '/verification/reverse-penny-drop',
+        // Headers, then a chunk size that is no number.
+        Buffer.from(
+          `POST /verification/reverse-penny-drop HTTP/1.1\r\nhost: 127.0.0.1\r\nx-client-id: ${m.test_key.client_id}\r\nx-client-secret: ${m.test_key.client_secret}\r\n` +
+            'content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+        ),
+      ],
+      ['/v1/fund_accounts/validations', request('GET', '/v1/fund_accounts/validations', { ...basic(m.test_key), 'x-padding': 'p'.repeat(20_000) })],
+      ['/verification/remitter/status', request('GET', '/verification/remitter/status?ref_id=1', { ...cashfreeHeaders(m.test_key), 'x-padding': 'p'.repeat(20_000) })],
+    ];
+    for (const [path, bytes] of cases) {
+      const r = await raw(port(), bytes);
+      const what = `${bytes.toString('latin1').slice(0, 120)} -> ${r.status} ${r.body.slice(0, 200)}`;
+      assert.ok(r.status >= 400 && r.status < 500, what);
+      if (path.startsWith('/v1')) assert.equal(r.json?.error?.code, 'BAD_REQUEST_ERROR', what);
+      else assert.deepEqual(Object.keys(r.json ?? {}).sort(), ['code', 'message', 'type'], what);
+      assert.match(r.head, /x-content-type-options: nosniff/i, what);
+    }
+    assert.equal(await state(), before);
+  });
 });
