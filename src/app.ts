@@ -89,6 +89,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   // Routes outside the dialects and the operator API (health, metrics, the API document) answer
   // errors in pennygate's own envelope; each API below sets its own.
   app.setErrorHandler(ownErrorHandler('gateway', () => null));
+  // A path under no API (a prefix in the wrong case, a typo) gets the same envelope, not Fastify's.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }));
   await openApi(app, s.cfg);
   await operations(app, s);
   strictJsonBodies(app);

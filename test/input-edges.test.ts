@@ -180,4 +180,12 @@ describe('caller input at the edges of HTTP and JSON', () => {
     }
     assert.equal(await state(), before);
   });
+  it("answers a path outside every API (a prefix in the wrong case, a typo) in pennygate's own envelope", async () => {
+    for (const path of ['/V1/fund_accounts/validations', '/Verification/remitter/status?ref_id=1', '/v1x', '/verificationx', '/nowhere']) {
+      const r = await gw.request('GET', path, { headers: cashfreeHeaders(m.test_key) });
+      assert.equal(r.status, 404, `${path}: ${r.text}`);
+      assert.equal(r.json?.error?.code, 'not_found', `${path}: ${r.text}`);
+      assert.equal(typeof r.json.error.message, 'string', `${path}: ${r.text}`);
+    }
+  });
 });
