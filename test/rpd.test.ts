@@ -107,6 +107,16 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(rs[0].amount, '1.00');
     });
 
+    it('takes a name of nothing visible as no name, not as one that matches nobody', async () => {
+      const unnamed = await create({ name: undefined });
+      const invisible = await create({ name: '\u200b\u2060 \u202e' });
+      for (const r of [unnamed, invisible]) assert.equal((await gw.pay(r.upi_link, 'success@upi')).json.status, 'SUCCESS');
+      const [a, b] = [await status(unnamed.vid), await status(invisible.vid)];
+      assert.equal(b.status, 'SUCCESS');
+      assert.equal(b.name_match_result, a.name_match_result, JSON.stringify(b));
+      assert.equal(b.name_match_score, a.name_match_score, JSON.stringify(b));
+    });
+
     it('reports a failed payment attempt as FAILURE and refunds a later payment', async () => {
       const r = await create();
       const failed = await gw.pay(r.upi_link, 'failure@upi');

@@ -9,6 +9,7 @@ import type { Verification } from '../../engine/types.js';
 import type { IfscRecord } from '../../store/ifsc.js';
 import { CashfreeError, cashfreeErrorHandler, invalid, invalidField } from './errors.js';
 import { ErrorBody, VERIFICATION_ID, errorResponses } from './schemas.js';
+import { givenName } from './name-match.js';
 import {
   MobilePennyDropBody,
   MobilePennyDropHeaders,
@@ -110,7 +111,7 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
         dialect: 'cashfree',
         verificationId: b.verification_id,
         mobile: b.mobile_number,
-        name: b.name?.trim() || null,
+        name: givenName(b.name),
         consent: b.user_consent,
       });
       return answer(r);
@@ -195,7 +196,7 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
         dialect: 'cashfree',
         verificationId: b.verification_id,
         mobile: b.mobile_number,
-        name: b.name?.trim() || null,
+        name: givenName(b.name),
       });
       const base = { verification_id: b.verification_id, mobile_number: b.mobile_number };
       switch (r.outcome) {

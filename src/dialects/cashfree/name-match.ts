@@ -32,6 +32,13 @@ const PHRASES: Record<string, string> = {
 
 const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}]*$/u;
 
+/**
+ * An optional name as given, or null when nothing visible is left: spaces, control and format
+ * characters alone (zero-width spaces, bidi marks) are no name, as an empty one is, and are not
+ * kept to be scored as a mismatch later.
+ */
+export const givenName = (name: string | undefined): string | null => (name === undefined || INVISIBLE.test(name) ? null : name.trim());
+
 export const reasonInWords = (codes: string) =>
   codes
     .split(',')

@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { CashfreeError, cashfreeErrorHandler, cashfreeRefusal, invalid } from './errors.js';
 import { appLinks, remitterStatus } from './format.js';
-import { nameMatchRoutes } from './name-match.js';
+import { givenName, nameMatchRoutes } from './name-match.js';
 import { accessGate } from '../access.js';
 import { mobileRoutes } from './mobile.js';
 import {
@@ -67,7 +67,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
       const create = {
         dialect: 'cashfree',
         verificationId: b.verification_id,
-        name: b.name?.trim() || null,
+        name: givenName(b.name),
         redirectUrl: b.redirect_url ?? null,
         referenceId: null,
         notes: null,
