@@ -18,8 +18,10 @@
 //   npm run -s build && node --import tsx bench/chaos.ts [--seconds 30] [--kills 8] [--concurrency 4]
 //     [--postgres URL [--instances 2]] [--main <dist/src/main.js>]
 //
-// SQLite runs one instance (one writer; clients wait while it is down). Exits 1 when a rule broke.
+// SQLite runs one instance (one writer; clients wait while it is down). --postgres names an empty
+// database (the checks read all of it). Exits 1 when a rule broke.
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, sleep } from '../test/support/gateway.js';
 import { Receiver } from '../test/support/receiver.js';
 
@@ -55,6 +57,19 @@ const env = {
   MOBILE_RAIL_TIMEOUT_MS: '2000',
   MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '3000',
 };
+
+// The checks below read the whole database (every payout the sandbox made to its payers, every
+// job): another run's rows would read as this run's broken rules. An empty database only.
+if (values.postgres) {
+  const c = new pg.Client({ connectionString: values.postgres });
+  await c.connect();
+  const [{ used }] = (await c.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS used")).rows;
+  await c.end();
+  if (used) {
+    console.error('--postgres names a database that already holds pennygate data (an earlier run?): give the bench an empty one');
+    process.exit(2);
+  }
+}
 
 const receiver = await Receiver.start();
 const gws: Gateway[] = [];
