@@ -3,12 +3,11 @@
 // such bytes became U+FFFD and the gateway kept other text than the caller sent (a name or a
 // reference_id that no longer matches the caller's own), as nul-guard.ts refuses for escapes.
 import type { FastifyInstance } from 'fastify';
-
-export const NOT_UTF8 = 'PENNYGATE_NOT_UTF8';
+import { TEXT_REFUSED } from './nul-guard.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-const notUtf8 = () => Object.assign(new Error('The request body must be JSON in UTF-8.'), { statusCode: 400, code: NOT_UTF8 });
+const notUtf8 = () => Object.assign(new Error('The request body must be JSON in UTF-8.'), { statusCode: 400, code: TEXT_REFUSED });
 
 /** Replaces the JSON parser of `app` and the instances it encapsulates. */
 export function strictJsonBodies(app: FastifyInstance) {

@@ -4,7 +4,8 @@
 // store can write as UTF-8; both would keep U+FFFD instead, and read back other text than the
 // caller sent (a reference_id that no longer matches the caller's own).
 
-export const NUL_IN_INPUT = 'PENNYGATE_NUL_IN_INPUT';
+/** The error code of text refused at the door (here, and bodies that are not UTF-8: json-body.ts). */
+export const TEXT_REFUSED = 'PENNYGATE_TEXT_REFUSED';
 
 const badText = (s: string) => s.includes('\u0000') || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
@@ -23,7 +24,7 @@ function hasBadText(v: unknown, depth = 0): boolean {
 export function refuseNul(req: { body?: unknown; query?: unknown; params?: unknown }, _reply: unknown, done: (err?: Error) => void) {
   if (hasBadText(req.body) || hasBadText(req.query) || hasBadText(req.params)) {
     const message = 'Text in the request must not contain NUL characters or unpaired surrogates.';
-    done(Object.assign(new Error(message), { statusCode: 400, code: NUL_IN_INPUT }));
+    done(Object.assign(new Error(message), { statusCode: 400, code: TEXT_REFUSED }));
     return;
   }
   done();

@@ -1,7 +1,6 @@
 // Cashfree's error envelope {type, code, message} and how framework errors map onto it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { NUL_IN_INPUT } from '../../web/nul-guard.js';
-import { NOT_UTF8 } from '../../web/json-body.js';
+import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError, PayoutCapError } from '../../engine/billing.js';
 
@@ -122,7 +121,7 @@ export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, rep
   } else if ((err as unknown) instanceof PayoutCapError) out = new CashfreeError(429, 'rate_limit_error', 'daily_payout_limit_reached', err.message);
   else if (err.validation) out = fromValidation(err.validation as AjvError[]);
   else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = invalid('invalid_request', 'Content-Type must be application/json.');
-  else if (err.code === NUL_IN_INPUT || err.code === NOT_UTF8) out = invalid('invalid_request', err.message);
+  else if (err.code === TEXT_REFUSED) out = invalid('invalid_request', err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') out = new CashfreeError(413, 'validation_error', 'invalid_request', 'Request body is too large.');
   else if ((err.statusCode ?? 500) < 500) out = invalid('invalid_request', 'Request body is not valid JSON.');
   else {

@@ -1,8 +1,7 @@
 // Razorpay's error envelope and how framework errors map onto it:
 // {"error": {"code", "description", "source", "step", "reason", "metadata": {}, "field"?}}.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { NUL_IN_INPUT } from '../../web/nul-guard.js';
-import { NOT_UTF8 } from '../../web/json-body.js';
+import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError } from '../../engine/billing.js';
 
@@ -147,7 +146,7 @@ export function razorpayErrorHandler(err: FastifyError, req: FastifyRequest, rep
     });
   } else if (err.validation) out = fromValidation(err.validation as AjvError[], err.validationContext);
   else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = badInput('The request body must be JSON: send Content-Type: application/json.');
-  else if (err.code === NUL_IN_INPUT || err.code === NOT_UTF8) out = badInput(err.message);
+  else if (err.code === TEXT_REFUSED) out = badInput(err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     out = new RazorpayError(413, 'BAD_REQUEST_ERROR', 'The request body is too large.', { source: 'business', reason: 'input_validation_failed' });
   } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') out = badInput('The request body must be a JSON object.');
