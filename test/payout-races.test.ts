@@ -111,8 +111,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       let raced = false;
       const closerRail = closer.rails.live!;
       const payoutStatus = closerRail.payoutStatus.bind(closerRail);
-      closerRail.payoutStatus = async (reference) => {
-        const known = await payoutStatus(reference);
+      closerRail.payoutStatus = async (reference, amountPaise) => {
+        const known = await payoutStatus(reference, amountPaise);
         if (!raced) {
           raced = true;
           assert.equal(known, null, 'the status API lags');

@@ -96,13 +96,13 @@ export interface Rail {
    * The rail's record of the refund with this reference, or null when it has none. Bank status
    * APIs lag their submission APIs: null right after a send means "not yet", not "never".
    */
-  refundStatus(key: string, amountPaise?: number): Promise<RefundOutcome | null>;
+  refundStatus(key: string, amountPaise: number): Promise<RefundOutcome | null>;
   /** Which VPAs the UPI network maps a mobile number to (mobile penny drop, UPI lookup). */
   resolveMobile(mobile: string): Promise<MobileResolution>;
   /** Pushes money to a VPA. Applied at most once per key; `unknown`: ask `payoutStatus` first. */
   payout(req: PayoutRequest): Promise<PayoutOutcome>;
   /** The rail's record of the payout with this key (made for `amountPaise`), or null when it has none. */
-  payoutStatus(key: string, amountPaise?: number): Promise<PayoutOutcome | null>;
+  payoutStatus(key: string, amountPaise: number): Promise<PayoutOutcome | null>;
 }
 
 /**

@@ -85,7 +85,7 @@ export class ConnectorRail implements Rail {
     }
   }
 
-  async refundStatus(reference: string, amountPaise?: number): Promise<RefundOutcome | null> {
+  async refundStatus(reference: string, amountPaise: number): Promise<RefundOutcome | null> {
     const r: WireRefund | null = await this.expect('GET', `/v1/refunds/${encodeURIComponent(reference)}`, undefined, true);
     return r ? refundOutcome(r, reference, amountPaise) : null;
   }
@@ -121,7 +121,7 @@ export class ConnectorRail implements Rail {
     }
   }
 
-  async payoutStatus(reference: string, amountPaise?: number): Promise<PayoutOutcome | null> {
+  async payoutStatus(reference: string, amountPaise: number): Promise<PayoutOutcome | null> {
     const r: WirePayout | null = await this.expect('GET', `/v1/payouts/${encodeURIComponent(reference)}`, undefined, true);
     return r ? payoutOutcome(r, reference, amountPaise) : null;
   }
@@ -164,9 +164,9 @@ export class ConnectorRail implements Rail {
  * rupee went back: unsettled (pending) whatever its status, so never counted returned, nor failed,
  * nor "not received"; it is asked about until the operator's review.
  */
-function refundOutcome(r: WireRefund, reference: string, amountPaise?: number): RefundOutcome {
+function refundOutcome(r: WireRefund, reference: string, amountPaise: number): RefundOutcome {
   if (r.reference !== reference) return { status: 'unknown', reason: `the bank answered the record of ${JSON.stringify(r.reference)} for ${reference}` };
-  if (amountPaise !== undefined && r.amount_paise !== amountPaise) return { status: 'pending', ref: r.bank_ref ?? r.reference };
+  if (r.amount_paise !== amountPaise) return { status: 'pending', ref: r.bank_ref ?? r.reference };
   if (r.status === 'success' || r.status === 'pending') return { status: r.status, ref: r.bank_ref ?? r.reference };
   if (r.status === 'failed') return { status: 'failed', reason: r.reason ?? 'refund_failed' };
   return { status: 'unknown', reason: `unexpected refund status ${JSON.stringify(r.status)}` };
@@ -179,9 +179,9 @@ function refundOutcome(r: WireRefund, reference: string, amountPaise?: number): 
  * but not that the rupee was paid: pending whatever its status, so neither verified nor failed
  * (nor "not sent"); it is asked about again.
  */
-function payoutOutcome(r: WirePayout, reference: string, amountPaise?: number): PayoutOutcome {
+function payoutOutcome(r: WirePayout, reference: string, amountPaise: number): PayoutOutcome {
   if (r.reference !== reference) return { status: 'unknown', reason: `the bank answered the record of ${JSON.stringify(r.reference)} for ${reference}` };
-  if (amountPaise !== undefined && r.amount_paise !== amountPaise) return { status: 'pending', ref: r.reference };
+  if (r.amount_paise !== amountPaise) return { status: 'pending', ref: r.reference };
   if (r.status === 'success' && r.beneficiary && r.utr) {
     const b = r.beneficiary;
     return { status: 'success', utr: r.utr, beneficiary: { vpa: b.vpa, name: b.name, account: b.account, ifsc: b.ifsc, accountType: b.account_type } };
