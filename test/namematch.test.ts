@@ -221,6 +221,35 @@ describe('positives: same person', () => {
     accepts('NILAKANTA BARMAN', 'NILKANATA BARMAN');
     refuses('KARUNA RAO', 'KARUNYA RAO');
     refuses('RITHIKA DAS', 'RATHIKA DAS');
+    // One vowel for another deep inside is the same rule, not a typing slip; nor is the first
+    // letter, when both are vowels (Tamil writes either).
+    accepts('JAGADEESAN K', 'JAGADIESAN K');
+    accepts('KALAISELVAN M', 'KALAISILVAN M');
+    accepts('ELAMPARITHI R', 'ILAMPARITHI R');
+    refuses('ASHA RAO', 'ESHA RAO');
+    refuses('AMAR RAO', 'UMAR RAO');
+    refuses('ASHAKIRAN RAO', 'USHAKIRAN RAO');
+    refuses('AMARJEET SINGH', 'OMARJEET SINGH');
+    // The final vowel makes the feminine, however long the name, and a vowel put after the end
+    // is no typing slip.
+    refuses('SUSHANTA RAO', 'SUSHANTI RAO');
+    refuses('SHYAMALA DAS', 'SHYAMALI DAS');
+    refuses('KIRANMAY DAS', 'KIRANMAYI DAS');
+    refuses('RAJKUMAR SINGH', 'RAJKUMARI SINGH');
+    // The vowel of the first syllable, and the last letter, tell long names apart too.
+    refuses('ANANDITA ROY', 'ANINDITA ROY');
+    refuses('BARINDRA ROY', 'BIRENDRA ROY');
+    refuses('PARANJAY RAO', 'PURANJAY RAO');
+    refuses('MADHUMATI DAS', 'MADHUMITA DAS');
+  });
+  it('ea spelled for the long vowel, and the final a after a doubled consonant, are one name', () => {
+    accepts('DEAPAK RAO', 'DEEPAK RAO');
+    accepts('NEALAM SINGH', 'NEELAM SINGH');
+    accepts('ANIRUDDH JOSHI', 'ANIRUDDHA JOSHI');
+    accepts('PRABUDDH YADAV', 'PRABUDDHA YADAV');
+    // After a single consonant the final a is feminine.
+    refuses('HEM DAS', 'HEMA DAS');
+    refuses('VIMAL DAS', 'VIMALA DAS');
   });
   it('dropped middle names and father names', () => {
     accepts('RAVI SHARMA', 'RAVI KUMAR SHARMA', 'MISSING_TOKEN');

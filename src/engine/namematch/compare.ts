@@ -75,7 +75,8 @@ export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' 
   let i = 0;
   while (i < s.length && s[i] === l[i]) i++;
   if (s.slice(i) !== l.slice(i + 1)) return null;
-  if (s.length >= 7 && i >= 3) return VOWELS.includes(l[i]) ? 'typo' : 'typo2';
+  // Not a vowel put after the end: that is a feminine (Kiranmay / Kiranmayi, Rajkumari).
+  if (s.length >= 7 && i >= 3) return VOWELS.includes(l[i]) ? (i === s.length ? null : 'typo') : 'typo2';
   return null;
 }
 
@@ -99,8 +100,9 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
       // Praveena, Aruna, Prema, Deepa, Sharada); otherwise the inherent vowel of a masculine
       // name: after v/s/k/r or a consonant cluster (Raghava, Srinivasa, Ashoka, Kumara,
       // Ananda, Prashanta), the -pala / -lala names (Gopala), and long Sanskrit names
-      // (Narayana, Satyanarayana, Janardana). When in doubt (Aniruddh / Aniruddha) this
-      // says 'gender': a wrong refusal costs a review, a wrong accept costs more.
+      // (Narayana, Satyanarayana, Janardana). When in doubt this says 'gender' (a wrong
+      // refusal costs a review, a wrong accept costs more); the key has lost a doubled final
+      // consonant (Aniruddh / Aniruddha), which compareTokens reads on the letters as written.
       if (s.length < 7 && /[AEIOU][LTNMPD]$/.test(s) && !/(?:PAL|LAL)$/.test(s)) return 'gender';
       return 'translit';
     }
@@ -114,6 +116,16 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
   }
   if ((rs === 'AN' && rl === 'INI') || (rs === 'AK' && rl === 'IKA') || (rs === 'I' && rl === 'YA')) return 'gender';
   return null;
+}
+
+/**
+ * The inherent a after a doubled consonant at the end, written or not: Aniruddh / Aniruddha,
+ * Prabuddh / Prabuddha. Hindi drops it in speech; the feminine -a that makes another name
+ * (Kamal / Kamala, Prem / Prema) follows a single consonant.
+ */
+function geminateA(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return l === s + 'A' && /([^AEIOUH])\1H?$/.test(s);
 }
 
 /**
@@ -149,7 +161,9 @@ function schwaAndFinal(a: string, b: string): boolean {
  */
 function vowelVariant(a: string, b: string): boolean {
   const len = Math.min(a.length, b.length);
-  if (a[0] !== b[0] || len < 4) return false;
+  // A long Tamil name may start with e or i (Elangovan / Ilangovan, Elamparithi); other first
+  // vowels make other names (Asha / Usha, Amar / Omar).
+  if ((a[0] !== b[0] && !(len >= 8 && 'EI'.includes(a[0]) && 'EI'.includes(b[0]))) || len < 4) return false;
   if (skeleton(a) !== skeleton(b)) return false;
   if (len >= 6) return editDistance(a, b) <= (len >= 8 ? 2 : 1);
   if (a.length !== b.length || VOWELS.includes(a[0])) return false;
@@ -229,6 +243,17 @@ function finalEy(a: string, b: string): boolean {
   return (o === stem + 'I' || o === stem + 'Y' || o === stem + 'EE') && !VOWELS.includes(stem[stem.length - 1]);
 }
 
+/**
+ * One vowel written for another inside the word, nothing else differing (Satheeshkumar /
+ * Sathieshkumar). Not the final one, which makes the feminine (Sushanta / Sushanti).
+ */
+function vowelForVowel(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return i < a.length - 1 && VOWELS.includes(a[i]) && VOWELS.includes(b[i]) && a.slice(i + 1) === b.slice(i + 1);
+}
+
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const m = b.length;
@@ -273,6 +298,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (loose && ka === kb) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
   const sk = suffixKind(ka, kb);
+  if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
   // Not a masculine / feminine pair (above): scripts that end every word in a vowel get Sunil
@@ -288,6 +314,9 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
+  // A vowel for a vowel deep in a long token is a spelling before it is a slip: the given-name
+  // rules (score.ts) then treat it as one (Jagadeesan / Jagadiesan), not as a typing slip.
+  if (t === 'typo2' && vowelForVowel(a.raw, b.raw)) return 'vowel';
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
   return 'none';

@@ -30,6 +30,8 @@ function canonRules(w: string): string {
   s = s.replace(/TCH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu
   s = s.replace(/^JEYA/, 'JAYA'); // Tamil writes the jaya- names with je: Jeyanthi, Jeyaraman
   s = s.replace(/^EA(?=[^AEIOU])/, 'E'); // Easwaran / Eswaran, Eashan / Eshan
+  // ea for the long e or i, as English spells it, inside a word: Teana / Tina, Nearwan / Nirvan.
+  s = s.replace(/(?<=[^AEIOU])EA(?=[^AEIOU])/g, 'EE');
   s = s.replace(/JJW/g, 'JJ'); // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala
   s = s.replace(/CHH?/g, 'c'); // 'c' stands for the ch sound from here on
   s = s.replace(/(?<=..)QUE$/, 'K'); // Farooque / Farook, Siddique / Siddik, Haque / Hak

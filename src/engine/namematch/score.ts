@@ -10,7 +10,7 @@
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { compareTokens, editDistance, regionalGivenOk, STRONG, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
-import { canon } from './phonetic.js';
+import { canon, isVowel } from './phonetic.js';
 
 /** Reason codes, most important first: a reason string lists them in this order. */
 export const CODES = [
@@ -63,6 +63,23 @@ const MAX_TOKENS = 10;
 const TRUNCATION_MIN_LENGTH = 18;
 /** The shortest given name in which a vowel spelled otherwise is taken as a spelling (below). */
 const GIVEN_VOWEL_MIN_LENGTH = 8;
+
+/**
+ * Whether the vowels two spellings of a long given name differ in are inside it: the first
+ * syllable's vowel agrees (Anandita / Anindita, Barindra / Birendra, Paranjay / Puranjay are
+ * other names) and so does the last letter (Madhumati / Madhumita). A Tamil e or i at the start
+ * counts as one letter (Elangovan / Ilangovan).
+ */
+function innerVowels(a: string, b: string): boolean {
+  if (a[0] !== b[0] && 'EI'.includes(a[0]) && 'EI'.includes(b[0])) b = a[0] + b.slice(1);
+  if (a[a.length - 1] !== b[b.length - 1]) return false;
+  let p = 0;
+  while (p < a.length && a[p] === b[p]) p++;
+  let v = 0;
+  while (v < a.length && isVowel(a[v])) v++; // the first consonant
+  while (v < a.length && !isVowel(a[v])) v++; // the vowel after it
+  return p > v;
+}
 
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
@@ -422,7 +439,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // two names are short (Kamal / Komal, Karuna / Karunya). Not against a name read from an
     // Indian script, whose vowels are written exactly (Chintanika / சாந்தநிகா, Santhanika).
     const shortVowel = k === 'vowel' &&
-      (Math.min(ta[i].raw.length, tb[j].raw.length) < GIVEN_VOWEL_MIN_LENGTH || ta[i].loose > 0 || tb[j].loose > 0);
+      (Math.min(ta[i].raw.length, tb[j].raw.length) < GIVEN_VOWEL_MIN_LENGTH || ta[i].loose > 0 || tb[j].loose > 0 || !innerVowels(ta[i].raw, tb[j].raw));
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
