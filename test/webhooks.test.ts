@@ -443,6 +443,32 @@ describe('webhooks: receivers that change or misbehave', () => {
     assert.deepEqual(entityOf(test).status_details, entityOf(real).status_details);
   });
 
+  it("a test event's success reads as a real success in Cashfree's words", async () => {
+    const hooks = await Receiver.start();
+    receivers.push(hooks);
+    const m = await gw.merchant('Tests its Cashfree receiver');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: hooks.url, dialect: 'cashfree' });
+    const vid = uid('tcf');
+    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: vid, name: 'John Doe' })).json.upi_link, 'success@upi');
+    const dataOf = (r: { body: string }) => JSON.parse(r.body).data;
+    const [real] = await eventually(async () => hooks.received.filter((r) => dataOf(r).verification_id === vid), (l) => l.length > 0, 10_000, 'the real success');
+    const sent = await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.success' });
+    assert.equal(sent.status, 200, sent.text);
+    const [test] = await eventually(
+      async () => hooks.received.filter((r) => String(dataOf(r).verification_id).startsWith('test_')),
+      (l) => l.length > 0,
+      10_000,
+      'the test success',
+    );
+    assert.equal(JSON.parse(test.body).event_type, JSON.parse(real.body).event_type);
+    assert.deepEqual(Object.keys(dataOf(test)).sort(), Object.keys(dataOf(real)).sort());
+    // The same payer (success@upi) reads the same way: a receiver that switches on account_type
+    // sees in a test what it will see in production.
+    for (const k of ['account_type', 'bank_account', 'ifsc', 'upi', 'name_at_bank', 'name_match_result', 'reversal_status']) {
+      assert.equal(dataOf(test)[k], dataOf(real)[k], k);
+    }
+  });
+
   it('a 2xx answer is a delivery even when the answer body never ends', async () => {
     const got: string[] = [];
     const streams = new Set<ServerResponse>();

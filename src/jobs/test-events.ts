@@ -44,7 +44,8 @@ export async function sendTestEvent(db: Db, webhooks: Webhooks, merchantId: stri
     createdAt: now - 60_000,
     processedAt: now,
     creditId: null,
-    payer: paid ? { vpa: 'success@upi', name: 'JOHN DOE', account: '026291800001191', ifsc: 'YESB0000262', accountType: 'savings' } : null,
+    // success@upi as the sandbox's bank reports it (upper case, as real credits and payouts carry it).
+    payer: paid ? { vpa: 'success@upi', name: 'JOHN DOE', account: '026291800001191', ifsc: 'YESB0000262', accountType: 'SAVINGS' } : null,
     utr: paid ? String(randomInt(100_000_000_000, 999_999_999_999)) : null,
     collectedAt: paid ? now : null,
     nameMatch: paid ? { score: 100, result: 'DIRECT_MATCH' } : null,
