@@ -243,6 +243,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // The same payment notified again is still one credit.
       const again = await gw.request('POST', `/sandbox/upi/payments/${second.bank_txn_id}/notify`);
       assert.equal(again.json.gateway_outcome, 'duplicate');
+      // The answer names the payment by its own ids, whichever of them the path gave.
+      assert.deepEqual(again.json, { bank_txn_id: second.bank_txn_id, utr: first.utr, gateway_outcome: 'duplicate' });
+      const byUtr = await gw.request('POST', `/sandbox/upi/payments/${first.utr}/notify`);
+      assert.deepEqual(byUtr.json, { bank_txn_id: second.bank_txn_id, utr: first.utr, gateway_outcome: 'duplicate' }, 'a UTR names its latest payment');
     });
 
     it('asks the bank before retrying a refund whose answer was lost', async () => {

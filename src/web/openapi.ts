@@ -249,7 +249,7 @@ const SCHEMAS: Record<string, Schema> = {
     { required: ['daily_payouts', 'payouts_today'] },
   ),
   SandboxPayment: obj({ bank_txn_id: str(), utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
-  SandboxNotify: obj({ utr: str(), gateway_outcome: str() }, { required: ['utr', 'gateway_outcome'] }),
+  SandboxNotify: obj({ bank_txn_id: str(), utr: str(), gateway_outcome: str() }, { required: ['bank_txn_id', 'utr', 'gateway_outcome'] }),
   SandboxList: list({ type: 'object' }),
   PageStatus: obj(
     {

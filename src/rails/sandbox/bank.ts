@@ -130,8 +130,12 @@ export class SandboxBank implements Rail {
     return byUtr;
   }
 
-  /** Sends the gateway the notification of a payment (again). What the gateway answered is returned. */
-  async notify(id: string): Promise<IntakeOutcome> {
+  /**
+   * Sends the gateway the notification of a payment (again). Returns the payment's own ids (the
+   * caller may have named it by a UTR, which several payments may carry) and what the gateway
+   * answered.
+   */
+  async notify(id: string): Promise<{ bank_txn_id: string; utr: string; gateway_outcome: IntakeOutcome }> {
     const p = await this.find(id);
     if (!p) throw new SandboxError('payment_not_found', `no sandbox payment with bank_txn_id or utr ${id}.`);
     const txn: string = p.bank_txn_id ?? p.utr;
@@ -152,7 +156,7 @@ export class SandboxBank implements Rail {
       'UPDATE sandbox_payments SET notified_at = ?, gateway_outcome = COALESCE(gateway_outcome, ?) WHERE COALESCE(bank_txn_id, utr) = ?',
       [this.db.clock(), outcome, txn],
     );
-    return outcome;
+    return { bank_txn_id: txn, utr, gateway_outcome: outcome };
   }
 
   private creditNotice(p: Record<string, any>, payer: SandboxPayer): CreditNotice {

@@ -81,7 +81,7 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
     async (req) => {
       const r = req.sandboxReader!;
       const p = await bank.payment(req.params.utr, r.operator ? undefined : r.merchantId);
-      if (!p) throw new SandboxError('payment_not_found', `no sandbox payment with utr ${req.params.utr}.`);
+      if (!p) throw new SandboxError('payment_not_found', `no sandbox payment with bank_txn_id or utr ${req.params.utr}.`);
       return p;
     },
   );
@@ -93,7 +93,7 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
       bodyLimit: 1024,
       onRequest: limitWrites,
     },
-    async (req) => ({ utr: req.params.utr, gateway_outcome: await bank.notify(req.params.utr) }),
+    async (req) => bank.notify(req.params.utr),
   );
 
   await sandboxMobileApi(app, s, { reader, security });
