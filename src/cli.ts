@@ -103,7 +103,18 @@ const COMMANDS: Record<string, Command> = {
   WEBHOOK_ALLOW_PRIVATE=true (and this command too, with the same environment).`,
     async run({ positionals: [id], values }, s) {
       if (!id || !values.url || !values.dialect) throw new UsageError('webhook set needs MERCHANT, --url and --dialect');
-      const w = await s.webhooks.configure(id, String(values.url), String(values.dialect), Boolean(values['rotate-secret']));
+      const w = await s.webhooks
+        .configure(id, String(values.url), String(values.dialect), Boolean(values['rotate-secret']))
+        .catch((err) => {
+          // This command checks the URL itself, with its own environment: a gateway started with
+          // the setting does not lift the refusal here, so say where it is missing.
+          if (err instanceof WebhookAddressError && /WEBHOOK_ALLOW_PRIVATE/.test(err.message) && !s.cfg.webhookAllowPrivate) {
+            throw new WebhookAddressError(
+              `${err.message.replace(/: refused unless.*$/, '')}: refused unless WEBHOOK_ALLOW_PRIVATE=true is set for this command too (and for the gateway, which delivers)`,
+            );
+          }
+          throw err;
+        });
       if (!w) throw new UsageError(`no merchant ${id}`);
       print(w, () => fields([['url', w.url], ['dialect', w.dialect], ['secret', w.secret]]));
     },

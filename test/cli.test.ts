@@ -104,6 +104,20 @@ describe('command line', () => {
     }
   });
 
+  it('webhook set says the setting is missing from its own environment, not the gateway\'s', async () => {
+    // The gateway here runs with WEBHOOK_ALLOW_PRIVATE=true; the command, run without it, checks
+    // the URL itself and refuses: telling the user to start the gateway so would send them in circles.
+    const m = await gw.merchant('Local hooks');
+    const { WEBHOOK_ALLOW_PRIVATE: _, ...without } = env;
+    const r = await cli(without, 'webhook', 'set', m.id, '--url', 'http://127.0.0.1:9/hooks', '--dialect', 'cashfree');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /127\.0\.0\.1, a loopback, private or link-local address/);
+    assert.match(r.stderr, /WEBHOOK_ALLOW_PRIVATE=true is set for this command too/);
+    assert.doesNotMatch(r.stderr, /unless the gateway runs with/);
+    const ok = await cli(env, 'webhook', 'set', m.id, '--url', 'http://127.0.0.1:9/hooks', '--dialect', 'cashfree');
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it("trigger (CLI and admin API) sends a signed test event in the merchant's dialect", async () => {
     const receiver = await Receiver.start();
     try {
