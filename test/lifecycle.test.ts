@@ -4,9 +4,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Gateway, eventually, sleep } from './support/gateway.js';
 
@@ -200,6 +200,8 @@ describe('backup and restore (SQLite)', () => {
     assert.equal(backup.json.file, file);
     assert.ok(backup.json.verifications >= ackedBefore.length, JSON.stringify(backup.json));
     assert.ok(during > 0, 'creates were answered while the backup ran');
+    // One file, whole in itself: no -wal or -shm left beside it to carry along or wonder about.
+    assert.deepEqual(readdirSync(dirname(file)), ['copy.db']);
 
     const copy = new Database(file, { readonly: true });
     try {

@@ -48,6 +48,15 @@ export async function backupSqlite(dataDir: string, file: string): Promise<Backu
   } finally {
     db.close();
   }
+  // The copy comes out in the store's WAL mode, and the read-only check below would then leave an
+  // empty -wal and a -shm beside it (SQLite keeps them when a read-only connection closes last).
+  // A backup is one file: a rollback journal makes it so; a gateway started on it turns WAL back on.
+  const copy = new Database(file, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
   return describe(file);
 }
 
