@@ -357,7 +357,13 @@ describe('webhook addresses', () => {
   }
 
   it('refuses an unknown dialect and an unknown merchant', async () => {
-    assert.equal((await gw.admin('PUT', `/merchants/${merchantId}/webhook`, { url: 'https://example.com/h', dialect: 'stripe' })).status, 400);
+    const stripe = await gw.admin('PUT', `/merchants/${merchantId}/webhook`, { url: 'https://example.com/h', dialect: 'stripe' });
+    assert.equal(stripe.status, 400);
+    // The refusal names the values that would do, not the schema's wording ("must be equal to constant").
+    assert.equal(stripe.json.error.message, 'dialect: must be one of cashfree, razorpayx');
+    const event = await gw.admin('POST', `/merchants/${merchantId}/webhook/test`, { event: 'success' });
+    assert.equal(event.status, 400);
+    assert.equal(event.json.error.message, 'event: must be one of verification.success, verification.failure, verification.expired');
     assert.equal((await gw.admin('GET', `/merchants/${merchantId}/webhook`)).status, 404);
   });
 

@@ -15,7 +15,12 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
     if (err.validation) {
       const e = err.validation[0];
       const field = e.keyword === 'required' ? e.params.missingProperty : e.instancePath.slice(1) || 'body';
-      return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${e.message}` } });
+      // A choice of literals fails once per literal ("must be equal to constant"): name them instead.
+      const allowed = err.validation
+        .filter((x) => x.instancePath === e.instancePath && (x.keyword === 'const' || x.keyword === 'enum'))
+        .flatMap((x) => (x.keyword === 'const' ? [x.params.allowedValue] : (x.params.allowedValues as unknown[])));
+      const message = allowed.length && (e.keyword === 'const' || e.keyword === 'enum') ? `must be one of ${allowed.join(', ')}` : e.message;
+      return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${message}` } });
     }
     if ((err.statusCode ?? 500) < 500) return reply.code(err.statusCode ?? 400).send({ error: { code: 'invalid_request', message: err.message } });
     req.log.error({ err }, `${what} error`);
