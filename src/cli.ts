@@ -705,7 +705,11 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  const known = err instanceof UsageError || err instanceof WebhookAddressError || err instanceof TestEventError || (err as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
-  process.stderr.write(`pennygate: ${err?.message ?? err}\n`);
+  // A path given on the command line that is not there is the caller's slip, said in words
+  // rather than as the system call that met it ("ENOENT: no such file or directory, stat ...").
+  const missing = err?.code === 'ENOENT' && typeof err.path === 'string' ? err.path : null;
+  const known =
+    missing !== null || err instanceof UsageError || err instanceof WebhookAddressError || err instanceof TestEventError || (err as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
+  process.stderr.write(`pennygate: ${missing !== null ? `no such file or folder: ${missing}` : (err?.message ?? err)}\n`);
   process.exitCode = known ? 2 : 1;
 });

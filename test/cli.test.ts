@@ -90,6 +90,9 @@ describe('command line', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /importing: 58 records, 12\/12 files/);
     assert.match(r.stdout, /^imported 58 records from 12 files/);
+    const missing = await cli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-cli-')) }, 'ifsc', 'import', './no-such-ifsc-data');
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'pennygate: no such file or folder: ./no-such-ifsc-data\n');
   });
 
   it('a refused webhook URL names the setting that allows it', async () => {
