@@ -59,6 +59,23 @@ describe('rate limits', () => {
     assert.ok(refused.headers.get('retry-after'));
   });
 
+  it("a merchant's own limit set to null goes back to the instance's", async () => {
+    const m = await gw.merchant('Reset Limit');
+    const cf = gw.cashfree(m.test_key);
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 1 })).status, 200);
+    assert.equal((await cf.status({ verification_id: 'none' })).status, 400);
+    assert.equal((await cf.status({ verification_id: 'none' })).status, 429);
+    const reset = await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: null });
+    assert.equal(reset.status, 200, JSON.stringify(reset.json));
+    assert.deepEqual(reset.json, { per_minute: null });
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}`)).json.rate_limit_per_minute, null);
+    // This instance has no RATE_LIMIT_PER_MINUTE: no limit, no limit headers.
+    const r = await cf.status({ verification_id: 'none' });
+    assert.equal(r.status, 400);
+    assert.equal(r.headers.get('x-ratelimit-limit'), null);
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 'none' })).status, 400);
+  });
+
   it('counts HEAD with GET, and every unknown route in one bucket', async () => {
     const m = await gw.merchant('Probing');
     assert.equal((await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 4 })).status, 200);

@@ -36,7 +36,8 @@ const Bands = Type.Object({
   moderate: Type.Integer(),
   poor: Type.Integer(),
 });
-const RateLimitBody = Type.Object({ per_minute: Type.Integer({ minimum: 0, maximum: 1_000_000 }) });
+// null: back to RATE_LIMIT_PER_MINUTE.
+const RateLimitBody = Type.Object({ per_minute: Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()]) });
 const TestEventBody = Type.Object({ event: Type.Union(Object.keys(TEST_EVENTS).map((e) => Type.Literal(e))) });
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([t, Type.Null()]));
 const BrandingBody = Type.Object(
@@ -227,13 +228,14 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       schema: {
         tags,
         security,
-        summary: "Requests per operation per minute for the merchant's keys (0: no limit)",
+        summary: "Requests per operation per minute for the merchant's keys (0: no limit; null: the instance's RATE_LIMIT_PER_MINUTE)",
         params: IdParams,
         body: RateLimitBody,
       },
     },
     async (req) => {
-      const m = await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: req.body.per_minute }));
+      const perMinute = req.body.per_minute;
+      const m = await s.merchants.updateSettings(req.params.id, ({ rateLimitPerMinute: _, ...st }) => (perMinute === null ? st : { ...st, rateLimitPerMinute: perMinute }));
       if (!m) throw new AdminError(404, 'not_found', 'no such merchant');
       return { per_minute: req.body.per_minute };
     },
