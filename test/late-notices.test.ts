@@ -88,6 +88,64 @@ for (const store of ['sqlite', 'postgres'] as const) {
   });
 }
 
+// Two payments of one link: the first in time, whose notice is held up on its way; the second
+// after valid_upto (another payer, the customer trying again), whose notice comes first. The late
+// one is only refunded: it must not end the link while the in-time one may still be coming, which
+// the grace after valid_upto is there for.
+describe('a late payment whose notice overtakes an in-time one', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  let live: Key;
+
+  before(async () => {
+    ({ gw, sim, live } = await startLive({
+      secret: SECRET,
+      merchant: 'Overtaken',
+      env: {
+        RPD_LINK_TTL_SECONDS: String(TTL_S),
+        NOTIFICATION_GRACE_SECONDS: '60',
+        // No pull during the test: the notices alone decide.
+        BANK_PULL_INTERVAL_MS: '600000',
+        RAIL_TIMEOUT_MS: '1000',
+      },
+    }));
+  });
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('verifies the link by the in-time payment and refunds both', async () => {
+    const link = (await gw.cashfree(live).createRpd({ verification_id: 'overtaken', name: 'John Doe' })).json;
+    const validUpto = Date.parse(link.valid_upto);
+    await sim.faults({ notify_delay_ms: TTL_S * 1000 + 2500 });
+    const inTime = await sim.pay(link.upi_link, 'success@upi');
+    await sim.faults({});
+    await eventually(async () => Date.now(), (t) => t > validUpto + 300, (TTL_S + 5) * 1000, 'valid_upto to pass');
+    const late = await sim.pay(link.upi_link, 'priya.sharma@okaxis');
+    const told = (n: { bank_txn_id: string }) => eventually(async () => (await sim.ledger()).notifications, (ns) => ns.some((x) => x.bank_txn_id === n.bank_txn_id), 10_000, 'a notice');
+    await told(late);
+    const status = async () => (await gw.cashfree(live).status({ verification_id: 'overtaken' })).json;
+    assert.equal((await status()).status, 'CREATED', 'within the grace, a late payment does not end the link');
+    await told(inTime);
+    const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'the in-time notice');
+    assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+    assert.equal(s.utr, inTime.utr);
+    assert.equal(s.name_at_bank, 'JOHN DOE');
+    const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
+    assert.deepEqual(credits.map((c: any) => c.disposition).sort(), ['late', 'verified']);
+    for (const p of [inTime, late]) {
+      const rs = await eventually(
+        async () => (await sim.ledger()).refunds.filter((r) => r.bank_txn_id === p.bank_txn_id),
+        (rs) => rs.some((r) => r.status === 'success'),
+        15_000,
+        'the rupee back',
+      );
+      assert.equal(rs.filter((r) => r.status !== 'failed').length, 1, JSON.stringify(rs));
+    }
+  });
+});
+
 // The same for a mobile penny drop's payout: one the bank answered as accepted (pending) is never
 // taken as "not sent" because its status API does not show it yet, however long past the time
 // after which a payout the bank never answered is closed unsent.

@@ -10,7 +10,8 @@ export function canTransition(from: VerificationStatus, to: VerificationStatus):
 
 /**
  * What a credit does to the verification its `tr` names. Every disposition but `verified`
- * only returns the money; `late` also expires a verification whose expiry job has not run yet.
+ * only returns the money (a `late` one leaves the link to expire by the sweep: a payment made in
+ * time may still be coming).
  */
 export function creditDisposition(
   v: { status: VerificationStatus; validUntil: number | null; amountPaise: number } | null,

@@ -310,11 +310,10 @@ export class Engine implements RailInbox {
           nameMatch,
         });
         await this.emit(q, v.refId, 'verification.success', now, merchant);
-      } else if (v && disposition === 'late') {
-        if (await verifications.finish(q, v.refId, 'expired', now, 'link_expired')) {
-          await this.emit(q, v.refId, 'verification.expired', now);
-        }
       }
+      // A late credit does not end its link: a payment made in time may still be on its way
+      // (its notice held up, found by a later pull), and the link stays open for it. The sweep
+      // expires the link once the grace has passed and the rail's intake has caught up.
       // Every credit goes back, whatever it did: the verifying one after the verification.
       await enqueue(
         q,
