@@ -357,3 +357,57 @@ describe('a credit of zero paise', () => {
     assert.ok(!JSON.stringify(owed).includes('FAKE000401'), JSON.stringify(owed));
   });
 });
+
+// The bank_txn_id identifies a credit, so a second report of one is a duplicate. One that says
+// otherwise (another amount, payer, UTR or tr: an adapter that reuses or truncates ids) may be
+// another payment, whose rupee nobody would return: it is set aside for the operator and logged,
+// never dropped in silence. A mere repeat, or one that leaves out what the first said, is not.
+describe('a notification whose bank_txn_id was recorded with other facts', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('is answered as a duplicate, and set aside for the operator once, with an error logged', async () => {
+    let live: { client_id: string; client_secret: string };
+    ({ gw, sim, live } = await startLive({
+      secret: SECRET,
+      merchant: 'Reused Ids',
+      env: { BANK_PULL_INTERVAL_MS: '300', RAIL_TIMEOUT_MS: '1000' },
+    }));
+    const link = (await gw.cashfree(live).createRpd({ verification_id: 'reused-1', name: 'John Doe' })).json;
+    const paid = await sim.pay(link.upi_link);
+    await eventually(async () => (await gw.cashfree(live).status({ verification_id: 'reused-1' })).json, (x) => x.status === 'SUCCESS', 10_000, 'success');
+    const listed = (await sim.ledger()).credits.find((c: any) => c.bank_txn_id === paid.bank_txn_id);
+    const same = {
+      id: 'evt_same_1',
+      type: 'credit',
+      bank_txn_id: paid.bank_txn_id,
+      utr: paid.utr,
+      tr: String(link.ref_id),
+      amount_paise: 100,
+      credited_at: listed.credited_at,
+      payer: { vpa: 'SUCCESS@UPI', name: 'JOHN DOE', account: null, ifsc: null, account_type: null },
+      reason: null,
+    };
+    // The same credit again, with less said and the VPA in capitals: a duplicate, nothing set aside.
+    assert.deepEqual(await push(gw, same), { status: 200, json: { outcome: 'duplicate' } });
+    const other = { ...same, id: 'evt_other_1', amount_paise: 500, payer: OTHER };
+    for (let i = 0; i < 2; i++) assert.deepEqual(await push(gw, other), { status: 200, json: { outcome: 'duplicate' } });
+    const open = (await gw.admin('GET', '/bank/set-aside')).json;
+    assert.equal(open.count, 1, JSON.stringify(open));
+    const [entry] = open.items;
+    assert.equal(entry.bank_txn_id, paid.bank_txn_id);
+    assert.match(entry.problem, /amount_paise.*payer/);
+    assert.equal(JSON.parse(entry.raw).amount_paise, 500);
+    assert.equal(entry.recorded_credit.disposition, 'verified');
+    const logged = gw.output.split('\n').filter((l) => l.includes(entry.id));
+    assert.ok(logged.some((l) => JSON.parse(l).level === 50), gw.output);
+    // The recorded credit is unchanged and refunded once, of its own amount.
+    const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
+    assert.deepEqual(credits.map((c: any) => c.amountPaise), [100]);
+  });
+});
+
