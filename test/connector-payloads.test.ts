@@ -99,6 +99,11 @@ class FakeBank {
           const r = this.payoutStatus(decodeURIComponent(p[1]));
           return r ? send(200, r) : send(404, { error: { code: 'not_found', message: 'none' } });
         }
+        if (req.method === 'GET' && url.pathname === '/v1/statement') {
+          // Everything it holds, whatever the period.
+          const credits = this.events.filter((e) => e.type === 'credit').map(({ bank_txn_id, utr, tr, amount_paise, credited_at }) => ({ bank_txn_id, utr, tr, amount_paise, credited_at }));
+          return send(200, { from: url.searchParams.get('from'), to: url.searchParams.get('to'), credits, refunds: [...this.refunds.values()], payouts: [] });
+        }
         if (req.method === 'GET' && url.pathname.startsWith('/v1/mobiles/')) {
           return send(200, { status: 'linked', vpa: PRIYA.vpa, name: PRIYA.name, additional_vpas: [] });
         }
@@ -411,3 +416,36 @@ describe('a notification whose bank_txn_id was recorded with other facts', () =>
   });
 });
 
+// A bank whose books hold two credits under one bank_txn_id (the contract forbids it; a bank or
+// adapter with a bug does it): the gateway records one, refunds one, and the other rupee is owed.
+// The reconciliation must say so, whatever the two amounts.
+describe("a statement that lists one bank_txn_id twice", () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  it('lists the credit the gateway could not record as credit_not_recorded', async () => {
+    bank = await new FakeBank().start();
+    gw = await Gateway.start({
+      env: { ...connectorEnv(bank.url, SECRET), BANK_PULL_INTERVAL_MS: '200', RAIL_TIMEOUT_MS: '1000', REFUND_POLL_MS: '200' },
+    });
+    await gw.admin('POST', '/merchants', { name: 'Repeated Ids' });
+    bank.credit({ bank_txn_id: 'FAKE000501', tr: null });
+    await eventually(() => Promise.resolve(bank.refunds.size), (n) => n > 0, 10_000, 'the first refunded');
+    // Another payment, of the same amount, under the same id.
+    bank.events.push({ ...bank.credit({ bank_txn_id: 'FAKE000501', tr: null }), id: 'evt_FAKE000501_b', payer: OTHER });
+    bank.events.splice(-2, 1);
+    await eventually(async () => (await gw.admin('GET', '/bank/set-aside')).json.count, (n) => n === 1, 10_000, 'the second set aside');
+    const day = new Date().toISOString().slice(0, 10);
+    const report = (await gw.admin('GET', `/reconciliation?from=${day}&to=${day}`)).json;
+    assert.deepEqual(
+      report.differences.map((d: any) => [d.kind, d.bank_txn_id, d.bank_amount_paise]),
+      [['credit_not_recorded', 'FAKE000501', 100]],
+      JSON.stringify(report),
+    );
+    assert.equal(report.clean, false);
+  });
+});

@@ -63,8 +63,24 @@ export class Reconciliation {
     const oursByTxn = new Map(ours.map((c) => [c.bankTxnId, c]));
     const bankTxns = new Set<string>();
 
+    // How many times the statement lists each bank_txn_id. The gateway records one credit per id
+    // (the contract makes it unique), so a second listing is a payment it never recorded, nor
+    // refunded (the intake set its notice aside), whatever its amount.
+    const listed = new Map<string, number>();
     for (const b of st.credits) {
       bankTxns.add(b.bank_txn_id);
+      const earlier = listed.get(b.bank_txn_id) ?? 0;
+      listed.set(b.bank_txn_id, earlier + 1);
+      if (earlier > 0) {
+        differences.push({
+          kind: 'credit_not_recorded',
+          bank_txn_id: b.bank_txn_id,
+          utr: b.utr,
+          bank_amount_paise: b.amount_paise,
+          detail: `the bank lists this bank_txn_id ${earlier + 1} times: the gateway records one credit per bank_txn_id, so this one was never recorded (nor refunded)`,
+        });
+        continue;
+      }
       const c = oursByTxn.get(b.bank_txn_id) ?? (await credits.byBankTxn(this.db, this.rail.name, b.bank_txn_id));
       if (!c) {
         differences.push({ kind: 'credit_not_recorded', bank_txn_id: b.bank_txn_id, utr: b.utr, bank_amount_paise: b.amount_paise, detail: 'the bank credited money the gateway has no record of (so it was never refunded)' });
@@ -83,12 +99,16 @@ export class Reconciliation {
     // Refunds, per credit returned: exactly one that went through (or is going), of the credit's amount.
     const refundsByTxn = new Map<string, typeof st.refunds>();
     for (const r of st.refunds) refundsByTxn.set(r.bank_txn_id, [...(refundsByTxn.get(r.bank_txn_id) ?? []), r]);
+    const checked = new Set<string>();
     for (const b of st.credits) {
+      // Once per bank_txn_id: a second listing of one is reported above.
+      if (checked.has(b.bank_txn_id)) continue;
+      checked.add(b.bank_txn_id);
       const c = oursByTxn.get(b.bank_txn_id) ?? (await credits.byBankTxn(this.db, this.rail.name, b.bank_txn_id));
       const live = (refundsByTxn.get(b.bank_txn_id) ?? []).filter((r) => r.status !== 'failed');
       if (live.length === 0) {
         differences.push({ kind: 'refund_missing', bank_txn_id: b.bank_txn_id, utr: b.utr, credit_id: c?.id, bank_amount_paise: b.amount_paise, gateway_refund_status: c ? (c.refundReviewAt ? 'needs_review' : c.refundStatus) : undefined, detail: 'no refund of this credit has gone through at the bank' });
-      } else if (live.length > 1) {
+      } else if (live.length > listed.get(b.bank_txn_id)!) {
         differences.push({ kind: 'refund_doubled', bank_txn_id: b.bank_txn_id, credit_id: c?.id, references: live.map((r) => r.reference), detail: `${live.length} refunds of one credit went through (or are going) at the bank` });
       }
       for (const r of live) {
