@@ -90,9 +90,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
 // Two payments of one link: the first in time, whose notice is held up on its way; the second
 // after valid_upto (another payer, the customer trying again), whose notice comes first. The late
-// one is only refunded: it must not end the link while the in-time one may still be coming, which
-// the grace after valid_upto is there for.
-describe('a late payment whose notice overtakes an in-time one', () => {
+// one is only refunded, and a late decline is no attempt on the link: neither may end the link
+// while the in-time one may still be coming, which the grace after valid_upto is there for.
+describe('a late payment or decline whose notice overtakes an in-time payment', () => {
   let gw: Gateway;
   let sim: Simulator;
   let live: Key;
@@ -143,6 +143,25 @@ describe('a late payment whose notice overtakes an in-time one', () => {
       );
       assert.equal(rs.filter((r) => r.status !== 'failed').length, 1, JSON.stringify(rs));
     }
+  });
+
+  it('takes a decline made after valid_upto as no attempt on the link: the in-time payment still verifies it', async () => {
+    const link = (await gw.cashfree(live).createRpd({ verification_id: 'overtaken-by-decline', name: 'John Doe' })).json;
+    const validUpto = Date.parse(link.valid_upto);
+    await sim.faults({ notify_delay_ms: TTL_S * 1000 + 2500 });
+    const inTime = await sim.pay(link.upi_link, 'success@upi');
+    await sim.faults({});
+    await eventually(async () => Date.now(), (t) => t > validUpto + 300, (TTL_S + 5) * 1000, 'valid_upto to pass');
+    const declined = await sim.pay(link.upi_link, 'failure@upi');
+    assert.equal(declined.status, 'FAILURE');
+    const told = (n: { bank_txn_id: string }) => eventually(async () => (await sim.ledger()).notifications, (ns) => ns.some((x) => x.bank_txn_id === n.bank_txn_id), 10_000, 'a notice');
+    await told(declined);
+    const status = async () => (await gw.cashfree(live).status({ verification_id: 'overtaken-by-decline' })).json;
+    assert.equal((await status()).status, 'CREATED', 'a decline after valid_upto does not end the link');
+    await told(inTime);
+    const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'the in-time notice');
+    assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+    assert.equal(s.utr, inTime.utr);
   });
 });
 

@@ -336,7 +336,12 @@ export class Engine implements RailInbox {
       const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr, n.tr);
       const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
       let outcome: IntakeOutcome = seen ? 'duplicate' : 'ignored';
-      if (v && !isOverdue(v, now, this.cfg.notificationGraceMs) && (await verifications.finish(q, v.refId, 'failure', now, n.reason))) {
+      // Judged by when the bank declined it, as a credit's lateness is: one declined after
+      // valid_upto was no attempt on a payable link, and must not end it while a payment made
+      // in time may still be on its way; one declined in time counts however late its notice.
+      const declinedAt = Math.min(n.at ?? now, now);
+      const inTime = v !== null && (v.validUntil === null || declinedAt < v.validUntil);
+      if (v && inTime && (await verifications.finish(q, v.refId, 'failure', now, n.reason))) {
         await this.emit(q, v.refId, 'verification.failure', now);
         outcome = 'applied';
       }

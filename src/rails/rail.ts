@@ -26,6 +26,8 @@ export interface FailedAttemptNotice {
   tr: string;
   payerVpa: string | null;
   reason: string;
+  /** When the payer's bank declined it, by the bank's clock (unknown: when the notice came). */
+  at?: number;
 }
 
 export type IntakeOutcome = 'applied' | 'refund' | 'duplicate' | 'ignored';

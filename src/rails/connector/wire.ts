@@ -113,7 +113,7 @@ export function toCreditNotice(e: WireCreditEvent): CreditNotice {
 }
 
 export function toFailedAttempt(e: WireCreditEvent): FailedAttemptNotice {
-  return { bankTxnId: e.bank_txn_id, utr: e.utr, tr: e.tr ?? '', payerVpa: e.payer.vpa ?? null, reason: e.reason || 'payer_bank_declined' };
+  return { bankTxnId: e.bank_txn_id, utr: e.utr, tr: e.tr ?? '', payerVpa: e.payer.vpa ?? null, reason: e.reason || 'payer_bank_declined', at: zonedTime(e.credited_at)! };
 }
 
 /**

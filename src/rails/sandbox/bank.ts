@@ -150,6 +150,7 @@ export class SandboxBank implements Rail {
             tr: p.tr ?? '',
             payerVpa: payer.vpa,
             reason: 'payer_bank_declined',
+            at: Number(p.created_at),
           })
         : await this.inbox.credit(this.name, this.creditNotice(p, payer));
     await this.db.query(
