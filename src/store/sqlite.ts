@@ -483,6 +483,12 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   let walFrames = 0; // the WAL's length in frames, by the last checkpoint's count
   let checkpointing: Promise<void> | null = null;
   let lastCheckpoint = 0;
+  // A checkpoint that failed (the disk full, an I/O error) is tried again, a second apart, on the
+  // same thread: it is what starts the WAL over. Turned off instead, as it once was, the WAL grew
+  // without end under load once space came back (SQLite's own checkpoints cannot start it over
+  // while reads hold snapshots) and filled the disk again within seconds.
+  const CHECKPOINT_RETRY_MS = 1000;
+  let checkpointFailing = false;
   const checkpoint = () =>
     (checkpointing ??= (async () => {
       lastCheckpoint = Date.now();
@@ -491,15 +497,19 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
         // Its length, as the checkpoint began: writes go on meanwhile, so all of it copied does
         // not mean that the WAL will start over.
         walFrames = r.log!;
+        checkpointFailing = false;
+      } else if (r) {
+        checkpointFailing = true;
       } else if (checkpoints) {
-        // The thread is gone or failing: SQLite's own checkpoints again.
+        // The thread is gone: SQLite's own checkpoints again.
         checkpoints = null;
         db.pragma('wal_autocheckpoint = 1000');
       }
       checkpointing = null;
     })());
   const checkpointSoon = () => {
-    if (checkpoints && !checkpointing && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) void checkpoint();
+    const every = checkpointFailing ? CHECKPOINT_RETRY_MS : CHECKPOINT_EVERY_MS;
+    if (checkpoints && !checkpointing && Date.now() - lastCheckpoint >= every) void checkpoint();
   };
   // Prepared once: exec() would parse these again for every member.
   const savepoint = db.prepare('SAVEPOINT member');
