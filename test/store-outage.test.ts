@@ -5,9 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gateway, eventually, sleep } from './support/gateway.js';
+import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
 
 /** A small file system of its own (tmpfs) for the SQLite store; mounting one needs privileges. */
 function mountTmpfs(dir: string, size: string) {
@@ -84,7 +85,10 @@ describe('SQLite: the data directory\'s disk fills up, then has space again', { 
     for (let i = 0; i < 400 && refused.length < 20; i++) await life();
     assert.ok(refused.length >= 20, `only ${refused.length} requests failed on a full disk`);
     for (const r of refused) {
-      assert.ok(r.status >= 500, `a ${r.status} on a full disk: ${JSON.stringify(r.json)}`);
+      // Unavailable, try again: not a 500 that reads as a fault to report.
+      assert.equal(r.status, 503, `a ${r.status} on a full disk: ${JSON.stringify(r.json)}`);
+      assert.equal(r.headers.get('retry-after'), '5');
+      assert.match(r.json?.message ?? r.json?.error?.message ?? '', /try again/i);
       // Cashfree's envelope (a create) or pennygate's own (the sandbox's payment).
       const envelope = r.json?.type ? r.json.code && r.json.message : r.json?.error?.code && r.json.error.message;
       assert.ok(envelope, `an answer outside the envelope: ${JSON.stringify(r.json)}`);
@@ -126,5 +130,144 @@ describe('SQLite: the data directory\'s disk fills up, then has space again', { 
     assert.equal(owed.count, 0);
     await sleep(0);
     assert.equal(gw.proc.exitCode, null);
+  });
+});
+
+/**
+ * A TCP proxy in front of PostgreSQL that the test can cut: `refuse` drops every connection and
+ * every new one at once (a server stopped or restarting), `blackhole` accepts and forwards nothing
+ * either way (a frozen server, a network partition), `pass` forwards again.
+ */
+class PgProxy {
+  mode: 'pass' | 'refuse' | 'blackhole' = 'pass';
+  private pairs = new Set<Socket>();
+  private constructor(
+    private server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(target: { host: string; port: number }): Promise<PgProxy> {
+    let proxy!: PgProxy;
+    const server = createServer((down) => {
+      proxy.pairs.add(down);
+      down.on('close', () => proxy.pairs.delete(down));
+      down.on('error', () => undefined);
+      if (proxy.mode === 'refuse') return void down.destroy();
+      if (proxy.mode === 'blackhole') return;
+      const up = createConnection(target);
+      proxy.pairs.add(up);
+      up.on('close', () => (proxy.pairs.delete(up), down.destroy()));
+      down.on('close', () => up.destroy());
+      up.on('error', () => undefined);
+      // Bytes sent while the network is cut are lost, as a partition loses them.
+      up.on('data', (d) => void (proxy.mode === 'pass' && down.write(d)));
+      down.on('data', (d) => void (proxy.mode === 'pass' && up.write(d)));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    proxy = new PgProxy(server, (server.address() as { port: number }).port);
+    return proxy;
+  }
+
+  set(mode: PgProxy['mode']) {
+    this.mode = mode;
+    if (mode === 'refuse') for (const s of this.pairs) s.destroy();
+  }
+
+  close() {
+    for (const s of this.pairs) s.destroy();
+    return new Promise((ok) => this.server.close(ok));
+  }
+}
+
+describe('PostgreSQL goes away under a running gateway, and comes back', { skip: needsPostgres }, () => {
+  let gw: Gateway;
+  let proxy: PgProxy;
+  let drop: () => Promise<void> = async () => {};
+  let m: Awaited<ReturnType<Gateway['merchant']>>;
+  before(async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    const url = new URL(db.url);
+    proxy = await PgProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    gw = await Gateway.start({
+      databaseUrl: url.toString(),
+      env: { LOG_LEVEL: 'warn', PG_CONNECT_TIMEOUT_MS: '1000', PG_STATEMENT_DEADLINE_MS: '2000', REFUND_NOT_FOUND_GRACE_MS: '500' },
+    });
+    m = await gw.merchant('Outage');
+  });
+  after(async () => {
+    await gw?.stop();
+    await proxy?.close();
+    await drop();
+  });
+
+  const rzp = () => ({ authorization: `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}` });
+
+  /** While the store is away: every API answers 503 in its envelope, soon; health stays up. */
+  async function answersUnavailable(upiLink: string, within: number) {
+    const cf = gw.cashfree(m.test_key);
+    const timed = async (what: string, call: () => ReturnType<Gateway['request']>, retryAfter = true) => {
+      const t0 = Date.now();
+      const r = await call();
+      const ms = Date.now() - t0;
+      assert.ok(ms < within, `${what} took ${ms} ms`);
+      assert.equal(r.status, 503, `${what}: ${r.status} ${r.text}`);
+      if (retryAfter) assert.equal(r.headers.get('retry-after'), '5', what);
+      return r.json;
+    };
+    const results = await Promise.all([
+      timed('create', () => cf.createRpd({ verification_id: `down-${Date.now()}`, name: 'John Doe' })),
+      timed('status', () => cf.status({ verification_id: 'up-1' })),
+      timed('validation', () => gw.request('GET', '/v1/fund_accounts/validations?count=1', { headers: rzp() })),
+      timed('payment', () => gw.pay(upiLink, 'success@upi')),
+      timed('admin', () => gw.admin('GET', `/merchants/${m.id}`)),
+    ]);
+    const [create, status, validation, payment, admin] = results;
+    for (const cfBody of [create, status]) {
+      assert.equal(cfBody.type, 'internal_error');
+      assert.match(cfBody.message, /try again/i);
+    }
+    assert.equal(create.code, 'api_error');
+    assert.equal(status.code, 'request_failed');
+    assert.equal(validation.error.code, 'SERVER_ERROR');
+    assert.match(validation.error.description, /try again/i);
+    for (const own of [payment, admin]) assert.deepEqual(Object.keys(own.error), ['code', 'message']);
+    const ready = await timed('readyz', () => gw.request('GET', '/readyz'), false);
+    assert.equal(ready.status, 'not_ready');
+    assert.equal((await gw.request('GET', '/healthz')).status, 200);
+  }
+
+  /** Back: served again without a restart, and the payment taken then goes back. */
+  async function recovers(vid: string) {
+    await eventually(async () => (await gw.request('GET', '/readyz')).status, (s) => s === 200, 15_000, 'ready again');
+    const cf = gw.cashfree(m.test_key);
+    // More requests than the pool has connections: none may meet a connection the outage killed.
+    const lives = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const c = await cf.createRpd({ verification_id: `${vid}-${i}`, name: 'John Doe' });
+        assert.equal(c.status, 200, c.text);
+        const p = await gw.pay(c.json.upi_link, 'success@upi');
+        assert.equal(p.status, 200, p.text);
+        assert.equal((await cf.status({ verification_id: `${vid}-${i}` })).json.status, 'SUCCESS');
+        return p.json.utr as string;
+      }),
+    );
+    for (const utr of lives) assert.equal((await gw.refundsSettled(utr, 15_000)).length, 1);
+    assert.equal(gw.proc.exitCode, null);
+  }
+
+  it('refused (a stop or restart of the server): 503 at once, and served again when it is back', { timeout: 30_000 }, async () => {
+    const cf = gw.cashfree(m.test_key);
+    const before = await cf.createRpd({ verification_id: 'up-1', name: 'John Doe' });
+    assert.equal(before.status, 200);
+    proxy.set('refuse');
+    try {
+      await answersUnavailable(before.json.upi_link, 3_000);
+    } finally {
+      proxy.set('pass');
+    }
+    await recovers('back-1');
   });
 });

@@ -2,6 +2,7 @@
 // API uses. Sign-in takes the admin token and sets an HttpOnly, SameSite=Strict session cookie;
 // every form that changes something carries a CSRF token derived from the session, and a POST
 // from another site is refused before that. No page is in the OpenAPI document.
+import { isStoreUnavailable } from '../store/db.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
@@ -87,9 +88,18 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
 
   app.setErrorHandler((err: any, req, reply) => {
     const session = req.consoleSession;
-    const status = err instanceof ConsoleRefusal ? err.status : err.statusCode && err.statusCode < 500 ? 400 : 500;
-    if (status >= 500) req.log.error({ err }, 'console error');
-    const text = status >= 500 ? 'Something went wrong; the log has the details.' : err instanceof ConsoleRefusal ? err.message : 'That request could not be read.';
+    const down = isStoreUnavailable(err);
+    const status = err instanceof ConsoleRefusal ? err.status : err.statusCode && err.statusCode < 500 ? 400 : down ? 503 : 500;
+    if (status === 503) req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
+    else if (status >= 500) req.log.error({ err }, 'console error');
+    const text =
+      status === 503
+        ? 'The store is unavailable right now. Try again shortly.'
+        : status >= 500
+          ? 'Something went wrong; the log has the details.'
+          : err instanceof ConsoleRefusal
+            ? err.message
+            : 'That request could not be read.';
     return send(reply, layout({ title: status === 404 ? 'Not found' : 'Refused', csrf: session ? sessions.csrf(session) : undefined, flash: { kind: 'error', text }, body: html`` }), status);
   });
   app.setNotFoundHandler((req, reply) =>

@@ -74,3 +74,37 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; serv
   const { openSqlite } = await import('./sqlite.js');
   return openSqlite(opts.dataDir, { server: opts.server });
 }
+
+// PostgreSQL's SQLSTATEs of a store that cannot serve now but may shortly: connection exceptions
+// (class 08), insufficient resources (53: too many connections, disk full, out of memory), and a
+// server shutting down, crashed or starting up (57P01-57P03).
+const PG_UNAVAILABLE = /^(08...|53...|57P0[123])$/;
+const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// What pg and pg-pool say of a connection that died or never came, which carry no code.
+const PG_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
+// SQLite: the disk full, an I/O error, a file made read-only or unopenable, a write lock not
+// given within busy_timeout; and the store stopped after a failed flush (sqlite.ts).
+const SQLITE_UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|PROTOCOL)/;
+
+/**
+ * A store that cannot be reached or written right now (down, restarting, refusing connections,
+ * the disk full), as opposed to a bug or a request the store refused: what a caller should hear
+ * as 503 "try again", and an operator as an outage rather than a stack trace per request.
+ */
+export class StoreUnavailableError extends Error {
+  readonly storeUnavailable = true;
+}
+
+export function isStoreUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown; storeUnavailable?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.storeUnavailable === true) return true;
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (PG_UNAVAILABLE.test(code) || NET_UNAVAILABLE.has(code) || SQLITE_UNAVAILABLE.test(code)) return true;
+    if (typeof e.message === 'string' && PG_LOST.test(e.message)) return true;
+    if (e instanceof AggregateError && e.errors.some(isStoreUnavailable)) return true;
+  }
+  return false;
+}
+
+/** What a store outage is answered with: how long a caller should wait before trying again. */
+export const RETRY_AFTER_SECONDS = 5;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { STORE_CLOCK, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { STORE_CLOCK, StoreUnavailableError, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 import { startWorker } from '../worker-thread.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
 
@@ -341,7 +341,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // store from what is on disk.
   let broken: Error | null = null;
   const stop = (err: Error) =>
-    (broken = new Error(`the SQLite store could not flush its WAL to disk (${err.message}): restart the gateway`, { cause: err }));
+    (broken = new StoreUnavailableError(`the SQLite store could not flush its WAL to disk (${err.message}): restart the gateway`, { cause: err }));
 
   // One flush at a time, of every commit made before it starts; commits go on meanwhile, and
   // the next flush starts when it completes. A group is answered once a flush that started after

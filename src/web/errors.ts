@@ -1,6 +1,7 @@
 // pennygate's own error envelope, for the APIs that are not a provider's dialect (admin,
 // sandbox): {"error": {"code", "message"}}. Caller errors are 4xx, never a 500.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { RETRY_AFTER_SECONDS, isStoreUnavailable } from '../store/db.js';
 
 export interface KnownError {
   status: number;
@@ -23,7 +24,17 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
       return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${message}` } });
     }
     if ((err.statusCode ?? 500) < 500) return reply.code(err.statusCode ?? 400).send({ error: { code: 'invalid_request', message: err.message } });
+    if (isStoreUnavailable(err)) return storeUnavailable(err, req, reply);
     req.log.error({ err }, `${what} error`);
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
   };
+}
+
+/** A store outage (down, refusing connections, the disk full): 503, try again, in pennygate's envelope. */
+export function storeUnavailable(err: { message?: string; code?: unknown }, req: FastifyRequest, reply: FastifyReply) {
+  req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
+  return reply
+    .code(503)
+    .header('retry-after', String(RETRY_AFTER_SECONDS))
+    .send({ error: { code: 'unavailable', message: 'The store is unavailable right now. Try again shortly.' } });
 }

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError, PayoutCapError } from '../../engine/billing.js';
+import { RETRY_AFTER_SECONDS, isStoreUnavailable } from '../../store/db.js';
 
 export class CashfreeError extends Error {
   constructor(
@@ -124,7 +125,15 @@ export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, rep
   else if (err.code === TEXT_REFUSED) out = invalid('invalid_request', err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') out = new CashfreeError(413, 'validation_error', 'invalid_request', 'Request body is too large.');
   else if ((err.statusCode ?? 500) < 500) out = invalid('invalid_request', 'Request body is not valid JSON.');
-  else {
+  else if (isStoreUnavailable(err)) {
+    // The store is down or full: nothing was acknowledged, and the same request may succeed
+    // shortly. 503 with Retry-After, in the operation's own code, rather than a 500 that reads
+    // as a fault of ours to report.
+    req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
+    const [code] = INTERNAL_ERRORS[req.routeOptions.url ?? ''] ?? ['api_error'];
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    out = new CashfreeError(503, 'internal_error', code, 'Service temporarily unavailable. Try again after some time');
+  } else {
     req.log.error({ err }, 'unhandled error');
     const [code, message] = INTERNAL_ERRORS[req.routeOptions.url ?? ''] ?? ['api_error', 'something went wrong, please try after some time'];
     out = new CashfreeError(500, 'internal_error', code, message);

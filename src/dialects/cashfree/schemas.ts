@@ -89,4 +89,5 @@ export const errorResponses = {
   422: ErrorBody,
   429: ErrorBody,
   500: ErrorBody,
+  503: ErrorBody,
 };
