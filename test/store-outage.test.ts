@@ -270,4 +270,18 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     }
     await recovers('back-1');
   });
+  it('silent (a frozen server, a partition): 503 within the deadlines, never a hang, and served again', { timeout: 30_000 }, async () => {
+    const cf = gw.cashfree(m.test_key);
+    const before = await cf.createRpd({ verification_id: 'up-2', name: 'John Doe' });
+    assert.equal(before.status, 200);
+    proxy.set('blackhole');
+    try {
+      // A connection within PG_CONNECT_TIMEOUT_MS (1 s here), a statement within
+      // PG_STATEMENT_DEADLINE_MS (2 s): 503 well before a client gives up.
+      await answersUnavailable(before.json.upi_link, 5_000);
+    } finally {
+      proxy.set('pass');
+    }
+    await recovers('back-2');
+  });
 });

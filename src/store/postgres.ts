@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { STORE_CLOCK, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { STORE_CLOCK, StoreUnavailableError, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
 const MIGRATION_LOCK = 7264001;
@@ -22,6 +22,39 @@ const PREPARE = process.env.PG_PREPARE !== 'false';
 const idleSetting = Number(process.env.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000);
 const IDLE_IN_TX_MS = Number.isFinite(idleSetting) && idleSetting > 0 ? Math.round(idleSetting) : 0;
 const BEGIN = IDLE_IN_TX_MS > 0 ? `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}` : 'BEGIN';
+
+// A server that stops answering without closing its sockets (frozen, paused, cut off by the
+// network) would otherwise hold every request that reaches the store, and /readyz, until TCP gave
+// up on it, minutes on, while the pool's queue grew. A connection not made within
+// PG_CONNECT_TIMEOUT_MS (or not free in the pool by then) fails; a statement without an answer
+// within PG_STATEMENT_DEADLINE_MS fails too, and its connection is dropped: its answer, should it
+// still come, would be read by the next caller. Either is answered 503, try again, and nothing is
+// acknowledged. The gateway's statements take milliseconds; a row lock held by a frozen instance
+// is freed by IDLE_IN_TX_MS, below the deadline. Migrations run without it (an index built
+// concurrently may take minutes).
+const positive = (v: string | undefined, fallback: number) => {
+  const n = Number(v ?? fallback);
+  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+};
+const CONNECT_TIMEOUT_MS = positive(process.env.PG_CONNECT_TIMEOUT_MS, 5_000);
+const STATEMENT_DEADLINE_MS = positive(process.env.PG_STATEMENT_DEADLINE_MS, 15_000);
+
+/** `running` on `client`, failed at the deadline, which also ends the client's connection. */
+function withDeadline<T>(client: pg.PoolClient | pg.Client, running: Promise<T>, lose: (err: Error) => void): Promise<T> {
+  if (STATEMENT_DEADLINE_MS === 0) return running;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new StoreUnavailableError(`the database did not answer within ${STATEMENT_DEADLINE_MS} ms (PG_STATEMENT_DEADLINE_MS)`);
+      lose(err);
+      // The statement in flight then fails as its connection ends; its failure is this one.
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      reject(err);
+    }, STATEMENT_DEADLINE_MS);
+  });
+  return Promise.race([running, late]).finally(() => clearTimeout(timer));
+}
+
 interface Statement { text: string; name?: string }
 const statements = new Map<string, Statement>();
 let names = 0;
@@ -61,6 +94,8 @@ function heedLoss(client: pg.PoolClient) {
   const heard = (err: Error) => (lost ??= err);
   client.on('error', heard);
   return {
+    /** The connection is not to be used again (a statement missed its deadline). */
+    lose: heard,
     release() {
       client.removeListener('error', heard);
       client.release(lost);
@@ -72,24 +107,47 @@ function heedLoss(client: pg.PoolClient) {
 const MAX_SYNC_RTT_MS = 200;
 
 export function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_POOL_SIZE ?? 10),
+    ...(CONNECT_TIMEOUT_MS ? { connectionTimeoutMillis: CONNECT_TIMEOUT_MS } : {}),
+  });
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
   });
-  const on = (c: pg.Pool | pg.PoolClient, inTx = false): Queryable => ({
+  /** `client`'s statements; `lose` (with a deadline) drops the connection once one misses it. */
+  const on = (c: pg.PoolClient, inTx: boolean, lose?: (err: Error) => void): Queryable => {
+    const run = (s: Statement, values: unknown[]) => {
+      const q = c.query({ ...s, values });
+      return lose ? withDeadline(c, q, lose) : q;
+    };
+    return {
+      query: async <T = Row>(sql: string, params: unknown[] = []) => {
+        const values = params.map((p) => (p === undefined ? null : p));
+        try {
+          return (await run(toPg(sql), values)).rows as T[];
+        } catch (err) {
+          if (!isStalePlan(err)) throw err;
+          forget(sql);
+          if (inTx) throw err; // the transaction is aborted: tx() runs it again
+          return (await run(toPg(sql), values)).rows as T[];
+        }
+      },
+    };
+  };
+  // One statement outside a transaction, on a connection of its own from the pool (as pool.query
+  // would take one), so that a statement past its deadline drops that connection.
+  const direct: Queryable = {
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
-      const values = params.map((p) => (p === undefined ? null : p));
+      const client = await pool.connect();
+      const watch = heedLoss(client);
       try {
-        return (await c.query({ ...toPg(sql), values })).rows as T[];
-      } catch (err) {
-        if (!isStalePlan(err)) throw err;
-        forget(sql);
-        if (inTx) throw err; // the transaction is aborted: tx() runs it again
-        return (await c.query({ ...toPg(sql), values })).rows as T[];
+        return await on(client, false, watch.lose).query<T>(sql, params);
+      } finally {
+        watch.release();
       }
     },
-  });
-  const direct = on(pool);
+  };
   // The server's clock less this host's, measured by the middle of a round trip (off by at most
   // half of it): instances on several hosts disagree by seconds or more, the server is one. Of a
   // few round trips the shortest is kept, and none slower than MAX_SYNC_RTT_MS is taken: under
@@ -101,7 +159,7 @@ export function openPostgres(url: string): Db {
     let best: { rtt: number; offset: number } | null = null;
     for (let i = 0; i < 3; i++) {
       const sent = Date.now();
-      const [r] = (await pool.query(`SELECT ${STORE_CLOCK.postgres} AS now`)).rows;
+      const [r] = await direct.query(`SELECT ${STORE_CLOCK.postgres} AS now`);
       const back = Date.now();
       const sample = { rtt: back - sent, offset: Number(r.now) - Math.round((sent + back) / 2) };
       if (!best || sample.rtt < best.rtt) best = sample;
@@ -130,12 +188,13 @@ export function openPostgres(url: string): Db {
         const client = await pool.connect();
         const watch = heedLoss(client);
         try {
-          await client.query(BEGIN);
-          const out = await fn(on(client, true));
-          await client.query('COMMIT');
+          await withDeadline(client, client.query(BEGIN), watch.lose);
+          const out = await fn(on(client, true, watch.lose));
+          // A COMMIT past its deadline may yet commit: its caller is told of a failure, never a success.
+          await withDeadline(client, client.query('COMMIT'), watch.lose);
           return out;
         } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
+          await withDeadline(client, client.query('ROLLBACK'), watch.lose).catch(() => undefined);
           // Rolled back whole, so running it again is safe; a stale plan is renamed by then.
           if (!isStalePlan(err) || attempt >= 3) throw err;
         } finally {
@@ -162,7 +221,7 @@ export function openPostgres(url: string): Db {
           await new Promise((r) => setTimeout(r, IDLE_IN_TX_MS > 0 ? Math.min(200, IDLE_IN_TX_MS / 4) : 200));
         }
         try {
-          return await fn({ ...on(client), exec: async (sql: string) => void (await client.query(sql)) });
+          return await fn({ ...on(client, false), exec: async (sql: string) => void (await client.query(sql)) });
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         }
