@@ -34,25 +34,28 @@ const free = (dir: string) => {
 };
 
 describe('SQLite: the data directory\'s disk fills up, then has space again', { skip: needsTmpfs }, () => {
-  let mnt = '';
-  let gw: Gateway;
-  before(async () => {
-    mnt = mkdtempSync(join(tmpdir(), 'pennygate-full-'));
+  it('answers errors while full, acknowledges only what it kept, and serves again once space returns', { timeout: 60_000 }, async () => {
+    // Mounted and unmounted here, not in hooks: a run filtered by test name runs a suite's
+    // before hook but not always its after hook, and would leave the mount behind.
+    const mnt = mkdtempSync(join(tmpdir(), 'pennygate-full-'));
     mountTmpfs(mnt, '40m');
-    gw = await Gateway.start({
-      dataDir: join(mnt, 'data'),
-      env: { LOG_LEVEL: 'warn', SANDBOX_WRITES_PER_MINUTE: '0', REFUND_NOT_FOUND_GRACE_MS: '500', REFUND_POLL_CAP_MS: '300' },
-    });
-  });
-  after(async () => {
-    await gw?.stop();
-    if (mnt) {
+    let gw: Gateway | undefined;
+    try {
+      gw = await Gateway.start({
+        dataDir: join(mnt, 'data'),
+        env: { LOG_LEVEL: 'warn', SANDBOX_WRITES_PER_MINUTE: '0', REFUND_NOT_FOUND_GRACE_MS: '500', REFUND_POLL_CAP_MS: '300' },
+      });
+      await diskFillsAndEmpties(gw, mnt);
+    } finally {
+      await gw?.stop();
       unmount(mnt);
       rmSync(mnt, { recursive: true, force: true });
     }
   });
+});
 
-  it('answers errors while full, acknowledges only what it kept, and serves again once space returns', { timeout: 60_000 }, async () => {
+async function diskFillsAndEmpties(gw: Gateway, mnt: string) {
+  {
     const m = await gw.merchant('Disk');
     const cf = gw.cashfree(m.test_key);
     const answered: { vid: string; refId: string }[] = [];
@@ -130,8 +133,8 @@ describe('SQLite: the data directory\'s disk fills up, then has space again', { 
     assert.equal(owed.count, 0);
     await sleep(0);
     assert.equal(gw.proc.exitCode, null);
-  });
-});
+  }
+}
 
 /**
  * A TCP proxy in front of PostgreSQL that the test can cut: `refuse` drops every connection and
