@@ -44,7 +44,10 @@ export class BankIntake {
   async notification(raw: string, headers: Record<string, string | string[] | undefined>): Promise<NotificationAnswer> {
     const ts = header(headers, NOTIFY_TIMESTAMP);
     const sig = header(headers, NOTIFY_SIGNATURE);
-    const problem = signatureProblem(signNotification(this.cfg.secret, ts ?? '', raw), ts, sig, this.cfg.toleranceMs);
+    // The window, the guard's record and its sweep all read the store's clock: by each instance's
+    // own, an instance ahead swept a signature that one behind still took as fresh (a replay).
+    const now = this.db.clock();
+    const problem = signatureProblem(signNotification(this.cfg.secret, ts ?? '', raw), ts, sig, this.cfg.toleranceMs, now);
     if (problem) return this.refuse(problem);
     let parsed: unknown;
     try {
@@ -57,7 +60,7 @@ export class BankIntake {
     // The replay guard: a signature is taken once (a fresh delivery has a fresh timestamp).
     const fresh = await this.db.query(
       'INSERT INTO bank_notification_signatures (signature, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING signature',
-      [sig, Date.now()],
+      [sig, now],
     );
     if (fresh.length === 0) return this.refuse('replayed');
     try {
@@ -151,7 +154,8 @@ export class BankIntake {
 
   /** True when it read the bank's list to its end. */
   private async pullPages(): Promise<boolean> {
-    await this.db.query('DELETE FROM bank_notification_signatures WHERE received_at < ?', [Date.now() - 2 * this.cfg.toleranceMs]);
+    // Kept until no instance could take its timestamp again (by the store's clock, as it was taken).
+    await this.db.query('DELETE FROM bank_notification_signatures WHERE received_at < ?', [this.db.clock() - 2 * this.cfg.toleranceMs]);
     for (let page = 0; page < 50; page++) {
       const [row] = await this.db.query('SELECT cursor FROM bank_cursors WHERE rail = ?', [this.rail.name]);
       const cursor: string | null = row?.cursor ?? null;
