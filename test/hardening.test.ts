@@ -166,3 +166,30 @@ describe('guessing the admin token', () => {
     assert.equal(signIn.status, 429);
   });
 });
+
+describe('guessing the admin token behind a trusted proxy', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start({ env: { TRUSTED_PROXIES: '127.0.0.1/32' } });
+  });
+  after(() => gw?.stop());
+
+  it("holds up the guesser's address at the console sign-in, not every client of the proxy", async () => {
+    const signIn = (token: string, from: string) =>
+      fetch(`${gw.url}/console/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', 'x-forwarded-for': from },
+        body: new URLSearchParams({ token }),
+        redirect: 'manual',
+      });
+    for (let i = 0; i < 10; i++) assert.equal((await signIn(`guess-${i}`, '203.0.113.9')).status, 401);
+    assert.equal((await signIn(ADMIN_TOKEN, '203.0.113.9')).status, 429);
+    // The operator, behind the same proxy, still signs in: a stranger's guesses cannot lock the console.
+    const operator = await signIn(ADMIN_TOKEN, '198.51.100.7');
+    assert.equal(operator.status, 303, await operator.text());
+    assert.match(operator.headers.get('set-cookie') ?? '', /^pg_console=/);
+    // The guesser waits at the admin API too: one count per address, whichever door.
+    const admin = await gw.request('GET', '/admin/merchants', { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-forwarded-for': '203.0.113.9' } });
+    assert.equal(admin.status, 429, admin.text);
+  });
+});

@@ -17,7 +17,7 @@ export class TokenGuesses {
     this.trusted = cidrMatcher(trustedProxies);
   }
 
-  /** The caller's address, read through TRUSTED_PROXIES (the console keeps the socket's, as documented). */
+  /** The caller's address, read through TRUSTED_PROXIES. */
   addressOf(req: FastifyRequest): string {
     return clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.trusted);
   }

@@ -164,19 +164,22 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
   app.get('/login', hide, async (req, reply) => (req.consoleSession ? reply.redirect('/console', 303) : send(reply, loginPage())));
 
   // Guessing the token from one address is slowed to a few tries per quarter hour (per instance),
-  // counted with the admin API's and the sandbox's wrong tokens.
+  // counted with the admin API's and the sandbox's wrong tokens. The address is read through
+  // TRUSTED_PROXIES as theirs is: by the proxy's own, a stranger's ten guesses locked every
+  // operator behind that proxy out of the console.
   const guesses = tokenGuesses(s.cfg);
   app.post('/login', hide, async (req, reply) => {
-    if (guesses.wait(req.ip)) {
+    const address = guesses.addressOf(req);
+    if (guesses.wait(address)) {
       return send(reply, loginPage('Too many wrong tokens from this address: wait a quarter of an hour.'), 429);
     }
     const token = form(req).token;
     if (typeof token !== 'string' || !token || !equal(token, s.cfg.adminToken)) {
-      req.log.warn({ ip: req.ip }, 'console sign-in refused');
-      guesses.failed(req.ip);
+      req.log.warn({ ip: address }, 'console sign-in refused');
+      guesses.failed(address);
       return send(reply, loginPage('That is not the admin token.'), 401);
     }
-    guesses.succeeded(req.ip);
+    guesses.succeeded(address);
     const { value } = sessions.issue();
     reply.header(
       'set-cookie',
