@@ -154,6 +154,26 @@ describe('sandbox writes per address', () => {
   });
 });
 
+describe('sandbox writes per address behind a trusted proxy', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start({ env: { SANDBOX_WRITES_PER_MINUTE: '2', TRUSTED_PROXIES: '127.0.0.1/32' } });
+  });
+  after(() => gw?.stop());
+
+  it("counts each caller the proxy names, so one caller's writes do not use up everyone's", async () => {
+    const m = await gw.merchant('Proxied');
+    const link = (await gw.cashfree(m.test_key).createRpd({ verification_id: 'px-1' })).json.upi_link;
+    const payFrom = (caller: string) =>
+      gw.request('POST', '/sandbox/upi/pay', { headers: { 'x-forwarded-for': caller }, body: { upi_link: link, payer_vpa: 'success@upi' } });
+    assert.equal((await payFrom('203.0.113.1')).status, 200);
+    assert.equal((await payFrom('203.0.113.1')).status, 200);
+    assert.equal((await payFrom('203.0.113.1')).status, 429);
+    const other = await payFrom('203.0.113.2');
+    assert.equal(other.status, 200, other.text);
+  });
+});
+
 describe('sandbox with a live connector configured', () => {
   let gw: Gateway;
   before(async () => {

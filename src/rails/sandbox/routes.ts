@@ -8,6 +8,7 @@ import { SANDBOX_PAYERS } from './directory.js';
 import { sandboxMobileApi } from './mobile-routes.js';
 import { SandboxAuthError, sandboxReader, type SandboxReader } from './auth.js';
 import { addressKey } from '../../web/limits.js';
+import { cidrMatcher, clientAddress } from '../../engine/cidr.js';
 
 const PayBody = Type.Object({
   upi_link: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -52,10 +53,14 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
   // write only so often: the sandbox cannot be used to fill the database. Counted by the
   // gateway's limiter, as the API's limits are: in the database on PostgreSQL, so that instances
   // sharing it admit the budget together (not once each) and a restart does not refill it.
+  // The caller is read through TRUSTED_PROXIES, as for the API's limits: by the socket's address,
+  // every client of a reverse proxy shared one allowance, and one of them could use it all up.
+  const trusted = cidrMatcher(s.cfg.access.trustedProxies);
   const limitWrites = async (req: FastifyRequest, reply: FastifyReply) => {
     const limit = s.cfg.sandbox.writesPerMinute;
     if (!limit) return;
-    const d = await s.limiter.take(`sandbox ${addressKey(req.ip)}`, limit);
+    const caller = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted);
+    const d = await s.limiter.take(`sandbox ${addressKey(caller)}`, limit);
     if (!d.allowed) {
       reply.header('retry-after', String(d.resetSeconds));
       throw new SandboxError(TOO_MANY, `Too many sandbox payments from this address; try again in ${d.resetSeconds} s.`);
