@@ -125,6 +125,17 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): numbe
   return n;
 }
 
+/**
+ * A switch: `true` or `false`, else the default when unset. Anything else stops the start: read
+ * as "not false", SANDBOX_ENABLED=0 turned the sandbox on, on a live instance too.
+ */
+function flag(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new SettingError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
 /** Reads a secret from the environment, else from a file under DATA_DIR, creating it once. */
 function persistentSecret(dataDir: string, file: string, make: () => string): { value: string; path: string } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -172,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refundAlertMs: num(env, 'REFUND_ALERT_HOURS', 48, 0.0001) * 3_600_000,
     sandbox: {
       // Off by default once a live connector is configured: a production gateway serves no simulator.
-      enabled: env.SANDBOX_ENABLED ? env.SANDBOX_ENABLED !== 'false' : !env.BANK_CONNECTOR_URL,
+      enabled: flag(env, 'SANDBOX_ENABLED', !env.BANK_CONNECTOR_URL),
       payeeVpa: env.SANDBOX_PAYEE_VPA || 'pennygate@sandbox',
       payeeName: env.SANDBOX_PAYEE_NAME || 'pennygate',
       refundSettleMs: num(env, 'SANDBOX_REFUND_SETTLE_MS', 1000),
@@ -189,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refundReviewAfterMs: num(env, 'REFUND_REVIEW_HOURS', 24, 0.0001) * 3_600_000,
     redirectWindowMs: num(env, 'REDIRECT_WINDOW_SECONDS', 300) * 1000,
     http: httpLimits(env),
-    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookAllowPrivate: flag(env, 'WEBHOOK_ALLOW_PRIVATE', false),
     mobileRailTimeoutMs: num(env, 'MOBILE_RAIL_TIMEOUT_MS', 10_000, 100),
     mobilePayoutNotSentAfterMs: num(env, 'MOBILE_PAYOUT_NOT_SENT_AFTER_MS', 600_000, 1000),
     webhook: {

@@ -106,6 +106,34 @@ describe('secret key', () => {
 });
 
 describe('sandbox switch', () => {
+  it('refuses to start on a switch it cannot read as true or false, rather than guess: SANDBOX_ENABLED=0 served the sandbox', async () => {
+    // A live instance, whose sandbox is off unless the operator turns it on.
+    const live = {
+      BANK_CONNECTOR_URL: 'http://127.0.0.1:9',
+      BANK_CONNECTOR_SECRET: 'a-connector-secret-0123',
+      LIVE_PAYEE_VPA: 'acme@examplebank',
+      LIVE_PAYEE_NAME: 'Acme',
+      LIVE_MCC: '6012',
+    };
+    const start = async (env: Record<string, string>) => {
+      let gw: Gateway;
+      try {
+        gw = await Gateway.start({ env: { ...live, ...env } });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      const sandbox = (await gw.request('GET', '/sandbox/upi/payers')).status;
+      await gw.stop();
+      return `started, /sandbox answering ${sandbox}`;
+    };
+    for (const value of ['0', 'no', 'False', 'off']) {
+      assert.match(await start({ SANDBOX_ENABLED: value }), /SANDBOX_ENABLED must be true or false/, `SANDBOX_ENABLED=${value}`);
+    }
+    for (const value of ['1', 'yes', 'TRUE']) {
+      assert.match(await start({ WEBHOOK_ALLOW_PRIVATE: value }), /WEBHOOK_ALLOW_PRIVATE must be true or false/, `WEBHOOK_ALLOW_PRIVATE=${value}`);
+    }
+  });
+
   it('serves no /sandbox and no "pay as" buttons when SANDBOX_ENABLED=false', async () => {
     const gw = await Gateway.start({ env: { SANDBOX_ENABLED: 'false' } });
     try {
