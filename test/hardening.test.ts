@@ -53,6 +53,30 @@ describe('hardening', () => {
     }
   });
 
+  it('tells every cache to keep no copy of an answer carrying secrets or personal data', async () => {
+    const key = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret };
+    const basic = { authorization: `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}` };
+    const fav = await gw.request('GET', '/v1/fund_accounts/validations', { headers: basic });
+    const created = await gw.admin('POST', '/merchants', { name: 'Uncached' });
+    const answers = {
+      'merchant created (its client secret)': created,
+      'key issued': await gw.admin('POST', `/merchants/${created.json.id}/keys`, { mode: 'test' }),
+      'merchant read': await gw.admin('GET', `/merchants/${m.id}`),
+      'webhook set (its secret)': await gw.admin('PUT', `/merchants/${created.json.id}/webhook`, { url: 'https://1.1.1.1/hooks', dialect: 'razorpayx' }),
+      'remitter status (the payer)': await gw.request('GET', '/verification/remitter/status?verification_id=h-1', { headers: key }),
+      'validations listed': fav,
+      'reverse penny drop created': await gw.cashfree(created.json.test_key).createRpd({ verification_id: 'h-nostore', name: 'John Doe' }),
+      'name match': await gw.request('POST', '/verification/name-match', { headers: key, body: { verification_id: 'nm-nostore', name_1: 'John Doe', name_2: 'John Doe' } }),
+      'refused': await gw.request('GET', '/verification/remitter/status?verification_id=h-1', { headers: { ...key, 'x-client-secret': 'wrong' } }),
+    };
+    for (const [what, r] of Object.entries(answers)) {
+      assert.ok(r.status < 500, `${what}: ${r.status} ${r.text}`);
+      assert.equal(r.headers.get('cache-control'), 'no-store', what);
+    }
+    // What is public and the same for everyone keeps its own rule.
+    assert.match((await gw.request('GET', '/assets/rpd.js')).headers.get('cache-control') ?? '', /max-age/);
+  });
+
   it("keeps a logo's address from writing the hosted page's policy: only a plain host name is taken", async () => {
     for (const logo_url of [
       'https://cdn.example;script-src/logo.png',

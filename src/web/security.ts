@@ -1,6 +1,6 @@
 // Headers every answer carries: browsers must not sniff a JSON error into HTML, nor leak the
-// hosted page's address (it holds the verification's short code) to other sites; HTML gets a
-// content security policy even when a handler set none.
+// hosted page's address (it holds the verification's short code) to other sites, nor cache what
+// a handler did not mark cacheable; HTML gets a content security policy even when a handler set none.
 import type { FastifyInstance } from 'fastify';
 
 /** For HTML that sets no policy of its own (error pages, 404s): nothing may load or frame it. */
@@ -10,6 +10,9 @@ export function securityHeaders(app: FastifyInstance) {
   app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
+    // Answers carry client secrets, webhook secrets and payers' accounts: no cache (a proxy's, the
+    // browser's disk) may keep one. What is public and the same for everyone sets its own rule.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', DEFAULT_HTML_CSP);
