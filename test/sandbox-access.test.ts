@@ -96,6 +96,25 @@ describe('sandbox access', () => {
     assert.equal((await gw.request('GET', '/sandbox/upi/payouts', { headers: admin })).json.items.length, 1);
   });
 
+  it("holds a merchant's fences: its key read from off its allowlist is refused, as the APIs refuse it", async () => {
+    const c = await gw.merchant('Sandbox Fenced');
+    const created = await gw.cashfree(c.test_key).createRpd({ verification_id: 'sbx-fenced', name: 'John Doe' });
+    const paid = await gw.pay(created.json.upi_link, 'success@upi');
+    const path = `/sandbox/upi/payments/${paid.json.utr}`;
+    assert.equal((await gw.request('GET', path, { headers: cashfreeHeaders(c.test_key) })).status, 200);
+    // The tests call from 127.0.0.1, which the allowlist leaves out.
+    assert.equal((await gw.admin('PUT', `/merchants/${c.id}/ip-allowlist`, { cidrs: ['203.0.113.7/32'] })).status, 200);
+    assert.equal((await gw.cashfree(c.test_key).status({ verification_id: 'sbx-fenced' })).status, 403);
+    for (const read of [path, '/sandbox/upi/payouts']) {
+      for (const headers of [cashfreeHeaders(c.test_key), basic(c.test_key)]) {
+        const r = await gw.request('GET', read, { headers });
+        assert.equal(r.status, 403, `${read}: ${r.text}`);
+        assert.equal(r.json.error.code, 'ip_not_allowed');
+        assert.equal(r.json.payer_vpa, undefined);
+      }
+    }
+  });
+
   it('never pays a live intent, and a refused payment records nothing', async () => {
     // A live verification, as a live connector would have made it.
     const rw = new Database(join(gw.dataDir, 'pennygate.db'));

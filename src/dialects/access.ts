@@ -44,6 +44,7 @@ export function accessGate(s: Services) {
 
   return {
     addressOf,
+    fences,
     /** Before credentials are read. */
     async perIp(req: FastifyRequest, reply: FastifyReply): Promise<Refusal | null> {
       const d = await rateLimitPerIp(s, addressOf(req), reply);

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../services.js';
 import { SandboxError } from './bank.js';
 import { tokenGuesses } from '../../admin/guesses.js';
+import { accessGate, type Refusal } from '../../dialects/access.js';
 
 const digest = (v: string) => createHash('sha256').update(v).digest();
 
@@ -56,5 +57,31 @@ export async function sandboxReader(s: Services, req: FastifyRequest): Promise<S
   const p = await s.merchants.authenticate(key.id, key.secret);
   if (!p) throw new SandboxAuthError(401, 'unauthorized', 'Invalid client id and secret combination.');
   if (p.mode !== 'test') throw new SandboxAuthError(403, 'test_key_required', 'The sandbox serves test keys only.');
+  // The merchant's fences hold here as at the APIs: a key used from off its allowlist (without a
+  // valid x-cf-signature) read the payments it could not read there, and learnt the key was good.
+  const refusal = await gates(s).fences(req, p);
+  if (refusal) throw fenced(refusal);
   return { operator: false, merchantId: p.merchant.id };
+}
+
+const gateOf = new WeakMap<Services, ReturnType<typeof accessGate>>();
+function gates(s: Services) {
+  let g = gateOf.get(s);
+  if (!g) gateOf.set(s, (g = accessGate(s)));
+  return g;
+}
+
+function fenced(r: Refusal): SandboxAuthError {
+  switch (r.kind) {
+    case 'ip_not_allowed':
+      return new SandboxAuthError(403, 'ip_not_allowed', `IP not whitelisted: your current ip is ${r.address}.`);
+    case 'signature_missing':
+      return new SandboxAuthError(403, 'signature_missing', 'x-cf-signature missing in the request header.');
+    case 'signature_invalid':
+      return new SandboxAuthError(403, 'signature_invalid', 'x-cf-signature is not valid.');
+    case 'wrong_environment':
+      return new SandboxAuthError(403, 'test_key_not_served', 'This instance serves no test keys (KEY_MODES).');
+    default:
+      return new SandboxAuthError(403, 'forbidden', 'The key may not be used from here.');
+  }
 }
