@@ -265,12 +265,18 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     const cf = gw.cashfree(m.test_key);
     const before = await cf.createRpd({ verification_id: 'up-1', name: 'John Doe' });
     assert.equal(before.status, 200);
+    const from = gw.output.length;
     proxy.set('refuse');
     try {
       await answersUnavailable(before.json.upi_link, 3_000);
+      await sleep(1_000); // twenty job polls at this gateway's 50 ms
     } finally {
       proxy.set('pass');
     }
+    // The background loops say so once (a warning, no stack), not once per turn as errors.
+    const loops = gw.output.slice(from).split('\n').filter((l) => /job poll failed|lease renewal failed|expiry sweep failed/.test(l));
+    assert.ok(loops.length >= 1 && loops.length <= 3, `${loops.length} lines:\n${loops.slice(0, 5).join('\n')}`);
+    for (const l of loops) assert.match(l, /"level":40/);
     await recovers('back-1');
   });
   it('silent (a frozen server, a partition): 503 within the deadlines, never a hang, and served again', { timeout: 30_000 }, async () => {

@@ -3,12 +3,14 @@
 // more commits for every link, paid or not. Every instance sweeps; the store hands each row to
 // one of them.
 import type { Logger } from '../engine/verifications.js';
+import { loopFailureLog } from './outage-log.js';
 
 export interface Sweeper {
   stop(): Promise<void>;
 }
 
 export function startExpirySweep(expireDue: (limit: number) => Promise<number>, everyMs: number, log: Logger, batch = 200): Sweeper {
+  const failed = loopFailureLog(log, 'the expiry sweep failed; it runs again shortly');
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -20,7 +22,7 @@ export function startExpirySweep(expireDue: (limit: number) => Promise<number>, 
         try {
           more = (await expireDue(batch)) === batch;
         } catch (err) {
-          log.error({ err }, 'the expiry sweep failed; it runs again shortly');
+          failed(err);
           more = false;
         }
       }

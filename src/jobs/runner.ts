@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import { bury, claim, complete, extendLeases, failed, handBack, purgeDone, reschedule, type Job } from './queue.js';
 import { backoffMs } from '../engine/state.js';
+import { loopFailureLog } from './outage-log.js';
 
 /** A handler either finishes its job or names when to run it again. Throwing retries with backoff. */
 /** Finished jobs are kept a week (for inspection), then purged, checked every ten minutes. */
@@ -46,6 +47,8 @@ export class JobRunner {
   private polling = false;
   private again = false;
   private inPoll: Promise<void> = Promise.resolve();
+  private pollFailed?: (err: unknown) => void;
+  private renewalFailed?: (err: unknown) => void;
 
   constructor(
     private db: Db,
@@ -64,9 +67,7 @@ export class JobRunner {
   private async renewLeases() {
     if (this.held.size === 0) return;
     const ids = [...this.held];
-    await extendLeases(this.db, this.worker, ids, this.opts.leaseMs).catch((err) =>
-      this.opts.log.error({ err }, 'lease renewal failed'),
-    );
+    await extendLeases(this.db, this.worker, ids, this.opts.leaseMs).catch((this.renewalFailed ??= loopFailureLog(this.opts.log, 'lease renewal failed')));
   }
 
   /** Called after a commit that enqueued work, so it starts now rather than at the next poll. */
@@ -119,7 +120,7 @@ export class JobRunner {
         }
       }
     } catch (err) {
-      this.opts.log.error({ err }, 'job poll failed');
+      (this.pollFailed ??= loopFailureLog(this.opts.log, 'job poll failed'))(err);
     } finally {
       this.polling = false;
       const again = this.again;
