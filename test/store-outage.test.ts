@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync, statfsSync, unlinkSync, writeFileSync } 
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
 
 /** A small file system of its own (tmpfs) for the SQLite store; mounting one needs privileges. */
 function mountTmpfs(dir: string, size: string) {
@@ -112,8 +112,9 @@ async function diskFillsAndEmpties(gw: Gateway, mnt: string) {
       }),
     );
     assert.deepEqual(failures, [], `requests failed after space came back (the WAL grew to ${longestWal} bytes); the output ends:\n${gw.output.slice(-1500)}`);
-    // The checkpoints that start the WAL over came back with the space (about 4,000 pages at most).
-    assert.ok(longestWal < 24 * 1024 * 1024, `the WAL grew to ${longestWal} bytes`);
+    // The checkpoints that start the WAL over came back with the space: the WAL stays well short
+    // of the 40 MB disk (about 19 MB measured on a quiet machine; ~4,000 pages is the usual most).
+    assert.ok(longestWal < 32 * 1024 * 1024, `the WAL grew to ${longestWal} bytes`);
 
     // Every create answered is there, and every payment answered goes back exactly once.
     for (const a of answered) {
@@ -196,7 +197,8 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     url.port = String(proxy.port);
     gw = await Gateway.start({
       databaseUrl: url.toString(),
-      env: { LOG_LEVEL: 'warn', PG_CONNECT_TIMEOUT_MS: '1000', PG_STATEMENT_DEADLINE_MS: '2000', REFUND_NOT_FOUND_GRACE_MS: '500' },
+      // A mobile drop's safety net runs three rail timeouts after it was made: 10 s here.
+      env: { LOG_LEVEL: 'warn', PG_CONNECT_TIMEOUT_MS: '1000', PG_STATEMENT_DEADLINE_MS: '2000', REFUND_NOT_FOUND_GRACE_MS: '500', MOBILE_RAIL_TIMEOUT_MS: '3000' },
     });
     m = await gw.merchant('Outage');
   });
@@ -278,6 +280,43 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     assert.ok(loops.length >= 1 && loops.length <= 3, `${loops.length} lines:\n${loops.slice(0, 5).join('\n')}`);
     for (const l of loops) assert.match(l, /"level":40/);
     await recovers('back-1');
+  });
+  it('a mobile penny drop whose store fails after its payout went out: 502 with its reference_id, read back once the store is back, paid once', { timeout: 45_000 }, async () => {
+    const headers = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret, 'x-api-version': '2024-12-01' };
+    const vid = 'outage-drop-1';
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Testing the entire flow for penny drop verification' };
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const made = async () => (await gw.request('GET', '/sandbox/upi/payouts?vpa=slow.bank%40upi', { headers: admin })).json.items as { key: string }[];
+    const before = (await made()).length;
+    // 9444444444's bank answers a payout it has made only after SANDBOX_SLOW_PAYOUT_MS: the
+    // store goes away in between.
+    const pending = gw.request('POST', '/verification/mobile/penny-drop', {
+      headers,
+      body: { verification_id: vid, mobile_number: '9444444444', name: 'John Doe', user_consent: consent },
+    });
+    await eventually(made, (items) => items.length > before, 5_000, 'the payout at the bank');
+    proxy.set('refuse');
+    let r;
+    try {
+      r = await pending;
+    } finally {
+      proxy.set('pass');
+    }
+    // Not a plain "try again" (a merchant would pay again under a new id): the documented 502
+    // with the drop's reference_id, to read back.
+    assert.equal(r.status, 502, r.text);
+    assert.equal(r.json.code, 'verification_failed');
+    const refId = r.json.error?.reference_id;
+    assert.ok(Number.isInteger(refId), r.text);
+    const read = await eventually(
+      () => gw.request('GET', `/verification/mobile/penny-drop?verification_id=${vid}`, { headers }),
+      (x) => x.status === 200,
+      25_000,
+      'the outcome read back',
+    );
+    assert.equal(read.json.status, 'VALID', read.text);
+    assert.equal(read.json.reference_id, refId);
+    assert.equal((await made()).length, before + 1, 'paid once');
   });
   it('silent (a frozen server, a partition): 503 within the deadlines, never a hang, and served again', { timeout: 30_000 }, async () => {
     const cf = gw.cashfree(m.test_key);

@@ -2,7 +2,7 @@
 // Rs 1 to it, read the beneficiary account from the payout) and the lookup that moves no money.
 // Every dialect shares these rules: consent, the fraud flag, one penny drop in flight per number,
 // and one payout per verification, asked about before anything else when its outcome is unknown.
-import { storeNow, type Db, type Queryable } from '../store/db.js';
+import { isStoreUnavailable, storeNow, type Db, type Queryable } from '../store/db.js';
 import { merchants, verifications } from '../store/repository.js';
 import { mobileVerifications } from '../store/mobile.js';
 import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
@@ -105,8 +105,21 @@ export class MobileVerifications {
 
     const claimed = await this.claim(p, rail.name, req);
     if ('outcome' in claimed) return claimed;
-    const { refId, payoutKey } = claimed;
+    try {
+      return await this.drive(rail, req, claimed.refId, claimed.payoutKey);
+    } catch (err) {
+      // Recorded, with its safety net queued: the store failing after that (a rupee may be on its
+      // way) is answered as a drop whose outcome is not known yet, with its reference_id to read
+      // back, not as a plain "try again" that a merchant would follow by paying again under a
+      // new verification_id. The reconciler settles it once the store is back.
+      if (!isStoreUnavailable(err)) throw err;
+      this.log.warn({ ref_id: claimed.refId, error: err instanceof Error ? err.message : String(err) }, 'the store failed during a mobile penny drop: answered as unsettled, to be read back');
+      return { outcome: 'unavailable', refId: claimed.refId };
+    }
+  }
 
+  /** The lookup and the payout of a claimed drop, and its result. */
+  private async drive(rail: ReturnType<Rails['forMode']>, req: PennyDropRequest, refId: number, payoutKey: string): Promise<PennyDropResult> {
     const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));
     if (found.status !== 'linked') {
       const reason = { flagged: 'fraud_account', not_linked: 'no_vpa_linked', unknown: 'source_unavailable' }[found.status];
