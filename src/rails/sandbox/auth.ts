@@ -65,7 +65,8 @@ export async function sandboxReader(s: Services, req: FastifyRequest): Promise<S
 }
 
 const gateOf = new WeakMap<Services, ReturnType<typeof accessGate>>();
-function gates(s: Services) {
+/** The APIs' access gate (fences, the caller's address through TRUSTED_PROXIES), one per Services. */
+export function gates(s: Services) {
   let g = gateOf.get(s);
   if (!g) gateOf.set(s, (g = accessGate(s)));
   return g;

@@ -6,9 +6,8 @@ import { SandboxError } from './bank.js';
 import { ownErrorHandler } from '../../web/errors.js';
 import { SANDBOX_PAYERS } from './directory.js';
 import { sandboxMobileApi } from './mobile-routes.js';
-import { SandboxAuthError, sandboxReader, type SandboxReader } from './auth.js';
+import { SandboxAuthError, gates, sandboxReader, type SandboxReader } from './auth.js';
 import { addressKey } from '../../web/limits.js';
-import { cidrMatcher, clientAddress } from '../../engine/cidr.js';
 
 const PayBody = Type.Object({
   upi_link: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -55,12 +54,11 @@ export async function sandboxApi(app: FastifyInstance, s: Services) {
   // sharing it admit the budget together (not once each) and a restart does not refill it.
   // The caller is read through TRUSTED_PROXIES, as for the API's limits: by the socket's address,
   // every client of a reverse proxy shared one allowance, and one of them could use it all up.
-  const trusted = cidrMatcher(s.cfg.access.trustedProxies);
+  const gate = gates(s);
   const limitWrites = async (req: FastifyRequest, reply: FastifyReply) => {
     const limit = s.cfg.sandbox.writesPerMinute;
     if (!limit) return;
-    const caller = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trusted);
-    const d = await s.limiter.take(`sandbox ${addressKey(caller)}`, limit);
+    const d = await s.limiter.take(`sandbox ${addressKey(gate.addressOf(req))}`, limit);
     if (!d.allowed) {
       reply.header('retry-after', String(d.resetSeconds));
       throw new SandboxError(TOO_MANY, `Too many sandbox payments from this address; try again in ${d.resetSeconds} s.`);
