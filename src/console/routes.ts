@@ -2,7 +2,7 @@
 // API uses. Sign-in takes the admin token and sets an HttpOnly, SameSite=Strict session cookie;
 // every form that changes something carries a CSRF token derived from the session, and a POST
 // from another site is refused before that. No page is in the OpenAPI document.
-import { isStoreUnavailable } from '../store/db.js';
+import { noteStoreDown } from '../web/errors.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
@@ -88,10 +88,9 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
 
   app.setErrorHandler((err: any, req, reply) => {
     const session = req.consoleSession;
-    const down = isStoreUnavailable(err);
-    const status = err instanceof ConsoleRefusal ? err.status : err.statusCode && err.statusCode < 500 ? 400 : down ? 503 : 500;
-    if (status === 503) req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
-    else if (status >= 500) req.log.error({ err }, 'console error');
+    const clientSide = err instanceof ConsoleRefusal || (err.statusCode && err.statusCode < 500);
+    const status = err instanceof ConsoleRefusal ? err.status : clientSide ? 400 : noteStoreDown(err, req, reply) ? 503 : 500;
+    if (status === 500) req.log.error({ err }, 'console error');
     const text =
       status === 503
         ? 'The store is unavailable right now. Try again shortly.'

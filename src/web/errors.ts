@@ -24,17 +24,24 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
       return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${message}` } });
     }
     if ((err.statusCode ?? 500) < 500) return reply.code(err.statusCode ?? 400).send({ error: { code: 'invalid_request', message: err.message } });
-    if (isStoreUnavailable(err)) return storeUnavailable(err, req, reply);
+    if (noteStoreDown(err, req, reply)) return storeUnavailable(reply);
     req.log.error({ err }, `${what} error`);
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
   };
 }
 
-/** A store outage (down, refusing connections, the disk full): 503, try again, in pennygate's envelope. */
-export function storeUnavailable(err: { message?: string; code?: unknown }, req: FastifyRequest, reply: FastifyReply) {
+/**
+ * What every error handler does with a store outage, whatever its envelope: a warning without the
+ * stack (one per request, not a trace) and Retry-After. Returns whether `err` is one.
+ */
+export function noteStoreDown(err: { message?: string; code?: unknown }, req: FastifyRequest, reply: FastifyReply): boolean {
+  if (!isStoreUnavailable(err)) return false;
   req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
-  return reply
-    .code(503)
-    .header('retry-after', String(RETRY_AFTER_SECONDS))
-    .send({ error: { code: 'unavailable', message: 'The store is unavailable right now. Try again shortly.' } });
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return true;
+}
+
+/** A store outage (down, refusing connections, the disk full): 503, try again, in pennygate's envelope. */
+function storeUnavailable(reply: FastifyReply) {
+  return reply.code(503).send({ error: { code: 'unavailable', message: 'The store is unavailable right now. Try again shortly.' } });
 }

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError, PayoutCapError } from '../../engine/billing.js';
-import { RETRY_AFTER_SECONDS, isStoreUnavailable } from '../../store/db.js';
+import { noteStoreDown } from '../../web/errors.js';
 
 export class CashfreeError extends Error {
   constructor(
@@ -125,13 +125,10 @@ export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, rep
   else if (err.code === TEXT_REFUSED) out = invalid('invalid_request', err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') out = new CashfreeError(413, 'validation_error', 'invalid_request', 'Request body is too large.');
   else if ((err.statusCode ?? 500) < 500) out = invalid('invalid_request', 'Request body is not valid JSON.');
-  else if (isStoreUnavailable(err)) {
+  else if (noteStoreDown(err, req, reply)) {
     // The store is down or full: nothing was acknowledged, and the same request may succeed
-    // shortly. 503 with Retry-After, in the operation's own code, rather than a 500 that reads
-    // as a fault of ours to report.
-    req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
+    // shortly. 503, in the operation's own code, rather than a 500 that reads as a fault of ours.
     const [code] = INTERNAL_ERRORS[req.routeOptions.url ?? ''] ?? ['api_error'];
-    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     out = new CashfreeError(503, 'internal_error', code, 'Service temporarily unavailable. Try again after some time');
   } else {
     req.log.error({ err }, 'unhandled error');

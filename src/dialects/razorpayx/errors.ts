@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError } from '../../engine/billing.js';
-import { RETRY_AFTER_SECONDS, isStoreUnavailable } from '../../store/db.js';
+import { noteStoreDown } from '../../web/errors.js';
 
 export class RazorpayError extends Error {
   constructor(
@@ -152,10 +152,8 @@ export function razorpayErrorHandler(err: FastifyError, req: FastifyRequest, rep
     out = new RazorpayError(413, 'BAD_REQUEST_ERROR', 'The request body is too large.', { source: 'business', reason: 'input_validation_failed' });
   } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') out = badInput('The request body must be a JSON object.');
   else if ((err.statusCode ?? 500) < 500) out = badInput('The request body is not valid JSON.');
-  else if (isStoreUnavailable(err)) {
+  else if (noteStoreDown(err, req, reply)) {
     // The store is down or full: the same request may succeed shortly (see the Cashfree dialect).
-    req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
-    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     out = new RazorpayError(503, 'SERVER_ERROR', serverError().message, { source: 'internal' });
   } else {
     req.log.error({ err }, 'unhandled error');

@@ -1,19 +1,18 @@
 // The gateway's side of the bank connector contract: where the bank's notifications come in.
 import type { FastifyInstance } from 'fastify';
 import type { BankIntake } from './intake.js';
-import { RETRY_AFTER_SECONDS, isStoreUnavailable } from '../../store/db.js';
+import { noteStoreDown } from '../../web/errors.js';
 
 export async function bankNotificationsApi(app: FastifyInstance, intake: BankIntake) {
   // The signature covers the exact bytes: the body is kept raw and parsed only once it is verified.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
-    const down = isStoreUnavailable(err);
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : down ? 503 : 500;
-    if (down) req.log.warn({ err: { message: err.message } }, 'store unavailable: bank notification not taken (503)');
-    else if (status === 500) req.log.error({ err }, 'bank notification failed');
+    const clientSide = err.statusCode && err.statusCode >= 400 && err.statusCode < 500;
+    const down = !clientSide && noteStoreDown(err, req, reply);
+    const status = clientSide ? err.statusCode! : down ? 503 : 500;
+    if (status === 500) req.log.error({ err }, 'bank notification failed');
     if (status >= 500) {
-      if (down) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.code(status).send({ error: { code: down ? 'unavailable' : 'internal_error', message: 'Not taken; send it again.' } });
     }
     return reply.code(status).send({ error: { code: 'invalid_notification', message: String(err.message) } });
