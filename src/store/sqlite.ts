@@ -483,11 +483,11 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   let walFrames = 0; // the WAL's length in frames, by the last checkpoint's count
   let checkpointing: Promise<void> | null = null;
   let lastCheckpoint = 0;
-  // A checkpoint that failed (the disk full, an I/O error) is tried again, a tenth of a second
-  // apart, on the same thread: it is what starts the WAL over, and under load the WAL grows by
-  // several megabytes in each wait once space is back (a second apart, ~30 MB on a fast machine). Turned off instead, as it once was, the WAL grew
-  // without end under load once space came back (SQLite's own checkpoints cannot start it over
-  // while reads hold snapshots) and filled the disk again within seconds.
+  // A checkpoint that failed (the disk full, an I/O error) is tried again on the same thread, a
+  // tenth of a second apart: it is what starts the WAL over, and under load the WAL grows by
+  // megabytes in each wait once space is back (a second apart: ~30 MB). Turned off instead, as it
+  // once was, the WAL grew without end (SQLite's own checkpoints cannot start it over while reads
+  // hold snapshots) and filled the disk again within seconds.
   const CHECKPOINT_RETRY_MS = 100;
   let checkpointFailing = false;
   const checkpoint = () =>
