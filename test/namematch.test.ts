@@ -179,7 +179,17 @@ describe('positives: same person', () => {
       ['KHAGEN NAYAK', 'KHAGEN NAYEK'],
       ['KARUPPAIAH A', 'KARUPPAIYA A'], // -aiah / -aiya
       ['AYYAPPAN P', 'AYAPPAN P'], // yy / y
+      ['GOLAM MOSTAFA', 'GHULAM MOSTAFA'], // Arabic names as Bengali filings spell them
+      ['ANOWAR HOSSAIN', 'ANWAR HOSSAIN'],
+      ['MD MUJIBAR SHEIKH', 'MD MUJIBUR SHEIKH'],
+      ['RAGHAVAN PILLA', 'RAGHAVAN PILLAI'], // Malayalam Pilla, Tamil Pillai
+      ['BIPUL KOWAR', 'BIPUL KONWAR'], // Assamese, with or without the nasal
+      ['FEROZ AHMED', 'FIROS AHMED'],
+      ['LOGESH KUMAR R', 'LOKESH KUMAR R'], // Tamil: one letter for k / g
+      ['SAMBATH RAJ', 'SAMPATH RAJ'],
+      ['RAJINEE NAIR', 'RAJANI NAIR'], // a listed spelling keeps its ordinary variants
     ]) accepts(a, b, 'TRANSLITERATION');
+    refuses('ANWAR ALI', 'ANSAR ALI'); // the groups are closed: a near name stays apart
     // z / s is not folded: Sameer / Zameer, Nasir / Nazir, Asad / Azad are other names.
     refuses('SAMEER KHAN', 'ZAMEER KHAN');
     refuses('NASIR AHMED', 'NAZIR AHMED');

@@ -4,6 +4,7 @@
 import type { Tok } from './normalize.js';
 import { attested } from './attested.js';
 import { canon, nasalKey, skeleton } from './phonetic.js';
+import { ONE_NAME } from './lexicon.js';
 
 export type Kind =
   | 'none'
@@ -276,6 +277,20 @@ function prefixOf(t: Tok, full: Tok): boolean {
     (full.raw.startsWith(t.raw) || full.key.startsWith(t.key));
 }
 
+let oneNameLines: Map<string, number[]> | null = null;
+/** Whether two keys are spellings of one name that ONE_NAME lists (lexicon.ts). */
+function oneName(ka: string, kb: string): boolean {
+  if (oneNameLines === null) {
+    oneNameLines = new Map();
+    for (const [i, line] of ONE_NAME.entries()) {
+      for (const k of new Set(line.map(canon))) (oneNameLines.get(k) ?? oneNameLines.set(k, []).get(k)!).push(i);
+    }
+  }
+  const la = oneNameLines.get(ka);
+  const lb = la && oneNameLines.get(kb);
+  return !!lb && la.some((i) => lb.includes(i));
+}
+
 /**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
  * been cut short by the bank, so it may be a prefix of the other.
@@ -290,6 +305,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   }
   if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
   if (a.key === b.key) return 'translit';
+  // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
+  if (oneName(a.key, b.key)) return 'translit';
   if (a.key[0] === b.key[0] && nasalKey(a.key) === nasalKey(b.key)) return 'translit';
   // A token read from Tamil script does not know its voicing: compare with it folded.
   const loose = Math.max(a.loose, b.loose);

@@ -130,3 +130,28 @@ export const VARIANT_GROUPS: string[][] = [
   ['BHATTACHARYA', 'BHATTACHARJEE', 'BHATTACHARYYA', 'BHATTACHARJYA', 'BHATTACHARJI'],
   ['CHAKRABORTY', 'CHAKRABARTI', 'CHAKRAVARTY', 'CHAKRAVARTHY', 'CHAKRABARTY', 'CHAKRAVORTY', 'CHAKRAVARTI'],
 ];
+
+/**
+ * Spellings of one name that no spelling rule relates, because the same change elsewhere makes
+ * another name (a vowel in a short name, a voicing, a dropped nasal), one name a line. Unlike
+ * VARIANT_GROUPS, the tokens keep their own keys: a listed spelling still matches its ordinary
+ * variants (Rajinee / Rajini), and the line relates what the rules would have related to each.
+ */
+export const ONE_NAME: string[][] = [
+  // Arabic names as Bengali, Assamese and Kerala filings spell them.
+  ['GHULAM', 'GOLAM', 'GULAM'],
+  ['ANWAR', 'ANOWAR', 'ANOAR', 'ANOWER'],
+  ['MUJIBUR', 'MUJIBAR', 'MUJIBOR'],
+  ['FIROZ', 'FEROZ', 'FEROZE', 'FIROJ', 'FEROJ', 'FIROS', 'FEROS'],
+  ['AZIZ', 'AZIS', 'AJIJ'],
+  // Malayalam പിള്ള is read Pilla; Tamil filings write the family name Pillai.
+  ['PILLAI', 'PILLA', 'PILLAY'],
+  // The Assamese family name of the Ahom nobility, with or without its nasal.
+  ['KONWAR', 'KOWAR', 'KUNWAR', 'KUWAR'],
+  // Tamil script writes one letter for k / g and p / b: Logesh is Lokesh, Sambath is Sampath.
+  ['LOKESH', 'LOGESH'],
+  ['SAMPATH', 'SAMBATH'],
+  ['RAJANI', 'RAJINI'], // Rajinikanth / Rajanikant
+  ['JUSTIN', 'JESTIN'], // Kerala filings
+  ['NIMAI', 'NEMAI'], // Bengali
+];
