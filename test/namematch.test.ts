@@ -292,6 +292,20 @@ describe('hard negatives: look-alikes that are other people', () => {
     refuses('PRIYA RAMESH PATIL', 'PRITI RAMESH PATIL', 'GIVEN_NAME_MISMATCH');
     refuses('GURPREET SINGH SANDHU', 'HARPREET SINGH SANDHU', 'GIVEN_NAME_MISMATCH');
   });
+  it('brother and sister: a feminine -a after i or u and one consonant', () => {
+    for (const [a, b] of [
+      ['MANISH GUPTA', 'MANISHA GUPTA'],
+      ['RITIK SAXENA', 'RITIKA SAXENA'],
+      ['TANUJ MEHRA', 'TANUJA MEHRA'],
+      ['TAHIR QURESHI', 'TAHIRA QURESHI'],
+      ['NIMISH JOSHI', 'NIMISHA JOSHI'],
+    ]) refuses(a, b, 'GENDER_VARIANT');
+    // Not after v, where the -a is the masculine's, nor the Kannada masculines listed as one name.
+    accepts('SHIV PRASAD', 'SHIVA PRASAD');
+    accepts('SANJEEV K', 'SANJEEVA K');
+    accepts('GIRISHA M', 'GIRISH M');
+    accepts('SATHISHA B R', 'SATISH B R');
+  });
   it('a short name and the same letters after an i: Irani is not Rani', () => {
     refuses('IRANI SHAH', 'RANI SHAH');
   });

@@ -105,6 +105,12 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
       // refusal costs a review, a wrong accept costs more); the key has lost a doubled final
       // consonant (Aniruddh / Aniruddha), which compareTokens reads on the letters as written.
       if (s.length < 7 && /[AEIOU][LTNMPD]$/.test(s) && !/(?:PAL|LAL)$/.test(s)) return 'gender';
+      // After i or u and one consonant, the -a is the feminine too (Manish / Manisha, Ritik /
+      // Ritika, Anuj / Anuja, Sameer / Sameera, Tahir / Tahira): the Indian Names Corpus lists
+      // both forms of some 60 such names. Kannada writes some masculine names so (Girisha,
+      // Sudheera): those are listed as one name (ONE_NAME). Not after v, where the -a is the
+      // masculine's (Shiv / Shiva, Sanjeev / Sanjeeva, Dhruv / Dhruva).
+      if (s.length < 8 && /[IU](?:SH|[KJRZFQS])$/.test(s)) return 'gender';
       return 'translit';
     }
     // Tamil -an: Gopal / Gopalan, Krishna / Krishnan. Not certain (Kumar / Kumaran, Shobha /

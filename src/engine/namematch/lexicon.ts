@@ -154,4 +154,13 @@ export const ONE_NAME: string[][] = [
   ['RAJANI', 'RAJINI'], // Rajinikanth / Rajanikant
   ['JUSTIN', 'JESTIN'], // Kerala filings
   ['NIMAI', 'NEMAI'], // Bengali
+  // Kannada writes the inherent -a of masculine names that elsewhere take it as a feminine
+  // (Manish / Manisha: compare.ts, suffixKind).
+  ['GIRISH', 'GIRISHA'],
+  ['HARISH', 'HARISHA'],
+  ['SATISH', 'SATISHA', 'SATHISH', 'SATHISHA'],
+  ['JAGADISH', 'JAGADISHA', 'JAGDISH'],
+  ['SUDHIR', 'SUDHIRA', 'SUDHEER', 'SUDHEERA'],
+  ['RAMANUJ', 'RAMANUJA'],
+  ['MAYUR', 'MAYURA'],
 ];
