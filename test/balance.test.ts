@@ -3,7 +3,7 @@
 // daily payout cap; on SQLite and on two PostgreSQL instances sharing one database.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, needsPostgres, storeFor } from './support/gateway.js';
+import { Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
 
 const PURPOSE = 'Testing the entire flow for penny drop verification';
 const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: PURPOSE });
@@ -129,6 +129,49 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // Lifting the cap lets the next one through.
       await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: null });
       assert.equal((await drop('mpd-3')).status, 200);
+    });
+
+    it('counts against the cap only the drops that paid out or may have', async () => {
+      const m = await gw().merchant('Capped Payouts');
+      const headers = { 'x-api-version': '2024-12-01' };
+      const drop = (i: number, vid: string, mobile: string) =>
+        gw(i).cashfree(m.test_key).post('/mobile/penny-drop', { verification_id: vid, mobile_number: mobile, name: 'John Doe', user_consent: consent() }, headers);
+      const today = async () => (await gw().admin('GET', `/merchants/${m.id}/limits`)).json.payouts_today;
+      assert.equal((await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 2 })).status, 200);
+
+      // Nothing paid out: the bank refused the payout (account closed), no VPA is linked, the
+      // number is flagged, the mapper does not answer. None of them takes a place.
+      const refused = await drop(0, 'cap-refused', '9333333333');
+      assert.equal(refused.status, 200, refused.text);
+      assert.equal(refused.json.status, 'INVALID');
+      const again = await drop(1, 'cap-refused-2', '9333333333');
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.status, 'INVALID');
+      assert.equal((await drop(0, 'cap-none', '8888888888')).json.status, 'INVALID');
+      assert.equal((await drop(1, 'cap-fraud', '7777777777')).status, 422);
+      assert.equal((await drop(0, 'cap-mapper', '9222222222')).status, 502);
+      assert.equal(await today(), 0);
+
+      // The bank paid, but its answer was lost: unknown when answered, so it counts, and still
+      // does once the job has read it back as VALID.
+      const lost = await drop(1, 'cap-lost', '9111111111');
+      assert.equal(lost.status, 502, lost.text);
+      assert.equal(await today(), 1);
+      const paid = await drop(0, 'cap-paid', '9999999999');
+      assert.equal(paid.status, 200, paid.text);
+      assert.equal(paid.json.status, 'VALID');
+      assert.equal(await today(), 2);
+      const capped = await drop(1, 'cap-over', '9876543210');
+      assert.equal(capped.status, 429, capped.text);
+      assert.equal(capped.json.code, 'daily_payout_limit_reached');
+      await eventually(
+        async () => (await gw().admin('GET', `/verifications/${lost.json.error.reference_id}`)).json.verification.status,
+        (st) => st === 'success',
+        15_000,
+        'the lost answer read back',
+      );
+      assert.equal(await today(), 2);
+      assert.equal((await drop(0, 'cap-over-2', '9876543210')).status, 429);
     });
   });
 }

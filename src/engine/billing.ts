@@ -34,6 +34,8 @@ const DAY_MS = 86_400_000;
 /** Start of the current day in India (payout caps reset at midnight IST), as epoch ms. */
 export const istDayStart = (now: number) => now - ((now + IST_OFFSET_MS) % DAY_MS);
 
+const countedKey = (refId: number) => `payout counted ${refId}`;
+
 export const priceOf = (settings: MerchantSettings, op: PricedOperation) => settings.pricing?.[op] ?? 0;
 
 export class Billing {
@@ -67,14 +69,28 @@ export class Billing {
 
   /**
    * Counts one mobile payout against the merchant's daily cap, inside the creating transaction
-   * (a rollback gives the slot back). Shared by every instance through the database.
+   * (a rollback gives the slot back). Shared by every instance through the database. `at` is the
+   * drop's created_at, by which releasePayout finds the day it was counted in.
    */
   // The day by the store's clock: instances whose clocks disagree would otherwise count in
   // different days around midnight, and admit the cap once each.
-  async countPayout(q: Queryable, merchant: Merchant, now = this.db.clock()) {
+  async countPayout(q: Queryable, merchant: Merchant, refId: number, at = this.db.clock()) {
     const cap = merchant.settings.limits?.dailyPayouts;
     if (cap === undefined || cap === null) return;
-    if (cap <= 0 || (await counters.take(q, `payouts ${merchant.id}`, istDayStart(now), cap)) === null) throw new PayoutCapError(cap);
+    const day = istDayStart(at);
+    if (cap <= 0 || (await counters.take(q, `payouts ${merchant.id}`, day, cap)) === null) throw new PayoutCapError(cap);
+    // Which drops were counted (not those started while there was no cap), for releasePayout.
+    await counters.take(q, countedKey(refId), day, 1);
+  }
+
+  /**
+   * Gives back the slot of a drop that ended with no money paid out (no payout made, or one the
+   * bank refused), in the transaction that closes it: only what paid, or may have, counts
+   * against the cap. Nothing for a drop that was never counted.
+   */
+  async releasePayout(q: Queryable, merchantId: string, refId: number, createdAt: number) {
+    const day = istDayStart(createdAt);
+    if (await counters.remove(q, countedKey(refId), day)) await counters.giveBack(q, `payouts ${merchantId}`, day);
   }
 
   /** Payouts counted today. */

@@ -74,7 +74,9 @@ export class MobileVerifications {
   /** Charges a priced operation in the creating transaction (engine/billing.ts). */
   charge: (q: Queryable, p: Principal, op: PricedOperation, refId: number | null) => Promise<void> = async () => {};
   /** Counts a payout against the merchant's daily cap in the creating transaction. */
-  countPayout: (q: Queryable, p: Principal) => Promise<void> = async () => {};
+  countPayout: (q: Queryable, p: Principal, refId: number, at: number) => Promise<void> = async () => {};
+  /** Gives back the cap's slot of a drop that closed with nothing paid out, in the closing transaction. */
+  releasePayout: (q: Queryable, merchantId: string, refId: number, createdAt: number) => Promise<void> = async () => {};
   /** Whether the balance covers `op`, checked before a bank call that a refusal would waste. */
   affordable: (p: Principal, op: PricedOperation) => Promise<boolean> = async () => true;
 
@@ -186,7 +188,7 @@ export class MobileVerifications {
         });
         if (refId !== null) {
           // Refusals (the daily cap, the balance) throw, rolling the insert back.
-          await this.countPayout(q, p);
+          await this.countPayout(q, p, refId, now);
           await this.charge(q, p, 'mobile_penny_drop', refId);
           // The safety net: if this request dies, the reconciler settles the verification.
           const job = { kind: JOB_MOBILE_RECONCILE, subject: String(refId), runAt: now + this.graceMs, dedupeKey: jobKey(refId), rail: railName };
@@ -241,7 +243,14 @@ export class MobileVerifications {
     const now = this.db.clock();
     return this.db.tx(async (q) => {
       const done = await mobileVerifications.finish(q, refId, to, now, reason, o);
-      if (done) await this.settled(q, refId, 'verification.failure', now);
+      if (done) {
+        // No payout made, or one the bank refused (failed: it confirms nothing moved): the drop
+        // paid nothing and no longer counts against the daily cap. One closed unanswered
+        // (initiated) as not sent keeps counting: the bank may still have paid it.
+        const v = await verifications.byRef(q, refId);
+        if (v && (v.payoutState === null || v.payoutState === 'failed')) await this.releasePayout(q, v.merchantId, refId, v.createdAt);
+        await this.settled(q, refId, 'verification.failure', now);
+      }
       return done;
     });
   }

@@ -112,6 +112,14 @@ export const counters = {
     );
     return r ? Number(r.count) : null;
   },
+  /** Counts one less in the window (never below zero). */
+  async giveBack(q: Queryable, key: string, windowStart: number): Promise<void> {
+    await q.query('UPDATE rate_counters SET count = count - 1 WHERE key = ? AND window_start = ? AND count > 0', [key, windowStart]);
+  },
+  /** Removes a counter; false when there was none. */
+  async remove(q: Queryable, key: string, windowStart: number): Promise<boolean> {
+    return (await q.query('DELETE FROM rate_counters WHERE key = ? AND window_start = ? RETURNING count', [key, windowStart])).length > 0;
+  },
   async read(q: Queryable, key: string, windowStart: number): Promise<number> {
     const [r] = await q.query('SELECT count FROM rate_counters WHERE key = ? AND window_start = ?', [key, windowStart]);
     return r ? Number(r.count) : 0;
