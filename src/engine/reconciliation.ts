@@ -11,6 +11,13 @@ import type { Logger } from './verifications.js';
 /** A payout the bank reports, found by the key the gateway sent it with. */
 export const PAYOUT_BY_KEY_SQL = 'SELECT payout_status, status FROM verifications WHERE payout_key = ? AND rail = ?';
 
+/**
+ * The penny drops whose payout the gateway holds as made (success) or taken by the bank
+ * (accepted), sent in a period: each must be on the bank's statement.
+ */
+export const PAYOUTS_SENT_SQL = `SELECT ref_id, payout_key, payout_status, amount_paise FROM verifications
+  WHERE payout_key IS NOT NULL AND rail = ? AND kind = 'mobile' AND payout_status IN ('success', 'accepted') AND payout_at >= ? AND payout_at < ?`;
+
 export const JOB_RECONCILE = 'bank.reconcile';
 
 export type DifferenceKind =
@@ -22,6 +29,7 @@ export type DifferenceKind =
   | 'refund_wrong_amount'
   | 'refund_unknown'
   | 'payout_unknown'
+  | 'payout_not_at_bank'
   | 'payout_status_differs';
 
 export interface Difference {
@@ -29,6 +37,7 @@ export interface Difference {
   bank_txn_id?: string;
   utr?: string;
   credit_id?: string;
+  ref_id?: number;
   reference?: string;
   references?: string[];
   bank_amount_paise?: number;
@@ -126,7 +135,9 @@ export class Reconciliation {
 
     // Payouts (mobile penny drops): each one the bank made must be one the gateway sent.
     let gatewayPayouts = 0;
+    const bankPayouts = new Set<string>();
     for (const p of st.payouts) {
+      bankPayouts.add(p.reference);
       const [v] = await this.db.query(PAYOUT_BY_KEY_SQL, [p.reference, this.rail.name]);
       if (!v) {
         differences.push({ kind: 'payout_unknown', reference: p.reference, bank_amount_paise: p.amount_paise, bank_status: p.status, detail: 'a payout the gateway has no record of' });
@@ -149,6 +160,23 @@ export class Reconciliation {
           detail: 'the gateway closed this penny drop as not sent, and the bank made the payout',
         });
       }
+    }
+    // ... and each one the gateway holds as paid (or taken by the bank) must be on the statement:
+    // a verification reported VALID on a payout the bank never made. The bank dates a payout by
+    // when it took it, the gateway by when it sent it, so one sent at the very end of the period
+    // may be in the bank's next: the bank's status API is asked before it is listed.
+    const sent = await this.db.query(PAYOUTS_SENT_SQL, [this.rail.name, from, to]);
+    for (const v of sent) {
+      if (bankPayouts.has(v.payout_key)) continue;
+      if (await this.rail.payoutStatus(v.payout_key, Number(v.amount_paise))) continue;
+      differences.push({
+        kind: 'payout_not_at_bank',
+        ref_id: Number(v.ref_id),
+        reference: v.payout_key,
+        gateway_amount_paise: Number(v.amount_paise),
+        gateway_status: v.payout_status,
+        detail: "the gateway holds this payout as made, and the bank's statement and status API do not show it",
+      });
     }
     return {
       from: new Date(from).toISOString(),

@@ -153,7 +153,7 @@ const SCHEMAS: Record<string, Schema> = {
       differences: {
         type: 'array',
         items: obj(
-          { kind: str('credit_not_recorded, credit_not_at_bank, credit_amount_differs, refund_missing, refund_doubled, refund_wrong_amount, refund_unknown, payout_unknown or payout_status_differs'), detail: str() },
+          { kind: str('credit_not_recorded, credit_not_at_bank, credit_amount_differs, refund_missing, refund_doubled, refund_wrong_amount, refund_unknown, payout_unknown, payout_not_at_bank or payout_status_differs'), detail: str() },
           { required: ['kind', 'detail'] },
         ),
       },

@@ -33,6 +33,11 @@ export interface Faults {
   payout_delay_ms: number;
   /** The next n payouts are made, but their POST is answered pending (no UTR, no beneficiary yet). */
   payout_pending: number;
+  /**
+   * The next n payouts are answered success (with a UTR and the beneficiary) but never booked: the
+   * bank's statement and status API do not know them, as with a faulty adapter.
+   */
+  payout_unbooked: number;
   /** The next n payments are reported (notified and listed) with amount_paise as a decimal string. */
   malformed_amount: number;
   /** The next n payments are reported with their tr as a JSON number instead of a string. */
@@ -51,6 +56,7 @@ const NO_FAULTS: Faults = {
   refund_delay_ms: 0,
   payout_delay_ms: 0,
   payout_pending: 0,
+  payout_unbooked: 0,
   malformed_amount: 0,
   malformed_tr: 0,
   reuse_utr: false,
@@ -261,6 +267,11 @@ export class BankSimulator {
       created_at: new Date().toISOString(),
       createdAt: Date.now(),
     };
+    if (this.faults.payout_unbooked > 0 && !failed) {
+      this.faults.payout_unbooked--;
+      const { createdAt: _c, ...answer } = p;
+      return answer;
+    }
     this.payouts.set(p.reference, p);
     if (this.faults.payout_pending > 0 && failed !== REFUSED_NOT_RECEIVED) {
       this.faults.payout_pending--;
