@@ -1,12 +1,13 @@
 // The bank's books against the gateway's: reconciliation lists a payout the gateway holds as made
-// that the bank's statement lacks.
+// that the bank's statement lacks, and `pennygate bank-simulator` (the bank behind the connector
+// contract) refuses a refund that would return more than its credit, as a real bank does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Gateway, needsPostgres, storeFor } from './support/gateway.js';
+import { Gateway, freePort, needsPostgres, storeFor } from './support/gateway.js';
 import { startLive } from './support/live.js';
-import type { Simulator } from './support/simulator.js';
+import { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
 const SECRET = 'bank-books-shared-secret-0123456789';
@@ -75,3 +76,59 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('the bank simulator refuses a refund beyond what its credit has left (connector contract)', () => {
+  let sim: Simulator;
+  before(async () => {
+    // No gateway behind it: nobody refunds its credits but the test.
+    sim = await Simulator.start({ port: await freePort(), gateway: 'http://127.0.0.1:9', secret: SECRET });
+  });
+  after(() => sim?.stop());
+
+  const credit = async () => {
+    const paid = await sim.pay(`upi://pay?pa=pennygate.live@examplebank&pn=Pennygate&am=1.00&cu=INR&tr=${Date.now()}`);
+    assert.equal(paid.status, 'SUCCESS');
+    return paid.bank_txn_id;
+  };
+  const refund = async (txn: string, amount: number, reference = uid('rf')) => {
+    const r = await sim.signed('POST', '/v1/refunds', { reference, attempt: 1, bank_txn_id: txn, utr: '123456789012', amount_paise: amount, payer_vpa: 'success@upi' });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    return r.json;
+  };
+
+  it('answers it failed (exceeds_credit) with its record, moves nothing, and keeps it failed', async () => {
+    const txn = await credit();
+    const over = await refund(txn, 150);
+    assert.equal(over.status, 'failed');
+    assert.equal(over.reason, 'exceeds_credit');
+    assert.equal(over.bank_ref, null);
+
+    const first = await refund(txn, 60);
+    assert.equal(first.status, 'pending');
+    const beyond = await refund(txn, 50);
+    assert.deepEqual([beyond.status, beyond.reason], ['failed', 'exceeds_credit']);
+    // What is left may go; after it nothing more, not even a paisa.
+    assert.equal((await refund(txn, 40)).status, 'pending');
+    assert.equal((await refund(txn, 1)).status, 'failed');
+    // A failed reference stays failed, by the status API and sent again.
+    const status = await sim.signed('GET', `/v1/refunds/${encodeURIComponent(beyond.reference)}`);
+    assert.deepEqual([status.status, status.json.status, status.json.reason], [200, 'failed', 'exceeds_credit']);
+    assert.equal((await refund(txn, 50, beyond.reference)).status, 'failed');
+
+    const through = (await sim.ledger()).refunds.filter((r) => r.bank_txn_id === txn && r.status !== 'failed');
+    assert.equal(through.reduce((sum, r) => sum + r.amount_paise, 0), 100);
+  });
+
+  it('counts only the refunds that moved money or may: after a declined one the whole credit may go', async () => {
+    const txn = await credit();
+    await sim.faults({ refund_decline: 1 });
+    assert.equal((await refund(txn, 100)).status, 'failed');
+    await sim.faults({ refund_decline: 0 });
+    assert.equal((await refund(txn, 100)).status, 'pending');
+    assert.equal((await refund(txn, 100)).status, 'failed');
+    // A bank without the check (the fault) makes it: what reconciliation lists as refund_doubled.
+    await sim.faults({ refund_overdraw: 1 });
+    assert.equal((await refund(txn, 100)).status, 'pending');
+    assert.equal((await refund(txn, 100)).status, 'failed');
+  });
+});

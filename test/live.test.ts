@@ -364,10 +364,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(clean.clean, true);
       assert.ok(clean.bank.credits >= 10, JSON.stringify(clean.bank));
 
-      // Planted at the bank behind the gateway's back: a payout it never sent, a second refund.
+      // Planted at the bank behind the gateway's back: a payout it never sent, a second refund
+      // (which the simulator, as a real bank, refuses unless told to let it through).
       const payout = await sim.signed('POST', '/v1/payouts', { reference: uid('planted'), vpa: 'success@upi', amount_paise: 100, note: 'x' });
       assert.equal(payout.status, 200);
       const credited = (await sim.ledger()).credits.find((c) => c.status === 'credited')!;
+      await sim.faults({ refund_overdraw: 1 });
       const refund = await sim.signed('POST', '/v1/refunds', { reference: uid('planted'), bank_txn_id: credited.bank_txn_id, amount_paise: 100 });
       assert.equal(refund.status, 200);
       const report = (await gw.admin('GET', q)).json;

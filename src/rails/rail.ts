@@ -61,6 +61,12 @@ export type SendFence = () => Promise<boolean>;
  */
 export const REFUSED_NOT_RECEIVED = 'not_received';
 
+/**
+ * The reason a bank gives (status `failed`) for a refund it refuses because, with the refunds of
+ * the transaction already made or under way, it would return more than was credited.
+ */
+export const REFUSED_EXCEEDS_CREDIT = 'exceeds_credit';
+
 /** Thrown by a rail call whose fence said no: nothing was sent. */
 export class NotSent extends Error {
   constructor() {

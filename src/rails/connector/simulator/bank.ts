@@ -8,7 +8,7 @@ import { findPayer } from '../../sandbox/directory.js';
 import { findAccount, findMobile } from '../../sandbox/mobile.js';
 import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signNotification, signRequest, signatureProblem, timestampNow } from '../signing.js';
 import type { WireCreditEvent, WirePayout, WireRefund } from '../wire.js';
-import { REFUSED_NOT_RECEIVED } from '../../rail.js';
+import { REFUSED_EXCEEDS_CREDIT, REFUSED_NOT_RECEIVED } from '../../rail.js';
 
 export interface SimulatorOptions {
   port: number;
@@ -26,6 +26,11 @@ export interface Faults {
   notify_delay_ms: number;
   refund_answer_lost: number;
   refund_decline: number;
+  /**
+   * The next n refunds are made whatever was already refunded of their credit, as by a bank
+   * without that check (to see reconciliation list a doubled refund).
+   */
+  refund_overdraw: number;
   status_lag_ms: number;
   /** The next refund request reaches the bank this late (held on the way, as in a slow network). */
   refund_delay_ms: number;
@@ -52,6 +57,7 @@ const NO_FAULTS: Faults = {
   notify_delay_ms: 0,
   refund_answer_lost: 0,
   refund_decline: 0,
+  refund_overdraw: 0,
   status_lag_ms: 0,
   refund_delay_ms: 0,
   payout_delay_ms: 0,
@@ -218,7 +224,14 @@ export class BankSimulator {
     const now = Date.now();
     // Answered 404 before it came: refused, and the refusal is its record (a failed reference stays failed).
     const refused = this.refundsNotFound.has(b.reference);
-    const declined = refused || chance(this.faults.refund_decline);
+    // As a real bank: never more back than was credited, counting the refunds of the credit made
+    // or under way (a failed one moved nothing). Refused with its record: a failed reference.
+    let over = !refused && this.refunded(c.bank_txn_id) + b.amount_paise > c.amount_paise;
+    if (over && this.faults.refund_overdraw > 0) {
+      this.faults.refund_overdraw--;
+      over = false;
+    }
+    const declined = refused || over || chance(this.faults.refund_decline);
     const r: Refund = {
       reference: b.reference,
       bank_txn_id: c.bank_txn_id,
@@ -226,12 +239,19 @@ export class BankSimulator {
       amount_paise: b.amount_paise,
       status: declined ? 'failed' : 'pending',
       bank_ref: declined ? null : digits(12),
-      reason: refused ? REFUSED_NOT_RECEIVED : declined ? 'declined_by_bank' : null,
+      reason: refused ? REFUSED_NOT_RECEIVED : over ? REFUSED_EXCEEDS_CREDIT : declined ? 'declined_by_bank' : null,
       createdAt: now,
       settleAt: now + (this.opts.refundSettleMs ?? 300),
     };
     this.refunds.set(r.reference, r);
     return { answer: this.refundView(r, now), lose: chance(this.faults.refund_answer_lost) };
+  }
+
+  /** What the refunds of a credit that went through or are going return, in paise. */
+  private refunded(txn: string) {
+    let sum = 0;
+    for (const r of this.refunds.values()) if (r.bank_txn_id === txn && r.status !== 'failed') sum += r.amount_paise;
+    return sum;
   }
 
   refundStatus(reference: string): WireRefund | null {
