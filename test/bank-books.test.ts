@@ -1,11 +1,16 @@
 // The bank's books against the gateway's: reconciliation lists a payout the gateway holds as made
-// that the bank's statement lacks, and `pennygate bank-simulator` (the bank behind the connector
-// contract) refuses a refund that would return more than its credit, as a real bank does.
+// that the bank's statement lacks, and both simulated banks (`pennygate bank-simulator` behind
+// the connector contract, and the sandbox bank behind test keys) refuse a refund that would
+// return more than its credit, as a real bank does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Gateway, freePort, needsPostgres, storeFor } from './support/gateway.js';
+import { createLogger } from '../src/log.js';
+import { loadConfig } from '../src/config.js';
+import { openServices } from '../src/gateway.js';
+import type { Services } from '../src/services.js';
+import { ADMIN_TOKEN, Gateway, freePort, needsPostgres, storeFor } from './support/gateway.js';
 import { startLive } from './support/live.js';
 import { Simulator } from './support/simulator.js';
 
@@ -132,3 +137,62 @@ describe('the bank simulator refuses a refund beyond what its credit has left (c
     assert.equal((await refund(txn, 100)).status, 'failed');
   });
 });
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`the sandbox bank refuses a refund beyond what its payment has left (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let s: Services;
+    let dropDb: (() => Promise<void>) | undefined;
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      // The gateway waits an hour before it sends the rupee back: the test's refunds are the only ones.
+      gw = await Gateway.start({ databaseUrl, env: { REVERSAL_DELAY_SECONDS: '3600' } });
+      // The sandbox bank's refund API is the rail's (the gateway calls it in process): reached
+      // here through the services of a second instance on the same store.
+      s = await openServices(loadConfig(gw.env), createLogger('silent'));
+    });
+    after(async () => {
+      await s?.qr.close();
+      await s?.db.close();
+      await gw?.stop();
+      await dropDb?.();
+    });
+
+    it('refunds up to the amount paid and fails what goes beyond it (exceeds_credit)', async () => {
+      const m = await gw.merchant('Sandbox Books');
+      const created = await gw.cashfree(m.test_key).createRpd({ verification_id: uid('rpd'), name: 'John Doe' });
+      assert.equal(created.status, 200, created.text);
+      const paid = await gw.pay(created.json.upi_link, 'success@upi');
+      assert.equal(paid.status, 200, paid.text);
+      const txn: string = paid.json.bank_txn_id;
+      const refund = (amountPaise: number, key = uid('rf')) =>
+        s.rails.sandbox.refund({ key, attempt: 1, bankTxnId: txn, utr: paid.json.utr, amountPaise, payerVpa: 'success@upi' });
+
+      assert.deepEqual(await refund(150), { status: 'failed', reason: 'exceeds_credit' });
+      assert.equal((await refund(60)).status, 'pending');
+      assert.deepEqual(await refund(50), { status: 'failed', reason: 'exceeds_credit' });
+      assert.equal((await refund(40)).status, 'pending');
+      assert.deepEqual(await refund(1), { status: 'failed', reason: 'exceeds_credit' });
+
+      // Two at once under different references, on a fresh payment: one goes, one is refused.
+      const again = await gw.cashfree(m.test_key).createRpd({ verification_id: uid('rpd'), name: 'John Doe' });
+      const second = await gw.pay(again.json.upi_link, 'success@upi');
+      const both = await Promise.all(
+        [1, 2].map((i) =>
+          s.rails.sandbox.refund({ key: uid(`rf${i}`), attempt: 1, bankTxnId: second.json.bank_txn_id, utr: second.json.utr, amountPaise: 100, payerVpa: 'success@upi' }),
+        ),
+      );
+      assert.deepEqual(both.map((o) => o.status).sort(), ['failed', 'pending'], JSON.stringify(both));
+
+      // As the sandbox shows the payment: the refunds that went, 100 paise in all.
+      const view = (await gw.request('GET', `/sandbox/upi/payments/${txn}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json;
+      const through = view.refunds.filter((r: any) => r.status !== 'failed');
+      assert.equal(through.reduce((sum: number, r: any) => sum + Math.round(Number(r.amount) * 100), 0), 100, JSON.stringify(view.refunds));
+      assert.deepEqual(
+        view.refunds.filter((r: any) => r.status === 'failed').map((r: any) => r.reason),
+        ['exceeds_credit', 'exceeds_credit', 'exceeds_credit'],
+      );
+    });
+  });
+}
