@@ -12,6 +12,7 @@ import {
   qrPng,
   qrPngBase64,
   tableCrc32ForTests,
+  type QrPngOptions,
 } from '../src/engine/qr.js';
 import { QrRenderer } from '../src/engine/qr-pool.js';
 
@@ -388,6 +389,63 @@ test('qrMatrix is bit-for-bit qrcode\'s byte-mode symbol with its own best-mask 
   // Mask 0 never wins on these links (the tie test and the version sweep choose it); the rest do.
   assert.ok(masks.size >= 7, `most masks chosen at least once (${[...masks].sort()})`);
   assert.ok(sizes.size >= 4, `several symbol versions (${[...sizes].sort((a, b) => a - b)})`);
+});
+
+/**
+ * The image of a PNG as written: the IDAT stream inflated with zlib and its scanlines
+ * unfiltered (any of the five filters), one byte per pixel (1 = palette index 1, black).
+ */
+function pngPixels(png: Buffer): { size: number; pixels: Uint8Array } {
+  const list = chunks(png);
+  const size = list[0].data.readUInt32BE(0);
+  const raw = zlib.inflateSync(Buffer.concat(list.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+  const stride = 1 + ((size + 7) >> 3);
+  assert.equal(raw.length, stride * size, 'one filter byte and the packed pixels per scanline');
+  const line = new Uint8Array(stride - 1);
+  const prev = new Uint8Array(stride - 1);
+  const pixels = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const filter = raw[y * stride];
+    for (let i = 0; i < stride - 1; i++) {
+      const x = raw[y * stride + 1 + i];
+      const a = i > 0 ? line[i - 1] : 0; // 1 bit per pixel: the byte to the left
+      const b = prev[i];
+      const c = i > 0 ? prev[i - 1] : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      assert.ok(predictor !== undefined, `filter ${filter} of row ${y}`);
+      line[i] = (x + predictor) & 0xff;
+    }
+    for (let x = 0; x < size; x++) pixels[y * size + x] = (line[x >> 3] >> (7 - (x & 7))) & 1;
+    prev.set(line);
+  }
+  return { size, pixels };
+}
+
+test('the PNG of 500 random UPI links, inflated, is qrcode\'s symbol pixel for pixel, and scans', () => {
+  const links = randomUpiLinks(500, 0x9e37);
+  const options: QrPngOptions[] = [{}, {}, {}, { size: 203, margin: 2 }, { size: 512 }, { size: 300, margin: 0 }];
+  links.forEach((link, k) => {
+    const opts = options[k % options.length];
+    const png = qrPng(link, opts);
+    const { size, pixels } = pngPixels(png);
+    assert.equal(size, opts.size ?? 256);
+    const modules = byteMode(link).modules;
+    const n = modules.size;
+    const scale = Math.floor(size / (n + 2 * (opts.margin ?? 4)));
+    const origin = (size - n * scale) >> 1;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const r = Math.floor((y - origin) / scale);
+        const c = Math.floor((x - origin) / scale);
+        const want = y >= origin && x >= origin && r < n && c < n ? modules.get(r, c) : 0;
+        if (pixels[y * size + x] !== want) assert.fail(`${link} (${JSON.stringify(opts)}): pixel (${x}, ${y}) is ${pixels[y * size + x]}`);
+      }
+    }
+    // A real decoder and a QR reader agree (on every tenth: jsqr takes milliseconds).
+    if (k % 10 === 0) assert.equal(decodeQr(png), link);
+  });
 });
 
 test('qrMatrix matches qrcode for other texts and versions, and returns fresh arrays', () => {
