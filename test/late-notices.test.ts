@@ -165,6 +165,89 @@ describe('a late payment or decline whose notice overtakes an in-time payment', 
   });
 });
 
+// A payment and a decline of one link, both in time: the customer paid, then tried again and
+// the payer's bank declined. The decline's notice overtakes the payment's. Which came first by
+// the bank's clock decides: a decline ends the link only once the bank's list has been read past
+// it, and a payment made after a decline is only refunded.
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`an in-time decline and an in-time payment of one link, notices out of order (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let sim: Simulator;
+    let live: Key;
+    let dropDb: (() => Promise<void>) | undefined;
+
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      ({ gw, sim, live } = await startLive({
+        secret: SECRET,
+        merchant: 'Declined In Time',
+        databaseUrl,
+        env: {
+          RPD_LINK_TTL_SECONDS: '30',
+          NOTIFICATION_GRACE_SECONDS: '60',
+          // No pull on a timer during the test: only the one a decline's notice asks for.
+          BANK_PULL_INTERVAL_MS: '600000',
+          RAIL_TIMEOUT_MS: '1000',
+        },
+      }));
+    });
+    after(async () => {
+      await gw?.stop();
+      await sim?.stop();
+      await dropDb?.();
+    });
+
+    const told = (n: { bank_txn_id: string }) =>
+      eventually(async () => (await sim.ledger()).notifications, (ns) => ns.some((x) => x.bank_txn_id === n.bank_txn_id), 10_000, 'a notice');
+    const notified = async (n: { bank_txn_id: string }) => (await sim.ledger()).notifications.some((x) => x.bank_txn_id === n.bank_txn_id);
+    const refunded = async (p: { bank_txn_id: string }) => {
+      const rs = await eventually(
+        async () => (await sim.ledger()).refunds.filter((r) => r.bank_txn_id === p.bank_txn_id),
+        (rs) => rs.some((r) => r.status === 'success'),
+        15_000,
+        'the rupee back',
+      );
+      assert.equal(rs.filter((r) => r.status !== 'failed').length, 1, JSON.stringify(rs));
+    };
+
+    it('verifies the link by a payment made before the decline whose notice came first', async () => {
+      const link = (await gw.cashfree(live).createRpd({ verification_id: 'paid-then-declined', name: 'John Doe' })).json;
+      await sim.faults({ notify_delay_ms: 5000 });
+      const paid = await sim.pay(link.upi_link, 'success@upi');
+      await sim.faults({});
+      const declined = await sim.pay(link.upi_link, 'failure@upi');
+      assert.equal(declined.status, 'FAILURE');
+      await told(declined);
+      assert.equal(await notified(paid), false, 'the payment\'s notice is still on its way');
+      const status = async () => (await gw.cashfree(live).status({ verification_id: 'paid-then-declined' })).json;
+      const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'an outcome');
+      assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+      assert.equal(s.utr, paid.utr);
+      assert.equal(s.name_at_bank, 'JOHN DOE');
+      assert.equal(s.bank_account, '026291800001191');
+      const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
+      assert.deepEqual(credits.map((c: any) => c.disposition), ['verified']);
+      await refunded(paid);
+    });
+
+    it('fails the link by a decline made before the payment, and only refunds the payment', async () => {
+      const link = (await gw.cashfree(live).createRpd({ verification_id: 'declined-then-paid', name: 'John Doe' })).json;
+      const declined = await sim.pay(link.upi_link, 'failure@upi');
+      assert.equal(declined.status, 'FAILURE');
+      const paid = await sim.pay(link.upi_link, 'success@upi');
+      const status = async () => (await gw.cashfree(live).status({ verification_id: 'declined-then-paid' })).json;
+      const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'an outcome');
+      assert.equal(s.status, 'FAILURE', JSON.stringify(s));
+      await told(paid);
+      const credits = await eventually(async () => (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits, (cs) => cs.length > 0, 10_000, 'the credit');
+      assert.deepEqual(credits.map((c: any) => c.disposition), ['after_terminal']);
+      assert.equal((await status()).status, 'FAILURE');
+      await refunded(paid);
+    });
+  });
+}
+
 // The same for a mobile penny drop's payout: one the bank answered as accepted (pending) is never
 // taken as "not sent" because its status API does not show it yet, however long past the time
 // after which a payout the bank never answered is closed unsent.

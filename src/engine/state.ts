@@ -11,16 +11,18 @@ export function canTransition(from: VerificationStatus, to: VerificationStatus):
 /**
  * What a credit does to the verification its `tr` names. Every disposition but `verified`
  * only returns the money (a `late` one leaves the link to expire by the sweep: a payment made in
- * time may still be coming).
+ * time may still be coming). A credit made at or after a decline held on the link (`declinedAt`,
+ * see Engine.failedAttempt) came after the attempt that ended it, by the bank's clock.
  */
 export function creditDisposition(
-  v: { status: VerificationStatus; validUntil: number | null; amountPaise: number } | null,
+  v: { status: VerificationStatus; validUntil: number | null; amountPaise: number; declinedAt?: number | null } | null,
   amountPaise: number,
   now: number,
 ): CreditDisposition {
   if (!v) return 'unmatched';
   if (v.status === 'success') return 'duplicate_payment';
   if (v.status !== 'created') return 'after_terminal';
+  if (v.declinedAt != null && now >= v.declinedAt) return 'after_terminal';
   if (v.validUntil !== null && now >= v.validUntil) return 'late';
   if (amountPaise !== v.amountPaise) return 'wrong_amount';
   return 'verified';

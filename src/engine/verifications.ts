@@ -240,7 +240,7 @@ export class Engine implements RailInbox {
     const now = this.db.clock();
     if (!isOverdue(v, now, this.cfg.notificationGraceMs)) return v;
     // Not while its rail's credits are not all in yet (no write turn for a link that stays open).
-    const cutoffs = await this.expiryCutoffs(now);
+    const cutoffs = this.expiryCutoffs(await this.intakeReached(now));
     const cutoff = cutoffFor(cutoffs, v.rail);
     if (cutoff === null || !(v.validUntil! < cutoff)) return v;
     if (await setAside.holds(this.db, v)) return v; // its payment may be in an entry set aside
@@ -331,7 +331,10 @@ export class Engine implements RailInbox {
   }
 
   async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {
+    // Read before the transaction, on a connection of its own (see expire).
+    const reached = Math.min(this.db.clock(), await this.intakeCaughtUp(railName));
     const now = this.db.clock();
+    let failed = false;
     const outcome = await this.db.tx(async (q) => {
       const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr, n.tr);
       const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
@@ -341,15 +344,28 @@ export class Engine implements RailInbox {
       // in time may still be on its way; one declined in time counts however late its notice.
       const declinedAt = Math.min(n.at ?? now, now);
       const inTime = v !== null && (v.validUntil === null || declinedAt < v.validUntil);
-      if (v && inTime && (await verifications.finish(q, v.refId, 'failure', now, n.reason))) {
-        await this.emit(q, v.refId, 'verification.failure', now);
+      // A payment credited before the decline (the customer paid, then tried again) verifies the
+      // link, and its notice may come after the decline's. A terminal status never changes, so
+      // the decline is held on the link until the rail's intake has caught up past it (every
+      // credit made before it taken), as an unpaid link's expiry waits; a credit made after it
+      // only goes back. At once when it has (the sandbox, nothing before it unnotified), else by
+      // the sweep (expireDue).
+      if (v && inTime && (await verifications.holdDecline(q, v.refId, declinedAt, n.reason))) {
         outcome = 'applied';
+        if (declinedAt <= reached && !(await setAside.holds(q, v))) failed = await this.failByDecline(q, v.refId, now);
       }
       await notifications.insert(q, { rail: railName, kind: 'failed_attempt', utr: n.utr, tr: n.tr, outcome, at: now });
       return outcome;
     });
-    if (outcome === 'applied') this.onWork();
+    if (failed) this.onWork(); // its webhook is due now
     return outcome;
+  }
+
+  /** Fails a `created` link by the decline held on it, with its event; false when it has none or has ended. */
+  private async failByDecline(q: Queryable, refId: number, now: number): Promise<boolean> {
+    if (!(await verifications.failByHeldDecline(q, refId, now))) return false;
+    await this.emit(q, refId, 'verification.failure', now);
+    return true;
   }
 
   // ------------------------------------------------------------------ jobs
@@ -361,12 +377,21 @@ export class Engine implements RailInbox {
    */
   async expireDue(limit = 200): Promise<number> {
     const now = this.db.clock();
-    const cutoffs = await this.expiryCutoffs(now);
+    const reached = await this.intakeReached(now);
+    const cutoffs = this.expiryCutoffs(reached);
     // Most sweeps find nothing: ask the reader first, so an idle sweep takes no write turn.
-    if ((await verifications.dueToExpire(this.db, cutoffs, 1, '')).length === 0) return 0;
+    const idle = async () =>
+      (await verifications.declinesDue(this.db, reached, 1, '')).length === 0 && (await verifications.dueToExpire(this.db, cutoffs, 1, '')).length === 0;
+    if (await idle()) return 0;
     const expired = await this.db.tx(async (q) => {
       let n = 0;
-      for (const refId of await verifications.dueToExpire(q, cutoffs, limit, this.db.skipLocked)) {
+      // Declines held until the intake caught up past them (failedAttempt): no payment made
+      // before them is on its way any more.
+      for (const refId of await verifications.declinesDue(q, reached, limit, this.db.skipLocked)) {
+        if (await this.failByDecline(q, refId, now)) n++;
+      }
+      if (n >= limit) return n;
+      for (const refId of await verifications.dueToExpire(q, cutoffs, limit - n, this.db.skipLocked)) {
         if (await this.markExpired(q, refId, now)) n++;
       }
       return n;
@@ -382,10 +407,14 @@ export class Engine implements RailInbox {
    * cannot be reached, credits made in time may still be on their way: the live pull, the
    * sandbox's redelivery). A rail not listed (not read here) has no cutoff: see cutoffFor.
    */
-  private async expiryCutoffs(now: number): Promise<ExpiryCutoffs> {
-    const grace = this.cfg.notificationGraceMs;
+  private expiryCutoffs(reached: ExpiryCutoffs): ExpiryCutoffs {
+    return { rails: reached.rails.map(([rail, t]) => [rail, t - this.cfg.notificationGraceMs]) };
+  }
+
+  /** How far each rail's intake has caught up (by now at the latest): every credit made before it has been taken. */
+  private async intakeReached(now: number): Promise<ExpiryCutoffs> {
     const rails: [string, number][] = [];
-    for (const rail of this.rails.names()) rails.push([rail, Math.min(now, await this.intakeCaughtUp(rail)) - grace]);
+    for (const rail of this.rails.names()) rails.push([rail, Math.min(now, await this.intakeCaughtUp(rail))]);
     return { rails };
   }
 
@@ -395,7 +424,7 @@ export class Engine implements RailInbox {
     // Read before the transaction: the intake's catch-up is asked on a connection of its own, and
     // a transaction holding one while it waits for another can starve the pool (every status
     // read of an overdue link at once would hang the instance).
-    return this.expireBy(refId, now, await this.expiryCutoffs(now));
+    return this.expireBy(refId, now, this.expiryCutoffs(await this.intakeReached(now)));
   }
 
   private async expireBy(refId: number, now: number, cutoffs: ExpiryCutoffs): Promise<JobResult> {
@@ -416,8 +445,12 @@ export class Engine implements RailInbox {
     return result;
   }
 
-  /** Moves a verification still `created` to `expired` with its event; false when it had already left `created`. */
+  /**
+   * Moves a verification still `created` to `expired` with its event; false when it had already
+   * left `created`. One with a decline held on it fails instead: the decline was made in time.
+   */
   private async markExpired(q: Queryable, refId: number, now: number): Promise<boolean> {
+    if (await this.failByDecline(q, refId, now)) return true;
     if (!(await verifications.finish(q, refId, 'expired', now, 'link_expired'))) return false;
     await this.emit(q, refId, 'verification.expired', now);
     return true;

@@ -848,6 +848,20 @@ export const MIGRATIONS: Migration[] = [
     transactional: false,
     up: (c) => createIndex(c, 'credits_personal', 'credits (received_at) WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL'),
   },
+  {
+    // A decline made in time, held on its link until the rail's intake has caught up past it: a
+    // payment made before it verifies the link, and its notice may come after the decline's
+    // (engine, failedAttempt). The sweep that then fails the link reads the partial index.
+    // Nullable columns: no table rewrite.
+    version: 33,
+    name: 'verifications_held_decline',
+    transactional: false,
+    up: async (c) => {
+      await addColumn(c, 'verifications', 'declined_at', 'BIGINT');
+      await addColumn(c, 'verifications', 'decline_reason', 'TEXT');
+      await createIndex(c, 'verifications_declined', "verifications (rail, declined_at) WHERE status = 'created' AND declined_at IS NOT NULL");
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

@@ -143,6 +143,19 @@ export const dueToExpireSql = (skipLocked: string) =>
     ORDER BY valid_until LIMIT ?${skipLocked}`;
 
 /**
+ * Links whose in-time decline is held (engine, failedAttempt) and may fail now: on each rail
+ * listed, declined no later than how far its intake has caught up (partial index
+ * verifications_declined). A link an entry set aside may be the payment of waits, as for expiry.
+ */
+export const declinesDueSql = (skipLocked: string) =>
+  `SELECT ref_id FROM verifications v WHERE status = 'created' AND rail = ? AND declined_at IS NOT NULL AND declined_at <= ?
+    AND NOT ${HELD_BY_SET_ASIDE} ORDER BY declined_at LIMIT ?${skipLocked}`;
+
+/** A verification as locked for a notice: with the bank's time of a decline held on it, if any. */
+export type OpenVerification = Verification & { declinedAt: number | null };
+const toOpen = (r: Row): OpenVerification => ({ ...toVerification(r), declinedAt: r.declined_at == null ? null : Number(r.declined_at) });
+
+/**
  * An intent's `tr` is its verification's ref_id, so an intent is found by the primary key; no
  * index on (rail, intent_tr) is kept up on every create. A `tr` that is not a ref_id (none is
  * written today) is found by the partial index verifications_intent_other.
@@ -507,11 +520,42 @@ export const verifications = {
   },
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
   /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
-  async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string) {
+  async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string): Promise<OpenVerification | null> {
     const [r] = await q.query(`SELECT * FROM verifications WHERE ${BY_INTENT}${forUpdate}`, intentParams(rail, tr));
-    if (r) return toVerification(r);
+    if (r) return toOpen(r);
     const [o] = await q.query(`SELECT * FROM verifications WHERE ${BY_OTHER_INTENT}${forUpdate}`, [rail, tr]);
-    return o ? toVerification(o) : null;
+    return o ? toOpen(o) : null;
+  },
+  /**
+   * Holds a decline made at `at` on a `created` link, unless one made no later is held already
+   * (the earliest decides); false when nothing was written.
+   */
+  async holdDecline(q: Queryable, refId: number, at: number, reason: string): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE verifications SET declined_at = ?, decline_reason = ?
+        WHERE ref_id = ? AND status = 'created' AND (declined_at IS NULL OR declined_at > ?) RETURNING ref_id`,
+      [at, reason, refId, at],
+    );
+    return rows.length === 1;
+  },
+  /** Fails a `created` link by the decline held on it; false when it has none, or has left `created`. */
+  async failByHeldDecline(q: Queryable, refId: number, at: number): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE verifications SET status = 'failure', status_reason = decline_reason, processed_at = ?
+        WHERE ref_id = ? AND status = 'created' AND declined_at IS NOT NULL RETURNING ref_id`,
+      [at, refId],
+    );
+    return rows.length === 1;
+  },
+  /** Links whose held decline the rails' intake has caught up past (`reached`: per rail), oldest first. */
+  async declinesDue(q: Queryable, reached: ExpiryCutoffs, limit: number, skipLocked: string): Promise<number[]> {
+    const due: number[] = [];
+    for (const [rail, upTo] of reached.rails) {
+      if (due.length >= limit) break;
+      const rows = await q.query(declinesDueSql(skipLocked), [rail, upTo, limit - due.length]);
+      for (const r of rows) due.push(Number(r.ref_id));
+    }
+    return due;
   },
   /** Unpaid verifications whose link closed before `cutoff`, oldest first, locked where the store can skip locked rows. */
   async dueToExpire(q: Queryable, cutoffs: ExpiryCutoffs, limit: number, skipLocked: string): Promise<number[]> {

@@ -64,7 +64,11 @@ export class BankIntake {
     );
     if (fresh.length === 0) return this.refuse('replayed');
     try {
-      return { status: 200, body: { outcome: await this.apply(e, raw) } };
+      const outcome = await this.apply(e, raw);
+      // A decline made in time fails its link once a pull has read the bank's list past it
+      // (Engine.failedAttempt): one begun now, not at the next interval.
+      if (e.type !== 'credit' && outcome === 'applied') this.pullAgain();
+      return { status: 200, body: { outcome } };
     } catch (err) {
       // Not taken: let an identical retry through.
       await this.db.query('DELETE FROM bank_notification_signatures WHERE signature = ?', [sig]).catch(() => undefined);
@@ -130,6 +134,13 @@ export class BankIntake {
 
   stop() {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** A pull that begins from now: after the one under way, if any (it may have begun before). */
+  private pullAgain() {
+    const run = () => void this.pull().catch((err) => this.log.warn({ err: String(err?.message ?? err) }, 'pulling credits from the bank failed; will try again'));
+    if (this.pulling) void this.pulling.then(run, run);
+    else run();
   }
 
   /** Takes every credit the bank lists after the stored cursor. Concurrent calls share one run. */
