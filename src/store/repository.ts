@@ -815,14 +815,17 @@ export const credits = {
   },
   /**
    * Records that attempt `attempt` (reference `reference`) is about to be sent. Conditional on
-   * the attempt before it, so that two runners never start the same attempt twice. The bank's
-   * reference is cleared: set again, it says that the bank took this attempt.
+   * the attempt before it, so that two runners never start the same attempt twice, and on that
+   * attempt being failed (or none sent yet): a run that read it failed may find it `initiated`
+   * again (a stalled run recording the bank's late acceptance of it over a "never received"
+   * judgement), and the bank may then still return the rupee by it. The bank's reference is
+   * cleared: set again, it says that the bank took this attempt.
    */
   async startAttempt(q: Queryable, id: string, attempt: number, reference: string, at: number): Promise<boolean> {
     const rows = await q.query(
       `UPDATE credits SET refund_status = 'initiated', refund_attempts = ?, refund_reference = ?, refund_sent_at = ?,
          refund_ref = NULL, refund_error = NULL, refund_updated_at = ?
-       WHERE id = ? AND refund_attempts = ? AND refund_status <> 'success' AND refund_review_at IS NULL RETURNING id`,
+       WHERE id = ? AND refund_attempts = ? AND refund_status IN ('pending', 'failed') AND refund_review_at IS NULL RETURNING id`,
       [attempt, reference, at, at, id, attempt - 1],
     );
     return rows.length === 1;
