@@ -1,5 +1,6 @@
 // The verification state machine and credit dispositions. Pure: no I/O.
-import type { CreditDisposition, VerificationStatus } from './types.js';
+import type { Credit, CreditDisposition, VerificationStatus } from './types.js';
+import type { CreditNotice } from '../rails/rail.js';
 
 export const isTerminal = (s: VerificationStatus) => s !== 'created';
 
@@ -49,4 +50,19 @@ export const pollDelayMs = (sinceMs: number, baseMs: number, capMs: number) => M
 export function backoffMs(attempt: number, baseMs: number, capMs: number, rand = Math.random): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (rand() * ceiling) / 2);
+}
+
+/**
+ * What a report of a credit says otherwise than the credit recorded under its bank_txn_id. A fact
+ * one of them leaves out (null), or that retention erased from the record, contradicts nothing;
+ * a VPA is compared without case.
+ */
+export function contradictions(c: Credit, n: CreditNotice): string[] {
+  const out: string[] = [];
+  if (c.amountPaise !== n.amountPaise) out.push('amount_paise');
+  if (c.utr !== n.utr) out.push('utr');
+  if (c.tr !== n.tr) out.push('tr');
+  const differ = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() !== b.toLowerCase();
+  if (differ(c.payer.account, n.payerAccount) || differ(c.payer.vpa, n.payerVpa)) out.push('payer');
+  return out;
 }

@@ -9,7 +9,7 @@ import type { JobResult } from '../jobs/runner.js';
 import { NotSent, UnknownRail, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
 import { creditId, newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
-import { backoffMs, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
+import { backoffMs, contradictions, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
 import { ownerOf, type Credit, type Merchant, type Principal, type Verification } from './types.js';
 import { AccessMoved } from './merchants.js';
 import { maskAccount } from '../log.js';
@@ -250,8 +250,10 @@ export class Engine implements RailInbox {
 
   // ------------------------------------------------------------------ notifications from the rail
 
-  async credit(railName: string, n: CreditNotice): Promise<IntakeOutcome> {
+  async credit(railName: string, n: CreditNotice, raw?: string): Promise<IntakeOutcome> {
     const now = this.db.clock(); // the clock valid_until is set by
+    // Set in the transaction, logged once it committed.
+    const aside: { found: Awaited<ReturnType<Engine['setAsideContradiction']>> } = { found: null };
     const outcome = await this.db.tx(async (q): Promise<IntakeOutcome> => {
       const v = n.tr ? await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate) : null;
       // A payment made in time counts even if its notice is late (the bank was slow, the gateway
@@ -297,7 +299,10 @@ export class Engine implements RailInbox {
         outcome: fresh ? disposition : 'duplicate',
         at: now,
       });
-      if (!fresh) return 'duplicate';
+      if (!fresh) {
+        aside.found = await this.setAsideContradiction(q, railName, n, raw ?? JSON.stringify(n), now);
+        return 'duplicate';
+      }
 
       if (v && disposition === 'verified') {
         const merchant = await this.merchantOf(q, v.merchantId);
@@ -327,7 +332,43 @@ export class Engine implements RailInbox {
       return disposition === 'verified' ? 'applied' : 'refund';
     });
     if (outcome !== 'duplicate') this.onWork();
+    if (aside.found) {
+      const { entry, credit, differs } = aside.found;
+      this.log.error(
+        { rail: entry.rail, set_aside: entry.id, bank_txn_id: n.bankTxnId, credit, differs },
+        'the bank reported a credit under a bank_txn_id recorded with other facts: set aside for the operator (GET /admin/bank/set-aside)',
+      );
+    }
     return outcome;
+  }
+
+  /**
+   * A credit reported again under a bank_txn_id already recorded is a duplicate, as long as it
+   * tells the same payment. One that tells another (amount, payer, UTR or tr) may be another
+   * payment, under an id the bank or an adapter reused or cut short: taken as a duplicate, its
+   * rupee would be returned by nobody, and no record would show it. It is set aside for the
+   * operator (once per text), holding the link its tr names; null when it is a mere repeat, or was
+   * set aside before. On every rail, whichever way its notices come.
+   */
+  private async setAsideContradiction(q: Queryable, rail: string, n: CreditNotice, raw: string, now: number) {
+    const c = await credits.byBankTxn(q, rail, n.bankTxnId);
+    const differs = c ? contradictions(c, n) : [];
+    if (!c || differs.length === 0) return null;
+    const entry = {
+      id: newId('sa'),
+      rail,
+      // Not a place in the listing: the same text, pushed or listed, is set aside once.
+      afterCursor: `recorded:${n.bankTxnId}`,
+      position: 0,
+      raw,
+      problem: `bank_txn_id ${n.bankTxnId} was recorded before (credit ${c.id}) with another ${differs.join(', ')}: if this is another payment, return it at the bank`,
+      bankTxnId: n.bankTxnId,
+      tr: n.tr,
+      holds: n.tr === null ? ('none' as const) : ('intent' as const),
+      seenAt: now,
+    };
+    if (!(await setAside.record(q, entry))) return null;
+    return { entry, credit: c.id, differs };
   }
 
   async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {

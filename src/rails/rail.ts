@@ -33,7 +33,8 @@ export interface FailedAttemptNotice {
 export type IntakeOutcome = 'applied' | 'refund' | 'duplicate' | 'ignored';
 
 export interface RailInbox {
-  credit(rail: string, n: CreditNotice): Promise<IntakeOutcome>;
+  /** `raw`: the notice as the bank wrote it, if the rail has it (kept when it contradicts a recorded credit). */
+  credit(rail: string, n: CreditNotice, raw?: string): Promise<IntakeOutcome>;
   failedAttempt(rail: string, n: FailedAttemptNotice): Promise<IntakeOutcome>;
 }
 

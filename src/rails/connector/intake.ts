@@ -2,9 +2,7 @@
 // the stored cursor, which recovers every notification the bank dropped or never re-sent.
 import type { Db } from '../../store/db.js';
 import type { LiveConfig } from '../../config.js';
-import type { CreditNotice, IntakeOutcome, RailInbox } from '../rail.js';
-import type { Credit } from '../../engine/types.js';
-import { credits } from '../../store/repository.js';
+import type { IntakeOutcome, RailInbox } from '../rail.js';
 import type { Logger } from '../../engine/verifications.js';
 import type { ConnectorRail } from './rail.js';
 import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, signNotification, signatureProblem } from './signing.js';
@@ -84,41 +82,7 @@ export class BankIntake {
   /** `raw`: the event as the bank wrote it (kept if it contradicts the credit recorded under its id). */
   private async apply(e: WireCreditEvent, raw: string): Promise<IntakeOutcome> {
     if (e.type !== 'credit') return this.inbox.failedAttempt(this.rail.name, toFailedAttempt(e));
-    const notice = toCreditNotice(e);
-    const outcome = await this.inbox.credit(this.rail.name, notice);
-    if (outcome === 'duplicate') await this.checkDuplicate(notice, raw);
-    return outcome;
-  }
-
-  /**
-   * A credit reported again under a bank_txn_id already recorded is a duplicate, as long as it
-   * tells the same payment. One that tells another (amount, payer, UTR or tr) may be another
-   * payment, under an id an adapter reused or cut short: taken as a duplicate, its rupee would be
-   * returned by nobody, and no record would show it. It is set aside for the operator (once per
-   * text), holding the link its tr names, and logged at error level.
-   */
-  private async checkDuplicate(n: CreditNotice, raw: string) {
-    const c = await credits.byBankTxn(this.db, this.rail.name, n.bankTxnId);
-    const differs = c ? contradictions(c, n) : [];
-    if (differs.length === 0) return;
-    const entry = {
-      id: newId('sa'),
-      rail: this.rail.name,
-      // Not a place in the listing: the same text, pushed or listed, is set aside once.
-      afterCursor: `recorded:${n.bankTxnId}`,
-      position: 0,
-      raw,
-      problem: `bank_txn_id ${n.bankTxnId} was recorded before (credit ${c!.id}) with another ${differs.join(', ')}: if this is another payment, return it at the bank`,
-      bankTxnId: n.bankTxnId,
-      tr: n.tr,
-      holds: n.tr === null ? ('none' as const) : ('intent' as const),
-      seenAt: this.db.clock(),
-    };
-    if (!(await setAside.record(this.db, entry))) return;
-    this.log.error(
-      { rail: entry.rail, set_aside: entry.id, bank_txn_id: n.bankTxnId, credit: c!.id, differs },
-      'the bank reported a credit under a bank_txn_id recorded with other facts: set aside for the operator (GET /admin/bank/set-aside)',
-    );
+    return this.inbox.credit(this.rail.name, toCreditNotice(e), raw);
   }
 
   // ------------------------------------------------------------------ the pull
@@ -221,19 +185,4 @@ export class BankIntake {
 function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * What a report of a credit says otherwise than the credit recorded under its bank_txn_id. A fact
- * one of them leaves out (null), or that retention erased from the record, contradicts nothing;
- * a VPA is compared without case.
- */
-export function contradictions(c: Credit, n: CreditNotice): string[] {
-  const out: string[] = [];
-  if (c.amountPaise !== n.amountPaise) out.push('amount_paise');
-  if (c.utr !== n.utr) out.push('utr');
-  if (c.tr !== n.tr) out.push('tr');
-  const differ = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() !== b.toLowerCase();
-  if (differ(c.payer.account, n.payerAccount) || differ(c.payer.vpa, n.payerVpa)) out.push('payer');
-  return out;
 }
