@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync, statSync, statfsSync, unlinkSync, writeFileSync } 
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { Receiver } from './support/receiver.js';
 
 /** A small file system of its own (tmpfs) for the SQLite store; mounting one needs privileges. */
 function mountTmpfs(dir: string, size: string) {
@@ -331,5 +333,78 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
       proxy.set('pass');
     }
     await recovers('back-2');
+  });
+});
+
+describe('Jobs and a store that fails them (PostgreSQL)', { skip: needsPostgres }, () => {
+  let gw: Gateway;
+  let receiver: Receiver;
+  let db: { url: string; drop: () => Promise<void> };
+  before(async () => {
+    db = await freshPostgres();
+    receiver = await Receiver.start();
+    // Every job is "old" within 3.6 s of its creation (JOB_MAX_AGE_HOURS), and three failures end one.
+    gw = await Gateway.start({
+      databaseUrl: db.url,
+      env: { LOG_LEVEL: 'warn', WEBHOOK_ALLOW_PRIVATE: 'true', JOB_MAX_AGE_HOURS: '0.001', JOB_MAX_FAILURES: '3' },
+    });
+  });
+  after(async () => {
+    await gw?.stop();
+    await receiver?.close();
+    await db?.drop();
+  });
+
+  async function onStore(sql: string) {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  }
+  /** The delivery log's writes fail with `sqlstate`: 53100 is PostgreSQL's disk full. */
+  const refuseLog = (sqlstate: string) =>
+    onStore(`CREATE OR REPLACE FUNCTION refuse_attempts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'cannot write the log' USING ERRCODE = '${sqlstate}'; END $$;
+             DROP TRIGGER IF EXISTS refuse_attempts ON webhook_attempts;
+             CREATE TRIGGER refuse_attempts BEFORE INSERT ON webhook_attempts FOR EACH ROW EXECUTE FUNCTION refuse_attempts()`);
+  const deadOf = async (subject: string) => ((await gw.admin('GET', '/jobs/dead')).json.items as any[]).find((j) => j.subject === subject);
+
+  it('a job past JOB_MAX_AGE_HOURS that fails for a store outage is tried again after it, with backoff, not buried', { timeout: 60_000 }, async () => {
+    const m = await gw.merchant('Old Jobs');
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'cashfree' })).status, 200);
+    await refuseLog('53100');
+    const cf = gw.cashfree(m.test_key);
+    await gw.pay((await cf.createRpd({ verification_id: 'old-job-1', name: 'John Doe' })).json.upi_link, 'success@upi');
+    const [d] = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items as any[],
+      (items) => items.length === 1,
+      10_000,
+      'the delivery',
+    );
+    // The outage outlasts the job's age and its failure limit: each run POSTs, then cannot log it.
+    await sleep(6_000);
+    assert.equal(await deadOf(d.id), undefined, 'buried for a store outage');
+    const posts = receiver.received.filter((r) => r.headers['x-webhook-id'] === d.id).length;
+    // Backoff (1 s doubling): a handful of runs in 6 s, not one per poll.
+    assert.ok(posts >= 3 && posts <= 6, `${posts} runs in 6 s`);
+
+    // A failure that is the job's own (not an outage) ends it at once: it is that old.
+    await refuseLog('P0001');
+    const dead = await eventually(() => deadOf(d.id), (j) => j !== undefined, 20_000, 'the job to die');
+    assert.match(dead.last_error, /cannot write the log/);
+
+    // Retried by the operator, the job has a fresh allowance (JOB_MAX_FAILURES runs, its age
+    // counted from the retry), not one try before it is dead again.
+    const retried = await gw.admin('POST', `/jobs/${dead.id}/retry`);
+    assert.equal(retried.status, 200, retried.text);
+    const again = await eventually(() => deadOf(d.id), (j) => j !== undefined, 20_000, 'the job to die again');
+    assert.equal(again.failures, 3, JSON.stringify(again));
+
+    // Mended: retried once more, it is delivered.
+    await onStore('DROP TRIGGER refuse_attempts ON webhook_attempts');
+    assert.equal((await gw.admin('POST', `/jobs/${dead.id}/retry`)).status, 200);
+    await eventually(async () => (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json.status, (s) => s === 'delivered', 10_000, 'delivered');
   });
 });

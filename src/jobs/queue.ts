@@ -10,8 +10,12 @@ export interface Job {
   attempts: number;
   /** Runs that threw; a job that keeps failing ends dead (a dead letter), see runner.ts. */
   failures: number;
+  /** Runs that failed for a store outage: they lengthen the backoff, but never end the job. */
+  outages: number;
   lastError: string | null;
   createdAt: number;
+  /** When the operator last retried it as a dead letter (its age counts from then), or null. */
+  retriedAt: number | null;
   deadAt: number | null;
   /** The rail the job needs (only an instance that has it claims it, on PostgreSQL); null: any. */
   rail: string | null;
@@ -41,8 +45,10 @@ const toJob = (r: Record<string, any>): Job => ({
   runAt: r.run_at,
   attempts: r.attempts,
   failures: r.failures ?? 0,
+  outages: Number(r.outages ?? 0),
   lastError: r.last_error,
   createdAt: r.created_at,
+  retriedAt: r.retried_at ?? null,
   deadAt: r.dead_at ?? null,
   rail: r.rail ?? null,
 });
@@ -115,7 +121,7 @@ export async function complete(db: Db, job: Job, worker: string, now = Date.now(
 
 export async function reschedule(db: Db, job: Job, worker: string, runAt: number, error: string | null) {
   await db.query(
-    'UPDATE jobs SET run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?',
+    'UPDATE jobs SET run_at = ?, last_error = ?, outages = 0, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?',
     [runAt, error, job.id, worker],
   );
 }
@@ -141,6 +147,18 @@ export async function failed(db: Db, job: Job, worker: string, runAt: number, er
   );
 }
 
+/**
+ * A run failed because the store could not serve (isStoreUnavailable): not the job's fault, so
+ * not counted among its failures; counted apart, for the backoff, and tried again at `runAt`.
+ */
+export async function outage(db: Db, job: Job, worker: string, runAt: number, error: string) {
+  await db.query(
+    `UPDATE jobs SET outages = outages + 1, run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL
+      WHERE id = ? AND locked_by = ?`,
+    [runAt, error, job.id, worker],
+  );
+}
+
 /** A job that kept failing stops: a dead letter, kept with its last error until retried. */
 export async function bury(db: Db, job: Job, worker: string, error: string, now = Date.now()) {
   await db.query(
@@ -156,11 +174,15 @@ export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; t
   return { items, total: Number(n.n) };
 }
 
-/** Brings a dead job back: due now (by the store's clock, as claim reads run_at), with its failures forgotten. Null when no such dead job. */
+/**
+ * Brings a dead job back: due now (by the store's clock, as claim reads run_at), with a fresh
+ * allowance: its failures forgotten and its age (JOB_MAX_AGE_HOURS) counted from now, so that an
+ * old job gets as many runs as a new one. Null when no such dead job.
+ */
 export async function retryDead(db: Db, id: number, now = db.clock()): Promise<Job | null> {
   const [r] = await db.query(
-    'UPDATE jobs SET dead_at = NULL, failures = 0, run_at = ? WHERE id = ? AND dead_at IS NOT NULL RETURNING *',
-    [now, id],
+    'UPDATE jobs SET dead_at = NULL, failures = 0, outages = 0, retried_at = ?, run_at = ? WHERE id = ? AND dead_at IS NOT NULL RETURNING *',
+    [now, now, id],
   );
   return r ? toJob(r) : null;
 }

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
-import { bury, claim, complete, extendLeases, failed, handBack, purgeDone, reschedule, type Job } from './queue.js';
+import { bury, claim, complete, extendLeases, failed, handBack, outage, purgeDone, reschedule, type Job } from './queue.js';
+import { isStoreUnavailable } from '../store/db.js';
 import { backoffMs } from '../engine/state.js';
 import { loopFailureLog } from './outage-log.js';
 
@@ -19,8 +20,10 @@ export interface RunnerOptions {
   /** Jobs run concurrently up to this many, so one slow job never holds up the rest. */
   concurrency: number;
   /**
-   * A job whose runs keep throwing stops after this many failures, or once it is this old and
-   * fails again: it is kept as a dead letter for the operator (admin API, CLI) to see and retry.
+   * A job whose runs keep throwing stops after this many failures, or once it is this old (from
+   * its creation, or the operator's last retry) and fails again: it is kept as a dead letter for
+   * the operator (admin API, CLI) to see and retry. A run that failed for a store outage is not
+   * a failure: it is tried again, backed off, however old the job.
    */
   maxFailures: number;
   maxAgeMs: number;
@@ -49,6 +52,7 @@ export class JobRunner {
   private inPoll: Promise<void> = Promise.resolve();
   private pollFailed?: (err: unknown) => void;
   private renewalFailed?: (err: unknown) => void;
+  private outageFailed?: (err: unknown) => void;
 
   constructor(
     private db: Db,
@@ -147,14 +151,24 @@ export class JobRunner {
         await handBack(this.db, job, this.worker, rail).catch((e) => this.opts.log.error({ err: e }, 'job hand-back failed'));
         return;
       }
+      // Backed off by every failed run, the store's outages included, so nothing loops hot.
+      const retryAt = now + backoffMs(job.failures + job.outages + 1, 1000, 5 * 60_000);
+      if (isStoreUnavailable(err)) {
+        // The store could not serve (down, restarting, its disk full): not the job's fault, so it
+        // is tried again after the outage, whatever its age or failures, and never buried for it.
+        (this.outageFailed ??= loopFailureLog(this.opts.log, 'job run failed, to run again after the outage'))(err);
+        await outage(this.db, job, this.worker, retryAt, error).catch(() => undefined);
+        return;
+      }
       const info = { id: job.id, kind: job.kind, subject: job.subject, attempts: job.attempts, failures: job.failures + 1 };
       let settle: Promise<void>;
-      if (job.failures + 1 >= this.opts.maxFailures || now - job.createdAt > this.opts.maxAgeMs) {
+      // Its age counts from the operator's last retry, if any: a retry gives a fresh allowance.
+      if (job.failures + 1 >= this.opts.maxFailures || now - (job.retriedAt ?? job.createdAt) > this.opts.maxAgeMs) {
         this.opts.log.error({ err, job: info }, 'job dead: it kept failing; retry it from the admin API or CLI once fixed');
         settle = bury(this.db, job, this.worker, error, now);
       } else {
         this.opts.log.error({ err, job: info }, 'job failed');
-        settle = failed(this.db, job, this.worker, now + backoffMs(job.failures + 1, 1000, 5 * 60_000), error);
+        settle = failed(this.db, job, this.worker, retryAt, error);
       }
       await settle.catch((e) => this.opts.log.error({ err: e }, 'job reschedule failed'));
     } finally {

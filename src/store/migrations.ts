@@ -862,6 +862,17 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'verifications_declined', "verifications (rail, declined_at) WHERE status = 'created' AND declined_at IS NOT NULL");
     },
   },
+  {
+    // Jobs (jobs/runner.ts): runs that failed for a store outage, which lengthen the backoff but
+    // are not the job's failures; and when the operator last retried a dead job, from which its
+    // age is counted (JOB_MAX_AGE_HOURS). Null and 0 in older rows; no table rewrite.
+    version: 34,
+    name: 'jobs_outages_retried_at',
+    up: async (c) => {
+      await addColumn(c, 'jobs', 'outages', 'INTEGER NOT NULL DEFAULT 0');
+      await addColumn(c, 'jobs', 'retried_at', 'BIGINT');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
