@@ -93,7 +93,7 @@ describe('request ids, logs, readiness and metrics', () => {
   it('/readyz answers ready when the store answers and its migrations are current', async () => {
     const r = await gw.request('GET', '/readyz');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { status: 'ready', checks: { store: { ok: true }, migrations: { ok: true } } });
+    assert.deepEqual(r.json, { status: 'ready', checks: { store: { ok: true }, store_writes: { ok: true }, migrations: { ok: true } } });
   });
 
   it('/readyz stays ready while a newer instance has migrated ahead (a rolling upgrade), not while the schema is behind', async () => {

@@ -99,8 +99,19 @@ async function diskFillsAndEmpties(gw: Gateway, mnt: string) {
       assert.ok(envelope, `an answer outside the envelope: ${JSON.stringify(r.json)}`);
     }
 
-    // Space again: a few seconds of creates and payments, every one of them served.
+    // Reads still work, writes do not: not ready, saying why, in /readyz's shape.
+    const full = await gw.request('GET', '/readyz');
+    assert.equal(full.status, 503, full.text);
+    assert.equal(full.json.status, 'not_ready');
+    assert.equal(full.json.checks.store.ok, true);
+    assert.equal(full.json.checks.store_writes.ok, false);
+    assert.match(full.json.checks.store_writes.error, /SQLITE_FULL|disk is full/);
+
+    // Space again: ready at once, and a few seconds of creates and payments, every one served.
     unlinkSync(filler);
+    const ready = await gw.request('GET', '/readyz');
+    assert.equal(ready.status, 200, ready.text);
+    assert.deepEqual(ready.json.checks.store_writes, { ok: true });
     const failures: string[] = [];
     let longestWal = 0;
     const until = Date.now() + 6_000;

@@ -32,6 +32,12 @@ export interface Db extends Queryable {
    * whole of `fn` is one write transaction; on PostgreSQL `fn` manages its own transactions.
    */
   withMigrationLock<T>(fn: (s: MigrationSession) => Promise<T>): Promise<T>;
+  /**
+   * Whether the store took its writes lately: a store whose reads work but whose writes fail (the
+   * SQLite disk full) answers queries, so a `SELECT 1` alone reads as ready. Cheap (no write, at
+   * most a file system's free-space count), for /readyz. Absent: nothing to tell beyond queries.
+   */
+  writeCheck?(): { ok: true } | { ok: false; error: string };
   close(): Promise<void>;
 }
 

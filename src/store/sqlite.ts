@@ -329,11 +329,36 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   };
   const bind = (params: unknown[]) =>
     params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  // Rows changed in the group being committed: a commit that changed none wrote nothing, and so
+  // says nothing of whether writes work again (see writeFailure).
+  let groupChanges = 0;
   const run = <T>(sql: string, params: unknown[] = []): T[] => {
     const s = prepare(sql);
     if (s.reader) return rows(s, bind(params)) as T[];
-    s.run(...bind(params));
+    groupChanges += s.run(...bind(params)).changes;
     return [];
+  };
+
+  // The last write that failed because the store could not take it (the disk full, an I/O error,
+  // the file made read-only), until writes work again: reads go on meanwhile, so /readyz would
+  // otherwise say ready (writeCheck). A full disk is over once the data directory has room again
+  // (a free-space count, no write); any such failure is over once a commit that changed rows is
+  // on disk.
+  const WRITE_ROOM_BYTES = 8 * 1024 * 1024;
+  let writeFailure: { message: string; full: boolean } | null = null;
+  const noteWriteError = (err: unknown) => {
+    const code = String((err as { code?: unknown })?.code ?? '');
+    if (!/^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code)) return;
+    const full = code.startsWith('SQLITE_FULL');
+    writeFailure = { message: `${full ? 'the disk is full' : 'writes fail'} (${code}: ${(err as Error).message})`, full };
+  };
+  const roomAgain = () => {
+    try {
+      const f = fs.statfsSync(dataDir);
+      return f.bavail * f.bsize >= WRITE_ROOM_BYTES;
+    } catch {
+      return false;
+    }
   };
 
   // A flush that failed leaves the file's state on disk unknown (the kernel may have dropped the
@@ -566,9 +591,11 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     } catch (err) {
       groupVersion = null;
       if (db.inTransaction) db.exec('ROLLBACK');
+      noteWriteError(err);
       for (const w of group) w.reject(err);
       return;
     }
+    groupChanges = 0;
     let tookSnapshot = false;
     for (const w of group) {
       try {
@@ -582,6 +609,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
         release.run();
         members.push({ w, value });
       } catch (err) {
+        noteWriteError(err);
         if (db.inTransaction) {
           if (!w.single) {
             rollbackTo.run();
@@ -611,6 +639,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       if (db.inTransaction) db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
+      noteWriteError(err);
       failAll(err);
       failLater(seen, answerFailed);
       return;
@@ -620,9 +649,11 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       if (tookSnapshot) setImmediate(endIdleSnapshots);
     }
     if (members.length === 0) return failLater(seen, answerFailed);
+    const wrote = groupChanges > 0;
     // Answered once on disk; the next group may commit meanwhile.
     committed((err) => {
       if (err) failAll(err);
+      else if (wrote) writeFailure = null;
       for (const m of members) m.w.resolve(m.value);
       answerFailed(err);
     });
@@ -648,6 +679,10 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       return r.rows(r.statement(sql), bind(params)) as T[];
     },
     tx,
+    writeCheck: () => {
+      if (writeFailure?.full && roomAgain()) writeFailure = null;
+      return writeFailure ? { ok: false, error: `the SQLite store cannot take writes: ${writeFailure.message}` } : { ok: true };
+    },
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
     withMigrationLock: <T>(fn: (s: MigrationSession) => Promise<T>) =>
       exclusive(async () => {
