@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from './config.js';
+import { checkAdminToken, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
@@ -573,7 +573,7 @@ const backupLine = (r: BackupSummary) => `${r.file}: ${r.bytes} bytes, schema ve
 
 /** The token the servers check, or a UsageError saying why there is none to tell. */
 function adminToken(env = process.env): string {
-  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
+  if (env.ADMIN_TOKEN) return checkAdminToken(env.ADMIN_TOKEN);
   if (env.DATABASE_URL) {
     throw new UsageError(
       'with DATABASE_URL the instances sharing the database need one ADMIN_TOKEN: set ADMIN_TOKEN (for example `openssl rand -base64 24`) ' +
@@ -582,7 +582,7 @@ function adminToken(env = process.env): string {
   }
   // SQLite: the server reads (or first writes) DATA_DIR/admin-token; so does this.
   const file = join(resolve(env.DATA_DIR || './data'), 'admin-token');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : loadConfig(env).adminToken;
+  return existsSync(file) ? checkAdminToken(readFileSync(file, 'utf8').trim(), file) : loadConfig(env).adminToken;
 }
 
 let json = false;

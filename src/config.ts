@@ -144,6 +144,18 @@ function persistentSecret(dataDir: string, file: string, make: () => string): { 
   return { value: readFileSync(path, 'utf8').trim(), path };
 }
 
+/** An operator token shorter than this is refused: it guards every merchant's keys and money. */
+export const ADMIN_TOKEN_MIN = 24;
+
+/** The operator token `value` (from ADMIN_TOKEN, or `file`) if it is long enough, else a SettingError. */
+export function checkAdminToken(value: string, file?: string): string {
+  if (value.length >= ADMIN_TOKEN_MIN) return value;
+  const source = file ? `the admin token in ${file}` : 'ADMIN_TOKEN';
+  throw new SettingError(
+    `${source} must be at least ${ADMIN_TOKEN_MIN} characters, got ${value.length}: set a long random one (for example \`openssl rand -base64 24\`)`,
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = num(env, 'PORT', 8080);
   if (!Number.isInteger(port) || port > 65535) throw new SettingError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
@@ -162,7 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
-    adminToken: admin.value,
+    adminToken: checkAdminToken(admin.value, admin.path),
     adminTokenFile: admin.path,
     secretKey,
     rpdTtlMs: num(env, 'RPD_LINK_TTL_SECONDS', 600, 1) * 1000,

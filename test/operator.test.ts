@@ -105,6 +105,27 @@ describe('secret key', () => {
   });
 });
 
+describe('operator token', () => {
+  it('refuses to start on an ADMIN_TOKEN shorter than 24 characters, naming the setting; 24 start', async () => {
+    for (const token of ['x', 'admin', 'a'.repeat(23)]) {
+      await assert.rejects(Gateway.start({ env: { ADMIN_TOKEN: token } }), /ADMIN_TOKEN must be at least 24 characters/, `ADMIN_TOKEN of ${token.length}`);
+    }
+    const gw = await Gateway.start({ env: { ADMIN_TOKEN: 'b'.repeat(24) } });
+    try {
+      const r = await gw.request('GET', '/admin/jobs/dead', { headers: { authorization: `Bearer ${'b'.repeat(24)}` } });
+      assert.equal(r.status, 200, r.text);
+    } finally {
+      await gw.stop();
+    }
+    // The CLI reads the same setting and says the same.
+    const cli = await run(process.execPath, [CLI, 'admin-token'], { env: { ...process.env, DATA_DIR: gw.dataDir, ADMIN_TOKEN: 'short' } }).then(
+      () => '',
+      (err) => String(err.stderr),
+    );
+    assert.match(cli, /ADMIN_TOKEN must be at least 24 characters/);
+  });
+});
+
 describe('sandbox switch', () => {
   it('refuses to start on a switch it cannot read as true or false, rather than guess: SANDBOX_ENABLED=0 served the sandbox', async () => {
     // A live instance, whose sandbox is off unless the operator turns it on.
