@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +93,21 @@ describe('command line', () => {
     const missing = await cli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-cli-')) }, 'ifsc', 'import', './no-such-ifsc-data');
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, 'pennygate: no such file or folder: ./no-such-ifsc-data\n');
+  });
+
+  it("the README's `webhook set` example works as pasted on this machine", async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const line = readme.split('\n').find((l) => /^(\S+=\S+ )*npx pennygate webhook set /.test(l));
+    assert.ok(line, 'no webhook set example in the README');
+    const words = line.replace(/\s+#.*$/, '').split(/\s+/);
+    const settings = Object.fromEntries(words.slice(0, words.indexOf('npx')).map((w) => w.split('=', 2)));
+    const m = JSON.parse((await cli(env, 'merchants', 'create', '--name', 'Readme Co', '--json')).stdout);
+    const args = words.slice(words.indexOf('npx') + 2).map((w) => (w === 'mer_...' ? m.id : w));
+    // The walkthrough's environment (the store, the token) and what the line itself sets, no more.
+    const r = await cli({ DATA_DIR: gw.dataDir, ADMIN_TOKEN, ...settings }, ...args);
+    assert.equal(r.code, 0, `${line}\n${r.stderr}`);
+    const url = args[args.indexOf('--url') + 1];
+    assert.equal(JSON.parse((await cli(env, 'webhook', 'show', m.id, '--json')).stdout).url, url);
   });
 
   it('a refused webhook URL names the setting that allows it', async () => {
