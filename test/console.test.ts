@@ -278,6 +278,8 @@ describe('console', { skip: needsChromium }, () => {
     await gw.stop();
     let db = new Database(join(gw.dataDir, 'pennygate.db'));
     db.prepare("UPDATE credits SET rail = 'retired-bank', refund_status = 'pending' WHERE utr = ?").run(utr);
+    // The simulated bank forgets its refund too: it would refuse a second one of the same rupee.
+    db.prepare('DELETE FROM sandbox_refunds WHERE utr = ?').run(utr);
     db.prepare("UPDATE jobs SET done_at = NULL, run_at = 0, failures = 0, dead_at = NULL WHERE kind = 'credit.refund' AND subject = (SELECT id FROM credits WHERE utr = ?)").run(utr);
     db.close();
     await gw.restart();
