@@ -118,6 +118,9 @@ export class Gateway {
       }
       await sleep(50);
     }
+    // Not left running: a test whose start failed has no handle to stop it, and its pipes would
+    // keep the test file's process alive after the suite ends.
+    await this.kill();
     throw new Error(`gateway did not start:\n${this.output}`);
   }
 
