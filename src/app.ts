@@ -86,6 +86,29 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     res.end(body);
   });
 
+  // Expect: 100-continue. Node would answer 100 Continue at once, before any hook, and a caller
+  // with a wrong key would upload its body for nothing. The request goes on without it, its answer
+  // set to close the connection (the body is then never expected); once the credentials have
+  // passed (every API checks them in onRequest, before the body is read), preParsing sends the 100
+  // and gives the connection back its keep-alive.
+  const continuePending = new WeakMap<IncomingMessage, boolean>();
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    continuePending.set(req, res.shouldKeepAlive);
+    res.shouldKeepAlive = false;
+    app.server.emit('request', req, res);
+  });
+  app.addHook('preParsing', (req, reply, payload, done) => {
+    const keepAlive = continuePending.get(req.raw);
+    if (keepAlive !== undefined) {
+      continuePending.delete(req.raw);
+      if (!reply.raw.headersSent) {
+        reply.raw.shouldKeepAlive = keepAlive;
+        reply.raw.writeContinue();
+      }
+    }
+    done(null, payload);
+  });
+
   // Routes outside the dialects and the operator API (health, metrics, the API document) answer
   // errors in pennygate's own envelope; each API below sets its own.
   app.setErrorHandler(ownErrorHandler('gateway', () => null));

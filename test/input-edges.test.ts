@@ -152,6 +152,50 @@ describe('caller input at the edges of HTTP and JSON', () => {
     assert.equal(rz.json?.error?.code, 'BAD_REQUEST_ERROR', `${rz.status} ${rz.body}`);
     assert.equal(await state(), before);
   });
+  it('Expect: 100-continue: a wrong key is refused before the body is asked for; a right one gets 100 Continue and is served', async () => {
+    const before = await state();
+    const body = Buffer.from('{"verification_id":"continue-1","name":"John Doe"}');
+    /** Headers only, then what arrives within 800 ms; the body is sent only after a 100. */
+    const headersFirst = (path: string, headers: Record<string, string>) =>
+      new Promise<{ first: string; all: string; closed: boolean }>((resolve, reject) => {
+        const sock = connect(port(), '127.0.0.1');
+        const lines = [`POST ${path} HTTP/1.1`, 'host: 127.0.0.1', 'content-type: application/json', `content-length: ${body.length}`, 'expect: 100-continue',
+          ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+        let text = '';
+        let first = '';
+        let closed = false;
+        sock.on('data', (d) => {
+          text += d.toString('latin1');
+          if (!first && text.includes('\r\n\r\n')) {
+            first = text.split('\r\n')[0];
+            if (first === 'HTTP/1.1 100 Continue') sock.write(body);
+          }
+        });
+        sock.on('end', () => (closed = true));
+        sock.on('error', reject);
+        sock.write(`${lines.join('\r\n')}\r\n\r\n`);
+        setTimeout(() => {
+          sock.destroy();
+          resolve({ first, all: text, closed });
+        }, 800);
+      });
+    const wrong = { 'x-client-id': m.test_key.client_id, 'x-client-secret': 'not-the-secret' };
+    const refused = await headersFirst('/verification/reverse-penny-drop', wrong);
+    assert.equal(refused.first, 'HTTP/1.1 401 Unauthorized', refused.all);
+    assert.doesNotMatch(refused.all, /100 Continue/);
+    assert.match(refused.all, /\r\nconnection: close\r\n/i);
+    assert.ok(refused.closed, 'the connection is closed, the body never expected');
+    const rzRefused = await headersFirst('/v1/fund_accounts/validations', { authorization: `Basic ${Buffer.from(`${m.test_key.client_id}:wrong`).toString('base64')}` });
+    assert.equal(rzRefused.first, 'HTTP/1.1 401 Unauthorized', rzRefused.all);
+    assert.doesNotMatch(rzRefused.all, /100 Continue/);
+    assert.equal(await state(), before);
+
+    const served = await headersFirst('/verification/reverse-penny-drop', cashfreeHeaders(m.test_key));
+    assert.equal(served.first, 'HTTP/1.1 100 Continue', served.all);
+    assert.match(served.all, /\r\n\r\nHTTP\/1\.1 200 OK\r\n/, served.all);
+    assert.doesNotMatch(served.all, /connection: close/i, 'kept alive once the key passed');
+    assert.match(served.all, /"verification_id":"continue-1"/);
+  });
   it('answers a request HTTP cannot frame (two lengths, a bad chunk, headers too large) in the envelope of the API it was sent to', async () => {
     const before = await state();
     const body = Buffer.from('{"verification_id":"framing-1"}');
