@@ -165,17 +165,24 @@ export class Reconciliation {
     // a verification reported VALID on a payout the bank never made. The bank dates a payout by
     // when it took it, the gateway by when it sent it, so one sent at the very end of the period
     // may be in the bank's next: the bank's status API is asked before it is listed.
+    // Only an answer that the bank has it (made or under way) clears it: one it refused, or a
+    // status API that did not answer, leaves a paid verification unconfirmed.
     const sent = await this.db.query(PAYOUTS_SENT_SQL, [this.rail.name, from, to]);
     for (const v of sent) {
       if (bankPayouts.has(v.payout_key)) continue;
-      if (await this.rail.payoutStatus(v.payout_key, Number(v.amount_paise))) continue;
+      const atBank = await this.rail.payoutStatus(v.payout_key, Number(v.amount_paise));
+      if (atBank?.status === 'success' || atBank?.status === 'pending') continue;
       differences.push({
         kind: 'payout_not_at_bank',
         ref_id: Number(v.ref_id),
         reference: v.payout_key,
         gateway_amount_paise: Number(v.amount_paise),
         gateway_status: v.payout_status,
-        detail: "the gateway holds this payout as made, and the bank's statement and status API do not show it",
+        ...(atBank ? { bank_status: atBank.status } : {}),
+        detail:
+          atBank === null
+            ? "the gateway holds this payout as made, and the bank's statement and status API do not show it"
+            : `the gateway holds this payout as made; it is not on the bank's statement, and the bank's status API answers ${atBank.status} (${atBank.reason})`,
       });
     }
     return {
