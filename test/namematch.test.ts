@@ -306,6 +306,12 @@ describe('hard negatives: look-alikes that are other people', () => {
     accepts('GIRISHA M', 'GIRISH M');
     accepts('SATHISHA B R', 'SATISH B R');
   });
+  it('the anusvara typed as m before d and r: Suremdra, Chamdrakant', () => {
+    accepts('SUREMDRA SINGH', 'SURENDRA SINGH');
+    accepts('RAJEMDRA PRASAD', 'RAJENDRA PRASAD');
+    accepts('CHAMDRAKANT PATIL', 'CHANDRAKANT PATIL');
+    accepts('SIKAMDAR KHAN', 'SIKANDER KHAN');
+  });
   it('a short name and the same letters after an i: Irani is not Rani', () => {
     refuses('IRANI SHAH', 'RANI SHAH');
   });

@@ -55,8 +55,9 @@ function canonRules(w: string): string {
   s = s.replace(/(?<=[^AEIOU])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
   s = s.replace(/[WV]/g, 'B'); // w/v, and the Bengali b for v (Bikash / Vikas)
   s = s.replace(/Z/g, 'J'); // Bengali j for z (Zubair / Jubair, Aziz / Ajij)
-  // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander.
-  s = s.replace(/([EI]?)ND(?:RA|ER|AR)(?=[^AEIOU]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
+  // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander; the anusvara before
+  // it typed as m, as Telugu and Kannada typists write it (Chamdra, Gamdharva).
+  s = s.replace(/([EI]?)[NM]D(?:RA|ER|AR)(?=[^AEIOU]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
   s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua
   s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
   s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
