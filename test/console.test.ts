@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN_TOKEN, Gateway, eventually, freePort, needsChromium } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freePort, needsChromium, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { ARTIFACTS, DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 
@@ -348,6 +348,58 @@ describe('console sign-in', () => {
     }
   });
 });
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`console sign-out (${store})`, () => {
+    let gw: Gateway;
+    let drop = async () => {};
+    before(async () => {
+      const st = await storeFor(store);
+      drop = st.drop;
+      gw = await Gateway.start({ databaseUrl: st.databaseUrl });
+    });
+    after(async () => {
+      await gw?.stop();
+      await drop();
+    });
+
+    const signIn = (token: string) =>
+      fetch(`${gw.url}/console/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams({ token }),
+        redirect: 'manual',
+      });
+
+    it('ends the session: its cookie, kept and sent again, is refused, also after a restart; another session goes on', async () => {
+      const form = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' };
+      const signedIn = await signIn(ADMIN_TOKEN);
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+      const other = (await signIn(ADMIN_TOKEN)).headers.get('set-cookie')!.split(';')[0];
+      const home = await (await fetch(`${gw.url}/console`, { headers: { cookie } })).text();
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(home)![1];
+      const out = await fetch(`${gw.url}/console/logout`, { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: new URLSearchParams({ _csrf: csrf }) });
+      assert.equal(out.status, 303);
+      const refusedAfter = async () => {
+        const page = await fetch(`${gw.url}/console/merchants`, { headers: { cookie }, redirect: 'manual' });
+        assert.equal(page.status, 303);
+        assert.equal(page.headers.get('location'), '/console/login');
+        // Nor does its CSRF token make a form go through.
+        const post = await fetch(`${gw.url}/console/merchants`, { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: new URLSearchParams({ _csrf: csrf, name: 'After sign-out' }) });
+        assert.equal(post.status, 401);
+        // The sign-in page is offered again, not skipped.
+        assert.equal((await fetch(`${gw.url}/console/login`, { headers: { cookie }, redirect: 'manual' })).status, 200);
+      };
+      await refusedAfter();
+      // Another session (another browser of the operator's) goes on.
+      assert.equal((await fetch(`${gw.url}/console/merchants`, { headers: { cookie: other }, redirect: 'manual' })).status, 200);
+      await gw.restart();
+      await refusedAfter();
+      assert.equal((await fetch(`${gw.url}/console/merchants`, { headers: { cookie: other }, redirect: 'manual' })).status, 200);
+      assert.equal((await gw.admin('GET', '/merchants')).json.items.length, 0);
+    });
+  });
+}
 
 describe('console forms with values no form of its own sends', () => {
   let gw: Gateway;

@@ -1,5 +1,6 @@
 // The operator's console at /console: server-rendered pages over the same services the admin
-// API uses. Sign-in takes the admin token and sets an HttpOnly, SameSite=Strict session cookie;
+// API uses. Sign-in takes the admin token and sets an HttpOnly, SameSite=Strict session cookie
+// (signing out ends that session in the store, for every instance);
 // every form that changes something carries a CSRF token derived from the session, and a POST
 // from another site is refused before that. No page is in the OpenAPI document.
 import { noteStoreDown } from '../web/errors.js';
@@ -105,12 +106,28 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
     send(reply, layout({ title: 'Not found', csrf: req.consoleSession ? sessions.csrf(req.consoleSession) : undefined, body: html`<p>No such console page.</p>` }), 404),
   );
 
+  // A session signed out of is over on every instance, though its cookie (a copy of it kept by
+  // the browser, a proxy's log, another machine) still carries a valid signature: its id is kept
+  // in the store until the cookie would have expired anyway. Values are zero-padded expiries, so
+  // that they compare as text on both stores; the prefix holds no LIKE wildcard.
+  const SIGNED_OUT = 'console-signed-out:';
+  const padded = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(16, '0');
+  const signedOut = async (session: Session) =>
+    (await s.db.query('SELECT 1 AS found FROM gateway_meta WHERE key = ?', [SIGNED_OUT + session.id])).length > 0;
+  const signOut = async (session: Session) => {
+    await s.db.query('INSERT INTO gateway_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [SIGNED_OUT + session.id, padded(session.exp)]);
+    // The ids of sessions that have expired since are of no use any more.
+    await s.db.query('DELETE FROM gateway_meta WHERE key LIKE ? AND value < ?', [`${SIGNED_OUT}%`, padded(Date.now())]);
+  };
+
   // Every request: who is signed in. Pages need a session; a POST also needs this site as its
   // origin (the browser says so) and the form's CSRF token.
   app.addHook('onRequest', async (req, reply) => {
-    req.consoleSession = sessions.open(cookieValue(req.headers.cookie, SESSION_COOKIE)) ?? undefined;
     const path = req.url.split('?')[0];
     const open = path === '/console/login' || path === '/console/assets/console.css';
+    const opened = sessions.open(cookieValue(req.headers.cookie, SESSION_COOKIE));
+    // The style sheet is the same for everyone: it asks nothing of the store.
+    req.consoleSession = opened && path !== '/console/assets/console.css' && !(await signedOut(opened)) ? opened : undefined;
     if (req.method === 'POST') {
       const site = req.headers['sec-fetch-site'];
       const origin = req.headers.origin;
@@ -187,7 +204,8 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
     return reply.redirect('/console', 303);
   });
 
-  app.post('/logout', hide, async (_req, reply) => {
+  app.post('/logout', hide, async (req, reply) => {
+    if (req.consoleSession) await signOut(req.consoleSession);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/console; Max-Age=0; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
     return reply.redirect('/console/login', 303);
   });
