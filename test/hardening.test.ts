@@ -2,7 +2,9 @@
 // security headers, merchant names, consent records, name-match references.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, Gateway, cli, eventually } from './support/gateway.js';
 
 const CSP_WITH = (img: string) =>
   `default-src 'none'; img-src ${img}; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`;
@@ -99,8 +101,8 @@ describe('hardening', () => {
     assert.equal((await gw.admin('PUT', `/merchants/${m.id}/branding`, { logo_url: null })).status, 200);
   });
 
-  it('refuses merchant names that are blank or carry control characters', async () => {
-    for (const name of ['   ', '\t\t', 'Acme\nLending', 'Acme\u0007', 'Acme\u0085Co', 'Acme\u2028Co']) {
+  it('refuses merchant names that are blank or carry control characters (bidirectional ones too)', async () => {
+    for (const name of ['   ', '\t\t', 'Acme\nLending', 'Acme\u0007', 'Acme\u0085Co', 'Acme\u2028Co', 'Acme \u202e', 'Acme\u2067Co', '\u200fAcme']) {
       const r = await gw.admin('POST', '/merchants', { name });
       assert.equal(r.status, 400, `${JSON.stringify(name)}: ${r.text}`);
       assert.equal(r.json.error.code, 'invalid_request');
@@ -215,5 +217,54 @@ describe('guessing the admin token behind a trusted proxy', () => {
     // The guesser waits at the admin API too: one count per address, whichever door.
     const admin = await gw.request('GET', '/admin/merchants', { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-forwarded-for': '203.0.113.9' } });
     assert.equal(admin.status, 429, admin.text);
+  });
+});
+
+describe('a merchant name recorded with a bidirectional override', () => {
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start();
+  });
+  after(() => gw?.stop());
+
+  it('is refused by the admin API, the console and the command line, and one recorded before reaches the hosted page without it', async () => {
+    // Left open, the override ran on into the page's own sentence ("… asks you to verify your
+    // bank account. Pay ₹1 …"), which the customer then read reversed.
+    const name = 'Acme Lending \u202e';
+    assert.equal((await gw.admin('POST', '/merchants', { name })).status, 400);
+    const made = await cli({ DATA_DIR: gw.dataDir }, 'merchants', 'create', '--name', name);
+    assert.notEqual(made.code, 0);
+    assert.match(made.stderr, /bidirectional/);
+    const login = await fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const list = await (await fetch(`${gw.url}/console/merchants`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(list)![1];
+    const posted = await fetch(`${gw.url}/console/merchants`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ _csrf: csrf, name }),
+    });
+    assert.equal(posted.status, 400);
+    assert.match(await posted.text(), /bidirectional/);
+    assert.equal((await gw.admin('GET', '/merchants')).json.items.length, 0);
+
+    // A name recorded by an earlier version.
+    const m = await gw.merchant('Acme Lending');
+    await gw.kill();
+    const db = new Database(join(gw.dataDir, 'pennygate.db'));
+    db.prepare('UPDATE merchants SET name = ? WHERE id = ?').run('Acme \u202eLending', m.id);
+    db.close();
+    await gw.restart();
+    const created = await gw.cashfree(m.test_key).createRpd({ verification_id: 'bidi-1' });
+    const page = await (await fetch(created.json.url)).text();
+    assert.doesNotMatch(page, /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    assert.match(page, /<p class="merchant-name">Acme Lending<\/p>/);
+    assert.match(page, /Acme Lending asks you to verify your bank account\./);
   });
 });

@@ -10,12 +10,20 @@ import { generateSigningPair } from './access.js';
 export const MAX_ACTIVE_KEYS = 2;
 
 /**
+ * Bidirectional formatting characters (the Arabic letter mark, LRM/RLM, embeddings, overrides and
+ * isolates). In a name on the hosted page, an override left open runs on into the page's own
+ * sentence around it and shows its words reversed or reordered.
+ */
+export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
  * Why a merchant name cannot be used, or null. The name reaches webhooks, the admin API and the
  * customer's hosted page: it must have a visible character and no control characters.
  */
 export function merchantNameProblem(name: string): string | null {
   // C0, DEL and C1 controls, and the line/paragraph separators some renderers treat as line breaks.
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'name must not contain control characters';
+  if (name.search(BIDI_CONTROLS) >= 0) return 'name must not contain bidirectional control characters';
   const trimmed = name.trim();
   if (!trimmed) return 'name must not be blank';
   if (trimmed.length > 100) return 'name must be at most 100 characters';

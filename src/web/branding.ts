@@ -2,6 +2,7 @@
 // colour, set by the operator and kept in merchants.settings (JSON, no schema change). Every
 // value reaches a customer's browser, so each is checked against a narrow shape here.
 import type { Merchant, MerchantSettings } from '../engine/types.js';
+import { BIDI_CONTROLS } from '../engine/merchants.js';
 
 export interface Branding {
   displayName?: string;
@@ -15,8 +16,11 @@ export type BrandedSettings = MerchantSettings & { branding?: Branding };
 
 export const brandingOf = (m: Merchant): Branding => (m.settings as BrandedSettings).branding ?? {};
 
-/** The name the page shows: the display name if set, else the merchant's name. */
-export const displayNameOf = (m: Merchant) => brandingOf(m).displayName ?? m.name;
+/**
+ * The name the page shows: the display name if set, else the merchant's name, without the
+ * bidirectional controls a name recorded before they were refused may hold.
+ */
+export const displayNameOf = (m: Merchant) => brandingOf(m).displayName ?? m.name.replace(BIDI_CONTROLS, '');
 
 export const DISPLAY_NAME_MAX = 60;
 export const LOGO_MAX_BYTES = 16 * 1024;
