@@ -1,6 +1,7 @@
 // The store going away under a running gateway and coming back: the SQLite disk full, then space
 // again. Nothing may be acknowledged that is not committed, and the gateway recovers without a
 // restart: new requests succeed, and every rupee taken goes back exactly once.
+// And the converse: a job failing on another network call (the bank) is not taken for the store's outage.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { connectorEnv } from './support/live.js';
 import { Receiver } from './support/receiver.js';
 
 /** A small file system of its own (tmpfs) for the SQLite store; mounting one needs privileges. */
@@ -419,3 +421,39 @@ describe('Jobs and a store that fails them (PostgreSQL)', { skip: needsPostgres 
     await eventually(async () => (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json.status, (s) => s === 'delivered', 10_000, 'delivered');
   });
 });
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`A job failing on the bank, with the store up (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway | undefined;
+    let drop: () => Promise<void> = async () => {};
+    after(async () => {
+      await gw?.stop();
+      await drop();
+    });
+
+    it('an unreachable bank connector (ECONNREFUSED) is the job\'s failure, not an outage: counted, and past JOB_MAX_FAILURES a dead letter', { timeout: 30_000 }, async () => {
+      const db = await storeFor(store);
+      drop = db.drop;
+      // Nothing listens on the bank's port: every call to it is refused, with the same code a
+      // database that is down refuses a connection with.
+      const closed = await freePort();
+      gw = await Gateway.start({
+        databaseUrl: db.databaseUrl,
+        env: { ...connectorEnv(`http://127.0.0.1:${closed}`, 'closed-bank-shared-secret-0123456789'), LOG_LEVEL: 'warn', JOB_MAX_FAILURES: '2' },
+      });
+      // The reconciliation of the last day is enqueued at start: it reads the bank's statement.
+      const dead = await eventually(
+        async () => ((await gw!.admin('GET', '/jobs/dead')).json.items as any[]).find((j) => j.kind === 'bank.reconcile'),
+        (j) => j !== undefined,
+        15_000,
+        'the reconciliation job to end a dead letter',
+      );
+      assert.equal(dead.failures, 2, JSON.stringify(dead));
+      assert.match(dead.last_error, /bank connector GET \/v1\/statement: .*ECONNREFUSED/);
+      // Logged as the job's failure, never as the store's outage.
+      assert.doesNotMatch(gw.output, /store is unavailable|to run again after the outage/);
+      // The store itself is fine all along.
+      assert.equal((await gw.request('GET', '/readyz')).status, 200);
+    });
+  });
+}

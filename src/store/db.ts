@@ -89,7 +89,8 @@ const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDO
 // What pg and pg-pool say of a connection that died or never came, which carry no code.
 const PG_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
 // SQLite: the disk full, an I/O error, a file made read-only or unopenable, a write lock not
-// given within busy_timeout; and the store stopped after a failed flush (sqlite.ts).
+// given within busy_timeout; and the store stopped after a failed flush (sqlite.ts). Only
+// better-sqlite3 raises codes of this prefix, so they need no mark (see markStoreFailure).
 const SQLITE_UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|PROTOCOL)/;
 
 /**
@@ -101,12 +102,44 @@ export class StoreUnavailableError extends Error {
   readonly storeUnavailable = true;
 }
 
-export function isStoreUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown; storeUnavailable?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.storeUnavailable === true) return true;
+type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown; storeUnavailable?: unknown } | undefined;
+
+/** Whether an error the PostgreSQL driver raised says the server cannot serve now. */
+function pgUnavailable(err: unknown): boolean {
+  for (let e = err as ErrorLike, depth = 0; e && depth < 5; e = e.cause as ErrorLike, depth++) {
     const code = typeof e.code === 'string' ? e.code : '';
-    if (PG_UNAVAILABLE.test(code) || NET_UNAVAILABLE.has(code) || SQLITE_UNAVAILABLE.test(code)) return true;
+    if (PG_UNAVAILABLE.test(code) || NET_UNAVAILABLE.has(code)) return true;
     if (typeof e.message === 'string' && PG_LOST.test(e.message)) return true;
+    if (e instanceof AggregateError && e.errors.some(pgUnavailable)) return true;
+  }
+  return false;
+}
+
+/**
+ * Marks `err`, raised by the PostgreSQL driver (postgres.ts calls it on every failure of a
+ * connection or a statement), as the store's outage when it says the server cannot serve now, and
+ * returns it. A network code such as ECONNREFUSED says nothing of where it came from: the bank
+ * connector's fetch and a webhook's request fail with the same codes. Counted as the store's only
+ * when the store layer raised it, or a job failing on an unreachable bank would be taken for an
+ * outage, never counted as failing, and retried for ever instead of ending a dead letter.
+ */
+export function markStoreFailure(err: unknown): unknown {
+  if (err !== null && typeof err === 'object' && (err as ErrorLike)!.storeUnavailable !== true && pgUnavailable(err)) {
+    try {
+      // Not enumerable: the error logs and serializes as the driver raised it.
+      Object.defineProperty(err, 'storeUnavailable', { value: true, configurable: true });
+    } catch {
+      /* a frozen error: left as it is */
+    }
+  }
+  return err;
+}
+
+/** The store's outage: an error marked by the store layer (anywhere in its cause chain), or SQLite's. */
+export function isStoreUnavailable(err: unknown): boolean {
+  for (let e = err as ErrorLike, depth = 0; e && depth < 5; e = e.cause as ErrorLike, depth++) {
+    if (e.storeUnavailable === true) return true;
+    if (typeof e.code === 'string' && SQLITE_UNAVAILABLE.test(e.code)) return true;
     if (e instanceof AggregateError && e.errors.some(isStoreUnavailable)) return true;
   }
   return false;

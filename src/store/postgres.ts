@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { STORE_CLOCK, StoreUnavailableError, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { STORE_CLOCK, StoreUnavailableError, markStoreFailure, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
 const MIGRATION_LOCK = 7264001;
@@ -53,6 +53,17 @@ function withDeadline<T>(client: pg.PoolClient | pg.Client, running: Promise<T>,
     }, STATEMENT_DEADLINE_MS);
   });
   return Promise.race([running, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `p`, a call on the driver (a connection, a statement), whose failure is marked as the store's
+ * outage when the driver says the server cannot serve (markStoreFailure): the boundary where an
+ * ECONNREFUSED is known to be the database's, and not the bank's or a webhook receiver's.
+ */
+function fromStore<T>(p: Promise<T>): Promise<T> {
+  return p.catch((err) => {
+    throw markStoreFailure(err);
+  });
 }
 
 interface Statement { text: string; name?: string }
@@ -119,7 +130,7 @@ export function openPostgres(url: string): Db {
   const on = (c: pg.PoolClient, inTx: boolean, lose?: (err: Error) => void): Queryable => {
     const run = (s: Statement, values: unknown[]) => {
       const q = c.query({ ...s, values });
-      return lose ? withDeadline(c, q, lose) : q;
+      return fromStore(lose ? withDeadline(c, q, lose) : q);
     };
     return {
       query: async <T = Row>(sql: string, params: unknown[] = []) => {
@@ -139,7 +150,7 @@ export function openPostgres(url: string): Db {
   // would take one), so that a statement past its deadline drops that connection.
   const direct: Queryable = {
     query: async <T = Row>(sql: string, params: unknown[] = []) => {
-      const client = await pool.connect();
+      const client = await fromStore(pool.connect());
       const watch = heedLoss(client);
       try {
         return await on(client, false, watch.lose).query<T>(sql, params);
@@ -185,13 +196,13 @@ export function openPostgres(url: string): Db {
     query: direct.query,
     tx: async <T>(fn: (q: Queryable) => Promise<T>) => {
       for (let attempt = 0; ; attempt++) {
-        const client = await pool.connect();
+        const client = await fromStore(pool.connect());
         const watch = heedLoss(client);
         try {
-          await withDeadline(client, client.query(BEGIN), watch.lose);
+          await fromStore(withDeadline(client, client.query(BEGIN), watch.lose));
           const out = await fn(on(client, true, watch.lose));
           // A COMMIT past its deadline may yet commit: its caller is told of a failure, never a success.
-          await withDeadline(client, client.query('COMMIT'), watch.lose);
+          await fromStore(withDeadline(client, client.query('COMMIT'), watch.lose));
           return out;
         } catch (err) {
           await withDeadline(client, client.query('ROLLBACK'), watch.lose).catch(() => undefined);
@@ -203,7 +214,7 @@ export function openPostgres(url: string): Db {
       }
     },
     withMigrationLock: async <T>(fn: (s: MigrationSession) => Promise<T>) => {
-      const client = await pool.connect();
+      const client = await fromStore(pool.connect());
       const watch = heedLoss(client);
       try {
         // Several instances may start at once: one migrates, the others wait. They poll with
@@ -214,14 +225,14 @@ export function openPostgres(url: string): Db {
         // instance takes the lock and migrates (every migration can run again from its start)
         // instead of waiting for this one to wake. Set before the lock is taken, so that no
         // moment holds it without them. idle_session_timeout is PostgreSQL 14's.
-        await client.query(`SET idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}`);
+        await fromStore(client.query(`SET idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}`));
         await client.query(`SET idle_session_timeout = ${IDLE_IN_TX_MS}`).catch(() => undefined);
-        while (!(await client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK])).rows[0].ok) {
+        while (!(await fromStore(client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK]))).rows[0].ok) {
           // Within the idle timeout, which would otherwise end a waiting session.
           await new Promise((r) => setTimeout(r, IDLE_IN_TX_MS > 0 ? Math.min(200, IDLE_IN_TX_MS / 4) : 200));
         }
         try {
-          return await fn({ ...on(client, false), exec: async (sql: string) => void (await client.query(sql)) });
+          return await fn({ ...on(client, false), exec: async (sql: string) => void (await fromStore(client.query(sql))) });
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         }

@@ -10,8 +10,9 @@ export class ConnectorError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -40,7 +41,11 @@ export class ConnectorRail implements Rail {
     try {
       r = await fetch(this.cfg.connectorUrl + path, { method, headers, body: body === undefined ? undefined : raw, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]}: ${(err as Error).message}`, null);
+      // fetch says only "fetch failed": why (ECONNREFUSED, ENOTFOUND, a reset) is its cause's code,
+      // named in the message (a dead letter's last_error) and kept as the cause for the log.
+      const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+      const why = typeof code === 'string' ? ` (${code})` : '';
+      throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]}: ${(err as Error).message}${why}`, null, { cause: err });
     }
     const text = await r.text().catch(() => '');
     let json: any = null;
