@@ -10,7 +10,7 @@ import { createLogger } from '../src/log.js';
 import { loadConfig } from '../src/config.js';
 import { openServices } from '../src/gateway.js';
 import type { Services } from '../src/services.js';
-import { ADMIN_TOKEN, Gateway, freePort, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freePort, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { startLive } from './support/live.js';
 import { Simulator } from './support/simulator.js';
 
@@ -124,6 +124,16 @@ describe('the bank simulator refuses a refund beyond what its credit has left (c
     assert.equal(through.reduce((sum, r) => sum + r.amount_paise, 0), 100);
   });
 
+  it('refuses a refund of a transaction it never credited (unknown_credit) with its record, and keeps it failed', async () => {
+    const never = `AXB${Date.now()}404`;
+    const refused = await refund(never, 100);
+    assert.deepEqual([refused.status, refused.reason, refused.bank_ref], ['failed', 'unknown_credit', null], JSON.stringify(refused));
+    const status = await sim.signed('GET', `/v1/refunds/${encodeURIComponent(refused.reference)}`);
+    assert.deepEqual([status.status, status.json.status, status.json.reason], [200, 'failed', 'unknown_credit']);
+    assert.equal((await refund(never, 100, refused.reference)).status, 'failed');
+    assert.deepEqual((await sim.ledger()).refunds.filter((r) => r.bank_txn_id === never && r.status !== 'failed'), []);
+  });
+
   it('counts only the refunds that moved money or may: after a declined one the whole credit may go', async () => {
     const txn = await credit();
     await sim.faults({ refund_decline: 1 });
@@ -193,6 +203,71 @@ for (const store of ['sqlite', 'postgres'] as const) {
         view.refunds.filter((r: any) => r.status === 'failed').map((r: any) => r.reason),
         ['exceeds_credit', 'exceeds_credit', 'exceeds_credit'],
       );
+    });
+  });
+}
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`the sandbox bank refuses a refund of a payment it never credited (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let s: Services;
+    let dropDb: (() => Promise<void>) | undefined;
+    before(async () => {
+      const { databaseUrl, drop } = await storeFor(store);
+      dropDb = drop;
+      // The rupee goes back 2 s after the payment; a failed attempt is tried again 0.3 s on
+      // (doubling), and a refund unsettled 5 s after its credit is set aside for review.
+      gw = await Gateway.start({ databaseUrl, env: { REVERSAL_DELAY_SECONDS: '2', REFUND_RETRY_BASE_MS: '300', REFUND_REVIEW_HOURS: String(5 / 3600) } });
+      // The sandbox bank's tables and refund API, through a second instance on the same store.
+      s = await openServices(loadConfig(gw.env), createLogger('silent'));
+    });
+    after(async () => {
+      await s?.qr.close();
+      await s?.db.close();
+      await gw?.stop();
+      await dropDb?.();
+    });
+
+    it('answers failed (unknown_credit), moves nothing, and the gateway keeps the rupee owed until the operator\'s review', async () => {
+      const never = `SBX${Date.now()}404`;
+      assert.deepEqual(
+        await s.rails.sandbox.refund({ key: uid('rf'), attempt: 1, bankTxnId: never, utr: '123456789012', amountPaise: 100, payerVpa: 'success@upi' }),
+        { status: 'failed', reason: 'unknown_credit' },
+      );
+
+      // A credit the gateway recorded whose payment the bank has no record of (as if it never
+      // credited it): removed from the bank's books before the refund is due.
+      const m = await gw.merchant('Unknown Credit');
+      const cf = gw.cashfree(m.test_key);
+      const vid = uid('rpd');
+      const created = await cf.createRpd({ verification_id: vid, name: 'John Doe' });
+      const paid = await gw.pay(created.json.upi_link, 'success@upi');
+      assert.equal(paid.status, 200, paid.text);
+      const txn: string = paid.json.bank_txn_id;
+      await s.db.query('DELETE FROM sandbox_payments WHERE bank_txn_id = ?', [txn]);
+
+      // Each attempt is refused; no attempt is counted returned, and after REFUND_REVIEW_HOURS it
+      // is set aside for the operator, still owed, with the bank's reason.
+      const item = await eventually(
+        async () => ((await gw.admin('GET', '/refunds/review')).json.items as any[]).find((i) => i.bank_txn_id === txn),
+        (i) => i !== undefined,
+        20_000,
+        'the refused refund in review',
+      );
+      assert.equal(item.refund_status, 'needs_review', JSON.stringify(item));
+      assert.equal(item.refund_error, 'unknown_credit', JSON.stringify(item));
+      assert.ok(item.refund_attempts >= 1, JSON.stringify(item));
+      const owed = ((await gw.admin('GET', '/refunds/outstanding')).json.items as any[]).find((i) => i.bank_txn_id === txn);
+      assert.equal(owed?.refund_status, 'needs_review');
+      assert.notEqual((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+
+      // Backed off, never sent in a loop: a few attempts, every one refused, and none after review.
+      const atBank = async () => (await s.db.query('SELECT status, reason FROM sandbox_refunds WHERE bank_txn_id = ?', [txn])) as { status: string; reason: string }[];
+      const attempts = await atBank();
+      assert.ok(attempts.length >= 1 && attempts.length <= 6, JSON.stringify(attempts));
+      assert.deepEqual(new Set(attempts.map((r) => `${r.status}:${r.reason}`)), new Set(['failed:unknown_credit']));
+      await sleep(1500);
+      assert.equal((await atBank()).length, attempts.length, 'no attempt after review');
     });
   });
 }

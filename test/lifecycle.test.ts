@@ -74,6 +74,8 @@ describe('retention', () => {
     assert.ok(run.json.removed.sandbox_payments >= 1);
     assert.ok(run.json.removed.sandbox_payouts >= 1);
     assert.equal(run.json.removed.sandbox_refunds, 1); // the settled one; the owed one was never sent
+    // The sandbox bank keeps the payment whose rupee is owed: it refuses a refund of one it has no record of.
+    assert.equal((await gw.payment(owedPay.json.bank_txn_id)).bank_txn_id, owedPay.json.bank_txn_id, 'the owed payment kept at the bank');
     assert.equal(run.json.overdue_refunds, 1);
     await eventually(async () => gw.output, (o) => /refund owed for longer than REFUND_ALERT_HOURS/.test(o), 5000, 'the overdue refund logged');
     const last = (await gw.admin('GET', '/retention')).json;

@@ -56,10 +56,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
       if (other !== sender) open.push(other);
 
       const bankTxnId = `SBX${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+      const utr = String(Date.now()).slice(-12);
+      // The sandbox bank's record of the payment (it refuses a refund of one it never credited),
+      // already told to the gateway: the credit is recorded below.
+      await sender.db.query(
+        "INSERT INTO sandbox_payments (bank_txn_id, utr, tr, payer_vpa, amount_paise, status, created_at, notified_at) VALUES (?, ?, NULL, 'success@upi', 100, 'success', ?, ?)",
+        [bankTxnId, utr, Date.now(), Date.now()],
+      );
       assert.equal(
         await sender.engine.credit('sandbox', {
           bankTxnId,
-          utr: String(Date.now()).slice(-12),
+          utr,
           tr: null,
           amountPaise: 100,
           payerVpa: 'success@upi',

@@ -91,10 +91,14 @@ const STEPS: Step[] = [
   },
   deleteStep('name_matches', 'SELECT reference_id FROM name_matches WHERE created_at < ? LIMIT ?', 'name_matches', 'reference_id'),
   deleteStep('notifications', 'SELECT id FROM notifications WHERE received_at < ? LIMIT ?', 'notifications', 'id'),
-  // By the bank's transaction id: a UTR may be shared with a payment that is not due yet.
+  // By the bank's transaction id: a UTR may be shared with a payment that is not due yet. Kept
+  // while the gateway still owes its rupee: the sandbox bank refuses a refund of a payment it has
+  // no record of (unknown_credit), as a real bank does.
   deleteStep(
     'sandbox_payments',
-    'SELECT COALESCE(bank_txn_id, utr) AS txn FROM sandbox_payments WHERE created_at < ? AND notified_at IS NOT NULL LIMIT ?',
+    `SELECT COALESCE(p.bank_txn_id, p.utr) AS txn FROM sandbox_payments p WHERE p.created_at < ? AND p.notified_at IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.rail = 'sandbox' AND COALESCE(c.bank_txn_id, c.utr) = COALESCE(p.bank_txn_id, p.utr)
+                         AND c.refund_status <> 'success') LIMIT ?`,
     'sandbox_payments',
     'COALESCE(bank_txn_id, utr)',
   ),

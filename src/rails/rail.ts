@@ -68,6 +68,12 @@ export const REFUSED_NOT_RECEIVED = 'not_received';
  */
 export const REFUSED_EXCEEDS_CREDIT = 'exceeds_credit';
 
+/**
+ * The reason a bank gives (status `failed`) for a refund of a transaction it never credited (or
+ * that it declined): there is nothing to send back, and nothing moves.
+ */
+export const REFUSED_UNKNOWN_CREDIT = 'unknown_credit';
+
 /** Thrown by a rail call whose fence said no: nothing was sent. */
 export class NotSent extends Error {
   constructor() {

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import { BY_INTENT, BY_OTHER_INTENT, intentParams, refIdOfTr } from '../../store/repository.js';
 import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
-import { passFence, REFUSED_EXCEEDS_CREDIT, REFUSED_NOT_RECEIVED, type CreditNotice, type IntakeOutcome, type Rail, type RailInbox, type RefundOutcome, type RefundRequest } from '../rail.js';
+import { passFence, REFUSED_EXCEEDS_CREDIT, REFUSED_NOT_RECEIVED, REFUSED_UNKNOWN_CREDIT, type CreditNotice, type IntakeOutcome, type Rail, type RailInbox, type RefundOutcome, type RefundRequest } from '../rail.js';
 import { findPayer, type SandboxPayer } from './directory.js';
 import { NOT_FOUND, SandboxMobileNetwork } from './mobile.js';
 import type { MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
@@ -241,12 +241,12 @@ export class SandboxBank implements Rail {
       const [existing] = await q.query(`SELECT * FROM sandbox_refunds WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
       if (existing) return this.known(q, existing, req, now);
       const payer = req.payerVpa ? findPayer(req.payerVpa) : null;
-      const over = await this.exceedsCredit(q, req);
-      const fails = !over && payer?.behaviour === 'refund_fails_once' && req.attempt === 1;
-      const loseAnswer = !over && payer?.behaviour === 'refund_answer_lost' && req.attempt === 1;
+      const refused = await this.refusal(q, req);
+      const fails = !refused && payer?.behaviour === 'refund_fails_once' && req.attempt === 1;
+      const loseAnswer = !refused && payer?.behaviour === 'refund_answer_lost' && req.attempt === 1;
       const row = {
-        status: fails || over ? 'failed' : 'pending',
-        reason: over ? REFUSED_EXCEEDS_CREDIT : fails ? 'beneficiary_bank_offline' : null,
+        status: fails || refused ? 'failed' : 'pending',
+        reason: refused ?? (fails ? 'beneficiary_bank_offline' : null),
         refund_utr: digits(12),
         settle_at: now + this.opts.refundSettleMs,
       };
@@ -266,22 +266,24 @@ export class SandboxBank implements Rail {
   }
 
   /**
-   * Whether the refund would return more than the payment credited, with the refunds of it
-   * made or under way (a failed one moved nothing): a bank refuses that. The payment's row is
-   * locked first (PostgreSQL), so two refunds of one payment under different references are
-   * weighed one after the other. A payment the bank has no row of (erased by retention) is let be.
+   * Why the bank refuses the refund, or null: a transaction it never credited (none, or one it
+   * declined) has nothing to send back (unknown_credit), and a refund that would return more than
+   * the payment credited, with the refunds of it made or under way (a failed one moved nothing),
+   * is refused too (exceeds_credit). The payment's row is locked first (PostgreSQL), so two
+   * refunds of one payment under different references are weighed one after the other. Retention
+   * keeps a payment while the gateway still owes its rupee (jobs/retention.ts).
    */
-  private async exceedsCredit(q: Queryable, req: RefundRequest): Promise<boolean> {
+  private async refusal(q: Queryable, req: RefundRequest): Promise<string | null> {
     const [paid] = await q.query(
       `SELECT amount_paise FROM sandbox_payments WHERE COALESCE(bank_txn_id, utr) = ? AND status = 'success'${this.db.forUpdate}`,
       [req.bankTxnId],
     );
-    if (!paid) return false;
+    if (!paid) return REFUSED_UNKNOWN_CREDIT;
     const [r] = await q.query(
       `SELECT COALESCE(SUM(amount_paise), 0) AS refunded FROM sandbox_refunds WHERE bank_txn_id = ? AND status NOT IN ('failed', '${NOT_FOUND}')`,
       [req.bankTxnId],
     );
-    return Number(r.refunded) + req.amountPaise > Number(paid.amount_paise);
+    return Number(r.refunded) + req.amountPaise > Number(paid.amount_paise) ? REFUSED_EXCEEDS_CREDIT : null;
   }
 
   /**

@@ -8,7 +8,7 @@ import { findPayer } from '../../sandbox/directory.js';
 import { findAccount, findMobile } from '../../sandbox/mobile.js';
 import { NOTIFY_SIGNATURE, NOTIFY_TIMESTAMP, REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signNotification, signRequest, signatureProblem, timestampNow } from '../signing.js';
 import type { WireCreditEvent, WirePayout, WireRefund } from '../wire.js';
-import { REFUSED_EXCEEDS_CREDIT, REFUSED_NOT_RECEIVED } from '../../rail.js';
+import { REFUSED_EXCEEDS_CREDIT, REFUSED_NOT_RECEIVED, REFUSED_UNKNOWN_CREDIT } from '../../rail.js';
 
 export interface SimulatorOptions {
   port: number;
@@ -218,28 +218,31 @@ export class BankSimulator {
     const existing = this.refunds.get(b.reference);
     // A reference is applied once; a failed one stays failed.
     if (existing) return { answer: this.refundView(existing, Date.now()), lose: false };
-    const c = this.credit(b.bank_txn_id);
-    if (!c) throw new HttpError(422, 'unknown_transaction', `no credit with bank_txn_id ${b.bank_txn_id}`);
+    if (typeof b.bank_txn_id !== 'string' || !b.bank_txn_id) throw new HttpError(400, 'invalid_request', 'bank_txn_id is required');
     if (!Number.isSafeInteger(b.amount_paise) || b.amount_paise <= 0) throw new HttpError(400, 'invalid_request', 'amount_paise must be a positive whole number');
+    const c = this.credit(b.bank_txn_id);
     const now = Date.now();
     // Answered 404 before it came: refused, and the refusal is its record (a failed reference stays failed).
     const refused = this.refundsNotFound.has(b.reference);
+    // A transaction it never credited has nothing to send back: refused with its record, as an
+    // overdraw is, so the gateway hears a failure that moved nothing, not an unknown outcome.
+    const unknown = !refused && !c;
     // As a real bank: never more back than was credited, counting the refunds of the credit made
     // or under way (a failed one moved nothing). Refused with its record: a failed reference.
-    let over = !refused && this.refunded(c.bank_txn_id) + b.amount_paise > c.amount_paise;
+    let over = !refused && !!c && this.refunded(c.bank_txn_id) + b.amount_paise > c.amount_paise;
     if (over && this.faults.refund_overdraw > 0) {
       this.faults.refund_overdraw--;
       over = false;
     }
-    const declined = refused || over || chance(this.faults.refund_decline);
+    const declined = refused || unknown || over || chance(this.faults.refund_decline);
     const r: Refund = {
       reference: b.reference,
-      bank_txn_id: c.bank_txn_id,
+      bank_txn_id: b.bank_txn_id,
       attempt: Number.isSafeInteger(b.attempt) ? b.attempt : null,
       amount_paise: b.amount_paise,
       status: declined ? 'failed' : 'pending',
       bank_ref: declined ? null : digits(12),
-      reason: refused ? REFUSED_NOT_RECEIVED : over ? REFUSED_EXCEEDS_CREDIT : declined ? 'declined_by_bank' : null,
+      reason: refused ? REFUSED_NOT_RECEIVED : unknown ? REFUSED_UNKNOWN_CREDIT : over ? REFUSED_EXCEEDS_CREDIT : declined ? 'declined_by_bank' : null,
       createdAt: now,
       settleAt: now + (this.opts.refundSettleMs ?? 300),
     };
