@@ -1,7 +1,8 @@
 // The bank's books against the gateway's: reconciliation lists a payout the gateway holds as made
-// that the bank's statement lacks, and both simulated banks (`pennygate bank-simulator` behind
-// the connector contract, and the sandbox bank behind test keys) refuse a refund that would
-// return more than its credit, as a real bank does.
+// that the bank's statement lacks (and whose status the bank's API does not show, or answers
+// failed), and both simulated banks (`pennygate bank-simulator` behind the connector contract, and
+// the sandbox bank behind test keys) refuse a refund that would return more than its credit, or
+// of a transaction they never credited, as a real bank does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +30,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
     before(async () => {
       const { databaseUrl, drop } = await storeFor(store);
       dropDb = drop;
-      ({ gw, sim, live } = await startLive({ secret: SECRET, merchant: 'Books Lending', databaseUrl }));
+      // A payout answered pending is asked about again only after a minute (REFUND_POLL_MS paces
+      // the penny drop's reconciler too): the gateway holds it as taken by the bank meanwhile.
+      ({ gw, sim, live } = await startLive({ secret: SECRET, merchant: 'Books Lending', databaseUrl, env: { REFUND_POLL_MS: '60000' } }));
     });
     after(async () => {
       await gw?.stop();
@@ -78,6 +81,37 @@ for (const store of ['sqlite', 'postgres'] as const) {
         JSON.parse(cli.stdout).differences.map((d: any) => [d.kind, d.reference]),
         [['payout_not_at_bank', unbooked.payoutKey]],
       );
+    });
+
+    it("lists a payout the gateway holds as taken that the bank's status API answers failed, missing from a statement of paid payouts", async () => {
+      // The bank takes the next payout, to a closed account, and fails it, but answers the POST
+      // pending; its statement lists only the payouts it paid.
+      await sim.faults({ payout_pending: 1, statement_paid_only: true });
+      const r = await gw.request('POST', '/verification/mobile/penny-drop', {
+        headers: { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' },
+        body: { verification_id: uid('mpd'), mobile_number: '9333333333', user_consent: consent() },
+      });
+      const refId = r.json.reference_id ?? r.json.error?.reference_id;
+      assert.ok(Number.isInteger(refId), `${r.status} ${r.text}`);
+      const v = (await gw.admin('GET', `/verifications/${refId}`)).json.verification;
+      assert.equal(v.status, 'created', JSON.stringify(v));
+      assert.equal(v.payoutState, 'accepted', JSON.stringify(v));
+      const atBank = (await sim.ledger()).payouts.find((p) => p.reference === v.payoutKey);
+      assert.deepEqual([atBank?.status, atBank?.reason], ['failed', 'account_closed']);
+
+      const listed = async () =>
+        ((await gw.admin('GET', `/reconciliation?from=${today()}&to=${today()}`)).json.differences as any[]).filter((d) => d.reference === v.payoutKey);
+      const [d, ...more] = await listed();
+      assert.deepEqual(more, []);
+      assert.equal(d?.kind, 'payout_not_at_bank', JSON.stringify(d));
+      assert.equal(d.ref_id, refId);
+      assert.equal(d.gateway_status, 'accepted');
+      assert.equal(d.bank_status, 'failed');
+      assert.match(d.detail, /status API answers failed \(account_closed\)/);
+
+      // A statement that lists the failed payout too shows the bank has it: nothing to list.
+      await sim.faults({ statement_paid_only: false });
+      assert.deepEqual(await listed(), []);
     });
   });
 }

@@ -43,6 +43,11 @@ export interface Faults {
    * bank's statement and status API do not know them, as with a faulty adapter.
    */
   payout_unbooked: number;
+  /**
+   * The statement lists only the payouts the bank paid: a failed one is missing from it, though
+   * the status API answers it failed (as statements of money moved do).
+   */
+  statement_paid_only: boolean;
   /** The next n payments are reported (notified and listed) with amount_paise as a decimal string. */
   malformed_amount: number;
   /** The next n payments are reported with their tr as a JSON number instead of a string. */
@@ -63,6 +68,7 @@ const NO_FAULTS: Faults = {
   payout_delay_ms: 0,
   payout_pending: 0,
   payout_unbooked: 0,
+  statement_paid_only: false,
   malformed_amount: 0,
   malformed_tr: 0,
   reuse_utr: false,
@@ -336,7 +342,9 @@ export class BankSimulator {
       credits: credits.map((c) => ({ bank_txn_id: c.bank_txn_id, utr: c.utr, tr: c.tr, amount_paise: c.amount_paise, credited_at: c.credited_at })),
       // Refunds of the period's credits, whenever they were made.
       refunds: [...this.refunds.values()].filter((r) => txns.has(r.bank_txn_id)).map((r) => this.refundView(r, now)),
-      payouts: [...this.payouts.values()].filter((p) => p.createdAt >= from && p.createdAt < to).map(({ createdAt: _c, ...p }) => p),
+      payouts: [...this.payouts.values()]
+        .filter((p) => p.createdAt >= from && p.createdAt < to && (!this.faults.statement_paid_only || p.status === 'success'))
+        .map(({ createdAt: _c, ...p }) => p),
     };
   }
 
