@@ -10,6 +10,7 @@ import { Gateway, PG_ADMIN_URL, freshPostgres, needsPostgres } from './support/g
 describe('PostgreSQL: more connections wanted than the server allows', { skip: needsPostgres }, () => {
   let gw: Gateway;
   let drop: () => Promise<void> = async () => {};
+  let roleUrl = '';
   const role = `pennygate_limited_${process.pid}`;
 
   const asAdmin = async (sql: string) => {
@@ -32,10 +33,12 @@ describe('PostgreSQL: more connections wanted than the server allows', { skip: n
     await asAdmin(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 3`);
     await asAdmin(`ALTER DATABASE ${url.pathname.slice(1)} OWNER TO ${role}`);
     url.username = role;
+    roleUrl = url.toString();
     gw = await Gateway.start({
-      databaseUrl: url.toString(),
-      // The pool (10 by default) wants more than the 3 the role may open.
-      env: { LOG_LEVEL: 'warn', PG_CONNECT_TIMEOUT_MS: '2000' },
+      databaseUrl: roleUrl,
+      // The pool (10 by default) wants more than the 3 the role may open. No job polls the
+      // store meanwhile, so the connections the gateway holds are the ones the test leaves it.
+      env: { LOG_LEVEL: 'warn', PG_CONNECT_TIMEOUT_MS: '2000', JOB_POLL_MS: '600000', REFUND_POLL_MS: '600000' },
     });
   });
   after(async () => {
@@ -48,7 +51,29 @@ describe('PostgreSQL: more connections wanted than the server allows', { skip: n
     const m = await gw.merchant('Limited');
     const cf = gw.cashfree(m.test_key);
     const ids = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
-    const answers = await Promise.all(ids.map((id) => cf.createRpd({ verification_id: id, name: 'John Doe' })));
+    // The limit is met for sure: the gateway's pooled connections are ended, and the test holds
+    // two of the role's three, so the burst opens connections of its own and one of them is let
+    // in. (With its warm connections the gateway could serve a burst of batched creates without
+    // ever asking for another.)
+    await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+    const holders: pg.Client[] = [];
+    for (let tries = 0; holders.length < 2; tries++) {
+      const c = new pg.Client({ connectionString: roleUrl });
+      try {
+        await c.connect();
+        holders.push(c);
+      } catch (err) {
+        // Ended connections may take a moment to leave the server's count.
+        if (tries > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    let answers;
+    try {
+      answers = await Promise.all(ids.map((id) => cf.createRpd({ verification_id: id, name: 'John Doe' })));
+    } finally {
+      await Promise.all(holders.map((c) => c.end()));
+    }
     const statuses = answers.map((a) => a.status);
     for (const a of answers) {
       assert.ok(a.status === 200 || a.status === 503, `${a.status} ${a.text}`);
