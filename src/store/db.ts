@@ -38,6 +38,14 @@ export interface Db extends Queryable {
    * most a file system's free-space count), for /readyz. Absent: nothing to tell beyond queries.
    */
   writeCheck?(): { ok: true } | { ok: false; error: string };
+  /**
+   * A read that may take long (a scan of a whole table), run where it holds up nothing else: on
+   * SQLite, whose statements run on the event loop, on a thread with its own connection. It reads
+   * what is committed, which may include a commit not yet on disk: for figures, never for an
+   * answer that acknowledges anything. Absent: run it as any query (PostgreSQL runs it on the
+   * server, not in this process).
+   */
+  readAside?<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 

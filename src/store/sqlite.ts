@@ -3,6 +3,7 @@ import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORE_CLOCK, StoreUnavailableError, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 import { startWorker } from '../worker-thread.js';
+import type { AsideDone, AsideRead } from './aside-worker.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
 
 export const SQLITE_FILE = 'pennygate.db';
@@ -157,6 +158,55 @@ function checkpointThread(file: string) {
     close: async () => {
       if (gone) return;
       const exited = new Promise((ok) => worker.once('exit', ok));
+      worker.ref();
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Slow reads on a worker thread with its own read-only connection (aside-worker.ts), started on
+ * first use. `run()` answers the rows, or null once the thread is gone (the caller then reads on
+ * the event loop). An idle thread keeps no process alive.
+ */
+function asideThread(file: string) {
+  let worker: ReturnType<typeof startWorker> | null = null;
+  let seq = 0;
+  const pending = new Map<number, { ok: (rows: Row[] | null) => void; fail: (err: Error) => void }>();
+  let gone = false;
+  const lost = () => {
+    gone = true;
+    for (const p of pending.values()) p.ok(null);
+    pending.clear();
+  };
+  const start = () => {
+    const w = startWorker(import.meta.url, 'aside-worker', { file });
+    w.unref();
+    w.on('message', (m: AsideDone) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      if (m.error !== undefined) p?.fail(new Error(m.error));
+      else p?.ok(m.rows as Row[]);
+    });
+    w.on('error', lost);
+    w.on('exit', lost);
+    return w;
+  };
+  return {
+    run: (sql: string, params: unknown[]) =>
+      new Promise<Row[] | null>((ok, fail) => {
+        if (gone) return ok(null);
+        worker ??= start();
+        const id = ++seq;
+        pending.set(id, { ok, fail });
+        worker.ref();
+        worker.postMessage({ id, sql, params } satisfies AsideRead);
+      }),
+    close: async () => {
+      if (gone || !worker) return;
+      const exited = new Promise((ok) => worker!.once('exit', ok));
       worker.ref();
       worker.postMessage('close');
       await exited;
@@ -664,6 +714,13 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       schedule();
     });
   const tx = <T>(fn: (q: Queryable) => Promise<T>) => member(fn, false);
+  const query = async <T = Row>(sql: string, params: unknown[] = []) => {
+    if (!onlyReads(sql)) return member((q) => q.query<T>(sql, params), true);
+    let r;
+    while (!(r = readable())) await flushDone();
+    return r.rows(r.statement(sql), bind(params)) as T[];
+  };
+  const aside = opts.server ? asideThread(file) : null;
 
   return {
     kind: 'sqlite',
@@ -672,11 +729,12 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     now: STORE_CLOCK.sqlite,
     clock: () => Date.now(),
     syncClock: async () => {},
-    query: async <T = Row>(sql: string, params: unknown[] = []) => {
-      if (!onlyReads(sql)) return member((q) => q.query<T>(sql, params), true);
-      let r;
-      while (!(r = readable())) await flushDone();
-      return r.rows(r.statement(sql), bind(params)) as T[];
+    query,
+    readAside: async <T = Row>(sql: string, params: unknown[] = []) => {
+      if (broken) throw broken;
+      if (!onlyReads(sql)) throw new Error('only statements that read run aside');
+      // The thread gone (it should not be): on the event loop, as any read.
+      return ((aside ? await aside.run(sql, bind(params)) : null) as T[] | null) ?? query<T>(sql, params);
     },
     tx,
     writeCheck: () => {
@@ -710,6 +768,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
         await allFlushed();
         await checkpointing;
         await checkpoints?.close();
+        await aside?.close();
         endSnapshots();
         for (const r of readers) r.close();
         db.close();
