@@ -23,11 +23,12 @@ export async function searchVerifications(db: Db, query: string): Promise<Verifi
     add(await db.query('SELECT ref_id FROM verifications WHERE utr = ? LIMIT ?', [q, LIMIT]));
     add(await db.query('SELECT ref_id FROM credits WHERE utr = ? AND ref_id IS NOT NULL LIMIT ?', [q, LIMIT]));
   }
-  // Digits only, so the LIKE pattern holds no wildcard of the caller's. A scan: the console's
-  // occasional search, not a hot path.
+  // Digits only, so the LIKE pattern holds no wildcard of the caller's. A scan of whole tables
+  // (about a second over a million verifications), so read aside: on SQLite off the event loop.
+  const scan = (sql: string, params: unknown[]) => (db.readAside ? db.readAside(sql, params) : db.query(sql, params));
   if (/^\d{4,18}$/.test(q)) {
-    add(await db.query('SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, LIMIT]));
-    add(await db.query('SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL ORDER BY received_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+    add(await scan('SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+    add(await scan('SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL ORDER BY received_at DESC LIMIT ?', [`%${q}`, LIMIT]));
   }
   const found: Verification[] = [];
   for (const ref of [...refs].slice(0, LIMIT)) {
