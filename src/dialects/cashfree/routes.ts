@@ -75,12 +75,18 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
       const v = await gate.confirmed(req, reply, (access) => s.engine.createRpd(req.principal!, create, qr.onIntent, access), cashfreeRefusal);
       if (v === 'duplicate') throw invalid('invalid_verification_id', 'verification_id already exists');
       const upiLink = s.engine.upiLink(v);
+      const apps = appLinks(upiLink);
+      // A plain literal, no spread: a spread in the middle of a literal makes a dictionary object,
+      // and every read of it by the response serializer missed V8's caches (as remitterStatus).
       return {
         verification_id: b.verification_id,
         ref_id: v.refId,
         valid_upto: new Date(v.validUntil!).toISOString(),
         upi_link: upiLink,
-        ...appLinks(upiLink),
+        gpay: apps.gpay,
+        bhim: apps.bhim,
+        paytm: apps.paytm,
+        phonepe: apps.phonepe,
         qr_code: await qr.codeFor(upiLink),
         url: `${s.cfg.publicUrl}/rpd/${v.shortCode}`,
       };
