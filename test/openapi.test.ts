@@ -36,6 +36,24 @@ describe('OpenAPI document', () => {
     await SwaggerParser.validate(structuredClone(doc));
   });
 
+  it("documents text the serializer writes verbatim (a create's QR code and links) as plain strings", () => {
+    const formats = new Set<string>();
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        const o = n as Record<string, unknown>;
+        if (typeof o.format === 'string' && o.type === 'string') formats.add(o.format);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(doc);
+    assert.ok(!formats.has('unsafe'), `formats: ${[...formats].join(', ')}`);
+    const created = doc.paths['/verification/reverse-penny-drop'].post.responses['200'].content['application/json'].schema;
+    const props = created.properties ?? doc.components.schemas[created.$ref.split('/').pop()].properties;
+    assert.deepEqual(props.qr_code, { type: 'string', description: 'Base64 PNG of the QR code of upi_link (no data: prefix).' });
+    assert.deepEqual(props.upi_link, { type: 'string' });
+  });
+
   it('names servers, operations, schemas and security, and every answer has a schema', () => {
     assert.deepEqual(doc.servers.map((s: any) => s.url), [gw.url.replace('127.0.0.1', 'localhost')]);
     const ids = new Set<string>();

@@ -13,3 +13,14 @@ export function OrNull<T extends TSchema>(t: T) {
 export function OneOf<const V extends readonly string[]>(values: V) {
   return Type.Unsafe<V[number]>({ type: 'string', enum: [...values] });
 }
+
+/**
+ * Text the gateway made from characters JSON never escapes (base64, a link of percent-encoded
+ * values): the serializer writes it as is. A plain string is searched for characters to escape on
+ * every answer, and a create's QR code and links are most of its body. /openapi.json shows a
+ * plain string (web/openapi.ts drops the format).
+ */
+export const VERBATIM = 'unsafe';
+export function Verbatim(options: { description?: string } = {}) {
+  return Type.String({ ...options, format: VERBATIM });
+}

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.js';
+import { VERBATIM } from '../dialects/schema-types.js';
 
 type Schema = Record<string, unknown>;
 const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({ type: 'object', properties, ...extra });
@@ -368,8 +369,19 @@ function content(kind: string): Schema {
   return { 'application/json': { schema: ref(kind) } };
 }
 
+/** Drops the serializer's `format` for verbatim text (dialects/schema-types.ts): to a client it is a string. */
+function plainStrings(node: unknown): void {
+  if (Array.isArray(node)) for (const x of node) plainStrings(x);
+  else if (node !== null && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'string' && o.format === VERBATIM) delete o.format;
+    for (const x of Object.values(o)) plainStrings(x);
+  }
+}
+
 /** Fills in what the generated document lacks: names, security, and an answer for every response. */
 function complete(doc: any): any {
+  plainStrings(doc);
   doc.components.schemas = { ...(doc.components.schemas ?? {}), ...SCHEMAS };
   for (const [path, item] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {

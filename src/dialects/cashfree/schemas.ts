@@ -1,6 +1,6 @@
 // Request and response schemas: they validate requests and generate /openapi.json.
 import { Type } from '@sinclair/typebox';
-import { OneOf, OrNull } from '../schema-types.js';
+import { OneOf, OrNull, Verbatim } from '../schema-types.js';
 
 export const VERIFICATION_ID = Type.String({ minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9._-]+$' });
 const REDIRECT_URL = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s]+$' });
@@ -30,12 +30,12 @@ export const RpdCreateResponse = Type.Object({
   verification_id: Type.String(),
   ref_id: Type.Integer(),
   valid_upto: Type.String(),
-  upi_link: Type.String(),
-  gpay: Type.String(),
-  bhim: Type.String(),
-  paytm: Type.String(),
-  phonepe: Type.String(),
-  qr_code: Type.String({ description: 'Base64 PNG of the QR code of upi_link (no data: prefix).' }),
+  upi_link: Verbatim(),
+  gpay: Verbatim(),
+  bhim: Verbatim(),
+  paytm: Verbatim(),
+  phonepe: Verbatim(),
+  qr_code: Verbatim({ description: 'Base64 PNG of the QR code of upi_link (no data: prefix).' }),
   url: Type.String({ description: 'Hosted page with the QR code and app buttons.' }),
 });
 

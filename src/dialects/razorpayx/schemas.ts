@@ -1,7 +1,7 @@
 // Request and response schemas of the RazorpayX dialect: they validate requests and generate
 // /openapi.json.
 import { Type } from '@sinclair/typebox';
-import { OneOf, OrNull } from '../schema-types.js';
+import { OneOf, OrNull, Verbatim } from '../schema-types.js';
 
 export const MAX_NOTES = 15;
 export const MAX_NOTE_LENGTH = 256;
@@ -64,12 +64,12 @@ export const ValidationListQuery = Type.Object({
 });
 
 const UpiIntent = Type.Object({
-  intent_url: Type.String(),
-  phonepe_url: Type.String(),
-  gpay_url: Type.String(),
-  paytm_url: Type.String(),
-  bhim_url: Type.String(),
-  encoded_qr_code: Type.String({ description: 'Base64 PNG of the QR code of intent_url.' }),
+  intent_url: Verbatim(),
+  phonepe_url: Verbatim(),
+  gpay_url: Verbatim(),
+  paytm_url: Verbatim(),
+  bhim_url: Verbatim(),
+  encoded_qr_code: Verbatim({ description: 'Base64 PNG of the QR code of intent_url.' }),
 });
 
 export const FundAccountValidation = Type.Object(
