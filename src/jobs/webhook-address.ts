@@ -14,8 +14,12 @@ for (const [net, bits] of [
 // ::ffff:0:a.b.c.d, NAT64, 6to4, Teredo), which could reach an internal IPv4 host.
 for (const [net, bits] of [
   ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32],
-  ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['2001:db8::', 32], ['2002::', 16], ['3fff::', 20], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) blocked.addSubnet(net, bits, 'ipv6');
+// Only global unicast is routable on the internet: the rest of ::/8 and every other unassigned
+// range stay refused whatever the list above leaves out (::ffff:0:0:7f00:1 is in none of it).
+const globalUnicast = new BlockList();
+globalUnicast.addSubnet('2000::', 3, 'ipv6');
 
 /** True for an address a webhook may be sent to: globally routable unicast. */
 export function isPublicAddress(ip: string): boolean {
@@ -24,7 +28,7 @@ export function isPublicAddress(ip: string): boolean {
   if (family !== 6) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return isPublicAddress(mapped[1]);
-  return !blocked.check(ip, 'ipv6');
+  return globalUnicast.check(ip, 'ipv6') && !blocked.check(ip, 'ipv6');
 }
 
 export class WebhookAddressError extends Error {}
