@@ -1,6 +1,6 @@
 // What the console reads from the store. Reads only: every change goes through the engine and
 // services the admin API uses.
-import type { Db, Row } from '../store/db.js';
+import { readAside, type Db, type Row } from '../store/db.js';
 import { verifications } from '../store/repository.js';
 import type { Verification } from '../engine/types.js';
 
@@ -25,10 +25,9 @@ export async function searchVerifications(db: Db, query: string): Promise<Verifi
   }
   // Digits only, so the LIKE pattern holds no wildcard of the caller's. A scan of whole tables
   // (about a second over a million verifications), so read aside: on SQLite off the event loop.
-  const scan = (sql: string, params: unknown[]) => (db.readAside ? db.readAside(sql, params) : db.query(sql, params));
   if (/^\d{4,18}$/.test(q)) {
-    add(await scan('SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, LIMIT]));
-    add(await scan('SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL ORDER BY received_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+    add(await readAside(db, 'SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+    add(await readAside(db, 'SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL ORDER BY received_at DESC LIMIT ?', [`%${q}`, LIMIT]));
   }
   const found: Verification[] = [];
   for (const ref of [...refs].slice(0, LIMIT)) {

@@ -49,6 +49,10 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/** A slow read run aside where the store can (Db.readAside), else as any query. */
+export const readAside = <T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> =>
+  db.readAside ? db.readAside<T>(sql, params) : db.query<T>(sql, params);
+
 /** One connection, for schema changes: statements (several per string allowed) and queries. */
 export interface MigrationSession extends Queryable {
   exec(sql: string): Promise<void>;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Services } from '../services.js';
-import type { Db } from '../store/db.js';
+import { readAside, type Db } from '../store/db.js';
 import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
 import { setAside } from '../store/set-aside.js';
 
@@ -95,7 +95,7 @@ export async function operations(app: FastifyInstance, s: Services) {
   // scan whole tables (about a second over a million verifications on SQLite), so they are read
   // aside (on SQLite on a thread of their own, not on the event loop), and scrapes that arrive
   // together share one reading (the route, below).
-  const scan = (sql: string, params: unknown[] = []) => (s.db.readAside ? s.db.readAside(sql, params) : s.db.query(sql, params));
+  const scan = (sql: string, params: unknown[] = []) => readAside(s.db, sql, params);
   const gauge = (name: string, help: string, labelNames: string[], read: (g: Gauge) => Promise<void>) =>
     new Gauge({
       name,
