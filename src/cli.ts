@@ -487,7 +487,8 @@ const COMMANDS: Record<string, Command> = {
   reconcile: {
     usage: 'reconcile --from DATE --to DATE',
     summary: "compare the bank's statement with the gateway's records (live mode) and list every difference",
-    help: `  DATE is an ISO 8601 date (a --to date covers that whole day) or time. Needs the live-mode
+    help: `  DATE is an ISO 8601 date, a day in India from midnight IST as the bank's statement counts it
+  (a --to date covers that whole day), or an ISO 8601 time. Needs the live-mode
   settings (BANK_CONNECTOR_URL, ...). Exits 3 when there are differences.`,
     async run({ values }, s) {
       if (!s.reconciliation) throw new UsageError('reconcile needs live mode: set BANK_CONNECTOR_URL and the settings it needs (README)');

@@ -17,7 +17,8 @@ import { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
 const SECRET = 'bank-books-shared-secret-0123456789';
-const today = () => new Date().toISOString().slice(0, 10);
+// A bare date is a day in India (IST), as the bank's statement counts it.
+const today = () => new Date(Date.now() + 19_800_000).toISOString().slice(0, 10);
 const uid = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Testing the entire flow for penny drop verification' });
 
@@ -81,6 +82,30 @@ for (const store of ['sqlite', 'postgres'] as const) {
         JSON.parse(cli.stdout).differences.map((d: any) => [d.kind, d.reference]),
         [['payout_not_at_bank', unbooked.payoutKey]],
       );
+    });
+
+    it('reconciles days as India counts them: a bare date from midnight IST, and yesterday midnight to midnight IST on schedule', async () => {
+      const day = (await gw.admin('GET', '/reconciliation?from=2026-03-01&to=2026-03-02')).json;
+      assert.equal(day.from, '2026-02-28T18:30:00.000Z', JSON.stringify(day));
+      assert.equal(day.to, '2026-03-02T18:30:00.000Z');
+      // A time with its zone is taken as it is.
+      const timed = (await gw.admin('GET', '/reconciliation?from=2026-03-01T00:00:00Z&to=2026-03-01T06:00:00%2B05:30')).json;
+      assert.deepEqual([timed.from, timed.to], ['2026-03-01T00:00:00.000Z', '2026-03-01T00:30:00.000Z']);
+      for (const bad of ['from=2026-02-31&to=2026-03-01', 'from=2026-03-01&to=2026-02-30', 'from=2026-03-02&to=2026-03-01']) {
+        const r = await gw.admin('GET', `/reconciliation?${bad}`);
+        assert.equal(r.status, 400, `${bad}: ${r.text}`);
+        assert.equal(r.json.error.code, 'invalid_request');
+      }
+      // The scheduled run at start-up (RECONCILE_INTERVAL_HOURS 24): the last whole day in India.
+      const now = Date.now();
+      const midnight = Date.parse(`${new Date(now - 3_600_000 + 19_800_000).toISOString().slice(0, 10)}T00:00:00+05:30`);
+      const done = await eventually(
+        async () => gw.output.split('\n').filter((l) => l.includes('"reconciliation done"')).map((l) => JSON.parse(l)),
+        (ls) => ls.length > 0,
+        15_000,
+        'the scheduled reconciliation',
+      );
+      assert.deepEqual([done[0].from, done[0].to], [new Date(midnight - 86_400_000).toISOString(), new Date(midnight).toISOString()]);
     });
 
     it("lists a payout the gateway holds as taken that the bank's status API answers failed, missing from a statement of paid payouts", async () => {

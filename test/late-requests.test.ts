@@ -20,7 +20,8 @@ import type { Simulator } from './support/simulator.js';
 
 const SECRET = 'late-requests-secret-0123456789';
 const uid = (p = 'late') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-const today = () => new Date().toISOString().slice(0, 10);
+// A bare date is a day in India (IST), as the bank's statement counts it.
+const today = () => new Date(Date.now() + 19_800_000).toISOString().slice(0, 10);
 type Key = { client_id: string; client_secret: string };
 
 describe('requests that reach the bank simulator after their attempt was judged never received (SQLite)', () => {

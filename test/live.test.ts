@@ -17,7 +17,8 @@ const uid = (p = 'l') => `${p}-${Date.now().toString(36)}-${Math.random().toStri
 const SECRET = 'simulator-shared-secret-0123456789';
 const PAYEE = LIVE_PAYEE_VPA;
 const TTL_S = 3;
-const today = () => new Date().toISOString().slice(0, 10);
+// A bare date is a day in India (IST), as the bank's statement counts it.
+const today = () => new Date(Date.now() + 19_800_000).toISOString().slice(0, 10);
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`live mode through a bank connector (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {

@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { credits } from '../store/repository.js';
 import { setAside, type SetAsideEntry } from '../store/set-aside.js';
 import type { Credit } from '../engine/types.js';
+import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
 import { ConnectorError } from '../rails/connector/rail.js';
 
@@ -26,16 +27,24 @@ const ResolveBody = Type.Object({
   note: Type.String({ minLength: 1, maxLength: 500, description: 'What became of it: recorded once the connector sent it again, not a payment, returned at the bank...' }),
 });
 
-/** A period's bounds from `from`/`to`: a bare date `to` covers that whole day. */
+/**
+ * A period's bounds from `from`/`to`: a bare date is a day in India (from its midnight IST, as
+ * the bank's statement of that day), and a bare date `to` covers that whole day.
+ */
 export function period(from: string, to: string): { from: number; to: number } | string {
   const date = /^\d{4}-\d{2}-\d{2}$/;
-  const f = Date.parse(date.test(from) ? `${from}T00:00:00Z` : from);
-  let t = Date.parse(date.test(to) ? `${to}T00:00:00Z` : to);
-  if (!Number.isFinite(f) || !/^\d{4}-/.test(from)) return 'from must be an ISO 8601 date or time';
-  if (!Number.isFinite(t) || !/^\d{4}-/.test(to)) return 'to must be an ISO 8601 date or time';
-  if (date.test(to)) t += 86_400_000;
+  const bound = (s: string) => {
+    if (!date.test(s)) return /^\d{4}-/.test(s) ? Date.parse(s) : NaN;
+    const ms = istMidnight(s);
+    return Number.isFinite(ms) && istDate(ms) === s ? ms : NaN; // 2026-02-31 is no day
+  };
+  const f = bound(from);
+  let t = bound(to);
+  if (!Number.isFinite(f)) return 'from must be an ISO 8601 date or time';
+  if (!Number.isFinite(t)) return 'to must be an ISO 8601 date or time';
+  if (date.test(to)) t += DAY_MS;
   if (t <= f) return 'to must be after from';
-  if (t - f > 31 * 86_400_000) return 'a period is at most 31 days';
+  if (t - f > 31 * DAY_MS) return 'a period is at most 31 days';
   return { from: f, to: t };
 }
 

@@ -6,6 +6,7 @@
 import type { Db, Queryable } from '../store/db.js';
 import { counters, ledger, type LedgerEntry } from '../store/access.js';
 import { newId } from './ids.js';
+import { istDayStart } from './india-time.js';
 import type { Merchant, MerchantSettings } from './types.js';
 
 export const PRICED_OPERATIONS = ['reverse_penny_drop', 'mobile_penny_drop', 'upi_mobile', 'name_match'] as const;
@@ -27,12 +28,6 @@ export class PayoutCapError extends Error {
 }
 
 export class TopUpConflictError extends Error {}
-
-const IST_OFFSET_MS = 330 * 60_000;
-const DAY_MS = 86_400_000;
-
-/** Start of the current day in India (payout caps reset at midnight IST), as epoch ms. */
-export const istDayStart = (now: number) => now - ((now + IST_OFFSET_MS) % DAY_MS);
 
 const countedKey = (refId: number) => `payout counted ${refId}`;
 

@@ -7,6 +7,7 @@ import { enqueue } from '../jobs/queue.js';
 import type { JobHandler } from '../jobs/runner.js';
 import type { ConnectorRail } from '../rails/connector/rail.js';
 import type { Logger } from './verifications.js';
+import { istPeriodEnd } from './india-time.js';
 
 /** A payout the bank reports, found by the key the gateway sent it with. */
 export const PAYOUT_BY_KEY_SQL = 'SELECT payout_status, status FROM verifications WHERE payout_key = ? AND rail = ?';
@@ -196,14 +197,15 @@ export class Reconciliation {
   }
 
   /**
-   * The previous period (a day by default), once per period across instances, run a while after
-   * it ended (up to an hour) so that the refunds of its last credits have settled.
+   * The previous period (a day by default, from midnight in India to midnight, as the bank's
+   * statement of a day), once per period across instances, run a while after it ended (up to an
+   * hour) so that the refunds of its last credits have settled.
    */
   async schedule(now = this.db.clock()) {
     const every = this.cfg.reconcileEveryMs;
     const settled = Math.min(every, 3_600_000);
     // The latest period that ended at least `settled` ago.
-    const periodEnd = Math.floor((now - settled) / every) * every;
+    const periodEnd = istPeriodEnd(now - settled, every);
     await enqueue(this.db, { kind: JOB_RECONCILE, subject: `${periodEnd - every}-${periodEnd}`, runAt: now, dedupeKey: `reconcile:${periodEnd}` }, now);
   }
 
