@@ -511,10 +511,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'bank-simulator': {
-    usage: 'bank-simulator --port P --gateway URL --secret S',
+    usage: 'bank-simulator --port P --gateway URL',
     summary: 'run a simulated bank behind the connector contract (docs/bank-connector.md), for tests and demos',
     help: `  --gateway     the gateway's base URL (notifications go to <URL>/bank/notifications)
-  --secret      the gateway's BANK_CONNECTOR_SECRET
+  The shared secret is the gateway's BANK_CONNECTOR_SECRET, read from the environment (a
+  --secret S given instead shows it to anyone who can list the machine's processes).
   Serves /v1/... (the contract) and /simulator/pay, /simulator/ledger, /simulator/faults.
   Its ledger lives in memory: a restart starts an empty bank.`,
     bare: true,
@@ -522,12 +523,15 @@ const COMMANDS: Record<string, Command> = {
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('bank-simulator needs --port 0..65535');
       if (typeof values.gateway !== 'string' || !/^https?:\/\//.test(values.gateway)) throw new UsageError('bank-simulator needs --gateway http(s)://...');
-      if (typeof values.secret !== 'string' || values.secret.length < 16) throw new UsageError('bank-simulator needs --secret (at least 16 characters)');
+      const secret = typeof values.secret === 'string' ? values.secret : process.env.BANK_CONNECTOR_SECRET;
+      if (typeof secret !== 'string' || secret.length < 16) {
+        throw new UsageError('bank-simulator needs BANK_CONNECTOR_SECRET in its environment (or --secret), at least 16 characters');
+      }
       const sim = new BankSimulator({
         port,
         host: process.env.HOST || '127.0.0.1',
         gateway: values.gateway,
-        secret: values.secret,
+        secret,
         refundSettleMs: Number(process.env.SIMULATOR_REFUND_SETTLE_MS ?? 300),
       });
       const bound = await sim.listen();

@@ -49,6 +49,16 @@ describe('command line', () => {
     assert.equal((await cli(env)).code, 2);
   });
 
+  it('starts the bank simulator only with a secret of 16 characters or more, from its environment', async () => {
+    const args = ['bank-simulator', '--port', '0', '--gateway', 'http://127.0.0.1:9'];
+    for (const e of [{}, { BANK_CONNECTOR_SECRET: 'fifteen-chars-x' }] as Record<string, string>[]) {
+      const r = await cli(e, ...args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /bank-simulator needs BANK_CONNECTOR_SECRET in its environment/);
+    }
+    // With one it starts: every live suite runs it so (test/support/simulator.ts), never with --secret.
+  });
+
   it('prints export lines that set what the next step uses, tables for people and JSON for scripts', async () => {
     const shell = `eval "$(node ${JSON.stringify(BIN)} merchants create --name 'Export Co' --export)"; echo "$MERCHANT|$ID|$SECRET|$ACCOUNT_NUMBER"`;
     const { stdout } = await execP('sh', ['-c', shell], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env } });

@@ -21,8 +21,9 @@ export class Simulator {
   static async start(o: { port: number; gateway: string; secret: string }): Promise<Simulator> {
     const sim = new Simulator(o.port, o.secret);
     const { PATH, HOME } = process.env;
-    sim.proc = spawn(process.execPath, [CLI, 'bank-simulator', '--port', String(o.port), '--gateway', o.gateway, '--secret', o.secret], {
-      env: { PATH, HOME },
+    // The secret in the environment, as the README runs it: never on a command line.
+    sim.proc = spawn(process.execPath, [CLI, 'bank-simulator', '--port', String(o.port), '--gateway', o.gateway], {
+      env: { PATH, HOME, BANK_CONNECTOR_SECRET: o.secret },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     sim.proc.stdout!.on('data', (d) => (sim.output += d));
