@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl?: string;
   adminToken: string;
   adminTokenFile?: string;
+  /** When set, `/metrics` answers only `Authorization: Bearer <it>` (a Prometheus scrape's credentials). */
+  metricsToken: string | null;
   secretKey: Buffer;
   rpdTtlMs: number;
   reversalDelayMs: number;
@@ -156,6 +158,16 @@ export function checkAdminToken(value: string, file?: string): string {
   );
 }
 
+/** `/metrics` shows business totals (verifications, rupees owed): a token guards it when set. */
+function metricsToken(env: NodeJS.ProcessEnv): string | null {
+  const t = env.METRICS_TOKEN;
+  if (t === undefined || t === '') return null;
+  if (t.length < 16 || !/^[\x21-\x7e]+$/.test(t)) {
+    throw new SettingError('METRICS_TOKEN must be at least 16 visible ASCII characters (for example `openssl rand -base64 24`)');
+  }
+  return t;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = num(env, 'PORT', 8080);
   if (!Number.isInteger(port) || port > 65535) throw new SettingError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
@@ -176,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     adminToken: checkAdminToken(admin.value, admin.path),
     adminTokenFile: admin.path,
+    metricsToken: metricsToken(env),
     secretKey,
     rpdTtlMs: num(env, 'RPD_LINK_TTL_SECONDS', 600, 1) * 1000,
     reversalDelayMs: num(env, 'REVERSAL_DELAY_SECONDS', 0) * 1000,

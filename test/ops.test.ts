@@ -152,6 +152,47 @@ describe('request ids, logs, readiness and metrics', () => {
   });
 });
 
+describe('METRICS_TOKEN, and HSTS under an https PUBLIC_URL', () => {
+  const TOKEN = 'scrape-token-0123456789';
+  let gw: Gateway;
+  before(async () => {
+    gw = await Gateway.start({ env: { METRICS_TOKEN: TOKEN, PUBLIC_URL: 'https://verify.example.in' } });
+  });
+  after(() => gw?.stop());
+
+  it('answers /metrics to the Bearer token only, and tells browsers to come back over https', async () => {
+    for (const authorization of [undefined, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`, `Basic ${TOKEN}`, TOKEN]) {
+      const r = await gw.request('GET', '/metrics', { headers: authorization ? { authorization } : {} });
+      assert.equal(r.status, 401, String(authorization));
+      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="metrics"');
+      assert.equal(r.json.error.code, 'unauthorized');
+      assert.doesNotMatch(r.text, /pennygate_/);
+    }
+    const ok = await gw.request('GET', '/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(ok.status, 200);
+    assert.match(ok.text, /# TYPE pennygate_verifications gauge/);
+    // The probes stay open: a load balancer's health check carries no token.
+    assert.equal((await gw.request('GET', '/healthz')).status, 200);
+    assert.equal((await gw.request('GET', '/readyz')).status, 200);
+    for (const path of ['/healthz', '/metrics', '/no/such/page']) {
+      assert.equal((await gw.request('GET', path)).headers.get('strict-transport-security'), 'max-age=31536000', path);
+    }
+  });
+
+  it('sends no HSTS under an http PUBLIC_URL, and refuses a METRICS_TOKEN too short to guard anything', async () => {
+    const plain = await Gateway.start();
+    try {
+      assert.equal((await plain.request('GET', '/healthz')).headers.get('strict-transport-security'), null);
+      assert.equal((await plain.request('GET', '/metrics')).status, 200);
+    } finally {
+      await plain.stop();
+    }
+    const r = await startFails({ PORT: String(await freePort()), METRICS_TOKEN: 'short' });
+    assert.equal(r.code, 1);
+    assert.match(r.output, /METRICS_TOKEN must be at least 16/);
+  });
+});
+
 /** Runs the server with `env` and returns its exit code and output once it exits by itself. */
 function startFails(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

@@ -8,5 +8,5 @@ export { serverOptions } from './limits.js';
 
 export function harden(app: FastifyInstance, cfg: Config) {
   limitConnections(app, cfg.http);
-  securityHeaders(app);
+  securityHeaders(app, { https: cfg.publicUrl.startsWith('https://') });
 }

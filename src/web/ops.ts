@@ -1,6 +1,6 @@
 // What an operator's tooling needs: a request id on every answer and log line, liveness,
 // readiness and Prometheus metrics.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Services } from '../services.js';
@@ -14,6 +14,8 @@ export function requestId(req: { headers: Record<string, string | string[] | und
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
+
+const digest = (token: string) => createHash('sha256').update(token).digest();
 
 const isPoll = (req: { url?: string }) => /^\/rpd\/[^/?]+\/status(\?|$)/.test(req.url ?? '');
 
@@ -164,7 +166,18 @@ export async function operations(app: FastifyInstance, s: Services) {
   });
 
   let scrape: Promise<string> | null = null;
-  app.get('/metrics', { schema: { tags, security, summary: 'Prometheus metrics' } }, async (_req, reply) => {
+  const expected = s.cfg.metricsToken === null ? null : digest(s.cfg.metricsToken);
+  app.get('/metrics', { schema: { tags, security, summary: 'Prometheus metrics (with METRICS_TOKEN set, Authorization: Bearer <it>)' } }, async (req, reply) => {
+    if (expected) {
+      const auth = req.headers.authorization ?? '';
+      // Digests compared: constant time, and no length leak.
+      if (!auth.startsWith('Bearer ') || !timingSafeEqual(digest(auth.slice(7)), expected)) {
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send({ error: { code: 'unauthorized', message: 'Authorization: Bearer <METRICS_TOKEN> is required.' } });
+      }
+    }
     scrape ??= registry.metrics().finally(() => (scrape = null));
     return reply.type(registry.contentType).send(await scrape);
   });
