@@ -100,7 +100,8 @@ const COMMANDS: Record<string, Command> = {
     usage: 'webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret]',
     summary: "set where a merchant's events go (prints the signing secret)",
     help: `  A receiver on this machine or a private network needs the gateway to run with
-  WEBHOOK_ALLOW_PRIVATE=true (and this command too, with the same environment).`,
+  WEBHOOK_ALLOW_PRIVATE=true (and this command too, with the same environment). A URL on the
+  internet must be https, unless both run with WEBHOOK_ALLOW_HTTP=true.`,
     async run({ positionals: [id], values }, s) {
       if (!id || !values.url || !values.dialect) throw new UsageError('webhook set needs MERCHANT, --url and --dialect');
       const w = await s.webhooks
@@ -108,9 +109,10 @@ const COMMANDS: Record<string, Command> = {
         .catch((err) => {
           // This command checks the URL itself, with its own environment: a gateway started with
           // the setting does not lift the refusal here, so say where it is missing.
-          if (err instanceof WebhookAddressError && /WEBHOOK_ALLOW_PRIVATE/.test(err.message) && !s.cfg.webhookAllowPrivate) {
+          const setting = err instanceof WebhookAddressError ? /(WEBHOOK_ALLOW_(?:PRIVATE|HTTP))=true/.exec(err.message)?.[1] : undefined;
+          if (setting) {
             throw new WebhookAddressError(
-              `${err.message.replace(/: refused unless.*$/, '')}: refused unless WEBHOOK_ALLOW_PRIVATE=true is set for this command too (and for the gateway, which delivers)`,
+              `${err.message.replace(/[:;] (?:plain http is )?refused unless.*$/, '')}: refused unless ${setting}=true is set for this command too (and for the gateway, which delivers)`,
             );
           }
           throw err;

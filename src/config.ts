@@ -64,6 +64,8 @@ export interface Config {
   redirectWindowMs: number;
   http: HttpLimits;
   webhookAllowPrivate: boolean;
+  /** Plain http webhook URLs to hosts on the internet (events then cross it in clear). */
+  webhookAllowHttp: boolean;
   /** How long a mobile penny drop waits for each rail call before answering 502. */
   mobileRailTimeoutMs: number;
   mobilePayoutNotSentAfterMs: number;
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redirectWindowMs: num(env, 'REDIRECT_WINDOW_SECONDS', 300) * 1000,
     http: httpLimits(env),
     webhookAllowPrivate: flag(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    webhookAllowHttp: flag(env, 'WEBHOOK_ALLOW_HTTP', false),
     mobileRailTimeoutMs: num(env, 'MOBILE_RAIL_TIMEOUT_MS', 10_000, 100),
     mobilePayoutNotSentAfterMs: num(env, 'MOBILE_PAYOUT_NOT_SENT_AFTER_MS', 600_000, 1000),
     webhook: {

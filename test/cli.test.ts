@@ -144,6 +144,13 @@ describe('command line', () => {
     assert.doesNotMatch(r.stderr, /unless the gateway runs with/);
     const ok = await cli(env, 'webhook', 'set', m.id, '--url', 'http://127.0.0.1:9/hooks', '--dialect', 'cashfree');
     assert.equal(ok.code, 0, ok.stderr);
+    // Plain http to a host on the internet: the same, for WEBHOOK_ALLOW_HTTP.
+    const clear = await cli(env, 'webhook', 'set', m.id, '--url', 'http://93.184.215.14/hooks', '--dialect', 'cashfree');
+    assert.equal(clear.code, 2, clear.stderr);
+    assert.match(clear.stderr, /url must be https: events carry payers' account numbers and names/);
+    assert.match(clear.stderr, /WEBHOOK_ALLOW_HTTP=true is set for this command too/);
+    const allowed = await cli({ ...env, WEBHOOK_ALLOW_HTTP: 'true' }, 'webhook', 'set', m.id, '--url', 'http://93.184.215.14/hooks', '--dialect', 'cashfree');
+    assert.equal(allowed.code, 0, allowed.stderr);
   });
 
   it("trigger (CLI and admin API) sends a signed test event in the merchant's dialect", async () => {

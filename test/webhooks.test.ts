@@ -357,6 +357,8 @@ describe('webhook addresses', () => {
       const r = await gw.admin('PUT', `/merchants/${merchantId}/webhook`, { url, dialect: 'cashfree' });
       assert.equal(r.status, 400, r.text);
       assert.equal(r.json.error.code, 'invalid_webhook_url');
+      // For where it points or what it is, not merely for being plain http.
+      assert.doesNotMatch(r.json.error.message, /must be https/);
     });
   }
 
@@ -369,6 +371,32 @@ describe('webhook addresses', () => {
     assert.equal(event.status, 400);
     assert.equal(event.json.error.message, 'event: must be one of verification.success, verification.failure, verification.expired');
     assert.equal((await gw.admin('GET', `/merchants/${merchantId}/webhook`)).status, 404);
+  });
+
+  it('takes plain http only to a receiver inside the network, or anywhere with WEBHOOK_ALLOW_HTTP=true', async () => {
+    const set = (url: string) => gw.admin('PUT', `/merchants/${merchantId}/webhook`, { url, dialect: 'razorpayx' });
+    // Events carry payers' account numbers and names: not across the internet in clear.
+    const clear = await set('http://93.184.215.14/hook');
+    assert.equal(clear.status, 400, clear.text);
+    assert.equal(clear.json.error.code, 'invalid_webhook_url');
+    assert.match(clear.json.error.message, /url must be https/);
+    assert.equal((await gw.admin('GET', `/merchants/${merchantId}/webhook`)).status, 404, 'nothing was set');
+    assert.equal((await set('https://93.184.215.14/hook')).status, 200);
+
+    await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+    assert.equal((await set('http://127.0.0.1:9/hook')).status, 200);
+    assert.equal((await set('http://localhost:9/hook')).status, 200);
+    const still = await set('http://93.184.215.14/hook');
+    assert.equal(still.status, 400, still.text);
+    assert.match(still.json.error.message, /url must be https/);
+
+    await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_ALLOW_HTTP: 'true' });
+    assert.equal((await set('http://93.184.215.14/hook')).status, 200);
+    assert.equal((await gw.admin('GET', `/merchants/${merchantId}/webhook`)).json.url, 'http://93.184.215.14/hook');
+    // Still not into the network.
+    assert.equal((await set('http://10.1.2.3/hook')).status, 400);
+    await gw.admin('DELETE', `/merchants/${merchantId}/webhook`);
+    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false' });
   });
 
   it('checks the address again at delivery time', async () => {

@@ -33,8 +33,12 @@ export function isPublicAddress(ip: string): boolean {
 
 export class WebhookAddressError extends Error {}
 
-/** Checks a webhook URL's form and where its host resolves. */
-export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promise<URL> {
+/**
+ * Checks a webhook URL's form and where its host resolves. Events carry payers' account numbers
+ * and names, so they go over https; plain http only to a receiver inside the operator's own
+ * network (allowed private addresses, every one the host resolves to), or anywhere with `allowHttp`.
+ */
+export async function checkWebhookUrl(raw: string, allowPrivate: boolean, allowHttp = false): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -43,7 +47,8 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new WebhookAddressError('url must be http or https');
   if (url.username || url.password) throw new WebhookAddressError('url must not carry credentials');
-  if (allowPrivate) return url;
+  const clear = url.protocol === 'http:' && !allowHttp;
+  if (allowPrivate && !clear) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host)
     ? [host]
@@ -53,8 +58,12 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
         ),
       );
   const bad = addresses.find((a) => !isPublicAddress(a));
-  if (bad) throw new WebhookAddressError(
+  if (bad && !allowPrivate) throw new WebhookAddressError(
       `url resolves to ${bad}, a loopback, private or link-local address: refused unless the gateway runs with WEBHOOK_ALLOW_PRIVATE=true (for a receiver on this machine or network)`,
+    );
+  const open = addresses.find((a) => isPublicAddress(a));
+  if (clear && open) throw new WebhookAddressError(
+      `url must be https: events carry payers' account numbers and names, and ${host} is on the internet (${open}); plain http is refused unless the gateway runs with WEBHOOK_ALLOW_HTTP=true`,
     );
   return url;
 }

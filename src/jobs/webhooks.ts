@@ -69,7 +69,7 @@ export class Webhooks {
   async configure(merchantId: string, url: string, dialect: string, rotateSecret = false): Promise<WebhookConfig | null> {
     if (!WEBHOOK_FORMATS[dialect]) throw new WebhookAddressError(`dialect must be one of ${Object.keys(WEBHOOK_FORMATS).join(', ')}`);
     if (url.length > 2048) throw new WebhookAddressError('url is longer than 2048 characters');
-    const checked = await checkWebhookUrl(url, this.cfg.webhookAllowPrivate);
+    const checked = await checkWebhookUrl(url, this.cfg.webhookAllowPrivate, this.cfg.webhookAllowHttp);
     let secret = '';
     const m = await this.merchants.updateSettings(merchantId, (s) => {
       secret =
