@@ -238,6 +238,13 @@ describe('hosted page', { skip: needsChromium }, () => {
       { logo_url: 'data:image/svg+xml;base64,PHN2Zy8+' },
       { logo_url: `data:image/png;base64,${Buffer.from('GIF89a not a png').toString('base64')}` },
       { logo_url: `data:image/png;base64,${Buffer.alloc(17 * 1024, 1).toString('base64')}` },
+      // Fetched by every customer's browser: not from the customer's own machine or network.
+      { logo_url: 'https://192.168.1.1/logo.png' },
+      { logo_url: 'https://127.0.0.1/logo.png' },
+      { logo_url: 'https://10.0.0.7/logo.png' },
+      { logo_url: 'https://169.254.169.254/logo.png' },
+      { logo_url: 'https://localhost/logo.png' },
+      { logo_url: 'https://router.localhost/logo.png' },
       { colour: '#000000' },
     ]) {
       const r = await gw.admin('PUT', `/merchants/${m.id}/branding`, body);
@@ -249,6 +256,10 @@ describe('hosted page', { skip: needsChromium }, () => {
     // An https logo: that host, and only it, may serve the page an image.
     const ok = await gw.admin('PUT', `/merchants/${m.id}/branding`, { display_name: 'ब्रांड चेक', logo_url: 'https://cdn.example/logo.png' });
     assert.deepEqual(ok.json, { display_name: 'ब्रांड चेक', logo_url: 'https://cdn.example/logo.png', accent_color: null });
+    // A public IPv4 address is a host like any other.
+    const byAddress = await gw.admin('PUT', `/merchants/${m.id}/branding`, { logo_url: 'https://93.184.215.14/logo.png' });
+    assert.equal(byAddress.status, 200, byAddress.text);
+    await gw.admin('PUT', `/merchants/${m.id}/branding`, { logo_url: 'https://cdn.example/logo.png' });
     const created = (await gw.cashfree(m.test_key).createRpd({ verification_id: 'brand-1' })).json;
     const r = await gw.request('GET', new URL(created.url).pathname);
     assert.match(r.headers.get('content-security-policy')!, /img-src 'self' https:\/\/cdn\.example;/);

@@ -3,6 +3,8 @@
 // value reaches a customer's browser, so each is checked against a narrow shape here.
 import type { Merchant, MerchantSettings } from '../engine/types.js';
 import { BIDI_CONTROLS } from '../engine/merchants.js';
+import { isIP } from 'node:net';
+import { isPublicAddress } from '../jobs/webhook-address.js';
 
 export interface Branding {
   displayName?: string;
@@ -101,6 +103,11 @@ export function logoProblem(u: string): string | null {
   if (url.protocol !== 'https:') return 'logo_url must be an https URL or a data: image';
   if (url.username || url.password) return 'logo_url must not carry credentials';
   if (!logoOrigin(url.href)) return 'logo_url must name its host by a domain name or an IPv4 address';
+  // Every customer's browser fetches it: not from the customer's own machine or network.
+  const host = url.hostname;
+  if ((isIP(host) && !isPublicAddress(host)) || host === 'localhost' || host.endsWith('.localhost')) {
+    return 'logo_url must be on the internet, not a loopback, private or link-local address';
+  }
   if (/["'\s<>\\]/.test(u)) return 'logo_url must not contain quotes, spaces or angle brackets';
   return null;
 }
