@@ -4,7 +4,7 @@
 // And the converse: a job failing on another network call (the bank) is not taken for the store's outage.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { connectorEnv } from './support/live.js';
+import { SQLITE_FILE } from '../src/store/sqlite.js';
 import { Receiver } from './support/receiver.js';
 
 /** A small file system of its own (tmpfs) for the SQLite store; mounting one needs privileges. */
@@ -54,6 +55,73 @@ describe('SQLite: the data directory\'s disk fills up, then has space again', { 
       await gw?.stop();
       unmount(mnt);
       rmSync(mnt, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Ready again, with no request that writes first (a load balancer sends an instance that answers
+ * not ready none), and then `refusedCreate`, refused while writes failed and so not kept, served.
+ */
+async function readyByItself(gw: Gateway, refusedCreate: () => Promise<{ status: number; text: string }>) {
+  const ready = await eventually(
+    async () => gw.request('GET', '/readyz'),
+    (r) => r.status === 200,
+    10_000,
+    'ready again, with no request that writes',
+  );
+  assert.deepEqual(ready.json.checks.store_writes, { ok: true });
+  const again = await refusedCreate();
+  assert.equal(again.status, 200, `the refused create was not kept: ${again.text}`);
+}
+
+/** Whether a file here can be made immutable (chattr +i: even root's writes to it fail, EPERM). */
+const needsChattr: string | false = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'pennygate-chattr-probe-'));
+  const f = join(dir, 'f');
+  try {
+    writeFileSync(f, 'x');
+    execFileSync('chattr', ['+i', f], { stdio: 'pipe' });
+    execFileSync('chattr', ['-i', f], { stdio: 'pipe' });
+    return false;
+  } catch {
+    return 'needs chattr +i (e2fsprogs, a file system with the immutable flag, root) to make writes fail';
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+})();
+
+describe('SQLite: writes fail with an I/O error, then work again, with no request to write', { skip: needsChattr }, () => {
+  it('answers not ready while they fail, and ready again by itself once they work', { timeout: 60_000 }, async () => {
+    const gw = await Gateway.start({ env: { LOG_LEVEL: 'warn' } });
+    const wal = join(gw.dataDir, `${SQLITE_FILE}-wal`);
+    try {
+      const m = await gw.merchant('Failing disk');
+      const cf = gw.cashfree(m.test_key);
+      assert.equal((await cf.createRpd({ verification_id: 'io-1' })).status, 200);
+      assert.equal((await gw.request('GET', '/readyz')).status, 200);
+
+      // The WAL file made immutable: SQLite's writes to it fail (SQLITE_IOERR), reads go on.
+      execFileSync('chattr', ['+i', wal]);
+      const refused = await cf.createRpd({ verification_id: 'io-2' });
+      assert.equal(refused.status, 503, refused.text);
+      const failing = await gw.request('GET', '/readyz');
+      assert.equal(failing.status, 503, failing.text);
+      assert.equal(failing.json.checks.store.ok, true);
+      assert.equal(failing.json.checks.store_writes.ok, false);
+      assert.match(failing.json.checks.store_writes.error, /SQLITE_IOERR/);
+      // Still failing a while later: the check's own write fails too.
+      await sleep(1_200);
+      assert.equal((await gw.request('GET', '/readyz')).status, 503);
+
+      // Writes work again. A load balancer sends an instance that answers not ready nothing to
+      // write, so readiness must find out by itself.
+      execFileSync('chattr', ['-i', wal]);
+      await readyByItself(gw, () => cf.createRpd({ verification_id: 'io-2' }));
+      assert.equal((await cf.status({ verification_id: 'io-1' })).status, 200);
+    } finally {
+      spawnSync('chattr', ['-i', wal]);
+      await gw.stop();
     }
   });
 });
@@ -346,6 +414,54 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
       proxy.set('pass');
     }
     await recovers('back-2');
+  });
+});
+
+describe('PostgreSQL answers reads but refuses writes (a standby, a primary made read-only), then takes them again', { skip: needsPostgres }, () => {
+  it('answers 503 and not ready while writes are refused, and ready again by itself', { timeout: 60_000 }, async () => {
+    const db = await freshPostgres();
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    // Every session of the gateway's pool begins anew, taking the database's defaults.
+    const reconnectAll = () =>
+      admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    const gw = await Gateway.start({ databaseUrl: db.url, env: { LOG_LEVEL: 'warn', JOB_POLL_MS: '60000' } });
+    try {
+      const m = await gw.merchant('Read only');
+      const cf = gw.cashfree(m.test_key);
+      assert.equal((await cf.createRpd({ verification_id: 'ro-1' })).status, 200);
+
+      await admin.query(`ALTER DATABASE ${name} SET default_transaction_read_only = on`);
+      await reconnectAll();
+      // The first requests may meet a pooled connection that was just ended (503 too); then the
+      // server's own refusal: 25006, cannot execute INSERT in a read-only transaction.
+      const refused = await eventually(
+        async () => cf.createRpd({ verification_id: 'ro-2' }),
+        (r) => r.status !== 503 || /read-only|try again/i.test(r.text),
+        10_000,
+        'a refused create',
+      );
+      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.headers.get('retry-after'), '5');
+      const notReady = await eventually(
+        async () => gw.request('GET', '/readyz'),
+        (r) => r.status === 503 && r.json?.checks?.store_writes?.ok === false,
+        10_000,
+        'not ready for writes',
+      );
+      assert.equal(notReady.json.checks.store.ok, true, 'reads still work');
+      assert.match(notReady.json.checks.store_writes.error, /25006/);
+      assert.equal((await cf.status({ verification_id: 'ro-1' })).status, 200, 'a read is served');
+
+      await admin.query(`ALTER DATABASE ${name} RESET default_transaction_read_only`);
+      await reconnectAll();
+      await readyByItself(gw, () => cf.createRpd({ verification_id: 'ro-2' }));
+    } finally {
+      await gw.stop();
+      await admin.end();
+      await db.drop();
+    }
   });
 });
 

@@ -34,10 +34,11 @@ export interface Db extends Queryable {
   withMigrationLock<T>(fn: (s: MigrationSession) => Promise<T>): Promise<T>;
   /**
    * Whether the store took its writes lately: a store whose reads work but whose writes fail (the
-   * SQLite disk full) answers queries, so a `SELECT 1` alone reads as ready. Cheap (no write, at
-   * most a file system's free-space count), for /readyz. Absent: nothing to tell beyond queries.
+   * SQLite disk full) answers queries, so a `SELECT 1` alone reads as ready. For /readyz: cheap
+   * while writes work (no write); after a failure, a free-space count or, at most once a second, a
+   * probe write, which tells when writes work again. Absent: nothing to tell beyond queries.
    */
-  writeCheck?(): { ok: true } | { ok: false; error: string };
+  writeCheck?(): Promise<{ ok: true } | { ok: false; error: string }>;
   /**
    * A read that may take long (a scan of a whole table), run where it holds up nothing else: on
    * SQLite, whose statements run on the event loop, on a thread with its own connection. It reads
@@ -94,9 +95,12 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; serv
 }
 
 // PostgreSQL's SQLSTATEs of a store that cannot serve now but may shortly: connection exceptions
-// (class 08), insufficient resources (53: too many connections, disk full, out of memory), and a
-// server shutting down, crashed or starting up (57P01-57P03).
-const PG_UNAVAILABLE = /^(08...|53...|57P0[123])$/;
+// (class 08), insufficient resources (53: too many connections, disk full, out of memory), a
+// server shutting down, crashed or starting up (57P01-57P03), one that takes no writes (25006:
+// a standby, or a primary made read-only, until a failover) and an I/O error (58030).
+const PG_UNAVAILABLE = /^(08...|53...|57P0[123]|25006|58030)$/;
+/** Of those, the ones a server that answers reads gives to writes: /readyz must ask (writeCheck). */
+export const PG_WRITES_REFUSED = /^(53100|25006|58030)$/;
 const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // What pg and pg-pool say of a connection that died or never came, which carry no code.
 const PG_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;

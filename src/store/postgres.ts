@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { STORE_CLOCK, StoreUnavailableError, markStoreFailure, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { PG_WRITES_REFUSED, STORE_CLOCK, StoreUnavailableError, markStoreFailure, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
 const MIGRATION_LOCK = 7264001;
@@ -126,11 +126,19 @@ export function openPostgres(url: string): Db {
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
   });
+  // The last write the server refused while it may still answer reads (the disk full, a standby
+  // or a read-only primary, an I/O error): SELECT 1 alone would read as ready (see writeCheck).
+  let writeFailure: string | null = null;
+  const noteWriteRefusal = (err: unknown) => {
+    const code = String((err as { code?: unknown })?.code ?? '');
+    if (PG_WRITES_REFUSED.test(code)) writeFailure = `${code}: ${(err as Error).message}`;
+    throw err;
+  };
   /** `client`'s statements; `lose` (with a deadline) drops the connection once one misses it. */
   const on = (c: pg.PoolClient, inTx: boolean, lose?: (err: Error) => void): Queryable => {
     const run = (s: Statement, values: unknown[]) => {
       const q = c.query({ ...s, values });
-      return fromStore(lose ? withDeadline(c, q, lose) : q);
+      return fromStore(lose ? withDeadline(c, q, lose) : q).catch(noteWriteRefusal);
     };
     return {
       query: async <T = Row>(sql: string, params: unknown[] = []) => {
@@ -180,8 +188,33 @@ export function openPostgres(url: string): Db {
       synced = true;
     }
   };
+  // Once a write was refused, readiness writes one row, at most once a second, to learn when
+  // writes work again: an instance that answers not ready gets no request that would write.
+  let lastProbe = 0;
+  let probe: Promise<void> | null = null;
+  const writeCheck = async () => {
+    if (writeFailure !== null && Date.now() - lastProbe >= 1000) {
+      lastProbe = Date.now();
+      probe ??= direct
+        .query(
+          `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          [String(lastProbe)],
+        )
+        .then(
+          () => void (writeFailure = null),
+          () => undefined, // still refused: noted again by the statement
+        )
+        .finally(() => (probe = null));
+      await probe;
+    }
+    return writeFailure === null
+      ? { ok: true as const }
+      : { ok: false as const, error: `PostgreSQL refuses this instance's writes: ${writeFailure}` };
+  };
   return {
     kind: 'postgres',
+    writeCheck,
     forUpdate: ' FOR UPDATE',
     skipLocked: ' FOR UPDATE SKIP LOCKED',
     now: STORE_CLOCK.postgres,
@@ -202,7 +235,7 @@ export function openPostgres(url: string): Db {
           await fromStore(withDeadline(client, client.query(BEGIN), watch.lose));
           const out = await fn(on(client, true, watch.lose));
           // A COMMIT past its deadline may yet commit: its caller is told of a failure, never a success.
-          await fromStore(withDeadline(client, client.query('COMMIT'), watch.lose));
+          await fromStore(withDeadline(client, client.query('COMMIT'), watch.lose)).catch(noteWriteRefusal);
           return out;
         } catch (err) {
           await withDeadline(client, client.query('ROLLBACK'), watch.lose).catch(() => undefined);

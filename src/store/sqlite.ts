@@ -393,7 +393,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // the file made read-only), until writes work again: reads go on meanwhile, so /readyz would
   // otherwise say ready (writeCheck). A full disk is over once the data directory has room again
   // (a free-space count, no write); any such failure is over once a commit that changed rows is
-  // on disk.
+  // on disk (writeCheck makes one to find out).
   const WRITE_ROOM_BYTES = 8 * 1024 * 1024;
   let writeFailure: { message: string; full: boolean } | null = null;
   const noteWriteError = (err: unknown) => {
@@ -402,6 +402,10 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     const full = code.startsWith('SQLITE_FULL');
     writeFailure = { message: `${full ? 'the disk is full' : 'writes fail'} (${code}: ${(err as Error).message})`, full };
   };
+  let lastProbe = 0;
+  let probe: Promise<void> | null = null;
+  const WRITE_PROBE = `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
   const roomAgain = () => {
     try {
       const f = fs.statfsSync(dataDir);
@@ -737,8 +741,21 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       return ((aside ? await aside.run(sql, bind(params)) : null) as T[] | null) ?? query<T>(sql, params);
     },
     tx,
-    writeCheck: () => {
+    writeCheck: async () => {
       if (writeFailure?.full && roomAgain()) writeFailure = null;
+      // Any other failure (an I/O error, the file made read-only) is over only once a write goes
+      // through, and an instance that answers not ready is sent none by its load balancer: so
+      // write one, at most once a second. Answered ready only once it is on disk (a group's).
+      if (writeFailure && !writeFailure.full && !broken && Date.now() - lastProbe >= 1000) {
+        lastProbe = Date.now();
+        probe ??= tx((q) => q.query(WRITE_PROBE, [String(lastProbe)]))
+          .then(
+            () => undefined,
+            () => undefined, // the failure is writeFailure's, noted by the group
+          )
+          .finally(() => (probe = null));
+        await probe;
+      }
       return writeFailure ? { ok: false, error: `the SQLite store cannot take writes: ${writeFailure.message}` } : { ok: true };
     },
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).

@@ -46,7 +46,7 @@ export async function readiness(db: Db): Promise<Readiness> {
     checks.store = { ok: false, error: (err as Error).message };
   }
   // Reads work but writes fail (the SQLite disk full): not ready either, until writes work again.
-  if (checks.store.ok && db.writeCheck) checks.store_writes = db.writeCheck();
+  if (checks.store.ok && db.writeCheck) checks.store_writes = await db.writeCheck();
   // A schema behind this build's (a restored backup, a migration not finished) must not take
   // traffic. A schema ahead of it is a rolling upgrade under way: a newer instance has migrated,
   // and migrations only add what older builds ignore, so this instance keeps serving until it is
