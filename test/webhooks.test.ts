@@ -386,9 +386,13 @@ describe('webhook addresses', () => {
     await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'true' });
     assert.equal((await set('http://127.0.0.1:9/hook')).status, 200);
     assert.equal((await set('http://localhost:9/hook')).status, 200);
-    const still = await set('http://93.184.215.14/hook');
-    assert.equal(still.status, 400, still.text);
-    assert.match(still.json.error.message, /url must be https/);
+    assert.equal((await set('http://[::ffff:10.1.2.3]/hook')).status, 200);
+    // A public IPv4 address in an IPv6 form (mapped, NAT64, 6to4) is not inside the network.
+    for (const url of ['http://93.184.215.14/hook', 'http://[::ffff:8.8.8.8]/hook', 'http://[64:ff9b::808:808]/hook', 'http://[2002:808:808::1]/hook']) {
+      const still = await set(url);
+      assert.equal(still.status, 400, `${url}: ${still.text}`);
+      assert.match(still.json.error.message, /url must be https/, url);
+    }
 
     await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_ALLOW_HTTP: 'true' });
     assert.equal((await set('http://93.184.215.14/hook')).status, 200);
@@ -397,6 +401,23 @@ describe('webhook addresses', () => {
     assert.equal((await set('http://10.1.2.3/hook')).status, 400);
     await gw.admin('DELETE', `/merchants/${merchantId}/webhook`);
     await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false' });
+  });
+
+  it('holds the https rule at delivery too: an http URL on the internet set while it was allowed gets no event in clear', async () => {
+    const m = await gw.merchant('Clear text');
+    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'true' });
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://93.184.215.14/hook', dialect: 'cashfree' })).status, 200);
+    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
+    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+    const [d] = await eventually(
+      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+      (items: any[]) => items[0]?.attempts >= 1,
+      5000,
+      'an attempt',
+    );
+    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
+    assert.match(log.attempt_log[0].error, /outside the network, over plain http/);
+    assert.equal(log.attempt_log[0].status_code ?? null, null);
   });
 
   it('checks the address again at delivery time', async () => {

@@ -31,6 +31,29 @@ export function isPublicAddress(ip: string): boolean {
   return globalUnicast.check(ip, 'ipv6') && !blocked.check(ip, 'ipv6');
 }
 
+// Addresses inside the operator's own network (or machine): the only ones plain http may go to
+// without WEBHOOK_ALLOW_HTTP. Listed, not "whatever is not public": a form that carries a public
+// IPv4 address (NAT64, 6to4, a mapped address written in hex) is neither, and must not pass.
+const inside = new BlockList();
+for (const [net, bits] of [['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+  inside.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) inside.addSubnet(net, bits, 'ipv6');
+
+/** True for a loopback, private (RFC 1918, unique local), shared (CGNAT) or link-local address. */
+export function isInsideNetwork(ip: string): boolean {
+  const family = isIP(ip);
+  if (family === 4) return inside.check(ip, 'ipv4');
+  if (family !== 6) return false;
+  // ::ffff:a.b.c.d, in either spelling (Node writes ::ffff:7f00:1 for ::ffff:127.0.0.1).
+  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(ip);
+  if (mapped) {
+    const v4 = mapped[1] ?? [parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255, parseInt(mapped[3], 16) >> 8, parseInt(mapped[3], 16) & 255].join('.');
+    return inside.check(v4, 'ipv4');
+  }
+  return inside.check(ip, 'ipv6');
+}
+
 export class WebhookAddressError extends Error {}
 
 /**
@@ -61,21 +84,33 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean, allowH
   if (bad && !allowPrivate) throw new WebhookAddressError(
       `url resolves to ${bad}, a loopback, private or link-local address: refused unless the gateway runs with WEBHOOK_ALLOW_PRIVATE=true (for a receiver on this machine or network)`,
     );
-  const open = addresses.find((a) => isPublicAddress(a));
+  const open = addresses.find((a) => !isInsideNetwork(a));
   if (clear && open) throw new WebhookAddressError(
       `url must be https: events carry payers' account numbers and names, and ${host} is on the internet (${open}); plain http is refused unless the gateway runs with WEBHOOK_ALLOW_HTTP=true`,
     );
   return url;
 }
 
-/** A `lookup` for http.request that refuses non-public addresses at connection time. */
-export function guardedLookup(allowPrivate: boolean) {
+/** Whether a delivery may connect to `ip`: the rules of checkWebhookUrl, at connection time. */
+export function deliverableTo(ip: string, o: { allowPrivate: boolean; clear: boolean }): string | null {
+  if (!o.allowPrivate && !isPublicAddress(ip)) return 'a non-public address (allowed with WEBHOOK_ALLOW_PRIVATE=true)';
+  if (o.clear && !isInsideNetwork(ip)) return 'an address outside the network, over plain http (https, or WEBHOOK_ALLOW_HTTP=true)';
+  return null;
+}
+
+/**
+ * A `lookup` for http.request that refuses, at connection time, what checkWebhookUrl refuses:
+ * non-public addresses, and for plain http (`clear`) any address outside the network, so a name
+ * that resolves elsewhere after the URL was set (rebinding, split DNS) gains nothing.
+ */
+export function guardedLookup(allowPrivate: boolean, clear = false) {
   return (hostname: string, options: any, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
     dnsLookup(hostname, { ...options, all: true }, (err, list: LookupAddress[]) => {
       if (err) return callback(err, '');
-      const ok = allowPrivate ? list : list.filter((a) => isPublicAddress(a.address));
+      const ok = list.filter((a) => deliverableTo(a.address, { allowPrivate, clear }) === null);
       if (ok.length === 0) {
-        return callback(new WebhookAddressError(`${hostname} resolves only to non-public addresses (allowed with WEBHOOK_ALLOW_PRIVATE=true)`), '');
+        const why = deliverableTo(list[0]?.address ?? '', { allowPrivate, clear });
+        return callback(new WebhookAddressError(`${hostname} resolves only to ${why ?? 'no address'}`), '');
       }
       if (options?.all) return callback(null, ok);
       callback(null, ok[0].address, ok[0].family);

@@ -16,7 +16,7 @@ import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
 import { enqueue } from './queue.js';
 import type { JobResult } from './runner.js';
-import { checkWebhookUrl, guardedLookup, isPublicAddress, WebhookAddressError } from './webhook-address.js';
+import { checkWebhookUrl, deliverableTo, guardedLookup, WebhookAddressError } from './webhook-address.js';
 
 /** An answer within this long counts as quick (see Webhooks.quick). */
 const QUICK_MS = 1000;
@@ -250,9 +250,9 @@ export class Webhooks {
   private send(url: string, body: string, headers: Record<string, string>): Promise<{ statusCode: number | null; error: string | null }> {
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !this.cfg.webhookAllowPrivate && !isPublicAddress(host)) {
-      return Promise.resolve({ statusCode: null, error: `address ${host} is not allowed` });
-    }
+    const rules = { allowPrivate: this.cfg.webhookAllowPrivate, clear: target.protocol === 'http:' && !this.cfg.webhookAllowHttp };
+    const refused = isIP(host) ? deliverableTo(host, rules) : null;
+    if (refused) return Promise.resolve({ statusCode: null, error: `address ${host} is not allowed: ${refused}` });
     const timeoutMs = this.cfg.webhook.timeoutMs;
     return new Promise((resolve) => {
       let settled = false;
@@ -269,7 +269,7 @@ export class Webhooks {
             'content-length': String(Buffer.byteLength(body)),
             'user-agent': 'pennygate-webhooks/0.1',
           },
-          lookup: guardedLookup(this.cfg.webhookAllowPrivate) as any,
+          lookup: guardedLookup(rules.allowPrivate, rules.clear) as any,
           timeout: timeoutMs,
         },
         (res) => {
