@@ -93,7 +93,8 @@ const needsChattr: string | false = (() => {
 
 describe('SQLite: writes fail with an I/O error, then work again, with no request to write', { skip: needsChattr }, () => {
   it('answers not ready while they fail, and ready again by itself once they work', { timeout: 60_000 }, async () => {
-    const gw = await Gateway.start({ env: { LOG_LEVEL: 'warn' } });
+    // No job polling: nothing but the check itself may write once writes work again.
+    const gw = await Gateway.start({ env: { LOG_LEVEL: 'warn', JOB_POLL_MS: '60000' } });
     const wal = join(gw.dataDir, `${SQLITE_FILE}-wal`);
     try {
       const m = await gw.merchant('Failing disk');

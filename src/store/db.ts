@@ -96,10 +96,12 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string; serv
 
 // PostgreSQL's SQLSTATEs of a store that cannot serve now but may shortly: connection exceptions
 // (class 08), insufficient resources (53: too many connections, disk full, out of memory), a
-// server shutting down, crashed or starting up (57P01-57P03), one that takes no writes (25006:
-// a standby, or a primary made read-only, until a failover) and an I/O error (58030).
-const PG_UNAVAILABLE = /^(08...|53...|57P0[123]|25006|58030)$/;
-/** Of those, the ones a server that answers reads gives to writes: /readyz must ask (writeCheck). */
+// server shutting down, crashed or starting up (57P01-57P03), and one that takes no writes
+// (25006: a standby, or a primary made read-only, until a failover). Not an I/O error (58030):
+// it may be one damaged table for good, and a job failing on it must end a dead letter an
+// operator sees, not be retried for ever as an outage.
+const PG_UNAVAILABLE = /^(08...|53...|57P0[123]|25006)$/;
+/** The refusals a server that answers reads gives to writes: /readyz must ask (writeCheck). */
 export const PG_WRITES_REFUSED = /^(53100|25006|58030)$/;
 const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // What pg and pg-pool say of a connection that died or never came, which carry no code.
@@ -159,6 +161,19 @@ export function isStoreUnavailable(err: unknown): boolean {
     if (e instanceof AggregateError && e.errors.some(isStoreUnavailable)) return true;
   }
   return false;
+}
+
+/** How long /readyz waits for a probe write (writeCheck): past it, the answer is not ready, and the probe goes on. */
+export const PROBE_WAIT_MS = 2000;
+
+/** Waits for `p` to settle, or `ms`, whichever comes first. */
+export function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((ok) => {
+    timer = setTimeout(ok, ms);
+    timer.unref();
+  });
+  return Promise.race([p.then(() => undefined, () => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 /** What a store outage is answered with: how long a caller should wait before trying again. */

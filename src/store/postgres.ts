@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PG_WRITES_REFUSED, STORE_CLOCK, StoreUnavailableError, markStoreFailure, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { PG_WRITES_REFUSED, PROBE_WAIT_MS, STORE_CLOCK, StoreUnavailableError, markStoreFailure, settledWithin, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
 const MIGRATION_LOCK = 7264001;
@@ -129,16 +129,22 @@ export function openPostgres(url: string): Db {
   // The last write the server refused while it may still answer reads (the disk full, a standby
   // or a read-only primary, an I/O error): SELECT 1 alone would read as ready (see writeCheck).
   let writeFailure: string | null = null;
-  const noteWriteRefusal = (err: unknown) => {
+  let writeFailures = 0; // how many were noted: a probe clears only if none came after it began
+  /** Notes a refusal of writes; a read-only server's connection is dropped, so that the pool's next one can reach the new primary after a failover. */
+  const noteWriteRefusal = (err: unknown, lose?: (err: Error) => void): never => {
     const code = String((err as { code?: unknown })?.code ?? '');
-    if (PG_WRITES_REFUSED.test(code)) writeFailure = `${code}: ${(err as Error).message}`;
+    if (PG_WRITES_REFUSED.test(code)) {
+      writeFailure = `${code}: ${(err as Error).message}`;
+      writeFailures++;
+      if (code === '25006') lose?.(err as Error);
+    }
     throw err;
   };
   /** `client`'s statements; `lose` (with a deadline) drops the connection once one misses it. */
   const on = (c: pg.PoolClient, inTx: boolean, lose?: (err: Error) => void): Queryable => {
     const run = (s: Statement, values: unknown[]) => {
       const q = c.query({ ...s, values });
-      return fromStore(lose ? withDeadline(c, q, lose) : q).catch(noteWriteRefusal);
+      return fromStore(lose ? withDeadline(c, q, lose) : q).catch((err) => noteWriteRefusal(err, lose));
     };
     return {
       query: async <T = Row>(sql: string, params: unknown[] = []) => {
@@ -190,23 +196,24 @@ export function openPostgres(url: string): Db {
   };
   // Once a write was refused, readiness writes one row, at most once a second, to learn when
   // writes work again: an instance that answers not ready gets no request that would write.
-  let lastProbe = 0;
+  let lastProbe = -Infinity;
   let probe: Promise<void> | null = null;
   const writeCheck = async () => {
-    if (writeFailure !== null && Date.now() - lastProbe >= 1000) {
-      lastProbe = Date.now();
+    if (writeFailure !== null && performance.now() - lastProbe >= 1000) {
+      lastProbe = performance.now();
+      const seen = writeFailures;
       probe ??= direct
         .query(
           `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          [String(lastProbe)],
+          [String(Date.now())],
         )
         .then(
-          () => void (writeFailure = null),
+          () => void (writeFailures === seen && (writeFailure = null)),
           () => undefined, // still refused: noted again by the statement
         )
         .finally(() => (probe = null));
-      await probe;
+      await settledWithin(probe, PROBE_WAIT_MS);
     }
     return writeFailure === null
       ? { ok: true as const }
@@ -235,7 +242,7 @@ export function openPostgres(url: string): Db {
           await fromStore(withDeadline(client, client.query(BEGIN), watch.lose));
           const out = await fn(on(client, true, watch.lose));
           // A COMMIT past its deadline may yet commit: its caller is told of a failure, never a success.
-          await fromStore(withDeadline(client, client.query('COMMIT'), watch.lose)).catch(noteWriteRefusal);
+          await fromStore(withDeadline(client, client.query('COMMIT'), watch.lose)).catch((err) => noteWriteRefusal(err, watch.lose));
           return out;
         } catch (err) {
           await withDeadline(client, client.query('ROLLBACK'), watch.lose).catch(() => undefined);

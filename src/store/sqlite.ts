@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { STORE_CLOCK, StoreUnavailableError, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { PROBE_WAIT_MS, STORE_CLOCK, StoreUnavailableError, settledWithin, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 import { startWorker } from '../worker-thread.js';
 import type { AsideDone, AsideRead } from './aside-worker.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
@@ -402,7 +402,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     const full = code.startsWith('SQLITE_FULL');
     writeFailure = { message: `${full ? 'the disk is full' : 'writes fail'} (${code}: ${(err as Error).message})`, full };
   };
-  let lastProbe = 0;
+  let lastProbe = -Infinity;
   let probe: Promise<void> | null = null;
   const WRITE_PROBE = `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
@@ -746,15 +746,15 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       // Any other failure (an I/O error, the file made read-only) is over only once a write goes
       // through, and an instance that answers not ready is sent none by its load balancer: so
       // write one, at most once a second. Answered ready only once it is on disk (a group's).
-      if (writeFailure && !writeFailure.full && !broken && Date.now() - lastProbe >= 1000) {
-        lastProbe = Date.now();
-        probe ??= tx((q) => q.query(WRITE_PROBE, [String(lastProbe)]))
+      if (writeFailure && !writeFailure.full && !broken && performance.now() - lastProbe >= 1000) {
+        lastProbe = performance.now();
+        probe ??= tx((q) => q.query(WRITE_PROBE, [String(Date.now())]))
           .then(
             () => undefined,
             () => undefined, // the failure is writeFailure's, noted by the group
           )
           .finally(() => (probe = null));
-        await probe;
+        await settledWithin(probe, PROBE_WAIT_MS);
       }
       return writeFailure ? { ok: false, error: `the SQLite store cannot take writes: ${writeFailure.message}` } : { ok: true };
     },
