@@ -170,6 +170,8 @@ describe('METRICS_TOKEN, and HSTS under an https PUBLIC_URL', () => {
     }
     const ok = await gw.request('GET', '/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(ok.status, 200);
+    // The scheme's name is case-insensitive (RFC 7235).
+    assert.equal((await gw.request('GET', '/metrics', { headers: { authorization: `bearer ${TOKEN}` } })).status, 200);
     assert.match(ok.text, /# TYPE pennygate_verifications gauge/);
     // The probes stay open: a load balancer's health check carries no token.
     assert.equal((await gw.request('GET', '/healthz')).status, 200);

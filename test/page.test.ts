@@ -245,6 +245,9 @@ describe('hosted page', { skip: needsChromium }, () => {
       { logo_url: 'https://169.254.169.254/logo.png' },
       { logo_url: 'https://localhost/logo.png' },
       { logo_url: 'https://router.localhost/logo.png' },
+      { logo_url: 'https://router/logo.png' },
+      { logo_url: 'https://printer.local/logo.png' },
+      { logo_url: 'https://files.corp.internal/logo.png' },
       { colour: '#000000' },
     ]) {
       const r = await gw.admin('PUT', `/merchants/${m.id}/branding`, body);

@@ -12,8 +12,8 @@ import { AdminError } from './errors.js';
 import { ConnectorError } from '../rails/connector/rail.js';
 
 const ReconcileQuery = Type.Object({
-  from: Type.String({ maxLength: 40, description: 'ISO 8601 date or time (inclusive)' }),
-  to: Type.String({ maxLength: 40, description: 'ISO 8601 date or time (exclusive; a bare date means the end of that day)' }),
+  from: Type.String({ maxLength: 40, description: 'ISO 8601 date, a day in India from its midnight IST, or a time with its zone (inclusive)' }),
+  to: Type.String({ maxLength: 40, description: 'ISO 8601 date or a time with its zone (exclusive; a bare date means the end of that day in India)' }),
 });
 const CreditParams = Type.Object({ credit_id: Type.String({ maxLength: 64 }) });
 const SettleBody = Type.Object({ note: Type.String({ minLength: 1, maxLength: 500, description: 'What the bank confirmed' }) });
@@ -34,14 +34,15 @@ const ResolveBody = Type.Object({
 export function period(from: string, to: string): { from: number; to: number } | string {
   const date = /^\d{4}-\d{2}-\d{2}$/;
   const bound = (s: string) => {
-    if (!date.test(s)) return /^\d{4}-/.test(s) ? Date.parse(s) : NaN;
+    // A time says its zone: read in the server's own, 10:00 would be another hour than the caller's.
+    if (!date.test(s)) return /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(s) ? Date.parse(s) : NaN;
     const ms = istMidnight(s);
     return Number.isFinite(ms) && istDate(ms) === s ? ms : NaN; // 2026-02-31 is no day
   };
   const f = bound(from);
   let t = bound(to);
-  if (!Number.isFinite(f)) return 'from must be an ISO 8601 date or time';
-  if (!Number.isFinite(t)) return 'to must be an ISO 8601 date or time';
+  if (!Number.isFinite(f)) return 'from must be an ISO 8601 date or a time with its zone (Z or +05:30)';
+  if (!Number.isFinite(t)) return 'to must be an ISO 8601 date or a time with its zone (Z or +05:30)';
   if (date.test(to)) t += DAY_MS;
   if (t <= f) return 'to must be after from';
   if (t - f > 31 * DAY_MS) return 'a period is at most 31 days';

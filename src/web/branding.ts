@@ -105,7 +105,9 @@ export function logoProblem(u: string): string | null {
   if (!logoOrigin(url.href)) return 'logo_url must name its host by a domain name or an IPv4 address';
   // Every customer's browser fetches it: not from the customer's own machine or network.
   const host = url.hostname;
-  if ((isIP(host) && !isPublicAddress(host)) || host === 'localhost' || host.endsWith('.localhost')) {
+  // A name of one label, or of a suffix kept for local networks, names a host of the customer's own.
+  const local = !isIP(host) && (!host.includes('.') || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host));
+  if ((isIP(host) && !isPublicAddress(host)) || local) {
     return 'logo_url must be on the internet, not a loopback, private or link-local address';
   }
   if (/["'\s<>\\]/.test(u)) return 'logo_url must not contain quotes, spaces or angle brackets';

@@ -8,5 +8,8 @@ export { serverOptions } from './limits.js';
 
 export function harden(app: FastifyInstance, cfg: Config) {
   limitConnections(app, cfg.http);
-  securityHeaders(app, { https: cfg.publicUrl.startsWith('https://') });
+  // Not for a gateway on this machine (https://localhost): a year's pin would hold every port of it.
+  const publicUrl = new URL(cfg.publicUrl);
+  const local = publicUrl.hostname === 'localhost' || publicUrl.hostname === '[::1]' || publicUrl.hostname.startsWith('127.');
+  securityHeaders(app, { https: publicUrl.protocol === 'https:' && !local });
 }

@@ -171,7 +171,7 @@ export async function operations(app: FastifyInstance, s: Services) {
     if (expected) {
       const auth = req.headers.authorization ?? '';
       // Digests compared: constant time, and no length leak.
-      if (!auth.startsWith('Bearer ') || !timingSafeEqual(digest(auth.slice(7)), expected)) {
+      if (!/^bearer /i.test(auth) || !timingSafeEqual(digest(auth.slice(7)), expected)) {
         return reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="metrics"')
