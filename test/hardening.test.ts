@@ -220,7 +220,7 @@ describe('guessing the admin token behind a trusted proxy', () => {
   });
 });
 
-describe('a merchant name recorded with a bidirectional override', () => {
+describe('names and logos recorded before a rule refused them', () => {
   let gw: Gateway;
   before(async () => {
     gw = await Gateway.start();
@@ -266,5 +266,21 @@ describe('a merchant name recorded with a bidirectional override', () => {
     assert.doesNotMatch(page, /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     assert.match(page, /<p class="merchant-name">Acme Lending<\/p>/);
     assert.match(page, /Acme Lending asks you to verify your bank account\./);
+  });
+
+  it('does not show a logo stored before private addresses were refused', async () => {
+    const m = await gw.merchant('Old Logo');
+    await gw.kill();
+    const db = new Database(join(gw.dataDir, 'pennygate.db'));
+    const settings = JSON.parse((db.prepare('SELECT settings FROM merchants WHERE id = ?').get(m.id) as { settings: string }).settings);
+    db.prepare('UPDATE merchants SET settings = ? WHERE id = ?').run(JSON.stringify({ ...settings, branding: { logoUrl: 'https://192.168.1.1/logo.png' } }), m.id);
+    db.close();
+    await gw.restart();
+    const created = await gw.cashfree(m.test_key).createRpd({ verification_id: 'old-logo-1' });
+    const r = await fetch(created.json.url);
+    const page = await r.text();
+    assert.equal(r.status, 200);
+    assert.doesNotMatch(page, /192\.168\.1\.1/);
+    assert.doesNotMatch(r.headers.get('content-security-policy') ?? '', /192\.168/);
   });
 });

@@ -9,7 +9,7 @@ import { qrPng } from '../engine/qr.js';
 import { credits, verifications } from '../store/repository.js';
 import { renderNotFound, renderPage, PAGE_SCRIPT, PAGE_STYLE, type Device } from './page.js';
 import { cookieValue, pickLang, type Lang } from './i18n.js';
-import { brandingOf, displayNameOf, linkOn, logoOrigin, parseDataImage, textOn } from './branding.js';
+import { brandingOf, displayNameOf, linkOn, logoOrigin, logoProblem, parseDataImage, textOn } from './branding.js';
 
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[a-z0-9]{6,32}$' }) });
 const csp = (imgSrc = "'self'") =>
@@ -100,7 +100,8 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     const brand = merchant ? brandingOf(merchant) : {};
     let logo: string | null = null;
     let imgSrc = "'self'";
-    const logoHost = brand.logoUrl && !brand.logoUrl.startsWith('data:') ? logoOrigin(brand.logoUrl) : null;
+    // A URL stored before today's rules (a private address, a local name) is not shown either.
+    const logoHost = brand.logoUrl && !brand.logoUrl.startsWith('data:') && logoProblem(brand.logoUrl) === null ? logoOrigin(brand.logoUrl) : null;
     if (brand.logoUrl?.startsWith('data:')) logo = `/rpd/${req.params.code}/logo`;
     else if (logoHost) {
       logo = brand.logoUrl!;
