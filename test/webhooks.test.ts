@@ -318,6 +318,18 @@ describe('webhooks: isolation and durability', () => {
   });
 });
 
+/** Pays a new verification of merchant `m` and answers the first attempt to deliver its event. */
+async function firstAttemptOfAPayment(gw: Gateway, m: { id: string; test_key: { client_id: string; client_secret: string } }) {
+  await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
+  const [d] = await eventually(
+    async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+    (items: any[]) => items[0]?.attempts >= 1,
+    5000,
+    'an attempt',
+  );
+  return (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json.attempt_log[0];
+}
+
 describe('webhook addresses', () => {
   let gw: Gateway;
   let merchantId: string;
@@ -408,16 +420,9 @@ describe('webhook addresses', () => {
     await gw.restart({ WEBHOOK_ALLOW_HTTP: 'true' });
     assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://93.184.215.14/hook', dialect: 'cashfree' })).status, 200);
     await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
-    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
-    const [d] = await eventually(
-      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
-      (items: any[]) => items[0]?.attempts >= 1,
-      5000,
-      'an attempt',
-    );
-    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
-    assert.match(log.attempt_log[0].error, /outside the network, over plain http/);
-    assert.equal(log.attempt_log[0].status_code ?? null, null);
+    const attempt = await firstAttemptOfAPayment(gw, m);
+    assert.match(attempt.error, /outside the network, over plain http/);
+    assert.equal(attempt.status_code ?? null, null);
   });
 
   it('checks the address again at delivery time', async () => {
@@ -427,15 +432,7 @@ describe('webhook addresses', () => {
     await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'true' });
     await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url.replace('127.0.0.1', 'localhost'), dialect: 'cashfree' });
     await gw.restart({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
-    await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: uid() })).json.upi_link, 'success@upi');
-    const [d] = await eventually(
-      async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
-      (items: any[]) => items[0]?.attempts >= 1,
-      5000,
-      'an attempt',
-    );
-    const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
-    assert.match(log.attempt_log[0].error, /non-public/);
+    assert.match((await firstAttemptOfAPayment(gw, m)).error, /non-public/);
     assert.equal(receiver.received.length, 0);
     await receiver.close();
   });
