@@ -399,6 +399,8 @@ describe('webhook addresses', () => {
     assert.equal((await set('http://127.0.0.1:9/hook')).status, 200);
     assert.equal((await set('http://localhost:9/hook')).status, 200);
     assert.equal((await set('http://[::ffff:10.1.2.3]/hook')).status, 200);
+    // A name only the receiver's network resolves (a compose service's): taken, held at each connection.
+    assert.equal((await set('http://receiver.invalid:3000/hook')).status, 200);
     // A public IPv4 address in an IPv6 form (mapped, NAT64, 6to4) is not inside the network.
     for (const url of ['http://93.184.215.14/hook', 'http://[::ffff:8.8.8.8]/hook', 'http://[64:ff9b::808:808]/hook', 'http://[2002:808:808::1]/hook']) {
       const still = await set(url);

@@ -73,13 +73,21 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean, allowH
   const clear = url.protocol === 'http:' && !allowHttp;
   if (allowPrivate && !clear) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host)
-    ? [host]
-    : await new Promise<string[]>((resolve, reject) =>
-        dnsLookup(host, { all: true }, (err, list) =>
-          err ? reject(new WebhookAddressError(`url host ${host} does not resolve`)) : resolve(list.map((a) => a.address)),
-        ),
-      );
+  let addresses: string[];
+  try {
+    addresses = isIP(host)
+      ? [host]
+      : await new Promise<string[]>((resolve, reject) =>
+          dnsLookup(host, { all: true }, (err, list) =>
+            err ? reject(new WebhookAddressError(`url host ${host} does not resolve`)) : resolve(list.map((a) => a.address)),
+          ),
+        );
+  } catch (err) {
+    // A receiver's name that only the gateway's own network resolves (a compose service, set from
+    // the host's CLI): taken, as before the https rule; every connection is held to it anyway.
+    if (allowPrivate) return url;
+    throw err;
+  }
   const bad = addresses.find((a) => !isPublicAddress(a));
   if (bad && !allowPrivate) throw new WebhookAddressError(
       `url resolves to ${bad}, a loopback, private or link-local address: refused unless the gateway runs with WEBHOOK_ALLOW_PRIVATE=true (for a receiver on this machine or network)`,
