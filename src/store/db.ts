@@ -163,17 +163,32 @@ export function isStoreUnavailable(err: unknown): boolean {
   return false;
 }
 
-/** How long /readyz waits for a probe write (writeCheck): past it, the answer is not ready, and the probe goes on. */
-export const PROBE_WAIT_MS = 2000;
+/** The row a store's writeCheck writes, once a write failed, to learn when writes work again. */
+export const WRITE_PROBE_SQL = `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 
-/** Waits for `p` to settle, or `ms`, whichever comes first. */
-export function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((ok) => {
-    timer = setTimeout(ok, ms);
-    timer.unref();
-  });
-  return Promise.race([p.then(() => undefined, () => undefined), late]).finally(() => clearTimeout(timer));
+/**
+ * A probe write for writeCheck: `write` runs at most once a second (a monotonic clock), one at a
+ * time, and the caller (/readyz) waits for it 2 s at most: past that it answers not ready, and the
+ * probe goes on. An instance that answers not ready is sent nothing to write by its load
+ * balancer, so without a probe it would never learn that writes work again.
+ */
+export function writeProber(write: () => Promise<unknown>): () => Promise<void> {
+  let last = -Infinity;
+  let running: Promise<unknown> | null = null;
+  return async () => {
+    if (performance.now() - last < 1000) return;
+    last = performance.now();
+    running ??= write()
+      .catch(() => undefined) // still failing: noted by the store as any failed write
+      .finally(() => (running = null));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((ok) => {
+      timer = setTimeout(ok, 2000);
+      timer.unref();
+    });
+    await Promise.race([running, late]).finally(() => clearTimeout(timer));
+  };
 }
 
 /** What a store outage is answered with: how long a caller should wait before trying again. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PG_WRITES_REFUSED, PROBE_WAIT_MS, STORE_CLOCK, StoreUnavailableError, markStoreFailure, settledWithin, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { PG_WRITES_REFUSED, STORE_CLOCK, StoreUnavailableError, WRITE_PROBE_SQL, markStoreFailure, writeProber, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
 const MIGRATION_LOCK = 7264001;
@@ -194,27 +194,15 @@ export function openPostgres(url: string): Db {
       synced = true;
     }
   };
-  // Once a write was refused, readiness writes one row, at most once a second, to learn when
-  // writes work again: an instance that answers not ready gets no request that would write.
-  let lastProbe = -Infinity;
-  let probe: Promise<void> | null = null;
+  // Once a write was refused, readiness writes one row to learn when writes work again; a success
+  // clears the failure only if no other was noted while it ran.
+  const probeWrites = writeProber(async () => {
+    const seen = writeFailures;
+    await direct.query(WRITE_PROBE_SQL, [String(Date.now())]);
+    if (writeFailures === seen) writeFailure = null;
+  });
   const writeCheck = async () => {
-    if (writeFailure !== null && performance.now() - lastProbe >= 1000) {
-      lastProbe = performance.now();
-      const seen = writeFailures;
-      probe ??= direct
-        .query(
-          `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          [String(Date.now())],
-        )
-        .then(
-          () => void (writeFailures === seen && (writeFailure = null)),
-          () => undefined, // still refused: noted again by the statement
-        )
-        .finally(() => (probe = null));
-      await settledWithin(probe, PROBE_WAIT_MS);
-    }
+    if (writeFailure !== null) await probeWrites();
     return writeFailure === null
       ? { ok: true as const }
       : { ok: false as const, error: `PostgreSQL refuses this instance's writes: ${writeFailure}` };

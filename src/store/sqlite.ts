@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs, { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROBE_WAIT_MS, STORE_CLOCK, StoreUnavailableError, settledWithin, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
+import { STORE_CLOCK, StoreUnavailableError, WRITE_PROBE_SQL, writeProber, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 import { startWorker } from '../worker-thread.js';
 import type { AsideDone, AsideRead } from './aside-worker.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
@@ -402,10 +402,8 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     const full = code.startsWith('SQLITE_FULL');
     writeFailure = { message: `${full ? 'the disk is full' : 'writes fail'} (${code}: ${(err as Error).message})`, full };
   };
-  let lastProbe = -Infinity;
-  let probe: Promise<void> | null = null;
-  const WRITE_PROBE = `INSERT INTO gateway_meta (key, value) VALUES ('store-write-probe', ?)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+  // A commit that changed rows clears writeFailure (see commitGroup): the probe is one.
+  const probeWrites = writeProber(() => tx((q) => q.query(WRITE_PROBE_SQL, [String(Date.now())])));
   const roomAgain = () => {
     try {
       const f = fs.statfsSync(dataDir);
@@ -746,16 +744,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       // Any other failure (an I/O error, the file made read-only) is over only once a write goes
       // through, and an instance that answers not ready is sent none by its load balancer: so
       // write one, at most once a second. Answered ready only once it is on disk (a group's).
-      if (writeFailure && !writeFailure.full && !broken && performance.now() - lastProbe >= 1000) {
-        lastProbe = performance.now();
-        probe ??= tx((q) => q.query(WRITE_PROBE, [String(Date.now())]))
-          .then(
-            () => undefined,
-            () => undefined, // the failure is writeFailure's, noted by the group
-          )
-          .finally(() => (probe = null));
-        await settledWithin(probe, PROBE_WAIT_MS);
-      }
+      if (writeFailure && !writeFailure.full && !broken) await probeWrites();
       return writeFailure ? { ok: false, error: `the SQLite store cannot take writes: ${writeFailure.message}` } : { ok: true };
     },
     // BEGIN IMMEDIATE takes SQLite's write lock, which also fences another process (the CLI).
