@@ -1,58 +1,9 @@
 // Webhook URLs are merchant input: refuse ones that would make the gateway call into its own
 // network (loopback, private, link-local, metadata services), checked when the URL is set and
 // again at every connection, after DNS resolution, so a rebinding name cannot slip through.
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isInsideNetwork, isPublicAddress } from '../engine/cidr.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
-// IPv6, including the forms that carry an IPv4 address (IPv4-compatible ::a.b.c.d, SIIT
-// ::ffff:0:a.b.c.d, NAT64, 6to4, Teredo), which could reach an internal IPv4 host.
-for (const [net, bits] of [
-  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32],
-  ['2001:db8::', 32], ['2002::', 16], ['3fff::', 20], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(net, bits, 'ipv6');
-// Only global unicast is routable on the internet: the rest of ::/8 and every other unassigned
-// range stay refused whatever the list above leaves out (::ffff:0:0:7f00:1 is in none of it).
-const globalUnicast = new BlockList();
-globalUnicast.addSubnet('2000::', 3, 'ipv6');
-
-/** True for an address a webhook may be sent to: globally routable unicast. */
-export function isPublicAddress(ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 4) return !blocked.check(ip, 'ipv4');
-  if (family !== 6) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return isPublicAddress(mapped[1]);
-  return globalUnicast.check(ip, 'ipv6') && !blocked.check(ip, 'ipv6');
-}
-
-// Addresses inside the operator's own network (or machine): the only ones plain http may go to
-// without WEBHOOK_ALLOW_HTTP. Listed, not "whatever is not public": a form that carries a public
-// IPv4 address (NAT64, 6to4, a mapped address written in hex) is neither, and must not pass.
-const inside = new BlockList();
-for (const [net, bits] of [['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
-  inside.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) inside.addSubnet(net, bits, 'ipv6');
-
-/** True for a loopback, private (RFC 1918, unique local), shared (CGNAT) or link-local address. */
-export function isInsideNetwork(ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 4) return inside.check(ip, 'ipv4');
-  if (family !== 6) return false;
-  // ::ffff:a.b.c.d, in either spelling (Node writes ::ffff:7f00:1 for ::ffff:127.0.0.1).
-  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(ip);
-  if (mapped) {
-    const v4 = mapped[1] ?? [parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255, parseInt(mapped[3], 16) >> 8, parseInt(mapped[3], 16) & 255].join('.');
-    return inside.check(v4, 'ipv4');
-  }
-  return inside.check(ip, 'ipv6');
-}
 
 export class WebhookAddressError extends Error {}
 

@@ -4,7 +4,7 @@
 import type { Merchant, MerchantSettings } from '../engine/types.js';
 import { BIDI_CONTROLS } from '../engine/merchants.js';
 import { isIP } from 'node:net';
-import { isPublicAddress } from '../jobs/webhook-address.js';
+import { isPublicAddress } from '../engine/cidr.js';
 
 export interface Branding {
   displayName?: string;
