@@ -235,6 +235,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const link = (await gw.cashfree(live).createRpd({ verification_id: 'declined-then-paid', name: 'John Doe' })).json;
       const declined = await sim.pay(link.upi_link, 'failure@upi');
       assert.equal(declined.status, 'FAILURE');
+      // The bank sends each notice on its own, so without this wait the payment's could be taken
+      // first: the case below.
+      await told(declined);
       const paid = await sim.pay(link.upi_link, 'success@upi');
       const status = async () => (await gw.cashfree(live).status({ verification_id: 'declined-then-paid' })).json;
       const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'an outcome');
@@ -243,6 +246,29 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const credits = await eventually(async () => (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits, (cs) => cs.length > 0, 10_000, 'the credit');
       assert.deepEqual(credits.map((c: any) => c.disposition), ['after_terminal']);
       assert.equal((await status()).status, 'FAILURE');
+      await refunded(paid);
+    });
+
+    // The gateway cannot wait on a decline it has not heard of: a payment's notice is acted on when
+    // it comes, and a decline whose notice comes after the link has ended changes nothing, as one
+    // whose notice is lost would not.
+    it('verifies the link by a payment whose notice overtakes that of a decline made before it', async () => {
+      const link = (await gw.cashfree(live).createRpd({ verification_id: 'decline-overtaken', name: 'John Doe' })).json;
+      await sim.faults({ notify_delay_ms: 3000 });
+      const declined = await sim.pay(link.upi_link, 'failure@upi');
+      await sim.faults({});
+      assert.equal(declined.status, 'FAILURE');
+      const paid = await sim.pay(link.upi_link, 'success@upi');
+      await told(paid);
+      assert.equal(await notified(declined), false, 'the decline\'s notice is still on its way');
+      const status = async () => (await gw.cashfree(live).status({ verification_id: 'decline-overtaken' })).json;
+      const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'an outcome');
+      assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+      assert.equal(s.utr, paid.utr);
+      await told(declined);
+      assert.equal((await status()).status, 'SUCCESS', 'the late decline changes nothing');
+      const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
+      assert.deepEqual(credits.map((c: any) => c.disposition), ['verified']);
       await refunded(paid);
     });
   });
