@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { holdOutAttested } from '../src/engine/namematch/attested.js';
+import { ATTESTED } from '../src/engine/namematch/attested-data.js';
 import { calibrate, KNOTS } from '../src/engine/namematch/calibration.js';
 import {
   classify,
@@ -615,11 +617,36 @@ describe('calibration', () => {
 
 describe('spellings typed for one word of an Indian script (attested-data.ts)', () => {
   it('takes two of them for one name where no spelling rule does', () => {
-    // The Bengali a typed as o in the first syllable of a short name: refused by the rules, since
-    // Kamal / Komal are two names; typed for one word by native speakers, so one.
+    // Typed for one word by native speakers: one name however the letters differ.
     accepts('ATUL CHAUHAN', 'OTUL CHAUHAN', 'TRANSLITERATION');
     accepts('ANJALI ROY', 'ONJOLI ROY', 'TRANSLITERATION');
+    accepts('MATHEW JOSEPH', 'MAITHEYU JOSEPH', 'TRANSLITERATION');
     refuses('KAMAL DAS', 'KOMAL DAS');
+  });
+  it('without it, the rules take the Bengali o for a short a in a given name, unless either spelling says otherwise', () => {
+    holdOutAttested(ATTESTED.split('\n'));
+    try {
+      for (const [a, b] of [
+        ['ATUL DAS', 'OTUL DAS'], // an initial o
+        ['LATIF MONDAL', 'LOTIF MONDAL'],
+        ['MAHIM BAIDYA', 'MOHIM BAIDYA'],
+        ['TAPAN GHOSH', 'TOPON GHOSH'],
+        ['RAHIZ UDDIN', 'ROHIZ UDDIN'],
+      ]) accepts(a, b, 'TRANSLITERATION');
+      // The o-spelling is a name of its own: the corpus writes it with o in Hindi.
+      refuses('KAMAL DAS', 'KOMAL DAS');
+      refuses('AMAR KHAN', 'OMAR KHAN');
+      refuses('MAHAN ROY', 'MOHAN ROY');
+      refuses('SANA KHAN', 'SONA KHAN');
+      refuses('RAHIT SHARMA', 'ROHIT SHARMA');
+      // The a-name's first vowel is long: Bengali writes o only for the short a.
+      refuses('ASHA ROY', 'OSHA ROY');
+      // ou spells another vowel; three letters are too few to tell (Pon / Pan).
+      refuses('BARI HAZARI', 'BOURI HAZARI');
+      refuses('PAN SINGH', 'PON SINGH');
+    } finally {
+      holdOutAttested([]);
+    }
   });
   it('keeps apart the pairs the corpora show as two names, and masculine / feminine forms', () => {
     // Each typed for one word, but each also the usual spelling of another name.

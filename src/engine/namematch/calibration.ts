@@ -26,7 +26,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [10, 1.3],
   [12, 3.2],
   [21, 4.5],
-  [34, 5.9],
+  [34, 5.7],
   [36, 12.1],
   [50, 13],
   [55, 13.8],

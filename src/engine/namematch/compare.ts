@@ -5,6 +5,7 @@ import type { Tok } from './normalize.js';
 import { attested } from './attested.js';
 import { canon, nasalKey, skeleton } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
+import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 
 export type Kind =
   | 'none'
@@ -329,7 +330,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (attested(a.raw, b.raw)) return 'translit';
   if (schwaVariant(ka, kb)) return 'translit';
   if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
-  if (!loose && regionalEqual(ka, kb, Math.min(a.raw.length, b.raw.length))) return 'regional';
+  if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
@@ -371,12 +372,32 @@ function regionalKey(key: string, voicing: boolean): string {
  * Voicing is folded in long words only: short names that differ in it are mostly two names
  * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
  */
-function regionalEqual(a: string, b: string, rawLength: number): boolean {
-  if (a[0] !== b[0] && !(isOA(a[0]) && isOA(b[0]))) return false;
-  const voicing = rawLength >= 8;
-  return regionalKey(a, voicing) === regionalKey(b, voicing);
+function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolean {
+  const voicing = Math.min(rawA.length, rawB.length) >= 8;
+  if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing);
+  // An initial o for a (Otul / Atul, Omol / Amal), unless the o-spelling is a name of its own
+  // (Omar / Amar).
+  if (!isOA(a[0]) || !isOA(b[0]) || Math.min(rawA.length, rawB.length) < 4) return false;
+  const [o, other] = a[0] === 'O' ? [a, b] : [b, a];
+  if (!bengaliO(a[0] === 'O' ? rawA : rawB, 0) || !oForA(o, other)) return false;
+  return regionalKey('A' + a.slice(1), voicing) === regionalKey('A' + b.slice(1), voicing);
 }
 const isOA = (c: string) => c === 'O' || c === 'A';
+/** An o written alone at i, as Bengali spellings write the short a: not ou, ow or oo, which spell other vowels. */
+const bengaliO = (raw: string, i: number) => raw[i] === 'O' && !/[AEIOUWY]/.test(raw[i + 1] ?? '');
+
+let oNames: Set<string> | null = null;
+let longANames: Set<string> | null = null;
+/**
+ * Whether the o of key o may be the Bengali spelling of the a of key a, as far as the names
+ * known (o-names-data.ts) tell: not when o is a name of its own (Komal, Mohan, Omar), nor when
+ * a's first vowel is the long a, which Bengali does not write o (Asha / Osha).
+ */
+function oForA(o: string, a: string): boolean {
+  oNames ??= new Set(O_NAMES.split(/\s+/).filter(Boolean));
+  longANames ??= new Set(LONG_A_NAMES.split(/\s+/).filter(Boolean));
+  return !oNames.has(o) && !longANames.has(a);
+}
 
 /**
  * Short names whose first vowel differs only by o / a are more often two names than one
@@ -390,7 +411,14 @@ export function regionalGivenOk(a: string, b: string): boolean {
   const n = Math.min(a.length, b.length);
   let firstVowel = -1;
   for (let i = 0; i < n; i++) if ('AEIOU'.includes(a[i])) { firstVowel = i; break; }
-  for (let i = 0; i <= firstVowel && i < n; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i <= firstVowel && i < n; i++) {
+    if (a[i] === b[i]) continue;
+    // The first vowel o for a: the Bengali spelling of the a-name (Lotif / Latif, Mohim /
+    // Mahim), unless the o-spelling is a name of its own (the corpus's Hindi writes it with o:
+    // Komal, Mohan, Rohit). Not in names of three letters, where it mostly is (Pon / Pan, Som / Sam).
+    const [o, other] = a[i] === 'O' ? [a, b] : [b, a];
+    return i === firstVowel && n >= 4 && isOA(a[i]) && isOA(b[i]) && bengaliO(o, i) && oForA(canon(o), canon(other));
+  }
   return true;
 }
 
