@@ -164,6 +164,7 @@ describe('positives: same person', () => {
       ['SURESH ROY', 'SURESH RAY'],
       ['R GIRITHARAN', 'R GIRIDHARAN'], // Tamil: one letter for t / d
       ['M APPADURAI', 'M APPATHURAI'],
+      ['VENKATACHALAM A', 'VENKATAJALAM A'], // ch and j, one Tamil letter too
       ['MUKESH PANDEY', 'MUKESH PANDE'],
       ['S PITCHAI', 'S PICHAI'], // tch / ch
       ['JEYANTHI S', 'JAYANTHI S'], // the Tamil je- for jaya-

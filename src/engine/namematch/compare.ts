@@ -352,13 +352,14 @@ const regionalCache = new Map<string, string>();
  * o for the short a (Raton / Ratan, Gobindo / Gobinda, Sanjoy / Sanjay), e for a inside a word
  * (Nayek / Nayak, Ahmed / Ahmad; not at the end: Gupta / Gupte are two families), and, after the first
  * letter, a stop voiced or not (Tamil writes one letter for both: Giritharan / Giridharan,
- * Vengatesan / Venkatesan, Appadurai / Appathurai).
+ * Vengatesan / Venkatesan, Appadurai / Appathurai), ch and j among them (Venkatachalam /
+ * Venkatajalam).
  */
 function regionalKey(key: string, voicing: boolean): string {
   const id = (voicing ? '1' : '0') + key;
   let k = regionalCache.get(id);
   if (k !== undefined) return k;
-  k = voicing ? key[0] + key.slice(1).replace(/D/g, 'T').replace(/G/g, 'K').replace(/B/g, 'P') : key;
+  k = voicing ? key[0] + key.slice(1).replace(/D/g, 'T').replace(/G/g, 'K').replace(/B/g, 'P').replace(/J/g, 'c') : key;
   // A silent e written at the end after a consonant (Aloke / Alok, Binode / Binod, Rajeeve).
   if (k.length >= 5 && k.endsWith('E') && !VOWELS.includes(k[k.length - 2])) k = k.slice(0, -1);
   k = k[0] + k.slice(1, -1).replace(/[OE]/g, 'A') + (k.length > 1 ? k[k.length - 1].replace('O', 'A') : '');
