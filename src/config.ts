@@ -1,8 +1,9 @@
 // Everything the operator can set, read once from the environment (documented in README.md).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseCidr } from './engine/cidr.js';
+import { isInsideNetwork, isLocalName, parseCidr } from './engine/cidr.js';
 
 export interface Config {
   port: number;
@@ -257,11 +258,21 @@ function accessConfig(env: NodeJS.ProcessEnv): AccessConfig {
 function liveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
   const url = env.BANK_CONNECTOR_URL;
   if (!url) return undefined;
+  let u: URL;
   try {
-    const u = new URL(url);
+    u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     throw new SettingError(`BANK_CONNECTOR_URL must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
+  // The connector's answers are not signed: over plain http, anyone on the path could list
+  // credits that never came (a verified account, a refund owed) or read payers' accounts.
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (u.protocol === 'http:' && !(isIP(host) ? isInsideNetwork(host) : isLocalName(host)) && !flag(env, 'BANK_CONNECTOR_ALLOW_HTTP', false)) {
+    throw new SettingError(
+      `BANK_CONNECTOR_URL is plain http to ${host}, which is not inside the network: use https, or set BANK_CONNECTOR_ALLOW_HTTP=true ` +
+        '(the connector\'s answers carry payers\' accounts and are not signed)',
+    );
   }
   const need = (name: string) => {
     const v = env[name];

@@ -96,6 +96,19 @@ for (const store of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('talks to a connector on the internet over https only: its answers are not signed', async () => {
+      const env = { BANK_CONNECTOR_SECRET: SECRET, LIVE_PAYEE_VPA: 'pennygate@simbank', LIVE_PAYEE_NAME: 'Pennygate', LIVE_MCC: '6012' };
+      const start = (more: Record<string, string>) =>
+        Gateway.start({ env: { ...env, BANK_PULL_INTERVAL_MS: '600000', ...more } }).then((g) => g.stop().then(() => 'started'), (err: Error) => err.message);
+      assert.match(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com:8443' }), /BANK_CONNECTOR_URL is plain http to connector\.example\.com.*BANK_CONNECTOR_ALLOW_HTTP=true/);
+      assert.match(await start({ BANK_CONNECTOR_URL: 'http://203.0.113.7' }), /plain http to 203\.0\.113\.7/);
+      // https anywhere, plain http inside the network or with the setting.
+      for (const url of ['https://connector.example.com:8443', 'http://connector.internal:8443', 'http://bank-adapter:9090', 'http://10.1.2.3', 'http://[fd00::5]:9090']) {
+        assert.equal(await start({ BANK_CONNECTOR_URL: url }), 'started', url);
+      }
+      assert.equal(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com', BANK_CONNECTOR_ALLOW_HTTP: 'true' }), 'started');
+    });
+
     it('issues live keys that run on the connector, while test keys stay on the sandbox', async () => {
       assert.match(live.client_id, /^pg_live_/);
       assert.match(live.client_secret, /^pgs_live_/);

@@ -122,3 +122,12 @@ export function isInsideNetwork(ip: string): boolean {
   }
   return inside.check(ip, 'ipv6');
 }
+
+/**
+ * A host name for a machine of the operator's own network or of this machine: one label (a
+ * compose service, `localhost`), or a suffix kept for local use (.local, .internal, .lan,
+ * .home.arpa, .localhost). Whatever it resolves to.
+ */
+export function isLocalName(host: string): boolean {
+  return !isIP(host) && (!host.includes('.') || /\.(localhost|local|internal|lan|home\.arpa)\.?$/i.test(host));
+}

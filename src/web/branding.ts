@@ -4,7 +4,7 @@
 import type { Merchant, MerchantSettings } from '../engine/types.js';
 import { BIDI_CONTROLS } from '../engine/merchants.js';
 import { isIP } from 'node:net';
-import { isPublicAddress } from '../engine/cidr.js';
+import { isLocalName, isPublicAddress } from '../engine/cidr.js';
 
 export interface Branding {
   displayName?: string;
@@ -106,8 +106,7 @@ export function logoProblem(u: string): string | null {
   // Every customer's browser fetches it: not from the customer's own machine or network.
   const host = url.hostname;
   // A name of one label, or of a suffix kept for local networks, names a host of the customer's own.
-  const local = !isIP(host) && (!host.includes('.') || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host));
-  if ((isIP(host) && !isPublicAddress(host)) || local) {
+  if ((isIP(host) && !isPublicAddress(host)) || isLocalName(host)) {
     return 'logo_url must be on the internet, not a loopback, private or link-local address';
   }
   if (/["'\s<>\\]/.test(u)) return 'logo_url must not contain quotes, spaces or angle brackets';
