@@ -153,6 +153,14 @@ export async function startGateway(cfg: Config, log: Logger) {
   }
   runner.start();
   webhookRunner.start();
+  void s.webhooks.refusedUrls().then(
+    (refused) => {
+      for (const w of refused) {
+        log.warn({ merchant_id: w.merchantId, host: w.host, reason: w.reason }, 'a webhook URL is refused: its events are not delivered until it is set again with https (or the gateway runs with WEBHOOK_ALLOW_HTTP=true)');
+      }
+    },
+    (err) => log.warn({ err }, 'checking the stored webhook URLs failed'),
+  );
   const expiry = startExpirySweep((limit) => s.engine.expireDue(limit), cfg.jobPollMs, log);
   // Any instance may enqueue the interval's purge; its dedupe key lets exactly one run it.
   const scheduleRetention = () =>

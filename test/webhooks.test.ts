@@ -422,6 +422,15 @@ describe('webhook addresses', () => {
     await gw.restart({ WEBHOOK_ALLOW_HTTP: 'true' });
     assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://93.184.215.14/hook', dialect: 'cashfree' })).status, 200);
     await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
+    // The operator hears of it at start, with the host (not the URL, which may carry a token).
+    const warning = await eventually(
+      async () => gw.output.split('\n').find((l) => l.includes('a webhook URL is refused') && l.includes(m.id)),
+      (l) => l !== undefined,
+      10_000,
+      'the warning at start',
+    );
+    assert.match(warning!, /"host":"93\.184\.215\.14"/);
+    assert.match(warning!, /url must be https/);
     const attempt = await firstAttemptOfAPayment(gw, m);
     assert.match(attempt.error, /outside the network, over plain http/);
     assert.equal(attempt.status_code ?? null, null);

@@ -89,6 +89,33 @@ export class Webhooks {
     return this.merchants.updateSettings(merchantId, ({ webhook: _drop, ...rest }) => rest);
   }
 
+  /**
+   * Webhooks stored with a plain http URL that the rules refuse now (set before the https rule,
+   * or while WEBHOOK_ALLOW_HTTP was on): every attempt of theirs fails, so the gateway says so at
+   * start. The host only, not the URL, which may carry a token.
+   */
+  async refusedUrls(): Promise<{ merchantId: string; host: string; reason: string }[]> {
+    if (this.cfg.webhookAllowHttp) return [];
+    const rows = await this.db.query(`SELECT id, settings FROM merchants WHERE settings LIKE ?`, ['%"url":"http:%']);
+    const out: { merchantId: string; host: string; reason: string }[] = [];
+    for (const r of rows) {
+      let url: unknown;
+      try {
+        url = JSON.parse(r.settings as string)?.webhook?.url;
+      } catch {
+        continue;
+      }
+      if (typeof url !== 'string' || !url.startsWith('http:')) continue;
+      try {
+        await checkWebhookUrl(url, this.cfg.webhookAllowPrivate, false);
+      } catch (err) {
+        if (!(err instanceof WebhookAddressError)) throw err;
+        out.push({ merchantId: r.id as string, host: new URL(url).host, reason: err.message });
+      }
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ outbox
 
   /**
