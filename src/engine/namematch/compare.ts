@@ -395,9 +395,17 @@ let longANames: Set<string> | null = null;
  * a's first vowel is the long a, which Bengali does not write o (Asha / Osha).
  */
 function oForA(o: string, a: string): boolean {
-  oNames ??= new Set(O_NAMES.split(/\s+/).filter(Boolean));
+  oNames ??= new Set(O_NAMES.split(/\s+/).filter(Boolean).map(laterOAsA));
   longANames ??= new Set(LONG_A_NAMES.split(/\s+/).filter(Boolean));
-  return !oNames.has(o) && !longANames.has(a);
+  return !oNames.has(laterOAsA(o)) && !longANames.has(a);
+}
+/**
+ * A key with every o after its first vowel written a: Mohon is Mohan with the Bengali o in its
+ * second syllable too, so it is the name Mohan, not Mahan's spelling.
+ */
+function laterOAsA(key: string): string {
+  const v = key.search(/[AEIOU]/);
+  return v < 0 ? key : key.slice(0, v + 1) + key.slice(v + 1).replace(/O/g, 'A');
 }
 
 /**

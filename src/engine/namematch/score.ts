@@ -434,6 +434,12 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const short = ta[i].key.length < tb[j].key.length ? ta[i].key : tb[j].key;
     const shortSuffix = k === 'suffix' && short.length < 6 && short.endsWith('A');
     const regionalGiven = k === 'regional' && !regionalGivenOk(ta[i].raw, tb[j].raw);
+    // The Bengali o for an initial a is a given name's spelling (Otul / Atul); surnames that
+    // differ so are mostly two families (Oswal / Aswal, Orora / Arora).
+    if (k === 'regional' && ta[i].key[0] !== tb[j].key[0] && i !== a.given && j !== b.given) {
+      a.match[i] = -1;
+      continue;
+    }
     // From eight letters on, a given name with the same consonants and a vowel or two spelled
     // otherwise is a spelling (Nilakanta / Nilkanata, Dharumalingam / Dharamlingam): the pairs of
     // two names are short (Kamal / Komal, Karuna / Karunya). Not against a name read from an
