@@ -168,7 +168,7 @@ describe('a late payment or decline whose notice overtakes an in-time payment', 
 // A payment and a decline of one link, both in time: the customer paid, then tried again and
 // the payer's bank declined. The decline's notice overtakes the payment's. Which came first by
 // the bank's clock decides: a decline ends the link only once the bank's list has been read past
-// it, and a payment made after a decline is only refunded.
+// it, and a payment made after a decline the gateway has heard of is only refunded.
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`an in-time decline and an in-time payment of one link, notices out of order (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
     let gw: Gateway;
@@ -254,7 +254,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     // whose notice is lost would not.
     it('verifies the link by a payment whose notice overtakes that of a decline made before it', async () => {
       const link = (await gw.cashfree(live).createRpd({ verification_id: 'decline-overtaken', name: 'John Doe' })).json;
-      await sim.faults({ notify_delay_ms: 3000 });
+      await sim.faults({ notify_delay_ms: 5000 });
       const declined = await sim.pay(link.upi_link, 'failure@upi');
       await sim.faults({});
       assert.equal(declined.status, 'FAILURE');
