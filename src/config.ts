@@ -257,6 +257,7 @@ function accessConfig(env: NodeJS.ProcessEnv): AccessConfig {
 
 function liveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
   const url = env.BANK_CONNECTOR_URL;
+  const allowHttp = flag(env, 'BANK_CONNECTOR_ALLOW_HTTP', false); // read first: a bad value stops the start either way
   if (!url) return undefined;
   let u: URL;
   try {
@@ -268,7 +269,7 @@ function liveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
   // The connector's answers are not signed: over plain http, anyone on the path could list
   // credits that never came (a verified account, a refund owed) or read payers' accounts.
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (u.protocol === 'http:' && !(isIP(host) ? isInsideNetwork(host) : isLocalName(host)) && !flag(env, 'BANK_CONNECTOR_ALLOW_HTTP', false)) {
+  if (u.protocol === 'http:' && !(isIP(host) ? isInsideNetwork(host) : isLocalName(host)) && !allowHttp) {
     throw new SettingError(
       `BANK_CONNECTOR_URL is plain http to ${host}, which is not inside the network: use https, or set BANK_CONNECTOR_ALLOW_HTTP=true ` +
         '(the connector\'s answers carry payers\' accounts and are not signed)',

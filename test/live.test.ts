@@ -102,8 +102,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
         Gateway.start({ env: { ...env, BANK_PULL_INTERVAL_MS: '600000', ...more } }).then((g) => g.stop().then(() => 'started'), (err: Error) => err.message);
       assert.match(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com:8443' }), /BANK_CONNECTOR_URL is plain http to connector\.example\.com.*BANK_CONNECTOR_ALLOW_HTTP=true/);
       assert.match(await start({ BANK_CONNECTOR_URL: 'http://203.0.113.7' }), /plain http to 203\.0\.113\.7/);
+      assert.match(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com.' }), /plain http to connector\.example\.com\./);
+      // A setting that is neither true nor false stops the start, whatever the URL.
+      assert.match(await start({ BANK_CONNECTOR_URL: 'https://connector.example.com', BANK_CONNECTOR_ALLOW_HTTP: 'yes' }), /BANK_CONNECTOR_ALLOW_HTTP must be true or false/);
       // https anywhere, plain http inside the network or with the setting.
-      for (const url of ['https://connector.example.com:8443', 'http://connector.internal:8443', 'http://bank-adapter:9090', 'http://10.1.2.3', 'http://[fd00::5]:9090']) {
+      for (const url of ['https://connector.example.com:8443', 'http://connector.internal:8443', 'http://bank-adapter:9090', 'http://localhost.:9090', 'http://10.1.2.3', 'http://[fd00::5]:9090']) {
         assert.equal(await start({ BANK_CONNECTOR_URL: url }), 'started', url);
       }
       assert.equal(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com', BANK_CONNECTOR_ALLOW_HTTP: 'true' }), 'started');

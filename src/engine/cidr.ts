@@ -129,5 +129,6 @@ export function isInsideNetwork(ip: string): boolean {
  * .home.arpa, .localhost). Whatever it resolves to.
  */
 export function isLocalName(host: string): boolean {
-  return !isIP(host) && (!host.includes('.') || /\.(localhost|local|internal|lan|home\.arpa)\.?$/i.test(host));
+  const h = host.replace(/\.$/, ''); // localhost. is localhost, written absolute
+  return h !== '' && !isIP(h) && (!h.includes('.') || /\.(localhost|local|internal|lan|home\.arpa)$/i.test(h));
 }
