@@ -419,9 +419,13 @@ describe('webhook addresses', () => {
 
   it('holds the https rule at delivery too: an http URL on the internet set while it was allowed gets no event in clear', async () => {
     const m = await gw.merchant('Clear text');
-    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'true' });
-    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://93.184.215.14/hook', dialect: 'cashfree' })).status, 200);
-    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
+    const inside = await gw.merchant('Clear text inside');
+    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const url = 'http://93.184.215.14/hook?token=tok-8f3a1c';
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url, dialect: 'cashfree' })).status, 200);
+    // Refused after the restart too, but by the private-address rule, whose advice is not https.
+    assert.equal((await gw.admin('PUT', `/merchants/${inside.id}/webhook`, { url: 'http://127.0.0.1:9/hook', dialect: 'cashfree' })).status, 200);
+    await gw.restart({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_RETRY_BASE_MS: '200' });
     // The operator hears of it at start, with the host (not the URL, which may carry a token).
     const warning = await eventually(
       async () => gw.output.split('\n').find((l) => l.includes('a webhook URL is refused') && l.includes(m.id)),
@@ -431,6 +435,8 @@ describe('webhook addresses', () => {
     );
     assert.match(warning!, /"host":"93\.184\.215\.14"/);
     assert.match(warning!, /url must be https/);
+    assert.equal(gw.output.includes('tok-8f3a1c'), false, 'the URL\'s token is not logged');
+    assert.equal(gw.output.split('\n').some((l) => l.includes('a webhook URL is refused') && l.includes(inside.id)), false);
     const attempt = await firstAttemptOfAPayment(gw, m);
     assert.match(attempt.error, /outside the network, over plain http/);
     assert.equal(attempt.status_code ?? null, null);

@@ -6,6 +6,12 @@ import { isInsideNetwork, isPublicAddress } from '../engine/cidr.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 
 export class WebhookAddressError extends Error {}
+/** The https rule's refusal: plain http to a host on the internet. */
+export class PlainHttpRefused extends WebhookAddressError {
+  constructor(message: string, readonly host: string) {
+    super(message);
+  }
+}
 
 /**
  * Checks a webhook URL's form and where its host resolves. Events carry payers' account numbers
@@ -44,8 +50,9 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean, allowH
       `url resolves to ${bad}, a loopback, private or link-local address: refused unless the gateway runs with WEBHOOK_ALLOW_PRIVATE=true (for a receiver on this machine or network)`,
     );
   const open = addresses.find((a) => !isInsideNetwork(a));
-  if (clear && open) throw new WebhookAddressError(
+  if (clear && open) throw new PlainHttpRefused(
       `url must be https: events carry payers' account numbers and names, and ${host} is on the internet (${open}); plain http is refused unless the gateway runs with WEBHOOK_ALLOW_HTTP=true`,
+      url.host,
     );
   return url;
 }

@@ -16,7 +16,7 @@ import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
 import { enqueue } from './queue.js';
 import type { JobResult } from './runner.js';
-import { checkWebhookUrl, deliverableTo, guardedLookup, WebhookAddressError } from './webhook-address.js';
+import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, WebhookAddressError } from './webhook-address.js';
 
 /** An answer within this long counts as quick (see Webhooks.quick). */
 const QUICK_MS = 1000;
@@ -92,7 +92,8 @@ export class Webhooks {
   /**
    * Webhooks stored with a plain http URL that the rules refuse now (set before the https rule,
    * or while WEBHOOK_ALLOW_HTTP was on): every attempt of theirs fails, so the gateway says so at
-   * start. The host only, not the URL, which may carry a token.
+   * start. The host only, not the URL, which may carry a token. Refusals on other grounds (a
+   * private address, a name that does not resolve now) are not this rule's, and not named here.
    */
   async refusedUrls(): Promise<{ merchantId: string; host: string; reason: string }[]> {
     if (this.cfg.webhookAllowHttp) return [];
@@ -109,8 +110,8 @@ export class Webhooks {
       try {
         await checkWebhookUrl(url, this.cfg.webhookAllowPrivate, false);
       } catch (err) {
-        if (!(err instanceof WebhookAddressError)) throw err;
-        out.push({ merchantId: r.id as string, host: new URL(url).host, reason: err.message });
+        if (err instanceof PlainHttpRefused) out.push({ merchantId: r.id as string, host: err.host, reason: err.message });
+        else if (!(err instanceof WebhookAddressError)) throw err;
       }
     }
     return out;
