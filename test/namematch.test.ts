@@ -165,6 +165,8 @@ describe('positives: same person', () => {
       ['R GIRITHARAN', 'R GIRIDHARAN'], // Tamil: one letter for t / d
       ['M APPADURAI', 'M APPATHURAI'],
       ['VENKATACHALAM A', 'VENKATAJALAM A'], // ch and j, one Tamil letter too
+      ['RAMASWAMY K', 'RAMASAMY K'], // -swamy written as said
+      ['M PALANISWAMI', 'M PALANISAMI'],
       ['MUKESH PANDEY', 'MUKESH PANDE'],
       ['S PITCHAI', 'S PICHAI'], // tch / ch
       ['JEYANTHI S', 'JAYANTHI S'], // the Tamil je- for jaya-
@@ -663,6 +665,9 @@ describe('spellings typed for one word of an Indian script (attested-data.ts)', 
     refuses('SUNIL VERMA', 'SUNILA VERMA');
     // The same with no veto line: the masculine / feminine rule is asked before the lexicon.
     refuses('ANIL KUMAR', 'ANILA KUMAR', 'GENDER_VARIANT');
+    // -swamy / -samy is one spelling inside a name; at its start, two names.
+    refuses('SWAPAN DAS', 'SAPAN DAS');
+    refuses('SWAMI NAIR', 'SAMI NAIR');
   });
 });
 

@@ -299,6 +299,12 @@ function oneName(ka: string, kb: string): boolean {
 }
 
 /**
+ * Tamil's -swamy written as it is said, -samy (Ramaswamy / Ramasamy, Palaniswami / Palanisami):
+ * after a vowel only, as the start of a name it may be another one (Swapan / Sapan).
+ */
+const swamy = (key: string) => (key.includes('SBAM') ? key.replace(/([AEIOU])SBAM/g, '$1SAM') : key);
+
+/**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
  * been cut short by the bank, so it may be a prefix of the other.
  */
@@ -312,6 +318,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   }
   if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
   if (a.key === b.key) return 'translit';
+  if (swamy(a.key) === swamy(b.key)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';
   if (a.key[0] === b.key[0] && nasalKey(a.key) === nasalKey(b.key)) return 'translit';
