@@ -6,6 +6,7 @@ import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
 import { UnknownRail } from './rails/rail.js';
 import { startExpirySweep } from './jobs/expiry.js';
+import { loopFailureLog } from './jobs/outage-log.js';
 import { Engine, JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from './engine/verifications.js';
 import { Merchants } from './engine/merchants.js';
 import { RateLimiter, SharedRateLimiter } from './engine/rate-limit.js';
@@ -163,11 +164,9 @@ export async function startGateway(cfg: Config, log: Logger) {
   );
   const expiry = startExpirySweep((limit) => s.engine.expireDue(limit), cfg.jobPollMs, log);
   // Any instance may enqueue the interval's purge; its dedupe key lets exactly one run it.
-  const scheduleRetention = () =>
-    void s.retention.schedule().then(
-      () => runner.wake(),
-      (err) => log.error({ err }, 'scheduling the retention purge failed'),
-    );
+  // Each runs once a minute: while the store is unreachable, a warning now and then, not a stack a minute.
+  const retentionFailed = loopFailureLog(log, 'scheduling the retention purge failed');
+  const scheduleRetention = () => void s.retention.schedule().then(() => runner.wake(), retentionFailed);
   scheduleRetention();
   const retentionTimer = setInterval(scheduleRetention, Math.min(cfg.retentionEveryMs, 60_000));
   retentionTimer.unref();
@@ -175,11 +174,8 @@ export async function startGateway(cfg: Config, log: Logger) {
   // Live mode: credits whose notification never came are pulled on a schedule, and yesterday's
   // statement is reconciled daily (one instance runs each day's job, by its dedupe key).
   s.bank?.start();
-  const scheduleReconcile = () =>
-    void s.reconciliation?.schedule().then(
-      () => runner.wake(),
-      (err) => log.error({ err }, 'scheduling the reconciliation failed'),
-    );
+  const reconcileFailed = loopFailureLog(log, 'scheduling the reconciliation failed');
+  const scheduleReconcile = () => void s.reconciliation?.schedule().then(() => runner.wake(), reconcileFailed);
   scheduleReconcile();
   const reconcileTimer = setInterval(scheduleReconcile, Math.min(cfg.live?.reconcileEveryMs ?? 60_000, 60_000));
   reconcileTimer.unref();

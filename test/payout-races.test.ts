@@ -79,7 +79,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // PostgreSQL it waits for the row and must check it again once the acceptance commits).
       let answered = false;
       let gateUsed = false;
-      let committed = false;
+      let holdEnded = false;
       let releaseSender!: () => void;
       const senderReleased = new Promise<void>((r) => (releaseSender = r));
       let acceptanceDone!: () => void;
@@ -97,14 +97,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
         if (!answered || gateUsed) return senderTx(fn);
         gateUsed = true;
         await senderReleased;
-        const out = await senderTx(async (q) => {
+        return senderTx(async (q) => {
           const written = await fn(q);
           acceptanceDone();
           await sleep(500);
+          // Set before the COMMIT is sent: the closer, held by the row until then, cannot finish
+          // first; set after it, the closer's continuation might run before this one does.
+          holdEnded = true;
           return written;
         });
-        committed = true;
-        return out;
       }) as typeof senderTx;
 
       // The closer: between its read and its write, the sender records the acceptance.
@@ -140,7 +141,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
       const first = await closer.mobile.reconcile(sent.refId, 3);
       assert.ok(raced, 'the closer asked the bank');
-      assert.ok(committed, "the closer's write waited for the acceptance to commit");
+      assert.ok(holdEnded, "the closer's write waited for the acceptance to commit");
       assert.ok(!('done' in first && first.done), `the closer carries on asking: ${JSON.stringify(first)}`);
       const r = await request;
       assert.equal(r.outcome, 'unavailable'); // the request ended without a final answer
