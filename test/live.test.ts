@@ -103,6 +103,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.match(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com:8443' }), /BANK_CONNECTOR_URL is plain http to connector\.example\.com.*BANK_CONNECTOR_ALLOW_HTTP=true/);
       assert.match(await start({ BANK_CONNECTOR_URL: 'http://203.0.113.7' }), /plain http to 203\.0\.113\.7/);
       assert.match(await start({ BANK_CONNECTOR_URL: 'http://connector.example.com.' }), /plain http to connector\.example\.com\./);
+      // One label written absolute is a top-level name on the internet, not a local one.
+      assert.match(await start({ BANK_CONNECTOR_URL: 'http://ai.:9090' }), /plain http to ai\./);
       // A setting that is neither true nor false stops the start, whatever the URL.
       assert.match(await start({ BANK_CONNECTOR_URL: 'https://connector.example.com', BANK_CONNECTOR_ALLOW_HTTP: 'yes' }), /BANK_CONNECTOR_ALLOW_HTTP must be true or false/);
       // https anywhere, plain http inside the network or with the setting.

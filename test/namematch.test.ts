@@ -164,6 +164,7 @@ describe('positives: same person', () => {
       ['SURESH ROY', 'SURESH RAY'],
       ['R GIRITHARAN', 'R GIRIDHARAN'], // Tamil: one letter for t / d
       ['M APPADURAI', 'M APPATHURAI'],
+      ['SURESH DHANAPAL', 'SURESH THANAPAL'], // and in the surname's first letter
       ['VENKATACHALAM A', 'VENKATAJALAM A'], // ch and j, one Tamil letter too
       ['RAMASWAMY K', 'RAMASAMY K'], // -swamy written as said
       ['M PALANISWAMI', 'M PALANISAMI'],
@@ -652,6 +653,10 @@ describe('spellings typed for one word of an Indian script (attested-data.ts)', 
       refuses('RAM OSWAL', 'RAM ASWAL');
       refuses('RAJ ARORA', 'RAJ ORORA');
       refuses('ANIL OGALE', 'ANIL AGALE');
+      refuses('R ARORA', 'R ORORA'); // the only full token, so taken as the given name
+      refuses('RAM OSWAL', 'ASWAL RAM'); // given name on one side only
+      // Komol is Kamal to a Bengali writer, and Komal too: the o-name wins.
+      refuses('KAMAL DAS', 'KOMOL DAS');
     } finally {
       holdOutAttested([]);
     }

@@ -129,6 +129,8 @@ export function isInsideNetwork(ip: string): boolean {
  * .home.arpa, .localhost). Whatever it resolves to.
  */
 export function isLocalName(host: string): boolean {
-  const h = host.replace(/\.$/, ''); // localhost. is localhost, written absolute
-  return h !== '' && !isIP(h) && (!h.includes('.') || /\.(localhost|local|internal|lan|home\.arpa)$/i.test(h));
+  if (host === '' || isIP(host)) return false;
+  // One label: looked up in the local search domains. Written absolute ("ai.") it is a
+  // top-level name on the internet; localhost. and the local suffixes stay local.
+  return !host.includes('.') || /(^|\.)(localhost|local|internal|lan|home\.arpa)\.?$/i.test(host);
 }

@@ -300,9 +300,9 @@ function oneName(ka: string, kb: string): boolean {
 
 /**
  * Tamil's -swamy written as it is said, -samy (Ramaswamy / Ramasamy, Palaniswami / Palanisami):
- * after a vowel only, as the start of a name it may be another one (Swapan / Sapan).
+ * the ending of a longer name only; a name that starts so may be another one (Swapan / Sapan).
  */
-const swamy = (key: string) => (key.includes('SBAM') ? key.replace(/([AEIOU])SBAM/g, '$1SAM') : key);
+const swamy = (key: string) => (key.endsWith('SBAMI') ? key.replace(/^(.{2,}[AEIOU])SBAMI$/, '$1SAMI') : key);
 
 /**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have

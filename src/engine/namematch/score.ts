@@ -125,6 +125,17 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
  * The given name's position: the first full token, skipping low-identity tokens and, when
  * the record is written surname-first ("SHARMA AMIT"), a known family name.
  */
+/** Keys that differ in their first letter, one o and the other a. */
+const initialOA = (x: string, y: string) => (x[0] === 'O' && y[0] === 'A') || (x[0] === 'A' && y[0] === 'O');
+
+/** Whether token i is its name's given name with another full token beside it, and no known surname. */
+function givenBeforeSurname(s: { given: number }, toks: Tok[], i: number): boolean {
+  if (i !== s.given || toks[i].sur) return false;
+  let full = 0;
+  for (const t of toks) if (!t.init) full++;
+  return full >= 2;
+}
+
 function givenIndex(toks: Tok[]): number {
   let sur = -1;
   let weak = -1;
@@ -435,8 +446,10 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const shortSuffix = k === 'suffix' && short.length < 6 && short.endsWith('A');
     const regionalGiven = k === 'regional' && !regionalGivenOk(ta[i].raw, tb[j].raw);
     // The Bengali o for an initial a is a given name's spelling (Otul / Atul); surnames that
-    // differ so are mostly two families (Oswal / Aswal, Orora / Arora).
-    if (k === 'regional' && ta[i].key[0] !== tb[j].key[0] && i !== a.given && j !== b.given) {
+    // differ so are mostly two families (Oswal / Aswal, Orora / Arora). So both tokens must be
+    // their names' given name, each before a surname: not one taken for it for want of another
+    // (R Arora), nor a known surname, nor a name swapped round (Ram Oswal / Aswal Ram).
+    if (k === 'regional' && initialOA(ta[i].key, tb[j].key) && !(givenBeforeSurname(a, ta, i) && givenBeforeSurname(b, tb, j))) {
       a.match[i] = -1;
       continue;
     }
