@@ -129,7 +129,7 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
 const initialOA = (x: string, y: string) => (x[0] === 'O' && y[0] === 'A') || (x[0] === 'A' && y[0] === 'O');
 
 /** Whether token i is its name's given name with another full token beside it, and no known surname. */
-function givenBeforeSurname(s: { given: number }, toks: Tok[], i: number): boolean {
+function givenBesideAnother(s: { given: number }, toks: Tok[], i: number): boolean {
   if (i !== s.given || toks[i].sur) return false;
   let full = 0;
   for (const t of toks) if (!t.init) full++;
@@ -447,9 +447,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const regionalGiven = k === 'regional' && !regionalGivenOk(ta[i].raw, tb[j].raw);
     // The Bengali o for an initial a is a given name's spelling (Otul / Atul); surnames that
     // differ so are mostly two families (Oswal / Aswal, Orora / Arora). So both tokens must be
-    // their names' given name, each before a surname: not one taken for it for want of another
-    // (R Arora), nor a known surname, nor a name swapped round (Ram Oswal / Aswal Ram).
-    if (k === 'regional' && initialOA(ta[i].key, tb[j].key) && !(givenBeforeSurname(a, ta, i) && givenBeforeSurname(b, tb, j))) {
+    // their names' given name, each beside another full token: not one taken for want of
+    // another (R Arora), nor a known surname, nor a name swapped round (Ram Oswal / Aswal Ram).
+    if (k === 'regional' && initialOA(ta[i].key, tb[j].key) && !(givenBesideAnother(a, ta, i) && givenBesideAnother(b, tb, j))) {
       a.match[i] = -1;
       continue;
     }
