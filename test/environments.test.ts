@@ -142,6 +142,14 @@ describe('test and live keys are separate environments', () => {
     const r = await gw.cashfree(liveKey).createRpd({ verification_id: 'console-live-1', name: 'John Doe' });
     assert.equal(r.status, 200, r.text);
     assert.match(r.json.upi_link, /pa=pennygate\.live%40examplebank|pa=pennygate\.live@examplebank/);
+    // Links of the two payees in turn, each with its own payee and its own ref_id as tr.
+    for (const [key, vid] of [[test, 'console-test-2'], [liveKey, 'console-live-3'], [test, 'console-test-4']] as const) {
+      const made = (await gw.cashfree(key).createRpd({ verification_id: vid, name: 'John Doe' })).json;
+      const link = new URL(made.upi_link);
+      assert.equal(link.searchParams.get('pa'), key === test ? 'pennygate@sandbox' : 'pennygate.live@examplebank', made.upi_link);
+      assert.equal(link.searchParams.get('tr'), String(made.ref_id), made.upi_link);
+      assert.equal(link.searchParams.get('am'), '1.00');
+    }
   });
 
   it('lets a live penny drop go while a test one to the same number is in flight', async () => {
