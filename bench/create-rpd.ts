@@ -3,13 +3,15 @@
 // own (bench/ceiling-server.ts) that parses the same requests and answers the same bodies.
 //
 //   npm run -s build && node --import tsx bench/create-rpd.ts [--seconds 5] [--rounds 5] [--concurrency 8,64]
-//     [--postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node] [--cases create,status]
+//     [--postgres URL | --with-postgres URL] [--main <another build's dist/src/main.js>] [--client wrk|node] [--cases create,status]
 //     [--baseline <dist/src/main.js> | --baseline-commit <commit>] [--baseline-postgres URL] [--baseline-fill N] [--fill N]
 //
 // The load comes from wrk (Debian package `wrk`) when it is installed: a C client in its own
 // process, one thread, so the client never caps the ceiling. Without it, keep-alive fetch
 // clients in this process do (they top out near 5,500 creates/s here, which flatters the
-// ratios). Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the
+// ratios). `--postgres` runs the build on PostgreSQL instead of SQLite; `--with-postgres` runs it on
+// both stores in the same run (a second server, `postgres`), against the same ceiling.
+// Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the
 // client's work does not count; throughput is requests per second of wall time.
 // The two servers take turns, round by round, so drift of a shared machine hits both alike.
 // Medians over rounds; the ratios are what to quote.
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8,64' },
     postgres: { type: 'string' },
+    'with-postgres': { type: 'string' },
     main: { type: 'string' },
     // A second build taking turns with this one in the same run: its dist/src/main.js, or a
     // commit built from git history (e.g. the first release, f2b9ebd).
@@ -139,6 +142,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
 const env = { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) };
 const baselineMain = values['baseline-commit'] ? buildCommit(values['baseline-commit']) : values.baseline;
+if (values.postgres && values['with-postgres']) throw new Error('--postgres runs this build on PostgreSQL only; --with-postgres on both stores: give one');
 if (baselineMain && values.postgres && !values['baseline-postgres']) throw new Error('--baseline on PostgreSQL needs its own database: --baseline-postgres URL');
 const gateways: Gateway[] = [];
 let ceiling: ReturnType<typeof spawn> | undefined;
@@ -165,6 +169,12 @@ try {
   const mine = await setUp(mineGw);
   if (fillBoth > 0) await filled(mineGw, mine.server, fillBoth, 'this build\'s');
   servers.pennygate = mine.server;
+  if (values['with-postgres']) {
+    // Its cases (the status case's keys) are its own store's; the ceiling answers the SQLite
+    // build's bodies, which have the same shape.
+    const pg = await setUp(await Gateway.start({ main: values.main, databaseUrl: values['with-postgres'], env }));
+    servers.postgres = pg.server;
+  }
   const fill = Number(values['baseline-fill'] ?? fillBoth);
   if (baselineMain || fill > 0) {
     const gw = await Gateway.start({ main: baselineMain ?? values.main, databaseUrl: values['baseline-postgres'], env });
@@ -191,7 +201,7 @@ try {
   for (const sv of Object.values(servers)) for (const name of CASES) await nodeRun(sv.base, sv.cases[name], 8, 300); // warm-up
 
   console.log(
-    `client ${values.client}, store ${values.postgres ? 'postgres' : 'sqlite'}, ${values.main ? `build ${values.main}` : 'this build'}` +
+    `client ${values.client}, store ${values.postgres ? 'postgres' : values['with-postgres'] ? 'sqlite (pennygate) and postgres' : 'sqlite'}, ${values.main ? `build ${values.main}` : 'this build'}` +
       (baselineMain || fill > 0 ? `, baseline ${values['baseline-commit'] ?? baselineMain ?? 'this build'}${fill > 0 ? ` holding ${fill} verifications` : ''}` : ''),
   );
   for (const c of LEVELS) {
