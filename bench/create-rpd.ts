@@ -12,14 +12,17 @@
 // ratios). `--postgres` runs the build on PostgreSQL instead of SQLite; `--with-postgres` runs it on
 // both stores in the same run (a second server, `postgres`), against the same ceiling.
 // Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the
-// client's work does not count; throughput is requests per second of wall time.
+// client's work does not count; on PostgreSQL running on this host, the cluster's own CPU per
+// request is printed beside it (all of the cluster's processes, so run on a quiet database).
+// Throughput is requests per second of wall time.
 // The two servers take turns, round by round, so drift of a shared machine hits both alike.
 // Medians over rounds; the ratios are what to quote.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { Gateway, freePort } from '../test/support/gateway.js';
 import { SQLITE_FILE } from '../src/store/sqlite.js';
 import { buildCommit } from '../test/support/old-build.js';
@@ -63,6 +66,37 @@ function cpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
+ * The CPU of a PostgreSQL cluster on this host (the postmaster and its children: backends,
+ * writers, autovacuum), found from a backend of `url`; null when the database is elsewhere.
+ */
+async function databaseCpu(url: string): Promise<(() => number) | null> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const [{ pid }] = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    const ppid = (p: number | string) => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1]);
+    const postmaster = ppid(pid);
+    if (!postmaster) return null;
+    return () => {
+      let ms = cpuMs(postmaster);
+      for (const p of readdirSync('/proc')) {
+        if (!/^\d+$/.test(p)) continue;
+        try {
+          if (ppid(p) === postmaster) ms += cpuMs(Number(p));
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return ms;
+    };
+  } catch {
+    return null; // not on this host (no such process here)
+  } finally {
+    await c.end();
+  }
 }
 
 interface Run { requests: number; seconds: number; p50: number; p99: number }
@@ -147,12 +181,13 @@ if (baselineMain && values.postgres && !values['baseline-postgres']) throw new E
 const gateways: Gateway[] = [];
 let ceiling: ReturnType<typeof spawn> | undefined;
 try {
-  interface Server { pid: number; base: string; cases: Record<string, Case> }
+  /** `db`: the CPU of its PostgreSQL cluster, when that runs on this host. */
+  interface Server { pid: number; base: string; cases: Record<string, Case>; db?: () => number }
   const servers: Record<string, Server> = {};
   const setUp = async (gw: Gateway) => {
     gateways.push(gw);
     const { cases, known, knownStatus } = await benchCases(gw);
-    return { server: { pid: gw.proc.pid!, base: gw.url, cases }, known, knownStatus };
+    return { server: { pid: gw.proc.pid!, base: gw.url, cases } as Server, known, knownStatus };
   };
   const fillBoth = Number(values.fill ?? 0);
   if (fillBoth > 0 && (values.postgres || values['baseline-postgres'])) throw new Error('--fill fills SQLite stores only');
@@ -169,11 +204,12 @@ try {
   const mine = await setUp(mineGw);
   if (fillBoth > 0) await filled(mineGw, mine.server, fillBoth, 'this build\'s');
   servers.pennygate = mine.server;
+  if (values.postgres) mine.server.db = (await databaseCpu(values.postgres)) ?? undefined;
   if (values['with-postgres']) {
     // Its cases (the status case's keys) are its own store's; the ceiling answers the SQLite
     // build's bodies, which have the same shape.
-    const pg = await setUp(await Gateway.start({ main: values.main, databaseUrl: values['with-postgres'], env }));
-    servers.postgres = pg.server;
+    const onPg = await setUp(await Gateway.start({ main: values.main, databaseUrl: values['with-postgres'], env }));
+    servers.postgres = { ...onPg.server, db: (await databaseCpu(values['with-postgres'])) ?? undefined };
   }
   const fill = Number(values['baseline-fill'] ?? fillBoth);
   if (baselineMain || fill > 0) {
@@ -183,7 +219,7 @@ try {
       if (values['baseline-postgres']) throw new Error('--baseline-fill fills a SQLite store only');
       await filled(gw, base.server, fill, 'baseline');
     }
-    servers.baseline = base.server;
+    servers.baseline = { ...base.server, db: values['baseline-postgres'] ? ((await databaseCpu(values['baseline-postgres'])) ?? undefined) : undefined };
   }
 
   // The ceiling answers exactly this build's bodies.
@@ -209,13 +245,16 @@ try {
     const rate: Record<string, number[]> = {};
     const p50: Record<string, number[]> = {};
     const p99: Record<string, number[]> = {};
+    const dbCpu: Record<string, number[]> = {};
     for (let r = 0; r < ROUNDS; r++) {
       for (const [server, sv] of Object.entries(servers)) {
         for (const name of CASES) {
           const k = `${server} ${name}`;
           const before = cpuMs(sv.pid);
+          const dbBefore = sv.db?.() ?? 0;
           const run = values.client === 'wrk' ? wrkRun(sv.base, sv.cases[name], c) : await nodeRun(sv.base, sv.cases[name], c);
           (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / run.requests);
+          if (sv.db) (dbCpu[k] ??= []).push(((sv.db() - dbBefore) * 1000) / run.requests);
           (rate[k] ??= []).push(run.requests / run.seconds);
           (p50[k] ??= []).push(run.p50);
           (p99[k] ??= []).push(run.p99);
@@ -229,7 +268,8 @@ try {
       for (const server of Object.keys(servers)) {
         const k = `${server} ${name}`;
         console.log(
-          `  ${name.padEnd(8)}  ${server.padEnd(10)} ${m(rate, k).toFixed(0).padStart(7)} ${(m(rate, k) / m(rate, `ceiling ${name}`)).toFixed(2).padStart(11)} ${m(cpu, k).toFixed(0).padStart(7)} us   ${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}`,
+          `  ${name.padEnd(8)}  ${server.padEnd(10)} ${m(rate, k).toFixed(0).padStart(7)} ${(m(rate, k) / m(rate, `ceiling ${name}`)).toFixed(2).padStart(11)} ${m(cpu, k).toFixed(0).padStart(7)} us   ${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}` +
+            (dbCpu[k] ? `   + ${m(dbCpu, k).toFixed(0)} us in PostgreSQL` : ''),
         );
       }
     }
