@@ -13,7 +13,8 @@
 // both stores in the same run (a second server, `postgres`), against the same ceiling.
 // Per-request CPU comes from each server's own utime+stime (/proc/<pid>/stat), so the
 // client's work does not count; on PostgreSQL running on this host, the cluster's own CPU per
-// request is printed beside it (all of the cluster's processes, so run on a quiet database).
+// request is printed beside it (all of the server's processes, every database's, so run it on a
+// PostgreSQL server that nothing else is using).
 // Throughput is requests per second of wall time.
 // The two servers take turns, round by round, so drift of a shared machine hits both alike.
 // Medians over rounds; the ratios are what to quote.
@@ -62,15 +63,18 @@ const CASES = values.cases!.split(',');
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 if (values.client === 'wrk' && !hasWrk) throw new Error('wrk is not installed (apt-get install wrk)');
 
-function cpuMs(pid: number): number {
+/** A process's CPU so far; with `reaped`, also that of its children that have exited. */
+function cpuMs(pid: number, reaped = false): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (reaped ? own + Number(fields[13]) + Number(fields[14]) : own) * TICK_MS;
 }
 
 /**
- * The CPU of a PostgreSQL cluster on this host (the postmaster and its children: backends,
- * writers, autovacuum), found from a backend of `url`; null when the database is elsewhere.
+ * The CPU of a PostgreSQL server on this host (the postmaster and its children: backends,
+ * writers, autovacuum, and those that have exited), found from a backend of `url`; null when the
+ * server is elsewhere (another host, a container: its pids are not this /proc's).
  */
 async function databaseCpu(url: string): Promise<(() => number) | null> {
   const c = new pg.Client({ connectionString: url });
@@ -79,9 +83,10 @@ async function databaseCpu(url: string): Promise<(() => number) | null> {
     const [{ pid }] = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
     const ppid = (p: number | string) => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1]);
     const postmaster = ppid(pid);
-    if (!postmaster) return null;
+    const isPostgres = (p: number) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres';
+    if (!postmaster || !isPostgres(pid) || !isPostgres(postmaster)) return null;
     return () => {
-      let ms = cpuMs(postmaster);
+      let ms = cpuMs(postmaster, true);
       for (const p of readdirSync('/proc')) {
         if (!/^\d+$/.test(p)) continue;
         try {
@@ -176,6 +181,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // LOG_LEVEL warn: no per-request log lines. SQLITE_SYNCHRONOUS passes through to compare modes.
 const env = { LOG_LEVEL: 'warn', ...(process.env.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS } : {}) };
 const baselineMain = values['baseline-commit'] ? buildCommit(values['baseline-commit']) : values.baseline;
+if (values['baseline-postgres'] && values['baseline-postgres'] === (values.postgres ?? values['with-postgres'])) {
+  throw new Error('--baseline-postgres needs a database of its own: two servers on one would share its jobs');
+}
 if (values.postgres && values['with-postgres']) throw new Error('--postgres runs this build on PostgreSQL only; --with-postgres on both stores: give one');
 if (baselineMain && values.postgres && !values['baseline-postgres']) throw new Error('--baseline on PostgreSQL needs its own database: --baseline-postgres URL');
 const gateways: Gateway[] = [];
@@ -190,7 +198,7 @@ try {
     return { server: { pid: gw.proc.pid!, base: gw.url, cases } as Server, known, knownStatus };
   };
   const fillBoth = Number(values.fill ?? 0);
-  if (fillBoth > 0 && (values.postgres || values['baseline-postgres'])) throw new Error('--fill fills SQLite stores only');
+  if (fillBoth > 0 && (values.postgres || values['baseline-postgres'] || values['with-postgres'])) throw new Error('--fill fills SQLite stores only');
   /** Stops `gw`, writes `n` verifications into its store and starts it again. */
   const filled = async (gw: Gateway, server: Server, n: number, which: string) => {
     await gw.stop();
