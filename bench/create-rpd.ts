@@ -15,6 +15,8 @@
 // client's work does not count; on PostgreSQL running on this host, the cluster's own CPU per
 // request is printed beside it (all of the server's processes, every database's, so run it on a
 // PostgreSQL server that nothing else is using).
+// A SQLite server that reports its WAL flushes (/metrics) gets their mean time in each create run
+// and the creates answered per flush: with c requests in flight, c / that time bounds the rate.
 // Throughput is requests per second of wall time.
 // The two servers take turns, round by round, so drift of a shared machine hits both alike.
 // Medians over rounds; the ratios are what to quote.
@@ -102,6 +104,16 @@ async function databaseCpu(url: string): Promise<(() => number) | null> {
   } finally {
     await c.end();
   }
+}
+
+/** The server's WAL flushes so far (SQLite, from its /metrics), or null when it reports none. */
+async function flushes(base: string): Promise<{ count: number; seconds: number } | null> {
+  const r = await fetch(`${base}/metrics`).catch(() => null);
+  if (!r?.ok) return null;
+  const text = await r.text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const count = value('pennygate_sqlite_wal_flush_seconds_count');
+  return Number.isNaN(count) ? null : { count, seconds: value('pennygate_sqlite_wal_flush_seconds_sum') };
 }
 
 interface Run { requests: number; seconds: number; p50: number; p99: number }
@@ -254,15 +266,26 @@ try {
     const p50: Record<string, number[]> = {};
     const p99: Record<string, number[]> = {};
     const dbCpu: Record<string, number[]> = {};
+    // A SQLite server's WAL flushes in the run: their mean time, and requests answered per flush.
+    const flushMs: Record<string, number[]> = {};
+    const perFlush: Record<string, number[]> = {};
     for (let r = 0; r < ROUNDS; r++) {
       for (const [server, sv] of Object.entries(servers)) {
         for (const name of CASES) {
           const k = `${server} ${name}`;
           const before = cpuMs(sv.pid);
           const dbBefore = sv.db?.() ?? 0;
+          // Creates only: other cases write nothing themselves (a flush then is a job's).
+          const flushesBefore = server === 'ceiling' || name !== 'create' ? null : await flushes(sv.base);
           const run = values.client === 'wrk' ? wrkRun(sv.base, sv.cases[name], c) : await nodeRun(sv.base, sv.cases[name], c);
           (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / run.requests);
           if (sv.db) (dbCpu[k] ??= []).push(((sv.db() - dbBefore) * 1000) / run.requests);
+          const flushesAfter = flushesBefore && (await flushes(sv.base));
+          if (flushesBefore && flushesAfter && flushesAfter.count > flushesBefore.count) {
+            const n = flushesAfter.count - flushesBefore.count;
+            (flushMs[k] ??= []).push(((flushesAfter.seconds - flushesBefore.seconds) * 1000) / n);
+            (perFlush[k] ??= []).push(run.requests / n);
+          }
           (rate[k] ??= []).push(run.requests / run.seconds);
           (p50[k] ??= []).push(run.p50);
           (p99[k] ??= []).push(run.p99);
@@ -277,7 +300,8 @@ try {
         const k = `${server} ${name}`;
         console.log(
           `  ${name.padEnd(8)}  ${server.padEnd(10)} ${m(rate, k).toFixed(0).padStart(7)} ${(m(rate, k) / m(rate, `ceiling ${name}`)).toFixed(2).padStart(11)} ${m(cpu, k).toFixed(0).padStart(7)} us   ${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}` +
-            (dbCpu[k] ? `   + ${m(dbCpu, k).toFixed(0)} us in PostgreSQL` : ''),
+            (dbCpu[k] ? `   + ${m(dbCpu, k).toFixed(0)} us in PostgreSQL` : '') +
+            (flushMs[k] ? `   flushes of ${m(flushMs, k).toFixed(2)} ms, ${m(perFlush, k).toFixed(1)} requests each` : ''),
         );
       }
     }

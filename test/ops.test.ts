@@ -124,7 +124,9 @@ describe('request ids, logs, readiness and metrics', () => {
 
   it('/metrics: requests, latency, verifications, credits, refunds owed, jobs and webhooks', async () => {
     const creates = 'pennygate_http_requests_total{method="POST",route="/verification/reverse-penny-drop",status="200"}';
-    const createsBefore = metric((await gw.request('GET', '/metrics')).text, creates);
+    const before = (await gw.request('GET', '/metrics')).text;
+    const createsBefore = metric(before, creates);
+    const flushesBefore = metric(before, 'pennygate_sqlite_wal_flush_seconds_count');
     const m = await gw.merchant('Metrics Co');
     const cf = gw.cashfree(m.test_key);
     const created = (await cf.createRpd({ verification_id: 'ops-metrics', name: 'John Doe' })).json;
@@ -141,6 +143,11 @@ describe('request ids, logs, readiness and metrics', () => {
     assert.equal(metric(text, creates.replace('_total{', '_duration_seconds_bucket{le="+Inf",').replace('requests_', 'request_')), createsBefore + 1);
     assert.match(text, /pennygate_verifications\{kind="rpd",status="success"\} 1/);
     assert.match(text, /pennygate_refunds_owed 0/);
+    // The create, the payment and the refund each waited for a flush of the WAL (SQLite FULL).
+    const flushes = metric(text, 'pennygate_sqlite_wal_flush_seconds_count');
+    assert.ok(flushes >= flushesBefore + 3, `${flushesBefore} -> ${flushes} flushes`);
+    assert.ok(metric(text, 'pennygate_sqlite_wal_flush_seconds_sum') > 0);
+    assert.equal(metric(text, 'pennygate_sqlite_wal_flush_seconds_bucket{le="+Inf"}'), flushes);
     assert.match(text, /pennygate_refunds_owed_rupees 0/);
     // No job waits for later here (expiry is a sweep, the refund ran): the family is there, empty.
     assert.match(text, /# TYPE pennygate_jobs_scheduled gauge/);

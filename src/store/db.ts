@@ -47,6 +47,13 @@ export interface Db extends Queryable {
    * server, not in this process).
    */
   readAside?<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Tells `fn` how long each flush of the store's own took, in seconds (the SQLite server store,
+   * which answers a group commit only once an fdatasync of its WAL has completed): every create
+   * waits for one, so with c creates in flight no more than c / that time are answered a second.
+   * Absent: the store flushes inside its commits (PostgreSQL, the CLI's SQLite).
+   */
+  observeFlushes?(fn: (seconds: number) => void): void;
   close(): Promise<void>;
 }
 

@@ -428,9 +428,11 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   const flushWaiters: (() => void)[] = [];
   /** Settles at the next flush that completes (or fails); only awaited while one is under way. */
   const flushDone = () => new Promise<void>((ok) => flushWaiters.push(ok));
+  let flushObserver: ((seconds: number) => void) | null = null;
   const startFlush = () => {
     flushing = true;
     const covers = commitSeq;
+    const started = performance.now();
     // The snapshot reads will use once this flush completes (see `readers`).
     try {
       snapshotAtCommitSeq();
@@ -439,6 +441,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     }
     const finish = (failed: Error | null) => {
       flushing = false;
+      if (!failed) flushObserver?.((performance.now() - started) / 1000);
       if (failed) stop(failed);
       else if (!broken) flushedSeq = covers;
       while (unanswered.length > 0 && (broken || unanswered[0].seq <= flushedSeq)) unanswered.shift()!.answer(broken);
@@ -739,6 +742,11 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       return ((aside ? await aside.run(sql, bind(params)) : null) as T[] | null) ?? query<T>(sql, params);
     },
     tx,
+    observeFlushes: walSync
+      ? (fn: (seconds: number) => void) => {
+          flushObserver = fn;
+        }
+      : undefined,
     writeCheck: async () => {
       if (writeFailure?.full && roomAgain()) writeFailure = null;
       // Any other failure (an I/O error, the file made read-only) is over only once a write goes

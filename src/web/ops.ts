@@ -90,6 +90,16 @@ export async function operations(app: FastifyInstance, s: Services) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // The disk's answer time as the store sees it: a SQLite create is answered only after one.
+  if (s.db.observeFlushes) {
+    const flushes = new Histogram({
+      name: 'pennygate_sqlite_wal_flush_seconds',
+      help: 'Time of each fdatasync of the SQLite WAL that group commits wait for',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    });
+    s.db.observeFlushes((seconds) => flushes.observe(seconds));
+  }
   const route = (req: FastifyRequest) => req.routeOptions?.url ?? 'unmatched';
   app.addHook('onResponse', (req, reply, done) => {
     const l = { method: req.method, route: route(req), status: String(reply.statusCode) };
