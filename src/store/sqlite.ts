@@ -441,7 +441,13 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     }
     const finish = (failed: Error | null) => {
       flushing = false;
-      if (!failed) flushObserver?.((performance.now() - started) / 1000);
+      if (!failed && flushObserver) {
+        try {
+          flushObserver((performance.now() - started) / 1000);
+        } catch {
+          // A figure for /metrics: nothing that answers commits may wait on it or fail by it.
+        }
+      }
       if (failed) stop(failed);
       else if (!broken) flushedSeq = covers;
       while (unanswered.length > 0 && (broken || unanswered[0].seq <= flushedSeq)) unanswered.shift()!.answer(broken);
