@@ -273,10 +273,11 @@ try {
       for (const [server, sv] of Object.entries(servers)) {
         for (const name of CASES) {
           const k = `${server} ${name}`;
+          // Creates only: other cases write nothing themselves (a flush then is a job's). Read
+          // outside the CPU window: a scrape counts whole tables, which is not the run's work.
+          const flushesBefore = server === 'ceiling' || name !== 'create' ? null : await flushes(sv.base);
           const before = cpuMs(sv.pid);
           const dbBefore = sv.db?.() ?? 0;
-          // Creates only: other cases write nothing themselves (a flush then is a job's).
-          const flushesBefore = server === 'ceiling' || name !== 'create' ? null : await flushes(sv.base);
           const run = values.client === 'wrk' ? wrkRun(sv.base, sv.cases[name], c) : await nodeRun(sv.base, sv.cases[name], c);
           (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / run.requests);
           if (sv.db) (dbCpu[k] ??= []).push(((sv.db() - dbBefore) * 1000) / run.requests);
