@@ -204,10 +204,13 @@ try {
   /** `db`: the CPU of its PostgreSQL cluster, when that runs on this host. */
   interface Server { pid: number; base: string; cases: Record<string, Case>; db?: () => number }
   const servers: Record<string, Server> = {};
-  const setUp = async (gw: Gateway) => {
+  /** `databaseUrl`: the PostgreSQL it runs on, whose CPU is then counted too (if on this host). */
+  const setUp = async (gw: Gateway, databaseUrl?: string) => {
     gateways.push(gw);
     const { cases, known, knownStatus } = await benchCases(gw);
-    return { server: { pid: gw.proc.pid!, base: gw.url, cases } as Server, known, knownStatus };
+    const db = databaseUrl ? ((await databaseCpu(databaseUrl)) ?? undefined) : undefined;
+    const server: Server = { pid: gw.proc.pid!, base: gw.url, cases, db };
+    return { server, known, knownStatus };
   };
   const fillBoth = Number(values.fill ?? 0);
   if (fillBoth > 0 && (values.postgres || values['baseline-postgres'] || values['with-postgres'])) throw new Error('--fill fills SQLite stores only');
@@ -221,25 +224,24 @@ try {
     server.pid = gw.proc.pid!;
   };
   const mineGw = await Gateway.start({ main: values.main, databaseUrl: values.postgres, env });
-  const mine = await setUp(mineGw);
+  const mine = await setUp(mineGw, values.postgres);
   if (fillBoth > 0) await filled(mineGw, mine.server, fillBoth, 'this build\'s');
   servers.pennygate = mine.server;
-  if (values.postgres) mine.server.db = (await databaseCpu(values.postgres)) ?? undefined;
   if (values['with-postgres']) {
     // Its cases (the status case's keys) are its own store's; the ceiling answers the SQLite
     // build's bodies, which have the same shape.
-    const onPg = await setUp(await Gateway.start({ main: values.main, databaseUrl: values['with-postgres'], env }));
-    servers.postgres = { ...onPg.server, db: (await databaseCpu(values['with-postgres'])) ?? undefined };
+    const onPg = await setUp(await Gateway.start({ main: values.main, databaseUrl: values['with-postgres'], env }), values['with-postgres']);
+    servers.postgres = onPg.server;
   }
   const fill = Number(values['baseline-fill'] ?? fillBoth);
   if (baselineMain || fill > 0) {
     const gw = await Gateway.start({ main: baselineMain ?? values.main, databaseUrl: values['baseline-postgres'], env });
-    const base = await setUp(gw);
+    const base = await setUp(gw, values['baseline-postgres']);
     if (fill > 0) {
       if (values['baseline-postgres']) throw new Error('--baseline-fill fills a SQLite store only');
       await filled(gw, base.server, fill, 'baseline');
     }
-    servers.baseline = { ...base.server, db: values['baseline-postgres'] ? ((await databaseCpu(values['baseline-postgres'])) ?? undefined) : undefined };
+    servers.baseline = base.server;
   }
 
   // The ceiling answers exactly this build's bodies.
