@@ -17,6 +17,8 @@
 // PostgreSQL server that nothing else is using).
 // A SQLite server that reports its WAL flushes (/metrics) gets their mean time in each create run
 // and the creates answered per flush: with c requests in flight, c / that time bounds the rate.
+// Every create row also gives the mean time from asking for its QR code to its image (its
+// thread's queue included): a create waits for that after its commit when the thread falls behind.
 // Throughput is requests per second of wall time.
 // The two servers take turns, round by round, so drift of a shared machine hits both alike.
 // Medians over rounds; the ratios are what to quote.
@@ -106,14 +108,21 @@ async function databaseCpu(url: string): Promise<(() => number) | null> {
   }
 }
 
-/** The server's WAL flushes so far (SQLite, from its /metrics), or null when it reports none. */
-async function flushes(base: string): Promise<{ count: number; seconds: number } | null> {
+type Tally = { count: number; seconds: number };
+/**
+ * From the server's /metrics so far: its WAL flushes (SQLite) and the waits for its QR codes, each
+ * null when it reports none.
+ */
+async function waits(base: string): Promise<{ flushes: Tally | null; qr: Tally | null } | null> {
   const r = await fetch(`${base}/metrics`).catch(() => null);
   if (!r?.ok) return null;
   const text = await r.text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const count = value('pennygate_sqlite_wal_flush_seconds_count');
-  return Number.isNaN(count) ? null : { count, seconds: value('pennygate_sqlite_wal_flush_seconds_sum') };
+  const tally = (histogram: string) => {
+    const count = value(`${histogram}_count`);
+    return Number.isNaN(count) ? null : { count, seconds: value(`${histogram}_sum`) };
+  };
+  return { flushes: tally('pennygate_sqlite_wal_flush_seconds'), qr: tally('pennygate_qr_render_seconds') };
 }
 
 interface Run { requests: number; seconds: number; p50: number; p99: number }
@@ -268,27 +277,32 @@ try {
     const p50: Record<string, number[]> = {};
     const p99: Record<string, number[]> = {};
     const dbCpu: Record<string, number[]> = {};
-    // A SQLite server's WAL flushes in the run: their mean time, and requests answered per flush.
+    // A SQLite server's WAL flushes in the run: their mean time, and requests answered per flush;
+    // and the mean time from asking for a create's QR code to its image.
     const flushMs: Record<string, number[]> = {};
     const perFlush: Record<string, number[]> = {};
+    const qrMs: Record<string, number[]> = {};
     for (let r = 0; r < ROUNDS; r++) {
       for (const [server, sv] of Object.entries(servers)) {
         for (const name of CASES) {
           const k = `${server} ${name}`;
           // Creates only: other cases write nothing themselves (a flush then is a job's). Read
           // outside the CPU window: a scrape counts whole tables, which is not the run's work.
-          const flushesBefore = server === 'ceiling' || name !== 'create' ? null : await flushes(sv.base);
+          const waitsBefore = server === 'ceiling' || name !== 'create' ? null : await waits(sv.base);
           const before = cpuMs(sv.pid);
           const dbBefore = sv.db?.() ?? 0;
           const run = values.client === 'wrk' ? wrkRun(sv.base, sv.cases[name], c) : await nodeRun(sv.base, sv.cases[name], c);
           (cpu[k] ??= []).push(((cpuMs(sv.pid) - before) * 1000) / run.requests);
           if (sv.db) (dbCpu[k] ??= []).push(((sv.db() - dbBefore) * 1000) / run.requests);
-          const flushesAfter = flushesBefore && (await flushes(sv.base));
-          if (flushesBefore && flushesAfter && flushesAfter.count > flushesBefore.count) {
-            const n = flushesAfter.count - flushesBefore.count;
-            (flushMs[k] ??= []).push(((flushesAfter.seconds - flushesBefore.seconds) * 1000) / n);
+          const waitsAfter = waitsBefore && (await waits(sv.base));
+          const [f0, f1] = [waitsBefore?.flushes, waitsAfter?.flushes];
+          if (f0 && f1 && f1.count > f0.count) {
+            const n = f1.count - f0.count;
+            (flushMs[k] ??= []).push(((f1.seconds - f0.seconds) * 1000) / n);
             (perFlush[k] ??= []).push(run.requests / n);
           }
+          const [q0, q1] = [waitsBefore?.qr, waitsAfter?.qr];
+          if (q0 && q1 && q1.count > q0.count) (qrMs[k] ??= []).push(((q1.seconds - q0.seconds) * 1000) / (q1.count - q0.count));
           (rate[k] ??= []).push(run.requests / run.seconds);
           (p50[k] ??= []).push(run.p50);
           (p99[k] ??= []).push(run.p99);
@@ -304,7 +318,8 @@ try {
         console.log(
           `  ${name.padEnd(8)}  ${server.padEnd(10)} ${m(rate, k).toFixed(0).padStart(7)} ${(m(rate, k) / m(rate, `ceiling ${name}`)).toFixed(2).padStart(11)} ${m(cpu, k).toFixed(0).padStart(7)} us   ${m(p50, k).toFixed(1)} / ${m(p99, k).toFixed(1)}` +
             (dbCpu[k] ? `   + ${m(dbCpu, k).toFixed(0)} us in PostgreSQL` : '') +
-            (flushMs[k] ? `   flushes of ${m(flushMs, k).toFixed(2)} ms, ${m(perFlush, k).toFixed(1)} requests each` : ''),
+            (flushMs[k] ? `   flushes of ${m(flushMs, k).toFixed(2)} ms, ${m(perFlush, k).toFixed(1)} requests each` : '') +
+            (qrMs[k] ? `   QR codes in ${m(qrMs, k).toFixed(2)} ms` : ''),
         );
       }
     }

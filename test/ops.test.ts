@@ -127,6 +127,7 @@ describe('request ids, logs, readiness and metrics', () => {
     const before = (await gw.request('GET', '/metrics')).text;
     const createsBefore = metric(before, creates);
     const flushesBefore = metric(before, 'pennygate_sqlite_wal_flush_seconds_count');
+    const codesBefore = metric(before, 'pennygate_qr_render_seconds_count');
     const m = await gw.merchant('Metrics Co');
     const cf = gw.cashfree(m.test_key);
     const created = (await cf.createRpd({ verification_id: 'ops-metrics', name: 'John Doe' })).json;
@@ -148,6 +149,11 @@ describe('request ids, logs, readiness and metrics', () => {
     assert.ok(flushes >= flushesBefore + 3, `${flushesBefore} -> ${flushes} flushes`);
     assert.ok(metric(text, 'pennygate_sqlite_wal_flush_seconds_sum') > 0);
     assert.equal(metric(text, 'pennygate_sqlite_wal_flush_seconds_bucket{le="+Inf"}'), flushes);
+    // The create's QR code was asked for and drawn (on its thread) once.
+    const codes = metric(text, 'pennygate_qr_render_seconds_count');
+    assert.equal(codes, codesBefore + 1);
+    assert.ok(metric(text, 'pennygate_qr_render_seconds_sum') > 0);
+    assert.equal(metric(text, 'pennygate_qr_render_seconds_bucket{le="+Inf"}'), codes);
     assert.match(text, /pennygate_refunds_owed_rupees 0/);
     // No job waits for later here (expiry is a sweep, the refund ran): the family is there, empty.
     assert.match(text, /# TYPE pennygate_jobs_scheduled gauge/);

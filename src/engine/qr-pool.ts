@@ -36,6 +36,11 @@ const MAX_FAILURES = 3;
 export class QrRenderer {
   private lanes: Lane[] = [];
   private closed = false;
+  /**
+   * Told, for each code, the seconds from its asking to its image (waiting behind other codes
+   * included): under load a create may wait for its code longer than for its commit.
+   */
+  onRendered: ((seconds: number) => void) | null = null;
 
   /** `batchTimeoutMs`: a batch out longer than this (64 codes take about 10 ms) ends its worker. */
   constructor(
@@ -53,7 +58,12 @@ export class QrRenderer {
   /** The QR code of `text` as a base64 PNG (256 x 256, 1 bit), as the APIs return it. */
   base64(text: string): Promise<string> {
     const lane = this.pick();
-    return new Promise<string>((ok, fail) => {
+    const asked = performance.now();
+    return new Promise<string>((done, fail) => {
+      const ok = (png: string) => {
+        this.tell(asked);
+        done(png);
+      };
       const job = { text, ok, fail };
       if (!lane) return this.inline(job);
       lane.queue.push(job);
@@ -76,6 +86,15 @@ export class QrRenderer {
       },
       codeFor: (link: string) => (last?.link === link ? last.code : this.base64(link)),
     };
+  }
+
+  private tell(asked: number) {
+    if (!this.onRendered) return;
+    try {
+      this.onRendered((performance.now() - asked) / 1000);
+    } catch {
+      // A figure for /metrics: a code is answered whatever becomes of it.
+    }
   }
 
   async close() {

@@ -100,6 +100,15 @@ export async function operations(app: FastifyInstance, s: Services) {
     });
     s.db.observeFlushes((seconds) => flushes.observe(seconds));
   }
+  // A create answers with its QR code: when the threads that draw them fall behind, creates wait
+  // for them after their commit (QR_THREADS).
+  const qrCodes = new Histogram({
+    name: 'pennygate_qr_render_seconds',
+    help: 'Time from asking for a QR code to its image, waiting behind other codes included',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  s.qr.onRendered = (seconds) => qrCodes.observe(seconds);
   const route = (req: FastifyRequest) => req.routeOptions?.url ?? 'unmatched';
   app.addHook('onResponse', (req, reply, done) => {
     const l = { method: req.method, route: route(req), status: String(reply.statusCode) };
