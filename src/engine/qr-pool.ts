@@ -67,7 +67,21 @@ export class QrRenderer {
       const job = { text, ok, fail };
       if (!lane) return this.inline(job);
       lane.queue.push(job);
-      if (!lane.inFlight) this.send(lane);
+      if (!lane.inFlight) this.sendSoon();
+    });
+  }
+
+  private sending = false;
+  /**
+   * Sends what waits, at the end of this turn of the event loop: the codes of the requests read in
+   * one turn go in one message (a message each way costs about as much as a tenth of a code).
+   */
+  private sendSoon() {
+    if (this.sending) return;
+    this.sending = true;
+    setImmediate(() => {
+      this.sending = false;
+      for (const lane of this.lanes) if (lane.queue.length && !lane.inFlight) this.send(lane);
     });
   }
 
