@@ -92,8 +92,19 @@ function rowReader(conn: Database.Database, version: () => number | null) {
  */
 function walSyncer(path: string) {
   let fd: number | null = null;
+  // The file's identity, read once: a descriptor's file never changes.
+  let ours: fs.Stats | null = null;
   const open = () => {
-    if (fd === null) fd = fs.openSync(path, 'r');
+    if (fd === null) {
+      const opened = fs.openSync(path, 'r');
+      try {
+        ours = fs.fstatSync(opened);
+      } catch (err) {
+        fs.closeSync(opened);
+        throw err;
+      }
+      fd = opened;
+    }
     return fd;
   };
   try {
@@ -103,9 +114,8 @@ function walSyncer(path: string) {
   }
   const current = () => {
     const theFd = open();
-    const ours = fs.fstatSync(theFd);
     const atPath = fs.statSync(path, { throwIfNoEntry: false });
-    if (!atPath || atPath.ino !== ours.ino || atPath.dev !== ours.dev) {
+    if (!atPath || atPath.ino !== ours!.ino || atPath.dev !== ours!.dev) {
       throw new Error(`${path} is no longer the WAL file this process writes`);
     }
     return theFd;
@@ -120,6 +130,7 @@ function walSyncer(path: string) {
     close: () => {
       if (fd !== null) fs.closeSync(fd);
       fd = null;
+      ours = null;
     },
   };
 }
