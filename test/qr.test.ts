@@ -552,10 +552,18 @@ test('codes waiting on a worker that dies are rendered on the event loop, and th
   const r = new QrRenderer(1, { ...quiet, error: (o: object, msg: string) => errors.push(msg + ' ' + String((o as { err?: unknown }).err)) });
   try {
     await r.base64(linkOf(0)); // the worker is up
-    const links = Array.from({ length: 40 }, (_, i) => linkOf(i + 1));
-    const pending = links.map((l) => r.base64(l));
-    // Fault injection: end the lane's thread while its batch is out (nothing public does this).
-    await (r as unknown as { lanes: { worker: { terminate(): Promise<number> } }[] }).lanes[0].worker.terminate();
+    // Long texts (large symbols, about 1 ms each), so that the first batch is still being drawn
+    // when the second is sent and the worker is ended.
+    const links = Array.from({ length: 40 }, (_, i) => `${linkOf(i + 1)}&tn=${'x'.repeat(1200)}`);
+    // In two turns of the event loop: two batches out at once, the second queued behind the first.
+    const pending = links.slice(0, 20).map((l) => r.base64(l));
+    await new Promise((resolve) => setImmediate(resolve));
+    pending.push(...links.slice(20).map((l) => r.base64(l)));
+    await new Promise((resolve) => setImmediate(resolve));
+    const internals = r as unknown as { lanes: { worker: { terminate(): Promise<number> }; inFlight: unknown[] }[] };
+    assert.equal(internals.lanes[0].inFlight.length, 2, 'two batches out');
+    // Fault injection: end the lane's thread while its batches are out (nothing public does this).
+    await internals.lanes[0].worker.terminate();
     const codes = await Promise.all(pending);
     codes.forEach((c, i) => assert.equal(c, qrPngBase64(links[i])));
     assert.equal(errors.length, 1, `the loss is logged once: ${JSON.stringify(errors)}`);

@@ -10,18 +10,29 @@ interface Job {
   fail: (e: Error) => void;
 }
 
+interface Batch {
+  id: number;
+  jobs: Job[];
+}
+
 interface Lane {
   worker: Worker | null;
   /** Ends a worker that holds a batch too long (alive but stuck): its codes are then rendered here. */
   watchdog: NodeJS.Timeout | null;
   queue: Job[];
-  inFlight: Job[] | null;
+  /** Batches sent and not answered yet, oldest first (the worker answers them in order). */
+  inFlight: Batch[];
   batch: number;
   failures: number;
 }
 
 /** Texts per message: bounds the time one batch holds its worker (about 0.1 ms per code). */
 const MAX_BATCH = 64;
+/**
+ * Batches out at once per worker: the next one waits in the worker's queue while it draws one, so
+ * it never idles until the event loop gets round to the answer and sends more.
+ */
+const MAX_IN_FLIGHT = 2;
 /** A lane whose worker died this often renders on the event loop from then on. */
 const MAX_FAILURES = 3;
 
@@ -49,7 +60,7 @@ export class QrRenderer {
     private batchTimeoutMs = 10_000,
   ) {
     for (let i = 0; i < threads; i++) {
-      const lane: Lane = { worker: null, watchdog: null, queue: [], inFlight: null, batch: 0, failures: 0 };
+      const lane: Lane = { worker: null, watchdog: null, queue: [], inFlight: [], batch: 0, failures: 0 };
       this.lanes.push(lane);
       this.spawn(lane); // now, so that the first create does not wait for a thread to start
     }
@@ -67,7 +78,7 @@ export class QrRenderer {
       const job = { text, ok, fail };
       if (!lane) return this.inline(job);
       lane.queue.push(job);
-      if (!lane.inFlight) this.sendSoon();
+      if (lane.inFlight.length < MAX_IN_FLIGHT) this.sendSoon();
     });
   }
 
@@ -81,7 +92,7 @@ export class QrRenderer {
     this.sending = true;
     setImmediate(() => {
       this.sending = false;
-      for (const lane of this.lanes) if (lane.queue.length && !lane.inFlight) this.send(lane);
+      for (const lane of this.lanes) this.sendWaiting(lane);
     });
   }
 
@@ -122,7 +133,8 @@ export class QrRenderer {
     let load = Infinity;
     for (const l of this.lanes) {
       if (l.failures >= MAX_FAILURES || this.closed) continue;
-      const n = l.queue.length + (l.inFlight?.length ?? 0);
+      let n = l.queue.length;
+      for (const b of l.inFlight) n += b.jobs.length;
       if (n < load) [best, load] = [l, n];
     }
     return best;
@@ -133,20 +145,22 @@ export class QrRenderer {
     // An idle worker does not keep the process alive; one with a batch out does (send).
     w.unref();
     w.on('message', (m: QrRendered) => {
-      const jobs = lane.inFlight;
-      if (!jobs || m.id !== lane.batch) return;
-      lane.inFlight = null;
+      if (lane.worker !== w || lane.inFlight[0]?.id !== m.id) return;
+      const { jobs } = lane.inFlight.shift()!;
       clearTimeout(lane.watchdog ?? undefined);
-      w.unref();
+      lane.watchdog = null;
+      if (lane.inFlight.length) this.watch(lane, w);
+      else w.unref();
       m.out.forEach((r, i) => ('png' in r ? jobs[i].ok(r.png) : jobs[i].fail(new Error(r.error))));
-      if (lane.queue.length) this.send(lane);
+      this.sendWaiting(lane);
     });
     const lost = (why: unknown) => {
       if (lane.worker !== w) return;
       lane.worker = null;
       clearTimeout(lane.watchdog ?? undefined);
-      const jobs = [...(lane.inFlight ?? []), ...lane.queue.splice(0)];
-      lane.inFlight = null;
+      lane.watchdog = null;
+      const jobs = [...lane.inFlight.flatMap((b) => b.jobs), ...lane.queue.splice(0)];
+      lane.inFlight = [];
       if (!this.closed) {
         lane.failures++;
         this.log.error({ err: why, failures: lane.failures }, 'a QR worker thread stopped; its codes are rendered on the event loop');
@@ -159,6 +173,11 @@ export class QrRenderer {
     return w;
   }
 
+  /** Sends the codes waiting on `lane`, while it has fewer than MAX_IN_FLIGHT batches out. */
+  private sendWaiting(lane: Lane) {
+    while (lane.queue.length && lane.inFlight.length < MAX_IN_FLIGHT) this.send(lane);
+  }
+
   private send(lane: Lane) {
     if (lane.failures >= MAX_FAILURES || this.closed) {
       for (const j of lane.queue.splice(0)) this.inline(j);
@@ -166,15 +185,20 @@ export class QrRenderer {
     }
     const worker = lane.worker ?? this.spawn(lane);
     const jobs = lane.queue.splice(0, MAX_BATCH);
-    lane.inFlight = jobs;
-    lane.batch++;
+    const id = ++lane.batch;
+    lane.inFlight.push({ id, jobs });
     worker.ref();
-    worker.postMessage({ id: lane.batch, texts: jobs.map((j) => j.text) } satisfies QrBatch);
-    clearTimeout(lane.watchdog ?? undefined);
+    worker.postMessage({ id, texts: jobs.map((j) => j.text) } satisfies QrBatch);
+    if (!lane.watchdog) this.watch(lane, worker);
+  }
+
+  /** Times the oldest batch out on `lane`, from now: the worker starts on it when it has answered the one before. */
+  private watch(lane: Lane, worker: Worker) {
+    const oldest = lane.inFlight[0];
     lane.watchdog = setTimeout(() => {
-      if (lane.inFlight !== jobs || lane.worker !== worker) return;
-      this.log.error({ codes: jobs.length, ms: this.batchTimeoutMs }, 'a QR worker thread did not answer in time; ending it');
-      void worker.terminate(); // its exit hands the batch to the event loop (lost)
+      if (lane.inFlight[0] !== oldest || lane.worker !== worker) return;
+      this.log.error({ codes: oldest.jobs.length, ms: this.batchTimeoutMs }, 'a QR worker thread did not answer in time; ending it');
+      void worker.terminate(); // its exit hands its batches to the event loop (lost)
     }, this.batchTimeoutMs);
     lane.watchdog.unref();
   }
