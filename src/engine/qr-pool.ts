@@ -47,6 +47,8 @@ const MAX_FAILURES = 3;
 export class QrRenderer {
   private lanes: Lane[] = [];
   private closed = false;
+  /** A send is due at the end of this turn of the event loop (sendSoon). */
+  private sending = false;
   /**
    * Told, for each code, the seconds from its asking to its image (waiting behind other codes
    * included): under load a create may wait for its code longer than for its commit.
@@ -82,7 +84,6 @@ export class QrRenderer {
     });
   }
 
-  private sending = false;
   /**
    * Sends what waits, at the end of this turn of the event loop: the codes of the requests read in
    * one turn go in one message (a message each way costs about as much as a tenth of a code).
