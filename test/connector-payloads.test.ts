@@ -235,7 +235,9 @@ describe('a refund answered for another amount', () => {
     });
     await gw.admin('POST', '/merchants', { name: 'Refund Amounts' });
     const e = bank.credit({ bank_txn_id: 'FAKE000101', tr: null });
-    assert.equal((await push(gw, e)).json.outcome, 'refund');
+    // The pull, every 200 ms, may list the credit before the push lands: then the push is its duplicate.
+    const outcome = (await push(gw, e)).json.outcome;
+    assert.ok(outcome === 'refund' || outcome === 'duplicate', outcome);
     await eventually(() => Promise.resolve(bank.refunds.size), (n) => n > 0, 10_000, 'a refund sent');
     await sleep(1000);
     const owed = (await gw.admin('GET', '/refunds/outstanding')).json;
