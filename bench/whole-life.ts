@@ -31,6 +31,36 @@ const cpuMs = (pid: number) => {
 };
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
 
+// The server's own latency histogram of creates (/metrics): a p99 that the client measures far
+// above it is the client's lag (this process also pays, and receives every webhook), not the server's.
+type Buckets = Map<number, number>; // upper bound (s) -> cumulative count
+const CREATE_ROUTE = '/verification/reverse-penny-drop';
+async function serverCreateBuckets(base: string): Promise<Buckets | null> {
+  const r = await fetch(`${base}/metrics`).catch(() => null);
+  if (!r?.ok) return null;
+  const out: Buckets = new Map();
+  for (const line of (await r.text()).split('\n')) {
+    if (!line.startsWith('pennygate_http_request_duration_seconds_bucket{') || !line.includes('method="POST"')) continue;
+    if (!line.includes(`route="${CREATE_ROUTE}"`) || !line.includes('status="200"')) continue;
+    const le = /le="([^"]+)"/.exec(line)![1];
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    out.set(bound, (out.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+function bucketDiff(after: Buckets | null, before: Buckets | null): Buckets | null {
+  if (!after || after.size === 0) return null;
+  return new Map([...after].map(([le, n]) => [le, n - (before?.get(le) ?? 0)]));
+}
+/** The bucket holding quantile q, as "<= X ms" (or "> X ms" past the last bound). */
+function bucketOf(b: Buckets, q: number): string {
+  const bounds = [...b.keys()].sort((x, y) => x - y);
+  const total = b.get(Infinity) ?? 0;
+  const finite = bounds.filter(Number.isFinite);
+  for (const le of finite) if (b.get(le)! >= q * total) return `<= ${le * 1000} ms`;
+  return `> ${finite.at(-1)! * 1000} ms`;
+}
+
 const receiver = await Receiver.start();
 const gw = await Gateway.start({
   main: values.main,
@@ -66,6 +96,7 @@ try {
     utrs.push(p.json.utr);
   };
 
+  const serverCreates0 = await serverCreateBuckets(gw.url);
   const cpu0 = cpuMs(gw.proc.pid!);
   const start = performance.now();
   const running: Promise<void>[] = [];
@@ -93,6 +124,7 @@ try {
   while ((await gw.admin('GET', '/refunds/outstanding')).json.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const settledIn = (performance.now() - start) / 1000;
   const cpu = cpuMs(gw.proc.pid!) - cpu0;
+  const serverCreates = bucketDiff(await serverCreateBuckets(gw.url), serverCreates0);
 
   const hookLatency = receiver.received
     .map((r) => ({ b: JSON.parse(r.body), at: r.at }))
@@ -102,6 +134,9 @@ try {
   console.log(`store ${values.postgres ? 'postgres' : 'sqlite'}, target ${RATE} lives/s for ${SECONDS} s (${lives} lives)`);
   console.log(`  started in ${startedIn.toFixed(1)} s; every create and payment answered by ${answeredIn.toFixed(1)} s (${(lives / answeredIn).toFixed(0)} lives/s)`);
   console.log(`  create p50 / p99: ${pct(created, 0.5).toFixed(1)} / ${pct(created, 0.99).toFixed(1)} ms`);
+  if (serverCreates) {
+    console.log(`  the same creates as the server timed them (Fastify's onRequest to onResponse; its histogram's buckets): p50 ${bucketOf(serverCreates, 0.5)}, p99 ${bucketOf(serverCreates, 0.99)}`);
+  }
   console.log(`  SUCCESS webhooks: ${delivered().length} of ${paidAt.size} by ${webhooksIn.toFixed(1)} s; payment to webhook p50 / p99: ${pct(hookLatency, 0.5)} / ${pct(hookLatency, 0.99)} ms`);
   console.log(`  refunds outstanding 0 by ${settledIn.toFixed(1)} s (the last payment was answered at ${answeredIn.toFixed(1)} s)`);
   console.log(`  failures: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join(', ')})` : ''}`);
