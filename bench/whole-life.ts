@@ -54,9 +54,9 @@ function bucketDiff(after: Buckets | null, before: Buckets | null): Buckets | nu
 }
 /** The bucket holding quantile q, as "<= X ms" (or "> X ms" past the last bound). */
 function bucketOf(b: Buckets, q: number): string {
-  const bounds = [...b.keys()].sort((x, y) => x - y);
   const total = b.get(Infinity) ?? 0;
-  const finite = bounds.filter(Number.isFinite);
+  if (total === 0) return 'none counted';
+  const finite = [...b.keys()].filter(Number.isFinite).sort((x, y) => x - y);
   for (const le of finite) if (b.get(le)! >= q * total) return `<= ${le * 1000} ms`;
   return `> ${finite.at(-1)! * 1000} ms`;
 }
