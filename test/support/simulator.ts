@@ -28,8 +28,8 @@ export class Simulator {
     });
     sim.proc.stdout!.on('data', (d) => (sim.output += d));
     sim.proc.stderr!.on('data', (d) => (sim.output += d));
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + 15_000;
+    while (performance.now() < deadline) {
       if (sim.proc.exitCode !== null) throw new Error(`simulator exited ${sim.proc.exitCode}:\n${sim.output}`);
       if (sim.output.includes('listening')) return sim;
       await sleep(50);
