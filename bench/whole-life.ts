@@ -3,7 +3,7 @@
 // in this process. Open loop: lives start on a clock whatever the server's answers take, so a
 // server that falls behind shows as a growing lag, not as a politely slower client.
 //
-//   npm run -s build && node --import tsx bench/whole-life.ts [--rate 300] [--seconds 20] [--postgres URL] [--main <dist/src/main.js>]
+//   npm run -s build && node --import tsx bench/whole-life.ts [--rate 300] [--seconds 20] [--postgres URL] [--main <dist/src/main.js>] [--warmup 3]
 //   (WEBHOOK_PER_MERCHANT=N in the environment passes through: one merchant takes all the load here)
 //
 // Prints the rate reached for each step, latency of create and of pay-to-webhook (p50/p99), how
@@ -21,10 +21,12 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     postgres: { type: 'string' },
     main: { type: 'string' }, // another build's dist/src/main.js
+    warmup: { type: 'string', default: '3' }, // seconds of the same load first, left out of the figures
   },
 });
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
 
 const cpuMs = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -49,6 +51,15 @@ async function serverCreateBuckets(base: string): Promise<Buckets | null> {
     out.set(bound, (out.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
   }
   return out;
+}
+// The server's event-loop delay since the previous scrape (prom-client resets it at each, and samples
+// it every 10 ms, so 10 ms is its floor): what a request waited before Fastify could see it.
+async function serverLoopLag(base: string): Promise<string> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  const p99 = gauge('pennygate_process_nodejs_eventloop_lag_p99_seconds');
+  const max = gauge('pennygate_process_nodejs_eventloop_lag_max_seconds');
+  return `${p99.toFixed(1)} / ${max.toFixed(1)} ms`;
 }
 function bucketDiff(after: Buckets | null, before: Buckets | null): Buckets | null {
   if (!after || after.size === 0) return null;
@@ -111,12 +122,9 @@ try {
     });
   const keyHeaders = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret };
 
-  const created: number[] = [];
   const paidAt = new Map<string, number>();
-  const utrs: string[] = [];
   const failures: string[] = [];
-  const life = async (i: number) => {
-    const vid = `life-${i}`;
+  const life = async (vid: string, created: number[]) => {
     const t0 = performance.now();
     const c = await post('/verification/reverse-penny-drop', { verification_id: vid, name: 'John Doe' }, keyHeaders);
     if (c.status !== 200) return void failures.push(`create ${c.status}`);
@@ -124,56 +132,78 @@ try {
     const p = await post('/sandbox/upi/pay', { upi_link: c.json.upi_link, payer_vpa: 'success@upi' });
     if (p.status !== 200 || p.json.status !== 'SUCCESS') return void failures.push(`pay ${p.status} ${p.json?.status}`);
     paidAt.set(vid, Date.now());
-    utrs.push(p.json.utr);
   };
+  /** `count` lives started on the clock at RATE; answers once every create and payment is answered. */
+  const load = async (prefix: string, count: number) => {
+    const created: number[] = [];
+    const start = performance.now();
+    const running: Promise<void>[] = [];
+    let started = 0;
+    await new Promise<void>((done) => {
+      const tick = setInterval(() => {
+        const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * RATE));
+        while (started < due) running.push(life(`${prefix}-${started++}`, created).catch((err) => void failures.push(String(err.cause?.code ?? err.message))));
+        if (started >= count) {
+          clearInterval(tick);
+          done();
+        }
+      }, 5);
+    });
+    const startedIn = (performance.now() - start) / 1000;
+    await Promise.all(running);
+    return { created, start, startedIn, answeredIn: (performance.now() - start) / 1000 };
+  };
+  // Every paid verification's SUCCESS webhook, then every refund settled.
+  const delivered = () =>
+    receiver.received.map((r) => JSON.parse(r.body)).filter((b) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
+  const settle = async (start: number) => {
+    const deadline = Date.now() + 120_000;
+    while (delivered().length < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const webhooksIn = (performance.now() - start) / 1000;
+    while ((await gw.admin('GET', '/refunds/outstanding')).json.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    return { webhooksIn, settledIn: (performance.now() - start) / 1000 };
+  };
+
+  // A fresh process answers its first creates slowly (code not yet compiled, sockets being
+  // opened, caches cold): a server in service is past that, so the figures below leave it out,
+  // after one line of its own. Its webhooks and refunds settle before the measured load starts.
+  let warm: Awaited<ReturnType<typeof load>> | null = null;
+  if (WARMUP > 0) {
+    warm = await load('warm', Math.round(RATE * WARMUP));
+    await settle(warm.start);
+  }
 
   const serverCreates0 = await serverCreateBuckets(gw.url);
   const cpu0 = cpuMs(gw.proc.pid!);
   const clientCpu0 = process.cpuUsage();
   const clientLag = monitorEventLoopDelay({ resolution: 1 });
   clientLag.enable();
-  const start = performance.now();
-  const running: Promise<void>[] = [];
-  let started = 0;
-  await new Promise<void>((done) => {
-    const tick = setInterval(() => {
-      const due = Math.min(RATE * SECONDS, Math.floor(((performance.now() - start) / 1000) * RATE));
-      while (started < due) running.push(life(started++).catch((err) => void failures.push(String(err.cause?.code ?? err.message))));
-      if (started >= RATE * SECONDS) {
-        clearInterval(tick);
-        done();
-      }
-    }, 5);
-  });
-  const startedIn = (performance.now() - start) / 1000;
-  await Promise.all(running);
-  const answeredIn = (performance.now() - start) / 1000;
+  const { created, start, startedIn, answeredIn } = await load('life', RATE * SECONDS);
   const clientCpu = process.cpuUsage(clientCpu0);
   clientLag.disable();
-
-  // Every paid verification's SUCCESS webhook, then every refund settled.
-  const delivered = () =>
-    receiver.received.map((r) => JSON.parse(r.body)).filter((b) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
-  const deadline = Date.now() + 120_000;
-  while (delivered().length < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  const webhooksIn = (performance.now() - start) / 1000;
-  while ((await gw.admin('GET', '/refunds/outstanding')).json.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  const settledIn = (performance.now() - start) / 1000;
+  const serverLag = await serverLoopLag(gw.url);
+  const { webhooksIn, settledIn } = await settle(start);
   const cpu = cpuMs(gw.proc.pid!) - cpu0;
   const serverCreates = bucketDiff(await serverCreateBuckets(gw.url), serverCreates0);
 
   const hookLatency = receiver.received
     .map((r) => ({ b: JSON.parse(r.body), at: r.at }))
-    .filter(({ b }) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS' && paidAt.has(b.data.verification_id))
+    .filter(({ b }) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS' && b.data.verification_id.startsWith('life-') && paidAt.has(b.data.verification_id))
     .map(({ b, at }) => at - paidAt.get(b.data.verification_id)!);
   const lives = RATE * SECONDS;
   console.log(`store ${values.postgres ? 'postgres' : 'sqlite'}, target ${RATE} lives/s for ${SECONDS} s (${lives} lives)`);
+  if (warm) {
+    console.log(`  warm-up first (left out of every figure below): ${warm.created.length} lives in ${WARMUP} s, create p50 / p99 ${pct(warm.created, 0.5).toFixed(1)} / ${pct(warm.created, 0.99).toFixed(1)} ms`);
+  }
   console.log(`  started in ${startedIn.toFixed(1)} s; every create and payment answered by ${answeredIn.toFixed(1)} s (${(lives / answeredIn).toFixed(0)} lives/s)`);
   console.log(`  create p50 / p99: ${pct(created, 0.5).toFixed(1)} / ${pct(created, 0.99).toFixed(1)} ms`);
   if (serverCreates) {
     console.log(`  the same creates as the server timed them (Fastify's onRequest to onResponse; its histogram's buckets): p50 ${bucketOf(serverCreates, 0.5)}, p99 ${bucketOf(serverCreates, 0.99)}`);
   }
-  console.log(`  SUCCESS webhooks: ${delivered().length} of ${paidAt.size} by ${webhooksIn.toFixed(1)} s; payment to webhook p50 / p99: ${pct(hookLatency, 0.5)} / ${pct(hookLatency, 0.99)} ms`);
+  console.log(`  the server's event-loop delay during the load, p99 / max: ${serverLag} (sampled every 10 ms)`);
+  const measured = [...paidAt.keys()].filter((v) => v.startsWith('life-')).length;
+  const measuredHooks = delivered().filter((b) => b.data.verification_id.startsWith('life-')).length;
+  console.log(`  SUCCESS webhooks: ${measuredHooks} of ${measured} by ${webhooksIn.toFixed(1)} s; payment to webhook p50 / p99: ${pct(hookLatency, 0.5)} / ${pct(hookLatency, 0.99)} ms`);
   console.log(`  refunds outstanding 0 by ${settledIn.toFixed(1)} s (the last payment was answered at ${answeredIn.toFixed(1)} s)`);
   console.log(`  failures: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join(', ')})` : ''}`);
   console.log(`  server CPU per life: ${((cpu * 1000) / lives).toFixed(0)} us (create, pay, verify, refund, webhook)`);
