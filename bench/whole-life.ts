@@ -35,15 +35,19 @@ const cpuMs = (pid: number) => {
 };
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
 
-// The server's own latency histogram of creates (/metrics): a p99 that the client measures far
-// above it is the client's lag (this process also pays, and receives every webhook), not the server's.
+/** The server's /metrics text, or null when it cannot be read. */
+async function scrape(base: string): Promise<string | null> {
+  const r = await fetch(`${base}/metrics`).catch(() => null);
+  return r?.ok ? r.text() : null;
+}
+// The server's own latency histogram of creates: a p99 that the client measures far above it is
+// the client's lag (this process also pays, and receives every webhook), not the server's.
 type Buckets = Map<number, number>; // upper bound (s) -> cumulative count
 const CREATE_ROUTE = '/verification/reverse-penny-drop';
-async function serverCreateBuckets(base: string): Promise<Buckets | null> {
-  const r = await fetch(`${base}/metrics`).catch(() => null);
-  if (!r?.ok) return null;
+function createBuckets(metrics: string | null): Buckets | null {
+  if (metrics === null) return null;
   const out: Buckets = new Map();
-  for (const line of (await r.text()).split('\n')) {
+  for (const line of metrics.split('\n')) {
     if (!line.startsWith('pennygate_http_request_duration_seconds_bucket{') || !line.includes('method="POST"')) continue;
     if (!line.includes(`route="${CREATE_ROUTE}"`) || !line.includes('status="200"')) continue;
     const le = /le="([^"]+)"/.exec(line)![1];
@@ -52,11 +56,10 @@ async function serverCreateBuckets(base: string): Promise<Buckets | null> {
   }
   return out;
 }
-// The server's event-loop delay since the previous scrape (prom-client resets it at each, and samples
-// it every 10 ms, so 10 ms is its floor): what a request waited before Fastify could see it.
-async function serverLoopLag(base: string): Promise<string> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+// The server's event-loop delay since the scrape before (prom-client resets it at each, and
+// samples it every 10 ms, so 10 ms is its floor): what a request waited before Fastify saw it.
+function loopLag(metrics: string | null): string {
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics ?? '')?.[1] ?? NaN) * 1000;
   const p99 = gauge('pennygate_process_nodejs_eventloop_lag_p99_seconds');
   const max = gauge('pennygate_process_nodejs_eventloop_lag_max_seconds');
   return `${p99.toFixed(1)} / ${max.toFixed(1)} ms`;
@@ -123,8 +126,7 @@ try {
   const keyHeaders = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret };
 
   const paidAt = new Map<string, number>();
-  const failures: string[] = [];
-  const life = async (vid: string, created: number[]) => {
+  const life = async (vid: string, created: number[], failures: string[]) => {
     const t0 = performance.now();
     const c = await post('/verification/reverse-penny-drop', { verification_id: vid, name: 'John Doe' }, keyHeaders);
     if (c.status !== 200) return void failures.push(`create ${c.status}`);
@@ -136,13 +138,14 @@ try {
   /** `count` lives started on the clock at RATE; answers once every create and payment is answered. */
   const load = async (prefix: string, count: number) => {
     const created: number[] = [];
+    const failures: string[] = [];
     const start = performance.now();
     const running: Promise<void>[] = [];
     let started = 0;
     await new Promise<void>((done) => {
       const tick = setInterval(() => {
         const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * RATE));
-        while (started < due) running.push(life(`${prefix}-${started++}`, created).catch((err) => void failures.push(String(err.cause?.code ?? err.message))));
+        while (started < due) running.push(life(`${prefix}-${started++}`, created, failures).catch((err) => void failures.push(String(err.cause?.code ?? err.message))));
         if (started >= count) {
           clearInterval(tick);
           done();
@@ -151,11 +154,20 @@ try {
     });
     const startedIn = (performance.now() - start) / 1000;
     await Promise.all(running);
-    return { created, start, startedIn, answeredIn: (performance.now() - start) / 1000 };
+    return { created, failures, start, startedIn, answeredIn: (performance.now() - start) / 1000 };
   };
-  // Every paid verification's SUCCESS webhook, then every refund settled.
-  const delivered = () =>
-    receiver.received.map((r) => JSON.parse(r.body)).filter((b) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS');
+  // Every paid verification's SUCCESS webhook, then every refund settled. Each body is parsed
+  // once: this process checks every 200 ms while the server still works through its jobs.
+  const successes: { vid: string; at: number }[] = [];
+  let parsed = 0;
+  const delivered = () => {
+    for (; parsed < receiver.received.length; parsed++) {
+      const { body, at } = receiver.received[parsed];
+      const b = JSON.parse(body);
+      if (b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS') successes.push({ vid: b.data.verification_id, at });
+    }
+    return successes;
+  };
   const settle = async (start: number) => {
     const deadline = Date.now() + 120_000;
     while (delivered().length < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -173,41 +185,42 @@ try {
     await settle(warm.start);
   }
 
-  const serverCreates0 = await serverCreateBuckets(gw.url);
+  // This scrape also starts the server's event-loop delay over (see loopLag).
+  const metrics0 = await scrape(gw.url);
   const cpu0 = cpuMs(gw.proc.pid!);
   const clientCpu0 = process.cpuUsage();
   const clientLag = monitorEventLoopDelay({ resolution: 1 });
   clientLag.enable();
-  const { created, start, startedIn, answeredIn } = await load('life', RATE * SECONDS);
+  const { created, failures, start, startedIn, answeredIn } = await load('life', RATE * SECONDS);
   const clientCpu = process.cpuUsage(clientCpu0);
   clientLag.disable();
-  const serverLag = await serverLoopLag(gw.url);
+  // Every create has been answered by now: one scrape gives their buckets and the load's delay.
+  const metrics = await scrape(gw.url);
+  const serverCreates = bucketDiff(createBuckets(metrics), createBuckets(metrics0));
   const { webhooksIn, settledIn } = await settle(start);
   const cpu = cpuMs(gw.proc.pid!) - cpu0;
-  const serverCreates = bucketDiff(await serverCreateBuckets(gw.url), serverCreates0);
 
-  const hookLatency = receiver.received
-    .map((r) => ({ b: JSON.parse(r.body), at: r.at }))
-    .filter(({ b }) => b.event_type === 'RPD_BANK_ACCOUNT_VERIFICATION_SUCCESS' && b.data.verification_id.startsWith('life-') && paidAt.has(b.data.verification_id))
-    .map(({ b, at }) => at - paidAt.get(b.data.verification_id)!);
+  const measuredHooks = delivered().filter((h) => h.vid.startsWith('life-'));
+  const hookLatency = measuredHooks.filter((h) => paidAt.has(h.vid)).map((h) => h.at - paidAt.get(h.vid)!);
   const lives = RATE * SECONDS;
   console.log(`store ${values.postgres ? 'postgres' : 'sqlite'}, target ${RATE} lives/s for ${SECONDS} s (${lives} lives)`);
   if (warm) {
-    console.log(`  warm-up first (left out of every figure below): ${warm.created.length} lives in ${WARMUP} s, create p50 / p99 ${pct(warm.created, 0.5).toFixed(1)} / ${pct(warm.created, 0.99).toFixed(1)} ms`);
+    console.log(
+      `  warm-up first (left out of every figure below): ${warm.created.length} lives in ${WARMUP} s, create p50 / p99 ${pct(warm.created, 0.5).toFixed(1)} / ${pct(warm.created, 0.99).toFixed(1)} ms, failures: ${warm.failures.length}`,
+    );
   }
   console.log(`  started in ${startedIn.toFixed(1)} s; every create and payment answered by ${answeredIn.toFixed(1)} s (${(lives / answeredIn).toFixed(0)} lives/s)`);
   console.log(`  create p50 / p99: ${pct(created, 0.5).toFixed(1)} / ${pct(created, 0.99).toFixed(1)} ms`);
   if (serverCreates) {
     console.log(`  the same creates as the server timed them (Fastify's onRequest to onResponse; its histogram's buckets): p50 ${bucketOf(serverCreates, 0.5)}, p99 ${bucketOf(serverCreates, 0.99)}`);
   }
-  console.log(`  the server's event-loop delay during the load, p99 / max: ${serverLag} (sampled every 10 ms)`);
+  console.log(`  the server's event-loop delay during the load, p99 / max: ${loopLag(metrics)} (sampled every 10 ms)`);
   const measured = [...paidAt.keys()].filter((v) => v.startsWith('life-')).length;
-  const measuredHooks = delivered().filter((b) => b.data.verification_id.startsWith('life-')).length;
-  console.log(`  SUCCESS webhooks: ${measuredHooks} of ${measured} by ${webhooksIn.toFixed(1)} s; payment to webhook p50 / p99: ${pct(hookLatency, 0.5)} / ${pct(hookLatency, 0.99)} ms`);
+  console.log(`  SUCCESS webhooks: ${measuredHooks.length} of ${measured} by ${webhooksIn.toFixed(1)} s; payment to webhook p50 / p99: ${pct(hookLatency, 0.5)} / ${pct(hookLatency, 0.99)} ms`);
   console.log(`  refunds outstanding 0 by ${settledIn.toFixed(1)} s (the last payment was answered at ${answeredIn.toFixed(1)} s)`);
   console.log(`  failures: ${failures.length}${failures.length ? ` (${[...new Set(failures)].join(', ')})` : ''}`);
   console.log(`  server CPU per life: ${((cpu * 1000) / lives).toFixed(0)} us (create, pay, verify, refund, webhook)`);
-  // On the same machine, it takes cores from the server: its share says how far the figures above understate a server alone.
+  // On the same machine, the client takes cores from the server: its share says how far the figures above understate a server alone.
   console.log(`  this client's own event-loop delay p99 / max: ${(clientLag.percentile(99) / 1e6).toFixed(1)} / ${(clientLag.max / 1e6).toFixed(1)} ms (a create's time includes it)`);
   console.log(`  this client's CPU per life while it paid: ${((clientCpu.user + clientCpu.system) / lives).toFixed(0)} us (the load, and the webhooks it received meanwhile)`);
 } finally {
