@@ -20,7 +20,7 @@
 // near miss pairs two words of one part. Deterministic.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consonantClasses, editDistance, hash, mergeSounds, Sanscript, SURNAMES } from './hindi.js';
+import { consonantClasses, editDistance, hash, latinClasses, mergeSounds, Sanscript, SURNAMES, TAMIL } from './hindi.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const CORPUS = './corpus/dakshina-names.tsv';
@@ -42,33 +42,11 @@ function devanagari(word: string, lang: string): string {
   return mergeSounds(d).normalize('NFC');
 }
 
-// Tamil writes k / g, t / d, p / b and ch / j / s with one letter each: its consonants are
-// compared with those told apart no further.
-const TAMIL: Record<string, string> = { 'ग': 'क', 'द': 'त', 'ब': 'प', 'ज': 'च', 'स': 'च' };
-
 /** Consonant classes of a Devanagari spelling, y and independent vowels left out (Latin y is often a vowel). */
 function nativeClasses(deva: string, lang: string): string {
   // The vocalic r (ऋषि, कृष्ण) is written ri or ru: a consonant r here; ज्ञ is written gy (Marathi dny).
   const d = deva.replace(/\u090B/g, 'र').replace(/\u0943/g, '\u094D\u0930').replace(/ज\u094D\u091E/g, 'ग\u094D\u092F');
   let c = consonantClasses(d).replace(/[Vय]/g, '').replace(/ळ/g, 'ल');
-  if (lang === 'ta') c = [...c].map((x) => TAMIL[x] ?? x).join('');
-  return c.replace(/(.)\1+/g, '$1');
-}
-
-const LATIN: Record<string, string> = {
-  k: 'क', q: 'क', g: 'ग', c: 'क', j: 'ज', z: 'ज', t: 'त', d: 'द', n: 'न', m: 'न', p: 'प', f: 'प',
-  b: 'ब', v: 'ब', w: 'ब', r: 'र', l: 'ल', s: 'स',
-};
-
-/**
- * The same classes read off a Latin spelling: aspiration (h) dropped, x as ks, zh (Tamil) as l,
- * c as k or (before e, i, y) s, and w after a vowel and before none as a vowel (Chowdhary, Gowri).
- */
-function latinClasses(latin: string, lang: string): string {
-  const s = latin.toLowerCase().replace(/zh/g, 'l').replace(/x/g, 'ks').replace(/ck/g, 'k')
-    .replace(/dny/g, 'gy').replace(/(?<=[aeo])w(?![aeiou])/g, '').replace(/c(?=[eiy])/g, 's');
-  let c = '';
-  for (let i = 0; i < s.length; i++) c += s[i] === 'c' && s[i + 1] === 'h' ? 'च' : LATIN[s[i]] ?? '';
   if (lang === 'ta') c = [...c].map((x) => TAMIL[x] ?? x).join('');
   return c.replace(/(.)\1+/g, '$1');
 }

@@ -60,3 +60,26 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[m];
 }
+
+// Tamil writes k / g, t / d, p / b and ch / j / s with one letter each: its consonants are
+// compared with those told apart no further.
+export const TAMIL: Record<string, string> = { 'ग': 'क', 'द': 'त', 'ब': 'प', 'ज': 'च', 'स': 'च' };
+
+const LATIN: Record<string, string> = {
+  k: 'क', q: 'क', g: 'ग', c: 'क', j: 'ज', z: 'ज', t: 'त', d: 'द', n: 'न', m: 'न', p: 'प', f: 'प',
+  b: 'ब', v: 'ब', w: 'ब', r: 'र', l: 'ल', s: 'स',
+};
+
+/**
+ * Consonant classes, as consonantClasses gives them for a native spelling, read off a Latin
+ * spelling: aspiration (h) dropped, x as ks, zh (Tamil, Malayalam) as l,
+ * c as k or (before e, i, y) s, and w after a vowel and before none as a vowel (Chowdhary, Gowri).
+ */
+export function latinClasses(latin: string, lang: string): string {
+  const s = latin.toLowerCase().replace(/zh/g, 'l').replace(/x/g, 'ks').replace(/ck/g, 'k')
+    .replace(/dny/g, 'gy').replace(/(?<=[aeo])w(?![aeiou])/g, '').replace(/c(?=[eiy])/g, 's');
+  let c = '';
+  for (let i = 0; i < s.length; i++) c += s[i] === 'c' && s[i + 1] === 'h' ? 'च' : LATIN[s[i]] ?? '';
+  if (lang === 'ta') c = [...c].map((x) => TAMIL[x] ?? x).join('');
+  return c.replace(/(.)\1+/g, '$1');
+}
