@@ -480,6 +480,22 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('ராமன்', 'Ravan');
     refuses('முருகன்', 'Mohan');
   });
+  it('Malayalam, read as Kerala writes its names in Latin letters', () => {
+    for (const [a, b] of [
+      ['കുഞ്ഞികണ്ണൻ', 'Kunjikannan'], ['കുഞ്ഞികണ്ണൻ', 'Kunhikannan'], // ഞ്ഞ: nj or nh
+      ['മണങ്ങാട്ട്', 'Manangatt'], // ങ്ങ: ng
+      ['ബെസന്റ്', 'Besant'], ['റിറ്റാമ്മ', 'Rittamma'], // ന്റ: nt, റ്റ: tt
+      ['ആണ്ടി', 'Andi'], ['വടകര', 'Vadakara'], // ണ്ട: nd; a lone ട between vowels: d
+      ['സൈലം', 'Sailam'], // a final anusvara: m
+      ['അനന്തൻ', 'Ananthan'], ['അനന്തൻ', 'Anandan'], ['കോലമ്പൻ', 'Kolamban'], ['കോലമ്പൻ', 'Kolampan'], // after a nasal, either
+      ['ഈശ്വരി', 'Easwari'], // the Kerala ea for an initial long i
+      ['പുത്ത൯', 'Puthan'], // the digit nine that older text writes for the chillu n
+    ]) accepts(a, b);
+    refuses('അനന്തൻ', 'Anandu');
+    refuses('സൈലം', 'Sailaja');
+    refuses('കുഞ്ഞികണ്ണൻ', 'Kunjiraman');
+    refuses('ആണ്ടി', 'Anji'); // another consonant, not the voicing of one
+  });
   it('Telugu, Kannada, Malayalam, Bengali, Gujarati and Gurmukhi through the same tables', () => {
     for (const [a, b] of [
       ['శ్రీనివాస్ రెడ్డి', 'Srinivas Reddy'], ['లక్ష్మి', 'Lakshmi'], ['ಸುರೇಶ್', 'Suresh'], ['അനിൽ', 'Anil'],

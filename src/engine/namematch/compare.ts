@@ -314,7 +314,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
     if (a.init && b.init) return 'none';
     const [i, f] = a.init ? [a, b] : [b, a];
     if (f.raw[0] === i.raw) return 'initial';
-    return Math.max(a.loose, b.loose) >= 2 && voiceless(f.raw[0]) === voiceless(i.raw) ? 'initial' : 'none';
+    return Math.max(a.loose, b.loose) === 2 && voiceless(f.raw[0]) === voiceless(i.raw) ? 'initial' : 'none';
   }
   if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
   if (a.key === b.key) return 'translit';
@@ -450,14 +450,23 @@ const looseCache = new Map<string, string>();
  * spellings write as e (वर्मा: Verma / Varma, Surender), and a nasal before a consonant
  * (अंशुला: Anshula / Amshula). Tamil (level 2) also: voicing (Gopal / Kobal), ch / s / j
  * (Chandran / Santhiran), and the vowel Tamil puts into a cluster (Prakash / Pirakash,
- * Krishnan / Kirushnan, Lakshmi / Lakshumi). Both tokens of a comparison get the same fold.
+ * Krishnan / Kirushnan, Lakshmi / Lakshumi). Malayalam (level 3): see below. Both tokens of a
+ * comparison get the same fold.
  */
 export function looseKey(raw: string, level: number): string {
   const id = level + raw;
   let k = looseCache.get(id);
   if (k !== undefined) return k;
-  let f = raw.replace(/(?<=.)EY$/, 'E').replace(/EE/g, 'I').replace(/E/g, 'A').replace(/M(?=[^AEIOUYPBMH])/g, 'N');
-  if (level >= 2) {
+  let f = raw.replace(/(?<=.)EY$/, 'E');
+  // Malayalam: the Kerala spelling of an initial long i (Easwari, Eapen), a stop after a nasal
+  // written voiced or not (the rolls write അനന്തൻ Anandan, കോലമ്പൻ Kolamban, കാഞ്ചന Kanjana,
+  // ബങ്കര Bangara), ത്മ written tm or dm (Patmanabhan, Padmanabhan), and ഞ്ഞ written nh (Kunhi).
+  if (level === 3) {
+    f = f.replace(/^EA(?=[^AEIOU])/, 'I').replace(/NTH|NDH?|NT/g, 'ND').replace(/MP/g, 'MB').replace(/NCH?|NH/g, 'NJ').replace(/NK/g, 'NG')
+      .replace(/TH?M/g, 'DM');
+  }
+  f = f.replace(/EE/g, 'I').replace(/E/g, 'A').replace(/M(?=[^AEIOUYPBMH])/g, 'N');
+  if (level === 2) {
     f = f.replace(/(?<=^|[^AEIOU])[IU]R(?=[AEIOU])/g, 'R').replace(/CHH?|J|Z/g, 'S')
       .replace(/TH|DH?/g, 'T').replace(/GH?/g, 'K').replace(/BH?|PH|F/g, 'P').replace(/SHUM/g, 'SHM');
   }

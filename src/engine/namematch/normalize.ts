@@ -18,8 +18,9 @@ export interface Tok {
   /** Formed by joining two written tokens ("RAM KUMAR" read as RAMKUMAR). */
   joined: boolean;
   /**
-   * Read from an Indian script (1), or from Tamil script (2), which does not tell k from g, t
-   * from d, p from b: compared with what that script cannot write folded away (compare.ts).
+   * Read from an Indian script (1), from Tamil script (2), which does not tell k from g, t
+   * from d, p from b, or from Malayalam script (3), whose stops after a nasal Latin spellings
+   * write voiced or not: compared with what the script cannot tell folded away (compare.ts).
    */
   loose: number;
 }
@@ -104,7 +105,7 @@ export function parseName(input: string): ParsedName[] {
   if (INDIC_RE.test(input)) {
     const l = latinise(input);
     input = l.text;
-    loose = l.tamil ? 2 : 1;
+    loose = l.tamil ? 2 : l.malayalam ? 3 : 1;
   }
   // Upper case, accents off, apostrophes closed up (D'SOUZA -> DSOUZA).
   let s = input.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['\u2018\u2019`]/g, '');

@@ -65,11 +65,27 @@ function fromIast(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 
+// Malayalam names in Latin letters follow the language's sound, not the letters' Sanskrit values
+// (the spellings of the Kerala electoral rolls' English pages): ഞ്ഞ is nj (Kunjan), ങ്ങ ng
+// (Manangatt), ന്റ nt (Besant), റ്റ tt (Rittamma), ണ്ട nd (Andi, Kandan), ജ്ഞ jn (Ajnana), a
+// lone ട between vowels d (Vadakara, Idukki), and a final anusvara m (Sailam).
+const ML_IAST: [RegExp, string][] = [
+  [/ññ/g, 'nj'], [/ṅṅ/g, 'ng'], [/nṟ/g, 'nt'], [/ṟṟ/g, 'tt'], [/ṇṭ(?!ṭ)/g, 'nd'], [/jñ/g, 'jn'],
+  [/(?<=[aāiīuūeēèoōòṛ])ṭ(?=[aāiīuūeēèoōòṛ])/g, 'd'],
+];
+// Telugu, Kannada and Malayalam say a final anusvara as m (Kannada ಶಿವಂ, Malayalam സൈലം).
+const FINAL_M = new Set(['telugu', 'kannada', 'malayalam']);
+
 function viaSanscript(word: string, script: string, base: number): string {
   let w = '';
   for (const ch of word) if (ch.charCodeAt(0) - base !== NUKTA_OFF) w += ch; // ज़ -> ज: z and j share a key anyway
   if (DROPS_FINAL_A.has(script)) w = dropFinalA(w, base);
-  return fromIast(Sanscript.t(w, script, 'iast'));
+  // Older Malayalam text writes the chillu n with the digit nine (൯), which looks alike.
+  if (script === 'malayalam') w = w.replace(/\u0D6F/g, '\u0D7B');
+  let iast = Sanscript.t(w, script, 'iast');
+  if (FINAL_M.has(script)) iast = iast.replace(/[ṃṁ]$/, 'm');
+  if (script === 'malayalam') for (const [re, to] of ML_IAST) iast = iast.replace(re, to);
+  return fromIast(iast);
 }
 
 // ---- Tamil ----------------------------------------------------------------------------------
@@ -143,6 +159,8 @@ export interface Latinised {
   text: string;
   /** Some of the name was Tamil: its stops carry no voicing. */
   tamil: boolean;
+  /** Some of the name was Malayalam: a stop after a nasal is written voiced or not in Latin. */
+  malayalam: boolean;
 }
 
 /** Replace every run of Indian-script letters by its Latin spelling. Other text is kept. */
@@ -151,11 +169,13 @@ export function latinise(input: string): Latinised {
   let run = '';
   let runScript: string | null = null;
   let tamilSeen = false;
+  let malayalamSeen = false;
   const flush = () => {
     if (run && runScript) {
       const base = BLOCKS.find(([, s]) => s === runScript)![0];
       out += word(run, runScript, base);
       if (runScript === 'tamil') tamilSeen = true;
+      if (runScript === 'malayalam') malayalamSeen = true;
     }
     run = '';
     runScript = null;
@@ -176,5 +196,5 @@ export function latinise(input: string): Latinised {
     }
   }
   flush();
-  return { text: out, tamil: tamilSeen };
+  return { text: out, tamil: tamilSeen, malayalam: malayalamSeen };
 }
