@@ -40,18 +40,31 @@ const cls = (l: string) => {
   return c;
 };
 
+/** Spellings (upper case) grouped by part and first letter: the only candidates nearest() reads. */
+type Groups = Map<string, string[]>;
+const groupOf = (l: string) => `${sealed(l) ? 's' : 't'}${l[0]}`;
+function groups(spellings: Iterable<string>): Groups {
+  const g: Groups = new Map();
+  for (const l of spellings) {
+    const k = groupOf(l);
+    const list = g.get(k);
+    if (list) list.push(l);
+    else g.set(k, [l]);
+  }
+  return g;
+}
+
 /**
  * The nearest spelling to a (upper case) among others of its part: the same first letter,
  * lengths within 2, edit distance at most 2 (the least, then the first in order), and consonants
  * that differ after the folds of hindi.ts, so that the two are not spellings of one name
  * (Shaji / Saji, Ananthan / Anandan do not).
  */
-function nearest(a: string, others: string[]): string | null {
+function nearest(a: string, others: Groups): string | null {
   let best: string | null = null;
   let bestD = 3;
-  for (const b of others) {
-    if (b === a || b[0] !== a[0] || Math.abs(a.length - b.length) > 2 || sealed(a) !== sealed(b)) continue;
-    if (cls(a) === cls(b)) continue;
+  for (const b of others.get(groupOf(a)) ?? []) {
+    if (b === a || Math.abs(a.length - b.length) > 2 || cls(a) === cls(b)) continue;
     const d = editDistance(a, b);
     if (d < bestD || (d === bestD && best !== null && b < best)) { best = b; bestD = d; }
   }
@@ -102,13 +115,15 @@ function extract(csvPath: string): void {
     // Single names of 4-14 letters: longer ones are mostly a name and a house name written as one.
     if (!/^[a-z]{4,14}$/.test(en) || !wellFormed(w)) continue;
     if (!(FIRST[w[0]] ?? '').includes(en[0].toUpperCase())) continue;
-    byLatin.set(en, [...(byLatin.get(en) ?? []), w]);
+    const list = byLatin.get(en);
+    if (list) list.push(w);
+    else byLatin.set(en, [w]);
   }
   // A sample of the spellings, by hash, and for each its nearest other name (nearest() below)
   // among all the spellings of its part, so that the sets have near misses to pair; for each
   // spelling at most two of its Malayalam words, by hash.
   const keep = new Set<string>();
-  const all = [...byLatin.keys()].map((l) => l.toUpperCase());
+  const all = groups([...byLatin.keys()].map((l) => l.toUpperCase()));
   for (const en of byLatin.keys()) {
     if (hash(`kerala-extract:${en}`) % 96 !== 0) continue;
     keep.add(en);
@@ -146,7 +161,9 @@ function build(): void {
     if (!line || line.startsWith('#') || line.startsWith('malayalam\t')) continue;
     const [ml, en] = line.split('\t');
     const u = en.toUpperCase();
-    words.set(u, [...(words.get(u) ?? []), ml]);
+    const list = words.get(u);
+    if (list) list.push(ml);
+    else words.set(u, [ml]);
   }
   const tune: Row[] = [];
   const seal: Row[] = [];
@@ -161,8 +178,9 @@ function build(): void {
   }
   // Different: each spelling's first Malayalam word against the nearest other name of its part.
   const latin = [...words.keys()].sort();
+  const byGroup = groups(latin);
   for (const a of latin) {
-    const b = nearest(a, latin);
+    const b = nearest(a, byGroup);
     if (!b) continue;
     (sealed(a) ? seal : tune).push([words.get(a)![0], b, 'different', 'near_malayalam']);
     nDiff++;
