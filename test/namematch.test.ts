@@ -457,6 +457,30 @@ describe('classes that names never seen before showed weak', () => {
   });
 });
 
+describe('spellings found by varying the names candidates filed (election affidavits)', () => {
+  it('a doubled r before u is one r, not the r of Krushna', () => {
+    for (const [a, b] of [['ARUN KUMAR', 'ARRUN KUMAR'], ['ANUP BARUAH', 'ANUP BARRUAH'], ['K KURUP', 'K KURRUP']]) accepts(a, b, 'TRANSLITERATION');
+    accepts('KRUSHNA SAHOO', 'KRISHNA SAHOO', 'TRANSLITERATION');
+  });
+  it('the Tamil kk of a joined -kumar', () => {
+    for (const [a, b] of [['SIVAKKUMAR R', 'SIVAKUMAR R'], ['MUTHUKKUMAR P', 'MUTHUKUMAR P'], ['JAYAKKUMAR', 'JAYAKUMAR']]) accepts(a, b, 'TRANSLITERATION');
+    accepts('SIVAKKUMAR R', 'SIVA KUMAR R', 'JOINED_TOKENS');
+    // Only between two -kumar tokens: Deepakkumar is Deepak, not Deepa.
+    refuses('DEEPAKKUMAR SHARMA', 'DEEPA SHARMA');
+    refuses('ASHOKKUMAR', 'ASHOK KUMARAN');
+  });
+  it('the article written once in a joined Abdur Rahman', () => {
+    for (const [a, b] of [['ABDURAHIMAN K', 'ABDURRAHIMAN K'], ['ABDURAHIMAN', 'ABDUL RAHIMAN'], ['ABDUSALAM P', 'ABDUS SALAM P']]) accepts(a, b);
+    refuses('ABDURAHIMAN K', 'ABDUL KAREEM K');
+  });
+  it('Sardar and Pandit written first are family names as often as titles', () => {
+    accepts('GOPAL SARDAR', 'SARDAR GOPAL', 'TOKEN_ORDER');
+    accepts('NIRAPADA PANDIT', 'PANDIT NIRAPADA', 'TOKEN_ORDER');
+    accepts('SARDAR GOPAL SINGH', 'GOPAL SINGH', 'HONORIFIC_REMOVED');
+    refuses('SARDAR GOPAL', 'GOPAL DAS');
+  });
+});
+
 describe('names in Indian scripts against Latin letters', () => {
   it('Devanagari', () => {
     assert.equal(matchNames('राजेश कुमार शर्मा', 'Rajesh Kumar Sharma').result, 'DIRECT_MATCH');

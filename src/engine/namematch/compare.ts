@@ -305,6 +305,14 @@ function oneName(ka: string, kb: string): boolean {
 const swamy = (key: string) => (key.endsWith('SBAMI') ? key.replace(/^(.{2,}[AEIOU])SBAMI$/, '$1SAMI') : key);
 
 /**
+ * Tamil doubles the k of a -kumar joined to a name ending in a vowel (Sivakkumar, Muthukkumar,
+ * Jayakkumar). The key leaves -kumar out, so it keeps that k where the single-k spelling's has
+ * none: a is read again with one k. Only between two -kumar tokens: Deepakkumar is not Deepa.
+ */
+export const kumarSandhi = (a: string, ka: string, b: string, kb: string) =>
+  ka !== kb && /KKUMA?AR$/.test(a) && /[^K]KUMA?AR$/.test(b) && canon(a.replace(/K(?=KUMA?AR$)/, '')) === kb;
+
+/**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
  * been cut short by the bank, so it may be a prefix of the other.
  */
@@ -318,6 +326,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   }
   if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
   if (a.key === b.key) return 'translit';
+  if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';

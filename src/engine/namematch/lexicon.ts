@@ -15,10 +15,11 @@ export const HONORIFICS = new Set([
 ]);
 
 /**
- * Leading titles that are also ordinary name parts in South India ("SRI DEVI", "SREE LAKSHMI",
- * "KUMARI" as a given name): the matcher tries the name both with and without them.
+ * Leading titles that are also ordinary name parts: in South India ("SRI DEVI", "SREE LAKSHMI",
+ * "KUMARI" as a given name), and family names written first (Bengal's Sardar, Pandit: "SARDAR
+ * GOPAL" is Gopal Sardar): the matcher tries the name both with and without them.
  */
-export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI']);
+export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT']);
 
 /** Tokens that are bookkeeping, not name: dropped anywhere. */
 export const NOISE_TOKENS = new Set(['MINOR', 'HUF', 'DECEASED', 'DECD']);

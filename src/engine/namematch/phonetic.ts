@@ -21,6 +21,9 @@ function canonRules(w: string): string {
   if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   s = s.replace(/^ABDU([RSNZDT])(?=\1|$)/, 'ABDUL');
+  // Joined to its name, the article's r or s is often written once (Kerala: Abdurahiman,
+  // Abdusalam for Abdur Rahman, Abdus Salam): long tokens only.
+  if (s.length >= 9) s = s.replace(/^ABDU([RS])(?=[AEIOU])/, 'ABDUL$1');
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
@@ -52,7 +55,8 @@ function canonRules(w: string): string {
   s = s.replace(/(?<=.)EY$/, 'E'); // Pandey / Pande, Dubey / Dube (before Y is read as a vowel)
   s = s.replace(/(?<=[^AEIOU])Y(?=[^AEIOU])/g, 'AI');
   s = s.replace(/(?<=[^AEIOU])Y|(?<=.)Y(?=[^AEIOU]|$)/g, 'I');
-  s = s.replace(/(?<=[^AEIOU])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
+  // Not after an r: a doubled r before u is one r (Arrun / Arun, Barruah / Baruah).
+  s = s.replace(/(?<=[^AEIOUR])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
   s = s.replace(/[WV]/g, 'B'); // w/v, and the Bengali b for v (Bikash / Vikas)
   s = s.replace(/Z/g, 'J'); // Bengali j for z (Zubair / Jubair, Aziz / Ajij)
   // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander; the anusvara before

@@ -8,7 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
-import { compareTokens, editDistance, regionalGivenOk, STRONG, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarSandhi, regionalGivenOk, STRONG, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -108,7 +108,7 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       const key = canon(raw);
       for (const y of ys) {
         // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
-        if (!y.init && (y.raw === raw || y.key === key) && y.key !== xs[i].key) { took = n; break; }
+        if (!y.init && (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key)) && y.key !== xs[i].key) { took = n; break; }
       }
       if (took > 0) {
         out ??= xs.slice(0, i);
