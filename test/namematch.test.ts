@@ -472,6 +472,19 @@ describe('spellings found by varying the names candidates filed (election affida
   it('the article written once in a joined Abdur Rahman', () => {
     for (const [a, b] of [['ABDURAHIMAN K', 'ABDURRAHIMAN K'], ['ABDURAHIMAN', 'ABDUL RAHIMAN'], ['ABDUSALAM P', 'ABDUS SALAM P']]) accepts(a, b);
     refuses('ABDURAHIMAN K', 'ABDUL KAREEM K');
+    // The same with its u written oo, and with the n the article takes before n.
+    for (const [a, b] of [['ABDOORAHEEM', 'ABDURAHEEM'], ['ABDUNAVAS T', 'ABDUNNAVAS T'], ['ABDUNNAFI', 'ABDUL NAFI']]) accepts(a, b);
+  });
+  it('a doubled consonant that other rules read as a cluster', () => {
+    for (const [a, b] of [
+      ['KUBENDARAN P', 'KUBENDARRAN P'], ['SUNDARRAJ K', 'SUNDARAJ K'], // not the r of Surendra / Surender
+      ['SACCHIDANANDA DAS', 'SACHIDANANDA DAS'], ['AMITABH BACCHAN', 'AMITABH BACHCHAN'], // the doubled ch
+      ['SATHCHIDANANDAN', 'SATCHIDANANDAN'], ['SATCHIDANANDAN', 'SACHIDANANDAN'], // Kerala's thch and tch for ch
+    ]) accepts(a, b, 'TRANSLITERATION');
+    accepts('SURENDRA KUMAR', 'SURENDER KUMAR', 'TRANSLITERATION');
+  });
+  it('a title with its long vowel written ee', () => {
+    accepts('SHREEMATI SUNITA DEVI', 'SUNITA DEVI', 'HONORIFIC_REMOVED');
   });
   it('Sardar and Pandit written first are family names as often as titles', () => {
     accepts('GOPAL SARDAR', 'SARDAR GOPAL', 'TOKEN_ORDER');

@@ -85,13 +85,17 @@ function words(s: string): { words: string[]; ocr: boolean } {
 }
 
 /**
- * A title, its long vowel written double or not (SARDAAR, MAULAANA); the folded spelling only
- * from four letters on, where no short name becomes a title (KAA, HOON).
+ * A title, its long vowel written double or not (SARDAAR, MAULAANA), ee for i and oo for u
+ * (SHREEMATI); the folded spelling only from four letters on, where no short name becomes a
+ * title (KAA, HOON).
  */
 function isHonorific(w: string): boolean {
   if (HONORIFICS.has(w)) return true;
+  if (w.length < 4) return false;
   const folded = w.replace(/([AEIOU])\1/g, '$1');
-  return folded !== w && folded.length >= 4 && HONORIFICS.has(folded);
+  if (folded !== w && HONORIFICS.has(folded)) return true;
+  const long = w.replace(/EE/g, 'I').replace(/OO/g, 'U');
+  return long !== w && HONORIFICS.has(long);
 }
 
 /**

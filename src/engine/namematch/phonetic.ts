@@ -20,22 +20,24 @@ function canonRules(w: string): string {
   const kumar = /KUMAA?R$/.exec(s);
   if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
-  s = s.replace(/^ABDU([RSNZDT])(?=\1|$)/, 'ABDUL');
-  // Joined to its name, the article's r or s is often written once (Kerala: Abdurahiman,
-  // Abdusalam for Abdur Rahman, Abdus Salam): long tokens only.
-  if (s.length >= 9) s = s.replace(/^ABDU([RS])(?=[AEIOU])/, 'ABDUL$1');
+  // Its u may be written oo (Abdoor, Abdoorahman).
+  s = s.replace(/^ABD(?:U|OO)([RSNZDT])(?=\1|$)/, 'ABDUL');
+  // Joined to its name, the assimilated letter is often written once (Kerala: Abdurahiman,
+  // Abdusalam, Abdunavas for Abdur Rahman, Abdus Salam, Abdun Navas): long tokens only.
+  if (s.length >= 9) s = s.replace(/^ABD(?:U|OO)([RSNZDT])(?=[AEIOU]|H[AEIOU])/, 'ABDUL$1');
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
   s = s.replace(/(?<=[AEIOU])NG(?=S)/g, 'N'); // the Bengali anusvara before s: Himangshu / Himanshu
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
-  s = s.replace(/TCH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu
+  s = s.replace(/TH?CH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu, Sathchidanandan / Satchidanandan
   s = s.replace(/^JEYA/, 'JAYA'); // Tamil writes the jaya- names with je: Jeyanthi, Jeyaraman
   s = s.replace(/^EA(?=[^AEIOU])/, 'E'); // Easwaran / Eswaran, Eashan / Eshan
   // ea for the long e or i, as English spells it, inside a word: Teana / Tina, Nearwan / Nirvan.
   s = s.replace(/(?<=[^AEIOU])EA(?=[^AEIOU])/g, 'EE');
   s = s.replace(/JJW/g, 'JJ'); // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala
+  s = s.replace(/C+CH/g, 'CH'); // the doubled ch of Sacchidananda / Sachidananda, Acchindra
   s = s.replace(/CHH?/g, 'c'); // 'c' stands for the ch sound from here on
   s = s.replace(/(?<=..)QUE$/, 'K'); // Farooque / Farook, Siddique / Siddik, Haque / Hak
   s = s.replace(/QU(?=[AEIOU])/g, 'K').replace(/Q/g, 'K');
@@ -60,8 +62,9 @@ function canonRules(w: string): string {
   s = s.replace(/[WV]/g, 'B'); // w/v, and the Bengali b for v (Bikash / Vikas)
   s = s.replace(/Z/g, 'J'); // Bengali j for z (Zubair / Jubair, Aziz / Ajij)
   // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander; the anusvara before
-  // it typed as m, as Telugu and Kannada typists write it (Chamdra, Gamdharva).
-  s = s.replace(/([EI]?)[NM]D(?:RA|ER|AR)(?=[^AEIOU]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
+  // it typed as m, as Telugu and Kannada typists write it (Chamdra, Gamdharva). Not before a
+  // second r, which doubles the first (Kubendarran / Kubendaran, Sundarraj / Sundaraj).
+  s = s.replace(/([EI]?)[NM]D(?:RA|ER|AR)(?=[^AEIOUR]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
   s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua
   s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
   s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
