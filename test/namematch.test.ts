@@ -483,6 +483,16 @@ describe('spellings found by varying the names candidates filed (election affida
     ]) accepts(a, b, 'TRANSLITERATION');
     accepts('SURENDRA KUMAR', 'SURENDER KUMAR', 'TRANSLITERATION');
   });
+  it('an initial i written e in a long name', () => {
+    for (const [a, b] of [['ESWARAN K', 'ISWARAN K'], ['EASWARAN K', 'ISWARAN K'], ['ESHWAR SINGH', 'ISHWAR SINGH'], ['ELANGO R', 'ILANGO R'], ['EMRAN KHAN', 'IMRAN KHAN']]) accepts(a, b, 'TRANSLITERATION');
+    // Short ones are filed as names of their own.
+    refuses('ESHA DEOL', 'ISHA DEOL');
+    refuses('ELA SEN', 'ILA SEN');
+  });
+  it('two pieces joined that spell the other token another way', () => {
+    for (const [a, b] of [['RAM KISHORE', 'RAMKISHOR'], ['MOHAN LAL', 'MOHANLALL'], ['RAM CHANDRA', 'RAMCHANDER']]) accepts(a, b, 'JOINED_TOKENS');
+    refuses('RAM KISHORE', 'RAMKISHAN');
+  });
   it('a title with its long vowel written ee', () => {
     accepts('SHREEMATI SUNITA DEVI', 'SUNITA DEVI', 'HONORIFIC_REMOVED');
   });

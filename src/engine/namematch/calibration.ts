@@ -24,7 +24,7 @@
 export const KNOTS: readonly (readonly [number, number])[] = [
   [0, 0],
   [10, 1.3],
-  [12, 3.2],
+  [12, 3.1],
   [21, 4.4],
   [34, 5.6],
   [36, 11.8],
@@ -33,7 +33,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [65, 15],
   [80, 16.1],
   [84, 84],
-  [92, 96],
+  [92, 96.1],
   [93, 98.5],
   [95, 98.9],
   [96, 99],

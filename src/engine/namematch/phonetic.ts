@@ -34,6 +34,10 @@ function canonRules(w: string): string {
   s = s.replace(/TH?CH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu, Sathchidanandan / Satchidanandan
   s = s.replace(/^JEYA/, 'JAYA'); // Tamil writes the jaya- names with je: Jeyanthi, Jeyaraman
   s = s.replace(/^EA(?=[^AEIOU])/, 'E'); // Easwaran / Eswaran, Eashan / Eshan
+  // An initial i written e, as South Indian and Bengali spellings do (Eswaran / Iswaran, Elango /
+  // Ilango, Ebrahim / Ibrahim, Emran / Imran): long names only, as Esha / Isha and Ela / Ila are
+  // filed as names of their own.
+  if (s.length >= 5) s = s.replace(/^E(?=[^AEIOU])/, 'I');
   // ea for the long e or i, as English spells it, inside a word: Teana / Tina, Nearwan / Nirvan.
   s = s.replace(/(?<=[^AEIOU])EA(?=[^AEIOU])/g, 'EE');
   s = s.replace(/JJW/g, 'JJ'); // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala

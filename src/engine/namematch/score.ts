@@ -93,6 +93,16 @@ function rawText(toks: Tok[], sep: string): string {
   return s;
 }
 
+/**
+ * Two pieces joined that are a spelling of the other's token by the rules of one token, not by
+ * its key alone (Ram Kishore / Ramkishor: the silent final e). Long tokens with one first letter.
+ */
+function joinedVariant(raw: string, loose: number, y: Tok): boolean {
+  if (raw.length < 7 || y.raw[0] !== raw[0] || Math.abs(y.raw.length - raw.length) > 2) return false;
+  const k = compareTokens(makeToken(raw, loose), y);
+  return k === 'translit' || k === 'regional';
+}
+
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
 function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
   if (xs.length < 2) return null;
@@ -108,7 +118,8 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       const key = canon(raw);
       for (const y of ys) {
         // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
-        if (!y.init && (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key)) && y.key !== xs[i].key) { took = n; break; }
+        if (y.init || y.key === xs[i].key) continue;
+        if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key) || joinedVariant(raw, xs[i].loose, y)) { took = n; break; }
       }
       if (took > 0) {
         out ??= xs.slice(0, i);
