@@ -5,7 +5,7 @@
 /** Titles dropped from the front of a name (repeatedly: "LATE SHRI", "DR MRS"). */
 export const HONORIFICS = new Set([
   'MR', 'MRS', 'MS', 'MISS', 'MST', 'MSTR', 'MASTER', 'MADAM', 'SIR',
-  'SHRI', 'SRI', 'SHREE', 'SREE', 'SHRIMATI', 'SMT', 'SMTI', 'SUSHRI', 'SHRIMAN',
+  'SHRI', 'SRI', 'SHREE', 'SREE', 'SHRIMATI', 'SRIMATI', 'SMT', 'SMTI', 'SUSHRI', 'SHRIMAN',
   'KUMARI', 'KUM', 'KU', 'KM',
   'DR', 'DOCTOR', 'PROF', 'PROFESSOR', 'LATE', 'LT', 'ADV', 'ER', 'CA',
   'CAPT', 'CAPTAIN', 'COL', 'MAJ', 'MAJOR', 'GEN', 'BRIG', 'SGT', 'HON',

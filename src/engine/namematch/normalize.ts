@@ -86,15 +86,16 @@ function words(s: string): { words: string[]; ocr: boolean } {
 
 /**
  * A title, its long vowel written double or not (SARDAAR, MAULAANA), ee for i and oo for u
- * (SHREEMATI); the folded spelling only from four letters on, where no short name becomes a
- * title (KAA, HOON).
+ * (SHREEMATI), its consonants doubled or aspirated (HAJJI, SHRIMATHI); the folded spelling only
+ * from four letters on, where no short name becomes a title (KAA, HOON).
  */
 function isHonorific(w: string): boolean {
   if (HONORIFICS.has(w)) return true;
   if (w.length < 4) return false;
   const folded = w.replace(/([AEIOU])\1/g, '$1');
   if (folded !== w && HONORIFICS.has(folded)) return true;
-  const long = w.replace(/EE/g, 'I').replace(/OO/g, 'U');
+  // ...and its consonants doubled or aspirated (HAJJI, SHRIMATHI).
+  const long = w.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/([B-DF-HJ-NP-TV-Z])\1+/g, '$1').replace(/TH/g, 'T');
   return long !== w && HONORIFICS.has(long);
 }
 

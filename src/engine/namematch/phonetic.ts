@@ -10,6 +10,14 @@ for (const g of VARIANT_GROUPS) {
   for (const w of g) GROUP_KEY.set(w, key);
 }
 
+/**
+ * A length to gate rules by that a spelling's doubled letters and h do not change, so that
+ * Emmil and Emil, Irrumbuzhi and Irumbuzhi are gated alike.
+ */
+function letters(s: string): number {
+  return s.replace(/([A-Z])\1+/g, '$1').replace(/H/g, '').length;
+}
+
 function canonRules(w: string): string {
   let s = w;
   // Suffixes written into the given name, mostly in Gujarat: RAMESHBHAI, HANSABEN,
@@ -20,11 +28,11 @@ function canonRules(w: string): string {
   const kumar = /KUMAA?R$/.exec(s);
   if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
-  // Its u may be written oo (Abdoor, Abdoorahman).
-  s = s.replace(/^ABD(?:U|OO)([RSNZDT])(?=\1|$)/, 'ABDUL');
+  // Its u may be written oo and its d dh (Abdoor, Abdhur).
+  s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])(?=\1|$)/, 'ABDUL');
   // Joined to its name, the assimilated letter is often written once (Kerala: Abdurahiman,
   // Abdusalam, Abdunavas for Abdur Rahman, Abdus Salam, Abdun Navas): long tokens only.
-  if (s.length >= 9) s = s.replace(/^ABD(?:U|OO)([RSNZDT])(?=[AEIOU]|H[AEIOU])/, 'ABDUL$1');
+  if (letters(s) >= 7) s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])(?=[AEIOU]|H[AEIOU])/, 'ABDUL$1');
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
@@ -34,10 +42,6 @@ function canonRules(w: string): string {
   s = s.replace(/TH?CH/g, 'CH'); // Pitchai / Pichai, Kitchlu / Kichlu, Sathchidanandan / Satchidanandan
   s = s.replace(/^JEYA/, 'JAYA'); // Tamil writes the jaya- names with je: Jeyanthi, Jeyaraman
   s = s.replace(/^EA(?=[^AEIOU])/, 'E'); // Easwaran / Eswaran, Eashan / Eshan
-  // An initial i written e, as South Indian and Bengali spellings do (Eswaran / Iswaran, Elango /
-  // Ilango, Ebrahim / Ibrahim, Emran / Imran): long names only, as Esha / Isha and Ela / Ila are
-  // filed as names of their own.
-  if (s.length >= 5) s = s.replace(/^E(?=[^AEIOU])/, 'I');
   // ea for the long e or i, as English spells it, inside a word: Teana / Tina, Nearwan / Nirvan.
   s = s.replace(/(?<=[^AEIOU])EA(?=[^AEIOU])/g, 'EE');
   s = s.replace(/JJW/g, 'JJ'); // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala
@@ -50,7 +54,11 @@ function canonRules(w: string): string {
   // the i that Tamil writes before an initial r (Iraajendran / Rajendran); long names only, as
   // Irani / Rani are two.
   s = s.replace(/NGK/g, 'NG');
-  if (s.length >= 9) s = s.replace(/^IR(?=[AEIOU])/, 'R');
+  if (letters(s) >= 9) s = s.replace(/^IR+(?=[AEIOU])/, 'R');
+  // An initial i written e, as South Indian and Bengali spellings do (Eswaran / Iswaran, Elango /
+  // Ilango, Ebrahim / Ibrahim, Emran / Imran): long names only, as Esha / Isha and Ela / Ila are
+  // filed as names of their own. After the rule above: Eranhikal is not Ranhikal.
+  if (letters(s) >= 5) s = s.replace(/^E(?=[^AEIOU])/, 'I');
   // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
   s = s.replace(/([BDGJKST])H/g, '$1');
   s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
