@@ -458,7 +458,7 @@ describe('classes that names never seen before showed weak', () => {
   });
 });
 
-describe('spellings found by varying the names candidates filed (election affidavits)', () => {
+describe('spellings found by varying the names in the corpora (filings, Indian Names Corpus, Kerala rolls)', () => {
   it('regular spelling changes of the words of names others wrote keep them accepted', () => {
     // Doubled letters, aspirates, long vowels, w / v and s / sh, applied to every word of the
     // filings, the Indian Names Corpus and the Kerala rolls (bench/namematch/vary.ts prints the
@@ -506,6 +506,11 @@ describe('spellings found by varying the names candidates filed (election affida
   it('two pieces joined that spell the other token another way', () => {
     for (const [a, b] of [['RAM KISHORE', 'RAMKISHOR'], ['MOHAN LAL', 'MOHANLALL'], ['RAM CHANDRA', 'RAMCHANDER']]) accepts(a, b, 'JOINED_TOKENS');
     refuses('RAM KISHORE', 'RAMKISHAN');
+  });
+  it('ai before a vowel is the glide ayy', () => {
+    for (const [a, b] of [['AIYANAR K', 'AYYANAR K'], ['KANHAIYA LAL', 'KANHAYYA LAL'], ['KARUPPAIAH M', 'KARUPPAYYA M'], ['THEIYAM', 'THEYYAM'], ['IRAIYAVAN', 'IRAYYAVAN']]) accepts(a, b, 'TRANSLITERATION');
+    accepts('AYESHA BEGUM', 'AISHA BEGUM', 'TRANSLITERATION');
+    refuses('ASHA BEGUM', 'AISHA BEGUM');
   });
   it('a title with its long vowel written ee', () => {
     accepts('SHREEMATI SUNITA DEVI', 'SUNITA DEVI', 'HONORIFIC_REMOVED');

@@ -33,6 +33,10 @@ function canonRules(w: string): string {
   // Joined to its name, the assimilated letter is often written once (Kerala: Abdurahiman,
   // Abdusalam, Abdunavas for Abdur Rahman, Abdus Salam, Abdun Navas): long tokens only.
   if (letters(s) >= 7) s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])(?=[AEIOU]|H[AEIOU])/, 'ABDUL$1');
+  // ai before a vowel is the glide ayy (Aiyanar / Ayyanar, Kanhaiya / Kanhayya), and so is the
+  // ai of the Tamil and Telugu -aiah (Karuppaiah / Karuppaiya / Karuppayya); ei and oi too
+  // (Theiyam / Theyyam). Before the length gates below, which it shortens.
+  s = s.replace(/([AEO])IY*(?=[AEIOU])/g, '$1Y');
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
