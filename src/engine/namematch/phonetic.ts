@@ -25,7 +25,7 @@ function canonRules(w: string): string {
   if (s.length >= 7) s = s.replace(/(?:BHAI|BEHN|BEN)$/, '');
   // Not when what is left is a two-letter stem with a long vowel: SOOKUMAR is Sukumar. Its long
   // vowel may be written double too (RAAJKUMAAR).
-  const kumar = /KUMAA?R$/.exec(s);
+  const kumar = /K(?:U|OO)MAA?R$/.exec(s); // the u written oo too (Jayakoomar)
   if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   // Its u may be written oo and its d dh (Abdoor, Abdhur).
