@@ -95,10 +95,11 @@ function rawText(toks: Tok[], sep: string): string {
 
 /**
  * Two pieces joined that are a spelling of the other's token by the rules of one token, not by
- * its key alone (Ram Kishore / Ramkishor: the silent final e). Long tokens with one first letter.
+ * its key alone (Ram Kishore / Ramkishor: the silent final e). Long tokens that start alike.
  */
 function joinedVariant(raw: string, loose: number, y: Tok): boolean {
-  if (raw.length < 7 || y.raw[0] !== raw[0] || Math.abs(y.raw.length - raw.length) > 2) return false;
+  // Cheap tests first: this is asked of every two neighbours against every token of the other.
+  if (raw.length < 7 || Math.abs(y.raw.length - raw.length) > 2 || y.raw.slice(0, 3) !== raw.slice(0, 3)) return false;
   const k = compareTokens(makeToken(raw, loose), y);
   return k === 'translit' || k === 'regional';
 }
