@@ -33,7 +33,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [65, 15],
   [80, 16.1],
   [84, 84],
-  [92, 96.1],
+  [92, 96],
   [93, 98.5],
   [95, 98.9],
   [96, 99],

@@ -5,9 +5,20 @@
 import { SURNAMES_RAW, VARIANT_GROUPS, WEAK_RAW } from './lexicon.js';
 
 const GROUP_KEY = new Map<string, string>();
+// A listed spelling's own key (by the rules) to its group's key: a spelling the list does not
+// hold, that the rules read as one it does, joins the group too (Hoshen as Hosen, Yosuf as
+// Yousuf). Keys of five letters or more, held by one group only: shorter ones are other names'
+// too (Sayid's key is Said's, and Said is Saeed; Rav's is Rab's).
+const RULES_GROUP = new Map<string, string | null>();
 for (const g of VARIANT_GROUPS) {
   const key = canonRules(g[0]);
-  for (const w of g) GROUP_KEY.set(w, key);
+  for (const w of g) {
+    GROUP_KEY.set(w, key);
+    const own = canonRules(w);
+    if (own.length < 5) continue;
+    const held = RULES_GROUP.get(own);
+    RULES_GROUP.set(own, held === undefined || held === key ? key : null);
+  }
 }
 
 /**
@@ -25,7 +36,7 @@ function canonRules(w: string): string {
   if (s.length >= 7) s = s.replace(/(?:BHAI|BEHN|BEN)$/, '');
   // Not when what is left is a two-letter stem with a long vowel: SOOKUMAR is Sukumar. Its long
   // vowel may be written double too (RAAJKUMAAR).
-  const kumar = /K(?:U|OO)MAA?R$/.exec(s); // the u written oo too (Jayakoomar)
+  const kumar = /KH?(?:U|OO)M+AA?R$/.exec(s); // spelled kh, oo, mm too (Jayakoomar, Anilkhumar)
   if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   // Its u may be written oo and its d dh (Abdoor, Abdhur).
@@ -98,7 +109,11 @@ const cache = new Map<string, string>();
 export function canon(token: string): string {
   let k = cache.get(token);
   if (k !== undefined) return k;
-  k = GROUP_KEY.get(token) ?? canonRules(token);
+  k = GROUP_KEY.get(token);
+  if (k === undefined) {
+    const own = canonRules(token);
+    k = RULES_GROUP.get(own) ?? own;
+  }
   if (cache.size > 100_000) cache.clear();
   cache.set(token, k);
   return k;

@@ -116,6 +116,10 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       let ok = true;
       for (let k = i; k < i + n; k++) { if (xs[k].init) { ok = false; break; } raw += xs[k].raw; }
       if (!ok) continue;
+      // Not a last piece that the other name has as a token of its own: the key of a join leaves
+      // a -kumar out, so MADHAV + DAS + KUMAR would take the KUMAR of MADAVDAS KUMAR.
+      const last = xs[i + n - 1].key;
+      if (ys.some((y) => !y.init && y.key === last)) continue;
       const key = canon(raw);
       for (const y of ys) {
         // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
