@@ -16,7 +16,7 @@ import {
   type NameMatch,
   type NameMatchBands,
 } from '../src/engine/namematch/index.js';
-import { corpusWords, vary } from './support/name-variations.js';
+import { corpusWords, scriptPairs, vary, varyAgainstScript } from './support/name-variations.js';
 
 const ACCEPTED = new Set(['DIRECT_MATCH', 'GOOD_PARTIAL_MATCH']);
 const codes = (m: NameMatch) => m.reason.split(',');
@@ -468,6 +468,14 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
         assert.ok(o.n >= 100, `${corpus} ${change}: only ${o.n} words changed`);
         assert.ok(o.accepted / o.n >= 0.995, `${corpus} ${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
       }
+    }
+  });
+  it('...and against the Devanagari spelling the Indian Names Corpus gives', () => {
+    const r = varyAgainstScript(scriptPairs(), (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good);
+    assert.ok(r.kept / r.base >= 0.95, `${r.kept} of ${r.base} accepted unchanged`);
+    for (const [change, o] of Object.entries(r.changes)) {
+      assert.ok(o.n >= 100, `${change}: only ${o.n} changed`);
+      assert.ok(o.accepted / o.n >= 0.995, `${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
     }
   });
   it('a doubled r before u is one r, not the r of Krushna', () => {

@@ -24,6 +24,16 @@ export function corpusWords(): Record<string, string[]> {
   };
 }
 
+/**
+ * The Indian Names Corpus's Latin spellings (upper case, 4-14 letters) with the Devanagari
+ * spelling it gives for each.
+ */
+export function scriptPairs(): [latin: string, devanagari: string][] {
+  return rows('parlikar-names.tsv')
+    .map(([l, d]) => [l.toUpperCase(), d] as [string, string])
+    .filter(([l, d]) => /^[A-Z]{4,14}$/.test(l) && !!d);
+}
+
 const V = 'AEIOU';
 const isV = (c: string | undefined) => c !== undefined && V.includes(c);
 
@@ -113,4 +123,32 @@ export function vary(words: string[], score: (a: string, b: string) => number, t
     out[name] = o;
   }
   return out;
+}
+
+/**
+ * The same changes made to a Latin spelling compared with its Devanagari spelling
+ * (`<latin> KUMAR` against `<devanagari> कुमार`), for the pairs accepted unchanged: a change
+ * should not undo what the reading of the script matched.
+ */
+export function varyAgainstScript(
+  pairs: [string, string][],
+  score: (a: string, b: string) => number,
+  threshold: number,
+): { base: number; kept: number; changes: Record<string, Outcome> } {
+  const kept = pairs.filter(([l, d]) => score(`${l} KUMAR`, `${d} कुमार`) >= threshold);
+  const changes: Record<string, Outcome> = {};
+  for (const [name, change] of Object.entries(CHANGES)) {
+    const o: Outcome = { n: 0, accepted: 0, refused: [] };
+    for (const [l, d] of kept) {
+      for (const v of change(l)) {
+        if (v === l) continue;
+        o.n++;
+        const s = score(`${v} KUMAR`, `${d} कुमार`);
+        if (s >= threshold) o.accepted++;
+        else o.refused.push(`${l} > ${v} / ${d} ${s}`);
+      }
+    }
+    changes[name] = o;
+  }
+  return { base: pairs.length, kept: kept.length, changes };
 }
