@@ -85,19 +85,23 @@ function words(s: string): { words: string[]; ocr: boolean } {
 }
 
 /**
- * A title, its long vowel written double or not (SARDAAR, MAULAANA), ee for i and oo for u
- * (SHREEMATI), its consonants doubled or aspirated (HAJJI, SHRIMATHI); the folded spelling only
- * from four letters on, where no short name becomes a title (KAA, HOON).
+ * The title a word spells, as listed, if any: its long vowel written double or not (SARDAAR,
+ * MAULAANA), ee for i and oo for u (SHREEMATI), its consonants doubled or aspirated (HAJJI,
+ * SHRIMATHI); the folded spelling only from four letters on, where no short name becomes a title
+ * (KAA, HOON).
  */
-function isHonorific(w: string): boolean {
-  if (HONORIFICS.has(w)) return true;
-  if (w.length < 4) return false;
+function titleOf(w: string): string | null {
+  if (HONORIFICS.has(w)) return w;
+  if (w.length < 4) return null;
   const folded = w.replace(/([AEIOU])\1/g, '$1');
-  if (folded !== w && HONORIFICS.has(folded)) return true;
+  if (folded !== w && HONORIFICS.has(folded)) return folded;
   // ...and its consonants doubled or aspirated (HAJJI, SHRIMATHI).
   const long = w.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/([B-DF-HJ-NP-TV-Z])\1+/g, '$1').replace(/TH/g, 'T');
-  return long !== w && HONORIFICS.has(long);
+  return long !== w && HONORIFICS.has(long) ? long : null;
 }
+const isHonorific = (w: string) => titleOf(w) !== null;
+/** A leading title that is also a name part, however spelled (PANDITH, SARDAAR). */
+const isAmbiguousTitle = (w: string) => AMBIGUOUS_HONORIFICS.has(titleOf(w) ?? '');
 
 /**
  * Parse a name. Returns one reading, or up to three when a leading title is also a common
@@ -142,14 +146,14 @@ export function parseName(input: string): ParsedName[] {
   let i = 0;
   let ambiguousAt = -1;
   while (i < ws.length && isHonorific(ws[i])) {
-    if (AMBIGUOUS_HONORIFICS.has(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
+    if (isAmbiguousTitle(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
     i++;
   }
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
   if (ambiguousAt >= 0) {
     for (let j = i - 1; j >= ambiguousAt && out.length < 3; j--) {
-      if (AMBIGUOUS_HONORIFICS.has(ws[j])) out.push(reading(ws, j, extra, storedLength, relation, ocr, loose));
+      if (isAmbiguousTitle(ws[j])) out.push(reading(ws, j, extra, storedLength, relation, ocr, loose));
     }
   }
   return out;
