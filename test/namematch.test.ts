@@ -529,6 +529,17 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     accepts('MADAVDAS KUMAR', 'माधव दास कुमार', 'JOINED_TOKENS');
     for (const [a, b] of [['ANILKHUMAR DAS', 'ANILKUMAR DAS'], ['ANILKUMMAR DAS', 'ANIL KUMAR DAS']]) accepts(a, b);
   });
+  it('look-alike glyphs that the confusion list held backwards, and one read before the keys', () => {
+    // o read as d, o read as c: listed, but never matched until now.
+    accepts('RAMGOPAL DAS', 'RAMGDPAL DAS', 'TYPO');
+    accepts('JOSEPH MATHEW', 'JCSEPH MATHEW', 'TYPO');
+    // i read as l at the end, which the key would take for a dropped feminine -i (Anjal).
+    accepts('ANJALI DAS', 'ANJALL DAS', 'TYPO');
+    // Not against a name written in an Indian script: its reading is no scan, and v / y there
+    // are two names (Priyan, Privan).
+    refuses('PRIVAN', 'പ്രിയന്');
+    refuses('ASHOK KUMAR', 'ASHDK KUMAR'); // five letters: too short to read a slip into
+  });
   it('a title with its long vowel written ee', () => {
     accepts('SHREEMATI SUNITA DEVI', 'SUNITA DEVI', 'HONORIFIC_REMOVED');
     accepts('SRIMATHI LAKSHMI R', 'LAKSHMI R', 'HONORIFIC_REMOVED');

@@ -1,19 +1,21 @@
 // Regular spelling changes of Indian names in Latin letters, applied to the words of names that
 // others wrote (the corpora in bench/namematch/corpus): a doubled consonant written once or
-// twice, an aspirate written or not, a long vowel written ee / oo or not, w for v, sh for s.
-// Each change keeps a name the same name, so a matcher should accept nearly all of them; the
-// few it refuses point at rules that read the changed letters as something else (a doubled r
-// read as the ru of Krushna). No labels: the words are varied, not judged.
+// twice, an aspirate written or not, a long vowel written ee / oo or not, w for v, sh for s, and
+// a scanner's slips (e read as c, m as rn, o as d...). Each change keeps a name the same name, so
+// a matcher should accept nearly all of them; the few it refuses point at rules that read the
+// changed letters as something else (a doubled r read as the ru of Krushna). No labels: the
+// words are varied, not judged.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { HONORIFICS } from '../../src/engine/namematch/lexicon.js';
 
 const corpus = (f: string) => readFileSync(fileURLToPath(new URL(`../../bench/namematch/corpus/${f}`, import.meta.url)), 'utf8');
 const rows = (f: string) => corpus(f).split('\n').filter((l) => l && !l.startsWith('#')).slice(1).map((l) => l.split('\t'));
 
-/** Upper-case words (4-14 letters) of the names in each corpus, deduplicated and sorted. */
+/** Upper-case words (4-14 letters) of the names in each corpus, deduplicated and sorted; titles left out. */
 export function corpusWords(): Record<string, string[]> {
   const words = (texts: string[]) =>
-    [...new Set(texts.flatMap((t) => t.toUpperCase().split(/[^A-Z]+/)).filter((w) => /^[A-Z]{4,14}$/.test(w)))].sort();
+    [...new Set(texts.flatMap((t) => t.toUpperCase().split(/[^A-Z]+/)).filter((w) => /^[A-Z]{4,14}$/.test(w) && !HONORIFICS.has(w)))].sort();
   return {
     // Candidates' and their fathers' names as filed with the Election Commission (Latin side).
     affidavits: words(rows('eci-affidavit-names.tsv').map((r) => r[0])),
@@ -38,6 +40,14 @@ const V = 'AEIOU';
 const isV = (c: string | undefined) => c !== undefined && V.includes(c);
 
 /** Each change: the variants of one word it makes (none when it does not apply). */
+/** Each place after the first letter where `from` is, replaced by `to`, in words of `min` letters or more. */
+const slip = (from: string, to: string, min: number) => (w: string) => {
+  const out: string[] = [];
+  if (w.length < min) return out;
+  for (let i = 1; i < w.length; i++) if (w.startsWith(from, i)) out.push(w.slice(0, i) + to + w.slice(i + from.length));
+  return out;
+};
+
 export const CHANGES: Record<string, (w: string) => string[]> = {
   // A consonant between vowels written twice (Ganapathy / Ganappathy), not h, y, w or x.
   double: (w) => {
@@ -96,6 +106,23 @@ export const CHANGES: Record<string, (w: string) => string[]> = {
   },
 };
 
+/**
+ * A scanner's slips: e read as c, m as rn, d as cl, o as d, i as l and back, u as v, letters as
+ * digits; in tokens as long as the matcher takes them in (a short name one glyph apart may be
+ * another name). Latin against Latin only: the matcher does not read a slip into a name written
+ * in an Indian script, whose reading is no scan.
+ */
+export const SLIPS: Record<string, (w: string) => string[]> = {
+  ocr_e_c: slip('E', 'C', 5),
+  ocr_m_rn: slip('M', 'RN', 4),
+  ocr_d_cl: slip('D', 'CL', 5),
+  ocr_o_d: slip('O', 'D', 6),
+  ocr_i_l: slip('I', 'L', 6),
+  ocr_l_i: slip('L', 'I', 6),
+  ocr_u_v: slip('U', 'V', 6),
+  ocr_digits: (w) => [...slip('O', '0', 4)(w), ...slip('I', '1', 4)(w), ...slip('S', '5', 4)(w), ...slip('B', '8', 4)(w)],
+};
+
 export interface Outcome {
   n: number;
   accepted: number;
@@ -104,12 +131,12 @@ export interface Outcome {
 }
 
 /**
- * Each change applied to each word, the word then compared as a given name in a full name
+ * Each change and slip applied to each word, the word then compared as a given name in a full name
  * (`<word> KUMAR DAS` against `<variant> KUMAR DAS`) by `score`; accepted from `threshold` on.
  */
 export function vary(words: string[], score: (a: string, b: string) => number, threshold: number): Record<string, Outcome> {
   const out: Record<string, Outcome> = {};
-  for (const [name, change] of Object.entries(CHANGES)) {
+  for (const [name, change] of Object.entries({ ...CHANGES, ...SLIPS })) {
     const o: Outcome = { n: 0, accepted: 0, refused: [] };
     for (const w of words) {
       for (const v of change(w)) {

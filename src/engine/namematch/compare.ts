@@ -36,7 +36,11 @@ export const STRONG: Record<Kind, boolean> = {
 // Glyphs that scanners confuse (upper case, and lower-case l read as I). Pairs whose swap
 // makes another common name are left out on purpose: M/N (Sumita / Sunita), L/T (Nilesh /
 // Nitesh), R/V and R/B (Sarita / Savita / Sabita).
-const CONFUSABLE = new Set(['IL', 'IJ', 'IT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'UV', 'VY', 'KX', 'MW', 'CE']);
+// Each pair is stored in alphabetical order, as `confusable` looks it up (OD and OC were written
+// the other way round, and never matched).
+const CONFUSABLE = new Set(
+  ['IL', 'IJ', 'IT', 'OD', 'OQ', 'OC', 'CG', 'GQ', 'EF', 'FP', 'UV', 'VY', 'KX', 'MW', 'CE'].map((p) => [...p].sort().join('')),
+);
 function confusable(a: string, b: string): boolean {
   return CONFUSABLE.has(a < b ? a + b : b + a);
 }
@@ -48,6 +52,14 @@ function ocrFold(s: string): string {
 }
 function ocrEqual(a: string, b: string): boolean {
   return a !== b && ocrFold(a) === ocrFold(b);
+}
+
+/** One look-alike glyph for another, after the first letter, in a token of six letters or more. */
+function glyphSlip(a: string, b: string): boolean {
+  if (a.length !== b.length || a.length < 6) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return i >= 1 && i < a.length && a.slice(i + 1) === b.slice(i + 1) && confusable(a[i], b[i]);
 }
 
 /**
@@ -325,6 +337,9 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
     return Math.max(a.loose, b.loose) === 2 && voiceless(f.raw[0]) === voiceless(i.raw) ? 'initial' : 'none';
   }
   if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
+  // One look-alike glyph, before the keys too: they fold what it makes (Anjali read Anjall is not
+  // Anjal, a dropped feminine -i). Not for a token read from a script, which no scanner misread.
+  if (!a.loose && !b.loose && glyphSlip(a.raw, b.raw)) return 'typo';
   if (a.key === b.key) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
