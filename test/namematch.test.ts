@@ -540,7 +540,7 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('PRIVAN', 'പ്രിയന്');
     refuses('ASHOK KUMAR', 'ASHDK KUMAR'); // five letters: too short to read a slip into
   });
-  it('a title with its long vowel written ee', () => {
+  it('a title spelled with ee, or doubled or aspirated letters', () => {
     accepts('SHREEMATI SUNITA DEVI', 'SUNITA DEVI', 'HONORIFIC_REMOVED');
     accepts('SRIMATHI LAKSHMI R', 'LAKSHMI R', 'HONORIFIC_REMOVED');
     accepts('HAJJI ABDUL KAREEM', 'ABDUL KAREEM', 'HONORIFIC_REMOVED');
