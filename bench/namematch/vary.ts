@@ -1,7 +1,8 @@
 // Regular spelling changes applied to every word of the names in the corpora (doubled letters,
-// aspirates, long vowels, w / v, s / sh; test/support/name-variations.ts): the share of changed
-// names the matcher still accepts, per change and corpus, and the ones it refuses. A change keeps
-// a name the same name, so a refusal is a rule reading the changed letters as something else.
+// aspirates, long vowels, w / v, s / sh, and a scanner's slips; test/support/name-variations.ts):
+// the share of changed names the matcher still accepts, per change and corpus, and the ones it
+// refuses. A change keeps a name the same name, so a refusal is a rule reading the changed
+// letters as something else.
 //
 // With --script, the Indian Names Corpus's Latin spellings changed so are compared with the
 // Devanagari spelling the corpus gives for them, for the pairs accepted unchanged.
