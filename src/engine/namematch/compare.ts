@@ -54,7 +54,10 @@ function ocrEqual(a: string, b: string): boolean {
   return a !== b && ocrFold(a) === ocrFold(b);
 }
 
-/** One look-alike glyph for another, after the first letter, in a token of six letters or more. */
+/**
+ * One look-alike glyph for another, after the first letter, in a token of six letters or more
+ * (shorter ones one glyph apart are often two names: Barai / Baral, Javed / Jayed).
+ */
 function glyphSlip(a: string, b: string): boolean {
   if (a.length !== b.length || a.length < 6) return false;
   let i = 0;
@@ -79,8 +82,9 @@ export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' 
       return la >= 5 && i >= 1 ? 'typo' : null; // transposition
     }
     if (a.slice(i + 1) !== b.slice(i + 1)) return null;
-    // c for e is the commonest slip of scanned capitals; other pairs need a longer token.
-    if (glyphs && i >= 1 && (la >= 6 || (la >= 5 && a[i] + b[i] === 'CE') || (la >= 5 && a[i] + b[i] === 'EC')) && confusable(a[i], b[i])) return 'typo';
+    // c for e is the commonest slip of scanned capitals, taken in five letters too; a look-alike
+    // in six letters or more is read before the keys (glyphSlip, in compareTokens).
+    if (glyphs && i >= 1 && la === 5 && (a[i] + b[i] === 'CE' || a[i] + b[i] === 'EC')) return 'typo';
     if (la >= 8 && i >= 3) return 'typo2';
     return null;
   }

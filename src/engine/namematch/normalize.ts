@@ -100,8 +100,6 @@ function titleOf(w: string): string | null {
   return long !== w && HONORIFICS.has(long) ? long : null;
 }
 const isHonorific = (w: string) => titleOf(w) !== null;
-/** A leading title that is also a name part, however spelled (PANDITH, SARDAAR). */
-const isAmbiguousTitle = (w: string) => AMBIGUOUS_HONORIFICS.has(titleOf(w) ?? '');
 
 /**
  * Parse a name. Returns one reading, or up to three when a leading title is also a common
@@ -143,19 +141,15 @@ export function parseName(input: string): ParsedName[] {
   const extra = expandInitials(tailWords).map((w) => makeToken(w, loose));
 
   // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
+  // A title that is also a name part is so however spelled (PANDITH, SARDAAR).
   let i = 0;
-  let ambiguousAt = -1;
-  while (i < ws.length && isHonorific(ws[i])) {
-    if (isAmbiguousTitle(ws[i]) && ambiguousAt < 0) ambiguousAt = i;
-    i++;
+  const ambiguous: number[] = [];
+  for (let t: string | null; i < ws.length && (t = titleOf(ws[i])) !== null; i++) {
+    if (AMBIGUOUS_HONORIFICS.has(t)) ambiguous.push(i);
   }
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
-  if (ambiguousAt >= 0) {
-    for (let j = i - 1; j >= ambiguousAt && out.length < 3; j--) {
-      if (isAmbiguousTitle(ws[j])) out.push(reading(ws, j, extra, storedLength, relation, ocr, loose));
-    }
-  }
+  for (let k = ambiguous.length - 1; k >= 0 && out.length < 3; k--) out.push(reading(ws, ambiguous[k], extra, storedLength, relation, ocr, loose));
   return out;
 }
 
