@@ -10,19 +10,25 @@
 //   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--show 20]
 import { parseArgs } from 'node:util';
 import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
-import { corpusWords, scriptPairs, vary, varyAgainstScript } from '../../test/support/name-variations.js';
+import { corpusWords, scriptPairs, vary, varyAgainstScript, type Outcome } from '../../test/support/name-variations.js';
 
 const { values } = parseArgs({
   options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, show: { type: 'string', default: '12' } },
 });
 const score = (a: string, b: string) => matchNames(a, b).score;
+
+/** Each change's share accepted, and its first refusals. */
+function print(outcomes: Record<string, Outcome>): void {
+  for (const [change, o] of Object.entries(outcomes)) {
+    const share = o.n ? ((100 * o.accepted) / o.n).toFixed(1) : '-';
+    console.log(`${change.padEnd(12)} ${String(o.n).padStart(6)} changed, ${share.padStart(5)}% accepted`);
+    for (const r of o.refused.slice(0, Number(values.show))) console.log(`    ${r}`);
+  }
+}
 if (values.script) {
   const r = varyAgainstScript(scriptPairs(), score, DEFAULT_BANDS.good);
   console.log(`\n=== parlikar, Latin against Devanagari: ${r.kept} of ${r.base} pairs accepted unchanged, then changed\n`);
-  for (const [change, o] of Object.entries(r.changes)) {
-    console.log(`${change.padEnd(12)} ${String(o.n).padStart(6)} changed, ${(o.n ? (100 * o.accepted) / o.n : 0).toFixed(1).padStart(5)}% accepted`);
-    for (const x of o.refused.slice(0, Number(values.show))) console.log(`    ${x}`);
-  }
+  print(r.changes);
   process.exit(0);
 }
 const words = corpusWords();
@@ -30,9 +36,5 @@ for (const c of values.corpus!.split(',')) {
   const ws = words[c];
   if (!ws) throw new Error(`no corpus ${c} (affidavits, parlikar, kerala)`);
   console.log(`\n=== ${c}: ${ws.length} words, each as the given name of <word> KUMAR DAS\n`);
-  for (const [change, o] of Object.entries(vary(ws, score, DEFAULT_BANDS.good))) {
-    const share = o.n ? ((100 * o.accepted) / o.n).toFixed(1) : '-';
-    console.log(`${change.padEnd(12)} ${String(o.n).padStart(6)} changed, ${share.padStart(5)}% accepted`);
-    for (const r of o.refused.slice(0, Number(values.show))) console.log(`    ${r}`);
-  }
+  print(vary(ws, score, DEFAULT_BANDS.good));
 }

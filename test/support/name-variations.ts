@@ -130,21 +130,30 @@ export interface Outcome {
   refused: string[];
 }
 
+type Score = (a: string, b: string) => number;
+
 /**
- * Each change and slip applied to each word, the word then compared as a given name in a full name
- * (`<word> KUMAR DAS` against `<variant> KUMAR DAS`) by `score`; accepted from `threshold` on.
+ * Each change applied to the word of each case; `compare` scores a case's variant, and names it
+ * in the refusals. Accepted from `threshold` on.
  */
-export function vary(words: string[], score: (a: string, b: string) => number, threshold: number): Record<string, Outcome> {
+function tally<C>(
+  changes: Record<string, (w: string) => string[]>,
+  cases: C[],
+  word: (c: C) => string,
+  compare: (c: C, variant: string) => { score: number; shown: string },
+  threshold: number,
+): Record<string, Outcome> {
   const out: Record<string, Outcome> = {};
-  for (const [name, change] of Object.entries({ ...CHANGES, ...SLIPS })) {
+  for (const [name, change] of Object.entries(changes)) {
     const o: Outcome = { n: 0, accepted: 0, refused: [] };
-    for (const w of words) {
+    for (const c of cases) {
+      const w = word(c);
       for (const v of change(w)) {
         if (v === w) continue;
         o.n++;
-        const s = score(`${w} KUMAR DAS`, `${v} KUMAR DAS`);
-        if (s >= threshold) o.accepted++;
-        else o.refused.push(`${w} / ${v} ${s}`);
+        const { score, shown } = compare(c, v);
+        if (score >= threshold) o.accepted++;
+        else o.refused.push(`${shown} ${score}`);
       }
     }
     out[name] = o;
@@ -153,29 +162,36 @@ export function vary(words: string[], score: (a: string, b: string) => number, t
 }
 
 /**
+ * Each change and slip applied to each word, the word then compared as a given name in a full name
+ * (`<word> KUMAR DAS` against `<variant> KUMAR DAS`) by `score`; accepted from `threshold` on.
+ */
+export function vary(words: string[], score: Score, threshold: number): Record<string, Outcome> {
+  return tally(
+    { ...CHANGES, ...SLIPS },
+    words,
+    (w) => w,
+    (w, v) => ({ score: score(`${w} KUMAR DAS`, `${v} KUMAR DAS`), shown: `${w} / ${v}` }),
+    threshold,
+  );
+}
+
+/**
  * The same changes made to a Latin spelling compared with its Devanagari spelling
  * (`<latin> KUMAR` against `<devanagari> कुमार`), for the pairs accepted unchanged: a change
- * should not undo what the reading of the script matched.
+ * should not undo what the reading of the script matched. Not the slips (see SLIPS).
  */
 export function varyAgainstScript(
   pairs: [string, string][],
-  score: (a: string, b: string) => number,
+  score: Score,
   threshold: number,
 ): { base: number; kept: number; changes: Record<string, Outcome> } {
   const kept = pairs.filter(([l, d]) => score(`${l} KUMAR`, `${d} कुमार`) >= threshold);
-  const changes: Record<string, Outcome> = {};
-  for (const [name, change] of Object.entries(CHANGES)) {
-    const o: Outcome = { n: 0, accepted: 0, refused: [] };
-    for (const [l, d] of kept) {
-      for (const v of change(l)) {
-        if (v === l) continue;
-        o.n++;
-        const s = score(`${v} KUMAR`, `${d} कुमार`);
-        if (s >= threshold) o.accepted++;
-        else o.refused.push(`${l} > ${v} / ${d} ${s}`);
-      }
-    }
-    changes[name] = o;
-  }
+  const changes = tally(
+    CHANGES,
+    kept,
+    ([l]) => l,
+    ([l, d], v) => ({ score: score(`${v} KUMAR`, `${d} कुमार`), shown: `${l} > ${v} / ${d}` }),
+    threshold,
+  );
   return { base: pairs.length, kept: kept.length, changes };
 }
