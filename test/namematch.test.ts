@@ -16,7 +16,7 @@ import {
   type NameMatch,
   type NameMatchBands,
 } from '../src/engine/namematch/index.js';
-import { corpusWords, scriptPairs, vary, varyAgainstScript } from './support/name-variations.js';
+import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, type Outcome } from './support/name-variations.js';
 
 const ACCEPTED = new Set(['DIRECT_MATCH', 'GOOD_PARTIAL_MATCH']);
 const codes = (m: NameMatch) => m.reason.split(',');
@@ -459,23 +459,53 @@ describe('classes that names never seen before showed weak', () => {
 });
 
 describe('spellings found by varying the names in the corpora (filings, Indian Names Corpus, Kerala rolls)', () => {
+  // 99.5% accepted, or one refusal where a change applies to fewer than 200 words.
+  const within = (o: Outcome) => o.n - o.accepted <= Math.max(1, Math.floor(0.005 * o.n));
   it('regular spelling changes of the words of names others wrote keep them accepted', () => {
-    // Doubled letters, aspirates, long vowels, w / v and s / sh, applied to every word of the
-    // filings, the Indian Names Corpus and the Kerala rolls (bench/namematch/vary.ts prints the
-    // refusals). Each was at 99.6% or more when this floor was set.
+    // Doubled letters, aspirates, long vowels, w / v, s / sh, aa, x, f, q, z, the Bengali b, final
+    // i / y / ee, u / oo, ay / ai, au / ou, chh, the Odia ru and a scanner's slips, applied to
+    // every word of the filings, the Indian Names Corpus and the Kerala rolls
+    // (bench/namematch/vary.ts prints the refusals). Each was at 99.6% or more when this floor
+    // was set, but for the rare ones (x, q, z...), where one refusal in a few dozen words is let by.
+    const changed = new Map<string, number>();
     for (const [corpus, words] of Object.entries(corpusWords())) {
       for (const [change, o] of Object.entries(vary(words, (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good))) {
-        assert.ok(o.n >= 100, `${corpus} ${change}: only ${o.n} words changed`);
-        assert.ok(o.accepted / o.n >= 0.995, `${corpus} ${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
+        changed.set(change, (changed.get(change) ?? 0) + o.n);
+        assert.ok(within(o), `${corpus} ${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
       }
     }
+    for (const [change, n] of changed) assert.ok(n >= 30, `${change}: only ${n} words changed`);
+  });
+  it('...and every word of a full name changed at once', () => {
+    // All but one of 5,494 when this floor was set; Bose / Boshe and Sekh / Sek were most of the
+    // refusals before.
+    const o = varyNames(corpusNames(), (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good);
+    assert.ok(o.n >= 4000, `only ${o.n} names changed`);
+    assert.ok(o.accepted / o.n >= 0.995, `${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
+  });
+  it('a spelling one h or doubled letter away from a listed one is that name, at any length', () => {
+    accepts('SAMIR BOSE', 'SAMIR BOSHE', 'TRANSLITERATION');
+    accepts('AJIT SEKH', 'AJIT SEK', 'TRANSLITERATION');
+    // An h between vowels is a letter: Rahi is not Rai.
+    refuses('RAHI SHARMA', 'RAI SHARMA');
+  });
+  it('the joined -bai, -bhai and -ben, however spelled, and the -bhay of Nirbhay that is none', () => {
+    for (const [a, b] of [['RAJANIBHAI', 'RAJANIBAI'], ['RAJANIBAY', 'RAJANI'], ['ANANDABHAY', 'ANANDABAI'], ['BHABEN', 'BHAABEN'], ['LAXMIBAI', 'LAXMI']]) accepts(`${a} DAS`, `${b} DAS`, 'TRANSLITERATION');
+    accepts('NIRBHAY KUMAR', 'NIRBHAI KUMAR', 'TRANSLITERATION');
+    refuses('NIRBHAY KUMAR', 'NIR KUMAR', 'GIVEN_NAME_MISMATCH');
+    refuses('REUBEN DAS', 'REU DAS', 'GIVEN_NAME_MISMATCH');
+  });
+  it('Ujwala with one j, and the article of Abdut Tawab written th', () => {
+    accepts('UJWALA BISWAS', 'UJJVALA BISWAS', 'TRANSLITERATION');
+    accepts('UJWALA KUMAR', 'उज्ज्वला कुमार', 'TRANSLITERATION');
+    accepts('ABDUT TAWAB', 'ABDUTH TAWAB', 'TRANSLITERATION');
   });
   it('...and against the Devanagari spelling the Indian Names Corpus gives', () => {
     const r = varyAgainstScript(scriptPairs(), (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good);
     assert.ok(r.kept / r.base >= 0.95, `${r.kept} of ${r.base} accepted unchanged`);
     for (const [change, o] of Object.entries(r.changes)) {
-      assert.ok(o.n >= 100, `${change}: only ${o.n} changed`);
-      assert.ok(o.accepted / o.n >= 0.995, `${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
+      assert.ok(o.n >= 20, `${change}: only ${o.n} changed`);
+      assert.ok(within(o), `${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
     }
   });
   it('a doubled r before u is one r, not the r of Krushna', () => {

@@ -1,5 +1,6 @@
 // Regular spelling changes applied to every word of the names in the corpora (doubled letters,
-// aspirates, long vowels, w / v, s / sh, and a scanner's slips; test/support/name-variations.ts):
+// aspirates, long vowels, w / v, s / sh, aa, x, f, q, z, the Bengali b, final vowels written
+// otherwise, au / ou, chh, the Odia ru, and a scanner's slips; test/support/name-variations.ts):
 // the share of changed names the matcher still accepts, per change and corpus, and the ones it
 // refuses. A change keeps a name the same name, so a refusal is a rule reading the changed
 // letters as something else.
@@ -7,13 +8,16 @@
 // With --script, the Indian Names Corpus's Latin spellings changed so are compared with the
 // Devanagari spelling the corpus gives for them, for the pairs accepted unchanged.
 //
-//   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--show 20]
+// With --names, every word of the filers' full names is changed at once (one change a word),
+// and the whole names compared.
+//
+//   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--names] [--show 20]
 import { parseArgs } from 'node:util';
 import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
-import { corpusWords, scriptPairs, vary, varyAgainstScript, type Outcome } from '../../test/support/name-variations.js';
+import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, type Outcome } from '../../test/support/name-variations.js';
 
 const { values } = parseArgs({
-  options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, show: { type: 'string', default: '12' } },
+  options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, names: { type: 'boolean' }, show: { type: 'string', default: '12' } },
 });
 const score = (a: string, b: string) => matchNames(a, b).score;
 
@@ -29,6 +33,12 @@ if (values.script) {
   const r = varyAgainstScript(scriptPairs(), score, DEFAULT_BANDS.good);
   console.log(`\n=== parlikar, Latin against Devanagari: ${r.kept} of ${r.base} pairs accepted unchanged, then changed\n`);
   print(r.changes);
+  process.exit(0);
+}
+if (values.names) {
+  const names = corpusNames();
+  console.log(`\n=== affidavits: ${names.length} full names, every word of 4 letters or more changed\n`);
+  print({ names: varyNames(names, score, DEFAULT_BANDS.good) });
   process.exit(0);
 }
 const words = corpusWords();

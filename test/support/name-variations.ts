@@ -5,6 +5,7 @@
 // a matcher should accept nearly all of them; the few it refuses point at rules that read the
 // changed letters as something else (a doubled r read as the ru of Krushna). No labels: the
 // words are varied, not judged.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HONORIFICS } from '../../src/engine/namematch/lexicon.js';
@@ -26,6 +27,12 @@ export function corpusWords(): Record<string, string[]> {
   };
 }
 
+/** The filers' full names (Latin side, upper case) with two words or more of 4 letters or more. */
+export function corpusNames(): string[] {
+  const names = rows('eci-affidavit-names.tsv').map((r) => r[0].toUpperCase().trim());
+  return [...new Set(names)].filter((n) => n.split(/\s+/).filter((t) => /^[A-Z]{4,}$/.test(t)).length >= 2).sort();
+}
+
 /**
  * The Indian Names Corpus's Latin spellings (upper case, 4-14 letters) with the Devanagari
  * spelling it gives for each.
@@ -39,7 +46,17 @@ export function scriptPairs(): [latin: string, devanagari: string][] {
 const V = 'AEIOU';
 const isV = (c: string | undefined) => c !== undefined && V.includes(c);
 
-/** Each change: the variants of one word it makes (none when it does not apply). */
+/** Each place after the first letter where `re` matches, replaced by `to`. */
+const each = (w: string, re: RegExp, to: string) => {
+  const out: string[] = [];
+  const g = new RegExp(re.source, 'g');
+  for (let m = g.exec(w); m; m = g.exec(w)) {
+    if (m.index >= 1) out.push(w.slice(0, m.index) + to + w.slice(m.index + m[0].length));
+    g.lastIndex = m.index + 1;
+  }
+  return out;
+};
+
 /** Each place after the first letter where `from` is, replaced by `to`, in words of `min` letters or more. */
 const slip = (from: string, to: string, min: number) => (w: string) => {
   const out: string[] = [];
@@ -48,6 +65,7 @@ const slip = (from: string, to: string, min: number) => (w: string) => {
   return out;
 };
 
+/** Each change: the variants of one word it makes (none when it does not apply). */
 export const CHANGES: Record<string, (w: string) => string[]> = {
   // A consonant between vowels written twice (Ganapathy / Ganappathy), not h, y, w or x.
   double: (w) => {
@@ -104,6 +122,23 @@ export const CHANGES: Record<string, (w: string) => string[]> = {
     }
     return out;
   },
+  // a written aa between consonants, and aa written a (Gopal / Gopaal).
+  a_aa: (w) => [...each(w, /(?<=[^AEIOU])A(?=[^AEIOU])/, 'AA'), ...each(w, /(?<=[^AEIOU])AA(?=[^AEIOU])/, 'A')],
+  ksh_x: (w) => [...each(w, /KSH/, 'X'), ...each(w, /X/, 'KSH')], // Lakshmi / Laxmi
+  ph_f: (w) => [...each(w, /PH/, 'F'), ...each(w, /F/, 'PH')], // Prafulla / Praphulla
+  // q written k (Tariq / Tarik, Saquib / Sakib, Haque / Hak).
+  q_k: (w) => [...each(w, /QUE$/, 'K'), ...each(w, /QU(?=[AEIOU].)/, 'K'), ...each(w, /Q(?!U)/, 'K')],
+  z_j: (w) => each(w, /Z(?!H)/, 'J'), // the Bengali j for z (Aziz / Ajij); not the Tamil zh
+  // the Bengali b for v and back (Vikash / Bikash), before a vowel and not after m; not in the
+  // suffixes -bai and -ben, never written with v.
+  v_b: (w) => [...each(w, /V(?=[AEIOU])(?!A[IY]$)/, 'B'), ...each(w, /(?<!M)B(?=[AEIOU])(?!A[IY]$|EN$)/, 'V')],
+  // A final i after a consonant written y or ee, and back (Murthi / Murthy, Devi / Devee).
+  final_i: (w) => [...each(w, /(?<=[^AEIOUY])I$/, 'Y'), ...each(w, /(?<=[^AEIOUY])I$/, 'EE'), ...each(w, /(?<=[^AEIOUY])(?:Y|EE)$/, 'I')],
+  final_u: (w) => [...each(w, /(?<=[^AEIOU])U$/, 'OO'), ...each(w, /(?<=[^AEIOU])OO$/, 'U')], // Sahu / Sahoo
+  final_ay: (w) => [...each(w, /(?<=[^A])AY$/, 'AI'), ...each(w, /(?<=[^A])AI$/, 'AY')], // Sanjay / Sanjai
+  au_ou: (w) => [...each(w, /AU/, 'OU'), ...each(w, /OU/, 'AU')], // Gaurav / Gourav
+  chh: (w) => [...each(w, /CHH/, 'CH'), ...each(w, /CH(?=[AEIOU])/, 'CHH')], // Chhaya / Chaya
+  ri_ru: (w) => each(w, /(?<=[KGTDPBSH])RI/, 'RU'), // the Odia ru (Krishna / Krushna)
 };
 
 /**
@@ -149,7 +184,7 @@ function tally<C>(
     for (const c of cases) {
       const w = word(c);
       for (const v of change(w)) {
-        if (v === w) continue;
+        if (v === w || HONORIFICS.has(v)) continue; // Hazi with j is the title Haji
         o.n++;
         const { score, shown } = compare(c, v);
         if (score >= threshold) o.accepted++;
@@ -194,4 +229,38 @@ export function varyAgainstScript(
     threshold,
   );
   return { base: pairs.length, kept: kept.length, changes };
+}
+
+const pick = (s: string, n: number) => createHash('sha256').update(s).digest().readUInt32BE(0) % n;
+
+/**
+ * Every word of 4 letters or more of a full name changed at once, by one change each (chosen by
+ * a hash of the name and the word's place, the next change in CHANGES when it does not apply),
+ * the whole name then compared with the changed one; only names with two words changed or more.
+ */
+export function varyNames(names: string[], score: Score, threshold: number): Outcome {
+  const kinds = Object.keys(CHANGES);
+  const o: Outcome = { n: 0, accepted: 0, refused: [] };
+  for (const name of names) {
+    let changed = 0;
+    const words = name.split(/\s+/).map((w, i) => {
+      if (!/^[A-Z]{4,}$/.test(w) || HONORIFICS.has(w)) return w;
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(pick(`${name}|${i}`, kinds.length) + k) % kinds.length];
+        const vs = CHANGES[kind](w).filter((v) => v !== w && !HONORIFICS.has(v));
+        if (vs.length) {
+          changed++;
+          return vs[pick(`${name}|${i}|${kind}`, vs.length)];
+        }
+      }
+      return w;
+    });
+    if (changed < 2) continue;
+    const variant = words.join(' ');
+    o.n++;
+    const sc = score(name, variant);
+    if (sc >= threshold) o.accepted++;
+    else o.refused.push(`${name} / ${variant} ${sc}`);
+  }
+  return o;
 }

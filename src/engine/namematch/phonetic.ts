@@ -10,15 +10,30 @@ const GROUP_KEY = new Map<string, string>();
 // Yousuf). Keys of five letters or more, held by one group only: shorter ones are other names'
 // too (Sayid's key is Said's, and Said is Saeed; Rav's is Rab's).
 const RULES_GROUP = new Map<string, string | null>();
+// A listed spelling with its doubled letters written once and its h left out, to its group's
+// key: a spelling that differs from a listed one only so joins the group at any length (Boshe
+// as Bose, Sek as Sekh), as the rules read h and doubled letters as nothing anyway.
+const BARE_GROUP = new Map<string, string | null>();
+const join = (m: Map<string, string | null>, k: string, key: string) => {
+  const held = m.get(k);
+  m.set(k, held === undefined || held === key ? key : null);
+};
 for (const g of VARIANT_GROUPS) {
   const key = canonRules(g[0]);
   for (const w of g) {
     GROUP_KEY.set(w, key);
+    if (w.length >= 3) join(BARE_GROUP, bare(w), key);
     const own = canonRules(w);
-    if (own.length < 5) continue;
-    const held = RULES_GROUP.get(own);
-    RULES_GROUP.set(own, held === undefined || held === key ? key : null);
+    if (own.length >= 5) join(RULES_GROUP, own, key);
   }
+}
+
+/**
+ * A spelling with its doubled letters written once and no h after a consonant or at the end:
+ * Shaikh and Shhaik are SAIK. An h between vowels is a letter of its own (Rahi is not Rai).
+ */
+function bare(s: string): string {
+  return s.replace(/([A-Z])\1+/g, '$1').replace(/(?<=[^AEIOU])H|H$/g, '');
 }
 
 /**
@@ -31,16 +46,19 @@ function letters(s: string): number {
 
 function canonRules(w: string): string {
   let s = w;
-  // Suffixes written into the given name, mostly in Gujarat: RAMESHBHAI, HANSABEN,
-  // NILESHKUMAR. They carry no identity (the matcher treats a separate KUMAR as weak too).
-  if (s.length >= 7) s = s.replace(/(?:BHAI|BEHN|BEN)$/, '');
+  // Suffixes written into the given name, mostly in Gujarat and Kerala: RAMESHBHAI, HANSABEN,
+  // RAJANIBAI, written bhai and bhay in Kerala too (Rajanibhai, Anandabay). They carry no
+  // identity (the matcher treats a separate KUMAR as weak too). Gated on letters as well, so that
+  // a long vowel written double (Bhaaben) does not make a six-letter name long enough; and not
+  // the -bhay (fear) of Nirbhay and Vitabhay, written with i too (Nirbhai), which is no suffix.
+  if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|V[IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(/(?:B+H?A[IY]|BEHN|BEN)$/, '');
   // Not when what is left is a two-letter stem with a long vowel: SOOKUMAR is Sukumar. Its long
   // vowel may be written double too (RAAJKUMAAR).
   const kumar = /KH?(?:U|OO)M+AA?R$/.exec(s); // spelled kh, oo, mm too (Jayakoomar, Anilkhumar)
   if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   // Its u may be written oo and its d dh (Abdoor, Abdhur).
-  s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])(?=\1|$)/, 'ABDUL');
+  s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])H?(?=\1|$)/, 'ABDUL'); // and its t written th (Abduth)
   // Joined to its name, the assimilated letter is often written once (Kerala: Abdurahiman,
   // Abdusalam, Abdunavas for Abdur Rahman, Abdus Salam, Abdun Navas): long tokens only.
   if (letters(s) >= 7) s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])(?=[AEIOU]|H[AEIOU])/, 'ABDUL$1');
@@ -59,7 +77,9 @@ function canonRules(w: string): string {
   s = s.replace(/^EA(?=[^AEIOU])/, 'E'); // Easwaran / Eswaran, Eashan / Eshan
   // ea for the long e or i, as English spells it, inside a word: Teana / Tina, Nearwan / Nirvan.
   s = s.replace(/(?<=[^AEIOU])EA(?=[^AEIOU])/g, 'EE');
-  s = s.replace(/JJW/g, 'JJ'); // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala
+  // Bengali: Ujjwal / Ujjal, Ujjwala / Ujjala, Ujjvala; Ujwala at the start too (not the jw of
+  // Lajwati / Lajvati, which stays a consonant).
+  s = s.replace(/JJ[WV]/g, 'JJ').replace(/^UJ[WV]/, 'UJJ');
   s = s.replace(/C+CH/g, 'CH'); // the doubled ch of Sacchidananda / Sachidananda, Acchindra
   s = s.replace(/CHH?/g, 'c'); // 'c' stands for the ch sound from here on
   s = s.replace(/(?<=..)QUE$/, 'K'); // Farooque / Farook, Siddique / Siddik, Haque / Hak
@@ -112,7 +132,7 @@ export function canon(token: string): string {
   k = GROUP_KEY.get(token);
   if (k === undefined) {
     const own = canonRules(token);
-    k = RULES_GROUP.get(own) ?? own;
+    k = RULES_GROUP.get(own) ?? (token.length >= 3 ? BARE_GROUP.get(bare(token)) : undefined) ?? own;
   }
   if (cache.size > 100_000) cache.clear();
   cache.set(token, k);
