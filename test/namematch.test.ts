@@ -455,6 +455,15 @@ describe('classes that names never seen before showed weak', () => {
     accepts('RAJESH KUMAR', 'KUMAR RAJESH', 'TOKEN_ORDER');
     // An n after a short given name in -a is another name.
     refuses('SHOBHA NAIR', 'SHOBHAN NAIR', 'GIVEN_NAME_MISMATCH');
+    // After a long one it is the same name, but for the Malayalam feminine -ala.
+    accepts('S GOPALAKRISHNA PILLAI', 'S GOPALAKRISHNAN PILLAI', 'TRANSLITERATION');
+    accepts('NITYANANDA GIRI', 'NITHYANANDHAN GIRI', 'TRANSLITERATION');
+    refuses('SREEVALSALA K', 'SREEVALSALAN K');
+  });
+  it('a letter dropped at the end of the first syllable of a long name', () => {
+    accepts('KADAKAMPALLY SURENDRAN', 'KADAKAMPALLY SUENDRAN');
+    // Not in a short one: Sunita / Suita is no spelling.
+    refuses('SUNITA DAS', 'SUITA DAS');
   });
 });
 

@@ -94,7 +94,9 @@ export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' 
   while (i < s.length && s[i] === l[i]) i++;
   if (s.slice(i) !== l.slice(i + 1)) return null;
   // Not a vowel put after the end: that is a feminine (Kiranmay / Kiranmayi, Rajkumari).
-  if (s.length >= 7 && i >= 3) return VOWELS.includes(l[i]) ? (i === s.length ? null : 'typo') : 'typo2';
+  // In eight letters or more, a letter dropped from the first syllable's end too (Surendran /
+  // Suendran, Karthikeyan / Kathikeyan).
+  if (s.length >= 7 && (i >= 3 || (i === 2 && s.length >= 8))) return VOWELS.includes(l[i]) ? (i === s.length ? null : 'typo') : 'typo2';
   return null;
 }
 
@@ -132,6 +134,11 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
     }
     // Tamil -an: Gopal / Gopalan, Krishna / Krishnan. Not certain (Kumar / Kumaran, Shobha /
     // Shobhan, Farha / Farhan are other people), so it is a kind of its own.
+    // A long name in -a with the Tamil -n is that name (Gopalakrishna / Gopalakrishnan,
+    // Nityananda / Nithyanandhan): the names it makes another of are short, but for the
+    // Malayalam feminine -ala against the masculine -alan (Sreevalsala / Sreevalsalan; not the
+    // -pala and -lala of Gopala).
+    if (rl === 'N' && s.endsWith('A') && s.length >= 10 && !/(?<![PL])ALA$/.test(s)) return 'translit';
     if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'suffix';
     // The Bengali and Assamese inherent o written after a final consonant: Prem / Premo, Harsh /
     // Harsho. Feminine forms end in a or i, never in o.
