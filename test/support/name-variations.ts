@@ -139,6 +139,29 @@ export const CHANGES: Record<string, (w: string) => string[]> = {
   au_ou: (w) => [...each(w, /AU/, 'OU'), ...each(w, /OU/, 'AU')], // Gaurav / Gourav
   chh: (w) => [...each(w, /CHH/, 'CH'), ...each(w, /CH(?=[AEIOU])/, 'CHH')], // Chhaya / Chaya
   ri_ru: (w) => each(w, /(?<=[KGTDPBSH])RI/, 'RU'), // the Odia ru (Krishna / Krushna)
+  // The first letter, which the changes above leave alone: s / sh (Sankar / Shankar), the
+  // Bengali b / v (Bikash / Vikash), w / v, z as j, an aspirate (Tilak / Thilak), ph / f, and the
+  // h of hr (Hrishikesh / Rishikesh).
+  initial: (w) => {
+    const out: string[] = [];
+    const swap = (re: RegExp, to: string) => {
+      const m = re.exec(w);
+      if (m && m.index === 0) out.push(to + w.slice(m[0].length));
+    };
+    swap(/S(?=[AEIOU])/, 'SH');
+    swap(/SH(?=[AEIOU])/, 'S');
+    swap(/V(?=[AEIOU])/, 'B');
+    swap(/B(?=[AEIOU])/, 'V');
+    swap(/W(?=[AEIOU])/, 'V');
+    swap(/V(?=[AEIOU])/, 'W');
+    swap(/Z(?=[AEIOU])/, 'J');
+    if (/^[TDBKG][AEIOU]/.test(w)) out.push(`${w[0]}H${w.slice(1)}`);
+    if (/^[TDBKG]H[AEIOU]/.test(w)) out.push(w[0] + w.slice(2));
+    swap(/PH/, 'F');
+    swap(/F/, 'PH');
+    swap(/HR/, 'R');
+    return out;
+  },
 };
 
 /**

@@ -29,11 +29,19 @@ for (const g of VARIANT_GROUPS) {
 }
 
 /**
- * A spelling with its doubled letters written once and no h after a consonant or at the end:
- * Shaikh and Shhaik are SAIK. An h between vowels is a letter of its own (Rahi is not Rai).
+ * A spelling with the letters that spell one sound several ways written one way (no h after a
+ * consonant or at the end, doubled letters once, ph as f, q and ck as k, x as ks): Shaikh and
+ * Shhaik are SAIK. Not the rules' folds of one sound for another (v / b, z / j) nor of vowels,
+ * which make short keys ambiguous (Rab is Rav by them, Sayid is Said). An h between vowels is a
+ * letter (Rahi is not Rai).
  */
 function bare(s: string): string {
-  return s.replace(/([A-Z])\1+/g, '$1').replace(/(?<=[^AEIOU])H|H$/g, '');
+  return s
+    .replace(/PH/g, 'F')
+    .replace(/(?<=[^AEIOU])H|H$/g, '')
+    .replace(/CK|Q/g, 'K')
+    .replace(/X/g, 'KS')
+    .replace(/([A-Z])\1+/g, '$1');
 }
 
 /**
@@ -51,11 +59,11 @@ function canonRules(w: string): string {
   // identity (the matcher treats a separate KUMAR as weak too). Gated on letters as well, so that
   // a long vowel written double (Bhaaben) does not make a six-letter name long enough; and not
   // the -bhay (fear) of Nirbhay and Vitabhay, written with i too (Nirbhai), which is no suffix.
-  if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|V[IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(/(?:B+H?A[IY]|BEHN|BEN)$/, '');
-  // Not when what is left is a two-letter stem with a long vowel: SOOKUMAR is Sukumar. Its long
-  // vowel may be written double too (RAAJKUMAAR).
+  if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|[VWB][IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(/(?:B+H?A[IY]|BEHN|BEN)$/, '');
+  // Not when what is left is a two-letter stem, its vowel written double or its s sh: SOOKUMAR
+  // and SHUKUMAR are Sukumar. Counted so, RAAJKUMAAR keeps a stem.
   const kumar = /KH?(?:U|OO)M+AA?R$/.exec(s); // spelled kh, oo, mm too (Jayakoomar, Anilkhumar)
-  if (kumar && s.length >= 8 && s.slice(0, kumar.index).replace(/([AEIOU])\1/g, '$1').length >= 3) s = s.slice(0, kumar.index);
+  if (kumar && s.length >= 8 && letters(s.slice(0, kumar.index)) >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   // Its u may be written oo and its d dh (Abdoor, Abdhur).
   s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])H?(?=\1|$)/, 'ABDUL'); // and its t written th (Abduth)
@@ -106,6 +114,9 @@ function canonRules(w: string): string {
   s = s.replace(/(?<=[^AEIOU])Y|(?<=.)Y(?=[^AEIOU]|$)/g, 'I');
   // Not after an r: a doubled r before u is one r (Arrun / Arun, Barruah / Baruah).
   s = s.replace(/(?<=[^AEIOUR])RU/g, 'RI'); // Krushna / Krishna, Pruthvi / Prithvi
+  // The h of an initial hr is written or not: Hrishikesh / Rishikesh, Hriday / Riday, Hruday
+  // (after the Odia ru above).
+  s = s.replace(/^HR/, 'R');
   s = s.replace(/[WV]/g, 'B'); // w/v, and the Bengali b for v (Bikash / Vikas)
   s = s.replace(/Z/g, 'J'); // Bengali j for z (Zubair / Jubair, Aziz / Ajij)
   // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander; the anusvara before
@@ -136,6 +147,21 @@ export function canon(token: string): string {
   }
   if (cache.size > 100_000) cache.clear();
   cache.set(token, k);
+  return k;
+}
+
+const rulesCache = new Map<string, string>();
+/**
+ * A token's key by the spelling rules alone, the variant lists not asked: two tokens with one
+ * are spellings of one name whatever lists hold either (Bose is listed with Basu, its rules key
+ * is Vose's too).
+ */
+export function rulesKey(token: string): string {
+  let k = rulesCache.get(token);
+  if (k !== undefined) return k;
+  k = canonRules(token);
+  if (rulesCache.size > 100_000) rulesCache.clear();
+  rulesCache.set(token, k);
   return k;
 }
 
