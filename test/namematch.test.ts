@@ -502,6 +502,13 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Rab is Rav by the rules, and Rav is listed with Rao: Rab is not taken for Rao.
     refuses('RAB TIWARI', 'RAO TIWARI');
   });
+  it('aw before k or h is au, and a final h written twice is one', () => {
+    accepts('SHAWKAT ALI', 'SHAUKAT ALI', 'TRANSLITERATION');
+    accepts('CHAUHAAN GUPTA', 'CHAWHAN GUPTA', 'TRANSLITERATION');
+    accepts('VARAH DAS', 'VARAHH DAS', 'TRANSLITERATION');
+    // Before another consonant the w is a v: Bhawna is Bhavna, not Bhauna.
+    accepts('BHAWNA DEVI', 'BHAVNA DEVI', 'TRANSLITERATION');
+  });
   it('the h of an initial hr, and Sukumar written with sh', () => {
     accepts('HRISHIKESH DAS', 'RISHIKESH DAS', 'TRANSLITERATION');
     accepts('HRUDAY SAHOO', 'RIDAY SAHOO', 'TRANSLITERATION');

@@ -105,6 +105,7 @@ function canonRules(w: string): string {
   // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
   s = s.replace(/([BDGJKST])H/g, '$1');
   s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
+  s = s.replace(/AW(?=[KH])/g, 'AU'); // Shawkat / Shaukat, Chawhan / Chauhan, Jawhar; not Bhawna (Bhavna)
   s = s.replace(/AU|OU/g, 'O'); // Saurav / Sourav, Gaurav / Gourav
   s = s.replace(/EE|II/g, 'I').replace(/OO|UU/g, 'U').replace(/AA/g, 'A');
   s = s.replace(/YY/g, 'Y'); // Ayyappan / Ayappan, Iyyer / Iyer: before y is read as a vowel
@@ -123,7 +124,7 @@ function canonRules(w: string): string {
   // it typed as m, as Telugu and Kannada typists write it (Chamdra, Gamdharva). Not before a
   // second r, which doubles the first (Kubendarran / Kubendaran, Sundarraj / Sundaraj).
   s = s.replace(/([EI]?)[NM]D(?:RA|ER|AR)(?=[^AEIOUR]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
-  s = s.replace(/([AEIOU])H$/, '$1'); // Shah / Sha, Baruah / Barua
+  s = s.replace(/([AEIOU])H+$/, '$1'); // Shah / Sha, Baruah / Barua, Varahh
   s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
   s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
   s = s.replace(/AIYA/g, 'AIA'); // the Tamil and Telugu -aiah: Karuppaiya / Karuppaiah, Chinnaiya / Chinnaiah
