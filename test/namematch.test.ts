@@ -509,6 +509,12 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Before another consonant the w is a v: Bhawna is Bhavna, not Bhauna.
     accepts('BHAWNA DEVI', 'BHAVNA DEVI', 'TRANSLITERATION');
   });
+  it('the long o written oo, but not ee for e', () => {
+    accepts('KOKILA NAIR', 'KOOKILA NAIR', 'TRANSLITERATION');
+    accepts('MANOJ SINGH', 'MANOOJ SINGH', 'TRANSLITERATION');
+    accepts('GOPAL JAIN', 'GOOPAAL JAIN', 'TRANSLITERATION');
+    refuses('RENA JAIN', 'REENA JAIN');
+  });
   it('the h of an initial hr, and Sukumar written with sh', () => {
     accepts('HRISHIKESH DAS', 'RISHIKESH DAS', 'TRANSLITERATION');
     accepts('HRUDAY SAHOO', 'RIDAY SAHOO', 'TRANSLITERATION');

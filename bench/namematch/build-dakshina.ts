@@ -364,7 +364,66 @@ function variants(): void {
   console.log(`attested-data.ts: ${groups.length} words, ${vetoes.size} pairs kept apart`);
 }
 
+/**
+ * Given names that differ only in their vowels, which the sets above leave unlabelled: same, two
+ * spellings typed for one word (Anil / Onil, Bihari / Behari); different, the most typed spellings
+ * of two words of one language, at most two letters apart, whose native spellings differ in more
+ * than a vowel's length and neither of which was typed for the other word (Kamal / Komal, Amar /
+ * Omar). From the
+ * cross-validation fold's words (dakshina-vowels.tsv, read with their lexicon lines held out, as
+ * dakshina-cv.tsv is) and from the sealed words (dakshina-vowels-sealed.tsv).
+ */
+function vowels(): void {
+  const names = load();
+  const surname = (id: string) => SURNAMES[hash(`sur:${id}`) % SURNAMES.length][0];
+  const consonants = (w: string) => w.replace(/[AEIOU]/g, '');
+  // Vowel length is not written alike in every script's spelling of one name (रवि / रवी).
+  const lengthless = (key: string) => key.replace(/\u0940/g, '\u093F').replace(/\u0942/g, '\u0941').replace(/\u093E/g, '').replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
+  const rows: Record<'cv' | 'sealed', Row[]> = { cv: [], sealed: [] };
+  const part = (key: string) => (sealed(key) ? 'sealed' : cvFold(key) ? 'cv' : null);
+  for (const n of names) {
+    const p = part(n.key);
+    if (!p) continue;
+    const r = n.roms.map((x) => x[0]);
+    let k = 0;
+    for (let j = 1; j < r.length && k < 2; j++) {
+      if (r[j] === r[0] || consonants(r[j]) !== consonants(r[0])) continue;
+      const s = surname(`${n.key}|${r[0]}|${r[j]}`);
+      rows[p].push([`${r[0]} ${s}`, `${r[j]} ${s}`, 'same', `vowel_same_${n.lang}`]);
+      k++;
+    }
+  }
+  const byConsonants = new Map<string, Name[]>();
+  for (const n of names) {
+    if (!part(n.key)) continue;
+    const c = `${n.lang}:${consonants(n.roms[0][0])}`;
+    byConsonants.set(c, [...(byConsonants.get(c) ?? []), n]);
+  }
+  for (const group of byConsonants.values()) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const [a, b] = [group[i], group[j]];
+        if (part(a.key) !== part(b.key)) continue;
+        const [wa, wb] = [a.roms[0][0], b.roms[0][0]];
+        // Near: at most two letters apart, as the near misses above (not Iman / Mina).
+        if (wa === wb || editDistance(wa, wb) > 2 || lengthless(a.key) === lengthless(b.key)) continue;
+        if (a.roms.some(([l]) => l === wb) || b.roms.some(([l]) => l === wa)) continue;
+        const id = [a.key, b.key].sort().join('|');
+        const s = surname(id);
+        rows[part(a.key)!].push([`${wa} ${s}`, `${wb} ${s}`, 'different', `vowel_diff_${a.lang}`]);
+      }
+    }
+  }
+  const head = 'name1\tname2\tlabel\tcategory';
+  const write = (f: string, rs: Row[]) => writeFileSync(here(f), [head, ...rs.map((r) => r.join('\t'))].join('\n') + '\n');
+  write('./dakshina-vowels.tsv', rows.cv);
+  write('./dakshina-vowels-sealed.tsv', rows.sealed);
+  const count = (rs: Row[], l: string) => rs.filter((r) => r[2] === l).length;
+  console.log(`dakshina-vowels.tsv: same ${count(rows.cv, 'same')}, different ${count(rows.cv, 'different')}; dakshina-vowels-sealed.tsv: same ${count(rows.sealed, 'same')}, different ${count(rows.sealed, 'different')}`);
+}
+
 const ex = process.argv.indexOf('--extract');
 if (ex >= 0) extract(process.argv[ex + 1]);
 else if (process.argv.includes('--variants')) variants();
+else if (process.argv.includes('--vowels')) vowels();
 else build();

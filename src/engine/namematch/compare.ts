@@ -46,6 +46,11 @@ function confusable(a: string, b: string): boolean {
 }
 const VOWELS = 'AEIOU';
 
+/** A spelling with its oo written o. */
+function singleVowels(s: string): string {
+  return s.replace(/OO+/g, 'O');
+}
+
 /** Multi-letter OCR confusions: rn or nn read as m (and m as either), cl as d, vv as w. */
 function ocrFold(s: string): string {
   return s.replace(/[RN]N/g, 'M').replace(/CL/g, 'D').replace(/VV/g, 'W');
@@ -354,6 +359,9 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (a.key === b.key) return 'translit';
   // The variant lists join spellings; they never part what the rules join.
   if (rulesKey(a.raw) === rulesKey(b.raw)) return 'translit';
+  // The long o written oo, as South Indian typists write it (Kookila / Kokila, Manooj / Manoj),
+  // which the key reads as u. Not ee for e: Reena / Rena may be Rina / Rena.
+  if (singleVowels(a.raw) === singleVowels(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
