@@ -6,6 +6,7 @@
 //   node --import tsx bench/namematch/build-dakshina.ts                   (the sets)
 //   node --import tsx bench/namematch/build-dakshina.ts --extract DIR     (the corpus extract)
 //   node --import tsx bench/namematch/build-dakshina.ts --variants        (the matcher's lexicon)
+//   node --import tsx bench/namematch/build-dakshina.ts --vowels          (dakshina-vowels*.tsv)
 //
 // DIR holds the dataset as released (DIR/hi/lexicons/hi.translit.sampled.train.tsv, ...).
 // The lexicons sample words of Wikipedia, not names; the extract keeps the words that the other
