@@ -3,7 +3,7 @@
 // OCR slip, but it is another person.
 import type { Tok } from './normalize.js';
 import { attested } from './attested.js';
-import { canon, nasalKey, rulesKey, skeleton } from './phonetic.js';
+import { canon, nasalKey, skeleton } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 
@@ -358,10 +358,10 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!a.loose && !b.loose && glyphSlip(a.raw, b.raw)) return 'typo';
   if (a.key === b.key) return 'translit';
   // The variant lists join spellings; they never part what the rules join.
-  if (rulesKey(a.raw) === rulesKey(b.raw)) return 'translit';
+  if (a.own === b.own) return 'translit';
   // The long o written oo, as South Indian typists write it (Kookila / Kokila, Manooj / Manoj),
   // which the key reads as u. Not ee for e: Reena / Rena may be Rina / Rena.
-  if (singleVowels(a.raw) === singleVowels(b.raw)) return 'translit';
+  if ((a.raw.includes('OO') || b.raw.includes('OO')) && singleVowels(a.raw) === singleVowels(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.

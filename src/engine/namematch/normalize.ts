@@ -1,7 +1,7 @@
 // From a raw name to tokens: case, accents, punctuation, OCR digits, relation markers
 // ("S/O ..." and everything after it names someone else), leading titles, initials.
 import { AMBIGUOUS_HONORIFICS, HONORIFICS, NOISE_TOKENS, SHORT_NAMES } from './lexicon.js';
-import { canon, SURNAME_KEYS, WEAK_KEYS } from './phonetic.js';
+import { canon, rulesKey, SURNAME_KEYS, WEAK_KEYS } from './phonetic.js';
 import { INDIC_RE, latinise } from './script.js';
 
 export interface Tok {
@@ -9,6 +9,8 @@ export interface Tok {
   raw: string;
   /** Canonical (transliteration-folded) key; for an initial, the letter itself. */
   key: string;
+  /** The key by the spelling rules alone, the variant lists not asked (phonetic.ts, rulesKey). */
+  own: string;
   /** A single letter: an initial. */
   init: boolean;
   /** Low-identity token (DEVI, KUMAR, MOHAMMED...): see lexicon. */
@@ -49,7 +51,7 @@ const OCR_DIGITS: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 
 export function makeToken(raw: string, loose = 0): Tok {
   const init = raw.length === 1;
   const key = init ? raw : canon(raw);
-  return { raw, key, init, weak: !init && WEAK_KEYS.has(key), sur: !init && SURNAME_KEYS.has(key), joined: false, loose };
+  return { raw, key, own: init ? raw : rulesKey(raw), init, weak: !init && WEAK_KEYS.has(key), sur: !init && SURNAME_KEYS.has(key), joined: false, loose };
 }
 
 /** Split "RK" / "RKS" (initials written together) into letters. */
