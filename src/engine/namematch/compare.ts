@@ -137,13 +137,13 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
       if (s.length < 8 && /[IU](?:SH|[KJRZFQS])$/.test(s)) return 'gender';
       return 'translit';
     }
-    // Tamil -an: Gopal / Gopalan, Krishna / Krishnan. Not certain (Kumar / Kumaran, Shobha /
-    // Shobhan, Farha / Farhan are other people), so it is a kind of its own.
     // A long name in -a with the Tamil -n is that name (Gopalakrishna / Gopalakrishnan,
     // Nityananda / Nithyanandhan): the names it makes another of are short, but for the
     // Malayalam feminine -ala against the masculine -alan (Sreevalsala / Sreevalsalan; not the
     // -pala and -lala of Gopala).
     if (rl === 'N' && s.endsWith('A') && s.length >= 10 && !/(?<![PL])ALA$/.test(s)) return 'translit';
+    // Tamil -an: Gopal / Gopalan, Krishna / Krishnan. Not certain (Kumar / Kumaran, Shobha /
+    // Shobhan, Farha / Farhan are other people), so it is a kind of its own.
     if (s.length >= 4 && (rl === 'AN' || (rl === 'N' && s.endsWith('A')))) return 'suffix';
     // The Bengali and Assamese inherent o written after a final consonant: Prem / Premo, Harsh /
     // Harsho. Feminine forms end in a or i, never in o.

@@ -10,9 +10,9 @@ const GROUP_KEY = new Map<string, string>();
 // Yousuf). Keys of five letters or more, held by one group only: shorter ones are other names'
 // too (Sayid's key is Said's, and Said is Saeed; Rav's is Rab's).
 const RULES_GROUP = new Map<string, string | null>();
-// A listed spelling with its doubled letters written once and its h left out, to its group's
-// key: a spelling that differs from a listed one only so joins the group at any length (Boshe
-// as Bose, Sek as Sekh), as the rules read h and doubled letters as nothing anyway.
+// A listed spelling written bare (below), to its group's key: a spelling that differs from a
+// listed one only in how it writes one sound joins the group at any length (Boshe as Bose, Sek
+// as Sekh), as the rules read those letters alike anyway.
 const BARE_GROUP = new Map<string, string | null>();
 const join = (m: Map<string, string | null>, k: string, key: string) => {
   const held = m.get(k);
@@ -143,7 +143,7 @@ export function canon(token: string): string {
   if (k !== undefined) return k;
   k = GROUP_KEY.get(token);
   if (k === undefined) {
-    const own = canonRules(token);
+    const own = rulesKey(token);
     k = RULES_GROUP.get(own) ?? (token.length >= 3 ? BARE_GROUP.get(bare(token)) : undefined) ?? own;
   }
   if (cache.size > 100_000) cache.clear();
