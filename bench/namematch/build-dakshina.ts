@@ -370,9 +370,8 @@ function variants(): void {
  * spellings typed for one word (Anil / Onil, Bihari / Behari); different, the most typed spellings
  * of two words of one language, at most two letters apart, whose native spellings differ in more
  * than a vowel's length and neither of which was typed for the other word (Kamal / Komal, Amar /
- * Omar). From the
- * cross-validation fold's words (dakshina-vowels.tsv, read with their lexicon lines held out, as
- * dakshina-cv.tsv is) and from the sealed words (dakshina-vowels-sealed.tsv).
+ * Omar). From the cross-validation fold's words (dakshina-vowels.tsv, read with their lexicon
+ * lines held out, as dakshina-cv.tsv is) and from the sealed words (dakshina-vowels-sealed.tsv).
  */
 function vowels(): void {
   const names = load();

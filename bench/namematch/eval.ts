@@ -10,8 +10,9 @@
 // affidavits), dakshina.tsv and dakshina-sealed.tsv (spellings native speakers typed for names
 // in nine Indian scripts), dakshina-cv.tsv (a third of dakshina.tsv's words, read with the
 // lexicon's lines for them held out), dakshina-vowels.tsv and dakshina-vowels-sealed.tsv (given
-// names that differ only in vowels, from the same words and from the sealed ones), kerala.tsv and kerala-sealed.tsv (Malayalam words of the
-// Kerala electoral rolls against the rolls' English spellings); the sealed parts are for
+// names that differ only in vowels, from the same words and from the sealed ones), kerala.tsv
+// and kerala-sealed.tsv (Malayalam words of the Kerala electoral rolls against the rolls'
+// English spellings); the sealed parts are for
 // reporting only. Accept = score >= 85 (DIRECT or GOOD under the default bands), for
 // every method alike.
 import { readFileSync } from 'node:fs';

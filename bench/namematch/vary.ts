@@ -1,6 +1,7 @@
 // Regular spelling changes applied to every word of the names in the corpora (doubled letters,
 // aspirates, long vowels, w / v, s / sh, aa, x, f, q, z, the Bengali b, final vowels written
-// otherwise, au / ou, chh, the Odia ru, and a scanner's slips; test/support/name-variations.ts):
+// otherwise, au / ou, chh, the Odia ru, the first letter's spellings, and a scanner's slips;
+// test/support/name-variations.ts):
 // the share of changed names the matcher still accepts, per change and corpus, and the ones it
 // refuses. A change keeps a name the same name, so a refusal is a rule reading the changed
 // letters as something else.

@@ -1,7 +1,8 @@
 // Regular spelling changes of Indian names in Latin letters, applied to the words of names that
 // others wrote (the corpora in bench/namematch/corpus): a doubled consonant written once or
-// twice, an aspirate written or not, a long vowel written ee / oo or not, w for v, sh for s, and
-// a scanner's slips (e read as c, m as rn, o as d...). Each change keeps a name the same name, so
+// twice, an aspirate written or not, a long vowel written ee / oo or not, w for v, sh for s, the
+// regional spellings of one sound (x, f, q, z, the Bengali b, au / ou, the Odia ru...), and a
+// scanner's slips (e read as c, m as rn, o as d...). Each change keeps a name the same name, so
 // a matcher should accept nearly all of them; the few it refuses point at rules that read the
 // changed letters as something else (a doubled r read as the ru of Krushna). No labels: the
 // words are varied, not judged.
