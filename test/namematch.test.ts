@@ -510,6 +510,13 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Before another consonant the w is a v: Bhawna is Bhavna, not Bhauna.
     accepts('BHAWNA DEVI', 'BHAVNA DEVI', 'TRANSLITERATION');
   });
+  it('the feminine -a after a final i, but not the -a after a final y', () => {
+    refuses('ALI KHAN', 'ALIA KHAN', 'GENDER_VARIANT');
+    refuses('RAFI AHMED', 'RAFIA AHMED', 'GENDER_VARIANT');
+    refuses('SOFI KHAN', 'SOFIYA KHAN', 'GENDER_VARIANT');
+    accepts('SATYA REDDY', 'SATY REDDY');
+    accepts('CHAITANYA RAO', 'CHAITANY RAO');
+  });
   it('the long o written oo, but not ee for e', () => {
     accepts('KOKILA NAIR', 'KOOKILA NAIR', 'TRANSLITERATION');
     accepts('MANOJ SINGH', 'MANOOJ SINGH', 'TRANSLITERATION');

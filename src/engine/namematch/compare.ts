@@ -165,6 +165,16 @@ function geminateA(a: string, b: string): boolean {
 }
 
 /**
+ * The feminine -a or -ya after a name's final i, as written (Ali / Alia, Sami / Samia, Sofi /
+ * Sofiya); the key reads a final y as i too, but the -a after it is the inherent vowel of a
+ * masculine (Satya / Saty, Chaitanya / Chaitany).
+ */
+function feminineIA(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return s.endsWith('I') && l.startsWith(s) && (l.length === s.length + 1 ? l.endsWith('A') : l.slice(s.length) === 'YA');
+}
+
+/**
  * The inherent vowel written or not inside a name: Kamla / Kamala, Mamta / Mamata,
  * Ramchandra / Ramachandra. One A between two consonants, not at either end.
  */
@@ -375,6 +385,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
+  if (sk === 'translit' && feminineIA(a.raw, b.raw)) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
   // Not a masculine / feminine pair (above): scripts that end every word in a vowel get Sunil
