@@ -493,6 +493,14 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     assert.ok(o.n >= 4000, `only ${o.n} names changed`);
     assert.ok(o.accepted / o.n >= 0.995, `${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
   });
+  it('...and against the Devanagari spelling the Indian Names Corpus gives', () => {
+    const r = varyAgainstScript(scriptPairs(), (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good);
+    assert.ok(r.kept / r.base >= 0.95, `${r.kept} of ${r.base} accepted unchanged`);
+    for (const [change, o] of Object.entries(r.changes)) {
+      assert.ok(o.n >= 20, `${change}: only ${o.n} changed`);
+      assert.ok(within(o), `${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
+    }
+  });
   it('a spelling one h or doubled letter away from a listed one is that name, at any length', () => {
     accepts('SAMIR BOSE', 'SAMIR BOSHE', 'TRANSLITERATION');
     accepts('AJIT SEKH', 'AJIT SEK', 'TRANSLITERATION');
@@ -539,14 +547,6 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     accepts('UJWALA BISWAS', 'UJJVALA BISWAS', 'TRANSLITERATION');
     accepts('UJWALA KUMAR', 'उज्ज्वला कुमार', 'TRANSLITERATION');
     accepts('ABDUT TAWAB', 'ABDUTH TAWAB', 'TRANSLITERATION');
-  });
-  it('...and against the Devanagari spelling the Indian Names Corpus gives', () => {
-    const r = varyAgainstScript(scriptPairs(), (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good);
-    assert.ok(r.kept / r.base >= 0.95, `${r.kept} of ${r.base} accepted unchanged`);
-    for (const [change, o] of Object.entries(r.changes)) {
-      assert.ok(o.n >= 20, `${change}: only ${o.n} changed`);
-      assert.ok(within(o), `${change}: ${o.accepted} of ${o.n} accepted; refused ${o.refused.slice(0, 10).join(', ')}`);
-    }
   });
   it('a doubled r before u is one r, not the r of Krushna', () => {
     for (const [a, b] of [['ARUN KUMAR', 'ARRUN KUMAR'], ['ANUP BARUAH', 'ANUP BARRUAH'], ['K KURUP', 'K KURRUP']]) accepts(a, b, 'TRANSLITERATION');
