@@ -151,7 +151,23 @@ export class Gateway {
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
-    const r = await fetch(this.url + path, { method, headers, body });
+    let r: Response;
+    try {
+      r = await fetch(this.url + path, { method, headers, body });
+    } catch (e) {
+      // A kept-alive socket that the server closed as it idled out (after a long wait in a
+      // test, on a loaded machine) fails the next request sent on it: any HTTP client retries
+      // a read so. Anything else, or a second failure, is the test's failure, with the process's
+      // state and last output to tell a crash from a network slip.
+      const code = (e as { cause?: { code?: string } }).cause?.code;
+      const stale = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+      if (!(stale && (method === 'GET' || method === 'HEAD'))) throw this.failure(e, method, path);
+      try {
+        r = await fetch(this.url + path, { method, headers, body });
+      } catch (e2) {
+        throw this.failure(e2, method, path);
+      }
+    }
     const text = await r.text();
     let json: any = null;
     try {
@@ -160,6 +176,12 @@ export class Gateway {
       /* not JSON */
     }
     return { status: r.status, json, text, headers: r.headers };
+  }
+
+  private failure(e: unknown, method: string, path: string): Error {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const state = this.proc.exitCode !== null || this.proc.signalCode !== null ? `exited (${this.proc.exitCode ?? this.proc.signalCode})` : 'running';
+    return new Error(`${method} ${path}: ${(e as Error).message} (${cause?.code ?? cause?.message ?? 'no cause'}); gateway ${state}; its last output:\n${this.output.slice(-2000)}`, { cause: e });
   }
 
   admin(method: string, path: string, body?: unknown) {
