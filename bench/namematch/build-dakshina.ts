@@ -21,7 +21,7 @@
 // near miss pairs two words of one part. Deterministic.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consonantClasses, editDistance, hash, latinClasses, mergeSounds, Sanscript, SURNAMES, TAMIL } from './hindi.js';
+import { consonantClasses, editDistance, hash, latinClasses, latinConsonants, mergeSounds, Sanscript, SURNAMES, TAMIL, withoutVowelLength } from './hindi.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const CORPUS = './corpus/dakshina-names.tsv';
@@ -376,9 +376,9 @@ function variants(): void {
 function vowels(): void {
   const names = load();
   const surname = (id: string) => SURNAMES[hash(`sur:${id}`) % SURNAMES.length][0];
-  const consonants = (w: string) => w.replace(/[AEIOU]/g, '');
-  // Vowel length is not written alike in every script's spelling of one name (रवि / रवी).
-  const lengthless = (key: string) => key.replace(/\u0940/g, '\u093F').replace(/\u0942/g, '\u0941').replace(/\u093E/g, '').replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
+  // Vowel length is not written alike in every script's spelling of one name (रवि / रवी), in the
+  // signs nor in a word's first vowel (ईश / इश).
+  const lengthless = (key: string) => withoutVowelLength(key).replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
   const rows: Record<'cv' | 'sealed', Row[]> = { cv: [], sealed: [] };
   const part = (key: string) => (sealed(key) ? 'sealed' : cvFold(key) ? 'cv' : null);
   for (const n of names) {
@@ -387,7 +387,7 @@ function vowels(): void {
     const r = n.roms.map((x) => x[0]);
     let k = 0;
     for (let j = 1; j < r.length && k < 2; j++) {
-      if (r[j] === r[0] || consonants(r[j]) !== consonants(r[0])) continue;
+      if (r[j] === r[0] || latinConsonants(r[j]) !== latinConsonants(r[0])) continue;
       const s = surname(`${n.key}|${r[0]}|${r[j]}`);
       rows[p].push([`${r[0]} ${s}`, `${r[j]} ${s}`, 'same', `vowel_same_${n.lang}`]);
       k++;
@@ -396,8 +396,10 @@ function vowels(): void {
   const byConsonants = new Map<string, Name[]>();
   for (const n of names) {
     if (!part(n.key)) continue;
-    const c = `${n.lang}:${consonants(n.roms[0][0])}`;
-    byConsonants.set(c, [...(byConsonants.get(c) ?? []), n]);
+    const c = `${n.lang}:${latinConsonants(n.roms[0][0])}`;
+    const group = byConsonants.get(c);
+    if (group) group.push(n);
+    else byConsonants.set(c, [n]);
   }
   for (const group of byConsonants.values()) {
     for (let i = 0; i < group.length; i++) {

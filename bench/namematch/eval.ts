@@ -97,8 +97,8 @@ const SETS = [
  * dakshina-vowels.tsv pairs the same words' spellings that differ only in vowels.
  */
 function lexiconFor(path: string): void {
-  const cv = /dakshina-(?:cv|vowels)\.tsv$/.test(path);
-  const held = cv ? readFileSync(path.replace(/dakshina-(?:cv|vowels)\.tsv$/, 'dakshina-cv-lexicon.txt'), 'utf8').split('\n').filter(Boolean) : [];
+  const fold = /dakshina-(?:cv|vowels)\.tsv$/;
+  const held = fold.test(path) ? readFileSync(path.replace(fold, 'dakshina-cv-lexicon.txt'), 'utf8').split('\n').filter(Boolean) : [];
   holdOutAttested(held);
 }
 

@@ -27,6 +27,17 @@ export function mergeSounds(h: string): string {
   return h.normalize('NFD').replace(/\u093C/g, '').replace(/\u0901/g, '\u0902').replace(NASAL_HALF, '\u0902');
 }
 
+/**
+ * A Devanagari spelling with the length of its vowel signs not told apart (रवि / रवी; the long a
+ * left out), as the spellings of one name in different scripts and corpora differ there.
+ */
+export function withoutVowelLength(h: string): string {
+  return h.replace(/\u0940/g, '\u093F').replace(/\u0942/g, '\u0941').replace(/\u093E/g, '');
+}
+
+/** The consonant letters of a Latin spelling, in order (Kamal and Komal share KML). */
+export const latinConsonants = (w: string): string => w.replace(/[AEIOU]/g, '');
+
 // Consonants that Latin spellings of one name swap freely: aspirated or not, the three
 // sibilants, retroflex or dental, v or b, and the nasals. A name that differs from another
 // only in these may be a spelling of it, so such pairs get no label.

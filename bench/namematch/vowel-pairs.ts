@@ -9,13 +9,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { matchNames } from '../../src/engine/namematch/index.js';
-import { editDistance, mergeSounds } from './hindi.js';
+import { editDistance, latinConsonants, mergeSounds, withoutVowelLength } from './hindi.js';
 
 const { values } = parseArgs({ options: { min: { type: 'string', default: '8' }, list: { type: 'boolean', default: false } } });
 const MIN = Number(values.min);
 const path = fileURLToPath(new URL('./corpus/parlikar-names.tsv', import.meta.url));
 // Vowel length merged as well: Hindi spellings of one name differ in it.
-const hindiKey = (h: string) => mergeSounds(h).replace(/ी/g, 'ि').replace(/ू/g, 'ु').replace(/ा/g, '').normalize('NFC');
+const hindiKey = (h: string) => withoutVowelLength(mergeSounds(h)).normalize('NFC');
 const spellings = new Map<string, Set<string>>();
 for (const line of readFileSync(path, 'utf8').split('\n')) {
   if (!line || line.startsWith('#') || line.startsWith('english\t')) continue;
@@ -26,9 +26,8 @@ for (const line of readFileSync(path, 'utf8').split('\n')) {
   s.add(hindiKey(hindi));
   spellings.set(w, s);
 }
-const consonants = (w: string) => w.replace(/[AEIOU]/g, '');
 const byConsonants = new Map<string, string[]>();
-for (const w of spellings.keys()) if (w.length >= MIN) (byConsonants.get(consonants(w)) ?? byConsonants.set(consonants(w), []).get(consonants(w))!).push(w);
+for (const w of spellings.keys()) if (w.length >= MIN) (byConsonants.get(latinConsonants(w)) ?? byConsonants.set(latinConsonants(w), []).get(latinConsonants(w))!).push(w);
 
 const count = { shared: 0, sharedAccepted: 0, apart: 0, apartAccepted: 0 };
 const accepted: string[] = [];
