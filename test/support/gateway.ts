@@ -151,21 +151,18 @@ export class Gateway {
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
-    let r: Response;
-    try {
-      r = await fetch(this.url + path, { method, headers, body });
-    } catch (e) {
-      // A kept-alive socket that the server closed as it idled out (after a long wait in a
-      // test, on a loaded machine) fails the next request sent on it: any HTTP client retries
-      // a read so. Anything else, or a second failure, is the test's failure, with the process's
-      // state and last output to tell a crash from a network slip.
-      const code = (e as { cause?: { code?: string } }).cause?.code;
-      const stale = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
-      if (!(stale && (method === 'GET' || method === 'HEAD'))) throw this.failure(e, method, path);
+    // A kept-alive socket that the server closed as it idled out (after a long wait in a test,
+    // on a loaded machine) fails the next request sent on it: any HTTP client retries a read so,
+    // once. Anything else, or a second failure, is the test's failure, with the process's state
+    // and last output to tell a crash from a network slip.
+    const read = method === 'GET' || method === 'HEAD';
+    let r: Response | undefined;
+    for (let attempt = 1; !r; attempt++) {
       try {
         r = await fetch(this.url + path, { method, headers, body });
-      } catch (e2) {
-        throw this.failure(e2, method, path);
+      } catch (e) {
+        const code = (e as { cause?: { code?: string } }).cause?.code;
+        if (!(read && attempt === 1 && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'))) throw this.failure(e, method, path);
       }
     }
     const text = await r.text();

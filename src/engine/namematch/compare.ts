@@ -47,7 +47,7 @@ function confusable(a: string, b: string): boolean {
 const VOWELS = 'AEIOU';
 
 /** A spelling with its oo written o. */
-function singleVowels(s: string): string {
+function ooAsO(s: string): string {
   return s.replace(/OO+/g, 'O');
 }
 
@@ -371,7 +371,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (a.own === b.own) return 'translit';
   // The long o written oo, as South Indian typists write it (Kookila / Kokila, Manooj / Manoj),
   // which the key reads as u. Not ee for e: Reena / Rena may be Rina / Rena.
-  if ((a.raw.includes('OO') || b.raw.includes('OO')) && singleVowels(a.raw) === singleVowels(b.raw)) return 'translit';
+  if ((a.raw.includes('OO') || b.raw.includes('OO')) && ooAsO(a.raw) === ooAsO(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
