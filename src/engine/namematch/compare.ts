@@ -6,6 +6,7 @@ import { attested } from './attested.js';
 import { canon, nasalKey, skeleton } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
+import { VOWEL_APART } from './vowel-apart-data.js';
 
 export type Kind =
   | 'none'
@@ -370,7 +371,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   // The variant lists join spellings; they never part what the rules join.
   if (a.own === b.own) return 'translit';
   // The long o written oo, as South Indian typists write it (Kookila / Kokila, Manooj / Manoj),
-  // which the key reads as u. Not ee for e: Reena / Rena may be Rina / Rena.
+  // which the key reads as u. Not ee for e here: Reena / Rena may be Rina / Rena, which the
+  // given-name vowel rules weigh (score.ts, givenVowel).
   if ((a.raw.includes('OO') || b.raw.includes('OO')) && ooAsO(a.raw) === ooAsO(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
@@ -462,6 +464,19 @@ function oForA(o: string, a: string): boolean {
   longANames ??= new Set(LONG_A_NAMES.split(/\s+/).filter(Boolean));
   return !oNames.has(laterOAsA(o)) && !longANames.has(a);
 }
+let apartPairs: Set<string> | null = null;
+/**
+ * Whether the Indian Names Corpus gives two spellings that differ only in vowels as two names,
+ * its Hindi spellings of them differing beyond vowel length (Kamal / Komal, Hema / Hima;
+ * vowel-apart-data.ts). Looked up by the matcher's keys.
+ */
+export function vowelApart(a: string, b: string): boolean {
+  apartPairs ??= new Set(VOWEL_APART.split('\n').filter(Boolean));
+  const ka = canon(a);
+  const kb = canon(b);
+  return apartPairs.has(ka < kb ? `${ka} ${kb}` : `${kb} ${ka}`);
+}
+
 /**
  * A key with every o after its first vowel written a: Mohon is Mohan with the Bengali o in its
  * second syllable too, so it is the name Mohan, not Mahan's spelling.

@@ -8,7 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
-import { compareTokens, editDistance, kumarSandhi, regionalGivenOk, STRONG, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarSandhi, regionalGivenOk, STRONG, vowelApart, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -80,6 +80,26 @@ function innerVowels(a: string, b: string): boolean {
   while (v < a.length && !isVowel(a[v])) v++; // the vowel after it
   return p > v;
 }
+
+/**
+ * Whether a given name with a vowel spelled otherwise is a spelling of the other rather than
+ * another name. From eight letters on, when the vowels differ inside it (innerVowels). In a
+ * shorter name, when every vowel stays in its place (Rahaman / Rahiman, Mrinal / Mrenal; not
+ * Devdas / Devidas, a joint of two names), the last letter agrees (Sanjana / Sanjani is a
+ * feminine), the first vowel is the same or a near one, i or e, u or o (Lima / Lema, Mobarak /
+ * Mubarak; not a and i: Jana / Jina), and the Indian Names Corpus does not give the two as two
+ * names (Hema / Hima; vowelApart). Returns which of the two, or null.
+ */
+function givenVowel(a: string, b: string): 'long' | 'short' | null {
+  if (Math.min(a.length, b.length) >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b) ? 'long' : null;
+  if (a[a.length - 1] !== b[b.length - 1] || vowelPlaces(a) !== vowelPlaces(b)) return null;
+  const fa = /[AEIOU]+/.exec(a);
+  const fb = /[AEIOU]+/.exec(b);
+  if (!fa || !fb || nearVowel(fa[0]) !== nearVowel(fb[0])) return null;
+  return vowelApart(a, b) ? null : 'short';
+}
+const vowelPlaces = (w: string) => w.replace(/[AEIOU]+/g, '*');
+const nearVowel = (v: string) => v.replace(/EE|II|E/g, 'I').replace(/OO|UU|O/g, 'U');
 
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
@@ -469,12 +489,12 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       a.match[i] = -1;
       continue;
     }
-    // From eight letters on, a given name with the same consonants and a vowel or two spelled
-    // otherwise is a spelling (Nilakanta / Nilkanata, Dharumalingam / Dharamlingam): the pairs of
-    // two names are short (Kamal / Komal, Karuna / Karunya). Not against a name read from an
-    // Indian script, whose vowels are written exactly (Chintanika / சாந்தநிகா, Santhanika).
-    const shortVowel = k === 'vowel' &&
-      (Math.min(ta[i].raw.length, tb[j].raw.length) < GIVEN_VOWEL_MIN_LENGTH || ta[i].loose > 0 || tb[j].loose > 0 || !innerVowels(ta[i].raw, tb[j].raw));
+    // A given name with the same consonants and a vowel or two spelled otherwise is a spelling
+    // when givenVowel says so (Nilakanta / Nilkanata, Rahaman / Rahiman; not Kamal / Komal). Not
+    // against a name read from an Indian script, whose vowels are written exactly (Chintanika /
+    // சாந்தநிகா, Santhanika).
+    const vowelKind = k === 'vowel' && !ta[i].loose && !tb[j].loose ? givenVowel(ta[i].raw, tb[j].raw) : null;
+    const shortVowel = k === 'vowel' && vowelKind === null;
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
