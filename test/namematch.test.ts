@@ -571,6 +571,13 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     for (const [a, b] of [['ARUN KUMAR', 'ARRUN KUMAR'], ['ANUP BARUAH', 'ANUP BARRUAH'], ['K KURUP', 'K KURRUP']]) accepts(a, b, 'TRANSLITERATION');
     accepts('KRUSHNA SAHOO', 'KRISHNA SAHOO', 'TRANSLITERATION');
   });
+  it('the z of an Arabic name written s at its end or before a consonant, as Kerala and Tamil spellings do', () => {
+    for (const [a, b] of [['RIYAZ K', 'RIYAS K'], ['NIYAZ AHMED', 'NIYAS AHMED'], ['AFZAL KHAN', 'AFSAL KHAN'], ['HAMZA M', 'HAMSA M'], ['NAZMUL HOQUE', 'NASMUL HOQUE']]) accepts(a, b);
+    // Not between vowels, nor a first letter: those are two names.
+    refuses('ASAD KHAN', 'AZAD KHAN');
+    refuses('NASIM AHMED', 'NAZIM AHMED');
+    refuses('ZEENAT BEGUM', 'SEENAT BEGUM');
+  });
   it('the Tamil kk of a joined -kumar', () => {
     for (const [a, b] of [['SIVAKKUMAR R', 'SIVAKUMAR R'], ['MUTHUKKUMAR P', 'MUTHUKUMAR P'], ['JAYAKKUMAR', 'JAYAKUMAR']]) accepts(a, b, 'TRANSLITERATION');
     accepts('SIVAKKUMAR R', 'SIVA KUMAR R', 'JOINED_TOKENS');

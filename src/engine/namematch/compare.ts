@@ -221,6 +221,14 @@ function vowelVariant(a: string, b: string): boolean {
 }
 
 /**
+ * The z of Arabic and Persian names as Kerala and Tamil spellings write it, s, at the end of the
+ * name or beside a consonant (Riyaz / Riyas, Afzal / Afsal, Hamza / Hamsa). Not between vowels,
+ * where s and z make other names (Nasir / Nazir, Asad / Azad, Nasim / Nazim), nor a first letter
+ * (Sameer / Zameer), nor the Tamil zh.
+ */
+const zAsS = (raw: string) => raw.replace(/(?<=[^AEIOU])Z(?!H)|(?<=.)Z(?=$|[^AEIOUYH])/g, 'S');
+
+/**
  * Tamil and Malayalam spellings write one letter's sound as th or dh, and a final d as th
  * (Sudha / Sutha, Amudha / Amutha, Majeed / Majeeth, Samad / Samath). Only these written forms:
  * a bare t / d in a short name is left apart (Atithi / Adithi).
@@ -398,6 +406,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
+  if (!loose && (a.raw.includes('Z') || b.raw.includes('Z')) && canon(zAsS(a.raw)) === canon(zAsS(b.raw))) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
