@@ -485,6 +485,16 @@ describe('classes that names never seen before showed weak', () => {
     // Not in a short one: Sunita / Suita is no spelling.
     refuses('SUNITA DAS', 'SUITA DAS');
   });
+  it('a consonant dropped from a cluster of a long given name', () => {
+    accepts('B KARTHIKEYAN', 'B KATHIKEYAN', 'TYPO');
+    accepts('RAVICHANDRAN G', 'RAVICHADRAN G', 'TYPO');
+    // Not the first letter of a digraph, nor in a shorter name, nor in the name before a -kumar.
+    refuses('HARICHARAN DAS', 'HARIHARAN DAS');
+    refuses('CHANDRIKA DAS', 'CHANDIKA DAS');
+    refuses('RANJITHKUMAR S', 'RAJITHKUMAR S');
+    // Nor against a name read from an Indian script (the rolls' own joints: Velakutti, Velamkutti).
+    refuses('VELAMKUTTI', 'വേലകുട്ടി');
+  });
 });
 
 describe('spellings found by varying the names in the corpora (filings, Indian Names Corpus, Kerala rolls)', () => {

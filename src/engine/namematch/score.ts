@@ -227,6 +227,25 @@ function assign(kinds: Kind[], n: number, m: number, match: Int8Array): void {
   }
 }
 
+/**
+ * A consonant dropped from a cluster of a long given name (nine letters or more without it, not
+ * counting a joined -kumar), after its first two letters: a typing slip (Karthikeyan /
+ * Kathikeyan, Ravichandran / Ravichadran), since names that differ so differ elsewhere too. Not
+ * h, y or w, which make other names (Karunya / Karuna), nor the first letter of a digraph
+ * (Haricharan / Hariharan, Madheswaran / Maheswaran); the shorter names where a cluster does make
+ * another name stay apart (Chandrika / Chandika, Ranjithkumar / Rajithkumar).
+ */
+function clusterSlip(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  if (l.length !== s.length + 1 || s.replace(/KUMARI?$/, '').length < 9) return false;
+  let i = 0;
+  while (i < s.length && s[i] === l[i]) i++;
+  if (i < 2 || s.slice(i) !== l.slice(i + 1)) return false;
+  const c = l[i];
+  if (isVowel(c) || 'HYW'.includes(c) || l[i + 1] === 'H') return false;
+  return !isVowel(l[i - 1]) || (i + 1 < l.length && !isVowel(l[i + 1]));
+}
+
 // Capitals that a scanner reads for one another.
 const LOOKALIKE = ['ODQCG', 'ILTJ', 'RPB', 'MNW', 'EF', 'UV'];
 function lookalike(x: string, y: string): boolean {
@@ -498,7 +517,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
-      if (!(k === 'typo2' && lateSlip(ta[i].raw, tb[j].raw))) {
+      const slip = lateSlip(ta[i].raw, tb[j].raw) || (!ta[i].loose && !tb[j].loose && clusterSlip(ta[i].raw, tb[j].raw));
+      if (!(k === 'typo2' && slip)) {
         a.match[i] = -1;
         givenNear = true;
         continue;
