@@ -674,6 +674,11 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('राजेश शर्मा', 'Ramesh Sharma', 'GIVEN_NAME_MISMATCH');
     refuses('सुनील वर्मा', 'Sunila Verma');
   });
+  it('the Tamil th for a d between vowels, written in Latin letters', () => {
+    for (const [a, b] of [['SADIK BASHA', 'SATHIK BASHA'], ['SRIDAR K', 'SRITHAR K'], ['VARADAN S', 'VARATHAN S'], ['MAJEED P', 'MAJEETH P']]) accepts(a, b);
+    refuses('ANAND RAO', 'ANANTH RAO');
+    refuses('ADITHI RAO', 'ATITHI RAO');
+  });
   it('Tamil, whose letters do not tell k from g, t from d, p from b', () => {
     for (const [a, b] of [
       ['முருகன்', 'Murugan'], ['செந்தில் குமார்', 'Senthil Kumar'], ['கிருஷ்ணன்', 'Krishnan'], ['லட்சுமி', 'Lakshmi'],

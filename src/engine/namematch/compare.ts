@@ -229,12 +229,13 @@ function vowelVariant(a: string, b: string): boolean {
 const zAsS = (raw: string) => raw.replace(/(?<=[^AEIOU])Z(?!H)|(?<=.)Z(?=$|[^AEIOUYH])/g, 'S');
 
 /**
- * Tamil and Malayalam spellings write one letter's sound as th or dh, and a final d as th
- * (Sudha / Sutha, Amudha / Amutha, Majeed / Majeeth, Samad / Samath). Only these written forms:
- * a bare t / d in a short name is left apart (Atithi / Adithi).
+ * Tamil and Malayalam spellings write one letter's sound as th or dh, and a d between vowels or
+ * at the end as th (Sudha / Sutha, Majeed / Majeeth, Sadik / Sathik, Sridar / Srithar). Only
+ * these written forms: a bare t / d in a short name is left apart (Atithi / Adithi), and so is
+ * the d after n (Anand / Ananth are two names).
  */
 function thdh(raw: string): string {
-  return raw.replace(/DH/g, 'TH').replace(/(?<=[AEIOU])D$/, 'TH');
+  return raw.replace(/DH/g, 'TH').replace(/(?<=[AEIOU])D(?=[AEIOU]|$)/g, 'TH');
 }
 
 /**
