@@ -3,7 +3,7 @@
 // OCR slip, but it is another person.
 import type { Tok } from './normalize.js';
 import { attested } from './attested.js';
-import { canon, nasalKey, skeleton } from './phonetic.js';
+import { canon, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 import { VOWEL_APART } from './vowel-apart-data.js';
@@ -206,6 +206,8 @@ function schwaAndFinal(a: string, b: string): boolean {
  * differ later and are different families, not spellings. Never forgiven in a given name
  * (score.ts), where Kamal / Komal are two names.
  */
+const nearVowels = (x: string, y: string) => (x === 'E' && y === 'I') || (x === 'I' && y === 'E') || (x === 'O' && y === 'U') || (x === 'U' && y === 'O');
+
 function vowelVariant(a: string, b: string): boolean {
   const len = Math.min(a.length, b.length);
   // A long Tamil name may start with e or i (Elangovan / Ilangovan, Elamparithi); other first
@@ -217,7 +219,11 @@ function vowelVariant(a: string, b: string): boolean {
   let i = 1;
   while (a[i] === b[i]) i++;
   // The first vowel, right after the first consonant (or two), and nothing else differs.
-  return i <= 2 && VOWELS.includes(a[i]) && VOWELS.includes(b[i]) && !VOWELS.includes(a[i + 1]) && a.slice(i + 1) === b.slice(i + 1);
+  if (i <= 2 && VOWELS.includes(a[i]) && VOWELS.includes(b[i]) && !VOWELS.includes(a[i + 1]) && a.slice(i + 1) === b.slice(i + 1)) return true;
+  // Or a later vowel between consonants, e for i or o for u, not at the end (Hashem / Hashim,
+  // Taleb / Talib, Monoj / Monuj as Bengali spells them; not Karam / Karim, Salam / Salim), nor
+  // in a known family name (Patel / Patil are two families).
+  return !SURNAME_KEYS.has(a) && !SURNAME_KEYS.has(b) && i >= 2 && i < a.length - 1 && nearVowels(a[i], b[i]) && !VOWELS.includes(a[i - 1]) && !VOWELS.includes(a[i + 1]) && a.slice(i + 1) === b.slice(i + 1);
 }
 
 /**
