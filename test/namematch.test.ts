@@ -594,6 +594,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('NASIM AHMED', 'NAZIM AHMED');
     refuses('ZEENAT BEGUM', 'SEENAT BEGUM');
   });
+  it('the u that Telugu and Tamil put after a -raj or -vel', () => {
+    for (const [a, b] of [['GOVINDARAJ K', 'GOVINDARAJU K'], ['THANGAVEL M', 'THANGAVELU M'], ['SELVARAJ A', 'SELVARAJU A']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('RAJ KUMAR SINGH', 'RAJU KUMAR SINGH'); // Raju is a name of its own
+    refuses('SANTAN DAS', 'SANTANU DAS');
+  });
   it('the Tamil kk of a joined -kumar', () => {
     for (const [a, b] of [['SIVAKKUMAR R', 'SIVAKUMAR R'], ['MUTHUKKUMAR P', 'MUTHUKUMAR P'], ['JAYAKKUMAR', 'JAYAKUMAR']]) accepts(a, b, 'TRANSLITERATION');
     accepts('SIVAKKUMAR R', 'SIVA KUMAR R', 'JOINED_TOKENS');

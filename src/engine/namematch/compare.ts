@@ -359,6 +359,12 @@ function oneName(ka: string, kb: string): boolean {
 const swamy = (key: string) => (key.endsWith('SBAMI') ? key.replace(/^(.{2,}[AEIOU])SBAMI$/, '$1SAMI') : key);
 
 /**
+ * Telugu and Tamil end a name's -raj and -vel with a u (Govindaraju, Selvaraju, Thangavelu): the
+ * ending of a longer name only (Raju is a name of its own).
+ */
+const dravidianU = (a: string, b: string) => a.length >= 6 && b === a + 'U' && /(?:RAJ|VEL)$/.test(a);
+
+/**
  * Tamil doubles the k of a -kumar joined to a name ending in a vowel (Sivakkumar, Muthukkumar,
  * Jayakkumar). The key leaves -kumar out, so it keeps that k where the single-k spelling's has
  * none: a is read again with one k. Only between two -kumar tokens: Deepakkumar is not Deepa.
@@ -391,6 +397,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if ((a.raw.includes('OO') || b.raw.includes('OO')) && ooAsO(a.raw) === ooAsO(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key) === swamy(b.key)) return 'translit';
+  if (dravidianU(a.raw, b.raw) || dravidianU(b.raw, a.raw)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';
   if (a.key[0] === b.key[0] && nasalKey(a.key) === nasalKey(b.key)) return 'translit';
