@@ -98,6 +98,11 @@ describe('normalisation: direct matches', () => {
   });
   it('given name plus father name against a relation marker (Telugu style) is accepted', () => {
     accepts('RAJU S/O VENKAIAH', 'RAJU VENKAIAH', 'RELATION_REMOVED');
+    // The father's name as an initial, before or after (the South Indian convention).
+    accepts('RAVI S/O KRISHNAN', 'RAVI K', 'RELATION_REMOVED');
+    accepts('RAVI S/O KRISHNAN', 'K RAVI', 'RELATION_REMOVED');
+    const other = matchNames('RAVI S/O KRISHNAN', 'RAVI M');
+    assert.ok(other.score < 85, JSON.stringify(other));
   });
   it('two records naming different fathers are different people', () => {
     refuses('SURESH S/O RAMESH YADAV', 'SURESH S/O MAHESH YADAV', 'RELATION_MISMATCH');

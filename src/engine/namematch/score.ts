@@ -324,7 +324,7 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
     if (strong > 0) {
       for (const e of otherExtra) {
         const k = compareTokens(e, s.toks[i]);
-        if (STRONG[k] || k === 'init_same') { ex = true; break; }
+        if (STRONG[k] || k === 'init_same' || k === 'initial') { ex = true; break; }
       }
     }
     if (ex) explained++;
