@@ -199,15 +199,15 @@ function schwaAndFinal(a: string, b: string): boolean {
   return s.length >= 6 && !VOWELS.includes(s[s.length - 1]) && schwaVariant(s, o);
 }
 
+const nearVowels = (x: string, y: string) => (x === 'E' && y === 'I') || (x === 'I' && y === 'E') || (x === 'O' && y === 'U') || (x === 'U' && y === 'O');
+
 /**
  * Same consonants in the same order, vowels spelled a little differently (Mondal / Mandal,
  * Rehman / Rahman). Short tokens only when the one vowel that differs is the first syllable's
- * (Dutta / Datta, Mallick / Mullick: the Bengali a written u): Patil / Patel, Gupta / Gupte
- * differ later and are different families, not spellings. Never forgiven in a given name
- * (score.ts), where Kamal / Komal are two names.
+ * (Dutta / Datta, Mallick / Mullick: the Bengali a written u), or a later one near it (below):
+ * Patil / Patel, Gupta / Gupte differ later and are different families, not spellings. A given
+ * name is held to more (score.ts, givenVowel), where Kamal / Komal are two names.
  */
-const nearVowels = (x: string, y: string) => (x === 'E' && y === 'I') || (x === 'I' && y === 'E') || (x === 'O' && y === 'U') || (x === 'U' && y === 'O');
-
 function vowelVariant(a: string, b: string): boolean {
   const len = Math.min(a.length, b.length);
   // A long Tamil name may start with e or i (Elangovan / Ilangovan, Elamparithi); other first

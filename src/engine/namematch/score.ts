@@ -88,15 +88,14 @@ function innerVowels(a: string, b: string): boolean {
  * Devdas / Devidas, a joint of two names), the last letter agrees (Sanjana / Sanjani is a
  * feminine), the first vowel is the same or a near one, i or e, u or o (Lima / Lema, Mobarak /
  * Mubarak; not a and i: Jana / Jina), and the Indian Names Corpus does not give the two as two
- * names (Hema / Hima; vowelApart). Returns which of the two, or null.
+ * names (Hema / Hima; vowelApart).
  */
-function givenVowel(a: string, b: string): 'long' | 'short' | null {
-  if (Math.min(a.length, b.length) >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b) ? 'long' : null;
-  if (a[a.length - 1] !== b[b.length - 1] || vowelPlaces(a) !== vowelPlaces(b)) return null;
+function givenVowel(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b);
+  if (a[a.length - 1] !== b[b.length - 1] || vowelPlaces(a) !== vowelPlaces(b)) return false;
   const fa = /[AEIOU]+/.exec(a);
   const fb = /[AEIOU]+/.exec(b);
-  if (!fa || !fb || nearVowel(fa[0]) !== nearVowel(fb[0])) return null;
-  return vowelApart(a, b) ? null : 'short';
+  return !!fa && !!fb && nearVowel(fa[0]) === nearVowel(fb[0]) && !vowelApart(a, b);
 }
 const vowelPlaces = (w: string) => w.replace(/[AEIOU]+/g, '*');
 const nearVowel = (v: string) => v.replace(/EE|II|E/g, 'I').replace(/OO|UU|O/g, 'U');
@@ -512,13 +511,12 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // when givenVowel says so (Nilakanta / Nilkanata, Rahaman / Rahiman; not Kamal / Komal). Not
     // against a name read from an Indian script, whose vowels are written exactly (Chintanika /
     // சாந்தநிகா, Santhanika).
-    const vowelKind = k === 'vowel' && !ta[i].loose && !tb[j].loose ? givenVowel(ta[i].raw, tb[j].raw) : null;
-    const shortVowel = k === 'vowel' && vowelKind === null;
+    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw));
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
-      const slip = lateSlip(ta[i].raw, tb[j].raw) || (!ta[i].loose && !tb[j].loose && clusterSlip(ta[i].raw, tb[j].raw));
-      if (!(k === 'typo2' && slip)) {
+      const slip = k === 'typo2' && (lateSlip(ta[i].raw, tb[j].raw) || (!ta[i].loose && !tb[j].loose && clusterSlip(ta[i].raw, tb[j].raw)));
+      if (!slip) {
         a.match[i] = -1;
         givenNear = true;
         continue;
