@@ -419,7 +419,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
-  if (!loose && thdh(a.raw) === thdh(b.raw)) return 'regional';
+  if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdh(a.raw) === thdh(b.raw)) return 'regional';
   if (!loose && (a.raw.includes('Z') || b.raw.includes('Z')) && canon(zAsS(a.raw)) === canon(zAsS(b.raw))) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
