@@ -512,7 +512,8 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
   // 99.5% accepted, or one refusal where a change applies to fewer than 200 words.
   const within = (o: Outcome) => o.n - o.accepted <= Math.max(1, Math.floor(0.005 * o.n));
   it('regular spelling changes of the words of names others wrote keep them accepted', () => {
-    // Doubled letters, aspirates, long vowels, w / v, s / sh, aa, x, f, q, z, the Bengali b, final
+    // Doubled letters, aspirates, long vowels, w / v, s / sh, aa, x, f, q, z (as j, and as the
+    // Kerala s), the Tamil th for d, the Bengali b, final
     // i / y / ee, u / oo, ay / ai, au / ou, chh, the Odia ru, the first letter's spellings (s / sh,
     // b / v, an aspirate, hr...) and a scanner's slips, applied to
     // every word of the filings, the Indian Names Corpus and the Kerala rolls

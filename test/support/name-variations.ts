@@ -1,8 +1,8 @@
 // Regular spelling changes of Indian names in Latin letters, applied to the words of names that
 // others wrote (the corpora in bench/namematch/corpus): a doubled consonant written once or
 // twice, an aspirate written or not, a long vowel written ee / oo or not, w for v, sh for s, the
-// regional spellings of one sound (x, f, q, z, the Bengali b, au / ou, the Odia ru...), and a
-// scanner's slips (e read as c, m as rn, o as d...). Each change keeps a name the same name, so
+// regional spellings of one sound (x, f, q, z as j or s, the Tamil th for d, the Bengali b, au /
+// ou, the Odia ru...), and a scanner's slips (e read as c, m as rn, o as d...). Each change keeps a name the same name, so
 // a matcher should accept nearly all of them; the few it refuses point at rules that read the
 // changed letters as something else (a doubled r read as the ru of Krushna). No labels: the
 // words are varied, not judged.
@@ -130,6 +130,10 @@ export const CHANGES: Record<string, (w: string) => string[]> = {
   // q written k (Tariq / Tarik, Saquib / Sakib, Haque / Hak).
   q_k: (w) => [...each(w, /QUE$/, 'K'), ...each(w, /QU(?=[AEIOU].)/, 'K'), ...each(w, /Q(?!U)/, 'K')],
   z_j: (w) => each(w, /Z(?!H)/, 'J'), // the Bengali j for z (Aziz / Ajij); not the Tamil zh
+  // The Kerala and Tamil s for a z at the end or beside a consonant (Riyaz / Riyas, Afzal / Afsal).
+  z_s: (w) => each(w.replace(/ZZ/g, 'Z'), /(?<=[^AEIOU])Z(?!H)|Z$|Z(?=[^AEIOUYH])/, 'S'),
+  // The Tamil th for a d between vowels or at the end (Sadik / Sathik, Vinod / Vinoth).
+  d_th: (w) => each(w, /(?<=[AEIOU])D(?=[AEIOU]|$)/, 'TH'),
   // the Bengali b for v and back (Vikash / Bikash), before a vowel and not after m; not in the
   // suffixes -bai and -ben, never written with v.
   v_b: (w) => [...each(w, /V(?=[AEIOU])(?!A[IY]$)/, 'B'), ...each(w, /(?<!M)B(?=[AEIOU])(?!A[IY]$|EN$)/, 'V')],
@@ -239,6 +243,13 @@ export function vary(words: string[], score: Score, threshold: number): Record<s
  * (`<latin> KUMAR` against `<devanagari> कुमार`), for the pairs accepted unchanged: a change
  * should not undo what the reading of the script matched. Not the slips (see SLIPS).
  */
+/**
+ * Changes that are Tamil and Kerala spellings of Latin letters, which a Devanagari spelling
+ * writes as they sound: the s for a z (अफ़ज़ल is Afzal, not Afsal) and the th for a d between
+ * vowels (आदिल is Adil, not Athil). Not compared against the script.
+ */
+const LATIN_ONLY = new Set(['z_s', 'd_th']);
+
 export function varyAgainstScript(
   pairs: [string, string][],
   score: Score,
@@ -246,7 +257,7 @@ export function varyAgainstScript(
 ): { base: number; kept: number; changes: Record<string, Outcome> } {
   const kept = pairs.filter(([l, d]) => score(`${l} KUMAR`, `${d} कुमार`) >= threshold);
   const changes = tally(
-    CHANGES,
+    Object.fromEntries(Object.entries(CHANGES).filter(([k]) => !LATIN_ONLY.has(k))),
     kept,
     ([l]) => l,
     ([l, d], v) => ({ score: score(`${v} KUMAR`, `${d} कुमार`), shown: `${l} > ${v} / ${d}` }),
