@@ -239,17 +239,17 @@ export function vary(words: string[], score: Score, threshold: number): Record<s
 }
 
 /**
- * The same changes made to a Latin spelling compared with its Devanagari spelling
- * (`<latin> KUMAR` against `<devanagari> कुमार`), for the pairs accepted unchanged: a change
- * should not undo what the reading of the script matched. Not the slips (see SLIPS).
- */
-/**
  * Changes that are Tamil and Kerala spellings of Latin letters, which a Devanagari spelling
  * writes as they sound: the s for a z (अफ़ज़ल is Afzal, not Afsal) and the th for a d between
  * vowels (आदिल is Adil, not Athil). Not compared against the script.
  */
 const LATIN_ONLY = new Set(['z_s', 'd_th']);
 
+/**
+ * The same changes made to a Latin spelling compared with its Devanagari spelling
+ * (`<latin> KUMAR` against `<devanagari> कुमार`), for the pairs accepted unchanged: a change
+ * should not undo what the reading of the script matched. Not the slips (see SLIPS).
+ */
 export function varyAgainstScript(
   pairs: [string, string][],
   score: Score,

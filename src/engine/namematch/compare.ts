@@ -223,22 +223,24 @@ function vowelVariant(a: string, b: string): boolean {
   // Or a later vowel between consonants, e for i or o for u, not at the end (Hashem / Hashim,
   // Taleb / Talib, Monoj / Monuj as Bengali spells them; not Karam / Karim, Salam / Salim), nor
   // in a known family name (Patel / Patil are two families).
-  return !SURNAME_KEYS.has(a) && !SURNAME_KEYS.has(b) && i >= 2 && i < a.length - 1 && nearVowels(a[i], b[i]) && !VOWELS.includes(a[i - 1]) && !VOWELS.includes(a[i + 1]) && a.slice(i + 1) === b.slice(i + 1);
+  return i >= 2 && i < a.length - 1 && nearVowels(a[i], b[i]) && !VOWELS.includes(a[i - 1]) && !VOWELS.includes(a[i + 1]) &&
+    a.slice(i + 1) === b.slice(i + 1) && !SURNAME_KEYS.has(a) && !SURNAME_KEYS.has(b);
 }
 
 /**
  * The z of Arabic and Persian names as Kerala and Tamil spellings write it, s, at the end of the
  * name or beside a consonant (Riyaz / Riyas, Afzal / Afsal, Hamza / Hamsa). Not between vowels,
- * where s and z make other names (Nasir / Nazir, Asad / Azad, Nasim / Nazim), nor a first letter
- * (Sameer / Zameer), nor the Tamil zh.
+ * where s and z make other names (Nasir / Nazir, Asad / Azad, Nasim / Nazim, Azzam / Asam), nor
+ * after n (Manzoor / Mansoor, Anzar / Ansar), nor a first letter (Sameer / Zameer), nor the
+ * Tamil zh.
  */
-const zAsS = (raw: string) => raw.replace(/(?<=[^AEIOU])Z(?!H)|(?<=.)Z(?=$|[^AEIOUYH])/g, 'S');
+const zAsS = (raw: string) => raw.replace(/ZZ/g, 'Z').replace(/(?<=[^AEIOUN])Z(?!H)|(?<=[AEIOU])Z(?=$|[^AEIOUYH])/g, 'S');
 
 /**
  * Tamil and Malayalam spellings write one letter's sound as th or dh, and a d between vowels or
  * at the end as th (Sudha / Sutha, Majeed / Majeeth, Sadik / Sathik, Sridar / Srithar). Only
- * these written forms: a bare t / d in a short name is left apart (Atithi / Adithi), and so is
- * the d after n (Anand / Ananth are two names).
+ * these written forms: a bare t / d in a short name is left apart (Atithi / Adithi), and so is a
+ * d after a consonant (Anand / Ananth are two names).
  */
 function thdh(raw: string): string {
   return raw.replace(/DH/g, 'TH').replace(/(?<=[AEIOU])D(?=[AEIOU]|$)/g, 'TH');
@@ -362,7 +364,8 @@ const swamy = (key: string) => (key.endsWith('SBAMI') ? key.replace(/^(.{2,}[AEI
  * Telugu and Tamil end a name's -raj and -vel with a u (Govindaraju, Selvaraju, Thangavelu): the
  * ending of a longer name only (Raju is a name of its own).
  */
-const dravidianU = (a: string, b: string) => a.length >= 6 && b === a + 'U' && /(?:RAJ|VEL)$/.test(a);
+const dravidianU = (a: string, b: string) =>
+  a.length >= 6 && b.length === a.length + 1 && b.endsWith('U') && b.startsWith(a) && /(?:RAJ|VEL)$/.test(a);
 
 /**
  * Tamil doubles the k of a -kumar joined to a name ending in a vowel (Sivakkumar, Muthukkumar,

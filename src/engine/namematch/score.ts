@@ -86,19 +86,26 @@ function innerVowels(a: string, b: string): boolean {
  * another name. From eight letters on, when the vowels differ inside it (innerVowels). In a
  * shorter name, when every vowel stays in its place (Rahaman / Rahiman, Mrinal / Mrenal; not
  * Devdas / Devidas, a joint of two names), the last letter agrees (Sanjana / Sanjani is a
- * feminine), the first vowel is the same or a near one, i or e, u or o (Lima / Lema, Mobarak /
- * Mubarak; not a and i: Jana / Jina), and the Indian Names Corpus does not give the two as two
- * names (Hema / Hima; vowelApart).
+ * feminine), the first vowel is the same or a near one, i or e, u or o (Binoy / Benoy, Mobarak /
+ * Mubarak; not a and i: Jana / Jina), the later ones too under seven letters, and the Indian
+ * Names Corpus does not give the two as two names (Hema / Hima; vowelApart).
  */
 function givenVowel(a: string, b: string): boolean {
   if (Math.min(a.length, b.length) >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b);
   if (a[a.length - 1] !== b[b.length - 1] || vowelPlaces(a) !== vowelPlaces(b)) return false;
   const fa = /[AEIOU]+/.exec(a);
   const fb = /[AEIOU]+/.exec(b);
-  return !!fa && !!fb && nearVowel(fa[0]) === nearVowel(fb[0]) && !vowelApart(a, b);
+  if (!fa || !fb || nearVowel(fa[0]) !== nearVowel(fb[0]) || vowelApart(a, b)) return false;
+  const len = Math.min(a.length, b.length);
+  // Four letters: a near first vowel only when one of them is written long (Reena / Rena; not
+  // Neha / Niha, Moni / Muni).
+  if (len < 5 && fa[0] !== fb[0] && fa[0].length === 1 && fb[0].length === 1) return false;
+  // Under seven letters the later vowels must be near ones too (Farhan / Farhin, Samira / Samara
+  // are two names); from seven, any (Rahaman / Rahiman).
+  return len >= 7 || nearVowel(a.slice(fa.index + fa[0].length)) === nearVowel(b.slice(fb.index + fb[0].length));
 }
 const vowelPlaces = (w: string) => w.replace(/[AEIOU]+/g, '*');
-const nearVowel = (v: string) => v.replace(/EE|II|E/g, 'I').replace(/OO|UU|O/g, 'U');
+const nearVowel = (v: string) => v.replace(/AA/g, 'A').replace(/EE|II|E/g, 'I').replace(/OO|UU|O/g, 'U');
 
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
@@ -323,7 +330,9 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
     if (strong > 0) {
       for (const e of otherExtra) {
         const k = compareTokens(e, s.toks[i]);
-        if (STRONG[k] || k === 'init_same' || k === 'initial') { ex = true; break; }
+        // An initial for the other's father's name: Ravi K against Ravi s/o Krishnan, not the
+        // other way round (Suresh Rao against Suresh s/o R).
+        if (STRONG[k] || k === 'init_same' || (k === 'initial' && s.toks[i].init)) { ex = true; break; }
       }
     }
     if (ex) explained++;
