@@ -17,6 +17,8 @@ import {
   type NameMatchBands,
 } from '../src/engine/namematch/index.js';
 import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, type Outcome } from './support/name-variations.js';
+import { generated } from '../bench/namematch/build-o-names.js';
+import { fit } from '../bench/namematch/calibrate.js';
 
 const ACCEPTED = new Set(['DIRECT_MATCH', 'GOOD_PARTIAL_MATCH']);
 const codes = (m: NameMatch) => m.reason.split(',');
@@ -851,6 +853,9 @@ describe('properties', () => {
 });
 
 describe('calibration', () => {
+  it('the knots are the fit of the rules as they are (rerun bench/namematch/calibrate.ts after a rule change)', () => {
+    assert.deepEqual(fit().map(([r, c]) => [r, c]), KNOTS.map(([r, c]) => [r, c]));
+  });
   it('maps raw scores monotonically, keeps 100 for the same name only and refusals below GOOD', () => {
     for (let k = 1; k < KNOTS.length; k++) assert.ok(KNOTS[k][0] > KNOTS[k - 1][0], `knot ${k}`);
     let last = -1;
@@ -955,6 +960,15 @@ describe('quality on bench/namematch/pairs.tsv', () => {
       const ps = pairs.filter((p) => p.category === c);
       const refused = ps.filter((p) => !ACCEPTED.has(matchNames(p.name1, p.name2).result)).length;
       assert.ok(refused / ps.length >= 0.95, `${c}: ${refused}/${ps.length} refused`);
+    }
+  });
+});
+
+describe('lists generated from the Indian Names Corpus', () => {
+  it('are what bench/namematch/build-o-names.ts writes with the keys as they are', () => {
+    for (const [path, text] of Object.entries(generated())) {
+      const committed = readFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url)), 'utf8');
+      assert.ok(committed === text, `${path} is stale: run node --import tsx bench/namematch/build-o-names.ts`);
     }
   });
 });

@@ -115,4 +115,4 @@ function main(): void {
   console.log('wrote', path);
 }
 
-main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

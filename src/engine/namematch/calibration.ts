@@ -5,7 +5,7 @@
 //
 // The knots below are written by `node --import tsx bench/namematch/calibrate.ts`, which fits
 // them deterministically on the tuning sets only (pairs.tsv, others.tsv, scripts.tsv,
-// affidavits.tsv, dakshina.tsv; each set weighs the same): pool-adjacent-violators over the raw
+// affidavits.tsv; each set weighs the same): pool-adjacent-violators over the raw
 // scores 0-99, blocks lighter than a minimum merged into a neighbour, knots at each block's ends,
 // straight lines between knots. Policy on top of the fit: only a raw 100 (the same name
 // after normalisation) maps to 100, and a raw score below the accept line stays below it (a
