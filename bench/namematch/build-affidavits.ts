@@ -79,8 +79,8 @@ function extract(csvPath: string): void {
 function hindiKey(h: string): string {
   return mergeSounds(h).normalize('NFC');
 }
-const consonants = (h: string) => consonantClasses(hindiKey(h));
-const sealed = (key: string) => hash(`aff:${key}`) % 4 === 0; // a quarter of the words sealed
+export const consonants = (h: string) => consonantClasses(hindiKey(h));
+export const sealed = (key: string) => hash(`aff:${key}`) % 4 === 0; // a quarter of the words sealed
 
 // ---- aligning a filing's Latin words with its Devanagari words ----
 
@@ -101,7 +101,7 @@ const SPELLED = new Set([
 const LATIN_TITLES = new Set(['LATE', 'LT', 'LAT']);
 const DEVA_TITLES = new Set(['स्वर्गीय', 'स्वर्गिय', 'स्व', 'मृत', 'प्रयात', 'प्रय़ात', 'स्वर्गवासी', 'लेट']);
 
-interface Name { latin: string[]; deva: string[] }
+export interface Name { latin: string[]; deva: string[] }
 
 function align(latin: string, deva: string): Name | null {
   let l = latin.toUpperCase().split(/[^A-Z]+/).filter(Boolean);
@@ -123,7 +123,11 @@ function align(latin: string, deva: string): Name | null {
 
 type Row = [string, string, 'same' | 'different', string];
 
-function build(): void {
+/**
+ * The filings' names aligned word by word, and each Devanagari word's Latin spellings as the
+ * filings write it usually (see below), for the sets here and for filed-variants.ts.
+ */
+export function filings() {
   const names: Name[] = [];
   const seenName = new Set<string>();
   for (const line of readFileSync(here(CORPUS), 'utf8').split('\n')) {
@@ -164,6 +168,11 @@ function build(): void {
   };
   const variantsOf = (key: string, w: string): string[] =>
     usual(w, consonants(key)) ? [...(spellings.get(key)?.keys() ?? [])].filter((x) => x !== w && usual(x, consonants(key))).sort() : [];
+  return { names, spellings, usual, variantsOf, classesOf };
+}
+
+function build(): void {
+  const { names, spellings, variantsOf, classesOf } = filings();
 
   // Near other names: Latin spellings (same first letter, edit distance <= 2) of words whose
   // consonants differ, neither spelling ever written for the other's consonants.
@@ -256,6 +265,8 @@ function build(): void {
   console.log(`names aligned ${names.length}; affidavits.tsv ${tune.length}, affidavits-sealed.tsv ${seal.length}`);
 }
 
-const ex = process.argv.indexOf('--extract');
-if (ex >= 0) extract(process.argv[ex + 1]);
-else build();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const ex = process.argv.indexOf('--extract');
+  if (ex >= 0) extract(process.argv[ex + 1]);
+  else build();
+}

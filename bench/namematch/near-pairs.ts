@@ -1,0 +1,39 @@
+// Precision without labels: the pairs of words of the names in the corpora (the filings, the
+// Indian Names Corpus, the Kerala rolls; test/support/name-variations.ts) that are one letter
+// apart after the first letter, a letter changed or dropped. Most such pairs are two names
+// (Rajan / Ranjan, Sunil / Sunit), some are spellings of one (Mostaq / Mustaq), so the count the
+// matcher accepts is no error rate; what a rule adds to it or takes from it, listed with --list
+// and compared between two trees, shows the names it joins or parts.
+//
+//   node --import tsx bench/namematch/near-pairs.ts [--list]
+//
+// Each word is the given name of `<word> SHARMA` against the same with the other word.
+import { parseArgs } from 'node:util';
+import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
+import { corpusWords } from '../../test/support/name-variations.js';
+
+const { values } = parseArgs({ options: { list: { type: 'boolean' } } });
+
+const c = corpusWords();
+const words = [...new Set([...c.affidavits, ...c.parlikar, ...c.kerala])].sort();
+const known = new Set(words);
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+const seen = new Set<string>();
+const accepted: string[] = [];
+for (const w of words) {
+  const near = new Set<string>();
+  for (let i = 1; i < w.length; i++) {
+    near.add(w.slice(0, i) + w.slice(i + 1));
+    for (const l of LETTERS) if (l !== w[i]) near.add(w.slice(0, i) + l + w.slice(i + 1));
+  }
+  for (const o of near) {
+    if (!known.has(o)) continue;
+    const id = w < o ? `${w} / ${o}` : `${o} / ${w}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (matchNames(`${w} SHARMA`, `${o} SHARMA`).score >= DEFAULT_BANDS.good) accepted.push(id);
+  }
+}
+if (values.list) console.log(accepted.sort().join('\n'));
+console.log(`pairs of corpus words one letter apart: ${seen.size}, accepted: ${accepted.length}`);
