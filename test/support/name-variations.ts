@@ -130,8 +130,9 @@ export const CHANGES: Record<string, (w: string) => string[]> = {
   // q written k (Tariq / Tarik, Saquib / Sakib, Haque / Hak).
   q_k: (w) => [...each(w, /QUE$/, 'K'), ...each(w, /QU(?=[AEIOU].)/, 'K'), ...each(w, /Q(?!U)/, 'K')],
   z_j: (w) => each(w, /Z(?!H)/, 'J'), // the Bengali j for z (Aziz / Ajij); not the Tamil zh
-  // The Kerala and Tamil s for a z at the end or beside a consonant (Riyaz / Riyas, Afzal / Afsal).
-  z_s: (w) => each(w.replace(/ZZ/g, 'Z'), /(?<=[^AEIOU])Z(?!H)|Z$|Z(?=[^AEIOUYH])/, 'S'),
+  // The Kerala and Tamil s for a z at the end or beside a consonant, not after n (Riyaz / Riyas,
+  // Afzal / Afsal; Manzoor / Mansoor are two names).
+  z_s: (w) => each(w.replace(/ZZ/g, 'Z'), /(?<=[^AEIOUN])Z(?!H)|(?<=[AEIOU])Z(?=$|[^AEIOUYH])/, 'S'),
   // The Tamil th for a d between vowels or at the end (Sadik / Sathik, Vinod / Vinoth).
   d_th: (w) => each(w, /(?<=[AEIOU])D(?=[AEIOU]|$)/, 'TH'),
   // the Bengali b for v and back (Vikash / Bikash), before a vowel and not after m; not in the

@@ -199,7 +199,8 @@ function schwaAndFinal(a: string, b: string): boolean {
   return s.length >= 6 && !VOWELS.includes(s[s.length - 1]) && schwaVariant(s, o);
 }
 
-const nearVowels = (x: string, y: string) => (x === 'E' && y === 'I') || (x === 'I' && y === 'E') || (x === 'O' && y === 'U') || (x === 'U' && y === 'O');
+/** Vowels written with the near ones folded: a long a as a, e and ee as i, o and oo as u. */
+export const nearVowel = (v: string) => v.replace(/AA/g, 'A').replace(/EE|II|E/g, 'I').replace(/OO|UU|O/g, 'U');
 
 /**
  * Same consonants in the same order, vowels spelled a little differently (Mondal / Mandal,
@@ -223,7 +224,7 @@ function vowelVariant(a: string, b: string): boolean {
   // Or a later vowel between consonants, e for i or o for u, not at the end (Hashem / Hashim,
   // Taleb / Talib, Monoj / Monuj as Bengali spells them; not Karam / Karim, Salam / Salim), nor
   // in a known family name (Patel / Patil are two families).
-  return i >= 2 && i < a.length - 1 && nearVowels(a[i], b[i]) && !VOWELS.includes(a[i - 1]) && !VOWELS.includes(a[i + 1]) &&
+  return i >= 2 && i < a.length - 1 && VOWELS.includes(a[i]) && nearVowel(a[i]) === nearVowel(b[i]) && !VOWELS.includes(a[i - 1]) && !VOWELS.includes(a[i + 1]) &&
     a.slice(i + 1) === b.slice(i + 1) && !SURNAME_KEYS.has(a) && !SURNAME_KEYS.has(b);
 }
 

@@ -8,7 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
-import { compareTokens, editDistance, kumarSandhi, regionalGivenOk, STRONG, vowelApart, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -91,12 +91,12 @@ function innerVowels(a: string, b: string): boolean {
  * Names Corpus does not give the two as two names (Hema / Hima; vowelApart).
  */
 function givenVowel(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b);
+  const len = Math.min(a.length, b.length);
+  if (len >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b);
   if (a[a.length - 1] !== b[b.length - 1] || vowelPlaces(a) !== vowelPlaces(b)) return false;
   const fa = /[AEIOU]+/.exec(a);
   const fb = /[AEIOU]+/.exec(b);
   if (!fa || !fb || nearVowel(fa[0]) !== nearVowel(fb[0]) || vowelApart(a, b)) return false;
-  const len = Math.min(a.length, b.length);
   // Four letters: a near first vowel only when one of them is written long (Reena / Rena; not
   // Neha / Niha, Moni / Muni).
   if (len < 5 && fa[0] !== fb[0] && fa[0].length === 1 && fb[0].length === 1) return false;
@@ -105,7 +105,6 @@ function givenVowel(a: string, b: string): boolean {
   return len >= 7 || nearVowel(a.slice(fa.index + fa[0].length)) === nearVowel(b.slice(fb.index + fb[0].length));
 }
 const vowelPlaces = (w: string) => w.replace(/[AEIOU]+/g, '*');
-const nearVowel = (v: string) => v.replace(/AA/g, 'A').replace(/EE|II|E/g, 'I').replace(/OO|UU|O/g, 'U');
 
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
