@@ -708,6 +708,19 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('ANAND RAO', 'ANANTH RAO');
     refuses('ADITHI RAO', 'ATITHI RAO');
   });
+  it('the tch that Tamil spellings write for ksh, and the forms of the Sanskrit jn', () => {
+    for (const [a, b] of [['MEENATCHI S', 'MEENAKSHI S'], ['KAMATCHI R', 'KAMAKSHI R'], ['LATCHUMI DEVI', 'LAKSHMI DEVI'], ['LATCHUMANAN K', 'LAKSHMANAN K']]) accepts(a, b);
+    accepts('PITCHAI K', 'PICHAI K'); // the same letters for cch, as before
+    for (const [a, b] of [['GNANASEKARAN M', 'GYANASEKARAN M'], ['JNANESH RAO', 'GYANESH RAO'], ['PRADNYA PATIL', 'PRAGYA PATIL'], ['PRAGNYA RAO', 'PRAGYA RAO']]) accepts(a, b);
+    // Inside a word gn, gy and jn are as often letters of their own.
+    refuses('AGNEYA RAO', 'AGYEYA RAO');
+    refuses('RAJNI SHARMA', 'RAGNI SHARMA');
+  });
+  it('the Gujarati -sinh for Singh', () => {
+    accepts('MAHENDRASINH JADEJA', 'MAHENDRA SINGH JADEJA');
+    accepts('PRADIPSINH ZALA', 'PRADEEPSINGH ZALA');
+    refuses('RAJ SINGH', 'RAJ SINHA', 'SURNAME_MISMATCH');
+  });
   it('Tamil, whose letters do not tell k from g, t from d, p from b', () => {
     for (const [a, b] of [
       ['முருகன்', 'Murugan'], ['செந்தில் குமார்', 'Senthil Kumar'], ['கிருஷ்ணன்', 'Krishnan'], ['லட்சுமி', 'Lakshmi'],

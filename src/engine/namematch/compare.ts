@@ -248,6 +248,29 @@ function thdh(raw: string): string {
 }
 
 /**
+ * Tamil script writes the ksh of Sanskrit names as the letters of tch (Meenatchi / Meenakshi,
+ * Kamatchi / Kamakshi), with a u before m (Latchumi / Lakshmi, Latchumanan / Lakshmanan). The
+ * same letters also stand for cch (Pitchai / Pichai), which the keys already read.
+ */
+const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=[AEIOU])/g, 'KSH');
+
+/**
+ * The Sanskrit jn (jñ) as each region writes it: gy in Hindi (Gyan, Pragya), gn in the south
+ * (Gnanasekaran), dny in Marathi (Dnyaneshwar, Pradnya), jn and gny (Jnanesh, Pragnya). A gn, gy
+ * or jn inside a word is left as written: there it is as often two letters of their own (Agneya
+ * / Agyeya, Rajni / Ragni are two names).
+ */
+const JNA = /^(?:DNY|GNY|JNY|JN|GN|GY)(?=[AEIOU])|(?:DNY|GNY|JNY)(?=[AEIOU])/;
+const JNA_ALL = new RegExp(JNA.source, 'g');
+const jna = (raw: string) => raw.replace(JNA_ALL, 'GY');
+
+/**
+ * Gujarati names end in -sinh where others write -singh (Mahendrasinh, Pradipsinh Zala), joined
+ * or as a token of its own. Sinha, a family name of its own, ends otherwise.
+ */
+const sinh = (raw: string) => raw.replace(/SINH$/, 'SINGH');
+
+/**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
  * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
  */
@@ -425,6 +448,9 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdh(a.raw) === thdh(b.raw)) return 'regional';
   if (!loose && (a.raw.includes('Z') || b.raw.includes('Z')) && canon(zAsS(a.raw)) === canon(zAsS(b.raw))) return 'regional';
+  if (!loose && a.raw.includes('TCH') !== b.raw.includes('TCH') && canon(tchKsh(a.raw)) === canon(tchKsh(b.raw))) return 'regional';
+  if (!loose && (JNA.test(a.raw) || JNA.test(b.raw)) && canon(jna(a.raw)) === canon(jna(b.raw))) return 'regional';
+  if (!loose && (a.raw.endsWith('SINH') || b.raw.endsWith('SINH')) && canon(sinh(a.raw)) === canon(sinh(b.raw))) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
