@@ -716,6 +716,13 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('AGNEYA RAO', 'AGYEYA RAO');
     refuses('RAJNI SHARMA', 'RAGNI SHARMA');
   });
+  it('an initial vocalic r written ru, as Marathi and Gujarati spellings do', () => {
+    for (const [a, b] of [['RUTUJA PATIL', 'RITUJA PATIL'], ['RUSHABH SHAH', 'RISHABH SHAH'], ['RUCHA JOSHI', 'RICHA JOSHI'], ['RUTVIK DESAI', 'RITVIK DESAI']]) accepts(a, b, 'TRANSLITERATION');
+    // Elsewhere an initial ru makes other names.
+    refuses('RUPA DAS', 'RIPA DAS');
+    refuses('RUNA DAS', 'RINA DAS');
+    refuses('RUMA SEN', 'RIMA SEN');
+  });
   it('the Gujarati -sinh for Singh', () => {
     accepts('MAHENDRASINH JADEJA', 'MAHENDRA SINGH JADEJA');
     accepts('PRADIPSINH ZALA', 'PRADEEPSINGH ZALA');

@@ -271,6 +271,14 @@ const jna = (raw: string) => raw.replace(JNA_ALL, 'GY');
 const sinh = (raw: string) => raw.replace(/SINH$/, 'SINGH');
 
 /**
+ * An initial vocalic r (ऋ) as Marathi, Gujarati and Odia spellings write it, ru (Rutuja / Rituja,
+ * Rushabh / Rishabh, Rucha / Richa), where the keys read ru after a consonant as ri already
+ * (Krushna). Only before the letters that follow it in names (sh, t, ch, dh): an initial ru
+ * elsewhere makes other names (Rupa / Ripa, Runa / Rina, Ruma / Rima).
+ */
+const ruRi = (raw: string) => raw.replace(/^RU(?=SH|TH?[AEIOUV]|CH|D?DH)/, 'RI');
+
+/**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
  * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
  */
@@ -451,6 +459,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && a.raw.includes('TCH') !== b.raw.includes('TCH') && canon(tchKsh(a.raw)) === canon(tchKsh(b.raw))) return 'regional';
   if (!loose && (JNA.test(a.raw) || JNA.test(b.raw)) && canon(jna(a.raw)) === canon(jna(b.raw))) return 'regional';
   if (!loose && (a.raw.endsWith('SINH') || b.raw.endsWith('SINH')) && canon(sinh(a.raw)) === canon(sinh(b.raw))) return 'regional';
+  if (!loose && a.raw.startsWith('RU') !== b.raw.startsWith('RU') && canon(ruRi(a.raw)) === canon(ruRi(b.raw))) return 'translit';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
