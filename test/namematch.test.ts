@@ -624,6 +624,12 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('DEEPAKKUMAR SHARMA', 'DEEPA SHARMA');
     refuses('ASHOKKUMAR', 'ASHOK KUMARAN');
   });
+  it('the Arabic article written apart (Nur Ul Islam) is no pair of initials', () => {
+    accepts('NURUL ISLAM', 'NUR UL ISLAAM', 'JOINED_TOKENS');
+    accepts('ZIAUL HAQUE', 'ZIA UL HOQUE', 'JOINED_TOKENS');
+    accepts('HABIB UR RAHMAN', 'HABIBUR RAHAMAN', 'JOINED_TOKENS');
+    refuses('NUR UL ISLAM', 'NUR ALAM');
+  });
   it('the article written once in a joined Abdur Rahman', () => {
     for (const [a, b] of [['ABDURAHIMAN K', 'ABDURRAHIMAN K'], ['ABDURAHIMAN', 'ABDUL RAHIMAN'], ['ABDUSALAM P', 'ABDUS SALAM P']]) accepts(a, b);
     refuses('ABDURAHIMAN K', 'ABDUL KAREEM K');

@@ -24,8 +24,13 @@ export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KU
 /** Tokens that are bookkeeping, not name: dropped anywhere. */
 export const NOISE_TOKENS = new Set(['MINOR', 'HUF', 'DECEASED', 'DECD']);
 
-/** Two-letter tokens that are names, not a pair of initials written together ("RK"). */
-export const SHORT_NAMES = new Set(['OM', 'JO', 'DE', 'AL', 'LI', 'LU', 'HO', 'YU', 'KO', 'MA', 'SU', 'NG', 'OH', 'EL', 'BO']);
+/**
+ * Two-letter tokens that are names, not a pair of initials written together ("RK"). With them the
+ * Arabic article as Indian records write it apart from the name before it (Nur Ul Islam, Moin Ud
+ * Din, Habib Ur Rahman), so that it can join that name (Nurul Islam).
+ */
+export const SHORT_NAMES = new Set(['OM', 'JO', 'DE', 'AL', 'LI', 'LU', 'HO', 'YU', 'KO', 'MA', 'SU', 'NG', 'OH', 'EL', 'BO',
+  'UL', 'UD', 'UR', 'US', 'UZ']);
 
 /**
  * Tokens that carry little identity: gender/marital suffixes, the Muslim "Mohammed" prefix,
