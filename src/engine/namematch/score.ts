@@ -82,6 +82,22 @@ function innerVowels(a: string, b: string): boolean {
 }
 
 /**
+ * A long given name whose first vowel is a near one, u for o or i for e, as Bengali spellings of
+ * Arabic and Sanskrit names write it (Mosharraf / Musharraf, Mokhlesur / Mukhlesur, Pornima /
+ * Purnima): the rest as innerVowels asks, and not two names to the Indian Names Corpus.
+ */
+function nearFirstVowel(a: string, b: string): boolean {
+  const fa = /[AEIOU]+/.exec(a);
+  const fb = /[AEIOU]+/.exec(b);
+  if (!fa || !fb || fa.index !== fb.index || fa[0] === fb[0] || nearVowel(fa[0]) !== nearVowel(fb[0]) || vowelApart(a, b)) return false;
+  const near = nearVowel(fa[0]);
+  const fold = (w: string, f: RegExpExecArray) => w.slice(0, f.index) + near + w.slice(f.index + f[0].length);
+  const x = fold(a, fa);
+  const y = fold(b, fb);
+  return x === y || innerVowels(x, y);
+}
+
+/**
  * Whether a given name with a vowel spelled otherwise is a spelling of the other rather than
  * another name. From eight letters on, when the vowels differ inside it (innerVowels). In a
  * shorter name, when every vowel stays in its place (Rahaman / Rahiman, Mrinal / Mrenal; not
@@ -92,7 +108,7 @@ function innerVowels(a: string, b: string): boolean {
  */
 function givenVowel(a: string, b: string): boolean {
   const len = Math.min(a.length, b.length);
-  if (len >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b);
+  if (len >= GIVEN_VOWEL_MIN_LENGTH) return innerVowels(a, b) || nearFirstVowel(a, b);
   if (a[a.length - 1] !== b[b.length - 1] || vowelPlaces(a) !== vowelPlaces(b)) return false;
   const fa = /[AEIOU]+/.exec(a);
   const fb = /[AEIOU]+/.exec(b);
