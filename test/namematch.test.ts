@@ -268,7 +268,7 @@ describe('positives: same person', () => {
     // A near one, u for o or i for e, is a spelling in long names as in short ones.
     accepts('MOSHARRAF HOSSAIN', 'MUSHARRAF HOSSAIN');
     accepts('MOKHLESUR RAHMAN', 'MUKHLESUR RAHMAN');
-    accepts('PORNIMA PATIL', 'PURNIMA PATIL');
+    accepts('MOSTAFIZUR RAHMAN', 'MUSTAFIZUR RAHMAN');
   });
   it('a shorter given name with a vowel spelled otherwise, unless the names corpus knows two names', () => {
     // Every vowel in its place, the first one the same or a near one (i / e, u / o).

@@ -83,8 +83,9 @@ function innerVowels(a: string, b: string): boolean {
 
 /**
  * A long given name whose first vowel is a near one, u for o or i for e, as Bengali spellings of
- * Arabic and Sanskrit names write it (Mosharraf / Musharraf, Mokhlesur / Mukhlesur, Pornima /
- * Purnima): the rest as innerVowels asks, and not two names to the Indian Names Corpus.
+ * Arabic names write it (Mosharraf / Musharraf, Mokhlesur / Mukhlesur; shorter names take it
+ * too: Mobarak / Mubarak): the rest as innerVowels asks, and not two names to the Indian Names
+ * Corpus.
  */
 function nearFirstVowel(a: string, b: string): boolean {
   const fa = /[AEIOU]+/.exec(a);
