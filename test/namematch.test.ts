@@ -733,6 +733,9 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('RUNA DAS', 'RINA DAS');
     refuses('RUMA SEN', 'RIMA SEN');
   });
+  it('the Malayalam nj written nh', () => {
+    for (const [a, b] of [['KUNHI KRISHNAN', 'KUNJI KRISHNAN'], ['KUNHAMMED K', 'KUNJAMMED K'], ['KUNHIKANNAN P', 'KUNJIKANNAN P']]) accepts(a, b);
+  });
   it('the Gujarati -sinh for Singh', () => {
     accepts('MAHENDRASINH JADEJA', 'MAHENDRA SINGH JADEJA');
     accepts('PRADIPSINH ZALA', 'PRADEEPSINGH ZALA');

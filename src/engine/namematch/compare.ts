@@ -279,6 +279,12 @@ const sinh = (raw: string) => raw.replace(/SINH$/, 'SINGH');
 const ruRi = (raw: string) => raw.replace(/^RU(?=SH|TH?[AEIOUV]|CH|D?DH)/, 'RI');
 
 /**
+ * Malayalam ഞ്ഞ, which the Kerala rolls write nh as often as nj (Kunhi / Kunji, Kunhammed /
+ * Kunjammed, Kunhikannan).
+ */
+const nhNj = (raw: string) => raw.replace(/NH(?=[AEIOU])/g, 'NJ');
+
+/**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
  * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
  */
@@ -460,6 +466,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && (JNA.test(a.raw) || JNA.test(b.raw)) && canon(jna(a.raw)) === canon(jna(b.raw))) return 'regional';
   if (!loose && (a.raw.endsWith('SINH') || b.raw.endsWith('SINH')) && canon(sinh(a.raw)) === canon(sinh(b.raw))) return 'regional';
   if (!loose && a.raw.startsWith('RU') !== b.raw.startsWith('RU') && canon(ruRi(a.raw)) === canon(ruRi(b.raw))) return 'translit';
+  if (!loose && (a.raw.includes('NH') || b.raw.includes('NH')) && canon(nhNj(a.raw)) === canon(nhNj(b.raw))) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
