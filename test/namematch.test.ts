@@ -733,6 +733,9 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('RUNA DAS', 'RINA DAS');
     refuses('RUMA SEN', 'RIMA SEN');
   });
+  it('the Bengali o after -ndr (Robindro, Narendro)', () => {
+    for (const [a, b] of [['ROBINDRO NATH DAS', 'RABINDRA NATH DAS'], ['NARENDRO ROY', 'NARENDRA ROY'], ['CHANDRO SEKHAR PAL', 'CHANDRA SEKHAR PAL']]) accepts(a, b, 'TRANSLITERATION');
+  });
   it('the Malayalam nj written nh', () => {
     for (const [a, b] of [['KUNHI KRISHNAN', 'KUNJI KRISHNAN'], ['KUNHAMMED K', 'KUNJAMMED K'], ['KUNHIKANNAN P', 'KUNJIKANNAN P']]) accepts(a, b);
   });

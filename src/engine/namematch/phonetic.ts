@@ -122,8 +122,9 @@ function canonRules(w: string): string {
   s = s.replace(/Z/g, 'J'); // Bengali j for z (Zubair / Jubair, Aziz / Ajij)
   // Surendra / Surender / Surinder, Chandra / Chander, Sikandar / Sikander; the anusvara before
   // it typed as m, as Telugu and Kannada typists write it (Chamdra, Gamdharva). Not before a
-  // second r, which doubles the first (Kubendarran / Kubendaran, Sundarraj / Sundaraj).
-  s = s.replace(/([EI]?)[NM]D(?:RA|ER|AR)(?=[^AEIOUR]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
+  // second r, which doubles the first (Kubendarran / Kubendaran, Sundarraj / Sundaraj). Bengali
+  // writes the vowel after it o (Narendro, Robindro).
+  s = s.replace(/([EI]?)[NM]D(?:RA|ER|AR|RO)(?=[^AEIOUR]|$)/g, (_m, v: string) => (v ? 'INDR' : 'NDR'));
   s = s.replace(/([AEIOU])H+$/, '$1'); // Shah / Sha, Baruah / Barua, Varahh
   s = s.replace(/AYA(?=[^AEIOU])/g, 'AI'); // Jayashree / Jaishree, Jayapal / Jaipal
   s = s.replace(/(?<=[^AEIOU])IYA/g, 'IA'); // Aliya / Alia, Asiya / Asia
