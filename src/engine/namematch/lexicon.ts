@@ -122,6 +122,8 @@ export const VARIANT_GROUPS: string[][] = [
   ['DEORI', 'DEWRI'],
   ['NAYAK', 'NAYEK', 'NAIK'],
   ['IQBAL', 'IKBAL', 'EKBAL', 'IQUBAL'],
+  // হক / حق, written short or with the -ue of French-era spellings.
+  ['HAQUE', 'HOQUE', 'HAQ', 'HUQ', 'HOQ', 'HUQUE'],
   ['ORAON', 'URAO', 'URAON', 'ORAO'],
   ['YUSUF', 'YOUSUF', 'YOUSUFF', 'YOUSAF', 'YUSOOF', 'YOUSOOF', 'YUSUFF', 'YOUSEF', 'YUSEF'],
   ['ISMAIL', 'ISMAEL', 'ISMAYIL', 'ISMAILL'],
@@ -157,6 +159,7 @@ export const ONE_NAME: string[][] = [
   // Arabic names as Bengali, Assamese and Kerala filings spell them.
   ['GHULAM', 'GOLAM', 'GULAM'],
   ['ANWAR', 'ANOWAR', 'ANOAR', 'ANOWER'],
+  ['ANWARA', 'ANOWARA', 'ANOARA'],
   ['MUJIBUR', 'MUJIBAR', 'MUJIBOR'],
   ['FIROZ', 'FEROZ', 'FEROZE', 'FIROJ', 'FEROJ', 'FIROS', 'FEROS'],
   ['AZIZ', 'AZIS', 'AJIJ'],
