@@ -621,6 +621,13 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('RAJ KUMAR SINGH', 'RAJU KUMAR SINGH'); // Raju is a name of its own
     refuses('SANTAN DAS', 'SANTANU DAS');
   });
+  it('the a that joins a name to a -kumar is no feminine (Vijayakumar / Vijay Kumar)', () => {
+    for (const [a, b] of [['VIJAYAKUMAR', 'VIJAYKUMAR'], ['VIJAYAKUMAR R', 'VIJAY KUMAR R'], ['VIJAYA KUMAR S', 'VIJAY KUMAR S'], ['SANJAYAKUMAR', 'SANJAY KUMAR']]) accepts(a, b);
+    // Without the kumar it is the feminine, and so against a KUMARI.
+    refuses('VIJAYA S', 'VIJAY S', 'GENDER_VARIANT');
+    refuses('VIJAYA DEVI', 'VIJAY DEVI', 'GENDER_VARIANT');
+    refuses('VIJAYA KUMARI', 'VIJAY KUMAR', 'GENDER_VARIANT');
+  });
   it('the Tamil kk of a joined -kumar', () => {
     for (const [a, b] of [['SIVAKKUMAR R', 'SIVAKUMAR R'], ['MUTHUKKUMAR P', 'MUTHUKUMAR P'], ['JAYAKKUMAR', 'JAYAKUMAR']]) accepts(a, b, 'TRANSLITERATION');
     accepts('SIVAKKUMAR R', 'SIVA KUMAR R', 'JOINED_TOKENS');

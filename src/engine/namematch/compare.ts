@@ -414,6 +414,21 @@ export const kumarSandhi = (a: string, ka: string, b: string, kb: string) =>
   ka !== kb && /KKUMA?AR$/.test(a) && /[^K]KUMA?AR$/.test(b) && canon(a.replace(/K(?=KUMA?AR$)/, '')) === kb;
 
 /**
+ * The vowel that joins a name ending in a consonant to a -kumar (Vijayakumar / Vijaykumar,
+ * Ajayakumar, Shivakumar / Shivkumar, as Tamil, Telugu and Kannada spellings write it): before
+ * -kumar the a of Vijaya is no feminine.
+ */
+export function kumarJoinA(a: string, b: string): boolean {
+  const ma = /KUMA{1,2}RI?$/.exec(a);
+  const mb = /KUMA{1,2}RI?$/.exec(b);
+  if (!ma || !mb || ma[0].endsWith('I') !== mb[0].endsWith('I')) return false;
+  const sa = a.slice(0, ma.index);
+  const sb = b.slice(0, mb.index);
+  const [s, l] = sa.length < sb.length ? [sa, sb] : [sb, sa];
+  return s.length >= 3 && l === `${s}A` && !VOWELS.includes(s[s.length - 1]);
+}
+
+/**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
  * been cut short by the bank, so it may be a prefix of the other.
  */
@@ -448,6 +463,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   const kb = loose ? looseKey(b.raw, loose) : b.key;
   if (loose && ka === kb) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
+  if (kumarJoinA(a.raw, b.raw)) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
   if (sk === 'translit' && feminineIA(a.raw, b.raw)) return 'gender';

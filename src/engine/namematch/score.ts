@@ -8,7 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
-import { compareTokens, editDistance, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -60,6 +60,8 @@ const CAP = {
 };
 
 const MAX_TOKENS = 10;
+/** The key of a KUMAR written apart (a joined -kumar is keyed without it). */
+const KUMAR_KEY = canon('KUMAR');
 const TRUNCATION_MIN_LENGTH = 18;
 /** The shortest given name in which a vowel spelled otherwise is taken as a spelling (below). */
 const GIVEN_VOWEL_MIN_LENGTH = 8;
@@ -509,6 +511,18 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   const kinds = new Array<Kind>(n * m);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) kinds[i * m + j] = compareTokens(ta[i], tb[j], a.trunc && i === n - 1, b.trunc && j === m - 1);
+  }
+  // A name in -aya before a KUMAR of its own on both sides is read as joined to it: Vijaya Kumar
+  // is Vijayakumar, whose a is no feminine (kumarJoinA). Not other endings: Anila Kumar is a
+  // woman's name. Not against a name read from a script, which writes its vowels as they are.
+  for (let i = 0; i + 1 < n; i++) {
+    if (ta[i + 1].key !== KUMAR_KEY || ta[i].loose) continue;
+    for (let j = 0; j + 1 < m; j++) {
+      if (kinds[i * m + j] !== 'gender' || tb[j + 1].key !== KUMAR_KEY || tb[j].loose) continue;
+      const x = ta[i].raw;
+      const y = tb[j].raw;
+      if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
+    }
   }
   assign(kinds, n, m, a.match);
 
