@@ -743,6 +743,11 @@ describe('names in Indian scripts against Latin letters', () => {
   it('the Bengali o after -ndr (Robindro, Narendro)', () => {
     for (const [a, b] of [['ROBINDRO NATH DAS', 'RABINDRA NATH DAS'], ['NARENDRO ROY', 'NARENDRA ROY'], ['CHANDRO SEKHAR PAL', 'CHANDRA SEKHAR PAL']]) accepts(a, b, 'TRANSLITERATION');
   });
+  it('the Telugu and Tamil -am of a long name', () => {
+    accepts('LAKSHMI NARASIMHAM', 'LAKSHMI NARASIMHA', 'TRANSLITERATION');
+    accepts('RAMALINGAM K', 'RAMALINGA K', 'TRANSLITERATION');
+    refuses('SHIVAM SHARMA', 'SHIVA SHARMA');
+  });
   it('the Malayalam nj written nh', () => {
     for (const [a, b] of [['KUNHI KRISHNAN', 'KUNJI KRISHNAN'], ['KUNHAMMED K', 'KUNJAMMED K'], ['KUNHIKANNAN P', 'KUNJIKANNAN P']]) accepts(a, b);
   });

@@ -429,6 +429,16 @@ export function kumarJoinA(a: string, b: string): boolean {
 }
 
 /**
+ * Telugu ends a long Sanskrit name in -am where others end it in -a (Narasimham / Narasimha,
+ * Ramalingam / Ramalinga). Short names in -am are names of their own (Shivam / Shiva, Pritam /
+ * Prita).
+ */
+function teluguAm(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return s.length >= 8 && s.endsWith('A') && l === `${s}M`;
+}
+
+/**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
  * been cut short by the bank, so it may be a prefix of the other.
  */
@@ -463,7 +473,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   const kb = loose ? looseKey(b.raw, loose) : b.key;
   if (loose && ka === kb) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
-  if (kumarJoinA(a.raw, b.raw)) return 'translit';
+  if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
   if (sk === 'translit' && feminineIA(a.raw, b.raw)) return 'gender';
