@@ -635,6 +635,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('DEEPAKKUMAR SHARMA', 'DEEPA SHARMA');
     refuses('ASHOKKUMAR', 'ASHOK KUMARAN');
   });
+  it('the h of shah- before a consonant, and Fatima as it is written', () => {
+    for (const [a, b] of [['SHAHNAZ BEGUM', 'SHANAZ BEGUM'], ['SHAHJAHAN ALI', 'SHAJAHAN ALI'], ['SHAHRUKH KHAN', 'SHARUKH KHAN']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('RAHMAN ALI', 'RAMAN ALI');
+    for (const [a, b] of [['FATHIMA K', 'FATEMA K'], ['FATIMA BEGUM', 'FATMA BEGUM']]) accepts(a, b, 'TRANSLITERATION');
+  });
   it('the Arabic article written apart (Nur Ul Islam) is no pair of initials', () => {
     accepts('NURUL ISLAM', 'NUR UL ISLAAM', 'JOINED_TOKENS');
     accepts('ZIAUL HAQUE', 'ZIA UL HOQUE', 'JOINED_TOKENS');

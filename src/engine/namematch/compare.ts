@@ -286,6 +286,12 @@ const ruRi = (raw: string) => raw.replace(/^RU(?=SH|TH?[AEIOUV]|CH|D?DH)/, 'RI')
 const nhNj = (raw: string) => raw.replace(/NH(?=[AEIOU])/g, 'NJ');
 
 /**
+ * The h of a Persian shah- before a consonant, written or not (Shahnaz / Shanaz, Shahjahan /
+ * Shajahan, Shahrukh / Sharukh). Not elsewhere: Rahman / Raman are two names.
+ */
+const shah = (raw: string) => raw.replace(/^SHAH(?=[^AEIOUH])/, 'SHA');
+
+/**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
  * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
  */
@@ -496,6 +502,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && (a.raw.endsWith('SINH') || b.raw.endsWith('SINH')) && canon(sinh(a.raw)) === canon(sinh(b.raw))) return 'regional';
   if (!loose && a.raw.startsWith('RU') !== b.raw.startsWith('RU') && canon(ruRi(a.raw)) === canon(ruRi(b.raw))) return 'translit';
   if (!loose && (a.raw.includes('NH') || b.raw.includes('NH')) && canon(nhNj(a.raw)) === canon(nhNj(b.raw))) return 'regional';
+  if (!loose && (a.raw.startsWith('SHAH') || b.raw.startsWith('SHAH')) && canon(shah(a.raw)) === canon(shah(b.raw))) return 'translit';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
