@@ -438,9 +438,9 @@ export function kumarJoinA(a: string, b: string): boolean {
 }
 
 /**
- * Telugu ends a long Sanskrit name in -am where others end it in -a (Narasimham / Narasimha,
- * Ramalingam / Ramalinga). Short names in -am are names of their own (Shivam / Shiva, Pritam /
- * Prita).
+ * Telugu and Tamil end a long Sanskrit name in -am where others end it in -a (Narasimham /
+ * Narasimha, Ramalingam / Ramalinga). Short names in -am are names of their own (Shivam / Shiva,
+ * Pritam / Prita).
  */
 function teluguAm(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];

@@ -122,7 +122,7 @@ export const VARIANT_GROUPS: string[][] = [
   ['DEORI', 'DEWRI'],
   ['NAYAK', 'NAYEK', 'NAIK'],
   ['IQBAL', 'IKBAL', 'EKBAL', 'IQUBAL'],
-  // হক / حق, written short or with the -ue of French-era spellings.
+  // হক / حق, written with q or k, short or in -que.
   ['HAQUE', 'HOQUE', 'HAQ', 'HUQ', 'HOQ', 'HUQUE'],
   ['ORAON', 'URAO', 'URAON', 'ORAO'],
   ['YUSUF', 'YOUSUF', 'YOUSUFF', 'YOUSAF', 'YUSOOF', 'YOUSOOF', 'YUSUFF', 'YOUSEF', 'YUSEF'],
