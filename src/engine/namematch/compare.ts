@@ -280,10 +280,11 @@ const sinh = (raw: string) => raw.replace(/SINH$/, 'SINGH');
 const ruRi = (raw: string) => raw.replace(/^RU(?=SH|TH?[AEIOUV]|CH|D?DH)/, 'RI');
 
 /**
- * Malayalam ഞ്ഞ, which the Kerala rolls write nh as often as nj (Kunhi / Kunji, Kunhammed /
- * Kunjammed, Kunhikannan).
+ * Malayalam ഞ്ഞ, which the Kerala rolls write nh as often as nj in the kunh- of names (Kunhi /
+ * Kunji, Kunhammed / Kunjammed, Velukunhan). Only after u: elsewhere an nh is an n and an h
+ * (Sanhita / Sanjita, Kanha / Kanja are two names).
  */
-const nhNj = (raw: string) => raw.replace(/NH(?=[AEIOU])/g, 'NJ');
+const nhNj = (raw: string) => raw.replace(/(?<=U)NH(?=[AEIOU])/g, 'NJ');
 
 /**
  * The h of a Persian shah- before a consonant, written or not (Shahnaz / Shanaz, Shahjahan /
@@ -501,7 +502,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && (hasJna(a.raw) || hasJna(b.raw)) && canon(jna(a.raw)) === canon(jna(b.raw))) return 'regional';
   if (!loose && (a.raw.endsWith('SINH') || b.raw.endsWith('SINH')) && canon(sinh(a.raw)) === canon(sinh(b.raw))) return 'regional';
   if (!loose && a.raw.startsWith('RU') !== b.raw.startsWith('RU') && canon(ruRi(a.raw)) === canon(ruRi(b.raw))) return 'translit';
-  if (!loose && (a.raw.includes('NH') || b.raw.includes('NH')) && canon(nhNj(a.raw)) === canon(nhNj(b.raw))) return 'regional';
+  if (!loose && (a.raw.includes('UNH') || b.raw.includes('UNH')) && canon(nhNj(a.raw)) === canon(nhNj(b.raw))) return 'regional';
   if (!loose && (a.raw.startsWith('SHAH') || b.raw.startsWith('SHAH')) && canon(shah(a.raw)) === canon(shah(b.raw))) return 'translit';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
