@@ -767,6 +767,25 @@ describe('names in Indian scripts against Latin letters', () => {
     accepts('ANOWARA BEGUM', 'ANWARA BEGUM', 'TRANSLITERATION');
     for (const [a, b] of [['AMIT BANDYOPADHYAY', 'AMIT BANERJEE'], ['ANIL MUKHOPADHYAY', 'ANIL MUKHERJEE'], ['S CHATTOPADHYAY', 'S CHATTERJEE'], ['SOURAV GANGOPADHYAY', 'SOURAV GANGULY'], ['RINA SIRCAR', 'RINA SARKAR'], ['DIPAK ACHARJEE', 'DIPAK ACHARYA']]) accepts(a, b, 'TRANSLITERATION');
   });
+  it('the Tamil th for an initial d, and the ch of selvam', () => {
+    for (const [a, b] of [['THURAISAMY K', 'DURAISAMY K'], ['THEEPAK R', 'DEEPAK R'], ['THAMODHARAN K', 'DAMODARAN K'], ['THEIVANAI M', 'DEIVANAI M']]) accepts(a, b, 'TRANSLITERATION');
+    for (const [a, b] of [['ANBUCHELVAN K', 'ANBUSELVAN K'], ['CHELVI RAJAN', 'SELVI RAJAN'], ['TAMILCHELVAN R', 'TAMILSELVAN R']]) accepts(a, b, 'TRANSLITERATION');
+    // Shorter names with th and d are other names (Thara / Dara).
+    refuses('THARA NAIR', 'DARA NAIR');
+    refuses('THANA DAS', 'DANA DAS');
+  });
+  it('Arabic names in -ul and -ur as Bengal and Assam write their vowels', () => {
+    for (const [a, b] of [['JAHIRUL ISLAM', 'JEHERUL ISLAM'], ['MONSUR ALI', 'MANSOOR ALI'], ['MUJIBUR RAHMAN', 'MAZIBUR RAHMAN'], ['MUKLESUR RAHMAN', 'MAKLISUR RAHMAN']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('RAHUL DAS', 'RUHUL DAS'); // short: two names
+    refuses('AMINUL ISLAM', 'MAINUL ISLAM'); // not the same letters in place
+    refuses('MARIYAMOL K', 'MERIMOL K'); // the Malayalam -mol of girls' names
+  });
+  it('the Bengali o with the final a written on one side only', () => {
+    accepts('PRASANTA DAS', 'PROSANT DAS');
+    accepts('GOBINDA PAL', 'GOBIND PAL');
+    refuses('KAMALA DAS', 'KOMOL DAS'); // the feminine -a stays another name
+    refuses('SUJANA DAS', 'SUJON DAS');
+  });
   it('Tamil, whose letters do not tell k from g, t from d, p from b', () => {
     for (const [a, b] of [
       ['முருகன்', 'Murugan'], ['செந்தில் குமார்', 'Senthil Kumar'], ['கிருஷ்ணன்', 'Krishnan'], ['லட்சுமி', 'Lakshmi'],

@@ -25,7 +25,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [0, 0],
   [10, 1.3],
   [12, 3.6],
-  [21, 4.1],
+  [21, 4],
   [34, 4.5],
   [36, 11.7],
   [50, 11.9],

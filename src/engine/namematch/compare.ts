@@ -293,6 +293,39 @@ const nhNj = (raw: string) => raw.replace(/(?<=U)NH(?=[AEIOU])/g, 'NJ');
 const shah = (raw: string) => raw.replace(/^SHAH(?=[^AEIOUH])/, 'SHA');
 
 /**
+ * Tamil script has one letter for t and d, which Tamil spellings write th at the start of a word
+ * (Thuraisamy / Duraisamy, Theepak / Deepak, Thamodharan / Damodaran). Six letters or more on
+ * both sides: shorter ones are other names (Thara / Dara, Thana / Dana).
+ */
+const thD = (raw: string) => raw.replace(/^TH/, 'D');
+const thDApplies = (a: string, b: string) =>
+  Math.min(a.length, b.length) >= 6 && ((a.startsWith('TH') && b[0] === 'D' && b[1] !== 'H') || (b.startsWith('TH') && a[0] === 'D' && a[1] !== 'H'));
+
+/**
+ * The Tamil selvam, selvi, selvan (செல்வ) written with ch as often as with s, alone or inside a
+ * name (Chelvi / Selvi, Anbuchelvan / Anbuselvan, Tamilchelvan / Tamilselvan).
+ */
+const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
+
+/**
+ * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
+ * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
+ * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
+ * names (Mariyamol / Merimol), nor shorter ones (Rahul / Ruhul are two names).
+ */
+const AR_END = /(?:U|OO|O)([LR])$/;
+const arCons = (raw: string) => raw.replace(/Z/g, 'J').replace(/Q/g, 'K').replace(/PH/g, 'F').replace(/([A-Z])\1/g, '$1');
+function arabicUl(a: string, b: string): boolean {
+  if (a[0] !== b[0] || Math.min(a.length, b.length) < 7) return false;
+  const ea = AR_END.exec(a);
+  const eb = AR_END.exec(b);
+  if (!ea || !eb || ea[1] !== eb[1] || a.endsWith('MOL') || b.endsWith('MOL')) return false;
+  const ca = arCons(a.slice(0, ea.index));
+  const cb = arCons(b.slice(0, eb.index));
+  return ca.replace(/[AEIOU]+/g, '*') === cb.replace(/[AEIOU]+/g, '*') && !vowelApart(a, b);
+}
+
+/**
  * Spellings of one sound that a region writes its own way, each read as the other before the
  * keys are compared: when either token has the marked letters (or, for tch and an initial ru,
  * just one of them, as two tch spellings compare by the keys).
@@ -309,6 +342,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.startsWith('RU')), fold: ruRi, kind: 'translit' },
   { applies: either((r) => r.includes('UNH')), fold: nhNj, kind: 'regional' },
   { applies: either((r) => r.startsWith('SHAH')), fold: shah, kind: 'translit' },
+  { applies: thDApplies, fold: thD, kind: 'translit' },
+  { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
 ];
 
 /**
@@ -514,11 +549,16 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (schwaVariant(ka, kb)) return 'translit';
   if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
+  // The Bengali o together with the inherent final a written on one side only (Prosant /
+  // Prasanta, Subrot / Subrata): the final a read as suffixKind reads it, on the folded keys.
+  if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
+    suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdh(a.raw) === thdh(b.raw)) return 'regional';
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
   }
+  if (!loose && arabicUl(a.raw, b.raw)) return 'translit';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
