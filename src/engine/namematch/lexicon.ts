@@ -120,6 +120,9 @@ export const VARIANT_GROUPS: string[][] = [
   ['RAJBONGSHI', 'RAJBANSHI', 'RAJBONSHI', 'RAJBANGSHI', 'RAJBONGSI', 'RAJBANSI'],
   ['BARBHUIYA', 'BORBHUIYA', 'BARBHUYAN', 'BORBHUYAN', 'BARBHUIYAN', 'BORBHUIYAN'],
   ['DEORI', 'DEWRI'],
+  // ভূঁইয়া / ভূঞা, as Bengal, Assam and Odisha write it; গায়েন.
+  ['BHUYAN', 'BHUIYAN', 'BHUIYA', 'BHUYA', 'BHUIAN', 'BHUINYA'],
+  ['GAYEN', 'GAIN'],
   ['NAYAK', 'NAYEK', 'NAIK'],
   ['IQBAL', 'IKBAL', 'EKBAL', 'IQUBAL'],
   // হক / حق, written with q or k, short or in -que.
