@@ -550,7 +550,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
   // The Bengali o together with the inherent final a written on one side only (Prosant /
-  // Prasanta, Subrot / Subrata): the final a read as suffixKind reads it, on the folded keys.
+  // Prasanta, Niranjon / Niranjana): the final a read as suffixKind reads it, on the folded keys,
+  // so that a feminine stays apart (Komol / Kamala).
   if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
     suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
