@@ -8,8 +8,10 @@
 // affidavits.tsv; each set weighs the same): pool-adjacent-violators over the raw
 // scores 0-99, blocks lighter than a minimum merged into a neighbour, knots at each block's ends,
 // straight lines between knots. Policy on top of the fit: only a raw 100 (the same name
-// after normalisation) maps to 100, and a raw score below the accept line stays below it (a
-// refusal's reason codes must not come with an accepting category).
+// after normalisation) maps to 100, only the spelling rules' keys (raw 98) to 99 and a vowel,
+// a slip or a cut-off name at most to 98, so that a threshold of 99 leaves them out; and a raw
+// score below the accept line stays below it (a refusal's reason codes must not come with an
+// accepting category).
 //
 // The partial-match bands (raw 34-84: a single given name against a full name, a surname that
 // differs, a given name with a suffix) keep their raw score. On the labelled sets such pairs are
@@ -34,10 +36,10 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [80, 13.3],
   [84, 84],
   [92, 95.9],
-  [93, 97.8],
-  [95, 98.6],
-  [96, 99],
-  [97, 99],
+  [93, 97.9],
+  [95, 98],
+  [96, 98],
+  [97, 98],
   [98, 99],
   [99, 99],
 ];

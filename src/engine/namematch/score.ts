@@ -29,7 +29,7 @@ export interface Scored {
 
 // Penalties for differences that records of one person show.
 const PEN = {
-  translit: 2, translitMax: 6, vowel: 4, regional: 4, suffix: 5, typo: 6, typo2: 8, prefix: 3, initial: 4, joined: 2, order: 4,
+  translit: 2, vowel: 4, regional: 4, suffix: 5, typo: 6, typo2: 8, prefix: 3, initial: 4, joined: 2, order: 4,
   ocrDigits: 5, typoGiven: 10, missingInitial: 3, missingWeak: 3, missingMiddle: 7, missingLast: 11, truncatedTail: 4,
   fatherName: 8,
 };
@@ -596,7 +596,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       default: break;
     }
   }
-  v.pen += Math.min(PEN.translitMax, translit * PEN.translit);
+  // Once however many tokens a spelling rule joins: each is a key that agrees, no weaker for
+  // there being two (Laxmi Narayan Choudhary / Lakshmi Narayan Chaudhary scores as Laxmi / Lakshmi).
+  if (translit > 0) v.pen += PEN.translit;
   if (strong + initials + initSame === 0) {
     // Nothing aligns. Still say so when the given names are forms of one another
     // (RAM / RAMA, DEEPAK KUMAR / DEEPA KUMARI): that is a near miss, not a stranger.
