@@ -311,7 +311,8 @@ const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
  * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
- * names (Mariyamol / Merimol), nor shorter ones (Rahul / Ruhul are two names).
+ * names (Mariyamol / Merimol), nor shorter ones (Rahul / Ruhul are two names), nor an i against
+ * another vowel.
  */
 const AR_END = /(?:U|OO|O)([LR])$/;
 const arCons = (raw: string) => raw.replace(/Z/g, 'J').replace(/Q/g, 'K').replace(/PH/g, 'F').replace(/([A-Z])\1/g, '$1');
@@ -322,8 +323,13 @@ function arabicUl(a: string, b: string): boolean {
   if (!ea || !eb || ea[1] !== eb[1] || a.endsWith('MOL') || b.endsWith('MOL')) return false;
   const ca = arCons(a.slice(0, ea.index));
   const cb = arCons(b.slice(0, eb.index));
-  return ca.replace(/[AEIOU]+/g, '*') === cb.replace(/[AEIOU]+/g, '*') && !vowelApart(a, b);
+  if (ca.replace(/[AEIOU]+/g, '*') !== cb.replace(/[AEIOU]+/g, '*') || vowelApart(a, b)) return false;
+  // An a, o or u against an i is another root (Najimul / Nizamul, Najim / Nizam); e goes with either.
+  const va = ca.match(/[AEIOU]+/g) ?? [];
+  const vb = cb.match(/[AEIOU]+/g) ?? [];
+  return va.every((v, i) => arVowel(v) === arVowel(vb[i]) || arVowel(v) === 'e' || arVowel(vb[i]) === 'e');
 }
+const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
 
 /**
  * Spellings of one sound that a region writes its own way, each read as the other before the
@@ -559,7 +565,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
   }
-  if (!loose && arabicUl(a.raw, b.raw)) return 'translit';
+  if (!loose && arabicUl(a.raw, b.raw)) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
