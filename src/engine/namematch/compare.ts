@@ -323,12 +323,14 @@ function arabicUl(a: string, b: string): boolean {
   if (!ea || !eb || ea[1] !== eb[1] || a.endsWith('MOL') || b.endsWith('MOL')) return false;
   const ca = arCons(a.slice(0, ea.index));
   const cb = arCons(b.slice(0, eb.index));
-  if (ca.replace(/[AEIOU]+/g, '*') !== cb.replace(/[AEIOU]+/g, '*') || vowelApart(a, b)) return false;
+  if (vowelPlaces(ca) !== vowelPlaces(cb) || vowelApart(a, b)) return false;
   // An a, o or u against an i is another root (Najimul / Nizamul, Najim / Nizam); e goes with either.
   const va = ca.match(/[AEIOU]+/g) ?? [];
   const vb = cb.match(/[AEIOU]+/g) ?? [];
   return va.every((v, i) => arVowel(v) === arVowel(vb[i]) || arVowel(v) === 'e' || arVowel(vb[i]) === 'e');
 }
+/** A word with each run of vowels written as one mark: where its vowels stand. */
+export const vowelPlaces = (w: string) => w.replace(/[AEIOU]+/g, '*');
 const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
 
 /**

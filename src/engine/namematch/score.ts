@@ -8,7 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
-import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, vowelPlaces, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -123,7 +123,6 @@ function givenVowel(a: string, b: string): boolean {
   // are two names); from seven, any (Rahaman / Rahiman).
   return len >= 7 || nearVowel(a.slice(fa.index + fa[0].length)) === nearVowel(b.slice(fb.index + fb[0].length));
 }
-const vowelPlaces = (w: string) => w.replace(/[AEIOU]+/g, '*');
 
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
