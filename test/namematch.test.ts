@@ -787,6 +787,16 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('KAMALA DAS', 'KOMOL DAS'); // the feminine -a stays another name
     refuses('SUJANA DAS', 'SUJON DAS');
   });
+  it('deo for dev and sheo for shiv, as Hindi-belt records write them', () => {
+    for (const [a, b] of [['BALDEO PRASAD', 'BALDEV PRASAD'], ['SUKHDEO SINGH', 'SUKHDEV SINGH'], ['DEOKI NANDAN', 'DEVKI NANDAN'], ['AJOY DEO', 'AJOY DEB'],
+      ['SHEO KUMAR', 'SHIV KUMAR'], ['SHEONATH SINGH', 'SHIVNATH SINGH'], ['SHIO KUMAR KHATIK', 'SHIV KUMAR KHATIK']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('SHEO KUMAR', 'SHEKHAR KUMAR');
+    refuses('DEORA RAM', 'DEVI RAM');
+  });
+  it('Iyer, Upadhyaya and Brij in the spellings records give them', () => {
+    for (const [a, b] of [['K R AIYAR', 'K R IYER'], ['S AYYAR', 'S IYER'], ['MANOJ UPADHYAYA', 'MANOJ UPADHYAY'], ['BRIJ MOHAN', 'BRAJ MOHAN']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('S AYYANAR', 'S IYER');
+  });
   it('Tamil, whose letters do not tell k from g, t from d, p from b', () => {
     for (const [a, b] of [
       ['முருகன்', 'Murugan'], ['செந்தில் குமார்', 'Senthil Kumar'], ['கிருஷ்ணன்', 'Krishnan'], ['லட்சுமி', 'Lakshmi'],

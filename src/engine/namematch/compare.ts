@@ -308,6 +308,14 @@ const thDApplies = (a: string, b: string) =>
 const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
 
 /**
+ * देव as Hindi-belt records write it, deo before a consonant or at the end (Baldeo / Baldev,
+ * Sukhdeo / Sukhdev, Deonath / Devnath, Singh Deo / Singh Dev), and शिव as sheo or shio
+ * (Sheo Kumar / Shiv Kumar, Sheonath / Shivnath).
+ */
+const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/^SH[EI]O(?![AEIOUY])/, 'SHIV');
+const hasDeo = (raw: string) => /DEO(?![AEIOUY])|^SH[EI]O(?![AEIOUY])/.test(raw);
+
+/**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
  * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
@@ -352,6 +360,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => r.startsWith('SHAH')), fold: shah, kind: 'translit' },
   { applies: thDApplies, fold: thD, kind: 'translit' },
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
+  { applies: either(hasDeo), fold: deoDev, kind: 'translit' },
 ];
 
 /**

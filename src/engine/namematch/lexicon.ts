@@ -103,6 +103,9 @@ export const VARIANT_GROUPS: string[][] = [
   // Read from Indian scripts: राव, नायर written letter by letter.
   ['RAO', 'RAV', 'RAAV', 'RAAO'],
   ['NAIR', 'NAYAR', 'NAAYAR'],
+  // ஐயர் / अय्यर, and उपाध्याय with its final a written or not (a family name, not a feminine).
+  ['IYER', 'AIYAR', 'AYYAR', 'IYYER', 'AIYER'],
+  ['UPADHYAY', 'UPADHYAYA', 'UPADHAYAY', 'UPADHAYA', 'UPADHYA'],
   ['SRINIVAS', 'SRINIVASA', 'SREENIVAS', 'SREENIVASA', 'SHRINIVAS', 'SHRINIVASA', 'SHREENIVAS',
     'SRINIWAS', 'SHRINIWAS', 'SEENIVAS', 'SEENIVASAN', 'SRINIVASAN', 'SREENIVASAN'],
   // Bengali filings write the one Arabic name Hossain, Hosen, Hossen (Hasan is another name).
@@ -186,4 +189,5 @@ export const ONE_NAME: string[][] = [
   ['SUDHIR', 'SUDHIRA', 'SUDHEER', 'SUDHEERA'],
   ['RAMANUJ', 'RAMANUJA'],
   ['MAYUR', 'MAYURA'],
+  ['BRIJ', 'BRAJ'], // बृज / ब्रज
 ];
