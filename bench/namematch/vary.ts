@@ -10,15 +10,16 @@
 // Devanagari spelling the corpus gives for them, for the pairs accepted unchanged.
 //
 // With --names, every word of the filers' full names is changed at once (one change a word),
-// and the whole names compared.
+// and the whole names compared. With --twice, each word gets two changes at once, every pair of
+// them; the pairs with refusals are printed.
 //
-//   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--names] [--show 20]
+//   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--names] [--twice] [--show 20]
 import { parseArgs } from 'node:util';
 import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
-import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, type Outcome } from '../../test/support/name-variations.js';
+import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, varyTwice, type Outcome } from '../../test/support/name-variations.js';
 
 const { values } = parseArgs({
-  options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, names: { type: 'boolean' }, show: { type: 'string', default: '12' } },
+  options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, names: { type: 'boolean' }, twice: { type: 'boolean' }, show: { type: 'string', default: '12' } },
 });
 const score = (a: string, b: string) => matchNames(a, b).score;
 
@@ -46,6 +47,13 @@ const words = corpusWords();
 for (const c of values.corpus!.split(',')) {
   const ws = words[c];
   if (!ws) throw new Error(`no corpus ${c} (affidavits, parlikar, kerala)`);
+  if (values.twice) {
+    const out = varyTwice(ws, score, DEFAULT_BANDS.good);
+    const all = Object.values(out).reduce((t, o) => ({ n: t.n + o.n, accepted: t.accepted + o.accepted }), { n: 0, accepted: 0 });
+    console.log(`\n=== ${c}: two changes a word, ${all.n} changed, ${((100 * all.accepted) / all.n).toFixed(2)}% accepted\n`);
+    print(Object.fromEntries(Object.entries(out).filter(([, o]) => o.accepted < o.n).sort(([, x], [, y]) => y.n - y.accepted - (x.n - x.accepted))));
+    continue;
+  }
   console.log(`\n=== ${c}: ${ws.length} words, each as the given name of <word> KUMAR DAS\n`);
   print(vary(ws, score, DEFAULT_BANDS.good));
 }

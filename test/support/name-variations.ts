@@ -240,6 +240,34 @@ export function vary(words: string[], score: Score, threshold: number): Record<s
 }
 
 /**
+ * Two changes made to one word at once, every pair of CHANGES in their order (the first variant
+ * each gives), the word compared as in `vary`: a spelling often differs in more than one place
+ * (Binod / Beenoth: a long vowel and the Tamil th). Words of five letters or more; tallied by
+ * pair of changes, `first+second`.
+ */
+export function varyTwice(words: string[], score: Score, threshold: number): Record<string, Outcome> {
+  const kinds = Object.keys(CHANGES);
+  const out: Record<string, Outcome> = {};
+  for (let i = 0; i < kinds.length; i++) {
+    for (let j = i + 1; j < kinds.length; j++) {
+      const o: Outcome = { n: 0, accepted: 0, refused: [] };
+      for (const w of words) {
+        if (w.length < 5) continue;
+        const once = CHANGES[kinds[i]](w)[0];
+        const v = once === undefined ? undefined : CHANGES[kinds[j]](once)[0];
+        if (v === undefined || v === w || v === once || HONORIFICS.has(v)) continue;
+        o.n++;
+        const sc = score(`${w} KUMAR DAS`, `${v} KUMAR DAS`);
+        if (sc >= threshold) o.accepted++;
+        else o.refused.push(`${w} / ${v} ${sc}`);
+      }
+      if (o.n) out[`${kinds[i]}+${kinds[j]}`] = o;
+    }
+  }
+  return out;
+}
+
+/**
  * Changes that are Tamil and Kerala spellings of Latin letters, which a Devanagari spelling
  * writes as they sound: the s for a z (अफ़ज़ल is Afzal, not Afsal) and the th for a d between
  * vowels (आदिल is Adil, not Athil). Not compared against the script.

@@ -246,6 +246,22 @@ const zAsS = (raw: string) => raw.replace(/ZZ/g, 'Z').replace(/(?<=[^AEIOUN])Z(?
 function thdh(raw: string): string {
   return raw.replace(/DH/g, 'TH').replace(/(?<=[AEIOU])D(?=[AEIOU]|$)/g, 'TH');
 }
+/**
+ * Whether two tokens are one with thdh read and the rest of the word varying as the keys allow
+ * (Binod / Beenoth, Hameed / Hamith, Badal / Baathal): the th kept apart from t by a mark the
+ * keys leave alone, so that a t stays a t (Atithi / Adithi), and the same consonants doubled,
+ * as a doubling beside it is more often another name (Sannidhi / Sanithi).
+ */
+function thdhEqual(a: string, b: string): boolean {
+  const ta = thdh(a);
+  const tb = thdh(b);
+  if (ta === tb) return true;
+  return doubled(ta) === doubled(tb) && canon(thMarked(a, ta)) === canon(thMarked(b, tb));
+}
+// The first letter as written, so that an initial dh stays an aspirate the keys drop (Didar /
+// Dhithar), and every later th marked.
+const thMarked = (raw: string, folded: string) => raw[0] + folded.slice(1).replace(/TH/g, '@');
+const doubled = (raw: string) => (raw.match(/([^AEIOU])\1/g) ?? []).join('');
 
 /**
  * Tamil script writes the ksh of Sanskrit names as the letters of tch (Meenatchi / Meenakshi,
@@ -572,7 +588,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
     suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
-  if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdh(a.raw) === thdh(b.raw)) return 'regional';
+  if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
   }
@@ -672,8 +688,12 @@ function laterOAsA(key: string): string {
  * Indian Names Corpus: of the 90 pairs of its first names that this keeps apart, all 90 have
  * two Hindi spellings (Mohan / Mehan, Sahil / Sohil, Hena / Hana), none one.
  */
-export function regionalGivenOk(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) >= 6) return true;
+export function regionalGivenOk(rawA: string, rawB: string): boolean {
+  if (Math.min(rawA.length, rawB.length) >= 6) return true;
+  // A long vowel written double is the vowel, an aspirate's h the stop (Binod / Beenoth, Didar /
+  // Dhithar).
+  const a = plainLetters(rawA);
+  const b = plainLetters(rawB);
   const n = Math.min(a.length, b.length);
   let firstVowel = -1;
   for (let i = 0; i < n; i++) if ('AEIOU'.includes(a[i])) { firstVowel = i; break; }
@@ -687,6 +707,8 @@ export function regionalGivenOk(a: string, b: string): boolean {
   }
   return true;
 }
+
+const plainLetters = (raw: string) => raw.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/AA/g, 'A').replace(/([BDGJKPT])H/g, '$1');
 
 /** Voiced and voiceless stops as one (Tamil script writes each pair with one letter). */
 export function voiceless(letter: string): string {
