@@ -16,7 +16,7 @@ import {
   type NameMatch,
   type NameMatchBands,
 } from '../src/engine/namematch/index.js';
-import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, varyTwice, type Outcome } from './support/name-variations.js';
+import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, varySlipped, varyTwice, type Outcome } from './support/name-variations.js';
 import { generated } from '../bench/namematch/build-o-names.js';
 import { fit } from '../bench/namematch/calibrate.js';
 
@@ -485,6 +485,18 @@ describe('classes that names never seen before showed weak', () => {
     refuses('Shashikala Mishra', 'Shashibala Mishra');
     refuses('Harvinder Singh', 'Harminder Singh');
   });
+  it('an OCR slip and a spelling apart in the same token', () => {
+    for (const [a, b] of [
+      ['ABDULLAH KHAN', 'ABDUIAH KHAN'], // Abdulah, its l read as i
+      ['SURESH KUMAR', 'SURCESH KUMAR'], // Sureesh, an e read as c
+      ['AARINI DAS', 'AAREENL DAS'], // Aareeni, its last i read as l
+      ['ABHIMANYU SINGH', 'ABIMANYV SINGH'], // Abimanyu, its u read as v
+    ]) accepts(a, b, 'TYPO');
+    // Put back, the letter must make the other spelling, not a glide or another ending.
+    refuses('JALESH KUMAR', 'JAYESH KUMAR'); // l put back as i would read Jaiesh, Jayesh
+    refuses('SARALA DEVI', 'SARAYA DEVI');
+    refuses('KAMALI DAS', 'KAMAL DAS');
+  });
   it('a surname that differs by a suffix is no match of reordered tokens', () => {
     for (const [a, b] of [['RAJESH KUMAR', 'KUMARAN RAJESH'], ['ANIL KUMAR', 'KUMARAN ANIL'], ['RAJESH KUMARAN', 'KUMAR RAJESH'], ['RAMESH GOPAL', 'GOPALAN RAMESH']]) {
       const m = refuses(a, b);
@@ -558,6 +570,17 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
       const n = out.reduce((t, o) => t + o.n, 0);
       const accepted = out.reduce((t, o) => t + o.accepted, 0);
       assert.ok(n >= 30_000 && accepted / n >= 0.995, `${corpus}: ${accepted} of ${n} accepted`);
+    }
+  });
+  it('...and a change and then a scanner\'s slip in one word', () => {
+    // 92.0% (filings), 95.2% (Indian Names Corpus), 94.3% (Kerala rolls) when this floor was set,
+    // from 30-32% when a slip had to be the only difference. Left refused on purpose: a slip
+    // beside the Tamil th or that would double a consonant (bench/namematch/README.md).
+    for (const [corpus, words] of Object.entries(corpusWords())) {
+      const out = Object.values(varySlipped(words, (a, b) => matchNames(a, b).score, DEFAULT_BANDS.good));
+      const n = out.reduce((t, o) => t + o.n, 0);
+      const accepted = out.reduce((t, o) => t + o.accepted, 0);
+      assert.ok(n >= 40_000 && accepted / n >= 0.9, `${corpus}: ${accepted} of ${n} accepted`);
     }
   });
   it('...and against the Devanagari spelling the Indian Names Corpus gives', () => {

@@ -11,15 +11,15 @@
 //
 // With --names, every word of the filers' full names is changed at once (one change a word),
 // and the whole names compared. With --twice, each word gets two changes at once, every pair of
-// them; the pairs with refusals are printed.
+// them; with --slipped, a change and then a scanner's slip; the pairs with refusals are printed.
 //
-//   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--names] [--twice] [--show 20]
+//   node --import tsx bench/namematch/vary.ts [--corpus affidavits,parlikar,kerala] [--script] [--names] [--twice] [--slipped] [--show 20]
 import { parseArgs } from 'node:util';
 import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
-import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, varyTwice, type Outcome } from '../../test/support/name-variations.js';
+import { corpusNames, corpusWords, scriptPairs, vary, varyAgainstScript, varyNames, varySlipped, varyTwice, type Outcome } from '../../test/support/name-variations.js';
 
 const { values } = parseArgs({
-  options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, names: { type: 'boolean' }, twice: { type: 'boolean' }, show: { type: 'string', default: '12' } },
+  options: { corpus: { type: 'string', default: 'affidavits,parlikar,kerala' }, script: { type: 'boolean' }, names: { type: 'boolean' }, twice: { type: 'boolean' }, slipped: { type: 'boolean' }, show: { type: 'string', default: '12' } },
 });
 const score = (a: string, b: string) => matchNames(a, b).score;
 
@@ -47,10 +47,11 @@ const words = corpusWords();
 for (const c of values.corpus!.split(',')) {
   const ws = words[c];
   if (!ws) throw new Error(`no corpus ${c} (affidavits, parlikar, kerala)`);
-  if (values.twice) {
-    const out = varyTwice(ws, score, DEFAULT_BANDS.good);
+  if (values.twice || values.slipped) {
+    const out = (values.twice ? varyTwice : varySlipped)(ws, score, DEFAULT_BANDS.good);
     const all = Object.values(out).reduce((t, o) => ({ n: t.n + o.n, accepted: t.accepted + o.accepted }), { n: 0, accepted: 0 });
-    console.log(`\n=== ${c}: two changes a word, ${all.n} changed, ${((100 * all.accepted) / all.n).toFixed(2)}% accepted\n`);
+    const what = values.twice ? 'two changes a word' : 'a change and a slip in a word';
+    console.log(`\n=== ${c}: ${what}, ${all.n} changed, ${((100 * all.accepted) / all.n).toFixed(2)}% accepted\n`);
     print(Object.fromEntries(Object.entries(out).filter(([, o]) => o.accepted < o.n).sort(([, x], [, y]) => y.n - y.accepted - (x.n - x.accepted))));
     continue;
   }

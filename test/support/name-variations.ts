@@ -268,6 +268,33 @@ export function varyTwice(words: string[], score: Score, threshold: number): Rec
 }
 
 /**
+ * A change and then a scanner's slip in one word (every change of CHANGES with every slip of
+ * SLIPS, the first variant each gives), compared as in `vary`: a record spelled otherwise and
+ * then scanned (Abdulah read Abduiah, against Abdullah). Words of six letters or more, as the
+ * matcher reads slips in no shorter ones; tallied by `change+slip`.
+ */
+export function varySlipped(words: string[], score: Score, threshold: number): Record<string, Outcome> {
+  const out: Record<string, Outcome> = {};
+  for (const [change, f] of Object.entries(CHANGES)) {
+    for (const [slip, g] of Object.entries(SLIPS)) {
+      const o: Outcome = { n: 0, accepted: 0, refused: [] };
+      for (const w of words) {
+        if (w.length < 6) continue;
+        const once = f(w)[0];
+        const v = once === undefined ? undefined : g(once)[0];
+        if (v === undefined || v === w || HONORIFICS.has(v)) continue;
+        o.n++;
+        const sc = score(`${w} KUMAR DAS`, `${v} KUMAR DAS`);
+        if (sc >= threshold) o.accepted++;
+        else o.refused.push(`${w} / ${v} ${sc}`);
+      }
+      if (o.n) out[`${change}+${slip}`] = o;
+    }
+  }
+  return out;
+}
+
+/**
  * Changes that are Tamil and Kerala spellings of Latin letters, which a Devanagari spelling
  * writes as they sound: the s for a z (अफ़ज़ल is Afzal, not Afsal) and the th for a d between
  * vowels (आदिल is Adil, not Athil). Not compared against the script.

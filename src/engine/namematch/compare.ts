@@ -1,7 +1,7 @@
 // How two single tokens relate. The answer is a kind, not just a number, because the same
 // surface similarity means different things: "SUNIL"/"SUNILA" is one letter apart like an
 // OCR slip, but it is another person.
-import type { Tok } from './normalize.js';
+import { makeToken, type Tok } from './normalize.js';
 import { attested } from './attested.js';
 import { canon, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
@@ -596,6 +596,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
+  // Before the slips and vowels below, which would take such a pair as a weaker kind.
+  if (!loose && slipAndSpelling(a, b)) return 'typo';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
   const t = (loose ? null : typoKind(a.raw, b.raw)) ?? typoKind(ka, kb, false);
   // A vowel for a vowel deep in a long token is a spelling before it is a slip: the given-name
@@ -604,6 +606,54 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
   return 'none';
+}
+
+// What a scanner reads for a letter, put back: c for e, d for o, l for i and i for l, v for u
+// (the slips of test/support/name-variations.ts), not the rarer look-alikes, which the keys
+// fold into other letters (w into b, y into i).
+const SCANNED_AS: Record<string, string> = { C: 'E', D: 'O', L: 'I', I: 'L', V: 'U' };
+const FINAL_VOWEL_SLIP = new Set(['L', 'V', 'C']);
+let repairing = false;
+/**
+ * A scanner's slip and a spelling apart in one token (Abdullah / Abduiah read for Abdulah,
+ * Aadesh / Aadhcsh): one look-alike glyph after the first letter, or rn, nn, cl, vv read for
+ * m, d, w, put back in either token, and the two then one name by the spelling rules (not by
+ * a vowel, a slip or a prefix). Six letters or more, as glyphSlip, and only tokens whose keys
+ * are near, which keeps it off the hot path of tokens that are plainly two names.
+ */
+function slipAndSpelling(a: Tok, b: Tok): boolean {
+  if (repairing || a.raw.length < 6 || b.raw.length < 6 || a.key[0] !== b.key[0] || Math.abs(a.key.length - b.key.length) > 3) return false;
+  if (editDistance(a.key, b.key) > 3) return false;
+  repairing = true;
+  try {
+    for (const [t, o] of [[a, b], [b, a]] as const) {
+      for (const r of repairs(t.raw)) {
+        const k = compareTokens(makeToken(r), o);
+        if (k === 'translit') return true;
+      }
+    }
+    return false;
+  } finally {
+    repairing = false;
+  }
+}
+function* repairs(raw: string): Generator<string> {
+  // At the end only a final vowel read as a consonant (Aarini / Aareenl), not the reverse, which
+  // the keys' suffix rules would read as another name's ending; not a consonant the keys would take as doubled; not a vowel beside another
+  // vowel, which the keys read as a glide (Jalesh put back as Jaiesh is Jayesh), but for the
+  // same vowel, a long one (Surcesh put back as Sureesh).
+  for (let i = 1; i < raw.length; i++) {
+    const g = SCANNED_AS[raw[i]];
+    if (!g || (i === raw.length - 1 && !FINAL_VOWEL_SLIP.has(raw[i]))) continue;
+    const [p, n] = [raw[i - 1], raw[i + 1]];
+    const ok = VOWELS.includes(g)
+      ? (!VOWELS.includes(p) || (p === g && g !== 'I' && raw[i - 2] !== g)) && (!VOWELS.includes(n) || (n === g && g !== 'I' && raw[i + 2] !== g)) && !(p === g && n === g)
+      : g !== p && g !== n;
+    if (ok) yield raw.slice(0, i) + g + raw.slice(i + 1);
+  }
+  for (const [from, to] of [['RN', 'M'], ['NN', 'M'], ['CL', 'D']]) {
+    for (let i = raw.indexOf(from, 1); i >= 1; i = raw.indexOf(from, i + 1)) yield raw.slice(0, i) + to + raw.slice(i + 2);
+  }
 }
 
 const regionalCache = new Map<string, string>();
