@@ -830,6 +830,10 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('SHEO KUMAR', 'SHEKHAR KUMAR');
     refuses('DEORA RAM', 'DEVI RAM');
   });
+  it('the ae that typists write for e', () => {
+    for (const [a, b] of [['DAEVI PRASAD', 'DEVI PRASAD'], ['DHINAESH KUMAR', 'DINESH KUMAR'], ['AEKTA SHAH', 'EKTA SHAH'], ['EDI PANDEY', 'AEDEE PANDEY']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('NAEEMA KHAN', 'NEEMA KHAN'); // the a of its own before ee
+  });
   it('Iyer, Upadhyaya and Brij in the spellings records give them', () => {
     for (const [a, b] of [['K R AIYAR', 'K R IYER'], ['S AYYAR', 'S IYER'], ['MANOJ UPADHYAYA', 'MANOJ UPADHYAY'], ['BRIJ MOHAN', 'BRAJ MOHAN']]) accepts(a, b, 'TRANSLITERATION');
     refuses('S AYYANAR', 'S IYER');

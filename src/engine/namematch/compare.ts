@@ -332,6 +332,14 @@ const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/
 const hasDeo = (raw: string) => /DEO(?![AEIOUY])|^SH[EI]O(?![AEIOUY])/.test(raw);
 
 /**
+ * The ae that typists write for the e (ए) of Gujarati, Bengali and Telugu names: Daevi / Devi,
+ * Dhinaesh / Dinesh, Aekta / Ekta, Harae / Hare. Not before another e, where the a is a vowel of
+ * its own (Naeema / Neema, Saeed / Seed are two names).
+ */
+const AE = /AE(?!E)/;
+const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
+
+/**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
  * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
@@ -377,6 +385,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: thDApplies, fold: thD, kind: 'translit' },
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either(hasDeo), fold: deoDev, kind: 'translit' },
+  { applies: either((r) => AE.test(r)), fold: aeE, kind: 'translit' },
 ];
 
 /**
