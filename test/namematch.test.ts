@@ -830,6 +830,12 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('SHEO KUMAR', 'SHEKHAR KUMAR');
     refuses('DEORA RAM', 'DEVI RAM');
   });
+  it('the u that South Indian spellings put after a final consonant', () => {
+    for (const [a, b] of [['THOMAS PANDEY', 'THOMASU PANDEY'], ['PRADEEP K', 'PRADEEPU K'], ['MAJEED P', 'MAJEEDU P'], ['GOVINDARAJ K', 'GOVINDARAJU K']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('KRISHAN LAL', 'KRISHANU LAL'); // Krishanu is a name of its own
+    refuses('SURYANSH SINGH', 'SURYANSHU SINGH');
+    refuses('RAJ KUMAR', 'RAJU KUMAR'); // short: Raju is a name
+  });
   it('the ae that typists write for e', () => {
     for (const [a, b] of [['DAEVI PRASAD', 'DEVI PRASAD'], ['DHINAESH KUMAR', 'DINESH KUMAR'], ['AEKTA SHAH', 'EKTA SHAH'], ['EDI PANDEY', 'AEDEE PANDEY']]) accepts(a, b, 'TRANSLITERATION');
     refuses('NAEEMA KHAN', 'NEEMA KHAN'); // the a of its own before ee

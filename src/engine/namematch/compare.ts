@@ -503,11 +503,14 @@ function oneName(ka: string, kb: string): boolean {
 const swamy = (key: string) => (key.endsWith('SBAMI') ? key.replace(/^(.{2,}[AEIOU])SBAMI$/, '$1SAMI') : key);
 
 /**
- * Telugu and Tamil end a name's -raj and -vel with a u (Govindaraju, Selvaraju, Thangavelu): the
- * ending of a longer name only (Raju is a name of its own).
+ * Telugu, Tamil, Kannada and Malayalam end a name's last consonant with a u (Govindaraju,
+ * Thangavelu, Pradeepu, Thomasu, Majeedu): in names of six letters or more only (Raju is a name
+ * of its own), and not after an n or the clusters nsh, nd, nt, where the u makes the Sanskrit
+ * names in -anu, -anshu, -indu, -antu (Krishan / Krishanu, Suryansh / Suryanshu, Arabind /
+ * Arabindu, Sumant / Sumantu).
  */
 const dravidianU = (a: string, b: string) =>
-  a.length >= 6 && b.length === a.length + 1 && b.endsWith('U') && b.startsWith(a) && /(?:RAJ|VEL)$/.test(a);
+  a.length >= 6 && b.length === a.length + 1 && b.endsWith('U') && b.startsWith(a) && /[^AEIOUY]$/.test(a) && !/(?:N|NSH|NDH?|NTH?)$/.test(a);
 
 /**
  * Tamil doubles the k of a -kumar joined to a name ending in a vowel (Sivakkumar, Muthukkumar,
@@ -637,8 +640,11 @@ function slipAndSpelling(a: Tok, b: Tok): boolean {
   try {
     for (const [t, o] of [[a, b], [b, a]] as const) {
       for (const r of repairs(t.raw)) {
-        const k = compareTokens(makeToken(r), o);
-        if (k === 'translit') return true;
+        // A last letter put back must give the other's key: the rules for endings would take
+        // it further (Gandharv put back as Gandharu, the Telugu u of Gandhar).
+        if (r.length === t.raw.length && r[r.length - 1] !== t.raw[t.raw.length - 1]) {
+          if (canon(r) === o.key) return true;
+        } else if (compareTokens(makeToken(r), o) === 'translit') return true;
       }
     }
     return false;
