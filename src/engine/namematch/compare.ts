@@ -628,10 +628,10 @@ const FINAL_VOWEL_SLIP = new Set(['L', 'V', 'C']);
 let repairing = false;
 /**
  * A scanner's slip and a spelling apart in one token (Abdullah / Abduiah read for Abdulah,
- * Aadesh / Aadhcsh): one look-alike glyph after the first letter, or rn, nn, cl, vv read for
- * m, d, w, put back in either token, and the two then one name by the spelling rules (not by
- * a vowel, a slip or a prefix). Six letters or more, as glyphSlip, and only tokens whose keys
- * are near, which keeps it off the hot path of tokens that are plainly two names.
+ * Aadesh / Aadhcsh): one look-alike glyph after the first letter, or rn, nn, cl read for m, d,
+ * put back in either token, and the two then one name by the keys and transliteration rules (not
+ * by a regional spelling, a vowel, a slip or a prefix). Six letters or more, as glyphSlip, and
+ * only tokens whose keys are near, which keeps it off the hot path of plainly different tokens.
  */
 function slipAndSpelling(a: Tok, b: Tok): boolean {
   if (repairing || a.raw.length < 6 || b.raw.length < 6 || a.key[0] !== b.key[0] || Math.abs(a.key.length - b.key.length) > 3) return false;
@@ -654,9 +654,9 @@ function slipAndSpelling(a: Tok, b: Tok): boolean {
 }
 function* repairs(raw: string): Generator<string> {
   // At the end only a final vowel read as a consonant (Aarini / Aareenl), not the reverse, which
-  // the keys' suffix rules would read as another name's ending; not a consonant the keys would take as doubled; not a vowel beside another
-  // vowel, which the keys read as a glide (Jalesh put back as Jaiesh is Jayesh), but for the
-  // same vowel, a long one (Surcesh put back as Sureesh).
+  // the keys' suffix rules would read as another name's ending. Not a consonant the keys would
+  // take as doubled; not a vowel beside another vowel, which the keys read as a glide (Jalesh put
+  // back as Jaiesh is Jayesh), but for the same e or o, a long one (Surcesh put back as Sureesh).
   for (let i = 1; i < raw.length; i++) {
     const g = SCANNED_AS[raw[i]];
     if (!g || (i === raw.length - 1 && !FINAL_VOWEL_SLIP.has(raw[i]))) continue;
