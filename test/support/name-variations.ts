@@ -239,59 +239,53 @@ export function vary(words: string[], score: Score, threshold: number): Record<s
   );
 }
 
+type Change = (w: string) => string[];
+
 /**
- * Two changes made to one word at once, every pair of CHANGES in their order (the first variant
- * each gives), the word compared as in `vary`: a spelling often differs in more than one place
- * (Binod / Beenoth: a long vowel and the Tamil th). Words of five letters or more; tallied by
- * pair of changes, `first+second`.
+ * Two changes made to one word, one after the other (the first variant each gives), for each
+ * named pair, the word compared as in `vary`; words of `minLength` letters or more.
  */
-export function varyTwice(words: string[], score: Score, threshold: number): Record<string, Outcome> {
-  const kinds = Object.keys(CHANGES);
+function varyComposed(
+  pairs: [name: string, first: Change, second: Change][], words: string[], minLength: number, score: Score, threshold: number,
+): Record<string, Outcome> {
   const out: Record<string, Outcome> = {};
-  for (let i = 0; i < kinds.length; i++) {
-    for (let j = i + 1; j < kinds.length; j++) {
-      const o: Outcome = { n: 0, accepted: 0, refused: [] };
-      for (const w of words) {
-        if (w.length < 5) continue;
-        const once = CHANGES[kinds[i]](w)[0];
-        const v = once === undefined ? undefined : CHANGES[kinds[j]](once)[0];
-        if (v === undefined || v === w || v === once || HONORIFICS.has(v)) continue;
-        o.n++;
-        const sc = score(`${w} KUMAR DAS`, `${v} KUMAR DAS`);
-        if (sc >= threshold) o.accepted++;
-        else o.refused.push(`${w} / ${v} ${sc}`);
-      }
-      if (o.n) out[`${kinds[i]}+${kinds[j]}`] = o;
+  for (const [name, first, second] of pairs) {
+    const o: Outcome = { n: 0, accepted: 0, refused: [] };
+    for (const w of words) {
+      if (w.length < minLength) continue;
+      const once = first(w)[0];
+      const v = once === undefined ? undefined : second(once)[0];
+      if (v === undefined || v === w || HONORIFICS.has(v)) continue;
+      o.n++;
+      const sc = score(`${w} KUMAR DAS`, `${v} KUMAR DAS`);
+      if (sc >= threshold) o.accepted++;
+      else o.refused.push(`${w} / ${v} ${sc}`);
     }
+    if (o.n) out[name] = o;
   }
   return out;
 }
 
 /**
- * A change and then a scanner's slip in one word (every change of CHANGES with every slip of
- * SLIPS, the first variant each gives), compared as in `vary`: a record spelled otherwise and
- * then scanned (Abdulah read Abduiah, against Abdullah). Words of six letters or more, as the
- * matcher reads slips in no shorter ones; tallied by `change+slip`.
+ * Two changes made to one word at once, every pair of CHANGES in their order: a spelling often
+ * differs in more than one place (Binod / Beenoth: a long vowel and the Tamil th). Words of five
+ * letters or more; tallied by pair of changes, `first+second`.
+ */
+export function varyTwice(words: string[], score: Score, threshold: number): Record<string, Outcome> {
+  const kinds = Object.entries(CHANGES);
+  const pairs = kinds.flatMap(([a, f], i) => kinds.slice(i + 1).map(([b, g]): [string, Change, Change] => [`${a}+${b}`, f, g]));
+  return varyComposed(pairs, words, 5, score, threshold);
+}
+
+/**
+ * A change and then a scanner's slip in one word, every change of CHANGES with every slip of
+ * SLIPS: a record spelled otherwise and then scanned (Abdulah read Abduiah, against Abdullah).
+ * Words of six letters or more, as the matcher reads slips in no shorter ones; tallied by
+ * `change+slip`.
  */
 export function varySlipped(words: string[], score: Score, threshold: number): Record<string, Outcome> {
-  const out: Record<string, Outcome> = {};
-  for (const [change, f] of Object.entries(CHANGES)) {
-    for (const [slip, g] of Object.entries(SLIPS)) {
-      const o: Outcome = { n: 0, accepted: 0, refused: [] };
-      for (const w of words) {
-        if (w.length < 6) continue;
-        const once = f(w)[0];
-        const v = once === undefined ? undefined : g(once)[0];
-        if (v === undefined || v === w || HONORIFICS.has(v)) continue;
-        o.n++;
-        const sc = score(`${w} KUMAR DAS`, `${v} KUMAR DAS`);
-        if (sc >= threshold) o.accepted++;
-        else o.refused.push(`${w} / ${v} ${sc}`);
-      }
-      if (o.n) out[`${change}+${slip}`] = o;
-    }
-  }
-  return out;
+  const pairs = Object.entries(CHANGES).flatMap(([a, f]) => Object.entries(SLIPS).map(([b, g]): [string, Change, Change] => [`${a}+${b}`, f, g]));
+  return varyComposed(pairs, words, 6, score, threshold);
 }
 
 /**

@@ -329,14 +329,12 @@ const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
  * (Sheo Kumar / Shiv Kumar, Sheonath / Shivnath).
  */
 const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/^SH[EI]O(?![AEIOUY])/, 'SHIV');
-const hasDeo = (raw: string) => /DEO(?![AEIOUY])|^SH[EI]O(?![AEIOUY])/.test(raw);
 
 /**
  * The ae that typists write for the e (ए) of Gujarati, Bengali and Telugu names: Daevi / Devi,
  * Dhinaesh / Dinesh, Aekta / Ekta, Harae / Hare. Not before another e, where the a is a vowel of
  * its own (Naeema / Neema, Saeed / Seed are two names).
  */
-const AE = /AE(?!E)/;
 const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
 
 /**
@@ -384,8 +382,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => r.startsWith('SHAH')), fold: shah, kind: 'translit' },
   { applies: thDApplies, fold: thD, kind: 'translit' },
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
-  { applies: either(hasDeo), fold: deoDev, kind: 'translit' },
-  { applies: either((r) => AE.test(r)), fold: aeE, kind: 'translit' },
+  { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
+  { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
 ];
 
 /**
@@ -639,12 +637,10 @@ function slipAndSpelling(a: Tok, b: Tok): boolean {
   repairing = true;
   try {
     for (const [t, o] of [[a, b], [b, a]] as const) {
-      for (const r of repairs(t.raw)) {
+      for (const [r, atEnd] of repairs(t.raw)) {
         // A last letter put back must give the other's key: the rules for endings would take
         // it further (Gandharv put back as Gandharu, the Telugu u of Gandhar).
-        if (r.length === t.raw.length && r[r.length - 1] !== t.raw[t.raw.length - 1]) {
-          if (canon(r) === o.key) return true;
-        } else if (compareTokens(makeToken(r), o) === 'translit') return true;
+        if (atEnd ? canon(r) === o.key : compareTokens(makeToken(r), o) === 'translit') return true;
       }
     }
     return false;
@@ -652,7 +648,8 @@ function slipAndSpelling(a: Tok, b: Tok): boolean {
     repairing = false;
   }
 }
-function* repairs(raw: string): Generator<string> {
+/** Each spelling with one slip put back, and whether that was its last letter. */
+function* repairs(raw: string): Generator<[string, boolean]> {
   // At the end only a final vowel read as a consonant (Aarini / Aareenl), not the reverse, which
   // the keys' suffix rules would read as another name's ending. Not a consonant the keys would
   // take as doubled; not a vowel beside another vowel, which the keys read as a glide (Jalesh put
@@ -664,10 +661,10 @@ function* repairs(raw: string): Generator<string> {
     const ok = VOWELS.includes(g)
       ? (!VOWELS.includes(p) || (p === g && g !== 'I' && raw[i - 2] !== g)) && (!VOWELS.includes(n) || (n === g && g !== 'I' && raw[i + 2] !== g)) && !(p === g && n === g)
       : g !== p && g !== n;
-    if (ok) yield raw.slice(0, i) + g + raw.slice(i + 1);
+    if (ok) yield [raw.slice(0, i) + g + raw.slice(i + 1), i === raw.length - 1];
   }
   for (const [from, to] of [['RN', 'M'], ['NN', 'M'], ['CL', 'D']]) {
-    for (let i = raw.indexOf(from, 1); i >= 1; i = raw.indexOf(from, i + 1)) yield raw.slice(0, i) + to + raw.slice(i + 2);
+    for (let i = raw.indexOf(from, 1); i >= 1; i = raw.indexOf(from, i + 1)) yield [raw.slice(0, i) + to + raw.slice(i + 2), false];
   }
 }
 
