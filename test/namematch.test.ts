@@ -839,6 +839,25 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['DAEVI PRASAD', 'DEVI PRASAD'], ['DHINAESH KUMAR', 'DINESH KUMAR'], ['AEKTA SHAH', 'EKTA SHAH'], ['EDI PANDEY', 'AEDEE PANDEY']]) accepts(a, b, 'TRANSLITERATION');
     refuses('NAEEMA KHAN', 'NEEMA KHAN'); // the a of its own before ee
   });
+  it('the Tamil mb for mp, and th for an initial d, by the rules alone', () => {
+    holdOutAttested(ATTESTED.split('\n'));
+    try {
+      for (const [a, b] of [['NAMPI K', 'NAMBI K'], ['PONNAMPALAM S', 'PONNAMBALAM S'], ['AMPAR SINGH', 'AMBAR SINGH'],
+        ['THIVYA K', 'DIVYA K'], ['THURGA DEVI', 'DURGA DEVI'], ['THEEPA SHARMA', 'DEEPA SHARMA'], ['THILIP KUMAR', 'DILIP KUMAR']]) accepts(a, b, 'TRANSLITERATION');
+      refuses('DHARA PATEL', 'TARA PATEL'); // t is another letter
+      refuses('ANKUR SHARMA', 'ANGUR SHARMA'); // nk / ng is as often two names
+      refuses('MANDIRA DAS', 'MADIRA DAS'); // a nasal dropped: two names
+    } finally {
+      holdOutAttested([]);
+    }
+  });
+  it('the article of names joined to Rahman, written -ar or -or', () => {
+    for (const [a, b] of [['AZIZUR RAHMAN', 'AZIZAR RAHMAN'], ['MD MATIUR RAHMAN', 'MD MATIAR RAHMAN'], ['LUTFUR RAHMAN', 'LUTFAR RAHMAN'],
+      ['SAFIUR RAHAMAN', 'SAFIOR RAHMAN'], ['OLIUR RAHMAN', 'OLIOUR RAHMAN'], ['HABIBUR RAHIM', 'HABIBAR RAHIM']]) accepts(a, b, 'TRANSLITERATION');
+    // Elsewhere -ar and -ul end names of their own.
+    refuses('FAIZUL HAQUE', 'FAIZAL HAQUE');
+    refuses('MOTIUR RAHMAN', 'MOMINUR RAHMAN');
+  });
   it('Iyer, Upadhyaya and Brij in the spellings records give them', () => {
     for (const [a, b] of [['K R AIYAR', 'K R IYER'], ['S AYYAR', 'S IYER'], ['MANOJ UPADHYAYA', 'MANOJ UPADHYAY'], ['BRIJ MOHAN', 'BRAJ MOHAN']]) accepts(a, b, 'TRANSLITERATION');
     refuses('S AYYANAR', 'S IYER');

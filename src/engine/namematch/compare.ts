@@ -310,12 +310,15 @@ const shah = (raw: string) => raw.replace(/^SHAH(?=[^AEIOUH])/, 'SHA');
 
 /**
  * Tamil script has one letter for t and d, which Tamil spellings write th at the start of a word
- * (Thuraisamy / Duraisamy, Theepak / Deepak, Thamodharan / Damodaran). Six letters or more on
- * both sides: shorter ones are other names (Thara / Dara, Thana / Dana).
+ * (Thuraisamy / Duraisamy, Theepak / Deepak, Thamodharan / Damodaran, Thivya / Divya). Six
+ * letters or more on the th side, five on the d side: shorter ones are other names (Thara /
+ * Dara, Thana / Dana).
  */
 const thD = (raw: string) => raw.replace(/^TH/, 'D');
-const thDApplies = (a: string, b: string) =>
-  Math.min(a.length, b.length) >= 6 && ((a.startsWith('TH') && b[0] === 'D' && b[1] !== 'H') || (b.startsWith('TH') && a[0] === 'D' && a[1] !== 'H'));
+const thDApplies = (a: string, b: string) => {
+  const [th, d] = a.startsWith('TH') ? [a, b] : [b, a];
+  return th.startsWith('TH') && d[0] === 'D' && d[1] !== 'H' && th.length >= 6 && d.length >= 5;
+};
 
 /**
  * The Tamil selvam, selvi, selvan (செல்வ) written with ch as often as with s, alone or inside a
@@ -336,6 +339,15 @@ const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/
  * its own (Naeema / Neema, Saeed / Seed are two names).
  */
 const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
+
+/**
+ * The p after m that Tamil and Malayalam write with the letter of b, so that their spellings
+ * write either (சம்பத்: Sampath / Sambath, Nampi / Nambi, Ponnampalam / Ponnambalam); in names of
+ * any length, unlike the voicing of other stops (regionalKey). Of the corpora's Latin spellings
+ * one mp / mb apart (words of the sealed sets left out), 6 pairs in 7 share a native spelling;
+ * of those one nk / ng apart, 4 in 6 (Devank / Devang, Tarank / Tarang are two names).
+ */
+const mpMb = (raw: string) => raw.replace(/(?<=.)MP(?!H)/g, 'MB');
 
 /**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
@@ -384,6 +396,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
+  { applies: oneOf((r) => mpMb(r) !== r), fold: mpMb, kind: 'regional' },
 ];
 
 /**

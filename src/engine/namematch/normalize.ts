@@ -86,6 +86,28 @@ function words(s: string): { words: string[]; ocr: boolean } {
   return { words: out, ocr };
 }
 
+/**
+ * The Arabic article of names joined to Rahman, Rahim, Rashid (Azizur Rahman: the mercy of
+ * the Mighty), which Bengali and Assamese filings write -ar or -or as often as -ur (Matiar /
+ * Motiur, Mujibar / Mujibur, Safior / Safiur, Oliour / Oliur). Read as -ur only before those
+ * names: elsewhere -ar and -ur end names of their own (Lutfar, Faizal / Faizul). The key is
+ * changed, not the letters, so that the two spellings compare as transliterations, not as
+ * the same word.
+ */
+const ARTICLE_ENDING = /(?<=[^AEOU])(?:OU|[AO])R$/;
+const AFTER_ARTICLE = new Set(['RAHMAN', 'RAHAMAN', 'RAHIMAN', 'RAHIM', 'RASHID', 'RAUF', 'ROUF', 'RAZZAK', 'RAZZAQUE', 'RAKIB', 'RAQIB'].map(canon));
+function tokens(ws: string[], loose: number): Tok[] {
+  const toks = ws.map((w) => makeToken(w, loose));
+  for (let i = 0; i + 1 < toks.length; i++) {
+    const t = toks[i];
+    if (t.raw.length >= 5 && ARTICLE_ENDING.test(t.raw) && AFTER_ARTICLE.has(toks[i + 1].key)) {
+      const ur = t.raw.replace(ARTICLE_ENDING, 'UR');
+      toks[i] = { ...t, key: canon(ur), own: rulesKey(ur) };
+    }
+  }
+  return toks;
+}
+
 // Letters the folds of titleOf change: a doubled letter, th.
 const FOLDABLE = /([A-Z])\1|TH/;
 
@@ -145,7 +167,7 @@ export function parseName(input: string): ParsedName[] {
   }
   const tailWords: string[] = [];
   for (const w of words(tail).words) if (!isHonorific(w)) tailWords.push(w);
-  const extra = expandInitials(tailWords).map((w) => makeToken(w, loose));
+  const extra = tokens(expandInitials(tailWords), loose);
 
   // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
   // A title that is also a name part is so however spelled (PANDITH, SARDAAR).
@@ -161,5 +183,5 @@ export function parseName(input: string): ParsedName[] {
 }
 
 function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean, loose: number): ParsedName {
-  return { tokens: expandInitials(ws.slice(from)).map((w) => makeToken(w, loose)), extra, storedLength, honorific: from > 0, relation, ocr };
+  return { tokens: tokens(expandInitials(ws.slice(from)), loose), extra, storedLength, honorific: from > 0, relation, ocr };
 }
