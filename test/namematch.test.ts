@@ -191,6 +191,7 @@ describe('positives: same person', () => {
       ['BHOLA TIRKEY', 'BHOLA TIRKI'], // -ey for a final long vowel
       ['DEVADATT JOSHI', 'DEVDATTA JOSHI'], // the inherent a dropped in two places
       ['PARAMARTHA YADAV', 'PARMARTH YADAV'],
+      ['BALARAMA REDDY', 'BALRAM REDDY'], // in six letters too
       ['ANINDITA BASU', 'ANINDITA BOSE'],
       ['UPEN RAJBANSHI', 'UPEN RAJBONGSHI'],
       ['KHAGEN NAYAK', 'KHAGEN NAYEK'],

@@ -25,8 +25,8 @@
 // BEGIN KNOTS
 export const KNOTS: readonly (readonly [number, number])[] = [
   [0, 0],
-  [10, 1.3],
-  [12, 3.6],
+  [10, 1.2],
+  [12, 3.5],
   [21, 4],
   [34, 4.5],
   [36, 11.1],

@@ -191,7 +191,8 @@ function schwaVariant(a: string, b: string): boolean {
 
 /**
  * The two places Hindi drops the inherent a, both at once in one long name: Devadatt /
- * Devdatta, Paramartha / Parmarth. A final a on one side and an inner one on the other.
+ * Devdatta, Paramartha / Parmarth, Balarama / Balram. A final a on one side and an inner one on
+ * the other, the shorter six letters or more (compareTokens).
  */
 function schwaAndFinal(a: string, b: string): boolean {
   if (a.endsWith('A') === b.endsWith('A')) return false;
@@ -603,7 +604,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   // typed as Sunila.
   if (attested(a.raw, b.raw)) return 'translit';
   if (schwaVariant(ka, kb)) return 'translit';
-  if (Math.min(a.raw.length, b.raw.length) >= 7 && schwaAndFinal(ka, kb)) return 'regional';
+  if (Math.min(a.raw.length, b.raw.length) >= 6 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
   // The Bengali o together with the inherent final a written on one side only (Prosant /
   // Prasanta, Niranjon / Niranjana): the final a read as suffixKind reads it, on the folded keys,
