@@ -316,10 +316,8 @@ const shah = (raw: string) => raw.replace(/^SHAH(?=[^AEIOUH])/, 'SHA');
  * Dara, Thana / Dana).
  */
 const thD = (raw: string) => raw.replace(/^TH/, 'D');
-const thDApplies = (a: string, b: string) => {
-  const [th, d] = a.startsWith('TH') ? [a, b] : [b, a];
-  return th.startsWith('TH') && d[0] === 'D' && d[1] !== 'H' && th.length >= 6 && d.length >= 5;
-};
+const thDApplies = (a: string, b: string) => thFor(a, b) || thFor(b, a);
+const thFor = (th: string, d: string) => th.length >= 6 && d.length >= 5 && d[0] === 'D' && th[0] === 'T' && th[1] === 'H' && d[1] !== 'H';
 
 /**
  * The Tamil selvam, selvi, selvan (செல்வ) written with ch as often as with s, alone or inside a
@@ -397,7 +395,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
-  { applies: oneOf((r) => mpMb(r) !== r), fold: mpMb, kind: 'regional' },
+  { applies: (a, b) => (a.includes('MP') || b.includes('MP')) && oneOf((r) => mpMb(r) !== r)(a, b), fold: mpMb, kind: 'regional' },
 ];
 
 /**
