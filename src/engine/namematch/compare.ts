@@ -349,6 +349,13 @@ const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
 const mpMb = (raw: string) => raw.replace(/(?<=.)MP(?!H)/g, 'MB');
 
 /**
+ * The Bengali o for a before the y of a first syllable, where a vowel follows too: Joyanta /
+ * Jayanta, Joyashree / Jayashree, Noyan / Nayan. Before a consonant the keys already read it
+ * (Joydeb / Jaydeb, Sanjoy / Sanjay); before a vowel they read ay as a glide and oy as written.
+ */
+const oyAy = (raw: string) => raw.replace(/^([^AEIOU]{1,2})OY(?=[AEIOU])/, '$1AY');
+
+/**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
  * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
@@ -396,6 +403,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
   { applies: (a, b) => (a.includes('MP') || b.includes('MP')) && oneOf((r) => mpMb(r) !== r)(a, b), fold: mpMb, kind: 'regional' },
+  { applies: (a, b) => (a.includes('OY') || b.includes('OY')) && oneOf((r) => oyAy(r) !== r)(a, b), fold: oyAy, kind: 'regional' },
 ];
 
 /**
