@@ -350,8 +350,9 @@ const mpMb = (raw: string) => raw.replace(/(?<=.)MP(?!H)/g, 'MB');
 
 /**
  * The Bengali o for a before the y of a first syllable, where a vowel follows too: Joyanta /
- * Jayanta, Joyashree / Jayashree, Noyan / Nayan. Before a consonant the keys already read it
- * (Joydeb / Jaydeb, Sanjoy / Sanjay); before a vowel they read ay as a glide and oy as written.
+ * Jayanta, Joyashree / Jayashree. Before a consonant the keys already read it (Joydeb / Jaydeb,
+ * Sanjoy / Sanjay); before a vowel they read ay as a glide and oy as written. A given name of
+ * five letters or fewer is still held to its first vowel (regionalGivenOk: Noyan / Nayan).
  */
 const oyAy = (raw: string) => raw.replace(/^([^AEIOU]{1,2})OY(?=[AEIOU])/, '$1AY');
 

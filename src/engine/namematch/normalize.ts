@@ -90,9 +90,9 @@ function words(s: string): { words: string[]; ocr: boolean } {
  * The Arabic article of names joined to Rahman, Rahim, Rashid (Azizur Rahman: the mercy of
  * the Mighty), which Bengali and Assamese filings write -ar or -or as often as -ur (Matiar /
  * Motiur, Mujibar / Mujibur, Safior / Safiur, Oliour / Oliur). Read as -ur only before those
- * names: elsewhere -ar and -ur end names of their own (Lutfar, Faizal / Faizul). The key is
- * changed, not the letters, so that the two spellings compare as transliterations, not as
- * the same word.
+ * names: elsewhere a last syllable's u and a make two names (Karun / Karan, Faizul /
+ * Faizal). The key is changed, not the letters, so that the two spellings compare as
+ * transliterations, not as the same word.
  */
 const ARTICLE_ENDING = /(?<=[^AEOU])(?:OU|[AO])R$/;
 const AFTER_ARTICLE = new Set(['RAHMAN', 'RAHAMAN', 'RAHIMAN', 'RAHIM', 'RASHID', 'RAUF', 'ROUF', 'RAZZAK', 'RAZZAQUE', 'RAKIB', 'RAQIB'].map(canon));
