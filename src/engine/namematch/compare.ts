@@ -403,8 +403,9 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
-  { applies: (a, b) => (a.includes('MP') || b.includes('MP')) && oneOf((r) => mpMb(r) !== r)(a, b), fold: mpMb, kind: 'regional' },
-  { applies: (a, b) => (a.includes('OY') || b.includes('OY')) && oneOf((r) => oyAy(r) !== r)(a, b), fold: oyAy, kind: 'regional' },
+  // A cheap letter test before each fold: these run for every pair of different tokens.
+  { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
+  { applies: oneOf((r) => r.includes('OY') && oyAy(r) !== r), fold: oyAy, kind: 'regional' },
 ];
 
 /**
