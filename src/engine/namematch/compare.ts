@@ -357,6 +357,21 @@ const mpMb = (raw: string) => raw.replace(/(?<=.)MP(?!H)/g, 'MB');
 const oyAy = (raw: string) => raw.replace(/^([^AEIOU]{1,2})OY(?=[AEIOU])/, '$1AY');
 
 /**
+ * Tamil spellings of the Sanskrit -akaran with the k between vowels said, and written, as h
+ * (Prabhakaran / Prabaharan, Sudhakaran / Sudhaharan, Dinakaran / Dinaharan). Only in this
+ * ending: elsewhere a k against an h makes other names (Malika / Maliha, Menaka / Menaha).
+ */
+const karanHaran = (raw: string) => raw.replace(/(?<=A)KARAN$/, 'HARAN');
+
+/**
+ * The Tamil ச at the start of chell- and chinn- names, which Tamil spellings write ch or s
+ * (Chellappan / Sellappan, Chellamuthu / Sellamuthu, Chinnasamy / Sinnasamy). Only before the
+ * doubled l or n of these words, and in six letters or more: elsewhere an initial ch against an
+ * s is mostly two names (Chintu / Sintu, Chiman / Siman, Chahel / Sahel).
+ */
+const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(/^CH(?=[EI](?:LL|NN))/, 'S') : raw);
+
+/**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
  * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
@@ -406,6 +421,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: oneOf((r) => r.includes('OY') && oyAy(r) !== r), fold: oyAy, kind: 'regional' },
+  { applies: oneOf((r) => r.endsWith('KARAN') && karanHaran(r) !== r), fold: karanHaran, kind: 'regional' },
+  { applies: oneOf((r) => r.startsWith('CH') && chellSell(r) !== r), fold: chellSell, kind: 'regional' },
 ];
 
 /**
