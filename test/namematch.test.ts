@@ -862,6 +862,8 @@ describe('names in Indian scripts against Latin letters', () => {
         ['CHINNASAMY R', 'SINNASAMY R'], ['K CHELLADURAI', 'K SELLADURAI']]) accepts(a, b, 'TRANSLITERATION');
       refuses('MALIKA SHARMA', 'MALIHA SHARMA'); // a k for an h elsewhere: two names
       refuses('CHINTU DAS', 'SINTU DAS'); // an initial ch for s elsewhere: two names
+      for (const [a, b] of [['RAJU ANTONY', 'RASU ANTONY'], ['SELVARAJU K', 'SELVARASU K']]) accepts(a, b, 'TRANSLITERATION');
+      refuses('SURAJA DEVI', 'SURASA DEVI'); // s for j inside a word: two names
     } finally {
       holdOutAttested([]);
     }
@@ -874,6 +876,11 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('ZAKIR HUSSAIN', 'SHAKIR HUSSAIN'); // ذاكر and شاكر: two names
     refuses('FAIZAL THAKUR', 'FAISAL THAKUR'); // Hindi writes them apart
     refuses('UMAR KHAN', 'AMAR KHAN');
+  });
+  it('family names of Bengal, Assam and Tamil Nadu in the spellings filings give them', () => {
+    for (const [a, b] of [['RANJIT MAJHI', 'RANJIT MANJHI'], ['KAMAL CHANDRA DOLUI', 'KAMAL CHANDRA DOLOI'], ['SUBAL BHUNIA', 'SUBAL BHUIYAN'],
+      ['DIPAK GOHAIN', 'DIPAK GOHAI'], ['JUGAL HANDIQUE', 'JUGAL HANDIQUI'], ['RATNESWAR MUSHAHARY', 'RATNESWAR MOCHAHARY'],
+      ['MURUGAN GOUNDER', 'MURUGAN KOUNDER'], ['SELVAM UDAYAR', 'SELVAM ODAYAR']]) accepts(a, b, 'TRANSLITERATION');
   });
   it('the article of names joined to Rahman, written -ar or -or', () => {
     for (const [a, b] of [['AZIZUR RAHMAN', 'AZIZAR RAHMAN'], ['MD MATIUR RAHMAN', 'MD MATIAR RAHMAN'], ['LUTFUR RAHMAN', 'LUTFAR RAHMAN'],

@@ -372,6 +372,13 @@ const karanHaran = (raw: string) => raw.replace(/(?<=A)KARAN$/, 'HARAN');
 const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(/^CH(?=[EI](?:LL|NN))/, 'S') : raw);
 
 /**
+ * Raju as Tamil script writes it without the letter ஜ, ராசு: Rasu (Raju / Rasu, Selvaraju /
+ * Selvarasu, Ramaraju / Ramarasu). Only at the end of a word: elsewhere an s against a j makes
+ * other names (Suraja / Surasa, Prajod / Prasod).
+ */
+const rasuRaju = (raw: string) => raw.replace(/RASU$/, 'RAJU');
+
+/**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
  * first letter, consonants and vowel places, from seven letters. Not the Malayalam -mol of girls'
@@ -423,6 +430,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('OY') && oyAy(r) !== r), fold: oyAy, kind: 'regional' },
   { applies: oneOf((r) => r.endsWith('KARAN') && karanHaran(r) !== r), fold: karanHaran, kind: 'regional' },
   { applies: oneOf((r) => r.startsWith('CH') && chellSell(r) !== r), fold: chellSell, kind: 'regional' },
+  { applies: (a, b) => (a.endsWith('RASU') && b.endsWith('RAJU')) || (a.endsWith('RAJU') && b.endsWith('RASU')), fold: rasuRaju, kind: 'regional' },
 ];
 
 /**

@@ -124,8 +124,19 @@ export const VARIANT_GROUPS: string[][] = [
   ['BARBHUIYA', 'BORBHUIYA', 'BARBHUYAN', 'BORBHUYAN', 'BARBHUIYAN', 'BORBHUIYAN'],
   ['DEORI', 'DEWRI'],
   // ভূঁইয়া / ভূঞা, as Bengal, Assam and Odisha write it; গায়েন.
-  ['BHUYAN', 'BHUIYAN', 'BHUIYA', 'BHUYA', 'BHUIAN', 'BHUINYA'],
+  ['BHUYAN', 'BHUIYAN', 'BHUIYA', 'BHUYA', 'BHUIAN', 'BHUINYA', 'BHUNIA', 'BHUNIYA'],
   ['GAYEN', 'GAIN'],
+  ['MAJHI', 'MANJHI'], // মাঝি / माँझी
+  ['DOLUI', 'DOLOI', 'DULOI'],
+  // Assamese গোহাঁই, হান্দিক; the Bodo and Karbi family names as the rolls write them.
+  ['GOHAIN', 'GOHAI'],
+  ['BURAGOHAIN', 'BURAGOHAI'],
+  ['HANDIQUE', 'HANDIQUI', 'HANDIKE'],
+  ['MUSHAHARY', 'MOCHAHARY', 'MOSHAHARY', 'MUSAHARY', 'MOCHAHARI', 'MUSHAHARI'],
+  ['RONGPI', 'RONGPHI'],
+  // Tamil family names: one letter for k and g, the u and o of உ.
+  ['GOUNDER', 'KOUNDER', 'GOUNDAR', 'KOUNDAR'],
+  ['UDAYAR', 'ODAYAR', 'UDAIYAR', 'ODAIYAR'],
   ['NAYAK', 'NAYEK', 'NAIK'],
   ['IQBAL', 'IKBAL', 'EKBAL', 'IQUBAL'],
   // হক / حق, written with q or k, short or in -que.
