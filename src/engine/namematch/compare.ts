@@ -378,6 +378,11 @@ const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(/^CH(?=[EI](?:
  */
 const rasuRaju = (raw: string) => raw.replace(/RASU$/, 'RAJU');
 
+const tamilMarked = (r: string) => {
+  const last = r.charCodeAt(r.length - 1);
+  return (last === 78 /* N */ && r.endsWith('KARAN')) || (last === 85 /* U */ && r.endsWith('RASU')) || (r.charCodeAt(0) === 67 /* C */ && chellSell(r) !== r);
+};
+
 /**
  * Bengali and Assamese spellings of Arabic names joined with -ul or -ur write their vowels
  * freely (Jahirul / Jeherul, Monsur / Mansoor, Mujibur / Mazibur, Muklesur / Maklisur): the same
@@ -428,9 +433,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: oneOf((r) => r.includes('OY') && oyAy(r) !== r), fold: oyAy, kind: 'regional' },
-  { applies: oneOf((r) => r.endsWith('KARAN') && karanHaran(r) !== r), fold: karanHaran, kind: 'regional' },
-  { applies: oneOf((r) => r.startsWith('CH') && chellSell(r) !== r), fold: chellSell, kind: 'regional' },
-  { applies: (a, b) => (a.endsWith('RASU') && b.endsWith('RAJU')) || (a.endsWith('RAJU') && b.endsWith('RASU')), fold: rasuRaju, kind: 'regional' },
+  // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
+  { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
 
 /**
