@@ -124,19 +124,8 @@ export const VARIANT_GROUPS: string[][] = [
   ['BARBHUIYA', 'BORBHUIYA', 'BARBHUYAN', 'BORBHUYAN', 'BARBHUIYAN', 'BORBHUIYAN'],
   ['DEORI', 'DEWRI'],
   // ভূঁইয়া / ভূঞা, as Bengal, Assam and Odisha write it; গায়েন.
-  ['BHUYAN', 'BHUIYAN', 'BHUIYA', 'BHUYA', 'BHUIAN', 'BHUINYA', 'BHUNIA', 'BHUNIYA'],
+  ['BHUYAN', 'BHUIYAN', 'BHUIYA', 'BHUYA', 'BHUIAN', 'BHUINYA'],
   ['GAYEN', 'GAIN'],
-  ['MAJHI', 'MANJHI'], // মাঝি / माँझी
-  ['DOLUI', 'DOLOI', 'DULOI'],
-  // Assamese গোহাঁই, হান্দিক; the Bodo and Karbi family names as the rolls write them.
-  ['GOHAIN', 'GOHAI'],
-  ['BURAGOHAIN', 'BURAGOHAI'],
-  ['HANDIQUE', 'HANDIQUI', 'HANDIKE'],
-  ['MUSHAHARY', 'MOCHAHARY', 'MOSHAHARY', 'MUSAHARY', 'MOCHAHARI', 'MUSHAHARI'],
-  ['RONGPI', 'RONGPHI'],
-  // Tamil family names: one letter for k and g, the u and o of உ.
-  ['GOUNDER', 'KOUNDER', 'GOUNDAR', 'KOUNDAR'],
-  ['UDAYAR', 'ODAYAR', 'UDAIYAR', 'ODAIYAR'],
   ['NAYAK', 'NAYEK', 'NAIK'],
   ['IQBAL', 'IKBAL', 'EKBAL', 'IQUBAL'],
   // হক / حق, written with q or k, short or in -que.
@@ -214,6 +203,19 @@ export const ONE_NAME: string[][] = [
   // স্বপন as said (Sapan is another name: Hindi writes it so).
   ['SWAPAN', 'SHOPON', 'SWOPAN'],
   ['RASEL', 'RUSSEL', 'RUSSELL', 'RASSEL'],
+  // Family names of Bengal, Assam and Tamil Nadu. Here, not in VARIANT_GROUPS, so that each
+  // spelling keeps what the rules relate it to (Dolai / Doloi, Machahary / Mochahary).
+  ['BHUYAN', 'BHUNIA', 'BHUNIYA'], // ভূঞা
+  ['MAJHI', 'MANJHI'], // মাঝি / माँझी
+  ['DOLUI', 'DOLOI', 'DULOI'],
+  ['GOHAIN', 'GOHAI'], // গোহাঁই
+  ['BURAGOHAIN', 'BURAGOHAI'],
+  ['HANDIQUE', 'HANDIQUI', 'HANDIKE'],
+  ['MUSHAHARY', 'MOCHAHARY', 'MOSHAHARY', 'MUSAHARY', 'MOCHAHARI', 'MUSHAHARI'],
+  ['RONGPI', 'RONGPHI'],
+  // Tamil script: one letter for k and g, and உ read u or o.
+  ['GOUNDER', 'KOUNDER', 'GOUNDAR', 'KOUNDAR'],
+  ['UDAYAR', 'ODAYAR', 'UDAIYAR', 'ODAIYAR'],
   // Malayalam പിള്ള is read Pilla; Tamil filings write the family name Pillai.
   ['PILLAI', 'PILLA', 'PILLAY'],
   // The Assamese family name of the Ahom nobility, with or without its nasal.
