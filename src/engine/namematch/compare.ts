@@ -369,7 +369,8 @@ const karanHaran = (raw: string) => raw.replace(/(?<=A)KARAN$/, 'HARAN');
  * doubled l or n of these words, and in six letters or more: elsewhere an initial ch against an
  * s is mostly two names (Chintu / Sintu, Chiman / Siman, Chahel / Sahel).
  */
-const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(/^CH(?=[EI](?:LL|NN))/, 'S') : raw);
+const CHELL = /^CH(?=[EI](?:LL|NN))/;
+const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(CHELL, 'S') : raw);
 
 /**
  * Raju as Tamil script writes it without the letter ஜ, ராசு: Rasu (Raju / Rasu, Selvaraju /
@@ -378,9 +379,11 @@ const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(/^CH(?=[EI](?:
  */
 const rasuRaju = (raw: string) => raw.replace(/RASU$/, 'RAJU');
 
+/** Whether a token has the letters one of the three folds above rewrites: tests, no new string. */
 const tamilMarked = (r: string) => {
   const last = r.charCodeAt(r.length - 1);
-  return (last === 78 /* N */ && r.endsWith('KARAN')) || (last === 85 /* U */ && r.endsWith('RASU')) || (r.charCodeAt(0) === 67 /* C */ && chellSell(r) !== r);
+  return (last === 78 /* N */ && r.endsWith('AKARAN')) || (last === 85 /* U */ && r.endsWith('RASU'))
+    || (r.charCodeAt(0) === 67 /* C */ && r.length >= 6 && CHELL.test(r));
 };
 
 /**

@@ -205,7 +205,7 @@ export const ONE_NAME: string[][] = [
   ['RASEL', 'RUSSEL', 'RUSSELL', 'RASSEL'],
   // Family names of Bengal, Assam and Tamil Nadu. Here, not in VARIANT_GROUPS, so that each
   // spelling keeps what the rules relate it to (Dolai / Doloi, Machahary / Mochahary).
-  ['BHUYAN', 'BHUNIA', 'BHUNIYA'], // ভূঞা
+  ['BHUYAN', 'BHUNIA', 'BHUNIYA'], // ভূঞা: Bhuyan stands for its whole group above
   ['MAJHI', 'MANJHI'], // মাঝি / माँझी
   ['DOLUI', 'DOLOI', 'DULOI'],
   ['GOHAIN', 'GOHAI'], // গোহাঁই
