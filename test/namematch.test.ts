@@ -868,6 +868,21 @@ describe('names in Indian scripts against Latin letters', () => {
       holdOutAttested([]);
     }
   });
+  it('the i Tamil script writes before an initial r or l, by the rules alone', () => {
+    holdOutAttested(ATTESTED.split('\n'));
+    try {
+      for (const [a, b] of [['IRANJITH NAIR', 'RANJIT NAIR'], ['IRAMALINGAM K', 'RAMALINGAM K'], ['S IRAJENDRAN', 'S RAJENDRAN'],
+        ['ILAKSHMANAN P', 'LAKSHMANAN P']]) accepts(a, b, 'TRANSLITERATION');
+      // The rest must be the other name: Iranjith is not Ranjan, nor Irfan anything but itself.
+      refuses('IRANJITH NAIR', 'RANJAN NAIR');
+      // A short given name is still asked its first letter.
+      refuses('IRAVI KUMAR', 'RAVI KUMAR');
+      // The i on both sides, or on neither: the keys decide as ever.
+      refuses('IRANI SHARMA', 'IRENE SHARMA');
+    } finally {
+      holdOutAttested([]);
+    }
+  });
   it('Arabic names in the spellings of Bengal and Kerala filings', () => {
     for (const [a, b] of [['YASMIN KHATUN', 'YEASMIN KHATUN'], ['YASMIN KHATUN', 'JESMIN KHATUN'], ['YUNUS MALLICK', 'EUNUS MALLICK'],
       ['AMINA KHATUN', 'AMENA KHATUN'], ['NASIR UDDIN', 'NASER UDDIN'], ['MOZAMMEL HOQUE', 'MUZAMMIL HOQUE'], ['SOHEL RANA', 'SUHAIL RANA'],

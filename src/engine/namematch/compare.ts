@@ -656,6 +656,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
   }
+  if (!loose && tamilI(a, b)) return 'regional';
   if (!loose && arabicUl(a.raw, b.raw)) return 'regional';
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
@@ -670,6 +671,21 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
   return 'none';
+}
+
+/**
+ * Tamil script starts no word with r or l: it writes an i before them (இராமன், இலதா), and those
+ * who type from it write that i (Iraman / Raman, Iranjchith / Ranjith, Ilatha / Latha). In five
+ * letters or more, of one token only; the rest must be the other token by the keys and the
+ * transliteration rules, and a short given name is still asked its first letter
+ * (regionalGivenOk: Iravi / Ravi stays apart).
+ */
+const IRL = (r: string) => r.length >= 5 && r.charCodeAt(0) === 73 /* I */ && (r.charCodeAt(1) === 82 /* R */ || r.charCodeAt(1) === 76 /* L */);
+function tamilI(a: Tok, b: Tok): boolean {
+  const [p, o] = IRL(a.raw) ? [a, b] : [b, a];
+  if (!IRL(p.raw) || IRL(o.raw) || o.raw[0] !== p.raw[1]) return false;
+  const k = compareTokens(makeToken(p.raw.slice(1)), o);
+  return k === 'exact' || k === 'translit' || k === 'regional';
 }
 
 // What a scanner reads for a letter, put back: c for e, d for o, l for i and i for l, v for u
