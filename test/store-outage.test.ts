@@ -43,8 +43,8 @@ describe('SQLite: the data directory\'s disk fills up, then has space again', { 
     // Mounted and unmounted here, not in hooks: a run filtered by test name runs a suite's
     // before hook but not always its after hook, and would leave the mount behind.
     const mnt = mkdtempSync(join(tmpdir(), 'pennygate-full-'));
-    // 64 MB: room for the WAL's most under load (below) beside the database, so that a request
-    // refused after space came back is the store's fault, not the margin's.
+    // 64 MB: room for the WAL's most (below) beside the database with a wide margin, so that a
+    // request refused after space came back is the store's fault, not the margin's.
     mountTmpfs(mnt, '64m');
     let gw: Gateway | undefined;
     try {
@@ -198,10 +198,11 @@ async function diskFillsAndEmpties(gw: Gateway, mnt: string) {
       }),
     );
     assert.deepEqual(failures, [], `requests failed after space came back (the WAL grew to ${longestWal} bytes); the output ends:\n${gw.output.slice(-1500)}`);
-    // The checkpoints that start the WAL over came back with the space: the WAL stays well short
-    // of the disk (about 19 MB measured on a quiet machine, 25.5 MB under the whole suite on two
-    // cores, where a 40 MB disk filled again: the pause at 4,000 frames waits on a count that lags).
-    assert.ok(longestWal < 32 * 1024 * 1024, `the WAL grew to ${longestWal} bytes`);
+    // The checkpoints that start the WAL over came back with the space, and the writes pause for
+    // one once the WAL file passes 4,000 frames (16.5 MB): the WAL stays there, and one group's
+    // pages more. (With the pause read from the last checkpoint's count, which lags behind the
+    // writes, it reached 19 MB on a quiet machine and 25.5 MB under the whole suite on two cores.)
+    assert.ok(longestWal < 20 * 1024 * 1024, `the WAL grew to ${longestWal} bytes`);
 
     // Every create answered is there, and every payment answered goes back exactly once.
     for (const a of answered) {

@@ -7,6 +7,8 @@ import type { AsideDone, AsideRead } from './aside-worker.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
 
 export const SQLITE_FILE = 'pennygate.db';
+/** The WAL's length, in frames (pages), past which the server's writes wait for a checkpoint (see openSqlite). */
+const CHECKPOINT_PAUSE_FRAMES = 4000;
 
 /**
  * The data directory and the database file hold account numbers, names and mobile numbers:
@@ -316,6 +318,14 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // statement journal: in memory, not a temporary file written on every create. It only ever
   // serves a rollback to the savepoint, never recovery, so nothing durable lives there.
   db.pragma('temp_store = MEMORY');
+  // When SQLite starts the WAL over, it cuts the file down to the pause's length (below): a WAL
+  // that grew longer (a single large transaction, writes that outran the checkpoints after a full
+  // disk) gives the space back, and a file longer than that is all WAL written since it started
+  // over (the pause reads it). Not shorter: frames written past the file's end
+  // make every flush write the file's size too (a 4 MB limit cost a tenth of the creates per
+  // second in bench/create-rpd.ts).
+  const walPauseBytes = 32 + CHECKPOINT_PAUSE_FRAMES * ((db.pragma('page_size', { simple: true }) as number) + 24);
+  db.pragma(`journal_size_limit = ${walPauseBytes}`);
 
   // Commit sequence numbers: the groups this process has committed (commitSeq), and how many of
   // them are on disk (flushedSeq; one flush at a time, see startFlush).
@@ -574,10 +584,32 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // all of it; should writes never leave it that moment, and the WAL pass CHECKPOINT_PAUSE_FRAMES,
   // the next group first waits for a checkpoint with no writer (reads go on meanwhile).
   const CHECKPOINT_EVERY_MS = 50;
-  const CHECKPOINT_PAUSE_FRAMES = 4000;
   let checkpoints = opts.server ? checkpointThread(file) : null;
   if (checkpoints) db.pragma('wal_autocheckpoint = 0');
   let walFrames = 0; // the WAL's length in frames, by the last checkpoint's count
+  // The last checkpoint's count lags behind the writes by all they wrote while it ran, and a
+  // checkpoint that fails (a full disk) counts nothing: under load the WAL outgrew the pause by
+  // half again. The file's size does not lag: SQLite cuts it down to the pause's length when the
+  // WAL starts over (journal_size_limit above), so past that length it is the WAL's own. Read
+  // once a group; a size already paused for is not paused for again (a reader of another process
+  // may keep the WAL from starting over).
+  const walFile = `${file}-wal`;
+  let pausedAtBytes = 0;
+  const walPastPause = () => {
+    let size = 0;
+    try {
+      size = fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0;
+    } catch {
+      return false; // unreadable: the checkpoints' count still pauses the writes
+    }
+    if (size <= walPauseBytes) {
+      pausedAtBytes = 0;
+      return false;
+    }
+    if (size <= pausedAtBytes) return false;
+    pausedAtBytes = size;
+    return true;
+  };
   let checkpointing: Promise<void> | null = null;
   let lastCheckpoint = 0;
   // A checkpoint that failed (the disk full, an I/O error) is tried again on the same thread, a
@@ -625,7 +657,7 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     });
   };
   const commitGroup = async () => {
-    if (checkpoints && walFrames > CHECKPOINT_PAUSE_FRAMES) {
+    if (checkpoints && (walFrames > CHECKPOINT_PAUSE_FRAMES || walPastPause())) {
       await allFlushed();
       endSnapshots(); // they would keep the checkpoint from copying the frames after them
       await checkpointing;
