@@ -321,9 +321,9 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   // When SQLite starts the WAL over, it cuts the file down to the pause's length (below): a WAL
   // that grew longer (a single large transaction, writes that outran the checkpoints after a full
   // disk) gives the space back, and a file longer than that is all WAL written since it started
-  // over (the pause reads it). Not shorter: frames written past the file's end
-  // make every flush write the file's size too (a 4 MB limit cost a tenth of the creates per
-  // second in bench/create-rpd.ts).
+  // over (the pause reads it). Not shorter: frames written past the file's end make every flush
+  // write the file's size too (a 4 MB limit cost a tenth of the creates per second in
+  // bench/create-rpd.ts).
   const walPauseBytes = 32 + CHECKPOINT_PAUSE_FRAMES * ((db.pragma('page_size', { simple: true }) as number) + 24);
   db.pragma(`journal_size_limit = ${walPauseBytes}`);
 

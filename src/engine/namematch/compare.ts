@@ -674,11 +674,11 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
 }
 
 /**
- * Tamil script starts no word with r or l: it writes an i before them (இராமன், இலதா), and those
- * who type from it write that i (Iraman / Raman, Iranjchith / Ranjith, Ilatha / Latha). In five
- * letters or more, of one token only; the rest must be the other token by the keys and the
- * transliteration rules, and a short given name is still asked its first letter
- * (regionalGivenOk: Iravi / Ravi stays apart).
+ * Tamil script starts no word with r or l: it writes an i before them (இராமலிங்கம், இலட்சுமணன்),
+ * and those who type from it write that i (Iramalingam / Ramalingam, Iranjchith / Ranjith,
+ * Ilakshmanan / Lakshmanan). In five letters or more, of one token only; the rest must be the
+ * other token by the keys and the transliteration rules, and a given name under six letters is
+ * still asked its first letter (regionalGivenOk: Iravi / Ravi, Iraman / Raman stay apart).
  */
 const IRL = (r: string) => r.length >= 5 && r.charCodeAt(0) === 73 /* I */ && (r.charCodeAt(1) === 82 /* R */ || r.charCodeAt(1) === 76 /* L */);
 function tamilI(a: Tok, b: Tok): boolean {
