@@ -3,11 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
+/** A checkpoint's answer: its error, when it failed. */
 export interface CheckpointDone {
   id: number;
-  /** Frames in the WAL, and of those now copied into the database file (SQLite's own counts). */
-  log?: number;
-  checkpointed?: number;
   error?: string;
 }
 
@@ -24,8 +22,8 @@ parentPort!.on('message', (m: { id: number } | 'close') => {
     return;
   }
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    parentPort!.postMessage({ id: m.id, log: r.log, checkpointed: r.checkpointed } satisfies CheckpointDone);
+    db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort!.postMessage({ id: m.id } satisfies CheckpointDone);
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) } satisfies CheckpointDone);
   }

@@ -139,7 +139,7 @@ function walSyncer(path: string) {
 
 /**
  * Checkpoints on a worker thread with its own connection (checkpoint-worker.ts). `run()` answers
- * SQLite's counts, or null once the thread is gone.
+ * whether the checkpoint failed, or null once the thread is gone.
  */
 function checkpointThread(file: string) {
   const worker = startWorker(import.meta.url, 'checkpoint-worker', { file });
@@ -586,29 +586,18 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
   const CHECKPOINT_EVERY_MS = 50;
   let checkpoints = opts.server ? checkpointThread(file) : null;
   if (checkpoints) db.pragma('wal_autocheckpoint = 0');
-  let walFrames = 0; // the WAL's length in frames, by the last checkpoint's count
-  // The last checkpoint's count lags behind the writes by all they wrote while it ran, and a
-  // checkpoint that fails (a full disk) counts nothing: under load the WAL outgrew the pause by
-  // half again. The file's size does not lag: SQLite cuts it down to the pause's length when the
-  // WAL starts over (journal_size_limit above), so past that length it is the WAL's own. Read
-  // once a group; a size already paused for is not paused for again (a reader of another process
-  // may keep the WAL from starting over).
+  // Whether the WAL is past the pause's length, by its file's size: SQLite cuts the file down to
+  // that length when the WAL starts over (journal_size_limit above), so past it the size is the
+  // WAL's own. Not by a checkpoint's count of frames, as it once was: that lags behind the writes
+  // by all they wrote while the checkpoint ran, counts nothing when it fails (a full disk), and
+  // under load let the WAL outgrow the pause by half again. One stat a group.
   const walFile = `${file}-wal`;
-  let pausedAtBytes = 0;
   const walPastPause = () => {
-    let size = 0;
     try {
-      size = fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0;
+      return (fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0) > walPauseBytes;
     } catch {
-      return false; // unreadable: the checkpoints' count still pauses the writes
+      return false; // unreadable: the flush that follows the commit reports it
     }
-    if (size <= walPauseBytes) {
-      pausedAtBytes = 0;
-      return false;
-    }
-    if (size <= pausedAtBytes) return false;
-    pausedAtBytes = size;
-    return true;
   };
   let checkpointing: Promise<void> | null = null;
   let lastCheckpoint = 0;
@@ -624,9 +613,6 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
       lastCheckpoint = Date.now();
       const r = await checkpoints!.run();
       if (r && r.error === undefined) {
-        // Its length, as the checkpoint began: writes go on meanwhile, so all of it copied does
-        // not mean that the WAL will start over.
-        walFrames = r.log!;
         checkpointFailing = false;
       } else if (r) {
         checkpointFailing = true;
@@ -657,12 +643,11 @@ export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db
     });
   };
   const commitGroup = async () => {
-    if (checkpoints && (walFrames > CHECKPOINT_PAUSE_FRAMES || walPastPause())) {
+    if (checkpoints && walPastPause()) {
       await allFlushed();
       endSnapshots(); // they would keep the checkpoint from copying the frames after them
       await checkpointing;
       await checkpoint(); // no writer now: it copies all of the WAL, which starts over below
-      walFrames = 0;
       // Those taken meanwhile, before the copy ended, would keep the WAL from starting over.
       endSnapshots();
     }
