@@ -44,7 +44,11 @@ const CAP = {
   ambiguousInitial: 75, // "A KUMAR" / "AJAY KUMAR": nothing but a weak token confirms the initial
   weakConflict: 78, // "SUNITA DEVI" / "SUNITA KUMARI"
   singleGiven: 70, // "JOHN" / "JOHN DOE"
-  otherGender: 70,
+  // "RAVI THAKUR" / "RAVI THAKURA", "PRIYA SUNIL PATIL" / "PRIYA SUNILA PATIL": the given names
+  // agree and a family or father's name differs by a feminine-looking ending, which on such a
+  // token is the inherent vowel written or not (every such pair of the tuning sets is one
+  // person). GOOD, not higher: the code still says what differs.
+  otherGender: 86,
   middleConflict: 65,
   givenMissing: 65, // "KUMAR SHARMA" / "AMIT KUMAR SHARMA"
   surnameConflict: 55,
