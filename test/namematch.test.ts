@@ -923,6 +923,10 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['K R AIYAR', 'K R IYER'], ['S AYYAR', 'S IYER'], ['MANOJ UPADHYAYA', 'MANOJ UPADHYAY'], ['BRIJ MOHAN', 'BRAJ MOHAN']]) accepts(a, b, 'TRANSLITERATION');
     refuses('S AYYANAR', 'S IYER');
   });
+  it('Kushwaha, Vajpayee and Iyengar in the spellings records give them', () => {
+    for (const [a, b] of [['RAM KUSHWAHA', 'RAM KUSHWAH'], ['ATUL VAJPAYEE', 'ATUL BAJPAI'], ['S IYENGAR', 'S AYYANGAR']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('RAM KUSHWAHA', 'RAM KASHYAP');
+  });
   it('Tamil, whose letters do not tell k from g, t from d, p from b', () => {
     for (const [a, b] of [
       ['முருகன்', 'Murugan'], ['செந்தில் குமார்', 'Senthil Kumar'], ['கிருஷ்ணன்', 'Krishnan'], ['லட்சுமி', 'Lakshmi'],

@@ -106,6 +106,11 @@ export const VARIANT_GROUPS: string[][] = [
   // ஐயர் / अय्यर, and उपाध्याय with its final a written or not (a family name, not a feminine).
   ['IYER', 'AIYAR', 'AYYAR', 'IYYER', 'AIYER'],
   ['UPADHYAY', 'UPADHYAYA', 'UPADHAYAY', 'UPADHAYA', 'UPADHYA'],
+  // Common family names whose spellings no rule joins: कुशवाहा / कुशवाह (the final a after h),
+  // वाजपेयी (b / v with ai / ayee / eyi), ஐயங்கார் (ai / iy at the start, a / e after the nasal).
+  ['KUSHWAHA', 'KUSHWAH', 'KUSWAHA', 'KUSHAWAHA'],
+  ['BAJPAI', 'BAJPAYEE', 'VAJPAYEE', 'BAJPEYI', 'VAJPEYI', 'BAJPAYI', 'VAJPAI', 'BAJPEYEE'],
+  ['IYENGAR', 'AYYANGAR', 'AIYANGAR', 'IYENGER', 'AYYENGAR'],
   ['SRINIVAS', 'SRINIVASA', 'SREENIVAS', 'SREENIVASA', 'SHRINIVAS', 'SHRINIVASA', 'SHREENIVAS',
     'SRINIWAS', 'SHRINIWAS', 'SEENIVAS', 'SEENIVASAN', 'SRINIVASAN', 'SREENIVASAN'],
   // Bengali filings write the one Arabic name Hossain, Hosen, Hossen (Hasan is another name).
