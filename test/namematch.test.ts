@@ -390,6 +390,7 @@ describe('hard negatives: look-alikes that are other people', () => {
       const m = refuses(a, b, 'GENDER_VARIANT');
       assert.ok(m.score < DEFAULT_BANDS.moderate, `${a} | ${b}: ${m.score}`);
     }
+  });
   it('a feminine-looking ending on a token after the agreeing given name is a spelling, flagged', () => {
     // Family and father's names are masculine: their final -a or -i is the inherent vowel
     // written or not, as the filings and the corpus show, not a wife's or a sister's name.
@@ -403,7 +404,6 @@ describe('hard negatives: look-alikes that are other people', () => {
     }
     // KUMAR / KUMARI says who the person is, and the given name then does too.
     refuses('KIRAN KUMAR', 'KIRAN KUMARI', 'GENDER_VARIANT');
-  });
   });
   it('a different given name one letter apart', () => {
     for (const [a, b] of [
