@@ -959,6 +959,24 @@ describe('names in Indian scripts against Latin letters', () => {
     ]) accepts(a, b);
     refuses('శ్రీనివాస్ రెడ్డి', 'Srinivas Rao');
   });
+  it('Bengali and Assamese letters: the khanda ta, the Assamese ra and wa, and what the script leaves open', () => {
+    for (const [a, b] of [
+      ['বিশ্বজিৎ দাস', 'Biswajit Das'], // ৎ: a final t
+      ['সুৰেশ বৰুৱা', 'Suresh Barua'], ['সুৰেশ বৰুৱা', 'Suresh Baruah'], ['তৰুণ গগৈ', 'Tarun Gogoi'], // ৰ, ৱ; ৈ as oi
+      ['গোলক', 'Golok'], ['মতিউর রহমান', 'Motiur Rahman'], ['সুব্রত', 'Subroto'], // the inherent vowel as o
+      ['রবিন', 'Robin'], ['প্রবীণ', 'Probin'], ['যমুনা', 'Jamuna'], // ব as b, an initial য as j
+      ['রামকৃষ্ণ', 'Ramkrishna'], ['रामकृष्ण', 'Ramkrishna'], // a medial inherent vowel left out
+    ]) accepts(a, b, 'TRANSLITERATION');
+    // Letters sanscript passes through, which broke the word: ৎ, and the chandrabindu (~).
+    for (const [a, b] of [['উৎপল', 'Utpal'], ['चाँद', 'Chand'], ['চাঁদ', 'Chand']]) assert.equal(matchNames(a, b).result, 'DIRECT_MATCH', `${a} | ${b}`);
+    // What the script writes still parts names: a long a (Kamal / Kamala, the feminine), an o
+    // that is a vowel sign, a first syllable's vowel.
+    refuses('कमल', 'Kamala', 'GENDER_VARIANT');
+    refuses('सुब्रत', 'Subrata', 'GENDER_VARIANT');
+    refuses('परमा', 'Prema');
+    refuses('কমল দাস', 'Kmal Das');
+    refuses('অমল', 'Kamal');
+  });
   it('is symmetric and scores the same script on both sides as usual', () => {
     for (const [a, b] of [['राजेश शर्मा', 'Rajesh Sharma'], ['முருகன்', 'Murugan'], ['ராஜேஷ்', 'Ramesh']]) {
       assert.deepEqual(matchNames(a, b), matchNames(b, a));

@@ -7,6 +7,7 @@
 //   node --import tsx bench/namematch/build-dakshina.ts --extract DIR     (the corpus extract)
 //   node --import tsx bench/namematch/build-dakshina.ts --variants        (the matcher's lexicon)
 //   node --import tsx bench/namematch/build-dakshina.ts --vowels          (dakshina-vowels*.tsv)
+//   node --import tsx bench/namematch/build-dakshina.ts --scripts         (dakshina-scripts*.tsv)
 //
 // DIR holds the dataset as released (DIR/hi/lexicons/hi.translit.sampled.train.tsv, ...).
 // The lexicons sample words of Wikipedia, not names; the extract keeps the words that the other
@@ -142,6 +143,7 @@ interface Name {
   key: string; // language and merged Devanagari spelling: one native word
   cls: string; // its consonant classes
   roms: [string, number][]; // upper-case Latin spellings kept, most typed first
+  native: string; // the word in its own script (the first of its spellings that merge)
 }
 
 type Row = [string, string, 'same' | 'different', string];
@@ -165,7 +167,7 @@ function load(): Name[] {
     const deva = devanagari(w.native, w.lang);
     const key = `${w.lang}:${deva}`;
     const cls = nativeClasses(deva, w.lang);
-    const nm = names.get(key) ?? { lang: w.lang, key, cls, roms: [] };
+    const nm = names.get(key) ?? { lang: w.lang, key, cls, roms: [], native: w.native };
     for (const [l, n] of w.roms) {
       if (!/^[a-z]+$/i.test(l) || l.length < 3) continue;
       const lc = latinClasses(l, w.lang);
@@ -424,8 +426,77 @@ function vowels(): void {
   console.log(`dakshina-vowels.tsv: same ${count(rows.cv, 'same')}, different ${count(rows.cv, 'different')}; dakshina-vowels-sealed.tsv: same ${count(rows.sealed, 'same')}, different ${count(rows.sealed, 'different')}`);
 }
 
+/**
+ * A word in its own script against Latin spellings (dakshina-scripts.tsv and -sealed.tsv): same,
+ * the word against its two most typed spellings; different, the word against the most typed
+ * spelling of its near miss (the nearest other word, as in build(), whose consonants differ). The
+ * tuning file takes the cross-validation fold's words, read with their lexicon lines held out as
+ * dakshina-cv.tsv is, so that it measures how the script is read, not what the lexicon knows; the
+ * sealed file the sealed third's.
+ */
+function scripts(): void {
+  const names = load();
+  const part = (key: string) => (sealed(key) ? 'sealed' : cvFold(key) ? 'cv' : null);
+  const rows: Record<'cv' | 'sealed', Row[]> = { cv: [], sealed: [] };
+  for (const n of names) {
+    const p = part(n.key);
+    if (!p) continue;
+    for (const [l] of n.roms.slice(0, 2)) rows[p].push([n.native, l, 'same', `script_${n.lang}`]);
+  }
+  const typedFor = new Map<string, Set<string>>();
+  for (const n of names) for (const [l] of n.roms) typedFor.set(l, (typedFor.get(l) ?? new Set()).add(`${n.lang}:${n.cls}`));
+  const seen = new Set<string>();
+  for (const a of names) {
+    const pa = part(a.key);
+    if (!pa) continue;
+    let best: Name | null = null;
+    let bestD = 3;
+    const wa = a.roms[0][0];
+    for (const b of names) {
+      const wb = b.roms[0][0];
+      if (b.lang !== a.lang || part(b.key) !== pa || b.cls === a.cls || wb === wa || wb[0] !== wa[0] || Math.abs(wa.length - wb.length) > 2) continue;
+      if (typedFor.get(wa)!.has(`${b.lang}:${b.cls}`) || typedFor.get(wb)!.has(`${a.lang}:${a.cls}`)) continue;
+      const d = editDistance(wa, wb);
+      if (d < bestD || (d === bestD && best && wb < best.roms[0][0])) { best = b; bestD = d; }
+    }
+    if (!best) continue;
+    const id = `${a.key}|${best.key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    rows[pa].push([a.native, best.roms[0][0], 'different', `script_near_${a.lang}`]);
+  }
+  // And a word against another word's spelling that differs from its own only in vowels, as in
+  // vowels() (কমল against Komol's other word, कमल against Kamla): what the script writes tells
+  // them apart, and the spellings a script allows must not blur that.
+  const lengthless = (key: string) => withoutVowelLength(key).replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
+  const byConsonants = new Map<string, Name[]>();
+  for (const n of names) {
+    if (!part(n.key)) continue;
+    const c = `${n.lang}:${latinConsonants(n.roms[0][0])}`;
+    byConsonants.set(c, [...(byConsonants.get(c) ?? []), n]);
+  }
+  for (const group of byConsonants.values()) {
+    for (const a of group) {
+      for (const b of group) {
+        if (a === b || part(a.key) !== part(b.key)) continue;
+        const [wa, wb] = [a.roms[0][0], b.roms[0][0]];
+        if (wa === wb || editDistance(wa, wb) > 2 || lengthless(a.key) === lengthless(b.key)) continue;
+        if (a.roms.some(([l]) => l === wb) || b.roms.some(([l]) => l === wa)) continue;
+        rows[part(a.key)!].push([a.native, wb, 'different', `script_vowel_${a.lang}`]);
+      }
+    }
+  }
+  const head = 'name1\tname2\tlabel\tcategory';
+  const write = (f: string, rs: Row[]) => writeFileSync(here(f), [head, ...rs.map((r) => r.join('\t'))].join('\n') + '\n');
+  write('./dakshina-scripts.tsv', rows.cv);
+  write('./dakshina-scripts-sealed.tsv', rows.sealed);
+  const count = (rs: Row[], l: string) => rs.filter((r) => r[2] === l).length;
+  console.log(`dakshina-scripts.tsv: same ${count(rows.cv, 'same')}, different ${count(rows.cv, 'different')}; dakshina-scripts-sealed.tsv: same ${count(rows.sealed, 'same')}, different ${count(rows.sealed, 'different')}`);
+}
+
 const ex = process.argv.indexOf('--extract');
 if (ex >= 0) extract(process.argv[ex + 1]);
 else if (process.argv.includes('--variants')) variants();
 else if (process.argv.includes('--vowels')) vowels();
+else if (process.argv.includes('--scripts')) scripts();
 else build();

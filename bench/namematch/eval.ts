@@ -10,7 +10,9 @@
 // affidavits), dakshina.tsv and dakshina-sealed.tsv (spellings native speakers typed for names
 // in nine Indian scripts), dakshina-cv.tsv (a third of dakshina.tsv's words, read with the
 // lexicon's lines for them held out), dakshina-vowels.tsv and dakshina-vowels-sealed.tsv (given
-// names that differ only in vowels, from the same words and from the sealed ones), kerala.tsv
+// names that differ only in vowels, from the same words and from the sealed ones),
+// dakshina-scripts.tsv and dakshina-scripts-sealed.tsv (a word in its own script against Latin
+// spellings, from the same words), kerala.tsv
 // and kerala-sealed.tsv (Malayalam words of the Kerala electoral rolls against the rolls'
 // English spellings); the sealed parts are for
 // reporting only. Accept = score >= 85 (DIRECT or GOOD under the default bands), for
@@ -98,8 +100,8 @@ function table(head: string[], rows: string[][], widths: number[]): string {
 // The sealed sets of the newer sources come last: they are read, not tuned on.
 const SETS = [
   'pairs.tsv', 'holdout.tsv', 'others.tsv', 'scripts.tsv', 'sealed.tsv', 'affidavits.tsv', 'dakshina.tsv',
-  'dakshina-cv.tsv', 'dakshina-vowels.tsv', 'kerala.tsv', 'affidavits-sealed.tsv', 'dakshina-sealed.tsv',
-  'dakshina-vowels-sealed.tsv', 'kerala-sealed.tsv',
+  'dakshina-cv.tsv', 'dakshina-vowels.tsv', 'dakshina-scripts.tsv', 'kerala.tsv', 'affidavits-sealed.tsv',
+  'dakshina-sealed.tsv', 'dakshina-vowels-sealed.tsv', 'dakshina-scripts-sealed.tsv', 'kerala-sealed.tsv',
 ];
 
 /**
@@ -109,7 +111,7 @@ const SETS = [
  * dakshina-vowels.tsv pairs the same words' spellings that differ only in vowels.
  */
 function lexiconFor(path: string): void {
-  const fold = /dakshina-(?:cv|vowels)\.tsv$/;
+  const fold = /dakshina-(?:cv|vowels|scripts)\.tsv$/;
   const held = RULES_ONLY ? ATTESTED.split('\n').filter(Boolean)
     : fold.test(path) ? readFileSync(path.replace(fold, 'dakshina-cv-lexicon.txt'), 'utf8').split('\n').filter(Boolean) : [];
   holdOutAttested(held);

@@ -7,6 +7,7 @@ import { canon, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 import { VOWEL_APART } from './vowel-apart-data.js';
+import { guidedSpelling } from './script.js';
 
 export type Kind =
   | 'none'
@@ -604,6 +605,22 @@ function teluguAm(a: string, b: string): boolean {
  * been cut short by the bank, so it may be a prefix of the other.
  */
 export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
+  const k = compareSpelled(a, b, aTrunc, bTrunc);
+  // A word read from a script against a Latin one: also as the script allows the Latin to be
+  // spelled (script.ts, guidedSpelling), the better answer kept.
+  if (k === 'exact' || (a.spellings === undefined) === (b.spellings === undefined)) return k;
+  const [s, l] = a.spellings ? [a, b] : [b, a];
+  if (l.init) return k;
+  const g = guidedSpelling(s.spellings!, l.raw);
+  if (g === s.raw || g.length < 2) return k;
+  const gt = makeToken(g, s.loose);
+  const k2 = a.spellings ? compareSpelled(gt, b, aTrunc, bTrunc) : compareSpelled(a, gt, aTrunc, bTrunc);
+  // Only a spelling that agrees: the nearest spelling is chosen to be near, so a slip or a
+  // vowel read off it would be found on names that are not the word (परमा read Parma, Prema).
+  return k2 === 'exact' || k2 === 'translit' ? 'translit' : k;
+}
+
+function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
   if (a.init || b.init) {
     if (a.init && b.init) return 'none';

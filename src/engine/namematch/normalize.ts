@@ -2,7 +2,7 @@
 // ("S/O ..." and everything after it names someone else), leading titles, initials.
 import { AMBIGUOUS_HONORIFICS, HONORIFICS, NOISE_TOKENS, SHORT_NAMES } from './lexicon.js';
 import { canon, rulesKey, SURNAME_KEYS, WEAK_KEYS } from './phonetic.js';
-import { INDIC_RE, latinise } from './script.js';
+import { INDIC_RE, latinise, type Spellings } from './script.js';
 
 export interface Tok {
   /** Upper-case letters as written (after normalisation). */
@@ -25,6 +25,8 @@ export interface Tok {
    * write voiced or not: compared with what the script cannot tell folded away (compare.ts).
    */
   loose: number;
+  /** Read from a script that leaves letters open: the spellings it allows (script.ts). */
+  spellings?: Spellings;
 }
 
 export interface ParsedName {
@@ -96,8 +98,9 @@ function words(s: string): { words: string[]; ocr: boolean } {
  */
 const ARTICLE_ENDING = /(?<=[^AEOU])(?:OU|[AO])R$/;
 const AFTER_ARTICLE = new Set(['RAHMAN', 'RAHAMAN', 'RAHIMAN', 'RAHIM', 'RASHID', 'RAUF', 'ROUF', 'RAZZAK', 'RAZZAQUE', 'RAKIB', 'RAQIB'].map(canon));
-function tokens(ws: string[], loose: number): Tok[] {
+function tokens(ws: string[], loose: number, spellings?: Map<string, Spellings>): Tok[] {
   const toks = ws.map((w) => makeToken(w, loose));
+  if (spellings) for (const t of toks) t.spellings = spellings.get(t.raw);
   for (let i = 0; i + 1 < toks.length; i++) {
     const t = toks[i];
     if (t.raw.length >= 5 && ARTICLE_ENDING.test(t.raw) && AFTER_ARTICLE.has(toks[i + 1].key)) {
@@ -138,10 +141,12 @@ const isHonorific = (w: string) => titleOf(w) !== null;
 export function parseName(input: string): ParsedName[] {
   // Names in Indian scripts are read in Latin letters first (script.ts).
   let loose = 0;
+  let spellings: Map<string, Spellings> | undefined;
   if (INDIC_RE.test(input)) {
     const l = latinise(input);
     input = l.text;
     loose = l.tamil ? 2 : l.malayalam ? 3 : 1;
+    if (l.spellings.size > 0) spellings = l.spellings;
   }
   // Upper case, accents off, apostrophes closed up (D'SOUZA -> DSOUZA).
   let s = input.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['\u2018\u2019`]/g, '');
@@ -167,7 +172,7 @@ export function parseName(input: string): ParsedName[] {
   }
   const tailWords: string[] = [];
   for (const w of words(tail).words) if (!isHonorific(w)) tailWords.push(w);
-  const extra = tokens(expandInitials(tailWords), loose);
+  const extra = tokens(expandInitials(tailWords), loose, spellings);
 
   // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
   // A title that is also a name part is so however spelled (PANDITH, SARDAAR).
@@ -176,12 +181,12 @@ export function parseName(input: string): ParsedName[] {
   for (let t: string | null; i < ws.length && (t = titleOf(ws[i])) !== null; i++) {
     if (AMBIGUOUS_HONORIFICS.has(t)) ambiguous.push(i);
   }
-  const out = [reading(ws, i, extra, storedLength, relation, ocr, loose)];
+  const out = [reading(ws, i, extra, storedLength, relation, ocr, loose, spellings)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
-  for (let k = ambiguous.length - 1; k >= 0 && out.length < 3; k--) out.push(reading(ws, ambiguous[k], extra, storedLength, relation, ocr, loose));
+  for (let k = ambiguous.length - 1; k >= 0 && out.length < 3; k--) out.push(reading(ws, ambiguous[k], extra, storedLength, relation, ocr, loose, spellings));
   return out;
 }
 
-function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean, loose: number): ParsedName {
-  return { tokens: tokens(expandInitials(ws.slice(from)), loose), extra, storedLength, honorific: from > 0, relation, ocr };
+function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean, loose: number, spellings?: Map<string, Spellings>): ParsedName {
+  return { tokens: tokens(expandInitials(ws.slice(from)), loose, spellings), extra, storedLength, honorific: from > 0, relation, ocr };
 }

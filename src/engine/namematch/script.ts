@@ -56,6 +56,9 @@ const IAST: [RegExp, string][] = [
   [/[śṣ]/g, 'sh'], [/[ṛṝ]/g, 'ri'], [/[ḷḹ]/g, 'l'], [/ḻ/g, 'zh'], [/ṟ/g, 'r'], [/ṉ/g, 'n'],
   [/ṭ/g, 't'], [/ḍ/g, 'd'], [/[ṇñṅ]/g, 'n'], [/[ṃṁ](?=[pbm])/g, 'm'], [/[ṃṁ]/g, 'n'],
   [/ḥ$/g, ''], [/ḥ/g, 'h'], [/ẏ/g, 'y'],
+  // The chandrabindu, which sanscript writes ~ (a word breaker further on): a nasal vowel, which
+  // Latin spellings write n (चाँद: Chand, हँसा: Hansa).
+  [/~/g, 'n'],
   // Malayalam chillu letters (consonants with no vowel) pass through sanscript untouched.
   [/ൽ|ൾ/g, 'l'], [/ൻ|ൺ/g, 'n'], [/ർ/g, 'r'], [/ൿ/g, 'k'],
 ];
@@ -76,8 +79,17 @@ const ML_IAST: [RegExp, string][] = [
 // Telugu, Kannada and Malayalam say a final anusvara as m (Kannada ಶಿವಂ, Malayalam സൈലം).
 const FINAL_M = new Set(['telugu', 'kannada', 'malayalam']);
 
+/**
+ * Letters of the Bengali block that sanscript passes through untouched: the khanda ta (ৎ, a
+ * final t: বিশ্বজিৎ is Biswajit) and Assamese ra and wa (ৰ, ৱ: বৰুৱা is Barua).
+ */
+function bengaliLetters(word: string): string {
+  return word.replace(/\u09CE/g, '\u09A4\u09CD').replace(/\u09F0/g, '\u09B0').replace(/\u09F1/g, '\u09AC');
+}
+
 function viaSanscript(word: string, script: string, base: number): string {
   let w = '';
+  if (script === 'bengali') word = bengaliLetters(word);
   for (const ch of word) if (ch.charCodeAt(0) - base !== NUKTA_OFF) w += ch; // ज़ -> ज: z and j share a key anyway
   if (DROPS_FINAL_A.has(script)) w = dropFinalA(w, base);
   // Older Malayalam text writes the chillu n with the digit nine (൯), which looks alike.
@@ -86,6 +98,146 @@ function viaSanscript(word: string, script: string, base: number): string {
   if (FINAL_M.has(script)) iast = iast.replace(/[ṃṁ]$/, 'm');
   if (script === 'malayalam') for (const [re, to] of ML_IAST) iast = iast.replace(re, to);
   return fromIast(iast);
+}
+
+// ---- the spellings a word allows ------------------------------------------------------------
+
+/**
+ * A word of an Indian script as the Latin spellings it allows: a run of places, each with the
+ * letters that may stand there, the first as latinise writes them. Only what the script leaves
+ * open: the inherent vowel, which Latin spellings write a, leave out (रामनाथ: Ramnath) or, in
+ * Bengali, Assamese and Oriya, write o (গোলক: Golok); and Bengali letters that stand for more
+ * than one Latin one (ব: b, v, or w after a consonant, often silent there: বিশ্বাস, Biswas; য:
+ * j, y after a consonant; ৈ: oi as well as ai). A vowel the script writes stays as written.
+ */
+export type Spellings = string[][];
+
+const O_SCRIPTS = new Set(['bengali', 'oriya']);
+const isVowelSign = (off: number) => (off >= 0x3e && off <= 0x4c) || off === 0x62 || off === 0x63 || off === 0x57;
+const unitCache = new Map<string, string>();
+/** One letter (or a consonant with a sign) in IAST, turned into plain Latin letters. */
+function plain(text: string, script: string): string {
+  const key = script + text;
+  let r = unitCache.get(key);
+  if (r === undefined) {
+    r = fromIast(Sanscript.t(text, script, 'iast'));
+    unitCache.set(key, r);
+  }
+  return r;
+}
+
+function spellings(word: string, script: string, base: number): Spellings | null {
+  if (!DROPS_FINAL_A.has(script)) return null;
+  const bn = script === 'bengali';
+  // য় is y where a plain য is j; the Assamese ৱ is w, v, b, or silent (বৰুৱা: Barua, Baruwa).
+  if (bn) word = bengaliLetters(word.replace(/\u09AF\u09BC|\u09DF/g, '\uE000').replace(/\u09F1/g, '\uE001'));
+  const cs = [...word];
+  const out: Spellings = [];
+  const virama = String.fromCharCode(base + VIRAMA_OFF);
+  const o = O_SCRIPTS.has(script);
+  let vowelSeen = false;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i];
+    if (c === '\uE000') {
+      out.push(['y']);
+      if (!isVowelSign(cs[i + 1]?.charCodeAt(0) - base) && cs[i + 1] !== virama) out.push(i === cs.length - 1 ? [''] : ['a', ...(o ? ['o'] : []), '']);
+      continue;
+    }
+    const off = c.charCodeAt(0) - base;
+    if (off === NUKTA_OFF || c === virama) continue;
+    if (isConsonant(off) || c === '\uE001') {
+      const afterConsonant = i > 0 && cs[i - 1] === virama;
+      let letters = c === '\uE001' ? ['w', 'v', 'b', ''] : [plain(c + virama, script)];
+      if (bn && off === 0x2c) letters = afterConsonant ? ['w', 'b', 'v', ''] : ['b', 'v'];
+      else if (bn && off === 0x2f) letters = afterConsonant ? ['y', ''] : ['j', 'y'];
+      out.push(letters);
+      let j = i + 1;
+      while (cs[j] !== undefined && cs[j].charCodeAt(0) - base === NUKTA_OFF) j++;
+      const next = cs[j];
+      if (next === virama || (next !== undefined && isVowelSign(next.charCodeAt(0) - base))) continue;
+      // The inherent vowel. At the end of a word it is not written after a single consonant
+      // (राजेश: Rajesh), and an a there would be the feminine's long a; after a conjunct it is
+      // (कृष्ण: Krishna).
+      // Inside a word it may be left out only after a vowel (कमल is Kamal, never Kmal).
+      const atEnd = next === undefined;
+      if (atEnd) out.push(afterConsonant ? ['a', ...(o ? ['o'] : [])] : ['', ...(o ? ['o'] : [])]);
+      else out.push(['a', ...(o ? ['o'] : []), ...(vowelSeen ? [''] : [])]);
+      vowelSeen = true;
+      continue;
+    }
+    vowelSeen ||= !isConsonant(off) && c !== '\uE001';
+    if (isVowelSign(off)) {
+      const v = plain(String.fromCharCode(base + 0x15) + c, script).slice(1); // after a ka
+      if (bn && off === 0x48) out.push(['ai', 'oi']);
+      else if (bn && off === 0x4c) out.push(['au', 'ou']);
+      else out.push([v]);
+      continue;
+    }
+    if (off === 0x02) { out.push(['n', 'm', 'ng']); continue; } // the anusvara
+    if (off === 0x01) { out.push(['n', '']); continue; } // the chandrabindu
+    if (off === 0x03) { out.push(['h', '']); continue; } // the visarga
+    const p = plain(c, script).toLowerCase();
+    if (/^[a-z]+$/.test(p)) out.push([p]);
+  }
+  return out;
+}
+
+const guideCache = new Map<Spellings, Map<string, string>>();
+/**
+ * The spelling the word allows that is nearest (fewest letters changed) to a Latin one, so that
+ * two records of one name are compared as the clerk would have spelled it: গোলক against GOLOK
+ * is Golok, not the Golak that latinise writes. Upper case.
+ */
+export function guidedSpelling(sp: Spellings, latin: string): string {
+  let byLatin = guideCache.get(sp);
+  if (byLatin === undefined) { byLatin = new Map(); guideCache.set(sp, byLatin); }
+  let r = byLatin.get(latin);
+  if (r !== undefined) return r;
+  const t = latin.toLowerCase();
+  const n = t.length;
+  // row[j]: the fewest changes to spell the places so far as t's first j letters.
+  let row = Array.from({ length: n + 1 }, (_, j) => j);
+  const back: [number, number][][] = [];
+  for (const alts of sp) {
+    const next = new Array<number>(n + 1).fill(Infinity);
+    const choice: [number, number][] = new Array(n + 1);
+    for (let j = 0; j <= n; j++) {
+      for (let a = 0; a < alts.length; a++) {
+        const alt = alts[a];
+        for (let k = Math.max(0, j - alt.length - 2); k <= j; k++) {
+          const c = row[k] + distance(alt, t.slice(k, j));
+          if (c < next[j]) { next[j] = c; choice[j] = [a, k]; }
+        }
+      }
+    }
+    back.push(choice);
+    row = next;
+  }
+  let j = n;
+  const parts: string[] = [];
+  for (let p = sp.length - 1; p >= 0; p--) {
+    const [a, k] = back[p][j];
+    parts.push(sp[p][a]);
+    j = k;
+  }
+  r = parts.reverse().join('').toUpperCase();
+  if (byLatin.size > 1000) byLatin.clear();
+  byLatin.set(latin, r);
+  return r;
+}
+
+/** Edit distance of two short strings. */
+function distance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a.length) return b.length;
+  if (!b.length) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 // ---- Tamil ----------------------------------------------------------------------------------
@@ -144,6 +296,17 @@ function tamil(word: string): string {
 // Tokens repeat across a batch; the transliteration of a word is memoised.
 const cache = new Map<string, string>();
 
+const spellingsCache = new Map<string, Spellings | null>();
+function spellingsOf(w: string, script: string, base: number): Spellings | null {
+  const key = script + w;
+  let r = spellingsCache.get(key);
+  if (r !== undefined) return r;
+  r = spellings(w, script, base);
+  if (spellingsCache.size > 50_000) spellingsCache.clear();
+  spellingsCache.set(key, r);
+  return r;
+}
+
 /** One word of one script to Latin letters (lower case). */
 function word(w: string, script: string, base: number): string {
   const key = script + w;
@@ -157,6 +320,8 @@ function word(w: string, script: string, base: number): string {
 
 export interface Latinised {
   text: string;
+  /** For the words of a script that leaves letters open, the spellings it allows, by the word as written in text (upper case). */
+  spellings: Map<string, Spellings>;
   /** Some of the name was Tamil: its stops carry no voicing. */
   tamil: boolean;
   /** Some of the name was Malayalam: a stop after a nasal is written voiced or not in Latin. */
@@ -168,12 +333,16 @@ export function latinise(input: string): Latinised {
   let out = '';
   let run = '';
   let runScript: string | null = null;
+  const spellingMap = new Map<string, Spellings>();
   let tamilSeen = false;
   let malayalamSeen = false;
   const flush = () => {
     if (run && runScript) {
       const base = BLOCKS.find(([, s]) => s === runScript)![0];
-      out += word(run, runScript, base);
+      const w = word(run, runScript, base);
+      out += w;
+      const sp = spellingsOf(run, runScript, base);
+      if (sp) spellingMap.set(w.toUpperCase(), sp);
       if (runScript === 'tamil') tamilSeen = true;
       if (runScript === 'malayalam') malayalamSeen = true;
     }
@@ -196,5 +365,5 @@ export function latinise(input: string): Latinised {
     }
   }
   flush();
-  return { text: out, tamil: tamilSeen, malayalam: malayalamSeen };
+  return { text: out, spellings: spellingMap, tamil: tamilSeen, malayalam: malayalamSeen };
 }
