@@ -606,8 +606,8 @@ function teluguAm(a: string, b: string): boolean {
  */
 export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
   const k = compareSpelled(a, b, aTrunc, bTrunc);
-  // A word read from a script against a Latin one: also as the script allows the Latin to be
-  // spelled (script.ts, guidedSpelling), the better answer kept.
+  // A word read from a script against a Latin one: also compared as the nearest spelling the
+  // script allows (script.ts, guidedSpelling), which is the word when the keys then agree.
   if (k === 'exact' || (a.spellings === undefined) === (b.spellings === undefined)) return k;
   const [s, l] = a.spellings ? [a, b] : [b, a];
   if (l.init) return k;

@@ -182,7 +182,9 @@ function spellings(word: string, script: string, base: number): Spellings | null
   return out;
 }
 
-const guideCache = new Map<Spellings, Map<string, string>>();
+// By the word's spellings, which spellingsOf keeps while it keeps the word: weak, so that they
+// go when it lets the word go.
+const guideCache = new WeakMap<Spellings, Map<string, string>>();
 /**
  * The spelling the word allows that is nearest (fewest letters changed) to a Latin one, so that
  * two records of one name are compared as the clerk would have spelled it: গোলক against GOLOK
