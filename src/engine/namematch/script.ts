@@ -104,7 +104,7 @@ function viaSanscript(word: string, script: string, base: number): string {
 
 /**
  * A word of an Indian script as the Latin spellings it allows: a run of places, each with the
- * letters that may stand there, the first as latinise writes them. Only what the script leaves
+ * letters that may stand there, the commonest first. Only what the script leaves
  * open: the inherent vowel, which Latin spellings write a, leave out (रामनाथ: Ramnath) or, in
  * Bengali, Assamese and Oriya, write o (গোলক: Golok); and Bengali letters that stand for more
  * than one Latin one (ব: b, v, or w after a consonant, often silent there: বিশ্বাস, Biswas; য:
@@ -157,8 +157,8 @@ function spellings(word: string, script: string, base: number): Spellings | null
       if (next === virama || (next !== undefined && isVowelSign(next.charCodeAt(0) - base))) continue;
       // The inherent vowel. At the end of a word it is not written after a single consonant
       // (राजेश: Rajesh), and an a there would be the feminine's long a; after a conjunct it is
-      // (कृष्ण: Krishna).
-      // Inside a word it may be left out only after a vowel (कमल is Kamal, never Kmal).
+      // (कृष्ण: Krishna). Inside a word it may be left out only after a vowel (कमल is Kamal,
+      // never Kmal).
       const atEnd = next === undefined;
       if (atEnd) out.push(afterConsonant ? ['a', ...(o ? ['o'] : [])] : ['', ...(o ? ['o'] : [])]);
       else out.push(['a', ...(o ? ['o'] : []), ...(vowelSeen ? [''] : [])]);
