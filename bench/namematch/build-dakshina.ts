@@ -148,6 +148,14 @@ interface Name {
 
 type Row = [string, string, 'same' | 'different', string];
 
+const HEAD = 'name1\tname2\tlabel\tcategory';
+/** Writes a pair set beside this file. */
+const writeSet = (f: string, rows: Row[]) => writeFileSync(here(f), [HEAD, ...rows.map((r) => r.join('\t'))].join('\n') + '\n');
+const count = (rows: Row[], label: string) => rows.filter((r) => r[2] === label).length;
+// Vowel length is not written alike in every script's spelling of one name (रवि / रवी), in the
+// signs nor in a word's first vowel (ईश / इश).
+const lengthless = (key: string) => withoutVowelLength(key).replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
+
 /** Spellings typed once and more than once, and how many of each agree with the word's consonants. */
 const agree = { once: 0, onceOk: 0, more: 0, moreOk: 0, moreDropped: 0 };
 
@@ -273,11 +281,9 @@ function build(): void {
     (a, b, id) => cv.push([`${a.w} ${surname(id)}`, `${b.w} ${surname(id)}`, 'different', `near_${a.n.lang}`]),
   );
 
-  const head = 'name1\tname2\tlabel\tcategory';
-  const write = (f: string, rows: Row[]) => writeFileSync(here(f), [head, ...rows.map((r) => r.join('\t'))].join('\n') + '\n');
-  write('./dakshina.tsv', tune);
-  write('./dakshina-sealed.tsv', seal);
-  write('./dakshina-cv.tsv', cv);
+  writeSet('./dakshina.tsv', tune);
+  writeSet('./dakshina-sealed.tsv', seal);
+  writeSet('./dakshina-cv.tsv', cv);
   // The fold's lines of the lexicon as variants() writes them (a word typed more than one way).
   const held = names.filter((n) => cvFold(n.key) && n.roms.length >= 2).map((n) => n.roms.map((x) => x[0]).join(' '));
   writeFileSync(here('./dakshina-cv-lexicon.txt'), held.join('\n') + '\n');
@@ -378,9 +384,6 @@ function variants(): void {
 function vowels(): void {
   const names = load();
   const surname = (id: string) => SURNAMES[hash(`sur:${id}`) % SURNAMES.length][0];
-  // Vowel length is not written alike in every script's spelling of one name (रवि / रवी), in the
-  // signs nor in a word's first vowel (ईश / इश).
-  const lengthless = (key: string) => withoutVowelLength(key).replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
   const rows: Record<'cv' | 'sealed', Row[]> = { cv: [], sealed: [] };
   const part = (key: string) => (sealed(key) ? 'sealed' : cvFold(key) ? 'cv' : null);
   for (const n of names) {
@@ -418,11 +421,8 @@ function vowels(): void {
       }
     }
   }
-  const head = 'name1\tname2\tlabel\tcategory';
-  const write = (f: string, rs: Row[]) => writeFileSync(here(f), [head, ...rs.map((r) => r.join('\t'))].join('\n') + '\n');
-  write('./dakshina-vowels.tsv', rows.cv);
-  write('./dakshina-vowels-sealed.tsv', rows.sealed);
-  const count = (rs: Row[], l: string) => rs.filter((r) => r[2] === l).length;
+  writeSet('./dakshina-vowels.tsv', rows.cv);
+  writeSet('./dakshina-vowels-sealed.tsv', rows.sealed);
   console.log(`dakshina-vowels.tsv: same ${count(rows.cv, 'same')}, different ${count(rows.cv, 'different')}; dakshina-vowels-sealed.tsv: same ${count(rows.sealed, 'same')}, different ${count(rows.sealed, 'different')}`);
 }
 
@@ -468,7 +468,6 @@ function scripts(): void {
   // And a word against another word's spelling that differs from its own only in vowels, as in
   // vowels() (কমল against Komol's other word, कमल against Kamla): what the script writes tells
   // them apart, and the spellings a script allows must not blur that.
-  const lengthless = (key: string) => withoutVowelLength(key).replace(/ई/g, 'इ').replace(/ऊ/g, 'उ').replace(/आ/g, 'अ');
   const byConsonants = new Map<string, Name[]>();
   for (const n of names) {
     if (!part(n.key)) continue;
@@ -486,11 +485,8 @@ function scripts(): void {
       }
     }
   }
-  const head = 'name1\tname2\tlabel\tcategory';
-  const write = (f: string, rs: Row[]) => writeFileSync(here(f), [head, ...rs.map((r) => r.join('\t'))].join('\n') + '\n');
-  write('./dakshina-scripts.tsv', rows.cv);
-  write('./dakshina-scripts-sealed.tsv', rows.sealed);
-  const count = (rs: Row[], l: string) => rs.filter((r) => r[2] === l).length;
+  writeSet('./dakshina-scripts.tsv', rows.cv);
+  writeSet('./dakshina-scripts-sealed.tsv', rows.sealed);
   console.log(`dakshina-scripts.tsv: same ${count(rows.cv, 'same')}, different ${count(rows.cv, 'different')}; dakshina-scripts-sealed.tsv: same ${count(rows.sealed, 'same')}, different ${count(rows.sealed, 'different')}`);
 }
 

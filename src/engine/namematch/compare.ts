@@ -7,7 +7,7 @@ import { canon, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 import { VOWEL_APART } from './vowel-apart-data.js';
-import { guidedSpelling } from './script.js';
+import type { Spellings } from './script.js';
 
 export type Kind =
   | 'none'
@@ -530,6 +530,52 @@ export function editDistance(a: string, b: string): number {
   return prev[m];
 }
 
+// By the word's spellings, which spellingsOf keeps while it keeps the word: weak, so that they
+// go when it lets the word go.
+const guideCache = new WeakMap<Spellings, Map<string, string>>();
+/**
+ * The spelling the word allows that is nearest (fewest letters changed) to a Latin one, so that
+ * two records of one name are compared as the clerk would have spelled it: গোলক against GOLOK
+ * is Golok, not the Golak that latinise writes. Upper case.
+ */
+function guidedSpelling(sp: Spellings, latin: string): string {
+  let byLatin = guideCache.get(sp);
+  if (byLatin === undefined) { byLatin = new Map(); guideCache.set(sp, byLatin); }
+  let r = byLatin.get(latin);
+  if (r !== undefined) return r;
+  const t = latin.toLowerCase();
+  const n = t.length;
+  // row[j]: the fewest changes to spell the places so far as t's first j letters.
+  let row = Array.from({ length: n + 1 }, (_, j) => j);
+  const back: [number, number][][] = [];
+  for (const alts of sp) {
+    const next = new Array<number>(n + 1).fill(Infinity);
+    const choice: [number, number][] = new Array(n + 1);
+    for (let j = 0; j <= n; j++) {
+      for (let a = 0; a < alts.length; a++) {
+        const alt = alts[a];
+        for (let k = Math.max(0, j - alt.length - 2); k <= j; k++) {
+          const c = row[k] + editDistance(alt, t.slice(k, j));
+          if (c < next[j]) { next[j] = c; choice[j] = [a, k]; }
+        }
+      }
+    }
+    back.push(choice);
+    row = next;
+  }
+  let j = n;
+  const parts: string[] = [];
+  for (let p = sp.length - 1; p >= 0; p--) {
+    const [a, k] = back[p][j];
+    parts.push(sp[p][a]);
+    j = k;
+  }
+  r = parts.reverse().join('').toUpperCase();
+  if (byLatin.size > 1000) byLatin.clear();
+  byLatin.set(latin, r);
+  return r;
+}
+
 function prefixOf(t: Tok, full: Tok): boolean {
   return t.raw.length >= 2 && full.raw.length > t.raw.length &&
     (full.raw.startsWith(t.raw) || full.key.startsWith(t.key));
@@ -607,7 +653,7 @@ function teluguAm(a: string, b: string): boolean {
 export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
   const k = compareSpelled(a, b, aTrunc, bTrunc);
   // A word read from a script against a Latin one: also compared as the nearest spelling the
-  // script allows (script.ts, guidedSpelling), which is the word when the keys then agree.
+  // script allows (guidedSpelling above), which is the word when the keys then agree.
   if (k === 'exact' || (a.spellings === undefined) === (b.spellings === undefined)) return k;
   const [s, l] = a.spellings ? [a, b] : [b, a];
   if (l.init) return k;

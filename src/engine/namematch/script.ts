@@ -182,66 +182,6 @@ function spellings(word: string, script: string, base: number): Spellings | null
   return out;
 }
 
-// By the word's spellings, which spellingsOf keeps while it keeps the word: weak, so that they
-// go when it lets the word go.
-const guideCache = new WeakMap<Spellings, Map<string, string>>();
-/**
- * The spelling the word allows that is nearest (fewest letters changed) to a Latin one, so that
- * two records of one name are compared as the clerk would have spelled it: গোলক against GOLOK
- * is Golok, not the Golak that latinise writes. Upper case.
- */
-export function guidedSpelling(sp: Spellings, latin: string): string {
-  let byLatin = guideCache.get(sp);
-  if (byLatin === undefined) { byLatin = new Map(); guideCache.set(sp, byLatin); }
-  let r = byLatin.get(latin);
-  if (r !== undefined) return r;
-  const t = latin.toLowerCase();
-  const n = t.length;
-  // row[j]: the fewest changes to spell the places so far as t's first j letters.
-  let row = Array.from({ length: n + 1 }, (_, j) => j);
-  const back: [number, number][][] = [];
-  for (const alts of sp) {
-    const next = new Array<number>(n + 1).fill(Infinity);
-    const choice: [number, number][] = new Array(n + 1);
-    for (let j = 0; j <= n; j++) {
-      for (let a = 0; a < alts.length; a++) {
-        const alt = alts[a];
-        for (let k = Math.max(0, j - alt.length - 2); k <= j; k++) {
-          const c = row[k] + distance(alt, t.slice(k, j));
-          if (c < next[j]) { next[j] = c; choice[j] = [a, k]; }
-        }
-      }
-    }
-    back.push(choice);
-    row = next;
-  }
-  let j = n;
-  const parts: string[] = [];
-  for (let p = sp.length - 1; p >= 0; p--) {
-    const [a, k] = back[p][j];
-    parts.push(sp[p][a]);
-    j = k;
-  }
-  r = parts.reverse().join('').toUpperCase();
-  if (byLatin.size > 1000) byLatin.clear();
-  byLatin.set(latin, r);
-  return r;
-}
-
-/** Edit distance of two short strings. */
-function distance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (!a.length) return b.length;
-  if (!b.length) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 // ---- Tamil ----------------------------------------------------------------------------------
 
 const TA_VOWELS: Record<string, string> = {
