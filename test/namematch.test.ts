@@ -977,6 +977,21 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('কমল দাস', 'Kmal Das');
     refuses('অমল', 'Kamal');
   });
+  it('Bengali spellings of Arabic and Persian names, English surnames and initials written as letter names', () => {
+    for (const [a, b] of [
+      ['আজহার আলী', 'Azhar Ali'], ['যাকির হোসেন', 'Zakir Hossain'], ['হাছান মাহমুদ', 'Hasan Mahmud'], // জ and য as z, ছ as s
+      ['আনোয়ার হোসেন', 'Anwar Hossain'], ['মনোয়ার হোসেন', 'Monowar Hossain'], ['শওকত আলী', 'Shawkat Ali'], // ও and য় as w
+      ['দেওয়ান ফরিদ', 'Dewan Farid'], ['আবদুল ওয়াহাব', 'Abdul Wahab'], ['রাম চন্দ্র পাসোয়ান', 'Ram Chandra Paswan'],
+      ['ফরিদা ইয়াসমিন', 'Farida Yasmin'], ['সেলিম ইউসুফ', 'Selim Yusuf'], // a first ই before য় or উ
+      ['সুকুমার বড়ুয়া', 'Sukumar Barua'], ['অনির্বাণ লাহিড়ী', 'Anirban Lahiri'], // ড় as r
+      ['মনোরঞ্জন রায়', 'Manoranjan Roy'], ['বিমল গুহ', 'Bimal Guha'], ['সুব্রত রায়', 'Subrata Roy'], // Roy; a final a said
+      ['এ কে এম শাহজাহান কামাল', 'A K M Shahjahan Kamal'], ['এম এ আউয়াল', 'M A Awal'], ['एम एस धोनी', 'M S Dhoni'],
+    ]) accepts(a, b);
+    // A final a after a plain syllable is still the feminine; the letter names only as whole words.
+    refuses('অমিত রায়', 'Amita Roy', 'GENDER_VARIANT');
+    refuses('কমল দাস', 'Kamala Das', 'GENDER_VARIANT');
+    refuses('এমন দাস', 'M Das');
+  });
   it('is symmetric and scores the same script on both sides as usual', () => {
     for (const [a, b] of [['राजेश शर्मा', 'Rajesh Sharma'], ['முருகன்', 'Murugan'], ['ராஜேஷ்', 'Ramesh']]) {
       assert.deepEqual(matchNames(a, b), matchNames(b, a));

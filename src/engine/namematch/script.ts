@@ -84,7 +84,10 @@ const FINAL_M = new Set(['telugu', 'kannada', 'malayalam']);
  * final t: বিশ্বজিৎ is Biswajit) and Assamese ra and wa (ৰ, ৱ: বৰুৱা is Barua).
  */
 function bengaliLetters(word: string): string {
-  return word.replace(/\u09CE/g, '\u09A4\u09CD').replace(/\u09F0/g, '\u09B0').replace(/\u09F1/g, '\u09AC');
+  return word.replace(/\u09CE/g, '\u09A4\u09CD').replace(/\u09F0/g, '\u09B0').replace(/\u09F1/g, '\u09AC')
+    // ড় and ঢ়, which NFC writes as ড and ঢ with a nukta (dropped further on): an r (বড়ুয়া: Barua,
+    // লাহিড়ী: Lahiri).
+    .replace(/[\u09A1\u09A2]\u09BC|[\u09DC\u09DD]/g, '\u09B0');
 }
 
 function viaSanscript(word: string, script: string, base: number): string {
@@ -126,31 +129,63 @@ function plain(text: string, script: string): string {
   return r;
 }
 
+// Bengali letters read apart from their neighbours, as private-use characters: য় (y after a vowel),
+// the Assamese ৱ, and ড় / ঢ় (an r).
+const BN_Y = '\uE000';
+const BN_W = '\uE001';
+const BN_RR = '\uE002';
+const BN_RRH = '\uE003';
+const BN_OWN: Record<string, string[]> = { [BN_W]: ['w', 'v', 'b', ''], [BN_RR]: ['r', 'd'], [BN_RRH]: ['r', 'rh', 'dh'] };
+// Vowels (independent, or signs by their offset) that, before য়, Bengali spellings of Arabic
+// and Persian names write for a w: আনোয়ার Anwar or Anowar, ওয়াহাব Wahab, আউয়াল Awal,
+// দেওয়ান Dewan.
+const BN_O = '\u0993';
+const BN_U = '\u0989';
+const BN_I = '\u0987';
+const O_SIGN = 0x4b;
+const U_SIGN = 0x41;
+const AA_SIGN = 0x3e;
+
 function spellings(word: string, script: string, base: number): Spellings | null {
   if (!DROPS_FINAL_A.has(script)) return null;
   const bn = script === 'bengali';
-  // য় is y where a plain য is j; the Assamese ৱ is w, v, b, or silent (বৰুৱা: Barua, Baruwa).
-  if (bn) word = bengaliLetters(word.replace(/\u09AF\u09BC|\u09DF/g, '\uE000').replace(/\u09F1/g, '\uE001'));
+  if (bn) {
+    word = bengaliLetters(word.replace(/\u09AF\u09BC|\u09DF/g, BN_Y).replace(/\u09F1/g, BN_W)
+      .replace(/\u09A1\u09BC|\u09DC/g, BN_RR).replace(/\u09A2\u09BC|\u09DD/g, BN_RRH));
+  }
   const cs = [...word];
   const out: Spellings = [];
   const virama = String.fromCharCode(base + VIRAMA_OFF);
   const o = O_SCRIPTS.has(script);
   let vowelSeen = false;
+  let prevConjunct = false;
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i];
-    if (c === '\uE000') {
-      out.push(['y']);
+    const beforeY = cs[i + 1] === BN_Y;
+    if (c === BN_Y) {
+      // After o or u, য় is the w of Anwar or nothing (Monowar, Barua); after i, nothing too (Pria).
+      const prev = cs[i - 1];
+      const prevOff = prev === undefined ? -1 : prev.charCodeAt(0) - base;
+      const afterOU = prev === BN_O || prev === BN_U || prevOff === O_SIGN || prevOff === U_SIGN;
+      out.push(afterOU ? ['y', 'w', ''] : prev === BN_I ? ['y', ''] : ['y']);
       if (!isVowelSign(cs[i + 1]?.charCodeAt(0) - base) && cs[i + 1] !== virama) out.push(i === cs.length - 1 ? [''] : ['a', ...(o ? ['o'] : []), '']);
       continue;
     }
     const off = c.charCodeAt(0) - base;
     if (off === NUKTA_OFF || c === virama) continue;
-    if (isConsonant(off) || c === '\uE001') {
+    const own = BN_OWN[c];
+    if (isConsonant(off) || own !== undefined) {
       const afterConsonant = i > 0 && cs[i - 1] === virama;
-      let letters = c === '\uE001' ? ['w', 'v', 'b', ''] : [plain(c + virama, script)];
-      if (bn && off === 0x2c) letters = afterConsonant ? ['w', 'b', 'v', ''] : ['b', 'v'];
-      else if (bn && off === 0x2f) letters = afterConsonant ? ['y', ''] : ['j', 'y'];
+      let letters = own ?? [plain(c + virama, script)];
+      // ज / জ also writes z in names of Arabic and Persian origin (आज़म without its dot, আজহার:
+      // Azhar), as the Bengali য does (যাকির: Zakir) and ছ an s (হাছান: Hasan).
+      if (off === 0x1c) letters = ['j', 'z'];
+      else if (bn && off === 0x1b) letters = ['chh', 's'];
+      else if (bn && off === 0x2c) letters = afterConsonant ? ['w', 'b', 'v', ''] : ['b', 'v'];
+      else if (bn && off === 0x2f) letters = afterConsonant ? ['y', ''] : ['j', 'y', 'z'];
       out.push(letters);
+      const conjunctBefore = prevConjunct;
+      prevConjunct = afterConsonant;
       let j = i + 1;
       while (cs[j] !== undefined && cs[j].charCodeAt(0) - base === NUKTA_OFF) j++;
       const next = cs[j];
@@ -160,22 +195,37 @@ function spellings(word: string, script: string, base: number): Spellings | null
       // (कृष्ण: Krishna). Inside a word it may be left out only after a vowel (कमल is Kamal,
       // never Kmal).
       const atEnd = next === undefined;
-      if (atEnd) out.push(afterConsonant ? ['a', ...(o ? ['o'] : [])] : ['', ...(o ? ['o'] : [])]);
+      // Bengali and Oriya say it, and Latin spellings write it, after a syllable that starts
+      // with a conjunct (সুব্রত: Subrata, অচ্যুত: Achyuta) and after h (গুহ: Guha); not after
+      // a plain syllable, where an a would make the feminine (অমিত: Amit, not Amita).
+      const said = o && (conjunctBefore || off === 0x39);
+      if (atEnd) out.push(afterConsonant ? ['a', ...(o ? ['o'] : [])] : said ? ['', 'a', 'o'] : ['', ...(o ? ['o'] : [])]);
       else out.push(['a', ...(o ? ['o'] : []), ...(vowelSeen ? [''] : [])]);
       vowelSeen = true;
       continue;
     }
-    vowelSeen ||= !isConsonant(off) && c !== '\uE001';
+    vowelSeen ||= !isConsonant(off);
     if (isVowelSign(off)) {
       const v = plain(String.fromCharCode(base + 0x15) + c, script).slice(1); // after a ka
       if (bn && off === 0x48) out.push(['ai', 'oi']);
       else if (bn && off === 0x4c) out.push(['au', 'ou']);
+      else if (bn && off === O_SIGN && beforeY) out.push(['o', 'w', 'u']);
+      // রায়: Ray, and Roy as Bengali surnames are written in English.
+      else if (bn && off === AA_SIGN && beforeY && i + 2 === cs.length) out.push(['a', 'o']);
       else out.push([v]);
       continue;
     }
     if (off === 0x02) { out.push(['n', 'm', 'ng']); continue; } // the anusvara
     if (off === 0x01) { out.push(['n', '']); continue; } // the chandrabindu
     if (off === 0x03) { out.push(['h', '']); continue; } // the visarga
+    if (bn && c === BN_O && (i > 0 || beforeY)) {
+      // ও after a vowel is the w or u of Shawkat, Shaukat; before য়, the w of ওয়ালী (Wali).
+      out.push(i > 0 ? ['o', 'w', 'u'] : ['o', 'w', '']);
+      continue;
+    }
+    if (bn && c === BN_U && beforeY) { out.push(['u', 'w', '']); continue; }
+    // A first ই before য় or উ is the y of ইয়াসমিন (Yasmin), ইউসুফ (Yusuf).
+    if (bn && c === BN_I && i === 0 && (beforeY || cs[1] === BN_U)) { out.push(['i', 'y', '']); continue; }
     const p = plain(c, script).toLowerCase();
     if (/^[a-z]+$/.test(p)) out.push([p]);
   }
@@ -260,6 +310,22 @@ function word(w: string, script: string, base: number): string {
   return r;
 }
 
+/**
+ * Initials written as the names of the English letters, as Indian-script records write them
+ * (এ কে এম, एम एस, எம் ஜி ஆர்: A K M, M S, M G R), by the word's Latin spelling. Not the
+ * bare vowels (ই, ও, ঊ: I, O, U), which are words too. Bengali reads ব as b, so its বি is B
+ * and its ভি V; elsewhere बी is B and वी V.
+ */
+const LETTER_NAMES: Record<string, string> = {
+  e: 'a', bi: 'b', si: 'c', di: 'd', eph: 'f', ji: 'g', eich: 'h', ech: 'h', ai: 'i', je: 'j', ke: 'k', el: 'l',
+  em: 'm', en: 'n', pi: 'p', kiu: 'q', kyu: 'q', ar: 'r', es: 's', ti: 't', iu: 'u', yu: 'u', vi: 'v', eksa: 'x',
+  eks: 'x', jed: 'z',
+};
+const BENGALI_LETTER_NAMES: Record<string, string> = { ...LETTER_NAMES, vi: 'b', bhi: 'v' };
+function letterName(w: string, script: string): string | undefined {
+  return (script === 'bengali' ? BENGALI_LETTER_NAMES : LETTER_NAMES)[w];
+}
+
 export interface Latinised {
   text: string;
   /** For the words of a script that leaves letters open, the spellings it allows, by the word as written in text (upper case). */
@@ -282,9 +348,13 @@ export function latinise(input: string): Latinised {
     if (run && runScript) {
       const base = BLOCKS.find(([, s]) => s === runScript)![0];
       const w = word(run, runScript, base);
-      out += w;
-      const sp = spellingsOf(run, runScript, base);
-      if (sp) spellingMap.set(w.toUpperCase(), sp);
+      const letter = letterName(w, runScript);
+      if (letter !== undefined) out += letter;
+      else {
+        out += w;
+        const sp = spellingsOf(run, runScript, base);
+        if (sp) spellingMap.set(w.toUpperCase(), sp);
+      }
       if (runScript === 'tamil') tamilSeen = true;
       if (runScript === 'malayalam') malayalamSeen = true;
     }
