@@ -59,7 +59,7 @@ export interface Config {
   refundPollCapMs: number;
   /** A refund status "not found" counts as unknown this long after the send. */
   refundNotFoundGraceMs: number;
-  /** A refund unsettled this long after its credit goes to the operator's review. */
+  /** A refund unsettled this long after it fell due (its credit plus the reversal delay) goes to the operator's review. */
   refundReviewAfterMs: number;
   /** How long after a verification ends the hosted page still sends the customer to redirect_url. */
   redirectWindowMs: number;

@@ -118,3 +118,32 @@ describe('a refund the bank accepted, behind a status API that lags longer than 
     assert.equal(refunds[0].status, 'success');
   });
 });
+
+describe('a refund whose first attempt comes due after the review period', () => {
+  let gw: Gateway;
+  before(async () => {
+    // The rupee goes back 2 s after the credit, and a refund unsettled for 1 s goes to review:
+    // the review is counted from when the refund fell due, and a first attempt always goes.
+    gw = await Gateway.start({ env: { REVERSAL_DELAY_SECONDS: '2', REFUND_REVIEW_HOURS: String(1 / 3600), REFUND_POLL_CAP_MS: '300' } });
+  });
+  after(() => gw?.stop());
+
+  it('is sent, not set aside with no attempt', async () => {
+    const cf = gw.cashfree((await gw.merchant()).test_key);
+    const vid = uid();
+    const r = (await cf.createRpd({ verification_id: vid, name: 'John Doe' })).json;
+    const paid = (await gw.pay(r.upi_link, 'success@upi')).json;
+    await eventually(
+      async () => ({ reversal: (await cf.status({ verification_id: vid })).json.reversal_status, review: (await gw.admin('GET', '/refunds/review')).json.items }),
+      (x) => x.reversal === 'TRANSFER_SUCCESS' || x.review.length > 0,
+      15_000,
+      'the refund to settle or go to review',
+    );
+    await gw.idle();
+    const refunds = (await gw.payment(paid.bank_txn_id)).refunds as any[];
+    assert.equal(refunds.length, 1, JSON.stringify(refunds));
+    assert.equal(refunds[0].status, 'success');
+    assert.equal((await gw.admin('GET', '/refunds/review')).json.items.length, 0);
+    assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+  });
+});

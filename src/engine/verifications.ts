@@ -28,7 +28,7 @@ export interface EngineConfig {
   refundPollCapMs: number;
   /** A refund status "not found" counts as unknown until this long after the send (status APIs lag). */
   refundNotFoundGraceMs: number;
-  /** A refund unsettled this long after its credit goes to the operator's review: no new attempt is sent. */
+  /** A refund unsettled this long after it fell due goes to the operator's review: no new attempt is sent (a first one always is). */
   refundReviewAfterMs: number;
   /** A verification expires only this long after valid_upto: a notice of a payment made in time may be late. */
   notificationGraceMs: number;
@@ -620,10 +620,17 @@ export class Engine implements RailInbox {
     );
   }
 
+  /** When a refund still unsettled goes to review: counted from when it fell due, not from the credit. */
+  private reviewDue(c: Credit): number {
+    return c.receivedAt + this.cfg.reversalDelayMs + this.cfg.refundReviewAfterMs;
+  }
+
   /** Moves a refund unsettled for too long to the operator's review; true when it is (now) there. */
   private async toReview(c: Credit, now: number): Promise<boolean> {
     if (c.refundReviewAt !== null) return true;
-    if (now < c.receivedAt + this.cfg.refundReviewAfterMs) return false;
+    // Review sets aside attempts that did not settle; a refund never attempted has none, and its
+    // first attempt goes however late its job runs (retried from the dead letters, behind a backlog).
+    if (c.refundAttempts === 0 || now < this.reviewDue(c)) return false;
     await this.db.tx((q) => credits.setReview(q, c.id, now));
     this.log.error(
       { credit: c.id, bank_txn_id: c.bankTxnId, utr: c.utr, attempts: c.refundAttempts, reason: c.refundError },
@@ -639,7 +646,7 @@ export class Engine implements RailInbox {
     const poll = () => now + pollDelayMs(now - sentAt, this.cfg.refundPollMs, this.cfg.refundPollCapMs);
     if (o.status === 'unknown') {
       this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason }, 'refund outcome unknown; will ask the rail');
-      if (c.refundReviewAt === null && now >= c.receivedAt + this.cfg.refundReviewAfterMs) await this.toReview(c, now);
+      if (c.refundReviewAt === null && now >= this.reviewDue(c)) await this.toReview(c, now);
       return { retryAt: poll(), error: o.reason };
     }
     const status = o.status === 'pending' ? 'initiated' : o.status;
@@ -671,7 +678,7 @@ export class Engine implements RailInbox {
       return { done: true };
     }
     if (o.status !== 'failed') {
-      if (c.refundReviewAt === null && now >= c.receivedAt + this.cfg.refundReviewAfterMs) await this.toReview(c, now);
+      if (c.refundReviewAt === null && now >= this.reviewDue(c)) await this.toReview(c, now);
       return { retryAt: poll() };
     }
     this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason, attempts: c.refundAttempts }, 'refund attempt failed');
