@@ -986,6 +986,7 @@ describe('names in Indian scripts against Latin letters', () => {
       ['সুকুমার বড়ুয়া', 'Sukumar Barua'], ['অনির্বাণ লাহিড়ী', 'Anirban Lahiri'], // ড় as r
       ['মনোরঞ্জন রায়', 'Manoranjan Roy'], ['বিমল গুহ', 'Bimal Guha'], ['সুব্রত রায়', 'Subrata Roy'], // Roy; a final a said
       ['এ কে এম শাহজাহান কামাল', 'A K M Shahjahan Kamal'], ['এম এ আউয়াল', 'M A Awal'], ['एम एस धोनी', 'M S Dhoni'],
+      ['মমতাজ বেগম', 'Mumtaz Begum'], // the nearest spelling: Momtaz (o for u) before Mamtaz
     ]) accepts(a, b);
     // A final a after a plain syllable is still the feminine; the letter names only as whole words.
     refuses('অমিত রায়', 'Amita Roy', 'GENDER_VARIANT');
