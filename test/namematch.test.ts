@@ -992,6 +992,7 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('অমিত রায়', 'Amita Roy', 'GENDER_VARIANT');
     refuses('কমল দাস', 'Kamala Das', 'GENDER_VARIANT');
     refuses('এমন দাস', 'M Das');
+    accepts('राम जी लाल', 'Ram Ji Lal'); // जी is a word of Hindi names, not G
   });
   it('is symmetric and scores the same script on both sides as usual', () => {
     for (const [a, b] of [['राजेश शर्मा', 'Rajesh Sharma'], ['முருகன்', 'Murugan'], ['ராஜேஷ்', 'Ramesh']]) {

@@ -138,7 +138,7 @@ const BN_RRH = '\uE003';
 const BN_OWN: Record<string, string[]> = { [BN_W]: ['w', 'v', 'b', ''], [BN_RR]: ['r', 'd'], [BN_RRH]: ['r', 'rh', 'dh'] };
 // Vowels (independent, or signs by their offset) that, before য়, Bengali spellings of Arabic
 // and Persian names write for a w: আনোয়ার Anwar or Anowar, ওয়াহাব Wahab, আউয়াল Awal,
-// দেওয়ান Dewan.
+// দেওয়ান Dewan; and the ই that a first য় or উ makes a y (ইয়াসমিন, ইউসুফ).
 const BN_O = '\u0993';
 const BN_U = '\u0989';
 const BN_I = '\u0987';
@@ -322,7 +322,10 @@ const LETTER_NAMES: Record<string, string> = {
   eks: 'x', jed: 'z',
 };
 const BENGALI_LETTER_NAMES: Record<string, string> = { ...LETTER_NAMES, vi: 'b', bhi: 'v' };
+// जी, ਜੀ, જી are also a word of names and their respect (राम जी लाल: Ram Ji Lal), not read as G.
+const JI_SCRIPTS = new Set(['devanagari', 'gurmukhi', 'gujarati']);
 function letterName(w: string, script: string): string | undefined {
+  if (w === 'ji' && JI_SCRIPTS.has(script)) return undefined;
   return (script === 'bengali' ? BENGALI_LETTER_NAMES : LETTER_NAMES)[w];
 }
 
