@@ -646,7 +646,7 @@ export class Engine implements RailInbox {
     const poll = () => now + pollDelayMs(now - sentAt, this.cfg.refundPollMs, this.cfg.refundPollCapMs);
     if (o.status === 'unknown') {
       this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason }, 'refund outcome unknown; will ask the rail');
-      if (c.refundReviewAt === null && now >= this.reviewDue(c)) await this.toReview(c, now);
+      await this.toReview(c, now); // only once it is due
       return { retryAt: poll(), error: o.reason };
     }
     const status = o.status === 'pending' ? 'initiated' : o.status;
@@ -678,7 +678,7 @@ export class Engine implements RailInbox {
       return { done: true };
     }
     if (o.status !== 'failed') {
-      if (c.refundReviewAt === null && now >= this.reviewDue(c)) await this.toReview(c, now);
+      await this.toReview(c, now); // only once it is due
       return { retryAt: poll() };
     }
     this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason, attempts: c.refundAttempts }, 'refund attempt failed');

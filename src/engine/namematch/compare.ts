@@ -532,7 +532,6 @@ export function editDistance(a: string, b: string): number {
 
 // By the word's spellings, which spellingsOf keeps while it keeps the word: weak, so that they
 // go when it lets the word go.
-const NEAR_VOWEL: Record<string, string> = { o: 'u', u: 'u', e: 'i', i: 'i' };
 const guideCache = new WeakMap<Spellings, Map<string, string>>();
 /**
  * The spelling the word allows that is nearest (fewest letters changed) to a Latin one, so that
@@ -559,7 +558,8 @@ function guidedSpelling(sp: Spellings, latin: string): string {
           const seg = t.slice(k, j);
           // A near vowel for a vowel (o for u, e for i) costs half: মমতাজ against MUMTAZ is
           // Momtaz, which the rules take for Mumtaz, before Mamtaz.
-          const c = row[k] + editDistance(alt, seg) - (alt.length === 1 && seg.length === 1 && alt !== seg && NEAR_VOWEL[alt] !== undefined && NEAR_VOWEL[alt] === NEAR_VOWEL[seg] ? 0.5 : 0);
+          const near = alt.length === 1 && seg.length === 1 && alt !== seg && nearVowel(alt.toUpperCase()) === nearVowel(seg.toUpperCase());
+          const c = row[k] + editDistance(alt, seg) - (near ? 0.5 : 0);
           if (c < next[j]) { next[j] = c; choice[j] = [a, k]; }
         }
       }
