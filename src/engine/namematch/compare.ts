@@ -713,6 +713,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (schwaVariant(ka, kb)) return 'translit';
   if (Math.min(a.raw.length, b.raw.length) >= 6 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
+  if (!loose && oyGlide(a.raw, b.raw)) return 'regional';
   // The Bengali o together with the inherent final a written on one side only (Prosant /
   // Prasanta, Niranjon / Niranjana): the final a read as suffixKind reads it, on the folded keys,
   // so that a feminine stays apart (Komol / Kamala).
@@ -842,6 +843,21 @@ function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolea
   if (!bengaliO(a[0] === 'O' ? rawA : rawB, 0) || !oForA(o, other)) return false;
   return regionalKey('A' + a.slice(1), voicing) === regionalKey('A' + b.slice(1), voicing);
 }
+/**
+ * The Bengali o beside a y glide, read on the letters: the keys take ay before a vowel as a glide
+ * and oy or yo as written, so that the o for a the keys fold elsewhere (Sudipto / Sudipta, Raton
+ * / Ratan) would not be found here (Joyonto / Jayanta, Nayon / Nayan, Supriyo / Supriya). Every
+ * single o after the first letter read as a; the same first letter. A short given name is still
+ * held to its first vowel (regionalGivenOk: Noyon / Nayan).
+ */
+function oyGlide(a: string, b: string): boolean {
+  if (a[0] !== b[0] || !(OY.test(a) || OY.test(b))) return false;
+  const fa = oAsA(a);
+  const fb = oAsA(b);
+  return (fa !== a || fb !== b) && canon(fa) === canon(fb);
+}
+const OY = /OY|YO/;
+const oAsA = (w: string) => w[0] + w.slice(1).replace(/(?<![AEIOU])O(?![OUW])/g, 'A');
 const isOA = (c: string) => c === 'O' || c === 'A';
 /** An o written alone at i, as Bengali spellings write the short a: not ou, ow or oo, which spell other vowels. */
 const bengaliO = (raw: string, i: number) => raw[i] === 'O' && !/[AEIOUWY]/.test(raw[i + 1] ?? '');
