@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { Gateway, eventually, freePort, sleep } from './support/gateway.js';
+import { Gateway, eventually, freePort, freshPostgres, needsPostgres, sleep } from './support/gateway.js';
 import { connectorEnv, startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
@@ -216,6 +216,81 @@ describe('a listing whose next_cursor is not a string', () => {
     bank.cursor = 'string';
     const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'the link to settle');
     assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+  });
+});
+
+// JSON may escape a NUL (\u0000) or half a surrogate pair, which JSON.parse turns into the
+// character; PostgreSQL refuses to store a NUL. Such an entry is malformed: refused on the push,
+// set aside by the pull, which goes on past it, and a refund or payout answer holding one is no
+// answer. Before, the insert failed: a 500 on every push, and a pull stuck at the entry for good.
+describe('a bank entry with text the stores cannot keep (PostgreSQL)', { skip: needsPostgres }, () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+    await db?.drop();
+  });
+
+  it('is refused on the push (400), set aside by the pull, and the credits after it are still read', async () => {
+    bank = await new FakeBank().start();
+    db = await freshPostgres();
+    gw = await Gateway.start({
+      databaseUrl: db.url,
+      env: {
+        ...connectorEnv(bank.url, SECRET),
+        NOTIFICATION_GRACE_SECONDS: '1',
+        BANK_PULL_INTERVAL_MS: '200',
+        RAIL_TIMEOUT_MS: '1000',
+        MOBILE_RAIL_TIMEOUT_MS: '500',
+        REFUND_POLL_MS: '200',
+      },
+    });
+    const m = (await gw.admin('POST', '/merchants', { name: 'Odd Text Bank' })).json;
+    const link = (await gw.cashfree(m.live_key).createRpd({ verification_id: 'nul-1', name: 'John Doe' })).json;
+    // JSON.stringify escapes both (\u0000, \ud800): the body is well-formed JSON.
+    for (const [i, name] of [['1', 'JOHN\u0000DOE'], ['2', 'JOHN \ud800DOE']] as const) {
+      const e = bank.credit({ bank_txn_id: `FAKE00060${i}`, tr: null });
+      bank.events.pop(); // pushed only: the listing below holds its own
+      const r = await push(gw, { ...e, payer: { ...e.payer, name } });
+      assert.equal(r.status, 400, JSON.stringify(r.json));
+      assert.equal(r.json.error.code, 'invalid_notification');
+    }
+    // Listed: the entry with a NUL in its payer's name, then the payment of the link.
+    const odd = bank.credit({ bank_txn_id: 'FAKE000610', tr: null });
+    odd.payer = { ...odd.payer, name: 'JOHN\u0000DOE' };
+    bank.credit({ bank_txn_id: 'FAKE000611', tr: trOf(link.upi_link) });
+    const s = await eventually(
+      async () => (await gw.cashfree(m.live_key).status({ verification_id: 'nul-1' })).json,
+      (x) => x.status !== 'CREATED',
+      15_000,
+      'the link to settle',
+    );
+    assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+    const aside = (await gw.admin('GET', '/bank/set-aside')).json;
+    assert.deepEqual(aside.items.map((x: any) => x.bank_txn_id), ['FAKE000610'], JSON.stringify(aside));
+    assert.match(aside.items[0].problem, /NUL/);
+  });
+
+  it('a payout answered with such text is no answer: the drop stays open, asked about, and settles when the bank answers plainly', async () => {
+    bank.payoutAnswer = (asked) => ({ ...payoutRecord(asked.reference, asked.amount_paise, PRIYA), beneficiary: { ...PRIYA, name: 'PRIYA\u0000SHARMA' } });
+    let plain = false;
+    bank.payoutStatus = (reference) => (plain ? payoutRecord(reference, 100, PRIYA) : null);
+    const key = (await gw.admin('POST', '/merchants', { name: 'Odd Text Payouts' })).json.live_key;
+    const headers = { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'x-api-version': '2024-12-01' };
+    const user_consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const r = await gw.request('POST', '/verification/mobile/penny-drop', { headers, body: { verification_id: 'nul-drop-1', mobile_number: '9876543210', user_consent } });
+    assert.equal(r.status, 502, r.text);
+    plain = true;
+    const done = await eventually(
+      async () => (await gw.request('GET', '/verification/mobile/penny-drop?verification_id=nul-drop-1', { headers })).json,
+      (b) => b.status === 'VALID' || b.status === 'INVALID',
+      15_000,
+      'the drop to settle',
+    );
+    assert.equal(done.status, 'VALID', JSON.stringify(done));
+    assert.equal(done.bank_account, PRIYA.account);
   });
 });
 

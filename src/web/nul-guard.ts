@@ -7,9 +7,10 @@
 /** The error code of text refused at the door (here, and bodies that are not UTF-8: json-body.ts). */
 export const TEXT_REFUSED = 'PENNYGATE_TEXT_REFUSED';
 
-const badText = (s: string) => s.includes('\u0000') || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
+export const badText = (s: string) => s.includes('\u0000') || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function hasBadText(v: unknown, depth = 0): boolean {
+/** Whether a parsed JSON value holds text that neither store can keep (above), in a key or a value. */
+export function hasBadText(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return badText(v);
   if (depth > 32 || v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) return v.some((x) => hasBadText(x, depth + 1));

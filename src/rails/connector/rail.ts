@@ -5,6 +5,7 @@ import type { LiveConfig } from '../../config.js';
 import { passFence, type MobileResolution, type PayoutOutcome, type PayoutRequest, type Rail, type RefundOutcome, type RefundRequest } from '../rail.js';
 import { REQUEST_SIGNATURE, REQUEST_TIMESTAMP, signRequest, timestampNow } from './signing.js';
 import { itemTexts, type WirePayout, type WireRefund, type WireStatement } from './wire.js';
+import { hasBadText } from '../../web/nul-guard.js';
 
 export class ConnectorError extends Error {
   constructor(
@@ -58,7 +59,12 @@ export class ConnectorRail implements Rail {
   }
 
   private async expect(method: 'GET' | 'POST', path: string, body?: unknown, notFound = false): Promise<any> {
-    return (await this.answer(method, path, body, notFound))?.json ?? null;
+    const json = (await this.answer(method, path, body, notFound))?.json ?? null;
+    // A NUL or half a surrogate pair (escaped in the JSON) cannot be stored (PostgreSQL refuses
+    // it): a malformed answer, so no answer. The credits pull reads its entries one by one instead
+    // (parseCreditEvent), setting such an entry aside without stopping at it.
+    if (json !== null && hasBadText(json)) throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]} answered text with NUL characters or unpaired surrogates`, 200);
+    return json;
   }
 
   private async answer(method: 'GET' | 'POST', path: string, body?: unknown, notFound = false) {

@@ -1,6 +1,7 @@
 // The bodies of the bank connector contract (docs/bank-connector.md), as both sides read them.
 import type { CreditNotice, FailedAttemptNotice } from '../rail.js';
 import type { SetAsideHold } from '../../store/set-aside.js';
+import { badText, hasBadText } from '../../web/nul-guard.js';
 
 /** A payment against one of the gateway's intents: pushed as a notification, and listed by the pull. */
 export interface WireCreditEvent {
@@ -49,14 +50,18 @@ export interface WireStatement {
   payouts: WirePayout[];
 }
 
-const str = (v: unknown, max = 256): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
-const optStr = (v: unknown, max = 256) => v === null || v === undefined || (typeof v === 'string' && v.length <= max);
+// Text the stores can keep: JSON.parse turns an escaped NUL (\u0000) or half a surrogate pair
+// into the character, which PostgreSQL refuses (a failed insert would stop the pull at the entry
+// for good) and either store would change. Such an entry is malformed: set aside, or refused.
+const str = (v: unknown, max = 256): v is string => typeof v === 'string' && v.length > 0 && v.length <= max && !badText(v);
+const optStr = (v: unknown, max = 256) => v === null || v === undefined || (typeof v === 'string' && v.length <= max && !badText(v));
 
 /** The event in a notification or a pull page, or why it is malformed. */
 export function parseCreditEvent(x: unknown): WireCreditEvent | string {
   if (!x || typeof x !== 'object') return 'the body must be a JSON object';
   const e = x as Record<string, unknown>;
   if (e.type !== 'credit' && e.type !== 'failed_attempt') return 'type must be credit or failed_attempt';
+  if (hasBadText(e)) return 'text must not contain NUL characters or unpaired surrogates';
   if (!str(e.id, 128)) return 'id is required';
   if (!str(e.bank_txn_id, 128)) return 'bank_txn_id is required';
   if (!str(e.utr, 64)) return 'utr is required';
