@@ -28,7 +28,7 @@ async function storeWithMerchant(db: Db, id: string) {
 const newRow = (merchantId: string, refId: number, vid: string | null): NewVerification => ({
   refId, merchantId, mode: 'test', kind: 'rpd', dialect: 'cashfree', publicId: `fav_${refId}`, verificationId: vid,
   shortCode: `s${refId}`, name: 'John Doe', redirectUrl: null, referenceId: null, notes: null, status: 'created',
-  rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
+  rail: 'sandbox', intentTr: String(refId), payeeVpa: 'x@upi', payeeName: 'X', payeeMc: null, amountPaise: 100, validUntil: 1, createdAt: 1, processedAt: 1,
 });
 
 for (const store of ['sqlite', 'postgres'] as const) {

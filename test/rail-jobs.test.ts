@@ -116,3 +116,65 @@ describe('an instance without the bank connector beside one with it (PostgreSQL)
     assert.equal(settled, 'success');
   });
 });
+
+// The same arrangement, as a merchant's requests see it behind a load balancer that sends them to
+// either instance. A live verification is read the same through each: its link is made from its
+// row (payee, merchant code), not from a rail the instance lacks. A live key's create on the
+// instance without the connector creates nothing and is answered 503 with Retry-After in each
+// API's envelope (another instance may serve it), not a 500.
+describe('a live verification read, and a live create tried, through an instance without the bank connector (PostgreSQL)', { skip: needsPostgres }, () => {
+  const gateways: Gateway[] = [];
+  let sim: Simulator | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  after(async () => {
+    for (const g of gateways) await g.stop();
+    await sim?.stop();
+    await drop?.();
+  });
+
+  it('reads answer alike on both; creates on the one without it are 503, try again', async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    const started = await startLive({ secret: SECRET, merchant: 'Balanced Lending', databaseUrl: db.url, env: { LIVE_MCC: '6012' } });
+    sim = started.sim;
+    const a = started.gw;
+    gateways.push(a);
+    const b = await Gateway.start({ databaseUrl: db.url });
+    gateways.push(b);
+    const basic = { authorization: `Basic ${Buffer.from(`${started.live.client_id}:${started.live.client_secret}`).toString('base64')}` };
+
+    const rzp = await a.request('POST', '/v1/fund_accounts/validations', { headers: basic, body: { source_account_number: started.account, validation_type: 'upi_intent', notes: {} } });
+    assert.equal(rzp.status, 200, rzp.text);
+    assert.match(rzp.json.upi_intent.intent_url ?? JSON.stringify(rzp.json), /mc=6012/);
+    const rpd = (await a.cashfree(started.live).createRpd({ verification_id: uid('lb'), name: 'John Doe' })).json;
+    assert.match(rpd.upi_link, /mc=6012/);
+    const code = new URL(rpd.url).pathname.split('/').pop();
+    for (const [what, path, headers] of [
+      ['RazorpayX read', `/v1/fund_accounts/validations/${rzp.json.id}`, basic],
+      ['hosted page', `/rpd/${code}`, {}],
+      ['QR code', `/rpd/${code}/qr.png`, {}],
+    ] as const) {
+      const [onA, onB] = [await a.request('GET', path, { headers }), await b.request('GET', path, { headers })];
+      assert.equal(onB.status, 200, `${what} through B: ${onB.status} ${onB.text.slice(0, 200)}`);
+      assert.equal(onB.text, onA.text, `${what}: the same answer through either instance`);
+    }
+    const read = await b.cashfree(started.live).status({ verification_id: rpd.verification_id });
+    assert.equal(read.status, 200, read.text);
+
+    const cf = await b.cashfree(started.live).createRpd({ verification_id: uid('lb'), name: 'John Doe' });
+    assert.equal(cf.status, 503, cf.text);
+    assert.equal(cf.headers.get('retry-after'), '5');
+    assert.equal(cf.json.type, 'internal_error', cf.text);
+    const mobile = await b.cashfree(started.live).post('/mobile/penny-drop', { verification_id: uid('lb'), mobile_number: '9999999999', name: 'John Doe', user_consent: consent() }, { 'x-api-version': '2024-12-01' });
+    assert.equal(mobile.status, 503, mobile.text);
+    const rz = await b.request('POST', '/v1/fund_accounts/validations', { headers: basic, body: { source_account_number: started.account, validation_type: 'upi_intent', notes: {} } });
+    assert.equal(rz.status, 503, rz.text);
+    assert.equal(rz.json.error.code, 'SERVER_ERROR', rz.text);
+    assert.doesNotMatch(b.output, /"level":50/, 'nothing logged as an error');
+    // Nothing was created by the refused ones: the merchant's verifications are the two made on A.
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const { rows } = await c.query('SELECT count(*)::int AS n FROM verifications').finally(() => c.end());
+    assert.equal(rows[0].n, 2);
+  });
+});

@@ -69,6 +69,8 @@ export interface Verification {
   intentTr: string | null;
   payeeVpa: string | null;
   payeeName: string | null;
+  /** The merchant category code of its intent (live rails have one); null in rows made before it was kept. */
+  payeeMc: string | null;
   amountPaise: number;
   validUntil: number | null;
   createdAt: number;

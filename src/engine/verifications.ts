@@ -148,6 +148,7 @@ export class Engine implements RailInbox {
         intentTr: String(refId),
         payeeVpa: payee.vpa,
         payeeName: payee.name,
+        payeeMc: payee.mc ?? null,
         amountPaise: RPD_AMOUNT_PAISE,
         validUntil: now + this.cfg.rpdTtlMs,
         createdAt: now,
@@ -204,6 +205,7 @@ export class Engine implements RailInbox {
       intentTr: v.intentTr,
       payeeVpa: v.payeeVpa,
       payeeName: v.payeeName,
+      payeeMc: v.payeeMc,
       amountPaise: v.amountPaise,
       validUntil: v.validUntil,
       createdAt: v.createdAt,
@@ -224,12 +226,16 @@ export class Engine implements RailInbox {
 
   /** The collect intent of a verification, as a rail-neutral record. */
   /** The fields of a verification that make its intent (a new one, not yet stored, has them too). */
-  intent(v: Pick<Verification, 'rail' | 'payeeVpa' | 'payeeName' | 'amountPaise' | 'intentTr' | 'refId'>): Intent {
-    const payee = this.rails.byName(v.rail).payee();
+  intent(v: Pick<Verification, 'rail' | 'payeeVpa' | 'payeeName' | 'payeeMc' | 'amountPaise' | 'intentTr' | 'refId'>): Intent {
+    // From the row: an instance without the verification's rail (one with no bank connector,
+    // beside those with it) still makes its link, for a read, the hosted page or a webhook. Rows
+    // made before the code was kept take the rail's, where this instance has the rail; elsewhere
+    // the link goes without it (the payee, amount and tr, which match the payment, are the row's).
+    const payee = v.payeeVpa !== null && v.payeeName !== null && v.payeeMc !== null ? null : this.rails.has(v.rail) ? this.rails.byName(v.rail).payee() : null;
     return {
-      pa: v.payeeVpa ?? payee.vpa,
-      pn: v.payeeName ?? payee.name,
-      mc: payee.mc,
+      pa: v.payeeVpa ?? payee?.vpa ?? '',
+      pn: v.payeeName ?? payee?.name ?? '',
+      mc: v.payeeMc ?? payee?.mc,
       tn: 'BAV',
       am: paiseToAmount(v.amountPaise),
       cu: 'INR',

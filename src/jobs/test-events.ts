@@ -39,6 +39,7 @@ export async function sendTestEvent(db: Db, webhooks: Webhooks, merchantId: stri
     intentTr: `test${tag}`,
     payeeVpa: 'pennygate@sandbox',
     payeeName: 'pennygate',
+    payeeMc: null,
     amountPaise: 100,
     validUntil: now,
     createdAt: now - 60_000,

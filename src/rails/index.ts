@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js';
 import type { Config } from '../config.js';
-import { UnknownRail, type Rail, type Rails } from './rail.js';
+import { NoLiveRail, UnknownRail, type Rail, type Rails } from './rail.js';
 import { SandboxBank } from './sandbox/bank.js';
 import { ConnectorRail } from './connector/rail.js';
 
@@ -19,8 +19,12 @@ export class RailRegistry implements Rails {
 
   forMode(mode: 'test' | 'live'): Rail {
     if (mode === 'test') return this.sandbox;
-    if (!this.live) throw new Error('no live bank connector is configured');
+    if (!this.live) throw new NoLiveRail();
     return this.live;
+  }
+
+  has(name: string): boolean {
+    return name === this.sandbox.name || (this.live !== null && name === this.live.name);
   }
 
   names(): string[] {

@@ -163,9 +163,23 @@ export class UnknownRail extends Error {
   }
 }
 
+/**
+ * A live key's request on an instance without the bank connector (one serving test keys beside
+ * those with it, or started without its settings): answered 503, try again, in each API's
+ * envelope, as a store outage is; nothing was created, and another instance may serve it.
+ */
+export class NoLiveRail extends Error {
+  constructor() {
+    super('live mode is not served here: this instance has no bank connector (BANK_CONNECTOR_URL)');
+  }
+}
+
 export interface Rails {
+  /** Throws NoLiveRail for a live key on an instance without the bank connector. */
   forMode(mode: Mode): Rail;
   byName(name: string): Rail;
+  /** Whether this instance has the rail `name`. */
+  has(name: string): boolean;
   /** The rails configured (the sandbox, and the live connector when there is one). */
   names(): string[];
 }

@@ -873,6 +873,16 @@ export const MIGRATIONS: Migration[] = [
       await addColumn(c, 'jobs', 'retried_at', 'BIGINT');
     },
   },
+  {
+    // The merchant category code of a verification's intent, kept with its payee VPA and name:
+    // its link and QR code are then made from the row alone, by any instance, one without the
+    // bank connector too (engine/verifications.ts, intent). Null in older rows; no table rewrite.
+    version: 35,
+    name: 'verifications_payee_mc',
+    up: async (c) => {
+      await addColumn(c, 'verifications', 'payee_mc', 'TEXT');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

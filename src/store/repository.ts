@@ -293,6 +293,7 @@ const toVerification = (r: Row): Verification => ({
   intentTr: r.intent_tr,
   payeeVpa: r.payee_vpa,
   payeeName: r.payee_name,
+  payeeMc: r.payee_mc ?? null,
   amountPaise: r.amount_paise,
   validUntil: r.valid_until,
   createdAt: r.created_at,
@@ -320,8 +321,8 @@ const toVerification = (r: Row): Verification => ({
 });
 
 const INSERT_COLUMNS = `INSERT INTO verifications (ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, short_code, name,
-  redirect_url, reference_id, notes, status, rail, intent_tr, payee_vpa, payee_name, amount_paise, valid_until, created_at, processed_at)`;
-const INSERT_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  redirect_url, reference_id, notes, status, rail, intent_tr, payee_vpa, payee_name, payee_mc, amount_paise, valid_until, created_at, processed_at)`;
+const INSERT_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
 const insertValues = (v: NewVerification): unknown[] => [
   v.refId,
   v.merchantId,
@@ -340,13 +341,14 @@ const insertValues = (v: NewVerification): unknown[] => [
   v.intentTr,
   v.payeeVpa,
   v.payeeName,
+  v.payeeMc,
   v.amountPaise,
   v.validUntil,
   v.createdAt,
   v.processedAt,
 ];
 // The column types of insertValues, for PostgreSQL's arrays.
-const INSERT_TYPES = ['bigint', ...Array(16).fill('text'), 'integer', 'bigint', 'bigint', 'bigint'];
+const INSERT_TYPES = ['bigint', ...Array(17).fill('text'), 'integer', 'bigint', 'bigint', 'bigint'];
 // One row per element of the arrays; the last array holds each row's access version, or null.
 // (SELECT ?) hides the number of rows from the planner, as in BY_KEYS.
 const INSERT_MANY = `${INSERT_COLUMNS}

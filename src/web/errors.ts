@@ -2,6 +2,7 @@
 // sandbox): {"error": {"code", "message"}}. Caller errors are 4xx, never a 500.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RETRY_AFTER_SECONDS, isStoreUnavailable } from '../store/db.js';
+import { NoLiveRail } from '../rails/rail.js';
 
 export interface KnownError {
   status: number;
@@ -32,9 +33,16 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
 
 /**
  * What every error handler does with a store outage, whatever its envelope: a warning without the
- * stack (one per request, not a trace) and Retry-After. Returns whether `err` is one.
+ * stack (one per request, not a trace) and Retry-After. Returns whether `err` is one. A live
+ * key's request on an instance without the bank connector is answered the same way (503, try
+ * again: another instance may serve it), with its own warning.
  */
 export function noteStoreDown(err: { message?: string; code?: unknown }, req: FastifyRequest, reply: FastifyReply): boolean {
+  if (err instanceof NoLiveRail) {
+    req.log.warn(err.message);
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return true;
+  }
   if (!isStoreUnavailable(err)) return false;
   req.log.warn({ err: { message: err.message, code: err.code } }, 'store unavailable: answered 503');
   reply.header('retry-after', String(RETRY_AFTER_SECONDS));
