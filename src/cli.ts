@@ -337,7 +337,7 @@ const COMMANDS: Record<string, Command> = {
       if (!id || v === undefined) throw new UsageError('limits set needs MERCHANT and --daily-payouts');
       if (v !== 'none' && !/^\d{1,9}$/.test(String(v))) throw new UsageError('--daily-payouts must be a whole number or none');
       const r = await admin(accessOps(s).setLimits(id, v === 'none' ? null : Number(v)));
-      print(r, () => fields([['daily payouts', r.daily_payouts === null ? 'no cap' : String(r.daily_payouts)], ['payouts today', String(r.payouts_today)]]));
+      print(r, () => fields([['daily payouts', r.daily_payouts === null ? 'no cap' : String(r.daily_payouts)], ['payouts today', String(r.payouts_today)], ['test payouts today', String(r.test_payouts_today)]]));
     },
   },
   'limits show': {
@@ -346,7 +346,7 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals: [id] }, s) {
       if (!id) throw new UsageError('limits show needs a merchant id');
       const r = await admin(accessOps(s).limits(id));
-      print(r, () => fields([['daily payouts', r.daily_payouts === null ? 'no cap' : String(r.daily_payouts)], ['payouts today', String(r.payouts_today)]]));
+      print(r, () => fields([['daily payouts', r.daily_payouts === null ? 'no cap' : String(r.daily_payouts)], ['payouts today', String(r.payouts_today)], ['test payouts today', String(r.test_payouts_today)]]));
     },
   },
   'ifsc import': {

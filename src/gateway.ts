@@ -65,8 +65,8 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
   const billing = new Billing(db);
   engine.charge = mobile.charge = (q, p, op, refId) => billing.charge(q, p.merchant, op, refId);
   engine.priced = (p, op) => priceOf(p.merchant.settings, op) > 0;
-  mobile.countPayout = (q, p, refId, at) => billing.countPayout(q, p.merchant, refId, at);
-  mobile.releasePayout = (q, merchantId, refId, createdAt) => billing.releasePayout(q, merchantId, refId, createdAt);
+  mobile.countPayout = (q, p, refId, at) => billing.countPayout(q, p.merchant, p.mode, refId, at);
+  mobile.releasePayout = (q, merchantId, mode, refId, createdAt) => billing.releasePayout(q, merchantId, mode, refId, createdAt);
   mobile.affordable = (p, op) => billing.affordable(p.merchant, op);
   // Instances sharing PostgreSQL share their counters; a SQLite store has one instance.
   const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();

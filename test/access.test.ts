@@ -386,7 +386,7 @@ describe('merchant access from the command line', () => {
     const bal = await cli(env, 'balance', 'show', m.id, '--json');
     assert.equal(bal.json.balance_paise, 0);
     assert.equal(bal.json.entry_count, 2);
-    assert.deepEqual((await cli(env, 'limits', 'set', m.id, '--daily-payouts', '3', '--json')).json, { daily_payouts: 3, payouts_today: 0 });
+    assert.deepEqual((await cli(env, 'limits', 'set', m.id, '--daily-payouts', '3', '--json')).json, { daily_payouts: 3, payouts_today: 0, test_payouts_today: 0 });
     assert.equal((await cli(env, 'limits', 'set', m.id, '--daily-payouts', 'lots')).code, 2);
     assert.match((await cli(env, 'balance', 'show', 'mer_nobody')).stderr, /no such merchant/);
   });

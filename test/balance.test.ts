@@ -107,7 +107,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const cf = gw().cashfree(m.test_key);
       const drop = (vid: string) =>
         cf.post('/mobile/penny-drop', { verification_id: vid, mobile_number: '9999999999', name: 'John Doe', user_consent: consent() }, { 'x-api-version': '2024-12-01' });
-      assert.deepEqual((await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 1 })).json, { daily_payouts: 1, payouts_today: 0 });
+      assert.deepEqual((await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 1 })).json, { daily_payouts: 1, payouts_today: 0, test_payouts_today: 0 });
       assert.equal((await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: -2 })).status, 400);
       await gw().admin('PUT', `/merchants/${m.id}/pricing`, { mobile_penny_drop: 200, upi_mobile: 50 });
       assert.equal((await drop('mpd-0')).json.code, 'insufficient_balance');
@@ -121,7 +121,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const unknown = await cf.post('/mobile/penny-drop', {}, {});
       assert.equal(unknown.status, 400);
       assert.equal((await gw().request('GET', '/verification/mobile/penny-drop?verification_id=mpd-2', { headers: { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret, 'x-api-version': '2024-12-01' } })).status, 400);
-      assert.deepEqual((await gw().admin('GET', `/merchants/${m.id}/limits`)).json, { daily_payouts: 1, payouts_today: 1 });
+      assert.deepEqual((await gw().admin('GET', `/merchants/${m.id}/limits`)).json, { daily_payouts: 1, payouts_today: 0, test_payouts_today: 1 });
       // The lookup moves no money: it is priced, not capped.
       assert.equal((await cf.post('/upi/mobile', { verification_id: 'um-1', mobile_number: '9999999999' })).status, 200);
       const b = await statement(m.id);
@@ -136,7 +136,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const headers = { 'x-api-version': '2024-12-01' };
       const drop = (i: number, vid: string, mobile: string) =>
         gw(i).cashfree(m.test_key).post('/mobile/penny-drop', { verification_id: vid, mobile_number: mobile, name: 'John Doe', user_consent: consent() }, headers);
-      const today = async () => (await gw().admin('GET', `/merchants/${m.id}/limits`)).json.payouts_today;
+      const today = async () => (await gw().admin('GET', `/merchants/${m.id}/limits`)).json.test_payouts_today;
       assert.equal((await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 2 })).status, 200);
 
       // Nothing paid out: the bank refused the payout (account closed), no VPA is linked, the

@@ -214,6 +214,37 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.notEqual(none.json.status, 'VALID');
     });
 
+    it("counts a test key's drops against the daily payout cap apart from the live key's", async () => {
+      // The sandbox pays nothing: its drops must not use up the live cap (a merchant's CI would
+      // otherwise refuse its customers' drops for the rest of the day), and are capped on their own.
+      const id = (await gw.admin('GET', '/merchants')).json.items.find((m: any) => m.name === 'Live Lending').id;
+      const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Testing the entire flow for penny drop verification' };
+      const drop = (k: Key, mobile: string) =>
+        gw.request('POST', '/verification/mobile/penny-drop', {
+          headers: { 'x-client-id': k.client_id, 'x-client-secret': k.client_secret, 'x-api-version': '2024-12-01' },
+          body: { verification_id: uid('cap'), mobile_number: mobile, user_consent: consent },
+        });
+      const limits = async () => (await gw.admin('GET', `/merchants/${id}/limits`)).json;
+      const before = await limits();
+      await gw.admin('PUT', `/merchants/${id}/limits`, { daily_payouts: before.payouts_today + 1 });
+      try {
+        const t = await drop(test, '9999999999');
+        assert.equal(t.status, 200, t.text);
+        assert.equal((await drop(test, '9999999999')).status, 429, 'the test environment has the cap too');
+        const l = await drop(live, '9876543210');
+        assert.equal(l.status, 200, `the live drop is not held up by the test ones: ${l.text}`);
+        assert.equal(l.json.status, 'VALID');
+        assert.equal((await drop(live, '9876543210')).status, 429);
+        assert.deepEqual(await limits(), {
+          daily_payouts: before.payouts_today + 1,
+          payouts_today: before.payouts_today + 1,
+          test_payouts_today: before.test_payouts_today + 1,
+        });
+      } finally {
+        await gw.admin('PUT', `/merchants/${id}/limits`, { daily_payouts: null });
+      }
+    });
+
     it('takes duplicate, dropped, delayed and out-of-order notifications once each', async () => {
       // Three copies of every notification.
       await sim.faults({ notify_duplicates: 2 });

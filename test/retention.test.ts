@@ -11,12 +11,13 @@ const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toStri
 // Data is "old" after 2 s here; the scheduled purge is kept out of the way (run by hand).
 const env = { DATA_RETENTION_DAYS: String(2 / 86_400), RETENTION_INTERVAL_MINUTES: '600' };
 
-/** Rows of the gateway's store, read beside it. */
-async function rows(gw: Gateway, databaseUrl: string | undefined, sql: string): Promise<unknown[]> {
+/** Rows of the gateway's store, read (or written, with `write`) beside it. */
+async function rows(gw: Gateway, databaseUrl: string | undefined, sql: string, write = false): Promise<unknown[]> {
   if (!databaseUrl) {
-    const db = new Database(join(gw.dataDir, 'pennygate.db'), { readonly: true });
+    const db = new Database(join(gw.dataDir, 'pennygate.db'), { readonly: !write });
+    db.pragma('busy_timeout = 5000');
     try {
-      return db.prepare(sql).all();
+      return write ? (db.prepare(sql).run(), []) : db.prepare(sql).all();
     } finally {
       db.close();
     }
@@ -80,5 +81,24 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less
     assert.equal(run.status, 200, run.text);
     const left = await rows(gw, databaseUrl, "SELECT idempotency_key, status FROM sandbox_refunds WHERE payer_vpa = 'refundfail@upi'");
     assert.deepEqual(left, [], 'no refund row keeps the payer VPA');
+  });
+
+  it("deletes the daily payout cap's counters two days on", async () => {
+    const m = await gw.merchant('Capped drops');
+    await gw.admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 5 });
+    const headers = { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret, 'x-api-version': '2024-12-01' };
+    const user_consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const r = await gw.request('POST', '/verification/mobile/penny-drop', { headers, body: { verification_id: uid('cap'), mobile_number: '9999999999', user_consent } });
+    assert.equal(r.json.status, 'VALID', r.text);
+    const counted = "SELECT key FROM rate_counters WHERE key LIKE 'payout%' ORDER BY key";
+    assert.equal((await rows(gw, databaseUrl, counted)).length, 2, 'the day\'s count and the drop\'s row');
+    // Today's are kept; moved three days back, they go.
+    await gw.admin('POST', '/retention/run');
+    assert.equal((await rows(gw, databaseUrl, counted)).length, 2);
+    await rows(gw, databaseUrl, 'UPDATE rate_counters SET window_start = window_start - 259200000', true);
+    const run = (await gw.admin('POST', '/retention/run')).json;
+    // With them, on PostgreSQL, the sandbox's rate-limit windows (moved back too).
+    assert.ok(run.removed.rate_counters >= 2, JSON.stringify(run));
+    assert.deepEqual(await rows(gw, databaseUrl, counted), []);
   });
 });

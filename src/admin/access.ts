@@ -119,7 +119,12 @@ export function accessOps(s: Services) {
     },
     async limits(id: string) {
       const m = await merchant(id);
-      return { daily_payouts: m.settings.limits?.dailyPayouts ?? null, payouts_today: await s.billing.payoutsToday(id) };
+      // Live and test drops are counted apart, each against the cap.
+      return {
+        daily_payouts: m.settings.limits?.dailyPayouts ?? null,
+        payouts_today: await s.billing.payoutsToday(id, 'live'),
+        test_payouts_today: await s.billing.payoutsToday(id, 'test'),
+      };
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Db, Queryable } from '../store/db.js';
 import { counters, ledger, type LedgerEntry } from '../store/access.js';
 import { newId } from './ids.js';
 import { istDayStart } from './india-time.js';
-import type { Merchant, MerchantSettings } from './types.js';
+import type { Merchant, MerchantSettings, Mode } from './types.js';
 
 export const PRICED_OPERATIONS = ['reverse_penny_drop', 'mobile_penny_drop', 'upi_mobile', 'name_match'] as const;
 export type PricedOperation = (typeof PRICED_OPERATIONS)[number];
@@ -30,6 +30,9 @@ export class PayoutCapError extends Error {
 export class TopUpConflictError extends Error {}
 
 const countedKey = (refId: number) => `payout counted ${refId}`;
+// Each environment has its own count against the cap: a test key's drops run on the sandbox and
+// pay nothing, so they never hold up a live one (the live key is the one older builds counted both under).
+const capKey = (merchantId: string, mode: Mode) => (mode === 'live' ? `payouts ${merchantId}` : `payouts ${merchantId} test`);
 
 export const priceOf = (settings: MerchantSettings, op: PricedOperation) => settings.pricing?.[op] ?? 0;
 
@@ -65,15 +68,16 @@ export class Billing {
   /**
    * Counts one mobile payout against the merchant's daily cap, inside the creating transaction
    * (a rollback gives the slot back). Shared by every instance through the database. `at` is the
-   * drop's created_at, by which releasePayout finds the day it was counted in.
+   * drop's created_at, by which releasePayout finds the day it was counted in. Counted per
+   * environment (capKey): the cap applies to the test key's drops as to the live key's, apart.
    */
   // The day by the store's clock: instances whose clocks disagree would otherwise count in
   // different days around midnight, and admit the cap once each.
-  async countPayout(q: Queryable, merchant: Merchant, refId: number, at = this.db.clock()) {
+  async countPayout(q: Queryable, merchant: Merchant, mode: Mode, refId: number, at = this.db.clock()) {
     const cap = merchant.settings.limits?.dailyPayouts;
     if (cap === undefined || cap === null) return;
     const day = istDayStart(at);
-    if (cap <= 0 || (await counters.take(q, `payouts ${merchant.id}`, day, cap)) === null) throw new PayoutCapError(cap);
+    if (cap <= 0 || (await counters.take(q, capKey(merchant.id, mode), day, cap)) === null) throw new PayoutCapError(cap);
     // Which drops were counted (not those started while there was no cap), for releasePayout.
     await counters.take(q, countedKey(refId), day, 1);
   }
@@ -83,14 +87,14 @@ export class Billing {
    * bank refused), in the transaction that closes it: only what paid, or may have, counts
    * against the cap. Nothing for a drop that was never counted.
    */
-  async releasePayout(q: Queryable, merchantId: string, refId: number, createdAt: number) {
+  async releasePayout(q: Queryable, merchantId: string, mode: Mode, refId: number, createdAt: number) {
     const day = istDayStart(createdAt);
-    if (await counters.remove(q, countedKey(refId), day)) await counters.giveBack(q, `payouts ${merchantId}`, day);
+    if (await counters.remove(q, countedKey(refId), day)) await counters.giveBack(q, capKey(merchantId, mode), day);
   }
 
-  /** Payouts counted today. */
-  payoutsToday(merchantId: string, now = this.db.clock()) {
-    return counters.read(this.db, `payouts ${merchantId}`, istDayStart(now));
+  /** Payouts counted today in `mode`'s environment. */
+  payoutsToday(merchantId: string, mode: Mode, now = this.db.clock()) {
+    return counters.read(this.db, capKey(merchantId, mode), istDayStart(now));
   }
 
   /** Adds money; a reference already applied changes nothing and answers the first entry. */

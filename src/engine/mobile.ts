@@ -14,7 +14,7 @@ import { verifiedNameMatch } from './name-checks.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs } from './state.js';
 import { consentViolation, isIndianMobile, type Consent, type ConsentViolation } from './mobile-rules.js';
-import { ownerOf, type Principal, type Verification } from './types.js';
+import { ownerOf, type Mode, type Principal, type Verification } from './types.js';
 import { InsufficientBalanceError, type PricedOperation } from './billing.js';
 import type { Engine, Logger } from './verifications.js';
 
@@ -76,7 +76,7 @@ export class MobileVerifications {
   /** Counts a payout against the merchant's daily cap in the creating transaction. */
   countPayout: (q: Queryable, p: Principal, refId: number, at: number) => Promise<void> = async () => {};
   /** Gives back the cap's slot of a drop that closed with nothing paid out, in the closing transaction. */
-  releasePayout: (q: Queryable, merchantId: string, refId: number, createdAt: number) => Promise<void> = async () => {};
+  releasePayout: (q: Queryable, merchantId: string, mode: Mode, refId: number, createdAt: number) => Promise<void> = async () => {};
   /** Whether the balance covers `op`, checked before a bank call that a refusal would waste. */
   affordable: (p: Principal, op: PricedOperation) => Promise<boolean> = async () => true;
 
@@ -248,7 +248,7 @@ export class MobileVerifications {
         // paid nothing and no longer counts against the daily cap. One closed unanswered
         // (initiated) as not sent keeps counting: the bank may still have paid it.
         const v = await verifications.byRef(q, refId);
-        if (v && (v.payoutState === null || v.payoutState === 'failed')) await this.releasePayout(q, v.merchantId, refId, v.createdAt);
+        if (v && (v.payoutState === null || v.payoutState === 'failed')) await this.releasePayout(q, v.merchantId, v.mode, refId, v.createdAt);
         await this.settled(q, refId, 'verification.failure', now);
       }
       return done;

@@ -5,6 +5,7 @@
 // rupee is still owed keeps everything until it is returned.
 import type { Db, Queryable } from '../store/db.js';
 import { enqueue } from './queue.js';
+import { counters } from '../store/access.js';
 import type { JobResult } from './runner.js';
 
 export const JOB_RETENTION = 'maintenance.retention';
@@ -163,6 +164,10 @@ export class Retention {
         }
       }
     }
+    // The daily payout cap's counters (a day's count, and a row per drop counted) are kept two
+    // days; nothing else deletes them on SQLite (PostgreSQL's shared rate limiter sweeps its own
+    // windows, and these, only while a rate limit is set).
+    removed.rate_counters = await counters.sweep(this.db, now - 3_600_000);
     const overdue = await this.overdueRefunds(now);
     const run: RetentionRun = {
       started_at: new Date(now).toISOString(),

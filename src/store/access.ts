@@ -124,11 +124,15 @@ export const counters = {
     const [r] = await q.query('SELECT count FROM rate_counters WHERE key = ? AND window_start = ?', [key, windowStart]);
     return r ? Number(r.count) : 0;
   },
-  /** Drops rate-limit windows that ended before `before`, and other counters (daily caps) after two days. */
-  async sweep(q: Queryable, before: number) {
-    await q.query("DELETE FROM rate_counters WHERE (key LIKE 'rl %' AND window_start < ?) OR window_start < ?", [
+  /**
+   * Drops rate-limit windows that ended before `before`, and other counters (daily caps) after two
+   * days: how many.
+   */
+  async sweep(q: Queryable, before: number): Promise<number> {
+    const rows = await q.query("DELETE FROM rate_counters WHERE (key LIKE 'rl %' AND window_start < ?) OR window_start < ? RETURNING window_start", [
       before,
       before - 2 * 86_400_000,
     ]);
+    return rows.length;
   },
 };

@@ -246,8 +246,12 @@ const SCHEMAS: Record<string, Schema> = {
     { required: ['balance_paise', 'entry_count', 'entries'] },
   ),
   Limits: obj(
-    { daily_payouts: nullable({ type: 'integer' }), payouts_today: { type: 'integer' } },
-    { required: ['daily_payouts', 'payouts_today'] },
+    {
+      daily_payouts: nullable({ type: 'integer' }),
+      payouts_today: { type: 'integer', description: "live drops counted against the cap today (India time)" },
+      test_payouts_today: { type: 'integer', description: "test drops counted against the cap today: each environment has the cap apart" },
+    },
+    { required: ['daily_payouts', 'payouts_today', 'test_payouts_today'] },
   ),
   SandboxPayment: obj({ bank_txn_id: str(), utr: str(), status: str(), gateway_outcome: nullable(str()), refunds: { type: 'array', items: { type: 'object' } } }),
   SandboxNotify: obj({ bank_txn_id: str(), utr: str(), gateway_outcome: str() }, { required: ['bank_txn_id', 'utr', 'gateway_outcome'] }),
