@@ -450,4 +450,16 @@ describe('console forms with values no form of its own sends', () => {
     assert.doesNotMatch(page, /class="flash/);
     assert.doesNotMatch(gw.output, /"level":50/);
   });
+
+  it("answers a form for a merchant that does not exist 404, as its page, not 500", async () => {
+    for (const [path, fields] of [
+      ['/merchants/mer_nonexistent/keys', { mode: 'test' }],
+      ['/merchants/mer_nonexistent/rate-limit', { per_minute: '7' }],
+    ] as const) {
+      const r = await post(path, new URLSearchParams({ _csrf: csrf, ...fields }).toString(), 'application/x-www-form-urlencoded');
+      assert.equal(r.status, 404, `${path}: ${r.status}`);
+      assert.match(await r.text(), /No such merchant/);
+    }
+    assert.doesNotMatch(gw.output, /"level":50/);
+  });
 });

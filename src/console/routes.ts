@@ -435,7 +435,8 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
 <dt>client_secret</dt><dd class="mono" id="issued-client-secret">${k.client_secret}</dd></dl></section>`;
       return send(reply, await merchantPage(req, req.params.id, { kind: 'ok', text: `A ${mode} key pair was issued.` }, shown), 201);
     } catch (err) {
-      if (!(err instanceof AdminError) || err.status === 404) throw err;
+      if (!(err instanceof AdminError)) throw err;
+      if (err.status === 404) throw new ConsoleRefusal(404, 'No such merchant.');
       return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: err.message }), 400); // like every refused console form
     }
   });
