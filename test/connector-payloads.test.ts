@@ -369,6 +369,50 @@ describe('a payout answered with another record', () => {
   });
 });
 
+// A payout the bank refused (failed: nothing moved) says the customer's account is INVALID only
+// when the beneficiary's side refused it (docs/bank-connector.md). The gateway's own payout
+// account short of funds, a limit or the network tell nothing of the customer: answered as the
+// source unavailable (502, try again), the place under the daily cap given back.
+describe('a payout the bank refused', () => {
+  let gw: Gateway;
+  let bank: FakeBank;
+  after(async () => {
+    await gw?.stop();
+    await bank?.close();
+  });
+
+  it("is an invalid account when the beneficiary's side refused it, and the source unavailable otherwise", async () => {
+    bank = await new FakeBank().start();
+    gw = await Gateway.start({ env: connectorEnv(bank.url, SECRET) });
+    const m = (await gw.admin('POST', '/merchants', { name: 'Refused Payouts' })).json;
+    await gw.admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 10 });
+    const headers = { 'x-client-id': m.live_key.client_id, 'x-client-secret': m.live_key.client_secret, 'x-api-version': '2024-12-01' };
+    const user_consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const drop = (vid: string) => gw.request('POST', '/verification/mobile/penny-drop', { headers, body: { verification_id: vid, mobile_number: '9876543210', user_consent } });
+    const refuse = (reason: string | null) => (bank.payoutAnswer = (asked) => ({ ...payoutRecord(asked.reference, asked.amount_paise, PRIYA), status: 'failed', utr: null, beneficiary: null, reason }));
+
+    for (const reason of ['account_closed', 'account_frozen', 'invalid_vpa']) {
+      refuse(reason);
+      const r = await drop(`refused-${reason}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.status, 'INVALID', `${reason}: ${r.text}`);
+    }
+    for (const reason of ['insufficient_funds', 'daily_limit_exceeded', null]) {
+      refuse(reason);
+      const vid = `refused-${reason}`;
+      const r = await drop(vid);
+      assert.equal(r.status, 502, `${reason}: ${r.text}`);
+      assert.equal(r.json.code, 'verification_failed');
+      assert.ok(r.json.error.reference_id, r.text);
+      const read = await gw.request('GET', `/verification/mobile/penny-drop?verification_id=${vid}`, { headers });
+      assert.equal(read.status, 502, `read back: ${read.text}`);
+    }
+    assert.match(gw.output, /refused a payout for a reason not the beneficiary's/);
+    // None of them paid: none holds a place under the cap.
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}/limits`)).json.payouts_today, 0);
+  });
+});
+
 describe('a credit time without a zone, or not in ISO 8601', () => {
   let gw: Gateway;
   let bank: FakeBank;

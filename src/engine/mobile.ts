@@ -70,6 +70,16 @@ export type LookupResult =
 /** Terminal reasons that mean "the source did not answer": no account was learnt, and no money moved. */
 const UNAVAILABLE = new Set(['source_unavailable', 'not_processed', 'payout_not_sent']);
 
+/**
+ * The reasons of a refused payout that say the beneficiary's side refused the rupee, so that the
+ * account cannot take it: INVALID (docs/bank-connector.md, Payouts). Any other refusal (the
+ * gateway's own account short of funds, a limit, the remitter bank or the network) tells nothing
+ * of the customer's account: the drop is answered as the source unavailable (502, try again), not
+ * as an invalid account, which would have merchants turn good customers away.
+ */
+export const BENEFICIARY_REFUSALS = new Set(['invalid_vpa', 'account_closed', 'account_frozen', 'account_invalid', 'beneficiary_declined']);
+const PAYOUT_REFUSED = 'payout_refused: ';
+
 export class MobileVerifications {
   /** Charges a priced operation in the creating transaction (engine/billing.ts). */
   charge: (q: Queryable, p: Principal, op: PricedOperation, refId: number | null) => Promise<void> = async () => {};
@@ -227,7 +237,11 @@ export class MobileVerifications {
       // Refused because the bank had answered "not found" for the key before the request reached
       // it: nothing was paid and nothing learnt of the account, so the drop was not sent (an
       // outcome of "unavailable"), not an invalid account.
-      const reason = o.reason === REFUSED_NOT_RECEIVED ? 'payout_not_sent' : `payout_failed: ${o.reason}`;
+      const beneficiary = BENEFICIARY_REFUSALS.has(o.reason);
+      const reason = o.reason === REFUSED_NOT_RECEIVED ? 'payout_not_sent' : beneficiary ? `payout_failed: ${o.reason}` : PAYOUT_REFUSED + o.reason;
+      if (!beneficiary && o.reason !== REFUSED_NOT_RECEIVED) {
+        this.log.error({ ref_id: refId, reason: o.reason }, "the bank refused a payout for a reason not the beneficiary's (the payout account's funds or limits, the bank): answered as the source unavailable");
+      }
       await this.close(refId, 'failure', reason, { payout: 'failed' });
       return;
     }
@@ -281,7 +295,7 @@ export class MobileVerifications {
       return { outcome: 'valid', v, branch };
     }
     if (v.statusReason === 'fraud_account') return { outcome: 'fraud', refId };
-    if (v.statusReason && UNAVAILABLE.has(v.statusReason)) return { outcome: 'unavailable', refId };
+    if (v.statusReason && (UNAVAILABLE.has(v.statusReason) || v.statusReason.startsWith(PAYOUT_REFUSED))) return { outcome: 'unavailable', refId };
     return { outcome: 'invalid', v };
   }
 
