@@ -369,6 +369,20 @@ describe('RazorpayX: outcomes, lists and cross-dialect reads (sqlite)', () => {
     assert.equal(got.validation_results.name_match_score, 100, 'the name Cashfree was given is matched');
     assert.equal(got.validation_results.bank_account.account_number, '026291800001191');
   });
+
+  it('gives a RazorpayX validation one verification_id in the Cashfree dialect: found by it, never taken by another', async () => {
+    const v = await create();
+    const cf = gw.cashfree(m.test_key);
+    const byRef = (await cf.status({ ref_id: String(intentParams(v.upi_intent.intent_url).tr) })).json;
+    assert.equal(byRef.verification_id, v.id);
+    const byId = await cf.status({ verification_id: v.id });
+    assert.equal(byId.status, 200, byId.text);
+    assert.equal(byId.json.ref_id, byRef.ref_id);
+    const taken = await cf.createRpd({ verification_id: v.id, name: 'Someone Else' });
+    assert.equal(taken.status, 400, taken.text);
+    assert.match(taken.json.message, /already exists/);
+    assert.equal((await rzp.fetch(v.id)).id, v.id);
+  });
 });
 
 describe('RazorpayX: an intent nobody pays (sqlite)', () => {

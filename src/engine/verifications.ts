@@ -136,7 +136,10 @@ export class Engine implements RailInbox {
         kind: 'rpd',
         dialect: req.dialect,
         publicId,
-        verificationId: req.verificationId,
+        // A dialect without a merchant's id (RazorpayX) takes its fav id as one: the record then
+        // has one id in every dialect, found by it (a Cashfree status read) and never taken again
+        // by another verification (the unique index refuses it; a new fav id is drawn).
+        verificationId: req.verificationId ?? publicId,
         shortCode: code,
         name: req.name,
         redirectUrl: req.redirectUrl,
