@@ -77,7 +77,7 @@ const UNAVAILABLE = new Set(['source_unavailable', 'not_processed', 'payout_not_
  * of the customer's account: the drop is answered as the source unavailable (502, try again), not
  * as an invalid account, which would have merchants turn good customers away.
  */
-export const BENEFICIARY_REFUSALS = new Set(['invalid_vpa', 'account_closed', 'account_frozen', 'account_invalid', 'beneficiary_declined']);
+const BENEFICIARY_REFUSALS = new Set(['invalid_vpa', 'account_closed', 'account_frozen', 'account_invalid', 'beneficiary_declined']);
 const PAYOUT_REFUSED = 'payout_refused: ';
 
 export class MobileVerifications {
