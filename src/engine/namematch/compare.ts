@@ -350,12 +350,15 @@ const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
 const mpMb = (raw: string) => raw.replace(/(?<=.)MP(?!H)/g, 'MB');
 
 /**
- * The Bengali o for a before the y of a first syllable, where a vowel follows too: Joyanta /
- * Jayanta, Joyashree / Jayashree. Before a consonant the keys already read it (Joydeb / Jaydeb,
- * Sanjoy / Sanjay); before a vowel they read ay as a glide and oy as written. A given name of
- * five letters or fewer is still held to its first vowel (regionalGivenOk: Noyan / Nayan).
+ * The Bengali o for a beside a y glide: Joyanta / Jayanta, Joyonto / Jayanta, Nayon / Nayan,
+ * Supriyo / Supriya. Before a consonant the keys already read it (Joydeb / Jaydeb, Sanjoy /
+ * Sanjay), and elsewhere in the word (Sudipto / Sudipta, Raton / Ratan); beside a vowel they read
+ * ay as a glide but oy and yo as written. So every single o after the first letter is read a, in
+ * words with the same first letter. A given name of five letters or fewer is still held to its
+ * first vowel (regionalGivenOk: Noyon / Nayan).
  */
-const oyAy = (raw: string) => raw.replace(/^([^AEIOU]{1,2})OY(?=[AEIOU])/, '$1AY');
+const oAsA = (raw: string) => raw[0] + raw.slice(1).replace(/(?<![AEIOU])O(?![OUW])/g, 'A');
+const OY = /OY|YO/;
 
 /**
  * Tamil spellings of the Sanskrit -akaran with the k between vowels said, and written, as h
@@ -436,7 +439,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
-  { applies: oneOf((r) => r.includes('OY') && oyAy(r) !== r), fold: oyAy, kind: 'regional' },
+  { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
@@ -713,7 +716,6 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (schwaVariant(ka, kb)) return 'translit';
   if (Math.min(a.raw.length, b.raw.length) >= 6 && schwaAndFinal(ka, kb)) return 'regional';
   if (!loose && regionalEqual(ka, kb, a.raw, b.raw)) return 'regional';
-  if (!loose && oyGlide(a.raw, b.raw)) return 'regional';
   // The Bengali o together with the inherent final a written on one side only (Prosant /
   // Prasanta, Niranjon / Niranjana): the final a read as suffixKind reads it, on the folded keys,
   // so that a feminine stays apart (Komol / Kamala).
@@ -843,21 +845,6 @@ function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolea
   if (!bengaliO(a[0] === 'O' ? rawA : rawB, 0) || !oForA(o, other)) return false;
   return regionalKey('A' + a.slice(1), voicing) === regionalKey('A' + b.slice(1), voicing);
 }
-/**
- * The Bengali o beside a y glide, read on the letters: the keys take ay before a vowel as a glide
- * and oy or yo as written, so that the o for a the keys fold elsewhere (Sudipto / Sudipta, Raton
- * / Ratan) would not be found here (Joyonto / Jayanta, Nayon / Nayan, Supriyo / Supriya). Every
- * single o after the first letter read as a; the same first letter. A short given name is still
- * held to its first vowel (regionalGivenOk: Noyon / Nayan).
- */
-function oyGlide(a: string, b: string): boolean {
-  if (a[0] !== b[0] || !(OY.test(a) || OY.test(b))) return false;
-  const fa = oAsA(a);
-  const fb = oAsA(b);
-  return (fa !== a || fb !== b) && canon(fa) === canon(fb);
-}
-const OY = /OY|YO/;
-const oAsA = (w: string) => w[0] + w.slice(1).replace(/(?<![AEIOU])O(?![OUW])/g, 'A');
 const isOA = (c: string) => c === 'O' || c === 'A';
 /** An o written alone at i, as Bengali spellings write the short a: not ou, ow or oo, which spell other vowels. */
 const bengaliO = (raw: string, i: number) => raw[i] === 'O' && !/[AEIOUWY]/.test(raw[i + 1] ?? '');
