@@ -3,7 +3,7 @@
 // (signing out ends that session in the store, for every instance);
 // every form that changes something carries a CSRF token derived from the session, and a POST
 // from another site is refused before that. No page is in the OpenAPI document.
-import { noteStoreDown } from '../web/errors.js';
+import { noteUnavailable } from '../web/errors.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
@@ -90,7 +90,7 @@ export async function consoleApp(app: FastifyInstance, s: Services) {
   app.setErrorHandler((err: any, req, reply) => {
     const session = req.consoleSession;
     const clientSide = err instanceof ConsoleRefusal || (err.statusCode && err.statusCode < 500);
-    const status = err instanceof ConsoleRefusal ? err.status : clientSide ? 400 : noteStoreDown(err, req, reply) ? 503 : 500;
+    const status = err instanceof ConsoleRefusal ? err.status : clientSide ? 400 : noteUnavailable(err, req, reply) ? 503 : 500;
     if (status === 500) req.log.error({ err }, 'console error');
     const text =
       status === 503

@@ -237,9 +237,11 @@ export class MobileVerifications {
       // Refused because the bank had answered "not found" for the key before the request reached
       // it: nothing was paid and nothing learnt of the account, so the drop was not sent (an
       // outcome of "unavailable"), not an invalid account.
-      const beneficiary = BENEFICIARY_REFUSALS.has(o.reason);
-      const reason = o.reason === REFUSED_NOT_RECEIVED ? 'payout_not_sent' : beneficiary ? `payout_failed: ${o.reason}` : PAYOUT_REFUSED + o.reason;
-      if (!beneficiary && o.reason !== REFUSED_NOT_RECEIVED) {
+      let reason: string;
+      if (o.reason === REFUSED_NOT_RECEIVED) reason = 'payout_not_sent';
+      else if (BENEFICIARY_REFUSALS.has(o.reason)) reason = `payout_failed: ${o.reason}`;
+      else {
+        reason = PAYOUT_REFUSED + o.reason;
         this.log.error({ ref_id: refId, reason: o.reason }, "the bank refused a payout for a reason not the beneficiary's (the payout account's funds or limits, the bank): answered as the source unavailable");
       }
       await this.close(refId, 'failure', reason, { payout: 'failed' });

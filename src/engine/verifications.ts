@@ -234,7 +234,7 @@ export class Engine implements RailInbox {
     // beside those with it) still makes its link, for a read, the hosted page or a webhook. Rows
     // made before the code was kept take the rail's, where this instance has the rail; elsewhere
     // the link goes without it (the payee, amount and tr, which match the payment, are the row's).
-    const payee = v.payeeVpa !== null && v.payeeName !== null && v.payeeMc !== null ? null : this.rails.has(v.rail) ? this.rails.byName(v.rail).payee() : null;
+    const payee = this.rails.has(v.rail) ? this.rails.byName(v.rail).payee() : null;
     return {
       pa: v.payeeVpa ?? payee?.vpa ?? '',
       pn: v.payeeName ?? payee?.name ?? '',

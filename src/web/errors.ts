@@ -25,7 +25,7 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
       return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${message}` } });
     }
     if ((err.statusCode ?? 500) < 500) return reply.code(err.statusCode ?? 400).send({ error: { code: 'invalid_request', message: err.message } });
-    if (noteStoreDown(err, req, reply)) return storeUnavailable(reply);
+    if (noteUnavailable(err, req, reply)) return storeUnavailable(reply);
     req.log.error({ err }, `${what} error`);
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } });
   };
@@ -37,7 +37,7 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
  * key's request on an instance without the bank connector is answered the same way (503, try
  * again: another instance may serve it), with its own warning.
  */
-export function noteStoreDown(err: { message?: string; code?: unknown }, req: FastifyRequest, reply: FastifyReply): boolean {
+export function noteUnavailable(err: { message?: string; code?: unknown }, req: FastifyRequest, reply: FastifyReply): boolean {
   if (err instanceof NoLiveRail) {
     req.log.warn(err.message);
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));

@@ -1,6 +1,6 @@
 // The hosted page a customer opens from `url`: QR code, one button per UPI app, a countdown,
 // the live status, and the way back to the merchant when the verification ends.
-import { noteStoreDown } from './errors.js';
+import { noteUnavailable } from './errors.js';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
@@ -84,7 +84,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
       if (!route.startsWith('/rpd/:code') || route.endsWith('/qr.png')) return reply.code(400).type('text/plain; charset=utf-8').send('Bad request.');
       return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound());
     }
-    const down = noteStoreDown(err, req, reply);
+    const down = noteUnavailable(err, req, reply);
     if (!down) req.log.error({ err }, 'page error');
     return reply.code(down ? 503 : 500).type('text/plain').send('Something went wrong. Please try again.');
   });

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError, PayoutCapError } from '../../engine/billing.js';
-import { noteStoreDown } from '../../web/errors.js';
+import { noteUnavailable } from '../../web/errors.js';
 
 export class CashfreeError extends Error {
   constructor(
@@ -125,7 +125,7 @@ export function cashfreeErrorHandler(err: FastifyError, req: FastifyRequest, rep
   else if (err.code === TEXT_REFUSED) out = invalid('invalid_request', err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') out = new CashfreeError(413, 'validation_error', 'invalid_request', 'Request body is too large.');
   else if ((err.statusCode ?? 500) < 500) out = invalid('invalid_request', 'Request body is not valid JSON.');
-  else if (noteStoreDown(err, req, reply)) {
+  else if (noteUnavailable(err, req, reply)) {
     // The store is down or full: nothing was acknowledged, and the same request may succeed
     // shortly. 503, in the operation's own code, rather than a 500 that reads as a fault of ours.
     const [code] = INTERNAL_ERRORS[req.routeOptions.url ?? ''] ?? ['api_error'];

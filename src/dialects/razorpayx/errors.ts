@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TEXT_REFUSED } from '../../web/nul-guard.js';
 import type { Refusal } from '../access.js';
 import { InsufficientBalanceError } from '../../engine/billing.js';
-import { noteStoreDown } from '../../web/errors.js';
+import { noteUnavailable } from '../../web/errors.js';
 
 export class RazorpayError extends Error {
   constructor(
@@ -152,7 +152,7 @@ export function razorpayErrorHandler(err: FastifyError, req: FastifyRequest, rep
     out = new RazorpayError(413, 'BAD_REQUEST_ERROR', 'The request body is too large.', { source: 'business', reason: 'input_validation_failed' });
   } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') out = badInput('The request body must be a JSON object.');
   else if ((err.statusCode ?? 500) < 500) out = badInput('The request body is not valid JSON.');
-  else if (noteStoreDown(err, req, reply)) {
+  else if (noteUnavailable(err, req, reply)) {
     // The store is down or full: the same request may succeed shortly (see the Cashfree dialect).
     out = new RazorpayError(503, 'SERVER_ERROR', serverError().message, { source: 'internal' });
   } else {

@@ -1,7 +1,7 @@
 // The gateway's side of the bank connector contract: where the bank's notifications come in.
 import type { FastifyInstance } from 'fastify';
 import type { BankIntake } from './intake.js';
-import { noteStoreDown } from '../../web/errors.js';
+import { noteUnavailable } from '../../web/errors.js';
 
 export async function bankNotificationsApi(app: FastifyInstance, intake: BankIntake) {
   // The signature covers the exact bytes: the body is kept raw and parsed only once it is verified.
@@ -9,7 +9,7 @@ export async function bankNotificationsApi(app: FastifyInstance, intake: BankInt
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const clientSide = err.statusCode && err.statusCode >= 400 && err.statusCode < 500;
-    const down = !clientSide && noteStoreDown(err, req, reply);
+    const down = !clientSide && noteUnavailable(err, req, reply);
     const status = clientSide ? err.statusCode! : down ? 503 : 500;
     if (status === 500) req.log.error({ err }, 'bank notification failed');
     if (status >= 500) {
