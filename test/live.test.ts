@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { verifyCashfree } from './support/signatures.js';
 import { LIVE_PAYEE_VPA, startLive } from './support/live.js';
@@ -452,3 +452,50 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('a refund the bank refuses because the credit was already returned by other means', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  let live: Key;
+  before(async () => {
+    ({ gw, sim, live } = await startLive({
+      secret: SECRET,
+      merchant: 'Refunded Elsewhere',
+      // The rupee goes back 2 s after the credit, leaving time to return it at the bank first;
+      // a failed attempt would be followed by another within 0.2 s, doubling.
+      env: { REVERSAL_DELAY_SECONDS: '2', BANK_PULL_INTERVAL_MS: '400', REFUND_RETRY_BASE_MS: '200', REFUND_POLL_CAP_MS: '300' },
+    }));
+  });
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('goes to review at once (exceeds_credit), sends no further attempt, and is settled on the operator\'s word', async () => {
+    const cf = gw.cashfree(live);
+    const vid = uid();
+    const r = (await cf.createRpd({ verification_id: vid, name: 'John Doe' })).json;
+    const paid = await sim.pay(r.upi_link);
+    // Returned at the bank behind the gateway's back (an operator at the bank's portal).
+    const portal = uid('portal');
+    const planted = await sim.signed('POST', '/v1/refunds', { reference: portal, bank_txn_id: paid.bank_txn_id, amount_paise: 100 });
+    assert.ok(['pending', 'success'].includes(planted.json.status), JSON.stringify(planted.json));
+    const item = await eventually(
+      async () => (await gw.admin('GET', '/refunds/review')).json.items.find((i: any) => i.bank_txn_id === paid.bank_txn_id),
+      (x) => x !== undefined,
+      10_000,
+      'the refund in review',
+    );
+    assert.deepEqual([item.refund_status, item.refund_attempts, item.refund_error], ['needs_review', 1, 'exceeds_credit']);
+    assert.match(gw.output, /refund refused by the bank, whose books disagree with ours/);
+    // Time for several more attempts, had they gone.
+    await sleep(1500);
+    const refunds = (await sim.ledger()).refunds.filter((x) => x.bank_txn_id === paid.bank_txn_id);
+    assert.equal(refunds.length, 2, JSON.stringify(refunds));
+    assert.equal(refunds[0].reference, portal);
+    assert.deepEqual([refunds[1].status, refunds[1].reason], ['failed', 'exceeds_credit']);
+    const settled = await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'returned at the bank portal' });
+    assert.equal(settled.json.refund_status, 'success', settled.text);
+    assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+  });
+});

@@ -6,7 +6,7 @@ import { setAside } from '../store/set-aside.js';
 import { apiKeys, credits, merchants, notifications, verifications, type ExpiryCutoffs, type NewVerification, type VerificationKey } from '../store/repository.js';
 import { enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
-import { NotSent, UnknownRail, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
+import { NotSent, REFUSED_EXCEEDS_CREDIT, REFUSED_UNKNOWN_CREDIT, UnknownRail, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
 import { creditId, newId, newRefId, newTimeId, shortCode } from './ids.js';
 import { paiseToAmount, upiLink, type Intent } from './intent.js';
 import { backoffMs, contradictions, creditDisposition, isOverdue, pollDelayMs, refundReference } from './state.js';
@@ -51,6 +51,14 @@ export const JOB_EXPIRE = 'verification.expire';
  * during a rolling upgrade an older instance never refunds a credit under a key it made up.
  */
 export const JOB_REFUND = 'credit.refund';
+
+/**
+ * Refusals no new attempt can change: the bank holds refunds of the credit, made or under way,
+ * that return it in full (sent by other means than the gateway, or an attempt the gateway took as
+ * failed), or it never credited the transaction. Such a refund goes to review at once: another
+ * attempt would be refused alike, and only the operator, with the bank, can tell what happened.
+ */
+const BOOKS_DISAGREE = new Set([REFUSED_EXCEEDS_CREDIT, REFUSED_UNKNOWN_CREDIT]);
 export const JOB_REVERSE = 'credit.reverse';
 
 export interface CreateRpd {
@@ -634,16 +642,21 @@ export class Engine implements RailInbox {
     return c.receivedAt + this.cfg.reversalDelayMs + this.cfg.refundReviewAfterMs;
   }
 
-  /** Moves a refund unsettled for too long to the operator's review; true when it is (now) there. */
-  private async toReview(c: Credit, now: number): Promise<boolean> {
+  /**
+   * Moves a refund unsettled for too long to the operator's review; true when it is (now) there.
+   * `refusal`: the bank's books contradict the gateway's (see BOOKS_DISAGREE), review at once.
+   */
+  private async toReview(c: Credit, now: number, refusal?: string): Promise<boolean> {
     if (c.refundReviewAt !== null) return true;
     // Review sets aside attempts that did not settle; a refund never attempted has none, and its
     // first attempt goes however late its job runs (retried from the dead letters, behind a backlog).
-    if (c.refundAttempts === 0 || now < this.reviewDue(c)) return false;
+    if (c.refundAttempts === 0 || (refusal === undefined && now < this.reviewDue(c))) return false;
     await this.db.tx((q) => credits.setReview(q, c.id, now));
     this.log.error(
-      { credit: c.id, bank_txn_id: c.bankTxnId, utr: c.utr, attempts: c.refundAttempts, reason: c.refundError },
-      'refund unsettled for too long: set aside for the operator (needs_review), no new attempt will be sent',
+      { credit: c.id, bank_txn_id: c.bankTxnId, utr: c.utr, attempts: c.refundAttempts, reason: refusal ?? c.refundError },
+      refusal === undefined
+        ? 'refund unsettled for too long: set aside for the operator (needs_review), no new attempt will be sent'
+        : 'refund refused by the bank, whose books disagree with ours: set aside for the operator (needs_review), no new attempt will be sent',
     );
     return true;
   }
@@ -691,7 +704,8 @@ export class Engine implements RailInbox {
       return { retryAt: poll() };
     }
     this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason, attempts: c.refundAttempts }, 'refund attempt failed');
-    if (await this.toReview({ ...c, refundStatus: 'failed' }, now)) return { done: true };
+    const refusal = BOOKS_DISAGREE.has(o.reason) ? o.reason : undefined;
+    if (await this.toReview({ ...c, refundStatus: 'failed' }, now, refusal)) return { done: true };
     return { retryAt: now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, 3_600_000), error: o.reason };
   }
 
