@@ -23,7 +23,7 @@ import { accessOps } from './admin/access.js';
 import { AdminError } from './admin/errors.js';
 import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
 import { PRICED_OPERATIONS } from './engine/billing.js';
-import { period, resolveSetAside, setAsideView } from './admin/live.js';
+import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setAsideView } from './admin/live.js';
 import { setAside } from './store/set-aside.js';
 import { BankSimulator } from './rails/connector/simulator/bank.js';
 
@@ -47,6 +47,14 @@ const COMMON = `Options for every command:
   --json        print JSON (for scripts) instead of a table
   -h, --help    this help
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
+
+/** Refunds as the operator reads them: one line each. */
+function refundTable(items: ReturnType<typeof refundView>[]): string {
+  return table(
+    ['CREDIT', 'BANK TXN', 'AMOUNT', 'STATUS', 'ATTEMPTS', 'RECEIVED', 'LAST ERROR'],
+    items.map((c) => [c.credit_id, c.bank_txn_id, c.amount, c.refund_status, String(c.refund_attempts), c.received_at, c.refund_error ?? '-']),
+  );
+}
 
 const COMMANDS: Record<string, Command> = {
   'merchants create': {
@@ -429,6 +437,38 @@ const COMMANDS: Record<string, Command> = {
       if (!e) throw new UsageError(`no open entry set aside with id ${id}`);
       const v = await setAsideView(s, e);
       print(v, () => `${v.id} resolved: ${v.resolution}`);
+    },
+  },
+  'refunds owed': {
+    usage: 'refunds owed',
+    summary: 'credits whose rupee has not gone back yet (pending, in flight, failed and awaiting retry, or in review), oldest first',
+    async run(_a, s) {
+      const o = await owedRefunds(s, 100);
+      print(o, () =>
+        `${o.count} owed, Rs ${o.amount} (overdue after ${o.overdue_after_hours} h)\n` + refundTable(o.items.map((c) => ({ ...c, refund_status: c.overdue ? `${c.refund_status} (overdue)` : c.refund_status }))),
+      );
+    },
+  },
+  'refunds review': {
+    usage: 'refunds review',
+    summary: 'refunds set aside for the operator (needs_review): unsettled too long, or refused by a bank whose books disagree; no new attempt is sent',
+    async run(_a, s) {
+      const r = await refundsInReview(s, 100);
+      print(r, () => refundTable(r.items));
+    },
+  },
+  'refunds settle': {
+    usage: 'refunds settle CREDIT_ID --note TEXT',
+    summary: 'record a refund in review as returned, once the bank confirmed the rupee reached the payer',
+    help: '  --note        what the bank confirmed (up to 500 characters): its reference, a statement line...',
+    async run({ positionals: [id], values }, s) {
+      if (!id) throw new UsageError('refunds settle needs the credit id of a refund in review (refunds review shows them)');
+      const note = typeof values.note === 'string' ? values.note.trim() : '';
+      if (!note || note.length > 500) throw new UsageError('refunds settle: a --note of 1 to 500 characters is required');
+      const c = id.length <= 64 ? await s.engine.settleReviewed(id, note) : null;
+      if (!c) throw new UsageError(`no refund in review with credit id ${id}`);
+      const v = refundView(c);
+      print(v, () => `${v.credit_id} (${v.bank_txn_id}) recorded as returned: ${v.refund_error}`);
     },
   },
   'retention show': {

@@ -2,7 +2,7 @@
 // is unknown until a grace, and a refund unsettled too long set aside for the operator.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, needsPostgres, storeFor } from './support/gateway.js';
 
 const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -80,6 +80,56 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'again' })).status, 404);
       await gw.idle();
       assert.equal((await gw.payment(paid.bank_txn_id)).refunds.length, 1);
+    });
+  });
+}
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`refunds owed and in review on the command line (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let drop: (() => Promise<void>) | undefined;
+    let env: Record<string, string>;
+    before(async () => {
+      const s = await storeFor(store);
+      drop = s.drop;
+      // The bank's status API shows a refund a minute after it was made: the one whose answer
+      // was lost stays in review for the whole test.
+      gw = await Gateway.start({
+        databaseUrl: s.databaseUrl,
+        env: { SANDBOX_STATUS_LAG_MS: '60000', REFUND_NOT_FOUND_GRACE_MS: '120000', REFUND_REVIEW_HOURS: String(1 / 3600), REFUND_POLL_CAP_MS: '500' },
+      });
+      env = s.databaseUrl ? { DATABASE_URL: s.databaseUrl, SECRET_KEY: gw.env.SECRET_KEY, ADMIN_TOKEN } : { DATA_DIR: gw.dataDir, ADMIN_TOKEN };
+    });
+    after(async () => {
+      await gw?.stop();
+      await drop?.();
+    });
+
+    it('lists them, and settles one in review on the operator\'s word', async () => {
+      const cf = gw.cashfree((await gw.merchant()).test_key);
+      const vid = uid();
+      const r = (await cf.createRpd({ verification_id: vid, name: 'Kavya Iyer' })).json;
+      const paid = (await gw.pay(r.upi_link, 'refundtimeout@upi')).json;
+      const listed = await eventually(() => cli(env, 'refunds', 'review'), (x) => x.stdout.includes(paid.bank_txn_id), 10_000, 'the refund in review');
+      const review = JSON.parse((await cli(env, 'refunds', 'review', '--json')).stdout);
+      const item = review.items.find((i: any) => i.bank_txn_id === paid.bank_txn_id);
+      assert.deepEqual([item.refund_status, item.refund_attempts], ['needs_review', 1]);
+      assert.match(listed.stdout, new RegExp(`${item.credit_id}\\s+${paid.bank_txn_id}\\s+1\\.00\\s+needs_review\\s+1\\s`));
+      const owed = JSON.parse((await cli(env, 'refunds', 'owed', '--json')).stdout);
+      assert.equal(owed.items.find((i: any) => i.credit_id === item.credit_id)?.refund_status, 'needs_review');
+      assert.match((await cli(env, 'refunds', 'owed')).stdout, /^1 owed, Rs 1\.00 /);
+
+      const noNote = await cli(env, 'refunds', 'settle', item.credit_id);
+      assert.deepEqual([noNote.code, noNote.stderr.trim()], [2, 'pennygate: refunds settle: a --note of 1 to 500 characters is required']);
+      const unknown = await cli(env, 'refunds', 'settle', 'cr_nope', '--note', 'x');
+      assert.deepEqual([unknown.code, unknown.stderr.trim()], [2, 'pennygate: no refund in review with credit id cr_nope']);
+      const settled = await cli(env, 'refunds', 'settle', item.credit_id, '--note', 'bank statement line 7', '--json');
+      assert.equal(settled.code, 0, settled.stderr);
+      assert.deepEqual([JSON.parse(settled.stdout).refund_status, JSON.parse(settled.stdout).refund_error], ['success', 'settled by the operator: bank statement line 7']);
+      assert.equal((await gw.admin('GET', '/refunds/review')).json.count, 0);
+      assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 0);
+      assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+      assert.equal((await cli(env, 'refunds', 'settle', item.credit_id, '--note', 'again')).code, 2);
     });
   });
 }

@@ -64,6 +64,24 @@ export const refundView = (c: Credit) => ({
   review_since: c.refundReviewAt === null ? null : new Date(c.refundReviewAt).toISOString(),
 });
 
+/** Credits whose rupee has not gone back yet, oldest first (admin API and command line). */
+export async function owedRefunds(s: Services, limit: number) {
+  const o = await credits.outstanding(s.db, limit);
+  const overdueBefore = Date.now() - s.cfg.refundAlertMs;
+  return {
+    count: o.total,
+    amount: (o.totalPaise / 100).toFixed(2),
+    overdue_after_hours: s.cfg.refundAlertMs / 3_600_000,
+    items: o.items.map((c) => ({ ...refundView(c), overdue: c.receivedAt < overdueBefore })),
+  };
+}
+
+/** Refunds set aside for the operator (needs_review): no new attempt is sent for them. */
+export async function refundsInReview(s: Services, limit: number) {
+  const items = await credits.inReview(s.db, limit);
+  return { count: items.length, items: items.map(refundView) };
+}
+
 /** An entry set aside, with the credit recorded since under its bank_txn_id (sent again once fixed), if any. */
 export async function setAsideView(s: Services, e: SetAsideEntry) {
   const c = e.bankTxnId ? await credits.byBankTxn(s.db, e.rail, e.bankTxnId) : null;
@@ -107,10 +125,7 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/refunds/review',
     { schema: { tags, security, summary: 'Refunds unsettled too long, set aside for the operator (needs_review): no new attempt is sent', querystring: ListQuery } },
-    async (req) => {
-      const items = await credits.inReview(s.db, Number(req.query.limit ?? 100));
-      return { count: items.length, items: items.map(refundView) };
-    },
+    async (req) => refundsInReview(s, Number(req.query.limit ?? 100)),
   );
 
   app.get<{ Querystring: Static<typeof SetAsideQuery> }>(

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { merchantView } from './views.js';
 import { ownErrorHandler } from '../web/errors.js';
-import { credits, verifications } from '../store/repository.js';
+import { verifications } from '../store/repository.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
@@ -15,7 +15,7 @@ import { accessApi } from './access.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
-import { liveAdminApi, refundView } from './live.js';
+import { liveAdminApi, owedRefunds } from './live.js';
 import { tokenGuesses } from './guesses.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -283,16 +283,7 @@ export async function adminApi(app: FastifyInstance, s: Services) {
         querystring: ListQuery,
       },
     },
-    async (req) => {
-      const o = await credits.outstanding(s.db, Number(req.query.limit ?? 100));
-      const overdueBefore = Date.now() - s.cfg.refundAlertMs;
-      return {
-        count: o.total,
-        amount: (o.totalPaise / 100).toFixed(2),
-        overdue_after_hours: s.cfg.refundAlertMs / 3_600_000,
-        items: o.items.map((c) => ({ ...refundView(c), overdue: c.receivedAt < overdueBefore })),
-      };
-    },
+    async (req) => owedRefunds(s, Number(req.query.limit ?? 100)),
   );
 
   operationsApi(app, s);
