@@ -2,7 +2,8 @@
 // is unknown until a grace, and a refund unsettled too long set aside for the operator.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, cli, eventually, needsPostgres, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
+import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 
 const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -130,6 +131,40 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 0);
       assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
       assert.equal((await cli(env, 'refunds', 'settle', item.credit_id, '--note', 'again')).code, 2);
+    });
+
+    if (store === 'sqlite') it('shows a refund in review on the console, and settles it there', { skip: needsChromium }, async () => {
+      const cf = gw.cashfree((await gw.merchant('Console Review')).test_key);
+      const paid = (await gw.pay((await cf.createRpd({ verification_id: uid() })).json.upi_link, 'refundtimeout@upi')).json;
+      const item = await eventually(
+        async () => (await gw.admin('GET', '/refunds/review')).json.items.find((i: any) => i.bank_txn_id === paid.bank_txn_id),
+        (x) => x !== undefined,
+        10_000,
+        'the refund in review',
+      );
+      const browser = await launch();
+      try {
+        const page = await (await browser.newContext(DESKTOP)).newPage();
+        await page.goto(`${gw.url}/console/login`);
+        await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL((u) => u.pathname !== '/console/login');
+        await page.goto(`${gw.url}/console/money`);
+        const owed = page.getByRole('table', { name: 'Refunds still owed' });
+        const row = owed.getByRole('row').filter({ hasText: paid.utr });
+        assert.match((await row.textContent())!, /needs_review/);
+        assert.deepEqual(await seriousViolations(page), []);
+        await keepScreenshot(page, 'refunds', 'money-review');
+        // Empty, the form is not sent (required); then with what the bank said.
+        await row.getByLabel('What the bank confirmed').fill('credited back, bank ref 633498765432');
+        await row.getByRole('button', { name: 'Settle' }).click();
+        assert.match((await page.getByRole('status').textContent())!, /recorded as returned/);
+        assert.equal(await owed.getByRole('row').filter({ hasText: paid.utr }).count(), 0);
+      } finally {
+        await browser.close();
+      }
+      const settled = (await gw.admin('GET', `/verifications/${item.ref_id}`)).json.credits.find((c: any) => c.id === item.credit_id);
+      assert.deepEqual([settled.refundStatus, settled.refundError], ['success', 'settled by the operator: credited back, bank ref 633498765432']);
     });
   });
 }

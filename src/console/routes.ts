@@ -50,6 +50,7 @@ const DONE: Record<string, string> = {
   branding: 'Branding saved.',
   key_revoked: 'The key was revoked: it stopped working on every instance at once.',
   set_aside_resolved: 'The entry was resolved: the links it held may expire now.',
+  refund_settled: 'The refund was recorded as returned.',
   signed_out: 'Signed out.',
 };
 
@@ -538,16 +539,20 @@ ${table(
         : html``;
     const body = html`${unreadSection}<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
 ${table(
-  ['received', 'UTR', 'verification', 'disposition', 'amount', 'refund', 'attempts', 'last error'],
+  ['received', 'UTR', 'verification', 'disposition', 'amount', 'refund', 'attempts', 'last error', ''],
   owed.items.map((c) => [
     html`${when(c.receivedAt)}${c.receivedAt < overdueBefore ? html` ${badge('overdue')}` : ''}`,
     html`<span class="mono">${c.utr}</span>`,
     c.refId ? html`<a href="/console/verifications/${String(c.refId)}">${String(c.refId)}</a>` : html`unmatched`,
     html`${c.disposition}`,
     html`${rupees(c.amountPaise)}`,
-    badge(c.refundStatus),
+    badge(c.refundReviewAt !== null ? 'needs_review' : c.refundStatus),
     html`${String(c.refundAttempts)}`,
     html`${c.refundError ?? ''}`,
+    // In review no attempt goes: the operator checks with the bank and records the rupee returned.
+    c.refundReviewAt !== null
+      ? html`<form method="post" action="/console/refunds/${c.id}/settle" class="inline">${csrf(req)}<label for="settle-${c.id}">What the bank confirmed</label><input id="settle-${c.id}" name="note" type="text" maxlength="500" required><button type="submit">Settle</button></form>`
+      : html``,
   ]),
   'Refunds still owed',
 )}
@@ -574,6 +579,14 @@ ${table(
     const e = req.params.id.length <= 64 ? await resolveSetAside(s, req.params.id, note.trim()) : null;
     if (!e) throw new ConsoleRefusal(404, 'No open entry set aside with that id.');
     return reply.redirect('/console/money?done=set_aside_resolved', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/refunds/:id/settle', hide, async (req, reply) => {
+    const note = form(req).note;
+    if (typeof note !== 'string' || !note.trim() || note.length > 500) throw new ConsoleRefusal(400, 'Say what the bank confirmed (up to 500 characters).');
+    const c = req.params.id.length <= 64 ? await s.engine.settleReviewed(req.params.id, note.trim()) : null;
+    if (!c) throw new ConsoleRefusal(404, 'No refund in review with that credit id.');
+    return reply.redirect('/console/money?done=refund_settled', 303);
   });
 
   app.post<{ Params: { id: string } }>('/jobs/:id/retry', hide, async (req, reply) => {
