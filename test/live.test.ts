@@ -463,7 +463,8 @@ describe('a refund the bank refuses because the credit was already returned by o
       merchant: 'Refunded Elsewhere',
       // The rupee goes back 2 s after the credit, leaving time to return it at the bank first;
       // a failed attempt would be followed by another within 0.2 s, doubling.
-      env: { REVERSAL_DELAY_SECONDS: '2', BANK_PULL_INTERVAL_MS: '400', REFUND_RETRY_BASE_MS: '200', REFUND_POLL_CAP_MS: '300' },
+      // A refund unsettled 1 s after it fell due goes to review.
+      env: { REVERSAL_DELAY_SECONDS: '2', BANK_PULL_INTERVAL_MS: '400', REFUND_RETRY_BASE_MS: '200', REFUND_POLL_CAP_MS: '300', REFUND_REVIEW_HOURS: String(1 / 3600) },
     }));
   });
   after(async () => {
@@ -488,6 +489,8 @@ describe('a refund the bank refuses because the credit was already returned by o
     );
     assert.deepEqual([item.refund_status, item.refund_attempts, item.refund_error], ['needs_review', 1, 'exceeds_credit']);
     assert.match(gw.output, /refund refused by the bank, whose books disagree with ours/);
+    // The rupee went back by other means: not FAILED, which the merchant could take as owed.
+    assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_INITIATED');
     // Time for several more attempts, had they gone.
     await sleep(1500);
     const refunds = (await sim.ledger()).refunds.filter((x) => x.bank_txn_id === paid.bank_txn_id);
@@ -497,5 +500,31 @@ describe('a refund the bank refuses because the credit was already returned by o
     const settled = await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'returned at the bank portal' });
     assert.equal(settled.json.refund_status, 'success', settled.text);
     assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+  });
+
+  it('reads TRANSFER_INITIATED while declined attempts are followed by others, and FAILED once none will follow', async () => {
+    const cf = gw.cashfree(live);
+    const vid = uid();
+    await sim.faults({ refund_decline: 1 });
+    try {
+      const paid = await sim.pay((await cf.createRpd({ verification_id: vid, name: 'John Doe' })).json.upi_link);
+      const seen: string[] = [];
+      await eventually(
+        async () => {
+          const s = (await cf.status({ verification_id: vid })).json.reversal_status;
+          if (s && s !== 'PENDING' && s !== seen.at(-1)) seen.push(s);
+          return (await gw.admin('GET', '/refunds/review')).json.items.some((i: any) => i.bank_txn_id === paid.bank_txn_id);
+        },
+        (inReview) => inReview,
+        10_000,
+        'the refund in review',
+      );
+      // Never FAILED and then under way again: FAILED, once read, stays.
+      assert.equal(seen.join(' '), 'TRANSFER_INITIATED' + (seen.includes('FAILED') ? ' FAILED' : ''));
+      assert.ok((await sim.ledger()).refunds.filter((x) => x.bank_txn_id === paid.bank_txn_id).length >= 2, 'declined attempts were followed by others');
+      assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'FAILED');
+    } finally {
+      await sim.faults({});
+    }
   });
 });

@@ -193,12 +193,20 @@ const whereKey = (o: Owner, by: VerificationKey): [string, unknown[]] =>
       ? ['v.ref_id = ?', [by.refId]]
       : ['v.public_id = ?', [by.publicId]];
 
-const SELECT_VERIFICATION = `SELECT v.*, c.refund_status AS reversal FROM verifications v
+// A verification's reversal as its merchant reads it (reversal_status). A failed attempt the
+// gateway will follow with another is the reversal still under way, not FAILED: an integration
+// that took FAILED as final and sent the rupee back by other means would pay it twice. FAILED is
+// shown once no attempt will follow (in review), unless the bank said the credit was already
+// returned in full (exceeds_credit), which the operator settles.
+const REVERSAL = `CASE WHEN c.refund_status = 'failed' AND (c.refund_review_at IS NULL OR c.refund_error = 'exceeds_credit')
+  THEN 'initiated' ELSE c.refund_status END AS reversal`;
+
+const SELECT_VERIFICATION = `SELECT v.*, ${REVERSAL} FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id`;
 
 // The same, with the access version read by the same statement (Engine.find's `access`).
 const SELECT_VERIFICATION_WITH_ACCESS = `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version,
-  v.*, c.refund_status AS reversal FROM verifications v LEFT JOIN credits c ON c.id = v.credit_id`;
+  v.*, ${REVERSAL} FROM verifications v LEFT JOIN credits c ON c.id = v.credit_id`;
 
 // Many verifications by one kind of key in one statement, with the access version (PostgreSQL's
 // coalesced reads). Each key's row is read through a subquery parameterised by the key, so the
@@ -211,7 +219,7 @@ const SELECT_VERIFICATION_WITH_ACCESS = `SELECT (SELECT version FROM access_vers
 // estimate of ten keys, so PostgreSQL never settles on the generic plan; planning cost more CPU
 // in the server than the reads saved).
 const byKeys = (from: string, where: string) => `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version, v.*
-  FROM ${from} CROSS JOIN LATERAL (SELECT v.*, c.refund_status AS reversal FROM verifications v
+  FROM ${from} CROSS JOIN LATERAL (SELECT v.*, ${REVERSAL} FROM verifications v
   LEFT JOIN credits c ON c.id = v.credit_id WHERE ${where} OFFSET 0) v`;
 const BY_KEYS = {
   refId: byKeys('unnest((SELECT ?::bigint[])) AS k(key)', 'v.ref_id = k.key'),
@@ -225,7 +233,7 @@ const BY_KEYS = {
 const BY_KEYS_SQLITE = {
   refId: `${SELECT_VERIFICATION_WITH_ACCESS} WHERE v.ref_id IN (SELECT value FROM json_each(?))`,
   publicId: `${SELECT_VERIFICATION_WITH_ACCESS} WHERE v.public_id IN (SELECT value FROM json_each(?))`,
-  verificationId: `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version, v.*, c.refund_status AS reversal
+  verificationId: `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version, v.*, ${REVERSAL}
     FROM json_each(?) AS k JOIN verifications v ON v.merchant_id = json_extract(k.value, '$[0]')
     AND v.mode = json_extract(k.value, '$[1]') AND v.verification_id = json_extract(k.value, '$[2]')
     LEFT JOIN credits c ON c.id = v.credit_id`,
