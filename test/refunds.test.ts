@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_TOKEN, Gateway, cli, eventually, needsChromium, needsPostgres, storeFor } from './support/gateway.js';
-import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
+import { consoleAt, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 
 const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -144,12 +144,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       );
       const browser = await launch();
       try {
-        const page = await (await browser.newContext(DESKTOP)).newPage();
-        await page.goto(`${gw.url}/console/login`);
-        await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.waitForURL((u) => u.pathname !== '/console/login');
-        await page.goto(`${gw.url}/console/money`);
+        const page = await consoleAt(browser, gw.url, '/console/money');
         const owed = page.getByRole('table', { name: 'Refunds still owed' });
         const row = owed.getByRole('row').filter({ hasText: paid.utr });
         assert.match((await row.textContent())!, /needs_review/);

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_TOKEN, Gateway, cli, eventually, needsChromium, needsPostgres, skewedClock, storeFor } from './support/gateway.js';
-import { DESKTOP, keepScreenshot, launch, seriousViolations } from './support/browser.js';
+import { consoleAt, keepScreenshot, launch, seriousViolations } from './support/browser.js';
 import { connectorEnv, startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
@@ -281,12 +281,7 @@ async function consolePage(gw: Gateway, path: string) {
 async function auditMoneyPage(gw: Gateway, bankTxnId: string) {
   const browser = await launch();
   try {
-    const page = await (await browser.newContext(DESKTOP)).newPage();
-    await page.goto(`${gw.url}/console/login`);
-    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => u.pathname !== '/console/login');
-    await page.goto(`${gw.url}/console/money`);
+    const page = await consoleAt(browser, gw.url, '/console/money');
     const table = page.getByRole('table', { name: 'Bank entries set aside' });
     assert.match((await table.textContent())!, new RegExp(bankTxnId));
     assert.equal(await table.getByLabel('What became of it').count(), 1);

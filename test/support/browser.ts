@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from './gateway.js';
+import { ADMIN_TOKEN, CHROMIUM_PATH } from './gateway.js';
 
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
@@ -49,3 +49,14 @@ export const DESKTOP = {
   viewport: { width: 1280, height: 860 },
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
 };
+
+/** A desktop page signed in to the console at `base` with the admin token, opened at `path`. */
+export async function consoleAt(browser: Browser, base: string, path: string): Promise<Page> {
+  const page = await (await browser.newContext(DESKTOP)).newPage();
+  await page.goto(`${base}/console/login`);
+  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.pathname !== '/console/login');
+  await page.goto(`${base}${path}`);
+  return page;
+}
