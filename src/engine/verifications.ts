@@ -51,6 +51,7 @@ export const JOB_EXPIRE = 'verification.expire';
  * during a rolling upgrade an older instance never refunds a credit under a key it made up.
  */
 export const JOB_REFUND = 'credit.refund';
+export const JOB_REVERSE = 'credit.reverse';
 
 /**
  * Refusals no new attempt can change: the bank holds refunds of the credit, made or under way,
@@ -59,7 +60,6 @@ export const JOB_REFUND = 'credit.refund';
  * attempt would be refused alike, and only the operator, with the bank, can tell what happened.
  */
 const BOOKS_DISAGREE = new Set([REFUSED_EXCEEDS_CREDIT, REFUSED_UNKNOWN_CREDIT]);
-export const JOB_REVERSE = 'credit.reverse';
 
 export interface CreateRpd {
   dialect: string;

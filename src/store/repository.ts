@@ -2,6 +2,7 @@
 // Queryable it runs on, so callers decide which statements share a transaction.
 import { Coalescer } from './coalesce.js';
 import { HELD_BY_SET_ASIDE } from './set-aside.js';
+import { REFUSED_EXCEEDS_CREDIT } from '../rails/rail.js';
 import type { Db, Queryable, Row } from './db.js';
 import type {
   Credit,
@@ -198,7 +199,7 @@ const whereKey = (o: Owner, by: VerificationKey): [string, unknown[]] =>
 // that took FAILED as final and sent the rupee back by other means would pay it twice. FAILED is
 // shown once no attempt will follow (in review), unless the bank said the credit was already
 // returned in full (exceeds_credit), which the operator settles.
-const REVERSAL = `CASE WHEN c.refund_status = 'failed' AND (c.refund_review_at IS NULL OR c.refund_error = 'exceeds_credit')
+const REVERSAL = `CASE WHEN c.refund_status = 'failed' AND (c.refund_review_at IS NULL OR c.refund_error = '${REFUSED_EXCEEDS_CREDIT}')
   THEN 'initiated' ELSE c.refund_status END AS reversal`;
 
 const SELECT_VERIFICATION = `SELECT v.*, ${REVERSAL} FROM verifications v
