@@ -129,6 +129,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // Lifting the cap lets the next one through.
       await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: null });
       assert.equal((await drop('mpd-3')).status, 200);
+      // Drops are counted while no cap is set, so a cap set later in the day holds them.
+      assert.deepEqual((await gw().admin('GET', `/merchants/${m.id}/limits`)).json, { daily_payouts: null, payouts_today: 0, test_payouts_today: 2 });
+      await gw().admin('PUT', `/merchants/${m.id}/limits`, { daily_payouts: 2 });
+      assert.equal((await drop('mpd-4')).json.code, 'daily_payout_limit_reached');
     });
 
     it('counts against the cap only the drops that paid out or may have', async () => {

@@ -29,6 +29,7 @@ export class PayoutCapError extends Error {
 
 export class TopUpConflictError extends Error {}
 
+const NO_CAP = 2 ** 31 - 1;
 const countedKey = (refId: number) => `payout counted ${refId}`;
 // Each environment has its own count against the cap: a test key's drops run on the sandbox and
 // pay nothing, so they never hold up a live one (the live key is the one older builds counted both under).
@@ -74,11 +75,14 @@ export class Billing {
   // The day by the store's clock: instances whose clocks disagree would otherwise count in
   // different days around midnight, and admit the cap once each.
   async countPayout(q: Queryable, merchant: Merchant, mode: Mode, refId: number, at = this.db.clock()) {
-    const cap = merchant.settings.limits?.dailyPayouts;
-    if (cap === undefined || cap === null) return;
+    const cap = merchant.settings.limits?.dailyPayouts ?? null;
+    if (cap !== null && cap <= 0) throw new PayoutCapError(cap);
     const day = istDayStart(at);
-    if (cap <= 0 || (await counters.take(q, capKey(merchant.id, mode), day, cap)) === null) throw new PayoutCapError(cap);
-    // Which drops were counted (not those started while there was no cap), for releasePayout.
+    // Counted with no cap set too: `limits show` reads the day's drops, and a cap set at noon
+    // holds the morning's. No cap, or one above it, is bounded by the column's largest value.
+    const bound = Math.min(cap ?? NO_CAP, NO_CAP);
+    if ((await counters.take(q, capKey(merchant.id, mode), day, bound)) === null) throw new PayoutCapError(bound);
+    // Which drops were counted (older builds skipped them while there was no cap), for releasePayout.
     await counters.take(q, countedKey(refId), day, 1);
   }
 
