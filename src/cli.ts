@@ -12,6 +12,7 @@ import { WebhookAddressError } from './jobs/webhook-address.js';
 import { importIfsc } from './store/ifsc-import.js';
 import { countIfsc, lookupIfsc } from './store/ifsc.js';
 import { events } from './store/repository.js';
+import { WEBHOOK_DIALECTS } from './dialects/webhooks.js';
 import { TEST_EVENTS, TestEventError, sendTestEvent } from './jobs/test-events.js';
 import type { Services } from './services.js';
 import { merchantNameProblem } from './engine/merchants.js';
@@ -200,12 +201,17 @@ const COMMANDS: Record<string, Command> = {
     usage: 'listen --merchant MERCHANT --forward-to URL [--dialect cashfree|razorpayx]',
     summary: "forward a merchant's events, signed, to a local URL as they happen (Ctrl-C stops)",
     help: `  Like a webhook on a laptop: each new event of the merchant is worded and signed as its
-  webhook would be (the merchant's webhook dialect, else --dialect, default cashfree) and POSTed
+  webhook would be (--dialect, else the merchant's webhook dialect, else cashfree) and POSTed
   to --forward-to with the same headers. No public URL or WEBHOOK_ALLOW_PRIVATE is needed.`,
     async run({ values }, s) {
       if (!values.merchant || !values['forward-to']) throw new UsageError('listen needs --merchant and --forward-to');
       const id = String(values.merchant);
-      const target = new URL(String(values['forward-to']));
+      // Checked before listening, not at the first event, which may come hours later.
+      const target = URL.canParse(String(values['forward-to'])) ? new URL(String(values['forward-to'])) : null;
+      if (!target || !['http:', 'https:'].includes(target.protocol)) throw new UsageError('--forward-to must be an http(s) URL');
+      if (values.dialect !== undefined && !WEBHOOK_DIALECTS().includes(String(values.dialect))) {
+        throw new UsageError(`--dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}`);
+      }
       if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`);
       const dialect = String(values.dialect ?? (await s.webhooks.current(id))?.dialect ?? 'cashfree');
       process.stderr.write(`pennygate: forwarding ${id}'s events (${dialect}) to ${target}; Ctrl-C stops\n`);

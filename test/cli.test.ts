@@ -179,6 +179,18 @@ describe('command line', () => {
     }
   });
 
+  it('listen refuses a bad --dialect or --forward-to at once, not at the first event', async () => {
+    const m = await gw.merchant('Listen Refusals');
+    const dialect = await cli(env, 'listen', '--merchant', m.id, '--forward-to', 'http://127.0.0.1:9/', '--dialect', 'stripe');
+    assert.equal(dialect.code, 2);
+    assert.match(dialect.stderr, /--dialect must be one of cashfree, razorpayx/);
+    for (const url of ['localhost:9000', 'ftp://127.0.0.1/x']) {
+      const r = await cli(env, 'listen', '--merchant', m.id, '--forward-to', url);
+      assert.equal(r.code, 2, url);
+      assert.match(r.stderr, /--forward-to must be an http\(s\) URL/);
+    }
+  });
+
   it("listen forwards a merchant's events, signed, to a local URL", async () => {
     const local = await Receiver.start();
     const m = await gw.merchant('Listen Co');
