@@ -13,6 +13,7 @@ import { importIfsc } from './store/ifsc-import.js';
 import { countIfsc, lookupIfsc } from './store/ifsc.js';
 import { events } from './store/repository.js';
 import { WEBHOOK_DIALECTS } from './dialects/webhooks.js';
+import { WEBHOOK_SECRET } from './jobs/webhooks.js';
 import { TEST_EVENTS, TestEventError, sendTestEvent } from './jobs/test-events.js';
 import type { Services } from './services.js';
 import { merchantNameProblem } from './engine/merchants.js';
@@ -106,15 +107,22 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'webhook set': {
-    usage: 'webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret]',
+    usage: 'webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret | --secret SECRET]',
     summary: "set where a merchant's events go (prints the signing secret)",
     help: `  A receiver on this machine or a private network needs the gateway to run with
   WEBHOOK_ALLOW_PRIVATE=true (and this command too, with the same environment). A URL on the
-  internet must be https, unless both run with WEBHOOK_ALLOW_HTTP=true.`,
+  internet must be https, unless both run with WEBHOOK_ALLOW_HTTP=true. --secret sets the
+  signing secret the receiver already checks (8-256 printable characters, no spaces).`,
     async run({ positionals: [id], values }, s) {
       if (!id || !values.url || !values.dialect) throw new UsageError('webhook set needs MERCHANT, --url and --dialect');
+      const own = values.secret === undefined ? undefined : String(values.secret);
+      if (own !== undefined && values['rotate-secret']) throw new UsageError('give --secret or --rotate-secret, not both');
+      const { minLength, maxLength, pattern } = WEBHOOK_SECRET;
+      if (own !== undefined && (own.length < minLength || own.length > maxLength || !new RegExp(pattern).test(own))) {
+        throw new UsageError(`--secret must be ${minLength}-${maxLength} printable characters, no spaces`);
+      }
       const w = await s.webhooks
-        .configure(id, String(values.url), String(values.dialect), Boolean(values['rotate-secret']))
+        .configure(id, String(values.url), String(values.dialect), own ?? Boolean(values['rotate-secret']))
         .catch((err) => {
           // This command checks the URL itself, with its own environment: a gateway started with
           // the setting does not lift the refusal here, so say where it is missing.

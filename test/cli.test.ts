@@ -179,6 +179,37 @@ describe('command line', () => {
     }
   });
 
+  it("a webhook takes the merchant's own signing secret, which a RazorpayX receiver already checks", async () => {
+    const receiver = await Receiver.start();
+    try {
+      const m = await gw.merchant('Own Secret');
+      const own = 'rzp-whsec-Abc123!';
+      const set = await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'razorpayx', secret: own });
+      assert.equal(set.status, 200, set.text);
+      assert.equal(set.json.secret, own);
+      assert.equal((await cli(env, 'trigger', 'verification.success', '--merchant', m.id)).code, 0);
+      const got = await eventually(async () => receiver.received, (r) => r.length === 1, 10_000, 'the test event');
+      assert.equal(got[0].headers['x-razorpay-signature'], createHmac('sha256', own).update(got[0].body).digest('hex'));
+      // Set again without one, it keeps the merchant's.
+      assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'razorpayx' })).json.secret, own);
+      // Refused, and nothing changed: too short, a space, with rotate_secret.
+      for (const body of [{ secret: 'short' }, { secret: 'has a space' }, { secret: 'x'.repeat(257) }, { secret: 'another-secret', rotate_secret: true }]) {
+        const r = await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: receiver.url, dialect: 'razorpayx', ...body });
+        assert.equal(r.status, 400, JSON.stringify(body));
+      }
+      assert.equal((await gw.admin('GET', `/merchants/${m.id}/webhook`)).json.secret, own);
+      const viaCli = await cli(env, 'webhook', 'set', m.id, '--url', receiver.url, '--dialect', 'razorpayx', '--secret', 'from-the-cli-1', '--json');
+      assert.equal(viaCli.code, 0, viaCli.stderr);
+      assert.equal(JSON.parse(viaCli.stdout).secret, 'from-the-cli-1');
+      const bad = await cli(env, 'webhook', 'set', m.id, '--url', receiver.url, '--dialect', 'razorpayx', '--secret', 'short');
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--secret must be 8-256 printable characters/);
+      assert.equal((await gw.admin('GET', `/merchants/${m.id}/webhook`)).json.secret, 'from-the-cli-1');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('listen refuses a bad --dialect or --forward-to at once, not at the first event', async () => {
     const m = await gw.merchant('Listen Refusals');
     const dialect = await cli(env, 'listen', '--merchant', m.id, '--forward-to', 'http://127.0.0.1:9/', '--dialect', 'stripe');

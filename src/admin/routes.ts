@@ -7,6 +7,7 @@ import { merchantView } from './views.js';
 import { ownErrorHandler } from '../web/errors.js';
 import { verifications } from '../store/repository.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
+import { WEBHOOK_SECRET } from '../jobs/webhooks.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 import { AdminError } from './errors.js';
@@ -29,6 +30,9 @@ const WebhookBody = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2048 }),
   dialect: Type.Union(WEBHOOK_DIALECTS().map((d) => Type.Literal(d))),
   rotate_secret: Type.Optional(Type.Boolean()),
+  // The merchant's own signing secret (RazorpayX lets the merchant choose it): a receiver that
+  // already checks one keeps working when the base URL changes.
+  secret: Type.Optional(Type.String(WEBHOOK_SECRET)),
 });
 const Bands = Type.Object({
   direct: Type.Integer(),
@@ -124,7 +128,8 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     '/merchants/:id/webhook',
     { schema: { tags, security, summary: "Set where the merchant's events go, and in which dialect", params: IdParams, body: WebhookBody } },
     async (req) => {
-      const w = await s.webhooks.configure(req.params.id, req.body.url, req.body.dialect, req.body.rotate_secret);
+      if (req.body.secret !== undefined && req.body.rotate_secret) throw new AdminError(400, 'invalid_request', 'send secret or rotate_secret, not both');
+      const w = await s.webhooks.configure(req.params.id, req.body.url, req.body.dialect, req.body.secret ?? Boolean(req.body.rotate_secret));
       if (!w) throw new AdminError(404, 'not_found', 'no such merchant');
       return w;
     },

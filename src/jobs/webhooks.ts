@@ -20,6 +20,9 @@ import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, Webhoo
 
 /** An answer within this long counts as quick (see Webhooks.quick). */
 const QUICK_MS = 1000;
+/** A merchant's own webhook signing secret: 8-256 printable ASCII characters, no spaces. */
+export const WEBHOOK_SECRET = { minLength: 8, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } as const;
+
 export const JOB_WEBHOOK = 'webhook.deliver';
 
 export interface WebhookConfig {
@@ -66,14 +69,19 @@ export class Webhooks {
 
   // ------------------------------------------------------------------ configuration
 
-  async configure(merchantId: string, url: string, dialect: string, rotateSecret = false): Promise<WebhookConfig | null> {
+  /** `secretChoice`: true makes a new one, a string is the merchant's own, false keeps the current one. */
+  async configure(merchantId: string, url: string, dialect: string, secretChoice: boolean | string = false): Promise<WebhookConfig | null> {
     if (!WEBHOOK_FORMATS[dialect]) throw new WebhookAddressError(`dialect must be one of ${Object.keys(WEBHOOK_FORMATS).join(', ')}`);
     if (url.length > 2048) throw new WebhookAddressError('url is longer than 2048 characters');
     const checked = await checkWebhookUrl(url, this.cfg.webhookAllowPrivate, this.cfg.webhookAllowHttp);
     let secret = '';
     const m = await this.merchants.updateSettings(merchantId, (s) => {
       secret =
-        s.webhook && !rotateSecret ? this.merchants.unseal(s.webhook.secretSealed) : `whsec_${randomBytes(24).toString('base64url')}`;
+        typeof secretChoice === 'string'
+          ? secretChoice
+          : s.webhook && !secretChoice
+            ? this.merchants.unseal(s.webhook.secretSealed)
+            : `whsec_${randomBytes(24).toString('base64url')}`;
       return { ...s, webhook: { url: checked.toString(), dialect: dialect as any, secretSealed: this.merchants.seal(secret) } };
     });
     return m ? { url: m.settings.webhook!.url, dialect, secret } : null;
