@@ -248,10 +248,13 @@ describe('merchant access', () => {
     assert.equal((await call('sig-3', sign(pem, m.test_key.client_id, now + 240))).status, 200);
     // An allowlisted address needs no signature.
     assert.equal((await cf.post('/reverse-penny-drop', { verification_id: 'sig-4' }, { 'x-forwarded-for': '203.0.113.7' })).status, 200);
-    // RazorpayX callers off the list are refused in Razorpay's envelope.
+    // RazorpayX callers off the list are refused in Razorpay's envelope, as off its whitelist:
+    // Razorpay has no request signature, so the answer names none.
     const rzp = await rzpCreate(m, m.test_key, elsewhere);
     assert.equal(rzp.status, 403);
     assert.equal(rzp.json.error.code, 'BAD_REQUEST_ERROR');
+    assert.equal(rzp.json.error.reason, 'ip_not_whitelisted');
+    assert.doesNotMatch(rzp.json.error.description, /signature/);
     // Turning 2FA off leaves the allowlist alone.
     assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/public-key`)).status, 204);
     assert.equal((await call('sig-5', sign(pem, m.test_key.client_id))).json.code, 'ip_validation_failed');

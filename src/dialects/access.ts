@@ -16,8 +16,8 @@ export type Refusal =
   | { kind: 'bad_credentials' }
   | { kind: 'wrong_environment'; mode: 'test' | 'live' }
   | { kind: 'ip_not_allowed'; address: string }
-  | { kind: 'signature_missing' }
-  | { kind: 'signature_invalid'; why: string }
+  | { kind: 'signature_missing'; address: string }
+  | { kind: 'signature_invalid'; why: string; address: string }
   | { kind: 'too_many_per_operation' };
 
 export function accessGate(s: Services) {
@@ -34,9 +34,9 @@ export function accessGate(s: Services) {
       const priv = p.merchant.settings.signatureRequired ? await s.merchants.signingPrivateKey(p.merchant.id) : null;
       if (priv) {
         const sig = req.headers['x-cf-signature'];
-        if (typeof sig !== 'string' || sig === '') return { kind: 'signature_missing' };
+        if (typeof sig !== 'string' || sig === '') return { kind: 'signature_missing', address };
         const check = checkSignature(priv, p.clientId, sig);
-        if (check !== 'ok') return { kind: 'signature_invalid', why: check };
+        if (check !== 'ok') return { kind: 'signature_invalid', why: check, address };
       } else if (allow.length > 0) return { kind: 'ip_not_allowed', address };
     }
     return null;

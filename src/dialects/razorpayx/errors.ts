@@ -67,16 +67,14 @@ export function razorpayRefusal(r: Refusal): RazorpayError {
     case 'bad_credentials':
     case 'wrong_environment':
       return unauthenticated(BAD_API_KEY);
+    // The 2FA signature is Cashfree's: Razorpay has none, so a caller off the allowlist that
+    // would have to sign is told what Razorpay tells a caller off its whitelist.
     case 'ip_not_allowed':
+    case 'signature_missing':
+    case 'signature_invalid':
       return new RazorpayError(403, 'BAD_REQUEST_ERROR', `Access from IP address ${r.address} is not allowed: it is not whitelisted for this api key`, {
         source: 'business',
         reason: 'ip_not_whitelisted',
-      });
-    case 'signature_missing':
-    case 'signature_invalid':
-      return new RazorpayError(403, 'BAD_REQUEST_ERROR', 'The request signature (x-cf-signature) is missing or invalid', {
-        source: 'business',
-        reason: 'authentication_failed',
       });
   }
 }
