@@ -626,7 +626,10 @@ async function admin<T>(p: Promise<T>): Promise<T> {
 
 function sqliteOnly(command: string): Config {
   const cfg = loadConfig();
-  if (cfg.databaseUrl) throw new UsageError(`${command} is for the SQLite store; back up PostgreSQL with pg_dump (see README)`);
+  if (cfg.databaseUrl) {
+    const tool = command === 'restore' ? 'restore PostgreSQL with pg_restore' : 'back up PostgreSQL with pg_dump';
+    throw new UsageError(`${command} is for the SQLite store; ${tool} (see README)`);
+  }
   return cfg;
 }
 

@@ -210,6 +210,16 @@ describe('command line', () => {
     }
   });
 
+  it("backup and restore, the SQLite store's, point a PostgreSQL store to pg_dump and pg_restore", async () => {
+    const pg = { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', ADMIN_TOKEN };
+    const backup = await cli(pg, 'backup', '/nonexistent/copy.db');
+    assert.equal(backup.code, 2);
+    assert.match(backup.stderr, /back up PostgreSQL with pg_dump/);
+    const restore = await cli(pg, 'restore', '/nonexistent/copy.db');
+    assert.equal(restore.code, 2);
+    assert.match(restore.stderr, /restore PostgreSQL with pg_restore/);
+  });
+
   it('listen refuses a bad --dialect or --forward-to at once, not at the first event', async () => {
     const m = await gw.merchant('Listen Refusals');
     const dialect = await cli(env, 'listen', '--merchant', m.id, '--forward-to', 'http://127.0.0.1:9/', '--dialect', 'stripe');
