@@ -445,8 +445,7 @@ const COMMANDS: Record<string, Command> = {
     help: '  --note        what became of it (up to 500 characters): sent again by the connector, not a payment, returned at the bank...',
     async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('set-aside resolve needs the id of an entry (set-aside list shows them)');
-      const note = typeof values.note === 'string' ? values.note.trim() : '';
-      if (!note || note.length > 500) throw new UsageError('set-aside resolve: a --note of 1 to 500 characters is required');
+      const note = requiredNote(values, 'set-aside resolve');
       const e = id.length <= 64 ? await resolveSetAside(s, id, note) : null;
       if (!e) throw new UsageError(`no open entry set aside with id ${id}`);
       const v = await setAsideView(s, e);
@@ -477,8 +476,7 @@ const COMMANDS: Record<string, Command> = {
     help: '  --note        what the bank confirmed (up to 500 characters): its reference, a statement line...',
     async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('refunds settle needs the credit id of a refund in review (refunds review shows them)');
-      const note = typeof values.note === 'string' ? values.note.trim() : '';
-      if (!note || note.length > 500) throw new UsageError('refunds settle: a --note of 1 to 500 characters is required');
+      const note = requiredNote(values, 'refunds settle');
       const c = id.length <= 64 ? await s.engine.settleReviewed(id, note) : null;
       if (!c) throw new UsageError(`no refund in review with credit id ${id}`);
       const v = refundView(c);
@@ -622,6 +620,13 @@ async function admin<T>(p: Promise<T>): Promise<T> {
     if (err instanceof AdminError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** The operator's --note on a settlement: 1 to 500 characters, kept with the record. */
+function requiredNote(values: { note?: unknown }, command: string): string {
+  const note = typeof values.note === 'string' ? values.note.trim() : '';
+  if (!note || note.length > 500) throw new UsageError(`${command}: a --note of 1 to 500 characters is required`);
+  return note;
 }
 
 function sqliteOnly(command: string): Config {
