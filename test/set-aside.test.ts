@@ -179,6 +179,31 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await setAside('all')).count, before + 1);
       assert.equal((await setAside()).count, 0);
     });
+
+    it('a credit larger than the store keeps: set aside, and the intake goes on past it', async () => {
+      const huge = await create(`huge-${store}`);
+      const next = await create(`next-${store}`);
+      // Rs 2.5 crore to the collection account, naming a link (an RTGS credit, or an adapter
+      // scaling amounts wrong): more than PostgreSQL's INTEGER column holds. Then a payment whose
+      // notification is lost, which only a pull read past the first can bring in.
+      const big = await sim.pay(huge.upi_link, 'success@upi', 2_500_000_000);
+      await sim.faults({ notify_drop: 1 });
+      await sim.pay(next.upi_link);
+      await sim.faults({});
+      assert.equal(await eventually(() => status(`next-${store}`), (s) => s !== 'CREATED', 10_000, 'the credit after it'), 'SUCCESS');
+      const listed = await eventually(() => setAside(), (l) => l.count === 1, 10_000, 'the entry set aside');
+      assert.equal(listed.items[0].bank_txn_id, big.bank_txn_id);
+      assert.match(listed.items[0].problem, /amount_paise must be at most 2147483647/);
+      const pushed = await eventually(
+        async () => (await sim.ledger()).notifications.filter((n) => n.bank_txn_id === big.bank_txn_id),
+        (ns) => ns.length > 0,
+        10_000,
+        'its notification answered',
+      );
+      assert.deepEqual(pushed.map((n) => n.status), [400]);
+      assert.equal(await status(`huge-${store}`), 'CREATED');
+      assert.equal((await gw.admin('POST', `/bank/set-aside/${listed.items[0].id}/resolve`, { note: 'returned by RTGS' })).status, 200);
+    });
   });
 }
 

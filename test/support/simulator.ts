@@ -56,8 +56,8 @@ export class Simulator {
     return { status: r.status, json: text ? JSON.parse(text) : null };
   }
 
-  async pay(upi_link: string, payer_vpa = 'success@upi') {
-    const r = await this.request('POST', '/simulator/pay', { upi_link, payer_vpa });
+  async pay(upi_link: string, payer_vpa = 'success@upi', amount_paise?: number) {
+    const r = await this.request('POST', '/simulator/pay', { upi_link, payer_vpa, amount_paise });
     if (r.status !== 200) throw new Error(`pay: ${r.status} ${JSON.stringify(r.json)}`);
     return r.json as { utr: string; bank_txn_id: string; status: string };
   }

@@ -53,6 +53,8 @@ export interface WireStatement {
 // Text the stores can keep: JSON.parse turns an escaped NUL (\u0000) or half a surrogate pair
 // into the character, which PostgreSQL refuses (a failed insert would stop the pull at the entry
 // for good) and either store would change. Such an entry is malformed: set aside, or refused.
+/** The largest amount the store keeps (PostgreSQL INTEGER): Rs 2,14,74,836.47. */
+export const MAX_AMOUNT_PAISE = 2 ** 31 - 1;
 const str = (v: unknown, max = 256): v is string => typeof v === 'string' && v.length > 0 && v.length <= max && !badText(v);
 const optStr = (v: unknown, max = 256) => v === null || v === undefined || (typeof v === 'string' && v.length <= max && !badText(v));
 
@@ -70,6 +72,10 @@ export function parseCreditEvent(x: unknown): WireCreditEvent | string {
   if (!('tr' in e)) return 'tr is required (null when the payment carries none)';
   if (!optStr(e.tr, 64)) return 'tr must be a string';
   if (!Number.isSafeInteger(e.amount_paise) || (e.amount_paise as number) < 0) return 'amount_paise must be a whole number of paise';
+  // The store's amount columns are 32-bit on PostgreSQL: a larger credit (no UPI payment is; an
+  // RTGS credit to the account, or an adapter scaling amounts wrong) would fail its insert on
+  // every notification and every pull, and stop the intake behind it. Set aside for the operator.
+  if ((e.amount_paise as number) > MAX_AMOUNT_PAISE) return `amount_paise must be at most ${MAX_AMOUNT_PAISE} (no UPI payment is larger)`;
   // A credit of nothing is no payment: recorded, its refund could never be made (nothing can be
   // returned) and would stay owed for ever. A declined attempt moves nothing and may say 0.
   if (e.type === 'credit' && e.amount_paise === 0) return 'amount_paise of a credit must be more than 0';

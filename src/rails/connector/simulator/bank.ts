@@ -124,13 +124,17 @@ export class BankSimulator {
 
   // ------------------------------------------------------------------ the payer side
 
-  pay(upiLink: unknown, payerVpa: unknown) {
+  /** `amount`, when given, is credited instead of the intent's (an app that let the payer change it, a transfer of another kind). */
+  pay(upiLink: unknown, payerVpa: unknown, amount?: unknown) {
     if (typeof upiLink !== 'string' || typeof payerVpa !== 'string') throw new HttpError(400, 'invalid_request', 'upi_link and payer_vpa are required strings');
+    if (amount !== undefined && (!Number.isSafeInteger(amount) || (amount as number) <= 0)) {
+      throw new HttpError(400, 'invalid_amount', 'amount_paise must be a positive whole number');
+    }
     const intent = parseIntent(upiLink);
     if (!intent) throw new HttpError(400, 'invalid_upi_link', 'upi_link is not a UPI intent');
     const payer = findPayer(payerVpa);
     if (!payer) throw new HttpError(400, 'payer_not_found', `payer_vpa ${payerVpa} is not in the directory`);
-    const amountPaise = amountToPaise(intent.am);
+    const amountPaise = amount === undefined ? amountToPaise(intent.am) : (amount as number);
     if (amountPaise === null || amountPaise <= 0) throw new HttpError(400, 'invalid_amount', 'the intent has no valid amount');
     const utr = this.faults.reuse_utr && this.lastUtr ? this.lastUtr : digits(12);
     this.lastUtr = utr;
@@ -395,7 +399,7 @@ export class BankSimulator {
       // The simulator's own API (tests and demos): open.
       if (path === '/simulator/pay' && req.method === 'POST') {
         const b = body();
-        return send(200, this.pay(b.upi_link, b.payer_vpa));
+        return send(200, this.pay(b.upi_link, b.payer_vpa, b.amount_paise));
       }
       if (path === '/simulator/ledger' && req.method === 'GET') return send(200, this.ledger());
       if (path === '/simulator/faults' && req.method === 'POST') return send(200, this.setFaults(body()));
