@@ -63,14 +63,17 @@ const COMMANDS: Record<string, Command> = {
     usage: 'merchants create --name NAME [--export]',
     summary: 'create a merchant with a test key pair (the secret is shown once)',
     help: `  --export      print shell lines instead: export MERCHANT=... ID=... SECRET=... ACCOUNT_NUMBER=...
-                (eval "$(pennygate merchants create --name Acme --export)")`,
+                (eval "$(pennygate merchants create --name Acme --export)"), and LIVE_ID=...
+                LIVE_SECRET=... when live mode is on (the gateway's live settings are set)`,
     async run({ values }, s) {
       const problem = values.name === undefined ? 'a --name is required' : merchantNameProblem(String(values.name));
       if (problem) throw new UsageError(`merchants create: ${problem}`);
       const { merchant, testKey, liveKey } = await s.merchants.create(String(values.name).trim());
       const view = { ...merchantView(merchant), test_key: testKey, ...(liveKey ? { live_key: liveKey } : {}) };
+      // The live key's secret is shown once too: every form of the output carries it.
+      const live: Record<string, string> = liveKey ? { LIVE_ID: liveKey.client_id, LIVE_SECRET: liveKey.client_secret } : {};
       if (values.export) {
-        return exportLines({ MERCHANT: view.id, ID: testKey.client_id, SECRET: testKey.client_secret, ACCOUNT_NUMBER: view.account_number });
+        return exportLines({ MERCHANT: view.id, ID: testKey.client_id, SECRET: testKey.client_secret, ACCOUNT_NUMBER: view.account_number, ...live });
       }
       print(view, () =>
         fields([
@@ -79,6 +82,12 @@ const COMMANDS: Record<string, Command> = {
           ['account number', view.account_number],
           ['client id', testKey.client_id],
           ['client secret', `${testKey.client_secret}   (shown once: keep it now)`],
+          ...(liveKey
+            ? ([
+                ['live client id', liveKey.client_id],
+                ['live client secret', `${liveKey.client_secret}   (shown once: keep it now)`],
+              ] as [string, string][])
+            : []),
         ]),
       );
     },

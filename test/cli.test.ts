@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, cli, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
+import { connectorEnv } from './support/live.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
 const execP = promisify(execFile);
@@ -208,6 +209,22 @@ describe('command line', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('merchants create shows the live key too when live mode is on, in every form of its output', async () => {
+    // The live secret is shown once, like the test one: a form that left it out would lose it.
+    const liveEnv = { ...env, ...connectorEnv('http://127.0.0.1:9', 'cli-live-shared-secret') };
+    const table = await cli(liveEnv, 'merchants', 'create', '--name', 'Live Table');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /live client secret +\S+ +\(shown once/);
+    const exported = await cli(liveEnv, 'merchants', 'create', '--name', 'Live Export', '--export');
+    assert.equal(exported.code, 0, exported.stderr);
+    const vars = Object.fromEntries([...exported.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+    assert.deepEqual(Object.keys(vars), ['MERCHANT', 'ID', 'SECRET', 'ACCOUNT_NUMBER', 'LIVE_ID', 'LIVE_SECRET']);
+    assert.match(vars.LIVE_SECRET, /\S{20,}/);
+    assert.notEqual(vars.LIVE_ID, vars.ID);
+    const testOnly = await cli(env, 'merchants', 'create', '--name', 'Test Only', '--export');
+    assert.doesNotMatch(testOnly.stdout, /LIVE_/);
   });
 
   it("backup and restore, the SQLite store's, point a PostgreSQL store to pg_dump and pg_restore", async () => {
