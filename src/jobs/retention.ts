@@ -47,18 +47,24 @@ const STEPS: Step[] = [
     name: 'verifications_erased',
     pick: RETENTION_VERIFICATIONS_SQL,
     apply: async (q, refs, now) => {
-      // Credits of these verifications are all refunded (the pick says so): erase the payer too.
-      await q.query(
-        `UPDATE credits SET payer_vpa = NULL, payer_name = NULL, payer_account = NULL, payer_ifsc = NULL
-          WHERE ref_id IN (${inList(refs.length)})`,
-        refs,
-      );
+      // Nothing owed is checked again here: a credit may have come in since the pick (an old link
+      // paid again), and its payer is kept until its rupee is back.
       const rows = await q.query(
         `UPDATE verifications SET name = NULL, notes = NULL, payer_vpa = NULL, payer_name = NULL, payer_account = NULL,
            payer_ifsc = NULL, mobile_number = NULL, consent = NULL, purged_at = ?
-          WHERE ref_id IN (${inList(refs.length)}) AND purged_at IS NULL RETURNING ref_id`,
+          WHERE ref_id IN (${inList(refs.length)}) AND purged_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.ref_id = verifications.ref_id AND c.refund_status <> 'success')
+          RETURNING ref_id`,
         [now, ...refs],
       );
+      const erased = rows.map((r) => r.ref_id);
+      if (erased.length > 0) {
+        await q.query(
+          `UPDATE credits SET payer_vpa = NULL, payer_name = NULL, payer_account = NULL, payer_ifsc = NULL
+            WHERE ref_id IN (${inList(erased.length)}) AND refund_status = 'success'`,
+          erased,
+        );
+      }
       return rows.length;
     },
   },
