@@ -11,6 +11,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Read whether or not DATABASE_URL is set: a bad value is refused either way. */
+  pg: PgSettings;
   adminToken: string;
   adminTokenFile?: string;
   /** When set, `/metrics` answers only `Authorization: Bearer <it>` (a Prometheus scrape's credentials). */
@@ -98,6 +100,20 @@ export interface LiveConfig {
   reconcileEveryMs: number;
 }
 
+/** PostgreSQL's pool and the safeguards on its sessions (see src/store/postgres.ts). */
+export interface PgSettings {
+  /** Connections per instance. */
+  poolSize: number;
+  /** The server ends a gateway transaction that waits this long for its next statement (0: never). */
+  idleInTransactionTimeoutMs: number;
+  /** A connection not made, or not free in the pool, within this fails (0: wait for ever). */
+  connectTimeoutMs: number;
+  /** A statement without an answer within this fails, and its connection is dropped (0: none). */
+  statementDeadlineMs: number;
+  /** Statements are prepared once per connection (false: sent unnamed, for a pooler that cannot keep them). */
+  prepare: boolean;
+}
+
 /** What one HTTP client may hold: timeouts and connection caps (see src/web/limits.ts). */
 export interface HttpLimits {
   requestTimeoutMs: number;
@@ -127,6 +143,21 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): numbe
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min) throw new SettingError(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * A whole number from `min` to `max`, in decimal digits only: a unit ("10s") or a fraction is
+ * refused rather than read as something else (a safeguard's 0, "off", or a default).
+ */
+function whole(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new SettingError(`${name} must be a whole number ${range}, got ${JSON.stringify(raw)}`);
+  }
   return n;
 }
 
@@ -189,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    pg: pgSettings(env),
     adminToken: checkAdminToken(admin.value, admin.path),
     adminTokenFile: admin.path,
     metricsToken: metricsToken(env),
@@ -295,6 +327,23 @@ function liveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
     toleranceMs: num(env, 'BANK_NOTIFICATION_TOLERANCE_SECONDS', 300, 1) * 1000,
     pullEveryMs: num(env, 'BANK_PULL_INTERVAL_MS', 30_000, 50),
     reconcileEveryMs: num(env, 'RECONCILE_INTERVAL_HOURS', 24, 0.0001) * 3_600_000,
+  };
+}
+
+/**
+ * The longest timeout in milliseconds that Node's timers and PostgreSQL's timeout settings hold
+ * (2^31 - 1): a timer set longer fires at once, and the server refuses a longer setting in every
+ * transaction.
+ */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+export function pgSettings(env: NodeJS.ProcessEnv): PgSettings {
+  return {
+    poolSize: whole(env, 'PG_POOL_SIZE', 10, 1),
+    idleInTransactionTimeoutMs: whole(env, 'PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 0, MAX_TIMEOUT_MS),
+    connectTimeoutMs: whole(env, 'PG_CONNECT_TIMEOUT_MS', 5_000, 0, MAX_TIMEOUT_MS),
+    statementDeadlineMs: whole(env, 'PG_STATEMENT_DEADLINE_MS', 15_000, 0, MAX_TIMEOUT_MS),
+    prepare: flag(env, 'PG_PREPARE', true),
   };
 }
 

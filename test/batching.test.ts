@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { Gateway, freshPostgres, needsPostgres, storeFor } from './support/gateway.js';
+import { pgSettings } from '../src/config.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { Coalescer } from '../src/store/coalesce.js';
 import type { Db } from '../src/store/db.js';
@@ -213,7 +214,7 @@ describe('Coalescer on PostgreSQL', { skip: needsPostgres }, () => {
   before(async () => {
     const fresh = await freshPostgres();
     drop = fresh.drop;
-    db = openPostgres(fresh.url);
+    db = openPostgres(fresh.url, pgSettings({}));
   });
   after(async () => {
     await db?.close();
@@ -332,7 +333,7 @@ describe('creates whose batch lost its answer after the commit', { skip: needsPo
     const fresh = await freshPostgres();
     drop = fresh.drop;
     proxy = await faultyProxy(fresh.url, INSERT_MANY_MARKER);
-    db = openPostgres(proxy.url);
+    db = openPostgres(proxy.url, pgSettings({}));
     await storeWithMerchant(db, 'mer_y');
   });
   after(async () => {
@@ -412,8 +413,8 @@ describe('batched inserts that wait for each other on PostgreSQL', { skip: needs
     const fresh = await freshPostgres();
     drop = fresh.drop;
     // Two instances of the gateway.
-    one = openPostgres(fresh.url);
-    other = openPostgres(fresh.url);
+    one = openPostgres(fresh.url, pgSettings({}));
+    other = openPostgres(fresh.url, pgSettings({}));
     await storeWithMerchant(one, 'mer_z');
   });
   after(async () => {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { PgSettings } from '../config.js';
 import { PG_WRITES_REFUSED, STORE_CLOCK, StoreUnavailableError, WRITE_PROBE_SQL, markStoreFailure, writeProber, type Db, type MigrationSession, type Queryable, type Row } from './db.js';
 
 /** The advisory lock that one instance holds while it changes the schema. */
@@ -7,22 +8,6 @@ const MIGRATION_LOCK = 7264001;
 // BIGINT columns hold epoch milliseconds and ids that fit in a double: read them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-// Statements are prepared once per connection (named): PostgreSQL then skips parsing and, after
-// a few runs, planning, which halved the database's share of a status read. PG_PREPARE=false
-// sends them unnamed, for a pooler that cannot keep prepared statements (PgBouncer in
-// transaction mode before 1.21).
-const PREPARE = process.env.PG_PREPARE !== 'false';
-
-// A transaction of this gateway never waits between its statements for anything but its own
-// event loop. One whose session falls silent (its instance frozen, a paused container or VM, or
-// cut off from the server) would otherwise keep its row locks until it woke or TCP gave up on it,
-// hours on, while every other instance's requests for those rows waited behind it and took their
-// pools' connections. The server ends such a transaction after this long (0: never). Set within
-// the BEGIN's round trip, per transaction, so that it holds through a pooler (PgBouncer) too.
-const idleSetting = Number(process.env.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000);
-const IDLE_IN_TX_MS = Number.isFinite(idleSetting) && idleSetting > 0 ? Math.round(idleSetting) : 0;
-const BEGIN = IDLE_IN_TX_MS > 0 ? `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}` : 'BEGIN';
-
 // A server that stops answering without closing its sockets (frozen, paused, cut off by the
 // network) would otherwise hold every request that reaches the store, and /readyz, until TCP gave
 // up on it, minutes on, while the pool's queue grew. A connection not made within
@@ -30,27 +15,21 @@ const BEGIN = IDLE_IN_TX_MS > 0 ? `BEGIN; SET LOCAL idle_in_transaction_session_
 // within PG_STATEMENT_DEADLINE_MS fails too, and its connection is dropped: its answer, should it
 // still come, would be read by the next caller. Either is answered 503, try again, and nothing is
 // acknowledged. The gateway's statements take milliseconds; a row lock held by a frozen instance
-// is freed by IDLE_IN_TX_MS, below the deadline. Migrations run without it (an index built
-// concurrently may take minutes).
-const positive = (v: string | undefined, fallback: number) => {
-  const n = Number(v ?? fallback);
-  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
-};
-const CONNECT_TIMEOUT_MS = positive(process.env.PG_CONNECT_TIMEOUT_MS, 5_000);
-const STATEMENT_DEADLINE_MS = positive(process.env.PG_STATEMENT_DEADLINE_MS, 15_000);
+// is freed by the idle-in-transaction timeout, below the deadline. Migrations run without it (an
+// index built concurrently may take minutes).
 
 /** `running` on `client`, failed at the deadline, which also ends the client's connection. */
-function withDeadline<T>(client: pg.PoolClient | pg.Client, running: Promise<T>, lose: (err: Error) => void): Promise<T> {
-  if (STATEMENT_DEADLINE_MS === 0) return running;
+function withDeadline<T>(deadlineMs: number, client: pg.PoolClient | pg.Client, running: Promise<T>, lose: (err: Error) => void): Promise<T> {
+  if (deadlineMs === 0) return running;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new StoreUnavailableError(`the database did not answer within ${STATEMENT_DEADLINE_MS} ms (PG_STATEMENT_DEADLINE_MS)`);
+      const err = new StoreUnavailableError(`the database did not answer within ${deadlineMs} ms (PG_STATEMENT_DEADLINE_MS)`);
       lose(err);
       // The statement in flight then fails as its connection ends; its failure is this one.
       (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       reject(err);
-    }, STATEMENT_DEADLINE_MS);
+    }, deadlineMs);
   });
   return Promise.race([running, late]).finally(() => clearTimeout(timer));
 }
@@ -66,6 +45,11 @@ function fromStore<T>(p: Promise<T>): Promise<T> {
   });
 }
 
+// Statements are prepared once per connection (named): PostgreSQL then skips parsing and, after
+// a few runs, planning, which halved the database's share of a status read. PG_PREPARE=false
+// sends them unnamed, for a pooler that cannot keep prepared statements (PgBouncer in
+// transaction mode before 1.21).
+
 interface Statement { text: string; name?: string }
 const statements = new Map<string, Statement>();
 let names = 0;
@@ -74,7 +58,7 @@ function toPg(sql: string): Statement {
   let out = statements.get(sql);
   if (out === undefined) {
     let i = 0;
-    out = { text: sql.replace(/\?/g, () => `$${++i}`), name: PREPARE ? `pg${names++}` : undefined };
+    out = { text: sql.replace(/\?/g, () => `$${++i}`), name: `pg${names++}` };
     statements.set(sql, out);
   }
   return out;
@@ -89,7 +73,7 @@ const isStalePlan = (err: unknown) =>
   (err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test((err as Error).message);
 function forget(sql: string) {
   const s = statements.get(sql);
-  if (s?.name) s.name = `pg${names++}`;
+  if (s) s.name = `pg${names++}`;
 }
 
 /**
@@ -117,11 +101,21 @@ function heedLoss(client: pg.PoolClient) {
 /** A clock measurement whose round trip took longer than this keeps the offset measured before. */
 const MAX_SYNC_RTT_MS = 200;
 
-export function openPostgres(url: string): Db {
+/** `settings`: read and checked with the others (config.ts), so that a bad one stops the start. */
+export function openPostgres(url: string, settings: PgSettings): Db {
+  const { statementDeadlineMs: deadlineMs, idleInTransactionTimeoutMs: idleMs } = settings;
+  // A transaction of this gateway never waits between its statements for anything but its own
+  // event loop. One whose session falls silent (its instance frozen, a paused container or VM, or
+  // cut off from the server) would otherwise keep its row locks until it woke or TCP gave up on it,
+  // hours on, while every other instance's requests for those rows waited behind it and took their
+  // pools' connections. The server ends such a transaction after PG_IDLE_IN_TRANSACTION_TIMEOUT_MS
+  // (0: never). Set within the BEGIN's round trip, per transaction, so that it holds through a
+  // pooler (PgBouncer) too.
+  const begin = idleMs > 0 ? `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}` : 'BEGIN';
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.PG_POOL_SIZE ?? 10),
-    ...(CONNECT_TIMEOUT_MS ? { connectionTimeoutMillis: CONNECT_TIMEOUT_MS } : {}),
+    max: settings.poolSize,
+    ...(settings.connectTimeoutMs ? { connectionTimeoutMillis: settings.connectTimeoutMs } : {}),
   });
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
@@ -143,8 +137,8 @@ export function openPostgres(url: string): Db {
   /** `client`'s statements; `lose` (with a deadline) drops the connection once one misses it. */
   const on = (c: pg.PoolClient, inTx: boolean, lose?: (err: Error) => void): Queryable => {
     const run = (s: Statement, values: unknown[]) => {
-      const q = c.query({ ...s, values });
-      return fromStore(lose ? withDeadline(c, q, lose) : q).catch((err) => noteWriteRefusal(err, lose));
+      const q = c.query({ text: s.text, name: settings.prepare ? s.name : undefined, values });
+      return fromStore(lose ? withDeadline(deadlineMs, c, q, lose) : q).catch((err) => noteWriteRefusal(err, lose));
     };
     return {
       query: async <T = Row>(sql: string, params: unknown[] = []) => {
@@ -227,13 +221,13 @@ export function openPostgres(url: string): Db {
         const client = await fromStore(pool.connect());
         const watch = heedLoss(client);
         try {
-          await fromStore(withDeadline(client, client.query(BEGIN), watch.lose));
+          await fromStore(withDeadline(deadlineMs, client, client.query(begin), watch.lose));
           const out = await fn(on(client, true, watch.lose));
           // A COMMIT past its deadline may yet commit: its caller is told of a failure, never a success.
-          await fromStore(withDeadline(client, client.query('COMMIT'), watch.lose)).catch((err) => noteWriteRefusal(err, watch.lose));
+          await fromStore(withDeadline(deadlineMs, client, client.query('COMMIT'), watch.lose)).catch((err) => noteWriteRefusal(err, watch.lose));
           return out;
         } catch (err) {
-          await withDeadline(client, client.query('ROLLBACK'), watch.lose).catch(() => undefined);
+          await withDeadline(deadlineMs, client, client.query('ROLLBACK'), watch.lose).catch(() => undefined);
           // Rolled back whole, so running it again is safe; a stale plan is renamed by then.
           if (!isStalePlan(err) || attempt >= 3) throw err;
         } finally {
@@ -249,15 +243,15 @@ export function openPostgres(url: string): Db {
         // try-lock rather than queue in pg_advisory_lock, because a session left waiting inside
         // a statement holds a snapshot that CREATE INDEX CONCURRENTLY would wait for in turn.
         // The lock lives as long as this session. Should the migrating instance fall silent (see
-        // IDLE_IN_TX_MS), the server ends the session, in or out of a transaction, and another
+        // PG_IDLE_IN_TRANSACTION_TIMEOUT_MS), the server ends the session, in or out of a transaction, and another
         // instance takes the lock and migrates (every migration can run again from its start)
         // instead of waiting for this one to wake. Set before the lock is taken, so that no
         // moment holds it without them. idle_session_timeout is PostgreSQL 14's.
-        await fromStore(client.query(`SET idle_in_transaction_session_timeout = ${IDLE_IN_TX_MS}`));
-        await client.query(`SET idle_session_timeout = ${IDLE_IN_TX_MS}`).catch(() => undefined);
+        await fromStore(client.query(`SET idle_in_transaction_session_timeout = ${idleMs}`));
+        await client.query(`SET idle_session_timeout = ${idleMs}`).catch(() => undefined);
         while (!(await fromStore(client.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK]))).rows[0].ok) {
           // Within the idle timeout, which would otherwise end a waiting session.
-          await new Promise((r) => setTimeout(r, IDLE_IN_TX_MS > 0 ? Math.min(200, IDLE_IN_TX_MS / 4) : 200));
+          await new Promise((r) => setTimeout(r, idleMs > 0 ? Math.min(200, idleMs / 4) : 200));
         }
         try {
           return await fn({ ...on(client, false), exec: async (sql: string) => void (await fromStore(client.query(sql))) });

@@ -1,0 +1,78 @@
+// A setting the gateway cannot read as the operator meant it stops the start, with one line that
+// names it: never a default in its place, nor a safeguard quietly turned off.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway, needsPostgres, storeFor, type GatewayOptions } from './support/gateway.js';
+
+/** What the gateway said as it refused to start, or `started` (it is then stopped). */
+async function start(o: GatewayOptions): Promise<string> {
+  let gw: Gateway;
+  try {
+    gw = await Gateway.start(o);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  await gw.stop();
+  return 'started';
+}
+
+/** A refusal is a line for the operator, not a crash: no stack trace. */
+function refused(said: string, line: RegExp, what: string) {
+  assert.match(said, line, what);
+  assert.doesNotMatch(said, /^\s+at /m, `${what}: a stack trace`);
+}
+
+describe('PostgreSQL settings', { skip: needsPostgres }, () => {
+  let databaseUrl: string | undefined;
+  let drop: () => Promise<void> = async () => {};
+  before(async () => {
+    ({ databaseUrl, drop } = await storeFor('postgres'));
+  });
+  after(() => drop());
+
+  it('a timeout that is not a whole number of milliseconds stops the start rather than turn the safeguard off', async () => {
+    for (const name of ['PG_STATEMENT_DEADLINE_MS', 'PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'PG_CONNECT_TIMEOUT_MS']) {
+      // 2^31 ms: past what a timer or the server's setting holds.
+      for (const value of ['10s', '-1', '2.5', '2147483648']) {
+        refused(
+          await start({ databaseUrl, env: { [name]: value } }),
+          new RegExp(`${name} must be a whole number from 0 to 2147483647, got "${value}"`),
+          `${name}=${value}`,
+        );
+      }
+    }
+  });
+
+  it('a pool size that is not a whole number of 1 or more stops the start rather than become 10', async () => {
+    for (const value of ['abc', '0', '2.5']) {
+      refused(await start({ databaseUrl, env: { PG_POOL_SIZE: value } }), new RegExp(`PG_POOL_SIZE must be a whole number >= 1, got "${value}"`), `PG_POOL_SIZE=${value}`);
+    }
+  });
+
+  it('PG_PREPARE other than true or false stops the start rather than be ignored', async () => {
+    for (const value of ['no', '0', 'False']) {
+      refused(await start({ databaseUrl, env: { PG_PREPARE: value } }), /PG_PREPARE must be true or false/, `PG_PREPARE=${value}`);
+    }
+  });
+
+  it('starts and serves with the values the README gives', async () => {
+    const gw = await Gateway.start({
+      databaseUrl,
+      env: { PG_PREPARE: 'false', PG_POOL_SIZE: '2', PG_STATEMENT_DEADLINE_MS: '0', PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0', PG_CONNECT_TIMEOUT_MS: '0' },
+    });
+    try {
+      const cf = gw.cashfree((await gw.merchant()).test_key);
+      assert.equal((await cf.createRpd({ verification_id: 'settings-1' })).status, 200);
+      assert.equal((await cf.status({ verification_id: 'settings-1' })).status, 200);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe('PostgreSQL settings on SQLite', () => {
+  it('a bad one stops the start too: it is wrong either way', async () => {
+    refused(await start({ env: { PG_STATEMENT_DEADLINE_MS: '10s' } }), /PG_STATEMENT_DEADLINE_MS must be a whole number/, 'PG_STATEMENT_DEADLINE_MS on SQLite');
+    refused(await start({ env: { PG_PREPARE: 'no' } }), /PG_PREPARE must be true or false/, 'PG_PREPARE on SQLite');
+  });
+});
