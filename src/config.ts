@@ -172,12 +172,29 @@ function flag(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
   throw new SettingError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
+const DATA_DIR_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'a part of its path is a file, not a directory',
+  EACCES: 'this user may not write in it',
+  EPERM: 'this user may not write in it',
+  EROFS: 'it is on a read-only file system',
+};
+
 /** Reads a secret from the environment, else from a file under DATA_DIR, creating it once. */
 function persistentSecret(dataDir: string, file: string, make: () => string): { value: string; path: string } {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, file);
-  if (!existsSync(path)) writeFileSync(path, make() + '\n', { mode: 0o600, flag: 'wx' });
-  return { value: readFileSync(path, 'utf8').trim(), path };
+  let made = false;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    made = true;
+    if (!existsSync(path)) writeFileSync(path, make() + '\n', { mode: 0o600, flag: 'wx' });
+    return { value: readFileSync(path, 'utf8').trim(), path };
+  } catch (err) {
+    // The system call's own words ("EEXIST: file already exists, mkdir ...") name a path, not
+    // the setting that chose it.
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EEXIST' && !made ? 'it is a file, not a directory' : DATA_DIR_PROBLEMS[e.code ?? ''];
+    throw new SettingError(`DATA_DIR ${dataDir} cannot be used: ${why ? `${why} (${e.message})` : e.message}`);
+  }
 }
 
 /** An operator token shorter than this is refused: it guards every merchant's keys and money. */

@@ -2,6 +2,9 @@
 // names it: never a default in its place, nor a safeguard quietly turned off.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Gateway, needsPostgres, storeFor, type GatewayOptions } from './support/gateway.js';
 
 /** What the gateway said as it refused to start, or `started` (it is then stopped). */
@@ -21,6 +24,28 @@ function refused(said: string, line: RegExp, what: string) {
   assert.match(said, line, what);
   assert.doesNotMatch(said, /^\s+at /m, `${what}: a stack trace`);
 }
+
+describe('DATA_DIR', () => {
+  it('a file, or a path under one, stops the start with a line naming DATA_DIR', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pennygate-settings-')), 'not-a-dir');
+    writeFileSync(file, 'x');
+    refused(await start({ dataDir: file }), /DATA_DIR \S*not-a-dir cannot be used: it is a file, not a directory/, 'DATA_DIR a file');
+    refused(await start({ dataDir: join(file, 'data') }), /DATA_DIR \S*not-a-dir\/data cannot be used: .*is a file/, 'DATA_DIR under a file');
+  });
+
+  it('a directory this user may not write stops the start with a line naming DATA_DIR', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pennygate-settings-'));
+    chmodSync(dir, 0o555);
+    // Root writes anywhere: the gateway then runs as nobody, for whom the mode holds.
+    let wrapper: string[] = [];
+    if (process.getuid?.() === 0) {
+      const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+      if (!setpriv) return t.skip('run as root without setpriv: no user to whom the directory is closed');
+      wrapper = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'];
+    }
+    refused(await start({ dataDir: dir, wrapper }), /DATA_DIR \S+ cannot be used: this user may not write in it/, 'DATA_DIR read-only');
+  });
+});
 
 describe('PostgreSQL settings', { skip: needsPostgres }, () => {
   let databaseUrl: string | undefined;
