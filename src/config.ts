@@ -289,8 +289,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: num(env, 'WEBHOOK_CONCURRENCY', 32, 1),
       perMerchant: num(env, 'WEBHOOK_PER_MERCHANT', 4, 1),
     },
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env),
   };
+}
+
+/** pino's levels and `silent`: pino throws on any other, with a stack and no word of LOG_LEVEL. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: NodeJS.ProcessEnv): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (LOG_LEVELS.includes(raw)) return raw;
+  throw new SettingError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(raw)}`);
 }
 
 function accessConfig(env: NodeJS.ProcessEnv): AccessConfig {

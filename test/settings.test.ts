@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gateway, needsPostgres, storeFor, type GatewayOptions } from './support/gateway.js';
+import pino from 'pino';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { ADMIN_TOKEN, Gateway, needsPostgres, storeFor, type GatewayOptions } from './support/gateway.js';
 
 /** What the gateway said as it refused to start, or `started` (it is then stopped). */
 async function start(o: GatewayOptions): Promise<string> {
@@ -44,6 +47,28 @@ describe('DATA_DIR', () => {
       wrapper = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'];
     }
     refused(await start({ dataDir: dir, wrapper }), /DATA_DIR \S+ cannot be used: this user may not write in it/, 'DATA_DIR read-only');
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('an unknown level stops the start with a line listing the levels', async () => {
+    for (const level of ['verbose', 'INFO']) {
+      refused(
+        await start({ env: { LOG_LEVEL: level } }),
+        new RegExp(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${level}"`),
+        `LOG_LEVEL=${level}`,
+      );
+    }
+    assert.equal(await start({ env: { LOG_LEVEL: 'trace' } }), 'started');
+  });
+
+  it('accepts the levels pino has, and only levels pino takes', () => {
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-settings-')), ADMIN_TOKEN, SECRET_KEY: '11'.repeat(32) };
+    for (const level of [...Object.keys(pino.levels.values), 'silent']) {
+      const cfg = loadConfig({ ...env, LOG_LEVEL: level });
+      assert.equal(cfg.logLevel, level);
+      assert.doesNotThrow(() => createLogger(cfg.logLevel), level);
+    }
   });
 });
 
