@@ -590,15 +590,22 @@ const COMMANDS: Record<string, Command> = {
       if (typeof secret !== 'string' || secret.length < 16) {
         throw new UsageError('bank-simulator needs BANK_CONNECTOR_SECRET in its environment (or --secret), at least 16 characters');
       }
+      const host = process.env.HOST || '127.0.0.1';
       const sim = new BankSimulator({
         port,
-        host: process.env.HOST || '127.0.0.1',
+        host,
         gateway: values.gateway,
         secret,
         refundSettleMs: Number(process.env.SIMULATOR_REFUND_SETTLE_MS ?? 300),
       });
-      const bound = await sim.listen();
-      process.stdout.write(`bank simulator listening on http://${process.env.HOST || '127.0.0.1'}:${bound}, notifying ${values.gateway}\n`);
+      const bound = await sim.listen().catch((err: NodeJS.ErrnoException) => {
+        const where = `bank-simulator: --port ${port} on ${host}`;
+        if (err.code === 'EADDRINUSE') throw new UsageError(`${where} is in use by another process: choose another --port`);
+        if (err.code === 'EACCES') throw new UsageError(`${where} needs privileges: choose a --port above 1023`);
+        if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new UsageError(`bank-simulator: HOST=${host} is not an address of this machine`);
+        throw err;
+      });
+      process.stdout.write(`bank simulator listening on http://${host}:${bound}, notifying ${values.gateway}\n`);
       const stop = () => void sim.close().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,6 +59,20 @@ describe('command line', () => {
       assert.match(r.stderr, /bank-simulator needs BANK_CONNECTOR_SECRET in its environment/);
     }
     // With one it starts: every live suite runs it so (test/support/simulator.ts), never with --secret.
+  });
+
+  it('says which port the bank simulator cannot take, and exits, when another process holds it', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const r = await cli({ BANK_CONNECTOR_SECRET: 'a-simulator-secret-0123' }, 'bank-simulator', '--port', String(port), '--gateway', 'http://127.0.0.1:9');
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.match(r.stderr, new RegExp(`^pennygate: bank-simulator: --port ${port} on 127\\.0\\.0\\.1 is in use by another process`));
+      assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('prints export lines that set what the next step uses, tables for people and JSON for scripts', async () => {

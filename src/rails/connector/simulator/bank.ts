@@ -370,10 +370,18 @@ export class BankSimulator {
 
   // ------------------------------------------------------------------ HTTP
 
+  /** The port bound; rejects when the address cannot be taken (EADDRINUSE, EACCES, ...). */
   async listen(): Promise<number> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(this.opts.port, this.opts.host ?? '127.0.0.1', resolve));
-    return (this.server.address() as { port: number }).port;
+    const server = (this.server = createServer((req, res) => void this.handle(req, res)));
+    // Without a listener, a failed listen is an unhandled 'error' event: a crash with a stack.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return (server.address() as { port: number }).port;
   }
 
   close() {
