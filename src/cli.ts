@@ -591,12 +591,15 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError('bank-simulator needs BANK_CONNECTOR_SECRET in its environment (or --secret), at least 16 characters');
       }
       const host = process.env.HOST || '127.0.0.1';
+      // "5s" read as a number is NaN: every refund would stay pending for ever, without a word.
+      const settle = process.env.SIMULATOR_REFUND_SETTLE_MS || '300';
+      if (!/^\d{1,9}$/.test(settle)) throw new UsageError(`SIMULATOR_REFUND_SETTLE_MS must be a whole number of milliseconds, got ${JSON.stringify(settle)}`);
       const sim = new BankSimulator({
         port,
         host,
         gateway: values.gateway,
         secret,
-        refundSettleMs: Number(process.env.SIMULATOR_REFUND_SETTLE_MS ?? 300),
+        refundSettleMs: Number(settle),
       });
       const bound = await sim.listen().catch((err: NodeJS.ErrnoException) => {
         const where = `bank-simulator: --port ${port} on ${host}`;

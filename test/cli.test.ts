@@ -59,6 +59,9 @@ describe('command line', () => {
       assert.match(r.stderr, /bank-simulator needs BANK_CONNECTOR_SECRET in its environment/);
     }
     // With one it starts: every live suite runs it so (test/support/simulator.ts), never with --secret.
+    const settle = await cli({ BANK_CONNECTOR_SECRET: 'a-simulator-secret-0123', SIMULATOR_REFUND_SETTLE_MS: '5s' }, ...args);
+    assert.equal(settle.code, 2, settle.stderr);
+    assert.match(settle.stderr, /SIMULATOR_REFUND_SETTLE_MS must be a whole number of milliseconds, got "5s"/);
   });
 
   it('says which port the bank simulator cannot take, and exits, when another process holds it', async () => {
