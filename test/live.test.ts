@@ -4,6 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
@@ -29,10 +31,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
     let test: Key;
     let account: string;
     let dropDb: (() => Promise<void>) | undefined;
+    let databaseUrl: string | undefined;
 
     before(async () => {
-      const { databaseUrl, drop } = await storeFor(store);
-      dropDb = drop;
+      const db = await storeFor(store);
+      databaseUrl = db.databaseUrl;
+      dropDb = db.drop;
       // Listening before the gateway's port is picked, so that it cannot take that port.
       receiver = await Receiver.start();
       ({ gw, sim, live, test, account } = await startLive({
@@ -59,6 +63,26 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await dropDb?.();
     });
 
+    /** A statement on the gateway's store, as another process sharing it would run it ($n parameters). */
+    const sql = async (text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
+      if (!databaseUrl) {
+        const db = new Database(join(gw.dataDir, 'pennygate.db'));
+        try {
+          db.pragma('busy_timeout = 5000');
+          const st = db.prepare(text.replace(/\$\d+/g, '?'));
+          return st.reader ? (st.all(...params) as Record<string, unknown>[]) : (st.run(...params), []);
+        } finally {
+          db.close();
+        }
+      }
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        return (await c.query(text, params)).rows;
+      } finally {
+        await c.end();
+      }
+    };
     const cf = (k: Key = live) => gw.cashfree(k);
     const create = async (k: Key = live) => {
       const vid = uid();
@@ -246,6 +270,32 @@ for (const store of ['sqlite', 'postgres'] as const) {
       } finally {
         await gw.admin('PUT', `/merchants/${id}/limits`, { daily_payouts: null });
       }
+    });
+
+    it("leaves a test drop's count where a build older than the per-environment counters cannot give it to the live one", async () => {
+      // During a rolling upgrade an older instance may close a drop this one counted. That build
+      // gives the slot a marker names back to the live counter: it must not find a test drop's.
+      const id = (await gw.admin('GET', '/merchants')).json.items.find((m: any) => m.name === 'Live Lending').id;
+      const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Testing the entire flow for penny drop verification' };
+      const drop = (k: Key) =>
+        gw.request('POST', '/verification/mobile/penny-drop', {
+          headers: { 'x-client-id': k.client_id, 'x-client-secret': k.client_secret, 'x-api-version': '2024-12-01' },
+          body: { verification_id: uid('old'), mobile_number: k === live ? '9876543210' : '9999999999', user_consent: consent },
+        });
+      const limits = async () => (await gw.admin('GET', `/merchants/${id}/limits`)).json;
+      assert.equal((await drop(live)).status, 200);
+      const markers = async () => (await sql("SELECT key FROM rate_counters WHERE key LIKE 'payout counted %'")).map((r) => r.key as string);
+      const seen = new Set(await markers());
+      assert.equal((await drop(test)).status, 200);
+      const mine = (await markers()).filter((k) => !seen.has(k));
+      assert.equal(mine.length, 1, 'the test drop is marked as counted');
+      const before = await limits();
+      assert.ok(before.payouts_today > 0);
+      // What the older build does when it closes a drop that paid nothing, for the test drop's ref.
+      const ref = /(\d+)$/.exec(mine[0])![1];
+      const released = await sql('DELETE FROM rate_counters WHERE key = $1 RETURNING key', [`payout counted ${ref}`]);
+      if (released.length) await sql('UPDATE rate_counters SET count = count - 1 WHERE key = $1 AND count > 0', [`payouts ${id}`]);
+      assert.equal((await limits()).payouts_today, before.payouts_today, 'the live count keeps its drops');
     });
 
     it('takes duplicate, dropped, delayed and out-of-order notifications once each', async () => {

@@ -30,7 +30,10 @@ export class PayoutCapError extends Error {
 export class TopUpConflictError extends Error {}
 
 const NO_CAP = 2 ** 31 - 1;
-const countedKey = (refId: number) => `payout counted ${refId}`;
+// The marker of a counted drop names its environment for test drops: a build older than the
+// per-environment counters gives a marker's slot back to the live counter, so it must not find a
+// test drop's (it then gives nothing back, which errs safe). Live markers keep the older name.
+const countedKey = (refId: number, mode: Mode) => (mode === 'live' ? `payout counted ${refId}` : `payout counted test ${refId}`);
 // Each environment has its own count against the cap: a test key's drops run on the sandbox and
 // pay nothing, so they never hold up a live one (the live key is the one older builds counted both under).
 const capKey = (merchantId: string, mode: Mode) => (mode === 'live' ? `payouts ${merchantId}` : `payouts ${merchantId} test`);
@@ -83,7 +86,7 @@ export class Billing {
     const bound = Math.min(cap ?? NO_CAP, NO_CAP);
     if ((await counters.take(q, capKey(merchant.id, mode), day, bound)) === null) throw new PayoutCapError(bound);
     // Which drops were counted (older builds skipped them while there was no cap), for releasePayout.
-    await counters.take(q, countedKey(refId), day, 1);
+    await counters.take(q, countedKey(refId, mode), day, 1);
   }
 
   /**
@@ -93,7 +96,10 @@ export class Billing {
    */
   async releasePayout(q: Queryable, merchantId: string, mode: Mode, refId: number, createdAt: number) {
     const day = istDayStart(createdAt);
-    if (await counters.remove(q, countedKey(refId), day)) await counters.giveBack(q, capKey(merchantId, mode), day);
+    // A test drop counted by the previous build carries the live marker's name (refIds are unique
+    // across environments, so it is this drop's); it was counted in the test counter all the same.
+    const counted = (await counters.remove(q, countedKey(refId, mode), day)) || (mode === 'test' && (await counters.remove(q, countedKey(refId, 'live'), day)));
+    if (counted) await counters.giveBack(q, capKey(merchantId, mode), day);
   }
 
   /** Payouts counted today in `mode`'s environment. */
