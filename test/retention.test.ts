@@ -101,4 +101,30 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less
     assert.ok(run.removed.rate_counters >= 2, JSON.stringify(run));
     assert.deepEqual(await rows(gw, databaseUrl, counted), []);
   });
+
+  it("keeps a settled sandbox refund until the gateway has read it settled, so it is not sent twice", async () => {
+    // The sandbox bank holds the refund 10 minutes; the gateway's refund job is held off, as one
+    // stuck for longer than the retention period would be.
+    await gw.restart({ SANDBOX_REFUND_SETTLE_MS: '600000' });
+    const cf = gw.cashfree((await gw.merchant('Slow refund')).test_key);
+    const v = (await cf.createRpd({ verification_id: uid('slow'), name: 'Kavya Reddy' })).json;
+    const utr = (await gw.pay(v.upi_link, 'success@upi')).json.utr;
+    await eventually(async () => (await gw.payment(utr)).refunds as any[], (rs) => rs.length === 1, 15_000, 'the refund sent');
+    await rows(gw, databaseUrl, "UPDATE jobs SET run_at = run_at + 86400000 WHERE kind = 'credit.refund' AND done_at IS NULL", true);
+    // At the bank it settled a day ago, and is old enough for retention.
+    await rows(gw, databaseUrl, 'UPDATE sandbox_refunds SET created_at = created_at - 86400000, settle_at = settle_at - 86400000', true);
+    await sleep(2500);
+    const run = await gw.admin('POST', '/retention/run');
+    assert.equal(run.status, 200, run.text);
+    assert.equal(run.json.removed.sandbox_refunds ?? 0, 0, JSON.stringify(run.json));
+    // The job comes back to it: it reads the refund settled, and sends nothing more.
+    await rows(gw, databaseUrl, "UPDATE jobs SET run_at = 0 WHERE kind = 'credit.refund' AND done_at IS NULL", true);
+    await nothingOwed(gw);
+    await sleep(3000);
+    const refunds = (await gw.payment(utr)).refunds as any[];
+    assert.equal(refunds.length, 1, JSON.stringify(refunds));
+    assert.equal(refunds[0].status, 'success');
+    // Once the gateway has it, the row goes as before.
+    assert.ok((await gw.admin('POST', '/retention/run')).json.removed.sandbox_refunds >= 1);
+  });
 });

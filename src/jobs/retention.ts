@@ -111,9 +111,13 @@ const STEPS: Step[] = [
   ),
   // A refund the bank still has in flight (or declined, to be tried again) is the record of its
   // key: kept. The sandbox bank stores a refund `pending` and reads it settled from settle_at.
+  // A settled one is kept too until the gateway has read it settled: asked after, the bank would
+  // not know the key, and the gateway would send the rupee again.
   deleteStep(
     'sandbox_refunds',
-    "SELECT idempotency_key FROM sandbox_refunds WHERE settle_at < ? AND status = 'pending' LIMIT ?",
+    `SELECT r.idempotency_key FROM sandbox_refunds r WHERE r.settle_at < ? AND r.status = 'pending'
+       AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.rail = 'sandbox' AND COALESCE(c.bank_txn_id, c.utr) = COALESCE(r.bank_txn_id, r.utr)
+                         AND c.refund_status <> 'success') LIMIT ?`,
     'sandbox_refunds',
     'idempotency_key',
   ),
