@@ -52,7 +52,7 @@ function clientError(err: Error & { code?: string; rawPacket?: unknown }, socket
 
 export async function buildApp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(s.cfg.logLevel),
+    logger: loggerOptions(s.cfg.logLevel, s.cfg.logFormat),
     genReqId: requestId,
     requestIdHeader: false,
     logController: new QuietPolling(),

@@ -784,7 +784,7 @@ async function main(argv: string[]) {
   const args = { positionals: rest, values, cfg: undefined as unknown as Config };
   if (cmd.bare) return cmd.run(args, undefined as unknown as Services);
   args.cfg = loadConfig();
-  const s = await openServices(args.cfg, createLogger('warn'));
+  const s = await openServices(args.cfg, createLogger('warn', args.cfg.logFormat));
   try {
     await cmd.run(args, s);
   } finally {

@@ -74,6 +74,7 @@ export interface Config {
   mobilePayoutNotSentAfterMs: number;
   webhook: { timeoutMs: number; retryBaseMs: number; retryCapMs: number; retryForMs: number; concurrency: number; perMerchant: number };
   logLevel: string;
+  logFormat: LogFormat;
 }
 
 export interface AccessConfig {
@@ -290,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perMerchant: num(env, 'WEBHOOK_PER_MERCHANT', 4, 1),
     },
     logLevel: logLevel(env),
+    logFormat: logFormat(env),
   };
 }
 
@@ -301,6 +303,17 @@ function logLevel(env: NodeJS.ProcessEnv): string {
   if (raw === undefined || raw === '') return 'info';
   if (LOG_LEVELS.includes(raw)) return raw;
   throw new SettingError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(raw)}`);
+}
+
+/** Any other LOG_FORMAT was read as json: `text` or `PRETTY`, meant for a person, gave JSON. */
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+function logFormat(env: NodeJS.ProcessEnv): LogFormat {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '') return 'json';
+  if ((LOG_FORMATS as readonly string[]).includes(raw)) return raw as LogFormat;
+  throw new SettingError(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}; got ${JSON.stringify(raw)}`);
 }
 
 function accessConfig(env: NodeJS.ProcessEnv): AccessConfig {

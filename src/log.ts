@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { LogFormat } from './config.js';
 
 /** Paths that must never reach a log line, whatever logs them. */
 export const REDACT = [
@@ -11,9 +12,12 @@ export const REDACT = [
   '*.secret',
 ];
 
-/** pino's options: JSON lines, or with LOG_FORMAT=pretty coloured lines for a person. */
-export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): pino.LoggerOptions {
-  const pretty = process.env.LOG_FORMAT === 'pretty';
+/**
+ * pino's options: JSON lines, or `pretty` (LOG_FORMAT=pretty) coloured lines for a person. The
+ * format is the one loadConfig checked, not LOG_FORMAT read again here.
+ */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info', format: LogFormat = 'json'): pino.LoggerOptions {
+  const pretty = format === 'pretty';
   return {
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
@@ -22,8 +26,8 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): pino.Log
   };
 }
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info') {
-  return pino(loggerOptions(level));
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', format: LogFormat = 'json') {
+  return pino(loggerOptions(level, format));
 }
 
 /** Account numbers appear in logs only as their last four digits. */

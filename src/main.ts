@@ -10,7 +10,7 @@ try {
   process.stderr.write(`pennygate: ${(err as Error).message}\n`);
   process.exit(1);
 }
-const log = createLogger(cfg.logLevel);
+const log = createLogger(cfg.logLevel, cfg.logFormat);
 startGateway(cfg, log).then(
   (gw) => {
     const shutdown = (signal: string) => {

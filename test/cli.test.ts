@@ -95,6 +95,18 @@ describe('command line', () => {
     assert.ok(machine.items.some((m: any) => m.id === merchant));
   });
 
+  it('refuses the log settings the gateway refuses, with the same line', async () => {
+    for (const [name, value, line] of [
+      ['LOG_LEVEL', 'verbose', /^pennygate: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"\n$/],
+      ['LOG_FORMAT', 'text', /^pennygate: LOG_FORMAT must be one of json, pretty; got "text"\n$/],
+    ] as const) {
+      const r = await cli({ ...env, [name]: value }, 'merchants', 'list');
+      assert.equal(r.code, 1, `${name}=${value}: ${r.stderr}`);
+      assert.match(r.stderr, line, `${name}=${value}`);
+    }
+    assert.equal((await cli({ ...env, LOG_FORMAT: 'pretty' }, 'merchants', 'list')).code, 0);
+  });
+
   it('admin-token tells the truth: the token the servers use, or what to set', async () => {
     assert.equal((await cli(env, 'admin-token')).stdout.trim(), ADMIN_TOKEN);
     assert.equal((await cli(env, 'admin-token', '--export')).stdout.trim(), `export ADMIN='${ADMIN_TOKEN}'`);

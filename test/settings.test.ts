@@ -72,6 +72,17 @@ describe('LOG_LEVEL', () => {
   });
 });
 
+describe('LOG_FORMAT', () => {
+  it('an unknown format stops the start with a line listing the formats', async () => {
+    // Each was read as JSON: `text` or `PRETTY` meant for a person gave JSON all the same.
+    for (const format of ['text', 'PRETTY']) {
+      refused(await start({ env: { LOG_FORMAT: format } }), new RegExp(`LOG_FORMAT must be one of json, pretty; got "${format}"`), `LOG_FORMAT=${format}`);
+    }
+    assert.equal(await start({ env: { LOG_FORMAT: 'json' } }), 'started');
+    assert.equal(await start({ env: { LOG_FORMAT: 'pretty' } }), 'started');
+  });
+});
+
 describe('PostgreSQL settings', { skip: needsPostgres }, () => {
   let databaseUrl: string | undefined;
   let drop: () => Promise<void> = async () => {};
