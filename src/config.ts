@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl?: string;
   /** Read whether or not DATABASE_URL is set: a bad value is refused either way. */
   pg: PgSettings;
+  /** SQLite's durability (see src/store/sqlite.ts); like `pg`, checked whichever store is used. */
+  sqliteSynchronous: SqliteSynchronous;
   adminToken: string;
   adminTokenFile?: string;
   /** When set, `/metrics` answers only `Authorization: Bearer <it>` (a Prometheus scrape's credentials). */
@@ -239,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     pg: pgSettings(env),
+    sqliteSynchronous: sqliteSynchronous(env),
     adminToken: checkAdminToken(admin.value, admin.path),
     adminTokenFile: admin.path,
     metricsToken: metricsToken(env),
@@ -385,6 +388,20 @@ export function pgSettings(env: NodeJS.ProcessEnv): PgSettings {
     statementDeadlineMs: whole(env, 'PG_STATEMENT_DEADLINE_MS', 15_000, 0, MAX_TIMEOUT_MS),
     prepare: flag(env, 'PG_PREPARE', true),
   };
+}
+
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+/**
+ * Checked here rather than where the store is opened: there a bad value stopped the start with a
+ * line about DATA_DIR and the SQLite store, not about the setting.
+ */
+function sqliteSynchronous(env: NodeJS.ProcessEnv): SqliteSynchronous {
+  const raw = env.SQLITE_SYNCHRONOUS;
+  if (raw === undefined || raw === '') return 'FULL';
+  const v = raw.toUpperCase();
+  if (v === 'FULL' || v === 'NORMAL') return v;
+  throw new SettingError(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got ${JSON.stringify(raw)}`);
 }
 
 function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {

@@ -81,7 +81,7 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
 async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db> {
   let db: Db | undefined;
   try {
-    db = await openDb({ databaseUrl: cfg.databaseUrl, pg: cfg.pg, dataDir: cfg.dataDir, server });
+    db = await openDb({ databaseUrl: cfg.databaseUrl, pg: cfg.pg, dataDir: cfg.dataDir, sqliteSynchronous: cfg.sqliteSynchronous, server });
     await migrate(db, log);
     await db.syncClock();
     return db;

@@ -95,10 +95,11 @@ describe('command line', () => {
     assert.ok(machine.items.some((m: any) => m.id === merchant));
   });
 
-  it('refuses the log settings the gateway refuses, with the same line', async () => {
+  it('refuses the log and store settings the gateway refuses, with the same line', async () => {
     for (const [name, value, line] of [
       ['LOG_LEVEL', 'verbose', /^pennygate: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"\n$/],
       ['LOG_FORMAT', 'text', /^pennygate: LOG_FORMAT must be one of json, pretty; got "text"\n$/],
+      ['SQLITE_SYNCHRONOUS', 'OFF', /^pennygate: SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "OFF"\n$/],
     ] as const) {
       const r = await cli({ ...env, [name]: value }, 'merchants', 'list');
       assert.equal(r.code, 1, `${name}=${value}: ${r.stderr}`);

@@ -83,6 +83,17 @@ describe('LOG_FORMAT', () => {
   });
 });
 
+describe('SQLITE_SYNCHRONOUS', () => {
+  it('a value other than FULL or NORMAL stops the start with a line about it, not about DATA_DIR', async () => {
+    for (const value of ['OFF', 'EXTRA', 'yes']) {
+      const said = await start({ env: { SQLITE_SYNCHRONOUS: value } });
+      refused(said, new RegExp(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${value}"`), `SQLITE_SYNCHRONOUS=${value}`);
+      assert.doesNotMatch(said, /DATA_DIR|cannot be opened/, `SQLITE_SYNCHRONOUS=${value}`);
+    }
+    assert.equal(await start({ env: { SQLITE_SYNCHRONOUS: 'normal' } }), 'started');
+  });
+});
+
 describe('PostgreSQL settings', { skip: needsPostgres }, () => {
   let databaseUrl: string | undefined;
   let drop: () => Promise<void> = async () => {};
@@ -114,6 +125,10 @@ describe('PostgreSQL settings', { skip: needsPostgres }, () => {
     for (const value of ['no', '0', 'False']) {
       refused(await start({ databaseUrl, env: { PG_PREPARE: value } }), /PG_PREPARE must be true or false/, `PG_PREPARE=${value}`);
     }
+  });
+
+  it('a bad SQLITE_SYNCHRONOUS stops the start on PostgreSQL too: it is wrong either way', async () => {
+    refused(await start({ databaseUrl, env: { SQLITE_SYNCHRONOUS: 'OFF' } }), /SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "OFF"/, 'SQLITE_SYNCHRONOUS on PostgreSQL');
   });
 
   it('starts and serves with the values the README gives', async () => {

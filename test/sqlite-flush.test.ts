@@ -49,7 +49,6 @@ describe('SQLite commits flushed off the event loop', () => {
       held.push({ fd, done: (err) => (err ? cb(err) : realFdatasync(fd, cb)) });
     }) as typeof fs.fdatasync;
     dir = mkdtempSync(join(tmpdir(), 'pennygate-flush-'));
-    delete process.env.SQLITE_SYNCHRONOUS;
     db = openSqlite(dir, { server: true });
     await db.withMigrationLock((s) => s.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'));
   });
@@ -58,7 +57,6 @@ describe('SQLite commits flushed off the event loop', () => {
     for (const h of held.splice(0)) h.done(null);
     await db.close().catch(() => {});
     fs.fdatasync = realFdatasync;
-    delete process.env.SQLITE_SYNCHRONOUS;
   });
 
   /** Rows in t as this store reads them; a read must not wait for a flush. */
@@ -341,8 +339,7 @@ describe('SQLite commits flushed off the event loop', () => {
 
   it('makes no flush per commit at SQLITE_SYNCHRONOUS=NORMAL', async () => {
     await db.close();
-    process.env.SQLITE_SYNCHRONOUS = 'NORMAL';
-    db = openSqlite(dir, { server: true });
+    db = openSqlite(dir, { server: true, synchronous: 'NORMAL' });
     holding = true;
     assert.deepEqual(await db.tx((q) => q.query("INSERT INTO t (v) VALUES ('n') RETURNING id")), [{ id: 1 }]);
     assert.equal(held.length, 0);

@@ -1,6 +1,6 @@
 // A tiny driver layer so that one set of SQL serves both SQLite (embedded default) and
 // PostgreSQL. SQL is written with `?` placeholders; the PostgreSQL driver rewrites them.
-import type { PgSettings } from '../config.js';
+import type { PgSettings, SqliteSynchronous } from '../config.js';
 
 export interface Queryable {
   /** Runs one statement and returns its rows (empty for statements without RETURNING). */
@@ -93,13 +93,19 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** `server`: the gateway server's store (see openSqlite), not the CLI's. */
-export async function openDb(opts: { databaseUrl?: string; pg: PgSettings; dataDir: string; server?: boolean }): Promise<Db> {
+export async function openDb(opts: {
+  databaseUrl?: string;
+  pg: PgSettings;
+  dataDir: string;
+  sqliteSynchronous?: SqliteSynchronous;
+  server?: boolean;
+}): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(opts.databaseUrl, opts.pg);
   }
   const { openSqlite } = await import('./sqlite.js');
-  return openSqlite(opts.dataDir, { server: opts.server });
+  return openSqlite(opts.dataDir, { server: opts.server, synchronous: opts.sqliteSynchronous });
 }
 
 // PostgreSQL's SQLSTATEs of a store that cannot serve now but may shortly: connection exceptions

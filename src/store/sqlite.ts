@@ -5,6 +5,7 @@ import { STORE_CLOCK, StoreUnavailableError, WRITE_PROBE_SQL, writeProber, type 
 import { startWorker } from '../worker-thread.js';
 import type { AsideDone, AsideRead } from './aside-worker.js';
 import type { CheckpointDone } from './checkpoint-worker.js';
+import type { SqliteSynchronous } from '../config.js';
 
 export const SQLITE_FILE = 'pennygate.db';
 /** The WAL's length, in frames (pages), past which the server's writes wait for a checkpoint (see openSqlite). */
@@ -289,16 +290,16 @@ function readConnection(file: string) {
  * a read never waits behind writes nor for a flush, and reads the commits that are on disk, no
  * fewer and no more (see `readers`). `server`: the store of the gateway's server,
  * which flushes the WAL itself off the event loop and checkpoints on a worker thread (below);
- * the CLI's store leaves both to SQLite.
+ * the CLI's store leaves both to SQLite. `synchronous`: SQLITE_SYNCHRONOUS as loadConfig checked
+ * it (FULL when not given).
  */
-export function openSqlite(dataDir: string, opts: { server?: boolean } = {}): Db {
+export function openSqlite(dataDir: string, opts: { server?: boolean; synchronous?: SqliteSynchronous } = {}): Db {
   const file = createPrivately(dataDir);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged success survives a power cut (an fsync before it). NORMAL survives a
   // process crash but may lose the last commits to an OS crash; the operator may choose it.
-  const sync = (process.env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
-  if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  const sync = opts.synchronous ?? 'FULL';
   // At FULL, SQLite fsyncs the WAL inside COMMIT, holding the event loop for the disk's flush
   // (1-5 ms per group on a shared disk). The server's store runs at NORMAL instead (COMMIT
   // writes the WAL, checkpoints still sync) and flushes the WAL itself (walSync below) on
