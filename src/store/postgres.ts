@@ -45,11 +45,6 @@ function fromStore<T>(p: Promise<T>): Promise<T> {
   });
 }
 
-// Statements are prepared once per connection (named): PostgreSQL then skips parsing and, after
-// a few runs, planning, which halved the database's share of a status read. PG_PREPARE=false
-// sends them unnamed, for a pooler that cannot keep prepared statements (PgBouncer in
-// transaction mode before 1.21).
-
 interface Statement { text: string; name?: string }
 const statements = new Map<string, Statement>();
 let names = 0;
@@ -137,6 +132,10 @@ export function openPostgres(url: string, settings: PgSettings): Db {
   /** `client`'s statements; `lose` (with a deadline) drops the connection once one misses it. */
   const on = (c: pg.PoolClient, inTx: boolean, lose?: (err: Error) => void): Queryable => {
     const run = (s: Statement, values: unknown[]) => {
+      // Statements are prepared once per connection (named): PostgreSQL then skips parsing and,
+      // after a few runs, planning, which halved the database's share of a status read.
+      // PG_PREPARE=false sends them unnamed, for a pooler that cannot keep prepared statements
+      // (PgBouncer in transaction mode before 1.21).
       const q = c.query({ text: s.text, name: settings.prepare ? s.name : undefined, values });
       return fromStore(lose ? withDeadline(deadlineMs, c, q, lose) : q).catch((err) => noteWriteRefusal(err, lose));
     };
