@@ -27,7 +27,8 @@ import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
 import { PRICED_OPERATIONS } from './engine/billing.js';
 import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setAsideView } from './admin/live.js';
 import { setAside } from './store/set-aside.js';
-import { BankSimulator } from './rails/connector/simulator/bank.js';
+import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
+import { isVpa } from './engine/intent.js';
 
 interface Command {
   usage: string;
@@ -574,9 +575,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'bank-simulator': {
-    usage: 'bank-simulator --port P --gateway URL',
+    usage: 'bank-simulator --port P --gateway URL [--payee-vpa VPA]',
     summary: 'run a simulated bank behind the connector contract (docs/bank-connector.md), for tests and demos',
     help: `  --gateway     the gateway's base URL (notifications go to <URL>/bank/notifications)
+  --payee-vpa   the collection VPA it credits, the only payee it pays (default: the gateway's
+                LIVE_PAYEE_VPA from the environment, else ${SIMULATOR_PAYEE_VPA})
   The shared secret is the gateway's BANK_CONNECTOR_SECRET, read from the environment (a
   --secret S given instead shows it to anyone who can list the machine's processes).
   Serves /v1/... (the contract) and /simulator/pay, /simulator/ledger, /simulator/faults.
@@ -594,12 +597,19 @@ const COMMANDS: Record<string, Command> = {
       // "5s" read as a number is NaN: every refund would stay pending for ever, without a word.
       const settle = process.env.SIMULATOR_REFUND_SETTLE_MS || '300';
       if (!/^\d{1,9}$/.test(settle)) throw new UsageError(`SIMULATOR_REFUND_SETTLE_MS must be a whole number of milliseconds, got ${JSON.stringify(settle)}`);
+      // The gateway's own setting, so that a shell that runs both (as the README's does) agrees.
+      const payeeVpa = typeof values['payee-vpa'] === 'string' ? values['payee-vpa'] : process.env.LIVE_PAYEE_VPA || SIMULATOR_PAYEE_VPA;
+      if (!isVpa(payeeVpa)) {
+        const from = typeof values['payee-vpa'] === 'string' ? '--payee-vpa' : 'LIVE_PAYEE_VPA';
+        throw new UsageError(`bank-simulator: ${from} is not a VPA: ${JSON.stringify(payeeVpa)}`);
+      }
       const sim = new BankSimulator({
         port,
         host,
         gateway: values.gateway,
         secret,
         refundSettleMs: Number(settle),
+        payeeVpa,
       });
       const bound = await sim.listen().catch((err: NodeJS.ErrnoException) => {
         const where = `bank-simulator: --port ${port} on ${host}`;
@@ -608,7 +618,7 @@ const COMMANDS: Record<string, Command> = {
         if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new UsageError(`bank-simulator: HOST=${host} is not an address of this machine`);
         throw err;
       });
-      process.stdout.write(`bank simulator listening on http://${host}:${bound}, notifying ${values.gateway}\n`);
+      process.stdout.write(`bank simulator listening on http://${host}:${bound}, collecting for ${payeeVpa}, notifying ${values.gateway}\n`);
       const stop = () => void sim.close().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
@@ -745,6 +755,7 @@ async function main(argv: string[]) {
       port: { type: 'string' },
       gateway: { type: 'string' },
       secret: { type: 'string' },
+      'payee-vpa': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       'rotate-secret': { type: 'boolean' },

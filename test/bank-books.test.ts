@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { openServices } from '../src/gateway.js';
 import type { Services } from '../src/services.js';
 import { ADMIN_TOKEN, Gateway, eventually, freePort, needsPostgres, sleep, storeFor } from './support/gateway.js';
-import { startLive } from './support/live.js';
+import { LIVE_PAYEE_VPA, startLive } from './support/live.js';
 import { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -148,12 +148,12 @@ describe('the bank simulator refuses a refund beyond what its credit has left (c
   let sim: Simulator;
   before(async () => {
     // No gateway behind it: nobody refunds its credits but the test.
-    sim = await Simulator.start({ port: await freePort(), gateway: 'http://127.0.0.1:9', secret: SECRET });
+    sim = await Simulator.start({ port: await freePort(), gateway: 'http://127.0.0.1:9', secret: SECRET, payeeVpa: LIVE_PAYEE_VPA });
   });
   after(() => sim?.stop());
 
   const credit = async () => {
-    const paid = await sim.pay(`upi://pay?pa=pennygate.live@examplebank&pn=Pennygate&am=1.00&cu=INR&tr=${Date.now()}`);
+    const paid = await sim.pay(`upi://pay?pa=${LIVE_PAYEE_VPA}&pn=Pennygate&am=1.00&cu=INR&tr=${Date.now()}`);
     assert.equal(paid.status, 'SUCCESS');
     return paid.bank_txn_id;
   };

@@ -25,7 +25,9 @@ export async function startLive(o: {
   merchant: string;
 }): Promise<{ gw: Gateway; sim: Simulator; live: Key; test: Key; account: string }> {
   const [gwPort, simPort] = [await freePort(), await freePort()];
-  const sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: o.secret });
+  // The bank pays only links to the collection VPA the gateway makes them out to.
+  const payeeVpa = o.env?.LIVE_PAYEE_VPA ?? LIVE_PAYEE_VPA;
+  const sim = await Simulator.start({ port: simPort, gateway: `http://127.0.0.1:${gwPort}`, secret: o.secret, payeeVpa });
   const gw = await Gateway.start({
     databaseUrl: o.databaseUrl,
     port: gwPort,

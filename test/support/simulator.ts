@@ -18,12 +18,14 @@ export class Simulator {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  static async start(o: { port: number; gateway: string; secret: string }): Promise<Simulator> {
+  /** `payeeVpa`: the collection VPA it pays links to (the gateway's LIVE_PAYEE_VPA); else its default. */
+  static async start(o: { port: number; gateway: string; secret: string; payeeVpa?: string }): Promise<Simulator> {
     const sim = new Simulator(o.port, o.secret);
     const { PATH, HOME } = process.env;
-    // The secret in the environment, as the README runs it: never on a command line.
+    // The secret in the environment, as the README runs it: never on a command line. The payee
+    // there too, as the README's shell exports it for the gateway and the simulator alike.
     sim.proc = spawn(process.execPath, [CLI, 'bank-simulator', '--port', String(o.port), '--gateway', o.gateway], {
-      env: { PATH, HOME, BANK_CONNECTOR_SECRET: o.secret },
+      env: { PATH, HOME, BANK_CONNECTOR_SECRET: o.secret, ...(o.payeeVpa ? { LIVE_PAYEE_VPA: o.payeeVpa } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     sim.proc.stdout!.on('data', (d) => (sim.output += d));

@@ -18,7 +18,12 @@ export interface SimulatorOptions {
   secret: string;
   /** How long a refund stays pending before it settles. */
   refundSettleMs?: number;
+  /** The collection account's VPA: the only payee it credits (the gateway's LIVE_PAYEE_VPA). */
+  payeeVpa?: string;
 }
+
+/** The VPA it collects for when given none: the one the docs run the gateway's live mode with. */
+export const SIMULATOR_PAYEE_VPA = 'pennygate@simbank';
 
 export interface Faults {
   notify_duplicates: number;
@@ -132,6 +137,12 @@ export class BankSimulator {
     }
     const intent = parseIntent(upiLink);
     if (!intent) throw new HttpError(400, 'invalid_upi_link', 'upi_link is not a UPI intent');
+    // A bank credits only its own collection account: a link made out to anyone else (the
+    // sandbox's test-mode link, say) is not paid here, as no real payee bank would.
+    const payee = this.opts.payeeVpa ?? SIMULATOR_PAYEE_VPA;
+    if (intent.pa.toLowerCase() !== payee.toLowerCase()) {
+      throw new HttpError(400, 'payee_not_here', `payee ${intent.pa} is not an account of this bank: it collects for ${payee} only`);
+    }
     const payer = findPayer(payerVpa);
     if (!payer) throw new HttpError(400, 'payer_not_found', `payer_vpa ${payerVpa} is not in the directory`);
     const amountPaise = amount === undefined ? amountToPaise(intent.am) : (amount as number);
