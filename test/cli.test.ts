@@ -64,6 +64,49 @@ describe('command line', () => {
     assert.match(settle.stderr, /SIMULATOR_REFUND_SETTLE_MS must be a whole number of milliseconds, got "5s"/);
   });
 
+  it('runs the bank simulator collecting for the VPA given (--payee-vpa, else LIVE_PAYEE_VPA), and refuses one that is not a VPA', async () => {
+    const args = ['bank-simulator', '--port', '0', '--gateway', 'http://127.0.0.1:9'];
+    const secret = { BANK_CONNECTOR_SECRET: 'a-simulator-secret-0123' };
+    const badEnv = await cli({ ...secret, LIVE_PAYEE_VPA: 'pennygate' }, ...args);
+    assert.equal(badEnv.code, 2, badEnv.stderr);
+    assert.match(badEnv.stderr, /bank-simulator: LIVE_PAYEE_VPA is not a VPA: "pennygate"/);
+    const badFlag = await cli(secret, ...args, '--payee-vpa', 'acme verify@examplebank');
+    assert.equal(badFlag.code, 2, badFlag.stderr);
+    assert.match(badFlag.stderr, /bank-simulator: --payee-vpa is not a VPA: "acme verify@examplebank"/);
+
+    const { PATH, HOME } = process.env;
+    const proc = spawn(process.execPath, [BIN, ...args, '--payee-vpa', 'Acme.Verify@examplebank'], {
+      env: { PATH, HOME, ...secret, LIVE_PAYEE_VPA: 'pennygate@simbank' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    try {
+      const line = await eventually(async () => out, (o) => o.includes('listening') || proc.exitCode !== null, 10_000, 'the simulator to listen');
+      assert.match(line, /collecting for Acme\.Verify@examplebank,/);
+      const url = /listening on (http:\/\/[^,\s]+)/.exec(line)![1];
+      const pay = async (pa: string) => {
+        const upi_link = `upi://pay?pa=${pa}&pn=Acme&am=1.00&cu=INR&tr=${Date.now()}`;
+        const r = await fetch(`${url}/simulator/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upi_link, payer_vpa: 'success@upi' }) });
+        return { status: r.status, json: await r.json() };
+      };
+      // The flag's VPA, in any case; not the environment's, nor the sandbox's.
+      assert.equal((await pay('acme.verify@examplebank')).json.status, 'SUCCESS');
+      for (const other of ['pennygate@simbank', 'pennygate@sandbox']) {
+        const r = await pay(other);
+        assert.equal(r.status, 400);
+        assert.deepEqual(r.json, { error: { code: 'payee_not_here', message: `payee ${other} is not an account of this bank: it collects for Acme.Verify@examplebank only` } });
+      }
+    } finally {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const gone = new Promise((resolve) => proc.once('exit', resolve));
+        proc.kill('SIGTERM');
+        await gone;
+      }
+    }
+  });
+
   it('says which port the bank simulator cannot take, and exits, when another process holds it', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));

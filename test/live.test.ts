@@ -157,6 +157,33 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await cf(test).status({ verification_id: t.vid })).json.status, 'SUCCESS');
     });
 
+    it('pays at the bank only links made out to its collection VPA: a test-mode link there is refused and credits nothing', async () => {
+      const [l, t] = [await create(), await create(test)];
+      // The sandbox's link (the walkthrough's mistake), and the live link made out to someone else.
+      const elsewhere = l.upi_link.replace(`pa=${PAYEE}`, 'pa=someone.else@examplebank');
+      for (const [link, pa] of [[t.upi_link, 'pennygate@sandbox'], [elsewhere, 'someone.else@examplebank']]) {
+        const r = await sim.request('POST', '/simulator/pay', { upi_link: link, payer_vpa: 'success@upi' });
+        assert.equal(r.status, 400, JSON.stringify(r.json));
+        assert.equal(r.json.error.code, 'payee_not_here');
+        assert.ok(r.json.error.message.includes(pa) && r.json.error.message.includes(PAYEE), r.json.error.message);
+      }
+      // VPAs are case-insensitive: its own, written in capitals, is paid (quickly: links live TTL_S).
+      const shouting = l.upi_link.replace(`pa=${PAYEE}`, `pa=${PAYEE.toUpperCase()}`);
+      const paid = await sim.pay(shouting, 'success@upi');
+      assert.equal(paid.status, 'SUCCESS');
+      const s = await eventually(() => status(l.vid), (s) => s.status === 'SUCCESS', 10_000, 'success');
+      assert.equal(s.utr, paid.utr);
+      // The refused payments moved nothing: the bank credited that one payment alone, and a pull
+      // (every 400 ms) finds nothing of the test-mode link's.
+      await sleep(1_000);
+      const credits = (await sim.ledger()).credits;
+      const { tr: liveTr } = intentParams(l.upi_link);
+      const { tr: testTr } = intentParams(t.upi_link);
+      assert.deepEqual(credits.filter((c) => c.tr === liveTr).map((c) => c.bank_txn_id), [paid.bank_txn_id]);
+      assert.deepEqual(credits.filter((c) => c.tr === testTr), []);
+      assert.notEqual((await cf(test).status({ verification_id: t.vid })).json.status, 'SUCCESS');
+    });
+
     it('verifies and refunds in the Cashfree dialect', async () => {
       const r = await create();
       const paid = await sim.pay(r.upi_link, 'success@upi');
