@@ -85,13 +85,16 @@ const env: Record<string, string> = {
   BANK_PULL_INTERVAL_MS: '1000',
   // A second's wait before each refund, as a live deployment has one (shorter: the run settles).
   REVERSAL_DELAY_SECONDS: '1',
-  // Unknown outcomes are settled in seconds, not minutes: a refund the bank never showed is taken
-  // as not received after 3 s (longer than any status lag the faults set), a payout after 4 s.
+  // Unknown outcomes are settled in seconds, not minutes: a refund or payout the bank has not
+  // shown 8 s after it was sent is taken as never received. That must outlast the longest a
+  // request can be held on its way (2.8 s by the proxy, 2.5 s more by the simulator) plus the
+  // status lag (1.5 s): a bank that took the request and still answers 404 past it is read as
+  // not having it, and the next attempt goes (refused as exceeds_credit: set aside for review).
   RAIL_TIMEOUT_MS: '2000',
   MOBILE_RAIL_TIMEOUT_MS: '2000',
-  REFUND_NOT_FOUND_GRACE_MS: '3000',
+  REFUND_NOT_FOUND_GRACE_MS: '8000',
   REFUND_POLL_CAP_MS: '1000',
-  MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '4000',
+  MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '8000',
 };
 
 // ------------------------------------------------------------------ seeded draws
@@ -589,9 +592,11 @@ try {
     }
     const l = await ledger();
     const owed = (await admin('/refunds/outstanding')).count as number;
+    // A refund set aside for review waits for the operator: no use waiting for it (it is reported below).
+    const inReview = (await admin('/refunds/review')).count as number;
     last = { credits: unsettledCredits(l).length, owed, drops: inFlight.size };
     // Twice in a row, a second apart: a refund the gateway is about to send shows as owed.
-    quiet = last.credits === 0 && last.owed === 0 && last.drops === 0 ? quiet + 1 : 0;
+    quiet = last.credits === 0 && last.owed === inReview && last.drops === 0 ? quiet + 1 : 0;
     if (quiet >= 2) break;
     await sleep(1000);
   }
