@@ -551,9 +551,10 @@ try {
   await Promise.all([sleep(SECONDS * 1000), killer()]);
   stop = true;
   await Promise.all([...clients, phasing]);
+  const loadSeconds = (Date.now() - t0) / 1000;
   await Promise.all(restarts);
   await Promise.all(latePayments);
-  const loadSeconds = (Date.now() - t0) / 1000;
+  const loadAndLate = (Date.now() - t0) / 1000;
 
   // ---------------------------------------------------------------- quiescence
   await setFaults({});
@@ -600,7 +601,7 @@ try {
     if (quiet >= 2) break;
     await sleep(1000);
   }
-  const settleSeconds = (Date.now() - t0) / 1000 - loadSeconds;
+  const settleSeconds = (Date.now() - t0) / 1000 - loadAndLate;
   if (quiet < 2) broken.push(`not quiet after ${SETTLE_MS / 1000} s: ${last.credits} credits not refunded once at the bank, ${last.owed} owed by the gateway, ${last.drops} mobile drops in flight`);
 
   // ---------------------------------------------------------------- the money against the bank
@@ -715,23 +716,24 @@ try {
   if (counts.front.replaysTaken) broken.push(`${counts.front.replaysTaken} replayed notifications taken: ${JSON.stringify(replayLog.filter((r) => r.replay !== null && r.replay < 300).slice(0, 3))}`);
 
   // ---------------------------------------------------------------- summary
+  const list = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ');
   const kinds: Record<string, number> = {};
   for (const x of links) bump(kinds, x.kind);
   const noAnswer = l.notifications.filter((x) => x.status === null || x.status >= 500).length;
   console.log(
-    `${PG ? `postgres, ${N} instances` : 'sqlite, 1 instance'}, seed ${SEED}, faults ${FAULTS ? 'on' : 'off'}: load ${loadSeconds.toFixed(0)} s, settled in ${settleSeconds.toFixed(0)} s, ${counts.kills} kills, ${counts.cutOff} requests cut off`,
+    `${PG ? `postgres, ${N} instances` : 'sqlite, 1 instance'}, seed ${SEED}, faults ${FAULTS ? 'on' : 'off'}: load ${loadSeconds.toFixed(0)} s, the last late payment ${(loadAndLate - loadSeconds).toFixed(0)} s after, settled in ${settleSeconds.toFixed(0)} s, ${counts.kills} kills, ${counts.cutOff} requests cut off`,
   );
   console.log(
-    `  links ${links.length} (${links.filter((x) => x.dialect === 'razorpayx').length} RazorpayX): ${Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  links ${links.length} (${links.filter((x) => x.dialect === 'razorpayx').length} RazorpayX): ${list(kinds)}`,
   );
   console.log(
     `  bank: ${credits.length} credits, ${l.credits.length - credits.length} declined, ${l.refunds.length} refund attempts (${l.refunds.filter((r) => r.status === 'failed').length} failed), ${l.payouts.length} payouts (${l.payouts.filter((p) => p.status === 'success').length} paid); ${l.notifications.length} notifications sent, ${noAnswer} unanswered or 5xx`,
   );
-  console.log(
-    `  mobile drops ${drops.length}: answered ${drops.filter((d) => d.utr).length} VALID, ${counts.unavailable502} 502 unknown-yet, ${drops.filter((d) => d.answered === null).length} cut off; read back ${Object.entries(outcomes).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
-  );
+  const answered: Record<string, number> = {};
+  for (const d of drops) bump(answered, d.answered === null ? 'cut off' : `${d.answered} ${d.code}`);
+  console.log(`  mobile drops ${drops.length}: answered ${list(answered)}; read back ${list(outcomes)}`);
   if (FAULTS) {
-    console.log(`  fault phases: ${Object.entries(counts.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`  fault phases: ${list(counts.phases)}`);
     console.log(
       `  front: ${counts.front.forwarded} notifications forwarded, ${counts.front.noInstance} with no instance up, ${counts.front.answerLost} answers lost, ${counts.front.replays} replayed (${counts.front.replaysRefused} refused, ${counts.front.replaysTaken} taken, ${counts.front.replaysOther} other); bank proxy: ${counts.bank.forwarded} calls, ${counts.bank.refused} refused, ${counts.bank.held} held, ${counts.bank.answerLost} answers lost`,
     );
