@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN, Gateway, freshPostgres, sleep } from '../test/support/gateway.js';
-import { connectorEnv } from '../test/support/live.js';
+import { LIVE_PAYEE_VPA, connectorEnv } from '../test/support/live.js';
 
 const { values } = parseArgs({
   options: {
@@ -256,7 +256,8 @@ try {
     const { PATH, HOME } = process.env;
     // The secret in the environment, never on a command line.
     const p = spawn(process.execPath, [BIN, 'bank-simulator', '--port', '0', '--gateway', front.url], {
-      env: { PATH, HOME, BANK_CONNECTOR_SECRET: SECRET, SIMULATOR_REFUND_SETTLE_MS: '300' },
+      // The bank credits only its collection VPA: the one the gateway's links are made out to.
+      env: { PATH, HOME, BANK_CONNECTOR_SECRET: SECRET, SIMULATOR_REFUND_SETTLE_MS: '300', LIVE_PAYEE_VPA },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     sim = p;
