@@ -96,8 +96,10 @@ export class Billing {
    */
   async releasePayout(q: Queryable, merchantId: string, mode: Mode, refId: number, createdAt: number) {
     const day = istDayStart(createdAt);
-    // A test drop counted by the previous build carries the live marker's name (refIds are unique
-    // across environments, so it is this drop's); it was counted in the test counter all the same.
+    // A test drop counted by an earlier build carries the live marker's name (refIds are unique
+    // across environments, so it is this drop's). Builds with per-environment counters counted it
+    // in the test counter; older ones in the live one, which then keeps that slot until the day
+    // ends (it errs safe: no live payout is let through).
     const counted = (await counters.remove(q, countedKey(refId, mode), day)) || (mode === 'test' && (await counters.remove(q, countedKey(refId, 'live'), day)));
     if (counted) await counters.giveBack(q, capKey(merchantId, mode), day);
   }
