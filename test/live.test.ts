@@ -4,10 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, needsPostgres, sleep, storeFor, storeRows } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { verifyCashfree } from './support/signatures.js';
 import { LIVE_PAYEE_VPA, startLive } from './support/live.js';
@@ -63,26 +61,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await dropDb?.();
     });
 
-    /** A statement on the gateway's store, as another process sharing it would run it ($n parameters). */
-    const sql = async (text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
-      if (!databaseUrl) {
-        const db = new Database(join(gw.dataDir, 'pennygate.db'));
-        try {
-          db.pragma('busy_timeout = 5000');
-          const st = db.prepare(text.replace(/\$\d+/g, '?'));
-          return st.reader ? (st.all(...params) as Record<string, unknown>[]) : (st.run(...params), []);
-        } finally {
-          db.close();
-        }
-      }
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      try {
-        return (await c.query(text, params)).rows;
-      } finally {
-        await c.end();
-      }
-    };
+    const sql = (text: string, params: unknown[] = []) => storeRows(gw, databaseUrl, text, params);
     const cf = (k: Key = live) => gw.cashfree(k);
     const create = async (k: Key = live) => {
       const vid = uid();

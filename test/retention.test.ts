@@ -2,34 +2,11 @@
 // paid again after its verification was erased, a refund the bank declined) ages out too.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
-import { Gateway, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { Gateway, eventually, needsPostgres, sleep, storeFor, storeRows } from './support/gateway.js';
 
 const uid = (p = 'r') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 // Data is "old" after 2 s here; the scheduled purge is kept out of the way (run by hand).
 const env = { DATA_RETENTION_DAYS: String(2 / 86_400), RETENTION_INTERVAL_MINUTES: '600' };
-
-/** Rows of the gateway's store, read (or written, with `write`) beside it. */
-async function rows(gw: Gateway, databaseUrl: string | undefined, sql: string, write = false): Promise<unknown[]> {
-  if (!databaseUrl) {
-    const db = new Database(join(gw.dataDir, 'pennygate.db'), { readonly: !write });
-    db.pragma('busy_timeout = 5000');
-    try {
-      return write ? (db.prepare(sql).run(), []) : db.prepare(sql).all();
-    } finally {
-      db.close();
-    }
-  }
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 const nothingOwed = (gw: Gateway) =>
   eventually(async () => (await gw.admin('GET', '/refunds/outstanding')).json, (o) => o.count === 0, 15_000, 'every refund settled');
@@ -62,7 +39,7 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less
     const run = await gw.admin('POST', '/retention/run');
     assert.equal(run.status, 200, run.text);
 
-    const left = await rows(gw, databaseUrl, 'SELECT id, payer_vpa, payer_name, payer_account FROM credits WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL');
+    const left = await storeRows(gw, databaseUrl, 'SELECT id, payer_vpa, payer_name, payer_account FROM credits WHERE payer_vpa IS NOT NULL OR payer_name IS NOT NULL OR payer_account IS NOT NULL');
     assert.deepEqual(left, [], 'no credit keeps its payer once refunded and old');
     assert.equal((await cf.status({ verification_id: v.verification_id })).json.status, 'SUCCESS');
   });
@@ -79,7 +56,7 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less
     await sleep(2500);
     const run = await gw.admin('POST', '/retention/run');
     assert.equal(run.status, 200, run.text);
-    const left = await rows(gw, databaseUrl, "SELECT idempotency_key, status FROM sandbox_refunds WHERE payer_vpa = 'refundfail@upi'");
+    const left = await storeRows(gw, databaseUrl, "SELECT idempotency_key, status FROM sandbox_refunds WHERE payer_vpa = 'refundfail@upi'");
     assert.deepEqual(left, [], 'no refund row keeps the payer VPA');
   });
 
@@ -91,15 +68,15 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less
     const r = await gw.request('POST', '/verification/mobile/penny-drop', { headers, body: { verification_id: uid('cap'), mobile_number: '9999999999', user_consent } });
     assert.equal(r.json.status, 'VALID', r.text);
     const counted = "SELECT key FROM rate_counters WHERE key LIKE 'payout%' ORDER BY key";
-    assert.equal((await rows(gw, databaseUrl, counted)).length, 2, 'the day\'s count and the drop\'s row');
+    assert.equal((await storeRows(gw, databaseUrl, counted)).length, 2, 'the day\'s count and the drop\'s row');
     // Today's are kept; moved three days back, they go.
     await gw.admin('POST', '/retention/run');
-    assert.equal((await rows(gw, databaseUrl, counted)).length, 2);
-    await rows(gw, databaseUrl, 'UPDATE rate_counters SET window_start = window_start - 259200000', true);
+    assert.equal((await storeRows(gw, databaseUrl, counted)).length, 2);
+    await storeRows(gw, databaseUrl, 'UPDATE rate_counters SET window_start = window_start - 259200000');
     const run = (await gw.admin('POST', '/retention/run')).json;
     // With them, on PostgreSQL, the sandbox's rate-limit windows (moved back too).
     assert.ok(run.removed.rate_counters >= 2, JSON.stringify(run));
-    assert.deepEqual(await rows(gw, databaseUrl, counted), []);
+    assert.deepEqual(await storeRows(gw, databaseUrl, counted), []);
   });
 
   it("keeps a settled sandbox refund until the gateway has read it settled, so it is not sent twice", async () => {
@@ -110,15 +87,15 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`retention of less
     const v = (await cf.createRpd({ verification_id: uid('slow'), name: 'Kavya Reddy' })).json;
     const utr = (await gw.pay(v.upi_link, 'success@upi')).json.utr;
     await eventually(async () => (await gw.payment(utr)).refunds as any[], (rs) => rs.length === 1, 15_000, 'the refund sent');
-    await rows(gw, databaseUrl, "UPDATE jobs SET run_at = run_at + 86400000 WHERE kind = 'credit.refund' AND done_at IS NULL", true);
+    await storeRows(gw, databaseUrl, "UPDATE jobs SET run_at = run_at + 86400000 WHERE kind = 'credit.refund' AND done_at IS NULL");
     // At the bank it settled a day ago, and is old enough for retention.
-    await rows(gw, databaseUrl, 'UPDATE sandbox_refunds SET created_at = created_at - 86400000, settle_at = settle_at - 86400000', true);
+    await storeRows(gw, databaseUrl, 'UPDATE sandbox_refunds SET created_at = created_at - 86400000, settle_at = settle_at - 86400000');
     await sleep(2500);
     const run = await gw.admin('POST', '/retention/run');
     assert.equal(run.status, 200, run.text);
     assert.equal(run.json.removed.sandbox_refunds ?? 0, 0, JSON.stringify(run.json));
     // The job comes back to it: it reads the refund settled, and sends nothing more.
-    await rows(gw, databaseUrl, "UPDATE jobs SET run_at = 0 WHERE kind = 'credit.refund' AND done_at IS NULL", true);
+    await storeRows(gw, databaseUrl, "UPDATE jobs SET run_at = 0 WHERE kind = 'credit.refund' AND done_at IS NULL");
     await nothingOwed(gw);
     await sleep(3000);
     const refunds = (await gw.payment(utr)).refunds as any[];

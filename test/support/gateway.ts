@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -356,6 +357,30 @@ export async function skewedInstances(env: Record<string, string>, skewMs: numbe
 }
 
 /** Where a suite runs: SQLite (no URL) or a fresh PostgreSQL database, with its cleanup. */
+/**
+ * A statement on a gateway's store, run beside it as another process sharing the store would
+ * ($n parameters): its rows, or none for a statement that returns none.
+ */
+export async function storeRows(gw: Gateway, databaseUrl: string | undefined, text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  if (!databaseUrl) {
+    const db = new Database(join(gw.dataDir, 'pennygate.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const st = db.prepare(text.replace(/\$\d+/g, '?'));
+      return st.reader ? (st.all(...params) as Record<string, unknown>[]) : (st.run(...params), []);
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
 export async function storeFor(store: 'sqlite' | 'postgres'): Promise<{ databaseUrl?: string; drop: () => Promise<void> }> {
   if (store === 'sqlite') return { drop: async () => {} };
   const db = await freshPostgres();
