@@ -310,5 +310,41 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const other = await sandbox.payout({ key: `payout_${uid('fav')}`, vpa: 'success@upi', amountPaise: 100, note: 'BAV' });
       assert.equal(other.status, 'success');
     });
+
+    // A build older than the record, in the same fleet during a rolling upgrade, reads the sandbox's
+    // rows as refunds and payouts: its record of a 404 must read there as nothing paid.
+    it('records its "not found" as a refusal an older build reads as nothing paid, and reads the older form of the record', async () => {
+      const sandbox = s!.rails.sandbox;
+      const db = s!.db;
+      const refundKey = `rfd_${uid()}`;
+      assert.equal(await sandbox.refundStatus(refundKey), null);
+      const [rec] = await db.query('SELECT status, reason, amount_paise, settle_at FROM sandbox_refunds WHERE idempotency_key = ?', [refundKey]);
+      // Those builds read a refund row not failed, from its settle_at on, as settled.
+      const olderRefund = (r: Record<string, any>) => (r.status === 'failed' ? `failed ${r.reason}` : Date.now() >= Number(r.settle_at) ? 'settled' : 'pending');
+      assert.equal(olderRefund(rec), 'failed not_received', JSON.stringify(rec));
+      assert.equal(await sandbox.refundStatus(refundKey), null, 'still "not found" to this build');
+      const payoutKey = `payout_${uid('fav')}`;
+      assert.equal(await sandbox.payoutStatus(payoutKey), null);
+      const [prec] = await db.query('SELECT status, reason FROM sandbox_payouts WHERE idempotency_key = ?', [payoutKey]);
+      // Those builds read a payout row not success as refused, for its reason.
+      assert.deepEqual({ ...prec }, { status: 'failed', reason: 'not_received' });
+      assert.equal(await sandbox.payoutStatus(payoutKey), null);
+      assert.deepEqual(await sandbox.mobile.payouts({ key: payoutKey }), [], 'a record is not a payout');
+
+      // The first form of the record (status not_found), written by the builds before this one.
+      const [oldRefund, oldPayout] = [`rfd_${uid()}`, `payout_${uid('fav')}`];
+      const now = Date.now();
+      await db.query(
+        `INSERT INTO sandbox_refunds (idempotency_key, utr, amount_paise, attempt, status, refund_utr, created_at, settle_at) VALUES (?, '', 0, 0, 'not_found', '', ?, ?)`,
+        [oldRefund, now, now],
+      );
+      await db.query(`INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, status, calls, created_at) VALUES (?, '', 0, 'not_found', 0, ?)`, [oldPayout, now]);
+      assert.equal(await sandbox.refundStatus(oldRefund), null);
+      assert.equal(await sandbox.payoutStatus(oldPayout), null);
+      const refused = await sandbox.refund({ key: oldRefund, attempt: 1, bankTxnId: `TXN${uid()}`, utr: '123456789012', amountPaise: 100, payerVpa: 'success@upi', fence: async () => true });
+      assert.deepEqual(refused, { status: 'failed', reason: 'not_received' });
+      const unpaid = await sandbox.payout({ key: oldPayout, vpa: 'success@upi', amountPaise: 100, note: 'BAV' });
+      assert.deepEqual(unpaid, { status: 'failed', reason: 'not_received' });
+    });
   });
 }

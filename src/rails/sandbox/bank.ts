@@ -6,7 +6,7 @@ import { digits } from '../../engine/ids.js';
 import { amountToPaise, parseIntent } from '../../engine/intent.js';
 import { passFence, REFUSED_EXCEEDS_CREDIT, REFUSED_NOT_RECEIVED, REFUSED_UNKNOWN_CREDIT, type CreditNotice, type IntakeOutcome, type Rail, type RailInbox, type RefundOutcome, type RefundRequest } from '../rail.js';
 import { findPayer, type SandboxPayer } from './directory.js';
-import { NOT_FOUND, SandboxMobileNetwork } from './mobile.js';
+import { isNotFoundRecord, NOT_FOUND_RECORD, notFoundRecordSql, SandboxMobileNetwork } from './mobile.js';
 import type { MobileResolution, PayoutOutcome, PayoutRequest } from '../rail.js';
 
 export interface SandboxOptions {
@@ -206,7 +206,7 @@ export class SandboxBank implements Rail {
         : [];
       if (!own.length) return null;
     }
-    const refunds = await this.db.query(`SELECT * FROM sandbox_refunds WHERE COALESCE(bank_txn_id, utr) = ? AND status <> '${NOT_FOUND}' ORDER BY attempt, created_at`, [
+    const refunds = await this.db.query(`SELECT * FROM sandbox_refunds r WHERE COALESCE(r.bank_txn_id, r.utr) = ? AND NOT ${notFoundRecordSql('r')} ORDER BY r.attempt, r.created_at`, [
       txn,
     ]);
     const now = this.db.clock();
@@ -280,7 +280,7 @@ export class SandboxBank implements Rail {
     );
     if (!paid) return REFUSED_UNKNOWN_CREDIT;
     const [r] = await q.query(
-      `SELECT COALESCE(SUM(amount_paise), 0) AS refunded FROM sandbox_refunds WHERE bank_txn_id = ? AND status NOT IN ('failed', '${NOT_FOUND}')`,
+      `SELECT COALESCE(SUM(amount_paise), 0) AS refunded FROM sandbox_refunds WHERE bank_txn_id = ? AND status <> 'failed'`,
       [req.bankTxnId],
     );
     return Number(r.refunded) + req.amountPaise > Number(paid.amount_paise) ? REFUSED_EXCEEDS_CREDIT : null;
@@ -293,7 +293,7 @@ export class SandboxBank implements Rail {
    * next attempt (docs/bank-connector.md), so it fails, for good.
    */
   private async known(q: Queryable, r: Record<string, any>, req: RefundRequest, now: number): Promise<RefundOutcome> {
-    if (r.status !== NOT_FOUND) return this.outcome(r, now);
+    if (!isNotFoundRecord(r)) return this.outcome(r, now);
     await q.query(
       `UPDATE sandbox_refunds SET bank_txn_id = ?, utr = ?, payer_vpa = ?, amount_paise = ?, attempt = ?, status = 'failed', reason = ?,
          created_at = ?, settle_at = ? WHERE idempotency_key = ?`,
@@ -310,9 +310,9 @@ export class SandboxBank implements Rail {
       // comes later. Conflicts with a refund being written (PostgreSQL waits for it): then that is the answer.
       const now = this.db.clock();
       await this.db.query(
-        `INSERT INTO sandbox_refunds (idempotency_key, utr, amount_paise, attempt, status, refund_utr, created_at, settle_at)
-         VALUES (?, '', 0, 0, '${NOT_FOUND}', '', ?, ?) ON CONFLICT DO NOTHING`,
-        [key, now, now],
+        `INSERT INTO sandbox_refunds (idempotency_key, utr, amount_paise, attempt, status, reason, refund_utr, created_at, settle_at)
+         VALUES (?, '', 0, 0, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING`,
+        [key, NOT_FOUND_RECORD.status, NOT_FOUND_RECORD.reason, now, now],
       );
       [r] = await this.db.query('SELECT * FROM sandbox_refunds WHERE idempotency_key = ?', [key]);
     }
@@ -321,7 +321,7 @@ export class SandboxBank implements Rail {
     // refund it has, for as long as the skew).
     const now = this.db.clock();
     // The status API lags the refund API, as real banks' do.
-    if (!r || r.status === NOT_FOUND || now < Number(r.created_at) + (this.opts.statusLagMs ?? 0)) return null;
+    if (!r || isNotFoundRecord(r) || now < Number(r.created_at) + (this.opts.statusLagMs ?? 0)) return null;
     return this.outcome(r, now);
   }
 

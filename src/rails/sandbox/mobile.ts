@@ -6,10 +6,25 @@ import { passFence, REFUSED_NOT_RECEIVED, type Beneficiary, type MobileResolutio
 import { findPayer } from './directory.js';
 
 /**
- * The status of a sandbox_refunds / sandbox_payouts row that records only that the status API
- * answered 404 for its reference: no money moved, and the reference is refused if it comes.
+ * A sandbox_refunds / sandbox_payouts row can record only that the status API answered 404 for
+ * its reference: no money moved, and the reference is refused if it comes. It is written as what
+ * that refusal says, a failed row (not_received) of no amount, which a real refund or payout never
+ * is: a build older than the record, reading it as a refund or payout, then takes it as refused
+ * and nothing paid. (Its first form, status not_found, read there as a refund settled.) Rows of
+ * that form, written by the builds between, are read as records too.
  */
-export const NOT_FOUND = 'not_found';
+const LEGACY_NOT_FOUND = 'not_found';
+
+/** Whether the row is such a record. */
+export const isNotFoundRecord = (r: Record<string, any>): boolean =>
+  r.status === LEGACY_NOT_FOUND || (r.status === 'failed' && Number(r.amount_paise) === 0);
+
+/** The same test in SQL, on the row named `alias`. */
+export const notFoundRecordSql = (alias: string): string =>
+  `(${alias}.status = '${LEGACY_NOT_FOUND}' OR (${alias}.status = 'failed' AND ${alias}.amount_paise = 0))`;
+
+/** Columns and values of a new record (reason: what the refusal of the reference will say). */
+export const NOT_FOUND_RECORD = { status: 'failed', reason: REFUSED_NOT_RECEIVED } as const;
 
 export interface SandboxMobile {
   mobile: string;
@@ -108,7 +123,7 @@ export class SandboxMobileNetwork {
     await passFence(req.fence);
     const { row, fresh } = await this.db.tx(async (q) => {
       const [existing] = await q.query(`SELECT * FROM sandbox_payouts WHERE idempotency_key = ?${this.db.forUpdate}`, [req.key]);
-      if (existing?.status === NOT_FOUND) return { row: await this.refuse(q, req), fresh: false };
+      if (existing && isNotFoundRecord(existing)) return { row: await this.refuse(q, req), fresh: false };
       if (existing) {
         // The key was seen before: report what happened then, pay nothing.
         await q.query('UPDATE sandbox_payouts SET calls = calls + 1 WHERE idempotency_key = ?', [req.key]);
@@ -166,7 +181,7 @@ export class SandboxMobileNetwork {
   private async refuse(q: Queryable, req: PayoutRequest): Promise<Record<string, any>> {
     const [r] = await q.query(
       `UPDATE sandbox_payouts SET vpa = ?, amount_paise = ?, note = ?, status = 'failed', reason = ?, created_at = ?, calls = calls + 1
-       WHERE idempotency_key = ? AND status = '${NOT_FOUND}' RETURNING *`,
+       WHERE idempotency_key = ? AND ${notFoundRecordSql('sandbox_payouts')} RETURNING *`,
       [req.vpa.toLowerCase(), req.amountPaise, req.note, REFUSED_NOT_RECEIVED, this.db.clock(), req.key],
     );
     if (r) return r;
@@ -182,13 +197,13 @@ export class SandboxMobileNetwork {
       // About to answer 404: first the record that it did, so that the key is refused if it comes
       // later. Conflicts with a payout being written (PostgreSQL waits for it): then that is the answer.
       await this.db.query(
-        `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, status, calls, created_at) VALUES (?, '', 0, '${NOT_FOUND}', 0, ?)
+        `INSERT INTO sandbox_payouts (idempotency_key, vpa, amount_paise, status, reason, calls, created_at) VALUES (?, '', 0, ?, ?, 0, ?)
          ON CONFLICT DO NOTHING`,
-        [key, this.db.clock()],
+        [key, NOT_FOUND_RECORD.status, NOT_FOUND_RECORD.reason, this.db.clock()],
       );
       [r] = await this.db.query('SELECT * FROM sandbox_payouts WHERE idempotency_key = ?', [key]);
     }
-    return r && r.status !== NOT_FOUND ? outcome(r) : null;
+    return r && !isNotFoundRecord(r) ? outcome(r) : null;
   }
 
   /**
@@ -196,7 +211,7 @@ export class SandboxMobileNetwork {
    * merchant's verifications (through their payout keys), or all of them for the operator.
    */
   async payouts(f: { vpa?: string; key?: string }, merchantId?: string) {
-    const where: string[] = [`p.status <> '${NOT_FOUND}'`];
+    const where: string[] = [`NOT ${notFoundRecordSql('p')}`];
     const params: unknown[] = [];
     if (f.key) (where.push('p.idempotency_key = ?'), params.push(f.key));
     else if (f.vpa) (where.push('p.vpa = ?'), params.push(f.vpa.toLowerCase()));
