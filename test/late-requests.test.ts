@@ -345,6 +345,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(refused, { status: 'failed', reason: 'not_received' });
       const unpaid = await sandbox.payout({ key: oldPayout, vpa: 'success@upi', amountPaise: 100, note: 'BAV' });
       assert.deepEqual(unpaid, { status: 'failed', reason: 'not_received' });
+
+      // A row of no amount is a record, so a refund of none is refused unwritten, as a payout is.
+      const none = `rfd_${uid()}`;
+      const zero = await sandbox.refund({ key: none, attempt: 1, bankTxnId: `TXN${uid()}`, utr: '123456789012', amountPaise: 0, payerVpa: 'success@upi', fence: async () => true });
+      assert.deepEqual(zero, { status: 'failed', reason: 'invalid_amount' });
+      assert.deepEqual(await db.query('SELECT idempotency_key FROM sandbox_refunds WHERE idempotency_key = ?', [none]), []);
     });
   });
 }

@@ -233,6 +233,8 @@ export class SandboxBank implements Rail {
 
   async refund(req: RefundRequest): Promise<RefundOutcome> {
     await this.delay();
+    // Refused unwritten, as a payout is (mobile.ts): a row of no amount is a "not found" record.
+    if (!Number.isInteger(req.amountPaise) || req.amountPaise <= 0) return { status: 'failed', reason: 'invalid_amount' };
     // This bank runs in the gateway's process, so its latency passes before the bank has the
     // request (a process that stalls there has sent nothing): the fence is asked after it.
     await passFence(req.fence);
