@@ -11,7 +11,7 @@ import pg from 'pg';
 import { Gateway, REQUIRE_ALL, eventually, freshPostgres, needsPostgres, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { buildCommit, hasCommit } from './support/old-build.js';
-import { decodeQr } from './support/upi.js';
+import { decodeQr, intentParams } from './support/upi.js';
 
 /** The first release: the schema of every start as `CREATE ... IF NOT EXISTS`, no migrations. */
 const FIRST_RELEASE = 'f2b9ebd';
@@ -194,6 +194,56 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // The start-up lines come in order from one logger: once "listening" is there, so is any migration.
       const restarted = await eventually(async () => gw!.output.slice(mark), (o) => o.includes('pennygate listening'), 5000, 'the restart logged');
       assert.doesNotMatch(restarted, /schema migration applied/);
+    });
+  });
+}
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  // Builds before 1d7ecb5 left a RazorpayX validation's verification_id empty (this build gives a
+  // new one its fav id). The first release, built already for the suites above, writes such rows
+  // as the last of those builds does.
+  describe(`a RazorpayX validation the first release made, read through Cashfree (${store})`, skipFor(FIRST_RELEASE, store), () => {
+    let gw: Gateway | undefined;
+    let drop: () => Promise<void> = async () => {};
+    after(async () => {
+      await gw?.stop();
+      await drop();
+    });
+
+    it('is found by its fav id, which no other verification can take; a fav id already taken stays with its taker', async () => {
+      const s = await storeFor(store);
+      drop = s.drop;
+      const dataDir = mkdtempSync(join(tmpdir(), 'pennygate-upgrade-fav-'));
+      gw = await Gateway.start({ main: oldMain, dataDir, databaseUrl: s.databaseUrl });
+      const m = await gw.merchant('Old Payouts');
+      const validate = async () =>
+        (
+          await gw!.request('POST', '/v1/fund_accounts/validations', {
+            headers: { authorization: 'Basic ' + Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64') },
+            body: { source_account_number: m.account_number, validation_type: 'upi_intent', reference_id: uid('rzp') },
+          })
+        ).json;
+      const fav = await validate();
+      // That build let a Cashfree verification take another validation's fav id.
+      const taken = await validate();
+      const taker = await gw.cashfree(m.test_key).createRpd({ verification_id: taken.id, name: 'John Doe' });
+      assert.equal(taker.status, 200, taker.text);
+      await gw.stop();
+
+      gw = await Gateway.start({ dataDir, databaseUrl: s.databaseUrl });
+      const cf = gw.cashfree(m.test_key);
+      const byRef = await cf.status({ ref_id: String(intentParams(fav.upi_intent.intent_url).tr) });
+      assert.equal(byRef.json.verification_id, fav.id, byRef.text);
+      const byId = await cf.status({ verification_id: fav.id });
+      assert.equal(byId.status, 200, byId.text);
+      assert.deepEqual(byId.json, byRef.json);
+      const again = await cf.createRpd({ verification_id: fav.id, name: 'Someone Else' });
+      assert.equal(again.status, 400, again.text);
+      assert.deepEqual(again.json, { type: 'validation_error', code: 'invalid_verification_id', message: 'verification_id already exists' });
+
+      const kept = await cf.status({ verification_id: taken.id });
+      assert.equal(kept.status, 200, kept.text);
+      assert.equal(kept.json.ref_id, String(taker.json.ref_id)); // a number in the create's answer
     });
   });
 }

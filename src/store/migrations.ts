@@ -883,6 +883,20 @@ export const MIGRATIONS: Migration[] = [
       await addColumn(c, 'verifications', 'payee_mc', 'TEXT');
     },
   },
+  {
+    // A RazorpayX validation takes its fav id as its verification_id (engine/verifications.ts);
+    // those made before have none, so a Cashfree status read could not find them by the id they
+    // report, and a Cashfree create could still take it. They get it now where no verification of
+    // the merchant's environment has it (verifications_owner_vid): one that took it first keeps
+    // it, and the validation stays without. A plain UPDATE: no table rewrite.
+    version: 36,
+    name: 'razorpayx_verification_id',
+    up: (c) =>
+      c.exec(`UPDATE verifications SET verification_id = public_id
+  WHERE dialect = 'razorpayx' AND verification_id IS NULL
+    AND NOT EXISTS (SELECT 1 FROM verifications t WHERE t.merchant_id = verifications.merchant_id
+      AND t.mode = verifications.mode AND t.verification_id = verifications.public_id)`),
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
