@@ -170,20 +170,11 @@ try {
       up[i] = false;
       ours[i] = true;
       try {
-        await gws[i].restart();
+        // On another port if another process took this one between the kill and the start.
+        gws[i] = await gws[i].restartAnywhere();
       } catch (err) {
-        const why = (err as Error).message;
-        if (!why.includes('is in use by another process')) {
-          broken.push(`instance ${i} did not start again: ${why.slice(0, 500)}`);
-          continue;
-        }
-        // Another process took the port between the kill and the start: the same store, on another port.
-        try {
-          gws[i] = await Gateway.start({ main: values.main, databaseUrl: values.postgres, dataDir: gws[i].dataDir, env });
-        } catch (err) {
-          broken.push(`instance ${i} did not start again (its port was taken): ${(err as Error).message.slice(0, 500)}`);
-          continue;
-        }
+        broken.push(`instance ${i} did not start again: ${(err as Error).message.slice(0, 500)}`);
+        continue;
       }
       ours[i] = false;
       watch(i);

@@ -476,23 +476,12 @@ try {
   const restart = async (i: number, pauseMs: number) => {
     await sleep(pauseMs);
     try {
-      await gws[i].restart();
+      // On another port if another process took this one meanwhile (the front finds it by its
+      // new address).
+      gws[i] = await gws[i].restartAnywhere();
     } catch (err) {
-      const why = (err as Error).message;
-      if (!why.includes('is in use by another process')) {
-        broken.push(`instance ${i} did not start again: ${why.slice(0, 500)}`);
-        return;
-      }
-      // Another process took the port meanwhile: the same store, on another port (the front
-      // finds it by its new address).
-      try {
-        const old = gws[i];
-        gws[i] = await Gateway.start({ databaseUrl: db?.url, dataDir: old.dataDir, env: gwEnv });
-        gws[i].output = old.output + gws[i].output;
-      } catch (err2) {
-        broken.push(`instance ${i} did not start again (its port was taken): ${(err2 as Error).message.slice(0, 500)}`);
-        return;
-      }
+      broken.push(`instance ${i} did not start again: ${(err as Error).message.slice(0, 500)}`);
+      return;
     }
     ours[i] = false;
     watch(i);
