@@ -48,6 +48,12 @@ describe('NUL characters in input (postgres)', { skip: needsPostgres }, () => {
     assert.equal(admin.status, 400, admin.text);
     const sandbox = await gw.pay('upi://pay?pa=pennygate@sandbox&pn=x&am=1.00&tr=1', 'success\u0000@upi');
     assert.equal(sandbox.status, 400, sandbox.text);
+    // A NUL escaped inside the link is no NUL in the JSON: it appears only once the link is read.
+    for (const tr of ['%00', 'abc%00def']) {
+      const r = await gw.pay(`upi://pay?pa=pennygate@sandbox&pn=x&am=1.00&cu=INR&tr=${tr}`, 'success@upi');
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, 'invalid_upi_link', r.text);
+    }
     assert.equal((await gw.admin('GET', `/merchants/${m.id}`)).json.verifications, 0);
   });
 

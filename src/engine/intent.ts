@@ -52,7 +52,9 @@ export const upiLink = (i: Intent) => `upi://pay?${intentQuery(i)}`;
 
 /**
  * Reads an intent back from `upi://pay?...` or an app deep link (`tez://upi/pay?...`,
- * `bhim://upi://pay?...`, ...). Returns null when mandatory fields are missing.
+ * `bhim://upi://pay?...`, ...). Returns null when mandatory fields are missing, or when a
+ * field decodes to a NUL (`tr=%00`): no link the gateway makes holds one, and PostgreSQL could
+ * not store it.
  */
 export function parseIntent(link: string): Intent | null {
   if (typeof link !== 'string' || link.length > 2048) return null;
@@ -64,6 +66,7 @@ export function parseIntent(link: string): Intent | null {
   } catch {
     return null;
   }
+  for (const v of params.values()) if (v.includes('\u0000')) return null;
   const pa = params.get('pa');
   const pn = params.get('pn');
   const tr = params.get('tr');
