@@ -102,7 +102,8 @@ describe('hardening', () => {
   });
 
   it('refuses merchant names that are blank or carry control characters (bidirectional ones too)', async () => {
-    for (const name of ['   ', '\t\t', 'Acme\nLending', 'Acme\u0007', 'Acme\u0085Co', 'Acme\u2028Co', 'Acme \u202e', 'Acme\u2067Co', '\u200fAcme']) {
+    // Zero-width characters alone show as nothing on the hosted page: blank too.
+    for (const name of ['   ', '\t\t', '\u200b', ' \u200c\u200d ', '\u2060', 'Acme\nLending', 'Acme\u0007', 'Acme\u0085Co', 'Acme\u2028Co', 'Acme \u202e', 'Acme\u2067Co', '\u200fAcme']) {
       const r = await gw.admin('POST', '/merchants', { name });
       assert.equal(r.status, 400, `${JSON.stringify(name)}: ${r.text}`);
       assert.equal(r.json.error.code, 'invalid_request');
@@ -110,6 +111,26 @@ describe('hardening', () => {
     const before = (await gw.admin('GET', '/merchants')).json.items.length;
     assert.equal((await gw.admin('POST', '/merchants', { name: '  Acme  Lending ' })).status, 201);
     assert.equal((await gw.admin('GET', '/merchants')).json.items.length, before + 1);
+  });
+
+  it('refuses a field the admin API does not know, and answers 404 for an unknown merchant\'s deliveries', async () => {
+    const before = (await gw.admin('GET', '/merchants')).json.items.length;
+    const refused = [
+      await gw.admin('POST', '/merchants', { name: 'Acme', nmae: 'Acme' }),
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'https://example.com/h', dialect: 'cashfree', rotate_secrets: true }),
+      await gw.admin('PUT', `/merchants/${m.id}/name-match-bands`, { direct: 100, good: 80, moderate: 60, poor: 34, no: 0 }),
+      await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 10, burst: 5 }),
+      await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.success', count: 2 }),
+    ];
+    for (const r of refused) {
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, 'invalid_request', r.text);
+    }
+    assert.equal((await gw.admin('GET', '/merchants')).json.items.length, before);
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}/webhook`)).status, 404);
+    const deliveries = await gw.admin('GET', '/merchants/mer_nosuch/webhook/deliveries');
+    assert.equal(deliveries.status, 404, deliveries.text);
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).status, 200);
   });
 
   it('refuses extra properties in user_consent with Cashfree’s validation error, recording nothing', async () => {

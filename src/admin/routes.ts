@@ -23,26 +23,27 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 
 const AdminErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
-const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
+// Every body refuses fields it does not know, as the access routes do: a misspelt field would
+// otherwise be dropped unseen.
+const Strict = { additionalProperties: false } as const;
+const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, Strict);
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RefParams = Type.Object({ ref_id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
-const WebhookBody = Type.Object({
-  url: Type.String({ minLength: 1, maxLength: 2048 }),
-  dialect: Type.Union(WEBHOOK_DIALECTS().map((d) => Type.Literal(d))),
-  rotate_secret: Type.Optional(Type.Boolean()),
-  // The merchant's own signing secret (RazorpayX lets the merchant choose it): a receiver that
-  // already checks one keeps working when the base URL changes.
-  secret: Type.Optional(Type.String(WEBHOOK_SECRET)),
-});
-const Bands = Type.Object({
-  direct: Type.Integer(),
-  good: Type.Integer(),
-  moderate: Type.Integer(),
-  poor: Type.Integer(),
-});
+const WebhookBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    dialect: Type.Union(WEBHOOK_DIALECTS().map((d) => Type.Literal(d))),
+    rotate_secret: Type.Optional(Type.Boolean()),
+    // The merchant's own signing secret (RazorpayX lets the merchant choose it): a receiver that
+    // already checks one keeps working when the base URL changes.
+    secret: Type.Optional(Type.String(WEBHOOK_SECRET)),
+  },
+  Strict,
+);
+const Bands = Type.Object({ direct: Type.Integer(), good: Type.Integer(), moderate: Type.Integer(), poor: Type.Integer() }, Strict);
 // null: back to RATE_LIMIT_PER_MINUTE.
-const RateLimitBody = Type.Object({ per_minute: Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()]) });
-const TestEventBody = Type.Object({ event: Type.Union(Object.keys(TEST_EVENTS).map((e) => Type.Literal(e))) });
+const RateLimitBody = Type.Object({ per_minute: Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()]) }, Strict);
+const TestEventBody = Type.Object({ event: Type.Union(Object.keys(TEST_EVENTS).map((e) => Type.Literal(e))) }, Strict);
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([t, Type.Null()]));
 const BrandingBody = Type.Object(
   {
@@ -50,7 +51,7 @@ const BrandingBody = Type.Object(
     logo_url: Nullable(Type.String({ maxLength: 32 * 1024 })),
     accent_color: Nullable(Type.String({ maxLength: 7 })),
   },
-  { additionalProperties: false },
+  Strict,
 );
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
@@ -174,7 +175,10 @@ export async function adminApi(app: FastifyInstance, s: Services) {
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ListQuery> }>(
     '/merchants/:id/webhook/deliveries',
     { schema: { tags, security, summary: "The merchant's webhook deliveries, newest first", params: IdParams, querystring: ListQuery } },
-    async (req) => ({ items: await s.webhooks.list(req.params.id, Number(req.query.limit ?? 50)) }),
+    async (req) => {
+      if (!(await s.merchants.get(req.params.id))) throw new AdminError(404, 'not_found', 'no such merchant');
+      return { items: await s.webhooks.list(req.params.id, Number(req.query.limit ?? 50)) };
+    },
   );
 
   app.get<{ Params: Static<typeof DeliveryParams> }>(

@@ -25,7 +25,9 @@ export function merchantNameProblem(name: string): string | null {
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'name must not contain control characters';
   if (name.search(BIDI_CONTROLS) >= 0) return 'name must not contain bidirectional control characters';
   const trimmed = name.trim();
-  if (!trimmed) return 'name must not be blank';
+  // trim() leaves format characters (zero-width space, joiners, word joiner): a name of only those
+  // shows as nothing on the hosted page.
+  if (/^[\p{White_Space}\p{Cf}]*$/u.test(trimmed)) return 'name must not be blank';
   if (trimmed.length > 100) return 'name must be at most 100 characters';
   return null;
 }
