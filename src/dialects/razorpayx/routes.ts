@@ -93,7 +93,8 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
       if (b.source_account_number !== req.principal!.merchant.accountNumber) {
         throw badInput('The source account number is invalid.', 'source_account_number');
       }
-      // Number values are kept as their text, as every note is shown.
+      // Number values are kept as text, as every note is shown: the number's text as JavaScript
+      // writes it (1e-7; digits past a double's precision are gone once the JSON is read).
       const entries = Object.entries(b.notes ?? {}).map(([k, val]) => [k, String(val)]);
       const qr = s.qr.ahead();
       const create = {
