@@ -277,6 +277,26 @@ describe('hosted page', { skip: needsChromium }, () => {
     assert.match((await page.locator('h1').textContent()) ?? '', /not found/i);
     await page.close();
   });
+
+  it('answers a code that cannot be one as it answers an unknown code, in the form of the resource asked for', async () => {
+    for (const code of ['nosuchcode123', 'NOSUCH', 'ab']) {
+      const status = await gw.request('GET', `/rpd/${code}/status`);
+      assert.equal(status.status, 404, `${code}: ${status.text}`);
+      assert.deepEqual(status.json, { status: 'NOT_FOUND' });
+      const qr = await gw.request('GET', `/rpd/${code}/qr.png`);
+      assert.equal(qr.status, 404);
+      assert.equal(qr.text, '');
+      const logo = await gw.request('GET', `/rpd/${code}/logo`);
+      assert.equal(logo.status, 404);
+      assert.equal(logo.text, 'No logo.');
+      const css = await gw.request('GET', `/rpd/${code}/theme.css`);
+      assert.equal(css.status, 404);
+      assert.match(css.headers.get('content-type')!, /^text\/css/);
+      const html = await gw.request('GET', `/rpd/${code}`);
+      assert.equal(html.status, 404);
+      assert.match(html.headers.get('content-type')!, /^text\/html/);
+    }
+  });
 });
 
 describe('hosted page in its last minute', { skip: needsChromium }, () => {

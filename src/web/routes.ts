@@ -75,7 +75,16 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     v.status === 'created' ? (await credits.forVerification(s.db, v.refId)).filter((c) => c.disposition !== 'verified').length : 0;
 
   app.setErrorHandler((err: any, req, reply) => {
-    if (err.validation) return notFound(reply);
+    // A code that cannot be one (its schema refused it) is not found, in the form of the resource
+    // asked for, as an unknown code of the right form is.
+    if (err.validation) {
+      const route = req.routeOptions.url ?? '';
+      if (route.endsWith('/status')) return reply.code(404).send({ status: 'NOT_FOUND' });
+      if (route.endsWith('/qr.png')) return reply.code(404).send();
+      if (route.endsWith('/logo')) return reply.code(404).type('text/plain; charset=utf-8').send('No logo.');
+      if (route.endsWith('/theme.css')) return reply.code(404).type('text/css; charset=utf-8').send('');
+      return notFound(reply);
+    }
     // A request the page cannot take (a NUL character, a malformed query): 400 in the form of
     // the resource asked for, and nothing worth a stack trace in the log.
     if (err.statusCode && err.statusCode < 500) {
