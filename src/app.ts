@@ -98,6 +98,12 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     app.server.emit('request', req, res);
   });
   app.addHook('preParsing', (req, reply, payload, done) => {
+    // HTTP/1.1 requires a Host header. Node would refuse its absence itself, with an empty 400
+    // (serverOptions turns that off): the same refusal, in the API's envelope.
+    if (req.headers.host === undefined && req.raw.httpVersionMajor === 1 && req.raw.httpVersionMinor === 1) {
+      reply.code(400).header('connection', 'close').send(refusalBody(req.url, 'The request has no Host header, which HTTP/1.1 requires.'));
+      return;
+    }
     const keepAlive = continuePending.get(req.raw);
     if (keepAlive !== undefined) {
       continuePending.delete(req.raw);

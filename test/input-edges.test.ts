@@ -152,6 +152,30 @@ describe('caller input at the edges of HTTP and JSON', () => {
     assert.equal(rz.json?.error?.code, 'BAD_REQUEST_ERROR', `${rz.status} ${rz.body}`);
     assert.equal(await state(), before);
   });
+  it('refuses an HTTP/1.1 request without a Host header in the envelope of the API asked, creating nothing; HTTP/1.0 needs none', async () => {
+    const before = await state();
+    const noHost = (method: string, path: string, headers: Record<string, string>, body: string, version = '1.1') =>
+      Buffer.from(
+        [`${method} ${path} HTTP/${version}`, 'connection: close', `content-length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n') +
+          `\r\n\r\n${body}`,
+        'latin1',
+      );
+    const cf = await raw(port(), noHost('POST', '/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), 'content-type': 'application/json' }, '{"verification_id":"nohost-1"}'));
+    assert.equal(cf.status, 400, cf.head);
+    assert.equal(cf.json?.type, 'validation_error', cf.body);
+    assert.match(cf.json?.message, /Host header/);
+    const rz = await raw(
+      port(),
+      noHost('POST', '/v1/fund_accounts/validations', { ...basic(m.test_key), 'content-type': 'application/json' }, `{"source_account_number":"${m.account_number}","validation_type":"upi_intent"}`),
+    );
+    assert.equal(rz.status, 400, rz.head);
+    assert.equal(rz.json?.error?.code, 'BAD_REQUEST_ERROR', rz.body);
+    assert.match(rz.head, /x-request-id: /i);
+    assert.equal(await state(), before);
+    const old = await raw(port(), noHost('GET', '/healthz', {}, '', '1.0'));
+    assert.equal(old.status, 200, old.head);
+  });
+
   it('Expect: 100-continue: a wrong key is refused before the body is asked for; a right one gets 100 Continue and is served', async () => {
     const before = await state();
     const body = Buffer.from('{"verification_id":"continue-1","name":"John Doe"}');

@@ -17,6 +17,8 @@ export function serverOptions(l: HttpLimits): Partial<FastifyServerOptions> {
       // Node checks the two deadlines above on this timer (30 s by default, which would let a
       // trickling client outlive its deadline by as much).
       connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(l.headersTimeoutMs / 4))),
+      // Refused in buildApp instead, in the envelope of the API asked (Node's answer has no body).
+      requireHostHeader: false,
     },
   } as Partial<FastifyServerOptions>;
 }
