@@ -17,6 +17,12 @@ export const MAX_ACTIVE_KEYS = 2;
 export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
+ * Text with nothing visible in it: spaces, control and format characters alone (zero-width
+ * spaces and joiners, which trim() leaves, and bidi marks) show as nothing where a name is shown.
+ */
+export const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}]*$/u;
+
+/**
  * Why a merchant name cannot be used, or null. The name reaches webhooks, the admin API and the
  * customer's hosted page: it must have a visible character and no control characters.
  */
@@ -24,10 +30,8 @@ export function merchantNameProblem(name: string): string | null {
   // C0, DEL and C1 controls, and the line/paragraph separators some renderers treat as line breaks.
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'name must not contain control characters';
   if (name.search(BIDI_CONTROLS) >= 0) return 'name must not contain bidirectional control characters';
+  if (INVISIBLE.test(name)) return 'name must not be blank';
   const trimmed = name.trim();
-  // trim() leaves format characters (zero-width space, joiners, word joiner): a name of only those
-  // shows as nothing on the hosted page.
-  if (/^[\p{White_Space}\p{Cf}]*$/u.test(trimmed)) return 'name must not be blank';
   if (trimmed.length > 100) return 'name must be at most 100 characters';
   return null;
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../services.js';
 import { checkNames } from '../../engine/name-checks.js';
+import { INVISIBLE } from '../../engine/merchants.js';
 import { CashfreeError, invalid } from './errors.js';
 import { CredentialHeaders, NameMatchBody, NameMatchResponse, errorResponses, ErrorBody } from './schemas.js';
 
@@ -29,8 +30,6 @@ const PHRASES: Record<string, string> = {
   DIFFERENT: 'The given names are different',
   EMPTY: 'A name is empty',
 };
-
-const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}]*$/u;
 
 /**
  * An optional name as given, or null when nothing visible is left: spaces, control and format
