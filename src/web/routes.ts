@@ -1,7 +1,7 @@
 // The hosted page a customer opens from `url`: QR code, one button per UPI app, a countdown,
 // the live status, and the way back to the merchant when the verification ends.
 import { noteUnavailable } from './errors.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
@@ -69,22 +69,23 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
   const page = { tags: ['Hosted page'], security: [] as Record<string, string[]>[], params: CodeParams };
   const notFound = (reply: any, lang: Lang = 'en') =>
     reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound(lang));
+  // A code that finds nothing, in the form of the resource asked for: its handler's answer, and
+  // the error handler's for a code its schema refused (one that cannot be a code).
+  const missing = (req: FastifyRequest, reply: any) => {
+    const route = req.routeOptions.url ?? '';
+    if (route.endsWith('/status')) return reply.code(404).send({ status: 'NOT_FOUND' });
+    if (route.endsWith('/qr.png')) return reply.code(404).send();
+    if (route.endsWith('/logo')) return reply.code(404).type('text/plain; charset=utf-8').send('No logo.');
+    if (route.endsWith('/theme.css')) return reply.code(404).type('text/css; charset=utf-8').send('');
+    return notFound(reply);
+  };
   // Credits that reached this verification but only go back (a wrong amount): the customer is
   // told, and may pay again while the verification is still open.
   const returned = async (v: Verification) =>
     v.status === 'created' ? (await credits.forVerification(s.db, v.refId)).filter((c) => c.disposition !== 'verified').length : 0;
 
   app.setErrorHandler((err: any, req, reply) => {
-    // A code that cannot be one (its schema refused it) is not found, in the form of the resource
-    // asked for, as an unknown code of the right form is.
-    if (err.validation) {
-      const route = req.routeOptions.url ?? '';
-      if (route.endsWith('/status')) return reply.code(404).send({ status: 'NOT_FOUND' });
-      if (route.endsWith('/qr.png')) return reply.code(404).send();
-      if (route.endsWith('/logo')) return reply.code(404).type('text/plain; charset=utf-8').send('No logo.');
-      if (route.endsWith('/theme.css')) return reply.code(404).type('text/css; charset=utf-8').send('');
-      return notFound(reply);
-    }
+    if (err.validation) return missing(req, reply);
     // A request the page cannot take (a NUL character, a malformed query): 400 in the form of
     // the resource asked for, and nothing worth a stack trace in the log.
     if (err.statusCode && err.statusCode < 500) {
@@ -158,20 +159,20 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     const v = await verifications.byShortCode(s.db, req.params.code);
     const m = v && (await s.merchants.get(v.merchantId));
     const img = m?.settings && brandingOf(m).logoUrl ? parseDataImage(brandingOf(m).logoUrl!) : null;
-    if (!img) return reply.code(404).type('text/plain; charset=utf-8').send('No logo.');
+    if (!img) return missing(req, reply);
     return reply.type(img.type).header('cache-control', 'private, max-age=300').header('content-security-policy', "default-src 'none'").send(img.bytes);
   });
 
   // The page polls this every few seconds: its request lines are at debug (see QuietPolling).
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema: { ...page, summary: 'Where the flow stands (the page polls it)' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
-    if (!v) return reply.code(404).send({ status: 'NOT_FOUND' });
+    if (!v) return missing(req, reply);
     return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock()));
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/qr.png', { schema: { ...page, summary: 'The QR code of the UPI intent' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
-    if (!v) return reply.code(404).send();
+    if (!v) return missing(req, reply);
     return reply.type('image/png').header('cache-control', 'private, max-age=600').send(qrPng(s.engine.upiLink(v)));
   });
 
