@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import Database from 'better-sqlite3';
-import { Gateway } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway } from './support/gateway.js';
 
 type Key = { client_id: string; client_secret: string };
 
@@ -118,6 +118,38 @@ describe('caller input at the edges of HTTP and JSON', () => {
       const r = await raw(port(), request('POST', '/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), 'content-type': ct }, Buffer.from(`${prefix}{"verification_id":"${id}","name":"José Doe"}`)));
       assert.equal(r.status, 200, `${ct}: ${r.body.slice(0, 200)}`);
     }
+  });
+
+  it('refuses a compressed body by its Content-Encoding in each API, instead of reading its bytes as JSON', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const before = await state();
+    const json = { 'content-type': 'application/json' };
+    const rpd = (id: string) => Buffer.from(JSON.stringify({ verification_id: id, name: 'Jane Doe' }));
+    const cases: [string, Record<string, string>, Buffer][] = [
+      ['/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), ...json, 'content-encoding': 'gzip' }, gzipSync(rpd('gz-1'))],
+      // A plain body labelled as compressed is not taken either: the label says it is something else.
+      ['/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), ...json, 'content-encoding': 'br' }, rpd('gz-2')],
+      [
+        '/v1/fund_accounts/validations',
+        { ...basic(m.test_key), ...json, 'content-encoding': 'gzip' },
+        gzipSync(Buffer.from(JSON.stringify({ source_account_number: m.account_number, validation_type: 'upi_intent', reference_id: 'gz-3' }))),
+      ],
+      ['/admin/merchants', { authorization: `Bearer ${ADMIN_TOKEN}`, ...json, 'content-encoding': 'deflate' }, Buffer.from('{"name":"Compressed"}')],
+    ];
+    for (const [path, headers, body] of cases) {
+      const r = await raw(port(), request('POST', path, headers, body));
+      const what = `${path} ${headers['content-encoding']} -> ${r.status} ${r.body.slice(0, 200)}`;
+      assert.equal(r.status, 400, what);
+      assert.match(r.body, /uncompressed: Content-Encoding (gzip|br|deflate)/, what);
+      if (path.startsWith('/v1')) assert.equal(r.json?.error?.code, 'BAD_REQUEST_ERROR', what);
+      else if (path.startsWith('/verification')) assert.equal(r.json?.type, 'validation_error', what);
+      else assert.equal(r.json?.error?.code, 'invalid_request', what);
+    }
+    assert.equal(await state(), before, 'a compressed body created or charged something');
+    assert.equal((await gw.admin('GET', '/merchants')).json.items.filter((x: any) => x.name === 'Compressed').length, 0);
+    // identity is no compression, and is taken.
+    const r = await raw(port(), request('POST', '/verification/reverse-penny-drop', { ...cashfreeHeaders(m.test_key), ...json, 'content-encoding': 'identity' }, rpd('gz-identity')));
+    assert.equal(r.status, 200, r.body.slice(0, 200));
   });
 
   it('refuses a name match of a name made only of invisible characters, and charges nothing', async () => {

@@ -8,6 +8,10 @@ import { TEXT_REFUSED } from './nul-guard.js';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 const notUtf8 = () => Object.assign(new Error('The request body must be JSON in UTF-8.'), { statusCode: 400, code: TEXT_REFUSED });
+// No body is decompressed: a gzip or br body read as it came is bytes, not JSON, and a plain
+// body so labelled would be taken as what the label says it is not. Either is refused by name.
+const compressed = (coding: string) =>
+  Object.assign(new Error(`The request body must be sent uncompressed: Content-Encoding ${coding} is not accepted.`), { statusCode: 400, code: TEXT_REFUSED });
 
 /** Replaces the JSON parser of `app` and the instances it encapsulates. */
 export function strictJsonBodies(app: FastifyInstance) {
@@ -15,6 +19,8 @@ export function strictJsonBodies(app: FastifyInstance) {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const coding = req.headers['content-encoding']?.trim();
+    if (coding && !/^identity$/i.test(coding)) return done(compressed(coding.slice(0, 40)), undefined);
     const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1];
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) return done(notUtf8(), undefined);
     let text: string;
