@@ -203,6 +203,26 @@ function persistentSecret(dataDir: string, file: string, make: () => string): { 
 /** An operator token shorter than this is refused: it guards every merchant's keys and money. */
 export const ADMIN_TOKEN_MIN = 24;
 
+/**
+ * PUBLIC_URL, the base of every link handed out, as the URL standard writes it (scheme and host in
+ * lower case, so `HTTPS://` is https for the console cookie's Secure flag as for HSTS), without a
+ * trailing slash. A value that is no http(s) base (a typo, a query or fragment that every link
+ * would carry) stops the start instead of being handed to customers.
+ */
+function publicUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new SettingError(`PUBLIC_URL must be an absolute http or https URL, got ${JSON.stringify(raw)}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingError(`PUBLIC_URL must be an http or https URL, got ${JSON.stringify(raw)}`);
+  if (u.username || u.password || u.search || u.hash || raw.includes('?') || raw.includes('#')) {
+    throw new SettingError(`PUBLIC_URL must be a base URL without credentials, query or fragment, got ${JSON.stringify(raw)}`);
+  }
+  return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
+}
+
 /** The operator token `value` (from ADMIN_TOKEN, or `file`) if it is long enough, else a SettingError. */
 export function checkAdminToken(value: string, file?: string): string {
   if (value.length >= ADMIN_TOKEN_MIN) return value;
@@ -237,7 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port,
     host: env.HOST || '0.0.0.0',
-    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl: publicUrl(env.PUBLIC_URL || `http://localhost:${port}`),
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     pg: pgSettings(env),

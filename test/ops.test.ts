@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Gateway, eventually, freePort } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freePort } from './support/gateway.js';
 import { LATEST_VERSION } from '../src/store/migrate.js';
 import { SQLITE_FILE } from '../src/store/sqlite.js';
 
@@ -172,7 +172,8 @@ describe('METRICS_TOKEN, and HSTS under an https PUBLIC_URL', () => {
   const TOKEN = 'scrape-token-0123456789';
   let gw: Gateway;
   before(async () => {
-    gw = await Gateway.start({ env: { METRICS_TOKEN: TOKEN, PUBLIC_URL: 'https://verify.example.in' } });
+    // Written as an operator might: the scheme and host in capitals, a trailing slash.
+    gw = await Gateway.start({ env: { METRICS_TOKEN: TOKEN, PUBLIC_URL: 'HTTPS://Verify.Example.IN/' } });
   });
   after(() => gw?.stop());
 
@@ -195,6 +196,21 @@ describe('METRICS_TOKEN, and HSTS under an https PUBLIC_URL', () => {
     for (const path of ['/healthz', '/metrics', '/no/such/page']) {
       assert.equal((await gw.request('GET', path)).headers.get('strict-transport-security'), 'max-age=31536000', path);
     }
+  });
+
+  it('reads the https PUBLIC_URL as https everywhere: the console cookie is Secure, links are written in its standard form', async () => {
+    const login = await fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    });
+    assert.equal(login.status, 303);
+    assert.match(login.headers.get('set-cookie')!, /; Secure(;|$)/);
+    const m = await gw.merchant('Https Links');
+    const r = await gw.cashfree(m.test_key).post('/reverse-penny-drop', { verification_id: 'https-link', name: 'Jane Doe' });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.json.url, /^https:\/\/verify\.example\.in\/rpd\/[a-z0-9]+$/);
   });
 
   it('sends no HSTS under an http PUBLIC_URL, and refuses a METRICS_TOKEN too short to guard anything', async () => {
@@ -242,6 +258,21 @@ describe('start-up errors name the setting at fault', () => {
       assert.match(r.output, /PORT=\d+ .*in use/);
     } finally {
       await gw.stop();
+    }
+  });
+
+  it('a PUBLIC_URL that is no http(s) base URL', async () => {
+    for (const [value, why] of [
+      ['verify.example.in', /PUBLIC_URL must be an absolute http or https URL/],
+      ['ftp://verify.example.in', /PUBLIC_URL must be an http or https URL/],
+      ['https://verify.example.in/?ref=x', /PUBLIC_URL must be a base URL without credentials, query or fragment/],
+      ['https://verify.example.in/#top', /PUBLIC_URL must be a base URL/],
+      ['https://user:pw@verify.example.in', /PUBLIC_URL must be a base URL/],
+    ] as const) {
+      const r = await startFails({ PORT: String(await freePort()), PUBLIC_URL: value });
+      assert.equal(r.code, 1, value);
+      assert.match(r.output, why, value);
+      assert.doesNotMatch(r.output, /at new URL|stack/, value);
     }
   });
 
