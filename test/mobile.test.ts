@@ -240,7 +240,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(r.json, {
         type: 'internal_error',
         code: 'verification_failed',
-        message: 'Authorised source is temporarily unavailable, please try again shortly',
+        // Not Cashfree's "please try again": the rupee may be gone; the answer says where to read it.
+        message:
+          'Authorised source is temporarily unavailable; the outcome is not known yet: read it back with GET /verification/mobile/penny-drop?verification_id= before trying again under a new verification_id',
         error: { reference_id: r.json.error.reference_id },
       });
       const refId = r.json.error.reference_id;

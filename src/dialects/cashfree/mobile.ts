@@ -139,6 +139,9 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
     },
   );
 
+  const UNAVAILABLE =
+    'Authorised source is temporarily unavailable; the outcome is not known yet: read it back with GET /verification/mobile/penny-drop?verification_id= before trying again under a new verification_id';
+
   /** A penny drop's outcome in Cashfree's words: the body, or the documented error. */
   function answer(r: PennyDropResult) {
     switch (r.outcome) {
@@ -159,13 +162,9 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
       case 'fraud':
         throw fraud(r.refId);
       case 'unavailable':
-        throw new CashfreeError(
-          502,
-          'internal_error',
-          'verification_failed',
-          'Authorised source is temporarily unavailable, please try again shortly',
-          { reference_id: r.refId },
-        );
+        // Cashfree's words, but not its "please try again": the payout may have gone, and a retry
+        // under a new id would send a second rupee. The caller is told where the outcome is read.
+        throw new CashfreeError(502, 'internal_error', 'verification_failed', UNAVAILABLE, { reference_id: r.refId });
     }
   }
 
