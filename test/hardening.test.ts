@@ -122,9 +122,12 @@ describe('hardening', () => {
       await gw.admin('PUT', `/merchants/${m.id}/rate-limit`, { per_minute: 10, burst: 5 }),
       await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.success', count: 2 }),
     ];
-    for (const r of refused) {
+    const unknown = ['nmae', 'rotate_secrets', 'no', 'burst', 'count'];
+    for (const [i, r] of refused.entries()) {
       assert.equal(r.status, 400, r.text);
       assert.equal(r.json.error.code, 'invalid_request', r.text);
+      // The refusal names the field, so the misspelling is found without reading the schema.
+      assert.equal(r.json.error.message, `body: "${unknown[i]}" is not a field this takes`, r.text);
     }
     assert.equal((await gw.admin('GET', '/merchants')).json.items.length, before);
     assert.equal((await gw.admin('GET', `/merchants/${m.id}/webhook`)).status, 404);
