@@ -4,7 +4,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -234,5 +234,37 @@ describe('backup and restore (SQLite)', () => {
     const gone = await cf.status({ verification_id: later });
     assert.equal(gone.status, 400);
     assert.equal(gone.json.message, 'Please enter a valid verification_id');
+  });
+});
+
+describe('restore with two gateways on one data folder (old and new side by side)', () => {
+  let first: Gateway | undefined;
+  let second: Gateway | undefined;
+  after(async () => {
+    await second?.stop();
+    await first?.stop();
+  });
+
+  it('refuses while either runs, whichever stopped first', async () => {
+    first = await Gateway.start();
+    const file = join(mkdtempSync(join(tmpdir(), 'pennygate-backup-')), 'copy.db');
+    assert.equal(cli(first, 'backup', file).status, 0);
+    second = await Gateway.start({ dataDir: first.dataDir });
+    // The one started second stops first: the first still writes to the store.
+    await second.stop();
+    const refused = cli(first, 'restore', file);
+    assert.notEqual(refused.status, 0, 'a restore under a running gateway');
+    assert.match(refused.err, new RegExp(`a gateway \\(pid ${first.proc.pid}\\) is running`));
+    // The older builds' one pid file names a live gateway still, for their restore.
+    assert.equal(readFileSync(join(first.dataDir, 'pennygate.pid'), 'utf8').trim(), String(first.proc.pid));
+    // And the other way round: the first stops, the second (started again) still guards the store.
+    await second.restart();
+    await first.stop();
+    assert.match(cli(second, 'restore', file).err, new RegExp(`a gateway \\(pid ${second.proc.pid}\\) is running`));
+    assert.equal(readFileSync(join(first.dataDir, 'pennygate.pid'), 'utf8').trim(), String(second.proc.pid));
+    await second.stop();
+    assert.deepEqual(readdirSync(first.dataDir).filter((f) => f.endsWith('.pid')), [], 'each gateway takes its pid file with it');
+    const restored = cli(second, 'restore', file);
+    assert.equal(restored.status, 0, restored.err);
   });
 });

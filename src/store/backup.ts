@@ -2,7 +2,7 @@
 // SQLite's backup API, on its own connection: one consistent snapshot, taken while the gateway
 // keeps writing (WAL lets the copy read beside the writer).
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQLITE_FILE } from './sqlite.js';
 import { LATEST_VERSION } from './migrate.js';
@@ -60,27 +60,61 @@ export async function backupSqlite(dataDir: string, file: string): Promise<Backu
   return describe(file);
 }
 
-/** Whether a gateway process is running on this data folder (it keeps its pid there). */
-export function runningGateway(dataDir: string): number | null {
-  const path = join(dataDir, PID_FILE);
-  if (!existsSync(path)) return null;
-  const pid = Number(readFileSync(path, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return null;
+// Several gateways may run on one data folder (a rolling upgrade runs old and new side by side),
+// so each keeps its own pid file, `pennygate.<pid>.pid`. `pennygate.pid` is kept too, held by one
+// live gateway at a time, for the builds before this one, which read and write only that name.
+const OWN_PID_FILE = /^pennygate\.(\d+)\.pid$/;
+const ownPidFile = (pid: number) => `pennygate.${pid}.pid`;
+
+const alive = (pid: number) => {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null; // it died without cleaning up
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
+};
+
+const readPid = (path: string) => {
+  try {
+    return Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    return 0; // gone meanwhile
+  }
+};
+
+/** The live gateways on this data folder (each keeps its pid there), other than this process. */
+function gatewaysOn(dataDir: string): number[] {
+  const pids = new Set<number>();
+  for (const name of existsSync(dataDir) ? readdirSync(dataDir) : []) {
+    const own = OWN_PID_FILE.exec(name);
+    const pid = own ? Number(own[1]) : name === PID_FILE ? readPid(join(dataDir, name)) : 0;
+    if (pid !== process.pid && alive(pid)) pids.add(pid);
+  }
+  return [...pids];
+}
+
+/** Whether a gateway process is running on this data folder: one of their pids, or null. */
+export function runningGateway(dataDir: string): number | null {
+  return gatewaysOn(dataDir)[0] ?? null; // those that died without cleaning up are not counted
 }
 
 export function writePidFile(dataDir: string) {
-  writeFileSync(join(dataDir, PID_FILE), `${process.pid}\n`, { mode: 0o600 });
+  writeFileSync(join(dataDir, ownPidFile(process.pid)), `${process.pid}\n`, { mode: 0o600 });
+  // The shared name is taken only from a gateway that is gone: an older one beside this reads it.
+  if (!alive(readPid(join(dataDir, PID_FILE)))) writeFileSync(join(dataDir, PID_FILE), `${process.pid}\n`, { mode: 0o600 });
 }
 
 export function removePidFile(dataDir: string) {
-  const path = join(dataDir, PID_FILE);
-  if (existsSync(path) && readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+  const own = join(dataDir, ownPidFile(process.pid));
+  if (existsSync(own)) unlinkSync(own);
+  const shared = join(dataDir, PID_FILE);
+  if (readPid(shared) !== process.pid) return;
+  // Handed to another live gateway, so that an older build's restore still sees one is running.
+  const next = gatewaysOn(dataDir)[0];
+  if (next) writeFileSync(shared, `${next}\n`, { mode: 0o600 });
+  else unlinkSync(shared);
 }
 
 /**
