@@ -785,6 +785,13 @@ async function main(argv: string[]) {
   const cmd = COMMANDS[name];
   if (!cmd) {
     const group = Object.keys(COMMANDS).filter((k) => k.startsWith(positionals[0] + ' '));
+    // `pennygate merchants --help`: the group's commands, as the full list shows them.
+    if (values.help && group.length && positionals.length === 1) {
+      const w = Math.max(...group.map((k) => COMMANDS[k].usage.length));
+      const lines = group.map((k) => `  ${COMMANDS[k].usage.padEnd(w)}  ${COMMANDS[k].summary}`);
+      process.stdout.write(`usage: pennygate ${positionals[0]} <command> [options]\n\n${lines.join('\n')}\n\n\`pennygate <command> --help\` shows a command's options.\n`);
+      return;
+    }
     const hint = group.length ? `; ${positionals[0]} takes: ${group.map((k) => k.split(' ')[1]).join(', ')}` : '';
     throw new UsageError(`unknown command "${positionals.join(' ')}"${hint} (pennygate --help lists them)`);
   }

@@ -43,6 +43,13 @@ describe('command line', () => {
       assert.equal(h.code, 0, `${c}: ${h.stderr}`);
       assert.match(h.stdout, new RegExp(`^usage: pennygate ${c}`), c);
     }
+    // A group's --help lists its commands; the group alone is still a usage error.
+    const group = await cli(env, 'merchants', '--help');
+    assert.equal(group.code, 0, group.stderr);
+    assert.match(group.stdout, /^usage: pennygate merchants <command>/);
+    for (const c of ['merchants create --name NAME', 'merchants list', 'merchants show MERCHANT']) assert.ok(group.stdout.includes(c), group.stdout);
+    assert.doesNotMatch(group.stdout, /webhook set/);
+    assert.equal((await cli(env, 'merchants')).code, 2);
     const unknown = await cli(env, 'merchants', 'frob');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command "merchants frob"; merchants takes: create, list, show/);
