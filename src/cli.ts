@@ -736,10 +736,14 @@ async function listen(s: Services, merchantId: string, dialect: string, target: 
   }
 }
 
+/** The commands named by `keys` (all of them by default), their usages in one column. */
+function commandTable(keys = Object.keys(COMMANDS)): string {
+  const w = Math.max(...keys.map((k) => COMMANDS[k].usage.length));
+  return keys.map((k) => `  ${COMMANDS[k].usage.padEnd(w)}  ${COMMANDS[k].summary}`).join('\n');
+}
+
 function usage(): string {
-  const w = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`);
-  return `usage: pennygate <command> [options]\n\n${lines.join('\n')}\n\n${COMMON}\n\`pennygate <command> --help\` shows a command's options.`;
+  return `usage: pennygate <command> [options]\n\n${commandTable()}\n\n${COMMON}\n\`pennygate <command> --help\` shows a command's options.`;
 }
 
 async function main(argv: string[]) {
@@ -787,9 +791,7 @@ async function main(argv: string[]) {
     const group = Object.keys(COMMANDS).filter((k) => k.startsWith(positionals[0] + ' '));
     // `pennygate merchants --help`: the group's commands, as the full list shows them.
     if (values.help && group.length && positionals.length === 1) {
-      const w = Math.max(...group.map((k) => COMMANDS[k].usage.length));
-      const lines = group.map((k) => `  ${COMMANDS[k].usage.padEnd(w)}  ${COMMANDS[k].summary}`);
-      process.stdout.write(`usage: pennygate ${positionals[0]} <command> [options]\n\n${lines.join('\n')}\n\n\`pennygate <command> --help\` shows a command's options.\n`);
+      process.stdout.write(`usage: pennygate ${positionals[0]} <command> [options]\n\n${commandTable(group)}\n\n\`pennygate <command> --help\` shows a command's options.\n`);
       return;
     }
     const hint = group.length ? `; ${positionals[0]} takes: ${group.map((k) => k.split(' ')[1]).join(', ')}` : '';
