@@ -217,7 +217,8 @@ function publicUrl(raw: string): string {
     throw new SettingError(`PUBLIC_URL must be an absolute http or https URL, got ${JSON.stringify(raw)}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingError(`PUBLIC_URL must be an http or https URL, got ${JSON.stringify(raw)}`);
-  if (u.username || u.password || u.search || u.hash || raw.includes('?') || raw.includes('#')) {
+  // Tested on the text: an empty `?` or `#` leaves no search or hash to see.
+  if (u.username || u.password || /[?#]/.test(raw)) {
     throw new SettingError(`PUBLIC_URL must be a base URL without credentials, query or fragment, got ${JSON.stringify(raw)}`);
   }
   return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');

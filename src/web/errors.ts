@@ -21,12 +21,13 @@ export function ownErrorHandler(what: string, known: (err: unknown) => KnownErro
       const allowed = err.validation
         .filter((x) => x.instancePath === e.instancePath && (x.keyword === 'const' || x.keyword === 'enum'))
         .flatMap((x) => (x.keyword === 'const' ? [x.params.allowedValue] : (x.params.allowedValues as unknown[])));
-      const message = allowed.length && (e.keyword === 'const' || e.keyword === 'enum') ? `must be one of ${allowed.join(', ')}` : e.message;
-      // Name the field that is not taken (a misspelling, most often), not only that there is one.
-      if (e.keyword === 'additionalProperties') {
-        const name = String(e.params.additionalProperty).slice(0, 64);
-        return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${JSON.stringify(name)} is not a field this takes` } });
-      }
+      const message =
+        allowed.length && (e.keyword === 'const' || e.keyword === 'enum')
+          ? `must be one of ${allowed.join(', ')}`
+          : e.keyword === 'additionalProperties'
+            ? // The field that is not taken (a misspelling, most often), not only that there is one.
+              `${JSON.stringify(String(e.params.additionalProperty).slice(0, 64))} is not a field this takes`
+            : e.message;
       return reply.code(400).send({ error: { code: 'invalid_request', message: `${field}: ${message}` } });
     }
     if ((err.statusCode ?? 500) < 500) return reply.code(err.statusCode ?? 400).send({ error: { code: 'invalid_request', message: err.message } });
