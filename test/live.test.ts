@@ -371,6 +371,21 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(rs.length, 1, 'the lost refund was not sent again');
     });
 
+    it("takes a proxy's 404 page on a status query as no answer, not as a refund the bank never got", async () => {
+      // The refund is made, its answer lost, and for longer than REFUND_NOT_FOUND_GRACE_MS a proxy
+      // answers the status queries with its own 404 page: taken as "none", a second attempt went.
+      await sim.faults({ refund_answer_lost: 1, status_proxy_404_ms: 4000 });
+      const r = await create();
+      const paid = await sim.pay(r.upi_link);
+      await eventually(() => refundsOf(paid.bank_txn_id), (rs) => rs.length >= 1, 15_000, 'the refund made');
+      await sim.faults({ refund_answer_lost: 0 });
+      await reversed(r.vid, 20_000);
+      await sim.faults({});
+      await gw.idle();
+      const rs = await oneRefund(paid.bank_txn_id);
+      assert.deepEqual(rs.map((x) => x.attempt), [1], 'no second attempt was sent');
+    });
+
     it('sends a new attempt under a new reference only after the bank declined the last one', async () => {
       await sim.faults({ refund_decline: 1 });
       const r = await create();

@@ -17,6 +17,10 @@ export class ConnectorError extends Error {
   }
 }
 
+/** The connector's own error body, `{"error": {"code": "..."}}` (docs/bank-connector.md, Errors). */
+const connectorError = (j: any): boolean =>
+  j !== null && typeof j === 'object' && j.error !== null && typeof j.error === 'object' && typeof j.error.code === 'string' && j.error.code !== '';
+
 export class ConnectorRail implements Rail {
   readonly name = 'connector';
 
@@ -69,7 +73,10 @@ export class ConnectorRail implements Rail {
 
   private async answer(method: 'GET' | 'POST', path: string, body?: unknown, notFound = false) {
     const r = await this.call(method, path, body);
-    if (notFound && r.status === 404) return null;
+    // "None" only from the connector itself: a 404 page of a proxy or load balancer in front of it
+    // (a redeploy, a wrong route) says nothing of the bank's records, and taken as none it would
+    // let a refund or payout the bank has be judged never received (a second rupee sent).
+    if (notFound && r.status === 404 && connectorError(r.json)) return null;
     if (r.status < 200 || r.status > 299 || !r.json || typeof r.json !== 'object') {
       throw new ConnectorError(`bank connector ${method} ${path.split('?')[0]} answered ${r.status}`, r.status);
     }

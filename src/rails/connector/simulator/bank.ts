@@ -37,6 +37,11 @@ export interface Faults {
    */
   refund_overdraw: number;
   status_lag_ms: number;
+  /**
+   * Status queries of refunds and payouts the bank has are answered, for ms after the send, by a
+   * proxy's 404 page (HTML, not the connector's error body), as during a connector's redeploy.
+   */
+  status_proxy_404_ms: number;
   /** The next refund request reaches the bank this late (held on the way, as in a slow network). */
   refund_delay_ms: number;
   /** The same for the next payout request. */
@@ -69,6 +74,7 @@ const NO_FAULTS: Faults = {
   refund_decline: 0,
   refund_overdraw: 0,
   status_lag_ms: 0,
+  status_proxy_404_ms: 0,
   refund_delay_ms: 0,
   payout_delay_ms: 0,
   payout_pending: 0,
@@ -451,6 +457,11 @@ export class BankSimulator {
       if (req.method === 'GET' && m) {
         const id = decodeURIComponent(m[2]);
         if (m[1] === 'mobiles') return send(200, this.mobile(id));
+        const made = m[1] === 'refunds' ? this.refunds.get(id) : this.payouts.get(id);
+        if (made && Date.now() < made.createdAt + this.faults.status_proxy_404_ms) {
+          res.writeHead(404, { 'content-type': 'text/html' });
+          return res.end('<html><body><h1>404 Not Found</h1></body></html>');
+        }
         const found = m[1] === 'refunds' ? this.refundStatus(id) : this.payoutStatus(id);
         if (!found) throw new HttpError(404, 'not_found', `no ${m[1].slice(0, -1)} with reference ${id}`);
         return send(200, found);
