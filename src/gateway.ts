@@ -58,7 +58,7 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
     db,
     rails,
     engine,
-    { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs, notSentAfterMs: cfg.mobilePayoutNotSentAfterMs },
+    { railTimeoutMs: cfg.mobileRailTimeoutMs, pollMs: cfg.refundPollMs, notSentAfterMs: cfg.mobilePayoutNotSentAfterMs, reviewAfterMs: cfg.refundReviewAfterMs },
     log,
   );
   const retention = new Retention(db, cfg, log);

@@ -324,6 +324,52 @@ describe('a payout the bank accepted whose status comes late', () => {
   });
 });
 
+// A payout the bank keeps answering pending (or has, and does not show) is never closed: past
+// REFUND_REVIEW_HOURS the operator is told, at every ask, and it settles once the bank answers.
+describe('a payout still unsettled at the bank past the review time', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  let live: Key;
+  before(async () => {
+    ({ gw, sim, live } = await startLive({
+      secret: SECRET,
+      merchant: 'Stuck Payout',
+      // 1.8 s
+      env: { MOBILE_RAIL_TIMEOUT_MS: '500', MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000', REFUND_POLL_MS: '200', REFUND_REVIEW_HOURS: '0.0005' },
+    }));
+  });
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('is logged at error level for the operator, stays open, and settles once the bank shows it', async () => {
+    await sim.faults({ payout_pending: 1, status_lag_ms: 600_000 });
+    const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const r = await gw.request('POST', '/verification/mobile/penny-drop', {
+      headers,
+      body: { verification_id: 'stuck-payout', mobile_number: '9876543210', user_consent: consent },
+    });
+    assert.equal(r.status, 502, r.text);
+    const told = await eventually(
+      async () => gw.output.split('\n').filter((l) => l.includes('payout unsettled at the bank')),
+      (ls) => ls.length >= 2,
+      15_000,
+      'the operator told, again at the next ask',
+    );
+    assert.match(told[0], /"level":50/);
+    assert.match(told[0], /"reason":"accepted by the bank, not shown by its status API yet"/);
+    const read = () => gw.request('GET', '/verification/mobile/penny-drop?verification_id=stuck-payout', { headers });
+    assert.equal((await read()).json.code, 'verification_already_under_process');
+    await sim.faults({ status_lag_ms: 0 });
+    const done = await eventually(async () => (await read()).json, (b) => b.status === 'VALID' || b.status === 'INVALID', 15_000, 'the payout settled');
+    assert.equal(done.status, 'VALID', JSON.stringify(done));
+    assert.equal((await sim.ledger()).payouts.length, 1);
+    await sim.faults({});
+  });
+});
+
 // A status read that finds a link overdue before the sweep did expires it itself, in a
 // transaction that holds one of the instance's PostgreSQL connections. Asking how far the
 // rail's intake has caught up needs a connection of its own: with as many such reads at once

@@ -31,6 +31,11 @@ export interface MobileConfig {
    * received and closed unsent, unless the bank answered it with its record (accepted).
    */
   notSentAfterMs: number;
+  /**
+   * A payout still unsettled this long after it was sent (the bank answers pending, or has it and
+   * does not show it) is logged at error level for the operator, and asked about less often.
+   */
+  reviewAfterMs: number;
 }
 
 export interface PennyDropRequest {
@@ -331,7 +336,7 @@ export class MobileVerifications {
       // The bank answered this payout with its record: it has it, whatever its status API says
       // for now (status APIs lag). Never "not sent": keep asking; a job that gives up is a dead
       // letter for the operator, with the verification still open.
-      return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: 'accepted by the bank, not shown by its status API yet' };
+      return this.askAgain(v, now, attempts, 'accepted by the bank, not shown by its status API yet');
     }
     if (known === null) {
       // A connector may still deliver a request it queued: wait well past any request's life
@@ -352,8 +357,22 @@ export class MobileVerifications {
       return { done: true };
     }
     if (known.status === 'pending') await this.db.tx((q) => mobileVerifications.acceptPayout(q, refId));
-    const reason = known.status === 'unknown' ? known.reason : 'payout pending';
-    return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: reason };
+    return this.askAgain(v, now, attempts, known.status === 'unknown' ? known.reason : 'payout pending');
+  }
+
+  /**
+   * A payout whose outcome the bank does not give yet is asked about again, however long it takes:
+   * it may have been paid, so it is never closed unsent, and the drop stays open (the merchant's
+   * next drop to that number waits). Past the review time the operator is told, at every ask.
+   */
+  private askAgain(v: Verification, now: number, attempts: number, reason: string): JobResult {
+    const since = v.payoutAt ?? v.createdAt;
+    if (now < since + this.cfg.reviewAfterMs) return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: reason };
+    this.log.error(
+      { ref_id: v.refId, payout_key: v.payoutKey, sent_at: new Date(since).toISOString(), reason },
+      'payout unsettled at the bank past REFUND_REVIEW_HOURS: the penny drop stays open until the bank answers; check the payout at the bank',
+    );
+    return { retryAt: now + Math.min(15 * 60_000, this.cfg.reviewAfterMs), error: reason };
   }
 
   // ------------------------------------------------------------------ lookup (no money moves)
