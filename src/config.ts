@@ -298,7 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     live: liveConfig(env),
     notificationGraceMs: num(env, 'NOTIFICATION_GRACE_SECONDS', 120) * 1000,
     refundPollCapMs: num(env, 'REFUND_POLL_CAP_MS', 300_000, 10),
-    refundNotFoundGraceMs: num(env, 'REFUND_NOT_FOUND_GRACE_MS', 120_000),
+    refundNotFoundGraceMs: num(env, 'REFUND_NOT_FOUND_GRACE_MS', 900_000),
     refundReviewAfterMs: num(env, 'REFUND_REVIEW_HOURS', 24, 0.0001) * 3_600_000,
     redirectWindowMs: num(env, 'REDIRECT_WINDOW_SECONDS', 300) * 1000,
     http: httpLimits(env),
