@@ -274,6 +274,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
   });
 }
 
+/** Sends a live mobile penny drop to the simulator's payee number; with a read-back of it. */
+async function sendDrop(gw: Gateway, live: Key, vid: string) {
+  const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
+  const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+  const r = await gw.request('POST', '/verification/mobile/penny-drop', { headers, body: { verification_id: vid, mobile_number: '9876543210', user_consent: consent } });
+  const read = () => gw.request('GET', `/verification/mobile/penny-drop?verification_id=${vid}`, { headers });
+  return { r, read };
+}
+
 // The same for a mobile penny drop's payout: one the bank answered as accepted (pending) is never
 // taken as "not sent" because its status API does not show it yet, however long past the time
 // after which a payout the bank never answered is closed unsent.
@@ -303,14 +312,8 @@ describe('a payout the bank accepted whose status comes late', () => {
     // Closing unsent comes 2 x (3 x 500 + 1000) = 5 s after the send at the earliest; the bank
     // shows the payout after 8 s.
     await sim.faults({ payout_pending: 1, status_lag_ms: 8000 });
-    const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
-    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
-    const r = await gw.request('POST', '/verification/mobile/penny-drop', {
-      headers,
-      body: { verification_id: 'accepted-payout', mobile_number: '9876543210', user_consent: consent },
-    });
+    const { r, read } = await sendDrop(gw, live, 'accepted-payout');
     assert.equal(r.status, 502, r.text); // accepted, not yet known: read it later
-    const read = () => gw.request('GET', '/verification/mobile/penny-drop?verification_id=accepted-payout', { headers });
     await sleep(6500);
     const meanwhile = await read();
     assert.equal(meanwhile.status, 422, meanwhile.text);
@@ -345,12 +348,7 @@ describe('a payout still unsettled at the bank past the review time', () => {
 
   it('is logged at error level for the operator, stays open, and settles once the bank shows it', async () => {
     await sim.faults({ payout_pending: 1, status_lag_ms: 600_000 });
-    const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
-    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
-    const r = await gw.request('POST', '/verification/mobile/penny-drop', {
-      headers,
-      body: { verification_id: 'stuck-payout', mobile_number: '9876543210', user_consent: consent },
-    });
+    const { r, read } = await sendDrop(gw, live, 'stuck-payout');
     assert.equal(r.status, 502, r.text);
     const told = await eventually(
       async () => gw.output.split('\n').filter((l) => l.includes('payout unsettled at the bank')),
@@ -360,7 +358,6 @@ describe('a payout still unsettled at the bank past the review time', () => {
     );
     assert.match(told[0], /"level":50/);
     assert.match(told[0], /"reason":"accepted by the bank, not shown by its status API yet"/);
-    const read = () => gw.request('GET', '/verification/mobile/penny-drop?verification_id=stuck-payout', { headers });
     assert.equal((await read()).json.code, 'verification_already_under_process');
     await sim.faults({ status_lag_ms: 0 });
     const done = await eventually(async () => (await read()).json, (b) => b.status === 'VALID' || b.status === 'INVALID', 15_000, 'the payout settled');
