@@ -25,7 +25,7 @@ import { accessOps } from './admin/access.js';
 import { AdminError } from './admin/errors.js';
 import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
 import { PRICED_OPERATIONS } from './engine/billing.js';
-import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setAsideView } from './admin/live.js';
+import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setAsideView, unsettledPayouts } from './admin/live.js';
 import { setAside } from './store/set-aside.js';
 import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
 import { isVpa } from './engine/intent.js';
@@ -491,6 +491,20 @@ const COMMANDS: Record<string, Command> = {
       if (!c) throw new UsageError(`no refund in review with credit id ${id}`);
       const v = refundView(c);
       print(v, () => `${v.credit_id} (${v.bank_txn_id}) recorded as returned: ${v.refund_error}`);
+    },
+  },
+  'payouts unsettled': {
+    usage: 'payouts unsettled',
+    summary: 'mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS, oldest first: still asked about, never closed unsent; check each at the bank by its payout key',
+    async run(_a, s) {
+      const u = await unsettledPayouts(s, 100);
+      print(u, () =>
+        `${u.count} unsettled past ${u.review_after_hours} h\n` +
+        table(
+          ['REF ID', 'MERCHANT', 'PAYOUT KEY', 'STATE', 'SENT AT', 'ASKS', 'LAST ANSWER'],
+          u.items.map((p) => [String(p.ref_id), p.merchant_id, p.payout_key, String(p.payout_state), p.sent_at ?? '-', String(p.asks ?? '-'), p.last_answer ?? '-']),
+        ),
+      );
     },
   },
   'retention show': {

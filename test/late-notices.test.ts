@@ -4,7 +4,7 @@
 // to catch up before they expire; links on another rail expire on time meanwhile.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
@@ -359,10 +359,42 @@ describe('a payout still unsettled at the bank past the review time', () => {
     assert.match(told[0], /"level":50/);
     assert.match(told[0], /"reason":"accepted by the bank, not shown by its status API yet"/);
     assert.equal((await read()).json.code, 'verification_already_under_process');
+
+    // The operator's list: admin API, command line and console give the payout by its key.
+    const key = JSON.parse(told[0]).payout_key;
+    const listed = (await gw.admin('GET', '/payouts/unsettled')).json;
+    assert.equal(listed.count, 1, JSON.stringify(listed));
+    const item = listed.items[0];
+    assert.deepEqual(
+      [item.verification_id, item.mode, item.payout_key, item.payout_state, item.amount, item.last_answer],
+      ['stuck-payout', 'live', key, 'accepted', '1.00', 'accepted by the bank, not shown by its status API yet'],
+    );
+    assert.ok(item.asks >= 2 && Date.parse(item.next_ask) > Date.parse(item.sent_at), JSON.stringify(item));
+    // The command line reads the review time from the same settings as the gateway.
+    const env = { DATA_DIR: gw.dataDir, ADMIN_TOKEN, REFUND_REVIEW_HOURS: '0.0005' };
+    const shown = await cli(env, 'payouts', 'unsettled');
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^1 unsettled past 0\.0005 h\n/);
+    assert.match(shown.stdout, new RegExp(`${item.ref_id}\\s+\\S+\\s+${key}\\s+accepted\\s`));
+    const signIn = await fetch(`${gw.url}/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const money = await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text();
+    assert.match(money, /<h2>Payouts unsettled: 1<\/h2>/);
+    assert.ok(money.includes(key), 'the console shows the payout key');
+    assert.match(await (await fetch(`${gw.url}/metrics`)).text(), /^pennygate_payouts_unsettled 1$/m);
+
     await sim.faults({ status_lag_ms: 0 });
     const done = await eventually(async () => (await read()).json, (b) => b.status === 'VALID' || b.status === 'INVALID', 15_000, 'the payout settled');
     assert.equal(done.status, 'VALID', JSON.stringify(done));
     assert.equal((await sim.ledger()).payouts.length, 1);
+    assert.equal((await gw.admin('GET', '/payouts/unsettled')).json.count, 0);
+    assert.match(await (await fetch(`${gw.url}/metrics`)).text(), /^pennygate_payouts_unsettled 0$/m);
+    assert.match(await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text(), /<h2>Payouts unsettled: 0<\/h2>/);
     await sim.faults({});
   });
 });

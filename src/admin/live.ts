@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { credits } from '../store/repository.js';
 import { setAside, type SetAsideEntry } from '../store/set-aside.js';
+import { mobileVerifications, type UnsettledPayout } from '../store/mobile.js';
 import type { Credit } from '../engine/types.js';
 import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
@@ -82,6 +83,35 @@ export async function refundsInReview(s: Services, limit: number) {
   return { count: items.length, items: items.map(refundView) };
 }
 
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const payoutView = (p: UnsettledPayout) => ({
+  ref_id: p.refId,
+  merchant_id: p.merchantId,
+  mode: p.mode,
+  verification_id: p.verificationId,
+  rail: p.rail,
+  amount: (p.amountPaise / 100).toFixed(2),
+  payout_key: p.payoutKey,
+  // initiated: sent, the bank has not answered with its record yet; accepted: the bank has it, pending.
+  payout_state: p.payoutState,
+  sent_at: iso(p.sentAt),
+  asks: p.asks,
+  last_answer: p.lastAnswer,
+  next_ask: iso(p.nextAsk),
+  dead_since: iso(p.deadAt),
+});
+
+/**
+ * Mobile penny drops whose payout is unsettled at the bank past REFUND_REVIEW_HOURS: the gateway
+ * keeps asking and never closes them unsent (the rupee may have gone), so the operator checks
+ * each at the bank by its payout key.
+ */
+export async function unsettledPayouts(s: Services, limit: number) {
+  const u = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, limit);
+  return { count: u.total, review_after_hours: s.cfg.refundReviewAfterMs / 3_600_000, items: u.items.map(payoutView) };
+}
+
 /** An entry set aside, with the credit recorded since under its bank_txn_id (sent again once fixed), if any. */
 export async function setAsideView(s: Services, e: SetAsideEntry) {
   const c = e.bankTxnId ? await credits.byBankTxn(s.db, e.rail, e.bankTxnId) : null;
@@ -126,6 +156,19 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
     '/refunds/review',
     { schema: { tags, security, summary: 'Refunds unsettled too long, set aside for the operator (needs_review): no new attempt is sent', querystring: ListQuery } },
     async (req) => refundsInReview(s, Number(req.query.limit ?? 100)),
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/payouts/unsettled',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS: still asked about, never closed unsent; check each at the bank',
+        querystring: ListQuery,
+      },
+    },
+    async (req) => unsettledPayouts(s, Number(req.query.limit ?? 100)),
   );
 
   app.get<{ Querystring: Static<typeof SetAsideQuery> }>(

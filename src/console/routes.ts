@@ -10,6 +10,7 @@ import type { Verification } from '../engine/types.js';
 import { verifications, credits } from '../store/repository.js';
 import { setAside } from '../store/set-aside.js';
 import { resolveSetAside } from '../admin/live.js';
+import { mobileVerifications } from '../store/mobile.js';
 import { deadJobs, retryDead } from '../jobs/queue.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
@@ -517,6 +518,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     const owed = await credits.outstanding(s.db, 200);
     const dead = await deadJobs(s.db, 200);
     const unread = await setAside.list(s.db, 'open', 200);
+    const unsettled = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, 200);
     const overdueBefore = Date.now() - s.cfg.refundAlertMs;
     // Only where there is a bank to read (or something left from one): a sandbox-only gateway has none.
     const unreadSection =
@@ -537,7 +539,24 @@ ${table(
   'Bank entries set aside',
 )}`
         : html``;
-    const body = html`${unreadSection}<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
+    const unsettledSection =
+      s.rails.live || unsettled.total
+        ? html`<h2>Payouts unsettled: ${String(unsettled.total)}</h2>
+<p>Mobile penny drops whose payout the bank has not settled ${String(s.cfg.refundReviewAfterMs / 3_600_000)} hours after it was sent. The gateway keeps asking and never closes them as unsent, as the rupee may have gone: check each at the bank by its payout key. The merchant's next penny drop to that number waits until it settles.</p>
+${table(
+  ['sent', 'verification', 'payout key', 'state', 'asks', 'last answer'],
+  unsettled.items.map((p) => [
+    html`${when(p.sentAt)}`,
+    html`<a href="/console/verifications/${String(p.refId)}">${String(p.refId)}</a>`,
+    html`<span class="mono">${p.payoutKey}</span>`,
+    html`${p.payoutState ?? ''}`,
+    html`${p.asks === null ? '' : String(p.asks)}${p.deadAt !== null ? html` ${badge('dead')}` : ''}`,
+    html`${p.lastAnswer ?? ''}`,
+  ]),
+  'Payouts unsettled',
+)}`
+        : html``;
+    const body = html`${unreadSection}${unsettledSection}<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
 ${table(
   ['received', 'UTR', 'verification', 'disposition', 'amount', 'refund', 'attempts', 'last error', ''],
   owed.items.map((c) => [

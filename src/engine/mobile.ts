@@ -4,7 +4,7 @@
 // and one payout per verification, asked about before anything else when its outcome is unknown.
 import { isStoreUnavailable, storeNow, type Db, type Queryable } from '../store/db.js';
 import { merchants, verifications } from '../store/repository.js';
-import { mobileVerifications } from '../store/mobile.js';
+import { mobileVerifications, reconcileJobKey } from '../store/mobile.js';
 import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
 import { closeByKey, enqueue, runSooner } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
@@ -424,4 +424,4 @@ export class MobileVerifications {
   }
 }
 
-const jobKey = (refId: number) => `mobile-reconcile:${refId}`;
+const jobKey = reconcileJobKey;

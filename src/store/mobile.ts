@@ -19,6 +19,13 @@ export type NewMobileVerification = Pick<
   at: number;
 };
 
+/** The dedupe key of a penny drop's reconciler job (one per drop). */
+const RECONCILE_KEY = 'mobile-reconcile:';
+export const reconcileJobKey = (refId: number) => `${RECONCILE_KEY}${refId}`;
+
+/** Open penny drops (alias v) whose payout went to the bank before the parameter and has no outcome. */
+export const UNSETTLED_PAYOUTS = "v.kind = 'mobile' AND v.status = 'created' AND v.payout_status IS NOT NULL AND COALESCE(v.payout_at, v.created_at) < ?";
+
 export const mobileVerifications = {
   /**
    * Inserts unless the verification_id is taken or (for a penny drop) the number has one in
@@ -146,4 +153,57 @@ export const mobileVerifications = {
     );
     return rows.length === 1;
   },
+  /**
+   * Penny drops still open whose payout went to the bank before `before` and has no outcome yet,
+   * oldest first, with their reconciler job's last answer: what the operator checks at the bank.
+   */
+  async unsettled(q: Queryable, before: number, limit: number): Promise<{ items: UnsettledPayout[]; total: number }> {
+    const where = UNSETTLED_PAYOUTS;
+    const rows = await q.query(
+      `SELECT v.ref_id, v.merchant_id, v.mode, v.verification_id, v.rail, v.amount_paise, v.payout_key, v.payout_status, v.created_at,
+              COALESCE(v.payout_at, v.created_at) AS sent_at, j.attempts, j.last_error, j.run_at, j.dead_at
+         FROM verifications v LEFT JOIN jobs j ON j.dedupe_key = '${RECONCILE_KEY}' || CAST(v.ref_id AS TEXT)
+        WHERE ${where} ORDER BY sent_at, v.ref_id LIMIT ?`,
+      [before, limit],
+    );
+    const [n] = await q.query(`SELECT COUNT(*) AS n FROM verifications v WHERE ${where}`, [before]);
+    const num = (x: unknown) => (x == null ? null : Number(x));
+    return {
+      total: Number(n.n),
+      items: rows.map((r) => ({
+        refId: Number(r.ref_id),
+        merchantId: r.merchant_id,
+        mode: r.mode,
+        verificationId: r.verification_id,
+        rail: r.rail,
+        amountPaise: Number(r.amount_paise),
+        payoutKey: r.payout_key,
+        payoutState: r.payout_status,
+        createdAt: Number(r.created_at),
+        sentAt: Number(r.sent_at),
+        asks: num(r.attempts),
+        lastAnswer: r.last_error ?? null,
+        nextAsk: num(r.run_at),
+        deadAt: num(r.dead_at),
+      })),
+    };
+  },
 };
+
+export interface UnsettledPayout {
+  refId: number;
+  merchantId: string;
+  mode: string;
+  verificationId: string;
+  rail: string;
+  amountPaise: number;
+  payoutKey: string;
+  payoutState: PayoutState;
+  createdAt: number;
+  sentAt: number;
+  /** The reconciler job's runs so far, its last answer and next run; null when the job is gone. */
+  asks: number | null;
+  lastAnswer: string | null;
+  nextAsk: number | null;
+  deadAt: number | null;
+}

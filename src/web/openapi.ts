@@ -143,6 +143,32 @@ const SCHEMAS: Record<string, Schema> = {
     },
     { required: ['id', 'rail', 'problem', 'raw', 'holds', 'seen_at', 'resolved_at'] },
   ),
+  UnsettledPayout: obj(
+    {
+      ref_id: { type: 'integer' },
+      merchant_id: str(),
+      mode: str('test or live'),
+      verification_id: str("The merchant's id of the penny drop"),
+      rail: str(),
+      amount: str('Rupees, two decimals'),
+      payout_key: str('The payout\'s idempotency key at the bank: look it up there'),
+      payout_state: str('initiated (sent, not yet answered with the bank\'s record) or accepted (the bank has it, pending)'),
+      sent_at: { type: 'string', format: 'date-time' },
+      asks: nullable({ type: 'integer', description: 'Times the bank was asked so far' }),
+      last_answer: nullable(str('Why the last ask settled nothing')),
+      next_ask: nullable({ type: 'string', format: 'date-time' }),
+      dead_since: nullable({ type: 'string', format: 'date-time', description: 'Set when the asking job became a dead letter (jobs retry brings it back)' }),
+    },
+    { required: ['ref_id', 'merchant_id', 'mode', 'verification_id', 'payout_key', 'payout_state', 'sent_at'] },
+  ),
+  UnsettledPayouts: obj(
+    {
+      count: { type: 'integer', description: 'All of them; items holds the oldest, up to limit' },
+      review_after_hours: { type: 'number', description: 'REFUND_REVIEW_HOURS' },
+      items: { type: 'array', items: ref('UnsettledPayout') },
+    },
+    { required: ['count', 'review_after_hours', 'items'] },
+  ),
   SetAsideList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('SetAsideEntry') } }, { required: ['count', 'items'] }),
   Reconciliation: obj(
     {
@@ -313,6 +339,7 @@ const OPS: Record<string, Doc> = {
   'GET /admin/refunds/review': { operationId: 'adminListRefundsInReview', ok: [200, 'RefundReviewList'] },
   'POST /admin/refunds/{credit_id}/settle': { operationId: 'adminSettleReviewedRefund', ok: [200, 'Refund'] },
   'GET /admin/reconciliation': { operationId: 'adminReconcile', ok: [200, 'Reconciliation'] },
+  'GET /admin/payouts/unsettled': { operationId: 'adminListUnsettledPayouts', ok: [200, 'UnsettledPayouts'] },
   'GET /admin/bank/set-aside': { operationId: 'adminListBankEntriesSetAside', ok: [200, 'SetAsideList'] },
   'POST /admin/bank/set-aside/{id}/resolve': { operationId: 'adminResolveBankEntrySetAside', ok: [200, 'SetAsideEntry'] },
   // Signed with BANK_CONNECTOR_SECRET (docs/bank-connector.md), not with a key.

@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { readAside, type Db } from '../store/db.js';
 import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
 import { setAside } from '../store/set-aside.js';
+import { UNSETTLED_PAYOUTS } from '../store/mobile.js';
 import { hashSecret, secretMatches } from '../engine/secrets.js';
 
 /** An incoming x-request-id is kept when it is a sane token; otherwise the gateway makes one. */
@@ -158,6 +159,15 @@ export async function operations(app: FastifyInstance, s: Services) {
     async (g) => {
       if (s.rails.live) g.set({ rail: s.rails.live.name }, 0);
       for (const [rail, n] of await setAside.openByRail(s.db)) g.set({ rail }, n);
+    },
+  );
+  gauge(
+    'pennygate_payouts_unsettled',
+    'Mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS (GET /admin/payouts/unsettled)',
+    [],
+    async (g) => {
+      const [r] = await scan(`SELECT COUNT(*) AS n FROM verifications v WHERE ${UNSETTLED_PAYOUTS}`, [Date.now() - s.cfg.refundReviewAfterMs]);
+      g.set(Number(r.n));
     },
   );
   // By the store's clock, which run_at is due by (jobs/queue.ts claim).
