@@ -44,11 +44,22 @@ describe('retention', () => {
     // Data is "old" after 2 s here; the scheduled purge is kept out of the way (run by hand).
     const env = { DATA_RETENTION_DAYS: String(2 / 86_400), RETENTION_INTERVAL_MINUTES: '600', REFUND_ALERT_HOURS: String(1 / 3600) };
     gw = await Gateway.start({ env });
-    const key = (await gw.merchant('Retained')).test_key;
+    const merchant = await gw.merchant('Retained');
+    const key = merchant.test_key;
     const cf = gw.cashfree(key);
     const done = (await cf.createRpd({ verification_id: uid('done'), name: 'Priya Sharma' })).json;
     const paid = await gw.pay(done.upi_link, 'priya.sharma@okaxis');
     await gw.refundsSettled(paid.json.utr);
+    const rzpHeaders = { authorization: `Basic ${Buffer.from(`${key.client_id}:${key.client_secret}`).toString('base64')}` };
+    const fav = (
+      await gw.request('POST', '/v1/fund_accounts/validations', {
+        headers: rzpHeaders,
+        body: { source_account_number: merchant.account_number, validation_type: 'upi_intent' },
+      })
+    ).json;
+    const favPaid = await gw.pay(fav.upi_intent.intent_url, 'success@upi');
+    assert.equal(favPaid.json.status, 'SUCCESS', favPaid.text);
+    await gw.refundsSettled(favPaid.json.utr);
     const mobileVid = uid('mpd');
     const mobile = await cf.post(
       '/mobile/penny-drop',
@@ -68,12 +79,12 @@ describe('retention', () => {
 
     const run = await gw.admin('POST', '/retention/run');
     assert.equal(run.status, 200, run.text);
-    assert.equal(run.json.removed.verifications_erased, 2, JSON.stringify(run.json)); // the paid RPD and the mobile penny drop
+    assert.equal(run.json.removed.verifications_erased, 3, JSON.stringify(run.json)); // the paid RPD, the validation and the mobile penny drop
     assert.ok(run.json.removed.events >= 2, JSON.stringify(run.json));
     assert.equal(run.json.removed.name_matches, 1);
     assert.ok(run.json.removed.sandbox_payments >= 1);
     assert.ok(run.json.removed.sandbox_payouts >= 1);
-    assert.equal(run.json.removed.sandbox_refunds, 1); // the settled one; the owed one was never sent
+    assert.equal(run.json.removed.sandbox_refunds, 2); // the settled ones; the owed one was never sent
     // The sandbox bank keeps the payment whose rupee is owed: it refuses a refund of one it has no record of.
     assert.equal((await gw.payment(owedPay.json.bank_txn_id)).bank_txn_id, owedPay.json.bank_txn_id, 'the owed payment kept at the bank');
     assert.equal(run.json.overdue_refunds, 1);
@@ -88,6 +99,19 @@ describe('retention', () => {
     assert.equal(erased.name_at_bank, null);
     assert.equal(erased.upi, null);
     assert.equal(erased.ifsc, null);
+    assert.equal(erased.account_type, 'SAVINGS', 'not personal: kept');
+    // RazorpayX reads a completed validation as completed with its account status: only the personal fields go.
+    const favErased = (await gw.request('GET', `/v1/fund_accounts/validations/${fav.id}`, { headers: rzpHeaders })).json;
+    assert.equal(favErased.status, 'completed');
+    assert.deepEqual(favErased.validation_results, {
+      account_status: 'active',
+      registered_name: null,
+      details: null,
+      name_match_score: null,
+      validated_account_type: 'bank_account',
+      bank_account: { bank_routing_code: null, account_number: null, bank_name: null, account_type: 'savings' },
+      upi_intent: { vpa: null },
+    });
     const mpd = await gw.request('GET', `/verification/mobile/penny-drop?verification_id=${mobileVid}`, {
       headers: { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret, 'x-api-version': '2024-12-01' },
     });
@@ -110,7 +134,7 @@ describe('retention', () => {
       const rows = db
         .prepare('SELECT name, payer_account, payer_name, payer_vpa, payer_ifsc, mobile_number, consent FROM verifications WHERE purged_at IS NOT NULL')
         .all();
-      assert.equal(rows.length, 2);
+      assert.equal(rows.length, 3);
       for (const r of rows as any[]) assert.deepEqual(Object.values(r), [null, null, null, null, null, null, null]);
       assert.equal((db.prepare('SELECT COUNT(*) AS n FROM credits WHERE payer_account = ?').get('917010047162835') as any).n, 0);
       assert.equal((db.prepare('SELECT COUNT(*) AS n FROM credits WHERE payer_account = ?').get('026291800001191') as any).n, 1);

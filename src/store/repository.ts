@@ -308,8 +308,10 @@ const toVerification = (r: Row): Verification => ({
   createdAt: r.created_at,
   processedAt: r.processed_at,
   creditId: r.credit_id,
+  // A verified record keeps its payer once retention erased the personal fields: the account
+  // type (not personal) stays, and the dialects answer the rest as null.
   payer:
-    r.payer_vpa || r.payer_account
+    r.payer_vpa || r.payer_account || (r.purged_at != null && r.status === 'success')
       ? {
           vpa: r.payer_vpa,
           name: r.payer_name,

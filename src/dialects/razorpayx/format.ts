@@ -85,13 +85,15 @@ const NO_RESULTS = {
 function validationResults(v: Verification, bankName: string | null) {
   const p = v.payer;
   if (v.status !== 'success' || !p) return NO_RESULTS;
-  const hasAccount = Boolean(p.account && p.ifsc);
+  // Erased by retention: the account type the bank reported says whether it was an account.
+  const hasAccount = v.purgedAt !== null ? Boolean(p.accountType) : Boolean(p.account && p.ifsc);
   return {
     account_status: 'active',
     registered_name: p.name,
     details: null,
     name_match_score: v.nameMatch ? v.nameMatch.score : null,
-    validated_account_type: hasAccount ? 'bank_account' : 'vpa',
+    // Erased and no type reported: unknown, not vpa.
+    validated_account_type: hasAccount ? 'bank_account' : v.purgedAt !== null ? null : 'vpa',
     bank_account: {
       bank_routing_code: hasAccount ? p.ifsc : null,
       account_number: hasAccount ? p.account : null,
