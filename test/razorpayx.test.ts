@@ -593,6 +593,17 @@ describe('RazorpayX: bad input', () => {
       () => post({ ...ok(), fund_account: { id: 'fa_00000000000001' }, amount: 100, currency: 'INR' }),
       input('fund_account, amount, currency is/are not required and should not be sent', 'fund_account'),
     ],
+    [
+      "RazorpayX's penny drop to a fund account",
+      () =>
+        post({
+          account_number: m.account_number,
+          fund_account: { account_type: 'bank_account', bank_account: { name: 'Gaurav Kumar', ifsc: 'HDFC0000053', account_number: '765432123456789' } },
+          amount: 100,
+          currency: 'INR',
+        }),
+      input('Only validation_type upi_intent (with source_account_number) is supported: a penny drop to a fund account is not.', 'validation_type'),
+    ],
     ['malformed JSON', () => post(undefined, { raw: '{"validation_type": "upi_intent",', contentType: 'application/json' }), input('The request body is not valid JSON.')],
     ['prototype pollution', () => post(undefined, { raw: '{"validation_type":"upi_intent","__proto__":{"x":1}}', contentType: 'application/json' }), input(/JSON/)],
     ['an empty JSON body', () => post(undefined, { raw: '', contentType: 'application/json' }), input('The request body must be a JSON object.')],

@@ -74,6 +74,14 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
       // notes), and Razorpay takes it as no notes.
       preValidation: async (req) => {
         const b = req.body as { notes?: unknown } | null;
+        // RazorpayX's penny drop to a fund account (account_number and fund_account, no
+        // validation_type): say what is served instead of calling its required fields extra.
+        if (b && typeof b === 'object' && !Array.isArray(b) && !('validation_type' in b) && ('fund_account' in b || 'account_number' in b)) {
+          throw badInput(
+            'Only validation_type upi_intent (with source_account_number) is supported: a penny drop to a fund account is not.',
+            'validation_type',
+          );
+        }
         const extra = extraFields(b, CREATE_FIELDS);
         if (extra) throw extra;
         if (b && typeof b === 'object' && Array.isArray(b.notes) && b.notes.length === 0) b.notes = {};
