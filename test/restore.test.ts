@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Gateway, eventually } from './support/gateway.js';
+import { type Gateway, cli, eventually, sleep } from './support/gateway.js';
 import { startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
@@ -55,5 +55,55 @@ describe('a credit recorded again after the database is restored from a backup',
     await gw.idle();
     const through = (await refundsOf()).filter((r) => r.status !== 'failed');
     assert.equal(through.length, 1, `the bank returned the rupee once: ${JSON.stringify(await refundsOf())}`);
+  });
+});
+
+// A mobile penny drop backed up between its lookup and its payout: the copy holds the drop with
+// no payout recorded, while the bank paid it. Restored, the drop is settled from what the bank
+// says of its payout key, not closed as never processed (the merchant would pay again).
+describe('a mobile penny drop whose payout the restored database never recorded', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('reads VALID after the restore, with the one payout the bank made', async () => {
+    let live: { client_id: string; client_secret: string };
+    ({ gw, sim, live } = await startLive({
+      secret: SECRET,
+      merchant: 'Restored Drops',
+      env: { MOBILE_RAIL_TIMEOUT_MS: '2500', REFUND_POLL_MS: '200' },
+    }));
+    const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
+    const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
+    const read = () => gw.request('GET', '/verification/mobile/penny-drop?verification_id=restored-drop', { headers });
+
+    // The lookup is held at the bank while the online backup is taken.
+    await sim.faults({ lookup_delay_ms: 1500 });
+    const sent = gw.request('POST', '/verification/mobile/penny-drop', {
+      headers,
+      body: { verification_id: 'restored-drop', mobile_number: '9876543210', user_consent: consent },
+    });
+    await sleep(500);
+    const file = join(mkdtempSync(join(tmpdir(), 'pennygate-backup-')), 'copy.db');
+    const backup = await cli(gw.env, 'backup', file);
+    assert.equal(backup.code, 0, backup.stderr);
+    const answered = await sent;
+    assert.equal(answered.json.status, 'VALID', answered.text);
+    assert.equal((await sim.ledger()).payouts.length, 1);
+
+    await gw.stop();
+    const restore = await cli(gw.env, 'restore', file);
+    assert.equal(restore.code, 0, restore.stderr);
+    await gw.restart();
+    // The restored copy holds the drop open, with no payout: the reconciler asks the bank.
+    const s = await eventually(async () => (await read()).json, (b) => b.status !== undefined && b.code !== 'verification_already_under_process', 20_000, 'the drop settled');
+    assert.equal(s.status, 'VALID', JSON.stringify(s));
+    assert.equal(s.utr, answered.json.utr);
+    assert.equal(s.bank_account, answered.json.bank_account);
+    assert.equal((await sim.ledger()).payouts.length, 1, 'no second payout');
+    assert.match(gw.output, /the bank has a payout this store never recorded/);
   });
 });

@@ -69,9 +69,15 @@ export const mobileVerifications = {
     );
     return r ? Number(r.ref_id) : null;
   },
-  /** Records that the bank answered the payout with its record (pending): it has it. */
+  /**
+   * Records that the bank answered the payout with its record (pending): it has it. Also from no
+   * payout recorded (a restored store): then no sender may start it (startPayout).
+   */
   async acceptPayout(q: Queryable, refId: number): Promise<void> {
-    await q.query("UPDATE verifications SET payout_status = 'accepted' WHERE ref_id = ? AND status = 'created' AND payout_status = 'initiated'", [refId]);
+    await q.query(
+      "UPDATE verifications SET payout_status = 'accepted' WHERE ref_id = ? AND status = 'created' AND (payout_status = 'initiated' OR payout_status IS NULL)",
+      [refId],
+    );
   },
   /**
    * Records that the payout is about to be sent. False when the verification was closed

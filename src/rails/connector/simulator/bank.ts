@@ -46,6 +46,8 @@ export interface Faults {
   refund_delay_ms: number;
   /** The same for the next payout request. */
   payout_delay_ms: number;
+  /** The same for the next mobile number lookup. */
+  lookup_delay_ms: number;
   /** The next n payouts are made, but their POST is answered pending (no UTR, no beneficiary yet). */
   payout_pending: number;
   /**
@@ -77,6 +79,7 @@ const NO_FAULTS: Faults = {
   status_proxy_404_ms: 0,
   refund_delay_ms: 0,
   payout_delay_ms: 0,
+  lookup_delay_ms: 0,
   payout_pending: 0,
   payout_unbooked: 0,
   statement_paid_only: false,
@@ -432,7 +435,18 @@ export class BankSimulator {
       if (!path.startsWith('/v1/')) throw new HttpError(404, 'not_found', `${req.method} ${path} is not served here`);
       // A request held on its way (one, then the fault is spent): the bank meets it only now,
       // whatever it answered about its reference meanwhile.
-      const held = req.method !== 'POST' ? null : path === '/v1/refunds' ? 'refund_delay_ms' : path === '/v1/payouts' ? 'payout_delay_ms' : null;
+      const held =
+        req.method === 'GET'
+          ? path.startsWith('/v1/mobiles/')
+            ? 'lookup_delay_ms'
+            : null
+          : req.method !== 'POST'
+            ? null
+            : path === '/v1/refunds'
+              ? 'refund_delay_ms'
+              : path === '/v1/payouts'
+                ? 'payout_delay_ms'
+                : null;
       if (held && this.faults[held] > 0) {
         const ms = this.faults[held];
         this.faults[held] = 0;
