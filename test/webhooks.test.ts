@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
-import { Gateway, eventually, freePort } from './support/gateway.js';
+import { Gateway, eventually, freePort, sleep } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { verifyCashfree } from './support/signatures.js';
 
@@ -315,6 +315,55 @@ describe('webhooks: isolation and durability', () => {
     const log = (await gw.admin('GET', `/webhook-deliveries/${d.id}`)).json;
     const wait = Date.parse(log.attempt_log[0].next_attempt_at) - Date.parse(log.attempt_log[0].at);
     assert.ok(wait > 0 && wait <= 60_000, `first retry after ${wait} ms`);
+  });
+});
+
+// The queue is one line for every merchant: dead receivers, however many, hold at most half of
+// the slots (one each once they failed), so a merchant whose receiver answers is not queued
+// behind their retries.
+describe('webhooks: many dead receivers at once', () => {
+  let gw: Gateway;
+  const receivers: Receiver[] = [];
+  after(async () => {
+    await gw?.stop();
+    for (const r of receivers) await r.close();
+  });
+
+  it("leave half the slots to receivers that answer: another merchant's event is not queued behind their retries", async () => {
+    // 8 slots, 4 a merchant: three dead receivers could hold every slot for its 6 s timeout, again
+    // at each retry.
+    gw = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '6000', WEBHOOK_CONCURRENCY: '8', WEBHOOK_RETRY_BASE_MS: '200' } });
+    const live = await Receiver.start();
+    receivers.push(live);
+    const b = await gw.merchant('Answering receiver');
+    await gw.admin('PUT', `/merchants/${b.id}/webhook`, { url: live.url, dialect: 'cashfree' });
+    const cfb = gw.cashfree(b.test_key);
+    await gw.pay((await cfb.createRpd({ verification_id: uid('b') })).json.upi_link, 'success@upi');
+    await eventually(async () => live.received.length, (n) => n === 1, 10_000, "the answering merchant's first webhook");
+
+    const deads: Receiver[] = [];
+    for (let i = 0; i < 3; i++) {
+      const dead = await Receiver.start();
+      dead.plan = ['hang'];
+      receivers.push(dead);
+      deads.push(dead);
+      const m = await gw.merchant(`Dead receiver ${i}`);
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: dead.url, dialect: 'cashfree' });
+      const cf = gw.cashfree(m.test_key);
+      for (let j = 0; j < 6; j++) await gw.pay((await cf.createRpd({ verification_id: uid('d') })).json.upi_link, 'failure@upi');
+    }
+    // Past the first timeouts: the retries are due as soon as slots free up.
+    const sent = () => deads.reduce((n, d) => n + d.received.length, 0);
+    await eventually(async () => sent(), (n) => n > 6, 20_000, 'the dead receivers retried after their first timeouts');
+    for (let k = 2; k <= 3; k++) {
+      await gw.pay((await cfb.createRpd({ verification_id: uid('b') })).json.upi_link, 'success@upi');
+      const paidAt = Date.now();
+      await eventually(async () => live.received.length, (n) => n === k, 15_000, "the answering merchant's webhook");
+      assert.ok(live.received[k - 1].at - paidAt < 2500, `its webhook took ${live.received[k - 1].at - paidAt} ms`);
+      await sleep(3000);
+    }
+    for (const d of deads) assert.ok(d.maxInFlight <= 4, `deliveries in flight at once to one dead receiver: ${d.maxInFlight}`);
+    assert.ok(sent() > 8, `the dead receivers were still tried: ${sent()}`);
   });
 });
 

@@ -56,6 +56,16 @@ export class Webhooks {
    * is slow is held to it again from its next answer, so it cannot take every slot.
    */
   private quick = new Set<string>();
+  /**
+   * The queue is one line for every merchant: enough dead receivers would hold every slot for
+   * their timeout, again at each retry, with everyone else's events waiting behind them. So a
+   * receiver that failed its last delivery here (no answer in time, refused, non-2xx) holds one
+   * slot, and the receivers not known to answer (failing, or not tried since this instance
+   * started) hold half of the slots together: the other half is left to those that answer.
+   */
+  private failing = new Set<string>();
+  private answering = new Set<string>();
+  private unprovenInFlight = 0;
   onWork: () => void = () => {};
 
   constructor(
@@ -198,13 +208,16 @@ export class Webhooks {
     }
     const busy = this.inFlight.get(d.merchant_id) ?? 0;
     const { perMerchant, concurrency } = this.cfg.webhook;
-    const share = this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
-    // Over this merchant's share: step aside without spending an attempt.
-    if (busy >= share) return { retryAt: this.db.clock() + 250 };
+    const share = this.failing.has(d.merchant_id) ? 1 : this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
+    const unproven = !this.answering.has(d.merchant_id);
+    // Over this merchant's share, or the unproven receivers' together: step aside without spending an attempt.
+    if (busy >= share || (unproven && this.unprovenInFlight >= Math.max(1, Math.floor(concurrency / 2)))) return { retryAt: this.db.clock() + 250 };
     this.inFlight.set(d.merchant_id, busy + 1);
+    if (unproven) this.unprovenInFlight++;
     try {
       return await this.attempt(d);
     } finally {
+      if (unproven) this.unprovenInFlight--;
       const left = (this.inFlight.get(d.merchant_id) ?? 1) - 1;
       if (left > 0) this.inFlight.set(d.merchant_id, left);
       else this.inFlight.delete(d.merchant_id);
@@ -244,6 +257,8 @@ export class Webhooks {
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (delivered && latency < QUICK_MS) this.quick.add(d.merchant_id);
     else this.quick.delete(d.merchant_id);
+    if (delivered) this.failing.delete(d.merchant_id), this.answering.add(d.merchant_id);
+    else this.failing.add(d.merchant_id), this.answering.delete(d.merchant_id);
     // The next attempt's time is its job's run_at, due by the store's clock (queue.claim), as is
     // give_up_at: by this instance's own clock a retry would come early, or late, by the skew.
     const now = this.db.clock();
@@ -312,8 +327,14 @@ export class Webhooks {
           // The status line is the receiver's answer: a 2xx accepts the event whatever follows it
           // (a body that never ends counted as a timeout, and the event went again for a day).
           finish({ statusCode: res.statusCode ?? null, error: null });
-          // The body is not needed: drained so the socket is freed, until the deadline cuts it off.
-          res.resume();
+          // The body is not needed: a short one is drained so the socket may be reused; past
+          // 64 KB the connection is dropped (a receiver streaming an endless body would otherwise
+          // be read until the deadline, its slot already given to the next delivery).
+          let read = 0;
+          res.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read > 65_536) req.destroy();
+          });
           res.on('error', () => {});
         },
       );

@@ -36,7 +36,11 @@ export class Receiver {
           r.inFlight--;
           res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
         };
-        if (b === 'hang') r.hanging.push(req);
+        if (b === 'hang') {
+          r.hanging.push(req);
+          // In flight until the sender gives up and closes the connection.
+          res.on('close', () => r.inFlight--);
+        }
         else if (typeof b === 'object') setTimeout(() => answer(b.status), b.afterMs);
         else answer(b);
       });
