@@ -514,7 +514,8 @@ const COMMANDS: Record<string, Command> = {
       const r = { retention_days: cfg.retentionMs / 86_400_000, last_run: await s.retention.lastRun() };
       print(r, () =>
         fields([
-          ['retention days', String(r.retention_days)],
+          // This shell's setting: the gateway's may differ (GET /admin/retention reads its own).
+          [process.env.DATA_RETENTION_DAYS ? 'retention days' : 'retention days (default; the gateway may be set otherwise)', String(r.retention_days)],
           ['last purge', r.last_run ? `${r.last_run.started_at} (data before ${r.last_run.cutoff})` : 'never'],
           ...Object.entries(r.last_run?.removed ?? {}).map(([k, n]): [string, string] => [`  ${k}`, String(n)]),
         ]),
@@ -524,7 +525,17 @@ const COMMANDS: Record<string, Command> = {
   'retention run': {
     usage: 'retention run',
     summary: 'erase and delete what is older than DATA_RETENTION_DAYS now',
+    help: `  Needs DATA_RETENTION_DAYS set where the command runs, as the gateway has it: the command
+  reads its own settings, not the running gateway's, and what it erases is gone for good
+  (POST /admin/retention/run runs the gateway's own policy).`,
     async run(_a, s) {
+      // A shell without the gateway's setting would purge by the 90-day default, even the store
+      // of a gateway set to keep everything (0).
+      if (!process.env.DATA_RETENTION_DAYS) {
+        throw new UsageError(
+          "retention run: set DATA_RETENTION_DAYS as the gateway has it (this command does not read the gateway's settings, and what it erases is gone for good)",
+        );
+      }
       const r = await s.retention.run();
       print(r, () => fields(Object.entries(r.removed).map(([k, n]) => [k, String(n)])));
     },

@@ -145,6 +145,12 @@ describe('retention', () => {
     const again = (await gw.admin('POST', '/retention/run')).json;
     assert.equal(again.removed.verifications_erased, 0);
     assert.equal(cli(gw, 'retention', 'show').json.retention_days, 2 / 86_400);
+    // From a shell without the gateway's policy the command refuses, rather than purge by the default.
+    const { DATA_RETENTION_DAYS: _policy, ...unset } = gw.env;
+    const refused = spawnSync(process.execPath, [CLI, 'retention', 'run'], { env: { PATH: process.env.PATH, ...unset }, encoding: 'utf8' });
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /set DATA_RETENTION_DAYS as the gateway has it/);
+    assert.equal(cli(gw, 'retention', 'run').status, 0);
   });
 });
 

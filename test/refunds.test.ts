@@ -73,6 +73,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       );
       const bad = await gw.admin('POST', `/refunds/${item.credit_id}/settle`, {});
       assert.equal(bad.status, 400);
+      // A blank note, or a field the route does not take, is refused and settles nothing.
+      assert.equal((await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: '   ' })).status, 400);
+      assert.equal((await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'x', amount: '1.00' })).status, 400);
+      assert.equal((await gw.admin('GET', '/refunds/review')).json.items.some((i: any) => i.credit_id === item.credit_id), true);
       const unknown = await gw.admin('POST', '/refunds/cr_nope/settle', { note: 'x' });
       assert.equal(unknown.status, 404);
       const settled = await gw.admin('POST', `/refunds/${item.credit_id}/settle`, { note: 'bank statement line 42' });

@@ -17,16 +17,27 @@ const ReconcileQuery = Type.Object({
   to: Type.String({ maxLength: 40, description: 'ISO 8601 date or a time with its zone (exclusive; a bare date means the end of that day in India)' }),
 });
 const CreditParams = Type.Object({ credit_id: Type.String({ maxLength: 64 }) });
-const SettleBody = Type.Object({ note: Type.String({ minLength: 1, maxLength: 500, description: 'What the bank confirmed' }) });
+const SettleBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'What the bank confirmed' }) },
+  { additionalProperties: false },
+);
 const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 const SetAsideQuery = Type.Object({
   state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], { description: 'open (default): not resolved yet' })),
   limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
 });
 const SetAsideParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const ResolveBody = Type.Object({
-  note: Type.String({ minLength: 1, maxLength: 500, description: 'What became of it: recorded once the connector sent it again, not a payment, returned at the bank...' }),
-});
+const ResolveBody = Type.Object(
+  {
+    note: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      pattern: '\\S',
+      description: 'What became of it: recorded once the connector sent it again, not a payment, returned at the bank...',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * A period's bounds from `from`/`to`: a bare date is a day in India (from its midnight IST, as
