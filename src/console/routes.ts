@@ -419,12 +419,30 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
   app.post<{ Params: { id: string } }>(
     '/merchants/:id/webhook',
     hide,
-    merchantAction(async (req, f) => {
-      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return { error: `dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}` };
-      if (!f.url) return { error: 'url is required' };
-      await s.webhooks.configure(req.params.id, f.url, f.dialect, f.rotate_secret === 'true');
-      return 'webhook';
-    }),
+    async (req, reply) => {
+      const m = await s.merchants.get(req.params.id);
+      if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
+      const f = form(req);
+      const refuse = async (text: string) => send(reply, await merchantPage(req, req.params.id, { kind: 'error', text }), 400);
+      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return refuse(`dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}`);
+      if (!f.url) return refuse('url is required');
+      const rotate = f.rotate_secret === 'true';
+      let w;
+      try {
+        w = await s.webhooks.configure(req.params.id, f.url, f.dialect, rotate);
+      } catch (err) {
+        if (!(err instanceof WebhookAddressError)) throw err;
+        return refuse(err.message);
+      }
+      // A new signing secret (the first, or rotated) is shown once, as the admin API answers it:
+      // the receiver needs it to check signatures.
+      if (w && (!m.settings.webhook || rotate)) {
+        const shown = html`<section class="card" aria-labelledby="new-webhook-secret"><h2 id="new-webhook-secret">Webhook signing secret</h2>
+<p>The secret is shown once: copy it to the receiver now (RazorpayX events are signed with it; Cashfree events with the client secret).</p><dl class="kv"><dt>secret</dt><dd class="mono" id="webhook-secret">${w.secret}</dd></dl></section>`;
+        return send(reply, await merchantPage(req, req.params.id, { kind: 'ok', text: 'Webhook saved.' }, shown));
+      }
+      return reply.redirect(`/console/merchants/${encodeURIComponent(req.params.id)}?done=webhook`, 303);
+    },
   );
   const access = accessOps(s);
   app.post<{ Params: { id: string } }>('/merchants/:id/keys', hide, async (req, reply) => {
