@@ -401,16 +401,18 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
 
   /** Runs a merchant action; a refusal re-renders the merchant's page with the reason and changes nothing. */
   const merchantAction =
-    (run: (req: FastifyRequest<{ Params: { id: string } }>, f: Form) => Promise<string | { error: string }>) =>
+    (run: (req: FastifyRequest<{ Params: { id: string } }>, f: Form) => Promise<string | { error: string } | { saved: string; shown: Raw }>) =>
     async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       if (!(await s.merchants.get(req.params.id))) throw new ConsoleRefusal(404, 'No such merchant.');
-      let outcome: string | { error: string };
+      let outcome: string | { error: string } | { saved: string; shown: Raw };
       try {
         outcome = await run(req, form(req));
       } catch (err) {
         if (!(err instanceof WebhookAddressError)) throw err;
         outcome = { error: err.message };
       }
+      // Something shown once (a new secret): answered as the page itself, not a redirect.
+      if (typeof outcome === 'object' && 'shown' in outcome) return send(reply, await merchantPage(req, req.params.id, { kind: 'ok', text: outcome.saved }, outcome.shown));
       if (typeof outcome === 'object') return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: outcome.error }), 400);
       if (outcome.startsWith('/')) return reply.redirect(outcome, 303);
       return reply.redirect(`/console/merchants/${encodeURIComponent(req.params.id)}?done=${outcome}`, 303);
@@ -419,30 +421,23 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
   app.post<{ Params: { id: string } }>(
     '/merchants/:id/webhook',
     hide,
-    async (req, reply) => {
-      const m = await s.merchants.get(req.params.id);
-      if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
-      const f = form(req);
-      const refuse = async (text: string) => send(reply, await merchantPage(req, req.params.id, { kind: 'error', text }), 400);
-      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return refuse(`dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}`);
-      if (!f.url) return refuse('url is required');
+    merchantAction(async (req, f) => {
+      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return { error: `dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}` };
+      if (!f.url) return { error: 'url is required' };
       const rotate = f.rotate_secret === 'true';
-      let w;
-      try {
-        w = await s.webhooks.configure(req.params.id, f.url, f.dialect, rotate);
-      } catch (err) {
-        if (!(err instanceof WebhookAddressError)) throw err;
-        return refuse(err.message);
-      }
+      const had = Boolean((await s.merchants.get(req.params.id))?.settings.webhook);
+      const w = await s.webhooks.configure(req.params.id, f.url, f.dialect, rotate);
       // A new signing secret (the first, or rotated) is shown once, as the admin API answers it:
       // the receiver needs it to check signatures.
-      if (w && (!m.settings.webhook || rotate)) {
-        const shown = html`<section class="card" aria-labelledby="new-webhook-secret"><h2 id="new-webhook-secret">Webhook signing secret</h2>
-<p>The secret is shown once: copy it to the receiver now (RazorpayX events are signed with it; Cashfree events with the client secret).</p><dl class="kv"><dt>secret</dt><dd class="mono" id="webhook-secret">${w.secret}</dd></dl></section>`;
-        return send(reply, await merchantPage(req, req.params.id, { kind: 'ok', text: 'Webhook saved.' }, shown));
+      if (w && (!had || rotate)) {
+        return {
+          saved: 'Webhook saved.',
+          shown: html`<section class="card" aria-labelledby="new-webhook-secret"><h2 id="new-webhook-secret">Webhook signing secret</h2>
+<p>The secret is shown once: copy it to the receiver now (RazorpayX events are signed with it; Cashfree events with the client secret).</p><dl class="kv"><dt>secret</dt><dd class="mono" id="webhook-secret">${w.secret}</dd></dl></section>`,
+        };
       }
-      return reply.redirect(`/console/merchants/${encodeURIComponent(req.params.id)}?done=webhook`, 303);
-    },
+      return 'webhook';
+    }),
   );
   const access = accessOps(s);
   app.post<{ Params: { id: string } }>('/merchants/:id/keys', hide, async (req, reply) => {

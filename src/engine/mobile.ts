@@ -318,30 +318,8 @@ export class MobileVerifications {
     // The subject comes from the jobs table: anything but a penny drop is not this job's to settle.
     if (!v || v.kind !== 'mobile' || v.status !== 'created') return { done: true };
     const now = this.db.clock(); // the clock created_at is set by
+    if (v.payoutState === null && now < v.createdAt + this.graceMs) return { retryAt: v.createdAt + this.graceMs };
     const rail = this.rails.byName(v.rail);
-    if (v.payoutState === null) {
-      if (now < v.createdAt + this.graceMs) return { retryAt: v.createdAt + this.graceMs };
-      // No payout recorded: the request died before it, as far as this store knows. A store
-      // restored from a backup taken between the lookup and the payout does not know of one the
-      // bank has, so the bank is asked by the payout's key first. Its "none" is final: a bank
-      // refuses a key it has answered not found for (as a refund's), so nothing can follow it.
-      const known = await this.bounded<PayoutOutcome | null>(rail.payoutStatus(v.payoutKey!, v.amountPaise), (reason) => ({
-        status: 'unknown',
-        reason,
-      }));
-      if (known === null) {
-        if (await this.close(refId, 'failure', 'not_processed', { noPayout: true })) return { done: true };
-        return { retryAt: now + this.cfg.pollMs };
-      }
-      if (known.status === 'unknown') return { retryAt: now + backoffMs(attempts, this.cfg.pollMs, 60_000), error: known.reason };
-      this.log.error({ ref_id: refId, payout_key: v.payoutKey, status: known.status }, 'the bank has a payout this store never recorded (a restored backup?): taken as the bank has it');
-      if (known.status === 'success' || known.status === 'failed') {
-        await this.apply(refId, known);
-        return { done: true };
-      }
-      if (known.status === 'pending') await this.db.tx((q) => mobileVerifications.acceptPayout(q, refId));
-      return this.askAgain(v, now, attempts, 'payout pending');
-    }
     // When the question is asked, by the store's clock, which the send time is measured by
     // (mobileVerifications.sendFence): after the drop was read and before the bank is asked.
     const asked = await storeNow(this.db);
@@ -349,6 +327,19 @@ export class MobileVerifications {
       status: 'unknown',
       reason,
     }));
+    if (v.payoutState === null) {
+      // No payout recorded: the request died before it, as far as this store knows. A store
+      // restored from a backup taken between the lookup and the payout does not know of one the
+      // bank has, so the bank was asked by the payout's key first. Its "none" is final: a bank
+      // refuses a key it has answered not found for (as a refund's), so nothing can follow it.
+      if (known === null) {
+        if (await this.close(refId, 'failure', 'not_processed', { noPayout: true })) return { done: true };
+        return { retryAt: now + this.cfg.pollMs };
+      }
+      if (known.status !== 'unknown') {
+        this.log.error({ ref_id: refId, payout_key: v.payoutKey, status: known.status }, 'the bank has a payout this store never recorded (a restored backup?): taken as the bank has it');
+      }
+    }
     if (known === null && v.payoutState === 'accepted') {
       // The bank answered this payout with its record: it has it, whatever its status API says
       // for now (status APIs lag). Never "not sent": keep asking; a job that gives up is a dead

@@ -63,8 +63,7 @@ export class Webhooks {
    * slot, and the receivers not known to answer (failing, or not tried since this instance
    * started) hold half of the slots together: the other half is left to those that answer.
    */
-  private failing = new Set<string>();
-  private answering = new Set<string>();
+  private lastDelivered = new Map<string, boolean>();
   private unprovenInFlight = 0;
   onWork: () => void = () => {};
 
@@ -208,8 +207,9 @@ export class Webhooks {
     }
     const busy = this.inFlight.get(d.merchant_id) ?? 0;
     const { perMerchant, concurrency } = this.cfg.webhook;
-    const share = this.failing.has(d.merchant_id) ? 1 : this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
-    const unproven = !this.answering.has(d.merchant_id);
+    const last = this.lastDelivered.get(d.merchant_id);
+    const share = last === false ? 1 : this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
+    const unproven = last !== true;
     // Over this merchant's share, or the unproven receivers' together: step aside without spending an attempt.
     if (busy >= share || (unproven && this.unprovenInFlight >= Math.max(1, Math.floor(concurrency / 2)))) return { retryAt: this.db.clock() + 250 };
     this.inFlight.set(d.merchant_id, busy + 1);
@@ -257,8 +257,7 @@ export class Webhooks {
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (delivered && latency < QUICK_MS) this.quick.add(d.merchant_id);
     else this.quick.delete(d.merchant_id);
-    if (delivered) this.failing.delete(d.merchant_id), this.answering.add(d.merchant_id);
-    else this.failing.add(d.merchant_id), this.answering.delete(d.merchant_id);
+    this.lastDelivered.set(d.merchant_id, delivered);
     // The next attempt's time is its job's run_at, due by the store's clock (queue.claim), as is
     // give_up_at: by this instance's own clock a retry would come early, or late, by the skew.
     const now = this.db.clock();

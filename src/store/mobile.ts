@@ -164,15 +164,14 @@ export const mobileVerifications = {
    * oldest first, with their reconciler job's last answer: what the operator checks at the bank.
    */
   async unsettled(q: Queryable, before: number, limit: number): Promise<{ items: UnsettledPayout[]; total: number }> {
-    const where = UNSETTLED_PAYOUTS;
     const rows = await q.query(
       `SELECT v.ref_id, v.merchant_id, v.mode, v.verification_id, v.rail, v.amount_paise, v.payout_key, v.payout_status, v.created_at,
               COALESCE(v.payout_at, v.created_at) AS sent_at, j.attempts, j.last_error, j.run_at, j.dead_at
          FROM verifications v LEFT JOIN jobs j ON j.dedupe_key = '${RECONCILE_KEY}' || CAST(v.ref_id AS TEXT)
-        WHERE ${where} ORDER BY sent_at, v.ref_id LIMIT ?`,
+        WHERE ${UNSETTLED_PAYOUTS} ORDER BY sent_at, v.ref_id LIMIT ?`,
       [before, limit],
     );
-    const [n] = await q.query(`SELECT COUNT(*) AS n FROM verifications v WHERE ${where}`, [before]);
+    const [n] = await q.query(`SELECT COUNT(*) AS n FROM verifications v WHERE ${UNSETTLED_PAYOUTS}`, [before]);
     const num = (x: unknown) => (x == null ? null : Number(x));
     return {
       total: Number(n.n),

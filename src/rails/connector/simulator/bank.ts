@@ -68,6 +68,14 @@ export interface Faults {
   down: boolean;
 }
 
+type HeldFault = 'refund_delay_ms' | 'payout_delay_ms' | 'lookup_delay_ms';
+/** The requests a `*_delay_ms` fault holds on their way, by method and path. */
+const HELD: Record<string, HeldFault> = {
+  'POST /v1/refunds': 'refund_delay_ms',
+  'POST /v1/payouts': 'payout_delay_ms',
+  'GET /v1/mobiles/': 'lookup_delay_ms',
+};
+
 const NO_FAULTS: Faults = {
   notify_duplicates: 0,
   notify_drop: 0,
@@ -435,18 +443,7 @@ export class BankSimulator {
       if (!path.startsWith('/v1/')) throw new HttpError(404, 'not_found', `${req.method} ${path} is not served here`);
       // A request held on its way (one, then the fault is spent): the bank meets it only now,
       // whatever it answered about its reference meanwhile.
-      const held =
-        req.method === 'GET'
-          ? path.startsWith('/v1/mobiles/')
-            ? 'lookup_delay_ms'
-            : null
-          : req.method !== 'POST'
-            ? null
-            : path === '/v1/refunds'
-              ? 'refund_delay_ms'
-              : path === '/v1/payouts'
-                ? 'payout_delay_ms'
-                : null;
+      const held: HeldFault | undefined = HELD[`${req.method} ${path.startsWith('/v1/mobiles/') ? '/v1/mobiles/' : path}`];
       if (held && this.faults[held] > 0) {
         const ms = this.faults[held];
         this.faults[held] = 0;
