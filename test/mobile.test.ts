@@ -272,12 +272,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
 
     it('the mapper does not answer: 502, closed without a payout', async () => {
-      const r = await drop('9222222222');
+      const vid = uid();
+      const r = await drop('9222222222', { verification_id: vid });
       assert.equal(r.status, 502, r.text);
       assert.equal(r.json.code, 'verification_failed');
+      // Closed, with nothing sent: Cashfree's own "try again" (safe), said again when read back.
+      assert.equal(r.json.message, 'Authorised source is temporarily unavailable, please try again');
       const v = await stored(gw, r.json.error.reference_id);
       assert.equal(v.status, 'failure');
       assert.equal(v.statusReason, 'source_unavailable');
+      const read = await cf.outcome(vid);
+      assert.equal(read.status, 502, read.text);
+      assert.deepEqual(read.json, r.json);
       // Nothing is in flight: the number can be tried again at once.
       assert.equal((await drop('9222222222')).status, 502);
     });

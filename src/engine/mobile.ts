@@ -60,7 +60,10 @@ export type PennyDropResult =
   | { outcome: 'duplicate' }
   | { outcome: 'in_flight'; refId: number }
   | { outcome: 'fraud'; refId: number }
+  /** Open: a rupee may be on its way; the outcome is read back later. */
   | { outcome: 'unavailable'; refId: number }
+  /** Closed with no rupee sent (the source or the bank did not take it): safe to try again. */
+  | { outcome: 'not_sent'; refId: number }
   | { outcome: 'invalid'; v: Verification }
   | { outcome: 'valid'; v: Verification; branch: IfscRecord | null };
 
@@ -302,7 +305,7 @@ export class MobileVerifications {
       return { outcome: 'valid', v, branch };
     }
     if (v.statusReason === 'fraud_account') return { outcome: 'fraud', refId };
-    if (v.statusReason && (UNAVAILABLE.has(v.statusReason) || v.statusReason.startsWith(PAYOUT_REFUSED))) return { outcome: 'unavailable', refId };
+    if (v.statusReason && (UNAVAILABLE.has(v.statusReason) || v.statusReason.startsWith(PAYOUT_REFUSED))) return { outcome: 'not_sent', refId };
     return { outcome: 'invalid', v };
   }
 

@@ -142,6 +142,8 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
   const UNAVAILABLE =
     'Authorised source is temporarily unavailable; the outcome is not known yet: read it back with GET /verification/mobile/penny-drop?verification_id= before trying again under a new verification_id';
 
+  const NOT_SENT = 'Authorised source is temporarily unavailable, please try again';
+
   /** A penny drop's outcome in Cashfree's words: the body, or the documented error. */
   function answer(r: PennyDropResult) {
     switch (r.outcome) {
@@ -165,6 +167,9 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
         // Cashfree's words, but not its "please try again": the payout may have gone, and a retry
         // under a new id would send a second rupee. The caller is told where the outcome is read.
         throw new CashfreeError(502, 'internal_error', 'verification_failed', UNAVAILABLE, { reference_id: r.refId });
+      case 'not_sent':
+        // Closed, and no rupee went: Cashfree's own answer, whose "try again" is safe here.
+        throw new CashfreeError(502, 'internal_error', 'verification_failed', NOT_SENT, { reference_id: r.refId });
     }
   }
 
