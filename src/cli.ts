@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The operator's command line: the admin API's operations, straight on the store. Tables for
 // people, --json for scripts, --export for shell lines that set what the next step uses.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkAdminToken, loadConfig, type Config } from './config.js';
+import { checkAdminToken, existingSecretKey, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
@@ -18,6 +18,7 @@ import { TEST_EVENTS, TestEventError, sendTestEvent } from './jobs/test-events.j
 import type { Services } from './services.js';
 import { merchantNameProblem } from './engine/merchants.js';
 import { backupSqlite, restoreSqlite, type BackupSummary } from './store/backup.js';
+import { SQLITE_FILE } from './store/sqlite.js';
 import { deadJobs, retryDead } from './jobs/queue.js';
 import { jobView } from './admin/operations.js';
 import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
@@ -419,7 +420,7 @@ const COMMANDS: Record<string, Command> = {
       const d = await deadJobs(s.db, 100);
       const items = d.items.map(jobView);
       print({ count: d.total, items }, () =>
-        table(['ID', 'KIND', 'SUBJECT', 'FAILURES', 'DEAD AT', 'LAST ERROR'], items.map((j) => [String(j.id), j.kind, j.subject, String(j.failures), j.dead_at ?? '-', j.last_error ?? '-'])),
+        more(d.total, items.length) + table(['ID', 'KIND', 'SUBJECT', 'FAILURES', 'DEAD AT', 'LAST ERROR'], items.map((j) => [String(j.id), j.kind, j.subject, String(j.failures), j.dead_at ?? '-', j.last_error ?? '-'])),
       );
     },
   },
@@ -440,9 +441,10 @@ const COMMANDS: Record<string, Command> = {
     async run({ values }, s) {
       const state = values.state === undefined ? 'open' : String(values.state);
       if (state !== 'open' && state !== 'resolved' && state !== 'all') throw new UsageError('set-aside list: --state is open, resolved or all');
-      const items = await Promise.all((await setAside.list(s.db, state, 100)).map((e) => setAsideView(s, e)));
-      print({ count: items.length, items }, () =>
-        table(
+      const r = await setAside.list(s.db, state, 100);
+      const items = await Promise.all(r.items.map((e) => setAsideView(s, e)));
+      print({ count: r.total, items }, () =>
+        more(r.total, items.length) + table(
           ['ID', 'RAIL', 'SEEN AT', 'BANK TXN', 'HOLDS', 'PROBLEM', 'RESOLVED'],
           items.map((e) => [e.id, e.rail, e.seen_at, e.bank_txn_id ?? '-', e.holds === 'intent' ? `tr ${e.tr}` : e.holds, e.problem, e.resolution ?? '-']),
         ),
@@ -477,7 +479,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'refunds set aside for the operator (needs_review): unsettled too long, or refused by a bank whose books disagree; no new attempt is sent',
     async run(_a, s) {
       const r = await refundsInReview(s, 100);
-      print(r, () => refundTable(r.items));
+      print(r, () => more(r.count, r.items.length) + refundTable(r.items));
     },
   },
   'refunds settle': {
@@ -487,8 +489,8 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('refunds settle needs the credit id of a refund in review (refunds review shows them)');
       const note = requiredNote(values, 'refunds settle');
-      const c = id.length <= 64 ? await s.engine.settleReviewed(id, note) : null;
-      if (!c) throw new UsageError(`no refund in review with credit id ${id}`);
+      const c = id.length <= 64 ? await s.engine.settleOwed(id, note) : null;
+      if (!c) throw new UsageError(`no refund in review (or with its job dead) with credit id ${id}`);
       const v = refundView(c);
       print(v, () => `${v.credit_id} (${v.bank_txn_id}) recorded as returned: ${v.refund_error}`);
     },
@@ -555,21 +557,27 @@ const COMMANDS: Record<string, Command> = {
     help: '  One consistent snapshot (SQLite backup API). For PostgreSQL use pg_dump; keep SECRET_KEY with either.',
     bare: true,
     async run({ positionals: [file] }) {
-      const cfg = sqliteOnly('backup');
+      if (process.env.DATABASE_URL) throw new UsageError('backup is for the SQLite store; back up PostgreSQL with pg_dump (see README)');
       if (!file) throw new UsageError('backup needs a FILE');
-      const r = await backupSqlite(cfg.dataDir, file);
+      const r = await backupSqlite(resolve(process.env.DATA_DIR || './data'), file);
       print(r, () => backupLine(r));
     },
   },
   restore: {
     usage: 'restore FILE',
     summary: 'put a backup in place of the SQLite store (the gateway stopped)',
-    help: '  The store it replaces is kept beside it as pennygate.db.before-restore-<time>.',
+    help: `  The store it replaces is kept beside it as pennygate.db.before-restore-<time>. The backup's
+  secrets are sealed with its gateway's key: DATA_DIR/secret-key (or SECRET_KEY) must be that
+  key, or the restore is refused.`,
     bare: true,
     async run({ positionals: [file] }) {
-      const cfg = sqliteOnly('restore');
+      // Not loadConfig: on a fresh machine it would make a secret-key, one that opens nothing in
+      // the backup. The key must come with the backup (checked before anything is moved).
+      if (process.env.DATABASE_URL) throw new UsageError('restore is for the SQLite store; restore PostgreSQL with pg_restore (see README)');
       if (!file) throw new UsageError('restore needs a FILE');
-      const r = restoreSqlite(cfg.dataDir, file);
+      const dataDir = resolve(process.env.DATA_DIR || './data');
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      const r = restoreSqlite(dataDir, file, existingSecretKey());
       print(r, () => `${backupLine(r)}${r.previous ? `\nthe previous store is kept as ${r.previous}` : ''}`);
     },
   },
@@ -683,15 +691,6 @@ function requiredNote(values: { note?: unknown }, command: string): string {
   return note;
 }
 
-function sqliteOnly(command: string): Config {
-  const cfg = loadConfig();
-  if (cfg.databaseUrl) {
-    const tool = command === 'restore' ? 'restore PostgreSQL with pg_restore' : 'back up PostgreSQL with pg_dump';
-    throw new UsageError(`${command} is for the SQLite store; ${tool} (see README)`);
-  }
-  return cfg;
-}
-
 const backupLine = (r: BackupSummary) => `${r.file}: ${r.bytes} bytes, schema version ${r.schema_version}, ${r.verifications} verifications, checked`;
 
 /** The token the servers check, or a UsageError saying why there is none to tell. */
@@ -703,9 +702,32 @@ function adminToken(env = process.env): string {
         'for every instance and this command. Without it each instance generates its own in its DATA_DIR.',
     );
   }
-  // SQLite: the server reads (or first writes) DATA_DIR/admin-token; so does this.
-  const file = join(resolve(env.DATA_DIR || './data'), 'admin-token');
-  return existsSync(file) ? checkAdminToken(readFileSync(file, 'utf8').trim(), file) : loadConfig(env).adminToken;
+  // SQLite: the server writes DATA_DIR/admin-token on its first start. One made here, before the
+  // gateway's or in the wrong folder, would be a token no gateway checks.
+  const dir = resolve(env.DATA_DIR || './data');
+  const file = join(dir, 'admin-token');
+  if (!existsSync(file)) {
+    throw new UsageError(`no admin token in ${dir}${env.DATA_DIR ? '' : ' (DATA_DIR is not set: ./data is the default)'}: run this with the gateway's DATA_DIR; the gateway writes it when it first starts (unless ADMIN_TOKEN is set: then that is the token)`);
+  }
+  return checkAdminToken(readFileSync(file, 'utf8').trim(), file);
+}
+
+/** Commands that may make the SQLite store when DATA_DIR names a folder without one yet. */
+const MAKES_STORE = new Set(['merchants create', 'ifsc import', 'schema']);
+
+/**
+ * Why a command must not open the store: run where the store is not (no DATA_DIR, or a wrong
+ * one), it would make an empty one and answer from it ("0 owed", "(none)") as if all were well.
+ */
+function missingStore(command: string, env = process.env): string | null {
+  if (env.DATABASE_URL) return null;
+  const dir = resolve(env.DATA_DIR || './data');
+  if (existsSync(join(dir, SQLITE_FILE))) return null;
+  if (env.DATA_DIR && MAKES_STORE.has(command)) return null;
+  return (
+    `no store in ${dir}${env.DATA_DIR ? '' : ' (DATA_DIR is not set: ./data is the default)'}: ` +
+    "run this with the gateway's DATA_DIR or DATABASE_URL (the gateway makes its store when it first starts)"
+  );
 }
 
 let json = false;
@@ -716,6 +738,8 @@ function exportLines(vars: Record<string, string>) {
   const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   process.stdout.write(Object.entries(vars).map(([k, v]) => `export ${k}=${q(v)}`).join('\n') + '\n');
 }
+/** Above a table cut at its first page: how many there are in all. */
+const more = (total: number, shown: number) => (total > shown ? `${total} in all, the first ${shown} shown (--json gives the count too)\n` : '');
 function fields(rows: [string, string][]) {
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
@@ -828,6 +852,8 @@ async function main(argv: string[]) {
   }
   const args = { positionals: rest, values, cfg: undefined as unknown as Config };
   if (cmd.bare) return cmd.run(args, undefined as unknown as Services);
+  const missing = missingStore(name);
+  if (missing) throw new UsageError(`${name}: ${missing}`);
   args.cfg = loadConfig();
   const s = await openServices(args.cfg, createLogger('warn', args.cfg.logFormat));
   try {

@@ -200,6 +200,22 @@ function persistentSecret(dataDir: string, file: string, make: () => string): { 
   }
 }
 
+function secretKeyOf(key: string): Buffer {
+  const secretKey = Buffer.from(key, /^[0-9a-f]{64}$/i.test(key) ? 'hex' : 'base64');
+  if (secretKey.length !== 32) throw new SettingError('SECRET_KEY must be 32 bytes, hex or base64');
+  return secretKey;
+}
+
+/**
+ * The key a gateway started with `env` would seal with, and where it comes from, without making
+ * one: null when SECRET_KEY is unset and DATA_DIR holds no secret-key yet.
+ */
+export function existingSecretKey(env: NodeJS.ProcessEnv = process.env): { key: Buffer; source: string } | null {
+  if (env.SECRET_KEY) return { key: secretKeyOf(env.SECRET_KEY), source: 'SECRET_KEY' };
+  const path = join(resolve(env.DATA_DIR || './data'), 'secret-key');
+  return existsSync(path) ? { key: secretKeyOf(readFileSync(path, 'utf8').trim()), source: path } : null;
+}
+
 /** An operator token shorter than this is refused: it guards every merchant's keys and money. */
 export const ADMIN_TOKEN_MIN = 24;
 
@@ -250,11 +266,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const admin = env.ADMIN_TOKEN
     ? { value: env.ADMIN_TOKEN, path: undefined }
     : persistentSecret(dataDir, 'admin-token', () => randomBytes(24).toString('base64url'));
-  const key = env.SECRET_KEY
-    ? env.SECRET_KEY
-    : persistentSecret(dataDir, 'secret-key', () => randomBytes(32).toString('base64')).value;
-  const secretKey = Buffer.from(key, /^[0-9a-f]{64}$/i.test(key) ? 'hex' : 'base64');
-  if (secretKey.length !== 32) throw new SettingError('SECRET_KEY must be 32 bytes, hex or base64');
+  const secretKey = secretKeyOf(
+    env.SECRET_KEY ? env.SECRET_KEY : persistentSecret(dataDir, 'secret-key', () => randomBytes(32).toString('base64')).value,
+  );
   return {
     port,
     host: env.HOST || '0.0.0.0',

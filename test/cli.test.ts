@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +175,28 @@ describe('command line', () => {
     assert.equal(pg.code, 2);
     assert.equal(pg.stdout, '');
     assert.match(pg.stderr, /set ADMIN_TOKEN/);
+  });
+
+  it('refuses to answer from a store that is not there, and makes no files where it was run', async () => {
+    // An operator in the wrong folder (or without DATA_DIR) must not read "0 owed" from an empty
+    // store made on the spot, nor get an admin token no gateway checks.
+    const empty = mkdtempSync(join(tmpdir(), 'pennygate-cli-'));
+    for (const args of [['refunds', 'owed'], ['merchants', 'list'], ['jobs', 'dead'], ['admin-token']]) {
+      const r = await cli({ DATA_DIR: empty }, ...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`^pennygate: .*no (store|admin token) in ${empty}: run this with the gateway's DATA_DIR`), args.join(' '));
+    }
+    // Without DATA_DIR, in a folder with no ./data: said too, and ./data is not made.
+    const cwd = mkdtempSync(join(tmpdir(), 'pennygate-cli-'));
+    const bare = await execP(process.execPath, [BIN, 'refunds', 'owed'], { cwd, env: { PATH: process.env.PATH! } }).catch((e) => e);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /no store in .*\/data \(DATA_DIR is not set: \.\/data is the default\)/);
+    assert.deepEqual([readdirSync(empty), readdirSync(cwd)], [[], []]);
+    // A command that sets a store up may make it in a DATA_DIR named for it.
+    const made = await cli({ DATA_DIR: empty }, 'merchants', 'create', '--name', 'Before First Start');
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal((await cli({ DATA_DIR: empty }, 'refunds', 'owed')).code, 0);
   });
 
   it('ifsc import shows progress on stderr', async () => {

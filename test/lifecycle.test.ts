@@ -4,7 +4,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -198,6 +198,39 @@ describe('dead letters', () => {
     assert.equal((await gw.refundsSettled(utr)).length, 1);
     assert.equal((await gw.admin('GET', '/jobs/dead')).json.count, 0);
   });
+
+  it('settles a refund whose job is dead once the operator returned the rupee at the bank, never one a live job holds', async () => {
+    await gw?.stop();
+    gw = await Gateway.start({ env: { REVERSAL_DELAY_SECONDS: '3600', JOB_MAX_FAILURES: '3' } });
+    const cf = gw.cashfree((await gw.merchant('Returned By Hand')).test_key);
+    const vid = uid('h');
+    const v = (await cf.createRpd({ verification_id: vid, name: 'John Doe' })).json;
+    const paid = (await gw.pay(v.upi_link, 'success@upi')).json;
+    const creditId = (await gw.admin('GET', '/refunds/outstanding')).json.items[0].credit_id;
+    // Its job is live (due in an hour): the operator's word would race the attempt it may send.
+    const live = await gw.admin('POST', `/refunds/${creditId}/settle`, { note: 'returned at the bank' });
+    assert.equal(live.status, 404, live.text);
+    await gw.stop();
+    let db = sqlite(gw);
+    db.prepare("UPDATE credits SET rail = 'retired-bank' WHERE id = ?").run(creditId);
+    db.prepare("UPDATE jobs SET run_at = 0 WHERE kind = 'credit.refund' AND subject = ?").run(creditId);
+    db.close();
+    await gw.restart();
+    await eventually(async () => (await gw.admin('GET', '/jobs/dead')).json.count, (n) => n === 1, 20_000, 'a dead job');
+    const settled = cli(gw, 'refunds', 'settle', creditId, '--note', 'returned by NEFT at the bank, ref 1234');
+    assert.equal(settled.status, 0, settled.err);
+    assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 0);
+    assert.equal((await gw.admin('GET', '/jobs/dead')).json.count, 0, 'its dead job closed with it');
+    assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+    // Mended and restarted: nothing left to run, no rupee sent by the gateway.
+    await gw.stop();
+    db = sqlite(gw);
+    db.prepare("UPDATE credits SET rail = 'sandbox' WHERE id = ?").run(creditId);
+    db.close();
+    await gw.restart();
+    await sleep(1500);
+    assert.equal((await gw.payment(paid.bank_txn_id)).refunds.length, 0);
+  });
 });
 
 describe('backup and restore (SQLite)', () => {
@@ -264,6 +297,38 @@ describe('backup and restore (SQLite)', () => {
     const gone = await cf.status({ verification_id: later });
     assert.equal(gone.status, 400);
     assert.equal(gone.json.message, 'Please enter a valid verification_id');
+  });
+
+  it("restores onto another machine only beside the backup's own secret key", async () => {
+    const source = await Gateway.start();
+    let target: Gateway | undefined;
+    try {
+      await source.merchant('Moved');
+      const file = join(mkdtempSync(join(tmpdir(), 'pennygate-backup-')), 'copy.db');
+      assert.equal(cli(source, 'backup', file).status, 0);
+      // A fresh machine: no secret-key yet. Refused, and nothing made (no key that opens nothing).
+      const dataDir = mkdtempSync(join(tmpdir(), 'pennygate-fresh-'));
+      const on = (env: Record<string, string>) => ({ env: { DATA_DIR: dataDir, ...env } }) as unknown as Gateway; // the CLI reads only its env
+      const bare = cli(on({}), 'restore', file);
+      assert.equal(bare.status, 1, bare.out);
+      assert.match(bare.err, /has no secret-key and SECRET_KEY is not set: bring the secret-key file from the DATA_DIR of the gateway the backup came from/);
+      assert.deepEqual(readdirSync(dataDir), []);
+      // Another key: refused, naming where that key came from.
+      const other = cli(on({ SECRET_KEY: '22'.repeat(32) }), 'restore', file);
+      assert.equal(other.status, 1);
+      assert.match(other.err, /was not sealed with the key in SECRET_KEY/);
+      assert.deepEqual(readdirSync(dataDir), []);
+      // The backup's key brought along: restored, and a gateway starts on it with the merchant.
+      copyFileSync(join(source.dataDir, 'secret-key'), join(dataDir, 'secret-key'));
+      const moved = cli(on({}), 'restore', file);
+      assert.equal(moved.status, 0, moved.err);
+      target = await Gateway.start({ dataDir });
+      const list = await target.admin('GET', '/merchants');
+      assert.ok(list.json.items.some((m: any) => m.name === 'Moved'), list.text);
+    } finally {
+      await source.stop();
+      await target?.stop();
+    }
   });
 });
 

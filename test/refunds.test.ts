@@ -127,7 +127,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const noNote = await cli(env, 'refunds', 'settle', item.credit_id);
       assert.deepEqual([noNote.code, noNote.stderr.trim()], [2, 'pennygate: refunds settle: a --note of 1 to 500 characters is required']);
       const unknown = await cli(env, 'refunds', 'settle', 'cr_nope', '--note', 'x');
-      assert.deepEqual([unknown.code, unknown.stderr.trim()], [2, 'pennygate: no refund in review with credit id cr_nope']);
+      assert.deepEqual([unknown.code, unknown.stderr.trim()], [2, 'pennygate: no refund in review (or with its job dead) with credit id cr_nope']);
       const settled = await cli(env, 'refunds', 'settle', item.credit_id, '--note', 'bank statement line 7', '--json');
       assert.equal(settled.code, 0, settled.stderr);
       assert.deepEqual([JSON.parse(settled.stdout).refund_status, JSON.parse(settled.stdout).refund_error], ['success', 'settled by the operator: bank statement line 7']);
@@ -229,5 +229,28 @@ describe('a refund whose first attempt comes due after the review period', () =>
     assert.equal(refunds[0].status, 'success');
     assert.equal((await gw.admin('GET', '/refunds/review')).json.items.length, 0);
     assert.equal((await cf.status({ verification_id: vid })).json.reversal_status, 'TRANSFER_SUCCESS');
+  });
+});
+
+describe('a refund the bank declined, whose next attempt would come after the review time', () => {
+  let gw: Gateway;
+  before(async () => {
+    // The next attempt is backed off a minute; the review comes 3 s after the refund fell due.
+    gw = await Gateway.start({ env: { REFUND_RETRY_BASE_MS: '60000', REFUND_REVIEW_HOURS: String(3 / 3600) } });
+  });
+  after(() => gw?.stop());
+
+  it('goes to review at the review time, not at its next attempt, and reads FAILED then', async () => {
+    const cf = gw.cashfree((await gw.merchant()).test_key);
+    const vid = uid();
+    const r = (await cf.createRpd({ verification_id: vid, name: 'Arjun Mehta' })).json;
+    // refundfail@upi: the bank declines the first attempt.
+    const paid = (await gw.pay(r.upi_link, 'refundfail@upi')).json;
+    const started = Date.now();
+    await eventually(async () => (await cf.status({ verification_id: vid })).json.reversal_status, (s) => s === 'FAILED', 15_000, 'FAILED in review');
+    assert.ok(Date.now() - started < 15_000);
+    const review = (await gw.admin('GET', '/refunds/review')).json;
+    assert.deepEqual(review.items.map((i: any) => [i.bank_txn_id, i.refund_attempts]), [[paid.bank_txn_id, 1]]);
+    assert.equal((await gw.payment(paid.bank_txn_id)).refunds.length, 1, 'no second attempt went');
   });
 });

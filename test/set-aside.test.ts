@@ -178,6 +178,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(await status(`paid-${store}`), 'EXPIRED');
       assert.equal((await setAside('all')).count, before + 1);
       assert.equal((await setAside()).count, 0);
+      // A page of one: count is how many there are in all, not the page's length.
+      const page = (await gw.admin('GET', '/bank/set-aside?state=all&limit=1')).json;
+      assert.deepEqual([page.items.length, page.count], [1, before + 1]);
+      assert.ok(before + 1 >= 2, 'the earlier test set one aside too');
     });
 
     it('a credit larger than the store keeps: set aside, and the intake goes on past it', async () => {

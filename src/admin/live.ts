@@ -90,8 +90,8 @@ export async function owedRefunds(s: Services, limit: number) {
 
 /** Refunds set aside for the operator (needs_review): no new attempt is sent for them. */
 export async function refundsInReview(s: Services, limit: number) {
-  const items = await credits.inReview(s.db, limit);
-  return { count: items.length, items: items.map(refundView) };
+  const r = await credits.inReview(s.db, limit);
+  return { count: r.total, items: r.items.map(refundView) };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -193,8 +193,8 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
       },
     },
     async (req) => {
-      const items = await setAside.list(s.db, req.query.state ?? 'open', Number(req.query.limit ?? 100));
-      return { count: items.length, items: await Promise.all(items.map((e) => setAsideView(s, e))) };
+      const r = await setAside.list(s.db, req.query.state ?? 'open', Number(req.query.limit ?? 100));
+      return { count: r.total, items: await Promise.all(r.items.map((e) => setAsideView(s, e))) };
     },
   );
 
@@ -212,8 +212,8 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
     '/refunds/:credit_id/settle',
     { schema: { tags, security, summary: 'Record a refund in review as returned, once the bank confirmed it', params: CreditParams, body: SettleBody } },
     async (req) => {
-      const c = await s.engine.settleReviewed(req.params.credit_id, req.body.note);
-      if (!c) throw new AdminError(404, 'not_found', 'no refund in review with that credit id');
+      const c = await s.engine.settleOwed(req.params.credit_id, req.body.note);
+      if (!c) throw new AdminError(404, 'not_found', 'no refund in review (or with its job dead) with that credit id');
       return refundView(c);
     },
   );

@@ -93,7 +93,7 @@ button.secondary{background:#fff;color:#1d4ed8}
 .empty{color:#4a5568}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.8rem;font-weight:600;background:#e2e8f0;color:#1e293b}
 .b-success,.b-delivered,.b-verified{background:#dcfce7;color:#14532d}
-.b-failure,.b-failed,.b-dead,.b-needs_review{background:#fee2e2;color:#7f1d1d}
+.b-failure,.b-failed,.b-dead,.b-needs_review,.b-job_dead{background:#fee2e2;color:#7f1d1d}
 .b-expired,.b-pending,.b-initiated{background:#fef3c7;color:#78350f}
 .b-created{background:#dbeafe;color:#1e3a8a}
 ol.timeline{list-style:none;margin:0;padding:0;border-left:3px solid #c6d0de}

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
 import { verifications, credits } from '../store/repository.js';
+import { JOB_REFUND, JOB_REVERSE } from '../engine/verifications.js';
 import { setAside } from '../store/set-aside.js';
 import { resolveSetAside } from '../admin/live.js';
 import { mobileVerifications } from '../store/mobile.js';
@@ -533,14 +534,15 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     const unread = await setAside.list(s.db, 'open', 200);
     const unsettled = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, 200);
     const overdueBefore = Date.now() - s.cfg.refundAlertMs;
+    const deadRefunds = new Set(dead.items.filter((j) => j.kind === JOB_REFUND || j.kind === JOB_REVERSE).map((j) => j.subject));
     // Only where there is a bank to read (or something left from one): a sandbox-only gateway has none.
     const unreadSection =
-      s.rails.live || unread.length
-        ? html`<h2>Bank entries set aside: ${String(unread.length)}</h2>
+      s.rails.live || unread.total
+        ? html`<h2>Bank entries set aside: ${String(unread.total)}</h2>
 <p>Entries of the bank's credit listing the gateway could not read. Each may be a payment: find it at the bank, then record what became of it. Until then the links it may pay stay open.</p>
 ${table(
   ['seen', 'problem', 'bank_txn_id', 'tr', 'holds', 'as the bank listed it', ''],
-  unread.map((e) => [
+  unread.items.map((e) => [
     html`${when(e.seenAt)}`,
     html`${e.problem}`,
     html`<span class="mono">${e.bankTxnId ?? ''}</span>`,
@@ -578,11 +580,12 @@ ${table(
     c.refId ? html`<a href="/console/verifications/${String(c.refId)}">${String(c.refId)}</a>` : html`unmatched`,
     html`${c.disposition}`,
     html`${rupees(c.amountPaise)}`,
-    badge(c.refundReviewAt !== null ? 'needs_review' : c.refundStatus),
+    badge(c.refundReviewAt !== null ? 'needs_review' : deadRefunds.has(c.id) ? 'job_dead' : c.refundStatus),
     html`${String(c.refundAttempts)}`,
     html`${c.refundError ?? ''}`,
-    // In review no attempt goes: the operator checks with the bank and records the rupee returned.
-    c.refundReviewAt !== null
+    // In review (or with its job dead) no attempt goes: the operator checks with the bank and
+    // records the rupee returned, or retries the job below.
+    c.refundReviewAt !== null || deadRefunds.has(c.id)
       ? html`<form method="post" action="/console/refunds/${c.id}/settle" class="inline">${csrf(req)}<label for="settle-${c.id}">What the bank confirmed</label><input id="settle-${c.id}" name="note" type="text" maxlength="500" required><button type="submit">Settle</button></form>`
       : html``,
   ]),
@@ -616,8 +619,8 @@ ${table(
   app.post<{ Params: { id: string } }>('/refunds/:id/settle', hide, async (req, reply) => {
     const note = form(req).note;
     if (typeof note !== 'string' || !note.trim() || note.length > 500) throw new ConsoleRefusal(400, 'Say what the bank confirmed (up to 500 characters).');
-    const c = req.params.id.length <= 64 ? await s.engine.settleReviewed(req.params.id, note.trim()) : null;
-    if (!c) throw new ConsoleRefusal(404, 'No refund in review with that credit id.');
+    const c = req.params.id.length <= 64 ? await s.engine.settleOwed(req.params.id, note.trim()) : null;
+    if (!c) throw new ConsoleRefusal(404, 'No refund in review (or with its job dead) with that credit id.');
     return reply.redirect('/console/money?done=refund_settled', 303);
   });
 

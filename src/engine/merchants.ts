@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../store/db.js';
 import { apiKeys, merchants } from '../store/repository.js';
 import { base62, digits, newId } from './ids.js';
-import { hashSecret, seal, secretMatches, unseal } from './secrets.js';
+import { SECRET_KEY_PROBE, hashSecret, seal, secretMatches, unseal } from './secrets.js';
 import type { Merchant, MerchantSettings, Mode, Principal } from './types.js';
 import { signingKeys } from '../store/access.js';
 import { generateSigningPair } from './access.js';
@@ -254,7 +254,7 @@ export class Merchants {
    * refuses to run instead of failing later, one webhook at a time.
    */
   async checkSecretKey() {
-    const probe = 'pennygate secret key check';
+    const probe = SECRET_KEY_PROBE;
     await this.db.query('INSERT INTO gateway_meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING', [
       'secret_key_check',
       seal(probe, this.secretKey),

@@ -18,6 +18,9 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** What every gateway on a store seals first (gateway_meta secret_key_check): a wrong key cannot open it. */
+export const SECRET_KEY_PROBE = 'pennygate secret key check';
+
 export function seal(plain: string, key: Buffer): string {
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', key, iv);

@@ -53,6 +53,12 @@ export const JOB_EXPIRE = 'verification.expire';
 export const JOB_REFUND = 'credit.refund';
 export const JOB_REVERSE = 'credit.reverse';
 
+/** Whether the credit's refund job has ended a dead letter, with none live beside it. */
+export async function refundJobDead(q: Queryable, creditId: string): Promise<boolean> {
+  const rows = await q.query('SELECT dead_at FROM jobs WHERE kind IN (?, ?) AND subject = ? AND done_at IS NULL', [JOB_REFUND, JOB_REVERSE, creditId]);
+  return rows.length > 0 && rows.every((r) => r.dead_at !== null);
+}
+
 /**
  * Refusals no new attempt can change: the bank holds refunds of the credit, made or under way,
  * that return it in full (sent by other means than the gateway, or an attempt the gateway took as
@@ -706,20 +712,32 @@ export class Engine implements RailInbox {
     this.log.warn({ credit: c.id, reference: c.refundReference, reason: o.reason, attempts: c.refundAttempts }, 'refund attempt failed');
     const refusal = BOOKS_DISAGREE.has(o.reason) ? o.reason : undefined;
     if (await this.toReview({ ...c, refundStatus: 'failed' }, now, refusal)) return { done: true };
-    return { retryAt: now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, 3_600_000), error: o.reason };
+    // Not past the review time yet: the next attempt after the backoff, but never later than that
+    // time, when the refund goes to review (and reads FAILED) instead of up to an hour after it.
+    const next = now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, 3_600_000);
+    return { retryAt: Math.min(next, this.reviewDue(c)), error: o.reason };
   }
 
   /**
-   * The operator's word on a refund in review, after checking with the bank that the rupee
-   * reached the payer (by one of the attempts, or by other means): recorded as returned.
-   * Null when the credit is not in review.
+   * The operator's word on a refund no job will move on (in review, or its job dead), after
+   * checking with the bank that the rupee reached the payer (by one of the attempts, or by other
+   * means): recorded as returned, and its dead job closed. Null when the credit is neither: a
+   * live job may still send an attempt, and the operator's word would race it.
    */
-  async settleReviewed(creditId: string, note: string): Promise<Credit | null> {
+  async settleOwed(creditId: string, note: string): Promise<Credit | null> {
     const now = this.db.clock();
     const done = await this.db.tx(async (q) => {
       const c = await credits.get(q, creditId, this.db.forUpdate);
-      if (!c || c.refundReviewAt === null || c.refundStatus === 'success') return false;
+      if (!c || c.refundStatus === 'success') return false;
+      if (c.refundReviewAt === null && !(await refundJobDead(q, c.id))) return false;
       await credits.setRefund(q, c.id, { status: 'success', error: `settled by the operator: ${note}`, at: now });
+      // Closed, not left among the dead letters: a retry would find the refund settled anyway.
+      await q.query(`UPDATE jobs SET dead_at = NULL, done_at = ? WHERE kind IN (?, ?) AND subject = ? AND dead_at IS NOT NULL AND done_at IS NULL`, [
+        now,
+        JOB_REFUND,
+        JOB_REVERSE,
+        c.id,
+      ]);
       if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
       return true;
     });

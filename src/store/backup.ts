@@ -6,6 +6,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, re
 import { join } from 'node:path';
 import { SQLITE_FILE } from './sqlite.js';
 import { LATEST_VERSION } from './migrate.js';
+import { SECRET_KEY_PROBE, unseal } from '../engine/secrets.js';
 
 export const PID_FILE = 'pennygate.pid';
 
@@ -118,16 +119,46 @@ export function removePidFile(dataDir: string) {
 }
 
 /**
+ * A backup's webhook secrets are sealed with the key of the gateway it came from; restored beside
+ * another key, the gateway would refuse to start (or, on a fresh machine, a new key would be made
+ * that opens nothing). Said here, before the store in place is moved aside.
+ */
+function keyProblem(file: string, dataDir: string, key: { key: Buffer; source: string } | null) {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let check: string | undefined;
+  try {
+    const meta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gateway_meta'").get();
+    check = meta ? (db.prepare("SELECT value FROM gateway_meta WHERE key = 'secret_key_check'").get() as any)?.value : undefined;
+  } finally {
+    db.close();
+  }
+  if (check === undefined) return; // a store no gateway has started on yet
+  const bring = `bring the secret-key file from the DATA_DIR of the gateway the backup came from into ${dataDir} (mode 0600), or set SECRET_KEY to it`;
+  if (!key) throw new Error(`${dataDir} has no secret-key and SECRET_KEY is not set: ${bring}, then restore again`);
+  try {
+    if (unseal(check, key.key) === SECRET_KEY_PROBE) return;
+  } catch {
+    /* another key */
+  }
+  throw new Error(`${file} was not sealed with the key in ${key.source}: ${bring}, then restore again`);
+}
+
+/**
  * Puts a backup in place of the store under `dataDir`, with the gateway stopped. The store it
  * replaces is kept beside it (`pennygate.db.before-restore-<time>`), never deleted.
  */
-export function restoreSqlite(dataDir: string, file: string): BackupSummary & { previous: string | null } {
+export function restoreSqlite(
+  dataDir: string,
+  file: string,
+  key: { key: Buffer; source: string } | null,
+): BackupSummary & { previous: string | null } {
   const pid = runningGateway(dataDir);
   if (pid) throw new Error(`a gateway (pid ${pid}) is running on ${dataDir}: stop it before restoring`);
   const summary = describe(file);
   if (summary.schema_version > LATEST_VERSION) {
     throw new Error(`${file} is at schema version ${summary.schema_version}, newer than this build knows (${LATEST_VERSION})`);
   }
+  keyProblem(file, dataDir, key);
   const target = join(dataDir, SQLITE_FILE);
   const staged = `${target}.restoring`;
   copyFileSync(file, staged);

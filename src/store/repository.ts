@@ -747,12 +747,11 @@ export const credits = {
     ).map(toCredit);
   },
   /** Refunds unsettled and set aside for the operator, oldest first. */
-  async inReview(q: Queryable, limit: number): Promise<Credit[]> {
-    return (
-      await q.query("SELECT * FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success' ORDER BY received_at LIMIT ?", [
-        limit,
-      ])
-    ).map(toCredit);
+  async inReview(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number }> {
+    const where = "refund_review_at IS NOT NULL AND refund_status <> 'success'";
+    const items = (await q.query(`SELECT * FROM credits WHERE ${where} ORDER BY received_at LIMIT ?`, [limit])).map(toCredit);
+    const [n] = await q.query(`SELECT COUNT(*) AS n FROM credits WHERE ${where}`);
+    return { items, total: Number(n.n) };
   },
   /** Credits whose rupee has not gone back yet, oldest first: what the gateway still owes. */
   async outstanding(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number; totalPaise: number }> {

@@ -77,9 +77,11 @@ export const setAside = {
     );
     return rows.length === 1;
   },
-  async list(q: Queryable, state: 'open' | 'resolved' | 'all', limit: number): Promise<SetAsideEntry[]> {
+  async list(q: Queryable, state: 'open' | 'resolved' | 'all', limit: number): Promise<{ items: SetAsideEntry[]; total: number }> {
     const where = { open: 'WHERE resolved_at IS NULL', resolved: 'WHERE resolved_at IS NOT NULL', all: '' }[state];
-    return (await q.query(`SELECT * FROM bank_entries_set_aside ${where} ORDER BY seen_at, id LIMIT ?`, [limit])).map(toEntry);
+    const items = (await q.query(`SELECT * FROM bank_entries_set_aside ${where} ORDER BY seen_at, id LIMIT ?`, [limit])).map(toEntry);
+    const [n] = await q.query(`SELECT COUNT(*) AS n FROM bank_entries_set_aside ${where}`);
+    return { items, total: Number(n.n) };
   },
   /** Open entries per rail (the metrics). */
   async openByRail(q: Queryable): Promise<Map<string, number>> {
