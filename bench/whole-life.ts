@@ -59,9 +59,11 @@ function createBuckets(metrics: string | null): Buckets | null {
 // The server's event-loop delay since the scrape before (prom-client resets it at each, and
 // samples it every 10 ms, so 10 ms is its floor): what a request waited before Fastify saw it.
 function loopLag(metrics: string | null): string {
-  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics ?? '')?.[1] ?? NaN) * 1000;
-  const p99 = gauge('pennygate_process_nodejs_eventloop_lag_p99_seconds');
-  const max = gauge('pennygate_process_nodejs_eventloop_lag_max_seconds');
+  // Builds before the standard names had them under pennygate_process_ (a baseline may be one).
+  const gauge = (name: string) =>
+    Number(new RegExp(`^(?:pennygate_process_)?${name} (\\S+)$`, 'm').exec(metrics ?? '')?.[1] ?? NaN) * 1000;
+  const p99 = gauge('nodejs_eventloop_lag_p99_seconds');
+  const max = gauge('nodejs_eventloop_lag_max_seconds');
   return `${p99.toFixed(1)} / ${max.toFixed(1)} ms`;
 }
 function bucketDiff(after: Buckets | null, before: Buckets | null): Buckets | null {

@@ -181,6 +181,11 @@ describe('dead letters', () => {
     await sleep(1500);
     assert.equal((await gw.admin('GET', '/jobs/dead')).json.items[0].failures, 3, 'a dead job is not run again');
     assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 1, 'the rupee is still owed');
+    // Counted as dead, not as due and waiting ever longer.
+    const metrics = (await gw.request('GET', '/metrics')).text;
+    assert.match(metrics, /^pennygate_jobs_dead\{kind="credit\.refund"\} 1$/m);
+    assert.doesNotMatch(metrics, /^pennygate_jobs_(due|oldest_due_seconds)\{kind="credit\.refund"\}/m);
+    assert.match(metrics, /^pennygate_refunds_owed\{rail="retired-bank"\} 1$/m);
     const listed = cli(gw, 'jobs', 'dead');
     assert.equal(listed.status, 0, listed.err);
     assert.equal(listed.json.items[0].id, job.id);

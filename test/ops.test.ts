@@ -134,7 +134,7 @@ describe('request ids, logs, readiness and metrics', () => {
     await gw.pay(created.upi_link, 'success@upi');
     const text = await eventually(
       async () => (await gw.request('GET', '/metrics')).text,
-      (t) => /pennygate_credits\{disposition="verified",refund_status="success"\} 1/.test(t),
+      (t) => /pennygate_credits\{rail="sandbox",disposition="verified",refund_status="success"\} 1/.test(t),
       10_000,
       'the refund in the metrics',
     );
@@ -142,8 +142,13 @@ describe('request ids, logs, readiness and metrics', () => {
     assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     assert.equal(metric(text, creates), createsBefore + 1);
     assert.equal(metric(text, creates.replace('_total{', '_duration_seconds_bucket{le="+Inf",').replace('requests_', 'request_')), createsBefore + 1);
-    assert.match(text, /pennygate_verifications\{kind="rpd",status="success"\} 1/);
-    assert.match(text, /pennygate_refunds_owed 0/);
+    assert.match(text, /pennygate_verifications\{kind="rpd",mode="test",status="success"\} 1/);
+    assert.match(text, /pennygate_refunds_owed\{rail="sandbox"\} 0/);
+    assert.match(text, /pennygate_refunds_in_review\{rail="sandbox"\} 0/);
+    assert.match(text, /^pennygate_store_up 1$/m);
+    // The process's figures under their standard names, as Node.js dashboards look for them.
+    assert.match(text, /^process_cpu_seconds_total \d/m);
+    assert.match(text, /^nodejs_eventloop_lag_p99_seconds \d/m);
     // The create, the payment and the refund each waited for a flush of the WAL (SQLite FULL).
     const flushes = metric(text, 'pennygate_sqlite_wal_flush_seconds_count');
     assert.ok(flushes >= flushesBefore + 3, `${flushesBefore} -> ${flushes} flushes`);
@@ -154,7 +159,7 @@ describe('request ids, logs, readiness and metrics', () => {
     assert.equal(codes, codesBefore + 1);
     assert.ok(metric(text, 'pennygate_qr_render_seconds_sum') > 0);
     assert.equal(metric(text, 'pennygate_qr_render_seconds_bucket{le="+Inf"}'), codes);
-    assert.match(text, /pennygate_refunds_owed_rupees 0/);
+    assert.match(text, /pennygate_refunds_owed_rupees\{rail="sandbox"\} 0/);
     // No job waits for later here (expiry is a sweep, the refund ran): the family is there, empty.
     assert.match(text, /# TYPE pennygate_jobs_scheduled gauge/);
     assert.match(text, /# TYPE pennygate_jobs_oldest_due_seconds gauge/);

@@ -359,6 +359,13 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     proxy.set('refuse');
     try {
       await answersUnavailable(before.json.upi_link, 3_000);
+      // The scrape still answers, with what this instance knows, and says the store is not read.
+      const metrics = await gw.request('GET', '/metrics');
+      assert.equal(metrics.status, 200, metrics.text);
+      assert.match(metrics.text, /^pennygate_store_up 0$/m);
+      assert.match(metrics.text, /^process_cpu_seconds_total \d/m);
+      assert.match(metrics.text, /^pennygate_http_requests_total\{/m);
+      assert.doesNotMatch(metrics.text, /^pennygate_verifications\{/m);
       await sleep(1_000); // twenty job polls at this gateway's 50 ms
     } finally {
       proxy.set('pass');

@@ -81,7 +81,9 @@ export async function operations(app: FastifyInstance, s: Services) {
   });
 
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'pennygate_process_' });
+  // Under their standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds...), which
+  // ready-made Node.js dashboards and alerts look for.
+  collectDefaultMetrics({ register: registry });
   const labels = ['method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'pennygate_http_requests_total', help: 'HTTP requests by route and status', labelNames: labels, registers: [registry] });
   const latency = new Histogram({
@@ -125,6 +127,9 @@ export async function operations(app: FastifyInstance, s: Services) {
   // aside (on SQLite on a thread of their own, not on the event loop), and scrapes that arrive
   // together share one reading (the route, below).
   const scan = (sql: string, params: unknown[] = []) => readAside(s.db, sql, params);
+  // A store that cannot be read (an outage) leaves its families empty, not the whole page lost:
+  // the process, HTTP and event-loop figures are what an operator reads then, with
+  // pennygate_store_up at 0.
   const gauge = (name: string, help: string, labelNames: string[], read: (g: Gauge) => Promise<void>) =>
     new Gauge({
       name,
@@ -133,25 +138,41 @@ export async function operations(app: FastifyInstance, s: Services) {
       registers: [registry],
       async collect() {
         this.reset();
-        await read(this);
+        await read(this).catch(() => this.reset());
       },
     });
-  gauge('pennygate_verifications', 'Verifications by kind and status', ['kind', 'status'], async (g) => {
-    for (const r of await scan('SELECT kind, status, COUNT(*) AS n FROM verifications GROUP BY kind, status'))
-      g.set({ kind: r.kind, status: r.status }, Number(r.n));
+  gauge('pennygate_store_up', 'Whether this instance could read the store at this scrape (1) or not (0): store-wide figures are missing when 0', [], async (g) => {
+    g.set(0);
+    await scan('SELECT 1');
+    g.set(1);
   });
-  gauge('pennygate_credits', 'Credits received, by disposition and refund status', ['disposition', 'refund_status'], async (g) => {
-    for (const r of await scan('SELECT disposition, refund_status, COUNT(*) AS n FROM credits GROUP BY disposition, refund_status'))
-      g.set({ disposition: r.disposition, refund_status: r.refund_status }, Number(r.n));
+  // Money by rail: the sandbox's test rupees apart from a live bank's real ones.
+  const rails = () => [...new Set(['sandbox', ...(s.rails.live ? [s.rails.live.name] : [])])];
+  gauge('pennygate_verifications', 'Verifications by kind, mode (test or live) and status', ['kind', 'mode', 'status'], async (g) => {
+    for (const r of await scan('SELECT kind, mode, status, COUNT(*) AS n FROM verifications GROUP BY kind, mode, status'))
+      g.set({ kind: r.kind, mode: r.mode, status: r.status }, Number(r.n));
   });
-  gauge('pennygate_refunds_owed', 'Credits whose rupee has not gone back yet', [], async (g) => {
-    const [r] = await scan("SELECT COUNT(*) AS n FROM credits WHERE refund_status <> 'success'");
-    g.set(Number(r.n));
+  gauge('pennygate_credits', 'Credits received, by rail, disposition and refund status (needs_review: set aside for the operator)', ['rail', 'disposition', 'refund_status'], async (g) => {
+    const rows = await scan(
+      `SELECT rail, disposition, CASE WHEN refund_review_at IS NOT NULL AND refund_status <> 'success' THEN 'needs_review' ELSE refund_status END AS st,
+              COUNT(*) AS n FROM credits GROUP BY 1, 2, 3`,
+    );
+    for (const r of rows) g.set({ rail: r.rail, disposition: r.disposition, refund_status: r.st }, Number(r.n));
   });
-  gauge('pennygate_refunds_owed_rupees', 'Rupees still owed back', [], async (g) => {
-    const [r] = await scan("SELECT COALESCE(SUM(amount_paise), 0) AS p FROM credits WHERE refund_status <> 'success'");
-    g.set(Number(r.p) / 100);
-  });
+  const owed = (name: string, help: string, read: (r: Record<string, any>) => number, where = '') =>
+    gauge(name, help, ['rail'], async (g) => {
+      for (const rail of rails()) g.set({ rail }, 0);
+      const rows = await scan(`SELECT rail, COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS p FROM credits WHERE refund_status <> 'success'${where} GROUP BY rail`);
+      for (const r of rows) g.set({ rail: r.rail }, read(r));
+    });
+  owed('pennygate_refunds_owed', 'Credits whose rupee has not gone back yet, by rail', (r) => Number(r.n));
+  owed('pennygate_refunds_owed_rupees', 'Rupees still owed back, by rail (sandbox: test money)', (r) => Number(r.p) / 100);
+  owed(
+    'pennygate_refunds_in_review',
+    'Refunds set aside for the operator (needs_review: no attempt is sent; GET /admin/refunds/review), by rail',
+    (r) => Number(r.n),
+    ' AND refund_review_at IS NOT NULL',
+  );
   gauge(
     'pennygate_bank_entries_set_aside',
     "Entries of the bank's credit listing the gateway could not read, set aside and not yet resolved by the operator, by rail",
@@ -172,8 +193,11 @@ export async function operations(app: FastifyInstance, s: Services) {
   );
   // By the store's clock, which run_at is due by (jobs/queue.ts claim).
   const now = () => s.db.clock();
-  gauge('pennygate_jobs_due', 'Jobs due now and not finished (queue depth), by kind', ['kind'], async (g) => {
-    for (const r of await scan('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at <= ? GROUP BY kind', [now()]))
+  // Waiting: not finished, not a dead letter, not held by a worker (as queue.claim takes them).
+  const waiting = 'done_at IS NULL AND dead_at IS NULL AND (locked_until IS NULL OR locked_until < ?)';
+  gauge('pennygate_jobs_due', 'Jobs due now and waiting for a worker (queue depth), by kind', ['kind'], async (g) => {
+    const t = now();
+    for (const r of await scan(`SELECT kind, COUNT(*) AS n FROM jobs WHERE ${waiting} AND run_at <= ? GROUP BY kind`, [t, t]))
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_running', 'Jobs held by a worker right now, by kind', ['kind'], async (g) => {
@@ -181,13 +205,17 @@ export async function operations(app: FastifyInstance, s: Services) {
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_scheduled', 'Jobs waiting for a later time, by kind', ['kind'], async (g) => {
-    for (const r of await scan('SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at > ? GROUP BY kind', [now()]))
+    const t = now();
+    for (const r of await scan(`SELECT kind, COUNT(*) AS n FROM jobs WHERE ${waiting} AND run_at > ? GROUP BY kind`, [t, t]))
       g.set({ kind: r.kind }, Number(r.n));
   });
-  gauge('pennygate_jobs_oldest_due_seconds', 'How long the oldest due job has waited, by kind', ['kind'], async (g) => {
+  gauge('pennygate_jobs_oldest_due_seconds', 'How long the oldest job due and waiting for a worker has waited, by kind', ['kind'], async (g) => {
     const t = now();
-    for (const r of await scan('SELECT kind, MIN(run_at) AS at FROM jobs WHERE done_at IS NULL AND run_at <= ? GROUP BY kind', [t]))
+    for (const r of await scan(`SELECT kind, MIN(run_at) AS at FROM jobs WHERE ${waiting} AND run_at <= ? GROUP BY kind`, [t, t]))
       g.set({ kind: r.kind }, Math.max(0, (t - Number(r.at)) / 1000));
+  });
+  gauge('pennygate_jobs_dead', 'Jobs that kept failing and stopped (dead letters: GET /admin/jobs/dead), by kind', ['kind'], async (g) => {
+    for (const r of await scan('SELECT kind, COUNT(*) AS n FROM jobs WHERE dead_at IS NOT NULL AND done_at IS NULL GROUP BY kind')) g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_webhook_deliveries', 'Webhook deliveries by status', ['status'], async (g) => {
     for (const r of await scan('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status')) g.set({ status: r.status }, Number(r.n));
