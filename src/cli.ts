@@ -470,7 +470,7 @@ const COMMANDS: Record<string, Command> = {
     async run(_a, s) {
       const o = await owedRefunds(s, 100);
       print(o, () =>
-        `${o.count} owed, Rs ${o.amount} (overdue after ${o.overdue_after_hours} h)\n` + refundTable(o.items.map((c) => ({ ...c, refund_status: c.overdue ? `${c.refund_status} (overdue)` : c.refund_status }))),
+        `${o.count} owed, Rs ${o.amount} (overdue after ${o.overdue_after_hours} h${process.env.REFUND_ALERT_HOURS ? '' : ": the default; set REFUND_ALERT_HOURS here as the gateway's"})\n` + refundTable(o.items.map((c) => ({ ...c, refund_status: c.overdue ? `${c.refund_status} (overdue)` : c.refund_status }))),
       );
     },
   },
@@ -501,7 +501,8 @@ const COMMANDS: Record<string, Command> = {
     async run(_a, s) {
       const u = await unsettledPayouts(s, 100);
       print(u, () =>
-        `${u.count} unsettled past ${u.review_after_hours} h\n` +
+        `${u.count} unsettled past ${u.review_after_hours} h${process.env.REFUND_REVIEW_HOURS ? '' : ": the default; set REFUND_REVIEW_HOURS here as the gateway's"}\n` +
+        more(u.count, u.items.length) +
         table(
           ['REF ID', 'MERCHANT', 'PAYOUT KEY', 'STATE', 'SENT AT', 'ASKS', 'LAST ANSWER'],
           u.items.map((p) => [String(p.ref_id), p.merchant_id, p.payout_key, String(p.payout_state), p.sent_at ?? '-', String(p.asks ?? '-'), p.last_answer ?? '-']),
@@ -862,6 +863,12 @@ async function main(argv: string[]) {
     await s.db.close();
   }
 }
+
+// Output piped to a reader that has had enough (`| head`): stop quietly, as other tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).catch((err) => {
   // A path given on the command line that is not there is the caller's slip, said in words

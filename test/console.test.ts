@@ -302,6 +302,11 @@ describe('console', { skip: needsChromium }, () => {
     assert.match((await page.locator('main').textContent())!, /Dead jobs: 1[\s\S]*credit\.refund[\s\S]*unknown rail retired-bank/);
     // With its job dead, the refund can be settled (once returned at the bank) or its job retried.
     assert.equal(await page.getByRole('button', { name: 'Settle' }).count(), 1);
+    // Keyboard first: the first Tab lands on a link past the navigation, to the page's content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
     assert.deepEqual(await seriousViolations(page), []);
     shots.push(await keepScreenshot(page, SUITE, 'money'));
 

@@ -43,7 +43,7 @@ export function layout(o: { title: string; active?: string; csrf?: string; body:
   const flash = o.flash ? html`<p class="flash ${o.flash.kind}" role="${o.flash.kind === 'error' ? 'alert' : 'status'}">${o.flash.text}</p>` : html``;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(o.title)} · pennygate console</title><link rel="icon" href="/assets/favicon.svg"><link rel="stylesheet" href="/console/assets/console.css"></head>
-<body><header>${nav}</header><main id="main"><h1>${esc(o.title)}</h1>${flash}${o.body}</main></body></html>`;
+<body>${o.csrf ? raw('<a class="skip" href="#main">Skip to content</a><header>') : raw('')}${nav}${o.csrf ? raw('</header>') : raw('')}<main id="main" tabindex="-1"><h1>${esc(o.title)}</h1>${flash}${o.body}</main></body></html>`;
 }
 
 export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
@@ -52,7 +52,7 @@ export const when = (t: number | null | undefined) => (t ? new Date(Number(t)).t
 
 export function table(head: string[], rows: Raw[][], caption?: string): Raw {
   if (!rows.length) return html`<p class="empty">${caption ? `${caption}: none.` : 'None.'}</p>`;
-  return html`<div class="scroll"><table>${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+  return html`<div class="scroll"><table>${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr>${head.map((h) => (h ? html`<th scope="col">${h}</th>` : html`<th scope="col"><span class="sr-only">Actions</span></th>`))}</tr></thead>
 <tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
 }
 
@@ -113,5 +113,9 @@ svg.chart{width:100%;height:auto;display:block}
 .k-success{background:#16a34a}.k-failure{background:#dc2626}.k-expired{background:#d97706}.k-created{background:#2563eb}
 .login{max-width:420px;margin:40px auto}
 pre{background:#0f172a;color:#e2e8f0;padding:10px;border-radius:6px;overflow-x:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all}
-a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #b45309;outline-offset:2px}
+header a:focus-visible,header button:focus-visible{outline-color:#f59e0b}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+.skip{position:absolute;left:8px;top:-40px;background:#fff;color:#14213d;padding:6px 10px;z-index:10}
+.skip:focus{top:8px}
 `;

@@ -38,7 +38,8 @@ export async function searchVerifications(db: Db, query: string): Promise<Verifi
 }
 
 export async function recentVerifications(db: Db, limit = 25): Promise<Verification[]> {
-  const rows = await db.query('SELECT ref_id FROM verifications ORDER BY created_at DESC LIMIT ?', [limit]);
+  // No index leads by created_at alone: a sort of the whole table, so read aside (see searchVerifications).
+  const rows = await readAside(db, 'SELECT ref_id FROM verifications ORDER BY created_at DESC LIMIT ?', [limit]);
   const out: Verification[] = [];
   for (const r of rows) {
     const v = await verifications.byRef(db, Number(r.ref_id));
@@ -115,7 +116,9 @@ export async function timeline(db: Db, v: Verification) {
 
 /** Verifications created per minute by status over the window, and the totals. */
 export async function perMinute(db: Db, since: number) {
-  const rows = await db.query(
+  // A scan of the whole table (100-180 ms over a million verifications on SQLite): read aside.
+  const rows = await readAside(
+    db,
     'SELECT created_at / 60000 AS minute, status, COUNT(*) AS n FROM verifications WHERE created_at >= ? GROUP BY created_at / 60000, status',
     [since],
   );

@@ -634,7 +634,7 @@ ${table(
   // ---------------------------------------------------------------- webhooks
 
   function replayForm(req: FastifyRequest, id: string) {
-    return html`<form method="post" action="/console/webhooks/${id}/replay" class="inline">${csrf(req)}<button type="submit" class="secondary">Replay</button></form>`;
+    return html`<form method="post" action="/console/webhooks/${id}/replay" class="inline">${csrf(req)}<button type="submit" class="secondary" aria-label="Replay delivery ${id}">Replay</button></form>`;
   }
 
   app.get('/webhooks', hide, async (req, reply) => {
