@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { type Gateway, cli, eventually, sleep } from './support/gateway.js';
 import { startLive } from './support/live.js';
@@ -74,14 +75,15 @@ describe('a mobile penny drop whose payout the restored database never recorded'
     ({ gw, sim, live } = await startLive({
       secret: SECRET,
       merchant: 'Restored Drops',
-      env: { MOBILE_RAIL_TIMEOUT_MS: '2500', REFUND_POLL_MS: '200' },
+      env: { MOBILE_RAIL_TIMEOUT_MS: '8000', REFUND_POLL_MS: '200' },
     }));
     const headers = { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' };
     const consent = { obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' };
     const read = () => gw.request('GET', '/verification/mobile/penny-drop?verification_id=restored-drop', { headers });
 
-    // The lookup is held at the bank while the online backup is taken.
-    await sim.faults({ lookup_delay_ms: 1500 });
+    // The lookup is held at the bank while the online backup is taken (the CLI's start included:
+    // seconds on a loaded machine).
+    await sim.faults({ lookup_delay_ms: 6000 });
     const sent = gw.request('POST', '/verification/mobile/penny-drop', {
       headers,
       body: { verification_id: 'restored-drop', mobile_number: '9876543210', user_consent: consent },
@@ -90,6 +92,14 @@ describe('a mobile penny drop whose payout the restored database never recorded'
     const file = join(mkdtempSync(join(tmpdir(), 'pennygate-backup-')), 'copy.db');
     const backup = await cli(gw.env, 'backup', file);
     assert.equal(backup.code, 0, backup.stderr);
+    // What this test is about: the copy holds the drop with no payout recorded.
+    const copy = new Database(file, { readonly: true });
+    try {
+      const row = copy.prepare("SELECT status, payout_status FROM verifications WHERE verification_id = 'restored-drop'").get();
+      assert.deepEqual(row, { status: 'created', payout_status: null }, 'the backup was taken before the payout was recorded');
+    } finally {
+      copy.close();
+    }
     const answered = await sent;
     assert.equal(answered.json.status, 'VALID', answered.text);
     assert.equal((await sim.ledger()).payouts.length, 1);
@@ -99,7 +109,8 @@ describe('a mobile penny drop whose payout the restored database never recorded'
     assert.equal(restore.code, 0, restore.stderr);
     await gw.restart();
     // The restored copy holds the drop open, with no payout: the reconciler asks the bank.
-    const s = await eventually(async () => (await read()).json, (b) => b.status !== undefined && b.code !== 'verification_already_under_process', 20_000, 'the drop settled');
+    // Asked once the drop is past its grace (three rail timeouts after it was made).
+    const s = await eventually(async () => (await read()).json, (b) => b.status !== undefined && b.code !== 'verification_already_under_process', 45_000, 'the drop settled');
     assert.equal(s.status, 'VALID', JSON.stringify(s));
     assert.equal(s.utr, answered.json.utr);
     assert.equal(s.bank_account, answered.json.bank_account);
