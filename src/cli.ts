@@ -2,9 +2,9 @@
 // The operator's command line: the admin API's operations, straight on the store. Tables for
 // people, --json for scripts, --export for shell lines that set what the next step uses.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkAdminToken, existingSecretKey, loadConfig, type Config } from './config.js';
+import { checkAdminToken, dataDirOf, existingSecretKey, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { openServices } from './gateway.js';
 import { merchantView } from './admin/views.js';
@@ -560,7 +560,7 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals: [file] }) {
       if (process.env.DATABASE_URL) throw new UsageError('backup is for the SQLite store; back up PostgreSQL with pg_dump (see README)');
       if (!file) throw new UsageError('backup needs a FILE');
-      const r = await backupSqlite(resolve(process.env.DATA_DIR || './data'), file);
+      const r = await backupSqlite(dataDirOf(), file);
       print(r, () => backupLine(r));
     },
   },
@@ -576,7 +576,7 @@ const COMMANDS: Record<string, Command> = {
       // the backup. The key must come with the backup (checked before anything is moved).
       if (process.env.DATABASE_URL) throw new UsageError('restore is for the SQLite store; restore PostgreSQL with pg_restore (see README)');
       if (!file) throw new UsageError('restore needs a FILE');
-      const dataDir = resolve(process.env.DATA_DIR || './data');
+      const dataDir = dataDirOf();
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const r = restoreSqlite(dataDir, file, existingSecretKey());
       print(r, () => `${backupLine(r)}${r.previous ? `\nthe previous store is kept as ${r.previous}` : ''}`);
@@ -705,7 +705,7 @@ function adminToken(env = process.env): string {
   }
   // SQLite: the server writes DATA_DIR/admin-token on its first start. One made here, before the
   // gateway's or in the wrong folder, would be a token no gateway checks.
-  const dir = resolve(env.DATA_DIR || './data');
+  const dir = dataDirOf(env);
   const file = join(dir, 'admin-token');
   if (!existsSync(file)) {
     throw new UsageError(`no admin token in ${dir}${env.DATA_DIR ? '' : ' (DATA_DIR is not set: ./data is the default)'}: run this with the gateway's DATA_DIR; the gateway writes it when it first starts (unless ADMIN_TOKEN is set: then that is the token)`);
@@ -722,7 +722,7 @@ const MAKES_STORE = new Set(['merchants create', 'ifsc import', 'schema']);
  */
 function missingStore(command: string, env = process.env): string | null {
   if (env.DATABASE_URL) return null;
-  const dir = resolve(env.DATA_DIR || './data');
+  const dir = dataDirOf(env);
   if (existsSync(join(dir, SQLITE_FILE))) return null;
   if (env.DATA_DIR && MAKES_STORE.has(command)) return null;
   return (

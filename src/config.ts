@@ -200,6 +200,9 @@ function persistentSecret(dataDir: string, file: string, make: () => string): { 
   }
 }
 
+/** The SQLite store's folder: DATA_DIR, else ./data, as an absolute path. */
+export const dataDirOf = (env: NodeJS.ProcessEnv = process.env) => resolve(env.DATA_DIR || './data');
+
 function secretKeyOf(key: string): Buffer {
   const secretKey = Buffer.from(key, /^[0-9a-f]{64}$/i.test(key) ? 'hex' : 'base64');
   if (secretKey.length !== 32) throw new SettingError('SECRET_KEY must be 32 bytes, hex or base64');
@@ -212,7 +215,7 @@ function secretKeyOf(key: string): Buffer {
  */
 export function existingSecretKey(env: NodeJS.ProcessEnv = process.env): { key: Buffer; source: string } | null {
   if (env.SECRET_KEY) return { key: secretKeyOf(env.SECRET_KEY), source: 'SECRET_KEY' };
-  const path = join(resolve(env.DATA_DIR || './data'), 'secret-key');
+  const path = join(dataDirOf(env), 'secret-key');
   return existsSync(path) ? { key: secretKeyOf(readFileSync(path, 'utf8').trim()), source: path } : null;
 }
 
@@ -262,7 +265,7 @@ function metricsToken(env: NodeJS.ProcessEnv): string | null {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = num(env, 'PORT', 8080);
   if (!Number.isInteger(port) || port > 65535) throw new SettingError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
-  const dataDir = resolve(env.DATA_DIR || './data');
+  const dataDir = dataDirOf(env);
   const admin = env.ADMIN_TOKEN
     ? { value: env.ADMIN_TOKEN, path: undefined }
     : persistentSecret(dataDir, 'admin-token', () => randomBytes(24).toString('base64url'));

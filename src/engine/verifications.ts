@@ -4,7 +4,7 @@ import type { PricedOperation } from './billing.js';
 import { storeNow, type Db, type Queryable } from '../store/db.js';
 import { setAside } from '../store/set-aside.js';
 import { apiKeys, credits, merchants, notifications, verifications, type ExpiryCutoffs, type NewVerification, type VerificationKey } from '../store/repository.js';
-import { enqueue } from '../jobs/queue.js';
+import { allDead, closeDead, enqueue } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import { NotSent, REFUSED_EXCEEDS_CREDIT, REFUSED_UNKNOWN_CREDIT, UnknownRail, type CreditNotice, type FailedAttemptNotice, type IntakeOutcome, type RailInbox, type RefundOutcome, type Rails } from '../rails/rail.js';
 import { creditId, newId, newRefId, newTimeId, shortCode } from './ids.js';
@@ -53,11 +53,7 @@ export const JOB_EXPIRE = 'verification.expire';
 export const JOB_REFUND = 'credit.refund';
 export const JOB_REVERSE = 'credit.reverse';
 
-/** Whether the credit's refund job has ended a dead letter, with none live beside it. */
-export async function refundJobDead(q: Queryable, creditId: string): Promise<boolean> {
-  const rows = await q.query('SELECT dead_at FROM jobs WHERE kind IN (?, ?) AND subject = ? AND done_at IS NULL', [JOB_REFUND, JOB_REVERSE, creditId]);
-  return rows.length > 0 && rows.every((r) => r.dead_at !== null);
-}
+const REFUND_JOBS = [JOB_REFUND, JOB_REVERSE];
 
 /**
  * Refusals no new attempt can change: the bank holds refunds of the credit, made or under way,
@@ -729,15 +725,10 @@ export class Engine implements RailInbox {
     const done = await this.db.tx(async (q) => {
       const c = await credits.get(q, creditId, this.db.forUpdate);
       if (!c || c.refundStatus === 'success') return false;
-      if (c.refundReviewAt === null && !(await refundJobDead(q, c.id))) return false;
+      if (c.refundReviewAt === null && !(await allDead(q, REFUND_JOBS, c.id))) return false;
       await credits.setRefund(q, c.id, { status: 'success', error: `settled by the operator: ${note}`, at: now });
       // Closed, not left among the dead letters: a retry would find the refund settled anyway.
-      await q.query(`UPDATE jobs SET dead_at = NULL, done_at = ? WHERE kind IN (?, ?) AND subject = ? AND dead_at IS NOT NULL AND done_at IS NULL`, [
-        now,
-        JOB_REFUND,
-        JOB_REVERSE,
-        c.id,
-      ]);
+      await closeDead(q, REFUND_JOBS, c.id, now);
       if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
       return true;
     });

@@ -174,6 +174,23 @@ export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; t
   return { items, total: Number(n.n) };
 }
 
+/** Whether the jobs of these kinds for `subject` have all ended dead letters (and there is one). */
+export async function allDead(q: Queryable, kinds: string[], subject: string): Promise<boolean> {
+  const rows = await q.query(`SELECT dead_at FROM jobs WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND subject = ? AND done_at IS NULL`, [
+    ...kinds,
+    subject,
+  ]);
+  return rows.length > 0 && rows.every((r) => r.dead_at !== null);
+}
+
+/** Closes the dead letters of these kinds for `subject` as done: their work was done another way. */
+export async function closeDead(q: Queryable, kinds: string[], subject: string, now: number) {
+  await q.query(
+    `UPDATE jobs SET dead_at = NULL, done_at = ? WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND subject = ? AND dead_at IS NOT NULL AND done_at IS NULL`,
+    [now, ...kinds, subject],
+  );
+}
+
 /**
  * Brings a dead job back: due now (by the store's clock, as claim reads run_at), with a fresh
  * allowance: its failures forgotten and its age (JOB_MAX_AGE_HOURS) counted from now, so that an
