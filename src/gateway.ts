@@ -124,7 +124,16 @@ export async function startGateway(cfg: Config, log: Logger) {
   const webhookRunner = new JobRunner(
     s.db,
     { [JOB_WEBHOOK]: (job) => s.webhooks.deliver(job.subject, job.id) },
-    { pollMs: cfg.jobPollMs, leaseMs: cfg.jobLeaseMs, concurrency: cfg.webhook.concurrency, maxFailures: cfg.jobMaxFailures, maxAgeMs: cfg.jobMaxAgeMs, log },
+    {
+      pollMs: cfg.jobPollMs,
+      leaseMs: cfg.jobLeaseMs,
+      concurrency: cfg.webhook.concurrency,
+      maxFailures: cfg.jobMaxFailures,
+      maxAgeMs: cfg.jobMaxAgeMs,
+      log,
+      // Per merchant lanes: a receiver at its share is passed over, not claimed and put back.
+      claim: s.webhooks.claim,
+    },
   );
   s.webhooks.onWork = () => webhookRunner.wake();
   s.engine.onWork = () => {

@@ -12,6 +12,7 @@ import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from '
 import { LATEST_VERSION } from '../src/store/migrate.js';
 import { ACCESS_TABLES, MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
+import { JOB_WEBHOOK, lanesSql } from '../src/jobs/webhooks.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
 import { PAYOUT_BY_KEY_SQL } from '../src/engine/reconciliation.js';
 import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
@@ -211,6 +212,7 @@ const HOT_QUERIES = (skipLocked: string, clock: string): [string, string, unknow
     'jobs_due_by_kind',
   ],
   ['finished jobs by age', PURGE_DONE_SQL, [1], 'jobs_done'],
+  ["webhook deliveries in flight, per merchant (the webhook runner's claim)", lanesSql(clock), [JOB_WEBHOOK, JOB_WEBHOOK, 1, 16, 4, 16, 10], 'jobs_leased'],
   ['credits still owed', "SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [100], 'credits_owed'],
   [
     'sandbox credits to notify again',

@@ -85,6 +85,22 @@ export function claimSql(kinds: number, skipLocked: string, clock: string, rails
       RETURNING *`;
 }
 
+/**
+ * Takes these jobs (picked by a runner's own policy, see RunnerOptions.claim) for this worker,
+ * those still due and unclaimed: another instance may have taken one since it was picked.
+ */
+export async function claimIds(db: Db, worker: string, ids: number[], leaseMs: number): Promise<Job[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query(
+    `UPDATE jobs SET locked_by = ?, locked_until = ${db.now} + ?, attempts = attempts + 1
+      WHERE id IN (SELECT id FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')})
+                      AND done_at IS NULL AND dead_at IS NULL AND (locked_until IS NULL OR locked_until < ${db.now})${db.skipLocked})
+      RETURNING *`,
+    [worker, leaseMs, ...ids],
+  );
+  return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
+}
+
 // For a job enqueued as a safety net under a dedupe key: run it sooner, or close it once its
 // work got done another way. A job claimed by a live worker is left to it; a lease that ran out
 // belongs to nobody. `clock` is the store's (Db.now), which set the lease.

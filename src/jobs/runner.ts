@@ -36,6 +36,11 @@ export interface RunnerOptions {
   rails?: string[];
   /** The rail a run's error says it lacked, or null (see `rails`). */
   needs?: (err: unknown) => string | null;
+  /**
+   * Picks and claims up to `limit` due jobs itself (webhooks: per merchant lanes), instead of
+   * taking the oldest due ones of its kinds.
+   */
+  claim?: (worker: string, limit: number, leaseMs: number) => Promise<Job[]>;
   log: { error: (o: object, msg: string) => void; warn?: (o: object, msg: string) => void; debug?: (o: object, msg: string) => void };
 }
 
@@ -114,7 +119,9 @@ export class JobRunner {
         // Due by the store's clock: run_at is set by whichever instance enqueued the job (a
         // refund's reversal delay, a penny drop's safety net), and one whose clock is ahead would
         // otherwise run it that much early.
-        const jobs = await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers), this.opts.rails, this.db.clock());
+        const jobs = this.opts.claim
+          ? await this.opts.claim(this.worker, free, this.opts.leaseMs)
+          : await claim(this.db, this.worker, free, this.opts.leaseMs, Object.keys(this.handlers), this.opts.rails, this.db.clock());
         for (const job of jobs) {
           const p = this.run(job).finally(() => {
             this.running.delete(p);

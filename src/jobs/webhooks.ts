@@ -1,7 +1,7 @@
 // Merchant webhooks: written in the transaction of the event (outbox), delivered at least once
 // with a stable event id, retried with exponential backoff and jitter for a day, and logged
-// attempt by attempt. Deliveries run on their own runner, capped per merchant, so a slow or dead
-// receiver holds up neither the API nor other merchants.
+// attempt by attempt. Deliveries run on their own runner, capped per merchant across every
+// instance, so a slow or dead receiver holds up neither the API nor other merchants.
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -14,11 +14,11 @@ import type { Verification } from '../engine/types.js';
 import { merchantSettings, merchants as merchantRows } from '../store/repository.js';
 import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
-import { enqueue } from './queue.js';
+import { claimIds, enqueue, type Job } from './queue.js';
 import type { JobResult } from './runner.js';
 import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, WebhookAddressError } from './webhook-address.js';
 
-/** An answer within this long counts as quick (see Webhooks.quick). */
+/** A 2xx within this long makes a receiver `quick` (see lanesSql). */
 const QUICK_MS = 1000;
 /** A merchant's own webhook signing secret: 8-256 printable ASCII characters, no spaces. */
 export const WEBHOOK_SECRET = { minLength: 8, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } as const;
@@ -47,24 +47,47 @@ const toDelivery = (r: Row) => ({
   body: r.body as string | null,
 });
 
+/**
+ * How a merchant's receiver answered its last attempt (table webhook_receivers, one row per
+ * merchant, shared by the instances): `quick`, a 2xx within a second; `answers`, a slower 2xx;
+ * `failing`, no answer in time, refused, or not a 2xx. No row: not tried since its URL was set.
+ */
+export type Standing = 'quick' | 'answers' | 'failing';
+
+/**
+ * The due deliveries a webhook runner may take, oldest first. The queue is one line for every
+ * merchant: enough dead receivers would hold every slot for their timeout, again at each retry,
+ * with everyone else's events waiting behind them. So per merchant, no more are taken than its
+ * receiver's share less its deliveries in flight on every instance (leased jobs): one for a
+ * failing receiver; half of the runner's slots (parameter `quick`) for a quick one, so that a
+ * merchant taking hundreds of verifications a second is not held to WEBHOOK_PER_MERCHANT;
+ * WEBHOOK_PER_MERCHANT (`share`) otherwise. And of the receivers not known to answer (failing,
+ * or not tried), no more than `room`, what is left of their half of this instance's slots: the
+ * other half is for those that answer. A merchant at its share is passed over in the claim, so
+ * its waiting deliveries cost a read per poll, not a write. A job whose delivery is gone is
+ * taken: its run closes it.
+ *
+ * Parameters: kind, kind, due by (store clock), quick, share, room, limit.
+ */
+export const lanesSql = (clock: string) => `WITH busy AS (
+    SELECT d.merchant_id AS lane, COUNT(*) AS n FROM jobs j JOIN webhook_deliveries d ON d.id = j.subject
+     WHERE j.kind = ? AND j.locked_until >= ${clock} AND j.done_at IS NULL
+     GROUP BY d.merchant_id),
+  due AS (
+    SELECT j.id, j.run_at, d.merchant_id AS lane, r.standing,
+           ROW_NUMBER() OVER (PARTITION BY d.merchant_id ORDER BY j.run_at, j.id) AS nth
+      FROM jobs j LEFT JOIN webhook_deliveries d ON d.id = j.subject LEFT JOIN webhook_receivers r ON r.merchant_id = d.merchant_id
+     WHERE j.kind = ? AND j.done_at IS NULL AND j.dead_at IS NULL AND j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${clock})),
+  fit AS (
+    SELECT due.id, due.run_at, CASE WHEN due.lane IS NOT NULL AND (due.standing IS NULL OR due.standing = 'failing') THEN 1 ELSE 0 END AS unproven
+      FROM due LEFT JOIN busy ON busy.lane = due.lane
+     WHERE due.lane IS NULL OR due.nth + COALESCE(busy.n, 0) <= CASE due.standing WHEN 'failing' THEN 1 WHEN 'quick' THEN ? ELSE ? END),
+  ranked AS (SELECT id, run_at, unproven, ROW_NUMBER() OVER (PARTITION BY unproven ORDER BY run_at, id) AS k FROM fit)
+  SELECT id, unproven FROM ranked WHERE unproven = 0 OR k <= ? ORDER BY run_at, id LIMIT ?`;
+
 export class Webhooks {
-  private inFlight = new Map<string, number>();
-  /**
-   * Merchants whose receiver answered its last delivery here with a 2xx within a second. Such a
-   * receiver may hold half of the runner's slots, so that one merchant taking hundreds of
-   * verifications a second is not held to WEBHOOK_PER_MERCHANT; a receiver that fails, hangs or
-   * is slow is held to it again from its next answer, so it cannot take every slot.
-   */
-  private quick = new Set<string>();
-  /**
-   * The queue is one line for every merchant: enough dead receivers would hold every slot for
-   * their timeout, again at each retry, with everyone else's events waiting behind them. So a
-   * receiver that failed its last delivery here (no answer in time, refused, non-2xx) holds one
-   * slot, and the receivers not known to answer (failing, or not tried since this instance
-   * started) hold half of the slots together: the other half is left to those that answer.
-   */
-  private lastDelivered = new Map<string, boolean>();
-  private unprovenInFlight = 0;
+  /** Jobs running here whose receiver was not known to answer when they were claimed. */
+  private unprovenHeld = new Set<number>();
   onWork: () => void = () => {};
 
   constructor(
@@ -84,7 +107,9 @@ export class Webhooks {
     if (url.length > 2048) throw new WebhookAddressError('url is longer than 2048 characters');
     const checked = await checkWebhookUrl(url, this.cfg.webhookAllowPrivate, this.cfg.webhookAllowHttp);
     let secret = '';
+    let before: string | undefined;
     const m = await this.merchants.updateSettings(merchantId, (s) => {
+      before = s.webhook?.url;
       secret =
         typeof secretChoice === 'string'
           ? secretChoice
@@ -93,7 +118,14 @@ export class Webhooks {
             : `whsec_${randomBytes(24).toString('base64url')}`;
       return { ...s, webhook: { url: checked.toString(), dialect: dialect as any, secretSealed: this.merchants.seal(secret) } };
     });
-    return m ? { url: m.settings.webhook!.url, dialect, secret } : null;
+    if (!m) return null;
+    // Another receiver: how the last one answered says nothing of it.
+    if (before !== m.settings.webhook!.url) await this.forgetReceiver(merchantId);
+    return { url: m.settings.webhook!.url, dialect, secret };
+  }
+
+  private async forgetReceiver(merchantId: string) {
+    await this.db.query('DELETE FROM webhook_receivers WHERE merchant_id = ?', [merchantId]);
   }
 
   async current(merchantId: string): Promise<WebhookConfig | null> {
@@ -103,7 +135,9 @@ export class Webhooks {
   }
 
   async remove(merchantId: string) {
-    return this.merchants.updateSettings(merchantId, ({ webhook: _drop, ...rest }) => rest);
+    const m = await this.merchants.updateSettings(merchantId, ({ webhook: _drop, ...rest }) => rest);
+    if (m) await this.forgetReceiver(merchantId);
+    return m;
   }
 
   /**
@@ -178,8 +212,29 @@ export class Webhooks {
 
   // ------------------------------------------------------------------ delivery
 
+  /** The webhook runner's claim (RunnerOptions.claim): see lanesSql. */
+  readonly claim = async (worker: string, limit: number, leaseMs: number): Promise<Job[]> => {
+    const { perMerchant, concurrency } = this.cfg.webhook;
+    const half = Math.max(1, Math.floor(concurrency / 2));
+    const room = Math.max(0, half - this.unprovenHeld.size);
+    const picked = await this.db.query(lanesSql(this.db.now), [JOB_WEBHOOK, JOB_WEBHOOK, this.db.clock(), Math.max(perMerchant, half), perMerchant, room, limit]);
+    if (picked.length === 0) return [];
+    const jobs = await claimIds(this.db, worker, picked.map((r) => Number(r.id)), leaseMs);
+    const unproven = new Set(picked.filter((r) => Number(r.unproven) === 1).map((r) => Number(r.id)));
+    for (const j of jobs) if (unproven.has(Number(j.id))) this.unprovenHeld.add(Number(j.id));
+    return jobs;
+  };
+
   /** One run of the delivery job `jobId` (the runner's job id) for delivery `id`. */
   async deliver(id: string, jobId?: number): Promise<JobResult> {
+    try {
+      return await this.deliverOnce(id, jobId);
+    } finally {
+      if (jobId !== undefined) this.unprovenHeld.delete(Number(jobId));
+    }
+  }
+
+  private async deliverOnce(id: string, jobId?: number): Promise<JobResult> {
     // With what an attempt needs, in one statement: the merchant's settings (its webhook and the
     // secret sealed for it), the mode of the verification (which key's secret signs a Cashfree
     // event) and, until the body is rendered, the event it is rendered from.
@@ -205,23 +260,8 @@ export class Webhooks {
       if (Number(o.newer) > 0) return { done: true };
       if (Number(o.running) > 0) return { retryAt: this.db.clock() + 250 };
     }
-    const busy = this.inFlight.get(d.merchant_id) ?? 0;
-    const { perMerchant, concurrency } = this.cfg.webhook;
-    const last = this.lastDelivered.get(d.merchant_id);
-    const share = last === false ? 1 : this.quick.has(d.merchant_id) ? Math.max(perMerchant, Math.floor(concurrency / 2)) : perMerchant;
-    const unproven = last !== true;
-    // Over this merchant's share, or the unproven receivers' together: step aside without spending an attempt.
-    if (busy >= share || (unproven && this.unprovenInFlight >= Math.max(1, Math.floor(concurrency / 2)))) return { retryAt: this.db.clock() + 250 };
-    this.inFlight.set(d.merchant_id, busy + 1);
-    if (unproven) this.unprovenInFlight++;
-    try {
-      return await this.attempt(d);
-    } finally {
-      if (unproven) this.unprovenInFlight--;
-      const left = (this.inFlight.get(d.merchant_id) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(d.merchant_id, left);
-      else this.inFlight.delete(d.merchant_id);
-    }
+    // The merchant's share was kept by the claim (lanesSql).
+    return this.attempt(d);
   }
 
   private async attempt(d: Row): Promise<JobResult> {
@@ -255,9 +295,7 @@ export class Webhooks {
     }
     const latency = Date.now() - started;
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    if (delivered && latency < QUICK_MS) this.quick.add(d.merchant_id);
-    else this.quick.delete(d.merchant_id);
-    this.lastDelivered.set(d.merchant_id, delivered);
+    const standing: Standing = delivered ? (latency < QUICK_MS ? 'quick' : 'answers') : 'failing';
     // The next attempt's time is its job's run_at, due by the store's clock (queue.claim), as is
     // give_up_at: by this instance's own clock a retry would come early, or late, by the skew.
     const now = this.db.clock();
@@ -276,6 +314,13 @@ export class Webhooks {
         [d.id, attempt, url, started, result.statusCode, latency, result.error, next],
       );
       if (url !== d.url) await q.query('UPDATE webhook_deliveries SET url = ? WHERE id = ?', [url, d.id]);
+      // Rewritten only when it changes: a receiver's every answer is not a new version of the row.
+      await q.query(
+        `INSERT INTO webhook_receivers (merchant_id, standing, changed_at) VALUES (?, ?, ?)
+         ON CONFLICT (merchant_id) DO UPDATE SET standing = excluded.standing, changed_at = excluded.changed_at
+         WHERE webhook_receivers.standing <> excluded.standing`,
+        [d.merchant_id, standing, now],
+      );
       if (resigned !== null) await q.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [resigned, d.id]);
       // Only if no replay came while this attempt was on its way: the operator asked for one more
       // delivery after it, so this outcome is logged but neither ends nor reschedules the delivery.

@@ -897,6 +897,23 @@ export const MIGRATIONS: Migration[] = [
     AND NOT EXISTS (SELECT 1 FROM verifications t WHERE t.merchant_id = verifications.merchant_id
       AND t.mode = verifications.mode AND t.verification_id = verifications.public_id)`),
   },
+  {
+    // Webhook delivery lanes (jobs/webhooks.ts): how each merchant's receiver answered its last
+    // attempt, kept in the store so that every instance holds a failing receiver to one delivery
+    // at a time, and still does after a restart; and the leased jobs, which the claim counts per
+    // merchant (deliveries in flight anywhere) without reading every pending delivery.
+    version: 37,
+    name: 'webhook_receivers',
+    transactional: false,
+    up: async (c) => {
+      await c.exec(`CREATE TABLE IF NOT EXISTS webhook_receivers (
+  merchant_id TEXT PRIMARY KEY,
+  standing TEXT NOT NULL,
+  changed_at BIGINT NOT NULL
+)`);
+      await createIndex(c, 'jobs_leased', 'jobs (kind, locked_until) WHERE locked_until IS NOT NULL');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
