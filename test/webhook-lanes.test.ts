@@ -65,22 +65,25 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await sleep(4000);
       assert.ok(hanging.maxInFlight <= 1, `in flight at once to the failing receiver: ${hanging.maxInFlight}`);
 
-      // Every claim of a delivery job made an attempt (or is making one now): the deliveries that
-      // wait behind the failing one were passed over, not claimed and put back.
+      // Every claim of a delivery job made an attempt (or is making one now, its job still held
+      // for a moment after its attempt is logged): the deliveries that wait behind the failing
+      // one were passed over, not claimed and put back.
       const [c] = await rows(`SELECT (SELECT SUM(attempts) FROM jobs WHERE kind = 'webhook.deliver') AS claims,
           (SELECT COUNT(*) FROM webhook_attempts) AS logged,
           (SELECT COUNT(*) FROM jobs WHERE kind = 'webhook.deliver' AND done_at IS NULL AND locked_until IS NOT NULL) AS running`);
       assert.ok(Number(c.logged) >= 5, `attempts logged: ${c.logged}`);
-      assert.equal(Number(c.claims) - Number(c.logged) - Number(c.running), 0, `claims ${c.claims}, attempts ${c.logged}, running ${c.running}`);
+      const extra = Number(c.claims) - Number(c.logged);
+      assert.ok(extra >= 0 && extra <= Number(c.running), `claims ${c.claims}, attempts ${c.logged}, running ${c.running}`);
       // And a job tried keeps the error of its last attempt.
       const [lost] = await rows(`SELECT COUNT(*) AS n FROM jobs j JOIN webhook_deliveries d ON d.id = j.subject
           WHERE j.kind = 'webhook.deliver' AND j.done_at IS NULL AND d.attempts > 0 AND j.last_error IS NULL`);
       assert.equal(Number(lost.n), 0);
 
       // Killed and started again: the receiver is still known to fail. Once the killed
-      // instances' leases (3 s in tests) have run out, one delivery at a time again.
+      // instances' leases (3 s in tests) have run out, one delivery at a time again. (Retries
+      // backed off a minute from now on: the next test needs a receiver that fails once.)
       for (const gw of gws) await gw.kill();
-      for (const gw of gws) await gw.restart();
+      for (const gw of gws) await gw.restart({ WEBHOOK_RETRY_BASE_MS: '60000', WEBHOOK_RETRY_CAP_MS: '60000' });
       hanging.maxInFlight = hanging.inFlight;
       const before = hanging.received.length;
       await sleep(7000);
@@ -93,7 +96,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await gws[0].admin('PUT', `/merchants/${m.id}/webhook`, { url: hanging.url, dialect: 'cashfree' });
       const gw = gws[0];
       await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: 'move-0' })).json.upi_link, 'success@upi');
-      // Failing: its first attempt timed out.
+      // Failing: its first attempt timed out (the next one is a minute away).
       await eventually(
         async () => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0]?.attempts ?? 0,
         (n: number) => n >= 1,
@@ -105,7 +108,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         slow.plan = [{ status: 200, afterMs: 1200 }]; // answers, not quickly: its share is WEBHOOK_PER_MERCHANT
         await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: slow.url, dialect: 'cashfree' });
         for (let i = 1; i <= 4; i++) await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: `move-${i}` })).json.upi_link, 'success@upi');
-        await eventually(async () => slow.received.length, (n) => n >= 5, 15_000, 'the events at the new receiver');
+        await eventually(async () => slow.received.length, (n) => n >= 4, 15_000, 'the events at the new receiver');
         // Held to one (the old receiver's standing), the second would wait for the first answer.
         assert.ok(slow.maxInFlight >= 2, `in flight at once at the new receiver: ${slow.maxInFlight}`);
         const gap = slow.received[1].at - slow.received[0].at;

@@ -89,14 +89,14 @@ export function claimSql(kinds: number, skipLocked: string, clock: string, rails
  * Takes these jobs (picked by a runner's own policy, see RunnerOptions.claim) for this worker,
  * those still due and unclaimed: another instance may have taken one since it was picked.
  */
-export async function claimIds(db: Db, worker: string, ids: number[], leaseMs: number): Promise<Job[]> {
+export async function claimIds(db: Db, worker: string, ids: number[], leaseMs: number, now = db.clock()): Promise<Job[]> {
   if (ids.length === 0) return [];
   const rows = await db.query(
     `UPDATE jobs SET locked_by = ?, locked_until = ${db.now} + ?, attempts = attempts + 1
-      WHERE id IN (SELECT id FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')})
+      WHERE id IN (SELECT id FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')}) AND run_at <= ?
                       AND done_at IS NULL AND dead_at IS NULL AND (locked_until IS NULL OR locked_until < ${db.now})${db.skipLocked})
       RETURNING *`,
-    [worker, leaseMs, ...ids],
+    [worker, leaseMs, ...ids, now],
   );
   return rows.map(toJob).sort((a, b) => a.runAt - b.runAt);
 }

@@ -51,6 +51,7 @@ const toDelivery = (r: Row) => ({
  * How a merchant's receiver answered its last attempt (table webhook_receivers, one row per
  * merchant, shared by the instances): `quick`, a 2xx within a second; `answers`, a slower 2xx;
  * `failing`, no answer in time, refused, or not a 2xx. No row: not tried since its URL was set.
+ * Its tried_at, kept for failing receivers, takes them in turn (see lanesSql).
  */
 export type Standing = 'quick' | 'answers' | 'failing';
 
@@ -63,9 +64,12 @@ export type Standing = 'quick' | 'answers' | 'failing';
  * merchant taking hundreds of verifications a second is not held to WEBHOOK_PER_MERCHANT;
  * WEBHOOK_PER_MERCHANT (`share`) otherwise. And of the receivers not known to answer (failing,
  * or not tried), no more than `room`, what is left of their half of this instance's slots: the
- * other half is for those that answer. A merchant at its share is passed over in the claim, so
- * its waiting deliveries cost a read per poll, not a write. A job whose delivery is gone is
- * taken: its run closes it.
+ * other half is for those that answer. Those go in turn, not oldest event first (a dead
+ * receiver's backlog is always oldest): receivers not yet tried first, then the failing one
+ * tried longest ago. A merchant at its share is passed over in the claim: its waiting
+ * deliveries are read at each claim, never written. A job whose delivery is gone is taken: its
+ * run closes it. Its cost grows with the due deliveries (each claim reads, joins and ranks
+ * them all): fine for thousands, not for a backlog of a hundred thousand.
  *
  * Parameters: kind, kind, due by (store clock), quick, share, room, limit.
  */
@@ -74,15 +78,18 @@ export const lanesSql = (clock: string) => `WITH busy AS (
      WHERE j.kind = ? AND j.locked_until >= ${clock} AND j.done_at IS NULL
      GROUP BY d.merchant_id),
   due AS (
-    SELECT j.id, j.run_at, d.merchant_id AS lane, r.standing,
+    SELECT j.id, j.run_at, d.merchant_id AS lane, r.standing, r.tried_at,
            ROW_NUMBER() OVER (PARTITION BY d.merchant_id ORDER BY j.run_at, j.id) AS nth
       FROM jobs j LEFT JOIN webhook_deliveries d ON d.id = j.subject LEFT JOIN webhook_receivers r ON r.merchant_id = d.merchant_id
      WHERE j.kind = ? AND j.done_at IS NULL AND j.dead_at IS NULL AND j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${clock})),
   fit AS (
-    SELECT due.id, due.run_at, CASE WHEN due.lane IS NOT NULL AND (due.standing IS NULL OR due.standing = 'failing') THEN 1 ELSE 0 END AS unproven
+    SELECT due.id, due.run_at, due.nth, due.standing, due.tried_at,
+           CASE WHEN due.lane IS NOT NULL AND (due.standing IS NULL OR due.standing = 'failing') THEN 1 ELSE 0 END AS unproven
       FROM due LEFT JOIN busy ON busy.lane = due.lane
      WHERE due.lane IS NULL OR due.nth + COALESCE(busy.n, 0) <= CASE due.standing WHEN 'failing' THEN 1 WHEN 'quick' THEN ? ELSE ? END),
-  ranked AS (SELECT id, run_at, unproven, ROW_NUMBER() OVER (PARTITION BY unproven ORDER BY run_at, id) AS k FROM fit)
+  ranked AS (SELECT id, run_at, unproven,
+      ROW_NUMBER() OVER (PARTITION BY unproven ORDER BY nth, CASE WHEN standing IS NULL THEN 0 ELSE 1 END, COALESCE(tried_at, 0), run_at, id) AS k
+    FROM fit)
   SELECT id, unproven FROM ranked WHERE unproven = 0 OR k <= ? ORDER BY run_at, id LIMIT ?`;
 
 export class Webhooks {
@@ -239,10 +246,11 @@ export class Webhooks {
     // secret sealed for it), the mode of the verification (which key's secret signs a Cashfree
     // event) and, until the body is rendered, the event it is rendered from.
     const [d] = await this.db.query(
-      `SELECT d.*, m.settings AS merchant_settings, v.mode AS verification_mode,
+      `SELECT d.*, m.settings AS merchant_settings, v.mode AS verification_mode, r.standing AS receiver_standing,
          e.type AS event_kind, e.created_at AS event_at, CASE WHEN d.body IS NULL THEN e.payload END AS event_payload
        FROM webhook_deliveries d LEFT JOIN merchants m ON m.id = d.merchant_id
          LEFT JOIN verifications v ON v.ref_id = d.ref_id LEFT JOIN events e ON e.id = d.id
+         LEFT JOIN webhook_receivers r ON r.merchant_id = d.merchant_id
        WHERE d.id = ?`,
       [id],
     );
@@ -314,13 +322,18 @@ export class Webhooks {
         [d.id, attempt, url, started, result.statusCode, latency, result.error, next],
       );
       if (url !== d.url) await q.query('UPDATE webhook_deliveries SET url = ? WHERE id = ?', [url, d.id]);
-      // Rewritten only when it changes: a receiver's every answer is not a new version of the row.
-      await q.query(
-        `INSERT INTO webhook_receivers (merchant_id, standing, changed_at) VALUES (?, ?, ?)
-         ON CONFLICT (merchant_id) DO UPDATE SET standing = excluded.standing, changed_at = excluded.changed_at
-         WHERE webhook_receivers.standing <> excluded.standing`,
-        [d.merchant_id, standing, now],
-      );
+      // How the merchant's receiver answered, if this went to it (not to a URL it has left, nor in
+      // a dialect it no longer takes). Written when it changes, and at every failure (tried_at,
+      // for taking failing receivers in turn): an answering receiver's attempts share no row lock.
+      const current = hook !== undefined && hook.url === url && hook.dialect === d.dialect;
+      if (current && (standing !== d.receiver_standing || standing === 'failing')) {
+        await q.query(
+          `INSERT INTO webhook_receivers (merchant_id, standing, changed_at, tried_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (merchant_id) DO UPDATE SET standing = excluded.standing, tried_at = excluded.tried_at,
+             changed_at = CASE WHEN webhook_receivers.standing = excluded.standing THEN webhook_receivers.changed_at ELSE excluded.changed_at END`,
+          [d.merchant_id, standing, now, now],
+        );
+      }
       if (resigned !== null) await q.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [resigned, d.id]);
       // Only if no replay came while this attempt was on its way: the operator asked for one more
       // delivery after it, so this outcome is logged but neither ends nor reschedules the delivery.

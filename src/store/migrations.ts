@@ -909,7 +909,8 @@ export const MIGRATIONS: Migration[] = [
       await c.exec(`CREATE TABLE IF NOT EXISTS webhook_receivers (
   merchant_id TEXT PRIMARY KEY,
   standing TEXT NOT NULL,
-  changed_at BIGINT NOT NULL
+  changed_at BIGINT NOT NULL,
+  tried_at BIGINT NOT NULL
 )`);
       await createIndex(c, 'jobs_leased', 'jobs (kind, locked_until) WHERE locked_until IS NOT NULL');
     },
