@@ -12,7 +12,7 @@ import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from '
 import { LATEST_VERSION } from '../src/store/migrate.js';
 import { ACCESS_TABLES, MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
-import { JOB_WEBHOOK, lanesSql } from '../src/jobs/webhooks.js';
+import { lanesQuery } from '../src/jobs/webhooks.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
 import { PAYOUT_BY_KEY_SQL } from '../src/engine/reconciliation.js';
 import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
@@ -84,10 +84,15 @@ describe('migrations (SQLite)', () => {
     const db = new Database(join(dir, 'pennygate.db'), { readonly: true });
     const plan = (sql: string, params: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join(' | ');
-    for (const [what, sql, params, index] of HOT_QUERIES('', STORE_CLOCK.sqlite)) {
+    for (const [what, sql, params, index] of HOT_QUERIES('sqlite', '', STORE_CLOCK.sqlite)) {
       const p = plan(sql, params);
       assert.match(p, new RegExp(`USING (COVERING )?INDEX ${index}\\b`), `${what}: ${p}`);
     }
+    // The webhook claim reads a few jobs per merchant, never every waiting one (a dead
+    // receiver's backlog): no step of its plan walks the jobs table or a kind's due jobs.
+    const lanes = lanesQuery({ kind: 'sqlite', now: STORE_CLOCK.sqlite }, { dueBy: 1, quick: 16, share: 4, room: 16, limit: 10 });
+    const lanesPlan = plan(lanes.sql, lanes.params);
+    assert.doesNotMatch(lanesPlan, /SCAN (j|x|jobs)\b|jobs_due_by_kind/, lanesPlan);
     // Status reads that arrived together, one statement per kind of key (the keys as JSON):
     // each row by its key, never a scan of verifications or credits.
     const sent: [string, unknown[]][] = [];
@@ -204,7 +209,7 @@ function reverseColumns(db: Database.Database, table: string) {
 }
 
 /** [what, SQL, parameters, the index it must use]. */
-const HOT_QUERIES = (skipLocked: string, clock: string): [string, string, unknown[], string][] => [
+const HOT_QUERIES = (kind: 'sqlite' | 'postgres', skipLocked: string, clock: string): [string, string, unknown[], string][] => [
   [
     'due jobs of one runner, of its rails',
     claimSql(2, skipLocked, clock, 2),
@@ -212,7 +217,10 @@ const HOT_QUERIES = (skipLocked: string, clock: string): [string, string, unknow
     'jobs_due_by_kind',
   ],
   ['finished jobs by age', PURGE_DONE_SQL, [1], 'jobs_done'],
-  ["webhook deliveries in flight, per merchant (the webhook runner's claim)", lanesSql(clock), [JOB_WEBHOOK, JOB_WEBHOOK, 1, 16, 4, 16, 10], 'jobs_leased'],
+  ...(['jobs_leased', 'jobs_lanes'].map((index) => {
+    const q = lanesQuery({ kind, now: clock }, { dueBy: 1, quick: 16, share: 4, room: 16, limit: 10 });
+    return [`the webhook runner's claim (merchants with deliveries open, those in flight): ${index}`, q.sql, q.params, index];
+  }) as [string, string, unknown[], string][]),
   ['credits still owed', "SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [100], 'credits_owed'],
   [
     'sandbox credits to notify again',
@@ -265,7 +273,7 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
 
       // The hot queries can use their index (sequential scans off: the tables are tiny here).
       await c.query('SET enable_seqscan = off');
-      for (const [what, sql, params, index] of HOT_QUERIES(' FOR UPDATE SKIP LOCKED', STORE_CLOCK.postgres)) {
+      for (const [what, sql, params, index] of HOT_QUERIES('postgres', ' FOR UPDATE SKIP LOCKED', STORE_CLOCK.postgres)) {
         let i = 0;
         const text = sql.replace(/\?/g, () => `$${++i}`);
         const plan = (await c.query(`EXPLAIN ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');

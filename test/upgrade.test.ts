@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { Gateway, REQUIRE_ALL, eventually, freshPostgres, needsPostgres, storeFor } from './support/gateway.js';
+import { Gateway, REQUIRE_ALL, eventually, freshPostgres, needsPostgres, storeFor, storeRows } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { buildCommit, hasCommit } from './support/old-build.js';
 import { decodeQr, intentParams } from './support/upi.js';
@@ -171,6 +171,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
         30_000,
         'pending webhooks delivered',
       );
+      // Their jobs, queued before jobs had lanes, were given their merchant's by the upgrade.
+      const lanes = await storeRows(gw, s.databaseUrl, `SELECT subject, lane FROM jobs WHERE kind = 'webhook.deliver'`);
+      for (const id of expectIds) assert.equal(lanes.find((j) => j.subject === id)?.lane, a.id, `the lane of ${id}'s job`);
       await eventually(
         async () => (await gw!.admin('GET', `/merchants/${b.id}/webhook/deliveries`)).json,
         (l: any) => (l.items ?? l).length > 0 && (l.items ?? l).every((d: any) => d.status === 'delivered'),

@@ -117,5 +117,30 @@ for (const store of ['sqlite', 'postgres'] as const) {
         await slow.close();
       }
     });
+
+    it('keeps the share for deliveries queued without their merchant (by an older instance, during a rolling upgrade)', async () => {
+      const dead = await Receiver.start();
+      try {
+        dead.plan = ['hang'];
+        const m = await gws[0].merchant('Queued by an older build');
+        await gws[0].admin('PUT', `/merchants/${m.id}/webhook`, { url: dead.url, dialect: 'cashfree' });
+        for (let i = 0; i < 6; i++) {
+          const gw = gws[i % gws.length];
+          await gw.pay((await gw.cashfree(m.test_key).createRpd({ verification_id: `older-${i}` })).json.upi_link, 'success@upi');
+        }
+        const [laned] = await rows(`SELECT COUNT(*) AS n FROM jobs WHERE kind = 'webhook.deliver' AND lane = '${m.id}'`);
+        assert.equal(Number(laned.n), 6, 'each delivery job carries its merchant');
+        // What a build from before lanes leaves: jobs without one.
+        await rows(`UPDATE jobs SET lane = NULL WHERE kind = 'webhook.deliver' AND lane = '${m.id}'`);
+        await eventually(async () => dead.received.length, (n) => n >= 4, 15_000, 'attempts at the dead receiver');
+        // Never tried: WEBHOOK_PER_MERCHANT (2) at once; once it failed, one at a time.
+        assert.ok(dead.maxInFlight <= 2, `in flight at once at the dead receiver: ${dead.maxInFlight}`);
+        dead.maxInFlight = dead.inFlight;
+        await sleep(3500);
+        assert.ok(dead.maxInFlight <= 1, `in flight at once once it failed: ${dead.maxInFlight}`);
+      } finally {
+        await dead.close();
+      }
+    });
   });
 }

@@ -29,12 +29,14 @@ export interface NewJob {
   dedupeKey?: string;
   /** The rail it needs, when it needs one: on a shared store only instances with it claim it. */
   rail?: string;
+  /** Whose work it is, for a runner that shares its slots out by owner (a webhook's merchant). */
+  lane?: string;
 }
 
 export async function enqueue(q: Queryable, j: NewJob, now = Date.now()) {
   await q.query(
-    `INSERT INTO jobs (kind, subject, dedupe_key, run_at, created_at, rail) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    [j.kind, j.subject, j.dedupeKey ?? null, j.runAt, now, j.rail ?? null],
+    `INSERT INTO jobs (kind, subject, dedupe_key, run_at, created_at, rail, lane) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [j.kind, j.subject, j.dedupeKey ?? null, j.runAt, now, j.rail ?? null, j.lane ?? null],
   );
 }
 

@@ -18,7 +18,7 @@ import { claimIds, enqueue, type Job } from './queue.js';
 import type { JobResult } from './runner.js';
 import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, WebhookAddressError } from './webhook-address.js';
 
-/** A 2xx within this long makes a receiver `quick` (see lanesSql). */
+/** A 2xx within this long makes a receiver `quick` (see lanesQuery). */
 const QUICK_MS = 1000;
 /** A merchant's own webhook signing secret: 8-256 printable ASCII characters, no spaces. */
 export const WEBHOOK_SECRET = { minLength: 8, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } as const;
@@ -51,7 +51,7 @@ const toDelivery = (r: Row) => ({
  * How a merchant's receiver answered its last attempt (table webhook_receivers, one row per
  * merchant, shared by the instances): `quick`, a 2xx within a second; `answers`, a slower 2xx;
  * `failing`, no answer in time, refused, or not a 2xx. No row: not tried since its URL was set.
- * Its tried_at, kept for failing receivers, takes them in turn (see lanesSql).
+ * Its tried_at, kept for failing receivers, takes them in turn (see lanesQuery).
  */
 export type Standing = 'quick' | 'answers' | 'failing';
 
@@ -67,21 +67,48 @@ export type Standing = 'quick' | 'answers' | 'failing';
  * other half is for those that answer. Those go in turn, not oldest event first (a dead
  * receiver's backlog is always oldest): receivers not yet tried first, then the failing one
  * tried longest ago. A merchant at its share is passed over in the claim: its waiting
- * deliveries are read at each claim, never written. A job whose delivery is gone is taken: its
- * run closes it. Its cost grows with the due deliveries (each claim reads, joins and ranks
- * them all): fine for thousands, not for a backlog of a hundred thousand.
+ * deliveries are never written. A job whose delivery is gone is taken: its run closes it.
  *
- * Parameters: kind, kind, due by (store clock), quick, share, room, limit.
+ * Its cost grows with the merchants that have deliveries open, not with the deliveries: each
+ * job carries its merchant (its lane, migration 38), the merchants are found by a skip scan of
+ * the index jobs_lanes (one probe each), and of each no more than the largest share is read (a
+ * LATERAL join on PostgreSQL; on SQLite, which has none, a correlated IN). A dead receiver's
+ * backlog of a hundred thousand is read a few rows at a time. Jobs an older instance added
+ * without a lane (a rolling upgrade) are found apart, their merchant read from the delivery.
  */
-export const lanesSql = (clock: string) => `WITH busy AS (
-    SELECT d.merchant_id AS lane, COUNT(*) AS n FROM jobs j JOIN webhook_deliveries d ON d.id = j.subject
+export function lanesQuery(
+  db: Pick<Db, 'kind' | 'now'>,
+  p: { dueBy: number; quick: number; share: number; room: number; limit: number },
+): { sql: string; params: unknown[] } {
+  const clock = db.now;
+  // The kind written out, not a parameter: only then may the store use the partial index jobs_lanes.
+  const open = `j.kind = '${JOB_WEBHOOK}' AND j.done_at IS NULL AND j.dead_at IS NULL`;
+  // SQLite, without statistics, would rather take the kind's due jobs (jobs_due_by_kind): told.
+  const jobs = db.kind === 'sqlite' ? 'jobs j INDEXED BY jobs_lanes' : 'jobs j';
+  const free = `j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${clock})`;
+  const firstOfLane = `SELECT j.id, j.run_at FROM ${jobs} WHERE j.lane = l.lane AND ${open} AND ${free} ORDER BY j.run_at, j.id LIMIT ?`;
+  const laned =
+    db.kind === 'postgres'
+      ? `SELECT x.id, x.run_at, l.lane FROM lanes l CROSS JOIN LATERAL (${firstOfLane}) x WHERE l.lane IS NOT NULL`
+      : `SELECT x.id, x.run_at, l.lane FROM lanes l JOIN jobs x ON x.id IN (${firstOfLane.replace('SELECT j.id, j.run_at', 'SELECT j.id')}) WHERE l.lane IS NOT NULL`;
+  const sql = `WITH RECURSIVE lanes(lane) AS (
+    SELECT (SELECT j.lane FROM ${jobs} WHERE ${open} AND j.lane IS NOT NULL ORDER BY j.lane LIMIT 1)
+    UNION ALL
+    SELECT (SELECT j.lane FROM ${jobs} WHERE ${open} AND j.lane > lanes.lane ORDER BY j.lane LIMIT 1)
+      FROM lanes WHERE lanes.lane IS NOT NULL),
+  busy AS (
+    SELECT COALESCE(j.lane, d.merchant_id) AS lane, COUNT(*) AS n FROM jobs j LEFT JOIN webhook_deliveries d ON j.lane IS NULL AND d.id = j.subject
      WHERE j.kind = ? AND j.locked_until >= ${clock} AND j.done_at IS NULL
-     GROUP BY d.merchant_id),
+     GROUP BY COALESCE(j.lane, d.merchant_id)),
+  cand AS (
+    ${laned}
+    UNION ALL
+    SELECT * FROM (SELECT j.id, j.run_at, d.merchant_id AS lane FROM ${jobs} LEFT JOIN webhook_deliveries d ON d.id = j.subject
+      WHERE j.lane IS NULL AND ${open} AND ${free} ORDER BY j.run_at, j.id LIMIT ?) unlaned),
   due AS (
-    SELECT j.id, j.run_at, d.merchant_id AS lane, r.standing, r.tried_at,
-           ROW_NUMBER() OVER (PARTITION BY d.merchant_id ORDER BY j.run_at, j.id) AS nth
-      FROM jobs j LEFT JOIN webhook_deliveries d ON d.id = j.subject LEFT JOIN webhook_receivers r ON r.merchant_id = d.merchant_id
-     WHERE j.kind = ? AND j.done_at IS NULL AND j.dead_at IS NULL AND j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${clock})),
+    SELECT cand.id, cand.run_at, cand.lane, r.standing, r.tried_at,
+           ROW_NUMBER() OVER (PARTITION BY cand.lane ORDER BY cand.run_at, cand.id) AS nth
+      FROM cand LEFT JOIN webhook_receivers r ON r.merchant_id = cand.lane),
   fit AS (
     SELECT due.id, due.run_at, due.nth, due.standing, due.tried_at,
            CASE WHEN due.lane IS NOT NULL AND (due.standing IS NULL OR due.standing = 'failing') THEN 1 ELSE 0 END AS unproven
@@ -91,6 +118,13 @@ export const lanesSql = (clock: string) => `WITH busy AS (
       ROW_NUMBER() OVER (PARTITION BY unproven ORDER BY nth, CASE WHEN standing IS NULL THEN 0 ELSE 1 END, COALESCE(tried_at, 0), run_at, id) AS k
     FROM fit)
   SELECT id, unproven FROM ranked WHERE unproven = 0 OR k <= ? ORDER BY run_at, id LIMIT ?`;
+  // Of a lane, no more than the largest share (a quick receiver's) can be taken.
+  const most = Math.max(p.quick, p.share);
+  return {
+    sql,
+    params: [JOB_WEBHOOK, p.dueBy, most, p.dueBy, p.limit, p.quick, p.share, p.room, p.limit],
+  };
+}
 
 export class Webhooks {
   /** Jobs running here whose receiver was not known to answer when they were claimed. */
@@ -194,7 +228,7 @@ export class Webhooks {
          give_up_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       [e.id, e.merchantId, eventType, hook.dialect, hook.url, e.verification.refId, e.at, e.at + this.cfg.webhook.retryForMs, e.at],
     );
-    await enqueue(q, { kind: JOB_WEBHOOK, subject: e.id, runAt: e.at, dedupeKey: `webhook:${e.id}` }, e.at);
+    await enqueue(q, { kind: JOB_WEBHOOK, subject: e.id, runAt: e.at, dedupeKey: `webhook:${e.id}`, lane: e.merchantId }, e.at);
   };
 
   private async secretFor(q: Queryable, kind: 'client_secret' | 'webhook_secret', merchantId: string, mode: 'test' | 'live', sealed: string) {
@@ -219,12 +253,13 @@ export class Webhooks {
 
   // ------------------------------------------------------------------ delivery
 
-  /** The webhook runner's claim (RunnerOptions.claim): see lanesSql. */
+  /** The webhook runner's claim (RunnerOptions.claim): see lanesQuery. */
   readonly claim = async (worker: string, limit: number, leaseMs: number): Promise<Job[]> => {
     const { perMerchant, concurrency } = this.cfg.webhook;
     const half = Math.max(1, Math.floor(concurrency / 2));
     const room = Math.max(0, half - this.unprovenHeld.size);
-    const picked = await this.db.query(lanesSql(this.db.now), [JOB_WEBHOOK, JOB_WEBHOOK, this.db.clock(), Math.max(perMerchant, half), perMerchant, room, limit]);
+    const q = lanesQuery(this.db, { dueBy: this.db.clock(), quick: Math.max(perMerchant, half), share: perMerchant, room, limit });
+    const picked = await this.db.query(q.sql, q.params);
     if (picked.length === 0) return [];
     const jobs = await claimIds(this.db, worker, picked.map((r) => Number(r.id)), leaseMs);
     const unproven = new Set(picked.filter((r) => Number(r.unproven) === 1).map((r) => Number(r.id)));
@@ -268,7 +303,7 @@ export class Webhooks {
       if (Number(o.newer) > 0) return { done: true };
       if (Number(o.running) > 0) return { retryAt: this.db.clock() + 250 };
     }
-    // The merchant's share was kept by the claim (lanesSql).
+    // The merchant's share was kept by the claim (lanesQuery).
     return this.attempt(d);
   }
 
@@ -474,7 +509,7 @@ export class Webhooks {
   async replay(id: string) {
     const now = this.db.clock();
     const found = await this.db.tx(async (q) => {
-      const [d] = await q.query(`SELECT id FROM webhook_deliveries WHERE id = ?${this.db.forUpdate}`, [id]);
+      const [d] = await q.query(`SELECT id, merchant_id FROM webhook_deliveries WHERE id = ?${this.db.forUpdate}`, [id]);
       if (!d) return false;
       // replays moves so that an attempt on its way now does not end the delivery (see attempt).
       await q.query(
@@ -490,7 +525,7 @@ export class Webhooks {
           WHERE kind = ? AND subject = ? AND done_at IS NULL AND (locked_by IS NULL OR locked_until < ${this.db.now}) RETURNING id`,
         [now, JOB_WEBHOOK, id],
       );
-      if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now }, now);
+      if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now, lane: d.merchant_id }, now);
       return true;
     });
     if (found) this.onWork();

@@ -915,6 +915,24 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'jobs_leased', 'jobs (kind, locked_until) WHERE locked_until IS NOT NULL');
     },
   },
+  {
+    // Whose work a job is (jobs/queue.ts NewJob.lane; a webhook delivery's merchant), kept on the
+    // job so that the webhook runner's claim finds the merchants with deliveries waiting, and the
+    // first few of each, from an index: a dead receiver's backlog of a hundred thousand is no
+    // longer read at every claim. The open webhook jobs get theirs from their delivery. Jobs an
+    // older instance adds during a rolling upgrade have none; the claim finds their merchant the
+    // old way (a join), so they keep to the same shares.
+    version: 38,
+    name: 'jobs_lane',
+    transactional: false,
+    up: async (c) => {
+      await addColumn(c, 'jobs', 'lane', 'TEXT');
+      await c.exec(`UPDATE jobs SET lane = (SELECT d.merchant_id FROM webhook_deliveries d WHERE d.id = jobs.subject)
+  WHERE kind = 'webhook.deliver' AND done_at IS NULL AND lane IS NULL`);
+      // Webhook jobs only: the other runners' claim (by kind and run_at) keeps to jobs_due_by_kind.
+      await createIndex(c, 'jobs_lanes', "jobs (lane, run_at, id) WHERE kind = 'webhook.deliver' AND done_at IS NULL AND dead_at IS NULL");
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
