@@ -118,7 +118,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    it('keeps the share for deliveries queued without their merchant (by an older instance, during a rolling upgrade)', async () => {
+    it('keeps the share for deliveries queued without their merchant (by an older instance, during a rolling upgrade), and gives them theirs', async () => {
       const dead = await Receiver.start();
       try {
         dead.plan = ['hang'];
@@ -138,6 +138,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
         dead.maxInFlight = dead.inFlight;
         await sleep(3500);
         assert.ok(dead.maxInFlight <= 1, `in flight at once once it failed: ${dead.maxInFlight}`);
+        // And the claim gave them their merchant back.
+        const [given] = await rows(`SELECT COUNT(*) AS n FROM jobs WHERE kind = 'webhook.deliver' AND lane = '${m.id}'`);
+        assert.equal(Number(given.n), 6);
       } finally {
         await dead.close();
       }

@@ -67,14 +67,17 @@ export type Standing = 'quick' | 'answers' | 'failing';
  * other half is for those that answer. Those go in turn, not oldest event first (a dead
  * receiver's backlog is always oldest): receivers not yet tried first, then the failing one
  * tried longest ago. A merchant at its share is passed over in the claim: its waiting
- * deliveries are never written. A job whose delivery is gone is taken: its run closes it.
+ * deliveries are never written. A job without a lane whose delivery is gone is taken: its run
+ * closes it.
  *
  * Its cost grows with the merchants that have deliveries open, not with the deliveries: each
  * job carries its merchant (its lane, migration 38), the merchants are found by a skip scan of
  * the index jobs_lanes (one probe each), and of each no more than the largest share is read (a
  * LATERAL join on PostgreSQL; on SQLite, which has none, a correlated IN). A dead receiver's
  * backlog of a hundred thousand is read a few rows at a time. Jobs an older instance added
- * without a lane (a rolling upgrade) are found apart, their merchant read from the delivery.
+ * without a lane (a rolling upgrade) are given theirs before the pick (giveLanes), and until then
+ * found apart, their merchant read from the delivery (ordered by lane first, or PostgreSQL walks
+ * every due job of the kind for them).
  */
 export function lanesQuery(
   db: Pick<Db, 'kind' | 'now'>,
@@ -104,7 +107,7 @@ export function lanesQuery(
     ${laned}
     UNION ALL
     SELECT * FROM (SELECT j.id, j.run_at, d.merchant_id AS lane FROM ${jobs} LEFT JOIN webhook_deliveries d ON d.id = j.subject
-      WHERE j.lane IS NULL AND ${open} AND ${free} ORDER BY j.run_at, j.id LIMIT ?) unlaned),
+      WHERE j.lane IS NULL AND ${open} AND ${free} ORDER BY j.lane, j.run_at, j.id LIMIT ?) unlaned),
   due AS (
     SELECT cand.id, cand.run_at, cand.lane, r.standing, r.tried_at,
            ROW_NUMBER() OVER (PARTITION BY cand.lane ORDER BY cand.run_at, cand.id) AS nth
@@ -253,8 +256,29 @@ export class Webhooks {
 
   // ------------------------------------------------------------------ delivery
 
+  /**
+   * Gives their merchant's lane to delivery jobs an older instance queued without one (during a
+   * rolling upgrade), a few hundred at a time: left apart, the oldest of them would hide the
+   * others from the claim. A read that finds none (the rule once every instance is upgraded) is
+   * one index probe, and no write.
+   */
+  private async giveLanes() {
+    const jobs = this.db.kind === 'sqlite' ? 'jobs j INDEXED BY jobs_lanes' : 'jobs j';
+    const ids = await this.db.query(
+      `SELECT j.id FROM ${jobs} JOIN webhook_deliveries d ON d.id = j.subject
+        WHERE j.lane IS NULL AND j.kind = '${JOB_WEBHOOK}' AND j.done_at IS NULL AND j.dead_at IS NULL LIMIT 500`,
+    );
+    if (ids.length === 0) return;
+    await this.db.query(
+      `UPDATE jobs SET lane = (SELECT d.merchant_id FROM webhook_deliveries d WHERE d.id = jobs.subject)
+        WHERE lane IS NULL AND id IN (${ids.map(() => '?').join(', ')})`,
+      ids.map((r) => Number(r.id)),
+    );
+  }
+
   /** The webhook runner's claim (RunnerOptions.claim): see lanesQuery. */
   readonly claim = async (worker: string, limit: number, leaseMs: number): Promise<Job[]> => {
+    await this.giveLanes();
     const { perMerchant, concurrency } = this.cfg.webhook;
     const half = Math.max(1, Math.floor(concurrency / 2));
     const room = Math.max(0, half - this.unprovenHeld.size);

@@ -927,8 +927,21 @@ export const MIGRATIONS: Migration[] = [
     transactional: false,
     up: async (c) => {
       await addColumn(c, 'jobs', 'lane', 'TEXT');
-      await c.exec(`UPDATE jobs SET lane = (SELECT d.merchant_id FROM webhook_deliveries d WHERE d.id = jobs.subject)
-  WHERE kind = 'webhook.deliver' AND done_at IS NULL AND lane IS NULL`);
+      // In batches by id, each its own commit on PostgreSQL: one statement over a large backlog
+      // would hold every open delivery job locked (running instances' claims and leases wait).
+      for (let after = 0; ; ) {
+        const batch = await c.query(
+          `SELECT id FROM jobs WHERE id > ? AND kind = 'webhook.deliver' AND done_at IS NULL AND lane IS NULL ORDER BY id LIMIT 2000`,
+          [after],
+        );
+        if (batch.length === 0) break;
+        after = Number(batch[batch.length - 1].id);
+        await c.query(
+          `UPDATE jobs SET lane = (SELECT d.merchant_id FROM webhook_deliveries d WHERE d.id = jobs.subject)
+            WHERE lane IS NULL AND id IN (${batch.map(() => '?').join(', ')})`,
+          batch.map((r) => Number(r.id)),
+        );
+      }
       // Webhook jobs only: the other runners' claim (by kind and run_at) keeps to jobs_due_by_kind.
       await createIndex(c, 'jobs_lanes', "jobs (lane, run_at, id) WHERE kind = 'webhook.deliver' AND done_at IS NULL AND dead_at IS NULL");
     },
