@@ -920,8 +920,8 @@ export const MIGRATIONS: Migration[] = [
     // job so that the webhook runner's claim finds the merchants with deliveries waiting, and the
     // first few of each, from an index: a dead receiver's backlog of a hundred thousand is no
     // longer read at every claim. The open webhook jobs get theirs from their delivery. Jobs an
-    // older instance adds during a rolling upgrade have none; the claim finds their merchant the
-    // old way (a join), so they keep to the same shares.
+    // older instance adds during a rolling upgrade have none: the next claim gives them theirs
+    // (jobs/webhooks.ts giveLanes), and until then reads their merchant from the delivery.
     version: 38,
     name: 'jobs_lane',
     transactional: false,
