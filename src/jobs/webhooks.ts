@@ -55,6 +55,13 @@ const toDelivery = (r: Row) => ({
  */
 export type Standing = 'quick' | 'answers' | 'failing';
 
+// The open delivery jobs, the kind written out, not a parameter: only then may the store use the
+// partial index jobs_lanes.
+const OPEN_DELIVERY_JOB = `j.kind = '${JOB_WEBHOOK}' AND j.done_at IS NULL AND j.dead_at IS NULL`;
+// The jobs table (as j) read by lane: SQLite, without statistics, would rather take the kind's due
+// jobs (jobs_due_by_kind), so it is told.
+const byLane = (db: Pick<Db, 'kind'>) => (db.kind === 'sqlite' ? 'jobs j INDEXED BY jobs_lanes' : 'jobs j');
+
 /**
  * The due deliveries a webhook runner may take, oldest first. The queue is one line for every
  * merchant: enough dead receivers would hold every slot for their timeout, again at each retry,
@@ -84,10 +91,8 @@ export function lanesQuery(
   p: { dueBy: number; quick: number; share: number; room: number; limit: number },
 ): { sql: string; params: unknown[] } {
   const clock = db.now;
-  // The kind written out, not a parameter: only then may the store use the partial index jobs_lanes.
-  const open = `j.kind = '${JOB_WEBHOOK}' AND j.done_at IS NULL AND j.dead_at IS NULL`;
-  // SQLite, without statistics, would rather take the kind's due jobs (jobs_due_by_kind): told.
-  const jobs = db.kind === 'sqlite' ? 'jobs j INDEXED BY jobs_lanes' : 'jobs j';
+  const open = OPEN_DELIVERY_JOB;
+  const jobs = byLane(db);
   const free = `j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${clock})`;
   const firstOfLane = `SELECT j.id, j.run_at FROM ${jobs} WHERE j.lane = l.lane AND ${open} AND ${free} ORDER BY j.run_at, j.id LIMIT ?`;
   const laned =
@@ -263,10 +268,8 @@ export class Webhooks {
    * one index probe, and no write.
    */
   private async giveLanes() {
-    const jobs = this.db.kind === 'sqlite' ? 'jobs j INDEXED BY jobs_lanes' : 'jobs j';
     const ids = await this.db.query(
-      `SELECT j.id FROM ${jobs} JOIN webhook_deliveries d ON d.id = j.subject
-        WHERE j.lane IS NULL AND j.kind = '${JOB_WEBHOOK}' AND j.done_at IS NULL AND j.dead_at IS NULL LIMIT 500`,
+      `SELECT j.id FROM ${byLane(this.db)} JOIN webhook_deliveries d ON d.id = j.subject WHERE j.lane IS NULL AND ${OPEN_DELIVERY_JOB} LIMIT 500`,
     );
     if (ids.length === 0) return;
     await this.db.query(
