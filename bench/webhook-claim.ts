@@ -3,9 +3,12 @@
 // three each, due in an hour (retries waiting); after the first claim (which takes the one it
 // may) every further claim finds nothing to take but still has to look: that look is what is
 // timed, per claim. On SQLite it runs on the event loop: for that long the gateway answers nothing.
+// `others` open jobs of another kind share the table (a PostgreSQL plan may change with them, once
+// the statistics know them: the tables are analyzed before timing). A backlog of 0 times the claim
+// when every merchant's deliveries wait for a later retry.
 //
 //   npm run -s build && node --import tsx bench/webhook-claim.ts [--backlog 1000,10000,100000]
-//     [--merchants 20] [--claims 40] [--build <a build's dist directory>] [--postgres]
+//     [--merchants 20] [--others 0] [--claims 40] [--build <a build's dist directory>] [--postgres]
 //
 // --build points at another build's dist (an older commit's) to compare in the same run.
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     backlog: { type: 'string', default: '1000,10000,100000' },
     claims: { type: 'string', default: '40' },
     merchants: { type: 'string', default: '20' },
+    others: { type: 'string', default: '0' },
     build: { type: 'string', default: join(import.meta.dirname, '..', 'dist') },
     postgres: { type: 'boolean', default: false },
   },
@@ -62,7 +66,14 @@ for (const backlog of values.backlog!.split(',').map(Number)) {
       await seed(`m_${m}`, 3, Date.now() + 3_600_000);
       await db.query("INSERT INTO webhook_receivers (merchant_id, standing, changed_at, tried_at) VALUES (?, 'quick', ?, ?)", [`m_${m}`, t0, t0]);
     }
-    if (pgDb) await db.query('ANALYZE');
+    for (let i = 0; i < Number(values.others); i += 1000) {
+      await db.tx(async (q: any) => {
+        for (let k = i; k < Math.min(Number(values.others), i + 1000); k++) {
+          await q.query("INSERT INTO jobs (kind, subject, run_at, created_at) VALUES ('bench.other', ?, ?, ?)", [`o${k}`, t0 + k, t0]);
+        }
+      });
+    }
+    await db.query('ANALYZE');
     const first = await hooks.claim('bench', 100_000, 60_000);
     const times: number[] = [];
     let taken = 0;

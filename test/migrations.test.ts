@@ -12,7 +12,7 @@ import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from '
 import { LATEST_VERSION } from '../src/store/migrate.js';
 import { ACCESS_TABLES, MIGRATIONS } from '../src/store/migrations.js';
 import { claimSql, PURGE_DONE_SQL } from '../src/jobs/queue.js';
-import { lanesQuery } from '../src/jobs/webhooks.js';
+import { anyDueSql, lanesQuery, unlanedSql } from '../src/jobs/webhooks.js';
 import { RETENTION_VERIFICATIONS_SQL } from '../src/jobs/retention.js';
 import { PAYOUT_BY_KEY_SQL } from '../src/engine/reconciliation.js';
 import { BY_OTHER_INTENT, apiKeys, credits, dueToExpireSql, verifications } from '../src/store/repository.js';
@@ -221,6 +221,8 @@ const HOT_QUERIES = (kind: 'sqlite' | 'postgres', skipLocked: string, clock: str
     const q = lanesQuery({ kind, now: clock }, { dueBy: 1, quick: 16, share: 4, room: 16, limit: 10 });
     return [`the webhook runner's claim (merchants with deliveries open, those in flight): ${index}`, q.sql, q.params, index];
   }) as [string, string, unknown[], string][]),
+  ["delivery jobs queued without a lane (the webhook claim gives them one)", unlanedSql({ kind }), [], 'jobs_lanes'],
+  ['whether any delivery job is due (asked before the webhook claim)', anyDueSql({ kind, now: clock }), [1], 'jobs_due_by_kind'],
   ['credits still owed', "SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [100], 'credits_owed'],
   [
     'sandbox credits to notify again',
@@ -373,6 +375,46 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         const args = params.map((p) => (Array.isArray(p) ? `'{${p.join(',')}}'` : `'${p}'`)).join(', ');
         const plan = (await c.query(`EXPLAIN EXECUTE by_vid${i}(${args})`)).rows.map((r) => r['QUERY PLAN']).join('\n');
         assert.match(plan, /Index Scan using verifications_owner_vid on/, `${what}:\n${plan}`);
+      }
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('keeps the webhook claim on its indexes once the statistics know the other kinds of jobs', async () => {
+    const db = await freshPostgres();
+    const prevDrop = drop;
+    drop = async () => {
+      await prevDrop();
+      await db.drop();
+    };
+    const gw = await Gateway.start({ databaseUrl: db.url });
+    await gw.stop(); // migrated; nothing runs the jobs below
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      // Other runners' jobs (no lane) outnumber the deliveries: 2,000 merchants with three each
+      // waiting for a retry. Analyzed, as autovacuum would.
+      await c.query(`INSERT INTO jobs (kind, subject, run_at, created_at)
+        SELECT 'other.kind', 'x' || g, g, 0 FROM generate_series(1, 20000) g`);
+      await c.query(`INSERT INTO jobs (kind, subject, run_at, created_at, lane)
+        SELECT 'webhook.deliver', 'd' || g, ${Date.now() + 3_600_000} + g, 0, 'm' || (g % 2000) FROM generate_series(1, 6000) g`);
+      await c.query(`INSERT INTO webhook_deliveries (id, merchant_id, event_type, dialect, url, status, give_up_at, created_at)
+        SELECT 'd' || g, 'm' || (g % 2000), 'verification.success', 'cashfree', 'https://example.com/hook', 'pending', 0, 0
+          FROM generate_series(1, 6000) g`);
+      await c.query('ANALYZE jobs');
+      await c.query('ANALYZE webhook_deliveries');
+      const store = { kind: 'postgres' as const, now: STORE_CLOCK.postgres };
+      const lanes = lanesQuery(store, { dueBy: Date.now(), quick: 16, share: 4, room: 16, limit: 16 });
+      for (const [what, sql, params] of [
+        ['lane-less delivery jobs (giveLanes)', unlanedSql(store), []],
+        ['whether any delivery is due', anyDueSql(store), [Date.now()]],
+        ['the claim', lanes.sql, lanes.params],
+      ] as [string, string, unknown[]][]) {
+        let i = 0;
+        const text = sql.replace(/\?/g, () => `$${++i}`);
+        const plan = (await c.query(`EXPLAIN ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        assert.doesNotMatch(plan, /Seq Scan on jobs/, `${what}:\n${plan}`);
       }
     } finally {
       await c.end();

@@ -134,6 +134,26 @@ export function lanesQuery(
   };
 }
 
+/**
+ * Up to 500 open delivery jobs without a lane (giveLanes), in the index's order: unordered,
+ * PostgreSQL, counting the other kinds' jobs (which have no lane) in its estimate, reads the whole
+ * jobs table at every claim instead of jobs_lanes.
+ */
+export const unlanedSql = (db: Pick<Db, 'kind'>) =>
+  `SELECT j.id FROM ${byLane(db)} JOIN webhook_deliveries d ON d.id = j.subject WHERE j.lane IS NULL AND ${OPEN_DELIVERY_JOB}
+    ORDER BY j.lane, j.run_at, j.id LIMIT 500`;
+
+/**
+ * One row if a delivery job is due (run_at <= ?) and not running: one probe of the kind's due
+ * jobs in run_at order (jobs_due_by_kind), passing over those in flight. The claim asks it first,
+ * as lanesQuery's skip scan visits every merchant with a delivery open, due or not: with thousands
+ * of merchants whose retries all wait for later, each poll would pay for all of them to find
+ * nothing. Ordered, or PostgreSQL may take a LIMIT 1 for a cheap walk of the whole table.
+ */
+export const anyDueSql = (db: Pick<Db, 'kind' | 'now'>) =>
+  `SELECT 1 AS due FROM jobs j${db.kind === 'sqlite' ? ' INDEXED BY jobs_due_by_kind' : ''}
+    WHERE ${OPEN_DELIVERY_JOB} AND j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${db.now}) ORDER BY j.run_at LIMIT 1`;
+
 export class Webhooks {
   /** Jobs running here whose receiver was not known to answer when they were claimed. */
   private unprovenHeld = new Set<number>();
@@ -265,12 +285,10 @@ export class Webhooks {
    * Gives their merchant's lane to delivery jobs an older instance queued without one (during a
    * rolling upgrade), a few hundred at a time: left apart, the oldest of them would hide the
    * others from the claim. A read that finds none (the rule once every instance is upgraded) is
-   * one index probe, and no write.
+   * one index probe (unlanedSql), and no write.
    */
   private async giveLanes() {
-    const ids = await this.db.query(
-      `SELECT j.id FROM ${byLane(this.db)} JOIN webhook_deliveries d ON d.id = j.subject WHERE j.lane IS NULL AND ${OPEN_DELIVERY_JOB} LIMIT 500`,
-    );
+    const ids = await this.db.query(unlanedSql(this.db));
     if (ids.length === 0) return;
     await this.db.query(
       `UPDATE jobs SET lane = (SELECT d.merchant_id FROM webhook_deliveries d WHERE d.id = jobs.subject)
@@ -279,13 +297,20 @@ export class Webhooks {
     );
   }
 
+  /** Whether any delivery job is due and not running (anyDueSql). */
+  private async anyDue(dueBy: number): Promise<boolean> {
+    return (await this.db.query(anyDueSql(this.db), [dueBy])).length > 0;
+  }
+
   /** The webhook runner's claim (RunnerOptions.claim): see lanesQuery. */
   readonly claim = async (worker: string, limit: number, leaseMs: number): Promise<Job[]> => {
     await this.giveLanes();
+    const dueBy = this.db.clock();
+    if (!(await this.anyDue(dueBy))) return [];
     const { perMerchant, concurrency } = this.cfg.webhook;
     const half = Math.max(1, Math.floor(concurrency / 2));
     const room = Math.max(0, half - this.unprovenHeld.size);
-    const q = lanesQuery(this.db, { dueBy: this.db.clock(), quick: Math.max(perMerchant, half), share: perMerchant, room, limit });
+    const q = lanesQuery(this.db, { dueBy, quick: Math.max(perMerchant, half), share: perMerchant, room, limit });
     const picked = await this.db.query(q.sql, q.params);
     if (picked.length === 0) return [];
     const jobs = await claimIds(this.db, worker, picked.map((r) => Number(r.id)), leaseMs);
