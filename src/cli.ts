@@ -50,6 +50,7 @@ interface Args {
 const COMMON = `Options for every command:
   --json        print JSON (for scripts) instead of a table
   -h, --help    this help
+  -V, --version this build's version and its store schema version
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
 
 /** Refunds as the operator reads them: one line each. */
@@ -786,14 +787,58 @@ async function listen(s: Services, merchantId: string, dialect: string, target: 
   }
 }
 
-/** The commands named by `keys` (all of them by default), their usages in one column. */
+/** Help is read in an 80-column terminal. */
+const WIDTH = 80;
+
+/**
+ * Each line of `text` longer than the width broken at spaces, the rest of it indented `more`
+ * beyond the line's own indentation.
+ */
+function fit(text: string, more = 4): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.length <= WIDTH) return line;
+      const indent = ' '.repeat(line.length - line.trimStart().length);
+      const out: string[] = [];
+      let cur = '';
+      for (const word of line.trimStart().split(' ')) {
+        const lead = out.length === 0 ? indent : indent + ' '.repeat(more);
+        if (cur && lead.length + cur.length + 1 + word.length > WIDTH) {
+          out.push(lead + cur);
+          cur = word;
+        } else cur = cur ? `${cur} ${word}` : word;
+      }
+      out.push((out.length === 0 ? indent : indent + ' '.repeat(more)) + cur);
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * The commands named by `keys` (all of them by default): each usage on a line of its own (the
+ * rest of a long one indented 4), its summary under it, indented 6.
+ */
 function commandTable(keys = Object.keys(COMMANDS)): string {
-  const w = Math.max(...keys.map((k) => COMMANDS[k].usage.length));
-  return keys.map((k) => `  ${COMMANDS[k].usage.padEnd(w)}  ${COMMANDS[k].summary}`).join('\n');
+  return keys.map((k) => `${fit(`  ${COMMANDS[k].usage}`, 2)}\n${fit(`      ${COMMANDS[k].summary}`, 0)}`).join('\n');
 }
 
 function usage(): string {
   return `usage: pennygate <command> [options]\n\n${commandTable()}\n\n${COMMON}\n\`pennygate <command> --help\` shows a command's options.`;
+}
+
+/** This build's version (package.json) and the schema version it migrates its store to. */
+function version(): string {
+  // dist/src/cli.js when built, src/cli.ts when run from the sources.
+  for (const up of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8'));
+      if (pkg.name === 'pennygate') return `pennygate ${pkg.version} (store schema version ${LATEST_VERSION})`;
+    } catch {
+      // not this one
+    }
+  }
+  return `pennygate (store schema version ${LATEST_VERSION})`;
 }
 
 async function main(argv: string[]) {
@@ -826,9 +871,14 @@ async function main(argv: string[]) {
       export: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'V' },
     },
   });
   json = Boolean(values.json);
+  if (values.version) {
+    process.stdout.write(version() + '\n');
+    return;
+  }
   if (positionals.length === 0) {
     process.stdout.write(usage() + '\n');
     if (!values.help) process.exitCode = 2;
@@ -848,7 +898,7 @@ async function main(argv: string[]) {
     throw new UsageError(`unknown command "${positionals.join(' ')}"${hint} (pennygate --help lists them)`);
   }
   if (values.help) {
-    process.stdout.write(`usage: pennygate ${cmd.usage}\n\n  ${cmd.summary}\n${cmd.help ? cmd.help + '\n' : ''}\n${COMMON}\n`);
+    process.stdout.write(`${fit(`usage: pennygate ${cmd.usage}`)}\n\n${fit(`  ${cmd.summary}`, 0)}\n${cmd.help ? fit(cmd.help) + '\n' : ''}\n${COMMON}\n`);
     return;
   }
   const args = { positionals: rest, values, cfg: undefined as unknown as Config };
@@ -876,6 +926,9 @@ main(process.argv.slice(2)).catch((err) => {
   const missing = err?.code === 'ENOENT' && typeof err.path === 'string' ? err.path : null;
   const known =
     missing !== null || err instanceof UsageError || err instanceof WebhookAddressError || err instanceof TestEventError || (err as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
-  process.stderr.write(`pennygate: ${missing !== null ? `no such file or folder: ${missing}` : (err?.message ?? err)}\n`);
+  const message = missing !== null ? `no such file or folder: ${missing}` : String(err?.message ?? err);
   process.exitCode = known ? 2 : 1;
+  // A script that asked for JSON reads its errors as JSON too (on stderr, as the exit code says).
+  const asJson = process.argv.slice(2).includes('--json');
+  process.stderr.write(asJson ? JSON.stringify({ error: message, usage: known }) + '\n' : `pennygate: ${message}\n`);
 });

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { ADMIN_TOKEN, Gateway, cli, eventually, needsPostgres, sleep, storeFor } from './support/gateway.js';
 import { Receiver } from './support/receiver.js';
 import { connectorEnv } from './support/live.js';
+import { LATEST_VERSION } from '../src/store/migrate.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
 const execP = promisify(execFile);
@@ -32,17 +33,37 @@ describe('command line', () => {
   it('has --help for every command, and says so of an unknown one', async () => {
     const top = await cli(env, '--help');
     assert.equal(top.code, 0);
-    // Each usage line starts with the command's words, then its arguments (upper case or --options).
+    // Read in an 80-column terminal.
+    const narrow = (text: string, what: string) => {
+      for (const l of text.split('\n')) assert.ok(l.length <= 80, `${what}: ${l.length} columns: ${l}`);
+    };
+    narrow(top.stdout, '--help');
+    // Each usage line (indented two) starts with the command's words, then its arguments (upper
+    // case or --options); the rest of a long usage and the summary are indented further.
     const commands = top.stdout
       .split('\n\n')[1]
       .split('\n')
+      .filter((l) => /^ {2}[a-z]/.test(l))
       .map((l) => l.trim().split(' ').slice(0, 2).filter((w, i) => /^[a-z][a-z-]*$/.test(w) && (i === 0 || !w.startsWith('-'))).join(' '));
     assert.ok(commands.length >= 12, top.stdout);
     for (const c of commands) {
       const h = await cli(env, ...c.split(' '), '--help');
       assert.equal(h.code, 0, `${c}: ${h.stderr}`);
       assert.match(h.stdout, new RegExp(`^usage: pennygate ${c}`), c);
+      narrow(h.stdout, `${c} --help`);
     }
+    // The version, for a bug report: the package's, and the schema its store is migrated to.
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const v = await cli(env, flag);
+      assert.equal(v.code, 0, v.stderr);
+      assert.equal(v.stdout.trim(), `pennygate ${pkg.version} (store schema version ${LATEST_VERSION})`);
+    }
+    // A script that asks for JSON gets its errors as JSON, with the usage error's exit code.
+    const bad = await cli(env, 'merchants', 'show', 'no-such-merchant', '--json');
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(JSON.parse(bad.stderr).error, /no-such-merchant/);
+    assert.equal(JSON.parse((await cli(env, 'merchants', 'list', '--bogus', '--json')).stderr).usage, true);
     // A group's --help lists its commands; the group alone is still a usage error.
     const group = await cli(env, 'merchants', '--help');
     assert.equal(group.code, 0, group.stderr);
