@@ -152,7 +152,8 @@ describe('IFSC directory on SQLite', () => {
   it('refuses what it cannot import, with a message and a failing exit code', async () => {
     const missing = await cli(env, 'ifsc', 'import', join(tempDir(), 'nothing-here'));
     assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /pennygate: .*nothing-here/);
+    // Asked for JSON (this file's cli adds --json), the error is JSON too.
+    assert.match(JSON.parse(missing.stderr).error, /no such file or folder: .*nothing-here/);
     const empty = tempDir();
     const none = await cli(env, 'ifsc', 'import', empty);
     assert.notEqual(none.code, 0);
