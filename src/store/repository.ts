@@ -748,20 +748,23 @@ export const credits = {
   },
   /** Refunds unsettled and set aside for the operator, oldest first. */
   async inReview(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number }> {
-    const where = "refund_review_at IS NOT NULL AND refund_status <> 'success'";
-    const items = (await q.query(`SELECT * FROM credits WHERE ${where} ORDER BY received_at LIMIT ?`, [limit])).map(toCredit);
-    const [n] = await q.query(`SELECT COUNT(*) AS n FROM credits WHERE ${where}`);
-    return { items, total: Number(n.n) };
+    // The page and its total in one statement (one snapshot), as setAside.list.
+    const rows = await q.query(
+      "SELECT *, COUNT(*) OVER () AS list_total FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success' ORDER BY received_at LIMIT ?",
+      [limit],
+    );
+    return { items: rows.map(toCredit), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
   },
   /** Credits whose rupee has not gone back yet, oldest first: what the gateway still owes. */
   async outstanding(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number; totalPaise: number }> {
-    const items = (
-      await q.query("SELECT * FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?", [limit])
-    ).map(toCredit);
-    const [sum] = await q.query(
-      "SELECT COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS paise FROM credits WHERE refund_status <> 'success'",
+    // The page and its totals in one statement (one snapshot), as setAside.list.
+    const rows = await q.query(
+      `SELECT *, COUNT(*) OVER () AS list_total, SUM(amount_paise) OVER () AS list_paise
+         FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?`,
+      [limit],
     );
-    return { items, total: Number(sum.n), totalPaise: Number(sum.paise) };
+    const [first] = rows;
+    return { items: rows.map(toCredit), total: first ? Number(first.list_total) : 0, totalPaise: first ? Number(first.list_paise) : 0 };
   },
   async forVerification(q: Queryable, refId: number): Promise<Credit[]> {
     return (await q.query('SELECT * FROM credits WHERE ref_id = ? ORDER BY received_at', [refId])).map(toCredit);

@@ -80,10 +80,10 @@ export const setAside = {
   async list(q: Queryable, state: 'open' | 'resolved' | 'all', limit: number): Promise<{ items: SetAsideEntry[]; total: number }> {
     const where = { open: 'WHERE resolved_at IS NULL', resolved: 'WHERE resolved_at IS NOT NULL', all: '' }[state];
     // The page and the count in one statement, so one snapshot: read apart, an entry set aside
-    // between the two showed a count of 1 with no item.
-    // (No row: none at all, as the page starts at the first; limit is at least 1.)
-    const rows = await q.query(`SELECT *, COUNT(*) OVER () AS list_total FROM bank_entries_set_aside ${where} ORDER BY seen_at, id LIMIT ?`, [Math.max(1, limit)]);
-    return { items: rows.slice(0, limit).map(toEntry), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
+    // between the two showed a count of 1 with no item. (No row: none at all, as every caller
+    // asks for at least one from the first.)
+    const rows = await q.query(`SELECT *, COUNT(*) OVER () AS list_total FROM bank_entries_set_aside ${where} ORDER BY seen_at, id LIMIT ?`, [limit]);
+    return { items: rows.map(toEntry), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
   },
   /** Open entries per rail (the metrics). */
   async openByRail(q: Queryable): Promise<Map<string, number>> {
