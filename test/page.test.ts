@@ -212,6 +212,29 @@ describe('hosted page', { skip: needsChromium }, () => {
     await context.close();
   });
 
+  it('goes back to the merchant once, even when two status answers bring the success together', async () => {
+    const created = (await cf.createRpd({ verification_id: 'page-once', name: 'John Doe', redirect_url: merchantUrl })).json;
+    const { page, context, requests, errors } = await openPage(browser, created.url, PHONE);
+    // A slow network: the page's status reads pile up, then all answer at once after the success.
+    // (A click starts a read of its own beside the page's regular ones, so two are in flight.)
+    const held: (() => Promise<void>)[] = [];
+    await page.route('**/status', async (route) => {
+      held.push(() => route.continue());
+      if (held.length < 2) return;
+      await eventually(async () => (await cf.status({ verification_id: 'page-once' })).json.status, (s) => s === 'SUCCESS', 10_000, 'success');
+      await Promise.all(held.splice(0).map((go) => go()));
+      await page.unroute('**/status');
+    });
+    await page.getByRole('button', { name: 'Pay as success@upi' }).click();
+    await page.waitForURL((u) => u.toString().startsWith(merchantUrl), { timeout: 15_000 });
+    await page.locator('#back').waitFor();
+    // One navigation to the merchant: a second would have cancelled the first on its way.
+    assert.deepEqual(requests.filter((u) => u.startsWith(merchantUrl)).length, 1, requests.join('\n'));
+    assert.equal(new URL(page.url()).searchParams.get('verification_id'), 'page-once');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('works without JavaScript: the QR code, the app links and the time left are in the HTML', async () => {
     const created = (await cf.createRpd({ verification_id: 'page-nojs' })).json;
     const { page, context } = await openPage(browser, created.url, { ...PHONE, javaScriptEnabled: false });

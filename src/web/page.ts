@@ -199,6 +199,9 @@ export const PAGE_SCRIPT = `
   }
 
   function show(state) {
+    // An ended verification stays ended: a second answer (a click's read beside the regular one)
+    // must not schedule a second trip to redirect_url, which would cancel the first on its way.
+    if (done) return;
     statusEl.textContent = T[state.status] || state.status;
     statusEl.className = 'status ' + state.status.toLowerCase();
     root.dataset.status = state.status;
