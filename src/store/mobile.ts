@@ -166,15 +166,16 @@ export const mobileVerifications = {
   async unsettled(q: Queryable, before: number, limit: number): Promise<{ items: UnsettledPayout[]; total: number }> {
     const rows = await q.query(
       `SELECT v.ref_id, v.merchant_id, v.mode, v.verification_id, v.rail, v.amount_paise, v.payout_key, v.payout_status, v.created_at,
-              COALESCE(v.payout_at, v.created_at) AS sent_at, j.attempts, j.last_error, j.run_at, j.dead_at
+              COALESCE(v.payout_at, v.created_at) AS sent_at, j.attempts, j.last_error, j.run_at, j.dead_at,
+              COUNT(*) OVER () AS list_total
          FROM verifications v LEFT JOIN jobs j ON j.dedupe_key = '${RECONCILE_KEY}' || CAST(v.ref_id AS TEXT)
         WHERE ${UNSETTLED_PAYOUTS} ORDER BY sent_at, v.ref_id LIMIT ?`,
       [before, limit],
     );
-    const [n] = await q.query(`SELECT COUNT(*) AS n FROM verifications v WHERE ${UNSETTLED_PAYOUTS}`, [before]);
+    // The page and its total in one statement (one snapshot), as the set-aside listing.
     const num = (x: unknown) => (x == null ? null : Number(x));
     return {
-      total: Number(n.n),
+      total: rows.length > 0 ? Number(rows[0].list_total) : 0,
       items: rows.map((r) => ({
         refId: Number(r.ref_id),
         merchantId: r.merchant_id,
