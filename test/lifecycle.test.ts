@@ -184,7 +184,8 @@ describe('dead letters', () => {
     // Counted as dead, not as due and waiting ever longer.
     const metrics = (await gw.request('GET', '/metrics')).text;
     assert.match(metrics, /^pennygate_jobs_dead\{kind="credit\.refund"\} 1$/m);
-    assert.doesNotMatch(metrics, /^pennygate_jobs_(due|oldest_due_seconds)\{kind="credit\.refund"\}/m);
+    assert.match(metrics, /^pennygate_jobs_due\{kind="credit\.refund"\} 0$/m);
+    assert.match(metrics, /^pennygate_jobs_oldest_due_seconds\{kind="credit\.refund"\} 0$/m);
     assert.match(metrics, /^pennygate_refunds_owed\{rail="retired-bank"\} 1$/m);
     const listed = cli(gw, 'jobs', 'dead');
     assert.equal(listed.status, 0, listed.err);

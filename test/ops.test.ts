@@ -160,10 +160,15 @@ describe('request ids, logs, readiness and metrics', () => {
     assert.ok(metric(text, 'pennygate_qr_render_seconds_sum') > 0);
     assert.equal(metric(text, 'pennygate_qr_render_seconds_bucket{le="+Inf"}'), codes);
     assert.match(text, /pennygate_refunds_owed_rupees\{rail="sandbox"\} 0/);
-    // No job waits for later here (expiry is a sweep, the refund ran): the family is there, empty.
-    assert.match(text, /# TYPE pennygate_jobs_scheduled gauge/);
-    assert.match(text, /# TYPE pennygate_jobs_oldest_due_seconds gauge/);
-    assert.match(text, /# TYPE pennygate_webhook_deliveries gauge/);
+    // Nothing waits, nothing went to a webhook: the series with labels known beforehand read 0
+    // rather than vanish (an alert on them would see nothing, not 0).
+    for (const kind of ['credit.refund', 'credit.reverse', 'verification.expire', 'webhook.deliver', 'bank.reconcile', 'mobile.reconcile', 'maintenance.retention'])
+      for (const family of ['due', 'running', 'scheduled', 'oldest_due_seconds', 'dead'])
+        assert.match(text, new RegExp(`^pennygate_jobs_${family}\\{kind="${kind.replace('.', '\\.')}"\\} 0$`, 'm'));
+    for (const status of ['pending', 'delivered', 'failed']) assert.match(text, new RegExp(`^pennygate_webhook_deliveries\\{status="${status}"\\} 0$`, 'm'));
+    for (const outcome of ['success', 'http_error', 'no_answer']) assert.match(text, new RegExp(`^pennygate_webhook_attempts\\{outcome="${outcome}"\\} 0$`, 'm'));
+    assert.match(text, /^pennygate_verifications\{kind="mobile",mode="live",status="expired"\} 0$/m);
+    assert.match(text, /^pennygate_verifications\{kind="rpd",mode="test",status="failure"\} 0$/m);
     // Unknown paths are counted under one label, not one per URL.
     const unmatched = 'pennygate_http_requests_total{method="GET",route="unmatched",status="404"}';
     const before404 = metric(text, unmatched);

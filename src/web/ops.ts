@@ -8,6 +8,11 @@ import { readAside, type Db } from '../store/db.js';
 import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
 import { setAside } from '../store/set-aside.js';
 import { UNSETTLED_PAYOUTS } from '../store/mobile.js';
+import { JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from '../engine/verifications.js';
+import { JOB_MOBILE_RECONCILE } from '../engine/mobile.js';
+import { JOB_RECONCILE } from '../engine/reconciliation.js';
+import { JOB_WEBHOOK } from '../jobs/webhooks.js';
+import { JOB_RETENTION } from '../jobs/retention.js';
 import { hashSecret, secretMatches } from '../engine/secrets.js';
 
 /** An incoming x-request-id is kept when it is a sane token; otherwise the gateway makes one. */
@@ -148,7 +153,14 @@ export async function operations(app: FastifyInstance, s: Services) {
   });
   // Money by rail: the sandbox's test rupees apart from a live bank's real ones.
   const rails = () => [...new Set(['sandbox', ...(s.rails.live ? [s.rails.live.name] : [])])];
+  // Series whose labels are known beforehand are written at 0 when nothing counts, so they do
+  // not vanish from dashboards and alert rules (absent is not 0 to a rate() or a comparison).
+  const JOB_KINDS = [JOB_EXPIRE, JOB_REFUND, JOB_REVERSE, JOB_MOBILE_RECONCILE, JOB_RECONCILE, JOB_WEBHOOK, JOB_RETENTION];
+  const zeroKinds = (g: Gauge) => JOB_KINDS.forEach((kind) => g.set({ kind }, 0));
   gauge('pennygate_verifications', 'Verifications by kind, mode (test or live) and status', ['kind', 'mode', 'status'], async (g) => {
+    for (const kind of ['rpd', 'mobile'])
+      for (const mode of s.cfg.access.modes)
+        for (const status of ['created', 'success', 'failure', 'expired']) g.set({ kind, mode, status }, 0);
     for (const r of await scan('SELECT kind, mode, status, COUNT(*) AS n FROM verifications GROUP BY kind, mode, status'))
       g.set({ kind: r.kind, mode: r.mode, status: r.status }, Number(r.n));
   });
@@ -196,31 +208,38 @@ export async function operations(app: FastifyInstance, s: Services) {
   // Waiting: not finished, not a dead letter, not held by a worker (as queue.claim takes them).
   const waiting = 'done_at IS NULL AND dead_at IS NULL AND (locked_until IS NULL OR locked_until < ?)';
   gauge('pennygate_jobs_due', 'Jobs due now and waiting for a worker (queue depth), by kind', ['kind'], async (g) => {
+    zeroKinds(g);
     const t = now();
     for (const r of await scan(`SELECT kind, COUNT(*) AS n FROM jobs WHERE ${waiting} AND run_at <= ? GROUP BY kind`, [t, t]))
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_running', 'Jobs held by a worker right now, by kind', ['kind'], async (g) => {
+    zeroKinds(g);
     for (const r of await scan(`SELECT kind, COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND locked_until > ${s.db.now} GROUP BY kind`))
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_scheduled', 'Jobs waiting for a later time, by kind', ['kind'], async (g) => {
+    zeroKinds(g);
     const t = now();
     for (const r of await scan(`SELECT kind, COUNT(*) AS n FROM jobs WHERE ${waiting} AND run_at > ? GROUP BY kind`, [t, t]))
       g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_jobs_oldest_due_seconds', 'How long the oldest job due and waiting for a worker has waited, by kind', ['kind'], async (g) => {
+    zeroKinds(g);
     const t = now();
     for (const r of await scan(`SELECT kind, MIN(run_at) AS at FROM jobs WHERE ${waiting} AND run_at <= ? GROUP BY kind`, [t, t]))
       g.set({ kind: r.kind }, Math.max(0, (t - Number(r.at)) / 1000));
   });
   gauge('pennygate_jobs_dead', 'Jobs that kept failing and stopped (dead letters: GET /admin/jobs/dead), by kind', ['kind'], async (g) => {
+    zeroKinds(g);
     for (const r of await scan('SELECT kind, COUNT(*) AS n FROM jobs WHERE dead_at IS NOT NULL AND done_at IS NULL GROUP BY kind')) g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_webhook_deliveries', 'Webhook deliveries by status', ['status'], async (g) => {
+    for (const status of ['pending', 'delivered', 'failed']) g.set({ status }, 0);
     for (const r of await scan('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status')) g.set({ status: r.status }, Number(r.n));
   });
   gauge('pennygate_webhook_attempts', 'Webhook delivery attempts by outcome', ['outcome'], async (g) => {
+    for (const outcome of ['success', 'http_error', 'no_answer']) g.set({ outcome }, 0);
     const rows = await scan(
       `SELECT CASE WHEN status_code >= 200 AND status_code < 300 THEN 'success'
                    WHEN status_code IS NULL THEN 'no_answer' ELSE 'http_error' END AS outcome, COUNT(*) AS n
