@@ -30,6 +30,8 @@ import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setA
 import { setAside } from './store/set-aside.js';
 import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
 import { isVpa } from './engine/intent.js';
+import { searchVerifications, timeline, verificationSummary } from './admin/lookup.js';
+import { verifications } from './store/repository.js';
 
 interface Command {
   usage: string;
@@ -118,6 +120,57 @@ const COMMANDS: Record<string, Command> = {
       print(v, () => fields(Object.entries(v).map(([k, x]) => [k, x === null ? '-' : typeof x === 'object' ? JSON.stringify(x) : String(x)])));
     },
   },
+  'verifications find': {
+    usage: 'verifications find QUERY',
+    summary: "verifications matching a ref_id, a fav_ id, a verification_id (any merchant's), a UTR, or the last 4+ digits of the payer's account number",
+    async run({ positionals }, s) {
+      const q = positionals.join(' ').trim();
+      if (!q) throw new UsageError('verifications find needs what to look for: a ref_id, fav_ id, verification_id, UTR or account digits');
+      if (q.length > 128) throw new UsageError('verifications find: what to look for is at most 128 characters');
+      const items = (await searchVerifications(s.db, q)).map(verificationSummary);
+      print({ count: items.length, items }, () =>
+        table(
+          ['REF ID', 'MERCHANT', 'KIND', 'MODE', 'VERIFICATION ID', 'STATUS', 'UTR', 'REFUND', 'CREATED'],
+          items.map((v) => [String(v.ref_id), v.merchant_id, v.kind, v.mode, v.verification_id ?? '-', v.status, v.utr ?? '-', v.refund ?? '-', v.created_at]),
+        ),
+      );
+    },
+  },
+  'verifications show': {
+    usage: 'verifications show REF_ID',
+    summary: 'one verification: its status, the payer, every credit with its refund, and what happened when',
+    async run({ positionals: [ref] }, s) {
+      if (!ref) throw new UsageError('verifications show needs a ref_id (verifications find gives it)');
+      const v = /^[1-9][0-9]{0,15}$/.test(ref) && Number.isSafeInteger(Number(ref)) ? await verifications.byRef(s.db, Number(ref)) : null;
+      if (!v) throw new UsageError(`no verification with ref_id ${ref}`);
+      const credits = await s.engine.creditsOf(v.refId);
+      const t = await timeline(s.db, v);
+      const entries = t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+      const m = await s.merchants.get(v.merchantId);
+      const p = v.payer;
+      print({ verification: v, credits, timeline: entries }, () =>
+        [
+          fields([
+            ['ref_id', String(v.refId)],
+            ['merchant', `${v.merchantId}${m ? ` (${m.name})` : ''}`],
+            ['kind', `${v.kind}, ${v.mode} mode, ${v.dialect} dialect`],
+            ['verification_id', v.verificationId ?? '-'],
+            ['status', `${v.status.toUpperCase()}${v.statusReason ? ` (${v.statusReason})` : ''}`],
+            ['payer', p ? [p.name, p.account, p.ifsc, p.vpa].map((x) => x ?? '-').join(' / ') : '-'],
+            ['utr', v.utr ?? '-'],
+            ['name match', v.nameMatch ? `${v.nameMatch.result} (${v.nameMatch.score})` : '-'],
+            ['refund', v.reversal ?? '-'],
+            ['created', new Date(v.createdAt).toISOString()],
+            ...(v.purgedAt ? [['erased', `${new Date(v.purgedAt).toISOString()} (retention)`] as [string, string]] : []),
+          ]),
+          '',
+          refundTable(credits.map(refundView)),
+          '',
+          table(['AT', 'WHAT', 'DETAIL'], entries.map((e) => [e.at, e.title, e.detail])),
+        ].join('\n'),
+      );
+    },
+  },
   'webhook set': {
     usage: 'webhook set MERCHANT --url URL --dialect cashfree|razorpayx [--rotate-secret | --secret SECRET]',
     summary: "set where a merchant's events go (prints the signing secret)",
@@ -157,6 +210,16 @@ const COMMANDS: Record<string, Command> = {
       const w = id ? await s.webhooks.current(id) : null;
       if (!w) throw new UsageError(id ? `no webhook set for ${id}` : 'webhook show needs a merchant id');
       print(w, () => fields([['url', w.url], ['dialect', w.dialect], ['secret', w.secret]]));
+    },
+  },
+  'webhook remove': {
+    usage: 'webhook remove MERCHANT',
+    summary: "stop sending a merchant's events (deliveries already made stay listed)",
+    async run({ positionals: [id] }, s) {
+      if (!id) throw new UsageError('webhook remove needs a merchant id');
+      if (!(await s.webhooks.current(id))) throw new UsageError(`no webhook set for ${id}`);
+      await s.webhooks.remove(id);
+      print({ merchant_id: id, webhook: null }, () => `${id}: events are no longer sent`);
     },
   },
   'webhook deliveries': {

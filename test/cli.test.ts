@@ -230,6 +230,76 @@ describe('command line', () => {
     assert.equal(missing.stderr, 'pennygate: no such file or folder: ./no-such-ifsc-data\n');
   });
 
+  it('finds a verification from what a customer quotes and tells its story (CLI and admin API)', async () => {
+    const m = await gw.merchant('Lookup Co');
+    const cf = gw.cashfree(m.test_key);
+    const created = (await cf.createRpd({ verification_id: 'lookup-1', name: 'John Doe' })).json;
+    const paid = (await gw.pay(created.upi_link, 'success@upi')).json;
+    const detail = await eventually(
+      async () => (await gw.admin('GET', `/verifications/${created.ref_id}`)).json,
+      (d) => d.credits?.[0]?.refundStatus === 'success',
+      15_000,
+      'the rupee back',
+    );
+    const account = detail.verification.payer.account as string;
+    // Whatever is quoted: the merchant's verification_id, the ref_id, the fav_ id, the UTR, the
+    // account number's last digits.
+    for (const q of ['lookup-1', String(created.ref_id), detail.verification.publicId, paid.utr, account.slice(-6)]) {
+      const found = await cli(env, 'verifications', 'find', q, '--json');
+      assert.equal(found.code, 0, found.stderr);
+      const items = JSON.parse(found.stdout).items;
+      assert.ok(items.some((v: any) => v.ref_id === created.ref_id && v.status === 'SUCCESS' && v.refund === 'success'), `${q}: ${found.stdout}`);
+      const api = await gw.admin('GET', `/verifications?q=${encodeURIComponent(q)}`);
+      assert.equal(api.status, 200, api.text);
+      assert.deepEqual(api.json.items, items);
+    }
+    const table = await cli(env, 'verifications', 'find', 'lookup-1');
+    assert.match(table.stdout, /^REF ID +MERCHANT +KIND/);
+    assert.match(table.stdout, new RegExp(`${created.ref_id} +${m.id} +rpd +test +lookup-1 +SUCCESS +${paid.utr} +success`));
+    assert.equal(JSON.parse((await cli(env, 'verifications', 'find', 'nobody-quoted-this', '--json')).stdout).count, 0);
+
+    const shown = await cli(env, 'verifications', 'show', String(created.ref_id));
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^status +SUCCESS$/m);
+    assert.match(shown.stdout, /^name match +DIRECT_MATCH \(100\)$/m);
+    assert.match(shown.stdout, new RegExp(`^cr_\\S+ +${paid.bank_txn_id} +1\\.00 +success +1 `, 'm'));
+    assert.match(shown.stdout, /Refund success after 1 attempt/);
+    const story = JSON.parse((await cli(env, 'verifications', 'show', String(created.ref_id), '--json')).stdout);
+    assert.deepEqual(story.credits, detail.credits);
+    assert.deepEqual(
+      [...new Set(story.timeline.map((e: any) => e.kind))].sort(),
+      ['created', 'credit', 'event', 'name_match', 'refund', 'status'],
+    );
+    assert.deepEqual(story.timeline, (await gw.admin('GET', `/verifications/${created.ref_id}`)).json.timeline);
+
+    // Bad input: a usage error, never a crash, never a guess.
+    for (const args of [['find'], ['find', 'x'.repeat(129)], ['show'], ['show', 'abc'], ['show', '99999999999999999'], ['show', '1']]) {
+      const r = await cli(env, 'verifications', ...args);
+      assert.equal(r.code, 2, `${args}: ${r.stderr}`);
+      assert.match(r.stderr, /^pennygate: (verifications|no verification)/, String(args));
+    }
+    for (const q of ['', '%20%20', 'x'.repeat(129)]) {
+      const r = await gw.admin('GET', `/verifications?q=${q}`);
+      assert.equal(r.status, 400, `q=${q}: ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_request');
+    }
+    assert.equal((await gw.admin('GET', '/verifications')).status, 400);
+  });
+
+  it('webhook remove stops the events and says when there was nothing to remove', async () => {
+    const m = await gw.merchant('Quiet Co');
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://127.0.0.1:9/hooks', dialect: 'cashfree' })).status, 200);
+    const removed = await cli(env, 'webhook', 'remove', m.id, '--json');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(JSON.parse(removed.stdout), { merchant_id: m.id, webhook: null });
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}/webhook`)).status, 404);
+    const again = await cli(env, 'webhook', 'remove', m.id);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /no webhook set for/);
+    assert.equal((await cli(env, 'webhook', 'remove', 'mer_nobody')).code, 2);
+    assert.equal((await cli(env, 'webhook', 'remove')).code, 2);
+  });
+
   it("the README's `webhook set` example works as pasted on this machine", async () => {
     const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
     const line = readme.split('\n').find((l) => /^(\S+=\S+ )*npx pennygate webhook set /.test(l));

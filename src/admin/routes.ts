@@ -18,6 +18,7 @@ import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
 import { liveAdminApi, owedRefunds } from './live.js';
 import { tokenGuesses } from './guesses.js';
+import { searchVerifications, timeline, verificationSummary } from './lookup.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -29,6 +30,7 @@ const Strict = { additionalProperties: false } as const;
 const MerchantCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, Strict);
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RefParams = Type.Object({ ref_id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
+const SearchQuery = Type.Object({ q: Type.String({ minLength: 1, maxLength: 128 }) });
 const WebhookBody = Type.Object(
   {
     url: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -121,7 +123,29 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const refId = Number(req.params.ref_id);
       const v = await verifications.byRef(s.db, refId);
       if (!v) throw new AdminError(404, 'not_found', 'no such verification');
-      return { verification: v, credits: await s.engine.creditsOf(refId) };
+      const t = await timeline(s.db, v);
+      return {
+        verification: v,
+        credits: await s.engine.creditsOf(refId),
+        timeline: t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof SearchQuery> }>(
+    '/verifications',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Verifications matching a ref_id, a fav_ id, a verification_id (any merchant's), a UTR, or the last 4+ digits of the payer's account number",
+        querystring: SearchQuery,
+      },
+    },
+    async (req) => {
+      if (!req.query.q.trim()) throw new AdminError(400, 'invalid_request', 'q is what to look for: a ref_id, fav_ id, verification_id, UTR or account digits');
+      const found = await searchVerifications(s.db, req.query.q);
+      return { count: found.length, items: found.map(verificationSummary) };
     },
   );
 

@@ -25,7 +25,8 @@ import { CONSOLE_CSP, CONSOLE_STYLE, badge, csrfField, html, layout, raw, table,
 import { accessOps } from '../admin/access.js';
 import { AdminError } from '../admin/errors.js';
 import { tokenGuesses } from '../admin/guesses.js';
-import { allKeys, deliveriesLog, perMinute, recentVerifications, searchVerifications, timeline } from './queries.js';
+import { allKeys, deliveriesLog, perMinute } from './queries.js';
+import { recentVerifications, searchVerifications, timeline } from '../admin/lookup.js';
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
 type Form = Record<string, string>;

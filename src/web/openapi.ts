@@ -60,8 +60,45 @@ const SCHEMAS: Record<string, Schema> = {
     {
       verification: { type: 'object', description: "The engine's record of the verification" },
       credits: { type: 'array', items: { type: 'object', description: 'A credit received and what became of its rupee' } },
+      timeline: {
+        type: 'array',
+        description: 'What happened to the verification and its rupee, in time order (as the console shows it)',
+        items: obj(
+          {
+            at: { type: 'string', format: 'date-time' },
+            kind: { type: 'string', enum: ['created', 'credit', 'refund', 'status', 'name_match', 'event', 'webhook'] },
+            title: str(),
+            detail: str(),
+          },
+          { required: ['at', 'kind', 'title', 'detail'] },
+        ),
+      },
     },
-    { required: ['verification', 'credits'] },
+    { required: ['verification', 'credits', 'timeline'] },
+  ),
+  VerificationMatches: obj(
+    {
+      count: { type: 'integer' },
+      items: {
+        type: 'array',
+        items: obj(
+          {
+            ref_id: { type: 'integer' },
+            merchant_id: str(),
+            kind: { type: 'string', enum: ['rpd', 'mobile'] },
+            mode: { type: 'string', enum: ['test', 'live'] },
+            verification_id: nullable(str()),
+            public_id: str(),
+            status: { type: 'string', enum: ['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED'] },
+            utr: nullable(str()),
+            refund: nullable({ type: 'string', enum: ['pending', 'initiated', 'success', 'failed'] }),
+            created_at: { type: 'string', format: 'date-time' },
+          },
+          { required: ['ref_id', 'merchant_id', 'kind', 'mode', 'verification_id', 'public_id', 'status', 'utr', 'refund', 'created_at'] },
+        ),
+      },
+    },
+    { required: ['count', 'items'] },
   ),
   Webhook: obj({ url: str(), dialect: { type: 'string', enum: ['cashfree', 'razorpayx'] }, secret: str() }, { required: ['url', 'dialect'] }),
   WebhookDelivery: obj(
@@ -323,6 +360,7 @@ const OPS: Record<string, Doc> = {
   'GET /admin/merchants': { operationId: 'adminListMerchants', ok: [200, 'MerchantList'] },
   'GET /admin/merchants/{id}': { operationId: 'adminGetMerchant', ok: [200, 'Merchant'] },
   'GET /admin/verifications/{ref_id}': { operationId: 'adminGetVerification', ok: [200, 'VerificationDetail'] },
+  'GET /admin/verifications': { operationId: 'adminFindVerifications', ok: [200, 'VerificationMatches'] },
   'PUT /admin/merchants/{id}/webhook': { operationId: 'adminSetWebhook', ok: [200, 'Webhook'] },
   'GET /admin/merchants/{id}/webhook': { operationId: 'adminGetWebhook', ok: [200, 'Webhook'] },
   'DELETE /admin/merchants/{id}/webhook': { operationId: 'adminDeleteWebhook', ok: [204, ''] },

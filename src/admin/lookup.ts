@@ -1,0 +1,132 @@
+// What an operator reads about verifications: finding one from whatever a customer or a
+// merchant quotes, and everything that happened to it. Shared by the admin API, the CLI and the
+// console. Reads only.
+import { readAside, type Db, type Row } from '../store/db.js';
+import { verifications } from '../store/repository.js';
+import type { Verification } from '../engine/types.js';
+
+const LIMIT = 50;
+
+/**
+ * Verifications matching what an operator pasted: a ref_id, a fav_ id, a verification_id (any
+ * merchant's), a UTR (of the verifying credit or of any credit that reached the verification),
+ * or the last digits of the payer's account number (4 or more).
+ */
+export async function searchVerifications(db: Db, query: string): Promise<Verification[]> {
+  const q = query.trim();
+  if (!q || q.length > 128) return [];
+  const refs = new Set<number>();
+  const add = (rows: Row[]) => rows.forEach((r) => r.ref_id !== null && refs.add(Number(r.ref_id)));
+  if (/^\d{1,16}$/.test(q) && Number.isSafeInteger(Number(q))) add(await db.query('SELECT ref_id FROM verifications WHERE ref_id = ?', [Number(q)]));
+  if (/^fav_[A-Za-z0-9]+$/.test(q)) add(await db.query('SELECT ref_id FROM verifications WHERE public_id = ? LIMIT ?', [q, LIMIT]));
+  add(await db.query('SELECT ref_id FROM verifications WHERE verification_id = ? LIMIT ?', [q, LIMIT]));
+  if (/^[0-9A-Za-z]{6,35}$/.test(q)) {
+    add(await db.query('SELECT ref_id FROM verifications WHERE utr = ? LIMIT ?', [q, LIMIT]));
+    add(await db.query('SELECT ref_id FROM credits WHERE utr = ? AND ref_id IS NOT NULL LIMIT ?', [q, LIMIT]));
+  }
+  // Digits only, so the LIKE pattern holds no wildcard of the caller's. A scan of whole tables
+  // (about a second over a million verifications), so read aside: on SQLite off the event loop.
+  if (/^\d{4,18}$/.test(q)) {
+    add(await readAside(db, 'SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+    add(await readAside(db, 'SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL ORDER BY received_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+  }
+  const found: Verification[] = [];
+  for (const ref of [...refs].slice(0, LIMIT)) {
+    const v = await verifications.byRef(db, ref);
+    if (v) found.push(v);
+  }
+  return found.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function recentVerifications(db: Db, limit = 25): Promise<Verification[]> {
+  // No index leads by created_at alone: a sort of the whole table, so read aside (see searchVerifications).
+  const rows = await readAside(db, 'SELECT ref_id FROM verifications ORDER BY created_at DESC LIMIT ?', [limit]);
+  const out: Verification[] = [];
+  for (const r of rows) {
+    const v = await verifications.byRef(db, Number(r.ref_id));
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+export interface TimelineEntry {
+  at: number;
+  kind: 'created' | 'credit' | 'refund' | 'status' | 'name_match' | 'event' | 'webhook';
+  title: string;
+  detail: string;
+}
+
+/** Everything that happened to one verification and its rupee, in time order. */
+export async function timeline(db: Db, v: Verification) {
+  const credits = await db.query('SELECT * FROM credits WHERE ref_id = ? ORDER BY received_at', [v.refId]);
+  const events = await db.query('SELECT id, type, created_at FROM events WHERE merchant_id = ? AND ref_id = ? ORDER BY created_at', [
+    v.merchantId,
+    v.refId,
+  ]);
+  const deliveries = await db.query('SELECT * FROM webhook_deliveries WHERE merchant_id = ? AND ref_id = ? ORDER BY created_at', [
+    v.merchantId,
+    v.refId,
+  ]);
+  const attempts = deliveries.length
+    ? await db.query(
+        `SELECT * FROM webhook_attempts WHERE delivery_id IN (${deliveries.map(() => '?').join(', ')}) ORDER BY started_at`,
+        deliveries.map((d) => d.id),
+      )
+    : [];
+  const t: TimelineEntry[] = [];
+  t.push({
+    at: v.createdAt,
+    kind: 'created',
+    title: 'Created',
+    detail: `${v.kind} in ${v.mode} mode through the ${v.dialect} dialect; valid until ${v.validUntil ? new Date(v.validUntil).toISOString() : 'no limit'}`,
+  });
+  for (const c of credits) {
+    t.push({
+      at: Number(c.received_at),
+      kind: 'credit',
+      title: `Credit of ₹${(c.amount_paise / 100).toFixed(2)}: ${c.disposition}`,
+      detail: `UTR ${c.utr} from ${c.payer_vpa ?? 'unknown VPA'}${c.payer_account ? `, account ${c.payer_account} (${c.payer_ifsc ?? 'no IFSC'})` : ''}`,
+    });
+    t.push({
+      at: Number(c.refund_updated_at ?? c.received_at),
+      kind: 'refund',
+      title: `Refund ${c.refund_status} after ${c.refund_attempts} attempt(s)`,
+      detail: `key ${c.refund_key}${c.refund_ref ? `, bank reference ${c.refund_ref}` : ''}${c.refund_error ? `, last error: ${c.refund_error}` : ''}`,
+    });
+  }
+  if (v.nameMatch && v.collectedAt) {
+    t.push({ at: v.collectedAt, kind: 'name_match', title: `Name match ${v.nameMatch.result} (${v.nameMatch.score})`, detail: `given "${v.name ?? ''}", at the bank "${v.payer?.name ?? ''}"` });
+  }
+  if (v.status !== 'created') {
+    t.push({ at: v.processedAt, kind: 'status', title: `Status ${v.status.toUpperCase()}`, detail: v.statusReason ?? '' });
+  }
+  for (const e of events) t.push({ at: Number(e.created_at), kind: 'event', title: `Event ${e.type}`, detail: e.id });
+  const byDelivery = new Map(deliveries.map((d) => [d.id, d]));
+  for (const a of attempts) {
+    const d = byDelivery.get(a.delivery_id)!;
+    t.push({
+      at: Number(a.started_at),
+      kind: 'webhook',
+      title: `Webhook ${d.event_type} attempt ${a.attempt}: ${a.status_code ?? 'no answer'}`,
+      detail: `${a.url} in ${a.latency_ms} ms${a.error ? `, ${a.error}` : ''}${a.next_attempt_at ? `, next attempt ${new Date(Number(a.next_attempt_at)).toISOString()}` : ''}`,
+    });
+  }
+  t.sort((a, b) => a.at - b.at);
+  return { entries: t, credits, deliveries };
+}
+
+/** A verification in a list of matches: enough to tell it apart and pick it. */
+export function verificationSummary(v: Verification) {
+  return {
+    ref_id: v.refId,
+    merchant_id: v.merchantId,
+    kind: v.kind,
+    mode: v.mode,
+    verification_id: v.verificationId,
+    public_id: v.publicId,
+    status: v.status.toUpperCase(),
+    utr: v.utr,
+    refund: v.reversal,
+    created_at: new Date(v.createdAt).toISOString(),
+  };
+}
