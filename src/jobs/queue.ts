@@ -187,9 +187,10 @@ export async function bury(db: Db, job: Job, worker: string, error: string, now 
 }
 
 export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; total: number }> {
-  const items = (await db.query('SELECT * FROM jobs WHERE dead_at IS NOT NULL ORDER BY dead_at DESC LIMIT ?', [limit])).map(toJob);
-  const [n] = await db.query('SELECT COUNT(*) AS n FROM jobs WHERE dead_at IS NOT NULL');
-  return { items, total: Number(n.n) };
+  // The page and its total in one statement (one snapshot): read apart, a job buried between
+  // them showed a total its page did not.
+  const rows = await db.query('SELECT *, COUNT(*) OVER () AS list_total FROM jobs WHERE dead_at IS NOT NULL ORDER BY dead_at DESC LIMIT ?', [limit]);
+  return { items: rows.map(toJob), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
 }
 
 /** Whether the jobs of these kinds for `subject` have all ended dead letters (and there is one). */
