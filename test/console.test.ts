@@ -213,6 +213,14 @@ describe('console', { skip: needsChromium }, () => {
     await page.getByLabel('GOOD_PARTIAL_MATCH from').fill('50');
     await page.getByRole('button', { name: 'Save bands' }).click();
     assert.match((await page.getByRole('alert').textContent())!, /band/);
+    // The refused form keeps what was typed, its fields marked and pointing at the reason.
+    const good = page.getByLabel('GOOD_PARTIAL_MATCH from');
+    assert.equal(await good.inputValue(), '50');
+    assert.equal(await good.getAttribute('aria-invalid'), 'true');
+    assert.equal(await good.getAttribute('aria-describedby'), 'flash');
+    assert.equal(await page.locator('#flash').getAttribute('role'), 'alert');
+    assert.equal(await page.getByLabel(/Requests per operation per minute/).getAttribute('aria-invalid'), null, 'other forms are not marked');
+    assert.deepEqual(await seriousViolations(page), []);
     await page.getByLabel('GOOD_PARTIAL_MATCH from').fill('90');
     await page.getByRole('button', { name: 'Save bands' }).click();
     assert.match((await page.getByRole('status').textContent())!, /bands saved/);
@@ -220,8 +228,21 @@ describe('console', { skip: needsChromium }, () => {
     await page.getByRole('button', { name: 'Save rate limit' }).click();
     await page.getByLabel('Accent colour (#rrggbb)').evaluate((i: HTMLInputElement) => i.removeAttribute('pattern'));
     await page.getByLabel('Accent colour (#rrggbb)').fill('javascript:1');
+    const sent = await page.getByLabel('Accent colour (#rrggbb)').inputValue(); // as its maxlength lets it
     await page.getByRole('button', { name: 'Save branding' }).click();
     assert.match((await page.getByRole('alert').textContent())!, /accent_color/);
+    assert.equal(await page.getByLabel('Accent colour (#rrggbb)').inputValue(), sent);
+    assert.equal(await page.getByLabel('Accent colour (#rrggbb)').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel(/Display name/).getAttribute('aria-invalid'), null, 'only the field at fault');
+    // A refused webhook URL comes back as typed, as text: a quote in it closes no attribute.
+    const typed = 'ftp://example.com/hooks?x="><b id=injected>';
+    await page.getByLabel('URL', { exact: true }).fill(typed);
+    await page.getByRole('button', { name: 'Save webhook' }).click();
+    assert.match((await page.getByRole('alert').textContent())!, /https/);
+    assert.equal(await page.getByLabel('URL', { exact: true }).inputValue(), typed);
+    assert.equal(await page.getByLabel('URL', { exact: true }).getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#injected').count(), 0);
+    assert.equal((await gw.admin('GET', `/merchants/${new URL(page.url()).pathname.split('/')[3]}/webhook`)).json.url, receiver.url, 'nothing changed');
     await page.getByLabel(/Display name/).fill('Made');
     await page.getByLabel('Accent colour (#rrggbb)').fill('#7C3AED');
     await page.getByRole('button', { name: 'Save branding' }).click();

@@ -40,7 +40,8 @@ export function layout(o: { title: string; active?: string; csrf?: string; body:
         ([href, label]) => html`<li><a href="${href}"${raw(o.active === href ? ' aria-current="page"' : '')}>${label}</a></li>`,
       )}</ul><form method="post" action="/console/logout" class="logout">${csrfField(o.csrf)}<button type="submit">Sign out</button></form></nav>`
     : html``;
-  const flash = o.flash ? html`<p class="flash ${o.flash.kind}" role="${o.flash.kind === 'error' ? 'alert' : 'status'}">${o.flash.text}</p>` : html``;
+  // id="flash": the fields a refusal names point at it (aria-describedby).
+  const flash = o.flash ? html`<p id="flash" class="flash ${o.flash.kind}" role="${o.flash.kind === 'error' ? 'alert' : 'status'}">${o.flash.text}</p>` : html``;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(o.title)} · pennygate console</title><link rel="icon" href="/assets/favicon.svg"><link rel="stylesheet" href="/console/assets/console.css"></head>
 <body>${o.csrf ? raw('<a class="skip" href="#main">Skip to content</a><header>') : raw('')}${nav}${o.csrf ? raw('</header>') : raw('')}<main id="main" tabindex="-1"><h1>${esc(o.title)}</h1>${flash}${o.body}</main></body></html>`;

@@ -30,7 +30,19 @@ import { recentVerifications, searchVerifications, timeline } from '../admin/loo
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
 type Form = Record<string, string>;
-type Flash = { kind: 'ok' | 'error'; text: string } | null;
+/**
+ * What a page says above its content. A refused form names the fields at fault (marked
+ * aria-invalid, described by the message) and carries what was typed, shown again in its fields.
+ */
+type Flash = { kind: 'ok' | 'error'; text: string; fields?: string[]; draft?: Form } | null;
+/** Reads a refused form's draft and marks its fields at fault. */
+function formState(flash: Flash) {
+  const refused = flash?.kind === 'error' ? flash : null;
+  return {
+    value: (name: string, current: string) => (refused?.draft && Object.hasOwn(refused.draft, name) ? String(refused.draft[name]) : current),
+    invalid: (name: string) => raw(refused?.fields?.includes(name) ? ' aria-invalid="true" aria-describedby="flash"' : ''),
+  };
+}
 
 class ConsoleRefusal extends Error {
   constructor(
@@ -295,6 +307,7 @@ ${table(
   // ---------------------------------------------------------------- merchants
 
   const merchantsPage = async (req: FastifyRequest, flash: Flash, created?: Raw) => {
+    const fs = formState(flash);
     const list = await s.merchants.list();
     const rows = [];
     for (const m of list) {
@@ -311,7 +324,7 @@ ${table(
       'Merchants',
       '/console/merchants',
       html`${created ?? ''}<form method="post" action="/console/merchants" class="card row">${csrf(req)}
-<div><label for="name">New merchant's name</label><input id="name" name="name" type="text" maxlength="100" required></div><button type="submit">Create with a test key pair</button></form>
+<div><label for="name">New merchant's name</label><input id="name" name="name" type="text" maxlength="100" value="${fs.value('name', '')}"${fs.invalid('name')} required></div><button type="submit">Create with a test key pair</button></form>
 ${table(['name', 'id', 'verifications', 'webhook', 'created'], rows, 'Merchants')}`,
       flash,
     );
@@ -322,7 +335,7 @@ ${table(['name', 'id', 'verifications', 'webhook', 'created'], rows, 'Merchants'
   app.post('/merchants', hide, async (req, reply) => {
     const name = form(req).name ?? '';
     const problem = merchantNameProblem(name);
-    if (problem) return send(reply, await merchantsPage(req, { kind: 'error', text: problem }), 400);
+    if (problem) return send(reply, await merchantsPage(req, { kind: 'error', text: problem, fields: ['name'], draft: { name } }), 400);
     const { merchant, testKey, liveKey } = await s.merchants.create(name.trim());
     // With a live bank connector a merchant gets a live pair too: its secret is shown here or never.
     const live = liveKey
@@ -343,8 +356,10 @@ ${live}<p><a href="/console/merchants/${merchant.id}">Open ${merchant.name}</a><
     const bands = m.settings.nameMatchBands ?? DEFAULT_BANDS;
     const brand = brandingOf(m);
     const base = `/console/merchants/${m.id}`;
+    const fs = formState(flash);
     const num = (name: string, label: string, value: number) =>
-      html`<div><label for="${name}">${label}</label><input id="${name}" name="${name}" type="number" min="0" max="100" step="1" value="${String(value)}" required></div>`;
+      html`<div><label for="${name}">${label}</label><input id="${name}" name="${name}" type="number" min="0" max="100" step="1" value="${fs.value(name, String(value))}"${fs.invalid(name)} required></div>`;
+    const dialect = fs.value('dialect', m.settings.webhook?.dialect ?? '');
     const body = html`<dl class="kv"><dt>id</dt><dd class="mono">${m.id}</dd><dt>account_number</dt><dd class="mono">${m.accountNumber}</dd>
 <dt>created</dt><dd>${when(m.createdAt)}</dd><dt>verifications</dt><dd>${String(await verifications.count(s.db, m.id))}</dd></dl>
 <h2>Keys</h2>
@@ -368,9 +383,9 @@ ${table(
 ${extra ?? ''}
 <h2>Webhook</h2>
 <form method="post" action="${base}/webhook" class="card">${csrf(req)}
-<div class="row"><div><label for="url">URL</label><input id="url" name="url" type="url" maxlength="2048" value="${m.settings.webhook?.url ?? ''}" required></div>
-<div><label for="dialect">Dialect</label><select id="dialect" name="dialect">${WEBHOOK_DIALECTS().map(
-      (d) => html`<option value="${d}"${raw(m.settings.webhook?.dialect === d ? ' selected' : '')}>${d}</option>`,
+<div class="row"><div><label for="url">URL</label><input id="url" name="url" type="url" maxlength="2048" value="${fs.value('url', m.settings.webhook?.url ?? '')}"${fs.invalid('url')} required></div>
+<div><label for="dialect">Dialect</label><select id="dialect" name="dialect"${fs.invalid('dialect')}>${WEBHOOK_DIALECTS().map(
+      (d) => html`<option value="${d}"${raw(dialect === d ? ' selected' : '')}>${d}</option>`,
     )}</select></div>
 <div><label><input type="checkbox" name="rotate_secret" value="true"> New signing secret</label></div>
 <button type="submit">Save webhook</button></div></form>
@@ -388,34 +403,43 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
 <h2>Rate limit</h2>
 <form method="post" action="${base}/rate-limit" class="card row">${csrf(req)}
 <div><label for="per_minute">Requests per operation per minute (0: none)</label>
-<input id="per_minute" name="per_minute" type="number" min="0" max="1000000" value="${m.settings.rateLimitPerMinute === undefined ? '' : String(m.settings.rateLimitPerMinute)}" required></div>
+<input id="per_minute" name="per_minute" type="number" min="0" max="1000000" value="${fs.value('per_minute', m.settings.rateLimitPerMinute === undefined ? '' : String(m.settings.rateLimitPerMinute))}"${fs.invalid('per_minute')} required></div>
 <button type="submit">Save rate limit</button></form>
 <h2>Hosted page branding</h2>
 <form method="post" action="${base}/branding" class="card">${csrf(req)}<div class="row">
-<div><label for="display_name">Display name (empty: ${m.name})</label><input id="display_name" name="display_name" type="text" maxlength="60" value="${brand.displayName ?? ''}"></div>
-<div><label for="accent_color">Accent colour (#rrggbb)</label><input id="accent_color" name="accent_color" type="text" maxlength="7" pattern="#[0-9a-fA-F]{6}" value="${brand.accentColor ?? ''}"></div>
-<div><label for="logo_url">Logo (https URL or data: image up to 16 KB)</label><input id="logo_url" name="logo_url" type="text" maxlength="24000" value="${brand.logoUrl ?? ''}"></div>
+<div><label for="display_name">Display name (empty: ${m.name})</label><input id="display_name" name="display_name" type="text" maxlength="60" value="${fs.value('display_name', brand.displayName ?? '')}"${fs.invalid('display_name')}></div>
+<div><label for="accent_color">Accent colour (#rrggbb)</label><input id="accent_color" name="accent_color" type="text" maxlength="7" pattern="#[0-9a-fA-F]{6}" value="${fs.value('accent_color', brand.accentColor ?? '')}"${fs.invalid('accent_color')}></div>
+<div><label for="logo_url">Logo (https URL or data: image up to 16 KB)</label><input id="logo_url" name="logo_url" type="text" maxlength="24000" value="${fs.value('logo_url', brand.logoUrl ?? '')}"${fs.invalid('logo_url')}></div>
 <button type="submit">Save branding</button></div></form>`;
     return page(req, m.name, '/console/merchants', body, flash);
   };
 
   app.get<{ Params: { id: string } }>('/merchants/:id', hide, async (req, reply) => send(reply, await merchantPage(req, req.params.id, flashOf(req))));
 
-  /** Runs a merchant action; a refusal re-renders the merchant's page with the reason and changes nothing. */
+  /** A merchant action's refusal: why, and the fields at fault. */
+  type Refused = { error: string; fields?: string[] };
+  /**
+   * Runs a merchant action; a refusal re-renders the merchant's page with the reason, the fields
+   * at fault marked and what was typed kept in them, and changes nothing.
+   */
   const merchantAction =
-    (run: (req: FastifyRequest<{ Params: { id: string } }>, f: Form) => Promise<string | { error: string } | { saved: string; shown: Raw }>) =>
+    (run: (req: FastifyRequest<{ Params: { id: string } }>, f: Form) => Promise<string | Refused | { saved: string; shown: Raw }>) =>
     async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       if (!(await s.merchants.get(req.params.id))) throw new ConsoleRefusal(404, 'No such merchant.');
-      let outcome: string | { error: string } | { saved: string; shown: Raw };
+      let outcome: string | Refused | { saved: string; shown: Raw };
+      const f = form(req);
       try {
-        outcome = await run(req, form(req));
+        outcome = await run(req, f);
       } catch (err) {
         if (!(err instanceof WebhookAddressError)) throw err;
-        outcome = { error: err.message };
+        outcome = { error: err.message, fields: ['url'] };
       }
       // Something shown once (a new secret): answered as the page itself, not a redirect.
       if (typeof outcome === 'object' && 'shown' in outcome) return send(reply, await merchantPage(req, req.params.id, { kind: 'ok', text: outcome.saved }, outcome.shown));
-      if (typeof outcome === 'object') return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: outcome.error }), 400);
+      if (typeof outcome === 'object') {
+        const { _csrf, ...draft } = f;
+        return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: outcome.error, fields: outcome.fields, draft }), 400);
+      }
       if (outcome.startsWith('/')) return reply.redirect(outcome, 303);
       return reply.redirect(`/console/merchants/${encodeURIComponent(req.params.id)}?done=${outcome}`, 303);
     };
@@ -424,8 +448,8 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     '/merchants/:id/webhook',
     hide,
     merchantAction(async (req, f) => {
-      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return { error: `dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}` };
-      if (!f.url) return { error: 'url is required' };
+      if (!WEBHOOK_DIALECTS().includes(f.dialect)) return { error: `dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}`, fields: ['dialect'] };
+      if (!f.url) return { error: 'url is required', fields: ['url'] };
       const rotate = f.rotate_secret === 'true';
       const had = Boolean((await s.merchants.get(req.params.id))?.settings.webhook);
       const w = await s.webhooks.configure(req.params.id, f.url, f.dialect, rotate);
@@ -479,7 +503,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     '/merchants/:id/webhook/test',
     hide,
     merchantAction(async (req, f) => {
-      if (!Object.hasOwn(TEST_EVENTS, f.event ?? '')) return { error: `event must be one of ${Object.keys(TEST_EVENTS).join(', ')}` };
+      if (!Object.hasOwn(TEST_EVENTS, f.event ?? '')) return { error: `event must be one of ${Object.keys(TEST_EVENTS).join(', ')}`, fields: ['event'] };
       const sent = await sendTestEvent(s.db, s.webhooks, req.params.id, f.event);
       return sent.delivery ? `/console/webhooks/${encodeURIComponent(sent.delivery.id)}` : { error: 'The merchant has no webhook.' };
     }),
@@ -490,7 +514,8 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     merchantAction(async (req, f) => {
       const asInt = (x: string | undefined) => (x !== undefined && /^-?\d{1,4}$/.test(x) ? Number(x) : x);
       const bands = validateBands({ direct: asInt(f.direct), good: asInt(f.good), moderate: asInt(f.moderate), poor: asInt(f.poor) });
-      if (typeof bands === 'string') return { error: bands };
+      // The rule broken may involve several bands (their order): all four are marked.
+      if (typeof bands === 'string') return { error: bands, fields: ['direct', 'good', 'moderate', 'poor'] };
       await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, nameMatchBands: bands }));
       return 'bands';
     }),
@@ -507,7 +532,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     '/merchants/:id/rate-limit',
     hide,
     merchantAction(async (req, f) => {
-      if (!/^\d{1,7}$/.test(f.per_minute ?? '') || Number(f.per_minute) > 1_000_000) return { error: 'per_minute must be a whole number from 0 to 1000000' };
+      if (!/^\d{1,7}$/.test(f.per_minute ?? '') || Number(f.per_minute) > 1_000_000) return { error: 'per_minute must be a whole number from 0 to 1000000', fields: ['per_minute'] };
       const n = Number(f.per_minute);
       await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: n }));
       return 'rate';
@@ -521,7 +546,10 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
       const field = (x: string | undefined) => (x === undefined ? undefined : x.trim() === '' ? null : x.trim());
       const change = { display_name: field(f.display_name), logo_url: field(f.logo_url), accent_color: field(f.accent_color) };
       const problem = brandingChangeProblem(change);
-      if (problem) return { error: problem };
+      if (problem) {
+        const fields = (['display_name', 'logo_url', 'accent_color'] as const).filter((k) => brandingChangeProblem({ [k]: change[k] }) !== null);
+        return { error: problem, fields };
+      }
       await s.merchants.updateSettings(req.params.id, (st) => applyBranding(st, change));
       return 'branding';
     }),
