@@ -113,6 +113,18 @@ describe('console', { skip: needsChromium }, () => {
     // Stacked bars for this minute (or the last two): verified, declined and waiting.
     const fills = new Set(await bars.evaluateAll((rs) => rs.map((r) => r.getAttribute('fill'))));
     for (const colour of ['#16a34a', '#dc2626', '#2563eb']) assert.ok(fills.has(colour), `a ${colour} bar`);
+    // The same figures as text: the chart's description, and a table folded under it.
+    for (const id of ['chart-hour', 'chart-day']) {
+      assert.equal(await page.locator(`#${id} ~ svg`).getAttribute('aria-describedby'), `${id}-sum`);
+      assert.match((await page.locator(`#${id}-sum`).textContent())!, /^4 in all: 2 verified, 1 declined, 0 expired, 1 waiting; the busiest minute \d\d:\d\d UTC with [1-4]\.$/);
+      const details = page.locator(`#${id} ~ details`);
+      await details.locator('summary').click();
+      const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      assert.ok(rows.length >= 1 && rows.length <= 2, JSON.stringify(rows));
+      assert.match(rows[0][0]!, id === 'chart-hour' ? /^\d\d:\d\d$/ : /^\d\d:\d\d-\d\d:\d\d$/);
+      const sum = (col: number) => rows.reduce((n, r) => n + Number(r[col]), 0);
+      assert.deepEqual([sum(1), sum(2), sum(3), sum(4)], [2, 1, 0, 1]);
+    }
     assert.deepEqual(await seriousViolations(page), []);
     shots.push(await keepScreenshot(page, SUITE, 'overview'));
   });

@@ -1,6 +1,6 @@
 // Verifications per minute by outcome, as an inline SVG of stacked bars (presentation
 // attributes only: the console's policy allows no inline style).
-import { html, raw, type Raw } from './html.js';
+import { html, raw, table, type Raw } from './html.js';
 
 export const OUTCOMES = [
   { status: 'success', label: 'Verified', colour: '#16a34a' },
@@ -54,8 +54,45 @@ export function perMinuteChart(o: {
 <text x="${pad.l - 6}" y="${pad.t + 10}" font-size="11" text-anchor="end" fill="#33415c">${max}</text>
 <text x="${pad.l - 6}" y="${pad.t + plotH}" font-size="11" text-anchor="end" fill="#33415c">0</text>`;
   return html`<figure><figcaption id="${o.id}">${o.title}</figcaption>
-${raw(`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${o.id}" xmlns="http://www.w3.org/2000/svg">${axis}${ticks.join('')}${bars.join('')}</svg>`)}
-<ul class="legend">${OUTCOMES.map((oc) => html`<li><span class="k-${oc.status}"></span>${oc.label}</li>`)}</ul></figure>`;
+${raw(`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${o.id}" aria-describedby="${o.id}-sum" xmlns="http://www.w3.org/2000/svg">${axis}${ticks.join('')}${bars.join('')}</svg>`)}
+<ul class="legend">${OUTCOMES.map((oc) => html`<li><span class="k-${oc.status}"></span>${oc.label}</li>`)}</ul>
+${figures(o)}</figure>`;
+}
+
+/**
+ * The chart's figures as text: a sentence of totals and the busiest minute (the chart's
+ * description), and a table by minute, or by hour past an hour, of the periods with any
+ * verification, folded away. What a screen reader reads, and the exact numbers for anyone.
+ */
+function figures(o: { buckets: Map<number, Record<string, number>>; fromMinute: number; minutes: number; id: string }): Raw {
+  const group = o.minutes <= 60 ? 1 : 60;
+  const rows = new Map<number, Record<string, number>>();
+  const totals: Record<string, number> = {};
+  let busiest = { minute: -1, n: 0 };
+  for (let m = o.fromMinute; m < o.fromMinute + o.minutes; m++) {
+    const b = o.buckets.get(m);
+    if (!b) continue;
+    const n = Object.values(b).reduce((x, y) => x + y, 0);
+    if (n > busiest.n) busiest = { minute: m, n };
+    const start = o.fromMinute + Math.floor((m - o.fromMinute) / group) * group;
+    const r = rows.get(start) ?? {};
+    for (const [k, v] of Object.entries(b)) (r[k] = (r[k] ?? 0) + v), (totals[k] = (totals[k] ?? 0) + v);
+    rows.set(start, r);
+  }
+  const hhmm = (m: number) => new Date(m * 60_000).toISOString().slice(11, 16);
+  const all = Object.values(totals).reduce((x, y) => x + y, 0);
+  const summary = all
+    ? `${all} in all: ${OUTCOMES.map((oc) => `${totals[oc.status] ?? 0} ${oc.label.toLowerCase()}`).join(', ')}; the busiest minute ${hhmm(busiest.minute)} UTC with ${busiest.n}.`
+    : 'No verifications in this period.';
+  const period = (start: number) => (group === 1 ? hhmm(start) : `${hhmm(start)}-${hhmm(start + group)}`);
+  return html`<p class="chart-sum" id="${o.id}-sum">${summary}</p>${
+    rows.size
+      ? html`<details><summary>The figures by ${group === 1 ? 'minute' : 'hour'}</summary>${table(
+          [`${group === 1 ? 'Minute' : 'Hour'} (UTC)`, ...OUTCOMES.map((oc) => oc.label)],
+          [...rows].map(([start, r]) => [html`${period(start)}`, ...OUTCOMES.map((oc) => html`${String(r[oc.status] ?? 0)}`)]),
+        )}</details>`
+      : ''
+  }`;
 }
 
 /** The share verified as a bar: verified against everything that ended. */

@@ -109,6 +109,8 @@ ol.timeline time{font-family:ui-monospace,monospace;font-size:.85rem;color:#4a55
 figure{margin:0 0 16px;background:#fff;border:1px solid #d9e1ec;border-radius:8px;padding:12px}
 figcaption{font-weight:600;margin-bottom:6px}
 svg.chart{width:100%;height:auto;display:block}
+.chart-sum{margin:8px 0 0;font-size:.9rem}
+figure details{margin-top:4px;font-size:.9rem}
 .legend{display:flex;gap:16px;flex-wrap:wrap;list-style:none;padding:0;margin:8px 0 0;font-size:.9rem}
 .legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 .k-success{background:#16a34a}.k-failure{background:#dc2626}.k-expired{background:#d97706}.k-created{background:#2563eb}
