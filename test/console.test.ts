@@ -119,7 +119,7 @@ describe('console', { skip: needsChromium }, () => {
       assert.match((await page.locator(`#${id}-sum`).textContent())!, /^4 in all: 2 verified, 1 declined, 0 expired, 1 waiting; the busiest minute \d\d:\d\d UTC with [1-4]\.$/);
       const details = page.locator(`#${id} ~ details`);
       await details.locator('summary').click();
-      const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
       assert.ok(rows.length >= 1 && rows.length <= 2, JSON.stringify(rows));
       assert.match(rows[0][0]!, id === 'chart-hour' ? /^\d\d:\d\d$/ : /^\d\d:\d\d-\d\d:\d\d$/);
       const sum = (col: number) => rows.reduce((n, r) => n + Number(r[col]), 0);
