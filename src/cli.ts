@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline/promises';
 import { checkAdminToken, dataDirOf, existingSecretKey, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { openServices } from './gateway.js';
@@ -51,6 +52,9 @@ interface Args {
 
 const COMMON = `Options for every command:
   --json        print JSON (for scripts) instead of a table
+  -y, --yes     do not ask before a change that cannot be taken back (asked only
+                at a terminal: keys revoke, public-key delete, webhook remove,
+                allowlist set clearing the list)
   -h, --help    this help
   -V, --version this build's version and its store schema version
 Environment: DATA_DIR or DATABASE_URL select the store, as for the server.`;
@@ -215,9 +219,11 @@ const COMMANDS: Record<string, Command> = {
   'webhook remove': {
     usage: 'webhook remove MERCHANT',
     summary: "stop sending a merchant's events (deliveries already made stay listed)",
-    async run({ positionals: [id] }, s) {
+    async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('webhook remove needs a merchant id');
-      if (!(await s.webhooks.current(id))) throw new UsageError(`no webhook set for ${id}`);
+      const w = await s.webhooks.current(id);
+      if (!w) throw new UsageError(`no webhook set for ${id}`);
+      await confirmed(values, `Stop sending ${id}'s events to ${w.url}?`);
       await s.webhooks.remove(id);
       print({ merchant_id: id, webhook: null }, () => `${id}: events are no longer sent`);
     },
@@ -324,8 +330,12 @@ const COMMANDS: Record<string, Command> = {
   'keys revoke': {
     usage: 'keys revoke MERCHANT CLIENT_ID',
     summary: 'revoke a key pair at once, on every instance',
-    async run({ positionals: [id, clientId] }, s) {
+    async run({ positionals: [id, clientId], values }, s) {
       if (!id || !clientId) throw new UsageError('keys revoke needs MERCHANT and CLIENT_ID');
+      const { items } = await admin(accessOps(s).keys(id));
+      const key = items.find((k) => k.client_id === clientId && !k.revoked_at);
+      if (!key) throw new UsageError('the merchant has no active key with that client_id');
+      await confirmed(values, `Revoke ${clientId} (${key.mode}) of ${id}? Calls made with it are refused at once, on every instance.`);
       await admin(accessOps(s).revokeKey(id, clientId));
       print({ client_id: clientId, status: 'revoked' }, () => `${clientId} revoked`);
     },
@@ -333,8 +343,11 @@ const COMMANDS: Record<string, Command> = {
   'allowlist set': {
     usage: 'allowlist set MERCHANT [CIDR...]',
     summary: 'the addresses (IPv4/IPv6 CIDRs) a merchant may call from; no CIDR: any address',
-    async run({ positionals: [id, ...cidrs] }, s) {
+    async run({ positionals: [id, ...cidrs], values }, s) {
       if (!id) throw new UsageError('allowlist set needs a merchant id');
+      if (cidrs.length === 0 && (await admin(accessOps(s).allowlist(id))).cidrs.length > 0) {
+        await confirmed(values, `Clear the allowlist of ${id}? Its keys are then taken from any address.`);
+      }
       const r = await admin(accessOps(s).setAllowlist(id, cidrs));
       print(r, () => (r.cidrs.length ? r.cidrs.join('\n') : '(any address)'));
     },
@@ -370,8 +383,10 @@ const COMMANDS: Record<string, Command> = {
   'public-key delete': {
     usage: 'public-key delete MERCHANT',
     summary: 'turn 2FA signatures off for a merchant',
-    async run({ positionals: [id] }, s) {
+    async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('public-key delete needs a merchant id');
+      await admin(accessOps(s).publicKey(id));
+      await confirmed(values, `Turn 2FA signatures off for ${id}? Calls from off its allowlist are then taken unsigned.`);
       await admin(accessOps(s).removePublicKey(id));
       print({ merchant: id, signature_required: false }, () => '2FA signatures off');
     },
@@ -739,6 +754,21 @@ const COMMANDS: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/**
+ * A change that cannot be taken back is asked about first when a person is at the terminal;
+ * scripts (no terminal) and --yes go on as asked. Anything but y or yes: nothing changes.
+ */
+async function confirmed(values: Args['values'], question: string) {
+  if (values.yes || !process.stdin.isTTY || !process.stderr.isTTY) return;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    if (!/^\s*y(es)?\s*$/i.test(answer)) throw new UsageError('not confirmed: nothing changed');
+  } finally {
+    rl.close();
+  }
+}
+
 /** The admin operations' refusals (unknown merchant, bad input, conflicts) as usage errors. */
 async function admin<T>(p: Promise<T>): Promise<T> {
   try {
@@ -933,6 +963,7 @@ async function main(argv: string[]) {
       note: { type: 'string' },
       export: { type: 'boolean' },
       json: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
     },

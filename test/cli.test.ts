@@ -21,6 +21,21 @@ const execP = promisify(execFile);
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ifsc');
 
+/** The CLI at a terminal (a pseudo-terminal, by util-linux's script), answering `answer` to what it asks. */
+function atTerminal(env: Record<string, string>, answer: string, ...args: string[]): Promise<{ code: number; output: string }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const { PATH, HOME } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', [process.execPath, BIN, ...args].map(quote).join(' '), '/dev/null'], { env: { PATH, HOME, ...env } });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+    child.stdin.end(`${answer}\n`);
+  });
+}
+
 describe('command line', () => {
   let gw: Gateway;
   let env: Record<string, string>;
@@ -298,6 +313,45 @@ describe('command line', () => {
     assert.match(again.stderr, /no webhook set for/);
     assert.equal((await cli(env, 'webhook', 'remove', 'mer_nobody')).code, 2);
     assert.equal((await cli(env, 'webhook', 'remove')).code, 2);
+  });
+
+  it('asks at a terminal before a change that cannot be taken back; scripts and --yes go on as asked', async () => {
+    const m = await gw.merchant('Careful Co');
+    const clientId = m.test_key.client_id;
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://127.0.0.1:9/hooks', dialect: 'cashfree' })).status, 200);
+    assert.equal((await gw.admin('PUT', `/merchants/${m.id}/ip-allowlist`, { cidrs: ['203.0.113.7/32'] })).status, 200);
+    assert.equal((await gw.admin('POST', `/merchants/${m.id}/public-key`)).status, 201);
+    const state = async () => ({
+      key: (await gw.admin('GET', `/merchants/${m.id}/keys`)).json.items.find((k: any) => k.client_id === clientId).status,
+      webhook: (await gw.admin('GET', `/merchants/${m.id}/webhook`)).status,
+      allowlist: (await gw.admin('GET', `/merchants/${m.id}/ip-allowlist`)).json.cidrs,
+      publicKey: (await gw.admin('GET', `/merchants/${m.id}/public-key`)).status,
+    });
+    const before = await state();
+    assert.deepEqual(before, { key: 'active', webhook: 200, allowlist: ['203.0.113.7/32'], publicKey: 200 });
+    for (const args of [['keys', 'revoke', m.id, clientId], ['public-key', 'delete', m.id], ['webhook', 'remove', m.id], ['allowlist', 'set', m.id]]) {
+      for (const answer of ['n', '', 'maybe']) {
+        const r = await atTerminal(env, answer, ...args);
+        assert.match(r.output, /\[y\/N\]/, `${args}: asked`);
+        assert.match(r.output, /not confirmed: nothing changed/);
+        assert.equal(r.code, 2, `${args} answered ${JSON.stringify(answer)}`);
+      }
+    }
+    assert.deepEqual(await state(), before, 'nothing changed');
+    // Setting addresses (not clearing them) asks nothing.
+    const narrowed = await atTerminal(env, '', 'allowlist', 'set', m.id, '198.51.100.0/24');
+    assert.equal(narrowed.code, 0, narrowed.output);
+    assert.doesNotMatch(narrowed.output, /\[y\/N\]/);
+    const yes = await atTerminal(env, 'y', 'keys', 'revoke', m.id, clientId);
+    assert.equal(yes.code, 0, yes.output);
+    assert.match(yes.output, new RegExp(`Revoke ${clientId} \\(test\\) of ${m.id}\\?`));
+    const told = await atTerminal(env, '', 'webhook', 'remove', m.id, '--yes');
+    assert.equal(told.code, 0, told.output);
+    assert.doesNotMatch(told.output, /\[y\/N\]/);
+    // No terminal (a script): as asked, without a question.
+    const scripted = await cli(env, 'public-key', 'delete', m.id);
+    assert.equal(scripted.code, 0, scripted.stderr);
+    assert.deepEqual(await state(), { key: 'revoked', webhook: 404, allowlist: ['198.51.100.0/24'], publicKey: 404 });
   });
 
   it("the README's `webhook set` example works as pasted on this machine", async () => {
