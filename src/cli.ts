@@ -131,8 +131,10 @@ const COMMANDS: Record<string, Command> = {
       const q = positionals.join(' ').trim();
       if (!q) throw new UsageError('verifications find needs what to look for: a ref_id, fav_ id, verification_id, UTR or account digits');
       if (q.length > 128) throw new UsageError('verifications find: what to look for is at most 128 characters');
-      const items = (await searchVerifications(s.db, q)).map(verificationSummary);
-      print({ count: items.length, items }, () =>
+      const found = await searchVerifications(s.db, q);
+      const items = found.items.map(verificationSummary);
+      print({ count: items.length, truncated: found.truncated, items }, () =>
+        (found.truncated ? `more match: the newest ${items.length} shown\n` : '') +
         table(
           ['REF ID', 'MERCHANT', 'KIND', 'MODE', 'VERIFICATION ID', 'STATUS', 'UTR', 'REFUND', 'CREATED'],
           items.map((v) => [String(v.ref_id), v.merchant_id, v.kind, v.mode, v.verification_id ?? '-', v.status, v.utr ?? '-', v.refund ?? '-', v.created_at]),
@@ -221,9 +223,13 @@ const COMMANDS: Record<string, Command> = {
     summary: "stop sending a merchant's events (deliveries already made stay listed)",
     async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('webhook remove needs a merchant id');
-      const w = await s.webhooks.current(id);
-      if (!w) throw new UsageError(`no webhook set for ${id}`);
-      await confirmed(values, `Stop sending ${id}'s events to ${w.url}?`);
+      // The settings, not webhooks.current: that opens the signing secret, which a changed
+      // SECRET_KEY cannot, and removing needs none.
+      const m = await s.merchants.get(id);
+      if (!m) throw new UsageError(`no merchant ${id}`);
+      if (!m.settings.webhook) throw new UsageError(`no webhook set for ${id}`);
+      // The host only: the URL may carry a token.
+      await confirmed(values, `Stop sending ${id}'s events to ${new URL(m.settings.webhook.url).host}?`);
       await s.webhooks.remove(id);
       print({ merchant_id: id, webhook: null }, () => `${id}: events are no longer sent`);
     },
@@ -346,7 +352,14 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals: [id, ...cidrs], values }, s) {
       if (!id) throw new UsageError('allowlist set needs a merchant id');
       if (cidrs.length === 0 && (await admin(accessOps(s).allowlist(id))).cidrs.length > 0) {
-        await confirmed(values, `Clear the allowlist of ${id}? Its keys are then taken from any address.`);
+        // What clearing it does depends on the 2FA key (dialects/access.ts): said as it will be.
+        const signed = (await s.merchants.get(id))?.settings.signatureRequired === true;
+        await confirmed(
+          values,
+          signed
+            ? `Clear the allowlist of ${id}? With its 2FA key, every call must then carry x-cf-signature, from any address.`
+            : `Clear the allowlist of ${id}? Its keys are then taken from any address.`,
+        );
       }
       const r = await admin(accessOps(s).setAllowlist(id, cidrs));
       print(r, () => (r.cidrs.length ? r.cidrs.join('\n') : '(any address)'));
@@ -386,7 +399,13 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('public-key delete needs a merchant id');
       await admin(accessOps(s).publicKey(id));
-      await confirmed(values, `Turn 2FA signatures off for ${id}? Calls from off its allowlist are then taken unsigned.`);
+      const allowed = (await admin(accessOps(s).allowlist(id))).cidrs.length;
+      await confirmed(
+        values,
+        allowed
+          ? `Turn 2FA signatures off for ${id}? Calls from off its allowlist are then refused, signed or not.`
+          : `Turn 2FA signatures off for ${id}? Its keys are then taken from any address, unsigned.`,
+      );
       await admin(accessOps(s).removePublicKey(id));
       print({ merchant: id, signature_required: false }, () => '2FA signatures off');
     },
@@ -761,12 +780,20 @@ class UsageError extends Error {}
 async function confirmed(values: Args['values'], question: string) {
   if (values.yes || !process.stdin.isTTY || !process.stderr.isTTY) return;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C or Ctrl-D leave a question unanswered for ever (the process would then end quietly,
+  // exit 0): both are a no.
+  const gone = new AbortController();
+  rl.on('SIGINT', () => gone.abort());
+  rl.on('close', () => gone.abort());
+  let answer = '';
   try {
-    const answer = await rl.question(`${question} [y/N] `);
-    if (!/^\s*y(es)?\s*$/i.test(answer)) throw new UsageError('not confirmed: nothing changed');
+    answer = await rl.question(`${question} [y/N] `, { signal: gone.signal });
+  } catch (err) {
+    if ((err as Error).name !== 'AbortError') throw err;
   } finally {
     rl.close();
   }
+  if (!/^\s*y(es)?\s*$/i.test(answer)) throw new UsageError('not confirmed: nothing changed');
 }
 
 /** The admin operations' refusals (unknown merchant, bad input, conflicts) as usage errors. */

@@ -21,18 +21,26 @@ const execP = promisify(execFile);
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ifsc');
 
-/** The CLI at a terminal (a pseudo-terminal, by util-linux's script), answering `answer` to what it asks. */
+/**
+ * The CLI at a terminal (a pseudo-terminal, by util-linux's script): `answer` is typed once it
+ * asks (`[y/N]`), never before; it is not asked, nothing is typed.
+ */
 function atTerminal(env: Record<string, string>, answer: string, ...args: string[]): Promise<{ code: number; output: string }> {
   const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
   const { PATH, HOME } = process.env;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', [process.execPath, BIN, ...args].map(quote).join(' '), '/dev/null'], { env: { PATH, HOME, ...env } });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    let typed = false;
+    const read = (d: Buffer) => {
+      output += d;
+      if (!typed && output.includes('[y/N]')) (typed = true), child.stdin.write(answer);
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, output }));
-    child.stdin.end(`${answer}\n`);
+    child.on('close', (code) => (clearTimeout(stuck), resolve({ code: code ?? -1, output })));
   });
 }
 
@@ -272,6 +280,22 @@ describe('command line', () => {
     assert.match(table.stdout, /^REF ID +MERCHANT +KIND/);
     assert.match(table.stdout, new RegExp(`${created.ref_id} +${m.id} +rpd +test +lookup-1 +SUCCESS +${paid.utr} +success`));
     assert.equal(JSON.parse((await cli(env, 'verifications', 'find', 'nobody-quoted-this', '--json')).stdout).count, 0);
+    // More than 50 match (the sandbox payer's account, paid 51 times more): the newest 50, said so.
+    let last = 0;
+    for (let i = 0; i < 51; i++) {
+      const v = (await cf.createRpd({ verification_id: `lookup-many-${i}` })).json;
+      assert.equal((await gw.pay(v.upi_link, 'success@upi')).status, 200);
+      last = v.ref_id;
+    }
+    const many = JSON.parse((await cli(env, 'verifications', 'find', account.slice(-4), '--json')).stdout);
+    assert.equal(many.count, 50);
+    assert.equal(many.truncated, true);
+    assert.equal(many.items[0].ref_id, last, 'the newest first');
+    const times = many.items.map((v: any) => v.created_at);
+    assert.deepEqual(times, [...times].sort().reverse());
+    assert.equal((await gw.admin('GET', `/verifications?q=${account.slice(-4)}`)).json.truncated, true);
+    assert.match((await cli(env, 'verifications', 'find', account.slice(-4))).stdout, /^more match: the newest 50 shown\n/);
+    assert.equal(JSON.parse((await cli(env, 'verifications', 'find', 'lookup-1', '--json')).stdout).truncated, false);
 
     const shown = await cli(env, 'verifications', 'show', String(created.ref_id));
     assert.equal(shown.code, 0, shown.stderr);
@@ -329,23 +353,32 @@ describe('command line', () => {
     });
     const before = await state();
     assert.deepEqual(before, { key: 'active', webhook: 200, allowlist: ['203.0.113.7/32'], publicKey: 200 });
-    for (const args of [['keys', 'revoke', m.id, clientId], ['public-key', 'delete', m.id], ['webhook', 'remove', m.id], ['allowlist', 'set', m.id]]) {
-      for (const answer of ['n', '', 'maybe']) {
+    // Each question says what the change will do, given the merchant's other fences (it has an
+    // allowlist and a 2FA key); the webhook by its host only (a URL may carry a token).
+    const asks: [string[], RegExp][] = [
+      [['keys', 'revoke', m.id, clientId], /Calls made with it are refused at once/],
+      [['public-key', 'delete', m.id], /Calls from off its allowlist are then refused, signed or not\. \[y\/N\]/],
+      [['webhook', 'remove', m.id], /events to 127\.0\.0\.1:9\? \[y\/N\]/],
+      [['allowlist', 'set', m.id], /every call must then carry x-cf-signature, from any address\. \[y\/N\]/],
+    ];
+    for (const [args, question] of asks) {
+      // No, Enter alone, anything else, Ctrl-C, Ctrl-D.
+      for (const answer of ['n\n', '\n', 'maybe\n', '\x03', '\x04']) {
         const r = await atTerminal(env, answer, ...args);
-        assert.match(r.output, /\[y\/N\]/, `${args}: asked`);
+        assert.match(r.output, question, `${args}: asked`);
         assert.match(r.output, /not confirmed: nothing changed/);
         assert.equal(r.code, 2, `${args} answered ${JSON.stringify(answer)}`);
       }
     }
     assert.deepEqual(await state(), before, 'nothing changed');
     // Setting addresses (not clearing them) asks nothing.
-    const narrowed = await atTerminal(env, '', 'allowlist', 'set', m.id, '198.51.100.0/24');
+    const narrowed = await atTerminal(env, 'n\n', 'allowlist', 'set', m.id, '198.51.100.0/24');
     assert.equal(narrowed.code, 0, narrowed.output);
     assert.doesNotMatch(narrowed.output, /\[y\/N\]/);
-    const yes = await atTerminal(env, 'y', 'keys', 'revoke', m.id, clientId);
+    const yes = await atTerminal(env, 'y\n', 'keys', 'revoke', m.id, clientId);
     assert.equal(yes.code, 0, yes.output);
     assert.match(yes.output, new RegExp(`Revoke ${clientId} \\(test\\) of ${m.id}\\?`));
-    const told = await atTerminal(env, '', 'webhook', 'remove', m.id, '--yes');
+    const told = await atTerminal(env, 'n\n', 'webhook', 'remove', m.id, '--yes');
     assert.equal(told.code, 0, told.output);
     assert.doesNotMatch(told.output, /\[y\/N\]/);
     // No terminal (a script): as asked, without a question.

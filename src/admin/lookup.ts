@@ -10,32 +10,44 @@ const LIMIT = 50;
 /**
  * Verifications matching what an operator pasted: a ref_id, a fav_ id, a verification_id (any
  * merchant's), a UTR (of the verifying credit or of any credit that reached the verification),
- * or the last digits of the payer's account number (4 or more).
+ * or the last digits of the payer's account number (4 or more). The newest 50; `truncated` when
+ * there were more.
  */
-export async function searchVerifications(db: Db, query: string): Promise<Verification[]> {
+export async function searchVerifications(db: Db, query: string): Promise<{ items: Verification[]; truncated: boolean }> {
   const q = query.trim();
-  if (!q || q.length > 128) return [];
+  if (!q || q.length > 128) return { items: [], truncated: false };
   const refs = new Set<number>();
   const add = (rows: Row[]) => rows.forEach((r) => r.ref_id !== null && refs.add(Number(r.ref_id)));
+  // One more than is listed from each: a query that fills it tells that more match.
+  const PER = LIMIT + 1;
   if (/^\d{1,16}$/.test(q) && Number.isSafeInteger(Number(q))) add(await db.query('SELECT ref_id FROM verifications WHERE ref_id = ?', [Number(q)]));
-  if (/^fav_[A-Za-z0-9]+$/.test(q)) add(await db.query('SELECT ref_id FROM verifications WHERE public_id = ? LIMIT ?', [q, LIMIT]));
-  add(await db.query('SELECT ref_id FROM verifications WHERE verification_id = ? LIMIT ?', [q, LIMIT]));
+  if (/^fav_[A-Za-z0-9]+$/.test(q)) add(await db.query('SELECT ref_id FROM verifications WHERE public_id = ? LIMIT ?', [q, PER]));
+  add(await db.query('SELECT ref_id FROM verifications WHERE verification_id = ? LIMIT ?', [q, PER]));
   if (/^[0-9A-Za-z]{6,35}$/.test(q)) {
-    add(await db.query('SELECT ref_id FROM verifications WHERE utr = ? LIMIT ?', [q, LIMIT]));
-    add(await db.query('SELECT ref_id FROM credits WHERE utr = ? AND ref_id IS NOT NULL LIMIT ?', [q, LIMIT]));
+    add(await db.query('SELECT ref_id FROM verifications WHERE utr = ? LIMIT ?', [q, PER]));
+    add(await db.query('SELECT ref_id FROM credits WHERE utr = ? AND ref_id IS NOT NULL GROUP BY ref_id LIMIT ?', [q, PER]));
   }
   // Digits only, so the LIKE pattern holds no wildcard of the caller's. A scan of whole tables
   // (about a second over a million verifications), so read aside: on SQLite off the event loop.
   if (/^\d{4,18}$/.test(q)) {
-    add(await readAside(db, 'SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, LIMIT]));
-    add(await readAside(db, 'SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL ORDER BY received_at DESC LIMIT ?', [`%${q}`, LIMIT]));
+    add(await readAside(db, 'SELECT ref_id FROM verifications WHERE payer_account LIKE ? ORDER BY created_at DESC LIMIT ?', [`%${q}`, PER]));
+    add(
+      await readAside(
+        db,
+        'SELECT ref_id FROM credits WHERE payer_account LIKE ? AND ref_id IS NOT NULL GROUP BY ref_id ORDER BY MAX(received_at) DESC LIMIT ?',
+        [`%${q}`, PER],
+      ),
+    );
   }
+  // Every match read, then the newest kept: cut before the sort, which 50 were kept would
+  // depend on which query found them.
   const found: Verification[] = [];
-  for (const ref of [...refs].slice(0, LIMIT)) {
+  for (const ref of refs) {
     const v = await verifications.byRef(db, ref);
     if (v) found.push(v);
   }
-  return found.sort((a, b) => b.createdAt - a.createdAt);
+  found.sort((a, b) => b.createdAt - a.createdAt || b.refId - a.refId);
+  return { items: found.slice(0, LIMIT), truncated: found.length > LIMIT };
 }
 
 export async function recentVerifications(db: Db, limit = 25): Promise<Verification[]> {

@@ -145,7 +145,7 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     async (req) => {
       if (!req.query.q.trim()) throw new AdminError(400, 'invalid_request', 'q is what to look for: a ref_id, fav_ id, verification_id, UTR or account digits');
       const found = await searchVerifications(s.db, req.query.q);
-      return { count: found.length, items: found.map(verificationSummary) };
+      return { count: found.items.length, truncated: found.truncated, items: found.items.map(verificationSummary) };
     },
   );
 

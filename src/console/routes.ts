@@ -265,12 +265,13 @@ ${perMinuteChart({ buckets: day.buckets, fromMinute: nowMinute - 1439, minutes: 
 
   app.get('/verifications', hide, async (req, reply) => {
     const q = String((req.query as Record<string, unknown>)?.q ?? '').slice(0, 128);
-    const found = q ? await searchVerifications(s.db, q) : await recentVerifications(s.db);
+    const found = q ? await searchVerifications(s.db, q) : { items: await recentVerifications(s.db), truncated: false };
     const body = html`<form method="get" action="/console/verifications" class="card row" role="search">
 <div><label for="q">verification_id, ref_id, fav id, UTR, or the account number's last digits</label>
 <input id="q" name="q" type="search" value="${q}" autocomplete="off"></div><button type="submit">Search</button></form>
 <h2>${q ? `Matches for “${q}”` : 'The latest verifications'}</h2>
-${table(VHEAD, verificationRows(found, await merchantNames()), q ? 'Matches' : 'Verifications')}`;
+${found.truncated ? html`<p class="empty">More match: the newest ${String(found.items.length)} are shown.</p>` : ''}
+${table(VHEAD, verificationRows(found.items, await merchantNames()), q ? 'Matches' : 'Verifications')}`;
     return send(reply, page(req, 'Verifications', '/console/verifications', body));
   });
 
@@ -387,11 +388,11 @@ ${extra ?? ''}
 <div><label for="dialect">Dialect</label><select id="dialect" name="dialect"${fs.invalid('dialect')}>${WEBHOOK_DIALECTS().map(
       (d) => html`<option value="${d}"${raw(dialect === d ? ' selected' : '')}>${d}</option>`,
     )}</select></div>
-<div><label><input type="checkbox" name="rotate_secret" value="true"> New signing secret</label></div>
+<div><label><input type="checkbox" name="rotate_secret" value="true"${raw(fs.value('rotate_secret', '') === 'true' ? ' checked' : '')}> New signing secret</label></div>
 <button type="submit">Save webhook</button></div></form>
 ${m.settings.webhook
   ? html`<form method="post" action="${base}/webhook/test" class="card row">${csrf(req)}
-<div><label for="event">Test event</label><select id="event" name="event">${Object.keys(TEST_EVENTS).map((e) => html`<option>${e}</option>`)}</select></div>
+<div><label for="event">Test event</label><select id="event" name="event"${fs.invalid('event')}>${Object.keys(TEST_EVENTS).map((e) => html`<option>${e}</option>`)}</select></div>
 <button type="submit">Send test event</button> <a href="/console/webhooks?merchant=${m.id}">Delivery log</a></form>
 <form method="post" action="${base}/webhook/delete" class="card">${csrf(req)}<button type="submit" class="secondary">Remove webhook</button></form>`
   : ''}

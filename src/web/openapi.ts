@@ -79,6 +79,7 @@ const SCHEMAS: Record<string, Schema> = {
   VerificationMatches: obj(
     {
       count: { type: 'integer' },
+      truncated: { type: 'boolean', description: 'More matched than the newest 50 listed' },
       items: {
         type: 'array',
         items: obj(
@@ -98,7 +99,7 @@ const SCHEMAS: Record<string, Schema> = {
         ),
       },
     },
-    { required: ['count', 'items'] },
+    { required: ['count', 'truncated', 'items'] },
   ),
   Webhook: obj({ url: str(), dialect: { type: 'string', enum: ['cashfree', 'razorpayx'] }, secret: str() }, { required: ['url', 'dialect'] }),
   WebhookDelivery: obj(
