@@ -134,7 +134,8 @@ describe('request ids, logs, readiness and metrics', () => {
     await gw.pay(created.upi_link, 'success@upi');
     const text = await eventually(
       async () => (await gw.request('GET', '/metrics')).text,
-      (t) => /pennygate_credits\{rail="sandbox",disposition="verified",refund_status="success"\} 1/.test(t),
+      // The refund recorded, and its job finished (it is held a moment after the refund is).
+      (t) => /pennygate_credits\{rail="sandbox",disposition="verified",refund_status="success"\} 1/.test(t) && /^pennygate_jobs_running\{kind="credit\.refund"\} 0$/m.test(t),
       10_000,
       'the refund in the metrics',
     );
