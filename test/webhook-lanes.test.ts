@@ -147,3 +147,75 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+// Receivers not known to answer (failing, or never tried) share half of an instance's delivery
+// slots and go in turn: one never tried first, then the failing one tried longest ago. Eight dead
+// receivers whose retries are always due would otherwise hold every turn, a new merchant's first
+// event waiting behind their backlog for rounds.
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`webhook turns of receivers not known to answer (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    const gws: Gateway[] = [];
+    let drop = async () => {};
+    let dead: Receiver;
+    const env = {
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_CONCURRENCY: '4', // half, 2 per instance, for the receivers not known to answer
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_RETRY_CAP_MS: '200',
+    };
+    before(async () => {
+      const s = await storeFor(store);
+      drop = s.drop;
+      const n = store === 'postgres' ? 2 : 1;
+      for (let i = 0; i < n; i++) gws.push(await Gateway.start({ databaseUrl: s.databaseUrl, env, dataDir: gws[0]?.dataDir }));
+      dead = await Receiver.start();
+      dead.plan = ['hang'];
+    });
+    after(async () => {
+      for (const gw of gws) await gw.stop();
+      await dead?.close();
+      await drop();
+    });
+
+    it('a new receiver is tried ahead of failing ones whose retries are due, each failing one gets its turns, and together they hold no more than half the slots', async () => {
+      const slots = 2 * gws.length;
+      const failing = [];
+      for (let i = 0; i < 8; i++) {
+        const m = await gws[0].merchant(`Dead ${i}`);
+        await gws[0].admin('PUT', `/merchants/${m.id}/webhook`, { url: dead.url, dialect: 'cashfree' });
+        await gws[0].pay((await gws[0].cashfree(m.test_key).createRpd({ verification_id: `dead-${i}` })).json.upi_link, 'success@upi');
+        failing.push(`dead-${i}`);
+      }
+      const tried = () => dead.received.map((r) => JSON.parse(r.body).data.verification_id as string);
+      // Each tried once (and failed): from now on their retries are always due.
+      await eventually(async () => new Set(tried()).size, (n) => n === 8, 20_000, 'a first attempt at each dead receiver');
+      assert.ok(dead.maxInFlight <= slots, `in flight at once at the dead receivers: ${dead.maxInFlight}, slots for them ${slots}`);
+
+      const fresh = await Receiver.start();
+      try {
+        const m = await gws[0].merchant('New receiver');
+        await gws[0].admin('PUT', `/merchants/${m.id}/webhook`, { url: fresh.url, dialect: 'cashfree' });
+        const paidAt = Date.now();
+        await gws[0].pay((await gws[0].cashfree(m.test_key).createRpd({ verification_id: 'fresh-1' })).json.upi_link, 'success@upi');
+        await eventually(async () => fresh.received.length, (n) => n === 1, 10_000, "the new receiver's event");
+        // At most one timeout for a slot to free, then its turn (about 0.9 s here), not rounds
+        // behind the dead ones' retries due before it (3 s on SQLite when taken oldest first).
+        const waited = fresh.received[0].at - paidAt;
+        assert.ok(waited < 1000 + 1200, `the new receiver's first event came ${waited} ms after the payment`);
+      } finally {
+        await fresh.close();
+      }
+
+      // Over the next rounds every dead receiver is tried again: none is starved of turns.
+      const seen = dead.received.length;
+      await eventually(
+        async () => new Set(tried().slice(seen)).size,
+        (n) => n === 8,
+        20_000,
+        'another attempt at each dead receiver',
+      );
+      assert.ok(dead.maxInFlight <= slots, `in flight at once at the dead receivers: ${dead.maxInFlight}, slots for them ${slots}`);
+    });
+  });
+}
