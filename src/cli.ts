@@ -128,7 +128,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'verifications find QUERY',
     summary: "verifications matching a ref_id, a fav_ id, a verification_id (any merchant's), a UTR, or the last 4+ digits of the payer's account number",
     async run({ positionals }, s) {
-      const q = positionals.join(' ').trim();
+      const q = (positionals[0] ?? '').trim();
       if (!q) throw new UsageError('verifications find needs what to look for: a ref_id, fav_ id, verification_id, UTR or account digits');
       if (q.length > 128) throw new UsageError('verifications find: what to look for is at most 128 characters');
       const found = await searchVerifications(s.db, q);
@@ -961,6 +961,39 @@ function version(): string {
   return `pennygate (store schema version ${LATEST_VERSION})`;
 }
 
+/** Options every command takes. */
+const GLOBAL_OPTIONS = new Set(['json', 'help', 'version', 'yes']);
+
+/**
+ * What a command takes, read off its usage line (and help): its options, and how many operands
+ * (null: any number, `CIDR...`). An option's value in the usage (`--url URL`) is no operand.
+ */
+export function commandShape(name: string, cmd: Pick<Command, 'usage' | 'help'>) {
+  const rest = cmd.usage.slice(name.length);
+  const options = new Set([...`${rest} ${cmd.help ?? ''}`.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]));
+  const words = rest
+    .replace(/--[a-z][a-z-]*(?: (?![-[|])[^\s\]]+)?/g, ' ')
+    .split(/[\s[\]|]+/)
+    .filter((w) => /^[A-Z][A-Z_]*(\.\.\.)?$/.test(w));
+  return { options, operands: words.some((w) => w.endsWith('...')) ? null : words.length };
+}
+
+/**
+ * An option the command does not take, or a word more than it takes, is refused rather than
+ * ignored: `merchants create --name Acme Lending` would otherwise make a merchant "Acme".
+ */
+function checkShape(name: string, cmd: Command, operands: string[], values: Record<string, unknown>) {
+  const shape = commandShape(name, cmd);
+  const stray = Object.keys(values).find((k) => values[k] !== undefined && !GLOBAL_OPTIONS.has(k) && !shape.options.has(k));
+  if (stray) throw new UsageError(`${name} takes no --${stray} (usage: pennygate ${cmd.usage})`);
+  if (shape.operands !== null && operands.length > shape.operands) {
+    throw new UsageError(
+      `${name} takes ${shape.operands === 0 ? 'no word' : shape.operands === 1 ? 'one word' : `${shape.operands} words`} besides its options, not "${operands.slice(shape.operands).join(' ')}" ` +
+        `(usage: pennygate ${cmd.usage}; quote a value with spaces, as --name "Acme Lending")`,
+    );
+  }
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -1022,6 +1055,7 @@ async function main(argv: string[]) {
     process.stdout.write(`${fit(`usage: pennygate ${cmd.usage}`)}\n\n${fit(`  ${cmd.summary}`, 0)}\n${cmd.help ? fit(cmd.help) + '\n' : ''}\n${COMMON}\n`);
     return;
   }
+  checkShape(name, cmd, rest, values);
   const args = { positionals: rest, values, cfg: undefined as unknown as Config };
   if (cmd.bare) return cmd.run(args, undefined as unknown as Services);
   const missing = missingStore(name);

@@ -339,6 +339,32 @@ describe('command line', () => {
     assert.equal((await cli(env, 'webhook', 'remove')).code, 2);
   });
 
+  it('refuses an option the command does not take and a word more than it takes, changing nothing', async () => {
+    const before = JSON.parse((await cli(env, 'merchants', 'list', '--json')).stdout).items.length;
+    // An unquoted name: the second word would have been dropped, the merchant named "Acme".
+    const unquoted = await cli(env, 'merchants', 'create', '--name', 'Acme', 'Lending');
+    assert.equal(unquoted.code, 2);
+    assert.match(unquoted.stderr, /merchants create takes no word besides its options, not "Lending" .*--name "Acme Lending"/);
+    const m = await gw.merchant('Strict Co');
+    for (const [args, said] of [
+      [['keys', 'revoke', m.id, m.test_key.client_id, 'pg_test_another'], /keys revoke takes 2 words besides its options, not "pg_test_another"/],
+      [['merchants', 'list', 'extra'], /merchants list takes no word/],
+      [['merchants', 'show', m.id, '--note', 'x'], /merchants show takes no --note \(usage: pennygate merchants show MERCHANT\)/],
+      [['refunds', 'owed', '--state', 'open'], /refunds owed takes no --state/],
+      [['verifications', 'find', 'John', 'Doe'], /verifications find takes one word besides its options, not "Doe"/],
+    ] as const) {
+      const r = await cli(env, ...args);
+      assert.equal(r.code, 2, `${args}: ${r.stderr}`);
+      assert.match(r.stderr, said);
+    }
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}/keys`)).json.items[0].status, 'active', 'nothing revoked');
+    assert.equal(JSON.parse((await cli(env, 'merchants', 'list', '--json')).stdout).items.length, before + 1, 'only Strict Co made');
+    // What a command does take still goes: its options, variadic words, the options of every command.
+    assert.equal((await cli(env, 'allowlist', 'set', m.id, '203.0.113.7/32', '198.51.100.0/24', '--json')).code, 0);
+    assert.equal((await cli(env, 'set-aside', 'list', '--state', 'all', '--json')).code, 0);
+    assert.equal((await cli(env, 'webhook', 'set', m.id, '--url', 'http://127.0.0.1:9/h', '--dialect', 'cashfree', '--rotate-secret', '--json')).code, 0);
+  });
+
   it('asks at a terminal before a change that cannot be taken back; scripts and --yes go on as asked', async () => {
     const m = await gw.merchant('Careful Co');
     const clientId = m.test_key.client_id;
