@@ -267,6 +267,19 @@ describe('console', { skip: needsChromium }, () => {
     assert.deepEqual((await gw.admin('GET', `/merchants/${id}/branding`)).json, { display_name: 'Made', logo_url: null, accent_color: '#7c3aed' });
     assert.deepEqual(await seriousViolations(page), []);
     shots.push(await keepScreenshot(page, SUITE, 'merchant'));
+
+    // Removing the webhook is asked about on a page of its own, naming the host, not the URL.
+    await page.getByRole('link', { name: 'Remove webhook' }).click();
+    const question = (await page.locator('main form p').textContent())!;
+    assert.match(question, new RegExp(`to ${new URL(receiver.url).host}\\?`));
+    assert.ok(!question.includes(new URL(receiver.url).pathname), question);
+    await page.getByRole('button', { name: 'Remove the webhook' }).click();
+    assert.match((await page.getByRole('status').textContent())!, /Webhook removed/);
+    assert.equal((await gw.admin('GET', `/merchants/${id}/webhook`)).status, 404);
+    // Nothing left to remove, no such key: the question pages answer 404.
+    assert.equal((await page.request.get(`${gw.url}/console/merchants/${id}/webhook/delete`)).status(), 404);
+    assert.equal((await page.request.get(`${gw.url}/console/merchants/${id}/keys/pg_test_nosuch/revoke`)).status(), 404);
+    assert.equal((await page.request.get(`${gw.url}/console/merchants/mer_nosuch/webhook/delete`)).status(), 404);
   });
 
   it('issues a key pair for rotation, shows its secret once, and revokes the old one at once', async () => {
@@ -284,7 +297,14 @@ describe('console', { skip: needsChromium }, () => {
     assert.equal((await gw.admin('GET', `/merchants/${rotating.id}/keys`)).json.items.filter((k: any) => !k.revoked_at).length, 2);
     // The old key is revoked from the console: the API refuses it from then on, the new one still works.
     await page.goto(`${gw.url}/console/merchants/${rotating.id}`);
-    await page.getByRole('button', { name: `Revoke ${rotating.test_key.client_id}` }).click();
+    // Asked first, on a page of its own: Cancel changes nothing.
+    await page.getByRole('link', { name: `Revoke ${rotating.test_key.client_id}` }).click();
+    assert.match((await page.locator('main form p').textContent())!, new RegExp(`Revoke ${rotating.test_key.client_id} \\(test\\) of .*cannot be undone`));
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    assert.equal((await gw.cashfree(rotating.test_key).createRpd({ verification_id: 'old-key-kept' })).status, 200, 'not revoked on Cancel');
+    await page.getByRole('link', { name: `Revoke ${rotating.test_key.client_id}` }).click();
+    await page.getByRole('button', { name: 'Revoke the key pair' }).click();
     assert.match((await page.getByRole('status').textContent())!, /revoked/);
     assert.equal((await gw.cashfree(rotating.test_key).createRpd({ verification_id: 'old-key' })).status, 401);
     assert.equal((await gw.cashfree({ client_id: clientId, client_secret: secret }).createRpd({ verification_id: 'rotated-2' })).status, 200);

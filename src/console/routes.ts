@@ -373,7 +373,7 @@ ${table(
     html`${k.revoked_at ? when(k.revoked_at) : 'active'}`,
     k.revoked_at
       ? html``
-      : html`<form method="post" action="${base}/keys/${k.client_id}/revoke">${csrf(req)}<button type="submit" class="secondary" aria-label="Revoke ${k.client_id}">Revoke</button></form>`,
+      : html`<a class="button secondary" href="${base}/keys/${k.client_id}/revoke" aria-label="Revoke ${k.client_id}">Revoke</a>`,
   ]),
   'Keys',
 )}
@@ -394,7 +394,7 @@ ${m.settings.webhook
   ? html`<form method="post" action="${base}/webhook/test" class="card row">${csrf(req)}
 <div><label for="event">Test event</label><select id="event" name="event"${fs.invalid('event')}>${Object.keys(TEST_EVENTS).map((e) => html`<option>${e}</option>`)}</select></div>
 <button type="submit">Send test event</button> <a href="/console/webhooks?merchant=${m.id}">Delivery log</a></form>
-<form method="post" action="${base}/webhook/delete" class="card">${csrf(req)}<button type="submit" class="secondary">Remove webhook</button></form>`
+<p class="card"><a class="button secondary" href="${base}/webhook/delete">Remove webhook</a></p>`
   : ''}
 <h2>Name-match bands</h2>
 <form method="post" action="${base}/bands" class="card">${csrf(req)}<div class="row">
@@ -481,6 +481,53 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
       if (err.status === 404) throw new ConsoleRefusal(404, 'No such merchant.');
       return send(reply, await merchantPage(req, req.params.id, { kind: 'error', text: err.message }), 400); // like every refused console form
     }
+  });
+  /**
+   * A change that cannot be taken back is asked about on a page of its own (the console runs no
+   * script): the merchant's page links to it, and only its form, with the CSRF token, changes anything.
+   */
+  const confirmPage = (req: FastifyRequest, title: string, question: string, action: string, label: string, back: string) =>
+    page(
+      req,
+      title,
+      '/console/merchants',
+      html`<form method="post" action="${action}" class="card">${csrf(req)}<p>${question}</p>
+<div class="row"><button type="submit" class="danger">${label}</button> <a href="${back}">Cancel</a></div></form>`,
+    );
+  app.get<{ Params: { id: string; client_id: string } }>('/merchants/:id/keys/:client_id/revoke', hide, async (req, reply) => {
+    const m = await s.merchants.get(req.params.id);
+    if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
+    const key = (await allKeys(s.db, m.id)).find((k) => k.client_id === req.params.client_id && !k.revoked_at);
+    if (!key) throw new ConsoleRefusal(404, 'The merchant has no active key with that client_id.');
+    const base = `/console/merchants/${m.id}`;
+    return send(
+      reply,
+      confirmPage(
+        req,
+        'Revoke a key pair',
+        `Revoke ${key.client_id} (${key.mode}) of ${m.name}? Calls made with it are refused at once, on every instance; this cannot be undone.`,
+        `${base}/keys/${key.client_id}/revoke`,
+        'Revoke the key pair',
+        base,
+      ),
+    );
+  });
+  app.get<{ Params: { id: string } }>('/merchants/:id/webhook/delete', hide, async (req, reply) => {
+    const m = await s.merchants.get(req.params.id);
+    if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
+    if (!m.settings.webhook) throw new ConsoleRefusal(404, 'The merchant has no webhook.');
+    const base = `/console/merchants/${m.id}`;
+    return send(
+      reply,
+      confirmPage(
+        req,
+        'Remove the webhook',
+        `Stop sending ${m.name}'s events to ${new URL(m.settings.webhook.url).host}? Setting a webhook again makes a new signing secret.`,
+        `${base}/webhook/delete`,
+        'Remove the webhook',
+        base,
+      ),
+    );
   });
   app.post<{ Params: { id: string; client_id: string } }>(
     '/merchants/:id/keys/:client_id/revoke',
