@@ -41,6 +41,8 @@ interface Command {
   help?: string;
   /** Runs without opening the store. */
   bare?: boolean;
+  /** Options it takes that its usage line does not show (kept out of sight on purpose). */
+  unlisted?: string[];
   run: (a: Args, s: Services) => Promise<void>;
 }
 
@@ -708,6 +710,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'bank-simulator': {
     usage: 'bank-simulator --port P --gateway URL [--payee-vpa VPA]',
+    unlisted: ['secret'],
     summary: 'run a simulated bank behind the connector contract (docs/bank-connector.md), for tests and demos',
     help: `  --gateway     the gateway's base URL (notifications go to <URL>/bank/notifications)
   --payee-vpa   the collection VPA it credits, the only payee it pays (default: the gateway's
@@ -968,9 +971,9 @@ const GLOBAL_OPTIONS = new Set(['json', 'help', 'version', 'yes']);
  * What a command takes, read off its usage line (and help): its options, and how many operands
  * (null: any number, `CIDR...`). An option's value in the usage (`--url URL`) is no operand.
  */
-export function commandShape(name: string, cmd: Pick<Command, 'usage' | 'help'>) {
+function commandShape(name: string, cmd: Pick<Command, 'usage' | 'help' | 'unlisted'>) {
   const rest = cmd.usage.slice(name.length);
-  const options = new Set([...`${rest} ${cmd.help ?? ''}`.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]));
+  const options = new Set([...[...`${rest} ${cmd.help ?? ''}`.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]), ...(cmd.unlisted ?? [])]);
   const words = rest
     .replace(/--[a-z][a-z-]*(?: (?![-[|])[^\s\]]+)?/g, ' ')
     .split(/[\s[\]|]+/)
@@ -989,7 +992,7 @@ function checkShape(name: string, cmd: Command, operands: string[], values: Reco
   if (shape.operands !== null && operands.length > shape.operands) {
     throw new UsageError(
       `${name} takes ${shape.operands === 0 ? 'no word' : shape.operands === 1 ? 'one word' : `${shape.operands} words`} besides its options, not "${operands.slice(shape.operands).join(' ')}" ` +
-        `(usage: pennygate ${cmd.usage}; quote a value with spaces, as --name "Acme Lending")`,
+        `(usage: pennygate ${cmd.usage}${/--[a-z-]+ [A-Z]/.test(cmd.usage) ? '; quote a value with spaces, as --name "Acme Lending"' : ''})`,
     );
   }
 }

@@ -270,6 +270,7 @@ describe('console', { skip: needsChromium }, () => {
 
     // Removing the webhook is asked about on a page of its own, naming the host, not the URL.
     await page.getByRole('link', { name: 'Remove webhook' }).click();
+    assert.deepEqual(await seriousViolations(page), []);
     const question = (await page.locator('main form p').textContent())!;
     assert.match(question, new RegExp(`to ${new URL(receiver.url).host}\\?`));
     assert.ok(!question.includes(new URL(receiver.url).pathname), question);
@@ -520,6 +521,29 @@ describe('console forms with values no form of its own sends', () => {
     const page = await (await fetch(`${gw.url}/console/merchants?done=constructor`, { headers: { cookie } })).text();
     assert.doesNotMatch(page, /class="flash/);
     assert.doesNotMatch(gw.output, /"level":50/);
+  });
+
+  it('asks before revoking a key or removing a webhook on pages that change nothing, and only signed in', async () => {
+    assert.equal((await gw.admin('PUT', `/merchants/${merchant.id}/webhook`, { url: 'https://1.1.1.1/in?token=t0p', dialect: 'cashfree' })).status, 200);
+    const key = merchant.test_key.client_id;
+    for (const path of [`/merchants/${merchant.id}/keys/${key}/revoke`, `/merchants/${merchant.id}/webhook/delete`]) {
+      for (let i = 0; i < 2; i++) {
+        const r = await fetch(`${gw.url}/console${path}`, { headers: { cookie }, redirect: 'manual' });
+        assert.equal(r.status, 200, path);
+        const text = await r.text();
+        // The question, tied to the one button that posts the change with the CSRF token.
+        assert.match(text, /<p id="question">[^<]+<\/p>/);
+        assert.match(text, new RegExp(`<form method="post" action="/console${path.replace(/[/]/g, '\\/')}"[^>]*><input type="hidden" name="_csrf"`));
+        assert.match(text, /<button type="submit" class="danger" aria-describedby="question">/);
+        assert.doesNotMatch(text, /t0p|\/in\?/, 'the webhook by its host only');
+      }
+      const anonymous = await fetch(`${gw.url}/console${path}`, { redirect: 'manual' });
+      assert.equal(anonymous.status, 303);
+      assert.equal(anonymous.headers.get('location'), '/console/login');
+    }
+    // Read twice, signed in and not: the key still works, the webhook is still set.
+    assert.equal((await gw.cashfree(merchant.test_key).createRpd({ verification_id: 'asked-only' })).status, 200);
+    assert.equal((await gw.admin('GET', `/merchants/${merchant.id}/webhook`)).json.url, 'https://1.1.1.1/in?token=t0p');
   });
 
   it("answers a form for a merchant that does not exist 404, as its page, not 500", async () => {

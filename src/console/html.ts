@@ -82,15 +82,15 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5eaf1;vertical-a
 th{background:#eef2f7;font-weight:600}
 td code,td .mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;word-break:break-all}
 form.inline{display:inline}
-form.card,section.card{background:#fff;border:1px solid #d9e1ec;border-radius:8px;padding:12px 16px;margin:0 0 16px}
+form.card,section.card,p.card{background:#fff;border:1px solid #d9e1ec;border-radius:8px;padding:12px 16px;margin:0 0 16px}
 label{display:block;margin:6px 0 2px;font-weight:600}
 input[type=text],input[type=password],input[type=url],input[type=number],input[type=search],select{font:inherit;padding:6px 8px;border:1px solid #8391ad;border-radius:6px;min-width:16rem;max-width:100%}
 button{font:inherit;padding:6px 12px;border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#1d4ed8}
-a.button{display:inline-block;font:inherit;padding:6px 12px;border-radius:6px;border:1px solid #1d4ed8;text-decoration:none}
+a.button{display:inline-block;font:inherit;padding:6px 12px;border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;text-decoration:none}
 a.button.secondary{background:#fff;color:#1d4ed8}
+a.button:hover,button:hover{filter:brightness(.92)}
 button.danger{background:#b91c1c;border-color:#b91c1c}
-p.card{background:#fff;border:1px solid #d9e1ec;border-radius:8px;padding:12px 16px;margin:0 0 16px}
 .row{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
 .flash{padding:8px 12px;border-radius:6px}
 .flash.ok{background:#dcfce7;color:#14532d}

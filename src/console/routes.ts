@@ -491,8 +491,8 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
       req,
       title,
       '/console/merchants',
-      html`<form method="post" action="${action}" class="card">${csrf(req)}<p>${question}</p>
-<div class="row"><button type="submit" class="danger">${label}</button> <a href="${back}">Cancel</a></div></form>`,
+      html`<form method="post" action="${action}" class="card">${csrf(req)}<p id="question">${question}</p>
+<div class="row"><button type="submit" class="danger" aria-describedby="question">${label}</button> <a href="${back}">Cancel</a></div></form>`,
     );
   app.get<{ Params: { id: string; client_id: string } }>('/merchants/:id/keys/:client_id/revoke', hide, async (req, reply) => {
     const m = await s.merchants.get(req.params.id);
