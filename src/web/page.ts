@@ -230,8 +230,16 @@ export const PAGE_SCRIPT = `
     }
   }
 
+  // One status read at a time: a read asked for while one is on its way (a pay button's) follows
+  // it at once, instead of starting a second round of reads beside the first.
+  var reading = false;
+  var again = false;
+  var next = 0;
   function poll() {
     if (done) return;
+    if (reading) { again = true; return; }
+    clearTimeout(next);
+    reading = true;
     fetch('/rpd/' + code + '/status', { cache: 'no-store' })
       .then(function (r) { return r.json(); })
       .then(function (state) {
@@ -239,7 +247,11 @@ export const PAGE_SCRIPT = `
         show(state);
       })
       .catch(function () {})
-      .then(function () { if (!done) setTimeout(poll, 2000); });
+      .then(function () {
+        reading = false;
+        if (done) return;
+        if (again) { again = false; poll(); } else next = setTimeout(poll, 2000);
+      });
   }
 
   var payButtons = document.querySelectorAll('.pay-as');
