@@ -170,6 +170,8 @@ describe('request ids, logs, readiness and metrics', () => {
     for (const outcome of ['success', 'http_error', 'no_answer']) assert.match(text, new RegExp(`^pennygate_webhook_attempts\\{outcome="${outcome}"\\} 0$`, 'm'));
     assert.match(text, /^pennygate_verifications\{kind="mobile",mode="live",status="expired"\} 0$/m);
     assert.match(text, /^pennygate_verifications\{kind="rpd",mode="test",status="failure"\} 0$/m);
+    assert.match(text, /^pennygate_credits\{rail="sandbox",disposition="late",refund_status="needs_review"\} 0$/m);
+    assert.equal(text.match(/^pennygate_credits\{/gm)!.length, 6 * 5, 'every disposition and refund status, on the sandbox rail');
     // Unknown paths are counted under one label, not one per URL.
     const unmatched = 'pennygate_http_requests_total{method="GET",route="unmatched",status="404"}';
     const before404 = metric(text, unmatched);

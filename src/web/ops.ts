@@ -8,6 +8,7 @@ import { readAside, type Db } from '../store/db.js';
 import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
 import { setAside } from '../store/set-aside.js';
 import { UNSETTLED_PAYOUTS } from '../store/mobile.js';
+import type { CreditDisposition } from '../engine/types.js';
 import { JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from '../engine/verifications.js';
 import { JOB_MOBILE_RECONCILE } from '../engine/mobile.js';
 import { JOB_RECONCILE } from '../engine/reconciliation.js';
@@ -157,6 +158,15 @@ export async function operations(app: FastifyInstance, s: Services) {
   // not vanish from dashboards and alert rules (absent is not 0 to a rate() or a comparison).
   const JOB_KINDS = [JOB_EXPIRE, JOB_REFUND, JOB_REVERSE, JOB_MOBILE_RECONCILE, JOB_RECONCILE, JOB_WEBHOOK, JOB_RETENTION];
   const zeroKinds = (g: Gauge) => JOB_KINDS.forEach((kind) => g.set({ kind }, 0));
+  // Every disposition, checked against the type: one added there must be added here.
+  const DISPOSITIONS = Object.keys({
+    verified: 1,
+    unmatched: 1,
+    late: 1,
+    wrong_amount: 1,
+    duplicate_payment: 1,
+    after_terminal: 1,
+  } satisfies Record<CreditDisposition, 1>);
   gauge('pennygate_verifications', 'Verifications by kind, mode (test or live) and status', ['kind', 'mode', 'status'], async (g) => {
     for (const kind of ['rpd', 'mobile'])
       for (const mode of s.cfg.access.modes)
@@ -169,6 +179,9 @@ export async function operations(app: FastifyInstance, s: Services) {
       `SELECT rail, disposition, CASE WHEN refund_review_at IS NOT NULL AND refund_status <> 'success' THEN 'needs_review' ELSE refund_status END AS st,
               COUNT(*) AS n FROM credits GROUP BY 1, 2, 3`,
     );
+    for (const rail of rails())
+      for (const disposition of DISPOSITIONS)
+        for (const refund_status of ['pending', 'initiated', 'success', 'failed', 'needs_review']) g.set({ rail, disposition, refund_status }, 0);
     for (const r of rows) g.set({ rail: r.rail, disposition: r.disposition, refund_status: r.st }, Number(r.n));
   });
   const owed = (name: string, help: string, read: (r: Record<string, any>) => number, where = '') =>
