@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import { Gateway, eventually, freePort, sleep } from './support/gateway.js';
-import { Receiver } from './support/receiver.js';
+import { Receiver, type Behaviour } from './support/receiver.js';
 import { verifyCashfree } from './support/signatures.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -513,6 +513,38 @@ describe('webhooks: receivers that change or misbehave', () => {
   after(async () => {
     await gw?.stop();
     for (const r of receivers) await r.close();
+  });
+
+  it('a receiver that answers 429 or 503 with Retry-After is not asked again sooner (seconds or a date), nor later than the longest backoff', async () => {
+    const gap = async (g: Gateway, first: Behaviour) => {
+      const r = await Receiver.start();
+      receivers.push(r);
+      r.plan = [first, 200];
+      const m = await g.merchant('Busy receiver');
+      await g.admin('PUT', `/merchants/${m.id}/webhook`, { url: r.url, dialect: 'cashfree' });
+      await g.pay((await g.cashfree(m.test_key).createRpd({ verification_id: uid('ra') })).json.upi_link, 'success@upi');
+      await eventually(async () => r.received.length, (n) => n >= 2, 15_000, 'the attempt after the first');
+      const d = (await g.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0];
+      assert.equal(d.status, 'delivered');
+      return r.received[1].at - r.received[0].at;
+    };
+    // The backoff alone would come back in 100-200 ms (WEBHOOK_RETRY_BASE_MS 200).
+    const seconds = await gap(gw, { status: 429, headers: { 'retry-after': '2' } });
+    assert.ok(seconds >= 1950 && seconds < 5000, `came back after ${seconds} ms, asked 2 s`);
+    // A date, made as the receiver answers: 3 s ahead, to the second (so 2-3 s).
+    const date = await gap(gw, { status: 503, headers: () => ({ 'retry-after': new Date(Date.now() + 3000).toUTCString() }) });
+    assert.ok(date >= 1950 && date < 6000, `came back after ${date} ms, asked 2-3 s`);
+    // Retry-After on another status, or unreadable, changes nothing.
+    assert.ok((await gap(gw, { status: 500, headers: { 'retry-after': '30' } })) < 1500);
+    assert.ok((await gap(gw, { status: 429, headers: { 'retry-after': 'soon' } })) < 1500);
+    // Asked to wait an hour: no longer than the longest backoff (WEBHOOK_RETRY_CAP_MS).
+    const capped = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_CAP_MS: '1500' } });
+    try {
+      const hour = await gap(capped, { status: 429, headers: { 'retry-after': '3600' } });
+      assert.ok(hour >= 1450 && hour < 5000, `came back after ${hour} ms, the cap 1.5 s`);
+    } finally {
+      await capped.stop();
+    }
   });
 
   it('an event still being retried goes to the URL the merchant set since, not to the one it replaced', async () => {

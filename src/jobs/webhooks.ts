@@ -154,6 +154,21 @@ export const anyDueSql = (db: Pick<Db, 'kind' | 'now'>) =>
   `SELECT 1 AS due FROM jobs j${db.kind === 'sqlite' ? ' INDEXED BY jobs_due_by_kind' : ''}
     WHERE ${OPEN_DELIVERY_JOB} AND j.run_at <= ? AND (j.locked_until IS NULL OR j.locked_until < ${db.now}) ORDER BY j.run_at LIMIT 1`;
 
+/** What one attempt's POST came to: the receiver's status (null: no answer) and when it asked to be tried again. */
+type SendResult = { statusCode: number | null; error: string | null; retryAfterMs?: number | null };
+
+/**
+ * A Retry-After on a 429 or a 503 (RFC 9110: seconds, or an HTTP date), in milliseconds from
+ * `now`; null for any other answer, or a value that is neither.
+ */
+export function retryAfterMs(status: number | undefined, header: string | undefined, now: number): number | null {
+  if ((status !== 429 && status !== 503) || !header) return null;
+  const h = header.trim();
+  if (/^\d{1,10}$/.test(h)) return Number(h) * 1000;
+  const at = Date.parse(h);
+  return Number.isFinite(at) && /[a-z]/i.test(h) ? Math.max(0, at - now) : null;
+}
+
 export class Webhooks {
   /** Jobs running here whose receiver was not known to answer when they were claimed. */
   private unprovenHeld = new Set<number>();
@@ -376,7 +391,7 @@ export class Webhooks {
     const url: string = hook && hook.dialect === d.dialect ? hook.url : d.url;
     const attempt = d.attempts + 1;
     const started = Date.now();
-    let result: { statusCode: number | null; error: string | null };
+    let result: SendResult;
     // A body signed again (the secret changed since it was rendered): stored as sent.
     let resigned: string | null = null;
     try {
@@ -399,6 +414,9 @@ export class Webhooks {
     if (delivered) status = 'delivered';
     else {
       next = now + backoffMs(attempt, this.cfg.webhook.retryBaseMs, this.cfg.webhook.retryCapMs);
+      // A receiver that says when to come back (429 or 503 with Retry-After) is not asked sooner,
+      // nor later than the longest backoff: a Retry-After of days would end the event unsent.
+      if (result.retryAfterMs) next = Math.max(next, now + Math.min(result.retryAfterMs, this.cfg.webhook.retryCapMs));
       if (next > d.give_up_at) (status = 'failed'), (next = null);
     }
     let replayed = false;
@@ -442,7 +460,7 @@ export class Webhooks {
   }
 
   /** One POST: status code or why there was none. Redirects are not followed. */
-  private send(url: string, body: string, headers: Record<string, string>): Promise<{ statusCode: number | null; error: string | null }> {
+  private send(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
     const rules = { allowPrivate: this.cfg.webhookAllowPrivate, clear: target.protocol === 'http:' && !this.cfg.webhookAllowHttp };
@@ -451,7 +469,7 @@ export class Webhooks {
     const timeoutMs = this.cfg.webhook.timeoutMs;
     return new Promise((resolve) => {
       let settled = false;
-      const finish = (r: { statusCode: number | null; error: string | null }) => {
+      const finish = (r: SendResult) => {
         if (!settled) (settled = true), resolve(r);
       };
       const req = (target.protocol === 'https:' ? https : http).request(
@@ -470,7 +488,7 @@ export class Webhooks {
         (res) => {
           // The status line is the receiver's answer: a 2xx accepts the event whatever follows it
           // (a body that never ends counted as a timeout, and the event went again for a day).
-          finish({ statusCode: res.statusCode ?? null, error: null });
+          finish({ statusCode: res.statusCode ?? null, error: null, retryAfterMs: retryAfterMs(res.statusCode, res.headers['retry-after'], Date.now()) });
           // The body is not needed: a short one is drained so the socket may be reused; past
           // 64 KB the connection is dropped (a receiver streaming an endless body would otherwise
           // be read until the deadline, its slot already given to the next delivery).

@@ -8,7 +8,7 @@ export interface Received {
   at: number;
 }
 
-export type Behaviour = number | 'hang' | { status: number; afterMs: number };
+export type Behaviour = number | 'hang' | { status: number; afterMs?: number; headers?: Record<string, string> | (() => Record<string, string>) };
 
 export class Receiver {
   received: Received[] = [];
@@ -32,16 +32,16 @@ export class Receiver {
         r.received.push({ headers: req.headers, body, at: Date.now() });
         r.maxInFlight = Math.max(r.maxInFlight, ++r.inFlight);
         const b = r.plan.length > 1 ? r.plan.shift()! : r.plan[0];
-        const answer = (status: number) => {
+        const answer = (status: number, headers: Record<string, string> = {}) => {
           r.inFlight--;
-          res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+          res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end('ok');
         };
         if (b === 'hang') {
           r.hanging.push(req);
           // In flight until the sender gives up and closes the connection.
           res.on('close', () => r.inFlight--);
         }
-        else if (typeof b === 'object') setTimeout(() => answer(b.status), b.afterMs);
+        else if (typeof b === 'object') setTimeout(() => answer(b.status, typeof b.headers === 'function' ? b.headers() : b.headers), b.afterMs ?? 0);
         else answer(b);
       });
     });
