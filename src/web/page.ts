@@ -234,11 +234,11 @@ export const PAGE_SCRIPT = `
   // it at once, instead of starting a second round of reads beside the first.
   var reading = false;
   var again = false;
-  var next = 0;
+  var pollTimer = 0;
   function poll() {
     if (done) return;
     if (reading) { again = true; return; }
-    clearTimeout(next);
+    clearTimeout(pollTimer);
     reading = true;
     fetch('/rpd/' + code + '/status', { cache: 'no-store' })
       .then(function (r) { return r.json(); })
@@ -250,7 +250,7 @@ export const PAGE_SCRIPT = `
       .then(function () {
         reading = false;
         if (done) return;
-        if (again) { again = false; poll(); } else next = setTimeout(poll, 2000);
+        if (again) { again = false; poll(); } else pollTimer = setTimeout(poll, 2000);
       });
   }
 
