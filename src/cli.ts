@@ -31,7 +31,7 @@ import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setA
 import { setAside } from './store/set-aside.js';
 import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
 import { isVpa } from './engine/intent.js';
-import { searchVerifications, timeline, verificationSummary } from './admin/lookup.js';
+import { refIdOf, searchVerifications, timeline, verificationSummary } from './admin/lookup.js';
 import { verifications } from './store/repository.js';
 
 interface Command {
@@ -149,10 +149,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'one verification: its status, the payer, every credit with its refund, and what happened when',
     async run({ positionals: [ref] }, s) {
       if (!ref) throw new UsageError('verifications show needs a ref_id (verifications find gives it)');
-      const v = /^[1-9][0-9]{0,15}$/.test(ref) && Number.isSafeInteger(Number(ref)) ? await verifications.byRef(s.db, Number(ref)) : null;
+      const refId = refIdOf(ref);
+      const v = refId === null ? null : await verifications.byRef(s.db, refId);
       if (!v) throw new UsageError(`no verification with ref_id ${ref}`);
-      const credits = await s.engine.creditsOf(v.refId);
       const t = await timeline(s.db, v);
+      const credits = t.credits;
       const entries = t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
       const m = await s.merchants.get(v.merchantId);
       const p = v.payer;

@@ -2,10 +2,15 @@
 // merchant quotes, and everything that happened to it. Shared by the admin API, the CLI and the
 // console. Reads only.
 import { readAside, type Db, type Row } from '../store/db.js';
-import { verifications } from '../store/repository.js';
+import { toCredit, verifications } from '../store/repository.js';
 import type { Verification } from '../engine/types.js';
 
 const LIMIT = 50;
+
+/** A ref_id as typed (1 to 16 digits, no leading zero, a safe integer), or null. */
+export function refIdOf(text: string): number | null {
+  return /^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
+}
 
 /**
  * Verifications matching what an operator pasted: a ref_id, a fav_ id, a verification_id (any
@@ -68,9 +73,12 @@ export interface TimelineEntry {
   detail: string;
 }
 
-/** Everything that happened to one verification and its rupee, in time order. */
+/**
+ * Everything that happened to one verification and its rupee, in time order; with its credits
+ * (as the engine reads them: credits.forVerification) and webhook deliveries, read once here.
+ */
 export async function timeline(db: Db, v: Verification) {
-  const credits = await db.query('SELECT * FROM credits WHERE ref_id = ? ORDER BY received_at', [v.refId]);
+  const creditRows = await db.query('SELECT * FROM credits WHERE ref_id = ? ORDER BY received_at', [v.refId]);
   const events = await db.query('SELECT id, type, created_at FROM events WHERE merchant_id = ? AND ref_id = ? ORDER BY created_at', [
     v.merchantId,
     v.refId,
@@ -92,7 +100,7 @@ export async function timeline(db: Db, v: Verification) {
     title: 'Created',
     detail: `${v.kind} in ${v.mode} mode through the ${v.dialect} dialect; valid until ${v.validUntil ? new Date(v.validUntil).toISOString() : 'no limit'}`,
   });
-  for (const c of credits) {
+  for (const c of creditRows) {
     t.push({
       at: Number(c.received_at),
       kind: 'credit',
@@ -124,7 +132,7 @@ export async function timeline(db: Db, v: Verification) {
     });
   }
   t.sort((a, b) => a.at - b.at);
-  return { entries: t, credits, deliveries };
+  return { entries: t, credits: creditRows.map(toCredit), deliveries };
 }
 
 /** A verification in a list of matches: enough to tell it apart and pick it. */

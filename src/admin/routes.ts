@@ -126,7 +126,7 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const t = await timeline(s.db, v);
       return {
         verification: v,
-        credits: await s.engine.creditsOf(refId),
+        credits: t.credits,
         timeline: t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
       };
     },

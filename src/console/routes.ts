@@ -26,7 +26,7 @@ import { accessOps } from '../admin/access.js';
 import { AdminError } from '../admin/errors.js';
 import { tokenGuesses } from '../admin/guesses.js';
 import { allKeys, deliveriesLog, perMinute } from './queries.js';
-import { recentVerifications, searchVerifications, timeline } from '../admin/lookup.js';
+import { recentVerifications, refIdOf, searchVerifications, timeline } from '../admin/lookup.js';
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
 type Form = Record<string, string>;
@@ -276,8 +276,8 @@ ${table(VHEAD, verificationRows(found.items, await merchantNames()), q ? 'Matche
   });
 
   app.get<{ Params: { ref: string } }>('/verifications/:ref', hide, async (req, reply) => {
-    const ref = /^[1-9]\d{0,15}$/.test(req.params.ref) ? Number(req.params.ref) : NaN;
-    const v = Number.isSafeInteger(ref) ? await verifications.byRef(s.db, ref) : null;
+    const ref = refIdOf(req.params.ref);
+    const v = ref === null ? null : await verifications.byRef(s.db, ref);
     if (!v) throw new ConsoleRefusal(404, 'No such verification.');
     const t = await timeline(s.db, v);
     const m = await s.merchants.get(v.merchantId);

@@ -670,7 +670,7 @@ function sentAt(r: Row): number | null {
 const SENT_AT = `CASE WHEN refund_updated_at IS NOT NULL AND refund_updated_at > COALESCE(refund_sent_at, 0)
   THEN refund_updated_at ELSE COALESCE(refund_sent_at, 0) END`;
 
-const toCredit = (r: Row): Credit => ({
+export const toCredit = (r: Row): Credit => ({
   id: r.id,
   rail: r.rail,
   bankTxnId: r.bank_txn_id ?? r.utr,
