@@ -6,7 +6,7 @@
 import { noteUnavailable } from '../web/errors.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
-import type { Verification } from '../engine/types.js';
+import type { Merchant, Verification } from '../engine/types.js';
 import { verifications, credits } from '../store/repository.js';
 import { JOB_REFUND, JOB_REVERSE } from '../engine/verifications.js';
 import { setAside } from '../store/set-aside.js';
@@ -484,50 +484,44 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
   });
   /**
    * A change that cannot be taken back is asked about on a page of its own (the console runs no
-   * script): the merchant's page links to it, and only its form, with the CSRF token, changes anything.
+   * script): the merchant's page links to it, and only its form (`path` under the merchant's
+   * page, with the CSRF token) changes anything; Cancel goes back.
    */
-  const confirmPage = (req: FastifyRequest, title: string, question: string, action: string, label: string, back: string) =>
-    page(
-      req,
-      title,
-      '/console/merchants',
-      html`<form method="post" action="${action}" class="card">${csrf(req)}<p id="question">${question}</p>
-<div class="row"><button type="submit" class="danger" aria-describedby="question">${label}</button> <a href="${back}">Cancel</a></div></form>`,
+  const confirmPage = (req: FastifyRequest, reply: FastifyReply, m: Merchant, o: { title: string; question: string; path: string; label: string }) => {
+    const base = `/console/merchants/${m.id}`;
+    return send(
+      reply,
+      page(
+        req,
+        o.title,
+        '/console/merchants',
+        html`<form method="post" action="${base}${o.path}" class="card">${csrf(req)}<p id="question">${o.question}</p>
+<div class="row"><button type="submit" class="danger" aria-describedby="question">${o.label}</button> <a href="${base}">Cancel</a></div></form>`,
+      ),
     );
+  };
   app.get<{ Params: { id: string; client_id: string } }>('/merchants/:id/keys/:client_id/revoke', hide, async (req, reply) => {
     const m = await s.merchants.get(req.params.id);
     if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
     const key = (await allKeys(s.db, m.id)).find((k) => k.client_id === req.params.client_id && !k.revoked_at);
     if (!key) throw new ConsoleRefusal(404, 'The merchant has no active key with that client_id.');
-    const base = `/console/merchants/${m.id}`;
-    return send(
-      reply,
-      confirmPage(
-        req,
-        'Revoke a key pair',
-        `Revoke ${key.client_id} (${key.mode}) of ${m.name}? Calls made with it are refused at once, on every instance; this cannot be undone.`,
-        `${base}/keys/${key.client_id}/revoke`,
-        'Revoke the key pair',
-        base,
-      ),
-    );
+    return confirmPage(req, reply, m, {
+      title: 'Revoke a key pair',
+      question: `Revoke ${key.client_id} (${key.mode}) of ${m.name}? Calls made with it are refused at once, on every instance; this cannot be undone.`,
+      path: `/keys/${key.client_id}/revoke`,
+      label: 'Revoke the key pair',
+    });
   });
   app.get<{ Params: { id: string } }>('/merchants/:id/webhook/delete', hide, async (req, reply) => {
     const m = await s.merchants.get(req.params.id);
     if (!m) throw new ConsoleRefusal(404, 'No such merchant.');
     if (!m.settings.webhook) throw new ConsoleRefusal(404, 'The merchant has no webhook.');
-    const base = `/console/merchants/${m.id}`;
-    return send(
-      reply,
-      confirmPage(
-        req,
-        'Remove the webhook',
-        `Stop sending ${m.name}'s events to ${new URL(m.settings.webhook.url).host}? Setting a webhook again makes a new signing secret.`,
-        `${base}/webhook/delete`,
-        'Remove the webhook',
-        base,
-      ),
-    );
+    return confirmPage(req, reply, m, {
+      title: 'Remove the webhook',
+      question: `Stop sending ${m.name}'s events to ${new URL(m.settings.webhook.url).host}? Setting a webhook again makes a new signing secret.`,
+      path: '/webhook/delete',
+      label: 'Remove the webhook',
+    });
   });
   app.post<{ Params: { id: string; client_id: string } }>(
     '/merchants/:id/keys/:client_id/revoke',
