@@ -17,6 +17,7 @@ import { merchantNameProblem } from '../engine/merchants.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
 import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
+import { DELIVERY_STATUSES } from '../jobs/webhooks.js';
 import { WebhookAddressError } from '../jobs/webhook-address.js';
 import { applyBranding, brandingChangeProblem, brandingOf } from '../web/branding.js';
 import { cookieValue } from '../web/i18n.js';
@@ -711,14 +712,14 @@ ${table(
   app.get('/webhooks', hide, async (req, reply) => {
     const qs = (req.query ?? {}) as Record<string, unknown>;
     const merchantId = typeof qs.merchant === 'string' && qs.merchant.length <= 64 ? qs.merchant : '';
-    const status = typeof qs.status === 'string' && ['pending', 'delivered', 'failed'].includes(qs.status) ? qs.status : '';
+    const status = typeof qs.status === 'string' && (DELIVERY_STATUSES as readonly string[]).includes(qs.status) ? qs.status : '';
     const log = await deliveriesLog(s.db, { merchantId: merchantId || undefined, status: status || undefined });
     const names = await merchantNames();
     const body = html`<form method="get" action="/console/webhooks" class="card row">
 <div><label for="merchant">Merchant</label><select id="merchant" name="merchant"><option value="">all</option>${[...names].map(
       ([id, name]) => html`<option value="${id}"${raw(id === merchantId ? ' selected' : '')}>${name}</option>`,
     )}</select></div>
-<div><label for="status">Status</label><select id="status" name="status"><option value="">any</option>${['pending', 'delivered', 'failed'].map(
+<div><label for="status">Status</label><select id="status" name="status"><option value="">any</option>${DELIVERY_STATUSES.map(
       (st) => html`<option${raw(st === status ? ' selected' : '')}>${st}</option>`,
     )}</select></div><button type="submit">Show</button></form>
 ${table(

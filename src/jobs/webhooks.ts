@@ -24,6 +24,8 @@ const QUICK_MS = 1000;
 export const WEBHOOK_SECRET = { minLength: 8, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } as const;
 
 export const JOB_WEBHOOK = 'webhook.deliver';
+/** A delivery's status: pending until delivered or given up (failed). */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 export interface WebhookConfig {
   url: string;

@@ -8,11 +8,11 @@ import { readAside, type Db } from '../store/db.js';
 import { LATEST_VERSION, schemaVersion } from '../store/migrate.js';
 import { setAside } from '../store/set-aside.js';
 import { UNSETTLED_PAYOUTS } from '../store/mobile.js';
-import type { CreditDisposition } from '../engine/types.js';
+import type { CreditDisposition, ReversalStatus, VerificationStatus } from '../engine/types.js';
 import { JOB_EXPIRE, JOB_REFUND, JOB_REVERSE } from '../engine/verifications.js';
 import { JOB_MOBILE_RECONCILE } from '../engine/mobile.js';
 import { JOB_RECONCILE } from '../engine/reconciliation.js';
-import { JOB_WEBHOOK } from '../jobs/webhooks.js';
+import { DELIVERY_STATUSES, JOB_WEBHOOK } from '../jobs/webhooks.js';
 import { JOB_RETENTION } from '../jobs/retention.js';
 import { hashSecret, secretMatches } from '../engine/secrets.js';
 
@@ -158,7 +158,7 @@ export async function operations(app: FastifyInstance, s: Services) {
   // not vanish from dashboards and alert rules (absent is not 0 to a rate() or a comparison).
   const JOB_KINDS = [JOB_EXPIRE, JOB_REFUND, JOB_REVERSE, JOB_MOBILE_RECONCILE, JOB_RECONCILE, JOB_WEBHOOK, JOB_RETENTION];
   const zeroKinds = (g: Gauge) => JOB_KINDS.forEach((kind) => g.set({ kind }, 0));
-  // Every disposition, checked against the type: one added there must be added here.
+  // Every value of each type, checked against it: one added there must be added here.
   const DISPOSITIONS = Object.keys({
     verified: 1,
     unmatched: 1,
@@ -167,10 +167,13 @@ export async function operations(app: FastifyInstance, s: Services) {
     duplicate_payment: 1,
     after_terminal: 1,
   } satisfies Record<CreditDisposition, 1>);
+  const STATUSES = Object.keys({ created: 1, success: 1, failure: 1, expired: 1 } satisfies Record<VerificationStatus, 1>);
+  // A refund's status as the credits family words it: needs_review apart (set aside for the operator).
+  const REFUND_STATUSES = [...Object.keys({ pending: 1, initiated: 1, success: 1, failed: 1 } satisfies Record<ReversalStatus, 1>), 'needs_review'];
   gauge('pennygate_verifications', 'Verifications by kind, mode (test or live) and status', ['kind', 'mode', 'status'], async (g) => {
     for (const kind of ['rpd', 'mobile'])
       for (const mode of s.cfg.access.modes)
-        for (const status of ['created', 'success', 'failure', 'expired']) g.set({ kind, mode, status }, 0);
+        for (const status of STATUSES) g.set({ kind, mode, status }, 0);
     for (const r of await scan('SELECT kind, mode, status, COUNT(*) AS n FROM verifications GROUP BY kind, mode, status'))
       g.set({ kind: r.kind, mode: r.mode, status: r.status }, Number(r.n));
   });
@@ -181,7 +184,7 @@ export async function operations(app: FastifyInstance, s: Services) {
     );
     for (const rail of rails())
       for (const disposition of DISPOSITIONS)
-        for (const refund_status of ['pending', 'initiated', 'success', 'failed', 'needs_review']) g.set({ rail, disposition, refund_status }, 0);
+        for (const refund_status of REFUND_STATUSES) g.set({ rail, disposition, refund_status }, 0);
     for (const r of rows) g.set({ rail: r.rail, disposition: r.disposition, refund_status: r.st }, Number(r.n));
   });
   const owed = (name: string, help: string, read: (r: Record<string, any>) => number, where = '') =>
@@ -248,7 +251,7 @@ export async function operations(app: FastifyInstance, s: Services) {
     for (const r of await scan('SELECT kind, COUNT(*) AS n FROM jobs WHERE dead_at IS NOT NULL AND done_at IS NULL GROUP BY kind')) g.set({ kind: r.kind }, Number(r.n));
   });
   gauge('pennygate_webhook_deliveries', 'Webhook deliveries by status', ['status'], async (g) => {
-    for (const status of ['pending', 'delivered', 'failed']) g.set({ status }, 0);
+    for (const status of DELIVERY_STATUSES) g.set({ status }, 0);
     for (const r of await scan('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status')) g.set({ status: r.status }, Number(r.n));
   });
   gauge('pennygate_webhook_attempts', 'Webhook delivery attempts by outcome', ['outcome'], async (g) => {
