@@ -55,17 +55,6 @@ export async function searchVerifications(db: Db, query: string): Promise<{ item
   return { items: found.slice(0, LIMIT), truncated: found.length > LIMIT };
 }
 
-export async function recentVerifications(db: Db, limit = 25): Promise<Verification[]> {
-  // No index leads by created_at alone: a sort of the whole table, so read aside (see searchVerifications).
-  const rows = await readAside(db, 'SELECT ref_id FROM verifications ORDER BY created_at DESC LIMIT ?', [limit]);
-  const out: Verification[] = [];
-  for (const r of rows) {
-    const v = await verifications.byRef(db, Number(r.ref_id));
-    if (v) out.push(v);
-  }
-  return out;
-}
-
 export interface TimelineEntry {
   at: number;
   kind: 'created' | 'credit' | 'refund' | 'status' | 'name_match' | 'event' | 'webhook';

@@ -1,6 +1,20 @@
 // What the console reads from the store. Reads only: every change goes through the engine and
 // services the admin API uses.
 import { readAside, type Db, type Row } from '../store/db.js';
+import { verifications } from '../store/repository.js';
+import type { Verification } from '../engine/types.js';
+
+/** The latest verifications, for the console's list before any search. */
+export async function recentVerifications(db: Db, limit = 25): Promise<Verification[]> {
+  // No index leads by created_at alone: a sort of the whole table, so read aside (as admin/lookup.ts reads its scans).
+  const rows = await readAside(db, 'SELECT ref_id FROM verifications ORDER BY created_at DESC LIMIT ?', [limit]);
+  const out: Verification[] = [];
+  for (const r of rows) {
+    const v = await verifications.byRef(db, Number(r.ref_id));
+    if (v) out.push(v);
+  }
+  return out;
+}
 
 /** Verifications created per minute by status over the window, and the totals. */
 export async function perMinute(db: Db, since: number) {

@@ -26,8 +26,8 @@ import { CONSOLE_CSP, CONSOLE_STYLE, badge, csrfField, html, layout, raw, table,
 import { accessOps } from '../admin/access.js';
 import { AdminError } from '../admin/errors.js';
 import { tokenGuesses } from '../admin/guesses.js';
-import { allKeys, deliveriesLog, perMinute } from './queries.js';
-import { recentVerifications, refIdOf, searchVerifications, timeline } from '../admin/lookup.js';
+import { allKeys, deliveriesLog, perMinute, recentVerifications } from './queries.js';
+import { refIdOf, searchVerifications, timeline } from '../admin/lookup.js';
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
 type Form = Record<string, string>;
