@@ -207,8 +207,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
         // attempt, the dead receivers' attempts started. Its turn came at the first free slot, so
         // none but those a claim already under way had picked (one per instance). Taken oldest
         // job first, it would have waited behind every dead retry due before it (4 and more here).
-        const [d] = await rows(`SELECT d.created_at AS made, MIN(a.started_at) AS first FROM webhook_deliveries d
-            JOIN webhook_attempts a ON a.delivery_id = d.id WHERE d.merchant_id = '${m.id}' GROUP BY d.created_at`);
+        // The attempt is written once the answer is in, a moment after the receiver has it.
+        const [d] = await eventually(
+          () =>
+            rows(`SELECT d.created_at AS made, MIN(a.started_at) AS first FROM webhook_deliveries d
+              JOIN webhook_attempts a ON a.delivery_id = d.id WHERE d.merchant_id = '${m.id}' GROUP BY d.created_at`),
+          (r) => r.length === 1,
+          10_000,
+          "the new receiver's attempt in the store",
+        );
         const [ahead] = await rows(`SELECT COUNT(*) AS n FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
             WHERE d.merchant_id <> '${m.id}' AND a.started_at > ${Number(d.made)} AND a.started_at < ${Number(d.first)}`);
         assert.ok(Number(ahead.n) <= gws.length, `dead receivers' attempts started ahead of the new one's first: ${ahead.n}`);
