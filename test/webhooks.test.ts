@@ -524,8 +524,13 @@ describe('webhooks: receivers that change or misbehave', () => {
       await g.admin('PUT', `/merchants/${m.id}/webhook`, { url: r.url, dialect: 'cashfree' });
       await g.pay((await g.cashfree(m.test_key).createRpd({ verification_id: uid('ra') })).json.upi_link, 'success@upi');
       await eventually(async () => r.received.length, (n) => n >= 2, 15_000, 'the attempt after the first');
-      const d = (await g.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0];
-      assert.equal(d.status, 'delivered');
+      // Recorded once the answer is in, a moment after the receiver has the request.
+      await eventually(
+        async () => (await g.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items[0]?.status,
+        (s) => s === 'delivered',
+        5_000,
+        'the delivery recorded as delivered',
+      );
       return r.received[1].at - r.received[0].at;
     };
     // The backoff alone would come back in 100-200 ms (WEBHOOK_RETRY_BASE_MS 200).
@@ -544,6 +549,45 @@ describe('webhooks: receivers that change or misbehave', () => {
       assert.ok(hour >= 1450 && hour < 5000, `came back after ${hour} ms, the cap 1.5 s`);
     } finally {
       await capped.stop();
+    }
+  });
+
+  it("a receiver's Retry-After holds back the merchant's other events too, not another merchant's", async () => {
+    // One delivery at a time per merchant, so the order of requests is the claim's.
+    const g = await Gateway.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_CONCURRENCY: '2', WEBHOOK_PER_MERCHANT: '1' } });
+    try {
+      const busy = await Receiver.start();
+      const other = await Receiver.start();
+      receivers.push(busy, other);
+      // The first event is held while four more are made, then refused with a pause of 2 s.
+      busy.plan = [{ status: 429, afterMs: 800, headers: { 'retry-after': '2' } }, 200];
+      const m = await g.merchant('Paused receiver');
+      const o = await g.merchant('Not paused');
+      await g.admin('PUT', `/merchants/${m.id}/webhook`, { url: busy.url, dialect: 'cashfree' });
+      await g.admin('PUT', `/merchants/${o.id}/webhook`, { url: other.url, dialect: 'cashfree' });
+      const payFor = async (k: Key) => g.pay((await g.cashfree(k).createRpd({ verification_id: uid('pz') })).json.upi_link, 'success@upi');
+      await payFor(m.test_key);
+      await eventually(async () => busy.received.length, (n) => n >= 1, 10_000, 'the first event');
+      for (let i = 0; i < 4; i++) await payFor(m.test_key);
+      const refusedAt = busy.received[0].at + 800;
+      await sleep(Math.max(0, refusedAt + 300 - Date.now()));
+      // Another merchant's receiver is not held back by it.
+      await payFor(o.test_key);
+      await eventually(async () => other.received.length, (n) => n >= 1, 5_000, "the other merchant's event during the pause");
+      const all = await eventually(
+        async () => (await g.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items,
+        (items: any[]) => items.length === 5 && items.every((d) => d.status === 'delivered'),
+        15_000,
+        'every event delivered after the pause',
+      );
+      assert.equal(all.length, 5);
+      // Nothing went to the paused receiver until the 2 s it asked for were over; then each event once.
+      const next = busy.received[1].at - refusedAt;
+      assert.ok(next >= 1950, `the next request came ${next} ms after the 429, asked 2 s`);
+      assert.equal(busy.received.length, 6, 'five events, one of them twice');
+      assert.ok(other.received[0].at < busy.received[1].at, "the other merchant's event went during the pause");
+    } finally {
+      await g.stop();
     }
   });
 

@@ -75,9 +75,9 @@ const byLane = (db: Pick<Db, 'kind'>) => (db.kind === 'sqlite' ? 'jobs j INDEXED
  * or not tried), no more than `room`, what is left of their half of this instance's slots: the
  * other half is for those that answer. Those go in turn, not oldest event first (a dead
  * receiver's backlog is always oldest): receivers not yet tried first, then the failing one
- * tried longest ago. A merchant at its share is passed over in the claim: its waiting
- * deliveries are never written. A job without a lane whose delivery is gone is taken: its run
- * closes it.
+ * tried longest ago. A merchant at its share, or whose receiver asked for a pause (Retry-After,
+ * paused_until), is passed over in the claim: its waiting deliveries are never written. A job
+ * without a lane whose delivery is gone is taken: its run closes it.
  *
  * Its cost grows with the merchants that have deliveries open, not with the deliveries: each
  * job carries its merchant (its lane, migration 38), the merchants are found by a skip scan of
@@ -118,7 +118,8 @@ export function lanesQuery(
   due AS (
     SELECT cand.id, cand.run_at, cand.lane, r.standing, r.tried_at,
            ROW_NUMBER() OVER (PARTITION BY cand.lane ORDER BY cand.run_at, cand.id) AS nth
-      FROM cand LEFT JOIN webhook_receivers r ON r.merchant_id = cand.lane),
+      FROM cand LEFT JOIN webhook_receivers r ON r.merchant_id = cand.lane
+     WHERE r.paused_until IS NULL OR r.paused_until <= ?),
   fit AS (
     SELECT due.id, due.run_at, due.nth, due.standing, due.tried_at,
            CASE WHEN due.lane IS NOT NULL AND (due.standing IS NULL OR due.standing = 'failing') THEN 1 ELSE 0 END AS unproven
@@ -132,7 +133,7 @@ export function lanesQuery(
   const most = Math.max(p.quick, p.share);
   return {
     sql,
-    params: [JOB_WEBHOOK, p.dueBy, most, p.dueBy, p.limit, p.quick, p.share, p.room, p.limit],
+    params: [JOB_WEBHOOK, p.dueBy, most, p.dueBy, p.limit, p.dueBy, p.quick, p.share, p.room, p.limit],
   };
 }
 
@@ -412,13 +413,17 @@ export class Webhooks {
     // give_up_at: by this instance's own clock a retry would come early, or late, by the skew.
     const now = this.db.clock();
     let next: number | null = null;
+    let pausedUntil: number | null = null;
     let status = 'pending';
     if (delivered) status = 'delivered';
     else {
       next = now + backoffMs(attempt, this.cfg.webhook.retryBaseMs, this.cfg.webhook.retryCapMs);
       // A receiver that says when to come back (429 or 503 with Retry-After) is not asked sooner,
       // nor later than the longest backoff: a Retry-After of days would end the event unsent.
-      if (result.retryAfterMs) next = Math.max(next, now + Math.min(result.retryAfterMs, this.cfg.webhook.retryCapMs));
+      if (result.retryAfterMs) {
+        pausedUntil = now + Math.min(result.retryAfterMs, this.cfg.webhook.retryCapMs);
+        next = Math.max(next, pausedUntil);
+      }
       if (next > d.give_up_at) (status = 'failed'), (next = null);
     }
     let replayed = false;
@@ -433,12 +438,16 @@ export class Webhooks {
       // a dialect it no longer takes). Written when it changes, and at every failure (tried_at,
       // for taking failing receivers in turn): an answering receiver's attempts share no row lock.
       const current = hook !== undefined && hook.url === url && hook.dialect === d.dialect;
+      // A Retry-After pauses the receiver, not only this event (lanesQuery): the merchant's other
+      // deliveries wait with it. A later pause replaces an earlier one; an answer without one
+      // leaves it (an attempt under way when the pause came may end after it).
       if (current && (standing !== d.receiver_standing || standing === 'failing')) {
         await q.query(
-          `INSERT INTO webhook_receivers (merchant_id, standing, changed_at, tried_at) VALUES (?, ?, ?, ?)
+          `INSERT INTO webhook_receivers (merchant_id, standing, changed_at, tried_at, paused_until) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (merchant_id) DO UPDATE SET standing = excluded.standing, tried_at = excluded.tried_at,
-             changed_at = CASE WHEN webhook_receivers.standing = excluded.standing THEN webhook_receivers.changed_at ELSE excluded.changed_at END`,
-          [d.merchant_id, standing, now, now],
+             changed_at = CASE WHEN webhook_receivers.standing = excluded.standing THEN webhook_receivers.changed_at ELSE excluded.changed_at END,
+             paused_until = COALESCE(excluded.paused_until, webhook_receivers.paused_until)`,
+          [d.merchant_id, standing, now, now, pausedUntil],
         );
       }
       if (resigned !== null) await q.query('UPDATE webhook_deliveries SET body = ? WHERE id = ?', [resigned, d.id]);

@@ -946,6 +946,15 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'jobs_lanes', "jobs (lane, run_at, id) WHERE kind = 'webhook.deliver' AND done_at IS NULL AND dead_at IS NULL");
     },
   },
+  {
+    // A receiver that answered 429 or 503 with Retry-After asked for a pause, not only for that
+    // one event to wait: until then the claim passes over its merchant's lane (jobs/webhooks.ts
+    // lanesQuery), so a backlog is not sent to it one refused event after another. Older
+    // instances in a rolling upgrade write the row without it, and keep what a newer one set.
+    version: 39,
+    name: 'webhook_receivers_paused_until',
+    up: (c) => addColumn(c, 'webhook_receivers', 'paused_until', 'BIGINT'),
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */
