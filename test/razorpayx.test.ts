@@ -550,6 +550,8 @@ describe('RazorpayX: bad input', () => {
       raw: o.raw,
     });
   const get = (path: string, headers = basic(m.test_key)) => gw.request('GET', `/v1${path}`, { headers });
+  const form = (raw: string, contentType = 'application/x-www-form-urlencoded') => post(undefined, { raw, contentType });
+  const okForm = () => `source_account_number=${m.account_number}&validation_type=upi_intent`;
   const ok = () => ({ source_account_number: m.account_number, validation_type: 'upi_intent' });
   const notes = (n: number, value = 'v') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, value]));
 
@@ -609,7 +611,16 @@ describe('RazorpayX: bad input', () => {
     ['an empty JSON body', () => post(undefined, { raw: '', contentType: 'application/json' }), input('The request body must be a JSON object.')],
     ['no body at all', () => post(undefined), input('The request body must be a JSON object.')],
     ['a text/plain body', () => post(undefined, { raw: JSON.stringify(ok()), contentType: 'text/plain' }), input(/Content-Type: application\/json/)],
-    ['a form-encoded body', () => post(undefined, { raw: 'validation_type=upi_intent', contentType: 'application/x-www-form-urlencoded' }), input(/Content-Type: application\/json/)],
+    ['a form body without source_account_number', () => form('validation_type=upi_intent'), input('The source account number field is required.', 'source_account_number')],
+    ['a form body with a field RazorpayX does not take', () => form(`${okForm()}&extra=1`), input('extra is/are not required and should not be sent', 'extra')],
+    ['a form body with notes as a list', () => form(`${okForm()}&notes%5B%5D=a`), input('The notes must be an object of key-value pairs.', 'notes')],
+    ['a form body with a percent-escape that is not UTF-8', () => form(`${okForm()}&notes%5Ba%5D=%FF`), input('The form body has a percent-escape that is not UTF-8.')],
+    ['a form body with a broken percent-escape', () => form(`${okForm()}&reference_id=50%`), input('The form body has a percent-escape that is not UTF-8.')],
+    ['a form body with a NUL', () => form(`${okForm()}&notes%5Ba%5D=x%00y`), input(/NUL/)],
+    ['a form body in another charset', () => form(okForm(), 'application/x-www-form-urlencoded; charset=iso-8859-1'), input('A form body must be in UTF-8.')],
+    ['a form body of raw bytes that are not UTF-8', () => post(undefined, { raw: Buffer.from([0x61, 0x3d, 0xff]) as any, contentType: 'application/x-www-form-urlencoded' }), input('A form body must be in UTF-8.')],
+    ['a form body with over 100 parameters', () => form(`${okForm()}${'&notes%5Bk%5D=v'.repeat(100)}`), input(/The form body is too large/)],
+    ['a form body with a note nested too deep', () => form(`${okForm()}&notes%5Ba%5D%5Bb%5D=1`), input('The notes value for key a must be a string or a number.', 'notes')],
     ['a JSON array body', () => post([ok()]), input('The request body must be a JSON object.')],
     ['a JSON string body', () => post('upi_intent'), input('The request body must be a JSON object.')],
     ['a JSON null body', () => post(undefined, { raw: 'null', contentType: 'application/json' }), input('The request body must be a JSON object.')],
@@ -667,6 +678,30 @@ describe('RazorpayX: bad input', () => {
     const r = await post({ ...ok(), notes: [] });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.notes, {});
+  });
+
+  it("takes a form body as Razorpay's PHP SDK sends it, brackets and all, as it takes JSON", async () => {
+    // PHP's http_build_query of ['source_account_number' => ..., 'validation_type' => 'upi_intent',
+    // 'reference_id' => 'ref 1/2', 'notes' => ['purpose' => 'Loan KYC', 'customer' => 'रवि कुमार',
+    // 'n' => 42, 'ok' => true]], as PHP 8.2 wrote it.
+    const body =
+      `source_account_number=${m.account_number}&validation_type=upi_intent&reference_id=ref+1%2F2&notes%5Bpurpose%5D=Loan+KYC` +
+      '&notes%5Bcustomer%5D=%E0%A4%B0%E0%A4%B5%E0%A4%BF+%E0%A4%95%E0%A5%81%E0%A4%AE%E0%A4%BE%E0%A4%B0&notes%5Bn%5D=42&notes%5Bok%5D=1';
+    const before = await count();
+    const r = await form(body);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.entity, 'fund_account.validation');
+    assert.equal(r.json.status, 'created');
+    assert.equal(r.json.reference_id, 'ref 1/2');
+    assert.deepEqual(r.json.notes, { purpose: 'Loan KYC', customer: 'रवि कुमार', n: '42', ok: '1' });
+    assert.equal(await count(), before + 1);
+    const read = await get(`/fund_accounts/validations/${r.json.id}`);
+    assert.deepEqual({ ...read.json, upi_intent: undefined }, { ...r.json, upi_intent: undefined });
+    // Unbracketed, with a charset and a repeated key (PHP keeps the last), and no notes at all.
+    const plain = await form(`validation_type=pennydrop&${okForm()}`, 'application/x-www-form-urlencoded; charset=UTF-8');
+    assert.equal(plain.status, 200, plain.text);
+    assert.deepEqual(plain.json.notes, {});
+    assert.equal(plain.json.reference_id, null);
   });
 
   it('surfaces errors through the SDK as Razorpay errors', async () => {

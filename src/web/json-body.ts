@@ -13,14 +13,20 @@ const notUtf8 = () => Object.assign(new Error('The request body must be JSON in 
 const compressed = (coding: string) =>
   Object.assign(new Error(`The request body must be sent uncompressed: Content-Encoding ${coding} is not accepted.`), { statusCode: 400, code: TEXT_REFUSED });
 
+/** The refusal of a body whose Content-Encoding is not identity, or null. */
+export function refusedCoding(header: string | undefined): Error | null {
+  const coding = header?.trim();
+  return coding && !/^identity$/i.test(coding) ? compressed(coding.slice(0, 40)) : null;
+}
+
 /** Replaces the JSON parser of `app` and the instances it encapsulates. */
 export function strictJsonBodies(app: FastifyInstance) {
   // Fastify's own parser (empty bodies, __proto__ and constructor poisoning), fed checked text.
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    const coding = req.headers['content-encoding']?.trim();
-    if (coding && !/^identity$/i.test(coding)) return done(compressed(coding.slice(0, 40)), undefined);
+    const coding = refusedCoding(req.headers['content-encoding']);
+    if (coding) return done(coding, undefined);
     const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1];
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) return done(notUtf8(), undefined);
     let text: string;

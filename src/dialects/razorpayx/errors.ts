@@ -144,7 +144,7 @@ export function razorpayErrorHandler(err: FastifyError, req: FastifyRequest, rep
       reason: 'insufficient_balance',
     });
   } else if (err.validation) out = fromValidation(err.validation as AjvError[], err.validationContext);
-  else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = badInput('The request body must be JSON: send Content-Type: application/json.');
+  else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') out = badInput('The request body must be JSON or a form: send Content-Type: application/json or application/x-www-form-urlencoded.');
   else if (err.code === TEXT_REFUSED) out = badInput(err.message);
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     out = new RazorpayError(413, 'BAD_REQUEST_ERROR', 'The request body is too large.', { source: 'business', reason: 'input_validation_failed' });

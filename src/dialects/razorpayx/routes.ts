@@ -6,6 +6,7 @@ import type { Services } from '../../services.js';
 import type { Verification } from '../../engine/types.js';
 import { NO_API_KEY, badInput, extraFields, razorpayErrorHandler, razorpayRefusal, routeNotFound, unauthenticated, unknownId } from './errors.js';
 import { accessGate } from '../access.js';
+import { formBodies } from '../../web/form-body.js';
 import { fundAccountValidation } from './format.js';
 import { bankOfIfsc } from '../../store/ifsc.js';
 import {
@@ -39,8 +40,10 @@ const LIST_PARAMS = [...Object.keys(ValidationListQuery.properties), ''];
 export async function razorpayxDialect(app: FastifyInstance, s: Services) {
   app.addSchema(ErrorBody);
   app.addSchema(FundAccountValidation);
-  // JSON only: a text/plain body would otherwise reach validation as a string.
+  // JSON, or a form as Razorpay's PHP SDK sends (web/form-body.ts): a text/plain body would
+  // otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
+  formBodies(app);
   const gate = accessGate(s);
   app.setErrorHandler(gate.errorHandler(razorpayErrorHandler, razorpayRefusal));
   app.setNotFoundHandler((_req, reply) => {
@@ -89,6 +92,7 @@ export async function razorpayxDialect(app: FastifyInstance, s: Services) {
       schema: {
         tags,
         summary: 'Validate a bank account by UPI intent (reverse penny drop)',
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
         headers: AuthorizationHeader,
         body: ValidationCreateBody,
         response: { 200: FundAccountValidation, ...errorResponses },
