@@ -70,9 +70,10 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
   mobile.affordable = (p, op) => billing.affordable(p.merchant, op);
   // Instances sharing PostgreSQL share their counters; a SQLite store has one instance.
   const limiter = db.kind === 'postgres' ? new SharedRateLimiter(db) : new RateLimiter();
-  const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log) : null;
+  const bank = rails.live && cfg.live ? new BankIntake(db, rails.live, engine, cfg.live, log, cfg.notificationGraceMs) : null;
   engine.intakeCaughtUp = async (rail) =>
     rail === rails.sandbox.name ? rails.sandbox.caughtUpTo() : bank && rail === bank.rail.name ? bank.caughtUpTo() : db.clock();
+  engine.intakeListingLagMs = (rail) => (bank && rail === bank.rail.name ? bank.listingLagMs : 0);
   const reconciliation = rails.live && cfg.live ? new Reconciliation(db, rails.live, cfg.live, log) : null;
   return { cfg, db, engine, merchants, rails, webhooks, mobile, retention, bank, reconciliation, limiter, billing, qr };
 }

@@ -185,8 +185,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
         databaseUrl,
         env: {
           RPD_LINK_TTL_SECONDS: '30',
-          NOTIFICATION_GRACE_SECONDS: '60',
-          // No pull on a timer during the test: only the one a decline's notice asks for.
+          // How late the bank's list may show a payment: a decline is judged that long after it.
+          NOTIFICATION_GRACE_SECONDS: '4',
+          // No pull on a timer during the test: only those a decline's notice asks for.
           BANK_PULL_INTERVAL_MS: '600000',
           RAIL_TIMEOUT_MS: '1000',
         },
@@ -226,6 +227,30 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(s.utr, paid.utr);
       assert.equal(s.name_at_bank, 'JOHN DOE');
       assert.equal(s.bank_account, '026291800001191');
+      const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
+      assert.deepEqual(credits.map((c: any) => c.disposition), ['verified']);
+      await refunded(paid);
+    });
+
+    // The payment's notice is lost and the bank's list shows it late (within the grace): the
+    // pull a decline's notice starts at once does not find it yet. The decline waits for a pull
+    // begun the grace after it, which does.
+    it('verifies the link by a payment made before the decline that the list shows late and no notice told', async () => {
+      const link = (await gw.cashfree(live).createRpd({ verification_id: 'paid-listed-late', name: 'John Doe' })).json;
+      await sim.faults({ notify_drop: 1, list_delay_ms: 2500 });
+      const paid = await sim.pay(link.upi_link, 'success@upi');
+      await sim.faults({});
+      const declined = await sim.pay(link.upi_link, 'failure@upi');
+      assert.equal(declined.status, 'FAILURE');
+      await told(declined);
+      const status = async () => (await gw.cashfree(live).status({ verification_id: 'paid-listed-late' })).json;
+      // Past the pull the decline started at once, and past the payment's listing.
+      await sleep(3000);
+      assert.notEqual((await status()).status, 'FAILURE', 'the decline waits while the list may still show a payment made before it');
+      const s = await eventually(status, (x) => x.status !== 'CREATED', 10_000, 'an outcome');
+      assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
+      assert.equal(s.utr, paid.utr);
+      assert.equal(await notified(paid), false, 'taken from the list, not told');
       const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
       assert.deepEqual(credits.map((c: any) => c.disposition), ['verified']);
       await refunded(paid);

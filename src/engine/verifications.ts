@@ -102,6 +102,12 @@ export class Engine implements RailInbox {
    * with nothing to catch up answers now.
    */
   intakeCaughtUp: (rail: string) => Promise<number> = async () => this.db.clock();
+  /**
+   * How much later than that time a credit may still appear (ms): a bank's list may show a credit
+   * up to NOTIFICATION_GRACE after it was made (docs/bank-connector.md), so a pull vouches only
+   * for credits made that long before it began. 0 where intakeCaughtUp is exact (the sandbox).
+   */
+  intakeListingLagMs: (rail: string) => number = () => 0;
   /** Called inside the transaction that records an event, to add its consequences (webhooks). */
   onEvent: (q: Queryable, e: DomainEvent) => Promise<void> = async () => {};
   /** Charges a priced operation in the creating transaction (engine/billing.ts); throws to roll it back. */
@@ -432,8 +438,9 @@ export class Engine implements RailInbox {
   }
 
   async failedAttempt(railName: string, n: FailedAttemptNotice): Promise<IntakeOutcome> {
-    // Read before the transaction, on a connection of its own (see expire).
-    const reached = Math.min(this.db.clock(), await this.intakeCaughtUp(railName));
+    // Read before the transaction, on a connection of its own (see expire). Every credit made
+    // before `listed` has been taken: the decline is judged against that, less the list's lag.
+    const listed = Math.min(this.db.clock(), await this.intakeCaughtUp(railName)) - this.intakeListingLagMs(railName);
     const now = this.db.clock();
     let failed = false;
     const outcome = await this.db.tx(async (q) => {
@@ -453,7 +460,7 @@ export class Engine implements RailInbox {
       // the sweep (expireDue).
       if (v && inTime && (await verifications.holdDecline(q, v.refId, declinedAt, n.reason))) {
         outcome = 'applied';
-        if (declinedAt <= reached && !(await setAside.holds(q, v))) failed = await this.failByDecline(q, v.refId, now);
+        if (declinedAt <= listed && !(await setAside.holds(q, v))) failed = await this.failByDecline(q, v.refId, now);
       }
       await notifications.insert(q, { rail: railName, kind: 'failed_attempt', utr: n.utr, tr: n.tr, outcome, at: now });
       return outcome;
@@ -480,15 +487,16 @@ export class Engine implements RailInbox {
     const now = this.db.clock();
     const reached = await this.intakeReached(now);
     const cutoffs = this.expiryCutoffs(reached);
+    const listed = this.listedBy(reached);
     // Most sweeps find nothing: ask the reader first, so an idle sweep takes no write turn.
     const idle = async () =>
-      (await verifications.declinesDue(this.db, reached, 1, '')).length === 0 && (await verifications.dueToExpire(this.db, cutoffs, 1, '')).length === 0;
+      (await verifications.declinesDue(this.db, listed, 1, '')).length === 0 && (await verifications.dueToExpire(this.db, cutoffs, 1, '')).length === 0;
     if (await idle()) return 0;
     const expired = await this.db.tx(async (q) => {
       let n = 0;
       // Declines held until the intake caught up past them (failedAttempt): no payment made
       // before them is on its way any more.
-      for (const refId of await verifications.declinesDue(q, reached, limit, this.db.skipLocked)) {
+      for (const refId of await verifications.declinesDue(q, listed, limit, this.db.skipLocked)) {
         if (await this.failByDecline(q, refId, now)) n++;
       }
       if (n >= limit) return n;
@@ -510,6 +518,11 @@ export class Engine implements RailInbox {
    */
   private expiryCutoffs(reached: ExpiryCutoffs): ExpiryCutoffs {
     return { rails: reached.rails.map(([rail, t]) => [rail, t - this.cfg.notificationGraceMs]) };
+  }
+
+  /** Per rail, the time before which every credit made has been taken (its intake, less its list's lag). */
+  private listedBy(reached: ExpiryCutoffs): ExpiryCutoffs {
+    return { rails: reached.rails.map(([rail, t]) => [rail, t - this.intakeListingLagMs(rail)]) };
   }
 
   /** How far each rail's intake has caught up (by now at the latest): every credit made before it has been taken. */

@@ -26,6 +26,9 @@ export class BankIntake {
   private pulling: Promise<void> | null = null;
   /** When the last pull that read the bank's list to its end began (0: none yet, in this process). */
   private caughtUpAt = 0;
+  /** Pulls asked for later (pullAt), by the second they begin. */
+  private pullsDue = new Map<number, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(
     private db: Db,
@@ -33,6 +36,8 @@ export class BankIntake {
     private inbox: RailInbox,
     private cfg: LiveConfig,
     private log: Logger,
+    /** How late the bank's list may show a credit (NOTIFICATION_GRACE): a pull vouches for credits made that long before it began. */
+    readonly listingLagMs = 0,
   ) {}
 
   /**
@@ -63,9 +68,13 @@ export class BankIntake {
     if (fresh.length === 0) return this.refuse('replayed');
     try {
       const outcome = await this.apply(e, raw);
-      // A decline made in time fails its link once a pull has read the bank's list past it
-      // (Engine.failedAttempt): one begun now, not at the next interval.
-      if (e.type !== 'credit' && outcome === 'applied') this.pullAgain();
+      // A decline made in time fails its link once a pull has read the bank's list past it and
+      // its lag (Engine.failedAttempt): one begun then, not at the next interval (and one now,
+      // for what is listed already).
+      if (e.type !== 'credit' && outcome === 'applied') {
+        this.pullAgain();
+        this.pullAt((toFailedAttempt(e).at ?? this.db.clock()) + this.listingLagMs);
+      }
       return { status: 200, body: { outcome } };
     } catch (err) {
       // Not taken: let an identical retry through.
@@ -97,7 +106,26 @@ export class BankIntake {
   }
 
   stop() {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.pullsDue.values()) clearTimeout(t);
+    this.pullsDue.clear();
+  }
+
+  /**
+   * A pull that begins once the store's clock reads `at`. Asked for by every held decline, so they
+   * are grouped by the second (one timer each), and not kept past stop().
+   */
+  private pullAt(at: number) {
+    if (this.stopped) return;
+    const second = Math.ceil(at / 1000) * 1000;
+    if (this.pullsDue.has(second)) return;
+    const timer = setTimeout(() => {
+      this.pullsDue.delete(second);
+      if (!this.stopped) this.pullAgain();
+    }, Math.max(0, second - this.db.clock()) + 10);
+    timer.unref();
+    this.pullsDue.set(second, timer);
   }
 
   /** A pull that begins from now: after the one under way, if any (it may have begun before). */

@@ -29,6 +29,11 @@ export interface Faults {
   notify_duplicates: number;
   notify_drop: number;
   notify_delay_ms: number;
+  /**
+   * Payments appear in the list of credits (the pull) ms after they were made, at its end then, as
+   * by a bank whose list lags its ledger; the notification is not held by it.
+   */
+  list_delay_ms: number;
   refund_answer_lost: number;
   refund_decline: number;
   /**
@@ -80,6 +85,7 @@ const NO_FAULTS: Faults = {
   notify_duplicates: 0,
   notify_drop: 0,
   notify_delay_ms: 0,
+  list_delay_ms: 0,
   refund_answer_lost: 0,
   refund_decline: 0,
   refund_overdraw: 0,
@@ -127,6 +133,8 @@ const chance = (p: number) => p > 0 && Math.random() < p;
 export class BankSimulator {
   faults: Faults = { ...NO_FAULTS };
   private events: Event[] = [];
+  /** How many payments the list of credits holds (the last one's place: creditsSince's cursor). */
+  private listedCount = 0;
   private refunds = new Map<string, Refund>();
   private payouts = new Map<string, Payout>();
   /**
@@ -168,7 +176,7 @@ export class BankSimulator {
     this.lastUtr = utr;
     const declined = payer.behaviour === 'decline_payment';
     const e: Event = {
-      seq: this.events.length + 1,
+      seq: 0, // its place in the list of credits, once listed (list)
       id: `evt_${randomBytes(8).toString('hex')}`,
       type: declined ? 'failed_attempt' : 'credit',
       bank_txn_id: `SIM${Date.now()}${digits(6)}`,
@@ -187,8 +195,16 @@ export class BankSimulator {
       e.malformed = 'tr';
     }
     this.events.push(e);
+    this.list(e);
     this.notify(e);
     return { utr, bank_txn_id: e.bank_txn_id, status: declined ? 'FAILURE' : 'SUCCESS' };
+  }
+
+  /** Puts the payment at the end of the list of credits: now, or list_delay_ms later. */
+  private list(e: Event) {
+    const put = () => (e.seq = ++this.listedCount);
+    if (this.faults.list_delay_ms > 0) setTimeout(put, this.faults.list_delay_ms).unref();
+    else put();
   }
 
   /** Sends the notification (unless down or dropped), with the delays and copies asked for. */
@@ -359,7 +375,10 @@ export class BankSimulator {
   creditsSince(after: string | null, limit: number) {
     const from = after === null ? 0 : Number(after);
     if (!Number.isSafeInteger(from) || from < 0) throw new HttpError(400, 'invalid_cursor', 'after is not a cursor this bank gave');
-    const items = this.events.filter((e) => e.seq > from).slice(0, limit);
+    const items = this.events
+      .filter((e) => e.seq > from)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
     return { items, next_cursor: String(items.at(-1)?.seq ?? from) };
   }
 
