@@ -84,7 +84,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const vid = uid();
       const r = await cf.pennyDrop({ verification_id: vid, mobile_number: '9999999999', name: 'John Doe', user_consent: consent() });
       assert.equal(r.status, 200, r.text);
-      assert.ok(Number.isInteger(r.json.reference_id) && r.json.reference_id > 0);
+      // Below 2^31, as Cashfree's Java SDK reads reference_id into a 32-bit Integer.
+      assert.ok(Number.isInteger(r.json.reference_id) && r.json.reference_id > 0 && r.json.reference_id < 2 ** 31, String(r.json.reference_id));
       assert.match(r.json.utr, /^\d{12}$/);
       assert.deepEqual(r.json, {
         verification_id: vid,
@@ -302,7 +303,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         name_at_bank: 'JOHN DOE',
         additional_vpas: ['6666666666@paytm', '6666666666@ybl'],
       });
-      assert.ok(Number.isInteger(r.json.reference_id));
+      assert.ok(Number.isInteger(r.json.reference_id) && r.json.reference_id < 2 ** 31, String(r.json.reference_id));
       const plain = await cf.lookup({ verification_id: uid(), mobile_number: '6666666666' });
       assert.deepEqual(plain.json.additional_vpas, []);
       assert.equal(plain.json.vpa, '6666666666@upi');

@@ -87,3 +87,14 @@ export function digits(len: number): string {
 export function newRefId(): number {
   return 1e12 + randomInt(0, 2 ** 48 - 1) * 16 + randomInt(0, 16);
 }
+
+/**
+ * The reference_id of a name match, a UPI mobile lookup or a mobile penny drop: 9-10 digits, below
+ * 2^31. Cashfree documents these as int64, but its Java SDK reads them into a 32-bit Integer and
+ * fails on anything larger. Random like a ref_id (31 bits), never one (those are 13 digits or
+ * more), and no intent's `tr`: nothing is paid to it. A draw clashes about once in a million at a
+ * few thousand rows; every insert of one draws again on a clash.
+ */
+export function newShortRefId(): number {
+  return randomInt(100_000_000, 2 ** 31);
+}

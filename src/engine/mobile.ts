@@ -9,7 +9,7 @@ import { lookupIfsc, type IfscRecord } from '../store/ifsc.js';
 import { closeByKey, enqueue, runSooner } from '../jobs/queue.js';
 import type { JobResult } from '../jobs/runner.js';
 import { NotSent, REFUSED_NOT_RECEIVED, type MobileResolution, type PayoutOutcome, type Rails } from '../rails/rail.js';
-import { newId, newRefId } from './ids.js';
+import { newId, newShortRefId } from './ids.js';
 import { verifiedNameMatch } from './name-checks.js';
 import { withDeadline } from './deadline.js';
 import { backoffMs } from './state.js';
@@ -186,7 +186,7 @@ export class MobileVerifications {
       const now = this.db.clock();
       const r = await this.db.tx(async (q) => {
         const refId = await mobileVerifications.insert(q, {
-          refId: newRefId(),
+          refId: newShortRefId(),
           amountPaise: PAYOUT_AMOUNT_PAISE,
           merchantId: p.merchant.id,
           mode: p.mode,
@@ -398,9 +398,29 @@ export class MobileVerifications {
     const linked = found.status === 'linked' ? found : null;
     const reasons = { linked: null, flagged: 'fraud_account', not_linked: 'no_vpa_linked', unknown: 'unable_to_validate' };
     const reason = reasons[found.status];
-    const refId = await this.db.tx(async (q) => {
+    // Drawn again when the random reference_id was taken (newShortRefId); a duplicate ends it.
+    let refId: number | null = null;
+    for (let attempt = 0; refId === null && attempt < 5; attempt++) {
+      refId = await this.record(p, req, rail.name, linked, reason);
+      if (refId === null && (await verifications.exists(this.db, ownerOf(p), req.verificationId))) return { outcome: 'duplicate' };
+    }
+    if (refId === null) throw new Error('could not record the UPI mobile lookup');
+    if (linked) return { outcome: 'valid', refId, vpa: linked.vpa, name: linked.name, additionalVpas: linked.additionalVpas };
+    if (found.status === 'flagged') return { outcome: 'fraud', refId };
+    return { outcome: found.status === 'unknown' ? 'unable' : 'invalid', refId };
+  }
+
+  /** Records a lookup's answer, charged; null when its verification_id or its drawn reference_id is taken. */
+  private record(
+    p: Principal,
+    req: LookupRequest,
+    railName: string,
+    linked: Extract<MobileResolution, { status: 'linked' }> | null,
+    reason: string | null,
+  ): Promise<number | null> {
+    return this.db.tx(async (q) => {
       const made = await mobileVerifications.insert(q, {
-        refId: newRefId(),
+        refId: newShortRefId(),
         amountPaise: 0,
         merchantId: p.merchant.id,
         mode: p.mode,
@@ -413,7 +433,7 @@ export class MobileVerifications {
         consent: null,
         status: linked ? 'success' : 'failure',
         statusReason: reason,
-        rail: rail.name,
+        rail: railName,
         payoutKey: null,
         payer: linked ? { vpa: linked.vpa, name: linked.name } : null,
         at: this.db.clock(),
@@ -421,10 +441,6 @@ export class MobileVerifications {
       if (made !== null) await this.charge(q, p, 'upi_mobile', made);
       return made;
     });
-    if (refId === null) return { outcome: 'duplicate' };
-    if (linked) return { outcome: 'valid', refId, vpa: linked.vpa, name: linked.name, additionalVpas: linked.additionalVpas };
-    if (found.status === 'flagged') return { outcome: 'fraud', refId };
-    return { outcome: found.status === 'unknown' ? 'unable' : 'invalid', refId };
   }
 
   // ------------------------------------------------------------------ helpers

@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../store/db.js';
 import { matchNames, type NameMatch } from './namematch/index.js';
 import type { Merchant, Principal } from './types.js';
-import { newRefId } from './ids.js';
+import { newShortRefId } from './ids.js';
 
 export interface NameCheck extends NameMatch {
   referenceId: number;
@@ -21,7 +21,7 @@ export async function checkNames(
   charge: (q: Queryable, referenceId: number) => Promise<void> = async () => {},
 ): Promise<NameCheck | 'duplicate'> {
   const m = matchNames(req.name1, req.name2, p.merchant.settings.nameMatchBands);
-  // The reference is random like a ref_id rather than the table's counter, which would tell
+  // The reference is random (newShortRefId) rather than the table's counter, which would tell
   // every merchant how many checks all merchants have made.
   // A verification_id is used once per merchant and environment (a test key's ids do not take
   // live ones); one recorded before checks had a mode counts as used in both.
@@ -37,7 +37,7 @@ export async function checkNames(
       const [made] = await q.query<{ reference_id: number }>(
         `INSERT INTO name_matches (reference_id, merchant_id, mode, verification_id, name_1, name_2, score, result, reason, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING reference_id`,
-        [newRefId(), p.merchant.id, p.mode, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
+        [newShortRefId(), p.merchant.id, p.mode, req.verificationId, req.name1, req.name2, m.score, m.result, m.reason, Date.now()],
       );
       if (made) await charge(q, Number(made.reference_id));
       return made;
@@ -45,7 +45,7 @@ export async function checkNames(
     if (row === 'duplicate') return row;
     if (row) return { ...m, referenceId: Number(row.reference_id), verificationId: req.verificationId, name1: req.name1, name2: req.name2 };
     if ((await used(db)).length > 0) return 'duplicate';
-    // Otherwise the random reference was already in use (one chance in billions): draw again.
+    // Otherwise the random reference was already in use (newShortRefId): draw again.
   }
 }
 
