@@ -350,6 +350,23 @@ describe('a payout the bank accepted whose status comes late', () => {
     assert.equal(done.utr, payouts[0].utr);
     await sim.faults({});
   });
+
+  it('records an acceptance that came after MOBILE_RAIL_TIMEOUT_MS, and keeps the drop open for it', async () => {
+    // The request reaches the bank 700 ms late and is answered pending: after the drop's own
+    // deadline (500 ms), before the request's (1 s). Had that answer been dropped, the payout
+    // would read as never sent and be closed so once the status API had kept saying 404 for
+    // MOBILE_PAYOUT_NOT_SENT_AFTER_MS (about 5 s here); the bank shows it after 8 s.
+    await sim.faults({ payout_pending: 1, payout_delay_ms: 700, status_lag_ms: 8000 });
+    const { r, read } = await sendDrop(gw, live, 'late-accepted-payout');
+    assert.equal(r.status, 502, r.text);
+    const done = await eventually(read, (x) => x.status !== 422, 20_000, 'the payout settled');
+    assert.equal(done.status, 200, done.text);
+    assert.equal(done.json.status, 'VALID', done.text);
+    const payouts = (await sim.ledger()).payouts.filter((p) => p.utr === done.json.utr);
+    assert.equal(payouts.length, 1, 'the payout read back is the one the bank made');
+    assert.ok(gw.output.includes('payout answered after MOBILE_RAIL_TIMEOUT_MS: recorded'));
+    await sim.faults({});
+  });
 });
 
 // A payout the bank keeps answering pending (or has, and does not show) is never closed: past

@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffMs, canTransition, creditDisposition, isOverdue } from '../src/engine/state.js';
+import { withDeadline } from '../src/engine/deadline.js';
 
 describe('verification state machine', () => {
   it('leaves created once, and never leaves a terminal status', () => {
@@ -43,5 +44,24 @@ describe('verification state machine', () => {
       const d = backoffMs(a, 1000, 60_000);
       assert.ok(d >= Math.min(60_000, 1000 * 2 ** (a - 1)) / 2 && d <= 60_000);
     }
+  });
+});
+
+describe('a rail call with a deadline', () => {
+  const after = <T>(ms: number, v: T) => new Promise<T>((ok) => setTimeout(() => ok(v), ms));
+
+  it("gives an answer that comes after the deadline to `late`, and only such an answer", async () => {
+    const seen: string[] = [];
+    await assert.rejects(withDeadline<string>(after(60, 'late answer'), 20, (v) => seen.push(v)), /no answer within 20 ms/);
+    assert.equal(seen.length, 0, 'not before it comes');
+    await after(80, null);
+    assert.deepEqual(seen, ['late answer']);
+    assert.equal(await withDeadline(after(5, 'in time'), 50, (v) => seen.push(v)), 'in time');
+    await after(60, null);
+    assert.deepEqual(seen, ['late answer'], 'an answer in time is not given again');
+    // A call that fails after the deadline gives nothing, and is not an unhandled rejection.
+    await assert.rejects(withDeadline<string>(after(30, '').then(() => Promise.reject(new Error('refused'))), 10, () => seen.push('x')));
+    await after(50, null);
+    assert.deepEqual(seen, ['late answer']);
   });
 });

@@ -160,6 +160,15 @@ export class MobileVerifications {
         throw err;
       }),
       (reason) => ({ status: 'unknown', reason }),
+      // The bank answered after MOBILE_RAIL_TIMEOUT_MS (the request runs to RAIL_TIMEOUT_MS): the
+      // drop was answered as not known yet, and what the bank said is recorded now. Lost, an
+      // acceptance ("pending") would leave the payout `initiated`, which the reconciler closes as
+      // not sent while the bank's status API does not show it yet.
+      (late) => {
+        if (late instanceof NotSent || late.status === 'unknown') return;
+        this.log.info({ ref_id: refId, status: late.status }, 'payout answered after MOBILE_RAIL_TIMEOUT_MS: recorded');
+        this.apply(refId, late).catch((err) => this.log.warn({ ref_id: refId, err: String(err) }, 'a late payout answer could not be recorded; the reconciler will ask'));
+      },
     );
     if (outcome instanceof NotSent) {
       this.log.warn({ ref_id: refId }, 'payout not sent: the drop was closed before it could go');
@@ -446,8 +455,8 @@ export class MobileVerifications {
   // ------------------------------------------------------------------ helpers
 
   /** A rail call bounded in time; a timeout or an error becomes the rail's "unknown". */
-  private bounded<T>(call: Promise<T>, unknown: (reason: string) => T): Promise<T> {
-    return withDeadline(call, this.cfg.railTimeoutMs).catch((err) => unknown(String((err as Error)?.message ?? err)));
+  private bounded<T>(call: Promise<T>, unknown: (reason: string) => T, late?: (value: T) => void): Promise<T> {
+    return withDeadline(call, this.cfg.railTimeoutMs, late).catch((err) => unknown(String((err as Error)?.message ?? err)));
   }
 }
 

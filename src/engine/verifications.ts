@@ -635,9 +635,19 @@ export class Engine implements RailInbox {
     // unless this run still holds the job and the attempt is still current and `initiated`.
     const fence = () => credits.sendFence(this.db, c.id, attempt, lease);
     let outcome: RefundOutcome;
+    const sent = { ...c, refundAttempts: attempt, refundStatus: 'initiated' as const, refundReference: reference, refundSentAt: now, refundRef: null };
     try {
       outcome = await this.bounded(
         rail.refund({ key: reference, attempt, bankTxnId: c.bankTxnId, utr: c.utr, amountPaise: c.amountPaise, payerVpa: c.payer.vpa, fence }),
+        // Answered after RAIL_TIMEOUT_MS (the deadline counts the send check too): the bank's
+        // answer is still recorded for this attempt (recordAttempt keeps to it), so that its
+        // reference, the record that the bank took it, is not lost with the deadline.
+        (late) => {
+          if (late.status === 'unknown') return;
+          // Only while the attempt is still `initiated` (no send time is later than this bound):
+          // an outcome the job has learnt meanwhile stands.
+          this.recordRefund(sent, late, Number.MAX_SAFE_INTEGER).catch((err) => this.log.warn({ credit: c.id, reference, err: String(err) }, 'a late refund answer could not be recorded; the job will ask'));
+        },
       );
     } catch (err) {
       if (err instanceof NotSent) {
@@ -646,10 +656,7 @@ export class Engine implements RailInbox {
       }
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
-    return this.recordRefund(
-      { ...c, refundAttempts: attempt, refundStatus: 'initiated', refundReference: reference, refundSentAt: now, refundRef: null },
-      outcome,
-    );
+    return this.recordRefund(sent, outcome);
   }
 
   /** When a refund still unsettled goes to review: counted from when it fell due, not from the credit. */
@@ -752,8 +759,8 @@ export class Engine implements RailInbox {
   // ------------------------------------------------------------------ helpers
 
   /** A rail call that takes too long throws, which callers treat as an unknown outcome. */
-  private bounded<T>(call: Promise<T>): Promise<T> {
-    return withDeadline(call, this.cfg.railTimeoutMs);
+  private bounded<T>(call: Promise<T>, late?: (value: T) => void): Promise<T> {
+    return withDeadline(call, this.cfg.railTimeoutMs, late);
   }
 
   /** Records an event in the caller's transaction (also used by the mobile use cases). */
