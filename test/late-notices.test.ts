@@ -165,6 +165,48 @@ describe('a late payment or decline whose notice overtakes an in-time payment', 
   });
 });
 
+// Two declines of one link that carry the same UTR (a payer's bank that gives every decline a
+// placeholder RRN): one made after valid_upto, whose notice came first, and one made in time.
+// Each is its own event (its bank_txn_id): the second is not taken for a repeat of the first.
+describe('two declines of one link with one UTR', () => {
+  let gw: Gateway;
+  let sim: Simulator;
+  let live: Key;
+  before(async () => {
+    ({ gw, sim, live } = await startLive({
+      secret: SECRET,
+      merchant: 'Placeholder RRN',
+      env: { RPD_LINK_TTL_SECONDS: '3', NOTIFICATION_GRACE_SECONDS: '3', BANK_PULL_INTERVAL_MS: '600000', RAIL_TIMEOUT_MS: '1000' },
+    }));
+  });
+  after(async () => {
+    await gw?.stop();
+    await sim?.stop();
+  });
+
+  it('fails the link by the in-time decline whose notice came after the late one', async () => {
+    const link = (await gw.cashfree(live).createRpd({ verification_id: 'placeholder-rrn', name: 'John Doe' })).json;
+    const validUpto = Date.parse(link.valid_upto);
+    // Its notice, and its place in the bank's list, come after the late decline's.
+    await sim.faults({ notify_delay_ms: 4500, list_delay_ms: 4500 });
+    const inTime = await sim.pay(link.upi_link, 'failure@upi');
+    await sim.faults({ notify_delay_ms: 0, list_delay_ms: 0, reuse_utr: true });
+    await sleep(Math.max(0, validUpto + 300 - Date.now()));
+    const late = await sim.pay(link.upi_link, 'failure@upi');
+    await sim.faults({});
+    assert.equal(late.utr, inTime.utr, 'one UTR for both');
+    assert.notEqual(late.bank_txn_id, inTime.bank_txn_id);
+    const told = (n: { bank_txn_id: string }) =>
+      eventually(async () => (await sim.ledger()).notifications, (ns) => ns.some((x) => x.bank_txn_id === n.bank_txn_id), 10_000, 'a notice');
+    await told(late);
+    const status = async () => (await gw.cashfree(live).status({ verification_id: 'placeholder-rrn' })).json;
+    assert.equal((await status()).status, 'CREATED', 'a decline after valid_upto does not end the link');
+    await told(inTime);
+    const s = await eventually(status, (x) => x.status !== 'CREATED', 15_000, 'an outcome');
+    assert.equal(s.status, 'FAILURE', JSON.stringify(s));
+  });
+});
+
 // A payment and a decline of one link, both in time: the customer paid, then tried again and
 // the payer's bank declined. The decline's notice overtakes the payment's. Which came first by
 // the bank's clock decides: a decline ends the link only once the bank's list has been read past

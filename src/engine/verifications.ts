@@ -360,6 +360,7 @@ export class Engine implements RailInbox {
       await notifications.insert(q, {
         rail: railName,
         kind: 'credit',
+        bankTxnId: n.bankTxnId,
         utr: n.utr,
         tr: n.tr,
         outcome: fresh ? disposition : 'duplicate',
@@ -444,7 +445,7 @@ export class Engine implements RailInbox {
     const now = this.db.clock();
     let failed = false;
     const outcome = await this.db.tx(async (q) => {
-      const seen = await notifications.seen(q, railName, 'failed_attempt', n.utr, n.tr);
+      const seen = await notifications.seenDecline(q, railName, n);
       const v = seen ? null : await verifications.lockByTr(q, railName, n.tr, this.db.forUpdate);
       let outcome: IntakeOutcome = seen ? 'duplicate' : 'ignored';
       // Judged by when the bank declined it, as a credit's lateness is: one declined after
@@ -462,7 +463,7 @@ export class Engine implements RailInbox {
         outcome = 'applied';
         if (declinedAt <= listed && !(await setAside.holds(q, v))) failed = await this.failByDecline(q, v.refId, now);
       }
-      await notifications.insert(q, { rail: railName, kind: 'failed_attempt', utr: n.utr, tr: n.tr, outcome, at: now });
+      await notifications.insert(q, { rail: railName, kind: 'failed_attempt', bankTxnId: n.bankTxnId, utr: n.utr, tr: n.tr, outcome, at: now });
       return outcome;
     });
     if (failed) this.onWork(); // its webhook is due now

@@ -955,6 +955,19 @@ export const MIGRATIONS: Migration[] = [
     name: 'webhook_receivers_paused_until',
     up: (c) => addColumn(c, 'webhook_receivers', 'paused_until', 'BIGINT'),
   },
+  {
+    // The bank's id of each notice (engine: credit, failedAttempt): a decline is known again by
+    // it, not by its UTR and intent, since a payer's bank may give every decline a placeholder
+    // RRN, and a second decline of one link would be taken for the first. Notices an older
+    // instance records have none and are known by UTR and intent, as before.
+    version: 40,
+    name: 'notifications_bank_txn_id',
+    transactional: false,
+    up: async (c) => {
+      await addColumn(c, 'notifications', 'bank_txn_id', 'TEXT');
+      await createIndex(c, 'notifications_declines', "notifications (rail, bank_txn_id) WHERE kind = 'failed_attempt' AND bank_txn_id IS NOT NULL");
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

@@ -851,24 +851,35 @@ export const credits = {
 };
 
 export const notifications = {
-  async insert(q: Queryable, n: { rail: string; kind: string; utr: string; tr: string | null; outcome: string; at: number }) {
-    await q.query('INSERT INTO notifications (rail, kind, utr, tr, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?)', [
+  async insert(q: Queryable, n: { rail: string; kind: string; bankTxnId?: string; utr: string; tr: string | null; outcome: string; at: number }) {
+    await q.query('INSERT INTO notifications (rail, kind, bank_txn_id, utr, tr, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       n.rail,
       n.kind,
+      n.bankTxnId || null,
       n.utr,
       n.tr,
       n.outcome,
       n.at,
     ]);
   },
-  /** Whether this notice came before: by UTR and intent together, since a UTR alone may repeat. */
-  async seen(q: Queryable, rail: string, kind: string, utr: string, tr: string | null): Promise<boolean> {
-    const rows = await q.query('SELECT 1 FROM notifications WHERE rail = ? AND kind = ? AND utr = ? AND tr IS NOT DISTINCT FROM ? LIMIT 1', [
-      rail,
-      kind,
-      utr,
-      tr,
-    ]);
+  /**
+   * Whether this decline came before: by the bank's id of it when the notice has one (UTRs
+   * repeat: a placeholder RRN on every decline), else by UTR and intent together. One an older
+   * build recorded (no bank id) is known by UTR and intent too.
+   */
+  async seenDecline(q: Queryable, rail: string, n: { bankTxnId?: string; utr: string; tr: string | null }): Promise<boolean> {
+    const rows = n.bankTxnId
+      ? await q.query(
+          `SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND bank_txn_id = ?
+           UNION ALL SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND bank_txn_id IS NULL AND utr = ? AND tr IS NOT DISTINCT FROM ?
+           LIMIT 1`,
+          [rail, n.bankTxnId, rail, n.utr, n.tr],
+        )
+      : await q.query("SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND utr = ? AND tr IS NOT DISTINCT FROM ? LIMIT 1", [
+          rail,
+          n.utr,
+          n.tr,
+        ]);
     return rows.length > 0;
   },
 };
