@@ -201,6 +201,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it("reads the status asked by both ref_id and verification_id, as Cashfree's PHP SDK asks (a placeholder for the one not given)", async () => {
+      const a = await create();
+      const b = await cf.createRpd({ verification_id: `1234-${store}`, name: 'Someone Else' });
+      assert.equal(b.status, 200, b.text);
+      const read = (q: string) => gw.request('GET', `/verification/remitter/status?${q}`, { headers: { 'x-client-id': key.client_id, 'x-client-secret': key.client_secret } });
+      // The SDK's placeholders are 10 and 1234; here the other merchant-visible id plays 1234.
+      const byRef = await read(`ref_id=${a.ref_id}&verification_id=1234-${store}`);
+      assert.equal(byRef.status, 200, byRef.text);
+      assert.equal(byRef.json.verification_id, a.vid, 'the ref_id decides, not the placeholder verification_id');
+      const byVid = await read(`ref_id=10&verification_id=${a.vid}`);
+      assert.equal(byVid.status, 200, byVid.text);
+      assert.equal(byVid.json.ref_id, String(a.ref_id), 'a placeholder ref_id gives way to the verification_id');
+      // A ref_id of this gateway's form that finds nothing is not answered with another verification.
+      const missing = await read(`ref_id=${a.ref_id + 16}&verification_id=1234-${store}`);
+      assert.equal(missing.status, 400, missing.text);
+      assert.equal(missing.json.message, 'Please enter a valid ref_id');
+      const neither = await read('ref_id=10&verification_id=nope');
+      assert.equal(neither.status, 400, neither.text);
+      assert.equal(neither.json.message, 'Please enter a valid verification_id');
+    });
+
     it('retries a refund the bank declined until it goes through', async () => {
       const r = await create();
       const paid = await gw.pay(r.upi_link, 'refundfail@upi');

@@ -85,8 +85,11 @@ export function digits(len: number): string {
  * within JSON's safe integers.
  */
 export function newRefId(): number {
-  return 1e12 + randomInt(0, 2 ** 48 - 1) * 16 + randomInt(0, 16);
+  return RPD_REF_ID_MIN + randomInt(0, 2 ** 48 - 1) * 16 + randomInt(0, 16);
 }
+
+/** The least ref_id newRefId gives: the ids of the reverse penny drop are 13-16 digits. */
+export const RPD_REF_ID_MIN = 1e12;
 
 /**
  * The reference_id of a name match, a UPI mobile lookup or a mobile penny drop: 9-10 digits, below

@@ -6,6 +6,7 @@ import { CashfreeError, cashfreeErrorHandler, cashfreeRefusal, invalid } from '.
 import { appLinks, remitterStatus } from './format.js';
 import { givenName, nameMatchRoutes } from './name-match.js';
 import { accessGate } from '../access.js';
+import { RPD_REF_ID_MIN } from '../../engine/ids.js';
 import { mobileRoutes } from './mobile.js';
 import {
   CredentialHeaders,
@@ -111,14 +112,19 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
       if (!vid && !ref) throw invalid('invalid_request', 'Please provide verification_id or ref_id');
       const find = (by: Parameters<typeof s.engine.find>[1]) =>
         gate.confirmed(req, reply, (access) => s.engine.find(req.principal!, by, 'rpd', access), cashfreeRefusal);
-      if (vid) {
-        const v = await find({ verificationId: vid });
-        if (!v) throw invalid('invalid_request', 'Please enter a valid verification_id');
-        return remitterStatus(v);
+      // Both may come: Cashfree's PHP SDK sends each, with a placeholder for the one not given
+      // (ref_id 10, verification_id 1234). A ref_id that names one of the merchant's verifications
+      // decides. One that does not: if it has the form of this gateway's ref_ids (13 digits or
+      // more), the verification is not there (not another one found by a placeholder
+      // verification_id); a shorter one is no ref_id of ours, and the verification_id decides.
+      if (ref) {
+        const refId = /^[1-9]\d{0,15}$/.test(ref) ? Number(ref) : null;
+        const v = refId === null ? null : await find({ refId });
+        if (v) return remitterStatus(v);
+        if (!vid || (refId !== null && refId >= RPD_REF_ID_MIN)) throw invalid('invalid_request', 'Please enter a valid ref_id');
       }
-      const refId = /^[1-9]\d{0,15}$/.test(ref!) ? Number(ref) : null;
-      const v = refId === null ? null : await find({ refId });
-      if (!v) throw invalid('invalid_request', 'Please enter a valid ref_id');
+      const v = await find({ verificationId: vid! });
+      if (!v) throw invalid('invalid_request', 'Please enter a valid verification_id');
       return remitterStatus(v);
     },
   );
