@@ -57,6 +57,10 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     requestIdHeader: false,
     logController: new QuietPolling(),
     bodyLimit: 64 * 1024,
+    // Paths as the SDKs build them: Razorpay's PHP SDK puts a slash after an entity's path
+    // (`fund_accounts/validations/`), and a base URL given with a trailing slash makes `//v1/...`
+    // in clients that join strings; Razorpay's API takes both.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     ...serverOptions(s.cfg.http),
     // Requests are validated as sent: a number is not silently turned into a string.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },

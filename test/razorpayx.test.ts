@@ -704,6 +704,24 @@ describe('RazorpayX: bad input', () => {
     assert.equal(plain.json.reference_id, null);
   });
 
+  it("takes paths as SDKs build them: a trailing slash (Razorpay's PHP SDK), a doubled one (a base URL ending in a slash)", async () => {
+    for (const path of ['/v1/fund_accounts/validations/', '//v1/fund_accounts/validations']) {
+      const made = await gw.request('POST', path, { headers: basic(m.test_key), body: ok() });
+      assert.equal(made.status, 200, `${path}: ${made.text}`);
+      assert.equal(made.json.entity, 'fund_account.validation');
+      const one = await gw.request('GET', `${path.replace(/\/$/, '')}/${made.json.id}/`, { headers: basic(m.test_key) });
+      assert.equal(one.json.id, made.json.id, path);
+    }
+    const list = await get('/fund_accounts/validations/?count=2');
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.json.entity, 'collection');
+    assert.equal(list.json.count, 2);
+    const cf = await gw.request('GET', '//verification/remitter/status/?ref_id=1', {
+      headers: { 'x-client-id': m.test_key.client_id, 'x-client-secret': m.test_key.client_secret },
+    });
+    assert.equal(cf.json.message, 'Please enter a valid ref_id', cf.text);
+  });
+
   it('surfaces errors through the SDK as Razorpay errors', async () => {
     const rzp = razorpayClient(gw, m.test_key);
     await assert.rejects(rzp.create({ ...ok(), validation_type: 'pennydrop' }), (e: any) => {
