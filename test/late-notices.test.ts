@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_TOKEN, Gateway, cli, eventually, freshPostgres, needsPostgres, sleep, storeFor } from './support/gateway.js';
-import { startLive } from './support/live.js';
+import { liveSuite, startLive } from './support/live.js';
 import type { Simulator } from './support/simulator.js';
 
 type Key = { client_id: string; client_secret: string };
@@ -169,22 +169,14 @@ describe('a late payment or decline whose notice overtakes an in-time payment', 
 // placeholder RRN): one made after valid_upto, whose notice came first, and one made in time.
 // Each is its own event (its bank_txn_id): the second is not taken for a repeat of the first.
 describe('two declines of one link with one UTR', () => {
-  let gw: Gateway;
-  let sim: Simulator;
-  let live: Key;
-  before(async () => {
-    ({ gw, sim, live } = await startLive({
-      secret: SECRET,
-      merchant: 'Placeholder RRN',
-      env: { RPD_LINK_TTL_SECONDS: '3', NOTIFICATION_GRACE_SECONDS: '3', BANK_PULL_INTERVAL_MS: '600000', RAIL_TIMEOUT_MS: '1000' },
-    }));
-  });
-  after(async () => {
-    await gw?.stop();
-    await sim?.stop();
+  const suite = liveSuite({
+    secret: SECRET,
+    merchant: 'Placeholder RRN',
+    env: { RPD_LINK_TTL_SECONDS: '3', NOTIFICATION_GRACE_SECONDS: '3', BANK_PULL_INTERVAL_MS: '600000', RAIL_TIMEOUT_MS: '1000' },
   });
 
   it('fails the link by the in-time decline whose notice came after the late one', async () => {
+    const { gw, sim, live } = suite;
     const link = (await gw.cashfree(live).createRpd({ verification_id: 'placeholder-rrn', name: 'John Doe' })).json;
     const validUpto = Date.parse(link.valid_upto);
     // Its notice, and its place in the bank's list, come after the late decline's.

@@ -1,6 +1,7 @@
 // A gateway in live mode against `pennygate bank-simulator` as its bank: the simulator first, on
 // a port of its own, told where the gateway will listen; then the gateway with the connector's
 // settings (and any others the suite needs), and a merchant on it.
+import { after, before } from 'node:test';
 import { Gateway, freePort } from './gateway.js';
 import { Simulator } from './simulator.js';
 
@@ -35,4 +36,20 @@ export async function startLive(o: {
   });
   const m = (await gw.admin('POST', '/merchants', { name: o.merchant })).json;
   return { gw, sim, live: m.live_key, test: m.test_key, account: m.account_number };
+}
+
+/**
+ * startLive for a describe block: started before its tests and stopped after them; the object
+ * returned holds the gateway, the simulator and the keys once started.
+ */
+export function liveSuite(o: Parameters<typeof startLive>[0]): Awaited<ReturnType<typeof startLive>> {
+  const s = {} as Awaited<ReturnType<typeof startLive>>;
+  before(async () => {
+    Object.assign(s, await startLive(o));
+  });
+  after(async () => {
+    await s.gw?.stop();
+    await s.sim?.stop();
+  });
+  return s;
 }
