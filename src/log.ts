@@ -37,9 +37,9 @@ export function maskAccount(account: string | null | undefined): string | null {
 }
 
 /**
- * A request as its log lines show it (Fastify's own fields). The console's search text is the one
- * URL that may carry a whole account number (an operator pastes it in): its digit runs are
- * masked like any account number in the logs.
+ * A request as its log lines show it (Fastify's own fields). The verification search's text (the
+ * console's, the operator API's) is the one URL that may carry a whole account number (an
+ * operator pastes it in): its digit runs are masked like any account number in the logs.
  */
 export function requestForLog(req: any) {
   return {
@@ -52,8 +52,12 @@ export function requestForLog(req: any) {
   };
 }
 
+// The console's and the operator API's verification searches, written any way the router takes
+// (a doubled or trailing slash routes the same).
+const SEARCH = /^\/+(?:console|admin)\/+verifications\/*\?/;
+
 export function urlForLog(url: string | undefined): string | undefined {
-  if (typeof url !== 'string' || !url.startsWith('/console/verifications?')) return url;
+  if (typeof url !== 'string' || !SEARCH.test(url)) return url;
   const at = url.indexOf('?');
   const params = new URLSearchParams(url.slice(at + 1));
   const q = params.get('q');

@@ -178,13 +178,23 @@ describe('hardening', () => {
     });
     assert.equal(signIn.status, 303);
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
-    // An operator pastes the customer's whole account number into the search.
-    const found = await gw.request('GET', '/console/verifications?q=026291800001191', { headers: { cookie } });
-    assert.equal(found.status, 200);
-    assert.match(found.text, /h-log/);
-    // The request's log line (one, as it completes, with its URL) reaches the output after its answer.
-    const reqId = found.headers.get('x-request-id')!;
-    await eventually(async () => gw.output.split('\n').filter((l) => l.includes(reqId) && l.includes('request completed')).length, (n) => n >= 1, 5_000, 'the log line');
+    // An operator pastes the customer's whole account number into the search: the console's, or
+    // the operator API's; with the path written any way the router takes.
+    const searches = [
+      ['/console/verifications?q=026291800001191', { cookie }],
+      ['/console/verifications/?q=026291800001191', { cookie }],
+      ['//console//verifications?q=026291800001191', { cookie }],
+      ['/admin/verifications?q=026291800001191', { authorization: `Bearer ${ADMIN_TOKEN}` }],
+      ['/admin/verifications/?q=026291800001191', { authorization: `Bearer ${ADMIN_TOKEN}` }],
+    ] as const;
+    for (const [path, headers] of searches) {
+      const found = await gw.request('GET', path, { headers });
+      assert.equal(found.status, 200, path);
+      assert.match(found.text, /h-log/, path);
+      // The request's log line (one, as it completes, with its URL) reaches the output after its answer.
+      const reqId = found.headers.get('x-request-id')!;
+      await eventually(async () => gw.output.split('\n').filter((l) => l.includes(reqId) && l.includes('request completed')).length, (n) => n >= 1, 5_000, `the log line of ${path}`);
+    }
     const lines = gw.output.split('\n').filter((l) => l.includes('026291800001191'));
     assert.deepEqual(lines, [], 'no log line carries the whole account number');
     assert.ok(gw.output.includes('XXXXXXXXXXX1191'), 'the search is still logged, masked');
