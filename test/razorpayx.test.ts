@@ -620,6 +620,8 @@ describe('RazorpayX: bad input', () => {
     ['a form body in another charset', () => form(okForm(), 'application/x-www-form-urlencoded; charset=iso-8859-1'), input('A form body must be in UTF-8.')],
     ['a form body of raw bytes that are not UTF-8', () => post(undefined, { raw: Buffer.from([0x61, 0x3d, 0xff]) as any, contentType: 'application/x-www-form-urlencoded' }), input('A form body must be in UTF-8.')],
     ['a form body with over 100 parameters', () => form(`${okForm()}${'&notes%5Bk%5D=v'.repeat(100)}`), input(/The form body is too large/)],
+    ['a form body with a __proto__ key', () => form(`${okForm()}&__proto__%5Bx%5D=1`), input(/may not have a key named __proto__ or constructor/)],
+    ['a form body with a note keyed constructor', () => form(`${okForm()}&notes[constructor]=1`), input(/may not have a key named __proto__ or constructor/)],
     ['a form body with a note nested too deep', () => form(`${okForm()}&notes%5Ba%5D%5Bb%5D=1`), input('The notes value for key a must be a string or a number.', 'notes')],
     ['a JSON array body', () => post([ok()]), input('The request body must be a JSON object.')],
     ['a JSON string body', () => post('upi_intent'), input('The request body must be a JSON object.')],
@@ -694,7 +696,11 @@ describe('RazorpayX: bad input', () => {
     assert.equal(r.json.status, 'created');
     assert.equal(r.json.reference_id, 'ref 1/2');
     assert.deepEqual(r.json.notes, { purpose: 'Loan KYC', customer: 'रवि कुमार', n: '42', ok: '1' });
-    assert.equal(await count(), before + 1);
+    // A note named after a member of Object is kept, as in JSON.
+    const named = await form(`${okForm()}&notes%5BtoString%5D=kept`);
+    assert.equal(named.status, 200, named.text);
+    assert.deepEqual(named.json.notes, { toString: 'kept' });
+    assert.equal(await count(), before + 2);
     const read = await get(`/fund_accounts/validations/${r.json.id}`);
     assert.deepEqual({ ...read.json, upi_intent: undefined }, { ...r.json, upi_intent: undefined });
     // Unbracketed, with a charset and a repeated key (PHP keeps the last), and no notes at all.

@@ -11,6 +11,9 @@ import { refusedCoding } from './json-body.js';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const refused = (message: string) => Object.assign(new Error(message), { statusCode: 400, code: TEXT_REFUSED });
 
+/** Throws on a malformed or non-UTF-8 escape (qs's own decoder would keep it as typed). */
+const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+
 const OPTIONS: qs.IParseOptions = {
   // notes[key] (and a fund account's fund_account[vpa][address], refused by name later).
   depth: 2,
@@ -19,8 +22,10 @@ const OPTIONS: qs.IParseOptions = {
   throwOnLimitExceeded: true,
   // PHP's parse_str, which Razorpay's API reads forms with, keeps the last of a repeated key.
   duplicates: 'last',
-  // Throws on a malformed or non-UTF-8 escape (qs's own decoder would keep it as typed).
-  decoder: (s: string) => decodeURIComponent(s.replace(/\+/g, ' ')),
+  // Objects without a prototype: otherwise qs drops a key named after one of Object's members
+  // (notes[toString]) without a word. __proto__ it drops either way: refused first (below).
+  plainObjects: true,
+  decoder: (s: string) => decode(s),
 };
 
 /** Adds a form parser to `app` (and the instances it encapsulates). */
@@ -37,6 +42,11 @@ export function formBodies(app: FastifyInstance) {
       return done(refused('A form body must be in UTF-8.'), undefined);
     }
     try {
+      // Refused by name, as a JSON body with such a key is, rather than dropped by qs.
+      for (const pair of text.split('&')) {
+        const key = decode(pair.split('=', 1)[0]);
+        if (/(^|\[)(__proto__|constructor)(?=[[\]]|$)/.test(key)) return done(refused(`The form body may not have a key named __proto__ or constructor: ${key.slice(0, 60)}.`), undefined);
+      }
       done(null, qs.parse(text, OPTIONS));
     } catch (err) {
       const what = err instanceof URIError ? 'has a percent-escape that is not UTF-8' : `is too large: ${(err as Error).message}`;
