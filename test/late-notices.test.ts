@@ -384,22 +384,32 @@ describe('a payout the bank accepted whose status comes late', () => {
     assert.equal(done.utr, payouts[0].utr);
     await sim.faults({});
   });
+});
 
-  it('records an acceptance that came after MOBILE_RAIL_TIMEOUT_MS, and keeps the drop open for it', async () => {
-    // The request reaches the bank 700 ms late and is answered pending: after the drop's own
-    // deadline (500 ms), before the request's (1 s). Had that answer been dropped, the payout
-    // would read as never sent and be closed so once the status API had kept saying 404 for
-    // MOBILE_PAYOUT_NOT_SENT_AFTER_MS (about 5 s here); the bank shows it after 8 s.
-    await sim.faults({ payout_pending: 1, payout_delay_ms: 700, status_lag_ms: 8000 });
+// The same payout answered after the drop's own deadline (MOBILE_RAIL_TIMEOUT_MS) but before the
+// connector's call is cancelled (RAIL_TIMEOUT_MS): the answer is still the bank's, and recorded.
+describe('a payout the bank accepted after the drop stopped waiting', () => {
+  const suite = liveSuite({
+    secret: SECRET,
+    merchant: 'Late Answer',
+    env: { RAIL_TIMEOUT_MS: '4000', MOBILE_RAIL_TIMEOUT_MS: '500', MOBILE_PAYOUT_NOT_SENT_AFTER_MS: '1000', REFUND_POLL_MS: '200' },
+  });
+
+  it('records the acceptance and keeps the drop open for it', async () => {
+    const { gw, sim, live } = suite;
+    // The bank takes the payout at once and its answer, pending, comes back 1.5 s later: 1 s after
+    // the drop's own deadline, 2.5 s before the call's. Had that answer been dropped, the payout
+    // would read as never sent and be closed so once the status API had kept saying 404 for 5 s
+    // after the send (2 x (3 x 500 + 1000)); the bank shows it after 9 s.
+    await sim.faults({ payout_pending: 1, payout_answer_delay_ms: 1500, status_lag_ms: 9000 });
     const { r, read } = await sendDrop(gw, live, 'late-accepted-payout');
     assert.equal(r.status, 502, r.text);
-    const done = await eventually(read, (x) => x.status !== 422, 20_000, 'the payout settled');
+    const done = await eventually(read, (x) => x.status !== 422, 25_000, 'the payout settled');
     assert.equal(done.status, 200, done.text);
     assert.equal(done.json.status, 'VALID', done.text);
     const payouts = (await sim.ledger()).payouts.filter((p) => p.utr === done.json.utr);
     assert.equal(payouts.length, 1, 'the payout read back is the one the bank made');
     assert.ok(gw.output.includes('payout answered after MOBILE_RAIL_TIMEOUT_MS: recorded'));
-    await sim.faults({});
   });
 });
 

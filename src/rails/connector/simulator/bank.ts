@@ -51,6 +51,8 @@ export interface Faults {
   refund_delay_ms: number;
   /** The same for the next payout request. */
   payout_delay_ms: number;
+  /** The next payout is made at once, but its answer reaches the gateway this late (a slow way back). */
+  payout_answer_delay_ms: number;
   /** The same for the next mobile number lookup. */
   lookup_delay_ms: number;
   /** The next n payouts are made, but their POST is answered pending (no UTR, no beneficiary yet). */
@@ -93,6 +95,7 @@ const NO_FAULTS: Faults = {
   status_proxy_404_ms: 0,
   refund_delay_ms: 0,
   payout_delay_ms: 0,
+  payout_answer_delay_ms: 0,
   lookup_delay_ms: 0,
   payout_pending: 0,
   payout_unbooked: 0,
@@ -483,7 +486,15 @@ export class BankSimulator {
         if (lose) return req.socket.destroy();
         return send(200, answer);
       }
-      if (req.method === 'POST' && path === '/v1/payouts') return send(200, this.payout(body()));
+      if (req.method === 'POST' && path === '/v1/payouts') {
+        const answer = this.payout(body());
+        const late = this.faults.payout_answer_delay_ms;
+        if (late > 0) {
+          this.faults.payout_answer_delay_ms = 0;
+          await new Promise((r) => setTimeout(r, late));
+        }
+        return send(200, answer);
+      }
       if (req.method === 'GET' && m) {
         const id = decodeURIComponent(m[2]);
         if (m[1] === 'mobiles') return send(200, this.mobile(id));
