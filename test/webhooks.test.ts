@@ -559,8 +559,8 @@ describe('webhooks: receivers that change or misbehave', () => {
       const busy = await Receiver.start();
       const other = await Receiver.start();
       receivers.push(busy, other);
-      // The first event is held while four more are made, then refused with a pause of 2 s.
-      busy.plan = [{ status: 429, afterMs: 800, headers: { 'retry-after': '2' } }, 200];
+      // The first event is held while four more are made, then refused with a pause of 4 s.
+      busy.plan = [{ status: 429, afterMs: 800, headers: { 'retry-after': '4' } }, 200];
       const m = await g.merchant('Paused receiver');
       const o = await g.merchant('Not paused');
       await g.admin('PUT', `/merchants/${m.id}/webhook`, { url: busy.url, dialect: 'cashfree' });
@@ -581,14 +581,46 @@ describe('webhooks: receivers that change or misbehave', () => {
         'every event delivered after the pause',
       );
       assert.equal(all.length, 5);
-      // Nothing went to the paused receiver until the 2 s it asked for were over; then each event once.
+      // Nothing went to the paused receiver until the 4 s it asked for were over; then each event once.
       const next = busy.received[1].at - refusedAt;
-      assert.ok(next >= 1950, `the next request came ${next} ms after the 429, asked 2 s`);
+      assert.ok(next >= 3950, `the next request came ${next} ms after the 429, asked 4 s`);
       assert.equal(busy.received.length, 6, 'five events, one of them twice');
       assert.ok(other.received[0].at < busy.received[1].at, "the other merchant's event went during the pause");
     } finally {
       await g.stop();
     }
+  });
+
+  it("a receiver's pause ends when the operator replays one of its events, or when the merchant sets another URL", async () => {
+    const pauseFor30s = { status: 429, headers: { 'retry-after': '30' } };
+    const deliveries = async (m: { id: string }) => (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json.items as any[];
+    const payFor = async (k: Key) => gw.pay((await gw.cashfree(k).createRpd({ verification_id: uid('pe') })).json.upi_link, 'success@upi');
+    const pausedWithTwo = async (name: string, r: Receiver) => {
+      r.plan = [pauseFor30s, 200];
+      const m = await gw.merchant(name);
+      await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: r.url, dialect: 'cashfree' });
+      await payFor(m.test_key);
+      await eventually(async () => r.received.length, (n) => n >= 1, 10_000, 'the refused event');
+      await payFor(m.test_key);
+      await sleep(1500);
+      assert.equal(r.received.length, 1, 'nothing more while paused');
+      return m;
+    };
+
+    const replayed = await Receiver.start();
+    receivers.push(replayed);
+    const a = await pausedWithTwo('Paused, replayed', replayed);
+    const first = (await deliveries(a)).find((d) => d.attempts === 1)!;
+    assert.equal((await gw.admin('POST', `/webhook-deliveries/${first.id}/replay`)).status, 200);
+    await eventually(async () => (await deliveries(a)).map((d) => d.status), (st) => st.length === 2 && st.every((x) => x === 'delivered'), 10_000, 'both sent after the replay');
+
+    const before = await Receiver.start();
+    const after = await Receiver.start();
+    receivers.push(before, after);
+    const b = await pausedWithTwo('Paused, moved', before);
+    assert.equal((await gw.admin('PUT', `/merchants/${b.id}/webhook`, { url: after.url, dialect: 'cashfree' })).status, 200);
+    await eventually(async () => after.received.length, (n) => n >= 1, 10_000, 'the new URL reached without waiting for the pause');
+    assert.equal(before.received.length, 1);
   });
 
   it('an event still being retried goes to the URL the merchant set since, not to the one it replaced', async () => {

@@ -441,7 +441,7 @@ export class Webhooks {
       // A Retry-After pauses the receiver, not only this event (lanesQuery): the merchant's other
       // deliveries wait with it. A later pause replaces an earlier one; an answer without one
       // leaves it (an attempt under way when the pause came may end after it).
-      if (current && (standing !== d.receiver_standing || standing === 'failing')) {
+      if (current && (standing !== d.receiver_standing || standing === 'failing') && (await this.stillPointsAt(q, d, url))) {
         await q.query(
           `INSERT INTO webhook_receivers (merchant_id, standing, changed_at, tried_at, paused_until) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (merchant_id) DO UPDATE SET standing = excluded.standing, tried_at = excluded.tried_at,
@@ -468,6 +468,17 @@ export class Webhooks {
     // Replayed meanwhile: run again now; the next run hands over to the replay's job if it has one.
     if (replayed) return { retryAt: now };
     return next === null ? { done: true } : { retryAt: next, error: result.error ?? `HTTP ${result.statusCode}` };
+  }
+
+  /**
+   * Whether the merchant's webhook is still `url` in `d`'s dialect, read in the attempt's
+   * transaction (the merchant's row locked on PostgreSQL): a URL set while the attempt was on
+   * its way forgets the receiver (configure), and the attempt must not write it back.
+   */
+  private async stillPointsAt(q: Queryable, d: Row, url: string): Promise<boolean> {
+    const [m] = await q.query(`SELECT settings FROM merchants WHERE id = ?${this.db.forUpdate}`, [d.merchant_id]);
+    const hook = m ? merchantSettings(m.settings).webhook : undefined;
+    return hook?.url === url && hook.dialect === d.dialect;
   }
 
   /** One POST: status code or why there was none. Redirects are not followed. */
@@ -591,7 +602,7 @@ export class Webhooks {
     const now = this.db.clock();
     const found = await this.db.tx(async (q) => {
       const [d] = await q.query(`SELECT id, merchant_id FROM webhook_deliveries WHERE id = ?${this.db.forUpdate}`, [id]);
-      if (!d) return false;
+      if (!d) return null;
       // replays moves so that an attempt on its way now does not end the delivery (see attempt).
       await q.query(
         "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, give_up_at = ?, replays = replays + 1 WHERE id = ?",
@@ -607,9 +618,14 @@ export class Webhooks {
         [now, JOB_WEBHOOK, id],
       );
       if (moved.length === 0) await enqueue(q, { kind: JOB_WEBHOOK, subject: id, runAt: now, lane: d.merchant_id }, now);
-      return true;
+      return d.merchant_id as string;
     });
-    if (found) this.onWork();
+    if (found) {
+      // The operator asks for it now: a pause its receiver asked for (Retry-After) ends. Apart
+      // from the transaction above: an attempt locks the receiver's row before its delivery's.
+      await this.db.query('UPDATE webhook_receivers SET paused_until = NULL WHERE merchant_id = ? AND paused_until IS NOT NULL', [found]);
+      this.onWork();
+    }
     return found ? this.get(id) : null;
   }
 }
