@@ -278,6 +278,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(declined.status, 'FAILURE');
       await told(declined);
       const status = async () => (await gw.cashfree(live).status({ verification_id: 'paid-listed-late' })).json;
+      // The customer's page shows the decline from its notice on (a payment now would only go
+      // back), while the verification waits for the list.
+      const page = async () => (await gw.request('GET', `${new URL(link.url).pathname}/status`)).json.status;
+      assert.notEqual(await page(), 'CREATED', 'the page shows the decline held on the link');
       // Past the pull the decline started at once, and past the payment's listing.
       await sleep(3000);
       assert.notEqual((await status()).status, 'FAILURE', 'the decline waits while the list may still show a payment made before it');
@@ -285,6 +289,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(s.status, 'SUCCESS', JSON.stringify(s));
       assert.equal(s.utr, paid.utr);
       assert.equal(await notified(paid), false, 'taken from the list, not told');
+      assert.equal(await page(), 'SUCCESS');
       const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
       assert.deepEqual(credits.map((c: any) => c.disposition), ['verified']);
       await refunded(paid);

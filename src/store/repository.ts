@@ -532,6 +532,10 @@ export const verifications = {
     return q.query(BY_KEYS.verificationId, [ids.map((k) => k[0]), ids.map((k) => k[1]), ids.map((k) => k[2])]);
   },
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
+  /** Whether an in-time decline is held on this open link (engine, failedAttempt): it fails unless a payment made before it turns up. */
+  async declineHeld(q: Queryable, refId: number): Promise<boolean> {
+    return (await q.query("SELECT 1 AS held FROM verifications WHERE ref_id = ? AND status = 'created' AND declined_at IS NOT NULL", [refId])).length > 0;
+  },
   /** Locks the row (PostgreSQL) so that concurrent credits for one intent apply in turn. */
   async lockByTr(q: Queryable, rail: string, tr: string, forUpdate: string): Promise<OpenVerification | null> {
     const [r] = await q.query(`SELECT * FROM verifications WHERE ${BY_INTENT}${forUpdate}`, intentParams(rail, tr));

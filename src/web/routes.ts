@@ -53,11 +53,16 @@ function returnUrl(v: Verification): string | null {
  * site; `return_url` is the same address, offered as a link.
  */
 /** `now` by the store's clock (Db.clock), which valid_until and processed_at are set by. */
-export function pageStatus(v: Verification, redirectWindowMs: number, returnedPayments = 0, now = Date.now()) {
+/**
+ * `declined`: an in-time decline is held on the open link while the bank's list may still show
+ * a payment made before it (engine, failedAttempt). The page shows the decline: a payment made
+ * now would only go back, and the link fails unless that earlier payment turns up.
+ */
+export function pageStatus(v: Verification, redirectWindowMs: number, returnedPayments = 0, now = Date.now(), declined = false) {
   const back = returnUrl(v);
   return {
     returned_payments: returnedPayments,
-    status: v.status.toUpperCase(),
+    status: v.status === 'created' && declined ? 'FAILURE' : v.status.toUpperCase(),
     valid_until: v.validUntil === null ? null : new Date(v.validUntil).toISOString(),
     seconds_left: v.validUntil === null ? 0 : Math.max(0, Math.ceil((v.validUntil - now) / 1000)),
     redirect_url: back && now - v.processedAt <= redirectWindowMs ? back : null,
@@ -83,6 +88,8 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
   // told, and may pay again while the verification is still open.
   const returned = async (v: Verification) =>
     v.status === 'created' ? (await credits.forVerification(s.db, v.refId)).filter((c) => c.disposition !== 'verified').length : 0;
+  const stateOf = async (v: Verification) =>
+    pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock(), v.status === 'created' && (await verifications.declineHeld(s.db, v.refId)));
 
   app.setErrorHandler((err: any, req, reply) => {
     if (err.validation) return missing(req, reply);
@@ -138,7 +145,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
           test: v.mode === 'test' && s.cfg.sandbox.enabled,
           lang,
           device: deviceOf(req.headers),
-          state: pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock()),
+          state: await stateOf(v),
         }),
       );
   });
@@ -167,7 +174,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/status', { schema: { ...page, summary: 'Where the flow stands (the page polls it)' } }, async (req, reply) => {
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return missing(req, reply);
-    return reply.header('cache-control', 'no-store').send(pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock()));
+    return reply.header('cache-control', 'no-store').send(await stateOf(v));
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code/qr.png', { schema: { ...page, summary: 'The QR code of the UPI intent' } }, async (req, reply) => {
