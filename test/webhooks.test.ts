@@ -601,6 +601,8 @@ describe('webhooks: receivers that change or misbehave', () => {
       await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: r.url, dialect: 'cashfree' });
       await payFor(m.test_key);
       await eventually(async () => r.received.length, (n) => n >= 1, 10_000, 'the refused event');
+      // Recorded (with the pause, in the same transaction) before the next event is made.
+      await eventually(async () => (await deliveries(m))[0]?.attempts, (n) => n === 1, 10_000, 'the refusal recorded');
       await payFor(m.test_key);
       await sleep(1500);
       assert.equal(r.received.length, 1, 'nothing more while paused');
