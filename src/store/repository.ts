@@ -872,18 +872,14 @@ export const notifications = {
    * build recorded (no bank id) is known by UTR and intent too.
    */
   async seenDecline(q: Queryable, rail: string, n: { bankTxnId?: string; utr: string; tr: string | null }): Promise<boolean> {
+    const byUtr = "SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND utr = ? AND tr IS NOT DISTINCT FROM ?";
     const rows = n.bankTxnId
       ? await q.query(
           `SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND bank_txn_id = ?
-           UNION ALL SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND bank_txn_id IS NULL AND utr = ? AND tr IS NOT DISTINCT FROM ?
-           LIMIT 1`,
+           UNION ALL ${byUtr} AND bank_txn_id IS NULL LIMIT 1`,
           [rail, n.bankTxnId, rail, n.utr, n.tr],
         )
-      : await q.query("SELECT 1 FROM notifications WHERE rail = ? AND kind = 'failed_attempt' AND utr = ? AND tr IS NOT DISTINCT FROM ? LIMIT 1", [
-          rail,
-          n.utr,
-          n.tr,
-        ]);
+      : await q.query(`${byUtr} LIMIT 1`, [rail, n.utr, n.tr]);
     return rows.length > 0;
   },
 };

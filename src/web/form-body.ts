@@ -25,7 +25,7 @@ const OPTIONS: qs.IParseOptions = {
   // Objects without a prototype: otherwise qs drops a key named after one of Object's members
   // (notes[toString]) without a word. __proto__ it drops either way: refused first (below).
   plainObjects: true,
-  decoder: (s: string) => decode(s),
+  decoder: decode,
 };
 
 /** Adds a form parser to `app` (and the instances it encapsulates). */

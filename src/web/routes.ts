@@ -50,13 +50,11 @@ function returnUrl(v: Verification): string | null {
  * The status the page polls: nothing about the payer's account, only where the flow stands.
  * `redirect_url` (the page sends the customer there) only for `redirectWindowMs` after the
  * verification ended, so that an old link does not keep sending every visitor to the merchant's
- * site; `return_url` is the same address, offered as a link.
- */
-/** `now` by the store's clock (Db.clock), which valid_until and processed_at are set by. */
-/**
- * `declined`: an in-time decline is held on the open link while the bank's list may still show
- * a payment made before it (engine, failedAttempt). The page shows the decline: a payment made
- * now would only go back, and the link fails unless that earlier payment turns up.
+ * site; `return_url` is the same address, offered as a link. `now` by the store's clock
+ * (Db.clock), which valid_until and processed_at are set by. `declined`: an in-time decline is
+ * held on the open link while the bank's list may still show a payment made before it (engine,
+ * failedAttempt); the page shows the decline, as a payment made now would only go back, and the
+ * link fails unless that earlier payment turns up.
  */
 export function pageStatus(v: Verification, redirectWindowMs: number, returnedPayments = 0, now = Date.now(), declined = false) {
   const back = returnUrl(v);
