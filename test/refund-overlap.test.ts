@@ -42,6 +42,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
         // The bank's status API shows a refund only 2 s after it took it: past the grace.
         SANDBOX_STATUS_LAG_MS: '2000',
         SANDBOX_REFUND_SETTLE_MS: '500',
+        // The attempt after a failed one may go 5-10 ms after the failure is recorded.
+        REFUND_RETRY_BASE_MS: '10',
       };
       if (store === 'postgres') {
         const db = await freshPostgres();
@@ -109,8 +111,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const judged = (await credits.get(other.db, creditId))!;
       assert.deepEqual([judged.refundAttempts, judged.refundStatus], [1, 'failed'], JSON.stringify(judged));
 
-      // A third run reads that; between its read and its start of attempt 2, the sender comes
-      // back and records the bank's acceptance of attempt 1.
+      // A third run reads that, once the backoff after the failure is over; between its read and
+      // its start of attempt 2, the sender comes back and records the bank's acceptance of attempt 1.
+      await sleep(50);
       const tx = other.db.tx.bind(other.db);
       let gate = true;
       other.db.tx = (async (fn: Parameters<typeof tx>[0]) => {

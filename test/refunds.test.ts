@@ -254,3 +254,39 @@ describe('a refund the bank declined, whose next attempt would come after the re
     assert.equal((await gw.payment(paid.bank_txn_id)).refunds.length, 1, 'no second attempt went');
   });
 });
+
+describe('a refund the bank declined in an answer that came after the deadline', () => {
+  let gw: Gateway;
+  before(async () => {
+    // Every bank call takes 0.7 s and the gateway waits 0.3 s, so the decline of the first attempt
+    // reaches the gateway only after it stopped waiting (it is recorded then, see withDeadline).
+    // The next attempt is backed off 3-6 s; the job asks every 0.1-0.2 s meanwhile.
+    gw = await Gateway.start({
+      env: {
+        SANDBOX_LATENCY_MS: '700',
+        RAIL_TIMEOUT_MS: '300',
+        REFUND_POLL_MS: '100',
+        REFUND_POLL_CAP_MS: '200',
+        REFUND_RETRY_BASE_MS: '6000',
+      },
+    });
+  });
+  after(() => gw?.stop());
+
+  it('sends the next attempt after the backoff from the decline, not at the job\'s next look', async () => {
+    const cf = gw.cashfree((await gw.merchant()).test_key);
+    const r = (await cf.createRpd({ verification_id: uid(), name: 'Arjun Mehta' })).json;
+    // refundfail@upi: the bank declines the first attempt.
+    const paid = (await gw.pay(r.upi_link, 'refundfail@upi')).json;
+    const seen = async (attempt: number) => {
+      await eventually(async () => (await gw.payment(paid.bank_txn_id)).refunds, (rs) => rs.some((x: any) => x.attempt === attempt), 20_000, `attempt ${attempt}`);
+      return Date.now();
+    };
+    const first = await seen(1);
+    assert.equal((await gw.payment(paid.bank_txn_id)).refunds[0].status, 'failed');
+    const second = await seen(2);
+    // Without the wait, the second attempt reached the bank about a second after the decline
+    // (the job's next look, then the bank's 0.7 s).
+    assert.ok(second - first >= 3000, `the second attempt came ${second - first} ms after the first was declined`);
+  });
+});

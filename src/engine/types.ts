@@ -117,6 +117,8 @@ export interface Credit {
   refundSentAt: number | null;
   /** When the unsettled refund went to the operator for review (no new attempt is sent). */
   refundReviewAt: number | null;
+  /** When the refund's status was last written (a failed attempt: when it was known failed). */
+  refundUpdatedAt: number | null;
 }
 
 /** What a credit did: verified an account, or why it is only to be returned. */

@@ -62,6 +62,8 @@ const REFUND_JOBS = [JOB_REFUND, JOB_REVERSE];
  * attempt would be refused alike, and only the operator, with the bank, can tell what happened.
  */
 const BOOKS_DISAGREE = new Set([REFUSED_EXCEEDS_CREDIT, REFUSED_UNKNOWN_CREDIT]);
+/** The longest wait between two refund attempts (the backoff doubles up to it). */
+const REFUND_BACKOFF_CAP_MS = 3_600_000;
 
 export interface CreateRpd {
   dialect: string;
@@ -355,6 +357,7 @@ export class Engine implements RailInbox {
         refundReference: null,
         refundSentAt: null,
         refundReviewAt: null,
+        refundUpdatedAt: now,
       };
       const fresh = await credits.insertOnce(q, credit);
       await notifications.insert(q, {
@@ -620,6 +623,10 @@ export class Engine implements RailInbox {
 
     // The previous attempt (if any) is known to have failed: one more, unless it is time for review.
     if (await this.toReview(c, now)) return { done: true };
+    // A failure this run did not record (an answer that came after the deadline, to the late
+    // handler) is backed off from when it was recorded, as one this run records is (recordRefund).
+    const held = this.failedBackoff(c, now);
+    if (held !== null) return held;
     const attempt = c.refundAttempts + 1;
     // The first attempt goes under the credit's refund key: for a credit an older build recorded
     // that is its old key, which an older instance still running would ask about too.
@@ -658,6 +665,20 @@ export class Engine implements RailInbox {
       outcome = { status: 'unknown', reason: String((err as Error).message ?? err) };
     }
     return this.recordRefund(sent, outcome);
+  }
+
+  /**
+   * The wait before the attempt after a failed one, counted from when the failure was recorded;
+   * null when it is over. Checked against the backoff's shortest draw, so that the job's own
+   * retry, set by a full draw from the same moment, always finds it over.
+   */
+  private failedBackoff(c: Credit, now: number): JobResult | null {
+    if (c.refundStatus !== 'failed' || c.refundAttempts === 0 || c.refundUpdatedAt === null) return null;
+    const base = this.cfg.refundRetryBaseMs;
+    const shortest = backoffMs(c.refundAttempts, base, REFUND_BACKOFF_CAP_MS, () => 0);
+    if (now >= c.refundUpdatedAt + shortest) return null;
+    const next = c.refundUpdatedAt + backoffMs(c.refundAttempts, base, REFUND_BACKOFF_CAP_MS);
+    return { retryAt: Math.min(next, this.reviewDue(c)) };
   }
 
   /** When a refund still unsettled goes to review: counted from when it fell due, not from the credit. */
@@ -731,7 +752,7 @@ export class Engine implements RailInbox {
     if (await this.toReview({ ...c, refundStatus: 'failed' }, now, refusal)) return { done: true };
     // Not past the review time yet: the next attempt after the backoff, but never later than that
     // time, when the refund goes to review (and reads FAILED) instead of up to an hour after it.
-    const next = now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, 3_600_000);
+    const next = now + backoffMs(c.refundAttempts, this.cfg.refundRetryBaseMs, REFUND_BACKOFF_CAP_MS);
     return { retryAt: Math.min(next, this.reviewDue(c)), error: o.reason };
   }
 

@@ -700,6 +700,7 @@ export const toCredit = (r: Row): Credit => ({
   refundReference: r.refund_reference ?? null,
   refundSentAt: sentAt(r),
   refundReviewAt: r.refund_review_at == null ? null : Number(r.refund_review_at),
+  refundUpdatedAt: r.refund_updated_at == null ? null : Number(r.refund_updated_at),
 });
 
 export const credits = {
