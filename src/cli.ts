@@ -13,8 +13,8 @@ import { WebhookAddressError } from './jobs/webhook-address.js';
 import { importIfsc } from './store/ifsc-import.js';
 import { countIfsc, lookupIfsc } from './store/ifsc.js';
 import { events } from './store/repository.js';
-import { WEBHOOK_DIALECTS } from './dialects/webhooks.js';
-import { WEBHOOK_SECRET } from './jobs/webhooks.js';
+import { WEBHOOK_DIALECTS, WEBHOOK_FORMATS } from './dialects/webhooks.js';
+import { UnsignableEvent, WEBHOOK_SECRET } from './jobs/webhooks.js';
 import { TEST_EVENTS, TestEventError, sendTestEvent } from './jobs/test-events.js';
 import type { Services } from './services.js';
 import { merchantNameProblem } from './engine/merchants.js';
@@ -311,7 +311,11 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError(`--dialect must be one of ${WEBHOOK_DIALECTS().join(', ')}`);
       }
       if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`);
-      const dialect = String(values.dialect ?? (await s.webhooks.current(id))?.dialect ?? 'cashfree');
+      const hook = await s.webhooks.current(id);
+      const dialect = String(values.dialect ?? hook?.dialect ?? 'cashfree');
+      if (WEBHOOK_FORMATS[dialect].signedWith === 'webhook_secret' && !hook) {
+        throw new UsageError(`${dialect} events are signed with the webhook secret: set the merchant's webhook first (pennygate webhook set)`);
+      }
       process.stderr.write(`pennygate: forwarding ${id}'s events (${dialect}) to ${target}; Ctrl-C stops\n`);
       await listen(s, id, dialect, target);
     },
@@ -378,12 +382,22 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'public-key create': {
-    usage: 'public-key create MERCHANT',
+    usage: 'public-key create MERCHANT [--replace]',
     summary: 'generate the 2FA key pair: callers off the allowlist must then send x-cf-signature',
-    help: '  Prints the public key (PEM) to give the merchant; the private key stays sealed in the store.',
-    async run({ positionals: [id] }, s) {
+    help: [
+      '  Prints the public key (PEM) to give the merchant; the private key stays sealed in the store.',
+      '  --replace     replace the key pair the merchant has (asked first: calls signed with the old',
+      '                key are refused from then on)',
+    ].join('\n'),
+    async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('public-key create needs a merchant id');
-      const r = await admin(accessOps(s).createPublicKey(id));
+      const ops = accessOps(s);
+      await admin(ops.allowlist(id)); // the merchant exists
+      if (await s.merchants.signingPublicKey(id)) {
+        if (!values.replace) throw new UsageError(`${id} has a 2FA key pair: --replace replaces it (calls signed with the old key are then refused)`);
+        await confirmed(values, `Replace ${id}'s 2FA key pair? Calls signed with the old key are refused at once, on every instance.`);
+      }
+      const r = await admin(ops.createPublicKey(id, values.replace === true));
       print(r, () => r.public_key.trimEnd());
     },
   },
@@ -893,7 +907,16 @@ async function listen(s: Services, merchantId: string, dialect: string, target: 
     for (const e of await events.since(s.db, merchantId, from)) {
       if (seen.has(e.id)) continue;
       seen.set(e.id, e.order);
-      const signed = await s.webhooks.signed(e.id, dialect);
+      let signed;
+      try {
+        signed = await s.webhooks.signed(e.id, dialect);
+      } catch (err) {
+        // One event the merchant cannot sign (a revoked key's mode) stops nothing else.
+        if (!(err instanceof UnsignableEvent)) throw err;
+        const line = { at: new Date().toISOString(), event_id: e.id, forwarded_to: null, result: `not forwarded: ${err.message}` };
+        process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_id}  -> ${line.result}`) + '\n');
+        continue;
+      }
       if (!signed) continue; // the dialect has no such event
       let outcome: string;
       try {
@@ -1015,6 +1038,7 @@ async function main(argv: string[]) {
       from: { type: 'string' },
       to: { type: 'string' },
       'rotate-secret': { type: 'boolean' },
+      replace: { type: 'boolean' },
       mode: { type: 'string' },
       amount: { type: 'string' },
       reference: { type: 'string' },

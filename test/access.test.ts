@@ -255,6 +255,21 @@ describe('merchant access', () => {
     assert.equal(rzp.json.error.code, 'BAD_REQUEST_ERROR');
     assert.equal(rzp.json.error.reason, 'ip_not_whitelisted');
     assert.doesNotMatch(rzp.json.error.description, /signature/);
+    // A second create (a retry after a lost answer, say) keeps the key pair the merchant has;
+    // replacing it must be asked for, and then the old key's signatures are refused.
+    const again = await gw.admin('POST', `/merchants/${m.id}/public-key`);
+    assert.equal(again.status, 409);
+    assert.equal(again.json.error.code, 'key_exists');
+    assert.equal((await gw.admin('GET', `/merchants/${m.id}/public-key`)).json.public_key, pem);
+    assert.equal((await call('sig-6', sign(pem, m.test_key.client_id))).status, 200);
+    for (const body of [{ replace: 'yes' }, { replace: true, also: 1 }, []]) {
+      assert.equal((await gw.admin('POST', `/merchants/${m.id}/public-key`, body)).status, 400, JSON.stringify(body));
+    }
+    const replaced = await gw.admin('POST', `/merchants/${m.id}/public-key`, { replace: true });
+    assert.equal(replaced.status, 201);
+    assert.notEqual(replaced.json.public_key, pem);
+    assert.equal((await call('sig-7', sign(pem, m.test_key.client_id))).status, 403);
+    assert.equal((await call('sig-7', sign(replaced.json.public_key, m.test_key.client_id))).status, 200);
     // Turning 2FA off leaves the allowlist alone.
     assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/public-key`)).status, 204);
     assert.equal((await call('sig-5', sign(pem, m.test_key.client_id))).json.code, 'ip_validation_failed');
@@ -377,6 +392,13 @@ describe('merchant access from the command line', () => {
     assert.match(pem, /^-----BEGIN PUBLIC KEY-----/);
     const signed = await gw.cashfree(issued.json).post('/reverse-penny-drop', { verification_id: 'cli-2' }, { 'x-cf-signature': sign(pem, issued.json.client_id) });
     assert.equal(signed.status, 200);
+    const again = await cli(env, 'public-key', 'create', m.id);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /has a 2FA key pair: --replace replaces it/);
+    const replaced = await cli(env, 'public-key', 'create', m.id, '--replace');
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.notEqual(replaced.stdout, pem);
+    assert.equal((await gw.cashfree(issued.json).post('/reverse-penny-drop', { verification_id: 'cli-2b' }, { 'x-cf-signature': sign(pem, issued.json.client_id) })).status, 403);
     assert.equal((await cli(env, 'allowlist', 'set', m.id)).code, 0);
     assert.equal((await cli(env, 'public-key', 'delete', m.id)).code, 0);
 

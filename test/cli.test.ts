@@ -554,6 +554,10 @@ describe('command line', () => {
       assert.equal(r.code, 2, url);
       assert.match(r.stderr, /--forward-to must be an http\(s\) URL/);
     }
+    // RazorpayX events are signed with the webhook's secret: none set, nothing could be forwarded.
+    const unsigned = await cli(env, 'listen', '--merchant', m.id, '--forward-to', 'http://127.0.0.1:9/', '--dialect', 'razorpayx');
+    assert.equal(unsigned.code, 2);
+    assert.match(unsigned.stderr, /signed with the webhook secret: set the merchant's webhook first/);
   });
 
   it("listen forwards a merchant's events, signed, to a local URL", async () => {
@@ -586,6 +590,18 @@ describe('command line', () => {
       assert.equal((await cli(env, 'trigger', 'verification.failure', '--merchant', m.id)).code, 0);
       await eventually(async () => local.received.length, (n) => n === 2, 10_000, 'the triggered event');
       assert.equal(JSON.parse(local.received[1].body).event_type, 'RPD_BANK_ACCOUNT_VERIFICATION_FAILURE');
+      // With no active test key, a test event cannot be signed: it is passed over, said so, and
+      // listening goes on (before, the first such event ended the command).
+      assert.equal((await gw.admin('DELETE', `/merchants/${m.id}/keys/${m.test_key.client_id}`)).status, 204);
+      assert.equal((await cli(env, 'trigger', 'verification.failure', '--merchant', m.id)).code, 0);
+      const skipped = await eventually(async () => out.split('\n').filter(Boolean), (ls) => ls.length === 3, 10_000, 'the passed-over line');
+      assert.match(JSON.parse(skipped[2]).result, /^not forwarded: cashfree events are signed with the merchant's test client secret, and it has no active test key/);
+      assert.equal(proc.exitCode, null);
+      const key = (await gw.admin('POST', `/merchants/${m.id}/keys`, { mode: 'test' })).json;
+      assert.equal((await cli(env, 'trigger', 'verification.failure', '--merchant', m.id)).code, 0);
+      await eventually(async () => local.received.length, (n) => n === 3, 10_000, 'the event after a new key');
+      const last = local.received[2];
+      assert.equal(last.headers['x-webhook-signature'], createHmac('sha256', key.client_secret).update(String(last.headers['x-webhook-timestamp']) + last.body).digest('base64'));
     } finally {
       const gone = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGINT');

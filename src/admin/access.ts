@@ -63,9 +63,12 @@ export function accessOps(s: Services) {
     async allowlist(id: string) {
       return { cidrs: (await merchant(id)).settings.ipAllowlist ?? [] };
     },
-    async createPublicKey(id: string) {
-      const pem = await s.merchants.createSigningKey(id);
+    async createPublicKey(id: string, replace = false) {
+      const pem = await s.merchants.createSigningKey(id, replace);
       if (!pem) throw notFound();
+      if (pem === 'exists') {
+        throw new AdminError(409, 'key_exists', 'the merchant has a 2FA key pair: send {"replace": true} to replace it (calls signed with the old key are then refused)');
+      }
       return { public_key: pem };
     },
     async publicKey(id: string) {
@@ -132,6 +135,7 @@ export function accessOps(s: Services) {
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const KeyParams = Type.Object({ id: Type.String({ maxLength: 64 }), client_id: Type.String({ maxLength: 64 }) });
 const KeyBody = Type.Object({ mode: Type.Union([Type.Literal('test'), Type.Literal('live')]) }, { additionalProperties: false });
+const PublicKeyBody = Type.Object({ replace: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 const AllowlistBody = Type.Object(
   { cidrs: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: MAX_CIDRS }) },
   { additionalProperties: false },
@@ -186,10 +190,18 @@ export function accessApi(app: FastifyInstance, s: Services) {
   app.get<{ Params: Static<typeof IdParams> }>('/merchants/:id/ip-allowlist', schema("The merchant's IP allowlist"), (req) =>
     ops.allowlist(req.params.id),
   );
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof PublicKeyBody> | undefined }>(
     '/merchants/:id/public-key',
-    schema('Generate the 2FA key pair (RSA 2048): callers off the allowlist must then send x-cf-signature'),
-    async (req, reply) => reply.code(201).send(await ops.createPublicKey(req.params.id)),
+    {
+      ...schema('Generate the 2FA key pair (RSA 2048): callers off the allowlist must then send x-cf-signature; one that exists is replaced only with {"replace": true}', {
+        body: PublicKeyBody,
+      }),
+      // The body is optional (a bare POST creates the first pair): none reads as {}.
+      preValidation: async (req: { body: unknown }) => {
+        if (req.body === undefined) req.body = {};
+      },
+    },
+    async (req, reply) => reply.code(201).send(await ops.createPublicKey(req.params.id, req.body?.replace === true)),
   );
   app.get<{ Params: Static<typeof IdParams> }>('/merchants/:id/public-key', schema("The merchant's 2FA public key"), (req) =>
     ops.publicKey(req.params.id),

@@ -133,12 +133,17 @@ export class Merchants {
     }));
   }
 
-  /** A new 2FA key pair for the merchant (replacing any): the public key, or null without such a merchant. */
-  async createSigningKey(merchantId: string): Promise<string | null> {
+  /**
+   * A new 2FA key pair for the merchant: the public key, null without such a merchant, or
+   * 'exists' when it has one and `replace` is not set (a request retried after a lost answer
+   * must not swap the key the merchant was just given: its signatures would fail at once).
+   */
+  async createSigningKey(merchantId: string, replace = false): Promise<string | 'exists' | null> {
     const pair = await generateSigningPair();
     return this.db.tx(async (q) => {
       const m = await merchants.get(q, merchantId, this.db.forUpdate);
       if (!m) return null;
+      if (!replace && (await signingKeys.get(q, merchantId))) return 'exists';
       await signingKeys.put(q, merchantId, pair.publicKey, seal(pair.privateKey, this.secretKey), Date.now());
       // The flag travels with the merchant's row, which every request reads anyway.
       await merchants.setSettings(q, merchantId, { ...m.settings, signatureRequired: true });

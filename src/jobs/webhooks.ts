@@ -16,6 +16,9 @@ import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
 import { claimIds, enqueue, type Job } from './queue.js';
 import type { JobResult } from './runner.js';
+
+/** An event that cannot be signed in a dialect: the merchant lacks the secret it is signed with. */
+export class UnsignableEvent extends Error {}
 import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, WebhookAddressError } from './webhook-address.js';
 
 /** A 2xx within this long makes a receiver `quick` (see lanesQuery). */
@@ -557,7 +560,13 @@ export class Webhooks {
           ? this.merchants.unseal(m.settings.webhook.secretSealed)
           : null
         : await this.merchants.clientSecret(this.db, e.merchantId, e.verification.mode);
-    if (!secret) throw new Error(`${dialect} events are signed with the webhook secret: set the merchant's webhook (dialect ${dialect}) first`);
+    if (!secret) {
+      throw new UnsignableEvent(
+        format.signedWith === 'webhook_secret'
+          ? `${dialect} events are signed with the webhook secret: set the merchant's webhook first`
+          : `${dialect} events are signed with the merchant's ${e.verification.mode} client secret, and it has no active ${e.verification.mode} key`,
+      );
+    }
     const [d] = await this.db.query('SELECT body, dialect FROM webhook_deliveries WHERE id = ?', [eventId]);
     const rendered =
       d?.body && d.dialect === dialect ? (d.body as string) : await format.render(e, secret, { q: this.db, upiLink: this.upiLink, qr: this.qr });
