@@ -20,6 +20,7 @@ import type { Services } from './services.js';
 import { merchantNameProblem } from './engine/merchants.js';
 import { backupSqlite, restoreSqlite, type BackupSummary } from './store/backup.js';
 import { SQLITE_FILE } from './store/sqlite.js';
+import { FileRefused } from './store/files.js';
 import { deadJobs, retryDead } from './jobs/queue.js';
 import { jobView } from './admin/operations.js';
 import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
@@ -242,6 +243,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'list recent deliveries with their status',
     async run({ positionals: [id] }, s) {
       if (!id) throw new UsageError('webhook deliveries needs a merchant id');
+      if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`); // not "(none)", as the API answers 404
       const items = await s.webhooks.list(id);
       print({ items }, () =>
         table(
@@ -1108,7 +1110,7 @@ main(process.argv.slice(2)).catch((err) => {
   // rather than as the system call that met it ("ENOENT: no such file or directory, stat ...").
   const missing = err?.code === 'ENOENT' && typeof err.path === 'string' ? err.path : null;
   const known =
-    missing !== null || err instanceof UsageError || err instanceof WebhookAddressError || err instanceof TestEventError || (err as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
+    missing !== null || err instanceof UsageError || err instanceof FileRefused || err instanceof WebhookAddressError || err instanceof TestEventError || (err as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
   const message = missing !== null ? `no such file or folder: ${missing}` : String(err?.message ?? err);
   process.exitCode = known ? 2 : 1;
   // A script that asked for JSON reads its errors as JSON too (on stderr, as the exit code says).

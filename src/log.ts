@@ -52,16 +52,19 @@ export function requestForLog(req: any) {
   };
 }
 
-// The console's and the operator API's verification searches, written any way the router takes
-// (a doubled or trailing slash routes the same).
-const SEARCH = /^\/+(?:console|admin)\/+verifications\/*\?/;
+// The search text of any URL (the console's and the operator API's verification searches,
+// however their path is written: doubled slashes, percent-escapes, the absolute form): its digit
+// runs, spaces or dashes between them, masked like any account number. Not tied to the path, so
+// no spelling of the path the router takes can let a whole number through.
+const DIGIT_RUN = /\d(?:[\s.-]*\d){4,}/g;
 
 export function urlForLog(url: string | undefined): string | undefined {
-  if (typeof url !== 'string' || !SEARCH.test(url)) return url;
+  if (typeof url !== 'string') return url;
   const at = url.indexOf('?');
+  if (at < 0) return url;
   const params = new URLSearchParams(url.slice(at + 1));
-  const q = params.get('q');
-  if (q === null) return url;
-  params.set('q', q.replace(/\d{5,}/g, (d) => maskAccount(d)!));
-  return `${url.slice(0, at)}?${params}`;
+  if (!params.has('q')) return url;
+  const masked = new URLSearchParams();
+  for (const [k, v] of params) masked.append(k, k === 'q' ? v.replace(DIGIT_RUN, (d) => maskAccount(d.replace(/\D/g, ''))!) : v);
+  return `${url.slice(0, at)}?${masked}`;
 }

@@ -91,7 +91,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // A time with its zone is taken as it is.
       const timed = (await gw.admin('GET', '/reconciliation?from=2026-03-01T00:00:00Z&to=2026-03-01T06:00:00%2B05:30')).json;
       assert.deepEqual([timed.from, timed.to], ['2026-03-01T00:00:00.000Z', '2026-03-01T00:30:00.000Z']);
-      for (const bad of ['from=2026-02-31&to=2026-03-01', 'from=2026-03-01&to=2026-02-30', 'from=2026-03-02&to=2026-03-01', 'from=2026-03-01T10:00&to=2026-03-02']) {
+      for (const bad of ['from=2026-02-31&to=2026-03-01', 'from=2026-03-01&to=2026-02-30', 'from=2026-03-02&to=2026-03-01', 'from=2026-03-01T10:00&to=2026-03-02',
+        // A time on a day that does not exist, or past the clock's end, is refused too (not rolled over).
+        'from=2026-02-31T00:00:00Z&to=2026-03-05', 'from=2026-04-31T00:00:00Z&to=2026-05-02', 'from=2026-03-01T24:00:00Z&to=2026-03-05', 'from=2026-03-01T10:60Z&to=2026-03-05']) {
         const r = await gw.admin('GET', `/reconciliation?${bad}`);
         assert.equal(r.status, 400, `${bad}: ${r.text}`);
         assert.equal(r.json.error.code, 'invalid_request');

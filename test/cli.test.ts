@@ -336,6 +336,9 @@ describe('command line', () => {
     assert.equal(again.code, 2);
     assert.match(again.stderr, /no webhook set for/);
     assert.equal((await cli(env, 'webhook', 'remove', 'mer_nobody')).code, 2);
+    const nobody = await cli(env, 'webhook', 'deliveries', 'mer_nobody');
+    assert.equal(nobody.code, 2);
+    assert.match(nobody.stderr, /no merchant mer_nobody/);
     assert.equal((await cli(env, 'webhook', 'remove')).code, 2);
   });
 

@@ -156,11 +156,13 @@ describe('IFSC directory on SQLite', () => {
     assert.match(JSON.parse(missing.stderr).error, /no such file or folder: .*nothing-here/);
     const empty = tempDir();
     const none = await cli(env, 'ifsc', 'import', empty);
-    assert.notEqual(none.code, 0);
+    assert.equal(none.code, 2, 'a refusal, as the README has it');
     assert.match(none.stderr, /no \.json or \.csv files/);
     const broken = join(tempDir(), 'broken.json');
     writeFileSync(broken, '{"YESB0000262": ');
-    assert.match((await cli(env, 'ifsc', 'import', broken)).stderr, /not valid JSON/);
+    const notJson = await cli(env, 'ifsc', 'import', broken);
+    assert.equal(notJson.code, 2);
+    assert.match(notJson.stderr, /not valid JSON/);
     const unknown = await cli(env, 'ifsc', 'show', 'ZZZZ0000000');
     assert.notEqual(unknown.code, 0);
     const badCsv = join(tempDir(), 'x.csv');

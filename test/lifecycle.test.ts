@@ -284,12 +284,12 @@ describe('backup and restore (SQLite)', () => {
       copy.close();
     }
     const twice = cli(gw, 'backup', file);
-    assert.notEqual(twice.status, 0, 'an existing file is never overwritten');
+    assert.equal(twice.status, 2, 'an existing file is never overwritten (a refusal)');
     assert.match(twice.err, /exists already/);
 
     // Restore refuses under a running gateway, then puts the copy in place once it is stopped.
     const refused = cli(gw, 'restore', file);
-    assert.notEqual(refused.status, 0);
+    assert.equal(refused.status, 2);
     assert.match(refused.err, /is running/);
     await gw.stop();
     const restored = cli(gw, 'restore', file);
@@ -316,12 +316,12 @@ describe('backup and restore (SQLite)', () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'pennygate-fresh-'));
       const on = (env: Record<string, string>) => ({ env: { DATA_DIR: dataDir, ...env } }) as unknown as Gateway; // the CLI reads only its env
       const bare = cli(on({}), 'restore', file);
-      assert.equal(bare.status, 1, bare.out);
+      assert.equal(bare.status, 2, bare.out); // a refusal
       assert.match(bare.err, /has no secret-key and SECRET_KEY is not set: bring the secret-key file from the DATA_DIR of the gateway the backup came from/);
       assert.deepEqual(readdirSync(dataDir), []);
       // Another key: refused, naming where that key came from.
       const other = cli(on({ SECRET_KEY: '22'.repeat(32) }), 'restore', file);
-      assert.equal(other.status, 1);
+      assert.equal(other.status, 2);
       assert.match(other.err, /was not sealed with the key in SECRET_KEY/);
       assert.deepEqual(readdirSync(dataDir), []);
       // The backup's key brought along: restored, and a gateway starts on it with the merchant.

@@ -41,6 +41,9 @@ describe('operator', () => {
     assert.equal(none.status, 401);
     const wrong = await gw.request('POST', '/admin/merchants', { headers: { authorization: 'Bearer nope' }, body: { name: 'x' } });
     assert.equal(wrong.status, 401);
+    // The scheme is matched without case, as HTTP has it.
+    assert.equal((await gw.request('GET', '/admin/merchants', { headers: { authorization: `bearer ${ADMIN_TOKEN}` } })).status, 200);
+    assert.equal((await gw.request('GET', '/admin/merchants', { headers: { authorization: `Basic ${ADMIN_TOKEN}` } })).status, 401);
     assert.equal((await gw.admin('POST', '/merchants', {})).status, 400);
     assert.equal((await gw.admin('POST', '/merchants', { name: '' })).status, 400);
     assert.equal((await gw.admin('POST', '/merchants', { name: 7 })).status, 400);

@@ -40,6 +40,20 @@ const ResolveBody = Type.Object(
 );
 
 /**
+ * An ISO 8601 time with its zone, or NaN. Each field is checked: Date.parse rolls 2026-02-31
+ * over into March, 24:00 into the next day.
+ */
+function timeWithZone(s: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i.exec(s);
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, sec = '0', zh = '0', zm = '0'] = m.slice(1);
+  const day = new Date(Date.UTC(+y, +mo - 1, +d));
+  if (day.getUTCFullYear() !== +y || day.getUTCMonth() !== +mo - 1 || day.getUTCDate() !== +d) return NaN;
+  if (+h > 23 || +mi > 59 || +sec > 59 || +zh > 23 || +zm > 59) return NaN;
+  return Date.parse(s);
+}
+
+/**
  * A period's bounds from `from`/`to`: a bare date is a day in India (from its midnight IST, as
  * the bank's statement of that day), and a bare date `to` covers that whole day.
  */
@@ -47,7 +61,7 @@ export function period(from: string, to: string): { from: number; to: number } |
   const date = /^\d{4}-\d{2}-\d{2}$/;
   const bound = (s: string) => {
     // A time says its zone: read in the server's own, 10:00 would be another hour than the caller's.
-    if (!date.test(s)) return /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(s) ? Date.parse(s) : NaN;
+    if (!date.test(s)) return timeWithZone(s);
     const ms = istMidnight(s);
     return Number.isFinite(ms) && istDate(ms) === s ? ms : NaN; // 2026-02-31 is no day
   };

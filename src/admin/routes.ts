@@ -70,7 +70,7 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       throw new AdminError(429, 'too_many_requests', 'Too many wrong admin tokens from this address: wait a quarter of an hour.');
     }
     const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    const token = /^bearer /i.test(auth) ? auth.slice(7) : ''; // the scheme has no case (RFC 9110)
     // Compare digests: constant time, and no length leak.
     if (!token || !timingSafeEqual(digest(token), expected)) {
       if (token) guesses.failed(address);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SQLITE_FILE } from './sqlite.js';
 import { LATEST_VERSION } from './migrate.js';
 import { SECRET_KEY_PROBE, unseal } from '../engine/secrets.js';
+import { FileRefused } from './files.js';
 
 export const PID_FILE = 'pennygate.pid';
 
@@ -21,9 +22,9 @@ function describe(file: string): BackupSummary {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new Error(`${file} is damaged: ${check}`);
+    if (check !== 'ok') throw new FileRefused(`${file} is damaged: ${check}`);
     const has = (t: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
-    if (!has('verifications')) throw new Error(`${file} is not a pennygate database`);
+    if (!has('verifications')) throw new FileRefused(`${file} is not a pennygate database`);
     const version = has('schema_migrations') ? Number((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as any).v ?? 0) : 0;
     const verifications = Number((db.prepare('SELECT COUNT(*) AS n FROM verifications').get() as any).n);
     return { file, bytes: statSync(file).size, schema_version: version, verifications };
@@ -35,8 +36,8 @@ function describe(file: string): BackupSummary {
 /** Copies the store under `dataDir` to `file` (which must not exist yet), readable by its owner only. */
 export async function backupSqlite(dataDir: string, file: string): Promise<BackupSummary> {
   const source = join(dataDir, SQLITE_FILE);
-  if (!existsSync(source)) throw new Error(`no database at ${source} (set DATA_DIR)`);
-  if (existsSync(file)) throw new Error(`${file} exists already: choose a new file name`);
+  if (!existsSync(source)) throw new FileRefused(`no database at ${source} (set DATA_DIR)`);
+  if (existsSync(file)) throw new FileRefused(`${file} exists already: choose a new file name`);
   closeSync(openSync(file, 'wx', 0o600));
   const db = new Database(source, { fileMustExist: true });
   try {
@@ -134,13 +135,13 @@ function keyProblem(file: string, dataDir: string, key: { key: Buffer; source: s
   }
   if (check === undefined) return; // a store no gateway has started on yet
   const bring = `bring the secret-key file from the DATA_DIR of the gateway the backup came from into ${dataDir} (mode 0600), or set SECRET_KEY to it`;
-  if (!key) throw new Error(`${dataDir} has no secret-key and SECRET_KEY is not set: ${bring}, then restore again`);
+  if (!key) throw new FileRefused(`${dataDir} has no secret-key and SECRET_KEY is not set: ${bring}, then restore again`);
   try {
     if (unseal(check, key.key) === SECRET_KEY_PROBE) return;
   } catch {
     /* another key */
   }
-  throw new Error(`${file} was not sealed with the key in ${key.source}: ${bring}, then restore again`);
+  throw new FileRefused(`${file} was not sealed with the key in ${key.source}: ${bring}, then restore again`);
 }
 
 /**
@@ -153,10 +154,10 @@ export function restoreSqlite(
   key: { key: Buffer; source: string } | null,
 ): BackupSummary & { previous: string | null } {
   const pid = runningGateway(dataDir);
-  if (pid) throw new Error(`a gateway (pid ${pid}) is running on ${dataDir}: stop it before restoring`);
+  if (pid) throw new FileRefused(`a gateway (pid ${pid}) is running on ${dataDir}: stop it before restoring`);
   const summary = describe(file);
   if (summary.schema_version > LATEST_VERSION) {
-    throw new Error(`${file} is at schema version ${summary.schema_version}, newer than this build knows (${LATEST_VERSION})`);
+    throw new FileRefused(`${file} is at schema version ${summary.schema_version}, newer than this build knows (${LATEST_VERSION})`);
   }
   keyProblem(file, dataDir, key);
   const target = join(dataDir, SQLITE_FILE);

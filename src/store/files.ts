@@ -18,3 +18,9 @@ export function looserThanPrivate(dataDir: string): { path: string; mode: string
   for (const f of PRIVATE_FILES) check(join(dataDir, f), 0o600);
   return out;
 }
+
+/**
+ * A file the operator named cannot be used as it is (exists already, damaged, sealed with
+ * another key, not a dataset) or not now (a gateway runs on it): a refusal, not a failure.
+ */
+export class FileRefused extends Error {}

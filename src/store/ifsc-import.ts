@@ -7,6 +7,7 @@ import { extname, join } from 'node:path';
 import type { Db } from './db.js';
 import { normaliseIfsc } from '../engine/ifsc.js';
 import { upsertBranches, type IfscRecord } from './ifsc.js';
+import { FileRefused } from './files.js';
 
 export interface ImportSummary {
   /** Records written (inserted or updated). */
@@ -142,7 +143,7 @@ export class CsvReader {
   }
 
   end() {
-    if (this.quoted && !this.quotePending) throw new Error('CSV ends inside a quoted field');
+    if (this.quoted && !this.quotePending) throw new FileRefused('CSV ends inside a quoted field');
     this.quoted = false;
     this.quotePending = false;
     if (this.field !== '' || this.row.length > 0) this.endRow();
@@ -191,17 +192,17 @@ async function importJsonFile(path: string, b: Batcher) {
   try {
     raw = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new FileRefused(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new FileRefused(`${path}: not valid JSON (${(err as Error).message})`);
   }
   if (Array.isArray(data)) for (const r of data) b.add(normaliseRecord(r));
   else if (data && typeof data === 'object') for (const [k, r] of Object.entries(data)) b.add(normaliseRecord(r, k));
-  else throw new Error(`${path}: expected an object of IFSC -> record`);
+  else throw new FileRefused(`${path}: expected an object of IFSC -> record`);
   if (b.full) await b.flush();
 }
 
@@ -227,8 +228,8 @@ async function importCsvFile(path: string, b: Batcher, flushed: () => void) {
   }
   reader.end();
   for (const row of rows.splice(0)) b.add(toRecord(row));
-  if (!header) throw new Error(`${path}: empty CSV file`);
-  if (!(header as string[]).includes('IFSC')) throw new Error(`${path}: the CSV header has no IFSC column`);
+  if (!header) throw new FileRefused(`${path}: empty CSV file`);
+  if (!(header as string[]).includes('IFSC')) throw new FileRefused(`${path}: the CSV header has no IFSC column`);
 }
 
 export interface ImportProgress {
@@ -249,7 +250,7 @@ export async function importIfsc(db: Db, path: string, onProgress?: (p: ImportPr
     const json = names.filter((n) => extname(n).toLowerCase() === '.json');
     const csv = names.filter((n) => extname(n).toLowerCase() === '.csv');
     files = (json.length > 0 ? json : csv).map((n) => join(path, n));
-    if (files.length === 0) throw new Error(`${path}: no .json or .csv files to import`);
+    if (files.length === 0) throw new FileRefused(`${path}: no .json or .csv files to import`);
   } else {
     files = [path];
   }

@@ -36,7 +36,7 @@ function credentials(req: FastifyRequest): { id: string; secret: string } | null
 /** The caller reading sandbox records, or an error saying what is missing. */
 export async function sandboxReader(s: Services, req: FastifyRequest): Promise<SandboxReader> {
   const auth = req.headers.authorization ?? '';
-  if (auth.startsWith('Bearer ')) {
+  if (/^bearer /i.test(auth)) {
     // Wrong tokens count with the admin API's and the console's.
     const guesses = tokenGuesses(s.cfg);
     const address = guesses.addressOf(req);
