@@ -1091,9 +1091,13 @@ async function main(argv: string[]) {
   const missing = missingStore(name);
   if (missing) throw new UsageError(`${name}: ${missing}`);
   args.cfg = loadConfig();
+  const made = !process.env.DATABASE_URL && !existsSync(join(dataDirOf(), SQLITE_FILE));
   const s = await openServices(args.cfg, createLogger('warn', args.cfg.logFormat));
   try {
     await cmd.run(args, s);
+    // Said, as a mistyped DATA_DIR would otherwise pass unseen: a gateway on another folder
+    // knows nothing of what this command wrote.
+    if (made) process.stderr.write(`pennygate: no store was in ${dataDirOf()}: made a new one there (a gateway started with this DATA_DIR uses it)\n`);
   } finally {
     await s.db.close();
   }
