@@ -587,7 +587,12 @@ const COMMANDS: Record<string, Command> = {
     async run(_a, s) {
       const o = await owedRefunds(s, 100);
       print(o, () =>
-        `${o.count} owed, Rs ${o.amount} (overdue after ${o.overdue_after_hours} h${process.env.REFUND_ALERT_HOURS ? '' : ": the default; set REFUND_ALERT_HOURS here as the gateway's"})\n` + refundTable(o.items.map((c) => ({ ...c, refund_status: c.overdue ? `${c.refund_status} (overdue)` : c.refund_status }))),
+        `${o.count} owed, Rs ${o.amount} (overdue after ${o.overdue_after_hours} h${process.env.REFUND_ALERT_HOURS ? '' : ": the default; set REFUND_ALERT_HOURS here as the gateway's"})\n` + refundTable(
+            o.items.map((c) => {
+              const notes = [c.overdue ? 'overdue' : '', c.job === 'dead' ? `job dead: jobs retry ${c.dead_job_id}` : ''].filter(Boolean);
+              return { ...c, refund_status: notes.length ? `${c.refund_status} (${notes.join('; ')})` : c.refund_status };
+            }),
+          ),
       );
     },
   },

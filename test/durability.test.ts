@@ -114,6 +114,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(owed.amount, '1.00');
       assert.equal(owed.items[0].utr, paid.json.utr);
       assert.equal(owed.items[0].refund_status, 'pending');
+      assert.deepEqual([owed.items[0].job, owed.items[0].dead_job_id], ['scheduled', null]);
 
       await gw.restart(); // SIGKILL, then start on the same store
       for (const a of answered) {

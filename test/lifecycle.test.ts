@@ -180,7 +180,12 @@ describe('dead letters', () => {
     await eventually(async () => gw.output, (o) => /job dead/.test(o), 5000, 'the dead job logged');
     await sleep(1500);
     assert.equal((await gw.admin('GET', '/jobs/dead')).json.items[0].failures, 3, 'a dead job is not run again');
-    assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.count, 1, 'the rupee is still owed');
+    const owed = (await gw.admin('GET', '/refunds/outstanding')).json;
+    assert.equal(owed.count, 1, 'the rupee is still owed');
+    // ... by a job that gave up: said where the owed rupee is listed, with the job to retry.
+    assert.deepEqual([owed.items[0].job, owed.items[0].dead_job_id], ['dead', job.id]);
+    const owedCli = spawnSync(process.execPath, [CLI, 'refunds', 'owed'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
+    assert.match(owedCli.stdout, new RegExp(`pending \\(job dead: jobs retry ${job.id}\\)`), owedCli.stdout + owedCli.stderr);
     // Counted as dead, not as due and waiting ever longer.
     const metrics = (await gw.request('GET', '/metrics')).text;
     assert.match(metrics, /^pennygate_jobs_dead\{kind="credit\.refund"\} 1$/m);

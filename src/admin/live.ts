@@ -8,6 +8,7 @@ import { credits } from '../store/repository.js';
 import { setAside, type SetAsideEntry } from '../store/set-aside.js';
 import { mobileVerifications, type UnsettledPayout } from '../store/mobile.js';
 import type { Credit } from '../engine/types.js';
+import { REFUND_JOBS } from '../engine/verifications.js';
 import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
 import { ConnectorError } from '../rails/connector/rail.js';
@@ -90,15 +91,37 @@ export const refundView = (c: Credit) => ({
   review_since: c.refundReviewAt === null ? null : new Date(c.refundReviewAt).toISOString(),
 });
 
-/** Credits whose rupee has not gone back yet, oldest first (admin API and command line). */
+/**
+ * Credits whose rupee has not gone back yet, oldest first (admin API and command line), with the
+ * state of the job that returns it: `dead` (it gave up: nothing moves until the operator retries
+ * it, `dead_job_id`, or settles the refund), `scheduled`, or `none` (a refund in review has none).
+ */
 export async function owedRefunds(s: Services, limit: number) {
   const o = await credits.outstanding(s.db, limit);
   const overdueBefore = Date.now() - s.cfg.refundAlertMs;
+  const jobs = new Map<string, { live: boolean; dead: number | null }>();
+  if (o.items.length) {
+    const rows = await s.db.query(
+      `SELECT id, subject, dead_at FROM jobs WHERE kind IN (${REFUND_JOBS.map(() => '?').join(', ')}) AND done_at IS NULL
+         AND subject IN (${o.items.map(() => '?').join(', ')})`,
+      [...REFUND_JOBS, ...o.items.map((c) => c.id)],
+    );
+    for (const r of rows) {
+      const j = jobs.get(r.subject) ?? { live: false, dead: null };
+      if (r.dead_at === null) j.live = true;
+      else j.dead = Number(r.id);
+      jobs.set(r.subject, j);
+    }
+  }
   return {
     count: o.total,
     amount: (o.totalPaise / 100).toFixed(2),
     overdue_after_hours: s.cfg.refundAlertMs / 3_600_000,
-    items: o.items.map((c) => ({ ...refundView(c), overdue: c.receivedAt < overdueBefore })),
+    items: o.items.map((c) => {
+      const j = jobs.get(c.id);
+      const job = !j ? 'none' : j.live ? 'scheduled' : 'dead';
+      return { ...refundView(c), overdue: c.receivedAt < overdueBefore, job, dead_job_id: job === 'dead' ? j!.dead : null };
+    }),
   };
 }
 

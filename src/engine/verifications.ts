@@ -53,7 +53,8 @@ export const JOB_EXPIRE = 'verification.expire';
 export const JOB_REFUND = 'credit.refund';
 export const JOB_REVERSE = 'credit.reverse';
 
-const REFUND_JOBS = [JOB_REFUND, JOB_REVERSE];
+/** The jobs that return a credit's rupee (JOB_REVERSE: one an older build queued). */
+export const REFUND_JOBS = [JOB_REFUND, JOB_REVERSE];
 
 /**
  * Refusals no new attempt can change: the bank holds refunds of the credit, made or under way,
