@@ -692,14 +692,14 @@ try {
     const utrs = new Set(x.payments.filter((p) => p.status === 'SUCCESS').map((p) => p.utr));
     const show = () => `${x.id} (${x.kind}, tr ${x.refId}) reads ${status} ${v.verification.utr ?? ''}, paid ${JSON.stringify(x.payments)}`;
     if (x.kind === 'once' || x.kind === 'twice') {
-      if (status === 'success' && utrs.has(v.verification.utr)) continue;
+      if (status === 'SUCCESS' && utrs.has(v.verification.utr)) continue;
       // A payment made in time but recorded after valid_upto and its grace (an instance down for
       // that long) is refunded and the link expires: no defect, said apart.
-      const first = (v.credits as { creditedAt: number; receivedAt: number }[]).reduce((a, c) => Math.min(a, c.receivedAt), Infinity);
-      if (status === 'expired' && first > v.verification.validUntil + GRACE_S * 1000) lateRecorded.push(show());
+      const first = (v.credits as { received_at: string }[]).reduce((a, c) => Math.min(a, Date.parse(c.received_at)), Infinity);
+      if (status === 'EXPIRED' && first > Date.parse(v.verification.valid_until) + GRACE_S * 1000) lateRecorded.push(show());
       else linkBroken.push(show());
-    } else if (x.kind === 'declined' && status !== 'failure') linkBroken.push(show());
-    else if (x.kind === 'late' && status === 'success') linkBroken.push(show());
+    } else if (x.kind === 'declined' && status !== 'FAILURE') linkBroken.push(show());
+    else if (x.kind === 'late' && status === 'SUCCESS') linkBroken.push(show());
   }
   if (linkBroken.length) broken.push(`${linkBroken.length} links whose outcome disagrees with their payments${examples(linkBroken)}`);
 

@@ -32,7 +32,7 @@ import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setA
 import { setAside } from './store/set-aside.js';
 import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
 import { isVpa } from './engine/intent.js';
-import { refIdOf, searchVerifications, timeline, verificationSummary } from './admin/lookup.js';
+import { refIdOf, searchVerifications, verificationStory, verificationSummary } from './admin/lookup.js';
 import { verifications } from './store/repository.js';
 
 interface Command {
@@ -153,12 +153,11 @@ const COMMANDS: Record<string, Command> = {
       const refId = refIdOf(ref);
       const v = refId === null ? null : await verifications.byRef(s.db, refId);
       if (!v) throw new UsageError(`no verification with ref_id ${ref}`);
-      const t = await timeline(s.db, v);
-      const credits = t.credits;
-      const entries = t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+      const story = await verificationStory(s.db, v);
+      const entries = story.timeline;
       const m = await s.merchants.get(v.merchantId);
       const p = v.payer;
-      print({ verification: v, credits, timeline: entries }, () =>
+      print(story, () =>
         [
           fields([
             ['ref_id', String(v.refId)],
@@ -174,7 +173,7 @@ const COMMANDS: Record<string, Command> = {
             ...(v.purgedAt ? [['erased', `${new Date(v.purgedAt).toISOString()} (retention)`] as [string, string]] : []),
           ]),
           '',
-          refundTable(credits.map(refundView)),
+          refundTable(story.credits),
           '',
           table(['AT', 'WHAT', 'DETAIL'], entries.map((e) => [e.at, e.title, e.detail])),
         ].join('\n'),

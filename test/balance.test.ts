@@ -170,7 +170,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(capped.json.code, 'daily_payout_limit_reached');
       await eventually(
         async () => (await gw().admin('GET', `/verifications/${lost.json.error.reference_id}`)).json.verification.status,
-        (st) => st === 'success',
+        (st) => st === 'SUCCESS',
         15_000,
         'the lost answer read back',
       );

@@ -57,18 +57,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await sim.faults({ payout_unbooked: 1 });
       const unbooked = await pennyDrop('9999999999');
       const ledger = await sim.ledger();
-      assert.ok(ledger.payouts.some((p) => p.reference === booked.payoutKey));
-      assert.ok(!ledger.payouts.some((p) => p.reference === unbooked.payoutKey));
+      assert.ok(ledger.payouts.some((p) => p.reference === booked.payout_key));
+      assert.ok(!ledger.payouts.some((p) => p.reference === unbooked.payout_key));
 
       const report = (await gw.admin('GET', `/reconciliation?from=${today()}&to=${today()}`)).json;
       assert.equal(report.clean, false);
       assert.deepEqual(
         report.differences.map((d: any) => [d.kind, d.reference]),
-        [['payout_not_at_bank', unbooked.payoutKey]],
+        [['payout_not_at_bank', unbooked.payout_key]],
         JSON.stringify(report.differences),
       );
       const d = report.differences[0];
-      assert.equal(d.ref_id, unbooked.refId);
+      assert.equal(d.ref_id, unbooked.ref_id);
       assert.equal(d.gateway_status, 'success');
       assert.equal(d.gateway_amount_paise, 100);
 
@@ -80,7 +80,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(cli.status, 3, cli.stderr);
       assert.deepEqual(
         JSON.parse(cli.stdout).differences.map((d: any) => [d.kind, d.reference]),
-        [['payout_not_at_bank', unbooked.payoutKey]],
+        [['payout_not_at_bank', unbooked.payout_key]],
       );
     });
 
@@ -124,13 +124,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const refId = r.json.reference_id ?? r.json.error?.reference_id;
       assert.ok(Number.isInteger(refId), `${r.status} ${r.text}`);
       const v = (await gw.admin('GET', `/verifications/${refId}`)).json.verification;
-      assert.equal(v.status, 'created', JSON.stringify(v));
-      assert.equal(v.payoutState, 'accepted', JSON.stringify(v));
-      const atBank = (await sim.ledger()).payouts.find((p) => p.reference === v.payoutKey);
+      assert.equal(v.status, 'CREATED', JSON.stringify(v));
+      assert.equal(v.payout_state, 'accepted', JSON.stringify(v));
+      const atBank = (await sim.ledger()).payouts.find((p) => p.reference === v.payout_key);
       assert.deepEqual([atBank?.status, atBank?.reason], ['failed', 'account_closed']);
 
       const listed = async () =>
-        ((await gw.admin('GET', `/reconciliation?from=${today()}&to=${today()}`)).json.differences as any[]).filter((d) => d.reference === v.payoutKey);
+        ((await gw.admin('GET', `/reconciliation?from=${today()}&to=${today()}`)).json.differences as any[]).filter((d) => d.reference === v.payout_key);
       const [d, ...more] = await listed();
       assert.deepEqual(more, []);
       assert.equal(d?.kind, 'payout_not_at_bank', JSON.stringify(d));

@@ -264,14 +264,14 @@ describe('command line', () => {
     const paid = (await gw.pay(created.upi_link, 'success@upi')).json;
     const detail = await eventually(
       async () => (await gw.admin('GET', `/verifications/${created.ref_id}`)).json,
-      (d) => d.credits?.[0]?.refundStatus === 'success',
+      (d) => d.credits?.[0]?.refund_status === 'success',
       15_000,
       'the rupee back',
     );
     const account = detail.verification.payer.account as string;
     // Whatever is quoted: the merchant's verification_id, the ref_id, the fav_ id, the UTR, the
     // account number's last digits.
-    for (const q of ['lookup-1', String(created.ref_id), detail.verification.publicId, paid.utr, account.slice(-6)]) {
+    for (const q of ['lookup-1', String(created.ref_id), detail.verification.public_id, paid.utr, account.slice(-6)]) {
       const found = await cli(env, 'verifications', 'find', q, '--json');
       assert.equal(found.code, 0, found.stderr);
       const items = JSON.parse(found.stdout).items;
@@ -314,6 +314,11 @@ describe('command line', () => {
       ['created', 'credit', 'event', 'name_match', 'refund', 'status'],
     );
     assert.deepEqual(story.timeline, (await gw.admin('GET', `/verifications/${created.ref_id}`)).json.timeline);
+    // Worded as the rest of the operator API is: snake_case fields, times in ISO 8601.
+    assert.deepEqual(story.verification, { ...detail.verification, refund: story.verification.refund });
+    assert.equal(JSON.stringify(detail).match(/"[a-z]+[A-Z]\w*":/), null, 'no camelCase field');
+    assert.equal(detail.verification.status, 'SUCCESS');
+    assert.match(detail.verification.created_at, /^\d{4}-\d{2}-\d{2}T.*Z$/);
 
     // Bad input: a usage error, never a crash, never a guess.
     for (const args of [['find'], ['find', 'x'.repeat(129)], ['show'], ['show', 'abc'], ['show', '99999999999999999'], ['show', '1']]) {

@@ -533,7 +533,7 @@ describe('a notification whose bank_txn_id was recorded with other facts', () =>
     assert.ok(logged.some((l) => JSON.parse(l).level === 50), gw.output);
     // The recorded credit is unchanged and refunded once, of its own amount.
     const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
-    assert.deepEqual(credits.map((c: any) => c.amountPaise), [100]);
+    assert.deepEqual(credits.map((c: any) => c.amount), ['1.00']);
   });
 });
 

@@ -45,7 +45,7 @@ describe('console', { skip: needsChromium }, () => {
     const created = (await cf.createRpd({ verification_id: 'console-1', name: 'John Doe' })).json;
     const pay = (await gw.pay(created.upi_link, 'success@upi')).json;
     const detail = (await gw.admin('GET', `/verifications/${created.ref_id}`)).json;
-    paid = { ref_id: created.ref_id, utr: pay.utr, fav: detail.verification.publicId };
+    paid = { ref_id: created.ref_id, utr: pay.utr, fav: detail.verification.public_id };
     await gw.refundsSettled(pay.utr);
     await eventually(async () => receiver.received.length, (n) => n >= 1, 10_000, 'the first webhook');
     // A few more outcomes for the chart.

@@ -18,7 +18,7 @@ describe('expiry', () => {
     // The admin view reads the stored record, so EXPIRED there proves the sweep ran.
     await eventually(
       async () => (await gw.admin('GET', `/verifications/${created.ref_id}`)).json.verification.status,
-      (s) => s === 'expired',
+      (s) => s === 'EXPIRED',
       5000,
       'the expiry sweep',
     );

@@ -70,9 +70,9 @@ describe('requests that reach the bank simulator after their attempt was judged 
     const through = (await refundsOf(paid.bank_txn_id)).filter((x) => x.status !== 'failed');
     assert.deepEqual(through.map((x) => x.attempt), [2], 'one refund of the one rupee');
 
-    const c = await eventually(() => credit(r.ref_id), (c) => c.refundStatus === 'success', 15_000, 'the refund recorded');
-    assert.equal(c.refundAttempts, 2, JSON.stringify(c));
-    assert.equal(c.refundReviewAt, null, JSON.stringify(c));
+    const c = await eventually(() => credit(r.ref_id), (c) => c.refund_status === 'success', 15_000, 'the refund recorded');
+    assert.equal(c.refund_attempts, 2, JSON.stringify(c));
+    assert.equal(c.review_since, null, JSON.stringify(c));
   });
 
   const consent = () => ({ obtained: true, type: 'EXPLICIT', timestamp: new Date().toISOString(), purpose: 'Verifying the bank account for a loan' });
@@ -90,10 +90,10 @@ describe('requests that reach the bank simulator after their attempt was judged 
     const r = await pennyDrop(uid('mpd'), '9876543210');
     assert.equal(r.status, 502, r.text); // no answer from the bank in time
     const refId = r.json.error.reference_id;
-    const closed = await eventually(() => drop(refId), (v) => v.status !== 'created', 20_000, 'the drop closed');
-    assert.equal(closed.statusReason, 'payout_not_sent');
+    const closed = await eventually(() => drop(refId), (v) => v.status !== 'CREATED', 20_000, 'the drop closed');
+    assert.equal(closed.status_reason, 'payout_not_sent');
     const payout = await eventually(
-      async () => (await sim.ledger()).payouts.find((p) => p.reference === closed.payoutKey),
+      async () => (await sim.ledger()).payouts.find((p) => p.reference === closed.payout_key),
       (p) => p !== undefined,
       15_000,
       'the payout at the bank, late',
@@ -101,7 +101,7 @@ describe('requests that reach the bank simulator after their attempt was judged 
     assert.equal(payout.status, 'failed', `refused: ${JSON.stringify(payout)}`);
     assert.equal(payout.reason, 'not_received');
     assert.equal(payout.utr, null);
-    assert.equal((await drop(refId)).statusReason, 'payout_not_sent');
+    assert.equal((await drop(refId)).status_reason, 'payout_not_sent');
   });
 
   it('reads a payout refused because the bank had answered "not found" as not sent, not as an invalid account', async () => {
@@ -112,12 +112,12 @@ describe('requests that reach the bank simulator after their attempt was judged 
     const r = await pennyDrop(vid, '9999999999');
     assert.equal(r.status, 502, r.text);
     const refId = r.json.error.reference_id;
-    const closed = await eventually(() => drop(refId), (v) => v.status !== 'created', 20_000, 'the drop closed');
-    const payout = (await sim.ledger()).payouts.find((p) => p.reference === closed.payoutKey);
+    const closed = await eventually(() => drop(refId), (v) => v.status !== 'CREATED', 20_000, 'the drop closed');
+    const payout = (await sim.ledger()).payouts.find((p) => p.reference === closed.payout_key);
     assert.equal(payout?.status, 'failed', JSON.stringify(payout));
     assert.equal(payout?.reason, 'not_received');
     // Nothing was paid and nothing learnt of the account: the source did not answer.
-    assert.equal(closed.statusReason, 'payout_not_sent');
+    assert.equal(closed.status_reason, 'payout_not_sent');
     const read = await gw.request('GET', `/verification/mobile/penny-drop?verification_id=${vid}`, {
       headers: { 'x-client-id': live.client_id, 'x-client-secret': live.client_secret, 'x-api-version': '2024-12-01' },
     });
@@ -166,7 +166,7 @@ describe('a frozen sender whose refund request reaches the bank simulator late (
     await sim.faults({ refund_delay_ms: 8000 });
     const r = (await one.cashfree(started.live).createRpd({ verification_id: uid(), name: 'John Doe' })).json;
     const paid = await sim.pay(r.upi_link);
-    await eventually(() => credit(r.ref_id), (c) => c?.refundStatus === 'initiated' && c.refundAttempts === 1, 10_000, 'attempt 1 recorded');
+    await eventually(() => credit(r.ref_id), (c) => c?.refund_status === 'initiated' && c.refund_attempts === 1, 10_000, 'attempt 1 recorded');
     await sleep(300); // through its fence, and on its way
     // The instance that sent it (it holds the refund job) freezes; the other is left.
     const c = new pg.Client({ connectionString: db.url });
@@ -196,13 +196,13 @@ describe('a frozen sender whose refund request reaches the bank simulator late (
     // A wakes to the bank's refusal of attempt 1, which is no longer the credit's latest.
     a.proc.kill('SIGCONT');
     await eventually(async () => a.output, (o) => /no longer current/.test(o), 15_000, "A's late answer set aside");
-    const settled = await eventually(() => credit(r.ref_id), (c) => c.refundStatus === 'success', 20_000, 'the refund settled');
+    const settled = await eventually(() => credit(r.ref_id), (c) => c.refund_status === 'success', 20_000, 'the refund settled');
     await b.idle(20_000);
     await a.idle(20_000);
-    assert.equal(settled.refundAttempts, 2, JSON.stringify(settled));
+    assert.equal(settled.refund_attempts, 2, JSON.stringify(settled));
     const through = (await refundsOf(paid.bank_txn_id)).filter((x) => x.status !== 'failed');
     assert.deepEqual(through.map((x) => x.attempt), [2], 'one refund of the one rupee');
-    assert.equal((await credit(r.ref_id)).refundStatus, 'success');
+    assert.equal((await credit(r.ref_id)).refund_status, 'success');
   });
 });
 

@@ -428,7 +428,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const s = await eventually(() => status(r.vid), (s) => s.status !== 'CREATED', 10_000, 'the late notice');
       assert.equal(s.status, 'SUCCESS');
       const credit = (await gw.admin('GET', `/verifications/${r.ref_id}`)).json.credits[0];
-      assert.ok(credit.creditedAt < validUpto && credit.receivedAt > validUpto, JSON.stringify(credit));
+      assert.ok(Date.parse(credit.credited_at) < validUpto && Date.parse(credit.received_at) > validUpto, JSON.stringify(credit));
       await oneRefund(paid.bank_txn_id);
     });
 

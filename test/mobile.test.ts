@@ -110,7 +110,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(mine[0].calls, 1);
       const v = await stored(gw, r.json.reference_id);
       assert.equal(v.kind, 'mobile');
-      assert.equal(v.status, 'success');
+      assert.equal(v.status, 'SUCCESS');
     });
 
     it('VALID without a name: no name match', async () => {
@@ -154,7 +154,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         name_match_result: null,
         ifsc_details: {},
       });
-      assert.equal((await stored(gw, r.json.reference_id)).status, 'failure');
+      assert.equal((await stored(gw, r.json.reference_id)).status, 'FAILURE');
     });
 
     it('INVALID when the beneficiary bank declines the payout', async () => {
@@ -177,8 +177,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
       assert.ok(Number.isInteger(r.json.error.reference_id));
       const v = await stored(gw, r.json.error.reference_id);
-      assert.equal(v.status, 'failure');
-      assert.equal(v.statusReason, 'fraud_account');
+      assert.equal(v.status, 'FAILURE');
+      assert.equal(v.status_reason, 'fraud_account');
       // Not held as in flight: the next request is refused for fraud again, not as busy.
       assert.equal((await drop('7777777777')).json.code, 'fraud_account');
     });
@@ -256,12 +256,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(read.json.bank_account, '026291800001195');
       assert.equal(read.json.reference_id, refId);
       assert.equal((await cf.outcome('never-made')).json.code, 'invalid_request');
-      const v = await eventually(() => stored(gw, refId), (x) => x.status !== 'created', 10_000, 'reconciliation');
-      assert.equal(v.status, 'success');
+      const v = await eventually(() => stored(gw, refId), (x) => x.status !== 'CREATED', 10_000, 'reconciliation');
+      assert.equal(v.status, 'SUCCESS');
       assert.equal(v.payer.account, '026291800001195');
       assert.equal(v.payer.name, 'NEHA KAPOOR');
-      assert.equal(v.nameMatch.result, 'DIRECT_MATCH');
-      const key = `payout_${v.publicId}`;
+      assert.equal(v.name_match.result, 'DIRECT_MATCH');
+      const key = `payout_${v.public_id}`;
       const p = await payouts(gw, { key });
       assert.equal(p.length, 1);
       assert.equal(p[0].calls, 1, 'the reconciler asked; it never sent the payout again');
@@ -280,8 +280,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // Closed, with nothing sent: Cashfree's own "try again" (safe), said again when read back.
       assert.equal(r.json.message, 'Authorised source is temporarily unavailable, please try again');
       const v = await stored(gw, r.json.error.reference_id);
-      assert.equal(v.status, 'failure');
-      assert.equal(v.statusReason, 'source_unavailable');
+      assert.equal(v.status, 'FAILURE');
+      assert.equal(v.status_reason, 'source_unavailable');
       const read = await cf.outcome(vid);
       assert.equal(read.status, 502, read.text);
       assert.deepEqual(read.json, r.json);
@@ -376,13 +376,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(busy.json.code, 'verification_already_under_process');
       const refId = busy.json.error.reference_id;
 
-      const v = await eventually(() => stored(gw, refId), (x) => x.status !== 'created', 30_000, 'reconciliation after restart');
-      assert.equal(v.verificationId, vid);
-      assert.equal(v.status, 'success');
+      const v = await eventually(() => stored(gw, refId), (x) => x.status !== 'CREATED', 30_000, 'reconciliation after restart');
+      assert.equal(v.verification_id, vid);
+      assert.equal(v.status, 'SUCCESS');
       assert.equal(v.payer.account, '026291800001197');
       const p = await payouts(gw, { vpa: 'slow.bank@upi' });
       assert.equal(p.length, 1);
-      assert.equal(p[0].idempotency_key, `payout_${v.publicId}`);
+      assert.equal(p[0].idempotency_key, `payout_${v.public_id}`);
       assert.equal(p[0].calls, 1);
       // Retrying the dead request: 409, nothing paid.
       assert.equal((await cf.pennyDrop({ verification_id: vid, mobile_number: '9444444444', user_consent: consent() })).status, 409);
@@ -394,9 +394,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const cf = client(gw, (await gw.merchant('Impatient')).test_key);
       const r = await cf.pennyDrop({ verification_id: uid(), mobile_number: '9444444444', user_consent: consent() });
       assert.equal(r.status, 502, r.text);
-      const v = await eventually(() => stored(gw, r.json.error.reference_id), (x) => x.status !== 'created', 10_000, 'reconciliation');
-      assert.equal(v.status, 'success');
-      const p = await payouts(gw, { key: `payout_${v.publicId}` });
+      const v = await eventually(() => stored(gw, r.json.error.reference_id), (x) => x.status !== 'CREATED', 10_000, 'reconciliation');
+      assert.equal(v.status, 'SUCCESS');
+      const p = await payouts(gw, { key: `payout_${v.public_id}` });
       assert.equal(p.length, 1);
       assert.equal(p[0].calls, 1);
     });

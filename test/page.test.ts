@@ -177,7 +177,7 @@ describe('hosted page', { skip: needsChromium }, () => {
     const ref = s.ref_id ?? created.ref_id;
     const detail = await eventually(
       async () => (await gw.admin('GET', `/verifications/${ref}`)).json,
-      (d) => d.credits.length === 2 && d.credits.every((c: any) => c.refundStatus === 'success'),
+      (d) => d.credits.length === 2 && d.credits.every((c: any) => c.refund_status === 'success'),
       15_000,
       'both credits refunded',
     );

@@ -36,7 +36,7 @@ describe('refunds from an instance that stalled (PostgreSQL)', { skip: needsPost
     // success@upi: the bank takes every refund attempt it receives.
     const paid = (await a.pay(r.upi_link, 'success@upi')).json;
     assert.equal(paid.status, 'SUCCESS');
-    await eventually(() => credit(a, r.ref_id), (c) => c?.refundStatus === 'initiated' && c.refundAttempts === 1, 10_000, 'attempt 1 recorded');
+    await eventually(() => credit(a, r.ref_id), (c) => c?.refund_status === 'initiated' && c.refund_attempts === 1, 10_000, 'attempt 1 recorded');
     // A stalls with attempt 1 recorded and not yet at the bank.
     a.proc.kill('SIGSTOP');
 
@@ -47,7 +47,7 @@ describe('refunds from an instance that stalled (PostgreSQL)', { skip: needsPost
     await eventually(() => refunds(b, paid.bank_txn_id), (rs) => rs.some((x) => x.attempt === 2), 15_000, 'attempt 2 at the bank');
     // A comes back, past the point where it would send attempt 1.
     a.proc.kill('SIGCONT');
-    await eventually(() => credit(b, r.ref_id), (c) => c.refundStatus === 'success', 20_000, 'the refund settled');
+    await eventually(() => credit(b, r.ref_id), (c) => c.refund_status === 'success', 20_000, 'the refund settled');
     await sleep(3000); // A's 2.5 s on the way to the bank
     await b.idle(20_000);
     await a.idle(20_000);
@@ -58,8 +58,8 @@ describe('refunds from an instance that stalled (PostgreSQL)', { skip: needsPost
       `one refund of the one rupee, attempt 1 never sent: ${JSON.stringify(made)}`,
     );
     const c = await credit(b, r.ref_id);
-    assert.equal(c.refundStatus, 'success', JSON.stringify(c));
-    assert.equal(c.refundAttempts, 2, JSON.stringify(c));
+    assert.equal(c.refund_status, 'success', JSON.stringify(c));
+    assert.equal(c.refund_attempts, 2, JSON.stringify(c));
   });
 
   it("a stalled instance's late answer about an attempt does not overwrite the newer attempt: one refund goes through", async () => {
@@ -71,7 +71,7 @@ describe('refunds from an instance that stalled (PostgreSQL)', { skip: needsPost
     const cf = a.cashfree((await a.merchant()).test_key);
     const r = (await cf.createRpd({ verification_id: uid(), name: 'John Doe' })).json;
     const paid = (await a.pay(r.upi_link, 'success@upi')).json;
-    await eventually(() => credit(a, r.ref_id), (c) => c?.refundStatus === 'initiated' && c.refundAttempts === 1, 10_000, 'attempt 1 recorded');
+    await eventually(() => credit(a, r.ref_id), (c) => c?.refund_status === 'initiated' && c.refund_attempts === 1, 10_000, 'attempt 1 recorded');
     // A dies with attempt 1 recorded and never sent; started again, it takes the job back once
     // the lease has run out and asks the bank about attempt 1, which takes 2.5 s.
     await a.restart();
@@ -97,13 +97,13 @@ describe('refunds from an instance that stalled (PostgreSQL)', { skip: needsPost
     // is no longer the credit's latest: it is not recorded, and no third attempt goes.
     a.proc.kill('SIGCONT');
     await eventually(async () => a.output, (o) => /no longer current/.test(o), 15_000, "A's late answer set aside");
-    await eventually(() => credit(b, r.ref_id), (x) => x.refundStatus === 'success', 20_000, 'the refund settled');
+    await eventually(() => credit(b, r.ref_id), (x) => x.refund_status === 'success', 20_000, 'the refund settled');
     await b.idle(20_000);
     await a.idle(20_000);
     const made = await refunds(b, paid.bank_txn_id);
     assert.deepEqual(made.map((x) => x.attempt), [2], JSON.stringify(made));
     const settled = await credit(b, r.ref_id);
-    assert.equal(settled.refundStatus, 'success', JSON.stringify(settled));
-    assert.equal(settled.refundAttempts, 2, JSON.stringify(settled));
+    assert.equal(settled.refund_status, 'success', JSON.stringify(settled));
+    assert.equal(settled.refund_attempts, 2, JSON.stringify(settled));
   });
 });

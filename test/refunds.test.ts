@@ -162,8 +162,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       } finally {
         await browser.close();
       }
-      const settled = (await gw.admin('GET', `/verifications/${item.ref_id}`)).json.credits.find((c: any) => c.id === item.credit_id);
-      assert.deepEqual([settled.refundStatus, settled.refundError], ['success', 'settled by the operator: credited back, bank ref 633498765432']);
+      const settled = (await gw.admin('GET', `/verifications/${item.ref_id}`)).json.credits.find((c: any) => c.credit_id === item.credit_id);
+      assert.deepEqual([settled.refund_status, settled.refund_error], ['success', 'settled by the operator: credited back, bank ref 633498765432']);
     });
   });
 }

@@ -176,7 +176,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await refunds(utr)).length, 1);
       const detail = await gw.admin('GET', `/verifications/${r.ref_id}`);
       assert.equal(detail.json.credits.length, 1);
-      assert.equal(detail.json.credits[0].refundAttempts, 1);
+      assert.equal(detail.json.credits[0].refund_attempts, 1);
     });
 
     it('takes concurrent payments of one intent: one verifies, the rest go back', async () => {

@@ -56,7 +56,7 @@ describe('a sandbox notification whose bank_txn_id was recorded with other facts
     assert.ok(logged.some((l) => JSON.parse(l).level === 50), gw.output);
     // The recorded credit is unchanged and the verification stands.
     const credits = (await gw.admin('GET', `/verifications/${link.ref_id}`)).json.credits;
-    assert.deepEqual(credits.map((c: any) => c.amountPaise), [100]);
+    assert.deepEqual(credits.map((c: any) => c.amount), ['1.00']);
     assert.equal((await cf.status({ verification_id: 'sbx-reused-1' })).json.status, 'SUCCESS');
   });
 });

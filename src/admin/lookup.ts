@@ -3,7 +3,8 @@
 // console. Reads only.
 import { readAside, type Db, type Row } from '../store/db.js';
 import { toCredit, verifications } from '../store/repository.js';
-import type { Verification } from '../engine/types.js';
+import type { Credit, Payer, Verification } from '../engine/types.js';
+import { refundView } from './live.js';
 
 const LIMIT = 50;
 
@@ -137,5 +138,72 @@ export function verificationSummary(v: Verification) {
     utr: v.utr,
     refund: v.reversal,
     created_at: new Date(v.createdAt).toISOString(),
+  };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const payerView = (p: Payer | null) => p && { vpa: p.vpa, name: p.name, account: p.account, ifsc: p.ifsc, account_type: p.accountType };
+
+/** A verification as the operator reads it whole (admin API, CLI --json): every field the store keeps. */
+export function verificationDetail(v: Verification) {
+  return {
+    ref_id: v.refId,
+    merchant_id: v.merchantId,
+    mode: v.mode,
+    kind: v.kind,
+    dialect: v.dialect,
+    public_id: v.publicId,
+    verification_id: v.verificationId,
+    short_code: v.shortCode,
+    name: v.name,
+    redirect_url: v.redirectUrl,
+    reference_id: v.referenceId,
+    notes: v.notes,
+    status: v.status.toUpperCase(),
+    status_reason: v.statusReason,
+    rail: v.rail,
+    intent_tr: v.intentTr,
+    payee_vpa: v.payeeVpa,
+    payee_name: v.payeeName,
+    payee_mcc: v.payeeMc,
+    amount: (v.amountPaise / 100).toFixed(2),
+    valid_until: iso(v.validUntil),
+    created_at: iso(v.createdAt),
+    processed_at: iso(v.processedAt),
+    credit_id: v.creditId,
+    payer: payerView(v.payer),
+    utr: v.utr,
+    collected_at: iso(v.collectedAt),
+    name_match: v.nameMatch && { score: v.nameMatch.score, result: v.nameMatch.result },
+    refund: v.reversal,
+    mobile_number: v.mobileNumber,
+    payout_key: v.payoutKey,
+    payout_state: v.payoutState,
+    payout_at: iso(v.payoutAt),
+    purged_at: iso(v.purgedAt),
+  };
+}
+
+/** A credit as the operator reads it whole: its refund as the owed list shows it, and the rest. */
+export function creditDetail(c: Credit) {
+  return {
+    ...refundView(c),
+    rail: c.rail,
+    tr: c.tr,
+    credited_at: iso(c.creditedAt),
+    payer: payerView(c.payer),
+    refund_key: c.refundKey,
+    refund_bank_ref: c.refundRef,
+    refund_sent_at: iso(c.refundSentAt),
+  };
+}
+
+/** One verification's whole story (admin API, CLI --json): the verification, its credits, what happened when. */
+export async function verificationStory(db: Db, v: Verification) {
+  const t = await timeline(db, v);
+  return {
+    verification: verificationDetail(v),
+    credits: t.credits.map(creditDetail),
+    timeline: t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   };
 }

@@ -18,7 +18,7 @@ import { TEST_EVENTS, sendTestEvent } from '../jobs/test-events.js';
 import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '../web/branding.js';
 import { liveAdminApi, owedRefunds } from './live.js';
 import { tokenGuesses } from './guesses.js';
-import { searchVerifications, timeline, verificationSummary } from './lookup.js';
+import { searchVerifications, verificationStory, verificationSummary } from './lookup.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -123,12 +123,7 @@ export async function adminApi(app: FastifyInstance, s: Services) {
       const refId = Number(req.params.ref_id);
       const v = await verifications.byRef(s.db, refId);
       if (!v) throw new AdminError(404, 'not_found', 'no such verification');
-      const t = await timeline(s.db, v);
-      return {
-        verification: v,
-        credits: t.credits,
-        timeline: t.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
-      };
+      return verificationStory(s.db, v);
     },
   );
 
