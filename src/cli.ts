@@ -349,7 +349,15 @@ const COMMANDS: Record<string, Command> = {
       const { items } = await admin(accessOps(s).keys(id));
       const key = items.find((k) => k.client_id === clientId && !k.revoked_at);
       if (!key) throw new UsageError('the merchant has no active key with that client_id');
-      await confirmed(values, `Revoke ${clientId} (${key.mode}) of ${id}? Calls made with it are refused at once, on every instance.`);
+      // Cashfree-format events are signed with an active key's secret of their mode: said when
+      // this is the last one, as those deliveries fail until another key is issued.
+      const last = !items.some((k) => k.mode === key.mode && !k.revoked_at && k.client_id !== clientId);
+      const hook = (await s.merchants.get(id))?.settings.webhook;
+      const unsigned =
+        last && hook && WEBHOOK_FORMATS[hook.dialect]?.signedWith === 'client_secret'
+          ? ` It is the last active ${key.mode} key: the webhook's ${hook.dialect} events of ${key.mode} mode cannot be signed, and are not delivered, until another is issued.`
+          : '';
+      await confirmed(values, `Revoke ${clientId} (${key.mode}) of ${id}? Calls made with it are refused at once, on every instance.${unsigned}`);
       await admin(accessOps(s).revokeKey(id, clientId));
       print({ client_id: clientId, status: 'revoked' }, () => `${clientId} revoked`);
     },

@@ -394,7 +394,8 @@ describe('command line', () => {
     // Each question says what the change will do, given the merchant's other fences (it has an
     // allowlist and a 2FA key); the webhook by its host only (a URL may carry a token).
     const asks: [string[], RegExp][] = [
-      [['keys', 'revoke', m.id, clientId], /Calls made with it are refused at once/],
+      // Its one test key, and a Cashfree webhook, whose events are signed with it.
+      [['keys', 'revoke', m.id, clientId], /Calls made with it are refused at once, on every instance\. It is the last active test key: the webhook's cashfree events of test mode cannot be signed/],
       [['public-key', 'delete', m.id], /Calls from off its allowlist are then refused, signed or not\. \[y\/N\]/],
       [['webhook', 'remove', m.id], /events to 127\.0\.0\.1:9\? \[y\/N\]/],
       [['allowlist', 'set', m.id], /every call must then carry x-cf-signature, from any address\. \[y\/N\]/],
