@@ -9,6 +9,7 @@ import { setAside, type SetAsideEntry } from '../store/set-aside.js';
 import { mobileVerifications, type UnsettledPayout } from '../store/mobile.js';
 import type { Credit } from '../engine/types.js';
 import { REFUND_JOBS } from '../engine/verifications.js';
+import { jobStates } from '../jobs/queue.js';
 import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
 import { ConnectorError } from '../rails/connector/rail.js';
@@ -99,20 +100,7 @@ export const refundView = (c: Credit) => ({
 export async function owedRefunds(s: Services, limit: number) {
   const o = await credits.outstanding(s.db, limit);
   const overdueBefore = Date.now() - s.cfg.refundAlertMs;
-  const jobs = new Map<string, { live: boolean; dead: number | null }>();
-  if (o.items.length) {
-    const rows = await s.db.query(
-      `SELECT id, subject, dead_at FROM jobs WHERE kind IN (${REFUND_JOBS.map(() => '?').join(', ')}) AND done_at IS NULL
-         AND subject IN (${o.items.map(() => '?').join(', ')})`,
-      [...REFUND_JOBS, ...o.items.map((c) => c.id)],
-    );
-    for (const r of rows) {
-      const j = jobs.get(r.subject) ?? { live: false, dead: null };
-      if (r.dead_at === null) j.live = true;
-      else j.dead = Number(r.id);
-      jobs.set(r.subject, j);
-    }
-  }
+  const jobs = await jobStates(s.db, REFUND_JOBS, o.items.map((c) => c.id));
   return {
     count: o.total,
     amount: (o.totalPaise / 100).toFixed(2),
@@ -120,7 +108,7 @@ export async function owedRefunds(s: Services, limit: number) {
     items: o.items.map((c) => {
       const j = jobs.get(c.id);
       const job = !j ? 'none' : j.live ? 'scheduled' : 'dead';
-      return { ...refundView(c), overdue: c.receivedAt < overdueBefore, job, dead_job_id: job === 'dead' ? j!.dead : null };
+      return { ...refundView(c), overdue: c.receivedAt < overdueBefore, job, dead_job_id: job === 'dead' ? j!.deadId : null };
     }),
   };
 }

@@ -8,11 +8,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Merchant, Verification } from '../engine/types.js';
 import { verifications, credits } from '../store/repository.js';
-import { JOB_REFUND, JOB_REVERSE } from '../engine/verifications.js';
+import { REFUND_JOBS } from '../engine/verifications.js';
 import { setAside } from '../store/set-aside.js';
 import { resolveSetAside } from '../admin/live.js';
 import { mobileVerifications } from '../store/mobile.js';
-import { deadJobs, retryDead } from '../jobs/queue.js';
+import { deadJobs, jobStates, retryDead } from '../jobs/queue.js';
 import { merchantNameProblem } from '../engine/merchants.js';
 import { DEFAULT_BANDS, validateBands } from '../engine/namematch/index.js';
 import { WEBHOOK_DIALECTS } from '../dialects/webhooks.js';
@@ -606,7 +606,9 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     const unread = await setAside.list(s.db, 'open', 200);
     const unsettled = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, 200);
     const overdueBefore = Date.now() - s.cfg.refundAlertMs;
-    const deadRefunds = new Set(dead.items.filter((j) => j.kind === JOB_REFUND || j.kind === JOB_REVERSE).map((j) => j.subject));
+    // Asked of the owed credits themselves: the dead letters listed below are only the newest.
+    const refundJobs = await jobStates(s.db, REFUND_JOBS, owed.items.map((c) => c.id));
+    const deadRefunds = new Set(owed.items.filter((c) => refundJobs.get(c.id)?.live === false).map((c) => c.id));
     // Only where there is a bank to read (or something left from one): a sandbox-only gateway has none.
     const unreadSection =
       s.rails.live || unread.total

@@ -193,6 +193,27 @@ export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; t
   return { items: rows.map(toJob), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
 }
 
+/**
+ * The open jobs of these kinds for each of `subjects`: whether one will still run (`live`), and a
+ * dead letter's id among them (`deadId`). A subject with neither is absent.
+ */
+export async function jobStates(q: Queryable, kinds: string[], subjects: string[]): Promise<Map<string, { live: boolean; deadId: number | null }>> {
+  const out = new Map<string, { live: boolean; deadId: number | null }>();
+  if (subjects.length === 0) return out;
+  const rows = await q.query(
+    `SELECT id, subject, dead_at FROM jobs WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND done_at IS NULL
+       AND subject IN (${subjects.map(() => '?').join(', ')})`,
+    [...kinds, ...subjects],
+  );
+  for (const r of rows) {
+    const j = out.get(r.subject) ?? { live: false, deadId: null };
+    if (r.dead_at === null) j.live = true;
+    else j.deadId = Number(r.id);
+    out.set(r.subject, j);
+  }
+  return out;
+}
+
 /** Whether the jobs of these kinds for `subject` have all ended dead letters (and there is one). */
 export async function allDead(q: Queryable, kinds: string[], subject: string): Promise<boolean> {
   const rows = await q.query(`SELECT dead_at FROM jobs WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND subject = ? AND done_at IS NULL`, [
