@@ -265,6 +265,11 @@ describe('console', { skip: needsChromium }, () => {
     assert.equal(m.name_match_bands.good, 90);
     assert.equal(m.rate_limit_per_minute, 120);
     assert.deepEqual((await gw.admin('GET', `/merchants/${id}/branding`)).json, { display_name: 'Made', logo_url: null, accent_color: '#7c3aed' });
+    // Emptied, the rate limit is the instance's again (the API's null).
+    await page.getByLabel(/Requests per operation per minute/).fill('');
+    await page.getByRole('button', { name: 'Save rate limit' }).click();
+    assert.match((await page.getByRole('status').textContent())!, /Rate limit saved/);
+    assert.equal((await gw.admin('GET', `/merchants/${id}`)).json.rate_limit_per_minute, null);
     assert.deepEqual(await seriousViolations(page), []);
     shots.push(await keepScreenshot(page, SUITE, 'merchant'));
 

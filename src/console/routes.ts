@@ -404,8 +404,8 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
 <form method="post" action="${base}/bands/reset" class="card">${csrf(req)}<button type="submit" class="secondary">Back to the defaults (${DEFAULT_BANDS.direct}, ${DEFAULT_BANDS.good}, ${DEFAULT_BANDS.moderate}, ${DEFAULT_BANDS.poor})</button></form>
 <h2>Rate limit</h2>
 <form method="post" action="${base}/rate-limit" class="card row">${csrf(req)}
-<div><label for="per_minute">Requests per operation per minute (0: none)</label>
-<input id="per_minute" name="per_minute" type="number" min="0" max="1000000" value="${fs.value('per_minute', m.settings.rateLimitPerMinute === undefined ? '' : String(m.settings.rateLimitPerMinute))}"${fs.invalid('per_minute')} required></div>
+<div><label for="per_minute">Requests per operation per minute (0: none; empty: the instance's, ${String(s.cfg.rateLimitPerMinute)})</label>
+<input id="per_minute" name="per_minute" type="number" min="0" max="1000000" value="${fs.value('per_minute', m.settings.rateLimitPerMinute === undefined ? '' : String(m.settings.rateLimitPerMinute))}"${fs.invalid('per_minute')}></div>
 <button type="submit">Save rate limit</button></form>
 <h2>Hosted page branding</h2>
 <form method="post" action="${base}/branding" class="card">${csrf(req)}<div class="row">
@@ -575,9 +575,12 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     '/merchants/:id/rate-limit',
     hide,
     merchantAction(async (req, f) => {
-      if (!/^\d{1,7}$/.test(f.per_minute ?? '') || Number(f.per_minute) > 1_000_000) return { error: 'per_minute must be a whole number from 0 to 1000000', fields: ['per_minute'] };
-      const n = Number(f.per_minute);
-      await s.merchants.updateSettings(req.params.id, (st) => ({ ...st, rateLimitPerMinute: n }));
+      // Empty: back to the instance's RATE_LIMIT_PER_MINUTE (the API's null).
+      const given = (f.per_minute ?? '').trim();
+      if (given !== '' && (!/^\d{1,7}$/.test(given) || Number(given) > 1_000_000)) {
+        return { error: 'per_minute must be a whole number from 0 to 1000000, or empty for the instance default', fields: ['per_minute'] };
+      }
+      await s.merchants.updateSettings(req.params.id, ({ rateLimitPerMinute: _, ...st }) => (given === '' ? st : { ...st, rateLimitPerMinute: Number(given) }));
       return 'rate';
     }),
   );
