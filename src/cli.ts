@@ -725,7 +725,7 @@ const COMMANDS: Record<string, Command> = {
       const r = await s.reconciliation.run(p.from, p.to);
       print(r, () =>
         [
-          `${r.from} .. ${r.to}: bank ${r.bank.credits} credits, ${r.bank.refunds} refunds, ${r.bank.payouts} payouts; gateway ${r.gateway.credits} credits`,
+          `${r.from} .. ${r.to}: bank ${r.bank.credits} credits, ${r.bank.refunds} refunds, ${r.bank.payouts} payouts; gateway ${r.gateway.credits} credits, ${r.gateway.payouts} payouts`,
           r.clean
             ? 'clean: no differences'
             : table(

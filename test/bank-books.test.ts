@@ -82,6 +82,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
         JSON.parse(cli.stdout).differences.map((d: any) => [d.kind, d.reference]),
         [['payout_not_at_bank', unbooked.payout_key]],
       );
+      // Its summary line counts the gateway's payouts beside the bank's.
+      const human = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'src', 'cli.js'), 'reconcile', '--from', today(), '--to', today()], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...gw.env },
+        encoding: 'utf8',
+      });
+      const counts = JSON.parse(cli.stdout);
+      assert.match(human.stdout, new RegExp(`; gateway ${counts.gateway.credits} credits, ${counts.gateway.payouts} payouts\n`));
     });
 
     it('reconciles days as India counts them: a bare date from midnight IST, and yesterday midnight to midnight IST on schedule', async () => {
