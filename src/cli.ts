@@ -300,8 +300,9 @@ const COMMANDS: Record<string, Command> = {
     usage: 'listen --merchant MERCHANT --forward-to URL [--dialect cashfree|razorpayx]',
     summary: "forward a merchant's events, signed, to a local URL as they happen (Ctrl-C stops)",
     help: `  Like a webhook on a laptop: each new event of the merchant is worded and signed as its
-  webhook would be (--dialect, else the merchant's webhook dialect, else cashfree) and POSTed
-  to --forward-to with the same headers. No public URL or WEBHOOK_ALLOW_PRIVATE is needed.`,
+  webhook would be (--dialect, else the merchant's webhook dialect as it is at each event,
+  else cashfree) and POSTed to --forward-to with the same headers. No public URL or
+  WEBHOOK_ALLOW_PRIVATE is needed.`,
     async run({ values }, s) {
       if (!values.merchant || !values['forward-to']) throw new UsageError('listen needs --merchant and --forward-to');
       const id = String(values.merchant);
@@ -318,7 +319,10 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError(`${dialect} events are signed with the webhook secret: set the merchant's webhook first (pennygate webhook set)`);
       }
       process.stderr.write(`pennygate: forwarding ${id}'s events (${dialect}) to ${target}; Ctrl-C stops\n`);
-      await listen(s, id, dialect, target);
+      // Without --dialect, the webhook's as it is when each event is read: one switched while
+      // listening is followed, as its deliveries are.
+      const follow = values.dialect === undefined;
+      await listen(s, id, async () => (follow ? ((await s.merchants.get(id))?.settings.webhook?.dialect ?? 'cashfree') : dialect), target);
     },
   },
   'keys create': {
@@ -904,7 +908,7 @@ function table(head: string[], rows: string[][]) {
   return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ')).join('\n');
 }
 
-async function listen(s: Services, merchantId: string, dialect: string, target: URL) {
+async function listen(s: Services, merchantId: string, dialectNow: () => Promise<string>, target: URL) {
   // Events are followed in the order they became visible, not by their timestamps: an event
   // stamped by a clock that is behind, or whose transaction committed long after its stamp, is
   // forwarded all the same. Below `from`, every event has been read; above it, `seen` holds the
@@ -915,11 +919,17 @@ async function listen(s: Services, merchantId: string, dialect: string, target: 
   let stopping = false;
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
+  let dialect = await dialectNow();
   while (!stopping) {
     // Read before the events: whatever is below it is in what the next query reads.
     const horizon = await events.horizon(s.db);
-    for (const e of await events.since(s.db, merchantId, from)) {
-      if (seen.has(e.id)) continue;
+    const fresh = (await events.since(s.db, merchantId, from)).filter((e) => !seen.has(e.id));
+    if (fresh.length) {
+      const now = await dialectNow();
+      if (now !== dialect) process.stderr.write(`pennygate: the webhook's dialect is ${now} now: forwarding in it\n`);
+      dialect = now;
+    }
+    for (const e of fresh) {
       seen.set(e.id, e.order);
       let signed;
       try {

@@ -615,6 +615,14 @@ describe('command line', () => {
       await eventually(async () => local.received.length, (n) => n === 3, 10_000, 'the event after a new key');
       const last = local.received[2];
       assert.equal(last.headers['x-webhook-signature'], createHmac('sha256', key.client_secret).update(String(last.headers['x-webhook-timestamp']) + last.body).digest('base64'));
+      // The webhook switched to RazorpayX while listening (no --dialect): followed, said once.
+      const set = await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: 'http://127.0.0.1:9/hooks', dialect: 'razorpayx' });
+      assert.equal(set.status, 200, set.text);
+      assert.equal((await cli(env, 'trigger', 'verification.failure', '--merchant', m.id)).code, 0);
+      await eventually(async () => local.received.length, (n) => n === 4, 10_000, 'the event after the switch');
+      assert.equal(JSON.parse(local.received[3].body).entity, 'event');
+      assert.equal(local.received[3].headers['x-razorpay-signature'], createHmac('sha256', set.json.secret).update(local.received[3].body).digest('hex'));
+      assert.match(err, /the webhook's dialect is razorpayx now/);
     } finally {
       const gone = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGINT');
