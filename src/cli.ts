@@ -299,10 +299,10 @@ const COMMANDS: Record<string, Command> = {
   listen: {
     usage: 'listen --merchant MERCHANT --forward-to URL [--dialect cashfree|razorpayx]',
     summary: "forward a merchant's events, signed, to a local URL as they happen (Ctrl-C stops)",
-    help: `  Like a webhook on a laptop: each new event of the merchant is worded and signed as its
-  webhook would be (--dialect, else the merchant's webhook dialect as it is at each event,
-  else cashfree) and POSTed to --forward-to with the same headers. No public URL or
-  WEBHOOK_ALLOW_PRIVATE is needed.`,
+    help: `  Like a webhook on a laptop: each new event of the merchant is worded and
+  signed as its webhook would be (--dialect, else the merchant's webhook
+  dialect as it is at each event, else cashfree) and POSTed to --forward-to
+  with the same headers. No public URL or WEBHOOK_ALLOW_PRIVATE is needed.`,
     async run({ values }, s) {
       if (!values.merchant || !values['forward-to']) throw new UsageError('listen needs --merchant and --forward-to');
       const id = String(values.merchant);
