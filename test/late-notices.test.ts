@@ -270,7 +270,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     // pull a decline's notice starts at once does not find it yet. The decline waits for a pull
     // begun the grace after it, which does.
     it('verifies the link by a payment made before the decline that the list shows late and no notice told', async () => {
-      const link = (await gw.cashfree(live).createRpd({ verification_id: 'paid-listed-late', name: 'John Doe' })).json;
+      const link = (await gw.cashfree(live).createRpd({ verification_id: 'paid-listed-late', name: 'John Doe', redirect_url: 'https://merchant.example/back' })).json;
       await sim.faults({ notify_drop: 1, list_delay_ms: 2500 });
       const paid = await sim.pay(link.upi_link, 'success@upi');
       await sim.faults({});
@@ -280,8 +280,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const status = async () => (await gw.cashfree(live).status({ verification_id: 'paid-listed-late' })).json;
       // The customer's page shows the decline from its notice on (a payment now would only go
       // back), while the verification waits for the list.
-      const page = async () => (await gw.request('GET', `${new URL(link.url).pathname}/status`)).json.status;
-      assert.notEqual(await page(), 'CREATED', 'the page shows the decline held on the link');
+      const pageState = async () => (await gw.request('GET', `${new URL(link.url).pathname}/status`)).json;
+      const page = async () => (await pageState()).status;
+      const held = await pageState();
+      assert.equal(held.status, 'FAILURE', 'the page shows the decline held on the link');
+      // Not final: the page keeps asking (it may yet turn into a success), and offers the way back.
+      assert.equal(held.final, false);
+      assert.equal(held.return_url, 'https://merchant.example/back?status=FAILURE&verification_id=paid-listed-late');
+      assert.equal(held.redirect_url, null);
       // Past the pull the decline started at once, and past the payment's listing.
       await sleep(3000);
       assert.notEqual((await status()).status, 'FAILURE', 'the decline waits while the list may still show a payment made before it');

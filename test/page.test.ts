@@ -5,7 +5,7 @@
 // and the page without JavaScript. Screenshots are kept under test-artifacts/hosted-page/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { Gateway, eventually, freePort, needsChromium, sleep } from './support/gateway.js';
@@ -321,6 +321,9 @@ describe('hosted page', { skip: needsChromium }, () => {
       const html = await gw.request('GET', `/rpd/${code}`);
       assert.equal(html.status, 404);
       assert.match(html.headers.get('content-type')!, /^text\/html/);
+      // In the customer's language, whether the code is unknown or cannot be one.
+      const hindi = await gw.request('GET', `/rpd/${code}`, { headers: { 'accept-language': 'hi-IN,hi;q=0.9' } });
+      assert.match(hindi.text, /<html lang="hi">[\s\S]*लिंक नहीं मिला/, code);
     }
   });
 });
@@ -389,5 +392,89 @@ describe('hosted page after the redirect window', { skip: needsChromium }, () =>
     assert.equal(await page.locator('#rpd').getAttribute('data-redirect-url'), '');
     assert.equal(new URL(page.url()).pathname, `/rpd/${code}`);
     await page.close();
+  });
+});
+
+describe('hosted page when the time is up', { skip: needsChromium }, () => {
+  let gw: Gateway;
+  let browser: Browser;
+  before(async () => {
+    // A 3 s link whose late notices are awaited 4 s (NOTIFICATION_GRACE) before it expires.
+    gw = await Gateway.start({ env: { RPD_LINK_TTL_SECONDS: '3', NOTIFICATION_GRACE_SECONDS: '4' } });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  it('offers nothing to pay at 00:00, takes a late payment as late (not as a wrong amount), then reads expired', async () => {
+    const cf = gw.cashfree((await gw.merchant('Slow Co')).test_key);
+    const created = (await cf.createRpd({ verification_id: 'time-up-1' })).json;
+    const { page, context, errors } = await openPage(browser, created.url, PHONE);
+    await page.locator('#status.checking').waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('#status').textContent())!, /Time is up\. If you paid just now, we are checking with your bank/);
+    // Before, the QR code, the app buttons and the pay buttons stayed for the grace.
+    assert.equal(await page.locator('.apps-block').isVisible(), false);
+    assert.equal(await page.locator('.qr').isVisible(), false);
+    assert.equal(await page.getByRole('button', { name: 'Pay as success@upi' }).isDisabled(), true);
+    await keepScreenshot(page, SUITE, 'phone-en-time-up');
+    // The server says so too (a reload shows the same), though the API still reads CREATED.
+    const code = new URL(created.url).pathname.split('/')[2];
+    const status = (await gw.request('GET', `/rpd/${code}/status`)).json;
+    assert.deepEqual([status.status, status.final, status.seconds_left], ['CHECKING', false, 0]);
+    assert.equal((await cf.status({ verification_id: 'time-up-1' })).json.status, 'CREATED');
+    // A rupee paid now is late: refunded, and not told as "a payment of a different amount".
+    assert.equal((await gw.pay(created.upi_link, 'success@upi')).status, 200);
+    await sleep(2500);
+    assert.equal(await page.locator('#notice').isVisible(), false);
+    assert.equal((await gw.request('GET', `/rpd/${code}/status`)).json.returned_payments, 0);
+    await page.locator('#status.expired').waitFor({ timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe('hosted page under a PUBLIC_URL with a path', { skip: needsChromium }, () => {
+  let gw: Gateway;
+  let browser: Browser;
+  let proxy: Server;
+  let proxyUrl: string;
+  before(async () => {
+    // A proxy in front serves the gateway under /pg and takes /pg off, as PUBLIC_URL says.
+    const proxyPort = await freePort();
+    proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    gw = await Gateway.start({ env: { PUBLIC_URL: `${proxyUrl}/pg` } });
+    const target = new URL(gw.url);
+    proxy = createServer((req, res) => {
+      if (!req.url?.startsWith('/pg/')) return res.writeHead(404).end('not under /pg');
+      const fwd = httpRequest({ host: target.hostname, port: target.port, path: req.url.slice(3), method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode!, up.headers);
+        up.pipe(res);
+      });
+      fwd.on('error', () => res.writeHead(502).end());
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(proxyPort, '127.0.0.1', r));
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((r) => proxy?.close(r));
+    await gw?.stop();
+  });
+
+  it('loads its style, script and QR code under the path, and follows a payment there', async () => {
+    const cf = gw.cashfree((await gw.merchant('Prefixed Co')).test_key);
+    const created = (await cf.createRpd({ verification_id: 'prefix-1' })).json;
+    assert.ok(created.url.startsWith(`${proxyUrl}/pg/rpd/`), created.url);
+    const { page, context, requests, errors } = await openPage(browser, created.url, DESKTOP);
+    // Before, every asset was asked for at the root (/assets/rpd.css): 404 from the proxy.
+    assert.deepEqual(errors, []);
+    for (const r of requests) assert.ok(r.startsWith(`${proxyUrl}/pg/`), r);
+    assert.equal(await page.locator('.qr').evaluate((img: HTMLImageElement) => img.naturalWidth > 0), true);
+    await page.getByRole('button', { name: 'Pay as success@upi' }).click();
+    await page.locator('#status.success').waitFor({ timeout: 10_000 });
+    await context.close();
   });
 });

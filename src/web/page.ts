@@ -10,6 +10,8 @@ export type Device = 'phone' | 'desktop';
 
 export interface PageModel {
   code: string;
+  /** The path PUBLIC_URL puts before the gateway's own ('' at the root): every link carries it. */
+  base: string;
   upiLink: string;
   /** Who the UPI app will name as the payee (the collecting account). */
   payee: string;
@@ -26,7 +28,10 @@ export interface PageModel {
 }
 
 export interface PageState {
+  /** CREATED, SUCCESS, FAILURE, EXPIRED, or CHECKING (time up, a payment may still be reported). */
   status: string;
+  /** False while the verification is open, whatever the page shows (a held decline, CHECKING). */
+  final: boolean;
   seconds_left: number;
   valid_until: string | null;
   redirect_url: string | null;
@@ -55,16 +60,16 @@ const say = (t: Messages, key: keyof Messages, merchant: string) => esc(fill(t[k
 
 const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 
-function head(lang: Lang, title: string, themeHref: string | null) {
+function head(lang: Lang, title: string, themeHref: string | null, base: string) {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light"><link rel="icon" href="/assets/favicon.svg">
-<title>${esc(title)}</title><link rel="stylesheet" href="/assets/rpd.css">${themeHref ? `<link rel="stylesheet" href="${esc(themeHref)}">` : ''}</head>`;
+<meta name="color-scheme" content="light"><link rel="icon" href="${esc(base)}/assets/favicon.svg">
+<title>${esc(title)}</title><link rel="stylesheet" href="${esc(base)}/assets/rpd.css">${themeHref ? `<link rel="stylesheet" href="${esc(themeHref)}">` : ''}</head>`;
 }
 
-export function renderNotFound(lang: Lang = 'en'): string {
+export function renderNotFound(lang: Lang = 'en', base = ''): string {
   const t = MESSAGES[lang];
-  return `${head(lang, t.notFound, null)}<body><main class="card"><h1>${esc(t.notFound)}</h1>
+  return `${head(lang, t.notFound, null, base)}<body><main class="card"><h1>${esc(t.notFound)}</h1>
 <p>${esc(t.notFoundText)}</p></main></body></html>`;
 }
 
@@ -79,7 +84,7 @@ export function renderPage(m: PageModel): string {
   const appsBlock = `<div class="block apps-block"><p class="hint">${esc(t.openApp)}</p><nav class="apps" aria-label="${esc(t.apps)}">${apps}</nav></div>`;
   const qrHint = m.device === 'phone' ? t.orScan : t.scanPhone;
   const qrBlock = `<div class="block qr-block"><p class="hint qr-hint">${esc(qrHint)}</p>
-<img class="qr" src="/rpd/${esc(m.code)}/qr.png" width="256" height="256" alt="${esc(t.qrAlt)}"></div>`;
+<img class="qr" src="${esc(m.base)}/rpd/${esc(m.code)}/qr.png" width="256" height="256" alt="${esc(t.qrAlt)}"></div>`;
   // The device decides the order the page is read in; the style sheet corrects a wrong guess.
   const payBlocks = m.device === 'phone' ? appsBlock + qrBlock : qrBlock + appsBlock;
   const urgent = !ended && st.seconds_left < 60;
@@ -96,16 +101,18 @@ ${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${e
     : '';
   // Only what the script shows later: the messages of every status, in this page's language.
   const script = Object.fromEntries(
-    (['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED', 'nextSUCCESS', 'nextFAILURE', 'nextEXPIRED', 'backSUCCESS', 'backFAILURE', 'backEXPIRED', 'takingBack', 'urgent', 'noAnswer'] as const).map(
+    (['CREATED', 'CHECKING', 'SUCCESS', 'FAILURE', 'EXPIRED', 'nextSUCCESS', 'nextFAILURE', 'nextEXPIRED', 'backSUCCESS', 'backFAILURE', 'backEXPIRED', 'takingBack', 'urgent', 'noAnswer'] as const).map(
       (k) => [k, fill(t[k], { merchant: m.merchant })],
     ),
   );
-  const statusKey = (['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED'].includes(st.status) ? st.status : 'CREATED') as 'CREATED';
+  const statusKey = (['CREATED', 'CHECKING', 'SUCCESS', 'FAILURE', 'EXPIRED'].includes(st.status) ? st.status : 'CREATED') as 'CREATED' | 'CHECKING';
+  // What comes next and the way back, once there is an outcome to tell (not while checking).
+  const told = ended && statusKey !== 'CHECKING';
   const backKey = `back${statusKey}` as keyof Messages;
   const nextKey = `next${statusKey}` as keyof Messages;
-  return `${head(m.lang, t.title, m.themed ? `/rpd/${m.code}/theme.css` : null)}<body>
-<main class="card ${m.device}${ended ? ' ended' : ''}" id="rpd" data-code="${esc(m.code)}" data-upi-link="${esc(m.upiLink)}"
-  data-status="${esc(st.status)}" data-seconds-left="${st.seconds_left}"
+  return `${head(m.lang, t.title, m.themed ? `${m.base}/rpd/${m.code}/theme.css` : null, m.base)}<body>
+<main class="card ${m.device}${ended ? ' ended' : ''}" id="rpd" data-code="${esc(m.code)}" data-base="${esc(m.base)}" data-upi-link="${esc(m.upiLink)}"
+  data-status="${esc(st.status)}" data-final="${st.final ? '1' : ''}" data-seconds-left="${st.seconds_left}"
   data-redirect-url="${esc(st.redirect_url ?? '')}" data-return-url="${esc(st.return_url ?? '')}">
 <nav class="lang" aria-label="${esc(t.language)}">${langNav}</nav>
 <header class="merchant">${m.logo ? `<img class="logo" src="${esc(m.logo)}" alt="" width="48" height="48">` : ''}<p class="merchant-name">${esc(m.merchant)}</p></header>
@@ -118,13 +125,13 @@ ${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${e
 <p id="notice" class="notice" role="alert"${st.returned_payments > 0 && !ended ? '' : ' hidden'}>${esc(t.returned)}</p>
 </div>
 <p id="status" class="status ${st.status.toLowerCase()}" role="status" aria-live="polite">${esc(t[statusKey])}</p>
-<p id="next" class="next"${ended ? '' : ' hidden'}>${ended ? say(t, nextKey, m.merchant) : ''}</p>
-<p class="back"${ended && st.return_url ? '' : ' hidden'}><a id="back" class="button" rel="noreferrer"${st.return_url ? ` href="${esc(st.return_url)}"` : ''}>${ended ? say(t, backKey, m.merchant) : ''}</a></p>
+<p id="next" class="next"${told ? '' : ' hidden'}>${told ? say(t, nextKey, m.merchant) : ''}</p>
+<p class="back"${told && st.return_url ? '' : ' hidden'}><a id="back" class="button" rel="noreferrer"${st.return_url ? ` href="${esc(st.return_url)}"` : ''}>${told ? say(t, backKey, m.merchant) : ''}</a></p>
 ${sandbox}
 <p class="fine">${esc(t.pin)}</p>
 </main>
 <script type="application/json" id="messages">${JSON.stringify(script).replace(/</g, '\\u003c')}</script>
-<script src="/assets/rpd.js" defer></script>
+<script src="${esc(m.base)}/assets/rpd.js" defer></script>
 </body></html>`;
 }
 
@@ -138,9 +145,9 @@ body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto San
 .lang a[aria-current]{color:#14213d;font-weight:700;text-decoration:none}
 .merchant{display:flex;align-items:center;justify-content:center;gap:10px;margin:4px 0 8px}
 .logo{width:48px;height:48px;object-fit:contain;border-radius:8px}
-.merchant-name{margin:0;font-size:1.1rem;font-weight:700}
+.merchant-name{margin:0;font-size:1.1rem;font-weight:700;min-width:0;overflow-wrap:anywhere}
 h1{font-size:1.3rem;margin:0 0 8px}
-.lede{margin:0 0 12px;color:#33415c}
+.lede{margin:0 0 12px;color:#33415c;overflow-wrap:anywhere}
 .qr{display:block;margin:0 auto 8px;width:256px;height:256px;image-rendering:pixelated;border:1px solid #d9e1ec;border-radius:8px}
 .hint{margin:8px 0;color:#4a5568;font-size:.95rem}
 .apps{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin:8px 0 12px}
@@ -155,6 +162,7 @@ h1{font-size:1.3rem;margin:0 0 8px}
 .status{margin:8px 0 0;padding:10px;border-radius:10px;background:#f1f5f9;font-weight:600}
 .status.success{background:#dcfce7;color:#166534}
 .status.failure,.status.expired{background:#fee2e2;color:#991b1b}
+.status.checking{background:#fef3c7;color:#78350f}
 .next{margin:8px 0 0;color:#33415c}
 .back{margin:12px 0 0}
 .button{display:inline-block;padding:12px 16px;border-radius:10px;background:var(--accent);color:var(--on-accent);font-weight:600;text-decoration:none}
@@ -180,6 +188,7 @@ export const PAGE_SCRIPT = `
   if (!root) return;
   var T = JSON.parse(document.getElementById('messages').textContent);
   var code = root.dataset.code;
+  var base = root.dataset.base || '';
   var left = Number(root.dataset.secondsLeft) || 0;
   var deadline = Date.now() + left * 1000;
   var statusEl = document.getElementById('status');
@@ -196,6 +205,12 @@ export const PAGE_SCRIPT = `
       timer.classList.add('urgent');
       urgentText.textContent = T.urgent;
     }
+    // Time is up: nothing is offered to pay (a payment now would only go back), and the page
+    // asks until a payment made in time is reported or the link expires.
+    if (s === 0 && root.dataset.status === 'CREATED') {
+      show({ status: 'CHECKING', final: false });
+      poll();
+    }
   }
 
   function show(state) {
@@ -205,28 +220,34 @@ export const PAGE_SCRIPT = `
     statusEl.textContent = T[state.status] || state.status;
     statusEl.className = 'status ' + state.status.toLowerCase();
     root.dataset.status = state.status;
-    if (state.status === 'CREATED') {
-      document.getElementById('notice').hidden = !(state.returned_payments > 0);
+    var buttons = document.querySelectorAll('.pay-as');
+    var next = document.getElementById('next');
+    var back = document.getElementById('back');
+    var open = state.status === 'CREATED';
+    root.classList.toggle('ended', !open);
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = !open;
+    document.getElementById('notice').hidden = !(open && state.returned_payments > 0);
+    if (open || state.status === 'CHECKING') {
+      next.hidden = true;
+      back.parentNode.hidden = true;
       return;
     }
-    done = true;
-    // The verification has ended: nothing is left to pay. Say what happens next.
-    root.classList.add('ended');
-    var next = document.getElementById('next');
+    // An outcome: say what happens next. Only a final one stops the reads (a decline held on the
+    // open link may still turn into a success).
+    if (state.final) done = true;
     next.textContent = T['next' + state.status] || '';
     next.hidden = false;
-    var buttons = document.querySelectorAll('.pay-as');
-    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
-    var back = document.getElementById('back');
     if (state.return_url) {
       back.href = state.return_url;
       back.textContent = T['back' + state.status] || '';
       back.parentNode.hidden = false;
     }
     // Only a success sends the customer back by itself; after a failure they read why first.
-    if (state.redirect_url && state.status === 'SUCCESS') {
+    // Replacing this page in the history: Back from the merchant's site does not return here
+    // only to be sent forward again.
+    if (state.final && state.redirect_url && state.status === 'SUCCESS') {
       statusEl.textContent += ' ' + T.takingBack;
-      setTimeout(function () { window.location.assign(state.redirect_url); }, 3000);
+      setTimeout(function () { window.location.replace(state.redirect_url); }, 3000);
     }
   }
 
@@ -240,7 +261,7 @@ export const PAGE_SCRIPT = `
     if (reading) { again = true; return; }
     clearTimeout(pollTimer);
     reading = true;
-    fetch('/rpd/' + code + '/status', { cache: 'no-store' })
+    fetch(base + '/rpd/' + code + '/status', { cache: 'no-store' })
       .then(function (r) { return r.json(); })
       .then(function (state) {
         if (typeof state.seconds_left === 'number') deadline = Date.now() + state.seconds_left * 1000;
@@ -261,7 +282,7 @@ export const PAGE_SCRIPT = `
       var out = document.querySelector('.sandbox-result');
       var body = { upi_link: root.dataset.upiLink, payer_vpa: b.dataset.vpa };
       if (b.dataset.amount) body.amount = b.dataset.amount;
-      fetch('/sandbox/upi/pay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      fetch(base + '/sandbox/upi/pay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
         .then(function (r) { return r.json(); })
         .then(function (res) { out.textContent = res.error ? res.error.message : (b.dataset.vpa + ': ' + res.message + ' (UTR ' + res.utr + ')'); poll(); })
         .catch(function () { out.textContent = T.noAnswer; });
@@ -271,7 +292,7 @@ export const PAGE_SCRIPT = `
   tick();
   setInterval(tick, 1000);
   if (root.dataset.status !== 'CREATED') {
-    show({ status: root.dataset.status, redirect_url: root.dataset.redirectUrl || null, return_url: root.dataset.returnUrl || null });
+    show({ status: root.dataset.status, final: root.dataset.final === '1', redirect_url: root.dataset.redirectUrl || null, return_url: root.dataset.returnUrl || null });
   }
   poll();
 })();

@@ -32,8 +32,8 @@ export function deviceOf(headers: Record<string, string | string[] | undefined>)
 }
 
 /** Where the customer goes back to, with the outcome in the query string; null without a valid URL. */
-function returnUrl(v: Verification): string | null {
-  if (v.status === 'created' || !v.redirectUrl) return null;
+function returnUrl(v: Verification, status: string): string | null {
+  if (status === 'CREATED' || status === 'CHECKING' || !v.redirectUrl) return null;
   let u: URL;
   try {
     u = new URL(v.redirectUrl);
@@ -41,7 +41,7 @@ function returnUrl(v: Verification): string | null {
     return null;
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-  u.searchParams.set('status', v.status.toUpperCase());
+  u.searchParams.set('status', status);
   if (v.verificationId) u.searchParams.set('verification_id', v.verificationId);
   return u.toString();
 }
@@ -51,27 +51,38 @@ function returnUrl(v: Verification): string | null {
  * `redirect_url` (the page sends the customer there) only for `redirectWindowMs` after the
  * verification ended, so that an old link does not keep sending every visitor to the merchant's
  * site; `return_url` is the same address, offered as a link. `now` by the store's clock
- * (Db.clock), which valid_until and processed_at are set by. `declined`: an in-time decline is
- * held on the open link while the bank's list may still show a payment made before it (engine,
- * failedAttempt); the page shows the decline, as a payment made now would only go back, and the
- * link fails unless that earlier payment turns up.
+ * (Db.clock), which valid_until and processed_at are set by.
+ *
+ * Two states the API does not have, both with the verification still `created` and `final`
+ * false (the page keeps asking): FAILURE while an in-time decline is held on the open link (the
+ * bank's list may still show a payment made before it: engine, failedAttempt), and CHECKING once
+ * the time is up but a payment made in time may still be reported (NOTIFICATION_GRACE). Neither
+ * offers paying: a payment made then would only go back.
  */
 export function pageStatus(v: Verification, redirectWindowMs: number, returnedPayments = 0, now = Date.now(), declined = false) {
-  const back = returnUrl(v);
+  const open = v.status === 'created';
+  const status = open && declined ? 'FAILURE' : open && v.validUntil !== null && v.validUntil <= now ? 'CHECKING' : v.status.toUpperCase();
+  const back = returnUrl(v, status);
   return {
     returned_payments: returnedPayments,
-    status: v.status === 'created' && declined ? 'FAILURE' : v.status.toUpperCase(),
+    status,
+    final: !open,
     valid_until: v.validUntil === null ? null : new Date(v.validUntil).toISOString(),
     seconds_left: v.validUntil === null ? 0 : Math.max(0, Math.ceil((v.validUntil - now) / 1000)),
-    redirect_url: back && now - v.processedAt <= redirectWindowMs ? back : null,
+    redirect_url: back && !open && now - v.processedAt <= redirectWindowMs ? back : null,
     return_url: back,
   };
 }
 
 export async function hostedPage(app: FastifyInstance, s: Services) {
   const page = { tags: ['Hosted page'], security: [] as Record<string, string[]>[], params: CodeParams };
+  // The path PUBLIC_URL puts before this gateway's own (a proxy that serves it under /pg takes
+  // /pg off): the page's links to its assets, status and QR code carry it.
+  const base = new URL(s.cfg.publicUrl).pathname.replace(/\/+$/, '');
+  const langOf = (req: FastifyRequest) =>
+    pickLang((req.query as Record<string, unknown> | undefined)?.lang, cookieValue(req.headers.cookie, LANG_COOKIE), req.headers['accept-language']);
   const notFound = (reply: any, lang: Lang = 'en') =>
-    reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound(lang));
+    reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound(lang, base));
   // A code that finds nothing, in the form of the resource asked for: its handler's answer, and
   // the error handler's for a code its schema refused (one that cannot be a code).
   const missing = (req: FastifyRequest, reply: any) => {
@@ -80,12 +91,13 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     if (route.endsWith('/qr.png')) return reply.code(404).send();
     if (route.endsWith('/logo')) return reply.code(404).type('text/plain; charset=utf-8').send('No logo.');
     if (route.endsWith('/theme.css')) return reply.code(404).type('text/css; charset=utf-8').send('');
-    return notFound(reply);
+    return notFound(reply, langOf(req));
   };
-  // Credits that reached this verification but only go back (a wrong amount): the customer is
-  // told, and may pay again while the verification is still open.
+  // Payments of another amount that reached this verification and only go back: the customer
+  // is told, and may pay again while the verification is still open. (Not a late one: its page
+  // says the time is up.)
   const returned = async (v: Verification) =>
-    v.status === 'created' ? (await credits.forVerification(s.db, v.refId)).filter((c) => c.disposition !== 'verified').length : 0;
+    v.status === 'created' ? (await credits.forVerification(s.db, v.refId)).filter((c) => c.disposition === 'wrong_amount').length : 0;
   const stateOf = async (v: Verification) =>
     pageStatus(v, s.cfg.redirectWindowMs, await returned(v), s.db.clock(), v.status === 'created' && (await verifications.declineHeld(s.db, v.refId)));
 
@@ -97,7 +109,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
       const route = req.routeOptions.url ?? '';
       if (route.endsWith('/status')) return reply.code(400).send({ status: 'BAD_REQUEST' });
       if (!route.startsWith('/rpd/:code') || route.endsWith('/qr.png')) return reply.code(400).type('text/plain; charset=utf-8').send('Bad request.');
-      return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound());
+      return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(renderNotFound(langOf(req), base));
     }
     const down = noteUnavailable(err, req, reply);
     if (!down) req.log.error({ err }, 'page error');
@@ -117,7 +129,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     let imgSrc = "'self'";
     // A URL stored before today's rules (a private address, a local name) is not shown either.
     const logoHost = brand.logoUrl && !brand.logoUrl.startsWith('data:') && logoProblem(brand.logoUrl) === null ? logoOrigin(brand.logoUrl) : null;
-    if (brand.logoUrl?.startsWith('data:')) logo = `/rpd/${req.params.code}/logo`;
+    if (brand.logoUrl?.startsWith('data:')) logo = `${base}/rpd/${req.params.code}/logo`;
     else if (logoHost) {
       logo = brand.logoUrl!;
       // The merchant's own logo host, and no other, may serve an image to this page (a stored
@@ -135,6 +147,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
       .send(
         renderPage({
           code: req.params.code,
+          base,
           upiLink,
           payee: v.payeeName ?? '',
           merchant: merchant ? displayNameOf(merchant) : '',
