@@ -315,6 +315,7 @@ const COMMANDS: Record<string, Command> = {
       if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`);
       const hook = await s.webhooks.current(id);
       const dialect = String(values.dialect ?? hook?.dialect ?? 'cashfree');
+      if (!WEBHOOK_FORMATS[dialect]) throw new UsageError(`the webhook's dialect ${dialect} is not one this build speaks: give --dialect`);
       if (WEBHOOK_FORMATS[dialect].signedWith === 'webhook_secret' && !hook) {
         throw new UsageError(`${dialect} events are signed with the webhook secret: set the merchant's webhook first (pennygate webhook set)`);
       }
@@ -935,8 +936,9 @@ async function listen(s: Services, merchantId: string, dialectNow: () => Promise
       try {
         signed = await s.webhooks.signed(e.id, dialect);
       } catch (err) {
-        // One event the merchant cannot sign (a revoked key's mode) stops nothing else.
-        if (!(err instanceof UnsignableEvent)) throw err;
+        // One event the merchant cannot sign (a revoked key's mode, a dialect a newer build set)
+        // stops nothing else.
+        if (!(err instanceof UnsignableEvent) && !(err instanceof WebhookAddressError)) throw err;
         const line = { at: new Date().toISOString(), event_id: e.id, forwarded_to: null, result: `not forwarded: ${err.message}` };
         process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_id}  -> ${line.result}`) + '\n');
         continue;
@@ -1117,10 +1119,10 @@ async function main(argv: string[]) {
   const s = await openServices(args.cfg, createLogger('warn', args.cfg.logFormat));
   try {
     await cmd.run(args, s);
-    // Said, as a mistyped DATA_DIR would otherwise pass unseen: a gateway on another folder
-    // knows nothing of what this command wrote.
-    if (made) process.stderr.write(`pennygate: no store was in ${dataDirOf()}: made a new one there (a gateway started with this DATA_DIR uses it)\n`);
   } finally {
+    // Said, as a mistyped DATA_DIR would otherwise pass unseen (the command may have failed, and
+    // the store stays): a gateway on another folder knows nothing of what this command wrote.
+    if (made) process.stderr.write(`pennygate: no store was in ${dataDirOf()}: made a new one there (a gateway started with this DATA_DIR uses it)\n`);
     await s.db.close();
   }
 }

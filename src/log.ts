@@ -54,9 +54,9 @@ export function requestForLog(req: any) {
 
 // The search text of any URL (the console's and the operator API's verification searches,
 // however their path is written: doubled slashes, percent-escapes, the absolute form): its digit
-// runs, spaces or dashes between them, masked like any account number. Not tied to the path, so
-// no spelling of the path the router takes can let a whole number through.
-const DIGIT_RUN = /\d(?:[\s.-]*\d){4,}/g;
+// runs, anything but letters between them, masked like any account number. Not tied to the
+// path, so no spelling of the path the router takes can let a whole number through.
+const DIGIT_RUN = /\d(?:[^\p{L}\d]*\d){4,}/gu;
 
 export function urlForLog(url: string | undefined): string | undefined {
   if (typeof url !== 'string') return url;

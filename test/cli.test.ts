@@ -254,7 +254,8 @@ describe('command line', () => {
     assert.match(r.stdout, /^imported 58 records from 12 files/);
     const missing = await cli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pennygate-cli-')) }, 'ifsc', 'import', './no-such-ifsc-data');
     assert.equal(missing.code, 2);
-    assert.equal(missing.stderr, 'pennygate: no such file or folder: ./no-such-ifsc-data\n');
+    // The store the command made on the way is said too (it stays), then why it stopped.
+    assert.match(missing.stderr, /^pennygate: no store was in .*: made a new one there .*\npennygate: no such file or folder: \.\/no-such-ifsc-data\n$/);
   });
 
   it('finds a verification from what a customer quotes and tells its story (CLI and admin API)', async () => {

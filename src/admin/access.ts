@@ -67,7 +67,11 @@ export function accessOps(s: Services) {
       const pem = await s.merchants.createSigningKey(id, replace);
       if (!pem) throw notFound();
       if (pem === 'exists') {
-        throw new AdminError(409, 'key_exists', 'the merchant has a 2FA key pair: send {"replace": true} to replace it (calls signed with the old key are then refused)');
+        throw new AdminError(
+          409,
+          'key_exists',
+          'the merchant has a 2FA key pair: GET this path reads its public key; {"replace": true} replaces the pair (calls signed with the old key are then refused)',
+        );
       }
       return { public_key: pem };
     },

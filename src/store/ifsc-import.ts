@@ -192,7 +192,7 @@ async function importJsonFile(path: string, b: Batcher) {
   try {
     raw = await readFile(path, 'utf8');
   } catch (err) {
-    throw new FileRefused(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let data: unknown;
   try {
@@ -255,10 +255,17 @@ export async function importIfsc(db: Db, path: string, onProgress?: (p: ImportPr
     files = [path];
   }
   const b = new Batcher(db);
-  for (const [i, f] of files.entries()) {
-    if (extname(f).toLowerCase() === '.csv') await importCsvFile(f, b, () => onProgress?.({ file: f, filesDone: i, files: files.length, records: b.seen }));
-    else await importJsonFile(f, b);
-    onProgress?.({ file: f, filesDone: i + 1, files: files.length, records: b.seen });
+  try {
+    for (const [i, f] of files.entries()) {
+      if (extname(f).toLowerCase() === '.csv') await importCsvFile(f, b, () => onProgress?.({ file: f, filesDone: i, files: files.length, records: b.seen }));
+      else await importJsonFile(f, b);
+      onProgress?.({ file: f, filesDone: i + 1, files: files.length, records: b.seen });
+    }
+  } catch (err) {
+    // A refusal once records are written is not "nothing changed": said as a failure, with
+    // what was written (importing again is safe: records are upserted by IFSC).
+    if (err instanceof FileRefused && b.records > 0) throw new Error(`${err.message}; ${b.records} records before it were imported`);
+    throw err;
   }
   await b.flush();
   return { records: b.records, skipped: b.skipped, files: files.length, ms: Math.round(performance.now() - started) };

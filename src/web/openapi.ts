@@ -58,8 +58,15 @@ const SCHEMAS: Record<string, Schema> = {
   MerchantList: list(ref('Merchant')),
   VerificationDetail: obj(
     {
-      verification: { type: 'object', description: "The engine's record of the verification" },
-      credits: { type: 'array', items: { type: 'object', description: 'A credit received and what became of its rupee' } },
+      verification: {
+        type: 'object',
+        description:
+          'The verification as the store keeps it, in snake_case with ISO 8601 times: ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, status (upper case), status_reason, payer, utr, name_match, refund, payout_state...',
+      },
+      credits: {
+        type: 'array',
+        items: { type: 'object', description: 'A credit received and what became of its rupee, worded as GET /admin/refunds/outstanding words it, with rail, tr, credited_at, payer, refund_key, refund_bank_ref, refund_sent_at' },
+      },
       timeline: {
         type: 'array',
         description: 'What happened to the verification and its rupee, in time order (as the console shows it)',
@@ -393,7 +400,7 @@ const OPS: Record<string, Doc> = {
   'DELETE /admin/merchants/{id}/keys/{client_id}': { operationId: 'adminRevokeKey', ok: [204, ''] },
   'PUT /admin/merchants/{id}/ip-allowlist': { operationId: 'adminSetIpAllowlist', ok: [200, 'IpAllowlist'] },
   'GET /admin/merchants/{id}/ip-allowlist': { operationId: 'adminGetIpAllowlist', ok: [200, 'IpAllowlist'] },
-  'POST /admin/merchants/{id}/public-key': { operationId: 'adminCreatePublicKey', ok: [201, 'PublicKey'] },
+  'POST /admin/merchants/{id}/public-key': { operationId: 'adminCreatePublicKey', ok: [201, 'PublicKey'], conflict: true },
   'GET /admin/merchants/{id}/public-key': { operationId: 'adminGetPublicKey', ok: [200, 'PublicKey'] },
   'DELETE /admin/merchants/{id}/public-key': { operationId: 'adminDeletePublicKey', ok: [204, ''] },
   'PUT /admin/merchants/{id}/pricing': { operationId: 'adminSetPricing', ok: [200, 'Pricing'] },
