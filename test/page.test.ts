@@ -473,6 +473,10 @@ describe('hosted page under a PUBLIC_URL with a path', { skip: needsChromium }, 
     assert.deepEqual(errors, []);
     for (const r of requests) assert.ok(r.startsWith(`${proxyUrl}/pg/`), r);
     assert.equal(await page.locator('.qr').evaluate((img: HTMLImageElement) => img.naturalWidth > 0), true);
+    // The language chosen is remembered under the path too (its cookie's Path).
+    await page.goto(`${created.url}?lang=hi`);
+    await page.goto(created.url);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'hi');
     await page.getByRole('button', { name: 'Pay as success@upi' }).click();
     await page.locator('#status.success').waitFor({ timeout: 10_000 });
     await context.close();

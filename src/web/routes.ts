@@ -120,7 +120,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     const asked = (req.query as Record<string, unknown> | undefined)?.lang;
     const lang = pickLang(asked, cookieValue(req.headers.cookie, LANG_COOKIE), req.headers['accept-language']);
     // The switch's choice is remembered for this browser's next visit to any link.
-    if (asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=/rpd; Max-Age=31536000; SameSite=Lax; HttpOnly`);
+    if (asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=${base}/rpd; Max-Age=31536000; SameSite=Lax; HttpOnly`);
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return notFound(reply, lang);
     const merchant = await s.merchants.get(v.merchantId);
