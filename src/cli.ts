@@ -405,8 +405,8 @@ const COMMANDS: Record<string, Command> = {
     ].join('\n'),
     async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('public-key create needs a merchant id');
+      if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`);
       const ops = accessOps(s);
-      await admin(ops.allowlist(id)); // the merchant exists
       if (await s.merchants.signingPublicKey(id)) {
         if (!values.replace) throw new UsageError(`${id} has a 2FA key pair: --replace replaces it (calls signed with the old key are then refused)`);
         await confirmed(values, `Replace ${id}'s 2FA key pair? Calls signed with the old key are refused at once, on every instance.`);

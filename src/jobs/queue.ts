@@ -216,11 +216,7 @@ export async function jobStates(q: Queryable, kinds: string[], subjects: string[
 
 /** Whether the jobs of these kinds for `subject` have all ended dead letters (and there is one). */
 export async function allDead(q: Queryable, kinds: string[], subject: string): Promise<boolean> {
-  const rows = await q.query(`SELECT dead_at FROM jobs WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND subject = ? AND done_at IS NULL`, [
-    ...kinds,
-    subject,
-  ]);
-  return rows.length > 0 && rows.every((r) => r.dead_at !== null);
+  return (await jobStates(q, kinds, [subject])).get(subject)?.live === false;
 }
 
 /** Closes the dead letters of these kinds for `subject` as done: their work was done another way. */

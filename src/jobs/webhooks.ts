@@ -16,10 +16,10 @@ import { backoffMs } from '../engine/state.js';
 import { WEBHOOK_FORMATS } from '../dialects/webhooks.js';
 import { claimIds, enqueue, type Job } from './queue.js';
 import type { JobResult } from './runner.js';
+import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, WebhookAddressError } from './webhook-address.js';
 
 /** An event that cannot be signed in a dialect: the merchant lacks the secret it is signed with. */
 export class UnsignableEvent extends Error {}
-import { checkWebhookUrl, deliverableTo, guardedLookup, PlainHttpRefused, WebhookAddressError } from './webhook-address.js';
 
 /** A 2xx within this long makes a receiver `quick` (see lanesQuery). */
 const QUICK_MS = 1000;
