@@ -43,6 +43,11 @@ async function openPage(browser: Browser, url: string, o: BrowserContextOptions 
   return { page, context, requests, errors, bytes: async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0) };
 }
 
+// As the tab does when the customer switches to the UPI app and back. A string: the test's
+// compiler would wrap a function's inner arrows in a helper the page does not have.
+const setHidden = (hidden: boolean) =>
+  `Object.defineProperty(document, 'hidden', { configurable: true, value: ${hidden} }); document.dispatchEvent(new Event('visibilitychange'))`;
+
 const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
 
 describe('hosted page', { skip: needsChromium }, () => {
@@ -235,6 +240,40 @@ describe('hosted page', { skip: needsChromium }, () => {
     assert.equal(requests.filter((u) => u.startsWith(merchantUrl)).length, 1, requests.join('\n'));
     assert.equal(new URL(page.url()).searchParams.get('verification_id'), 'page-once');
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('gives up a read that never answers and asks again; asks seldom while hidden and at once when shown', async () => {
+    const created = (await cf.createRpd({ verification_id: 'page-stuck', name: 'John Doe', redirect_url: merchantUrl })).json;
+    const { page, context } = await openPage(browser, created.url, PHONE);
+    // The first read after this point never gets an answer (a dead connection after the UPI app).
+    const reads: number[] = [];
+    let hung = false;
+    await page.route('**/status', async (route) => {
+      reads.push(Date.now());
+      if (!hung) {
+        hung = true;
+        return; // neither continued nor fulfilled: the read hangs until the page gives it up
+      }
+      await route.continue();
+    });
+    await eventually(async () => reads.length, (n) => n >= 2, 20_000, 'a read after the one that hung');
+    assert.ok(reads[1] - reads[0] >= 7000, `the hung read was given up after ${reads[1] - reads[0]} ms`);
+    // Hidden (the customer went to the UPI app): reads come seldom.
+    await page.evaluate(setHidden(true));
+    await sleep(2500); // the read already scheduled may still come
+    const hiddenFrom = reads.length;
+    await sleep(6000);
+    assert.ok(reads.length - hiddenFrom <= 1, `${reads.length - hiddenFrom} reads in 6 s while hidden`);
+    // Paid in the app, then back: the page asks at once and goes back to the merchant.
+    const paid = await gw.pay(created.upi_link, 'success@upi');
+    assert.equal(paid.status, 200, paid.text);
+    const shownAt = Date.now();
+    const before = reads.length;
+    await page.evaluate(setHidden(false));
+    await eventually(async () => reads.length, (n) => n > before, 5_000, 'a read when shown');
+    assert.ok(reads[before] - shownAt < 1000, `read ${reads[before] - shownAt} ms after being shown`);
+    await page.waitForURL((u) => u.toString().startsWith(merchantUrl), { timeout: 10_000 });
     await context.close();
   });
 

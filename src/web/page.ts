@@ -252,28 +252,45 @@ export const PAGE_SCRIPT = `
   }
 
   // One status read at a time: a read asked for while one is on its way (a pay button's) follows
-  // it at once, instead of starting a second round of reads beside the first.
+  // it at once, instead of starting a second round of reads beside the first. A read that gets no
+  // answer is given up after READ_TIMEOUT (a phone coming back from its UPI app may hold a dead
+  // connection, and a read that never ends would stop the page asking); failed reads come slower
+  // and slower, and a hidden page (the customer is in the UPI app) asks seldom, then at once when
+  // shown again.
+  var READ_TIMEOUT = 8000;
   var reading = false;
   var again = false;
   var pollTimer = 0;
+  var failures = 0;
+  function nextDelay() {
+    if (document.hidden) return 15000;
+    return failures === 0 ? 2000 : Math.min(15000, 2000 * Math.pow(2, failures));
+  }
   function poll() {
     if (done) return;
     if (reading) { again = true; return; }
     clearTimeout(pollTimer);
     reading = true;
-    fetch(base + '/rpd/' + code + '/status', { cache: 'no-store' })
-      .then(function (r) { return r.json(); })
+    var ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    var giveUp = ctl ? setTimeout(function () { ctl.abort(); }, READ_TIMEOUT) : 0;
+    fetch(base + '/rpd/' + code + '/status', { cache: 'no-store', signal: ctl ? ctl.signal : undefined })
+      .then(function (r) { if (!r.ok) throw new Error('status ' + r.status); return r.json(); })
       .then(function (state) {
+        failures = 0;
         if (typeof state.seconds_left === 'number') deadline = Date.now() + state.seconds_left * 1000;
         show(state);
       })
-      .catch(function () {})
+      .catch(function () { failures++; })
       .then(function () {
+        clearTimeout(giveUp);
         reading = false;
         if (done) return;
-        if (again) { again = false; poll(); } else pollTimer = setTimeout(poll, 2000);
+        if (again) { again = false; poll(); } else pollTimer = setTimeout(poll, nextDelay());
       });
   }
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden) poll();
+  });
 
   var payButtons = document.querySelectorAll('.pay-as');
   for (var i = 0; i < payButtons.length; i++) {
