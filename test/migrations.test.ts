@@ -102,8 +102,8 @@ describe('migrations (SQLite)', () => {
       ['by public id', () => verifications.byKeysWithAccess(rec, { publicIds: ['p', 'q'] }), /SEARCH v USING INDEX sqlite_autoindex_verifications_\d \(public_id=\?\)/],
       [
         'by verification_id',
-        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'test', 'a'], ['m', 'test', 'b']] }),
-        /SEARCH v USING INDEX verifications_owner_vid \(merchant_id=\? AND mode=\? AND verification_id=\?\)/,
+        () => verifications.byKeysWithAccess(rec, { verificationIds: [['m', 'test', 'rpd', 'a'], ['m', 'test', 'rpd', 'b']] }),
+        /SEARCH v USING INDEX verifications_owner_kind_vid \(merchant_id=\? AND mode=\? AND kind=\? AND verification_id=\?\)/,
       ],
     ];
     for (const [what, run, index] of together) {
@@ -316,8 +316,8 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       // The merchant's index ties with the unique one here too, until the table is first analyzed.
       [
         'status reads by verification_id, together',
-        () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'test', 'a'], ['m', 'test', 'b']] }),
-        'verifications_(owner_vid|merchant_created)',
+        () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'test', 'rpd', 'a'], ['m', 'test', 'rpd', 'b']] }),
+        'verifications_(owner_kind_vid|merchant_created)',
       ],
       ['a key with its merchant', () => apiKeys.get(rec, 'k'), 'api_keys_pkey'],
       ['a credit by bank transaction', () => credits.byBankTxn(rec, 'sandbox', 'u'), 'credits_bank_txn'],
@@ -359,11 +359,11 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
       }
       await c.query('ANALYZE verifications');
       const byVid: [string, () => Promise<unknown>][] = [
-        ['status by verification_id', () => verifications.byOwner(rec, owner, { verificationId: 'v-7' })],
-        ['status by verification_id, with the access version', () => verifications.byOwnerWithAccess(rec, owner, { verificationId: 'v-7' })],
+        ['status by verification_id', () => verifications.byOwner(rec, owner, { verificationId: 'v-7', kind: 'rpd' })],
+        ['status by verification_id, with the access version', () => verifications.byOwnerWithAccess(rec, owner, { verificationId: 'v-7', kind: 'rpd' })],
         [
           'status reads by verification_id, together',
-          () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'test', 'v-7'], ['n', 'test', 'v-8']] }),
+          () => verifications.byKeysWithAccess(store, { verificationIds: [['m', 'test', 'rpd', 'v-7'], ['n', 'test', 'rpd', 'v-8']] }),
         ],
       ];
       for (const [i, [what, run]] of byVid.entries()) {
@@ -374,7 +374,7 @@ describe('migrations (PostgreSQL)', { skip: needsPostgres }, () => {
         await c.query(`PREPARE by_vid${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
         const args = params.map((p) => (Array.isArray(p) ? `'{${p.join(',')}}'` : `'${p}'`)).join(', ');
         const plan = (await c.query(`EXPLAIN EXECUTE by_vid${i}(${args})`)).rows.map((r) => r['QUERY PLAN']).join('\n');
-        assert.match(plan, /Index Scan using verifications_owner_vid on/, `${what}:\n${plan}`);
+        assert.match(plan, /Index Scan using verifications_owner_kind_vid on/, `${what}:\n${plan}`);
       }
     } finally {
       await c.end();

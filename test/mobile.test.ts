@@ -200,6 +200,50 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await payouts(gw, { vpa: 'mohd.irfan@ybl' })).length, before.length);
     });
 
+    it('one verification_id for each product: a lookup, a mobile penny drop and a reverse penny drop, each read back as itself', async () => {
+      // As at Cashfree, where each product keeps its own ids: a number looked up, then verified,
+      // under the integration's one id for the customer.
+      const vid = uid('one-id');
+      const rpd = gw.cashfree(key);
+      const looked = await cf.lookup({ verification_id: vid, mobile_number: '9812345670' });
+      assert.equal(looked.status, 200, looked.text);
+      const dropped = await cf.pennyDrop({ verification_id: vid, mobile_number: '9812345670', user_consent: consent() });
+      assert.equal(dropped.status, 200, dropped.text);
+      assert.equal(dropped.json.status, 'VALID');
+      const made = await rpd.createRpd({ verification_id: vid, name: 'Mohd Irfan' });
+      assert.equal(made.status, 200, made.text);
+      assert.notEqual(dropped.json.reference_id, looked.json.reference_id);
+      // Read together (one statement on each instance for the reads that arrive together), each
+      // by its own product.
+      const gws = other ? [gw, other] : [gw];
+      const reads = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          i % 2 ? client(gws[i % gws.length], key).outcome(vid) : gws[(i >> 1) % gws.length].cashfree(key).status({ verification_id: vid }),
+        ),
+      );
+      for (const [i, r] of reads.entries()) {
+        assert.equal(r.status, 200, r.text);
+        if (i % 2) assert.equal(r.json.reference_id, dropped.json.reference_id, r.text);
+        else assert.equal(String(r.json.ref_id), String(made.json.ref_id), r.text);
+      }
+      // Within a product the id is still the merchant's one verification, refused again in that
+      // product's words.
+      const lookupAgain = await cf.lookup({ verification_id: vid, mobile_number: '9812345670' });
+      assert.equal(lookupAgain.status, 409, lookupAgain.text);
+      assert.equal(lookupAgain.json.code, 'verification_id_already_exists');
+      const dropAgain = await cf.pennyDrop({ verification_id: vid, mobile_number: '9812345670', user_consent: consent() });
+      assert.equal(dropAgain.status, 409, dropAgain.text);
+      const rpdAgain = await rpd.createRpd({ verification_id: vid, name: 'Mohd Irfan' });
+      assert.equal(rpdAgain.status, 400, rpdAgain.text);
+      assert.equal(rpdAgain.json.code, 'invalid_verification_id');
+      // A lookup alone does not make the id a penny drop's: its outcome read is not found.
+      const onlyLooked = uid('looked');
+      assert.equal((await cf.lookup({ verification_id: onlyLooked, mobile_number: '9812345670' })).status, 200);
+      const none = await cf.outcome(onlyLooked);
+      assert.equal(none.status, 400, none.text);
+      assert.equal((await rpd.status({ verification_id: onlyLooked })).status, 400);
+    });
+
     it('concurrent requests for one number: one is verified, the rest get 422 under process', async () => {
       // 9444444444's bank answers a payout after 2.5 s, so the requests overlap.
       const before = (await payouts(gw, { vpa: 'slow.bank@upi' })).length;

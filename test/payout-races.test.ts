@@ -134,7 +134,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const deadline = performance.now() + 10_000;
       while (!answered && performance.now() < deadline) await sleep(20);
       assert.ok(answered, 'the bank answered the payout');
-      const sent = (await verifications.byOwner(closer.db, ownerOf(principal), { verificationId: 'payout-race' }))!;
+      const sent = (await verifications.byOwner(closer.db, ownerOf(principal), { verificationId: 'payout-race', kind: 'mobile' }))!;
       assert.equal(sent.status, 'created');
       assert.equal(sent.payoutState, 'initiated'); // what the closer will read
       await sleep(Math.max(0, sent.payoutAt! + NOT_SENT_AFTER_MS + 200 - Date.now()));
@@ -203,7 +203,7 @@ describe('a payout the bank made for a drop closed as not sent (SQLite)', () => 
     const from = Date.now() - 60_000;
     const r = await s.mobile.pennyDrop(principal, { dialect: 'cashfree', verificationId: 'unsent', mobile: '9876543210', name: 'Priya Sharma', consent });
     assert.equal(r.outcome, 'unavailable');
-    const sent = (await verifications.byOwner(s.db, ownerOf(principal), { verificationId: 'unsent' }))!;
+    const sent = (await verifications.byOwner(s.db, ownerOf(principal), { verificationId: 'unsent', kind: 'mobile' }))!;
     await sleep(Math.max(0, sent.payoutAt! + NOT_SENT_AFTER_MS + 200 - Date.now()));
     assert.deepEqual(await s.mobile.reconcile(sent.refId, 3), { done: true });
     const closed = (await verifications.byRef(s.db, sent.refId))!;

@@ -190,6 +190,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(fresh.status, 200, fresh.text);
       // A name match's id the first release recorded (with no mode) is still used.
       assert.equal((await gw.cashfree(a.test_key).post('/name-match', { verification_id: nameMatchVid, name_1: 'A B', name_2: 'A B' })).status, 409);
+      // The ids the first release took are used in their own product only (each product keeps
+      // its own ids since version 41): a reverse penny drop's id is free for a mobile penny drop,
+      // the mobile penny drop's for a reverse penny drop, and each is still refused in its own.
+      const upgraded = gw.cashfree(a.test_key);
+      const mpd = (vid: string) =>
+        upgraded.post('/mobile/penny-drop', { verification_id: vid, mobile_number: '9812345670', user_consent: consent() }, { 'x-api-version': '2024-12-01' });
+      const crossed = await mpd(paid.verification_id);
+      assert.equal(crossed.status, 200, crossed.text);
+      assert.equal((await upgraded.createRpd({ verification_id: mobileVid, name: 'John Doe' })).status, 200);
+      assert.equal((await mpd(mobileVid)).status, 409);
+      assert.equal((await upgraded.createRpd({ verification_id: paid.verification_id, name: 'John Doe' })).status, 400);
+      assert.equal((await upgraded.status({ verification_id: paid.verification_id })).json.status, 'SUCCESS');
 
       // Restarting on the now-current database applies nothing.
       const mark = gw.output.length;

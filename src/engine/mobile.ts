@@ -222,7 +222,7 @@ export class MobileVerifications {
           await enqueue(q, job, now);
           return { refId, payoutKey };
         }
-        if (await verifications.exists(q, ownerOf(p), req.verificationId)) return { outcome: 'duplicate' as const };
+        if (await verifications.exists(q, ownerOf(p), 'mobile', req.verificationId)) return { outcome: 'duplicate' as const };
         const busy = await mobileVerifications.inFlight(q, ownerOf(p), req.mobile);
         if (busy !== null) return { outcome: 'in_flight' as const, refId: busy };
         return null; // the one in flight finished in between: try again
@@ -299,7 +299,7 @@ export class MobileVerifications {
    */
   async outcome(p: Principal, verificationId: string): Promise<PennyDropResult | { outcome: 'not_found' }> {
     // Only the key's own environment: a test key never reads a live penny drop.
-    const v = await verifications.byOwner(this.db, ownerOf(p), { verificationId });
+    const v = await verifications.byOwner(this.db, ownerOf(p), { verificationId, kind: 'mobile' });
     if (!v || v.kind !== 'mobile') return { outcome: 'not_found' };
     if (v.status === 'created') return { outcome: 'in_flight', refId: v.refId };
     return this.result(v.refId);
@@ -400,7 +400,7 @@ export class MobileVerifications {
   async lookup(p: Principal, req: LookupRequest): Promise<LookupResult> {
     if (!isIndianMobile(req.mobile)) return { outcome: 'invalid_mobile' };
     // Checked first so a repeated id costs no call to the network; the insert decides races.
-    if (await verifications.exists(this.db, ownerOf(p), req.verificationId)) return { outcome: 'duplicate' };
+    if (await verifications.exists(this.db, ownerOf(p), 'upi_mobile', req.verificationId)) return { outcome: 'duplicate' };
     if (!(await this.affordable(p, 'upi_mobile'))) throw new InsufficientBalanceError();
     const rail = this.rails.forMode(p.mode);
     const found = await this.bounded<MobileResolution>(rail.resolveMobile(req.mobile), (reason) => ({ status: 'unknown', reason }));
@@ -411,7 +411,7 @@ export class MobileVerifications {
     let refId: number | null = null;
     for (let attempt = 0; refId === null && attempt < 5; attempt++) {
       refId = await this.record(p, req, rail.name, linked, reason);
-      if (refId === null && (await verifications.exists(this.db, ownerOf(p), req.verificationId))) return { outcome: 'duplicate' };
+      if (refId === null && (await verifications.exists(this.db, ownerOf(p), 'upi_mobile', req.verificationId))) return { outcome: 'duplicate' };
     }
     if (refId === null) throw new Error('could not record the UPI mobile lookup');
     if (linked) return { outcome: 'valid', refId, vpa: linked.vpa, name: linked.name, additionalVpas: linked.additionalVpas };

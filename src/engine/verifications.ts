@@ -184,7 +184,7 @@ export class Engine implements RailInbox {
         const version = (t: Queryable) => apiKeys.accessVersion(t);
         if (access !== undefined && (await (q === this.db ? this.db.tx(version) : version(q))) !== access) throw new AccessMoved();
         // Taken: the merchant's verification_id, or (rarely) a random id: then draw again.
-        return req.verificationId !== null && (await verifications.exists(q, v, req.verificationId))
+        return req.verificationId !== null && (await verifications.exists(q, v, 'rpd', req.verificationId))
           ? ('duplicate' as const)
           : null;
       };

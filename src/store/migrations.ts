@@ -968,6 +968,22 @@ export const MIGRATIONS: Migration[] = [
       await createIndex(c, 'notifications_declines', "notifications (rail, bank_txn_id) WHERE kind = 'failed_attempt' AND bank_txn_id IS NOT NULL");
     },
   },
+  {
+    // A verification_id is unique per merchant, environment and product (kind), as each of the
+    // providers' products keeps its own ids: an integration that looks a number up (upi_mobile)
+    // and then verifies it (a penny drop, reverse or mobile) under one id is no longer refused
+    // the second. Every lookup by verification_id names its kind. The new index is built first
+    // (without blocking writes on PostgreSQL), then the old one dropped; an older build beside
+    // this one in a rolling upgrade may read another kind's verification under an id used for
+    // two products, and not find its own (README, Upgrades).
+    version: 41,
+    name: 'verification_id_per_kind',
+    transactional: false,
+    up: async (c) => {
+      await createIndex(c, 'verifications_owner_kind_vid', 'verifications (merchant_id, mode, kind, verification_id)', true);
+      await dropIndex(c, 'verifications_owner_vid');
+    },
+  },
 ];
 
 /** PostgreSQL: the names of `table`'s UNIQUE constraints on exactly `columns`. */

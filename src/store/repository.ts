@@ -181,15 +181,18 @@ export interface Owner {
 }
 const ofOwner = (v: Verification | null, o: Owner) => (v && v.merchantId === o.merchantId && v.mode === o.mode ? v : null);
 
-/** A key a merchant finds its verification by. */
-export type VerificationKey = { verificationId: string } | { refId: number } | { publicId: string };
+/**
+ * A key a merchant finds its verification by. A verification_id is the merchant's own, unique per
+ * environment and product (kind): each of the providers' products keeps its own ids.
+ */
+export type VerificationKey = { verificationId: string; kind: Verification['kind'] } | { refId: number } | { publicId: string };
 // By the unique key alone, the owner checked after the read (ofOwner): a statement that also
 // names merchant_id lets PostgreSQL's generic plan, made while the table is small, walk the
 // merchant's index instead of the key's, and read every verification of the merchant once the
-// table has grown. (verification_id is unique per merchant and mode only, so it is named with them.)
+// table has grown. (verification_id is unique per merchant, mode and kind only, so it is named with them.)
 const whereKey = (o: Owner, by: VerificationKey): [string, unknown[]] =>
   'verificationId' in by
-    ? ['v.merchant_id = ? AND v.mode = ? AND v.verification_id = ?', [o.merchantId, o.mode, by.verificationId]]
+    ? ['v.merchant_id = ? AND v.mode = ? AND v.kind = ? AND v.verification_id = ?', [o.merchantId, o.mode, by.kind, by.verificationId]]
     : 'refId' in by
       ? ['v.ref_id = ?', [by.refId]]
       : ['v.public_id = ?', [by.publicId]];
@@ -226,8 +229,8 @@ const BY_KEYS = {
   refId: byKeys('unnest((SELECT ?::bigint[])) AS k(key)', 'v.ref_id = k.key'),
   publicId: byKeys('unnest((SELECT ?::text[])) AS k(key)', 'v.public_id = k.key'),
   verificationId: byKeys(
-    'unnest((SELECT ?::text[]), (SELECT ?::text[]), (SELECT ?::text[])) AS k(merchant_id, mode, key)',
-    'v.merchant_id = k.merchant_id AND v.mode = k.mode AND v.verification_id = k.key',
+    'unnest((SELECT ?::text[]), (SELECT ?::text[]), (SELECT ?::text[]), (SELECT ?::text[])) AS k(merchant_id, mode, kind, key)',
+    'v.merchant_id = k.merchant_id AND v.mode = k.mode AND v.kind = k.kind AND v.verification_id = k.key',
   ),
 };
 // The same on SQLite, the keys as one JSON array (json_each): each row by its index as well.
@@ -236,17 +239,19 @@ const BY_KEYS_SQLITE = {
   publicId: `${SELECT_VERIFICATION_WITH_ACCESS} WHERE v.public_id IN (SELECT value FROM json_each(?))`,
   verificationId: `SELECT (SELECT version FROM access_version WHERE id = 1) AS access_version, v.*, ${REVERSAL}
     FROM json_each(?) AS k JOIN verifications v ON v.merchant_id = json_extract(k.value, '$[0]')
-    AND v.mode = json_extract(k.value, '$[1]') AND v.verification_id = json_extract(k.value, '$[2]')
+    AND v.mode = json_extract(k.value, '$[1]') AND v.kind = json_extract(k.value, '$[2]')
+    AND v.verification_id = json_extract(k.value, '$[3]')
     LEFT JOIN credits c ON c.id = v.credit_id`,
 };
-// The coalescing key of a lookup by verification_id, which is unique per merchant and mode only
-// (neither a merchant id nor a mode has a space in it; a verification_id may).
-type VidKey = [merchantId: string, mode: string, verificationId: string];
-const vidKey = (merchantId: string, mode: string, vid: string) => `${merchantId} ${mode} ${vid}`;
+// The coalescing key of a lookup by verification_id, which is unique per merchant, mode and kind
+// only (none of a merchant id, a mode or a kind has a space in it; a verification_id may).
+type VidKey = [merchantId: string, mode: string, kind: string, verificationId: string];
+const vidKey = (merchantId: string, mode: string, kind: string, vid: string) => `${merchantId} ${mode} ${kind} ${vid}`;
 const ofVidKey = (k: string): VidKey => {
   const a = k.indexOf(' ');
   const b = k.indexOf(' ', a + 1);
-  return [k.slice(0, a), k.slice(a + 1, b), k.slice(b + 1)];
+  const c = k.indexOf(' ', b + 1);
+  return [k.slice(0, a), k.slice(a + 1, b), k.slice(b + 1, c), k.slice(c + 1)];
 };
 
 /** The store itself, which says which database it is; a transaction's connection does not. */
@@ -273,14 +278,14 @@ function batched(q: Queryable, o: Owner, by: VerificationKey): Promise<Row | und
       publicId: new Coalescer((keys) => verifications.byKeysWithAccess(q, { publicIds: keys }), (r) => r.public_id),
       verificationId: new Coalescer(
         (keys) => verifications.byKeysWithAccess(q, { verificationIds: keys.map(ofVidKey) }),
-        (r) => vidKey(r.merchant_id, r.mode, r.verification_id),
+        (r) => vidKey(r.merchant_id, r.mode, r.kind, r.verification_id),
       ),
     };
     batches.set(q, b);
   }
   if ('refId' in by) return b.refId.get(by.refId);
   if ('publicId' in by) return b.publicId.get(by.publicId);
-  return b.verificationId.get(vidKey(o.merchantId, o.mode, by.verificationId));
+  return b.verificationId.get(vidKey(o.merchantId, o.mode, by.kind, by.verificationId));
 }
 
 const toVerification = (r: Row): Verification => ({
@@ -461,7 +466,7 @@ export const verifications = {
     // (a create sent twice, to two instances) wait for each other's row in the same order, where
     // in opposite orders each would wait for the other (a deadlock, found after a second, and the
     // batches run again row by row).
-    const order = rows.map((r) => ({ r, by: `${r.v.merchantId} ${r.v.mode} ${r.v.verificationId ?? ''}` }));
+    const order = rows.map((r) => ({ r, by: `${r.v.merchantId} ${r.v.mode} ${r.v.kind} ${r.v.verificationId ?? ''}` }));
     order.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
     rows = order.map((o) => o.r);
     const values = rows.map((r) => insertValues(r.v));
@@ -474,10 +479,12 @@ export const verifications = {
     return r ? toVerification(r) : null;
   },
   byRef: (q: Queryable, refId: number) => verifications.one(q, 'v.ref_id = ?', [refId]),
-  async exists(q: Queryable, o: Owner, vid: string): Promise<boolean> {
-    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND mode = ? AND verification_id = ?', [
+  /** Whether the owner has used this verification_id for a verification of this kind. */
+  async exists(q: Queryable, o: Owner, kind: Verification['kind'], vid: string): Promise<boolean> {
+    const rows = await q.query('SELECT 1 FROM verifications WHERE merchant_id = ? AND mode = ? AND kind = ? AND verification_id = ?', [
       o.merchantId,
       o.mode,
+      kind,
       vid,
     ]);
     return rows.length > 0;
@@ -516,7 +523,11 @@ export const verifications = {
     const one = 'refIds' in keys ? keys.refIds : 'publicIds' in keys ? keys.publicIds : keys.verificationIds;
     if (one.length === 1) {
       const by: VerificationKey =
-        'refIds' in keys ? { refId: keys.refIds[0] } : 'publicIds' in keys ? { publicId: keys.publicIds[0] } : { verificationId: keys.verificationIds[0][2] };
+        'refIds' in keys
+          ? { refId: keys.refIds[0] }
+          : 'publicIds' in keys
+            ? { publicId: keys.publicIds[0] }
+            : { verificationId: keys.verificationIds[0][3], kind: keys.verificationIds[0][2] as Verification['kind'] };
       const owner = 'verificationIds' in keys ? { merchantId: keys.verificationIds[0][0], mode: keys.verificationIds[0][1] } : { merchantId: '', mode: '' };
       const [where, params] = whereKey(owner, by);
       return q.query(`${SELECT_VERIFICATION_WITH_ACCESS} WHERE ${where}`, params);
@@ -529,7 +540,7 @@ export const verifications = {
     if ('refIds' in keys) return q.query(BY_KEYS.refId, [keys.refIds]);
     if ('publicIds' in keys) return q.query(BY_KEYS.publicId, [keys.publicIds]);
     const ids = keys.verificationIds;
-    return q.query(BY_KEYS.verificationId, [ids.map((k) => k[0]), ids.map((k) => k[1]), ids.map((k) => k[2])]);
+    return q.query(BY_KEYS.verificationId, [ids.map((k) => k[0]), ids.map((k) => k[1]), ids.map((k) => k[2]), ids.map((k) => k[3])]);
   },
   byShortCode: (q: Queryable, code: string) => verifications.one(q, 'v.short_code = ?', [code]),
   /** Whether an in-time decline is held on this open link (engine, failedAttempt): it fails unless a payment made before it turns up. */

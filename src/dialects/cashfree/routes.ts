@@ -123,7 +123,7 @@ export async function cashfreeDialect(app: FastifyInstance, s: Services) {
         if (v) return remitterStatus(v);
         if (!vid || (refId !== null && refId >= RPD_REF_ID_MIN)) throw invalid('invalid_request', 'Please enter a valid ref_id');
       }
-      const v = await find({ verificationId: vid! });
+      const v = await find({ verificationId: vid!, kind: 'rpd' });
       if (!v) throw invalid('invalid_request', 'Please enter a valid verification_id');
       return remitterStatus(v);
     },
