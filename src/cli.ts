@@ -32,7 +32,7 @@ import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setA
 import { setAside } from './store/set-aside.js';
 import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
 import { isVpa } from './engine/intent.js';
-import { refIdOf, searchVerifications, verificationStory, verificationSummary } from './admin/lookup.js';
+import { apiStatus, refIdOf, searchVerifications, verificationStory, verificationSummary } from './admin/lookup.js';
 import { verifications } from './store/repository.js';
 
 interface Command {
@@ -139,8 +139,8 @@ const COMMANDS: Record<string, Command> = {
       print({ count: items.length, truncated: found.truncated, items }, () =>
         (found.truncated ? `more match: the newest ${items.length} shown\n` : '') +
         table(
-          ['REF ID', 'MERCHANT', 'KIND', 'MODE', 'VERIFICATION ID', 'STATUS', 'UTR', 'REFUND', 'CREATED'],
-          items.map((v) => [String(v.ref_id), v.merchant_id, v.kind, v.mode, v.verification_id ?? '-', v.status, v.utr ?? '-', v.refund ?? '-', v.created_at]),
+          ['REF ID', 'MERCHANT', 'KIND', 'MODE', 'VERIFICATION ID', 'STATUS', 'ANSWERED', 'UTR', 'REFUND', 'CREATED'],
+          items.map((v) => [String(v.ref_id), v.merchant_id, v.kind, v.mode, v.verification_id ?? '-', v.status, v.api_status, v.utr ?? '-', v.refund ?? '-', v.created_at]),
         ),
       );
     },
@@ -165,6 +165,7 @@ const COMMANDS: Record<string, Command> = {
             ['kind', `${v.kind}, ${v.mode} mode, ${v.dialect} dialect`],
             ['verification_id', v.verificationId ?? '-'],
             ['status', `${v.status.toUpperCase()}${v.statusReason ? ` (${v.statusReason})` : ''}`],
+            ['answered', apiStatus(v)],
             ['payer', p ? [p.name, p.account, p.ifsc, p.vpa].map((x) => x ?? '-').join(' / ') : '-'],
             ['utr', v.utr ?? '-'],
             ['name match', v.nameMatch ? `${v.nameMatch.result} (${v.nameMatch.score})` : '-'],

@@ -283,7 +283,7 @@ describe('command line', () => {
     }
     const table = await cli(env, 'verifications', 'find', 'lookup-1');
     assert.match(table.stdout, /^REF ID +MERCHANT +KIND/);
-    assert.match(table.stdout, new RegExp(`${created.ref_id} +${m.id} +rpd +test +lookup-1 +SUCCESS +${paid.utr} +success`));
+    assert.match(table.stdout, new RegExp(`${created.ref_id} +${m.id} +rpd +test +lookup-1 +SUCCESS +SUCCESS +${paid.utr} +success`));
     assert.equal(JSON.parse((await cli(env, 'verifications', 'find', 'nobody-quoted-this', '--json')).stdout).count, 0);
     // More than 50 match (the sandbox payer's account, paid 51 times more): the newest 50, said so.
     let last = 0;

@@ -4,7 +4,7 @@
 // pays out twice, also across a timeout, a crash and several instances.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, cli, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
 
 type Key = { client_id: string; client_secret: string };
 const uid = (p = 'm') => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -111,6 +111,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const v = await stored(gw, r.json.reference_id);
       assert.equal(v.kind, 'mobile');
       assert.equal(v.status, 'SUCCESS');
+      // The operator reads what the merchant was answered beside the store's status, in the
+      // search list and in the CLI's view too.
+      assert.equal(v.api_status, 'VALID');
+      const found = (await gw.admin('GET', `/verifications?q=${r.json.reference_id}`)).json.items;
+      assert.deepEqual(found.map((x: any) => [x.kind, x.status, x.api_status]), [['mobile', 'SUCCESS', 'VALID']]);
+      if (store === 'sqlite') {
+        const shown = await cli({ DATA_DIR: gw.dataDir }, 'verifications', 'show', String(r.json.reference_id));
+        assert.match(shown.stdout, /^answered\s+VALID$/m, shown.stdout);
+      }
     });
 
     it('VALID without a name: no name match', async () => {
@@ -154,7 +163,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
         name_match_result: null,
         ifsc_details: {},
       });
-      assert.equal((await stored(gw, r.json.reference_id)).status, 'FAILURE');
+      const v = await stored(gw, r.json.reference_id);
+      assert.deepEqual([v.status, v.api_status], ['FAILURE', 'INVALID']);
     });
 
     it('INVALID when the beneficiary bank declines the payout', async () => {
@@ -179,6 +189,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const v = await stored(gw, r.json.error.reference_id);
       assert.equal(v.status, 'FAILURE');
       assert.equal(v.status_reason, 'fraud_account');
+      assert.equal(v.api_status, '422 fraud_account');
       // Not held as in flight: the next request is refused for fraud again, not as busy.
       assert.equal((await drop('7777777777')).json.code, 'fraud_account');
     });
@@ -326,6 +337,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const v = await stored(gw, r.json.error.reference_id);
       assert.equal(v.status, 'FAILURE');
       assert.equal(v.status_reason, 'source_unavailable');
+      assert.equal(v.api_status, '502 verification_failed');
       const read = await cf.outcome(vid);
       assert.equal(read.status, 502, read.text);
       assert.deepEqual(read.json, r.json);
@@ -384,6 +396,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const flagged = await cf.lookup({ verification_id: uid(), mobile_number: '7777777777' });
       assert.equal(flagged.status, 422, flagged.text);
       assert.equal(flagged.json.code, 'fraud_account');
+      // The operator's views say what each lookup was answered.
+      const answered = async (refId: number) => (await stored(gw, refId)).api_status;
+      assert.equal(await answered(none.json.reference_id), 'INVALID');
+      assert.equal(await answered(unable.json.reference_id), 'UNABLE_TO_VALIDATE');
+      assert.equal(await answered(flagged.json.error.reference_id), '422 fraud_account');
     });
   });
 }

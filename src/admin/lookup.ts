@@ -5,6 +5,8 @@ import { readAside, type Db, type Row } from '../store/db.js';
 import { toCredit, verifications } from '../store/repository.js';
 import type { Credit, Payer, Verification } from '../engine/types.js';
 import { refundView } from './live.js';
+import { closedAs } from '../engine/mobile.js';
+import { favStatus } from '../dialects/razorpayx/format.js';
 
 const LIMIT = 50;
 
@@ -125,6 +127,22 @@ export async function timeline(db: Db, v: Verification) {
   return { entries: t, credits: creditRows.map(toCredit), deliveries };
 }
 
+/**
+ * What the merchant's API answered (or answers) for the verification, in its dialect's words,
+ * beside the store's status: a mobile penny drop the store has as SUCCESS was answered VALID,
+ * one closed unsent a 502, a UPI mobile lookup that found no VPA INVALID.
+ */
+export function apiStatus(v: Verification): string {
+  if (v.kind === 'rpd') return v.dialect === 'razorpayx' ? favStatus(v) : v.status.toUpperCase();
+  if (v.status === 'success') return 'VALID';
+  if (v.kind === 'upi_mobile') {
+    if (v.statusReason === 'fraud_account') return '422 fraud_account';
+    return v.statusReason === 'unable_to_validate' ? 'UNABLE_TO_VALIDATE' : 'INVALID';
+  }
+  if (v.status === 'created') return '422 verification_already_under_process';
+  return { fraud: '422 fraud_account', not_sent: '502 verification_failed', invalid: 'INVALID' }[closedAs(v)];
+}
+
 /** A verification in a list of matches: enough to tell it apart and pick it. */
 export function verificationSummary(v: Verification) {
   return {
@@ -135,6 +153,7 @@ export function verificationSummary(v: Verification) {
     verification_id: v.verificationId,
     public_id: v.publicId,
     status: v.status.toUpperCase(),
+    api_status: apiStatus(v),
     utr: v.utr,
     refund: v.reversal,
     created_at: new Date(v.createdAt).toISOString(),
@@ -160,6 +179,7 @@ export function verificationDetail(v: Verification) {
     reference_id: v.referenceId,
     notes: v.notes,
     status: v.status.toUpperCase(),
+    api_status: apiStatus(v),
     status_reason: v.statusReason,
     rail: v.rail,
     intent_tr: v.intentTr,

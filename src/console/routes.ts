@@ -27,7 +27,7 @@ import { accessOps } from '../admin/access.js';
 import { AdminError } from '../admin/errors.js';
 import { tokenGuesses } from '../admin/guesses.js';
 import { allKeys, deliveriesLog, perMinute, recentVerifications } from './queries.js';
-import { refIdOf, searchVerifications, timeline } from '../admin/lookup.js';
+import { apiStatus, refIdOf, searchVerifications, timeline } from '../admin/lookup.js';
 import { OUTCOMES, perMinuteChart, shareBar } from './chart.js';
 
 type Form = Record<string, string>;
@@ -284,6 +284,7 @@ ${table(VHEAD, verificationRows(found.items, await merchantNames()), q ? 'Matche
     const m = await s.merchants.get(v.merchantId);
     const body = html`<dl class="kv">
 <dt>status</dt><dd>${badge(v.status.toUpperCase())} ${v.statusReason ?? ''}</dd>
+<dt>answered</dt><dd>${apiStatus(v)}</dd>
 <dt>merchant</dt><dd><a href="/console/merchants/${v.merchantId}">${m?.name ?? v.merchantId}</a></dd>
 <dt>verification_id</dt><dd>${v.verificationId ?? ''}</dd><dt>ref_id</dt><dd>${String(v.refId)}</dd><dt>fav id</dt><dd>${v.publicId}</dd>
 <dt>name given</dt><dd>${v.name ?? ''}</dd><dt>payer</dt><dd>${v.payer ? `${v.payer.name ?? ''} · ${v.payer.account ?? ''} · ${v.payer.ifsc ?? ''} · ${v.payer.vpa ?? ''}` : ''}</dd>

@@ -88,6 +88,13 @@ const UNAVAILABLE = new Set(['source_unavailable', 'not_processed', 'payout_not_
 const BENEFICIARY_REFUSALS = new Set(['invalid_vpa', 'account_closed', 'account_frozen', 'account_invalid', 'beneficiary_declined']);
 const PAYOUT_REFUSED = 'payout_refused: ';
 
+/** How a penny drop that did not succeed was answered: fraud (422), not sent (502) or INVALID. */
+export function closedAs(v: Pick<Verification, 'statusReason'>): 'fraud' | 'not_sent' | 'invalid' {
+  if (v.statusReason === 'fraud_account') return 'fraud';
+  if (v.statusReason && (UNAVAILABLE.has(v.statusReason) || v.statusReason.startsWith(PAYOUT_REFUSED))) return 'not_sent';
+  return 'invalid';
+}
+
 export class MobileVerifications {
   /** Charges a priced operation in the creating transaction (engine/billing.ts). */
   charge: (q: Queryable, p: Principal, op: PricedOperation, refId: number | null) => Promise<void> = async () => {};
@@ -313,9 +320,8 @@ export class MobileVerifications {
       const branch = v.payer?.ifsc ? await lookupIfsc(this.db, v.payer.ifsc) : null;
       return { outcome: 'valid', v, branch };
     }
-    if (v.statusReason === 'fraud_account') return { outcome: 'fraud', refId };
-    if (v.statusReason && (UNAVAILABLE.has(v.statusReason) || v.statusReason.startsWith(PAYOUT_REFUSED))) return { outcome: 'not_sent', refId };
-    return { outcome: 'invalid', v };
+    const closed = closedAs(v);
+    return closed === 'invalid' ? { outcome: 'invalid', v } : { outcome: closed, refId };
   }
 
   // ------------------------------------------------------------------ the reconciler (a job)

@@ -61,7 +61,7 @@ const SCHEMAS: Record<string, Schema> = {
       verification: {
         type: 'object',
         description:
-          'The verification as the store keeps it, in snake_case with ISO 8601 times: ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, status (upper case), status_reason, payer, utr, name_match, refund, payout_state...',
+          'The verification as the store keeps it, in snake_case with ISO 8601 times: ref_id, merchant_id, mode, kind, dialect, public_id, verification_id, status (upper case), api_status (what the API answers the merchant, as in the search list), status_reason, payer, utr, name_match, refund, payout_state...',
       },
       credits: {
         type: 'array',
@@ -93,16 +93,19 @@ const SCHEMAS: Record<string, Schema> = {
           {
             ref_id: { type: 'integer' },
             merchant_id: str(),
-            kind: { type: 'string', enum: ['rpd', 'mobile'] },
+            kind: { type: 'string', enum: ['rpd', 'mobile', 'upi_mobile'] },
             mode: { type: 'string', enum: ['test', 'live'] },
             verification_id: nullable(str()),
             public_id: str(),
             status: { type: 'string', enum: ['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED'] },
+            api_status: str(
+              "What the API answers the merchant for it, in its dialect's words: SUCCESS, FAILURE, EXPIRED or CREATED (Cashfree reverse penny drop), created, completed or failed (RazorpayX), VALID, INVALID or UNABLE_TO_VALIDATE (mobile penny drop, UPI mobile lookup), or the error answered ('422 fraud_account', '502 verification_failed', '422 verification_already_under_process')",
+            ),
             utr: nullable(str()),
             refund: nullable({ type: 'string', enum: ['pending', 'initiated', 'success', 'failed'] }),
             created_at: { type: 'string', format: 'date-time' },
           },
-          { required: ['ref_id', 'merchant_id', 'kind', 'mode', 'verification_id', 'public_id', 'status', 'utr', 'refund', 'created_at'] },
+          { required: ['ref_id', 'merchant_id', 'kind', 'mode', 'verification_id', 'public_id', 'status', 'api_status', 'utr', 'refund', 'created_at'] },
         ),
       },
     },
