@@ -21,7 +21,8 @@ import { merchantNameProblem } from './engine/merchants.js';
 import { backupSqlite, restoreSqlite, type BackupSummary } from './store/backup.js';
 import { SQLITE_FILE } from './store/sqlite.js';
 import { FileRefused } from './store/files.js';
-import { deadJobs, retryDead } from './jobs/queue.js';
+import { retryDead } from './jobs/queue.js';
+import { BadCursor, deadJobPage, deliveryPage } from './admin/pages.js';
 import { jobView } from './admin/operations.js';
 import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
 import { accessOps } from './admin/access.js';
@@ -69,6 +70,8 @@ function refundTable(items: ReturnType<typeof refundView>[]): string {
     items.map((c) => [c.credit_id, c.bank_txn_id, c.amount, c.refund_status, String(c.refund_attempts), c.received_at, c.refund_error ?? '-']),
   );
 }
+
+const PAGE_HELP = '  --limit N         rows a page (1-999)\n  --after CURSOR    the page after the one that printed this cursor';
 
 const COMMANDS: Record<string, Command> = {
   'merchants create': {
@@ -239,17 +242,18 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'webhook deliveries': {
-    usage: 'webhook deliveries MERCHANT',
-    summary: 'list recent deliveries with their status',
-    async run({ positionals: [id] }, s) {
+    usage: 'webhook deliveries MERCHANT [--limit N] [--after CURSOR]',
+    summary: 'list recent deliveries with their status, newest first',
+    help: PAGE_HELP,
+    async run({ positionals: [id], values }, s) {
       if (!id) throw new UsageError('webhook deliveries needs a merchant id');
       if (!(await s.merchants.get(id))) throw new UsageError(`no merchant ${id}`); // not "(none)", as the API answers 404
-      const items = await s.webhooks.list(id);
-      print({ items }, () =>
+      const page = await paged('webhook deliveries', values, 50, (limit, after) => deliveryPage(s, id, limit, after));
+      print(page, () =>
         table(
           ['ID', 'EVENT', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'CREATED'],
-          items.map((d) => [d.id, d.event_type, d.status, String(d.attempts), d.next_attempt_at ?? '-', d.created_at]),
-        ),
+          page.items.map((d) => [d.id, d.event_type, d.status, String(d.attempts), d.next_attempt_at ?? '-', d.created_at]),
+        ) + nextPage(`webhook deliveries ${id}`, page.next),
       );
     },
   },
@@ -544,13 +548,16 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'jobs dead': {
-    usage: 'jobs dead',
+    usage: 'jobs dead [--limit N] [--after CURSOR]',
     summary: 'jobs that kept failing and stopped (dead letters), newest first',
-    async run(_a, s) {
-      const d = await deadJobs(s.db, 100);
-      const items = d.items.map(jobView);
-      print({ count: d.total, items }, () =>
-        more(d.total, items.length) + table(['ID', 'KIND', 'SUBJECT', 'FAILURES', 'DEAD AT', 'LAST ERROR'], items.map((j) => [String(j.id), j.kind, j.subject, String(j.failures), j.dead_at ?? '-', j.last_error ?? '-'])),
+    help: PAGE_HELP,
+    async run({ values }, s) {
+      const d = await paged('jobs dead', values, 100, (limit, after) => deadJobPage(s, limit, after));
+      const items = d.items;
+      print(d, () =>
+        `${d.count} in all\n` +
+        table(['ID', 'KIND', 'SUBJECT', 'FAILURES', 'DEAD AT', 'LAST ERROR'], items.map((j) => [String(j.id), j.kind, j.subject, String(j.failures), j.dead_at ?? '-', j.last_error ?? '-'])) +
+        nextPage('jobs dead', d.next),
       );
     },
   },
@@ -595,17 +602,18 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'refunds owed': {
-    usage: 'refunds owed',
+    usage: 'refunds owed [--limit N] [--after CURSOR]',
     summary: 'credits whose rupee has not gone back yet (pending, in flight, failed and awaiting retry, or in review), oldest first',
-    async run(_a, s) {
-      const o = await owedRefunds(s, 100);
+    help: PAGE_HELP,
+    async run({ values }, s) {
+      const o = await paged('refunds owed', values, 100, (limit, after) => owedRefunds(s, limit, after));
       print(o, () =>
         `${o.count} owed, Rs ${o.amount} (overdue after ${o.overdue_after_hours} h${process.env.REFUND_ALERT_HOURS ? '' : ": the default; set REFUND_ALERT_HOURS here as the gateway's"})\n` + refundTable(
             o.items.map((c) => {
               const notes = [c.overdue ? 'overdue' : '', c.job === 'dead' ? `job dead: jobs retry ${c.dead_job_id}` : ''].filter(Boolean);
               return { ...c, refund_status: notes.length ? `${c.refund_status} (${notes.join('; ')})` : c.refund_status };
             }),
-          ),
+          ) + nextPage('refunds owed', o.next),
       );
     },
   },
@@ -899,6 +907,21 @@ function exportLines(vars: Record<string, string>) {
   process.stdout.write(Object.entries(vars).map(([k, v]) => `export ${k}=${q(v)}`).join('\n') + '\n');
 }
 /** Above a table cut at its first page: how many there are in all. */
+/** A list command's page: --limit and --after read, a cursor that is none refused as a usage error. */
+async function paged<T>(name: string, values: Record<string, unknown>, byDefault: number, read: (limit: number, after?: string) => Promise<T>): Promise<T> {
+  const limit = values.limit === undefined ? byDefault : String(values.limit);
+  if (typeof limit === 'string' && !/^[1-9][0-9]{0,2}$/.test(limit)) throw new UsageError(`${name}: --limit is a number from 1 to 999`);
+  const after = values.after === undefined ? undefined : String(values.after);
+  if (after !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(after)) throw new UsageError(`${name}: --after is the cursor a page before printed`);
+  try {
+    return await read(Number(limit), after);
+  } catch (err) {
+    if (err instanceof BadCursor) throw new UsageError(`${name}: --after is the cursor a page before printed`);
+    throw err;
+  }
+}
+const nextPage = (command: string, next: string | null) => (next ? `\nmore: pennygate ${command} --after ${next}` : '');
+
 const more = (total: number, shown: number) => (total > shown ? `${total} in all, the first ${shown} shown (--json gives the count too)\n` : '');
 function fields(rows: [string, string][]) {
   const w = Math.max(...rows.map(([k]) => k.length));
@@ -1076,6 +1099,8 @@ async function main(argv: string[]) {
       'name-match': { type: 'string' },
       state: { type: 'string' },
       note: { type: 'string' },
+      limit: { type: 'string' },
+      after: { type: 'string' },
       export: { type: 'boolean' },
       json: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },

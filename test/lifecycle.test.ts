@@ -201,7 +201,9 @@ describe('dead letters', () => {
     await gw.stop();
     db = sqlite(gw);
     const bury = db.prepare("INSERT INTO jobs (kind, subject, run_at, created_at, dead_at, last_error) VALUES ('webhook.deliver', ?, 0, 0, ?, 'buried')");
-    for (let i = 0; i < 250; i++) bury.run(`whd_bury_${i}`, Date.now() + i);
+    // Three to a millisecond: a page may end between letters that died at one time.
+    const buriedAt = Date.now();
+    for (let i = 0; i < 250; i++) bury.run(`whd_bury_${i}`, buriedAt + Math.floor(i / 3));
     db.close();
     await gw.restart();
     const signIn = await fetch(`${gw.url}/console/login`, {
@@ -226,6 +228,64 @@ describe('dead letters', () => {
     assert.equal(retried.json.dead_at, null);
     assert.equal((await gw.refundsSettled(utr)).length, 1);
     assert.equal((await gw.admin('GET', '/jobs/dead')).json.count, 250, 'the buried ones only');
+
+    // Read a page at a time: every letter once, newest first, the count of all on each page.
+    const seen: any[] = [];
+    let after: string | null = null;
+    for (let pages = 0; ; pages++) {
+      assert.ok(pages < 5, 'the pages end');
+      const r = await gw.admin('GET', `/jobs/dead?limit=100${after ? `&after=${after}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.count, 250);
+      seen.push(...r.json.items);
+      after = r.json.next;
+      if (!after) break;
+    }
+    assert.equal(seen.length, 250);
+    assert.equal(new Set(seen.map((j) => j.id)).size, 250, 'no letter on two pages');
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [seen[i - 1], seen[i]];
+      assert.ok(a.dead_at > b.dead_at || (a.dead_at === b.dead_at && a.id > b.id), `newest first at ${i}`);
+    }
+    const bad = await gw.admin('GET', '/jobs/dead?after=bm90LWEtY3Vyc29y');
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.json.error.code, 'invalid_request');
+    // The command line prints the way to the next page, and takes it.
+    const first = spawnSync(process.execPath, [CLI, 'jobs', 'dead', '--limit', '200'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    const more = first.stdout.match(/^more: pennygate jobs dead --after (\S+)$/m);
+    assert.ok(more, first.stdout.slice(-300));
+    const rest = cli(gw, 'jobs', 'dead', '--after', more[1]);
+    assert.equal(rest.status, 0, rest.err);
+    assert.equal(rest.json.items.length, 50);
+    assert.equal(rest.json.next, null);
+    const refused = spawnSync(process.execPath, [CLI, 'jobs', 'dead', '--after', 'bm90LWEtY3Vyc29y'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /--after is the cursor a page before printed/);
+  });
+
+  it('lists owed refunds a page at a time: each once, oldest first, the totals of all on every page', async () => {
+    await gw?.stop();
+    gw = await Gateway.start({ env: { REVERSAL_DELAY_SECONDS: '3600' } });
+    const cf = gw.cashfree((await gw.merchant('Owes Many')).test_key);
+    for (let i = 0; i < 7; i++) {
+      const v = (await cf.createRpd({ verification_id: uid('owed'), name: 'John Doe' })).json;
+      assert.equal((await gw.pay(v.upi_link, 'success@upi')).status, 200);
+    }
+    const pages: any[] = [];
+    let after: string | null = null;
+    do {
+      const r = await gw.admin('GET', `/refunds/outstanding?limit=3${after ? `&after=${after}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual([r.json.count, r.json.amount], [7, '7.00']);
+      pages.push(r.json.items.map((c: any) => c.credit_id));
+      after = r.json.next;
+    } while (after && pages.length < 5);
+    assert.deepEqual(pages.map((p) => p.length), [3, 3, 1]);
+    const all = (await gw.admin('GET', '/refunds/outstanding')).json.items.map((c: any) => c.credit_id);
+    assert.deepEqual(pages.flat(), all, 'the pages, in order, are the whole list');
+    const shown = spawnSync(process.execPath, [CLI, 'refunds', 'owed', '--limit', '5'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
+    assert.match(shown.stdout, /^more: pennygate refunds owed --after \S+$/m, shown.stdout);
   });
 
   it('settles a refund whose job is dead once the operator returned the rupee at the bank, never one a live job holds', async () => {

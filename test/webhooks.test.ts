@@ -675,6 +675,33 @@ describe('webhooks: receivers that change or misbehave', () => {
     assert.deepEqual(entityOf(test).status_details, entityOf(real).status_details);
   });
 
+  it('lists a merchant\'s deliveries a page at a time, newest first, each once', async () => {
+    const hooks = await Receiver.start();
+    receivers.push(hooks);
+    const m = await gw.merchant('Many deliveries');
+    await gw.admin('PUT', `/merchants/${m.id}/webhook`, { url: hooks.url, dialect: 'cashfree' });
+    // Sent together: several may be made in one millisecond, and a page may end between them.
+    const sent = await Promise.all(
+      Array.from({ length: 7 }, () => gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.success' })),
+    );
+    for (const r of sent) assert.equal(r.status, 200, r.text);
+    const all = (await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries`)).json;
+    assert.equal(all.items.length, 7);
+    assert.equal(all.next, null);
+    const pages: string[][] = [];
+    let after: string | null = null;
+    do {
+      const r = await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries?limit=2${after ? `&after=${after}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      pages.push(r.json.items.map((d: any) => d.id));
+      after = r.json.next;
+    } while (after && pages.length < 6);
+    assert.deepEqual(pages.map((p) => p.length), [2, 2, 2, 1]);
+    assert.deepEqual(pages.flat(), all.items.map((d: any) => d.id));
+    const bad = await gw.admin('GET', `/merchants/${m.id}/webhook/deliveries?after=${'x'.repeat(201)}`);
+    assert.equal(bad.status, 400, bad.text);
+  });
+
   it("a test event's success reads as a real success in Cashfree's words", async () => {
     const hooks = await Receiver.start();
     receivers.push(hooks);

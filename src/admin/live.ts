@@ -12,6 +12,7 @@ import { REFUND_JOBS } from '../engine/verifications.js';
 import { jobStates } from '../jobs/queue.js';
 import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
+import { pageOf, positionOf } from './pages.js';
 import { ConnectorError } from '../rails/connector/rail.js';
 
 const ReconcileQuery = Type.Object({
@@ -97,19 +98,21 @@ export const refundView = (c: Credit) => ({
  * state of the job that returns it: `dead` (it gave up: nothing moves until the operator retries
  * it, `dead_job_id`, or settles the refund), `scheduled`, or `none` (a refund in review has none).
  */
-export async function owedRefunds(s: Services, limit: number) {
-  const o = await credits.outstanding(s.db, limit);
+export async function owedRefunds(s: Services, limit: number, after?: string) {
+  const o = await credits.outstanding(s.db, limit + 1, positionOf(after));
+  const page = pageOf(o.items, limit, (c) => ({ at: c.receivedAt, id: c.id }));
   const overdueBefore = Date.now() - s.cfg.refundAlertMs;
-  const jobs = await jobStates(s.db, REFUND_JOBS, o.items.map((c) => c.id));
+  const jobs = await jobStates(s.db, REFUND_JOBS, page.items.map((c) => c.id));
   return {
     count: o.total,
     amount: (o.totalPaise / 100).toFixed(2),
     overdue_after_hours: s.cfg.refundAlertMs / 3_600_000,
-    items: o.items.map((c) => {
+    items: page.items.map((c) => {
       const j = jobs.get(c.id);
       const job = !j ? 'none' : j.live ? 'scheduled' : 'dead';
       return { ...refundView(c), overdue: c.receivedAt < overdueBefore, job, dead_job_id: job === 'dead' ? j!.deadId : null };
     }),
+    next: page.next,
   };
 }
 

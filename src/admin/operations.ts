@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
-import { deadJobs, retryDead, type Job } from '../jobs/queue.js';
+import { retryDead, type Job } from '../jobs/queue.js';
+import { PagedQuery, deadJobPage } from './pages.js';
 import { appliedMigrations, LATEST_VERSION } from '../store/migrate.js';
 import { AdminError } from './errors.js';
 
 const JobParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
-const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 
 export const jobView = (j: Job) => ({
   id: j.id,
@@ -25,13 +25,17 @@ export function operationsApi(app: FastifyInstance, s: Services) {
   const security = [{ AdminToken: [] }];
   const tags = ['Admin'];
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get<{ Querystring: Static<typeof PagedQuery> }>(
     '/jobs/dead',
-    { schema: { tags, security, summary: 'Jobs that kept failing and stopped (dead letters), newest first', querystring: ListQuery } },
-    async (req) => {
-      const d = await deadJobs(s.db, Number(req.query.limit ?? 100));
-      return { count: d.total, items: d.items.map(jobView) };
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Jobs that kept failing and stopped (dead letters), newest first; `next` gives the page after (as `after`)',
+        querystring: PagedQuery,
+      },
     },
+    async (req) => deadJobPage(s, Number(req.query.limit ?? 100), req.query.after),
   );
 
   app.post<{ Params: Static<typeof JobParams> }>(

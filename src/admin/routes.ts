@@ -19,6 +19,7 @@ import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '
 import { liveAdminApi, owedRefunds } from './live.js';
 import { tokenGuesses } from './guesses.js';
 import { searchVerifications, verificationStory, verificationSummary } from './lookup.js';
+import { PagedQuery, deliveryPage } from './pages.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -56,7 +57,6 @@ const BrandingBody = Type.Object(
   Strict,
 );
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
 
 export async function adminApi(app: FastifyInstance, s: Services) {
   const expected = digest(s.cfg.adminToken);
@@ -191,13 +191,18 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     },
   );
 
-  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ListQuery> }>(
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PagedQuery> }>(
     '/merchants/:id/webhook/deliveries',
-    { schema: { tags, security, summary: "The merchant's webhook deliveries, newest first", params: IdParams, querystring: ListQuery } },
-    async (req) => {
-      if (!(await s.merchants.get(req.params.id))) throw new AdminError(404, 'not_found', 'no such merchant');
-      return { items: await s.webhooks.list(req.params.id, Number(req.query.limit ?? 50)) };
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The merchant's webhook deliveries, newest first; `next` gives the page after (as `after`)",
+        params: IdParams,
+        querystring: PagedQuery,
+      },
     },
+    async (req) => deliveryPage(s, req.params.id, Number(req.query.limit ?? 50), req.query.after),
   );
 
   app.get<{ Params: Static<typeof DeliveryParams> }>(
@@ -301,17 +306,18 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     },
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get<{ Querystring: Static<typeof PagedQuery> }>(
     '/refunds/outstanding',
     {
       schema: {
         tags,
         security,
-        summary: 'Credits whose rupee has not gone back yet (pending, in flight or failed and awaiting retry), oldest first',
-        querystring: ListQuery,
+        summary:
+          'Credits whose rupee has not gone back yet (pending, in flight or failed and awaiting retry), oldest first; `next` gives the page after (as `after`)',
+        querystring: PagedQuery,
       },
     },
-    async (req) => owedRefunds(s, Number(req.query.limit ?? 100)),
+    async (req) => owedRefunds(s, Number(req.query.limit ?? 100), req.query.after),
   );
 
   operationsApi(app, s);

@@ -186,11 +186,18 @@ export async function bury(db: Db, job: Job, worker: string, error: string, now 
   );
 }
 
-export async function deadJobs(db: Db, limit: number): Promise<{ items: Job[]; total: number }> {
+/** Dead letters, newest first (dead_at, then id): up to `limit` after `after`, and how many in all. */
+export async function deadJobs(db: Db, limit: number, after: { at: number; id: number } | null = null): Promise<{ items: Job[]; total: number }> {
   // The page and its total in one statement (one snapshot): read apart, a job buried between
   // them showed a total its page did not.
-  const rows = await db.query('SELECT *, COUNT(*) OVER () AS list_total FROM jobs WHERE dead_at IS NOT NULL ORDER BY dead_at DESC LIMIT ?', [limit]);
-  return { items: rows.map(toJob), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
+  const total = '(SELECT COUNT(*) FROM jobs WHERE dead_at IS NOT NULL) AS list_total';
+  const rows = await db.query(
+    `SELECT *, ${total} FROM jobs WHERE dead_at IS NOT NULL${after ? ' AND (dead_at < ? OR (dead_at = ? AND id < ?))' : ''}
+      ORDER BY dead_at DESC, id DESC LIMIT ?`,
+    after ? [after.at, after.at, after.id, limit] : [limit],
+  );
+  const [first] = rows.length > 0 || !after ? rows : await db.query(`SELECT ${total}`);
+  return { items: rows.map(toJob), total: first ? Number(first.list_total) : 0 };
 }
 
 /**

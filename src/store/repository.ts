@@ -771,15 +771,25 @@ export const credits = {
     );
     return { items: rows.map(toCredit), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
   },
-  /** Credits whose rupee has not gone back yet, oldest first: what the gateway still owes. */
-  async outstanding(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number; totalPaise: number }> {
+  /**
+   * Credits whose rupee has not gone back yet, oldest first (received_at, then id): what the
+   * gateway still owes. Up to `limit` rows after `after` (a place in that order), and the totals
+   * of all of them.
+   */
+  async outstanding(
+    q: Queryable,
+    limit: number,
+    after: { at: number; id: string } | null = null,
+  ): Promise<{ items: Credit[]; total: number; totalPaise: number }> {
     // The page and its totals in one statement (one snapshot), as setAside.list.
+    const owed = "FROM credits WHERE refund_status <> 'success'";
+    const totals = `(SELECT COUNT(*) ${owed}) AS list_total, (SELECT COALESCE(SUM(amount_paise), 0) ${owed}) AS list_paise`;
     const rows = await q.query(
-      `SELECT *, COUNT(*) OVER () AS list_total, SUM(amount_paise) OVER () AS list_paise
-         FROM credits WHERE refund_status <> 'success' ORDER BY received_at LIMIT ?`,
-      [limit],
+      `SELECT *, ${totals} ${owed}${after ? ' AND (received_at > ? OR (received_at = ? AND id > ?))' : ''} ORDER BY received_at, id LIMIT ?`,
+      after ? [after.at, after.at, after.id, limit] : [limit],
     );
-    const [first] = rows;
+    // A page past the end has no row to carry the totals.
+    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${totals}`);
     return { items: rows.map(toCredit), total: first ? Number(first.list_total) : 0, totalPaise: first ? Number(first.list_paise) : 0 };
   },
   async forVerification(q: Queryable, refId: number): Promise<Credit[]> {

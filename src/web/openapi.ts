@@ -123,7 +123,7 @@ const SCHEMAS: Record<string, Schema> = {
     },
     { required: ['id', 'status'] },
   ),
-  WebhookDeliveryList: list(ref('WebhookDelivery')),
+  WebhookDeliveryList: obj({ items: { type: 'array', items: ref('WebhookDelivery') }, next: nullable(str('The cursor of the page after this one (pass it as `after`); null on the last page')) }, { required: ['items', 'next'] }),
   TestEvent: obj(
     {
       event_id: str(),
@@ -165,8 +165,9 @@ const SCHEMAS: Record<string, Schema> = {
       amount: str('Rupees, two decimals'),
       items: { type: 'array', items: ref('Refund') },
       overdue_after_hours: { type: 'number' },
+      next: nullable(str('The cursor of the page after this one (pass it as `after`); null on the last page')),
     },
-    { required: ['count', 'amount', 'items'] },
+    { required: ['count', 'amount', 'items', 'next'] },
   ),
   RefundReviewList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('Refund') } }, { required: ['count', 'items'] }),
   SetAsideEntry: obj(
@@ -250,7 +251,7 @@ const SCHEMAS: Record<string, Schema> = {
     },
     { required: ['id', 'kind', 'subject', 'failures', 'dead_at'] },
   ),
-  DeadJobList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('Job') } }, { required: ['count', 'items'] }),
+  DeadJobList: obj({ count: { type: 'integer' }, items: { type: 'array', items: ref('Job') }, next: nullable(str('The cursor of the page after this one (pass it as `after`); null on the last page')) }, { required: ['count', 'items', 'next'] }),
   RetentionRun: obj(
     {
       started_at: { type: 'string', format: 'date-time' },

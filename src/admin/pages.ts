@@ -1,0 +1,69 @@
+// Lists an operator reads page by page (owed refunds, dead letters, webhook deliveries): each page
+// ends with `next`, a cursor naming the last row's place in the list's order (its time and id), and
+// the page after it starts there. A row that moves meanwhile (a refund settled, a job retried)
+// shifts no other row to another page, as an offset would.
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../services.js';
+import { deadJobs } from '../jobs/queue.js';
+import { AdminError } from './errors.js';
+import { jobView } from './operations.js';
+
+export const PagedQuery = Type.Object({
+  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+  after: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'The `next` of the page before: the page after it' })),
+});
+
+/** A row's place in a list's order: its time (ms) and its id, which breaks ties. */
+export interface Position {
+  at: number;
+  id: string;
+}
+
+export const cursorOf = (p: Position): string => Buffer.from(JSON.stringify([p.at, p.id])).toString('base64url');
+
+export class BadCursor extends AdminError {
+  constructor() {
+    super(400, 'invalid_request', 'after is not a cursor of this list: give the `next` of the page before');
+  }
+}
+
+/** The position a cursor names; BadCursor when it is none this gateway wrote. */
+export function positionOf(cursor: string | undefined): Position | null {
+  if (cursor === undefined) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && v[1].length > 0 && v[1].length <= 100) {
+      return { at: v[0], id: v[1] };
+    }
+  } catch {
+    // not JSON: refused below
+  }
+  throw new BadCursor();
+}
+
+/**
+ * A page from rows read one past `limit`: the rows to show, and the cursor of the last one when
+ * more follow (null at the end).
+ */
+export function pageOf<T>(rows: T[], limit: number, position: (row: T) => Position): { items: T[]; next: string | null } {
+  if (rows.length <= limit) return { items: rows, next: null };
+  const items = rows.slice(0, limit);
+  return { items, next: cursorOf(position(items[items.length - 1])) };
+}
+
+/** A merchant's webhook deliveries, newest first, a page at a time (admin API and CLI). */
+export async function deliveryPage(s: Services, merchantId: string, limit: number, after?: string) {
+  const at = positionOf(after);
+  if (!(await s.merchants.get(merchantId))) throw new AdminError(404, 'not_found', 'no such merchant');
+  const rows = await s.webhooks.list(merchantId, limit + 1, at);
+  return pageOf(rows, limit, (d) => ({ at: Date.parse(d.created_at), id: d.id }));
+}
+
+/** Dead letters, newest first, a page at a time, and how many in all (admin API and CLI). */
+export async function deadJobPage(s: Services, limit: number, after?: string) {
+  const at = positionOf(after);
+  if (at && !/^[1-9][0-9]{0,15}$/.test(at.id)) throw new BadCursor();
+  const d = await deadJobs(s.db, limit + 1, at && { at: at.at, id: Number(at.id) });
+  const page = pageOf(d.items, limit, (j) => ({ at: j.deadAt!, id: String(j.id) }));
+  return { count: d.total, items: page.items.map(jobView), next: page.next };
+}
