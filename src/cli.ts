@@ -21,6 +21,7 @@ import { merchantNameProblem } from './engine/merchants.js';
 import { backupSqlite, restoreSqlite, type BackupSummary } from './store/backup.js';
 import { SQLITE_FILE } from './store/sqlite.js';
 import { FileRefused } from './store/files.js';
+import { isStoreUnavailable } from './store/db.js';
 import { retryDead } from './jobs/queue.js';
 import { BadCursor, deadJobPage, deliveryPage } from './admin/pages.js';
 import { jobView } from './admin/operations.js';
@@ -906,7 +907,6 @@ function exportLines(vars: Record<string, string>) {
   const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   process.stdout.write(Object.entries(vars).map(([k, v]) => `export ${k}=${q(v)}`).join('\n') + '\n');
 }
-/** Above a table cut at its first page: how many there are in all. */
 /** A list command's page: --limit and --after read, a cursor that is none refused as a usage error. */
 async function paged<T>(name: string, values: Record<string, unknown>, byDefault: number, read: (limit: number, after?: string) => Promise<T>): Promise<T> {
   const limit = values.limit === undefined ? byDefault : String(values.limit);
@@ -922,6 +922,7 @@ async function paged<T>(name: string, values: Record<string, unknown>, byDefault
 }
 const nextPage = (command: string, next: string | null) => (next ? `\nmore: pennygate ${command} --after ${next}` : '');
 
+/** Above a table cut at its first page: how many there are in all. */
 const more = (total: number, shown: number) => (total > shown ? `${total} in all, the first ${shown} shown (--json gives the count too)\n` : '');
 function fields(rows: [string, string][]) {
   const w = Math.max(...rows.map(([k]) => k.length));
@@ -945,43 +946,73 @@ async function listen(s: Services, merchantId: string, dialectNow: () => Promise
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
   let dialect = await dialectNow();
+  // The store down (a restart, a failover) pauses the forwarding, said once, and it goes on from
+  // where it was when the store answers again: an event is marked read only once it was handled,
+  // and `from` moves only after a whole pass.
+  let outage = 0;
   while (!stopping) {
-    // Read before the events: whatever is below it is in what the next query reads.
-    const horizon = await events.horizon(s.db);
-    const fresh = (await events.since(s.db, merchantId, from)).filter((e) => !seen.has(e.id));
-    if (fresh.length) {
-      const now = await dialectNow();
-      if (now !== dialect) process.stderr.write(`pennygate: the webhook's dialect is ${now} now: forwarding in it\n`);
-      dialect = now;
+    try {
+      dialect = await forwardFresh(s, merchantId, dialectNow, target, dialect, from, seen, (horizon) => {
+        from = Math.max(from, horizon);
+        for (const [id, order] of seen) if (order < from) seen.delete(id);
+      });
+      if (outage) process.stderr.write('pennygate: the store answers again: forwarding\n');
+      outage = 0;
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      if (!outage) process.stderr.write(`pennygate: the store is unavailable (${(err as Error).message}): waiting, no event is skipped\n`);
+      outage++;
     }
-    for (const e of fresh) {
-      seen.set(e.id, e.order);
-      let signed;
-      try {
-        signed = await s.webhooks.signed(e.id, dialect);
-      } catch (err) {
-        // One event the merchant cannot sign (a revoked key's mode, a dialect a newer build set)
-        // stops nothing else.
-        if (!(err instanceof UnsignableEvent) && !(err instanceof WebhookAddressError)) throw err;
-        const line = { at: new Date().toISOString(), event_id: e.id, forwarded_to: null, result: `not forwarded: ${err.message}` };
-        process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_id}  -> ${line.result}`) + '\n');
-        continue;
-      }
-      if (!signed) continue; // the dialect has no such event
-      let outcome: string;
-      try {
-        const r = await fetch(target, { method: 'POST', headers: signed.headers, body: signed.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-        outcome = `${r.status}`;
-      } catch (err) {
-        outcome = `not delivered: ${(err as Error).message}`;
-      }
-      const line = { at: new Date().toISOString(), event_id: e.id, event_type: signed.eventType, forwarded_to: target.toString(), result: outcome };
-      process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_type}  ${line.event_id}  -> ${outcome}`) + '\n');
-    }
-    from = Math.max(from, horizon);
-    for (const [id, order] of seen) if (order < from) seen.delete(id);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, outage ? Math.min(5000, 300 * 2 ** Math.min(outage, 5)) : 300));
   }
+}
+
+/** One pass of listen: the events not read yet, each forwarded (or said unsignable) and marked read. */
+async function forwardFresh(
+  s: Services,
+  merchantId: string,
+  dialectNow: () => Promise<string>,
+  target: URL,
+  dialect: string,
+  from: number,
+  seen: Map<string, number>,
+  passed: (horizon: number) => void,
+): Promise<string> {
+  // Read before the events: whatever is below it is in what the next query reads.
+  const horizon = await events.horizon(s.db);
+  const fresh = (await events.since(s.db, merchantId, from)).filter((e) => !seen.has(e.id));
+  if (fresh.length) {
+    const now = await dialectNow();
+    if (now !== dialect) process.stderr.write(`pennygate: the webhook's dialect is ${now} now: forwarding in it\n`);
+    dialect = now;
+  }
+  for (const e of fresh) {
+    let signed;
+    try {
+      signed = await s.webhooks.signed(e.id, dialect);
+    } catch (err) {
+      // One event the merchant cannot sign (a revoked key's mode, a dialect a newer build set)
+      // stops nothing else.
+      if (!(err instanceof UnsignableEvent) && !(err instanceof WebhookAddressError)) throw err;
+      seen.set(e.id, e.order);
+      const line = { at: new Date().toISOString(), event_id: e.id, forwarded_to: null, result: `not forwarded: ${err.message}` };
+      process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_id}  -> ${line.result}`) + '\n');
+      continue;
+    }
+    seen.set(e.id, e.order);
+    if (!signed) continue; // the dialect has no such event
+    let outcome: string;
+    try {
+      const r = await fetch(target, { method: 'POST', headers: signed.headers, body: signed.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      outcome = `${r.status}`;
+    } catch (err) {
+      outcome = `not delivered: ${(err as Error).message}`;
+    }
+    const line = { at: new Date().toISOString(), event_id: e.id, event_type: signed.eventType, forwarded_to: target.toString(), result: outcome };
+    process.stdout.write((json ? JSON.stringify(line) : `${line.at}  ${line.event_type}  ${line.event_id}  -> ${outcome}`) + '\n');
+  }
+  passed(horizon);
+  return dialect;
 }
 
 /** Help is read in an 80-column terminal. */

@@ -4,7 +4,7 @@
 // And the converse: a job failing on another network call (the bank) is not taken for the store's outage.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -426,6 +426,61 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
       proxy.set('pass');
     }
     await recovers('back-2');
+  });
+});
+
+describe('pennygate listen while its store is away (PostgreSQL)', { skip: needsPostgres }, () => {
+  it('waits, says so once, and forwards every event made meanwhile once the store answers again', { timeout: 60_000 }, async () => {
+    const db = await freshPostgres();
+    // The gateway reaches the store directly; listen through a proxy that goes away: the events
+    // made while listen cannot read them must be forwarded when it can.
+    const gw = await Gateway.start({ databaseUrl: db.url, env: { LOG_LEVEL: 'warn' } });
+    const url = new URL(db.url);
+    const proxy = await PgProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const local = await Receiver.start();
+    const m = await gw.merchant('Listens through an outage');
+    const cf = gw.cashfree(m.test_key);
+    const { PATH, HOME } = process.env;
+    const bin = join(import.meta.dirname, '..', 'bin', 'pennygate.mjs');
+    const env = { PATH, HOME, DATABASE_URL: url.toString(), SECRET_KEY: '11'.repeat(32), ADMIN_TOKEN, PG_CONNECT_TIMEOUT_MS: '1000' };
+    const proc = spawn(process.execPath, [bin, 'listen', '--merchant', m.id, '--forward-to', local.url, '--dialect', 'cashfree'], { env });
+    let err = '';
+    proc.stderr.on('data', (d) => (err += d));
+    const paid = async (vid: string) => {
+      const made = await cf.createRpd({ verification_id: vid, name: 'John Doe' });
+      assert.equal(made.status, 200, made.text);
+      assert.equal((await gw.pay(made.json.upi_link, 'success@upi')).status, 200);
+    };
+    const forwarded = () => local.received.map((r) => JSON.parse(r.body).data.verification_id as string);
+    try {
+      await eventually(async () => err, (e) => /forwarding/.test(e), 10_000, 'listen to start');
+      await paid('before-outage');
+      await eventually(async () => forwarded(), (f) => f.includes('before-outage'), 10_000, 'the first event');
+      proxy.set('refuse');
+      await eventually(async () => err, (e) => /the store is unavailable/.test(e), 10_000, 'listen to say the store is away');
+      for (let i = 0; i < 3; i++) await paid(`during-outage-${i}`);
+      await sleep(1500);
+      assert.equal(proc.exitCode, null, `listen ended: ${err}`);
+      assert.equal(err.match(/the store is unavailable/g)!.length, 1, err);
+      proxy.set('pass');
+      await eventually(async () => forwarded().length, (n) => n === 4, 20_000, 'the events made during the outage');
+      assert.deepEqual(forwarded().sort(), ['before-outage', 'during-outage-0', 'during-outage-1', 'during-outage-2']);
+      assert.match(err, /the store answers again/);
+      await paid('after-outage');
+      await eventually(async () => forwarded().length, (n) => n === 5, 10_000, 'an event after the outage');
+    } finally {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const gone = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGINT');
+        await gone;
+      }
+      await local.close();
+      await gw.stop();
+      await proxy.close();
+      await db.drop();
+    }
   });
 });
 
