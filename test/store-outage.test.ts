@@ -429,6 +429,37 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
   });
 });
 
+describe('readiness when PostgreSQL stops answering, with the default deadlines (PostgreSQL)', { skip: needsPostgres }, () => {
+  it('answers not ready within 2 s, not after the statement deadline and the connect timeout', { timeout: 60_000 }, async () => {
+    const db = await freshPostgres();
+    const url = new URL(db.url);
+    const proxy = await PgProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const gw = await Gateway.start({ databaseUrl: url.toString(), env: { LOG_LEVEL: 'warn' } });
+    try {
+      assert.equal((await gw.request('GET', '/readyz')).status, 200);
+      proxy.set('blackhole');
+      // Probes that come together (a load balancer's and an orchestrator's) share one check.
+      const t0 = Date.now();
+      const answers = await Promise.all([gw.request('GET', '/readyz'), gw.request('GET', '/readyz'), gw.request('GET', '/readyz')]);
+      const ms = Date.now() - t0;
+      assert.ok(ms < 2_800, `readyz took ${ms} ms`);
+      for (const r of answers) {
+        assert.equal(r.status, 503, r.text);
+        assert.match(r.json.checks.store.error, /did not answer within 2000 ms/);
+      }
+      proxy.set('pass');
+      await eventually(async () => (await gw.request('GET', '/readyz')).status, (st) => st === 200, 40_000, 'ready again');
+    } finally {
+      proxy.set('pass');
+      await gw.stop();
+      await proxy.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('pennygate listen while its store is away (PostgreSQL)', { skip: needsPostgres }, () => {
   it('waits, says so once, and forwards every event made meanwhile once the store answers again', { timeout: 60_000 }, async () => {
     const db = await freshPostgres();

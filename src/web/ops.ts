@@ -43,6 +43,9 @@ export class QuietPolling extends LogController {
   }
 }
 
+/** How long /readyz waits for its checks before it answers not ready. */
+export const READY_WITHIN_MS = 2000;
+
 export interface Readiness {
   status: 'ready' | 'not_ready';
   checks: Record<string, { ok: boolean; error?: string }>;
@@ -81,8 +84,21 @@ export async function operations(app: FastifyInstance, s: Services) {
   });
 
   app.get('/healthz', { schema: { tags, security, summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
+  // One check at a time (probes that come together share it), answered within READY_WITHIN_MS:
+  // a store that does not answer at all (a partition, a frozen server) is not ready, said at once,
+  // not after the statement deadline and the connect timeout (20 s by default), past most probes'
+  // own timeouts.
+  let checking: Promise<Readiness> | null = null;
   app.get('/readyz', { schema: { tags, security, summary: 'Readiness: the store answers' } }, async (_req, reply) => {
-    const r = await readiness(s.db);
+    checking ??= readiness(s.db).finally(() => (checking = null));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Readiness>((ok) => {
+      timer = setTimeout(
+        () => ok({ status: 'not_ready', checks: { store: { ok: false, error: `the store did not answer within ${READY_WITHIN_MS} ms` } } }),
+        READY_WITHIN_MS,
+      );
+    });
+    const r = await Promise.race([checking, late]).finally(() => clearTimeout(timer));
     return reply.code(r.status === 'ready' ? 200 : 503).send(r);
   });
 
