@@ -115,6 +115,8 @@ export interface PgSettings {
   statementDeadlineMs: number;
   /** Statements are prepared once per connection (false: sent unnamed, for a pooler that cannot keep them). */
   prepare: boolean;
+  /** A gateway starting while the server cannot be reached waits this long for it before it gives up (0: not at all). */
+  startWaitMs: number;
 }
 
 /** What one HTTP client may hold: timeouts and connection caps (see src/web/limits.ts). */
@@ -425,6 +427,7 @@ export function pgSettings(env: NodeJS.ProcessEnv): PgSettings {
     connectTimeoutMs: whole(env, 'PG_CONNECT_TIMEOUT_MS', 5_000, 0, MAX_TIMEOUT_MS),
     statementDeadlineMs: whole(env, 'PG_STATEMENT_DEADLINE_MS', 15_000, 0, MAX_TIMEOUT_MS),
     prepare: flag(env, 'PG_PREPARE', true),
+    startWaitMs: whole(env, 'PG_START_WAIT_SECONDS', 60, 0, 86_400) * 1000,
   };
 }
 

@@ -1,7 +1,7 @@
 // Wires the parts together: store, rails, engine, jobs, HTTP.
 import type { Logger } from 'pino';
 import { SettingError, safeUrl, type Config } from './config.js';
-import { openDb, type Db } from './store/db.js';
+import { isStoreUnavailable, openDb, type Db } from './store/db.js';
 import { migrate, SchemaTooNewError } from './store/migrate.js';
 import { RailRegistry } from './rails/index.js';
 import { UnknownRail } from './rails/rail.js';
@@ -80,6 +80,24 @@ export async function openServices(cfg: Config, log: Logger, server = false): Pr
 
 /** Opens and migrates the store; a failure names the setting that chose it. */
 async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db> {
+  // A gateway started with its database (a host booting, a whole stack brought up at once) may
+  // come up first: it waits for the server, saying so, rather than exit for its supervisor to
+  // start it again until a restart limit gives up on it. The command line does not wait.
+  const waitUntil = server && cfg.databaseUrl ? Date.now() + cfg.pg.startWaitMs : 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openStoreOnce(cfg, log, server);
+    } catch (err) {
+      const cause = err instanceof SettingError ? err.cause : err;
+      const pause = Math.min(5000, 500 * 2 ** Math.min(attempt, 4));
+      if (!isStoreUnavailable(cause) || Date.now() + pause > waitUntil) throw err;
+      log.warn({ attempt, reason: (cause as Error).message, waits_until: new Date(waitUntil).toISOString() }, 'the database cannot be reached yet: waiting for it (PG_START_WAIT_SECONDS)');
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
+async function openStoreOnce(cfg: Config, log: Logger, server: boolean): Promise<Db> {
   let db: Db | undefined;
   try {
     db = await openDb({ databaseUrl: cfg.databaseUrl, pg: cfg.pg, dataDir: cfg.dataDir, sqliteSynchronous: cfg.sqliteSynchronous, server });
@@ -90,8 +108,8 @@ async function openStore(cfg: Config, log: Logger, server: boolean): Promise<Db>
     await db?.close().catch(() => {});
     if (err instanceof SchemaTooNewError) throw err; // the store is fine; this build is too old for it
     const why = (err as Error).message;
-    if (cfg.databaseUrl) throw new SettingError(`DATABASE_URL ${safeUrl(cfg.databaseUrl)} cannot be used: ${why}`);
-    throw new SettingError(`DATA_DIR ${cfg.dataDir}: the SQLite store cannot be opened: ${why}`);
+    if (cfg.databaseUrl) throw new SettingError(`DATABASE_URL ${safeUrl(cfg.databaseUrl)} cannot be used: ${why}`, { cause: err });
+    throw new SettingError(`DATA_DIR ${cfg.dataDir}: the SQLite store cannot be opened: ${why}`, { cause: err });
   }
 }
 

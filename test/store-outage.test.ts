@@ -460,6 +460,42 @@ describe('readiness when PostgreSQL stops answering, with the default deadlines 
   });
 });
 
+describe('a gateway started before its database (PostgreSQL)', { skip: needsPostgres }, () => {
+  it('waits for the server, saying so, and serves once it answers; gives up after PG_START_WAIT_SECONDS', { timeout: 60_000 }, async () => {
+    const db = await freshPostgres();
+    const url = new URL(db.url);
+    const proxy = await PgProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    let gw: Gateway | undefined;
+    try {
+      proxy.set('refuse'); // the server not up yet: connections refused
+      const starting = Gateway.start({ databaseUrl: url.toString(), env: { LOG_LEVEL: 'warn' } });
+      await sleep(2_500);
+      proxy.set('pass');
+      gw = await starting;
+      assert.match(gw.output, /the database cannot be reached yet: waiting for it/);
+      const m = await gw.merchant('Started early');
+      assert.equal((await gw.cashfree(m.test_key).createRpd({ verification_id: 'early-1', name: 'John Doe' })).status, 200);
+      await gw.stop();
+      gw = undefined;
+      // Not for ever: past the wait it exits, naming the database.
+      proxy.set('refuse');
+      const t0 = Date.now();
+      await assert.rejects(
+        Gateway.start({ databaseUrl: url.toString(), env: { LOG_LEVEL: 'warn', PG_START_WAIT_SECONDS: '2' } }),
+        /gateway exited 1:[\s\S]*failed to start: DATABASE_URL .* cannot be used/,
+      );
+      assert.ok(Date.now() - t0 < 10_000, `gave up after ${Date.now() - t0} ms`);
+    } finally {
+      proxy.set('pass');
+      await gw?.stop();
+      await proxy.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('pennygate listen while its store is away (PostgreSQL)', { skip: needsPostgres }, () => {
   it('waits, says so once, and forwards every event made meanwhile once the store answers again', { timeout: 60_000 }, async () => {
     const db = await freshPostgres();
