@@ -166,7 +166,8 @@ describe('hosted page', { skip: needsChromium }, () => {
     assert.deepEqual(await seriousViolations(page), []);
     shots.push(await keepScreenshot(page, SUITE, 'phone-hi'));
 
-    await page.getByRole('button', { name: 'Pay ₹2 (wrong amount)' }).click();
+    // The test-mode buttons speak the page's language too.
+    await page.getByRole('button', { name: '₹2 का भुगतान करें (गलत राशि)' }).click();
     await page.locator('#notice').waitFor({ state: 'visible', timeout: 10_000 });
     assert.match((await page.locator('#notice').textContent())!, /दूसरी राशि/);
     assert.equal(await page.locator('#rpd').getAttribute('data-status'), 'CREATED');
@@ -174,7 +175,7 @@ describe('hosted page', { skip: needsChromium }, () => {
     shots.push(await keepScreenshot(page, SUITE, 'phone-hi-retry'));
     assert.deepEqual(await seriousViolations(page), []);
 
-    await page.getByRole('button', { name: 'Pay as success@upi' }).click();
+    await page.getByRole('button', { name: 'success@upi के रूप में भुगतान करें' }).click();
     await page.locator('#status.success').waitFor({ timeout: 10_000 });
     const s = (await cf.status({ verification_id: 'page-retry' })).json;
     assert.equal(s.status, 'SUCCESS');
@@ -516,7 +517,7 @@ describe('hosted page under a PUBLIC_URL with a path', { skip: needsChromium }, 
     await page.goto(`${created.url}?lang=hi`);
     await page.goto(created.url);
     assert.equal(await page.locator('html').getAttribute('lang'), 'hi');
-    await page.getByRole('button', { name: 'Pay as success@upi' }).click();
+    await page.getByRole('button', { name: 'success@upi के रूप में भुगतान करें' }).click();
     await page.locator('#status.success').waitFor({ timeout: 10_000 });
     await context.close();
   });

@@ -38,6 +38,9 @@ const en = {
   notFoundText: 'This verification link does not exist. Please go back and start again.',
   testMode: 'Test mode',
   testText: "No real money moves. Simulate the customer's payment:",
+  payAs: 'Pay as {vpa}',
+  failAs: 'Fail as {vpa}',
+  payWrong: 'Pay ₹2 (wrong amount)',
   noAnswer: 'The sandbox did not answer.',
 };
 
@@ -76,6 +79,9 @@ const hi: Messages = {
   notFoundText: 'यह सत्यापन लिंक मौजूद नहीं है। कृपया वापस जाकर फिर से शुरू करें।',
   testMode: 'टेस्ट मोड',
   testText: 'असली पैसा नहीं जाता। ग्राहक के भुगतान का अनुकरण करें:',
+  payAs: '{vpa} के रूप में भुगतान करें',
+  failAs: '{vpa} के रूप में भुगतान विफल करें',
+  payWrong: '₹2 का भुगतान करें (गलत राशि)',
   noAnswer: 'सैंडबॉक्स ने जवाब नहीं दिया।',
 };
 

@@ -39,12 +39,12 @@ export interface PageState {
   returned_payments: number;
 }
 
-/** Payers offered as "pay as" buttons in test mode. */
+/** Payers offered as "pay as" buttons in test mode, each labelled by its message. */
 const SANDBOX_BUTTONS = [
-  { vpa: 'success@upi', label: 'Pay as success@upi', amount: '' },
-  { vpa: 'failure@upi', label: 'Fail as failure@upi', amount: '' },
-  { vpa: 'success@upi', label: 'Pay ₹2 (wrong amount)', amount: '2.00' },
-];
+  { vpa: 'success@upi', label: 'payAs', amount: '' },
+  { vpa: 'failure@upi', label: 'failAs', amount: '' },
+  { vpa: 'success@upi', label: 'payWrong', amount: '2.00' },
+] as const;
 
 const APPS = [
   { id: 'gpay', label: 'Google Pay', prefix: 'tez://upi/pay?' },
@@ -96,7 +96,7 @@ export function renderPage(m: PageModel): string {
   const sandbox = m.test
     ? `<section class="sandbox" aria-labelledby="sandbox-h"><h2 id="sandbox-h">${esc(t.testMode)}</h2>
 <p>${esc(t.testText)}</p>
-${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${esc(b.vpa)}" data-amount="${b.amount}"${ended ? ' disabled' : ''}>${esc(b.label)}</button>`).join('')}
+${SANDBOX_BUTTONS.map((b) => `<button type="button" class="pay-as" data-vpa="${esc(b.vpa)}" data-amount="${b.amount}"${ended ? ' disabled' : ''}>${esc(t[b.label].replace('{vpa}', b.vpa))}</button>`).join('')}
 <p class="sandbox-result" role="status"></p></section>`
     : '';
   // Only what the script shows later: the messages of every status, in this page's language.
