@@ -30,9 +30,12 @@ export async function benchCases(gw: Gateway) {
     refs.push(...made.map((r) => String(r.json.ref_id)));
   }
   const statusPaths = [known.ref_id, ...refs].map((ref) => `/verification/remitter/status?ref_id=${ref}`);
+  const vidPaths = ['bench-known', ...refs.map((_, i) => `bench-read-${i}`)].map((vid) => `/verification/remitter/status?verification_id=${vid}`);
   const cases: Record<string, Case> = {
     healthz: { method: 'GET', path: '/healthz', headers: {} },
     status: { method: 'GET', path: statusPaths[0], paths: statusPaths, headers: auth },
+    // The same reads by the merchant's verification_id (its own index: merchant, mode, kind, id).
+    status_vid: { method: 'GET', path: vidPaths[0], paths: vidPaths, headers: auth },
     create: { method: 'POST', path: '/verification/reverse-penny-drop', headers: auth, body: () => '{"verification_id":"bench-@N@","name":"John Doe"}' },
   };
   return { cases, known, knownStatus };
