@@ -254,7 +254,7 @@ const COMMANDS: Record<string, Command> = {
         table(
           ['ID', 'EVENT', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'CREATED'],
           page.items.map((d) => [d.id, d.event_type, d.status, String(d.attempts), d.next_attempt_at ?? '-', d.created_at]),
-        ) + nextPage(`webhook deliveries ${id}`, page.next),
+        ) + nextPage(`webhook deliveries ${id}`, page.next, values),
       );
     },
   },
@@ -558,7 +558,7 @@ const COMMANDS: Record<string, Command> = {
       print(d, () =>
         `${d.count} in all\n` +
         table(['ID', 'KIND', 'SUBJECT', 'FAILURES', 'DEAD AT', 'LAST ERROR'], items.map((j) => [String(j.id), j.kind, j.subject, String(j.failures), j.dead_at ?? '-', j.last_error ?? '-'])) +
-        nextPage('jobs dead', d.next),
+        nextPage('jobs dead', d.next, values),
       );
     },
   },
@@ -614,7 +614,7 @@ const COMMANDS: Record<string, Command> = {
               const notes = [c.overdue ? 'overdue' : '', c.job === 'dead' ? `job dead: jobs retry ${c.dead_job_id}` : ''].filter(Boolean);
               return { ...c, refund_status: notes.length ? `${c.refund_status} (${notes.join('; ')})` : c.refund_status };
             }),
-          ) + nextPage('refunds owed', o.next),
+          ) + nextPage('refunds owed', o.next, values),
       );
     },
   },
@@ -920,7 +920,9 @@ async function paged<T>(name: string, values: Record<string, unknown>, byDefault
     throw err;
   }
 }
-const nextPage = (command: string, next: string | null) => (next ? `\nmore: pennygate ${command} --after ${next}` : '');
+/** The command for the page after this one, with the same --limit. */
+const nextPage = (command: string, next: string | null, values: Record<string, unknown>) =>
+  next ? `\nmore: pennygate ${command}${values.limit === undefined ? '' : ` --limit ${values.limit}`} --after ${next}` : '';
 
 /** Above a table cut at its first page: how many there are in all. */
 const more = (total: number, shown: number) => (total > shown ? `${total} in all, the first ${shown} shown (--json gives the count too)\n` : '');

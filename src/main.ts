@@ -2,6 +2,9 @@ import { SettingError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { startGateway } from './gateway.js';
 
+/** How long a graceful stop may take (below an orchestrator's usual 30 s before it kills). */
+const SHUTDOWN_WITHIN_MS = 20_000;
+
 let cfg: Config;
 try {
   cfg = loadConfig();
@@ -15,6 +18,14 @@ startGateway(cfg, log).then(
   (gw) => {
     const shutdown = (signal: string) => {
       log.info({ signal }, 'shutting down');
+      // Bounded: a statement stuck on a dead connection (PG_STATEMENT_DEADLINE_MS=0) would hold the
+      // pool's close for ever. What is still in flight then ends as after a crash: its transaction
+      // rolls back, and its jobs are taken up again by the next instance.
+      setTimeout(() => {
+        log.error({ signal, within_ms: SHUTDOWN_WITHIN_MS }, 'shutdown did not finish in time: exiting');
+        log.flush?.(() => process.exit(1));
+        setTimeout(() => process.exit(1), 500).unref();
+      }, SHUTDOWN_WITHIN_MS).unref();
       gw.stop().then(
         () => process.exit(0),
         () => process.exit(1),

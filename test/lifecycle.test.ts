@@ -253,7 +253,7 @@ describe('dead letters', () => {
     // The command line prints the way to the next page, and takes it.
     const first = spawnSync(process.execPath, [CLI, 'jobs', 'dead', '--limit', '200'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
     assert.equal(first.status, 0, first.stderr);
-    const more = first.stdout.match(/^more: pennygate jobs dead --after (\S+)$/m);
+    const more = first.stdout.match(/^more: pennygate jobs dead --limit 200 --after (\S+)$/m);
     assert.ok(more, first.stdout.slice(-300));
     const rest = cli(gw, 'jobs', 'dead', '--after', more[1]);
     assert.equal(rest.status, 0, rest.err);
@@ -285,7 +285,7 @@ describe('dead letters', () => {
     const all = (await gw.admin('GET', '/refunds/outstanding')).json.items.map((c: any) => c.credit_id);
     assert.deepEqual(pages.flat(), all, 'the pages, in order, are the whole list');
     const shown = spawnSync(process.execPath, [CLI, 'refunds', 'owed', '--limit', '5'], { env: { PATH: process.env.PATH, ...gw.env }, encoding: 'utf8' });
-    assert.match(shown.stdout, /^more: pennygate refunds owed --after \S+$/m, shown.stdout);
+    assert.match(shown.stdout, /^more: pennygate refunds owed --limit 5 --after \S+$/m, shown.stdout);
   });
 
   it('settles a refund whose job is dead once the operator returned the rupee at the bank, never one a live job holds', async () => {

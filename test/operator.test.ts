@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, Gateway, eventually } from './support/gateway.js';
+import { ADMIN_TOKEN, Gateway, eventually, freshPostgres, needsPostgres } from './support/gateway.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
@@ -172,3 +172,52 @@ describe('sandbox switch', () => {
     }
   });
 });
+
+// The lists read a page at a time take back only the cursors they gave: anything else is a 400,
+// on either store (PostgreSQL refused a NUL inside the statement: a 500).
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`paged lists and a cursor they did not give (${store})`, { skip: store === 'postgres' && needsPostgres }, () => {
+    let gw: Gateway;
+    let drop: (() => Promise<void>) | undefined;
+    before(async () => {
+      let databaseUrl: string | undefined;
+      if (store === 'postgres') ({ url: databaseUrl, drop } = await freshPostgres());
+      gw = await Gateway.start({ databaseUrl });
+    });
+    after(async () => {
+      await gw?.stop();
+      await drop?.();
+    });
+
+    it('answers 400 invalid_request, never a 500', async () => {
+      const m = await gw.merchant('Pages');
+      const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+      const hostile = [
+        b64([1, '\u0000']),
+        b64([1, 'a\u0000b']),
+        b64([1, 'é']),
+        b64([1, "x' OR 1=1 --"]),
+        b64('not json'),
+        b64([1e400, 'a']),
+        b64([1.5, 'a']),
+        b64([2 ** 60, 'a']),
+        b64({ at: 1, id: 'a' }),
+        b64([1, 'a', 'b']),
+        b64([1, 12345678901234567]),
+      ];
+      // A job's id is a number, within what a double holds exactly.
+      const notJobs = [b64([1, '9'.repeat(16)]), b64([1, 'abc']), b64([1, '0'])];
+      for (const path of ['/refunds/outstanding', '/jobs/dead', `/merchants/${m.id}/webhook/deliveries`]) {
+        for (const cursor of path === '/jobs/dead' ? [...hostile, ...notJobs] : hostile) {
+          const r = await gw.admin('GET', `${path}?after=${cursor}`);
+          assert.equal(r.status, 400, `${path} ${Buffer.from(cursor, 'base64url').toString()}: ${r.text}`);
+          assert.equal(r.json.error.code, 'invalid_request');
+        }
+        // A well-formed place past the end: an empty page, the totals still there.
+        const end = await gw.admin('GET', `${path}?after=${b64([Date.now() + 86_400_000 * (path.includes('outstanding') ? 1 : -1), '1'])}`);
+        assert.equal(end.status, 200, end.text);
+        assert.deepEqual([end.json.items, end.json.next], [[], null]);
+      }
+    });
+  });
+}

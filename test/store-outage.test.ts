@@ -465,6 +465,31 @@ describe('readiness when PostgreSQL stops answering, with the default deadlines 
   });
 });
 
+describe('readiness after a check that never ends (PostgreSQL)', { skip: needsPostgres }, () => {
+  it('starts a new check instead of answering from the stuck one for ever', { timeout: 60_000 }, async () => {
+    const { proxy, url, close } = await proxiedPostgres();
+    // No statement deadline (a setting the README allows): a statement whose bytes a partition
+    // lost waits on its connection for ever.
+    const gw = await Gateway.start({ databaseUrl: url, env: { LOG_LEVEL: 'warn', PG_STATEMENT_DEADLINE_MS: '0' } });
+    try {
+      proxy.set('blackhole');
+      const during = await gw.request('GET', '/readyz');
+      assert.equal(during.status, 503, during.text);
+      proxy.set('pass'); // the network is back; the check's statement was lost with it
+      await eventually(async () => (await gw.request('GET', '/readyz')).status, (st) => st === 200, 15_000, 'ready once the store answers');
+      // A stop still ends, within its bound, though the stuck statement holds a connection.
+      const t0 = Date.now();
+      await gw.stop();
+      assert.ok(Date.now() - t0 < 25_000, `stopped after ${Date.now() - t0} ms`);
+      assert.match(gw.output, /shutdown did not finish in time: exiting/);
+    } finally {
+      proxy.set('pass');
+      await gw.stop();
+      await close();
+    }
+  });
+});
+
 describe('a gateway started before its database (PostgreSQL)', { skip: needsPostgres }, () => {
   it('waits for the server, saying so, and serves once it answers; gives up after PG_START_WAIT_SECONDS', { timeout: 60_000 }, async () => {
     const { db, proxy, url, close } = await proxiedPostgres();

@@ -139,7 +139,8 @@ export function apiStatus(v: Verification): string {
     if (v.statusReason === 'fraud_account') return '422 fraud_account';
     return v.statusReason === 'unable_to_validate' ? 'UNABLE_TO_VALIDATE' : 'INVALID';
   }
-  if (v.status === 'created') return '422 verification_already_under_process';
+  // Its request ended without an outcome (a 502), or is still running: a read answers 422.
+  if (v.status === 'created') return 'in flight';
   return { fraud: '422 fraud_account', not_sent: '502 verification_failed', invalid: 'INVALID' }[closedAs(v)];
 }
 

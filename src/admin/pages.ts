@@ -32,7 +32,9 @@ export function positionOf(cursor: string | undefined): Position | null {
   if (cursor === undefined) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && v[1].length > 0 && v[1].length <= 100) {
+    // An id of this gateway's lists is letters, digits and _ . : - only: anything else (a NUL,
+    // which PostgreSQL refuses in text) is no cursor it gave.
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && /^[A-Za-z0-9_.:-]{1,100}$/.test(v[1])) {
       return { at: v[0], id: v[1] };
     }
   } catch {
@@ -62,7 +64,7 @@ export async function deliveryPage(s: Services, merchantId: string, limit: numbe
 /** Dead letters, newest first, a page at a time, and how many in all (admin API and CLI). */
 export async function deadJobPage(s: Services, limit: number, after?: string) {
   const at = positionOf(after);
-  if (at && !/^[1-9][0-9]{0,15}$/.test(at.id)) throw new BadCursor();
+  if (at && !/^[1-9][0-9]{0,14}$/.test(at.id)) throw new BadCursor();
   const d = await deadJobs(s.db, limit + 1, at && { at: at.at, id: Number(at.id) });
   const page = pageOf(d.items, limit, (j) => ({ at: j.deadAt!, id: String(j.id) }));
   return { count: d.total, items: page.items.map(jobView), next: page.next };

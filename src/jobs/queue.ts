@@ -192,7 +192,7 @@ export async function deadJobs(db: Db, limit: number, after: { at: number; id: n
   // them showed a total its page did not.
   const total = '(SELECT COUNT(*) FROM jobs WHERE dead_at IS NOT NULL) AS list_total';
   const rows = await db.query(
-    `SELECT *, ${total} FROM jobs WHERE dead_at IS NOT NULL${after ? ' AND (dead_at < ? OR (dead_at = ? AND id < ?))' : ''}
+    `SELECT *, ${total} FROM jobs WHERE dead_at IS NOT NULL${after ? ' AND dead_at <= ? AND (dead_at < ? OR id < ?)' : ''}
       ORDER BY dead_at DESC, id DESC LIMIT ?`,
     after ? [after.at, after.at, after.id, limit] : [limit],
   );

@@ -580,7 +580,7 @@ export class Webhooks {
   /** The merchant's deliveries, newest first (created_at, then id): up to `limit` after `after`. */
   async list(merchantId: string, limit = 50, after: { at: number; id: string } | null = null) {
     const rows = await this.db.query(
-      `SELECT * FROM webhook_deliveries WHERE merchant_id = ?${after ? ' AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
+      `SELECT * FROM webhook_deliveries WHERE merchant_id = ?${after ? ' AND created_at <= ? AND (created_at < ? OR id < ?)' : ''}
         ORDER BY created_at DESC, id DESC LIMIT ?`,
       after ? [merchantId, after.at, after.at, after.id, limit] : [merchantId, limit],
     );

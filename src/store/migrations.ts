@@ -973,14 +973,15 @@ export const MIGRATIONS: Migration[] = [
     // providers' products keeps its own ids: an integration that looks a number up (upi_mobile)
     // and then verifies it (a penny drop, reverse or mobile) under one id is no longer refused
     // the second. Every lookup by verification_id names its kind. The new index is built first
-    // (without blocking writes on PostgreSQL), then the old one dropped; an older build beside
-    // this one in a rolling upgrade may read another kind's verification under an id used for
-    // two products, and not find its own (README, Upgrades).
+    // (without blocking writes on PostgreSQL), then the old one dropped; kind comes last in it, so
+    // that an older build's lookups, without the kind, still read through it during a rolling
+    // upgrade (they may find another product's verification under an id used for two, and refuse
+    // a create under such an id: README, Upgrades).
     version: 41,
     name: 'verification_id_per_kind',
     transactional: false,
     up: async (c) => {
-      await createIndex(c, 'verifications_owner_kind_vid', 'verifications (merchant_id, mode, kind, verification_id)', true);
+      await createIndex(c, 'verifications_owner_vid_kind', 'verifications (merchant_id, mode, verification_id, kind)', true);
       await dropIndex(c, 'verifications_owner_vid');
     },
   },

@@ -785,7 +785,9 @@ export const credits = {
     const owed = "FROM credits WHERE refund_status <> 'success'";
     const totals = `(SELECT COUNT(*) ${owed}) AS list_total, (SELECT COALESCE(SUM(amount_paise), 0) ${owed}) AS list_paise`;
     const rows = await q.query(
-      `SELECT *, ${totals} ${owed}${after ? ' AND (received_at > ? OR (received_at = ? AND id > ?))' : ''} ORDER BY received_at, id LIMIT ?`,
+      // After a place: received_at bounded on its own (>=), which PostgreSQL's index can seek,
+      // where a bare OR of the two is filtered row by row from the list's start.
+      `SELECT *, ${totals} ${owed}${after ? ' AND received_at >= ? AND (received_at > ? OR id > ?)' : ''} ORDER BY received_at, id LIMIT ?`,
       after ? [after.at, after.at, after.id, limit] : [limit],
     );
     // A page past the end has no row to carry the totals.

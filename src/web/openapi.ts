@@ -99,7 +99,7 @@ const SCHEMAS: Record<string, Schema> = {
             public_id: str(),
             status: { type: 'string', enum: ['CREATED', 'SUCCESS', 'FAILURE', 'EXPIRED'] },
             api_status: str(
-              "What the API answers the merchant for it, in its dialect's words: SUCCESS, FAILURE, EXPIRED or CREATED (Cashfree reverse penny drop), created, completed or failed (RazorpayX), VALID, INVALID or UNABLE_TO_VALIDATE (mobile penny drop, UPI mobile lookup), or the error answered ('422 fraud_account', '502 verification_failed', '422 verification_already_under_process')",
+              "What the API answers the merchant for it, in its dialect's words: SUCCESS, FAILURE, EXPIRED or CREATED (Cashfree reverse penny drop), created, completed or failed (RazorpayX), VALID, INVALID or UNABLE_TO_VALIDATE (mobile penny drop, UPI mobile lookup), the error answered ('422 fraud_account', '502 verification_failed'), or 'in flight' for a mobile penny drop whose outcome is not known yet",
             ),
             utr: nullable(str()),
             refund: nullable({ type: 'string', enum: ['pending', 'initiated', 'success', 'failed'] }),

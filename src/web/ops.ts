@@ -87,10 +87,16 @@ export async function operations(app: FastifyInstance, s: Services) {
   // One check at a time (probes that come together share it), answered within READY_WITHIN_MS:
   // a store that does not answer at all (a partition, a frozen server) is not ready, said at once,
   // not after the statement deadline and the connect timeout (20 s by default), past most probes'
-  // own timeouts.
-  let checking: Promise<Readiness> | null = null;
+  // own timeouts. A check still running after twice that is left to end on its own, and the next
+  // probe starts another: one stuck on a dead connection (no statement deadline set) must not
+  // answer for the store once it is back.
+  let checking: { p: Promise<Readiness>; since: number } | null = null;
   app.get('/readyz', { schema: { tags, security, summary: 'Readiness: the store answers' } }, async (_req, reply) => {
-    checking ??= readiness(s.db).finally(() => (checking = null));
+    if (!checking || performance.now() - checking.since > 2 * READY_WITHIN_MS) {
+      const mine: { p: Promise<Readiness>; since: number } = { p: readiness(s.db), since: performance.now() };
+      mine.p.finally(() => checking === mine && (checking = null)).catch(() => undefined);
+      checking = mine;
+    }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<Readiness>((ok) => {
       timer = setTimeout(
@@ -98,7 +104,7 @@ export async function operations(app: FastifyInstance, s: Services) {
         READY_WITHIN_MS,
       );
     });
-    const r = await Promise.race([checking, late]).finally(() => clearTimeout(timer));
+    const r = await Promise.race([checking.p, late]).finally(() => clearTimeout(timer));
     return reply.code(r.status === 'ready' ? 200 : 503).send(r);
   });
 
