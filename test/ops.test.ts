@@ -289,9 +289,15 @@ describe('start-up errors name the setting at fault', () => {
     }
   });
 
-  it('an unreachable DATABASE_URL', async () => {
-    const r = await startFails({ PORT: String(await freePort()), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', SECRET_KEY: '11'.repeat(32) });
+  it('an unreachable DATABASE_URL, once PG_START_WAIT_SECONDS is over', async () => {
+    const r = await startFails({
+      PORT: String(await freePort()),
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      SECRET_KEY: '11'.repeat(32),
+      PG_START_WAIT_SECONDS: '2',
+    });
     assert.equal(r.code, 1);
+    assert.match(r.output, /the database cannot be reached yet: waiting for it/);
     assert.match(r.output, /DATABASE_URL .*127\.0\.0\.1:1/);
     assert.doesNotMatch(r.output, /password/);
   });
