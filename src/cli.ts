@@ -23,15 +23,14 @@ import { SQLITE_FILE } from './store/sqlite.js';
 import { FileRefused } from './store/files.js';
 import { isStoreUnavailable } from './store/db.js';
 import { retryDead } from './jobs/queue.js';
-import { BadCursor, deadJobPage, deliveryPage } from './admin/pages.js';
-import { jobView } from './admin/operations.js';
+import { BadCursor, deliveryPage } from './admin/pages.js';
+import { deadJobPage, jobView } from './admin/operations.js';
 import { appliedMigrations, LATEST_VERSION } from './store/migrate.js';
 import { accessOps } from './admin/access.js';
 import { AdminError } from './admin/errors.js';
 import { MAX_ACTIVE_KEYS } from './engine/merchants.js';
 import { PRICED_OPERATIONS } from './engine/billing.js';
-import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setAsideView, unsettledPayouts } from './admin/live.js';
-import { setAside } from './store/set-aside.js';
+import { owedRefunds, period, refundsInReview, refundView, resolveSetAside, setAsidePage, setAsideView, unsettledPayouts } from './admin/live.js';
 import { BankSimulator, SIMULATOR_PAYEE_VPA } from './rails/connector/simulator/bank.js';
 import { isVpa } from './engine/intent.js';
 import { apiStatus, refIdOf, searchVerifications, verificationStory, verificationSummary } from './admin/lookup.js';
@@ -573,19 +572,20 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'set-aside list': {
-    usage: 'set-aside list [--state open|resolved|all]',
-    summary: "entries of the bank's credit listing the gateway could not read (open ones hold back the expiry of the links they may pay)",
-    help: '  --state       open (the default): not resolved yet; resolved; all',
+    usage: 'set-aside list [--state open|resolved|all] [--limit N] [--after CURSOR]',
+    summary: "entries of the bank's credit listing the gateway could not read (open ones hold back the expiry of the links they may pay), oldest first",
+    help: `  --state           open (the default): not resolved yet; resolved; all\n${PAGE_HELP}`,
     async run({ values }, s) {
       const state = values.state === undefined ? 'open' : String(values.state);
       if (state !== 'open' && state !== 'resolved' && state !== 'all') throw new UsageError('set-aside list: --state is open, resolved or all');
-      const r = await setAside.list(s.db, state, 100);
-      const items = await Promise.all(r.items.map((e) => setAsideView(s, e)));
-      print({ count: r.total, items }, () =>
-        more(r.total, items.length) + table(
+      const r = await paged('set-aside list', values, 100, (limit, after) => setAsidePage(s, state, limit, after));
+      print(r, () =>
+        `${r.count} in all\n` +
+        table(
           ['ID', 'RAIL', 'SEEN AT', 'BANK TXN', 'HOLDS', 'PROBLEM', 'RESOLVED'],
-          items.map((e) => [e.id, e.rail, e.seen_at, e.bank_txn_id ?? '-', e.holds === 'intent' ? `tr ${e.tr}` : e.holds, e.problem, e.resolution ?? '-']),
-        ),
+          r.items.map((e) => [e.id, e.rail, e.seen_at, e.bank_txn_id ?? '-', e.holds === 'intent' ? `tr ${e.tr}` : e.holds, e.problem, e.resolution ?? '-']),
+        ) +
+        nextPage(`set-aside list${values.state === undefined ? '' : ` --state ${state}`}`, r.next, values),
       );
     },
   },
@@ -619,11 +619,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'refunds review': {
-    usage: 'refunds review',
-    summary: 'refunds set aside for the operator (needs_review): unsettled too long, or refused by a bank whose books disagree; no new attempt is sent',
-    async run(_a, s) {
-      const r = await refundsInReview(s, 100);
-      print(r, () => more(r.count, r.items.length) + refundTable(r.items));
+    usage: 'refunds review [--limit N] [--after CURSOR]',
+    summary: 'refunds set aside for the operator (needs_review): unsettled too long, or refused by a bank whose books disagree; no new attempt is sent; oldest first',
+    help: PAGE_HELP,
+    async run({ values }, s) {
+      const r = await paged('refunds review', values, 100, (limit, after) => refundsInReview(s, limit, after));
+      print(r, () => `${r.count} in review\n` + refundTable(r.items) + nextPage('refunds review', r.next, values));
     },
   },
   'refunds settle': {
@@ -640,17 +641,18 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'payouts unsettled': {
-    usage: 'payouts unsettled',
+    usage: 'payouts unsettled [--limit N] [--after CURSOR]',
     summary: 'mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS, oldest first: still asked about, never closed unsent; check each at the bank by its payout key',
-    async run(_a, s) {
-      const u = await unsettledPayouts(s, 100);
+    help: PAGE_HELP,
+    async run({ values }, s) {
+      const u = await paged('payouts unsettled', values, 100, (limit, after) => unsettledPayouts(s, limit, after));
       print(u, () =>
         `${u.count} unsettled past ${u.review_after_hours} h${process.env.REFUND_REVIEW_HOURS ? '' : ": the default; set REFUND_REVIEW_HOURS here as the gateway's"}\n` +
-        more(u.count, u.items.length) +
         table(
           ['REF ID', 'MERCHANT', 'PAYOUT KEY', 'STATE', 'SENT AT', 'ASKS', 'LAST ANSWER'],
           u.items.map((p) => [String(p.ref_id), p.merchant_id, p.payout_key, String(p.payout_state), p.sent_at ?? '-', String(p.asks ?? '-'), p.last_answer ?? '-']),
-        ),
+        ) +
+        nextPage('payouts unsettled', u.next, values),
       );
     },
   },
@@ -924,8 +926,6 @@ async function paged<T>(name: string, values: Record<string, unknown>, byDefault
 const nextPage = (command: string, next: string | null, values: Record<string, unknown>) =>
   next ? `\nmore: pennygate ${command}${values.limit === undefined ? '' : ` --limit ${values.limit}`} --after ${next}` : '';
 
-/** Above a table cut at its first page: how many there are in all. */
-const more = (total: number, shown: number) => (total > shown ? `${total} in all, the first ${shown} shown (--json gives the count too)\n` : '');
 function fields(rows: [string, string][]) {
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');

@@ -238,6 +238,19 @@ const HOT_QUERIES = (kind: 'sqlite' | 'postgres', skipLocked: string, clock: str
     ['m', 1, 1, 'd', 50],
     'webhook_deliveries_merchant',
   ],
+  [
+    'refunds in review, after a place',
+    "SELECT * FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success' AND received_at >= ? AND (received_at > ? OR id > ?) ORDER BY received_at, id LIMIT ?",
+    [1, 1, 'c', 100],
+    'credits_owed',
+  ],
+  // A credit's refund jobs by their keys: open jobs by subject would be every unpaid link's read.
+  [
+    "a credit's refund jobs",
+    'SELECT id, subject, dead_at FROM jobs WHERE dedupe_key IN (?, ?) AND done_at IS NULL',
+    ['refund:c', 'reverse:c'],
+    kind === 'sqlite' ? 'sqlite_autoindex_jobs_1' : 'jobs_dedupe_key_key',
+  ],
   // An older build beside this one in a rolling upgrade looks a verification_id up without its kind.
   ["an older build's lookup by verification_id", 'SELECT 1 FROM verifications WHERE merchant_id = ? AND mode = ? AND verification_id = ?', ['m', 'test', 'v'], 'verifications_owner_vid_kind'],
   [

@@ -207,14 +207,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
       ];
       // A job's id is a number, within what a double holds exactly.
       const notJobs = [b64([1, '9'.repeat(16)]), b64([1, 'abc']), b64([1, '0'])];
-      for (const path of ['/refunds/outstanding', '/jobs/dead', `/merchants/${m.id}/webhook/deliveries`]) {
-        for (const cursor of path === '/jobs/dead' ? [...hostile, ...notJobs] : hostile) {
-          const r = await gw.admin('GET', `${path}?after=${cursor}`);
+      const numbered = ['/jobs/dead', '/payouts/unsettled'];
+      const oldestFirst = ['/refunds/outstanding', '/refunds/review', '/payouts/unsettled', '/bank/set-aside?state=all&'];
+      for (const path of [...oldestFirst, '/jobs/dead', `/merchants/${m.id}/webhook/deliveries`]) {
+        const url = (cursor: string) => `${path}${path.endsWith('&') ? '' : '?'}after=${cursor}`;
+        for (const cursor of numbered.includes(path) ? [...hostile, ...notJobs] : hostile) {
+          const r = await gw.admin('GET', url(cursor));
           assert.equal(r.status, 400, `${path} ${Buffer.from(cursor, 'base64url').toString()}: ${r.text}`);
           assert.equal(r.json.error.code, 'invalid_request');
         }
         // A well-formed place past the end: an empty page, the totals still there.
-        const end = await gw.admin('GET', `${path}?after=${b64([Date.now() + 86_400_000 * (path.includes('outstanding') ? 1 : -1), '1'])}`);
+        const end = await gw.admin('GET', url(b64([Date.now() + 86_400_000 * (oldestFirst.includes(path) ? 1 : -1), '1'])));
         assert.equal(end.status, 200, end.text);
         assert.deepEqual([end.json.items, end.json.next], [[], null]);
       }

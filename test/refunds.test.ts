@@ -137,6 +137,33 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await cli(env, 'refunds', 'settle', item.credit_id, '--note', 'again')).code, 2);
     });
 
+    it('lists refunds in review a page at a time', async () => {
+      const cf = gw.cashfree((await gw.merchant('Review Pages')).test_key);
+      const txns: string[] = [];
+      for (let i = 0; i < 3; i++) txns.push((await gw.pay((await cf.createRpd({ verification_id: uid() })).json.upi_link, 'refundtimeout@upi')).json.bank_txn_id);
+      const all = await eventually(
+        async () => JSON.parse((await cli(env, 'refunds', 'review', '--json')).stdout),
+        (r) => txns.every((t) => r.items.some((i: any) => i.bank_txn_id === t)),
+        15_000,
+        'three refunds in review',
+      );
+      const first = await cli(env, 'refunds', 'review', '--limit', '2');
+      assert.match(first.stdout, new RegExp(`^${all.count} in review\n`));
+      const seen: string[] = [];
+      let shown = first.stdout;
+      for (let pages = 1; ; pages++) {
+        seen.push(...[...shown.matchAll(/^(cr_\S+)\s/gm)].map((m) => m[1]));
+        const more = /^more: pennygate refunds review --limit 2 --after (\S+)$/m.exec(shown);
+        if (!more) break;
+        assert.ok(pages < 10, shown);
+        shown = (await cli(env, 'refunds', 'review', '--limit', '2', '--after', more[1])).stdout;
+      }
+      // Each once, oldest first, as the whole list reads.
+      assert.deepEqual(seen, all.items.map((i: any) => i.credit_id));
+      const bad = await cli(env, 'refunds', 'review', '--after', 'nope');
+      assert.deepEqual([bad.code, bad.stderr.trim()], [2, 'pennygate: refunds review: --after is the cursor a page before printed']);
+    });
+
     if (store === 'sqlite') it('shows a refund in review on the console, and settles it there', { skip: needsChromium }, async () => {
       const cf = gw.cashfree((await gw.merchant('Console Review')).test_key);
       const paid = (await gw.pay((await cf.createRpd({ verification_id: uid() })).json.upi_link, 'refundtimeout@upi')).json;

@@ -182,6 +182,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const page = (await gw.admin('GET', '/bank/set-aside?state=all&limit=1')).json;
       assert.deepEqual([page.items.length, page.count], [1, before + 1]);
       assert.ok(before + 1 >= 2, 'the earlier test set one aside too');
+      // Page after page by `next`: each entry once, oldest first, as the whole list reads.
+      const paged: any[] = [];
+      for (let p = page; ; ) {
+        paged.push(...p.items);
+        assert.equal(p.count, before + 1);
+        if (!p.next) break;
+        p = (await gw.admin('GET', `/bank/set-aside?state=all&limit=1&after=${p.next}`)).json;
+      }
+      assert.deepEqual(paged.map((e) => e.id), (await setAside('all')).items.map((e: any) => e.id));
     });
 
     it('a credit larger than the store keeps: set aside, and the intake goes on past it', async () => {

@@ -8,11 +8,11 @@ import { credits } from '../store/repository.js';
 import { setAside, type SetAsideEntry } from '../store/set-aside.js';
 import { mobileVerifications, type UnsettledPayout } from '../store/mobile.js';
 import type { Credit } from '../engine/types.js';
-import { REFUND_JOBS } from '../engine/verifications.js';
+import { refundJobKeys } from '../engine/verifications.js';
 import { jobStates } from '../jobs/queue.js';
 import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
-import { pageOf, positionOf } from './pages.js';
+import { PagedQuery, pageOf, positionOf } from './pages.js';
 import { ConnectorError } from '../rails/connector/rail.js';
 
 const ReconcileQuery = Type.Object({
@@ -24,11 +24,12 @@ const SettleBody = Type.Object(
   { note: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'What the bank confirmed' }) },
   { additionalProperties: false },
 );
-const ListQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) });
-const SetAsideQuery = Type.Object({
-  state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], { description: 'open (default): not resolved yet' })),
-  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
-});
+const SetAsideQuery = Type.Composite([
+  Type.Object({
+    state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], { description: 'open (default): not resolved yet' })),
+  }),
+  PagedQuery,
+]);
 const SetAsideParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ResolveBody = Type.Object(
   {
@@ -102,7 +103,7 @@ export async function owedRefunds(s: Services, limit: number, after?: string) {
   const o = await credits.outstanding(s.db, limit + 1, positionOf(after));
   const page = pageOf(o.items, limit, (c) => ({ at: c.receivedAt, id: c.id }));
   const overdueBefore = Date.now() - s.cfg.refundAlertMs;
-  const jobs = await jobStates(s.db, REFUND_JOBS, page.items.map((c) => c.id));
+  const jobs = await jobStates(s.db, page.items.map((c) => c.id), refundJobKeys);
   return {
     count: o.total,
     amount: (o.totalPaise / 100).toFixed(2),
@@ -116,10 +117,11 @@ export async function owedRefunds(s: Services, limit: number, after?: string) {
   };
 }
 
-/** Refunds set aside for the operator (needs_review): no new attempt is sent for them. */
-export async function refundsInReview(s: Services, limit: number) {
-  const r = await credits.inReview(s.db, limit);
-  return { count: r.total, items: r.items.map(refundView) };
+/** Refunds set aside for the operator (needs_review), oldest first: no new attempt is sent for them. */
+export async function refundsInReview(s: Services, limit: number, after?: string) {
+  const r = await credits.inReview(s.db, limit + 1, positionOf(after));
+  const page = pageOf(r.items, limit, (c) => ({ at: c.receivedAt, id: c.id }));
+  return { count: r.total, items: page.items.map(refundView), next: page.next };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -146,9 +148,18 @@ export const payoutView = (p: UnsettledPayout) => ({
  * keeps asking and never closes them unsent (the rupee may have gone), so the operator checks
  * each at the bank by its payout key.
  */
-export async function unsettledPayouts(s: Services, limit: number) {
-  const u = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, limit);
-  return { count: u.total, review_after_hours: s.cfg.refundReviewAfterMs / 3_600_000, items: u.items.map(payoutView) };
+export async function unsettledPayouts(s: Services, limit: number, after?: string) {
+  const at = positionOf(after, true);
+  const u = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, limit + 1, at && { at: at.at, id: Number(at.id) });
+  const page = pageOf(u.items, limit, (p) => ({ at: p.sentAt, id: String(p.refId) }));
+  return { count: u.total, review_after_hours: s.cfg.refundReviewAfterMs / 3_600_000, items: page.items.map(payoutView), next: page.next };
+}
+
+/** Entries set aside in this state, oldest first, a page at a time (admin API and CLI). */
+export async function setAsidePage(s: Services, state: 'open' | 'resolved' | 'all', limit: number, after?: string) {
+  const r = await setAside.list(s.db, state, limit + 1, positionOf(after));
+  const page = pageOf(r.items, limit, (e) => ({ at: e.seenAt, id: e.id }));
+  return { count: r.total, items: await Promise.all(page.items.map((e) => setAsideView(s, e))), next: page.next };
 }
 
 /** An entry set aside, with the credit recorded since under its bank_txn_id (sent again once fixed), if any. */
@@ -191,23 +202,30 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
     },
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get<{ Querystring: Static<typeof PagedQuery> }>(
     '/refunds/review',
-    { schema: { tags, security, summary: 'Refunds unsettled too long, set aside for the operator (needs_review): no new attempt is sent', querystring: ListQuery } },
-    async (req) => refundsInReview(s, Number(req.query.limit ?? 100)),
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Refunds unsettled too long, set aside for the operator (needs_review), oldest first: no new attempt is sent',
+        querystring: PagedQuery,
+      },
+    },
+    async (req) => refundsInReview(s, Number(req.query.limit ?? 100), req.query.after),
   );
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get<{ Querystring: Static<typeof PagedQuery> }>(
     '/payouts/unsettled',
     {
       schema: {
         tags,
         security,
         summary: 'Mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS: still asked about, never closed unsent; check each at the bank',
-        querystring: ListQuery,
+        querystring: PagedQuery,
       },
     },
-    async (req) => unsettledPayouts(s, Number(req.query.limit ?? 100)),
+    async (req) => unsettledPayouts(s, Number(req.query.limit ?? 100), req.query.after),
   );
 
   app.get<{ Querystring: Static<typeof SetAsideQuery> }>(
@@ -220,10 +238,7 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
         querystring: SetAsideQuery,
       },
     },
-    async (req) => {
-      const r = await setAside.list(s.db, req.query.state ?? 'open', Number(req.query.limit ?? 100));
-      return { count: r.total, items: await Promise.all(r.items.map((e) => setAsideView(s, e))) };
-    },
+    async (req) => setAsidePage(s, req.query.state ?? 'open', Number(req.query.limit ?? 100), req.query.after),
   );
 
   app.post<{ Params: Static<typeof SetAsideParams>; Body: Static<typeof ResolveBody> }>(

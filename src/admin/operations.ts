@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
-import { retryDead, type Job } from '../jobs/queue.js';
-import { PagedQuery, deadJobPage } from './pages.js';
+import { deadJobs, retryDead, type Job } from '../jobs/queue.js';
+import { PagedQuery, pageOf, positionOf } from './pages.js';
 import { appliedMigrations, LATEST_VERSION } from '../store/migrate.js';
 import { AdminError } from './errors.js';
 
@@ -20,6 +20,14 @@ export const jobView = (j: Job) => ({
   dead_at: j.deadAt === null ? null : new Date(j.deadAt).toISOString(),
   run_at: new Date(j.runAt).toISOString(),
 });
+
+/** Dead letters, newest first, a page at a time, and how many in all (admin API and CLI). */
+export async function deadJobPage(s: Services, limit: number, after?: string) {
+  const at = positionOf(after, true);
+  const d = await deadJobs(s.db, limit + 1, at && { at: at.at, id: Number(at.id) });
+  const page = pageOf(d.items, limit, (j) => ({ at: j.deadAt!, id: String(j.id) }));
+  return { count: d.total, items: page.items.map(jobView), next: page.next };
+}
 
 export function operationsApi(app: FastifyInstance, s: Services) {
   const security = [{ AdminToken: [] }];

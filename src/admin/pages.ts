@@ -1,12 +1,10 @@
-// Lists an operator reads page by page (owed refunds, dead letters, webhook deliveries): each page
-// ends with `next`, a cursor naming the last row's place in the list's order (its time and id), and
+// Lists an operator reads page by page (owed refunds, refunds in review, unsettled payouts, entries
+// set aside, dead letters, webhook deliveries): each page ends with `next`, a cursor naming the last row's place in the list's order (its time and id), and
 // the page after it starts there. A row that moves meanwhile (a refund settled, a job retried)
 // shifts no other row to another page, as an offset would.
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.js';
-import { deadJobs } from '../jobs/queue.js';
 import { AdminError } from './errors.js';
-import { jobView } from './operations.js';
 
 export const PagedQuery = Type.Object({
   limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
@@ -27,14 +25,18 @@ export class BadCursor extends AdminError {
   }
 }
 
-/** The position a cursor names; BadCursor when it is none this gateway wrote. */
-export function positionOf(cursor: string | undefined): Position | null {
+/**
+ * The position a cursor names; BadCursor when it is none this gateway wrote (`numeric`: of a list
+ * whose ids are numbers).
+ */
+export function positionOf(cursor: string | undefined, numeric = false): Position | null {
   if (cursor === undefined) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // An id of this gateway's lists is letters, digits and _ . : - only: anything else (a NUL,
     // which PostgreSQL refuses in text) is no cursor it gave.
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && /^[A-Za-z0-9_.:-]{1,100}$/.test(v[1])) {
+    const id = numeric ? /^[1-9][0-9]{0,14}$/ : /^[A-Za-z0-9_.:-]{1,100}$/;
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && id.test(v[1])) {
       return { at: v[0], id: v[1] };
     }
   } catch {
@@ -59,13 +61,4 @@ export async function deliveryPage(s: Services, merchantId: string, limit: numbe
   if (!(await s.merchants.get(merchantId))) throw new AdminError(404, 'not_found', 'no such merchant');
   const rows = await s.webhooks.list(merchantId, limit + 1, at);
   return pageOf(rows, limit, (d) => ({ at: Date.parse(d.created_at), id: d.id }));
-}
-
-/** Dead letters, newest first, a page at a time, and how many in all (admin API and CLI). */
-export async function deadJobPage(s: Services, limit: number, after?: string) {
-  const at = positionOf(after);
-  if (at && !/^[1-9][0-9]{0,14}$/.test(at.id)) throw new BadCursor();
-  const d = await deadJobs(s.db, limit + 1, at && { at: at.at, id: Number(at.id) });
-  const page = pageOf(d.items, limit, (j) => ({ at: j.deadAt!, id: String(j.id) }));
-  return { count: d.total, items: page.items.map(jobView), next: page.next };
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { Merchant, Verification } from '../engine/types.js';
 import { verifications, credits } from '../store/repository.js';
-import { REFUND_JOBS } from '../engine/verifications.js';
+import { refundJobKeys } from '../engine/verifications.js';
 import { setAside } from '../store/set-aside.js';
 import { resolveSetAside } from '../admin/live.js';
 import { mobileVerifications } from '../store/mobile.js';
@@ -611,7 +611,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     const unsettled = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, 200);
     const overdueBefore = Date.now() - s.cfg.refundAlertMs;
     // Asked of the owed credits themselves: the dead letters listed below are only the newest.
-    const refundJobs = await jobStates(s.db, REFUND_JOBS, owed.items.map((c) => c.id));
+    const refundJobs = await jobStates(s.db, owed.items.map((c) => c.id), refundJobKeys);
     const deadRefunds = new Set(owed.items.filter((c) => refundJobs.get(c.id)?.live === false).map((c) => c.id));
     // Only where there is a bank to read (or something left from one): a sandbox-only gateway has none.
     const unreadSection =

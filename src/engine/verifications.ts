@@ -53,8 +53,13 @@ export const JOB_EXPIRE = 'verification.expire';
 export const JOB_REFUND = 'credit.refund';
 export const JOB_REVERSE = 'credit.reverse';
 
-/** The jobs that return a credit's rupee (JOB_REVERSE: one an older build queued). */
-export const REFUND_JOBS = [JOB_REFUND, JOB_REVERSE];
+/**
+ * The keys of the jobs that return a credit's rupee (`reverse:`: one an older build queued): a
+ * credit's refund jobs are found by these (the unique key's index), not by subject, which no
+ * index holds among the open jobs (every unpaid link's).
+ */
+export const refundJobKey = (creditId: string) => `refund:${creditId}`;
+export const refundJobKeys = (creditId: string) => [refundJobKey(creditId), `reverse:${creditId}`];
 
 /**
  * Refusals no new attempt can change: the bank holds refunds of the credit, made or under way,
@@ -393,7 +398,7 @@ export class Engine implements RailInbox {
       // Every credit goes back, whatever it did: the verifying one after the verification.
       await enqueue(
         q,
-        { kind: JOB_REFUND, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: `refund:${credit.id}`, rail: railName },
+        { kind: JOB_REFUND, subject: credit.id, runAt: now + this.cfg.reversalDelayMs, dedupeKey: refundJobKey(credit.id), rail: railName },
         now,
       );
       this.log.info(
@@ -768,10 +773,10 @@ export class Engine implements RailInbox {
     const done = await this.db.tx(async (q) => {
       const c = await credits.get(q, creditId, this.db.forUpdate);
       if (!c || c.refundStatus === 'success') return false;
-      if (c.refundReviewAt === null && !(await allDead(q, REFUND_JOBS, c.id))) return false;
+      if (c.refundReviewAt === null && !(await allDead(q, refundJobKeys(c.id)))) return false;
       await credits.setRefund(q, c.id, { status: 'success', error: `settled by the operator: ${note}`, at: now });
       // Closed, not left among the dead letters: a retry would find the refund settled anyway.
-      await closeDead(q, REFUND_JOBS, c.id, now);
+      await closeDead(q, refundJobKeys(c.id), now);
       if (c.disposition === 'verified' && c.refId) await this.emit(q, c.refId, 'reversal.updated', now);
       return true;
     });

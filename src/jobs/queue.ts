@@ -1,6 +1,6 @@
 // The jobs table is the outbox: jobs are inserted in the same transaction as the state change
 // that causes them, and run at least once; handlers make their effects idempotent.
-import type { Db, Queryable } from '../store/db.js';
+import { rowsAfter, type Db, type ListPlace, type Queryable } from '../store/db.js';
 
 export interface Job {
   id: number;
@@ -187,31 +187,34 @@ export async function bury(db: Db, job: Job, worker: string, error: string, now 
 }
 
 /** Dead letters, newest first (dead_at, then id): up to `limit` after `after`, and how many in all. */
-export async function deadJobs(db: Db, limit: number, after: { at: number; id: number } | null = null): Promise<{ items: Job[]; total: number }> {
+export async function deadJobs(db: Db, limit: number, after: ListPlace | null = null): Promise<{ items: Job[]; total: number }> {
   // The page and its total in one statement (one snapshot): read apart, a job buried between
   // them showed a total its page did not.
   const total = '(SELECT COUNT(*) FROM jobs WHERE dead_at IS NOT NULL) AS list_total';
-  const rows = await db.query(
-    `SELECT *, ${total} FROM jobs WHERE dead_at IS NOT NULL${after ? ' AND dead_at <= ? AND (dead_at < ? OR id < ?)' : ''}
-      ORDER BY dead_at DESC, id DESC LIMIT ?`,
-    after ? [after.at, after.at, after.id, limit] : [limit],
-  );
+  const page = rowsAfter('dead_at', 'id', 'desc', after);
+  const rows = await db.query(`SELECT *, ${total} FROM jobs WHERE dead_at IS NOT NULL${page.sql} ORDER BY dead_at DESC, id DESC LIMIT ?`, [
+    ...page.params,
+    limit,
+  ]);
   const [first] = rows.length > 0 || !after ? rows : await db.query(`SELECT ${total}`);
   return { items: rows.map(toJob), total: first ? Number(first.list_total) : 0 };
 }
 
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
 /**
- * The open jobs of these kinds for each of `subjects`: whether one will still run (`live`), and a
- * dead letter's id among them (`deadId`). A subject with neither is absent.
+ * The open jobs of each of `subjects`, found by their dedupe keys (`keysOf`): whether one will
+ * still run (`live`), and a dead letter's id among them (`deadId`). A subject with neither is absent.
  */
-export async function jobStates(q: Queryable, kinds: string[], subjects: string[]): Promise<Map<string, { live: boolean; deadId: number | null }>> {
+export async function jobStates(
+  q: Queryable,
+  subjects: string[],
+  keysOf: (subject: string) => string[],
+): Promise<Map<string, { live: boolean; deadId: number | null }>> {
   const out = new Map<string, { live: boolean; deadId: number | null }>();
-  if (subjects.length === 0) return out;
-  const rows = await q.query(
-    `SELECT id, subject, dead_at FROM jobs WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND done_at IS NULL
-       AND subject IN (${subjects.map(() => '?').join(', ')})`,
-    [...kinds, ...subjects],
-  );
+  const keys = subjects.flatMap(keysOf);
+  if (keys.length === 0) return out;
+  const rows = await q.query(`SELECT id, subject, dead_at FROM jobs WHERE dedupe_key IN (${marks(keys.length)}) AND done_at IS NULL`, keys);
   for (const r of rows) {
     const j = out.get(r.subject) ?? { live: false, deadId: null };
     if (r.dead_at === null) j.live = true;
@@ -221,17 +224,18 @@ export async function jobStates(q: Queryable, kinds: string[], subjects: string[
   return out;
 }
 
-/** Whether the jobs of these kinds for `subject` have all ended dead letters (and there is one). */
-export async function allDead(q: Queryable, kinds: string[], subject: string): Promise<boolean> {
-  return (await jobStates(q, kinds, [subject])).get(subject)?.live === false;
+/** Whether the open jobs of these dedupe keys have all ended dead letters (and there is one). */
+export async function allDead(q: Queryable, keys: string[]): Promise<boolean> {
+  const rows = await q.query(`SELECT dead_at FROM jobs WHERE dedupe_key IN (${marks(keys.length)}) AND done_at IS NULL`, keys);
+  return rows.length > 0 && rows.every((r) => r.dead_at !== null);
 }
 
-/** Closes the dead letters of these kinds for `subject` as done: their work was done another way. */
-export async function closeDead(q: Queryable, kinds: string[], subject: string, now: number) {
-  await q.query(
-    `UPDATE jobs SET dead_at = NULL, done_at = ? WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND subject = ? AND dead_at IS NOT NULL AND done_at IS NULL`,
-    [now, ...kinds, subject],
-  );
+/** Closes the dead letters of these dedupe keys as done: their work was done another way. */
+export async function closeDead(q: Queryable, keys: string[], now: number) {
+  await q.query(`UPDATE jobs SET dead_at = NULL, done_at = ? WHERE dedupe_key IN (${marks(keys.length)}) AND dead_at IS NOT NULL AND done_at IS NULL`, [
+    now,
+    ...keys,
+  ]);
 }
 
 /**

@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Db, Queryable, Row } from '../store/db.js';
+import { rowsAfter, type Db, type ListPlace, type Queryable, type Row } from '../store/db.js';
 import type { Config } from '../config.js';
 import type { DomainEvent, Logger } from '../engine/verifications.js';
 import type { Merchants } from '../engine/merchants.js';
@@ -578,11 +578,11 @@ export class Webhooks {
   // ------------------------------------------------------------------ delivery log
 
   /** The merchant's deliveries, newest first (created_at, then id): up to `limit` after `after`. */
-  async list(merchantId: string, limit = 50, after: { at: number; id: string } | null = null) {
+  async list(merchantId: string, limit = 50, after: ListPlace | null = null) {
+    const page = rowsAfter('created_at', 'id', 'desc', after);
     const rows = await this.db.query(
-      `SELECT * FROM webhook_deliveries WHERE merchant_id = ?${after ? ' AND created_at <= ? AND (created_at < ? OR id < ?)' : ''}
-        ORDER BY created_at DESC, id DESC LIMIT ?`,
-      after ? [merchantId, after.at, after.at, after.id, limit] : [merchantId, limit],
+      `SELECT * FROM webhook_deliveries WHERE merchant_id = ?${page.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [merchantId, ...page.params, limit],
     );
     return rows.map(toDelivery);
   }

@@ -205,5 +205,22 @@ export function writeProber(write: () => Promise<unknown>): () => Promise<void> 
   };
 }
 
+/** A row's place in a list's order: its time (ms) and its id, which breaks ties. */
+export interface ListPlace {
+  at: number;
+  id: string | number;
+}
+
+/**
+ * The condition that keeps a list's rows after `after` in its order (`at`, then `id`, ascending or
+ * descending): empty for the first page. The time is bounded on its own too (>= or <=), which
+ * PostgreSQL's index can seek, where a bare OR of the two is filtered row by row from the start.
+ */
+export function rowsAfter(at: string, id: string, order: 'asc' | 'desc', after: ListPlace | null): { sql: string; params: unknown[] } {
+  if (!after) return { sql: '', params: [] };
+  const [bound, past] = order === 'asc' ? ['>=', '>'] : ['<=', '<'];
+  return { sql: ` AND ${at} ${bound} ? AND (${at} ${past} ? OR ${id} ${past} ?)`, params: [after.at, after.at, after.id] };
+}
+
 /** What a store outage is answered with: how long a caller should wait before trying again. */
 export const RETRY_AFTER_SECONDS = 5;

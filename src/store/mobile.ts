@@ -1,7 +1,7 @@
 // The statements only mobile verifications need: rows of `verifications` with kind `mobile`
 // (penny drop) or `upi_mobile` (lookup), which also carry the number, the consent and the
 // payout's key and state. They are read back as any verification (repository.ts).
-import type { Db, Queryable } from './db.js';
+import { rowsAfter, type Db, type ListPlace, type Queryable } from './db.js';
 import type { Owner } from './repository.js';
 import type { Payer, PayoutState, Verification } from '../engine/types.js';
 
@@ -163,19 +163,22 @@ export const mobileVerifications = {
    * Penny drops still open whose payout went to the bank before `before` and has no outcome yet,
    * oldest first, with their reconciler job's last answer: what the operator checks at the bank.
    */
-  async unsettled(q: Queryable, before: number, limit: number): Promise<{ items: UnsettledPayout[]; total: number }> {
+  async unsettled(q: Queryable, before: number, limit: number, after: ListPlace | null = null): Promise<{ items: UnsettledPayout[]; total: number }> {
+    const total = `(SELECT COUNT(*) FROM verifications v WHERE ${UNSETTLED_PAYOUTS}) AS list_total`;
+    const page = rowsAfter('COALESCE(v.payout_at, v.created_at)', 'v.ref_id', 'asc', after);
+    // The page and its total in one statement (one snapshot), as the set-aside listing.
     const rows = await q.query(
       `SELECT v.ref_id, v.merchant_id, v.mode, v.verification_id, v.rail, v.amount_paise, v.payout_key, v.payout_status, v.created_at,
-              COALESCE(v.payout_at, v.created_at) AS sent_at, j.attempts, j.last_error, j.run_at, j.dead_at,
-              COUNT(*) OVER () AS list_total
+              COALESCE(v.payout_at, v.created_at) AS sent_at, j.attempts, j.last_error, j.run_at, j.dead_at, ${total}
          FROM verifications v LEFT JOIN jobs j ON j.dedupe_key = '${RECONCILE_KEY}' || CAST(v.ref_id AS TEXT)
-        WHERE ${UNSETTLED_PAYOUTS} ORDER BY sent_at, v.ref_id LIMIT ?`,
-      [before, limit],
+        WHERE ${UNSETTLED_PAYOUTS}${page.sql} ORDER BY sent_at, v.ref_id LIMIT ?`,
+      [before, before, ...page.params, limit],
     );
-    // The page and its total in one statement (one snapshot), as the set-aside listing.
+    // A page past the end has no row to carry the total.
+    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${total}`, [before]);
     const num = (x: unknown) => (x == null ? null : Number(x));
     return {
-      total: rows.length > 0 ? Number(rows[0].list_total) : 0,
+      total: first ? Number(first.list_total) : 0,
       items: rows.map((r) => ({
         refId: Number(r.ref_id),
         merchantId: r.merchant_id,

@@ -3,7 +3,7 @@
 import { Coalescer } from './coalesce.js';
 import { HELD_BY_SET_ASIDE } from './set-aside.js';
 import { REFUSED_EXCEEDS_CREDIT } from '../rails/rail.js';
-import type { Db, Queryable, Row } from './db.js';
+import { rowsAfter, type Db, type ListPlace, type Queryable, type Row } from './db.js';
 import type {
   Credit,
   CreditDisposition,
@@ -763,13 +763,16 @@ export const credits = {
     ).map(toCredit);
   },
   /** Refunds unsettled and set aside for the operator, oldest first. */
-  async inReview(q: Queryable, limit: number): Promise<{ items: Credit[]; total: number }> {
+  /** Refunds set aside for review, oldest first (received_at, then id): up to `limit` after `after`, and how many in all. */
+  async inReview(q: Queryable, limit: number, after: ListPlace | null = null): Promise<{ items: Credit[]; total: number }> {
+    const inReview = "FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success'";
+    const total = `(SELECT COUNT(*) ${inReview}) AS list_total`;
+    const page = rowsAfter('received_at', 'id', 'asc', after);
     // The page and its total in one statement (one snapshot), as setAside.list.
-    const rows = await q.query(
-      "SELECT *, COUNT(*) OVER () AS list_total FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success' ORDER BY received_at LIMIT ?",
-      [limit],
-    );
-    return { items: rows.map(toCredit), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
+    const rows = await q.query(`SELECT *, ${total} ${inReview}${page.sql} ORDER BY received_at, id LIMIT ?`, [...page.params, limit]);
+    // A page past the end has no row to carry the total.
+    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${total}`);
+    return { items: rows.map(toCredit), total: first ? Number(first.list_total) : 0 };
   },
   /**
    * Credits whose rupee has not gone back yet, oldest first (received_at, then id): what the
@@ -779,17 +782,13 @@ export const credits = {
   async outstanding(
     q: Queryable,
     limit: number,
-    after: { at: number; id: string } | null = null,
+    after: ListPlace | null = null,
   ): Promise<{ items: Credit[]; total: number; totalPaise: number }> {
     // The page and its totals in one statement (one snapshot), as setAside.list.
     const owed = "FROM credits WHERE refund_status <> 'success'";
     const totals = `(SELECT COUNT(*) ${owed}) AS list_total, (SELECT COALESCE(SUM(amount_paise), 0) ${owed}) AS list_paise`;
-    const rows = await q.query(
-      // After a place: received_at bounded on its own (>=), which PostgreSQL's index can seek,
-      // where a bare OR of the two is filtered row by row from the list's start.
-      `SELECT *, ${totals} ${owed}${after ? ' AND received_at >= ? AND (received_at > ? OR id > ?)' : ''} ORDER BY received_at, id LIMIT ?`,
-      after ? [after.at, after.at, after.id, limit] : [limit],
-    );
+    const page = rowsAfter('received_at', 'id', 'asc', after);
+    const rows = await q.query(`SELECT *, ${totals} ${owed}${page.sql} ORDER BY received_at, id LIMIT ?`, [...page.params, limit]);
     // A page past the end has no row to carry the totals.
     const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${totals}`);
     return { items: rows.map(toCredit), total: first ? Number(first.list_total) : 0, totalPaise: first ? Number(first.list_paise) : 0 };

@@ -2,7 +2,7 @@
 // (rails/connector/intake.ts) instead of stopping the pull. Never deleted while open: one may be a
 // payment, and until the operator resolves it, it holds back the expiry of the links it may pay.
 import { createHash } from 'node:crypto';
-import type { Queryable } from './db.js';
+import { rowsAfter, type ListPlace, type Queryable } from './db.js';
 
 /**
  * Which links an entry may be the payment of: the one its tr names (`intent`); none when it says
@@ -77,13 +77,17 @@ export const setAside = {
     );
     return rows.length === 1;
   },
-  async list(q: Queryable, state: 'open' | 'resolved' | 'all', limit: number): Promise<{ items: SetAsideEntry[]; total: number }> {
-    const where = { open: 'WHERE resolved_at IS NULL', resolved: 'WHERE resolved_at IS NOT NULL', all: '' }[state];
+  /** Entries in this state, oldest first (seen_at, then id): up to `limit` after `after`, and how many in all. */
+  async list(q: Queryable, state: 'open' | 'resolved' | 'all', limit: number, after: ListPlace | null = null): Promise<{ items: SetAsideEntry[]; total: number }> {
+    const these = { open: 'FROM bank_entries_set_aside WHERE resolved_at IS NULL', resolved: 'FROM bank_entries_set_aside WHERE resolved_at IS NOT NULL', all: 'FROM bank_entries_set_aside WHERE 1 = 1' }[state];
+    const total = `(SELECT COUNT(*) ${these}) AS list_total`;
+    const page = rowsAfter('seen_at', 'id', 'asc', after);
     // The page and the count in one statement, so one snapshot: read apart, an entry set aside
-    // between the two showed a count of 1 with no item. (No row: none at all, as every caller
-    // asks for at least one from the first.)
-    const rows = await q.query(`SELECT *, COUNT(*) OVER () AS list_total FROM bank_entries_set_aside ${where} ORDER BY seen_at, id LIMIT ?`, [limit]);
-    return { items: rows.map(toEntry), total: rows.length > 0 ? Number(rows[0].list_total) : 0 };
+    // between the two showed a count of 1 with no item.
+    const rows = await q.query(`SELECT *, ${total} ${these}${page.sql} ORDER BY seen_at, id LIMIT ?`, [...page.params, limit]);
+    // A page past the end has no row to carry the count.
+    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${total}`);
+    return { items: rows.map(toEntry), total: first ? Number(first.list_total) : 0 };
   },
   /** Open entries per rail (the metrics). */
   async openByRail(q: Queryable): Promise<Map<string, number>> {
