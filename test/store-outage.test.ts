@@ -299,7 +299,7 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
   const rzp = () => ({ authorization: `Basic ${Buffer.from(`${m.test_key.client_id}:${m.test_key.client_secret}`).toString('base64')}` });
 
   /** While the store is away: every API answers 503 in its envelope, soon; health stays up. */
-  async function answersUnavailable(upiLink: string, within: number) {
+  async function answersUnavailable(upiLink: string, within: number, pageUrl?: string) {
     const cf = gw.cashfree(m.test_key);
     const timed = async (what: string, call: () => ReturnType<Gateway['request']>, retryAfter = true) => {
       const t0 = Date.now();
@@ -330,6 +330,18 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     const ready = await timed('readyz', () => gw.request('GET', '/readyz'), false);
     assert.equal(ready.status, 'not_ready');
     assert.equal((await gw.request('GET', '/healthz')).status, 200);
+    if (pageUrl) {
+      // The customer's page: a page in their language that loads itself again, and its status
+      // read in the form its script reads.
+      const page = await fetch(`${pageUrl}?lang=hi`);
+      const html = await page.text();
+      assert.deepEqual([page.status, page.headers.get('content-type'), page.headers.get('retry-after')], [503, 'text/html; charset=utf-8', '5']);
+      assert.match(html, /<html lang="hi">/);
+      assert.match(html, /<meta http-equiv="refresh" content="5">/);
+      assert.match(html, /कुछ गड़बड़ हो गई/);
+      const status = await fetch(`${pageUrl}/status`);
+      assert.deepEqual([status.status, await status.json()], [503, { status: 'UNAVAILABLE' }]);
+    }
   }
 
   /** Back: served again without a restart, and the payment taken then goes back. */
@@ -358,7 +370,7 @@ describe('PostgreSQL goes away under a running gateway, and comes back', { skip:
     const from = gw.output.length;
     proxy.set('refuse');
     try {
-      await answersUnavailable(before.json.upi_link, 3_000);
+      await answersUnavailable(before.json.upi_link, 3_000, before.json.url);
       // The scrape still answers, with what this instance knows, and says the store is not read.
       const metrics = await gw.request('GET', '/metrics');
       assert.equal(metrics.status, 200, metrics.text);

@@ -61,7 +61,10 @@ export async function readiness(db: Db): Promise<Readiness> {
     checks.store = { ok: false, error: (err as Error).message };
   }
   // Reads work but writes fail (the SQLite disk full): not ready either, until writes work again.
-  if (checks.store.ok && db.writeCheck) checks.store_writes = await db.writeCheck();
+  if (checks.store.ok && db.writeCheck) {
+    // A check that throws is a failed check, answered 503 like the others, never a 500.
+    checks.store_writes = await db.writeCheck().catch((err: Error) => ({ ok: false as const, error: err.message }));
+  }
   // A schema behind this build's (a restored backup, a migration not finished) must not take
   // traffic. A schema ahead of it is a rolling upgrade under way: a newer instance has migrated,
   // and migrations only add what older builds ignore, so this instance keeps serving until it is

@@ -73,6 +73,18 @@ export function renderNotFound(lang: Lang = 'en', base = ''): string {
 <p>${esc(t.notFoundText)}</p></main></body></html>`;
 }
 
+/**
+ * The page when it cannot be served: in the customer's language, and, for an outage (`retryIn`
+ * seconds), loaded again by itself, so that a customer back from the UPI app sees the link's
+ * state once the store answers without knowing to reload.
+ */
+export function renderTrouble(lang: Lang, base: string, retryIn: number | null): string {
+  const t = MESSAGES[lang];
+  const refresh = retryIn === null ? '' : `<meta http-equiv="refresh" content="${retryIn}">`;
+  return `${head(lang, t.trouble, null, base).replace('</head>', `${refresh}</head>`)}<body><main class="card"><h1>${esc(t.trouble)}</h1>
+<p>${esc(t.troubleText)}${retryIn === null ? '' : ` ${esc(t.troubleRetry)}`}</p></main></body></html>`;
+}
+
 export function renderPage(m: PageModel): string {
   const t = MESSAGES[m.lang];
   const st = m.state;

@@ -1,13 +1,14 @@
 // The hosted page a customer opens from `url`: QR code, one button per UPI app, a countdown,
 // the live status, and the way back to the merchant when the verification ends.
 import { noteUnavailable } from './errors.js';
+import { RETRY_AFTER_SECONDS } from '../store/db.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import type { Verification } from '../engine/types.js';
 import { qrPng } from '../engine/qr.js';
 import { credits, verifications } from '../store/repository.js';
-import { renderNotFound, renderPage, PAGE_SCRIPT, PAGE_STYLE, type Device } from './page.js';
+import { renderNotFound, renderPage, renderTrouble, PAGE_SCRIPT, PAGE_STYLE, type Device } from './page.js';
 import { cookieValue, pickLang, type Lang } from './i18n.js';
 import { brandingOf, displayNameOf, linkOn, logoOrigin, logoProblem, parseDataImage, textOn } from './branding.js';
 
@@ -113,7 +114,15 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     }
     const down = noteUnavailable(err, req, reply);
     if (!down) req.log.error({ err }, 'page error');
-    return reply.code(down ? 503 : 500).type('text/plain').send('Something went wrong. Please try again.');
+    // In the form of the resource asked for, as a 404: the page's script reads a status answer.
+    const route = req.routeOptions.url ?? '';
+    reply.code(down ? 503 : 500);
+    if (route.endsWith('/status')) return reply.send({ status: down ? 'UNAVAILABLE' : 'ERROR' });
+    if (route !== '/rpd/:code') return reply.type('text/plain; charset=utf-8').send('Something went wrong. Please try again.');
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CSP)
+      .send(renderTrouble(langOf(req), base, down ? RETRY_AFTER_SECONDS : null));
   });
 
   app.get<{ Params: Static<typeof CodeParams> }>('/rpd/:code', { schema: { ...page, summary: 'The hosted page: QR code, app buttons, countdown' } }, async (req, reply) => {
