@@ -488,6 +488,8 @@ describe('command line', () => {
       const sig = createHmac('sha256', hook.secret).update(got[0].body).digest('hex');
       assert.equal(got[0].headers['x-razorpay-signature'], sig);
       assert.equal(JSON.parse(got[0].body).event, 'fund_account.validation.completed');
+      // Ids of a real validation's shape: an integration that checks them takes the test event.
+      assert.match(JSON.parse(got[0].body).payload['fund_account.validation'].entity.id, /^fav_[A-Za-z0-9]{14}$/);
 
       const api = await gw.admin('POST', `/merchants/${m.id}/webhook/test`, { event: 'verification.expired' });
       assert.equal(api.status, 200, api.text);

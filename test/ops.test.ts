@@ -211,7 +211,7 @@ describe('METRICS_TOKEN, and HSTS under an https PUBLIC_URL', () => {
     }
   });
 
-  it('reads the https PUBLIC_URL as https everywhere: the console cookie is Secure, links are written in its standard form', async () => {
+  it('reads the https PUBLIC_URL as https everywhere: the console and page cookies are Secure, links are written in its standard form', async () => {
     const login = await fetch(`${gw.url}/console/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
@@ -224,6 +224,10 @@ describe('METRICS_TOKEN, and HSTS under an https PUBLIC_URL', () => {
     const r = await gw.cashfree(m.test_key).post('/reverse-penny-drop', { verification_id: 'https-link', name: 'Jane Doe' });
     assert.equal(r.status, 200, r.text);
     assert.match(r.json.url, /^https:\/\/verify\.example\.in\/rpd\/[a-z0-9]+$/);
+    // The hosted page's language cookie too.
+    const page = await gw.request('GET', `${new URL(r.json.url).pathname}?lang=hi`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('set-cookie')!, /^pg_lang=hi; .*; Secure$/);
   });
 
   it('sends no HSTS under an http PUBLIC_URL, and refuses a METRICS_TOKEN too short to guard anything', async () => {

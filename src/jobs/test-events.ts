@@ -17,7 +17,8 @@ export async function sendTestEvent(db: Db, webhooks: Webhooks, merchantId: stri
   const type = TEST_EVENTS[event];
   if (!type) throw new TestEventError(`event must be one of ${Object.keys(TEST_EVENTS).join(', ')}`);
   const paid = type === 'verification.success';
-  const tag = randomBytes(6).toString('hex');
+  // 10 hex digits: its fav_ id has a real one's shape (14 letters and digits after fav_).
+  const tag = randomBytes(5).toString('hex');
   const v: Verification = {
     refId: 0, // no stored verification has it
     merchantId,

@@ -80,6 +80,8 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
   // The path PUBLIC_URL puts before this gateway's own (a proxy that serves it under /pg takes
   // /pg off): the page's links to its assets, status and QR code carry it.
   const base = new URL(s.cfg.publicUrl).pathname.replace(/\/+$/, '');
+  // Sent back over https only where the page is served so.
+  const secureCookie = new URL(s.cfg.publicUrl).protocol === 'https:' ? '; Secure' : '';
   const langOf = (req: FastifyRequest) =>
     pickLang((req.query as Record<string, unknown> | undefined)?.lang, cookieValue(req.headers.cookie, LANG_COOKIE), req.headers['accept-language']);
   const notFound = (reply: any, lang: Lang = 'en') =>
@@ -129,7 +131,7 @@ export async function hostedPage(app: FastifyInstance, s: Services) {
     const asked = (req.query as Record<string, unknown> | undefined)?.lang;
     const lang = pickLang(asked, cookieValue(req.headers.cookie, LANG_COOKIE), req.headers['accept-language']);
     // The switch's choice is remembered for this browser's next visit to any link.
-    if (asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=${base}/rpd; Max-Age=31536000; SameSite=Lax; HttpOnly`);
+    if (asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=${base}/rpd; Max-Age=31536000; SameSite=Lax; HttpOnly${secureCookie}`);
     const v = await s.engine.findByShortCode(req.params.code);
     if (!v) return notFound(reply, lang);
     const merchant = await s.merchants.get(v.merchantId);
