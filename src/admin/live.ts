@@ -12,7 +12,7 @@ import { refundJobKeys } from '../engine/verifications.js';
 import { jobStates } from '../jobs/queue.js';
 import { DAY_MS, istDate, istMidnight } from '../engine/india-time.js';
 import { AdminError } from './errors.js';
-import { PagedQuery, pageOf, positionOf } from './pages.js';
+import { PagedQuery, pagedList, pageOf, positionOf } from './pages.js';
 import { ConnectorError } from '../rails/connector/rail.js';
 
 const ReconcileQuery = Type.Object({
@@ -202,30 +202,14 @@ export function liveAdminApi(app: FastifyInstance, s: Services) {
     },
   );
 
-  app.get<{ Querystring: Static<typeof PagedQuery> }>(
-    '/refunds/review',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Refunds unsettled too long, set aside for the operator (needs_review), oldest first: no new attempt is sent',
-        querystring: PagedQuery,
-      },
-    },
-    async (req) => refundsInReview(s, Number(req.query.limit ?? 100), req.query.after),
+  pagedList(app, '/refunds/review', 'Refunds unsettled too long, set aside for the operator (needs_review), oldest first: no new attempt is sent', (limit, after) =>
+    refundsInReview(s, limit, after),
   );
-
-  app.get<{ Querystring: Static<typeof PagedQuery> }>(
+  pagedList(
+    app,
     '/payouts/unsettled',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS: still asked about, never closed unsent; check each at the bank',
-        querystring: PagedQuery,
-      },
-    },
-    async (req) => unsettledPayouts(s, Number(req.query.limit ?? 100), req.query.after),
+    'Mobile penny drops whose payout the bank has left unsettled past REFUND_REVIEW_HOURS, oldest first: still asked about, never closed unsent; check each at the bank',
+    (limit, after) => unsettledPayouts(s, limit, after),
   );
 
   app.get<{ Querystring: Static<typeof SetAsideQuery> }>(

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { deadJobs, retryDead, type Job } from '../jobs/queue.js';
-import { PagedQuery, pageOf, positionOf } from './pages.js';
+import { pagedList, pageOf, positionOf } from './pages.js';
 import { appliedMigrations, LATEST_VERSION } from '../store/migrate.js';
 import { AdminError } from './errors.js';
 
@@ -33,18 +33,7 @@ export function operationsApi(app: FastifyInstance, s: Services) {
   const security = [{ AdminToken: [] }];
   const tags = ['Admin'];
 
-  app.get<{ Querystring: Static<typeof PagedQuery> }>(
-    '/jobs/dead',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Jobs that kept failing and stopped (dead letters), newest first; `next` gives the page after (as `after`)',
-        querystring: PagedQuery,
-      },
-    },
-    async (req) => deadJobPage(s, Number(req.query.limit ?? 100), req.query.after),
-  );
+  pagedList(app, '/jobs/dead', 'Jobs that kept failing and stopped (dead letters), newest first', (limit, after) => deadJobPage(s, limit, after));
 
   app.post<{ Params: Static<typeof JobParams> }>(
     '/jobs/:id/retry',

@@ -2,7 +2,8 @@
 // set aside, dead letters, webhook deliveries): each page ends with `next`, a cursor naming the last row's place in the list's order (its time and id), and
 // the page after it starts there. A row that moves meanwhile (a refund settled, a job retried)
 // shifts no other row to another page, as an offset would.
-import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../services.js';
 import { AdminError } from './errors.js';
 
@@ -61,4 +62,13 @@ export async function deliveryPage(s: Services, merchantId: string, limit: numbe
   if (!(await s.merchants.get(merchantId))) throw new AdminError(404, 'not_found', 'no such merchant');
   const rows = await s.webhooks.list(merchantId, limit + 1, at);
   return pageOf(rows, limit, (d) => ({ at: Date.parse(d.created_at), id: d.id }));
+}
+
+/** An operator's list read a page at a time: GET `path` with `?limit=` (100 by default) and `?after=`. */
+export function pagedList(app: FastifyInstance, path: string, summary: string, read: (limit: number, after?: string) => Promise<unknown>) {
+  app.get<{ Querystring: Static<typeof PagedQuery> }>(
+    path,
+    { schema: { tags: ['Admin'], security: [{ AdminToken: [] }], summary: `${summary}; \`next\` gives the page after (as \`after\`)`, querystring: PagedQuery } },
+    async (req) => read(Number(req.query.limit ?? 100), req.query.after),
+  );
 }

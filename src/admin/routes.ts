@@ -19,7 +19,7 @@ import { applyBranding, brandingChangeProblem, brandingOf, brandingView } from '
 import { liveAdminApi, owedRefunds } from './live.js';
 import { tokenGuesses } from './guesses.js';
 import { searchVerifications, verificationStory, verificationSummary } from './lookup.js';
-import { PagedQuery, deliveryPage } from './pages.js';
+import { PagedQuery, deliveryPage, pagedList } from './pages.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -306,18 +306,8 @@ export async function adminApi(app: FastifyInstance, s: Services) {
     },
   );
 
-  app.get<{ Querystring: Static<typeof PagedQuery> }>(
-    '/refunds/outstanding',
-    {
-      schema: {
-        tags,
-        security,
-        summary:
-          'Credits whose rupee has not gone back yet (pending, in flight or failed and awaiting retry), oldest first; `next` gives the page after (as `after`)',
-        querystring: PagedQuery,
-      },
-    },
-    async (req) => owedRefunds(s, Number(req.query.limit ?? 100), req.query.after),
+  pagedList(app, '/refunds/outstanding', 'Credits whose rupee has not gone back yet (pending, in flight or failed and awaiting retry), oldest first', (limit, after) =>
+    owedRefunds(s, limit, after),
   );
 
   operationsApi(app, s);
