@@ -481,7 +481,7 @@ describe('a payout still unsettled at the bank past the review time', () => {
     });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
     const money = await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text();
-    assert.match(money, /<h2>Payouts unsettled: 1<\/h2>/);
+    assert.match(money, /<h2 id="unsettled">Payouts unsettled: 1<\/h2>/);
     assert.ok(money.includes(key), 'the console shows the payout key');
     assert.match(await (await fetch(`${gw.url}/metrics`)).text(), /^pennygate_payouts_unsettled 1$/m);
 
@@ -491,7 +491,7 @@ describe('a payout still unsettled at the bank past the review time', () => {
     assert.equal((await sim.ledger()).payouts.length, 1);
     assert.equal((await gw.admin('GET', '/payouts/unsettled')).json.count, 0);
     assert.match(await (await fetch(`${gw.url}/metrics`)).text(), /^pennygate_payouts_unsettled 0$/m);
-    assert.match(await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text(), /<h2>Payouts unsettled: 0<\/h2>/);
+    assert.match(await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text(), /<h2 id="unsettled">Payouts unsettled: 0<\/h2>/);
     await sim.faults({});
   });
 });

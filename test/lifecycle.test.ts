@@ -212,8 +212,20 @@ describe('dead letters', () => {
       body: new URLSearchParams({ token: ADMIN_TOKEN }),
       redirect: 'manual',
     });
-    const money = await (await fetch(`${gw.url}/console/money`, { headers: { cookie: signIn.headers.get('set-cookie')!.split(';')[0] } })).text();
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const money = await (await fetch(`${gw.url}/console/money`, { headers: { cookie } })).text();
     assert.match(money, new RegExp(`action="/console/refunds/${owed.items[0].credit_id}/settle"`));
+    // The console's dead letters a page at a time too: each once, across its two pages.
+    const deadTotal = (await gw.admin('GET', '/jobs/dead?limit=1')).json.count;
+    assert.ok(deadTotal > 250, String(deadTotal));
+    assert.match(money, new RegExp(`The first 200 of ${deadTotal} shown\\. <a href="/console/money\\?dead=[A-Za-z0-9_-]+#dead">Next 200 jobs</a>`));
+    const retries = (html: string) => [...html.matchAll(/aria-label="Retry job (\d+)"/g)].map((m) => m[1]);
+    const second = await (await fetch(`${gw.url}/console/money?dead=${/\?dead=([A-Za-z0-9_-]+)#dead/.exec(money)![1]}`, { headers: { cookie } })).text();
+    assert.match(second, /shown, after those of the page before\. <a href="\/console\/money#dead">Back to the first<\/a>/);
+    const paged = [...retries(money), ...retries(second)];
+    assert.deepEqual([paged.length, new Set(paged).size], [deadTotal, deadTotal]);
+    const notOurs = await fetch(`${gw.url}/console/money?dead=${Buffer.from(JSON.stringify([1, 'x'])).toString('base64url')}`, { headers: { cookie } });
+    assert.equal(notOurs.status, 400);
     assert.equal((await gw.admin('GET', '/refunds/outstanding')).json.items[0].job, 'dead');
 
     // Mended, and retried through the admin API: the refund goes out once.

@@ -11,6 +11,7 @@ import { verifications, credits } from '../store/repository.js';
 import { refundJobKeys } from '../engine/verifications.js';
 import { setAside } from '../store/set-aside.js';
 import { resolveSetAside } from '../admin/live.js';
+import { BadCursor, pageOf, positionOf } from '../admin/pages.js';
 import { mobileVerifications } from '../store/mobile.js';
 import { deadJobs, jobStates, retryDead } from '../jobs/queue.js';
 import { merchantNameProblem } from '../engine/merchants.js';
@@ -604,11 +605,41 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
 
   // ---------------------------------------------------------------- money
 
+  // Each list a page of MONEY_PAGE at a time: ?owed=, ?dead=, ?unread= or ?unsettled= carries the
+  // cursor of the page before (admin/pages.ts), so that an operator sees past the first page of
+  // an incident's backlog; the other lists show their first page meanwhile.
+  const MONEY_PAGE = 200;
   app.get('/money', hide, async (req, reply) => {
-    const owed = await credits.outstanding(s.db, 200);
-    const dead = await deadJobs(s.db, 200);
-    const unread = await setAside.list(s.db, 'open', 200);
-    const unsettled = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, 200);
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const after = (name: string, numeric = false) => {
+      const v = q[name];
+      if (v === undefined) return null;
+      try {
+        if (typeof v !== 'string') throw new BadCursor();
+        const at = positionOf(v, numeric);
+        return at && { at: at.at, id: numeric ? Number(at.id) : at.id };
+      } catch (err) {
+        if (err instanceof BadCursor) throw new ConsoleRefusal(400, 'That page of the list is not one this console gave: start again from the Money page.');
+        throw err;
+      }
+    };
+    const owedAll = await credits.outstanding(s.db, MONEY_PAGE + 1, after('owed'));
+    const deadAll = await deadJobs(s.db, MONEY_PAGE + 1, after('dead', true));
+    const unreadAll = await setAside.list(s.db, 'open', MONEY_PAGE + 1, after('unread'));
+    const unsettledAll = await mobileVerifications.unsettled(s.db, Date.now() - s.cfg.refundReviewAfterMs, MONEY_PAGE + 1, after('unsettled', true));
+    const owed = { ...owedAll, ...pageOf(owedAll.items, MONEY_PAGE, (c) => ({ at: c.receivedAt, id: c.id })) };
+    const dead = { ...deadAll, ...pageOf(deadAll.items, MONEY_PAGE, (j) => ({ at: j.deadAt!, id: String(j.id) })) };
+    const unread = { ...unreadAll, ...pageOf(unreadAll.items, MONEY_PAGE, (e) => ({ at: e.seenAt, id: e.id })) };
+    const unsettled = { ...unsettledAll, ...pageOf(unsettledAll.items, MONEY_PAGE, (p) => ({ at: p.sentAt, id: String(p.refId) })) };
+    /** Under a list: where its page stands, and the links to the next page and back to the first. */
+    const pager = (name: string, list: { total: number; items: unknown[]; next: string | null }, what: string) => {
+      const later = q[name] !== undefined;
+      if (!later && !list.next) return html``;
+      const shown = later ? `${list.items.length} shown, after those of the page before.` : `The first ${list.items.length} of ${list.total} shown.`;
+      return html`<p class="pager">${shown}${list.next ? html` <a href="/console/money?${name}=${list.next}#${name}">Next ${String(MONEY_PAGE)} ${what}</a>` : ''}${
+        later ? html` <a href="/console/money#${name}">Back to the first</a>` : ''
+      }</p>`;
+    };
     const overdueBefore = Date.now() - s.cfg.refundAlertMs;
     // Asked of the owed credits themselves: the dead letters listed below are only the newest.
     const refundJobs = await jobStates(s.db, owed.items.map((c) => c.id), refundJobKeys);
@@ -616,7 +647,7 @@ ${num('direct', 'DIRECT_MATCH from', bands.direct)}${num('good', 'GOOD_PARTIAL_M
     // Only where there is a bank to read (or something left from one): a sandbox-only gateway has none.
     const unreadSection =
       s.rails.live || unread.total
-        ? html`<h2>Bank entries set aside: ${String(unread.total)}</h2>
+        ? html`<h2 id="unread">Bank entries set aside: ${String(unread.total)}</h2>
 <p>Entries of the bank's credit listing the gateway could not read. Each may be a payment: find it at the bank, then record what became of it. Until then the links it may pay stay open.</p>
 ${table(
   ['seen', 'problem', 'bank_txn_id', 'tr', 'holds', 'as the bank listed it', ''],
@@ -630,11 +661,11 @@ ${table(
     html`<form method="post" action="/console/bank/set-aside/${e.id}/resolve" class="inline">${csrf(req)}<label for="note-${e.id}">What became of it</label><input id="note-${e.id}" name="note" type="text" maxlength="500" required><button type="submit">Resolve</button></form>`,
   ]),
   'Bank entries set aside',
-)}`
+)}${pager('unread', unread, 'entries')}`
         : html``;
     const unsettledSection =
       s.rails.live || unsettled.total
-        ? html`<h2>Payouts unsettled: ${String(unsettled.total)}</h2>
+        ? html`<h2 id="unsettled">Payouts unsettled: ${String(unsettled.total)}</h2>
 <p>Mobile penny drops whose payout the bank has not settled ${String(s.cfg.refundReviewAfterMs / 3_600_000)} hours after it was sent. The gateway keeps asking and never closes them as unsent, as the rupee may have gone: check each at the bank by its payout key. The merchant's next penny drop to that number waits until it settles.</p>
 ${table(
   ['sent', 'verification', 'payout key', 'state', 'asks', 'last answer'],
@@ -647,9 +678,9 @@ ${table(
     html`${p.lastAnswer ?? ''}`,
   ]),
   'Payouts unsettled',
-)}`
+)}${pager('unsettled', unsettled, 'payouts')}`
         : html``;
-    const body = html`${unreadSection}${unsettledSection}<h2>Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
+    const body = html`${unreadSection}${unsettledSection}<h2 id="owed">Refunds still owed: ${String(owed.total)} (${rupees(owed.totalPaise)})</h2>
 ${table(
   ['received', 'UTR', 'verification', 'disposition', 'amount', 'refund', 'attempts', 'last error', ''],
   owed.items.map((c) => [
@@ -668,8 +699,8 @@ ${table(
       : html``,
   ]),
   'Refunds still owed',
-)}
-<h2>Dead jobs: ${String(dead.total)}</h2>
+)}${pager('owed', owed, 'refunds')}
+<h2 id="dead">Dead jobs: ${String(dead.total)}</h2>
 ${table(
   ['id', 'kind', 'subject', 'failures', 'last error', 'dead since', ''],
   dead.items.map((j) => [
@@ -682,7 +713,7 @@ ${table(
     html`<form method="post" action="/console/jobs/${String(j.id)}/retry" class="inline">${csrf(req)}<button type="submit" aria-label="Retry job ${String(j.id)}">Retry</button></form>`,
   ]),
   'Dead jobs',
-)}`;
+)}${pager('dead', dead, 'jobs')}`;
     return send(reply, page(req, 'Money', '/console/money', body));
   });
 
