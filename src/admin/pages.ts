@@ -1,6 +1,6 @@
 // Lists an operator reads page by page (owed refunds, refunds in review, unsettled payouts, entries
-// set aside, dead letters, webhook deliveries): each page ends with `next`, a cursor naming the last row's place in the list's order (its time and id), and
-// the page after it starts there. A row that moves meanwhile (a refund settled, a job retried)
+// set aside, dead letters, webhook deliveries): each page ends with `next`, a cursor naming the
+// last row's place in the list's order (its time and id), and the page after it starts there. A row that moves meanwhile (a refund settled, a job retried)
 // shifts no other row to another page, as an offset would.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';

@@ -762,7 +762,6 @@ export const credits = {
       ])
     ).map(toCredit);
   },
-  /** Refunds unsettled and set aside for the operator, oldest first. */
   /** Refunds set aside for review, oldest first (received_at, then id): up to `limit` after `after`, and how many in all. */
   async inReview(q: Queryable, limit: number, after: ListPlace | null = null): Promise<{ items: Credit[]; total: number }> {
     const inReview = "FROM credits WHERE refund_review_at IS NOT NULL AND refund_status <> 'success'";
