@@ -333,7 +333,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(r.status, 502, r.text);
       assert.equal(r.json.code, 'verification_failed');
       // Closed, with nothing sent: Cashfree's own "try again" (safe), said again when read back.
-      assert.equal(r.json.message, 'Authorised source is temporarily unavailable, please try again');
+      assert.equal(r.json.message, 'Authorised source is temporarily unavailable, please try again shortly');
       const v = await stored(gw, r.json.error.reference_id);
       assert.equal(v.status, 'FAILURE');
       assert.equal(v.status_reason, 'source_unavailable');

@@ -142,7 +142,7 @@ export async function mobileRoutes(app: FastifyInstance, s: Services) {
   const UNAVAILABLE =
     'Authorised source is temporarily unavailable; the outcome is not known yet: read it back with GET /verification/mobile/penny-drop?verification_id= before trying again under a new verification_id';
 
-  const NOT_SENT = 'Authorised source is temporarily unavailable, please try again';
+  const NOT_SENT = 'Authorised source is temporarily unavailable, please try again shortly';
 
   /** A penny drop's outcome in Cashfree's words: the body, or the documented error. */
   function answer(r: PennyDropResult) {
