@@ -36,8 +36,16 @@ export function positionOf(cursor: string | undefined, numeric = false): Positio
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // An id of this gateway's lists is letters, digits and _ . : - only: anything else (a NUL,
     // which PostgreSQL refuses in text) is no cursor it gave.
-    const id = numeric ? /^[1-9][0-9]{0,14}$/ : /^[A-Za-z0-9_.:-]{1,100}$/;
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && id.test(v[1])) {
+    // A numeric id (a job's, a ref_id of up to 16 digits) is one a double holds exactly.
+    const id = numeric ? /^[1-9][0-9]{0,15}$/ : /^[A-Za-z0-9_.:-]{1,100}$/;
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      Number.isSafeInteger(v[0]) &&
+      typeof v[1] === 'string' &&
+      id.test(v[1]) &&
+      (!numeric || Number.isSafeInteger(Number(v[1])))
+    ) {
       return { at: v[0], id: v[1] };
     }
   } catch {
