@@ -60,11 +60,11 @@ const say = (t: Messages, key: keyof Messages, merchant: string) => esc(fill(t[k
 
 const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 
-function head(lang: Lang, title: string, themeHref: string | null, base: string) {
+function head(lang: Lang, title: string, themeHref: string | null, base: string, extra = '') {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light"><link rel="icon" href="${esc(base)}/assets/favicon.svg">
-<title>${esc(title)}</title><link rel="stylesheet" href="${esc(base)}/assets/rpd.css">${themeHref ? `<link rel="stylesheet" href="${esc(themeHref)}">` : ''}</head>`;
+<title>${esc(title)}</title><link rel="stylesheet" href="${esc(base)}/assets/rpd.css">${themeHref ? `<link rel="stylesheet" href="${esc(themeHref)}">` : ''}${extra}</head>`;
 }
 
 export function renderNotFound(lang: Lang = 'en', base = ''): string {
@@ -81,7 +81,7 @@ export function renderNotFound(lang: Lang = 'en', base = ''): string {
 export function renderTrouble(lang: Lang, base: string, retryIn: number | null): string {
   const t = MESSAGES[lang];
   const refresh = retryIn === null ? '' : `<meta http-equiv="refresh" content="${retryIn}">`;
-  return `${head(lang, t.trouble, null, base).replace('</head>', `${refresh}</head>`)}<body><main class="card"><h1>${esc(t.trouble)}</h1>
+  return `${head(lang, t.trouble, null, base, refresh)}<body><main class="card"><h1>${esc(t.trouble)}</h1>
 <p>${esc(t.troubleText)}${retryIn === null ? '' : ` ${esc(t.troubleRetry)}`}</p></main></body></html>`;
 }
 
