@@ -273,15 +273,19 @@ const doubled = (raw: string) => (raw.match(/([^AEIOU])\1/g) ?? []).join('');
 const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=[AEIOU])/g, 'KSH');
 
 /**
- * The Sanskrit jn (jñ) as each region writes it: gy in Hindi (Gyan, Pragya), gn in the south
- * (Gnanasekaran), dny in Marathi (Dnyaneshwar, Pradnya), jn and gny (Jnanesh, Pragnya). A gn, gy
- * or jn inside a word is left as written: there it is as often two letters of their own (Agneya
- * / Agyeya, Rajni / Ragni are two names).
+ * The honorifics Maharashtra and the Hindi belt join to a given or father's name: -rao and -raoji
+ * (Ashokrao, Madhukarrao, Shankarraoji for Ashok, Madhukar, Shankar), -ji after a consonant
+ * (Mangilalji, Harisinhji). Officials write them one year and not the next. Not where what is left
+ * is under three letters (Rao itself), nor -ji after a vowel, where it is the name's own (Balaji,
+ * Shivaji, Limbaji), nor after four letters or fewer (Ramji, Premji are names of their own).
+ * Asked of the written tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
  */
-const JNA = /^(?:DNY|GNY|JNY|JN|GN|GY)(?=[AEIOU])|(?:DNY|GNY|JNY)(?=[AEIOU])/;
-const JNA_ALL = new RegExp(JNA.source, 'g');
-const hasJna = (raw: string) => (raw.includes('GY') || raw.includes('GN') || raw.includes('NY') || raw.startsWith('JN')) && JNA.test(raw);
-const jna = (raw: string) => raw.replace(JNA_ALL, 'GY');
+const HONORIFIC = /(?<=[A-Z]{3})RA+O(?:JI)?$|(?<=[A-Z]{4}[^AEIOUY])JI$/;
+function honorific(a: string, b: string): boolean {
+  const x = a.replace(HONORIFIC, '');
+  const y = b.replace(HONORIFIC, '');
+  return (x !== a || y !== b) && x.length >= 3 && y.length >= 3 && canon(x) === canon(y);
+}
 
 /**
  * Gujarati names end in -sinh where others write -singh (Mahendrasinh, Pradipsinh Zala), joined
@@ -427,7 +431,6 @@ const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => ma
 const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => r.includes('Z')), fold: zAsS, kind: 'regional' },
   { applies: oneOf((r) => r.includes('TCH')), fold: tchKsh, kind: 'regional' },
-  { applies: either(hasJna), fold: jna, kind: 'regional' },
   { applies: either((r) => r.endsWith('SINH')), fold: sinh, kind: 'regional' },
   // Not 'regional': its first-vowel test for short given names would refuse Rushi / Rishi.
   { applies: oneOf((r) => r.startsWith('RU')), fold: ruRi, kind: 'translit' },
@@ -704,6 +707,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   const kb = loose ? looseKey(b.raw, loose) : b.key;
   if (loose && ka === kb) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
+  // Before the suffix rules, which read Ashok / Ashokrao as another name.
+  if (!loose && honorific(a.raw, b.raw)) return 'regional';
   if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';

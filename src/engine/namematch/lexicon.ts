@@ -109,6 +109,7 @@ export const VARIANT_GROUPS: string[][] = [
   // Common family names whose spellings no rule joins: कुशवाहा / कुशवाह (the final a after h),
   // वाजपेयी (b / v with ai / ayee / eyi), ஐயங்கார் (ai / iy at the start, a / e after the nasal).
   ['KUSHWAHA', 'KUSHWAH', 'KUSWAHA', 'KUSHAWAHA'],
+  ['GOYAL', 'GOEL', 'GOYEL'], // गोयल: its ya written e
   ['BAJPAI', 'BAJPAYEE', 'VAJPAYEE', 'BAJPEYI', 'VAJPEYI', 'BAJPAYI', 'VAJPAI', 'BAJPEYEE'],
   ['IYENGAR', 'AYYANGAR', 'AIYANGAR', 'IYENGER', 'AYYENGAR'],
   ['SRINIVAS', 'SRINIVASA', 'SREENIVAS', 'SREENIVASA', 'SHRINIVAS', 'SHRINIVASA', 'SHREENIVAS',

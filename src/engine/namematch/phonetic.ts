@@ -60,6 +60,14 @@ function canonRules(w: string): string {
   // a long vowel written double (Bhaaben) does not make a six-letter name long enough; and not
   // the -bhay (fear) of Nirbhay and Vitabhay, written with i too (Nirbhai), which is no suffix.
   if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|[VWB][IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(/(?:B+H?A[IY]|BEHN|BEN)$/, '');
+  // The v at a name's end written o in Maharashtra: Madhao / Madhav, Jadhao / Jadhav, Keshao.
+  // Not after r: Ashokrao's rao is an honorific (compare.ts).
+  if (letters(s) >= 5) s = s.replace(/(?<=[^AEIOUR])AO$/, 'AV');
+  // The Sanskrit jn (jñ) as each region writes it: gy in Hindi (Gyan, Pragya), gn in the south
+  // (Gnanasekaran), dny in Marathi (Dnyaneshwar, Pradnya, Yadnya), jn and gny (Jnanesh,
+  // Pragnya). A gn or jn inside a word is left as written: there it is as often two letters of
+  // their own (Agneya / Agyeya, Rajni / Ragni are two names).
+  s = s.replace(/^(?:DNY|GNY|JNY|JN|GN)(?=[AEIOU])/, 'GY').replace(/(?<=[AEIOU])(?:DNY|GNY|JNY)/g, 'GY');
   // Not when what is left is a two-letter stem, its vowel written double or its s sh: SOOKUMAR
   // and SHUKUMAR are Sukumar. Counted so, RAAJKUMAAR keeps a stem.
   const kumar = /KH?(?:U|OO)M+AA?R$/.exec(s); // spelled kh, oo, mm too (Jayakoomar, Anilkhumar)
