@@ -1,6 +1,6 @@
 // The jobs table is the outbox: jobs are inserted in the same transaction as the state change
 // that causes them, and run at least once; handlers make their effects idempotent.
-import { rowsAfter, type Db, type ListPlace, type Queryable } from '../store/db.js';
+import { rowsAfter, totalsRow, type Db, type ListPlace, type Queryable } from '../store/db.js';
 
 export interface Job {
   id: number;
@@ -196,7 +196,7 @@ export async function deadJobs(db: Db, limit: number, after: ListPlace | null = 
     ...page.params,
     limit,
   ]);
-  const [first] = rows.length > 0 || !after ? rows : await db.query(`SELECT ${total}`);
+  const first = await totalsRow(db, rows, after, total);
   return { items: rows.map(toJob), total: first ? Number(first.list_total) : 0 };
 }
 

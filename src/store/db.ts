@@ -222,5 +222,14 @@ export function rowsAfter(at: string, id: string, order: 'asc' | 'desc', after: 
   return { sql: ` AND ${at} ${bound} ? AND (${at} ${past} ? OR ${id} ${past} ?)`, params: [after.at, after.at, after.id] };
 }
 
+/**
+ * The row that carries a paged list's totals (columns its statement selects beside each row):
+ * the page's first row, or, for a page past the end, which has none, the totals read alone.
+ */
+export async function totalsRow(q: Queryable, rows: Row[], after: ListPlace | null, totals: string, params: unknown[] = []): Promise<Row | undefined> {
+  if (rows.length > 0 || !after) return rows[0];
+  return (await q.query(`SELECT ${totals}`, params))[0];
+}
+
 /** What a store outage is answered with: how long a caller should wait before trying again. */
 export const RETRY_AFTER_SECONDS = 5;

@@ -1,7 +1,7 @@
 // The statements only mobile verifications need: rows of `verifications` with kind `mobile`
 // (penny drop) or `upi_mobile` (lookup), which also carry the number, the consent and the
 // payout's key and state. They are read back as any verification (repository.ts).
-import { rowsAfter, type Db, type ListPlace, type Queryable } from './db.js';
+import { rowsAfter, totalsRow, type Db, type ListPlace, type Queryable } from './db.js';
 import type { Owner } from './repository.js';
 import type { Payer, PayoutState, Verification } from '../engine/types.js';
 
@@ -174,8 +174,7 @@ export const mobileVerifications = {
         WHERE ${UNSETTLED_PAYOUTS}${page.sql} ORDER BY sent_at, v.ref_id LIMIT ?`,
       [before, before, ...page.params, limit],
     );
-    // A page past the end has no row to carry the total.
-    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${total}`, [before]);
+    const first = await totalsRow(q, rows, after, total, [before]);
     const num = (x: unknown) => (x == null ? null : Number(x));
     return {
       total: first ? Number(first.list_total) : 0,

@@ -3,7 +3,7 @@
 import { Coalescer } from './coalesce.js';
 import { HELD_BY_SET_ASIDE } from './set-aside.js';
 import { REFUSED_EXCEEDS_CREDIT } from '../rails/rail.js';
-import { rowsAfter, type Db, type ListPlace, type Queryable, type Row } from './db.js';
+import { rowsAfter, totalsRow, type Db, type ListPlace, type Queryable, type Row } from './db.js';
 import type {
   Credit,
   CreditDisposition,
@@ -769,8 +769,7 @@ export const credits = {
     const page = rowsAfter('received_at', 'id', 'asc', after);
     // The page and its total in one statement (one snapshot), as setAside.list.
     const rows = await q.query(`SELECT *, ${total} ${inReview}${page.sql} ORDER BY received_at, id LIMIT ?`, [...page.params, limit]);
-    // A page past the end has no row to carry the total.
-    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${total}`);
+    const first = await totalsRow(q, rows, after, total);
     return { items: rows.map(toCredit), total: first ? Number(first.list_total) : 0 };
   },
   /**
@@ -788,8 +787,7 @@ export const credits = {
     const totals = `(SELECT COUNT(*) ${owed}) AS list_total, (SELECT COALESCE(SUM(amount_paise), 0) ${owed}) AS list_paise`;
     const page = rowsAfter('received_at', 'id', 'asc', after);
     const rows = await q.query(`SELECT *, ${totals} ${owed}${page.sql} ORDER BY received_at, id LIMIT ?`, [...page.params, limit]);
-    // A page past the end has no row to carry the totals.
-    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${totals}`);
+    const first = await totalsRow(q, rows, after, totals);
     return { items: rows.map(toCredit), total: first ? Number(first.list_total) : 0, totalPaise: first ? Number(first.list_paise) : 0 };
   },
   async forVerification(q: Queryable, refId: number): Promise<Credit[]> {

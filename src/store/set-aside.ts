@@ -2,7 +2,7 @@
 // (rails/connector/intake.ts) instead of stopping the pull. Never deleted while open: one may be a
 // payment, and until the operator resolves it, it holds back the expiry of the links it may pay.
 import { createHash } from 'node:crypto';
-import { rowsAfter, type ListPlace, type Queryable } from './db.js';
+import { rowsAfter, totalsRow, type ListPlace, type Queryable } from './db.js';
 
 /**
  * Which links an entry may be the payment of: the one its tr names (`intent`); none when it says
@@ -85,8 +85,7 @@ export const setAside = {
     // The page and the count in one statement, so one snapshot: read apart, an entry set aside
     // between the two showed a count of 1 with no item.
     const rows = await q.query(`SELECT *, ${total} ${these}${page.sql} ORDER BY seen_at, id LIMIT ?`, [...page.params, limit]);
-    // A page past the end has no row to carry the count.
-    const [first] = rows.length > 0 || !after ? rows : await q.query(`SELECT ${total}`);
+    const first = await totalsRow(q, rows, after, total);
     return { items: rows.map(toEntry), total: first ? Number(first.list_total) : 0 };
   },
   /** Open entries per rail (the metrics). */
