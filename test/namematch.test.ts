@@ -673,6 +673,9 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     for (const [a, b] of [['ASHOK SHANKARRAO CHAVAN', 'ASHOKRAO SHANKARRAO CHAVAN'], ['PAWAR NARAYAN BABURAO', 'PAWAR NARAYANRAO BABURAO'],
       ['MADAN MADHUKAR YERAWAR', 'MADAN MADHUKARRAO YERAWAR'], ['DESHMUKH ANANDRAO RAMJI', 'DESHMUKH ANANDRAOJI RAMJI'],
       ['GOVARDHAN MANGILALJI SHARMA', 'GOVARDHAN MANGILAL SHARMA'], ['HARISINHJI CHAVDA', 'HARISINH CHAVDA']]) accepts(a, b, 'TRANSLITERATION');
+    // Marathi's -bhau, -dada, -baba, -tai, -saheb and its short -so, the same way.
+    for (const [a, b] of [['ARUN JANARDAN ADSAD', 'ARUNBHAU JANARDAN ADSAD'], ['SHOBHA FADNAVIS', 'SHOBHATAI FADNAVIS'],
+      ['MANE BALASAHEB SHANKARRAO', 'MANE BALASO SHANKARRAO'], ['PRAKASH PATIL', 'PRAKASHDADA PATIL']]) accepts(a, b, 'TRANSLITERATION');
     // Written apart, as before: the keys are the written tokens'.
     accepts('VIKHE PATIL RADHAKRISHNA EKNATH RAO', 'VIKHE RADHAKRISHNA EKNATHRAO');
     // A -ji after a vowel or four letters or fewer is the name's own; Rao alone is no stem.
@@ -680,6 +683,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('BALAJI RAO', 'BALA RAO');
     refuses('RAMJI PATIL', 'RAM PATIL');
     refuses('PREMJI SHAH', 'PREM SHAH');
+  });
+  it('the -aya of a long masculine name written or not; in a short one it is the feminine', () => {
+    for (const [a, b] of [['DATTATRAY PATIL', 'DATTATRAYA PATIL'], ['DEVARAY NAIK', 'DEVARAYA NAIK'], ['JYOTIRMAY SHARMA', 'JYOTIRMAYA SHARMA']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('VIJAY PATIL', 'VIJAYA PATIL', 'GENDER_VARIANT');
+    refuses('AKSHAY RAO', 'AKSHAYA RAO', 'GENDER_VARIANT');
   });
   it('the v at a name\'s end written o, and Goel for Goyal', () => {
     for (const [a, b] of [['MADHAV GAIKWAD', 'MADHAO GAIKWAD'], ['VIJAY JADHAV', 'VIJAY JADHAO'], ['KESHAV BHOSALE', 'KESHAO BHOSALE'], ['RAM NIWAS GOEL', 'RAM NIWAS GOYAL']]) accepts(a, b);

@@ -152,6 +152,10 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
     if (rl === 'O' && !VOWELS.includes(s[s.length - 1])) return 'translit';
     return null;
   }
+  // The -aya of a long masculine name, its a written or not (Dattatray / Dattatraya, Devaray /
+  // Devaraya, the key's ai for ay): in short ones it is the feminine (Vijay / Vijaya, Akshay /
+  // Akshaya, Jay / Jaya).
+  if (rs === 'I' && rl === 'YA' && s.length >= 7 && s.endsWith('AI')) return 'translit';
   if ((rs === 'AN' && rl === 'INI') || (rs === 'AK' && rl === 'IKA') || (rs === 'I' && rl === 'YA')) return 'gender';
   return null;
 }
@@ -274,13 +278,15 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
 
 /**
  * The honorifics Maharashtra and the Hindi belt join to a given or father's name: -rao and -raoji
- * (Ashokrao, Madhukarrao, Shankarraoji for Ashok, Madhukar, Shankar), -ji after a consonant
- * (Mangilalji, Harisinhji). Officials write them one year and not the next. Not where what is left
- * is under three letters (Rao itself), nor -ji after a vowel, where it is the name's own (Balaji,
- * Shivaji, Limbaji), nor after four letters or fewer (Ramji, Premji are names of their own).
- * Asked of the written tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
+ * (Ashokrao, Madhukarrao, Shankarraoji for Ashok, Madhukar, Shankar), -bhau, -dada, -baba, -tai,
+ * -saheb and its short -so after a vowel (Arunbhau, Shobhatai, Balasaheb / Balaso), -ji after a
+ * consonant (Mangilalji, Harisinhji). Officials write them one year and not the next. Not where
+ * what is left is under three letters (Rao itself), nor -ji after a vowel, where it is the name's
+ * own (Balaji, Shivaji, Limbaji), nor after four letters or fewer (Ramji, Premji are names of
+ * their own). Asked of the written tokens only, not in the keys: Eknathrao must still meet
+ * Eknath Rao.
  */
-const HONORIFIC = /(?<=[A-Z]{3})RA+O(?:JI)?$|(?<=[A-Z]{4}[^AEIOUY])JI$/;
+const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|BHAU|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AEIOU])SO$|(?<=[A-Z]{4}[^AEIOUY])JI$/;
 function honorific(a: string, b: string): boolean {
   const x = a.replace(HONORIFIC, '');
   const y = b.replace(HONORIFIC, '');
