@@ -675,7 +675,19 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
       ['GOVARDHAN MANGILALJI SHARMA', 'GOVARDHAN MANGILAL SHARMA'], ['HARISINHJI CHAVDA', 'HARISINH CHAVDA']]) accepts(a, b, 'TRANSLITERATION');
     // Marathi's -bhau, -dada, -baba, -tai, -saheb and its short -so, the same way.
     for (const [a, b] of [['ARUN JANARDAN ADSAD', 'ARUNBHAU JANARDAN ADSAD'], ['SHOBHA FADNAVIS', 'SHOBHATAI FADNAVIS'],
-      ['MANE BALASAHEB SHANKARRAO', 'MANE BALASO SHANKARRAO'], ['PRAKASH PATIL', 'PRAKASHDADA PATIL']]) accepts(a, b, 'TRANSLITERATION');
+      ['MANE BALASAHEB SHANKARRAO', 'MANE BALASO SHANKARRAO'], ['PRAKASH PATIL', 'PRAKASHDADA PATIL'], ['BHAUSAHEB PATIL', 'BHAUSO PATIL']]) accepts(a, b, 'TRANSLITERATION');
+    // Two honorifics are not one: -tai is a woman's, and Babasaheb and Babarao are two names.
+    refuses('KIRANTAI PATIL', 'KIRANRAO PATIL');
+    refuses('BABASAHEB PATIL', 'BABARAO PATIL');
+    refuses('SAIBABA REDDY', 'SAIRAO REDDY');
+    // Nor is a kinship word or an honorific what is left of a name (Bhairao is Bhairav).
+    refuses('BABASAHEB AMBEDKAR', 'BABA AMBEDKAR');
+    refuses('RAOSAHEB DANVE', 'RAO DANVE');
+    refuses('BHAIRAO PATIL', 'BHAI PATIL');
+    // The -ji of a Parsi or Maratha name is its own.
+    refuses('CYRUS PESTONJI', 'CYRUS PESTON');
+    refuses('JAMSHEDJI TATA', 'JAMSHED TATA');
+    refuses('SULTANJI NIMBALKAR', 'SULTAN NIMBALKAR');
     // Written apart, as before: the keys are the written tokens'.
     accepts('VIKHE PATIL RADHAKRISHNA EKNATH RAO', 'VIKHE RADHAKRISHNA EKNATHRAO');
     // A -ji after a vowel or four letters or fewer is the name's own; Rao alone is no stem.
@@ -688,6 +700,10 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     for (const [a, b] of [['DATTATRAY PATIL', 'DATTATRAYA PATIL'], ['DEVARAY NAIK', 'DEVARAYA NAIK'], ['JYOTIRMAY SHARMA', 'JYOTIRMAYA SHARMA']]) accepts(a, b, 'TRANSLITERATION');
     refuses('VIJAY PATIL', 'VIJAYA PATIL', 'GENDER_VARIANT');
     refuses('AKSHAY RAO', 'AKSHAYA RAO', 'GENDER_VARIANT');
+    refuses('SREEVIJAY K', 'SREEVIJAYA K', 'GENDER_VARIANT');
+    // As written: the Tamil -aiah and the Hindi -dai are no -ay (Bhagwandai is a woman's name).
+    refuses('KARUPPAI MUTHU', 'KARUPPAIAH MUTHU');
+    refuses('BHAGWANDAI DEVI', 'BHAGWANDAYA DEVI');
   });
   it('the v at a name\'s end written o, and Goel for Goyal', () => {
     for (const [a, b] of [['MADHAV GAIKWAD', 'MADHAO GAIKWAD'], ['VIJAY JADHAV', 'VIJAY JADHAO'], ['KESHAV BHOSALE', 'KESHAO BHOSALE'], ['RAM NIWAS GOEL', 'RAM NIWAS GOYAL']]) accepts(a, b);

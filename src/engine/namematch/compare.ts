@@ -152,12 +152,20 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
     if (rl === 'O' && !VOWELS.includes(s[s.length - 1])) return 'translit';
     return null;
   }
-  // The -aya of a long masculine name, its a written or not (Dattatray / Dattatraya, Devaray /
-  // Devaraya, the key's ai for ay): in short ones it is the feminine (Vijay / Vijaya, Akshay /
-  // Akshaya, Jay / Jaya).
-  if (rs === 'I' && rl === 'YA' && s.length >= 7 && s.endsWith('AI')) return 'translit';
   if ((rs === 'AN' && rl === 'INI') || (rs === 'AK' && rl === 'IKA') || (rs === 'I' && rl === 'YA')) return 'gender';
   return null;
+}
+
+/**
+ * The -aya of a long masculine name, its final a written or not: Dattatray / Dattatraya, Devaray
+ * / Devaraya, Jyotirmay / Jyotirmaya. As written (-ay against -aya), not on the keys, which read
+ * the Tamil -aiah and the Hindi -dai the same way (Karuppai / Karuppaiah, Bhagwandai). Not where
+ * the name ends in a name whose -aya is the feminine (Vijay / Vijaya, Vinay, Akshay, Abhay, Jay),
+ * whatever comes before it (Sreevijay / Sreevijaya).
+ */
+function masculineAya(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return s.length >= 7 && l === s + 'A' && /[^AEIOUY]AY$/.test(s) && !/(?:VIJ|VIN|KSH|BH|J)AY$/.test(s);
 }
 
 /**
@@ -277,20 +285,32 @@ const doubled = (raw: string) => (raw.match(/([^AEIOU])\1/g) ?? []).join('');
 const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=[AEIOU])/g, 'KSH');
 
 /**
- * The honorifics Maharashtra and the Hindi belt join to a given or father's name: -rao and -raoji
- * (Ashokrao, Madhukarrao, Shankarraoji for Ashok, Madhukar, Shankar), -bhau, -dada, -baba, -tai,
- * -saheb and its short -so after a vowel (Arunbhau, Shobhatai, Balasaheb / Balaso), -ji after a
- * consonant (Mangilalji, Harisinhji). Officials write them one year and not the next. Not where
- * what is left is under three letters (Rao itself), nor -ji after a vowel, where it is the name's
- * own (Balaji, Shivaji, Limbaji), nor after four letters or fewer (Ramji, Premji are names of
- * their own). Asked of the written tokens only, not in the keys: Eknathrao must still meet
- * Eknath Rao.
+ * The honorifics Maharashtra and the Hindi belt join to a given or father's name, written one
+ * year and not the next: -rao and -raoji (Ashokrao, Madhukarrao, Shankarraoji for Ashok,
+ * Madhukar, Shankar), -bhau, -dada, -baba, -tai, -saheb and its short -so after a vowel
+ * (Arunbhau, Shobhatai, Balasaheb / Balaso), and -ji after the endings of the names that take it
+ * (Mangilalji, Harisinhji, Tulshiramji, Nathmalji). A token with one is compared with the other
+ * as written, without it; two tokens with one only when it is the same one (Anandrao /
+ * Anandraoji, Balasaheb / Balaso), as -tai marks a woman and -rao a man (Kirantai / Kiranrao),
+ * and Babasaheb and Babarao are names of their own. Not where what is left is under three
+ * letters, nor, against a token without one, a kinship word or honorific itself (Raosaheb is not
+ * Rao, Babasaheb not Baba, Bhairao, Bhairav, not Bhai), nor the -ji of other names (Shivaji,
+ * Balaji, and Ramji, whose stem is short; the Parsi Pestonji, Jamshedji). Asked of the written
+ * tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
  */
-const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|BHAU|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AEIOU])SO$|(?<=[A-Z]{4}[^AEIOUY])JI$/;
+const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|BHAU|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AEIOU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
+const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'ANNA', 'APPA', 'NANA', 'TATYA', 'SAI', 'TAI', 'AKKA', 'KAKA', 'MAMA', 'BAPU', 'ABA', 'AAI']);
+const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
 function honorific(a: string, b: string): boolean {
-  const x = a.replace(HONORIFIC, '');
-  const y = b.replace(HONORIFIC, '');
-  return (x !== a || y !== b) && x.length >= 3 && y.length >= 3 && canon(x) === canon(y);
+  const ha = HONORIFIC.exec(a);
+  const hb = HONORIFIC.exec(b);
+  if (!ha && !hb) return false;
+  const x = ha ? a.slice(0, ha.index) : a;
+  const y = hb ? b.slice(0, hb.index) : b;
+  if (x.length < 3 || y.length < 3) return false;
+  // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem.
+  if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(x) === canon(y);
+  return !KIN.has(ha ? x : y) && canon(x) === canon(y);
 }
 
 /**
@@ -718,6 +738,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
+  if (sk === 'gender' && masculineAya(a.raw, b.raw)) return 'translit';
   if (sk === 'translit' && feminineIA(a.raw, b.raw)) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
