@@ -708,6 +708,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
   it('the v at a name\'s end written o, and Goel for Goyal', () => {
     for (const [a, b] of [['MADHAV GAIKWAD', 'MADHAO GAIKWAD'], ['VIJAY JADHAV', 'VIJAY JADHAO'], ['KESHAV BHOSALE', 'KESHAO BHOSALE'], ['RAM NIWAS GOEL', 'RAM NIWAS GOYAL']]) accepts(a, b);
   });
+  it('an initial ksh written kh, as Bengal, Assam and Odisha write it, and an aspirate\'s h doubled', () => {
+    for (const [a, b] of [['KSHUDIRAM BOSE', 'KHUDIRAM BOSE'], ['KSHIROD DAS', 'KHIROD DAS'], ['KSHITISH BISWAL', 'KHITISH BISWAL'], ['KSITISH ROY', 'KHITISH ROY']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('SHIKSHA DAS', 'SHIKHA DAS'); // inside a word, two names
+    accepts('TUPE VITHHAL BABURAO', 'TUPE VITHAL BABURAO', 'TRANSLITERATION');
+  });
   it('the a that joins a name to a -kumar is no feminine (Vijayakumar / Vijay Kumar)', () => {
     for (const [a, b] of [['VIJAYAKUMAR', 'VIJAYKUMAR'], ['VIJAYAKUMAR R', 'VIJAY KUMAR R'], ['VIJAYA KUMAR S', 'VIJAY KUMAR S'], ['SANJAYAKUMAR', 'SANJAY KUMAR']]) accepts(a, b);
     // Without the kumar it is the feminine, and so against a KUMARI.

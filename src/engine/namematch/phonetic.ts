@@ -85,6 +85,10 @@ function canonRules(w: string): string {
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
+  // ক্ষ and क्ष at a word's start as Bengal, Assam and Odisha say and write them, kh: Kshudiram /
+  // Khudiram, Kshirod / Khirod, Kshitish / Khitish, Kshetrapal / Khetrapal. Not inside a word,
+  // where kh and ksh make two names (Shikha / Shiksha).
+  s = s.replace(/^KSH?(?=[AEIOU])/, 'KH'); // its h left out too (Ksitish)
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
   s = s.replace(/(?<=[AEIOU])NG(?=S)/g, 'N'); // the Bengali anusvara before s: Himangshu / Himanshu
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
@@ -111,7 +115,7 @@ function canonRules(w: string): string {
   // filed as names of their own. After the rule above: Eranhikal is not Ranhikal.
   if (letters(s) >= 5) s = s.replace(/^E(?=[^AEIOU])/, 'I');
   // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
-  s = s.replace(/([BDGJKST])H/g, '$1');
+  s = s.replace(/([BDGJKST])H+/g, '$1'); // the h doubled too: Vithhal / Vithal
   s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
   s = s.replace(/AW(?=[KH])/g, 'AU'); // Shawkat / Shaukat, Chawhan / Chauhan, Jawhar; not Bhawna (Bhavna)
   s = s.replace(/AU|OU/g, 'O'); // Saurav / Sourav, Gaurav / Gourav
