@@ -33,7 +33,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [80, 12.5],
   [84, 84],
   [92, 96.1],
-  [93, 97.9],
+  [93, 97.8],
   [95, 98],
   [96, 98],
   [98, 99],

@@ -160,12 +160,12 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
  * The -aya of a long masculine name, its final a written or not: Dattatray / Dattatraya, Devaray
  * / Devaraya, Jyotirmay / Jyotirmaya. As written (-ay against -aya), not on the keys, which read
  * the Tamil -aiah and the Hindi -dai the same way (Karuppai / Karuppaiah, Bhagwandai). Not where
- * the name ends in a name whose -aya is the feminine (Vijay / Vijaya, Vinay, Akshay, Abhay, Jay),
- * whatever comes before it (Sreevijay / Sreevijaya).
+ * the name ends in a name whose -aya is the feminine (Vijay / Vijaya, Vinay, Abhinay, Akshay,
+ * Abhay, Jay), whatever comes before it (Sreevijay / Sreevijaya).
  */
 function masculineAya(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return s.length >= 7 && l === s + 'A' && /[^AEIOUY]AY$/.test(s) && !/(?:VIJ|VIN|KSH|BH|J)AY$/.test(s);
+  return s.length >= 7 && l === s + 'A' && /[^AEIOUY]AY$/.test(s) && !/(?:VIJ|IN|KSH|BH|J)AY$/.test(s);
 }
 
 /**
@@ -287,19 +287,27 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
 /**
  * The honorifics Maharashtra and the Hindi belt join to a given or father's name, written one
  * year and not the next: -rao and -raoji (Ashokrao, Madhukarrao, Shankarraoji for Ashok,
- * Madhukar, Shankar), -bhau, -dada, -baba, -tai, -saheb and its short -so after a vowel
- * (Arunbhau, Shobhatai, Balasaheb / Balaso), and -ji after the endings of the names that take it
+ * Madhukar, Shankar), -bhau, -dada, -baba, -tai, -saheb and its short -so after a or u (Arunbhau,
+ * Shobhatai, Balasaheb / Balaso), and -ji after the endings of the names that take it
  * (Mangilalji, Harisinhji, Tulshiramji, Nathmalji). A token with one is compared with the other
  * as written, without it; two tokens with one only when it is the same one (Anandrao /
- * Anandraoji, Balasaheb / Balaso), as -tai marks a woman and -rao a man (Kirantai / Kiranrao),
- * and Babasaheb and Babarao are names of their own. Not where what is left is under three
- * letters, nor, against a token without one, a kinship word or honorific itself (Raosaheb is not
- * Rao, Babasaheb not Baba, Bhairao, Bhairav, not Bhai), nor the -ji of other names (Shivaji,
- * Balaji, and Ramji, whose stem is short; the Parsi Pestonji, Jamshedji). Asked of the written
+ * Anandraoji, Bhausaheb / Bhauso), as -tai marks a woman and -rao a man (Kirantai / Kiranrao),
+ * and Babasaheb and Babarao are names of their own. Not against a token without one: where what
+ * is left is under three letters, a kinship word or honorific (Raosaheb is not Rao, Babasaheb not
+ * Baba, Bhairao, Bhairav, not Bhai), a family name (Jadhavrao is a family of its own), or, for a
+ * man's honorific, a name in -a that reads as a woman's (Rama / Ramarao); nor where the other
+ * token carries a suffix the keys take off, of its own gender (Ashokkumar / Ashoktai,
+ * Rameshbhai). Nor the -ji of other names (Shivaji, Balaji, and Ramji, whose stem is short; the
+ * Parsi Pestonji, Jamshedji), nor the -oso of Goan names (Cardoso, Pedroso). Asked of the written
  * tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
  */
-const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|BHAU|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AEIOU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
-const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'ANNA', 'APPA', 'NANA', 'TATYA', 'SAI', 'TAI', 'AKKA', 'KAKA', 'MAMA', 'BAPU', 'ABA', 'AAI']);
+const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|BHAU|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
+// Kinship words and honorifics, by key: none is a name an honorific was joined to.
+const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'ANNA', 'APPA', 'NANA', 'TATYA', 'SAI', 'TAI', 'AKKA', 'KAKA',
+  'MAMA', 'BAPU', 'ABA', 'AAI', 'SAHEB', 'SAHAB'].map(canon));
+// What the keys take off a name themselves (-kumar, -bhai, -ben, -bai): a token that had one
+// already carries an honorific of its own, of a gender (Ashokkumar, Rameshbhai: not Ashoktai).
+const KEYED_SUFFIX = /(?:KH?[UO]+M+AA?R|BH?A[IY]|BEHN|BEN)$/;
 const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
 function honorific(a: string, b: string): boolean {
   const ha = HONORIFIC.exec(a);
@@ -310,8 +318,29 @@ function honorific(a: string, b: string): boolean {
   if (x.length < 3 || y.length < 3) return false;
   // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem.
   if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(x) === canon(y);
-  return !KIN.has(ha ? x : y) && canon(x) === canon(y);
+  const [stem, h, other] = ha ? [x, ha[0], b] : [y, hb![0], a];
+  if (KIN.has(canon(stem)) || KEYED_SUFFIX.test(other) || SURNAME_KEYS.has(canon(stem))) return false;
+  // A man's honorific on what reads as a woman's name (Rama / Ramarao, Vijaya / Vijayarao).
+  if (h !== 'TAI' && stem.endsWith('A')) return false;
+  return canon(stem) === canon(other);
 }
+
+/**
+ * ক্ষ and क्ष at a word's start as Bengal, Assam and Odisha say and write them, kh (its h left out
+ * too): Kshudiram / Khudiram, Kshirod / Khirod, Kshitish / Ksitish / Khitish. Against a token
+ * written with kh only: the keys drop an aspirate's h, and Kshatriya is no Kataria. Not inside a
+ * word, where kh and ksh make two names (Shikha / Shiksha).
+ */
+const KSH = /^KSH?(?=[AEIOU])/;
+const kshKh = (raw: string) => raw.replace(KSH, 'KH');
+
+/**
+ * The v at a name's end written o in Maharashtra: Madhao / Madhav, Jadhao / Jadhav, Keshao. Not
+ * after r: Ashokrao's rao is an honorific (`honorific`). A fold, not the keys', which read ao as
+ * au (Jadhao / Jadhau).
+ */
+const AO_END = /[^AEIOUR]AO$/;
+const aoAv = (raw: string) => raw.replace(/(?<=[^AEIOUR])AO$/, 'AV');
 
 /**
  * Gujarati names end in -sinh where others write -singh (Mahendrasinh, Pradipsinh Zala), joined
@@ -458,6 +487,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => r.includes('Z')), fold: zAsS, kind: 'regional' },
   { applies: oneOf((r) => r.includes('TCH')), fold: tchKsh, kind: 'regional' },
   { applies: either((r) => r.endsWith('SINH')), fold: sinh, kind: 'regional' },
+  { applies: (a, b) => KSH.test(a) !== KSH.test(b) && (a.startsWith('KH') || b.startsWith('KH')), fold: kshKh, kind: 'translit' },
+  { applies: oneOf((r) => r.length >= 5 && AO_END.test(r)), fold: aoAv, kind: 'regional' },
   // Not 'regional': its first-vowel test for short given names would refuse Rushi / Rishi.
   { applies: oneOf((r) => r.startsWith('RU')), fold: ruRi, kind: 'translit' },
   { applies: either((r) => r.includes('UNH')), fold: nhNj, kind: 'regional' },

@@ -60,9 +60,6 @@ function canonRules(w: string): string {
   // a long vowel written double (Bhaaben) does not make a six-letter name long enough; and not
   // the -bhay (fear) of Nirbhay and Vitabhay, written with i too (Nirbhai), which is no suffix.
   if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|[VWB][IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(/(?:B+H?A[IY]|BEHN|BEN)$/, '');
-  // The v at a name's end written o in Maharashtra: Madhao / Madhav, Jadhao / Jadhav, Keshao.
-  // Not after r: Ashokrao's rao is an honorific (compare.ts).
-  if (letters(s) >= 5) s = s.replace(/(?<=[^AEIOUR])AO$/, 'AV');
   // The Sanskrit jn (jñ) as each region writes it: gy in Hindi (Gyan, Pragya), gn in the south
   // (Gnanasekaran), dny in Marathi (Dnyaneshwar, Pradnya, Yadnya), jn and gny (Jnanesh,
   // Pragnya). A gn or jn inside a word is left as written: there it is as often two letters of
@@ -85,10 +82,6 @@ function canonRules(w: string): string {
   s = s.replace(/SHH/g, 'SH'); // shh typed for the retroflex sh (Shharma, Krishhna), a typing scheme's
   s = s.replace(/SH?YA/g, 'SA'); // Shyam / Syam / Sham
   s = s.replace(/PH/g, 'F');
-  // ক্ষ and क्ष at a word's start as Bengal, Assam and Odisha say and write them, kh: Kshudiram /
-  // Khudiram, Kshirod / Khirod, Kshitish / Khitish, Kshetrapal / Khetrapal. Not inside a word,
-  // where kh and ksh make two names (Shikha / Shiksha).
-  s = s.replace(/^KSH?(?=[AEIOU])/, 'KH'); // its h left out too (Ksitish)
   s = s.replace(/KSH|X/g, 'KS'); // Lakshmi / Laxmi
   s = s.replace(/(?<=[AEIOU])NG(?=S)/g, 'N'); // the Bengali anusvara before s: Himangshu / Himanshu
   s = s.replace(/ZH/g, 'L'); // Tamil retroflex: Azhagu / Alagu, Pazhani / Palani
