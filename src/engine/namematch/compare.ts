@@ -161,11 +161,12 @@ export function suffixKind(x: string, y: string): 'gender' | 'translit' | 'suffi
  * / Devaraya, Jyotirmay / Jyotirmaya. As written (-ay against -aya), not on the keys, which read
  * the Tamil -aiah and the Hindi -dai the same way (Karuppai / Karuppaiah, Bhagwandai). Not where
  * the name ends in a name whose -aya is the feminine (Vijay / Vijaya, Vinay, Abhinay, Akshay,
- * Abhay, Jay), whatever comes before it (Sreevijay / Sreevijaya).
+ * Abhay, Jay), whatever comes before it (Sreevijay / Sreevijaya); the -njay of Dhananjay and
+ * Mrityunjay (the conqueror) is a man's.
  */
 function masculineAya(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return s.length >= 7 && l === s + 'A' && /[^AEIOUY]AY$/.test(s) && !/(?:VIJ|IN|KSH|BH|J)AY$/.test(s);
+  return s.length >= 7 && l === s + 'A' && /[^AEIOUY]AY$/.test(s) && !/(?:VIJ|IN|KSH|BH|[^N]J)AY$/.test(s);
 }
 
 /**
