@@ -98,8 +98,8 @@ function main(dir: string, outDir: string): void {
       const row = fields(line);
       const pid = row[pidAt];
       const name = clean(row[nameAt] ?? '');
-      // A pid is the centre's (GEMH25311, AEMH107139); a bare number is a row it had not yet
-      // matched, numbered per file, and joins strangers (N A Shankerrao of 1972 with Ashok Chavan).
+      // A pid is the centre's (GEMH25311, AEMH107139). Some rows carry a bare number instead,
+      // which joins strangers (N A Shankerrao of 1972 with Ashok Chavan): left out.
       if (!/^[A-Z]{4,}\d+$/.test(pid) || words(name).length === 0) continue;
       const set = spellings.get(pid);
       if (set) set.add(name);
