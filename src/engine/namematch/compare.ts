@@ -3,7 +3,7 @@
 // OCR slip, but it is another person.
 import { makeToken, type Tok } from './normalize.js';
 import { attested } from './attested.js';
-import { canon, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
+import { BHAI_BEN_END, canon, KUMAR_END, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 import { VOWEL_APART } from './vowel-apart-data.js';
@@ -308,7 +308,7 @@ const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'AN
   'MAMA', 'BAPU', 'ABA', 'AAI', 'SAHEB', 'SAHAB'].map(canon));
 // What the keys take off a name themselves (-kumar, -bhai, -ben, -bai): a token that had one
 // already carries an honorific of its own, of a gender (Ashokkumar, Rameshbhai: not Ashoktai).
-const KEYED_SUFFIX = /(?:KH?[UO]+M+AA?R|BH?A[IY]|BEHN|BEN)$/;
+const keyedSuffix = (t: string) => KUMAR_END.test(t) || BHAI_BEN_END.test(t);
 const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
 function honorific(a: string, b: string): boolean {
   const ha = HONORIFIC.exec(a);
@@ -320,7 +320,7 @@ function honorific(a: string, b: string): boolean {
   // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem.
   if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(x) === canon(y);
   const [stem, h, other] = ha ? [x, ha[0], b] : [y, hb![0], a];
-  if (KIN.has(canon(stem)) || KEYED_SUFFIX.test(other) || SURNAME_KEYS.has(canon(stem))) return false;
+  if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem))) return false;
   // A man's honorific on what reads as a woman's name (Rama / Ramarao, Vijaya / Vijayarao).
   if (h !== 'TAI' && stem.endsWith('A')) return false;
   return canon(stem) === canon(other);

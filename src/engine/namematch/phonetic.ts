@@ -4,6 +4,11 @@
 // there); it only folds vowel spellings that mean the same sound (ee/i, oo/u, au/ou/o).
 import { SURNAMES_RAW, VARIANT_GROUPS, WEAK_RAW } from './lexicon.js';
 
+/** A -bhai, -bai or -ben joined to a given name (Rameshbhai, Rajanibai, Anandabay, Hansaben). */
+export const BHAI_BEN_END = /(?:B+H?A[IY]|BEHN|BEN)$/;
+/** A -kumar joined to a given name, spelled kh, oo, mm too (Jayakoomar, Anilkhumar). */
+export const KUMAR_END = /KH?(?:U|OO)M+AA?R$/;
+
 const GROUP_KEY = new Map<string, string>();
 // A listed spelling's own key (by the rules) to its group's key: a spelling the list does not
 // hold, that the rules read as one it does, joins the group too (Hoshen as Hosen, Yosuf as
@@ -59,7 +64,7 @@ function canonRules(w: string): string {
   // identity (the matcher treats a separate KUMAR as weak too). Gated on letters as well, so that
   // a long vowel written double (Bhaaben) does not make a six-letter name long enough; and not
   // the -bhay (fear) of Nirbhay and Vitabhay, written with i too (Nirbhai), which is no suffix.
-  if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|[VWB][IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(/(?:B+H?A[IY]|BEHN|BEN)$/, '');
+  if (s.length >= 7 && letters(s) >= 6 && !/^(?:N[IE]+R+|[VWB][IE]+T+H?A+)BH?A[IY]$/.test(s)) s = s.replace(BHAI_BEN_END, '');
   // The Sanskrit jn (jñ) as each region writes it: gy in Hindi (Gyan, Pragya), gn in the south
   // (Gnanasekaran), dny in Marathi (Dnyaneshwar, Pradnya, Yadnya), jn and gny (Jnanesh,
   // Pragnya). A gn or jn inside a word is left as written: there it is as often two letters of
@@ -67,7 +72,7 @@ function canonRules(w: string): string {
   s = s.replace(/^(?:DNY|GNY|JNY|JN|GN)(?=[AEIOU])/, 'GY').replace(/(?<=[AEIOU])(?:DNY|GNY|JNY)/g, 'GY');
   // Not when what is left is a two-letter stem, its vowel written double or its s sh: SOOKUMAR
   // and SHUKUMAR are Sukumar. Counted so, RAAJKUMAAR keeps a stem.
-  const kumar = /KH?(?:U|OO)M+AA?R$/.exec(s); // spelled kh, oo, mm too (Jayakoomar, Anilkhumar)
+  const kumar = KUMAR_END.exec(s);
   if (kumar && s.length >= 8 && letters(s.slice(0, kumar.index)) >= 3) s = s.slice(0, kumar.index);
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   // Its u may be written oo and its d dh (Abdoor, Abdhur).
