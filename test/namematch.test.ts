@@ -124,6 +124,23 @@ describe('normalisation: direct matches', () => {
   it('joined tokens with another difference are still accepted', () => {
     accepts('MR HARIPRASAD CHAURASIA', 'HARI PRASAD RAM CHAURASIA', 'JOINED_TOKENS');
   });
+  it('a name written apart whose one piece is spelled otherwise is read as the joined token would be', () => {
+    // Each piece as the rules of one token read it: Radhey / Radhe, the Bengali o, Deb / Deo / Dev.
+    accepts('RADHEY SHYAM BISWAS', 'RADHESHYAM BISWAS', 'JOINED_TOKENS');
+    accepts('MAN MOHAN ROY', 'MONMOHAN ROY', 'JOINED_TOKENS');
+    accepts('JOY DEB ROY', 'JAYDEB ROY', 'JOINED_TOKENS');
+    accepts('RAM DEO SINGH YADAV', 'RAMDEV SINGH YADAV', 'JOINED_TOKENS');
+    // As the joined token scores, neither better nor worse.
+    for (const [apart, joined, together] of [
+      ['MAN MOHAN ROY', 'MONMOHAN ROY', 'MANMOHAN ROY'],
+      ['KAMAL NATH DAS', 'KOMALNATH DAS', 'KAMALNATH DAS'],
+    ]) assert.equal(matchNames(apart, joined).score, matchNames(together, joined).score, `${apart} / ${joined}`);
+    // A piece that is another name, or of another gender, keeps the pair apart.
+    refuses('RAJ KUMAR SINGH', 'RAJKUMARI SINGH');
+    refuses('DEV RAJ SHARMA', 'DEVIRAJ SHARMA');
+    refuses('HARI OM GUPTA', 'HARIRAM GUPTA');
+    refuses('SUNIL DUTT', 'SUNILA DUTT');
+  });
   it('empty names score 0 with EMPTY', () => {
     for (const [a, b] of [['', 'AMIT'], ['  ', ''], ['Mr.', 'AMIT SHARMA'], ['S/O RAMESH', 'RAMESH'], ['123', 'RAMESH']]) {
       assert.deepEqual(matchNames(a, b), { score: 0, result: 'NO_MATCH', reason: 'EMPTY' });

@@ -20,6 +20,11 @@ export interface Tok {
   /** Formed by joining two written tokens ("RAM KUMAR" read as RAMKUMAR). */
   joined: boolean;
   /**
+   * A join whose pieces are, one as written and the other by the spelling rules, the pieces of
+   * this token of the other name (Radhey Shyam / Radheshyam): read against it as that spelling.
+   */
+  joinedTo?: { raw: string; kind: 'translit' | 'regional' };
+  /**
    * Read from an Indian script (1), from Tamil script (2), which does not tell k from g, t
    * from d, p from b, or from Malayalam script (3), whose stops after a nasal Latin spellings
    * write voiced or not: compared with what the script cannot tell folded away (compare.ts).

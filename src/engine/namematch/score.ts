@@ -151,6 +151,19 @@ function joinedVariant(raw: string, loose: number, y: Tok): boolean {
   return k === 'translit' || k === 'regional';
 }
 
+/**
+ * Two pieces that are the other name's token with one piece as written and the other a spelling
+ * of it by the rules of one token (Radhey Shyam / Radheshyam, Man Mohan / Monmohan, Joy Deb /
+ * Jaydeb): that spelling's kind, or null.
+ */
+function piecewise(x1: Tok, x2: Tok, y: Tok): 'translit' | 'regional' | null {
+  const r = y.raw;
+  let k: Kind | null = null;
+  if (r.length >= x2.raw.length + 2 && r.endsWith(x2.raw)) k = compareTokens(x1, makeToken(r.slice(0, r.length - x2.raw.length), x1.loose));
+  if (k !== 'translit' && k !== 'regional' && r.length >= x1.raw.length + 2 && r.startsWith(x1.raw)) k = compareTokens(x2, makeToken(r.slice(x1.raw.length), x2.loose));
+  return k === 'translit' || k === 'regional' ? k : null;
+}
+
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
 function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
   if (xs.length < 2) return null;
@@ -168,14 +181,18 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       const last = xs[i + n - 1].key;
       if (ys.some((y) => !y.init && y.key === last)) continue;
       const key = canon(raw);
+      let to: Tok['joinedTo'];
       for (const y of ys) {
         // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
         if (y.init || y.key === xs[i].key) continue;
         if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key) || joinedVariant(raw, xs[i].loose, y)) { took = n; break; }
+        const k = n === 2 ? piecewise(xs[i], xs[i + 1], y) : null;
+        if (k) { took = n; to = { raw: y.raw, kind: k }; break; }
       }
       if (took > 0) {
         out ??= xs.slice(0, i);
-        out.push({ ...makeToken(raw, xs[i].loose), joined: true });
+        // The field only where it is set: tokens keep one shape on the hot path.
+        out.push(to ? { ...makeToken(raw, xs[i].loose), joined: true, joinedTo: to } : { ...makeToken(raw, xs[i].loose), joined: true });
         i += n - 1;
       }
     }
@@ -513,7 +530,15 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
 
   const kinds = new Array<Kind>(n * m);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) kinds[i * m + j] = compareTokens(ta[i], tb[j], a.trunc && i === n - 1, b.trunc && j === m - 1);
+    for (let j = 0; j < m; j++) {
+      let k = compareTokens(ta[i], tb[j], a.trunc && i === n - 1, b.trunc && j === m - 1);
+      // A join read piece by piece as the other's token (mergeJoined) is that spelling of it, and
+      // the given-name rules below judge it as they judge that token (Kamalnath / Komalnath).
+      const to = ta[i].joinedTo?.raw === tb[j].raw ? ta[i].joinedTo : tb[j].joinedTo?.raw === ta[i].raw ? tb[j].joinedTo : undefined;
+      // Not over what the whole says of gender or a suffix (Rajkumar / Rajkumari).
+      if (to && (k === 'none' || k === 'vowel' || k === 'typo' || k === 'typo2' || (k === 'regional' && to.kind === 'translit'))) k = to.kind;
+      kinds[i * m + j] = k;
+    }
   }
   // A name in -aya before a KUMAR of its own on both sides is read as joined to it: Vijaya Kumar
   // is Vijayakumar, whose a is no feminine (kumarJoinA). Not other endings: Anila Kumar is a
