@@ -17,6 +17,7 @@
 // English spellings); the sealed parts are for
 // reporting only. Accept = score >= 85 (DIRECT or GOOD under the default bands), for
 // every method alike.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -140,25 +141,34 @@ function reliability(scores: number[], pairs: Pair[]): string {
 
 type Verdict = 'same' | 'different' | 'unsure';
 let judgements: Map<string, Verdict> | null = null;
-/** judged.tsv: a blind reader's verdict on some pairs of some sets (README.md), by set and names. */
+/**
+ * A blind reader's verdict on some pairs of some sets (README.md): judged.tsv by set and names;
+ * tcpd-judged.tsv by set and the SHA-256 of the two names, as the candidates' names are not kept
+ * here.
+ */
 function judged(set: string, p: Pair): Verdict | undefined {
   if (!judgements) {
     judgements = new Map();
-    const path = fileURLToPath(new URL('./judged.tsv', import.meta.url));
-    for (const l of readFileSync(path, 'utf8').split('\n').slice(1)) {
-      const [s, name1, name2, verdict] = l.split('\t');
-      if (verdict) judgements.set(`${s}\t${name1}\t${name2}`, verdict as Verdict);
+    for (const file of ['judged.tsv', 'tcpd-judged.tsv']) {
+      const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+      for (const l of readFileSync(path, 'utf8').split('\n').slice(1)) {
+        const f = l.split('\t');
+        const verdict = f[f.length - 1];
+        if (f.length >= 3 && verdict) judgements.set(f.slice(0, -1).join('\t'), verdict as Verdict);
+      }
     }
   }
-  return judgements.get(`${set}\t${p.name1}\t${p.name2}`);
+  return judgements.get(`${set}\t${p.name1}\t${p.name2}`) ?? (set.startsWith('tcpd') ? judgements.get(`${set}\t${pairHash(p)}`) : undefined);
 }
+
+const pairHash = (p: Pair) => createHash('sha256').update(`${p.name1}\t${p.name2}`).digest('hex');
 
 /**
  * The pairs "decidable from the strings": those a blind reader, shown the two names alone
  * (no label, no score), judged as the label says. Pairs the reader left unsure, or judged
  * against the label (a slip of the reader's or of the label's), are left out and counted.
  */
-function decidable(path: string, pairs: Pair[], all: { m: Method; scores: number[] }[]): void {
+function decidable(path: string, pairs: Pair[], all: { m: Method; scores: number[] }[], args: string[]): void {
   const set = path.split('/').pop()!;
   const idx: number[] = [];
   const tally = new Map<string, number>();
@@ -183,6 +193,15 @@ function decidable(path: string, pairs: Pair[], all: { m: Method; scores: number
     }),
     [20, 9, 7, 7],
   ));
+  if (!args.includes('--categories')) return;
+  const cats = [...new Set(sub.map((p) => p.category))].sort();
+  console.log('\ndecidable pairs by category (same: accepted, different: refused, by namematch)\n');
+  console.log(table(['category', 'label', 'n', 'namematch'], cats.flatMap((c) => ['same', 'different'].flatMap((label) => {
+    const at = idx.filter((i) => pairs[i].category === c && pairs[i].same === (label === 'same'));
+    if (at.length === 0) return [];
+    const ok = at.filter((i) => (all[0].scores[i] >= ACCEPT) === pairs[i].same).length;
+    return [[c, label, String(at.length), pct(ok / at.length)]];
+  })), [18, 9, 5, 10]));
 }
 
 function evaluate(path: string, args: string[]): void {
@@ -207,7 +226,7 @@ function evaluate(path: string, args: string[]): void {
 
   console.log('\nnamematch reliability (score read as the chance of one person)\n');
   console.log(reliability(all[0].scores, pairs));
-  decidable(path, pairs, all);
+  decidable(path, pairs, all, args);
   if (!args.includes('--categories') && pairs.length > 600) {
     evalErrors(all[0].scores, pairs, args);
     return;
