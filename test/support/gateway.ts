@@ -35,15 +35,22 @@ export const skewedClock = (ms: number): Record<string, string> => ({
   CLOCK_SKEW_MS: String(ms),
 });
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+/**
+ * A port free now, for a server that will listen on it a moment later (a gateway started as its own
+ * process). Drawn at random below the kernel's ephemeral range (32768 and up), not with listen(0):
+ * a port the kernel handed out and took back is the one it may hand to the next listen(0) of
+ * another test file running alongside, which then holds the gateway's port before it starts.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' || e.code === 'EACCES') && attempt < 50 ? resolve(false) : reject(e));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-    srv.on('error', reject);
-  });
+    if (free) return port;
+  }
 }
 
 export interface GatewayOptions {
