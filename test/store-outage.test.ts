@@ -232,6 +232,8 @@ async function diskFillsAndEmpties(gw: Gateway, mnt: string) {
  */
 class PgProxy {
   mode: 'pass' | 'refuse' | 'blackhole' = 'pass';
+  /** Connections dropped at once in `refuse`. */
+  refused = 0;
   private pairs = new Set<Socket>();
   private constructor(
     private server: Server,
@@ -244,7 +246,7 @@ class PgProxy {
       proxy.pairs.add(down);
       down.on('close', () => proxy.pairs.delete(down));
       down.on('error', () => undefined);
-      if (proxy.mode === 'refuse') return void down.destroy();
+      if (proxy.mode === 'refuse') return void (proxy.refused++, down.destroy());
       if (proxy.mode === 'blackhole') return;
       const up = createConnection(target);
       proxy.pairs.add(up);
@@ -509,7 +511,9 @@ describe('a gateway started before its database (PostgreSQL)', { skip: needsPost
     try {
       proxy.set('refuse'); // the server not up yet: connections refused
       const starting = Gateway.start({ databaseUrl: url, env: { LOG_LEVEL: 'warn' } });
-      await sleep(2_500);
+      // Until it has been refused and tried again, not for a fixed time: a loaded machine may take
+      // longer than that to start the process at all.
+      await eventually(async () => proxy.refused, (n) => n >= 2, 30_000, 'the gateway tries the database, refused');
       proxy.set('pass');
       gw = await starting;
       assert.match(gw.output, /the database cannot be reached yet: waiting for it/);
