@@ -109,6 +109,35 @@ describe('normalisation: direct matches', () => {
     const rao = matchNames('SURESH S/O R', 'SURESH RAO');
     assert.ok(rao.score < 85, JSON.stringify(rao));
   });
+  it('an alias: for the whole name or for one word of it, and the marker lost on the other side', () => {
+    // One word for another, Maharashtra's way: Sunil or Bapu, son of Dattatray.
+    accepts('PAWAR SUNIL ALIAS BAPU DATTATRAY', 'SUNIL DATTATRAY PAWAR');
+    accepts('PAWAR SUNIL ALIAS BAPU DATTATRAY', 'BAPU DATTATRAY PAWAR');
+    // A nickname before the name, the name before another.
+    accepts('NANA ALIAS VISHNU GOPAL JOSHI', 'VISHNU GOPAL JOSHI');
+    accepts('GEETA RANI ALIAS SUNITA SHARMA', 'SUNITA SHARMA');
+    accepts('ANIL KUMAR SINGH ALIAS RAJA BHAIYA', 'ANIL KUMAR SINGH RAJA BHAIYA');
+    // The marker as records write it: Hindi and Urdu urf, @, and their slips.
+    for (const marker of ['ALIAS', 'Alias', 'URF', 'urph', '@', 'ALAIS']) {
+      accepts(`VISHNU ${marker} NANA GOPAL JOSHI`, 'VISHNU GOPAL JOSHI');
+      accepts(`VISHNU ${marker} NANA GOPAL JOSHI`, 'NANA GOPAL JOSHI');
+    }
+    // A nickname alone names no one.
+    refuses('RAMESH KUMAR ALIAS MUNNA', 'MUNNA');
+    refuses('MOHAMMED SALIM ALIAS MUNNA BHAI', 'MUNNA BHAI');
+    refuses('SUNIL ALIAS BAPU PAWAR', 'BAPU');
+    // Each reading is still held to the rules.
+    refuses('SUNIL ALIAS BAPU PAWAR', 'ANIL PAWAR');
+    refuses('SUNIL ALIAS BAPU PAWAR', 'BAPU SHINDE');
+    // A relation after an alias still names the father.
+    refuses('SUNIL ALIAS BAPU PAWAR S/O RAMESH PAWAR', 'SUNIL PAWAR S/O MAHESH PAWAR', 'RELATION_MISMATCH');
+    accepts('SUNIL PAWAR S/O RAMESH ALIAS RAJU PAWAR', 'SUNIL PAWAR S/O RAMESH PAWAR');
+    // However many markers, the work stays bounded (at most three aliases are read).
+    const many = Array.from({ length: 40 }, (_, i) => `RAM${String.fromCharCode(65 + (i % 26))}`).join(' @ ').slice(0, 200);
+    const t = process.hrtime.bigint();
+    matchNames(many, many.replace(/RAM/g, 'RAJ'));
+    assert.ok(Number(process.hrtime.bigint() - t) / 1e6 < 500);
+  });
   it('two records naming different fathers are different people', () => {
     refuses('SURESH S/O RAMESH YADAV', 'SURESH S/O MAHESH YADAV', 'RELATION_MISMATCH');
   });

@@ -49,8 +49,10 @@ export interface ParsedName {
 // S/O, D/O, W/O, C/O, H/O in their written forms (S/O, S.O., S\O, S-O, W/0...).
 const RELATION_RE =
   /(?:^|[^A-Z])(?:[SDWCH]\s*[/\\|.\-]\s*[O0](?![A-Z])|(?:SON|DAUGHTER|DAUGHTR|DAU|WIFE|HUSBAND|CARE)\s+OF(?![A-Z]))/;
-// What follows an alias marker is another name for the same person; we keep the first.
-const ALIAS_RE = /(?:^|[^A-Z])(?:ALIAS|URF|@)(?![A-Z])/;
+// An alias marker: what follows it is another name of the same person (below). ALAIS and URPH
+// are its common misspellings in Indian records; URF is the Hindi and Urdu word for it.
+const ALIAS_RE = /(?<![A-Z])(?:ALIAS|ALAIS|URF|URPH|@)(?![A-Z])/;
+const ALIAS_SPLIT = new RegExp(ALIAS_RE.source, 'g');
 // Bare SO / DO / WO between two names (punctuation lost upstream).
 const BARE_RELATION = new Set(['SO', 'DO', 'WO']);
 const OCR_DIGITS: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z', '6': 'G' };
@@ -157,14 +159,17 @@ export function parseName(input: string): ParsedName[] {
   let s = input.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['\u2018\u2019`]/g, '');
   let relation = false;
   let tail = '';
-  const a = ALIAS_RE.exec(s);
-  if (a) s = s.slice(0, a.index);
   const r = RELATION_RE.exec(s);
   if (r) {
     relation = true;
     tail = s.slice(r.index + r[0].length);
     s = s.slice(0, r.index);
+    // The relative's name as first written.
+    const ta = ALIAS_RE.exec(tail);
+    if (ta) tail = tail.slice(0, ta.index);
   }
+  const parts = ALIAS_RE.test(s) ? s.split(ALIAS_SPLIT) : null;
+  if (parts) s = parts[0];
   let { words: ws, ocr } = words(s);
   const storedLength = ws.join(' ').length;
   for (let i = 1; i < ws.length - 1; i++) {
@@ -189,7 +194,43 @@ export function parseName(input: string): ParsedName[] {
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose, spellings)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
   for (let k = ambiguous.length - 1; k >= 0 && out.length < 3; k--) out.push(reading(ws, ambiguous[k], extra, storedLength, relation, ocr, loose, spellings));
+  if (parts) {
+    // Three aliases at most: a hostile input of many markers must not multiply the work.
+    for (const alt of aliasReadings(ws, parts.slice(1, 4).map((p) => words(p).words))) {
+      let from = 0;
+      while (from < alt.length && isHonorific(alt[from])) from++;
+      // Not read as cut short: the record is longer than any one reading of it.
+      if (from < alt.length) out.push(reading(alt, from, extra, 0, relation, ocr, loose, spellings));
+    }
+  }
   return out;
+}
+
+/** Words of a name that are neither initials nor low-identity words (BHAI, DEVI). */
+const named = (ws: string[]) => ws.filter((w) => { const t = makeToken(w); return !t.init && !t.weak; }).length;
+
+/**
+ * The other readings of a name with an alias (the first part is read as it stands). Records
+ * write an alias for the whole name (KIRTI VARDHAN SINGH ALIAS RAJA BHAIYA, APPA ALIAS SHRIRANG
+ * CHANDU BARNE) or for one word of it (THORAT VIJAY ALIAS BALASAHEB BHAUSAHEB: Vijay or
+ * Balasaheb, son of Bhausaheb), and a record copied from one may have lost the marker
+ * (KIRTI VARDHAN SINGH RAJA BHAIYA). So: the words with the marker dropped; the word before
+ * the marker or the word after it in the other's place; and each later part as a name of its
+ * own. Each only where two of its words name someone: a nickname (MUNNA, MUNNA BHAI) does not.
+ */
+function aliasReadings(first: string[], rest: string[][]): string[][] {
+  const out: string[][] = [];
+  const add = (ws: string[]) => {
+    if (named(ws) >= 2 && !out.some((o) => o.join(' ') === ws.join(' '))) out.push(ws);
+  };
+  add([...first, ...rest.flat()]);
+  const next = rest[0];
+  if (first.length > 0 && next.length > 0) {
+    add([...first, ...next.slice(1)]);
+    add([...first.slice(0, -1), ...next]);
+  }
+  for (const p of rest) add(p);
+  return out.filter((ws) => ws.join(' ') !== first.join(' '));
 }
 
 function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean, loose: number, spellings?: Map<string, Spellings>): ParsedName {
