@@ -74,7 +74,7 @@ describe('normalisation: direct matches', () => {
     }
   });
   it('honorifics and titles are removed', () => {
-    for (const t of ['Mr', 'Mrs.', 'Ms', 'Miss', 'Shri', 'Sri', 'Smt.', 'Kumari', 'Kum.', 'Dr.', 'Late', 'Prof.', 'Late Shri', 'Dr (Mrs)']) {
+    for (const t of ['Mr', 'Mrs.', 'Ms', 'Miss', 'Shri', 'Sri', 'Smt.', 'Kumari', 'Kum.', 'Dr.', 'Late', 'Prof.', 'Late Shri', 'Dr (Mrs)', 'Adv.', 'Er.', 'Engr.', 'Eng.']) {
       const m = matchNames(`${t} Anjali Menon`, 'ANJALI MENON');
       assert.equal(m.score, 100, `${t}: ${m.reason}`);
       assert.ok(codes(m).includes('HONORIFIC_REMOVED'));

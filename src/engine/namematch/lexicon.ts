@@ -7,7 +7,7 @@ export const HONORIFICS = new Set([
   'MR', 'MRS', 'MS', 'MISS', 'MST', 'MSTR', 'MASTER', 'MADAM', 'SIR',
   'SHRI', 'SRI', 'SHREE', 'SREE', 'SHRIMATI', 'SRIMATI', 'SMT', 'SMTI', 'SUSHRI', 'SHRIMAN',
   'KUMARI', 'KUM', 'KU', 'KM',
-  'DR', 'DOCTOR', 'PROF', 'PROFESSOR', 'LATE', 'LT', 'ADV', 'ER', 'CA',
+  'DR', 'DOCTOR', 'PROF', 'PROFESSOR', 'LATE', 'LT', 'ADV', 'ER', 'ENGR', 'ENG', 'CA',
   'CAPT', 'CAPTAIN', 'COL', 'MAJ', 'MAJOR', 'GEN', 'BRIG', 'SGT', 'HON',
   'THIRU', 'THIRUMATHI', 'TMT', 'SELVI', 'SOWBAGYAVATHI',
   'HAJI', 'HAJEE', 'JANAB', 'MAULANA', 'MOULANA', 'SARDAR', 'SARDARNI', 'PANDIT', 'PT',
