@@ -170,6 +170,20 @@ describe('normalisation: direct matches', () => {
     refuses('HARI OM GUPTA', 'HARIRAM GUPTA');
     refuses('SUNIL DUTT', 'SUNILA DUTT');
   });
+  it('a name written apart against the joined name with a slip is judged as the joined name would be', () => {
+    for (const [apart, slipped, together] of [
+      ['HARI NARAYAN SINGH', 'HARINARYAN SINGH', 'HARINARAYAN SINGH'],
+      ['SHIV SWAROOP GUPTA', 'SHIVSAWROOP GUPTA', 'SHIVSWAROOP GUPTA'],
+    ]) {
+      accepts(apart, slipped, 'JOINED_TOKENS');
+      // The join costs its point or two, no more.
+      const d = matchNames(together, slipped).score - matchNames(apart, slipped).score;
+      assert.ok(d >= 0 && d <= 4, `${apart} / ${slipped}: ${d}`);
+    }
+    // A slip that makes another name stays apart, joined or not.
+    refuses('SHIV RAM PATIL', 'SHIVRAJ PATIL');
+    refuses('SHIVRAM PATIL', 'SHIVRAJ PATIL');
+  });
   it('empty names score 0 with EMPTY', () => {
     for (const [a, b] of [['', 'AMIT'], ['  ', ''], ['Mr.', 'AMIT SHARMA'], ['S/O RAMESH', 'RAMESH'], ['123', 'RAMESH']]) {
       assert.deepEqual(matchNames(a, b), { score: 0, result: 'NO_MATCH', reason: 'EMPTY' });

@@ -142,13 +142,15 @@ function rawText(toks: Tok[], sep: string): string {
 
 /**
  * Two pieces joined that are a spelling of the other's token by the rules of one token, not by
- * its key alone (Ram Kishore / Ramkishor: the silent final e). Long tokens that start alike.
+ * its key alone (Ram Kishore / Ramkishor: the silent final e), or that token with a slip (Ram
+ * Narayan / Ramnaryan), which the rules then judge as they judge the joined word's (a slip in a
+ * given name is mostly another name). Long tokens that start alike. The kind, or null.
  */
-function joinedVariant(raw: string, loose: number, y: Tok): boolean {
+function joinedVariant(raw: string, loose: number, y: Tok): Kind | null {
   // Cheap tests first: this is asked of every two neighbours against every token of the other.
-  if (raw.length < 7 || Math.abs(y.raw.length - raw.length) > 2 || y.raw.slice(0, 3) !== raw.slice(0, 3)) return false;
+  if (raw.length < 7 || Math.abs(y.raw.length - raw.length) > 2 || y.raw.slice(0, 3) !== raw.slice(0, 3)) return null;
   const k = compareTokens(makeToken(raw, loose), y);
-  return k === 'translit' || k === 'regional';
+  return k === 'translit' || k === 'regional' || k === 'typo' || k === 'typo2' || k === 'vowel' ? k : null;
 }
 
 /**
@@ -182,13 +184,20 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       if (ys.some((y) => !y.init && y.key === last)) continue;
       const key = canon(raw);
       let to: Tok['joinedTo'];
+      let slip = false;
       for (const y of ys) {
         // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
         if (y.init || y.key === xs[i].key) continue;
-        if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key) || joinedVariant(raw, xs[i].loose, y)) { took = n; break; }
+        if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key)) { took = n; break; }
+        const whole = joinedVariant(raw, xs[i].loose, y);
+        if (whole === 'translit' || whole === 'regional') { took = n; break; }
+        // Read piece by piece before as a slip of the whole: Radhey Shyam is Radheshyam's spelling.
         const k = n === 2 ? piecewise(xs[i], xs[i + 1], y) : null;
         if (k) { took = n; to = { raw: y.raw, kind: k }; break; }
+        if (whole) slip = true;
       }
+      // A slip only where nothing reads better: the join is then judged as the whole token.
+      if (took === 0 && slip) took = n;
       if (took > 0) {
         out ??= xs.slice(0, i);
         // The field only where it is set: tokens keep one shape on the hot path.
