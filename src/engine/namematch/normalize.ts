@@ -211,10 +211,10 @@ const named = (ws: string[]) => ws.filter((w) => { const t = makeToken(w); retur
 
 /**
  * The other readings of a name with an alias (the first part is read as it stands). Records
- * write an alias for the whole name (KIRTI VARDHAN SINGH ALIAS RAJA BHAIYA, APPA ALIAS SHRIRANG
- * CHANDU BARNE) or for one word of it (THORAT VIJAY ALIAS BALASAHEB BHAUSAHEB: Vijay or
- * Balasaheb, son of Bhausaheb), and a record copied from one may have lost the marker
- * (KIRTI VARDHAN SINGH RAJA BHAIYA). So: the words with the marker dropped; the word before
+ * write an alias for the whole name (SURESH KUMAR SINGH ALIAS RAJU BHAIYA, NANA ALIAS VISHNU
+ * GOPAL JOSHI) or for one word of it (PAWAR SUNIL ALIAS BAPU DATTATRAY: Sunil or Bapu, son of
+ * Dattatray), and a record copied from one may have lost the marker (SURESH KUMAR SINGH RAJU
+ * BHAIYA). So: the words with the marker dropped; the word before
  * the marker or the word after it in the other's place; and each later part as a name of its
  * own. Each only where two of its words name someone: a nickname (MUNNA, MUNNA BHAI) does not.
  */
