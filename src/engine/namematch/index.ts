@@ -8,7 +8,7 @@
 // penalties and ceilings (score.ts) -> that score read as a probability (calibration.ts).
 import { calibrate } from './calibration.js';
 import { parseName, type ParsedName } from './normalize.js';
-import { scoreParsed, type Scored } from './score.js';
+import { scoreParsed, type Code, type Scored } from './score.js';
 
 export type NameMatchResult =
   | 'DIRECT_MATCH'
@@ -85,14 +85,25 @@ function scoreNames(name1: string, name2: string): Scored {
   const pb = parseName(name2).filter(hasTokens);
   if (pa.length === 0 || pb.length === 0) return { score: 0, codes: ['EMPTY'] };
   let best: Scored | null = null;
+  let cut: Scored | null = null;
   for (const x of pa) {
     for (const y of pb) {
       const s = scoreParsed(x, y);
+      // The part before an alias, read alone, may have left the family name behind the alias
+      // (HARISH CHANDRA ALIAS MUNNA BARMAN against HARISH CHANDRA BALAN): it counts only where
+      // every word of the other reading, a whole one, is paired with one of its own.
+      if ((x.beforeAlias || y.beforeAlias) && ((x.beforeAlias && y.beforeAlias) || s.codes.some((c) => UNPAIRED.has(c)))) {
+        if (cut === null || s.score > cut.score) cut = s;
+        continue;
+      }
       if (best === null || s.score > best.score) best = s;
     }
   }
-  return best as Scored;
+  return (best ?? cut) as Scored;
 }
+
+/** Codes of a pairing that left a word of either name unpaired. */
+const UNPAIRED = new Set<Code>(['MISSING_TOKEN', 'GIVEN_NAME_MISSING', 'SINGLE_TOKEN', 'TRUNCATED']);
 
 /**
  * The uncalibrated score (score.ts) and its reason codes, in the order matchNames scores them.

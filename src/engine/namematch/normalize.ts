@@ -44,6 +44,8 @@ export interface ParsedName {
   relation: boolean;
   /** Digits read as letters (OCR noise such as SURE5H). */
   ocr: boolean;
+  /** The part before an alias of two words or more, read alone (parseName). */
+  beforeAlias?: boolean;
 }
 
 // S/O, D/O, W/O, C/O, H/O in their written forms (S/O, S.O., S\O, S-O, W/0...).
@@ -171,7 +173,8 @@ export function parseName(input: string): ParsedName[] {
   const parts = ALIAS_RE.test(s) ? s.split(ALIAS_SPLIT) : null;
   if (parts) s = parts[0];
   let { words: ws, ocr } = words(s);
-  const storedLength = ws.join(' ').length;
+  // A name with an alias is not read as cut short: the record is longer than any one reading.
+  const storedLength = parts ? 0 : ws.join(' ').length;
   for (let i = 1; i < ws.length - 1; i++) {
     if (BARE_RELATION.has(ws[i])) {
       relation = true;
@@ -180,6 +183,12 @@ export function parseName(input: string): ParsedName[] {
       break;
     }
   }
+  // Three aliases at most: a hostile input of many markers must not multiply the work.
+  const aliases = parts ? parts.slice(1, 4).map((p) => words(p).words) : null;
+  // An alias of two words or more may stand for one word only, the rest of the name after it
+  // (HARISH ALIAS MUNNA CHANDRA: Harish or Munna, of the Chandras), so the part before the marker
+  // may have left its family name behind it (scoreNames).
+  const beforeAlias = aliases !== null && aliases[0].length >= 2;
   const tailWords: string[] = [];
   for (const w of words(tail).words) if (!isHonorific(w)) tailWords.push(w);
   const extra = tokens(expandInitials(tailWords), loose, spellings);
@@ -194,12 +203,12 @@ export function parseName(input: string): ParsedName[] {
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose, spellings)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
   for (let k = ambiguous.length - 1; k >= 0 && out.length < 3; k--) out.push(reading(ws, ambiguous[k], extra, storedLength, relation, ocr, loose, spellings));
-  if (parts) {
-    // Three aliases at most: a hostile input of many markers must not multiply the work.
-    for (const alt of aliasReadings(ws, parts.slice(1, 4).map((p) => words(p).words))) {
+  if (beforeAlias) for (const r of out) r.beforeAlias = true;
+  if (aliases) {
+    for (const alt of aliasReadings(ws, aliases)) {
+      if (alt.join(' ') === ws.join(' ')) continue;
       let from = 0;
       while (from < alt.length && isHonorific(alt[from])) from++;
-      // Not read as cut short: the record is longer than any one reading of it.
       if (from < alt.length) out.push(reading(alt, from, extra, 0, relation, ocr, loose, spellings));
     }
   }
@@ -210,7 +219,7 @@ export function parseName(input: string): ParsedName[] {
 const named = (ws: string[]) => ws.filter((w) => { const t = makeToken(w); return !t.init && !t.weak; }).length;
 
 /**
- * The other readings of a name with an alias (the first part is read as it stands). Records
+ * The other readings of a name with an alias (the first is parseName's, above). Records
  * write an alias for the whole name (SURESH KUMAR SINGH ALIAS RAJU BHAIYA, NANA ALIAS VISHNU
  * GOPAL JOSHI) or for one word of it (PAWAR SUNIL ALIAS BAPU DATTATRAY: Sunil or Bapu, son of
  * Dattatray), and a record copied from one may have lost the marker (SURESH KUMAR SINGH RAJU
@@ -230,7 +239,7 @@ function aliasReadings(first: string[], rest: string[][]): string[][] {
     add([...first.slice(0, -1), ...next]);
   }
   for (const p of rest) add(p);
-  return out.filter((ws) => ws.join(' ') !== first.join(' '));
+  return out;
 }
 
 function reading(ws: string[], from: number, extra: Tok[], storedLength: number, relation: boolean, ocr: boolean, loose: number, spellings?: Map<string, Spellings>): ParsedName {
