@@ -404,6 +404,10 @@ function chargeMissing(s: Side, other: Side, v: Verdict): void {
   let otherFull = true;
   for (let j = 0; j < other.match.length; j++) if (other.match[j] < 0) otherFull = false;
   const truncated = other.trunc && allTrailing && otherFull;
+  // Written family name first (its first word is the other's last): its last word is the
+  // father's or a middle name, not the family name (KANODIYA MAHESH MITHABHAI / MAHESH KANODIYA).
+  const last = s.toks.length - 1;
+  const familyFirst = last >= 2 && !s.toks[0].init && other.toks.length >= 2 && s.match[0] === other.toks.length - 1;
   for (let i = 0; i < s.toks.length; i++) {
     if (!s.left[i] || i === s.conflict) continue;
     const t = s.toks[i];
@@ -411,7 +415,7 @@ function chargeMissing(s: Side, other: Side, v: Verdict): void {
     v.bits |= BIT.MISSING_TOKEN;
     if (t.init) v.pen += PEN.missingInitial;
     else if (t.weak) v.pen += PEN.missingWeak;
-    else if (i === s.toks.length - 1) v.pen += PEN.missingLast;
+    else if (i === last && !familyFirst) v.pen += PEN.missingLast;
     else v.pen += PEN.missingMiddle;
   }
 }
