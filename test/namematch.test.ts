@@ -177,6 +177,10 @@ describe('normalisation: direct matches', () => {
     assert.ok(d >= 0 && d <= 6, String(d)); // what the other order costs
     refuses('JADHAV SUNIL DATTATRAY', 'ANIL JADHAV');
     refuses('JADHAV SUNIL DATTATRAY', 'DATTATRAY JADHAV');
+    // Another father's name is a middle name's conflict in either order, not a family name's.
+    const other = refuses('JADHAV SUNIL DATTATRAY', 'SUNIL RAMESH JADHAV', 'TOKEN_MISMATCH');
+    assert.equal(other.result, refuses('SUNIL DATTATRAY JADHAV', 'SUNIL RAMESH JADHAV', 'TOKEN_MISMATCH').result);
+    refuses('PAWAR SUNIL DATTATRAY', 'SUNIL DATTATRAY JADHAV', 'SURNAME_MISMATCH');
   });
   it('two records naming different fathers are different people', () => {
     refuses('SURESH S/O RAMESH YADAV', 'SURESH S/O MAHESH YADAV', 'RELATION_MISMATCH');

@@ -388,6 +388,15 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
   return explained;
 }
 
+/**
+ * Whether a record of three words or more is written family name first, its first word paired
+ * with the other's last: its last word is then the father's or a middle name, not the family
+ * name (JADHAV SUNIL DATTATRAY / SUNIL JADHAV).
+ */
+function familyFirst(s: Side, other: Side): boolean {
+  return s.toks.length >= 3 && !s.toks[0].init && other.toks.length >= 2 && s.match[0] === other.toks.length - 1;
+}
+
 /** Charge tokens one record has and the other lacks. */
 function chargeMissing(s: Side, other: Side, v: Verdict): void {
   let lastMatched = -1;
@@ -404,10 +413,8 @@ function chargeMissing(s: Side, other: Side, v: Verdict): void {
   let otherFull = true;
   for (let j = 0; j < other.match.length; j++) if (other.match[j] < 0) otherFull = false;
   const truncated = other.trunc && allTrailing && otherFull;
-  // Written family name first (its first word is the other's last): its last word is the
-  // father's or a middle name, not the family name (KANODIYA MAHESH MITHABHAI / MAHESH KANODIYA).
   const last = s.toks.length - 1;
-  const familyFirst = last >= 2 && !s.toks[0].init && other.toks.length >= 2 && s.match[0] === other.toks.length - 1;
+  const lastIsFamily = !familyFirst(s, other);
   for (let i = 0; i < s.toks.length; i++) {
     if (!s.left[i] || i === s.conflict) continue;
     const t = s.toks[i];
@@ -415,7 +422,7 @@ function chargeMissing(s: Side, other: Side, v: Verdict): void {
     v.bits |= BIT.MISSING_TOKEN;
     if (t.init) v.pen += PEN.missingInitial;
     else if (t.weak) v.pen += PEN.missingWeak;
-    else if (i === last && !familyFirst) v.pen += PEN.missingLast;
+    else if (i === last && lastIsFamily) v.pen += PEN.missingLast;
     else v.pen += PEN.missingMiddle;
   }
 }
@@ -699,7 +706,10 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // Given names agree, another token disagrees: surname (married name? other family?) or middle.
     const k = compareTokens(ta[nwA], tb[nwB]);
     if (k === 'gender') { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
-    else if (!ta[nwA].init && !tb[nwB].init && (nwA === n - 1 || nwB === m - 1)) { v.cap = CAP.surnameConflict; v.bits |= BIT.SURNAME_MISMATCH; }
+    else if (!ta[nwA].init && !tb[nwB].init && ((nwA === n - 1 && !familyFirst(a, b)) || (nwB === m - 1 && !familyFirst(b, a)))) {
+      v.cap = CAP.surnameConflict;
+      v.bits |= BIT.SURNAME_MISMATCH;
+    }
     else { v.cap = CAP.middleConflict; v.bits |= BIT.TOKEN_MISMATCH; }
     a.conflict = nwA;
     b.conflict = nwB;
