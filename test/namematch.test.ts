@@ -136,7 +136,21 @@ describe('normalisation: direct matches', () => {
     refuses('SURESH ALIAS BAPU PATIL', 'SURESH ALIAS BAPU SHINDE', 'SURNAME_MISMATCH');
     assert.equal(matchNames('SEEMA SHARMA ALIAS SEEMA VERMA', 'SEEMA SHARMA').score, 100);
     assert.equal(matchNames('SEEMA SHARMA ALIAS SEEMA VERMA', 'SEEMA VERMA').score, 100);
-    // A relation after an alias still names the father.
+    // A reading that puts words of the two names together holds only where it pairs every word:
+    // neither name on the record is Amit Gupta.
+    refuses('AMIT SINGH ALIAS ROHIT GUPTA', 'AMIT GUPTA');
+    accepts('AMIT SINGH ALIAS ROHIT GUPTA', 'ROHIT GUPTA');
+    // A nickname after the name leaves the name whole (MUNNA BHAI names no one).
+    accepts('SUNIL SHARMA ALIAS MUNNA BHAI', 'SUNIL KUMAR SHARMA');
+    accepts('ANIL KUMAR ALIAS MUNNA BHAI', 'ANIL KUMAR SINGH');
+    refuses('RAMESH ALIAS RK SHARMA', 'RAVI KUMAR SHARMA');
+    // The marker written in an Indian script: Hindi उर्फ, Bengali ওরফে.
+    accepts('सुनील उर्फ बापू पवार', 'BAPU PAWAR');
+    accepts('সুনীল ওরফে বাপি দাস', 'BAPI DAS');
+    // A relation after an alias still names the father; an alias after a relation is the
+    // relative's (SO with its punctuation lost).
+    refuses('SUNIL SO RAMESH ALIAS RAJU PAWAR', 'RAJU PAWAR');
+    refuses('SUNIL PAWAR SO RAMESH ALIAS RAJU PAWAR', 'RAJU PAWAR');
     refuses('SUNIL ALIAS BAPU PAWAR S/O RAMESH PAWAR', 'SUNIL PAWAR S/O MAHESH PAWAR', 'RELATION_MISMATCH');
     accepts('SUNIL PAWAR S/O RAMESH ALIAS RAJU PAWAR', 'SUNIL PAWAR S/O RAMESH PAWAR');
     // However many markers, the work stays bounded (at most three aliases are read).
@@ -181,6 +195,11 @@ describe('normalisation: direct matches', () => {
     const other = refuses('JADHAV SUNIL DATTATRAY', 'SUNIL RAMESH JADHAV', 'TOKEN_MISMATCH');
     assert.equal(other.result, refuses('SUNIL DATTATRAY JADHAV', 'SUNIL RAMESH JADHAV', 'TOKEN_MISMATCH').result);
     refuses('PAWAR SUNIL DATTATRAY', 'SUNIL DATTATRAY JADHAV', 'SURNAME_MISMATCH');
+    // Not a name whose first word pairs by an initial or is a low-identity word: written given
+    // name first, its last word is the family name.
+    refuses('ANIL RAJ KAPOOR', 'RAJ A');
+    refuses('SUNIL RAMESH PAWAR', 'RAMESH S');
+    refuses('MOHAMMED SALIM KHAN', 'SALIM MOHAMMAD');
   });
   it('two records naming different fathers are different people', () => {
     refuses('SURESH S/O RAMESH YADAV', 'SURESH S/O MAHESH YADAV', 'RELATION_MISMATCH');
@@ -227,6 +246,12 @@ describe('normalisation: direct matches', () => {
     // A slip that makes another name stays apart, joined or not.
     refuses('SHIV RAM PATIL', 'SHIVRAJ PATIL');
     refuses('SHIVRAM PATIL', 'SHIVRAJ PATIL');
+    // Two names that meet where the other's word differs are two names, not a slip.
+    refuses('MANOJ RANJAN SHARMA', 'MANORANJAN SHARMA');
+    refuses('RAMAN CHANDRAN SHARMA', 'RAMACHANDRAN SHARMA');
+    refuses('MANIK NANDAN SHARMA', 'MANIKANDAN SHARMA');
+    refuses('DEBI NATH SHARMA', 'DEBNATH SHARMA');
+    refuses('MANO RAJAN SHARMA', 'MANORANJAN SHARMA');
   });
   it('empty names score 0 with EMPTY', () => {
     for (const [a, b] of [['', 'AMIT'], ['  ', ''], ['Mr.', 'AMIT SHARMA'], ['S/O RAMESH', 'RAMESH'], ['123', 'RAMESH']]) {

@@ -40,6 +40,12 @@ export function attested(a: string, b: string): boolean {
   return !apart!.has(a < b ? `${a} ${b}` : `${b} ${a}`);
 }
 
+/** Whether an upper-case token is a spelling typed for a name. */
+export function knownName(w: string): boolean {
+  if (words === null) load();
+  return words!.has(w);
+}
+
 /**
  * For the evaluation only (bench/namematch): the lexicon less these lines, so that the rules are
  * measured on words it does not know; an empty set gives it back whole.

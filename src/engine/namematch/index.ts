@@ -8,7 +8,7 @@
 // penalties and ceilings (score.ts) -> that score read as a probability (calibration.ts).
 import { calibrate } from './calibration.js';
 import { parseName, type ParsedName } from './normalize.js';
-import { scoreParsed, type Code, type Scored } from './score.js';
+import { scoreParsed, type Scored } from './score.js';
 
 export type NameMatchResult =
   | 'DIRECT_MATCH'
@@ -89,10 +89,9 @@ function scoreNames(name1: string, name2: string): Scored {
   for (const x of pa) {
     for (const y of pb) {
       const s = scoreParsed(x, y);
-      // The part before an alias, read alone, may have left the family name behind the alias
-      // (HARISH CHANDRA ALIAS MUNNA BARMAN against HARISH CHANDRA BALAN): it counts only where
-      // every word of the other reading, a whole one, is paired with one of its own.
-      if ((x.beforeAlias || y.beforeAlias) && ((x.beforeAlias && y.beforeAlias) || s.codes.some((c) => UNPAIRED.has(c)))) {
+      // Two names each read up to an alias may both have left their family names behind it
+      // (SURESH ALIAS BAPU PATIL / SURESH ALIAS BAPU SHINDE): only where nothing else reads.
+      if (x.guess === 'before' && y.guess === 'before') {
         if (cut === null || s.score > cut.score) cut = s;
         continue;
       }
@@ -101,9 +100,6 @@ function scoreNames(name1: string, name2: string): Scored {
   }
   return (best ?? cut) as Scored;
 }
-
-/** Codes of a pairing that left a word of either name unpaired. */
-const UNPAIRED = new Set<Code>(['MISSING_TOKEN', 'GIVEN_NAME_MISSING', 'SINGLE_TOKEN', 'TRUNCATED']);
 
 /**
  * The uncalibrated score (score.ts) and its reason codes, in the order matchNames scores them.

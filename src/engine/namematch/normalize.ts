@@ -44,16 +44,20 @@ export interface ParsedName {
   relation: boolean;
   /** Digits read as letters (OCR noise such as SURE5H). */
   ocr: boolean;
-  /** The part before an alias of two words or more, read alone (parseName). */
-  beforeAlias?: boolean;
+  /**
+   * A reading of a name with an alias that may leave out words of the name ('before': the part
+   * before the marker, read alone) or put words of two names together ('joined'): parseName.
+   */
+  guess?: 'before' | 'joined';
 }
 
 // S/O, D/O, W/O, C/O, H/O in their written forms (S/O, S.O., S\O, S-O, W/0...).
 const RELATION_RE =
   /(?:^|[^A-Z])(?:[SDWCH]\s*[/\\|.\-]\s*[O0](?![A-Z])|(?:SON|DAUGHTER|DAUGHTR|DAU|WIFE|HUSBAND|CARE)\s+OF(?![A-Z]))/;
 // An alias marker: what follows it is another name of the same person (below). ALAIS and URPH
-// are its common misspellings in Indian records; URF is the Hindi and Urdu word for it.
-const ALIAS_RE = /(?<![A-Z])(?:ALIAS|ALAIS|URF|URPH|@)(?![A-Z])/;
+// are its common misspellings in Indian records; URF is the Hindi and Urdu word for it, URPHA
+// and ORAPHE what Hindi उर्फ and Bengali ওরফে read as in Latin letters.
+const ALIAS_RE = /(?<![A-Z])(?:ALIAS|ALAIS|URF|URPHA?|ORAPHE|@)(?![A-Z])/;
 const ALIAS_SPLIT = new RegExp(ALIAS_RE.source, 'g');
 // Bare SO / DO / WO between two names (punctuation lost upstream).
 const BARE_RELATION = new Set(['SO', 'DO', 'WO']);
@@ -175,20 +179,22 @@ export function parseName(input: string): ParsedName[] {
   let { words: ws, ocr } = words(s);
   // A name with an alias is not read as cut short: the record is longer than any one reading.
   const storedLength = parts ? 0 : ws.join(' ').length;
-  for (let i = 1; i < ws.length - 1; i++) {
-    if (BARE_RELATION.has(ws[i])) {
-      relation = true;
-      tail = ws.slice(i + 1).join(' ') + ' ' + tail;
-      ws = ws.slice(0, i);
-      break;
-    }
+  // Three aliases at most: a hostile input of many markers must not multiply the work. Each
+  // up to a bare relation of its own: what follows that names the relative.
+  let aliases = parts ? parts.slice(1, 4).map((p) => beforeBareRelation(words(p).words)) : null;
+  const bare = beforeBareRelation(ws);
+  if (bare.length < ws.length) {
+    relation = true;
+    tail = ws.slice(bare.length + 1).join(' ') + ' ' + tail;
+    ws = bare;
+    // An alias after the relation is the relative's.
+    aliases = null;
   }
-  // Three aliases at most: a hostile input of many markers must not multiply the work.
-  const aliases = parts ? parts.slice(1, 4).map((p) => words(p).words) : null;
-  // An alias of two words or more may stand for one word only, the rest of the name after it
-  // (HARISH ALIAS MUNNA CHANDRA: Harish or Munna, of the Chandras), so the part before the marker
-  // may have left its family name behind it (scoreNames).
-  const beforeAlias = aliases !== null && aliases[0].length >= 2;
+  // An alias that names someone (two words or more that are not initials or low-identity words)
+  // may stand for one word only, the rest of the name after it (HARISH ALIAS MUNNA CHANDRA:
+  // Harish or Munna, of the Chandras), so the part before the marker may have left its family
+  // name behind it (scoreParsed). Not a nickname (ANIL KUMAR ALIAS MUNNA BHAI).
+  const beforeAlias = aliases !== null && named(aliases[0]) >= 2;
   const tailWords: string[] = [];
   for (const w of words(tail).words) if (!isHonorific(w)) tailWords.push(w);
   const extra = tokens(expandInitials(tailWords), loose, spellings);
@@ -203,42 +209,58 @@ export function parseName(input: string): ParsedName[] {
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose, spellings)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
   for (let k = ambiguous.length - 1; k >= 0 && out.length < 3; k--) out.push(reading(ws, ambiguous[k], extra, storedLength, relation, ocr, loose, spellings));
-  if (beforeAlias) for (const r of out) r.beforeAlias = true;
+  if (beforeAlias) for (const r of out) r.guess = 'before';
   if (aliases) {
-    for (const alt of aliasReadings(ws, aliases)) {
+    for (const [alt, whole] of aliasReadings(ws, aliases)) {
       if (alt.join(' ') === ws.join(' ')) continue;
       let from = 0;
       while (from < alt.length && isHonorific(alt[from])) from++;
-      if (from < alt.length) out.push(reading(alt, from, extra, 0, relation, ocr, loose, spellings));
+      if (from < alt.length) {
+        const r = reading(alt, from, extra, 0, relation, ocr, loose, spellings);
+        if (!whole) r.guess = 'joined';
+        out.push(r);
+      }
     }
   }
   return out;
 }
 
-/** Words of a name that are neither initials nor low-identity words (BHAI, DEVI). */
-const named = (ws: string[]) => ws.filter((w) => { const t = makeToken(w); return !t.init && !t.weak; }).length;
+/** The words before a bare SO, DO or WO between two words (punctuation lost upstream). */
+function beforeBareRelation(ws: string[]): string[] {
+  for (let i = 1; i < ws.length - 1; i++) if (BARE_RELATION.has(ws[i])) return ws.slice(0, i);
+  return ws;
+}
+
+/** Words of a name that are neither initials (RK is two) nor low-identity words (BHAI, DEVI). */
+const named = (ws: string[]) => expandInitials(ws).filter((w) => { const t = makeToken(w); return !t.init && !t.weak; }).length;
 
 /**
  * The other readings of a name with an alias (the first is parseName's, above). Records
  * write an alias for the whole name (SURESH KUMAR SINGH ALIAS RAJU BHAIYA, NANA ALIAS VISHNU
  * GOPAL JOSHI) or for one word of it (PAWAR SUNIL ALIAS BAPU DATTATRAY: Sunil or Bapu, son of
  * Dattatray), and a record copied from one may have lost the marker (SURESH KUMAR SINGH RAJU
- * BHAIYA). So: the words with the marker dropped; the word before
- * the marker or the word after it in the other's place; and each later part as a name of its
- * own. Each only where two of its words name someone: a nickname (MUNNA, MUNNA BHAI) does not.
+ * BHAIYA). So: the words with the marker dropped; the word before the marker or the word after
+ * it in the other's place; and each later part as a name of its own (`whole`). Each only where
+ * two of its words name someone: a nickname (MUNNA, MUNNA BHAI) does not. All but the later parts
+ * put together words of what may be two names (AMIT SINGH ALIAS ROHIT GUPTA is no Amit Gupta), so
+ * they hold only where they pair every word (scoreParsed).
  */
-function aliasReadings(first: string[], rest: string[][]): string[][] {
-  const out: string[][] = [];
-  const add = (ws: string[]) => {
-    if (named(ws) >= 2 && !out.some((o) => o.join(' ') === ws.join(' '))) out.push(ws);
+function aliasReadings(first: string[], rest: string[][]): [string[], boolean][] {
+  const out: [string[], boolean][] = [];
+  const add = (ws: string[], whole: boolean) => {
+    if (named(ws) < 2) return;
+    // A later part that another reading also makes is a name as written.
+    const seen = out.find(([o]) => o.join(' ') === ws.join(' '));
+    if (!seen) out.push([ws, whole]);
+    else if (whole) seen[1] = true;
   };
-  add([...first, ...rest.flat()]);
+  add([...first, ...rest.flat()], false);
   const next = rest[0];
   if (first.length > 0 && next.length > 0) {
-    add([...first, ...next.slice(1)]);
-    add([...first.slice(0, -1), ...next]);
+    add([...first, ...next.slice(1)], false);
+    add([...first.slice(0, -1), ...next], false);
   }
-  for (const p of rest) add(p);
+  for (const p of rest) add(p, true);
   return out;
 }
 

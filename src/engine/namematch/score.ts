@@ -8,6 +8,7 @@
 // (siblings, spouses, gender forms, one letter apart) lands in POOR / NO.
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
+import { knownName } from './attested.js';
 import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, vowelPlaces, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
@@ -51,6 +52,9 @@ const CAP = {
   otherGender: 86,
   middleConflict: 65,
   givenMissing: 65, // "KUMAR SHARMA" / "AMIT KUMAR SHARMA"
+  // "HARISH CHANDRA ALIAS MUNNA BARMAN" read as "HARISH CHANDRA" / "HARISH CHANDRA BALAN": below a
+  // conflict, so that a reading that pairs every word says what differs.
+  aliasGuess: 50,
   surnameConflict: 55,
   relationConflict: 55,
   singleOther: 50, // "SHARMA" / "AMIT SHARMA"
@@ -166,6 +170,19 @@ function piecewise(x1: Tok, x2: Tok, y: Tok): 'translit' | 'regional' | null {
   return k === 'translit' || k === 'regional' ? k : null;
 }
 
+/**
+ * Whether the slip between two pieces and the other's joined token lies inside one piece, the
+ * other piece written as it is at its end of that token: Hari Narayan / Harinaryan, Shiv Swaroop
+ * / Shivsawroop. Not at the join, where two names meet: Manoj Ranjan is not Manoranjan, nor Raman
+ * Chandran Ramachandran, nor Manik Nandan Manikandan. The piece of five letters or more, its first
+ * and last letters as in the token, and not two names as written, the piece and its part of the
+ * token (attested.ts): Mano Rajan is not Manoranjan, Rajan and Ranjan being names both.
+ */
+function slipInPiece(x1: string, x2: string, y: string): boolean {
+  const inside = (p: string, q: string) => p.length >= 5 && q.length >= 4 && p[0] === q[0] && p[p.length - 1] === q[q.length - 1] && !(knownName(p) && knownName(q));
+  return (y.startsWith(x1) && inside(x2, y.slice(x1.length))) || (y.endsWith(x2) && inside(x1, y.slice(0, y.length - x2.length)));
+}
+
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
 function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
   if (xs.length < 2) return null;
@@ -194,7 +211,7 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
         // Read piece by piece before as a slip of the whole: Radhey Shyam is Radheshyam's spelling.
         const k = n === 2 ? piecewise(xs[i], xs[i + 1], y) : null;
         if (k) { took = n; to = { raw: y.raw, kind: k }; break; }
-        if (whole) slip = true;
+        if (whole && n === 2 && slipInPiece(xs[i].raw, xs[i + 1].raw, y.raw)) slip = true;
       }
       // A slip only where nothing reads better: the join is then judged as the whole token.
       if (took === 0 && slip) took = n;
@@ -390,11 +407,19 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
 
 /**
  * Whether a record of three words or more is written family name first, its first word paired
- * with the other's last: its last word is then the father's or a middle name, not the family
- * name (JADHAV SUNIL DATTATRAY / SUNIL JADHAV).
+ * with the other's last by a spelling (not an initial, not a low-identity word such as MOHAMMED):
+ * its last word is then the father's or a middle name, not the family name (JADHAV SUNIL
+ * DATTATRAY / SUNIL JADHAV).
  */
 function familyFirst(s: Side, other: Side): boolean {
-  return s.toks.length >= 3 && !s.toks[0].init && other.toks.length >= 2 && s.match[0] === other.toks.length - 1;
+  const o = other.toks.length - 1;
+  return s.toks.length >= 3 && o >= 1 && s.match[0] === o && STRONG[s.kind[0]] && !s.toks[0].weak && !other.toks[o].init;
+}
+
+/** Whether a full word (no initial, no low-identity word) of the record is left unpaired. */
+function leftFull(s: Side): boolean {
+  for (let i = 0; i < s.toks.length; i++) if (s.left[i] && i !== s.conflict && !s.toks[i].init && !s.toks[i].weak) return true;
+  return false;
 }
 
 /** Charge tokens one record has and the other lacks. */
@@ -727,6 +752,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
 
   chargeMissing(a, b, v);
   chargeMissing(b, a, v);
+  // A reading of a name with an alias that may have left out words of the name, or put words
+  // of two names together (normalize.ts), holds only where it pairs every full word.
+  if ((A.guess || B.guess) && (leftFull(a) || leftFull(b))) v.cap = Math.min(v.cap, CAP.aliasGuess);
   capSingle(a, b, v);
   capSingle(b, a, v);
   capInitialGiven(a, b, strong, v);
