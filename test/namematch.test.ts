@@ -200,6 +200,20 @@ describe('normalisation: direct matches', () => {
     refuses('ANIL RAJ KAPOOR', 'RAJ A');
     refuses('SUNIL RAMESH PAWAR', 'RAMESH S');
     refuses('MOHAMMED SALIM KHAN', 'SALIM MOHAMMAD');
+    // The family name written first on one record and last on the other is asked as a family
+    // name is, not as a given name: a vowel or a Marathi aspirate spelled otherwise is a spelling.
+    accepts('PAWER SUNIL DATTATRAY', 'SUNIL DATTATRAY PAWAR', 'TOKEN_ORDER');
+    accepts('KAMBHALE SUNIL DATTATRAY', 'SUNIL DATTATRAY KAMBALE', 'TOKEN_ORDER');
+    // Not where the given names differ.
+    refuses('PAWAR RAJESH DATTATRAY', 'RAMESH DATTATRAY PAWAR');
+  });
+  it('an aspirated n, m, l, r or v is one spelling with its h or without it in long words', () => {
+    accepts('RAMESH KANHERE', 'RAMESH KANERE');
+    accepts('PRALHAD JOSHI', 'PRALAD JOSHI');
+    accepts('NARASIMHAN K', 'NARASIMMAN K');
+    // Short names, and the -hita of a name, keep it apart.
+    refuses('MALHAR JOSHI', 'MALAR JOSHI');
+    refuses('SAMHITA JOSHI', 'SAMITA JOSHI');
   });
   it('two records naming different fathers are different people', () => {
     refuses('SURESH S/O RAMESH YADAV', 'SURESH S/O MAHESH YADAV', 'RELATION_MISMATCH');

@@ -365,6 +365,16 @@ const ruRi = (raw: string) => raw.replace(/^RU(?=SH|TH?[AEIOUV]|CH|D?DH)/, 'RI')
 const nhNj = (raw: string) => raw.replace(/(?<=U)NH(?=[AEIOU])/g, 'NJ');
 
 /**
+ * Marathi writes an aspirated n, m, l, r or v (न्ह, म्ह, ल्ह, र्ह, व्ह) with its h or without it
+ * between vowels (Unhale / Unale, Kewhari / Kewari, Pralhad / Pralad), Tamil the mh of Sanskrit
+ * names (Narasimhan / Narasimman). In six letters or more only (Malhar / Malar are two names),
+ * and not before i, where the h begins the word's -hita (Samhita / Samita).
+ */
+const SONORANT_H = /(?<=[AEIOU][NMLRVW])H(?=[AEOU])/g;
+const sonorantH = (raw: string) => raw.replace(SONORANT_H, '');
+const hasSonorantH = (raw: string) => raw.length >= 7 && /[AEIOU][NMLRVW]H[AEOU]/.test(raw);
+
+/**
  * The h of a Persian shah- before a consonant, written or not (Shahnaz / Shanaz, Shahjahan /
  * Shajahan, Shahrukh / Sharukh). Not elsewhere: Rahman / Raman are two names.
  */
@@ -494,6 +504,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.startsWith('RU')), fold: ruRi, kind: 'translit' },
   { applies: either((r) => r.includes('UNH')), fold: nhNj, kind: 'regional' },
   { applies: either((r) => r.startsWith('SHAH')), fold: shah, kind: 'translit' },
+  { applies: (a, b) => Math.min(a.length, b.length) >= 6 && (hasSonorantH(a) !== hasSonorantH(b)), fold: sonorantH, kind: 'regional' },
   { applies: thDApplies, fold: thD, kind: 'translit' },
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },

@@ -416,6 +416,20 @@ function familyFirst(s: Side, other: Side): boolean {
   return s.toks.length >= 3 && o >= 1 && s.match[0] === o && STRONG[s.kind[0]] && !s.toks[0].weak && !other.toks[o].init;
 }
 
+/**
+ * Whether the pair i, j is a family name written first on one record and last on the other, its
+ * given name the second word there (UNAWANE GANESH SUKDEO / GANESH SUKDEO UNHAWANE): a family
+ * name, which the given-name rules do not ask. Both of three words or more, and the given names
+ * the same by their keys.
+ */
+function familyWritten(kinds: Kind[], n: number, m: number, i: number, j: number, ga: number, gb: number): boolean {
+  if (n < 3 || m < 3) return false;
+  const same = (k: Kind) => k === 'exact' || k === 'translit';
+  if (j === 0 && j === gb && i === n - 1 && ga >= 0 && ga < i) return same(kinds[ga * m + 1]);
+  if (i === 0 && i === ga && j === m - 1 && gb >= 0 && gb < j) return same(kinds[m + gb]);
+  return false;
+}
+
 /** Whether a full word (no initial, no low-identity word) of the record is left unpaired. */
 function leftFull(s: Side): boolean {
   for (let i = 0; i < s.toks.length; i++) if (s.left[i] && i !== s.conflict && !s.toks[i].init && !s.toks[i].weak) return true;
@@ -624,7 +638,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // against a name read from an Indian script, whose vowels are written exactly (Chintanika /
     // சாந்தநிகா, Santhanika).
     const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw));
-    if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given)) {
+    if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given) &&
+      !familyWritten(kinds, n, m, i, j, a.given, b.given)) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
       const slip = k === 'typo2' && (lateSlip(ta[i].raw, tb[j].raw) || (!ta[i].loose && !tb[j].loose && clusterSlip(ta[i].raw, tb[j].raw)));
