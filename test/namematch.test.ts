@@ -819,6 +819,16 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Marathi's -bhau, -dada, -baba, -tai, -saheb and its short -so, the same way.
     for (const [a, b] of [['ARUN JANARDAN ADSAD', 'ARUNBHAU JANARDAN ADSAD'], ['SHOBHA FADNAVIS', 'SHOBHATAI FADNAVIS'],
       ['MANE BALASAHEB SHANKARRAO', 'MANE BALASO SHANKARRAO'], ['PRAKASH PATIL', 'PRAKASHDADA PATIL'], ['BHAUSAHEB PATIL', 'BHAUSO PATIL']]) accepts(a, b, 'TRANSLITERATION');
+    // Gujarati's -rai and the -bhaiya of the north, the same way.
+    accepts('JAYANT MEHTA', 'JAYANTRAI MEHTA', 'TRANSLITERATION');
+    accepts('SUNILBHAIYYA RATHOD', 'SUNIL RATHOD', 'TRANSLITERATION');
+    // The stem spelled otherwise, by a spelling rule or a vowel a name may vary by.
+    accepts('SHANKAR MADHOJIRAO PATIL', 'SHANKAR MADHUJI PATIL');
+    accepts('JASVANTRAI MEHTA', 'JASHWANT MEHTA');
+    // Not a stem that a vowel or the Bengali o makes another name.
+    refuses('KOMALRAO PATIL', 'KAMAL PATIL');
+    refuses('SOPANRAO PATIL', 'SAPAN PATIL');
+    refuses('GOKULBHAU PATIL', 'GAKUL PATIL');
     // Two honorifics are not one: -tai is a woman's, and Babasaheb and Babarao are two names.
     refuses('KIRANTAI PATIL', 'KIRANRAO PATIL');
     refuses('BABASAHEB PATIL', 'BABARAO PATIL');

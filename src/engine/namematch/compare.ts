@@ -302,7 +302,7 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
  * Parsi Pestonji, Jamshedji), nor the -oso of Goan names (Cardoso, Pedroso). Asked of the written
  * tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
  */
-const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|BHAU|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
+const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|RAI|BHAU|BHAI+Y+A|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
 // Kinship words and honorifics, by key: none is a name an honorific was joined to.
 const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'ANNA', 'APPA', 'NANA', 'TATYA', 'SAI', 'TAI', 'AKKA', 'KAKA',
   'MAMA', 'BAPU', 'ABA', 'AAI', 'SAHEB', 'SAHAB'].map(canon));
@@ -310,20 +310,27 @@ const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'AN
 // already carries an honorific of its own, of a gender (Ashokkumar, Rameshbhai: not Ashoktai).
 const keyedSuffix = (t: string) => KUMAR_END.test(t) || BHAI_BEN_END.test(t);
 const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
-function honorific(a: string, b: string): boolean {
+function honorific(a: string, b: string): Kind | null {
   const ha = HONORIFIC.exec(a);
   const hb = HONORIFIC.exec(b);
-  if (!ha && !hb) return false;
+  if (!ha && !hb) return null;
   const x = ha ? a.slice(0, ha.index) : a;
   const y = hb ? b.slice(0, hb.index) : b;
-  if (x.length < 3 || y.length < 3) return false;
+  if (x.length < 3 || y.length < 3) return null;
   // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem.
-  if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(x) === canon(y);
+  if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(x) === canon(y) ? 'regional' : null;
   const [stem, h, other] = ha ? [x, ha[0], b] : [y, hb![0], a];
-  if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem))) return false;
+  if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem))) return null;
   // A man's honorific on what reads as a woman's name (Rama / Ramarao, Vijaya / Vijayarao).
-  if (h !== 'TAI' && stem.endsWith('A')) return false;
-  return canon(stem) === canon(other);
+  if (h !== 'TAI' && stem.endsWith('A')) return null;
+  if (canon(stem) === canon(other)) return 'regional';
+  // The stem spelled otherwise (Dagdojirao / Dagduji): as the stem compares, by a spelling rule
+  // or a vowel (which the given-name rules then ask as they ask any vowel), not by a slip.
+  if (stem.length < 5) return null;
+  // A regional spelling of a short stem as a given name's is asked (Komalrao / Kamal stay apart).
+  const k = compareTokens(makeToken(stem), makeToken(other));
+  if (k === 'translit' || (k === 'regional' && regionalGivenOk(stem, other))) return 'regional';
+  return k === 'vowel' ? 'vowel' : null;
 }
 
 /**
@@ -777,7 +784,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (loose && ka === kb) return 'translit';
   if ((aTrunc && prefixOf(a, b)) || (bTrunc && prefixOf(b, a))) return 'prefix';
   // Before the suffix rules, which read Ashok / Ashokrao as another name.
-  if (!loose && honorific(a.raw, b.raw)) return 'regional';
+  const hk = loose ? null : honorific(a.raw, b.raw);
+  if (hk) return hk;
   if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
