@@ -7,7 +7,7 @@ export const HONORIFICS = new Set([
   'MR', 'MRS', 'MS', 'MISS', 'MST', 'MSTR', 'MASTER', 'MADAM', 'SIR',
   'SHRI', 'SRI', 'SHREE', 'SREE', 'SHRIMATI', 'SRIMATI', 'SMT', 'SMTI', 'SUSHRI', 'SHRIMAN',
   'KUMARI', 'KUM', 'KU', 'KM',
-  'DR', 'DOCTOR', 'PROF', 'PROFESSOR', 'LATE', 'LT', 'ADV', 'ER', 'ENGR', 'ENG', 'CA',
+  'DR', 'DOCTOR', 'PROF', 'PROFESSOR', 'LATE', 'LT', 'ADV', 'ADVOCATE', 'ER', 'ENGR', 'ENG', 'CA',
   'CAPT', 'CAPTAIN', 'COL', 'MAJ', 'MAJOR', 'GEN', 'BRIG', 'SGT', 'HON',
   'THIRU', 'THIRUMATHI', 'TMT', 'SELVI', 'SOWBAGYAVATHI',
   'HAJI', 'HAJEE', 'JANAB', 'MAULANA', 'MOULANA', 'SARDAR', 'SARDARNI', 'PANDIT', 'PT',
@@ -19,7 +19,7 @@ export const HONORIFICS = new Set([
  * "KUMARI" as a given name), and family names written first (Bengal's Sardar, Pandit: "SARDAR
  * GOPAL" is Gopal Sardar): the matcher tries the name both with and without them.
  */
-export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT']);
+export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT', 'ADVOCATE']);
 
 /** Tokens that are bookkeeping, not name: dropped anywhere. */
 export const NOISE_TOKENS = new Set(['MINOR', 'HUF', 'DECEASED', 'DECD']);
