@@ -209,6 +209,15 @@ describe('normalisation: direct matches', () => {
     // Not where the given names differ.
     refuses('PAWAR RAJESH DATTATRAY', 'RAMESH DATTATRAY PAWAR');
   });
+  it("the -en that Bengal and Assam make of a name in -endra is that name, short of a spelling's confidence", () => {
+    const m = accepts('SUREN DAS', 'SURENDRA DAS');
+    assert.ok(m.score < matchNames('SURENDRA DAS', 'SURINDRA DAS').score, String(m.score));
+    accepts('JITEN BORA', 'JITENDRANATH BORA');
+    accepts('SHAILEN SEN', 'SAILENDRA NATH SEN');
+    // Not another stem, nor the -in of an -indra, which is often a name of its own.
+    refuses('NAREN DAS', 'SURENDRA DAS');
+    refuses('KAVIN DAS', 'KAVINDRA DAS');
+  });
   it('an aspirated n, m, l, r or v is one spelling with its h or without it in long words', () => {
     accepts('RAMESH KANHERE', 'RAMESH KANERE');
     accepts('PRALHAD JOSHI', 'PRALAD JOSHI');

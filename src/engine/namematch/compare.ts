@@ -372,6 +372,19 @@ const ruRi = (raw: string) => raw.replace(/^RU(?=SH|TH?[AEIOUV]|CH|D?DH)/, 'RI')
 const nhNj = (raw: string) => raw.replace(/(?<=U)NH(?=[AEIOU])/g, 'NJ');
 
 /**
+ * The short form that Bengal and Assam make of a name in -endra, -endranath: the name to its -en
+ * (Suren / Surendra, Jiten / Jitendranath, Nripen / Nripendra), which records of one person use
+ * in turn. Not -in for -indra, where the short form is often a name of its own (Kavin, Subin).
+ */
+const ENDRA = /(?<=[A-Z]{2})ENDRA(?:NATH)?$/;
+export function shortEndra(a: string, b: string): boolean {
+  const [s, l] = a.endsWith('EN') ? [a, b] : [b, a];
+  if (!s.endsWith('EN') || s.length < 4) return false;
+  const m = ENDRA.exec(l);
+  return m !== null && canon(l.slice(0, m.index)) === canon(s.slice(0, -2));
+}
+
+/**
  * Marathi writes an aspirated n, m, l, r or v (न्ह, म्ह, ल्ह, र्ह, व्ह) with its h or without it
  * between vowels (Unhale / Unale, Kewhari / Kewari, Pralhad / Pralad), Tamil the mh of Sanskrit
  * names (Narasimhan / Narasimman). In six letters or more only (Malhar / Malar are two names),
@@ -786,6 +799,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // Before the suffix rules, which read Ashok / Ashokrao as another name.
   const hk = loose ? null : honorific(a.raw, b.raw);
   if (hk) return hk;
+  if (!loose && shortEndra(a.raw, b.raw)) return 'regional';
   if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';

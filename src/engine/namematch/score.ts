@@ -9,7 +9,7 @@
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { knownName } from './attested.js';
-import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, STRONG, vowelApart, vowelPlaces, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, vowelApart, vowelPlaces, WEIGHT, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -41,6 +41,7 @@ const CAP = {
   weakSingle: 80, // "SUNITA" / "SUNITA DEVI"
   suffixReordered: 80, // "RAJESH KUMAR" / "KUMARAN RAJESH": a suffix and a reordering together
   givenSuffix: 70, // "GANESH RAO" / "GANESAN RAO"
+  shortForm: 90, // "SUREN DAS" / "SURENDRA DAS": a short form, not a spelling
   initialGiven: 86, // "A SHARMA" / "AMIT SHARMA": the initial agrees and a family name confirms it
   ambiguousInitial: 75, // "A KUMAR" / "AJAY KUMAR": nothing but a weak token confirms the initial
   weakConflict: 78, // "SUNITA DEVI" / "SUNITA KUMARI"
@@ -652,6 +653,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // People's own filings keep a given name with the -an apart from the bare stem
     // (Govindaraj / Govindarajan, Ganesh / Ganesan are both common, each written its own way):
     // the pair may be one person, but not with the confidence of a spelling.
+    if (k === 'regional' && shortEndra(ta[i].raw, tb[j].raw)) v.cap = Math.min(v.cap, CAP.shortForm);
     if (k === 'suffix' && (i === a.given || j === b.given)) {
       v.cap = Math.min(v.cap, CAP.givenSuffix);
       v.bits |= BIT.GIVEN_NAME_MISMATCH;
