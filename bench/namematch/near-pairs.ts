@@ -7,7 +7,8 @@
 //
 //   node --import tsx bench/namematch/near-pairs.ts [--list]
 //
-// Each word is the given name of `<word> SHARMA` against the same with the other word.
+// Each word is the given name of `<word> SHARMA` against the same with the other word. Pairs two
+// adjacent letters apart (swapped) are counted on a line of their own.
 import { parseArgs } from 'node:util';
 import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
 import { corpusWords } from '../../test/support/name-variations.js';
@@ -35,5 +36,21 @@ for (const w of words) {
     if (matchNames(`${w} SHARMA`, `${o} SHARMA`).score >= DEFAULT_BANDS.good) accepted.push(id);
   }
 }
+// Two letters after the first swapped (Kumar / Kuamr, Ratan / Ratna), counted apart so that the
+// count above stays comparable with earlier ones.
+const swapped = new Set<string>();
+const swapAccepted: string[] = [];
+for (const w of words) {
+  for (let i = 1; i + 1 < w.length; i++) {
+    const o = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+    if (o === w || !known.has(o)) continue;
+    const id = w < o ? `${w} / ${o}` : `${o} / ${w}`;
+    if (swapped.has(id)) continue;
+    swapped.add(id);
+    if (matchNames(`${w} SHARMA`, `${o} SHARMA`).score >= DEFAULT_BANDS.good) swapAccepted.push(id);
+  }
+}
 if (values.list) console.log(accepted.sort().join('\n'));
 console.log(`pairs of corpus words one letter apart: ${seen.size}, accepted: ${accepted.length}`);
+if (values.list) console.log(swapAccepted.sort().join('\n'));
+console.log(`pairs of corpus words two letters swapped: ${swapped.size}, accepted: ${swapAccepted.length}`);

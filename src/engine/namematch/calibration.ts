@@ -28,7 +28,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [10, 1.1],
   [12, 3.2],
   [21, 3.5],
-  [34, 3.7],
+  [34, 3.8],
   [36, 8.5],
   [80, 12.5],
   [84, 84],

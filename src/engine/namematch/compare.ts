@@ -86,7 +86,11 @@ export function typoKind(a: string, b: string, glyphs = true): 'typo' | 'typo2' 
     let i = 0;
     while (a[i] === b[i]) i++;
     if (i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)) {
-      return la >= 5 && i >= 1 ? 'typo' : null; // transposition
+      if (la < 5 || i < 1) return null;
+      // A vowel swapped at the end moves the inherent a there, which in a given name makes the
+      // feminine or another name (Ratan / Ratna, Sharad / Sharda, Manuj / Manju, Kanai / Kania):
+      // a slip the given-name rules refuse, a spelling elsewhere (Ratan / Ratna as a family name).
+      return i + 2 === la && (VOWELS.includes(a[i]) || VOWELS.includes(a[i + 1])) ? 'typo2' : 'typo'; // transposition
     }
     if (a.slice(i + 1) !== b.slice(i + 1)) return null;
     // c for e is the commonest slip of scanned capitals, taken in five letters too; a look-alike
