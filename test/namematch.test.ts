@@ -661,6 +661,12 @@ describe('classes that names never seen before showed weak', () => {
     // A different letter of another sound is still another name.
     refuses('Shashikala Mishra', 'Shashibala Mishra');
     refuses('Harvinder Singh', 'Harminder Singh');
+    // So is a slip that makes another name people are given, as a given name (Prerna scanned
+    // reads Prema); as a family or middle name it stays a slip.
+    refuses('Prema Sharma', 'Prerna Sharma', 'GIVEN_NAME_MISMATCH');
+    refuses('Hema Joshi', 'Henna Joshi', 'GIVEN_NAME_MISMATCH');
+    refuses('Pranav Rao', 'Pranay Rao', 'GIVEN_NAME_MISMATCH');
+    accepts('Sunil Prema Kumar', 'Sunil Prerna Kumar', 'TYPO');
   });
   it('an OCR slip and a spelling apart in the same token', () => {
     for (const [a, b] of [

@@ -2,7 +2,7 @@
 // surface similarity means different things: "SUNIL"/"SUNILA" is one letter apart like an
 // OCR slip, but it is another person.
 import { makeToken, type Tok } from './normalize.js';
-import { attested } from './attested.js';
+import { attested, knownName } from './attested.js';
 import { BHAI_BEN_END, canon, KUMAR_END, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
@@ -769,6 +769,8 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   return k2 === 'exact' || k2 === 'translit' ? 'translit' : k;
 }
 
+const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
+
 function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
   if (a.init || b.init) {
@@ -777,10 +779,13 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
     if (f.raw[0] === i.raw) return 'initial';
     return Math.max(a.loose, b.loose) === 2 && voiceless(f.raw[0]) === voiceless(i.raw) ? 'initial' : 'none';
   }
-  if (ocrEqual(a.raw, b.raw)) return 'typo'; // before keys: VV / W also fold together there
+  // Before keys: VV / W also fold together there. Two names that people are given, each typed
+  // for a word of its own (Prema / Prerna, Hema / Henna), are a slip only outside a given name,
+  // which the given-name rules ask of a 'typo2'.
+  if (ocrEqual(a.raw, b.raw)) return twoNames(a.raw, b.raw) ? 'typo2' : 'typo';
   // One look-alike glyph, before the keys too: they fold what it makes (Anjali read Anjall is not
   // Anjal, a dropped feminine -i). Not for a token read from a script, which no scanner misread.
-  if (!a.loose && !b.loose && glyphSlip(a.raw, b.raw)) return 'typo';
+  if (!a.loose && !b.loose && glyphSlip(a.raw, b.raw)) return twoNames(a.raw, b.raw) ? 'typo2' : 'typo';
   if (a.key === b.key) return 'translit';
   // The variant lists join spellings; they never part what the rules join.
   if (a.own === b.own) return 'translit';
