@@ -797,6 +797,13 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     accepts('SATYA REDDY', 'SATY REDDY');
     accepts('CHAITANYA RAO', 'CHAITANY RAO');
   });
+  it('the feminine -a after a written b, z or j, but not the -a of Shiba or of a -raj', () => {
+    for (const [a, b] of [['HABIB KHAN', 'HABIBA KHAN'], ['MEHBOOB ALAM', 'MEHBOOBA ALAM'], ['FIROZ KHAN', 'FIROZA KHAN'],
+      ['SAROJ DAS', 'SAROJA DAS'], ['PANKAJ MISHRA', 'PANKAJA MISHRA']]) refuses(a, b, 'GENDER_VARIANT');
+    accepts('SHIB DAS', 'SHIBA DAS');
+    accepts('YUVRAJ SINGH', 'YUVRAJA SINGH');
+    accepts('NATARAJ K', 'NATARAJA K');
+  });
   it('the long o written oo', () => {
     accepts('KOKILA NAIR', 'KOOKILA NAIR', 'TRANSLITERATION');
     accepts('MANOJ SINGH', 'MANOOJ SINGH', 'TRANSLITERATION');

@@ -194,6 +194,17 @@ function feminineIA(a: string, b: string): boolean {
 }
 
 /**
+ * The Arabic and Sanskrit feminine -a after a b, z or j as written, which the keys read with
+ * v and the masculine's -a (Habib / Habiba, Mehboob / Mehbooba, Firoz / Firoza, Saroj / Saroja,
+ * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king (Yuvraj /
+ * Yuvraja, Nataraj / Nataraja).
+ */
+function feminineBZJ(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return l === s + 'A' && /(?:[IU]|EE|OO)B$|OZ$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
+}
+
+/**
  * The inherent vowel written or not inside a name: Kamla / Kamala, Mamta / Mamata,
  * Ramchandra / Ramachandra. One A between two consonants, not at either end.
  */
@@ -813,7 +824,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
   if (sk === 'gender' && masculineAya(a.raw, b.raw)) return 'translit';
-  if (sk === 'translit' && feminineIA(a.raw, b.raw)) return 'gender';
+  if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
   // Not a masculine / feminine pair (above): scripts that end every word in a vowel get Sunil
