@@ -804,6 +804,12 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     accepts('YUVRAJ SINGH', 'YUVRAJA SINGH');
     accepts('NATARAJ K', 'NATARAJA K');
   });
+  it('a name in -i against the same in -ya is another name, a family name so written a form of one', () => {
+    for (const [a, b] of [['ADITI SHARMA', 'ADITYA SHARMA'], ['KAVI RAO', 'KAVYA RAO'], ['SANDHI JAIN', 'SANDHYA JAIN'], ['SURI NAIDU', 'SURYA NAIDU']]) {
+      refuses(a, b, 'GENDER_VARIANT');
+    }
+    accepts('RAMESH ACHARI', 'RAMESH ACHARYA', 'GENDER_VARIANT');
+  });
   it('the long o written oo', () => {
     accepts('KOKILA NAIR', 'KOOKILA NAIR', 'TRANSLITERATION');
     accepts('MANOJ SINGH', 'MANOOJ SINGH', 'TRANSLITERATION');

@@ -199,6 +199,15 @@ function feminineIA(a: string, b: string): boolean {
  * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king (Yuvraj /
  * Yuvraja, Nataraj / Nataraja).
  */
+/**
+ * A name in -i against the same in -ya, as written: the feminine against the masculine or another
+ * name (Aditi / Aditya, Sandhi / Sandhya, Nami / Namya), which the keys read as -i against -ia.
+ */
+function iAgainstYa(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return s.length >= 4 && s.endsWith('I') && l === `${s.slice(0, -1)}YA` && !VOWELS.includes(s[s.length - 2]);
+}
+
 function feminineBZJ(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   return l === s + 'A' && /(?:[IU]|EE|OO)B$|OZ$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
@@ -824,7 +833,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
   if (sk === 'gender' && masculineAya(a.raw, b.raw)) return 'translit';
-  if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw))) return 'gender';
+  if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw) || iAgainstYa(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
   // Not a masculine / feminine pair (above): scripts that end every word in a vowel get Sunil
