@@ -5,15 +5,16 @@
 // matcher accepts is no error rate; what a rule adds to it or takes from it, listed with --list
 // and compared between two trees, shows the names it joins or parts.
 //
-//   node --import tsx bench/namematch/near-pairs.ts [--list]
+//   node --import tsx bench/namematch/near-pairs.ts [--list] [--two]
 //
 // Each word is the given name of `<word> SHARMA` against the same with the other word. Pairs two
-// adjacent letters apart (swapped) are counted on a line of their own.
+// adjacent letters apart (swapped) are counted on a line of their own; with --two, the pairs of
+// words of four letters or more two edits apart with the same first letter too (some seconds).
 import { parseArgs } from 'node:util';
 import { DEFAULT_BANDS, matchNames } from '../../src/engine/namematch/index.js';
 import { corpusWords } from '../../test/support/name-variations.js';
 
-const { values } = parseArgs({ options: { list: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { list: { type: 'boolean' }, two: { type: 'boolean' } } });
 
 const c = corpusWords();
 const words = [...new Set([...c.affidavits, ...c.parlikar, ...c.kerala])].sort();
@@ -54,3 +55,42 @@ if (values.list) console.log(accepted.sort().join('\n'));
 console.log(`pairs of corpus words one letter apart: ${seen.size}, accepted: ${accepted.length}`);
 if (values.list) console.log(swapAccepted.sort().join('\n'));
 console.log(`pairs of corpus words two letters swapped: ${swapped.size}, accepted: ${swapAccepted.length}`);
+
+if (values.two) {
+  // Levenshtein distance, given up once every cell of a row is past max.
+  const distance = (a: string, b: string, max: number): number => {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      let best = i;
+      for (let j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        best = Math.min(best, cur[j]);
+      }
+      if (best > max) return max + 1;
+      prev = cur;
+    }
+    return prev[b.length];
+  };
+  const byFirst = new Map<string, string[]>();
+  for (const w of words) {
+    if (!/^[A-Z]{4,}$/.test(w)) continue;
+    const g = byFirst.get(w[0]);
+    if (g) g.push(w);
+    else byFirst.set(w[0], [w]);
+  }
+  let n = 0;
+  const twoAccepted: string[] = [];
+  for (const g of byFirst.values()) {
+    for (let i = 0; i < g.length; i++) {
+      for (let j = i + 1; j < g.length; j++) {
+        if (distance(g[i], g[j], 2) !== 2) continue;
+        n++;
+        if (matchNames(`${g[i]} SHARMA`, `${g[j]} SHARMA`).score >= DEFAULT_BANDS.good) twoAccepted.push(`${g[i]} / ${g[j]}`);
+      }
+    }
+  }
+  if (values.list) console.log(twoAccepted.sort().join('\n'));
+  console.log(`pairs of corpus words two edits apart: ${n}, accepted: ${twoAccepted.length}`);
+}
