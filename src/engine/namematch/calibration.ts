@@ -32,7 +32,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [36, 8.5],
   [80, 12.5],
   [84, 84],
-  [92, 96.1],
+  [92, 96.5],
   [93, 97.8],
   [95, 98],
   [96, 98],

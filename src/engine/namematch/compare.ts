@@ -71,8 +71,8 @@ function glyphSlip(a: string, b: string): boolean {
   while (a[i] === b[i]) i++;
   if (i < 1 || i >= a.length || a.slice(i + 1) !== b.slice(i + 1) || !confusable(a[i], b[i])) return false;
   // A final vowel for a consonant makes the feminine (Jayant / Jayani), but for the glyphs that
-  // look like one (Anjali / Anjall).
-  return i < a.length - 1 || VOWELS.includes(a[i]) === VOWELS.includes(b[i]) || FINAL_VOWEL_SLIP.has(VOWELS.includes(a[i]) ? b[i] : a[i]);
+  // look like one (Anjali / Anjall, Mahato / Mahatd).
+  return i < a.length - 1 || VOWELS.includes(a[i]) === VOWELS.includes(b[i]) || 'LVCD'.includes(VOWELS.includes(a[i]) ? b[i] : a[i]);
 }
 
 /**
