@@ -798,6 +798,8 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('ALI KHAN', 'ALIA KHAN', 'GENDER_VARIANT');
     refuses('RAFI AHMED', 'RAFIA AHMED', 'GENDER_VARIANT');
     refuses('SOFI KHAN', 'SOFIYA KHAN', 'GENDER_VARIANT');
+    refuses('RAFFI KHAN', 'RAFIA KHAN', 'GENDER_VARIANT'); // a doubled consonant, a long i written ee
+    refuses('RABEE KHAN', 'RABIA KHAN', 'GENDER_VARIANT');
     accepts('SATYA REDDY', 'SATY REDDY');
     accepts('CHAITANYA RAO', 'CHAITANY RAO');
   });

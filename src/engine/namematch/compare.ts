@@ -192,9 +192,11 @@ function geminateA(a: string, b: string): boolean {
  * masculine (Satya / Saty, Chaitanya / Chaitany).
  */
 function feminineIA(a: string, b: string): boolean {
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  // With a long i written ee and a doubled consonant taken as one (Rabee / Rabia, Raffi / Rafia).
+  const [s, l] = [plainI(a), plainI(b)].sort((x, y) => x.length - y.length);
   return s.endsWith('I') && l.startsWith(s) && (l.length === s.length + 1 ? l.endsWith('A') : l.slice(s.length) === 'YA');
 }
+const plainI = (r: string) => r.replace(/EE/g, 'I').replace(/([^AEIOU])\1/g, '$1');
 
 /**
  * The Arabic and Sanskrit feminine -a after a b, z or j as written, which the keys read with
