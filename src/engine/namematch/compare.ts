@@ -65,14 +65,17 @@ function ocrEqual(a: string, b: string): boolean {
  * One look-alike glyph for another, after the first letter, in a token of six letters or more
  * (shorter ones one glyph apart are often two names: Barai / Baral, Javed / Jayed).
  */
+const FINAL_LOOKALIKE: Record<string, string> = { I: 'L', U: 'V', E: 'C', O: 'D' };
 function glyphSlip(a: string, b: string): boolean {
   if (a.length !== b.length || a.length < 6) return false;
   let i = 0;
   while (a[i] === b[i]) i++;
   if (i < 1 || i >= a.length || a.slice(i + 1) !== b.slice(i + 1) || !confusable(a[i], b[i])) return false;
-  // A final vowel for a consonant makes the feminine (Jayant / Jayani), but for the glyphs that
-  // look like one (Anjali / Anjall, Mahato / Mahatd).
-  return i < a.length - 1 || VOWELS.includes(a[i]) === VOWELS.includes(b[i]) || 'LVCD'.includes(VOWELS.includes(a[i]) ? b[i] : a[i]);
+  // A final vowel for a consonant makes the feminine (Jayant / Jayani), but for the glyph that
+  // looks like it: l for i, v for u, c for e, d for o (Anjali / Anjall, Mahato / Mahatd).
+  if (i < a.length - 1 || VOWELS.includes(a[i]) === VOWELS.includes(b[i])) return true;
+  const [v, c] = VOWELS.includes(a[i]) ? [a[i], b[i]] : [b[i], a[i]];
+  return FINAL_LOOKALIKE[v] === c;
 }
 
 /**
@@ -199,12 +202,6 @@ function feminineIA(a: string, b: string): boolean {
 const plainI = (r: string) => r.replace(/EE/g, 'I').replace(/([^AEIOU])\1/g, '$1');
 
 /**
- * The Arabic and Sanskrit feminine -a after a b, z or j as written, which the keys read with
- * v and the masculine's -a (Habib / Habiba, Mehboob / Mehbooba, Firoz / Firoza, Saroj / Saroja,
- * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king (Yuvraj /
- * Yuvraja, Nataraj / Nataraja).
- */
-/**
  * A name in -i against the same in -ya, as written: the feminine against the masculine or another
  * name (Aditi / Aditya, Sandhi / Sandhya, Nami / Namya), which the keys read as -i against -ia.
  */
@@ -213,6 +210,12 @@ function iAgainstYa(a: string, b: string): boolean {
   return s.length >= 4 && s.endsWith('I') && l === `${s.slice(0, -1)}YA` && !VOWELS.includes(s[s.length - 2]);
 }
 
+/**
+ * The Arabic and Sanskrit feminine -a after a b, z or j as written, which the keys read with
+ * v and the masculine's -a (Habib / Habiba, Mehboob / Mehbooba, Firoz / Firoza, Saroj / Saroja,
+ * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king (Yuvraj /
+ * Yuvraja, Nataraj / Nataraja).
+ */
 function feminineBZJ(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   return l === s + 'A' && /(?:[IU]|EE|OO)B$|OZ$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
@@ -331,7 +334,7 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
  * Parsi Pestonji, Jamshedji), nor the -oso of Goan names (Cardoso, Pedroso). Asked of the written
  * tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
  */
-const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|RAI|BHAU|BHAI+Y+A|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
+const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|(?<=[^AEIOU])RAI|BHAU|BHAI+Y+A|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
 // Kinship words and honorifics, by key: none is a name an honorific was joined to.
 const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'ANNA', 'APPA', 'NANA', 'TATYA', 'SAI', 'TAI', 'AKKA', 'KAKA',
   'MAMA', 'BAPU', 'ABA', 'AAI', 'SAHEB', 'SAHAB'].map(canon));
@@ -339,7 +342,16 @@ const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'AN
 // already carries an honorific of its own, of a gender (Ashokkumar, Rameshbhai: not Ashoktai).
 const keyedSuffix = (t: string) => KUMAR_END.test(t) || BHAI_BEN_END.test(t);
 const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
+let unhonoured = false;
+/** The token without an honorific joined to it (for the given-name vowel rules, score.ts). */
+export function withoutHonorific(raw: string): string {
+  const h = HONORIFIC.exec(raw);
+  return h && h.index >= 3 ? raw.slice(0, h.index) : raw;
+}
 function honorific(a: string, b: string): Kind | null {
+  // One honorific a token: the stem compared below is not asked again (Rameshraorao is no Ramesh,
+  // and a long run of them costs no deeper calls).
+  if (unhonoured) return null;
   const ha = HONORIFIC.exec(a);
   const hb = HONORIFIC.exec(b);
   if (!ha && !hb) return null;
@@ -354,10 +366,18 @@ function honorific(a: string, b: string): Kind | null {
   if (h !== 'TAI' && stem.endsWith('A')) return null;
   if (canon(stem) === canon(other)) return 'regional';
   // The stem spelled otherwise (Dagdojirao / Dagduji): as the stem compares, by a spelling rule
-  // or a vowel (which the given-name rules then ask as they ask any vowel), not by a slip.
-  if (stem.length < 5) return null;
-  // A regional spelling of a short stem as a given name's is asked (Komalrao / Kamal stay apart).
-  const k = compareTokens(makeToken(stem), makeToken(other));
+  // or a vowel (which the given-name rules then ask of the stem: withoutHonorific), not by a
+  // slip. A regional spelling of a short stem as a given name's is asked (Komalrao / Kamal).
+  // Only words of a name's length whose lengths are near: no spelling rule joins others, and the
+  // rules' cost grows with the length.
+  if (stem.length < 5 || stem.length > 24 || Math.abs(stem.length - other.length) > 3) return null;
+  unhonoured = true;
+  let k: Kind;
+  try {
+    k = compareTokens(makeToken(stem), makeToken(other));
+  } finally {
+    unhonoured = false;
+  }
   if (k === 'translit' || (k === 'regional' && regionalGivenOk(stem, other))) return 'regional';
   return k === 'vowel' ? 'vowel' : null;
 }
@@ -417,11 +437,12 @@ export function shortEndra(a: string, b: string): boolean {
  * Marathi writes an aspirated n, m, l, r or v (न्ह, म्ह, ल्ह, र्ह, व्ह) with its h or without it
  * between vowels (Unhale / Unale, Kewhari / Kewari, Pralhad / Pralad), Tamil the mh of Sanskrit
  * names (Narasimhan / Narasimman). In six letters or more only (Malhar / Malar are two names),
- * and not before i, where the h begins the word's -hita (Samhita / Samita).
+ * not before i, where the h begins the word's -hita (Samhita / Samita), nor in Malayalam's kunh-,
+ * whose nh is nj (nhNj: Kunhammed is no Kunnammed).
  */
 const SONORANT_H = /(?<=[AEIOU][NMLRVW])H(?=[AEOU])/g;
 const sonorantH = (raw: string) => raw.replace(SONORANT_H, '');
-const hasSonorantH = (raw: string) => raw.length >= 7 && /[AEIOU][NMLRVW]H[AEOU]/.test(raw);
+const hasSonorantH = (raw: string) => raw.length >= 7 && /[AEIOU][NMLRVW]H[AEOU]/.test(raw) && !raw.includes('KUNH');
 
 /**
  * The h of a Persian shah- before a consonant, written or not (Shahnaz / Shanaz, Shahjahan /
@@ -794,7 +815,7 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   return k2 === 'exact' || k2 === 'translit' ? 'translit' : k;
 }
 
-const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
+export const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
 
 function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';

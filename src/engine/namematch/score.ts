@@ -9,7 +9,7 @@
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { knownName } from './attested.js';
-import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, vowelApart, vowelPlaces, WEIGHT, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -417,6 +417,9 @@ function familyFirst(s: Side, other: Side): boolean {
   return s.toks.length >= 3 && o >= 1 && s.match[0] === o && STRONG[s.kind[0]] && !s.toks[0].weak && !other.toks[o].init;
 }
 
+/** Whether x is the other token with -rai joined to it (compare.ts, honorific). */
+const raiJoined = (x: string, other: string) => x.endsWith('RAI') && !/RA[IY]$/.test(other) && withoutHonorific(x) !== x;
+
 /**
  * Whether the pair i, j is a family name written first on one record and last on the other, its
  * given name the second word there (UNAWANE GANESH SUKDEO / GANESH SUKDEO UNHAWANE): a family
@@ -597,6 +600,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       const to = ta[i].joinedTo?.raw === tb[j].raw ? ta[i].joinedTo : tb[j].joinedTo?.raw === ta[i].raw ? tb[j].joinedTo : undefined;
       // Not over what the whole says of gender or a suffix (Rajkumar / Rajkumari).
       if (to && (k === 'none' || k === 'vowel' || k === 'typo' || k === 'typo2' || (k === 'regional' && to.kind === 'translit'))) k = to.kind;
+      // Rai written onto the last word is the family name more often than Gujarati's honorific
+      // (Suresh Prasadrai / Suresh Prasad Singh is a Rai, not a Singh).
+      if ((k === 'regional' || k === 'vowel') && ((i === n - 1 && raiJoined(ta[i].raw, tb[j].raw)) || (j === m - 1 && raiJoined(tb[j].raw, ta[i].raw)))) k = 'none';
       kinds[i * m + j] = k;
     }
   }
@@ -638,9 +644,12 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // when givenVowel says so (Nilakanta / Nilkanata, Rahaman / Rahiman; not Kamal / Komal). Not
     // against a name read from an Indian script, whose vowels are written exactly (Chintanika /
     // சாந்தநிகா, Santhanika).
-    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw));
+    // Of the stems where an honorific is joined to one (Abhimanibhau is no Abhimanyu).
+    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(withoutHonorific(ta[i].raw), withoutHonorific(tb[j].raw)));
+    // Not a family name written first on one record: but for two names people are given, which
+    // the first word may be (Komal Ganesh Sukdeo / Ganesh Sukdeo Kamal).
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given) &&
-      !familyWritten(kinds, n, m, i, j, a.given, b.given)) {
+      (!familyWritten(kinds, n, m, i, j, a.given, b.given) || twoNames(ta[i].raw, tb[j].raw))) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
       // name (RAMACHANDPAN): names that differ there differ earlier too.
       const slip = k === 'typo2' && (lateSlip(ta[i].raw, tb[j].raw) || (!ta[i].loose && !tb[j].loose && clusterSlip(ta[i].raw, tb[j].raw)));
@@ -653,7 +662,14 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // People's own filings keep a given name with the -an apart from the bare stem
     // (Govindaraj / Govindarajan, Ganesh / Ganesan are both common, each written its own way):
     // the pair may be one person, but not with the confidence of a spelling.
-    if (k === 'regional' && shortEndra(ta[i].raw, tb[j].raw)) v.cap = Math.min(v.cap, CAP.shortForm);
+    // The short form of a given name only: a family name is no short form (Soren / Sourendra).
+    if (k === 'regional' && shortEndra(ta[i].raw, tb[j].raw)) {
+      if (i !== a.given && j !== b.given) {
+        a.match[i] = -1;
+        continue;
+      }
+      v.cap = Math.min(v.cap, CAP.shortForm);
+    }
     if (k === 'suffix' && (i === a.given || j === b.given)) {
       v.cap = Math.min(v.cap, CAP.givenSuffix);
       v.bits |= BIT.GIVEN_NAME_MISMATCH;
@@ -735,10 +751,15 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const x = gA ? a.given : nwA;
     const y = gB ? b.given : nwB;
     const k = compareTokens(ta[x], tb[y]);
-    v.bits |= BIT.GIVEN_NAME_MISMATCH;
-    if (k === 'gender') { v.cap = CAP.givenGender; v.bits |= BIT.GENDER_VARIANT; }
-    else if (givenNear || k === 'vowel' || k === 'typo2' || editDistance(ta[x].key, tb[y].key) <= 1) v.cap = CAP.givenNear;
-    else v.cap = CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
+    // A family name written first on one record, last on the other, with a feminine-looking
+    // ending: as the same family name in its place (Achari Ramesh / Ramesh Acharya).
+    if (k === 'gender' && familyWritten(kinds, n, m, x, y, a.given, b.given)) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
+    else if (k === 'gender') { v.cap = CAP.givenGender; v.bits |= BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT; }
+    else {
+      v.bits |= BIT.GIVEN_NAME_MISMATCH;
+      if (givenNear || k === 'vowel' || k === 'typo2' || editDistance(ta[x].key, tb[y].key) <= 1) v.cap = CAP.givenNear;
+      else v.cap = CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
+    }
     a.conflict = x;
     b.conflict = y;
   } else if (gA || gB) {
