@@ -882,6 +882,7 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('GOKULBHAU PATIL', 'GAKUL PATIL');
     // The given-name vowel rules ask the stem: Abhimani is no Abhimanyu, with an honorific or not.
     refuses('ABHIMANIBHAU PATIL', 'ABHIMANYU PATIL');
+    refuses('PRASANNATAI JOSHI', 'PRASANTA JOSHI');
     // One honorific a word; Rai joined to the last word is the family name, and the Tamil -durai
     // no honorific.
     refuses('RAMESHRAORAO PATIL', 'RAMESH PATIL');

@@ -644,8 +644,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // when givenVowel says so (Nilakanta / Nilkanata, Rahaman / Rahiman; not Kamal / Komal). Not
     // against a name read from an Indian script, whose vowels are written exactly (Chintanika /
     // சாந்தநிகா, Santhanika).
-    // Of the stems where an honorific is joined to one (Abhimanibhau is no Abhimanyu).
-    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(withoutHonorific(ta[i].raw), withoutHonorific(tb[j].raw)));
+    // Of the stems too where an honorific is joined to one (Abhimanibhau is no Abhimanyu).
+    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw) ||
+      !givenVowel(withoutHonorific(ta[i].raw), withoutHonorific(tb[j].raw)));
     // Not a family name written first on one record: but for two names people are given, which
     // the first word may be (Komal Ganesh Sukdeo / Ganesh Sukdeo Kamal).
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given) &&
