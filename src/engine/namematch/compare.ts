@@ -988,6 +988,9 @@ function regionalKey(key: string, voicing: boolean): string {
  * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
  */
 function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolean {
+  // Not the -esh of a name against -as or -ash: two names, lord and light (Rajesh / Rajas,
+  // Vikesh / Vikas, Akesh / Akash), which the e for a below would join.
+  if (ESH.test(rawA) !== ESH.test(rawB) && (ESH.test(rawA) ? ASH.test(rawB) : ASH.test(rawA))) return false;
   const voicing = Math.min(rawA.length, rawB.length) >= 8;
   if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing);
   // An initial o for a (Otul / Atul, Omol / Amal), unless the o-spelling is a name of its own
@@ -997,6 +1000,8 @@ function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolea
   if (!bengaliO(a[0] === 'O' ? rawA : rawB, 0) || !oForA(o, other)) return false;
   return regionalKey('A' + a.slice(1), voicing) === regionalKey('A' + b.slice(1), voicing);
 }
+const ESH = /ESH$/;
+const ASH = /ASH?$/;
 const isOA = (c: string) => c === 'O' || c === 'A';
 /** An o written alone at i, as Bengali spellings write the short a: not ou, ow or oo, which spell other vowels. */
 const bengaliO = (raw: string, i: number) => raw[i] === 'O' && !/[AEIOUWY]/.test(raw[i + 1] ?? '');
