@@ -565,7 +565,8 @@ interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw:
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
 const SPELLING_FOLDS: SpellingFold[] = [
-  { applies: either((r) => r.includes('Z')), fold: zAsS, kind: 'regional' },
+  // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
+  { applies: (a, b) => (a.includes('Z') || b.includes('Z')) && a.includes('SH') === b.includes('SH'), fold: zAsS, kind: 'regional' },
   { applies: oneOf((r) => r.includes('TCH')), fold: tchKsh, kind: 'regional' },
   { applies: either((r) => r.endsWith('SINH')), fold: sinh, kind: 'regional' },
   { applies: (a, b) => KSH.test(a) !== KSH.test(b) && (a.startsWith('KH') || b.startsWith('KH')), fold: kshKh, kind: 'translit' },
