@@ -814,6 +814,8 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('SOFI KHAN', 'SOFIYA KHAN', 'GENDER_VARIANT');
     refuses('RAFFI KHAN', 'RAFIA KHAN', 'GENDER_VARIANT'); // a doubled consonant, a long i written ee
     refuses('RABEE KHAN', 'RABIA KHAN', 'GENDER_VARIANT');
+    refuses('RAVI KHAN', 'RABIA KHAN', 'GENDER_VARIANT'); // b for v, j for z, an aspirate's h
+    refuses('SHAJI K', 'SHAZIA K', 'GENDER_VARIANT');
     accepts('SATYA REDDY', 'SATY REDDY');
     accepts('CHAITANYA RAO', 'CHAITANY RAO');
   });
@@ -825,7 +827,8 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     accepts('NATARAJ K', 'NATARAJA K');
   });
   it('a name in -i against the same in -ya is another name, a family name so written a form of one', () => {
-    for (const [a, b] of [['ADITI SHARMA', 'ADITYA SHARMA'], ['KAVI RAO', 'KAVYA RAO'], ['SANDHI JAIN', 'SANDHYA JAIN'], ['SURI NAIDU', 'SURYA NAIDU']]) {
+    for (const [a, b] of [['ADITI SHARMA', 'ADITYA SHARMA'], ['KAVI RAO', 'KAVYA RAO'], ['SANDHI JAIN', 'SANDHYA JAIN'], ['SURI NAIDU', 'SURYA NAIDU'],
+      ['ADITHI RAO', 'ADITYA RAO'], ['VIDHI JAIN', 'VIDYA JAIN']]) {
       refuses(a, b, 'GENDER_VARIANT');
     }
     accepts('RAMESH ACHARI', 'RAMESH ACHARYA', 'GENDER_VARIANT');

@@ -195,18 +195,21 @@ function geminateA(a: string, b: string): boolean {
  * masculine (Satya / Saty, Chaitanya / Chaitany).
  */
 function feminineIA(a: string, b: string): boolean {
-  // With a long i written ee and a doubled consonant taken as one (Rabee / Rabia, Raffi / Rafia).
+  // Spelled otherwise as the keys read it: a long i written ee, a doubled consonant, an aspirate's
+  // h, b for v, j for z (Rabee / Rabia, Raffi / Rafia, Ravi / Rabia, Shaji / Shazia).
   const [s, l] = [plainI(a), plainI(b)].sort((x, y) => x.length - y.length);
   return s.endsWith('I') && l.startsWith(s) && (l.length === s.length + 1 ? l.endsWith('A') : l.slice(s.length) === 'YA');
 }
-const plainI = (r: string) => r.replace(/EE/g, 'I').replace(/([^AEIOU])\1/g, '$1');
+const plainI = (r: string) =>
+  r.replace(/EE/g, 'I').replace(/([BCDGJKPST])H/g, '$1').replace(/[VW]/g, 'B').replace(/Z/g, 'J').replace(/([^AEIOU])\1/g, '$1');
 
 /**
- * A name in -i against the same in -ya, as written: the feminine against the masculine or another
- * name (Aditi / Aditya, Sandhi / Sandhya, Nami / Namya), which the keys read as -i against -ia.
+ * A name in -i against the same in -ya, as written but for what feminineIA folds: the feminine
+ * against the masculine or another name (Aditi / Aditya, Adithi / Aditya, Vidhi / Vidya, Nami /
+ * Namya), which the keys read as -i against -ia.
  */
 function iAgainstYa(a: string, b: string): boolean {
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  const [s, l] = [plainI(a), plainI(b)].sort((x, y) => x.length - y.length);
   return s.length >= 4 && s.endsWith('I') && l === `${s.slice(0, -1)}YA` && !VOWELS.includes(s[s.length - 2]);
 }
 
