@@ -220,8 +220,11 @@ function iAgainstYa(a: string, b: string): boolean {
  * Yuvraja, Nataraj / Nataraja).
  */
 function feminineBZJ(a: string, b: string): boolean {
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return l === s + 'A' && /(?:[IU]|EE|OO)B$|OZ$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
+  // With ee, oo, a doubled consonant and j for z as the keys read them (Firoj / Firoza); not v
+  // for b (Sanjeev / Sanjeeva is the masculine's -a).
+  const plain = (r: string) => r.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/Z/g, 'J').replace(/([^AEIOU])\1/g, '$1');
+  const [s, l] = [plain(a), plain(b)].sort((x, y) => x.length - y.length);
+  return l === s + 'A' && /[IU]B$|O[JZ]$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
 }
 
 /**
