@@ -61,11 +61,11 @@ function ocrEqual(a: string, b: string): boolean {
   return a !== b && ocrFold(a) === ocrFold(b);
 }
 
+const FINAL_LOOKALIKE: Record<string, string> = { I: 'L', U: 'V', E: 'C', O: 'D' };
 /**
  * One look-alike glyph for another, after the first letter, in a token of six letters or more
  * (shorter ones one glyph apart are often two names: Barai / Baral, Javed / Jayed).
  */
-const FINAL_LOOKALIKE: Record<string, string> = { I: 'L', U: 'V', E: 'C', O: 'D' };
 function glyphSlip(a: string, b: string): boolean {
   if (a.length !== b.length || a.length < 6) return false;
   let i = 0;

@@ -660,9 +660,6 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
         continue;
       }
     }
-    // People's own filings keep a given name with the -an apart from the bare stem
-    // (Govindaraj / Govindarajan, Ganesh / Ganesan are both common, each written its own way):
-    // the pair may be one person, but not with the confidence of a spelling.
     // The short form of a given name only: a family name is no short form (Soren / Sourendra).
     if (k === 'regional' && shortEndra(ta[i].raw, tb[j].raw)) {
       if (i !== a.given && j !== b.given) {
@@ -671,6 +668,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       }
       v.cap = Math.min(v.cap, CAP.shortForm);
     }
+    // People's own filings keep a given name with the -an apart from the bare stem
+    // (Govindaraj / Govindarajan, Ganesh / Ganesan are both common, each written its own way):
+    // the pair may be one person, but not with the confidence of a spelling.
     if (k === 'suffix' && (i === a.given || j === b.given)) {
       v.cap = Math.min(v.cap, CAP.givenSuffix);
       v.bits |= BIT.GIVEN_NAME_MISMATCH;
@@ -753,7 +753,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const y = gB ? b.given : nwB;
     const k = compareTokens(ta[x], tb[y]);
     // A family name written first on one record, last on the other, with a feminine-looking
-    // ending: as the same family name in its place (Achari Ramesh / Ramesh Acharya).
+    // ending: as the same family name in its place (Achari Ramesh Suresh / Ramesh Suresh Acharya).
     if (k === 'gender' && familyWritten(kinds, n, m, x, y, a.given, b.given)) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
     else if (k === 'gender') { v.cap = CAP.givenGender; v.bits |= BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT; }
     else {
