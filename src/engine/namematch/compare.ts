@@ -371,7 +371,7 @@ function honorific(a: string, b: string): Kind | null {
   // A man's honorific on what reads as a woman's name (Rama / Ramarao, Vijaya / Vijayarao).
   if (h !== 'TAI' && stem.endsWith('A')) return null;
   if (canon(stem) === canon(other)) return 'regional';
-  // The stem spelled otherwise (Dagdojirao / Dagduji): as the stem compares, by a spelling rule
+  // The stem spelled otherwise (Madhojirao / Madhuji): as the stem compares, by a spelling rule
   // or a vowel (which the given-name rules then ask of the stem: withoutHonorific), not by a
   // slip. A regional spelling of a short stem as a given name's is asked (Komalrao / Kamal).
   // Only words of a name's length whose lengths are near: no spelling rule joins others, and the
@@ -441,7 +441,7 @@ export function shortEndra(a: string, b: string): boolean {
 
 /**
  * Marathi writes an aspirated n, m, l, r or v (न्ह, म्ह, ल्ह, र्ह, व्ह) with its h or without it
- * between vowels (Unhale / Unale, Kewhari / Kewari, Pralhad / Pralad), Tamil the mh of Sanskrit
+ * between vowels (Unhale / Unale, Kanhere / Kanere, Pralhad / Pralad), Tamil the mh of Sanskrit
  * names (Narasimhan / Narasimman). In six letters or more only (Malhar / Malar are two names),
  * not before i, where the h begins the word's -hita (Samhita / Samita), nor in Malayalam's kunh-,
  * whose nh is nj (nhNj: Kunhammed is no Kunnammed).

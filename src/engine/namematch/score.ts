@@ -422,7 +422,7 @@ const raiJoined = (x: string, other: string) => x.endsWith('RAI') && !/RA[IY]$/.
 
 /**
  * Whether the pair i, j is a family name written first on one record and last on the other, its
- * given name the second word there (UNAWANE GANESH SUKDEO / GANESH SUKDEO UNHAWANE): a family
+ * given name the second word there (KANHERE SUNIL DATTATRAY / SUNIL DATTATRAY KANERE): a family
  * name, which the given-name rules do not ask. Both of three words or more, and the given names
  * the same by their keys.
  */
@@ -648,7 +648,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw) ||
       !givenVowel(withoutHonorific(ta[i].raw), withoutHonorific(tb[j].raw)));
     // Not a family name written first on one record: but for two names people are given, which
-    // the first word may be (Komal Ganesh Sukdeo / Ganesh Sukdeo Kamal).
+    // the first word may be (Komal Sunil Dattatray / Sunil Dattatray Kamal).
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given) &&
       (!familyWritten(kinds, n, m, i, j, a.given, b.given) || twoNames(ta[i].raw, tb[j].raw))) {
       // One slip deep inside a long given name is a scanning or typing slip, not another
