@@ -219,11 +219,11 @@ function iAgainstYa(a: string, b: string): boolean {
  * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king (Yuvraj /
  * Yuvraja, Nataraj / Nataraja).
  */
+// With ee, oo, a doubled consonant and j for z as the keys read them (Firoj / Firoza); not v for
+// b (Sanjeev / Sanjeeva is the masculine's -a).
+const plainBZJ = (r: string) => r.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/Z/g, 'J').replace(/([^AEIOU])\1/g, '$1');
 function feminineBZJ(a: string, b: string): boolean {
-  // With ee, oo, a doubled consonant and j for z as the keys read them (Firoj / Firoza); not v
-  // for b (Sanjeev / Sanjeeva is the masculine's -a).
-  const plain = (r: string) => r.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/Z/g, 'J').replace(/([^AEIOU])\1/g, '$1');
-  const [s, l] = [plain(a), plain(b)].sort((x, y) => x.length - y.length);
+  const [s, l] = [plainBZJ(a), plainBZJ(b)].sort((x, y) => x.length - y.length);
   return l === s + 'A' && /[IU]B$|O[JZ]$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
 }
 

@@ -133,6 +133,13 @@ function givenVowel(a: string, b: string): boolean {
   return len >= 7 || nearVowel(a.slice(fa.index + fa[0].length)) === nearVowel(b.slice(fb.index + fb[0].length));
 }
 
+/** givenVowel of the stems, asked only where an honorific is joined to one of the words. */
+function givenStemVowel(a: string, b: string): boolean {
+  const x = withoutHonorific(a);
+  const y = withoutHonorific(b);
+  return (x === a && y === b) || givenVowel(x, y);
+}
+
 function codeList(bits: number): Code[] {
   const out: Code[] = [];
   for (let i = 0; i < CODES.length; i++) if (bits & (1 << i)) out.push(CODES[i]);
@@ -645,8 +652,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     // against a name read from an Indian script, whose vowels are written exactly (Chintanika /
     // சாந்தநிகா, Santhanika).
     // Of the stems too where an honorific is joined to one (Abhimanibhau is no Abhimanyu).
-    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw) ||
-      !givenVowel(withoutHonorific(ta[i].raw), withoutHonorific(tb[j].raw)));
+    const shortVowel = k === 'vowel' && (ta[i].loose > 0 || tb[j].loose > 0 || !givenVowel(ta[i].raw, tb[j].raw) || !givenStemVowel(ta[i].raw, tb[j].raw));
     // Not a family name written first on one record: but for two names people are given, which
     // the first word may be (Komal Sunil Dattatray / Sunil Dattatray Kamal).
     if ((shortVowel || k === 'typo2' || shortSuffix || regionalGiven) && (i === a.given || j === b.given) &&
