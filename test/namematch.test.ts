@@ -1070,6 +1070,16 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     accepts('SARDAR GOPAL SINGH', 'GOPAL SINGH', 'HONORIFIC_REMOVED');
     refuses('SARDAR GOPAL', 'GOPAL DAS');
   });
+  it('the Bengali e for the i of an Arabic name\'s -ir, as before its other final consonants', () => {
+    for (const [a, b] of [['ABDUL KADER', 'ABDUL KADIR'], ['ZAKER HOSSAIN', 'ZAKIR HOSSAIN'], ['TAHER ALI', 'TAHEER ALI'],
+      ['JABER MOLLA', 'JABIR MOLLA'], ['HAMED ALI', 'HAMID ALI']]) accepts(a, b);
+    // Not where the -er may as well be an -ar of a name of its own (Sabar, Samar), nor with
+    // another vowel apart (Kobeer is Kabir, not Kuber).
+    refuses('SABER ALI', 'SABIR ALI');
+    refuses('SAMER KHAN', 'SAMIR KHAN');
+    refuses('KOBEER DAS', 'KUBER DAS');
+    refuses('KARAM ALI', 'KARIM ALI');
+  });
 });
 
 describe('names in Indian scripts against Latin letters', () => {

@@ -899,7 +899,25 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (t === 'typo2' && vowelForVowel(a.raw, b.raw)) return 'vowel';
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
+  if (!loose && erAsIr(a.raw, b.raw)) return 'vowel';
   return 'none';
+}
+
+/**
+ * The e that Bengali and Assamese spellings of Arabic names write for the i of a final -ir
+ * (Kader / Kadir, Saber / Sabir, Taher / Tahir), as they do before other final consonants (Hamed
+ * / Hamid, Rakeb / Rakib), which vowelVariant takes. Before r the keys read the e as the a of
+ * Digamber / Digambar, so the -er is put back as -ir here, the rest the same by the keys; the
+ * given-name vowel rules (score.ts) then judge the pair as any other vowel (Saber stays apart
+ * from Sabir: Sabar is a name too).
+ */
+const ER_END = /[^AEIOU]ER$/;
+const IR_END = /[^AEIOU](?:I|EE)R$/;
+function erAsIr(a: string, b: string): boolean {
+  const [e, i] = ER_END.test(a) ? [a, b] : [b, a];
+  if (!ER_END.test(e) || !IR_END.test(i)) return false;
+  // Nothing else apart: Kobeer (Kabir) is not Kuber.
+  return canon(`${e.slice(0, -2)}IR`) === canon(i);
 }
 
 /**
