@@ -1080,6 +1080,13 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('KOBEER DAS', 'KUBER DAS');
     refuses('KARAM ALI', 'KARIM ALI');
   });
+  it('Tamil spellings: -chamy for -samy, and the th of -endra after its n', () => {
+    for (const [a, b] of [['PONNUSAMY K', 'PONNUCHAMY K'], ['VELUCHAMY S', 'VELUSWAMY S'], ['MAHENDRAN K', 'MAHENTHIRAN K'],
+      ['RAJENDRAN P', 'RAJENTHRAN P'], ['K SURENTHIRAN', 'K SURENDRAN']]) accepts(a, b);
+    refuses('CHAMY K', 'SAMY K'); // the ending only
+    // Malayalam script writes its -chami (ച്ചാമി) as said: no Tamil letter to read either way.
+    refuses('തിരുമലച്ചാമി', 'THIRUMALASWAMI');
+  });
 });
 
 describe('names in Indian scripts against Latin letters', () => {

@@ -752,10 +752,14 @@ function oneName(ka: string, kb: string): boolean {
 }
 
 /**
- * Tamil's -swamy written as it is said, -samy (Ramaswamy / Ramasamy, Palaniswami / Palanisami):
- * the ending of a longer name only; a name that starts so may be another one (Swapan / Sapan).
+ * Tamil's -swamy written as it is said, -samy (Ramaswamy / Ramasamy, Palaniswami / Palanisami),
+ * or with the ch that the Tamil letter of s is also read as (சாமி: Velusamy / Veluchamy,
+ * Ponnusamy / Ponnuchamy), not in a word read from Malayalam script, whose -chami (ച്ചാമി) is
+ * written so: the ending of a longer name only; a name that starts so may be another one (Swapan /
+ * Sapan).
  */
-const swamy = (key: string) => (key.endsWith('SBAMI') ? key.replace(/^(.{2,}[AEIOU])SBAMI$/, '$1SAMI') : key);
+const swamy = (key: string, ch: boolean) =>
+  key.endsWith('SBAMI') || (ch && key.endsWith('cAMI')) ? key.replace(/^(.{2,}[AEIOU])(?:SBAMI|cAMI)$/, '$1SAMI') : key;
 
 /**
  * Telugu, Tamil, Kannada and Malayalam end a name's last consonant with a u (Govindaraju,
@@ -847,7 +851,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // given-name vowel rules weigh (score.ts, givenVowel).
   if ((a.raw.includes('OO') || b.raw.includes('OO')) && ooAsO(a.raw) === ooAsO(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
-  if (swamy(a.key) === swamy(b.key)) return 'translit';
+  if (swamy(a.key, !a.loose && !b.loose) === swamy(b.key, !a.loose && !b.loose)) return 'translit';
   if (dravidianU(a.raw, b.raw) || dravidianU(b.raw, a.raw)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';

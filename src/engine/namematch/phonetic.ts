@@ -112,6 +112,9 @@ function canonRules(w: string): string {
   // Ilango, Ebrahim / Ibrahim, Emran / Imran): long names only, as Esha / Isha and Ela / Ila are
   // filed as names of their own. After the rule above: Eranhikal is not Ranhikal.
   if (letters(s) >= 5) s = s.replace(/^E(?=[^AEIOU])/, 'I');
+  // Tamil writes the d of -endra with the letter of t after its n, typed th, often with the
+  // vowel Tamil puts into the cluster (Rajenthiran / Rajendran, Mahenthiran, Surenthran).
+  s = s.replace(/ENTH[IU]?R(?=[AO])/g, 'ENDR');
   // Aspirates are written or not: Bhupendra/Bupendra, Shyam/Syam, Jyothi/Jyoti.
   s = s.replace(/([BDGJKST])H+/g, '$1'); // the h doubled too: Vithhal / Vithal
   s = s.replace(/OW(?=[^AEIOU]|$)/g, 'O'); // Chowdhury
