@@ -1087,6 +1087,14 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Malayalam script writes its -chami (ച്ചാമി) as said: no Tamil letter to read either way.
     refuses('തിരുമലച്ചാമി', 'THIRUMALASWAMI');
   });
+  it('the final a of a man\'s -kumara and -natha, as Kannada and Odia spellings write them', () => {
+    for (const [a, b] of [['K SHIVAKUMAR', 'K SHIVAKUMARA'], ['RAVIKUMARA H', 'RAVI KUMAR H'], ['TRINATH BEHERA', 'TRINATHA BEHERA'],
+      ['SRINATHA K', 'SRINATH K']]) accepts(a, b);
+    // The woman's names: -kumari, and the -a after another t (Amith / Amitha).
+    refuses('RAJKUMARI K', 'RAJKUMARA K');
+    refuses('AMITH K', 'AMITHA K');
+    refuses('SUMIT SAHU', 'SUMITA SAHU');
+  });
 });
 
 describe('names in Indian scripts against Latin letters', () => {

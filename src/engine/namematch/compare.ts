@@ -180,6 +180,16 @@ function masculineAya(a: string, b: string): boolean {
 }
 
 /**
+ * The -natha of names ending in nātha, lord (Trinath / Trinatha, Somnath / Somnatha), as Odia,
+ * Kannada and Telugu spellings write it: a man's name whatever its length; there is no feminine
+ * -natha. The keys read it as the -at of Amit, whose -a makes the feminine.
+ */
+function nathA(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return l === s + 'A' && /NA+TH$/.test(s);
+}
+
+/**
  * The inherent a after a doubled consonant at the end, written or not: Aniruddh / Aniruddha,
  * Prabuddh / Prabuddha. Hindi drops it in speech; the feminine -a that makes another name
  * (Kamal / Kamala, Prem / Prema) follows a single consonant.
@@ -869,7 +879,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
-  if (sk === 'gender' && masculineAya(a.raw, b.raw)) return 'translit';
+  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw))) return 'translit';
   if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw) || iAgainstYa(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
