@@ -180,6 +180,17 @@ function masculineAya(a: string, b: string): boolean {
 }
 
 /**
+ * The final a that Kannada spellings write on a joined -kumar (Shivakumara / Shivakumar,
+ * Ravikumara): a man's name, the woman's is -kumari. Not in the keys, which take the -kumar off:
+ * a -kumara taken off too would lose the Malayalam -kumaran its -an (Chandrakumara /
+ * Chandrakumaran).
+ */
+function kumarA(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return l === s + 'A' && s.length >= 8 && KUMAR_END.test(s);
+}
+
+/**
  * The -natha of names ending in nātha, lord (Trinath / Trinatha, Somnath / Somnatha), as Odia,
  * Kannada and Telugu spellings write it: a man's name whatever its length; there is no feminine
  * -natha. The keys read it as the -at of Amit, whose -a makes the feminine.
@@ -863,6 +874,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
   if (swamy(a.key, !a.loose && !b.loose) === swamy(b.key, !a.loose && !b.loose)) return 'translit';
   if (dravidianU(a.raw, b.raw) || dravidianU(b.raw, a.raw)) return 'translit';
+  if (kumarA(a.raw, b.raw)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';
   if (a.key[0] === b.key[0] && nasalKey(a.key) === nasalKey(b.key)) return 'translit';

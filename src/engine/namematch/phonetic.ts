@@ -6,12 +6,8 @@ import { SURNAMES_RAW, VARIANT_GROUPS, WEAK_RAW } from './lexicon.js';
 
 /** A -bhai, -bai or -ben joined to a given name (Rameshbhai, Rajanibai, Anandabay, Hansaben). */
 export const BHAI_BEN_END = /(?:B+H?A[IY]|BEHN|BEN)$/;
-/**
- * A -kumar joined to a given name, spelled kh, oo, mm too (Jayakoomar, Anilkhumar), and with the
- * final a that Kannada spellings write (Shivakumara, Ravikumara: a man's name; the woman's is
- * -kumari).
- */
-export const KUMAR_END = /KH?(?:U|OO)M+AA?RA?$/;
+/** A -kumar joined to a given name, spelled kh, oo, mm too (Jayakoomar, Anilkhumar). */
+export const KUMAR_END = /KH?(?:U|OO)M+AA?R$/;
 
 const GROUP_KEY = new Map<string, string>();
 // A listed spelling's own key (by the rules) to its group's key: a spelling the list does not
