@@ -520,6 +520,15 @@ describe('hard negatives: look-alikes that are other people', () => {
     accepts('GIRISHA M', 'GIRISH M');
     accepts('SATHISHA B R', 'SATISH B R');
   });
+  it('two letters swapped between two names each typed for a word of its own', () => {
+    refuses('PARVEEN SHAIKH', 'PRAVEEN SHAIKH', 'GIVEN_NAME_MISMATCH');
+    refuses('KIRTI SHARMA', 'KRITI SHARMA', 'GIVEN_NAME_MISMATCH');
+    refuses('HANSA PATEL', 'HASNA PATEL', 'GIVEN_NAME_MISMATCH');
+    // A slip all the same where one is no name, and outside the given name.
+    accepts('PRAVEEN SHAIKH', 'PRAVEEN SHIAKH');
+    accepts('RAJESH KUAMR', 'RAJESH KUMAR');
+    accepts('RAKESH PRAVEEN', 'RAKESH PARVEEN');
+  });
   it('the anusvara typed as m before d and r: Suremdra, Chamdrakant', () => {
     accepts('SUREMDRA SINGH', 'SURENDRA SINGH');
     accepts('RAJEMDRA PRASAD', 'RAJENDRA PRASAD');

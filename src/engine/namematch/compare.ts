@@ -849,6 +849,15 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
 
 export const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
 
+/** Whether b is a with two neighbouring letters swapped, not both vowels (Saiyad / Siayad). */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) &&
+    !(VOWELS.includes(a[i]) && VOWELS.includes(a[i + 1]));
+}
+
 function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
   if (a.init || b.init) {
@@ -923,6 +932,10 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // A vowel for a vowel deep in a long token is a spelling before it is a slip: the given-name
   // rules (score.ts) then treat it as one (Jagadeesan / Jagadiesan), not as a typing slip.
   if (t === 'typo2' && vowelForVowel(a.raw, b.raw)) return 'vowel';
+  // Two letters swapped between two names that people are given, each typed for a word of its
+  // own (Parveen / Praveen, Kirti / Kriti, Sahil / Shail): a slip only outside a given name, as
+  // for the OCR slips above.
+  if (t === 'typo' && twoNames(a.raw, b.raw) && swapped(a.raw, b.raw)) return 'typo2';
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
   if (!loose && erAsIr(a.raw, b.raw)) return 'vowel';
