@@ -529,6 +529,19 @@ describe('hard negatives: look-alikes that are other people', () => {
     accepts('RAJESH KUAMR', 'RAJESH KUMAR');
     accepts('RAKESH PRAVEEN', 'RAKESH PARVEEN');
   });
+  it('the m of Ram before a j is no anusvara: Ramjit is not Ranjit', () => {
+    refuses('RAMJIT SINGH', 'RANJIT SINGH', 'GIVEN_NAME_MISMATCH');
+    refuses('RAMJAN SHEIKH', 'RANJAN SHEIKH', 'GIVEN_NAME_MISMATCH');
+    accepts('AMSHU GUPTA', 'ANSHU GUPTA'); // before other consonants it is
+  });
+  it('a feminine -a on a name spelled otherwise too', () => {
+    refuses('RANAJIT DAS', 'RANJITA DAS', 'GENDER_VARIANT');
+    refuses('NAVANEET KAUR', 'NAVNEETA KAUR', 'GENDER_VARIANT');
+    refuses('PANKOJ SAIKIA', 'PANKAJA SAIKIA');
+    // The masculine -a stays one name however the rest is spelled.
+    for (const [a, b] of [['KRISHAN KUMAR', 'KRISHNA KUMAR'], ['DHRUV DAS', 'DHRUBA DAS'], ['SUBROTO DAS', 'SUBRATA DAS'],
+      ['KARUPPAIAH A', 'KARUPPAIYA A'], ['PROSANT DAS', 'PRASANTA DAS']]) accepts(a, b);
+  });
   it('the anusvara typed as m before d and r: Suremdra, Chamdrakant', () => {
     accepts('SUREMDRA SINGH', 'SURENDRA SINGH');
     accepts('RAJEMDRA PRASAD', 'RAJENDRA PRASAD');

@@ -833,6 +833,7 @@ function teluguAm(a: string, b: string): boolean {
  */
 export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
   const k = compareSpelled(a, b, aTrunc, bTrunc);
+  if (k !== 'exact' && STRONG[k] && !a.loose && !b.loose && feminineA(a.raw, b.raw)) return 'gender';
   // A word read from a script against a Latin one: also compared as the nearest spelling the
   // script allows (guidedSpelling above), which is the word when the keys then agree.
   if (k === 'exact' || (a.spellings === undefined) === (b.spellings === undefined)) return k;
@@ -846,6 +847,24 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   // vowel read off it would be found on names that are not the word (परमा read Parma, Prema).
   return k2 === 'exact' || k2 === 'translit' ? 'translit' : k;
 }
+
+/**
+ * The feminine -a on a name spelled otherwise too: Ranajit / Ranjita, Navaneet / Navneeta. The
+ * suffix rules ask only a stem as written on both sides (Ranjit / Ranjita); here the -a word less
+ * its a is asked against itself with the a, by every rule (the masculine -a of Krishna, Ananda,
+ * Trinatha stays one name), and a feminine it makes is one here too, whatever else joins the two.
+ */
+function feminineA(a: string, b: string): boolean {
+  const [c, v] = a.endsWith('A') ? [b, a] : [a, b];
+  if (!v.endsWith('A') || v.length < 4 || vowelEnd(c)) return false;
+  const stem = v.slice(0, -1);
+  if (stem === c || vowelEnd(stem) || compareSpelled(makeToken(stem), makeToken(v), false, false) !== 'gender') return false;
+  // Where the last consonants are spelled apart, the other's as written says (Dhruba / Dhruv: the
+  // Bengali b for v, whose -a is the masculine's).
+  return stem[stem.length - 1] === c[c.length - 1] || compareSpelled(makeToken(c), makeToken(`${c}A`), false, false) === 'gender';
+}
+/** Ends in a vowel, or in the h written after one (Sanah, Karuppaiah). */
+const vowelEnd = (w: string) => VOWELS.includes(w[w.length - 1]) || (w.endsWith('H') && VOWELS.includes(w[w.length - 2]));
 
 export const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
 
