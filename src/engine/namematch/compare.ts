@@ -187,7 +187,7 @@ function masculineAya(a: string, b: string): boolean {
  */
 function kumarA(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return l === s + 'A' && s.length >= 8 && KUMAR_END.test(s);
+  return s.length >= 8 && l.length === s.length + 1 && l.endsWith('A') && l.startsWith(s) && KUMAR_END.test(s);
 }
 
 /**
@@ -855,8 +855,12 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
  * Trinatha stays one name), and a feminine it makes is one here too, whatever else joins the two.
  */
 function feminineA(a: string, b: string): boolean {
-  const [c, v] = a.endsWith('A') ? [b, a] : [a, b];
-  if (!v.endsWith('A') || v.length < 4 || vowelEnd(c)) return false;
+  // Asked of every two tokens taken as one name: the last letters first, and no array made.
+  const aA = a.charCodeAt(a.length - 1) === 65; /* A */
+  if (aA === (b.charCodeAt(b.length - 1) === 65)) return false;
+  const c = aA ? b : a;
+  const v = aA ? a : b;
+  if (v.length < 4 || vowelEnd(c)) return false;
   const stem = v.slice(0, -1);
   if (stem === c || vowelEnd(stem) || compareSpelled(makeToken(stem), makeToken(v), false, false) !== 'gender') return false;
   // Where the last consonants are spelled apart, the other's as written says (Dhruba / Dhruv: the
@@ -972,6 +976,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
 const ER_END = /[^AEIOU]ER$/;
 const IR_END = /[^AEIOU](?:I|EE)R$/;
 function erAsIr(a: string, b: string): boolean {
+  // Asked of every two tokens no rule above relates: the last letters first.
+  if (a[a.length - 1] !== 'R' || b[b.length - 1] !== 'R') return false;
   const [e, i] = ER_END.test(a) ? [a, b] : [b, a];
   if (!ER_END.test(e) || !IR_END.test(i)) return false;
   // Nothing else apart: Kobeer (Kabir) is not Kuber.
