@@ -520,27 +520,27 @@ describe('hard negatives: look-alikes that are other people', () => {
     accepts('GIRISHA M', 'GIRISH M');
     accepts('SATHISHA B R', 'SATISH B R');
   });
-  it('two letters swapped between two names each typed for a word of its own', () => {
-    refuses('PARVEEN SHAIKH', 'PRAVEEN SHAIKH', 'GIVEN_NAME_MISMATCH');
-    refuses('KIRTI SHARMA', 'KRITI SHARMA', 'GIVEN_NAME_MISMATCH');
-    refuses('HANSA PATEL', 'HASNA PATEL', 'GIVEN_NAME_MISMATCH');
-    // A slip all the same where one is no name, and outside the given name.
-    accepts('PRAVEEN SHAIKH', 'PRAVEEN SHIAKH');
-    accepts('RAJESH KUAMR', 'RAJESH KUMAR');
-    accepts('RAKESH PRAVEEN', 'RAKESH PARVEEN');
-  });
   it('the m of Ram before a j is no anusvara: Ramjit is not Ranjit', () => {
     refuses('RAMJIT SINGH', 'RANJIT SINGH', 'GIVEN_NAME_MISMATCH');
     refuses('RAMJAN SHEIKH', 'RANJAN SHEIKH', 'GIVEN_NAME_MISMATCH');
-    accepts('AMSHU GUPTA', 'ANSHU GUPTA'); // before other consonants it is
+    // Other m's before j, and before other consonants, are the anusvara typed m.
+    for (const [a, b] of [['SAMJAY KUMAR', 'SANJAY KUMAR'], ['AMJALI DEVI', 'ANJALI DEVI'], ['AMSHU GUPTA', 'ANSHU GUPTA']]) accepts(a, b);
   });
   it('a feminine -a on a name spelled otherwise too', () => {
     refuses('RANAJIT DAS', 'RANJITA DAS', 'GENDER_VARIANT');
     refuses('NAVANEET KAUR', 'NAVNEETA KAUR', 'GENDER_VARIANT');
     refuses('PANKOJ SAIKIA', 'PANKAJA SAIKIA');
-    // The masculine -a stays one name however the rest is spelled.
+    refuses('ATMAJ RAO', 'AATMAJA RAO');
+    // The masculine -a stays one name however the rest is spelled: after v (the b of Dhruba), a
+    // doubled consonant, the king's -raj with its a long, a long vowel written double.
     for (const [a, b] of [['KRISHAN KUMAR', 'KRISHNA KUMAR'], ['DHRUV DAS', 'DHRUBA DAS'], ['SUBROTO DAS', 'SUBRATA DAS'],
-      ['KARUPPAIAH A', 'KARUPPAIYA A'], ['PROSANT DAS', 'PRASANTA DAS']]) accepts(a, b);
+      ['KARUPPAIAH A', 'KARUPPAIYA A'], ['PROSANT DAS', 'PRASANTA DAS'], ['ANIRUDH GUPTA', 'ANIRUDDHA GUPTA'],
+      ['PRAFUL DAS', 'PRAFULLA DAS'], ['ILAIYARAAJA S', 'ILAIYARAJ S'], ['RAAJA K', 'RAJ K'], ['GANEESHA K', 'GANESH K'],
+      ['ASOOKA K', 'ASHOK K']]) accepts(a, b);
+    // Nor the Tamil -an on the -a word, read as before (as a family name here).
+    accepts('RAMESH R NARAYANA', 'RAMESH NARAYANAN');
+    // The -mma of a woman's name is no doubled consonant's a.
+    refuses('SADAM K', 'SADAMMA K');
   });
   it('the anusvara typed as m before d and r: Suremdra, Chamdrakant', () => {
     accepts('SUREMDRA SINGH', 'SURENDRA SINGH');
@@ -1093,14 +1093,14 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('SARDAR GOPAL', 'GOPAL DAS');
   });
   it('the Bengali e for the i of an Arabic name\'s -ir, as before its other final consonants', () => {
-    for (const [a, b] of [['ABDUL KADER', 'ABDUL KADIR'], ['ZAKER HOSSAIN', 'ZAKIR HOSSAIN'], ['TAHER ALI', 'TAHEER ALI'],
-      ['JABER MOLLA', 'JABIR MOLLA'], ['HAMED ALI', 'HAMID ALI']]) accepts(a, b);
-    // Not where the -er may as well be an -ar of a name of its own (Sabar, Samar), nor with
-    // another vowel apart (Kobeer is Kabir, not Kuber).
-    refuses('SABER ALI', 'SABIR ALI');
-    refuses('SAMER KHAN', 'SAMIR KHAN');
-    refuses('KOBEER DAS', 'KUBER DAS');
-    refuses('KARAM ALI', 'KARIM ALI');
+    for (const [a, b] of [['ZAKER HOSSAIN', 'ZAKIR HOSSAIN'], ['TAHER ALI', 'TAHEER ALI'], ['JABER MOLLA', 'JABIR MOLLA'],
+      ['SHAKER ALI', 'SHAKIR ALI'], ['HAMED ALI', 'HAMID ALI']]) accepts(a, b);
+    // Not where the -er may as well be the -ar of a name of its own (Sabar, Samar, Sagar, Kadar),
+    // nor with another vowel apart (Kobeer is Kabir, not Kuber), nor in a family name of another
+    // shape (Kher, Aher).
+    for (const [a, b] of [['SABER ALI', 'SABIR ALI'], ['SAMER KHAN', 'SAMIR KHAN'], ['SAGER KUMAR', 'SAGIR KUMAR'],
+      ['ABDUL KADER', 'ABDUL KADIR'], ['KOBEER DAS', 'KUBER DAS'], ['KARAM ALI', 'KARIM ALI'], ['RAHUL KHER', 'RAHUL KHIR'],
+      ['RAHUL AHER', 'RAHUL AHIR']]) refuses(a, b);
   });
   it('Tamil spellings: -chamy for -samy, and the th of -endra after its n', () => {
     for (const [a, b] of [['PONNUSAMY K', 'PONNUCHAMY K'], ['VELUCHAMY S', 'VELUSWAMY S'], ['MAHENDRAN K', 'MAHENTHIRAN K'],
@@ -1112,6 +1112,7 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
   it('the final a of a man\'s -kumara and -natha, as Kannada and Odia spellings write them', () => {
     for (const [a, b] of [['K SHIVAKUMAR', 'K SHIVAKUMARA'], ['RAVIKUMARA H', 'RAVI KUMAR H'], ['TRINATH BEHERA', 'TRINATHA BEHERA'],
       ['SRINATHA K', 'SRINATH K'], ['CHANDRAKUMARA K', 'CHANDRAKUMARAN K']]) accepts(a, b);
+    refuses('VINATH K', 'VINATHA K'); // Vinata, a woman's name
     // The woman's names: -kumari, and the -a after another t (Amith / Amitha).
     refuses('RAJKUMARI K', 'RAJKUMARA K');
     refuses('AMITH K', 'AMITHA K');

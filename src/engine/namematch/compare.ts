@@ -186,18 +186,21 @@ function masculineAya(a: string, b: string): boolean {
  * Chandrakumaran).
  */
 function kumarA(a: string, b: string): boolean {
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  const s = a.length < b.length ? a : b;
+  const l = a.length < b.length ? b : a;
   return s.length >= 8 && l.length === s.length + 1 && l.endsWith('A') && l.startsWith(s) && KUMAR_END.test(s);
 }
 
 /**
  * The -natha of names ending in nātha, lord (Trinath / Trinatha, Somnath / Somnatha), as Odia,
- * Kannada and Telugu spellings write it: a man's name whatever its length; there is no feminine
- * -natha. The keys read it as the -at of Amit, whose -a makes the feminine.
+ * Kannada and Telugu spellings write it: a man's name. The keys read it as the -at of Amit, whose
+ * -a makes the feminine; so does Vinata's.
  */
 function nathA(a: string, b: string): boolean {
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return l === s + 'A' && /NA+TH$/.test(s);
+  const s = a.length < b.length ? a : b;
+  const l = a.length < b.length ? b : a;
+  // A name of three letters or more before it: Vinath / Vinatha is Vinata, a woman's name.
+  return s.length >= 7 && l.length === s.length + 1 && l.endsWith('A') && l.startsWith(s) && /NA+TH$/.test(s);
 }
 
 /**
@@ -207,7 +210,9 @@ function nathA(a: string, b: string): boolean {
  */
 function geminateA(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return l === s + 'A' && /([^AEIOUH])\1H?$/.test(s);
+  // Also where only the -a word writes it doubled (Anirudh / Aniruddha, Praful / Prafulla), in
+  // longer names; not -mma nor -yya, which are a woman's (Sadamma, Sumayya).
+  return (l === s + 'A' && /([^AEIOUH])\1H?$/.test(s)) || (l.length >= 7 && /([^AEIOUHMY])\1H?A$/.test(l));
 }
 
 /**
@@ -237,15 +242,15 @@ function iAgainstYa(a: string, b: string): boolean {
 /**
  * The Arabic and Sanskrit feminine -a after a b, z or j as written, which the keys read with
  * v and the masculine's -a (Habib / Habiba, Mehboob / Mehbooba, Firoz / Firoza, Saroj / Saroja,
- * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king (Yuvraj /
- * Yuvraja, Nataraj / Nataraja).
+ * Pankaj / Pankaja). Not Bengal's Shib / Shiba (Shiv / Shiva), nor the -raj of a king, its a
+ * written long too (Yuvraj / Yuvraja, Nataraj / Nataraaja).
  */
 // With ee, oo, a doubled consonant and j for z as the keys read them (Firoj / Firoza); not v for
 // b (Sanjeev / Sanjeeva is the masculine's -a).
 const plainBZJ = (r: string) => r.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/Z/g, 'J').replace(/([^AEIOU])\1/g, '$1');
 function feminineBZJ(a: string, b: string): boolean {
   const [s, l] = [plainBZJ(a), plainBZJ(b)].sort((x, y) => x.length - y.length);
-  return l === s + 'A' && /[IU]B$|O[JZ]$|[AO]J$/.test(s) && !/^SHIB$|RAJ$/.test(s);
+  return l === s + 'A' && /[IU]B$|O[JZ]$|[AO]J$/.test(s) && !/^SHIB$|RA+J$/.test(s);
 }
 
 /**
@@ -775,9 +780,9 @@ function oneName(ka: string, kb: string): boolean {
 /**
  * Tamil's -swamy written as it is said, -samy (Ramaswamy / Ramasamy, Palaniswami / Palanisami),
  * or with the ch that the Tamil letter of s is also read as (சாமி: Velusamy / Veluchamy,
- * Ponnusamy / Ponnuchamy), not in a word read from Malayalam script, whose -chami (ച്ചാമി) is
- * written so: the ending of a longer name only; a name that starts so may be another one (Swapan /
- * Sapan).
+ * Ponnusamy / Ponnuchamy), between Latin spellings only: a word read from an Indian script writes
+ * its ch or s as said (Malayalam's -chami, ച്ചാമി, is a name of its own to the Kerala rolls). The
+ * ending of a longer name only; a name that starts so may be another one (Swapan / Sapan).
  */
 const swamy = (key: string, ch: boolean) =>
   key.endsWith('SBAMI') || (ch && key.endsWith('cAMI')) ? key.replace(/^(.{2,}[AEIOU])(?:SBAMI|cAMI)$/, '$1SAMI') : key;
@@ -851,8 +856,12 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
 /**
  * The feminine -a on a name spelled otherwise too: Ranajit / Ranjita, Navaneet / Navneeta. The
  * suffix rules ask only a stem as written on both sides (Ranjit / Ranjita); here the -a word less
- * its a is asked against itself with the a, by every rule (the masculine -a of Krishna, Ananda,
- * Trinatha stays one name), and a feminine it makes is one here too, whatever else joins the two.
+ * its a (the stem) is asked against itself with the a, by every rule, and so is the other word
+ * unless the stem is the shorter, as the rules' length gates count the letters written (a vowel
+ * written in Ranajit does not make it a longer name than Ranjit). The a is the masculine's if
+ * either says so (Dhruv / Dhruba: the -a after v; Anirudh / Aniruddha: the -a after a doubled
+ * consonant; Ganesh / Ganeesha, Raj / Raaja), and the Tamil -an on the -a word is the suffix
+ * rules' own (Narayana / Narayanan, Rama / Raman).
  */
 function feminineA(a: string, b: string): boolean {
   // Asked of every two tokens taken as one name: the last letters first, and no array made.
@@ -860,26 +869,17 @@ function feminineA(a: string, b: string): boolean {
   if (aA === (b.charCodeAt(b.length - 1) === 65)) return false;
   const c = aA ? b : a;
   const v = aA ? a : b;
-  if (v.length < 4 || vowelEnd(c)) return false;
+  if (v.length < 4 || vowelEnd(c) || c.startsWith(v)) return false;
   const stem = v.slice(0, -1);
-  if (stem === c || vowelEnd(stem) || compareSpelled(makeToken(stem), makeToken(v), false, false) !== 'gender') return false;
-  // Where the last consonants are spelled apart, the other's as written says (Dhruba / Dhruv: the
-  // Bengali b for v, whose -a is the masculine's).
-  return stem[stem.length - 1] === c[c.length - 1] || compareSpelled(makeToken(c), makeToken(`${c}A`), false, false) === 'gender';
+  if (stem === c || vowelEnd(stem)) return false;
+  const byStem = () => compareSpelled(makeToken(stem), makeToken(v), false, false) === 'gender';
+  const byOther = () => compareSpelled(makeToken(c), makeToken(`${c}A`), false, false) === 'gender';
+  return byStem() && (stem.length < c.length || byOther());
 }
 /** Ends in a vowel, or in the h written after one (Sanah, Karuppaiah). */
 const vowelEnd = (w: string) => VOWELS.includes(w[w.length - 1]) || (w.endsWith('H') && VOWELS.includes(w[w.length - 2]));
 
 export const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
-
-/** Whether b is a with two neighbouring letters swapped, not both vowels (Saiyad / Siayad). */
-function swapped(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) &&
-    !(VOWELS.includes(a[i]) && VOWELS.includes(a[i + 1]));
-}
 
 function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
@@ -955,10 +955,6 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // A vowel for a vowel deep in a long token is a spelling before it is a slip: the given-name
   // rules (score.ts) then treat it as one (Jagadeesan / Jagadiesan), not as a typing slip.
   if (t === 'typo2' && vowelForVowel(a.raw, b.raw)) return 'vowel';
-  // Two letters swapped between two names that people are given, each typed for a word of its
-  // own (Parveen / Praveen, Kirti / Kriti, Sahil / Shail): a slip only outside a given name, as
-  // for the OCR slips above.
-  if (t === 'typo' && twoNames(a.raw, b.raw) && swapped(a.raw, b.raw)) return 'typo2';
   if (t) return t;
   if (vowelVariant(ka, kb)) return 'vowel';
   if (!loose && erAsIr(a.raw, b.raw)) return 'vowel';
@@ -967,21 +963,27 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
 
 /**
  * The e that Bengali and Assamese spellings of Arabic names write for the i of a final -ir
- * (Kader / Kadir, Saber / Sabir, Taher / Tahir), as they do before other final consonants (Hamed
+ * (Zaker / Zakir, Taher / Tahir, Jaber / Jabir), as they do before other final consonants (Hamed
  * / Hamid, Rakeb / Rakib), which vowelVariant takes. Before r the keys read the e as the a of
  * Digamber / Digambar, so the -er is put back as -ir here, the rest the same by the keys; the
- * given-name vowel rules (score.ts) then judge the pair as any other vowel (Saber stays apart
- * from Sabir: Sabar is a name too).
+ * given-name vowel rules (score.ts) then judge the pair as any other vowel. Only in the shape of
+ * those names, a consonant, one vowel, a consonant and the -er (not the family names Kher, Aher),
+ * and not where the -er may as well be the -ar of a name of its own, as the lexicon or the
+ * vowel-apart list knows it (Sager is Sagar, not Sagir; Kader may be Kadar; Saber / Sabar).
  */
-const ER_END = /[^AEIOU]ER$/;
+const ER_END = /^[^AEIOU]+[AEIOU]+[^AEIOU]+ER$/;
 const IR_END = /[^AEIOU](?:I|EE)R$/;
 function erAsIr(a: string, b: string): boolean {
   // Asked of every two tokens no rule above relates: the last letters first.
   if (a[a.length - 1] !== 'R' || b[b.length - 1] !== 'R') return false;
-  const [e, i] = ER_END.test(a) ? [a, b] : [b, a];
+  const aEr = ER_END.test(a);
+  const e = aEr ? a : b;
+  const i = aEr ? b : a;
   if (!ER_END.test(e) || !IR_END.test(i)) return false;
   // Nothing else apart: Kobeer (Kabir) is not Kuber.
-  return canon(`${e.slice(0, -2)}IR`) === canon(i);
+  if (canon(`${e.slice(0, -2)}IR`) !== canon(i)) return false;
+  const ar = `${e.slice(0, -2)}AR`;
+  return !twoNames(ar, i);
 }
 
 /**

@@ -184,13 +184,14 @@ const nasalCache = new Map<string, string>();
 /**
  * A key with the nasal before a stop or sibilant written one way: the anusvara is spelled n or
  * m (Anshu / Amshu, Ambar / Anbar). Kept out of the key itself, where m before a consonant is
- * usually a real m (Mamta / Mamata, Kamla / Kamala must stay one schwa apart). Not before j,
- * where the m is Ram's in a name joined to a -jit, -jan, -ji (Ramjit / Ranjit, Ramjan / Ranjan).
+ * usually a real m (Mamta / Mamata, Kamla / Kamala must stay one schwa apart). Not Ram's m
+ * before a j (Ramjit / Ranjit, Ramjan / Ranjan are two names); other m's before j are the
+ * anusvara as Telugu and Kannada typists write it (Samjay / Sanjay, Amjali / Anjali).
  */
 export function nasalKey(key: string): string {
   let k = nasalCache.get(key);
   if (k !== undefined) return k;
-  k = key.replace(/M(?=[KGcTDSN])/g, 'N').replace(/N(?=[PB])/g, 'M');
+  k = key.replace(/M(?=[KGcTDSN])|(?<!^RA)M(?=J)/g, 'N').replace(/N(?=[PB])/g, 'M');
   if (nasalCache.size > 100_000) nasalCache.clear();
   nasalCache.set(key, k);
   return k;
