@@ -186,9 +186,15 @@ function masculineAya(a: string, b: string): boolean {
  * Chandrakumaran).
  */
 function kumarA(a: string, b: string): boolean {
+  const s = withoutA(a, b);
+  return s !== null && s.length >= 8 && KUMAR_END.test(s);
+}
+
+/** The shorter word where the other is it with an a put after it (no strings made), else null. */
+function withoutA(a: string, b: string): string | null {
   const s = a.length < b.length ? a : b;
   const l = a.length < b.length ? b : a;
-  return s.length >= 8 && l.length === s.length + 1 && l.endsWith('A') && l.startsWith(s) && KUMAR_END.test(s);
+  return l.length === s.length + 1 && l.charCodeAt(s.length) === 65 /* A */ && l.startsWith(s) ? s : null;
 }
 
 /**
@@ -197,10 +203,9 @@ function kumarA(a: string, b: string): boolean {
  * -a makes the feminine; so does Vinata's.
  */
 function nathA(a: string, b: string): boolean {
-  const s = a.length < b.length ? a : b;
-  const l = a.length < b.length ? b : a;
+  const s = withoutA(a, b);
   // A name of three letters or more before it: Vinath / Vinatha is Vinata, a woman's name.
-  return s.length >= 7 && l.length === s.length + 1 && l.endsWith('A') && l.startsWith(s) && /NA+TH$/.test(s);
+  return s !== null && s.length >= 7 && /NA+TH$/.test(s);
 }
 
 /**
