@@ -1093,8 +1093,8 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('SARDAR GOPAL', 'GOPAL DAS');
   });
   it('the Bengali e for the i of an Arabic name\'s -ir, as before its other final consonants', () => {
-    for (const [a, b] of [['ZAKER HOSSAIN', 'ZAKIR HOSSAIN'], ['TAHER ALI', 'TAHEER ALI'], ['JABER MOLLA', 'JABIR MOLLA'],
-      ['SHAKER ALI', 'SHAKIR ALI'], ['HAMED ALI', 'HAMID ALI']]) accepts(a, b);
+    for (const [a, b] of [['ZAKER HOSSAIN', 'ZAKIR HOSSAIN'], ['TAHER ALI', 'TAHEER ALI'], ['TAHER ALI', 'TAAHIR ALI'],
+      ['JABER MOLLA', 'JABIR MOLLA'], ['SHAKER ALI', 'SHAKIR ALI'], ['HAMED ALI', 'HAMID ALI']]) accepts(a, b);
     // Not where the -er may as well be the -ar of a name of its own (Sabar, Samar, Sagar, Kadar),
     // nor with another vowel apart (Kobeer is Kabir, not Kuber), nor in a family name of another
     // shape (Kher, Aher).

@@ -986,9 +986,11 @@ function erAsIr(a: string, b: string): boolean {
   const i = aEr ? b : a;
   if (!ER_END.test(e) || !IR_END.test(i)) return false;
   // Nothing else apart: Kobeer (Kabir) is not Kuber.
-  if (canon(`${e.slice(0, -2)}IR`) !== canon(i)) return false;
-  const ar = `${e.slice(0, -2)}AR`;
-  return !twoNames(ar, i);
+  const ir = `${e.slice(0, -2)}IR`;
+  if (canon(ir) !== canon(i)) return false;
+  // The -ir as the e-word would write it, not as the other does: the lexicon lists spellings, and
+  // lists Tahar with Tahir but not with Taahir.
+  return !twoNames(`${e.slice(0, -2)}AR`, ir);
 }
 
 /**
