@@ -909,7 +909,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // given-name vowel rules weigh (score.ts, givenVowel).
   if ((a.raw.includes('OO') || b.raw.includes('OO')) && ooAsO(a.raw) === ooAsO(b.raw)) return 'translit';
   if (kumarSandhi(a.raw, a.key, b.raw, b.key) || kumarSandhi(b.raw, b.key, a.raw, a.key)) return 'translit';
-  if (swamy(a.key, !a.loose && !b.loose) === swamy(b.key, !a.loose && !b.loose)) return 'translit';
+  const latin = !a.loose && !b.loose;
+  if (swamy(a.key, latin) === swamy(b.key, latin)) return 'translit';
   if (dravidianU(a.raw, b.raw) || dravidianU(b.raw, a.raw)) return 'translit';
   if (kumarA(a.raw, b.raw)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
@@ -982,9 +983,10 @@ function erAsIr(a: string, b: string): boolean {
   // Asked of every two tokens no rule above relates: the last letters first.
   if (a[a.length - 1] !== 'R' || b[b.length - 1] !== 'R') return false;
   const aEr = ER_END.test(a);
+  if (!aEr && !ER_END.test(b)) return false;
   const e = aEr ? a : b;
   const i = aEr ? b : a;
-  if (!ER_END.test(e) || !IR_END.test(i)) return false;
+  if (!IR_END.test(i)) return false;
   // Nothing else apart: Kobeer (Kabir) is not Kuber.
   const ir = `${e.slice(0, -2)}IR`;
   if (canon(ir) !== canon(i)) return false;
