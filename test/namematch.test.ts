@@ -994,6 +994,10 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
   it('the v at a name\'s end written o, and Goel for Goyal', () => {
     for (const [a, b] of [['MADHAV GAIKWAD', 'MADHAO GAIKWAD'], ['VIJAY JADHAV', 'VIJAY JADHAO'], ['KESHAV BHOSALE', 'KESHAO BHOSALE'], ['RAM NIWAS GOEL', 'RAM NIWAS GOYAL']]) accepts(a, b);
     accepts('VIJAY JADHAO', 'VIJAY JADHAU'); // ao and au, as the keys read them
+    // Before a joined -rao too: Maharashtra's fathers' names, one spelling against the other.
+    for (const [a, b] of [['SHARAD KESHAORAO PATIL', 'SHARAD KESHAVRAO PATIL'], ['ANIL MADHAORAO DESHMUKH', 'ANIL MADHAVRAO DESHMUKH'],
+      ['VIJAY YADAORAO KALE', 'VIJAY YADAVRAO KALE']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('RAMESH BHAORAO PATIL', 'RAMESH BHAVRAO PATIL'); // Bhaurao: Bhau's -rao, not Bhav's
   });
   it('an initial ksh written kh, as Bengal, Assam and Odisha write it, and an aspirate\'s h doubled', () => {
     for (const [a, b] of [['KSHUDIRAM BOSE', 'KHUDIRAM BOSE'], ['KSHIROD DAS', 'KHIROD DAS'], ['KSHITISH BISWAL', 'KHITISH BISWAL'], ['KSITISH ROY', 'KHITISH ROY']]) accepts(a, b, 'TRANSLITERATION');

@@ -378,6 +378,8 @@ const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'AN
 // What the keys take off a name themselves (-kumar, -bhai, -ben, -bai): a token that had one
 // already carries an honorific of its own, of a gender (Ashokkumar, Rameshbhai: not Ashoktai).
 const keyedSuffix = (t: string) => KUMAR_END.test(t) || BHAI_BEN_END.test(t);
+// As the fold asks it: of words of five letters or more (Bhaorao is Bhau's, not Bhav's).
+const stemAv = (stem: string) => (stem.length >= 5 ? aoAv(stem) : stem);
 const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
 let unhonoured = false;
 /** The token without an honorific joined to it (for the given-name vowel rules, score.ts). */
@@ -395,8 +397,9 @@ function honorific(a: string, b: string): Kind | null {
   const x = ha ? a.slice(0, ha.index) : a;
   const y = hb ? b.slice(0, hb.index) : b;
   if (x.length < 3 || y.length < 3) return null;
-  // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem.
-  if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(x) === canon(y) ? 'regional' : null;
+  // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem; the
+  // stem's v written o before it as at a word's end (Keshaorao / Keshavrao, `aoAv`).
+  if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(stemAv(x)) === canon(stemAv(y)) ? 'regional' : null;
   const [stem, h, other] = ha ? [x, ha[0], b] : [y, hb![0], a];
   if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem))) return null;
   // A man's honorific on what reads as a woman's name (Rama / Ramarao, Vijaya / Vijayarao).
