@@ -928,6 +928,9 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Marathi's -bhau, -dada, -baba, -tai, -saheb and its short -so, the same way.
     for (const [a, b] of [['ARUN JANARDAN ADSAD', 'ARUNBHAU JANARDAN ADSAD'], ['SHOBHA FADNAVIS', 'SHOBHATAI FADNAVIS'],
       ['MANE BALASAHEB SHANKARRAO', 'MANE BALASO SHANKARRAO'], ['PRAKASH PATIL', 'PRAKASHDADA PATIL'], ['BHAUSAHEB PATIL', 'BHAUSO PATIL']]) accepts(a, b, 'TRANSLITERATION');
+    // The Deccan's -sab (sahib) on a Muslim name, and against -saheb; not a short stem (Kassab).
+    for (const [a, b] of [['IMAMSAB NADAF', 'IMAM NADAF'], ['J. MOHAMAD IMAMSAB', 'J. MOHAMED IMAM'], ['RAJESAB MULLA', 'RAJESAHEB MULLA']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('KASSAB ALI', 'KAS ALI');
     // Gujarati's -rai and the -bhaiya of the north, the same way.
     accepts('JAYANT MEHTA', 'JAYANTRAI MEHTA', 'TRANSLITERATION');
     accepts('SUNILBHAIYYA RATHOD', 'SUNIL RATHOD', 'TRANSLITERATION');

@@ -358,7 +358,7 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
  * The honorifics Maharashtra and the Hindi belt join to a given or father's name, written one
  * year and not the next: -rao and -raoji (Ashokrao, Madhukarrao, Shankarraoji for Ashok,
  * Madhukar, Shankar), -bhau, -dada, -baba, -tai, -saheb and its short -so after a or u (Arunbhau,
- * Shobhatai, Balasaheb / Balaso), and -ji after the endings of the names that take it
+ * Shobhatai, Balasaheb / Balaso) and the Deccan's -sab (Imamsab, Hussensab), and -ji after the endings of the names that take it
  * (Mangilalji, Harisinhji, Tulshiramji, Nathmalji). A token with one is compared with the other
  * as written, without it; two tokens with one only when it is the same one (Anandrao /
  * Anandraoji, Bhausaheb / Bhauso), as -tai marks a woman and -rao a man (Kirantai / Kiranrao),
@@ -371,7 +371,7 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
  * Parsi Pestonji, Jamshedji), nor the -oso of Goan names (Cardoso, Pedroso). Asked of the written
  * tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
  */
-const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|(?<=[^AEIOU])RAI|BHAU|BHAI+Y+A|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
+const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|(?<=[^AEIOU])RAI|BHAU|BHAI+Y+A|TAI|DADA|BABA|SAHEB|SAHAB)$|(?<=[A-Z]{4})SAB$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
 // Kinship words and honorifics, by key: none is a name an honorific was joined to.
 const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'ANNA', 'APPA', 'NANA', 'TATYA', 'SAI', 'TAI', 'AKKA', 'KAKA',
   'MAMA', 'BAPU', 'ABA', 'AAI', 'SAHEB', 'SAHAB'].map(canon));
@@ -380,7 +380,7 @@ const KIN = new Set(['RAO', 'BABA', 'DADA', 'BHAU', 'BHAI', 'BHAIYA', 'BAI', 'AN
 const keyedSuffix = (t: string) => KUMAR_END.test(t) || BHAI_BEN_END.test(t);
 // As the fold asks it: of words of five letters or more (Bhaorao is Bhau's, not Bhav's).
 const stemAv = (stem: string) => (stem.length >= 5 ? aoAv(stem) : stem);
-const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SAH') ? 'SAHEB' : h);
+const honorOf = (h: string) => (h.startsWith('R') ? 'RAO' : h === 'SO' || h.startsWith('SA') ? 'SAHEB' : h);
 let unhonoured = false;
 /** The token without an honorific joined to it (for the given-name vowel rules, score.ts). */
 export function withoutHonorific(raw: string): string {
