@@ -359,18 +359,19 @@ const tchKsh = (raw: string) => raw.replace(/TCHU(?=M)/g, 'KSH').replace(/TCH(?=
  * year and not the next: -rao and -raoji (Ashokrao, Madhukarrao, Shankarraoji for Ashok,
  * Madhukar, Shankar), -bhau, -dada, -baba, -tai, -saheb and its short -so after a or u (Arunbhau,
  * Shobhatai, Balasaheb / Balaso), the Deccan's -sahib or -sab (Imamsab, Nabisab), and -ji after
- * the endings of the names that take it (Mangilalji, Harisinhji, Tulshiramji, Nathmalji). A token with one is compared with the other
- * as written, without it; two tokens with one only when it is the same one (Anandrao /
- * Anandraoji, Bhausaheb / Bhauso), as -tai marks a woman and -rao a man (Kirantai / Kiranrao),
- * and Babasaheb and Babarao are names of their own. Not against a token without one: where what
- * is left is under three letters, a kinship word or honorific (Raosaheb is not Rao, Babasaheb not
- * Baba, Bhairao, Bhairav, not Bhai), a family name however its v is written (Jadhavrao and
- * Jadhaorao are a family of its own; Hussensab is no Hussen, as Husain is one), or, for a
- * man's honorific, a name in -a that reads as a woman's (Rama / Ramarao); nor where the other
- * token carries a suffix the keys take off, of its own gender (Ashokkumar / Ashoktai,
- * Rameshbhai). Nor the -ji of other names (Shivaji, Balaji, and Ramji, whose stem is short; the
- * Parsi Pestonji, Jamshedji), nor the -oso of Goan names (Cardoso, Pedroso). Asked of the written
- * tokens only, not in the keys: Eknathrao must still meet Eknath Rao.
+ * the endings of the names that take it (Mangilalji, Harisinhji, Tulshiramji, Nathmalji). A
+ * token with one is compared with the other as written, without it; two tokens with one only
+ * when it is the same one (Anandrao / Anandraoji, Bhausaheb / Bhauso), as -tai marks a woman and
+ * -rao a man (Kirantai / Kiranrao), and Babasaheb and Babarao are names of their own. Not against
+ * a token without one: where what is left is under three letters, a kinship word or honorific
+ * (Raosaheb is not Rao, Babasaheb not Baba, Bhairao, Bhairav, not Bhai), a family name however
+ * its v is written (Jadhavrao and Jadhaorao are a family of its own; Hussensab is no Hussen, as
+ * Husain is one), or, for a man's honorific, a name in -a that reads as a woman's (Rama /
+ * Ramarao); nor where the other token carries a suffix the keys take off, of its own gender
+ * (Ashokkumar / Ashoktai, Rameshbhai). Nor the -ji of other names (Shivaji, Balaji, and Ramji,
+ * whose stem is short; the Parsi Pestonji, Jamshedji), nor the -oso of Goan names (Cardoso,
+ * Pedroso). Asked of the written tokens only, not in the keys: Eknathrao must still meet Eknath
+ * Rao.
  */
 const HONORIFIC = /(?<=[A-Z]{3})(?:RA+O(?:JI)?|(?<=[^AEIOU])RAI|BHAU|BHAI+Y+A|TAI|DADA|BABA|SAHEB|SAHAB|SAHIB)$|(?<=[A-Z]{4})SAB$|(?<=[A-Z]{2}[AU])SO$|(?<=[A-Z]{2}(?:LAL|SI[NM]GH|SINH|RAM|DAS|CHAND|NATH|MAL|RANG|BHAN))JI$/;
 // Kinship words and honorifics, by key: none is a name an honorific was joined to.
