@@ -637,17 +637,6 @@ describe('hard negatives: look-alikes that are other people', () => {
   it('a missing given name is not accepted', () => {
     refuses('KUMAR SHARMA', 'AMIT KUMAR SHARMA', 'GIVEN_NAME_MISSING');
   });
-  it('a low-identity word where the other record has its given name is another given name, not a missing one', () => {
-    // Devi Singh and Sahib Singh are men's names: no MODERATE for a brother's record.
-    for (const [a, b] of [['DEVI SINGH VERMA', 'KULDEEP SINGH VERMA'], ['KULDEEP SINGH VERMA', 'SAHIB SINGH VERMA'], ['BEGUM AKHTAR', 'NASREEN AKHTAR']]) {
-      const m = refuses(a, b, 'GIVEN_NAME_MISMATCH');
-      assert.equal(m.result, 'NO_MATCH', `${a} | ${b}: ${m.score}`);
-    }
-    // But the same low-identity word spelled otherwise is not a conflict, and records drop the
-    // Muslim prefix (Mohammed Alam may be Mohammed Rafiq Alam).
-    refuses('BEGAM RAO', 'BAIGUM RAO', 'GIVEN_NAME_MISSING');
-    refuses('MOHAMMED ALAM', 'RAFIQ ALAM', 'GIVEN_NAME_MISSING');
-  });
   it('a different surname with the same given name is not accepted', () => {
     refuses('AMIT SHARMA', 'AMIT VERMA', 'SURNAME_MISMATCH');
     refuses('GURPREET SINGH', 'GURPREET KAUR', 'SURNAME_MISMATCH');

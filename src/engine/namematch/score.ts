@@ -13,10 +13,6 @@ import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, region
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
-// The Muslim prefix, a low-identity word that records leave out before the name itself.
-const PREFIX_KEYS = new Set(['MOHAMMED', 'ABDUL'].map((w) => makeToken(w).key));
-const consonants = (key: string) => key.replace(/[AEIOUY]/g, '');
-
 /** Reason codes, most important first: a reason string lists them in this order. */
 export const CODES = [
   'EMPTY', 'DIFFERENT', 'GIVEN_NAME_MISMATCH', 'GENDER_VARIANT', 'SURNAME_MISMATCH', 'RELATION_MISMATCH',
@@ -774,24 +770,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     a.conflict = x;
     b.conflict = y;
   } else if (gA || gB) {
-    // The other record's first word is a low-identity one, paired with nothing, where this one's
-    // given name stands: a given name against another (Devi Singh or Sahib Singh against Kuldeep
-    // Singh: men's names there), unless the two words are one spelled otherwise, by a rule or
-    // by their vowels (Begam / Baigum). Not the Muslim prefix, which records drop (Mohammed Alam
-    // may be Mohammed Rafiq Alam).
-    const x = gA ? a.given : b.given;
-    const w = gA ? firstLeft(b, false) : firstLeft(a, false);
-    const tw = w === 0 ? (gA ? tb : ta)[0] : null;
-    const tg = gA ? ta[0] : tb[0];
-    if (x === 0 && tw !== null && !PREFIX_KEYS.has(tw.key) && consonants(tw.key) !== consonants(tg.key) && compareTokens(tg, tw) === 'none') {
-      v.cap = editDistance(tg.key, tw.key) <= 1 ? CAP.givenNear : CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
-      v.bits |= BIT.GIVEN_NAME_MISMATCH;
-      a.conflict = 0;
-      b.conflict = 0;
-    } else {
-      v.cap = CAP.givenMissing;
-      v.bits |= BIT.GIVEN_NAME_MISSING;
-    }
+    v.cap = CAP.givenMissing;
+    v.bits |= BIT.GIVEN_NAME_MISSING;
   } else if (nwA >= 0 && nwB >= 0) {
     // Given names agree, another token disagrees: surname (married name? other family?) or middle.
     const k = compareTokens(ta[nwA], tb[nwB]);
