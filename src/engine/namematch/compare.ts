@@ -403,7 +403,8 @@ function honorific(a: string, b: string): Kind | null {
   // stem's v written o before it as at a word's end (Keshaorao / Keshavrao, `aoAv`).
   if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(stemAv(x)) === canon(stemAv(y)) ? 'regional' : null;
   const [stem, h, other] = ha ? [x, ha[0], b] : [y, hb![0], a];
-  if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem)) || SURNAME_KEYS.has(canon(stemAv(stem)))) return null;
+  const av = stemAv(stem);
+  if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem)) || (av !== stem && SURNAME_KEYS.has(canon(av)))) return null;
   // A man's honorific on what reads as a woman's name (Rama / Ramarao, Vijaya / Vijayarao).
   if (h !== 'TAI' && stem.endsWith('A')) return null;
   if (canon(stem) === canon(other)) return 'regional';
