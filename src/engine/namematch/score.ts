@@ -393,6 +393,52 @@ function firstLeft(s: Side, nonWeak: boolean): number {
   return -1;
 }
 
+const WEAK_MISSING = 0;
+const WEAK_GIVEN = 1;
+const WEAK_TITLE = 2;
+/** The Muslim prefix, a low-identity word that records leave out before the name itself. */
+const PREFIX_KEYS = new Set(['MOHAMMED', 'ABDUL'].map((w) => makeToken(w).key));
+const consonants = (key: string) => key.replace(/[AEIOUY]/g, '');
+
+/**
+ * Side g's given name is paired with nothing, and w's only unpaired words are low-identity ones
+ * (Devi, Kumar, Begum, Bhai): is the first of them a given name of its own where g's stands, a
+ * title before the family name, or may g's given name just be missing from w (65)?
+ * A given name of its own when w has two words paired besides, one of them a full word (Devi
+ * Singh Verma / Kuldeep Singh Verma: men's names there; P Devi Prasad / P Ram Prasad); a title,
+ * as Mrs, when the family name is all w has beside it (Begum Akhtar / Nasreen Akhtar). Still
+ * missing when the word may be part of g's given name written joined (Amitkumar / Kumar,
+ * Sunitadevi / Devi: by the spelling, as a joined -kumar is keyed without it), when an initial of
+ * w's may stand for g's given name (Devi K Sharma / Kamla K Sharma), when the two may be one word
+ * spelled otherwise (Begam / Baigum, by rule or by their consonants: names a vowel apart, Sahab /
+ * Sahib, are one word as often as two), and for the Muslim prefix, which records drop (Mohammed
+ * Alam may be Mohammed Rafiq Alam).
+ * The slots are the first unpaired word on each side, whatever the order (P Devi Prasad / P Ram
+ * Prasad, Verma Devi Singh / Kuldeep Singh Verma).
+ */
+function weakInGiven(g: Side, w: Side): number {
+  let slot = -1;
+  for (let i = 0; i < g.toks.length; i++) if (g.left[i] && !g.toks[i].init) { slot = i; break; }
+  const j = firstLeft(w, false);
+  if (slot !== g.given || j < 0) return WEAK_MISSING;
+  const tg = g.toks[slot];
+  const tw = w.toks[j];
+  if (!tw.weak || PREFIX_KEYS.has(tw.key)) return WEAK_MISSING;
+  let full = 0;
+  let inits = 0;
+  for (let i = 0; i < w.toks.length; i++) {
+    const t = w.toks[i];
+    if (t.init && t.raw[0] === tg.raw[0]) return WEAK_MISSING;
+    if (w.match[i] >= 0 && !t.weak) { if (t.init) inits++; else full++; }
+  }
+  for (let k = 3; k <= 7 && k < tg.raw.length; k++) {
+    if (canon(tg.raw.slice(-k)) === tw.key || canon(tg.raw.slice(0, k)) === tw.key) return WEAK_MISSING;
+  }
+  if (compareTokens(tg, tw) !== 'none' || consonants(tw.key) === consonants(tg.key)) return WEAK_MISSING;
+  if (full >= 1 && full + inits >= 2) return WEAK_GIVEN;
+  return full === 1 ? WEAK_TITLE : WEAK_MISSING;
+}
+
 /** Mark unpaired tokens; those matching the other record's relation tail are explained. */
 function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
   let explained = 0;
@@ -770,8 +816,16 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     a.conflict = x;
     b.conflict = y;
   } else if (gA || gB) {
-    v.cap = CAP.givenMissing;
-    v.bits |= BIT.GIVEN_NAME_MISSING;
+    const w = gA ? weakInGiven(a, b) : weakInGiven(b, a);
+    if (w === WEAK_GIVEN) {
+      v.cap = CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
+      v.bits |= BIT.GIVEN_NAME_MISMATCH;
+      a.conflict = gA ? a.given : firstLeft(a, false);
+      b.conflict = gA ? firstLeft(b, false) : b.given;
+    } else {
+      v.cap = w === WEAK_TITLE ? CAP.singleOther : CAP.givenMissing;
+      v.bits |= BIT.GIVEN_NAME_MISSING;
+    }
   } else if (nwA >= 0 && nwB >= 0) {
     // Given names agree, another token disagrees: surname (married name? other family?) or middle.
     const k = compareTokens(ta[nwA], tb[nwB]);
