@@ -393,50 +393,64 @@ function firstLeft(s: Side, nonWeak: boolean): number {
   return -1;
 }
 
-const WEAK_MISSING = 0;
-const WEAK_GIVEN = 1;
-const WEAK_TITLE = 2;
+const WEAK_MISSING = -1;
+const WEAK_TITLE = -2;
+const keysOf = (ws: string[]) => new Set(ws.map((w) => makeToken(w).key));
 /** The Muslim prefix, a low-identity word that records leave out before the name itself. */
-const PREFIX_KEYS = new Set(['MOHAMMED', 'ABDUL'].map((w) => makeToken(w).key));
-const consonants = (key: string) => key.replace(/[AEIOUY]/g, '');
+const PREFIX_KEYS = keysOf(['MOHAMMED', 'ABDUL']);
+/** Low-identity words that are a woman's title, never her given name (Begum Akhtar is Mrs Akhtar). */
+const TITLE_KEYS = keysOf(['BEGUM', 'BIBI', 'KHATUN']);
+/** A woman's suffix, before a family name alone a title too (Devi Sharma), but a given name in Devi Singh. */
+const WOMAN_KEYS = keysOf(['DEVI', 'KUMARI', 'BAI', 'BEN', 'BANU', 'BANO']);
+const SIKH_KEYS = keysOf(['SINGH', 'KAUR']);
+/** A word's consonants as written, y among them, doubles as one (Begam / Baigum: BGM; Devi / Divya: DV, DVY). */
+const skeleton = (raw: string) => raw.replace(/[AEIOU]/g, '').replace(/(.)\1+/g, '$1');
 
 /**
  * Side g's given name is paired with nothing, and w's only unpaired words are low-identity ones
- * (Devi, Kumar, Begum, Bhai): is the first of them a given name of its own where g's stands, a
- * title before the family name, or may g's given name just be missing from w (65)?
- * A given name of its own when w has two words paired besides, one of them a full word (Devi
- * Singh Verma / Kuldeep Singh Verma: men's names there; P Devi Prasad / P Ram Prasad); a title,
- * as Mrs, when the family name is all w has beside it (Begum Akhtar / Nasreen Akhtar). Still
- * missing when the word may be part of g's given name written joined (Amitkumar / Kumar,
- * Sunitadevi / Devi: by the spelling, as a joined -kumar is keyed without it), when an initial of
- * w's may stand for g's given name (Devi K Sharma / Kamla K Sharma), when the two may be one word
- * spelled otherwise (Begam / Baigum, by rule or by their consonants: names a vowel apart, Sahab /
- * Sahib, are one word as often as two), and for the Muslim prefix, which records drop (Mohammed
- * Alam may be Mohammed Rafiq Alam).
- * The slots are the first unpaired word on each side, whatever the order (P Devi Prasad / P Ram
- * Prasad, Verma Devi Singh / Kuldeep Singh Verma).
+ * (Devi, Kumar, Begum, Bhai, Sahib). Is the first of them, the Muslim prefix aside, a given name
+ * of its own (its index is returned), a title (WEAK_TITLE: 50, as Mrs), or may g's given name just
+ * be missing from w (WEAK_MISSING: 65)? Word order, initials and a leading Md do not change it.
+ * - A given name when another word agrees besides a full one (Devi Singh Verma / Kuldeep Singh
+ *   Verma: men's names; P Devi Prasad / P Ram Prasad; Devi Kumar Sharma / Amit Kumar Sharma), or
+ *   when a full word agrees alone and the word is no woman's suffix (Sahib Khan / Imran Khan) or
+ *   is one before Singh or Kaur (Devi Singh / Kuldeep Singh).
+ * - A title when a woman's suffix stands before the family name alone (Devi Sharma / Sunita
+ *   Sharma, Begum Akhtar / Nasreen Akhtar). Begum, Bibi and Khatun are titles, never given names:
+ *   beside more words they leave the given name missing, as Mrs does (Begum Akhtar Shaikh /
+ *   Nasreen Akhtar Shaikh).
+ * - Missing when the word may be the end of g's given name written joined (Amitkumar / Kumar,
+ *   Sunitadevi / Devi, Rameshbhai / Bhai: by the keys, as a joined -kumar is keyed without it) or
+ *   its start before another name (Deviprasad / Devi, Kumarswamy / Kumar; not Devinder); when the
+ *   two may be one word spelled otherwise (Begam / Baigum, Sahab / Sahib, Banu / Binu: the
+ *   consonants as written the same; not by the keys, which read Divya's y and v as Devi's i and
+ *   b); and for the Muslim prefix alone, which records drop (Mohammed Alam may be Mohammed Rafiq
+ *   Alam).
  */
 function weakInGiven(g: Side, w: Side): number {
-  let slot = -1;
-  for (let i = 0; i < g.toks.length; i++) if (g.left[i] && !g.toks[i].init) { slot = i; break; }
-  const j = firstLeft(w, false);
-  if (slot !== g.given || j < 0) return WEAK_MISSING;
-  const tg = g.toks[slot];
+  let j = -1;
+  for (let i = 0; i < w.toks.length; i++) if (w.left[i] && !PREFIX_KEYS.has(w.toks[i].key)) { j = i; break; }
+  if (j < 0 || !w.toks[j].weak) return WEAK_MISSING;
+  const tg = g.toks[g.given];
   const tw = w.toks[j];
-  if (!tw.weak || PREFIX_KEYS.has(tw.key)) return WEAK_MISSING;
+  const r = tg.raw;
+  for (let k = 3; k <= 7 && k <= r.length - 3; k++) if (canon(r.slice(-k)) === tw.key) return WEAK_MISSING;
+  const rest = r.slice(tw.raw.length);
+  if (r.startsWith(tw.raw) && rest.length >= 3 && knownName(rest)) return WEAK_MISSING;
+  if (skeleton(tw.raw) === skeleton(r)) return WEAK_MISSING;
   let full = 0;
-  let inits = 0;
+  let other = 0;
+  let sikh = false;
   for (let i = 0; i < w.toks.length; i++) {
+    if (w.match[i] < 0) continue;
     const t = w.toks[i];
-    if (t.init && t.raw[0] === tg.raw[0]) return WEAK_MISSING;
-    if (w.match[i] >= 0 && !t.weak) { if (t.init) inits++; else full++; }
+    if (t.init || t.weak) other++;
+    else { full++; if (SIKH_KEYS.has(t.key)) sikh = true; }
   }
-  for (let k = 3; k <= 7 && k < tg.raw.length; k++) {
-    if (canon(tg.raw.slice(-k)) === tw.key || canon(tg.raw.slice(0, k)) === tw.key) return WEAK_MISSING;
-  }
-  if (compareTokens(tg, tw) !== 'none' || consonants(tw.key) === consonants(tg.key)) return WEAK_MISSING;
-  if (full >= 1 && full + inits >= 2) return WEAK_GIVEN;
-  return full === 1 ? WEAK_TITLE : WEAK_MISSING;
+  if (full === 0) return WEAK_MISSING;
+  if (TITLE_KEYS.has(tw.key)) return full === 1 && other === 0 ? WEAK_TITLE : WEAK_MISSING;
+  if (full + other >= 2 || !WOMAN_KEYS.has(tw.key) || sikh) return j;
+  return WEAK_TITLE;
 }
 
 /** Mark unpaired tokens; those matching the other record's relation tail are explained. */
@@ -817,11 +831,14 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     b.conflict = y;
   } else if (gA || gB) {
     const w = gA ? weakInGiven(a, b) : weakInGiven(b, a);
-    if (w === WEAK_GIVEN) {
-      v.cap = CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
+    if (w >= 0) {
+      // As a given name against another (above): one letter apart is a near miss.
+      const x = gA ? a.given : w;
+      const y = gA ? w : b.given;
+      v.cap = editDistance(ta[x].key, tb[y].key) <= 1 ? CAP.givenNear : CAP.givenOther + Math.round((12 * strong) / Math.max(n, m));
       v.bits |= BIT.GIVEN_NAME_MISMATCH;
-      a.conflict = gA ? a.given : firstLeft(a, false);
-      b.conflict = gA ? firstLeft(b, false) : b.given;
+      a.conflict = x;
+      b.conflict = y;
     } else {
       v.cap = w === WEAK_TITLE ? CAP.singleOther : CAP.givenMissing;
       v.bits |= BIT.GIVEN_NAME_MISSING;
