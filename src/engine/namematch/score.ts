@@ -395,62 +395,71 @@ function firstLeft(s: Side, nonWeak: boolean): number {
 
 const WEAK_MISSING = -1;
 const WEAK_TITLE = -2;
-const keysOf = (ws: string[]) => new Set(ws.map((w) => makeToken(w).key));
 /** The Muslim prefix, a low-identity word that records leave out before the name itself. */
-const PREFIX_KEYS = keysOf(['MOHAMMED', 'ABDUL']);
-/** Low-identity words that are a woman's title, never her given name (Begum Akhtar is Mrs Akhtar). */
-const TITLE_KEYS = keysOf(['BEGUM', 'BIBI', 'KHATUN']);
-/** A woman's suffix, before a family name alone a title too (Devi Sharma), but a given name in Devi Singh. */
-const WOMAN_KEYS = keysOf(['DEVI', 'KUMARI', 'BAI', 'BEN', 'BANU', 'BANO']);
-const SIKH_KEYS = keysOf(['SINGH', 'KAUR']);
-/** A word's consonants as written, y among them, doubles as one (Begam / Baigum: BGM; Devi / Divya: DV, DVY). */
-const skeleton = (raw: string) => raw.replace(/[AEIOU]/g, '').replace(/(.)\1+/g, '$1');
+const PREFIX_KEYS = new Set(['MOHAMMED', 'ABDUL'].map((w) => makeToken(w).key));
+/** A woman's suffix or title, as written (by the keys, Vibhi would be Bibi and Bhai Bai). */
+const WOMAN_WORDS = new Set(['DEVI', 'DEBI', 'KUMARI', 'BAI', 'BEN', 'BANU', 'BANO', 'BEGUM', 'BEGAM', 'BIBI', 'KHATUN', 'KHATOON']);
+const DEVI_WORDS = new Set(['DEVI', 'DEBI']);
+const SINGH_KEY = makeToken('SINGH').key;
+/** Consonants as written in their places, y among them, vowels as dots (Begam / Baigum: B.G.M). */
+const shape = (raw: string) => raw.replace(/([^AEIOU])\1+/g, '$1').replace(/[AEIOU]+/g, '.');
+/** Whether two words may be one spelled otherwise: by the keys or their consonants in place. */
+const oneWord = (x: Tok, y: Tok) => x.key === y.key || shape(x.raw) === shape(y.raw);
 
 /**
  * Side g's given name is paired with nothing, and w's only unpaired words are low-identity ones
  * (Devi, Kumar, Begum, Bhai, Sahib). Is the first of them, the Muslim prefix aside, a given name
- * of its own (its index is returned), a title (WEAK_TITLE: 50, as Mrs), or may g's given name just
- * be missing from w (WEAK_MISSING: 65)? Word order, initials and a leading Md do not change it.
- * - A given name when another word agrees besides a full one (Devi Singh Verma / Kuldeep Singh
- *   Verma: men's names; P Devi Prasad / P Ram Prasad; Devi Kumar Sharma / Amit Kumar Sharma), or
- *   when a full word agrees alone and the word is no woman's suffix (Sahib Khan / Imran Khan) or
- *   is one before Singh or Kaur (Devi Singh / Kuldeep Singh).
- * - A title when a woman's suffix stands before the family name alone (Devi Sharma / Sunita
- *   Sharma, Begum Akhtar / Nasreen Akhtar). Begum, Bibi and Khatun are titles, never given names:
- *   beside more words they leave the given name missing, as Mrs does (Begum Akhtar Shaikh /
- *   Nasreen Akhtar Shaikh).
- * - Missing when the word may be the end of g's given name written joined (Amitkumar / Kumar,
- *   Sunitadevi / Devi, Rameshbhai / Bhai: by the keys, as a joined -kumar is keyed without it) or
- *   its start before another name (Deviprasad / Devi, Kumarswamy / Kumar; not Devinder); when the
- *   two may be one word spelled otherwise (Begam / Baigum, Sahab / Sahib, Banu / Binu: the
- *   consonants as written the same; not by the keys, which read Divya's y and v as Devi's i and
- *   b); and for the Muslim prefix alone, which records drop (Mohammed Alam may be Mohammed Rafiq
- *   Alam).
+ * of its own (its index is returned), a title (WEAK_TITLE: 50), or may g's given name just be
+ * missing from w (WEAK_MISSING: 65)?
+ * - A woman's suffix or title (Devi, Bai, Ben, Banu, Begum, Bibi, Khatun) reads as Mrs: 50
+ *   before the family name alone (Begum Akhtar / Nasreen Akhtar, Devi Sharma / Sunita Sharma),
+ *   65 beside more words (Begum Akhtar Shaikh / Nasreen Akhtar Shaikh). But Devi before Singh
+ *   is a man's name (Devi Singh Verma / Kuldeep Singh Verma), unless the record has a title
+ *   (Mrs Devi Singh).
+ * - Written after every word that agrees it is an honorific too (Khan Sahib / Imran Khan, as Mr
+ *   Khan).
+ * - Any other low-identity word where g's given name stands is a given name of its own (Sahib
+ *   Ali Khan / Rafiq Ali Khan, Kumar Sharma / Amit Sharma, Bhai Patel / Ramesh Patel), whatever
+ *   the order or a leading Md (Md Sahib Ali Khan).
+ * Missing, whatever the word, when it may be the end of g's given name written joined
+ * (Amitkumar / Kumar, Balasaheb / Sahib, Shahbanu / Bano) or its start before another name
+ * (Debiprasad / Devi, Kumaraswamy / Kumar; not Devinder); when the two may be one word spelled
+ * otherwise (Begam / Baigum, Sahab / Sahib: the same consonants in the same places; not Sahib /
+ * Shoaib), or a man's and a woman's form of one (Ven / Veena, Sahib / Sahiba); when an initial on w has the letter of g's given name and is not g's
+ * own initial written before its given name (R Kumar Sharma / Rajesh R Sharma, but not P Kumar
+ * Swamy / P Ranga Swamy); and for the Muslim prefix alone, which records drop (Mohammed Alam may
+ * be Mohammed Rafiq Alam).
  */
-function weakInGiven(g: Side, w: Side): number {
+function weakInGiven(g: Side, w: Side, titled: boolean): number {
   let j = -1;
   for (let i = 0; i < w.toks.length; i++) if (w.left[i] && !PREFIX_KEYS.has(w.toks[i].key)) { j = i; break; }
-  if (j < 0 || !w.toks[j].weak) return WEAK_MISSING;
+  if (j < 0) return WEAK_MISSING;
   const tg = g.toks[g.given];
   const tw = w.toks[j];
   const r = tg.raw;
-  for (let k = 3; k <= 7 && k <= r.length - 3; k++) if (canon(r.slice(-k)) === tw.key) return WEAK_MISSING;
-  const rest = r.slice(tw.raw.length);
-  if (r.startsWith(tw.raw) && rest.length >= 3 && knownName(rest)) return WEAK_MISSING;
-  if (skeleton(tw.raw) === skeleton(r)) return WEAK_MISSING;
+  for (let k = 3; k <= 7 && k <= r.length - 3; k++) if (oneWord(makeToken(r.slice(-k)), tw)) return WEAK_MISSING;
+  for (let k = tw.raw.length - 1; k <= tw.raw.length + 1; k++) {
+    if (r[0] !== tw.raw[0] || canon(r.slice(0, k)) !== tw.key) continue;
+    const rest = r.slice(k);
+    if (rest.length >= 3 && (knownName(rest) || (rest[0] === 'A' && knownName(rest.slice(1))))) return WEAK_MISSING;
+  }
+  if (oneWord(tg, tw) || compareTokens(tg, tw) === 'gender') return WEAK_MISSING;
   let full = 0;
   let other = 0;
-  let sikh = false;
+  let singh = false;
+  let last = -1;
   for (let i = 0; i < w.toks.length; i++) {
-    if (w.match[i] < 0) continue;
+    const p = w.match[i];
+    if (p < 0) continue;
     const t = w.toks[i];
+    last = i;
+    if (t.init && t.raw[0] === r[0] && !(g.toks[p].init && p < g.given)) return WEAK_MISSING;
     if (t.init || t.weak) other++;
-    else { full++; if (SIKH_KEYS.has(t.key)) sikh = true; }
+    else { full++; if (t.key === SINGH_KEY) singh = true; }
   }
-  if (full === 0) return WEAK_MISSING;
-  if (TITLE_KEYS.has(tw.key)) return full === 1 && other === 0 ? WEAK_TITLE : WEAK_MISSING;
-  if (full + other >= 2 || !WOMAN_KEYS.has(tw.key) || sikh) return j;
-  return WEAK_TITLE;
+  const title = j > last || (WOMAN_WORDS.has(tw.raw) && !(DEVI_WORDS.has(tw.raw) && singh && !titled));
+  if (!title) return j;
+  return full === 1 && other === 0 ? WEAK_TITLE : WEAK_MISSING;
 }
 
 /** Mark unpaired tokens; those matching the other record's relation tail are explained. */
@@ -830,7 +839,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     a.conflict = x;
     b.conflict = y;
   } else if (gA || gB) {
-    const w = gA ? weakInGiven(a, b) : weakInGiven(b, a);
+    const w = gA ? weakInGiven(a, b, B.honorific) : weakInGiven(b, a, A.honorific);
     if (w >= 0) {
       // As a given name against another (above): one letter apart is a near miss.
       const x = gA ? a.given : w;
