@@ -397,10 +397,19 @@ const WEAK_MISSING = -1;
 const WEAK_TITLE = -2;
 /** The Muslim prefix, a low-identity word that records leave out before the name itself. */
 const PREFIX_KEYS = new Set(['MOHAMMED', 'ABDUL'].map((w) => makeToken(w).key));
-/** A woman's suffix or title, as written (by the keys, Vibhi would be Bibi and Bhai Bai). */
-const WOMAN_WORDS = new Set(['DEVI', 'DEBI', 'KUMARI', 'BAI', 'BEN', 'BANU', 'BANO', 'BEGUM', 'BEGAM', 'BIBI', 'KHATUN', 'KHATOON']);
-const DEVI_WORDS = new Set(['DEVI', 'DEBI']);
+const keysOf = (ws: string[]) => new Set(ws.map((w) => makeToken(w).key));
+/**
+ * A woman's suffix or title, by the keys (Begam, Banoo, Devee; Bengali script's Vegam), but not
+ * where an h after b is written (Vibhi and Bhai, which the keys read as Bibi and Bai, are other words).
+ */
+const WOMAN_KEYS = keysOf(['DEVI', 'KUMARI', 'BAI', 'BEN', 'BANU', 'BANO', 'BEGUM', 'BIBI', 'KHATUN']);
+const woman = (t: Tok) => WOMAN_KEYS.has(t.key) && !t.raw.includes('BH');
+const DEVI_KEY = makeToken('DEVI').key;
 const SINGH_KEY = makeToken('SINGH').key;
+/** An honorific written after a family name (Khan Sahib, Patil Saheb: Mr Khan, Mr Patil). */
+const AFTER_KEYS = keysOf(['SAHIB', 'SAHEB']);
+/** A name or family name (Gouda, a joined one's usual end, is the second). */
+const nameWord = (w: string) => w.length >= 3 && (knownName(w) || makeToken(w).sur);
 /** Consonants as written in their places, y among them, vowels as dots (Begam / Baigum: B.G.M). */
 const shape = (raw: string) => raw.replace(/([^AEIOU])\1+/g, '$1').replace(/[AEIOU]+/g, '.');
 /** Whether two words may be one spelled otherwise: by the keys or their consonants in place. */
@@ -411,24 +420,26 @@ const oneWord = (x: Tok, y: Tok) => x.key === y.key || shape(x.raw) === shape(y.
  * (Devi, Kumar, Begum, Bhai, Sahib). Is the first of them, the Muslim prefix aside, a given name
  * of its own (its index is returned), a title (WEAK_TITLE: 50), or may g's given name just be
  * missing from w (WEAK_MISSING: 65)?
- * - A woman's suffix or title (Devi, Bai, Ben, Banu, Begum, Bibi, Khatun) reads as Mrs: 50
- *   before the family name alone (Begum Akhtar / Nasreen Akhtar, Devi Sharma / Sunita Sharma),
- *   65 beside more words (Begum Akhtar Shaikh / Nasreen Akhtar Shaikh). But Devi before Singh
- *   is a man's name (Devi Singh Verma / Kuldeep Singh Verma), unless the record has a title
- *   (Mrs Devi Singh).
- * - Written after every word that agrees it is an honorific too (Khan Sahib / Imran Khan, as Mr
- *   Khan).
+ * - A woman's suffix or title (Devi, Bai, Ben, Banu, Begum, Bibi, Khatun) written before every
+ *   word that agrees reads as Mrs: 50 before a single full word (Begum Akhtar / Nasreen Akhtar,
+ *   Devi Sharma / Sunita Sharma), 65 beside more (Begum Akhtar Shaikh / Nasreen Akhtar Shaikh).
+ *   But Devi before Singh is a man's name (Devi Singh Verma / Kuldeep Singh Verma), unless the
+ *   record has a title, of whatever kind (Mrs Devi Singh; Mr Devi Singh is left at 65 too).
+ * - Written after every word that agrees: Sahib, Saheb or a woman's word after a family name
+ *   alone reads as Mr or Mrs (Khan Sahib / Imran Khan: 50); anything else there may be the
+ *   suffix of a given name the other record writes first (Konda Sunitha / Sunitha Devi: 65).
  * - Any other low-identity word where g's given name stands is a given name of its own (Sahib
- *   Ali Khan / Rafiq Ali Khan, Kumar Sharma / Amit Sharma, Bhai Patel / Ramesh Patel), whatever
- *   the order or a leading Md (Md Sahib Ali Khan).
+ *   Ali Khan / Rafiq Ali Khan, Kumar Sharma / Amit Sharma, Bhai Patel / Ramesh Patel, P Devi
+ *   Prasad / P Ram Prasad), whatever the order or a leading Md (Md Sahib Ali Khan).
  * Missing, whatever the word, when it may be the end of g's given name written joined
- * (Amitkumar / Kumar, Balasaheb / Sahib, Shahbanu / Bano) or its start before another name
- * (Debiprasad / Devi, Kumaraswamy / Kumar; not Devinder); when the two may be one word spelled
- * otherwise (Begam / Baigum, Sahab / Sahib: the same consonants in the same places; not Sahib /
- * Shoaib), or a man's and a woman's form of one (Ven / Veena, Sahib / Sahiba); when an initial on w has the letter of g's given name and is not g's
- * own initial written before its given name (R Kumar Sharma / Rajesh R Sharma, but not P Kumar
- * Swamy / P Ranga Swamy); and for the Muslim prefix alone, which records drop (Mohammed Alam may
- * be Mohammed Rafiq Alam).
+ * (Amitkumar / Kumar, Balasaheb / Sahib, Shahbanu / Bano) or its start before a name or a family
+ * name (Debiprasad / Devi, Kumaraswamy / Kumar, Sahebgouda / Saheb; not Devinder); when the two
+ * may be one word spelled otherwise (Begam / Baigum, Sahab / Sahib: the same keys or consonants
+ * in the same places; not Sahib / Shoaib) or a man's and a woman's form of one (Ven / Veena);
+ * when an initial on w has the letter of g's given name and is not g's own initial written
+ * before its given name (R Kumar Sharma / Rajesh R Sharma, but not P Kumar Swamy / P Prakash
+ * Swamy); and for the Muslim prefix alone, which records drop (Mohammed Alam may be Mohammed
+ * Rafiq Alam).
  */
 function weakInGiven(g: Side, w: Side, titled: boolean): number {
   let j = -1;
@@ -439,27 +450,32 @@ function weakInGiven(g: Side, w: Side, titled: boolean): number {
   const r = tg.raw;
   for (let k = 3; k <= 7 && k <= r.length - 3; k++) if (oneWord(makeToken(r.slice(-k)), tw)) return WEAK_MISSING;
   for (let k = tw.raw.length - 1; k <= tw.raw.length + 1; k++) {
-    if (r[0] !== tw.raw[0] || canon(r.slice(0, k)) !== tw.key) continue;
+    if (r[0] !== tw.raw[0] || !oneWord(makeToken(r.slice(0, k)), tw)) continue;
     const rest = r.slice(k);
-    if (rest.length >= 3 && (knownName(rest) || (rest[0] === 'A' && knownName(rest.slice(1))))) return WEAK_MISSING;
+    if (nameWord(rest) || (rest[0] === 'A' && nameWord(rest.slice(1)))) return WEAK_MISSING;
   }
   if (oneWord(tg, tw) || compareTokens(tg, tw) === 'gender') return WEAK_MISSING;
   let full = 0;
   let other = 0;
   let singh = false;
+  let first = -1;
   let last = -1;
   for (let i = 0; i < w.toks.length; i++) {
     const p = w.match[i];
     if (p < 0) continue;
     const t = w.toks[i];
+    if (first < 0) first = i;
     last = i;
     if (t.init && t.raw[0] === r[0] && !(g.toks[p].init && p < g.given)) return WEAK_MISSING;
     if (t.init || t.weak) other++;
     else { full++; if (t.key === SINGH_KEY) singh = true; }
   }
-  const title = j > last || (WOMAN_WORDS.has(tw.raw) && !(DEVI_WORDS.has(tw.raw) && singh && !titled));
-  if (!title) return j;
-  return full === 1 && other === 0 ? WEAK_TITLE : WEAK_MISSING;
+  const alone = full === 1 && other === 0;
+  // After the words that agree: an honorific after a family name, else a suffix of a given name
+  // written first on the other record (Konda Sunitha / Sunitha Devi), as before.
+  if (j > last) return alone && w.toks[last].sur && (AFTER_KEYS.has(tw.key) || woman(tw)) ? WEAK_TITLE : WEAK_MISSING;
+  if (j < first && woman(tw) && !(tw.key === DEVI_KEY && singh && !titled)) return alone ? WEAK_TITLE : WEAK_MISSING;
+  return j;
 }
 
 /** Mark unpaired tokens; those matching the other record's relation tail are explained. */
