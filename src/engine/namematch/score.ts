@@ -395,9 +395,9 @@ function firstLeft(s: Side, nonWeak: boolean): number {
 
 const WEAK_MISSING = -1;
 const WEAK_TITLE = -2;
-/** The Muslim prefix, a low-identity word that records leave out before the name itself. */
-const PREFIX_KEYS = new Set(['MOHAMMED', 'ABDUL'].map((w) => makeToken(w).key));
 const keysOf = (ws: string[]) => new Set(ws.map((w) => makeToken(w).key));
+/** The Muslim prefix, a low-identity word that records leave out before the name itself. */
+const PREFIX_KEYS = keysOf(['MOHAMMED', 'ABDUL']);
 /**
  * A woman's suffix or title, by the keys (Begam, Banoo, Devee; Bengali script's Vegam), but not
  * where an h after b is written (Vibhi and Bhai, which the keys read as Bibi and Bai, are other words).
