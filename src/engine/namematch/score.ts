@@ -420,26 +420,28 @@ const oneWord = (x: Tok, y: Tok) => x.key === y.key || shape(x.raw) === shape(y.
  * (Devi, Kumar, Begum, Bhai, Sahib). Is the first of them, the Muslim prefix aside, a given name
  * of its own (its index is returned), a title (WEAK_TITLE: 50), or may g's given name just be
  * missing from w (WEAK_MISSING: 65)?
- * - A woman's suffix or title (Devi, Bai, Ben, Banu, Begum, Bibi, Khatun) written before every
- *   word that agrees reads as Mrs: 50 before a single full word (Begum Akhtar / Nasreen Akhtar,
- *   Devi Sharma / Sunita Sharma), 65 beside more (Begum Akhtar Shaikh / Nasreen Akhtar Shaikh).
- *   But Devi before Singh is a man's name (Devi Singh Verma / Kuldeep Singh Verma), unless the
- *   record has a title, of whatever kind (Mrs Devi Singh; Mr Devi Singh is left at 65 too).
- * - Written after every word that agrees: Sahib, Saheb or a woman's word after a family name
- *   alone reads as Mr or Mrs (Khan Sahib / Imran Khan: 50); anything else there may be the
+ * - A woman's suffix or title (Devi, Bai, Ben, Banu, Begum, Bibi, Khatun) reads as Mrs: 50
+ *   beside a single full word (Begum Akhtar / Nasreen Akhtar, Devi Sharma / Sunita Sharma), 65
+ *   beside more (Begum Akhtar Shaikh / Nasreen Akhtar Shaikh, Jadhav Bai Dattatray). But Devi
+ *   just before Singh is a man's name (Devi Singh Verma / Kuldeep Singh Verma), unless either
+ *   record has a title or a relation, which may say a woman's (Smt Sunita Singh, Devi Singh W/O
+ *   ...; Mr Devi Singh / Kuldeep Singh is read as Mrs too: 50).
+ * - Written after every word that agrees: Sahib, Saheb or a woman's word after a listed family
+ *   name alone reads as Mr or Mrs (Khan Sahib / Imran Khan: 50); anything else there may be the
  *   suffix of a given name the other record writes first (Konda Sunitha / Sunitha Devi: 65).
- * - Any other low-identity word where g's given name stands is a given name of its own (Sahib
- *   Ali Khan / Rafiq Ali Khan, Kumar Sharma / Amit Sharma, Bhai Patel / Ramesh Patel, P Devi
- *   Prasad / P Ram Prasad), whatever the order or a leading Md (Md Sahib Ali Khan).
+ * - Any other low-identity word before or among the words that agree is a given name of its own
+ *   (Sahib Ali Khan / Rafiq Ali Khan, Kumar Sharma / Amit Sharma, Bhai Patel / Ramesh Patel),
+ *   a leading Md aside (Md Sahib Ali Khan).
  * Missing, whatever the word, when it may be the end of g's given name written joined
- * (Amitkumar / Kumar, Balasaheb / Sahib, Shahbanu / Bano) or its start before a name or a family
- * name (Debiprasad / Devi, Kumaraswamy / Kumar, Sahebgouda / Saheb; not Devinder); when the two
- * may be one word spelled otherwise (Begam / Baigum, Sahab / Sahib: the same keys or consonants
- * in the same places; not Sahib / Shoaib) or a man's and a woman's form of one (Ven / Veena);
- * when an initial on w has the letter of g's given name and is not g's own initial written
- * before its given name (R Kumar Sharma / Rajesh R Sharma, but not P Kumar Swamy / P Prakash
- * Swamy); and for the Muslim prefix alone, which records drop (Mohammed Alam may be Mohammed
- * Rafiq Alam).
+ * (Amitkumar / Kumar, Shivakumara / Kumar, Balasaheb / Sahib, Shahbanu / Bano) or its start: a
+ * word of five letters or more whatever follows (Kumaresan / Kumar, Sahibjot / Sahib), a shorter
+ * one before a name or a family name (Debiprasad / Devi; not Devinder); when the two may be one
+ * word spelled otherwise (Begam / Baigum, Sahab / Sahib: the same keys or consonants in the same
+ * places; not Sahib / Shoaib) or a man's and a woman's form of one (Ven / Veena), or g has the
+ * word too, spelled otherwise (Shahnaz Banu Khan / Bano Khan); when an initial on w has the letter
+ * of g's given name and is not g's own initial written before its given name (R Kumar Sharma /
+ * Rajesh R Sharma, but not P Kumar Swamy / P Prakash Swamy); and for the Muslim prefix alone,
+ * which records drop (Mohammed Alam may be Mohammed Rafiq Alam).
  */
 function weakInGiven(g: Side, w: Side, titled: boolean): number {
   let j = -1;
@@ -448,33 +450,40 @@ function weakInGiven(g: Side, w: Side, titled: boolean): number {
   const tg = g.toks[g.given];
   const tw = w.toks[j];
   const r = tg.raw;
-  for (let k = 3; k <= 7 && k <= r.length - 3; k++) if (oneWord(makeToken(r.slice(-k)), tw)) return WEAK_MISSING;
+  for (let k = 3; k <= 8 && k <= r.length - 2; k++) {
+    const end = makeToken(r.slice(-k));
+    if (oneWord(end, tw)) return WEAK_MISSING;
+    const kind = k >= tw.raw.length ? compareTokens(end, tw) : 'none';
+    if (kind === 'translit' || kind === 'suffix') return WEAK_MISSING;
+  }
+  // A word of five letters or more is read at a given name's start whatever follows (Kumaresan,
+  // Sahibjot); a shorter one only before a name or a family name (Devinder is no Devi).
   for (let k = tw.raw.length - 1; k <= tw.raw.length + 1; k++) {
-    if (r[0] !== tw.raw[0] || !oneWord(makeToken(r.slice(0, k)), tw)) continue;
+    if (r[0] !== tw.raw[0] || k > r.length - 3 || !oneWord(makeToken(r.slice(0, k)), tw)) continue;
     const rest = r.slice(k);
-    if (nameWord(rest) || (rest[0] === 'A' && nameWord(rest.slice(1)))) return WEAK_MISSING;
+    if (tw.raw.length >= 5 || nameWord(rest) || (rest[0] === 'A' && nameWord(rest.slice(1)))) return WEAK_MISSING;
   }
   if (oneWord(tg, tw) || compareTokens(tg, tw) === 'gender') return WEAK_MISSING;
+  // The same word left unpaired on g too, spelled otherwise (Shahnaz Banu Khan / Bano Khan).
+  for (let i = 0; i < g.toks.length; i++) if (g.left[i] && g.toks[i].weak && oneWord(g.toks[i], tw)) return WEAK_MISSING;
   let full = 0;
   let other = 0;
-  let singh = false;
-  let first = -1;
   let last = -1;
   for (let i = 0; i < w.toks.length; i++) {
     const p = w.match[i];
     if (p < 0) continue;
     const t = w.toks[i];
-    if (first < 0) first = i;
     last = i;
     if (t.init && t.raw[0] === r[0] && !(g.toks[p].init && p < g.given)) return WEAK_MISSING;
     if (t.init || t.weak) other++;
-    else { full++; if (t.key === SINGH_KEY) singh = true; }
+    else full++;
   }
   const alone = full === 1 && other === 0;
   // After the words that agree: an honorific after a family name, else a suffix of a given name
   // written first on the other record (Konda Sunitha / Sunitha Devi), as before.
   if (j > last) return alone && w.toks[last].sur && (AFTER_KEYS.has(tw.key) || woman(tw)) ? WEAK_TITLE : WEAK_MISSING;
-  if (j < first && woman(tw) && !(tw.key === DEVI_KEY && singh && !titled)) return alone ? WEAK_TITLE : WEAK_MISSING;
+  const man = tw.key === DEVI_KEY && !titled && w.toks[j + 1]?.key === SINGH_KEY;
+  if (woman(tw) && !man) return alone ? WEAK_TITLE : WEAK_MISSING;
   return j;
 }
 
@@ -855,7 +864,9 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     a.conflict = x;
     b.conflict = y;
   } else if (gA || gB) {
-    const w = gA ? weakInGiven(a, b, B.honorific) : weakInGiven(b, a, A.honorific);
+    // A title or a relation on either record may say a woman's (Smt Sunita Singh, Devi Singh W/O ...).
+    const titled = A.honorific || B.honorific || A.relation || B.relation;
+    const w = gA ? weakInGiven(a, b, titled) : weakInGiven(b, a, titled);
     if (w >= 0) {
       // As a given name against another (above): one letter apart is a near miss.
       const x = gA ? a.given : w;
