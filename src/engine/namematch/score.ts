@@ -428,7 +428,8 @@ const oneWord = (x: Tok, y: Tok) => x.key === y.key || shape(x.raw) === shape(y.
  *   ...; Mr Devi Singh / Kuldeep Singh is read as Mrs too: 50).
  * - Written after every word that agrees: Sahib, Saheb or a woman's word after a listed family
  *   name alone reads as Mr or Mrs (Khan Sahib / Imran Khan: 50); anything else there may be the
- *   suffix of a given name the other record writes first (Konda Sunitha / Sunitha Devi: 65).
+ *   suffix of a given name the other record writes after its family name (Konda Sunitha /
+ *   Sunitha Devi: 65).
  * - Any other low-identity word before or among the words that agree is a given name of its own
  *   (Sahib Ali Khan / Rafiq Ali Khan, Kumar Sharma / Amit Sharma, Bhai Patel / Ramesh Patel),
  *   a leading Md aside (Md Sahib Ali Khan).
@@ -479,8 +480,8 @@ function weakInGiven(g: Side, w: Side, titled: boolean): number {
     else full++;
   }
   const alone = full === 1 && other === 0;
-  // After the words that agree: an honorific after a family name, else a suffix of a given name
-  // written first on the other record (Konda Sunitha / Sunitha Devi), as before.
+  // After the words that agree: an honorific after a family name, else maybe the suffix of a given
+  // name the other record writes after its family name (Konda Sunitha / Sunitha Devi), as before.
   if (j > last) return alone && w.toks[last].sur && (AFTER_KEYS.has(tw.key) || woman(tw)) ? WEAK_TITLE : WEAK_MISSING;
   const man = tw.key === DEVI_KEY && !titled && w.toks[j + 1]?.key === SINGH_KEY;
   if (woman(tw) && !man) return alone ? WEAK_TITLE : WEAK_MISSING;
