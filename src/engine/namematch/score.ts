@@ -410,8 +410,8 @@ const SINGH_KEY = makeToken('SINGH').key;
 const AFTER_KEYS = keysOf(['SAHIB', 'SAHEB']);
 /** A name or family name (Gouda, a joined one's usual end, is the second). */
 const nameWord = (w: string) => w.length >= 3 && (knownName(w) || makeToken(w).sur);
-/** Consonants as written in their places, y among them, vowels as dots (Begam / Baigum: B.G.M). */
-const shape = (raw: string) => raw.replace(/([^AEIOU])\1+/g, '$1').replace(/[AEIOU]+/g, '.');
+/** Consonants as written in their places, y among them, doubles as one (Begam / Baigum: B*G*M). */
+const shape = (raw: string) => vowelPlaces(raw.replace(/([^AEIOU])\1+/g, '$1'));
 /** Whether two words may be one spelled otherwise: by the keys or their consonants in place. */
 const oneWord = (x: Tok, y: Tok) => x.key === y.key || shape(x.raw) === shape(y.raw);
 
