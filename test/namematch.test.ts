@@ -1178,6 +1178,18 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('AMITH K', 'AMITHA K');
     refuses('SUMIT SAHU', 'SUMITA SAHU');
   });
+  it('the stem a of a two-word given name\'s first word, as the words joined read it', () => {
+    // Joined, the a was always a spelling (Ramachandra / Ramchandra); written apart, it read as
+    // a feminine (Rama / Ram).
+    for (const [a, b] of [['RAMA CHANDRA BEHERA', 'RAM CHANDRA BEHERA'], ['HEMA KANTA MIRI', 'HEM KANTA MIRI'],
+      ['KAMALA KANT MISHRA', 'KAMAL KANT MISHRA'], ['NARAYANA DATT JOSHI', 'NARAYAN DATT JOSI'],
+      ['RAMA CHUNDER BEHERA', 'RAM CHANDRA BEHERA'], ['RAMACHANDRA BEHERA', 'RAM CHANDRA BEHERA']]) accepts(a, b);
+    // A word that may be a father's name in the middle (sister and brother), a low-identity word,
+    // the family name itself, a father's initial after it: the feminine as before.
+    for (const [a, b] of [['ANKITA SURESH PATIL', 'ANKIT SURESH PATIL'], ['AMITA PRASAD KULKARNI', 'AMIT PRASAD KULKARNI'],
+      ['SUNITA DEVI SHARMA', 'SUNIT DEVI SHARMA'], ['ANILA KUMAR DAS', 'ANIL KUMAR DAS'], ['HEMA NATH', 'HEM NATH'],
+      ['RAMA CHANDRA T', 'RAM CHANDRA T'], ['RAMA SHARMA', 'RAM SHARMA']]) refuses(a, b, 'GENDER_VARIANT');
+  });
 });
 
 describe('names in Indian scripts against Latin letters', () => {

@@ -191,6 +191,37 @@ function slipInPiece(x1: string, x2: string, y: string): boolean {
   return (y.startsWith(x1) && inside(x2, y.slice(x1.length))) || (y.endsWith(x2) && inside(x1, y.slice(0, y.length - x2.length)));
 }
 
+/**
+ * The first word of a name made of two, its final a written on one record and not on the other
+ * (Hema Kanta / Hem Kanta, Rama Chandra / Ram Chandra, Kamala Kant / Kamal Kant): the stem
+ * vowel that Bengali, Assamese and Odia spellings write and Hindi ones drop, as the words joined
+ * read (Hemakanta / Hemkanta), not the feminine that the -a is on a name standing alone (Hema /
+ * Hem). So a 'gender' pair is read as the two joined to the same next word, when that is one of
+ * the words that end such names and are seldom a man's name on their own: where it may be the
+ * father's name that a Marathi record writes second, the pair is a sister and brother (Ankita
+ * Suresh Patil / Ankit Suresh Patil; Prasad is such a name in Maharashtra). And not where it is
+ * a record's last full word: a family name (Hema Nath / Hem Nath), or before a father's initial
+ * (Rama Chandra T).
+ */
+const COMPOUND_ENDS = new Set(['CHANDRA', 'CHAND', 'KANTA', 'KANT', 'KANTO', 'NATH', 'LAL', 'CHARAN', 'SHARAN', 'BHUSHAN', 'DATT',
+  'SWAROOP', 'SARUP'].map((w) => makeToken(w).key));
+function compoundStems(ta: Tok[], tb: Tok[], kinds: Kind[]): void {
+  const n = ta.length;
+  const m = tb.length;
+  const fullAfter = (ts: Tok[], i: number) => ts.some((t, k) => k > i + 1 && !t.init);
+  for (let i = 0; i + 2 < n; i++) {
+    const next = ta[i + 1];
+    if (next.init || !COMPOUND_ENDS.has(next.key) || ta[i].loose || !fullAfter(ta, i)) continue;
+    for (let j = 0; j + 2 < m; j++) {
+      const kn = kinds[(i + 1) * m + j + 1];
+      if (kinds[i * m + j] !== 'gender' || !(kn === 'exact' || kn === 'translit' || kn === 'regional' || kn === 'vowel') || tb[j].loose || !fullAfter(tb, j)) continue;
+      // Both joined to one spelling of the next word: only the first word's a is asked.
+      const k = compareTokens(makeToken(ta[i].raw + next.raw), makeToken(tb[j].raw + next.raw));
+      if (k === 'translit' || k === 'regional') kinds[i * m + j] = 'translit';
+    }
+  }
+}
+
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
 function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
   if (xs.length < 2) return null;
@@ -720,6 +751,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
     }
   }
+  compoundStems(ta, tb, kinds);
   assign(kinds, n, m, a.match);
 
   // A given name may differ from the other by a vowel or a late slip only if that is a
