@@ -110,6 +110,18 @@ describe('normalisation: direct matches', () => {
     // Not the other way round: an initial in the relation does not stand for a full family name.
     const rao = matchNames('SURESH S/O R', 'SURESH RAO');
     assert.ok(rao.score < 85, JSON.stringify(rao));
+    accepts('MURUGAN S/O RAMASAMY', 'RAMASAMY MURUGAN', 'RELATION_REMOVED');
+  });
+  it('the relative a record names, as a record of their own, is another person', () => {
+    // The father's record against the son's: the tail explains the father's given name, and the
+    // son's given name stands against it. Was a missing given name (65).
+    for (const [a, b] of [['RAM SHARMA', 'AMIT SHARMA S/O RAM SHARMA'], ['RAJESH KUMAR', 'SURESH KUMAR S/O RAJESH'],
+      ['MOHD HANIF', 'MOHD SHAKEEL S/O MOHD HANIF'], ['SUNITA SHARMA', 'AMIT SHARMA W/O SUNITA SHARMA']]) {
+      const m = refuses(a, b, 'GIVEN_NAME_MISMATCH');
+      assert.ok(m.score < 34, `${a} | ${b}: ${JSON.stringify(m)}`);
+    }
+    // The son's own record, with or without the tail, is the son's.
+    accepts('AMIT SHARMA', 'AMIT SHARMA S/O RAM SHARMA');
   });
   it('an alias: for the whole name or for one word of it, and the marker lost on the other side', () => {
     // One word for another, Maharashtra's way: Sunil or Bapu, son of Dattatray.

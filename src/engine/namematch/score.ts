@@ -540,6 +540,19 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
 }
 
 /**
+ * 1 where s's given name was explained by the other's relation tail (markLeft) while the other's
+ * own given name is a full word paired with nothing: s's given name is then left unpaired, as a
+ * given name that disagrees. Else 0.
+ */
+function relativeOwn(s: Side, o: Side): number {
+  const g = s.given;
+  const h = o.given;
+  if (g < 0 || h < 0 || s.match[g] >= 0 || s.left[g] || !o.left[h] || o.toks[h].init || o.toks[h].weak) return 0;
+  s.left[g] = true;
+  return 1;
+}
+
+/**
  * Whether a record of three words or more is written family name first, its first word paired
  * with the other's last by a spelling (not an initial, not a low-identity word such as MOHAMMED):
  * its last word is then the father's or a middle name, not the family name (JADHAV SUNIL
@@ -873,7 +886,11 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
 
   // Unpaired tokens explained by the other record's relation tail: "RAJU S/O VENKAIAH" against
   // "RAJU VENKAIAH" is the Telugu given-name-plus-father's-name convention.
-  const explained = markLeft(a, B.extra, strong) + markLeft(b, A.extra, strong);
+  let explained = markLeft(a, B.extra, strong) + markLeft(b, A.extra, strong);
+  // Not a record's own given name against another given name of the other's: that record is the
+  // relative the other names (Ram Sharma / Amit Sharma S/O Ram Sharma, the father's record), and
+  // the two given names disagree.
+  explained -= relativeOwn(a, b) + relativeOwn(b, a);
   if (explained > 0) v.pen += PEN.fatherName;
 
   const gA = a.given >= 0 && a.left[a.given];
