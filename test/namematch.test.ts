@@ -1190,6 +1190,14 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('AMITH K', 'AMITHA K');
     refuses('SUMIT SAHU', 'SUMITA SAHU');
   });
+  it('the initial y that Bengali, Assamese and Oriya write j', () => {
+    for (const [a, b] of [['JAMUNA PRASAD', 'YAMUNA PRASAD'], ['JOGESH DAS', 'YOGESH DAS'], ['JUBARAJ BORO', 'YUBARAJ BORO'],
+      ['JUSUF ALI', 'YUSUF ALI'], ['JATIN BARUAH', 'YATIN BARUAH']]) accepts(a, b, 'TRANSLITERATION');
+    // At a word's start only, before a vowel.
+    refuses('SUJATA DAS', 'SUYATA DAS');
+    refuses('AJAY DAS', 'AYAY DAS');
+    refuses('JYOTI DAS', 'YYOTI DAS');
+  });
   it('the stem a of a two-word given name\'s first word, as the words joined read it', () => {
     // Joined, the a was always a spelling (Ramachandra / Ramchandra); written apart, it read as
     // a feminine (Rama / Ram).

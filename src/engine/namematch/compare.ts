@@ -517,6 +517,15 @@ const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
 const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/^SH[EI]O(?![AEIOUY])/, 'SHIV');
 
 /**
+ * The initial य that Bengali, Assamese and Oriya say and write j (Jamuna / Yamuna, Jogesh /
+ * Yogesh, Jubaraj / Yubaraj), as Arabic names written by those hands have it too (Jusuf / Yusuf).
+ * Only before a vowel, at a word's start: inside a word j and y make other names (Vijay / Viyay
+ * is no name, but Sujata / Suyata is a slip at best).
+ */
+const yJ = (raw: string) => raw.replace(/^Y(?=[AEIOU])/, 'J');
+const jy = (a: string, b: string) => (a[0] === 'Y' && b[0] === 'J') || (a[0] === 'J' && b[0] === 'Y');
+
+/**
  * The ae that typists write for the e (ए) of Gujarati, Bengali and Telugu names: Daevi / Devi,
  * Dhinaesh / Dinesh, Aekta / Ekta, Harae / Hare. Not before another e, where the a is a vowel of
  * its own (Naeema / Neema, Saeed / Seed are two names).
@@ -623,6 +632,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
+  { applies: jy, fold: yJ, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
