@@ -1181,9 +1181,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Malayalam script writes its -chami (ച്ചാമി) as said: no Tamil letter to read either way.
     refuses('തിരുമലച്ചാമി', 'THIRUMALASWAMI');
   });
-  it('the final a of a man\'s -kumara and -natha, as Kannada and Odia spellings write them', () => {
+  it('the final a of a man\'s -kumara, -natha and -rama, as Kannada and Odia spellings write them', () => {
     for (const [a, b] of [['K SHIVAKUMAR', 'K SHIVAKUMARA'], ['RAVIKUMARA H', 'RAVI KUMAR H'], ['TRINATH BEHERA', 'TRINATHA BEHERA'],
       ['SRINATHA K', 'SRINATH K'], ['CHANDRAKUMARA K', 'CHANDRAKUMARAN K']]) accepts(a, b);
+    accepts('I M JAYARAMA SHETTY', 'I M JAYARAM SHETTY'); // the keys read Jairam: short
+    refuses('PARAM K', 'PARAMA K'); // Parama, a woman's name
     refuses('VINATH K', 'VINATHA K'); // Vinata, a woman's name
     // The woman's names: -kumari, and the -a after another t (Amith / Amitha).
     refuses('RAJKUMARI K', 'RAJKUMARA K');

@@ -209,6 +209,16 @@ function nathA(a: string, b: string): boolean {
 }
 
 /**
+ * The -rama of names ending in Rāma (Jayaram / Jayarama, Sitaram / Sitarama, Sriram / Srirama), as
+ * Kannada and Telugu spellings write it: a man's name. The keys read Jayaram as Jairam, short
+ * enough for its -a to be the feminine's. Not after a shorter stem: Param / Parama, Rama.
+ */
+function ramA(a: string, b: string): boolean {
+  const s = withoutA(a, b);
+  return s !== null && s.length >= 6 && s.endsWith('RAM');
+}
+
+/**
  * The inherent a after a doubled consonant at the end, written or not: Aniruddh / Aniruddha,
  * Prabuddh / Prabuddha. Hindi drops it in speech; the feminine -a that makes another name
  * (Kamal / Kamala, Prem / Prema) follows a single consonant.
@@ -945,7 +955,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
-  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw))) return 'translit';
+  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw))) return 'translit';
   if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw) || iAgainstYa(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
