@@ -1202,15 +1202,25 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
   });
   it('the stem a of a two-word given name\'s first word, as the words joined read it', () => {
     // Joined, the a was always a spelling (Ramachandra / Ramchandra); written apart, it read as
-    // a feminine (Rama / Ram).
+    // a feminine (Rama / Ram). GOOD, below the joined words.
     for (const [a, b] of [['RAMA CHANDRA BEHERA', 'RAM CHANDRA BEHERA'], ['HEMA KANTA MIRI', 'HEM KANTA MIRI'],
-      ['KAMALA KANT MISHRA', 'KAMAL KANT MISHRA'], ['NARAYANA DATT JOSHI', 'NARAYAN DATT JOSI'],
-      ['RAMA CHUNDER BEHERA', 'RAM CHANDRA BEHERA'], ['RAMACHANDRA BEHERA', 'RAM CHANDRA BEHERA']]) accepts(a, b);
-    // A word that may be a father's name in the middle (sister and brother), a low-identity word,
-    // the family name itself, a father's initial after it: the feminine as before.
+      ['KAMALA KANT MISHRA', 'KAMAL KANT MISHRA'], ['RAMA PADA DAS', 'RAM PADA DAS'],
+      ['RAMA CHUNDER BEHERA', 'RAM CHANDRA BEHERA']]) {
+      accepts(a, b);
+      assert.ok(rawScore(a, b).score <= 90, `${a} | ${b}: ${JSON.stringify(rawScore(a, b))}`);
+    }
+    accepts('RAMACHANDRA BEHERA', 'RAM CHANDRA BEHERA');
+    // A word that may be a father's name or a family name in the middle (sister and brother), a
+    // low-identity word, the family name itself, a father's initial after it, a title or a
+    // relation that may say whose: the feminine as before.
     for (const [a, b] of [['ANKITA SURESH PATIL', 'ANKIT SURESH PATIL'], ['AMITA PRASAD KULKARNI', 'AMIT PRASAD KULKARNI'],
-      ['SUNITA DEVI SHARMA', 'SUNIT DEVI SHARMA'], ['ANILA KUMAR DAS', 'ANIL KUMAR DAS'], ['HEMA NATH', 'HEM NATH'],
-      ['RAMA CHANDRA T', 'RAM CHANDRA T'], ['RAMA SHARMA', 'RAM SHARMA']]) refuses(a, b, 'GENDER_VARIANT');
+      ['AMRUTA BHUSHAN KULKARNI', 'AMRUT BHUSHAN KULKARNI'], ['SAMEERA CHAND SHAIKH', 'SAMEER CHAND SHAIKH'],
+      ['FARHANA LAL KHAN', 'FARHAN LAL KHAN'], ['VINITA NATH SARKAR', 'VINIT NATH SARKAR'],
+      ['SUNITA DEVI SHARMA', 'SUNIT DEVI SHARMA'], ['ANILA KUMAR DAS', 'ANIL KUMAR DAS'], ['HEMA KANTA', 'HEM KANTA'],
+      ['RAMA CHANDRA T', 'RAM CHANDRA T'], ['RAMA SHARMA', 'RAM SHARMA'],
+      ['AMITA KANT MISHRA D/O RAMESH', 'AMIT KANT MISHRA S/O RAMESH'], ['MS ANKITA CHANDRA DAS', 'MR ANKIT CHANDRA DAS']]) {
+      refuses(a, b, 'GENDER_VARIANT');
+    }
   });
 });
 

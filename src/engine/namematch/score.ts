@@ -51,6 +51,9 @@ const CAP = {
   // token is the inherent vowel written or not (every such pair of the tuning sets is one
   // person). GOOD, not higher: the code still says what differs.
   otherGender: 86,
+  // A compound's first word with its stem a on one record only (compoundStems): one name, but a
+  // reading of a feminine-looking pair, below the words joined (98).
+  compoundStem: 90,
   middleConflict: 65,
   givenMissing: 65, // "KUMAR SHARMA" / "AMIT KUMAR SHARMA"
   // "HARISH CHANDRA ALIAS MUNNA BARMAN" read as "HARISH CHANDRA" / "HARISH CHANDRA BALAN": below a
@@ -197,17 +200,20 @@ function slipInPiece(x1: string, x2: string, y: string): boolean {
  * vowel that Bengali, Assamese and Odia spellings write and Hindi ones drop, as the words joined
  * read (Hemakanta / Hemkanta), not the feminine that the -a is on a name standing alone (Hema /
  * Hem). So a 'gender' pair is read as the two joined to the same next word, when that is one of
- * the words that end such names and are seldom a man's name on their own: where it may be the
- * father's name that a Marathi record writes second, the pair is a sister and brother (Ankita
- * Suresh Patil / Ankit Suresh Patil; Prasad is such a name in Maharashtra). And not where it is
- * a record's last full word: a family name (Hema Nath / Hem Nath), or before a father's initial
- * (Rama Chandra T).
+ * the words that end such names and are no man's name on their own, nor a family name: where the
+ * next word may be the father's name that a Marathi record writes second, or a family name, the
+ * pair is a sister and brother (Ankita Suresh Patil / Ankit Suresh Patil; Bhushan, Chand, Lal,
+ * Nath, Prasad are such names). Not on a record with a title or a relation, which may say whose
+ * (D/O against S/O); not where the next word is a record's last full word: a family name (Hema
+ * Kanta / Hem Kanta), or before a father's initial (Rama Chandra T). Whether it read any: the
+ * caller holds such a pair below the joined words' score.
  */
-const COMPOUND_ENDS = new Set(['CHANDRA', 'CHAND', 'KANTA', 'KANT', 'KANTO', 'NATH', 'LAL', 'CHARAN', 'SHARAN', 'BHUSHAN', 'DATT',
-  'SWAROOP', 'SARUP'].map((w) => makeToken(w).key));
-function compoundStems(ta: Tok[], tb: Tok[], kinds: Kind[]): void {
+const COMPOUND_ENDS = new Set(['CHANDRA', 'KANTA', 'KANT', 'KANTO', 'PADA'].map((w) => makeToken(w).key));
+function compoundStems(ta: Tok[], tb: Tok[], kinds: Kind[]): boolean {
   const n = ta.length;
   const m = tb.length;
+  let read = false;
+  // A full word after the next one: an initial may be the father's (Rama Chandra T).
   const fullAfter = (ts: Tok[], i: number) => ts.some((t, k) => k > i + 1 && !t.init);
   for (let i = 0; i + 2 < n; i++) {
     const next = ta[i + 1];
@@ -217,9 +223,10 @@ function compoundStems(ta: Tok[], tb: Tok[], kinds: Kind[]): void {
       if (kinds[i * m + j] !== 'gender' || !(kn === 'exact' || kn === 'translit' || kn === 'regional' || kn === 'vowel') || tb[j].loose || !fullAfter(tb, j)) continue;
       // Both joined to one spelling of the next word: only the first word's a is asked.
       const k = compareTokens(makeToken(ta[i].raw + next.raw), makeToken(tb[j].raw + next.raw));
-      if (k === 'translit' || k === 'regional') kinds[i * m + j] = 'translit';
+      if (k === 'translit' || k === 'regional') { kinds[i * m + j] = 'translit'; read = true; }
     }
   }
+  return read;
 }
 
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
@@ -764,7 +771,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
     }
   }
-  compoundStems(ta, tb, kinds);
+  const marked = A.honorific || B.honorific || A.relation || B.relation;
+  if (!marked && compoundStems(ta, tb, kinds)) v.cap = Math.min(v.cap, CAP.compoundStem);
   assign(kinds, n, m, a.match);
 
   // A given name may differ from the other by a vowel or a late slip only if that is a
