@@ -599,6 +599,11 @@ describe('hard negatives: look-alikes that are other people', () => {
     }
     // KUMAR / KUMARI says who the person is, and the given name then does too.
     refuses('KIRAN KUMAR', 'KIRAN KUMARI', 'GENDER_VARIANT');
+    // A Marathi record written family name first, the father's name last: the second word is the
+    // given name (sister and brother), where the first word is a listed family name or no name the
+    // lexicon knows and the last a given name.
+    refuses('GHORPADE ANKITA SURESH', 'GHORPADE ANKIT SURESH', 'GIVEN_NAME_MISMATCH');
+    refuses('PATIL SUNITA RAMESH', 'PATIL SUNIT RAMESH', 'GIVEN_NAME_MISMATCH');
   });
   it('a different given name one letter apart', () => {
     for (const [a, b] of [

@@ -547,6 +547,23 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
 }
 
 /**
+ * Whether the tokens x of s and y of o, which differ by a feminine-looking ending while the given
+ * names agree, are each a record's second word between a first word that pairs and is a listed
+ * family name or no name the lexicon knows, and a last word that is a name people are given and no
+ * listed family name: a Marathi record written family name first (Ghorpade Ankita Suresh / Ghorpade Ankit Suresh, sister and brother, their father Suresh),
+ * where the second word is the given name. Written given name first, the last word is the family
+ * name (Priya Sunil Patil / Priya Sunila Patil: the father's name, one person).
+ */
+function givenBetween(s: Side, o: Side, x: number, y: number): boolean {
+  const n = s.toks.length;
+  const m = o.toks.length;
+  if (x !== 1 || y !== 1 || n !== 3 || m !== 3 || s.match[0] !== 0 || s.match[2] !== 2) return false;
+  const given = (t: Tok) => !t.init && !t.sur && knownName(t.raw);
+  const family = (t: Tok) => !t.init && (t.sur || !knownName(t.raw));
+  return family(s.toks[0]) && family(o.toks[0]) && given(s.toks[2]) && given(o.toks[2]);
+}
+
+/**
  * 1 where s's given name was explained by the other's relation tail (markLeft) while the other's
  * own given name is a full word paired with nothing: s's given name is then left unpaired, as a
  * given name that disagrees. Else 0.
@@ -940,7 +957,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   } else if (nwA >= 0 && nwB >= 0) {
     // Given names agree, another token disagrees: surname (married name? other family?) or middle.
     const k = compareTokens(ta[nwA], tb[nwB]);
-    if (k === 'gender') { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
+    if (k === 'gender' && givenBetween(a, b, nwA, nwB)) { v.cap = CAP.givenGender; v.bits |= BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT; }
+    else if (k === 'gender') { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
     else if (!ta[nwA].init && !tb[nwB].init && ((nwA === n - 1 && !familyFirst(a, b)) || (nwB === m - 1 && !familyFirst(b, a)))) {
       v.cap = CAP.surnameConflict;
       v.bits |= BIT.SURNAME_MISMATCH;
