@@ -490,7 +490,7 @@ function weakInGiven(g: Side, w: Side, titled: boolean): number {
   const tw = w.toks[j];
   const r = tg.raw;
   for (let k = 3; k <= 8 && k <= r.length - 2; k++) {
-    const end = makeToken(r.slice(-k));
+    const end = makeToken(r.slice(-k), tg.loose);
     if (oneWord(end, tw)) return WEAK_MISSING;
     const kind = k >= tw.raw.length ? compareTokens(end, tw) : 'none';
     if (kind === 'translit' || kind === 'suffix') return WEAK_MISSING;
@@ -498,7 +498,7 @@ function weakInGiven(g: Side, w: Side, titled: boolean): number {
   // A word of five letters or more is read at a given name's start whatever follows (Kumaresan,
   // Sahibjot); a shorter one only before a name or a family name (Devinder is no Devi).
   for (let k = tw.raw.length - 1; k <= tw.raw.length + 1; k++) {
-    if (r[0] !== tw.raw[0] || k > r.length - 3 || !oneWord(makeToken(r.slice(0, k)), tw)) continue;
+    if (r[0] !== tw.raw[0] || k > r.length - 3 || !oneWord(makeToken(r.slice(0, k), tg.loose), tw)) continue;
     const rest = r.slice(k);
     if (tw.raw.length >= 5 || nameWord(rest) || (rest[0] === 'A' && nameWord(rest.slice(1)))) return WEAK_MISSING;
   }
