@@ -682,7 +682,11 @@ function glideEqual(a: string, b: string): boolean {
 function longE(a: string, b: string): boolean {
   const fa = a.replace(/EE/g, 'E');
   const fb = b.replace(/EE/g, 'E');
-  if (fa !== fb || fa.length < 5 || a === b) return false;
+  // By the keys, so that the other spellings they fold may come with it (Chandraseekhara /
+  // Chandrashekara: sh, kh; Vaasudeeva / Vasudeva), with the vowels as written, a long one written
+  // double or not: the keys read a final -er as -ar (Fakeer is no Fakar).
+  const vowels = (w: string) => w.replace(/([AEIOU])\1/g, '$1').replace(/[^AEIOU]/g, '');
+  if (fa.length < 5 || a === b || (fa !== fb && (canon(fa) !== canon(fb) || vowels(fa) !== vowels(fb)))) return false;
   const first = fa.search(/[AEIOU]/);
   const at = (a.length > b.length ? a : b).indexOf('EE');
   return first >= 0 && at > first;
