@@ -4,7 +4,7 @@
 import { makeToken, type Tok } from './normalize.js';
 import { attested, knownName } from './attested.js';
 import { BHAI_BEN_END, canon, KUMAR_END, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
-import { ONE_NAME } from './lexicon.js';
+import { GENDER_PAIRS, ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
 import { VOWEL_APART } from './vowel-apart-data.js';
 import type { Spellings } from './script.js';
@@ -528,12 +528,18 @@ const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/
 
 /**
  * The initial य that Bengali, Assamese and Oriya say and write j (Jamuna / Yamuna, Jogesh /
- * Yogesh, Jubaraj / Yubaraj), as Arabic names written by those hands have it too (Jusuf / Yusuf).
- * Only before a vowel, at a word's start: inside a word j and y make other names (Vijay / Viyay
- * is no name, but Sujata / Suyata is a slip at best).
+ * Yogesh, Jubaraj / Yubaraj, and Jadab / Yadav with their b for v). Only before a vowel, at a
+ * word's start, the rest written alike but for b / v: with other differences the two are names
+ * of their own (Jaswant / Yashwant, Jas- and Yash- names in Punjab; Jadhav / Yadav). A given
+ * name's spelling only: score.ts unpairs two family names so read (Jadav / Yadav, Jogi / Yogi:
+ * families of their own), as it cannot tell here which word is which.
  */
-const yJ = (raw: string) => raw.replace(/^Y(?=[AEIOU])/, 'J');
-const jy = (a: string, b: string) => (a[0] === 'Y' && b[0] === 'J') || (a[0] === 'J' && b[0] === 'Y');
+export function initialYJ(a: Tok, b: Tok): boolean {
+  const x = a.raw;
+  const y = b.raw;
+  if (!((x[0] === 'Y' && y[0] === 'J') || (x[0] === 'J' && y[0] === 'Y'))) return false;
+  return VOWELS.includes(x[1]) && x.length === y.length && x.slice(1).replace(/V/g, 'B') === y.slice(1).replace(/V/g, 'B');
+}
 
 /**
  * The ae that typists write for the e (ए) of Gujarati, Bengali and Telugu names: Daevi / Devi,
@@ -642,7 +648,6 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
-  { applies: jy, fold: yJ, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
@@ -684,11 +689,15 @@ function longE(a: string, b: string): boolean {
   const fb = b.replace(/EE/g, 'E');
   // By the keys, so that the other spellings they fold may come with it (Chandraseekhara /
   // Chandrashekara: sh, kh; Vaasudeeva / Vasudeva), with the vowels as written, a long one written
-  // double or not: the keys read a final -er as -ar (Fakeer is no Fakar).
+  // double or not: the keys read a final -er as -ar (Fakeer is no Fakar, Shabeer no Saber).
+  // Not so in the last syllable, where -eesh is the -īsh of Nitish, Sudhish (Nitheesh / Nitesh,
+  // Sudheesh / Sudesh are two names).
   const vowels = (w: string) => w.replace(/([AEIOU])\1/g, '$1').replace(/[^AEIOU]/g, '');
-  if (fa.length < 5 || a === b || (fa !== fb && (canon(fa) !== canon(fb) || vowels(fa) !== vowels(fb)))) return false;
+  const l = a.length > b.length ? a : b;
+  const at = l.indexOf('EE');
+  const keyed = fa !== fb;
+  if (fa.length < 5 || a === b || (keyed && (canon(fa) !== canon(fb) || vowels(fa) !== vowels(fb) || !/[AEIOU]/.test(l.slice(at + 2))))) return false;
   const first = fa.search(/[AEIOU]/);
-  const at = (a.length > b.length ? a : b).indexOf('EE');
   return first >= 0 && at > first;
 }
 
@@ -799,6 +808,18 @@ function prefixOf(t: Tok, full: Tok): boolean {
 }
 
 let oneNameLines: Map<string, number[]> | null = null;
+let genderPairs: Set<string> | null = null;
+/** Whether two keys are a man's and a woman's name that GENDER_PAIRS lists (lexicon.ts). */
+function listedGender(ka: string, kb: string): boolean {
+  if (genderPairs === null) {
+    genderPairs = new Set();
+    for (const [man, ...women] of GENDER_PAIRS) {
+      for (const w of women) genderPairs.add(`${canon(man)} ${canon(w)}`).add(`${canon(w)} ${canon(man)}`);
+    }
+  }
+  return genderPairs.has(`${ka} ${kb}`);
+}
+
 /** Whether two keys are spellings of one name that ONE_NAME lists (lexicon.ts). */
 function oneName(ka: string, kb: string): boolean {
   if (oneNameLines === null) {
@@ -934,6 +955,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (a.key === b.key) return 'translit';
   // The variant lists join spellings; they never part what the rules join.
   if (a.own === b.own) return 'translit';
+  // Not for a word read from an Indian script, which writes the two alike (કાર્લ, Carl or Carla).
+  if (!a.loose && !b.loose && listedGender(a.key, b.key)) return 'gender';
   // The long o written oo, as South Indian typists write it (Kookila / Kokila, Manooj / Manoj),
   // which the key reads as u. Not ee for e here: Reena / Rena may be Rina / Rena, which the
   // given-name vowel rules weigh (score.ts, givenVowel).
@@ -978,6 +1001,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
+    if (initialYJ(a, b)) return 'translit';
   }
   if (!loose && tamilI(a, b)) return 'regional';
   if (!loose && arabicUl(a.raw, b.raw)) return 'regional';

@@ -243,3 +243,25 @@ export const ONE_NAME: string[][] = [
   ['MAYUR', 'MAYURA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
 ];
+
+// A man's and a woman's name of the Christian names that Goan, Mangalorean, Kerala, Mumbai and
+// North-Eastern records carry, which the spelling rules take for one (the Portuguese -o / -a as
+// the Bengali final o, the French -e as a final schwa, an English -a as a masculine's inherent
+// vowel, and Francis / Frances, typed for one word of an Indian script): Mario Fernandes and Maria
+// Fernandes are husband and wife, or brother and sister. Each line: the man's name, then the
+// woman's names made from it; by their keys, so the spellings the keys fold come with them.
+export const GENDER_PAIRS: string[][] = [
+  ['FRANCIS', 'FRANCES'], ['FRANCISCO', 'FRANCISCA'], ['LOUIS', 'LOUISE'], ['JOHN', 'JOAN'],
+  ['SIMON', 'SIMONE'], ['DANIEL', 'DANIELLE', 'DANIELA'], ['GABRIEL', 'GABRIELLE', 'GABRIELA'],
+  ['NOEL', 'NOELLE'], ['MICHEL', 'MICHELLE'], ['MICHAEL', 'MICHELLE', 'MICHAELA'], ['DENIS', 'DENISE'],
+  ['JEAN', 'JEANNE'], ['YVON', 'YVONNE'], ['ROBERT', 'ROBERTA'], ['ROBERTO', 'ROBERTA'], ['ALBERT', 'ALBERTA'],
+  ['ALBERTO', 'ALBERTA'], ['CARL', 'CARLA'], ['CARLOS', 'CARLA'], ['ERIC', 'ERICA'], ['JOSEPH', 'JOSEPHA', 'JOSEPHINE'],
+  ['ANTONY', 'ANTONIA'], ['ANTHONY', 'ANTONIA'], ['ANTONIO', 'ANTONIA'], ['MARIO', 'MARIA'], ['AGNELO', 'AGNELA'],
+  ['ANGELO', 'ANGELA'], ['MARCELO', 'MARCELA'], ['CAETANO', 'CAETANA'], ['FERNANDO', 'FERNANDA'], ['JULIO', 'JULIA'],
+  ['JULIUS', 'JULIA'], ['JULIAN', 'JULIANA'], ['EMILIO', 'EMILIA'], ['CLAUDIO', 'CLAUDIA'], ['CUSTODIO', 'CUSTODIA'],
+  ['ROSARIO', 'ROSARIA'], ['VALENTINE', 'VALENTINA'], ['VALENTINO', 'VALENTINA'], ['AUGUSTINE', 'AUGUSTINA'],
+  ['CELESTINE', 'CELESTINA'], ['CLEMENT', 'CLEMENTINA'], ['JUSTIN', 'JUSTINA'], ['MARTIN', 'MARTINA'], ['PAUL', 'PAULA'],
+  ['PHILIP', 'PHILIPPA'], ['VICTOR', 'VICTORIA'], ['BERNARDO', 'BERNARDA'], ['ALPHONSE', 'ALPHONSA'],
+  ['ALPHONSO', 'ALPHONSA'], ['BENEDICT', 'BENEDICTA'], ['DOMINIC', 'DOMINICA'], ['ALEXANDER', 'ALEXANDRA'],
+  ['SEBASTIAN', 'SEBASTIANA'], ['FREDERICK', 'FREDERICA'], ['GERALD', 'GERALDINE'], ['PASCAL', 'PASCALE'],
+];

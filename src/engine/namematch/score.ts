@@ -9,7 +9,7 @@
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { knownName } from './attested.js';
-import { compareTokens, editDistance, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
+import { compareTokens, editDistance, initialYJ, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -204,17 +204,19 @@ function slipInPiece(x1: string, x2: string, y: string): boolean {
  * next word may be the father's name that a Marathi record writes second, or a family name, the
  * pair is a sister and brother (Ankita Suresh Patil / Ankit Suresh Patil; Bhushan, Chand, Lal,
  * Nath, Prasad are such names). Not on a record with a title or a relation, which may say whose
- * (D/O against S/O); not where the next word is a record's last full word: a family name (Hema
- * Kanta / Hem Kanta), or before a father's initial (Rama Chandra T). Whether it read any: the
- * caller holds such a pair below the joined words' score.
+ * (D/O against S/O); only where a listed family name follows the next word and ends the record.
+ * Whether it read any: the caller holds such a pair below the joined words' score.
  */
 const COMPOUND_ENDS = new Set(['CHANDRA', 'KANTA', 'KANT', 'KANTO', 'PADA'].map((w) => makeToken(w).key));
 function compoundStems(ta: Tok[], tb: Tok[], kinds: Kind[]): boolean {
   const n = ta.length;
   const m = tb.length;
   let read = false;
-  // A full word after the next one: an initial may be the father's (Rama Chandra T).
-  const fullAfter = (ts: Tok[], i: number) => ts.some((t, k) => k > i + 1 && !t.init);
+  // The family name after the next word, and last: a listed one, and no initial after it. Where
+  // a word that may be a name follows, the compound end may be the first half of the father's
+  // name written apart (Nirmala Chandra Mohan / Nirmal Chandra Mohan, Prema Chandra Kant Patil /
+  // Prem Chandra Kant Patil: sister and brother), or an initial the father's (Rama Chandra T).
+  const fullAfter = (ts: Tok[], i: number) => i + 3 === ts.length && ts[i + 2].sur;
   for (let i = 0; i + 2 < n; i++) {
     const next = ta[i + 1];
     if (next.init || !COMPOUND_ENDS.has(next.key) || ta[i].loose || !fullAfter(ta, i)) continue;
@@ -830,6 +832,13 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
         givenNear = true;
         continue;
       }
+    }
+    // The initial y written j is a given name's spelling; family names so written, last on a
+    // record, are two (Jadav / Yadav, Jogi / Yogi). Not by the given-name index, which takes a
+    // word that spells a listed family name by its keys for one (Jadab Swargiary, Jadab a name).
+    if (k === 'translit' && (i === n - 1 || j === m - 1) && i !== a.given && j !== b.given && initialYJ(ta[i], tb[j])) {
+      a.match[i] = -1;
+      continue;
     }
     // The short form of a given name only: a family name is no short form (Soren / Sourendra).
     if (k === 'regional' && shortEndra(ta[i].raw, tb[j].raw)) {
