@@ -244,8 +244,8 @@ export const ONE_NAME: string[][] = [
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
 ];
 
-// A man's and a woman's name of the Christian names that Goan, Mangalorean, Kerala, Mumbai and
-// North-Eastern records carry, which the spelling rules take for one (the Portuguese -o / -a as
+// A man's and a woman's name, mostly of the Christian names that Goan, Mangalorean, Kerala, Mumbai
+// and North-Eastern records carry, which the spelling rules take for one (the Portuguese -o / -a as
 // the Bengali final o, the French -e as a final schwa, an English -a as a masculine's inherent
 // vowel, and Francis / Frances, typed for one word of an Indian script): Mario Fernandes and Maria
 // Fernandes are husband and wife, or brother and sister. Each line: the man's name, then the
@@ -264,4 +264,6 @@ export const GENDER_PAIRS: string[][] = [
   ['PHILIP', 'PHILIPPA'], ['VICTOR', 'VICTORIA'], ['BERNARDO', 'BERNARDA'], ['ALPHONSE', 'ALPHONSA'],
   ['ALPHONSO', 'ALPHONSA'], ['BENEDICT', 'BENEDICTA'], ['DOMINIC', 'DOMINICA'], ['ALEXANDER', 'ALEXANDRA'],
   ['SEBASTIAN', 'SEBASTIANA'], ['FREDERICK', 'FREDERICA'], ['GERALD', 'GERALDINE'], ['PASCAL', 'PASCALE'],
+  // And of the Bengali Muslim names, where the -a after a cluster reads as a masculine's.
+  ['ANWAR', 'ANWARA'], ['ANOWAR', 'ANOWARA'],
 ];
