@@ -568,12 +568,13 @@ function givenBetween(s: Side, o: Side, x: number, y: number): boolean {
 /**
  * 1 where s's given name was explained by the other's relation tail (markLeft) while the other's
  * own given name is a full word paired with nothing: s's given name is then left unpaired, as a
- * given name that disagrees. Else 0.
+ * given name that disagrees. Else 0. Not on a record with a title, which may be a wife styled by
+ * her husband's name (Mrs Ramesh Sharma / Sunita Sharma W/O Ramesh Sharma).
  */
-function relativeOwn(s: Side, o: Side): number {
+function relativeOwn(s: Side, o: Side, titled: boolean): number {
   const g = s.given;
   const h = o.given;
-  if (g < 0 || h < 0 || s.match[g] >= 0 || s.left[g] || !o.left[h] || o.toks[h].init || o.toks[h].weak) return 0;
+  if (titled || g < 0 || h < 0 || s.match[g] >= 0 || s.left[g] || !o.left[h] || o.toks[h].init || o.toks[h].weak) return 0;
   s.left[g] = true;
   return 1;
 }
@@ -923,8 +924,8 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   let explained = markLeft(a, B.extra, strong) + markLeft(b, A.extra, strong);
   // Not a record's own given name against another given name of the other's: that record is the
   // relative the other names (Ram Sharma / Amit Sharma S/O Ram Sharma, the father's record), and
-  // the two given names disagree.
-  explained -= relativeOwn(a, b) + relativeOwn(b, a);
+  // the two given names disagree. Unless the record has a title (relativeOwn).
+  explained -= relativeOwn(a, b, A.honorific) + relativeOwn(b, a, B.honorific);
   if (explained > 0) v.pen += PEN.fatherName;
 
   const gA = a.given >= 0 && a.left[a.given];
