@@ -685,6 +685,8 @@ function glideEqual(a: string, b: string): boolean {
  * Meena / Mena).
  */
 function longE(a: string, b: string): boolean {
+  // Asked of most pairs of different tokens: the letter test first.
+  if (!a.includes('EE') && !b.includes('EE')) return false;
   const fa = a.replace(/EE/g, 'E');
   const fb = b.replace(/EE/g, 'E');
   // By the keys, so that the other spellings they fold may come with it (Chandraseekhara /
@@ -809,15 +811,22 @@ function prefixOf(t: Tok, full: Tok): boolean {
 
 let oneNameLines: Map<string, number[]> | null = null;
 let genderPairs: Set<string> | null = null;
+let genderKeys: Set<string> | null = null;
 /** Whether two keys are a man's and a woman's name that GENDER_PAIRS lists (lexicon.ts). */
 function listedGender(ka: string, kb: string): boolean {
-  if (genderPairs === null) {
+  if (genderPairs === null || genderKeys === null) {
     genderPairs = new Set();
+    genderKeys = new Set();
     for (const [man, ...women] of GENDER_PAIRS) {
-      for (const w of women) genderPairs.add(`${canon(man)} ${canon(w)}`).add(`${canon(w)} ${canon(man)}`);
+      genderKeys.add(canon(man));
+      for (const w of women) {
+        genderKeys.add(canon(w));
+        genderPairs.add(`${canon(man)} ${canon(w)}`).add(`${canon(w)} ${canon(man)}`);
+      }
     }
   }
-  return genderPairs.has(`${ka} ${kb}`);
+  // Asked of every two tokens whose keys differ: a lookup before a string is made.
+  return genderKeys.has(ka) && genderKeys.has(kb) && genderPairs.has(`${ka} ${kb}`);
 }
 
 /** Whether two keys are spellings of one name that ONE_NAME lists (lexicon.ts). */
