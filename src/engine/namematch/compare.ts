@@ -528,16 +528,16 @@ const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/
 
 /**
  * The initial य that Bengali, Assamese and Oriya say and write j (Jamuna / Yamuna, Jogesh /
- * Yogesh, Jubaraj / Yubaraj, and Jadab / Yadav with their b for v). Only before a vowel, at a
- * word's start, the rest written alike but for b / v: with other differences the two are names
- * of their own (Jaswant / Yashwant, Jas- and Yash- names in Punjab; Jadhav / Yadav). A given
- * name's spelling only: score.ts unpairs two family names so read (Jadav / Yadav, Jogi / Yogi:
- * families of their own), as it cannot tell here which word is which.
+ * Yogesh, Jubaraj / Yubaraj, Jatindra / Yatindra). Only before a vowel, at a word's start, the
+ * rest written alike but for b / v: with other differences the two are names of their own
+ * (Jaswant / Yashwant, Jas- and Yash- names in Punjab; Jadhav / Yadav). Not on a listed family
+ * name, whatever its place (Jadav / Yadav: two families, and the keys read Jadab as Jadav), nor in
+ * a word under five letters (Jogi / Yogi, Jash / Yash).
  */
-export function initialYJ(a: Tok, b: Tok): boolean {
+function initialYJ(a: Tok, b: Tok): boolean {
   const x = a.raw;
   const y = b.raw;
-  if (!((x[0] === 'Y' && y[0] === 'J') || (x[0] === 'J' && y[0] === 'Y'))) return false;
+  if (!((x[0] === 'Y' && y[0] === 'J') || (x[0] === 'J' && y[0] === 'Y')) || x.length < 5 || a.sur || b.sur) return false;
   return VOWELS.includes(x[1]) && x.length === y.length && x.slice(1).replace(/V/g, 'B') === y.slice(1).replace(/V/g, 'B');
 }
 
@@ -689,17 +689,9 @@ function longE(a: string, b: string): boolean {
   if (!a.includes('EE') && !b.includes('EE')) return false;
   const fa = a.replace(/EE/g, 'E');
   const fb = b.replace(/EE/g, 'E');
-  // By the keys, so that the other spellings they fold may come with it (Chandraseekhara /
-  // Chandrashekara: sh, kh; Vaasudeeva / Vasudeva), with the vowels as written, a long one written
-  // double or not: the keys read a final -er as -ar (Fakeer is no Fakar, Shabeer no Saber).
-  // Not so in the last syllable, where -eesh is the -īsh of Nitish, Sudhish (Nitheesh / Nitesh,
-  // Sudheesh / Sudesh are two names).
-  const vowels = (w: string) => w.replace(/([AEIOU])\1/g, '$1').replace(/[^AEIOU]/g, '');
-  const l = a.length > b.length ? a : b;
-  const at = l.indexOf('EE');
-  const keyed = fa !== fb;
-  if (fa.length < 5 || a === b || (keyed && (canon(fa) !== canon(fb) || vowels(fa) !== vowels(fb) || !/[AEIOU]/.test(l.slice(at + 2))))) return false;
+  if (fa !== fb || fa.length < 5 || a === b) return false;
   const first = fa.search(/[AEIOU]/);
+  const at = (a.length > b.length ? a : b).indexOf('EE');
   return first >= 0 && at > first;
 }
 
@@ -812,8 +804,14 @@ function prefixOf(t: Tok, full: Tok): boolean {
 let oneNameLines: Map<string, number[]> | null = null;
 let genderPairs: Set<string> | null = null;
 let genderKeys: Set<string> | null = null;
-/** Whether two keys are a man's and a woman's name that GENDER_PAIRS lists (lexicon.ts). */
-function listedGender(ka: string, kb: string): boolean {
+/**
+ * Whether two tokens are a man's and a woman's name that GENDER_PAIRS lists (lexicon.ts), by their
+ * keys. Not a word read from an Indian script, which writes the two alike (કાર્લ, Carl or Carla).
+ */
+export function listedGender(a: Tok, b: Tok): boolean {
+  if (a.loose || b.loose) return false;
+  const ka = a.key;
+  const kb = b.key;
   if (genderPairs === null || genderKeys === null) {
     genderPairs = new Set();
     genderKeys = new Set();
@@ -964,8 +962,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (a.key === b.key) return 'translit';
   // The variant lists join spellings; they never part what the rules join.
   if (a.own === b.own) return 'translit';
-  // Not for a word read from an Indian script, which writes the two alike (કાર્લ, Carl or Carla).
-  if (!a.loose && !b.loose && listedGender(a.key, b.key)) return 'gender';
+  if (listedGender(a, b)) return 'gender';
   // The long o written oo, as South Indian typists write it (Kookila / Kokila, Manooj / Manoj),
   // which the key reads as u. Not ee for e here: Reena / Rena may be Rina / Rena, which the
   // given-name vowel rules weigh (score.ts, givenVowel).

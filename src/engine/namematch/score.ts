@@ -9,7 +9,7 @@
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { knownName } from './attested.js';
-import { compareTokens, editDistance, initialYJ, kumarJoinA, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarJoinA, listedGender, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -51,9 +51,6 @@ const CAP = {
   // token is the inherent vowel written or not (every such pair of the tuning sets is one
   // person). GOOD, not higher: the code still says what differs.
   otherGender: 86,
-  // A compound's first word with its stem a on one record only (compoundStems): one name, but a
-  // reading of a feminine-looking pair, below the words joined (98).
-  compoundStem: 90,
   middleConflict: 65,
   givenMissing: 65, // "KUMAR SHARMA" / "AMIT KUMAR SHARMA"
   // "HARISH CHANDRA ALIAS MUNNA BARMAN" read as "HARISH CHANDRA" / "HARISH CHANDRA BALAN": below a
@@ -192,43 +189,6 @@ function piecewise(x1: Tok, x2: Tok, y: Tok): 'translit' | 'regional' | null {
 function slipInPiece(x1: string, x2: string, y: string): boolean {
   const inside = (p: string, q: string) => p.length >= 5 && q.length >= 4 && p[0] === q[0] && p[p.length - 1] === q[q.length - 1] && !(knownName(p) && knownName(q));
   return (y.startsWith(x1) && inside(x2, y.slice(x1.length))) || (y.endsWith(x2) && inside(x1, y.slice(0, y.length - x2.length)));
-}
-
-/**
- * The first word of a name made of two, its final a written on one record and not on the other
- * (Hema Kanta / Hem Kanta, Rama Chandra / Ram Chandra, Kamala Kant / Kamal Kant): the stem
- * vowel that Bengali, Assamese and Odia spellings write and Hindi ones drop, as the words joined
- * read (Hemakanta / Hemkanta), not the feminine that the -a is on a name standing alone (Hema /
- * Hem). So a 'gender' pair is read as the two joined to the same next word, when that is one of
- * the words that end such names and are no man's name on their own, nor a family name: where the
- * next word may be the father's name that a Marathi record writes second, or a family name, the
- * pair is a sister and brother (Ankita Suresh Patil / Ankit Suresh Patil; Bhushan, Chand, Lal,
- * Nath, Prasad are such names). Not on a record with a title or a relation, which may say whose
- * (D/O against S/O); only where a listed family name follows the next word and ends the record.
- * Whether it read any: the caller holds such a pair below the joined words' score.
- */
-const COMPOUND_ENDS = new Set(['CHANDRA', 'KANTA', 'KANT', 'KANTO', 'PADA'].map((w) => makeToken(w).key));
-function compoundStems(ta: Tok[], tb: Tok[], kinds: Kind[]): boolean {
-  const n = ta.length;
-  const m = tb.length;
-  let read = false;
-  // The family name after the next word, and last: a listed one, and no initial after it. Where
-  // a word that may be a name follows, the compound end may be the first half of the father's
-  // name written apart (Nirmala Chandra Mohan / Nirmal Chandra Mohan, Prema Chandra Kant Patil /
-  // Prem Chandra Kant Patil: sister and brother), or an initial the father's (Rama Chandra T).
-  const fullAfter = (ts: Tok[], i: number) => i + 3 === ts.length && ts[i + 2].sur;
-  for (let i = 0; i + 2 < n; i++) {
-    const next = ta[i + 1];
-    if (next.init || !COMPOUND_ENDS.has(next.key) || ta[i].loose || !fullAfter(ta, i)) continue;
-    for (let j = 0; j + 2 < m; j++) {
-      const kn = kinds[(i + 1) * m + j + 1];
-      if (kinds[i * m + j] !== 'gender' || !(kn === 'exact' || kn === 'translit' || kn === 'regional' || kn === 'vowel') || tb[j].loose || !fullAfter(tb, j)) continue;
-      // Both joined to one spelling of the next word: only the first word's a is asked.
-      const k = compareTokens(makeToken(ta[i].raw + next.raw), makeToken(tb[j].raw + next.raw));
-      if (k === 'translit' || k === 'regional') { kinds[i * m + j] = 'translit'; read = true; }
-    }
-  }
-  return read;
 }
 
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
@@ -552,8 +512,9 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
  * Whether the tokens x of s and y of o, which differ by a feminine-looking ending while the given
  * names agree, are each a record's second word between a first word that pairs and is a listed
  * family name or no name the lexicon knows, and a last word that is a name people are given and no
- * listed family name: a Marathi record written family name first (Ghorpade Ankita Suresh / Ghorpade Ankit Suresh, sister and brother, their father Suresh),
- * where the second word is the given name. Written given name first, the last word is the family
+ * listed family name: a Marathi record written family name first (Ghorpade Ankita Suresh /
+ * Ghorpade Ankit Suresh, sister and brother, their father Suresh), where the second word is the
+ * given name. Written given name first, the last word is the family
  * name (Priya Sunil Patil / Priya Sunila Patil: the father's name, one person).
  */
 function givenBetween(s: Side, o: Side, x: number, y: number): boolean {
@@ -791,8 +752,6 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
     }
   }
-  const marked = A.honorific || B.honorific || A.relation || B.relation;
-  if (!marked && compoundStems(ta, tb, kinds)) v.cap = Math.min(v.cap, CAP.compoundStem);
   assign(kinds, n, m, a.match);
 
   // A given name may differ from the other by a vowel or a late slip only if that is a
@@ -833,13 +792,6 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
         givenNear = true;
         continue;
       }
-    }
-    // The initial y written j is a given name's spelling; family names so written, last on a
-    // record, are two (Jadav / Yadav, Jogi / Yogi). Not by the given-name index, which takes a
-    // word that spells a listed family name by its keys for one (Jadab Swargiary, Jadab a name).
-    if (k === 'translit' && (i === n - 1 || j === m - 1) && i !== a.given && j !== b.given && initialYJ(ta[i], tb[j])) {
-      a.match[i] = -1;
-      continue;
     }
     // The short form of a given name only: a family name is no short form (Soren / Sourendra).
     if (k === 'regional' && shortEndra(ta[i].raw, tb[j].raw)) {
@@ -939,7 +891,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const k = compareTokens(ta[x], tb[y]);
     // A family name written first on one record, last on the other, with a feminine-looking
     // ending: as the same family name in its place (Achari Ramesh Suresh / Ramesh Suresh Acharya).
-    if (k === 'gender' && familyWritten(kinds, n, m, x, y, a.given, b.given)) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
+    if (k === 'gender' && familyWritten(kinds, n, m, x, y, a.given, b.given) && !listedGender(ta[x], tb[y])) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
     else if (k === 'gender') { v.cap = CAP.givenGender; v.bits |= BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT; }
     else {
       v.bits |= BIT.GIVEN_NAME_MISMATCH;
@@ -967,8 +919,12 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   } else if (nwA >= 0 && nwB >= 0) {
     // Given names agree, another token disagrees: surname (married name? other family?) or middle.
     const k = compareTokens(ta[nwA], tb[nwB]);
+    // A listed man's and woman's name is no inherent vowel of a father's or family name (Mary
+    // Joseph / Mary Josephine: two women, their fathers' names last): as another name there.
+    const listed = k === 'gender' && listedGender(ta[nwA], tb[nwB]);
+    if (listed) v.bits |= BIT.GENDER_VARIANT;
     if (k === 'gender' && givenBetween(a, b, nwA, nwB)) { v.cap = CAP.givenGender; v.bits |= BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT; }
-    else if (k === 'gender') { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
+    else if (k === 'gender' && !listed) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
     else if (!ta[nwA].init && !tb[nwB].init && ((nwA === n - 1 && !familyFirst(a, b)) || (nwB === m - 1 && !familyFirst(b, a)))) {
       v.cap = CAP.surnameConflict;
       v.bits |= BIT.SURNAME_MISMATCH;
