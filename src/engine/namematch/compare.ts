@@ -527,21 +527,6 @@ const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
 const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/^SH[EI]O(?![AEIOUY])/, 'SHIV');
 
 /**
- * The initial य that Bengali, Assamese and Oriya say and write j (Jamuna / Yamuna, Jogesh /
- * Yogesh, Jubaraj / Yubaraj, Jatindra / Yatindra). Only before a vowel, at a word's start, the
- * rest written alike but for b / v: with other differences the two are names of their own
- * (Jaswant / Yashwant, Jas- and Yash- names in Punjab; Jadhav / Yadav). Not on a listed family
- * name, whatever its place (Jadav / Yadav: two families, and the keys read Jadab as Jadav), nor in
- * a word under five letters (Jogi / Yogi, Jash / Yash).
- */
-function initialYJ(a: Tok, b: Tok): boolean {
-  const x = a.raw;
-  const y = b.raw;
-  if (!((x[0] === 'Y' && y[0] === 'J') || (x[0] === 'J' && y[0] === 'Y')) || x.length < 5 || a.sur || b.sur) return false;
-  return VOWELS.includes(x[1]) && x.length === y.length && x.slice(1).replace(/V/g, 'B') === y.slice(1).replace(/V/g, 'B');
-}
-
-/**
  * The ae that typists write for the e (ए) of Gujarati, Bengali and Telugu names: Daevi / Devi,
  * Dhinaesh / Dinesh, Aekta / Ekta, Harae / Hare. Not before another e, where the a is a vowel of
  * its own (Naeema / Neema, Saeed / Seed are two names).
@@ -1007,7 +992,6 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
-    if (initialYJ(a, b)) return 'translit';
   }
   if (!loose && tamilI(a, b)) return 'regional';
   if (!loose && arabicUl(a.raw, b.raw)) return 'regional';

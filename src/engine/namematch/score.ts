@@ -532,10 +532,22 @@ function givenBetween(s: Side, o: Side, x: number, y: number): boolean {
  * given name that disagrees. Else 0. Not on a record with a title, which may be a wife styled by
  * her husband's name (Mrs Ramesh Sharma / Sunita Sharma W/O Ramesh Sharma).
  */
-function relativeOwn(s: Side, o: Side, titled: boolean): number {
+function relativeOwn(s: Side, o: Side, titled: boolean, oTail: Tok[]): number {
   const g = s.given;
   const h = o.given;
-  if (titled || g < 0 || h < 0 || s.match[g] >= 0 || s.left[g] || !o.left[h] || o.toks[h].init || o.toks[h].weak) return 0;
+  if (titled || g < 0 || s.match[g] >= 0 || s.left[g]) return 0;
+  // The other's given name, a full word, paired with nothing (Amit Sharma S/O Ram Sharma)...
+  let relative = h >= 0 && o.left[h] && !o.toks[h].init && !o.toks[h].weak;
+  // ...or nothing of the other's own name paired with s: every word it pairs is its family name,
+  // which its tail repeats (A Sharma S/O Ram Sharma, Sharma D/O Ram Sharma). Not where a word it
+  // pairs is its own (Krishnan Ravi / Ravi S/O Krishnan, Tamil's father's name first).
+  if (!relative) {
+    relative = true;
+    for (let j = 0; j < o.toks.length && relative; j++) {
+      if (o.match[j] >= 0 && !oTail.some((e) => STRONG[compareTokens(e, o.toks[j])])) relative = false;
+    }
+  }
+  if (!relative) return 0;
   s.left[g] = true;
   return 1;
 }
@@ -877,7 +889,7 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   // Not a record's own given name against another given name of the other's: that record is the
   // relative the other names (Ram Sharma / Amit Sharma S/O Ram Sharma, the father's record), and
   // the two given names disagree. Unless the record has a title (relativeOwn).
-  explained -= relativeOwn(a, b, A.honorific) + relativeOwn(b, a, B.honorific);
+  explained -= relativeOwn(a, b, A.honorific, B.extra) + relativeOwn(b, a, B.honorific, A.extra);
   if (explained > 0) v.pen += PEN.fatherName;
 
   const gA = a.given >= 0 && a.left[a.given];
