@@ -247,8 +247,8 @@ export const ONE_NAME: string[][] = [
 // A man's and a woman's name, mostly of the Christian names that Goan, Mangalorean, Kerala, Mumbai
 // and North-Eastern records carry, which the spelling rules take for one (the Portuguese -o / -a as
 // the Bengali final o, the French -e as a final schwa, an English -a as a masculine's inherent
-// vowel, and Francis / Frances, typed for one word of an Indian script): Mario Fernandes and Maria
-// Fernandes are husband and wife, or brother and sister. Each line: the man's name, then the
+// vowel, and Francis / Frances, typed for one word of an Indian script): Mario Pereira and Maria
+// Pereira are husband and wife, or brother and sister. Each line: the man's name, then the
 // woman's names made from it; by their keys, so the spellings the keys fold come with them.
 export const GENDER_PAIRS: string[][] = [
   ['FRANCIS', 'FRANCES'], ['FRANCISCO', 'FRANCISCA'], ['LOUIS', 'LOUISE'], ['JOHN', 'JOAN'],

@@ -9,7 +9,7 @@
 //
 // Written with plain loops and module-level helpers: this runs thousands of times a second.
 import { knownName } from './attested.js';
-import { compareTokens, editDistance, kumarJoinA, listedGender, kumarSandhi, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
+import { compareTokens, editDistance, kumarJoinA, kumarSandhi, listedGender, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
 import { canon, isVowel } from './phonetic.js';
 
@@ -514,8 +514,8 @@ function markLeft(s: Side, otherExtra: Tok[], strong: number): number {
  * family name or no name the lexicon knows, and a last word that is a name people are given and no
  * listed family name: a Marathi record written family name first (Ghorpade Ankita Suresh /
  * Ghorpade Ankit Suresh, sister and brother, their father Suresh), where the second word is the
- * given name. Written given name first, the last word is the family
- * name (Priya Sunil Patil / Priya Sunila Patil: the father's name, one person).
+ * given name. Written given name first, the last word is the family name (Priya Sunil Patil /
+ * Priya Sunila Patil: the father's name, one person).
  */
 function givenBetween(s: Side, o: Side, x: number, y: number): boolean {
   const n = s.toks.length;
@@ -527,10 +527,10 @@ function givenBetween(s: Side, o: Side, x: number, y: number): boolean {
 }
 
 /**
- * 1 where s's given name was explained by the other's relation tail (markLeft) while the other's
- * own given name is a full word paired with nothing: s's given name is then left unpaired, as a
- * given name that disagrees. Else 0. Not on a record with a title, which may be a wife styled by
- * her husband's name (Mrs Ramesh Sharma / Sunita Sharma W/O Ramesh Sharma).
+ * 1 where s's given name was explained by the other's relation tail (markLeft) and s is the
+ * relative that tail names (below): s's given name is then left unpaired, as a given name that
+ * disagrees. Else 0. Not on a record with a title, which may be a wife styled by her husband's
+ * name (Mrs Ramesh Sharma / Sunita Sharma W/O Ramesh Sharma).
  */
 function relativeOwn(s: Side, o: Side, titled: boolean, oTail: Tok[]): number {
   const g = s.given;
