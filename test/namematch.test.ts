@@ -87,6 +87,11 @@ describe('normalisation: direct matches', () => {
     }
     assert.notEqual(matchNames('KAA SHARMA', 'SHARMA').score, 100); // too short to be read as a title
   });
+  it('the title Haji as Bengal and Assam spell it, with z, and Alhaj', () => {
+    assert.equal(matchNames('HAJI RAFIQUL ISLAM', 'HAZI RAFIQUL ISLAM').score, 100);
+    assert.equal(matchNames('Hazee Rafiqul Islam', 'RAFIQUL ISLAM').score, 100);
+    assert.equal(matchNames('ALHAJ RAFIQUL ISLAM', 'ALHAZ RAFIQUL ISLAM').score, 100);
+  });
   it('a leading SRI that is part of the name is kept as a name part', () => {
     assert.equal(matchNames('SRI DEVI KAPOOR', 'SRIDEVI KAPOOR').score, 100);
     // Advocate too, which word lists hold as a word: the name is read with it and without it.
@@ -422,6 +427,23 @@ describe('positives: same person', () => {
     refuses('SAMEER KHAN', 'ZAMEER KHAN');
     // RAMKUMAR is still RAM KUMAR written together.
     accepts('RAMKUMAR SHARMA', 'RAM KUMAR SHARMA');
+  });
+  it('the inherent a written inside a word together with another spelling of it', () => {
+    accepts('YASHAWANT KULKARNI', 'YESHWANT KULKARNI'); // and e for a
+    accepts('RAVASAHEB PATIL', 'RAOSAHEB PATIL'); // and the Marathi o for va
+    accepts('DHARAMAVEER YADAV', 'DHARMVIR YADAV'); // and ee for i
+    accepts('PARAMARATH GHOSH', 'PARMARTH GHOSH');
+    // Not in the first syllable, nor before a y, nor after a nasal, nor in words under seven
+    // letters, nor where the keys would fold the letters it brings together into one: two names
+    // each.
+    refuses('CHARANJIT SINGH', 'CHIRANJIT SINGH');
+    refuses('SHARAYA DAS', 'SHAURYA DAS');
+    refuses('RAMADEEP SINGH', 'RANDEEP SINGH');
+    refuses('MAHAMATI DAS', 'MAHANTI DAS');
+    refuses('RADHANA DAS', 'RATHNA DAS');
+    refuses('PRABHAVATI DAS', 'PRABHATI DAS');
+    // Nor two names the lexicon knows as typed for words of their own.
+    refuses('SHABANA KHAN', 'SHOBHNA KHAN');
   });
   it('a long given name with its vowels spelled otherwise is one name; a short one is not', () => {
     accepts('DHARUMALINGAM K', 'DHARAMLINGAM K'); // neither spelling is in the lexicon

@@ -998,6 +998,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && glideEqual(a.raw, b.raw)) return 'regional';
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
+  if (!loose && schwaAndSpelling(a, b)) return 'regional';
   // Before the slips and vowels below, which would take such a pair as a weaker kind.
   if (!loose && slipAndSpelling(a, b)) return 'typo';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
@@ -1052,6 +1053,40 @@ function tamilI(a: Tok, b: Tok): boolean {
   if (!IRL(p.raw) || IRL(o.raw) || o.raw[0] !== p.raw[1]) return false;
   const k = compareTokens(makeToken(p.raw.slice(1)), o);
   return k === 'exact' || k === 'translit' || k === 'regional';
+}
+
+let unschwaing = false;
+/**
+ * The inherent a written inside a word together with another spelling of the same word
+ * (Yashawant / Yeshwant, Ravasaheb / Raosaheb, Dharamaveer / Dharmvir): the a left out of the
+ * longer token, the two then one name by the keys and the spelling rules. Tokens of seven letters
+ * or more (Radhana / Rathna, Salavan / Selvan are two names) whose keys share their first letter
+ * and are near; not two names as written.
+ */
+function schwaAndSpelling(a: Tok, b: Tok): boolean {
+  if (unschwaing || a.key[0] !== b.key[0]) return false;
+  const [s, l] = a.raw.length < b.raw.length ? [a, b] : [b, a];
+  if (s.raw.length < 7 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3 || editDistance(a.key, b.key) > 3) return false;
+  if (twoNames(a.raw, b.raw)) return false;
+  unschwaing = true;
+  try {
+    const r = l.raw;
+    // After the first syllable (Charanjit / Chiranjit are two names).
+    for (let p = r.search(/[AEIOU]/) + 2; p < r.length - 2; p++) {
+      // Between consonants; not beside a y (Sharaya / Shaurya, Mariyamol / Merimol), nor after a
+      // nasal, which the keys then read as the anusvara (Ramadeep / Randeep, Mahamati / Mahanti).
+      if (r[p] !== 'A' || VOWELS.includes(r[p - 1]) || VOWELS.includes(r[p + 1]) || r[p + 1] === 'Y' || 'MNY'.includes(r[p - 1])) continue;
+      // The a alone taken out, not a letter the keys fold into its neighbour (Prabhavati less its
+      // a is Prabhvati, which they read Prabati).
+      const t = makeToken(r.slice(0, p) + r.slice(p + 1));
+      if (t.key.length !== l.key.length - 1) continue;
+      const k = compareTokens(t, s);
+      if (k === 'translit' || k === 'regional') return true;
+    }
+    return false;
+  } finally {
+    unschwaing = false;
+  }
 }
 
 // What a scanner reads for a letter, put back: c for e, d for o, l for i and i for l, v for u
