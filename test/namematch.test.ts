@@ -91,6 +91,24 @@ describe('normalisation: direct matches', () => {
     assert.equal(matchNames('HAJI RAFIQUL ISLAM', 'HAZI RAFIQUL ISLAM').score, 100);
     assert.equal(matchNames('Hazee Rafiqul Islam', 'RAFIQUL ISLAM').score, 100);
     assert.equal(matchNames('ALHAJ RAFIQUL ISLAM', 'ALHAZ RAFIQUL ISLAM').score, 100);
+    assert.equal(matchNames('Mosammat Rahima Khatun', 'RAHIMA KHATUN').score, 100);
+  });
+  it("a listed title's own long spellings fold as the word's do", () => {
+    // Listed as THIRUMATHI, written with t; listed as HAJI, written with ee and aa.
+    assert.equal(matchNames('Tirumati Kavitha Rajan', 'KAVITHA RAJAN').score, 100);
+    assert.equal(matchNames('Haajee Rafiqul Islam', 'RAFIQUL ISLAM').score, 100);
+    assert.equal(matchNames('Shreemathi Kavitha Rajan', 'KAVITHA RAJAN').score, 100);
+  });
+  it('titles that are also names: Sau. and Chi. of Marathi records, Kunwar, Swami, Baba', () => {
+    for (const t of ['Sau.', 'Sou.', 'Chi.', 'Kunwar', 'Swami', 'Baba']) {
+      assert.equal(matchNames(`${t} Sunita Patil`, 'SUNITA PATIL').score, 100, t);
+    }
+    // A name of its own where they are (Kunwar Pal, Sau against Shaw)...
+    accepts('KUNWAR PAL SINGH', 'KUNWARPAL SINGH');
+    accepts('SAU RAKESH', 'RAKESH SAU', 'TOKEN_ORDER');
+    // ...and before one word, a given name: Sardar Singh and Kunwar Singh are no Singh.
+    refuses('SARDAR SINGH', 'SINGH');
+    refuses('KUNWAR SINGH', 'SINGH');
   });
   it('a leading SRI that is part of the name is kept as a name part', () => {
     assert.equal(matchNames('SRI DEVI KAPOOR', 'SRIDEVI KAPOOR').score, 100);

@@ -11,6 +11,9 @@ export const HONORIFICS = new Set([
   'CAPT', 'CAPTAIN', 'COL', 'MAJ', 'MAJOR', 'GEN', 'BRIG', 'SGT', 'HON',
   'THIRU', 'THIRUMATHI', 'TMT', 'SELVI', 'SOWBAGYAVATHI',
   'HAJI', 'HAJEE', 'HAZI', 'ALHAJ', 'ALHAZ', 'JANAB', 'MAULANA', 'MOULANA', 'SARDAR', 'SARDARNI', 'PANDIT', 'PT',
+  'MOSAMMAT', 'MUSAMMAT', 'MOSAMMET', 'SUSRI',
+  // Marathi: Sau. (Saubhagyavati) for a married woman, Chi. (Chiranjeev) for a young man.
+  'SAU', 'SOU', 'CHI', 'KUNWAR', 'SWAMI', 'BABA',
   'MESSRS', 'MESSERS',
 ]);
 
@@ -19,7 +22,8 @@ export const HONORIFICS = new Set([
  * "KUMARI" as a given name), and family names written first (Bengal's Sardar, Pandit: "SARDAR
  * GOPAL" is Gopal Sardar): the matcher tries the name both with and without them.
  */
-export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT', 'ADVOCATE']);
+export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT', 'ADVOCATE',
+  'SAU', 'SOU', 'CHI', 'KUNWAR', 'SWAMI', 'BABA']);
 
 /** Tokens that are bookkeeping, not name: dropped anywhere. */
 export const NOISE_TOKENS = new Set(['MINOR', 'HUF', 'DECEASED', 'DECD']);

@@ -126,23 +126,28 @@ function tokens(ws: string[], loose: number, spellings?: Map<string, Spellings>)
 
 // Letters the folds of titleOf change: a doubled letter, th.
 const FOLDABLE = /([A-Z])\1|TH/;
+/** A title's spelling with its doubled letters written once and th as t (SARDAAR, HAJJI). */
+const foldTitle = (w: string) => w.replace(/([A-Z])\1+/g, '$1').replace(/TH/g, 'T');
+/** ...and with ee read as i, oo as u first (SHREEMATI, HAAJEE). */
+const foldLong = (w: string) => foldTitle(w.replace(/EE/g, 'I').replace(/OO/g, 'U'));
+// Each listed title by its folded spellings, so that the list's own spellings fold too
+// (THIRUMATHI is read in TIRUMATI).
+const FOLDED_TITLES = new Map<string, string>();
+for (const t of HONORIFICS) for (const f of [foldTitle(t), foldLong(t)]) if (!FOLDED_TITLES.has(f)) FOLDED_TITLES.set(f, t);
 
 /**
  * The title a word spells, as listed, if any: its long vowel written double or not (SARDAAR,
- * MAULAANA), ee for i and oo for u (SHREEMATI), its consonants doubled or aspirated (HAJJI,
- * SHRIMATHI); the folded spelling only from four letters on, where no short name becomes a title
- * (KAA, HOON).
+ * MAULAANA), ee for i and oo for u (SHREEMATI), its consonants doubled (HAJJI), th as t
+ * (TIRUMATHI, SHRIMATHI); the folded spelling only from four letters on, where no short name
+ * becomes a title (KAA, HOON).
  */
 function titleOf(w: string): string | null {
   if (HONORIFICS.has(w)) return w;
-  // Most words have no doubled letter and no th, so no folded spelling to look up (a measured
-  // tenth of the matcher's time went on the folds below).
-  if (w.length < 4 || !FOLDABLE.test(w)) return null;
-  const folded = w.replace(/([AEIOU])\1/g, '$1');
-  if (folded !== w && HONORIFICS.has(folded)) return folded;
-  // ...and its consonants doubled or aspirated (HAJJI, SHRIMATHI).
-  const long = w.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/([B-DF-HJ-NP-TV-Z])\1+/g, '$1').replace(/TH/g, 'T');
-  return long !== w && HONORIFICS.has(long) ? long : null;
+  if (w.length < 4) return null;
+  // Most words have no letter to fold (a measured tenth of the matcher's time once went on the
+  // folds): those are looked up as they are.
+  if (!FOLDABLE.test(w)) return FOLDED_TITLES.get(w) ?? null;
+  return FOLDED_TITLES.get(foldTitle(w)) ?? FOLDED_TITLES.get(foldLong(w)) ?? null;
 }
 const isHonorific = (w: string) => titleOf(w) !== null;
 
@@ -204,7 +209,11 @@ export function parseName(input: string): ParsedName[] {
   let i = 0;
   const ambiguous: number[] = [];
   for (let t: string | null; i < ws.length && (t = titleOf(ws[i])) !== null; i++) {
-    if (AMBIGUOUS_HONORIFICS.has(t)) ambiguous.push(i);
+    if (!AMBIGUOUS_HONORIFICS.has(t)) continue;
+    // A title only before two words or more: with one it is as likely a given name (Sardar
+    // Singh, Kunwar Singh are no Singh).
+    if (ws.length - i < 3) break;
+    ambiguous.push(i);
   }
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose, spellings)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
