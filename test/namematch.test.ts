@@ -1337,6 +1337,13 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('AMINUL ISLAM', 'MAINUL ISLAM'); // not the same letters in place
     refuses('MARIYAMOL K', 'MERIMOL K'); // the Malayalam -mol of girls' names
   });
+  it('the w of Arabic and Persian names as Bengali writes it after a consonant, owa or oa', () => {
+    accepts('SAROWAR HOSSAIN', 'SARWAR HOSSAIN', 'TRANSLITERATION');
+    accepts('MONOWAR ALI', 'MONWAR ALI', 'TRANSLITERATION');
+    accepts('REZOWAN AHMED', 'REZWAN AHMED', 'TRANSLITERATION');
+    accepts('GOLAM SAROWAR', 'GOLAM SAROAR', 'TRANSLITERATION');
+    accepts('MOWAZZEM HOSSAIN', 'MOAZZEM HOSSAIN', 'TRANSLITERATION');
+  });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');
     accepts('GOBINDA PAL', 'GOBIND PAL');

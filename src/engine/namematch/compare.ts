@@ -615,6 +615,13 @@ const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
  * just one of them, as two tch spellings compare by the keys).
  */
 interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw: string) => string; kind: Kind }
+/**
+ * The w of Arabic and Persian names after a consonant as Bengali writes it, with the o of
+ * its য় (Anowar, Anoar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa and oa read as
+ * wa. Not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
+ */
+const OWA = /OW?A/;
+const owaWa = (r: string) => r.replace(/OW?A/g, 'WA');
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
 const SPELLING_FOLDS: SpellingFold[] = [
@@ -636,6 +643,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
+  { applies: either((r) => OWA.test(r)), fold: owaWa, kind: 'regional' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
