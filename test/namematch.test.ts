@@ -123,6 +123,18 @@ describe('normalisation: direct matches', () => {
       assert.ok(codes(m).includes('RELATION_REMOVED'));
     }
   });
+  it("a minor's account held through a guardian names the minor, not the guardian", () => {
+    for (const name of ['RAHUL KUMAR U/G SURESH KUMAR', 'RAHUL KUMAR (MINOR) U.G. SURESH KUMAR', 'RAHUL KUMAR THRU SURESH KUMAR',
+      'MINOR RAHUL KUMAR THROUGH GUARDIAN SURESH KUMAR', 'RAHUL KUMAR MINOR GUARDIAN SURESH KUMAR']) {
+      const m = matchNames(name, 'Rahul Kumar');
+      assert.equal(m.score, 100, `${name}: ${m.reason}`);
+      refuses(name, 'SURESH KUMAR');
+    }
+    // Before any word of a name, the marker's letters are initials.
+    assert.equal(matchNames('U.G. KRISHNAN', 'U G KRISHNAN').score, 100);
+    assert.equal(matchNames('S.O. RAJAN', 'S O RAJAN').score, 100);
+    accepts('K.U.G. NAIR', 'KRISHNAN UNNI GOPALAN NAIR');
+  });
   it('given name plus father name against a relation marker (Telugu style) is accepted', () => {
     accepts('RAJU S/O VENKAIAH', 'RAJU VENKAIAH', 'RELATION_REMOVED');
     // The father's name as an initial, before or after (the South Indian convention).
