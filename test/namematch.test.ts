@@ -99,16 +99,12 @@ describe('normalisation: direct matches', () => {
     assert.equal(matchNames('Haajee Rafiqul Islam', 'RAFIQUL ISLAM').score, 100);
     assert.equal(matchNames('Shreemathi Kavitha Rajan', 'KAVITHA RAJAN').score, 100);
   });
-  it('titles that are also names: Sau. and Chi. of Marathi records, Kunwar, Swami, Baba', () => {
-    for (const t of ['Sau.', 'Sou.', 'Chi.', 'Kunwar', 'Swami', 'Baba']) {
+  it('titles that are also names: Sau. and Chi. of Marathi records', () => {
+    for (const t of ['Sau.', 'Sou.', 'Chi.']) {
       assert.equal(matchNames(`${t} Sunita Patil`, 'SUNITA PATIL').score, 100, t);
     }
-    // A name of its own where they are (Kunwar Pal, Sau against Shaw)...
-    accepts('KUNWAR PAL SINGH', 'KUNWARPAL SINGH');
+    // A name of its own where it is one (Sau, as Bengal writes Shaw).
     accepts('SAU RAKESH', 'RAKESH SAU', 'TOKEN_ORDER');
-    // ...and before one word, a given name: Sardar Singh and Kunwar Singh are no Singh.
-    refuses('SARDAR SINGH', 'SINGH');
-    refuses('KUNWAR SINGH', 'SINGH');
   });
   it('a leading SRI that is part of the name is kept as a name part', () => {
     assert.equal(matchNames('SRI DEVI KAPOOR', 'SRIDEVI KAPOOR').score, 100);
@@ -459,21 +455,32 @@ describe('positives: same person', () => {
     accepts('RAMKUMAR SHARMA', 'RAM KUMAR SHARMA');
   });
   it('the inherent a written inside a word together with another spelling of it', () => {
-    accepts('YASHAWANT KULKARNI', 'YESHWANT KULKARNI'); // and e for a
-    accepts('RAVASAHEB PATIL', 'RAOSAHEB PATIL'); // and the Marathi o for va
     accepts('DHARAMAVEER YADAV', 'DHARMVIR YADAV'); // and ee for i
+    accepts('SULOOCHANA DAS', 'SULOCHNA DAS'); // and oo for o
+    accepts('DEVASARKAR PRAKASH', 'DEOSARKAR PRAKASH'); // and the Marathi o for v
     accepts('PARAMARATH GHOSH', 'PARMARTH GHOSH');
-    // Not in the first syllable, nor before a y, nor after a nasal, nor in words under seven
-    // letters, nor where the keys would fold the letters it brings together into one: two names
-    // each.
+    // Not in the first syllable, nor before a y, nor after a nasal or an h of its own, nor in
+    // words under seven letters, nor where the keys would fold the letters it brings together
+    // into one, nor with a regional spelling beside it (an e for the a): two names each.
     refuses('CHARANJIT SINGH', 'CHIRANJIT SINGH');
     refuses('SHARAYA DAS', 'SHAURYA DAS');
     refuses('RAMADEEP SINGH', 'RANDEEP SINGH');
     refuses('MAHAMATI DAS', 'MAHANTI DAS');
+    refuses('SHAHAZAD KHAN', 'SHAJJAD KHAN');
     refuses('RADHANA DAS', 'RATHNA DAS');
     refuses('PRABHAVATI DAS', 'PRABHATI DAS');
-    // Nor two names the lexicon knows as typed for words of their own.
+    refuses('RAJESHARI DAS', 'RAJASHRI DAS');
+    refuses('PRAKASHA RAO', 'PREKSHA RAO');
+    // Nor two names the lexicon knows as typed for words of their own, nor a joined -kumar,
+    // which the keys leave out.
     refuses('SHABANA KHAN', 'SHOBHNA KHAN');
+    refuses('SANTHAKUMAR R', 'SANNATH R');
+    // Not asked of tokens longer than names are: each inner a costs a comparison, and a hostile
+    // token of 190 letters took a quarter of a second.
+    const long = 'RAMACHANDRAPRASADARAO'.repeat(9);
+    const t0 = performance.now();
+    matchNames(`SRI SRI ${long}`, long.slice(0, 100) + long.slice(101));
+    assert.ok(performance.now() - t0 < 100, `${performance.now() - t0} ms`);
   });
   it('a long given name with its vowels spelled otherwise is one name; a short one is not', () => {
     accepts('DHARUMALINGAM K', 'DHARAMLINGAM K'); // neither spelling is in the lexicon

@@ -1066,16 +1066,19 @@ function tamilI(a: Tok, b: Tok): boolean {
 let unschwaing = false;
 /**
  * The inherent a written inside a word together with another spelling of the same word
- * (Yashawant / Yeshwant, Ravasaheb / Raosaheb, Dharamaveer / Dharmvir): the a left out of the
- * longer token, the two then one name by the keys and the spelling rules. Tokens of seven letters
- * or more (Radhana / Rathna, Salavan / Selvan are two names) whose keys share their first letter
- * and are near; not two names as written.
+ * (Dharamaveer / Dharmvir, Sulochana / Sulochna, Devasarkar / Deosarkar): the a left out of the
+ * longer token, the two then one name by the keys and the transliteration rules. Tokens of seven
+ * letters or more (Radhana / Rathna, Salavan / Selvan are two names) whose keys share their first
+ * letter and are near; not two names as written.
  */
 function schwaAndSpelling(a: Tok, b: Tok): boolean {
-  if (unschwaing || a.key[0] !== b.key[0]) return false;
+  // Not inside slipAndSpelling's repairs, and not in tokens longer than names are: each inner a
+  // costs a comparison.
+  if (unschwaing || repairing || a.key[0] !== b.key[0]) return false;
   const [s, l] = a.raw.length < b.raw.length ? [a, b] : [b, a];
-  if (s.raw.length < 7 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3 || editDistance(a.key, b.key) > 3) return false;
-  if (twoNames(a.raw, b.raw)) return false;
+  if (l.raw.length > 20 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3 || editDistance(a.key, b.key) > 3) return false;
+  // Not a joined -kumar, which the keys leave out (Santhakumar is keyed as Santha).
+  if (KUMAR_END.test(a.raw) || KUMAR_END.test(b.raw)) return false;
   unschwaing = true;
   try {
     const r = l.raw;
@@ -1084,12 +1087,15 @@ function schwaAndSpelling(a: Tok, b: Tok): boolean {
       // Between consonants; not beside a y (Sharaya / Shaurya, Mariyamol / Merimol), nor after a
       // nasal, which the keys then read as the anusvara (Ramadeep / Randeep, Mahamati / Mahanti).
       if (r[p] !== 'A' || VOWELS.includes(r[p - 1]) || VOWELS.includes(r[p + 1]) || r[p + 1] === 'Y' || 'MNY'.includes(r[p - 1])) continue;
-      // The a alone taken out, not a letter the keys fold into its neighbour (Prabhavati less its
+      // Nor after an h of its own, not a digraph's (Shahazad / Shajjad, Meharoon / Mehreen).
+      if (r[p - 1] === 'H' && VOWELS.includes(r[p - 2])) continue;
+      // The a alone taken out, not a letter the rules fold into its neighbour (Prabhavati less its
       // a is Prabhvati, which they read Prabati).
       const t = makeToken(r.slice(0, p) + r.slice(p + 1));
-      if (t.key.length !== l.key.length - 1) continue;
-      const k = compareTokens(t, s);
-      if (k === 'translit' || k === 'regional') return true;
+      if (t.own.length !== l.own.length - 1) continue;
+      // By the keys and the transliteration rules, not a regional spelling: the a and an e for
+      // it together make other names (Rajeshari / Rajashri, Prakasha / Preksha).
+      if (compareTokens(t, s) === 'translit') return true;
     }
     return false;
   } finally {

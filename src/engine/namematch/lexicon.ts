@@ -13,7 +13,7 @@ export const HONORIFICS = new Set([
   'HAJI', 'HAJEE', 'HAZI', 'ALHAJ', 'ALHAZ', 'JANAB', 'MAULANA', 'MOULANA', 'SARDAR', 'SARDARNI', 'PANDIT', 'PT',
   'MOSAMMAT', 'MUSAMMAT', 'MOSAMMET', 'SUSRI',
   // Marathi: Sau. (Saubhagyavati) for a married woman, Chi. (Chiranjeev) for a young man.
-  'SAU', 'SOU', 'CHI', 'KUNWAR', 'SWAMI', 'BABA',
+  'SAU', 'SOU', 'CHI',
   'MESSRS', 'MESSERS',
 ]);
 
@@ -23,7 +23,7 @@ export const HONORIFICS = new Set([
  * GOPAL" is Gopal Sardar): the matcher tries the name both with and without them.
  */
 export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT', 'ADVOCATE',
-  'SAU', 'SOU', 'CHI', 'KUNWAR', 'SWAMI', 'BABA']);
+  'SAU', 'SOU', 'CHI']);
 
 /** Tokens that are bookkeeping, not name: dropped anywhere. */
 export const NOISE_TOKENS = new Set(['MINOR', 'HUF', 'DECEASED', 'DECD']);

@@ -227,11 +227,7 @@ export function parseName(input: string): ParsedName[] {
   let i = 0;
   const ambiguous: number[] = [];
   for (let t: string | null; i < ws.length && (t = titleOf(ws[i])) !== null; i++) {
-    if (!AMBIGUOUS_HONORIFICS.has(t)) continue;
-    // A title only before two words or more: with one it is as likely a given name (Sardar
-    // Singh, Kunwar Singh are no Singh).
-    if (ws.length - i < 3) break;
-    ambiguous.push(i);
+    if (AMBIGUOUS_HONORIFICS.has(t)) ambiguous.push(i);
   }
   const out = [reading(ws, i, extra, storedLength, relation, ocr, loose, spellings)];
   // "SRI SRI DEVI": try keeping each ambiguous title of the leading run as a name part.
