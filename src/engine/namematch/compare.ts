@@ -616,9 +616,9 @@ const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
  */
 interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw: string) => string; kind: Kind }
 /**
- * The w of Arabic and Persian names after a consonant as Bengali writes it, with the o of
- * its য় (Anowar, Anoar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa and oa read as
- * wa. Not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
+ * The w of Arabic and Persian names as Bengali writes it after a consonant, with the o of its য়
+ * (Anowar, Anoar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa and oa read as wa,
+ * wherever they stand. Not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
  */
 const OWA = /OW?A/;
 const owaWa = (r: string) => r.replace(/OW?A/g, 'WA');
