@@ -120,16 +120,19 @@ describe('normalisation: direct matches', () => {
     }
   });
   it("a minor's account held through a guardian names the minor, not the guardian", () => {
-    for (const name of ['RAHUL KUMAR U/G SURESH KUMAR', 'RAHUL KUMAR (MINOR) U.G. SURESH KUMAR', 'RAHUL KUMAR THRU SURESH KUMAR',
-      'MINOR RAHUL KUMAR THROUGH GUARDIAN SURESH KUMAR', 'RAHUL KUMAR MINOR GUARDIAN SURESH KUMAR']) {
+    for (const name of ['RAHUL KUMAR U/G SURESH KUMAR', 'RAHUL KUMAR (MINOR) U/G SURESH KUMAR', 'RAHUL KUMAR THRU SURESH KUMAR',
+      'MINOR RAHUL KUMAR THROUGH GUARDIAN SURESH KUMAR']) {
       const m = matchNames(name, 'Rahul Kumar');
       assert.equal(m.score, 100, `${name}: ${m.reason}`);
       refuses(name, 'SURESH KUMAR');
     }
-    // Before any word of a name, the marker's letters are initials.
+    // U.G. with dots is as often two initials; a record that names its holder only by the
+    // relative (W.O. RAMESH KUMAR) is still no one's.
     assert.equal(matchNames('U.G. KRISHNAN', 'U G KRISHNAN').score, 100);
-    assert.equal(matchNames('S.O. RAJAN', 'S O RAJAN').score, 100);
-    accepts('K.U.G. NAIR', 'KRISHNAN UNNI GOPALAN NAIR');
+    assert.equal(matchNames('ANIL U.G. MENON', 'ANIL U G MENON').score, 100);
+    assert.equal(matchNames('W.O. RAMESH KUMAR', 'RAMESH KUMAR').score, 0);
+    // The guardian may come first, GUARDIAN OF the minor: no marker.
+    refuses('SURESH SHARMA GUARDIAN OF RAHUL SHARMA', 'SURESH SHARMA');
   });
   it('given name plus father name against a relation marker (Telugu style) is accepted', () => {
     accepts('RAJU S/O VENKAIAH', 'RAJU VENKAIAH', 'RELATION_REMOVED');
@@ -458,29 +461,22 @@ describe('positives: same person', () => {
     accepts('DHARAMAVEER YADAV', 'DHARMVIR YADAV'); // and ee for i
     accepts('SULOOCHANA DAS', 'SULOCHNA DAS'); // and oo for o
     accepts('DEVASARKAR PRAKASH', 'DEOSARKAR PRAKASH'); // and the Marathi o for v
-    accepts('PARAMARATH GHOSH', 'PARMARTH GHOSH');
-    // Not in the first syllable, nor before a y, nor after a nasal or an h of its own, nor in
+    accepts('NIVARUTTI PATIL', 'NIVRITI PATIL');
+    // Not in the first syllable, nor beside a y, nor after a nasal or an h of its own, nor in
     // words under seven letters, nor where the keys would fold the letters it brings together
-    // into one, nor with a regional spelling beside it (an e for the a): two names each.
-    refuses('CHARANJIT SINGH', 'CHIRANJIT SINGH');
-    refuses('SHARAYA DAS', 'SHAURYA DAS');
+    // into one, nor with a regional spelling beside it (an e for the a), nor in a joined -kumar,
+    // which the keys leave out: two names each.
+    refuses('SHARADHA DAS', 'SRADDHA DAS');
+    refuses('MAHAADEVI RAO', 'MAHADEVAYYA RAO');
+    refuses('AASHEET KHAN', 'ASHIYATH KHAN');
     refuses('RAMADEEP SINGH', 'RANDEEP SINGH');
     refuses('MAHAMATI DAS', 'MAHANTI DAS');
     refuses('SHAHAZAD KHAN', 'SHAJJAD KHAN');
-    refuses('RADHANA DAS', 'RATHNA DAS');
+    refuses('RISHADA KHAN', 'RUSHDA KHAN');
     refuses('PRABHAVATI DAS', 'PRABHATI DAS');
     refuses('RAJESHARI DAS', 'RAJASHRI DAS');
     refuses('PRAKASHA RAO', 'PREKSHA RAO');
-    // Nor two names the lexicon knows as typed for words of their own, nor a joined -kumar,
-    // which the keys leave out.
-    refuses('SHABANA KHAN', 'SHOBHNA KHAN');
     refuses('SANTHAKUMAR R', 'SANNATH R');
-    // Not asked of tokens longer than names are: each inner a costs a comparison, and a hostile
-    // token of 190 letters took a quarter of a second.
-    const long = 'RAMACHANDRAPRASADARAO'.repeat(9);
-    const t0 = performance.now();
-    matchNames(`SRI SRI ${long}`, long.slice(0, 100) + long.slice(101));
-    assert.ok(performance.now() - t0 < 100, `${performance.now() - t0} ms`);
   });
   it('a long given name with its vowels spelled otherwise is one name; a short one is not', () => {
     accepts('DHARUMALINGAM K', 'DHARAMLINGAM K'); // neither spelling is in the lexicon
@@ -1362,6 +1358,10 @@ describe('names in Indian scripts against Latin letters', () => {
     accepts('REZOWAN AHMED', 'REZWAN AHMED', 'TRANSLITERATION');
     accepts('GOLAM SAROWAR', 'GOLAM SAROAR', 'TRANSLITERATION');
     accepts('MOWAZZEM HOSSAIN', 'MOAZZEM HOSSAIN', 'TRANSLITERATION');
+    // Not at the start, nor after b or an h, where the keys would lose the syllable.
+    refuses('RAHUL OWAIS', 'RAHUL VAISH');
+    refuses('RAHUL BHOWAL', 'RAHUL BAL');
+    refuses('RAHUL BHOWANI', 'RAHUL BANI');
   });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');

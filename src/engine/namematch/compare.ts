@@ -617,11 +617,13 @@ const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
 interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw: string) => string; kind: Kind }
 /**
  * The w of Arabic and Persian names as Bengali writes it after a consonant, with the o of its য়
- * (Anowar, Anoar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa and oa read as wa,
- * wherever they stand. Not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
+ * (Anowar, Anoar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa and oa read as wa.
+ * Not at the start (Owais, Oak), nor after b, v, w or an h, where the keys would fold the w into
+ * the letter before it and the syllable would be lost (Bhowal is no Bal, Bhowani no Bani); not
+ * oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
  */
-const OWA = /OW?A/;
-const owaWa = (r: string) => r.replace(/OW?A/g, 'WA');
+const OWA = /(?<=[^AEIOUBVWH])OW?A/;
+const owaWa = (r: string) => r.replace(/(?<=[^AEIOUBVWH])OW?A/g, 'WA');
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
 const SPELLING_FOLDS: SpellingFold[] = [
@@ -1068,24 +1070,24 @@ let unschwaing = false;
  * The inherent a written inside a word together with another spelling of the same word
  * (Dharamaveer / Dharmvir, Sulochana / Sulochna, Devasarkar / Deosarkar): the a left out of the
  * longer token, the two then one name by the keys and the transliteration rules. Tokens of seven
- * letters or more (Radhana / Rathna, Salavan / Selvan are two names) whose keys share their first
- * letter and are near; not two names as written.
+ * letters or more (Rishada / Rushda, Shulabh / Sulbha are two names) whose keys share their first
+ * letter and are near.
  */
 function schwaAndSpelling(a: Tok, b: Tok): boolean {
   // Not inside slipAndSpelling's repairs, and not in tokens longer than names are: each inner a
   // costs a comparison.
   if (unschwaing || repairing || a.key[0] !== b.key[0]) return false;
   const [s, l] = a.raw.length < b.raw.length ? [a, b] : [b, a];
-  if (l.raw.length > 20 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3 || editDistance(a.key, b.key) > 3) return false;
+  if (s.raw.length < 7 || l.raw.length > 20 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3 || editDistance(a.key, b.key) > 3) return false;
   // Not a joined -kumar, which the keys leave out (Santhakumar is keyed as Santha).
   if (KUMAR_END.test(a.raw) || KUMAR_END.test(b.raw)) return false;
   unschwaing = true;
   try {
     const r = l.raw;
-    // After the first syllable (Charanjit / Chiranjit are two names).
+    // After the first syllable (Sharadha / Sraddha are two names).
     for (let p = r.search(/[AEIOU]/) + 2; p < r.length - 2; p++) {
-      // Between consonants; not beside a y (Sharaya / Shaurya, Mariyamol / Merimol), nor after a
-      // nasal, which the keys then read as the anusvara (Ramadeep / Randeep, Mahamati / Mahanti).
+      // Between consonants; not beside a y (Mahaadevi / Mahadevayya, Aasheet / Ashiyath), nor after
+      // a nasal, which the keys then read as the anusvara (Ramadeep / Randeep, Mahamati / Mahanti).
       if (r[p] !== 'A' || VOWELS.includes(r[p - 1]) || VOWELS.includes(r[p + 1]) || r[p + 1] === 'Y' || 'MNY'.includes(r[p - 1])) continue;
       // Nor after an h of its own, not a digraph's (Shahazad / Shajjad, Meharoon / Mehreen).
       if (r[p - 1] === 'H' && VOWELS.includes(r[p - 2])) continue;

@@ -52,26 +52,12 @@ export interface ParsedName {
 }
 
 // S/O, D/O, W/O, C/O, H/O in their written forms (S/O, S.O., S\O, S-O, W/0...); and a minor's
-// account held through a guardian, as banks write it (RAHUL U/G SURESH KUMAR, RAHUL THRU
-// SURESH, RAHUL MINOR GUARDIAN SURESH): what follows names the guardian.
+// account held through a guardian, as banks write it (RAHUL U/G SURESH KUMAR, RAHUL THRU SURESH):
+// what follows names the guardian. U/G with a slash only: U.G. is as often two initials (U.G.
+// KRISHNAN, ANIL U.G. MENON). Not GUARDIAN, which may follow the guardian's name (SURESH AS
+// GUARDIAN OF RAHUL) as well as precede it.
 const RELATION_RE =
-  /(?:^|[^A-Z])(?:[SDWCH]\s*[/\\|.\-]\s*[O0](?![A-Z])|U\s*[/\\|.\-]\s*G(?![A-Z])|(?:SON|DAUGHTER|DAUGHTR|DAU|WIFE|HUSBAND|CARE)\s+OF(?![A-Z])|(?:THRU|THROUGH|GUARDIAN)(?![A-Z]))/;
-const RELATION_ALL = new RegExp(RELATION_RE.source, 'g');
-/**
- * The first relation marker of a name. Written with a dot or a dash (S.O., U-G) before any word
- * of the name, its letters are initials (S.O. RAJAN, U.G. KRISHNAN, K.U.G. NAIR); with a slash
- * it is a marker wherever it stands (S/O RAMESH names no one but the relative).
- */
-function relationIn(s: string): RegExpExecArray | null {
-  if (!RELATION_RE.test(s)) return null;
-  const word = /[A-Z]{2}/.exec(s);
-  const firstWordEnd = word ? word.index + 2 : Infinity;
-  RELATION_ALL.lastIndex = 0;
-  for (let m; (m = RELATION_ALL.exec(s)) !== null; RELATION_ALL.lastIndex = m.index + 1) {
-    if (firstWordEnd <= m.index + 1 || !/^[^A-Z]?[A-Z]\s*[.\-]/.test(m[0])) return m;
-  }
-  return null;
-}
+  /(?:^|[^A-Z])(?:[SDWCH]\s*[/\\|.\-]\s*[O0](?![A-Z])|U\s*[/\\|]\s*G(?![A-Z])|(?:SON|DAUGHTER|DAUGHTR|DAU|WIFE|HUSBAND|CARE)\s+OF(?![A-Z])|(?:THRU|THROUGH)(?![A-Z]))/;
 // An alias marker: what follows it is another name of the same person (below). ALAIS and URPH
 // are its common misspellings in Indian records; URF is the Hindi and Urdu word for it, URPHA
 // and ORAPHE what Hindi उर्फ and Bengali ওরফে read as in Latin letters.
@@ -188,7 +174,7 @@ export function parseName(input: string): ParsedName[] {
   let s = input.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['\u2018\u2019`]/g, '');
   let relation = false;
   let tail = '';
-  const r = relationIn(s);
+  const r = RELATION_RE.exec(s);
   if (r) {
     relation = true;
     tail = s.slice(r.index + r[0].length);
