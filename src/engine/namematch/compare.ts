@@ -617,13 +617,13 @@ const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
 interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw: string) => string; kind: Kind }
 /**
  * The w of Arabic and Persian names as Bengali writes it after a consonant, with the o of its য়
- * (Anowar, Anoar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa and oa read as wa.
- * Not at the start (Owais, Oak), nor after b, v, w or an h, where the keys would fold the w into
- * the letter before it and the syllable would be lost (Bhowal is no Bal, Bhowani no Bani); not
- * oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
+ * (Anowar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa read as wa. Not oa, which is
+ * as often a long o (Doani is Dhoni, no Dhwani); not at the start (Owais); not after b, v, w or
+ * the h of bh, whose letter the keys would fold the w into, losing the syllable (Bowal, Bhowal
+ * are no Bal); not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
  */
-const OWA = /(?<=[^AEIOUBVWH])OW?A/;
-const owaWa = (r: string) => r.replace(/(?<=[^AEIOUBVWH])OW?A/g, 'WA');
+const OWA = /(?<=[^AEIOUBVWH])OWA/;
+const owaWa = (r: string) => r.replace(/(?<=[^AEIOUBVWH])OWA/g, 'WA');
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
 const SPELLING_FOLDS: SpellingFold[] = [

@@ -142,8 +142,8 @@ for (const t of HONORIFICS) for (const f of [foldTitle(t), foldLong(t)]) if (!FO
 /**
  * The title a word spells, as listed, if any: its long vowel written double or not (SARDAAR,
  * MAULAANA), ee for i and oo for u (SHREEMATI), its consonants doubled (HAJJI), th as t
- * (TIRUMATHI, SHRIMATHI); the folded spelling only from four letters on, where no short name
- * becomes a title (KAA, HOON).
+ * (TIRUMATHI, SHRIMATHI); the folded spelling only from four letters on, so that a short name
+ * does not fold into a title (KAA; HOON still folds into HON).
  */
 function titleOf(w: string): string | null {
   if (HONORIFICS.has(w)) return w;
@@ -205,7 +205,10 @@ export function parseName(input: string): ParsedName[] {
   // name behind it (scoreParsed). Not a nickname (ANIL KUMAR ALIAS MUNNA BHAI).
   const beforeAlias = aliases !== null && named(aliases[0]) >= 2;
   const tailWords: string[] = [];
-  for (const w of words(tail).words) if (!isHonorific(w)) tailWords.push(w);
+  // Titles out of the relative's name (S/O SHRI RAM PRASAD), but not its last word, which is a
+  // name (S/O SAU, S/O HAJI): dropped, it left no name to check against the other's relative.
+  const tw = words(tail).words;
+  tw.forEach((w, k) => { if (k === tw.length - 1 || !isHonorific(w)) tailWords.push(w); });
   const extra = tokens(expandInitials(tailWords), loose, spellings);
 
   // Leading titles, repeatedly ("LATE SHRI", "DR MRS"). A record of titles only is empty.
