@@ -1068,7 +1068,7 @@ function tamilI(a: Tok, b: Tok): boolean {
 let unschwaing = false;
 /**
  * The inherent a written inside a word together with another spelling of the same word
- * (Dharamaveer / Dharmvir, Suloochana / Sulochna, Devasarkar / Deosarkar): the a left out of the
+ * (Dharamaveer / Dharmvir, Suloochana / Sulochna, Shivaram / Shioram): the a left out of the
  * longer token, the two then one name by the keys and the transliteration rules. Tokens of seven
  * letters or more (Rishada / Rushda, Shulabh / Sulbha are two names) whose keys share their first
  * letter and are near.
