@@ -618,7 +618,7 @@ interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw:
 /**
  * The w of Arabic and Persian names as Bengali writes it after a consonant, with the o of its য়
  * (Anowar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa read as wa. Not oa, which is
- * as often a long o (Doani is Dhoni, no Dhwani); not at the start (Owais); not after b, v, w or
+ * as often a long o (Soani is Soni, no Swani); not at the start (Owais); not after b, v, w or
  * the h of bh, whose letter the keys would fold the w into, losing the syllable (Bowal, Bhowal
  * are no Bal); not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
  */
