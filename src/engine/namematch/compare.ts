@@ -623,7 +623,8 @@ interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw:
  * are no Bal); not oya, the Bengali o before a y glide (Joyanta is Jayanta: oAsA).
  */
 const OWA = /(?<=[^AEIOUBVWH])OWA/;
-const owaWa = (r: string) => r.replace(/(?<=[^AEIOUBVWH])OWA/g, 'WA');
+const OWA_ALL = new RegExp(OWA.source, 'g');
+const owaWa = (r: string) => r.replace(OWA_ALL, 'WA');
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
 const SPELLING_FOLDS: SpellingFold[] = [
@@ -1078,9 +1079,10 @@ function schwaAndSpelling(a: Tok, b: Tok): boolean {
   // costs a comparison.
   if (unschwaing || repairing || a.key[0] !== b.key[0]) return false;
   const [s, l] = a.raw.length < b.raw.length ? [a, b] : [b, a];
-  if (s.raw.length < 7 || l.raw.length > 20 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3 || editDistance(a.key, b.key) > 3) return false;
-  // Not a joined -kumar, which the keys leave out (Santhakumar is keyed as Santha).
-  if (KUMAR_END.test(a.raw) || KUMAR_END.test(b.raw)) return false;
+  if (s.raw.length < 7 || l.raw.length > 20 || s.raw.length === l.raw.length || Math.abs(a.key.length - b.key.length) > 3) return false;
+  // Not a joined -kumar, which the keys leave out (Santhakumar is keyed as Santha); the letter
+  // tests before the edit distance, as this is asked of most pairs of different tokens.
+  if (KUMAR_END.test(a.raw) || KUMAR_END.test(b.raw) || editDistance(a.key, b.key) > 3) return false;
   unschwaing = true;
   try {
     const r = l.raw;
