@@ -6,7 +6,6 @@ import { attested, knownName } from './attested.js';
 import { BHAI_BEN_END, canon, KUMAR_END, nasalKey, skeleton, SURNAME_KEYS } from './phonetic.js';
 import { GENDER_PAIRS, ONE_NAME } from './lexicon.js';
 import { LONG_A_NAMES, O_NAMES } from './o-names-data.js';
-import { NASAL_APART } from './nasal-apart-data.js';
 import { VOWEL_APART } from './vowel-apart-data.js';
 import type { Spellings } from './script.js';
 
@@ -1011,7 +1010,6 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && finalEy(a.raw, b.raw)) return 'translit';
   if (!loose && (longE(a.raw, b.raw) || glideO(a.raw, b.raw))) return 'translit';
   if (!loose && schwaAndSpelling(a, b)) return 'regional';
-  if (!loose && nasalDrop(a, b)) return 'typo2';
   // Before the slips and vowels below, which would take such a pair as a weaker kind.
   if (!loose && slipAndSpelling(a, b)) return 'typo';
   // Glyph confusions are judged on the letters as written, not on the folded keys.
@@ -1023,30 +1021,6 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (vowelVariant(ka, kb)) return 'vowel';
   if (!loose && erAsIr(a.raw, b.raw)) return 'vowel';
   return 'none';
-}
-
-let nasalApart: Set<string> | null = null;
-/**
- * A nasal before a consonant left out of a family or middle name, as officials' records drop the
- * anusvara (Chandra / Chadra, Kanungo / Kanugo, Bhanwar / Bhawar, Gangaram / Gagaram): taken as a
- * 'typo2', which the given-name rules refuse, as most such pairs of given names are two names
- * (Ranjan / Rajan, Sanket / Saket). Not where the corpora give the nasal-less word as a name of its
- * own (nasal-apart-data.ts: Rambha / Rabha, Mahanta / Mahata), nor where the lexicon knows it
- * for another word (Vindhya / Vidhya); not at the end (Thangam / Thanga), nor before y or h
- * (Ananya / Anaya, Kanhaiya), nor where the word is under six letters without it, as short family
- * names one nasal apart are common and the corpora miss many (Sandhu / Sadhu, Dhande / Dhade).
- */
-function nasalDrop(a: Tok, b: Tok): boolean {
-  const [s, l] = a.raw.length < b.raw.length ? [a.raw, b.raw] : [b.raw, a.raw];
-  if (l.length !== s.length + 1 || s.length < 6) return false;
-  let i = 0;
-  while (s[i] === l[i]) i++;
-  if (i === 0 || i + 1 === l.length || (l[i] !== 'N' && l[i] !== 'M') || !VOWELS.includes(l[i - 1]) || 'AEIOUYHNM'.includes(l[i + 1])) return false;
-  if (s.slice(i) !== l.slice(i + 1) || (knownName(s) && !attested(s, l))) return false;
-  nasalApart ??= new Set(NASAL_APART.split('\n').filter(Boolean));
-  const ks = canon(s);
-  const kl = canon(l);
-  return !nasalApart.has(ks < kl ? `${ks} ${kl}` : `${kl} ${ks}`);
 }
 
 /**
