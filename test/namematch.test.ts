@@ -1363,6 +1363,16 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['RAHUL SOANI', 'RAHUL SWANI'], ['RAHUL OWAIS', 'RAHUL VAISH'], ['RAHUL BOWAL', 'RAHUL BAL'],
       ['RAHUL BHOWAL', 'RAHUL BAL'], ['RAHUL BHOWANI', 'RAHUL BANI']]) refuses(a, b);
   });
+  it('the Punjabi and Haryanvi par- for the pr- of Sanskrit names', () => {
+    for (const [a, b] of [['OM PARKASH', 'OM PRAKASH'], ['RAM PARTAP SINGH', 'RAM PRATAP SINGH'], ['PARDEEP KUMAR', 'PRADEEP KUMAR'],
+      ['RAM PARSHAD', 'RAM PRASAD']]) accepts(a, b, 'TRANSLITERATION');
+    // A spelling, not a slip: with a family name missing too it stays GOOD (a slip made it 83).
+    accepts('OM PARKASH', 'OM PRAKASH GUPTA', 'MISSING_TOKEN');
+    accepts('SURINDER PARTAP SINGH', 'SURINDER PRATAP', 'MISSING_TOKEN');
+    // Under six letters it stays a slip, which a short given name may have (Parna / Prana).
+    accepts('PARNA DAS', 'PRANA DAS', 'TYPO');
+    refuses('PARAMESH KUMAR', 'PRAMESH KUMAR'); // param-, supreme, is no pr-
+  });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');
     accepts('GOBINDA PAL', 'GOBIND PAL');
