@@ -1371,9 +1371,14 @@ describe('names in Indian scripts against Latin letters', () => {
     // A spelling, not a slip: with a family name missing too it stays GOOD (a slip made it 83).
     accepts('OM PARKASH', 'OM PRAKASH GUPTA', 'MISSING_TOKEN');
     accepts('SURINDER PARTAP SINGH', 'SURINDER PRATAP', 'MISSING_TOKEN');
-    // Under six letters it stays a slip, which a short given name may have (Parna / Prana).
-    accepts('PARNA DAS', 'PRANA DAS', 'TYPO');
+    // Under six letters it stays a slip, which a short given name may have (Parth / Prath).
+    accepts('PARTH DAS', 'PRATH DAS', 'TYPO');
     refuses('PARAMESH KUMAR', 'PRAMESH KUMAR'); // param-, supreme, is no pr-
+    // Still only the slip they were (two letters swapped): param- without its a, the letter
+    // after it not the same as written (v / bh), and two names to the lexicon.
+    for (const [a, b] of [['PARMEET BEDI', 'PRAMIT BEDI'], ['PARVATI DAS', 'PRABHATI DAS'], ['PARVEEN KUMAR', 'PRAVEEN KUMAR']]) {
+      assert.ok(codes(matchNames(a, b)).includes('TYPO'), `${a} | ${b}: ${matchNames(a, b).reason}`);
+    }
   });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');

@@ -629,13 +629,21 @@ const OWA_ALL = new RegExp(OWA.source, 'g');
 const owaWa = (r: string) => r.replace(OWA_ALL, 'WA');
 /**
  * Punjabi and Haryanvi spellings of the pr- of Sanskrit names, an a put after the p and the r
- * after it: Parkash / Prakash, Partap / Pratap, Pardeep / Pradeep, Parmod / Pramod, Parshad /
- * Prasad, Parhlad / Prahlad. A slip before (two letters swapped), which costs as one; a spelling
- * of the region. At a word's start and before a consonant, where those names have it: param-
- * is a word of its own (Paramesh / Pramesh are two names).
+ * after it: Parkash / Prakash, Partap / Pratap, Pardeep / Pradeep, Parshad / Prasad, Parhlad /
+ * Prahlad. A slip before (two letters swapped), which costs as one; a spelling of the region.
+ * At a word's start, the letter after it the same as written (not Parvati / Prabhati, Parvat /
+ * Prabhat, which the keys' v / b and bh / b would join), not two names to the lexicon (Parveen,
+ * a woman's name of its own, / Praveen), and not before m or n: param- and parn- make names of
+ * their own (Paramesh, Parmesh / Pramesh; Parmeet / Pramit; Parneet / Praneet).
  */
-const PAR = /^PAR(?=[^AEIOU])/;
+const PAR = /^PAR(?=[^MN])/;
 const parPra = (r: string) => r.replace(PAR, 'PRA');
+const parApplies = (a: string, b: string): boolean => {
+  const [par, pra] = PAR.test(a) ? [a, b] : [b, a];
+  // Six letters or more: a shorter given name would meet the regional first-vowel test (Parth /
+  // Prath), which a slip does not.
+  return PAR.test(par) && pra.startsWith('PRA') && par[3] === pra[3] && Math.min(a.length, b.length) >= 6 && !twoNames(a, b);
+};
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
 const SPELLING_FOLDS: SpellingFold[] = [
@@ -658,9 +666,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
   { applies: either((r) => OWA.test(r)), fold: owaWa, kind: 'regional' },
-  // Six letters or more: a shorter given name would meet the regional first-vowel test (Parna /
-  // Prana), which a slip does not.
-  { applies: (a, b) => ((PAR.test(a) && b.startsWith('PRA')) || (PAR.test(b) && a.startsWith('PRA'))) && Math.min(a.length, b.length) >= 6, fold: parPra, kind: 'regional' },
+  { applies: parApplies, fold: parPra, kind: 'regional' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
