@@ -1475,6 +1475,10 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['K R AIYAR', 'K R IYER'], ['S AYYAR', 'S IYER'], ['MANOJ UPADHYAYA', 'MANOJ UPADHYAY'], ['BRIJ MOHAN', 'BRAJ MOHAN']]) accepts(a, b, 'TRANSLITERATION');
     refuses('S AYYANAR', 'S IYER');
   });
+  it('Kishan, the everyday Hindi form of Krishan', () => {
+    for (const [a, b] of [['KISHAN LAL', 'KRISHAN LAL'], ['RADHA KISHEN', 'RADHA KRISHNA'], ['KISHAN KUMAR', 'KRISHAN KUMAR SHARMA']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('KISHORE LAL', 'KRISHAN LAL'); // Kishore is a name of its own
+  });
   it('Kushwaha, Vajpayee and Iyengar in the spellings records give them', () => {
     for (const [a, b] of [['RAM KUSHWAHA', 'RAM KUSHWAH'], ['ATUL VAJPAYEE', 'ATUL BAJPAI'], ['S IYENGAR', 'S AYYANGAR']]) accepts(a, b, 'TRANSLITERATION');
     refuses('RAM KUSHWAHA', 'RAM KASHYAP');
