@@ -411,18 +411,7 @@ function honorific(a: string, b: string): Kind | null {
   if (x.length < 3 || y.length < 3) return null;
   // Both with one: the same one written two ways (Bhausaheb / Bhauso), whatever the stem; the
   // stem's v written o before it as at a word's end (Keshaorao / Keshavrao, `aoAv`).
-  if (ha && hb) {
-    if (honorOf(ha[0]) !== honorOf(hb[0])) return null;
-    if (canon(stemAv(x)) === canon(stemAv(y))) return 'regional';
-    // The stems spelled otherwise, as two names the lexicon lists as one (Kishanrao / Krishnarao).
-    if (x.length > 24 || y.length > 24) return null;
-    unhonoured = true;
-    try {
-      return compareTokens(makeToken(x), makeToken(y)) === 'translit' ? 'translit' : null;
-    } finally {
-      unhonoured = false;
-    }
-  }
+  if (ha && hb) return honorOf(ha[0]) === honorOf(hb[0]) && canon(stemAv(x)) === canon(stemAv(y)) ? 'regional' : null;
   const [stem, h, other] = ha ? [x, ha[0], b] : [y, hb![0], a];
   const av = stemAv(stem);
   if (KIN.has(canon(stem)) || keyedSuffix(other) || SURNAME_KEYS.has(canon(stem)) || (av !== stem && SURNAME_KEYS.has(canon(av)))) return null;
