@@ -454,11 +454,9 @@ const aoAv = (raw: string) => raw.replace(/(?<=[^AEIOUR])AO$/, 'AV');
 
 /**
  * Gujarati names end in -sinh where others write -singh (Mahendrasinh, Pradipsinh Zala), joined
- * or as a token of its own; Marathi spellings write it joined as -sinha (Pratapsinha, Udaysinha).
- * Sinha, a family name of its own, is not joined to a name.
+ * or as a token of its own. Sinha, a family name of its own, ends otherwise.
  */
-const SINH = /(?:SINH|(?<=[A-Z]{3})SINHA)$/;
-const sinh = (raw: string) => raw.replace(SINH, 'SINGH');
+const sinh = (raw: string) => raw.replace(/SINH$/, 'SINGH');
 
 /**
  * An initial vocalic r (ऋ) as Marathi, Gujarati and Odia spellings write it, ru (Rutuja / Rituja,
@@ -650,7 +648,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
   { applies: (a, b) => (a.includes('Z') || b.includes('Z')) && a.includes('SH') === b.includes('SH'), fold: zAsS, kind: 'regional' },
   { applies: oneOf((r) => r.includes('TCH')), fold: tchKsh, kind: 'regional' },
-  { applies: either((r) => SINH.test(r)), fold: sinh, kind: 'regional' },
+  { applies: either((r) => r.endsWith('SINH')), fold: sinh, kind: 'regional' },
   { applies: (a, b) => KSH.test(a) !== KSH.test(b) && (a.startsWith('KH') || b.startsWith('KH')), fold: kshKh, kind: 'translit' },
   { applies: oneOf((r) => r.length >= 5 && AO_END.test(r)), fold: aoAv, kind: 'regional' },
   // Not 'regional': its first-vowel test for short given names would refuse Rushi / Rishi.
