@@ -246,7 +246,8 @@ export const ONE_NAME: string[][] = [
   ['RAMANUJ', 'RAMANUJA'],
   ['MAYUR', 'MAYURA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
-  ['KISHAN', 'KISHEN', 'KRISHAN', 'KRISHEN', 'KRISHNA'], // किशन, the everyday Hindi form of कृष्ण (Kishan Lal / Krishan Lal)
+  // किशन, the everyday Hindi form of कृष्ण (Kishan Lal / Krishan Lal). Not Krishna, a woman's name too.
+  ['KISHAN', 'KISHEN', 'KRISHAN', 'KRISHEN'],
 ];
 
 // A man's and a woman's name, mostly of the Christian names that Goan, Mangalorean, Kerala, Mumbai
