@@ -628,23 +628,19 @@ const owaWa = (r: string) => r.replace(OWA_ALL, 'WA');
 /**
  * Punjabi and Haryanvi spellings of the pr- of Sanskrit names, an a put after the p and the r
  * after it: Parkash / Prakash, Partap / Pratap, Pardeep / Pradeep, Parshad / Prasad, Parhlad /
- * Prahlad. A slip before (two letters swapped), which costs as one; a spelling of the region.
- * At a word's start, the letter after it the same as written, with a stop's h (not Parvati,
- * Parbati / Prabhati, Parvat / Prabhat, which the keys' v / b and bh / b would join), not two
- * names to the lexicon (Parveen, a woman's name of its own, / Praveen), and not before m or n:
- * param- and parn- make names of their own (Paramesh, Parmesh / Pramesh; Parmeet / Pramit;
- * Parneet / Praneet).
+ * Prahlad, Parbha / Prabha. A slip before (two letters swapped), which costs as one; a spelling
+ * of the region. At a word's start and before a consonant, not v, w or a b without its h, which
+ * eastern spellings write for the v of Parvati, Parvat, Parveen and for the bh of Pravat
+ * (Prabhat), Prabati, Prabin (Praveen); not m or n: param- and parn- make names of their own
+ * (Parmesh / Pramesh, Parmeet / Pramit, Parneet / Praneet).
  */
-const PAR = /^PAR(?=[^MN])/;
-const STOP = 'BCDGJKPT';
+const PAR = /^PAR(?=[^AEIOUMNVW])/;
 const parPra = (r: string) => r.replace(PAR, 'PRA');
 const parApplies = (a: string, b: string): boolean => {
   const [par, pra] = PAR.test(a) ? [a, b] : [b, a];
   // Six letters or more: a shorter given name would meet the regional first-vowel test (Parth /
   // Prath), which a slip does not.
-  // A stop's h too (Parbati is Parvati, no Prabhati); not a sibilant's (Parshad / Prasad).
-  return PAR.test(par) && pra.startsWith('PRA') && par[3] === pra[3] && (!STOP.includes(par[3]) || (par[4] === 'H') === (pra[4] === 'H')) &&
-    Math.min(a.length, b.length) >= 6 && !twoNames(a, b);
+  return PAR.test(par) && pra.startsWith('PRA') && (par[3] !== 'B' || par[4] === 'H') && Math.min(a.length, b.length) >= 6;
 };
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
