@@ -627,20 +627,19 @@ const OWA_ALL = new RegExp(OWA.source, 'g');
 const owaWa = (r: string) => r.replace(OWA_ALL, 'WA');
 /**
  * Punjabi and Haryanvi spellings of the pr- of Sanskrit names, an a put after the p and the r
- * after it: Parkash / Prakash, Partap / Pratap, Pardeep / Pradeep, Parshad / Prasad, Parhlad /
+ * after it: Parkash / Prakash, Partap / Pratap, Pardeep / Pradeep, Pargat / Pragat, Parhlad /
  * Prahlad, Parbha / Prabha. A slip before (two letters swapped), which costs as one; a spelling
- * of the region. At a word's start and before a consonant, not v, w or a b without its h, which
- * eastern spellings write for the v of Parvati, Parvat, Parveen and for the bh of Pravat
- * (Prabhat), Prabati, Prabin (Praveen); not m or n: param- and parn- make names of their own
- * (Parmesh / Pramesh, Parmeet / Pramit, Parneet / Praneet).
+ * of the region. At a word's start, before the consonants of those names only (k, g, j, t, d,
+ * bh, h, y), a stop's h as on the other side: other letters after par- make names and family
+ * names of their own (Parvati / Prabhati, Parbin / Prabin, Parmeet / Pramit, Parneet / Praneet,
+ * Parsai / Prasai, Parkar / Prakhar), and so does parth- (Parthik / Pratik, Parthipan /
+ * Prathipan, Parthvi / Prathvi).
  */
-const PAR = /^PAR(?=[^AEIOUMNVW])/;
+const PAR = /^PAR(?=BH|T(?!H)|[KGJDHY])/;
 const parPra = (r: string) => r.replace(PAR, 'PRA');
 const parApplies = (a: string, b: string): boolean => {
   const [par, pra] = PAR.test(a) ? [a, b] : [b, a];
-  // Six letters or more: a shorter given name would meet the regional first-vowel test (Parth /
-  // Prath), which a slip does not.
-  return PAR.test(par) && pra.startsWith('PRA') && (par[3] !== 'B' || par[4] === 'H') && Math.min(a.length, b.length) >= 6;
+  return PAR.test(par) && pra.startsWith('PRA') && (par[4] === 'H') === (pra[4] === 'H');
 };
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
