@@ -638,8 +638,11 @@ const owaWa = (r: string) => r.replace(OWA_ALL, 'WA');
 const PAR = /^PAR(?=BH|T(?!H)|[KGJDHY])/;
 const parPra = (r: string) => r.replace(PAR, 'PRA');
 const parApplies = (a: string, b: string): boolean => {
-  const [par, pra] = PAR.test(a) ? [a, b] : [b, a];
-  return PAR.test(par) && pra.startsWith('PRA') && (par[4] === 'H') === (pra[4] === 'H');
+  // Asked of every two different tokens: the first letters before the pattern, which once.
+  if (a[0] !== 'P' || b[0] !== 'P') return false;
+  const aPar = PAR.test(a);
+  const [par, pra] = aPar ? [a, b] : [b, a];
+  return (aPar || PAR.test(b)) && pra.startsWith('PRA') && (par[4] === 'H') === (pra[4] === 'H');
 };
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
