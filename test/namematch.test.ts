@@ -1382,6 +1382,14 @@ describe('names in Indian scripts against Latin letters', () => {
       ['PARBIN BEGUM', 'PRABIN BEGUM KHAN'], ['PARNEET KAUR', 'PRANEET KAUR SANDHU'], ['ASHOK PARSAI', 'ASHOK PRASAI SHAH'],
       ['PARAMESH KUMAR', 'PRAAMESH KUMAR SAHU'], ['PARTHIPAN SHAH', 'SHAH PRATHIPAN KUMAR'], ['ANIL PARKAR', 'ANIL PRAKHAR SINGH']]) refuses(a, b);
   });
+  it('the g that spellings from Tamil script write for the h of maha- and sahaya-', () => {
+    for (const [a, b] of [['MAHENDRAN R', 'MAGENDRAN R'], ['SAHAYARAJ A', 'SAGAYARAJ A'], ['MAHALINGAM K', 'MAGALINGAM K'],
+      ['P MAHESWARAN', 'P MAGESWARAN'], ['ANTONY SAHAYAM', 'ANTONY SAGAYAM']]) accepts(a, b, 'TRANSLITERATION');
+    // Elsewhere an h against a g makes other names, as it does in mahan- and in short words (the
+    // filings spell Mahesh and Magesh apart).
+    for (const [a, b] of [['VAHINI R', 'BHAGINI R'], ['SRIHITHA R', 'SRIGEETHA R'], ['MEHARAJ R', 'MEGARAJ R'],
+      ['RAVI MAHANTI', 'RAVI MAGANTI'], ['RAVI PAHARIYA', 'RAVI PAGARIYA'], ['JAHAN ALI', 'JAGAN ALI'], ['MAHESH R', 'MAGESH R']]) refuses(a, b);
+  });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');
     accepts('GOBINDA PAL', 'GOBIND PAL');

@@ -646,6 +646,19 @@ const parApplies = (a: string, b: string): boolean => {
 };
 const either = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) || marked(b);
 const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => marked(a) !== marked(b);
+/**
+ * The h of maha- and sahaya- as spellings from Tamil script write it: that script has one letter
+ * for k, g and h (க), read g there (Mahendran / Magendran, Mahalingam / Magalingam, Maheswaran /
+ * Mageswaran, Sahayaraj / Sagayaraj). Only these: elsewhere an h against a g between vowels makes
+ * other names (Vahini / Bhagini, Srihitha / Srigeetha, Meharaj / Megaraj, Pahariya / Pagariya),
+ * as it does in mahan- (Mahanti / Maganti) and in short words (Mahesh and Magesh are two Hindi
+ * spellings in the filings).
+ */
+const MAHA = /^MAH(?=E|A[^N])|(?<=^|[^AEIOU])SAHAYA/;
+const MAGA = /^MAG(?=E|A[^N])|(?<=^|[^AEIOU])SAGAYA/;
+const hAsG = (raw: string) => raw.replace(/^MAH(?=E|A[^N])/, 'MAG').replace(/SAHAYA/, 'SAGAYA');
+const hAsGApplies = (a: string, b: string) => a.length >= 7 && b.length >= 7 && (MAHA.test(a) ? MAGA.test(b) : MAHA.test(b) && MAGA.test(a));
+
 const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
   { applies: (a, b) => (a.includes('Z') || b.includes('Z')) && a.includes('SH') === b.includes('SH'), fold: zAsS, kind: 'regional' },
@@ -667,6 +680,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
   { applies: either((r) => OWA.test(r)), fold: owaWa, kind: 'regional' },
   { applies: parApplies, fold: parPra, kind: 'regional' },
+  { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
