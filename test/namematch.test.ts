@@ -398,6 +398,7 @@ describe('positives: same person', () => {
       ['VENKATACHALAM A', 'VENKATAJALAM A'], // ch and j, one Tamil letter too
       ['RAMASWAMY K', 'RAMASAMY K'], // -swamy written as said
       ['M PALANISWAMI', 'M PALANISAMI'],
+      ['SWAMINATHAN K', 'SAMINATHAN K'], // and at the start of a long name
       ['MUKESH PANDEY', 'MUKESH PANDE'],
       ['S PITCHAI', 'S PICHAI'], // tch / ch
       ['JEYANTHI S', 'JAYANTHI S'], // the Tamil je- for jaya-
@@ -1757,7 +1758,8 @@ describe('spellings typed for one word of an Indian script (attested-data.ts)', 
     refuses('SUNIL VERMA', 'SUNILA VERMA');
     // The same with no veto line: the masculine / feminine rule is asked before the lexicon.
     refuses('ANIL KUMAR', 'ANILA KUMAR', 'GENDER_VARIANT');
-    // -swamy / -samy is one spelling inside a name; at its start, two names.
+    // -swamy / -samy is one spelling inside a name and at the start of a long one; in a short
+    // word, two names.
     refuses('SWAPAN DAS', 'SAPAN DAS');
     refuses('SWAMI NAIR', 'SAMI NAIR');
   });

@@ -875,10 +875,12 @@ function oneName(ka: string, kb: string): boolean {
  * or with the ch that the Tamil letter of s is also read as (சாமி: Velusamy / Veluchamy,
  * Ponnusamy / Ponnuchamy), between Latin spellings only: a word read from an Indian script writes
  * its ch or s as said (Malayalam's -chami, ച്ചാമി, is a name of its own to the Kerala rolls). The
- * ending of a longer name only; a name that starts so may be another one (Swapan / Sapan).
+ * ending of a longer name, or the start of a long one (Swaminathan / Saminathan, Swamidoss /
+ * Samidoss); a short word that starts so may be another name (Swapan / Sapan, Swami / Sami).
  */
 const swamy = (key: string, ch: boolean) =>
-  key.endsWith('SBAMI') || (ch && key.endsWith('cAMI')) ? key.replace(/^(.{2,}[AEIOU])(?:SBAMI|cAMI)$/, '$1SAMI') : key;
+  key.endsWith('SBAMI') || (ch && key.endsWith('cAMI')) ? key.replace(/^(.{2,}[AEIOU])(?:SBAMI|cAMI)$/, '$1SAMI')
+    : key.length >= 8 && key.startsWith('SBAMI') ? `SAMI${key.slice(5)}` : key;
 
 /**
  * Telugu, Tamil, Kannada and Malayalam end a name's last consonant with a u (Govindaraju,
