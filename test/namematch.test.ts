@@ -1391,6 +1391,19 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['VAHINI R', 'BHAGINI R'], ['SRIHITHA R', 'SRIGEETHA R'], ['MEHARAJ R', 'MEGARAJ R'],
       ['RAVI MAHANTI', 'RAVI MAGANTI'], ['RAVI PAHARIYA', 'RAVI PAGARIYA'], ['JAHAN ALI', 'JAGAN ALI'], ['MAHESH R', 'MAGESH R']]) refuses(a, b);
   });
+  it('the Bengali b for v in a short given name, and the w of Arabic names apart from b', () => {
+    // With the Bengali o of -oy too: the first letters were asked as written.
+    accepts('BIJOY DAS', 'VIJAY DAS', 'TRANSLITERATION');
+    accepts('BINOY KUMAR', 'VINAY KUMAR', 'TRANSLITERATION');
+    // Not with an o for the first vowel, nor in four letters.
+    refuses('VARAH DAS', 'BORAH DAS');
+    refuses('VARA DAS', 'BARO DAS');
+    // Bengali writes the w of Arabic names otherwise: two given names, a slip in a family name.
+    refuses('WASIM KHAN', 'BASIM KHAN');
+    refuses('WISAL KHAN', 'BISHAL KHAN');
+    accepts('SHAFIQUR RAHMAN BARQ', 'SHAFIQUR RAHMAN WARQ', 'TYPO');
+    accepts('WASANT PATIL', 'VASANT PATIL', 'TRANSLITERATION'); // the Marathi w for v
+  });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');
     accepts('GOBINDA PAL', 'GOBIND PAL');

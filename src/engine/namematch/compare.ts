@@ -976,6 +976,16 @@ const vowelEnd = (w: string) => VOWELS.includes(w[w.length - 1]) || (w.endsWith(
 
 export const twoNames = (a: string, b: string) => knownName(a) && knownName(b) && !attested(a, b);
 
+/**
+ * An initial w against an initial b: the keys read w, v and b as one letter for the Bengali b
+ * of Sanskrit names (Bikash / Vikas), but Bengali writes the w of Arabic names otherwise
+ * (ওয়াসিম), so Wasim / Basim, Wali / Bali and Wisal / Bishal are two given names, unless the
+ * lexicon lists them: a one-letter slip ('typo2'), which the given-name rules refuse and a family
+ * name takes as a slip (Barq / Warq).
+ */
+const wbApart = (a: string, b: string) =>
+  ((a.charCodeAt(0) === 87 /* W */ && b.charCodeAt(0) === 66 /* B */) || (a.charCodeAt(0) === 66 && b.charCodeAt(0) === 87)) && !attested(a, b);
+
 function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
   if (a.init || b.init) {
@@ -991,7 +1001,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // One look-alike glyph, before the keys too: they fold what it makes (Anjali read Anjall is not
   // Anjal, a dropped feminine -i). Not for a token read from a script, which no scanner misread.
   if (!a.loose && !b.loose && glyphSlip(a.raw, b.raw)) return twoNames(a.raw, b.raw) ? 'typo2' : 'typo';
-  if (a.key === b.key) return 'translit';
+  if (a.key === b.key) return wbApart(a.raw, b.raw) ? 'typo2' : 'translit';
   // The variant lists join spellings; they never part what the rules join.
   if (a.own === b.own) return 'translit';
   if (listedGender(a, b)) return 'gender';
@@ -1289,8 +1299,13 @@ export function regionalGivenOk(rawA: string, rawB: string): boolean {
   const n = Math.min(a.length, b.length);
   let firstVowel = -1;
   for (let i = 0; i < n; i++) if ('AEIOU'.includes(a[i])) { firstVowel = i; break; }
+  let bv = false;
   for (let i = 0; i <= firstVowel && i < n; i++) {
     if (a[i] === b[i]) continue;
+    // The Bengali b for v as the keys read it (Bijoy / Vijay, Binoy / Vinay), but not together
+    // with an o for the first vowel (Varah / Borah), nor in four letters (Vara / Baro, Vela).
+    if (i === 0 && n >= 5 && BV.includes(a[0]) && BV.includes(b[0])) { bv = true; continue; }
+    if (bv) return false;
     // The first vowel o for a: the Bengali spelling of the a-name (Lotif / Latif, Mohim /
     // Mahim), unless the o-spelling is a name of its own (the corpus's Hindi writes it with o:
     // Komal, Mohan, Rohit). Not in names of three letters, where it mostly is (Pon / Pan, Som / Sam).
@@ -1300,6 +1315,7 @@ export function regionalGivenOk(rawA: string, rawB: string): boolean {
   return true;
 }
 
+const BV = 'BVW';
 const plainLetters = (raw: string) => raw.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/AA/g, 'A').replace(/([BDGJKPT])H/g, '$1');
 
 /** Voiced and voiceless stops as one (Tamil script writes each pair with one letter). */
