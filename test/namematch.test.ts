@@ -1395,9 +1395,13 @@ describe('names in Indian scripts against Latin letters', () => {
     // With the Bengali o of -oy too: the first letters were asked as written.
     accepts('BIJOY DAS', 'VIJAY DAS', 'TRANSLITERATION');
     accepts('BINOY KUMAR', 'VINAY KUMAR', 'TRANSLITERATION');
-    // Not with an o for the first vowel, nor in four letters.
+    accepts('BIMOL DAS', 'VIMAL DAS', 'TRANSLITERATION');
+    // Only in a Bengali spelling, with its o (the Tamil Barath is no Varad); not with an o for
+    // the first vowel, nor in four letters; not an initial w against the b.
+    refuses('BARATH DAS', 'VARAD DAS');
     refuses('VARAH DAS', 'BORAH DAS');
     refuses('VARA DAS', 'BARO DAS');
+    refuses('BIJOY DAS', 'WIJAY DAS');
     // Bengali writes the w of Arabic names otherwise: two given names, a slip in a family name.
     refuses('WASIM KHAN', 'BASIM KHAN');
     refuses('WISAL KHAN', 'BISHAL KHAN');

@@ -1302,9 +1302,10 @@ export function regionalGivenOk(rawA: string, rawB: string): boolean {
   let bv = false;
   for (let i = 0; i <= firstVowel && i < n; i++) {
     if (a[i] === b[i]) continue;
-    // The Bengali b for v as the keys read it (Bijoy / Vijay, Binoy / Vinay), but not together
-    // with an o for the first vowel (Varah / Borah), nor in four letters (Vara / Baro, Vela).
-    if (i === 0 && n >= 5 && BV.includes(a[0]) && BV.includes(b[0])) { bv = true; continue; }
+    // The Bengali b for v as the keys read it, in a Bengali spelling, with its o (Bijoy / Vijay,
+    // Binoy / Vinay, Bimol / Vimal; not Barath / Varad). Not an Arabic name's w (wbApart), nor
+    // with an o for the first vowel (Varah / Borah), nor in four letters (Vara / Baro).
+    if (i === 0 && n >= 5 && bForV(a, b)) { bv = true; continue; }
     if (bv) return false;
     // The first vowel o for a: the Bengali spelling of the a-name (Lotif / Latif, Mohim /
     // Mahim), unless the o-spelling is a name of its own (the corpus's Hindi writes it with o:
@@ -1315,7 +1316,10 @@ export function regionalGivenOk(rawA: string, rawB: string): boolean {
   return true;
 }
 
-const BV = 'BVW';
+const bForV = (a: string, b: string) => {
+  const [o, v] = a[0] === 'B' ? [a, b] : [b, a];
+  return o[0] === 'B' && v[0] === 'V' && o.includes('O', 2);
+};
 const plainLetters = (raw: string) => raw.replace(/EE/g, 'I').replace(/OO/g, 'U').replace(/AA/g, 'A').replace(/([BDGJKPT])H/g, '$1');
 
 /** Voiced and voiceless stops as one (Tamil script writes each pair with one letter). */
