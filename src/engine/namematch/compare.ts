@@ -649,15 +649,19 @@ const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => ma
 /**
  * The h of maha- and sahaya- as spellings from Tamil script write it: that script has one letter
  * for k, g and h (க), read g there (Mahendran / Magendran, Mahalingam / Magalingam, Maheswaran /
- * Mageswaran, Sahayaraj / Sagayaraj). Only these: elsewhere an h against a g between vowels makes
+ * Mageswaran, Sahayaraj / Sagayaraj, Devasahayam / Devasagayam). In words of seven letters or
+ * more, a joined -kumar not counted. Only these: elsewhere an h against a g between vowels makes
  * other names (Vahini / Bhagini, Srihitha / Srigeetha, Meharaj / Megaraj, Pahariya / Pagariya),
  * as it does in mahan- (Mahanti / Maganti) and in short words (Mahesh and Magesh are two Hindi
- * spellings in the filings).
+ * spellings in the filings, Maheshkumar / Mageshkumar too).
  */
-const MAHA = /^MAH(?=E|A[^N])|(?<=^|[^AEIOU])SAHAYA/;
-const MAGA = /^MAG(?=E|A[^N])|(?<=^|[^AEIOU])SAGAYA/;
+const MAHA = /^MAH(?=E|A[^N])|SAHAYA/;
+const MAGA = /^MAG(?=E|A[^N])|SAGAYA/;
 const hAsG = (raw: string) => raw.replace(/^MAH(?=E|A[^N])/, 'MAG').replace(/SAHAYA/, 'SAGAYA');
-const hAsGApplies = (a: string, b: string) => a.length >= 7 && b.length >= 7 && (MAHA.test(a) ? MAGA.test(b) : MAHA.test(b) && MAGA.test(a));
+const hAsGLong = (w: string) => w.length >= 7 && w.replace(KUMAR_END, '').length >= 7;
+// The first letters before the patterns: this is asked of every two different tokens.
+const hAsGApplies = (a: string, b: string) => ((a[0] === 'M' && b[0] === 'M') || (a.includes('SA') && b.includes('SA'))) &&
+  hAsGLong(a) && hAsGLong(b) && (MAHA.test(a) ? MAGA.test(b) : MAHA.test(b) && MAGA.test(a));
 
 const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
