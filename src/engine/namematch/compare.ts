@@ -655,13 +655,15 @@ const oneOf = (marked: (raw: string) => boolean) => (a: string, b: string) => ma
  * as it does in mahan- (Mahanti / Maganti) and in short words (Mahesh and Magesh are two Hindi
  * spellings in the filings, Maheshkumar / Mageshkumar too).
  */
-const MAHA = /^MAH(?=E|A[^N])|SAHAYA/;
-const MAGA = /^MAG(?=E|A[^N])|SAGAYA/;
-const hAsG = (raw: string) => raw.replace(/^MAH(?=E|A[^N])/, 'MAG').replace(/SAHAYA/, 'SAGAYA');
+const MAH_START = /^MAH(?=E|A[^N])/;
+const MAG_START = /^MAG(?=E|A[^N])/;
+const withH = (w: string) => MAH_START.test(w) || w.includes('SAHAYA');
+const withG = (w: string) => MAG_START.test(w) || w.includes('SAGAYA');
+const hAsG = (raw: string) => raw.replace(MAH_START, 'MAG').replace('SAHAYA', 'SAGAYA');
 const hAsGLong = (w: string) => w.length >= 7 && w.replace(KUMAR_END, '').length >= 7;
 // The first letters before the patterns: this is asked of every two different tokens.
 const hAsGApplies = (a: string, b: string) => ((a[0] === 'M' && b[0] === 'M') || (a.includes('SA') && b.includes('SA'))) &&
-  hAsGLong(a) && hAsGLong(b) && (MAHA.test(a) ? MAGA.test(b) : MAHA.test(b) && MAGA.test(a));
+  hAsGLong(a) && hAsGLong(b) && (withH(a) ? withG(b) : withH(b) && withG(a));
 
 const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
