@@ -1405,6 +1405,11 @@ describe('names in Indian scripts against Latin letters', () => {
     accepts('SHAFIQUR RAHMAN BARQ', 'SHAFIQUR RAHMAN WARQ', 'TYPO');
     accepts('WASANT PATIL', 'VASANT PATIL', 'TRANSLITERATION'); // the Marathi w for v
   });
+  it('the Bengali d of an initial dw', () => {
+    for (const [a, b] of [['DWIP SANKAR PAL', 'DIP SANKAR PAL'], ['DWIJEN BORA', 'DIJEN BORA'], ['DWIPEN DAS', 'DIPEN DAS']]) accepts(a, b, 'TRANSLITERATION');
+    // The feminine of the name it folds to stays another name.
+    refuses('DWIP DAS', 'DIPA DAS');
+  });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');
     accepts('GOBINDA PAL', 'GOBIND PAL');

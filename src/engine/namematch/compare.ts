@@ -665,6 +665,13 @@ const hAsGLong = (w: string) => w.length >= 7 && w.replace(KUMAR_END, '').length
 const hAsGApplies = (a: string, b: string) => ((a[0] === 'M' && b[0] === 'M') || (a.includes('SA') && b.includes('SA'))) &&
   hAsGLong(a) && hAsGLong(b) && (withH(a) ? withG(b) : withH(b) && withG(a));
 
+/**
+ * The w of an initial dw (द्व), which Bengali and Assamese say as d and their spellings often drop:
+ * Dwip / Dip, Dwipen / Dipen, Dwijen / Dijen (as glideO drops the y of Jyoti).
+ */
+const DW_START = /^DW(?=[AEIOU])/;
+const dwD = (raw: string) => raw.replace(DW_START, 'D');
+
 const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
   { applies: (a, b) => (a.includes('Z') || b.includes('Z')) && a.includes('SH') === b.includes('SH'), fold: zAsS, kind: 'regional' },
@@ -687,6 +694,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => OWA.test(r)), fold: owaWa, kind: 'regional' },
   { applies: parApplies, fold: parPra, kind: 'regional' },
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
+  { applies: (a, b) => a[0] === 'D' && b[0] === 'D' && DW_START.test(a) !== DW_START.test(b), fold: dwD, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
