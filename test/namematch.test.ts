@@ -896,6 +896,10 @@ describe('classes that names never seen before showed weak', () => {
   it('a consonant dropped from a cluster of a long given name', () => {
     accepts('B KARTHIKEYAN', 'B KATHIKEYAN', 'TYPO');
     accepts('RAVICHANDRAN G', 'RAVICHADRAN G', 'TYPO');
+    // Also on a spelling with a long vowel written double; not with an aspirate's h folded, which
+    // would join the Tamil Raghunadhan (Raghunathan) to Raghunandan.
+    accepts('KAARTHIKEYAN S', 'KATHIKEYAN S', 'TYPO');
+    refuses('RAGHUNADHAN S', 'RAGHUNANDAN S');
     // Not the first letter of a digraph, nor in a shorter name, nor in the name before a -kumar.
     refuses('HARICHARAN DAS', 'HARIHARAN DAS');
     refuses('CHANDRIKA DAS', 'CHANDIKA DAS');

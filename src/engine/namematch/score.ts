@@ -314,6 +314,17 @@ function assign(kinds: Kind[], n: number, m: number, match: Int8Array): void {
  * another name stay apart (Chandrika / Chandika, Ranjithkumar / Rajithkumar).
  */
 function clusterSlip(a: string, b: string): boolean {
+  return clusterSlipAsWritten(a, b) || clusterSlipAsWritten(plainSpelling(a), plainSpelling(b));
+}
+
+/**
+ * The same with a long vowel written double written once: the slip made on that spelling of the
+ * name (Kaarthikeyan / Kathikeyan). Not an aspirate's h, which joins two names so (Raghunadhan,
+ * the Tamil Raghunathan, against Raghunandan).
+ */
+const plainSpelling = (w: string) => w.replace(/([AEIOU])\1/g, '$1');
+
+function clusterSlipAsWritten(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   if (l.length !== s.length + 1 || s.replace(/KUMARI?$/, '').length < 9) return false;
   let i = 0;
