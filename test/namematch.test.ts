@@ -1330,7 +1330,11 @@ describe('names in Indian scripts against Latin letters', () => {
   it('the Telugu and Tamil -am of a long name', () => {
     accepts('LAKSHMI NARASIMHAM', 'LAKSHMI NARASIMHA', 'TRANSLITERATION');
     accepts('RAMALINGAM K', 'RAMALINGA K', 'TRANSLITERATION');
+    // Or after the name's last consonant, in a long name.
+    accepts('O RAJAGOPALAM', 'O RAJAGOPAL', 'TRANSLITERATION');
+    accepts('S RANGANATHAM', 'S RANGANATH', 'TRANSLITERATION');
     refuses('SHIVAM SHARMA', 'SHIVA SHARMA');
+    refuses('SANTHANAM K', 'SANTHAN K');
   });
   it('the Malayalam nj written nh', () => {
     for (const [a, b] of [['KUNHI KRISHNAN', 'KUNJI KRISHNAN'], ['KUNHAMMED K', 'KUNJAMMED K'], ['KUNHIKANNAN P', 'KUNJIKANNAN P']]) accepts(a, b);

@@ -933,12 +933,14 @@ export function kumarJoinA(a: string, b: string): boolean {
 
 /**
  * Telugu and Tamil end a long Sanskrit name in -am where others end it in -a (Narasimham /
- * Narasimha, Ramalingam / Ramalinga). Short names in -am are names of their own (Shivam / Shiva,
- * Pritam / Prita).
+ * Narasimha, Ramalingam / Ramalinga) or in its last consonant (Rajagopalam / Rajagopal,
+ * Ranganatham / Ranganath, Chidambaram / Chidambar). Short names in -am are names of their own
+ * (Shivam / Shiva, Pritam / Prita, Santhanam / Santhan).
  */
 function teluguAm(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return s.length >= 8 && s.endsWith('A') && l === `${s}M`;
+  if (s.length < 8) return false;
+  return s.endsWith('A') ? l === `${s}M` : l.length === s.length + 2 && l.endsWith('AM') && l.startsWith(s) && !VOWELS.includes(s[s.length - 1]);
 }
 
 /**
