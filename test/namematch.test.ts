@@ -900,6 +900,8 @@ describe('classes that names never seen before showed weak', () => {
     // would join the Tamil Raghunadhan (Raghunathan) to Raghunandan.
     accepts('KAARTHIKEYAN S', 'KATHIKEYAN S', 'TYPO');
     refuses('RAGHUNADHAN S', 'RAGHUNANDAN S');
+    // Nor with the long vowel on the word without the consonant, where it stands for the nasal.
+    refuses('RAMANAADAN S', 'RAMANANDAN S');
     // Not the first letter of a digraph, nor in a shorter name, nor in the name before a -kumar.
     refuses('HARICHARAN DAS', 'HARIHARAN DAS');
     refuses('CHANDRIKA DAS', 'CHANDIKA DAS');
@@ -1335,6 +1337,10 @@ describe('names in Indian scripts against Latin letters', () => {
     accepts('S RANGANATHAM', 'S RANGANATH', 'TRANSLITERATION');
     refuses('SHIVAM SHARMA', 'SHIVA SHARMA');
     refuses('SANTHANAM K', 'SANTHAN K');
+    // Only after the endings of men's names that take it: Ponnambal is a woman's name, Suryakantham
+    // a Telugu woman's.
+    refuses('PONNAMBAL K', 'PONNAMBALAM K');
+    refuses('SURYAKANTH K', 'SURYAKANTHAM K');
   });
   it('the Malayalam nj written nh', () => {
     for (const [a, b] of [['KUNHI KRISHNAN', 'KUNJI KRISHNAN'], ['KUNHAMMED K', 'KUNJAMMED K'], ['KUNHIKANNAN P', 'KUNJIKANNAN P']]) accepts(a, b);
@@ -1417,6 +1423,11 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['DWIP SANKAR PAL', 'DIP SANKAR PAL'], ['DWIJEN BORA', 'DIJEN BORA'], ['DWIPEN DAS', 'DIPEN DAS']]) accepts(a, b, 'TRANSLITERATION');
     // The feminine of the name it folds to stays another name.
     refuses('DWIP DAS', 'DIPA DAS');
+    // Not against the dh the keys read as d (Dwani, Dhwani's spelling, is no Dhani), nor in a short
+    // word ending in a vowel (Dwiti / Diti, two girls' names).
+    refuses('DWANI DAS', 'DHANI DAS');
+    refuses('DWIRAJ DAS', 'DHIRAJ DAS');
+    refuses('DWITI DAS', 'DITI DAS');
   });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');

@@ -667,10 +667,17 @@ const hAsGApplies = (a: string, b: string) => ((a[0] === 'M' && b[0] === 'M') ||
 
 /**
  * The w of an initial dw (द्व), which Bengali and Assamese say as d and their spellings often drop:
- * Dwip / Dip, Dwipen / Dipen, Dwijen / Dijen (as glideO drops the y of Jyoti).
+ * Dwip / Dip, Dwipen / Dipen, Dwijen / Dijen, Dwarika / Darika (as glideO drops the y of Jyoti).
+ * Against a d and a vowel as written, not the dh the keys read alike (Dwani, a spelling of Dhwani,
+ * is no Dhani; nor Dwiraj Dhiraj). Not a short word ending in a vowel, mostly a woman's name
+ * where the letter makes another (Dwiti / Diti, Dwija / Dija), nor names the lexicon knows apart.
  */
 const DW_START = /^DW(?=[AEIOU])/;
+const D_VOWEL = /^D[AEIOU]/;
 const dwD = (raw: string) => raw.replace(DW_START, 'D');
+const dwWord = (w: string) => DW_START.test(w) && (w.length >= 7 || !VOWELS.includes(w[w.length - 1]));
+const dwDApplies = (a: string, b: string) => a[0] === 'D' && b[0] === 'D' &&
+  (DW_START.test(a) ? dwWord(a) && D_VOWEL.test(b) : dwWord(b) && D_VOWEL.test(a)) && !twoNames(a, b);
 
 const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
@@ -694,7 +701,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: either((r) => OWA.test(r)), fold: owaWa, kind: 'regional' },
   { applies: parApplies, fold: parPra, kind: 'regional' },
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
-  { applies: (a, b) => a[0] === 'D' && b[0] === 'D' && DW_START.test(a) !== DW_START.test(b), fold: dwD, kind: 'translit' },
+  { applies: dwDApplies, fold: dwD, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
@@ -940,8 +947,12 @@ export function kumarJoinA(a: string, b: string): boolean {
 function teluguAm(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   if (s.length < 8) return false;
-  return s.endsWith('A') ? l === `${s}M` : l.length === s.length + 2 && l.endsWith('AM') && l.startsWith(s) && !VOWELS.includes(s[s.length - 1]);
+  return s.endsWith('A') ? l === `${s}M` : l.length === s.length + 2 && l.endsWith('AM') && l.startsWith(s) && AM_MASCULINE.test(s);
 }
+// The endings of men's names that take the -am (Rajagopalam, Ranganatham, Ramalingam,
+// Venkatachalam, Chidambaram, Sudharsanam, Bhooshanam). Not every ending: Ponnambal is a woman's
+// name, Ponnambalam a man's; Suryakanth a man's, Suryakantham a woman's in Telugu.
+const AM_MASCULINE = /(?:NATH|GOPAL|LING|CHAL|SUNDAR|AMBAR|SAN|SHAN)$/;
 
 /**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have

@@ -314,13 +314,20 @@ function assign(kinds: Kind[], n: number, m: number, match: Int8Array): void {
  * another name stay apart (Chandrika / Chandika, Ranjithkumar / Rajithkumar).
  */
 function clusterSlip(a: string, b: string): boolean {
-  return clusterSlipAsWritten(a, b) || clusterSlipAsWritten(plainSpelling(a), plainSpelling(b));
+  if (clusterSlipAsWritten(a, b)) return true;
+  const pa = plainSpelling(a);
+  const pb = plainSpelling(b);
+  // The long vowel on the word that keeps the consonant only: on the other it may stand where the
+  // nasal was (Ramanaadan, the Tamil Ramanathan, is no Ramanandan; Vasudhaara no Vasundhara).
+  if (pa !== a && pb === b) return pa.length > b.length && clusterSlipAsWritten(pa, b);
+  if (pb !== b && pa === a) return pb.length > a.length && clusterSlipAsWritten(a, pb);
+  return false;
 }
 
 /**
- * The same with a long vowel written double written once: the slip made on that spelling of the
- * name (Kaarthikeyan / Kathikeyan). Not an aspirate's h, which joins two names so (Raghunadhan,
- * the Tamil Raghunathan, against Raghunandan).
+ * A long vowel written double written once: the slip made on that spelling of the name
+ * (Kaarthikeyan / Kathikeyan). Not an aspirate's h, which joins two names so (Raghunadhan, the
+ * Tamil Raghunathan, against Raghunandan).
  */
 const plainSpelling = (w: string) => w.replace(/([AEIOU])\1/g, '$1');
 
