@@ -902,6 +902,12 @@ describe('classes that names never seen before showed weak', () => {
     refuses('RAGHUNADHAN S', 'RAGHUNANDAN S');
     // Nor with the long vowel on the word without the consonant, where it stands for the nasal.
     refuses('RAMANAADAN S', 'RAMANANDAN S');
+    // Nor the n of -nandan or -ndhar, whose loss makes another name (Ramanadan is Ramanathan's Tamil
+    // spelling; Vasudhara is not Vasundhara); elsewhere the n before a d is a slip.
+    refuses('RAMANANDAN S', 'RAMANADAN S');
+    refuses('VASUNDHARA S', 'VASUDHARA S');
+    accepts('P CHIDAMBARAM', 'P CHINDAMBARAM', 'TYPO');
+    accepts('SADANANDA K', 'SANDANANDA K', 'TYPO');
     // Not the first letter of a digraph, nor in a shorter name, nor in the name before a -kumar.
     refuses('HARICHARAN DAS', 'HARIHARAN DAS');
     refuses('CHANDRIKA DAS', 'CHANDIKA DAS');
@@ -1335,6 +1341,10 @@ describe('names in Indian scripts against Latin letters', () => {
     // Or after the name's last consonant, in a long name.
     accepts('O RAJAGOPALAM', 'O RAJAGOPAL', 'TRANSLITERATION');
     accepts('S RANGANATHAM', 'S RANGANATH', 'TRANSLITERATION');
+    // The name before it spelled otherwise too.
+    accepts('JAGANNADHAM K', 'JAGANNATH K', 'TRANSLITERATION');
+    accepts('VISWANADHAM K', 'VISHWANATH K', 'TRANSLITERATION');
+    accepts('SUDARSANAM K', 'SUDHARSHAN K', 'TRANSLITERATION');
     refuses('SHIVAM SHARMA', 'SHIVA SHARMA');
     refuses('SANTHANAM K', 'SANTHAN K');
     // Only after the endings of men's names that take it: Ponnambal is a woman's name, Suryakantham
@@ -1428,6 +1438,7 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('DWANI DAS', 'DHANI DAS');
     refuses('DWIRAJ DAS', 'DHIRAJ DAS');
     refuses('DWITI DAS', 'DITI DAS');
+    refuses('DWIPAYAN DAS', 'DIPAYAN DAS'); // Dwaipayan's spelling against another name
   });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');

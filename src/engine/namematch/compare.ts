@@ -675,7 +675,8 @@ const hAsGApplies = (a: string, b: string) => ((a[0] === 'M' && b[0] === 'M') ||
 const DW_START = /^DW(?=[AEIOU])/;
 const D_VOWEL = /^D[AEIOU]/;
 const dwD = (raw: string) => raw.replace(DW_START, 'D');
-const dwWord = (w: string) => DW_START.test(w) && (w.length >= 7 || !VOWELS.includes(w[w.length - 1]));
+// Not -payan: Dwipayan is a spelling of Dwaipayan (দ্বৈপায়ন), Dipayan (দীপায়ন) another name.
+const dwWord = (w: string) => DW_START.test(w) && (w.length >= 7 || !VOWELS.includes(w[w.length - 1])) && !w.endsWith('PAYAN');
 const dwDApplies = (a: string, b: string) => a[0] === 'D' && b[0] === 'D' &&
   (DW_START.test(a) ? dwWord(a) && D_VOWEL.test(b) : dwWord(b) && D_VOWEL.test(a)) && !twoNames(a, b);
 
@@ -947,12 +948,20 @@ export function kumarJoinA(a: string, b: string): boolean {
 function teluguAm(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   if (s.length < 8) return false;
-  return s.endsWith('A') ? l === `${s}M` : l.length === s.length + 2 && l.endsWith('AM') && l.startsWith(s) && AM_MASCULINE.test(s);
+  if (s.endsWith('A')) return l === `${s}M`;
+  // The -am on the word that has it, the name before it spelled as the other or otherwise
+  // (Jagannadham / Jagannath, Viswanadham / Vishwanath, Sudarsanam / Sudharshan).
+  const [am, other] = a.endsWith('AM') ? [a, b] : [b, a];
+  const stem = am.slice(0, -2);
+  if (!am.endsWith('AM') || other.endsWith('AM') || stem.length < 8 || !AM_MASCULINE.test(stem)) return false;
+  if (stem === other) return true;
+  const k = compareSpelled(makeToken(stem), makeToken(other), false, false);
+  return k === 'translit' || k === 'regional';
 }
-// The endings of men's names that take the -am (Rajagopalam, Ranganatham, Ramalingam,
-// Venkatachalam, Chidambaram, Sudharsanam, Bhooshanam). Not every ending: Ponnambal is a woman's
-// name, Ponnambalam a man's; Suryakanth a man's, Suryakantham a woman's in Telugu.
-const AM_MASCULINE = /(?:NATH|GOPAL|LING|CHAL|SUNDAR|AMBAR|SAN|SHAN)$/;
+// The endings of men's names that take the -am (Rajagopalam, Ranganatham, Jagannadham,
+// Ramalingam, Venkatachalam, Chidambaram, Sudharsanam, Bhooshanam). Not every ending: Ponnambal is
+// a woman's name, Ponnambalam a man's; Suryakanth a man's, Suryakantham a woman's in Telugu.
+const AM_MASCULINE = /(?:NATH|NADH|GOPAL|LING|CHAL|SUNDAR|AMBAR|SAN|SHAN)$/;
 
 /**
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
