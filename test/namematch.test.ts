@@ -902,12 +902,7 @@ describe('classes that names never seen before showed weak', () => {
     refuses('RAGHUNADHAN S', 'RAGHUNANDAN S');
     // Nor with the long vowel on the word without the consonant, where it stands for the nasal.
     refuses('RAMANAADAN S', 'RAMANANDAN S');
-    // Nor the n of -nandan or -ndhar, whose loss makes another name (Ramanadan is Ramanathan's Tamil
-    // spelling; Vasudhara is not Vasundhara); elsewhere the n before a d is a slip.
-    refuses('RAMANANDAN S', 'RAMANADAN S');
-    refuses('VASUNDHARA S', 'VASUDHARA S');
-    accepts('P CHIDAMBARAM', 'P CHINDAMBARAM', 'TYPO');
-    accepts('SADANANDA K', 'SANDANANDA K', 'TYPO');
+    accepts('P CHIDAMBARAM', 'P CHINDAMBARAM', 'TYPO'); // an n before a d too
     // Not the first letter of a digraph, nor in a shorter name, nor in the name before a -kumar.
     refuses('HARICHARAN DAS', 'HARIHARAN DAS');
     refuses('CHANDRIKA DAS', 'CHANDIKA DAS');
@@ -1345,6 +1340,9 @@ describe('names in Indian scripts against Latin letters', () => {
     accepts('JAGANNADHAM K', 'JAGANNATH K', 'TRANSLITERATION');
     accepts('VISWANADHAM K', 'VISHWANATH K', 'TRANSLITERATION');
     accepts('SUDARSANAM K', 'SUDHARSHAN K', 'TRANSLITERATION');
+    accepts('JAGANNADHAM K', 'JAGANNATHA K', 'TRANSLITERATION');
+    // As the rules read the stems: no surer than they are.
+    assert.equal(matchNames('SUDHARSANAM K', 'SUTHARSAN K').score, matchNames('SUDHARSAN K', 'SUTHARSAN K').score);
     refuses('SHIVAM SHARMA', 'SHIVA SHARMA');
     refuses('SANTHANAM K', 'SANTHAN K');
     // Only after the endings of men's names that take it: Ponnambal is a woman's name, Suryakantham
@@ -1439,6 +1437,7 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('DWIRAJ DAS', 'DHIRAJ DAS');
     refuses('DWITI DAS', 'DITI DAS');
     refuses('DWIPAYAN DAS', 'DIPAYAN DAS'); // Dwaipayan's spelling against another name
+    refuses('DWIPAYON DAS', 'DIPAYON DAS');
   });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');

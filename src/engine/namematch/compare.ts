@@ -676,7 +676,8 @@ const DW_START = /^DW(?=[AEIOU])/;
 const D_VOWEL = /^D[AEIOU]/;
 const dwD = (raw: string) => raw.replace(DW_START, 'D');
 // Not -payan: Dwipayan is a spelling of Dwaipayan (দ্বৈপায়ন), Dipayan (দীপায়ন) another name.
-const dwWord = (w: string) => DW_START.test(w) && (w.length >= 7 || !VOWELS.includes(w[w.length - 1])) && !w.endsWith('PAYAN');
+const dwWord = (w: string) => DW_START.test(w) && (w.length >= 7 || !VOWELS.includes(w[w.length - 1])) && !PAYAN.test(w);
+const PAYAN = /PAY[AO]N$/;
 const dwDApplies = (a: string, b: string) => a[0] === 'D' && b[0] === 'D' &&
   (DW_START.test(a) ? dwWord(a) && D_VOWEL.test(b) : dwWord(b) && D_VOWEL.test(a)) && !twoNames(a, b);
 
@@ -945,18 +946,21 @@ export function kumarJoinA(a: string, b: string): boolean {
  * Ranganatham / Ranganath, Chidambaram / Chidambar). Short names in -am are names of their own
  * (Shivam / Shiva, Pritam / Prita, Santhanam / Santhan).
  */
-function teluguAm(a: string, b: string): boolean {
+function teluguAm(a: string, b: string): Kind | null {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  if (s.length < 8) return false;
-  if (s.endsWith('A')) return l === `${s}M`;
-  // The -am on the word that has it, the name before it spelled as the other or otherwise
-  // (Jagannadham / Jagannath, Viswanadham / Vishwanath, Sudarsanam / Sudharshan).
+  if (s.length < 8) return null;
+  if (s.endsWith('A') && l === `${s}M`) return 'translit';
+  // The -am on the word that has it, the name before it spelled as the other or otherwise, as the
+  // rules read that spelling (Jagannadham / Jagannath, Viswanadham / Vishwanatha, Sudarsanam /
+  // Sudharshan).
   const [am, other] = a.endsWith('AM') ? [a, b] : [b, a];
   const stem = am.slice(0, -2);
-  if (!am.endsWith('AM') || other.endsWith('AM') || stem.length < 8 || !AM_MASCULINE.test(stem)) return false;
-  if (stem === other) return true;
-  const k = compareSpelled(makeToken(stem), makeToken(other), false, false);
-  return k === 'translit' || k === 'regional';
+  if (!am.endsWith('AM') || other.endsWith('AM') || stem.length < 8 || !AM_MASCULINE.test(stem)) return null;
+  // Against a name in -a, the stem with its a (Jagannadham / Jagannatha).
+  const as = other.endsWith('A') ? `${stem}A` : stem;
+  if (as === other) return 'translit';
+  const k = compareSpelled(makeToken(as), makeToken(other), false, false);
+  return k === 'translit' || k === 'regional' ? k : null;
 }
 // The endings of men's names that take the -am (Rajagopalam, Ranganatham, Jagannadham,
 // Ramalingam, Venkatachalam, Chidambaram, Sudharsanam, Bhooshanam). Not every ending: Ponnambal is
@@ -1063,7 +1067,9 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   const hk = loose ? null : honorific(a.raw, b.raw);
   if (hk) return hk;
   if (!loose && shortEndra(a.raw, b.raw)) return 'regional';
-  if (kumarJoinA(a.raw, b.raw) || (!loose && teluguAm(a.raw, b.raw))) return 'translit';
+  if (kumarJoinA(a.raw, b.raw)) return 'translit';
+  const am = loose ? null : teluguAm(a.raw, b.raw);
+  if (am) return am;
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
   if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw))) return 'translit';

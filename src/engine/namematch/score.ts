@@ -331,7 +331,6 @@ function clusterSlip(a: string, b: string): boolean {
  */
 const plainSpelling = (w: string) => w.replace(/([AEIOU])\1/g, '$1');
 
-const ND_NAME = /^(?:DH?AN$|DHAR)/;
 function clusterSlipAsWritten(a: string, b: string): boolean {
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   if (l.length !== s.length + 1 || s.replace(/KUMARI?$/, '').length < 9) return false;
@@ -340,10 +339,6 @@ function clusterSlipAsWritten(a: string, b: string): boolean {
   if (i < 2 || s.slice(i) !== l.slice(i + 1)) return false;
   const c = l[i];
   if (isVowel(c) || 'HYW'.includes(c) || l[i + 1] === 'H') return false;
-  // Not the n of -nandan or -ndhar: without it the name is another (Ramanadan is the Tamil
-  // spelling of Ramanathan, not Ramanandan; Vasudhara is not Vasundhara). Elsewhere an n dropped
-  // before a d is a slip (Ravichadran, Chidambaram / Chindambaram).
-  if (c === 'N' && ND_NAME.test(l.slice(i + 1))) return false;
   return !isVowel(l[i - 1]) || (i + 1 < l.length && !isVowel(l[i + 1]));
 }
 
