@@ -778,7 +778,7 @@ describe('hard negatives: look-alikes that are other people', () => {
       ['SAHEBJIT SINGH', 'SAHIB SINGH'], ['SAHEBGOUDA PATIL', 'SAHEB PATIL'], ['SAHIBJOT SINGH GILL', 'SAHIB SINGH GILL'],
       ['KUMARESAN PERIYASAMY', 'KUMAR PERIYASAMY'], ['SHIVAKUMARA GOWDA', 'KUMAR GOWDA'], ['SIVAKUMARAN PILLAI', 'KUMAR PILLAI'],
       ['OMKUMAR SHARMA', 'KUMAR SHARMA'], ['சிவகுமார் பிள்ளை', 'KUMAR PILLAI'], ['SHAHNAZ BANU KHAN', 'BANO KHAN'], ['P DEVI PRASAD', 'P RAM PRASAD'], ['JADHAV SUNITA DATTATRAY', 'JADHAV BAI DATTATRAY'],
-      ['BEGAM RAO', 'BAIGUM RAO'], ['SAHAB SINGH ARORA', 'SAHIB SINGH ARORA'], ['VEN GUPTA', 'VEENA GUPTA'], ['MOHAMMED ALAM', 'RAFIQ ALAM'],
+      ['BEGAM RAO', 'BEIGUM RAO'], ['SAHAB SINGH ARORA', 'SAHIB SINGH ARORA'], ['VEN GUPTA', 'VEENA GUPTA'], ['MOHAMMED ALAM', 'RAFIQ ALAM'],
       // The other record writes its family name first: the word may be its given name's suffix.
       ['KONDA SUNITHA', 'SUNITHA DEVI'], ['BOMMA RAMESH', 'RAMESH KUMAR'], ['MULLA RAFIQ', 'RAFIQ SAHEB']]) {
       const m = refuses(a, b, 'GIVEN_NAME_MISSING');
@@ -1433,6 +1433,17 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('DWITI DAS', 'DITI DAS');
     refuses('DWIPAYAN DAS', 'DIPAYAN DAS'); // Dwaipayan's spelling against another name
     refuses('DWIPAYON DAS', 'DIPAYON DAS');
+  });
+  it('the ai of ai-matra names written e', () => {
+    for (const [a, b] of [['KAILASH NATH', 'KELASH NATH'], ['SHAILJA KUMARI', 'SELJA KUMARI'], ['RAM JAISWAL', 'RAM JESWAL'],
+      ['ZAINAB BIBI', 'ZENAB BIBI'], ['SHAILESH KUMAR', 'SHELESH KUMAR']]) accepts(a, b, 'TRANSLITERATION');
+    // Not in a word under five letters, where the e-spelling is another name (Jena, Rema); not
+    // the -air of Arabic names (Umair is no Umar, which Kerala writes Ummer); not Chaitan, whose
+    // e-spelling is Chetan, another name.
+    refuses('JAINA DAS', 'JENA DAS');
+    refuses('RAIMA KHAN', 'REMA KHAN');
+    refuses('UMAIR P', 'UMMER P');
+    refuses('CHAITAN DAS', 'CHETAN DAS');
   });
   it('the Bengali o with the final a written on one side only', () => {
     accepts('PRASANTA DAS', 'PROSANT DAS');

@@ -534,6 +534,16 @@ const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/
 const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
 
 /**
+ * The ai of ऐ, which Hindi says as a long open e and spellings write either way (Kailash / Kelash,
+ * Shailja / Selja, Jaiswal / Jeswal, Bengali Hossain / Hosen, Zainab / Zenab), read as e between
+ * consonants. Not the -air of Arabic names, whose e-spelling is another name (Umair / Ummer, the
+ * Kerala Umar); the fold's other guards are where it is asked (SPELLING_FOLDS).
+ */
+const AI_E = /(?<=[^AEIOU])AI(?=[^AEIOUY])(?!R$)/;
+const AI_E_ALL = new RegExp(AI_E.source, 'g');
+const aiE = (raw: string) => raw.replace(AI_E_ALL, 'E');
+
+/**
  * The p after m that Tamil and Malayalam write with the letter of b, so that their spellings
  * write either (சம்பத்: Sampath / Sambath, Nampi / Nambi, Ponnampalam / Ponnambalam); in names of
  * any length, unlike the voicing of other stops (regionalKey). Of the corpora's Latin spellings
@@ -697,6 +707,9 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
+  // Not under five letters, where the e-spelling is often another name (Jaina / Jena, Raima /
+  // Rema), nor Chait- (चैतन्य), whose e-spelling is Chetan.
+  { applies: (a, b) => Math.min(a.length, b.length) >= 5 && AI_E.test(a) !== AI_E.test(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT'), fold: aiE, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
