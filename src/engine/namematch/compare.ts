@@ -939,7 +939,8 @@ export const kumarSandhi = (a: string, ka: string, b: string, kb: string) =>
 /**
  * The vowel that joins a name ending in a consonant to a -kumar (Vijayakumar / Vijaykumar,
  * Ajayakumar, Shivakumar / Shivkumar, as Tamil, Telugu and Kannada spellings write it): before
- * -kumar the a of Vijaya is no feminine.
+ * -kumar the a of Vijaya is no feminine; with the name's y written i too (Vijaikumar / Vijayakumar,
+ * Jaikumar / Jayakumar).
  */
 export function kumarJoinA(a: string, b: string): boolean {
   // Asked of most pairs of tokens: the cheap test first.
@@ -949,7 +950,9 @@ export function kumarJoinA(a: string, b: string): boolean {
   if (!ma || !mb || ma[0].endsWith('I') !== mb[0].endsWith('I')) return false;
   const sa = a.slice(0, ma.index);
   const sb = b.slice(0, mb.index);
-  const [s, l] = sa.length < sb.length ? [sa, sb] : [sb, sa];
+  const [x, l] = sa.length < sb.length ? [sa, sb] : [sb, sa];
+  // The y of Vijay, Jay, Uday written i (Vijaikumar, Jaikumar), as the keys read it elsewhere.
+  const s = x.length >= 3 && x.endsWith('AI') && !VOWELS.includes(x[x.length - 3]) ? `${x.slice(0, -1)}Y` : x;
   return s.length >= 3 && l === `${s}A` && !VOWELS.includes(s[s.length - 1]);
 }
 
