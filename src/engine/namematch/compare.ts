@@ -536,12 +536,17 @@ const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
 /**
  * The ai of ऐ, which Hindi says as a long open e and spellings write either way (Kailash / Kelash,
  * Shailja / Selja, Jaiswal / Jeswal, Bengali Hossain / Hosen, Zainab / Zenab), read as e between
- * consonants. Not the -air of Arabic names, whose e-spelling is another name (Umair / Ummer, the
- * Kerala Umar); the fold's other guards are where it is asked (SPELLING_FOLDS).
+ * consonants. Not before r as a word's first vowel, where the e-spelling is often another name
+ * (Khaira / Khera, Sairaj / Seraj), nor in a final -aik or -rain, where the ai is a and i (Baraik,
+ * बड़ाईक, is no Barek; Narain, Narayan, no Naren). The fold's other guards are where it
+ * is asked (SPELLING_FOLDS).
  */
-const AI_E = /(?<=[^AEIOU])AI(?=[^AEIOUY])(?!R$)/;
+const AI_E = /(?<=[^AEIOU])AI(?=[^AEIOUY])(?!K$)(?!(?<=RAI)N$)(?!(?<=^[^AEIOU]+AI)R)/;
 const AI_E_ALL = new RegExp(AI_E.source, 'g');
 const aiE = (raw: string) => raw.replace(AI_E_ALL, 'E');
+/** A folded word's length with doubled letters written once and sh as s, as the keys count it. */
+const aiELength = (raw: string) => aiE(raw).replace(/([A-Z])\1/g, '$1').replace(/SH/g, 'S').length;
+const thCount = (raw: string) => raw.split('TH').length;
 
 /**
  * The p after m that Tamil and Malayalam write with the letter of b, so that their spellings
@@ -707,9 +712,11 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
-  // Not under five letters, where the e-spelling is often another name (Jaina / Jena, Raima /
-  // Rema), nor Chait- (चैतन्य), whose e-spelling is Chetan.
-  { applies: (a, b) => Math.min(a.length, b.length) >= 5 && AI_E.test(a) !== AI_E.test(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT'), fold: aiE, kind: 'translit' },
+  // Not under five letters as the keys count them, where the e-spelling is often another name
+  // (Jaina / Jena or Jenna, Raima / Rema, Saira / Shera, Umair / Ummer, the Kerala Umar); not with a th on one side only (Jaitmal
+  // / Jethmal, जैत and जेठ); nor Chait- (चैतन्य), whose e-spelling is Chetan.
+  { applies: (a, b) => AI_E.test(a) !== AI_E.test(b) && thCount(a) === thCount(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT') &&
+    Math.min(aiELength(a), aiELength(b)) >= 5, fold: aiE, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
   { applies: (a, b) => a[0] === b[0] && (OY.test(a) || OY.test(b)), fold: oAsA, kind: 'regional' },
