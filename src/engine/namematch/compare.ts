@@ -179,6 +179,8 @@ function masculineAya(a: string, b: string): boolean {
   return s.length >= 7 && l === s + 'A' && /[^AEIOUY]AY$/.test(s) && !/(?:VIJ|IN|KSH|BH|[^N]J)AY$/.test(s);
 }
 
+const finalOyAy = (raw: string) => (raw.endsWith('OY') ? `${raw.slice(0, -2)}AY` : raw);
+
 /**
  * The final a that Kannada spellings write on a joined -kumar (Shivakumara / Shivakumar,
  * Ravikumara): a man's name, the woman's is -kumari. Not in the keys, which take the -kumar off:
@@ -770,11 +772,11 @@ function longE(a: string, b: string): boolean {
 
 /**
  * A y glide before o after the first consonant, written or not: Jyoti / Joti, Jyotika / Jotika
- * (Bengali and Odia spellings drop it). Before a, where it makes other names (Dhyan / Dhan,
- * Gyanesh / Ganesh), it stays.
+ * (Bengali and Odia spellings drop it), the rest as the keys read it (Jothi / Jyoti). Before a,
+ * where it makes other names (Dhyan / Dhan, Gyanesh / Ganesh), it stays.
  */
 function glideO(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 4 || Math.abs(a.length - b.length) !== 1) return false;
+  if (Math.min(a.length, b.length) < 4) return false;
   const fa = a.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
   const fb = b.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
   return (fa !== a) !== (fb !== b) && canon(fa) === canon(fb);
@@ -1110,6 +1112,9 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // so that a feminine stays apart (Komol / Kamala).
   if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
     suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
+  // The Bengali -oy of a long masculine name against its -aya (Chinmoy / Chinmaya, Dhananjoy /
+  // Dhananjaya), as masculineAya reads -ay against -aya.
+  if (!loose && a.raw.endsWith('OY') !== b.raw.endsWith('OY') && masculineAya(finalOyAy(a.raw), finalOyAy(b.raw))) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
