@@ -717,7 +717,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // Not under five letters as the keys count them, where the e-spelling is often another name
   // (Jaina / Jena or Jenna, Raima / Rema, Saira / Shera, Umair / Ummer, the Kerala Umar); not with a th on one side only (Jaitmal
   // / Jethmal, जैत and जेठ); nor Chait- (चैतन्य), whose e-spelling is Chetan.
-  { applies: (a, b) => AI_E.test(a) !== AI_E.test(b) && thCount(a) === thCount(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT') &&
+  { applies: (a, b) => (a.includes('AI') || b.includes('AI')) && AI_E.test(a) !== AI_E.test(b) && thCount(a) === thCount(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT') &&
     Math.min(aiELength(a), aiELength(b)) >= 5, fold: aiE, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
   { applies: oneOf((r) => r.includes('MP') && mpMb(r) !== r), fold: mpMb, kind: 'regional' },
@@ -776,7 +776,8 @@ function longE(a: string, b: string): boolean {
  * where it makes other names (Dhyan / Dhan, Gyanesh / Ganesh), it stays.
  */
 function glideO(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 4) return false;
+  // Asked of most pairs of tokens: a y second or third on one side only, before the regexes.
+  if (Math.min(a.length, b.length) < 4 || (a[1] === 'Y' || a[2] === 'Y') === (b[1] === 'Y' || b[2] === 'Y')) return false;
   const fa = a.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
   const fb = b.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
   return (fa !== a) !== (fb !== b) && canon(fa) === canon(fb);
