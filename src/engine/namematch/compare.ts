@@ -775,9 +775,13 @@ function longE(a: string, b: string): boolean {
  * (Bengali and Odia spellings drop it), the rest as the keys read it (Jothi / Jyoti). Before a,
  * where it makes other names (Dhyan / Dhan, Gyanesh / Ganesh), it stays.
  */
+const YOO = /^[^AEIOUY]H?YOO/;
 function glideO(a: string, b: string): boolean {
   // Asked of most pairs of tokens: a y second or third on one side only, before the regexes.
   if (Math.min(a.length, b.length) < 4 || (a[1] === 'Y' || a[2] === 'Y') === (b[1] === 'Y' || b[2] === 'Y')) return false;
+  // A yoo is as often yu, which the keys would join to u-names (Byooti, beauty, / Buti): that
+  // glide alone, as written.
+  if (YOO.test(a) !== YOO.test(b) && Math.abs(a.length - b.length) !== 1) return false;
   const fa = a.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
   const fb = b.replace(/^([^AEIOUY]H?)Y(?=O)/, '$1');
   return (fa !== a) !== (fb !== b) && canon(fa) === canon(fb);
@@ -1115,7 +1119,9 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
     suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
   // The Bengali -oy of a long masculine name against its -aya (Chinmoy / Chinmaya, Dhananjoy /
   // Dhananjaya), as masculineAya reads -ay against -aya.
-  if (!loose && a.raw.endsWith('OY') !== b.raw.endsWith('OY') && masculineAya(finalOyAy(a.raw), finalOyAy(b.raw))) return 'regional';
+  // Not a vowel's -moy, whose -maya is the woman's name Maya (Shantimoy / Shanti Maya, Dayamoy).
+  if (!loose && a.raw.endsWith('OY') !== b.raw.endsWith('OY') && !/[AEIOU]MOY$/.test(a.raw) && !/[AEIOU]MOY$/.test(b.raw) &&
+    masculineAya(finalOyAy(a.raw), finalOyAy(b.raw))) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
