@@ -954,7 +954,8 @@ export const kumarSandhi = (a: string, ka: string, b: string, kb: string) =>
  * The vowel that joins a name ending in a consonant to a -kumar (Vijayakumar / Vijaykumar,
  * Ajayakumar, Shivakumar / Shivkumar, as Tamil, Telugu and Kannada spellings write it): before
  * -kumar the a of Vijaya is no feminine; with the name's y written i too (Vijaikumar / Vijayakumar,
- * Jaikumar / Jayakumar).
+ * Jaikumar / Jayakumar), and the stems spelled otherwise as the keys read them (Jeyakumar /
+ * Jaykumar, Udhayakumar / Udaikumar).
  */
 export function kumarJoinA(a: string, b: string): boolean {
   // Asked of most pairs of tokens: the cheap test first.
@@ -962,13 +963,15 @@ export function kumarJoinA(a: string, b: string): boolean {
   const ma = /KUMA{1,2}RI?$/.exec(a);
   const mb = /KUMA{1,2}RI?$/.exec(b);
   if (!ma || !mb || ma[0].endsWith('I') !== mb[0].endsWith('I')) return false;
-  const sa = a.slice(0, ma.index);
-  const sb = b.slice(0, mb.index);
-  const [x, l] = sa.length < sb.length ? [sa, sb] : [sb, sa];
   // The y of Vijay, Jay, Uday written i (Vijaikumar, Jaikumar), as the keys read it elsewhere.
-  const s = x.length >= 3 && x.endsWith('AI') && !VOWELS.includes(x[x.length - 3]) ? `${x.slice(0, -1)}Y` : x;
-  return s.length >= 3 && l === `${s}A` && !VOWELS.includes(s[s.length - 1]);
+  const sa = finalAiAy(a.slice(0, ma.index));
+  const sb = finalAiAy(b.slice(0, mb.index));
+  return joinedA(sa, sb) || joinedA(sb, sa);
 }
+const finalAiAy = (x: string) => (x.length >= 3 && x.endsWith('AI') && !VOWELS.includes(x[x.length - 3]) ? `${x.slice(0, -1)}Y` : x);
+/** l is s with the joining a, as written or as the keys read the two (Jeyakumar / Jaykumar). */
+const joinedA = (s: string, l: string) =>
+  s.length >= 3 && !VOWELS.includes(s[s.length - 1]) && l.endsWith('A') && (l === `${s}A` || canon(l) === canon(`${s}A`));
 
 /**
  * Telugu and Tamil end a long Sanskrit name in -am where others end it in -a (Narasimham /
