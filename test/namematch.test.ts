@@ -1191,6 +1191,14 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('VIJAYA DEVI', 'VIJAY DEVI', 'GENDER_VARIANT');
     refuses('VIJAYA KUMARI', 'VIJAY KUMAR', 'GENDER_VARIANT');
   });
+  it('a name and its -kumar written apart against the joined word spelled otherwise', () => {
+    // A joined -kumar is keyed without it, which read the joined word as the first piece alone
+    // (the single name against a full name, 80).
+    for (const [a, b] of [['SATHISHKUMAR', 'SATHEESH KUMAR'], ['SIVAKUMAR', 'SHIVA KUMAR'], ['UDHAYAKUMAR', 'UDAY KUMAR'],
+      ['JAYAKUMAR', 'JAI KUMAR']]) accepts(a, b, 'JOINED_TOKENS');
+    refuses('SURESH KUMAR', 'SURESHKUMARI');
+    refuses('JAYA KUMARI', 'JAYKUMAR');
+  });
   it('the Tamil kk of a joined -kumar', () => {
     for (const [a, b] of [['SIVAKKUMAR R', 'SIVAKUMAR R'], ['MUTHUKKUMAR P', 'MUTHUKUMAR P'], ['JAYAKKUMAR', 'JAYAKUMAR']]) accepts(a, b, 'TRANSLITERATION');
     accepts('SIVAKKUMAR R', 'SIVA KUMAR R', 'JOINED_TOKENS');

@@ -11,7 +11,7 @@
 import { knownName } from './attested.js';
 import { compareTokens, editDistance, kumarJoinA, kumarSandhi, listedGender, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
-import { canon, isVowel } from './phonetic.js';
+import { canon, isVowel, KUMAR_END } from './phonetic.js';
 
 /** Reason codes, most important first: a reason string lists them in this order. */
 export const CODES = [
@@ -211,9 +211,11 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       let to: Tok['joinedTo'];
       let slip = false;
       for (const y of ys) {
-        // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH).
-        if (y.init || y.key === xs[i].key) continue;
-        if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key)) { took = n; break; }
+        // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH); a
+        // joined -kumar is keyed without it, so its key says nothing of that (SATHEESH + KUMAR vs
+        // SATHISHKUMAR).
+        if (y.init || (y.key === xs[i].key && !KUMAR_END.test(y.raw))) continue;
+        if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key) || kumarJoinA(y.raw, raw)) { took = n; break; }
         const whole = joinedVariant(raw, xs[i].loose, y);
         if (whole === 'translit' || whole === 'regional') { took = n; break; }
         // Read piece by piece before as a slip of the whole: Radhey Shyam is Radheshyam's spelling.
