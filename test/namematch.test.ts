@@ -108,6 +108,9 @@ describe('normalisation: direct matches', () => {
   });
   it('a leading SRI that is part of the name is kept as a name part', () => {
     assert.equal(matchNames('SRI DEVI KAPOOR', 'SRIDEVI KAPOOR').score, 100);
+    // The Tamil Thiru (Mr) begins names too (Thirumurugan, Thirunavukkarasu); still a title.
+    assert.equal(matchNames('THIRU MURUGAN K', 'THIRUMURUGAN K').score, 100);
+    assert.equal(matchNames('THIRU K MURUGAN', 'K MURUGAN').score, 100);
     // Advocate too, which word lists hold as a word: the name is read with it and without it.
     accepts('ADVOCATE GUPTA', 'ADVACATE GUPTA');
   });

@@ -22,7 +22,7 @@ export const HONORIFICS = new Set([
  * "KUMARI" as a given name), and family names written first (Bengal's Sardar, Pandit: "SARDAR
  * GOPAL" is Gopal Sardar): the matcher tries the name both with and without them.
  */
-export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'SARDAR', 'PANDIT', 'ADVOCATE',
+export const AMBIGUOUS_HONORIFICS = new Set(['SRI', 'SREE', 'SHRI', 'SHREE', 'KUMARI', 'SELVI', 'THIRU', 'SARDAR', 'PANDIT', 'ADVOCATE',
   'SAU', 'SOU', 'CHI']);
 
 /** Tokens that are bookkeeping, not name: dropped anywhere. */
