@@ -1458,6 +1458,10 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('DWIPAYAN DAS', 'DIPAYAN DAS'); // Dwaipayan's spelling against another name
     refuses('DWIPAYON DAS', 'DIPAYON DAS');
   });
+  it('the ra said once where -ra meets ra- in a long Tamil or Telugu name', () => {
+    for (const [a, b] of [['SUNDARARAJAN N', 'SUNDARAJAN N'], ['VEERARAGHAVAN K', 'VEERAGHAVAN K'], ['BHASKARARAO P', 'BHASKARAO P']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('CHITRARATHI DAS', 'CHITRATHI DAS'); // not after a consonant: Chitra-rathi
+  });
   it('the ai of ai-matra names written e', () => {
     for (const [a, b] of [['KAILASH NATH', 'KELASH NATH'], ['SHAILJA KUMARI', 'SELJA KUMARI'], ['RAM JAISWAL', 'RAM JESWAL'],
       ['ZAINAB BIBI', 'ZENAB BIBI'], ['SHAILESH KUMAR', 'SHELESH KUMAR']]) accepts(a, b, 'TRANSLITERATION');

@@ -536,6 +536,14 @@ const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/
 const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
 
 /**
+ * The ra said once where a name ending in -ra meets one beginning with it (haplology), as Tamil
+ * and Telugu spellings often write it: Sundararajan / Sundarajan, Soundararajan / Soundarajan,
+ * Veeraraghavan / Veeraghavan, Bhaskararao / Bhaskarao. In long words only.
+ */
+const RARA = /(?<=[AEIOU])RARA/;
+const raRa = (raw: string) => raw.replace(/(?<=[AEIOU])RARA/g, 'RA');
+
+/**
  * The ai of ऐ, which Hindi says as a long open e and spellings write either way (Kailash / Kelash,
  * Shailja / Selja, Jaiswal / Jeswal, Bengali Hossain / Hosen, Zainab / Zenab), read as e between
  * consonants. Not before r as a word's first vowel, where the e-spelling is often another name
@@ -717,6 +725,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // Not under five letters as the keys count them, where the e-spelling is often another name
   // (Jaina / Jena or Jenna, Raima / Rema, Saira / Shera, Umair / Ummer, the Kerala Umar); not with a th on one side only (Jaitmal
   // / Jethmal, जैत and जेठ); nor Chait- (चैतन्य), whose e-spelling is Chetan.
+  { applies: (a, b) => Math.min(a.length, b.length) >= 8 && RARA.test(a) !== RARA.test(b), fold: raRa, kind: 'regional' },
   { applies: (a, b) => (a.includes('AI') || b.includes('AI')) && AI_E.test(a) !== AI_E.test(b) && thCount(a) === thCount(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT') &&
     Math.min(aiELength(a), aiELength(b)) >= 5, fold: aiE, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
