@@ -1201,6 +1201,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
       ['JAYAKUMAR', 'JAI KUMAR']]) accepts(a, b, 'JOINED_TOKENS');
     refuses('SURESH KUMAR', 'SURESHKUMARI');
     refuses('JAYA KUMARI', 'JAYKUMAR');
+    // Only a kumar written apart, not a family name that looks like it (Kumhar, the potters'),
+    // nor a woman's name before the family name Kumar (as when both are written apart).
+    for (const [a, b] of [['ANIL KUMHAR', 'ANILKUMAR'], ['RAVI KAMAR', 'RAVIKUMAR'], ['ANILA KUMAR', 'ANILKUMAR'], ['SUSHEELA KUMAR', 'SUSHILKUMAR']]) refuses(a, b);
+    accepts('SHIVA KUMAR', 'SHIVKUMAR', 'JOINED_TOKENS');
+    accepts('VIJAYA KUMAR', 'VIJAYKUMAR', 'JOINED_TOKENS'); // the -aya before a kumar is no feminine
   });
   it('the Tamil kk of a joined -kumar', () => {
     for (const [a, b] of [['SIVAKKUMAR R', 'SIVAKUMAR R'], ['MUTHUKKUMAR P', 'MUTHUKUMAR P'], ['JAYAKKUMAR', 'JAYAKUMAR']]) accepts(a, b, 'TRANSLITERATION');

@@ -191,6 +191,13 @@ function slipInPiece(x1: string, x2: string, y: string): boolean {
   return (y.startsWith(x1) && inside(x2, y.slice(x1.length))) || (y.endsWith(x2) && inside(x1, y.slice(0, y.length - x2.length)));
 }
 
+const KUMAR_WORD = /^KH?(?:U|OO)M+AA?RA?$/;
+/** Whether piece x is the feminine of the name y joins to its -kumar. */
+function femininePiece(x: Tok, y: Tok): boolean {
+  const m = KUMAR_END.exec(y.raw);
+  return m !== null && m.index >= 3 && compareTokens(x, makeToken(y.raw.slice(0, m.index), x.loose)) === 'gender';
+}
+
 /** Join adjacent tokens of `xs` whose concatenation is a token of `ys` (Ram Kumar / Ramkumar). */
 function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
   if (xs.length < 2) return null;
@@ -210,11 +217,16 @@ function mergeJoined(xs: Tok[], ys: Tok[]): Tok[] | null {
       const key = canon(raw);
       let to: Tok['joinedTo'];
       let slip = false;
+      // A name and its kumar written apart (not a family name that looks like it: Kumhar, Kamar).
+      const kumarPiece = n === 2 && KUMAR_WORD.test(xs[i + 1].raw);
       for (const y of ys) {
         // Not when the first piece alone is that token already (SURESH + KUMAR vs SURESH); a
         // joined -kumar is keyed without it, so its key says nothing of that (SATHEESH + KUMAR vs
         // SATHISHKUMAR).
-        if (y.init || (y.key === xs[i].key && !KUMAR_END.test(y.raw))) continue;
+        if (y.init || (y.key === xs[i].key && !(kumarPiece && KUMAR_END.test(y.raw)))) continue;
+        // Nor a woman's name before the family name Kumar against a man's joined -kumar (Anila
+        // Kumar / Anilkumar), as when both are written apart (below); the -aya is no feminine there.
+        if (kumarPiece && xs[i].raw.endsWith('A') && !xs[i].raw.endsWith('AYA') && femininePiece(xs[i], y)) continue;
         if (y.raw === raw || y.key === key || kumarSandhi(y.raw, y.key, raw, key) || kumarJoinA(y.raw, raw)) { took = n; break; }
         const whole = joinedVariant(raw, xs[i].loose, y);
         if (whole === 'translit' || whole === 'regional') { took = n; break; }
