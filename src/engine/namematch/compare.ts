@@ -548,8 +548,8 @@ const raRa = (raw: string) => raw.replace(/(?<=[AEIOU])RARA/g, 'RA');
  * Shailja / Selja, Jaiswal / Jeswal, Bengali Hossain / Hosen, Zainab / Zenab), read as e between
  * consonants. Not before r as a word's first vowel, where the e-spelling is often another name
  * (Khaira / Khera, Sairaj / Seraj), nor in a final -aik or -rain, where the ai is a and i (Baraik,
- * बड़ाईक, is no Barek; Narain, Narayan, no Naren). The fold's other guards are where it
- * is asked (SPELLING_FOLDS).
+ * बड़ाईक, is no Barek; Narain, Narayan, no Naren). The fold's other guards are where it is
+ * asked (SPELLING_FOLDS).
  */
 const AI_E = /(?<=[^AEIOU])AI(?=[^AEIOUY])(?!K$)(?!(?<=RAI)N$)(?!(?<=^[^AEIOU]+AI)R)/;
 const AI_E_ALL = new RegExp(AI_E.source, 'g');
@@ -722,10 +722,11 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
   { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
-  // Not under five letters as the keys count them, where the e-spelling is often another name
-  // (Jaina / Jena or Jenna, Raima / Rema, Saira / Shera, Umair / Ummer, the Kerala Umar); not with a th on one side only (Jaitmal
-  // / Jethmal, जैत and जेठ); nor Chait- (चैतन्य), whose e-spelling is Chetan.
   { applies: (a, b) => Math.min(a.length, b.length) >= 8 && RARA.test(a) !== RARA.test(b), fold: raRa, kind: 'regional' },
+  // Not under five letters as the keys count them, where the e-spelling is often another name
+  // (Jaina / Jena or Jenna, Raima / Rema, Saira / Shera, Umair / Ummer, the Kerala Umar); not
+  // with a th on one side only (Jaitmal / Jethmal, जैत and जेठ); nor Chait- (चैतन्य), whose
+  // e-spelling is Chetan.
   { applies: (a, b) => (a.includes('AI') || b.includes('AI')) && AI_E.test(a) !== AI_E.test(b) && thCount(a) === thCount(b) && !a.startsWith('CHAIT') && !b.startsWith('CHAIT') &&
     Math.min(aiELength(a), aiELength(b)) >= 5, fold: aiE, kind: 'translit' },
   // A cheap letter test before each fold: these run for every pair of different tokens.
@@ -1130,8 +1131,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
     suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
   // The Bengali -oy of a long masculine name against its -aya (Chinmoy / Chinmaya, Dhananjoy /
-  // Dhananjaya), as masculineAya reads -ay against -aya.
-  // Not a vowel's -moy, whose -maya is the woman's name Maya (Shantimoy / Shanti Maya, Dayamoy).
+  // Dhananjaya), as masculineAya reads -ay against -aya; not a vowel's -moy, whose -maya is the
+  // woman's name Maya (Shantimoy / Shanti Maya, Dayamoy).
   if (!loose && a.raw.endsWith('OY') !== b.raw.endsWith('OY') && !/[AEIOU]MOY$/.test(a.raw) && !/[AEIOU]MOY$/.test(b.raw) &&
     masculineAya(finalOyAy(a.raw), finalOyAy(b.raw))) return 'regional';
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
