@@ -1474,11 +1474,11 @@ describe('names in Indian scripts against Latin letters', () => {
     accepts('ZUBAIR AHMED', 'ZUBER AHMED', 'TRANSLITERATION');
     // Not in a word under five letters as the keys count them, where the e-spelling is another
     // name (Jena, Rema, Shera; Umair is no Umar, which Kerala writes Ummer); not before r as the
-    // first vowel (Khaira / Khera, two Punjabi families); not a
-    // final -aik or -rain (Baraik, Narain); not with a th on one side only (जैत / जेठ); not
-    // Chaitan, whose e-spelling is Chetan, another name.
+    // first vowel (Khaira / Khera, two Punjabi families); not a final -aik or -rain (Baraik,
+    // Narain); not with a th on one side only (जैत / जेठ); not Chaitan, whose e-spelling is
+    // Chetan, another name.
     for (const [a, b] of [['JAINA DAS', 'JENA DAS'], ['JAINA DAS', 'JENNA DAS'], ['RAIMA KHAN', 'REMA KHAN'], ['SAIRA KHAN', 'SHERA KHAN'],
-      ['GURPREET SINGH KHAIRA', 'GURPREET SINGH KHERA'], ['SAIRAJ PATIL', 'SERAJ PATIL'], ['UMAIR P', 'UMMER P'], ['LAKSHMI BARAIK', 'LAKSHMI BAREK'],
+      ['RAVI SINGH KHAIRA', 'RAVI SINGH KHERA'], ['SAIRAJ PATIL', 'SERAJ PATIL'], ['UMAIR P', 'UMMER P'], ['LAKSHMI BARAIK', 'LAKSHMI BAREK'],
       ['RAM NARAIN', 'RAM NAREN'], ['JAITMAL JAIN', 'JETHMAL JAIN'], ['CHAITAN DAS', 'CHETAN DAS']]) refuses(a, b);
   });
   it('the Bengali o with the final a written on one side only', () => {
