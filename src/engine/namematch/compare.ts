@@ -541,7 +541,8 @@ const aeE = (raw: string) => raw.replace(/AE(?!E)/g, 'E');
  * Veeraraghavan / Veeraghavan, Bhaskararao / Bhaskarao. In long words only.
  */
 const RARA = /(?<=[AEIOU])RARA/;
-const raRa = (raw: string) => raw.replace(/(?<=[AEIOU])RARA/g, 'RA');
+const RARA_ALL = new RegExp(RARA.source, 'g');
+const raRa = (raw: string) => raw.replace(RARA_ALL, 'RA');
 
 /**
  * The ai of ऐ, which Hindi says as a long open e and spellings write either way (Kailash / Kelash,
