@@ -1305,6 +1305,16 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Malayalam script writes its -chami (ച്ചാമി) as said: no Tamil letter to read either way.
     refuses('തിരുമലച്ചാമി', 'THIRUMALASWAMI');
   });
+  it('Tamil compound endings written two ways with the name before them written two ways too', () => {
+    for (const [a, b] of [['MUNISAMY K', 'MUNUSWAMY K'], ['CHINNASWAMY R', 'CHINNUSAMY R'], ['AROGYASWAMI A', 'AROKIASAMI A'],
+      ['MUNICHAMY S', 'MUNUSWAMY S'], ['SIVARAJU K', 'SHIVARAJ K'], ['GOVINDARAJU P', 'GOVINTHARAJ P']]) accepts(a, b);
+    // The ending is read as one, not the names before it: Muni and Manu stay two names.
+    refuses('MUNISWAMY K', 'MANUSAMY K');
+    // Tamil's -rasu is -raju's spelling, but the filings keep Thangarasu and Thangaraj apart.
+    refuses('THANGARAJ K', 'THANGARASU K');
+    // A short name before the ending: Sami and Swami, Raju and Raj alone are the rules' own.
+    refuses('SWAMI NAIR', 'SAMI NAIR');
+  });
   it('the final a of a man\'s -kumara, -natha and -rama, as Kannada and Odia spellings write them', () => {
     for (const [a, b] of [['K SHIVAKUMAR', 'K SHIVAKUMARA'], ['RAVIKUMARA H', 'RAVI KUMAR H'], ['TRINATH BEHERA', 'TRINATHA BEHERA'],
       ['SRINATHA K', 'SRINATH K'], ['CHANDRAKUMARA K', 'CHANDRAKUMARAN K']]) accepts(a, b);

@@ -1097,6 +1097,11 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   const latin = !a.loose && !b.loose;
   if (swamy(a.key, latin) === swamy(b.key, latin)) return 'translit';
   if (dravidianU(a.raw, b.raw) || dravidianU(b.raw, a.raw)) return 'translit';
+  const tail = latin ? tamilTail(a.raw, b.raw) : null;
+  if (tail) {
+    const k = compareSpelled(makeToken(tail), b, false, false);
+    if (k !== 'none') return k === 'exact' ? 'translit' : k;
+  }
   if (kumarA(a.raw, b.raw)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';
@@ -1158,6 +1163,30 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (vowelVariant(ka, kb)) return 'vowel';
   if (!loose && erAsIr(a.raw, b.raw)) return 'vowel';
   return 'none';
+}
+
+/**
+ * The ending of a Tamil compound name written two ways while the name before it is written two
+ * ways too (Munisamy / Munuswamy, Chinnaswamy / Chinnusamy, Sivaraju / Shivaraj): the rules above
+ * read the ending's difference (swamy, dravidianU) only where the rest agrees by the keys. a with
+ * b's ending, when the two endings are one (-swamy, -samy, -chamy; -raj, -raju) after a name of two
+ * letters or more (three before -raj) that ends in a vowel; null otherwise. The words are then
+ * compared again by every rule. Not -rasu against -raj, which the filings keep as two names
+ * (Thangarasu / Thangaraj), though -rasu is -raju's Tamil spelling.
+ */
+const SAMY_END = /^(.{2,}[AEIOU])((?:SW|S|CH)AA?M(?:Y|I|EE))$/;
+const RAJ_END = /^(.{3,}[AEIOU])(RAJU?)$/;
+// Asked of most pairs of tokens: the last letter picks the one pattern to run.
+const tailPattern = (w: string) => {
+  const c = w.charCodeAt(w.length - 1);
+  return c === 89 /* Y */ || c === 73 /* I */ || c === 69 /* E */ ? SAMY_END : c === 74 /* J */ || c === 85 /* U */ ? RAJ_END : null;
+};
+function tamilTail(a: string, b: string): string | null {
+  const re = tailPattern(a);
+  if (re === null || re !== tailPattern(b)) return null;
+  const ma = re.exec(a);
+  const mb = ma && re.exec(b);
+  return mb && ma[2] !== mb[2] ? ma[1] + mb[2] : null;
 }
 
 /**
