@@ -1305,6 +1305,15 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // Malayalam script writes its -chami (ച്ചാമി) as said: no Tamil letter to read either way.
     refuses('തിരുമലച്ചാമി', 'THIRUMALASWAMI');
   });
+  it('Tamil g for k between vowels and after n, in words of seven letters or a final -ga', () => {
+    for (const [a, b] of [['SUGUMAR K', 'SUKUMAR K'], ['SUGANYA R', 'SUKANYA R'], ['MALLIGA S', 'MALLIKA S'], ['RENUGA DEVI', 'RENUKA DEVI'],
+      ['ILANGO K', 'ILANKO K']]) accepts(a, b);
+    // Shorter words are two names, and so is a kh (Prakhya).
+    refuses('BHAGAT RAM', 'BHAKAT RAM');
+    refuses('NAGESH RAO', 'NAKESH RAO');
+    refuses('PRAGYA DAS', 'PRAKHYA DAS');
+    refuses('SANGRAM SINGH', 'SANKRAM SINGH'); // before a consonant: Sankram is another word
+  });
   it('Tamil compound endings written two ways with the name before them written two ways too', () => {
     for (const [a, b] of [['MUNISAMY K', 'MUNUSWAMY K'], ['CHINNASWAMY R', 'CHINNUSAMY R'], ['AROGYASWAMI A', 'AROKIASAMI A'],
       ['MUNICHAMY S', 'MUNUSWAMY S'], ['SIVARAJU K', 'SHIVARAJ K'], ['GOVINDARAJU P', 'GOVINTHARAJ P']]) accepts(a, b);

@@ -1350,12 +1350,23 @@ function regionalKey(key: string, voicing: boolean): string {
  * Voicing is folded in long words only: short names that differ in it are mostly two names
  * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
  */
+const GFINAL = /G[AEIOU]$/;
+/**
+ * Tamil's one letter for k and g (க), said g between vowels and after its n, and written so in
+ * Latin letters in words shorter than the voicing gate above (Sugumar / Sukumar, Suganya / Sukanya,
+ * Malliga / Mallika, Nayagam / Nayakam), and in a final -ga of six letters (Renuga / Renuka,
+ * Ilango / Ilanko). Only that g for a k as written, not a kh (Pragya / Prakhya), nor a g before a
+ * consonant or a final one (Devang / Devank), nor in a shorter word (Bhagat / Bhakat, Nagesh /
+ * Nakesh, Ragini / Rakini are two names).
+ */
+const tamilK = (raw: string) => raw.replace(/(?<=[AEIOUN])G(?=[AEIOU])/g, 'K');
 function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolean {
   // Not the -esh of a name against -as or -ash: two names, lord and light (Rajesh / Rajas,
   // Vikesh / Vikas, Akesh / Akash), which the e for a below would join.
   if (ESH.test(rawA) !== ESH.test(rawB) && (ESH.test(rawA) ? ASH.test(rawB) : ASH.test(rawA))) return false;
   const voicing = Math.min(rawA.length, rawB.length) >= 8;
-  if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing);
+  if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing) ||
+    (!voicing && Math.min(rawA.length, rawB.length) >= (GFINAL.test(rawA) || GFINAL.test(rawB) ? 6 : 7) && canon(tamilK(rawA)) === canon(tamilK(rawB)));
   // An initial o for a (Otul / Atul, Omol / Amal), unless the o-spelling is a name of its own
   // (Omar / Amar).
   if (!isOA(a[0]) || !isOA(b[0]) || Math.min(rawA.length, rawB.length) < 4) return false;
