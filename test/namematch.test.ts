@@ -1314,6 +1314,15 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('PRAGYA DAS', 'PRAKHYA DAS');
     refuses('SANGRAM SINGH', 'SANKRAM SINGH'); // before a consonant: Sankram is another word
   });
+  it('a compound\'s first part with and without its final a, written apart before a family name', () => {
+    for (const [a, b] of [['RAM CHANDRA RATH', 'RAMA CHANDRA RATH'], ['HEM KANTA MIRI', 'HEMA KANTA MIRI'],
+      ['KAMAL KANT TIWARY', 'KAMALA KANT TIWARY']]) accepts(a, b);
+    // Before a family name, a kumar or the last word, the a is a woman's name's.
+    refuses('AMIT SINGH RATHORE', 'AMITA SINGH RATHORE');
+    refuses('ANIL KUMAR DAS', 'ANILA KUMAR DAS');
+    refuses('RAM CHANDRA', 'RAMA CHANDRA');
+    refuses('SUNIL DAS', 'SUNILA DAS');
+  });
   it('Tamil compound endings written two ways with the name before them written two ways too', () => {
     for (const [a, b] of [['MUNISAMY K', 'MUNUSWAMY K'], ['CHINNASWAMY R', 'CHINNUSAMY R'], ['AROGYASWAMI A', 'AROKIASAMI A'],
       ['MUNICHAMY S', 'MUNUSWAMY S'], ['SIVARAJU K', 'SHIVARAJ K'], ['GOVINDARAJU P', 'GOVINTHARAJ P']]) accepts(a, b);

@@ -11,7 +11,7 @@
 import { knownName } from './attested.js';
 import { compareTokens, editDistance, kumarJoinA, kumarSandhi, listedGender, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
-import { canon, isVowel, KUMAR_END } from './phonetic.js';
+import { canon, isVowel, KUMAR_END, SURNAME_KEYS } from './phonetic.js';
 
 /** Reason codes, most important first: a reason string lists them in this order. */
 export const CODES = [
@@ -794,6 +794,20 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       const x = ta[i].raw;
       const y = tb[j].raw;
       if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
+    }
+  }
+  // A name with and without its final a before one more given name on both sides, the family
+  // name after it, is the first part of a compound written apart (Ram Chandra / Rama Chandra,
+  // Hem Kanta / Hema Kanta, Kamal Kant / Kamala Kant), as the two written joined are one
+  // (Ramchandra / Ramachandra): the joined forms decide, by every rule. Not before a kumar (Anila
+  // Kumar is a woman's name) nor a family name (Amita Singh Rathore is Amit Singh Rathore's sister).
+  for (let i = 0; i + 2 < n; i++) {
+    const next = ta[i + 1];
+    if (ta[i].loose || next.loose || next.init || next.key === KUMAR_KEY || KUMAR_END.test(next.raw) || SURNAME_KEYS.has(next.key)) continue;
+    for (let j = 0; j + 2 < m; j++) {
+      if (kinds[i * m + j] !== 'gender' || tb[j].loose || tb[j + 1].raw !== next.raw) continue;
+      const k = compareTokens(makeToken(ta[i].raw + next.raw), makeToken(tb[j].raw + next.raw));
+      if (k === 'translit' || k === 'regional') kinds[i * m + j] = k;
     }
   }
   assign(kinds, n, m, a.match);
