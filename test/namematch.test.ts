@@ -1323,6 +1323,10 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('RAM CHANDRA', 'RAMA CHANDRA');
     refuses('SUNIL DAS', 'SUNILA DAS');
   });
+  it('the Bengali j for the y of a Sanskrit name\'s first letter, not in a family name', () => {
+    for (const [a, b] of [['JOGESH DAS', 'YOGESH DAS'], ['JAMUNA DEVI', 'YAMUNA DEVI'], ['JUVRAJ SINGH', 'YUVRAJ SINGH']]) accepts(a, b);
+    refuses('RAMESH YADAV', 'RAMESH JADHAV');
+  });
   it('Tamil compound endings written two ways with the name before them written two ways too', () => {
     for (const [a, b] of [['MUNISAMY K', 'MUNUSWAMY K'], ['CHINNASWAMY R', 'CHINNUSAMY R'], ['AROGYASWAMI A', 'AROKIASAMI A'],
       ['MUNICHAMY S', 'MUNUSWAMY S'], ['SIVARAJU K', 'SHIVARAJ K'], ['GOVINDARAJU P', 'GOVINTHARAJ P']]) accepts(a, b);

@@ -602,6 +602,13 @@ const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(CHELL, 'S') : 
  */
 const rasuRaju = (raw: string) => raw.replace(/RASU$/, 'RAJU');
 
+/**
+ * Bengali and Assamese read the y of a Sanskrit name's first letter (য) as j, and write it so
+ * (Jogesh / Yogesh, Jamuna / Yamuna, Jatindra / Yatindra, Juvraj / Yuvraj), with a vowel after
+ * it. Not in a family name: Yadav and Jadhav are two families.
+ */
+const yJ = (raw: string) => raw.replace(/^Y(?=[AEIOU])/, 'J');
+
 /** Whether a token has the letters one of the three folds above rewrites: tests, no new string. */
 const tamilMarked = (r: string) => {
   const last = r.charCodeAt(r.length - 1);
@@ -737,6 +744,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: parApplies, fold: parPra, kind: 'regional' },
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
   { applies: dwDApplies, fold: dwD, kind: 'translit' },
+  { applies: (a, b) => ((a.charCodeAt(0) === 89 /* Y */ && b.charCodeAt(0) === 74 /* J */) || (a.charCodeAt(0) === 74 && b.charCodeAt(0) === 89)) &&
+    !SURNAME_KEYS.has(canon(a)) && !SURNAME_KEYS.has(canon(b)), fold: yJ, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
