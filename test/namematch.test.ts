@@ -1327,6 +1327,12 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     for (const [a, b] of [['JOGESH DAS', 'YOGESH DAS'], ['JAMUNA DEVI', 'YAMUNA DEVI'], ['JUVRAJ SINGH', 'YUVRAJ SINGH']]) accepts(a, b);
     refuses('RAMESH YADAV', 'RAMESH JADHAV');
   });
+  it('Tamil\'s first letter ai before its doubled y, and Kerala\'s Varghese written -ees', () => {
+    for (const [a, b] of [['IYYAPPAN K', 'AIYAPPAN K'], ['IYYANAR R', 'AYYANAR R'], ['G IYAPAN', 'G AYYAPAN'],
+      ['BABU VARGHESE', 'BABU VARGEES']]) accepts(a, b);
+    // A short word: Iyad is an Arabic name of its own.
+    refuses('IYAD KHAN', 'AYYAD KHAN');
+  });
   it('Tamil compound endings written two ways with the name before them written two ways too', () => {
     for (const [a, b] of [['MUNISAMY K', 'MUNUSWAMY K'], ['CHINNASWAMY R', 'CHINNUSAMY R'], ['AROGYASWAMI A', 'AROKIASAMI A'],
       ['MUNICHAMY S', 'MUNUSWAMY S'], ['SIVARAJU K', 'SHIVARAJ K'], ['GOVINDARAJU P', 'GOVINTHARAJ P']]) accepts(a, b);

@@ -603,6 +603,13 @@ const chellSell = (raw: string) => (raw.length >= 6 ? raw.replace(CHELL, 'S') : 
 const rasuRaju = (raw: string) => raw.replace(/RASU$/, 'RAJU');
 
 /**
+ * Tamil's first letter ai (ஐ) before its doubled y, written i, ai or a (Iyyappan, Aiyappan,
+ * Ayyappan; Iyyanar / Ayyanar): in words of six letters or more, with a vowel after the y.
+ */
+const TAMIL_AI = /^(?:IYY?|AIY?Y?|AYY)(?=[AEIOU])/;
+const tamilAi = (raw: string) => raw.replace(TAMIL_AI, 'AYY');
+
+/**
  * Bengali and Assamese read the y of a Sanskrit name's first letter (য) as j, and write it so
  * (Jogesh / Yogesh, Jamuna / Yamuna, Jatindra / Yatindra, Juvraj / Yuvraj), with a vowel after
  * it. Not in a family name: Yadav and Jadhav are two families.
@@ -746,6 +753,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: dwDApplies, fold: dwD, kind: 'translit' },
   { applies: (a, b) => ((a.charCodeAt(0) === 89 /* Y */ && b.charCodeAt(0) === 74 /* J */) || (a.charCodeAt(0) === 74 && b.charCodeAt(0) === 89)) &&
     !SURNAME_KEYS.has(canon(a)) && !SURNAME_KEYS.has(canon(b)), fold: yJ, kind: 'translit' },
+  { applies: (a, b) => a.charCodeAt(0) !== b.charCodeAt(0) && Math.min(a.length, b.length) >= 6 && TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
