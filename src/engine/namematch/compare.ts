@@ -612,9 +612,13 @@ const tamilAi = (raw: string) => raw.replace(TAMIL_AI, 'AYY');
 /**
  * Bengali and Assamese read the y of a Sanskrit name's first letter (য) as j, and write it so
  * (Jogesh / Yogesh, Jamuna / Yamuna, Jatindra / Yatindra, Juvraj / Yuvraj), with a vowel after
- * it. Not in a family name: Yadav and Jadhav are two families.
+ * it. Not in a family name, with its final a or not (Yadav / Jadhav, Yadava / Jadhava are two
+ * families), nor Yash- against the Punjabi Jas- (Yashpal / Jaspal, Yashwant / Jaswant: one root,
+ * but as names two, each common where the other is not). Yashoda / Jasoda keeps its vowel.
  */
 const yJ = (raw: string) => raw.replace(/^Y(?=[AEIOU])/, 'J');
+const YASH = /^YASH[^AEIOU]/;
+const familyName = (raw: string) => SURNAME_KEYS.has(canon(raw)) || (/[AU]$/.test(raw) && SURNAME_KEYS.has(canon(raw.slice(0, -1))));
 
 /** Whether a token has the letters one of the three folds above rewrites: tests, no new string. */
 const tamilMarked = (r: string) => {
@@ -752,8 +756,8 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
   { applies: dwDApplies, fold: dwD, kind: 'translit' },
   { applies: (a, b) => ((a.charCodeAt(0) === 89 /* Y */ && b.charCodeAt(0) === 74 /* J */) || (a.charCodeAt(0) === 74 && b.charCodeAt(0) === 89)) &&
-    !SURNAME_KEYS.has(canon(a)) && !SURNAME_KEYS.has(canon(b)), fold: yJ, kind: 'translit' },
-  { applies: (a, b) => a.charCodeAt(0) !== b.charCodeAt(0) && Math.min(a.length, b.length) >= 6 && TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
+    !familyName(a) && !familyName(b) && !YASH.test(a) && !YASH.test(b), fold: yJ, kind: 'translit' },
+  { applies: (a, b) => a.charCodeAt(0) + b.charCodeAt(0) === 138 /* A and I */ && Math.min(a.length, b.length) >= 6 && TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
@@ -1185,18 +1189,19 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
 /**
  * The ending of a Tamil compound name written two ways while the name before it is written two
  * ways too (Munisamy / Munuswamy, Chinnaswamy / Chinnusamy, Sivaraju / Shivaraj): the rules above
- * read the ending's difference (swamy, dravidianU) only where the rest agrees by the keys. a with
- * b's ending, when the two endings are one (-swamy, -samy, -chamy; -raj, -raju) after a name of two
- * letters or more (three before -raj) that ends in a vowel; null otherwise. The words are then
- * compared again by every rule. Not -rasu against -raj, which the filings keep as two names
+ * read the ending's difference (swamy, dravidianU) only where the rest agrees by the keys, and the
+ * name before it may lack its joining a on one side (Nagraj / Nagaraju, Rangswamy / Rangasamy). a
+ * with b's ending, when the two endings are one (-swamy, -samy, -chamy; -raj, -raju) after three
+ * letters or more; null otherwise. The words are then compared again by every rule. Not -rasu against -raj, which the filings keep as two names
  * (Thangarasu / Thangaraj), though -rasu is -raju's Tamil spelling.
  */
-const SAMY_END = /^(.{2,}[AEIOU])((?:SW|S|CH)AA?M(?:Y|I|EE))$/;
-const RAJ_END = /^(.{3,}[AEIOU])(RAJU?)$/;
+const SAMY_END = /^(.{3,})((?:SW|S|CH)AA?M(?:Y|I|EE))$/;
+const RAJ_END = /^(.{3,})(RAJU?)$/;
 // Asked of most pairs of tokens: the last letter picks the one pattern to run.
 const tailPattern = (w: string) => {
   const c = w.charCodeAt(w.length - 1);
-  return c === 89 /* Y */ || c === 73 /* I */ || c === 69 /* E */ ? SAMY_END : c === 74 /* J */ || c === 85 /* U */ ? RAJ_END : null;
+  if (c === 89 /* Y */ || c === 73 /* I */ || c === 69 /* E */) return w.includes('AM') ? SAMY_END : null;
+  return (c === 74 /* J */ || c === 85 /* U */) && w.includes('RAJ') ? RAJ_END : null;
 };
 function tamilTail(a: string, b: string): string | null {
   const re = tailPattern(a);
@@ -1383,7 +1388,8 @@ function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolea
   if (ESH.test(rawA) !== ESH.test(rawB) && (ESH.test(rawA) ? ASH.test(rawB) : ASH.test(rawA))) return false;
   const voicing = Math.min(rawA.length, rawB.length) >= 8;
   if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing) ||
-    (!voicing && Math.min(rawA.length, rawB.length) >= (GFINAL.test(rawA) || GFINAL.test(rawB) ? 6 : 7) && canon(tamilK(rawA)) === canon(tamilK(rawB)));
+    (!voicing && (rawA.includes('G') || rawB.includes('G')) && Math.min(rawA.length, rawB.length) >= (GFINAL.test(rawA) || GFINAL.test(rawB) ? 6 : 7) &&
+      canon(tamilK(rawA)) === canon(tamilK(rawB)));
   // An initial o for a (Otul / Atul, Omol / Amal), unless the o-spelling is a name of its own
   // (Omar / Amar).
   if (!isOA(a[0]) || !isOA(b[0]) || Math.min(rawA.length, rawB.length) < 4) return false;

@@ -11,7 +11,7 @@
 import { knownName } from './attested.js';
 import { compareTokens, editDistance, kumarJoinA, kumarSandhi, listedGender, nearVowel, regionalGivenOk, shortEndra, STRONG, twoNames, vowelApart, vowelPlaces, WEIGHT, withoutHonorific, type Kind } from './compare.js';
 import { makeToken, type ParsedName, type Tok } from './normalize.js';
-import { canon, isVowel, KUMAR_END, SURNAME_KEYS } from './phonetic.js';
+import { canon, isVowel, KUMAR_END } from './phonetic.js';
 
 /** Reason codes, most important first: a reason string lists them in this order. */
 export const CODES = [
@@ -71,6 +71,8 @@ const CAP = {
 const MAX_TOKENS = 10;
 /** The key of a KUMAR written apart (a joined -kumar is keyed without it). */
 const KUMAR_KEY = canon('KUMAR');
+// The second parts of compound given names that are no names by themselves (score.ts, below).
+const BOUND_SECOND = /^(?:CHANDR?A|CHANDER|CHAND|KANTH?A?|NATHA?|DATTA?|DUTTA?)$/;
 const TRUNCATION_MIN_LENGTH = 18;
 /** The shortest given name in which a vowel spelled otherwise is taken as a spelling (below). */
 const GIVEN_VOWEL_MIN_LENGTH = 8;
@@ -796,18 +798,19 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
     }
   }
-  // A name with and without its final a before one more given name on both sides, the family
-  // name after it, is the first part of a compound written apart (Ram Chandra / Rama Chandra,
-  // Hem Kanta / Hema Kanta, Kamal Kant / Kamala Kant), as the two written joined are one
-  // (Ramchandra / Ramachandra): the joined forms decide, by every rule. Not before a kumar (Anila
-  // Kumar is a woman's name) nor a family name (Amita Singh Rathore is Amit Singh Rathore's sister).
+  // A name with and without its final a before the second part of a compound written apart, a
+  // family name after it, is the compound's first part (Ram Chandra / Rama Chandra, Hem Kanta /
+  // Hema Kanta, Kamal Kant / Kamala Kant), as the two written joined are one (Ramchandra /
+  // Ramachandra). Only a second part that is no given name of its own: a middle name is mostly the
+  // father's (Nirmala Ramesh Patil is Nirmal Ramesh Patil's sister), or a family name (Amita Singh
+  // Rathore), and both are the same on a brother's and a sister's record.
   for (let i = 0; i + 2 < n; i++) {
     const next = ta[i + 1];
-    if (ta[i].loose || next.loose || next.init || next.key === KUMAR_KEY || KUMAR_END.test(next.raw) || SURNAME_KEYS.has(next.key)) continue;
+    if (ta[i].loose || !BOUND_SECOND.test(next.raw)) continue;
     for (let j = 0; j + 2 < m; j++) {
-      if (kinds[i * m + j] !== 'gender' || tb[j].loose || tb[j + 1].raw !== next.raw) continue;
-      const k = compareTokens(makeToken(ta[i].raw + next.raw), makeToken(tb[j].raw + next.raw));
-      if (k === 'translit' || k === 'regional') kinds[i * m + j] = k;
+      const x = ta[i].raw;
+      const y = tb[j].raw;
+      if (kinds[i * m + j] === 'gender' && !tb[j].loose && tb[j + 1].raw === next.raw && (x === `${y}A` || y === `${x}A`)) kinds[i * m + j] = 'translit';
     }
   }
   assign(kinds, n, m, a.match);
