@@ -1379,7 +1379,8 @@ const GFINAL = /G[AEIOU]$/;
  * Malliga / Mallika, Nayagam / Nayakam), and in a final -ga of six letters (Renuga / Renuka,
  * Ilango / Ilanko). Only that g for a k as written, not a kh (Pragya / Prakhya), nor a g before a
  * consonant or a final one (Devang / Devank), nor in a shorter word (Bhagat / Bhakat, Nagesh /
- * Nakesh, Ragini / Rakini are two names).
+ * Nakesh, Ragini / Rakini are two names), nor with a th on one side only (the Bengali Sukanta is
+ * not the Tamil Sugantha).
  */
 const tamilK = (raw: string) => raw.replace(/(?<=[AEIOUN])G(?=[AEIOU])/g, 'K');
 function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolean {
@@ -1389,7 +1390,7 @@ function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolea
   const voicing = Math.min(rawA.length, rawB.length) >= 8;
   if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing) ||
     (!voicing && (rawA.includes('G') || rawB.includes('G')) && Math.min(rawA.length, rawB.length) >= (GFINAL.test(rawA) || GFINAL.test(rawB) ? 6 : 7) &&
-      canon(tamilK(rawA)) === canon(tamilK(rawB)));
+      thCount(rawA) === thCount(rawB) && canon(tamilK(rawA)) === canon(tamilK(rawB)));
   // An initial o for a (Otul / Atul, Omol / Amal), unless the o-spelling is a name of its own
   // (Omar / Amar).
   if (!isOA(a[0]) || !isOA(b[0]) || Math.min(rawA.length, rawB.length) < 4) return false;
