@@ -1341,6 +1341,10 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // A short word: Iyad is an Arabic name of its own.
     refuses('IYAD KHAN', 'AYYAD KHAN');
   });
+  it('the vowel Tamil puts into a cluster before r, in words of six letters or more', () => {
+    for (const [a, b] of [['PIRAKASH K', 'PRAKASH K'], ['THIRIPURA S', 'TRIPURA S'], ['RAJENDHIRAN P', 'RAJENDRAN P']]) accepts(a, b);
+    refuses('SUNIL BIRAJ', 'SUNIL BRAJ');
+  });
   it('Tamil compound endings written two ways with the name before them written two ways too', () => {
     for (const [a, b] of [['MUNISAMY K', 'MUNUSWAMY K'], ['CHINNASWAMY R', 'CHINNUSAMY R'], ['AROGYASWAMI A', 'AROKIASAMI A'],
       ['MUNICHAMY S', 'MUNUSWAMY S'], ['SIVARAJU K', 'SHIVARAJ K'], ['GOVINDARAJU P', 'GOVINTHARAJ P'], ['NAGRAJ K', 'NAGARAJU K'],

@@ -764,10 +764,12 @@ const SPELLING_FOLDS: SpellingFold[] = [
 
 /**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
- * Jayachandran, Rajendhiran / Rajendran. Compared as written, then keyed.
+ * Jayachandran, Rajendhiran / Rajendran, and the first syllable's of a word of six letters or
+ * more (Pirakash / Prakash, Thiripura / Tripura). Compared as written, then keyed. Not in
+ * shorter words, where it makes other names (Biraj / Braj).
  */
 function epenthetic(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 8 || Math.abs(a.length - b.length) > 2) return false;
+  if (Math.min(a.length, b.length) < 6 || Math.max(a.length, b.length) < 8 || Math.abs(a.length - b.length) > 2) return false;
   const fa = a.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
   const fb = b.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
   return (fa !== a || fb !== b) && (fa === fb || canon(fa) === canon(fb));
