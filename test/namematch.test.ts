@@ -1341,6 +1341,10 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // A short word: Iyad is an Arabic name of its own.
     refuses('IYAD KHAN', 'AYYAD KHAN');
   });
+  it('the inherent a between two of one consonant, with another spelling', () => {
+    accepts('DEBABRATA DAS', 'DEVBRATA DAS');
+    refuses('CHITRARATHI K', 'CHITRATHI K'); // ra-ra: a name of its own
+  });
   it('the vowel Tamil puts into a cluster before r, in words of six letters or more', () => {
     for (const [a, b] of [['PIRAKASH K', 'PRAKASH K'], ['THIRIPURA S', 'TRIPURA S'], ['RAJENDHIRAN P', 'RAJENDRAN P']]) accepts(a, b);
     refuses('SUNIL BIRAJ', 'SUNIL BRAJ');

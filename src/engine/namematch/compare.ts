@@ -1284,9 +1284,10 @@ function schwaAndSpelling(a: Tok, b: Tok): boolean {
       // Nor after an h of its own, not a digraph's (Shahazad / Shajjad, Meharoon / Mehreen).
       if (r[p - 1] === 'H' && VOWELS.includes(r[p - 2])) continue;
       // The a alone taken out, not a letter the rules fold into its neighbour (Prabhavati less its
-      // a is Prabhvati, which they read Prabati).
+      // a is Prabhvati, which they read Prabati); but for the consonant it leaves doubled, which
+      // the keys read once (Debabrata / Devbrata), not an r (Chitrarathi / Chitrathi).
       const t = makeToken(r.slice(0, p) + r.slice(p + 1));
-      if (t.own.length !== l.own.length - 1) continue;
+      if (t.own.length !== l.own.length - (r[p - 1] === r[p + 1] && r[p - 1] !== 'R' ? 2 : 1)) continue;
       // By the keys and the transliteration rules, not a regional spelling: the a and an e for
       // it together make other names (Rajeshari / Rajashri, Prakasha / Preksha).
       if (compareTokens(t, s) === 'translit') return true;
