@@ -71,8 +71,6 @@ const CAP = {
 const MAX_TOKENS = 10;
 /** The key of a KUMAR written apart (a joined -kumar is keyed without it). */
 const KUMAR_KEY = canon('KUMAR');
-// The second parts of compound given names that are no names by themselves (score.ts, below).
-const BOUND_SECOND = /^(?:CHANDR?A|CHANDER|CHAND|KANTH?A?|NATHA?|DATTA?|DUTTA?)$/;
 const TRUNCATION_MIN_LENGTH = 18;
 /** The shortest given name in which a vowel spelled otherwise is taken as a spelling (below). */
 const GIVEN_VOWEL_MIN_LENGTH = 8;
@@ -796,21 +794,6 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
       const x = ta[i].raw;
       const y = tb[j].raw;
       if ((x.endsWith('AYA') || y.endsWith('AYA')) && kumarJoinA(`${x}KUMAR`, `${y}KUMAR`)) kinds[i * m + j] = 'translit';
-    }
-  }
-  // A name with and without its final a before the second part of a compound written apart, a
-  // family name after it, is the compound's first part (Ram Chandra / Rama Chandra, Hem Kanta /
-  // Hema Kanta, Kamal Kant / Kamala Kant), as the two written joined are one (Ramchandra /
-  // Ramachandra). Only a second part that is no given name of its own: a middle name is mostly the
-  // father's (Nirmala Ramesh Patil is Nirmal Ramesh Patil's sister), or a family name (Amita Singh
-  // Rathore), and both are the same on a brother's and a sister's record.
-  for (let i = 0; i + 2 < n; i++) {
-    const next = ta[i + 1];
-    if (ta[i].loose || !BOUND_SECOND.test(next.raw)) continue;
-    for (let j = 0; j + 2 < m; j++) {
-      const x = ta[i].raw;
-      const y = tb[j].raw;
-      if (kinds[i * m + j] === 'gender' && !tb[j].loose && tb[j + 1].raw === next.raw && (x === `${y}A` || y === `${x}A`)) kinds[i * m + j] = 'translit';
     }
   }
   assign(kinds, n, m, a.match);
