@@ -1315,14 +1315,6 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     refuses('SANGRAM SINGH', 'SANKRAM SINGH'); // before a consonant: Sankram is another word
     refuses('SUKANTA DAS', 'SUGANTHA DAS'); // a Bengali man's name, a Tamil woman's
   });
-  it('the Bengali j for the y of a Sanskrit name\'s first letter, not in a family name', () => {
-    for (const [a, b] of [['JOGESH DAS', 'YOGESH DAS'], ['JAMUNA DEVI', 'YAMUNA DEVI'], ['JUVRAJ SINGH', 'YUVRAJ SINGH']]) accepts(a, b);
-    refuses('RAMESH YADAV', 'RAMESH JADHAV');
-    refuses('RAMESH YADAVA', 'RAMESH JADHAVA');
-    // Yash- and the Punjabi Jas-: one root, two names in use.
-    refuses('YASHPAL SINGH', 'JASPAL SINGH');
-    accepts('YASHODA DAS', 'JASODA DAS');
-  });
   it('Tamil\'s first letter ai before its doubled y, and Kerala\'s Varghese written -ees', () => {
     for (const [a, b] of [['IYYAPPAN K', 'AIYAPPAN K'], ['IYYANAR R', 'AYYANAR R'], ['G IYAPAN', 'G AYYAPAN'],
       ['BABU VARGHESE', 'BABU VARGEES']]) accepts(a, b);

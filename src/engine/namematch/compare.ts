@@ -609,17 +609,6 @@ const rasuRaju = (raw: string) => raw.replace(/RASU$/, 'RAJU');
 const TAMIL_AI = /^(?:IYY?|AIY?Y?|AYY)(?=[AEIOU])/;
 const tamilAi = (raw: string) => raw.replace(TAMIL_AI, 'AYY');
 
-/**
- * Bengali and Assamese read the y of a Sanskrit name's first letter (য) as j, and write it so
- * (Jogesh / Yogesh, Jamuna / Yamuna, Jatindra / Yatindra, Juvraj / Yuvraj), with a vowel after
- * it. Not in a family name, with its final a or not (Yadav / Jadhav, Yadava / Jadhava are two
- * families), nor Yash- against the Punjabi Jas- (Yashpal / Jaspal, Yashwant / Jaswant: one root,
- * but as names two, each common where the other is not). Yashoda / Jasoda keeps its vowel.
- */
-const yJ = (raw: string) => raw.replace(/^Y(?=[AEIOU])/, 'J');
-const YASH = /^YASH[^AEIOU]/;
-const familyName = (raw: string) => SURNAME_KEYS.has(canon(raw)) || (/[AU]$/.test(raw) && SURNAME_KEYS.has(canon(raw.slice(0, -1))));
-
 /** Whether a token has the letters one of the three folds above rewrites: tests, no new string. */
 const tamilMarked = (r: string) => {
   const last = r.charCodeAt(r.length - 1);
@@ -755,8 +744,6 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: parApplies, fold: parPra, kind: 'regional' },
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
   { applies: dwDApplies, fold: dwD, kind: 'translit' },
-  { applies: (a, b) => ((a.charCodeAt(0) === 89 /* Y */ && b.charCodeAt(0) === 74 /* J */) || (a.charCodeAt(0) === 74 && b.charCodeAt(0) === 89)) &&
-    !familyName(a) && !familyName(b) && !YASH.test(a) && !YASH.test(b), fold: yJ, kind: 'translit' },
   { applies: (a, b) => a.charCodeAt(0) + b.charCodeAt(0) === 138 /* A and I */ && Math.min(a.length, b.length) >= 6 && TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
@@ -1192,10 +1179,11 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
  * The ending of a Tamil compound name written two ways while the name before it is written two
  * ways too (Munisamy / Munuswamy, Chinnaswamy / Chinnusamy, Sivaraju / Shivaraj): the rules above
  * read the ending's difference (swamy, dravidianU) only where the rest agrees by the keys, and the
- * name before it may lack its joining a on one side (Nagraj / Nagaraju, Rangswamy / Rangasamy). a
- * with b's ending, when the two endings are one (-swamy, -samy, -chamy; -raj, -raju) after three
- * letters or more; null otherwise. The words are then compared again by every rule. Not -rasu against -raj, which the filings keep as two names
- * (Thangarasu / Thangaraj), though -rasu is -raju's Tamil spelling.
+ * name before it may lack its joining a on one side (Nagraj / Nagaraju, Rangswamy / Rangasamy).
+ * a with b's ending, when the two endings are one (-swamy, -samy, -chamy; -raj, -raju) after three
+ * letters or more; null otherwise. The words are then compared again by every rule. Not -rasu
+ * against -raj, which the filings keep as two names (Thangarasu / Thangaraj), though -rasu is
+ * -raju's Tamil spelling.
  */
 const SAMY_END = /^(.{3,})((?:SW|S|CH)AA?M(?:Y|I|EE))$/;
 const RAJ_END = /^(.{3,})(RAJU?)$/;
