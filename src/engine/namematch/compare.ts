@@ -755,10 +755,15 @@ const SPELLING_FOLDS: SpellingFold[] = [
  * more (Pirakash / Prakash, Thiripura / Tripura). Compared as written, then keyed. Not in
  * shorter words, where it makes other names (Biraj / Braj).
  */
+const EPENTHETIC = /(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g;
+const EPENTHETIC_SHORT = /(?<=[^AEIOU]H?)I(?=R[AIU])/g;
 function epenthetic(a: string, b: string): boolean {
   if (Math.min(a.length, b.length) < 6 || Math.max(a.length, b.length) < 8 || Math.abs(a.length - b.length) > 2) return false;
-  const fa = a.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
-  const fb = b.replace(/(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g, '');
+  // Under eight letters only an i, before r and a, i or u: an u or an e after makes other names
+  // (Puranlal / Pranlal, Kireethi / Krithi, Shireesh / Shrish).
+  const re = Math.min(a.length, b.length) < 8 ? EPENTHETIC_SHORT : EPENTHETIC;
+  const fa = a.replace(re, '');
+  const fb = b.replace(re, '');
   return (fa !== a || fb !== b) && (fa === fb || canon(fa) === canon(fb));
 }
 
@@ -1272,10 +1277,13 @@ function schwaAndSpelling(a: Tok, b: Tok): boolean {
       // Nor after an h of its own, not a digraph's (Shahazad / Shajjad, Meharoon / Mehreen).
       if (r[p - 1] === 'H' && VOWELS.includes(r[p - 2])) continue;
       // The a alone taken out, not a letter the rules fold into its neighbour (Prabhavati less its
-      // a is Prabhvati, which they read Prabati); but for the consonant it leaves doubled, which
-      // the keys read once (Debabrata / Devbrata), not an r (Chitrarathi / Chitrathi).
+      // a is Prabhvati, which they read Prabati); but for the consonant it leaves doubled before
+      // another, which the keys read once (Debabrata / Devbrata), not an r (Chitrarathi /
+      // Chitrathi) nor before a vowel, where a syllable goes (Prababati / Prabati, Nandadulal /
+      // Nandulal are two names).
       const t = makeToken(r.slice(0, p) + r.slice(p + 1));
-      if (t.own.length !== l.own.length - (r[p - 1] === r[p + 1] && r[p - 1] !== 'R' ? 2 : 1)) continue;
+      const doubled = r[p - 1] === r[p + 1] && r[p - 1] !== 'R' && !VOWELS.includes(r[p + 2]);
+      if (t.own.length !== l.own.length - (doubled ? 2 : 1)) continue;
       // By the keys and the transliteration rules, not a regional spelling: the a and an e for
       // it together make other names (Rajeshari / Rajashri, Prakasha / Preksha).
       if (compareTokens(t, s) === 'translit') return true;
