@@ -122,7 +122,8 @@ export const VARIANT_GROUPS: string[][] = [
   ['HUSSAIN', 'HUSAIN', 'HUSSEIN', 'HOSSAIN', 'HOSAIN', 'HUSAINE', 'HUSEIN', 'HOSSEIN', 'HOSEN', 'HOSSEN',
     'HOSSIN', 'HUSEN', 'HUSSEN', 'HUSSIN'],
   ['AHMED', 'AHMAD', 'AHAMED', 'AHAMAD', 'AHAMMAD', 'AHAMMED', 'AHMMED', 'AHMMAD'],
-  ['RAHMAN', 'RAHAMAN', 'REHMAN', 'ROHMAN', 'REHAMAN', 'RAHMAAN'],
+  // Rahiman and Rahuman as Kerala and Tamil Nadu write Rahman (Rahim is another name).
+  ['RAHMAN', 'RAHAMAN', 'REHMAN', 'ROHMAN', 'REHAMAN', 'RAHMAAN', 'RAHIMAN', 'RAHUMAN'],
   ['BEGUM', 'BEGAM'],
   // चंद्र with its nasal left out by the filer.
   ['CHANDRA', 'CHADRA'],
