@@ -1825,7 +1825,7 @@ describe('calibration', () => {
       assert.equal(matchNames(a, b).score, 99, `${a} | ${b}`);
     }
     // Accepted, but a reviewer who asks for 99 leaves these out.
-    for (const [a, b] of [['RAHAMAN ALI', 'RAHIMAN ALI'], ['SURESH KUMAR', 'SURCSH KUMAR'], ['PRASANTA DAS', 'PROSANT DAS']]) {
+    for (const [a, b] of [['HABIBUR ALI', 'HOBIBUR ALI'], ['SURESH KUMAR', 'SURCSH KUMAR'], ['PRASANTA DAS', 'PROSANT DAS']]) {
       const { score } = matchNames(a, b);
       assert.ok(score >= DEFAULT_BANDS.good && score < 99, `${a} | ${b}: ${score}`);
     }
