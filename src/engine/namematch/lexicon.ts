@@ -134,8 +134,7 @@ export const VARIANT_GROUPS: string[][] = [
   ['RAJBONGSHI', 'RAJBANSHI', 'RAJBONSHI', 'RAJBANGSHI', 'RAJBONGSI', 'RAJBANSI'],
   ['BARBHUIYA', 'BORBHUIYA', 'BARBHUYAN', 'BORBHUYAN', 'BARBHUIYAN', 'BORBHUIYAN'],
   ['DEORI', 'DEWRI'],
-  // Santhali হাঁসদা with its nasal written or not; the Bodo Mushahary; the Mising Payeng.
-  ['HANSDA', 'HANSDAH', 'HASDA', 'HASDAH', 'HANSDHA'],
+  // The Bodo Mushahary; the Mising Payeng.
   ['MUSHAHARY', 'MOCHAHARY', 'MACHAHARY', 'MUSAHARY', 'MOSHAHARY', 'MUSHAHARI', 'MOCHAHARI'],
   ['PAYENG', 'PAYANG'],
   // ভূঁইয়া / ভূঞা, as Bengal, Assam and Odisha write it; গায়েন.
