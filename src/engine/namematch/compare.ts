@@ -744,16 +744,17 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: parApplies, fold: parPra, kind: 'regional' },
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
   { applies: dwDApplies, fold: dwD, kind: 'translit' },
-  { applies: (a, b) => a.charCodeAt(0) + b.charCodeAt(0) === 138 /* A and I */ && Math.min(a.length, b.length) >= 6 && TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
+  { applies: (a, b) => a.charCodeAt(0) + b.charCodeAt(0) === 138 /* A and I */ && Math.min(a.length, b.length) >= 6 &&
+    TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
 
 /**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
- * Jayachandran, Rajendhiran / Rajendran, and the first syllable's of a word of six letters or
- * more (Pirakash / Prakash, Thiripura / Tripura). Compared as written, then keyed. Not in
- * shorter words, where it makes other names (Biraj / Braj).
+ * Jayachandran, Rajendhiran / Rajendran, and in a word of six or seven letters against one of
+ * eight or more (Pirakash / Prakash, Thiripura / Tripura). Compared as written, then keyed. Not
+ * in shorter words, where it makes other names (Biraj / Braj).
  */
 const EPENTHETIC = /(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g;
 const EPENTHETIC_SHORT = /(?<=[^AEIOU]H?)I(?=R[AIU])/g;
@@ -1367,21 +1368,21 @@ function regionalKey(key: string, voicing: boolean): string {
   return k;
 }
 
+const GFINAL = /G[AEIOU]$/;
+/**
+ * Tamil's one letter for k and g (க), said g between vowels and after its n, and written so in
+ * Latin letters in words shorter than the voicing gate (eight letters, regionalEqual below): in
+ * seven letters (Sugumar / Sukumar, Suganya / Sukanya, Malliga / Mallika, Nayagam / Nayakam), and
+ * in six with a final -ga or -go (Renuga / Renuka, Ilango / Ilanko). Only that g, not one before
+ * a consonant or a final one (Sangram / Sankram, Devang / Devank), nor in a shorter word (Bhagat /
+ * Bhakat, Nagesh / Nakesh, Ragini / Rakini are two names), nor with a th on one side only (the
+ * Bengali Sukanta is not the Tamil Sugantha). The k it gives is the keys' k, which reads kh too.
+ */
+const tamilK = (raw: string) => raw.replace(/(?<=[AEIOUN])G(?=[AEIOU])/g, 'K');
 /**
  * Voicing is folded in long words only: short names that differ in it are mostly two names
  * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
  */
-const GFINAL = /G[AEIOU]$/;
-/**
- * Tamil's one letter for k and g (க), said g between vowels and after its n, and written so in
- * Latin letters in words shorter than the voicing gate above (Sugumar / Sukumar, Suganya / Sukanya,
- * Malliga / Mallika, Nayagam / Nayakam), and in a final -ga of six letters (Renuga / Renuka,
- * Ilango / Ilanko). Only that g for a k as written, not a kh (Pragya / Prakhya), nor a g before a
- * consonant or a final one (Devang / Devank), nor in a shorter word (Bhagat / Bhakat, Nagesh /
- * Nakesh, Ragini / Rakini are two names), nor with a th on one side only (the Bengali Sukanta is
- * not the Tamil Sugantha).
- */
-const tamilK = (raw: string) => raw.replace(/(?<=[AEIOUN])G(?=[AEIOU])/g, 'K');
 function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolean {
   // Not the -esh of a name against -as or -ash: two names, lord and light (Rajesh / Rajas,
   // Vikesh / Vikas, Akesh / Akash), which the e for a below would join.

@@ -154,7 +154,8 @@ export const VARIANT_GROUPS: string[][] = [
   ['MATHEW', 'MATHEWS', 'MATTHEW', 'MATHAI', 'MATTHEWS'],
   ['THOMAS', 'THOMMAS', 'TOMAS'],
   // Kerala's Varghese (വർഗീസ്), its -ese said and written -ees.
-  ['VARGHESE', 'VERGHESE', 'VARGHEESE', 'VARGHEES', 'VERGHEES', 'VARGEES', 'VARGESE', 'VARGIS', 'VERGIS', 'VARUGHESE', 'VARUGHEESE'],
+  ['VARGHESE', 'VERGHESE', 'VARGHEESE', 'VARGHEES', 'VERGHEES', 'VARGEES', 'VARGESE', 'VARGIS', 'VERGIS',
+    'VARUGHESE', 'VARUGHEESE'],
   ['FERNANDES', 'FERNANDEZ', 'FERNANDISE'],
   ['RODRIGUES', 'RODRIGUEZ', 'RODRIGUS'],
   // The Bengali family names and the English forms they took: one family written either way
