@@ -759,10 +759,11 @@ const SPELLING_FOLDS: SpellingFold[] = [
 const EPENTHETIC = /(?<=[^AEIOU]H?)[IU](?=R[AEIOU])/g;
 const EPENTHETIC_SHORT = /(?<=[^AEIOU]H?)I(?=R[AIU])/g;
 function epenthetic(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 6 || Math.max(a.length, b.length) < 8 || Math.abs(a.length - b.length) > 2) return false;
+  const shorter = Math.min(a.length, b.length);
+  if (shorter < 6 || Math.max(a.length, b.length) < 8 || Math.abs(a.length - b.length) > 2) return false;
   // Under eight letters only an i, before r and a, i or u: an u or an e after makes other names
   // (Puranlal / Pranlal, Kireethi / Krithi, Shireesh / Shrish).
-  const re = Math.min(a.length, b.length) < 8 ? EPENTHETIC_SHORT : EPENTHETIC;
+  const re = shorter < 8 ? EPENTHETIC_SHORT : EPENTHETIC;
   const fa = a.replace(re, '');
   const fb = b.replace(re, '');
   return (fa !== a || fb !== b) && (fa === fb || canon(fa) === canon(fb));
@@ -1379,6 +1380,11 @@ const GFINAL = /G[AEIOU]$/;
  * Bengali Sukanta is not the Tamil Sugantha). The k it gives is the keys' k, which reads kh too.
  */
 const tamilK = (raw: string) => raw.replace(/(?<=[AEIOUN])G(?=[AEIOU])/g, 'K');
+function tamilKEqual(a: string, b: string): boolean {
+  if (!a.includes('G') && !b.includes('G')) return false;
+  if (Math.min(a.length, b.length) < (GFINAL.test(a) || GFINAL.test(b) ? 6 : 7) || thCount(a) !== thCount(b)) return false;
+  return canon(tamilK(a)) === canon(tamilK(b));
+}
 /**
  * Voicing is folded in long words only: short names that differ in it are mostly two names
  * (Atithi / Adithi, Japa / Jaba, Suparn / Suvarn).
@@ -1388,9 +1394,7 @@ function regionalEqual(a: string, b: string, rawA: string, rawB: string): boolea
   // Vikesh / Vikas, Akesh / Akash), which the e for a below would join.
   if (ESH.test(rawA) !== ESH.test(rawB) && (ESH.test(rawA) ? ASH.test(rawB) : ASH.test(rawA))) return false;
   const voicing = Math.min(rawA.length, rawB.length) >= 8;
-  if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing) ||
-    (!voicing && (rawA.includes('G') || rawB.includes('G')) && Math.min(rawA.length, rawB.length) >= (GFINAL.test(rawA) || GFINAL.test(rawB) ? 6 : 7) &&
-      thCount(rawA) === thCount(rawB) && canon(tamilK(rawA)) === canon(tamilK(rawB)));
+  if (a[0] === b[0]) return regionalKey(a, voicing) === regionalKey(b, voicing) || (!voicing && tamilKEqual(rawA, rawB));
   // An initial o for a (Otul / Atul, Omol / Amal), unless the o-spelling is a name of its own
   // (Omar / Amar).
   if (!isOA(a[0]) || !isOA(b[0]) || Math.min(rawA.length, rawB.length) < 4) return false;
