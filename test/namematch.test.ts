@@ -1344,10 +1344,15 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // A short name before the ending: Sami and Swami, Raju and Raj alone are the rules' own.
     refuses('SWAMI NAIR', 'SAMI NAIR');
   });
-  it('the final a of a man\'s -kumara, -natha and -rama, as Kannada and Odia spellings write them', () => {
+  it('the final a of a man\'s -kumara, -natha, -rama and -ayana, as Kannada and Odia spellings write them', () => {
     for (const [a, b] of [['K SHIVAKUMAR', 'K SHIVAKUMARA'], ['RAVIKUMARA H', 'RAVI KUMAR H'], ['TRINATH BEHERA', 'TRINATHA BEHERA'],
       ['SRINATHA K', 'SRINATH K'], ['CHANDRAKUMARA K', 'CHANDRAKUMARAN K']]) accepts(a, b);
     accepts('S JAYARAMA BHAT', 'S JAYARAM BHAT'); // the keys read Jairam: short
+    // The keys read Narayan as Narain: short too. Narayani is the woman's name.
+    for (const [a, b] of [['NARAYAN DAS', 'NARAYANA DAS'], ['NARAIN SAHU', 'NARAYANA SAHU'], ['SATYA NARAYAN ROUT', 'SATYA NARAYANA ROUT']]) accepts(a, b);
+    refuses('NARAYAN DAS', 'NARAYANI DAS');
+    refuses('NAYAN DAS', 'NAYANA DAS'); // a man's and a woman's name
+    refuses('UDAYAN DAS', 'UDAYANA DAS');
     refuses('PARAM K', 'PARAMA K'); // Parama, a woman's name
     refuses('VINATH K', 'VINATHA K'); // Vinata, a woman's name
     // The woman's names: -kumari, and the -a after another t (Amith / Amitha).

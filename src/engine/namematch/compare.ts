@@ -221,6 +221,18 @@ function ramA(a: string, b: string): boolean {
 }
 
 /**
+ * The -ayana of Narayana (Narayan / Narayana, Narain / Narayana, Satyanarayan / Satyanarayana), as
+ * southern, Odia and Bengali spellings write it: a man's name, the woman's is Narayani. The keys
+ * read Narayan as Narain, short enough for its -a to be the feminine's. Asked where the keys
+ * differ by that a only; eight letters or more in the -ayana word: Nayan / Nayana and Sayan /
+ * Sayana are a man's and a woman's name.
+ */
+function ayanA(a: string, b: string): boolean {
+  const l = a.length > b.length ? a : b;
+  return l.length >= 8 && l.endsWith('AYANA');
+}
+
+/**
  * The inherent a after a doubled consonant at the end, written or not: Aniruddh / Aniruddha,
  * Prabuddh / Prabuddha. Hindi drops it in speech; the feminine -a that makes another name
  * (Kamal / Kamala, Prem / Prema) follows a single consonant.
@@ -1138,7 +1150,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (am) return am;
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
-  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw))) return 'translit';
+  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw) || ayanA(a.raw, b.raw))) return 'translit';
   if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw) || iAgainstYa(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
