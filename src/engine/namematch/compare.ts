@@ -221,6 +221,17 @@ function ramA(a: string, b: string): boolean {
 }
 
 /**
+ * The -pati of names ending in pati, lord (Ganpati, Shripati, Bhupati), written without its i as
+ * Marathi and Gujarati say it (Ganpat, Shripat, Bhupat, Dalpat) and as -rao is joined to it
+ * (Shripatrao): a man's name either way, not the feminine -i of Nandan / Nandini. Six letters
+ * or more before the i: Tapati is a woman's name.
+ */
+function patiI(a: string, b: string): boolean {
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  return s.length >= 6 && l.length === s.length + 1 && l.charCodeAt(s.length) === 73 /* I */ && l.startsWith(s) && /PATH?$/.test(s);
+}
+
+/**
  * The -ayana of Narayana (Narayan / Narayana, Narain / Narayana, Satyanarayan / Satyanarayana), as
  * southern, Odia and Bengali spellings write it: a man's name, the woman's is Narayani. The keys
  * read Narayan as Narain, short enough for its -a to be the feminine's. Asked where the keys
@@ -1150,7 +1161,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (am) return am;
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
-  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw) || ayanA(a.raw, b.raw))) return 'translit';
+  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw) || ayanA(a.raw, b.raw) || patiI(a.raw, b.raw))) return 'translit';
   if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw) || iAgainstYa(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.
