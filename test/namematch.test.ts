@@ -1344,7 +1344,7 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // A short name before the ending: Sami and Swami, Raju and Raj alone are the rules' own.
     refuses('SWAMI NAIR', 'SAMI NAIR');
   });
-  it('the final a of a man\'s -kumara, -natha, -rama and -ayana, as Kannada and Odia spellings write them, and the i of -pati', () => {
+  it('the final a of a man\'s -kumara, -natha, -rama, -ayana and -eya, as Kannada and Odia spellings write them, and the i of -pati', () => {
     for (const [a, b] of [['K SHIVAKUMAR', 'K SHIVAKUMARA'], ['RAVIKUMARA H', 'RAVI KUMAR H'], ['TRINATH BEHERA', 'TRINATHA BEHERA'],
       ['SRINATHA K', 'SRINATH K'], ['CHANDRAKUMARA K', 'CHANDRAKUMARAN K']]) accepts(a, b);
     accepts('S JAYARAMA BHAT', 'S JAYARAM BHAT'); // the keys read Jairam: short
@@ -1357,6 +1357,9 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     for (const [a, b] of [['SURESH GANPAT PATIL', 'SURESH GANPATI PATIL'], ['BHUPAT SINGH', 'BHUPATI SINGH'],
       ['SHINDE ANIL SHRIPATRAO', 'SHINDE ANIL SHRIPATI'], ['GANAPATH K', 'GANAPATHI K']]) accepts(a, b);
     refuses('TAPAT DAS', 'TAPATI DAS'); // Tapati, a woman's name
+    // -eya, which the keys read as the -ey of Pandey.
+    for (const [a, b] of [['KARTIKEY SHARMA', 'KARTIKEYA SHARMA'], ['DATTATREY PATIL', 'DATTATREYA PATIL']]) accepts(a, b);
+    refuses('SHREY SHARMA', 'SHREYA SHARMA');
     refuses('PARAM K', 'PARAMA K'); // Parama, a woman's name
     refuses('VINATH K', 'VINATHA K'); // Vinata, a woman's name
     // The woman's names: -kumari, and the -a after another t (Amith / Amitha).

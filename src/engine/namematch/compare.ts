@@ -200,6 +200,17 @@ function withoutA(a: string, b: string): string | null {
 }
 
 /**
+ * The -eya of a long masculine name, its final a written or not: Kartikey / Kartikeya, Dattatrey /
+ * Dattatreya, Markandey / Markandeya. The keys read a final -ey as the e of Pandey, so no suffix
+ * rule meets the -eya. Seven letters or more before the a: Shrey / Shreya are a man's and a
+ * woman's name.
+ */
+function eyA(a: string, b: string): boolean {
+  const s = withoutA(a, b);
+  return s !== null && s.length >= 7 && /[^AEIOUY]EY$/.test(s);
+}
+
+/**
  * The -natha of names ending in nātha, lord (Trinath / Trinatha, Somnath / Somnatha), as Odia,
  * Kannada and Telugu spellings write it: a man's name. The keys read it as the -at of Amit, whose
  * -a makes the feminine; so does Vinata's.
@@ -1142,7 +1153,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
     const k = compareSpelled(makeToken(tail), b, false, false);
     if (k !== 'none') return k === 'exact' ? 'translit' : k;
   }
-  if (kumarA(a.raw, b.raw)) return 'translit';
+  if (kumarA(a.raw, b.raw) || eyA(a.raw, b.raw)) return 'translit';
   // Listed as one name: before the suffix rules, which read Pilla / Pillai as a feminine.
   if (oneName(a.key, b.key)) return 'translit';
   if (a.key[0] === b.key[0] && nasalKey(a.key) === nasalKey(b.key)) return 'translit';
