@@ -1631,6 +1631,10 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['KISHAN LAL', 'KRISHAN LAL'], ['RADHA KISHEN', 'RADHA KRISHAN'], ['KISHAN KUMAR', 'KRISHAN KUMAR SHARMA']]) accepts(a, b, 'TRANSLITERATION');
     refuses('SMT KRISHNA SHARMA', 'KISHAN SHARMA'); // Krishna is a woman's name too
   });
+  it('Chintaman, the Marathi form of Chintamani', () => {
+    accepts('SURESH CHINTAMAN PATIL', 'SURESH CHINTAMANI PATIL', 'TRANSLITERATION');
+    refuses('CHINTAMAN PATIL', 'CHINTAMANI SHINDE');
+  });
   it('Kushwaha, Vajpayee and Iyengar in the spellings records give them', () => {
     for (const [a, b] of [['RAM KUSHWAHA', 'RAM KUSHWAH'], ['ATUL VAJPAYEE', 'ATUL BAJPAI'], ['S IYENGAR', 'S AYYANGAR']]) accepts(a, b, 'TRANSLITERATION');
     refuses('RAM KUSHWAHA', 'RAM KASHYAP');

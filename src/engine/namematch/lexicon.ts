@@ -253,6 +253,7 @@ export const ONE_NAME: string[][] = [
   ['RAMANUJ', 'RAMANUJA'],
   ['MAYUR', 'MAYURA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
+  ['CHINTAMANI', 'CHINTAMAN'], // चिंतामणि, said without its i in Marathi: a man's name either way
   // किशन, the everyday Hindi form of कृष्ण (Kishan Lal / Krishan Lal). Not Krishna, a woman's name too.
   ['KISHAN', 'KISHEN', 'KRISHAN', 'KRISHEN'],
 ];
