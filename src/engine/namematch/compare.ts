@@ -202,12 +202,12 @@ function withoutA(a: string, b: string): string | null {
 /**
  * The -eya of a long masculine name, its final a written or not: Kartikey / Kartikeya, Dattatrey /
  * Dattatreya, Markandey / Markandeya. The keys read a final -ey as the e of Pandey, so no suffix
- * rule meets the -eya. Seven letters or more before the a: Shrey / Shreya are a man's and a
- * woman's name.
+ * rule meets the -eya. Seven letters or more before the a, and not -shreya: Shrey / Shreya and
+ * Anushrey / Anushreya are a man's and a woman's name.
  */
 function eyA(a: string, b: string): boolean {
   const s = withoutA(a, b);
-  return s !== null && s.length >= 7 && /[^AEIOUY]EY$/.test(s);
+  return s !== null && s.length >= 7 && /[^AEIOUY]EY$/.test(s) && !/SH?REY$/.test(s);
 }
 
 /**
@@ -232,26 +232,15 @@ function ramA(a: string, b: string): boolean {
 }
 
 /**
- * The -pati of names ending in pati, lord (Ganpati, Shripati, Bhupati), written without its i as
- * Marathi and Gujarati say it (Ganpat, Shripat, Bhupat, Dalpat) and as -rao is joined to it
- * (Shripatrao): a man's name either way, not the feminine -i of Nandan / Nandini. Six letters
- * or more before the i: Tapati is a woman's name.
- */
-function patiI(a: string, b: string): boolean {
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  return s.length >= 6 && l.length === s.length + 1 && l.charCodeAt(s.length) === 73 /* I */ && l.startsWith(s) && /PATH?$/.test(s);
-}
-
-/**
- * The -ayana of Narayana (Narayan / Narayana, Narain / Narayana, Satyanarayan / Satyanarayana), as
+ * The final a of Narayana (Narayan / Narayana, Narain / Narayana, Satyanarayan / Satyanarayana), as
  * southern, Odia and Bengali spellings write it: a man's name, the woman's is Narayani. The keys
  * read Narayan as Narain, short enough for its -a to be the feminine's. Asked where the keys
- * differ by that a only; eight letters or more in the -ayana word: Nayan / Nayana and Sayan /
- * Sayana are a man's and a woman's name.
+ * differ by that a only. Narayana alone: other names in -ayan are a man's, their -ayana a woman's
+ * (Nayan / Nayana, Sunayan / Sunayana).
  */
+const NARAYANA = /NA+RA+YANA$/;
 function ayanA(a: string, b: string): boolean {
-  const l = a.length > b.length ? a : b;
-  return l.length >= 8 && l.endsWith('AYANA');
+  return NARAYANA.test(a) || NARAYANA.test(b);
 }
 
 /**
@@ -1172,7 +1161,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (am) return am;
   const sk = suffixKind(ka, kb);
   if (sk === 'gender' && geminateA(a.raw, b.raw)) return 'translit';
-  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw) || ayanA(a.raw, b.raw) || patiI(a.raw, b.raw))) return 'translit';
+  if (sk === 'gender' && (masculineAya(a.raw, b.raw) || nathA(a.raw, b.raw) || ramA(a.raw, b.raw) || ayanA(a.raw, b.raw))) return 'translit';
   if (sk === 'translit' && (feminineIA(a.raw, b.raw) || feminineBZJ(a.raw, b.raw) || iAgainstYa(a.raw, b.raw))) return 'gender';
   if (sk) return sk;
   // Spellings typed for one word of an Indian script: one name, whatever the rules below say.

@@ -254,6 +254,11 @@ export const ONE_NAME: string[][] = [
   ['MAYUR', 'MAYURA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
   ['CHINTAMANI', 'CHINTAMAN'], // चिंतामणि, said without its i in Marathi: a man's name either way
+  // -pati, lord, said without its i in Marathi and Gujarati (Shripatrao). Not a rule: in Bihar
+  // and Uttar Pradesh -pati ends women's names too (Dhanpat / Dhanpati, Rampat / Rampati).
+  ['GANPATI', 'GANPAT', 'GANAPATI', 'GANAPAT'],
+  ['BHUPATI', 'BHUPAT'],
+  ['SHRIPATI', 'SHRIPAT', 'SRIPATI', 'SRIPAT'],
   // किशन, the everyday Hindi form of कृष्ण (Kishan Lal / Krishan Lal). Not Krishna, a woman's name too.
   ['KISHAN', 'KISHEN', 'KRISHAN', 'KRISHEN'],
 ];
