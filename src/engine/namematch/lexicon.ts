@@ -252,6 +252,11 @@ export const ONE_NAME: string[][] = [
   ['SUDHIR', 'SUDHIRA', 'SUDHEER', 'SUDHEERA'],
   ['RAMANUJ', 'RAMANUJA'],
   ['MAYUR', 'MAYURA'],
+  // And the epics' men, whose -a names no woman: Arjuna, Bhima, Nakula, Mahavira.
+  ['ARJUN', 'ARJUNA'],
+  ['BHIM', 'BHIMA', 'BHEEM', 'BHEEMA'],
+  ['NAKUL', 'NAKULA'],
+  ['MAHAVIR', 'MAHAVIRA', 'MAHAVEER', 'MAHAVEERA', 'MAHABIR', 'MAHABIRA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
   ['CHINTAMANI', 'CHINTAMAN'], // चिंतामणि, said without its i in Marathi: a man's name either way
   // -pati, lord, said without its i in Marathi and Gujarati (Shripatrao). Not a rule: in Bihar
