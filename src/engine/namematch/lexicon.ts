@@ -257,6 +257,12 @@ export const ONE_NAME: string[][] = [
   ['BHIM', 'BHIMA', 'BHEEM', 'BHEEMA'],
   ['NAKUL', 'NAKULA'],
   ['MAHAVIR', 'MAHAVIRA', 'MAHAVEER', 'MAHAVEERA', 'MAHABIR', 'MAHABIRA'],
+  // Other men's names of Sanskrit whose -a is no woman's: Achyuta (Vishnu), Manmatha (Kama),
+  // Pramatha (Shiva's host), Sushruta (the physician); Odia and Bengali spellings write the a.
+  ['ACHYUT', 'ACHYUTA'],
+  ['MANMATH', 'MANMATHA'],
+  ['PRAMATH', 'PRAMATHA'],
+  ['SUSHRUT', 'SUSHRUTA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
   ['CHINTAMANI', 'CHINTAMAN'], // चिंतामणि, said without its i in Marathi: a man's name either way
   // -pati, lord, said without its i in Marathi and Gujarati (Shripatrao). Not a rule: in Bihar
