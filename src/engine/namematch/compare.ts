@@ -1176,9 +1176,6 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // so that a feminine stays apart (Komol / Kamala).
   if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
     suffixKind(regionalKey(ka, false), regionalKey(kb, false)) === 'translit') return 'regional';
-  // And a name listed as one (ONE_NAME) in a Bengali spelling (Monmoth / Manmatha, Nokul / Nakula).
-  if (!loose && ka[0] === kb[0] && (a.raw.includes('O') || b.raw.includes('O')) &&
-    oneName(regionalKey(ka, false), regionalKey(kb, false))) return 'regional';
   // The Bengali -oy of a long masculine name against its -aya (Chinmoy / Chinmaya, Dhananjoy /
   // Dhananjaya), as masculineAya reads -ay against -aya; not a vowel's -moy, whose -maya is the
   // woman's name Maya (Shantimoy / Shanti Maya, Dayamoy).

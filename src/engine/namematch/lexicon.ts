@@ -252,17 +252,16 @@ export const ONE_NAME: string[][] = [
   ['SUDHIR', 'SUDHIRA', 'SUDHEER', 'SUDHEERA'],
   ['RAMANUJ', 'RAMANUJA'],
   ['MAYUR', 'MAYURA'],
-  // And the epics' men, whose -a names no woman: Arjuna, Bhima, Nakula, Mahavira.
+  // Men's names whose -a no woman bears, as Odia, Bengali and southern spellings write it: the
+  // epics' Arjuna, Nakula, Mahavira; Achyuta (Vishnu), Manmatha (Kama, in Bengali Monmotho),
+  // Pramatha (Shiva's host). Not Bhima, which Maharashtra's Bhimabai makes a woman's name too (the
+  // keys take -bai off), nor Sushruta, whose key is Sushrita's.
   ['ARJUN', 'ARJUNA'],
-  ['BHIM', 'BHIMA', 'BHEEM', 'BHEEMA'],
   ['NAKUL', 'NAKULA'],
   ['MAHAVIR', 'MAHAVIRA', 'MAHAVEER', 'MAHAVEERA', 'MAHABIR', 'MAHABIRA'],
-  // Other men's names of Sanskrit whose -a is no woman's: Achyuta (Vishnu), Manmatha (Kama),
-  // Pramatha (Shiva's host), Sushruta (the physician); Odia and Bengali spellings write the a.
   ['ACHYUT', 'ACHYUTA'],
-  ['MANMATH', 'MANMATHA'],
-  ['PRAMATH', 'PRAMATHA'],
-  ['SUSHRUT', 'SUSHRUTA'],
+  ['MANMATH', 'MANMATHA', 'MONMOTH', 'MONMOTHO'],
+  ['PRAMATH', 'PRAMATHA', 'PROMOTH', 'PROMOTHO'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
   ['CHINTAMANI', 'CHINTAMAN'], // चिंतामणि, said without its i in Marathi: a man's name either way
   // -pati, lord, said without its i in Marathi and Gujarati (Shripatrao). Not a rule: in Bihar
