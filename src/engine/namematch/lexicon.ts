@@ -252,8 +252,8 @@ export const ONE_NAME: string[][] = [
   ['SUDHIR', 'SUDHIRA', 'SUDHEER', 'SUDHEERA'],
   ['RAMANUJ', 'RAMANUJA'],
   ['MAYUR', 'MAYURA'],
-  // Men's names whose -a no woman bears, as Odia, Bengali and southern spellings write it: the
-  // epics' Arjuna, Nakula, Mahavira; Achyuta (Vishnu), Manmatha (Kama, in Bengali Monmotho),
+  // Men's names whose -a no woman bears, as Odia, Bengali, Sinhala and southern spellings write it:
+  // the epics' Arjuna, Nakula, Mahavira; Achyuta (Vishnu), Manmatha (Kama, in Bengali Monmotho),
   // Pramatha (Shiva's host). Not Bhima, which Maharashtra's Bhimabai makes a woman's name too (the
   // keys take -bai off), nor Sushruta, whose key is Sushrita's.
   ['ARJUN', 'ARJUNA'],
@@ -262,6 +262,13 @@ export const ONE_NAME: string[][] = [
   ['ACHYUT', 'ACHYUTA'],
   ['MANMATH', 'MANMATHA', 'MONMOTH', 'MONMOTHO'],
   ['PRAMATH', 'PRAMATHA', 'PROMOTH', 'PROMOTHO'],
+  // And Vamana, Gautama, Bharata, Dilipa, Rahula (the woman's names are Gautami, Bharati). Not
+  // Sanjaya: the Dakshina sets give Malayalam's Sanjaya and Sanjay as two names.
+  ['VAMAN', 'VAMANA', 'WAMAN'],
+  ['GAUTAM', 'GAUTAMA', 'GOUTAM', 'GOUTAMA'],
+  ['BHARAT', 'BHARATA', 'BHARATH', 'BHARATHA'],
+  ['DILIP', 'DILIPA', 'DILEEP', 'DILEEPA'],
+  ['RAHUL', 'RAHULA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
   ['CHINTAMANI', 'CHINTAMAN'], // चिंतामणि, said without its i in Marathi: a man's name either way
   // -pati, lord, said without its i in Marathi and Gujarati (Shripatrao). Not a rule: in Bihar
