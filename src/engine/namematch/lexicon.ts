@@ -262,11 +262,10 @@ export const ONE_NAME: string[][] = [
   ['ACHYUT', 'ACHYUTA'],
   ['MANMATH', 'MANMATHA', 'MONMOTH', 'MONMOTHO'],
   ['PRAMATH', 'PRAMATHA', 'PROMOTH', 'PROMOTHO'],
-  // And Vamana, Gautama, Bharata, Dilipa, Rahula (the woman's names are Gautami, Bharati). Not
-  // Sanjaya: the Dakshina sets give Malayalam's Sanjaya and Sanjay as two names.
+  // And Vamana, Dilipa, Rahula. Not Gautama (Gautamabai Holkar), nor Bharata, whose key is
+  // Varatha's (the Tamil Varada, a woman's name), nor Sanjaya: the Dakshina sets give Malayalam's
+  // Sanjaya and Sanjay as two names.
   ['VAMAN', 'VAMANA', 'WAMAN'],
-  ['GAUTAM', 'GAUTAMA', 'GOUTAM', 'GOUTAMA'],
-  ['BHARAT', 'BHARATA', 'BHARATH', 'BHARATHA'],
   ['DILIP', 'DILIPA', 'DILEEP', 'DILEEPA'],
   ['RAHUL', 'RAHULA'],
   ['BRIJ', 'BRAJ'], // बृज / ब्रज
