@@ -1144,6 +1144,12 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // a family name; the -oso of Goan names; an honorific as the stem.
     refuses('ASHOKKUMAR PATIL', 'ASHOKTAI PATIL');
     refuses('RAMESHBHAI PATEL', 'RAMESHTAI PATEL');
+    // Nor the Gujarati -bhai (a man's) against -ben (a woman's), both taken off by the keys.
+    refuses('KANTIBHAI PATEL', 'KANTIBEN PATEL', 'GENDER_VARIANT');
+    refuses('SHANTIKUMAR PATEL', 'SHANTIBEN PATEL', 'GENDER_VARIANT');
+    refuses('SHANTAKUMAR PATIL', 'SHANTABAI PATIL', 'GENDER_VARIANT'); // Marathi -bai, a woman's
+    for (const [a, b] of [['KANTIBHAI PATEL', 'KANTI PATEL'], ['HANSABEN PATEL', 'HANSABEHN PATEL'], ['RAJANIBHAI K', 'RAJANIBAI K'],
+      ['SHANTABAI PATIL', 'SHANTA PATIL']]) accepts(a, b);
     refuses('RAMA SHARMA', 'RAMARAO SHARMA');
     refuses('VIKRAM JADHAV', 'VIKRAM JADHAVRAO');
     refuses('JOSE PEDRO', 'JOSE PEDROSO');

@@ -1058,6 +1058,7 @@ const AM_MASCULINE = /(?:NATH|NADH|GOPAL|LING|CHAL|SUNDAR|AMBAR|SAN|SHAN)$/;
 export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
   const k = compareSpelled(a, b, aTrunc, bTrunc);
   if (k !== 'exact' && STRONG[k] && !a.loose && !b.loose && feminineA(a.raw, b.raw)) return 'gender';
+  if (k !== 'exact' && k !== 'none' && suffixGenders(a.raw, b.raw)) return 'gender';
   // A word read from a script against a Latin one: also compared as the nearest spelling the
   // script allows (guidedSpelling above), which is the word when the keys then agree.
   if (k === 'exact' || (a.spellings === undefined) === (b.spellings === undefined)) return k;
@@ -1070,6 +1071,25 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
   // Only a spelling that agrees: the nearest spelling is chosen to be near, so a slip or a
   // vowel read off it would be found on names that are not the word (परमा read Parma, Prema).
   return k2 === 'exact' || k2 === 'translit' ? 'translit' : k;
+}
+
+/**
+ * A man's and a woman's suffix on one name: Gujarati joins -bhai (brother) to a man's name and
+ * -ben (sister) to a woman's, Marathi -bai to a woman's, and -kumar is a man's. The keys take them
+ * off (they carry no identity within a gender), so Kantibhai / Kantiben and Shantakumar /
+ * Shantabai read as one name: a brother and a sister. Not -bhai against -bai, which the Kerala
+ * rolls write for one suffix.
+ */
+const KUMAR_SUFFIX = /KH?(?:U|OO)M+AA?R$/;
+const BHAI_SUFFIX = /(?:BH+A[IY]|BHAIYA)$/;
+const BEN_SUFFIX = /BE+H?N$/;
+const BAI_SUFFIX = /BA+[IY]$/;
+const manSuffix = (w: string) => KUMAR_SUFFIX.test(w) || BHAI_SUFFIX.test(w);
+function suffixGenders(a: string, b: string): boolean {
+  // Asked of every pair taken as one name: the suffixes end in different letters (n, i or y, r).
+  if (a.charCodeAt(a.length - 1) === b.charCodeAt(b.length - 1)) return false;
+  return (BEN_SUFFIX.test(a) && manSuffix(b)) || (BEN_SUFFIX.test(b) && manSuffix(a)) ||
+    (BAI_SUFFIX.test(a) && KUMAR_SUFFIX.test(b)) || (BAI_SUFFIX.test(b) && KUMAR_SUFFIX.test(a));
 }
 
 /**
