@@ -1080,16 +1080,15 @@ export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): K
  * Shantabai read as one name: a brother and a sister. Not -bhai against -bai, which the Kerala
  * rolls write for one suffix.
  */
-const KUMAR_SUFFIX = /KH?(?:U|OO)M+AA?R$/;
 const BHAI_SUFFIX = /(?:BH+A[IY]|BHAIYA)$/;
 const BEN_SUFFIX = /BE+H?N$/;
 const BAI_SUFFIX = /BA+[IY]$/;
-const manSuffix = (w: string) => KUMAR_SUFFIX.test(w) || BHAI_SUFFIX.test(w);
+const manSuffix = (w: string) => KUMAR_END.test(w) || BHAI_SUFFIX.test(w);
 function suffixGenders(a: string, b: string): boolean {
   // Asked of every pair taken as one name: the suffixes end in different letters (n, i or y, r).
   if (a.charCodeAt(a.length - 1) === b.charCodeAt(b.length - 1)) return false;
   return (BEN_SUFFIX.test(a) && manSuffix(b)) || (BEN_SUFFIX.test(b) && manSuffix(a)) ||
-    (BAI_SUFFIX.test(a) && KUMAR_SUFFIX.test(b)) || (BAI_SUFFIX.test(b) && KUMAR_SUFFIX.test(a));
+    (BAI_SUFFIX.test(a) && KUMAR_END.test(b)) || (BAI_SUFFIX.test(b) && KUMAR_END.test(a));
 }
 
 /**
