@@ -1250,6 +1250,11 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
     // The same with its u written oo, and with the n the article takes before n.
     for (const [a, b] of [['ABDOORAHEEM', 'ABDURAHEEM'], ['ABDUNAVAS T', 'ABDUNNAVAS T'], ['ABDUNNAFI', 'ABDUL NAFI'], ['ABDHUR RAHIM', 'ABDUR RAHIM'], ['ABDURAB', 'ABDUL RAB']]) accepts(a, b);
   });
+  it('Abhul, the filings\' English for Abdul; not Abul, another name', () => {
+    for (const [a, b] of [['ABDUL AZEEZ', 'ABHUL AZIZ'], ['ABDUR RAHMAN', 'ABHUL RAHMAN'], ['ABHUL', 'ABDUL']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('ABUL KALAM', 'ABHUL KALAM');
+    refuses('ABDUL KUDDUS', 'ABHUL KUNDU');
+  });
   it('a doubled consonant that other rules read as a cluster', () => {
     for (const [a, b] of [
       ['KUBENDARAN P', 'KUBENDARRAN P'], ['SUNDARRAJ K', 'SUNDARAJ K'], // not the r of Surendra / Surender

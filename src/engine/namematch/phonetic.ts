@@ -74,6 +74,10 @@ function canonRules(w: string): string {
   // and SHUKUMAR are Sukumar. Counted so, RAAJKUMAAR keeps a stem.
   const kumar = KUMAR_END.exec(s);
   if (kumar && s.length >= 8 && letters(s.slice(0, kumar.index)) >= 3) s = s.slice(0, kumar.index);
+  // The filings' English for अब्दुल is sometimes Abhul (Abhul Rahiman), a spelling of no other
+  // name. As a word of its own: Abul (Abul Kalam, Abul Hasan) is another name, and a bare key
+  // of Abhul would be Abul's.
+  if (s === 'ABHUL') s = 'ABDUL';
   // Arabic article assimilation: ABDUR RAHMAN, ABDUS SALAM are ABDUL + name.
   // Its u may be written oo and its d dh (Abdoor, Abdhur).
   s = s.replace(/^ABDH?(?:U|OO)([RSNZDT])H?(?=\1|$)/, 'ABDUL'); // and its t written th (Abduth)
