@@ -1567,6 +1567,12 @@ describe('names in Indian scripts against Latin letters', () => {
       ['SHEO KUMAR', 'SHIV KUMAR'], ['SHEONATH SINGH', 'SHIVNATH SINGH'], ['SHIO KUMAR KHATIK', 'SHIV KUMAR KHATIK']]) accepts(a, b, 'TRANSLITERATION');
     refuses('SHEO KUMAR', 'SHEKHAR KUMAR');
     refuses('DEORA RAM', 'DEVI RAM');
+    // With the masculine's -a on the other side; a feminine stays another name.
+    for (const [a, b] of [['MAHADEO PATIL', 'MAHADEVA PATIL'], ['VASUDEO RAO', 'VASUDEVA RAO'], ['SHEO PRASAD', 'SHIVA PRASAD'], ['SHIO KUMAR KHATIK', 'SIVA KUMAR KHATIK']]) {
+      accepts(a, b, 'TRANSLITERATION');
+    }
+    refuses('MAHADEO PATIL', 'MAHADEVI PATIL');
+    refuses('SHEO VERMA', 'SHIVANI VERMA');
   });
   it('the u that South Indian spellings put after a final consonant', () => {
     for (const [a, b] of [['THOMAS PANDEY', 'THOMASU PANDEY'], ['PRADEEP K', 'PRADEEPU K'], ['MAJEED P', 'MAJEEDU P'], ['GOVINDARAJ K', 'GOVINDARAJU K']]) accepts(a, b, 'TRANSLITERATION');

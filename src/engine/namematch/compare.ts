@@ -1204,6 +1204,12 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
     for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
+    // Deo and sheo read as dev and shiv on one side, compared as tokens: so the masculine's -a
+    // comes with them (Mahadeo / Mahadeva, Vasudeo / Vasudeva, Sheo / Shiva), and a feminine
+    // stays one (Sheo / Shivani).
+    const da = deoDev(a.raw);
+    const db = deoDev(b.raw);
+    if ((da !== a.raw) !== (db !== b.raw) && compareTokens(makeToken(da), makeToken(db)) === 'translit') return 'translit';
   }
   if (!loose && tamilI(a, b)) return 'regional';
   if (!loose && arabicUl(a.raw, b.raw)) return 'regional';
