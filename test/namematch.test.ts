@@ -1574,6 +1574,13 @@ describe('names in Indian scripts against Latin letters', () => {
     refuses('MAHADEO PATIL', 'MAHADEVI PATIL');
     refuses('SHEO VERMA', 'SHIVANI VERMA');
   });
+  it('a spelling fold with the rules on the rest of the word, through their middle spelling', () => {
+    // Daev / Dev / Deva (ae for e, the masculine's -a), Dharmsingh / Dharmsinh / Dharmasinh (the
+    // Gujarati -sinh, the inner a), Sundaraja / Sundaraj / Sundararaj (ra once, the final a).
+    for (const [a, b] of [['DAEV MISHRA', 'DEVA MISHRA'], ['DHARMSINGH DESAI', 'DHARMASINH DESAI'], ['SUNDARAJA N', 'SUNDARARAJ N']]) accepts(a, b);
+    // Not the Tamil -rasu read as -raju, which meets another name's -raj.
+    refuses('THANGARASU K', 'THANGARAJ K');
+  });
   it('the u that South Indian spellings put after a final consonant', () => {
     for (const [a, b] of [['THOMAS PANDEY', 'THOMASU PANDEY'], ['PRADEEP K', 'PRADEEPU K'], ['MAJEED P', 'MAJEEDU P'], ['GOVINDARAJ K', 'GOVINDARAJU K']]) accepts(a, b, 'TRANSLITERATION');
     refuses('KRISHAN LAL', 'KRISHANU LAL'); // Krishanu is a name of its own

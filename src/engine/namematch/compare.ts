@@ -670,7 +670,16 @@ const arVowel = (v: string) => (v.includes('I') ? 'i' : v === 'E' ? 'e' : 'a');
  * keys are compared: when either token has the marked letters (or, for tch and an initial ru,
  * just one of them, as two tch spellings compare by the keys).
  */
-interface SpellingFold { applies: (a: string, b: string) => boolean; fold: (raw: string) => string; kind: Kind }
+interface SpellingFold {
+  applies: (a: string, b: string) => boolean;
+  fold: (raw: string) => string;
+  kind: Kind;
+  /**
+   * Also compared as a token (foldedTokens): for folds that only write one sound's other
+   * spelling, whose result the rules may read as they read any word.
+   */
+  asToken?: boolean;
+}
 /**
  * The w of Arabic and Persian names as Bengali writes it after a consonant, with the o of its য়
  * (Anowar / Anwar, Anvar; Sarowar / Sarwar; Rezowan / Rezwan): owa read as wa. Not oa, which is
@@ -741,7 +750,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
   { applies: (a, b) => (a.includes('Z') || b.includes('Z')) && a.includes('SH') === b.includes('SH'), fold: zAsS, kind: 'regional' },
   { applies: oneOf((r) => r.includes('TCH')), fold: tchKsh, kind: 'regional' },
-  { applies: either((r) => r.endsWith('SINH')), fold: sinh, kind: 'regional' },
+  { applies: either((r) => r.endsWith('SINH')), fold: sinh, kind: 'regional', asToken: true },
   { applies: (a, b) => KSH.test(a) !== KSH.test(b) && (a.startsWith('KH') || b.startsWith('KH')), fold: kshKh, kind: 'translit' },
   { applies: oneOf((r) => r.length >= 5 && AO_END.test(r)), fold: aoAv, kind: 'regional' },
   // Not 'regional': its first-vowel test for short given names would refuse Rushi / Rishi.
@@ -751,9 +760,9 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: (a, b) => Math.min(a.length, b.length) >= 6 && (hasSonorantH(a) !== hasSonorantH(b)), fold: sonorantH, kind: 'regional' },
   { applies: thDApplies, fold: thD, kind: 'translit' },
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
-  { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit' },
-  { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit' },
-  { applies: (a, b) => Math.min(a.length, b.length) >= 8 && RARA.test(a) !== RARA.test(b), fold: raRa, kind: 'regional' },
+  { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit', asToken: true },
+  { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit', asToken: true },
+  { applies: (a, b) => Math.min(a.length, b.length) >= 8 && RARA.test(a) !== RARA.test(b), fold: raRa, kind: 'regional', asToken: true },
   // Not under five letters as the keys count them, where the e-spelling is often another name
   // (Jaina / Jena or Jenna, Raima / Rema, Saira / Shera, Umair / Ummer, the Kerala Umar); not
   // with a th on one side only (Jaitmal / Jethmal, जैत and जेठ); nor Chait- (चैतन्य), whose
@@ -772,6 +781,33 @@ const SPELLING_FOLDS: SpellingFold[] = [
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.
   { applies: either(tamilMarked), fold: (r) => rasuRaju(karanHaran(chellSell(r))), kind: 'regional' },
 ];
+
+let folding = false;
+/**
+ * A fold's spellings compared as tokens, where their keys differ: so that the rules on the rest
+ * of the word come with the fold, each of which joins the pair through a middle spelling (the
+ * masculine's -a: Mahadeo / Mahadev / Mahadeva, Sheo / Shiv / Shiva, Daev / Dev / Deva; the
+ * inner a: Dharmsingh / Dharmsinh / Dharmasinh). Only a spelling the rules call one name
+ * ('translit'), not another fold's regional reading nor a feminine (Mahadeo / Mahadevi). Only
+ * the folds marked asToken: the others' results get past the guards of the rules on the rest
+ * (ru read ri makes Rushda the Rishda that the inner a joins to Rishada; the Bengali o read a
+ * makes Shantimoy the Shantimay whose -aya is no feminine, against Shantimaya; the Tamil -rasu
+ * read -raju meets another name's -raj, Thangarasu / Thangaraj, two names in the filings).
+ */
+function foldedTokens(folds: SpellingFold[], a: string, b: string): Kind | null {
+  if (folding) return null;
+  folding = true;
+  try {
+    for (const f of folds) {
+      const fa = f.fold(a);
+      const fb = f.fold(b);
+      if ((fa !== a || fb !== b) && compareTokens(makeToken(fa), makeToken(fb)) === 'translit') return f.kind;
+    }
+    return null;
+  } finally {
+    folding = false;
+  }
+}
 
 /**
  * The vowel Tamil spellings put into a cluster before r, in long words: Jayachandhiran /
@@ -1203,13 +1239,18 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
-    for (const f of SPELLING_FOLDS) if (f.applies(a.raw, b.raw) && canon(f.fold(a.raw)) === canon(f.fold(b.raw))) return f.kind;
-    // Deo and sheo read as dev and shiv on one side, compared as tokens: so the masculine's -a
-    // comes with them (Mahadeo / Mahadeva, Vasudeo / Vasudeva, Sheo / Shiva), and a feminine
-    // stays one (Sheo / Shivani).
-    const da = deoDev(a.raw);
-    const db = deoDev(b.raw);
-    if ((da !== a.raw) !== (db !== b.raw) && compareTokens(makeToken(da), makeToken(db)) === 'translit') return 'translit';
+    let near: SpellingFold[] | null = null;
+    for (const f of SPELLING_FOLDS) {
+      if (!f.applies(a.raw, b.raw)) continue;
+      const fa = canon(f.fold(a.raw));
+      const fb = canon(f.fold(b.raw));
+      if (fa === fb) return f.kind;
+      // What the rules on the rest could still join: the first letter alike, a letter or two
+      // apart in length (an -a, an inner a, a vowel written double).
+      if (f.asToken && fa[0] === fb[0] && Math.abs(fa.length - fb.length) <= 2) (near ??= []).push(f);
+    }
+    const fk = near && foldedTokens(near, a.raw, b.raw);
+    if (fk) return fk;
   }
   if (!loose && tamilI(a, b)) return 'regional';
   if (!loose && arabicUl(a.raw, b.raw)) return 'regional';
