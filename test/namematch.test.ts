@@ -594,6 +594,9 @@ describe('hard negatives: look-alikes that are other people', () => {
       ['MARIA JOSEPH FERNANDES', 'MARIA JOSEPHINE FERNANDES']]) refuses(a, b, 'GENDER_VARIANT');
     // Their spellings are still one name.
     for (const [a, b] of [['FRANCIS DCRUZ', 'FRANSIS DCRUZ'], ['ANTONY JOSE', 'ANTONI JOSE'], ['JOSEPH PINTO', 'JOSEF PINTO']]) accepts(a, b);
+    // Kerala's Augusthy, its au written a as said; Agasthy (Agastya) is another name.
+    accepts('ILLIKKAL AUGUSTHY', 'ILLIKKAL AGUSTHY');
+    refuses('ILLIKKAL AGUSTHY', 'ILLIKKAL AGASTHY');
     // Nor with the family name written first on one record (no inherent vowel there either).
     refuses('JOSEPH ANITA MARY', 'ANITA MARY JOSEPHINE');
     // A word read from an Indian script, which writes the two alike, is no such pair.

@@ -153,6 +153,8 @@ export const VARIANT_GROUPS: string[][] = [
   ['JOSEPH', 'JOSEF', 'JOSEPHH'],
   ['MATHEW', 'MATHEWS', 'MATTHEW', 'MATHAI', 'MATTHEWS'],
   ['THOMAS', 'THOMMAS', 'TOMAS'],
+  // Kerala's Augusthy (ആഗസ്തി, of Augustine), its au written a as said.
+  ['AUGUSTHY', 'AGUSTHY', 'AUGUSTY', 'AGUSTY', 'AUGUSTHI', 'AGUSTHI', 'AUGUSTI', 'AGUSTI'],
   // Kerala's Varghese (വർഗീസ്), its -ese said and written -ees.
   ['VARGHESE', 'VERGHESE', 'VARGHEESE', 'VARGHEES', 'VERGHEES', 'VARGEES', 'VARGESE', 'VARGIS', 'VERGIS',
     'VARUGHESE', 'VARUGHEESE'],
