@@ -604,10 +604,12 @@ const OY = /OY|YO/;
 
 /**
  * Tamil spellings of the Sanskrit -akaran with the k between vowels said, and written, as h
- * (Prabhakaran / Prabaharan, Sudhakaran / Sudhaharan, Dinakaran / Dinaharan). Only in this
- * ending: elsewhere a k against an h makes other names (Malika / Maliha, Menaka / Menaha).
+ * (Prabhakaran / Prabaharan, Sudhakaran / Sudhaharan, Dinakaran / Dinaharan), and the other way
+ * the h of Manoharan written with Tamil's one letter for k, g and h (மனோகரன்: Manokaran, which
+ * the filings write for one Hindi word with Manoharan). Only in this ending: elsewhere a k
+ * against an h makes other names (Malika / Maliha, Menaka / Menaha).
  */
-const karanHaran = (raw: string) => raw.replace(/(?<=A)KARAN$/, 'HARAN');
+const karanHaran = (raw: string) => raw.replace(/(?<=[AO])KARAN$/, 'HARAN');
 
 /**
  * The Tamil ச at the start of chell- and chinn- names, which Tamil spellings write ch or s
@@ -635,7 +637,7 @@ const tamilAi = (raw: string) => raw.replace(TAMIL_AI, 'AYY');
 /** Whether a token has the letters one of the three folds above rewrites: tests, no new string. */
 const tamilMarked = (r: string) => {
   const last = r.charCodeAt(r.length - 1);
-  return (last === 78 /* N */ && r.endsWith('AKARAN')) || (last === 85 /* U */ && r.endsWith('RASU'))
+  return (last === 78 /* N */ && (r.endsWith('AKARAN') || r.endsWith('OKARAN'))) || (last === 85 /* U */ && r.endsWith('RASU'))
     || (r.charCodeAt(0) === 67 /* C */ && r.length >= 6 && CHELL.test(r));
 };
 
