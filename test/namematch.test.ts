@@ -702,6 +702,11 @@ describe('hard negatives: look-alikes that are other people', () => {
     }
     // KUMAR / KUMARI says who the person is, and the given name then does too.
     refuses('KIRAN KUMAR', 'KIRAN KUMARI', 'GENDER_VARIANT');
+    // Nor the feminine -ani, -ari, -ini, a woman's name there too (Shivashankari); another -i may
+    // be a man's name's own (Valmik / Valmiki).
+    refuses('SHIV SHANKAR', 'SHIV SHANKARI');
+    refuses('DEV NARAYAN PANDEY', 'DEVA NARAYANI PANDEY');
+    accepts('VARDA VALMIK JOSHI', 'WARDA VALMIKI JOSHI', 'GENDER_VARIANT');
     // A Marathi record written family name first, the father's name last: the second word is the
     // given name (sister and brother), where the first word is a listed family name or no name the
     // lexicon knows and the last a given name.
@@ -1576,6 +1581,10 @@ describe('names in Indian scripts against Latin letters', () => {
     }
     refuses('MAHADEO PATIL', 'MAHADEVI PATIL');
     refuses('SHEO VERMA', 'SHIVANI VERMA');
+    // A deo or sheo with a letter or two after it is a word of its own: Deol, a Punjabi clan, is no
+    // Deval; Sheoli (শিউলি) no Shivali.
+    refuses('SUNNY DEOL', 'SUNNY DEVAL');
+    refuses('SHEOLI BANERJEE', 'SHIVALI BANERJEE');
   });
   it('a spelling fold with the rules on the rest of the word, through their middle spelling', () => {
     // Daev / Dev / Deva (ae for e, the masculine's -a), Dharmsingh / Dharmsinh / Dharmasinh (the

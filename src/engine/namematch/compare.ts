@@ -549,6 +549,10 @@ const chelv = (raw: string) => raw.replace(/CHELV/g, 'SELV');
  * Sukhdeo / Sukhdev, Deonath / Devnath, Singh Deo / Singh Dev), and शिव as sheo or shio
  * (Sheo Kumar / Shiv Kumar, Sheonath / Shivnath).
  */
+// A deo or sheo with a letter or two after it: a word of its own more often than dev's or
+// shiv's, which the inner a of the rules would join to another (Deol, a Punjabi clan, / Deval;
+// Deora, देवड़ा, / Devara; Sheoli, the Bengali শিউলি, / Shivali): read by the key only.
+const DEO_SHORT_TAIL = /(?:DEO|^SH[EI]O)[^AEIOUY][A-Z]?$/;
 const deoDev = (raw: string) => raw.replace(/DEO(?![AEIOUY])/g, 'DEV').replace(/^SH[EI]O(?![AEIOUY])/, 'SHIV');
 
 /**
@@ -677,10 +681,10 @@ interface SpellingFold {
   fold: (raw: string) => string;
   kind: Kind;
   /**
-   * Also compared as a token (foldedTokens): for folds that only write one sound's other
-   * spelling, whose result the rules may read as they read any word.
+   * Also compared as a token (foldedTokens), for folds that only write one sound's other
+   * spelling, whose result the rules may read as they read any word; or where this says so.
    */
-  asToken?: boolean;
+  asToken?: boolean | ((a: string, b: string) => boolean);
 }
 /**
  * The w of Arabic and Persian names as Bengali writes it after a consonant, with the o of its য়
@@ -762,7 +766,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: (a, b) => Math.min(a.length, b.length) >= 6 && (hasSonorantH(a) !== hasSonorantH(b)), fold: sonorantH, kind: 'regional' },
   { applies: thDApplies, fold: thD, kind: 'translit' },
   { applies: oneOf((r) => r.includes('CHELV')), fold: chelv, kind: 'translit' },
-  { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit', asToken: true },
+  { applies: either((r) => deoDev(r) !== r), fold: deoDev, kind: 'translit', asToken: (a, b) => !DEO_SHORT_TAIL.test(a) && !DEO_SHORT_TAIL.test(b) },
   { applies: either((r) => aeE(r) !== r), fold: aeE, kind: 'translit', asToken: true },
   { applies: (a, b) => Math.min(a.length, b.length) >= 8 && RARA.test(a) !== RARA.test(b), fold: raRa, kind: 'regional', asToken: true },
   // Not under five letters as the keys count them, where the e-spelling is often another name
@@ -1249,7 +1253,7 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
       if (fa === fb) return f.kind;
       // What the rules on the rest could still join: the first letter alike, a letter or two
       // apart in length (an -a, an inner a, a vowel written double).
-      if (f.asToken && fa[0] === fb[0] && Math.abs(fa.length - fb.length) <= 2) (near ??= []).push(f);
+      if (f.asToken && fa[0] === fb[0] && (f.asToken === true || f.asToken(a.raw, b.raw)) && Math.abs(fa.length - fb.length) <= 2) (near ??= []).push(f);
     }
     const fk = near && foldedTokens(near, a.raw, b.raw);
     if (fk) return fk;

@@ -740,6 +740,9 @@ function relationConflict(A: ParsedName, B: ParsedName): boolean {
   return !(STRONG[k] || k === 'initial');
 }
 
+/** The longer of two words ends in the feminine -ani, -ari or -ini (-ee for the i too). */
+const feminineNI = (x: string, y: string) => /[NR](?:I|EE)$/.test(x.length > y.length ? x : y);
+
 export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   const v: Verdict = { pen: 0, cap: CAP.nonIdentical, bits: 0 };
   if (A.honorific || B.honorific) v.bits |= BIT.HONORIFIC_REMOVED;
@@ -968,7 +971,10 @@ export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
     const listed = k === 'gender' && listedGender(ta[nwA], tb[nwB]);
     if (listed) v.bits |= BIT.GENDER_VARIANT;
     if (k === 'gender' && givenBetween(a, b, nwA, nwB)) { v.cap = CAP.givenGender; v.bits |= BIT.GIVEN_NAME_MISMATCH | BIT.GENDER_VARIANT; }
-    else if (k === 'gender' && !listed) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
+    // Not the feminine -ani, -ari, -ini, a woman's name there too (Shiv Shankar / Shiv Shankari,
+    // Dev Narayan / Dev Narayani: Shivashankari is a Tamil woman's name); other -i's are as often
+    // a man's name's own (Valmik / Valmiki, Sampat / Sampati, Marathi dropping the i).
+    else if (k === 'gender' && !listed && !feminineNI(ta[nwA].raw, tb[nwB].raw)) { v.cap = CAP.otherGender; v.bits |= BIT.GENDER_VARIANT; }
     else if (!ta[nwA].init && !tb[nwB].init && ((nwA === n - 1 && !familyFirst(a, b)) || (nwB === m - 1 && !familyFirst(b, a)))) {
       v.cap = CAP.surnameConflict;
       v.bits |= BIT.SURNAME_MISMATCH;
