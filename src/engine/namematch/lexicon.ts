@@ -94,7 +94,7 @@ export const SURNAMES_RAW = [
 export const VARIANT_GROUPS: string[][] = [
   ['MOHAMMED', 'MOHAMMAD', 'MOHAMED', 'MOHAMAD', 'MUHAMMAD', 'MUHAMMED', 'MUHAMED', 'MUHAMAD',
     'MOHMAD', 'MOHMED', 'MOHD', 'MD', 'MHD', 'MOHAMMOD', 'MAHAMMAD', 'MAHAMMED', 'MOHAMMADH', 'MOHAMMEED'],
-  ['SHEIKH', 'SHAIKH', 'SHEKH', 'SHAIK', 'SHEK', 'SK', 'SHAKH', 'SHAEKH', 'SEKH', 'SAIKH', 'SEIKH'],
+  ['SHEIKH', 'SHAIKH', 'SHEKH', 'SHAIK', 'SHEK', 'SK', 'SHAKH', 'SHAEKH', 'SEKH', 'SAIKH', 'SEIKH', 'SAIEKH'],
   // Not Sayeed: that is Saeed, another name (though the rules still read it as Syed).
   ['SYED', 'SAYYED', 'SAIYED', 'SAYED', 'SAIYAD', 'SYEED', 'SAYYAD', 'SAYYID', 'SAYID', 'SAIYID'],
   ['CHOWDHURY', 'CHOUDHURY', 'CHAUDHARY', 'CHAUDHARI', 'CHOUDHARY', 'CHOWDHARY', 'CHOUDHARI',
