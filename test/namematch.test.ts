@@ -1437,6 +1437,9 @@ describe('names in Indian scripts against Latin letters', () => {
     // Inside a word gn, gy and jn are as often letters of their own.
     refuses('AGNEYA RAO', 'AGYEYA RAO');
     refuses('RAJNI SHARMA', 'RAGNI SHARMA');
+    // Marathi's dny written dy, in the dnyan- names; dya- is otherwise another word's.
+    for (const [a, b] of [['DYANESHWAR TALPADE', 'DNYANESHWAR TALPADE'], ['DYANDEO PATIL', 'DNYANDEO PATIL']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('DYANA SHARMA', 'GYANA SHARMA');
   });
   it('an initial vocalic r written ru, as Marathi and Gujarati spellings do', () => {
     for (const [a, b] of [['RUTUJA PATIL', 'RITUJA PATIL'], ['RUSHABH SHAH', 'RISHABH SHAH'], ['RUCHA JOSHI', 'RICHA JOSHI'], ['RUTVIK DESAI', 'RITVIK DESAI']]) accepts(a, b, 'TRANSLITERATION');
