@@ -1689,6 +1689,10 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['KISHAN LAL', 'KRISHAN LAL'], ['RADHA KISHEN', 'RADHA KRISHAN'], ['KISHAN KUMAR', 'KRISHAN KUMAR SHARMA']]) accepts(a, b, 'TRANSLITERATION');
     refuses('SMT KRISHNA SHARMA', 'KISHAN SHARMA'); // Krishna is a woman's name too
   });
+  it('Dyal and Dial, Punjabi records\' Dayal', () => {
+    for (const [a, b] of [['DYAL SINGH', 'DAYAL SINGH'], ['SHANKAR DIAL SINGH', 'SHANKAR DAYAL SINGH']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('DIYA SINGH', 'DAYA SINGH');
+  });
   it('Chintaman, Ganpat, Bhupat, Shripat: the Marathi forms of Chintamani, Ganpati, Bhupati, Shripati', () => {
     for (const [a, b] of [['SURESH CHINTAMAN PATIL', 'SURESH CHINTAMANI PATIL'], ['SURESH GANPAT PATIL', 'SURESH GANPATI PATIL'],
       ['BHUPAT SINGH', 'BHUPATI SINGH'], ['SHINDE ANIL SHRIPATRAO', 'SHINDE ANIL SHRIPATI']]) accepts(a, b, 'TRANSLITERATION');

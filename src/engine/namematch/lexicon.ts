@@ -279,6 +279,9 @@ export const ONE_NAME: string[][] = [
   ['SHRIPATI', 'SHRIPAT', 'SRIPATI', 'SRIPAT'],
   // किशन, the everyday Hindi form of कृष्ण (Kishan Lal / Krishan Lal). Not Krishna, a woman's name too.
   ['KISHAN', 'KISHEN', 'KRISHAN', 'KRISHEN'],
+  // दयाल as Punjabi records write it alone (Dyal Singh); in longer words the rules read it
+  // (Gurdial / Gurdayal).
+  ['DAYAL', 'DYAL', 'DIAL'],
 ];
 
 // A man's and a woman's name, mostly of the Christian names that Goan, Mangalorean, Kerala, Mumbai
