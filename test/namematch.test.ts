@@ -1693,6 +1693,10 @@ describe('names in Indian scripts against Latin letters', () => {
     for (const [a, b] of [['DYAL SINGH', 'DAYAL SINGH'], ['SHANKAR DIAL SINGH', 'SHANKAR DAYAL SINGH']]) accepts(a, b, 'TRANSLITERATION');
     refuses('DIYA SINGH', 'DAYA SINGH');
   });
+  it('Bishow, the Assamese filings\' Biswa', () => {
+    for (const [a, b] of [['BISHOW TANTI', 'BISWA TANTI'], ['HIMANTA BISWA SARMA', 'HIMANTA BISHOW SARMA'], ['BISHOW TANTI', 'BISHWO TANTI']]) accepts(a, b, 'TRANSLITERATION');
+    refuses('BISHOW TANTI', 'BISHNU TANTI');
+  });
   it('Chintaman, Ganpat, Bhupat, Shripat: the Marathi forms of Chintamani, Ganpati, Bhupati, Shripati', () => {
     for (const [a, b] of [['SURESH CHINTAMAN PATIL', 'SURESH CHINTAMANI PATIL'], ['SURESH GANPAT PATIL', 'SURESH GANPATI PATIL'],
       ['BHUPAT SINGH', 'BHUPATI SINGH'], ['SHINDE ANIL SHRIPATRAO', 'SHINDE ANIL SHRIPATI']]) accepts(a, b, 'TRANSLITERATION');

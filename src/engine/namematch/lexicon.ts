@@ -282,6 +282,8 @@ export const ONE_NAME: string[][] = [
   // दयाल as Punjabi records write it alone (Dyal Singh); in longer words the rules read it
   // (Gurdial / Gurdayal).
   ['DAYAL', 'DYAL', 'DIAL'],
+  // বিশ্ব as Assamese filings write it, the w said after its o (Himanta Biswa / Bishow).
+  ['BISWA', 'BISHOW', 'BISHWO', 'BISWO'],
 ];
 
 // A man's and a woman's name, mostly of the Christian names that Goan, Mangalorean, Kerala, Mumbai
