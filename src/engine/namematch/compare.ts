@@ -752,6 +752,17 @@ const PAYAN = /PAY[AO]N$/;
 const dwDApplies = (a: string, b: string) => a[0] === 'D' && b[0] === 'D' &&
   (DW_START.test(a) ? dwWord(a) && D_VOWEL.test(b) : dwWord(b) && D_VOWEL.test(a)) && !twoNames(a, b);
 
+/**
+ * Marathi's dny (ज्ञ) written without its n at the start of the dnyan- names (Dyaneshwar /
+ * Dnyaneshwar, Dyandeo, Dyanoba): a fold, not the keys, which read Dyan- as Dhyan- (ध्यान), as
+ * a spelling of either; only against a word written with the jn's own letters (dny, gy, gn, jn).
+ */
+const DYAN_START = /^DYAN(?=E|O|D|B)/;
+const JN_START = /^(?:DNY|GNY|JNY|JN|GN|GY)A/;
+const dyanDnyan = (raw: string) => raw.replace(DYAN_START, 'GYAN');
+const dyanApplies = (a: string, b: string) => (a[0] === 'D' || b[0] === 'D') &&
+  ((DYAN_START.test(a) && JN_START.test(b)) || (DYAN_START.test(b) && JN_START.test(a)));
+
 const SPELLING_FOLDS: SpellingFold[] = [
   // Not against an sh the other has and this lacks, which the keys read as s (Ramez / Ramesh).
   { applies: (a, b) => (a.includes('Z') || b.includes('Z')) && a.includes('SH') === b.includes('SH'), fold: zAsS, kind: 'regional' },
@@ -782,6 +793,7 @@ const SPELLING_FOLDS: SpellingFold[] = [
   { applies: parApplies, fold: parPra, kind: 'regional' },
   { applies: hAsGApplies, fold: hAsG, kind: 'regional' },
   { applies: dwDApplies, fold: dwD, kind: 'translit' },
+  { applies: dyanApplies, fold: dyanDnyan, kind: 'translit' },
   { applies: (a, b) => a.charCodeAt(0) + b.charCodeAt(0) === 138 /* A and I */ && Math.min(a.length, b.length) >= 6 &&
     TAMIL_AI.test(a) && TAMIL_AI.test(b), fold: tamilAi, kind: 'translit' },
   // The three Tamil spellings above as one fold: each is rare, and a fold asked of every pair costs.

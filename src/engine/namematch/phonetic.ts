@@ -70,9 +70,6 @@ function canonRules(w: string): string {
   // Pragnya). A gn or jn inside a word is left as written: there it is as often two letters of
   // their own (Agneya / Agyeya, Rajni / Ragni are two names).
   s = s.replace(/^(?:DNY|GNY|JNY|JN|GN)(?=[AEIOU])/, 'GY').replace(/(?<=[AEIOU])(?:DNY|GNY|JNY)/g, 'GY');
-  // And Marathi's dny written without its n, in the dnyan- names only (Dyaneshwar, Dyandeo,
-  // Dyanoba): dya- is otherwise Dayal's (Dyal) or Diana's.
-  s = s.replace(/^DYAN(?=E|O|D|B)/, 'GYAN');
   // Not when what is left is a two-letter stem, its vowel written double or its s sh: SOOKUMAR
   // and SHUKUMAR are Sukumar. Counted so, RAAJKUMAAR keeps a stem.
   const kumar = KUMAR_END.exec(s);
