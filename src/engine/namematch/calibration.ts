@@ -30,7 +30,7 @@ export const KNOTS: readonly (readonly [number, number])[] = [
   [21, 3.3],
   [34, 3.6],
   [36, 6.7],
-  [80, 9.9],
+  [80, 9.8],
   [84, 84],
   [92, 96.5],
   [93, 97.8],

@@ -1109,10 +1109,22 @@ const AM_MASCULINE = /(?:NATH|NADH|GOPAL|LING|CHAL|SUNDAR|AMBAR|SAN|SHAN)$/;
  * Relate token a to token b. aTrunc / bTrunc say that the token ends a record that may have
  * been cut short by the bank, so it may be a prefix of the other.
  */
+/**
+ * A Hindi feminine's -i for the masculine's final vowel, the stem the same (Kishore / Kishori,
+ * Dulare / Dulari, Shankara / Shankari, Kumara / Kumari), which the vowel and slip rules read
+ * as a vowel spelled otherwise at a word's end.
+ */
+function finalVowelI(a: string, b: string): boolean {
+  if (a.length !== b.length || a.length < 5) return false;
+  const [i, o] = a.endsWith('I') ? [a, b] : [b, a];
+  return i.endsWith('I') && /[AEO]$/.test(o) && i.slice(0, -1) === o.slice(0, -1) && !VOWELS.includes(o[o.length - 2]);
+}
+
 export function compareTokens(a: Tok, b: Tok, aTrunc = false, bTrunc = false): Kind {
   const k = compareSpelled(a, b, aTrunc, bTrunc);
   if (k !== 'exact' && STRONG[k] && !a.loose && !b.loose && feminineA(a.raw, b.raw)) return 'gender';
   if (k !== 'exact' && k !== 'none' && suffixGenders(a.raw, b.raw)) return 'gender';
+  if ((k === 'vowel' || k === 'typo2' || k === 'typo') && !a.loose && !b.loose && finalVowelI(a.raw, b.raw)) return 'gender';
   // A word read from a script against a Latin one: also compared as the nearest spelling the
   // script allows (guidedSpelling above), which is the word when the keys then agree.
   if (k === 'exact' || (a.spellings === undefined) === (b.spellings === undefined)) return k;
