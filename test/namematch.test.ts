@@ -1265,6 +1265,8 @@ describe('spellings found by varying the names in the corpora (filings, Indian N
   it('Singha, filed for सिंह and for सिनहा, is Singh and Sinha; Singh and Sinha stay two families; Saiekh is Sheikh', () => {
     for (const [a, b] of [['YUBARAJ SINGHA', 'YUBARAJ SINGH'], ['GOURANGA SINGHA', 'GOURANGA SINHA'], ['RAGHAW SING', 'RAGHAW SINGHA']]) accepts(a, b, 'TRANSLITERATION');
     refuses('AMIT SINGH', 'AMIT SINHA');
+    refuses('ANIL SINH', 'ANIL SINHA'); // the Gujarati Sinh is Singh's
+    accepts('PRADIP SINH JADEJA', 'PRADIP SINGH JADEJA');
     // Sheikh as two filers write it (the lexicon's line).
     accepts('REJUYAN SEKH', 'REJUYAN SAIEKH', 'TRANSLITERATION');
   });

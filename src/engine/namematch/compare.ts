@@ -1209,6 +1209,9 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   // Singha is listed with Sinha (lexicon.ts) and is Singh too, as written (Yubaraj Singha /
   // Yubaraj Singh); Singh and Sinha stay two families.
   if (singhSingha(a.raw, b.raw) || singhSingha(b.raw, a.raw)) return 'translit';
+  // And the Gujarati Sinh, Singh written alone, is no Sinha either, whose final a the rules read
+  // as the inherent vowel (Anil Sinh / Anil Sinha scored 99, Anil Singh / Anil Sinha 55).
+  if ((a.raw === 'SINH' && b.raw === 'SINHA') || (a.raw === 'SINHA' && b.raw === 'SINH')) return 'none';
   // Before keys: VV / W also fold together there. Two names that people are given, each typed
   // for a word of its own (Prema / Prerna, Hema / Henna), are a slip only outside a given name,
   // which the given-name rules ask of a 'typo2'.
