@@ -710,7 +710,9 @@ describe('hard negatives: look-alikes that are other people', () => {
     refuses('DEV NARAYAN PANDEY', 'DEVA NARAYANI PANDEY');
     accepts('VARDA VALMIK JOSHI', 'WARDA VALMIKI JOSHI', 'GENDER_VARIANT');
     // The -i of a Hindi feminine for the masculine's final vowel is no vowel spelled otherwise.
-    for (const [a, b] of [['RAM KISHORE', 'RAM KISHORI'], ['SHIV SHANKARA', 'SHIV SHANKARI'], ['RAM DULARE SINGH', 'RAM DULARI SINGH']]) refuses(a, b);
+    // Whichever name sorts first (the Bengali -o sorts after the -i).
+    for (const [a, b] of [['RAM KISHORE', 'RAM KISHORI'], ['SHIV SHANKARA', 'SHIV SHANKARI'], ['RAM DULARE SINGH', 'RAM DULARI SINGH'],
+      ['RAM SHANKARO', 'RAM SHANKARI']]) refuses(a, b);
     // A Marathi record written family name first, the father's name last: the second word is the
     // given name (sister and brother), where the first word is a listed family name or no name the
     // lexicon knows and the last a given name.

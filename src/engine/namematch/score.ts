@@ -740,8 +740,9 @@ function relationConflict(A: ParsedName, B: ParsedName): boolean {
   return !(STRONG[k] || k === 'initial');
 }
 
-/** The longer of two words ends in the feminine -ani, -ari or -ini (-ee for the i too). */
-const feminineNI = (x: string, y: string) => /[NR](?:I|EE)$/.test(x.length > y.length ? x : y);
+/** One of two words, not both, ends in the feminine -ani, -ari or -ini (-ee for the i too). */
+const FEMININE_NI = /[NR](?:I|EE)$/;
+const feminineNI = (x: string, y: string) => FEMININE_NI.test(x) !== FEMININE_NI.test(y);
 
 export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   const v: Verdict = { pen: 0, cap: CAP.nonIdentical, bits: 0 };
