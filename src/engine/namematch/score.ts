@@ -740,9 +740,18 @@ function relationConflict(A: ParsedName, B: ParsedName): boolean {
   return !(STRONG[k] || k === 'initial');
 }
 
-/** One of two words, not both, ends in the feminine -ani, -ari or -ini (-ee for the i too). */
+/**
+ * One of two words is the other's stem with the feminine -ani, -ari or -ini (-ee for the i too):
+ * the other ending where the stem does or in another final vowel (Shankar or Shankara /
+ * Shankari). Not the -i against -ya of a family name (Achari / Acharya).
+ */
 const FEMININE_NI = /[NR](?:I|EE)$/;
-const feminineNI = (x: string, y: string) => FEMININE_NI.test(x) !== FEMININE_NI.test(y);
+const feminineNIOf = (f: string, o: string) => {
+  if (!FEMININE_NI.test(f) || FEMININE_NI.test(o)) return false;
+  const stem = f.slice(0, f.endsWith('EE') ? -2 : -1);
+  return o === stem || (o.length === stem.length + 1 && o.startsWith(stem) && 'AEO'.includes(o[stem.length]));
+};
+const feminineNI = (x: string, y: string) => feminineNIOf(x, y) || feminineNIOf(y, x);
 
 export function scoreParsed(A: ParsedName, B: ParsedName): Scored {
   const v: Verdict = { pen: 0, cap: CAP.nonIdentical, bits: 0 };
