@@ -812,15 +812,11 @@ let folding = false;
  * makes Shantimoy the Shantimay whose -aya is no feminine, against Shantimaya; the Tamil -rasu
  * read -raju meets another name's -raj, Thangarasu / Thangaraj, two names in the filings).
  */
-function foldedTokens(folds: SpellingFold[], a: string, b: string): Kind | null {
+function foldedTokens(folded: { kind: Kind; a: string; b: string }[]): Kind | null {
   if (folding) return null;
   folding = true;
   try {
-    for (const f of folds) {
-      const fa = f.fold(a);
-      const fb = f.fold(b);
-      if ((fa !== a || fb !== b) && compareTokens(makeToken(fa), makeToken(fb)) === 'translit') return f.kind;
-    }
+    for (const f of folded) if (compareTokens(makeToken(f.a), makeToken(f.b)) === 'translit') return f.kind;
     return null;
   } finally {
     folding = false;
@@ -1195,7 +1191,19 @@ export const twoNames = (a: string, b: string) => knownName(a) && knownName(b) &
 const wbApart = (a: string, b: string) =>
   ((a.charCodeAt(0) === 87 /* W */ && b.charCodeAt(0) === 66 /* B */) || (a.charCodeAt(0) === 66 && b.charCodeAt(0) === 87)) && !attested(a, b);
 
-const singhSingha = (a: string, b: string) => a === 'SINGHA' && (b === 'SINGH' || b === 'SING');
+/**
+ * सिंह, which Bengali and Assamese filings write Singha and file as सिंह as often as सिनहा:
+ * Singha is listed with Sinha (lexicon.ts) and is Singh too, as written (Yubaraj Singha /
+ * Yubaraj Singh); Singh and Sinha stay two families, and the Gujarati Sinh, Singh written alone,
+ * is no Sinha either, whose final a the rules read as the inherent vowel (Anil Sinh / Anil Sinha).
+ */
+function singhWords(a: string, b: string): Kind | null {
+  if (a[0] !== 'S' || b[0] !== 'S' || !a.startsWith('SIN') || !b.startsWith('SIN')) return null;
+  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+  if (l === 'SINGHA' && (s === 'SINGH' || s === 'SING')) return 'translit';
+  if (l === 'SINHA' && s === 'SINH') return 'none';
+  return null;
+}
 
 function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind {
   if (a.raw === b.raw) return a.init ? 'init_same' : 'exact';
@@ -1205,13 +1213,8 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
     if (f.raw[0] === i.raw) return 'initial';
     return Math.max(a.loose, b.loose) === 2 && voiceless(f.raw[0]) === voiceless(i.raw) ? 'initial' : 'none';
   }
-  // সিংহ, which Bengali and Assamese filings write Singha and file as सिंह as often as सिनहा:
-  // Singha is listed with Sinha (lexicon.ts) and is Singh too, as written (Yubaraj Singha /
-  // Yubaraj Singh); Singh and Sinha stay two families.
-  if (singhSingha(a.raw, b.raw) || singhSingha(b.raw, a.raw)) return 'translit';
-  // And the Gujarati Sinh, Singh written alone, is no Sinha either, whose final a the rules read
-  // as the inherent vowel (Anil Sinh / Anil Sinha scored 99, Anil Singh / Anil Sinha 55).
-  if ((a.raw === 'SINH' && b.raw === 'SINHA') || (a.raw === 'SINHA' && b.raw === 'SINH')) return 'none';
+  const sw = singhWords(a.raw, b.raw);
+  if (sw) return sw;
   // Before keys: VV / W also fold together there. Two names that people are given, each typed
   // for a word of its own (Prema / Prerna, Hema / Henna), are a slip only outside a given name,
   // which the given-name rules ask of a 'typo2'.
@@ -1278,17 +1281,21 @@ function compareSpelled(a: Tok, b: Tok, aTrunc: boolean, bTrunc: boolean): Kind 
   if (!loose && epenthetic(a.raw, b.raw)) return 'regional';
   if (!loose && (a.raw.includes('D') || b.raw.includes('D')) && thdhEqual(a.raw, b.raw)) return 'regional';
   if (!loose) {
-    let near: SpellingFold[] | null = null;
+    let near: { kind: Kind; a: string; b: string }[] | null = null;
     for (const f of SPELLING_FOLDS) {
       if (!f.applies(a.raw, b.raw)) continue;
-      const fa = canon(f.fold(a.raw));
-      const fb = canon(f.fold(b.raw));
+      const ra = f.fold(a.raw);
+      const rb = f.fold(b.raw);
+      const fa = canon(ra);
+      const fb = canon(rb);
       if (fa === fb) return f.kind;
       // What the rules on the rest could still join: the first letter alike, a letter or two
       // apart in length (an -a, an inner a, a vowel written double).
-      if (f.asToken && fa[0] === fb[0] && (f.asToken === true || f.asToken(a.raw, b.raw)) && Math.abs(fa.length - fb.length) <= 2) (near ??= []).push(f);
+      if (f.asToken && fa[0] === fb[0] && Math.abs(fa.length - fb.length) <= 2 && (f.asToken === true || f.asToken(a.raw, b.raw))) {
+        (near ??= []).push({ kind: f.kind, a: ra, b: rb });
+      }
     }
-    const fk = near && foldedTokens(near, a.raw, b.raw);
+    const fk = near && foldedTokens(near);
     if (fk) return fk;
   }
   if (!loose && tamilI(a, b)) return 'regional';
